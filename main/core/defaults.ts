@@ -1,0 +1,27 @@
+// The servers Steward registers on first run: the bundled examples, run by the app's own Node runtime.
+import { join } from 'node:path';
+import type { ServerInput } from '../../shared/domain/servers.js';
+
+export interface BundledRuntime {
+  /** Absolute path of a Node-compatible executable (Electron's binary in the desktop app). */
+  command: string;
+  /** Variables that make it behave as plain Node (ELECTRON_RUN_AS_NODE=1 under Electron). */
+  env: Record<string, string>;
+}
+
+export function bundledServers(examplesDir: string, runtime: BundledRuntime): ServerInput[] {
+  return [
+    {
+      name: 'Folder Guide',
+      config: {
+        transport: 'stdio',
+        command: runtime.command,
+        args: [join(examplesDir, 'folder-guide', 'server.js')],
+        env: { ...runtime.env },
+        cwd: examplesDir,
+      },
+      sandbox: { enabled: true, writePaths: [], denyReadPaths: [], allowedDomains: [] },
+      options: { lazyStart: true, idleStopMinutes: 30 },
+    },
+  ];
+}

@@ -1,0 +1,139 @@
+// createHost: the composition root of the core. Wires store, security, servers, sessions, inbox and audit to the ports.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { createDispatcher, type Dispatch } from '../../shared/dispatch.js';
+import { Audit } from './audit/index.js';
+import { createHandlers } from './api.js';
+import { bundledServers, type BundledRuntime } from './defaults.js';
+import { HostEvents } from './events.js';
+import { Inbox } from './inbox/index.js';
+import { systemClock, type BrowserOpener, type Clock, type DataDir, type Notifier, type SecretStore } from './ports.js';
+import { createOsSandbox, nodeFsView, type FsView, type Platform, type SandboxRunner } from './security/index.js';
+import { DEFAULT_BACKOFF, ServersService, type BackoffPolicy } from './servers/index.js';
+import { ToolCalls, type ClientIdentity } from './sessions/index.js';
+import { openStore, type Store } from './store/index.js';
+
+export const STEWARD_VERSION = '0.1.0';
+
+export interface HostOptions {
+  dataDir: DataDir;
+  secrets: SecretStore;
+  browser: BrowserOpener;
+  notifier?: Notifier;
+  clock?: Clock;
+  /** The host's own environment; children get only an allowlisted part of it. */
+  env?: Readonly<Record<string, string | undefined>>;
+  platform?: Platform;
+  homeDir?: string;
+  sandbox?: SandboxRunner;
+  fs?: FsView;
+  /** Start servers the user left running (the app and browser mode do; the CLI does not). */
+  autostart?: boolean;
+  /** Register the bundled example servers on first run. */
+  bundled?: { examplesDir: string; runtime: BundledRuntime };
+  backoff?: Partial<BackoffPolicy>;
+  stopGraceMs?: number;
+  connectTimeoutMs?: number;
+  sampleIntervalMs?: number;
+  /** Told about unexpected errors inside handlers (the front end decides where its log goes). */
+  onUnexpected?: (where: string, error: unknown) => void;
+}
+
+export interface Host {
+  readonly store: Store;
+  readonly events: HostEvents;
+  readonly servers: ServersService;
+  readonly tools: ToolCalls;
+  readonly inbox: Inbox;
+  readonly audit: Audit;
+  readonly dispatch: Dispatch;
+  readonly identity: ClientIdentity;
+  dispose(): Promise<void>;
+}
+
+const SUPPORTED_PLATFORMS: readonly Platform[] = ['linux', 'darwin', 'win32'];
+
+export async function createHost(options: HostOptions): Promise<Host> {
+  const clock = options.clock ?? systemClock;
+  const now = () => new Date(clock.now()).toISOString();
+  const platform = options.platform ?? (SUPPORTED_PLATFORMS.includes(process.platform as Platform) ? (process.platform as Platform) : 'linux');
+  const env = options.env ?? process.env;
+  const store = openStore(join(options.dataDir.path, 'steward.db'));
+  const events = new HostEvents();
+  const audit = new Audit(store, now);
+  const inbox = new Inbox(now, (items) => events.emit('inbox:changed', items));
+  const sandbox = options.sandbox ?? createOsSandbox();
+  const identity: ClientIdentity = {
+    name: 'steward',
+    version: STEWARD_VERSION,
+    title: 'Steward',
+    description: 'A desktop MCP host that runs servers under the user’s control.',
+  };
+
+  const servers = new ServersService({
+    store,
+    secrets: options.secrets,
+    events,
+    inbox,
+    audit,
+    clock,
+    sandbox,
+    fs: options.fs ?? nodeFsView,
+    platform,
+    homeDir: options.homeDir ?? env.HOME ?? homedir(),
+    dataDir: options.dataDir.path,
+    hostEnv: env,
+    identity,
+    backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+    stopGraceMs: options.stopGraceMs ?? 2000,
+    connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+    sampleIntervalMs: options.sampleIntervalMs ?? 5000,
+  });
+
+  const tools = new ToolCalls({
+    acquire: async (serverId) => {
+      const session = await servers.ensureRunning(serverId);
+      const view = servers.get(serverId);
+      return { session, release: servers.beginUse(serverId), timeoutSeconds: view.options.toolTimeoutSeconds, serverName: view.name };
+    },
+    progress: (p) => events.emit('calls:changed', p),
+    record: (entry) =>
+      audit.record('tool.called', {
+        serverId: entry.serverId,
+        serverName: entry.serverName,
+        actor: 'user',
+        summary: `Called ${entry.tool} on "${entry.serverName}": ${entry.outcome} in ${entry.ms} ms.`,
+        data: { tool: entry.tool, argumentNames: entry.argumentNames, outcome: entry.outcome, ms: entry.ms },
+      }),
+    now: () => clock.now(),
+  });
+
+  if (options.bundled && !store.settings.get<boolean>('bundled.registered')) {
+    for (const input of bundledServers(options.bundled.examplesDir, options.bundled.runtime)) {
+      if (!store.servers.findByName(input.name)) await servers.add(input, 'bundled', 'host');
+    }
+    store.settings.put('bundled.registered', true);
+  }
+
+  let disposed = false;
+  const host: Host = {
+    store,
+    events,
+    servers,
+    tools,
+    inbox,
+    audit,
+    identity,
+    dispatch: createDispatcher(createHandlers({ servers, tools, inbox, audit }), { onUnexpected: options.onUnexpected }),
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      tools.cancelAll();
+      await servers.dispose();
+      await sandbox.dispose().catch(() => undefined);
+      store.close();
+    },
+  };
+  await servers.bootstrap(options.autostart ?? false);
+  return host;
+}

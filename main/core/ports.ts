@@ -1,0 +1,38 @@
+// Ports: everything the host needs from its environment, passed in by the front end (Electron, web, CLI, tests).
+
+/** Secrets (server env values, header values, later model keys and OAuth tokens), encrypted at rest where the OS allows. */
+export interface SecretStore {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Keys starting with the prefix. */
+  keys(prefix: string): Promise<string[]>;
+}
+
+/** Opens a URL in the user's own browser. Only the URL gate calls it, and only after a click. */
+export interface BrowserOpener {
+  open(url: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): { cancel(): void };
+}
+
+export interface Notifier {
+  notify(title: string, body: string): void;
+}
+
+export interface DataDir {
+  /** Absolute path of the folder holding the database and the host's own files. */
+  readonly path: string;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(fn, ms) {
+    const handle = setTimeout(fn, ms);
+    handle.unref?.();
+    return { cancel: () => clearTimeout(handle) };
+  },
+};

@@ -1,0 +1,50 @@
+// Server configs in and out of storage: secret values (env, headers) go to the SecretStore, the rest to SQLite.
+import type { HttpConfig, ServerConfig, StdioConfig } from '../../../shared/domain/servers.js';
+import type { SecretStore } from '../ports.js';
+import type { StoredConfig } from '../store/index.js';
+
+export function secretKey(serverId: string, kind: 'env' | 'header', name: string): string {
+  return `server/${serverId}/${kind}/${name}`;
+}
+
+export function toStored(config: ServerConfig): StoredConfig {
+  if (config.transport === 'stdio') {
+    return {
+      transport: 'stdio',
+      command: config.command,
+      args: [...config.args],
+      envNames: Object.keys(config.env).sort(),
+      ...(config.cwd !== undefined && config.cwd !== '' ? { cwd: config.cwd } : {}),
+    };
+  }
+  return { transport: 'http', url: config.url, headerNames: Object.keys(config.headers).sort() };
+}
+
+/** Writes the secret values of a config, and removes values of names the config no longer has. */
+export async function saveSecrets(secrets: SecretStore, serverId: string, config: ServerConfig): Promise<void> {
+  const kind = config.transport === 'stdio' ? 'env' : 'header';
+  const values = config.transport === 'stdio' ? config.env : config.headers;
+  for (const [name, value] of Object.entries(values)) await secrets.set(secretKey(serverId, kind, name), value);
+  for (const key of await secrets.keys(`server/${serverId}/`)) {
+    const [, , k, name] = key.split('/');
+    if (k !== kind || name === undefined || !(name in values)) await secrets.delete(key);
+  }
+}
+
+export async function forgetSecrets(secrets: SecretStore, serverId: string): Promise<void> {
+  for (const key of await secrets.keys(`server/${serverId}/`)) await secrets.delete(key);
+}
+
+export async function loadConfig(secrets: SecretStore, serverId: string, stored: StoredConfig): Promise<ServerConfig> {
+  if (stored.transport === 'stdio') {
+    const env: Record<string, string> = {};
+    for (const name of stored.envNames) env[name] = (await secrets.get(secretKey(serverId, 'env', name))) ?? '';
+    const config: StdioConfig = { transport: 'stdio', command: stored.command, args: stored.args, env };
+    if (stored.cwd !== undefined) config.cwd = stored.cwd;
+    return config;
+  }
+  const headers: Record<string, string> = {};
+  for (const name of stored.headerNames) headers[name] = (await secrets.get(secretKey(serverId, 'header', name))) ?? '';
+  const config: HttpConfig = { transport: 'http', url: stored.url, headers };
+  return config;
+}

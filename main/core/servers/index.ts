@@ -1,0 +1,4 @@
+// Servers: configs, imports from other hosts, and the supervisor that runs them.
+export { ServersService, type ServersDeps } from './service.js';
+export { DEFAULT_BACKOFF, restartDelay, type BackoffPolicy } from './backoff.js';
+export { parseImport } from './import.js';

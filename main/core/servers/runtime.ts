@@ -1,0 +1,339 @@
+// One server's life: spawn (or dial), connect, supervise, restart with backoff, stop the whole process tree.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { LogLine, ServerStatus } from '../../../shared/domain/servers.js';
+import { StewardError } from '../../../shared/errors.js';
+import type { Clock } from '../ports.js';
+import type { LaunchPlan, SandboxRunner, WrappedCommand } from '../security/index.js';
+import { McpSession, type ClientIdentity } from '../sessions/index.js';
+import { restartDelay, type BackoffPolicy } from './backoff.js';
+import { ChildTransport } from './child-transport.js';
+import { LineSplitter } from './line-splitter.js';
+import { startTokenOf, TreeSnapshot } from './process-tree.js';
+
+export interface RuntimeError {
+  code: string;
+  message: string;
+  stderrTail: string[];
+}
+
+export interface RuntimeDeps {
+  serverId: string;
+  identity: ClientIdentity;
+  clock: Clock;
+  backoff: BackoffPolicy;
+  sandbox: SandboxRunner;
+  connectTimeoutMs: number;
+  /** Time between closing stdin and SIGTERM, and between SIGTERM and SIGKILL. */
+  stopGraceMs: number;
+  log(stream: LogLine['stream'], level: LogLine['level'], text: string): void;
+  changed(): void;
+  listChanged(kind: 'tools' | 'prompts' | 'resources'): void;
+  roots(): { uri: string; name?: string }[];
+  /** Plans the next launch again (config and consent may have changed). Throws when it may not run. */
+  replan(): Promise<LaunchPlan>;
+  /** Whether a crash should lead to a restart (the user may have stopped it elsewhere). */
+  wantsRestart(): boolean;
+  launched(info: { pid: number; pidStarted: string }): void;
+  exited(info: { pid: number; code: number | null; signal: NodeJS.Signals | null; crashed: boolean; error?: RuntimeError }): void;
+}
+
+const STDERR_TAIL = 30;
+
+export class ServerRuntime {
+  status: ServerStatus = 'stopped';
+  lastError: RuntimeError | null = null;
+  restarts = 0;
+  rssBytes: number | null = null;
+  session: McpSession | undefined;
+
+  private child: ChildProcess | undefined;
+  private snapshot: TreeSnapshot | undefined;
+  private wrapped: WrappedCommand | undefined;
+  private stderrTail: string[] = [];
+  private attempt = 0;
+  private startedAt = 0;
+  private restartTimer: { cancel(): void } | undefined;
+  private stopping: Promise<void> | undefined;
+  private starting: Promise<void> | undefined;
+  private exitWaiters: Array<() => void> = [];
+
+  constructor(private readonly deps: RuntimeDeps) {}
+
+  /** Set while a launch is connecting. */
+  get pendingStart(): Promise<void> | undefined {
+    return this.starting;
+  }
+
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
+  /** Launch a stdio server from a consented plan and connect to it. */
+  startStdio(plan: LaunchPlan): Promise<void> {
+    this.cancelRestart();
+    this.starting ??= this.launch(plan).finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  /** Connect to a Streamable HTTP server. */
+  async startHttp(url: string, headers: Record<string, string>): Promise<void> {
+    if (this.session) return;
+    this.setStatus('starting');
+    try {
+      this.session = await McpSession.connect({
+        identity: this.deps.identity,
+        connectTimeoutMs: this.deps.connectTimeoutMs,
+        reconnectOnSessionLoss: true,
+        transport: () => new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }),
+        hooks: this.sessionHooks(() => {
+          this.session = undefined;
+          this.fail({ code: 'connect_failed', message: 'The connection to the server closed.', stderrTail: [] });
+        }),
+      });
+      this.lastError = null;
+      this.setStatus('running');
+    } catch (error) {
+      const e = error instanceof StewardError ? error : new StewardError('connect_failed', String(error));
+      this.fail({ code: e.code, message: e.message, stderrTail: [] });
+      throw e;
+    }
+  }
+
+  private async launch(plan: LaunchPlan): Promise<void> {
+    if (this.child) return;
+    this.setStatus('starting');
+    this.stderrTail = [];
+    let file = plan.spec.command;
+    let args = plan.spec.args;
+    if (plan.spec.sandbox.mode === 'enforced') {
+      this.wrapped = await this.deps.sandbox.wrap(plan.spec);
+      file = this.wrapped.file;
+      args = this.wrapped.args;
+    }
+    let child: ChildProcess;
+    try {
+      child = spawn(file, args, {
+        cwd: plan.spec.cwd,
+        env: plan.env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        shell: false,
+        windowsHide: true,
+        // Its own process group, so stop can signal every process the server started.
+        detached: process.platform !== 'win32',
+      });
+    } catch (error) {
+      return this.spawnFailed(error as Error);
+    }
+    this.child = child;
+    this.startedAt = this.deps.clock.now();
+    const spawned = new Promise<Error | undefined>((resolve) => {
+      child.once('spawn', () => resolve(undefined));
+      child.once('error', (error) => resolve(error));
+    });
+    const stderr = new LineSplitter((line) => this.stderrLine(line));
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stderr?.on('end', () => stderr.flush());
+    child.once('exit', (code, signal) => this.onExit(child, code, signal));
+
+    const spawnError = await spawned;
+    if (spawnError) return this.spawnFailed(spawnError);
+
+    const pid = child.pid!;
+    this.snapshot = new TreeSnapshot(pid);
+    this.deps.launched({ pid, pidStarted: startTokenOf(pid) ?? '' });
+    this.deps.log('host', 'info', `Started process ${pid}: ${plan.commandLine}${plan.spec.sandbox.mode === 'enforced' ? ' (sandboxed)' : ''}`);
+
+    const transport = new ChildTransport(child, {
+      onBadLine: (line, error) =>
+        this.deps.log('protocol', 'warning', `Ignored a line on stdout that is not a JSON-RPC message (${error.message.split('\n')[0]}): ${line.slice(0, 300)}`),
+      onOversized: (bytes, id) =>
+        this.deps.log('protocol', 'error', `Ignored a ${bytes}-byte message on stdout: over the 10 MB limit${id !== undefined ? ` (reply to request ${id})` : ''}.`),
+    });
+    try {
+      const session = await McpSession.connect({
+        identity: this.deps.identity,
+        connectTimeoutMs: this.deps.connectTimeoutMs,
+        reconnectOnSessionLoss: false,
+        transport: () => transport,
+        hooks: this.sessionHooks(() => undefined),
+      });
+      if (this.child !== child) {
+        await session.close();
+        throw new StewardError('server_exited', 'The server exited while connecting.');
+      }
+      this.session = session;
+      this.snapshot.refresh();
+      this.lastError = null;
+      this.setStatus('running');
+    } catch (error) {
+      const e = error instanceof StewardError ? error : new StewardError('connect_failed', String(error));
+      if (this.child === child) {
+        // It is alive but does not speak MCP: stop it and report, without restarting.
+        this.lastError = { code: e.code, message: e.message, stderrTail: [...this.stderrTail] };
+        await this.stop('error');
+      }
+      throw new StewardError(this.lastError?.code === 'server_crashed' ? 'server_crashed' : e.code, this.lastError?.message ?? e.message, {
+        stderrTail: this.lastError?.stderrTail ?? [],
+      });
+    }
+  }
+
+  private sessionHooks(onClosed: () => void) {
+    return {
+      log: (level: LogLine['level'], text: string) => this.deps.log('protocol', level, text),
+      listChanged: (kind: 'tools' | 'prompts' | 'resources') => this.deps.listChanged(kind),
+      roots: () => this.deps.roots(),
+      closed: onClosed,
+    };
+  }
+
+  private stderrLine(line: string): void {
+    this.stderrTail.push(line);
+    if (this.stderrTail.length > STDERR_TAIL) this.stderrTail.shift();
+    this.deps.log('stderr', 'info', line);
+  }
+
+  private spawnFailed(error: Error): void {
+    this.child = undefined;
+    this.releaseSandbox();
+    const code = (error as NodeJS.ErrnoException).code;
+    this.fail({ code: 'spawn_failed', message: `The server could not be started (${code ?? error.message}).`, stderrTail: [] });
+    throw new StewardError('spawn_failed', this.lastError!.message);
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.child !== child) return;
+    const pid = child.pid!;
+    const wasStopping = this.stopping !== undefined;
+    const snapshot = this.snapshot;
+    this.child = undefined;
+    this.snapshot = undefined;
+    this.rssBytes = null;
+    this.releaseSandbox();
+    const session = this.session;
+    this.session = undefined;
+    void session?.close();
+    // Whatever the server left behind (a grandchild in its group or one it started earlier) goes too.
+    snapshot?.signal('SIGKILL');
+    for (const waiter of this.exitWaiters.splice(0)) waiter();
+
+    if (wasStopping) {
+      this.deps.exited({ pid, code, signal, crashed: false });
+      return;
+    }
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    const error: RuntimeError = { code: 'server_crashed', message: `The server ${how}.`, stderrTail: [...this.stderrTail] };
+    this.deps.log('host', 'error', error.message);
+    this.deps.exited({ pid, code, signal, crashed: true, error });
+    this.lastError = error;
+    if (this.deps.clock.now() - this.startedAt >= this.deps.backoff.healthyAfterMs) this.attempt = 0;
+    this.attempt += 1;
+    const delay = this.deps.wantsRestart() ? restartDelay(this.deps.backoff, this.attempt) : undefined;
+    if (delay === undefined) {
+      this.setStatus(this.deps.wantsRestart() ? 'crashed' : 'stopped');
+      return;
+    }
+    this.setStatus('backoff');
+    this.deps.log('host', 'notice', `Restarting in ${Math.round(delay / 100) / 10} s (attempt ${this.attempt} of ${this.deps.backoff.maxRestarts}).`);
+    this.restartTimer = this.deps.clock.setTimeout(() => {
+      this.restartTimer = undefined;
+      this.restarts += 1;
+      void this.deps
+        .replan()
+        .then((plan) => this.startStdio(plan))
+        .catch((e: unknown) => {
+          if (this.status === 'backoff' || this.status === 'starting') {
+            const err = e instanceof StewardError ? e : new StewardError('spawn_failed', String(e));
+            this.fail({ code: err.code, message: err.message, stderrTail: this.lastError?.stderrTail ?? [] });
+          }
+        });
+    }, delay);
+  }
+
+  private fail(error: RuntimeError): void {
+    this.lastError = error;
+    this.setStatus(error.code === 'server_crashed' ? 'crashed' : 'error');
+  }
+
+  /** Close stdin, then SIGTERM, then SIGKILL the whole tree. Resolves when every process is gone. */
+  stop(finalStatus: 'stopped' | 'error' = 'stopped'): Promise<void> {
+    this.cancelRestart();
+    if (this.stopping) return this.stopping;
+    const child = this.child;
+    const session = this.session;
+    if (!child) {
+      this.session = undefined;
+      this.stopping = (async () => {
+        await session?.close();
+      })().finally(() => {
+        this.stopping = undefined;
+        this.rssBytes = null;
+        this.setStatus(finalStatus);
+      });
+      return this.stopping;
+    }
+    this.setStatus('stopping');
+    this.stopping = (async () => {
+      this.snapshot?.refresh();
+      const exited = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
+      const wait = (ms: number) =>
+        Promise.race([exited.then(() => true), new Promise<boolean>((r) => this.deps.clock.setTimeout(() => r(false), ms))]);
+      await (session?.close() ?? Promise.resolve());
+      try {
+        child.stdin?.end();
+      } catch {
+        // already closed
+      }
+      if (!(await wait(this.deps.stopGraceMs))) {
+        this.snapshot?.refresh();
+        this.deps.log('host', 'notice', 'The server did not exit after stdin closed; sending SIGTERM.');
+        this.snapshot?.signal('SIGTERM');
+        if (!(await wait(this.deps.stopGraceMs))) {
+          this.deps.log('host', 'warning', 'The server ignored SIGTERM; sending SIGKILL to its whole process tree.');
+          this.snapshot?.signal('SIGKILL');
+          await exited;
+        }
+      }
+    })().finally(() => {
+      this.stopping = undefined;
+      this.setStatus(finalStatus);
+    });
+    return this.stopping;
+  }
+
+  /** Samples memory of the server's process tree and remembers new descendants. */
+  sample(table: { tree(pid: number): number[]; rssBytes(pids: readonly number[]): number }): void {
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
+    this.snapshot?.refresh();
+    this.rssBytes = table.rssBytes(table.tree(pid));
+  }
+
+  private cancelRestart(): void {
+    this.restartTimer?.cancel();
+    this.restartTimer = undefined;
+  }
+
+  private releaseSandbox(): void {
+    this.wrapped?.release();
+    this.wrapped = undefined;
+  }
+
+  private setStatus(status: ServerStatus): void {
+    if (this.status === status) return;
+    this.status = status;
+    this.deps.changed();
+  }
+
+  /** Reset counters after a user-initiated start. */
+  resetRestarts(): void {
+    this.attempt = 0;
+  }
+
+  markAwaitingConsent(): void {
+    this.setStatus('awaiting_consent');
+  }
+}

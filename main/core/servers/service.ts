@@ -1,0 +1,507 @@
+// Servers as the user manages them: add, import, consent, start, stop, restart, remove, roots, logs.
+import { randomUUID } from 'node:crypto';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  ServerConfigSchema,
+  type ConsentRequest,
+  type ImportReport,
+  type LogLine,
+  type Root,
+  type SandboxSettings,
+  type ServerConfig,
+  type ServerInput,
+  type ServerOptions,
+  type ServerView,
+  SandboxSettingsSchema,
+  ServerOptionsSchema,
+} from '../../../shared/domain/servers.js';
+import { StewardError } from '../../../shared/errors.js';
+import type { Audit } from '../audit/index.js';
+import type { HostEvents } from '../events.js';
+import type { Inbox } from '../inbox/index.js';
+import type { Clock, SecretStore } from '../ports.js';
+import { planLaunch, type FsView, type LaunchPlan, type Platform, type SandboxRunner } from '../security/index.js';
+import type { ClientIdentity, McpSession } from '../sessions/index.js';
+import type { ServerRecord, Store } from '../store/index.js';
+import type { BackoffPolicy } from './backoff.js';
+import { forgetSecrets, loadConfig, saveSecrets, toStored } from './config.js';
+import { parseImport } from './import.js';
+import { LogSink } from './log-sink.js';
+import { isAlive, readProcessTable, startTokenOf, TreeSnapshot } from './process-tree.js';
+import { ServerRuntime } from './runtime.js';
+import { toView } from './views.js';
+
+export interface ServersDeps {
+  store: Store;
+  secrets: SecretStore;
+  events: HostEvents;
+  inbox: Inbox;
+  audit: Audit;
+  clock: Clock;
+  sandbox: SandboxRunner;
+  fs: FsView;
+  platform: Platform;
+  homeDir: string;
+  dataDir: string;
+  hostEnv: Readonly<Record<string, string | undefined>>;
+  identity: ClientIdentity;
+  backoff: BackoffPolicy;
+  stopGraceMs: number;
+  connectTimeoutMs: number;
+  sampleIntervalMs: number;
+}
+
+type Actor = 'user' | 'host' | 'policy';
+
+export class ServersService {
+  private readonly runtimes = new Map<string, ServerRuntime>();
+  private readonly lastUsed = new Map<string, number>();
+  private readonly inFlight = new Map<string, number>();
+  private readonly logs: LogSink;
+  private sampler: ReturnType<typeof setInterval> | undefined;
+  private disposed = false;
+
+  constructor(private readonly deps: ServersDeps) {
+    this.logs = new LogSink(deps.store, deps.clock, (serverId, lines) => deps.events.emit('logs:changed', { serverId, lines }));
+    deps.inbox.handle('consent', async (item, decision) => {
+      await this.decideConsent(item.serverId, decision.hash, decision.decision, 'user');
+    });
+  }
+
+  private now(): string {
+    return new Date(this.deps.clock.now()).toISOString();
+  }
+
+  private record(id: string): ServerRecord {
+    const record = this.deps.store.servers.get(id);
+    if (!record) throw new StewardError('not_found', 'There is no such server.');
+    return record;
+  }
+
+  /** Finds a server by id or, for scripts, by name. */
+  resolve(idOrName: string): ServerRecord {
+    const record = this.deps.store.servers.get(idOrName) ?? this.deps.store.servers.findByName(idOrName);
+    if (!record) throw new StewardError('not_found', `There is no server named "${idOrName}".`);
+    return record;
+  }
+
+  list(): ServerView[] {
+    return this.deps.store.servers.list().map((r) => toView(r, this.runtimes.get(r.id)));
+  }
+
+  get(id: string): ServerView {
+    return toView(this.record(id), this.runtimes.get(id));
+  }
+
+  private changed(id: string): void {
+    const record = this.deps.store.servers.get(id);
+    if (record) this.deps.events.emit('servers:changed', toView(record, this.runtimes.get(id)));
+  }
+
+  async add(input: ServerInput, source = 'manual', actor: Actor = 'user'): Promise<ServerView> {
+    const config = ServerConfigSchema.parse(input.config);
+    const at = this.now();
+    const record: ServerRecord = {
+      id: randomUUID(),
+      name: input.name,
+      config: toStored(config),
+      sandbox: SandboxSettingsSchema.parse(input.sandbox ?? {}),
+      options: ServerOptionsSchema.parse(input.options ?? {}),
+      roots: [],
+      source,
+      desiredState: 'stopped',
+      createdAt: at,
+      updatedAt: at,
+    };
+    if (this.deps.store.servers.findByName(record.name)) {
+      throw new StewardError('name_taken', `A server named "${record.name}" already exists.`);
+    }
+    await saveSecrets(this.deps.secrets, record.id, config);
+    this.deps.store.transaction(() => {
+      this.deps.store.servers.insert(record);
+      this.deps.audit.record('server.added', {
+        serverId: record.id,
+        serverName: record.name,
+        actor,
+        summary: `Added ${config.transport} server "${record.name}" (${source}).`,
+        data: { source, transport: config.transport, sandbox: record.sandbox.enabled },
+      });
+    });
+    const view = toView(record, undefined);
+    this.deps.events.emit('servers:changed', view);
+    return view;
+  }
+
+  async update(
+    id: string,
+    patch: { name?: string | undefined; config?: ServerConfig | undefined; sandbox?: Partial<SandboxSettings> | undefined; options?: Partial<ServerOptions> | undefined },
+    actor: Actor = 'user',
+  ): Promise<ServerView> {
+    const current = this.record(id);
+    const next: ServerRecord = {
+      ...current,
+      name: patch.name ?? current.name,
+      config: patch.config ? toStored(patch.config) : current.config,
+      sandbox: SandboxSettingsSchema.parse({ ...current.sandbox, ...patch.sandbox }),
+      options: ServerOptionsSchema.parse({ ...current.options, ...patch.options }),
+      updatedAt: this.now(),
+    };
+    if (patch.config) await saveSecrets(this.deps.secrets, id, patch.config);
+    this.deps.store.transaction(() => {
+      this.deps.store.servers.update(next);
+      this.deps.audit.record('server.updated', { serverId: id, serverName: next.name, actor, summary: `Changed the settings of "${next.name}".` });
+      if (current.sandbox.enabled !== next.sandbox.enabled) {
+        this.deps.audit.record(next.sandbox.enabled ? 'sandbox.enabled' : 'sandbox.disabled', {
+          serverId: id,
+          serverName: next.name,
+          actor,
+          summary: next.sandbox.enabled
+            ? `Turned the sandbox back on for "${next.name}".`
+            : `Turned the sandbox off for "${next.name}": it will run with all of the user's rights.`,
+        });
+      }
+    });
+    this.changed(id);
+    return this.get(id);
+  }
+
+  async remove(id: string, actor: Actor = 'user'): Promise<void> {
+    const record = this.record(id);
+    await this.runtimes.get(id)?.stop();
+    this.runtimes.delete(id);
+    this.logs.flush();
+    this.deps.inbox.removeKey(`consent:${id}`);
+    this.deps.store.transaction(() => {
+      this.deps.store.servers.remove(id);
+      this.deps.audit.record('server.removed', { serverId: id, serverName: record.name, actor, summary: `Removed server "${record.name}".` });
+    });
+    await forgetSecrets(this.deps.secrets, id);
+    this.deps.events.emit('servers:removed', { serverId: id });
+  }
+
+  async import(text: string, fileName: string | undefined, actor: Actor = 'user'): Promise<ImportReport> {
+    const parsed = parseImport(text, { homeDir: this.deps.homeDir, fileName });
+    const added: ServerView[] = [];
+    const skipped = [...parsed.skipped];
+    for (const candidate of parsed.candidates) {
+      try {
+        added.push(await this.add(candidate, `import:${parsed.format}`, actor));
+      } catch (error) {
+        const e = error instanceof StewardError ? error : new StewardError('import_failed', String(error));
+        skipped.push({ name: candidate.name, code: e.code, reason: e.message });
+      }
+    }
+    this.deps.audit.record('server.imported', {
+      actor,
+      summary: `Imported ${added.length} server(s) from ${fileName ?? 'a config file'}; skipped ${skipped.length}.`,
+      data: { format: parsed.format, added: added.map((s) => s.name), skipped: skipped.map((s) => ({ name: s.name, code: s.code })) },
+    });
+    return { format: parsed.format, added, skipped };
+  }
+
+  private async plan(record: ServerRecord): Promise<LaunchPlan> {
+    if (record.config.transport !== 'stdio') throw new StewardError('internal_error', 'Only stdio servers are launched.');
+    const config = await loadConfig(this.deps.secrets, record.id, record.config);
+    if (config.transport !== 'stdio') throw new StewardError('internal_error', 'Stored config does not match its transport.');
+    const plan = planLaunch(
+      { config, sandbox: record.sandbox },
+      { platform: this.deps.platform, homeDir: this.deps.homeDir, dataDir: this.deps.dataDir, sandbox: await this.deps.sandbox.support() },
+      this.deps.hostEnv,
+      this.deps.fs,
+    );
+    if (plan.kind === 'refusal') throw new StewardError(plan.code, plan.message);
+    return plan;
+  }
+
+  async consentRequest(id: string): Promise<ConsentRequest> {
+    const record = this.record(id);
+    if (record.config.transport !== 'stdio') {
+      throw new StewardError('not_supported', 'Remote servers run nothing on this machine and need no launch consent.');
+    }
+    const plan = await this.plan(record);
+    return this.requestFor(record, plan);
+  }
+
+  private requestFor(record: ServerRecord, plan: LaunchPlan): ConsentRequest {
+    const exact = this.deps.store.consents.find(record.id, plan.spec.hash);
+    const latest = this.deps.store.consents.latest(record.id);
+    return {
+      serverId: record.id,
+      serverName: record.name,
+      spec: plan.spec,
+      commandLine: plan.commandLine,
+      findings: plan.findings,
+      changedSince: !exact && latest ? latest.decidedAt : null,
+      state: exact ? exact.decision : 'required',
+    };
+  }
+
+  async decideConsent(id: string, hash: string, decision: 'approve' | 'deny', actor: Actor): Promise<ServerView> {
+    const record = this.record(id);
+    const plan = await this.plan(record);
+    if (plan.spec.hash !== hash) {
+      throw new StewardError('consent_mismatch', 'The launch changed since it was shown; review the new command before deciding.');
+    }
+    const approved = decision === 'approve';
+    this.deps.store.transaction(() => {
+      this.deps.store.consents.record({
+        serverId: id,
+        specHash: hash,
+        spec: JSON.stringify(plan.spec),
+        decision: approved ? 'approved' : 'denied',
+        decidedBy: actor,
+        decidedAt: this.now(),
+      });
+      this.deps.audit.record(approved ? 'consent.approved' : 'consent.denied', {
+        serverId: id,
+        serverName: record.name,
+        actor,
+        summary: `${approved ? 'Allowed' : 'Refused'} launching "${record.name}": ${plan.commandLine}`,
+        data: { hash, command: plan.spec.command, args: plan.spec.args, cwd: plan.spec.cwd, envNames: plan.spec.envNames, sandbox: plan.spec.sandbox, findings: plan.findings.map((f) => f.code) },
+      });
+    });
+    this.deps.inbox.removeKey(`consent:${id}`);
+    const runtime = this.runtime(id);
+    if (!approved) {
+      runtime.lastError = { code: 'consent_denied', message: 'You refused to let this server run.', stderrTail: [] };
+      await runtime.stop();
+      this.changed(id);
+      return this.get(id);
+    }
+    try {
+      await this.launchApproved(record, plan);
+    } catch {
+      // The view carries the failure (status and lastError).
+    }
+    return this.get(id);
+  }
+
+  private runtime(id: string): ServerRuntime {
+    let runtime = this.runtimes.get(id);
+    if (runtime) return runtime;
+    runtime = new ServerRuntime({
+      serverId: id,
+      identity: this.deps.identity,
+      clock: this.deps.clock,
+      backoff: this.deps.backoff,
+      sandbox: this.deps.sandbox,
+      connectTimeoutMs: this.deps.connectTimeoutMs,
+      stopGraceMs: this.deps.stopGraceMs,
+      log: (stream, level, text) => this.logs.add(id, stream, level, text),
+      changed: () => this.changed(id),
+      listChanged: (kind) => {
+        if (kind === 'tools') this.deps.events.emit('tools:changed', { serverId: id });
+      },
+      roots: () => (this.deps.store.servers.get(id)?.roots ?? []).map((r) => ({ uri: pathToFileURL(r.path).href, ...(r.name ? { name: r.name } : {}) })),
+      replan: async () => this.checkedPlan(this.record(id)),
+      wantsRestart: () => {
+        const record = this.deps.store.servers.get(id);
+        return !this.disposed && record?.desiredState === 'running' && record.options.restartOnCrash;
+      },
+      launched: ({ pid, pidStarted }) =>
+        this.deps.store.runs.put({ serverId: id, pid, pidStarted, hostPid: process.pid, startedAt: this.now() }),
+      exited: ({ pid, crashed, error }) => {
+        this.deps.store.runs.clear(id, pid);
+        const record = this.deps.store.servers.get(id);
+        if (crashed && record) {
+          this.deps.audit.record('server.crashed', { serverId: id, serverName: record.name, actor: 'host', summary: `"${record.name}" stopped unexpectedly: ${error?.message ?? ''}`, data: { stderrTail: error?.stderrTail.slice(-5) ?? [] } });
+        }
+      },
+    });
+    this.runtimes.set(id, runtime);
+    return runtime;
+  }
+
+  /** The plan, if the user approved exactly it; otherwise asks (inbox) and throws. */
+  private async checkedPlan(record: ServerRecord): Promise<LaunchPlan> {
+    const plan = await this.plan(record);
+    const consent = this.deps.store.consents.find(record.id, plan.spec.hash);
+    if (consent?.decision === 'approved') return plan;
+    const runtime = this.runtime(record.id);
+    if (consent?.decision === 'denied') {
+      throw new StewardError('consent_denied', `You refused to let "${record.name}" run this command. Approve it from its consent request to run it.`);
+    }
+    this.deps.inbox.put(`consent:${record.id}`, { kind: 'consent', serverId: record.id, serverName: record.name, request: this.requestFor(record, plan) });
+    runtime.markAwaitingConsent();
+    throw new StewardError('consent_required', `"${record.name}" needs your approval before it runs.`);
+  }
+
+  private async launchApproved(record: ServerRecord, plan: LaunchPlan): Promise<void> {
+    this.deps.store.servers.setDesiredState(record.id, 'running', this.now());
+    const runtime = this.runtime(record.id);
+    runtime.resetRestarts();
+    await runtime.startStdio(plan);
+    this.deps.audit.record('server.launched', {
+      serverId: record.id,
+      serverName: record.name,
+      actor: 'host',
+      summary: `Started "${record.name}" (pid ${runtime.pid ?? '?'})${plan.spec.sandbox.mode === 'enforced' ? ' in the sandbox' : ''}.`,
+      data: { pid: runtime.pid, hash: plan.spec.hash, sandbox: plan.spec.sandbox.mode },
+    });
+    this.touch(record.id);
+    this.ensureSampler();
+  }
+
+  /** Explicit start: asks for consent when needed instead of failing. */
+  async start(id: string): Promise<ServerView> {
+    await this.ensureRunning(id, true).catch((error: unknown) => {
+      if (error instanceof StewardError && (error.code === 'consent_required' || error.code === 'consent_denied')) return;
+      throw error;
+    });
+    return this.get(id);
+  }
+
+  /** The live session of a server, starting it (lazy start) when it is allowed to run. */
+  async ensureRunning(id: string, explicit = false): Promise<McpSession> {
+    const record = this.record(id);
+    const runtime = this.runtime(id);
+    if (runtime.pendingStart) await runtime.pendingStart.catch(() => undefined);
+    if (runtime.session && runtime.status === 'running') {
+      this.touch(id);
+      return runtime.session;
+    }
+    if (record.config.transport === 'http') {
+      const config = await loadConfig(this.deps.secrets, id, record.config);
+      if (config.transport !== 'http') throw new StewardError('internal_error', 'Stored config does not match its transport.');
+      this.deps.store.servers.setDesiredState(id, 'running', this.now());
+      await runtime.startHttp(config.url, config.headers);
+    } else {
+      if (explicit) runtime.resetRestarts();
+      const plan = await this.checkedPlan(record);
+      await this.launchApproved(record, plan);
+    }
+    if (!runtime.session) throw new StewardError('server_not_running', `"${record.name}" is not running.`);
+    return runtime.session;
+  }
+
+  async stop(id: string, actor: Actor = 'user'): Promise<ServerView> {
+    const record = this.record(id);
+    this.deps.store.servers.setDesiredState(id, 'stopped', this.now());
+    this.deps.inbox.removeKey(`consent:${id}`);
+    const runtime = this.runtimes.get(id);
+    if (runtime && (runtime.pid !== null || runtime.session)) {
+      await runtime.stop();
+      this.deps.audit.record('server.stopped', { serverId: id, serverName: record.name, actor, summary: `Stopped "${record.name}".` });
+    } else {
+      await runtime?.stop();
+      await this.stopElsewhere(record, actor);
+    }
+    return this.get(id);
+  }
+
+  /** A server another Steward process (or a crashed one) started: stop its process tree by the recorded pid. */
+  private async stopElsewhere(record: ServerRecord, actor: Actor): Promise<void> {
+    const run = this.deps.store.runs.get(record.id);
+    if (!run) return;
+    if (startTokenOf(run.pid) !== run.pidStarted) {
+      this.deps.store.runs.clear(record.id, run.pid);
+      return;
+    }
+    await killTree(run.pid, this.deps.stopGraceMs);
+    this.deps.store.runs.clear(record.id, run.pid);
+    this.deps.audit.record('server.stopped', { serverId: record.id, serverName: record.name, actor, summary: `Stopped "${record.name}" (pid ${run.pid}, started by another Steward process).` });
+  }
+
+  async restart(id: string): Promise<ServerView> {
+    await this.runtimes.get(id)?.stop();
+    return this.start(id);
+  }
+
+  logsPage(id: string, limit: number, beforeId?: number): LogLine[] {
+    this.record(id);
+    this.logs.flush();
+    return this.deps.store.logs.page(id, limit, beforeId);
+  }
+
+  async setRoots(id: string, roots: Root[], actor: Actor = 'user'): Promise<ServerView> {
+    const record = this.record(id);
+    const clean: Root[] = [];
+    for (const root of roots) {
+      if (!isAbsolute(root.path) || !this.deps.fs.isDirectory(root.path)) {
+        throw new StewardError('invalid_payload', `"${root.path}" is not an existing folder given by its absolute path.`);
+      }
+      if (!clean.some((r) => r.path === root.path)) clean.push(root);
+    }
+    this.deps.store.transaction(() => {
+      this.deps.store.servers.update({ ...record, roots: clean, updatedAt: this.now() });
+      this.deps.audit.record('roots.changed', { serverId: id, serverName: record.name, actor, summary: `Shared ${clean.length} folder(s) with "${record.name}".`, data: { roots: clean.map((r) => r.path) } });
+    });
+    await this.runtimes.get(id)?.session?.rootsChanged();
+    this.changed(id);
+    return this.get(id);
+  }
+
+  /** Marks a server as used now (idle stop counts from here). */
+  touch(id: string): void {
+    this.lastUsed.set(id, this.deps.clock.now());
+  }
+
+  beginUse(id: string): () => void {
+    this.inFlight.set(id, (this.inFlight.get(id) ?? 0) + 1);
+    this.touch(id);
+    return () => {
+      this.inFlight.set(id, Math.max(0, (this.inFlight.get(id) ?? 1) - 1));
+      this.touch(id);
+    };
+  }
+
+  /** Host start: clean up processes a crashed Steward left behind, then start what should run. */
+  async bootstrap(autostart: boolean): Promise<void> {
+    for (const run of this.deps.store.runs.list()) {
+      if (run.hostPid !== process.pid && isAlive(run.hostPid)) continue;
+      if (startTokenOf(run.pid) === run.pidStarted) await killTree(run.pid, this.deps.stopGraceMs);
+      this.deps.store.runs.clear(run.serverId, run.pid);
+    }
+    if (!autostart) return;
+    for (const record of this.deps.store.servers.list()) {
+      if (record.desiredState !== 'running' || record.options.lazyStart) continue;
+      void this.ensureRunning(record.id).catch(() => undefined);
+    }
+  }
+
+  private ensureSampler(): void {
+    if (this.sampler || this.disposed) return;
+    this.sampler = setInterval(() => this.sample(), this.deps.sampleIntervalMs);
+    this.sampler.unref();
+  }
+
+  /** Memory per server and idle stop, from one read of the process table. */
+  sample(): void {
+    const running = [...this.runtimes].filter(([, r]) => r.pid !== null);
+    if (running.length > 0) {
+      const table = readProcessTable();
+      for (const [id, runtime] of running) {
+        const before = runtime.rssBytes ?? 0;
+        runtime.sample(table);
+        if (Math.abs((runtime.rssBytes ?? 0) - before) > 1024 * 1024) this.changed(id);
+      }
+    }
+    const now = this.deps.clock.now();
+    for (const [id, runtime] of this.runtimes) {
+      const record = this.deps.store.servers.get(id);
+      const minutes = record?.options.idleStopMinutes;
+      if (!minutes || runtime.status !== 'running' || (this.inFlight.get(id) ?? 0) > 0) continue;
+      if (now - (this.lastUsed.get(id) ?? now) >= minutes * 60_000) {
+        this.logs.add(id, 'host', 'info', `Stopped after ${minutes} minute(s) without use; it starts again when needed.`);
+        void runtime.stop();
+      }
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    if (this.sampler) clearInterval(this.sampler);
+    await Promise.all([...this.runtimes.values()].map((r) => r.stop().catch(() => undefined)));
+    this.logs.flush();
+  }
+}
+
+async function killTree(pid: number, graceMs: number): Promise<void> {
+  const snapshot = new TreeSnapshot(pid);
+  snapshot.refresh();
+  snapshot.signal('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (snapshot.alive().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (snapshot.alive().length > 0) snapshot.signal('SIGKILL');
+}

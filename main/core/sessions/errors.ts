@@ -1,0 +1,40 @@
+// Turns what the MCP SDK throws into StewardErrors with stable codes.
+import { ProtocolError, SdkError, SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
+import { StewardError } from '../../../shared/errors.js';
+
+/** JSON-RPC error code the stdio transport uses for a reply refused because of its size. */
+export const MESSAGE_TOO_LARGE_CODE = -32001;
+
+export function isSessionExpired(error: unknown): boolean {
+  return error instanceof SdkHttpError && error.status === 404;
+}
+
+export function toStewardError(error: unknown, what: string, cancelled = false): StewardError {
+  if (error instanceof StewardError) return error;
+  if (cancelled) return new StewardError('cancelled', `${what} was cancelled.`);
+  if (error instanceof ProtocolError) {
+    if (error.code === MESSAGE_TOO_LARGE_CODE) return new StewardError('message_too_large', `${what} failed: ${error.message}`);
+    return new StewardError('tool_call_failed', `${what} failed: the server answered with error ${error.code}: ${error.message}`, {
+      rpcCode: error.code,
+    });
+  }
+  if (error instanceof SdkError) {
+    switch (error.code) {
+      case SdkErrorCode.RequestTimeout:
+        return new StewardError('timeout', `${what} timed out.`);
+      case SdkErrorCode.ConnectionClosed:
+      case SdkErrorCode.NotConnected:
+        return new StewardError('server_exited', `${what} failed: the connection to the server closed.`);
+      default:
+        return new StewardError('protocol_error', `${what} failed: ${error.message}`);
+    }
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (/protocol version is not supported/i.test(message)) {
+    return new StewardError('unsupported_protocol_version', `The server speaks an MCP version Steward does not support (${message}).`);
+  }
+  if (/fetch failed|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET/i.test(message)) {
+    return new StewardError('connect_failed', `${what} failed: the server could not be reached (${message}).`);
+  }
+  return new StewardError('protocol_error', `${what} failed: ${message}`);
+}

@@ -1,0 +1,75 @@
+// Tool calls in flight: one AbortController per call id, progress as events, an audit row per call.
+import { randomUUID } from 'node:crypto';
+import type { CallResult, Progress } from '../../../shared/domain/mcp.js';
+import { StewardError } from '../../../shared/errors.js';
+import type { McpSession } from './session.js';
+
+export interface ToolCallDeps {
+  /** The server's live session, started if needed; `release` ends the "in use" mark. */
+  acquire(serverId: string): Promise<{ session: McpSession; release(): void; timeoutSeconds: number; serverName: string }>;
+  progress(p: Progress): void;
+  record(entry: { serverId: string; serverName: string; tool: string; argumentNames: string[]; outcome: string; ms: number }): void;
+  now(): number;
+}
+
+export interface CallRequest {
+  serverId: string;
+  name: string;
+  arguments: Record<string, unknown>;
+  callId?: string | undefined;
+  timeoutSeconds?: number | undefined;
+}
+
+export class ToolCalls {
+  private readonly active = new Map<string, AbortController>();
+
+  constructor(private readonly deps: ToolCallDeps) {}
+
+  async call(request: CallRequest): Promise<CallResult> {
+    const callId = request.callId ?? randomUUID();
+    if (this.active.has(callId)) throw new StewardError('invalid_payload', `A call with id "${callId}" is already running.`);
+    const controller = new AbortController();
+    this.active.set(callId, controller);
+    const started = this.deps.now();
+    let outcome = 'error';
+    let serverName = request.serverId;
+    try {
+      const { session, release, timeoutSeconds, serverName: name } = await this.deps.acquire(request.serverId);
+      serverName = name;
+      try {
+        const result = await session.callTool(request.name, request.arguments, {
+          signal: controller.signal,
+          timeoutMs: (request.timeoutSeconds ?? timeoutSeconds) * 1000,
+          onProgress: (p) => this.deps.progress({ callId, serverId: request.serverId, ...p }),
+        });
+        outcome = result.isError ? 'tool_error' : 'ok';
+        return result;
+      } catch (error) {
+        outcome = error instanceof StewardError ? error.code : 'error';
+        throw error;
+      } finally {
+        release();
+      }
+    } finally {
+      this.active.delete(callId);
+      this.deps.record({
+        serverId: request.serverId,
+        serverName,
+        tool: request.name,
+        argumentNames: Object.keys(request.arguments),
+        outcome,
+        ms: this.deps.now() - started,
+      });
+    }
+  }
+
+  cancel(callId: string): void {
+    const controller = this.active.get(callId);
+    if (!controller) throw new StewardError('not_found', 'No call with that id is running.');
+    controller.abort(new StewardError('cancelled', 'Cancelled by the user.'));
+  }
+
+  cancelAll(): void {
+    for (const controller of this.active.values()) controller.abort();
+  }
+}

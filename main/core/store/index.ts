@@ -1,0 +1,54 @@
+// The store: one database, one repo per aggregate. SQL lives only in this folder.
+import { openDatabase, type Db } from './database.js';
+import { ServersRepo } from './servers-repo.js';
+import { ConsentsRepo } from './consents-repo.js';
+import { LogsRepo } from './logs-repo.js';
+import { AuditRepo } from './audit-repo.js';
+import { RunsRepo } from './runs-repo.js';
+import { SettingsRepo } from './settings-repo.js';
+
+export type { Db } from './database.js';
+export { openDatabase, migrate } from './database.js';
+export type { ServerRecord, StoredConfig } from './servers-repo.js';
+export type { ConsentRecord } from './consents-repo.js';
+export type { NewLogLine } from './logs-repo.js';
+export type { NewAuditEvent, AuditQuery } from './audit-repo.js';
+export type { RunRecord } from './runs-repo.js';
+export type { Migration } from './migrations/index.js';
+
+export interface Store {
+  readonly db: Db;
+  readonly servers: ServersRepo;
+  readonly consents: ConsentsRepo;
+  readonly logs: LogsRepo;
+  readonly audit: AuditRepo;
+  readonly runs: RunsRepo;
+  readonly settings: SettingsRepo;
+  /** Runs `fn` in one transaction. */
+  transaction<T>(fn: () => T): T;
+  /** `PRAGMA integrity_check`: 'ok' when the file is sound. */
+  integrityCheck(): string;
+  close(): void;
+}
+
+export interface StoreOptions {
+  logLinesPerServer?: number;
+}
+
+export function openStore(file: string, options: StoreOptions = {}): Store {
+  const db = openDatabase(file);
+  return {
+    db,
+    servers: new ServersRepo(db),
+    consents: new ConsentsRepo(db),
+    logs: new LogsRepo(db, options.logLinesPerServer),
+    audit: new AuditRepo(db),
+    runs: new RunsRepo(db),
+    settings: new SettingsRepo(db),
+    transaction: (fn) => db.transaction(fn)(),
+    integrityCheck: () => String(db.pragma('integrity_check', { simple: true })),
+    close: () => {
+      if (db.open) db.close();
+    },
+  };
+}

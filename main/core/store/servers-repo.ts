@@ -1,0 +1,145 @@
+// Server configurations as stored: everything but secret values (env and header values live in the SecretStore).
+import { z } from 'zod';
+import { RootSchema, SandboxSettingsSchema, ServerOptionsSchema } from '../../../shared/domain/servers.js';
+import { StewardError } from '../../../shared/errors.js';
+import type { Db } from './database.js';
+
+export const StoredConfigSchema = z.discriminatedUnion('transport', [
+  z.object({
+    transport: z.literal('stdio'),
+    command: z.string(),
+    args: z.array(z.string()),
+    envNames: z.array(z.string()),
+    cwd: z.string().optional(),
+  }),
+  z.object({ transport: z.literal('http'), url: z.string(), headerNames: z.array(z.string()) }),
+]);
+export type StoredConfig = z.infer<typeof StoredConfigSchema>;
+
+export interface ServerRecord {
+  id: string;
+  name: string;
+  config: StoredConfig;
+  sandbox: z.infer<typeof SandboxSettingsSchema>;
+  options: z.infer<typeof ServerOptionsSchema>;
+  roots: z.infer<typeof RootSchema>[];
+  source: string;
+  desiredState: 'running' | 'stopped';
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface Row {
+  id: string;
+  name: string;
+  transport: string;
+  config: string;
+  sandbox: string;
+  options: string;
+  roots: string;
+  source: string;
+  desired_state: 'running' | 'stopped';
+  created_at: string;
+  updated_at: string;
+}
+
+function parseRow(row: Row): ServerRecord {
+  try {
+    return {
+      id: row.id,
+      name: row.name,
+      config: StoredConfigSchema.parse(JSON.parse(row.config)),
+      sandbox: SandboxSettingsSchema.parse(JSON.parse(row.sandbox)),
+      options: ServerOptionsSchema.parse(JSON.parse(row.options)),
+      roots: z.array(RootSchema).parse(JSON.parse(row.roots)),
+      source: row.source,
+      desiredState: row.desired_state,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  } catch {
+    throw new StewardError('config_invalid', `The stored configuration of server "${row.name}" is damaged and cannot be read.`);
+  }
+}
+
+export class ServersRepo {
+  private readonly stmts;
+
+  constructor(private readonly db: Db) {
+    this.stmts = {
+      all: db.prepare<[], Row>('SELECT * FROM servers ORDER BY name COLLATE NOCASE'),
+      byId: db.prepare<[string], Row>('SELECT * FROM servers WHERE id = ?'),
+      byName: db.prepare<[string], Row>('SELECT * FROM servers WHERE name = ? COLLATE NOCASE'),
+      insert: db.prepare(
+        `INSERT INTO servers (id, name, transport, config, sandbox, options, roots, source, desired_state, created_at, updated_at)
+         VALUES (@id, @name, @transport, @config, @sandbox, @options, @roots, @source, @desired_state, @created_at, @updated_at)`,
+      ),
+      update: db.prepare(
+        `UPDATE servers SET name = @name, transport = @transport, config = @config, sandbox = @sandbox, options = @options,
+         roots = @roots, updated_at = @updated_at WHERE id = @id`,
+      ),
+      desired: db.prepare<[string, string, string]>('UPDATE servers SET desired_state = ?, updated_at = ? WHERE id = ?'),
+      remove: db.prepare<[string]>('DELETE FROM servers WHERE id = ?'),
+    };
+  }
+
+  list(): ServerRecord[] {
+    return this.stmts.all.all().map(parseRow);
+  }
+
+  get(id: string): ServerRecord | undefined {
+    const row = this.stmts.byId.get(id);
+    return row ? parseRow(row) : undefined;
+  }
+
+  findByName(name: string): ServerRecord | undefined {
+    const row = this.stmts.byName.get(name);
+    return row ? parseRow(row) : undefined;
+  }
+
+  insert(record: ServerRecord): void {
+    try {
+      this.stmts.insert.run(this.toRow(record));
+    } catch (error) {
+      if (error instanceof Error && /UNIQUE constraint failed: servers.name/.test(error.message)) {
+        throw new StewardError('name_taken', `A server named "${record.name}" already exists.`);
+      }
+      throw error;
+    }
+  }
+
+  update(record: ServerRecord): void {
+    try {
+      this.stmts.update.run(this.toRow(record));
+    } catch (error) {
+      if (error instanceof Error && /UNIQUE constraint failed: servers.name/.test(error.message)) {
+        throw new StewardError('name_taken', `A server named "${record.name}" already exists.`);
+      }
+      throw error;
+    }
+  }
+
+  setDesiredState(id: string, state: 'running' | 'stopped', at: string): void {
+    this.stmts.desired.run(state, at, id);
+  }
+
+  remove(id: string): void {
+    this.stmts.remove.run(id);
+  }
+
+  private toRow(record: ServerRecord): Row {
+    return {
+      id: record.id,
+      name: record.name,
+      transport: record.config.transport,
+      config: JSON.stringify(record.config),
+      sandbox: JSON.stringify(record.sandbox),
+      options: JSON.stringify(record.options),
+      roots: JSON.stringify(record.roots),
+      source: record.source,
+      desired_state: record.desiredState,
+      created_at: record.createdAt,
+      updated_at: record.updatedAt,
+    };
+  }
+}

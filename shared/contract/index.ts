@@ -1,0 +1,115 @@
+// The one list of calls and events a front end can use. No channel string is written anywhere else.
+import { z } from 'zod';
+import {
+  ConsentRequestSchema,
+  ImportReportSchema,
+  LogLineSchema,
+  RootSchema,
+  SandboxSettingsSchema,
+  ServerConfigSchema,
+  ServerInputSchema,
+  ServerNameSchema,
+  ServerOptionsSchema,
+  ServerViewSchema,
+} from '../domain/servers.js';
+import { CallResultSchema, ProgressSchema, PromptViewSchema, ResourceViewSchema, ToolViewSchema } from '../domain/mcp.js';
+import { AuditEventSchema, AuditKindSchema } from '../domain/audit.js';
+import { InboxDecisionSchema, InboxItemSchema } from '../domain/inbox.js';
+
+const Id = z.string().min(1).max(200);
+const ServerRef = z.object({ serverId: Id });
+const Empty = z.object({});
+const Ack = z.object({ ok: z.literal(true) });
+
+function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { input, output };
+}
+
+export const calls = {
+  'servers:list': call(Empty, z.array(ServerViewSchema)),
+  'servers:get': call(ServerRef, ServerViewSchema),
+  'servers:add': call(ServerInputSchema, ServerViewSchema),
+  'servers:update': call(
+    z.object({
+      serverId: Id,
+      name: ServerNameSchema.optional(),
+      config: ServerConfigSchema.optional(),
+      sandbox: SandboxSettingsSchema.partial().optional(),
+      options: ServerOptionsSchema.partial().optional(),
+    }),
+    ServerViewSchema,
+  ),
+  'servers:remove': call(ServerRef, Ack),
+  'servers:import': call(
+    z.object({ text: z.string().max(5_000_000), fileName: z.string().max(4096).optional() }),
+    ImportReportSchema,
+  ),
+  'servers:start': call(ServerRef, ServerViewSchema),
+  'servers:stop': call(ServerRef, ServerViewSchema),
+  'servers:restart': call(ServerRef, ServerViewSchema),
+  'servers:logs': call(
+    z.object({ serverId: Id, beforeId: z.number().int().positive().optional(), limit: z.number().int().min(1).max(2000).default(200) }),
+    z.array(LogLineSchema),
+  ),
+  'servers:setRoots': call(z.object({ serverId: Id, roots: z.array(RootSchema).max(64) }), ServerViewSchema),
+  'consent:get': call(ServerRef, ConsentRequestSchema),
+  'consent:decide': call(
+    z.object({ serverId: Id, hash: z.string().min(1), decision: z.enum(['approve', 'deny']) }),
+    ServerViewSchema,
+  ),
+  'tools:list': call(ServerRef, z.array(ToolViewSchema)),
+  'tools:call': call(
+    z.object({
+      serverId: Id,
+      name: z.string().min(1).max(512),
+      arguments: z.record(z.string(), z.unknown()).default({}),
+      /** Chosen by the caller so progress events and cancel can refer to the call. */
+      callId: Id.optional(),
+      timeoutSeconds: z.number().int().min(1).max(24 * 3600).optional(),
+    }),
+    CallResultSchema,
+  ),
+  'tools:cancel': call(z.object({ callId: Id }), Ack),
+  'prompts:list': call(ServerRef, z.array(PromptViewSchema)),
+  'resources:list': call(ServerRef, z.array(ResourceViewSchema)),
+  'inbox:list': call(Empty, z.array(InboxItemSchema)),
+  'inbox:decide': call(z.object({ itemId: Id, decision: InboxDecisionSchema }), Ack),
+  'audit:list': call(
+    z.object({
+      beforeId: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(1000).default(100),
+      serverId: Id.optional(),
+      kind: AuditKindSchema.optional(),
+    }),
+    z.array(AuditEventSchema),
+  ),
+} as const;
+
+export const events = {
+  'servers:changed': ServerViewSchema,
+  'servers:removed': z.object({ serverId: Id }),
+  'logs:changed': z.object({ serverId: Id, lines: z.array(LogLineSchema) }),
+  'tools:changed': z.object({ serverId: Id }),
+  'calls:changed': ProgressSchema,
+  'inbox:changed': z.array(InboxItemSchema),
+} as const;
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+export type CallInput<K extends CallName> = z.input<Calls[K]['input']>;
+export type CallParsed<K extends CallName> = z.output<Calls[K]['input']>;
+export type CallOutput<K extends CallName> = z.output<Calls[K]['output']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<K extends EventName> = z.output<Events[K]>;
+
+export const CALL_NAMES = Object.keys(calls) as CallName[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+export function isCallName(value: unknown): value is CallName {
+  return typeof value === 'string' && Object.hasOwn(calls, value);
+}
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.hasOwn(events, value);
+}

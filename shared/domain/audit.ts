@@ -1,0 +1,33 @@
+// The audit record: what happened, to which server, and who decided it.
+import { z } from 'zod';
+
+export const AUDIT_KINDS = [
+  'server.added',
+  'server.updated',
+  'server.removed',
+  'server.imported',
+  'server.launched',
+  'server.stopped',
+  'server.crashed',
+  'consent.approved',
+  'consent.denied',
+  'sandbox.disabled',
+  'sandbox.enabled',
+  'tool.called',
+  'roots.changed',
+] as const;
+export const AuditKindSchema = z.enum(AUDIT_KINDS);
+export type AuditKind = z.infer<typeof AuditKindSchema>;
+
+export const AuditEventSchema = z.object({
+  id: z.number().int(),
+  ts: z.string(),
+  kind: AuditKindSchema,
+  serverId: z.string().nullable(),
+  serverName: z.string().nullable(),
+  /** Who decided: 'user' (through a UI or CLI), 'policy', or 'host'. */
+  actor: z.string(),
+  summary: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type AuditEvent = z.infer<typeof AuditEventSchema>;

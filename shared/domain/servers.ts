@@ -1,0 +1,179 @@
+// Server configurations, their live state, launch specs and consent requests, as the UI and CLI see them.
+import { z } from 'zod';
+
+const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
+
+export const ServerNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'A server needs a name.')
+  .max(100, 'Server names are at most 100 characters.')
+  .regex(NO_CONTROL_CHARS, 'Server names cannot contain control characters.');
+
+const EnvNameSchema = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Environment variable names use letters, digits and underscores.')
+  .max(200);
+
+const TextValue = z.string().max(32_768).regex(/^[^\u0000]*$/, 'Values cannot contain NUL characters.');
+
+export const StdioConfigSchema = z.object({
+  transport: z.literal('stdio'),
+  command: z.string().trim().min(1, 'A stdio server needs a command.').max(4096).regex(/^[^\u0000\n\r]*$/, 'The command cannot contain NUL or line breaks.'),
+  args: z.array(z.string().max(32_768).regex(/^[^\u0000]*$/, 'Arguments cannot contain NUL characters.')).max(512).default([]),
+  env: z.record(EnvNameSchema, TextValue).default({}),
+  cwd: z.string().max(4096).optional(),
+});
+
+export const HttpConfigSchema = z.object({
+  transport: z.literal('http'),
+  url: z
+    .string()
+    .url('The server URL is not a valid URL.')
+    .refine((u) => /^https?:\/\//i.test(u), 'Remote servers are reached over http:// or https://.'),
+  headers: z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'Header names are HTTP tokens.'), z.string().max(8192).regex(/^[^\r\n\u0000]*$/, 'Header values cannot contain line breaks.')).default({}),
+});
+
+export const ServerConfigSchema = z.discriminatedUnion('transport', [StdioConfigSchema, HttpConfigSchema]);
+export type StdioConfig = z.infer<typeof StdioConfigSchema>;
+export type HttpConfig = z.infer<typeof HttpConfigSchema>;
+export type ServerConfig = z.infer<typeof ServerConfigSchema>;
+
+/** A domain a sandboxed server may reach: `example.com`, `*.example.com`, optionally `:port`. */
+export const DomainGrantSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/, 'Network grants are domain names such as registry.npmjs.org or *.example.com.');
+
+export const SandboxSettingsSchema = z.object({
+  /** Off only by an explicit, recorded choice of the user. */
+  enabled: z.boolean().default(true),
+  /** Folders the server may write to (absolute paths). Everything else is read-only. */
+  writePaths: z.array(z.string().min(1).max(4096)).max(64).default([]),
+  /** Extra folders the server may not read, on top of the built-in secret locations. */
+  denyReadPaths: z.array(z.string().min(1).max(4096)).max(64).default([]),
+  /** Domains the server may reach. Empty means no network at all. */
+  allowedDomains: z.array(DomainGrantSchema).max(64).default([]),
+});
+export type SandboxSettings = z.infer<typeof SandboxSettingsSchema>;
+
+export const ServerOptionsSchema = z.object({
+  /** Start only when something first needs the server (a tool list, a call). */
+  lazyStart: z.boolean().default(false),
+  /** Stop after this many minutes without a request; null keeps it running. */
+  idleStopMinutes: z.number().int().min(1).max(24 * 60).nullable().default(null),
+  /** Restart after a crash, with exponential backoff and a cap. */
+  restartOnCrash: z.boolean().default(true),
+  /** Per-call timeout for tool calls, in seconds. */
+  toolTimeoutSeconds: z.number().int().min(1).max(24 * 3600).default(300),
+});
+export type ServerOptions = z.infer<typeof ServerOptionsSchema>;
+
+export const ServerInputSchema = z.object({
+  name: ServerNameSchema,
+  config: ServerConfigSchema,
+  sandbox: SandboxSettingsSchema.partial().optional(),
+  options: ServerOptionsSchema.partial().optional(),
+});
+export type ServerInput = z.infer<typeof ServerInputSchema>;
+
+export const SERVER_STATUSES = ['stopped', 'awaiting_consent', 'starting', 'running', 'stopping', 'backoff', 'crashed', 'error'] as const;
+export const ServerStatusSchema = z.enum(SERVER_STATUSES);
+export type ServerStatus = z.infer<typeof ServerStatusSchema>;
+
+export const ServerErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  stderrTail: z.array(z.string()).default([]),
+});
+
+export const RootSchema = z.object({ path: z.string().min(1).max(4096), name: z.string().max(200).optional() });
+export type Root = z.infer<typeof RootSchema>;
+
+export const ServerViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  transport: z.enum(['stdio', 'http']),
+  /** stdio: the configured command (not yet resolved); http: the URL. */
+  command: z.string().optional(),
+  args: z.array(z.string()).optional(),
+  cwd: z.string().optional(),
+  envNames: z.array(z.string()).optional(),
+  url: z.string().optional(),
+  headerNames: z.array(z.string()).optional(),
+  sandbox: SandboxSettingsSchema,
+  options: ServerOptionsSchema,
+  roots: z.array(RootSchema),
+  source: z.string(),
+  status: ServerStatusSchema,
+  pid: z.number().int().nullable(),
+  rssBytes: z.number().int().nullable(),
+  restarts: z.number().int(),
+  lastError: ServerErrorSchema.nullable(),
+  protocolVersion: z.string().nullable(),
+  serverInfo: z.object({ name: z.string(), version: z.string(), title: z.string().optional() }).nullable(),
+  instructions: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ServerView = z.infer<typeof ServerViewSchema>;
+
+export const FINDING_SEVERITIES = ['danger', 'warning', 'info'] as const;
+export const FindingSchema = z.object({
+  code: z.string(),
+  severity: z.enum(FINDING_SEVERITIES),
+  message: z.string(),
+  evidence: z.string(),
+});
+export type Finding = z.infer<typeof FindingSchema>;
+
+export const SandboxPlanSchema = z.object({
+  /** enforced: wrapped by the OS sandbox; off: the user turned it off; unsupported: this OS has none. */
+  mode: z.enum(['enforced', 'off', 'unsupported']),
+  writePaths: z.array(z.string()),
+  denyReadPaths: z.array(z.string()),
+  allowedDomains: z.array(z.string()),
+});
+export type SandboxPlan = z.infer<typeof SandboxPlanSchema>;
+
+/** The exact thing that will run. Consent is bound to `hash`. */
+export const LaunchSpecSchema = z.object({
+  command: z.string(),
+  args: z.array(z.string()),
+  cwd: z.string(),
+  envNames: z.array(z.string()),
+  sandbox: SandboxPlanSchema,
+  hash: z.string(),
+});
+export type LaunchSpec = z.infer<typeof LaunchSpecSchema>;
+
+export const ConsentRequestSchema = z.object({
+  serverId: z.string(),
+  serverName: z.string(),
+  spec: LaunchSpecSchema,
+  /** The full command line, quoted the way a POSIX shell would read it, never truncated. */
+  commandLine: z.string(),
+  findings: z.array(FindingSchema),
+  /** Set when an earlier consent exists for a different spec: the launch changed. */
+  changedSince: z.string().nullable(),
+  state: z.enum(['required', 'approved', 'denied']),
+});
+export type ConsentRequest = z.infer<typeof ConsentRequestSchema>;
+
+export const ImportReportSchema = z.object({
+  format: z.enum(['claude_desktop', 'vscode', 'cursor', 'generic']),
+  added: z.array(ServerViewSchema),
+  skipped: z.array(z.object({ name: z.string(), code: z.string(), reason: z.string() })),
+});
+export type ImportReport = z.infer<typeof ImportReportSchema>;
+
+export const LogLineSchema = z.object({
+  id: z.number().int(),
+  serverId: z.string(),
+  ts: z.string(),
+  stream: z.enum(['stderr', 'protocol', 'host']),
+  level: z.enum(['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency']),
+  text: z.string(),
+});
+export type LogLine = z.infer<typeof LogLineSchema>;

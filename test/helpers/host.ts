@@ -1,0 +1,61 @@
+// A real host on a temp data dir, with the sandbox on or off, cleaned up after each test.
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHost, type Host, type HostOptions } from '../../main/core/host.js';
+import { FileSecretStore } from '../../main/core/node/index.js';
+import type { SandboxRunner } from '../../main/core/security/index.js';
+
+export const noSandbox: SandboxRunner = {
+  support: async () => ({ kind: 'unsupported' }),
+  wrap: async () => {
+    throw new Error('no sandbox in this test');
+  },
+  dispose: async () => undefined,
+};
+
+export interface TestHost {
+  host: Host;
+  dir: string;
+  opened: string[];
+  close(): Promise<void>;
+}
+
+export function tempDir(prefix = 'steward-test-'): string {
+  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+}
+
+export async function makeHost(overrides: Partial<HostOptions> = {}): Promise<TestHost> {
+  const dir = tempDir();
+  const opened: string[] = [];
+  const host = await createHost({
+    dataDir: { path: join(dir, 'data') },
+    secrets: FileSecretStore.inDataDir(join(dir, 'data')),
+    browser: { open: async (url) => void opened.push(url) },
+    sandbox: noSandbox,
+    backoff: { baseMs: 50, maxMs: 200, maxRestarts: 2, healthyAfterMs: 60_000 },
+    stopGraceMs: 500,
+    connectTimeoutMs: 15_000,
+    ...overrides,
+  });
+  return {
+    host,
+    dir,
+    opened,
+    close: async () => {
+      await host.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Adds a stdio server and approves exactly the launch the consent request shows. */
+export async function addApproved(host: Host, name: string, command: string, args: string[], extra: { env?: Record<string, string>; cwd?: string; sandbox?: Record<string, unknown> } = {}) {
+  const view = await host.servers.add({
+    name,
+    config: { transport: 'stdio', command, args, env: extra.env ?? {}, ...(extra.cwd ? { cwd: extra.cwd } : {}) },
+    ...(extra.sandbox ? { sandbox: extra.sandbox } : {}),
+  });
+  const request = await host.servers.consentRequest(view.id);
+  return { view, request, approve: () => host.servers.decideConsent(view.id, request.spec.hash, 'approve', 'user') };
+}

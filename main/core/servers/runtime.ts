@@ -245,10 +245,11 @@ export class ServerRuntime {
         .replan()
         .then((plan) => this.startStdio(plan))
         .catch((e: unknown) => {
-          if (this.status === 'backoff' || this.status === 'starting') {
-            const err = e instanceof StewardError ? e : new StewardError('spawn_failed', String(e));
-            this.fail({ code: err.code, message: err.message, stderrTail: this.lastError?.stderrTail ?? [] });
-          }
+          // A crash during the relaunch already scheduled the next attempt (or gave up) in onExit.
+          if (this.restartTimer || this.child || this.status === 'crashed' || this.status === 'stopped') return;
+          const err = e instanceof StewardError ? e : new StewardError('spawn_failed', String(e));
+          if (err.code === 'consent_required') return;
+          this.fail({ code: err.code, message: err.message, stderrTail: this.lastError?.stderrTail ?? [] });
         });
     }, delay);
   }

@@ -1,0 +1,178 @@
+// The supervisor over real processes: env allowlist, whole-tree stop, crash backoff, bad stdout, logs, memory.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Host } from '../../../main/core/host.js';
+import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
+import { FIXTURES, NODE } from '../../helpers/paths.js';
+
+let t: TestHost | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+function alive(pid: number): boolean {
+  try {
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+async function until<T>(fn: () => T | undefined | false, what: string, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function textOf(result: { content: Record<string, unknown>[] }): string {
+  return result.content.map((c) => String(c.text ?? '')).join('');
+}
+
+async function startProbe(host: Host, env: Record<string, string> = {}) {
+  const { view, approve } = await addApproved(host, 'probe', NODE, [join(FIXTURES, 'probe-server.mjs')], { env });
+  const started = await approve();
+  expect(started.status).toBe('running');
+  return view.id;
+}
+
+describe('environment', () => {
+  it('gives a child only the safe host variables and what its config names', async () => {
+    t = await makeHost({
+      env: {
+        ...process.env,
+        ANTHROPIC_API_KEY: 'sk-ant-secret',
+        OPENAI_API_KEY: 'sk-openai',
+        GITHUB_TOKEN: 'ghp_secret',
+        AWS_SECRET_ACCESS_KEY: 'aws',
+        STEWARD_HOME: '/tmp/steward-home',
+        STEWARD_SESSION_TOKEN: 'internal',
+      },
+    });
+    const id = await startProbe(t.host, { SERVER_SETTING: 'configured' });
+    const env = JSON.parse(textOf(await t.host.tools.call({ serverId: id, name: 'env', arguments: {} }))) as Record<string, string>;
+    expect(env.SERVER_SETTING).toBe('configured');
+    expect(env.PATH).toContain(join(NODE, '..'));
+    for (const name of ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'STEWARD_HOME', 'STEWARD_SESSION_TOKEN']) {
+      expect(env[name], name).toBeUndefined();
+    }
+    expect(JSON.stringify(env)).not.toMatch(/sk-ant-secret|ghp_secret|sk-openai/);
+    const allowed = new Set(['HOME', 'LOGNAME', 'PATH', 'SHELL', 'TERM', 'USER', 'LANG', 'LC_ALL', 'TZ', 'SERVER_SETTING']);
+    // Node itself may add a few of its own at startup; nothing else of the host's may appear.
+    const extra = Object.keys(env).filter((k) => !allowed.has(k) && !k.startsWith('NODE_') && k !== 'COLOR');
+    expect(extra).toEqual([]);
+  });
+
+  it('keeps env values out of SQLite and shows only their names', async () => {
+    t = await makeHost();
+    const { view } = await addApproved(t.host, 'secretive', NODE, [join(FIXTURES, 'probe-server.mjs')], { env: { API_TOKEN: 'tok-123456789' } });
+    expect(view.envNames).toEqual(['API_TOKEN']);
+    t.host.store.db.pragma('wal_checkpoint(TRUNCATE)');
+    const bytes = readFileSync(join(t.dir, 'data', 'steward.db'));
+    expect(bytes.includes(Buffer.from('tok-123456789'))).toBe(false);
+  });
+});
+
+describe('stop', () => {
+  for (const setsid of [false, true]) {
+    it(`closes stdin, then SIGTERM, then SIGKILLs the whole tree${setsid ? ' (grandchild in its own session)' : ''}`, async () => {
+      t = await makeHost({ stopGraceMs: 300 });
+      const { view, approve } = await addApproved(t.host, 'stubborn', NODE, [join(FIXTURES, 'stubborn-server.mjs'), ...(setsid ? ['--setsid'] : [])]);
+      expect((await approve()).status).toBe('running');
+      const pids = JSON.parse(textOf(await t.host.tools.call({ serverId: view.id, name: 'pids', arguments: {} }))) as { self: number; grandchild: number };
+      expect(alive(pids.self) && alive(pids.grandchild)).toBe(true);
+
+      const stopped = await t.host.servers.stop(view.id);
+      expect(stopped.status).toBe('stopped');
+      await until(() => !alive(pids.self) && !alive(pids.grandchild), 'the tree to die', 3000);
+
+      const log = t.host.servers.logsPage(view.id, 100).map((l) => l.text).join('\n');
+      expect(log).toContain('stdin closed, staying alive');
+      expect(log).toContain('sending SIGTERM');
+      expect(log).toContain('SIGKILL');
+      expect(t.host.store.runs.get(view.id)).toBeUndefined();
+    });
+  }
+});
+
+describe('crashes', () => {
+  it('restarts with backoff up to the cap, then reports "crashed" with the last stderr lines', async () => {
+    t = await makeHost({ backoff: { baseMs: 30, maxMs: 60, maxRestarts: 2, healthyAfterMs: 60_000 } });
+    const { view, approve } = await addApproved(t.host, 'exit-now', NODE, [join(FIXTURES, 'exit-now.mjs')]);
+    const first = await approve();
+    expect(['backoff', 'crashed', 'starting']).toContain(first.status);
+    const final = await until(() => {
+      const v = t!.host.servers.get(view.id);
+      return v.status === 'crashed' ? v : undefined;
+    }, 'crashed status');
+    expect(final.restarts).toBe(2);
+    expect(final.lastError?.code).toBe('server_crashed');
+    expect(final.lastError?.message).toContain('exited with code 2');
+    expect(final.lastError?.stderrTail.join('\n')).toContain('fatal: missing configuration file');
+    const crashes = t.host.audit.list({ limit: 10, kind: 'server.crashed' });
+    expect(crashes).toHaveLength(3);
+  });
+
+  it('restarts a server that crashes while running, and it works again', async () => {
+    t = await makeHost({ backoff: { baseMs: 30, maxMs: 60, maxRestarts: 3, healthyAfterMs: 60_000 } });
+    const id = await startProbe(t.host);
+    const firstPid = t.host.servers.get(id).pid;
+    await t.host.tools.call({ serverId: id, name: 'crash', arguments: { code: 7 } });
+    await until(() => {
+      const v = t!.host.servers.get(id);
+      return v.status === 'running' && v.pid !== firstPid ? v : undefined;
+    }, 'a restart');
+    const echo = await t.host.tools.call({ serverId: id, name: 'read', arguments: { path: join(FIXTURES, 'exit-now.mjs') } });
+    expect(textOf(echo)).toContain('ok:');
+  });
+
+  it('refuses a command that does not exist, before anything runs', async () => {
+    t = await makeHost();
+    const view = await t.host.servers.add({ name: 'ghost', config: { transport: 'stdio', command: 'definitely-not-a-command-xyz', args: [], env: {} } });
+    await expect(t.host.servers.consentRequest(view.id)).rejects.toMatchObject({ code: 'command_not_found' });
+    await expect(t.host.servers.start(view.id)).rejects.toMatchObject({ code: 'command_not_found' });
+    expect(t.host.inbox.list()).toEqual([]);
+  });
+});
+
+describe('bad output on stdout', () => {
+  it('logs junk lines, keeps the connection, and fails an oversized reply with a clear error', async () => {
+    t = await makeHost();
+    const { view, approve } = await addApproved(t.host, 'raw', NODE, [join(FIXTURES, 'raw-server.mjs'), '--noise']);
+    expect((await approve()).status).toBe('running');
+    const garbage = await t.host.tools.call({ serverId: view.id, name: 'garbage', arguments: {} });
+    expect(textOf(garbage)).toBe('garbage done');
+    await expect(t.host.tools.call({ serverId: view.id, name: 'big', arguments: {} })).rejects.toMatchObject({ code: 'message_too_large' });
+    const ok = await t.host.tools.call({ serverId: view.id, name: 'ok', arguments: {} });
+    expect(textOf(ok)).toBe('ok done');
+    expect(t.host.servers.get(view.id).status).toBe('running');
+    const warnings = t.host.servers.logsPage(view.id, 200).filter((l) => l.stream === 'protocol').map((l) => l.text);
+    expect(warnings.some((w) => w.includes('Server starting up...'))).toBe(true);
+    expect(warnings.some((w) => w.includes('{"not":"json-rpc"}'))).toBe(true);
+    expect(warnings.some((w) => w.includes('not json at all'))).toBe(true);
+    expect(warnings.some((w) => /over the 10 MB limit/.test(w))).toBe(true);
+  });
+});
+
+describe('logs and memory', () => {
+  it('keeps stderr and MCP log messages per server and reports memory', async () => {
+    t = await makeHost();
+    const id = await startProbe(t.host);
+    const seen: string[] = [];
+    const off = t.host.events.on('logs:changed', (e) => seen.push(...e.lines.map((l) => l.text)));
+    await t.host.tools.call({ serverId: id, name: 'log', arguments: { message: 'look-here' } });
+    await until(() => seen.some((s) => s.includes('stderr:look-here')) && seen.some((s) => s.includes('[probe] look-here')), 'log events');
+    off();
+    const lines = t.host.servers.logsPage(id, 50);
+    expect(lines.find((l) => l.text === 'stderr:look-here')?.stream).toBe('stderr');
+    expect(lines.find((l) => l.text === '[probe] look-here')).toMatchObject({ stream: 'protocol', level: 'warning' });
+    t.host.servers.sample();
+    expect(t.host.servers.get(id).rssBytes).toBeGreaterThan(10 * 1024 * 1024);
+  });
+});

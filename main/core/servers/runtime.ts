@@ -117,7 +117,9 @@ export class ServerRuntime {
     try {
       child = spawn(file, args, {
         cwd: plan.spec.cwd,
-        env: plan.env,
+        // Node's stdio pipes are sockets; bash takes a socket on stdin for a remote login and reads
+        // ~/.bashrc unless SHLVL says it is nested. The sandbox wrapper (and any bash script) must not.
+        env: { ...plan.env, SHLVL: '1' },
         stdio: ['pipe', 'pipe', 'pipe'],
         shell: false,
         windowsHide: true,

@@ -63,7 +63,7 @@ describe('environment', () => {
       expect(env[name], name).toBeUndefined();
     }
     expect(JSON.stringify(env)).not.toMatch(/sk-ant-secret|ghp_secret|sk-openai/);
-    const allowed = new Set(['HOME', 'LOGNAME', 'PATH', 'SHELL', 'TERM', 'USER', 'LANG', 'LC_ALL', 'TZ', 'SERVER_SETTING']);
+    const allowed = new Set(['HOME', 'LOGNAME', 'PATH', 'SHELL', 'TERM', 'USER', 'LANG', 'LC_ALL', 'TZ', 'SHLVL', 'SERVER_SETTING']);
     // Node itself may add a few of its own at startup; nothing else of the host's may appear.
     const extra = Object.keys(env).filter((k) => !allowed.has(k) && !k.startsWith('NODE_') && k !== 'COLOR');
     expect(extra).toEqual([]);

@@ -1,0 +1,274 @@
+// The steward commands: servers, consent, tools, call, logs, audit.
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { StewardError } from '../../shared/errors.js';
+import { Cli, EXIT, UsageError } from './context.js';
+import { auditText, callText, consentText, logText, serverDetail, serversTable, toolsTable } from './format.js';
+
+type Args = string[];
+
+function pairs(list: string[] | undefined, what: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const i = item.indexOf('=');
+    if (i <= 0) throw new UsageError(`${what} must look like NAME=VALUE (got "${item}").`);
+    out[item.slice(0, i)] = item.slice(i + 1);
+  }
+  return out;
+}
+
+function one(positionals: string[], what: string): string {
+  const [value] = positionals;
+  if (!value) throw new UsageError(`Missing ${what}.`);
+  return value;
+}
+
+export async function servers(cli: Cli, args: Args): Promise<number> {
+  const [verb = 'list', ...rest] = args;
+  switch (verb) {
+    case 'list': {
+      const list = await cli.call('servers:list', {});
+      cli.result(list, () => serversTable(list));
+      return EXIT.ok;
+    }
+    case 'show': {
+      const view = await cli.call('servers:get', { serverId: cli.serverId(one(rest, 'server name')) });
+      cli.result(view, () => serverDetail(view));
+      return EXIT.ok;
+    }
+    case 'add':
+      return add(cli, rest);
+    case 'import': {
+      const file = one(rest, 'file to import');
+      let text: string;
+      try {
+        text = readFileSync(resolve(file), 'utf8');
+      } catch (error) {
+        throw new StewardError('import_failed', `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+      }
+      const report = await cli.call('servers:import', { text, fileName: basename(file) });
+      cli.result(report, () =>
+        [
+          `Imported ${report.added.length} server(s) from ${file} (${report.format}). Each needs your consent before it runs.`,
+          ...report.added.map((s) => `  + ${s.name}`),
+          ...report.skipped.map((s) => `  - ${s.name}: ${s.reason} [${s.code}]`),
+        ].join('\n'),
+      );
+      return EXIT.ok;
+    }
+    case 'remove': {
+      const result = await cli.call('servers:remove', { serverId: cli.serverId(one(rest, 'server name')) });
+      cli.result(result, () => 'Removed.');
+      return EXIT.ok;
+    }
+    case 'start':
+      return start(cli, rest);
+    case 'stop': {
+      const view = await cli.call('servers:stop', { serverId: cli.serverId(one(rest, 'server name')) });
+      cli.result(view, () => serverDetail(view));
+      return EXIT.ok;
+    }
+    case 'logs':
+      return logs(cli, rest);
+    default:
+      throw new UsageError(`Unknown servers command "${verb}".`);
+  }
+}
+
+async function add(cli: Cli, args: Args): Promise<number> {
+  const dash = args.indexOf('--');
+  const own = dash === -1 ? args : args.slice(0, dash);
+  const command = dash === -1 ? [] : args.slice(dash + 1);
+  const { values, positionals } = parseArgs({
+    args: own,
+    allowPositionals: true,
+    options: {
+      url: { type: 'string' },
+      header: { type: 'string', multiple: true },
+      env: { type: 'string', multiple: true },
+      cwd: { type: 'string' },
+      'no-sandbox': { type: 'boolean' },
+      'allow-write': { type: 'string', multiple: true },
+      'allow-domain': { type: 'string', multiple: true },
+      lazy: { type: 'boolean' },
+      'idle-stop': { type: 'string' },
+    },
+  });
+  const name = one(positionals, 'server name');
+  if (values.url && command.length > 0) throw new UsageError('Give either --url or a command after --, not both.');
+  if (!values.url && command.length === 0) throw new UsageError('Give a command after -- (steward servers add NAME -- npx -y pkg@1.0.0) or --url URL.');
+  const config = values.url
+    ? { transport: 'http' as const, url: values.url, headers: pairs(values.header, '--header') }
+    : // Relative paths in the command mean "from here", as they would in the user's shell.
+      { transport: 'stdio' as const, command: command[0]!, args: command.slice(1), env: pairs(values.env, '--env'), cwd: resolve(values.cwd ?? '.') };
+  const idle = values['idle-stop'] === undefined ? undefined : Number(values['idle-stop']);
+  if (idle !== undefined && !Number.isInteger(idle)) throw new UsageError('--idle-stop takes whole minutes.');
+  const view = await cli.call('servers:add', {
+    name,
+    config,
+    sandbox: {
+      enabled: !values['no-sandbox'],
+      writePaths: (values['allow-write'] ?? []).map((p) => resolve(p)),
+      allowedDomains: values['allow-domain'] ?? [],
+    },
+    options: { lazyStart: values.lazy ?? false, idleStopMinutes: idle ?? null },
+  });
+  cli.result(view, () => `Added "${view.name}". ${view.transport === 'stdio' ? `Review and approve it with: steward consent approve "${view.name}"` : ''}`);
+  return EXIT.ok;
+}
+
+async function start(cli: Cli, args: Args): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { check: { type: 'boolean' } } });
+  const serverId = cli.serverId(one(positionals, 'server name'));
+  let view = await cli.call('servers:start', { serverId });
+  if (view.status === 'awaiting_consent') {
+    if (!(await askConsent(cli, serverId))) return EXIT.consent;
+    view = cli.host.servers.get(serverId);
+  }
+  if (view.status !== 'running') {
+    cli.result(view, () => serverDetail(view));
+    return EXIT.failed;
+  }
+  if (values.check) {
+    const tools = await cli.call('tools:list', { serverId });
+    await cli.call('servers:stop', { serverId });
+    cli.result({ server: view, tools }, () => `${serverDetail(view)}\n\n${toolsTable(tools)}`);
+    return EXIT.ok;
+  }
+  cli.line(`${serverDetail(view)}\n\nRunning in the foreground; Ctrl+C stops it. Log:`);
+  const off = cli.host.events.on('logs:changed', (e) => {
+    if (e.serverId === serverId) cli.line(logText(e.lines));
+  });
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+    cli.host.events.on('servers:changed', (s) => {
+      if (s.id === serverId && (s.status === 'crashed' || s.status === 'stopped')) done();
+    });
+  });
+  off();
+  await cli.call('servers:stop', { serverId });
+  return EXIT.ok;
+}
+
+async function logs(cli: Cli, args: Args): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { limit: { type: 'string', default: '100' }, follow: { type: 'boolean', short: 'f' } },
+  });
+  const serverId = cli.serverId(one(positionals, 'server name'));
+  const page = await cli.call('servers:logs', { serverId, limit: Number(values.limit) });
+  const lines = page.reverse();
+  cli.result(lines, () => logText(lines));
+  if (!values.follow) return EXIT.ok;
+  let last = lines.at(-1)?.id ?? 0;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 500));
+    const fresh = cli.host.store.logs.page(serverId, 1000).filter((l) => l.id > last).reverse();
+    if (fresh.length === 0) continue;
+    last = fresh.at(-1)!.id;
+    cli.result(fresh, () => logText(fresh));
+  }
+}
+
+/** Shows the full consent request; on a terminal asks, otherwise needs --yes. */
+async function askConsent(cli: Cli, serverId: string, opts: { yes?: boolean; hash?: string } = {}): Promise<boolean> {
+  const request = await cli.call('consent:get', { serverId });
+  if (request.state === 'approved') return true;
+  if (opts.hash && opts.hash !== request.spec.hash) {
+    throw new StewardError('consent_mismatch', `The launch changed: its hash is now ${request.spec.hash}. Review it with "steward consent show".`);
+  }
+  let yes = opts.yes === true;
+  if (!yes && cli.interactive) {
+    cli.line(`${consentText(request)}\n`);
+    yes = await cli.confirm('Allow this server to run this command?');
+  }
+  if (!yes) {
+    if (!cli.interactive) cli.note(`"${request.serverName}" needs your approval. Review it with: steward consent show "${request.serverName}", then approve with --yes.`);
+    return false;
+  }
+  await cli.call('consent:decide', { serverId, hash: request.spec.hash, decision: 'approve' });
+  return true;
+}
+
+export async function consent(cli: Cli, args: Args): Promise<number> {
+  const [verb, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { yes: { type: 'boolean', short: 'y' }, hash: { type: 'string' } },
+  });
+  const serverId = cli.serverId(one(positionals, 'server name'));
+  if (verb === 'show') {
+    const request = await cli.call('consent:get', { serverId });
+    cli.result(request, () => `${consentText(request)}\n\nState: ${request.state}`);
+    return EXIT.ok;
+  }
+  if (verb === 'approve') {
+    const approved = await askConsent(cli, serverId, { ...(values.yes ? { yes: true } : {}), ...(values.hash ? { hash: values.hash } : {}) });
+    const view = cli.host.servers.get(serverId);
+    if (approved) cli.result(view, () => `Approved. ${serverDetail(view)}`);
+    return approved ? EXIT.ok : EXIT.consent;
+  }
+  if (verb === 'deny') {
+    const request = await cli.call('consent:get', { serverId });
+    const view = await cli.call('consent:decide', { serverId, hash: request.spec.hash, decision: 'deny' });
+    cli.result(view, () => `Refused. "${view.name}" will not run this command.`);
+    return EXIT.ok;
+  }
+  throw new UsageError('Use: steward consent show|approve|deny NAME [--yes] [--hash HASH]');
+}
+
+async function ensureConsent(cli: Cli, serverId: string): Promise<boolean> {
+  const view = cli.host.servers.get(serverId);
+  if (view.transport !== 'stdio') return true;
+  return askConsent(cli, serverId);
+}
+
+export async function tools(cli: Cli, args: Args): Promise<number> {
+  const serverId = cli.serverId(one(args, 'server name'));
+  if (!(await ensureConsent(cli, serverId))) return EXIT.consent;
+  const list = await cli.call('tools:list', { serverId });
+  cli.result(list, () => toolsTable(list));
+  return EXIT.ok;
+}
+
+export async function call(cli: Cli, args: Args): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { args: { type: 'string', default: '{}' }, timeout: { type: 'string' } },
+  });
+  const [server, tool] = positionals;
+  if (!server || !tool) throw new UsageError('Use: steward call SERVER TOOL [--args JSON] [--timeout SECONDS]');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(values.args);
+  } catch (error) {
+    throw new UsageError(`--args is not valid JSON: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError('--args must be a JSON object.');
+  const serverId = cli.serverId(server);
+  if (!(await ensureConsent(cli, serverId))) return EXIT.consent;
+  const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+  const result = await cli.call('tools:call', {
+    serverId,
+    name: tool,
+    arguments: parsed as Record<string, unknown>,
+    ...(timeout !== undefined && Number.isFinite(timeout) ? { timeoutSeconds: Math.max(1, Math.round(timeout)) } : {}),
+  });
+  cli.result(result, () => callText(result));
+  return result.isError ? EXIT.toolError : EXIT.ok;
+}
+
+export async function audit(cli: Cli, args: Args): Promise<number> {
+  const { values } = parseArgs({ args, options: { limit: { type: 'string', default: '50' }, server: { type: 'string' } } });
+  const events = await cli.call('audit:list', {
+    limit: Number(values.limit),
+    ...(values.server ? { serverId: cli.serverId(values.server) } : {}),
+  });
+  cli.result(events, () => auditText(events));
+  return EXIT.ok;
+}

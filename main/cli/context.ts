@@ -1,0 +1,68 @@
+// What every command gets: the host, output that honours --json, exit codes, and a prompt on a terminal.
+import { createInterface } from 'node:readline/promises';
+import type { CallName, CallInput, CallOutput } from '../../shared/contract/index.js';
+import { StewardError, type ErrorCode } from '../../shared/errors.js';
+import type { Host } from '../core/host.js';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, consent: 3, notFound: 4, toolError: 5 } as const;
+
+export class UsageError extends Error {}
+
+export function exitCodeFor(code: ErrorCode): number {
+  if (code === 'consent_required' || code === 'consent_denied' || code === 'consent_mismatch') return EXIT.consent;
+  if (code === 'not_found') return EXIT.notFound;
+  if (code === 'invalid_payload') return EXIT.usage;
+  return EXIT.failed;
+}
+
+export class Cli {
+  constructor(
+    readonly host: Host,
+    readonly json: boolean,
+    private readonly stdout: NodeJS.WriteStream,
+    private readonly stderr: NodeJS.WriteStream,
+    private readonly stdin: NodeJS.ReadStream,
+  ) {}
+
+  get interactive(): boolean {
+    return Boolean(this.stdin.isTTY && this.stdout.isTTY) && !this.json;
+  }
+
+  /** Calls the host through the same contract and dispatcher the app uses; failures throw StewardError. */
+  async call<K extends CallName>(name: K, input: CallInput<K>): Promise<CallOutput<K>> {
+    const outcome = await this.host.dispatch(name, input);
+    if (!outcome.ok) throw new StewardError(outcome.code, outcome.message, outcome.details);
+    return outcome.data as CallOutput<K>;
+  }
+
+  serverId(name: string): string {
+    return this.host.servers.resolve(name).id;
+  }
+
+  /** Prints data as JSON ({ok:true,data}) or as the given human text. */
+  result(data: unknown, human: () => string): void {
+    if (this.json) this.stdout.write(`${JSON.stringify({ ok: true, data })}\n`);
+    else {
+      const text = human();
+      if (text) this.stdout.write(`${text}\n`);
+    }
+  }
+
+  line(text: string): void {
+    if (!this.json) this.stdout.write(`${text}\n`);
+  }
+
+  note(text: string): void {
+    this.stderr.write(`${text}\n`);
+  }
+
+  async confirm(question: string): Promise<boolean> {
+    const rl = createInterface({ input: this.stdin, output: this.stdout });
+    try {
+      const answer = await rl.question(`${question} [y/N] `);
+      return /^y(es)?$/i.test(answer.trim());
+    } finally {
+      rl.close();
+    }
+  }
+}

@@ -1,0 +1,95 @@
+// Human-readable output: tables, the consent request in full, call results.
+import type { CallResult, ToolView } from '../../shared/domain/mcp.js';
+import type { AuditEvent } from '../../shared/domain/audit.js';
+import type { ConsentRequest, LogLine, ServerView } from '../../shared/domain/servers.js';
+
+export function table(rows: string[][]): string {
+  if (rows.length === 0) return '';
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+}
+
+export function megabytes(bytes: number | null): string {
+  return bytes === null ? '-' : `${Math.round(bytes / (1024 * 1024))} MB`;
+}
+
+export function serversTable(servers: ServerView[]): string {
+  if (servers.length === 0) return 'No servers yet. Add one with: steward servers add NAME -- COMMAND [ARGS...]';
+  return table([
+    ['NAME', 'STATUS', 'TRANSPORT', 'SANDBOX', 'MEMORY', 'COMMAND / URL'],
+    ...servers.map((s) => [
+      s.name,
+      s.lastError && (s.status === 'crashed' || s.status === 'error') ? `${s.status} (${s.lastError.code})` : s.status,
+      s.transport,
+      s.transport === 'http' ? '-' : s.sandbox.enabled ? 'on' : 'OFF',
+      megabytes(s.rssBytes),
+      s.transport === 'http' ? (s.url ?? '') : [s.command ?? '', ...(s.args ?? [])].join(' '),
+    ]),
+  ]);
+}
+
+export function serverDetail(s: ServerView): string {
+  const lines = [
+    `${s.name}  [${s.status}]  ${s.transport}`,
+    s.transport === 'http' ? `  url:      ${s.url}` : `  command:  ${[s.command, ...(s.args ?? [])].join(' ')}`,
+  ];
+  if (s.cwd) lines.push(`  cwd:      ${s.cwd}`);
+  if (s.envNames?.length) lines.push(`  env:      ${s.envNames.join(', ')}`);
+  if (s.pid !== null) lines.push(`  pid:      ${s.pid}   memory: ${megabytes(s.rssBytes)}`);
+  if (s.serverInfo) lines.push(`  server:   ${s.serverInfo.name} ${s.serverInfo.version} (MCP ${s.protocolVersion})`);
+  if (s.lastError) {
+    lines.push(`  error:    ${s.lastError.code}: ${s.lastError.message}`);
+    for (const l of s.lastError.stderrTail.slice(-10)) lines.push(`            | ${l}`);
+  }
+  return lines.join('\n');
+}
+
+export function consentText(r: ConsentRequest): string {
+  const sb = r.spec.sandbox;
+  const lines = [
+    `"${r.serverName}" wants to run a program on this computer.`,
+    r.changedSince ? `The launch changed since you last decided (${r.changedSince}).` : '',
+    '',
+    'Command (exactly as it will run, no shell):',
+    `  ${r.commandLine}`,
+    '',
+    `Working folder:  ${r.spec.cwd}`,
+    `Environment:     ${r.spec.envNames.length > 0 ? r.spec.envNames.join(', ') : '(only the safe basics: HOME, PATH, USER, ...)'}`,
+    sb.mode === 'enforced'
+      ? `Sandbox:         on — ${sb.writePaths.length > 0 ? `writes only to ${sb.writePaths.join(', ')}` : 'no writes'}; ${sb.allowedDomains.length > 0 ? `network only to ${sb.allowedDomains.join(', ')}` : 'no network'}; ${sb.denyReadPaths.length} secret locations hidden`
+      : sb.mode === 'off'
+        ? 'Sandbox:         OFF (your choice) — it runs with all your rights'
+        : 'Sandbox:         not available on this system — it runs with all your rights',
+    `Consent hash:    ${r.spec.hash}`,
+  ];
+  if (r.findings.length > 0) {
+    lines.push('', 'Look closely:');
+    for (const f of r.findings) lines.push(`  [${f.severity}] ${f.message}${f.evidence && f.evidence.length < 200 ? `\n           ${f.evidence}` : ''}`);
+  }
+  return lines.filter((l, i, all) => !(l === '' && all[i - 1] === '')).join('\n');
+}
+
+export function toolsTable(tools: ToolView[]): string {
+  if (tools.length === 0) return 'This server offers no tools.';
+  return table([['TOOL', 'DESCRIPTION'], ...tools.map((t) => [t.name, (t.title ?? t.description ?? '').split('\n')[0]!.slice(0, 100)])]);
+}
+
+export function callText(result: CallResult): string {
+  const parts = result.content.map((c) => {
+    if (c.type === 'text') return String(c.text);
+    if (c.type === 'image' || c.type === 'audio') return `[${c.type} ${String(c.mimeType)}, ${String(c.data ?? '').length} base64 characters]`;
+    if (c.type === 'resource_link') return `[link ${String(c.uri)}]`;
+    if (c.type === 'resource') return `[resource ${JSON.stringify(c.resource).slice(0, 500)}]`;
+    return JSON.stringify(c);
+  });
+  if (result.structuredContent) parts.push(JSON.stringify(result.structuredContent, null, 2));
+  return parts.join('\n');
+}
+
+export function logText(lines: LogLine[]): string {
+  return lines.map((l) => `${l.ts.slice(11, 23)} ${l.stream.padEnd(8)} ${l.level.padEnd(7)} ${l.text}`).join('\n');
+}
+
+export function auditText(events: AuditEvent[]): string {
+  return events.map((e) => `${e.ts}  ${e.kind.padEnd(18)} ${e.actor.padEnd(6)} ${e.summary}`).join('\n');
+}

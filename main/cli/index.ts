@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// steward: the command-line front end of the host.
+import { isStewardError } from '../../shared/errors.js';
+import { STEWARD_VERSION, type Host } from '../core/host.js';
+import { audit, call, consent, servers, tools } from './commands.js';
+import { Cli, EXIT, exitCodeFor, UsageError } from './context.js';
+import { openCliHost } from './node-host.js';
+
+const USAGE = `steward ${STEWARD_VERSION} — a host for MCP servers, under your control
+
+Usage:
+  steward servers [list]                     servers, status, sandbox, memory
+  steward servers show NAME
+  steward servers add NAME -- COMMAND [ARG...] [--env K=V] [--cwd DIR] [--allow-write DIR]
+                       [--allow-domain DOMAIN] [--no-sandbox] [--lazy] [--idle-stop MIN]
+  steward servers add NAME --url URL [--header K=V]
+  steward servers import FILE                Claude Desktop, VS Code or Cursor config
+  steward servers remove NAME
+  steward servers start NAME [--check]       runs it in the foreground (--check: start, list tools, stop)
+  steward servers stop NAME                  stops it, also when another Steward process runs it
+  steward servers logs NAME [--limit N] [-f]
+  steward consent show|approve|deny NAME [--yes] [--hash HASH]
+  steward tools NAME
+  steward call NAME TOOL [--args JSON] [--timeout SECONDS]
+  steward audit [--limit N] [--server NAME]
+
+Options: --json prints {"ok":true,"data":...} or {"ok":false,"code":...,"message":...}.
+Exit codes: 0 ok, 1 failed, 2 usage, 3 consent needed or refused, 4 not found, 5 the tool reported an error.
+Data folder: $STEWARD_HOME, else the per-user app-data folder.`;
+
+async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  const args = argv.filter((a) => a !== '--json');
+  const [command, ...rest] = args;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? EXIT.ok : EXIT.usage;
+  }
+  if (command === '--version') {
+    process.stdout.write(`${STEWARD_VERSION}\n`);
+    return EXIT.ok;
+  }
+  const run = { servers, consent, tools, call, audit }[command];
+  if (!run) {
+    process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  let host: Host | undefined;
+  try {
+    host = await openCliHost((line) => process.stderr.write(`${line}\n`));
+    const cli = new Cli(host, json, process.stdout, process.stderr, process.stdin);
+    return await run(cli, rest);
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      report(json, 'invalid_payload', error.message);
+      return EXIT.usage;
+    }
+    if (isStewardError(error)) {
+      const tail = Array.isArray(error.details?.stderrTail) ? (error.details.stderrTail as string[]) : [];
+      report(json, error.code, tail.length > 0 && !json ? `${error.message}\n  last lines on stderr:\n${tail.slice(-8).map((l) => `  | ${l}`).join('\n')}` : error.message);
+      return exitCodeFor(error.code);
+    }
+    report(json, 'internal_error', error instanceof Error ? error.message : String(error));
+    return EXIT.failed;
+  } finally {
+    await host?.dispose();
+  }
+}
+
+function report(json: boolean, code: string, message: string): void {
+  if (json) process.stdout.write(`${JSON.stringify({ ok: false, code, message })}\n`);
+  else process.stderr.write(`steward: ${message} [${code}]\n`);
+}
+
+process.exitCode = await main(process.argv.slice(2));

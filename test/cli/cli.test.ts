@@ -1,0 +1,130 @@
+// The steward command as scripts use it: real processes, a temp STEWARD_HOME, JSON output and exit codes.
+import { execFile } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { tempDir } from '../helpers/host.js';
+import { CLI, EVERYTHING, FIXTURES, NODE } from '../helpers/paths.js';
+
+let home: string;
+beforeAll(() => {
+  home = tempDir('steward-cli-');
+});
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json: { ok: boolean; data?: unknown; code?: string; message?: string };
+}
+
+function steward(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(NODE, [CLI, ...args], { env: { ...process.env, STEWARD_HOME: join(home, 'data'), ANTHROPIC_API_KEY: 'sk-ant-cli-secret' }, cwd: home, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      let json: Run['json'] = { ok: false };
+      try {
+        json = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Run['json'];
+      } catch {
+        // human output
+      }
+      resolve({ code, stdout, stderr, json });
+    });
+  });
+}
+
+describe('steward CLI', () => {
+  it('registers the bundled server on first run', async () => {
+    const run = await steward('servers', 'list', '--json');
+    expect(run.code).toBe(0);
+    expect((run.json.data as { name: string; source: string }[]).map((s) => [s.name, s.source])).toEqual([['Folder Guide', 'bundled']]);
+  });
+
+  it('adds a server, refuses to run it without consent, then calls a tool after approval', async () => {
+    expect((await steward('servers', 'add', 'everything', '--', NODE, EVERYTHING, 'stdio')).code).toBe(0);
+
+    const blocked = await steward('call', 'everything', 'echo', '--args', '{"message":"hi"}');
+    expect(blocked.code).toBe(3);
+    expect(blocked.stderr).toContain('needs your approval');
+
+    const shown = await steward('consent', 'show', 'everything', '--json');
+    const request = shown.json.data as { spec: { hash: string; command: string }; commandLine: string; findings: unknown[] };
+    expect(request.spec.command).toBe(NODE);
+    expect(request.commandLine).toContain(EVERYTHING);
+
+    const wrongHash = await steward('consent', 'approve', 'everything', '--yes', '--hash', 'deadbeef', '--json');
+    expect(wrongHash.code).toBe(3);
+    expect(wrongHash.json).toMatchObject({ ok: false, code: 'consent_mismatch' });
+
+    expect((await steward('consent', 'approve', 'everything', '--yes', '--hash', request.spec.hash)).code).toBe(0);
+    const called = await steward('call', 'everything', 'get-sum', '--args', '{"a":2,"b":3}', '--json');
+    expect(called.code).toBe(0);
+    expect(JSON.stringify(called.json.data)).toContain('5');
+
+    const env = await steward('call', 'everything', 'get-env');
+    expect(env.code).toBe(0);
+    expect(env.stdout).not.toContain('sk-ant-cli-secret');
+    expect(env.stdout).not.toContain('STEWARD_HOME');
+  });
+
+  it('uses distinct exit codes and JSON errors', async () => {
+    expect((await steward('call', 'nope', 'echo')).code).toBe(4);
+    const badJson = await steward('call', 'everything', 'echo', '--args', '{oops', '--json');
+    expect(badJson.code).toBe(2);
+    expect(badJson.json).toMatchObject({ ok: false, code: 'invalid_payload' });
+    expect((await steward('frobnicate')).code).toBe(2);
+    expect((await steward('servers', 'add', 'x')).code).toBe(2);
+    const unknownTool = await steward('call', 'everything', 'no-such-tool', '--json');
+    expect([1, 5]).toContain(unknownTool.code);
+  });
+
+  it('imports a Claude Desktop config and says what it skipped', async () => {
+    const file = join(home, 'claude_desktop_config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        mcpServers: {
+          probe: { command: NODE, args: [join(FIXTURES, 'probe-server.mjs')], env: { TOKEN: 'abc' } },
+          remote: { url: 'https://mcp.example.com/mcp' },
+          legacy: { type: 'sse', url: 'https://old.example.com/sse' },
+          broken: { args: ['x'] },
+          everything: { command: 'node' },
+        },
+      }),
+    );
+    const run = await steward('servers', 'import', file, '--json');
+    expect(run.code).toBe(0);
+    const report = run.json.data as { format: string; added: { name: string; source: string }[]; skipped: { name: string; code: string }[] };
+    expect(report.format).toBe('claude_desktop');
+    expect(report.added.map((s) => s.name).sort()).toEqual(['probe', 'remote']);
+    expect(report.added.every((s) => s.source === 'import:claude_desktop')).toBe(true);
+    expect(Object.fromEntries(report.skipped.map((s) => [s.name, s.code]))).toEqual({ legacy: 'not_supported', broken: 'config_invalid', everything: 'name_taken' });
+
+    const junk = join(home, 'junk.json');
+    writeFileSync(junk, '{ "mcpServers": [1, 2');
+    const bad = await steward('servers', 'import', junk, '--json');
+    expect(bad.code).toBe(1);
+    expect(bad.json).toMatchObject({ ok: false, code: 'import_failed' });
+    expect((await steward('servers', 'import', join(home, 'missing.json'))).code).toBe(1);
+  });
+
+  it('stops a server that another Steward process runs', async () => {
+    const foreground = execFile(NODE, [CLI, 'servers', 'start', 'everything'], { env: { ...process.env, STEWARD_HOME: join(home, 'data') }, cwd: home });
+    onTestFinished(() => {
+      if (foreground.exitCode === null) foreground.kill('SIGKILL');
+    });
+    let pid: number | null = null;
+    for (let i = 0; i < 200 && pid === null; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const run = await steward('audit', '--limit', '1', '--json');
+      const [last] = run.json.data as { kind: string; data: { pid?: number } }[];
+      if (last?.kind === 'server.launched') pid = last.data.pid ?? null;
+    }
+    expect(pid).not.toBeNull();
+    const exited = new Promise<number | null>((r) => foreground.once('exit', (code) => r(code)));
+    expect((await steward('servers', 'stop', 'everything')).code).toBe(0);
+    expect(await exited).toBe(0);
+    expect(() => process.kill(pid!, 0)).toThrow();
+  });
+});

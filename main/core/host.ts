@@ -93,12 +93,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const tools = new ToolCalls({
     acquire: async (serverId) => {
       const session = await servers.ensureRunning(serverId);
-      const view = servers.get(serverId);
-      return { session, release: servers.beginUse(serverId), timeoutSeconds: view.options.toolTimeoutSeconds, serverName: view.name };
+      const { name, toolTimeoutSeconds } = servers.callSettings(serverId);
+      return { session, release: servers.beginUse(serverId), timeoutSeconds: toolTimeoutSeconds, serverName: name };
     },
     progress: (p) => events.emit('calls:changed', p),
     record: (entry) =>
-      audit.record('tool.called', {
+      audit.recordSoon('tool.called', {
         serverId: entry.serverId,
         serverName: entry.serverName,
         actor: 'user',
@@ -130,6 +130,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       disposed = true;
       tools.cancelAll();
       await servers.dispose();
+      audit.flush();
       await sandbox.dispose().catch(() => undefined);
       store.close();
     },

@@ -27,7 +27,7 @@ describe('Streamable HTTP', () => {
     expect(textOf(await t.host.tools.call({ serverId: view.id, name: 'echo', arguments: { message: 'over http' } }))).toContain('over http');
     const progress: number[] = [];
     const off = t.host.events.on('calls:changed', (p) => progress.push(p.progress));
-    await t.host.tools.call({ serverId: view.id, name: 'trigger-long-running-operation', arguments: { duration: 1, steps: 2 } });
+    await t.host.tools.call({ serverId: view.id, name: 'trigger-long-running-operation', arguments: { duration: 1, steps: 2 }, callId: 'http-long' });
     off();
     expect(progress.length).toBeGreaterThanOrEqual(1);
     // A remote server needs no launch consent: nothing runs on this machine.

@@ -1,6 +1,6 @@
 // Writes the audit record. Values a user typed or a server sent are summarized, never stored whole.
 import type { AuditEvent, AuditKind } from '../../../shared/domain/audit.js';
-import type { AuditQuery, Store } from '../store/index.js';
+import type { AuditQuery, NewAuditEvent, Store } from '../store/index.js';
 
 export interface AuditEntry {
   serverId?: string | null;
@@ -11,10 +11,43 @@ export interface AuditEntry {
 }
 
 export class Audit {
+  private pending: NewAuditEvent[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+
   constructor(private readonly store: Store, private readonly now: () => string) {}
 
+  /** Writes at once: for decisions and state changes, which must be on record before they are acknowledged. */
   record(kind: AuditKind, entry: AuditEntry): AuditEvent {
-    return this.store.audit.append({
+    return this.store.audit.append(this.toEvent(kind, entry));
+  }
+
+  /**
+   * Queues a record of something that already happened (a tool call's outcome) and writes it within
+   * a few milliseconds, batched, so the write stays off the call's own latency.
+   */
+  recordSoon(kind: AuditKind, entry: AuditEntry): void {
+    this.pending.push(this.toEvent(kind, entry));
+    this.flushTimer ??= setTimeout(() => this.flush(), 20);
+  }
+
+  flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.store.transaction(() => {
+      for (const event of batch) this.store.audit.append(event);
+    });
+  }
+
+  list(query: AuditQuery): AuditEvent[] {
+    this.flush();
+    return this.store.audit.list(query);
+  }
+
+  private toEvent(kind: AuditKind, entry: AuditEntry): NewAuditEvent {
+    return {
       ts: this.now(),
       kind,
       serverId: entry.serverId ?? null,
@@ -22,10 +55,6 @@ export class Audit {
       actor: entry.actor,
       summary: entry.summary,
       data: entry.data ?? {},
-    });
-  }
-
-  list(query: AuditQuery): AuditEvent[] {
-    return this.store.audit.list(query);
+    };
   }
 }

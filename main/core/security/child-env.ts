@@ -14,6 +14,7 @@ export const RESERVED_ENV_PREFIXES = ['STEWARD_'];
 
 /** Variables that change which code runs; their values are part of the consent hash. */
 export const CODE_INJECTION_ENV = [
+  'PATH',
   'NODE_OPTIONS', 'NODE_PATH', 'LD_PRELOAD', 'LD_LIBRARY_PATH', 'LD_AUDIT', 'DYLD_INSERT_LIBRARIES',
   'DYLD_LIBRARY_PATH', 'DYLD_FRAMEWORK_PATH', 'PYTHONPATH', 'PYTHONSTARTUP', 'PYTHONHOME', 'PERL5OPT', 'PERL5LIB',
   'RUBYOPT', 'RUBYLIB', 'BASH_ENV', 'ENV', 'PROMPT_COMMAND', 'JAVA_TOOL_OPTIONS', '_JAVA_OPTIONS', 'GIT_SSH_COMMAND',
@@ -40,16 +41,17 @@ export function buildChildEnv(input: ChildEnvInput): Record<string, string> {
     if (value === undefined || value.startsWith('()')) continue;
     env[name] = value;
   }
+  for (const [name, value] of Object.entries(input.configEnv)) {
+    if (isReservedEnvName(name)) continue;
+    env[name] = value;
+  }
+  // A PATH from the config replaces the host's, but the command's own folder always leads it.
   const sep = input.platform === 'win32' ? ';' : ':';
   const pathParts = (env.PATH ?? '').split(sep).filter(Boolean);
   for (const dir of [...input.extraPathDirs].reverse()) {
     if (!pathParts.includes(dir)) pathParts.unshift(dir);
   }
   if (pathParts.length > 0) env.PATH = pathParts.join(sep);
-  for (const [name, value] of Object.entries(input.configEnv)) {
-    if (isReservedEnvName(name)) continue;
-    env[name] = value;
-  }
   return env;
 }
 

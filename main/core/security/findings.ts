@@ -13,6 +13,8 @@ export interface FindingsInput {
 }
 
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish', 'cmd', 'cmd.exe', 'powershell', 'powershell.exe', 'pwsh', 'pwsh.exe']);
+/** Shells that take -c inside a cluster of short flags (bash -lc, sh -ec). */
+const POSIX_SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh']);
 const ELEVATION = new Set(['sudo', 'doas', 'su', 'pkexec', 'runas']);
 const NETWORK_TOOLS = new Set(['curl', 'wget', 'nc', 'ncat', 'netcat', 'socat', 'ssh', 'scp', 'sftp', 'ftp', 'telnet']);
 const SECRET_LOCATIONS: ReadonlyArray<[RegExp, string]> = [
@@ -61,7 +63,9 @@ export function findDangers(input: FindingsInput): Finding[] {
   const cmd = base(input.command);
   const all = [input.command, ...input.args];
   const joined = all.join(' ');
-  const shellString = SHELLS.has(cmd) && input.args.some((a) => /^(-c|\/c|\/k|-command|-encodedcommand)$/i.test(a));
+  const shellString =
+    SHELLS.has(cmd) &&
+    input.args.some((a) => /^(-c|\/c|\/k|-command|-encodedcommand)$/i.test(a) || (POSIX_SHELLS.has(cmd) && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a)));
 
   if (shellString) {
     add({ code: 'shell_command', severity: 'warning', message: 'Runs a command line through a shell, which can hide several commands in one string.', evidence: joined });
@@ -78,7 +82,10 @@ export function findDangers(input: FindingsInput): Finding[] {
     add({ code: 'pipe_to_shell', severity: 'danger', message: 'Downloads a script and runs it straight away (curl | sh).', evidence: joined });
   }
   for (const arg of all) {
-    if (/(&&|\|\||;|\||`|\$\()/.test(arg) && (shellString || /\s/.test(arg))) {
+    // Inside a shell string a lone & (background, or cmd's separator) and a newline also start another command;
+    // the & of a redirection (2>&1, &>file) does not.
+    const chain = shellString ? /(&&|\||;|`|\$\(|\n|(?<![<>])&(?!>))/ : /(&&|\|\||;|\||`|\$\()/;
+    if (chain.test(arg) && (shellString || /\s/.test(arg))) {
       add({ code: 'chaining', severity: shellString ? 'danger' : 'warning', message: 'Contains shell chaining, pipes or substitution.', evidence: arg });
     }
     if (/[A-Za-z0-9+/]{80,}={0,2}/.test(arg) || /base64\s+(-d|--decode)|-encodedcommand/i.test(arg)) {

@@ -58,6 +58,7 @@ export class ServersService {
   private readonly runtimes = new Map<string, ServerRuntime>();
   private readonly lastUsed = new Map<string, number>();
   private readonly inFlight = new Map<string, number>();
+  private readonly settingsCache = new Map<string, { name: string; toolTimeoutSeconds: number }>();
   private readonly logs: LogSink;
   private sampler: ReturnType<typeof setInterval> | undefined;
   private disposed = false;
@@ -148,6 +149,7 @@ export class ServersService {
       updatedAt: this.now(),
     };
     if (patch.config) await saveSecrets(this.deps.secrets, id, patch.config);
+    this.settingsCache.delete(id);
     this.deps.store.transaction(() => {
       this.deps.store.servers.update(next);
       this.deps.audit.record('server.updated', { serverId: id, serverName: next.name, actor, summary: `Changed the settings of "${next.name}".` });
@@ -167,9 +169,17 @@ export class ServersService {
   }
 
   async remove(id: string, actor: Actor = 'user'): Promise<void> {
-    const record = this.record(id);
+    // A damaged row can still be removed: that is how the user gets rid of it.
+    let record: Pick<ServerRecord, 'name'>;
+    try {
+      record = this.record(id);
+    } catch (error) {
+      if (!(error instanceof StewardError && error.code === 'config_invalid')) throw error;
+      record = { name: id };
+    }
     await this.runtimes.get(id)?.stop();
     this.runtimes.delete(id);
+    this.settingsCache.delete(id);
     this.logs.flush();
     this.deps.inbox.removeKey(`consent:${id}`);
     this.deps.store.transaction(() => {
@@ -354,6 +364,12 @@ export class ServersService {
 
   /** The live session of a server, starting it (lazy start) when it is allowed to run. */
   async ensureRunning(id: string, explicit = false): Promise<McpSession> {
+    // The hot path (every tool call): a running server needs no store read.
+    const live = this.runtimes.get(id);
+    if (live?.session && live.status === 'running') {
+      this.touch(id);
+      return live.session;
+    }
     const record = this.record(id);
     const runtime = this.runtime(id);
     if (runtime.pendingStart) await runtime.pendingStart.catch(() => undefined);
@@ -430,6 +446,16 @@ export class ServersService {
     await this.runtimes.get(id)?.session?.rootsChanged();
     this.changed(id);
     return this.get(id);
+  }
+
+  /** What a tool call needs to know about its server, without reading the store for a running one. */
+  callSettings(id: string): { name: string; toolTimeoutSeconds: number } {
+    const cached = this.settingsCache.get(id);
+    if (cached) return cached;
+    const record = this.record(id);
+    const settings = { name: record.name, toolTimeoutSeconds: record.options.toolTimeoutSeconds };
+    this.settingsCache.set(id, settings);
+    return settings;
   }
 
   /** Marks a server as used now (idle stop counts from here). */

@@ -1,5 +1,4 @@
 // Tool calls in flight: one AbortController per call id, progress as events, an audit row per call.
-import { randomUUID } from 'node:crypto';
 import type { CallResult, Progress } from '../../../shared/domain/mcp.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { McpSession } from './session.js';
@@ -25,11 +24,15 @@ export class ToolCalls {
 
   constructor(private readonly deps: ToolCallDeps) {}
 
+  /**
+   * A call with a callId can be followed (progress events) and cancelled; one without is neither,
+   * so it carries no progress token and no abort signal.
+   */
   async call(request: CallRequest): Promise<CallResult> {
-    const callId = request.callId ?? randomUUID();
-    if (this.active.has(callId)) throw new StewardError('invalid_payload', `A call with id "${callId}" is already running.`);
-    const controller = new AbortController();
-    this.active.set(callId, controller);
+    const { callId } = request;
+    if (callId !== undefined && this.active.has(callId)) throw new StewardError('invalid_payload', `A call with id "${callId}" is already running.`);
+    const controller = callId === undefined ? undefined : new AbortController();
+    if (callId !== undefined) this.active.set(callId, controller!);
     const started = this.deps.now();
     let outcome = 'error';
     let serverName = request.serverId;
@@ -38,9 +41,8 @@ export class ToolCalls {
       serverName = name;
       try {
         const result = await session.callTool(request.name, request.arguments, {
-          signal: controller.signal,
           timeoutMs: (request.timeoutSeconds ?? timeoutSeconds) * 1000,
-          onProgress: (p) => this.deps.progress({ callId, serverId: request.serverId, ...p }),
+          ...(controller ? { signal: controller.signal, onProgress: (p) => this.deps.progress({ callId: callId!, serverId: request.serverId, ...p }) } : {}),
         });
         outcome = result.isError ? 'tool_error' : 'ok';
         return result;
@@ -51,7 +53,7 @@ export class ToolCalls {
         release();
       }
     } finally {
-      this.active.delete(callId);
+      if (callId !== undefined) this.active.delete(callId);
       this.deps.record({
         serverId: request.serverId,
         serverName,

@@ -83,8 +83,17 @@ export class ServersRepo {
     };
   }
 
+  /** Every readable server; a damaged row is left out here (and reported by get) so one bad row hides nothing else. */
   list(): ServerRecord[] {
-    return this.stmts.all.all().map(parseRow);
+    const out: ServerRecord[] = [];
+    for (const row of this.stmts.all.all()) {
+      try {
+        out.push(parseRow(row));
+      } catch {
+        // get(id) reports it with config_invalid; remove(id) still deletes it.
+      }
+    }
+    return out;
   }
 
   get(id: string): ServerRecord | undefined {

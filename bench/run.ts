@@ -1,0 +1,26 @@
+// npm run bench: every figure against a baseline measured in the same run; the last line is BENCH {json}.
+import { createOsSandbox } from '../main/core/security/index.js';
+import { startTimes, toolCalls } from './core.js';
+
+const TARGETS: Record<string, [string, number]> = {
+  toolcall_p50_ratio: ['<=', 1.15],
+  start10_ratio: ['<=', 1.2],
+};
+
+async function main(): Promise<void> {
+  const figures: Record<string, number> = {};
+  const sandbox = await createOsSandbox().support();
+  Object.assign(figures, await toolCalls(Number(process.env.BENCH_CALLS ?? 400)));
+  Object.assign(figures, await startTimes(Number(process.env.BENCH_ROUNDS ?? 3), sandbox.kind === 'available'));
+
+  const rows = Object.entries(figures).map(([name, value]) => {
+    const target = TARGETS[name];
+    const verdict = target ? ((target[0] === '<=' ? value <= target[1] : value >= target[1]) ? `target ${target[0]} ${target[1]}: met` : `target ${target[0]} ${target[1]}: MISSED`) : '';
+    return `${name.padEnd(28)} ${String(value).padStart(10)}  ${verdict}`;
+  });
+  process.stdout.write(`${rows.join('\n')}\n`);
+  if (sandbox.kind !== 'available') process.stdout.write(`(sandboxed start not measured: ${sandbox.kind === 'missing' ? sandbox.reason : 'no sandbox on this OS'})\n`);
+  process.stdout.write(`BENCH ${JSON.stringify(figures)}\n`);
+}
+
+await main();

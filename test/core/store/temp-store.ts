@@ -1,0 +1,32 @@
+// Real SQLite files in a fresh temp folder, and plain records to put in them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ServerRecord } from '../../../main/core/store/index.js';
+
+export interface TempDir {
+  dir: string;
+  file: string;
+  cleanup(): void;
+}
+
+export function tempDbDir(): TempDir {
+  const dir = mkdtempSync(join(tmpdir(), 'steward-store-'));
+  return { dir, file: join(dir, 'steward.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function serverRecord(id: string, name = id, overrides: Partial<ServerRecord> = {}): ServerRecord {
+  return {
+    id,
+    name,
+    config: { transport: 'stdio', command: 'node', args: ['server.js'], envNames: ['API_TOKEN'], cwd: '/srv/app' },
+    sandbox: { enabled: true, writePaths: ['/srv/app/data'], denyReadPaths: [], allowedDomains: ['api.example.com'] },
+    options: { lazyStart: false, idleStopMinutes: null, restartOnCrash: true, toolTimeoutSeconds: 300 },
+    roots: [{ path: '/srv/app', name: 'app' }],
+    source: 'manual',
+    desiredState: 'stopped',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}

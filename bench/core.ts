@@ -47,6 +47,7 @@ export async function toolCalls(calls: number): Promise<Record<string, number>> 
   const message = { message: 'bench' };
   const bare = await bareClient();
   const bareTimes: number[] = [];
+  const trackedTimes: number[] = [];
   const hostTimes = await withHost(unsandboxed, async (host) => {
     const [id] = await approvedServers(host, 1);
     const viaHost = () => host.tools.call({ serverId: id!, name: 'echo', arguments: message });
@@ -56,9 +57,14 @@ export async function toolCalls(calls: number): Promise<Record<string, number>> 
     await timeEach(600, viaBare);
     // Alternate small batches so drift on the machine affects both sides alike.
     const times: number[] = [];
+    let n = 0;
+    // A call the UI follows carries a progress token and an abort signal.
+    const tracked = () => host.tools.call({ serverId: id!, name: 'echo', arguments: message, callId: `bench-${n++}` });
+    await timeEach(300, tracked);
     for (let done = 0; done < calls; done += 50) {
       times.push(...(await timeEach(50, viaHost)));
       bareTimes.push(...(await timeEach(50, viaBare)));
+      trackedTimes.push(...(await timeEach(50, tracked)));
     }
     return times;
   });
@@ -72,6 +78,8 @@ export async function toolCalls(calls: number): Promise<Record<string, number>> 
     toolcall_bare_p95_ms: round(percentile(bareTimes, 95)),
     toolcall_p50_ratio: round(hostP50 / bareP50),
     toolcall_p95_ratio: round(percentile(hostTimes, 95) / percentile(bareTimes, 95)),
+    toolcall_tracked_p50_ms: round(percentile(trackedTimes, 50)),
+    toolcall_tracked_p50_ratio: round(percentile(trackedTimes, 50) / bareP50),
   };
 }
 
@@ -101,9 +109,11 @@ export async function startTimes(rounds: number, sandboxed: boolean): Promise<Re
   const bare: number[] = [];
   const host: number[] = [];
   const boxed: number[] = [];
+  // One discarded warm-up round fills the disk cache; then the order alternates so neither side always goes first.
+  await startTenBare();
   for (let i = 0; i < rounds; i++) {
-    bare.push(await startTenBare());
-    host.push(await startTen(unsandboxed));
+    const pair = [async () => bare.push(await startTenBare()), async () => host.push(await startTen(unsandboxed))];
+    for (const measure of i % 2 === 0 ? pair : pair.reverse()) await measure();
     if (sandboxed) boxed.push(await startTen(createOsSandbox()));
   }
   const b = percentile(bare, 50);

@@ -1,8 +1,9 @@
-// Builds dist/ once before the suites run: tests launch the compiled CLI, examples and fixtures as real processes.
+// Builds dist/ once before the suites run: tests launch the compiled CLI, examples, fixtures and renderer as real processes.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export default function setup(): void {
   const root = fileURLToPath(new URL('..', import.meta.url));
   execFileSync(process.execPath, [`${root}/node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [`${root}/node_modules/vite/bin/vite.js`, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
 }

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// `steward serve`: the host in browser mode. Prints the link, opens the system browser, runs until stopped.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { openNodeHost, systemBrowser } from '../core/node/index.js';
+import { startWebServer } from './server.js';
+
+const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'renderer');
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    'no-open': { type: 'boolean' },
+    bind: { type: 'string', default: '127.0.0.1' },
+  },
+});
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const host = await openNodeHost({ log, autostart: true });
+let server: Awaited<ReturnType<typeof startWebServer>>;
+try {
+  server = await startWebServer({
+    host,
+    staticDir: STATIC_DIR,
+    bindAddress: values.bind,
+    ...(values.port ? { port: Number(values.port) } : {}),
+    log,
+  });
+} catch (error) {
+  log(`steward serve: ${(error as Error).message}`);
+  await host.dispose();
+  process.exit(1);
+}
+process.stdout.write(`Steward is running in browser mode: ${server.url}\n`);
+if (!values['no-open'] && !process.env.STEWARD_NO_BROWSER) {
+  await systemBrowser.open(server.url).catch(() => log('Could not open a browser; open the link above.'));
+}
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await server.close();
+  await host.dispose();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

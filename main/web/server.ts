@@ -1,0 +1,178 @@
+// Browser mode's server: the renderer's files over HTTP and the contract over a WebSocket, loopback only.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { EVENT_NAMES } from '../../shared/contract/index.js';
+import type { ClientFrame, ServerFrame } from '../../shared/bridge.js';
+import { StewardError, toFailure } from '../../shared/errors.js';
+import type { Host } from '../core/host.js';
+
+export interface WebServerOptions {
+  host: Host;
+  /** The built renderer (index.html and assets/). */
+  staticDir: string;
+  port?: number;
+  bindAddress?: string;
+  /** Fixed token for tests; otherwise 32 random bytes. */
+  token?: string;
+  log?: (line: string) => void;
+}
+
+export interface WebServer {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1']);
+const MAX_FRAME = 8 * 1024 * 1024;
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+function sameToken(given: string | null, token: string): boolean {
+  if (given === null) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const bind = options.bindAddress ?? '127.0.0.1';
+  if (!LOOPBACK.has(bind)) {
+    throw new StewardError('invalid_payload', `Browser mode only listens on 127.0.0.1 or ::1, never on "${bind}": anyone on the network could drive it.`);
+  }
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  const log = options.log ?? (() => undefined);
+  const sockets = new Set<WebSocket>();
+  let port = 0;
+
+  const origins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`]);
+  const hostOk = (req: IncomingMessage) => {
+    const h = req.headers.host ?? '';
+    // The Host check stops DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends its own name.
+    return h === `127.0.0.1:${port}` || h === `localhost:${port}` || h === `[::1]:${port}`;
+  };
+
+  const http = createServer((req, res) => serveFile(req, res));
+
+  function securityHeaders(res: ServerResponse): void {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    res.setHeader(
+      'Content-Security-Policy',
+      `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    );
+  }
+
+  function refuse(res: ServerResponse, status: number, text: string): void {
+    securityHeaders(res);
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(text);
+  }
+
+  function serveFile(req: IncomingMessage, res: ServerResponse): void {
+    if (!hostOk(req)) return refuse(res, 403, 'Unknown host.');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
+    const isPage = url.pathname === '/' || url.pathname === '/index.html';
+    if (isPage && !sameToken(url.searchParams.get('token'), token)) {
+      return refuse(res, 403, 'This page needs the link (with its token) that `steward serve` printed.');
+    }
+    const relative = isPage ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    const file = normalize(join(options.staticDir, relative));
+    if (!file.startsWith(normalize(options.staticDir) + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      return refuse(res, 404, 'Not found.');
+    }
+    securityHeaders(res);
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': isPage ? 'no-store' : 'max-age=3600',
+    });
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(file).pipe(res);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME });
+  http.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const origin = req.headers.origin ?? '';
+    const reject = (status: number, reason: string) => {
+      log(`refused a WebSocket (${reason}) from origin "${origin.slice(0, 100)}"`);
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n\r\n`);
+    };
+    if (url.pathname !== '/ws') return reject(404, 'Not Found');
+    if (!hostOk(req)) return reject(403, 'Forbidden');
+    if (!origins().has(origin)) return reject(403, 'Forbidden');
+    if (!sameToken(url.searchParams.get('token'), token)) return reject(401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+  });
+
+  function send(ws: WebSocket, frame: ServerFrame): void {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+  }
+
+  function attach(ws: WebSocket): void {
+    sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
+    ws.on('error', () => sockets.delete(ws));
+    ws.on('message', async (data, isBinary) => {
+      const frame = parseFrame(isBinary ? undefined : data.toString());
+      if (!frame) {
+        send(ws, { type: 'result', id: -1, outcome: toFailure(new StewardError('invalid_payload', 'A message on the socket is not a call frame.')) });
+        return;
+      }
+      const outcome = await options.host.dispatch(frame.channel, frame.payload);
+      send(ws, { type: 'result', id: frame.id, outcome });
+    });
+  }
+
+  const offEvents = options.host.events.onAny((event, payload) => {
+    const text = JSON.stringify({ type: 'event', event, payload } satisfies ServerFrame);
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
+  }, EVENT_NAMES);
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, bind, () => resolve());
+  });
+  const address = http.address();
+  port = typeof address === 'object' && address ? address.port : 0;
+  const shown = bind === '::1' ? '[::1]' : bind;
+  return {
+    port,
+    token,
+    url: `http://${shown}:${port}/?token=${token}`,
+    close: async () => {
+      offEvents();
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+function parseFrame(text: string | undefined): ClientFrame | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!value || typeof value !== 'object') return undefined;
+  const f = value as Record<string, unknown>;
+  if (f.type !== 'call' || typeof f.channel !== 'string' || typeof f.id !== 'number' || !Number.isSafeInteger(f.id)) return undefined;
+  return { type: 'call', id: f.id, channel: f.channel, payload: f.payload };
+}

@@ -1,0 +1,72 @@
+// window.steward over browser mode's WebSocket: the same shape the Electron preload exposes.
+import { CALL_NAMES, EVENT_NAMES, type EventName } from '../../../shared/contract/index.js';
+import type { BridgeCalls, BridgeEvents, ServerFrame, StewardBridge } from '../../../shared/bridge.js';
+import type { Outcome } from '../../../shared/errors.js';
+
+export interface SocketStatus {
+  connected: boolean;
+  error?: string;
+}
+
+export function createWsBridge(url: string, onStatus: (status: SocketStatus) => void): StewardBridge {
+  let nextId = 1;
+  const pending = new Map<number, (outcome: Outcome<unknown>) => void>();
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  let socket: WebSocket;
+  let opened: Promise<void>;
+  let retry = 500;
+
+  const connect = () => {
+    socket = new WebSocket(url);
+    opened = new Promise((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
+    socket.addEventListener('open', () => {
+      retry = 500;
+      onStatus({ connected: true });
+    });
+    socket.addEventListener('message', (message) => {
+      let frame: ServerFrame;
+      try {
+        frame = JSON.parse(String(message.data)) as ServerFrame;
+      } catch {
+        return;
+      }
+      if (frame.type === 'result') {
+        pending.get(frame.id)?.(frame.outcome);
+        pending.delete(frame.id);
+      } else if (frame.type === 'event') {
+        for (const listener of listeners.get(frame.event) ?? []) listener(frame.payload);
+      }
+    });
+    socket.addEventListener('close', () => {
+      for (const resolve of pending.values()) resolve({ ok: false, code: 'connect_failed', message: 'The connection to Steward was lost.' });
+      pending.clear();
+      onStatus({ connected: false, error: 'The connection to Steward was lost; reconnecting…' });
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 10_000);
+    });
+  };
+  connect();
+
+  const call = async (channel: string, payload: unknown): Promise<Outcome<unknown>> => {
+    await opened;
+    const id = nextId++;
+    return new Promise((resolve) => {
+      pending.set(id, resolve);
+      socket.send(JSON.stringify({ type: 'call', id, channel, payload }));
+    });
+  };
+
+  const calls = Object.fromEntries(CALL_NAMES.map((name) => [name, (payload: unknown) => call(name, payload)])) as unknown as BridgeCalls;
+  const events = Object.fromEntries(
+    EVENT_NAMES.map((name: EventName) => [
+      name,
+      (listener: (payload: unknown) => void) => {
+        const set = listeners.get(name) ?? new Set();
+        set.add(listener);
+        listeners.set(name, set);
+        return () => set.delete(listener);
+      },
+    ]),
+  ) as unknown as BridgeEvents;
+  return { calls, events };
+}

@@ -1,0 +1,68 @@
+// Browser tests: Debian's Chromium driven by playwright-core against browser mode on a temp data dir.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startWebServer, type WebServer } from '../../main/web/server.js';
+import { makeHost, tempDir, type TestHost } from './host.js';
+import type { HostOptions } from '../../main/core/host.js';
+import { DIST, ROOT } from './paths.js';
+
+export const SCREENSHOTS = join(ROOT, 'test-results', 'screens');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface BrowserRig {
+  t: TestHost;
+  web: WebServer;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and page errors seen so far. */
+  errors: string[];
+  shot(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+export async function openRig(overrides: Partial<HostOptions> = {}): Promise<BrowserRig> {
+  const t = await makeHost(overrides);
+  const web = await startWebServer({ host: t.host, staticDir: join(DIST, 'renderer') });
+  const browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(web.url);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    t,
+    web,
+    browser,
+    context,
+    page,
+    errors,
+    shot: async (name) => {
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+    },
+    close: async () => {
+      await browser.close();
+      await web.close();
+      await t.close();
+    },
+  };
+}
+
+export function cleanDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export { tempDir };

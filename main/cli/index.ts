@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 // steward: the command-line front end of the host.
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isStewardError } from '../../shared/errors.js';
 import { STEWARD_VERSION, type Host } from '../core/host.js';
 import { audit, call, consent, servers, tools } from './commands.js';
@@ -23,6 +26,7 @@ Usage:
   steward tools NAME
   steward call NAME TOOL [--args JSON] [--timeout SECONDS]
   steward audit [--limit N] [--server NAME]
+  steward serve [--port N] [--no-open]       the app in your browser (browser mode), until Ctrl+C
 
 Options: --json prints {"ok":true,"data":...} or {"ok":false,"code":...,"message":...}.
 Exit codes: 0 ok, 1 failed, 2 usage, 3 consent needed or refused, 4 not found, 5 the tool reported an error.
@@ -40,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${STEWARD_VERSION}\n`);
     return EXIT.ok;
   }
+  if (command === 'serve') return serve(rest);
   const run = { servers, consent, tools, call, audit }[command];
   if (!run) {
     process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
@@ -65,6 +70,14 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await host?.dispose();
   }
+}
+
+/** Browser mode runs as its own process: the CLI starts it rather than importing a transport layer. */
+function serve(args: string[]): Promise<number> {
+  const entry = join(dirname(fileURLToPath(import.meta.url)), '..', 'web', 'serve.js');
+  const child = spawn(process.execPath, [entry, ...args], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? EXIT.failed)));
 }
 
 function report(json: boolean, code: string, message: string): void {

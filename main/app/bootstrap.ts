@@ -1,0 +1,78 @@
+// The Electron main process: one hardened window over the host core; everything is disposed on quit.
+import { app, BrowserWindow, safeStorage, session } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHost, type Host } from '../core/host.js';
+import { routeIpc } from './ipc-router.js';
+import { desktopNotifier, gatedShell, SafeStorageSecretStore } from './ports.js';
+import { APP_URL, denyPermissions, lockNavigation, registerAppScheme, serveRenderer, webPreferences } from './security.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const DIST = join(HERE, '..', '..');
+const log = (line: string) => process.stderr.write(`[steward] ${line}\n`);
+
+registerAppScheme();
+if (!app.requestSingleInstanceLock()) app.quit();
+
+let host: Host | undefined;
+let window: BrowserWindow | undefined;
+let unroute: (() => void) | undefined;
+
+function createWindow(): void {
+  window = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'Steward',
+    show: false,
+    webPreferences: webPreferences(join(DIST, 'preload', 'preload.cjs')),
+  });
+  lockNavigation(window.webContents);
+  window.once('ready-to-show', () => window?.show());
+  window.on('closed', () => {
+    window = undefined;
+  });
+  void window.loadURL(APP_URL);
+}
+
+app.on('web-contents-created', (_event, contents) => lockNavigation(contents));
+
+app.whenReady().then(async () => {
+  const dataDir = app.getPath('userData');
+  if (!safeStorage.isEncryptionAvailable()) log('the OS keychain is not available; secrets are stored with the weaker fallback');
+  host = await createHost({
+    dataDir: { path: dataDir },
+    secrets: new SafeStorageSecretStore(join(dataDir, 'secrets.json')),
+    browser: gatedShell,
+    notifier: desktopNotifier,
+    autostart: true,
+    // The desktop app has no `node` of its own guaranteed: the bundled examples run on Electron as Node.
+    bundled: { examplesDir: join(DIST, 'examples'), runtime: { command: process.execPath, env: { ELECTRON_RUN_AS_NODE: '1' } } },
+    onUnexpected: (where, error) => log(`internal error in ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  });
+  denyPermissions(session.defaultSession);
+  serveRenderer(session.defaultSession, join(DIST, 'renderer'));
+  unroute = routeIpc(host.dispatch, host.events, () => window?.webContents, log);
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+  app.on('second-instance', () => {
+    if (window?.isMinimized()) window.restore();
+    window?.focus();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting || !host) return;
+  event.preventDefault();
+  quitting = true;
+  unroute?.();
+  void host.dispose().finally(() => app.exit(0));
+});

@@ -1,0 +1,105 @@
+// The URL gate: the one judge of whether a server-supplied URL may be opened or fetched, and how to show it.
+import { isIP } from 'node:net';
+import { domainToUnicode } from 'node:url';
+
+export interface UrlVerdict {
+  allowed: boolean;
+  /** Why it was refused (allowed is false), or what the user should notice (allowed is true). */
+  problems: string[];
+  warnings: string[];
+  /** The URL as the user should read it: host decoded from punycode. */
+  display: string;
+  /** The registrable part of the host, to highlight. */
+  host: string;
+}
+
+export interface GateOptions {
+  /** Allow plain http to loopback addresses (local OAuth redirects, local servers). */
+  allowLoopbackHttp?: boolean;
+  /** Allow private and link-local addresses (only when the server itself is on such a network). */
+  allowPrivate?: boolean;
+}
+
+const MAX_LENGTH = 8192;
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\./.test(h);
+}
+
+/** Private, link-local, unspecified, multicast and mapped forms of them, for IPv4 and IPv6. */
+export function isPrivateAddress(host: string): boolean {
+  let h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h) ?? /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h);
+  if (mapped) {
+    h = mapped.length === 3
+      ? [parseInt(mapped[1]!, 16) >> 8, parseInt(mapped[1]!, 16) & 255, parseInt(mapped[2]!, 16) >> 8, parseInt(mapped[2]!, 16) & 255].join('.')
+      : mapped[1]!;
+  }
+  if (isIP(h) === 4) {
+    const [a, b] = h.split('.').map(Number) as [number, number];
+    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224;
+  }
+  if (isIP(h) === 6) {
+    return h === '::1' || h === '::' || /^f[cd]/.test(h) || /^fe[89ab]/.test(h) || /^ff/.test(h);
+  }
+  return false;
+}
+
+const SCRIPTS: ReadonlyArray<[string, RegExp]> = [
+  ['Latin', /\p{Script=Latin}/u],
+  ['Cyrillic', /\p{Script=Cyrillic}/u],
+  ['Greek', /\p{Script=Greek}/u],
+  ['Armenian', /\p{Script=Armenian}/u],
+  ['Hebrew', /\p{Script=Hebrew}/u],
+  ['Arabic', /\p{Script=Arabic}/u],
+  ['Georgian', /\p{Script=Georgian}/u],
+  ['Cherokee', /\p{Script=Cherokee}/u],
+  ['CJK', /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u],
+  ['Thai', /\p{Script=Thai}/u],
+  ['Devanagari', /\p{Script=Devanagari}/u],
+];
+
+/** Cyrillic and Greek letters that render like Latin ones. */
+const LATIN_LOOKALIKES = new Set([...'аеорсухіјѕԁһӏԛԝвкмнтАВЕКМНОРСТХУІЈЅοαρνυτκιεχΑΒΕΗΙΚΜΝΟΡΤΥΧΖ']);
+
+function looksLatin(label: string): boolean {
+  const letters = [...label].filter((ch) => /\p{L}/u.test(ch));
+  return letters.length > 0 && !scriptsIn(label).has('Latin') && letters.every((ch) => LATIN_LOOKALIKES.has(ch));
+}
+
+function scriptsIn(label: string): Set<string> {
+  const found = new Set<string>();
+  for (const ch of label) for (const [name, pattern] of SCRIPTS) if (pattern.test(ch)) found.add(name);
+  return found;
+}
+
+export function checkUrl(raw: string, options: GateOptions = {}): UrlVerdict {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const fail = (why: string): UrlVerdict => ({ allowed: false, problems: [why], warnings, display: raw.slice(0, 500), host: '' });
+  if (raw.length > MAX_LENGTH) return fail(`The address is ${raw.length} characters long, more than Steward opens.`);
+  if (/[\u0000-\u001f\u007f\s]/.test(raw)) return fail('The address contains spaces or control characters.');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fail('This is not a valid web address.');
+  }
+  const loopback = isLoopbackHost(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback && options.allowLoopbackHttp)) {
+    return fail(url.protocol === 'http:' ? 'Only https addresses are opened (plain http only for this computer).' : `Addresses starting with "${url.protocol}" are never opened.`);
+  }
+  if (url.username || url.password) problems.push('The address carries a user name or password.');
+  if (!loopback && isPrivateAddress(url.hostname) && !options.allowPrivate) problems.push('The address points into a private or link-local network.');
+  const unicodeHost = domainToUnicode(url.hostname) || url.hostname;
+  if (unicodeHost !== url.hostname) warnings.push(`This is an international name, sent as "${url.hostname}". Check it is the site you expect.`);
+  const labels = unicodeHost.split('.');
+  if (labels.some((label) => scriptsIn(label).size > 1)) {
+    warnings.push('Part of the name mixes letters from different alphabets, a common trick for look-alike sites.');
+  } else if (labels.some(looksLatin)) {
+    warnings.push('Part of the name uses non-Latin letters that look like Latin ones, a common trick for look-alike sites.');
+  }
+  const display = `${url.protocol}//${unicodeHost}${url.port ? `:${url.port}` : ''}${url.pathname}${url.search}${url.hash}`;
+  return { allowed: problems.length === 0, problems, warnings, display, host: unicodeHost };
+}

@@ -1,0 +1,117 @@
+// Browser mode's server without a browser: token, Origin and Host checks, loopback only, bad frames and payloads.
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startWebServer, type WebServer } from '../../main/web/server.js';
+import { makeHost, type TestHost } from '../helpers/host.js';
+import { DIST } from '../helpers/paths.js';
+
+let t: TestHost | undefined;
+let web: WebServer | undefined;
+afterEach(async () => {
+  await web?.close();
+  await t?.close();
+  web = undefined;
+  t = undefined;
+});
+
+async function start(): Promise<WebServer> {
+  t = await makeHost();
+  web = await startWebServer({ host: t.host, staticDir: join(DIST, 'renderer'), token: 'test-token-123' });
+  return web;
+}
+
+function connect(url: string, origin: string | undefined): Promise<{ ws?: WebSocket; status?: number }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, origin ? { origin } : {});
+    ws.once('open', () => resolve({ ws }));
+    ws.once('unexpected-response', (_req, res) => resolve({ status: res.statusCode }));
+    ws.once('error', () => resolve({}));
+  });
+}
+
+function ask(ws: WebSocket, frame: unknown): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    const onMessage = (data: WebSocket.RawData) => {
+      const parsed = JSON.parse(data.toString()) as Record<string, unknown>;
+      if (parsed.type !== 'result') return;
+      ws.off('message', onMessage);
+      resolve(parsed);
+    };
+    ws.on('message', onMessage);
+    ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  });
+}
+
+describe('browser mode server', () => {
+  it('serves the page only with the token, and with a strict CSP', async () => {
+    const w = await start();
+    const ok = await fetch(w.url);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect((await fetch(`http://127.0.0.1:${w.port}/`)).status).toBe(403);
+    expect((await fetch(`http://127.0.0.1:${w.port}/?token=wrong`)).status).toBe(403);
+    expect((await fetch(`http://127.0.0.1:${w.port}/../../package.json?token=test-token-123`)).status).toBe(404);
+  });
+
+  it('refuses sockets without the token, from a foreign Origin, or for a foreign Host', async () => {
+    const w = await start();
+    const origin = `http://127.0.0.1:${w.port}`;
+    expect((await connect(`ws://127.0.0.1:${w.port}/ws?token=wrong`, origin)).status).toBe(401);
+    expect((await connect(`ws://127.0.0.1:${w.port}/ws`, origin)).status).toBe(401);
+    expect((await connect(`ws://127.0.0.1:${w.port}/ws?token=test-token-123`, 'https://evil.example')).status).toBe(403);
+    expect((await connect(`ws://127.0.0.1:${w.port}/ws?token=test-token-123`, undefined)).status).toBe(403);
+    const good = await connect(`ws://127.0.0.1:${w.port}/ws?token=test-token-123`, origin);
+    expect(good.ws).toBeDefined();
+    good.ws!.close();
+    // DNS rebinding: a page on another name that resolves to 127.0.0.1 sends its own Host.
+    const rebinding = await new Promise<number | undefined>((resolve) =>
+      request({ host: '127.0.0.1', port: w.port, path: '/?token=test-token-123', headers: { host: `evil.example:${w.port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      }).end(),
+    );
+    expect(rebinding).toBe(403);
+  });
+
+  it('never listens beyond loopback', async () => {
+    t = await makeHost();
+    await expect(startWebServer({ host: t.host, staticDir: join(DIST, 'renderer'), bindAddress: '0.0.0.0' })).rejects.toMatchObject({ code: 'invalid_payload' });
+  });
+
+  it('answers junk frames and contract violations with a coded error and keeps serving', async () => {
+    const w = await start();
+    const { ws } = await connect(`ws://127.0.0.1:${w.port}/ws?token=test-token-123`, `http://127.0.0.1:${w.port}`);
+    try {
+      expect(await ask(ws!, 'not json')).toMatchObject({ id: -1, outcome: { ok: false, code: 'invalid_payload' } });
+      expect(await ask(ws!, { type: 'call', id: 'x', channel: 'servers:list' })).toMatchObject({ outcome: { ok: false, code: 'invalid_payload' } });
+      expect(await ask(ws!, { type: 'call', id: 1, channel: 'servers:nuke', payload: {} })).toMatchObject({ id: 1, outcome: { ok: false, code: 'unknown_channel' } });
+      expect(await ask(ws!, { type: 'call', id: 2, channel: 'servers:add', payload: { name: '', config: { transport: 'stdio' } } })).toMatchObject({
+        id: 2,
+        outcome: { ok: false, code: 'invalid_payload' },
+      });
+      expect(await ask(ws!, { type: 'call', id: 3, channel: 'tools:call', payload: { serverId: 'nope', name: 'x', arguments: 'not an object' } })).toMatchObject({
+        outcome: { ok: false, code: 'invalid_payload' },
+      });
+      expect(await ask(ws!, { type: 'call', id: 4, channel: 'servers:get', payload: { serverId: 'missing' } })).toMatchObject({ outcome: { ok: false, code: 'not_found' } });
+      expect(await ask(ws!, { type: 'call', id: 5, channel: 'servers:list', payload: {} })).toMatchObject({ id: 5, outcome: { ok: true, data: [] } });
+    } finally {
+      ws?.close();
+    }
+  });
+
+  it('pushes host events to connected pages', async () => {
+    const w = await start();
+    const { ws } = await connect(`ws://127.0.0.1:${w.port}/ws?token=test-token-123`, `http://127.0.0.1:${w.port}`);
+    const event = new Promise<Record<string, unknown>>((resolve) =>
+      ws!.on('message', (data) => {
+        const parsed = JSON.parse(data.toString()) as Record<string, unknown>;
+        if (parsed.type === 'event') resolve(parsed);
+      }),
+    );
+    await t!.host.servers.add({ name: 'pushed', config: { transport: 'http', url: 'https://mcp.example.com/mcp', headers: {} } });
+    expect(await event).toMatchObject({ event: 'servers:changed', payload: { name: 'pushed' } });
+    ws!.close();
+  });
+});

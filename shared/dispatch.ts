@@ -31,7 +31,7 @@ export function createDispatcher(handlers: Handlers, options: DispatchOptions = 
     const parsed = spec.input.safeParse(payload ?? {});
     if (!parsed.success) {
       return toFailure(
-        new StewardError('invalid_payload', `The request for ${channel} is not valid: ${describeIssues(parsed.error)}.`),
+        new StewardError('invalid_payload', `The request for ${channel} is not valid: ${describeIssues(parsed.error).replace(/\.$/, '')}.`),
       );
     }
     try {

@@ -1,12 +1,28 @@
-// The application shell.
-import { useEffect, useState } from 'react';
-import type { ServerView } from '../../shared/domain/servers.js';
-import { call } from './lib/steward.js';
+// The application shell: sidebar, connection banner and the current screen, over the shared host state.
+import * as Tooltip from '@radix-ui/react-tooltip';
+import { ConnectionBanner } from './components/ConnectionBanner.js';
+import { ConsentProvider } from './components/ConsentProvider.js';
+import { Sidebar } from './components/Sidebar.js';
+import { HostStateProvider } from './lib/host-state.js';
+import { usePath } from './lib/router.js';
+import { ROUTES } from './routes.js';
 
 export function App() {
-  const [servers, setServers] = useState<ServerView[] | null>(null);
-  useEffect(() => {
-    void call('servers:list', {}).then(setServers);
-  }, []);
-  return <main>{servers === null ? 'Loading…' : servers.map((s) => <div key={s.id}>{s.name}</div>)}</main>;
+  const [first, ...params] = usePath();
+  const route = ROUTES.find((r) => r.id === first) ?? ROUTES[0]!;
+  return (
+    <HostStateProvider>
+      <Tooltip.Provider delayDuration={400}>
+        <ConsentProvider>
+          <div className="app">
+            <Sidebar routes={ROUTES} current={route.id} />
+            <div className="main">
+              <ConnectionBanner />
+              <main className="screen">{route.render(route.id === first ? params : [])}</main>
+            </div>
+          </div>
+        </ConsentProvider>
+      </Tooltip.Provider>
+    </HostStateProvider>
+  );
 }

@@ -1,8 +1,11 @@
-// Renderer entry: mounts the app.
+// Renderer entry: mounts the app. The base stylesheet comes first so screen and dialog styles can refine it.
+import './styles.css';
+import './components/controls.css';
+import './components/forms.css';
+import './components/tables.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
-import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -13,12 +13,18 @@ export function createWsBridge(url: string, onStatus: (status: SocketStatus) => 
   const pending = new Map<number, (outcome: Outcome<unknown>) => void>();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let socket: WebSocket;
-  let opened: Promise<void>;
+  // Settles once per socket: true when it opened, false when it closed first. A call made while
+  // the socket is down fails at once instead of waiting on a socket that will never open.
+  let ready: Promise<boolean>;
   let retry = 500;
 
   const connect = () => {
     socket = new WebSocket(url);
-    opened = new Promise((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
+    const current = socket;
+    ready = new Promise((resolve) => {
+      current.addEventListener('open', () => resolve(true), { once: true });
+      current.addEventListener('close', () => resolve(false), { once: true });
+    });
     socket.addEventListener('open', () => {
       retry = 500;
       onStatus({ connected: true });
@@ -48,7 +54,9 @@ export function createWsBridge(url: string, onStatus: (status: SocketStatus) => 
   connect();
 
   const call = async (channel: string, payload: unknown): Promise<Outcome<unknown>> => {
-    await opened;
+    if (!(await ready) || socket.readyState !== WebSocket.OPEN) {
+      return { ok: false, code: 'connect_failed', message: 'Steward is not connected; it keeps trying to reconnect.' };
+    }
     const id = nextId++;
     return new Promise((resolve) => {
       pending.set(id, resolve);

@@ -1,0 +1,129 @@
+// Importing servers from another app's config (Claude Desktop, VS Code, Cursor): paste or pick the file, then read the report.
+import { CircleCheck, CircleMinus } from 'lucide-react';
+import { useState, type FormEvent } from 'react';
+import type { ImportReport } from '../../../shared/domain/servers.js';
+import { plural } from '../lib/format.js';
+import { call } from '../lib/steward.js';
+import { useAction } from '../lib/use-action.js';
+import { Field } from './Field.js';
+import { ModalBody, ModalFooter } from './Modal.js';
+
+const FORMATS: Record<ImportReport['format'], string> = {
+  claude_desktop: 'a Claude Desktop config',
+  vscode: 'a VS Code config',
+  cursor: 'a Cursor config',
+  generic: 'an mcpServers config',
+};
+
+const EXAMPLE = `{
+  "mcpServers": {
+    "files": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem@2025.8.21", "/home/you"] }
+  }
+}`;
+
+export function ImportForm({ onDone }: { onDone(): void }) {
+  const [text, setText] = useState('');
+  const [fileName, setFileName] = useState<string | undefined>(undefined);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const run = useAction(async () => setReport(await call('servers:import', { text, ...(fileName ? { fileName } : {}) })));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void run.run();
+  };
+  const pick = async (file: File | undefined) => {
+    if (!file) return;
+    setFileName(file.name);
+    setText(await file.text());
+  };
+
+  if (report) {
+    return (
+      <>
+        <ModalBody>
+          <ImportReportView report={report} />
+        </ModalBody>
+        <ModalFooter>
+          <button type="button" className="btn" onClick={() => setReport(null)}>
+            Import another
+          </button>
+          <button type="button" className="btn btn-primary" onClick={onDone} data-autofocus>
+            Done
+          </button>
+        </ModalFooter>
+      </>
+    );
+  }
+
+  return (
+    <form className="modal-form" onSubmit={submit} aria-label="Import servers">
+      <ModalBody>
+        <p className="muted">
+          Steward reads the <code>mcpServers</code> (or <code>servers</code>) map. Imported local servers still ask for your approval before
+          they first run, and start sandboxed.
+        </p>
+        <Field label="Config file contents">
+          <textarea
+            className="input mono"
+            rows={12}
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+              setFileName(undefined);
+            }}
+            placeholder={EXAMPLE}
+            spellCheck={false}
+            required
+            data-autofocus
+          />
+        </Field>
+        <Field label="Or choose the file" hint="claude_desktop_config.json, .vscode/mcp.json, ~/.cursor/mcp.json…">
+          <input className="input-file" type="file" accept=".json,.jsonc,application/json" onChange={(e) => void pick(e.target.files?.[0])} />
+        </Field>
+      </ModalBody>
+      <ModalFooter aside={run.error && <span className="inline-error" role="alert">{run.error.message}</span>}>
+        <button type="submit" className="btn btn-primary" disabled={run.pending || text.trim() === ''}>
+          {run.pending ? 'Importing…' : 'Import'}
+        </button>
+      </ModalFooter>
+    </form>
+  );
+}
+
+function ImportReportView({ report }: { report: ImportReport }) {
+  return (
+    <div className="import-report" aria-label="Import report">
+      <p>
+        Read {FORMATS[report.format]}: added {plural(report.added.length, 'server')}, skipped {report.skipped.length}.
+      </p>
+      <h3 className="section-label">Added ({report.added.length})</h3>
+      {report.added.length === 0 ? (
+        <p className="muted">Nothing was added.</p>
+      ) : (
+        <ul className="report-list">
+          {report.added.map((s) => (
+            <li key={s.id} className="report-item report-added">
+              <CircleCheck size={14} aria-hidden />
+              <strong>{s.name}</strong>
+              <code className="mono-text report-detail">{s.transport === 'stdio' ? [s.command, ...(s.args ?? [])].join(' ') : s.url}</code>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3 className="section-label">Skipped ({report.skipped.length})</h3>
+      {report.skipped.length === 0 ? (
+        <p className="muted">Nothing was skipped.</p>
+      ) : (
+        <ul className="report-list">
+          {report.skipped.map((s) => (
+            <li key={s.name} className="report-item report-skipped">
+              <CircleMinus size={14} aria-hidden />
+              <strong>{s.name}</strong>
+              <span className="code-tag">{s.code}</span>
+              <span className="report-detail">{s.reason}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

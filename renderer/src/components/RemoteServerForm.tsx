@@ -1,0 +1,49 @@
+// Adding a remote server reached over Streamable HTTP: a name, the URL and optional headers (values masked).
+import { useState, type FormEvent } from 'react';
+import type { ServerView } from '../../../shared/domain/servers.js';
+import { call } from '../lib/steward.js';
+import { useAction } from '../lib/use-action.js';
+import { Field } from './Field.js';
+import { KeyValueEditor, rowsToRecord, type Row } from './KeyValueEditor.js';
+import { ModalBody, ModalFooter } from './Modal.js';
+
+export function RemoteServerForm({ onAdded, onCancel }: { onAdded(view: ServerView): void; onCancel(): void }) {
+  const [name, setName] = useState('');
+  const [url, setUrl] = useState('');
+  const [headers, setHeaders] = useState<Row[]>([]);
+  const add = useAction(async () => {
+    onAdded(await call('servers:add', { name, config: { transport: 'http', url: url.trim(), headers: rowsToRecord(headers) } }));
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void add.run();
+  };
+
+  return (
+    <form className="modal-form" onSubmit={submit} aria-label="Add a remote server">
+      <ModalBody>
+        <div className="form-grid">
+          <Field label="Name">
+            <input className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="issues" required data-autofocus />
+          </Field>
+          <Field label="URL" hint="The server’s Streamable HTTP endpoint, http:// or https://.">
+            <input className="input mono" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://mcp.example.com/mcp" required spellCheck={false} />
+          </Field>
+          <fieldset className="fieldset span-2">
+            <legend>Headers</legend>
+            <p className="field-hint">Sent with every request, e.g. Authorization. Values are kept in Steward’s secret store. Paste “Name: value” lines to add several.</p>
+            <KeyValueEditor noun="header" separator=":" rows={headers} onChange={setHeaders} namePlaceholder="Authorization" />
+          </fieldset>
+        </div>
+      </ModalBody>
+      <ModalFooter aside={add.error && <span className="inline-error" role="alert">{add.error.message}</span>}>
+        <button type="button" className="btn" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={add.pending}>
+          {add.pending ? 'Adding…' : 'Add server'}
+        </button>
+      </ModalFooter>
+    </form>
+  );
+}

@@ -1,0 +1,50 @@
+// The three states every screen has besides "ready": loading, error and empty.
+import { LoaderCircle, TriangleAlert, type LucideIcon } from 'lucide-react';
+import type { ReactNode } from 'react';
+import type { HostError } from '../lib/steward.js';
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <div className="state state-loading" role="status">
+      <LoaderCircle className="spin" size={16} aria-hidden />
+      <span>{label}</span>
+    </div>
+  );
+}
+
+export function ErrorNote({ error, title, onRetry }: { error: HostError; title?: string; onRetry?: () => void }) {
+  return (
+    <div className="notice notice-danger" role="alert">
+      <TriangleAlert size={16} aria-hidden className="notice-icon" />
+      <div className="notice-text">
+        {title && <strong>{title} </strong>}
+        {error.message} <span className="code-tag">{error.code}</span>
+      </div>
+      {onRetry && (
+        <button type="button" className="btn btn-small" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function EmptyState({ icon: Icon, title, children, actions }: { icon: LucideIcon; title: string; children?: ReactNode; actions?: ReactNode }) {
+  return (
+    <div className="empty">
+      <Icon size={28} aria-hidden className="empty-icon" />
+      <h2 className="empty-title">{title}</h2>
+      {children && <div className="empty-text">{children}</div>}
+      {actions && <div className="empty-actions">{actions}</div>}
+    </div>
+  );
+}
+
+export function Notice({ tone, icon: Icon = TriangleAlert, children }: { tone: 'warning' | 'danger' | 'info'; icon?: LucideIcon; children: ReactNode }) {
+  return (
+    <div className={`notice notice-${tone}`} role={tone === 'info' ? 'note' : 'alert'}>
+      <Icon size={16} aria-hidden className="notice-icon" />
+      <div className="notice-text">{children}</div>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+// How values read on screen: statuses, sizes, times and JSON.
+import type { ServerStatus } from '../../../shared/domain/servers.js';
+
+type Tone = 'ok' | 'busy' | 'attention' | 'danger' | 'idle';
+
+export const STATUS: Record<ServerStatus, { label: string; tone: Tone }> = {
+  running: { label: 'running', tone: 'ok' },
+  starting: { label: 'starting', tone: 'busy' },
+  stopping: { label: 'stopping', tone: 'busy' },
+  awaiting_consent: { label: 'awaiting consent', tone: 'attention' },
+  backoff: { label: 'restarting soon', tone: 'attention' },
+  crashed: { label: 'crashed', tone: 'danger' },
+  error: { label: 'error', tone: 'danger' },
+  stopped: { label: 'stopped', tone: 'idle' },
+};
+
+export function formatMemory(bytes: number | null): string {
+  if (bytes === null) return '—';
+  const mb = bytes / (1024 * 1024);
+  return `${mb < 10 ? mb.toFixed(1) : Math.round(mb)} MB`;
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+
+export function formatDateTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateTime.format(d);
+}
+
+export function formatClock(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : timeOnly.format(d);
+}
+
+export function formatAgo(iso: string, now = Date.now()): string {
+  const seconds = Math.max(0, Math.round((now - new Date(iso).getTime()) / 1000));
+  if (seconds < 60) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  return formatDateTime(iso);
+}
+
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, null, 2) ?? 'undefined';
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -1,0 +1,92 @@
+// The live picture of the host every screen shares: servers and pending inbox items, kept current by events.
+import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { InboxItem } from '../../../shared/domain/inbox.js';
+import type { ServerView } from '../../../shared/domain/servers.js';
+import { call, onConnection, subscribe } from './steward.js';
+import { toHostError, type Loaded } from './use-load.js';
+
+export interface HostState {
+  /** Sorted by name. */
+  servers: Loaded<ServerView[]>;
+  inbox: InboxItem[];
+  /** null until the first connection attempt settles (and always null under Electron). */
+  connected: boolean | null;
+  reload(): void;
+  /** Shows a view a call just returned, without waiting for its event. */
+  upsert(view: ServerView): void;
+}
+
+const Context = createContext<HostState | null>(null);
+
+type ServerMap = Loaded<Map<string, ServerView>>;
+
+export function HostStateProvider({ children }: { children: ReactNode }) {
+  const [servers, setServers] = useState<ServerMap>({ state: 'loading' });
+  const [inbox, setInbox] = useState<InboxItem[]>([]);
+  const [connected, setConnected] = useState<boolean | null>(null);
+  const [epoch, setEpoch] = useState(0);
+  const wasDown = useRef(false);
+
+  useEffect(() => {
+    onConnection((status) => {
+      setConnected(status.connected);
+      // Events sent while the socket was down are lost: read everything again once it is back.
+      if (status.connected && wasDown.current) setEpoch((e) => e + 1);
+      wasDown.current = !status.connected;
+    });
+  }, []);
+
+  useEffect(() => {
+    let live = true;
+    const update = (fn: (map: Map<string, ServerView>) => void) =>
+      setServers((prev) => {
+        if (prev.state !== 'ready') return prev;
+        const next = new Map(prev.data);
+        fn(next);
+        return { state: 'ready', data: next };
+      });
+    const offs = [
+      subscribe('servers:changed', (view) => update((m) => m.set(view.id, view))),
+      subscribe('servers:removed', ({ serverId }) => update((m) => m.delete(serverId))),
+      subscribe('inbox:changed', (items) => setInbox(items)),
+    ];
+    Promise.all([call('servers:list', {}), call('inbox:list', {})]).then(
+      ([list, items]) => {
+        if (!live) return;
+        setServers({ state: 'ready', data: new Map(list.map((s) => [s.id, s])) });
+        setInbox(items);
+      },
+      (error: unknown) => live && setServers({ state: 'error', error: toHostError(error) }),
+    );
+    return () => {
+      live = false;
+      for (const off of offs) off();
+    };
+  }, [epoch]);
+
+  const value = useMemo<HostState>(() => {
+    const sorted: Loaded<ServerView[]> =
+      servers.state === 'ready'
+        ? { state: 'ready', data: [...servers.data.values()].sort((a, b) => a.name.localeCompare(b.name)) }
+        : servers;
+    return {
+      servers: sorted,
+      inbox,
+      connected,
+      reload: () => {
+        setServers({ state: 'loading' });
+        setEpoch((e) => e + 1);
+      },
+      upsert: (view) =>
+        setServers((prev) => (prev.state === 'ready' ? { state: 'ready', data: new Map(prev.data).set(view.id, view) } : prev)),
+    };
+  }, [servers, inbox, connected]);
+
+  return <Context.Provider value={value}>{children}</Context.Provider>;
+}
+
+export function useHostState(): HostState {
+  const state = useContext(Context);
+  if (!state) throw new Error('useHostState needs a HostStateProvider above it.');
+  return state;
+}

@@ -1,0 +1,30 @@
+// The screens in the sidebar. A new screen (Tasks, Settings) is one more entry here.
+import { Inbox, ScrollText, Server, type LucideIcon } from 'lucide-react';
+import type { ReactNode } from 'react';
+import type { HostState } from './lib/host-state.js';
+import { AuditScreen } from './screens/AuditScreen.js';
+import { InboxScreen } from './screens/InboxScreen.js';
+import { ServerDetailScreen } from './screens/ServerDetailScreen.js';
+import { ServersScreen } from './screens/ServersScreen.js';
+
+export interface RouteEntry {
+  /** First path segment: #/<id>/... */
+  id: string;
+  label: string;
+  icon: LucideIcon;
+  /** A count shown next to the label (pending items); 0 shows nothing. */
+  badge?: (state: HostState) => number;
+  /** Gets the path segments after the id. */
+  render(params: string[]): ReactNode;
+}
+
+export const ROUTES: readonly RouteEntry[] = [
+  {
+    id: 'servers',
+    label: 'Servers',
+    icon: Server,
+    render: ([serverId, tab]) => (serverId ? <ServerDetailScreen key={serverId} serverId={serverId} tab={tab} /> : <ServersScreen />),
+  },
+  { id: 'inbox', label: 'Inbox', icon: Inbox, badge: (state) => state.inbox.length, render: () => <InboxScreen /> },
+  { id: 'audit', label: 'Audit', icon: ScrollText, render: () => <AuditScreen /> },
+];

@@ -1,0 +1,143 @@
+// The audit record: what happened, to which server, and who decided it; filtered by server and kind, paged back in time.
+import { RefreshCw, ScrollText } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import { AUDIT_KINDS, type AuditEvent, type AuditKind } from '../../../shared/domain/audit.js';
+import { Field } from '../components/Field.js';
+import { ScreenHeader } from '../components/ScreenHeader.js';
+import { EmptyState, ErrorNote, Loading } from '../components/States.js';
+import { formatDateTime } from '../lib/format.js';
+import { useHostState } from '../lib/host-state.js';
+import { call } from '../lib/steward.js';
+import { useAction } from '../lib/use-action.js';
+import { toHostError, type Loaded } from '../lib/use-load.js';
+import './records.css';
+
+const PAGE = 100;
+
+const KIND_TONE: Partial<Record<AuditKind, string>> = {
+  'consent.denied': 'danger',
+  'server.crashed': 'danger',
+  'sandbox.disabled': 'danger',
+  'consent.approved': 'ok',
+  'server.launched': 'ok',
+};
+
+export function AuditScreen() {
+  const { servers } = useHostState();
+  const [serverId, setServerId] = useState('');
+  const [kind, setKind] = useState<AuditKind | ''>('');
+  const [events, setEvents] = useState<Loaded<AuditEvent[]>>({ state: 'loading' });
+  const [hasOlder, setHasOlder] = useState(false);
+  const [epoch, setEpoch] = useState(0);
+  const filter = { ...(serverId ? { serverId } : {}), ...(kind ? { kind } : {}) };
+
+  useEffect(() => {
+    let live = true;
+    setEvents({ state: 'loading' });
+    call('audit:list', { ...filter, limit: PAGE }).then(
+      (page) => {
+        if (!live) return;
+        setEvents({ state: 'ready', data: page });
+        setHasOlder(page.length === PAGE);
+      },
+      (error: unknown) => live && setEvents({ state: 'error', error: toHostError(error) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [serverId, kind, epoch]);
+
+  const older = useAction(async () => {
+    if (events.state !== 'ready') return;
+    const last = events.data.at(-1);
+    const page = await call('audit:list', { ...filter, limit: PAGE, ...(last ? { beforeId: last.id } : {}) });
+    setHasOlder(page.length === PAGE);
+    setEvents((prev) => (prev.state === 'ready' ? { state: 'ready', data: [...prev.data, ...page] } : prev));
+  });
+
+  return (
+    <>
+      <ScreenHeader
+        title="Audit"
+        subtitle="What happened, to which server, and who decided it"
+        actions={
+          <button type="button" className="btn" onClick={() => setEpoch((e) => e + 1)}>
+            <RefreshCw size={14} aria-hidden /> Refresh
+          </button>
+        }
+      />
+      <div className="toolbar filters">
+        <Field label="Server">
+          <select className="input" value={serverId} onChange={(e) => setServerId(e.target.value)}>
+            <option value="">All servers</option>
+            {servers.state === 'ready' &&
+              servers.data.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+          </select>
+        </Field>
+        <Field label="Kind">
+          <select className="input" value={kind} onChange={(e) => setKind(e.target.value as AuditKind | '')}>
+            <option value="">All kinds</option>
+            {AUDIT_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      <div className="screen-body">
+        {events.state === 'loading' && <Loading label="Loading the audit record…" />}
+        {events.state === 'error' && <ErrorNote title="Steward could not read the audit record." error={events.error} onRetry={() => setEpoch((e) => e + 1)} />}
+        {events.state === 'ready' && events.data.length === 0 && (
+          <EmptyState icon={ScrollText} title={serverId || kind ? 'Nothing matches these filters' : 'Nothing recorded yet'}>
+            Launches, approvals, tool calls and setting changes are recorded here as they happen.
+          </EmptyState>
+        )}
+        {events.state === 'ready' && events.data.length > 0 && (
+          <>
+            <table className="table audit-table">
+              <thead>
+                <tr>
+                  <th className="col-time">Time</th>
+                  <th className="col-kind">Kind</th>
+                  <th className="col-server">Server</th>
+                  <th className="col-actor">Actor</th>
+                  <th>Summary</th>
+                </tr>
+              </thead>
+              <tbody>
+                {events.data.map((e) => (
+                  <tr key={e.id} data-kind={e.kind}>
+                    <td className="col-time num">
+                      <time dateTime={e.ts}>{formatDateTime(e.ts)}</time>
+                    </td>
+                    <td className="col-kind">
+                      <span className={KIND_TONE[e.kind] ? `tag tag-${KIND_TONE[e.kind]}` : 'tag'}>{e.kind}</span>
+                    </td>
+                    <td className="col-server">{e.serverName ?? <span className="muted">—</span>}</td>
+                    <td className="col-actor">{e.actor}</td>
+                    <td className="audit-summary">{e.summary}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <div className="table-footer">
+              {hasOlder ? (
+                <button type="button" className="btn" disabled={older.pending} onClick={() => void older.run()}>
+                  {older.pending ? 'Loading…' : 'Load older'}
+                </button>
+              ) : (
+                <span className="muted">That is the beginning of the record{serverId || kind ? ' for these filters' : ''}.</span>
+              )}
+              {older.error && <span className="inline-error">{older.error.message}</span>}
+            </div>
+          </>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,116 @@
+// One server: who it is, how it runs, and tabs for its tools, prompts, resources, log and settings.
+import * as Tabs from '@radix-ui/react-tabs';
+import { ChevronLeft, Server } from 'lucide-react';
+import type { ReactNode } from 'react';
+import type { ServerView } from '../../../shared/domain/servers.js';
+import { LastError } from '../components/LastError.js';
+import { ScreenHeader } from '../components/ScreenHeader.js';
+import { controlError, ServerButtons } from '../components/ServerButtons.js';
+import { StatusBadge } from '../components/StatusBadge.js';
+import { EmptyState, ErrorNote, Loading } from '../components/States.js';
+import { formatMemory } from '../lib/format.js';
+import { useHostState } from '../lib/host-state.js';
+import { href, navigate } from '../lib/router.js';
+import { useServerControl } from '../lib/use-server-control.js';
+import { launchText } from './ServerRow.js';
+import { LogTab } from './server/LogTab.js';
+import { PromptsTab } from './server/PromptsTab.js';
+import { ResourcesTab } from './server/ResourcesTab.js';
+import { SettingsTab } from './server/SettingsTab.js';
+import { ToolsTab } from './server/ToolsTab.js';
+import './servers.css';
+
+const TABS: ReadonlyArray<{ id: string; label: string; render(server: ServerView): ReactNode }> = [
+  { id: 'tools', label: 'Tools', render: (s) => <ToolsTab server={s} /> },
+  { id: 'prompts', label: 'Prompts', render: (s) => <PromptsTab server={s} /> },
+  { id: 'resources', label: 'Resources', render: (s) => <ResourcesTab server={s} /> },
+  { id: 'log', label: 'Log', render: (s) => <LogTab server={s} /> },
+  { id: 'settings', label: 'Settings', render: (s) => <SettingsTab server={s} /> },
+];
+
+const BACK = (
+  <a className="back-link" href={href('servers')}>
+    <ChevronLeft size={14} aria-hidden /> Servers
+  </a>
+);
+
+export function ServerDetailScreen({ serverId, tab }: { serverId: string; tab: string | undefined }) {
+  const { servers, reload } = useHostState();
+  if (servers.state === 'loading') return <Loading label="Loading the server…" />;
+  if (servers.state === 'error') return <ErrorNote title="Steward could not load the servers." error={servers.error} onRetry={reload} />;
+  const server = servers.data.find((s) => s.id === serverId);
+  if (!server) {
+    return (
+      <EmptyState icon={Server} title="This server no longer exists" actions={BACK}>
+        It may have been removed from another window or from the command line.
+      </EmptyState>
+    );
+  }
+  return <ServerDetail server={server} tab={TABS.some((t) => t.id === tab) ? tab! : 'tools'} />;
+}
+
+function ServerDetail({ server, tab }: { server: ServerView; tab: string }) {
+  const control = useServerControl(server.id);
+  const pressError = server.status === 'running' ? null : controlError(control);
+  const error = pressError ? { code: pressError.code, message: pressError.message, stderrTail: [] } : server.lastError;
+  return (
+    <div className="detail">
+      <ScreenHeader
+        before={BACK}
+        title={
+          <>
+            {server.name} <StatusBadge status={server.status} />
+          </>
+        }
+        subtitle={<Facts server={server} />}
+        actions={<ServerButtons server={server} control={control} restart />}
+      />
+      <div className="detail-summary">
+        <pre className="code-block launch-line" tabIndex={0} aria-label={server.transport === 'stdio' ? 'Configured command' : 'Server URL'}>
+          {launchText(server)}
+        </pre>
+        {error && <LastError code={error.code} message={error.message} stderrTail={error.stderrTail} />}
+        {server.instructions && (
+          <details className="disclosure">
+            <summary>Instructions from the server</summary>
+            <p className="instructions">{server.instructions}</p>
+          </details>
+        )}
+      </div>
+      <Tabs.Root className="detail-tabs" value={tab} onValueChange={(next) => navigate('servers', server.id, next)}>
+        <Tabs.List className="tab-list" aria-label={`${server.name} sections`}>
+          {TABS.map((t) => (
+            <Tabs.Trigger key={t.id} className="tab" value={t.id}>
+              {t.label}
+            </Tabs.Trigger>
+          ))}
+        </Tabs.List>
+        {TABS.map((t) => (
+          <Tabs.Content key={t.id} className="tab-panel" value={t.id}>
+            {t.render(server)}
+          </Tabs.Content>
+        ))}
+      </Tabs.Root>
+    </div>
+  );
+}
+
+function Facts({ server }: { server: ServerView }) {
+  const facts: Array<[string, string]> = [
+    ['Transport', server.transport === 'stdio' ? 'stdio' : 'Streamable HTTP'],
+    ...(server.transport === 'stdio' ? ([['pid', server.pid === null ? '—' : String(server.pid)], ['Memory', formatMemory(server.rssBytes)]] as Array<[string, string]>) : []),
+    ['Protocol', server.protocolVersion ?? '—'],
+    ['Server', server.serverInfo ? `${server.serverInfo.title ?? server.serverInfo.name} ${server.serverInfo.version}` : '—'],
+    ...(server.restarts > 0 ? ([['Restarts', String(server.restarts)]] as Array<[string, string]>) : []),
+  ];
+  return (
+    <dl className="facts">
+      {facts.map(([label, value]) => (
+        <div key={label} className="fact">
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

@@ -1,6 +1,7 @@
 // npm run bench: every figure against a baseline measured in the same run; the last line is BENCH {json}.
 import { createOsSandbox } from '../main/core/security/index.js';
-import { startTimes, toolCalls } from './core.js';
+import { SERVER, startTimes, toolCalls } from './core.js';
+import { firstScreenTimes, memory } from './desktop.js';
 
 const TARGETS: Record<string, [string, number]> = {
   toolcall_p50_ratio: ['<=', 1.15],
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
   const sandbox = await createOsSandbox().support();
   Object.assign(figures, await toolCalls(Number(process.env.BENCH_CALLS ?? 400)));
   Object.assign(figures, await startTimes(Number(process.env.BENCH_ROUNDS ?? 3), sandbox.kind === 'available'));
+  Object.assign(figures, await firstScreenTimes(Number(process.env.BENCH_ROUNDS ?? 3)));
+  Object.assign(figures, await memory(SERVER));
 
   const rows = Object.entries(figures).map(([name, value]) => {
     const target = TARGETS[name];

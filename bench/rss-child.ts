@@ -1,0 +1,47 @@
+// Child process for the memory figure: ten servers connected, either through the host or with bare SDK clients.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { createHost } from '../main/core/host.js';
+import { FileSecretStore } from '../main/core/node/index.js';
+
+const mode = process.argv[2];
+const server = process.argv[3]!;
+const args = [server, 'stdio'];
+const settle = () => new Promise((r) => setTimeout(r, 1500));
+
+if (mode === 'bare') {
+  const clients: Client[] = [];
+  for (let i = 0; i < 10; i++) {
+    const client = new Client({ name: 'bench', version: '1.0.0' });
+    await client.connect(new StdioClientTransport({ command: process.execPath, args, stderr: 'pipe' }));
+    await client.listTools();
+    clients.push(client);
+  }
+  await settle();
+  global.gc?.();
+  process.stdout.write(`${JSON.stringify({ rss: process.memoryUsage().rss })}\n`);
+  await Promise.all(clients.map((c) => c.close()));
+} else {
+  const dir = mkdtempSync(join(tmpdir(), 'steward-rss-'));
+  const host = await createHost({
+    dataDir: { path: dir },
+    secrets: FileSecretStore.inDataDir(dir),
+    browser: { open: async () => undefined },
+    sandbox: { support: async () => ({ kind: 'unsupported' }), wrap: async () => { throw new Error('off'); }, dispose: async () => undefined },
+    stopGraceMs: 200,
+  });
+  for (let i = 0; i < 10; i++) {
+    const view = await host.servers.add({ name: `s${i}`, config: { transport: 'stdio', command: process.execPath, args, env: {} } });
+    const request = await host.servers.consentRequest(view.id);
+    await host.servers.decideConsent(view.id, request.spec.hash, 'approve', 'user');
+    await (await host.servers.ensureRunning(view.id)).listTools();
+  }
+  await settle();
+  global.gc?.();
+  process.stdout.write(`${JSON.stringify({ rss: process.memoryUsage().rss })}\n`);
+  await host.dispose();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,8 +1,18 @@
 // Binds the contract's calls to the host: the handlers the one dispatcher calls, whatever the transport.
 import type { Handlers } from '../../shared/dispatch.js';
-import type { Host } from './host.js';
+import type { Audit } from './audit/index.js';
+import type { Inbox } from './inbox/index.js';
+import type { ServersService } from './servers/index.js';
+import type { ToolCalls } from './sessions/index.js';
 
-export function createHandlers(host: Pick<Host, 'servers' | 'tools' | 'inbox' | 'audit'>): Handlers {
+export interface HandlerDeps {
+  servers: ServersService;
+  tools: ToolCalls;
+  inbox: Inbox;
+  audit: Audit;
+}
+
+export function createHandlers(host: HandlerDeps): Handlers {
   const { servers, tools } = host;
   return {
     'servers:list': async () => servers.list(),

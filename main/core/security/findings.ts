@@ -85,14 +85,16 @@ export function findDangers(input: FindingsInput): Finding[] {
     // Inside a shell string a lone & (background, or cmd's separator) and a newline also start another command;
     // the & of a redirection (2>&1, &>file) does not.
     const chain = shellString ? /(&&|\||;|`|\$\(|\n|(?<![<>])&(?!>))/ : /(&&|\|\||;|\||`|\$\()/;
-    if (chain.test(arg) && (shellString || /\s/.test(arg))) {
-      add({ code: 'chaining', severity: shellString ? 'danger' : 'warning', message: 'Contains shell chaining, pipes or substitution.', evidence: arg });
+    const chained = chain.exec(arg);
+    if (chained && (shellString || /\s/.test(arg))) {
+      add({ code: 'chaining', severity: shellString ? 'danger' : 'warning', message: 'Contains shell chaining, pipes or substitution.', evidence: around(arg, chained.index) });
     }
     if (/[A-Za-z0-9+/]{80,}={0,2}/.test(arg) || /base64\s+(-d|--decode)|-encodedcommand/i.test(arg)) {
       add({ code: 'obfuscation', severity: 'warning', message: 'Contains an encoded blob that hides what will run.', evidence: arg.length > 200 ? `${arg.slice(0, 200)}…` : arg });
     }
     for (const [pattern, what] of SECRET_LOCATIONS) {
-      if (pattern.test(arg)) add({ code: 'secret_path', severity: 'danger', message: `Refers to ${what}.`, evidence: arg });
+      const hit = pattern.exec(arg);
+      if (hit) add({ code: 'secret_path', severity: 'danger', message: `Refers to ${what}.`, evidence: around(arg, hit.index) });
     }
   }
   for (const runner of RUNNERS) {
@@ -121,6 +123,14 @@ export function findDangers(input: FindingsInput): Finding[] {
     }
   }
   return findings;
+}
+
+/** A short argument whole; from a long one, the part around the match (the full command is shown elsewhere). */
+function around(text: string, index: number, radius = 80): string {
+  if (text.length <= 2 * radius) return text;
+  const start = Math.max(0, index - radius);
+  const end = Math.min(text.length, index + radius);
+  return `${start > 0 ? '…' : ''}${text.slice(start, end)}${end < text.length ? '…' : ''}`;
 }
 
 function* tokens(parts: readonly string[]): Generator<string> {

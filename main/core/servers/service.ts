@@ -1,7 +1,6 @@
 // Servers as the user manages them: add, import, consent, start, stop, restart, remove, roots, logs.
 import { randomUUID } from 'node:crypto';
 import { isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   ServerConfigSchema,
   type ConsentRequest,
@@ -27,9 +26,7 @@ import type { ServerRecord, Store } from '../store/index.js';
 import type { BackoffPolicy } from './backoff.js';
 import { forgetSecrets, loadConfig, saveSecrets, toStored } from './config.js';
 import { parseImport } from './import.js';
-import { LogSink } from './log-sink.js';
-import { isAlive, readProcessTable, startTokenOf, TreeSnapshot } from './process-tree.js';
-import { ServerRuntime } from './runtime.js';
+import { Supervisor } from './supervisor.js';
 import { toView } from './views.js';
 
 export interface ServersDeps {
@@ -55,16 +52,11 @@ export interface ServersDeps {
 type Actor = 'user' | 'host' | 'policy';
 
 export class ServersService {
-  private readonly runtimes = new Map<string, ServerRuntime>();
-  private readonly lastUsed = new Map<string, number>();
-  private readonly inFlight = new Map<string, number>();
+  private readonly supervisor: Supervisor;
   private readonly settingsCache = new Map<string, { name: string; toolTimeoutSeconds: number }>();
-  private readonly logs: LogSink;
-  private sampler: ReturnType<typeof setInterval> | undefined;
-  private disposed = false;
 
   constructor(private readonly deps: ServersDeps) {
-    this.logs = new LogSink(deps.store, deps.clock, (serverId, lines) => deps.events.emit('logs:changed', { serverId, lines }));
+    this.supervisor = new Supervisor({ ...deps, changed: (id) => this.changed(id), replan: async (id) => this.checkedPlan(this.record(id)) });
     deps.inbox.handle('consent', async (item, decision) => {
       await this.decideConsent(item.serverId, decision.hash, decision.decision, 'user');
     });
@@ -88,16 +80,16 @@ export class ServersService {
   }
 
   list(): ServerView[] {
-    return this.deps.store.servers.list().map((r) => toView(r, this.runtimes.get(r.id)));
+    return this.deps.store.servers.list().map((r) => toView(r, this.supervisor.get(r.id)));
   }
 
   get(id: string): ServerView {
-    return toView(this.record(id), this.runtimes.get(id));
+    return toView(this.record(id), this.supervisor.get(id));
   }
 
   private changed(id: string): void {
     const record = this.deps.store.servers.get(id);
-    if (record) this.deps.events.emit('servers:changed', toView(record, this.runtimes.get(id)));
+    if (record) this.deps.events.emit('servers:changed', toView(record, this.supervisor.get(id)));
   }
 
   async add(input: ServerInput, source = 'manual', actor: Actor = 'user'): Promise<ServerView> {
@@ -177,10 +169,8 @@ export class ServersService {
       if (!(error instanceof StewardError && error.code === 'config_invalid')) throw error;
       record = { name: id };
     }
-    await this.runtimes.get(id)?.stop();
-    this.runtimes.delete(id);
+    await this.supervisor.forget(id);
     this.settingsCache.delete(id);
-    this.logs.flush();
     this.deps.inbox.removeKey(`consent:${id}`);
     this.deps.store.transaction(() => {
       this.deps.store.servers.remove(id);
@@ -272,7 +262,7 @@ export class ServersService {
       });
     });
     this.deps.inbox.removeKey(`consent:${id}`);
-    const runtime = this.runtime(id);
+    const runtime = this.supervisor.obtain(id);
     if (!approved) {
       runtime.lastError = { code: 'consent_denied', message: 'You refused to let this server run.', stderrTail: [] };
       await runtime.stop();
@@ -287,48 +277,12 @@ export class ServersService {
     return this.get(id);
   }
 
-  private runtime(id: string): ServerRuntime {
-    let runtime = this.runtimes.get(id);
-    if (runtime) return runtime;
-    runtime = new ServerRuntime({
-      serverId: id,
-      identity: this.deps.identity,
-      clock: this.deps.clock,
-      backoff: this.deps.backoff,
-      sandbox: this.deps.sandbox,
-      connectTimeoutMs: this.deps.connectTimeoutMs,
-      stopGraceMs: this.deps.stopGraceMs,
-      log: (stream, level, text) => this.logs.add(id, stream, level, text),
-      changed: () => this.changed(id),
-      listChanged: (kind) => {
-        if (kind === 'tools') this.deps.events.emit('tools:changed', { serverId: id });
-      },
-      roots: () => (this.deps.store.servers.get(id)?.roots ?? []).map((r) => ({ uri: pathToFileURL(r.path).href, ...(r.name ? { name: r.name } : {}) })),
-      replan: async () => this.checkedPlan(this.record(id)),
-      wantsRestart: () => {
-        const record = this.deps.store.servers.get(id);
-        return !this.disposed && record?.desiredState === 'running' && record.options.restartOnCrash;
-      },
-      launched: ({ pid, pidStarted }) =>
-        this.deps.store.runs.put({ serverId: id, pid, pidStarted, hostPid: process.pid, startedAt: this.now() }),
-      exited: ({ pid, crashed, error }) => {
-        this.deps.store.runs.clear(id, pid);
-        const record = this.deps.store.servers.get(id);
-        if (crashed && record) {
-          this.deps.audit.record('server.crashed', { serverId: id, serverName: record.name, actor: 'host', summary: `"${record.name}" stopped unexpectedly: ${error?.message ?? ''}`, data: { stderrTail: error?.stderrTail.slice(-5) ?? [] } });
-        }
-      },
-    });
-    this.runtimes.set(id, runtime);
-    return runtime;
-  }
-
   /** The plan, if the user approved exactly it; otherwise asks (inbox) and throws. */
   private async checkedPlan(record: ServerRecord): Promise<LaunchPlan> {
     const plan = await this.plan(record);
     const consent = this.deps.store.consents.find(record.id, plan.spec.hash);
     if (consent?.decision === 'approved') return plan;
-    const runtime = this.runtime(record.id);
+    const runtime = this.supervisor.obtain(record.id);
     if (consent?.decision === 'denied') {
       throw new StewardError('consent_denied', `You refused to let "${record.name}" run this command. Approve it from its consent request to run it.`);
     }
@@ -339,9 +293,7 @@ export class ServersService {
 
   private async launchApproved(record: ServerRecord, plan: LaunchPlan): Promise<void> {
     this.deps.store.servers.setDesiredState(record.id, 'running', this.now());
-    const runtime = this.runtime(record.id);
-    runtime.resetRestarts();
-    await runtime.startStdio(plan);
+    const runtime = await this.supervisor.launch(record.id, plan);
     this.deps.audit.record('server.launched', {
       serverId: record.id,
       serverName: record.name,
@@ -349,8 +301,6 @@ export class ServersService {
       summary: `Started "${record.name}" (pid ${runtime.pid ?? '?'})${plan.spec.sandbox.mode === 'enforced' ? ' in the sandbox' : ''}.`,
       data: { pid: runtime.pid, hash: plan.spec.hash, sandbox: plan.spec.sandbox.mode },
     });
-    this.touch(record.id);
-    this.ensureSampler();
   }
 
   /** Explicit start: asks for consent when needed instead of failing. */
@@ -365,13 +315,13 @@ export class ServersService {
   /** The live session of a server, starting it (lazy start) when it is allowed to run. */
   async ensureRunning(id: string, explicit = false): Promise<McpSession> {
     // The hot path (every tool call): a running server needs no store read.
-    const live = this.runtimes.get(id);
+    const live = this.supervisor.get(id);
     if (live?.session && live.status === 'running') {
       this.touch(id);
       return live.session;
     }
     const record = this.record(id);
-    const runtime = this.runtime(id);
+    const runtime = this.supervisor.obtain(id);
     if (runtime.pendingStart) await runtime.pendingStart.catch(() => undefined);
     if (runtime.session && runtime.status === 'running') {
       this.touch(id);
@@ -395,38 +345,28 @@ export class ServersService {
     const record = this.record(id);
     this.deps.store.servers.setDesiredState(id, 'stopped', this.now());
     this.deps.inbox.removeKey(`consent:${id}`);
-    const runtime = this.runtimes.get(id);
+    const runtime = this.supervisor.get(id);
     if (runtime && (runtime.pid !== null || runtime.session)) {
       await runtime.stop();
       this.deps.audit.record('server.stopped', { serverId: id, serverName: record.name, actor, summary: `Stopped "${record.name}".` });
     } else {
       await runtime?.stop();
-      await this.stopElsewhere(record, actor);
+      const pid = await this.supervisor.stopElsewhere(id);
+      if (pid !== undefined) {
+        this.deps.audit.record('server.stopped', { serverId: id, serverName: record.name, actor, summary: `Stopped "${record.name}" (pid ${pid}, started by another Steward process).` });
+      }
     }
     return this.get(id);
   }
 
-  /** A server another Steward process (or a crashed one) started: stop its process tree by the recorded pid. */
-  private async stopElsewhere(record: ServerRecord, actor: Actor): Promise<void> {
-    const run = this.deps.store.runs.get(record.id);
-    if (!run) return;
-    if (startTokenOf(run.pid) !== run.pidStarted) {
-      this.deps.store.runs.clear(record.id, run.pid);
-      return;
-    }
-    await killTree(run.pid, this.deps.stopGraceMs);
-    this.deps.store.runs.clear(record.id, run.pid);
-    this.deps.audit.record('server.stopped', { serverId: record.id, serverName: record.name, actor, summary: `Stopped "${record.name}" (pid ${run.pid}, started by another Steward process).` });
-  }
-
   async restart(id: string): Promise<ServerView> {
-    await this.runtimes.get(id)?.stop();
+    await this.supervisor.get(id)?.stop();
     return this.start(id);
   }
 
   logsPage(id: string, limit: number, beforeId?: number): LogLine[] {
     this.record(id);
-    this.logs.flush();
+    this.supervisor.logs.flush();
     return this.deps.store.logs.page(id, limit, beforeId);
   }
 
@@ -443,7 +383,7 @@ export class ServersService {
       this.deps.store.servers.update({ ...record, roots: clean, updatedAt: this.now() });
       this.deps.audit.record('roots.changed', { serverId: id, serverName: record.name, actor, summary: `Shared ${clean.length} folder(s) with "${record.name}".`, data: { roots: clean.map((r) => r.path) } });
     });
-    await this.runtimes.get(id)?.session?.rootsChanged();
+    await this.supervisor.get(id)?.session?.rootsChanged();
     this.changed(id);
     return this.get(id);
   }
@@ -458,27 +398,17 @@ export class ServersService {
     return settings;
   }
 
-  /** Marks a server as used now (idle stop counts from here). */
   touch(id: string): void {
-    this.lastUsed.set(id, this.deps.clock.now());
+    this.supervisor.touch(id);
   }
 
   beginUse(id: string): () => void {
-    this.inFlight.set(id, (this.inFlight.get(id) ?? 0) + 1);
-    this.touch(id);
-    return () => {
-      this.inFlight.set(id, Math.max(0, (this.inFlight.get(id) ?? 1) - 1));
-      this.touch(id);
-    };
+    return this.supervisor.beginUse(id);
   }
 
   /** Host start: clean up processes a crashed Steward left behind, then start what should run. */
   async bootstrap(autostart: boolean): Promise<void> {
-    for (const run of this.deps.store.runs.list()) {
-      if (run.hostPid !== process.pid && isAlive(run.hostPid)) continue;
-      if (startTokenOf(run.pid) === run.pidStarted) await killTree(run.pid, this.deps.stopGraceMs);
-      this.deps.store.runs.clear(run.serverId, run.pid);
-    }
+    await this.supervisor.cleanOrphans();
     if (!autostart) return;
     for (const record of this.deps.store.servers.list()) {
       if (record.desiredState !== 'running' || record.options.lazyStart) continue;
@@ -486,48 +416,12 @@ export class ServersService {
     }
   }
 
-  private ensureSampler(): void {
-    if (this.sampler || this.disposed) return;
-    this.sampler = setInterval(() => this.sample(), this.deps.sampleIntervalMs);
-    this.sampler.unref();
-  }
-
-  /** Memory per server and idle stop, from one read of the process table. */
+  /** Memory per server and idle stop (also runs on a timer while servers run). */
   sample(): void {
-    const running = [...this.runtimes].filter(([, r]) => r.pid !== null);
-    if (running.length > 0) {
-      const table = readProcessTable();
-      for (const [id, runtime] of running) {
-        const before = runtime.rssBytes ?? 0;
-        runtime.sample(table);
-        if (Math.abs((runtime.rssBytes ?? 0) - before) > 1024 * 1024) this.changed(id);
-      }
-    }
-    const now = this.deps.clock.now();
-    for (const [id, runtime] of this.runtimes) {
-      const record = this.deps.store.servers.get(id);
-      const minutes = record?.options.idleStopMinutes;
-      if (!minutes || runtime.status !== 'running' || (this.inFlight.get(id) ?? 0) > 0) continue;
-      if (now - (this.lastUsed.get(id) ?? now) >= minutes * 60_000) {
-        this.logs.add(id, 'host', 'info', `Stopped after ${minutes} minute(s) without use; it starts again when needed.`);
-        void runtime.stop();
-      }
-    }
+    this.supervisor.sample();
   }
 
   async dispose(): Promise<void> {
-    this.disposed = true;
-    if (this.sampler) clearInterval(this.sampler);
-    await Promise.all([...this.runtimes.values()].map((r) => r.stop().catch(() => undefined)));
-    this.logs.flush();
+    await this.supervisor.dispose();
   }
-}
-
-async function killTree(pid: number, graceMs: number): Promise<void> {
-  const snapshot = new TreeSnapshot(pid);
-  snapshot.refresh();
-  snapshot.signal('SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (snapshot.alive().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  if (snapshot.alive().length > 0) snapshot.signal('SIGKILL');
 }

@@ -121,3 +121,14 @@ describe('findDangers', () => {
     expect(finding?.evidence.length).toBeLessThanOrEqual(201);
   });
 });
+
+describe('evidence from a long argument', () => {
+  it('shows the part around the match, not the whole argument', () => {
+    const long = `--roots=${Array.from({ length: 60 }, (_, i) => `/home/ada/projects/client-${i}`).join(',')},/home/ada/.ssh/id_rsa`;
+    const [finding] = findDangers({ command: 'node', args: ['server.js', long], envNames: [], sandbox: enforced, platform: 'linux', homeDir: HOME });
+    expect(finding?.code).toBe('secret_path');
+    expect(finding!.evidence.length).toBeLessThanOrEqual(170);
+    expect(finding!.evidence).toContain('.ssh/id_rsa');
+    expect(finding!.evidence.startsWith('…')).toBe(true);
+  });
+});

@@ -1,5 +1,5 @@
 // Servers, consents, bounded server logs, live process records, settings and the audit record.
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 const migration: Migration = {
   version: 1,

@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHost, type Host } from '../core/host.js';
 import { routeIpc } from './ipc-router.js';
-import { desktopNotifier, gatedShell, SafeStorageSecretStore } from './ports.js';
+import { FileSecretStore } from '../core/node/index.js';
+import { desktopNotifier, gatedShell, keychainCipher } from './ports.js';
 import { APP_URL, denyPermissions, lockNavigation, registerAppScheme, serveRenderer, webPreferences } from './security.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -43,7 +44,7 @@ app.whenReady().then(async () => {
   if (!safeStorage.isEncryptionAvailable()) log('the OS keychain is not available; secrets are stored with the weaker fallback');
   host = await createHost({
     dataDir: { path: dataDir },
-    secrets: new SafeStorageSecretStore(join(dataDir, 'secrets.json')),
+    secrets: FileSecretStore.inDataDir(dataDir, keychainCipher),
     browser: gatedShell,
     notifier: desktopNotifier,
     autostart: true,

@@ -2,6 +2,7 @@
 import { protocol, type Session, type WebContents, type WebPreferences } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
+import { CONTENT_TYPES } from '../core/node/index.js';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'steward';
@@ -46,15 +47,6 @@ export function registerAppScheme(): void {
   ]);
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
 
 /** Serves the built renderer from app://steward/, never outside its folder, always with the CSP. */
 export function serveRenderer(session: Session, rendererDir: string): void {
@@ -68,7 +60,7 @@ export function serveRenderer(session: Session, rendererDir: string): void {
       const body = await readFile(file);
       return new Response(body, {
         headers: {
-          'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
           'content-security-policy': CONTENT_SECURITY_POLICY,
           'x-content-type-options': 'nosniff',
         },

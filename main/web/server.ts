@@ -8,6 +8,7 @@ import { EVENT_NAMES } from '../../shared/contract/index.js';
 import type { ClientFrame, ServerFrame } from '../../shared/bridge.js';
 import { StewardError, toFailure } from '../../shared/errors.js';
 import type { Host } from '../core/host.js';
+import { CONTENT_TYPES } from '../core/node/index.js';
 
 export interface WebServerOptions {
   host: Host;
@@ -29,15 +30,6 @@ export interface WebServer {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1']);
 const MAX_FRAME = 8 * 1024 * 1024;
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 function sameToken(given: string | null, token: string): boolean {
   if (given === null) return false;
@@ -97,7 +89,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     securityHeaders(res);
     res.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': isPage ? 'no-store' : 'max-age=3600',
     });
     if (req.method === 'HEAD') return void res.end();

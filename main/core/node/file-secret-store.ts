@@ -1,14 +1,22 @@
-// A SecretStore for plain Node (CLI, browser mode): one JSON file readable only by the user (0600).
-// It is not encrypted — the Electron app uses the OS keychain through safeStorage instead.
+// A SecretStore kept in one JSON file readable only by the user (0600). With a cipher (the desktop app passes
+// the OS keychain's, through Electron's safeStorage) values are sealed before they touch the disk; without one
+// (CLI, browser mode) they are stored as they are, protected by the file's permissions alone.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { SecretStore } from '../ports.js';
 
-export class FileSecretStore implements SecretStore {
-  constructor(private readonly file: string) {}
+export interface SecretCipher {
+  seal(plain: string): string;
+  open(sealed: string): string;
+}
 
-  static inDataDir(dataDir: string): FileSecretStore {
-    return new FileSecretStore(join(dataDir, 'secrets.json'));
+const PLAIN: SecretCipher = { seal: (v) => v, open: (v) => v };
+
+export class FileSecretStore implements SecretStore {
+  constructor(private readonly file: string, private readonly cipher: SecretCipher = PLAIN) {}
+
+  static inDataDir(dataDir: string, cipher?: SecretCipher): FileSecretStore {
+    return new FileSecretStore(join(dataDir, 'secrets.json'), cipher);
   }
 
   private read(): Record<string, string> {
@@ -30,13 +38,13 @@ export class FileSecretStore implements SecretStore {
   }
 
   async get(key: string): Promise<string | undefined> {
-    return this.read()[key];
+    const stored = this.read()[key];
+    return stored === undefined ? undefined : this.cipher.open(stored);
   }
 
   async set(key: string, value: string): Promise<void> {
     const values = this.read();
-    if (values[key] === value) return;
-    values[key] = value;
+    values[key] = this.cipher.seal(value);
     this.write(values);
   }
 

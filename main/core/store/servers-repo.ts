@@ -107,19 +107,16 @@ export class ServersRepo {
   }
 
   insert(record: ServerRecord): void {
-    try {
-      this.stmts.insert.run(this.toRow(record));
-    } catch (error) {
-      if (error instanceof Error && /UNIQUE constraint failed: servers.name/.test(error.message)) {
-        throw new StewardError('name_taken', `A server named "${record.name}" already exists.`);
-      }
-      throw error;
-    }
+    this.write(this.stmts.insert, record);
   }
 
   update(record: ServerRecord): void {
+    this.write(this.stmts.update, record);
+  }
+
+  private write(statement: { run(row: Row): unknown }, record: ServerRecord): void {
     try {
-      this.stmts.update.run(this.toRow(record));
+      statement.run(this.toRow(record));
     } catch (error) {
       if (error instanceof Error && /UNIQUE constraint failed: servers.name/.test(error.message)) {
         throw new StewardError('name_taken', `A server named "${record.name}" already exists.`);

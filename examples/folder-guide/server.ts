@@ -20,7 +20,11 @@ const server = new McpServer(
 const text = (t: string) => ({ content: [{ type: 'text' as const, text: t }] });
 const failure = (t: string) => ({ content: [{ type: 'text' as const, text: t }], isError: true });
 
+/** Settles when the latest roots/list answer is in; tools wait for it so a first call sees the shared folders. */
+let rootsReady: Promise<void> = Promise.resolve();
+
 async function guarded<T>(fn: () => Promise<T>) {
+  await rootsReady;
   try {
     return await fn();
   } catch (error) {
@@ -33,6 +37,7 @@ server.registerTool(
   'list_folders',
   { title: 'List shared folders', description: 'The folders this server may read.', inputSchema: z.object({}), annotations: { readOnlyHint: true } },
   async () => {
+    await rootsReady;
     const list = folders.list();
     return text(list.length > 0 ? list.join('\n') : 'No folder is shared yet. Share one in Steward (Roots).');
   },
@@ -124,8 +129,12 @@ async function refreshRoots(): Promise<void> {
   console.error(`folder-guide: sharing ${folders.list().length} folder(s)`);
 }
 
-server.server.oninitialized = () => void refreshRoots();
-server.server.setNotificationHandler('notifications/roots/list_changed', () => void refreshRoots());
+server.server.oninitialized = () => {
+  rootsReady = refreshRoots();
+};
+server.server.setNotificationHandler('notifications/roots/list_changed', () => {
+  rootsReady = refreshRoots();
+});
 
 await folders.set(fromArgs);
 await server.connect(new StdioServerTransport());

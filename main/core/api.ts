@@ -28,6 +28,12 @@ export function createHandlers(host: HandlerDeps): Handlers {
     'servers:stop': async ({ serverId }) => servers.stop(serverId),
     'servers:restart': async ({ serverId }) => servers.restart(serverId),
     'servers:logs': async ({ serverId, limit, beforeId }) => servers.logsPage(serverId, limit, beforeId),
+    'servers:ping': async ({ serverId }) => {
+      const session = await servers.ensureRunning(serverId);
+      const started = performance.now();
+      await session.ping();
+      return { ms: Math.round((performance.now() - started) * 10) / 10 };
+    },
     'servers:setRoots': async ({ serverId, roots }) => servers.setRoots(serverId, roots),
     'consent:get': async ({ serverId }) => servers.consentRequest(serverId),
     'consent:decide': async ({ serverId, hash, decision }) => servers.decideConsent(serverId, hash, decision, 'user'),

@@ -51,6 +51,7 @@ export const calls = {
     z.object({ serverId: Id, beforeId: z.number().int().positive().optional(), limit: z.number().int().min(1).max(2000).default(200) }),
     z.array(LogLineSchema),
   ),
+  'servers:ping': call(ServerRef, z.object({ ms: z.number() })),
   'servers:setRoots': call(z.object({ serverId: Id, roots: z.array(RootSchema).max(64) }), ServerViewSchema),
   'consent:get': call(ServerRef, ConsentRequestSchema),
   'consent:decide': call(

@@ -1,0 +1,84 @@
+// Importing other hosts' config files: each format, each kind of entry that cannot come across, and junk.
+import { describe, expect, it } from 'vitest';
+import { parseImport } from '../../../main/core/servers/index.js';
+
+const HOME = '/home/ada';
+const parse = (text: string, fileName?: string) => parseImport(text, { homeDir: HOME, fileName });
+
+describe('parseImport', () => {
+  it('reads a Claude Desktop file', () => {
+    const result = parse(
+      JSON.stringify({
+        mcpServers: {
+          filesystem: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem@2026.1.1', '/Users/ada/Desktop'] },
+          github: { command: 'docker', args: ['run', '-i', '--rm', 'ghcr.io/github/github-mcp-server'], env: { GITHUB_PERSONAL_ACCESS_TOKEN: 'ghp_x' } },
+        },
+      }),
+      'claude_desktop_config.json',
+    );
+    expect(result.format).toBe('claude_desktop');
+    expect(result.skipped).toEqual([]);
+    expect(result.candidates).toEqual([
+      { name: 'filesystem', config: { transport: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem@2026.1.1', '/Users/ada/Desktop'], env: {} } },
+      { name: 'github', config: { transport: 'stdio', command: 'docker', args: ['run', '-i', '--rm', 'ghcr.io/github/github-mcp-server'], env: { GITHUB_PERSONAL_ACCESS_TOKEN: 'ghp_x' } } },
+    ]);
+  });
+
+  it('reads a VS Code mcp.json with comments, trailing commas, http servers and ${userHome}', () => {
+    const text = `{
+      // servers for this workspace
+      "inputs": [{ "type": "promptString", "id": "token", "password": true }],
+      "servers": {
+        "local": { "type": "stdio", "command": "node", "args": ["\${userHome}/mcp/server.js"], "cwd": "\${userHome}/mcp", },
+        "remote": { "type": "http", "url": "https://mcp.example.com/mcp", "headers": { "X-Team": "core" } },
+        "needs-token": { "type": "http", "url": "https://api.example.com/mcp", "headers": { "Authorization": "Bearer \${input:token}" } },
+        "workspace": { "command": "node", "args": ["\${workspaceFolder}/server.js"] },
+        "old-sse": { "type": "sse", "url": "https://old.example.com/sse" },
+        "with-env-file": { "command": "node", "envFile": "\${userHome}/.env" },
+      },
+    }`;
+    const result = parse(text, 'mcp.json');
+    expect(result.format).toBe('vscode');
+    expect(result.candidates.map((c) => c.name)).toEqual(['local', 'remote']);
+    expect(result.candidates[0]!.config).toEqual({ transport: 'stdio', command: 'node', args: [`${HOME}/mcp/server.js`], env: {}, cwd: `${HOME}/mcp` });
+    expect(result.candidates[1]!.config).toEqual({ transport: 'http', url: 'https://mcp.example.com/mcp', headers: { 'X-Team': 'core' } });
+    expect(Object.fromEntries(result.skipped.map((s) => [s.name, s.code]))).toEqual({
+      'needs-token': 'needs_input',
+      workspace: 'needs_input',
+      'old-sse': 'not_supported',
+      'with-env-file': 'not_supported',
+    });
+  });
+
+  it('reads VS Code settings.json (mcp.servers) and Cursor files', () => {
+    expect(parse(JSON.stringify({ 'editor.fontSize': 13, mcp: { servers: { a: { command: 'node' } } } }), 'settings.json')).toMatchObject({ format: 'vscode', candidates: [{ name: 'a' }] });
+    expect(parse(JSON.stringify({ mcpServers: { b: { url: 'https://x.example/mcp' } } }), '.cursor-mcp.json')).toMatchObject({ format: 'cursor', candidates: [{ name: 'b' }] });
+    expect(parse(JSON.stringify({ mcpServers: { c: { serverUrl: 'https://y.example/mcp' } } }))).toMatchObject({ format: 'generic', candidates: [{ name: 'c' }] });
+  });
+
+  it.each([
+    ['a disabled entry', { d: { command: 'node', disabled: true } }, 'disabled'],
+    ['an entry that is not an object', { d: 'node server.js' }, 'config_invalid'],
+    ['neither command nor url', { d: { args: ['x'] } }, 'config_invalid'],
+    ['a url that is not http(s)', { d: { url: 'ftp://files.example/mcp' } }, 'config_invalid'],
+    ['args that are not strings', { d: { command: 'node', args: [1, 2] } }, 'config_invalid'],
+    ['an env name that is not a name', { d: { command: 'node', env: { 'BAD NAME': 'x' } } }, 'config_invalid'],
+    ['a command with a line break', { d: { command: 'node\nrm -rf /' } }, 'config_invalid'],
+  ])('skips %s with a reason', (_label, servers, code) => {
+    const result = parse(JSON.stringify({ mcpServers: servers }));
+    expect(result.candidates).toEqual([]);
+    expect(result.skipped).toEqual([{ name: 'd', code, reason: expect.any(String) }]);
+    expect(result.skipped[0]!.reason.length).toBeGreaterThan(10);
+  });
+
+  it.each([
+    ['not JSON', 'mcpServers: nope'],
+    ['cut off', '{ "mcpServers": { "a": { "command": "node" '],
+    ['an array', '[1, 2, 3]'],
+    ['no server map', '{ "theme": "dark" }'],
+    ['a map that is a list', '{ "mcpServers": ["a"] }'],
+    ['empty', ''],
+  ])('refuses a file that is %s with import_failed', (_label, text) => {
+    expect(() => parse(text)).toThrow(expect.objectContaining({ code: 'import_failed' }));
+  });
+});

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { McpServer } from '@modelcontextprotocol/server';
 import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import { z } from 'zod';
+import { runAgentLoop } from './agent.js';
 import { Folders, OutsideFolders } from './folders.js';
 
 const folders = new Folders();
@@ -112,6 +113,34 @@ server.registerTool(
       await ctx.mcpReq.log('info', `Searching ${folders.display(start)} for ${query}`);
       const hits = await folders.search(start, pattern, maxResults);
       return text(hits.length > 0 ? hits.map((h) => `${folders.display(h.file)}:${h.line}: ${h.text}`).join('\n') : 'No matches.');
+    }),
+);
+
+server.registerTool(
+  'ask_about_folder',
+  {
+    title: 'Ask about the folder',
+    description: 'Answers a question about the shared folders. Uses your model through the host (sampling), which reads the files with this server\'s own tools over several rounds.',
+    inputSchema: z.object({ question: z.string().min(1).max(4000) }),
+    annotations: { readOnlyHint: true },
+  },
+  async ({ question }, ctx) =>
+    guarded(async () => {
+      if (!server.server.getClientCapabilities()?.sampling?.tools) {
+        return failure('This host does not offer sampling with tools, which this tool needs.');
+      }
+      const token = ctx.mcpReq._meta?.progressToken;
+      let round = 0;
+      const outcome = await runAgentLoop(question, folders, async (params) => {
+        round += 1;
+        // Progress per round keeps a host that resets its timeout on progress waiting while the user decides.
+        if (token !== undefined) {
+          await ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress: round, message: `Round ${round}: asking the model` } });
+        }
+        // The user may take a while to approve a round.
+        return ctx.mcpReq.requestSampling(params, { timeout: 15 * 60_000 });
+      });
+      return text(`${outcome.answer}\n\n(${outcome.rounds} round(s), ${outcome.toolCalls} tool call(s))`);
     }),
 );
 

@@ -4,16 +4,21 @@ import type { Audit } from './audit/index.js';
 import type { Inbox } from './inbox/index.js';
 import type { ServersService } from './servers/index.js';
 import type { ToolCalls } from './sessions/index.js';
+import type { SamplingService } from './sampling/index.js';
+import type { ModelSettingsService } from './models/index.js';
+import { StewardError } from '../../shared/errors.js';
 
 export interface HandlerDeps {
   servers: ServersService;
   tools: ToolCalls;
   inbox: Inbox;
   audit: Audit;
+  sampling: SamplingService;
+  models: ModelSettingsService;
 }
 
 export function createHandlers(host: HandlerDeps): Handlers {
-  const { servers, tools } = host;
+  const { servers, tools, sampling, models } = host;
   return {
     'servers:list': async () => servers.list(),
     'servers:get': async ({ serverId }) => servers.get(serverId),
@@ -51,5 +56,31 @@ export function createHandlers(host: HandlerDeps): Handlers {
       return { ok: true as const };
     },
     'audit:list': async (query) => host.audit.list(query),
+    'audit:export': async ({ serverId, kind }) => {
+      const events = host.audit.all({ serverId, kind });
+      return { jsonl: events.map((e) => JSON.stringify(e)).join('\n') + (events.length > 0 ? '\n' : ''), count: events.length };
+    },
+    'sampling:getPolicy': async ({ serverId }) => {
+      servers.get(serverId);
+      return sampling.policy(serverId);
+    },
+    'sampling:setPolicy': async ({ serverId, policy }) => sampling.setPolicy(serverId, servers.get(serverId).name, policy as Parameters<SamplingService['setPolicy']>[2]),
+    'sampling:loops': async ({ serverId, before, limit }) => sampling.listLoops(serverId ?? null, before ?? null, limit),
+    'sampling:loop': async ({ loopId }) => {
+      const loop = sampling.loop(loopId);
+      if (!loop) throw new StewardError('not_found', 'There is no such agent loop.');
+      return loop;
+    },
+    'models:get': async () => models.get(),
+    'models:set': async (patch) => {
+      const next = await models.set(patch);
+      host.audit.record('models.settings', { actor: 'user', summary: `Model settings changed: default ${next.defaultModel}, ${next.enabledModels.length} model(s) enabled.`, data: { baseUrl: next.baseUrl, enabledModels: next.enabledModels, defaultModel: next.defaultModel } });
+      return next;
+    },
+    'models:setKey': async ({ apiKey }) => {
+      await models.setKey(apiKey);
+      host.audit.record('models.settings', { actor: 'user', summary: apiKey === null ? 'Model key removed.' : 'Model key set.' });
+      return models.get();
+    },
   };
 }

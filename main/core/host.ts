@@ -11,6 +11,8 @@ import { systemClock, type BrowserOpener, type Clock, type DataDir, type Notifie
 import { createOsSandbox, nodeFsView, type FsView, type Platform, type SandboxRunner } from './security/index.js';
 import { DEFAULT_BACKOFF, ServersService, type BackoffPolicy } from './servers/index.js';
 import { ToolCalls, type ClientIdentity } from './sessions/index.js';
+import { createAnthropicProvider, ModelSettingsService, type ModelProvider } from './models/index.js';
+import { SamplingService } from './sampling/index.js';
 import { openStore, type Store } from './store/index.js';
 
 export const STEWARD_VERSION = '0.1.0';
@@ -35,6 +37,8 @@ export interface HostOptions {
   stopGraceMs?: number;
   connectTimeoutMs?: number;
   sampleIntervalMs?: number;
+  /** The model behind sampling; the Anthropic provider (with the key from the SecretStore) unless given. */
+  provider?: ModelProvider;
   /** Told about unexpected errors inside handlers (the front end decides where its log goes). */
   onUnexpected?: (where: string, error: unknown) => void;
 }
@@ -46,6 +50,8 @@ export interface Host {
   readonly tools: ToolCalls;
   readonly inbox: Inbox;
   readonly audit: Audit;
+  readonly sampling: SamplingService;
+  readonly models: ModelSettingsService;
   readonly dispatch: Dispatch;
   readonly identity: ClientIdentity;
   dispose(): Promise<void>;
@@ -70,6 +76,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
     description: 'A desktop MCP host that runs servers under the user’s control.',
   };
 
+  const models = new ModelSettingsService(store, options.secrets, env.ANTHROPIC_BASE_URL);
+  const provider = options.provider ?? createAnthropicProvider({ apiKey: () => models.apiKey(), baseUrl: () => models.baseUrl() });
+  // Sampling needs the calls in flight, and the servers need sampling: the two are joined through this late binding.
+  let tools: ToolCalls | undefined;
+  const sampling = new SamplingService({ store, audit, inbox, events, clock, provider, models, callsInFlight: (id) => tools?.inFlight(id) ?? [] });
+
   const servers = new ServersService({
     store,
     secrets: options.secrets,
@@ -88,9 +100,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
     stopGraceMs: options.stopGraceMs ?? 2000,
     connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
     sampleIntervalMs: options.sampleIntervalMs ?? 5000,
+    capabilities: (serverId) => ({ sampling: { tools: sampling.policy(serverId).allowTools } }),
+    sampling: (serverId, params, info) =>
+      sampling.handle({ serverId, serverName: servers.callSettings(serverId).name, sessionKey: info.sessionKey, toolsDeclared: info.samplingTools, signal: info.signal }, params),
   });
 
-  const tools = new ToolCalls({
+  tools = new ToolCalls({
     acquire: async (serverId) => {
       const session = await servers.ensureRunning(serverId);
       const { name, toolTimeoutSeconds } = servers.callSettings(serverId);
@@ -123,8 +138,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
     tools,
     inbox,
     audit,
+    sampling,
+    models,
     identity,
-    dispatch: createDispatcher(createHandlers({ servers, tools, inbox, audit }), { onUnexpected: options.onUnexpected }),
+    dispatch: createDispatcher(createHandlers({ servers, tools, inbox, audit, sampling, models }), { onUnexpected: options.onUnexpected }),
     async dispose() {
       if (disposed) return;
       disposed = true;

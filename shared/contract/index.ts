@@ -15,6 +15,7 @@ import {
 import { CallResultSchema, ProgressSchema, PromptViewSchema, ResourceViewSchema, ToolViewSchema } from '../domain/mcp.js';
 import { AuditEventSchema, AuditKindSchema } from '../domain/audit.js';
 import { InboxDecisionSchema, InboxItemSchema } from '../domain/inbox.js';
+import { BudgetsSchema, LoopViewSchema, ModelSettingsSchema, SamplingPolicySchema } from '../domain/sampling.js';
 
 const Id = z.string().min(1).max(200);
 const ServerRef = z.object({ serverId: Id });
@@ -84,6 +85,27 @@ export const calls = {
     }),
     z.array(AuditEventSchema),
   ),
+  'audit:export': call(
+    z.object({ serverId: Id.optional(), kind: AuditKindSchema.optional() }),
+    z.object({ jsonl: z.string(), count: z.number().int() }),
+  ),
+  'sampling:getPolicy': call(ServerRef, SamplingPolicySchema),
+  'sampling:setPolicy': call(
+    z.object({ serverId: Id, policy: SamplingPolicySchema.omit({ budgets: true }).partial().extend({ budgets: BudgetsSchema.partial().optional() }) }),
+    SamplingPolicySchema,
+  ),
+  'sampling:loops': call(
+    z.object({ serverId: Id.optional(), before: z.string().max(40).optional(), limit: z.number().int().min(1).max(200).default(50) }),
+    z.array(LoopViewSchema),
+  ),
+  'sampling:loop': call(z.object({ loopId: Id }), LoopViewSchema),
+  'models:get': call(Empty, ModelSettingsSchema),
+  'models:set': call(
+    z.object({ baseUrl: z.string().url().nullable().optional(), enabledModels: z.array(z.string().max(100)).min(1).max(20).optional(), defaultModel: z.string().max(100).optional() }),
+    ModelSettingsSchema,
+  ),
+  /** The key goes in and never comes back out: the reply only says whether one is set. */
+  'models:setKey': call(z.object({ apiKey: z.string().trim().min(10).max(500).nullable() }), ModelSettingsSchema),
 } as const;
 
 export const events = {
@@ -93,6 +115,7 @@ export const events = {
   'tools:changed': z.object({ serverId: Id }),
   'calls:changed': ProgressSchema,
   'inbox:changed': z.array(InboxItemSchema),
+  'sampling:changed': LoopViewSchema,
 } as const;
 
 export type Calls = typeof calls;

@@ -15,6 +15,12 @@ export const AUDIT_KINDS = [
   'sandbox.enabled',
   'tool.called',
   'roots.changed',
+  'sampling.approved',
+  'sampling.denied',
+  'sampling.replied',
+  'sampling.failed',
+  'sampling.policy',
+  'models.settings',
 ] as const;
 export const AuditKindSchema = z.enum(AUDIT_KINDS);
 export type AuditKind = z.infer<typeof AuditKindSchema>;

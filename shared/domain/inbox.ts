@@ -1,17 +1,20 @@
 // Pending questions for the user, one queue for every kind of request.
 import { z } from 'zod';
 import { ConsentRequestSchema } from './servers.js';
+import { SamplingEditsSchema, SamplingGrantSchema, SamplingReplySchema, SamplingRequestViewSchema } from './sampling.js';
 
-export const ConsentItemSchema = z.object({
-  id: z.string(),
-  kind: z.literal('consent'),
-  serverId: z.string(),
-  serverName: z.string(),
-  createdAt: z.string(),
-  request: ConsentRequestSchema,
+const base = { id: z.string(), serverId: z.string(), serverName: z.string(), createdAt: z.string() };
+
+export const ConsentItemSchema = z.object({ ...base, kind: z.literal('consent'), request: ConsentRequestSchema });
+export const SamplingItemSchema = z.object({ ...base, kind: z.literal('sampling'), request: SamplingRequestViewSchema });
+export const SamplingReviewItemSchema = z.object({
+  ...base,
+  kind: z.literal('sampling_review'),
+  request: SamplingRequestViewSchema,
+  reply: SamplingReplySchema,
 });
 
-export const InboxItemSchema = z.discriminatedUnion('kind', [ConsentItemSchema]);
+export const InboxItemSchema = z.discriminatedUnion('kind', [ConsentItemSchema, SamplingItemSchema, SamplingReviewItemSchema]);
 export type InboxItem = z.infer<typeof InboxItemSchema>;
 
 export const InboxDecisionSchema = z.discriminatedUnion('kind', [
@@ -21,5 +24,15 @@ export const InboxDecisionSchema = z.discriminatedUnion('kind', [
     /** The spec hash the user saw; a decision about another spec is refused. */
     hash: z.string().min(1),
   }),
+  z.object({
+    kind: z.literal('sampling'),
+    decision: z.enum(['approve', 'deny']),
+    /** How far an approval reaches: this request, the rest of its loop, this session, or always (within budget). */
+    grant: SamplingGrantSchema.default('once'),
+    edits: SamplingEditsSchema.optional(),
+    /** A reply written by the user instead of asking a model (when no key is set, or by choice). */
+    manualReply: z.object({ text: z.string().min(1).max(1_000_000) }).optional(),
+  }),
+  z.object({ kind: z.literal('sampling_review'), decision: z.enum(['send', 'deny']) }),
 ]);
 export type InboxDecision = z.infer<typeof InboxDecisionSchema>;

@@ -46,6 +46,20 @@ export class Audit {
     return this.store.audit.list(query);
   }
 
+  /** Every matching event, oldest first, read in pages so the export never holds two copies at once. */
+  all(filter: { serverId?: string | undefined; kind?: AuditEvent['kind'] | undefined }): AuditEvent[] {
+    this.flush();
+    const out: AuditEvent[] = [];
+    let beforeId: number | undefined;
+    for (;;) {
+      const page = this.store.audit.list({ limit: 1000, beforeId, serverId: filter.serverId, kind: filter.kind });
+      out.push(...page);
+      if (page.length < 1000) break;
+      beforeId = page.at(-1)!.id;
+    }
+    return out.reverse();
+  }
+
   private toEvent(kind: AuditKind, entry: AuditEntry): NewAuditEvent {
     return {
       ts: this.now(),

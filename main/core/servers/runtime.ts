@@ -5,7 +5,7 @@ import type { LogLine, ServerStatus } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { Clock } from '../ports.js';
 import type { LaunchPlan, SandboxRunner, WrappedCommand } from '../security/index.js';
-import { McpSession, type ClientIdentity } from '../sessions/index.js';
+import { McpSession, type ClientIdentity, type HostCapabilities, type ServerRequestInfo } from '../sessions/index.js';
 import { restartDelay, type BackoffPolicy } from './backoff.js';
 import { ChildTransport } from './child-transport.js';
 import { LineSplitter } from './line-splitter.js';
@@ -30,6 +30,9 @@ export interface RuntimeDeps {
   changed(): void;
   listChanged(kind: 'tools' | 'prompts' | 'resources'): void;
   roots(): { uri: string; name?: string }[];
+  /** What to declare to the server at connect time. */
+  capabilities(): HostCapabilities;
+  sampling(params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
   /** Plans the next launch again (config and consent may have changed). Throws when it may not run. */
   replan(): Promise<LaunchPlan>;
   /** Whether a crash should lead to a restart (the user may have stopped it elsewhere). */
@@ -87,6 +90,7 @@ export class ServerRuntime {
         identity: this.deps.identity,
         connectTimeoutMs: this.deps.connectTimeoutMs,
         reconnectOnSessionLoss: true,
+        capabilities: this.deps.capabilities(),
         transport: () => new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }),
         hooks: this.sessionHooks(() => {
           this.session = undefined;
@@ -159,6 +163,7 @@ export class ServerRuntime {
         identity: this.deps.identity,
         connectTimeoutMs: this.deps.connectTimeoutMs,
         reconnectOnSessionLoss: false,
+        capabilities: this.deps.capabilities(),
         transport: () => transport,
         hooks: this.sessionHooks(() => undefined),
       });
@@ -189,6 +194,7 @@ export class ServerRuntime {
       listChanged: (kind: 'tools' | 'prompts' | 'resources') => this.deps.listChanged(kind),
       roots: () => this.deps.roots(),
       closed: onClosed,
+      sampling: (params: unknown, info: ServerRequestInfo) => this.deps.sampling(params, info),
     };
   }
 

@@ -21,7 +21,7 @@ import type { HostEvents } from '../events.js';
 import type { Inbox } from '../inbox/index.js';
 import type { Clock, SecretStore } from '../ports.js';
 import { planLaunch, type FsView, type LaunchPlan, type Platform, type SandboxRunner } from '../security/index.js';
-import type { ClientIdentity, McpSession } from '../sessions/index.js';
+import type { ClientIdentity, HostCapabilities, McpSession, ServerRequestInfo } from '../sessions/index.js';
 import type { ServerRecord, Store } from '../store/index.js';
 import type { BackoffPolicy } from './backoff.js';
 import { forgetSecrets, loadConfig, saveSecrets, toStored } from './config.js';
@@ -47,6 +47,8 @@ export interface ServersDeps {
   stopGraceMs: number;
   connectTimeoutMs: number;
   sampleIntervalMs: number;
+  capabilities(serverId: string): HostCapabilities;
+  sampling(serverId: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
 }
 
 type Actor = 'user' | 'host' | 'policy';

@@ -4,7 +4,7 @@ import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
 import type { Clock } from '../ports.js';
 import type { LaunchPlan, SandboxRunner } from '../security/index.js';
-import type { ClientIdentity } from '../sessions/index.js';
+import type { ClientIdentity, HostCapabilities, ServerRequestInfo } from '../sessions/index.js';
 import type { Store } from '../store/index.js';
 import type { BackoffPolicy } from './backoff.js';
 import { LogSink } from './log-sink.js';
@@ -26,6 +26,8 @@ export interface SupervisorDeps {
   changed(serverId: string): void;
   /** The consented plan for a restart; throws when the server may no longer run. */
   replan(serverId: string): Promise<LaunchPlan>;
+  capabilities(serverId: string): HostCapabilities;
+  sampling(serverId: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
 }
 
 export class Supervisor {
@@ -68,6 +70,8 @@ export class Supervisor {
       },
       roots: () => (store.servers.get(id)?.roots ?? []).map((r) => ({ uri: pathToFileURL(r.path).href, ...(r.name ? { name: r.name } : {}) })),
       replan: () => this.deps.replan(id),
+      capabilities: () => this.deps.capabilities(id),
+      sampling: (params, info) => this.deps.sampling(id, params, info),
       wantsRestart: () => {
         const record = store.servers.get(id);
         return !this.disposed && record?.desiredState === 'running' && record.options.restartOnCrash;

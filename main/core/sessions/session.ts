@@ -1,5 +1,6 @@
 // One MCP client per server: connect with capabilities declared up front, list, call with progress and cancel, reconnect.
-import { Client, type Transport } from '@modelcontextprotocol/client';
+import { randomUUID } from 'node:crypto';
+import { Client, ProtocolError, type Transport } from '@modelcontextprotocol/client';
 import type { CallResult, PromptView, ResourceView, ToolView } from '../../../shared/domain/mcp.js';
 import type { LogLine } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
@@ -12,6 +13,19 @@ export interface ClientIdentity {
   description?: string;
 }
 
+/** What a server may ask of the host, declared before connecting. */
+export interface HostCapabilities {
+  sampling: { tools: boolean } | null;
+}
+
+export interface ServerRequestInfo {
+  /** Changes when the session is re-established. */
+  sessionKey: string;
+  /** Whether sampling tools were declared and the negotiated protocol version has them. */
+  samplingTools: boolean;
+  signal: AbortSignal;
+}
+
 export interface SessionHooks {
   /** A `notifications/message` from the server, or a note about the connection. */
   log(level: LogLine['level'], text: string): void;
@@ -20,6 +34,8 @@ export interface SessionHooks {
   roots(): { uri: string; name?: string }[];
   /** The connection ended without Steward asking for it. */
   closed(): void;
+  /** sampling/createMessage from the server; resolves to the MCP result or throws a ProtocolError. */
+  sampling?(params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
 }
 
 export interface SessionOptions {
@@ -30,7 +46,11 @@ export interface SessionOptions {
   transport: () => Transport;
   /** Whether a lost HTTP session (404) may be re-established with a new initialize. */
   reconnectOnSessionLoss: boolean;
+  capabilities: HostCapabilities;
 }
+
+/** Protocol versions that know sampling with tools. */
+const SAMPLING_TOOLS_VERSIONS = new Set(['2025-11-25']);
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -50,6 +70,7 @@ export class McpSession {
   private client: Client | undefined;
   private tools: ToolView[] | undefined;
   private closing = false;
+  private sessionKey = randomUUID();
 
   private constructor(private readonly options: SessionOptions) {}
 
@@ -74,7 +95,10 @@ export class McpSession {
     const client = new Client(
       { name: identity.name, version: identity.version, ...(identity.title ? { title: identity.title } : {}), ...(identity.description ? { description: identity.description } : {}) },
       {
-        capabilities: { roots: { listChanged: true } },
+        capabilities: {
+          roots: { listChanged: true },
+          ...(this.options.capabilities.sampling ? { sampling: this.options.capabilities.sampling.tools ? { tools: {} } : {} } : {}),
+        },
         listChanged: {
           tools: {
             onChanged: (error, items) => {
@@ -94,6 +118,22 @@ export class McpSession {
       hooks.log(level, `${logger}${data}`);
     });
     client.setRequestHandler('roots/list', async () => ({ roots: hooks.roots() }));
+    const sampling = hooks.sampling;
+    if (sampling && this.options.capabilities.sampling) {
+      const declaredTools = this.options.capabilities.sampling.tools;
+      // Sampling is handled here rather than through the typed handler so that Steward's own validation
+      // answers malformed requests with a message that says what is wrong, not a schema dump.
+      client.fallbackRequestHandler = async (request, ctx) => {
+        if (request.method !== 'sampling/createMessage') throw new ProtocolError(-32601, `Method not found: ${request.method}`);
+        const version = client.getNegotiatedProtocolVersion() ?? '';
+        const result = await sampling(request.params, {
+          sessionKey: this.sessionKey,
+          samplingTools: declaredTools && SAMPLING_TOOLS_VERSIONS.has(version),
+          signal: ctx.mcpReq.signal,
+        });
+        return result as never;
+      };
+    }
     client.onclose = () => {
       if (this.client === client && !this.closing) hooks.closed();
     };
@@ -114,6 +154,11 @@ export class McpSession {
     }
     this.client = client;
     this.tools = undefined;
+    this.sessionKey = randomUUID();
+  }
+
+  get key(): string {
+    return this.sessionKey;
   }
 
   private live(): Client {

@@ -21,6 +21,8 @@ export interface CallRequest {
 
 export class ToolCalls {
   private readonly active = new Map<string, AbortController>();
+  /** Every call in flight, tracked or not, so a server's requests can be tied to the call that caused them. */
+  private readonly running = new Set<{ serverId: string; name: string; callId: string | null }>();
 
   constructor(private readonly deps: ToolCallDeps) {}
 
@@ -34,6 +36,8 @@ export class ToolCalls {
     const controller = callId === undefined ? undefined : new AbortController();
     if (callId !== undefined) this.active.set(callId, controller!);
     const started = this.deps.now();
+    const entry = { serverId: request.serverId, name: request.name, callId: callId ?? null };
+    this.running.add(entry);
     let outcome = 'error';
     let serverName = request.serverId;
     try {
@@ -53,6 +57,7 @@ export class ToolCalls {
         release();
       }
     } finally {
+      this.running.delete(entry);
       if (callId !== undefined) this.active.delete(callId);
       this.deps.record({
         serverId: request.serverId,
@@ -63,6 +68,10 @@ export class ToolCalls {
         ms: this.deps.now() - started,
       });
     }
+  }
+
+  inFlight(serverId: string): { callId: string | null; name: string }[] {
+    return [...this.running].filter((c) => c.serverId === serverId).map(({ callId, name }) => ({ callId, name }));
   }
 
   cancel(callId: string): void {

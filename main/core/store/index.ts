@@ -6,6 +6,7 @@ import { LogsRepo } from './logs-repo.js';
 import { AuditRepo } from './audit-repo.js';
 import { RunsRepo } from './runs-repo.js';
 import { SettingsRepo } from './settings-repo.js';
+import { SamplingRepo } from './sampling-repo.js';
 
 export type { Db } from './database.js';
 export { openDatabase, migrate } from './database.js';
@@ -15,6 +16,7 @@ export type { NewLogLine } from './logs-repo.js';
 export type { NewAuditEvent, AuditQuery } from './audit-repo.js';
 export type { RunRecord } from './runs-repo.js';
 export type { Migration } from './migrations/index.js';
+export type { NewRound, RoundUpdate, RoundRow, LoopSummary } from './sampling-repo.js';
 
 export interface Store {
   readonly db: Db;
@@ -24,6 +26,7 @@ export interface Store {
   readonly audit: AuditRepo;
   readonly runs: RunsRepo;
   readonly settings: SettingsRepo;
+  readonly sampling: SamplingRepo;
   /** Runs `fn` in one transaction. */
   transaction<T>(fn: () => T): T;
   /** `PRAGMA integrity_check`: 'ok' when the file is sound. */
@@ -45,6 +48,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     audit: new AuditRepo(db),
     runs: new RunsRepo(db),
     settings: new SettingsRepo(db),
+    sampling: new SamplingRepo(db),
     transaction: (fn) => db.transaction(fn)(),
     integrityCheck: () => String(db.pragma('integrity_check', { simple: true })),
     close: () => {

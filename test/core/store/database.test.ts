@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StewardError } from '../../../shared/errors.js';
 import { migrate, openDatabase, type Db, type Migration } from '../../../main/core/store/index.js';
+import { MIGRATIONS } from '../../../main/core/store/migrations/index.js';
 import { tempDbDir, type TempDir } from './temp-store.js';
 
 let tmp: TempDir;
@@ -35,10 +36,10 @@ describe('openDatabase', () => {
   it('a fresh file gets the schema, WAL and foreign keys', () => {
     tmp = tempDbDir();
     const db = track(openDatabase(tmp.file));
-    expect(version(db)).toBe(1);
+    expect(version(db)).toBe(MIGRATIONS.at(-1)!.version);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(tables(db)).toEqual(['audit_events', 'consents', 'server_logs', 'server_runs', 'servers', 'settings']);
+    expect(tables(db)).toEqual(['audit_events', 'consents', 'sampling_loops', 'sampling_policies', 'sampling_rounds', 'server_logs', 'server_runs', 'servers', 'settings']);
   });
 
   it('creates a missing data folder, readable only by the user', () => {

@@ -1,7 +1,8 @@
 // The ordered list of schema migrations; each file is NNNN-name.ts and never changes once released.
 import initial from './0001-initial.js';
+import sampling from './0002-sampling.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, sampling];

@@ -1,0 +1,76 @@
+// The user's model settings: which models may be used, the default, the API address, and whether a key is set.
+import { ModelSettingsSchema, type ModelInfo, type ModelSettings } from '../../../shared/domain/sampling.js';
+import { StewardError } from '../../../shared/errors.js';
+import type { SecretStore } from '../ports.js';
+import type { Store } from '../store/index.js';
+import { ANTHROPIC_CATALOG, DEFAULT_MODEL } from './catalog.js';
+
+const KEY = 'models/anthropic/api-key';
+const SETTING = 'models.anthropic';
+
+interface Stored {
+  baseUrl: string | null;
+  enabledModels: string[];
+  defaultModel: string;
+}
+
+export class ModelSettingsService {
+  constructor(
+    private readonly store: Store,
+    private readonly secrets: SecretStore,
+    /** ANTHROPIC_BASE_URL from the host's environment, when no setting names an address. */
+    private readonly envBaseUrl: string | undefined,
+  ) {}
+
+  private stored(): Stored {
+    const value = this.store.settings.get<Partial<Stored>>(SETTING) ?? {};
+    const enabled = (value.enabledModels ?? ANTHROPIC_CATALOG.map((m) => m.id)).filter((id) => ANTHROPIC_CATALOG.some((m) => m.id === id));
+    return {
+      baseUrl: value.baseUrl ?? null,
+      enabledModels: enabled.length > 0 ? enabled : [DEFAULT_MODEL],
+      defaultModel: value.defaultModel && enabled.includes(value.defaultModel) ? value.defaultModel : (enabled.includes(DEFAULT_MODEL) ? DEFAULT_MODEL : enabled[0]!),
+    };
+  }
+
+  async get(): Promise<ModelSettings> {
+    const s = this.stored();
+    return ModelSettingsSchema.parse({ provider: 'anthropic', ...s, catalog: ANTHROPIC_CATALOG, hasKey: (await this.secrets.get(KEY)) !== undefined });
+  }
+
+  enabled(): ModelInfo[] {
+    const { enabledModels } = this.stored();
+    return ANTHROPIC_CATALOG.filter((m) => enabledModels.includes(m.id));
+  }
+
+  defaultModel(): string {
+    return this.stored().defaultModel;
+  }
+
+  baseUrl(): string | undefined {
+    return this.stored().baseUrl ?? this.envBaseUrl;
+  }
+
+  async set(patch: { baseUrl?: string | null | undefined; enabledModels?: string[] | undefined; defaultModel?: string | undefined }): Promise<ModelSettings> {
+    const current = this.stored();
+    const enabledModels = patch.enabledModels ?? current.enabledModels;
+    const unknown = enabledModels.filter((id) => !ANTHROPIC_CATALOG.some((m) => m.id === id));
+    if (unknown.length > 0) throw new StewardError('invalid_payload', `Unknown model(s): ${unknown.join(', ')}.`);
+    if (enabledModels.length === 0) throw new StewardError('invalid_payload', 'Enable at least one model.');
+    const defaultModel = patch.defaultModel ?? (enabledModels.includes(current.defaultModel) ? current.defaultModel : enabledModels[0]!);
+    if (!enabledModels.includes(defaultModel)) throw new StewardError('invalid_payload', 'The default model must be one of the enabled models.');
+    if (patch.baseUrl && !/^https:\/\/|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(patch.baseUrl)) {
+      throw new StewardError('invalid_payload', 'The API address must be https (or http on this computer).');
+    }
+    this.store.settings.put(SETTING, { baseUrl: patch.baseUrl === undefined ? current.baseUrl : patch.baseUrl, enabledModels, defaultModel } satisfies Stored);
+    return this.get();
+  }
+
+  async setKey(apiKey: string | null): Promise<void> {
+    if (apiKey === null) await this.secrets.delete(KEY);
+    else await this.secrets.set(KEY, apiKey.trim());
+  }
+
+  apiKey(): Promise<string | undefined> {
+    return this.secrets.get(KEY);
+  }
+}

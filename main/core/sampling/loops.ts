@@ -1,0 +1,68 @@
+// Groups sampling requests into agent loops: a request continues a loop when its messages extend that loop's last round.
+import type { SamplingBlock, SamplingMessageView } from '../../../shared/domain/sampling.js';
+
+interface OpenLoop {
+  id: string;
+  serverId: string;
+  /** The tool call in flight when the loop began, if Steward could tell. */
+  toolCallId: string | null;
+  /** Messages of the last request plus the reply sent back: what the next round's messages start with. */
+  expectedPrefix: string[];
+  round: number;
+  updatedAt: number;
+}
+
+const key = (m: SamplingMessageView) => JSON.stringify([m.role, m.content]);
+
+/** Loops idle longer than this are closed; a later request starts a new one. */
+const LOOP_IDLE_MS = 30 * 60_000;
+
+export class LoopTracker {
+  private readonly open = new Map<string, OpenLoop>();
+
+  constructor(private readonly newId: () => string, private readonly now: () => number) {}
+
+  /** The loop this request belongs to and its round number (1 for a new loop). */
+  place(serverId: string, messages: readonly SamplingMessageView[], toolCallId: string | null): { loopId: string; round: number; isNew: boolean } {
+    this.expire();
+    const keys = messages.map(key);
+    let best: OpenLoop | undefined;
+    for (const loop of this.open.values()) {
+      if (loop.serverId !== serverId || loop.expectedPrefix.length === 0 || loop.expectedPrefix.length >= keys.length) continue;
+      if (loop.expectedPrefix.every((k, i) => k === keys[i]) && (!best || loop.expectedPrefix.length > best.expectedPrefix.length)) best = loop;
+    }
+    // A server may trim its history; a request made during the same tool call still continues that call's loop.
+    if (!best && toolCallId !== null) best = [...this.open.values()].find((l) => l.serverId === serverId && l.toolCallId === toolCallId);
+    if (best) {
+      best.round += 1;
+      best.expectedPrefix = [];
+      best.updatedAt = this.now();
+      return { loopId: best.id, round: best.round, isNew: false };
+    }
+    const loop: OpenLoop = { id: this.newId(), serverId, toolCallId, expectedPrefix: [], round: 1, updatedAt: this.now() };
+    this.open.set(loop.id, loop);
+    return { loopId: loop.id, round: 1, isNew: true };
+  }
+
+  /** After a reply: the next round of this loop will start with these messages and the reply. */
+  replied(loopId: string, messages: readonly SamplingMessageView[], reply: readonly SamplingBlock[]): void {
+    const loop = this.open.get(loopId);
+    if (!loop) return;
+    loop.expectedPrefix = [...messages.map(key), key({ role: 'assistant', content: [...reply] })];
+    loop.updatedAt = this.now();
+  }
+
+  isOpen(loopId: string): boolean {
+    this.expire();
+    return this.open.has(loopId);
+  }
+
+  close(loopId: string): void {
+    this.open.delete(loopId);
+  }
+
+  private expire(): void {
+    const cutoff = this.now() - LOOP_IDLE_MS;
+    for (const [id, loop] of this.open) if (loop.updatedAt < cutoff) this.open.delete(id);
+  }
+}

@@ -1,0 +1,330 @@
+// Sampling requests from servers: validate, group into loops, apply policy and budgets, ask the user, call the model, record.
+import { randomUUID } from 'node:crypto';
+import { ProtocolError } from '@modelcontextprotocol/client';
+import type { InboxDecision } from '../../../shared/domain/inbox.js';
+import {
+  SamplingPolicySchema,
+  type LoopView,
+  type RoundView,
+  type SamplingEdits,
+  type SamplingPolicy,
+  type SamplingReply,
+  type SamplingRequestView,
+} from '../../../shared/domain/sampling.js';
+import { StewardError } from '../../../shared/errors.js';
+import type { Audit } from '../audit/index.js';
+import type { HostEvents } from '../events.js';
+import type { Inbox } from '../inbox/index.js';
+import { chooseModel, costEstimate, estimateTokens, type ModelProvider, type ModelSettingsService } from '../models/index.js';
+import type { Clock } from '../ports.js';
+import type { Store } from '../store/index.js';
+import { applyEdits } from './edits.js';
+import { LoopTracker } from './loops.js';
+import { samplingVerdict } from './policy.js';
+import { validateSamplingRequest, type SamplingRequest } from './validate.js';
+import { roundView } from './views.js';
+
+/** JSON-RPC code the spec suggests for a request the user rejected. */
+export const USER_REJECTED = -1;
+const INVALID_PARAMS = -32602;
+
+export interface SamplingContext {
+  serverId: string;
+  serverName: string;
+  /** Changes each time the server's session is re-established: "for this session" grants end with it. */
+  sessionKey: string;
+  toolsDeclared: boolean;
+  signal: AbortSignal;
+}
+
+export interface SamplingDeps {
+  store: Store;
+  audit: Audit;
+  inbox: Inbox;
+  events: HostEvents;
+  clock: Clock;
+  provider: ModelProvider;
+  models: ModelSettingsService;
+  /** Tool calls in flight to a server, to say which one a request belongs to. */
+  callsInFlight(serverId: string): { callId: string | null; name: string }[];
+}
+
+type Decision = Extract<InboxDecision, { kind: 'sampling' }>;
+
+interface Waiting {
+  resolve(decision: Decision | { kind: 'sampling_review'; decision: 'send' | 'deny' }): void;
+}
+
+export class SamplingService {
+  private readonly loops: LoopTracker;
+  private readonly waiting = new Map<string, Waiting>();
+  private readonly loopGrants = new Set<string>();
+  private readonly sessionGrants = new Set<string>();
+  private readonly recent = new Map<string, number[]>();
+
+  constructor(private readonly deps: SamplingDeps) {
+    this.loops = new LoopTracker(() => randomUUID(), () => deps.clock.now());
+    const answer = async (item: { id: string }, decision: Decision | { kind: 'sampling_review'; decision: 'send' | 'deny' }) => {
+      const waiting = this.waiting.get(item.id);
+      if (!waiting) throw new StewardError('not_found', 'That request is no longer waiting.');
+      this.waiting.delete(item.id);
+      deps.inbox.removeKey(item.id);
+      waiting.resolve(decision);
+    };
+    deps.inbox.handle('sampling', (item, decision) => answer({ id: item.request.requestId }, decision));
+    deps.inbox.handle('sampling_review', (item, decision) => answer({ id: `review:${item.request.requestId}` }, decision));
+  }
+
+  private iso(): string {
+    return new Date(this.deps.clock.now()).toISOString();
+  }
+
+  policy(serverId: string): SamplingPolicy {
+    return this.deps.store.sampling.policy(serverId);
+  }
+
+  setPolicy(serverId: string, serverName: string, patch: Partial<SamplingPolicy>): SamplingPolicy {
+    const next = SamplingPolicySchema.parse({ ...this.policy(serverId), ...patch, budgets: { ...this.policy(serverId).budgets, ...patch.budgets } });
+    this.deps.store.transaction(() => {
+      this.deps.store.sampling.setPolicy(serverId, next);
+      this.deps.audit.record('sampling.policy', {
+        serverId,
+        serverName,
+        actor: 'user',
+        summary: `Sampling for "${serverName}": ${next.mode === 'ask' ? 'ask every time' : next.mode === 'allow' ? 'allow within budget' : 'deny'}${next.reviewReplies ? ', review replies' : ''}.`,
+        data: next,
+      });
+    });
+    return next;
+  }
+
+  /** Handles one sampling/createMessage from a server; resolves to the MCP result or throws a ProtocolError. */
+  async handle(ctx: SamplingContext, params: unknown): Promise<Record<string, unknown>> {
+    const policy = this.policy(ctx.serverId);
+    const checked = validateSamplingRequest(params, { toolsAllowed: ctx.toolsDeclared && policy.allowTools });
+    if (!checked.ok) throw new ProtocolError(INVALID_PARAMS, checked.message);
+    const request = checked.request;
+
+    const calls = this.deps.callsInFlight(ctx.serverId);
+    const toolCall = calls.length === 1 ? calls[0]! : null;
+    const placed = this.loops.place(ctx.serverId, request.messages, toolCall?.callId ?? null);
+    const requestId = randomUUID();
+    const at = this.iso();
+    this.deps.store.transaction(() => {
+      if (placed.isNew) {
+        this.deps.store.sampling.createLoop({ id: placed.loopId, serverId: ctx.serverId, serverName: ctx.serverName, toolCall: toolCall?.name ?? null, at });
+      }
+      this.deps.store.sampling.addRound({ id: requestId, loopId: placed.loopId, serverId: ctx.serverId, round: placed.round, receivedAt: at, status: 'waiting', request: JSON.stringify(request) });
+    });
+    this.changed(placed.loopId);
+
+    const enabled = this.deps.models.enabled();
+    const choice = chooseModel(request.modelPreferences, enabled, this.deps.models.defaultModel());
+    const estimatedInputTokens = estimateTokens(request);
+    const view: SamplingRequestView = {
+      requestId,
+      serverId: ctx.serverId,
+      serverName: ctx.serverName,
+      loopId: placed.loopId,
+      round: placed.round,
+      toolCall: toolCall ? { name: toolCall.name, callId: toolCall.callId } : null,
+      systemPrompt: request.systemPrompt,
+      messages: request.messages,
+      tools: request.tools,
+      toolChoice: request.toolChoice,
+      maxTokens: request.maxTokens,
+      stopSequences: request.stopSequences,
+      model: choice.model,
+      modelReason: choice.reason,
+      estimatedInputTokens,
+      costEstimateUsd: costEstimate(enabled.find((m) => m.id === choice.model), estimatedInputTokens, request.maxTokens),
+      askReasons: [],
+      noKey: (await this.deps.models.apiKey()) === undefined,
+    };
+
+    const verdict = samplingVerdict({
+      policy,
+      granted: this.loopGrants.has(placed.loopId) || this.sessionGrants.has(ctx.sessionKey),
+      usage: {
+        tokensLastDay: this.deps.store.sampling.tokensSince(ctx.serverId, new Date(this.deps.clock.now() - 86_400_000).toISOString()),
+        requestsLastMinute: this.countRecent(ctx.serverId),
+        loopRound: placed.round,
+        waiting: this.deps.inbox.list().filter((i) => i.kind === 'sampling' && i.serverId === ctx.serverId).length,
+      },
+      maxTokens: request.maxTokens,
+      estimatedInputTokens,
+    });
+    this.noteRequest(ctx.serverId);
+
+    if (verdict.action === 'deny' || verdict.action === 'refuse') {
+      this.finish(view, { status: 'denied', decidedBy: 'policy', error: verdict.reason });
+      this.deps.audit.record('sampling.denied', { serverId: ctx.serverId, serverName: ctx.serverName, actor: 'policy', summary: verdict.reason, data: { requestId, loopId: placed.loopId } });
+      throw new ProtocolError(verdict.action === 'deny' ? USER_REJECTED : -32000, verdict.reason);
+    }
+
+    let edits: SamplingEdits | undefined;
+    let manualReply: string | undefined;
+    let decidedBy = `policy:${verdict.action === 'allow' ? verdict.by : ''}`;
+    if (verdict.action === 'ask') {
+      view.askReasons = verdict.reasons;
+      const decision = await this.ask(view, ctx.signal);
+      if (decision.decision === 'deny') {
+        this.finish(view, { status: 'denied', decidedBy: 'user', error: 'Denied by the user.' });
+        this.deps.audit.record('sampling.denied', { serverId: ctx.serverId, serverName: ctx.serverName, actor: 'user', summary: `Denied sampling request ${placed.round} of a loop from "${ctx.serverName}".`, data: { requestId, loopId: placed.loopId } });
+        throw new ProtocolError(USER_REJECTED, 'User rejected sampling request');
+      }
+      edits = decision.edits;
+      manualReply = decision.manualReply?.text;
+      decidedBy = 'user';
+      this.grant(decision.grant, ctx, placed.loopId);
+    }
+    this.deps.audit.record('sampling.approved', {
+      serverId: ctx.serverId,
+      serverName: ctx.serverName,
+      actor: decidedBy === 'user' ? 'user' : 'policy',
+      summary: `Sampling round ${placed.round} for "${ctx.serverName}" approved by ${decidedBy === 'user' ? 'you' : 'policy'}${edits ? ' with edits' : ''}.`,
+      data: { requestId, loopId: placed.loopId, model: choice.model, maxTokens: edits?.maxTokens ?? request.maxTokens, edited: edits !== undefined, manual: manualReply !== undefined },
+    });
+    this.update(view, { status: 'sending', decidedBy });
+
+    const reply = await this.produce(view, request, edits, manualReply, ctx.signal);
+    if (policy.reviewReplies && manualReply === undefined) {
+      this.update(view, { status: 'reviewing', model: reply.model, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, reply: JSON.stringify(reply.content) });
+      const review = await this.review(view, reply, ctx.signal);
+      if (review.decision === 'deny') {
+        this.finish(view, { status: 'denied', decidedBy: 'user', error: 'The user did not send the reply.' });
+        throw new ProtocolError(USER_REJECTED, 'User rejected the model reply');
+      }
+    }
+    this.loops.replied(placed.loopId, request.messages, reply.content);
+    const withTools = request.tools.length > 0;
+    return {
+      role: 'assistant',
+      model: reply.model,
+      content: withTools ? reply.content : reply.content[0],
+      ...(reply.stopReason ? { stopReason: reply.stopReason } : {}),
+    };
+  }
+
+  private async produce(view: SamplingRequestView, request: SamplingRequest, edits: SamplingEdits | undefined, manualReply: string | undefined, signal: AbortSignal): Promise<SamplingReply> {
+    const started = this.deps.clock.now();
+    if (manualReply !== undefined) {
+      const reply: SamplingReply = { model: 'written-by-user', content: [{ type: 'text', text: manualReply }], stopReason: 'endTurn', inputTokens: 0, outputTokens: 0 };
+      this.complete(view, reply, 0);
+      return reply;
+    }
+    let edited: SamplingRequest;
+    try {
+      edited = applyEdits(request, edits);
+    } catch (error) {
+      this.finish(view, { status: 'failed', error: (error as Error).message });
+      throw new ProtocolError(INVALID_PARAMS, (error as Error).message);
+    }
+    try {
+      const reply = await this.deps.provider.complete({
+        request: { model: view.model!, systemPrompt: edited.systemPrompt, messages: edited.messages, tools: edited.tools, toolChoice: edited.toolChoice, maxTokens: edited.maxTokens, stopSequences: edited.stopSequences },
+        signal,
+      });
+      this.complete(view, reply, this.deps.clock.now() - started);
+      return reply;
+    } catch (error) {
+      const message = error instanceof StewardError ? error.message : String(error);
+      this.finish(view, { status: 'failed', error: message, latencyMs: this.deps.clock.now() - started });
+      this.deps.audit.record('sampling.failed', { serverId: view.serverId, serverName: view.serverName, actor: 'host', summary: `Sampling for "${view.serverName}" failed: ${message}`, data: { requestId: view.requestId, model: view.model } });
+      throw new ProtocolError(-32603, `The model request failed: ${message}`);
+    }
+  }
+
+  private complete(view: SamplingRequestView, reply: SamplingReply, latencyMs: number): void {
+    this.update(view, { status: 'replied', model: reply.model, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, latencyMs, stopReason: reply.stopReason, reply: JSON.stringify(reply.content) }, { input: reply.inputTokens, output: reply.outputTokens });
+    this.deps.audit.record('sampling.replied', {
+      serverId: view.serverId,
+      serverName: view.serverName,
+      actor: 'host',
+      summary: `Model ${reply.model} answered "${view.serverName}" (round ${view.round}): ${reply.inputTokens} in, ${reply.outputTokens} out, ${latencyMs} ms.`,
+      data: { requestId: view.requestId, loopId: view.loopId, model: reply.model, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, latencyMs, stopReason: reply.stopReason },
+    });
+  }
+
+  private ask(view: SamplingRequestView, signal: AbortSignal): Promise<Decision> {
+    return this.wait(view.requestId, () => this.deps.inbox.put<'sampling'>(view.requestId, { kind: 'sampling', serverId: view.serverId, serverName: view.serverName, request: view }), signal) as Promise<Decision>;
+  }
+
+  private review(view: SamplingRequestView, reply: SamplingReply, signal: AbortSignal): Promise<{ kind: 'sampling_review'; decision: 'send' | 'deny' }> {
+    const key = `review:${view.requestId}`;
+    return this.wait(key, () => this.deps.inbox.put<'sampling_review'>(key, { kind: 'sampling_review', serverId: view.serverId, serverName: view.serverName, request: view, reply }), signal) as Promise<{ kind: 'sampling_review'; decision: 'send' | 'deny' }>;
+  }
+
+  /** Waits for the user; the server cancelling its request (or its session ending) withdraws the question. */
+  private wait(key: string, put: () => void, signal: AbortSignal): Promise<Decision | { kind: 'sampling_review'; decision: 'send' | 'deny' }> {
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.waiting.delete(key);
+        this.deps.inbox.removeKey(key);
+        reject(new ProtocolError(-32800, 'The server cancelled the request.'));
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.waiting.set(key, {
+        resolve: (decision) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(decision);
+        },
+      });
+      put();
+    });
+  }
+
+  private grant(grant: Decision['grant'], ctx: SamplingContext, loopId: string): void {
+    if (grant === 'loop') this.loopGrants.add(loopId);
+    if (grant === 'session') this.sessionGrants.add(ctx.sessionKey);
+    if (grant === 'always') this.setPolicy(ctx.serverId, ctx.serverName, { mode: 'allow' });
+  }
+
+  private countRecent(serverId: string): number {
+    const cutoff = this.deps.clock.now() - 60_000;
+    const times = (this.recent.get(serverId) ?? []).filter((t) => t > cutoff);
+    this.recent.set(serverId, times);
+    return times.length;
+  }
+
+  private noteRequest(serverId: string): void {
+    this.recent.get(serverId)?.push(this.deps.clock.now()) ?? this.recent.set(serverId, [this.deps.clock.now()]);
+  }
+
+  private update(view: SamplingRequestView, update: Parameters<Store['sampling']['updateRound']>[3], tokens?: { input: number; output: number }): void {
+    this.deps.store.sampling.updateRound(view.requestId, view.loopId, this.iso(), update, tokens);
+    this.changed(view.loopId);
+  }
+
+  private finish(view: SamplingRequestView, update: Parameters<Store['sampling']['updateRound']>[3]): void {
+    this.update(view, update);
+    this.loops.close(view.loopId);
+  }
+
+  private changed(loopId: string): void {
+    const loop = this.loop(loopId);
+    if (loop) this.deps.events.emit('sampling:changed', loop);
+  }
+
+  listLoops(serverId: string | null, before: string | null, limit: number): LoopView[] {
+    return this.deps.store.sampling.loops(serverId, before, limit).map((l) => ({ ...l, status: this.isActive(l.id) ? 'active' : 'ended' }));
+  }
+
+  loop(loopId: string): LoopView | undefined {
+    const summary = this.deps.store.sampling.loop(loopId);
+    if (!summary) return undefined;
+    const rows = this.deps.store.sampling.rounds(loopId);
+    const entries: RoundView[] = rows.map((row, i) => roundView(row, rows[i - 1]));
+    return { ...summary, status: this.isActive(loopId) ? 'active' : 'ended', entries };
+  }
+
+  private isActive(loopId: string): boolean {
+    return this.loops.isOpen(loopId);
+  }
+
+  /** Session grants end when the session does. */
+  sessionEnded(sessionKey: string): void {
+    this.sessionGrants.delete(sessionKey);
+  }
+}

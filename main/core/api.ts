@@ -64,7 +64,7 @@ export function createHandlers(host: HandlerDeps): Handlers {
       servers.get(serverId);
       return sampling.policy(serverId);
     },
-    'sampling:setPolicy': async ({ serverId, policy }) => sampling.setPolicy(serverId, servers.get(serverId).name, policy as Parameters<SamplingService['setPolicy']>[2]),
+    'sampling:setPolicy': async ({ serverId, policy }) => sampling.setPolicy(serverId, servers.get(serverId).name, policy),
     'sampling:loops': async ({ serverId, before, limit }) => sampling.listLoops(serverId ?? null, before ?? null, limit),
     'sampling:loop': async ({ loopId }) => {
       const loop = sampling.loop(loopId);

@@ -4,6 +4,7 @@ import { ProtocolError } from '@modelcontextprotocol/client';
 import type { InboxDecision } from '../../../shared/domain/inbox.js';
 import {
   SamplingPolicySchema,
+  type Budgets,
   type LoopView,
   type RoundView,
   type SamplingEdits,
@@ -50,6 +51,7 @@ export interface SamplingDeps {
 }
 
 type Decision = Extract<InboxDecision, { kind: 'sampling' }>;
+export type PolicyPatch = Partial<Omit<SamplingPolicy, 'budgets'>> & { budgets?: Partial<Budgets> | undefined };
 
 interface Waiting {
   resolve(decision: Decision | { kind: 'sampling_review'; decision: 'send' | 'deny' }): void;
@@ -83,7 +85,7 @@ export class SamplingService {
     return this.deps.store.sampling.policy(serverId);
   }
 
-  setPolicy(serverId: string, serverName: string, patch: Partial<SamplingPolicy>): SamplingPolicy {
+  setPolicy(serverId: string, serverName: string, patch: PolicyPatch): SamplingPolicy {
     const next = SamplingPolicySchema.parse({ ...this.policy(serverId), ...patch, budgets: { ...this.policy(serverId).budgets, ...patch.budgets } });
     this.deps.store.transaction(() => {
       this.deps.store.sampling.setPolicy(serverId, next);

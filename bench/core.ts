@@ -12,7 +12,7 @@ import { percentile, round, timeEach, timeOnce } from './stats.js';
 export const SERVER = join(process.cwd(), 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
 const ARGS = [SERVER, 'stdio'];
 
-const unsandboxed: SandboxRunner = { support: async () => ({ kind: 'unsupported' }), wrap: async () => { throw new Error('off'); }, dispose: async () => undefined };
+export const unsandboxed: SandboxRunner = { support: async () => ({ kind: 'unsupported' }), wrap: async () => { throw new Error('off'); }, dispose: async () => undefined };
 
 export async function withHost<T>(sandbox: SandboxRunner, fn: (host: Host) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'steward-bench-'));

@@ -2,10 +2,12 @@
 import { createOsSandbox } from '../main/core/security/index.js';
 import { SERVER, startTimes, toolCalls } from './core.js';
 import { firstScreenTimes, memory } from './desktop.js';
+import { samplingRounds } from './sampling.js';
 
 const TARGETS: Record<string, [string, number]> = {
   toolcall_p50_ratio: ['<=', 1.15],
   start10_ratio: ['<=', 1.2],
+  sampling_round_ratio: ['<=', 1.2],
 };
 
 async function main(): Promise<void> {
@@ -13,6 +15,7 @@ async function main(): Promise<void> {
   const sandbox = await createOsSandbox().support();
   Object.assign(figures, await toolCalls(Number(process.env.BENCH_CALLS ?? 400)));
   Object.assign(figures, await startTimes(Number(process.env.BENCH_ROUNDS ?? 3), sandbox.kind === 'available'));
+  Object.assign(figures, await samplingRounds(Number(process.env.BENCH_SAMPLING ?? 200)));
   Object.assign(figures, await firstScreenTimes(Number(process.env.BENCH_ROUNDS ?? 3)));
   Object.assign(figures, await memory(SERVER));
 

@@ -147,6 +147,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       disposed = true;
       tools.cancelAll();
       await servers.dispose();
+      sampling.flush();
       audit.flush();
       await sandbox.dispose().catch(() => undefined);
       store.close();

@@ -13,11 +13,14 @@ export interface ModelChoice {
   reason: string;
 }
 
-/** Family words another provider's hint may carry, mapped to ours. */
+/**
+ * Family words another provider's hint may carry, mapped to ours. Size words are tried first: "gpt-4o-mini" and
+ * "o3-mini" are small models, not a gpt-4 or an o3; "mini" inside "gemini" is not a size word.
+ */
 const FAMILY_ALIASES: ReadonlyArray<[RegExp, string]> = [
+  [/haiku|(?<![a-z])(mini|nano|lite|small|fast)/i, 'haiku'],
   [/opus|gpt-?5|o3|gemini-.*pro|large/i, 'opus'],
-  [/sonnet|gpt-?4|gemini-.*flash(?!-lite)|medium/i, 'sonnet'],
-  [/haiku|mini|nano|lite|small|fast/i, 'haiku'],
+  [/sonnet|gpt-?4|gemini-.*flash|medium/i, 'sonnet'],
 ];
 
 /**

@@ -15,6 +15,8 @@ interface Stored {
 }
 
 export class ModelSettingsService {
+  private cached: Stored | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly secrets: SecretStore,
@@ -23,6 +25,12 @@ export class ModelSettingsService {
   ) {}
 
   private stored(): Stored {
+    if (this.cached) return this.cached;
+    this.cached = this.read();
+    return this.cached;
+  }
+
+  private read(): Stored {
     const value = this.store.settings.get<Partial<Stored>>(SETTING) ?? {};
     const enabled = (value.enabledModels ?? ANTHROPIC_CATALOG.map((m) => m.id)).filter((id) => ANTHROPIC_CATALOG.some((m) => m.id === id));
     return {
@@ -61,6 +69,7 @@ export class ModelSettingsService {
     if (patch.baseUrl && !/^https:\/\/|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(patch.baseUrl)) {
       throw new StewardError('invalid_payload', 'The API address must be https (or http on this computer).');
     }
+    this.cached = undefined;
     this.store.settings.put(SETTING, { baseUrl: patch.baseUrl === undefined ? current.baseUrl : patch.baseUrl, enabledModels, defaultModel } satisfies Stored);
     return this.get();
   }
@@ -68,6 +77,10 @@ export class ModelSettingsService {
   async setKey(apiKey: string | null): Promise<void> {
     if (apiKey === null) await this.secrets.delete(KEY);
     else await this.secrets.set(KEY, apiKey.trim());
+  }
+
+  async hasKey(): Promise<boolean> {
+    return (await this.secrets.get(KEY)) !== undefined;
   }
 
   apiKey(): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 // A SecretStore kept in one JSON file readable only by the user (0600). With a cipher (the desktop app passes
 // the OS keychain's, through Electron's safeStorage) values are sealed before they touch the disk; without one
 // (CLI, browser mode) they are stored as they are, protected by the file's permissions alone.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { SecretStore } from '../ports.js';
 
@@ -13,6 +13,9 @@ export interface SecretCipher {
 const PLAIN: SecretCipher = { seal: (v) => v, open: (v) => v };
 
 export class FileSecretStore implements SecretStore {
+  /** The parsed file and the modification time it was read at; another process's write changes the time. */
+  private cache: { mtimeMs: number; values: Record<string, string> } | undefined;
+
   constructor(private readonly file: string, private readonly cipher: SecretCipher = PLAIN) {}
 
   static inDataDir(dataDir: string, cipher?: SecretCipher): FileSecretStore {
@@ -20,13 +23,22 @@ export class FileSecretStore implements SecretStore {
   }
 
   private read(): Record<string, string> {
-    if (!existsSync(this.file)) return {};
+    let mtimeMs: number;
     try {
-      const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
-      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, string>) : {};
+      mtimeMs = statSync(this.file).mtimeMs;
     } catch {
       return {};
     }
+    if (this.cache?.mtimeMs === mtimeMs) return { ...this.cache.values };
+    let values: Record<string, string> = {};
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) values = parsed as Record<string, string>;
+    } catch {
+      values = {};
+    }
+    this.cache = { mtimeMs, values };
+    return { ...values };
   }
 
   private write(values: Record<string, string>): void {
@@ -35,6 +47,7 @@ export class FileSecretStore implements SecretStore {
     writeFileSync(tmp, JSON.stringify(values), { mode: 0o600 });
     chmodSync(tmp, 0o600);
     renameSync(tmp, this.file);
+    this.cache = undefined;
   }
 
   async get(key: string): Promise<string | undefined> {

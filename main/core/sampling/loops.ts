@@ -16,9 +16,12 @@ const key = (m: SamplingMessageView) => JSON.stringify([m.role, m.content]);
 
 /** Loops idle longer than this are closed; a later request starts a new one. */
 const LOOP_IDLE_MS = 30 * 60_000;
+/** Open loops kept per server; a server starting more forgets its oldest (they can only start new loops then). */
+const OPEN_PER_SERVER = 64;
 
 export class LoopTracker {
   private readonly open = new Map<string, OpenLoop>();
+  private lastExpiry = 0;
 
   constructor(private readonly newId: () => string, private readonly now: () => number) {}
 
@@ -37,10 +40,15 @@ export class LoopTracker {
       best.round += 1;
       best.expectedPrefix = [];
       best.updatedAt = this.now();
+      this.open.delete(best.id);
+      this.open.set(best.id, best);
       return { loopId: best.id, round: best.round, isNew: false };
     }
     const loop: OpenLoop = { id: this.newId(), serverId, toolCallId, expectedPrefix: [], round: 1, updatedAt: this.now() };
     this.open.set(loop.id, loop);
+    const mine = [...this.open.values()].filter((l) => l.serverId === serverId);
+    // Map order is insertion order, and a continued loop is re-inserted below, so the first ones are the oldest.
+    for (const old of mine.slice(0, Math.max(0, mine.length - OPEN_PER_SERVER))) this.open.delete(old.id);
     return { loopId: loop.id, round: 1, isNew: true };
   }
 
@@ -62,6 +70,9 @@ export class LoopTracker {
   }
 
   private expire(): void {
+    // Once a second is plenty for a 30-minute idle limit.
+    if (this.now() - this.lastExpiry < 1000) return;
+    this.lastExpiry = this.now();
     const cutoff = this.now() - LOOP_IDLE_MS;
     for (const [id, loop] of this.open) if (loop.updatedAt < cutoff) this.open.delete(id);
   }

@@ -63,9 +63,16 @@ export class SamplingService {
   private readonly loopGrants = new Set<string>();
   private readonly sessionGrants = new Set<string>();
   private readonly recent = new Map<string, number[]>();
+  private pending: Array<() => void> = [];
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly policies = new Map<string, SamplingPolicy>();
+  private readonly dirty = new Set<string>();
+  /** Tokens per round over the last 24 hours, per server: loaded from the record once, then kept up to date. */
+  private readonly usage = new Map<string, { entries: { at: number; tokens: number }[]; total: number }>();
 
   constructor(private readonly deps: SamplingDeps) {
     this.loops = new LoopTracker(() => randomUUID(), () => deps.clock.now());
+    deps.store.sampling.interruptOpenRounds('Steward stopped before this request was answered.');
     const answer = async (item: { id: string }, decision: Decision | { kind: 'sampling_review'; decision: 'send' | 'deny' }) => {
       const waiting = this.waiting.get(item.id);
       if (!waiting) throw new StewardError('not_found', 'That request is no longer waiting.');
@@ -82,11 +89,17 @@ export class SamplingService {
   }
 
   policy(serverId: string): SamplingPolicy {
-    return this.deps.store.sampling.policy(serverId);
+    let policy = this.policies.get(serverId);
+    if (!policy) {
+      policy = this.deps.store.sampling.policy(serverId);
+      this.policies.set(serverId, policy);
+    }
+    return policy;
   }
 
   setPolicy(serverId: string, serverName: string, patch: PolicyPatch): SamplingPolicy {
     const next = SamplingPolicySchema.parse({ ...this.policy(serverId), ...patch, budgets: { ...this.policy(serverId).budgets, ...patch.budgets } });
+    this.policies.set(serverId, next);
     this.deps.store.transaction(() => {
       this.deps.store.sampling.setPolicy(serverId, next);
       this.deps.audit.record('sampling.policy', {
@@ -111,14 +124,6 @@ export class SamplingService {
     const toolCall = calls.length === 1 ? calls[0]! : null;
     const placed = this.loops.place(ctx.serverId, request.messages, toolCall?.callId ?? null);
     const requestId = randomUUID();
-    const at = this.iso();
-    this.deps.store.transaction(() => {
-      if (placed.isNew) {
-        this.deps.store.sampling.createLoop({ id: placed.loopId, serverId: ctx.serverId, serverName: ctx.serverName, toolCall: toolCall?.name ?? null, at });
-      }
-      this.deps.store.sampling.addRound({ id: requestId, loopId: placed.loopId, serverId: ctx.serverId, round: placed.round, receivedAt: at, status: 'waiting', request: JSON.stringify(request) });
-    });
-    this.changed(placed.loopId);
 
     const enabled = this.deps.models.enabled();
     const choice = chooseModel(request.modelPreferences, enabled, this.deps.models.defaultModel());
@@ -141,14 +146,14 @@ export class SamplingService {
       estimatedInputTokens,
       costEstimateUsd: costEstimate(enabled.find((m) => m.id === choice.model), estimatedInputTokens, request.maxTokens),
       askReasons: [],
-      noKey: (await this.deps.models.apiKey()) === undefined,
+      noKey: !(await this.deps.models.hasKey()),
     };
 
     const verdict = samplingVerdict({
       policy,
       granted: this.loopGrants.has(placed.loopId) || this.sessionGrants.has(ctx.sessionKey),
       usage: {
-        tokensLastDay: this.deps.store.sampling.tokensSince(ctx.serverId, new Date(this.deps.clock.now() - 86_400_000).toISOString()),
+        tokensLastDay: this.tokensLastDay(ctx.serverId),
         requestsLastMinute: this.countRecent(ctx.serverId),
         loopRound: placed.round,
         waiting: this.deps.inbox.list().filter((i) => i.kind === 'sampling' && i.serverId === ctx.serverId).length,
@@ -158,9 +163,32 @@ export class SamplingService {
     });
     this.noteRequest(ctx.serverId);
 
-    if (verdict.action === 'deny' || verdict.action === 'refuse') {
-      this.finish(view, { status: 'denied', decidedBy: 'policy', error: verdict.reason });
-      this.deps.audit.record('sampling.denied', { serverId: ctx.serverId, serverName: ctx.serverName, actor: 'policy', summary: verdict.reason, data: { requestId, loopId: placed.loopId } });
+    // The arrival row and everything after it are written in one transaction before the server hears back
+    // (or before the user is asked): one commit per round, and nothing is acknowledged before it is on record.
+    const at = this.iso();
+    const refused = verdict.action === 'deny' || verdict.action === 'refuse';
+    this.write(placed.loopId, () => {
+      if (placed.isNew) {
+        this.deps.store.sampling.createLoop({ id: placed.loopId, serverId: ctx.serverId, serverName: ctx.serverName, toolCall: toolCall?.name ?? null, at });
+      }
+      this.deps.store.sampling.addRound({
+        id: requestId,
+        loopId: placed.loopId,
+        serverId: ctx.serverId,
+        round: placed.round,
+        receivedAt: at,
+        status: refused ? 'denied' : verdict.action === 'allow' ? 'sending' : 'waiting',
+        decidedBy: verdict.action === 'ask' ? null : verdict.action === 'allow' ? `policy:${verdict.by}` : 'policy',
+        error: refused ? verdict.reason : null,
+        request: JSON.stringify(request),
+      });
+      if (refused) {
+        this.deps.audit.record('sampling.denied', { serverId: ctx.serverId, serverName: ctx.serverName, actor: 'policy', summary: verdict.reason, data: { requestId, loopId: placed.loopId } });
+      }
+    });
+    if (refused) {
+      this.flush();
+      this.loops.close(placed.loopId);
       throw new ProtocolError(verdict.action === 'deny' ? USER_REJECTED : -32000, verdict.reason);
     }
 
@@ -169,6 +197,7 @@ export class SamplingService {
     let decidedBy = `policy:${verdict.action === 'allow' ? verdict.by : ''}`;
     if (verdict.action === 'ask') {
       view.askReasons = verdict.reasons;
+      this.flush();
       const decision = await this.ask(view, ctx.signal);
       if (decision.decision === 'deny') {
         this.finish(view, { status: 'denied', decidedBy: 'user', error: 'Denied by the user.' });
@@ -180,18 +209,23 @@ export class SamplingService {
       decidedBy = 'user';
       this.grant(decision.grant, ctx, placed.loopId);
     }
-    this.deps.audit.record('sampling.approved', {
+    // A user's decision is on record before anything is sent; a policy's is the round row itself, and its audit line follows.
+    this.deps.audit[decidedBy === 'user' ? 'record' : 'recordSoon']('sampling.approved', {
       serverId: ctx.serverId,
       serverName: ctx.serverName,
       actor: decidedBy === 'user' ? 'user' : 'policy',
       summary: `Sampling round ${placed.round} for "${ctx.serverName}" approved by ${decidedBy === 'user' ? 'you' : 'policy'}${edits ? ' with edits' : ''}.`,
       data: { requestId, loopId: placed.loopId, model: choice.model, maxTokens: edits?.maxTokens ?? request.maxTokens, edited: edits !== undefined, manual: manualReply !== undefined },
     });
-    this.update(view, { status: 'sending', decidedBy });
+    if (decidedBy === 'user') this.update(view, { status: 'sending', decidedBy });
 
-    const reply = await this.produce(view, request, edits, manualReply, ctx.signal);
+    const replying = this.produce(view, request, edits, manualReply, ctx.signal);
+    // The arrival row and the decision are committed while the model works, not before the request leaves.
+    setImmediate(() => this.flush());
+    const reply = await replying;
     if (policy.reviewReplies && manualReply === undefined) {
       this.update(view, { status: 'reviewing', model: reply.model, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, reply: JSON.stringify(reply.content) });
+      this.flush();
       const review = await this.review(view, reply, ctx.signal);
       if (review.decision === 'deny') {
         this.finish(view, { status: 'denied', decidedBy: 'user', error: 'The user did not send the reply.' });
@@ -199,6 +233,8 @@ export class SamplingService {
       }
     }
     this.loops.replied(placed.loopId, request.messages, reply.content);
+    // The answer's details (tokens, latency, reply) follow in the next batch, within a few milliseconds.
+    this.scheduleFlush();
     const withTools = request.tools.length > 0;
     return {
       role: 'assistant',
@@ -238,8 +274,11 @@ export class SamplingService {
   }
 
   private complete(view: SamplingRequestView, reply: SamplingReply, latencyMs: number): void {
+    const usage = this.usageOf(view.serverId);
+    usage.entries.push({ at: this.deps.clock.now(), tokens: reply.inputTokens + reply.outputTokens });
+    usage.total += reply.inputTokens + reply.outputTokens;
     this.update(view, { status: 'replied', model: reply.model, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, latencyMs, stopReason: reply.stopReason, reply: JSON.stringify(reply.content) }, { input: reply.inputTokens, output: reply.outputTokens });
-    this.deps.audit.record('sampling.replied', {
+    this.deps.audit.recordSoon('sampling.replied', {
       serverId: view.serverId,
       serverName: view.serverName,
       actor: 'host',
@@ -283,6 +322,24 @@ export class SamplingService {
     if (grant === 'always') this.setPolicy(ctx.serverId, ctx.serverName, { mode: 'allow' });
   }
 
+  private usageOf(serverId: string): { entries: { at: number; tokens: number }[]; total: number } {
+    let usage = this.usage.get(serverId);
+    if (!usage) {
+      const since = new Date(this.deps.clock.now() - 86_400_000).toISOString();
+      const entries = this.deps.store.sampling.usageSince(serverId, since).map((r) => ({ at: Date.parse(r.at), tokens: r.tokens }));
+      usage = { entries, total: entries.reduce((sum, e) => sum + e.tokens, 0) };
+      this.usage.set(serverId, usage);
+    }
+    return usage;
+  }
+
+  private tokensLastDay(serverId: string): number {
+    const usage = this.usageOf(serverId);
+    const cutoff = this.deps.clock.now() - 86_400_000;
+    while (usage.entries.length > 0 && usage.entries[0]!.at < cutoff) usage.total -= usage.entries.shift()!.tokens;
+    return usage.total;
+  }
+
   private countRecent(serverId: string): number {
     const cutoff = this.deps.clock.now() - 60_000;
     const times = (this.recent.get(serverId) ?? []).filter((t) => t > cutoff);
@@ -294,26 +351,53 @@ export class SamplingService {
     this.recent.get(serverId)?.push(this.deps.clock.now()) ?? this.recent.set(serverId, [this.deps.clock.now()]);
   }
 
+  /** Queues a change to a round; it is written with the round's other changes at the next flush. */
   private update(view: SamplingRequestView, update: Parameters<Store['sampling']['updateRound']>[3], tokens?: { input: number; output: number }): void {
-    this.deps.store.sampling.updateRound(view.requestId, view.loopId, this.iso(), update, tokens);
-    this.changed(view.loopId);
+    const at = this.iso();
+    this.write(view.loopId, () => this.deps.store.sampling.updateRound(view.requestId, view.loopId, at, update, tokens));
+  }
+
+  private write(loopId: string, write: () => void): void {
+    this.pending.push(write);
+    this.dirty.add(loopId);
+  }
+
+  private scheduleFlush(): void {
+    this.flushTimer ??= setTimeout(() => this.flush(), 20);
+  }
+
+  /** Writes what is queued in one transaction, then tells the UI about the loops it touched. */
+  flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.length === 0 && this.dirty.size === 0) return;
+    const writes = this.pending;
+    const loops = [...this.dirty];
+    this.pending = [];
+    this.dirty.clear();
+    if (writes.length > 0) this.deps.store.transaction(() => writes.forEach((write) => write()));
+    for (const loopId of loops) this.changed(loopId);
   }
 
   private finish(view: SamplingRequestView, update: Parameters<Store['sampling']['updateRound']>[3]): void {
     this.update(view, update);
+    this.flush();
     this.loops.close(view.loopId);
   }
 
+  /** The event carries the loop's summary; a screen showing the transcript fetches it with sampling:loop. */
   private changed(loopId: string): void {
-    const loop = this.loop(loopId);
-    if (loop) this.deps.events.emit('sampling:changed', loop);
+    const summary = this.deps.store.sampling.loop(loopId);
+    if (summary) this.deps.events.emit('sampling:changed', { ...summary, status: this.isActive(loopId) ? 'active' : 'ended' });
   }
 
   listLoops(serverId: string | null, before: string | null, limit: number): LoopView[] {
+    this.flush();
     return this.deps.store.sampling.loops(serverId, before, limit).map((l) => ({ ...l, status: this.isActive(l.id) ? 'active' : 'ended' }));
   }
 
   loop(loopId: string): LoopView | undefined {
+    this.flush();
     const summary = this.deps.store.sampling.loop(loopId);
     if (!summary) return undefined;
     const rows = this.deps.store.sampling.rounds(loopId);

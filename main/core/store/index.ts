@@ -40,6 +40,8 @@ export interface StoreOptions {
 
 export function openStore(file: string, options: StoreOptions = {}): Store {
   const db = openDatabase(file);
+  // One wrapper, made once: better-sqlite3 prepares BEGIN/COMMIT for each transaction function it creates.
+  const inTransaction = db.transaction((fn: () => unknown) => fn());
   return {
     db,
     servers: new ServersRepo(db),
@@ -49,7 +51,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     runs: new RunsRepo(db),
     settings: new SettingsRepo(db),
     sampling: new SamplingRepo(db),
-    transaction: (fn) => db.transaction(fn)(),
+    transaction: <T>(fn: () => T) => inTransaction(fn) as T,
     integrityCheck: () => String(db.pragma('integrity_check', { simple: true })),
     close: () => {
       if (db.open) db.close();

@@ -9,6 +9,8 @@ export interface NewRound {
   round: number;
   receivedAt: string;
   status: RoundView['status'];
+  decidedBy: string | null;
+  error: string | null;
   /** The request as received (validated), JSON. */
   request: string;
 }
@@ -72,6 +74,8 @@ const loopFrom = (r: LoopRow): LoopSummary => ({
 export class SamplingRepo {
   private readonly s;
 
+  private readonly updateBoth: (id: string, loopId: string, at: string, update: RoundUpdate, tokens: { input: number; output: number }) => void;
+
   constructor(db: Db) {
     this.s = {
       policy: db.prepare<[string], { policy: string }>('SELECT policy FROM sampling_policies WHERE server_id = ?'),
@@ -81,29 +85,47 @@ export class SamplingRepo {
       insertLoop: db.prepare(
         `INSERT INTO sampling_loops (id, server_id, server_name, tool_call, started_at, updated_at) VALUES (@id, @serverId, @serverName, @toolCall, @at, @at)`,
       ),
-      touchLoop: db.prepare<[string, number, number, string]>(
-        'UPDATE sampling_loops SET updated_at = ?, input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, rounds = (SELECT COUNT(*) FROM sampling_rounds WHERE loop_id = sampling_loops.id) WHERE id = ?',
+      touchLoop: db.prepare<[string, number, number, number, string]>(
+        'UPDATE sampling_loops SET updated_at = ?, input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, rounds = rounds + ? WHERE id = ?',
       ),
       loop: db.prepare<[string], LoopRow>('SELECT * FROM sampling_loops WHERE id = ?'),
       loops: db.prepare<{ serverId: string | null; before: string | null; limit: number }, LoopRow>(
         'SELECT * FROM sampling_loops WHERE (@serverId IS NULL OR server_id = @serverId) AND (@before IS NULL OR updated_at < @before) ORDER BY updated_at DESC LIMIT @limit',
       ),
       insertRound: db.prepare(
-        `INSERT INTO sampling_rounds (id, loop_id, server_id, round, received_at, status, request)
-         VALUES (@id, @loopId, @serverId, @round, @receivedAt, @status, @request)`,
+        `INSERT INTO sampling_rounds (id, loop_id, server_id, round, received_at, status, decided_by, error, request)
+         VALUES (@id, @loopId, @serverId, @round, @receivedAt, @status, @decidedBy, @error, @request)`,
       ),
       updateRound: db.prepare(
         `UPDATE sampling_rounds SET status = @status, decided_by = COALESCE(@decidedBy, decided_by), model = COALESCE(@model, model),
-           input_tokens = @inputTokens, output_tokens = @outputTokens, latency_ms = COALESCE(@latencyMs, latency_ms),
-           stop_reason = COALESCE(@stopReason, stop_reason), reply = COALESCE(@reply, reply), error = COALESCE(@error, error)
+           input_tokens = COALESCE(@inputTokens, input_tokens), output_tokens = COALESCE(@outputTokens, output_tokens),
+           latency_ms = COALESCE(@latencyMs, latency_ms), stop_reason = COALESCE(@stopReason, stop_reason),
+           reply = COALESCE(@reply, reply), error = COALESCE(@error, error)
          WHERE id = @id`,
       ),
-      round: db.prepare<[string], RoundRow>('SELECT * FROM sampling_rounds WHERE id = ?'),
       rounds: db.prepare<[string], RoundRow>('SELECT * FROM sampling_rounds WHERE loop_id = ? ORDER BY round'),
-      tokensSince: db.prepare<[string, string], { total: number | null }>(
-        'SELECT SUM(input_tokens + output_tokens) AS total FROM sampling_rounds WHERE server_id = ? AND received_at >= ?',
+      usageSince: db.prepare<[string, string], { at: string; tokens: number }>(
+        'SELECT received_at AS at, input_tokens + output_tokens AS tokens FROM sampling_rounds WHERE server_id = ? AND received_at >= ? AND input_tokens + output_tokens > 0',
+      ),
+      interrupt: db.prepare<[string]>(
+        "UPDATE sampling_rounds SET status = 'failed', error = ? WHERE status IN ('waiting', 'sending', 'reviewing')",
       ),
     };
+    this.updateBoth = db.transaction((id: string, loopId: string, at: string, update: RoundUpdate, tokens: { input: number; output: number }) => {
+      this.s.updateRound.run({
+        id,
+        status: update.status,
+        decidedBy: update.decidedBy ?? null,
+        model: update.model ?? null,
+        inputTokens: update.inputTokens ?? null,
+        outputTokens: update.outputTokens ?? null,
+        latencyMs: update.latencyMs ?? null,
+        stopReason: update.stopReason ?? null,
+        reply: update.reply ?? null,
+        error: update.error ?? null,
+      });
+      this.s.touchLoop.run(at, tokens.input, tokens.output, 0, loopId);
+    });
   }
 
   policy(serverId: string): SamplingPolicy {
@@ -136,31 +158,25 @@ export class SamplingRepo {
 
   addRound(round: NewRound): void {
     this.s.insertRound.run(round);
+    // The loop counts the round (and moves up the list) as soon as it arrives, not only once it is decided.
+    this.s.touchLoop.run(round.receivedAt, 0, 0, 1, round.loopId);
   }
 
   updateRound(id: string, loopId: string, at: string, update: RoundUpdate, tokens: { input: number; output: number } = { input: 0, output: 0 }): void {
-    const current = this.s.round.get(id);
-    if (!current) return;
-    this.s.updateRound.run({
-      id,
-      status: update.status,
-      decidedBy: update.decidedBy ?? null,
-      model: update.model ?? null,
-      inputTokens: update.inputTokens ?? current.input_tokens,
-      outputTokens: update.outputTokens ?? current.output_tokens,
-      latencyMs: update.latencyMs ?? null,
-      stopReason: update.stopReason ?? null,
-      reply: update.reply ?? null,
-      error: update.error ?? null,
-    });
-    this.s.touchLoop.run(at, tokens.input, tokens.output, loopId);
+    this.updateBoth(id, loopId, at, update, tokens);
   }
 
   rounds(loopId: string): RoundRow[] {
     return this.s.rounds.all(loopId);
   }
 
-  tokensSince(serverId: string, since: string): number {
-    return this.s.tokensSince.get(serverId, since)?.total ?? 0;
+  /** Tokens used per round since a time, oldest first: the starting point for a running daily total. */
+  usageSince(serverId: string, since: string): { at: string; tokens: number }[] {
+    return this.s.usageSince.all(serverId, since);
+  }
+
+  /** Rounds left open by a Steward that stopped are failed with the reason: nothing stays "waiting" forever. */
+  interruptOpenRounds(reason: string): number {
+    return this.s.interrupt.run(reason).changes;
   }
 }

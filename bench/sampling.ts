@@ -1,0 +1,89 @@
+// One sampling round through the host (received → validated, recorded, sent to the model API, answered) against
+// the Anthropic SDK calling the same local Messages API stand-in directly.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import Anthropic from '@anthropic-ai/sdk';
+import { withHost, unsandboxed } from './core.js';
+import { percentile, round, timeEach } from './stats.js';
+
+interface Fake {
+  url: string;
+  apiKey: string;
+  close(): Promise<void>;
+}
+
+/** The stand-in runs as its own process, as a model API never shares the host's event loop. */
+async function startStandIn(): Promise<Fake> {
+  const script = fileURLToPath(new URL('../../test/fixtures/fake-anthropic.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script], { env: { ...process.env, PORT: '0', FAKE_ANTHROPIC_KEY: 'bench-key' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let text = '';
+    child.stderr!.on('data', (c: Buffer) => {
+      text += c.toString();
+      const m = /LISTENING (\d+)/.exec(text);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`the stand-in exited (${code}): ${text}`)));
+  });
+  child.stderr!.resume();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    apiKey: 'bench-key',
+    close: async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+const PARAMS = {
+  messages: [{ role: 'user', content: { type: 'text', text: 'List the files, then summarise the README.' } }],
+  systemPrompt: 'You are a careful assistant.',
+  maxTokens: 256,
+  tools: [{ name: 'list_files', description: 'List files', inputSchema: { type: 'object', properties: { path: { type: 'string' } } } }],
+};
+
+export async function samplingRounds(rounds: number): Promise<Record<string, number>> {
+  const api = await startStandIn();
+  try {
+    const client = new Anthropic({ apiKey: api.apiKey, baseURL: api.url, maxRetries: 0 });
+    const direct = () =>
+      client.messages
+        .stream({ model: 'claude-sonnet-5-5', max_tokens: 256, system: PARAMS.systemPrompt, messages: [{ role: 'user', content: [{ type: 'text', text: PARAMS.messages[0]!.content.text }] }], tools: [{ name: 'list_files', description: 'List files', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }], tool_choice: { type: 'auto' } })
+        .finalMessage();
+    const hostTimes = await withHost(unsandboxed, async (host) => {
+      await host.models.set({ baseUrl: api.url });
+      await host.models.setKey(api.apiKey);
+      // Several servers share the load so the per-server rate budget (at most 600 a minute) never holds a round.
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const view = await host.servers.add({ name: `bench-${i}`, config: { transport: 'http', url: 'http://127.0.0.1:9/mcp', headers: {} } });
+        host.sampling.setPolicy(view.id, view.name, { mode: 'allow', budgets: { requestsPerMinute: 600, tokensPerDay: 100_000_000 } });
+        ids.push(view.id);
+      }
+      let n = 0;
+      const viaHost = () => {
+        const serverId = ids[n++ % ids.length]!;
+        return host.sampling.handle({ serverId, serverName: serverId, sessionKey: 'bench', toolsDeclared: true, signal: new AbortController().signal }, PARAMS);
+      };
+      // Both sides need several hundred rounds before the JIT settles.
+      for (let i = 0; i < 4; i++) {
+        await timeEach(200, viaHost);
+        await timeEach(200, direct);
+      }
+      const times: number[] = [];
+      const directTimes: number[] = [];
+      for (let done = 0; done < rounds; done += 20) {
+        times.push(...(await timeEach(20, viaHost)));
+        directTimes.push(...(await timeEach(20, direct)));
+      }
+      return { times, directTimes };
+    });
+    const h = percentile(hostTimes.times, 50);
+    const d = percentile(hostTimes.directTimes, 50);
+    return { sampling_round_host_p50_ms: round(h), sampling_round_direct_p50_ms: round(d), sampling_round_ratio: round(h / d) };
+  } finally {
+    await api.close();
+  }
+}

@@ -112,6 +112,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return { session, release: servers.beginUse(serverId), timeoutSeconds: toolTimeoutSeconds, serverName: name };
     },
     progress: (p) => events.emit('calls:changed', p),
+    ended: (serverId, ref) => sampling.toolCallEnded(serverId, ref),
     record: (entry) =>
       audit.recordSoon('tool.called', {
         serverId: entry.serverId,

@@ -1,11 +1,14 @@
-// The screens in the sidebar. A new screen (Tasks, Settings) is one more entry here.
-import { Inbox, ScrollText, Server, type LucideIcon } from 'lucide-react';
+// The screens in the sidebar. A new screen is one more entry here.
+import { Inbox, Repeat, ScrollText, Server, Settings, type LucideIcon } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { HostState } from './lib/host-state.js';
 import { AuditScreen } from './screens/AuditScreen.js';
 import { InboxScreen } from './screens/InboxScreen.js';
+import { LoopDetailScreen } from './screens/LoopDetailScreen.js';
+import { LoopsScreen } from './screens/LoopsScreen.js';
 import { ServerDetailScreen } from './screens/ServerDetailScreen.js';
 import { ServersScreen } from './screens/ServersScreen.js';
+import { SettingsScreen } from './screens/SettingsScreen.js';
 
 export interface RouteEntry {
   /** First path segment: #/<id>/... */
@@ -26,5 +29,12 @@ export const ROUTES: readonly RouteEntry[] = [
     render: ([serverId, tab]) => (serverId ? <ServerDetailScreen key={serverId} serverId={serverId} tab={tab} /> : <ServersScreen />),
   },
   { id: 'inbox', label: 'Inbox', icon: Inbox, badge: (state) => state.inbox.length, render: () => <InboxScreen /> },
+  {
+    id: 'loops',
+    label: 'Loops',
+    icon: Repeat,
+    render: ([loopId]) => (loopId ? <LoopDetailScreen key={loopId} loopId={loopId} /> : <LoopsScreen />),
+  },
   { id: 'audit', label: 'Audit', icon: ScrollText, render: () => <AuditScreen /> },
+  { id: 'settings', label: 'Settings', icon: Settings, render: ([serverId]) => <SettingsScreen serverId={serverId} /> },
 ];

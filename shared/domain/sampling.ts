@@ -45,6 +45,13 @@ export type SamplingPolicy = z.infer<typeof SamplingPolicySchema>;
 export const SamplingGrantSchema = z.enum(['once', 'loop', 'session', 'always']);
 export type SamplingGrant = z.infer<typeof SamplingGrantSchema>;
 
+/** Why the user is asked: the policy says so, or the request would exceed one of the budgets. */
+export const AskReasonSchema = z.object({
+  code: z.enum(['policy', 'max_tokens', 'tokens_per_day', 'requests_per_minute', 'rounds_per_loop']),
+  message: z.string(),
+});
+export type AskReason = z.infer<typeof AskReasonSchema>;
+
 export const SamplingRequestViewSchema = z.object({
   requestId: z.string(),
   serverId: z.string(),
@@ -65,7 +72,7 @@ export const SamplingRequestViewSchema = z.object({
   /** Upper bound in US dollars at list prices: input as estimated, output at maxTokens. */
   costEstimateUsd: z.number().nullable(),
   /** Why the user is asked (policy, or which budget the request would exceed). */
-  askReasons: z.array(z.string()),
+  askReasons: z.array(AskReasonSchema),
   /** No model key is set: the user may write the reply by hand. */
   noKey: z.boolean(),
 });

@@ -77,7 +77,7 @@ describe('agent loop through sampling with tools', () => {
     const held = await nextItem(rig, 'sampling');
     if (held.kind !== 'sampling') throw new Error('wrong kind');
     expect(held.request.round).toBe(3);
-    expect(held.request.askReasons.join(' ')).toMatch(/round 3 of its loop; the limit is 2/);
+    expect(held.request.askReasons).toEqual([{ code: 'rounds_per_loop', message: expect.stringMatching(/round 3 of its loop; the limit is 2/) }]);
     expect(rig.api.requests.filter((r) => r.path === '/v1/messages')).toHaveLength(2);
     await rig.t.host.inbox.decide(held.id, { kind: 'sampling', decision: 'approve', grant: 'once' });
     expect(textOf(await answer)).toContain('3 round(s)');
@@ -102,5 +102,16 @@ describe('agent loop through sampling with tools', () => {
     rig.api.script([{ text: 'A haiku about hosts.' }]);
     const result = await rig.t.host.tools.call({ serverId: view.id, name: 'trigger-sampling-request', arguments: { prompt: 'Write a haiku', maxTokens: 100 } });
     expect(textOf(result)).toContain('A haiku about hosts.');
+  });
+});
+
+describe('loop lifetime', () => {
+  it('ends the loop when the tool call that began it ends', async () => {
+    rig = await samplingRig();
+    const id = await folderGuide(rig);
+    rig.t.host.sampling.setPolicy(id, 'guide', { mode: 'allow' });
+    await ask(rig, id);
+    const loops = await rig.t.host.dispatch('sampling:loops', { serverId: id });
+    expect(loops.ok && (loops.data as { status: string }[]).map((l) => l.status)).toEqual(['ended']);
   });
 });

@@ -3,6 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startWebServer, type WebServer } from '../../main/web/server.js';
+import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fake-anthropic.mjs';
 import { makeHost, tempDir, type TestHost } from './host.js';
 import type { HostOptions } from '../../main/core/host.js';
 import { DIST, ROOT } from './paths.js';
@@ -57,6 +58,26 @@ export async function openRig(overrides: Partial<HostOptions> = {}): Promise<Bro
       await browser.close();
       await web.close();
       await t.close();
+    },
+  };
+}
+
+/** A browser rig whose host answers sampling from the fake Messages API (with its key unless `key: false`). */
+export async function openSamplingRig(options: { key?: boolean } & Partial<HostOptions> = {}): Promise<BrowserRig & { api: FakeAnthropic }> {
+  const { key = true, ...overrides } = options;
+  const api = await startFakeAnthropic();
+  const rig = await openRig(overrides).catch(async (error: unknown) => {
+    await api.close();
+    throw error;
+  });
+  await rig.t.host.models.set({ baseUrl: api.url });
+  if (key) await rig.t.host.models.setKey(api.apiKey);
+  return {
+    ...rig,
+    api,
+    close: async () => {
+      await rig.close();
+      await api.close();
     },
   };
 }

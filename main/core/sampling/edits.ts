@@ -10,10 +10,9 @@ export function applyEdits(request: SamplingRequest, edits: SamplingEdits | unde
   if (edits.lastUserText !== undefined) {
     const index = next.messages.findLastIndex((m) => m.role === 'user');
     const last = next.messages[index];
-    if (!last || last.content.some((b) => b.type === 'tool_result')) {
-      throw new Error('The last user message carries tool results, which cannot be edited.');
-    }
-    // The text blocks become the edited text; images stay where they were.
+    if (!last) throw new Error('The request has no user message to edit.');
+    if (last.content.some((b) => b.type === 'tool_result')) throw new Error('The last user message carries tool results, which cannot be edited.');
+    // The edited text replaces all of the message's text (shown to the user as one text); images are kept after it.
     const images = last.content.filter((b) => b.type !== 'text');
     next.messages[index] = { role: 'user', content: [{ type: 'text', text: edits.lastUserText }, ...images] };
   }

@@ -65,6 +65,13 @@ export class LoopTracker {
     return this.open.has(loopId);
   }
 
+  /** Closes the loops begun during a tool call; returns their ids. */
+  closeByToolCall(serverId: string, toolCallId: string): string[] {
+    const closed = [...this.open.values()].filter((l) => l.serverId === serverId && l.toolCallId === toolCallId).map((l) => l.id);
+    for (const id of closed) this.open.delete(id);
+    return closed;
+  }
+
   close(loopId: string): void {
     this.open.delete(loopId);
   }

@@ -1,5 +1,5 @@
 // The sampling policy verdict: allow, ask (with the reasons), deny, or refuse a flood. A pure function.
-import type { SamplingPolicy } from '../../../shared/domain/sampling.js';
+import type { AskReason, SamplingPolicy } from '../../../shared/domain/sampling.js';
 
 /** Sampling requests one server may have waiting for the user at once; more are refused, so a flood cannot bury the inbox. */
 export const MAX_WAITING_PER_SERVER = 5;
@@ -23,25 +23,25 @@ export interface VerdictInput {
 
 export type Verdict =
   | { action: 'allow'; by: 'policy' | 'grant' }
-  | { action: 'ask'; reasons: string[] }
+  | { action: 'ask'; reasons: AskReason[] }
   | { action: 'deny'; reason: string }
   | { action: 'refuse'; reason: string };
 
-export function overBudget(input: VerdictInput): string[] {
+export function overBudget(input: VerdictInput): AskReason[] {
   const { budgets } = input.policy;
-  const reasons: string[] = [];
+  const reasons: AskReason[] = [];
   if (input.maxTokens > budgets.maxTokensPerRequest) {
-    reasons.push(`It asks for up to ${input.maxTokens} tokens; the limit per request is ${budgets.maxTokensPerRequest}.`);
+    reasons.push({ code: 'max_tokens', message: `It asks for up to ${input.maxTokens} tokens; the limit per request is ${budgets.maxTokensPerRequest}.` });
   }
   const projected = input.usage.tokensLastDay + input.estimatedInputTokens + input.maxTokens;
   if (projected > budgets.tokensPerDay) {
-    reasons.push(`It could bring the last 24 hours to ${projected} tokens; the daily budget is ${budgets.tokensPerDay}.`);
+    reasons.push({ code: 'tokens_per_day', message: `It could bring the last 24 hours to ${projected} tokens; the daily budget is ${budgets.tokensPerDay}.` });
   }
   if (input.usage.requestsLastMinute >= budgets.requestsPerMinute) {
-    reasons.push(`This server already sent ${input.usage.requestsLastMinute} requests in the last minute; the limit is ${budgets.requestsPerMinute}.`);
+    reasons.push({ code: 'requests_per_minute', message: `This server already sent ${input.usage.requestsLastMinute} requests in the last minute; the limit is ${budgets.requestsPerMinute}.` });
   }
   if (input.usage.loopRound > budgets.roundsPerLoop) {
-    reasons.push(`This is round ${input.usage.loopRound} of its loop; the limit is ${budgets.roundsPerLoop} rounds.`);
+    reasons.push({ code: 'rounds_per_loop', message: `This is round ${input.usage.loopRound} of its loop; the limit is ${budgets.roundsPerLoop} rounds.` });
   }
   return reasons;
 }
@@ -56,5 +56,5 @@ export function samplingVerdict(input: VerdictInput): Verdict {
   if (over.length > 0) return { action: 'ask', reasons: over };
   if (input.policy.mode === 'allow') return { action: 'allow', by: 'policy' };
   if (input.granted) return { action: 'allow', by: 'grant' };
-  return { action: 'ask', reasons: ['Your policy for this server is to ask every time.'] };
+  return { action: 'ask', reasons: [{ code: 'policy', message: 'Your policy for this server is to ask every time.' }] };
 }

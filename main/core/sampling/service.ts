@@ -47,7 +47,7 @@ export interface SamplingDeps {
   provider: ModelProvider;
   models: ModelSettingsService;
   /** Tool calls in flight to a server, to say which one a request belongs to. */
-  callsInFlight(serverId: string): { callId: string | null; name: string }[];
+  callsInFlight(serverId: string): { callId: string | null; name: string; ref: string }[];
 }
 
 type Decision = Extract<InboxDecision, { kind: 'sampling' }>;
@@ -122,7 +122,7 @@ export class SamplingService {
 
     const calls = this.deps.callsInFlight(ctx.serverId);
     const toolCall = calls.length === 1 ? calls[0]! : null;
-    const placed = this.loops.place(ctx.serverId, request.messages, toolCall?.callId ?? null);
+    const placed = this.loops.place(ctx.serverId, request.messages, toolCall?.ref ?? null);
     const requestId = randomUUID();
 
     const enabled = this.deps.models.enabled();
@@ -188,7 +188,8 @@ export class SamplingService {
     });
     if (refused) {
       this.flush();
-      this.loops.close(placed.loopId);
+      // A policy denial ends the loop; a request refused in a flood leaves the loop to its other rounds.
+      if (verdict.action === 'deny') this.loops.close(placed.loopId);
       throw new ProtocolError(verdict.action === 'deny' ? USER_REJECTED : -32000, verdict.reason);
     }
 
@@ -407,6 +408,14 @@ export class SamplingService {
 
   private isActive(loopId: string): boolean {
     return this.loops.isOpen(loopId);
+  }
+
+  /** The loops a tool call started end with it. */
+  toolCallEnded(serverId: string, ref: string): void {
+    for (const loopId of this.loops.closeByToolCall(serverId, ref)) {
+      this.loopGrants.delete(loopId);
+      this.changed(loopId);
+    }
   }
 
   /** Session grants end when the session does. */

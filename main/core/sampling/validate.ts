@@ -103,6 +103,10 @@ export function validateSamplingRequest(raw: unknown, ctx: ValidationContext): V
       if (block.type === 'image' && !(SUPPORTED_IMAGE_TYPES as readonly string[]).includes(block.mimeType)) {
         return fail(`messages.${i}: images of type ${block.mimeType} are not supported (use ${SUPPORTED_IMAGE_TYPES.join(', ')}).`);
       }
+      if (block.type === 'tool_result') {
+        const image = block.content.find((c) => c.type === 'image' && !(SUPPORTED_IMAGE_TYPES as readonly string[]).includes(String(c.mimeType)));
+        if (image) return fail(`messages.${i}: a tool result carries an image of type ${String(image.mimeType)}, which is not supported (use ${SUPPORTED_IMAGE_TYPES.join(', ')}).`);
+      }
       if (block.type === 'tool_use' && m.role !== 'assistant') return fail(`messages.${i}: tool_use belongs in an assistant message.`);
       if (block.type === 'tool_result' && m.role !== 'user') return fail(`messages.${i}: tool_result belongs in a user message.`);
     }

@@ -8,6 +8,8 @@ export interface ToolCallDeps {
   acquire(serverId: string): Promise<{ session: McpSession; release(): void; timeoutSeconds: number; serverName: string }>;
   progress(p: Progress): void;
   record(entry: { serverId: string; serverName: string; tool: string; argumentNames: string[]; outcome: string; ms: number }): void;
+  /** A call ended (whatever its outcome); `ref` is the one inFlight gave for it. */
+  ended?(serverId: string, ref: string): void;
   now(): number;
 }
 
@@ -22,7 +24,8 @@ export interface CallRequest {
 export class ToolCalls {
   private readonly active = new Map<string, AbortController>();
   /** Every call in flight, tracked or not, so a server's requests can be tied to the call that caused them. */
-  private readonly running = new Set<{ serverId: string; name: string; callId: string | null }>();
+  private readonly running = new Set<{ serverId: string; name: string; callId: string | null; ref: string }>();
+  private nextRef = 1;
 
   constructor(private readonly deps: ToolCallDeps) {}
 
@@ -36,7 +39,7 @@ export class ToolCalls {
     const controller = callId === undefined ? undefined : new AbortController();
     if (callId !== undefined) this.active.set(callId, controller!);
     const started = this.deps.now();
-    const entry = { serverId: request.serverId, name: request.name, callId: callId ?? null };
+    const entry = { serverId: request.serverId, name: request.name, callId: callId ?? null, ref: `call-${this.nextRef++}` };
     this.running.add(entry);
     let outcome = 'error';
     let serverName = request.serverId;
@@ -58,6 +61,7 @@ export class ToolCalls {
       }
     } finally {
       this.running.delete(entry);
+      this.deps.ended?.(request.serverId, entry.ref);
       if (callId !== undefined) this.active.delete(callId);
       this.deps.record({
         serverId: request.serverId,
@@ -70,8 +74,8 @@ export class ToolCalls {
     }
   }
 
-  inFlight(serverId: string): { callId: string | null; name: string }[] {
-    return [...this.running].filter((c) => c.serverId === serverId).map(({ callId, name }) => ({ callId, name }));
+  inFlight(serverId: string): { callId: string | null; name: string; ref: string }[] {
+    return [...this.running].filter((c) => c.serverId === serverId).map(({ callId, name, ref }) => ({ callId, name, ref }));
   }
 
   cancel(callId: string): void {

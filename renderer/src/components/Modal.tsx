@@ -11,7 +11,7 @@ interface Props {
   onOpenChange(open: boolean): void;
   title: ReactNode;
   description?: ReactNode;
-  size?: 'small' | 'medium' | 'large';
+  size?: 'small' | 'medium' | 'large' | 'wide';
   /** Names the dialog for tests and styles (data-dialog). */
   name: string;
   children: ReactNode;

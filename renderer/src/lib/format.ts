@@ -50,3 +50,18 @@ export function toJson(value: unknown): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+const whole = new Intl.NumberFormat('en-US');
+
+export function formatNumber(n: number): string {
+  return whole.format(n);
+}
+
+/** Dollar estimates: cents are too coarse for one request, so small amounts keep four decimals. */
+export function formatUsd(usd: number): string {
+  return `$${usd >= 1 ? usd.toFixed(2) : usd.toFixed(4)}`;
+}
+
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

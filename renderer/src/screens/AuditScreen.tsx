@@ -1,12 +1,15 @@
-// The audit record: what happened, to which server, and who decided it; filtered by server and kind, paged back in time.
-import { RefreshCw, ScrollText } from 'lucide-react';
+// The audit record: what happened, to which server, and who decided it; filtered by server and kind, paged back in
+// time, and exported as JSON lines with the same filters.
+import { Download, RefreshCw, ScrollText } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { AUDIT_KINDS, type AuditEvent, type AuditKind } from '../../../shared/domain/audit.js';
 import { Field } from '../components/Field.js';
 import { ScreenHeader } from '../components/ScreenHeader.js';
 import { EmptyState, ErrorNote, Loading } from '../components/States.js';
-import { formatDateTime } from '../lib/format.js';
+import { downloadText } from '../lib/download.js';
+import { formatDateTime, plural } from '../lib/format.js';
 import { useHostState } from '../lib/host-state.js';
+import { href } from '../lib/router.js';
 import { call } from '../lib/steward.js';
 import { useAction } from '../lib/use-action.js';
 import { toHostError, type Loaded } from '../lib/use-load.js';
@@ -20,7 +23,23 @@ const KIND_TONE: Partial<Record<AuditKind, string>> = {
   'sandbox.disabled': 'danger',
   'consent.approved': 'ok',
   'server.launched': 'ok',
+  'sampling.denied': 'danger',
+  'sampling.failed': 'danger',
+  'sampling.approved': 'ok',
+  'sampling.replied': 'ok',
+  'sampling.policy': 'warning',
+  'models.settings': 'warning',
 };
+
+/** Sampling entries name the loop they belong to; the transcript is one click away. */
+function loopOf(e: AuditEvent): string | null {
+  return e.kind.startsWith('sampling.') && typeof e.data.loopId === 'string' ? e.data.loopId : null;
+}
+
+function exportName(serverName: string | undefined, kind: string): string {
+  const parts = ['steward-audit', new Date().toISOString().slice(0, 10), serverName, kind || undefined];
+  return `${parts.filter(Boolean).join('-').replace(/[^\w.-]+/g, '_')}.jsonl`;
+}
 
 export function AuditScreen() {
   const { servers } = useHostState();
@@ -29,11 +48,13 @@ export function AuditScreen() {
   const [events, setEvents] = useState<Loaded<AuditEvent[]>>({ state: 'loading' });
   const [hasOlder, setHasOlder] = useState(false);
   const [epoch, setEpoch] = useState(0);
+  const [exported, setExported] = useState<number | null>(null);
   const filter = { ...(serverId ? { serverId } : {}), ...(kind ? { kind } : {}) };
 
   useEffect(() => {
     let live = true;
     setEvents({ state: 'loading' });
+    setExported(null);
     call('audit:list', { ...filter, limit: PAGE }).then(
       (page) => {
         if (!live) return;
@@ -54,6 +75,13 @@ export function AuditScreen() {
     setHasOlder(page.length === PAGE);
     setEvents((prev) => (prev.state === 'ready' ? { state: 'ready', data: [...prev.data, ...page] } : prev));
   });
+  const exporter = useAction(async () => {
+    setExported(null);
+    const { jsonl, count } = await call('audit:export', filter);
+    const serverName = servers.state === 'ready' ? servers.data.find((s) => s.id === serverId)?.name : undefined;
+    downloadText(exportName(serverName, kind), jsonl, 'application/x-ndjson');
+    setExported(count);
+  });
 
   return (
     <>
@@ -61,9 +89,14 @@ export function AuditScreen() {
         title="Audit"
         subtitle="What happened, to which server, and who decided it"
         actions={
-          <button type="button" className="btn" onClick={() => setEpoch((e) => e + 1)}>
-            <RefreshCw size={14} aria-hidden /> Refresh
-          </button>
+          <>
+            <button type="button" className="btn" onClick={() => setEpoch((e) => e + 1)}>
+              <RefreshCw size={14} aria-hidden /> Refresh
+            </button>
+            <button type="button" className="btn" disabled={exporter.pending} onClick={() => void exporter.run()}>
+              <Download size={14} aria-hidden /> {exporter.pending ? 'Exporting…' : 'Export (JSON lines)'}
+            </button>
+          </>
         }
       />
       <div className="toolbar filters">
@@ -88,6 +121,10 @@ export function AuditScreen() {
             ))}
           </select>
         </Field>
+        <span className="filters-note" role="status">
+          {exporter.error && <span className="inline-error">{exporter.error.message}</span>}
+          {exported !== null && !exporter.error && `Exported ${plural(exported, 'entry', 'entries')}${serverId || kind ? ' matching these filters' : ''}.`}
+        </span>
       </div>
       <div className="screen-body">
         {events.state === 'loading' && <Loading label="Loading the audit record…" />}
@@ -120,7 +157,16 @@ export function AuditScreen() {
                     </td>
                     <td className="col-server">{e.serverName ?? <span className="muted">—</span>}</td>
                     <td className="col-actor">{e.actor}</td>
-                    <td className="audit-summary">{e.summary}</td>
+                    <td className="audit-summary">
+                      <div className="audit-summary-line">
+                        <span>{e.summary}</span>
+                        {loopOf(e) && (
+                          <a className="audit-link" href={href('loops', loopOf(e)!)}>
+                            View loop
+                          </a>
+                        )}
+                      </div>
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -1,11 +1,14 @@
-// What is waiting for the user: launch approvals now, one queue for every kind of request.
-import { Inbox, ShieldAlert } from 'lucide-react';
+// What is waiting for the user, one queue for every kind of request: launch approvals, model calls, replies to review.
+import { Inbox, MessageSquareReply, ShieldAlert, Sparkles } from 'lucide-react';
+import type { ReactNode } from 'react';
 import type { InboxItem } from '../../../shared/domain/inbox.js';
 import { ScreenHeader } from '../components/ScreenHeader.js';
 import { EmptyState, ErrorNote, Loading } from '../components/States.js';
 import { useConsent } from '../lib/consent-context.js';
-import { formatAgo, formatDateTime, plural } from '../lib/format.js';
+import { formatAgo, formatDateTime, formatNumber, plural } from '../lib/format.js';
 import { useHostState } from '../lib/host-state.js';
+import { useSamplingDialog } from '../lib/sampling-context.js';
+import { isBudgetReason, type ReviewItem, type SamplingItem } from '../lib/sampling-words.js';
 import { useNow } from '../lib/use-now.js';
 import './records.css';
 
@@ -35,35 +38,138 @@ export function InboxScreen() {
 }
 
 function InboxRow({ item }: { item: InboxItem }) {
-  const { openConsent } = useConsent();
+  switch (item.kind) {
+    case 'consent':
+      return <ConsentRow item={item} />;
+    case 'sampling':
+      return <SamplingRow item={item} />;
+    case 'sampling_review':
+      return <ReviewRow item={item} />;
+  }
+}
+
+function Row({ item, icon, title, onOpen, children }: { item: InboxItem; icon: ReactNode; title: ReactNode; onOpen(): void; children?: ReactNode }) {
   const now = useNow();
-  const { findings, commandLine } = item.request;
-  const dangers = findings.filter((f) => f.severity === 'danger').length;
-  const warnings = findings.filter((f) => f.severity === 'warning').length;
   return (
-    <li className="inbox-item" data-server={item.serverName}>
-      <ShieldAlert size={18} aria-hidden className="inbox-icon" />
+    <li className="inbox-item" data-server={item.serverName} data-kind={item.kind}>
+      {icon}
       <div className="inbox-main">
-        <div className="inbox-title">
-          <span>
-            <strong>“{item.serverName}”</strong> asks to run a program on this computer
-          </span>
-          {item.request.changedSince && <span className="tag tag-warning">launch changed</span>}
-        </div>
-        <code className="inbox-command" title={commandLine}>
-          {commandLine}
-        </code>
+        <div className="inbox-title">{title}</div>
+        {children}
         <div className="inbox-meta">
           <time dateTime={item.createdAt} title={formatDateTime(item.createdAt)}>
             {formatAgo(item.createdAt, now)}
           </time>
-          {dangers > 0 && <span className="tag tag-danger">{plural(dangers, 'serious finding')}</span>}
-          {warnings > 0 && <span className="tag tag-warning">{plural(warnings, 'warning')}</span>}
+          {item.kind !== 'consent' && <SamplingMeta item={item} />}
+          {item.kind === 'consent' && <ConsentMeta item={item} />}
         </div>
       </div>
-      <button type="button" className="btn btn-primary" onClick={() => openConsent(item.serverId)} aria-label={`Open the request from ${item.serverName}`}>
+      <button type="button" className="btn btn-primary" onClick={onOpen} aria-label={`Open the request from ${item.serverName}`}>
         Open
       </button>
     </li>
+  );
+}
+
+function ConsentRow({ item }: { item: Extract<InboxItem, { kind: 'consent' }> }) {
+  const { openConsent } = useConsent();
+  const { commandLine, changedSince } = item.request;
+  return (
+    <Row
+      item={item}
+      icon={<ShieldAlert size={18} aria-hidden className="inbox-icon" />}
+      title={
+        <>
+          <span>
+            <strong>“{item.serverName}”</strong> asks to run a program on this computer
+          </span>
+          {changedSince && <span className="tag tag-warning">launch changed</span>}
+        </>
+      }
+      onOpen={() => openConsent(item.serverId)}
+    >
+      <code className="inbox-command" title={commandLine}>
+        {commandLine}
+      </code>
+    </Row>
+  );
+}
+
+function ConsentMeta({ item }: { item: Extract<InboxItem, { kind: 'consent' }> }) {
+  const dangers = item.request.findings.filter((f) => f.severity === 'danger').length;
+  const warnings = item.request.findings.filter((f) => f.severity === 'warning').length;
+  return (
+    <>
+      {dangers > 0 && <span className="tag tag-danger">{plural(dangers, 'serious finding')}</span>}
+      {warnings > 0 && <span className="tag tag-warning">{plural(warnings, 'warning')}</span>}
+    </>
+  );
+}
+
+function SamplingMeta({ item }: { item: SamplingItem | ReviewItem }) {
+  const r = item.request;
+  return (
+    <>
+      <span className="meta-item">
+        {r.toolCall ? (
+          <>
+            tool call <code className="code-tag">{r.toolCall.name}</code>,{' '}
+          </>
+        ) : null}
+        round {r.round}
+      </span>
+      <span className="meta-item">
+        model <code className="mono-text">{item.kind === 'sampling_review' ? item.reply.model : (r.model ?? 'none')}</code>
+      </span>
+    </>
+  );
+}
+
+function SamplingRow({ item }: { item: SamplingItem }) {
+  const { openSampling } = useSamplingDialog();
+  const r = item.request;
+  return (
+    <Row
+      item={item}
+      icon={<Sparkles size={18} aria-hidden className="inbox-icon" />}
+      title={
+        <>
+          <span>
+            <strong>“{item.serverName}”</strong> asks to use your model
+          </span>
+          {r.noKey && <span className="tag tag-warning">no key: reply by hand</span>}
+        </>
+      }
+      onOpen={() => openSampling(item.id)}
+    >
+      <ul className="inbox-reasons" aria-label="Why Steward is asking">
+        {r.askReasons.map((reason) => (
+          <li key={reason.code} className={isBudgetReason(reason) ? 'reason-budget' : undefined}>
+            {isBudgetReason(reason) && <strong>Over budget: </strong>}
+            {reason.message}
+          </li>
+        ))}
+      </ul>
+    </Row>
+  );
+}
+
+function ReviewRow({ item }: { item: ReviewItem }) {
+  const { openSampling } = useSamplingDialog();
+  return (
+    <Row
+      item={item}
+      icon={<MessageSquareReply size={18} aria-hidden className="inbox-icon" />}
+      title={
+        <span>
+          A reply for <strong>“{item.serverName}”</strong> waits for your review before it is sent
+        </span>
+      }
+      onOpen={() => openSampling(item.id)}
+    >
+      <span className="muted">
+        {formatNumber(item.reply.inputTokens)} tokens in · {formatNumber(item.reply.outputTokens)} out
+      </span>
+    </Row>
   );
 }

@@ -19,7 +19,7 @@ describe('sampling flow', () => {
     const item = await nextItem(rig, 'sampling');
     if (item.kind !== 'sampling') throw new Error('wrong kind');
     expect(item.request).toMatchObject({ serverName: 'sampler', systemPrompt: 'Be brief.', maxTokens: 200, model: 'claude-haiku-5-5', round: 1, noKey: false });
-    expect(item.request.askReasons[0]).toMatch(/ask every time/);
+    expect(item.request.askReasons[0]).toMatchObject({ code: 'policy', message: expect.stringMatching(/ask every time/) });
     expect(item.request.costEstimateUsd).toBeGreaterThan(0);
     await rig.t.host.inbox.decide(item.id, { kind: 'sampling', decision: 'approve', grant: 'once' });
     const answer = await pending;
@@ -75,7 +75,7 @@ describe('sampling flow', () => {
     const held = server.call('sample', { params: textRequest('Too big', { maxTokens: 5000 }) }) as Promise<Answer>;
     const item = await nextItem(rig, 'sampling');
     if (item.kind !== 'sampling') throw new Error('wrong kind');
-    expect(item.request.askReasons.join(' ')).toMatch(/limit per request is 500/);
+    expect(item.request.askReasons).toEqual([{ code: 'max_tokens', message: expect.stringMatching(/limit per request is 500/) }]);
     expect(rig.api.requests.filter((r) => r.path === '/v1/messages')).toHaveLength(1);
     await rig.t.host.inbox.decide(item.id, { kind: 'sampling', decision: 'approve', grant: 'once' });
     expect((await held).result).toBeDefined();

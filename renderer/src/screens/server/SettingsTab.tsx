@@ -1,4 +1,4 @@
-// A server's settings: sandbox grants, start and stop options, shared folders, and removing it.
+// A server's settings: sandbox grants, start and stop options, shared folders, sampling, and removing it.
 import { Trash2 } from 'lucide-react';
 import { useState, type FormEvent } from 'react';
 import type { ServerView } from '../../../../shared/domain/servers.js';
@@ -11,6 +11,7 @@ import { navigate } from '../../lib/router.js';
 import { call, HostError } from '../../lib/steward.js';
 import { useAction } from '../../lib/use-action.js';
 import { RootsEditor } from './RootsEditor.js';
+import { SamplingSection } from './SamplingSection.js';
 import './server-tabs.css';
 
 interface Draft {
@@ -130,6 +131,7 @@ export function SettingsTab({ server }: { server: ServerView }) {
         <p className="muted">The folders Steward tells the server it may work in (MCP roots). The sandbox still decides what it can write.</p>
         <RootsEditor server={server} />
       </section>
+      <SamplingSection serverId={server.id} />
       <section className="settings-section danger-zone">
         <h2 className="settings-title">Remove this server</h2>
         <p className="muted">Stops it and forgets its settings and stored secrets. The audit record keeps what happened.</p>

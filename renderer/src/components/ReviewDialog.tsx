@@ -1,0 +1,108 @@
+// Shows the model's reply before it goes back to the server (the server's policy asks for review): send it or not.
+import { useState } from 'react';
+import { formatNumber, plural } from '../lib/format.js';
+import type { ReviewItem } from '../lib/sampling-words.js';
+import { call } from '../lib/steward.js';
+import { useAction } from '../lib/use-action.js';
+import { Blocks, ConversationView, toolNames } from './ConversationView.js';
+import { Modal, ModalBody, ModalFooter } from './Modal.js';
+import { Fact, Facts } from './SamplingFacts.js';
+import { Notice } from './States.js';
+import { LongText } from './LongText.js';
+import './sampling.css';
+
+interface Props {
+  item: ReviewItem;
+  waiting: boolean;
+  /** advance: open the next request that arrived meanwhile (after an answer, or once this one is gone). */
+  onClose(advance: boolean): void;
+}
+
+export function ReviewDialog({ item, waiting, onClose }: Props) {
+  const { request: r, reply } = item;
+  const [choice, setChoice] = useState<'send' | 'deny' | null>(null);
+  const decide = useAction(async (decision: 'send' | 'deny') => {
+    setChoice(decision);
+    await call('inbox:decide', { itemId: item.id, decision: { kind: 'sampling_review', decision } });
+    onClose(true);
+  });
+  const gone = !waiting && !decide.pending;
+  const names = toolNames(r.messages.flatMap((m) => m.content));
+
+  return (
+    <Modal
+      open
+      onOpenChange={(open) => !open && onClose(false)}
+      name="sampling-review"
+      size="large"
+      title={<>Send this reply to “{item.serverName}”?</>}
+      description={
+        <>
+          The model answered round {r.round}
+          {r.toolCall ? (
+            <>
+              {' '}
+              of the tool call <code className="code-tag">{r.toolCall.name}</code>
+            </>
+          ) : null}
+          . Steward holds the reply until you decide; <strong>Don’t send</strong> tells the server you rejected it.
+        </>
+      }
+    >
+      <ModalBody>
+        {gone && <Notice tone="info">This reply is no longer waiting: the server withdrew its request, or it was answered elsewhere.</Notice>}
+        <Facts row>
+          <Fact label="Model">
+            <code className="mono-text">{reply.model}</code>
+          </Fact>
+          <Fact label="Tokens">
+            {formatNumber(reply.inputTokens)} in · {formatNumber(reply.outputTokens)} out
+          </Fact>
+          <Fact label="Stop reason">
+            <code className="mono-text">{reply.stopReason ?? '—'}</code>
+          </Fact>
+        </Facts>
+        <section className="sampling-section" aria-label="The model’s reply">
+          <h3 className="section-label">The model’s reply</h3>
+          <div className="msg msg-assistant reply-blocks">
+            <div className="msg-role">Assistant</div>
+            <div className="msg-blocks">
+              {reply.content.length === 0 ? <p className="muted">The reply is empty.</p> : <Blocks blocks={reply.content} names={names} />}
+            </div>
+          </div>
+        </section>
+        <details className="disclosure sampling-section">
+          <summary>The request it answers ({plural(r.messages.length, 'message')})</summary>
+          {r.systemPrompt !== null && <LongText text={r.systemPrompt} label="System prompt" />}
+          <ConversationView messages={r.messages} label="Conversation the model saw" />
+        </details>
+      </ModalBody>
+      <ModalFooter
+        aside={
+          decide.error ? (
+            <span className="inline-error" role="alert">
+              {decide.error.message}
+            </span>
+          ) : (
+            !gone && <span className="muted">Sending gives “{item.serverName}” this reply as the model’s answer.</span>
+          )
+        }
+      >
+        {gone ? (
+          <button type="button" className="btn" onClick={() => onClose(true)}>
+            Close
+          </button>
+        ) : (
+          <>
+            <button type="button" className="btn btn-danger-outline" disabled={decide.pending} onClick={() => void decide.run('deny')}>
+              {decide.pending && choice === 'deny' ? 'Refusing…' : 'Don’t send'}
+            </button>
+            <button type="button" className="btn btn-primary" disabled={decide.pending} onClick={() => void decide.run('send')}>
+              {decide.pending && choice === 'send' ? 'Sending…' : 'Send to server'}
+            </button>
+          </>
+        )}
+      </ModalFooter>
+    </Modal>
+  );
+}

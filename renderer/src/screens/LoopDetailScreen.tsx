@@ -1,0 +1,85 @@
+// One agent loop's transcript, round by round, read again whenever the host says the loop changed.
+import { ChevronLeft, Repeat } from 'lucide-react';
+import { useEffect } from 'react';
+import type { LoopView } from '../../../shared/domain/sampling.js';
+import { toolNames } from '../components/ConversationView.js';
+import { ScreenHeader } from '../components/ScreenHeader.js';
+import { EmptyState, ErrorNote, Loading } from '../components/States.js';
+import { formatDateTime, formatNumber } from '../lib/format.js';
+import { href } from '../lib/router.js';
+import { call, subscribe } from '../lib/steward.js';
+import { useLoad } from '../lib/use-load.js';
+import { LoopStatus } from './LoopsScreen.js';
+import { RoundCard } from './loops/RoundCard.js';
+import './loops.css';
+import './servers.css';
+
+const BACK = (
+  <a className="back-link" href={href('loops')}>
+    <ChevronLeft size={14} aria-hidden /> Loops
+  </a>
+);
+
+export function LoopDetailScreen({ loopId }: { loopId: string }) {
+  const [loop, reload] = useLoad(() => call('sampling:loop', { loopId }), [loopId]);
+  // The event says the loop changed; the transcript itself is read again (the last one stays on screen meanwhile).
+  useEffect(() => subscribe('sampling:changed', (changed) => changed.id === loopId && reload()), [loopId, reload]);
+
+  if (loop.state === 'loading') return <Loading label="Loading the loop…" />;
+  if (loop.state === 'error') {
+    if (loop.error.code === 'not_found') {
+      return (
+        <EmptyState icon={Repeat} title="This loop is not in the record" actions={BACK}>
+          It may have been from another data folder, or the link is wrong.
+        </EmptyState>
+      );
+    }
+    return <ErrorNote title="Steward could not read this loop." error={loop.error} onRetry={reload} />;
+  }
+  return <Transcript loop={loop.data} />;
+}
+
+function Transcript({ loop }: { loop: LoopView }) {
+  const entries = loop.entries ?? [];
+  const facts: Array<[string, string]> = [
+    ['Server', loop.serverName],
+    ['Started', formatDateTime(loop.startedAt)],
+    ['Rounds', String(loop.rounds)],
+    ['Tokens', `${formatNumber(loop.inputTokens)} in · ${formatNumber(loop.outputTokens)} out`],
+  ];
+  // Results in a round answer calls made in an earlier round's reply.
+  const calls = toolNames(entries.flatMap((e) => [...(e.reply ?? []), ...e.newMessages.flatMap((m) => m.content)]));
+  return (
+    <>
+      <ScreenHeader
+        before={BACK}
+        title={
+          <>
+            {loop.toolCall ?? 'Sampling outside a tool call'} <LoopStatus status={loop.status} />
+          </>
+        }
+        subtitle={
+          <dl className="facts">
+            {facts.map(([label, value]) => (
+              <div key={label} className="fact">
+                <dt>{label}</dt>
+                <dd>{value}</dd>
+              </div>
+            ))}
+          </dl>
+        }
+      />
+      <div className="screen-body">
+        {entries.length === 0 ? (
+          <p className="muted">No rounds recorded yet.</p>
+        ) : (
+          <ol className="rounds" aria-label="Rounds">
+            {entries.map((entry) => (
+              <RoundCard key={entry.requestId} entry={entry} calls={calls} />
+            ))}
+          </ol>
+        )}
+      </div>
+    </>
+  );
+}

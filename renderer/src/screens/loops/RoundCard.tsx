@@ -1,0 +1,73 @@
+// One round of an agent loop: what the server sent new, who decided, what the model said and what it cost.
+import { MessageSquareReply } from 'lucide-react';
+import type { RoundView } from '../../../../shared/domain/sampling.js';
+import { Blocks, ConversationView } from '../../components/ConversationView.js';
+import { formatClock, formatDateTime, formatMs, formatNumber } from '../../lib/format.js';
+import { useHostState } from '../../lib/host-state.js';
+import { useSamplingDialog } from '../../lib/sampling-context.js';
+import { decidedByWords, isAsk, ROUND_STATUS } from '../../lib/sampling-words.js';
+
+export function RoundCard({ entry, calls }: { entry: RoundView; calls: Map<string, string> }) {
+  const { inbox } = useHostState();
+  const { openSampling } = useSamplingDialog();
+  const status = ROUND_STATUS[entry.status];
+  const asking = inbox.filter(isAsk).find((i) => i.request.requestId === entry.requestId);
+  const facts: Array<[string, string]> = [
+    ['Decided by', decidedByWords(entry.decidedBy)],
+    ['Model', entry.model ?? '—'],
+    ['Tokens', `${formatNumber(entry.inputTokens)} in · ${formatNumber(entry.outputTokens)} out`],
+    ['Latency', entry.latencyMs === null ? '—' : formatMs(entry.latencyMs)],
+    ...(entry.stopReason ? ([['Stop reason', entry.stopReason]] as Array<[string, string]>) : []),
+  ];
+  return (
+    <li className="round" data-round={entry.round} data-status={entry.status}>
+      <header className="round-header">
+        <h2 className="round-title">Round {entry.round}</h2>
+        <span className={`status status-${status.tone}`}>
+          <span className="status-dot" aria-hidden />
+          {status.label}
+        </span>
+        <time className="muted round-time" dateTime={entry.receivedAt} title={formatDateTime(entry.receivedAt)}>
+          {formatClock(entry.receivedAt)}
+        </time>
+        {asking && (
+          <button type="button" className="btn btn-small btn-attention" onClick={() => openSampling(asking.id)}>
+            <MessageSquareReply size={14} aria-hidden /> {asking.kind === 'sampling' ? 'Open the request' : 'Review the reply'}
+          </button>
+        )}
+      </header>
+      <dl className="round-facts">
+        {facts.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <div className="round-body">
+        <section className="round-part" aria-label={`Round ${entry.round}: sent by the server`}>
+          <h3 className="section-label">New from the server</h3>
+          {entry.newMessages.length === 0 ? <p className="muted">Nothing new.</p> : <ConversationView messages={entry.newMessages} label={`Round ${entry.round} messages`} earlierCalls={calls} />}
+        </section>
+        <section className="round-part" aria-label={`Round ${entry.round}: reply`}>
+          <h3 className="section-label">Reply</h3>
+          {entry.reply ? (
+            <div className="msg msg-assistant">
+              <div className="msg-role">Assistant</div>
+              <div className="msg-blocks">
+                <Blocks blocks={entry.reply} names={calls} />
+              </div>
+            </div>
+          ) : (
+            <p className="muted">{entry.status === 'denied' || entry.status === 'failed' ? 'No reply.' : 'No reply yet.'}</p>
+          )}
+        </section>
+      </div>
+      {entry.error && (
+        <p className="round-error" role="note">
+          {entry.error}
+        </p>
+      )}
+    </li>
+  );
+}

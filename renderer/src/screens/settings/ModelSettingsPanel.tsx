@@ -1,0 +1,120 @@
+// The model provider behind sampling: the API key, the API address, which models may be used and the default.
+import { useState, type FormEvent } from 'react';
+import type { ModelSettings } from '../../../../shared/domain/sampling.js';
+import { Field } from '../../components/Field.js';
+import { ErrorNote, Loading } from '../../components/States.js';
+import { formatUsd } from '../../lib/format.js';
+import { call } from '../../lib/steward.js';
+import { useAction } from '../../lib/use-action.js';
+import { useLoad } from '../../lib/use-load.js';
+import { ApiKeyForm } from './ApiKeyForm.js';
+
+export function ModelSettingsPanel() {
+  const [loaded, reload] = useLoad(() => call('models:get', {}), []);
+  const [latest, setLatest] = useState<ModelSettings | null>(null);
+  const settings = latest ?? (loaded.state === 'ready' ? loaded.data : null);
+  return (
+    <section className="settings-section" aria-labelledby="model-provider-title">
+      <h2 className="settings-title" id="model-provider-title">
+        Model provider: Anthropic
+      </h2>
+      <p className="muted">Servers that ask for sampling get answers from this provider, after your approval or within their budgets.</p>
+      {loaded.state === 'loading' && <Loading label="Loading the model settings…" />}
+      {loaded.state === 'error' && <ErrorNote title="Steward could not read the model settings." error={loaded.error} onRetry={reload} />}
+      {settings && (
+        <>
+          <ApiKeyForm hasKey={settings.hasKey} onChanged={setLatest} />
+          <ModelsForm key={JSON.stringify([settings.baseUrl, settings.enabledModels, settings.defaultModel])} settings={settings} onSaved={setLatest} />
+        </>
+      )}
+    </section>
+  );
+}
+
+interface Draft {
+  baseUrl: string;
+  enabled: string[];
+  defaultModel: string;
+}
+
+function draftOf(s: ModelSettings): Draft {
+  return { baseUrl: s.baseUrl ?? '', enabled: s.enabledModels, defaultModel: s.defaultModel };
+}
+
+function ModelsForm({ settings, onSaved }: { settings: ModelSettings; onSaved(settings: ModelSettings): void }) {
+  const saved = draftOf(settings);
+  const [draft, setDraft] = useState(saved);
+  const dirty = JSON.stringify(draft) !== JSON.stringify(saved);
+  const toggle = (id: string, on: boolean) =>
+    setDraft((d) => {
+      const enabled = settings.catalog.map((m) => m.id).filter((m) => (m === id ? on : d.enabled.includes(m)));
+      return { ...d, enabled, defaultModel: enabled.includes(d.defaultModel) ? d.defaultModel : (enabled[0] ?? d.defaultModel) };
+    });
+  const save = useAction(async () => {
+    onSaved(await call('models:set', { baseUrl: draft.baseUrl.trim() === '' ? null : draft.baseUrl.trim(), enabledModels: draft.enabled, defaultModel: draft.defaultModel }));
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void save.run();
+  };
+
+  return (
+    <form className="models-form" onSubmit={submit} aria-label="Models">
+      <Field label="API address" hint="Leave empty for Anthropic’s own address. Must be https, or http on this computer.">
+        <input className="input mono" value={draft.baseUrl} placeholder="https://api.anthropic.com" onChange={(e) => setDraft((d) => ({ ...d, baseUrl: e.target.value }))} spellCheck={false} />
+      </Field>
+      <table className="table table-compact models-table">
+        <caption className="field-label">Models servers may use</caption>
+        <thead>
+          <tr>
+            <th className="col-use">Use</th>
+            <th>Model</th>
+            <th className="num">Input</th>
+            <th className="num">Output</th>
+          </tr>
+        </thead>
+        <tbody>
+          {settings.catalog.map((m) => (
+            <tr key={m.id}>
+              <td className="col-use">
+                <input type="checkbox" checked={draft.enabled.includes(m.id)} onChange={(e) => toggle(m.id, e.target.checked)} aria-label={`Use ${m.label}`} disabled={draft.enabled.length === 1 && draft.enabled.includes(m.id)} />
+              </td>
+              <td>
+                {m.label} <code className="muted mono-text">{m.id}</code>
+              </td>
+              <td className="num">{formatUsd(m.inputUsdPerMTok)} / M tokens</td>
+              <td className="num">{formatUsd(m.outputUsdPerMTok)} / M tokens</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="field-hint">List prices, used only for the estimates Steward shows before a request is sent; your bill comes from the provider.</p>
+      <Field label="Default model" hint="Used unless a server’s model hints or priorities pick another enabled model.">
+        <select className="input models-default" value={draft.defaultModel} onChange={(e) => setDraft((d) => ({ ...d, defaultModel: e.target.value }))}>
+          {settings.catalog
+            .filter((m) => draft.enabled.includes(m.id))
+            .map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.label}
+              </option>
+            ))}
+        </select>
+      </Field>
+      <div className="settings-actions">
+        <button type="submit" className="btn btn-primary" disabled={!dirty || save.pending}>
+          {save.pending ? 'Saving…' : 'Save model settings'}
+        </button>
+        {dirty && (
+          <button type="button" className="btn" onClick={() => setDraft(saved)}>
+            Discard
+          </button>
+        )}
+        {save.error && (
+          <span className="inline-error" role="alert">
+            {save.error.message}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -264,7 +264,13 @@ export async function call(cli: Cli, args: Args): Promise<number> {
 }
 
 export async function audit(cli: Cli, args: Args): Promise<number> {
-  const { values } = parseArgs({ args, options: { limit: { type: 'string', default: '50' }, server: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { limit: { type: 'string', default: '50' }, server: { type: 'string' }, export: { type: 'boolean' } } });
+  if (values.export) {
+    // JSON lines on stdout, oldest first, whatever --json says: that is the export format.
+    const { jsonl } = await cli.call('audit:export', values.server ? { serverId: cli.serverId(values.server) } : {});
+    process.stdout.write(jsonl);
+    return EXIT.ok;
+  }
   const events = await cli.call('audit:list', {
     limit: Number(values.limit),
     ...(values.server ? { serverId: cli.serverId(values.server) } : {}),
@@ -272,3 +278,4 @@ export async function audit(cli: Cli, args: Args): Promise<number> {
   cli.result(events, () => auditText(events));
   return EXIT.ok;
 }
+

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { isStewardError } from '../../shared/errors.js';
 import { STEWARD_VERSION, type Host } from '../core/host.js';
 import { audit, call, consent, servers, tools } from './commands.js';
+import { models, sampling } from './model-commands.js';
 import { Cli, EXIT, exitCodeFor, UsageError } from './context.js';
 import { openCliHost } from './node-host.js';
 
@@ -25,7 +26,11 @@ Usage:
   steward consent show|approve|deny NAME [--yes] [--hash HASH]
   steward tools NAME
   steward call NAME TOOL [--args JSON] [--timeout SECONDS]
-  steward audit [--limit N] [--server NAME]
+  steward audit [--limit N] [--server NAME] [--export]   --export: every entry as JSON lines
+  steward models [show] | key [--remove] | set [--default MODEL] [--enable MODEL]... [--base-url URL]
+                                             the key is read from stdin: steward models key < key.txt
+  steward sampling policy NAME [--mode ask|allow|deny] [--review|--no-review] [--tools|--no-tools]
+                       [--max-tokens N] [--tokens-per-day N] [--rpm N] [--rounds N]
   steward serve [--port N] [--no-open]       the app in your browser (browser mode), until Ctrl+C
 
 Options: --json prints {"ok":true,"data":...} or {"ok":false,"code":...,"message":...}.
@@ -45,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (command === 'serve') return serve(rest);
-  const run = { servers, consent, tools, call, audit }[command];
+  const run = { servers, consent, tools, call, audit, models, sampling }[command];
   if (!run) {
     process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
     return EXIT.usage;

@@ -1,6 +1,6 @@
 // The steward command as scripts use it: real processes, a temp STEWARD_HOME, JSON output and exit codes.
 import { execFile } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { tempDir } from '../helpers/host.js';
@@ -20,8 +20,12 @@ interface Run {
 }
 
 function steward(...args: string[]): Promise<Run> {
+  return stewardWithInput(undefined, ...args);
+}
+
+function stewardWithInput(input: string | undefined, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(NODE, [CLI, ...args], { env: { ...process.env, STEWARD_HOME: join(home, 'data'), ANTHROPIC_API_KEY: 'sk-ant-cli-secret' }, cwd: home, timeout: 60_000 }, (error, stdout, stderr) => {
+    const child = execFile(NODE, [CLI, ...args], { env: { ...process.env, STEWARD_HOME: join(home, 'data'), ANTHROPIC_API_KEY: 'sk-ant-cli-secret' }, cwd: home, timeout: 60_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       let json: Run['json'] = { ok: false };
       try {
@@ -31,6 +35,7 @@ function steward(...args: string[]): Promise<Run> {
       }
       resolve({ code, stdout, stderr, json });
     });
+    child.stdin!.end(input ?? '');
   });
 }
 
@@ -107,6 +112,29 @@ describe('steward CLI', () => {
     expect(bad.code).toBe(1);
     expect(bad.json).toMatchObject({ ok: false, code: 'import_failed' });
     expect((await steward('servers', 'import', join(home, 'missing.json'))).code).toBe(1);
+  });
+
+  it('takes the model key on stdin, keeps it out of every output and out of the database', async () => {
+    const key = 'sk-ant-cli-0123456789-secret';
+    expect((await stewardWithInput(`${key}\n`, 'models', 'key')).code).toBe(0);
+    const shown = await steward('models', '--json');
+    expect(shown.json.data).toMatchObject({ hasKey: true, defaultModel: 'claude-sonnet-5-5' });
+    expect(shown.stdout).not.toContain(key);
+    expect((await steward('models', 'key', '--json')).code).toBe(2);
+    const db = readFileSync(join(home, 'data', 'steward.db'));
+    expect(db.includes(Buffer.from(key))).toBe(false);
+    const exported = await steward('audit', '--export');
+    expect(exported.stdout).toContain('"kind":"models.settings"');
+    expect(exported.stdout).not.toContain(key);
+    for (const line of exported.stdout.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+  });
+
+  it('shows and sets a server’s sampling policy', async () => {
+    const set = await steward('sampling', 'policy', 'everything', '--mode', 'allow', '--rpm', '20', '--no-tools', '--json');
+    expect(set.code).toBe(0);
+    expect(set.json.data).toMatchObject({ mode: 'allow', allowTools: false, budgets: { requestsPerMinute: 20, roundsPerLoop: 12 } });
+    expect((await steward('sampling', 'policy', 'everything', '--mode', 'sometimes')).code).toBe(2);
+    expect((await steward('sampling', 'policy', 'everything', '--rounds', '0')).code).toBe(2);
   });
 
   it('stops a server that another Steward process runs', async () => {

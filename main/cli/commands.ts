@@ -239,10 +239,10 @@ export async function call(cli: Cli, args: Args): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { args: { type: 'string', default: '{}' }, timeout: { type: 'string' } },
+    options: { args: { type: 'string', default: '{}' }, timeout: { type: 'string' }, task: { type: 'boolean' } },
   });
   const [server, tool] = positionals;
-  if (!server || !tool) throw new UsageError('Use: steward call SERVER TOOL [--args JSON] [--timeout SECONDS]');
+  if (!server || !tool) throw new UsageError('Use: steward call SERVER TOOL [--args JSON] [--timeout SECONDS] [--task]');
   let parsed: unknown;
   try {
     parsed = JSON.parse(values.args);
@@ -253,12 +253,21 @@ export async function call(cli: Cli, args: Args): Promise<number> {
   const serverId = cli.serverId(server);
   if (!(await ensureConsent(cli, serverId))) return EXIT.consent;
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+  // A call that runs as a task can take minutes: its status changes go to stderr as they come.
+  let last = '';
+  const off = cli.host.events.on('tasks:changed', (t) => {
+    const line = `task ${t.id}: ${t.status}${t.statusMessage ? ` — ${t.statusMessage}` : ''}`;
+    if (line !== last && !cli.json) cli.note(line);
+    last = line;
+  });
   const result = await cli.call('tools:call', {
     serverId,
     name: tool,
     arguments: parsed as Record<string, unknown>,
+    ...(values.task ? { asTask: true } : {}),
     ...(timeout !== undefined && Number.isFinite(timeout) ? { timeoutSeconds: Math.max(1, Math.round(timeout)) } : {}),
   });
+  off();
   cli.result(result, () => callText(result));
   return result.isError ? EXIT.toolError : EXIT.ok;
 }

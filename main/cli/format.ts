@@ -1,6 +1,7 @@
 // Human-readable output: tables, the consent request in full, call results.
 import type { CallResult, ToolView } from '../../shared/domain/mcp.js';
 import type { AuditEvent } from '../../shared/domain/audit.js';
+import type { TaskDetail, TaskView } from '../../shared/domain/tasks.js';
 import type { ConsentRequest, LogLine, ServerView } from '../../shared/domain/servers.js';
 
 export function table(rows: string[][]): string {
@@ -92,4 +93,43 @@ export function logText(lines: LogLine[]): string {
 
 export function auditText(events: AuditEvent[]): string {
   return events.map((e) => `${e.ts}  ${e.kind.padEnd(18)} ${e.actor.padEnd(6)} ${e.summary}`).join('\n');
+}
+
+function ago(fromIso: string, now: number): string {
+  const s = Math.max(0, Math.round((now - Date.parse(fromIso)) / 1000));
+  if (s < 90) return `${s}s`;
+  if (s < 90 * 60) return `${Math.round(s / 60)}m`;
+  return `${Math.round(s / 3600)}h`;
+}
+
+export function tasksTable(tasks: TaskView[], now: number): string {
+  if (tasks.length === 0) return 'No tasks yet.';
+  return table([
+    ['ID', 'SERVER', 'TASK', 'STATUS', 'PROGRESS', 'STARTED', 'MESSAGE'],
+    ...tasks.map((t) => [
+      t.id,
+      t.serverName,
+      t.direction === 'incoming' ? `${t.label} (asked of Steward)` : t.label,
+      t.status,
+      t.progress === null ? '-' : t.progressTotal ? `${Math.round((100 * t.progress) / t.progressTotal)}%` : String(t.progress),
+      `${ago(t.createdAt, now)} ago`,
+      (t.statusMessage ?? '').slice(0, 80),
+    ]),
+  ]);
+}
+
+export function taskDetailText(t: TaskDetail): string {
+  const lines = [
+    `${t.label} on ${t.serverName}  [${t.status}]`,
+    `  id:        ${t.id}${t.remoteTaskId && t.remoteTaskId !== t.id ? `   (server's id ${t.remoteTaskId})` : ''}`,
+    `  started:   ${t.createdAt}   updated: ${t.updatedAt}`,
+  ];
+  if (t.expiresAt) lines.push(`  expires:   ${t.expiresAt}`);
+  if (t.statusMessage) lines.push(`  message:   ${t.statusMessage}`);
+  if (t.error) lines.push(`  error:     ${t.error}`);
+  if (t.arguments) lines.push(`  arguments: ${JSON.stringify(t.arguments)}`);
+  if (t.resultBytes !== null) lines.push(`  result:    ${t.resultBytes} bytes (steward tasks result ${t.id})`);
+  lines.push('  history:');
+  for (const e of t.events) lines.push(`    ${e.at}  ${e.status.padEnd(14)} ${e.message ?? ''}`);
+  return lines.join('\n');
 }

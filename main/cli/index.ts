@@ -7,6 +7,7 @@ import { isStewardError } from '../../shared/errors.js';
 import { STEWARD_VERSION, type Host } from '../core/host.js';
 import { audit, call, consent, servers, tools } from './commands.js';
 import { models, sampling } from './model-commands.js';
+import { tasks } from './task-commands.js';
 import { Cli, EXIT, exitCodeFor, UsageError } from './context.js';
 import { openCliHost } from './node-host.js';
 
@@ -25,7 +26,10 @@ Usage:
   steward servers logs NAME [--limit N] [-f]
   steward consent show|approve|deny NAME [--yes] [--hash HASH]
   steward tools NAME
-  steward call NAME TOOL [--args JSON] [--timeout SECONDS]
+  steward call NAME TOOL [--args JSON] [--timeout SECONDS] [--task]
+                                             --task: run it as a task (tools that require one always are)
+  steward tasks [list] [--status S] [--server NAME] [--limit N]
+  steward tasks show|result|cancel ID       a task's history, its result (whole, in pages), cancel it
   steward audit [--limit N] [--server NAME] [--export]   --export: every entry as JSON lines
   steward models [show] | key [--remove] | set [--default MODEL] [--enable MODEL]... [--base-url URL]
                                              the key is read from stdin: steward models key < key.txt
@@ -50,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (command === 'serve') return serve(rest);
-  const run = { servers, consent, tools, call, audit, models, sampling }[command];
+  const run = { servers, consent, tools, call, tasks, audit, models, sampling }[command];
   if (!run) {
     process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
     return EXIT.usage;

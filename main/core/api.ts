@@ -6,6 +6,7 @@ import type { ServersService } from './servers/index.js';
 import type { ToolCalls } from './sessions/index.js';
 import type { SamplingService } from './sampling/index.js';
 import type { ModelSettingsService } from './models/index.js';
+import type { TasksService } from './tasks/index.js';
 import { StewardError } from '../../shared/errors.js';
 
 export interface HandlerDeps {
@@ -14,11 +15,12 @@ export interface HandlerDeps {
   inbox: Inbox;
   audit: Audit;
   sampling: SamplingService;
+  tasks: TasksService;
   models: ModelSettingsService;
 }
 
 export function createHandlers(host: HandlerDeps): Handlers {
-  const { servers, tools, sampling, models } = host;
+  const { servers, tools, sampling, tasks, models } = host;
   return {
     'servers:list': async () => servers.list(),
     'servers:get': async ({ serverId }) => servers.get(serverId),
@@ -43,7 +45,16 @@ export function createHandlers(host: HandlerDeps): Handlers {
     'consent:get': async ({ serverId }) => servers.consentRequest(serverId),
     'consent:decide': async ({ serverId, hash, decision }) => servers.decideConsent(serverId, hash, decision, 'user'),
     'tools:list': async ({ serverId }) => (await servers.ensureRunning(serverId)).listTools(),
-    'tools:call': async (request) => tools.call(request),
+    'tools:call': async ({ asTask, ...request }) => {
+      // A tool that requires a task always runs as one (and is waited for); an optional one when asked.
+      const session = await servers.ensureRunning(request.serverId);
+      const tool = (await session.listTools()).find((t) => t.name === request.name);
+      const serverTasks = (session.serverCapabilities as { tasks?: { requests?: { tools?: { call?: unknown } } } }).tasks?.requests?.tools?.call;
+      if (serverTasks && (tool?.taskSupport === 'required' || (tool?.taskSupport === 'optional' && asTask))) {
+        return tasks.run({ serverId: request.serverId, tool: request.name, arguments: request.arguments, ttlMs: request.timeoutSeconds ? request.timeoutSeconds * 1000 : undefined });
+      }
+      return tools.call(request);
+    },
     'tools:cancel': async ({ callId }) => {
       tools.cancel(callId);
       return { ok: true as const };
@@ -71,6 +82,11 @@ export function createHandlers(host: HandlerDeps): Handlers {
       if (!loop) throw new StewardError('not_found', 'There is no such agent loop.');
       return loop;
     },
+    'tasks:list': async ({ status, serverId, cursor, limit }) => tasks.list({ status, serverId }, limit, cursor),
+    'tasks:get': async ({ taskId }) => tasks.detail(taskId),
+    'tasks:result': async ({ taskId, offset, length }) => tasks.resultPage(taskId, offset, length),
+    'tasks:start': async ({ serverId, name, arguments: args, ttlSeconds }) => tasks.start({ serverId, tool: name, arguments: args, ttlMs: ttlSeconds ? ttlSeconds * 1000 : undefined }),
+    'tasks:cancel': async ({ taskId }) => tasks.cancel(taskId),
     'models:get': async () => models.get(),
     'models:set': async (patch) => {
       const next = await models.set(patch);

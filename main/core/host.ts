@@ -9,10 +9,12 @@ import { HostEvents } from './events.js';
 import { Inbox } from './inbox/index.js';
 import { systemClock, type BrowserOpener, type Clock, type DataDir, type Notifier, type SecretStore } from './ports.js';
 import { createOsSandbox, nodeFsView, type FsView, type Platform, type SandboxRunner } from './security/index.js';
-import { DEFAULT_BACKOFF, ServersService, type BackoffPolicy } from './servers/index.js';
+import { DEFAULT_BACKOFF, isAlive, ServersService, startTokenOf, type BackoffPolicy } from './servers/index.js';
 import { ToolCalls, type ClientIdentity } from './sessions/index.js';
 import { createAnthropicProvider, ModelSettingsService, type ModelProvider } from './models/index.js';
 import { SamplingService } from './sampling/index.js';
+import { createServerRequests } from './server-requests.js';
+import { TasksService } from './tasks/index.js';
 import { openStore, type Store } from './store/index.js';
 
 export const STEWARD_VERSION = '0.1.0';
@@ -51,6 +53,7 @@ export interface Host {
   readonly inbox: Inbox;
   readonly audit: Audit;
   readonly sampling: SamplingService;
+  readonly tasks: TasksService;
   readonly models: ModelSettingsService;
   readonly dispatch: Dispatch;
   readonly identity: ClientIdentity;
@@ -100,10 +103,27 @@ export async function createHost(options: HostOptions): Promise<Host> {
     stopGraceMs: options.stopGraceMs ?? 2000,
     connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
     sampleIntervalMs: options.sampleIntervalMs ?? 5000,
-    capabilities: (serverId) => ({ sampling: { tools: sampling.policy(serverId).allowTools } }),
-    sampling: (serverId, params, info) =>
-      sampling.handle({ serverId, serverName: servers.callSettings(serverId).name, sessionKey: info.sessionKey, toolsDeclared: info.samplingTools, signal: info.signal }, params),
+    capabilities: (serverId) => ({ sampling: { tools: sampling.policy(serverId).allowTools }, taskRequests: ['sampling/createMessage'] }),
+    serverRequest: (serverId, method, params, info) => serverRequests(serverId, method, params, info),
+    taskStatus: (serverId, params) => tasks.statusNotified(serverId, params),
   });
+
+  const tasks = new TasksService({
+    store,
+    events,
+    audit,
+    clock,
+    notifier: options.notifier,
+    session: (serverId) => servers.ensureRunning(serverId),
+    live: (serverId) => servers.liveSession(serverId),
+    server: (serverId) => {
+      const view = store.servers.get(serverId);
+      return view ? { name: view.name, transport: view.config.transport } : undefined;
+    },
+    owner: { pid: process.pid, started: startTokenOf(process.pid) ?? null },
+    ownerAlive: (owner) => isAlive(owner.pid) && (owner.started === null || startTokenOf(owner.pid) === owner.started),
+  });
+  const serverRequests = createServerRequests({ sampling, tasks, serverName: (id) => servers.callSettings(id).name, live: (id) => servers.liveSession(id) });
 
   tools = new ToolCalls({
     acquire: async (serverId) => {
@@ -140,13 +160,15 @@ export async function createHost(options: HostOptions): Promise<Host> {
     inbox,
     audit,
     sampling,
+    tasks,
     models,
     identity,
-    dispatch: createDispatcher(createHandlers({ servers, tools, inbox, audit, sampling, models }), { onUnexpected: options.onUnexpected }),
+    dispatch: createDispatcher(createHandlers({ servers, tools, inbox, audit, sampling, tasks, models }), { onUnexpected: options.onUnexpected }),
     async dispose() {
       if (disposed) return;
       disposed = true;
       tools.cancelAll();
+      tasks.dispose();
       await servers.dispose();
       sampling.flush();
       audit.flush();
@@ -155,5 +177,6 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
   };
   await servers.bootstrap(options.autostart ?? false);
+  tasks.recover();
   return host;
 }

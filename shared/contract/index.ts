@@ -15,6 +15,7 @@ import {
 import { CallResultSchema, ProgressSchema, PromptViewSchema, ResourceViewSchema, ToolViewSchema } from '../domain/mcp.js';
 import { AuditEventSchema, AuditKindSchema } from '../domain/audit.js';
 import { InboxDecisionSchema, InboxItemSchema } from '../domain/inbox.js';
+import { TaskDetailSchema, TaskResultPageSchema, TaskStatusSchema, TaskViewSchema } from '../domain/tasks.js';
 import { BudgetsSchema, LoopViewSchema, ModelSettingsSchema, SamplingPolicySchema } from '../domain/sampling.js';
 
 const Id = z.string().min(1).max(200);
@@ -68,6 +69,8 @@ export const calls = {
       /** Chosen by the caller so progress events and cancel can refer to the call. */
       callId: Id.optional(),
       timeoutSeconds: z.number().int().min(1).max(24 * 3600).optional(),
+      /** Run an optional-task tool as a task and wait for it (tools that require a task always are). */
+      asTask: z.boolean().optional(),
     }),
     CallResultSchema,
   ),
@@ -99,6 +102,28 @@ export const calls = {
     z.array(LoopViewSchema),
   ),
   'sampling:loop': call(z.object({ loopId: Id }), LoopViewSchema),
+  'tasks:list': call(
+    z.object({
+      status: TaskStatusSchema.optional(),
+      serverId: Id.optional(),
+      /** The last task of the previous page. */
+      cursor: z.object({ updatedAt: z.string().max(40), id: Id }).optional(),
+      limit: z.number().int().min(1).max(200).default(50),
+    }),
+    z.array(TaskViewSchema),
+  ),
+  'tasks:get': call(z.object({ taskId: Id }), TaskDetailSchema),
+  'tasks:result': call(z.object({ taskId: Id, offset: z.number().int().min(0).default(0), length: z.number().int().min(1).max(1_048_576).optional() }), TaskResultPageSchema),
+  'tasks:start': call(
+    z.object({
+      serverId: Id,
+      name: z.string().min(1).max(512),
+      arguments: z.record(z.string(), z.unknown()).default({}),
+      ttlSeconds: z.number().int().min(1).max(7 * 24 * 3600).optional(),
+    }),
+    TaskViewSchema,
+  ),
+  'tasks:cancel': call(z.object({ taskId: Id }), TaskViewSchema),
   'models:get': call(Empty, ModelSettingsSchema),
   'models:set': call(
     z.object({ baseUrl: z.string().url().nullable().optional(), enabledModels: z.array(z.string().max(100)).min(1).max(20).optional(), defaultModel: z.string().max(100).optional() }),
@@ -116,6 +141,7 @@ export const events = {
   'calls:changed': ProgressSchema,
   'inbox:changed': z.array(InboxItemSchema),
   'sampling:changed': LoopViewSchema,
+  'tasks:changed': TaskViewSchema,
 } as const;
 
 export type Calls = typeof calls;

@@ -21,6 +21,10 @@ export const AUDIT_KINDS = [
   'sampling.failed',
   'sampling.policy',
   'models.settings',
+  'task.started',
+  'task.received',
+  'task.cancelled',
+  'task.ended',
 ] as const;
 export const AuditKindSchema = z.enum(AUDIT_KINDS);
 export type AuditKind = z.infer<typeof AuditKindSchema>;

@@ -32,7 +32,8 @@ export interface RuntimeDeps {
   roots(): { uri: string; name?: string }[];
   /** What to declare to the server at connect time. */
   capabilities(): HostCapabilities;
-  sampling(params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
+  serverRequest(method: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
+  taskStatus(params: Record<string, unknown>): void;
   /** Plans the next launch again (config and consent may have changed). Throws when it may not run. */
   replan(): Promise<LaunchPlan>;
   /** Whether a crash should lead to a restart (the user may have stopped it elsewhere). */
@@ -194,7 +195,8 @@ export class ServerRuntime {
       listChanged: (kind: 'tools' | 'prompts' | 'resources') => this.deps.listChanged(kind),
       roots: () => this.deps.roots(),
       closed: onClosed,
-      sampling: (params: unknown, info: ServerRequestInfo) => this.deps.sampling(params, info),
+      request: (method: string, params: unknown, info: ServerRequestInfo) => this.deps.serverRequest(method, params, info),
+      taskStatus: (params: Record<string, unknown>) => this.deps.taskStatus(params),
     };
   }
 

@@ -48,7 +48,8 @@ export interface ServersDeps {
   connectTimeoutMs: number;
   sampleIntervalMs: number;
   capabilities(serverId: string): HostCapabilities;
-  sampling(serverId: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
+  serverRequest(serverId: string, method: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
+  taskStatus(serverId: string, params: Record<string, unknown>): void;
 }
 
 type Actor = 'user' | 'host' | 'policy';
@@ -388,6 +389,12 @@ export class ServersService {
     await this.supervisor.get(id)?.session?.rootsChanged();
     this.changed(id);
     return this.get(id);
+  }
+
+  /** The server's session if it is connected now; never starts it. */
+  liveSession(id: string): McpSession | undefined {
+    const runtime = this.supervisor.get(id);
+    return runtime?.status === 'running' ? runtime.session : undefined;
   }
 
   /** What a tool call needs to know about its server, without reading the store for a running one. */

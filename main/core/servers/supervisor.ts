@@ -27,7 +27,8 @@ export interface SupervisorDeps {
   /** The consented plan for a restart; throws when the server may no longer run. */
   replan(serverId: string): Promise<LaunchPlan>;
   capabilities(serverId: string): HostCapabilities;
-  sampling(serverId: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
+  serverRequest(serverId: string, method: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
+  taskStatus(serverId: string, params: Record<string, unknown>): void;
 }
 
 export class Supervisor {
@@ -71,7 +72,8 @@ export class Supervisor {
       roots: () => (store.servers.get(id)?.roots ?? []).map((r) => ({ uri: pathToFileURL(r.path).href, ...(r.name ? { name: r.name } : {}) })),
       replan: () => this.deps.replan(id),
       capabilities: () => this.deps.capabilities(id),
-      sampling: (params, info) => this.deps.sampling(id, params, info),
+      serverRequest: (method, params, info) => this.deps.serverRequest(id, method, params, info),
+      taskStatus: (params) => this.deps.taskStatus(id, params),
       wantsRestart: () => {
         const record = store.servers.get(id);
         return !this.disposed && record?.desiredState === 'running' && record.options.restartOnCrash;

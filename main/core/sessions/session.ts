@@ -1,6 +1,8 @@
 // One MCP client per server: connect with capabilities declared up front, list, call with progress and cancel, reconnect.
 import { randomUUID } from 'node:crypto';
-import { Client, ProtocolError, type Transport } from '@modelcontextprotocol/client';
+import { Client, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
+import { TaskStatusNotificationParamsSchema } from '@modelcontextprotocol/core';
+import type { MessageExtraInfo, StandardSchemaV1 } from '@modelcontextprotocol/client';
 import type { CallResult, PromptView, ResourceView, ToolView } from '../../../shared/domain/mcp.js';
 import type { LogLine } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
@@ -16,6 +18,8 @@ export interface ClientIdentity {
 /** What a server may ask of the host, declared before connecting. */
 export interface HostCapabilities {
   sampling: { tools: boolean } | null;
+  /** Requests the host runs as tasks when a server asks (task-augmented requests), and tasks/list, tasks/cancel. */
+  taskRequests: ('sampling/createMessage' | 'elicitation/create')[];
 }
 
 export interface ServerRequestInfo {
@@ -23,6 +27,8 @@ export interface ServerRequestInfo {
   sessionKey: string;
   /** Whether sampling tools were declared and the negotiated protocol version has them. */
   samplingTools: boolean;
+  /** Whether task-augmented requests of this method were declared (and the protocol version has tasks). */
+  taskAugmentation: boolean;
   signal: AbortSignal;
 }
 
@@ -34,8 +40,13 @@ export interface SessionHooks {
   roots(): { uri: string; name?: string }[];
   /** The connection ended without Steward asking for it. */
   closed(): void;
-  /** sampling/createMessage from the server; resolves to the MCP result or throws a ProtocolError. */
-  sampling?(params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
+  /**
+   * A request from the server the SDK does not answer itself (sampling/createMessage, elicitation/create,
+   * tasks/*): resolves to the result or throws a ProtocolError.
+   */
+  request?(method: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
+  /** notifications/tasks/status from the server. */
+  taskStatus?(params: Record<string, unknown>): void;
 }
 
 export interface SessionOptions {
@@ -49,8 +60,9 @@ export interface SessionOptions {
   capabilities: HostCapabilities;
 }
 
-/** Protocol versions that know sampling with tools. */
+/** Protocol versions that know sampling with tools, and tasks. */
 const SAMPLING_TOOLS_VERSIONS = new Set(['2025-11-25']);
+const TASK_VERSIONS = new Set(['2025-11-25']);
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -71,6 +83,7 @@ export class McpSession {
   private tools: ToolView[] | undefined;
   private closing = false;
   private sessionKey = randomUUID();
+  private readonly progressWatchers = new Map<string, (p: { progress: number; total?: number; message?: string }) => void>();
 
   private constructor(private readonly options: SessionOptions) {}
 
@@ -98,6 +111,18 @@ export class McpSession {
         capabilities: {
           roots: { listChanged: true },
           ...(this.options.capabilities.sampling ? { sampling: this.options.capabilities.sampling.tools ? { tools: {} } : {} } : {}),
+          ...(this.options.capabilities.taskRequests.length > 0
+            ? {
+                tasks: {
+                  list: {},
+                  cancel: {},
+                  requests: {
+                    ...(this.options.capabilities.taskRequests.includes('sampling/createMessage') ? { sampling: { createMessage: {} } } : {}),
+                    ...(this.options.capabilities.taskRequests.includes('elicitation/create') ? { elicitation: { create: {} } } : {}),
+                  },
+                },
+              }
+            : {}),
         },
         listChanged: {
           tools: {
@@ -118,21 +143,27 @@ export class McpSession {
       hooks.log(level, `${logger}${data}`);
     });
     client.setRequestHandler('roots/list', async () => ({ roots: hooks.roots() }));
-    const sampling = hooks.sampling;
-    if (sampling && this.options.capabilities.sampling) {
-      const declaredTools = this.options.capabilities.sampling.tools;
-      // Sampling is handled here rather than through the typed handler so that Steward's own validation
-      // answers malformed requests with a message that says what is wrong, not a schema dump.
+    const serve = hooks.request;
+    if (serve) {
+      const declaredTools = this.options.capabilities.sampling?.tools ?? false;
+      const taskRequests = new Set<string>(this.options.capabilities.taskRequests);
+      // Server requests are answered here rather than by the SDK's typed handlers, so Steward's own
+      // validation (not a schema dump) answers a malformed request, and task-augmented requests and
+      // tasks/* can be served at all.
       client.fallbackRequestHandler = async (request, ctx) => {
-        if (request.method !== 'sampling/createMessage') throw new ProtocolError(-32601, `Method not found: ${request.method}`);
         const version = client.getNegotiatedProtocolVersion() ?? '';
-        const result = await sampling(request.params, {
+        const result = await serve(request.method, request.params, {
           sessionKey: this.sessionKey,
           samplingTools: declaredTools && SAMPLING_TOOLS_VERSIONS.has(version),
+          taskAugmentation: taskRequests.has(request.method) && TASK_VERSIONS.has(version),
           signal: ctx.mcpReq.signal,
         });
         return result as never;
       };
+    }
+    const taskStatus = hooks.taskStatus;
+    if (taskStatus) {
+      client.setNotificationHandler('notifications/tasks/status', { params: TaskStatusNotificationParamsSchema }, (params) => taskStatus(params as Record<string, unknown>));
     }
     client.onclose = () => {
       if (this.client === client && !this.closing) hooks.closed();
@@ -141,8 +172,10 @@ export class McpSession {
 
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.connectTimeoutMs);
+    const transport = this.options.transport();
     try {
-      await client.connect(this.options.transport(), { signal: controller.signal, timeout: this.options.connectTimeoutMs });
+      await client.connect(transport, { signal: controller.signal, timeout: this.options.connectTimeoutMs });
+      this.interceptProgress(transport);
     } catch (error) {
       this.closing = true;
       await client.close().catch(() => undefined);
@@ -159,6 +192,44 @@ export class McpSession {
 
   get key(): string {
     return this.sessionKey;
+  }
+
+  /**
+   * Progress for a task outlives its tools/call request, which the SDK forgets once it is answered with
+   * CreateTaskResult; notifications for tokens watched here are taken off the wire before the SDK sees them.
+   */
+  private interceptProgress(transport: Transport): void {
+    const sdk = transport.onmessage;
+    if (!sdk) return;
+    transport.onmessage = ((message: JSONRPCMessage, extra?: MessageExtraInfo) => {
+      if ('method' in message && message.method === 'notifications/progress' && !('id' in message)) {
+        const params = (message.params ?? {}) as { progressToken?: unknown; progress?: unknown; total?: unknown; message?: unknown };
+        const watcher = this.progressWatchers.get(String(params.progressToken));
+        if (watcher && typeof params.progress === 'number') {
+          watcher({ progress: params.progress, ...(typeof params.total === 'number' ? { total: params.total } : {}), ...(typeof params.message === 'string' ? { message: params.message } : {}) });
+          return;
+        }
+      }
+      sdk.call(transport, message, extra);
+    }) as Transport['onmessage'];
+  }
+
+  watchProgress(token: string, watcher: (p: { progress: number; total?: number; message?: string }) => void): () => void {
+    this.progressWatchers.set(token, watcher);
+    return () => this.progressWatchers.delete(token);
+  }
+
+  get serverCapabilities(): Record<string, unknown> {
+    return (this.client?.getServerCapabilities() ?? {}) as Record<string, unknown>;
+  }
+
+  /** A request by method name with an explicit result schema (task methods have no typed SDK call). */
+  async request<T>(what: string, method: string, params: Record<string, unknown>, schema: StandardSchemaV1<unknown, T>, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {
+    return this.withSession(
+      what,
+      (c) => c.request({ method, params } as never, schema as never, { ...(options.signal ? { signal: options.signal } : {}), timeout: options.timeoutMs ?? 60_000 }) as Promise<T>,
+      options.signal,
+    );
   }
 
   private live(): Client {
@@ -253,6 +324,12 @@ export class McpSession {
 
   async ping(): Promise<void> {
     await this.withSession('Ping', (c) => c.ping({ timeout: 10_000 }));
+  }
+
+  /** A notification to the server (e.g. a task's status); dropped when not connected. */
+  async notify(method: string, params: Record<string, unknown>): Promise<void> {
+    const c = this.client;
+    if (c && !this.closing) await c.notification({ method, params } as never);
   }
 
   async rootsChanged(): Promise<void> {

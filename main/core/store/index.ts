@@ -7,6 +7,7 @@ import { AuditRepo } from './audit-repo.js';
 import { RunsRepo } from './runs-repo.js';
 import { SettingsRepo } from './settings-repo.js';
 import { SamplingRepo } from './sampling-repo.js';
+import { TasksRepo } from './tasks-repo.js';
 
 export type { Db } from './database.js';
 export { openDatabase, migrate } from './database.js';
@@ -17,6 +18,7 @@ export type { NewAuditEvent, AuditQuery } from './audit-repo.js';
 export type { RunRecord } from './runs-repo.js';
 export type { Migration } from './migrations/index.js';
 export type { NewRound, RoundUpdate, RoundRow, LoopSummary } from './sampling-repo.js';
+export { taskView, type TaskRow, type NewTask, type TaskPatch, type TaskFilter, type TaskCursor } from './tasks-repo.js';
 
 export interface Store {
   readonly db: Db;
@@ -27,6 +29,7 @@ export interface Store {
   readonly runs: RunsRepo;
   readonly settings: SettingsRepo;
   readonly sampling: SamplingRepo;
+  readonly tasks: TasksRepo;
   /** Runs `fn` in one transaction. */
   transaction<T>(fn: () => T): T;
   /** `PRAGMA integrity_check`: 'ok' when the file is sound. */
@@ -51,6 +54,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     runs: new RunsRepo(db),
     settings: new SettingsRepo(db),
     sampling: new SamplingRepo(db),
+    tasks: new TasksRepo(db),
     transaction: <T>(fn: () => T) => inTransaction(fn) as T,
     integrityCheck: () => String(db.pragma('integrity_check', { simple: true })),
     close: () => {

@@ -1,8 +1,9 @@
 // The ordered list of schema migrations; each file is NNNN-name.ts and never changes once released.
 import initial from './0001-initial.js';
 import sampling from './0002-sampling.js';
+import tasks from './0003-tasks.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial, sampling];
+export const MIGRATIONS: readonly Migration[] = [initial, sampling, tasks];

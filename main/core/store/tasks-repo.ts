@@ -1,0 +1,217 @@
+// Task rows, their status history and their results. Results are written once and read back in slices.
+import type { TaskStatus, TaskView } from '../../../shared/domain/tasks.js';
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './database.js';
+
+export interface TaskRow {
+  id: string;
+  server_id: string;
+  server_name: string;
+  transport: 'stdio' | 'http';
+  direction: 'outgoing' | 'incoming';
+  remote_task_id: string | null;
+  method: string;
+  label: string;
+  status: TaskStatus;
+  status_message: string | null;
+  created_at: string;
+  updated_at: string;
+  expires_at: string | null;
+  poll_interval_ms: number | null;
+  progress: number | null;
+  progress_total: number | null;
+  arguments: string | null;
+  result_bytes: number | null;
+  error: string | null;
+  owner_pid: number | null;
+  owner_started: string | null;
+}
+
+export type NewTask = Omit<TaskRow, 'result_bytes' | 'progress' | 'progress_total'>;
+
+export interface TaskPatch {
+  status?: TaskStatus;
+  statusMessage?: string | null;
+  remoteTaskId?: string;
+  expiresAt?: string | null;
+  pollIntervalMs?: number | null;
+  progress?: number;
+  progressTotal?: number | null;
+  error?: string | null;
+}
+
+export interface TaskFilter {
+  status?: TaskStatus | undefined;
+  serverId?: string | undefined;
+}
+
+/** Keyset cursor: the last row of the previous page. */
+export interface TaskCursor {
+  updatedAt: string;
+  id: string;
+}
+
+export function taskView(row: TaskRow): TaskView {
+  return {
+    id: row.id,
+    serverId: row.server_id,
+    serverName: row.server_name,
+    direction: row.direction,
+    method: row.method,
+    label: row.label,
+    status: row.status,
+    statusMessage: row.status_message,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    expiresAt: row.expires_at,
+    pollIntervalMs: row.poll_interval_ms,
+    progress: row.progress,
+    progressTotal: row.progress_total,
+    resultBytes: row.result_bytes,
+    error: row.error,
+  };
+}
+
+export class TasksRepo {
+  private readonly s;
+  private readonly db: Db;
+  /** The task-center queries, prepared once per shape of filter. */
+  private readonly pages = new Map<string, Statement<Record<string, unknown>, TaskRow>>();
+
+  private readonly updateTx: (id: string, at: string, patch: TaskPatch) => TaskRow | undefined;
+  private readonly insertTx: (task: NewTask) => void;
+  private readonly putResultTx: (id: string, json: string) => void;
+
+  constructor(db: Db) {
+    this.db = db;
+    this.s = {
+      insert: db.prepare(
+        `INSERT INTO tasks (id, server_id, server_name, transport, direction, remote_task_id, method, label, status, status_message,
+           created_at, updated_at, expires_at, poll_interval_ms, arguments, error, owner_pid, owner_started)
+         VALUES (@id, @server_id, @server_name, @transport, @direction, @remote_task_id, @method, @label, @status, @status_message,
+           @created_at, @updated_at, @expires_at, @poll_interval_ms, @arguments, @error, @owner_pid, @owner_started)`,
+      ),
+      event: db.prepare<[string, string, string, string | null]>('INSERT INTO task_events (task_id, at, status, message) VALUES (?, ?, ?, ?)'),
+      get: db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE id = ?'),
+      byRemote: db.prepare<[string, string, string], TaskRow>('SELECT * FROM tasks WHERE server_id = ? AND direction = ? AND remote_task_id = ?'),
+      events: db.prepare<[string], { at: string; status: TaskStatus; message: string | null }>('SELECT at, status, message FROM task_events WHERE task_id = ? ORDER BY id'),
+      result: db.prepare<[string], { result: string }>('SELECT result FROM task_results WHERE task_id = ?'),
+      slice: db.prepare<[number, number, string], { text: string; total: number }>(
+        'SELECT substr(result, ?, ?) AS text, length(result) AS total FROM task_results WHERE task_id = ?',
+      ),
+      putResult: db.prepare<[string, string]>('INSERT INTO task_results (task_id, result) VALUES (?, ?) ON CONFLICT (task_id) DO UPDATE SET result = excluded.result'),
+      before: db.prepare<[string], { status: TaskStatus; status_message: string | null }>('SELECT status, status_message FROM tasks WHERE id = ?'),
+      update: db.prepare<Record<string, unknown>, TaskRow>(
+        `UPDATE tasks SET updated_at = @at,
+           status = COALESCE(@status, status),
+           status_message = CASE WHEN @setMessage THEN @statusMessage ELSE status_message END,
+           remote_task_id = COALESCE(@remoteTaskId, remote_task_id),
+           expires_at = CASE WHEN @setExpires THEN @expiresAt ELSE expires_at END,
+           poll_interval_ms = CASE WHEN @setPoll THEN @pollIntervalMs ELSE poll_interval_ms END,
+           progress = COALESCE(@progress, progress),
+           progress_total = CASE WHEN @setTotal THEN @progressTotal ELSE progress_total END,
+           error = CASE WHEN @setError THEN @error ELSE error END
+         WHERE id = @id RETURNING *`,
+      ),
+      unfinished: db.prepare<[], TaskRow>("SELECT * FROM tasks WHERE status IN ('working', 'input_required')"),
+      claim: db.prepare<[number, string | null, string]>('UPDATE tasks SET owner_pid = ?, owner_started = ? WHERE id = ?'),
+      incoming: db.prepare<[string], TaskRow>("SELECT * FROM tasks WHERE server_id = ? AND direction = 'incoming' ORDER BY created_at"),
+    };
+    const resultBytes = db.prepare<[number, string]>('UPDATE tasks SET result_bytes = ? WHERE id = ?');
+    this.insertTx = db.transaction((task: NewTask) => {
+      this.s.insert.run(task);
+      this.s.event.run(task.id, task.created_at, task.status, task.status_message);
+    });
+    this.putResultTx = db.transaction((id: string, json: string) => {
+      this.s.putResult.run(id, json);
+      resultBytes.run(Buffer.byteLength(json), id);
+    });
+    this.updateTx = db.transaction((id: string, at: string, patch: TaskPatch) => {
+      const before = this.s.before.get(id);
+      if (!before) return undefined;
+      const row = this.s.update.get({
+        id,
+        at,
+        status: patch.status ?? null,
+        setMessage: patch.statusMessage !== undefined ? 1 : 0,
+        statusMessage: patch.statusMessage ?? null,
+        remoteTaskId: patch.remoteTaskId ?? null,
+        setExpires: patch.expiresAt !== undefined ? 1 : 0,
+        expiresAt: patch.expiresAt ?? null,
+        setPoll: patch.pollIntervalMs !== undefined ? 1 : 0,
+        pollIntervalMs: patch.pollIntervalMs ?? null,
+        progress: patch.progress ?? null,
+        setTotal: patch.progressTotal !== undefined ? 1 : 0,
+        progressTotal: patch.progressTotal ?? null,
+        setError: patch.error !== undefined ? 1 : 0,
+        error: patch.error ?? null,
+      });
+      if (row && (row.status !== before.status || row.status_message !== before.status_message)) {
+        this.s.event.run(id, at, row.status, row.status_message);
+      }
+      return row;
+    });
+  }
+
+  insert(task: NewTask): void {
+    this.insertTx(task);
+  }
+
+  get(id: string): TaskRow | undefined {
+    return this.s.get.get(id);
+  }
+
+  byRemote(serverId: string, direction: 'outgoing' | 'incoming', remoteTaskId: string): TaskRow | undefined {
+    return this.s.byRemote.get(serverId, direction, remoteTaskId);
+  }
+
+  /** Applies a change; a new status (or status message) also goes into the history. Returns the row as it now is. */
+  update(id: string, at: string, patch: TaskPatch): TaskRow | undefined {
+    return this.updateTx(id, at, patch);
+  }
+
+  putResult(id: string, json: string): void {
+    this.putResultTx(id, json);
+  }
+
+  result(id: string): string | undefined {
+    return this.s.result.get(id)?.result;
+  }
+
+  /** A slice of the result text: `offset` characters in, at most `length` of them. */
+  resultSlice(id: string, offset: number, length: number): { text: string; total: number } | undefined {
+    return this.s.slice.get(offset + 1, length, id);
+  }
+
+  events(id: string): { at: string; status: TaskStatus; message: string | null }[] {
+    return this.s.events.all(id);
+  }
+
+  /** Newest first, in pages: pass the last row of the previous page as the cursor. */
+  page(filter: TaskFilter, limit: number, cursor?: TaskCursor): TaskRow[] {
+    const where: string[] = [];
+    if (filter.status) where.push('status = @status');
+    if (filter.serverId) where.push('server_id = @serverId');
+    if (cursor) where.push('(updated_at < @cursorAt OR (updated_at = @cursorAt AND id < @cursorId))');
+    const sql = `SELECT * FROM tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC LIMIT @limit`;
+    let statement = this.pages.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<Record<string, unknown>, TaskRow>(sql);
+      this.pages.set(sql, statement);
+    }
+    return statement.all({ status: filter.status ?? null, serverId: filter.serverId ?? null, cursorAt: cursor?.updatedAt ?? null, cursorId: cursor?.id ?? null, limit });
+  }
+
+  unfinished(): TaskRow[] {
+    return this.s.unfinished.all();
+  }
+
+  /** This process follows the task from now on. */
+  claim(id: string, owner: { pid: number; started: string | null }): void {
+    this.s.claim.run(owner.pid, owner.started, id);
+  }
+
+  incoming(serverId: string): TaskRow[] {
+    return this.s.incoming.all(serverId);
+  }
+}

@@ -1,0 +1,32 @@
+// What the task layer needs from the rest of the host.
+import type { Audit } from '../audit/index.js';
+import type { HostEvents } from '../events.js';
+import type { Clock, Notifier } from '../ports.js';
+import type { McpSession } from '../sessions/index.js';
+import type { Store, TaskRow } from '../store/index.js';
+
+export interface TaskDeps {
+  store: Store;
+  events: HostEvents;
+  audit: Audit;
+  clock: Clock;
+  notifier?: Notifier | undefined;
+  /** The server's session, connecting (lazy start, consent permitting) when needed. */
+  session(serverId: string): Promise<McpSession>;
+  /** The session only if the server is connected now. */
+  live(serverId: string): McpSession | undefined;
+  server(serverId: string): { name: string; transport: 'stdio' | 'http' } | undefined;
+  /** This Steward process, as task rows record their owner. */
+  owner: TaskOwner;
+  /** Whether the process that owns a task still runs (same pid, same start token). */
+  ownerAlive(owner: TaskOwner): boolean;
+}
+
+export interface TaskOwner {
+  pid: number;
+  started: string | null;
+}
+
+export const iso = (clock: Clock) => new Date(clock.now()).toISOString();
+
+export type { TaskRow };

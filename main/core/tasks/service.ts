@@ -1,0 +1,134 @@
+// The task center's source: tasks in both directions, their views and result pages, and what a restart does to them.
+import { ProtocolError } from '@modelcontextprotocol/client';
+import type { CallResult } from '../../../shared/domain/mcp.js';
+import { TERMINAL_STATUSES, type TaskDetail, type TaskResultPage, type TaskView } from '../../../shared/domain/tasks.js';
+import { StewardError } from '../../../shared/errors.js';
+import type { McpSession } from '../sessions/index.js';
+import { taskView, type TaskCursor, type TaskFilter } from '../store/index.js';
+import { iso, type TaskDeps, type TaskRow } from './deps.js';
+import { TaskReceiver } from './receiver.js';
+import { TaskRequester, type StartRequest } from './requester.js';
+
+const RESULT_PAGE = 64 * 1024;
+
+export class TasksService {
+  readonly requester: TaskRequester;
+  readonly receiver: TaskReceiver;
+
+  constructor(private readonly deps: TaskDeps) {
+    const changed = (row: TaskRow) => deps.events.emit('tasks:changed', taskView(row));
+    this.requester = new TaskRequester(deps, changed);
+    this.receiver = new TaskReceiver(deps, changed);
+  }
+
+  start(request: StartRequest): Promise<TaskView> {
+    return this.requester.start(request);
+  }
+
+  /** Runs a tool call as a task and waits for its end: for callers that want the result (scripts, required-task tools). */
+  async run(request: StartRequest): Promise<CallResult> {
+    const view = await this.requester.start(request);
+    const row = await this.requester.settle(view.id);
+    const stored = this.deps.store.tasks.result(row.id);
+    const parsed = stored ? (JSON.parse(stored) as Partial<CallResult> & { error?: { message: string } }) : undefined;
+    if (!parsed || parsed.error) {
+      if (row.status === 'cancelled') throw new StewardError('cancelled', `The task "${row.label}" was cancelled.`);
+      throw new StewardError('tool_call_failed', `The task "${row.label}" failed: ${parsed?.error?.message ?? row.error ?? row.status_message ?? row.status}`);
+    }
+    return { content: (parsed.content ?? []) as CallResult['content'], ...(parsed.structuredContent ? { structuredContent: parsed.structuredContent } : {}), isError: parsed.isError === true };
+  }
+
+  cancel(id: string): Promise<TaskView> {
+    const row = this.deps.store.tasks.get(id);
+    if (row && !TERMINAL_STATUSES.includes(row.status) && this.ownedElsewhere(row)) {
+      return Promise.reject(new StewardError('not_supported', `Another Steward process (pid ${row.owner_pid}) is following this task; cancel it there.`));
+    }
+    if (row?.direction === 'incoming') {
+      if (TERMINAL_STATUSES.includes(row.status)) throw new StewardError('invalid_payload', `The task is already ${row.status}.`);
+      try {
+        this.receiver.cancel(row.server_id, { taskId: row.remote_task_id }, this.deps.live(row.server_id), 'user');
+      } catch (error) {
+        throw new StewardError('invalid_payload', error instanceof Error ? error.message : String(error));
+      }
+      return Promise.resolve(taskView(this.deps.store.tasks.get(id)!));
+    }
+    return this.requester.cancel(id).then(taskView);
+  }
+
+  list(filter: TaskFilter, limit: number, cursor?: TaskCursor): TaskView[] {
+    return this.deps.store.tasks.page(filter, limit, cursor).map(taskView);
+  }
+
+  detail(id: string): TaskDetail {
+    const row = this.deps.store.tasks.get(id);
+    if (!row) throw new StewardError('not_found', 'There is no such task.');
+    let args: Record<string, unknown> | null = null;
+    try {
+      args = row.arguments ? (JSON.parse(row.arguments) as Record<string, unknown>) : null;
+    } catch {
+      args = null;
+    }
+    return { ...taskView(row), remoteTaskId: row.remote_task_id, arguments: args, events: this.deps.store.tasks.events(id) };
+  }
+
+  /** A page of the result's JSON text; large results are never loaded whole. */
+  resultPage(id: string, offset: number, length = RESULT_PAGE): TaskResultPage {
+    const slice = this.deps.store.tasks.resultSlice(id, offset, Math.min(length, RESULT_PAGE));
+    if (!slice) throw new StewardError('not_found', 'This task has no result (yet).');
+    return { text: slice.text, offset, total: slice.total };
+  }
+
+  /** Server requests about tasks Steward runs for it (tasks/get, tasks/result, tasks/list, tasks/cancel). */
+  serve(serverId: string, method: string, params: unknown, session: McpSession): Promise<Record<string, unknown>> | Record<string, unknown> {
+    switch (method) {
+      case 'tasks/get':
+        return this.receiver.get(serverId, params);
+      case 'tasks/result':
+        return this.receiver.result(serverId, params);
+      case 'tasks/list':
+        return this.receiver.list(serverId);
+      case 'tasks/cancel':
+        return this.receiver.cancel(serverId, params, session);
+      default:
+        throw new ProtocolError(-32601, `Method not found: ${method}`);
+    }
+  }
+
+  /**
+   * After a restart nothing stays "working" for ever: a local server's tasks ended with its process, the
+   * tasks servers asked of Steward ended with their connection, and a remote server's tasks are followed again.
+   * Tasks another running Steward (the app, a CLI command) follows are its business and are left alone.
+   */
+  recover(): void {
+    const at = iso(this.deps.clock);
+    for (const row of this.deps.store.tasks.unfinished()) {
+      if (this.ownedElsewhere(row)) continue;
+      this.deps.store.tasks.claim(row.id, this.deps.owner);
+      if (row.direction === 'outgoing' && row.transport === 'http' && row.remote_task_id) {
+        this.requester.drive(row.id);
+        continue;
+      }
+      const reason =
+        row.direction === 'incoming'
+          ? 'Steward stopped before it finished; the server’s connection ended with it.'
+          : 'Steward stopped while the task was running; a local server’s tasks end with its process.';
+      const next = this.deps.store.tasks.update(row.id, at, { status: 'failed', statusMessage: reason, error: 'host restarted' });
+      if (next) this.deps.events.emit('tasks:changed', taskView(next));
+    }
+  }
+
+  /** Followed by another Steward process that is still running. */
+  ownedElsewhere(row: TaskRow): boolean {
+    if (row.owner_pid === null || row.owner_pid === this.deps.owner.pid) return false;
+    return this.deps.ownerAlive({ pid: row.owner_pid, started: row.owner_started });
+  }
+
+  statusNotified(serverId: string, params: Record<string, unknown>): void {
+    this.requester.statusNotified(serverId, params);
+  }
+
+  dispose(): void {
+    this.requester.dispose();
+    this.receiver.dispose();
+  }
+}

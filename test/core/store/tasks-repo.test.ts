@@ -1,0 +1,100 @@
+// Task rows: history written with each change of status or message, keyset pages newest first, results in slices.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore, type NewTask, type Store } from '../../../main/core/store/index.js';
+import { tempDbDir, type TempDir } from './temp-store.js';
+
+let tmp: TempDir;
+let store: Store;
+beforeEach(() => {
+  tmp = tempDbDir();
+  store = openStore(tmp.file);
+});
+afterEach(() => {
+  store.close();
+  tmp.cleanup();
+});
+
+const task = (id: string, at: string, overrides: Partial<NewTask> = {}): NewTask => ({
+  id,
+  server_id: 's1',
+  server_name: 'one',
+  transport: 'stdio',
+  direction: 'outgoing',
+  remote_task_id: `r-${id}`,
+  method: 'tools/call',
+  label: 'job',
+  status: 'working',
+  status_message: 'queued',
+  created_at: at,
+  updated_at: at,
+  expires_at: null,
+  poll_interval_ms: 1000,
+  arguments: '{"n":1}',
+  error: null,
+  owner_pid: 1,
+  owner_started: 'x',
+  ...overrides,
+});
+
+describe('TasksRepo', () => {
+  it('records a history entry for each change of status or message, not for progress alone', () => {
+    store.tasks.insert(task('a', '2026-01-01T00:00:00.000Z'));
+    store.tasks.update('a', '2026-01-01T00:00:01.000Z', { progress: 1, progressTotal: 10 });
+    store.tasks.update('a', '2026-01-01T00:00:02.000Z', { statusMessage: 'step 1' });
+    store.tasks.update('a', '2026-01-01T00:00:03.000Z', { status: 'completed', statusMessage: 'done' });
+    expect(store.tasks.events('a').map((e) => [e.status, e.message])).toEqual([
+      ['working', 'queued'],
+      ['working', 'step 1'],
+      ['completed', 'done'],
+    ]);
+    expect(store.tasks.get('a')).toMatchObject({ progress: 1, progress_total: 10, updated_at: '2026-01-01T00:00:03.000Z' });
+    expect(store.tasks.update('missing', '2026-01-01T00:00:00.000Z', { status: 'failed' })).toBeUndefined();
+  });
+
+  it('pages newest first by a keyset cursor, with filters, without skipping rows that share a timestamp', () => {
+    for (let i = 0; i < 25; i++) {
+      const at = `2026-01-01T00:00:${String(Math.floor(i / 2)).padStart(2, '0')}.000Z`;
+      store.tasks.insert(task(`t${String(i).padStart(2, '0')}`, at, { status: i % 3 === 0 ? 'completed' : 'working', server_id: i % 2 ? 's1' : 's2' }));
+    }
+    const seen: string[] = [];
+    let page = store.tasks.page({}, 7);
+    while (page.length > 0) {
+      seen.push(...page.map((r) => r.id));
+      const last = page.at(-1)!;
+      page = store.tasks.page({}, 7, { updatedAt: last.updated_at, id: last.id });
+    }
+    expect(seen).toHaveLength(25);
+    expect(new Set(seen).size).toBe(25);
+    expect(seen[0]).toBe('t24');
+    expect(store.tasks.page({ status: 'completed' }, 100).every((r) => r.status === 'completed')).toBe(true);
+    expect(store.tasks.page({ status: 'completed', serverId: 's2' }, 100).map((r) => r.id)).toEqual(['t24', 't18', 't12', 't06', 't00']);
+  });
+
+  it('stores a result once and reads it back in slices, counting characters', () => {
+    store.tasks.insert(task('big', '2026-01-01T00:00:00.000Z'));
+    const json = JSON.stringify({ content: [{ type: 'text', text: 'é'.repeat(300_000) }] });
+    store.tasks.putResult('big', json);
+    expect(store.tasks.get('big')!.result_bytes).toBe(Buffer.byteLength(json));
+    const first = store.tasks.resultSlice('big', 0, 100)!;
+    expect(first.total).toBe(json.length);
+    expect(first.text).toBe(json.slice(0, 100));
+    expect(store.tasks.resultSlice('big', json.length - 10, 100)!.text).toBe(json.slice(-10));
+    expect(store.tasks.resultSlice('none', 0, 10)).toBeUndefined();
+  });
+
+  it('refuses a second task with the same remote id from the same server and direction', () => {
+    store.tasks.insert(task('a', '2026-01-01T00:00:00.000Z'));
+    expect(() => store.tasks.insert(task('b', '2026-01-01T00:00:00.000Z', { remote_task_id: 'r-a' }))).toThrow(/UNIQUE/);
+    store.tasks.insert(task('c', '2026-01-01T00:00:00.000Z', { remote_task_id: 'r-a', direction: 'incoming' }));
+    expect(store.tasks.byRemote('s1', 'incoming', 'r-a')!.id).toBe('c');
+  });
+
+  it('lists unfinished tasks and hands one to a new owner', () => {
+    store.tasks.insert(task('a', '2026-01-01T00:00:00.000Z'));
+    store.tasks.insert(task('b', '2026-01-01T00:00:00.000Z', { status: 'input_required' }));
+    store.tasks.insert(task('c', '2026-01-01T00:00:00.000Z', { status: 'failed' }));
+    expect(store.tasks.unfinished().map((r) => r.id).sort()).toEqual(['a', 'b']);
+    store.tasks.claim('a', { pid: 77, started: 'tok' });
+    expect(store.tasks.get('a')).toMatchObject({ owner_pid: 77, owner_started: 'tok' });
+  });
+});

@@ -1,0 +1,172 @@
+// Tool calls as tasks against the task fixture over real stdio: polling pace, progress, failure both ways, cancel
+// accepted and refused, ttl expiry, an id the server forgot, a server that dies mid-task, and no status notifications.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TaskView } from '../../../shared/domain/tasks.js';
+import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
+import { FIXTURES, NODE } from '../../helpers/paths.js';
+
+const TASK_SERVER = join(FIXTURES, 'task-server.mjs');
+
+let t: TestHost | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+async function fixture(flags: string[] = []) {
+  t = await makeHost({ backoff: { baseMs: 50, maxMs: 200, maxRestarts: 0, healthyAfterMs: 60_000 } });
+  const { view, approve } = await addApproved(t.host, 'tasks', NODE, [TASK_SERVER, ...flags]);
+  await approve();
+  return { host: t.host, serverId: view.id };
+}
+
+type Wire = Array<{ at: number; method: string; taskId?: string }>;
+async function wireLog(host: TestHost['host'], serverId: string): Promise<Wire> {
+  const result = await host.tools.call({ serverId, name: 'wire_log', arguments: {} });
+  return JSON.parse(String(result.content[0]!.text)) as Wire;
+}
+
+const textOf = (r: { content: Array<Record<string, unknown>> }) => r.content.map((c) => String(c.text ?? '')).join('');
+
+function until(host: TestHost['host'], id: string, test: (v: TaskView) => boolean): Promise<TaskView> {
+  return new Promise((resolve) => {
+    const check = (v: TaskView) => {
+      if (v.id !== id || !test(v)) return;
+      off();
+      resolve(v);
+    };
+    const off = host.events.on('tasks:changed', check);
+    const now = host.tasks.list({}, 200).find((v) => v.id === id);
+    if (now) check(now);
+  });
+}
+
+describe('tool calls as tasks (task fixture)', () => {
+  it('polls no faster than the server asks, shows progress and status messages, and fetches the result once', async () => {
+    const { host, serverId } = await fixture();
+    const progress: string[] = [];
+    host.events.on('tasks:changed', (v) => v.progress !== null && progress.push(`${v.progress}/${v.progressTotal}`));
+    const result = await host.tasks.run({ serverId, tool: 'job', arguments: { ms: 2400, steps: 4, pollInterval: 600 }, ttlMs: 30_000 });
+    expect(textOf(result)).toBe('job done: 4 steps');
+    const [task] = host.tasks.list({ serverId }, 10);
+    expect(task).toMatchObject({ status: 'completed', statusMessage: 'done', pollIntervalMs: 600, progress: 4, progressTotal: 4 });
+    expect(progress).toEqual(expect.arrayContaining(['1/4', '2/4', '3/4', '4/4']));
+    const detail = host.tasks.detail(task!.id);
+    expect(detail.events.map((e) => e.status)).toEqual(expect.arrayContaining(['working', 'completed']));
+    expect(detail.events.some((e) => /step \d of 4/.test(e.message ?? ''))).toBe(true);
+
+    const wire = (await wireLog(host, serverId)).filter((w) => w.taskId === detail.remoteTaskId);
+    const gets = wire.filter((w) => w.method === 'tasks/get').map((w) => w.at);
+    expect(gets.length).toBeGreaterThanOrEqual(2);
+    // Timers may fire a hair early; never twice inside one interval.
+    for (let i = 1; i < gets.length; i++) expect(gets[i]! - gets[i - 1]!).toBeGreaterThanOrEqual(540);
+    expect(wire.filter((w) => w.method === 'tasks/result')).toHaveLength(1);
+  });
+
+  it('keeps to its floor when a server asks to be polled every 10 ms', async () => {
+    const { host, serverId } = await fixture();
+    await host.tasks.run({ serverId, tool: 'job', arguments: { ms: 1500, steps: 1, pollInterval: 10, progress: false } });
+    const gets = (await wireLog(host, serverId)).filter((w) => w.method === 'tasks/get').map((w) => w.at);
+    expect(gets.length).toBeLessThanOrEqual(7);
+    for (let i = 1; i < gets.length; i++) expect(gets[i]! - gets[i - 1]!).toBeGreaterThanOrEqual(225);
+  });
+
+  it('records a task that fails with a JSON-RPC error, and one that ends with isError', async () => {
+    const { host, serverId } = await fixture();
+    await expect(host.tasks.run({ serverId, tool: 'job', arguments: { ms: 300, steps: 1, pollInterval: 250, fail: 'error' } })).rejects.toMatchObject({
+      code: 'tool_call_failed',
+      message: expect.stringContaining('job exploded'),
+    });
+    const isError = await host.tasks.run({ serverId, tool: 'job', arguments: { ms: 300, steps: 1, pollInterval: 250, fail: 'isError' } });
+    expect(isError).toMatchObject({ isError: true });
+    expect(textOf(isError)).toBe('job failed on purpose');
+    const [second, first] = host.tasks.list({ serverId }, 10);
+    expect(first).toMatchObject({ status: 'failed', statusMessage: 'job exploded' });
+    expect(JSON.parse(host.tasks.resultPage(first!.id, 0).text)).toMatchObject({ error: { code: -32603, message: expect.stringContaining('job exploded') } });
+    expect(second).toMatchObject({ status: 'failed', statusMessage: 'job failed' });
+    expect(JSON.parse(host.tasks.resultPage(second!.id, 0).text)).toMatchObject({ isError: true });
+    expect(host.tasks.list({ status: 'failed' }, 10)).toHaveLength(2);
+  });
+
+  it('cancels with tasks/cancel when the server allows it, then stops polling', async () => {
+    const { host, serverId } = await fixture();
+    const view = await host.tasks.start({ serverId, tool: 'job', arguments: { ms: 20_000, steps: 20, pollInterval: 250 } });
+    await until(host, view.id, (v) => (v.statusMessage ?? '').startsWith('step'));
+    const cancelled = await host.tasks.cancel(view.id);
+    expect(cancelled).toMatchObject({ status: 'cancelled' });
+    await expect(host.tasks.cancel(view.id)).rejects.toMatchObject({ code: 'invalid_payload' });
+    const before = (await wireLog(host, serverId)).filter((w) => w.method === 'tasks/get').length;
+    await new Promise((r) => setTimeout(r, 800));
+    const wire = await wireLog(host, serverId);
+    expect(wire.filter((w) => w.method === 'tasks/get').length).toBe(before);
+    expect(wire.filter((w) => w.method === 'tasks/cancel')).toHaveLength(1);
+    expect(host.audit.list({ kind: 'task.cancelled', limit: 10 })).toHaveLength(1);
+  });
+
+  it('does not send tasks/cancel to a server that did not declare it; the task carries on', async () => {
+    const { host, serverId } = await fixture(['--no-cancel']);
+    const view = await host.tasks.start({ serverId, tool: 'job', arguments: { ms: 900, steps: 3, pollInterval: 250 } });
+    await expect(host.tasks.cancel(view.id)).rejects.toMatchObject({ code: 'not_supported', message: expect.stringContaining('does not let its tasks be cancelled') });
+    expect((await host.tasks.requester.settle(view.id)).status).toBe('completed');
+    expect((await wireLog(host, serverId)).some((w) => w.method === 'tasks/cancel')).toBe(false);
+  });
+
+  it('fails a task whose time to live ran out', async () => {
+    const { host, serverId } = await fixture();
+    const view = await host.tasks.start({ serverId, tool: 'job', arguments: { ms: 10_000, steps: 10, pollInterval: 250, ttl: 700 } });
+    expect(view.expiresAt).not.toBeNull();
+    const row = await host.tasks.requester.settle(view.id);
+    expect(row.status).toBe('failed');
+    expect(['expired', 'unknown task']).toContain(row.error);
+  });
+
+  it('treats a task id the server does not know as gone', async () => {
+    const { host, serverId } = await fixture();
+    const view = await host.tasks.start({ serverId, tool: 'job', arguments: { ms: 10_000, steps: 10, pollInterval: 250 } });
+    // As if the server had lost it: Steward now asks about an id the server never handed out.
+    host.store.tasks.update(view.id, new Date().toISOString(), { remoteTaskId: randomUUID() });
+    const row = await host.tasks.requester.settle(view.id);
+    expect(row).toMatchObject({ status: 'failed', error: 'unknown task' });
+  });
+
+  it('fails the task of a local server that dies mid-task, with the reason', async () => {
+    const { host, serverId } = await fixture();
+    const view = await host.tasks.start({ serverId, tool: 'die', arguments: {} });
+    const row = await host.tasks.requester.settle(view.id);
+    expect(row.status).toBe('failed');
+    expect(row.status_message).toMatch(/server process ended/);
+    expect(host.tasks.list({ status: 'working' }, 10)).toHaveLength(0);
+  });
+
+  it('finishes without a single status notification, and takes them when they come', async () => {
+    const { host, serverId } = await fixture();
+    const quiet = await host.tasks.run({ serverId, tool: 'job', arguments: { ms: 600, steps: 2, pollInterval: 250 } });
+    expect(textOf(quiet)).toBe('job done: 2 steps');
+    const chatty = await host.tasks.run({ serverId, tool: 'job', arguments: { ms: 600, steps: 2, pollInterval: 5000, statusEvery: true } });
+    expect(textOf(chatty)).toBe('job done: 2 steps');
+    // With a 5 s poll interval, only the status notification can have woken Steward before the first interval was up.
+    const wire = await wireLog(host, serverId);
+    const chattyId = host.tasks.detail(host.tasks.list({ serverId }, 1)[0]!.id).remoteTaskId;
+    const created = wire.filter((w) => w.method === 'tools/call').at(-1)!.at;
+    const firstGet = wire.find((w) => w.method === 'tasks/get' && w.taskId === chattyId)!.at;
+    expect(firstGet - created).toBeLessThan(4000);
+    expect(host.tasks.list({ status: 'completed' }, 10)).toHaveLength(2);
+  });
+
+  it('runs an optional-task tool as a task when the caller asks, and inline otherwise', async () => {
+    const { host, serverId } = await fixture();
+    const asTask = await host.dispatch('tools:call', { serverId, name: 'job', arguments: { ms: 300, steps: 1, pollInterval: 250 }, asTask: true });
+    expect(asTask).toMatchObject({ ok: true });
+    const inline = await host.dispatch('tools:call', { serverId, name: 'job', arguments: { ms: 300, steps: 1 } });
+    expect(inline).toMatchObject({ ok: true });
+    expect(host.tasks.list({ serverId }, 10)).toHaveLength(1);
+  });
+
+  it('refuses to start a task on a server without the tasks capability', async () => {
+    const { host, serverId } = await fixture(['--no-tasks']);
+    await expect(host.tasks.start({ serverId, tool: 'job', arguments: {} })).rejects.toMatchObject({ code: 'not_supported' });
+    expect(host.tasks.list({}, 10)).toHaveLength(0);
+  });
+});

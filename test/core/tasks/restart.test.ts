@@ -1,0 +1,132 @@
+// Steward killed mid-task (kill -9) and started again: the records are intact, a remote server's task is followed to
+// its end, a local server's task is failed with the reason. And a second Steward leaves a live one's tasks alone.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TaskRow } from '../../../main/core/store/index.js';
+import { makeHost, tempDir, type TestHost } from '../../helpers/host.js';
+import { CLI, FIXTURES, NODE } from '../../helpers/paths.js';
+import { startListening, type Started } from '../../helpers/processes.js';
+
+const cleanup: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+function steward(home: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(NODE, [CLI, ...args], { env: { ...process.env, STEWARD_HOME: home }, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** A `steward call` left running, to be killed with SIGKILL once its task is on record. */
+function backgroundCall(home: string, ...args: string[]): ChildProcess {
+  const child = spawn(NODE, [CLI, 'call', ...args], { env: { ...process.env, STEWARD_HOME: home }, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr!.resume();
+  cleanup.push(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return child;
+}
+
+function rows(home: string): TaskRow[] {
+  const db = new Database(join(home, 'steward.db'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT * FROM tasks ORDER BY created_at').all() as TaskRow[];
+  } finally {
+    db.close();
+  }
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    let value: T | undefined;
+    try {
+      value = probe();
+    } catch {
+      value = undefined;
+    }
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function killHard(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+describe('tasks across a Steward restart', () => {
+  it('keeps every record after kill -9, resumes the HTTP task and fails the stdio one with the reason', async () => {
+    const web: Started = await startListening([join(FIXTURES, 'http-server.mjs'), '--tasks']);
+    cleanup.push(() => web.stop());
+    const dir = tempDir('steward-restart-');
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const home = join(dir, 'data');
+
+    expect((await steward(home, 'servers', 'add', 'web', '--url', web.url)).code).toBe(0);
+    expect((await steward(home, 'servers', 'add', 'local', '--no-sandbox', '--', NODE, join(FIXTURES, 'task-server.mjs'))).code).toBe(0);
+    expect((await steward(home, 'consent', 'approve', 'local', '--yes')).code).toBe(0);
+
+    const remote = backgroundCall(home, 'web', 'long_job', '--args', JSON.stringify({ ms: 4000, steps: 4 }));
+    const local = backgroundCall(home, 'local', 'job', '--task', '--args', JSON.stringify({ ms: 60_000, steps: 60, pollInterval: 250 }));
+    // Both tasks accepted by their servers and followed for a while.
+    const before = await waitFor('both tasks on record', () => {
+      const all = rows(home);
+      return all.length === 2 && all.every((r) => r.remote_task_id && r.status === 'working' && r.owner_pid !== null) ? all : undefined;
+    });
+    await waitFor('a status message from the local task', () => (rows(home).find((r) => r.label === 'job')?.status_message?.startsWith('step') ? true : undefined));
+    await Promise.all([killHard(remote), killHard(local)]);
+    expect(rows(home).filter((r) => r.status === 'working')).toHaveLength(2);
+
+    // Start again on the same data folder.
+    const t: TestHost = await makeHost({ dataDir: { path: home } });
+    cleanup.push(() => t.close());
+    const [webTask, localTask] = ['long_job', 'job'].map((label) => t.host.tasks.list({}, 10).find((v) => v.label === label)!);
+    expect(localTask).toMatchObject({ status: 'failed', error: 'host restarted', statusMessage: expect.stringContaining('local server') });
+    // The history from before the crash is all there, and it ends with the reason.
+    const localEvents = t.host.tasks.detail(localTask!.id).events;
+    expect(localEvents[0]).toMatchObject({ status: 'working' });
+    expect(localEvents.some((e) => e.message?.startsWith('step'))).toBe(true);
+    expect(localEvents.at(-1)).toMatchObject({ status: 'failed' });
+
+    const settled = await t.host.tasks.requester.settle(webTask!.id);
+    expect(settled.status).toBe('completed');
+    expect(settled.remote_task_id).toBe(before.find((r) => r.label === 'long_job')!.remote_task_id);
+    expect(t.host.tasks.resultPage(webTask!.id, 0).text).toContain('long_job done after 4 steps');
+    expect(t.host.tasks.list({ status: 'working' }, 10)).toHaveLength(0);
+  });
+
+  it('leaves the tasks of another running Steward alone', async () => {
+    const dir = tempDir('steward-owner-');
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const home = join(dir, 'data');
+    expect((await steward(home, 'servers', 'add', 'local', '--no-sandbox', '--', NODE, join(FIXTURES, 'task-server.mjs'))).code).toBe(0);
+    expect((await steward(home, 'consent', 'approve', 'local', '--yes')).code).toBe(0);
+    const running = backgroundCall(home, 'local', 'job', '--task', '--args', JSON.stringify({ ms: 60_000, steps: 60, pollInterval: 250 }));
+    await waitFor('the task on record', () => rows(home).find((r) => r.remote_task_id && r.status === 'working'));
+
+    // A second Steward on the same data (as `steward tasks list` in another terminal would be).
+    const list = await steward(home, 'tasks', 'list', '--json');
+    const listed = JSON.parse(list.stdout).data as Array<{ id: string }>;
+    expect(listed).toMatchObject([{ label: 'job', status: 'working' }]);
+    const shown = await steward(home, 'tasks', 'show', listed[0]!.id);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/job on local {2}\[working\][\s\S]*history:[\s\S]*working/);
+    expect((await steward(home, 'tasks', 'result', listed[0]!.id, '--json')).code).toBe(4);
+    expect((await steward(home, 'tasks', 'list', '--status', 'bogus')).code).toBe(2);
+    const t = await makeHost({ dataDir: { path: home } });
+    cleanup.push(() => t.close());
+    const [task] = t.host.tasks.list({}, 10);
+    expect(task).toMatchObject({ status: 'working' });
+    await expect(t.host.tasks.cancel(task!.id)).rejects.toMatchObject({ code: 'not_supported', message: expect.stringContaining(`pid ${running.pid}`) });
+    expect(rows(home)[0]!.owner_pid).toBe(running.pid);
+  });
+});

@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   'timeout',
   'cancelled',
   'not_supported',
+  'elicitation_required',
   'internal_error',
 ] as const;
 

@@ -7,6 +7,7 @@ import type { ToolCalls } from './sessions/index.js';
 import type { SamplingService } from './sampling/index.js';
 import type { ModelSettingsService } from './models/index.js';
 import type { TasksService } from './tasks/index.js';
+import type { ToolRunner } from './tool-runner.js';
 import { StewardError } from '../../shared/errors.js';
 
 export interface HandlerDeps {
@@ -17,10 +18,11 @@ export interface HandlerDeps {
   sampling: SamplingService;
   tasks: TasksService;
   models: ModelSettingsService;
+  runTool: ToolRunner;
 }
 
 export function createHandlers(host: HandlerDeps): Handlers {
-  const { servers, tools, sampling, tasks, models } = host;
+  const { servers, tools, sampling, tasks, models, runTool } = host;
   return {
     'servers:list': async () => servers.list(),
     'servers:get': async ({ serverId }) => servers.get(serverId),
@@ -45,16 +47,7 @@ export function createHandlers(host: HandlerDeps): Handlers {
     'consent:get': async ({ serverId }) => servers.consentRequest(serverId),
     'consent:decide': async ({ serverId, hash, decision }) => servers.decideConsent(serverId, hash, decision, 'user'),
     'tools:list': async ({ serverId }) => (await servers.ensureRunning(serverId)).listTools(),
-    'tools:call': async ({ asTask, ...request }) => {
-      // A tool that requires a task always runs as one (and is waited for); an optional one when asked.
-      const session = await servers.ensureRunning(request.serverId);
-      const tool = (await session.listTools()).find((t) => t.name === request.name);
-      const serverTasks = (session.serverCapabilities as { tasks?: { requests?: { tools?: { call?: unknown } } } }).tasks?.requests?.tools?.call;
-      if (serverTasks && (tool?.taskSupport === 'required' || (tool?.taskSupport === 'optional' && asTask))) {
-        return tasks.run({ serverId: request.serverId, tool: request.name, arguments: request.arguments, ttlMs: request.timeoutSeconds ? request.timeoutSeconds * 1000 : undefined });
-      }
-      return tools.call(request);
-    },
+    'tools:call': async (request) => runTool(request),
     'tools:cancel': async ({ callId }) => {
       tools.cancel(callId);
       return { ok: true as const };

@@ -23,5 +23,18 @@ export function bundledServers(examplesDir: string, runtime: BundledRuntime): Se
       sandbox: { enabled: true, writePaths: [], denyReadPaths: [], allowedDomains: [] },
       options: { lazyStart: true, idleStopMinutes: 30 },
     },
+    {
+      // index_folder is a long task (minutes on a real folder): the task center's first customer.
+      name: 'Folder Indexer',
+      config: {
+        transport: 'stdio',
+        command: runtime.command,
+        args: [join(examplesDir, 'folder-indexer', 'server.js')],
+        env: { ...runtime.env },
+        cwd: examplesDir,
+      },
+      sandbox: { enabled: true, writePaths: [], denyReadPaths: [], allowedDomains: [] },
+      options: { lazyStart: true, idleStopMinutes: 30 },
+    },
   ];
 }

@@ -8,12 +8,14 @@ import { bundledServers, type BundledRuntime } from './defaults.js';
 import { HostEvents } from './events.js';
 import { Inbox } from './inbox/index.js';
 import { systemClock, type BrowserOpener, type Clock, type DataDir, type Notifier, type SecretStore } from './ports.js';
-import { createOsSandbox, nodeFsView, type FsView, type Platform, type SandboxRunner } from './security/index.js';
+import { createOsSandbox, gatedOpener, nodeFsView, type FsView, type Platform, type SandboxRunner } from './security/index.js';
 import { DEFAULT_BACKOFF, isAlive, ServersService, startTokenOf, type BackoffPolicy } from './servers/index.js';
 import { ToolCalls, type ClientIdentity } from './sessions/index.js';
 import { createAnthropicProvider, ModelSettingsService, type ModelProvider } from './models/index.js';
 import { SamplingService } from './sampling/index.js';
-import { createServerRequests } from './server-requests.js';
+import { createServerTraffic } from './server-requests.js';
+import { createToolRunner, type ToolRunner } from './tool-runner.js';
+import { ELICITATION_GATE, ElicitationService } from './elicitation/index.js';
 import { TasksService } from './tasks/index.js';
 import { openStore, type Store } from './store/index.js';
 
@@ -54,6 +56,9 @@ export interface Host {
   readonly audit: Audit;
   readonly sampling: SamplingService;
   readonly tasks: TasksService;
+  readonly elicitation: ElicitationService;
+  /** A tool call as the app makes it: as a task when it must be, retried after URL elicitation (-32042). */
+  readonly runTool: ToolRunner;
   readonly models: ModelSettingsService;
   readonly dispatch: Dispatch;
   readonly identity: ClientIdentity;
@@ -103,9 +108,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
     stopGraceMs: options.stopGraceMs ?? 2000,
     connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
     sampleIntervalMs: options.sampleIntervalMs ?? 5000,
-    capabilities: (serverId) => ({ sampling: { tools: sampling.policy(serverId).allowTools }, taskRequests: ['sampling/createMessage'] }),
-    serverRequest: (serverId, method, params, info) => serverRequests(serverId, method, params, info),
-    taskStatus: (serverId, params) => tasks.statusNotified(serverId, params),
+    capabilities: (serverId) => ({
+      sampling: { tools: sampling.policy(serverId).allowTools },
+      elicitation: { form: true, url: true },
+      taskRequests: ['sampling/createMessage', 'elicitation/create'],
+    }),
+    serverRequest: (serverId, method, params, info) => traffic.request(serverId, method, params, info),
+    serverNotification: (serverId, method, params) => traffic.notification(serverId, method, params),
   });
 
   const tasks = new TasksService({
@@ -123,7 +132,17 @@ export async function createHost(options: HostOptions): Promise<Host> {
     owner: { pid: process.pid, started: startTokenOf(process.pid) ?? null },
     ownerAlive: (owner) => isAlive(owner.pid) && (owner.started === null || startTokenOf(owner.pid) === owner.started),
   });
-  const serverRequests = createServerRequests({ sampling, tasks, serverName: (id) => servers.callSettings(id).name, live: (id) => servers.liveSession(id) });
+  const elicitation = new ElicitationService({
+    inbox,
+    audit,
+    // The one path from the host to the system browser for server-supplied pages: the gate, then the opener.
+    open: gatedOpener((url) => options.browser.open(url), ELICITATION_GATE),
+    relatedTask: (serverId, remoteTaskId) => {
+      const row = store.tasks.byRemote(serverId, 'outgoing', remoteTaskId);
+      return row ? { taskId: row.id, label: row.label } : null;
+    },
+  });
+  const traffic = createServerTraffic({ sampling, elicitation, tasks, serverName: (id) => servers.callSettings(id).name, live: (id) => servers.liveSession(id) });
 
   tools = new ToolCalls({
     acquire: async (serverId) => {
@@ -151,6 +170,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     store.settings.put('bundled.registered', true);
   }
 
+  const runTool = createToolRunner({ servers, tools, tasks, elicitation, audit });
+
   let disposed = false;
   const host: Host = {
     store,
@@ -161,9 +182,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
     audit,
     sampling,
     tasks,
+    elicitation,
     models,
     identity,
-    dispatch: createDispatcher(createHandlers({ servers, tools, inbox, audit, sampling, tasks, models }), { onUnexpected: options.onUnexpected }),
+    runTool,
+    dispatch: createDispatcher(createHandlers({ servers, tools, inbox, audit, sampling, tasks, models, runTool }), { onUnexpected: options.onUnexpected }),
     async dispose() {
       if (disposed) return;
       disposed = true;

@@ -25,6 +25,12 @@ export const AUDIT_KINDS = [
   'task.received',
   'task.cancelled',
   'task.ended',
+  'elicitation.requested',
+  'elicitation.answered',
+  'elicitation.refused',
+  'elicitation.url_opened',
+  'elicitation.completed',
+  'elicitation.retried',
 ] as const;
 export const AuditKindSchema = z.enum(AUDIT_KINDS);
 export type AuditKind = z.infer<typeof AuditKindSchema>;

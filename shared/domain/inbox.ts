@@ -1,6 +1,7 @@
 // Pending questions for the user, one queue for every kind of request.
 import { z } from 'zod';
 import { ConsentRequestSchema } from './servers.js';
+import { AnswerSchema, FormRequestViewSchema, UrlRequestViewSchema } from './elicitation.js';
 import { SamplingEditsSchema, SamplingGrantSchema, SamplingReplySchema, SamplingRequestViewSchema } from './sampling.js';
 
 const base = { id: z.string(), serverId: z.string(), serverName: z.string(), createdAt: z.string() };
@@ -14,7 +15,10 @@ export const SamplingReviewItemSchema = z.object({
   reply: SamplingReplySchema,
 });
 
-export const InboxItemSchema = z.discriminatedUnion('kind', [ConsentItemSchema, SamplingItemSchema, SamplingReviewItemSchema]);
+export const ElicitationItemSchema = z.object({ ...base, kind: z.literal('elicitation'), request: FormRequestViewSchema });
+export const ElicitationUrlItemSchema = z.object({ ...base, kind: z.literal('elicitation_url'), request: UrlRequestViewSchema });
+
+export const InboxItemSchema = z.discriminatedUnion('kind', [ConsentItemSchema, SamplingItemSchema, SamplingReviewItemSchema, ElicitationItemSchema, ElicitationUrlItemSchema]);
 export type InboxItem = z.infer<typeof InboxItemSchema>;
 
 export const InboxDecisionSchema = z.discriminatedUnion('kind', [
@@ -34,5 +38,16 @@ export const InboxDecisionSchema = z.discriminatedUnion('kind', [
     manualReply: z.object({ text: z.string().min(1).max(1_000_000) }).optional(),
   }),
   z.object({ kind: z.literal('sampling_review'), decision: z.enum(['send', 'deny']) }),
+  z.object({
+    kind: z.literal('elicitation'),
+    /** accept sends the answers; decline is an explicit no; cancel dismisses without choosing. */
+    action: z.enum(['accept', 'decline', 'cancel']),
+    content: AnswerSchema.optional(),
+  }),
+  z.object({
+    kind: z.literal('elicitation_url'),
+    /** open: the user clicked to open the page; done: they say they finished there (no completion came). */
+    action: z.enum(['open', 'decline', 'cancel', 'done']),
+  }),
 ]);
 export type InboxDecision = z.infer<typeof InboxDecisionSchema>;

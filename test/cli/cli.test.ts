@@ -43,7 +43,10 @@ describe('steward CLI', () => {
   it('registers the bundled server on first run', async () => {
     const run = await steward('servers', 'list', '--json');
     expect(run.code).toBe(0);
-    expect((run.json.data as { name: string; source: string }[]).map((s) => [s.name, s.source])).toEqual([['Folder Guide', 'bundled']]);
+    expect((run.json.data as { name: string; source: string }[]).map((s) => [s.name, s.source])).toEqual([
+      ['Folder Guide', 'bundled'],
+      ['Folder Indexer', 'bundled'],
+    ]);
   });
 
   it('adds a server, refuses to run it without consent, then calls a tool after approval', async () => {

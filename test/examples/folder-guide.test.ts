@@ -66,9 +66,8 @@ describe('Folder Guide', () => {
         bundled: { examplesDir: EXAMPLES_DIST, runtime: { command: NODE, env: {} } },
       });
     const first = await open();
-    const [guide] = first.servers.list();
-    expect(first.servers.list().map((s) => s.name)).toEqual(['Folder Guide']);
-    await first.servers.remove(guide!.id);
+    expect(first.servers.list().map((s) => s.name)).toEqual(['Folder Guide', 'Folder Indexer']);
+    for (const bundled of first.servers.list()) await first.servers.remove(bundled.id);
     await first.dispose();
     const second = await open();
     expect(second.servers.list()).toEqual([]);

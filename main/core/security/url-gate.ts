@@ -1,6 +1,7 @@
 // The URL gate: the one judge of whether a server-supplied URL may be opened or fetched, and how to show it.
 import { isIP } from 'node:net';
 import { domainToUnicode } from 'node:url';
+import { StewardError } from '../../../shared/errors.js';
 
 export interface UrlVerdict {
   allowed: boolean;
@@ -16,8 +17,11 @@ export interface UrlVerdict {
 export interface GateOptions {
   /** Allow plain http to loopback addresses (local OAuth redirects, local servers). */
   allowLoopbackHttp?: boolean;
-  /** Allow private and link-local addresses (only when the server itself is on such a network). */
-  allowPrivate?: boolean;
+  /**
+   * Private and link-local addresses: refused where Steward itself would fetch (icons, OAuth endpoints), only flagged
+   * where the user's own browser opens the page (an elicitation may well point at an intranet).
+   */
+  privateAddresses?: 'refuse' | 'warn';
 }
 
 const MAX_LENGTH = 8192;
@@ -91,7 +95,10 @@ export function checkUrl(raw: string, options: GateOptions = {}): UrlVerdict {
     return fail(url.protocol === 'http:' ? 'Only https addresses are opened (plain http only for this computer).' : `Addresses starting with "${url.protocol}" are never opened.`);
   }
   if (url.username || url.password) problems.push('The address carries a user name or password.');
-  if (!loopback && isPrivateAddress(url.hostname) && !options.allowPrivate) problems.push('The address points into a private or link-local network.');
+  if (!loopback && isPrivateAddress(url.hostname)) {
+    if (options.privateAddresses === 'warn') warnings.push('The address points into a private or link-local network (a local device or intranet), not the public internet.');
+    else problems.push('The address points into a private or link-local network.');
+  }
   const unicodeHost = domainToUnicode(url.hostname) || url.hostname;
   if (unicodeHost !== url.hostname) warnings.push(`This is an international name, sent as "${url.hostname}". Check it is the site you expect.`);
   const labels = unicodeHost.split('.');
@@ -102,4 +109,17 @@ export function checkUrl(raw: string, options: GateOptions = {}): UrlVerdict {
   }
   const display = `${url.protocol}//${unicodeHost}${url.port ? `:${url.port}` : ''}${url.pathname}${url.search}${url.hash}`;
   return { allowed: problems.length === 0, problems, warnings, display, host: unicodeHost };
+}
+
+/**
+ * The only way the host hands a URL to the system browser: the gate judges it again at the moment of opening, and a
+ * refused URL never reaches the opener.
+ */
+export function gatedOpener(open: (url: string) => Promise<void>, options: GateOptions = {}): (url: string) => Promise<UrlVerdict> {
+  return async (url) => {
+    const verdict = checkUrl(url, options);
+    if (!verdict.allowed) throw new StewardError('invalid_payload', `Steward will not open this address: ${verdict.problems.join(' ')}`);
+    await open(url);
+    return verdict;
+  };
 }

@@ -5,7 +5,7 @@ import type { LogLine, ServerStatus } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { Clock } from '../ports.js';
 import type { LaunchPlan, SandboxRunner, WrappedCommand } from '../security/index.js';
-import { McpSession, type ClientIdentity, type HostCapabilities, type ServerRequestInfo } from '../sessions/index.js';
+import { McpSession, type ClientIdentity, type HostCapabilities, type ServerRequestInfo, type ServerNotificationMethod } from '../sessions/index.js';
 import { restartDelay, type BackoffPolicy } from './backoff.js';
 import { ChildTransport } from './child-transport.js';
 import { LineSplitter } from './line-splitter.js';
@@ -33,7 +33,7 @@ export interface RuntimeDeps {
   /** What to declare to the server at connect time. */
   capabilities(): HostCapabilities;
   serverRequest(method: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
-  taskStatus(params: Record<string, unknown>): void;
+  serverNotification(method: ServerNotificationMethod, params: Record<string, unknown>): void;
   /** Plans the next launch again (config and consent may have changed). Throws when it may not run. */
   replan(): Promise<LaunchPlan>;
   /** Whether a crash should lead to a restart (the user may have stopped it elsewhere). */
@@ -196,7 +196,7 @@ export class ServerRuntime {
       roots: () => this.deps.roots(),
       closed: onClosed,
       request: (method: string, params: unknown, info: ServerRequestInfo) => this.deps.serverRequest(method, params, info),
-      taskStatus: (params: Record<string, unknown>) => this.deps.taskStatus(params),
+      notification: (method: ServerNotificationMethod, params: Record<string, unknown>) => this.deps.serverNotification(method, params),
     };
   }
 

@@ -21,7 +21,7 @@ import type { HostEvents } from '../events.js';
 import type { Inbox } from '../inbox/index.js';
 import type { Clock, SecretStore } from '../ports.js';
 import { planLaunch, type FsView, type LaunchPlan, type Platform, type SandboxRunner } from '../security/index.js';
-import type { ClientIdentity, HostCapabilities, McpSession, ServerRequestInfo } from '../sessions/index.js';
+import type { ClientIdentity, HostCapabilities, McpSession, ServerRequestInfo, ServerNotificationMethod } from '../sessions/index.js';
 import type { ServerRecord, Store } from '../store/index.js';
 import type { BackoffPolicy } from './backoff.js';
 import { forgetSecrets, loadConfig, saveSecrets, toStored } from './config.js';
@@ -49,7 +49,7 @@ export interface ServersDeps {
   sampleIntervalMs: number;
   capabilities(serverId: string): HostCapabilities;
   serverRequest(serverId: string, method: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
-  taskStatus(serverId: string, params: Record<string, unknown>): void;
+  serverNotification(serverId: string, method: ServerNotificationMethod, params: Record<string, unknown>): void;
 }
 
 type Actor = 'user' | 'host' | 'policy';

@@ -4,7 +4,7 @@ import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
 import type { Clock } from '../ports.js';
 import type { LaunchPlan, SandboxRunner } from '../security/index.js';
-import type { ClientIdentity, HostCapabilities, ServerRequestInfo } from '../sessions/index.js';
+import type { ClientIdentity, HostCapabilities, ServerRequestInfo, ServerNotificationMethod } from '../sessions/index.js';
 import type { Store } from '../store/index.js';
 import type { BackoffPolicy } from './backoff.js';
 import { LogSink } from './log-sink.js';
@@ -28,7 +28,7 @@ export interface SupervisorDeps {
   replan(serverId: string): Promise<LaunchPlan>;
   capabilities(serverId: string): HostCapabilities;
   serverRequest(serverId: string, method: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
-  taskStatus(serverId: string, params: Record<string, unknown>): void;
+  serverNotification(serverId: string, method: ServerNotificationMethod, params: Record<string, unknown>): void;
 }
 
 export class Supervisor {
@@ -73,7 +73,7 @@ export class Supervisor {
       replan: () => this.deps.replan(id),
       capabilities: () => this.deps.capabilities(id),
       serverRequest: (method, params, info) => this.deps.serverRequest(id, method, params, info),
-      taskStatus: (params) => this.deps.taskStatus(id, params),
+      serverNotification: (method, params) => this.deps.serverNotification(id, method, params),
       wantsRestart: () => {
         const record = store.servers.get(id);
         return !this.disposed && record?.desiredState === 'running' && record.options.restartOnCrash;

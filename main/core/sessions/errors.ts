@@ -4,6 +4,8 @@ import { StewardError } from '../../../shared/errors.js';
 
 /** JSON-RPC error code the stdio transport uses for a reply refused because of its size. */
 export const MESSAGE_TOO_LARGE_CODE = -32001;
+/** The server needs the user to finish a URL elicitation before it can answer (MCP 2025-11-25). */
+export const URL_ELICITATION_REQUIRED = -32042;
 
 export function isSessionExpired(error: unknown): boolean {
   return error instanceof SdkHttpError && error.status === 404;
@@ -14,6 +16,13 @@ export function toStewardError(error: unknown, what: string, cancelled = false):
   if (cancelled) return new StewardError('cancelled', `${what} was cancelled.`);
   if (error instanceof ProtocolError) {
     if (error.code === MESSAGE_TOO_LARGE_CODE) return new StewardError('message_too_large', `${what} failed: ${error.message}`);
+    if (error.code === URL_ELICITATION_REQUIRED) {
+      const data = error.data as { elicitations?: unknown } | undefined;
+      return new StewardError('elicitation_required', `${what} needs you to open a page in your browser first: ${error.message}`, {
+        rpcCode: error.code,
+        elicitations: Array.isArray(data?.elicitations) ? data.elicitations : [],
+      });
+    }
     return new StewardError('tool_call_failed', `${what} failed: the server answered with error ${error.code}: ${error.message}`, {
       rpcCode: error.code,
     });

@@ -18,6 +18,8 @@ export interface ClientIdentity {
 /** What a server may ask of the host, declared before connecting. */
 export interface HostCapabilities {
   sampling: { tools: boolean } | null;
+  /** Elicitation modes the host shows (form with defaults applied, URL in the system browser). */
+  elicitation: { form: boolean; url: boolean } | null;
   /** Requests the host runs as tasks when a server asks (task-augmented requests), and tasks/list, tasks/cancel. */
   taskRequests: ('sampling/createMessage' | 'elicitation/create')[];
 }
@@ -29,8 +31,12 @@ export interface ServerRequestInfo {
   samplingTools: boolean;
   /** Whether task-augmented requests of this method were declared (and the protocol version has tasks). */
   taskAugmentation: boolean;
+  /** The negotiated protocol version ('' before it is known). */
+  protocolVersion: string;
   signal: AbortSignal;
 }
+
+export type ServerNotificationMethod = 'notifications/tasks/status' | 'notifications/elicitation/complete';
 
 export interface SessionHooks {
   /** A `notifications/message` from the server, or a note about the connection. */
@@ -45,8 +51,8 @@ export interface SessionHooks {
    * tasks/*): resolves to the result or throws a ProtocolError.
    */
   request?(method: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
-  /** notifications/tasks/status from the server. */
-  taskStatus?(params: Record<string, unknown>): void;
+  /** Notifications the host acts on: notifications/tasks/status, notifications/elicitation/complete (params validated). */
+  notification?(method: ServerNotificationMethod, params: Record<string, unknown>): void;
 }
 
 export interface SessionOptions {
@@ -111,6 +117,14 @@ export class McpSession {
         capabilities: {
           roots: { listChanged: true },
           ...(this.options.capabilities.sampling ? { sampling: this.options.capabilities.sampling.tools ? { tools: {} } : {} } : {}),
+          ...(this.options.capabilities.elicitation
+            ? {
+                elicitation: {
+                  ...(this.options.capabilities.elicitation.form ? { form: { applyDefaults: true } } : {}),
+                  ...(this.options.capabilities.elicitation.url ? { url: {} } : {}),
+                },
+              }
+            : {}),
           ...(this.options.capabilities.taskRequests.length > 0
             ? {
                 tasks: {
@@ -156,14 +170,18 @@ export class McpSession {
           sessionKey: this.sessionKey,
           samplingTools: declaredTools && SAMPLING_TOOLS_VERSIONS.has(version),
           taskAugmentation: taskRequests.has(request.method) && TASK_VERSIONS.has(version),
+          protocolVersion: version,
           signal: ctx.mcpReq.signal,
         });
         return result as never;
       };
     }
-    const taskStatus = hooks.taskStatus;
-    if (taskStatus) {
-      client.setNotificationHandler('notifications/tasks/status', { params: TaskStatusNotificationParamsSchema }, (params) => taskStatus(params as Record<string, unknown>));
+    const notify = hooks.notification;
+    if (notify) {
+      client.setNotificationHandler('notifications/tasks/status', { params: TaskStatusNotificationParamsSchema }, (params) =>
+        notify('notifications/tasks/status', params as Record<string, unknown>),
+      );
+      client.setNotificationHandler('notifications/elicitation/complete', (n) => notify('notifications/elicitation/complete', { elicitationId: n.params.elicitationId }));
     }
     client.onclose = () => {
       if (this.client === client && !this.closing) hooks.closed();

@@ -45,6 +45,8 @@ function InboxRow({ item }: { item: InboxItem }) {
       return <SamplingRow item={item} />;
     case 'sampling_review':
       return <ReviewRow item={item} />;
+    default:
+      return null;
   }
 }
 
@@ -60,7 +62,7 @@ function Row({ item, icon, title, onOpen, children }: { item: InboxItem; icon: R
           <time dateTime={item.createdAt} title={formatDateTime(item.createdAt)}>
             {formatAgo(item.createdAt, now)}
           </time>
-          {item.kind !== 'consent' && <SamplingMeta item={item} />}
+          {(item.kind === 'sampling' || item.kind === 'sampling_review') && <SamplingMeta item={item} />}
           {item.kind === 'consent' && <ConsentMeta item={item} />}
         </div>
       </div>

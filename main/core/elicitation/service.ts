@@ -1,0 +1,338 @@
+// Elicitation: forms the server asks the user to fill, and pages it asks them to open in their own browser. Both wait
+// in the inbox. A form answer is checked against the schema before it leaves; a URL is opened only through the gate,
+// only after the user's click; a tool call refused with -32042 waits for its pages and is then tried again.
+import { randomUUID } from 'node:crypto';
+import { ProtocolError } from '@modelcontextprotocol/client';
+import { ElicitRequestParamsSchema, ElicitRequestURLParamsSchema } from '@modelcontextprotocol/core';
+import { answerProblems, withDefaults, type Answer, type UrlRequestView } from '../../../shared/domain/elicitation.js';
+import type { InboxDecision, InboxItem } from '../../../shared/domain/inbox.js';
+import { StewardError } from '../../../shared/errors.js';
+import type { Audit } from '../audit/index.js';
+import type { Inbox } from '../inbox/index.js';
+import { checkUrl, type UrlVerdict } from '../security/index.js';
+import { readForm } from './form-schema.js';
+
+const INVALID_PARAMS = -32602;
+const REQUEST_CANCELLED = -32800;
+const RELATED_TASK = 'io.modelcontextprotocol/related-task';
+/** URL mode and -32042 exist from this protocol version on. */
+const URL_MODE_VERSIONS = new Set(['2025-11-25']);
+/** The gate for pages the user's own browser opens: private addresses are flagged, not refused; plain http only to this computer. */
+export const ELICITATION_GATE = { privateAddresses: 'warn', allowLoopbackHttp: true } as const;
+
+export interface ElicitationDeps {
+  inbox: Inbox;
+  audit: Audit;
+  /** Hands a URL to the system browser, through the URL gate (which judges it again). */
+  open(url: string): Promise<UrlVerdict>;
+  /** Steward's own task for a server's task id, to say which task a question belongs to. */
+  relatedTask(serverId: string, remoteTaskId: string): { taskId: string; label: string } | null;
+}
+
+export interface ElicitationContext {
+  serverId: string;
+  serverName: string;
+  protocolVersion: string;
+  signal: AbortSignal;
+}
+
+type ElicitResult = { action: 'accept' | 'decline' | 'cancel'; content?: Answer };
+type Decision<K extends 'elicitation' | 'elicitation_url'> = Extract<InboxDecision, { kind: K }>;
+
+interface Pending {
+  decide(decision: InboxDecision): Promise<void> | void;
+}
+
+const audited = (text: string, max = 200) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+export class ElicitationService {
+  /** Inbox items waiting for the user, by item id. */
+  private readonly pending = new Map<string, Pending>();
+  /** URL elicitations the server may report complete, by server and elicitationId. */
+  private readonly completions = new Map<string, () => void>();
+
+  constructor(private readonly deps: ElicitationDeps) {
+    const route = async (item: InboxItem, decision: InboxDecision) => {
+      const pending = this.pending.get(item.id);
+      if (!pending) throw new StewardError('not_found', 'That question is no longer waiting for an answer.');
+      await pending.decide(decision);
+    };
+    deps.inbox.handle('elicitation', route);
+    deps.inbox.handle('elicitation_url', route);
+  }
+
+  /** elicitation/create from a server: resolves to its ElicitResult, or throws a ProtocolError for the server. */
+  async handle(ctx: ElicitationContext, raw: unknown): Promise<Record<string, unknown>> {
+    const parsed = ElicitRequestParamsSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.refused(ctx, 'the request is malformed');
+      throw new ProtocolError(INVALID_PARAMS, `Invalid elicitation request: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`);
+    }
+    const params = parsed.data;
+    const related = this.related(ctx.serverId, params._meta);
+    if (params.mode === 'url') {
+      if (!URL_MODE_VERSIONS.has(ctx.protocolVersion)) {
+        this.refused(ctx, `URL mode is not part of MCP ${ctx.protocolVersion || 'as negotiated'}`);
+        throw new ProtocolError(INVALID_PARAMS, 'URL elicitation was not offered on this connection.');
+      }
+      return this.urlRequest(ctx, params, related);
+    }
+    let form;
+    try {
+      form = readForm(params.requestedSchema);
+    } catch (error) {
+      this.refused(ctx, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+    this.deps.audit.record('elicitation.requested', {
+      serverId: ctx.serverId,
+      serverName: ctx.serverName,
+      actor: 'host',
+      summary: `"${ctx.serverName}" asked you to fill in a form: ${audited(params.message)}`,
+      data: { mode: 'form', fields: form.fields.map((f) => f.name) },
+    });
+    return this.ask<'elicitation', ElicitResult>(
+      ctx,
+      { kind: 'elicitation', serverId: ctx.serverId, serverName: ctx.serverName, request: { message: params.message, fields: form.fields, relatedTask: related } },
+      (decision, settle) => {
+        if (decision.action !== 'accept') return settle({ action: decision.action });
+        // Empty text means "left blank"; what is left out gets the schema's default (applyDefaults).
+        const given = Object.fromEntries(Object.entries(decision.content ?? {}).filter(([, v]) => v !== ''));
+        const content = withDefaults(form.fields, given);
+        const problems = answerProblems(form.fields, content);
+        const names = Object.keys(problems);
+        if (names.length > 0) {
+          throw new StewardError('invalid_payload', `Some answers need fixing: ${names.map((n) => `${n}: ${problems[n]}`).join(' ')}`, { problems });
+        }
+        const mismatch = form.validate(content);
+        if (mismatch) throw new StewardError('invalid_payload', `The answer does not match the server's form: ${mismatch}`);
+        settle({ action: 'accept', content });
+      },
+    ).then((result) => {
+      this.deps.audit.record('elicitation.answered', {
+        serverId: ctx.serverId,
+        serverName: ctx.serverName,
+        actor: 'user',
+        summary: `You ${result.action === 'accept' ? 'answered' : result.action === 'decline' ? 'declined' : 'dismissed'} the form from "${ctx.serverName}".`,
+        // Values are never recorded, only which fields were answered.
+        data: { mode: 'form', action: result.action, answered: Object.keys(result.content ?? {}) },
+      });
+      return result;
+    });
+  }
+
+  /** A URL elicitation the server asked for directly: accept means the user opened the page; the server says when it is done. */
+  private async urlRequest(ctx: ElicitationContext, params: { message: string; url: string; elicitationId: string }, related: UrlRequestView['relatedTask']): Promise<Record<string, unknown>> {
+    const view = this.urlView(params, 'request', null, related);
+    this.deps.audit.record('elicitation.requested', {
+      serverId: ctx.serverId,
+      serverName: ctx.serverName,
+      actor: 'host',
+      summary: `"${ctx.serverName}" asked you to open ${view.verdict.host || 'a page'}${view.verdict.allowed ? '' : ' (refused by the URL gate)'}.`,
+      data: { mode: 'url', elicitationId: params.elicitationId, host: view.verdict.host, allowed: view.verdict.allowed, problems: view.verdict.problems },
+    });
+    const result = await this.ask<'elicitation_url', ElicitResult>(
+      ctx,
+      { kind: 'elicitation_url', serverId: ctx.serverId, serverName: ctx.serverName, request: view },
+      async (decision, settle) => {
+        if (decision.action === 'done') throw new StewardError('invalid_payload', 'Open the page first.');
+        if (decision.action !== 'open') return settle({ action: decision.action });
+        await this.openPage(ctx.serverId, ctx.serverName, params.url);
+        settle({ action: 'accept' });
+      },
+    );
+    if (result.action === 'accept') this.awaitCompletion(ctx.serverId, ctx.serverName, { ...view, stage: 'waiting' });
+    else this.answered(ctx.serverId, ctx.serverName, params.elicitationId, result.action);
+    return result;
+  }
+
+  /**
+   * A call failed with -32042: every page it names is shown; resolves once each is complete (the server's
+   * notification, or the user's "I'm done"); rejects when the user declines one.
+   */
+  async required(serverId: string, serverName: string, tool: string, elicitations: unknown[], signal?: AbortSignal): Promise<void> {
+    const entries = elicitations.map((e) => ElicitRequestURLParamsSchema.safeParse(e));
+    if (entries.length === 0 || entries.some((e) => !e.success)) {
+      throw new StewardError('protocol_error', `"${serverName}" said "${tool}" needs a page opened first, but did not say which page in a form Steward can read.`);
+    }
+    const pages = entries.map((e) => e.data!);
+    return new Promise<void>((resolve, reject) => {
+      let left = pages.length;
+      const keys: string[] = [];
+      const cleanups: Array<() => void> = [];
+      const finish = (error?: StewardError) => {
+        for (const clean of cleanups.splice(0)) clean();
+        for (const key of keys) this.deps.inbox.removeKey(key);
+        signal?.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onAbort = () => finish(new StewardError('cancelled', `The call to "${tool}" was cancelled.`));
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const one = () => {
+        left -= 1;
+        if (left === 0) finish();
+      };
+      for (const page of pages) {
+        const view = this.urlView(page, 'required', tool, null);
+        const key = `elicitation-url:${serverId}:${page.elicitationId}:${randomUUID()}`;
+        keys.push(key);
+        let done = false;
+        const complete = () => {
+          if (done) return;
+          done = true;
+          this.answered(serverId, serverName, page.elicitationId, 'completed');
+          this.deps.inbox.removeKey(key);
+          one();
+        };
+        // The id is known from now on: a completion that comes before the click still counts.
+        const completionKey = `${serverId}\u0000${page.elicitationId}`;
+        this.completions.set(completionKey, complete);
+        cleanups.push(() => this.completions.get(completionKey) === complete && this.completions.delete(completionKey));
+        const show = (stage: UrlRequestView['stage']) => {
+          const item = this.deps.inbox.put<'elicitation_url'>(key, { kind: 'elicitation_url', serverId, serverName, request: { ...view, stage } });
+          this.pending.set(item.id, {
+            decide: async (decision) => {
+              if (decision.kind !== 'elicitation_url') throw new StewardError('invalid_payload', 'That question needs a page answer.');
+              if (decision.action === 'open' && stage === 'consent') {
+                await this.openPage(serverId, serverName, page.url);
+                this.pending.delete(item.id);
+                show('waiting');
+              } else if (decision.action === 'done') {
+                this.pending.delete(item.id);
+                complete();
+              } else if (decision.action === 'open') {
+                await this.openPage(serverId, serverName, page.url);
+              } else {
+                this.pending.delete(item.id);
+                this.answered(serverId, serverName, page.elicitationId, decision.action);
+                finish(new StewardError('cancelled', `You did not open the page "${tool}" needs, so it was not tried again.`));
+              }
+            },
+          });
+          cleanups.push(() => this.pending.delete(item.id));
+        };
+        show('consent');
+      }
+      this.deps.audit.record('elicitation.requested', {
+        serverId,
+        serverName,
+        actor: 'host',
+        summary: `"${serverName}" needs ${pages.length === 1 ? 'a page' : `${pages.length} pages`} opened before "${tool}" can run.`,
+        data: { mode: 'url', origin: 'required', tool, elicitationIds: pages.map((p) => p.elicitationId), hosts: pages.map((p) => checkUrl(p.url, ELICITATION_GATE).host) },
+      });
+    });
+  }
+
+  /** notifications/elicitation/complete: ids Steward does not know (or already finished) are ignored. */
+  complete(serverId: string, params: Record<string, unknown>): void {
+    const id = typeof params.elicitationId === 'string' ? params.elicitationId : undefined;
+    if (!id) return;
+    const key = `${serverId}\u0000${id}`;
+    const done = this.completions.get(key);
+    if (!done) return;
+    this.completions.delete(key);
+    done();
+  }
+
+  private async openPage(serverId: string, serverName: string, url: string): Promise<void> {
+    const verdict = await this.deps.open(url);
+    this.deps.audit.record('elicitation.url_opened', {
+      serverId,
+      serverName,
+      actor: 'user',
+      summary: `You opened ${verdict.host} in your browser for "${serverName}".`,
+      data: { host: verdict.host, warnings: verdict.warnings },
+    });
+  }
+
+  /** After the page was opened: the item waits for the server's completion (or the user's "I'm done"). */
+  private awaitCompletion(serverId: string, serverName: string, view: UrlRequestView): void {
+    const key = `elicitation-url:${serverId}:${view.elicitationId}:${randomUUID()}`;
+    const completionKey = `${serverId}\u0000${view.elicitationId}`;
+    let itemId = '';
+    const finish = (how: 'completed' | 'done' | 'cancel') => {
+      this.pending.delete(itemId);
+      if (this.completions.get(completionKey) === onComplete) this.completions.delete(completionKey);
+      this.deps.inbox.removeKey(key);
+      this.answered(serverId, serverName, view.elicitationId, how);
+    };
+    const onComplete = () => finish('completed');
+    this.completions.set(completionKey, onComplete);
+    const item = this.deps.inbox.put<'elicitation_url'>(key, { kind: 'elicitation_url', serverId, serverName, request: view });
+    itemId = item.id;
+    this.pending.set(item.id, {
+      decide: async (decision) => {
+        if (decision.kind !== 'elicitation_url') throw new StewardError('invalid_payload', 'That question needs a page answer.');
+        if (decision.action === 'open') return this.openPage(serverId, serverName, view.url);
+        finish(decision.action === 'done' ? 'done' : 'cancel');
+      },
+    });
+  }
+
+  private answered(serverId: string, serverName: string, elicitationId: string, how: string): void {
+    this.deps.audit.record(how === 'completed' ? 'elicitation.completed' : 'elicitation.answered', {
+      serverId,
+      serverName,
+      actor: how === 'completed' ? 'host' : 'user',
+      summary:
+        how === 'completed'
+          ? `"${serverName}" reported the page you opened as done.`
+          : how === 'done'
+            ? `You said you finished the page for "${serverName}".`
+            : `You ${how === 'decline' ? 'declined' : 'dismissed'} the page "${serverName}" asked you to open.`,
+      data: { mode: 'url', elicitationId, action: how },
+    });
+  }
+
+  private urlView(params: { message: string; url: string; elicitationId: string }, origin: UrlRequestView['origin'], retryTool: string | null, related: UrlRequestView['relatedTask']): UrlRequestView {
+    return { message: params.message, url: params.url, elicitationId: params.elicitationId, verdict: checkUrl(params.url, ELICITATION_GATE), stage: 'consent', origin, retryTool, relatedTask: related };
+  }
+
+  private related(serverId: string, meta: unknown): UrlRequestView['relatedTask'] {
+    const taskId = (meta as Record<string, { taskId?: unknown } | undefined> | undefined)?.[RELATED_TASK]?.taskId;
+    return typeof taskId === 'string' ? this.deps.relatedTask(serverId, taskId) : null;
+  }
+
+  private refused(ctx: ElicitationContext, why: string): void {
+    this.deps.audit.record('elicitation.refused', { serverId: ctx.serverId, serverName: ctx.serverName, actor: 'host', summary: `Refused an elicitation from "${ctx.serverName}": ${audited(why)}`, data: {} });
+  }
+
+  /**
+   * Puts a question in the inbox and waits: `decide` turns the user's answer into the result (or throws, leaving the
+   * question open); the server cancelling its request withdraws the question.
+   */
+  private ask<K extends 'elicitation' | 'elicitation_url', R>(
+    ctx: ElicitationContext,
+    item: Omit<Extract<InboxItem, { kind: K }>, 'id' | 'createdAt'>,
+    decide: (decision: Decision<K>, settle: (result: R) => void) => Promise<void> | void,
+  ): Promise<R> {
+    const key = `${item.kind}:${randomUUID()}`;
+    return new Promise<R>((resolve, reject) => {
+      let itemId = '';
+      const close = () => {
+        this.pending.delete(itemId);
+        this.deps.inbox.removeKey(key);
+        ctx.signal.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        close();
+        reject(new ProtocolError(REQUEST_CANCELLED, 'The server cancelled the request.'));
+      };
+      if (ctx.signal.aborted) return onAbort();
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      const put: InboxItem = this.deps.inbox.put<K>(key, item as never);
+      itemId = put.id;
+      this.pending.set(itemId, {
+        decide: async (decision) => {
+          if (decision.kind !== item.kind) throw new StewardError('invalid_payload', `That question needs a ${item.kind} answer.`);
+          await decide(decision as Decision<K>, (result) => {
+            close();
+            resolve(result);
+          });
+        },
+      });
+    });
+  }
+}

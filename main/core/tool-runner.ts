@@ -1,0 +1,58 @@
+// How a tool call runs: as a task when the tool requires one (or the caller asks and the tool allows it), inline
+// otherwise; and when the server answers -32042, after the user has finished the pages it names, once more.
+import type { CallResult } from '../../shared/domain/mcp.js';
+import { StewardError } from '../../shared/errors.js';
+import type { Audit } from './audit/index.js';
+import type { ElicitationService } from './elicitation/index.js';
+import type { ServersService } from './servers/index.js';
+import type { CallRequest, ToolCalls } from './sessions/index.js';
+import type { TasksService } from './tasks/index.js';
+
+/** A server that keeps answering -32042 after its pages were done is not retried for ever. */
+const MAX_URL_ROUNDS = 3;
+
+export interface ToolRunRequest extends CallRequest {
+  asTask?: boolean | undefined;
+}
+
+export interface ToolRunnerDeps {
+  servers: ServersService;
+  tools: ToolCalls;
+  tasks: TasksService;
+  elicitation: ElicitationService;
+  audit: Audit;
+}
+
+export type ToolRunner = (request: ToolRunRequest) => Promise<CallResult>;
+
+export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
+  const once = async ({ asTask, ...request }: ToolRunRequest): Promise<CallResult> => {
+    const session = await deps.servers.ensureRunning(request.serverId);
+    const tool = (await session.listTools()).find((t) => t.name === request.name);
+    const serverTasks = (session.serverCapabilities as { tasks?: { requests?: { tools?: { call?: unknown } } } }).tasks?.requests?.tools?.call;
+    if (serverTasks && (tool?.taskSupport === 'required' || (tool?.taskSupport === 'optional' && asTask))) {
+      return deps.tasks.run({ serverId: request.serverId, tool: request.name, arguments: request.arguments, ttlMs: request.timeoutSeconds ? request.timeoutSeconds * 1000 : undefined });
+    }
+    return deps.tools.call(request);
+  };
+
+  return async (request) => {
+    for (let round = 1; ; round++) {
+      try {
+        return await once(request);
+      } catch (error) {
+        if (!(error instanceof StewardError) || error.code !== 'elicitation_required' || round > MAX_URL_ROUNDS) throw error;
+        const { name } = deps.servers.callSettings(request.serverId);
+        const elicitations = Array.isArray(error.details?.elicitations) ? (error.details.elicitations as unknown[]) : [];
+        await deps.elicitation.required(request.serverId, name, request.name, elicitations);
+        deps.audit.record('elicitation.retried', {
+          serverId: request.serverId,
+          serverName: name,
+          actor: 'host',
+          summary: `Tried "${request.name}" on "${name}" again after the page${elicitations.length === 1 ? ' it needed was' : 's it needed were'} done.`,
+          data: { tool: request.name, round },
+        });
+      }
+    }
+  };
+}

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 export default function setup(): void {
   const root = fileURLToPath(new URL('..', import.meta.url));
   execFileSync(process.execPath, [`${root}/node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  // STEWARD_TEST_BUILD=core skips the renderer and preload bundles, for runs of core suites only.
+  if (process.env.STEWARD_TEST_BUILD === 'core') return;
   const vite = `${root}/node_modules/vite/bin/vite.js`;
   execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   execFileSync(process.execPath, [vite, 'build', '--config', 'vite.preload.config.mts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });

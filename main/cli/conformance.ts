@@ -29,7 +29,23 @@ const noSandbox: SandboxRunner = {
   dispose: async () => undefined,
 };
 
+/**
+ * The user, as the scenarios need one: a form is accepted as shown, so every field keeps its pre-filled default
+ * (SEP-1034). Other questions are left alone; no scenario asks them.
+ */
+function acceptFormsAsShown(host: Host): void {
+  const answered = new Set<string>();
+  host.events.on('inbox:changed', (items) => {
+    for (const item of items) {
+      if (item.kind !== 'elicitation' || answered.has(item.id)) continue;
+      answered.add(item.id);
+      void host.inbox.decide(item.id, { kind: 'elicitation', action: 'accept', content: {} }).catch((error: Error) => process.stderr.write(`conformance: ${error.message}\n`));
+    }
+  });
+}
+
 async function runScenario(host: Host, url: string, scenario: string): Promise<void> {
+  acceptFormsAsShown(host);
   const view = await host.servers.add({ name: 'conformance', config: { transport: 'http', url, headers: {} } });
   const session = await host.servers.ensureRunning(view.id);
   const tools = await session.listTools();
@@ -37,7 +53,7 @@ async function runScenario(host: Host, url: string, scenario: string): Promise<v
   const name = planned?.tool ?? tools[0]?.name;
   if (name === undefined) return;
   if (!tools.some((t) => t.name === name)) throw new Error(`The server does not offer the tool "${name}" that scenario "${scenario}" needs.`);
-  const result = await host.tools.call({ serverId: view.id, name, arguments: planned?.arguments ?? {} });
+  const result = await host.runTool({ serverId: view.id, name, arguments: planned?.arguments ?? {} });
   if (result.isError) throw new Error(`The tool "${name}" reported an error: ${textOf(result)}`);
 }
 

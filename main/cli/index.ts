@@ -10,6 +10,7 @@ import { models, sampling } from './model-commands.js';
 import { tasks } from './task-commands.js';
 import { Cli, EXIT, exitCodeFor, UsageError } from './context.js';
 import { openCliHost } from './node-host.js';
+import { answerUnattended } from './unattended.js';
 
 const USAGE = `steward ${STEWARD_VERSION} — a host for MCP servers, under your control
 
@@ -62,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
   let host: Host | undefined;
   try {
     host = await openCliHost((line) => process.stderr.write(`${line}\n`));
+    answerUnattended(host, (line) => process.stderr.write(`${line}\n`));
     const cli = new Cli(host, json, process.stdout, process.stderr, process.stdin);
     return await run(cli, rest);
   } catch (error) {

@@ -158,4 +158,14 @@ describe('steward CLI', () => {
     expect(await exited).toBe(0);
     expect(() => process.kill(pid!, 0)).toThrow();
   });
+
+  it('answers a form a server asks for mid-command with cancel, and says where it could be answered', async () => {
+    expect((await steward('servers', 'add', 'pages', '--no-sandbox', '--', NODE, join(FIXTURES, 'elicitation-server.mjs'))).code).toBe(0);
+    expect((await steward('consent', 'approve', 'pages', '--yes')).code).toBe(0);
+    const schema = { type: 'object', properties: { nickname: { type: 'string' } } };
+    const run = await steward('call', 'pages', 'ask', '--args', JSON.stringify({ message: 'Your nickname?', schema }));
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ result: { action: 'cancel' } });
+    expect(run.stderr).toContain('asked you to fill in a form ("Your nickname?"); dismissed');
+  });
 });

@@ -3,7 +3,7 @@
 // only after the user's click; a tool call refused with -32042 waits for its pages and is then tried again.
 import { randomUUID } from 'node:crypto';
 import { ProtocolError } from '@modelcontextprotocol/client';
-import { ElicitRequestParamsSchema, ElicitRequestURLParamsSchema } from '@modelcontextprotocol/core';
+import { ElicitRequestURLParamsSchema } from '@modelcontextprotocol/core';
 import { answerProblems, withDefaults, type Answer, type UrlRequestView } from '../../../shared/domain/elicitation.js';
 import type { InboxDecision, InboxItem } from '../../../shared/domain/inbox.js';
 import { StewardError } from '../../../shared/errors.js';
@@ -63,20 +63,30 @@ export class ElicitationService {
 
   /** elicitation/create from a server: resolves to its ElicitResult, or throws a ProtocolError for the server. */
   async handle(ctx: ElicitationContext, raw: unknown): Promise<Record<string, unknown>> {
-    const parsed = ElicitRequestParamsSchema.safeParse(raw);
-    if (!parsed.success) {
-      this.refused(ctx, 'the request is malformed');
-      throw new ProtocolError(INVALID_PARAMS, `Invalid elicitation request: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`);
-    }
-    const params = parsed.data;
+    const params = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
     const related = this.related(ctx.serverId, params._meta);
-    if (params.mode === 'url') {
+    const mode = params.mode ?? 'form';
+    if (mode === 'url') {
       if (!URL_MODE_VERSIONS.has(ctx.protocolVersion)) {
         this.refused(ctx, `URL mode is not part of MCP ${ctx.protocolVersion || 'as negotiated'}`);
         throw new ProtocolError(INVALID_PARAMS, 'URL elicitation was not offered on this connection.');
       }
-      return this.urlRequest(ctx, params, related);
+      const parsed = ElicitRequestURLParamsSchema.safeParse(params);
+      if (!parsed.success) {
+        this.refused(ctx, 'the URL request is malformed');
+        throw new ProtocolError(INVALID_PARAMS, `Invalid URL elicitation: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`);
+      }
+      return this.urlRequest(ctx, parsed.data, related);
     }
+    if (mode !== 'form') {
+      this.refused(ctx, `unknown mode ${JSON.stringify(mode)}`);
+      throw new ProtocolError(INVALID_PARAMS, `Unknown elicitation mode ${JSON.stringify(mode)}.`);
+    }
+    if (typeof params.message !== 'string') {
+      this.refused(ctx, 'the form has no message');
+      throw new ProtocolError(INVALID_PARAMS, 'Invalid elicitation request: message must be a string.');
+    }
+    // The schema is judged here rather than by the SDK's schema, so a server hears exactly what Steward cannot show.
     let form;
     try {
       form = readForm(params.requestedSchema);
@@ -84,16 +94,17 @@ export class ElicitationService {
       this.refused(ctx, error instanceof Error ? error.message : String(error));
       throw error;
     }
+    const message = params.message;
     this.deps.audit.record('elicitation.requested', {
       serverId: ctx.serverId,
       serverName: ctx.serverName,
       actor: 'host',
-      summary: `"${ctx.serverName}" asked you to fill in a form: ${audited(params.message)}`,
+      summary: `"${ctx.serverName}" asked you to fill in a form: ${audited(message)}`,
       data: { mode: 'form', fields: form.fields.map((f) => f.name) },
     });
     return this.ask<'elicitation', ElicitResult>(
       ctx,
-      { kind: 'elicitation', serverId: ctx.serverId, serverName: ctx.serverName, request: { message: params.message, fields: form.fields, relatedTask: related } },
+      { kind: 'elicitation', serverId: ctx.serverId, serverName: ctx.serverName, request: { message, fields: form.fields, relatedTask: related } },
       (decision, settle) => {
         if (decision.action !== 'accept') return settle({ action: decision.action });
         // Empty text means "left blank"; what is left out gets the schema's default (applyDefaults).
@@ -191,7 +202,7 @@ export class ElicitationService {
         this.completions.set(completionKey, complete);
         cleanups.push(() => this.completions.get(completionKey) === complete && this.completions.delete(completionKey));
         const show = (stage: UrlRequestView['stage']) => {
-          const item = this.deps.inbox.put<'elicitation_url'>(key, { kind: 'elicitation_url', serverId, serverName, request: { ...view, stage } });
+          const item = { id: randomUUID() };
           this.pending.set(item.id, {
             decide: async (decision) => {
               if (decision.kind !== 'elicitation_url') throw new StewardError('invalid_payload', 'That question needs a page answer.');
@@ -212,6 +223,7 @@ export class ElicitationService {
             },
           });
           cleanups.push(() => this.pending.delete(item.id));
+          this.deps.inbox.put<'elicitation_url'>(key, { kind: 'elicitation_url', serverId, serverName, request: { ...view, stage } }, item.id);
         };
         show('consent');
       }
@@ -251,7 +263,7 @@ export class ElicitationService {
   private awaitCompletion(serverId: string, serverName: string, view: UrlRequestView): void {
     const key = `elicitation-url:${serverId}:${view.elicitationId}:${randomUUID()}`;
     const completionKey = `${serverId}\u0000${view.elicitationId}`;
-    let itemId = '';
+    let itemId: string;
     const finish = (how: 'completed' | 'done' | 'cancel') => {
       this.pending.delete(itemId);
       if (this.completions.get(completionKey) === onComplete) this.completions.delete(completionKey);
@@ -260,15 +272,15 @@ export class ElicitationService {
     };
     const onComplete = () => finish('completed');
     this.completions.set(completionKey, onComplete);
-    const item = this.deps.inbox.put<'elicitation_url'>(key, { kind: 'elicitation_url', serverId, serverName, request: view });
-    itemId = item.id;
-    this.pending.set(item.id, {
+    itemId = randomUUID();
+    this.pending.set(itemId, {
       decide: async (decision) => {
         if (decision.kind !== 'elicitation_url') throw new StewardError('invalid_payload', 'That question needs a page answer.');
         if (decision.action === 'open') return this.openPage(serverId, serverName, view.url);
         finish(decision.action === 'done' ? 'done' : 'cancel');
       },
     });
+    this.deps.inbox.put<'elicitation_url'>(key, { kind: 'elicitation_url', serverId, serverName, request: view }, itemId);
   }
 
   private answered(serverId: string, serverName: string, elicitationId: string, how: string): void {
@@ -322,8 +334,7 @@ export class ElicitationService {
       };
       if (ctx.signal.aborted) return onAbort();
       ctx.signal.addEventListener('abort', onAbort, { once: true });
-      const put: InboxItem = this.deps.inbox.put<K>(key, item as never);
-      itemId = put.id;
+      itemId = randomUUID();
       this.pending.set(itemId, {
         decide: async (decision) => {
           if (decision.kind !== item.kind) throw new StewardError('invalid_payload', `That question needs a ${item.kind} answer.`);
@@ -333,6 +344,7 @@ export class ElicitationService {
           });
         },
       });
+      this.deps.inbox.put<K>(key, item as never, itemId);
     });
   }
 }

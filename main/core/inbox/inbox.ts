@@ -21,11 +21,14 @@ export class Inbox {
     this.handlers.set(kind, handler as (item: InboxItem, decision: InboxDecision) => Promise<void>);
   }
 
-  /** Adds an item, or replaces the one with the same key (e.g. a newer consent request for the same server). */
-  put<K extends Kind>(key: string, item: NewItem<K>): ItemOf<K> {
+  /**
+   * Adds an item, or replaces the one with the same key (e.g. a newer consent request for the same server). Pass the
+   * id when the answer's handler must know it before anyone can see the item (listeners may answer at once).
+   */
+  put<K extends Kind>(key: string, item: NewItem<K>, id: string = randomUUID()): ItemOf<K> {
     const previous = this.keys.get(key);
     if (previous) this.items.delete(previous);
-    const full = { ...item, id: randomUUID(), createdAt: this.now() } as unknown as ItemOf<K>;
+    const full = { ...item, id, createdAt: this.now() } as unknown as ItemOf<K>;
     this.items.set(full.id, full);
     this.keys.set(key, full.id);
     this.changed(this.list());

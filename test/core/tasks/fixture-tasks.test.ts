@@ -6,14 +6,27 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskView } from '../../../shared/domain/tasks.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
+import { samplingRig, type SamplingRig } from '../../helpers/sampling.js';
 
 const TASK_SERVER = join(FIXTURES, 'task-server.mjs');
 
 let t: TestHost | undefined;
+let rig: SamplingRig | undefined;
 afterEach(async () => {
   await t?.close();
   t = undefined;
+  await rig?.close();
+  rig = undefined;
 });
+
+async function nextItem(host: TestHost['host'], kind: string) {
+  for (let i = 0; i < 400; i++) {
+    const item = host.inbox.list().find((x) => x.kind === kind);
+    if (item) return item;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`no ${kind} item arrived`);
+}
 
 async function fixture(flags: string[] = []) {
   t = await makeHost({ backoff: { baseMs: 50, maxMs: 200, maxRestarts: 0, healthyAfterMs: 60_000 } });
@@ -168,5 +181,31 @@ describe('tool calls as tasks (task fixture)', () => {
     const { host, serverId } = await fixture(['--no-tasks']);
     await expect(host.tasks.start({ serverId, tool: 'job', arguments: {} })).rejects.toMatchObject({ code: 'not_supported' });
     expect(host.tasks.list({}, 10)).toHaveLength(0);
+  });
+
+  it('follows input_required: the question the task asks reaches the inbox, tagged with its task, and the answer finishes it', async () => {
+    const { host, serverId } = await fixture();
+    const view = await host.tasks.start({ serverId, tool: 'needs_input', arguments: {} });
+    const item = await nextItem(host, 'elicitation');
+    expect(item.kind === 'elicitation' && item.request).toMatchObject({ message: 'The task needs your answer to finish.', relatedTask: { taskId: view.id, label: 'needs_input' } });
+    expect(host.tasks.list({ serverId }, 5)[0]).toMatchObject({ status: 'input_required', statusMessage: 'waiting for your answer' });
+    await host.inbox.decide(item.id, { kind: 'elicitation', action: 'accept', content: { answer: 'blue' } });
+    const row = await host.tasks.requester.settle(view.id);
+    expect(row.status).toBe('completed');
+    expect(JSON.parse(host.tasks.resultPage(view.id, 0).text)).toMatchObject({ content: [{ type: 'text', text: 'answered: blue' }] });
+    expect(host.tasks.detail(view.id).events.map((e) => e.status)).toEqual(expect.arrayContaining(['working', 'input_required', 'completed']));
+  });
+
+  it('follows input_required into sampling: the model request reaches the inbox and its reply finishes the task', async () => {
+    rig = await samplingRig();
+    const { view: server, approve } = await addApproved(rig.t.host, 'tasks', NODE, [TASK_SERVER]);
+    await approve();
+    rig.api.script([{ text: 'A sentence for the task.' }]);
+    const host = rig.t.host;
+    const running = host.tasks.run({ serverId: server.id, tool: 'sample_in_task', arguments: {} });
+    const item = await nextItem(host, 'sampling');
+    await host.inbox.decide(item.id, { kind: 'sampling', decision: 'approve', grant: 'once' });
+    expect(textOf(await running)).toBe('A sentence for the task.');
+    expect(host.tasks.list({ serverId: server.id }, 5)[0]).toMatchObject({ label: 'sample_in_task', status: 'completed' });
   });
 });

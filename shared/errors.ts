@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   'cancelled',
   'not_supported',
   'elicitation_required',
+  'auth_required',
+  'auth_failed',
   'internal_error',
 ] as const;
 

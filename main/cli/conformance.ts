@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { CallResult } from '../../shared/domain/mcp.js';
 import { createHost, type Host } from '../core/host.js';
 import { FileSecretStore } from '../core/node/index.js';
+import type { BrowserOpener } from '../core/ports.js';
+import { StewardError } from '../../shared/errors.js';
 import type { SandboxRunner } from '../core/security/index.js';
 
 /** The tool each scenario's server watches for, with the arguments it checks. */
@@ -44,17 +46,109 @@ function acceptFormsAsShown(host: Host): void {
   });
 }
 
-async function runScenario(host: Host, url: string, scenario: string): Promise<void> {
+/**
+ * The user's browser, as the scenarios need one: each authorization server answers /authorize with a redirect straight
+ * back, so the page is fetched without following it and the redirect is delivered to Steward's loopback listener.
+ */
+const headlessBrowser: BrowserOpener = {
+  async open(url) {
+    const page = await fetch(url, { redirect: 'manual' });
+    const location = page.headers.get('location');
+    if (!location) throw new Error(`The authorization page answered ${page.status} without sending the browser back.`);
+    await fetch(new URL(location, url));
+  },
+};
+
+/** The user signs in whenever a server asks. */
+function signInWhenAsked(host: Host): void {
+  const answered = new Set<string>();
+  host.events.on('inbox:changed', (items) => {
+    for (const item of items) {
+      if (item.kind !== 'auth' || item.request.stage !== 'consent' || answered.has(item.id)) continue;
+      answered.add(item.id);
+      void host.inbox.decide(item.id, { kind: 'auth', action: 'open' }).catch((error: Error) => process.stderr.write(`conformance: ${error.message}\n`));
+    }
+  });
+}
+
+/** Resolves when a sign-in for the server ends, either way. */
+function signInEnded(host: Host, serverId: string): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(finish, 20_000);
+    const off = host.events.on('auth:changed', (view) => {
+      if (view.serverId === serverId && !view.pending) finish();
+    });
+    function finish() {
+      clearTimeout(timer);
+      off();
+      resolve();
+    }
+  });
+}
+
+/** Runs an operation; when it needs a sign-in, waits for it (the bot user signs in) and tries again. */
+async function signedIn<T>(host: Host, serverId: string, run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const ended = signInEnded(host, serverId);
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof StewardError && error.code === 'auth_required') || attempt >= 6) throw error;
+      await ended;
+    }
+  }
+}
+
+interface Context {
+  client_id?: string;
+  client_secret?: string;
+  private_key_pem?: string;
+  signing_algorithm?: string;
+  idp_client_id?: string;
+  idp_id_token?: string;
+  idp_token_endpoint?: string;
+}
+
+/** Credentials a scenario hands the client, set the way a user sets them on the server's sign-in settings. */
+async function configureAuth(host: Host, serverId: string, scenario: string, context: Context): Promise<void> {
+  if (!context.client_id) return;
+  if (scenario === 'auth/client-credentials-jwt') {
+    await host.auth.configure(serverId, { mode: 'client_credentials', clientId: context.client_id, clientAuth: 'private_key_jwt', algorithm: (context.signing_algorithm ?? 'ES256') as 'ES256' }, { privateKey: context.private_key_pem ?? null });
+  } else if (scenario === 'auth/client-credentials-basic') {
+    await host.auth.configure(serverId, { mode: 'client_credentials', clientId: context.client_id, clientAuth: 'client_secret_basic' }, { clientSecret: context.client_secret ?? null });
+  } else if (context.idp_token_endpoint) {
+    await host.auth.configure(
+      serverId,
+      { mode: 'enterprise', clientId: context.client_id, idpTokenEndpoint: context.idp_token_endpoint, idpClientId: context.idp_client_id ?? null },
+      { clientSecret: context.client_secret ?? null, idToken: context.idp_id_token ?? null },
+    );
+  } else {
+    await host.auth.configure(serverId, { mode: 'oauth', clientId: context.client_id }, { clientSecret: context.client_secret ?? null });
+  }
+}
+
+async function runScenario(host: Host, url: string, scenario: string, context: Context): Promise<void> {
   acceptFormsAsShown(host);
+  signInWhenAsked(host);
   const view = await host.servers.add({ name: 'conformance', config: { transport: 'http', url, headers: {} } });
-  const session = await host.servers.ensureRunning(view.id);
-  const tools = await session.listTools();
+  await configureAuth(host, view.id, scenario, context);
+  const tools = await signedIn(host, view.id, async () => (await host.servers.ensureRunning(view.id)).listTools());
   const planned = SCENARIO_CALLS[scenario];
   const name = planned?.tool ?? tools[0]?.name;
   if (name === undefined) return;
   if (!tools.some((t) => t.name === name)) throw new Error(`The server does not offer the tool "${name}" that scenario "${scenario}" needs.`);
-  const result = await host.runTool({ serverId: view.id, name, arguments: planned?.arguments ?? {} });
+  const result = await signedIn(host, view.id, () => host.runTool({ serverId: view.id, name, arguments: planned?.arguments ?? {} }));
   if (result.isError) throw new Error(`The tool "${name}" reported an error: ${textOf(result)}`);
+}
+
+function parseContext(raw: string | undefined): Context {
+  if (!raw) return {};
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return parsed && typeof parsed === 'object' ? (parsed as Context) : {};
+  } catch {
+    return {};
+  }
 }
 
 function textOf(result: CallResult): string {
@@ -79,11 +173,14 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     host = await createHost({
       dataDir: { path: dataDir },
       secrets: FileSecretStore.inDataDir(dataDir),
-      browser: { open: async () => undefined },
+      browser: headlessBrowser,
       sandbox: noSandbox,
       autostart: false,
+      // The suite's client ID metadata document; any free port, since the scenarios run side by side.
+      clientMetadataUrl: 'https://conformance-test.local/client-metadata.json',
+      redirectPorts: [0],
     });
-    await runScenario(host, url, scenario);
+    await runScenario(host, url, scenario, parseContext(env.MCP_CONFORMANCE_CONTEXT));
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -8,6 +8,7 @@ import type { SamplingService } from './sampling/index.js';
 import type { ModelSettingsService } from './models/index.js';
 import type { TasksService } from './tasks/index.js';
 import type { ToolRunner } from './tool-runner.js';
+import type { AuthService } from './auth/index.js';
 import { StewardError } from '../../shared/errors.js';
 
 export interface HandlerDeps {
@@ -19,10 +20,11 @@ export interface HandlerDeps {
   tasks: TasksService;
   models: ModelSettingsService;
   runTool: ToolRunner;
+  auth: AuthService;
 }
 
 export function createHandlers(host: HandlerDeps): Handlers {
-  const { servers, tools, sampling, tasks, models, runTool } = host;
+  const { servers, tools, sampling, tasks, models, runTool, auth } = host;
   return {
     'servers:list': async () => servers.list(),
     'servers:get': async ({ serverId }) => servers.get(serverId),
@@ -80,6 +82,10 @@ export function createHandlers(host: HandlerDeps): Handlers {
     'tasks:result': async ({ taskId, offset, length }) => tasks.resultPage(taskId, offset, length),
     'tasks:start': async ({ serverId, name, arguments: args, ttlSeconds }) => tasks.start({ serverId, tool: name, arguments: args, ttlMs: ttlSeconds ? ttlSeconds * 1000 : undefined }),
     'tasks:cancel': async ({ taskId }) => tasks.cancel(taskId),
+    'auth:get': async ({ serverId }) => auth.view(servers.get(serverId).id),
+    'auth:configure': async ({ serverId, config, secrets }) => auth.configure(servers.get(serverId).id, config, secrets),
+    'auth:signIn': async ({ serverId }) => auth.signIn(servers.get(serverId).id),
+    'auth:signOut': async ({ serverId }) => auth.signOut(servers.get(serverId).id),
     'models:get': async () => models.get(),
     'models:set': async (patch) => {
       const next = await models.set(patch);

@@ -16,6 +16,7 @@ import { SamplingService } from './sampling/index.js';
 import { createServerTraffic } from './server-requests.js';
 import { createToolRunner, type ToolRunner } from './tool-runner.js';
 import { ELICITATION_GATE, ElicitationService } from './elicitation/index.js';
+import { AuthRecords, AuthService } from './auth/index.js';
 import { TasksService } from './tasks/index.js';
 import { openStore, type Store } from './store/index.js';
 
@@ -43,6 +44,10 @@ export interface HostOptions {
   sampleIntervalMs?: number;
   /** The model behind sampling; the Anthropic provider (with the key from the SecretStore) unless given. */
   provider?: ModelProvider;
+  /** Steward's client ID metadata document URL (null: never use CIMD); the setting, else the published default, when absent. */
+  clientMetadataUrl?: string | null;
+  /** Loopback ports for the sign-in redirect, in order of preference (0: any free port). */
+  redirectPorts?: readonly number[];
   /** Told about unexpected errors inside handlers (the front end decides where its log goes). */
   onUnexpected?: (where: string, error: unknown) => void;
 }
@@ -57,6 +62,7 @@ export interface Host {
   readonly sampling: SamplingService;
   readonly tasks: TasksService;
   readonly elicitation: ElicitationService;
+  readonly auth: AuthService;
   /** A tool call as the app makes it: as a task when it must be, retried after URL elicitation (-32042). */
   readonly runTool: ToolRunner;
   readonly models: ModelSettingsService;
@@ -115,6 +121,28 @@ export async function createHost(options: HostOptions): Promise<Host> {
     }),
     serverRequest: (serverId, method, params, info) => traffic.request(serverId, method, params, info),
     serverNotification: (serverId, method, params) => traffic.notification(serverId, method, params),
+    httpAuth: (serverId, url) => auth.transportAuth(serverId, url),
+    httpAuthRetry: (serverId, url, error) => auth.legacyFallback(serverId, url, error),
+    forgotten: (serverId) => auth.forget(serverId),
+  });
+
+  const auth = new AuthService({
+    store,
+    records: new AuthRecords(options.secrets),
+    inbox,
+    audit,
+    clock,
+    // The auth service judged the page already (with the rules for its server); the gate judges it once more.
+    open: async (url) => void (await gatedOpener((u) => options.browser.open(u), { allowLoopbackHttp: true })(url)),
+    changed: (view) => events.emit('auth:changed', view),
+    server: (serverId) => {
+      const record = store.servers.get(serverId);
+      return record && record.config.transport === 'http' ? { name: record.name, url: record.config.url } : undefined;
+    },
+    reconnect: async (serverId) => void (await servers.ensureRunning(serverId)),
+    disconnect: async (serverId) => void (await servers.stop(serverId, 'user')),
+    clientMetadataUrl: options.clientMetadataUrl,
+    redirectPorts: options.redirectPorts,
   });
 
   const tasks = new TasksService({
@@ -183,16 +211,18 @@ export async function createHost(options: HostOptions): Promise<Host> {
     sampling,
     tasks,
     elicitation,
+    auth,
     models,
     identity,
     runTool,
-    dispatch: createDispatcher(createHandlers({ servers, tools, inbox, audit, sampling, tasks, models, runTool }), { onUnexpected: options.onUnexpected }),
+    dispatch: createDispatcher(createHandlers({ servers, tools, inbox, audit, sampling, tasks, models, runTool, auth }), { onUnexpected: options.onUnexpected }),
     async dispose() {
       if (disposed) return;
       disposed = true;
       tools.cancelAll();
       tasks.dispose();
       await servers.dispose();
+      await auth.dispose();
       sampling.flush();
       audit.flush();
       await sandbox.dispose().catch(() => undefined);

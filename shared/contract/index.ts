@@ -15,6 +15,7 @@ import {
 import { CallResultSchema, ProgressSchema, PromptViewSchema, ResourceViewSchema, ToolViewSchema } from '../domain/mcp.js';
 import { AuditEventSchema, AuditKindSchema } from '../domain/audit.js';
 import { InboxDecisionSchema, InboxItemSchema } from '../domain/inbox.js';
+import { AuthConfigSchema, AuthSecretsSchema, AuthViewSchema } from '../domain/auth.js';
 import { TaskDetailSchema, TaskResultPageSchema, TaskStatusSchema, TaskViewSchema } from '../domain/tasks.js';
 import { BudgetsSchema, LoopViewSchema, ModelSettingsSchema, SamplingPolicySchema } from '../domain/sampling.js';
 
@@ -124,6 +125,10 @@ export const calls = {
     TaskViewSchema,
   ),
   'tasks:cancel': call(z.object({ taskId: Id }), TaskViewSchema),
+  'auth:get': call(z.object({ serverId: Id }), AuthViewSchema),
+  'auth:configure': call(z.object({ serverId: Id, config: AuthConfigSchema.partial().default({}), secrets: AuthSecretsSchema.default({}) }), AuthViewSchema),
+  'auth:signIn': call(z.object({ serverId: Id }), AuthViewSchema),
+  'auth:signOut': call(z.object({ serverId: Id }), AuthViewSchema),
   'models:get': call(Empty, ModelSettingsSchema),
   'models:set': call(
     z.object({ baseUrl: z.string().url().nullable().optional(), enabledModels: z.array(z.string().max(100)).min(1).max(20).optional(), defaultModel: z.string().max(100).optional() }),
@@ -142,6 +147,7 @@ export const events = {
   'inbox:changed': z.array(InboxItemSchema),
   'sampling:changed': LoopViewSchema,
   'tasks:changed': TaskViewSchema,
+  'auth:changed': AuthViewSchema,
 } as const;
 
 export type Calls = typeof calls;

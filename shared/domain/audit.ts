@@ -31,6 +31,12 @@ export const AUDIT_KINDS = [
   'elicitation.url_opened',
   'elicitation.completed',
   'elicitation.retried',
+  'auth.requested',
+  'auth.signed_in',
+  'auth.signed_out',
+  'auth.failed',
+  'auth.refused',
+  'auth.configured',
 ] as const;
 export const AuditKindSchema = z.enum(AUDIT_KINDS);
 export type AuditKind = z.infer<typeof AuditKindSchema>;

@@ -1,6 +1,7 @@
 // Pending questions for the user, one queue for every kind of request.
 import { z } from 'zod';
 import { ConsentRequestSchema } from './servers.js';
+import { SignInRequestViewSchema } from './auth.js';
 import { AnswerSchema, FormRequestViewSchema, UrlRequestViewSchema } from './elicitation.js';
 import { SamplingEditsSchema, SamplingGrantSchema, SamplingReplySchema, SamplingRequestViewSchema } from './sampling.js';
 
@@ -18,7 +19,9 @@ export const SamplingReviewItemSchema = z.object({
 export const ElicitationItemSchema = z.object({ ...base, kind: z.literal('elicitation'), request: FormRequestViewSchema });
 export const ElicitationUrlItemSchema = z.object({ ...base, kind: z.literal('elicitation_url'), request: UrlRequestViewSchema });
 
-export const InboxItemSchema = z.discriminatedUnion('kind', [ConsentItemSchema, SamplingItemSchema, SamplingReviewItemSchema, ElicitationItemSchema, ElicitationUrlItemSchema]);
+export const SignInItemSchema = z.object({ ...base, kind: z.literal('auth'), request: SignInRequestViewSchema });
+
+export const InboxItemSchema = z.discriminatedUnion('kind', [ConsentItemSchema, SamplingItemSchema, SamplingReviewItemSchema, ElicitationItemSchema, ElicitationUrlItemSchema, SignInItemSchema]);
 export type InboxItem = z.infer<typeof InboxItemSchema>;
 
 export const InboxDecisionSchema = z.discriminatedUnion('kind', [
@@ -49,5 +52,7 @@ export const InboxDecisionSchema = z.discriminatedUnion('kind', [
     /** open: the user clicked to open the page; done: they say they finished there (no completion came). */
     action: z.enum(['open', 'decline', 'cancel', 'done']),
   }),
+  /** open: sign in at the authorization server's page in the browser; cancel: not now. */
+  z.object({ kind: z.literal('auth'), action: z.enum(['open', 'cancel']) }),
 ]);
 export type InboxDecision = z.infer<typeof InboxDecisionSchema>;

@@ -5,7 +5,7 @@ import type { LogLine, ServerStatus } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { Clock } from '../ports.js';
 import type { LaunchPlan, SandboxRunner, WrappedCommand } from '../security/index.js';
-import { McpSession, type ClientIdentity, type HostCapabilities, type ServerRequestInfo, type ServerNotificationMethod } from '../sessions/index.js';
+import { McpSession, type ClientIdentity, type HostCapabilities, type ServerRequestInfo, type ServerNotificationMethod, type HttpAuth } from '../sessions/index.js';
 import { restartDelay, type BackoffPolicy } from './backoff.js';
 import { ChildTransport } from './child-transport.js';
 import { LineSplitter } from './line-splitter.js';
@@ -83,8 +83,15 @@ export class ServerRuntime {
   }
 
   /** Connect to a Streamable HTTP server. */
-  async startHttp(url: string, headers: Record<string, string>): Promise<void> {
-    if (this.session) return;
+  startHttp(url: string, headers: Record<string, string>, auth: HttpAuth): Promise<void> {
+    if (this.session) return Promise.resolve();
+    this.starting ??= this.connectHttp(url, headers, auth).finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async connectHttp(url: string, headers: Record<string, string>, auth: HttpAuth): Promise<void> {
     this.setStatus('starting');
     try {
       this.session = await McpSession.connect({
@@ -92,7 +99,8 @@ export class ServerRuntime {
         connectTimeoutMs: this.deps.connectTimeoutMs,
         reconnectOnSessionLoss: true,
         capabilities: this.deps.capabilities(),
-        transport: () => new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }),
+        // Step-up re-authorizes at most once per request; the auth service caps prompts across requests.
+        transport: () => new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers }, ...auth, maxStepUpRetries: 1 }),
         hooks: this.sessionHooks(() => {
           this.session = undefined;
           this.fail({ code: 'connect_failed', message: 'The connection to the server closed.', stderrTail: [] });

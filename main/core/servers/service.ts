@@ -21,7 +21,7 @@ import type { HostEvents } from '../events.js';
 import type { Inbox } from '../inbox/index.js';
 import type { Clock, SecretStore } from '../ports.js';
 import { planLaunch, type FsView, type LaunchPlan, type Platform, type SandboxRunner } from '../security/index.js';
-import type { ClientIdentity, HostCapabilities, McpSession, ServerRequestInfo, ServerNotificationMethod } from '../sessions/index.js';
+import type { ClientIdentity, HostCapabilities, McpSession, ServerRequestInfo, ServerNotificationMethod, HttpAuth } from '../sessions/index.js';
 import type { ServerRecord, Store } from '../store/index.js';
 import type { BackoffPolicy } from './backoff.js';
 import { forgetSecrets, loadConfig, saveSecrets, toStored } from './config.js';
@@ -50,6 +50,12 @@ export interface ServersDeps {
   capabilities(serverId: string): HostCapabilities;
   serverRequest(serverId: string, method: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
   serverNotification(serverId: string, method: ServerNotificationMethod, params: Record<string, unknown>): void;
+  /** What a remote server's transport authenticates with (OAuth provider, checked fetch). */
+  httpAuth(serverId: string, url: string): Promise<HttpAuth>;
+  /** Whether a failed connect may be tried once more with adjusted sign-in settings (a legacy server). */
+  httpAuthRetry(serverId: string, url: string, error: StewardError): Promise<boolean>;
+  /** A server is gone: whatever else the host keeps about it (sign-in records) goes too. */
+  forgotten(serverId: string): Promise<void>;
 }
 
 type Actor = 'user' | 'host' | 'policy';
@@ -180,6 +186,7 @@ export class ServersService {
       this.deps.audit.record('server.removed', { serverId: id, serverName: record.name, actor, summary: `Removed server "${record.name}".` });
     });
     await forgetSecrets(this.deps.secrets, id);
+    await this.deps.forgotten(id);
     this.deps.events.emit('servers:removed', { serverId: id });
   }
 
@@ -334,7 +341,12 @@ export class ServersService {
       const config = await loadConfig(this.deps.secrets, id, record.config);
       if (config.transport !== 'http') throw new StewardError('internal_error', 'Stored config does not match its transport.');
       this.deps.store.servers.setDesiredState(id, 'running', this.now());
-      await runtime.startHttp(config.url, config.headers);
+      try {
+        await runtime.startHttp(config.url, config.headers, await this.deps.httpAuth(id, config.url));
+      } catch (error) {
+        if (!(error instanceof StewardError) || !(await this.deps.httpAuthRetry(id, config.url, error))) throw error;
+        await runtime.startHttp(config.url, config.headers, await this.deps.httpAuth(id, config.url));
+      }
     } else {
       if (explicit) runtime.resetRestarts();
       const plan = await this.checkedPlan(record);

@@ -1,5 +1,5 @@
 // Turns what the MCP SDK throws into StewardErrors with stable codes.
-import { ProtocolError, SdkError, SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
+import { InsufficientScopeError, IssuerMismatchError, OAuthClientFlowError, OAuthError, ProtocolError, SdkError, SdkErrorCode, SdkHttpError, UnauthorizedError } from '@modelcontextprotocol/client';
 import { StewardError } from '../../../shared/errors.js';
 
 /** JSON-RPC error code the stdio transport uses for a reply refused because of its size. */
@@ -14,6 +14,15 @@ export function isSessionExpired(error: unknown): boolean {
 export function toStewardError(error: unknown, what: string, cancelled = false): StewardError {
   if (error instanceof StewardError) return error;
   if (cancelled) return new StewardError('cancelled', `${what} was cancelled.`);
+  // The sign-in page is waiting in the inbox (or the token was refused and a new sign-in is needed).
+  if (error instanceof UnauthorizedError) return new StewardError('auth_required', `${what} needs you to sign in to the server first; the sign-in is in your inbox.`);
+  if (error instanceof InsufficientScopeError) return new StewardError('auth_required', `${what} needs more access than you granted (${error.message}); sign in again to grant it.`);
+  if (error instanceof IssuerMismatchError) {
+    return new StewardError('auth_failed', `${what} failed while signing in: ${error.message}`, { issuerMismatch: { kind: error.kind, expected: error.expected ?? null, received: error.received ?? null } });
+  }
+  if (error instanceof OAuthError || error instanceof OAuthClientFlowError) return new StewardError('auth_failed', `${what} failed while signing in: ${error.message}`);
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  if (cause instanceof StewardError) return cause;
   if (error instanceof ProtocolError) {
     if (error.code === MESSAGE_TOO_LARGE_CODE) return new StewardError('message_too_large', `${what} failed: ${error.message}`);
     if (error.code === URL_ELICITATION_REQUIRED) {

@@ -2,11 +2,19 @@
 import { randomUUID } from 'node:crypto';
 import { Client, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
 import { TaskStatusNotificationParamsSchema } from '@modelcontextprotocol/core';
-import type { MessageExtraInfo, StandardSchemaV1 } from '@modelcontextprotocol/client';
+import type { AuthProvider, FetchLike, MessageExtraInfo, OAuthClientProvider, StandardSchemaV1 } from '@modelcontextprotocol/client';
 import type { CallResult, PromptView, ResourceView, ToolView } from '../../../shared/domain/mcp.js';
 import type { LogLine } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import { isSessionExpired, toStewardError } from './errors.js';
+
+/** How a remote server's transport authenticates: an OAuth (or other) provider, and the fetch its sign-in requests go through. */
+export interface HttpAuth {
+  authProvider?: AuthProvider | OAuthClientProvider;
+  fetch?: FetchLike;
+  /** Only for a 2025-03-26 server whose authorization server, on its own origin, names a different issuer path. */
+  skipIssuerMetadataValidation?: boolean;
+}
 
 export interface ClientIdentity {
   name: string;

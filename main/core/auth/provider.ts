@@ -1,0 +1,141 @@
+// The OAuthClientProvider the SDK's auth() drives for one server: it reads and writes that server's records only, and
+// hands the browser step to the host (which shows the page and waits for the user's click) instead of opening anything.
+import type {
+  OAuthClientInformationContext,
+  OAuthClientMetadata,
+  OAuthClientProvider,
+  OAuthDiscoveryState,
+  StoredOAuthClientInformation,
+  StoredOAuthTokens,
+} from '@modelcontextprotocol/client';
+import type { AuthConfig } from '../../../shared/domain/auth.js';
+import type { AuthRecords, Registration } from './records.js';
+
+export interface ProviderHooks {
+  /** The user must visit this page to sign in (or to grant more scopes). */
+  redirect(url: URL): Promise<void>;
+  /** A fresh `state` for an authorization request, remembered until the callback. */
+  newState(): string;
+}
+
+export interface ProviderOptions {
+  serverId: string;
+  config: AuthConfig;
+  /** The pre-registered client's secret, when there is one. */
+  clientSecret: string | undefined;
+  redirectUrl: string;
+  /** Steward's client ID metadata document (CIMD), used when the authorization server supports it. */
+  clientMetadataUrl: string | undefined;
+  clientMetadata: OAuthClientMetadata;
+  records: AuthRecords;
+  hooks: ProviderHooks;
+}
+
+const ANY_ISSUER = '*';
+
+export class StewardOAuthProvider implements OAuthClientProvider {
+  readonly clientMetadataUrl: string | undefined;
+  /** The last authorization URL's scope, for the sign-in prompt and the auth view. */
+  requestedScope: string | undefined;
+
+  constructor(private readonly o: ProviderOptions) {
+    // A pre-registered client comes first; the metadata document only when there is none.
+    this.clientMetadataUrl = o.config.clientId ? undefined : o.clientMetadataUrl;
+  }
+
+  get redirectUrl(): string {
+    return this.o.redirectUrl;
+  }
+
+  get clientMetadata(): OAuthClientMetadata {
+    return { ...this.o.clientMetadata, redirect_uris: [this.o.redirectUrl] };
+  }
+
+  state(): string {
+    return this.o.hooks.newState();
+  }
+
+  private issuerOf(ctx?: OAuthClientInformationContext): string {
+    return ctx?.issuer ?? ANY_ISSUER;
+  }
+
+  async clientInformation(ctx?: OAuthClientInformationContext): Promise<StoredOAuthClientInformation | undefined> {
+    if (this.o.config.clientId) {
+      return {
+        client_id: this.o.config.clientId,
+        ...(this.o.clientSecret ? { client_secret: this.o.clientSecret } : {}),
+        ...(this.o.clientSecret ? {} : { token_endpoint_auth_method: 'none' }),
+      } as StoredOAuthClientInformation;
+    }
+    const record = await this.o.records.load(this.o.serverId);
+    return record.issuers[this.issuerOf(ctx)]?.client;
+  }
+
+  async saveClientInformation(client: StoredOAuthClientInformation, ctx?: OAuthClientInformationContext): Promise<void> {
+    if (this.o.config.clientId) return;
+    const registration: Registration = client.client_id === this.clientMetadataUrl ? 'metadata-document' : 'dynamic';
+    await this.o.records.update(this.o.serverId, (r) => {
+      const issuer = this.issuerOf(ctx);
+      r.issuers[issuer] = { ...r.issuers[issuer], client, registration };
+    });
+  }
+
+  async tokens(ctx?: OAuthClientInformationContext): Promise<StoredOAuthTokens | undefined> {
+    const record = await this.o.records.load(this.o.serverId);
+    const issuer = ctx?.issuer ?? record.lastIssuer;
+    return issuer ? record.issuers[issuer]?.tokens : undefined;
+  }
+
+  async saveTokens(tokens: StoredOAuthTokens, ctx?: OAuthClientInformationContext): Promise<void> {
+    await this.o.records.update(this.o.serverId, (r) => {
+      const issuer = ctx?.issuer ?? r.lastIssuer ?? ANY_ISSUER;
+      const previous = r.issuers[issuer]?.tokens;
+      // A refresh that returns no new refresh token keeps the old one; a rotated one always replaces it.
+      const merged = { ...tokens, ...(!tokens.refresh_token && previous?.refresh_token ? { refresh_token: previous.refresh_token } : {}) };
+      r.issuers[issuer] = { ...r.issuers[issuer], tokens: merged, savedAt: new Date().toISOString() };
+      r.lastIssuer = issuer;
+    });
+  }
+
+  async redirectToAuthorization(url: URL): Promise<void> {
+    this.requestedScope = url.searchParams.get('scope') ?? undefined;
+    await this.o.hooks.redirect(url);
+  }
+
+  async saveCodeVerifier(verifier: string): Promise<void> {
+    await this.o.records.update(this.o.serverId, (r) => {
+      r.verifier = verifier;
+    });
+  }
+
+  async codeVerifier(): Promise<string> {
+    const verifier = (await this.o.records.load(this.o.serverId)).verifier;
+    if (!verifier) throw new Error('No sign-in is under way for this server.');
+    return verifier;
+  }
+
+  async saveDiscoveryState(state: OAuthDiscoveryState): Promise<void> {
+    await this.o.records.update(this.o.serverId, (r) => {
+      r.discovery = state;
+    });
+  }
+
+  async discoveryState(): Promise<OAuthDiscoveryState | undefined> {
+    return (await this.o.records.load(this.o.serverId)).discovery;
+  }
+
+  async invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): Promise<void> {
+    await this.o.records.update(this.o.serverId, (r) => {
+      const issuers = Object.values(r.issuers);
+      if (scope === 'all') {
+        r.issuers = {};
+        delete r.lastIssuer;
+        delete r.verifier;
+        delete r.discovery;
+      } else if (scope === 'client') for (const i of issuers) delete i.client;
+      else if (scope === 'tokens') for (const i of issuers) delete i.tokens;
+      else if (scope === 'verifier') delete r.verifier;
+      else delete r.discovery;
+    });
+  }
+}

@@ -1,0 +1,413 @@
+// Authorization for remote servers on the SDK's auth(): what each server's transport authenticates with, the sign-in
+// that waits in the inbox until the user clicks, the loopback callback (state checked), step-up with a cap, sign-out,
+// and the per-server view. Client credentials and enterprise (cross-app access) use the SDK's own providers.
+import { randomBytes } from 'node:crypto';
+import {
+  ClientCredentialsProvider,
+  CrossAppAccessProvider,
+  PrivateKeyJwtProvider,
+  requestJwtAuthorizationGrant,
+  StreamableHTTPClientTransport,
+  type FetchLike,
+  type OAuthClientProvider,
+} from '@modelcontextprotocol/client';
+import { AuthConfigSchema, DEFAULT_AUTH_CONFIG, type AuthConfig, type AuthSecrets, type AuthView, type SignInRequestView } from '../../../shared/domain/auth.js';
+import type { InboxDecision, InboxItem } from '../../../shared/domain/inbox.js';
+import { StewardError } from '../../../shared/errors.js';
+import type { Audit } from '../audit/index.js';
+import type { Inbox } from '../inbox/index.js';
+import type { Clock } from '../ports.js';
+import type { HttpAuth } from '../sessions/index.js';
+import type { Store } from '../store/index.js';
+import { guardedFetch, judgeAuthUrl, serverIsLocal } from './guard.js';
+import { LoopbackRedirect, REDIRECT_PORTS, type CallbackAnswer } from './loopback.js';
+import { CLIENT_METADATA, DEFAULT_CLIENT_METADATA_URL } from './metadata.js';
+import { StewardOAuthProvider } from './provider.js';
+import type { AuthRecords } from './records.js';
+
+/** Automatic sign-in prompts per server within the window before Steward stops asking (a server that never accepts). */
+const MAX_PROMPTS = 3;
+const PROMPT_WINDOW_MS = 10 * 60_000;
+/** A sign-in link not used within this time is forgotten; its callback is then refused. */
+const STATE_TTL_MS = 15 * 60_000;
+const SECRET_NAMES = ['clientSecret', 'privateKey', 'idpClientSecret', 'idToken'] as const;
+
+export interface AuthDeps {
+  store: Store;
+  records: AuthRecords;
+  inbox: Inbox;
+  audit: Audit;
+  clock: Clock;
+  /** Opens the sign-in page in the system browser (the gate judged it already). */
+  open(url: string): Promise<void>;
+  changed(view: AuthView): void;
+  server(serverId: string): { name: string; url: string } | undefined;
+  /** Connect (again) after a sign-in; nothing when the server is connected already (step-up). */
+  reconnect(serverId: string): Promise<void>;
+  /** Drop the connection after sign-out, so the next use asks again. */
+  disconnect(serverId: string): Promise<void>;
+  /** Steward's client ID metadata document URL; undefined turns CIMD off. */
+  clientMetadataUrl?: string | null | undefined;
+  redirectPorts?: readonly number[];
+}
+
+interface SignIn {
+  serverId: string;
+  url: string;
+  reason: SignInRequestView['reason'];
+  scopes: string[];
+  itemId: string;
+  stage: SignInRequestView['stage'];
+}
+
+export class AuthService {
+  private readonly listener: LoopbackRedirect;
+  /** Sign-ins under way by the `state` they sent: the only callbacks Steward accepts. */
+  private readonly states = new Map<string, { serverId: string; at: number }>();
+  private readonly signIns = new Map<string, SignIn>();
+  private readonly prompts = new Map<string, number[]>();
+  private readonly errors = new Map<string, string>();
+  private readonly providers = new Map<string, StewardOAuthProvider>();
+
+  constructor(private readonly deps: AuthDeps) {
+    this.listener = new LoopbackRedirect((params) => this.callback(params), deps.redirectPorts ?? REDIRECT_PORTS);
+    deps.inbox.handle('auth', (item, decision) => this.decide(item, decision));
+  }
+
+  config(serverId: string): AuthConfig {
+    const stored = this.deps.store.settings.get<unknown>(`auth.${serverId}`);
+    const parsed = AuthConfigSchema.safeParse({ ...DEFAULT_AUTH_CONFIG, ...(stored && typeof stored === 'object' ? stored : {}) });
+    return parsed.success ? parsed.data : DEFAULT_AUTH_CONFIG;
+  }
+
+  async configure(serverId: string, patch: Partial<AuthConfig>, secrets: AuthSecrets = {}): Promise<AuthView> {
+    const server = this.server(serverId);
+    const next = AuthConfigSchema.safeParse({ ...this.config(serverId), ...patch });
+    if (!next.success) throw new StewardError('invalid_payload', `That sign-in setting is not valid: ${next.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    this.deps.store.settings.put(`auth.${serverId}`, next.data);
+    for (const name of SECRET_NAMES) {
+      const value = secrets[name];
+      if (value !== undefined) await this.deps.records.setSecret(serverId, name, value);
+    }
+    this.providers.delete(serverId);
+    this.deps.audit.record('auth.configured', {
+      serverId,
+      serverName: server.name,
+      actor: 'user',
+      summary: `Changed how Steward signs in to "${server.name}" (${next.data.mode}${next.data.clientId ? ', pre-registered client' : ''}).`,
+      // Which secrets changed, never their values.
+      data: { mode: next.data.mode, clientId: next.data.clientId, secretsChanged: SECRET_NAMES.filter((n) => secrets[n] !== undefined) },
+    });
+    return this.emit(serverId);
+  }
+
+  /** What the server's transport authenticates with: a provider for its mode, and fetch behind the URL checks. */
+  async transportAuth(serverId: string, serverUrl: string): Promise<HttpAuth> {
+    const config = this.config(serverId);
+    const fetch = guardedFetch(serverUrl);
+    if (config.mode === 'client_credentials') return { authProvider: await this.clientCredentials(serverId, config), fetch };
+    if (config.mode === 'enterprise') return { authProvider: await this.enterprise(serverId, config, fetch), fetch };
+    const legacy = this.deps.store.settings.get<boolean>(`auth.legacyIssuer.${serverId}`) === true;
+    return { authProvider: await this.provider(serverId), fetch, ...(legacy ? { skipIssuerMetadataValidation: true } : {}) };
+  }
+
+  /**
+   * A 2025-03-26 server has no protected-resource metadata; its authorization server metadata sits at the server's
+   * origin. When that metadata names an issuer on the same origin but with a path, RFC 8414's echo check fails though
+   * nothing points anywhere else. Only then, and only for that server, is the check relaxed (and recorded).
+   */
+  async legacyFallback(serverId: string, serverUrl: string, error: StewardError): Promise<boolean> {
+    const mismatch = error.details?.issuerMismatch as { kind: string; expected: string | null; received: string | null } | undefined;
+    if (!mismatch || mismatch.kind !== 'metadata' || !mismatch.expected || !mismatch.received) return false;
+    if (this.deps.store.settings.get<boolean>(`auth.legacyIssuer.${serverId}`) === true) return false;
+    const origin = new URL(serverUrl).origin;
+    let sameOrigin = false;
+    try {
+      sameOrigin = new URL(mismatch.expected).origin === origin && new URL(mismatch.received).origin === origin;
+    } catch {
+      sameOrigin = false;
+    }
+    if (!sameOrigin) return false;
+    const path = new URL(serverUrl).pathname.replace(/\/$/, '');
+    const fetch = guardedFetch(serverUrl);
+    for (const candidate of [`${origin}/.well-known/oauth-protected-resource${path}`, `${origin}/.well-known/oauth-protected-resource`]) {
+      const answer = await fetch(candidate).catch(() => undefined);
+      if (answer?.ok) return false;
+    }
+    const server = this.server(serverId);
+    this.deps.store.settings.put(`auth.legacyIssuer.${serverId}`, true);
+    this.providers.delete(serverId);
+    this.deps.audit.record('auth.configured', {
+      serverId,
+      serverName: server.name,
+      actor: 'host',
+      summary: `"${server.name}" signs in the 2025-03-26 way (no resource metadata; its authorization server on the same origin names the issuer ${mismatch.received}); Steward accepts that issuer for this server only.`,
+      data: { legacyIssuer: mismatch.received },
+    });
+    return true;
+  }
+
+  private async provider(serverId: string): Promise<StewardOAuthProvider> {
+    const cached = this.providers.get(serverId);
+    if (cached) return cached;
+    const config = this.config(serverId);
+    const metadataUrl = this.deps.clientMetadataUrl === undefined ? (this.deps.store.settings.get<string | null>('auth.clientMetadataUrl') ?? DEFAULT_CLIENT_METADATA_URL) : this.deps.clientMetadataUrl;
+    const provider = new StewardOAuthProvider({
+      serverId,
+      config,
+      clientSecret: await this.deps.records.secret(serverId, 'clientSecret'),
+      redirectUrl: await this.listener.url(),
+      clientMetadataUrl: metadataUrl ?? undefined,
+      clientMetadata: { ...CLIENT_METADATA, ...(config.scope ? { scope: config.scope } : {}) },
+      records: this.deps.records,
+      hooks: { redirect: (url) => this.redirect(serverId, url), newState: () => this.newState(serverId) },
+    });
+    this.providers.set(serverId, provider);
+    return provider;
+  }
+
+  private async need(serverId: string, name: (typeof SECRET_NAMES)[number], what: string): Promise<string> {
+    const value = await this.deps.records.secret(serverId, name);
+    if (!value) throw new StewardError('auth_required', `Sign-in for "${this.server(serverId).name}" needs ${what}; set it on the server's sign-in settings.`);
+    return value;
+  }
+
+  private async clientCredentials(serverId: string, config: AuthConfig): Promise<OAuthClientProvider> {
+    if (!config.clientId) throw new StewardError('auth_required', `Sign-in for "${this.server(serverId).name}" needs a client ID.`);
+    const scope = config.scope ?? undefined;
+    if (config.clientAuth === 'private_key_jwt') {
+      return new PrivateKeyJwtProvider({ clientId: config.clientId, privateKey: await this.need(serverId, 'privateKey', 'a private key'), algorithm: config.algorithm, clientName: 'Steward', ...(scope ? { scope } : {}) });
+    }
+    return new ClientCredentialsProvider({ clientId: config.clientId, clientSecret: await this.need(serverId, 'clientSecret', 'a client secret'), clientName: 'Steward', ...(scope ? { scope } : {}) });
+  }
+
+  /** Cross-app access: the company identity provider trades the user's ID token for a grant the server's authorization server accepts. */
+  private async enterprise(serverId: string, config: AuthConfig, fetchFn: FetchLike): Promise<OAuthClientProvider> {
+    if (!config.clientId || !config.idpTokenEndpoint || !config.idpClientId) {
+      throw new StewardError('auth_required', `Enterprise sign-in for "${this.server(serverId).name}" needs the client ID, and the identity provider's token endpoint and client ID.`);
+    }
+    const idToken = await this.need(serverId, 'idToken', 'an ID token from your identity provider');
+    const idpSecret = await this.deps.records.secret(serverId, 'idpClientSecret');
+    const { idpTokenEndpoint, idpClientId } = config;
+    const idpVerdict = judgeAuthUrl(idpTokenEndpoint, this.server(serverId).url);
+    if (!idpVerdict.allowed) throw new StewardError('auth_failed', `Steward will not contact the identity provider at ${idpVerdict.display}: ${idpVerdict.problems.join(' ')}`);
+    return new CrossAppAccessProvider({
+      clientId: config.clientId,
+      clientSecret: await this.need(serverId, 'clientSecret', 'a client secret'),
+      clientName: 'Steward',
+      assertion: async (ctx) => {
+        const grant = await requestJwtAuthorizationGrant({
+          tokenEndpoint: idpTokenEndpoint,
+          audience: ctx.authorizationServerUrl,
+          resource: ctx.resourceUrl,
+          idToken,
+          clientId: idpClientId,
+          ...(idpSecret ? { clientSecret: idpSecret } : {}),
+          ...(ctx.scope ? { scope: ctx.scope } : {}),
+          fetchFn,
+        });
+        return grant.jwtAuthGrant;
+      },
+    });
+  }
+
+  private server(serverId: string): { name: string; url: string } {
+    const server = this.deps.server(serverId);
+    if (!server) throw new StewardError('not_found', 'There is no such server.');
+    return server;
+  }
+
+  private newState(serverId: string): string {
+    const now = this.deps.clock.now();
+    for (const [state, entry] of this.states) if (now - entry.at > STATE_TTL_MS) this.states.delete(state);
+    const state = randomBytes(24).toString('base64url');
+    this.states.set(state, { serverId, at: now });
+    return state;
+  }
+
+  /** The SDK wants the user at the authorization page: the page waits in the inbox for the click. */
+  private async redirect(serverId: string, url: URL): Promise<void> {
+    const server = this.server(serverId);
+    const now = this.deps.clock.now();
+    const recent = (this.prompts.get(serverId) ?? []).filter((at) => now - at < PROMPT_WINDOW_MS);
+    if (recent.length >= MAX_PROMPTS) {
+      const message = `"${server.name}" kept asking for sign-in (${MAX_PROMPTS} times in a row); Steward stopped asking. Sign in again from the server's page when you are ready.`;
+      this.errors.set(serverId, message);
+      this.deps.audit.record('auth.failed', { serverId, serverName: server.name, actor: 'host', summary: message, data: { prompts: recent.length } });
+      this.emit(serverId);
+      throw new StewardError('auth_failed', message);
+    }
+    recent.push(now);
+    this.prompts.set(serverId, recent);
+    const held = await (await this.provider(serverId)).tokens();
+    const scopes = (url.searchParams.get('scope') ?? '').split(' ').filter(Boolean);
+    const granted = new Set((held?.scope ?? '').split(' ').filter(Boolean));
+    // Step-up: signed in, and the server now wants scopes the token does not have.
+    const reason = held?.access_token && scopes.some((s) => !granted.has(s)) ? 'step_up' : 'sign_in';
+    const signIn: SignIn = { serverId, url: url.href, reason, scopes, itemId: '', stage: 'consent' };
+    this.signIns.set(serverId, signIn);
+    this.show(signIn);
+    this.deps.audit.record('auth.requested', {
+      serverId,
+      serverName: server.name,
+      actor: 'host',
+      summary: `"${server.name}" needs you to sign in at ${url.host}${scopes.length ? ` (${scopes.join(' ')})` : ''}.`,
+      data: { authorizationHost: url.host, scopes, reason: signIn.reason },
+    });
+    this.emit(serverId);
+  }
+
+  private show(signIn: SignIn): void {
+    const server = this.server(signIn.serverId);
+    signIn.itemId = `auth-${randomBytes(8).toString('hex')}`;
+    const request: SignInRequestView = {
+      serverUrl: server.url,
+      authorizationUrl: signIn.url,
+      verdict: judgeAuthUrl(signIn.url, server.url),
+      reason: signIn.reason,
+      scopes: signIn.scopes,
+      stage: signIn.stage,
+    };
+    this.deps.inbox.put<'auth'>(`auth:${signIn.serverId}`, { kind: 'auth', serverId: signIn.serverId, serverName: server.name, request }, signIn.itemId);
+  }
+
+  private async decide(item: InboxItem, decision: InboxDecision): Promise<void> {
+    if (decision.kind !== 'auth' || item.kind !== 'auth') throw new StewardError('invalid_payload', 'That question needs a sign-in answer.');
+    const signIn = this.signIns.get(item.serverId);
+    if (!signIn || signIn.itemId !== item.id) throw new StewardError('not_found', 'That sign-in is no longer waiting.');
+    const server = this.server(item.serverId);
+    if (decision.action === 'cancel') {
+      this.drop(item.serverId);
+      this.deps.audit.record('auth.failed', { serverId: item.serverId, serverName: server.name, actor: 'user', summary: `You did not sign in to "${server.name}".`, data: {} });
+      this.emit(item.serverId);
+      return;
+    }
+    const verdict = judgeAuthUrl(signIn.url, server.url);
+    if (!verdict.allowed) throw new StewardError('invalid_payload', `Steward will not open this sign-in page: ${verdict.problems.join(' ')}`);
+    await this.deps.open(signIn.url);
+    signIn.stage = 'waiting';
+    this.show(signIn);
+  }
+
+  private drop(serverId: string): void {
+    this.signIns.delete(serverId);
+    this.deps.inbox.removeKey(`auth:${serverId}`);
+    for (const [state, entry] of this.states) if (entry.serverId === serverId) this.states.delete(state);
+  }
+
+  /** The browser came back to the loopback listener. Only a `state` Steward sent is accepted. */
+  private async callback(params: URLSearchParams): Promise<CallbackAnswer> {
+    const state = params.get('state') ?? '';
+    const entry = this.states.get(state);
+    if (!entry || this.deps.clock.now() - entry.at > STATE_TTL_MS) {
+      this.deps.audit.record('auth.refused', { serverId: null, serverName: null, actor: 'host', summary: 'Refused a sign-in callback that Steward did not start (unknown or expired state).', data: {} });
+      return { ok: false, title: 'Sign-in not recognised', message: 'Steward did not start this sign-in, or it has expired. Start it again from Steward.' };
+    }
+    this.states.delete(state);
+    const { serverId } = entry;
+    const server = this.server(serverId);
+    const error = params.get('error');
+    if (error) {
+      const message = `The authorization server refused: ${params.get('error_description') ?? error}`;
+      return this.failed(serverId, server.name, message);
+    }
+    try {
+      const provider = await this.provider(serverId);
+      const transport = new StreamableHTTPClientTransport(new URL(server.url), { authProvider: provider, fetch: guardedFetch(server.url) });
+      await transport.finishAuth(params);
+      await transport.close().catch(() => undefined);
+    } catch (e) {
+      return this.failed(serverId, server.name, `Signing in to "${server.name}" failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.drop(serverId);
+    this.errors.delete(serverId);
+    const view = await this.view(serverId);
+    this.deps.audit.record('auth.signed_in', {
+      serverId,
+      serverName: server.name,
+      actor: 'user',
+      summary: `Signed in to "${server.name}"${view.issuer ? ` at ${new URL(view.issuer).host}` : ''}${view.scopes.length ? ` (${view.scopes.join(' ')})` : ''}.`,
+      data: { issuer: view.issuer, scopes: view.scopes, registration: view.registration },
+    });
+    this.deps.changed(view);
+    void this.deps.reconnect(serverId).catch(() => undefined);
+    return { ok: true, title: `Signed in to ${server.name}`, message: 'You can close this tab and go back to Steward.' };
+  }
+
+  private failed(serverId: string, serverName: string, message: string): CallbackAnswer {
+    this.drop(serverId);
+    this.errors.set(serverId, message);
+    this.deps.audit.record('auth.failed', { serverId, serverName, actor: 'host', summary: message, data: {} });
+    this.emit(serverId);
+    return { ok: false, title: 'Sign-in failed', message };
+  }
+
+  /** The user asks to sign in (again): the prompt cap starts over and the server connects, which asks when it must. */
+  async signIn(serverId: string): Promise<AuthView> {
+    this.server(serverId);
+    this.prompts.delete(serverId);
+    this.errors.delete(serverId);
+    await this.deps.reconnect(serverId).catch((error: unknown) => {
+      if (!(error instanceof StewardError && error.code === 'auth_required')) throw error;
+    });
+    return this.emit(serverId);
+  }
+
+  async signOut(serverId: string): Promise<AuthView> {
+    const server = this.server(serverId);
+    this.drop(serverId);
+    await this.deps.records.clear(serverId);
+    this.providers.delete(serverId);
+    this.prompts.delete(serverId);
+    await this.deps.disconnect(serverId);
+    this.deps.audit.record('auth.signed_out', { serverId, serverName: server.name, actor: 'user', summary: `Signed out of "${server.name}"; its tokens were deleted.`, data: {} });
+    return this.emit(serverId);
+  }
+
+  /** Everything about a server, when it is removed. */
+  async forget(serverId: string): Promise<void> {
+    this.drop(serverId);
+    this.providers.delete(serverId);
+    await this.deps.records.forget(serverId);
+  }
+
+  async view(serverId: string): Promise<AuthView> {
+    const config = this.config(serverId);
+    const record = await this.deps.records.load(serverId);
+    const issuer = record.lastIssuer && record.lastIssuer !== '*' ? record.lastIssuer : null;
+    const current = record.lastIssuer ? record.issuers[record.lastIssuer] : undefined;
+    const tokens = current?.tokens;
+    const expiresAt = tokens?.expires_in !== undefined && current?.savedAt ? new Date(Date.parse(current.savedAt) + tokens.expires_in * 1000).toISOString() : null;
+    const secretsSet = Object.fromEntries(await Promise.all(SECRET_NAMES.map(async (n) => [n, Boolean(await this.deps.records.secret(serverId, n))]))) as AuthView['secretsSet'];
+    const registration = config.clientId ? 'pre-registered' : (current?.registration ?? null);
+    return {
+      serverId,
+      config,
+      secretsSet,
+      signedIn: Boolean(tokens?.access_token),
+      issuer,
+      scopes: (tokens?.scope ?? this.providers.get(serverId)?.requestedScope ?? '').split(' ').filter(Boolean),
+      expiresAt,
+      registration,
+      clientId: config.clientId ?? current?.client?.client_id ?? null,
+      pending: this.signIns.has(serverId),
+      lastError: this.errors.get(serverId) ?? null,
+    };
+  }
+
+  private emit(serverId: string): Promise<AuthView> {
+    return this.view(serverId).then((view) => {
+      this.deps.changed(view);
+      return view;
+    });
+  }
+
+  /** A server on this computer may use plain http and loopback addresses for its sign-in pages. */
+  static isLocal(serverUrl: string): boolean {
+    return serverIsLocal(serverUrl);
+  }
+
+  dispose(): Promise<void> {
+    return this.listener.close();
+  }
+}

@@ -21,6 +21,9 @@ export function toStewardError(error: unknown, what: string, cancelled = false):
     return new StewardError('auth_failed', `${what} failed while signing in: ${error.message}`, { issuerMismatch: { kind: error.kind, expected: error.expected ?? null, received: error.received ?? null } });
   }
   if (error instanceof OAuthError || error instanceof OAuthClientFlowError) return new StewardError('auth_failed', `${what} failed while signing in: ${error.message}`);
+  if (error instanceof Error && /code challenge method S256/i.test(error.message)) {
+    return new StewardError('auth_failed', `${what} failed: the server's authorization server does not support PKCE with S256, so Steward will not sign in there.`);
+  }
   const cause = (error as { cause?: unknown } | undefined)?.cause;
   if (cause instanceof StewardError) return cause;
   if (error instanceof ProtocolError) {

@@ -1,0 +1,193 @@
+// Signing in to remote servers against the OAuth fixture (an SDK-built MCP server with its own authorization server on
+// 127.0.0.1): the whole flow through the inbox and the loopback redirect, step-up, sign-out, and what must never happen:
+// a forged state accepted, a server without S256 used, a link-local metadata address contacted, one server's token sent
+// to another, a refused refresh crashing instead of asking again.
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Host } from '../../../main/core/host.js';
+import type { InboxItem } from '../../../shared/domain/inbox.js';
+import { makeHost, type TestHost } from '../../helpers/host.js';
+import { FIXTURES } from '../../helpers/paths.js';
+import { startListening, type Started } from '../../helpers/processes.js';
+
+const OAUTH = join(FIXTURES, 'oauth-server.mjs');
+
+const cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function fixture(...flags: string[]): Promise<Started & { issuer: string; log(): Promise<Array<Record<string, unknown>>> }> {
+  const started = await startListening([OAUTH, ...flags]);
+  cleanup.push(() => started.stop());
+  const issuer = `http://127.0.0.1:${started.port}`;
+  return { ...started, issuer, log: async () => (await (await fetch(`${issuer}/admin/log`)).json()) as Array<Record<string, unknown>> };
+}
+
+async function host(): Promise<TestHost> {
+  const t = await makeHost();
+  cleanup.push(() => t.close());
+  return t;
+}
+
+async function next(host: Host, test: (item: Extract<InboxItem, { kind: 'auth' }>) => boolean = () => true): Promise<Extract<InboxItem, { kind: 'auth' }>> {
+  for (let i = 0; i < 400; i++) {
+    const item = host.inbox.list().find((x): x is Extract<InboxItem, { kind: 'auth' }> => x.kind === 'auth' && test(x));
+    if (item) return item;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('no sign-in item arrived');
+}
+
+/** The user clicks "Sign in" and the browser does the rest: the authorization server redirects straight back. */
+async function signIn(t: TestHost, item: Extract<InboxItem, { kind: 'auth' }>): Promise<Response> {
+  const before = t.opened.length;
+  await t.host.inbox.decide(item.id, { kind: 'auth', action: 'open' });
+  expect(t.opened).toHaveLength(before + 1);
+  const page = await fetch(t.opened.at(-1)!, { redirect: 'manual' });
+  const back = page.headers.get('location');
+  expect(back).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback\?/);
+  return fetch(back!);
+}
+
+async function until(test: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (await test()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function addRemote(t: TestHost, name: string, url: string) {
+  return t.host.servers.add({ name, config: { transport: 'http', url, headers: {} } });
+}
+
+const text = (r: { content: Array<Record<string, unknown>> }) => r.content.map((c) => String(c.text ?? '')).join('');
+
+describe('signing in to a remote server', () => {
+  it('asks in the inbox, opens the page only on the click, takes the redirect, and connects', async () => {
+    const server = await fixture();
+    const t = await host();
+    const view = await addRemote(t, 'files', server.url);
+    await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'auth_required' });
+    const item = await next(t.host);
+    expect(item.request).toMatchObject({ reason: 'sign_in', scopes: ['mcp:read'], stage: 'consent', verdict: { allowed: true, host: '127.0.0.1' } });
+    expect(new URL(item.request.authorizationUrl).searchParams.get('code_challenge_method')).toBe('S256');
+    expect(new URL(item.request.authorizationUrl).searchParams.get('resource')).toBe(server.url);
+    expect(t.opened).toEqual([]);
+
+    const page = await signIn(t, item);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Signed in to files');
+    await until(() => t.host.servers.get(view.id).status === 'running', 'the server to connect');
+    const who = JSON.parse(text(await t.host.runTool({ serverId: view.id, name: 'whoami', arguments: {} }))) as { scopes: string[]; resource: string };
+    expect(who).toMatchObject({ scopes: ['mcp:read'], resource: server.url });
+
+    const auth = await t.host.auth.view(view.id);
+    expect(auth).toMatchObject({ signedIn: true, issuer: server.issuer, scopes: ['mcp:read'], registration: 'dynamic', pending: false, lastError: null });
+    expect(Date.parse(auth.expiresAt!)).toBeGreaterThan(Date.now());
+    // Tokens travel in headers only, and every token request names the resource.
+    const log = await server.log();
+    const tokens = log.filter((e) => typeof e.authorization === 'string').map((e) => String(e.authorization).slice('Bearer '.length));
+    expect(tokens.length).toBeGreaterThan(0);
+    for (const entry of log) for (const token of tokens) expect(JSON.stringify(entry.query ?? {})).not.toContain(token);
+    for (const entry of log.filter((e) => e.path === '/token')) expect((entry.body as Record<string, unknown>).resource).toBe(server.url);
+    expect(t.host.audit.list({ kind: 'auth.signed_in', limit: 5 })).toHaveLength(1);
+    expect(JSON.stringify(t.host.audit.list({ limit: 100 }))).not.toContain(tokens[0]!);
+  });
+
+  it('steps up when an operation needs more scope, then signs out and asks again', async () => {
+    const server = await fixture();
+    const t = await host();
+    const view = await addRemote(t, 'files', server.url);
+    await t.host.servers.ensureRunning(view.id).catch(() => undefined);
+    await signIn(t, await next(t.host));
+    await until(() => t.host.servers.get(view.id).status === 'running', 'the server to connect');
+
+    await expect(t.host.runTool({ serverId: view.id, name: 'write_file', arguments: { path: 'a.txt', content: 'hi' } })).rejects.toMatchObject({ code: 'auth_required' });
+    const stepUp = await next(t.host);
+    expect(stepUp.request).toMatchObject({ reason: 'step_up', scopes: expect.arrayContaining(['mcp:read', 'files:write']) });
+    await signIn(t, stepUp);
+    await until(async () => (await t.host.auth.view(view.id)).scopes.includes('files:write'), 'the wider scope');
+    expect((await t.host.runTool({ serverId: view.id, name: 'write_file', arguments: { path: 'a.txt', content: 'hi' } })).isError).toBe(false);
+
+    const out = await t.host.auth.signOut(view.id);
+    expect(out).toMatchObject({ signedIn: false, scopes: [] });
+    await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'auth_required' });
+    expect((await next(t.host)).request.reason).toBe('sign_in');
+  });
+
+  it('refuses a callback whose state Steward did not send, and keeps the real sign-in open', async () => {
+    const server = await fixture();
+    const t = await host();
+    const view = await addRemote(t, 'files', server.url);
+    await t.host.servers.ensureRunning(view.id).catch(() => undefined);
+    const item = await next(t.host);
+    const redirect = new URL(item.request.authorizationUrl).searchParams.get('redirect_uri')!;
+    const forged = await fetch(`${redirect}?code=stolen&state=not-ours&iss=${encodeURIComponent(server.issuer)}`);
+    expect(forged.status).toBe(400);
+    expect(await forged.text()).toContain('did not start this sign-in');
+    expect((await server.log()).some((e) => e.path === '/token')).toBe(false);
+    expect(t.host.audit.list({ kind: 'auth.refused', limit: 5 })).toHaveLength(1);
+    expect(await fetch(`${redirect}?code=x`).then((r) => r.status)).toBe(400);
+    // The genuine sign-in still works.
+    expect((await signIn(t, item)).status).toBe(200);
+    await until(() => t.host.servers.get(view.id).status === 'running', 'the server to connect');
+  });
+
+  it('will not sign in where the authorization server lacks PKCE S256', async () => {
+    const server = await fixture('--no-s256');
+    const t = await host();
+    const view = await addRemote(t, 'files', server.url);
+    await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'auth_failed', message: expect.stringContaining('S256') });
+    expect(t.host.inbox.list()).toEqual([]);
+    expect(t.opened).toEqual([]);
+    expect((await server.log()).some((e) => e.path === '/authorize')).toBe(false);
+  });
+
+  it('never contacts an authorization server the metadata puts at a link-local address', async () => {
+    const server = await fixture('--as-url=http://169.254.169.254/');
+    const t = await host();
+    const view = await addRemote(t, 'files', server.url);
+    await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'auth_failed', message: expect.stringContaining('169.254.169.254') });
+    expect(t.host.inbox.list()).toEqual([]);
+  });
+
+  it('never sends one server’s token to another', async () => {
+    const a = await fixture();
+    const b = await fixture();
+    const t = await host();
+    const viewA = await addRemote(t, 'a', a.url);
+    const viewB = await addRemote(t, 'b', b.url);
+    await t.host.servers.ensureRunning(viewA.id).catch(() => undefined);
+    await signIn(t, await next(t.host, (i) => i.serverId === viewA.id));
+    await until(() => t.host.servers.get(viewA.id).status === 'running', 'a to connect');
+    await t.host.runTool({ serverId: viewA.id, name: 'whoami', arguments: {} });
+    // b has never seen a's token: its first requests carry none, and it asks for its own sign-in.
+    await expect(t.host.servers.ensureRunning(viewB.id)).rejects.toMatchObject({ code: 'auth_required' });
+    await signIn(t, await next(t.host, (i) => i.serverId === viewB.id));
+    await until(() => t.host.servers.get(viewB.id).status === 'running', 'b to connect');
+    await t.host.runTool({ serverId: viewB.id, name: 'whoami', arguments: {} });
+    const bearer = (log: Array<Record<string, unknown>>) => new Set(log.map((e) => e.authorization).filter((h): h is string => typeof h === 'string' && h.startsWith('Bearer ')));
+    const [seenByA, seenByB] = [bearer(await a.log()), bearer(await b.log())];
+    expect(seenByA.size).toBeGreaterThan(0);
+    expect(seenByB.size).toBeGreaterThan(0);
+    for (const token of seenByA) expect(seenByB.has(token)).toBe(false);
+  });
+
+  it('asks for a new sign-in when a refresh is refused, without crashing', async () => {
+    const server = await fixture('--token-ttl=1', '--refresh-fails');
+    const t = await host();
+    const view = await addRemote(t, 'files', server.url);
+    await t.host.servers.ensureRunning(view.id).catch(() => undefined);
+    await signIn(t, await next(t.host));
+    await until(() => t.host.servers.get(view.id).status === 'running', 'the server to connect');
+    await new Promise((r) => setTimeout(r, 1500));
+    await expect(t.host.runTool({ serverId: view.id, name: 'whoami', arguments: {} })).rejects.toMatchObject({ code: 'auth_required' });
+    const again = await next(t.host);
+    expect((await server.log()).some((e) => e.path === '/token' && (e.body as Record<string, unknown>).grant_type === 'refresh_token')).toBe(true);
+    await signIn(t, again);
+    await until(async () => (await t.host.auth.view(view.id)).signedIn && !(await t.host.auth.view(view.id)).pending, 'the new sign-in');
+    expect(JSON.parse(text(await t.host.runTool({ serverId: view.id, name: 'whoami', arguments: {} })))).toMatchObject({ scopes: ['mcp:read'] });
+  });
+});

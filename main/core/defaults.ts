@@ -9,32 +9,18 @@ export interface BundledRuntime {
   env: Record<string, string>;
 }
 
+/** Each example: sandboxed with no grants (they read only the folders the user shares), started on first use. */
+const EXAMPLES: ReadonlyArray<{ name: string; folder: string }> = [
+  { name: 'Folder Guide', folder: 'folder-guide' },
+  // index_folder is a long task (minutes on a real folder): the task center's first customer.
+  { name: 'Folder Indexer', folder: 'folder-indexer' },
+];
+
 export function bundledServers(examplesDir: string, runtime: BundledRuntime): ServerInput[] {
-  return [
-    {
-      name: 'Folder Guide',
-      config: {
-        transport: 'stdio',
-        command: runtime.command,
-        args: [join(examplesDir, 'folder-guide', 'server.js')],
-        env: { ...runtime.env },
-        cwd: examplesDir,
-      },
-      sandbox: { enabled: true, writePaths: [], denyReadPaths: [], allowedDomains: [] },
-      options: { lazyStart: true, idleStopMinutes: 30 },
-    },
-    {
-      // index_folder is a long task (minutes on a real folder): the task center's first customer.
-      name: 'Folder Indexer',
-      config: {
-        transport: 'stdio',
-        command: runtime.command,
-        args: [join(examplesDir, 'folder-indexer', 'server.js')],
-        env: { ...runtime.env },
-        cwd: examplesDir,
-      },
-      sandbox: { enabled: true, writePaths: [], denyReadPaths: [], allowedDomains: [] },
-      options: { lazyStart: true, idleStopMinutes: 30 },
-    },
-  ];
+  return EXAMPLES.map(({ name, folder }) => ({
+    name,
+    config: { transport: 'stdio', command: runtime.command, args: [join(examplesDir, folder, 'server.js')], env: { ...runtime.env }, cwd: examplesDir },
+    sandbox: { enabled: true, writePaths: [], denyReadPaths: [], allowedDomains: [] },
+    options: { lazyStart: true, idleStopMinutes: 30 },
+  }));
 }

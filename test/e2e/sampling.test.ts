@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSamplingRig, type BrowserRig } from '../helpers/browser.js';
+import { dismissWithEscape, openSamplingRig, type BrowserRig } from '../helpers/browser.js';
 import { addApproved, tempDir } from '../helpers/host.js';
 import { EXAMPLES_DIST, NODE } from '../helpers/paths.js';
 import { samplingServer, textRequest } from '../helpers/sampling.js';
@@ -129,9 +129,7 @@ describe('sampling in the browser', () => {
     const answer = rig.t.host.tools.call({ serverId: id, name: 'ask_about_folder', arguments: { question: 'What comes first?' } });
 
     const dialog = samplingDialog(page, 'guide');
-    await dialog.waitFor();
-    await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'detached' });
+    await dismissWithEscape(page, dialog);
     await page.getByRole('link', { name: /Loops/ }).click();
     const row = page.locator('.loops-table tbody tr');
     await row.locator('.col-rounds', { hasText: /^1$/ }).waitFor();
@@ -318,11 +316,12 @@ describe('sampling in the browser', () => {
     await expect.poll(() => rig!.t.host.audit.all({ kind: 'sampling.denied' }).length).toBe(20);
     expect(rig.t.host.inbox.list()).toHaveLength(5);
     const dialog = samplingDialog(page, 'flooder');
-    await dialog.waitFor();
-    await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'detached' });
-
+    // Every request has reached the window before Escape: one arriving later would rightly open a dialog of its own.
+    // (Read from the markup: with a dialog open, the rest of the page is hidden from the accessibility tree.)
+    await page.locator('.nav-link[href$="inbox"] .nav-badge', { hasText: /^5$/ }).waitFor();
+    await dismissWithEscape(page, dialog);
     await page.getByRole('link', { name: /Inbox/ }).getByText('5').waitFor();
+
     await page.getByRole('link', { name: /Inbox/ }).click();
     const items = page.locator('.inbox-item[data-kind="sampling"]');
     await expect.poll(() => items.count()).toBe(5);

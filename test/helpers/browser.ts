@@ -1,7 +1,7 @@
 // Browser tests: Debian's Chromium driven by playwright-core against browser mode on a temp data dir.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startWebServer, type WebServer } from '../../main/web/server.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fake-anthropic.mjs';
 import { makeHost, tempDir, type TestHost } from './host.js';
@@ -80,6 +80,25 @@ export async function openSamplingRig(options: { key?: boolean } & Partial<HostO
       await api.close();
     },
   };
+}
+
+/**
+ * Closes a dialog with Escape the way a person would: once it has taken focus (its key handlers are in place by
+ * then, so the key is never pressed into a dialog that cannot hear it yet), and waits for it to go.
+ */
+export async function dismissWithEscape(page: Page, dialog: Locator): Promise<void> {
+  await dialog.waitFor();
+  await dialog.evaluate((el) => new Promise<void>((resolve, reject) => {
+    const started = Date.now();
+    const check = () => {
+      if (el.contains(el.ownerDocument.activeElement)) resolve();
+      else if (Date.now() - started > 10_000) reject(new Error('the dialog never took focus'));
+      else setTimeout(check, 16);
+    };
+    check();
+  }));
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
 }
 
 export function cleanDir(dir: string): void {

@@ -1,9 +1,12 @@
-// The application shell: sidebar, connection banner and the current screen, over the shared host state and dialogs.
+// The application shell: sidebar, connection banner and the current screen, over the shared host state, dialogs and toasts.
 import * as Tooltip from '@radix-ui/react-tooltip';
 import { ConnectionBanner } from './components/ConnectionBanner.js';
 import { ConsentProvider } from './components/ConsentProvider.js';
+import { ElicitationProvider } from './components/ElicitationProvider.js';
 import { SamplingProvider } from './components/SamplingProvider.js';
 import { Sidebar } from './components/Sidebar.js';
+import { TaskNotifier } from './components/TaskNotifier.js';
+import { ToastProvider } from './components/ToastProvider.js';
 import { HostStateProvider } from './lib/host-state.js';
 import { usePath } from './lib/router.js';
 import { ROUTES } from './routes.js';
@@ -14,17 +17,22 @@ export function App() {
   return (
     <HostStateProvider>
       <Tooltip.Provider delayDuration={400}>
-        <ConsentProvider>
-          <SamplingProvider>
-            <div className="app">
-              <Sidebar routes={ROUTES} current={route.id} />
-              <div className="main">
-                <ConnectionBanner />
-                <main className="screen">{route.render(route.id === first ? params : [])}</main>
-              </div>
-            </div>
-          </SamplingProvider>
-        </ConsentProvider>
+        <ToastProvider>
+          <TaskNotifier />
+          <ConsentProvider>
+            <SamplingProvider>
+              <ElicitationProvider>
+                <div className="app">
+                  <Sidebar routes={ROUTES} current={route.id} />
+                  <div className="main">
+                    <ConnectionBanner />
+                    <main className="screen">{route.render(route.id === first ? params : [])}</main>
+                  </div>
+                </div>
+              </ElicitationProvider>
+            </SamplingProvider>
+          </ConsentProvider>
+        </ToastProvider>
       </Tooltip.Provider>
     </HostStateProvider>
   );

@@ -1,5 +1,5 @@
 // The screens in the sidebar. A new screen is one more entry here.
-import { Inbox, Repeat, ScrollText, Server, Settings, type LucideIcon } from 'lucide-react';
+import { Inbox, ListChecks, Repeat, ScrollText, Server, Settings, type LucideIcon } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { HostState } from './lib/host-state.js';
 import { AuditScreen } from './screens/AuditScreen.js';
@@ -9,14 +9,16 @@ import { LoopsScreen } from './screens/LoopsScreen.js';
 import { ServerDetailScreen } from './screens/ServerDetailScreen.js';
 import { ServersScreen } from './screens/ServersScreen.js';
 import { SettingsScreen } from './screens/SettingsScreen.js';
+import { TaskDetailScreen } from './screens/TaskDetailScreen.js';
+import { TasksScreen } from './screens/TasksScreen.js';
 
 export interface RouteEntry {
   /** First path segment: #/<id>/... */
   id: string;
   label: string;
   icon: LucideIcon;
-  /** A count shown next to the label (pending items); 0 shows nothing. */
-  badge?: (state: HostState) => number;
+  /** A count shown next to the label; 0 shows nothing. `word` says what it counts ("3 waiting"). */
+  badge?: { count(state: HostState): number; word: string; tone: 'attention' | 'busy' };
   /** Gets the path segments after the id. */
   render(params: string[]): ReactNode;
 }
@@ -28,7 +30,14 @@ export const ROUTES: readonly RouteEntry[] = [
     icon: Server,
     render: ([serverId, tab]) => (serverId ? <ServerDetailScreen key={serverId} serverId={serverId} tab={tab} /> : <ServersScreen />),
   },
-  { id: 'inbox', label: 'Inbox', icon: Inbox, badge: (state) => state.inbox.length, render: () => <InboxScreen /> },
+  { id: 'inbox', label: 'Inbox', icon: Inbox, badge: { count: (state) => state.inbox.length, word: 'waiting', tone: 'attention' }, render: () => <InboxScreen /> },
+  {
+    id: 'tasks',
+    label: 'Tasks',
+    icon: ListChecks,
+    badge: { count: (state) => state.activeTasks, word: 'running', tone: 'busy' },
+    render: ([taskId]) => (taskId ? <TaskDetailScreen key={taskId} taskId={taskId} /> : <TasksScreen />),
+  },
   {
     id: 'loops',
     label: 'Loops',

@@ -203,6 +203,12 @@ describe('task-server fixture: job', () => {
     expect(order).toEqual(['progress 1', 'progress 2', 'result']);
   });
 
+  it('pads the result text by pad characters, for hosts that page large results', async () => {
+    const s = await open();
+    const taskId = await s.create('job', { ms: 10, steps: 1, pad: 200_000 });
+    expect(textOf(await s.result(taskId))).toBe(`job done: 1 steps${'.'.repeat(200_000)}`);
+  });
+
   it('fails with isError: status failed, tasks/result gives the isError result', async () => {
     const s = await open();
     const taskId = await s.create('job', { ms: 100, fail: 'isError' });

@@ -7,18 +7,20 @@ interface Props {
   title: ReactNode;
   children: ReactNode;
   confirmLabel: string;
+  /** The button that leaves things as they are; "Cancel" unless that word would name the action itself. */
+  dismissLabel?: string;
   onConfirm(): Promise<unknown>;
   onClose(): void;
 }
 
-export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClose }: Props) {
+export function ConfirmDialog({ title, children, confirmLabel, dismissLabel = 'Cancel', onConfirm, onClose }: Props) {
   const action = useAction(onConfirm);
   return (
     <Modal open onOpenChange={(open) => !open && onClose()} name="confirm" size="small" title={title}>
       <ModalBody>{children}</ModalBody>
       <ModalFooter aside={action.error && <span className="inline-error" role="alert">{action.error.message}</span>}>
         <button type="button" className="btn" onClick={onClose} data-autofocus>
-          Cancel
+          {dismissLabel}
         </button>
         <button type="button" className="btn btn-danger" disabled={action.pending} onClick={() => void action.run()}>
           {action.pending ? 'Working…' : confirmLabel}

@@ -1,4 +1,4 @@
-// The left column: the app's name and one link per screen, with counts of what is waiting.
+// The left column: the app's name and one link per screen, with counts of what is waiting or running.
 import { ShieldCheck } from 'lucide-react';
 import { useHostState } from '../lib/host-state.js';
 import { href } from '../lib/router.js';
@@ -15,14 +15,15 @@ export function Sidebar({ routes, current }: { routes: readonly RouteEntry[]; cu
       <ul className="nav">
         {routes.map((route) => {
           const Icon = route.icon;
-          const count = route.badge?.(state) ?? 0;
+          const badge = route.badge;
+          const count = badge?.count(state) ?? 0;
           return (
             <li key={route.id}>
               <a className="nav-link" href={href(route.id)} aria-current={route.id === current ? 'page' : undefined}>
                 <Icon size={16} aria-hidden />
                 <span className="nav-label">{route.label}</span>
-                {count > 0 && (
-                  <span className="nav-badge" aria-label={`${count} waiting`}>
+                {badge && count > 0 && (
+                  <span className={`nav-badge nav-badge-${badge.tone}`} aria-label={`${count} ${badge.word}`}>
                     {count}
                   </span>
                 )}

@@ -1,14 +1,20 @@
-// The live picture of the host every screen shares: servers and pending inbox items, kept current by events.
+// The live picture of the host every screen shares: servers, pending inbox items and running tasks, kept current by events.
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { InboxItem } from '../../../shared/domain/inbox.js';
 import type { ServerView } from '../../../shared/domain/servers.js';
+import type { TaskView } from '../../../shared/domain/tasks.js';
 import { call, onConnection, subscribe } from './steward.js';
 import { toHostError, type Loaded } from './use-load.js';
+import { useTaskActivity } from './use-task-activity.js';
 
 export interface HostState {
   /** Sorted by name. */
   servers: Loaded<ServerView[]>;
   inbox: InboxItem[];
+  /** Tasks working or waiting for input. */
+  activeTasks: number;
+  /** Follows running tasks as they complete, fail or are cancelled; returns the unsubscribe. */
+  onTaskFinished(listener: (task: TaskView) => void): () => void;
   /** null until the first connection attempt settles (and always null under Electron). */
   connected: boolean | null;
   reload(): void;
@@ -26,6 +32,7 @@ export function HostStateProvider({ children }: { children: ReactNode }) {
   const [connected, setConnected] = useState<boolean | null>(null);
   const [epoch, setEpoch] = useState(0);
   const wasDown = useRef(false);
+  const tasks = useTaskActivity(epoch);
 
   useEffect(() => {
     onConnection((status) => {
@@ -38,13 +45,18 @@ export function HostStateProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let live = true;
-    const update = (fn: (map: Map<string, ServerView>) => void) =>
+    // Changes that arrive while the lists load are kept and applied, in order, on top of what the list says: the
+    // last change of each server is at least as new as the list.
+    let early: Array<(map: Map<string, ServerView>) => void> | null = [];
+    const update = (fn: (map: Map<string, ServerView>) => void) => {
+      if (early) return void early.push(fn);
       setServers((prev) => {
         if (prev.state !== 'ready') return prev;
         const next = new Map(prev.data);
         fn(next);
         return { state: 'ready', data: next };
       });
+    };
     const offs = [
       subscribe('servers:changed', (view) => update((m) => m.set(view.id, view))),
       subscribe('servers:removed', ({ serverId }) => update((m) => m.delete(serverId))),
@@ -53,10 +65,17 @@ export function HostStateProvider({ children }: { children: ReactNode }) {
     Promise.all([call('servers:list', {}), call('inbox:list', {})]).then(
       ([list, items]) => {
         if (!live) return;
-        setServers({ state: 'ready', data: new Map(list.map((s) => [s.id, s])) });
+        const map = new Map(list.map((s) => [s.id, s]));
+        for (const fn of early ?? []) fn(map);
+        early = null;
+        setServers({ state: 'ready', data: map });
         setInbox(items);
       },
-      (error: unknown) => live && setServers({ state: 'error', error: toHostError(error) }),
+      (error: unknown) => {
+        if (!live) return;
+        early = null;
+        setServers({ state: 'error', error: toHostError(error) });
+      },
     );
     return () => {
       live = false;
@@ -72,6 +91,8 @@ export function HostStateProvider({ children }: { children: ReactNode }) {
     return {
       servers: sorted,
       inbox,
+      activeTasks: tasks.active,
+      onTaskFinished: tasks.onFinished,
       connected,
       reload: () => {
         setServers({ state: 'loading' });
@@ -80,7 +101,7 @@ export function HostStateProvider({ children }: { children: ReactNode }) {
       upsert: (view) =>
         setServers((prev) => (prev.state === 'ready' ? { state: 'ready', data: new Map(prev.data).set(view.id, view) } : prev)),
     };
-  }, [servers, inbox, connected]);
+  }, [servers, inbox, tasks, connected]);
 
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }

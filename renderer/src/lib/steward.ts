@@ -17,8 +17,17 @@ export class HostError extends Error {
 
 let statusListener: (status: SocketStatus) => void = () => undefined;
 
+/** Set once browser mode built its own bridge; Electron's preload puts one in place before any page script runs. */
+let overSocket = false;
+
+/** True in a plain browser tab (no Electron shell to raise desktop notifications for us). */
+export function isBrowserMode(): boolean {
+  return overSocket || window.steward === undefined;
+}
+
 function bridge(): StewardBridge {
   if (window.steward) return window.steward;
+  overSocket = true;
   const token = new URLSearchParams(window.location.search).get('token') ?? '';
   window.steward = createWsBridge(`ws://${window.location.host}/ws?token=${encodeURIComponent(token)}`, (s) => statusListener(s));
   return window.steward;

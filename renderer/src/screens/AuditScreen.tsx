@@ -31,9 +31,11 @@ const KIND_TONE: Partial<Record<AuditKind, string>> = {
   'models.settings': 'warning',
 };
 
-/** Sampling entries name the loop they belong to; the transcript is one click away. */
-function loopOf(e: AuditEvent): string | null {
-  return e.kind.startsWith('sampling.') && typeof e.data.loopId === 'string' ? e.data.loopId : null;
+/** Sampling entries name the loop they belong to, task entries their task: either is one click away. */
+function linkOf(e: AuditEvent): { href: string; label: string } | null {
+  if (e.kind.startsWith('sampling.') && typeof e.data.loopId === 'string') return { href: href('loops', e.data.loopId), label: 'View loop' };
+  if (e.kind.startsWith('task.') && typeof e.data.taskId === 'string') return { href: href('tasks', e.data.taskId), label: 'View task' };
+  return null;
 }
 
 function exportName(serverName: string | undefined, kind: string): string {
@@ -160,11 +162,7 @@ export function AuditScreen() {
                     <td className="audit-summary">
                       <div className="audit-summary-line">
                         <span>{e.summary}</span>
-                        {loopOf(e) && (
-                          <a className="audit-link" href={href('loops', loopOf(e)!)}>
-                            View loop
-                          </a>
-                        )}
+                        <AuditLink event={e} />
                       </div>
                     </td>
                   </tr>
@@ -186,4 +184,13 @@ export function AuditScreen() {
       </div>
     </>
   );
+}
+
+function AuditLink({ event }: { event: AuditEvent }) {
+  const link = linkOf(event);
+  return link ? (
+    <a className="audit-link" href={link.href}>
+      {link.label}
+    </a>
+  ) : null;
 }

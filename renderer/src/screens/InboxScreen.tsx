@@ -1,10 +1,13 @@
-// What is waiting for the user, one queue for every kind of request: launch approvals, model calls, replies to review.
-import { Inbox, MessageSquareReply, ShieldAlert, Sparkles } from 'lucide-react';
+// What is waiting for the user, one queue for every kind of request: launch approvals, model calls, replies to review,
+// forms to fill and pages to open.
+import { ClipboardPen, ExternalLink, Hourglass, Inbox, MessageSquareReply, ShieldAlert, Sparkles } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { InboxItem } from '../../../shared/domain/inbox.js';
 import { ScreenHeader } from '../components/ScreenHeader.js';
 import { EmptyState, ErrorNote, Loading } from '../components/States.js';
 import { useConsent } from '../lib/consent-context.js';
+import { useElicitationDialog } from '../lib/elicitation-context.js';
+import type { FormItem, UrlItem } from '../lib/elicitation-words.js';
 import { formatAgo, formatDateTime, formatNumber, plural } from '../lib/format.js';
 import { useHostState } from '../lib/host-state.js';
 import { useSamplingDialog } from '../lib/sampling-context.js';
@@ -45,8 +48,10 @@ function InboxRow({ item }: { item: InboxItem }) {
       return <SamplingRow item={item} />;
     case 'sampling_review':
       return <ReviewRow item={item} />;
-    default:
-      return null;
+    case 'elicitation':
+      return <FormRow item={item} />;
+    case 'elicitation_url':
+      return <PageRow item={item} />;
   }
 }
 
@@ -172,6 +177,73 @@ function ReviewRow({ item }: { item: ReviewItem }) {
       <span className="muted">
         {formatNumber(item.reply.inputTokens)} tokens in · {formatNumber(item.reply.outputTokens)} out
       </span>
+    </Row>
+  );
+}
+
+function FormRow({ item }: { item: FormItem }) {
+  const { openElicitation } = useElicitationDialog();
+  const { fields, message, relatedTask } = item.request;
+  return (
+    <Row
+      item={item}
+      icon={<ClipboardPen size={18} aria-hidden className="inbox-icon" />}
+      title={
+        <>
+          <span>
+            <strong>“{item.serverName}”</strong> asks you to fill in a form
+          </span>
+          {fields.some((f) => f.secretLike) && <span className="tag tag-warning">asks for something secret-looking</span>}
+        </>
+      }
+      onOpen={() => openElicitation(item.id)}
+    >
+      <span className="inbox-command" title={message}>
+        {message}
+      </span>
+      <span className="muted">
+        {plural(fields.length, 'field')}
+        {relatedTask ? ` · for the task ${relatedTask.label}` : ''}
+      </span>
+    </Row>
+  );
+}
+
+function PageRow({ item }: { item: UrlItem }) {
+  const { openElicitation } = useElicitationDialog();
+  const { verdict, stage, retryTool, url } = item.request;
+  const host = verdict.host || 'a page';
+  return (
+    <Row
+      item={item}
+      icon={stage === 'waiting' ? <Hourglass size={18} aria-hidden className="inbox-icon" /> : <ExternalLink size={18} aria-hidden className="inbox-icon" />}
+      title={
+        <>
+          <span>
+            {stage === 'waiting' ? (
+              <>
+                Waiting for {host}: <strong>“{item.serverName}”</strong> will say when you’re done
+              </>
+            ) : (
+              <>
+                <strong>“{item.serverName}”</strong> asks you to open a page on {host}
+              </>
+            )}
+          </span>
+          {!verdict.allowed && <span className="tag tag-danger">Steward won’t open it</span>}
+          {verdict.warnings.length > 0 && <span className="tag tag-warning">{plural(verdict.warnings.length, 'warning')}</span>}
+        </>
+      }
+      onOpen={() => openElicitation(item.id)}
+    >
+      <code className="inbox-command" title={url}>
+        {verdict.display}
+      </code>
+      {retryTool && (
+        <span className="muted">
+          <code className="code-tag">{retryTool}</code> will be tried again once the page is done
+        </span>
+      )}
     </Row>
   );
 }

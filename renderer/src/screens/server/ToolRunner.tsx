@@ -1,15 +1,33 @@
 // Calling one tool: its parameters, a JSON arguments editor, progress while it runs, Cancel, and the result.
-import { LoaderCircle, Play, X } from 'lucide-react';
+// A tool that supports tasks can also be run as one: it goes on in the background and the task center follows it.
+import { ListChecks, LoaderCircle, Play, X } from 'lucide-react';
 import { useState } from 'react';
 import type { CallResult, Progress, ToolView } from '../../../../shared/domain/mcp.js';
 import { ErrorNote } from '../../components/States.js';
+import { askToNotify } from '../../lib/desktop-notify.js';
 import { randomId } from '../../lib/ids.js';
 import { call, subscribe, type HostError } from '../../lib/steward.js';
+import { useAction } from '../../lib/use-action.js';
 import { toHostError } from '../../lib/use-load.js';
 import { CallResultView } from './CallResultView.js';
 import { defaultArguments, SchemaView } from './SchemaView.js';
+import { StartedTasks, useStartedTasks } from './StartedTasks.js';
 
 type Outcome = { result: CallResult } | { error: HostError };
+
+/** The editor's text as a call's arguments, or the sentence that says what is wrong with it. */
+function parseArguments(text: string): { value: Record<string, unknown> } | { error: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    return { error: `The arguments are not valid JSON: ${(e as Error).message}` };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return { error: 'The arguments must be a JSON object, such as {"message": "hi"}.' };
+  }
+  return { value: parsed as Record<string, unknown> };
+}
 
 export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolView }) {
   const [args, setArgs] = useState(() => JSON.stringify(defaultArguments(tool.inputSchema), null, 2));
@@ -17,20 +35,20 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
   const [callId, setCallId] = useState<string | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [started, addStarted] = useStartedTasks();
+  const starting = useAction(async (parsed: Record<string, unknown>) => addStarted(await call('tasks:start', { serverId, name: tool.name, arguments: parsed })));
+  const asTask = tool.taskSupport === 'optional' || tool.taskSupport === 'required';
+  const callable = tool.taskSupport !== 'required';
+
+  const readArguments = (): Record<string, unknown> | null => {
+    const parsed = parseArguments(args);
+    setArgsError('error' in parsed ? parsed.error : null);
+    return 'value' in parsed ? parsed.value : null;
+  };
 
   const run = async () => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(args);
-    } catch (e) {
-      setArgsError(`The arguments are not valid JSON: ${(e as Error).message}`);
-      return;
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      setArgsError('The arguments must be a JSON object, such as {"message": "hi"}.');
-      return;
-    }
-    setArgsError(null);
+    const parsed = readArguments();
+    if (!parsed) return;
     const id = randomId();
     setCallId(id);
     setProgress(null);
@@ -38,7 +56,7 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
     // Subscribed before the call is sent, so no progress is missed.
     const off = subscribe('calls:changed', (p) => p.callId === id && setProgress(p));
     try {
-      setOutcome({ result: await call('tools:call', { serverId, name: tool.name, arguments: parsed as Record<string, unknown>, callId: id }) });
+      setOutcome({ result: await call('tools:call', { serverId, name: tool.name, arguments: parsed, callId: id }) });
     } catch (e) {
       setOutcome({ error: toHostError(e) });
     } finally {
@@ -48,6 +66,14 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
   };
   // A call that ended meanwhile has nothing to cancel; its result arrives anyway.
   const cancel = () => callId && void call('tools:cancel', { callId }).catch(() => undefined);
+
+  const runAsTask = () => {
+    const parsed = readArguments();
+    if (!parsed) return;
+    // Before anything is awaited: a browser asks for notification permission only while handling the click.
+    askToNotify();
+    void starting.run(parsed);
+  };
 
   return (
     <div className="runner">
@@ -76,9 +102,16 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
         </p>
       )}
       <div className="runner-actions">
-        <button type="button" className="btn btn-primary" disabled={callId !== null} onClick={() => void run()}>
-          <Play size={14} aria-hidden /> Call
-        </button>
+        {callable && (
+          <button type="button" className="btn btn-primary" disabled={callId !== null} onClick={() => void run()}>
+            <Play size={14} aria-hidden /> Call
+          </button>
+        )}
+        {asTask && (
+          <button type="button" className={callable ? 'btn' : 'btn btn-primary'} disabled={starting.pending} onClick={runAsTask}>
+            <ListChecks size={14} aria-hidden /> {starting.pending ? 'Starting…' : 'Run as task'}
+          </button>
+        )}
         {callId !== null && (
           <>
             <button type="button" className="btn" onClick={cancel}>
@@ -91,6 +124,12 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
           </>
         )}
       </div>
+      {!callable && <p className="muted">This tool runs only as a task: it goes on in the background, and the task center follows it.</p>}
+      {starting.error && (
+        <p className="inline-error" role="alert">
+          Steward could not start the task: {starting.error.message}
+        </p>
+      )}
       {progress && callId !== null && progress.total !== undefined && (
         <progress className="progress" value={progress.progress} max={progress.total} aria-label="Progress of the call" />
       )}
@@ -98,6 +137,7 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
       {outcome && 'error' in outcome && (
         <ErrorNote title={outcome.error.code === 'cancelled' ? 'Cancelled.' : 'The call failed.'} error={outcome.error} />
       )}
+      <StartedTasks tasks={started} />
     </div>
   );
 }

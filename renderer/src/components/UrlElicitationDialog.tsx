@@ -1,0 +1,169 @@
+// A server asks the user to open a page in their own browser. The address is shown whole as text (never a link, never
+// fetched or previewed), its host stands out, and the URL gate's warnings and refusals are spelled out. Once opened,
+// the same dialog waits for the server to say the page is done.
+import { useState } from 'react';
+import type { InboxDecision } from '../../../shared/domain/inbox.js';
+import type { UrlItem } from '../lib/elicitation-words.js';
+import { call } from '../lib/steward.js';
+import { useAction } from '../lib/use-action.js';
+import { RelatedTask, ServerMessage } from './ElicitationParts.js';
+import { Modal, ModalBody, ModalFooter } from './Modal.js';
+import { Notice } from './States.js';
+import { UrlBlock } from './UrlBlock.js';
+import './elicitation.css';
+
+type Action = Extract<InboxDecision, { kind: 'elicitation_url' }>['action'];
+
+interface Props {
+  item: UrlItem;
+  /** False once the host no longer waits for an answer (the page was done, the server withdrew it, or it was answered elsewhere). */
+  waiting: boolean;
+  /** advance: open the next question that arrived meanwhile. */
+  onClose(advance: boolean): void;
+}
+
+export function UrlElicitationDialog({ item, waiting, onClose }: Props) {
+  const r = item.request;
+  const host = r.verdict.host || 'the page';
+  const [choice, setChoice] = useState<Action | null>(null);
+  /** Opened from this dialog: the host asks again with an item that waits for the server, and the provider moves to it. */
+  const [opened, setOpened] = useState(false);
+  const decide = useAction(async (action: Action) => {
+    setChoice(action);
+    await call('inbox:decide', { itemId: item.id, decision: { kind: 'elicitation_url', action } });
+    if (action !== 'open') onClose(true);
+    else if (r.stage === 'consent') setOpened(true);
+  });
+  const gone = !waiting && !decide.pending;
+  const answer = (action: Action) => !decide.pending && void decide.run(action);
+  const label = (action: Action, idle: string, busy: string) => (decide.pending && choice === action ? busy : idle);
+  // Before the page is opened, closing the dialog is Cancel; while waiting it only hides the dialog (the Inbox keeps it).
+  const dismiss = () => (gone ? onClose(true) : r.stage === 'waiting' ? onClose(false) : answer('cancel'));
+  const retry = r.origin === 'required' && r.retryTool !== null;
+
+  return (
+    <Modal
+      open
+      onOpenChange={(open) => !open && dismiss()}
+      name="elicitation-url"
+      size="large"
+      title={r.stage === 'consent' ? <>“{item.serverName}” asks you to open a page</> : <>Waiting for {host}</>}
+      description={
+        r.stage === 'consent' ? (
+          <>
+            Nothing is opened until you choose. <strong>Open in browser</strong> hands this exact address to your default browser; <strong>Decline</strong>{' '}
+            tells “{item.serverName}” you won’t open it{retry ? ' and cancels the call that needs it' : ''}; <strong>Cancel</strong> dismisses the question.
+          </>
+        ) : (
+          <>
+            Waiting for {host} — “{item.serverName}” will say when you’re done. <strong>I’m done</strong> says so yourself; <strong>Dismiss</strong> stops waiting
+            {retry ? ' and cancels the call that needs the page' : ''}. Closing this dialog keeps it in your Inbox.
+          </>
+        )
+      }
+    >
+      <ModalBody>
+        {gone && !opened && (
+          <Notice tone="info">This page is no longer waited for: the server said it is done, withdrew the request, or it was answered elsewhere.</Notice>
+        )}
+        {gone && opened && <Notice tone="info">Opened in your browser. “{item.serverName}” no longer waits for this page.</Notice>}
+        {retry && (
+          <p className="elicit-retry">
+            “{item.serverName}” needs this page before a tool can run: <code className="code-tag">{r.retryTool}</code> will be tried again once the page is done.
+          </p>
+        )}
+        <RelatedTask task={r.relatedTask} />
+        <ServerMessage serverName={item.serverName} message={r.message} />
+        <Address item={item} />
+        {r.verdict.problems.length > 0 && (
+          <Notice tone="danger">
+            <strong>Steward won’t open this address.</strong>
+            <ul className="elicit-verdict">
+              {r.verdict.problems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+            Decline tells “{item.serverName}” you won’t open it.
+          </Notice>
+        )}
+        {r.verdict.warnings.length > 0 && (
+          <Notice tone="warning">
+            <strong>Check the address before you open it.</strong>
+            <ul className="elicit-verdict">
+              {r.verdict.warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          </Notice>
+        )}
+      </ModalBody>
+      <ModalFooter
+        aside={
+          decide.error ? (
+            <span className="inline-error" role="alert">
+              {decide.error.message}
+            </span>
+          ) : (
+            !gone && (
+              <span className="muted">
+                {r.stage === 'consent' ? (r.verdict.allowed ? `Opens ${host} in your default browser.` : 'Opening is blocked.') : `Opened ${host} in your browser.`}
+              </span>
+            )
+          )
+        }
+      >
+        {gone ? (
+          <button type="button" className="btn" onClick={() => onClose(true)}>
+            Close
+          </button>
+        ) : r.stage === 'consent' ? (
+          <>
+            <button type="button" className="btn" disabled={decide.pending} onClick={() => answer('cancel')}>
+              {label('cancel', 'Cancel', 'Cancelling…')}
+            </button>
+            <button type="button" className="btn btn-danger-outline" disabled={decide.pending} onClick={() => answer('decline')}>
+              {label('decline', 'Decline', 'Declining…')}
+            </button>
+            <button type="button" className="btn btn-primary" disabled={decide.pending || !r.verdict.allowed} onClick={() => answer('open')}>
+              {label('open', 'Open in browser', 'Opening…')}
+            </button>
+          </>
+        ) : (
+          <>
+            <button type="button" className="btn" disabled={decide.pending} onClick={() => answer('cancel')}>
+              {label('cancel', 'Dismiss', 'Dismissing…')}
+            </button>
+            <button type="button" className="btn" disabled={decide.pending || !r.verdict.allowed} onClick={() => answer('open')}>
+              {label('open', 'Open again', 'Opening…')}
+            </button>
+            <button type="button" className="btn btn-primary" disabled={decide.pending} onClick={() => answer('done')}>
+              {label('done', 'I’m done', 'Finishing…')}
+            </button>
+          </>
+        )}
+      </ModalFooter>
+    </Modal>
+  );
+}
+
+/**
+ * The address as the user should read it, host highlighted; and exactly as sent when that differs by more than the
+ * slash a bare host gets. Text only: nothing here is a link or loads anything.
+ */
+function Address({ item }: { item: UrlItem }) {
+  const { url, verdict } = item.request;
+  return (
+    <section className="elicit-address" aria-label="Address">
+      <h3 className="section-label">Address{verdict.host ? <> · opens on {verdict.host}</> : null}</h3>
+      <UrlBlock display={verdict.display} host={verdict.host} label="Full address" testId="elicitation-url" />
+      {verdict.display !== url && verdict.display !== `${url}/` && (
+        <>
+          <p className="field-hint">Exactly as the server sent it:</p>
+          <pre className="code-block url-block" tabIndex={0} aria-label="Address as sent">
+            {url}
+          </pre>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,41 @@
+// The task center's list decisions, kept pure: where a change lands, and how a page is added.
+//
+// Rows keep the place they had when they first appeared, so a running task does not jump about while the user
+// reaches for it. A task seen for the first time through a change is the newest activity and goes on top — unless it
+// sorts into a page not loaded yet (a stored result does not move updatedAt), which "load more" brings in its turn.
+import type { TaskStatus, TaskView } from '../../../shared/domain/tasks.js';
+
+export interface TaskFilter {
+  status: TaskStatus | '';
+  serverId: string;
+}
+
+export function matchesFilter({ status, serverId }: TaskFilter, task: TaskView): boolean {
+  return (!status || task.status === status) && (!serverId || task.serverId === serverId);
+}
+
+/** Where the loaded pages end: the last row of the last page as the host sent it; `complete` once no page is left. */
+export interface Loaded {
+  cursor: TaskView | undefined;
+  complete: boolean;
+}
+
+/** Whether a task sorts into the pages already loaded (newest first by updatedAt, then id, as the host pages them). */
+export function inLoadedPages(task: TaskView, { cursor, complete }: Loaded): boolean {
+  return complete || !cursor || task.updatedAt > cursor.updatedAt || (task.updatedAt === cursor.updatedAt && task.id >= cursor.id);
+}
+
+/** One change applied: an older view than the one shown is ignored; a task that left the filter leaves the list. */
+export function foldTask(rows: TaskView[], task: TaskView, filter: TaskFilter, loaded: Loaded): TaskView[] {
+  const matches = matchesFilter(filter, task);
+  const i = rows.findIndex((r) => r.id === task.id);
+  if (i === -1) return matches && inLoadedPages(task, loaded) ? [task, ...rows] : rows;
+  if (rows[i]!.updatedAt > task.updatedAt) return rows;
+  return matches ? rows.with(i, task) : rows.toSpliced(i, 1);
+}
+
+/** An older page goes below; a task already shown (it moved up through a change) stays where it is. */
+export function appendPage(rows: TaskView[], page: TaskView[]): TaskView[] {
+  const known = new Set(rows.map((r) => r.id));
+  return [...rows, ...page.filter((t) => !known.has(t.id))];
+}

@@ -1,0 +1,45 @@
+// How tasks read on screen: statuses, what a task is, how long it has run and how long the server keeps it.
+import { TERMINAL_STATUSES, type TaskStatus, type TaskView } from '../../../shared/domain/tasks.js';
+import { formatDuration } from './format.js';
+
+export const TASK_STATUS: Record<TaskStatus, { label: string; tone: 'ok' | 'busy' | 'attention' | 'danger' | 'idle' }> = {
+  working: { label: 'working', tone: 'busy' },
+  input_required: { label: 'needs input', tone: 'attention' },
+  completed: { label: 'completed', tone: 'ok' },
+  failed: { label: 'failed', tone: 'danger' },
+  cancelled: { label: 'cancelled', tone: 'idle' },
+};
+
+export function isTerminal(status: TaskStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/** What a finished task did, for toasts and notifications: "job finished". */
+export function endedWords(task: TaskView): string {
+  const outcome = task.status === 'completed' ? 'finished' : task.status === 'cancelled' ? 'was cancelled' : 'failed';
+  return `${task.label} ${outcome}`;
+}
+
+/** Incoming tasks are requests a server asked of Steward; outgoing ones are tool calls Steward asked for. */
+export function directionWords(task: TaskView): string {
+  return task.direction === 'incoming' ? 'asked of Steward' : 'tool call';
+}
+
+/** Running tasks count up to now; finished ones stop at their last change. */
+export function elapsedMs(task: TaskView, now: number): number {
+  const end = isTerminal(task.status) ? Date.parse(task.updatedAt) : now;
+  return Math.max(0, end - Date.parse(task.createdAt));
+}
+
+/** How long the server keeps the task; a finished task's result is already in Steward's record, so it needs none. */
+export function ttlWords(task: TaskView, now: number): string {
+  if (isTerminal(task.status)) return '—';
+  if (task.expiresAt === null) return 'no limit';
+  const left = Date.parse(task.expiresAt) - now;
+  return left > 0 ? formatDuration(left) : 'expired';
+}
+
+export function progressWords(task: TaskView): string | null {
+  if (task.progress === null) return null;
+  return task.progressTotal !== null ? `${task.progress} of ${task.progressTotal}` : String(task.progress);
+}

@@ -1,0 +1,157 @@
+// One task: what was asked, how it went (status history), its result slice by slice, and Cancel while it runs.
+import { ChevronLeft, CircleStop, ListChecks } from 'lucide-react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { TaskDetail, TaskView } from '../../../shared/domain/tasks.js';
+import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { ScreenHeader } from '../components/ScreenHeader.js';
+import { TaskStatusBadge } from '../components/StatusBadge.js';
+import { EmptyState, ErrorNote, Loading, Notice } from '../components/States.js';
+import { formatDateTime, formatDuration, toJson } from '../lib/format.js';
+import { href } from '../lib/router.js';
+import { call, subscribe } from '../lib/steward.js';
+import { directionWords, elapsedMs, isTerminal, ttlWords } from '../lib/task-words.js';
+import { useLoad } from '../lib/use-load.js';
+import { useNow } from '../lib/use-now.js';
+import { TaskHistory } from './tasks/TaskHistory.js';
+import { TaskProgress } from './tasks/TaskProgress.js';
+import { TaskResult } from './tasks/TaskResult.js';
+import './servers.css';
+import './tasks.css';
+
+const BACK = (
+  <a className="back-link" href={href('tasks')}>
+    <ChevronLeft size={14} aria-hidden /> Tasks
+  </a>
+);
+
+export function TaskDetailScreen({ taskId }: { taskId: string }) {
+  const [detail, reload] = useLoad(() => call('tasks:get', { taskId }), [taskId]);
+  const [latest, setLatest] = useState<TaskView | null>(null);
+  const lastChange = useRef<TaskView | null>(null);
+  // Every change updates the view at once; a new status or message also adds to the history, which is read again.
+  useEffect(
+    () =>
+      subscribe('tasks:changed', (task) => {
+        if (task.id !== taskId) return;
+        const before = lastChange.current;
+        lastChange.current = task;
+        setLatest(task);
+        if (!before || before.status !== task.status || before.statusMessage !== task.statusMessage) reload();
+      }),
+    [taskId, reload],
+  );
+
+  if (detail.state === 'loading') return <Loading label="Loading the task…" />;
+  if (detail.state === 'error') {
+    if (detail.error.code === 'not_found') {
+      return (
+        <EmptyState icon={ListChecks} title="This task is not in the record" actions={BACK}>
+          It may have been from another data folder, or the link is wrong.
+        </EmptyState>
+      );
+    }
+    return <ErrorNote title="Steward could not read this task." error={detail.error} onRetry={reload} />;
+  }
+  // A stored result does not move updatedAt, so a change as recent as the detail may still be news.
+  const task: TaskDetail = latest && latest.updatedAt >= detail.data.updatedAt ? { ...detail.data, ...latest } : detail.data;
+  return <Task task={task} onCancelled={setLatest} />;
+}
+
+function Task({ task, onCancelled }: { task: TaskDetail; onCancelled(view: TaskView): void }) {
+  const now = useNow(1000);
+  const [confirming, setConfirming] = useState(false);
+  const running = !isTerminal(task.status);
+  const facts: Array<[string, ReactNode]> = [
+    ['Server', <a href={href('servers', task.serverId)}>{task.serverName}</a>],
+    ['Kind', task.direction === 'incoming' ? `${directionWords(task)} (${task.method})` : directionWords(task)],
+    ['Started', formatDateTime(task.createdAt)],
+    [running ? 'Running for' : 'Took', formatDuration(elapsedMs(task, now))],
+    ...(running ? ([['TTL left', ttlWords(task, now)]] as Array<[string, string]>) : []),
+    ...(task.direction === 'outgoing' && task.remoteTaskId ? ([['Server’s task id', task.remoteTaskId]] as Array<[string, string]>) : []),
+  ];
+
+  return (
+    <>
+      <ScreenHeader
+        before={BACK}
+        title={
+          <>
+            {task.label} <TaskStatusBadge status={task.status} />
+          </>
+        }
+        subtitle={
+          <dl className="facts">
+            {facts.map(([label, value]) => (
+              <div key={label} className="fact">
+                <dt>{label}</dt>
+                <dd>{value}</dd>
+              </div>
+            ))}
+          </dl>
+        }
+        actions={
+          running && (
+            <button type="button" className="btn btn-danger-outline" onClick={() => setConfirming(true)}>
+              <CircleStop size={14} aria-hidden /> Cancel task…
+            </button>
+          )
+        }
+      />
+      <div className="screen-body task-detail">
+        <section className="task-section task-now" aria-label="Current status">
+          <p className="task-status-message">{task.statusMessage ?? <span className="muted">No status message.</span>}</p>
+          {task.progress !== null && <TaskProgress task={task} />}
+        </section>
+        {task.error && (
+          <Notice tone="danger">
+            <strong>Error:</strong> {task.error}
+          </Notice>
+        )}
+        <section className="task-section" aria-labelledby="task-arguments">
+          <h2 className="task-section-title" id="task-arguments">
+            Arguments
+          </h2>
+          {task.arguments === null ? (
+            <p className="muted">None recorded.</p>
+          ) : (
+            <pre className="code-block" tabIndex={0} aria-label="Arguments as JSON">
+              {toJson(task.arguments)}
+            </pre>
+          )}
+        </section>
+        <section className="task-section" aria-labelledby="task-history">
+          <h2 className="task-section-title" id="task-history">
+            Status history
+          </h2>
+          <TaskHistory events={task.events} />
+        </section>
+        <section className="task-section" aria-labelledby="task-result">
+          <h2 className="task-section-title" id="task-result">
+            Result
+          </h2>
+          <TaskResult task={task} />
+        </section>
+      </div>
+      {confirming && (
+        <ConfirmDialog
+          title={
+            <>
+              Cancel “{task.label}” on “{task.serverName}”?
+            </>
+          }
+          confirmLabel="Cancel the task"
+          dismissLabel="Keep it running"
+          onClose={() => setConfirming(false)}
+          onConfirm={async () => {
+            onCancelled(await call('tasks:cancel', { taskId: task.id }));
+            setConfirming(false);
+          }}
+        >
+          <p>
+            Steward asks “{task.serverName}” to stop this task. Whatever it has not finished is lost, and a cancelled task cannot be resumed.
+          </p>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,87 @@
+// The task center: every task of every server — tool calls run as tasks and requests servers asked of Steward —
+// live while they run, filtered by status and server, paged back in time.
+import { ListChecks, RefreshCw } from 'lucide-react';
+import { useRef, useState } from 'react';
+import { TASK_STATUSES, type TaskStatus } from '../../../shared/domain/tasks.js';
+import { Field } from '../components/Field.js';
+import { ScreenHeader } from '../components/ScreenHeader.js';
+import { EmptyState, ErrorNote, Loading } from '../components/States.js';
+import { useHostState } from '../lib/host-state.js';
+import { TASK_STATUS } from '../lib/task-words.js';
+import { useAction } from '../lib/use-action.js';
+import { useTasks } from '../lib/use-tasks.js';
+import { TaskTable } from './tasks/TaskTable.js';
+import './records.css';
+import './tasks.css';
+
+export function TasksScreen() {
+  const { servers } = useHostState();
+  const [status, setStatus] = useState<TaskStatus | ''>('');
+  const [serverId, setServerId] = useState('');
+  const { tasks, hasMore, loadMore, reload } = useTasks({ status, serverId });
+  const more = useAction(loadMore);
+  const scroller = useRef<HTMLDivElement>(null);
+  const filtered = status !== '' || serverId !== '';
+
+  return (
+    <>
+      <ScreenHeader
+        title="Tasks"
+        subtitle="Long-running tool calls and the requests servers asked of Steward, live while they run"
+        actions={
+          <button type="button" className="btn" onClick={reload}>
+            <RefreshCw size={14} aria-hidden /> Refresh
+          </button>
+        }
+      />
+      <div className="toolbar filters">
+        <Field label="Status">
+          <select className="input" value={status} onChange={(e) => setStatus(e.target.value as TaskStatus | '')}>
+            <option value="">All statuses</option>
+            {TASK_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {TASK_STATUS[s].label}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Server">
+          <select className="input" value={serverId} onChange={(e) => setServerId(e.target.value)}>
+            <option value="">All servers</option>
+            {servers.state === 'ready' &&
+              servers.data.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+          </select>
+        </Field>
+      </div>
+      <div className="screen-body" ref={scroller}>
+        {tasks.state === 'loading' && <Loading label="Loading the tasks…" />}
+        {tasks.state === 'error' && <ErrorNote title="Steward could not read the tasks." error={tasks.error} onRetry={reload} />}
+        {tasks.state === 'ready' && tasks.data.length === 0 && (
+          <EmptyState icon={ListChecks} title={filtered ? 'No tasks match these filters' : 'No tasks yet'}>
+            A tool that supports tasks can be run as one from its server’s Tools tab: it keeps running in the background, and you are told
+            when it ends. Requests a server sends as tasks show up here too.
+          </EmptyState>
+        )}
+        {tasks.state === 'ready' && tasks.data.length > 0 && (
+          <>
+            <TaskTable tasks={tasks.data} scroller={scroller} />
+            <div className="table-footer">
+              {hasMore ? (
+                <button type="button" className="btn" disabled={more.pending} onClick={() => void more.run()}>
+                  {more.pending ? 'Loading…' : 'Load more'}
+                </button>
+              ) : (
+                <span className="muted">No older tasks{filtered ? ' match these filters' : ''}.</span>
+              )}
+              {more.error && <span className="inline-error">{more.error.message}</span>}
+            </div>
+          </>
+        )}
+      </div>
+    </>
+  );
+}

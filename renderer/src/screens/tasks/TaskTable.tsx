@@ -1,0 +1,108 @@
+// The task center's rows, virtualised: however many tasks are loaded, only the rows in view are in the page.
+// Spacer rows above and below stand in for the rest, so the table keeps its columns and the scroll bar its length.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import type { TaskView } from '../../../../shared/domain/tasks.js';
+import { TaskStatusBadge } from '../../components/StatusBadge.js';
+import { formatDateTime, formatDuration, formatMoment } from '../../lib/format.js';
+import { href } from '../../lib/router.js';
+import { elapsedMs, ttlWords } from '../../lib/task-words.js';
+import { useNow } from '../../lib/use-now.js';
+import { TaskProgress } from './TaskProgress.js';
+
+const COLUMNS = 8;
+const ROW_PX = 37;
+
+export function TaskTable({ tasks, scroller }: { tasks: TaskView[]; scroller: RefObject<HTMLDivElement | null> }) {
+  const body = useRef<HTMLTableSectionElement>(null);
+  // Where the rows start inside the scrolling element (below its padding and the table head).
+  const [margin, setMargin] = useState(0);
+  useLayoutEffect(() => {
+    const rows = body.current;
+    const frame = scroller.current;
+    if (rows && frame) setMargin(rows.getBoundingClientRect().top - frame.getBoundingClientRect().top + frame.scrollTop);
+  }, [scroller]);
+  const virtualizer = useVirtualizer({
+    count: tasks.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_PX,
+    overscan: 12,
+    scrollMargin: margin,
+    getItemKey: (index) => tasks[index]!.id,
+  });
+  const now = useNow(1000);
+  const items = virtualizer.getVirtualItems();
+  const above = items.length > 0 ? items[0]!.start - margin : 0;
+  const below = items.length > 0 ? virtualizer.getTotalSize() - (items.at(-1)!.end - margin) : 0;
+
+  return (
+    <table className="table tasks-table" aria-rowcount={tasks.length + 1}>
+      <thead>
+        <tr aria-rowindex={1}>
+          <th className="col-task">Task</th>
+          <th className="col-server">Server</th>
+          <th className="col-status">Status</th>
+          <th>Message</th>
+          <th className="col-progress">Progress</th>
+          <th className="col-started">Started</th>
+          <th className="col-elapsed num">Elapsed</th>
+          <th className="col-ttl num">TTL left</th>
+        </tr>
+      </thead>
+      <tbody ref={body}>
+        {above > 0 && <Spacer height={above} />}
+        {items.map((item) => {
+          const task = tasks[item.index]!;
+          return (
+            <tr key={item.key} ref={virtualizer.measureElement} data-index={item.index} aria-rowindex={item.index + 2} data-task={task.id} data-status={task.status}>
+              <TaskCells task={task} now={now} />
+            </tr>
+          );
+        })}
+        {below > 0 && <Spacer height={below} />}
+      </tbody>
+    </table>
+  );
+}
+
+function Spacer({ height }: { height: number }) {
+  return (
+    <tr className="tasks-spacer" aria-hidden style={{ height }}>
+      <td colSpan={COLUMNS} />
+    </tr>
+  );
+}
+
+function TaskCells({ task, now }: { task: TaskView; now: number }) {
+  return (
+    <>
+      <td className="col-task">
+        <a className="task-link" href={href('tasks', task.id)}>
+          {task.label}
+        </a>
+        {task.direction === 'incoming' && <span className="task-direction">asked of Steward</span>}
+      </td>
+      <td className="col-server">{task.serverName}</td>
+      <td className="col-status">
+        <TaskStatusBadge status={task.status} />
+      </td>
+      <td className="col-message">
+        <span className="task-message" title={task.statusMessage ?? undefined}>
+          {task.statusMessage ?? <span className="muted">—</span>}
+        </span>
+      </td>
+      <td className="col-progress">
+        <TaskProgress task={task} />
+      </td>
+      <td className="col-started">
+        <time dateTime={task.createdAt} title={formatDateTime(task.createdAt)}>
+          {formatMoment(task.createdAt, now)}
+        </time>
+      </td>
+      <td className="col-elapsed num">{formatDuration(elapsedMs(task, now))}</td>
+      <td className="col-ttl num" title={task.expiresAt ? `The server forgets the task at ${formatDateTime(task.expiresAt)}` : undefined}>
+        {ttlWords(task, now)}
+      </td>
+    </>
+  );
+}

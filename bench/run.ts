@@ -3,11 +3,16 @@ import { createOsSandbox } from '../main/core/security/index.js';
 import { SERVER, startTimes, toolCalls } from './core.js';
 import { firstScreenTimes, memory } from './desktop.js';
 import { samplingRounds } from './sampling.js';
+import { taskPages } from './task-pages.js';
+import { pollCpu } from './task-poll.js';
+import { taskWrites } from './task-writes.js';
 
 const TARGETS: Record<string, [string, number]> = {
   toolcall_p50_ratio: ['<=', 1.15],
   start10_ratio: ['<=', 1.2],
   sampling_round_ratio: ['<=', 1.2],
+  task_write_vs_raw: ['>=', 0.5],
+  task_page_vs_raw: ['<=', 3],
 };
 
 async function main(): Promise<void> {
@@ -16,6 +21,10 @@ async function main(): Promise<void> {
   Object.assign(figures, await toolCalls(Number(process.env.BENCH_CALLS ?? 400)));
   Object.assign(figures, await startTimes(Number(process.env.BENCH_ROUNDS ?? 3), sandbox.kind === 'available'));
   Object.assign(figures, await samplingRounds(Number(process.env.BENCH_SAMPLING ?? 200)));
+  Object.assign(figures, taskWrites(200, Number(process.env.BENCH_TASK_BATCHES ?? 20)));
+  Object.assign(figures, await pollCpu(Number(process.env.BENCH_POLL_SECONDS ?? 10)));
+  // The figure's name says a million rows; BENCH_TASK_ROWS is for quick runs while working on the bench.
+  Object.assign(figures, taskPages(Number(process.env.BENCH_TASK_ROWS ?? 1_000_000), Number(process.env.BENCH_PAGE_LAPS ?? 10)));
   Object.assign(figures, await firstScreenTimes(Number(process.env.BENCH_ROUNDS ?? 3)));
   Object.assign(figures, await memory(SERVER));
 

@@ -189,11 +189,7 @@ export class TasksRepo {
 
   /** Newest first, in pages: pass the last row of the previous page as the cursor. */
   page(filter: TaskFilter, limit: number, cursor?: TaskCursor): TaskRow[] {
-    const where: string[] = [];
-    if (filter.status) where.push('status = @status');
-    if (filter.serverId) where.push('server_id = @serverId');
-    if (cursor) where.push('(updated_at < @cursorAt OR (updated_at = @cursorAt AND id < @cursorId))');
-    const sql = `SELECT * FROM tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC LIMIT @limit`;
+    const sql = taskPageSql(filter, cursor);
     let statement = this.pages.get(sql);
     if (!statement) {
       statement = this.db.prepare<Record<string, unknown>, TaskRow>(sql);
@@ -214,4 +210,16 @@ export class TasksRepo {
   incoming(serverId: string): TaskRow[] {
     return this.s.incoming.all(serverId);
   }
+}
+
+/**
+ * The task center's page query for a filter and cursor (named parameters @status, @serverId, @cursorAt, @cursorId,
+ * @limit). Every shape is answered by one index seek: see migrations 0003 and 0004.
+ */
+export function taskPageSql(filter: TaskFilter, cursor?: TaskCursor): string {
+  const where: string[] = [];
+  if (filter.status) where.push('status = @status');
+  if (filter.serverId) where.push('server_id = @serverId');
+  if (cursor) where.push('(updated_at < @cursorAt OR (updated_at = @cursorAt AND id < @cursorId))');
+  return `SELECT * FROM tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC LIMIT @limit`;
 }

@@ -164,7 +164,10 @@ export class TaskRequester {
         try {
           const task = await session.request('Checking a task', 'tasks/get', { taskId: row.remote_task_id }, GetTaskResultSchema, { timeoutMs: 30_000 });
           failures = 0;
-          this.patch(id, { status: task.status, statusMessage: task.statusMessage ?? row.status_message, pollIntervalMs: task.pollInterval ?? row.poll_interval_ms });
+          const now = this.deps.store.tasks.get(id) ?? row;
+          const next = { status: task.status, statusMessage: task.statusMessage ?? now.status_message, pollIntervalMs: task.pollInterval ?? now.poll_interval_ms };
+          // A poll that brings nothing new writes nothing and tells no one: 200 idle tasks must not be 200 writes a second.
+          if (next.status !== now.status || next.statusMessage !== now.status_message || next.pollIntervalMs !== now.poll_interval_ms) this.patch(id, next);
           if (task.status === 'input_required' || this.isTerminal(task.status)) void this.fetchResult(id, session);
         } catch (error) {
           if (this.isGone(error)) {

@@ -1,6 +1,7 @@
 // Task rows: history written with each change of status or message, keyset pages newest first, results in slices.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type NewTask, type Store } from '../../../main/core/store/index.js';
+import { taskPageSql } from '../../../main/core/store/tasks-repo.js';
 import { tempDbDir, type TempDir } from './temp-store.js';
 
 let tmp: TempDir;
@@ -68,6 +69,34 @@ describe('TasksRepo', () => {
     expect(seen[0]).toBe('t24');
     expect(store.tasks.page({ status: 'completed' }, 100).every((r) => r.status === 'completed')).toBe(true);
     expect(store.tasks.page({ status: 'completed', serverId: 's2' }, 100).map((r) => r.id)).toEqual(['t24', 't18', 't12', 't06', 't00']);
+  });
+
+  it('answers every filter shape of the task center with one index seek, never a scan, a sort or a row-by-row filter', () => {
+    // Enough rows, with statistics, that the planner chooses as it would on a real history.
+    const insert = store.db.transaction(() => {
+      for (let i = 0; i < 3000; i++) {
+        const at = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
+        store.tasks.insert(task(`p${i}`, at, { status: i % 50 === 0 ? 'failed' : 'completed', server_id: `s${i % 7}`, remote_task_id: `rp${i}` }));
+      }
+    });
+    insert();
+    store.db.exec('ANALYZE');
+    const cursor = { updatedAt: '2026-01-01T00:20:00.000Z', id: 'p1200' };
+    const shapes = [{}, { status: 'failed' as const }, { serverId: 's3' }, { status: 'failed' as const, serverId: 's3' }];
+    for (const filter of shapes) {
+      for (const at of [undefined, cursor]) {
+        const plan = store.db
+          .prepare<Record<string, unknown>, { detail: string }>(`EXPLAIN QUERY PLAN ${taskPageSql(filter, at)}`)
+          .all({ status: 'failed', serverId: 's3', cursorAt: cursor.updatedAt, cursorId: cursor.id, limit: 50 })
+          .map((r) => r.detail);
+        const columns = [filter.serverId && 'server_id=?', filter.status && 'status=?'].filter(Boolean) as string[];
+        expect(plan, JSON.stringify({ filter, at })).toHaveLength(1);
+        // Unfiltered from the top, walking the newest-first index until the limit is the seek.
+        if (columns.length === 0 && !at) expect(plan[0]).toBe('SCAN tasks USING INDEX tasks_by_updated');
+        else expect(plan[0]).toMatch(/^SEARCH tasks USING (COVERING )?INDEX tasks_by_/);
+        for (const column of columns) expect(plan[0]).toContain(column);
+      }
+    }
   });
 
   it('stores a result once and reads it back in slices, counting characters', () => {

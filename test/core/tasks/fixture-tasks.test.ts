@@ -78,12 +78,20 @@ describe('tool calls as tasks (task fixture)', () => {
     expect(wire.filter((w) => w.method === 'tasks/result')).toHaveLength(1);
   });
 
-  it('keeps to its floor when a server asks to be polled every 10 ms', async () => {
+  it('keeps to its floor when a server asks to be polled every 10 ms, and a poll that brings nothing new changes nothing', async () => {
     const { host, serverId } = await fixture();
+    let changes = 0;
+    host.events.on('tasks:changed', () => changes++);
     await host.tasks.run({ serverId, tool: 'job', arguments: { ms: 1500, steps: 1, pollInterval: 10, progress: false } });
     const gets = (await wireLog(host, serverId)).filter((w) => w.method === 'tasks/get').map((w) => w.at);
     expect(gets.length).toBeLessThanOrEqual(7);
     for (let i = 1; i < gets.length; i++) expect(gets[i]! - gets[i - 1]!).toBeGreaterThanOrEqual(225);
+    // Only "working · step 1 of 1" repeats while it runs: no write and no event for those polls.
+    expect(gets.length).toBeGreaterThanOrEqual(4);
+    const [task] = host.tasks.list({ serverId }, 10);
+    const detail = host.tasks.detail(task!.id);
+    expect(changes).toBeLessThan(gets.length);
+    expect(changes).toBeLessThanOrEqual(detail.events.length + 2);
   });
 
   it('records a task that fails with a JSON-RPC error, and one that ends with isError', async () => {

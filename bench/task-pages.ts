@@ -1,0 +1,215 @@
+// The task center's page query on a million tasks, as the app runs it (store.tasks.page: newest first, keyset cursor,
+// status and server filters), against the same SQL on a bare table with the same indexes through bare better-sqlite3.
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { TaskStatus } from '../shared/domain/tasks.js';
+import { openStore, type Db, type Store, type TaskCursor, type TaskFilter } from '../main/core/store/index.js';
+import { openRaw } from './raw-sqlite.js';
+import { percentile, round, timeSync } from './stats.js';
+
+const PAGE = 50;
+const YEAR_MS = 365 * 24 * 3600_000;
+const BASE = Date.parse('2025-03-01T00:00:00.000Z');
+/** Share of the rows per server: a few busy servers and a long tail. */
+const SERVER_SHARES = [0.3, 0.18, 0.12, 0.09, 0.07, 0.06, 0.05, 0.04, 0.03, 0.025, 0.02, 0.015];
+const TOOLS = ['index_folder', 'build_report', 'search_code', 'summarize', 'sync_repo', 'job'];
+/** The newest rows are the live ones: polled every second, so nothing finished is newer. */
+const LIVE = 220;
+/** The fill connection's page cache, for the load and index builds; the queries run with the store's own cache size. */
+const FILL_CACHE_KIB = 256 * 1024;
+
+interface Case {
+  filter: TaskFilter;
+  cursor?: TaskCursor;
+}
+
+/** A small seeded generator, so every run fills the same mix. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pick<T>(random: () => number, items: readonly T[], shares: readonly number[]): T {
+  let x = random();
+  for (let i = 0; i < items.length; i++) {
+    x -= shares[i]!;
+    if (x < 0) return items[i]!;
+  }
+  return items[items.length - 1]!;
+}
+
+/**
+ * Fills the tasks table of a closed Steward database, oldest first, as a year of use would have, through a connection
+ * of its own: the journal in memory while loading, the secondary indexes dropped and rebuilt from their own CREATE statements,
+ * and WAL set again at the end, so the file the store then opens holds exactly the schema its migrations made.
+ */
+function fill(file: string, rows: number, servers: readonly string[]): void {
+  const db = new Database(file);
+  try {
+    // The tables start empty, so a journal in memory costs next to nothing where WAL would write every page twice.
+    if (db.pragma('journal_mode = MEMORY', { simple: true }) !== 'memory') throw new Error('could not leave WAL for the fill');
+    db.pragma('synchronous = OFF');
+    db.pragma(`cache_size = -${FILL_CACHE_KIB}`);
+    load(db, rows, servers);
+    if (db.pragma('journal_mode = WAL', { simple: true }) !== 'wal') throw new Error('could not turn WAL back on after the fill');
+  } finally {
+    db.close();
+  }
+}
+
+function load(db: Db, rows: number, servers: readonly string[]): void {
+  const random = seeded(20260301);
+  const indexes = db.prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tasks' AND sql IS NOT NULL").all();
+  const insert = db.prepare(
+    `INSERT INTO tasks (id, server_id, server_name, transport, direction, remote_task_id, method, label, status, status_message, created_at, updated_at,
+       expires_at, poll_interval_ms, progress, progress_total, arguments, result_bytes, error, owner_pid, owner_started)
+     VALUES (?, ?, ?, 'stdio', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const meanGap = YEAR_MS / rows;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const which = servers.map((_, k) => k);
+  db.transaction(() => {
+    for (const index of indexes) db.exec(`DROP INDEX ${index.name}`);
+    let t = BASE;
+    for (let i = 0; i < rows; i++) {
+      // Bursts: one row in fifty shares its millisecond with the one before, so the id breaks ties.
+      if (random() >= 0.02) t += Math.max(1, Math.round(-Math.log(1 - random()) * meanGap));
+      const s = pick(random, which, SERVER_SHARES);
+      const live = i >= rows - LIVE;
+      const status: TaskStatus = live ? (i % 11 === 0 ? 'input_required' : 'working') : pick(random, ['completed', 'failed', 'cancelled'] as const, [0.91, 0.06, 0.03]);
+      const incoming = random() < 0.05;
+      const steps = 1 + Math.floor(random() * 8);
+      const created = t - Math.round(random() * 600_000);
+      const message = { completed: 'done', failed: 'job exploded', cancelled: 'cancelled by the client', working: `step 2 of ${steps}`, input_required: 'waiting for your answer' }[status];
+      const args = incoming ? null : JSON.stringify({ path: `/home/ada/projects/site-${i % 97}/src`, depth: steps, include: ['*.ts', '*.md'] });
+      insert.run(
+        randomUUID(), servers[s], `server-${s}`, incoming ? 'incoming' : 'outgoing', randomUUID(), incoming ? 'sampling/createMessage' : 'tools/call',
+        incoming ? 'sampling' : TOOLS[i % TOOLS.length], status, message, iso(created), iso(t), iso(created + 300_000), 1000,
+        status === 'completed' ? steps : 2, steps, args, status === 'completed' ? 200 + Math.floor(random() * 20_000) : null,
+        status === 'failed' ? message : null, 4242, '1700000000',
+      );
+    }
+    for (const index of indexes) db.exec(index.sql);
+  })();
+}
+
+/** The SQL tasks-repo.ts builds for a filter and cursor, written out so the baseline runs none of Steward's code. */
+function pageSql(c: Case): string {
+  const where: string[] = [];
+  if (c.filter.status) where.push('status = @status');
+  if (c.filter.serverId) where.push('server_id = @serverId');
+  if (c.cursor) where.push('(updated_at < @cursorAt OR (updated_at = @cursorAt AND id < @cursorId))');
+  return `SELECT * FROM tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC LIMIT @limit`;
+}
+
+/**
+ * The task center's filters (none, each status, three servers, status with server), each read from the top, four pages
+ * on, and from five random points further back. With both filters SQLite walks one index and checks the other column
+ * row by row, so a rare status on a busy server is the costly shape.
+ */
+function cases(read: (c: Case) => Array<{ id: string; updated_at: string }>, cursorAt: (rowid: number) => TaskCursor, rows: number, servers: readonly string[]): Case[] {
+  const random = seeded(7);
+  const [busy, , , , , mid, , , , , , quiet] = servers;
+  const filters: TaskFilter[] = [
+    {},
+    ...(['completed', 'failed', 'cancelled', 'working', 'input_required'] as const).map((status) => ({ status })),
+    { serverId: busy },
+    { serverId: mid },
+    { serverId: quiet },
+    { status: 'failed', serverId: busy },
+    { status: 'cancelled', serverId: quiet },
+    { status: 'working', serverId: mid },
+  ];
+  const out: Case[] = [];
+  for (const filter of filters) {
+    let c: Case = { filter };
+    for (let page = 0; page < 5; page++) {
+      out.push(c);
+      const last = read(c).at(-1);
+      if (!last) break;
+      c = { filter, cursor: { updatedAt: last.updated_at, id: last.id } };
+    }
+    for (let i = 0; i < 5; i++) out.push({ filter, cursor: cursorAt(1 + Math.floor(random() * rows)) });
+  }
+  return out;
+}
+
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+export function taskPages(rows: number, laps: number): Record<string, number> {
+  const dir = mkdtempSync(join(tmpdir(), 'steward-bench-pages-'));
+  const file = join(dir, 'steward.db');
+  let store: Store | undefined;
+  let raw: Db | undefined;
+  try {
+    const servers = SERVER_SHARES.map(() => randomUUID());
+    openStore(file).close();
+    fill(file, rows, servers);
+    // The baseline reads a byte copy: the same table, indexes and page layout, and no cache shared with the store.
+    copyFileSync(file, join(dir, 'bare.db'));
+    store = openStore(file);
+    raw = openRaw(join(dir, 'bare.db'));
+    const tasks = store.tasks;
+    const bareDb = raw;
+
+    const viaSteward = (c: Case) => tasks.page(c.filter, PAGE, c.cursor);
+    const bare = new Map<Case, () => Array<{ id: string; updated_at: string }>>();
+    const rowAt = bareDb.prepare<[number], TaskCursor>('SELECT updated_at AS updatedAt, id FROM tasks WHERE rowid = ?');
+    const all = cases(viaSteward, (rowid) => rowAt.get(rowid)!, rows, servers);
+    for (const c of all) {
+      const statement = bareDb.prepare<Record<string, unknown>, { id: string; updated_at: string }>(pageSql(c));
+      const params = { status: c.filter.status ?? null, serverId: c.filter.serverId ?? null, cursorAt: c.cursor?.updatedAt ?? null, cursorId: c.cursor?.id ?? null, limit: PAGE };
+      const read = () => statement.all(params);
+      // The baseline must answer exactly what the store answers, or the comparison means nothing.
+      if (read().map((r) => r.id).join() !== viaSteward(c).map((r) => r.id).join()) throw new Error(`the bare query disagrees with store.tasks.page for ${JSON.stringify(c)}`);
+      bare.set(c, read);
+    }
+
+    // Two passes warm the JIT on both sides and bring both files into the OS cache.
+    for (let pass = 0; pass < 2; pass++) {
+      for (const c of all) {
+        viaSteward(c);
+        bare.get(c)!();
+      }
+    }
+    const s: number[] = [];
+    const r: number[] = [];
+    const random = seeded(11);
+    // Each case runs on both sides back to back, in a new order every lap, alternating which side goes first.
+    for (let lap = 0; lap < laps; lap++) {
+      for (const [i, c] of shuffled(all, random).entries()) {
+        const pair = [() => s.push(timeSync(() => viaSteward(c))), () => r.push(timeSync(bare.get(c)!))];
+        for (const measure of (lap + i) % 2 === 0 ? pair : pair.reverse()) measure();
+      }
+    }
+    const p99 = percentile(s, 99);
+    const rawP99 = percentile(r, 99);
+    return {
+      task_page_p50_ms_1m: round(percentile(s, 50)),
+      task_page_p99_ms_1m: round(p99),
+      task_page_raw_p50_ms: round(percentile(r, 50)),
+      task_page_raw_p99_ms: round(rawP99),
+      task_page_vs_raw: round(p99 / rawP99, 2),
+    };
+  } finally {
+    store?.close();
+    raw?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

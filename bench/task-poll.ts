@@ -1,0 +1,55 @@
+// Host CPU while it follows 200 long tasks at the server's 1 s poll interval, against the same host idle with no tasks.
+import { fileURLToPath } from 'node:url';
+import { withHost, unsandboxed } from './core.js';
+import { round } from './stats.js';
+
+const TASK_SERVER = fileURLToPath(new URL('../../test/fixtures/task-server.mjs', import.meta.url));
+const TASKS = 200;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** CPU time of this process (every thread: the host, SQLite, libuv) over `ms`, as a percent of one core. */
+async function cpuOver(ms: number): Promise<number> {
+  const wall = process.hrtime.bigint();
+  const before = process.cpuUsage();
+  await sleep(ms);
+  const used = process.cpuUsage(before);
+  return ((used.user + used.system) / 1000 / (Number(process.hrtime.bigint() - wall) / 1e6)) * 100;
+}
+
+export async function pollCpu(seconds: number): Promise<Record<string, number>> {
+  return withHost(unsandboxed, async (host) => {
+    const view = await host.servers.add({ name: 'task-fixture', config: { transport: 'stdio', command: process.execPath, args: [TASK_SERVER], env: {} } });
+    const request = await host.servers.consentRequest(view.id);
+    await host.servers.decideConsent(view.id, request.spec.hash, 'approve', 'user');
+    await host.servers.ensureRunning(view.id);
+    await sleep(1000);
+    const idle = await cpuOver(seconds * 1000);
+
+    // Each job outlasts the window (the fixture caps a task's life at 60 s); one step, so nothing but the polls changes.
+    const job = { ms: 50_000, steps: 1, pollInterval: 1000, progress: false };
+    const started = await Promise.all(Array.from({ length: TASKS }, () => host.tasks.start({ serverId: view.id, tool: 'job', arguments: job, ttlMs: 60_000 })));
+    // Two intervals let the polls spread out as they will in use, rather than start as one burst.
+    await sleep(2000);
+    const gets = async () => {
+      const log = await host.tools.call({ serverId: view.id, name: 'wire_log', arguments: {} });
+      return (JSON.parse(String(log.content[0]!.text)) as Array<{ method: string }>).filter((w) => w.method === 'tasks/get').length;
+    };
+    const before = await gets();
+    let changes = 0;
+    const off = host.events.on('tasks:changed', () => changes++);
+    const busy = await cpuOver(seconds * 1000);
+    off();
+    const polls = (await gets()) - before;
+    const stillWorking = host.tasks.list({ status: 'working', serverId: view.id }, TASKS + 1).length;
+    if (stillWorking !== TASKS) throw new Error(`only ${stillWorking} of ${TASKS} tasks were still working at the end of the window`);
+    await Promise.all(started.map((task) => host.tasks.cancel(task.id)));
+    return {
+      poll200_cpu_pct: round(busy, 2),
+      poll200_idle_cpu_pct: round(idle, 2),
+      // The rate the server saw: one tasks/get per task per second is the pace it asked for.
+      poll200_polls_per_s: round(polls / seconds, 1),
+      // Polls that bring nothing new write nothing and tell no one, so this stays near zero.
+      poll200_changes_per_s: round(changes / seconds, 1),
+    };
+  });
+}

@@ -84,7 +84,7 @@ export function createHandlers(host: HandlerDeps): Handlers {
     'tasks:cancel': async ({ taskId }) => tasks.cancel(taskId),
     'auth:get': async ({ serverId }) => auth.view(servers.get(serverId).id),
     'auth:configure': async ({ serverId, config, secrets }) => auth.configure(servers.get(serverId).id, config, secrets),
-    'auth:signIn': async ({ serverId }) => auth.signIn(servers.get(serverId).id),
+    'auth:signIn': async ({ serverId, again }) => auth.signIn(servers.get(serverId).id, again ?? false),
     'auth:signOut': async ({ serverId }) => auth.signOut(servers.get(serverId).id),
     'models:get': async () => models.get(),
     'models:set': async (patch) => {

@@ -4,6 +4,7 @@ import { ConnectionBanner } from './components/ConnectionBanner.js';
 import { ConsentProvider } from './components/ConsentProvider.js';
 import { ElicitationProvider } from './components/ElicitationProvider.js';
 import { SamplingProvider } from './components/SamplingProvider.js';
+import { SignInProvider } from './components/SignInProvider.js';
 import { Sidebar } from './components/Sidebar.js';
 import { TaskNotifier } from './components/TaskNotifier.js';
 import { ToastProvider } from './components/ToastProvider.js';
@@ -22,13 +23,15 @@ export function App() {
           <ConsentProvider>
             <SamplingProvider>
               <ElicitationProvider>
-                <div className="app">
-                  <Sidebar routes={ROUTES} current={route.id} />
-                  <div className="main">
-                    <ConnectionBanner />
-                    <main className="screen">{route.render(route.id === first ? params : [])}</main>
+                <SignInProvider>
+                  <div className="app">
+                    <Sidebar routes={ROUTES} current={route.id} />
+                    <div className="main">
+                      <ConnectionBanner />
+                      <main className="screen">{route.render(route.id === first ? params : [])}</main>
+                    </div>
                   </div>
-                </div>
+                </SignInProvider>
               </ElicitationProvider>
             </SamplingProvider>
           </ConsentProvider>

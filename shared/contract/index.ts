@@ -127,7 +127,7 @@ export const calls = {
   'tasks:cancel': call(z.object({ taskId: Id }), TaskViewSchema),
   'auth:get': call(z.object({ serverId: Id }), AuthViewSchema),
   'auth:configure': call(z.object({ serverId: Id, config: AuthConfigSchema.partial().default({}), secrets: AuthSecretsSchema.default({}) }), AuthViewSchema),
-  'auth:signIn': call(z.object({ serverId: Id }), AuthViewSchema),
+  'auth:signIn': call(z.object({ serverId: Id, again: z.boolean().optional() }), AuthViewSchema),
   'auth:signOut': call(z.object({ serverId: Id }), AuthViewSchema),
   'models:get': call(Empty, ModelSettingsSchema),
   'models:set': call(

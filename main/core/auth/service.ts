@@ -342,11 +342,21 @@ export class AuthService {
     return { ok: false, title: 'Sign-in failed', message };
   }
 
-  /** The user asks to sign in (again): the prompt cap starts over and the server connects, which asks when it must. */
-  async signIn(serverId: string): Promise<AuthView> {
-    this.server(serverId);
+  /**
+   * The user asks to sign in: the prompt cap starts over and the server connects, which asks when it must. `again`
+   * (re-authorization, e.g. as another account) drops the current tokens first, keeping the client registration, so
+   * the connection asks whatever the tokens would still have allowed.
+   */
+  async signIn(serverId: string, again = false): Promise<AuthView> {
+    const server = this.server(serverId);
     this.prompts.delete(serverId);
     this.errors.delete(serverId);
+    if (again && this.config(serverId).mode === 'oauth') {
+      this.drop(serverId);
+      await (await this.provider(serverId)).invalidateCredentials('tokens');
+      await this.deps.disconnect(serverId);
+      this.deps.audit.record('auth.signed_out', { serverId, serverName: server.name, actor: 'user', summary: `Signing in to "${server.name}" again; its tokens were deleted.`, data: { again: true } });
+    }
     await this.deps.reconnect(serverId).catch((error: unknown) => {
       if (!(error instanceof StewardError && error.code === 'auth_required')) throw error;
     });

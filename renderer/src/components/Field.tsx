@@ -1,26 +1,35 @@
-// Labelled form controls: the label names the control, the hint describes it (aria-describedby).
+// Labelled form controls: the label names the control; the hint and any problem describe it (aria-describedby).
 import { cloneElement, useId, type ReactElement, type ReactNode } from 'react';
 
 interface FieldProps {
   label: ReactNode;
   hint?: ReactNode;
-  /** One input, select or textarea; it receives id and aria-describedby. */
-  children: ReactElement<{ id?: string; 'aria-describedby'?: string }>;
+  /** What is wrong with the value; marks the control invalid. */
+  error?: string | undefined;
+  /** One input, select or textarea; it receives id, aria-describedby and aria-invalid. */
+  children: ReactElement<{ id?: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }>;
   className?: string;
 }
 
-export function Field({ label, hint, children, className }: FieldProps) {
+export function Field({ label, hint, error, children, className }: FieldProps) {
   const id = useId();
   const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ');
   return (
     <div className={`field ${className ?? ''}`}>
       <label className="field-label" htmlFor={id}>
         {label}
       </label>
-      {cloneElement(children, { id, ...(hint ? { 'aria-describedby': hintId } : {}) })}
+      {cloneElement(children, { id, ...(describedBy ? { 'aria-describedby': describedBy } : {}), ...(error ? { 'aria-invalid': true } : {}) })}
       {hint && (
         <p className="field-hint" id={hintId}>
           {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error inline-error" id={errorId}>
+          {error}
         </p>
       )}
     </div>

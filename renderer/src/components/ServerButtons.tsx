@@ -1,6 +1,8 @@
-// The start/stop buttons that fit a server's status; a server waiting for approval offers to review its launch.
-import { CircleStop, Play, RotateCw, ShieldAlert } from 'lucide-react';
+// The start/stop buttons that fit a server's status; a server waiting for approval offers to review its launch, and a
+// remote server that stopped short for want of a sign-in offers to sign in.
+import { CircleStop, LogIn, Play, RotateCw, ShieldAlert } from 'lucide-react';
 import type { ServerView } from '../../../shared/domain/servers.js';
+import { needsSignIn } from '../lib/auth-words.js';
 import { useConsent } from '../lib/consent-context.js';
 import type { ServerControl } from '../lib/use-server-control.js';
 
@@ -35,6 +37,13 @@ export function ServerButtons({ server, control, restart = false }: { server: Se
       </>
     );
   }
+  if (needsSignIn(server)) {
+    return (
+      <button type="button" className="btn btn-small btn-attention" disabled={busy} onClick={() => void control.signIn.run()} aria-label={`Sign in to ${label}`}>
+        <LogIn size={14} aria-hidden /> {control.signIn.pending ? 'Signing in…' : 'Sign in'}
+      </button>
+    );
+  }
   return (
     <button type="button" className="btn btn-small" disabled={busy} onClick={() => void control.start.run()} aria-label={`Start ${label}`}>
       <Play size={14} aria-hidden /> {control.start.pending ? 'Starting…' : 'Start'}
@@ -44,5 +53,5 @@ export function ServerButtons({ server, control, restart = false }: { server: Se
 
 /** The error of the last button press, if any. */
 export function controlError(control: ServerControl) {
-  return control.start.error ?? control.stop.error ?? control.restart.error;
+  return control.start.error ?? control.stop.error ?? control.restart.error ?? control.signIn.error;
 }

@@ -9,7 +9,7 @@ import { useAction } from '../lib/use-action.js';
 import { RelatedTask, ServerMessage } from './ElicitationParts.js';
 import { Modal, ModalBody, ModalFooter } from './Modal.js';
 import { Notice } from './States.js';
-import { UrlBlock } from './UrlBlock.js';
+import { openingNote, UrlBlock, UrlVerdictNotices } from './UrlBlock.js';
 import './elicitation.css';
 
 type Action = Extract<InboxDecision, { kind: 'elicitation_url' }>['action'];
@@ -75,27 +75,7 @@ export function UrlElicitationDialog({ item, waiting, onClose }: Props) {
         <RelatedTask task={r.relatedTask} />
         <ServerMessage serverName={item.serverName} message={r.message} />
         <Address item={item} />
-        {r.verdict.problems.length > 0 && (
-          <Notice tone="danger">
-            <strong>Steward won’t open this address.</strong>
-            <ul className="elicit-verdict">
-              {r.verdict.problems.map((p) => (
-                <li key={p}>{p}</li>
-              ))}
-            </ul>
-            Decline tells “{item.serverName}” you won’t open it.
-          </Notice>
-        )}
-        {r.verdict.warnings.length > 0 && (
-          <Notice tone="warning">
-            <strong>Check the address before you open it.</strong>
-            <ul className="elicit-verdict">
-              {r.verdict.warnings.map((w) => (
-                <li key={w}>{w}</li>
-              ))}
-            </ul>
-          </Notice>
-        )}
+        <UrlVerdictNotices verdict={r.verdict} refusal={<>Decline tells “{item.serverName}” you won’t open it.</>} />
       </ModalBody>
       <ModalFooter
         aside={
@@ -106,7 +86,7 @@ export function UrlElicitationDialog({ item, waiting, onClose }: Props) {
           ) : (
             !gone && (
               <span className="muted">
-                {r.stage === 'consent' ? (r.verdict.allowed ? `Opens ${host} in your default browser.` : 'Opening is blocked.') : `Opened ${host} in your browser.`}
+                {openingNote(r.stage, r.verdict, host)}
               </span>
             )
           )

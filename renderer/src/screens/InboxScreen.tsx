@@ -1,16 +1,18 @@
 // What is waiting for the user, one queue for every kind of request: launch approvals, model calls, replies to review,
-// forms to fill and pages to open.
-import { ClipboardPen, ExternalLink, Hourglass, Inbox, MessageSquareReply, ShieldAlert, Sparkles } from 'lucide-react';
+// forms to fill, pages to open and sign-ins.
+import { ClipboardPen, ExternalLink, Hourglass, Inbox, LogIn, MessageSquareReply, ShieldAlert, Sparkles } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { InboxItem } from '../../../shared/domain/inbox.js';
 import { ScreenHeader } from '../components/ScreenHeader.js';
 import { EmptyState, ErrorNote, Loading } from '../components/States.js';
+import { pageOf, type SignInItem } from '../lib/auth-words.js';
 import { useConsent } from '../lib/consent-context.js';
 import { useElicitationDialog } from '../lib/elicitation-context.js';
 import type { FormItem, UrlItem } from '../lib/elicitation-words.js';
 import { formatAgo, formatDateTime, formatNumber, plural } from '../lib/format.js';
 import { useHostState } from '../lib/host-state.js';
 import { useSamplingDialog } from '../lib/sampling-context.js';
+import { useSignInDialog } from '../lib/sign-in-context.js';
 import { isBudgetReason, type ReviewItem, type SamplingItem } from '../lib/sampling-words.js';
 import { useNow } from '../lib/use-now.js';
 import './records.css';
@@ -52,6 +54,8 @@ function InboxRow({ item }: { item: InboxItem }) {
       return <FormRow item={item} />;
     case 'elicitation_url':
       return <PageRow item={item} />;
+    case 'auth':
+      return <SignInRow item={item} />;
   }
 }
 
@@ -244,6 +248,42 @@ function PageRow({ item }: { item: UrlItem }) {
           <code className="code-tag">{retryTool}</code> will be tried again once the page is done
         </span>
       )}
+    </Row>
+  );
+}
+
+function SignInRow({ item }: { item: SignInItem }) {
+  const { openSignIn } = useSignInDialog();
+  const { verdict, stage, reason, scopes, authorizationUrl } = item.request;
+  const host = verdict.host || 'its authorization server';
+  return (
+    <Row
+      item={item}
+      icon={stage === 'waiting' ? <Hourglass size={18} aria-hidden className="inbox-icon" /> : <LogIn size={18} aria-hidden className="inbox-icon" />}
+      title={
+        <>
+          <span>
+            {stage === 'waiting' ? (
+              <>
+                Waiting for you to finish signing in to <strong>“{item.serverName}”</strong> at {host}
+              </>
+            ) : (
+              <>
+                <strong>“{item.serverName}”</strong> asks you to sign in at {host}
+              </>
+            )}
+          </span>
+          {reason === 'step_up' && <span className="tag tag-warning">more access</span>}
+          {!verdict.allowed && <span className="tag tag-danger">Steward won’t open it</span>}
+          {verdict.warnings.length > 0 && <span className="tag tag-warning">{plural(verdict.warnings.length, 'warning')}</span>}
+        </>
+      }
+      onOpen={() => openSignIn(item.id)}
+    >
+      <code className="inbox-command" title={authorizationUrl}>
+        {pageOf(verdict.display)}
+      </code>
+      {scopes.length > 0 && <span className="muted">asks for {scopes.join(' ')}</span>}
     </Row>
   );
 }

@@ -1,4 +1,4 @@
-// One server: who it is, how it runs, and tabs for its tools, prompts, resources, log and settings.
+// One server: who it is, how it runs, and tabs for its tools, prompts, resources, log, settings and (remote) sign-in.
 import * as Tabs from '@radix-ui/react-tabs';
 import { ChevronLeft, Server } from 'lucide-react';
 import type { ReactNode } from 'react';
@@ -17,16 +17,28 @@ import { LogTab } from './server/LogTab.js';
 import { PromptsTab } from './server/PromptsTab.js';
 import { ResourcesTab } from './server/ResourcesTab.js';
 import { SettingsTab } from './server/SettingsTab.js';
+import { SignInTab } from './server/SignInTab.js';
 import { ToolsTab } from './server/ToolsTab.js';
 import './servers.css';
 
-const TABS: ReadonlyArray<{ id: string; label: string; render(server: ServerView): ReactNode }> = [
+interface Tab {
+  id: string;
+  label: string;
+  render(server: ServerView): ReactNode;
+  /** Only for some servers (all when absent). */
+  shows?(server: ServerView): boolean;
+}
+
+const TABS: readonly Tab[] = [
   { id: 'tools', label: 'Tools', render: (s) => <ToolsTab server={s} /> },
   { id: 'prompts', label: 'Prompts', render: (s) => <PromptsTab server={s} /> },
   { id: 'resources', label: 'Resources', render: (s) => <ResourcesTab server={s} /> },
   { id: 'log', label: 'Log', render: (s) => <LogTab server={s} /> },
+  { id: 'sign-in', label: 'Sign-in', render: (s) => <SignInTab server={s} />, shows: (s) => s.transport === 'http' },
   { id: 'settings', label: 'Settings', render: (s) => <SettingsTab server={s} /> },
 ];
+
+const tabsOf = (server: ServerView) => TABS.filter((t) => t.shows?.(server) ?? true);
 
 const BACK = (
   <a className="back-link" href={href('servers')}>
@@ -46,13 +58,14 @@ export function ServerDetailScreen({ serverId, tab }: { serverId: string; tab: s
       </EmptyState>
     );
   }
-  return <ServerDetail server={server} tab={TABS.some((t) => t.id === tab) ? tab! : 'tools'} />;
+  return <ServerDetail server={server} tab={tabsOf(server).some((t) => t.id === tab) ? tab! : 'tools'} />;
 }
 
 function ServerDetail({ server, tab }: { server: ServerView; tab: string }) {
   const control = useServerControl(server.id);
   const pressError = server.status === 'running' ? null : controlError(control);
   const error = pressError ? { code: pressError.code, message: pressError.message, stderrTail: [] } : server.lastError;
+  const tabs = tabsOf(server);
   return (
     <div className="detail">
       <ScreenHeader
@@ -79,13 +92,13 @@ function ServerDetail({ server, tab }: { server: ServerView; tab: string }) {
       </div>
       <Tabs.Root className="detail-tabs" value={tab} onValueChange={(next) => navigate('servers', server.id, next)}>
         <Tabs.List className="tab-list" aria-label={`${server.name} sections`}>
-          {TABS.map((t) => (
+          {tabs.map((t) => (
             <Tabs.Trigger key={t.id} className="tab" value={t.id}>
               {t.label}
             </Tabs.Trigger>
           ))}
         </Tabs.List>
-        {TABS.map((t) => (
+        {tabs.map((t) => (
           <Tabs.Content key={t.id} className="tab-panel" value={t.id}>
             {t.render(server)}
           </Tabs.Content>

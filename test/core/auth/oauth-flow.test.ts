@@ -111,6 +111,17 @@ describe('signing in to a remote server', () => {
     await until(async () => (await t.host.auth.view(view.id)).scopes.includes('files:write'), 'the wider scope');
     expect((await t.host.runTool({ serverId: view.id, name: 'write_file', arguments: { path: 'a.txt', content: 'hi' } })).isError).toBe(false);
 
+    // Signing in again drops the tokens but not the client: the same registration, a new authorization.
+    const before = await t.host.auth.view(view.id);
+    const again = await t.host.auth.signIn(view.id, true);
+    expect(again).toMatchObject({ signedIn: false, clientId: before.clientId });
+    const reauth = await next(t.host);
+    expect(reauth.request.reason).toBe('sign_in');
+    expect(new URL(reauth.request.authorizationUrl).searchParams.get('client_id')).toBe(before.clientId);
+    await signIn(t, reauth);
+    await until(() => t.host.servers.get(view.id).status === 'running', 'the server to connect again');
+    expect((await server.log()).filter((e) => e.path === '/register')).toHaveLength(1);
+
     const out = await t.host.auth.signOut(view.id);
     expect(out).toMatchObject({ signedIn: false, scopes: [] });
     await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'auth_required' });

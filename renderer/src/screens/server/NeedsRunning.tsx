@@ -1,9 +1,10 @@
 // Tools, prompts and resources come from a running server: explain when it is not, and offer to start it.
-// A lazy-start server is asked directly; asking starts it.
-import { Play, ShieldAlert } from 'lucide-react';
+// A lazy-start server is asked directly; asking starts it. A remote server that wants a sign-in offers that instead.
+import { LogIn, Play, ShieldAlert } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { ServerView } from '../../../../shared/domain/servers.js';
 import { ErrorNote, Loading } from '../../components/States.js';
+import { needsSignIn } from '../../lib/auth-words.js';
 import { useConsent } from '../../lib/consent-context.js';
 import { useServerControl } from '../../lib/use-server-control.js';
 
@@ -14,6 +15,17 @@ export function NeedsRunning({ server, what, children }: { server: ServerView; w
   if (status === 'running' || (server.options.lazyStart && (status === 'stopped' || status === 'starting'))) return <>{children}</>;
   if (status === 'starting' || status === 'backoff') return <Loading label={`Waiting for “${server.name}” to start…`} />;
   const waiting = status === 'awaiting_consent';
+  if (needsSignIn(server)) {
+    return (
+      <div className="not-running">
+        <p>“{server.name}” answers only once you sign in. Its {what} are shown after that.</p>
+        <button type="button" className="btn btn-attention" disabled={control.pending} onClick={() => void control.signIn.run()}>
+          <LogIn size={14} aria-hidden /> {control.signIn.pending ? 'Signing in…' : `Sign in to ${server.name}`}
+        </button>
+        {control.signIn.error && <ErrorNote title="Signing in did not start." error={control.signIn.error} />}
+      </div>
+    );
+  }
   return (
     <div className="not-running">
       <p>

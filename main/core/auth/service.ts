@@ -352,9 +352,10 @@ export class AuthService {
     this.prompts.delete(serverId);
     this.errors.delete(serverId);
     if (again && this.config(serverId).mode === 'oauth') {
+      // Disconnected first, so no refresh in flight saves new tokens after they are gone.
       this.drop(serverId);
-      await (await this.provider(serverId)).invalidateCredentials('tokens');
       await this.deps.disconnect(serverId);
+      await (await this.provider(serverId)).invalidateCredentials('tokens');
       this.deps.audit.record('auth.signed_out', { serverId, serverName: server.name, actor: 'user', summary: `Signing in to "${server.name}" again; its tokens were deleted.`, data: { again: true } });
     }
     await this.deps.reconnect(serverId).catch((error: unknown) => {
@@ -366,10 +367,11 @@ export class AuthService {
   async signOut(serverId: string): Promise<AuthView> {
     const server = this.server(serverId);
     this.drop(serverId);
+    // Disconnected first, so no refresh in flight saves new tokens after they are gone.
+    await this.deps.disconnect(serverId);
     await this.deps.records.clear(serverId);
     this.providers.delete(serverId);
     this.prompts.delete(serverId);
-    await this.deps.disconnect(serverId);
     this.deps.audit.record('auth.signed_out', { serverId, serverName: server.name, actor: 'user', summary: `Signed out of "${server.name}"; its tokens were deleted.`, data: {} });
     return this.emit(serverId);
   }

@@ -87,6 +87,9 @@ export function readForm(schema: unknown): ReadForm {
   const properties = (s.properties ?? {}) as Json;
   if (typeof properties !== 'object' || Array.isArray(properties)) refuse('properties must be an object.');
   const names = Object.keys(properties);
+  // A name every object already has (constructor, toString, __proto__) would read as a value that is always there.
+  const inherited = names.find((name) => name in Object.prototype);
+  if (inherited !== undefined) refuse(`"${inherited}" is not a usable field name.`);
   if (names.length > MAX_FIELDS) refuse(`it has ${names.length} fields; at most ${MAX_FIELDS} are shown.`);
   const required = new Set(Array.isArray(s.required) ? s.required.filter((r): r is string => typeof r === 'string') : []);
   const fields = names.map((name) => field(name, properties[name], required.has(name)));

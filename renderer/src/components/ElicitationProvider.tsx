@@ -16,8 +16,8 @@ export function ElicitationProvider({ children }: { children: ReactNode }) {
   return (
     <ElicitationContext.Provider value={opener}>
       {children}
-      {open?.kind === 'elicitation' && <ElicitationDialog key={open.id} item={open} waiting={waiting} onClose={close} />}
-      {open?.kind === 'elicitation_url' && <UrlElicitationDialog key={open.id} item={open} waiting={waiting} onClose={close} />}
+      {open?.kind === 'elicitation' && <ElicitationDialog key={open.id} item={open} waiting={waiting} onClose={(advance) => close(open.id, advance)} />}
+      {open?.kind === 'elicitation_url' && <UrlElicitationDialog key={open.id} item={open} waiting={waiting} onClose={(advance) => close(open.id, advance)} />}
     </ElicitationContext.Provider>
   );
 }

@@ -12,8 +12,8 @@ export function SamplingProvider({ children }: { children: ReactNode }) {
   return (
     <SamplingContext.Provider value={opener}>
       {children}
-      {open?.kind === 'sampling' && <SamplingDialog key={open.id} item={open} waiting={waiting} onClose={close} />}
-      {open?.kind === 'sampling_review' && <ReviewDialog key={open.id} item={open} waiting={waiting} onClose={close} />}
+      {open?.kind === 'sampling' && <SamplingDialog key={open.id} item={open} waiting={waiting} onClose={(advance) => close(open.id, advance)} />}
+      {open?.kind === 'sampling_review' && <ReviewDialog key={open.id} item={open} waiting={waiting} onClose={(advance) => close(open.id, advance)} />}
     </SamplingContext.Provider>
   );
 }

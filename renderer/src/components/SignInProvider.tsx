@@ -14,7 +14,7 @@ export function SignInProvider({ children }: { children: ReactNode }) {
   return (
     <SignInContext.Provider value={opener}>
       {children}
-      {open && <SignInDialog key={open.id} item={open} waiting={waiting} onClose={close} />}
+      {open && <SignInDialog key={open.id} item={open} waiting={waiting} onClose={(advance) => close(open.id, advance)} />}
     </SignInContext.Provider>
   );
 }

@@ -14,8 +14,11 @@ export interface DialogQueue<T extends InboxItem> {
   waiting: boolean;
   /** Puts an inbox item of this kind on screen; unknown ids are ignored. */
   show(itemId: string): void;
-  /** The dialog closed: `advance` after an answer moves on to the next waiting item, else the queue is dropped. */
-  close(advance: boolean): void;
+  /**
+   * The dialog for `itemId` closed: `advance` after an answer moves on to the next waiting item, else the queue is
+   * dropped. A dialog that closes after another item replaced it (its answer came back late) changes nothing.
+   */
+  close(itemId: string, advance: boolean): void;
 }
 
 export function useDialogQueue<T extends InboxItem>(
@@ -70,7 +73,8 @@ export function useDialogQueue<T extends InboxItem>(
         const item = find(itemId);
         if (item) put(item);
       },
-      close: (advance: boolean) => {
+      close: (itemId: string, advance: boolean) => {
+        if (openRef.current?.id !== itemId) return;
         if (!advance) queue.current = [];
         let next: T | undefined;
         while (!next && queue.current.length > 0) next = find(queue.current.shift());

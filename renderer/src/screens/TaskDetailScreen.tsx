@@ -24,22 +24,38 @@ const BACK = (
   </a>
 );
 
+/** How long a new status message waits before the history is read again, so messages that come in a burst cost one read. */
+const MESSAGE_RELOAD_MS = 500;
+
 export function TaskDetailScreen({ taskId }: { taskId: string }) {
   const [detail, reload] = useLoad(() => call('tasks:get', { taskId }), [taskId]);
   const [latest, setLatest] = useState<TaskView | null>(null);
   const lastChange = useRef<TaskView | null>(null);
-  // Every change updates the view at once; a new status or message also adds to the history, which is read again.
-  useEffect(
-    () =>
-      subscribe('tasks:changed', (task) => {
-        if (task.id !== taskId) return;
-        const before = lastChange.current;
-        lastChange.current = task;
-        setLatest(task);
-        if (!before || before.status !== task.status || before.statusMessage !== task.statusMessage) reload();
-      }),
-    [taskId, reload],
-  );
+  // Every change updates the view at once; a new status or message also adds to the history, which is read again:
+  // at once for a new status, and at most twice a second for a task that reports a message per step.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const off = subscribe('tasks:changed', (task) => {
+      if (task.id !== taskId) return;
+      const before = lastChange.current;
+      lastChange.current = task;
+      setLatest(task);
+      if (!before || before.status !== task.status) {
+        clearTimeout(timer);
+        timer = undefined;
+        reload();
+      } else if (before.statusMessage !== task.statusMessage && timer === undefined) {
+        timer = setTimeout(() => {
+          timer = undefined;
+          reload();
+        }, MESSAGE_RELOAD_MS);
+      }
+    });
+    return () => {
+      clearTimeout(timer);
+      off();
+    };
+  }, [taskId, reload]);
 
   if (detail.state === 'loading') return <Loading label="Loading the task…" />;
   if (detail.state === 'error') {

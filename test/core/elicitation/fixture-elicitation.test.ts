@@ -89,6 +89,9 @@ describe('elicitation (fixture)', () => {
       [{ type: 'object', properties: { mystery: { description: 'no type' } } }, /"mystery" has no type/],
       [{ type: 'object', properties: { pick: { type: 'string', enum: [] } } }, /"pick" offers no options/],
       [{ type: 'array' }, /requestedSchema must be an object schema/],
+      // Names every object has would read as always answered: an optional field could never be left empty.
+      [{ type: 'object', properties: { constructor: { type: 'string' } } }, /"constructor" is not a usable field name/],
+      [{ type: 'object', properties: JSON.parse('{"__proto__": {"type": "string"}}') as Record<string, unknown> }, /"__proto__" is not a usable field name/],
       [{ $schema: 'https://example.com/my-dialect', type: 'object', properties: { a: { type: 'string' } } }, /cannot be checked/],
     ];
     for (const [schema, reason] of cases) {

@@ -37,6 +37,8 @@ function ResultSlices({ taskId, bytes }: { taskId: string; bytes: number }) {
   if (at === 0 && total <= SLICE) return <WholeResult text={text} />;
 
   const end = Math.min(at + SLICE, total);
+  // Until the slice asked for arrives, the buttons wait: a second click counts from the slice asked for, not the one shown.
+  const turning = at !== offset;
   const range = `Characters ${formatNumber(at + 1)}–${formatNumber(end)} of ${formatNumber(total)}`;
   return (
     <div className="result-slices">
@@ -44,13 +46,13 @@ function ResultSlices({ taskId, bytes }: { taskId: string; bytes: number }) {
         The result is large ({formatBytes(bytes)}), so it is shown as raw JSON, one slice at a time.
       </p>
       <nav className="result-pager" aria-label="Result pages">
-        <button type="button" className="btn btn-small" disabled={at === 0} onClick={() => setOffset(Math.max(0, at - SLICE))}>
+        <button type="button" className="btn btn-small" disabled={turning || offset === 0} onClick={() => setOffset((o) => Math.max(0, o - SLICE))}>
           <ChevronLeft size={14} aria-hidden /> Previous
         </button>
         <span className="result-range" role="status">
           {range}
         </span>
-        <button type="button" className="btn btn-small" disabled={end >= total} onClick={() => setOffset(end)}>
+        <button type="button" className="btn btn-small" disabled={turning || end >= total} onClick={() => setOffset((o) => Math.min(o + SLICE, total))}>
           Next <ChevronRight size={14} aria-hidden />
         </button>
       </nav>

@@ -13,7 +13,7 @@ import { useAuthView } from '../lib/use-auth-view.js';
 import type { Loaded } from '../lib/use-load.js';
 import { Modal, ModalBody, ModalFooter } from './Modal.js';
 import { Notice } from './States.js';
-import { openingNote, UrlBlock, UrlVerdictNotices } from './UrlBlock.js';
+import { OpeningNote, UrlBlock, UrlVerdictNotices } from './UrlBlock.js';
 import './auth.css';
 import './elicitation.css';
 
@@ -96,19 +96,7 @@ export function SignInDialog({ item, waiting, onClose }: Props) {
         <UrlVerdictNotices verdict={r.verdict} refusal={<>Cancel leaves {server} signed out.</>} />
       </ModalBody>
       <ModalFooter
-        aside={
-          decide.error ? (
-            <span className="inline-error" role="alert">
-              {decide.error.message}
-            </span>
-          ) : (
-            !gone && (
-              <span className="muted">
-                {openingNote(r.stage, r.verdict, host)}
-              </span>
-            )
-          )
-        }
+        aside={<OpeningNote error={decide.error} gone={gone} stage={r.stage} verdict={r.verdict} host={host} />}
       >
         {gone ? (
           <button type="button" className="btn btn-primary" onClick={() => onClose(true)}>

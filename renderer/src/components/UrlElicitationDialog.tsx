@@ -9,7 +9,7 @@ import { useAction } from '../lib/use-action.js';
 import { RelatedTask, ServerMessage } from './ElicitationParts.js';
 import { Modal, ModalBody, ModalFooter } from './Modal.js';
 import { Notice } from './States.js';
-import { openingNote, UrlBlock, UrlVerdictNotices } from './UrlBlock.js';
+import { OpeningNote, UrlBlock, UrlVerdictNotices } from './UrlBlock.js';
 import './elicitation.css';
 
 type Action = Extract<InboxDecision, { kind: 'elicitation_url' }>['action'];
@@ -78,19 +78,7 @@ export function UrlElicitationDialog({ item, waiting, onClose }: Props) {
         <UrlVerdictNotices verdict={r.verdict} refusal={<>Decline tells “{item.serverName}” you won’t open it.</>} />
       </ModalBody>
       <ModalFooter
-        aside={
-          decide.error ? (
-            <span className="inline-error" role="alert">
-              {decide.error.message}
-            </span>
-          ) : (
-            !gone && (
-              <span className="muted">
-                {openingNote(r.stage, r.verdict, host)}
-              </span>
-            )
-          )
-        }
+        aside={<OpeningNote error={decide.error} gone={gone} stage={r.stage} verdict={r.verdict} host={host} />}
       >
         {gone ? (
           <button type="button" className="btn" onClick={() => onClose(true)}>

@@ -150,7 +150,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       offEvents();
       for (const ws of sockets) ws.terminate();
       wss.close();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      // A browser's kept-alive or half-sent request must not hold the shutdown open.
+      http.closeAllConnections();
+      await closed;
     },
   };
 }

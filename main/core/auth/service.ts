@@ -58,6 +58,8 @@ interface SignIn {
   scopes: string[];
   itemId: string;
   stage: SignInRequestView['stage'];
+  /** When the page was opened in the browser (stage waiting). */
+  openedAt?: number;
 }
 
 export class AuthService {
@@ -218,6 +220,13 @@ export class AuthService {
   }
 
   private newState(serverId: string): string {
+    // The SDK asks for a state before it saves a new PKCE verifier: refusing here keeps the verifier of the page the
+    // user already opened, so a second connection attempt meanwhile cannot spoil the sign-in under way (until the
+    // page's state would have expired anyway).
+    const underWay = this.signIns.get(serverId);
+    if (underWay?.stage === 'waiting' && this.deps.clock.now() - (underWay.openedAt ?? 0) < STATE_TTL_MS) {
+      throw new StewardError('auth_required', `Signing in to "${this.server(serverId).name}" is waiting for the browser; finish or cancel it first.`);
+    }
     const now = this.deps.clock.now();
     for (const [state, entry] of this.states) if (now - entry.at > STATE_TTL_MS) this.states.delete(state);
     const state = randomBytes(24).toString('base64url');
@@ -286,6 +295,7 @@ export class AuthService {
     if (!verdict.allowed) throw new StewardError('invalid_payload', `Steward will not open this sign-in page: ${verdict.problems.join(' ')}`);
     await this.deps.open(signIn.url);
     signIn.stage = 'waiting';
+    signIn.openedAt = this.deps.clock.now();
     this.show(signIn);
   }
 

@@ -128,6 +128,25 @@ describe('signing in to a remote server', () => {
     expect((await next(t.host)).request.reason).toBe('sign_in');
   });
 
+  it('keeps a sign-in under way when the server is asked to connect again meanwhile', async () => {
+    const server = await fixture();
+    const t = await host();
+    const view = await addRemote(t, 'files', server.url);
+    await t.host.servers.ensureRunning(view.id).catch(() => undefined);
+    const item = await next(t.host);
+    await t.host.inbox.decide(item.id, { kind: 'auth', action: 'open' });
+    const waiting = await next(t.host, (i) => i.request.stage === 'waiting');
+    // Another attempt (a task poll, a loop's tool call) while the browser is out: refused, nothing replaced.
+    await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'auth_required' });
+    expect(t.host.inbox.list().map((i) => i.id)).toEqual([waiting.id]);
+    // The page the user opened still completes the sign-in: its PKCE verifier was kept.
+    const page = await fetch(t.opened.at(-1)!, { redirect: 'manual' });
+    const back = await fetch(page.headers.get('location')!);
+    expect(back.status).toBe(200);
+    await until(() => t.host.servers.get(view.id).status === 'running', 'the server to connect');
+    expect(await t.host.auth.view(view.id)).toMatchObject({ signedIn: true });
+  });
+
   it('refuses a callback whose state Steward did not send, and keeps the real sign-in open', async () => {
     const server = await fixture();
     const t = await host();

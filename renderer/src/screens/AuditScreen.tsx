@@ -4,6 +4,7 @@ import { Download, RefreshCw, ScrollText } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { AUDIT_KINDS, type AuditEvent, type AuditKind } from '../../../shared/domain/audit.js';
 import { Field } from '../components/Field.js';
+import { RefreshButton, ServerFilter } from '../components/ListControls.js';
 import { ScreenHeader } from '../components/ScreenHeader.js';
 import { EmptyState, ErrorNote, Loading } from '../components/States.js';
 import { downloadText } from '../lib/download.js';
@@ -102,17 +103,7 @@ export function AuditScreen() {
         }
       />
       <div className="toolbar filters">
-        <Field label="Server">
-          <select className="input" value={serverId} onChange={(e) => setServerId(e.target.value)}>
-            <option value="">All servers</option>
-            {servers.state === 'ready' &&
-              servers.data.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-          </select>
-        </Field>
+        <ServerFilter value={serverId} onChange={setServerId} />
         <Field label="Kind">
           <select className="input" value={kind} onChange={(e) => setKind(e.target.value as AuditKind | '')}>
             <option value="">All kinds</option>

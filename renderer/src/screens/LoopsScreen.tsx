@@ -1,12 +1,11 @@
 // Agent loops: each run of sampling requests a server made for one task, live while they run, newest first.
-import { RefreshCw, Repeat } from 'lucide-react';
+import { Repeat } from 'lucide-react';
 import { useState } from 'react';
 import type { LoopView } from '../../../shared/domain/sampling.js';
-import { Field } from '../components/Field.js';
+import { RefreshButton, ServerFilter } from '../components/ListControls.js';
 import { ScreenHeader } from '../components/ScreenHeader.js';
 import { EmptyState, ErrorNote, Loading } from '../components/States.js';
 import { formatAgo, formatDateTime, formatNumber } from '../lib/format.js';
-import { useHostState } from '../lib/host-state.js';
 import { href } from '../lib/router.js';
 import { useAction } from '../lib/use-action.js';
 import { useLoops } from '../lib/use-loops.js';
@@ -15,7 +14,6 @@ import './loops.css';
 import './records.css';
 
 export function LoopsScreen() {
-  const { servers } = useHostState();
   const [serverId, setServerId] = useState('');
   const { loops, hasOlder, loadOlder, reload } = useLoops(serverId);
   const older = useAction(loadOlder);
@@ -26,24 +24,10 @@ export function LoopsScreen() {
       <ScreenHeader
         title="Agent loops"
         subtitle="Every sampling request a server made, grouped into the loops they form"
-        actions={
-          <button type="button" className="btn" onClick={reload}>
-            <RefreshCw size={14} aria-hidden /> Refresh
-          </button>
-        }
+        actions={<RefreshButton onClick={reload} />}
       />
       <div className="toolbar filters">
-        <Field label="Server">
-          <select className="input" value={serverId} onChange={(e) => setServerId(e.target.value)}>
-            <option value="">All servers</option>
-            {servers.state === 'ready' &&
-              servers.data.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-          </select>
-        </Field>
+        <ServerFilter value={serverId} onChange={setServerId} />
       </div>
       <div className="screen-body">
         {loops.state === 'loading' && <Loading label="Loading the loops…" />}

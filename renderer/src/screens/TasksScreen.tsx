@@ -1,12 +1,12 @@
 // The task center: every task of every server — tool calls run as tasks and requests servers asked of Steward —
 // live while they run, filtered by status and server, paged back in time.
-import { ListChecks, RefreshCw } from 'lucide-react';
+import { ListChecks } from 'lucide-react';
 import { useRef, useState } from 'react';
 import { TASK_STATUSES, type TaskStatus } from '../../../shared/domain/tasks.js';
 import { Field } from '../components/Field.js';
+import { RefreshButton, ServerFilter } from '../components/ListControls.js';
 import { ScreenHeader } from '../components/ScreenHeader.js';
 import { EmptyState, ErrorNote, Loading } from '../components/States.js';
-import { useHostState } from '../lib/host-state.js';
 import { TASK_STATUS } from '../lib/task-words.js';
 import { useAction } from '../lib/use-action.js';
 import { useTasks } from '../lib/use-tasks.js';
@@ -15,7 +15,6 @@ import './records.css';
 import './tasks.css';
 
 export function TasksScreen() {
-  const { servers } = useHostState();
   const [status, setStatus] = useState<TaskStatus | ''>('');
   const [serverId, setServerId] = useState('');
   const { tasks, hasMore, loadMore, reload } = useTasks({ status, serverId });
@@ -28,11 +27,7 @@ export function TasksScreen() {
       <ScreenHeader
         title="Tasks"
         subtitle="Long-running tool calls and the requests servers asked of Steward, live while they run"
-        actions={
-          <button type="button" className="btn" onClick={reload}>
-            <RefreshCw size={14} aria-hidden /> Refresh
-          </button>
-        }
+        actions={<RefreshButton onClick={reload} />}
       />
       <div className="toolbar filters">
         <Field label="Status">
@@ -45,17 +40,7 @@ export function TasksScreen() {
             ))}
           </select>
         </Field>
-        <Field label="Server">
-          <select className="input" value={serverId} onChange={(e) => setServerId(e.target.value)}>
-            <option value="">All servers</option>
-            {servers.state === 'ready' &&
-              servers.data.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-          </select>
-        </Field>
+        <ServerFilter value={serverId} onChange={setServerId} />
       </div>
       <div className="screen-body" ref={scroller}>
         {tasks.state === 'loading' && <Loading label="Loading the tasks…" />}

@@ -12,11 +12,23 @@ import { percentile, round, timeEach, timeOnce } from './stats.js';
 export const SERVER = join(process.cwd(), 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
 const ARGS = [SERVER, 'stdio'];
 
-export const unsandboxed: SandboxRunner = { support: async () => ({ kind: 'unsupported' }), wrap: async () => { throw new Error('off'); }, dispose: async () => undefined };
+export const unsandboxed: SandboxRunner = {
+  support: async () => ({ kind: 'unsupported' }),
+  wrap: async () => {
+    throw new Error('off');
+  },
+  dispose: async () => undefined,
+};
 
 export async function withHost<T>(sandbox: SandboxRunner, fn: (host: Host) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'steward-bench-'));
-  const host = await createHost({ dataDir: { path: dir }, secrets: FileSecretStore.inDataDir(dir), browser: { open: async () => undefined }, sandbox, stopGraceMs: 300 });
+  const host = await createHost({
+    dataDir: { path: dir },
+    secrets: FileSecretStore.inDataDir(dir),
+    browser: { open: async () => undefined },
+    sandbox,
+    stopGraceMs: 300,
+  });
   try {
     return await fn(host);
   } finally {
@@ -28,10 +40,21 @@ export async function withHost<T>(sandbox: SandboxRunner, fn: (host: Host) => Pr
 async function approvedServers(host: Host, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const view = await host.servers.add({ name: `everything-${i}`, config: { transport: 'stdio', command: process.execPath, args: ARGS, env: {} }, options: { lazyStart: true } });
+    const view = await host.servers.add({
+      name: `everything-${i}`,
+      config: { transport: 'stdio', command: process.execPath, args: ARGS, env: {} },
+      options: { lazyStart: true },
+    });
     const request = await host.servers.consentRequest(view.id);
     // Record the approval without starting: the measured start must include the launch.
-    host.store.consents.record({ serverId: view.id, specHash: request.spec.hash, spec: '{}', decision: 'approved', decidedBy: 'bench', decidedAt: new Date().toISOString() });
+    host.store.consents.record({
+      serverId: view.id,
+      specHash: request.spec.hash,
+      spec: '{}',
+      decision: 'approved',
+      decidedBy: 'bench',
+      decidedAt: new Date().toISOString(),
+    });
     ids.push(view.id);
   }
   return ids;

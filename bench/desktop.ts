@@ -14,7 +14,15 @@ const SERVE = join(HERE, '..', 'main', 'web', 'serve.js');
 function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -87,7 +95,10 @@ export async function firstScreenTimes(rounds: number): Promise<Record<string, n
 function rssOf(mode: 'host' | 'bare', server: string): Promise<number> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['--expose-gc', join(HERE, 'rss-child.js'), mode, server], { timeout: 120_000 }, (error, stdout) => {
-      if (error) return reject(error);
+      if (error) {
+        reject(error);
+        return;
+      }
       resolve((JSON.parse(stdout.trim().split('\n').at(-1)!) as { rss: number }).rss);
     });
   });

@@ -30,7 +30,13 @@ if (mode === 'bare') {
     dataDir: { path: dir },
     secrets: FileSecretStore.inDataDir(dir),
     browser: { open: async () => undefined },
-    sandbox: { support: async () => ({ kind: 'unsupported' }), wrap: async () => { throw new Error('off'); }, dispose: async () => undefined },
+    sandbox: {
+      support: async () => ({ kind: 'unsupported' }),
+      wrap: async () => {
+        throw new Error('off');
+      },
+      dispose: async () => undefined,
+    },
     stopGraceMs: 200,
   });
   for (let i = 0; i < 10; i++) {

@@ -30,11 +30,16 @@ async function main(): Promise<void> {
 
   const rows = Object.entries(figures).map(([name, value]) => {
     const target = TARGETS[name];
-    const verdict = target ? ((target[0] === '<=' ? value <= target[1] : value >= target[1]) ? `target ${target[0]} ${target[1]}: met` : `target ${target[0]} ${target[1]}: MISSED`) : '';
+    const verdict = target
+      ? (target[0] === '<=' ? value <= target[1] : value >= target[1])
+        ? `target ${target[0]} ${target[1]}: met`
+        : `target ${target[0]} ${target[1]}: MISSED`
+      : '';
     return `${name.padEnd(28)} ${String(value).padStart(10)}  ${verdict}`;
   });
   process.stdout.write(`${rows.join('\n')}\n`);
-  if (sandbox.kind !== 'available') process.stdout.write(`(sandboxed start not measured: ${sandbox.kind === 'missing' ? sandbox.reason : 'no sandbox on this OS'})\n`);
+  if (sandbox.kind !== 'available')
+    process.stdout.write(`(sandboxed start not measured: ${sandbox.kind === 'missing' ? sandbox.reason : 'no sandbox on this OS'})\n`);
   process.stdout.write(`BENCH ${JSON.stringify(figures)}\n`);
 }
 

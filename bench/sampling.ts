@@ -18,14 +18,14 @@ async function startStandIn(): Promise<Fake> {
   const child = spawn(process.execPath, [script], { env: { ...process.env, PORT: '0', FAKE_ANTHROPIC_KEY: 'bench-key' }, stdio: ['ignore', 'ignore', 'pipe'] });
   const port = await new Promise<number>((resolve, reject) => {
     let text = '';
-    child.stderr!.on('data', (c: Buffer) => {
+    child.stderr.on('data', (c: Buffer) => {
       text += c.toString();
       const m = /LISTENING (\d+)/.exec(text);
       if (m) resolve(Number(m[1]));
     });
     child.once('exit', (code) => reject(new Error(`the stand-in exited (${code}): ${text}`)));
   });
-  child.stderr!.resume();
+  child.stderr.resume();
   return {
     url: `http://127.0.0.1:${port}`,
     apiKey: 'bench-key',
@@ -50,7 +50,14 @@ export async function samplingRounds(rounds: number): Promise<Record<string, num
     const client = new Anthropic({ apiKey: api.apiKey, baseURL: api.url, maxRetries: 0 });
     const direct = () =>
       client.messages
-        .stream({ model: 'claude-sonnet-5-5', max_tokens: 256, system: PARAMS.systemPrompt, messages: [{ role: 'user', content: [{ type: 'text', text: PARAMS.messages[0]!.content.text }] }], tools: [{ name: 'list_files', description: 'List files', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }], tool_choice: { type: 'auto' } })
+        .stream({
+          model: 'claude-sonnet-5-5',
+          max_tokens: 256,
+          system: PARAMS.systemPrompt,
+          messages: [{ role: 'user', content: [{ type: 'text', text: PARAMS.messages[0]!.content.text }] }],
+          tools: [{ name: 'list_files', description: 'List files', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }],
+          tool_choice: { type: 'auto' },
+        })
         .finalMessage();
     const hostTimes = await withHost(unsandboxed, async (host) => {
       await host.models.set({ baseUrl: api.url });

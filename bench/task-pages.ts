@@ -68,7 +68,9 @@ function fill(file: string, rows: number, servers: readonly string[]): void {
 
 function load(db: Db, rows: number, servers: readonly string[]): void {
   const random = seeded(20260301);
-  const indexes = db.prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tasks' AND sql IS NOT NULL").all();
+  const indexes = db
+    .prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tasks' AND sql IS NOT NULL")
+    .all();
   const insert = db.prepare(
     `INSERT INTO tasks (id, server_id, server_name, transport, direction, remote_task_id, method, label, status, status_message, created_at, updated_at,
        expires_at, poll_interval_ms, progress, progress_total, arguments, result_bytes, error, owner_pid, owner_started)
@@ -85,17 +87,43 @@ function load(db: Db, rows: number, servers: readonly string[]): void {
       if (random() >= 0.02) t += Math.max(1, Math.round(-Math.log(1 - random()) * meanGap));
       const s = pick(random, which, SERVER_SHARES);
       const live = i >= rows - LIVE;
-      const status: TaskStatus = live ? (i % 11 === 0 ? 'input_required' : 'working') : pick(random, ['completed', 'failed', 'cancelled'] as const, [0.91, 0.06, 0.03]);
+      const status: TaskStatus = live
+        ? i % 11 === 0
+          ? 'input_required'
+          : 'working'
+        : pick(random, ['completed', 'failed', 'cancelled'] as const, [0.91, 0.06, 0.03]);
       const incoming = random() < 0.05;
       const steps = 1 + Math.floor(random() * 8);
       const created = t - Math.round(random() * 600_000);
-      const message = { completed: 'done', failed: 'job exploded', cancelled: 'cancelled by the client', working: `step 2 of ${steps}`, input_required: 'waiting for your answer' }[status];
+      const message = {
+        completed: 'done',
+        failed: 'job exploded',
+        cancelled: 'cancelled by the client',
+        working: `step 2 of ${steps}`,
+        input_required: 'waiting for your answer',
+      }[status];
       const args = incoming ? null : JSON.stringify({ path: `/home/ada/projects/site-${i % 97}/src`, depth: steps, include: ['*.ts', '*.md'] });
       insert.run(
-        randomUUID(), servers[s], `server-${s}`, incoming ? 'incoming' : 'outgoing', randomUUID(), incoming ? 'sampling/createMessage' : 'tools/call',
-        incoming ? 'sampling' : TOOLS[i % TOOLS.length], status, message, iso(created), iso(t), iso(created + 300_000), 1000,
-        status === 'completed' ? steps : 2, steps, args, status === 'completed' ? 200 + Math.floor(random() * 20_000) : null,
-        status === 'failed' ? message : null, 4242, '1700000000',
+        randomUUID(),
+        servers[s],
+        `server-${s}`,
+        incoming ? 'incoming' : 'outgoing',
+        randomUUID(),
+        incoming ? 'sampling/createMessage' : 'tools/call',
+        incoming ? 'sampling' : TOOLS[i % TOOLS.length],
+        status,
+        message,
+        iso(created),
+        iso(t),
+        iso(created + 300_000),
+        1000,
+        status === 'completed' ? steps : 2,
+        steps,
+        args,
+        status === 'completed' ? 200 + Math.floor(random() * 20_000) : null,
+        status === 'failed' ? message : null,
+        4242,
+        '1700000000',
       );
     }
     for (const index of indexes) db.exec(index.sql);
@@ -116,7 +144,12 @@ function pageSql(c: Case): string {
  * on, and from five random points further back. With both filters SQLite walks one index and checks the other column
  * row by row, so a rare status on a busy server is the costly shape.
  */
-function cases(read: (c: Case) => Array<{ id: string; updated_at: string }>, cursorAt: (rowid: number) => TaskCursor, rows: number, servers: readonly string[]): Case[] {
+function cases(
+  read: (c: Case) => Array<{ id: string; updated_at: string }>,
+  cursorAt: (rowid: number) => TaskCursor,
+  rows: number,
+  servers: readonly string[],
+): Case[] {
   const random = seeded(7);
   const [busy, , , , , mid, , , , , , quiet] = servers;
   const filters: TaskFilter[] = [
@@ -174,10 +207,24 @@ export function taskPages(rows: number, laps: number): Record<string, number> {
     const all = cases(viaSteward, (rowid) => rowAt.get(rowid)!, rows, servers);
     for (const c of all) {
       const statement = bareDb.prepare<Record<string, unknown>, { id: string; updated_at: string }>(pageSql(c));
-      const params = { status: c.filter.status ?? null, serverId: c.filter.serverId ?? null, cursorAt: c.cursor?.updatedAt ?? null, cursorId: c.cursor?.id ?? null, limit: PAGE };
+      const params = {
+        status: c.filter.status ?? null,
+        serverId: c.filter.serverId ?? null,
+        cursorAt: c.cursor?.updatedAt ?? null,
+        cursorId: c.cursor?.id ?? null,
+        limit: PAGE,
+      };
       const read = () => statement.all(params);
       // The baseline must answer exactly what the store answers, or the comparison means nothing.
-      if (read().map((r) => r.id).join() !== viaSteward(c).map((r) => r.id).join()) throw new Error(`the bare query disagrees with store.tasks.page for ${JSON.stringify(c)}`);
+      if (
+        read()
+          .map((r) => r.id)
+          .join() !==
+        viaSteward(c)
+          .map((r) => r.id)
+          .join()
+      )
+        throw new Error(`the bare query disagrees with store.tasks.page for ${JSON.stringify(c)}`);
       bare.set(c, read);
     }
 

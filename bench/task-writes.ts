@@ -23,9 +23,24 @@ function viaSteward(store: Store): (n: number) => void {
   return (n) => {
     const id = randomUUID();
     tasks.insert({
-      id, server_id: SERVER.id, server_name: SERVER.name, transport: 'stdio', direction: 'outgoing', remote_task_id: null, method: 'tools/call', label: 'job',
-      status: 'working', status_message: 'Starting…', created_at: at(n, 0), updated_at: at(n, 0), expires_at: null, poll_interval_ms: null, arguments: ARGS,
-      error: null, owner_pid: process.pid, owner_started: '4242',
+      id,
+      server_id: SERVER.id,
+      server_name: SERVER.name,
+      transport: 'stdio',
+      direction: 'outgoing',
+      remote_task_id: null,
+      method: 'tools/call',
+      label: 'job',
+      status: 'working',
+      status_message: 'Starting…',
+      created_at: at(n, 0),
+      updated_at: at(n, 0),
+      expires_at: null,
+      poll_interval_ms: null,
+      arguments: ARGS,
+      error: null,
+      owner_pid: process.pid,
+      owner_started: '4242',
     });
     tasks.update(id, at(n, 1), { remoteTaskId: randomUUID(), status: 'working', statusMessage: 'queued', pollIntervalMs: 1000, expiresAt: expiry(n) });
     tasks.update(id, at(n, 2), { statusMessage: 'step 1 of 2', progress: 1, progressTotal: 2 });
@@ -42,7 +57,9 @@ function viaRaw(db: Db): (n: number) => void {
      VALUES (?, ?, ?, 'stdio', 'outgoing', NULL, 'tools/call', 'job', 'working', ?, ?, ?, NULL, NULL, ?, NULL, ?, ?)`,
   );
   const event = db.prepare('INSERT INTO task_events (task_id, at, status, message) VALUES (?, ?, ?, ?)');
-  const accepted = db.prepare('UPDATE tasks SET updated_at = ?, remote_task_id = ?, status = ?, status_message = ?, poll_interval_ms = ?, expires_at = ? WHERE id = ?');
+  const accepted = db.prepare(
+    'UPDATE tasks SET updated_at = ?, remote_task_id = ?, status = ?, status_message = ?, poll_interval_ms = ?, expires_at = ? WHERE id = ?',
+  );
   const step = db.prepare('UPDATE tasks SET updated_at = ?, status_message = ?, progress = ?, progress_total = COALESCE(?, progress_total) WHERE id = ?');
   const done = db.prepare('UPDATE tasks SET updated_at = ?, status = ?, status_message = ? WHERE id = ?');
   const created = db.transaction((id: string, when: string) => {

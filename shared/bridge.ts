@@ -13,6 +13,4 @@ export interface StewardBridge {
 
 /** Browser mode's WebSocket frames. */
 export type ClientFrame = { type: 'call'; id: number; channel: string; payload: unknown };
-export type ServerFrame =
-  | { type: 'result'; id: number; outcome: Outcome<unknown> }
-  | { type: 'event'; event: string; payload: unknown };
+export type ServerFrame = { type: 'result'; id: number; outcome: Outcome<unknown> } | { type: 'event'; event: string; payload: unknown };

@@ -30,9 +30,7 @@ export function createDispatcher(handlers: Handlers, options: DispatchOptions = 
     const spec = calls[channel];
     const parsed = spec.input.safeParse(payload ?? {});
     if (!parsed.success) {
-      return toFailure(
-        new StewardError('invalid_payload', `The request for ${channel} is not valid: ${describeIssues(parsed.error).replace(/\.$/, '')}.`),
-      );
+      return toFailure(new StewardError('invalid_payload', `The request for ${channel} is not valid: ${describeIssues(parsed.error).replace(/\.$/, '')}.`));
     }
     try {
       const handler = handlers[channel] as (input: unknown) => Promise<unknown>;

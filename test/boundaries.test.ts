@@ -50,10 +50,16 @@ describe('layer boundaries', () => {
     ];
     const found = checkBoundaries(bad).map((v) => v.file);
     expect(new Set(found)).toEqual(new Set(bad.map((f) => f.path)));
-    expect(checkBoundaries([{ path: 'main/core/servers/ok.ts', text: "import { McpSession } from '../sessions/index.js';\nimport { z } from 'zod';" }])).toEqual([]);
+    expect(
+      checkBoundaries([{ path: 'main/core/servers/ok.ts', text: "import { McpSession } from '../sessions/index.js';\nimport { z } from 'zod';" }]),
+    ).toEqual([]);
   });
 
   it('read every import form', () => {
-    expect(importsOf("import a from 'a';\nimport { b } from \"b\";\nexport * from './c.js';\nimport './d.css';\nawait import('e');\nrequire('f');\nimport type { G } from 'g';")).toEqual(['a', 'b', './c.js', './d.css', 'e', 'f', 'g']);
+    expect(
+      importsOf(
+        "import a from 'a';\nimport { b } from \"b\";\nexport * from './c.js';\nimport './d.css';\nawait import('e');\nrequire('f');\nimport type { G } from 'g';",
+      ),
+    ).toEqual(['a', 'b', './c.js', './d.css', 'e', 'f', 'g']);
   });
 });

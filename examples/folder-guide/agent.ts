@@ -47,7 +47,10 @@ export async function runAgentLoop(question: string, folders: Folders, sample: S
     const blocks = Array.isArray(reply.content) ? reply.content : [reply.content];
     const uses = blocks.filter((b): b is Extract<typeof b, { type: 'tool_use' }> => b.type === 'tool_use');
     if (uses.length === 0 || reply.stopReason !== 'toolUse') {
-      const answer = blocks.map((b) => (b.type === 'text' ? b.text : '')).join('').trim();
+      const answer = blocks
+        .map((b) => (b.type === 'text' ? b.text : ''))
+        .join('')
+        .trim();
       return { answer: answer || '(the model gave no answer)', rounds: round, toolCalls };
     }
     messages.push({ role: 'assistant', content: blocks });
@@ -67,7 +70,8 @@ async function runTool(name: string, input: Record<string, unknown>, folders: Fo
   try {
     if (name === 'list_files') {
       const lines: string[] = [];
-      for await (const entry of folders.walk(await folders.inside(path), 300)) lines.push(entry.dir ? `${folders.display(entry.path)}/` : folders.display(entry.path));
+      for await (const entry of folders.walk(await folders.inside(path), 300))
+        lines.push(entry.dir ? `${folders.display(entry.path)}/` : folders.display(entry.path));
       return { text: lines.join('\n') || '(empty)' };
     }
     if (name === 'read_file') {

@@ -72,7 +72,10 @@ export class Folders {
           yield { path: full, size: 0, dir: true };
         } else if (entry.isFile()) {
           count++;
-          const size = await stat(full).then((s) => s.size, () => 0);
+          const size = await stat(full).then(
+            (s) => s.size,
+            () => 0,
+          );
           yield { path: full, size, dir: false };
         }
       }

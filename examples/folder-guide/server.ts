@@ -120,7 +120,8 @@ server.registerTool(
   'ask_about_folder',
   {
     title: 'Ask about the folder',
-    description: 'Answers a question about the shared folders. Uses your model through the host (sampling), which reads the files with this server\'s own tools over several rounds.',
+    description:
+      "Answers a question about the shared folders. Uses your model through the host (sampling), which reads the files with this server's own tools over several rounds.",
     inputSchema: z.object({ question: z.string().min(1).max(4000) }),
     annotations: { readOnlyHint: true },
   },
@@ -135,7 +136,10 @@ server.registerTool(
         round += 1;
         // Progress per round keeps a host that resets its timeout on progress waiting while the user decides.
         if (token !== undefined) {
-          await ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress: round, message: `Round ${round}: asking the model` } });
+          await ctx.mcpReq.notify({
+            method: 'notifications/progress',
+            params: { progressToken: token, progress: round, message: `Round ${round}: asking the model` },
+          });
         }
         // The user may take a while to approve a round.
         return ctx.mcpReq.requestSampling(params, { timeout: 15 * 60_000 });

@@ -23,7 +23,9 @@ const MAX_CARRY = 1024;
 /** Past this many distinct words, words seen once are dropped so memory stays bounded on huge folders. */
 const VOCABULARY_CAP = 200_000;
 const STOP_WORDS = new Set(
-  'that this with from have will your which there their were been when what into then than them they also only some more each such other about would should could these those where while after before because does here just like make over very most must upon being within without'.split(' '),
+  'that this with from have will your which there their were been when what into then than them they also only some more each such other about would should could these those where while after before because does here just like make over very most must upon being within without'.split(
+    ' ',
+  ),
 );
 
 export interface FileEntry {

@@ -48,7 +48,10 @@ export function summarize(run: IndexRun, pace: Pace): IndexSummary {
     truncated: run.truncated,
     elapsedMs: run.elapsedMs,
     duplicates: duplicates.slice(0, TOP_DUPLICATES),
-    largest: [...run.files].sort((a, b) => b.size - a.size).slice(0, TOP_FILES).map((f) => ({ path: f.path, size: f.size })),
+    largest: [...run.files]
+      .sort((a, b) => b.size - a.size)
+      .slice(0, TOP_FILES)
+      .map((f) => ({ path: f.path, size: f.size })),
     commonWords: [...run.vocabulary.entries()]
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .slice(0, TOP_WORDS)

@@ -27,7 +27,8 @@ const server = new McpServer(
   { name: 'folder-indexer', version: '1.0.0', title: 'Folder Indexer' },
   {
     capabilities: { logging: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
-    instructions: 'index_folder reads every file of a shared folder as a background task (minutes on big folders). index_status shows the last finished report.',
+    instructions:
+      'index_folder reads every file of a shared folder as a background task (minutes on big folders). index_status shows the last finished report.',
     taskStore,
     taskMessageQueue: new InMemoryTaskMessageQueue(),
   },
@@ -112,7 +113,11 @@ async function runIndex(taskId: string, path: string, pace: Pace, progressToken:
     const summary = summarize({ ...run, folder: shown }, pace);
     const body = formatReport(summary, new Date());
     lastReport = { summary, text: body };
-    await finish('completed', { ...text(body), structuredContent: summary }, `Done: ${count(summary.files, 'file')}, ${formatBytes(summary.bytes)}, ${count(summary.duplicates.length, 'duplicate group')}`);
+    await finish(
+      'completed',
+      { ...text(body), structuredContent: summary },
+      `Done: ${count(summary.files, 'file')}, ${formatBytes(summary.bytes)}, ${count(summary.duplicates.length, 'duplicate group')}`,
+    );
   } catch (error) {
     // Cancelled: the task stays 'cancelled' and has no result.
     if (signal.aborted) return;

@@ -47,7 +47,6 @@ export function registerAppScheme(): void {
   ]);
 }
 
-
 /** Serves the built renderer from app://steward/, never outside its folder, always with the CSP. */
 export function serveRenderer(session: Session, rendererDir: string): void {
   const root = normalize(rendererDir) + sep;

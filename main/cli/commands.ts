@@ -166,7 +166,10 @@ async function logs(cli: Cli, args: Args): Promise<number> {
   let last = lines.at(-1)?.id ?? 0;
   for (;;) {
     await new Promise((r) => setTimeout(r, 500));
-    const fresh = cli.host.store.logs.page(serverId, 1000).filter((l) => l.id > last).reverse();
+    const fresh = cli.host.store.logs
+      .page(serverId, 1000)
+      .filter((l) => l.id > last)
+      .reverse();
     if (fresh.length === 0) continue;
     last = fresh.at(-1)!.id;
     cli.result(fresh, () => logText(fresh));
@@ -186,7 +189,8 @@ async function askConsent(cli: Cli, serverId: string, opts: { yes?: boolean; has
     yes = await cli.confirm('Allow this server to run this command?');
   }
   if (!yes) {
-    if (!cli.interactive) cli.note(`"${request.serverName}" needs your approval. Review it with: steward consent show "${request.serverName}", then approve with --yes.`);
+    if (!cli.interactive)
+      cli.note(`"${request.serverName}" needs your approval. Review it with: steward consent show "${request.serverName}", then approve with --yes.`);
     return false;
   }
   await cli.call('consent:decide', { serverId, hash: request.spec.hash, decision: 'approve' });
@@ -287,4 +291,3 @@ export async function audit(cli: Cli, args: Args): Promise<number> {
   cli.result(events, () => auditText(events));
   return EXIT.ok;
 }
-

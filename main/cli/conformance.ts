@@ -41,7 +41,9 @@ function acceptFormsAsShown(host: Host): void {
     for (const item of items) {
       if (item.kind !== 'elicitation' || answered.has(item.id)) continue;
       answered.add(item.id);
-      void host.inbox.decide(item.id, { kind: 'elicitation', action: 'accept', content: {} }).catch((error: Error) => process.stderr.write(`conformance: ${error.message}\n`));
+      void host.inbox
+        .decide(item.id, { kind: 'elicitation', action: 'accept', content: {} })
+        .catch((error: Error) => process.stderr.write(`conformance: ${error.message}\n`));
     }
   });
 }
@@ -113,9 +115,17 @@ interface Context {
 async function configureAuth(host: Host, serverId: string, scenario: string, context: Context): Promise<void> {
   if (!context.client_id) return;
   if (scenario === 'auth/client-credentials-jwt') {
-    await host.auth.configure(serverId, { mode: 'client_credentials', clientId: context.client_id, clientAuth: 'private_key_jwt', algorithm: (context.signing_algorithm ?? 'ES256') as 'ES256' }, { privateKey: context.private_key_pem ?? null });
+    await host.auth.configure(
+      serverId,
+      { mode: 'client_credentials', clientId: context.client_id, clientAuth: 'private_key_jwt', algorithm: (context.signing_algorithm ?? 'ES256') as 'ES256' },
+      { privateKey: context.private_key_pem ?? null },
+    );
   } else if (scenario === 'auth/client-credentials-basic') {
-    await host.auth.configure(serverId, { mode: 'client_credentials', clientId: context.client_id, clientAuth: 'client_secret_basic' }, { clientSecret: context.client_secret ?? null });
+    await host.auth.configure(
+      serverId,
+      { mode: 'client_credentials', clientId: context.client_id, clientAuth: 'client_secret_basic' },
+      { clientSecret: context.client_secret ?? null },
+    );
   } else if (context.idp_token_endpoint) {
     await host.auth.configure(
       serverId,
@@ -145,7 +155,7 @@ function parseContext(raw: string | undefined): Context {
   if (!raw) return {};
   try {
     const parsed: unknown = JSON.parse(raw);
-    return parsed && typeof parsed === 'object' ? (parsed as Context) : {};
+    return parsed && typeof parsed === 'object' ? parsed : {};
   } catch {
     return {};
   }

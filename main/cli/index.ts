@@ -73,7 +73,16 @@ async function main(argv: string[]): Promise<number> {
     }
     if (isStewardError(error)) {
       const tail = Array.isArray(error.details?.stderrTail) ? (error.details.stderrTail as string[]) : [];
-      report(json, error.code, tail.length > 0 && !json ? `${error.message}\n  last lines on stderr:\n${tail.slice(-8).map((l) => `  | ${l}`).join('\n')}` : error.message);
+      report(
+        json,
+        error.code,
+        tail.length > 0 && !json
+          ? `${error.message}\n  last lines on stderr:\n${tail
+              .slice(-8)
+              .map((l) => `  | ${l}`)
+              .join('\n')}`
+          : error.message,
+      );
       return exitCodeFor(error.code);
     }
     report(json, 'internal_error', error instanceof Error ? error.message : String(error));

@@ -34,7 +34,10 @@ export async function models(cli: Cli, args: Args): Promise<number> {
     return EXIT.ok;
   }
   if (verb === 'set') {
-    const { values } = parseArgs({ args: rest, options: { default: { type: 'string' }, 'base-url': { type: 'string' }, enable: { type: 'string', multiple: true } } });
+    const { values } = parseArgs({
+      args: rest,
+      options: { default: { type: 'string' }, 'base-url': { type: 'string' }, enable: { type: 'string', multiple: true } },
+    });
     const settings = await cli.call('models:set', {
       ...(values.default ? { defaultModel: values.default } : {}),
       ...(values['base-url'] !== undefined ? { baseUrl: values['base-url'] === '' ? null : values['base-url'] } : {}),
@@ -48,7 +51,10 @@ export async function models(cli: Cli, args: Args): Promise<number> {
 
 export async function sampling(cli: Cli, args: Args): Promise<number> {
   const [verb, ...rest] = args;
-  if (verb !== 'policy') throw new UsageError('Use: steward sampling policy NAME [--mode ask|allow|deny] [--review|--no-review] [--tools|--no-tools] [--max-tokens N] [--tokens-per-day N] [--rpm N] [--rounds N]');
+  if (verb !== 'policy')
+    throw new UsageError(
+      'Use: steward sampling policy NAME [--mode ask|allow|deny] [--review|--no-review] [--tools|--no-tools] [--max-tokens N] [--tokens-per-day N] [--rpm N] [--rounds N]',
+    );
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,

@@ -10,7 +10,10 @@ export async function tasks(cli: Cli, args: string[]): Promise<number> {
   const [verb = 'list', ...rest] = args;
   switch (verb) {
     case 'list': {
-      const { values } = parseArgs({ args: rest, options: { status: { type: 'string' }, server: { type: 'string' }, limit: { type: 'string', default: '50' } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: { status: { type: 'string' }, server: { type: 'string' }, limit: { type: 'string', default: '50' } },
+      });
       if (values.status && !TASK_STATUSES.includes(values.status as TaskStatus)) throw new UsageError(`--status must be one of ${TASK_STATUSES.join(', ')}.`);
       const list = await cli.call('tasks:list', {
         limit: Math.min(200, Math.max(1, Number(values.limit) || 50)),

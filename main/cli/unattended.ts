@@ -13,12 +13,21 @@ function refusal(item: InboxItem): { decision: Parameters<Host['inbox']['decide'
         note: `"${item.serverName}" asked for a model reply; denied, because ${WHERE}. To let it run unattended: steward sampling policy "${item.serverName}" --mode allow`,
       };
     case 'sampling_review':
-      return { decision: { kind: 'sampling_review', decision: 'deny' }, note: `A model reply for "${item.serverName}" needed review; withheld, because ${WHERE}.` };
+      return {
+        decision: { kind: 'sampling_review', decision: 'deny' },
+        note: `A model reply for "${item.serverName}" needed review; withheld, because ${WHERE}.`,
+      };
     case 'elicitation':
-      return { decision: { kind: 'elicitation', action: 'cancel' }, note: `"${item.serverName}" asked you to fill in a form ("${item.request.message}"); dismissed, because ${WHERE}.` };
+      return {
+        decision: { kind: 'elicitation', action: 'cancel' },
+        note: `"${item.serverName}" asked you to fill in a form ("${item.request.message}"); dismissed, because ${WHERE}.`,
+      };
     case 'elicitation_url':
       return item.request.stage === 'consent'
-        ? { decision: { kind: 'elicitation_url', action: 'cancel' }, note: `"${item.serverName}" asked you to open ${item.request.verdict.host || 'a page'}; dismissed, because ${WHERE}.` }
+        ? {
+            decision: { kind: 'elicitation_url', action: 'cancel' },
+            note: `"${item.serverName}" asked you to open ${item.request.verdict.host || 'a page'}; dismissed, because ${WHERE}.`,
+          }
         : undefined;
     case 'consent':
       return undefined;

@@ -80,7 +80,8 @@ export function createHandlers(host: HandlerDeps): Handlers {
     'tasks:list': async ({ status, serverId, cursor, limit }) => tasks.list({ status, serverId }, limit, cursor),
     'tasks:get': async ({ taskId }) => tasks.detail(taskId),
     'tasks:result': async ({ taskId, offset, length }) => tasks.resultPage(taskId, offset, length),
-    'tasks:start': async ({ serverId, name, arguments: args, ttlSeconds }) => tasks.start({ serverId, tool: name, arguments: args, ttlMs: ttlSeconds ? ttlSeconds * 1000 : undefined }),
+    'tasks:start': async ({ serverId, name, arguments: args, ttlSeconds }) =>
+      tasks.start({ serverId, tool: name, arguments: args, ttlMs: ttlSeconds ? ttlSeconds * 1000 : undefined }),
     'tasks:cancel': async ({ taskId }) => tasks.cancel(taskId),
     'auth:get': async ({ serverId }) => auth.view(servers.get(serverId).id),
     'auth:configure': async ({ serverId, config, secrets }) => auth.configure(servers.get(serverId).id, config, secrets),
@@ -89,7 +90,11 @@ export function createHandlers(host: HandlerDeps): Handlers {
     'models:get': async () => models.get(),
     'models:set': async (patch) => {
       const next = await models.set(patch);
-      host.audit.record('models.settings', { actor: 'user', summary: `Model settings changed: default ${next.defaultModel}, ${next.enabledModels.length} model(s) enabled.`, data: { baseUrl: next.baseUrl, enabledModels: next.enabledModels, defaultModel: next.defaultModel } });
+      host.audit.record('models.settings', {
+        actor: 'user',
+        summary: `Model settings changed: default ${next.defaultModel}, ${next.enabledModels.length} model(s) enabled.`,
+        data: { baseUrl: next.baseUrl, enabledModels: next.enabledModels, defaultModel: next.defaultModel },
+      });
       return next;
     },
     'models:setKey': async ({ apiKey }) => {

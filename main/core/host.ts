@@ -170,7 +170,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return row ? { taskId: row.id, label: row.label } : null;
     },
   });
-  const traffic = createServerTraffic({ sampling, elicitation, tasks, serverName: (id) => servers.callSettings(id).name, live: (id) => servers.liveSession(id) });
+  const traffic = createServerTraffic({
+    sampling,
+    elicitation,
+    tasks,
+    serverName: (id) => servers.callSettings(id).name,
+    live: (id) => servers.liveSession(id),
+  });
 
   tools = new ToolCalls({
     acquire: async (serverId) => {
@@ -215,7 +221,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     models,
     identity,
     runTool,
-    dispatch: createDispatcher(createHandlers({ servers, tools, inbox, audit, sampling, tasks, models, runTool, auth }), { onUnexpected: options.onUnexpected }),
+    dispatch: createDispatcher(createHandlers({ servers, tools, inbox, audit, sampling, tasks, models, runTool, auth }), {
+      onUnexpected: options.onUnexpected,
+    }),
     async dispose() {
       if (disposed) return;
       disposed = true;

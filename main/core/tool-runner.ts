@@ -31,7 +31,12 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
     const tool = (await session.listTools()).find((t) => t.name === request.name);
     const serverTasks = (session.serverCapabilities as { tasks?: { requests?: { tools?: { call?: unknown } } } }).tasks?.requests?.tools?.call;
     if (serverTasks && (tool?.taskSupport === 'required' || (tool?.taskSupport === 'optional' && asTask))) {
-      return deps.tasks.run({ serverId: request.serverId, tool: request.name, arguments: request.arguments, ttlMs: request.timeoutSeconds ? request.timeoutSeconds * 1000 : undefined });
+      return deps.tasks.run({
+        serverId: request.serverId,
+        tool: request.name,
+        arguments: request.arguments,
+        ttlMs: request.timeoutSeconds ? request.timeoutSeconds * 1000 : undefined,
+      });
     }
     return deps.tools.call(request);
   };

@@ -16,4 +16,4 @@ const events = Object.fromEntries(
   ]),
 );
 
-contextBridge.exposeInMainWorld('steward', { calls, events } as unknown as StewardBridge);
+contextBridge.exposeInMainWorld('steward', { calls, events });

@@ -74,18 +74,26 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
 
   function serveFile(req: IncomingMessage, res: ServerResponse): void {
-    if (!hostOk(req)) return refuse(res, 403, 'Unknown host.');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
+    if (!hostOk(req)) {
+      refuse(res, 403, 'Unknown host.');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      refuse(res, 405, 'Method not allowed.');
+      return;
+    }
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
     const isPage = url.pathname === '/' || url.pathname === '/index.html';
     if (isPage && !sameToken(url.searchParams.get('token'), token)) {
-      return refuse(res, 403, 'This page needs the link (with its token) that `steward serve` printed.');
+      refuse(res, 403, 'This page needs the link (with its token) that `steward serve` printed.');
+      return;
     }
     const relative = isPage ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
     const file = normalize(join(options.staticDir, relative));
     if (!file.startsWith(normalize(options.staticDir) + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      return refuse(res, 404, 'Not found.');
+      refuse(res, 404, 'Not found.');
+      return;
     }
     securityHeaders(res);
     res.writeHead(200, {
@@ -104,10 +112,22 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       log(`refused a WebSocket (${reason}) from origin "${origin.slice(0, 100)}"`);
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n\r\n`);
     };
-    if (url.pathname !== '/ws') return reject(404, 'Not Found');
-    if (!hostOk(req)) return reject(403, 'Forbidden');
-    if (!origins().has(origin)) return reject(403, 'Forbidden');
-    if (!sameToken(url.searchParams.get('token'), token)) return reject(401, 'Unauthorized');
+    if (url.pathname !== '/ws') {
+      reject(404, 'Not Found');
+      return;
+    }
+    if (!hostOk(req)) {
+      reject(403, 'Forbidden');
+      return;
+    }
+    if (!origins().has(origin)) {
+      reject(403, 'Forbidden');
+      return;
+    }
+    if (!sameToken(url.searchParams.get('token'), token)) {
+      reject(401, 'Unauthorized');
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
   });
 

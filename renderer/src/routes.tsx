@@ -30,7 +30,13 @@ export const ROUTES: readonly RouteEntry[] = [
     icon: Server,
     render: ([serverId, tab]) => (serverId ? <ServerDetailScreen key={serverId} serverId={serverId} tab={tab} /> : <ServersScreen />),
   },
-  { id: 'inbox', label: 'Inbox', icon: Inbox, badge: { count: (state) => state.inbox.length, word: 'waiting', tone: 'attention' }, render: () => <InboxScreen /> },
+  {
+    id: 'inbox',
+    label: 'Inbox',
+    icon: Inbox,
+    badge: { count: (state) => state.inbox.length, word: 'waiting', tone: 'attention' },
+    render: () => <InboxScreen />,
+  },
   {
     id: 'tasks',
     label: 'Tasks',

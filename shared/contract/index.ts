@@ -43,10 +43,7 @@ export const calls = {
     ServerViewSchema,
   ),
   'servers:remove': call(ServerRef, Ack),
-  'servers:import': call(
-    z.object({ text: z.string().max(5_000_000), fileName: z.string().max(4096).optional() }),
-    ImportReportSchema,
-  ),
+  'servers:import': call(z.object({ text: z.string().max(5_000_000), fileName: z.string().max(4096).optional() }), ImportReportSchema),
   'servers:start': call(ServerRef, ServerViewSchema),
   'servers:stop': call(ServerRef, ServerViewSchema),
   'servers:restart': call(ServerRef, ServerViewSchema),
@@ -57,10 +54,7 @@ export const calls = {
   'servers:ping': call(ServerRef, z.object({ ms: z.number() })),
   'servers:setRoots': call(z.object({ serverId: Id, roots: z.array(RootSchema).max(64) }), ServerViewSchema),
   'consent:get': call(ServerRef, ConsentRequestSchema),
-  'consent:decide': call(
-    z.object({ serverId: Id, hash: z.string().min(1), decision: z.enum(['approve', 'deny']) }),
-    ServerViewSchema,
-  ),
+  'consent:decide': call(z.object({ serverId: Id, hash: z.string().min(1), decision: z.enum(['approve', 'deny']) }), ServerViewSchema),
   'tools:list': call(ServerRef, z.array(ToolViewSchema)),
   'tools:call': call(
     z.object({
@@ -69,7 +63,12 @@ export const calls = {
       arguments: z.record(z.string(), z.unknown()).default({}),
       /** Chosen by the caller so progress events and cancel can refer to the call. */
       callId: Id.optional(),
-      timeoutSeconds: z.number().int().min(1).max(24 * 3600).optional(),
+      timeoutSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 3600)
+        .optional(),
       /** Run an optional-task tool as a task and wait for it (tools that require a task always are). */
       asTask: z.boolean().optional(),
     }),
@@ -89,10 +88,7 @@ export const calls = {
     }),
     z.array(AuditEventSchema),
   ),
-  'audit:export': call(
-    z.object({ serverId: Id.optional(), kind: AuditKindSchema.optional() }),
-    z.object({ jsonl: z.string(), count: z.number().int() }),
-  ),
+  'audit:export': call(z.object({ serverId: Id.optional(), kind: AuditKindSchema.optional() }), z.object({ jsonl: z.string(), count: z.number().int() })),
   'sampling:getPolicy': call(ServerRef, SamplingPolicySchema),
   'sampling:setPolicy': call(
     z.object({ serverId: Id, policy: SamplingPolicySchema.omit({ budgets: true }).partial().extend({ budgets: BudgetsSchema.partial().optional() }) }),
@@ -114,13 +110,21 @@ export const calls = {
     z.array(TaskViewSchema),
   ),
   'tasks:get': call(z.object({ taskId: Id }), TaskDetailSchema),
-  'tasks:result': call(z.object({ taskId: Id, offset: z.number().int().min(0).default(0), length: z.number().int().min(1).max(1_048_576).optional() }), TaskResultPageSchema),
+  'tasks:result': call(
+    z.object({ taskId: Id, offset: z.number().int().min(0).default(0), length: z.number().int().min(1).max(1_048_576).optional() }),
+    TaskResultPageSchema,
+  ),
   'tasks:start': call(
     z.object({
       serverId: Id,
       name: z.string().min(1).max(512),
       arguments: z.record(z.string(), z.unknown()).default({}),
-      ttlSeconds: z.number().int().min(1).max(7 * 24 * 3600).optional(),
+      ttlSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 24 * 3600)
+        .optional(),
     }),
     TaskViewSchema,
   ),
@@ -131,7 +135,11 @@ export const calls = {
   'auth:signOut': call(z.object({ serverId: Id }), AuthViewSchema),
   'models:get': call(Empty, ModelSettingsSchema),
   'models:set': call(
-    z.object({ baseUrl: z.string().url().nullable().optional(), enabledModels: z.array(z.string().max(100)).min(1).max(20).optional(), defaultModel: z.string().max(100).optional() }),
+    z.object({
+      baseUrl: z.string().url().nullable().optional(),
+      enabledModels: z.array(z.string().max(100)).min(1).max(20).optional(),
+      defaultModel: z.string().max(100).optional(),
+    }),
     ModelSettingsSchema,
   ),
   /** The key goes in and never comes back out: the reply only says whether one is set. */

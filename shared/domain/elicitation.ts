@@ -22,7 +22,14 @@ export const FormFieldSchema = z.discriminatedUnion('kind', [
     maxLength: z.number().int().nullable(),
     default: z.string().nullable(),
   }),
-  z.object({ ...common, kind: z.literal('number'), integer: z.boolean(), minimum: z.number().nullable(), maximum: z.number().nullable(), default: z.number().nullable() }),
+  z.object({
+    ...common,
+    kind: z.literal('number'),
+    integer: z.boolean(),
+    minimum: z.number().nullable(),
+    maximum: z.number().nullable(),
+    default: z.number().nullable(),
+  }),
   z.object({ ...common, kind: z.literal('boolean'), default: z.boolean().nullable() }),
   z.object({ ...common, kind: z.literal('select'), options: z.array(z.object({ value: z.string(), label: z.string() })), default: z.string().nullable() }),
   z.object({

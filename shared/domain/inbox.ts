@@ -21,7 +21,14 @@ export const ElicitationUrlItemSchema = z.object({ ...base, kind: z.literal('eli
 
 export const SignInItemSchema = z.object({ ...base, kind: z.literal('auth'), request: SignInRequestViewSchema });
 
-export const InboxItemSchema = z.discriminatedUnion('kind', [ConsentItemSchema, SamplingItemSchema, SamplingReviewItemSchema, ElicitationItemSchema, ElicitationUrlItemSchema, SignInItemSchema]);
+export const InboxItemSchema = z.discriminatedUnion('kind', [
+  ConsentItemSchema,
+  SamplingItemSchema,
+  SamplingReviewItemSchema,
+  ElicitationItemSchema,
+  ElicitationUrlItemSchema,
+  SignInItemSchema,
+]);
 export type InboxItem = z.infer<typeof InboxItemSchema>;
 
 export const InboxDecisionSchema = z.discriminatedUnion('kind', [

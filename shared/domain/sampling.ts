@@ -151,4 +151,3 @@ export const ModelSettingsSchema = z.object({
   hasKey: z.boolean(),
 });
 export type ModelSettings = z.infer<typeof ModelSettingsSchema>;
-

@@ -15,12 +15,28 @@ const EnvNameSchema = z
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Environment variable names use letters, digits and underscores.')
   .max(200);
 
-const TextValue = z.string().max(32_768).regex(/^[^\u0000]*$/, 'Values cannot contain NUL characters.');
+const TextValue = z
+  .string()
+  .max(32_768)
+  .regex(/^[^\u0000]*$/, 'Values cannot contain NUL characters.');
 
 export const StdioConfigSchema = z.object({
   transport: z.literal('stdio'),
-  command: z.string().trim().min(1, 'A stdio server needs a command.').max(4096).regex(/^[^\u0000\n\r]*$/, 'The command cannot contain NUL or line breaks.'),
-  args: z.array(z.string().max(32_768).regex(/^[^\u0000]*$/, 'Arguments cannot contain NUL characters.')).max(512).default([]),
+  command: z
+    .string()
+    .trim()
+    .min(1, 'A stdio server needs a command.')
+    .max(4096)
+    .regex(/^[^\u0000\n\r]*$/, 'The command cannot contain NUL or line breaks.'),
+  args: z
+    .array(
+      z
+        .string()
+        .max(32_768)
+        .regex(/^[^\u0000]*$/, 'Arguments cannot contain NUL characters.'),
+    )
+    .max(512)
+    .default([]),
   env: z.record(EnvNameSchema, TextValue).default({}),
   cwd: z.string().max(4096).optional(),
 });
@@ -31,7 +47,15 @@ export const HttpConfigSchema = z.object({
     .string()
     .url('The server URL is not a valid URL.')
     .refine((u) => /^https?:\/\//i.test(u), 'Remote servers are reached over http:// or https://.'),
-  headers: z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'Header names are HTTP tokens.'), z.string().max(8192).regex(/^[^\r\n\u0000]*$/, 'Header values cannot contain line breaks.')).default({}),
+  headers: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'Header names are HTTP tokens.'),
+      z
+        .string()
+        .max(8192)
+        .regex(/^[^\r\n\u0000]*$/, 'Header values cannot contain line breaks.'),
+    )
+    .default({}),
 });
 
 export const ServerConfigSchema = z.discriminatedUnion('transport', [StdioConfigSchema, HttpConfigSchema]);
@@ -62,11 +86,22 @@ export const ServerOptionsSchema = z.object({
   /** Start only when something first needs the server (a tool list, a call). */
   lazyStart: z.boolean().default(false),
   /** Stop after this many minutes without a request; null keeps it running. */
-  idleStopMinutes: z.number().int().min(1).max(24 * 60).nullable().default(null),
+  idleStopMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .nullable()
+    .default(null),
   /** Restart after a crash, with exponential backoff and a cap. */
   restartOnCrash: z.boolean().default(true),
   /** Per-call timeout for tool calls, in seconds. */
-  toolTimeoutSeconds: z.number().int().min(1).max(24 * 3600).default(300),
+  toolTimeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 3600)
+    .default(300),
 });
 export type ServerOptions = z.infer<typeof ServerOptionsSchema>;
 

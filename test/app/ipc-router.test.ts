@@ -15,7 +15,12 @@ describe('IPC router', () => {
     const t = await makeHost();
     const sent: [string, unknown][] = [];
     const contents = { isDestroyed: () => false, send: (name: string, payload: unknown) => sent.push([name, payload]) };
-    const unroute = routeIpc(t.host.dispatch, t.host.events, () => contents as never, () => undefined);
+    const unroute = routeIpc(
+      t.host.dispatch,
+      t.host.events,
+      () => contents as never,
+      () => undefined,
+    );
     try {
       expect([...ipcMain.handlers.keys()].sort()).toEqual([...CALL_NAMES].sort());
       const list = await ipcMain.handlers.get('servers:list')!(trusted, {});

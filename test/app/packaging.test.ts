@@ -23,7 +23,15 @@ describe('electron-builder.yml', () => {
   });
 
   it('targets every platform, unpacks the native module and ships the examples', () => {
-    const c = config() as { linux: { target: string[] }; mac: { target: string[] }; win: { target: string[] }; asarUnpack: string[]; files: string[]; appId: string; npmRebuild: boolean };
+    const c = config() as {
+      linux: { target: string[] };
+      mac: { target: string[] };
+      win: { target: string[] };
+      asarUnpack: string[];
+      files: string[];
+      appId: string;
+      npmRebuild: boolean;
+    };
     expect(c.appId).toBe('dev.steward.desktop');
     expect(c.linux.target).toEqual(['AppImage', 'deb']);
     expect(c.mac.target).toEqual(['dmg']);

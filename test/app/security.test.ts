@@ -32,7 +32,11 @@ describe('window preferences', () => {
 });
 
 describe('content security policy', () => {
-  const directives = Object.fromEntries(security.CONTENT_SECURITY_POLICY.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+  const directives = Object.fromEntries(
+    security.CONTENT_SECURITY_POLICY.split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k, v]),
+  );
   it('allows scripts and styles only from the app itself, nothing inline or evaluated', () => {
     expect(directives['default-src']).toEqual(["'none'"]);
     expect(directives['script-src']).toEqual(["'self'"]);

@@ -25,16 +25,21 @@ function steward(...args: string[]): Promise<Run> {
 
 function stewardWithInput(input: string | undefined, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(NODE, [CLI, ...args], { env: { ...process.env, STEWARD_HOME: join(home, 'data'), ANTHROPIC_API_KEY: 'sk-ant-cli-secret' }, cwd: home, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      let json: Run['json'] = { ok: false };
-      try {
-        json = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Run['json'];
-      } catch {
-        // human output
-      }
-      resolve({ code, stdout, stderr, json });
-    });
+    const child = execFile(
+      NODE,
+      [CLI, ...args],
+      { env: { ...process.env, STEWARD_HOME: join(home, 'data'), ANTHROPIC_API_KEY: 'sk-ant-cli-secret' }, cwd: home, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        let json: Run['json'] = { ok: false };
+        try {
+          json = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Run['json'];
+        } catch {
+          // human output
+        }
+        resolve({ code, stdout, stderr, json });
+      },
+    );
     child.stdin!.end(input ?? '');
   });
 }
@@ -107,7 +112,11 @@ describe('steward CLI', () => {
     expect(report.format).toBe('claude_desktop');
     expect(report.added.map((s) => s.name).sort()).toEqual(['probe', 'remote']);
     expect(report.added.every((s) => s.source === 'import:claude_desktop')).toBe(true);
-    expect(Object.fromEntries(report.skipped.map((s) => [s.name, s.code]))).toEqual({ legacy: 'not_supported', broken: 'config_invalid', everything: 'name_taken' });
+    expect(Object.fromEntries(report.skipped.map((s) => [s.name, s.code]))).toEqual({
+      legacy: 'not_supported',
+      broken: 'config_invalid',
+      everything: 'name_taken',
+    });
 
     const junk = join(home, 'junk.json');
     writeFileSync(junk, '{ "mcpServers": [1, 2');

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const client = join(root, 'dist', 'main', 'cli', 'conformance.js');
-const suite = join(root, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js');
+const suite = join(root, 'node_modules', 'conformance-2025', 'dist', 'index.js');
 const results = join('test-results', 'conformance');
 
 if (!existsSync(client)) {

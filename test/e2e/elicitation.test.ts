@@ -20,7 +20,8 @@ const pageDialog = (page: Page, server: string) => page.getByRole('dialog', { na
 const waitingDialog = (page: Page, host: string) => page.getByRole('dialog', { name: `Waiting for ${host}` });
 const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => String(c.text ?? '')).join('\n');
 /** server-everything ends its answer with the raw ElicitResult. */
-const rawResult = (text: string) => JSON.parse(text.slice(text.indexOf('Raw result: ') + 'Raw result: '.length)) as { action: string; content?: Record<string, unknown> };
+const rawResult = (text: string) =>
+  JSON.parse(text.slice(text.indexOf('Raw result: ') + 'Raw result: '.length)) as { action: string; content?: Record<string, unknown> };
 
 /** A rig with one approved server; its row on screen means the app has read the host's state, inbox included. */
 async function withServer(name: string, args: string[]) {
@@ -105,7 +106,15 @@ describe('elicitation in the browser', () => {
     await dialog.getByRole('button', { name: 'Submit' }).click();
     await dialog.waitFor({ state: 'detached' });
     const text = await answer;
-    for (const line of ['- Name: Ada Lovelace', '- Agreed to terms: true', '- Email: ada@example.com', '- Homepage: https://ada.example.com/notes', '- Birthdate: 1815-12-10', '- Favorite Integer: 7', '- Favorite Number: 2.5']) {
+    for (const line of [
+      '- Name: Ada Lovelace',
+      '- Agreed to terms: true',
+      '- Email: ada@example.com',
+      '- Homepage: https://ada.example.com/notes',
+      '- Birthdate: 1815-12-10',
+      '- Favorite Integer: 7',
+      '- Favorite Number: 2.5',
+    ]) {
       expect(text).toContain(line);
     }
     expect(rawResult(text)).toEqual({
@@ -153,7 +162,11 @@ describe('elicitation in the browser', () => {
     const { r, page, run } = await withServer('everything', [EVERYTHING, 'stdio']);
     const requested: string[] = [];
     page.on('request', (req) => requested.push(req.url()));
-    const answer = run('trigger-url-elicitation', { url: 'https://example.com/connect', message: 'Connect your example.com account to continue.', elicitationId: 'connect-1' });
+    const answer = run('trigger-url-elicitation', {
+      url: 'https://example.com/connect',
+      message: 'Connect your example.com account to continue.',
+      elicitationId: 'connect-1',
+    });
 
     const dialog = pageDialog(page, 'everything');
     await dialog.getByText('Connect your example.com account to continue.').waitFor();
@@ -256,7 +269,10 @@ describe('elicitation in the browser', () => {
     // The form cannot read a pattern; the host checks the whole schema and says what is wrong.
     await dialog.getByLabel('Handle', { exact: true }).fill('Ada');
     await dialog.getByRole('button', { name: 'Submit' }).click();
-    await dialog.getByRole('alert').getByText(/^The answer does not match the server's form: /).waitFor();
+    await dialog
+      .getByRole('alert')
+      .getByText(/^The answer does not match the server's form: /)
+      .waitFor();
     expect(r.t.host.inbox.list().map((i) => i.kind)).toEqual(['elicitation']);
 
     await dialog.getByLabel('Handle', { exact: true }).fill('ada');

@@ -39,7 +39,12 @@ async function folderGuide(r: Rig): Promise<string> {
   await r.t.host.servers.setRoots(view.id, [{ path: shared }]);
   await approve();
   r.api.script([
-    { toolUses: [{ name: 'list_files', input: {} }, { name: 'search', input: { query: 'sandbox' } }] },
+    {
+      toolUses: [
+        { name: 'list_files', input: {} },
+        { name: 'search', input: { query: 'sandbox' } },
+      ],
+    },
     { toolUses: [{ name: 'read_file', input: { path: 'notes/plan.md' } }] },
     { text: 'First the consent dialog, then the sandbox (notes/plan.md).' },
   ]);
@@ -51,7 +56,9 @@ async function sampler(r: Rig) {
   const server = await samplingServer(r, 'sampler');
   await serverRow(r.page, 'sampler').waitFor();
   const sample = (params: Record<string, unknown>) =>
-    r.t.host.tools.call({ serverId: server.id, name: 'sample', arguments: { params } }).then((res) => JSON.parse(textOf(res)) as { result?: Record<string, unknown>; error?: { message: string } });
+    r.t.host.tools
+      .call({ serverId: server.id, name: 'sample', arguments: { params } })
+      .then((res) => JSON.parse(textOf(res)) as { result?: Record<string, unknown>; error?: { message: string } });
   return { id: server.id, sample };
 }
 
@@ -62,7 +69,10 @@ describe('sampling in the browser', () => {
     await folderGuide(rig);
 
     await page.getByRole('link', { name: 'guide', exact: true }).click();
-    await page.getByRole('list', { name: 'Tools' }).locator('.pick-name', { hasText: /^ask_about_folder$/ }).click();
+    await page
+      .getByRole('list', { name: 'Tools' })
+      .locator('.pick-name', { hasText: /^ask_about_folder$/ })
+      .click();
     await page.getByLabel('Arguments (JSON)').fill('{"question": "What comes first?"}');
     await page.getByRole('button', { name: 'Call', exact: true }).click();
 
@@ -72,7 +82,11 @@ describe('sampling in the browser', () => {
     expect(described).toContain('ask_about_folder');
     expect(described).toContain('round 1 of its loop');
     await dialog.getByText('Your policy for this server is to ask every time.').waitFor();
-    expect(await dialog.getByRole('list', { name: 'Tools offered to the model' }).locator('.tool-offered-name').allTextContents()).toEqual(['list_files', 'read_file', 'search']);
+    expect(await dialog.getByRole('list', { name: 'Tools offered to the model' }).locator('.tool-offered-name').allTextContents()).toEqual([
+      'list_files',
+      'read_file',
+      'search',
+    ]);
     expect(await dialog.getByTestId('sampling-model').textContent()).toBe('claude-sonnet-5-5');
     expect(await dialog.getByLabel('System prompt').inputValue()).toContain('You answer questions about the user');
     expect(await dialog.getByLabel('Last user message (editable)').inputValue()).toBe('What comes first?');
@@ -80,7 +94,10 @@ describe('sampling in the browser', () => {
     await dialog.getByLabel('Max tokens').fill('1500');
     await rig.shot('sampling-approval');
     await dialog.getByText('Input schema').first().click();
-    expect(JSON.parse((await dialog.getByLabel('Input schema of list_files').textContent())!)).toMatchObject({ type: 'object', properties: { path: { type: 'string' } } });
+    expect(JSON.parse((await dialog.getByLabel('Input schema of list_files').textContent())!)).toMatchObject({
+      type: 'object',
+      properties: { path: { type: 'string' } },
+    });
 
     await dialog.getByRole('button', { name: 'Allow for this loop' }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -106,7 +123,10 @@ describe('sampling in the browser', () => {
       const card = rounds.nth(i);
       expect(await card.getAttribute('data-status')).toBe('replied');
       expect(entry.inputTokens).toBeGreaterThan(0);
-      await card.locator('.round-facts').getByText(`${entry.inputTokens.toLocaleString('en-US')} in · ${entry.outputTokens.toLocaleString('en-US')} out`).waitFor();
+      await card
+        .locator('.round-facts')
+        .getByText(`${entry.inputTokens.toLocaleString('en-US')} in · ${entry.outputTokens.toLocaleString('en-US')} out`)
+        .waitFor();
     }
     const decidedBy = (i: number) => rounds.nth(i).locator('.round-facts div', { hasText: 'Decided by' }).locator('dd').textContent();
     expect(await decidedBy(0)).toBe('you');
@@ -261,7 +281,11 @@ describe('sampling in the browser', () => {
     await policy.getByLabel('Review each reply before it goes back to the server').check();
     await policy.getByRole('button', { name: 'Save policy' }).click();
     await policy.getByRole('status').getByText('Saved.').waitFor();
-    expect(rig.t.host.sampling.policy(notes.id)).toMatchObject({ mode: 'allow', reviewReplies: true, budgets: { tokensPerDay: 50_000, maxTokensPerRequest: 16_000 } });
+    expect(rig.t.host.sampling.policy(notes.id)).toMatchObject({
+      mode: 'allow',
+      reviewReplies: true,
+      budgets: { tokensPerDay: 50_000, maxTokensPerRequest: 16_000 },
+    });
     await page.locator('.screen-body').evaluate((el) => el.scrollTo(0, el.scrollHeight));
     await rig.shot('settings-policy');
     await page.locator('.screen-body').evaluate((el) => el.scrollTo(0, 0));
@@ -291,7 +315,10 @@ describe('sampling in the browser', () => {
       expect(download.suggestedFilename()).toMatch(/\.jsonl$/);
       const text = readFileSync(await download.path(), 'utf8');
       expect(text.endsWith('\n')).toBe(true);
-      return text.trimEnd().split('\n').map((line) => JSON.parse(line) as { kind: string; serverName: string | null });
+      return text
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { kind: string; serverName: string | null });
     };
     const all = await exportAll();
     expect(all).toHaveLength(rig.t.host.audit.all({}).length);

@@ -139,9 +139,13 @@ describe('servers in the browser', () => {
     await broken.approve();
     // It exits at once; after the allowed restarts it stays crashed, with its stderr kept.
     await row(page, 'broken').locator('[data-status="crashed"]').waitFor();
-    await row(page, 'broken').getByRole('button', { name: /Show stderr/ }).click();
+    await row(page, 'broken')
+      .getByRole('button', { name: /Show stderr/ })
+      .click();
     await row(page, 'broken').getByText('fatal: missing configuration file').waitFor();
-    await row(page, 'everything').locator('.col-memory', { hasText: /\d MB$/ }).waitFor();
+    await row(page, 'everything')
+      .locator('.col-memory', { hasText: /\d MB$/ })
+      .waitFor();
     await rig.shot('servers-list');
 
     await page.getByRole('link', { name: 'everything', exact: true }).click();
@@ -349,7 +353,11 @@ describe('servers in the browser', () => {
     const config = {
       mcpServers: {
         filesystem: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/tmp'] },
-        github: { command: 'docker', args: ['run', '-i', '--rm', '-e', 'GITHUB_TOKEN', 'ghcr.io/github/github-mcp-server'], env: { GITHUB_TOKEN: '${input:github_token}' } },
+        github: {
+          command: 'docker',
+          args: ['run', '-i', '--rm', '-e', 'GITHUB_TOKEN', 'ghcr.io/github/github-mcp-server'],
+          env: { GITHUB_TOKEN: '${input:github_token}' },
+        },
         legacy: { type: 'sse', url: 'https://mcp.example.com/sse' },
         notes: { url: 'https://mcp.example.com/mcp' },
       },
@@ -370,7 +378,12 @@ describe('servers in the browser', () => {
     await dialog.getByRole('button', { name: 'Done' }).click();
     await row(page, 'filesystem').waitFor();
     await row(page, 'notes').waitFor();
-    expect(rig.t.host.servers.list().map((s) => s.name).sort()).toEqual(['filesystem', 'notes']);
+    expect(
+      rig.t.host.servers
+        .list()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['filesystem', 'notes']);
     expect(rig.errors).toEqual([]);
   });
 

@@ -65,11 +65,19 @@ async function recordNotifications(r: BrowserRig): Promise<void> {
 const serverRow = (page: Page, name: string) => page.locator(`tbody[data-server="${name}"]`);
 const nav = (page: Page, label: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: new RegExp(`^${label}`) });
 const taskRow = (page: Page, id: string) => page.locator(`.tasks-table tr[data-task="${id}"]`);
-const toast = (page: Page, text: string) => page.getByRole('region', { name: /^Notifications/ }).getByRole('listitem').filter({ hasText: text });
+const toast = (page: Page, text: string) =>
+  page
+    .getByRole('region', { name: /^Notifications/ })
+    .getByRole('listitem')
+    .filter({ hasText: text });
 
 /** The step a row's progress shows ("7 of 45" → 7), 0 before the first one. */
 async function stepOf(row: Locator): Promise<number> {
-  const text = (await row.locator('.task-progress-text').textContent({ timeout: 1000 }).catch(() => null)) ?? '';
+  const text =
+    (await row
+      .locator('.task-progress-text')
+      .textContent({ timeout: 1000 })
+      .catch(() => null)) ?? '';
   return Number(/^(\d+) of/.exec(text)?.[1] ?? 0);
 }
 
@@ -105,7 +113,10 @@ describe('the task center in the browser', () => {
     const args = page.getByLabel('Arguments (JSON)');
     await args.fill('{"ms": 45000,');
     await runAsTask.click();
-    await page.getByRole('alert').getByText(/^The arguments are not valid JSON/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/^The arguments are not valid JSON/)
+      .waitFor();
     expect(rig.t.host.tasks.list({}, 10)).toEqual([]);
 
     const started = page.getByRole('list', { name: 'Tasks started here' }).getByRole('listitem');
@@ -178,7 +189,9 @@ describe('the task center in the browser', () => {
     await toast(page, 'job was cancelled').waitFor(WAIT);
     expect(rig.t.host.tasks.detail(longId).status).toBe('cancelled');
     expect(rig.t.host.tasks.detail(shortId).status).toBe('completed');
-    await nav(page, 'Tasks').getByLabel(/running$/).waitFor({ state: 'detached' });
+    await nav(page, 'Tasks')
+      .getByLabel(/running$/)
+      .waitFor({ state: 'detached' });
     await expect.poll(() => page.evaluate('window.recordedNotifications.length'), WAIT).toBe(2);
     // Permission was given already, so the page never asked for it.
     expect(await page.evaluate('window.permissionRequests')).toBe(0);

@@ -24,7 +24,12 @@ async function folderGuide(r: SamplingRig) {
   await approve();
   // Round 1 asks for two tools at once, round 2 reads a file, round 3 answers.
   r.api.script([
-    { toolUses: [{ name: 'list_files', input: {} }, { name: 'search', input: { query: 'sandbox' } }] },
+    {
+      toolUses: [
+        { name: 'list_files', input: {} },
+        { name: 'search', input: { query: 'sandbox' } },
+      ],
+    },
     { toolUses: [{ name: 'read_file', input: { path: 'notes/plan.md' } }] },
     { text: 'First the consent dialog, then the sandbox (notes/plan.md).' },
   ]);
@@ -49,7 +54,9 @@ describe('agent loop through sampling with tools', () => {
     expect(textOf(result)).toContain('First the consent dialog, then the sandbox');
     expect(textOf(result)).toContain('3 round(s), 3 tool call(s)');
 
-    const calls = rig.api.requests.filter((r) => r.path === '/v1/messages').map((r) => r.body as { messages: { role: string; content: { type: string }[] }[]; tools: unknown[] });
+    const calls = rig.api.requests
+      .filter((r) => r.path === '/v1/messages')
+      .map((r) => r.body as { messages: { role: string; content: { type: string }[] }[]; tools: unknown[] });
     expect(calls).toHaveLength(3);
     expect(calls[1]!.messages.at(-1)!.content.map((b) => b.type)).toEqual(['tool_result', 'tool_result']);
     expect(calls[2]!.messages).toHaveLength(5);

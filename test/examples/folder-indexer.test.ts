@@ -20,7 +20,8 @@ async function indexer(files: number) {
   const shared = tempDir('steward-index-');
   dirs.push(shared);
   mkdirSync(join(shared, 'docs'));
-  for (let i = 0; i < files; i++) writeFileSync(join(shared, 'docs', `note-${i}.md`), `# Note ${i}\nharbour lighthouse harbour ${i % 3 === 0 ? 'duplicate' : i}\n`);
+  for (let i = 0; i < files; i++)
+    writeFileSync(join(shared, 'docs', `note-${i}.md`), `# Note ${i}\nharbour lighthouse harbour ${i % 3 === 0 ? 'duplicate' : i}\n`);
   t = await makeHost({ sandbox: createOsSandbox(), bundled: { examplesDir: EXAMPLES_DIST, runtime: { command: NODE, env: {} } } });
   const { host } = t;
   const server = host.servers.list().find((s) => s.name === 'Folder Indexer')!;

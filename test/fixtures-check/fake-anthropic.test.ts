@@ -63,7 +63,13 @@ describe('fake Anthropic Messages API', () => {
   it('returns parallel tool_use blocks and accepts a follow-up answering each of them', async () => {
     const { fake, client } = await start();
     fake.script([
-      { text: 'Checking both.', toolUses: [{ name: 'get_weather', input: { city: 'Oslo' } }, { name: 'get_time', input: {} }] },
+      {
+        text: 'Checking both.',
+        toolUses: [
+          { name: 'get_weather', input: { city: 'Oslo' } },
+          { name: 'get_time', input: {} },
+        ],
+      },
       { text: 'Sunny, and it is noon.' },
     ]);
     const tools = [WEATHER, TIME];
@@ -79,12 +85,16 @@ describe('fake Anthropic Messages API', () => {
     expect(uses.map((use) => use.id)).toEqual([expect.stringMatching(/^toolu_01/), expect.stringMatching(/^toolu_01/)]);
     expect(new Set(uses.map((use) => use.id)).size).toBe(2);
 
-    const results: Anthropic.ToolResultBlockParam[] = uses.toReversed().map((use) => ({ type: 'tool_result', tool_use_id: use.id, content: `${use.name} result` }));
+    const results: Anthropic.ToolResultBlockParam[] = uses
+      .toReversed()
+      .map((use) => ({ type: 'tool_result', tool_use_id: use.id, content: `${use.name} result` }));
     const assistant: Anthropic.MessageParam = { role: 'assistant', content: uses.map(({ id, name, input }) => ({ type: 'tool_use', id, name, input })) };
     const second = await client.messages.create({ ...hello, tools, messages: [...hello.messages, assistant, { role: 'user', content: results }] });
 
     expect(second.content).toEqual([{ type: 'text', text: 'Sunny, and it is noon.', citations: null }]);
-    expect(fake.requests[1]?.body).toMatchObject({ messages: [{}, {}, { role: 'user', content: [{ tool_use_id: uses[1]?.id }, { tool_use_id: uses[0]?.id }] }] });
+    expect(fake.requests[1]?.body).toMatchObject({
+      messages: [{}, {}, { role: 'user', content: [{ tool_use_id: uses[1]?.id }, { tool_use_id: uses[0]?.id }] }],
+    });
   });
 
   it('streams text and tool input that the SDK assembles into the final message', async () => {
@@ -105,7 +115,13 @@ describe('fake Anthropic Messages API', () => {
     expect(message.stop_reason).toBe('tool_use');
     expect(message.content).toEqual([
       { type: 'text', text, citations: null },
-      { type: 'tool_use', id: expect.stringMatching(/^toolu_01/), name: 'get_weather', input: { city: 'Oslo', days: [1, 2, 3], units: 'metric' }, caller: { type: 'direct' } },
+      {
+        type: 'tool_use',
+        id: expect.stringMatching(/^toolu_01/),
+        name: 'get_weather',
+        input: { city: 'Oslo', days: [1, 2, 3], units: 'metric' },
+        caller: { type: 'direct' },
+      },
     ]);
     expect(message.usage.output_tokens).toBeGreaterThan(1);
     expect(fake.requests[0]?.body).toMatchObject({ stream: true });
@@ -117,7 +133,10 @@ describe('fake Anthropic Messages API', () => {
 
     const response = await post(fake.url, { 'x-api-key': fake.apiKey, 'anthropic-version': '2026-10-21' }, { ...hello, tools: [WEATHER], stream: true });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const events = [...(await response.text()).matchAll(/^event: (\w+)\ndata: (.+)$/gm)].map(([, name, data]) => ({ name, data: JSON.parse(data!) as { type: string } }));
+    const events = [...(await response.text()).matchAll(/^event: (\w+)\ndata: (.+)$/gm)].map(([, name, data]) => ({
+      name,
+      data: JSON.parse(data!) as { type: string },
+    }));
 
     expect(events.every(({ name, data }) => name === data.type)).toBe(true);
     const names = events.map(({ name }) => name);
@@ -137,7 +156,12 @@ describe('fake Anthropic Messages API', () => {
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ type: 'message', content: [{ type: 'text', text: 'echo: Hello' }] });
 
-    const wrong: Record<string, string>[] = [{ 'x-api-key': 'sk-other' }, { authorization: 'Bearer sk-other' }, { 'x-api-key': 'sk-other', authorization: `Bearer ${fake.apiKey}` }, {}];
+    const wrong: Record<string, string>[] = [
+      { 'x-api-key': 'sk-other' },
+      { authorization: 'Bearer sk-other' },
+      { 'x-api-key': 'sk-other', authorization: `Bearer ${fake.apiKey}` },
+      {},
+    ];
     for (const headers of wrong) {
       const denied = await post(fake.url, { ...version, ...headers }, hello);
       expect(denied.status).toBe(401);
@@ -174,18 +198,54 @@ describe('fake Anthropic Messages API', () => {
       ['first message from the assistant', { ...base, messages: [{ role: 'assistant', content: 'Hi' }, user('Hi')] }, /first message must use the "user" role/],
       ['two user messages in a row', { ...base, messages: [user('Hi'), user('Again')] }, /^messages\.1: roles must alternate .*multiple "user" roles/],
       ['an unknown role', { ...base, messages: [user('Hi'), { role: 'tool', content: 'x' }] }, /^messages\.1\.role: Input should be 'user' or 'assistant'/],
-      ['tool_result without a matching tool_use', { ...base, messages: [user('Hi'), ask('toolu_a'), user([answer('toolu_b')])] }, /^messages\.2\.content\.0: unexpected `tool_use_id` .*toolu_b/],
-      ['tool_use never answered', { ...base, messages: [user('Hi'), ask('toolu_a'), user('Never mind')] }, /^messages\.1: `tool_use` ids were found without `tool_result` blocks .*toolu_a/],
-      ['text before tool_result', { ...base, messages: [user('Hi'), ask('toolu_a'), user([{ type: 'text', text: 'Here:' }, answer('toolu_a')])] }, /^messages\.2\.content\.1: tool_result blocks must come first/],
+      [
+        'tool_result without a matching tool_use',
+        { ...base, messages: [user('Hi'), ask('toolu_a'), user([answer('toolu_b')])] },
+        /^messages\.2\.content\.0: unexpected `tool_use_id` .*toolu_b/,
+      ],
+      [
+        'tool_use never answered',
+        { ...base, messages: [user('Hi'), ask('toolu_a'), user('Never mind')] },
+        /^messages\.1: `tool_use` ids were found without `tool_result` blocks .*toolu_a/,
+      ],
+      [
+        'text before tool_result',
+        { ...base, messages: [user('Hi'), ask('toolu_a'), user([{ type: 'text', text: 'Here:' }, answer('toolu_a')])] },
+        /^messages\.2\.content\.1: tool_result blocks must come first/,
+      ],
       ['tool blocks without tools', { model: MODEL, max_tokens: 256, messages: [user('Hi'), ask('toolu_a'), user([answer('toolu_a')])] }, /must define tools/],
-      ['image media type image/bmp', { ...base, messages: [image('image/bmp')] }, /^messages\.0\.content\.0\.source\.media_type: Input should be 'image\/jpeg'.*"image\/bmp"/],
-      ['image data as a data: URL', { ...base, messages: [image('image/png', 'data:image/png;base64,iVBORw0KGgo=')] }, /^messages\.0\.content\.0\.source\.data: .*base64/],
+      [
+        'image media type image/bmp',
+        { ...base, messages: [image('image/bmp')] },
+        /^messages\.0\.content\.0\.source\.media_type: Input should be 'image\/jpeg'.*"image\/bmp"/,
+      ],
+      [
+        'image data as a data: URL',
+        { ...base, messages: [image('image/png', 'data:image/png;base64,iVBORw0KGgo=')] },
+        /^messages\.0\.content\.0\.source\.data: .*base64/,
+      ],
       ['an audio block', { ...base, messages: [user([{ type: 'audio', data: 'AAAA' }])] }, /^messages\.0\.content\.0\.type: Input tag 'audio'/],
-      ['an empty text block', { ...base, messages: [user([{ type: 'text', text: '' }])] }, /^messages\.0\.content\.0\.text: text content blocks must be non-empty/],
-      ['tool_choice naming an unknown tool', { ...base, tool_choice: { type: 'tool', name: 'search' }, messages: [user('Hi')] }, /^tool_choice\.name: tool 'search' is not one of the provided tools/],
-      ['tool_choice of an unknown type', { ...base, tool_choice: { type: 'required' }, messages: [user('Hi')] }, /^tool_choice\.type: Input should be 'auto', 'any', 'tool', 'none'/],
+      [
+        'an empty text block',
+        { ...base, messages: [user([{ type: 'text', text: '' }])] },
+        /^messages\.0\.content\.0\.text: text content blocks must be non-empty/,
+      ],
+      [
+        'tool_choice naming an unknown tool',
+        { ...base, tool_choice: { type: 'tool', name: 'search' }, messages: [user('Hi')] },
+        /^tool_choice\.name: tool 'search' is not one of the provided tools/,
+      ],
+      [
+        'tool_choice of an unknown type',
+        { ...base, tool_choice: { type: 'required' }, messages: [user('Hi')] },
+        /^tool_choice\.type: Input should be 'auto', 'any', 'tool', 'none'/,
+      ],
       ['a tool without input_schema', { ...base, tools: [{ name: 'get_weather' }], messages: [user('Hi')] }, /^tools\.0\.input_schema: Field required$/],
-      ['a tool name with a dot', { ...base, tools: [{ ...WEATHER, name: 'weather.get' }], messages: [user('Hi')] }, /^tools\.0\.name: String should match pattern/],
+      [
+        'a tool name with a dot',
+        { ...base, tools: [{ ...WEATHER, name: 'weather.get' }], messages: [user('Hi')] },
+        /^tools\.0\.name: String should match pattern/,
+      ],
       ['system as an object', { ...base, system: { text: 'Be brief.' }, messages: [user('Hi')] }, /^system: /],
       ['stop_sequences as a string', { ...base, stop_sequences: 'END', messages: [user('Hi')] }, /^stop_sequences: /],
     ];
@@ -197,7 +257,10 @@ describe('fake Anthropic Messages API', () => {
       const error = await failure(client.messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming));
 
       expect(error).toBeInstanceOf(BadRequestError);
-      expect((error as BadRequestError).error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringMatching(message) } });
+      expect((error as BadRequestError).error).toMatchObject({
+        type: 'error',
+        error: { type: 'invalid_request_error', message: expect.stringMatching(message) },
+      });
       const next = await client.messages.create(hello);
       expect(next.content).toEqual([{ type: 'text', text: 'kept for the next valid request', citations: null }]);
     });
@@ -208,8 +271,25 @@ describe('fake Anthropic Messages API', () => {
         { ...hello, temperature: 0.2 },
         { ...base, messages: [user('Hi'), ask('toolu_a'), user([answer('toolu_a'), { type: 'text', text: 'Go on.' }])] },
         { ...base, messages: [user('Hi'), ask('toolu_a'), user([answer('toolu_a')]), { role: 'assistant', content: 'The weather is' }] },
-        { ...base, tool_choice: { type: 'tool', name: 'get_weather' }, system: [{ type: 'text', text: 'Be brief.' }], stop_sequences: ['END'], messages: [user('Hi')] },
-        { ...base, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'url', url: 'https://example.com/a.png' } }, { type: 'text', text: 'What is this?' }] }] },
+        {
+          ...base,
+          tool_choice: { type: 'tool', name: 'get_weather' },
+          system: [{ type: 'text', text: 'Be brief.' }],
+          stop_sequences: ['END'],
+          messages: [user('Hi')],
+        },
+        {
+          ...base,
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'image', source: { type: 'url', url: 'https://example.com/a.png' } },
+                { type: 'text', text: 'What is this?' },
+              ],
+            },
+          ],
+        },
       ];
       for (const body of valid) {
         await expect(client.messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming)).resolves.toMatchObject({ type: 'message' });

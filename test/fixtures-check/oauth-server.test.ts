@@ -55,7 +55,11 @@ function pkce() {
 }
 
 async function register(f: Fixture, metadata: Wire = { token_endpoint_auth_method: 'none' }): Promise<Wire> {
-  const res = await fetch(`${f.issuer}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_name: 'fixture-check', redirect_uris: [REDIRECT], ...metadata }) });
+  const res = await fetch(`${f.issuer}/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ client_name: 'fixture-check', redirect_uris: [REDIRECT], ...metadata }),
+  });
   expect(res.status).toBe(201);
   return (await res.json()) as Wire;
 }
@@ -68,7 +72,11 @@ async function authorize(f: Fixture, params: Record<string, string>): Promise<{ 
 }
 
 async function token(f: Fixture, params: Record<string, string>, headers: Record<string, string> = {}): Promise<{ status: number; body: Wire }> {
-  const res = await fetch(`${f.issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(params) });
+  const res = await fetch(`${f.issuer}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(params),
+  });
   return { status: res.status, body: (await res.json()) as Wire };
 }
 
@@ -77,9 +85,25 @@ async function signIn(f: Fixture, options: { scope?: string; resource?: string; 
   const clientId = options.clientId ?? (await register(f)).client_id;
   const resource = options.resource ?? f.url;
   const { verifier, challenge } = pkce();
-  const { location } = await authorize(f, { response_type: 'code', client_id: clientId, redirect_uri: REDIRECT, code_challenge: challenge, code_challenge_method: 'S256', scope: options.scope ?? 'mcp:read', resource, state: 's' });
+  const { location } = await authorize(f, {
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: REDIRECT,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    scope: options.scope ?? 'mcp:read',
+    resource,
+    state: 's',
+  });
   const code = location!.searchParams.get('code')!;
-  const body = { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT, resource, ...(options.headers ? {} : { client_id: clientId }) };
+  const body = {
+    grant_type: 'authorization_code',
+    code,
+    code_verifier: verifier,
+    redirect_uri: REDIRECT,
+    resource,
+    ...(options.headers ? {} : { client_id: clientId }),
+  };
   const answer = await token(f, body, options.headers);
   expect(answer).toMatchObject({ status: 200 });
   return { clientId, ...answer.body };
@@ -93,12 +117,24 @@ async function mcp(f: Fixture, bearer: string | undefined, message: Wire, sessio
   const res = await fetch(f.url, { method: 'POST', headers, body: JSON.stringify(message) });
   const text = await res.text();
   const sse = res.headers.get('content-type')?.includes('text/event-stream');
-  const replies = sse ? text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6))) : text ? [JSON.parse(text)] : [];
+  const replies = sse
+    ? text
+        .split('\n')
+        .filter((l) => l.startsWith('data: '))
+        .map((l) => JSON.parse(l.slice(6)))
+    : text
+      ? [JSON.parse(text)]
+      : [];
   return { status: res.status, headers: res.headers, reply: replies[0] };
 }
 
 async function openSession(f: Fixture, bearer: string): Promise<string> {
-  const init = await mcp(f, bearer, { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'fixture-check', version: '1.0.0' } } });
+  const init = await mcp(f, bearer, {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'fixture-check', version: '1.0.0' } },
+  });
   expect(init.status).toBe(200);
   const sessionId = init.headers.get('mcp-session-id')!;
   expect((await mcp(f, bearer, { jsonrpc: '2.0', method: 'notifications/initialized' }, sessionId)).status).toBe(202);
@@ -121,7 +157,13 @@ describe('oauth-server fixture over plain HTTP', () => {
     expect(bare.status).toBe(401);
     expect(bare.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${f.prm}", scope="mcp:read"`);
 
-    expect(await getJson(f.prm)).toEqual({ resource: f.url, authorization_servers: [f.issuer], scopes_supported: ['mcp:read', 'files:write'], bearer_methods_supported: ['header'], resource_name: 'OAuth fixture' });
+    expect(await getJson(f.prm)).toEqual({
+      resource: f.url,
+      authorization_servers: [f.issuer],
+      scopes_supported: ['mcp:read', 'files:write'],
+      bearer_methods_supported: ['header'],
+      resource_name: 'OAuth fixture',
+    });
     expect(await getJson(`${f.issuer}/.well-known/oauth-authorization-server`)).toEqual({
       issuer: f.issuer,
       authorization_endpoint: `${f.issuer}/authorize`,
@@ -145,7 +187,16 @@ describe('oauth-server fixture over plain HTTP', () => {
 
     const { verifier, challenge } = pkce();
     const otherPort = 'http://127.0.0.1:51000/callback';
-    const params = { response_type: 'code', client_id: client.client_id, redirect_uri: otherPort, code_challenge: challenge, code_challenge_method: 'S256', scope: 'mcp:read', resource: f.url, state: 'state-123' };
+    const params = {
+      response_type: 'code',
+      client_id: client.client_id,
+      redirect_uri: otherPort,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      scope: 'mcp:read',
+      resource: f.url,
+      state: 'state-123',
+    };
     const { status, location } = await authorize(f, params);
     expect(status).toBe(302);
     expect(`${location!.origin}${location!.pathname}`).toBe(otherPort);
@@ -157,7 +208,10 @@ describe('oauth-server fixture over plain HTTP', () => {
     const exchange = { grant_type: 'authorization_code', code, redirect_uri: otherPort, client_id: client.client_id, resource: f.url };
     expect(await token(f, { ...exchange, code_verifier: pkce().verifier })).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     const issued = await token(f, { ...exchange, code_verifier: verifier });
-    expect(issued).toMatchObject({ status: 200, body: { token_type: 'Bearer', expires_in: 3600, scope: 'mcp:read', access_token: expect.any(String), refresh_token: expect.any(String) } });
+    expect(issued).toMatchObject({
+      status: 200,
+      body: { token_type: 'Bearer', expires_in: 3600, scope: 'mcp:read', access_token: expect.any(String), refresh_token: expect.any(String) },
+    });
     expect(await token(f, { ...exchange, code_verifier: verifier })).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
 
     const bearer = issued.body.access_token;
@@ -173,8 +227,14 @@ describe('oauth-server fixture over plain HTTP', () => {
     const good = { response_type: 'code', client_id, redirect_uri: REDIRECT, code_challenge: challenge, code_challenge_method: 'S256', state: 'st' };
 
     expect(await authorize(f, { ...good, client_id: 'nobody' })).toMatchObject({ status: 400, body: { error: 'invalid_client' } });
-    expect(await authorize(f, { ...good, redirect_uri: 'http://127.0.0.1:33418/elsewhere' })).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
-    expect(await authorize(f, { ...good, redirect_uri: 'https://attacker.example/callback' })).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+    expect(await authorize(f, { ...good, redirect_uri: 'http://127.0.0.1:33418/elsewhere' })).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_request' },
+    });
+    expect(await authorize(f, { ...good, redirect_uri: 'https://attacker.example/callback' })).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_request' },
+    });
     const refusals: [Record<string, string>, string][] = [
       [{ code_challenge_method: 'plain' }, 'invalid_request'],
       [{ scope: 'admin:everything' }, 'invalid_scope'],
@@ -194,7 +254,9 @@ describe('oauth-server fixture over plain HTTP', () => {
     const sessionId = await openSession(f, read.access_token);
     const denied = await callTool(f, read.access_token, sessionId, 'write_file', { path: 'a.txt', content: 'hello' });
     expect(denied.status).toBe(403);
-    expect(denied.headers.get('www-authenticate')).toBe(`Bearer error="insufficient_scope", scope="mcp:read files:write", resource_metadata="${f.prm}", error_description="write_file needs files:write"`);
+    expect(denied.headers.get('www-authenticate')).toBe(
+      `Bearer error="insufficient_scope", scope="mcp:read files:write", resource_metadata="${f.prm}", error_description="write_file needs files:write"`,
+    );
     expect((await callTool(f, read.access_token, sessionId, 'echo', { message: 'still fine' })).status).toBe(200);
 
     const write = await signIn(f, { clientId: read.clientId, scope: 'mcp:read files:write' });
@@ -212,7 +274,10 @@ describe('oauth-server fixture over plain HTTP', () => {
     expect(await whoami(f, issued.access_token)).toMatchObject({ clientId: client.client_id });
 
     const refresh = { grant_type: 'refresh_token', refresh_token: issued.refresh_token };
-    expect(await token(f, { ...refresh, client_id: client.client_id, client_secret: client.client_secret })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect(await token(f, { ...refresh, client_id: client.client_id, client_secret: client.client_secret })).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_client' },
+    });
     expect(await token(f, { ...refresh, client_id: client.client_id })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
     const wrongSecret = { authorization: `Basic ${Buffer.from(`${client.client_id}:nope`).toString('base64')}` };
     expect(await token(f, refresh, wrongSecret)).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
@@ -222,7 +287,8 @@ describe('oauth-server fixture over plain HTTP', () => {
   it('rotates refresh tokens: the new pair works, the old refresh token does not, and a refresh cannot widen the scope', async () => {
     const f = await start();
     const first = await signIn(f);
-    const refresh = (refreshToken: string, extra: Record<string, string> = {}) => token(f, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: first.clientId, resource: f.url, ...extra });
+    const refresh = (refreshToken: string, extra: Record<string, string> = {}) =>
+      token(f, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: first.clientId, resource: f.url, ...extra });
 
     expect(await refresh(first.refresh_token, { scope: 'mcp:read files:write' })).toMatchObject({ status: 400, body: { error: 'invalid_scope' } });
     const second = await refresh(first.refresh_token);
@@ -249,12 +315,16 @@ describe('oauth-server fixture over plain HTTP', () => {
     const elsewhere = await signIn(f, { resource: 'http://127.0.0.1:1/mcp' });
     const other = await mcp(f, elsewhere.access_token, { jsonrpc: '2.0', id: 1, method: 'initialize', params: {} });
     expect(other.status).toBe(401);
-    expect(other.headers.get('www-authenticate')).toBe(`Bearer error="invalid_token", error_description="Token was not issued for this resource", scope="mcp:read", resource_metadata="${f.prm}"`);
+    expect(other.headers.get('www-authenticate')).toBe(
+      `Bearer error="invalid_token", error_description="Token was not issued for this resource", scope="mcp:read", resource_metadata="${f.prm}"`,
+    );
 
     const short = await signIn(f);
     expect(short.expires_in).toBe(1);
     await sleep(1200);
-    expect((await mcp(f, short.access_token, { jsonrpc: '2.0', id: 1, method: 'initialize', params: {} })).headers.get('www-authenticate')).toContain('error_description="Token has expired"');
+    expect((await mcp(f, short.access_token, { jsonrpc: '2.0', id: 1, method: 'initialize', params: {} })).headers.get('www-authenticate')).toContain(
+      'error_description="Token has expired"',
+    );
 
     const fresh = await token(f, { grant_type: 'refresh_token', refresh_token: short.refresh_token, client_id: short.clientId });
     const sessionId = await openSession(f, fresh.body.access_token);
@@ -262,7 +332,10 @@ describe('oauth-server fixture over plain HTTP', () => {
     const revoked = await callTool(f, fresh.body.access_token, sessionId, 'echo', { message: 'x' });
     expect(revoked.status).toBe(401);
     expect(revoked.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token", error_description="Unknown or revoked access token"/);
-    expect(await token(f, { grant_type: 'refresh_token', refresh_token: fresh.body.refresh_token, client_id: short.clientId })).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    expect(await token(f, { grant_type: 'refresh_token', refresh_token: fresh.body.refresh_token, client_id: short.clientId })).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_grant' },
+    });
   });
 
   it('advertises what its flags say: --no-dcr, --no-s256, --scopes, --as-url', async () => {
@@ -282,8 +355,14 @@ describe('oauth-server fixture over plain HTTP', () => {
     expect((await getJson(`${f.issuer}/.well-known/oauth-authorization-server`)).client_id_metadata_document_supported).toBe(true);
     const { challenge } = pkce();
     const base = { response_type: 'code', client_id: CIMD_CLIENT, code_challenge: challenge, code_challenge_method: 'S256' };
-    expect(await authorize(f, { ...base, redirect_uri: 'https://steward.example/callback' })).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
-    expect(await authorize(f, { ...base, client_id: 'http://steward.example/client.json', redirect_uri: REDIRECT })).toMatchObject({ status: 400, body: { error: 'invalid_client' } });
+    expect(await authorize(f, { ...base, redirect_uri: 'https://steward.example/callback' })).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_request' },
+    });
+    expect(await authorize(f, { ...base, client_id: 'http://steward.example/client.json', redirect_uri: REDIRECT })).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_client' },
+    });
 
     const issued = await signIn(f, { clientId: CIMD_CLIENT });
     expect(await whoami(f, issued.access_token)).toMatchObject({ clientId: CIMD_CLIENT, scopes: ['mcp:read'] });
@@ -306,7 +385,11 @@ describe('oauth-server fixture over plain HTTP', () => {
     ]);
     expect(log[0]!.body).toEqual({ client_name: 'fixture-check', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' });
     expect(log[1]!.query).toMatchObject({ client_id: issued.clientId, code_challenge_method: 'S256', resource: f.url, scope: 'mcp:read' });
-    expect(log[2]).toMatchObject({ authorization: null, clientAuth: 'none', body: { grant_type: 'authorization_code', resource: f.url, client_id: issued.clientId } });
+    expect(log[2]).toMatchObject({
+      authorization: null,
+      clientAuth: 'none',
+      body: { grant_type: 'authorization_code', resource: f.url, client_id: issued.clientId },
+    });
     expect(log.slice(3).every((e) => e.authorization === `Bearer ${issued.access_token}`)).toBe(true);
     expect(Date.parse(log[0]!.at)).not.toBeNaN();
   });
@@ -391,7 +474,12 @@ describe('oauth-server fixture with the v2 client SDK', () => {
     const provider = new MemoryProvider();
     const client = await connectThroughRedirect(f, provider);
     clients.push(client);
-    expect(JSON.parse(toolText(await client.callTool({ name: 'whoami', arguments: {} })))).toEqual({ clientId: provider.client?.client_id, scopes: ['mcp:read'], resource: f.url, subject: 'fixture-user' });
+    expect(JSON.parse(toolText(await client.callTool({ name: 'whoami', arguments: {} })))).toEqual({
+      clientId: provider.client?.client_id,
+      scopes: ['mcp:read'],
+      resource: f.url,
+      subject: 'fixture-user',
+    });
     expect(provider.saved).toMatchObject({ scope: 'mcp:read', issuer: f.issuer });
 
     await expect(client.callTool({ name: 'write_file', arguments: { path: 'p', content: 'abc' } })).rejects.toBeInstanceOf(UnauthorizedError);
@@ -427,8 +515,12 @@ describe('oauth-server fixture with the v2 client SDK', () => {
     clients.push(await connectThroughRedirect(refusing, other));
     await sleep(1200);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    await expect(new Client({ name: 'steward-check', version: '1.0.0' }).connect(new StreamableHTTPClientTransport(new URL(refusing.url), { authProvider: other }))).rejects.toBeInstanceOf(UnauthorizedError);
-    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringContaining('"invalid_grant" — invalidating the stored tokens and retrying authorization')]);
+    await expect(
+      new Client({ name: 'steward-check', version: '1.0.0' }).connect(new StreamableHTTPClientTransport(new URL(refusing.url), { authProvider: other })),
+    ).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+      expect.stringContaining('"invalid_grant" — invalidating the stored tokens and retrying authorization'),
+    ]);
     warn.mockRestore();
     expect(other.saved).toBeUndefined();
     expect(other.callbacks).toHaveLength(2);

@@ -5,13 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client, type ClientCapabilities, type JSONRPCMessage } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import {
-  CallToolResultSchema,
-  CancelTaskResultSchema,
-  CreateTaskResultSchema,
-  GetTaskResultSchema,
-  ListTasksResultSchema,
-} from '@modelcontextprotocol/core';
+import { CallToolResultSchema, CancelTaskResultSchema, CreateTaskResultSchema, GetTaskResultSchema, ListTasksResultSchema } from '@modelcontextprotocol/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIXTURES, NODE } from '../helpers/paths.js';
 
@@ -67,7 +61,10 @@ async function open(flags: string[] = [], capabilities: ClientCapabilities = {})
     inbound,
     outbound,
     async create(name, args = {}, extra = {}) {
-      const created = await client.request({ method: 'tools/call', params: { name, arguments: args, task: { ttl: 30_000 }, ...extra } }, CreateTaskResultSchema);
+      const created = await client.request(
+        { method: 'tools/call', params: { name, arguments: args, task: { ttl: 30_000 }, ...extra } },
+        CreateTaskResultSchema,
+      );
       return created.task.taskId;
     },
     get: (taskId) => client.request({ method: 'tasks/get', params: { taskId } }, GetTaskResultSchema),
@@ -149,7 +146,10 @@ describe('task-server fixture: job', () => {
   it('as a task: answers CreateTaskResult at once, steps through statusMessage, completes, and tasks/result carries related-task', async () => {
     const s = await open();
     const created = await s.client.request(
-      { method: 'tools/call', params: { name: 'job', arguments: { ms: 600, steps: 3, pollInterval: 120 }, task: { ttl: 120_000 }, _meta: { progressToken: 'job-1' } } },
+      {
+        method: 'tools/call',
+        params: { name: 'job', arguments: { ms: 600, steps: 3, pollInterval: 120 }, task: { ttl: 120_000 }, _meta: { progressToken: 'job-1' } },
+      },
       CreateTaskResultSchema,
     );
     expect(created.task).toMatchObject({ status: 'working', statusMessage: 'queued', ttl: 60_000, pollInterval: 120 });
@@ -176,7 +176,11 @@ describe('task-server fixture: job', () => {
     expect(answer?.result._meta[RELATED]).toEqual({ taskId });
 
     const progress = sent(s, 'notifications/progress').map((n) => n.params);
-    expect(progress.map((p) => [p.progressToken, p.progress, p.total])).toEqual([['job-1', 1, 3], ['job-1', 2, 3], ['job-1', 3, 3]]);
+    expect(progress.map((p) => [p.progressToken, p.progress, p.total])).toEqual([
+      ['job-1', 1, 3],
+      ['job-1', 2, 3],
+      ['job-1', 3, 3],
+    ]);
     expect(progress.every((p) => p._meta[RELATED].taskId === taskId)).toBe(true);
     expect(sent(s, 'notifications/tasks/status')).toEqual([]);
   });
@@ -184,12 +188,24 @@ describe('task-server fixture: job', () => {
   it('grants the ttl argument over the requested one, sends status notifications only when asked, and skips progress on request', async () => {
     const s = await open();
     const created = await s.client.request(
-      { method: 'tools/call', params: { name: 'job', arguments: { ms: 200, steps: 2, ttl: 9000, statusEvery: true, progress: false }, task: { ttl: 1000 }, _meta: { progressToken: 'p' } } },
+      {
+        method: 'tools/call',
+        params: {
+          name: 'job',
+          arguments: { ms: 200, steps: 2, ttl: 9000, statusEvery: true, progress: false },
+          task: { ttl: 1000 },
+          _meta: { progressToken: 'p' },
+        },
+      },
       CreateTaskResultSchema,
     );
     expect(created.task.ttl).toBe(9000);
     await s.result(created.task.taskId);
-    expect(sent(s, 'notifications/tasks/status').map((n) => `${n.params.status}:${n.params.statusMessage}`)).toEqual(['working:step 1 of 2', 'working:step 2 of 2', 'completed:done']);
+    expect(sent(s, 'notifications/tasks/status').map((n) => `${n.params.status}:${n.params.statusMessage}`)).toEqual([
+      'working:step 1 of 2',
+      'working:step 2 of 2',
+      'completed:done',
+    ]);
     expect(sent(s, 'notifications/progress')).toEqual([]);
   });
 
@@ -199,7 +215,9 @@ describe('task-server fixture: job', () => {
     const result = await s.result(taskId);
     expect(textOf(result)).toBe('job done: 2 steps');
     expect((await s.get(taskId)).status).toBe('completed');
-    const order = s.inbound.map((m) => (m.method === 'notifications/progress' ? `progress ${m.params.progress}` : m.result?.content ? 'result' : undefined)).filter(Boolean);
+    const order = s.inbound
+      .map((m) => (m.method === 'notifications/progress' ? `progress ${m.params.progress}` : m.result?.content ? 'result' : undefined))
+      .filter(Boolean);
     expect(order).toEqual(['progress 1', 'progress 2', 'result']);
   });
 
@@ -279,12 +297,17 @@ describe('task-server fixture: job', () => {
     const s = await open();
     await expect(s.get('no-such-task')).rejects.toMatchObject({ code: -32602, message: expect.stringContaining('Unknown task') });
     await expect(s.result('no-such-task')).rejects.toMatchObject({ code: -32602 });
-    await expect(s.client.request({ method: 'tasks/cancel', params: { taskId: 'no-such-task' } }, CancelTaskResultSchema)).rejects.toMatchObject({ code: -32602 });
+    await expect(s.client.request({ method: 'tasks/cancel', params: { taskId: 'no-such-task' } }, CancelTaskResultSchema)).rejects.toMatchObject({
+      code: -32602,
+    });
 
     const taskId = await s.create('job', { ms: 50, ttl: 1000 });
     expect((await s.get(taskId)).ttl).toBe(1000);
     for (;;) {
-      const outcome = await s.get(taskId).then(() => 'alive', (error: { code?: number }) => error.code);
+      const outcome = await s.get(taskId).then(
+        () => 'alive',
+        (error: { code?: number }) => error.code,
+      );
       if (outcome !== 'alive') {
         expect(outcome).toBe(-32602);
         break;
@@ -367,7 +390,11 @@ describe('task-server fixture: input_required', () => {
 
   it('sample_in_task asks for a model reply with related-task meta and completes with the sampled text', async () => {
     const s = await open([], { sampling: {} });
-    s.client.setRequestHandler('sampling/createMessage', async () => ({ model: 'test-model', role: 'assistant', content: { type: 'text', text: 'A sampled sentence.' } }));
+    s.client.setRequestHandler('sampling/createMessage', async () => ({
+      model: 'test-model',
+      role: 'assistant',
+      content: { type: 'text', text: 'A sampled sentence.' },
+    }));
     await expect(s.call('sample_in_task')).rejects.toMatchObject({ code: -32601 });
     const taskId = await s.create('sample_in_task');
     expect((await s.pollUntil(taskId, ['input_required'])).at(-1)?.statusMessage).toBe('waiting for the model');

@@ -13,7 +13,8 @@ export interface Violation {
   rule: string;
 }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 export function importsOf(text: string): string[] {
   const out: string[] = [];
@@ -21,7 +22,27 @@ export function importsOf(text: string): string[] {
   return out;
 }
 
-const NODE_BUILTINS = new Set(['fs', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'url', 'util', 'events', 'stream', 'worker_threads', 'readline', 'tls', 'dns', 'zlib', 'buffer', 'process']);
+const NODE_BUILTINS = new Set([
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'url',
+  'util',
+  'events',
+  'stream',
+  'worker_threads',
+  'readline',
+  'tls',
+  'dns',
+  'zlib',
+  'buffer',
+  'process',
+]);
 
 function layerOf(path: string): string | undefined {
   for (const layer of ['shared/', 'main/core/', 'main/app/', 'main/preload/', 'main/web/', 'main/cli/', 'renderer/', 'examples/']) {
@@ -56,7 +77,9 @@ const RULES: Record<string, Rule[]> = {
     (s, t) => (t && /^main\/(app|web|cli|preload)\//.test(t) ? 'transports sit above the core' : undefined),
     (s, t) => (t?.startsWith('renderer/') ? 'the core never imports the UI' : undefined),
   ],
-  'main/app/': [(s, t) => (t?.startsWith('renderer/') || t?.startsWith('main/web/') || t?.startsWith('main/cli/') ? 'app reaches only core and shared' : undefined)],
+  'main/app/': [
+    (s, t) => (t?.startsWith('renderer/') || t?.startsWith('main/web/') || t?.startsWith('main/cli/') ? 'app reaches only core and shared' : undefined),
+  ],
   'main/preload/': [
     (s, t) => (t !== undefined && !t.startsWith('shared/') && !t.startsWith('main/preload/') ? 'the bridge carries the contract, nothing else' : undefined),
     (s, t) => (t === undefined && !isElectron(s) && s !== 'zod' ? 'the preload imports electron and shared/ only' : undefined),

@@ -27,7 +27,16 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
@@ -88,15 +97,18 @@ export async function openSamplingRig(options: { key?: boolean } & Partial<HostO
  */
 export async function dismissWithEscape(page: Page, dialog: Locator): Promise<void> {
   await dialog.waitFor();
-  await dialog.evaluate((el) => new Promise<void>((resolve, reject) => {
-    const started = Date.now();
-    const check = () => {
-      if (el.contains(el.ownerDocument.activeElement)) resolve();
-      else if (Date.now() - started > 10_000) reject(new Error('the dialog never took focus'));
-      else setTimeout(check, 16);
-    };
-    check();
-  }));
+  await dialog.evaluate(
+    (el) =>
+      new Promise<void>((resolve, reject) => {
+        const started = Date.now();
+        const check = () => {
+          if (el.contains(el.ownerDocument.activeElement)) resolve();
+          else if (Date.now() - started > 10_000) reject(new Error('the dialog never took focus'));
+          else setTimeout(check, 16);
+        };
+        check();
+      }),
+  );
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
 }

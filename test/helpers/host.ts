@@ -50,7 +50,13 @@ export async function makeHost(overrides: Partial<HostOptions> = {}): Promise<Te
 }
 
 /** Adds a stdio server and approves exactly the launch the consent request shows. */
-export async function addApproved(host: Host, name: string, command: string, args: string[], extra: { env?: Record<string, string>; cwd?: string; sandbox?: Record<string, unknown> } = {}) {
+export async function addApproved(
+  host: Host,
+  name: string,
+  command: string,
+  args: string[],
+  extra: { env?: Record<string, string>; cwd?: string; sandbox?: Record<string, unknown> } = {},
+) {
   const view = await host.servers.add({
     name,
     config: { transport: 'stdio', command, args, env: extra.env ?? {}, ...(extra.cwd ? { cwd: extra.cwd } : {}) },

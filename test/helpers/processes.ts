@@ -14,7 +14,7 @@ export async function startListening(args: string[], env: Record<string, string>
   const port = await new Promise<number>((resolve, reject) => {
     let buffer = '';
     const timer = setTimeout(() => reject(new Error(`no LISTENING line from ${args.join(' ')}: ${buffer}`)), 15_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const m = /LISTENING (\d+)/.exec(buffer);
       if (m) {
@@ -27,7 +27,7 @@ export async function startListening(args: string[], env: Record<string, string>
       reject(new Error(`exited with ${code}: ${buffer}`));
     });
   });
-  child.stderr!.resume();
+  child.stderr.resume();
   return {
     child,
     port,

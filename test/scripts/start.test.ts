@@ -21,7 +21,11 @@ afterEach(async () => {
 
 async function runUntilUrl(args: string[], env: Record<string, string>): Promise<{ url: string; stdout: () => string }> {
   home = tempDir('steward-start-');
-  child = spawn(NODE, args, { cwd: ROOT, env: { ...process.env, STEWARD_HOME: join(home, 'data'), STEWARD_NO_BROWSER: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(NODE, args, {
+    cwd: ROOT,
+    env: { ...process.env, STEWARD_HOME: join(home, 'data'), STEWARD_NO_BROWSER: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.resume();
@@ -50,7 +54,9 @@ async function stop(): Promise<number | null> {
 describe('starting Steward', () => {
   it('npm start says Electron is unavailable in one line and serves browser mode instead', async () => {
     const { url, stdout } = await runUntilUrl([join(ROOT, 'scripts', 'start.mjs')], { ELECTRON_OVERRIDE_DIST_PATH: '/nonexistent/electron-dist' });
-    const notices = stdout().split('\n').filter((l) => l.includes('Electron is not available'));
+    const notices = stdout()
+      .split('\n')
+      .filter((l) => l.includes('Electron is not available'));
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/starting Steward in browser mode instead\.$/);
     const page = await fetch(url);

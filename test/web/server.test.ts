@@ -77,7 +77,9 @@ describe('browser mode server', () => {
 
   it('never listens beyond loopback', async () => {
     t = await makeHost();
-    await expect(startWebServer({ host: t.host, staticDir: join(DIST, 'renderer'), bindAddress: '0.0.0.0' })).rejects.toMatchObject({ code: 'invalid_payload' });
+    await expect(startWebServer({ host: t.host, staticDir: join(DIST, 'renderer'), bindAddress: '0.0.0.0' })).rejects.toMatchObject({
+      code: 'invalid_payload',
+    });
   });
 
   it('answers junk frames and contract violations with a coded error and keeps serving', async () => {
@@ -86,15 +88,22 @@ describe('browser mode server', () => {
     try {
       expect(await ask(ws!, 'not json')).toMatchObject({ id: -1, outcome: { ok: false, code: 'invalid_payload' } });
       expect(await ask(ws!, { type: 'call', id: 'x', channel: 'servers:list' })).toMatchObject({ outcome: { ok: false, code: 'invalid_payload' } });
-      expect(await ask(ws!, { type: 'call', id: 1, channel: 'servers:nuke', payload: {} })).toMatchObject({ id: 1, outcome: { ok: false, code: 'unknown_channel' } });
+      expect(await ask(ws!, { type: 'call', id: 1, channel: 'servers:nuke', payload: {} })).toMatchObject({
+        id: 1,
+        outcome: { ok: false, code: 'unknown_channel' },
+      });
       expect(await ask(ws!, { type: 'call', id: 2, channel: 'servers:add', payload: { name: '', config: { transport: 'stdio' } } })).toMatchObject({
         id: 2,
         outcome: { ok: false, code: 'invalid_payload' },
       });
-      expect(await ask(ws!, { type: 'call', id: 3, channel: 'tools:call', payload: { serverId: 'nope', name: 'x', arguments: 'not an object' } })).toMatchObject({
+      expect(
+        await ask(ws!, { type: 'call', id: 3, channel: 'tools:call', payload: { serverId: 'nope', name: 'x', arguments: 'not an object' } }),
+      ).toMatchObject({
         outcome: { ok: false, code: 'invalid_payload' },
       });
-      expect(await ask(ws!, { type: 'call', id: 4, channel: 'servers:get', payload: { serverId: 'missing' } })).toMatchObject({ outcome: { ok: false, code: 'not_found' } });
+      expect(await ask(ws!, { type: 'call', id: 4, channel: 'servers:get', payload: { serverId: 'missing' } })).toMatchObject({
+        outcome: { ok: false, code: 'not_found' },
+      });
       expect(await ask(ws!, { type: 'call', id: 5, channel: 'servers:list', payload: {} })).toMatchObject({ id: 5, outcome: { ok: true, data: [] } });
     } finally {
       ws?.close();

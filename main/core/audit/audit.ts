@@ -14,7 +14,10 @@ export class Audit {
   private pending: NewAuditEvent[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly store: Store, private readonly now: () => string) {}
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => string,
+  ) {}
 
   /** Writes at once: for decisions and state changes, which must be on record before they are acknowledged. */
   record(kind: AuditKind, entry: AuditEntry): AuditEvent {

@@ -37,7 +37,9 @@ export function guardedFetch(serverUrl: string, base: FetchLike = fetch): FetchL
     if (new URL(url).origin !== origin) {
       const verdict = judgeAuthUrl(url, serverUrl);
       if (!verdict.allowed) {
-        return Promise.reject(new StewardError('auth_failed', `Steward refused to contact ${verdict.display || url} for sign-in: ${verdict.problems.join(' ')}`));
+        return Promise.reject(
+          new StewardError('auth_failed', `Steward refused to contact ${verdict.display || url} for sign-in: ${verdict.problems.join(' ')}`),
+        );
       }
     }
     return base(input, init);

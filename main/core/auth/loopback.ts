@@ -58,7 +58,12 @@ export class LoopbackRedirect {
 
   private async handle(rawUrl: string, method: string, res: import('node:http').ServerResponse): Promise<void> {
     const url = new URL(rawUrl, 'http://127.0.0.1');
-    const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'", 'referrer-policy': 'no-referrer' };
+    const headers = {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+      'referrer-policy': 'no-referrer',
+    };
     if (method !== 'GET' || url.pathname !== REDIRECT_PATH) {
       res.writeHead(404, headers).end(page({ ok: false, title: 'Not found', message: 'This address is only for signing in to servers from Steward.' }));
       return;

@@ -65,7 +65,7 @@ export class StewardOAuthProvider implements OAuthClientProvider {
         client_id: this.o.config.clientId,
         ...(this.o.clientSecret ? { client_secret: this.o.clientSecret } : {}),
         ...(this.o.clientSecret ? {} : { token_endpoint_auth_method: 'none' }),
-      } as StoredOAuthClientInformation;
+      };
     }
     const record = await this.o.records.load(this.o.serverId);
     return record.issuers[this.issuerOf(ctx)]?.client;

@@ -11,7 +11,14 @@ import {
   type FetchLike,
   type OAuthClientProvider,
 } from '@modelcontextprotocol/client';
-import { AuthConfigSchema, DEFAULT_AUTH_CONFIG, type AuthConfig, type AuthSecrets, type AuthView, type SignInRequestView } from '../../../shared/domain/auth.js';
+import {
+  AuthConfigSchema,
+  DEFAULT_AUTH_CONFIG,
+  type AuthConfig,
+  type AuthSecrets,
+  type AuthView,
+  type SignInRequestView,
+} from '../../../shared/domain/auth.js';
 import type { InboxDecision, InboxItem } from '../../../shared/domain/inbox.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
@@ -85,7 +92,11 @@ export class AuthService {
   async configure(serverId: string, patch: Partial<AuthConfig>, secrets: AuthSecrets = {}): Promise<AuthView> {
     const server = this.server(serverId);
     const next = AuthConfigSchema.safeParse({ ...this.config(serverId), ...patch });
-    if (!next.success) throw new StewardError('invalid_payload', `That sign-in setting is not valid: ${next.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!next.success)
+      throw new StewardError(
+        'invalid_payload',
+        `That sign-in setting is not valid: ${next.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     this.deps.store.settings.put(`auth.${serverId}`, next.data);
     for (const name of SECRET_NAMES) {
       const value = secrets[name];
@@ -153,7 +164,10 @@ export class AuthService {
     const cached = this.providers.get(serverId);
     if (cached) return cached;
     const config = this.config(serverId);
-    const metadataUrl = this.deps.clientMetadataUrl === undefined ? (this.deps.store.settings.get<string | null>('auth.clientMetadataUrl') ?? DEFAULT_CLIENT_METADATA_URL) : this.deps.clientMetadataUrl;
+    const metadataUrl =
+      this.deps.clientMetadataUrl === undefined
+        ? (this.deps.store.settings.get<string | null>('auth.clientMetadataUrl') ?? DEFAULT_CLIENT_METADATA_URL)
+        : this.deps.clientMetadataUrl;
     const provider = new StewardOAuthProvider({
       serverId,
       config,
@@ -178,21 +192,36 @@ export class AuthService {
     if (!config.clientId) throw new StewardError('auth_required', `Sign-in for "${this.server(serverId).name}" needs a client ID.`);
     const scope = config.scope ?? undefined;
     if (config.clientAuth === 'private_key_jwt') {
-      return new PrivateKeyJwtProvider({ clientId: config.clientId, privateKey: await this.need(serverId, 'privateKey', 'a private key'), algorithm: config.algorithm, clientName: 'Steward', ...(scope ? { scope } : {}) });
+      return new PrivateKeyJwtProvider({
+        clientId: config.clientId,
+        privateKey: await this.need(serverId, 'privateKey', 'a private key'),
+        algorithm: config.algorithm,
+        clientName: 'Steward',
+        ...(scope ? { scope } : {}),
+      });
     }
-    return new ClientCredentialsProvider({ clientId: config.clientId, clientSecret: await this.need(serverId, 'clientSecret', 'a client secret'), clientName: 'Steward', ...(scope ? { scope } : {}) });
+    return new ClientCredentialsProvider({
+      clientId: config.clientId,
+      clientSecret: await this.need(serverId, 'clientSecret', 'a client secret'),
+      clientName: 'Steward',
+      ...(scope ? { scope } : {}),
+    });
   }
 
   /** Cross-app access: the company identity provider trades the user's ID token for a grant the server's authorization server accepts. */
   private async enterprise(serverId: string, config: AuthConfig, fetchFn: FetchLike): Promise<OAuthClientProvider> {
     if (!config.clientId || !config.idpTokenEndpoint || !config.idpClientId) {
-      throw new StewardError('auth_required', `Enterprise sign-in for "${this.server(serverId).name}" needs the client ID, and the identity provider's token endpoint and client ID.`);
+      throw new StewardError(
+        'auth_required',
+        `Enterprise sign-in for "${this.server(serverId).name}" needs the client ID, and the identity provider's token endpoint and client ID.`,
+      );
     }
     const idToken = await this.need(serverId, 'idToken', 'an ID token from your identity provider');
     const idpSecret = await this.deps.records.secret(serverId, 'idpClientSecret');
     const { idpTokenEndpoint, idpClientId } = config;
     const idpVerdict = judgeAuthUrl(idpTokenEndpoint, this.server(serverId).url);
-    if (!idpVerdict.allowed) throw new StewardError('auth_failed', `Steward will not contact the identity provider at ${idpVerdict.display}: ${idpVerdict.problems.join(' ')}`);
+    if (!idpVerdict.allowed)
+      throw new StewardError('auth_failed', `Steward will not contact the identity provider at ${idpVerdict.display}: ${idpVerdict.problems.join(' ')}`);
     return new CrossAppAccessProvider({
       clientId: config.clientId,
       clientSecret: await this.need(serverId, 'clientSecret', 'a client secret'),
@@ -287,7 +316,13 @@ export class AuthService {
     const server = this.server(item.serverId);
     if (decision.action === 'cancel') {
       this.drop(item.serverId);
-      this.deps.audit.record('auth.failed', { serverId: item.serverId, serverName: server.name, actor: 'user', summary: `You did not sign in to "${server.name}".`, data: {} });
+      this.deps.audit.record('auth.failed', {
+        serverId: item.serverId,
+        serverName: server.name,
+        actor: 'user',
+        summary: `You did not sign in to "${server.name}".`,
+        data: {},
+      });
       this.emit(item.serverId);
       return;
     }
@@ -310,7 +345,13 @@ export class AuthService {
     const state = params.get('state') ?? '';
     const entry = this.states.get(state);
     if (!entry || this.deps.clock.now() - entry.at > STATE_TTL_MS) {
-      this.deps.audit.record('auth.refused', { serverId: null, serverName: null, actor: 'host', summary: 'Refused a sign-in callback that Steward did not start (unknown or expired state).', data: {} });
+      this.deps.audit.record('auth.refused', {
+        serverId: null,
+        serverName: null,
+        actor: 'host',
+        summary: 'Refused a sign-in callback that Steward did not start (unknown or expired state).',
+        data: {},
+      });
       return { ok: false, title: 'Sign-in not recognised', message: 'Steward did not start this sign-in, or it has expired. Start it again from Steward.' };
     }
     this.states.delete(state);
@@ -366,7 +407,13 @@ export class AuthService {
       this.drop(serverId);
       await this.deps.disconnect(serverId);
       await (await this.provider(serverId)).invalidateCredentials('tokens');
-      this.deps.audit.record('auth.signed_out', { serverId, serverName: server.name, actor: 'user', summary: `Signing in to "${server.name}" again; its tokens were deleted.`, data: { again: true } });
+      this.deps.audit.record('auth.signed_out', {
+        serverId,
+        serverName: server.name,
+        actor: 'user',
+        summary: `Signing in to "${server.name}" again; its tokens were deleted.`,
+        data: { again: true },
+      });
     }
     await this.deps.reconnect(serverId).catch((error: unknown) => {
       if (!(error instanceof StewardError && error.code === 'auth_required')) throw error;
@@ -382,7 +429,13 @@ export class AuthService {
     await this.deps.records.clear(serverId);
     this.providers.delete(serverId);
     this.prompts.delete(serverId);
-    this.deps.audit.record('auth.signed_out', { serverId, serverName: server.name, actor: 'user', summary: `Signed out of "${server.name}"; its tokens were deleted.`, data: {} });
+    this.deps.audit.record('auth.signed_out', {
+      serverId,
+      serverName: server.name,
+      actor: 'user',
+      summary: `Signed out of "${server.name}"; its tokens were deleted.`,
+      data: {},
+    });
     return this.emit(serverId);
   }
 
@@ -399,8 +452,11 @@ export class AuthService {
     const issuer = record.lastIssuer && record.lastIssuer !== '*' ? record.lastIssuer : null;
     const current = record.lastIssuer ? record.issuers[record.lastIssuer] : undefined;
     const tokens = current?.tokens;
-    const expiresAt = tokens?.expires_in !== undefined && current?.savedAt ? new Date(Date.parse(current.savedAt) + tokens.expires_in * 1000).toISOString() : null;
-    const secretsSet = Object.fromEntries(await Promise.all(SECRET_NAMES.map(async (n) => [n, Boolean(await this.deps.records.secret(serverId, n))]))) as AuthView['secretsSet'];
+    const expiresAt =
+      tokens?.expires_in !== undefined && current?.savedAt ? new Date(Date.parse(current.savedAt) + tokens.expires_in * 1000).toISOString() : null;
+    const secretsSet = Object.fromEntries(
+      await Promise.all(SECRET_NAMES.map(async (n) => [n, Boolean(await this.deps.records.secret(serverId, n))])),
+    ) as AuthView['secretsSet'];
     const registration = config.clientId ? 'pre-registered' : (current?.registration ?? null);
     return {
       serverId,

@@ -7,7 +7,8 @@ import { STRING_FORMATS, type Answer, type FormField } from '../../../shared/dom
 const INVALID_PARAMS = -32602;
 const MAX_FIELDS = 100;
 const MAX_OPTIONS = 500;
-const SECRET_LIKE = /pass(word|phrase|code)?\b|passwd|secret|token|api[\s_-]?key|private[\s_-]?key|access[\s_-]?key|credential|\bpin\b|\bcvv\b|\bcvc\b|card[\s_-]?number|\bssn\b|seed[\s_-]?phrase|mnemonic/i;
+const SECRET_LIKE =
+  /pass(word|phrase|code)?\b|passwd|secret|token|api[\s_-]?key|private[\s_-]?key|access[\s_-]?key|credential|\bpin\b|\bcvv\b|\bcvc\b|card[\s_-]?number|\bssn\b|seed[\s_-]?phrase|mnemonic/i;
 
 type Json = Record<string, unknown>;
 
@@ -34,7 +35,7 @@ function options(list: unknown, name: string): Array<{ value: string; label: str
     if (typeof entry === 'string') return { value: entry, label: entry };
     const e = entry as Json;
     if (typeof e?.const !== 'string') refuse(`an option of "${name}" is not a string constant.`);
-    return { value: e.const as string, label: str(e.title) ?? (e.const as string) };
+    return { value: e.const, label: str(e.title) ?? e.const };
   });
 }
 
@@ -50,7 +51,12 @@ function field(name: string, raw: unknown, required: boolean): FormField {
         // enumNames is the deprecated way of giving titles; it is still honoured.
         const names = Array.isArray(p.enumNames) && p.enumNames.length === values.length ? (p.enumNames as unknown[]) : undefined;
         const opts = values.map((o, i) => ({ value: o.value, label: str(names?.[i]) ?? o.label }));
-        return { ...common, kind: 'select', options: opts, default: str(p.default) !== null && opts.some((o) => o.value === p.default) ? (p.default as string) : null };
+        return {
+          ...common,
+          kind: 'select',
+          options: opts,
+          default: str(p.default) !== null && opts.some((o) => o.value === p.default) ? (p.default as string) : null,
+        };
       }
       if (Array.isArray(p.oneOf)) {
         const opts = options(p.oneOf, name);
@@ -68,7 +74,8 @@ function field(name: string, raw: unknown, required: boolean): FormField {
       const items = p.items as Json | undefined;
       if (!items || typeof items !== 'object') refuse(`"${name}" is a list without item choices.`);
       const list = Array.isArray(items.enum) ? items.enum : Array.isArray(items.anyOf) ? items.anyOf : Array.isArray(items.oneOf) ? items.oneOf : undefined;
-      if (!list || (items.type !== undefined && items.type !== 'string')) refuse(`"${name}" is a list of something other than choices (only multi-select lists are allowed).`);
+      if (!list || (items.type !== undefined && items.type !== 'string'))
+        refuse(`"${name}" is a list of something other than choices (only multi-select lists are allowed).`);
       const opts = options(list, name);
       const defaults = Array.isArray(p.default) && p.default.every((d) => opts.some((o) => o.value === d)) ? (p.default as string[]) : null;
       return { ...common, kind: 'multiselect', options: opts, minItems: int(p.minItems), maxItems: int(p.maxItems), default: defaults };
@@ -76,7 +83,9 @@ function field(name: string, raw: unknown, required: boolean): FormField {
     case 'object':
       return refuse(`"${name}" is a nested object (forms are flat).`);
     default:
-      return refuse(`"${name}" has ${p.type === undefined ? 'no type' : `the type ${JSON.stringify(p.type)}`} (only text, numbers, yes/no and choices are allowed).`);
+      return refuse(
+        `"${name}" has ${p.type === undefined ? 'no type' : `the type ${JSON.stringify(p.type)}`} (only text, numbers, yes/no and choices are allowed).`,
+      );
   }
 }
 
@@ -95,7 +104,7 @@ export function readForm(schema: unknown): ReadForm {
   const fields = names.map((name) => field(name, properties[name], required.has(name)));
   let check: (answer: Answer) => { valid: boolean; errorMessage?: string | undefined };
   try {
-    check = validators.getValidator(schema as never);
+    check = validators.getValidator(schema);
   } catch (error) {
     refuse(`its schema cannot be checked (${error instanceof Error ? error.message : String(error)}).`);
   }

@@ -74,7 +74,10 @@ export class ElicitationService {
       const parsed = ElicitRequestURLParamsSchema.safeParse(params);
       if (!parsed.success) {
         this.refused(ctx, 'the URL request is malformed');
-        throw new ProtocolError(INVALID_PARAMS, `Invalid URL elicitation: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`);
+        throw new ProtocolError(
+          INVALID_PARAMS,
+          `Invalid URL elicitation: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`,
+        );
       }
       return this.urlRequest(ctx, parsed.data, related);
     }
@@ -106,7 +109,10 @@ export class ElicitationService {
       ctx,
       { kind: 'elicitation', serverId: ctx.serverId, serverName: ctx.serverName, request: { message, fields: form.fields, relatedTask: related } },
       (decision, settle) => {
-        if (decision.action !== 'accept') return settle({ action: decision.action });
+        if (decision.action !== 'accept') {
+          settle({ action: decision.action });
+          return;
+        }
         // Empty text means "left blank"; what is left out gets the schema's default (applyDefaults).
         const given = Object.fromEntries(Object.entries(decision.content ?? {}).filter(([, v]) => v !== ''));
         const content = withDefaults(form.fields, given);
@@ -133,7 +139,11 @@ export class ElicitationService {
   }
 
   /** A URL elicitation the server asked for directly: accept means the user opened the page; the server says when it is done. */
-  private async urlRequest(ctx: ElicitationContext, params: { message: string; url: string; elicitationId: string }, related: UrlRequestView['relatedTask']): Promise<Record<string, unknown>> {
+  private async urlRequest(
+    ctx: ElicitationContext,
+    params: { message: string; url: string; elicitationId: string },
+    related: UrlRequestView['relatedTask'],
+  ): Promise<Record<string, unknown>> {
     const view = this.urlView(params, 'request', null, related);
     this.deps.audit.record('elicitation.requested', {
       serverId: ctx.serverId,
@@ -147,7 +157,10 @@ export class ElicitationService {
       { kind: 'elicitation_url', serverId: ctx.serverId, serverName: ctx.serverName, request: view },
       async (decision, settle) => {
         if (decision.action === 'done') throw new StewardError('invalid_payload', 'Open the page first.');
-        if (decision.action !== 'open') return settle({ action: decision.action });
+        if (decision.action !== 'open') {
+          settle({ action: decision.action });
+          return;
+        }
         await this.openPage(ctx.serverId, ctx.serverName, params.url);
         settle({ action: 'accept' });
       },
@@ -164,7 +177,10 @@ export class ElicitationService {
   async required(serverId: string, serverName: string, tool: string, elicitations: unknown[], signal?: AbortSignal): Promise<void> {
     const entries = elicitations.map((e) => ElicitRequestURLParamsSchema.safeParse(e));
     if (entries.length === 0 || entries.some((e) => !e.success)) {
-      throw new StewardError('protocol_error', `"${serverName}" said "${tool}" needs a page opened first, but did not say which page in a form Steward can read.`);
+      throw new StewardError(
+        'protocol_error',
+        `"${serverName}" said "${tool}" needs a page opened first, but did not say which page in a form Steward can read.`,
+      );
     }
     const pages = entries.map((e) => e.data!);
     return new Promise<void>((resolve, reject) => {
@@ -179,7 +195,10 @@ export class ElicitationService {
         else resolve();
       };
       const onAbort = () => finish(new StewardError('cancelled', `The call to "${tool}" was cancelled.`));
-      if (signal?.aborted) return onAbort();
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
       signal?.addEventListener('abort', onAbort, { once: true });
       const one = () => {
         left -= 1;
@@ -232,7 +251,13 @@ export class ElicitationService {
         serverName,
         actor: 'host',
         summary: `"${serverName}" needs ${pages.length === 1 ? 'a page' : `${pages.length} pages`} opened before "${tool}" can run.`,
-        data: { mode: 'url', origin: 'required', tool, elicitationIds: pages.map((p) => p.elicitationId), hosts: pages.map((p) => checkUrl(p.url, ELICITATION_GATE).host) },
+        data: {
+          mode: 'url',
+          origin: 'required',
+          tool,
+          elicitationIds: pages.map((p) => p.elicitationId),
+          hosts: pages.map((p) => checkUrl(p.url, ELICITATION_GATE).host),
+        },
       });
     });
   }
@@ -298,8 +323,22 @@ export class ElicitationService {
     });
   }
 
-  private urlView(params: { message: string; url: string; elicitationId: string }, origin: UrlRequestView['origin'], retryTool: string | null, related: UrlRequestView['relatedTask']): UrlRequestView {
-    return { message: params.message, url: params.url, elicitationId: params.elicitationId, verdict: checkUrl(params.url, ELICITATION_GATE), stage: 'consent', origin, retryTool, relatedTask: related };
+  private urlView(
+    params: { message: string; url: string; elicitationId: string },
+    origin: UrlRequestView['origin'],
+    retryTool: string | null,
+    related: UrlRequestView['relatedTask'],
+  ): UrlRequestView {
+    return {
+      message: params.message,
+      url: params.url,
+      elicitationId: params.elicitationId,
+      verdict: checkUrl(params.url, ELICITATION_GATE),
+      stage: 'consent',
+      origin,
+      retryTool,
+      relatedTask: related,
+    };
   }
 
   private related(serverId: string, meta: unknown): UrlRequestView['relatedTask'] {
@@ -308,7 +347,13 @@ export class ElicitationService {
   }
 
   private refused(ctx: ElicitationContext, why: string): void {
-    this.deps.audit.record('elicitation.refused', { serverId: ctx.serverId, serverName: ctx.serverName, actor: 'host', summary: `Refused an elicitation from "${ctx.serverName}": ${audited(why)}`, data: {} });
+    this.deps.audit.record('elicitation.refused', {
+      serverId: ctx.serverId,
+      serverName: ctx.serverName,
+      actor: 'host',
+      summary: `Refused an elicitation from "${ctx.serverName}": ${audited(why)}`,
+      data: {},
+    });
   }
 
   /**
@@ -332,7 +377,10 @@ export class ElicitationService {
         close();
         reject(new ProtocolError(REQUEST_CANCELLED, 'The server cancelled the request.'));
       };
-      if (ctx.signal.aborted) return onAbort();
+      if (ctx.signal.aborted) {
+        onAbort();
+        return;
+      }
       ctx.signal.addEventListener('abort', onAbort, { once: true });
       itemId = randomUUID();
       this.pending.set(itemId, {
@@ -344,7 +392,7 @@ export class ElicitationService {
           });
         },
       });
-      this.deps.inbox.put<K>(key, item as never, itemId);
+      this.deps.inbox.put<K>(key, item, itemId);
     });
   }
 }

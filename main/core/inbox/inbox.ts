@@ -15,7 +15,10 @@ export class Inbox {
   private readonly deciding = new Set<string>();
   private readonly handlers = new Map<Kind, (item: InboxItem, decision: InboxDecision) => Promise<void>>();
 
-  constructor(private readonly now: () => string, private readonly changed: (items: InboxItem[]) => void) {}
+  constructor(
+    private readonly now: () => string,
+    private readonly changed: (items: InboxItem[]) => void,
+  ) {}
 
   handle<K extends Kind>(kind: K, handler: (item: ItemOf<K>, decision: DecisionOf<K>) => Promise<void>): void {
     this.handlers.set(kind, handler as (item: InboxItem, decision: InboxDecision) => Promise<void>);

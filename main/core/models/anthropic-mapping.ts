@@ -19,7 +19,8 @@ function toolResultContent(block: Extract<SamplingBlock, { type: 'tool_result' }
   const out: ContentBlockParam[] = [];
   for (const c of block.content) {
     if (c.type === 'text' && typeof c.text === 'string') out.push({ type: 'text', text: c.text });
-    else if (c.type === 'image' && typeof c.data === 'string') out.push({ type: 'image', source: { type: 'base64', media_type: c.mimeType as ImageType, data: c.data } });
+    else if (c.type === 'image' && typeof c.data === 'string')
+      out.push({ type: 'image', source: { type: 'base64', media_type: c.mimeType as ImageType, data: c.data } });
     // Resources, links and audio reach the model as their JSON text: it can read them, nothing is lost.
     else out.push({ type: 'text', text: JSON.stringify(c) });
   }
@@ -87,11 +88,10 @@ export function fromMessage(message: Pick<Message, 'content' | 'model' | 'stop_r
   const content: SamplingBlock[] = [];
   for (const block of message.content) {
     if (block.type === 'text') content.push({ type: 'text', text: block.text });
-    else if (block.type === 'tool_use') content.push({ type: 'tool_use', id: block.id, name: block.name, input: (block.input ?? {}) as Record<string, unknown> });
+    else if (block.type === 'tool_use')
+      content.push({ type: 'tool_use', id: block.id, name: block.name, input: (block.input ?? {}) as Record<string, unknown> });
   }
-  const collapsed: SamplingBlock[] = hadTools
-    ? content
-    : [{ type: 'text', text: content.map((b) => (b.type === 'text' ? b.text : '')).join('') }];
+  const collapsed: SamplingBlock[] = hadTools ? content : [{ type: 'text', text: content.map((b) => (b.type === 'text' ? b.text : '')).join('') }];
   return {
     model: message.model,
     content: collapsed.length > 0 ? collapsed : [{ type: 'text', text: '' }],

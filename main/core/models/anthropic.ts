@@ -25,7 +25,16 @@ export function createAnthropicProvider(options: AnthropicOptions): ModelProvide
   const clientFor = (key: string, baseUrl: string | undefined) => {
     if (!cached || cached.key !== key || cached.baseUrl !== baseUrl) {
       // Key and address are always given explicitly, so the SDK never reads environment variables or profiles.
-      cached = { key, baseUrl, client: new Anthropic({ apiKey: key, ...(baseUrl ? { baseURL: baseUrl } : { baseURL: 'https://api.anthropic.com' }), maxRetries: 1, timeout: 10 * 60_000 }) };
+      cached = {
+        key,
+        baseUrl,
+        client: new Anthropic({
+          apiKey: key,
+          ...(baseUrl ? { baseURL: baseUrl } : { baseURL: 'https://api.anthropic.com' }),
+          maxRetries: 1,
+          timeout: 10 * 60_000,
+        }),
+      };
     }
     return cached.client;
   };
@@ -49,7 +58,8 @@ export function createAnthropicProvider(options: AnthropicOptions): ModelProvide
 
 function toProviderError(error: unknown, signal: AbortSignal | undefined): StewardError {
   if (signal?.aborted) return new StewardError('cancelled', 'The model request was cancelled.');
-  if (error instanceof Anthropic.AuthenticationError) return new StewardError('connect_failed', 'The model provider refused the key (401). Check it in Settings.');
+  if (error instanceof Anthropic.AuthenticationError)
+    return new StewardError('connect_failed', 'The model provider refused the key (401). Check it in Settings.');
   if (error instanceof Anthropic.APIError) {
     return new StewardError('protocol_error', `The model provider answered ${error.status ?? 'an error'}: ${error.message}`);
   }

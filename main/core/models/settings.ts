@@ -36,7 +36,8 @@ export class ModelSettingsService {
     return {
       baseUrl: value.baseUrl ?? null,
       enabledModels: enabled.length > 0 ? enabled : [DEFAULT_MODEL],
-      defaultModel: value.defaultModel && enabled.includes(value.defaultModel) ? value.defaultModel : (enabled.includes(DEFAULT_MODEL) ? DEFAULT_MODEL : enabled[0]!),
+      defaultModel:
+        value.defaultModel && enabled.includes(value.defaultModel) ? value.defaultModel : enabled.includes(DEFAULT_MODEL) ? DEFAULT_MODEL : enabled[0]!,
     };
   }
 

@@ -16,7 +16,10 @@ export class FileSecretStore implements SecretStore {
   /** The parsed file and the modification time it was read at; another process's write changes the time. */
   private cache: { mtimeMs: number; values: Record<string, string> } | undefined;
 
-  constructor(private readonly file: string, private readonly cipher: SecretCipher = PLAIN) {}
+  constructor(
+    private readonly file: string,
+    private readonly cipher: SecretCipher = PLAIN,
+  ) {}
 
   static inDataDir(dataDir: string, cipher?: SecretCipher): FileSecretStore {
     return new FileSecretStore(join(dataDir, 'secrets.json'), cipher);

@@ -23,7 +23,10 @@ export class LoopTracker {
   private readonly open = new Map<string, OpenLoop>();
   private lastExpiry = 0;
 
-  constructor(private readonly newId: () => string, private readonly now: () => number) {}
+  constructor(
+    private readonly newId: () => string,
+    private readonly now: () => number,
+  ) {}
 
   /** The loop this request belongs to and its round number (1 for a new loop). */
   place(serverId: string, messages: readonly SamplingMessageView[], toolCallId: string | null): { loopId: string; round: number; isNew: boolean } {

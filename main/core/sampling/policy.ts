@@ -38,7 +38,10 @@ export function overBudget(input: VerdictInput): AskReason[] {
     reasons.push({ code: 'tokens_per_day', message: `It could bring the last 24 hours to ${projected} tokens; the daily budget is ${budgets.tokensPerDay}.` });
   }
   if (input.usage.requestsLastMinute >= budgets.requestsPerMinute) {
-    reasons.push({ code: 'requests_per_minute', message: `This server already sent ${input.usage.requestsLastMinute} requests in the last minute; the limit is ${budgets.requestsPerMinute}.` });
+    reasons.push({
+      code: 'requests_per_minute',
+      message: `This server already sent ${input.usage.requestsLastMinute} requests in the last minute; the limit is ${budgets.requestsPerMinute}.`,
+    });
   }
   if (input.usage.loopRound > budgets.roundsPerLoop) {
     reasons.push({ code: 'rounds_per_loop', message: `This is round ${input.usage.loopRound} of its loop; the limit is ${budgets.roundsPerLoop} rounds.` });

@@ -71,7 +71,10 @@ export class SamplingService {
   private readonly usage = new Map<string, { entries: { at: number; tokens: number }[]; total: number }>();
 
   constructor(private readonly deps: SamplingDeps) {
-    this.loops = new LoopTracker(() => randomUUID(), () => deps.clock.now());
+    this.loops = new LoopTracker(
+      () => randomUUID(),
+      () => deps.clock.now(),
+    );
     deps.store.sampling.interruptOpenRounds('Steward stopped before this request was answered.');
     const answer = async (item: { id: string }, decision: Decision | { kind: 'sampling_review'; decision: 'send' | 'deny' }) => {
       const waiting = this.waiting.get(item.id);
@@ -144,7 +147,11 @@ export class SamplingService {
       model: choice.model,
       modelReason: choice.reason,
       estimatedInputTokens,
-      costEstimateUsd: costEstimate(enabled.find((m) => m.id === choice.model), estimatedInputTokens, request.maxTokens),
+      costEstimateUsd: costEstimate(
+        enabled.find((m) => m.id === choice.model),
+        estimatedInputTokens,
+        request.maxTokens,
+      ),
       askReasons: [],
       noKey: !(await this.deps.models.hasKey()),
     };
@@ -183,7 +190,13 @@ export class SamplingService {
         request: JSON.stringify(request),
       });
       if (refused) {
-        this.deps.audit.record('sampling.denied', { serverId: ctx.serverId, serverName: ctx.serverName, actor: 'policy', summary: verdict.reason, data: { requestId, loopId: placed.loopId } });
+        this.deps.audit.record('sampling.denied', {
+          serverId: ctx.serverId,
+          serverName: ctx.serverName,
+          actor: 'policy',
+          summary: verdict.reason,
+          data: { requestId, loopId: placed.loopId },
+        });
       }
     });
     if (refused) {
@@ -202,7 +215,13 @@ export class SamplingService {
       const decision = await this.ask(view, ctx.signal);
       if (decision.decision === 'deny') {
         this.finish(view, { status: 'denied', decidedBy: 'user', error: 'Denied by the user.' });
-        this.deps.audit.record('sampling.denied', { serverId: ctx.serverId, serverName: ctx.serverName, actor: 'user', summary: `Denied sampling request ${placed.round} of a loop from "${ctx.serverName}".`, data: { requestId, loopId: placed.loopId } });
+        this.deps.audit.record('sampling.denied', {
+          serverId: ctx.serverId,
+          serverName: ctx.serverName,
+          actor: 'user',
+          summary: `Denied sampling request ${placed.round} of a loop from "${ctx.serverName}".`,
+          data: { requestId, loopId: placed.loopId },
+        });
         throw new ProtocolError(USER_REJECTED, 'User rejected sampling request');
       }
       edits = decision.edits;
@@ -216,7 +235,14 @@ export class SamplingService {
       serverName: ctx.serverName,
       actor: decidedBy === 'user' ? 'user' : 'policy',
       summary: `Sampling round ${placed.round} for "${ctx.serverName}" approved by ${decidedBy === 'user' ? 'you' : 'policy'}${edits ? ' with edits' : ''}.`,
-      data: { requestId, loopId: placed.loopId, model: choice.model, maxTokens: edits?.maxTokens ?? request.maxTokens, edited: edits !== undefined, manual: manualReply !== undefined },
+      data: {
+        requestId,
+        loopId: placed.loopId,
+        model: choice.model,
+        maxTokens: edits?.maxTokens ?? request.maxTokens,
+        edited: edits !== undefined,
+        manual: manualReply !== undefined,
+      },
     });
     if (decidedBy === 'user') this.update(view, { status: 'sending', decidedBy });
 
@@ -225,7 +251,13 @@ export class SamplingService {
     setImmediate(() => this.flush());
     const reply = await replying;
     if (policy.reviewReplies && manualReply === undefined) {
-      this.update(view, { status: 'reviewing', model: reply.model, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, reply: JSON.stringify(reply.content) });
+      this.update(view, {
+        status: 'reviewing',
+        model: reply.model,
+        inputTokens: reply.inputTokens,
+        outputTokens: reply.outputTokens,
+        reply: JSON.stringify(reply.content),
+      });
       this.flush();
       const review = await this.review(view, reply, ctx.signal);
       if (review.decision === 'deny') {
@@ -245,10 +277,22 @@ export class SamplingService {
     };
   }
 
-  private async produce(view: SamplingRequestView, request: SamplingRequest, edits: SamplingEdits | undefined, manualReply: string | undefined, signal: AbortSignal): Promise<SamplingReply> {
+  private async produce(
+    view: SamplingRequestView,
+    request: SamplingRequest,
+    edits: SamplingEdits | undefined,
+    manualReply: string | undefined,
+    signal: AbortSignal,
+  ): Promise<SamplingReply> {
     const started = this.deps.clock.now();
     if (manualReply !== undefined) {
-      const reply: SamplingReply = { model: 'written-by-user', content: [{ type: 'text', text: manualReply }], stopReason: 'endTurn', inputTokens: 0, outputTokens: 0 };
+      const reply: SamplingReply = {
+        model: 'written-by-user',
+        content: [{ type: 'text', text: manualReply }],
+        stopReason: 'endTurn',
+        inputTokens: 0,
+        outputTokens: 0,
+      };
       this.complete(view, reply, 0);
       return reply;
     }
@@ -261,7 +305,15 @@ export class SamplingService {
     }
     try {
       const reply = await this.deps.provider.complete({
-        request: { model: view.model!, systemPrompt: edited.systemPrompt, messages: edited.messages, tools: edited.tools, toolChoice: edited.toolChoice, maxTokens: edited.maxTokens, stopSequences: edited.stopSequences },
+        request: {
+          model: view.model!,
+          systemPrompt: edited.systemPrompt,
+          messages: edited.messages,
+          tools: edited.tools,
+          toolChoice: edited.toolChoice,
+          maxTokens: edited.maxTokens,
+          stopSequences: edited.stopSequences,
+        },
         signal,
       });
       this.complete(view, reply, this.deps.clock.now() - started);
@@ -269,7 +321,13 @@ export class SamplingService {
     } catch (error) {
       const message = error instanceof StewardError ? error.message : String(error);
       this.finish(view, { status: 'failed', error: message, latencyMs: this.deps.clock.now() - started });
-      this.deps.audit.record('sampling.failed', { serverId: view.serverId, serverName: view.serverName, actor: 'host', summary: `Sampling for "${view.serverName}" failed: ${message}`, data: { requestId: view.requestId, model: view.model } });
+      this.deps.audit.record('sampling.failed', {
+        serverId: view.serverId,
+        serverName: view.serverName,
+        actor: 'host',
+        summary: `Sampling for "${view.serverName}" failed: ${message}`,
+        data: { requestId: view.requestId, model: view.model },
+      });
       throw new ProtocolError(-32603, `The model request failed: ${message}`);
     }
   }
@@ -278,23 +336,52 @@ export class SamplingService {
     const usage = this.usageOf(view.serverId);
     usage.entries.push({ at: this.deps.clock.now(), tokens: reply.inputTokens + reply.outputTokens });
     usage.total += reply.inputTokens + reply.outputTokens;
-    this.update(view, { status: 'replied', model: reply.model, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, latencyMs, stopReason: reply.stopReason, reply: JSON.stringify(reply.content) }, { input: reply.inputTokens, output: reply.outputTokens });
+    this.update(
+      view,
+      {
+        status: 'replied',
+        model: reply.model,
+        inputTokens: reply.inputTokens,
+        outputTokens: reply.outputTokens,
+        latencyMs,
+        stopReason: reply.stopReason,
+        reply: JSON.stringify(reply.content),
+      },
+      { input: reply.inputTokens, output: reply.outputTokens },
+    );
     this.deps.audit.recordSoon('sampling.replied', {
       serverId: view.serverId,
       serverName: view.serverName,
       actor: 'host',
       summary: `Model ${reply.model} answered "${view.serverName}" (round ${view.round}): ${reply.inputTokens} in, ${reply.outputTokens} out, ${latencyMs} ms.`,
-      data: { requestId: view.requestId, loopId: view.loopId, model: reply.model, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens, latencyMs, stopReason: reply.stopReason },
+      data: {
+        requestId: view.requestId,
+        loopId: view.loopId,
+        model: reply.model,
+        inputTokens: reply.inputTokens,
+        outputTokens: reply.outputTokens,
+        latencyMs,
+        stopReason: reply.stopReason,
+      },
     });
   }
 
   private ask(view: SamplingRequestView, signal: AbortSignal): Promise<Decision> {
-    return this.wait(view.requestId, () => this.deps.inbox.put<'sampling'>(view.requestId, { kind: 'sampling', serverId: view.serverId, serverName: view.serverName, request: view }), signal) as Promise<Decision>;
+    return this.wait(
+      view.requestId,
+      () => this.deps.inbox.put<'sampling'>(view.requestId, { kind: 'sampling', serverId: view.serverId, serverName: view.serverName, request: view }),
+      signal,
+    ) as Promise<Decision>;
   }
 
   private review(view: SamplingRequestView, reply: SamplingReply, signal: AbortSignal): Promise<{ kind: 'sampling_review'; decision: 'send' | 'deny' }> {
     const key = `review:${view.requestId}`;
-    return this.wait(key, () => this.deps.inbox.put<'sampling_review'>(key, { kind: 'sampling_review', serverId: view.serverId, serverName: view.serverName, request: view, reply }), signal) as Promise<{ kind: 'sampling_review'; decision: 'send' | 'deny' }>;
+    return this.wait(
+      key,
+      () =>
+        this.deps.inbox.put<'sampling_review'>(key, { kind: 'sampling_review', serverId: view.serverId, serverName: view.serverName, request: view, reply }),
+      signal,
+    ) as Promise<{ kind: 'sampling_review'; decision: 'send' | 'deny' }>;
   }
 
   /** Waits for the user; the server cancelling its request (or its session ending) withdraws the question. */
@@ -305,7 +392,10 @@ export class SamplingService {
         this.deps.inbox.removeKey(key);
         reject(new ProtocolError(-32800, 'The server cancelled the request.'));
       };
-      if (signal.aborted) return onAbort();
+      if (signal.aborted) {
+        onAbort();
+        return;
+      }
       signal.addEventListener('abort', onAbort, { once: true });
       this.waiting.set(key, {
         resolve: (decision) => {

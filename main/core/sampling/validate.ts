@@ -10,7 +10,9 @@ const Meta = z.record(z.string(), z.unknown()).optional();
 const Text = z.object({ type: z.literal('text'), text: z.string(), _meta: Meta }).passthrough();
 const Image = z.object({ type: z.literal('image'), data: z.string(), mimeType: z.string(), _meta: Meta }).passthrough();
 const Audio = z.object({ type: z.literal('audio'), data: z.string(), mimeType: z.string(), _meta: Meta }).passthrough();
-const ToolUse = z.object({ type: z.literal('tool_use'), id: z.string().min(1), name: z.string().min(1), input: z.record(z.string(), z.unknown()), _meta: Meta }).passthrough();
+const ToolUse = z
+  .object({ type: z.literal('tool_use'), id: z.string().min(1), name: z.string().min(1), input: z.record(z.string(), z.unknown()), _meta: Meta })
+  .passthrough();
 const ToolResult = z
   .object({
     type: z.literal('tool_result'),
@@ -22,12 +24,15 @@ const ToolResult = z
   })
   .passthrough();
 const KNOWN = new Set(['text', 'image', 'audio', 'tool_use', 'tool_result']);
-const Block = z.unknown().superRefine((value, ctx) => {
-  const type = value && typeof value === 'object' ? (value as { type?: unknown }).type : undefined;
-  if (typeof type !== 'string' || !KNOWN.has(type)) {
-    ctx.addIssue({ code: 'custom', message: `content of type "${String(type)}" is not something a sampling message can carry` });
-  }
-}).pipe(z.discriminatedUnion('type', [Text, Image, Audio, ToolUse, ToolResult]));
+const Block = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    const type = value && typeof value === 'object' ? (value as { type?: unknown }).type : undefined;
+    if (typeof type !== 'string' || !KNOWN.has(type)) {
+      ctx.addIssue({ code: 'custom', message: `content of type "${String(type)}" is not something a sampling message can carry` });
+    }
+  })
+  .pipe(z.discriminatedUnion('type', [Text, Image, Audio, ToolUse, ToolResult]));
 
 const Params = z.object({
   messages: z
@@ -54,8 +59,13 @@ const Params = z.object({
     })
     .passthrough()
     .optional(),
-  tools: z.array(z.object({ name: z.string().min(1), description: z.string().optional(), inputSchema: z.record(z.string(), z.unknown()) }).passthrough()).optional(),
-  toolChoice: z.object({ mode: z.enum(['auto', 'required', 'none']).optional() }).passthrough().optional(),
+  tools: z
+    .array(z.object({ name: z.string().min(1), description: z.string().optional(), inputSchema: z.record(z.string(), z.unknown()) }).passthrough())
+    .optional(),
+  toolChoice: z
+    .object({ mode: z.enum(['auto', 'required', 'none']).optional() })
+    .passthrough()
+    .optional(),
   metadata: z.unknown().optional(),
 });
 
@@ -105,7 +115,10 @@ export function validateSamplingRequest(raw: unknown, ctx: ValidationContext): V
       }
       if (block.type === 'tool_result') {
         const image = block.content.find((c) => c.type === 'image' && !(SUPPORTED_IMAGE_TYPES as readonly string[]).includes(String(c.mimeType)));
-        if (image) return fail(`messages.${i}: a tool result carries an image of type ${String(image.mimeType)}, which is not supported (use ${SUPPORTED_IMAGE_TYPES.join(', ')}).`);
+        if (image)
+          return fail(
+            `messages.${i}: a tool result carries an image of type ${String(image.mimeType)}, which is not supported (use ${SUPPORTED_IMAGE_TYPES.join(', ')}).`,
+          );
       }
       if (block.type === 'tool_use' && m.role !== 'assistant') return fail(`messages.${i}: tool_use belongs in an assistant message.`);
       if (block.type === 'tool_result' && m.role !== 'user') return fail(`messages.${i}: tool_result belongs in a user message.`);
@@ -139,7 +152,8 @@ export function checkToolOrdering(messages: readonly SamplingMessageView[]): str
       const previous = messages[i - 1];
       const asked = new Set(previous?.role === 'assistant' ? previous.content.flatMap((b) => (b.type === 'tool_use' ? [b.id] : [])) : []);
       for (const r of results) {
-        if (r.type === 'tool_result' && !asked.has(r.toolUseId)) return `messages.${i}: tool result "${r.toolUseId}" answers no tool_use in the message before it.`;
+        if (r.type === 'tool_result' && !asked.has(r.toolUseId))
+          return `messages.${i}: tool result "${r.toolUseId}" answers no tool_use in the message before it.`;
       }
     }
     const uses = m.content.flatMap((b) => (b.type === 'tool_use' ? [b.id] : []));
@@ -148,7 +162,8 @@ export function checkToolOrdering(messages: readonly SamplingMessageView[]): str
       if (!next) return `messages.${i}: tool use ${uses.map((u) => `"${u}"`).join(', ')} has no tool result: the request must end with the results.`;
       const answered = new Set(next.content.flatMap((b) => (b.type === 'tool_result' ? [b.toolUseId] : [])));
       const missing = uses.filter((u) => !answered.has(u));
-      if (next.role !== 'user' || missing.length > 0) return `messages.${i + 1}: tool result missing for ${missing.map((u) => `"${u}"`).join(', ') || 'the tool uses before it'}.`;
+      if (next.role !== 'user' || missing.length > 0)
+        return `messages.${i + 1}: tool result missing for ${missing.map((u) => `"${u}"`).join(', ') || 'the tool uses before it'}.`;
     }
   }
   return undefined;

@@ -68,14 +68,23 @@ export function findDangers(input: FindingsInput): Finding[] {
     input.args.some((a) => /^(-c|\/c|\/k|-command|-encodedcommand)$/i.test(a) || (POSIX_SHELLS.has(cmd) && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(a)));
 
   if (shellString) {
-    add({ code: 'shell_command', severity: 'warning', message: 'Runs a command line through a shell, which can hide several commands in one string.', evidence: joined });
+    add({
+      code: 'shell_command',
+      severity: 'warning',
+      message: 'Runs a command line through a shell, which can hide several commands in one string.',
+      evidence: joined,
+    });
   }
   for (const word of tokens(all)) {
     const w = base(word);
     if (ELEVATION.has(w)) add({ code: 'elevation', severity: 'danger', message: `Asks for administrator rights (${w}).`, evidence: word });
-    if (NETWORK_TOOLS.has(w)) add({ code: 'network_tool', severity: 'warning', message: `Uses a network tool (${w}) that can send data anywhere.`, evidence: word });
+    if (NETWORK_TOOLS.has(w))
+      add({ code: 'network_tool', severity: 'warning', message: `Uses a network tool (${w}) that can send data anywhere.`, evidence: word });
   }
-  if (/\brm\s+(-[a-z]*r[a-z]*f|-[a-z]*f[a-z]*r|--recursive\s+--force|--force\s+--recursive)\b/i.test(joined) || (cmd === 'rm' && input.args.some((a) => /^-[a-z]*r/i.test(a)))) {
+  if (
+    /\brm\s+(-[a-z]*r[a-z]*f|-[a-z]*f[a-z]*r|--recursive\s+--force|--force\s+--recursive)\b/i.test(joined) ||
+    (cmd === 'rm' && input.args.some((a) => /^-[a-z]*r/i.test(a)))
+  ) {
     add({ code: 'recursive_delete', severity: 'danger', message: 'Deletes files recursively (rm -rf).', evidence: joined });
   }
   if (/\b(curl|wget|iwr|invoke-webrequest)\b[^|]*\|\s*(sudo\s+)?(ba|z|da|k)?sh\b|\b(curl|wget)\b[^|]*\|\s*(python|node|perl|ruby)/i.test(joined)) {
@@ -87,10 +96,20 @@ export function findDangers(input: FindingsInput): Finding[] {
     const chain = shellString ? /(&&|\||;|`|\$\(|\n|(?<![<>])&(?!>))/ : /(&&|\|\||;|\||`|\$\()/;
     const chained = chain.exec(arg);
     if (chained && (shellString || /\s/.test(arg))) {
-      add({ code: 'chaining', severity: shellString ? 'danger' : 'warning', message: 'Contains shell chaining, pipes or substitution.', evidence: around(arg, chained.index) });
+      add({
+        code: 'chaining',
+        severity: shellString ? 'danger' : 'warning',
+        message: 'Contains shell chaining, pipes or substitution.',
+        evidence: around(arg, chained.index),
+      });
     }
     if (/[A-Za-z0-9+/]{80,}={0,2}/.test(arg) || /base64\s+(-d|--decode)|-encodedcommand/i.test(arg)) {
-      add({ code: 'obfuscation', severity: 'warning', message: 'Contains an encoded blob that hides what will run.', evidence: arg.length > 200 ? `${arg.slice(0, 200)}…` : arg });
+      add({
+        code: 'obfuscation',
+        severity: 'warning',
+        message: 'Contains an encoded blob that hides what will run.',
+        evidence: arg.length > 200 ? `${arg.slice(0, 200)}…` : arg,
+      });
     }
     for (const [pattern, what] of SECRET_LOCATIONS) {
       const hit = pattern.exec(arg);
@@ -103,7 +122,12 @@ export function findDangers(input: FindingsInput): Finding[] {
     if (rest === undefined) continue;
     const pkg = rest.find((a) => !a.startsWith('-'));
     if (pkg && !runner.pinned(pkg)) {
-      add({ code: 'unpinned_package', severity: 'warning', message: `Downloads "${pkg}" without a pinned version: each start may run different code.`, evidence: [input.command, ...input.args].join(' ') });
+      add({
+        code: 'unpinned_package',
+        severity: 'warning',
+        message: `Downloads "${pkg}" without a pinned version: each start may run different code.`,
+        evidence: [input.command, ...input.args].join(' '),
+      });
     }
   }
   for (const name of input.envNames) {
@@ -112,9 +136,19 @@ export function findDangers(input: FindingsInput): Finding[] {
     }
   }
   if (input.sandbox.mode === 'off') {
-    add({ code: 'sandbox_off', severity: 'warning', message: 'The sandbox is turned off for this server: it can read and write everything you can, and reach any network address.', evidence: 'sandbox: off' });
+    add({
+      code: 'sandbox_off',
+      severity: 'warning',
+      message: 'The sandbox is turned off for this server: it can read and write everything you can, and reach any network address.',
+      evidence: 'sandbox: off',
+    });
   } else if (input.sandbox.mode === 'unsupported') {
-    add({ code: 'no_sandbox', severity: 'warning', message: 'This system has no sandbox for local servers: the server runs with all your rights.', evidence: `platform: ${input.platform}` });
+    add({
+      code: 'no_sandbox',
+      severity: 'warning',
+      message: 'This system has no sandbox for local servers: the server runs with all your rights.',
+      evidence: `platform: ${input.platform}`,
+    });
   } else {
     for (const p of input.sandbox.writePaths) {
       if (p === '/' || p === input.homeDir || /^[A-Za-z]:\\?$/.test(p)) {

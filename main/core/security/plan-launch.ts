@@ -10,10 +10,7 @@ import { resolveCommand } from './resolve-command.js';
 import { defaultSecretPaths } from './sandbox-profile.js';
 import { quoteCommandLine } from './shell-quote.js';
 
-export type SandboxSupport =
-  | { kind: 'available' }
-  | { kind: 'missing'; reason: string }
-  | { kind: 'unsupported' };
+export type SandboxSupport = { kind: 'available' } | { kind: 'missing'; reason: string } | { kind: 'unsupported' };
 
 export interface LaunchPolicy {
   platform: Platform;
@@ -46,12 +43,7 @@ function refuse(code: ErrorCode, message: string): Refusal {
   return { kind: 'refusal', code, message };
 }
 
-export function planLaunch(
-  input: LaunchInput,
-  policy: LaunchPolicy,
-  hostEnv: Readonly<Record<string, string | undefined>>,
-  fs: FsView,
-): LaunchPlan | Refusal {
+export function planLaunch(input: LaunchInput, policy: LaunchPolicy, hostEnv: Readonly<Record<string, string | undefined>>, fs: FsView): LaunchPlan | Refusal {
   const { config } = input;
   const { platform, homeDir } = policy;
 
@@ -68,16 +60,9 @@ export function planLaunch(
   }
   if (!fs.isDirectory(cwd)) return refuse('cwd_invalid', `The working folder "${cwd}" does not exist or is not a folder.`);
 
-  const command = resolveCommand(
-    config.command,
-    { platform, homeDir, pathEnv: hostEnv.PATH ?? hostEnv.Path, pathExt: hostEnv.PATHEXT, cwd },
-    fs,
-  );
+  const command = resolveCommand(config.command, { platform, homeDir, pathEnv: hostEnv.PATH ?? hostEnv.Path, pathExt: hostEnv.PATHEXT, cwd }, fs);
   if (command === undefined) {
-    return refuse(
-      'command_not_found',
-      `Steward could not find "${config.command}" on PATH or in the usual install folders. Give its full path or install it.`,
-    );
+    return refuse('command_not_found', `Steward could not find "${config.command}" on PATH or in the usual install folders. Give its full path or install it.`);
   }
 
   const sandbox = planSandbox(input.sandbox, policy);
@@ -129,9 +114,7 @@ function planSandbox(settings: SandboxSettings, policy: LaunchPolicy): { kind: '
     );
   }
   // A secret location stays hidden even under a broad write grant; only an explicit grant of it (or inside it) opens it.
-  const secrets = defaultSecretPaths(platform, homeDir, policy.dataDir).filter(
-    (s) => !writePaths.some((w) => w === s || w.startsWith(`${s}/`)),
-  );
+  const secrets = defaultSecretPaths(platform, homeDir, policy.dataDir).filter((s) => !writePaths.some((w) => w === s || w.startsWith(`${s}/`)));
   const denyReadPaths = [...new Set([...secrets, ...extraDeny])];
   return { kind: 'ok', plan: { mode: 'enforced', writePaths, denyReadPaths, allowedDomains } };
 }

@@ -78,7 +78,13 @@ export function resolveCommand(command: string, ctx: ResolveContext, fs: FsView)
   const expanded = expandHome(command, ctx.homeDir, ctx.platform);
   const extensions =
     ctx.platform === 'win32'
-      ? ['', ...(ctx.pathExt ?? '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean).map((e) => e.toLowerCase())]
+      ? [
+          '',
+          ...(ctx.pathExt ?? '.COM;.EXE;.BAT;.CMD')
+            .split(';')
+            .filter(Boolean)
+            .map((e) => e.toLowerCase()),
+        ]
       : [''];
   const candidatesFor = (base: string) => extensions.map((ext) => base + ext);
 

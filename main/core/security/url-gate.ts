@@ -36,13 +36,23 @@ export function isPrivateAddress(host: string): boolean {
   let h = host.replace(/^\[|\]$/g, '').toLowerCase();
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h) ?? /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h);
   if (mapped) {
-    h = mapped.length === 3
-      ? [parseInt(mapped[1]!, 16) >> 8, parseInt(mapped[1]!, 16) & 255, parseInt(mapped[2]!, 16) >> 8, parseInt(mapped[2]!, 16) & 255].join('.')
-      : mapped[1]!;
+    h =
+      mapped.length === 3
+        ? [parseInt(mapped[1]!, 16) >> 8, parseInt(mapped[1]!, 16) & 255, parseInt(mapped[2]!, 16) >> 8, parseInt(mapped[2]!, 16) & 255].join('.')
+        : mapped[1]!;
   }
   if (isIP(h) === 4) {
     const [a, b] = h.split('.').map(Number) as [number, number];
-    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || a >= 224;
+    return (
+      a === 10 ||
+      a === 127 ||
+      a === 0 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127) ||
+      a >= 224
+    );
   }
   if (isIP(h) === 6) {
     return h === '::1' || h === '::' || /^f[cd]/.test(h) || /^fe[89ab]/.test(h) || /^ff/.test(h);
@@ -92,11 +102,16 @@ export function checkUrl(raw: string, options: GateOptions = {}): UrlVerdict {
   }
   const loopback = isLoopbackHost(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback && options.allowLoopbackHttp)) {
-    return fail(url.protocol === 'http:' ? 'Only https addresses are opened (plain http only for this computer).' : `Addresses starting with "${url.protocol}" are never opened.`);
+    return fail(
+      url.protocol === 'http:'
+        ? 'Only https addresses are opened (plain http only for this computer).'
+        : `Addresses starting with "${url.protocol}" are never opened.`,
+    );
   }
   if (url.username || url.password) problems.push('The address carries a user name or password.');
   if (!loopback && isPrivateAddress(url.hostname)) {
-    if (options.privateAddresses === 'warn') warnings.push('The address points into a private or link-local network (a local device or intranet), not the public internet.');
+    if (options.privateAddresses === 'warn')
+      warnings.push('The address points into a private or link-local network (a local device or intranet), not the public internet.');
     else problems.push('The address points into a private or link-local network.');
   }
   const unicodeHost = domainToUnicode(url.hostname) || url.hostname;

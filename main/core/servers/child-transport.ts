@@ -27,7 +27,11 @@ export class ChildTransport implements Transport {
   private skipping: { bytes: number; head: string; tail: Buffer } | undefined;
   private closed = false;
 
-  constructor(private readonly child: ChildProcess, private readonly events: ChildTransportEvents, private readonly maxBytes = MAX_MESSAGE_BYTES) {}
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly events: ChildTransportEvents,
+    private readonly maxBytes = MAX_MESSAGE_BYTES,
+  ) {}
 
   async start(): Promise<void> {
     const { stdout, stdin } = this.child;

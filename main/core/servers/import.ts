@@ -38,13 +38,7 @@ export function parseImport(text: string, ctx: ImportContext): ParsedImport {
   }
   const name = (ctx.fileName ?? '').toLowerCase();
   const format: ImportReport['format'] =
-    obj.mcpServers !== undefined
-      ? name.includes('claude')
-        ? 'claude_desktop'
-        : name.includes('cursor')
-          ? 'cursor'
-          : 'generic'
-      : 'vscode';
+    obj.mcpServers !== undefined ? (name.includes('claude') ? 'claude_desktop' : name.includes('cursor') ? 'cursor' : 'generic') : 'vscode';
 
   const candidates: ServerInput[] = [];
   const skipped: Skipped[] = [];

@@ -3,7 +3,10 @@
 export class LineSplitter {
   private partial = '';
 
-  constructor(private readonly onLine: (line: string) => void, private readonly maxLine = 8192) {}
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly maxLine = 8192,
+  ) {}
 
   push(chunk: Buffer | string): void {
     const text = this.partial + chunk.toString();

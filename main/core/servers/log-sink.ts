@@ -20,7 +20,13 @@ export class LogSink {
     // Under a flood, keep the newest lines; the oldest unwritten ones are dropped with a note.
     if (this.queue.length > this.maxQueue) {
       const dropped = this.queue.length - this.maxQueue;
-      this.queue.splice(0, dropped, { serverId, ts: new Date(this.clock.now()).toISOString(), stream: 'host', level: 'warning', text: `${dropped} log lines dropped: the server wrote faster than they could be stored.` });
+      this.queue.splice(0, dropped, {
+        serverId,
+        ts: new Date(this.clock.now()).toISOString(),
+        stream: 'host',
+        level: 'warning',
+        text: `${dropped} log lines dropped: the server wrote faster than they could be stored.`,
+      });
     }
     this.timer ??= this.clock.setTimeout(() => this.flush(), this.flushMs);
   }

@@ -5,7 +5,14 @@ import type { LogLine, ServerStatus } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { Clock } from '../ports.js';
 import type { LaunchPlan, SandboxRunner, WrappedCommand } from '../security/index.js';
-import { McpSession, type ClientIdentity, type HostCapabilities, type ServerRequestInfo, type ServerNotificationMethod, type HttpAuth } from '../sessions/index.js';
+import {
+  McpSession,
+  type ClientIdentity,
+  type HostCapabilities,
+  type ServerRequestInfo,
+  type ServerNotificationMethod,
+  type HttpAuth,
+} from '../sessions/index.js';
 import { restartDelay, type BackoffPolicy } from './backoff.js';
 import { ChildTransport } from './child-transport.js';
 import { LineSplitter } from './line-splitter.js';
@@ -140,7 +147,8 @@ export class ServerRuntime {
         detached: process.platform !== 'win32',
       });
     } catch (error) {
-      return this.spawnFailed(error as Error);
+      this.spawnFailed(error as Error);
+      return;
     }
     this.child = child;
     this.startedAt = this.deps.clock.now();
@@ -154,7 +162,10 @@ export class ServerRuntime {
     child.once('exit', (code, signal) => this.onExit(child, code, signal));
 
     const spawnError = await spawned;
-    if (spawnError) return this.spawnFailed(spawnError);
+    if (spawnError) {
+      this.spawnFailed(spawnError);
+      return;
+    }
 
     const pid = child.pid!;
     this.snapshot = new TreeSnapshot(pid);
@@ -163,9 +174,17 @@ export class ServerRuntime {
 
     const transport = new ChildTransport(child, {
       onBadLine: (line, error) =>
-        this.deps.log('protocol', 'warning', `Ignored a line on stdout that is not a JSON-RPC message (${error.message.split('\n')[0]}): ${line.slice(0, 300)}`),
+        this.deps.log(
+          'protocol',
+          'warning',
+          `Ignored a line on stdout that is not a JSON-RPC message (${error.message.split('\n')[0]}): ${line.slice(0, 300)}`,
+        ),
       onOversized: (bytes, id) =>
-        this.deps.log('protocol', 'error', `Ignored a ${bytes}-byte message on stdout: over the 10 MB limit${id !== undefined ? ` (reply to request ${id})` : ''}.`),
+        this.deps.log(
+          'protocol',
+          'error',
+          `Ignored a ${bytes}-byte message on stdout: over the 10 MB limit${id !== undefined ? ` (reply to request ${id})` : ''}.`,
+        ),
     });
     try {
       const session = await McpSession.connect({
@@ -298,8 +317,7 @@ export class ServerRuntime {
     this.stopping = (async () => {
       this.snapshot?.refresh();
       const exited = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
-      const wait = (ms: number) =>
-        Promise.race([exited.then(() => true), new Promise<boolean>((r) => this.deps.clock.setTimeout(() => r(false), ms))]);
+      const wait = (ms: number) => Promise.race([exited.then(() => true), new Promise<boolean>((r) => this.deps.clock.setTimeout(() => r(false), ms))]);
       await (session?.close() ?? Promise.resolve());
       try {
         child.stdin?.end();

@@ -137,7 +137,12 @@ export class ServersService {
 
   async update(
     id: string,
-    patch: { name?: string | undefined; config?: ServerConfig | undefined; sandbox?: Partial<SandboxSettings> | undefined; options?: Partial<ServerOptions> | undefined },
+    patch: {
+      name?: string | undefined;
+      config?: ServerConfig | undefined;
+      sandbox?: Partial<SandboxSettings> | undefined;
+      options?: Partial<ServerOptions> | undefined;
+    },
     actor: Actor = 'user',
   ): Promise<ServerView> {
     const current = this.record(id);
@@ -268,7 +273,15 @@ export class ServersService {
         serverName: record.name,
         actor,
         summary: `${approved ? 'Allowed' : 'Refused'} launching "${record.name}": ${plan.commandLine}`,
-        data: { hash, command: plan.spec.command, args: plan.spec.args, cwd: plan.spec.cwd, envNames: plan.spec.envNames, sandbox: plan.spec.sandbox, findings: plan.findings.map((f) => f.code) },
+        data: {
+          hash,
+          command: plan.spec.command,
+          args: plan.spec.args,
+          cwd: plan.spec.cwd,
+          envNames: plan.spec.envNames,
+          sandbox: plan.spec.sandbox,
+          findings: plan.findings.map((f) => f.code),
+        },
       });
     });
     this.deps.inbox.removeKey(`consent:${id}`);
@@ -368,7 +381,12 @@ export class ServersService {
       await runtime?.stop();
       const pid = await this.supervisor.stopElsewhere(id);
       if (pid !== undefined) {
-        this.deps.audit.record('server.stopped', { serverId: id, serverName: record.name, actor, summary: `Stopped "${record.name}" (pid ${pid}, started by another Steward process).` });
+        this.deps.audit.record('server.stopped', {
+          serverId: id,
+          serverName: record.name,
+          actor,
+          summary: `Stopped "${record.name}" (pid ${pid}, started by another Steward process).`,
+        });
       }
     }
     return this.get(id);
@@ -396,7 +414,13 @@ export class ServersService {
     }
     this.deps.store.transaction(() => {
       this.deps.store.servers.update({ ...record, roots: clean, updatedAt: this.now() });
-      this.deps.audit.record('roots.changed', { serverId: id, serverName: record.name, actor, summary: `Shared ${clean.length} folder(s) with "${record.name}".`, data: { roots: clean.map((r) => r.path) } });
+      this.deps.audit.record('roots.changed', {
+        serverId: id,
+        serverName: record.name,
+        actor,
+        summary: `Shared ${clean.length} folder(s) with "${record.name}".`,
+        data: { roots: clean.map((r) => r.path) },
+      });
     });
     await this.supervisor.get(id)?.session?.rootsChanged();
     this.changed(id);

@@ -1,5 +1,15 @@
 // Turns what the MCP SDK throws into StewardErrors with stable codes.
-import { InsufficientScopeError, IssuerMismatchError, OAuthClientFlowError, OAuthError, ProtocolError, SdkError, SdkErrorCode, SdkHttpError, UnauthorizedError } from '@modelcontextprotocol/client';
+import {
+  InsufficientScopeError,
+  IssuerMismatchError,
+  OAuthClientFlowError,
+  OAuthError,
+  ProtocolError,
+  SdkError,
+  SdkErrorCode,
+  SdkHttpError,
+  UnauthorizedError,
+} from '@modelcontextprotocol/client';
 import { StewardError } from '../../../shared/errors.js';
 
 /** JSON-RPC error code the stdio transport uses for a reply refused because of its size. */
@@ -15,14 +25,22 @@ export function toStewardError(error: unknown, what: string, cancelled = false):
   if (error instanceof StewardError) return error;
   if (cancelled) return new StewardError('cancelled', `${what} was cancelled.`);
   // The sign-in page is waiting in the inbox (or the token was refused and a new sign-in is needed).
-  if (error instanceof UnauthorizedError) return new StewardError('auth_required', `${what} needs you to sign in to the server first; the sign-in is in your inbox.`);
-  if (error instanceof InsufficientScopeError) return new StewardError('auth_required', `${what} needs more access than you granted (${error.message}); sign in again to grant it.`);
+  if (error instanceof UnauthorizedError)
+    return new StewardError('auth_required', `${what} needs you to sign in to the server first; the sign-in is in your inbox.`);
+  if (error instanceof InsufficientScopeError)
+    return new StewardError('auth_required', `${what} needs more access than you granted (${error.message}); sign in again to grant it.`);
   if (error instanceof IssuerMismatchError) {
-    return new StewardError('auth_failed', `${what} failed while signing in: ${error.message}`, { issuerMismatch: { kind: error.kind, expected: error.expected ?? null, received: error.received ?? null } });
+    return new StewardError('auth_failed', `${what} failed while signing in: ${error.message}`, {
+      issuerMismatch: { kind: error.kind, expected: error.expected ?? null, received: error.received ?? null },
+    });
   }
-  if (error instanceof OAuthError || error instanceof OAuthClientFlowError) return new StewardError('auth_failed', `${what} failed while signing in: ${error.message}`);
+  if (error instanceof OAuthError || error instanceof OAuthClientFlowError)
+    return new StewardError('auth_failed', `${what} failed while signing in: ${error.message}`);
   if (error instanceof Error && /code challenge method S256/i.test(error.message)) {
-    return new StewardError('auth_failed', `${what} failed: the server's authorization server does not support PKCE with S256, so Steward will not sign in there.`);
+    return new StewardError(
+      'auth_failed',
+      `${what} failed: the server's authorization server does not support PKCE with S256, so Steward will not sign in there.`,
+    );
   }
   const cause = (error as { cause?: unknown } | undefined)?.cause;
   if (cause instanceof StewardError) return cause;

@@ -1,4 +1,15 @@
 // MCP sessions: the only place that talks the protocol to servers and knows which era a server speaks.
-export { McpSession, type SessionHooks, type SessionOptions, type CallOptions, type ClientIdentity, type ServerInfo, type HostCapabilities, type ServerRequestInfo, type ServerNotificationMethod, type HttpAuth } from './session.js';
+export {
+  McpSession,
+  type SessionHooks,
+  type SessionOptions,
+  type CallOptions,
+  type ClientIdentity,
+  type ServerInfo,
+  type HostCapabilities,
+  type ServerRequestInfo,
+  type ServerNotificationMethod,
+  type HttpAuth,
+} from './session.js';
 export { toStewardError, MESSAGE_TOO_LARGE_CODE } from './errors.js';
 export { ToolCalls, type ToolCallDeps, type CallRequest } from './tool-calls.js';

@@ -120,7 +120,12 @@ export class McpSession {
   private async open(): Promise<void> {
     const { hooks, identity } = this.options;
     const client = new Client(
-      { name: identity.name, version: identity.version, ...(identity.title ? { title: identity.title } : {}), ...(identity.description ? { description: identity.description } : {}) },
+      {
+        name: identity.name,
+        version: identity.version,
+        ...(identity.title ? { title: identity.title } : {}),
+        ...(identity.description ? { description: identity.description } : {}),
+      },
       {
         capabilities: {
           roots: { listChanged: true },
@@ -159,7 +164,7 @@ export class McpSession {
       },
     );
     client.setNotificationHandler('notifications/message', (n) => {
-      const level = LOG_LEVELS.has(n.params.level) ? (n.params.level as LogLine['level']) : 'info';
+      const level = LOG_LEVELS.has(n.params.level) ? n.params.level : 'info';
       const logger = n.params.logger ? `[${n.params.logger}] ` : '';
       const data = typeof n.params.data === 'string' ? n.params.data : JSON.stringify(n.params.data);
       hooks.log(level, `${logger}${data}`);
@@ -181,7 +186,7 @@ export class McpSession {
           protocolVersion: version,
           signal: ctx.mcpReq.signal,
         });
-        return result as never;
+        return result;
       };
     }
     const notify = hooks.notification;
@@ -189,7 +194,9 @@ export class McpSession {
       client.setNotificationHandler('notifications/tasks/status', { params: TaskStatusNotificationParamsSchema }, (params) =>
         notify('notifications/tasks/status', params as Record<string, unknown>),
       );
-      client.setNotificationHandler('notifications/elicitation/complete', (n) => notify('notifications/elicitation/complete', { elicitationId: n.params.elicitationId }));
+      client.setNotificationHandler('notifications/elicitation/complete', (n) =>
+        notify('notifications/elicitation/complete', { elicitationId: n.params.elicitationId }),
+      );
     }
     client.onclose = () => {
       if (this.client === client && !this.closing) hooks.closed();
@@ -227,17 +234,21 @@ export class McpSession {
   private interceptProgress(transport: Transport): void {
     const sdk = transport.onmessage;
     if (!sdk) return;
-    transport.onmessage = ((message: JSONRPCMessage, extra?: MessageExtraInfo) => {
+    transport.onmessage = (message: JSONRPCMessage, extra?: MessageExtraInfo) => {
       if ('method' in message && message.method === 'notifications/progress' && !('id' in message)) {
         const params = (message.params ?? {}) as { progressToken?: unknown; progress?: unknown; total?: unknown; message?: unknown };
         const watcher = this.progressWatchers.get(String(params.progressToken));
         if (watcher && typeof params.progress === 'number') {
-          watcher({ progress: params.progress, ...(typeof params.total === 'number' ? { total: params.total } : {}), ...(typeof params.message === 'string' ? { message: params.message } : {}) });
+          watcher({
+            progress: params.progress,
+            ...(typeof params.total === 'number' ? { total: params.total } : {}),
+            ...(typeof params.message === 'string' ? { message: params.message } : {}),
+          });
           return;
         }
       }
       sdk.call(transport, message, extra);
-    }) as Transport['onmessage'];
+    };
   }
 
   watchProgress(token: string, watcher: (p: { progress: number; total?: number; message?: string }) => void): () => void {
@@ -246,14 +257,24 @@ export class McpSession {
   }
 
   get serverCapabilities(): Record<string, unknown> {
-    return (this.client?.getServerCapabilities() ?? {}) as Record<string, unknown>;
+    return this.client?.getServerCapabilities() ?? {};
   }
 
   /** A request by method name with an explicit result schema (task methods have no typed SDK call). */
-  async request<T>(what: string, method: string, params: Record<string, unknown>, schema: StandardSchemaV1<unknown, T>, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {
+  async request<T>(
+    what: string,
+    method: string,
+    params: Record<string, unknown>,
+    schema: StandardSchemaV1<unknown, T>,
+    options: { signal?: AbortSignal; timeoutMs?: number } = {},
+  ): Promise<T> {
     return this.withSession(
       what,
-      (c) => c.request({ method, params } as never, schema as never, { ...(options.signal ? { signal: options.signal } : {}), timeout: options.timeoutMs ?? 60_000 }) as Promise<T>,
+      (c) =>
+        c.request({ method, params } as never, schema as never, {
+          ...(options.signal ? { signal: options.signal } : {}),
+          timeout: options.timeoutMs ?? 60_000,
+        }) as Promise<T>,
       options.signal,
     );
   }
@@ -334,7 +355,11 @@ export class McpSession {
             ...(options.onProgress
               ? {
                   onprogress: (p: { progress: number; total?: number; message?: string }) =>
-                    options.onProgress!({ progress: p.progress, ...(p.total !== undefined ? { total: p.total } : {}), ...(p.message ? { message: p.message } : {}) }),
+                    options.onProgress!({
+                      progress: p.progress,
+                      ...(p.total !== undefined ? { total: p.total } : {}),
+                      ...(p.message ? { message: p.message } : {}),
+                    }),
                 }
               : {}),
           },
@@ -342,7 +367,7 @@ export class McpSession {
       options.signal,
     );
     return {
-      content: (result.content ?? []) as Record<string, unknown>[],
+      content: result.content ?? [],
       ...(result.structuredContent ? { structuredContent: result.structuredContent as Record<string, unknown> } : {}),
       isError: result.isError === true,
     };
@@ -355,7 +380,7 @@ export class McpSession {
   /** A notification to the server (e.g. a task's status); dropped when not connected. */
   async notify(method: string, params: Record<string, unknown>): Promise<void> {
     const c = this.client;
-    if (c && !this.closing) await c.notification({ method, params } as never);
+    if (c && !this.closing) await c.notification({ method, params });
   }
 
   async rootsChanged(): Promise<void> {

@@ -27,14 +27,13 @@ export class LogsRepo {
   private readonly insertMany;
 
   /** @param keepPerServer lines kept per server; older ones are pruned as new ones arrive. */
-  constructor(db: Db, private readonly keepPerServer = 5000) {
+  constructor(
+    db: Db,
+    private readonly keepPerServer = 5000,
+  ) {
     this.stmts = {
-      insert: db.prepare(
-        'INSERT INTO server_logs (server_id, ts, stream, level, text) VALUES (@serverId, @ts, @stream, @level, @text) RETURNING id',
-      ),
-      page: db.prepare<[string, number, number], Row>(
-        'SELECT * FROM server_logs WHERE server_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
-      ),
+      insert: db.prepare('INSERT INTO server_logs (server_id, ts, stream, level, text) VALUES (@serverId, @ts, @stream, @level, @text) RETURNING id'),
+      page: db.prepare<[string, number, number], Row>('SELECT * FROM server_logs WHERE server_id = ? AND id < ? ORDER BY id DESC LIMIT ?'),
       prune: db.prepare<[string, string, number]>(
         `DELETE FROM server_logs WHERE server_id = ? AND id <= (
            SELECT id FROM server_logs WHERE server_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`,

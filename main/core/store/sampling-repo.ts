@@ -107,9 +107,7 @@ export class SamplingRepo {
       usageSince: db.prepare<[string, string], { at: string; tokens: number }>(
         'SELECT received_at AS at, input_tokens + output_tokens AS tokens FROM sampling_rounds WHERE server_id = ? AND received_at >= ? AND input_tokens + output_tokens > 0',
       ),
-      interrupt: db.prepare<[string]>(
-        "UPDATE sampling_rounds SET status = 'failed', error = ? WHERE status IN ('waiting', 'sending', 'reviewing')",
-      ),
+      interrupt: db.prepare<[string]>("UPDATE sampling_rounds SET status = 'failed', error = ? WHERE status IN ('waiting', 'sending', 'reviewing')"),
     };
     this.updateBoth = db.transaction((id: string, loopId: string, at: string, update: RoundUpdate, tokens: { input: number; output: number }) => {
       this.s.updateRound.run({

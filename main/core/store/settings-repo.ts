@@ -7,9 +7,7 @@ export class SettingsRepo {
   constructor(db: Db) {
     this.stmts = {
       get: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
-      put: db.prepare<[string, string]>(
-        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      ),
+      put: db.prepare<[string, string]>('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     };
   }
 

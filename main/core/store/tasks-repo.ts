@@ -94,12 +94,16 @@ export class TasksRepo {
       event: db.prepare<[string, string, string, string | null]>('INSERT INTO task_events (task_id, at, status, message) VALUES (?, ?, ?, ?)'),
       get: db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE id = ?'),
       byRemote: db.prepare<[string, string, string], TaskRow>('SELECT * FROM tasks WHERE server_id = ? AND direction = ? AND remote_task_id = ?'),
-      events: db.prepare<[string], { at: string; status: TaskStatus; message: string | null }>('SELECT at, status, message FROM task_events WHERE task_id = ? ORDER BY id'),
+      events: db.prepare<[string], { at: string; status: TaskStatus; message: string | null }>(
+        'SELECT at, status, message FROM task_events WHERE task_id = ? ORDER BY id',
+      ),
       result: db.prepare<[string], { result: string }>('SELECT result FROM task_results WHERE task_id = ?'),
       slice: db.prepare<[number, number, string], { text: string; total: number }>(
         'SELECT substr(result, ?, ?) AS text, length(result) AS total FROM task_results WHERE task_id = ?',
       ),
-      putResult: db.prepare<[string, string]>('INSERT INTO task_results (task_id, result) VALUES (?, ?) ON CONFLICT (task_id) DO UPDATE SET result = excluded.result'),
+      putResult: db.prepare<[string, string]>(
+        'INSERT INTO task_results (task_id, result) VALUES (?, ?) ON CONFLICT (task_id) DO UPDATE SET result = excluded.result',
+      ),
       before: db.prepare<[string], { status: TaskStatus; status_message: string | null }>('SELECT status, status_message FROM tasks WHERE id = ?'),
       update: db.prepare<Record<string, unknown>, TaskRow>(
         `UPDATE tasks SET updated_at = @at,
@@ -195,7 +199,13 @@ export class TasksRepo {
       statement = this.db.prepare<Record<string, unknown>, TaskRow>(sql);
       this.pages.set(sql, statement);
     }
-    return statement.all({ status: filter.status ?? null, serverId: filter.serverId ?? null, cursorAt: cursor?.updatedAt ?? null, cursorId: cursor?.id ?? null, limit });
+    return statement.all({
+      status: filter.status ?? null,
+      serverId: filter.serverId ?? null,
+      cursorAt: cursor?.updatedAt ?? null,
+      cursorId: cursor?.id ?? null,
+      limit,
+    });
   }
 
   unfinished(): TaskRow[] {

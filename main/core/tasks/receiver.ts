@@ -21,7 +21,10 @@ const LABELS: Record<string, string> = { 'sampling/createMessage': 'Sampling req
 export class TaskReceiver {
   private readonly running = new Map<string, Running>();
 
-  constructor(private readonly deps: TaskDeps, private readonly changed: (row: TaskRow) => void) {}
+  constructor(
+    private readonly deps: TaskDeps,
+    private readonly changed: (row: TaskRow) => void,
+  ) {}
 
   private patch(id: string, patch: TaskPatch, session?: McpSession): TaskRow | undefined {
     const row = this.deps.store.tasks.update(id, iso(this.deps.clock), patch);
@@ -47,7 +50,13 @@ export class TaskReceiver {
   }
 
   /** Accepts a task-augmented request: the row, the work started, and CreateTaskResult, at once. */
-  accept(serverId: string, session: McpSession, method: string, params: Record<string, unknown>, run: (signal: AbortSignal) => Promise<Record<string, unknown>>): Record<string, unknown> {
+  accept(
+    serverId: string,
+    session: McpSession,
+    method: string,
+    params: Record<string, unknown>,
+    run: (signal: AbortSignal) => Promise<Record<string, unknown>>,
+  ): Record<string, unknown> {
     const server = this.deps.server(serverId)!;
     const taskId = randomUUID();
     const at = iso(this.deps.clock);
@@ -73,7 +82,13 @@ export class TaskReceiver {
       owner_pid: this.deps.owner.pid,
       owner_started: this.deps.owner.started,
     });
-    this.deps.audit.record('task.received', { serverId, serverName: server.name, actor: 'host', summary: `"${server.name}" sent a ${LABELS[method]?.toLowerCase() ?? method} as a task.`, data: { taskId, method, ttl } });
+    this.deps.audit.record('task.received', {
+      serverId,
+      serverName: server.name,
+      actor: 'host',
+      summary: `"${server.name}" sent a ${LABELS[method]?.toLowerCase() ?? method} as a task.`,
+      data: { taskId, method, ttl },
+    });
     const controller = new AbortController();
     const done = run(controller.signal).then(
       (result) => {
@@ -135,7 +150,7 @@ export class TaskReceiver {
     const stored = this.deps.store.tasks.result(row.id);
     const meta = { [RELATED_TASK]: { taskId: row.remote_task_id } };
     const parsed = stored ? (JSON.parse(stored) as { result?: Record<string, unknown>; error?: { code: number; message: string } }) : {};
-    if (parsed.result) return { ...parsed.result, _meta: { ...((parsed.result._meta as object) ?? {}), ...meta } };
+    if (parsed.result) return { ...parsed.result, _meta: { ...(parsed.result._meta ?? {}), ...meta } };
     const final = this.deps.store.tasks.get(row.id)!;
     if (parsed.error) throw new ProtocolError(parsed.error.code, parsed.error.message);
     throw new ProtocolError(-32603, final.status === 'cancelled' ? 'The task was cancelled.' : 'The task ended without a result.');

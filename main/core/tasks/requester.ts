@@ -32,7 +32,10 @@ export class TaskRequester {
   private readonly origin = new Map<string, McpSession>();
   private disposed = false;
 
-  constructor(private readonly deps: TaskDeps, private readonly changed: (row: TaskRow) => void) {}
+  constructor(
+    private readonly deps: TaskDeps,
+    private readonly changed: (row: TaskRow) => void,
+  ) {}
 
   private isTerminal(status: TaskStatus): boolean {
     return TERMINAL_STATUSES.includes(status);
@@ -75,16 +78,25 @@ export class TaskRequester {
       owner_started: this.deps.owner.started,
     });
     const unwatch = session.watchProgress(`task-${id}`, (p) => {
-      this.patch(id, { progress: p.progress, ...(p.total !== undefined ? { progressTotal: p.total } : {}), ...(p.message ? { statusMessage: p.message } : {}) });
+      this.patch(id, {
+        progress: p.progress,
+        ...(p.total !== undefined ? { progressTotal: p.total } : {}),
+        ...(p.message ? { statusMessage: p.message } : {}),
+      });
     });
     let created;
     try {
-      created = await session.request(`Starting "${request.tool}" as a task`, 'tools/call', {
-        name: request.tool,
-        arguments: request.arguments,
-        task: request.ttlMs !== undefined ? { ttl: request.ttlMs } : {},
-        _meta: { progressToken: `task-${id}` },
-      }, CreateTaskResultSchema);
+      created = await session.request(
+        `Starting "${request.tool}" as a task`,
+        'tools/call',
+        {
+          name: request.tool,
+          arguments: request.arguments,
+          task: request.ttlMs !== undefined ? { ttl: request.ttlMs } : {},
+          _meta: { progressToken: `task-${id}` },
+        },
+        CreateTaskResultSchema,
+      );
     } catch (error) {
       unwatch();
       const e = error instanceof StewardError ? error : new StewardError('tool_call_failed', String(error));
@@ -100,7 +112,13 @@ export class TaskRequester {
       pollIntervalMs: task.pollInterval ?? null,
       expiresAt: typeof task.ttl === 'number' ? new Date(Date.parse(task.createdAt) + task.ttl).toISOString() : null,
     })!;
-    this.deps.audit.record('task.started', { serverId: request.serverId, serverName: server.name, actor: 'user', summary: `Started "${request.tool}" on "${server.name}" as a task.`, data: { taskId: id, remoteTaskId: task.taskId, argumentNames: Object.keys(request.arguments) } });
+    this.deps.audit.record('task.started', {
+      serverId: request.serverId,
+      serverName: server.name,
+      actor: 'user',
+      summary: `Started "${request.tool}" on "${server.name}" as a task.`,
+      data: { taskId: id, remoteTaskId: task.taskId, argumentNames: Object.keys(request.arguments) },
+    });
     if (server.transport === 'stdio') this.origin.set(id, session);
     this.drive(id, unwatch);
     if (task.status === 'input_required' || this.isTerminal(task.status)) void this.fetchResult(id, session);
@@ -165,7 +183,11 @@ export class TaskRequester {
           const task = await session.request('Checking a task', 'tasks/get', { taskId: row.remote_task_id }, GetTaskResultSchema, { timeoutMs: 30_000 });
           failures = 0;
           const now = this.deps.store.tasks.get(id) ?? row;
-          const next = { status: task.status, statusMessage: task.statusMessage ?? now.status_message, pollIntervalMs: task.pollInterval ?? now.poll_interval_ms };
+          const next = {
+            status: task.status,
+            statusMessage: task.statusMessage ?? now.status_message,
+            pollIntervalMs: task.pollInterval ?? now.poll_interval_ms,
+          };
           // A poll that brings nothing new writes nothing and tells no one: 200 idle tasks must not be 200 writes a second.
           if (next.status !== now.status || next.statusMessage !== now.status_message || next.pollIntervalMs !== now.poll_interval_ms) this.patch(id, next);
           if (task.status === 'input_required' || this.isTerminal(task.status)) void this.fetchResult(id, session);
@@ -208,7 +230,9 @@ export class TaskRequester {
     this.fetching.add(id);
     const row = this.deps.store.tasks.get(id)!;
     try {
-      const result = await session.request('Fetching a task result', 'tasks/result', { taskId: row.remote_task_id }, CallToolResultSchema, { timeoutMs: 24 * 3600_000 });
+      const result = await session.request('Fetching a task result', 'tasks/result', { taskId: row.remote_task_id }, CallToolResultSchema, {
+        timeoutMs: 24 * 3600_000,
+      });
       this.deps.store.tasks.putResult(id, JSON.stringify(result));
       const current = this.deps.store.tasks.get(id)!;
       if (!this.isTerminal(current.status)) this.patch(id, { status: result.isError ? 'failed' : 'completed' });
@@ -218,7 +242,8 @@ export class TaskRequester {
       // A failed task answers tasks/result with the original JSON-RPC error: that error is its result.
       const message = error instanceof Error ? error.message : String(error);
       const rpcCode = error instanceof StewardError ? error.details?.rpcCode : undefined;
-      if (current && this.deps.store.tasks.result(id) === undefined) this.deps.store.tasks.putResult(id, JSON.stringify({ error: { code: rpcCode ?? null, message } }));
+      if (current && this.deps.store.tasks.result(id) === undefined)
+        this.deps.store.tasks.putResult(id, JSON.stringify({ error: { code: rpcCode ?? null, message } }));
       if (current && !this.isTerminal(current.status)) this.patch(id, { status: 'failed', error: message });
       else if (current) this.patch(id, { error: message });
     } finally {
@@ -238,7 +263,13 @@ export class TaskRequester {
     this.finished.add(id);
     const outcome = row.status === 'completed' ? 'finished' : row.status === 'cancelled' ? 'was cancelled' : 'failed';
     this.deps.notifier?.notify(`${row.label} ${outcome}`, `${row.server_name}: ${row.status_message ?? row.status}`);
-    this.deps.audit.recordSoon('task.ended', { serverId: row.server_id, serverName: row.server_name, actor: 'host', summary: `Task "${row.label}" on "${row.server_name}" ${outcome}.`, data: { taskId: id, status: row.status } });
+    this.deps.audit.recordSoon('task.ended', {
+      serverId: row.server_id,
+      serverName: row.server_name,
+      actor: 'host',
+      summary: `Task "${row.label}" on "${row.server_name}" ${outcome}.`,
+      data: { taskId: id, status: row.status },
+    });
   }
 
   private isGone(error: unknown): boolean {
@@ -252,7 +283,10 @@ export class TaskRequester {
     if (!taskId || !status) return;
     const row = this.deps.store.tasks.byRemote(serverId, 'outgoing', taskId);
     if (!row || this.isTerminal(row.status)) return;
-    this.patch(row.id, { status: this.isTerminal(status) ? row.status : status, ...(typeof params.statusMessage === 'string' ? { statusMessage: params.statusMessage } : {}) });
+    this.patch(row.id, {
+      status: this.isTerminal(status) ? row.status : status,
+      ...(typeof params.statusMessage === 'string' ? { statusMessage: params.statusMessage } : {}),
+    });
     this.driving.get(row.id)?.wake();
   }
 
@@ -269,7 +303,13 @@ export class TaskRequester {
       const task = await session.request('Cancelling a task', 'tasks/cancel', { taskId: row.remote_task_id }, CancelTaskResultSchema);
       this.driving.get(id)?.stop();
       const next = this.patch(id, { status: task.status === 'cancelled' ? 'cancelled' : task.status, statusMessage: task.statusMessage ?? 'Cancelled.' })!;
-      this.deps.audit.record('task.cancelled', { serverId: row.server_id, serverName: row.server_name, actor: 'user', summary: `Cancelled task "${row.label}" on "${row.server_name}".`, data: { taskId: id } });
+      this.deps.audit.record('task.cancelled', {
+        serverId: row.server_id,
+        serverName: row.server_name,
+        actor: 'user',
+        summary: `Cancelled task "${row.label}" on "${row.server_name}".`,
+        data: { taskId: id },
+      });
       this.finish(id);
       return next;
     } catch (error) {

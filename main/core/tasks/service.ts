@@ -35,7 +35,11 @@ export class TasksService {
       if (row.status === 'cancelled') throw new StewardError('cancelled', `The task "${row.label}" was cancelled.`);
       throw new StewardError('tool_call_failed', `The task "${row.label}" failed: ${parsed?.error?.message ?? row.error ?? row.status_message ?? row.status}`);
     }
-    return { content: (parsed.content ?? []) as CallResult['content'], ...(parsed.structuredContent ? { structuredContent: parsed.structuredContent } : {}), isError: parsed.isError === true };
+    return {
+      content: parsed.content ?? [],
+      ...(parsed.structuredContent ? { structuredContent: parsed.structuredContent } : {}),
+      isError: parsed.isError === true,
+    };
   }
 
   cancel(id: string): Promise<TaskView> {

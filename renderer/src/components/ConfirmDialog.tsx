@@ -18,7 +18,15 @@ export function ConfirmDialog({ title, children, confirmLabel, dismissLabel = 'C
   return (
     <Modal open onOpenChange={(open) => !open && onClose()} name="confirm" size="small" title={title}>
       <ModalBody>{children}</ModalBody>
-      <ModalFooter aside={action.error && <span className="inline-error" role="alert">{action.error.message}</span>}>
+      <ModalFooter
+        aside={
+          action.error && (
+            <span className="inline-error" role="alert">
+              {action.error.message}
+            </span>
+          )
+        }
+      >
         <button type="button" className="btn" onClick={onClose} data-autofocus>
           {dismissLabel}
         </button>

@@ -55,8 +55,8 @@ export function ConsentDialog({ serverId, onClose }: Props) {
       title={<>Allow “{name}” to run on this computer?</>}
       description={
         <>
-          “{name}” is a local server. Approving <strong>runs this program on your computer</strong>, as you, with the settings
-          below. Steward asks again whenever the launch changes.
+          “{name}” is a local server. Approving <strong>runs this program on your computer</strong>, as you, with the settings below. Steward asks again
+          whenever the launch changes.
         </>
       }
     >
@@ -67,14 +67,13 @@ export function ConsentDialog({ serverId, onClose }: Props) {
           <>
             {changedWhileOpen && (
               <Notice tone="warning">
-                <strong>The launch changed while this dialog was open.</strong> What you see now is the new launch; review it again
-                before deciding.
+                <strong>The launch changed while this dialog was open.</strong> What you see now is the new launch; review it again before deciding.
               </Notice>
             )}
             {request.data.changedSince && (
               <Notice tone="warning">
-                <strong>This launch is different from the one you decided on {formatDateTime(request.data.changedSince)}.</strong>{' '}
-                Check the command and settings below before allowing it.
+                <strong>This launch is different from the one you decided on {formatDateTime(request.data.changedSince)}.</strong> Check the command and
+                settings below before allowing it.
               </Notice>
             )}
             {request.data.state === 'denied' && <Notice tone="info">You refused this exact launch before. You can allow it now, or keep refusing.</Notice>}
@@ -83,7 +82,15 @@ export function ConsentDialog({ serverId, onClose }: Props) {
           </>
         )}
       </ModalBody>
-      <ModalFooter aside={decide.error && <span className="inline-error" role="alert">{decide.error.message}</span>}>
+      <ModalFooter
+        aside={
+          decide.error && (
+            <span className="inline-error" role="alert">
+              {decide.error.message}
+            </span>
+          )
+        }
+      >
         <button
           type="button"
           className="btn btn-danger-outline"

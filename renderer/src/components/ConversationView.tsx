@@ -101,7 +101,8 @@ function BlockView({ block, names }: { block: SamplingBlock; names: Map<string, 
 
 function ResultItem({ item }: { item: Record<string, unknown> }) {
   if (item.type === 'text' && typeof item.text === 'string') return <LongText text={item.text} label="Tool result text" />;
-  if (item.type === 'image' && typeof item.data === 'string' && typeof item.mimeType === 'string') return <ImageBlock mimeType={item.mimeType} data={item.data} />;
+  if (item.type === 'image' && typeof item.data === 'string' && typeof item.mimeType === 'string')
+    return <ImageBlock mimeType={item.mimeType} data={item.data} />;
   return <LongText text={toJson(item)} label="Tool result content" />;
 }
 
@@ -113,9 +114,20 @@ function sizeOf(base64: string): string {
 /** A thumbnail that opens to full width; only image types reach the <img> (the CSP allows data: images). */
 function ImageBlock({ mimeType, data }: { mimeType: string; data: string }) {
   const [full, setFull] = useState(false);
-  if (!/^image\/[\w.+-]+$/.test(mimeType)) return <p className="block-note">Content of type {mimeType} ({sizeOf(data)}).</p>;
+  if (!/^image\/[\w.+-]+$/.test(mimeType))
+    return (
+      <p className="block-note">
+        Content of type {mimeType} ({sizeOf(data)}).
+      </p>
+    );
   return (
-    <button type="button" className={`block-image ${full ? 'block-image-full' : ''}`} aria-pressed={full} onClick={() => setFull((v) => !v)} title={full ? 'Show smaller' : 'Show full size'}>
+    <button
+      type="button"
+      className={`block-image ${full ? 'block-image-full' : ''}`}
+      aria-pressed={full}
+      onClick={() => setFull((v) => !v)}
+      title={full ? 'Show smaller' : 'Show full size'}
+    >
       <img src={`data:${mimeType};base64,${data}`} alt={`Image (${mimeType}, ${sizeOf(data)})`} />
     </button>
   );

@@ -36,7 +36,10 @@ export function ElicitationDialog({ item, waiting, onClose }: Props) {
   const form = useRef<HTMLFormElement>(null);
 
   const answer = toAnswer(r.fields, drafts);
-  const problems: Record<string, string> = { ...formProblems(r.fields, answer), ...Object.fromEntries([...unreadable].map((name) => [name, 'Enter a number.'])) };
+  const problems: Record<string, string> = {
+    ...formProblems(r.fields, answer),
+    ...Object.fromEntries([...unreadable].map((name) => [name, 'Enter a number.'])),
+  };
   const invalid = r.fields.filter((f) => problems[f.name]);
   const shownError = (name: string) => ((submitted || touched.has(name)) && problems[name]) || hostProblems[name];
 
@@ -83,8 +86,8 @@ export function ElicitationDialog({ item, waiting, onClose }: Props) {
       title={<>“{item.serverName}” asks you to fill in a form</>}
       description={
         <>
-          Nothing is sent until you choose. <strong>Submit</strong> sends the answers below to “{item.serverName}”; <strong>Decline</strong> tells it you
-          won’t answer; <strong>Cancel</strong> dismisses the question without an answer.
+          Nothing is sent until you choose. <strong>Submit</strong> sends the answers below to “{item.serverName}”; <strong>Decline</strong> tells it you won’t
+          answer; <strong>Cancel</strong> dismisses the question without an answer.
         </>
       }
     >
@@ -93,8 +96,8 @@ export function ElicitationDialog({ item, waiting, onClose }: Props) {
           {gone && <Notice tone="info">This question is no longer waiting: the server withdrew it, or it was answered elsewhere.</Notice>}
           {r.fields.some((f) => f.secretLike) && (
             <Notice tone="warning">
-              <strong>Servers must not ask for passwords, tokens or keys in a form — don’t enter them here.</strong> The fields marked “looks like a
-              secret” seem to ask for one. If the server needs your sign-in, it should send you to its own page instead.
+              <strong>Servers must not ask for passwords, tokens or keys in a form — don’t enter them here.</strong> The fields marked “looks like a secret”
+              seem to ask for one. If the server needs your sign-in, it should send you to its own page instead.
             </Notice>
           )}
           <RelatedTask task={r.relatedTask} />

@@ -203,7 +203,19 @@ function Single({ field, error, empty, children }: { field: FormField; error: st
 }
 
 /** A field with a set of controls: the legend names the group. */
-function Group({ field, error, role, empty, children }: { field: FormField; error: string | undefined; role?: 'radiogroup'; empty: boolean; children(name: string): ReactNode }) {
+function Group({
+  field,
+  error,
+  role,
+  empty,
+  children,
+}: {
+  field: FormField;
+  error: string | undefined;
+  role?: 'radiogroup';
+  empty: boolean;
+  children(name: string): ReactNode;
+}) {
   const id = useId();
   const help = helpText(field, empty);
   const describedBy = [help ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
@@ -261,5 +273,10 @@ function Problem({ id, error }: { id: string; error: string | undefined }) {
 function helpText(field: FormField, empty: boolean): string | null {
   const fallback = empty ? defaultWords(field) : null;
   const parts = [field.description?.trim(), expectation(field), fallback ? `Left empty, the server’s default ${fallback} is sent.` : null];
-  return parts.filter((p): p is string => Boolean(p)).map((p) => (/[.!?…]$/.test(p) ? p : `${p}.`)).join(' ') || null;
+  return (
+    parts
+      .filter((p): p is string => Boolean(p))
+      .map((p) => (/[.!?…]$/.test(p) ? p : `${p}.`))
+      .join(' ') || null
+  );
 }

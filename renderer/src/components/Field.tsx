@@ -48,7 +48,14 @@ export function Checkbox({ label, checked, onChange, hint, disabled }: CheckboxP
   const id = useId();
   return (
     <div className="checkbox">
-      <input id={id} type="checkbox" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} {...(hint ? { 'aria-describedby': `${id}-hint` } : {})} />
+      <input
+        id={id}
+        type="checkbox"
+        checked={checked}
+        disabled={disabled}
+        onChange={(e) => onChange(e.target.checked)}
+        {...(hint ? { 'aria-describedby': `${id}-hint` } : {})}
+      />
       <div>
         <label htmlFor={id}>{label}</label>
         {hint && (

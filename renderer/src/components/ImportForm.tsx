@@ -58,8 +58,8 @@ export function ImportForm({ onDone }: { onDone(): void }) {
     <form className="modal-form" onSubmit={submit} aria-label="Import servers">
       <ModalBody>
         <p className="muted">
-          Steward reads the <code>mcpServers</code> (or <code>servers</code>) map. Imported local servers still ask for your approval before
-          they first run, and start sandboxed.
+          Steward reads the <code>mcpServers</code> (or <code>servers</code>) map. Imported local servers still ask for your approval before they first run, and
+          start sandboxed.
         </p>
         <Field label="Config file contents">
           <textarea
@@ -80,7 +80,15 @@ export function ImportForm({ onDone }: { onDone(): void }) {
           <input className="input-file" type="file" accept=".json,.jsonc,application/json" onChange={(e) => void pick(e.target.files?.[0])} />
         </Field>
       </ModalBody>
-      <ModalFooter aside={run.error && <span className="inline-error" role="alert">{run.error.message}</span>}>
+      <ModalFooter
+        aside={
+          run.error && (
+            <span className="inline-error" role="alert">
+              {run.error.message}
+            </span>
+          )
+        }
+      >
         <button type="submit" className="btn btn-primary" disabled={run.pending || text.trim() === ''}>
           {run.pending ? 'Importing…' : 'Import'}
         </button>

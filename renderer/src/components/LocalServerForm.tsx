@@ -23,7 +23,8 @@ export function LocalServerForm({ onAdded, onCancel }: { onAdded(view: ServerVie
 
   const add = useAction(async () => {
     const idle = idleMinutes.trim();
-    if (idle !== '' && !/^\d+$/.test(idle)) throw new HostError('config_invalid', 'Idle stop is a whole number of minutes, or empty to keep the server running.');
+    if (idle !== '' && !/^\d+$/.test(idle))
+      throw new HostError('config_invalid', 'Idle stop is a whole number of minutes, or empty to keep the server running.');
     onAdded(
       await call('servers:add', {
         name,
@@ -52,16 +53,31 @@ export function LocalServerForm({ onAdded, onCancel }: { onAdded(view: ServerVie
             <input className="input mono" value={command} onChange={(e) => setCommand(e.target.value)} placeholder="npx" required spellCheck={false} />
           </Field>
           <Field label="Arguments" hint="One per line, exactly as the program should get it; spaces stay inside the line." className="span-2">
-            <textarea className="input mono" rows={4} value={args} onChange={(e) => setArgs(e.target.value)} placeholder={'-y\n@modelcontextprotocol/server-filesystem@2025.8.21\n/home/you/projects'} spellCheck={false} wrap="off" />
+            <textarea
+              className="input mono"
+              rows={4}
+              value={args}
+              onChange={(e) => setArgs(e.target.value)}
+              placeholder={'-y\n@modelcontextprotocol/server-filesystem@2025.8.21\n/home/you/projects'}
+              spellCheck={false}
+              wrap="off"
+            />
           </Field>
           <fieldset className="fieldset span-2">
             <legend>Environment variables</legend>
-            <p className="field-hint">Values are kept in Steward’s secret store and never shown again. Paste NAME=VALUE lines into a name box to add several.</p>
+            <p className="field-hint">
+              Values are kept in Steward’s secret store and never shown again. Paste NAME=VALUE lines into a name box to add several.
+            </p>
             <KeyValueEditor noun="variable" separator="=" rows={env} onChange={setEnv} namePlaceholder="API_KEY" />
           </fieldset>
           <fieldset className="fieldset span-2">
             <legend>Sandbox</legend>
-            <Checkbox label="Run it in the sandbox (recommended)" checked={sandboxed} onChange={setSandboxed} hint="It can change only the folders you list and reach only the domains you list." />
+            <Checkbox
+              label="Run it in the sandbox (recommended)"
+              checked={sandboxed}
+              onChange={setSandboxed}
+              hint="It can change only the folders you list and reach only the domains you list."
+            />
             {sandboxed ? (
               <div className="form-grid">
                 <Field label="Folders it may write to" hint="One absolute path per line. Empty: it changes no files.">
@@ -73,23 +89,42 @@ export function LocalServerForm({ onAdded, onCancel }: { onAdded(view: ServerVie
               </div>
             ) : (
               <Notice tone="danger">
-                Without the sandbox this server runs with all of your rights: it can read, change and send any of your files, and reach any
-                address on the network. Turn it off only for a program you trust completely.
+                Without the sandbox this server runs with all of your rights: it can read, change and send any of your files, and reach any address on the
+                network. Turn it off only for a program you trust completely.
               </Notice>
             )}
           </fieldset>
           <fieldset className="fieldset span-2">
             <legend>Starting and stopping</legend>
             <div className="form-grid">
-              <Checkbox label="Start only when first needed" checked={lazyStart} onChange={setLazyStart} hint="It starts on the first tool list or call instead of right away." />
+              <Checkbox
+                label="Start only when first needed"
+                checked={lazyStart}
+                onChange={setLazyStart}
+                hint="It starts on the first tool list or call instead of right away."
+              />
               <Field label="Stop after minutes without use" hint="Empty: keep it running.">
-                <input className="input input-narrow" inputMode="numeric" value={idleMinutes} onChange={(e) => setIdleMinutes(e.target.value)} placeholder="e.g. 30" />
+                <input
+                  className="input input-narrow"
+                  inputMode="numeric"
+                  value={idleMinutes}
+                  onChange={(e) => setIdleMinutes(e.target.value)}
+                  placeholder="e.g. 30"
+                />
               </Field>
             </div>
           </fieldset>
         </div>
       </ModalBody>
-      <ModalFooter aside={add.error && <span className="inline-error" role="alert">{add.error.message}</span>}>
+      <ModalFooter
+        aside={
+          add.error && (
+            <span className="inline-error" role="alert">
+              {add.error.message}
+            </span>
+          )
+        }
+      >
         <button type="button" className="btn" onClick={onCancel}>
           Cancel
         </button>

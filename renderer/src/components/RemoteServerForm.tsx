@@ -27,16 +27,33 @@ export function RemoteServerForm({ onAdded, onCancel }: { onAdded(view: ServerVi
             <input className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="issues" required data-autofocus />
           </Field>
           <Field label="URL" hint="The server’s Streamable HTTP endpoint, http:// or https://.">
-            <input className="input mono" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://mcp.example.com/mcp" required spellCheck={false} />
+            <input
+              className="input mono"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              placeholder="https://mcp.example.com/mcp"
+              required
+              spellCheck={false}
+            />
           </Field>
           <fieldset className="fieldset span-2">
             <legend>Headers</legend>
-            <p className="field-hint">Sent with every request, e.g. Authorization. Values are kept in Steward’s secret store. Paste “Name: value” lines to add several.</p>
+            <p className="field-hint">
+              Sent with every request, e.g. Authorization. Values are kept in Steward’s secret store. Paste “Name: value” lines to add several.
+            </p>
             <KeyValueEditor noun="header" separator=":" rows={headers} onChange={setHeaders} namePlaceholder="Authorization" />
           </fieldset>
         </div>
       </ModalBody>
-      <ModalFooter aside={add.error && <span className="inline-error" role="alert">{add.error.message}</span>}>
+      <ModalFooter
+        aside={
+          add.error && (
+            <span className="inline-error" role="alert">
+              {add.error.message}
+            </span>
+          )
+        }
+      >
         <button type="button" className="btn" onClick={onCancel}>
           Cancel
         </button>

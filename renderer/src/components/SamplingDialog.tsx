@@ -77,9 +77,7 @@ export function SamplingDialog({ item, waiting, onClose }: Props) {
 
   const model = models.state === 'ready' ? models.data.catalog.find((m) => m.id === r.model) : undefined;
   const cost =
-    model && maxTokens !== null
-      ? (r.estimatedInputTokens * model.inputUsdPerMTok + maxTokens * model.outputUsdPerMTok) / 1_000_000
-      : r.costEstimateUsd;
+    model && maxTokens !== null ? (r.estimatedInputTokens * model.inputUsdPerMTok + maxTokens * model.outputUsdPerMTok) / 1_000_000 : r.costEstimateUsd;
   const gone = !waiting && !decide.pending;
   const blocked = gone || decide.pending;
 
@@ -113,7 +111,14 @@ export function SamplingDialog({ item, waiting, onClose }: Props) {
                 {r.systemPrompt === null ? <p className="muted">None.</p> : <LongText text={r.systemPrompt} label="System prompt" />}
               </section>
             ) : (
-              <Field label="System prompt" hint={r.systemPrompt === null ? 'The server sent none; anything you write here is sent as one.' : 'Edit it before it goes, or clear it to send none.'}>
+              <Field
+                label="System prompt"
+                hint={
+                  r.systemPrompt === null
+                    ? 'The server sent none; anything you write here is sent as one.'
+                    : 'Edit it before it goes, or clear it to send none.'
+                }
+              >
                 <textarea className="input mono" rows={rowsFor(system, 8)} value={system} onChange={(e) => setSystem(e.target.value)} spellCheck={false} />
               </Field>
             )}
@@ -163,7 +168,14 @@ export function SamplingDialog({ item, waiting, onClose }: Props) {
                 {r.noKey ? (
                   <span className="mono-text">{formatNumber(r.maxTokens)}</span>
                 ) : (
-                  <input className="input mono" inputMode="numeric" aria-label="Max tokens" aria-invalid={maxTokens === null} value={maxTokensText} onChange={(e) => setMaxTokensText(e.target.value)} />
+                  <input
+                    className="input mono"
+                    inputMode="numeric"
+                    aria-label="Max tokens"
+                    aria-invalid={maxTokens === null}
+                    value={maxTokensText}
+                    onChange={(e) => setMaxTokensText(e.target.value)}
+                  />
                 )}
                 {maxTokens === null && <span className="fact-note inline-error">A whole number from 1 to 1,000,000.</span>}
               </Fact>
@@ -200,7 +212,13 @@ export function SamplingDialog({ item, waiting, onClose }: Props) {
               {decide.error.message}
             </span>
           ) : (
-            !gone && <span className="muted">{r.noKey ? `Your reply goes to “${item.serverName}” as the answer.` : `Approving sends the request to ${model?.label ?? r.model ?? 'the model'}.`}</span>
+            !gone && (
+              <span className="muted">
+                {r.noKey
+                  ? `Your reply goes to “${item.serverName}” as the answer.`
+                  : `Approving sends the request to ${model?.label ?? r.model ?? 'the model'}.`}
+              </span>
+            )
           )
         }
       >
@@ -219,7 +237,13 @@ export function SamplingDialog({ item, waiting, onClose }: Props) {
               </button>
             ) : (
               GRANTS.map((g) => (
-                <button key={g.grant} type="button" className={g.grant === 'once' ? 'btn btn-primary' : 'btn'} disabled={blocked || maxTokens === null} onClick={() => choose(g.grant)}>
+                <button
+                  key={g.grant}
+                  type="button"
+                  className={g.grant === 'once' ? 'btn btn-primary' : 'btn'}
+                  disabled={blocked || maxTokens === null}
+                  onClick={() => choose(g.grant)}
+                >
                   {decide.pending && choice === g.grant ? 'Sending…' : g.label}
                 </button>
               ))

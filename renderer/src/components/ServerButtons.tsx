@@ -31,7 +31,13 @@ export function ServerButtons({ server, control, restart = false }: { server: Se
             <RotateCw size={14} aria-hidden /> {control.restart.pending ? 'Restarting…' : 'Restart'}
           </button>
         )}
-        <button type="button" className="btn btn-small" disabled={busy || status === 'stopping'} onClick={() => void control.stop.run()} aria-label={`Stop ${label}`}>
+        <button
+          type="button"
+          className="btn btn-small"
+          disabled={busy || status === 'stopping'}
+          onClick={() => void control.stop.run()}
+          aria-label={`Stop ${label}`}
+        >
           <CircleStop size={14} aria-hidden /> {status === 'stopping' || control.stop.pending ? 'Stopping…' : 'Stop'}
         </button>
       </>
@@ -39,7 +45,13 @@ export function ServerButtons({ server, control, restart = false }: { server: Se
   }
   if (needsSignIn(server)) {
     return (
-      <button type="button" className="btn btn-small btn-attention" disabled={busy} onClick={() => void control.signIn.run()} aria-label={`Sign in to ${label}`}>
+      <button
+        type="button"
+        className="btn btn-small btn-attention"
+        disabled={busy}
+        onClick={() => void control.signIn.run()}
+        aria-label={`Sign in to ${label}`}
+      >
         <LogIn size={14} aria-hidden /> {control.signIn.pending ? 'Signing in…' : 'Sign in'}
       </button>
     );

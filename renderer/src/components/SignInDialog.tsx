@@ -65,9 +65,9 @@ export function SignInDialog({ item, waiting, onClose }: Props) {
             {r.reason === 'step_up'
               ? `${server} needs more access than you granted so far; signing in again at its authorization server grants it.`
               : `${server} is a remote server that only answers once you sign in at its authorization server.`}{' '}
-            Nothing is opened until you choose.{' '}
-            <strong>Open in browser</strong> hands this exact address to your default browser, where you sign in; the browser then comes back to Steward
-            on this computer and {server} connects. <strong>Cancel</strong> leaves it signed out; you can sign in later from its page.
+            Nothing is opened until you choose. <strong>Open in browser</strong> hands this exact address to your default browser, where you sign in; the
+            browser then comes back to Steward on this computer and {server} connects. <strong>Cancel</strong> leaves it signed out; you can sign in later from
+            its page.
           </>
         ) : (
           <>
@@ -95,9 +95,7 @@ export function SignInDialog({ item, waiting, onClose }: Props) {
         </section>
         <UrlVerdictNotices verdict={r.verdict} refusal={<>Cancel leaves {server} signed out.</>} />
       </ModalBody>
-      <ModalFooter
-        aside={<OpeningNote error={decide.error} gone={gone} stage={r.stage} verdict={r.verdict} host={host} />}
-      >
+      <ModalFooter aside={<OpeningNote error={decide.error} gone={gone} stage={r.stage} verdict={r.verdict} host={host} />}>
         {gone ? (
           <button type="button" className="btn btn-primary" onClick={() => onClose(true)}>
             Close

@@ -14,10 +14,7 @@ const DURATION_MS = 10_000;
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Array<ToastInput & { id: number }>>([]);
   const nextId = useRef(1);
-  const toaster = useMemo<Toaster>(
-    () => ({ show: (toast) => setToasts((list) => [...list.slice(-(MAX_SHOWN - 1)), { ...toast, id: nextId.current++ }]) }),
-    [],
-  );
+  const toaster = useMemo<Toaster>(() => ({ show: (toast) => setToasts((list) => [...list.slice(-(MAX_SHOWN - 1)), { ...toast, id: nextId.current++ }]) }), []);
   const remove = (id: number) => setToasts((list) => list.filter((t) => t.id !== id));
 
   return (

@@ -67,7 +67,19 @@ export function UrlVerdictNotices({ verdict, refusal }: { verdict: Verdict; refu
 }
 
 /** The footer's note: the error of the last answer, else what the open button does, before and after the click. */
-export function OpeningNote({ error, gone, stage, verdict, host }: { error: Error | null; gone: boolean; stage: 'consent' | 'waiting'; verdict: Verdict; host: string }) {
+export function OpeningNote({
+  error,
+  gone,
+  stage,
+  verdict,
+  host,
+}: {
+  error: Error | null;
+  gone: boolean;
+  stage: 'consent' | 'waiting';
+  verdict: Verdict;
+  host: string;
+}) {
   if (error) {
     return (
       <span className="inline-error" role="alert">

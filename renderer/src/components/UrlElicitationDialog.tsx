@@ -56,7 +56,8 @@ export function UrlElicitationDialog({ item, waiting, onClose }: Props) {
           </>
         ) : (
           <>
-            Waiting for {host} — “{item.serverName}” will say when you’re done. <strong>I’m done</strong> says so yourself; <strong>Dismiss</strong> stops waiting
+            Waiting for {host} — “{item.serverName}” will say when you’re done. <strong>I’m done</strong> says so yourself; <strong>Dismiss</strong> stops
+            waiting
             {retry ? ' and cancels the call that needs the page' : ''}. Closing this dialog keeps it in your Inbox.
           </>
         )
@@ -69,7 +70,8 @@ export function UrlElicitationDialog({ item, waiting, onClose }: Props) {
         {gone && opened && <Notice tone="info">Opened in your browser. “{item.serverName}” no longer waits for this page.</Notice>}
         {retry && (
           <p className="elicit-retry">
-            “{item.serverName}” needs this page before a tool can run: <code className="code-tag">{r.retryTool}</code> will be tried again once the page is done.
+            “{item.serverName}” needs this page before a tool can run: <code className="code-tag">{r.retryTool}</code> will be tried again once the page is
+            done.
           </p>
         )}
         <RelatedTask task={r.relatedTask} />
@@ -77,9 +79,7 @@ export function UrlElicitationDialog({ item, waiting, onClose }: Props) {
         <Address item={item} />
         <UrlVerdictNotices verdict={r.verdict} refusal={<>Decline tells “{item.serverName}” you won’t open it.</>} />
       </ModalBody>
-      <ModalFooter
-        aside={<OpeningNote error={decide.error} gone={gone} stage={r.stage} verdict={r.verdict} host={host} />}
-      >
+      <ModalFooter aside={<OpeningNote error={decide.error} gone={gone} stage={r.stage} verdict={r.verdict} host={host} />}>
         {gone ? (
           <button type="button" className="btn" onClick={() => onClose(true)}>
             Close

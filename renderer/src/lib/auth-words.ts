@@ -15,7 +15,13 @@ const AUTH_ERRORS = new Set(['auth_required', 'auth_failed']);
 
 /** A remote server that stopped short of connecting because it wants the user to sign in (or the sign-in failed). */
 export function needsSignIn(server: ServerView): boolean {
-  return server.transport === 'http' && server.status !== 'running' && server.status !== 'starting' && server.lastError !== null && AUTH_ERRORS.has(server.lastError.code);
+  return (
+    server.transport === 'http' &&
+    server.status !== 'running' &&
+    server.status !== 'starting' &&
+    server.lastError !== null &&
+    AUTH_ERRORS.has(server.lastError.code)
+  );
 }
 
 export const REGISTRATION_WORDS: Record<NonNullable<AuthView['registration']>, string> = {
@@ -58,7 +64,19 @@ export function pageOf(display: string): string {
   return cut < 0 ? display : display.slice(0, cut);
 }
 
-export const SETTING_NAMES = ['mode', 'clientId', 'clientAuth', 'algorithm', 'scope', 'idpTokenEndpoint', 'idpClientId', 'clientSecret', 'privateKey', 'idpClientSecret', 'idToken'] as const;
+export const SETTING_NAMES = [
+  'mode',
+  'clientId',
+  'clientAuth',
+  'algorithm',
+  'scope',
+  'idpTokenEndpoint',
+  'idpClientId',
+  'clientSecret',
+  'privateKey',
+  'idpClientSecret',
+  'idToken',
+] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
 
 /**

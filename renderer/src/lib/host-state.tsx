@@ -85,9 +85,7 @@ export function HostStateProvider({ children }: { children: ReactNode }) {
 
   const value = useMemo<HostState>(() => {
     const sorted: Loaded<ServerView[]> =
-      servers.state === 'ready'
-        ? { state: 'ready', data: [...servers.data.values()].sort((a, b) => a.name.localeCompare(b.name)) }
-        : servers;
+      servers.state === 'ready' ? { state: 'ready', data: [...servers.data.values()].sort((a, b) => a.name.localeCompare(b.name)) } : servers;
     return {
       servers: sorted,
       inbox,
@@ -98,8 +96,7 @@ export function HostStateProvider({ children }: { children: ReactNode }) {
         setServers({ state: 'loading' });
         setEpoch((e) => e + 1);
       },
-      upsert: (view) =>
-        setServers((prev) => (prev.state === 'ready' ? { state: 'ready', data: new Map(prev.data).set(view.id, view) } : prev)),
+      upsert: (view) => setServers((prev) => (prev.state === 'ready' ? { state: 'ready', data: new Map(prev.data).set(view.id, view) } : prev)),
     };
   }, [servers, inbox, tasks, connected]);
 

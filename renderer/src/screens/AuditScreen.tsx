@@ -41,7 +41,10 @@ function linkOf(e: AuditEvent): { href: string; label: string } | null {
 
 function exportName(serverName: string | undefined, kind: string): string {
   const parts = ['steward-audit', new Date().toISOString().slice(0, 10), serverName, kind || undefined];
-  return `${parts.filter(Boolean).join('-').replace(/[^\w.-]+/g, '_')}.jsonl`;
+  return `${parts
+    .filter(Boolean)
+    .join('-')
+    .replace(/[^\w.-]+/g, '_')}.jsonl`;
 }
 
 export function AuditScreen() {

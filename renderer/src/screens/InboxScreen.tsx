@@ -21,7 +21,10 @@ export function InboxScreen() {
   const { inbox, servers, reload } = useHostState();
   return (
     <>
-      <ScreenHeader title="Inbox" subtitle={inbox.length > 0 ? `${plural(inbox.length, 'request')} waiting for your answer` : 'Requests from servers that need your answer'} />
+      <ScreenHeader
+        title="Inbox"
+        subtitle={inbox.length > 0 ? `${plural(inbox.length, 'request')} waiting for your answer` : 'Requests from servers that need your answer'}
+      />
       <div className="screen-body">
         {servers.state === 'loading' && <Loading label="Loading the inbox…" />}
         {servers.state === 'error' && <ErrorNote title="Steward could not load the inbox." error={servers.error} onRetry={reload} />}

@@ -34,8 +34,8 @@ export function LoopsScreen() {
         {loops.state === 'error' && <ErrorNote title="Steward could not read the loops." error={loops.error} onRetry={reload} />}
         {loops.state === 'ready' && loops.data.length === 0 && (
           <EmptyState icon={Repeat} title={serverId ? 'No loops from this server' : 'No agent loops yet'}>
-            When a server asks your model for something (sampling), the request and the rounds that follow it show up here, with what was sent,
-            who allowed it and what it cost.
+            When a server asks your model for something (sampling), the request and the rounds that follow it show up here, with what was sent, who allowed it
+            and what it cost.
           </EmptyState>
         )}
         {loops.state === 'ready' && loops.data.length > 0 && (

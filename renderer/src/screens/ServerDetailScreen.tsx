@@ -111,7 +111,12 @@ function ServerDetail({ server, tab }: { server: ServerView; tab: string }) {
 function Facts({ server }: { server: ServerView }) {
   const facts: Array<[string, string]> = [
     ['Transport', server.transport === 'stdio' ? 'stdio' : 'Streamable HTTP'],
-    ...(server.transport === 'stdio' ? ([['pid', server.pid === null ? '—' : String(server.pid)], ['Memory', formatMemory(server.rssBytes)]] as Array<[string, string]>) : []),
+    ...(server.transport === 'stdio'
+      ? ([
+          ['pid', server.pid === null ? '—' : String(server.pid)],
+          ['Memory', formatMemory(server.rssBytes)],
+        ] as Array<[string, string]>)
+      : []),
     ['Protocol', server.protocolVersion ?? '—'],
     ['Server', server.serverInfo ? `${server.serverInfo.title ?? server.serverInfo.name} ${server.serverInfo.version}` : '—'],
     ...(server.restarts > 0 ? ([['Restarts', String(server.restarts)]] as Array<[string, string]>) : []),

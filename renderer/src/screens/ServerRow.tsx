@@ -33,7 +33,9 @@ export function ServerRow({ server }: { server: ServerView }) {
         <td className="col-transport">{server.transport === 'stdio' ? 'stdio' : 'HTTP'}</td>
         <td className="col-sandbox">
           {server.transport === 'http' ? (
-            <span className="muted" title="Remote servers run elsewhere">—</span>
+            <span className="muted" title="Remote servers run elsewhere">
+              —
+            </span>
           ) : server.sandbox.enabled ? (
             <span className="sandbox-tag sandbox-on">
               <ShieldCheck size={14} aria-hidden /> on

@@ -163,9 +163,7 @@ function Task({ task, onCancelled }: { task: TaskDetail; onCancelled(view: TaskV
             setConfirming(false);
           }}
         >
-          <p>
-            Steward asks “{task.serverName}” to stop this task. Whatever it has not finished is lost, and a cancelled task cannot be resumed.
-          </p>
+          <p>Steward asks “{task.serverName}” to stop this task. Whatever it has not finished is lost, and a cancelled task cannot be resumed.</p>
         </ConfirmDialog>
       )}
     </>

@@ -47,8 +47,8 @@ export function TasksScreen() {
         {tasks.state === 'error' && <ErrorNote title="Steward could not read the tasks." error={tasks.error} onRetry={reload} />}
         {tasks.state === 'ready' && tasks.data.length === 0 && (
           <EmptyState icon={ListChecks} title={filtered ? 'No tasks match these filters' : 'No tasks yet'}>
-            A tool that supports tasks can be run as one from its server’s Tools tab: it keeps running in the background, and you are told
-            when it ends. Requests a server sends as tasks show up here too.
+            A tool that supports tasks can be run as one from its server’s Tools tab: it keeps running in the background, and you are told when it ends.
+            Requests a server sends as tasks show up here too.
           </EmptyState>
         )}
         {tasks.state === 'ready' && tasks.data.length > 0 && (

@@ -104,7 +104,9 @@ describe('signing in to a remote server', () => {
     await signIn(t, await next(t.host));
     await until(() => t.host.servers.get(view.id).status === 'running', 'the server to connect');
 
-    await expect(t.host.runTool({ serverId: view.id, name: 'write_file', arguments: { path: 'a.txt', content: 'hi' } })).rejects.toMatchObject({ code: 'auth_required' });
+    await expect(t.host.runTool({ serverId: view.id, name: 'write_file', arguments: { path: 'a.txt', content: 'hi' } })).rejects.toMatchObject({
+      code: 'auth_required',
+    });
     const stepUp = await next(t.host);
     expect(stepUp.request).toMatchObject({ reason: 'step_up', scopes: expect.arrayContaining(['mcp:read', 'files:write']) });
     await signIn(t, stepUp);
@@ -198,7 +200,8 @@ describe('signing in to a remote server', () => {
     await signIn(t, await next(t.host, (i) => i.serverId === viewB.id));
     await until(() => t.host.servers.get(viewB.id).status === 'running', 'b to connect');
     await t.host.runTool({ serverId: viewB.id, name: 'whoami', arguments: {} });
-    const bearer = (log: Array<Record<string, unknown>>) => new Set(log.map((e) => e.authorization).filter((h): h is string => typeof h === 'string' && h.startsWith('Bearer ')));
+    const bearer = (log: Array<Record<string, unknown>>) =>
+      new Set(log.map((e) => e.authorization).filter((h): h is string => typeof h === 'string' && h.startsWith('Bearer ')));
     const [seenByA, seenByB] = [bearer(await a.log()), bearer(await b.log())];
     expect(seenByA.size).toBeGreaterThan(0);
     expect(seenByB.size).toBeGreaterThan(0);

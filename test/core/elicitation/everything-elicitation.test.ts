@@ -52,16 +52,26 @@ describe('elicitation with server-everything', () => {
     expect(byName.integer!.secretLike).toBe(false);
 
     // Answers that break the schema are refused before they leave, and the question stays open.
-    const bad = await host.dispatch('inbox:decide', { itemId: item.id, decision: { kind: 'elicitation', action: 'accept', content: { email: 'not-an-email', integer: 500 } } });
+    const bad = await host.dispatch('inbox:decide', {
+      itemId: item.id,
+      decision: { kind: 'elicitation', action: 'accept', content: { email: 'not-an-email', integer: 500 } },
+    });
     expect(bad).toMatchObject({ ok: false, code: 'invalid_payload' });
-    expect(bad.ok === false && bad.message).toMatch(/name: Required\..*email: Enter an email address\..*integer: At most 100\./s);
+    expect(!bad.ok && bad.message).toMatch(/name: Required\..*email: Enter an email address\..*integer: At most 100\./s);
     expect(host.inbox.list().some((i) => i.id === item.id)).toBe(true);
-    const wrongField = await host.dispatch('inbox:decide', { itemId: item.id, decision: { kind: 'elicitation', action: 'accept', content: { name: 'Ada', shoeSize: 9 } } });
+    const wrongField = await host.dispatch('inbox:decide', {
+      itemId: item.id,
+      decision: { kind: 'elicitation', action: 'accept', content: { name: 'Ada', shoeSize: 9 } },
+    });
     expect(wrongField).toMatchObject({ ok: false, code: 'invalid_payload' });
 
     const ok = await host.dispatch('inbox:decide', {
       itemId: item.id,
-      decision: { kind: 'elicitation', action: 'accept', content: { name: 'Ada Lovelace', email: 'ada@example.org', check: true, birthdate: '1815-12-10', untitledMultipleSelectEnum: ['Piano', 'Violin'] } },
+      decision: {
+        kind: 'elicitation',
+        action: 'accept',
+        content: { name: 'Ada Lovelace', email: 'ada@example.org', check: true, birthdate: '1815-12-10', untitledMultipleSelectEnum: ['Piano', 'Violin'] },
+      },
     });
     expect(ok).toMatchObject({ ok: true });
     const text = textOf(await call);
@@ -93,7 +103,14 @@ describe('elicitation with server-everything', () => {
     const url = 'https://example.com/connect?step=1';
     const call = host.runTool({ serverId, name: 'trigger-url-elicitation', arguments: { url, message: 'Connect your account', elicitationId: 'el-1' } });
     const item = await next(host, 'elicitation_url');
-    expect(item.request).toMatchObject({ url, message: 'Connect your account', elicitationId: 'el-1', stage: 'consent', origin: 'request', verdict: { allowed: true, host: 'example.com' } });
+    expect(item.request).toMatchObject({
+      url,
+      message: 'Connect your account',
+      elicitationId: 'el-1',
+      stage: 'consent',
+      origin: 'request',
+      verdict: { allowed: true, host: 'example.com' },
+    });
     expect(opened).toEqual([]);
     await host.inbox.decide(item.id, { kind: 'elicitation_url', action: 'open' });
     expect(opened).toEqual([url]);
@@ -143,7 +160,9 @@ describe('elicitation with server-everything', () => {
     const item = await next(host, 'elicitation');
     const incoming = host.tasks.list({ serverId }, 10).filter((v) => v.direction === 'incoming');
     expect(incoming).toMatchObject([{ method: 'elicitation/create', status: 'working' }]);
-    const content = Object.fromEntries(item.request.fields.filter((f) => f.required).map((f) => [f.name, f.kind === 'number' ? 1 : f.kind === 'boolean' ? true : 'x']));
+    const content = Object.fromEntries(
+      item.request.fields.filter((f) => f.required).map((f) => [f.name, f.kind === 'number' ? 1 : f.kind === 'boolean' ? true : 'x']),
+    );
     await host.inbox.decide(item.id, { kind: 'elicitation', action: 'accept', content });
     const text = textOf(await call);
     expect(text).toMatch(/completed|accept/i);

@@ -21,7 +21,11 @@ async function fixture(flags: string[] = []) {
   return { host: t.host, serverId: view.id, opened: t.opened };
 }
 
-async function next<K extends InboxItem['kind']>(host: Host, kind: K, test: (item: Extract<InboxItem, { kind: K }>) => boolean = () => true): Promise<Extract<InboxItem, { kind: K }>> {
+async function next<K extends InboxItem['kind']>(
+  host: Host,
+  kind: K,
+  test: (item: Extract<InboxItem, { kind: K }>) => boolean = () => true,
+): Promise<Extract<InboxItem, { kind: K }>> {
   for (let i = 0; i < 400; i++) {
     const item = host.inbox.list().find((x) => x.kind === kind && test(x as Extract<InboxItem, { kind: K }>));
     if (item) return item as Extract<InboxItem, { kind: K }>;
@@ -38,7 +42,13 @@ describe('elicitation (fixture)', () => {
     const { host, serverId, opened } = await fixture();
     const call = host.runTool({ serverId, name: 'paid_report', arguments: {} });
     const page = await next(host, 'elicitation_url');
-    expect(page.request).toMatchObject({ origin: 'required', retryTool: 'paid_report', stage: 'consent', elicitationId: 'pay-1', verdict: { allowed: true, host: '127.0.0.1' } });
+    expect(page.request).toMatchObject({
+      origin: 'required',
+      retryTool: 'paid_report',
+      stage: 'consent',
+      elicitationId: 'pay-1',
+      verdict: { allowed: true, host: '127.0.0.1' },
+    });
     expect(page.request.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/page\/pay-1\?amount=5$/);
     // Shown, not fetched: the page's listener has seen nothing, and nothing went to the browser.
     expect(await hits(host, serverId)).toEqual([]);
@@ -117,7 +127,9 @@ describe('elicitation (fixture)', () => {
       ['api_key', true],
       ['nickname', false],
     ]);
-    await expect(host.inbox.decide(item.id, { kind: 'elicitation', action: 'accept', content: { nickname: 'x' } })).rejects.toMatchObject({ message: expect.stringContaining('At least 2 characters') });
+    await expect(host.inbox.decide(item.id, { kind: 'elicitation', action: 'accept', content: { nickname: 'x' } })).rejects.toMatchObject({
+      message: expect.stringContaining('At least 2 characters'),
+    });
     await host.inbox.decide(item.id, { kind: 'elicitation', action: 'cancel' });
     expect(JSON.parse(textOf(await call))).toEqual({ result: { action: 'cancel' } });
   });

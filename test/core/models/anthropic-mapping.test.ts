@@ -8,10 +8,23 @@ import { estimateTokens, fromMessage, toMessagesParams, type MappedRequest } fro
 const text = (t: string): SamplingBlock => ({ type: 'text', text: t });
 const user = (...content: SamplingBlock[]): SamplingMessageView => ({ role: 'user', content });
 const assistant = (...content: SamplingBlock[]): SamplingMessageView => ({ role: 'assistant', content });
-const WEATHER = { name: 'weather', description: 'Weather for a city', inputSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+const WEATHER = {
+  name: 'weather',
+  description: 'Weather for a city',
+  inputSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+};
 
 function mapped(over: Partial<MappedRequest> = {}): MappedRequest {
-  return { model: 'claude-sonnet-5-5', systemPrompt: null, messages: [user(text('hi'))], tools: [], toolChoice: 'auto', maxTokens: 256, stopSequences: [], ...over };
+  return {
+    model: 'claude-sonnet-5-5',
+    systemPrompt: null,
+    messages: [user(text('hi'))],
+    tools: [],
+    toolChoice: 'auto',
+    maxTokens: 256,
+    stopSequences: [],
+    ...over,
+  };
 }
 
 function thrown(fn: () => unknown): unknown {
@@ -25,7 +38,11 @@ function thrown(fn: () => unknown): unknown {
 
 describe('toMessagesParams: request fields', () => {
   it('sends only model, max_tokens and messages for a bare request', () => {
-    expect(toMessagesParams(mapped())).toEqual({ model: 'claude-sonnet-5-5', max_tokens: 256, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] });
+    expect(toMessagesParams(mapped())).toEqual({
+      model: 'claude-sonnet-5-5',
+      max_tokens: 256,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+    });
   });
 
   it('maps systemPrompt to system, maxTokens to max_tokens, stopSequences to stop_sequences', () => {
@@ -83,16 +100,38 @@ describe('toMessagesParams: content blocks', () => {
         messages: [
           user(text('weather in Oslo?')),
           assistant(text('Looking.'), { type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Oslo', units: { temp: 'C' } } }),
-          user({ type: 'tool_result', toolUseId: 'toolu_1', content: [{ type: 'text', text: '12°C' }, { type: 'image', mimeType: 'image/png', data: 'iVBO' }] }),
+          user({
+            type: 'tool_result',
+            toolUseId: 'toolu_1',
+            content: [
+              { type: 'text', text: '12°C' },
+              { type: 'image', mimeType: 'image/png', data: 'iVBO' },
+            ],
+          }),
         ],
       }),
     );
     expect(params.messages).toEqual([
       { role: 'user', content: [{ type: 'text', text: 'weather in Oslo?' }] },
-      { role: 'assistant', content: [{ type: 'text', text: 'Looking.' }, { type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Oslo', units: { temp: 'C' } } }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Looking.' },
+          { type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Oslo', units: { temp: 'C' } } },
+        ],
+      },
       {
         role: 'user',
-        content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: '12°C' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBO' } }] }],
+        content: [
+          {
+            type: 'tool_result',
+            tool_use_id: 'toolu_1',
+            content: [
+              { type: 'text', text: '12°C' },
+              { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBO' } },
+            ],
+          },
+        ],
       },
     ]);
   });
@@ -149,11 +188,18 @@ describe('toMessagesParams: content blocks', () => {
   it('merges a user message after tool results into the results message', () => {
     const params = toMessagesParams(
       mapped({
-        messages: [assistant({ type: 'tool_use', id: 't1', name: 'f', input: {} }), user({ type: 'tool_result', toolUseId: 't1', content: [] }), user(text('and now?'))],
+        messages: [
+          assistant({ type: 'tool_use', id: 't1', name: 'f', input: {} }),
+          user({ type: 'tool_result', toolUseId: 't1', content: [] }),
+          user(text('and now?')),
+        ],
       }),
     );
     expect(params.messages.map((m) => m.role)).toEqual(['assistant', 'user']);
-    expect(params.messages[1]!.content).toEqual([{ type: 'tool_result', tool_use_id: 't1', content: [] }, { type: 'text', text: 'and now?' }]);
+    expect(params.messages[1]!.content).toEqual([
+      { type: 'tool_result', tool_use_id: 't1', content: [] },
+      { type: 'text', text: 'and now?' },
+    ]);
   });
 
   it.each([
@@ -181,7 +227,12 @@ const USAGE: Usage = {
 };
 
 type Reply = Pick<Message, 'content' | 'model' | 'stop_reason' | 'usage'>;
-const reply = (content: ContentBlock[], stop_reason: StopReason | null = 'end_turn'): Reply => ({ content, model: 'claude-sonnet-5-5-20270101', stop_reason, usage: USAGE });
+const reply = (content: ContentBlock[], stop_reason: StopReason | null = 'end_turn'): Reply => ({
+  content,
+  model: 'claude-sonnet-5-5-20270101',
+  stop_reason,
+  usage: USAGE,
+});
 const textBlock = (t: string): ContentBlock => ({ type: 'text', text: t, citations: null });
 const toolUse = (id: string, input: unknown): ContentBlock => ({ type: 'tool_use', id, name: 'weather', input, caller: { type: 'direct' } });
 const thinking: ContentBlock = { type: 'thinking', thinking: 'Let me think.', signature: 'sig' };
@@ -190,7 +241,10 @@ const serverTool: ContentBlock = { type: 'server_tool_use', id: 'srvtoolu_1', na
 
 describe('fromMessage', () => {
   it('maps text and tool_use blocks, keeping the input and dropping the caller', () => {
-    const out = fromMessage(reply([textBlock('Checking both.'), toolUse('toolu_1', { city: 'Oslo' }), toolUse('toolu_2', { city: 'Bergen' })], 'tool_use'), true);
+    const out = fromMessage(
+      reply([textBlock('Checking both.'), toolUse('toolu_1', { city: 'Oslo' }), toolUse('toolu_2', { city: 'Bergen' })], 'tool_use'),
+      true,
+    );
     expect(out).toEqual({
       model: 'claude-sonnet-5-5-20270101',
       content: [

@@ -25,9 +25,21 @@ const result = (id: string) => ({ type: 'tool_result', toolUseId: id, content: [
 const TOOLS = [{ name: 'lookup', inputSchema: { type: 'object' } }];
 
 const cases: Array<[string, Record<string, unknown>, RegExp]> = [
-  ['tool results mixed with text', { messages: [user(text('q')), assistant([use('a')]), user([result('a'), text('and more')])], tools: TOOLS, maxTokens: 100 }, /only tool results/],
-  ['a tool_use never answered', { messages: [user(text('q')), assistant([use('a'), use('b')]), user([result('a')])], tools: TOOLS, maxTokens: 100 }, /tool result missing for "b"/],
-  ['a result for a tool_use that never happened', { messages: [user(text('q')), assistant([use('a')]), user([result('a'), result('zzz')])], tools: TOOLS, maxTokens: 100 }, /"zzz" answers no tool_use/],
+  [
+    'tool results mixed with text',
+    { messages: [user(text('q')), assistant([use('a')]), user([result('a'), text('and more')])], tools: TOOLS, maxTokens: 100 },
+    /only tool results/,
+  ],
+  [
+    'a tool_use never answered',
+    { messages: [user(text('q')), assistant([use('a'), use('b')]), user([result('a')])], tools: TOOLS, maxTokens: 100 },
+    /tool result missing for "b"/,
+  ],
+  [
+    'a result for a tool_use that never happened',
+    { messages: [user(text('q')), assistant([use('a')]), user([result('a'), result('zzz')])], tools: TOOLS, maxTokens: 100 },
+    /"zzz" answers no tool_use/,
+  ],
   ['an unknown content type', { messages: [user({ type: 'video', data: 'AAAA', mimeType: 'video/mp4' })], maxTokens: 100 }, /video/],
   ['audio content', { messages: [user({ type: 'audio', data: 'AAAA', mimeType: 'audio/wav' })], maxTokens: 100 }, /audio/],
   ['maxTokens 0', { messages: [user(text('q'))], maxTokens: 0 }, /maxTokens/],

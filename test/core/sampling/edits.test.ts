@@ -7,7 +7,17 @@ import type { SamplingRequest } from '../../../main/core/sampling/validate.js';
 const png = { type: 'image' as const, mimeType: 'image/png', data: 'iVBORw0KGgo=' };
 
 function request(messages: SamplingMessageView[], over: Partial<SamplingRequest> = {}): SamplingRequest {
-  return { messages, maxTokens: 800, systemPrompt: 'You are terse.', stopSequences: ['END'], tools: [], toolChoice: 'auto', modelPreferences: undefined, bytes: 321, ...over };
+  return {
+    messages,
+    maxTokens: 800,
+    systemPrompt: 'You are terse.',
+    stopSequences: ['END'],
+    tools: [],
+    toolChoice: 'auto',
+    modelPreferences: undefined,
+    bytes: 321,
+    ...over,
+  };
 }
 
 const chat = (): SamplingMessageView[] => [
@@ -30,7 +40,12 @@ describe('applyEdits', () => {
     expect(edited.systemPrompt).toBe(systemPrompt);
     expect(edited.maxTokens).toBe(maxTokens);
     expect(edited.messages).toEqual(chat());
-    expect({ stop: edited.stopSequences, tools: edited.tools, choice: edited.toolChoice, bytes: edited.bytes }).toEqual({ stop: ['END'], tools: [], choice: 'auto', bytes: 321 });
+    expect({ stop: edited.stopSequences, tools: edited.tools, choice: edited.toolChoice, bytes: edited.bytes }).toEqual({
+      stop: ['END'],
+      tools: [],
+      choice: 'auto',
+      bytes: 321,
+    });
   });
 
   it('returns the same object when there are no edits', () => {

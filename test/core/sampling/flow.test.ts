@@ -15,7 +15,9 @@ describe('sampling flow', () => {
     rig = await samplingRig();
     const server = await samplingServer(rig);
     rig.api.script([{ text: 'Paris.' }]);
-    const pending = server.call('sample', { params: textRequest('Capital of France?', { systemPrompt: 'Be brief.', modelPreferences: { hints: [{ name: 'haiku' }] } }) }) as Promise<Answer>;
+    const pending = server.call('sample', {
+      params: textRequest('Capital of France?', { systemPrompt: 'Be brief.', modelPreferences: { hints: [{ name: 'haiku' }] } }),
+    }) as Promise<Answer>;
     const item = await nextItem(rig, 'sampling');
     if (item.kind !== 'sampling') throw new Error('wrong kind');
     expect(item.request).toMatchObject({ serverName: 'sampler', systemPrompt: 'Be brief.', maxTokens: 200, model: 'claude-haiku-5-5', round: 1, noKey: false });
@@ -25,11 +27,21 @@ describe('sampling flow', () => {
     const answer = await pending;
     expect(answer.result).toMatchObject({ role: 'assistant', model: 'claude-haiku-5-5', content: { type: 'text', text: 'Paris.' }, stopReason: 'endTurn' });
     const sent = rig.api.requests.find((r) => r.path === '/v1/messages')!;
-    expect(sent.body).toMatchObject({ model: 'claude-haiku-5-5', system: 'Be brief.', max_tokens: 200, messages: [{ role: 'user', content: [{ type: 'text', text: 'Capital of France?' }] }] });
+    expect(sent.body).toMatchObject({
+      model: 'claude-haiku-5-5',
+      system: 'Be brief.',
+      max_tokens: 200,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Capital of France?' }] }],
+    });
     const kinds = rig.t.host.audit.list({ limit: 10 }).map((e) => e.kind);
     expect(kinds).toEqual(expect.arrayContaining(['sampling.approved', 'sampling.replied']));
     const [replied] = rig.t.host.audit.list({ limit: 1, kind: 'sampling.replied' });
-    expect(replied!.data).toMatchObject({ model: 'claude-haiku-5-5', inputTokens: expect.any(Number), outputTokens: expect.any(Number), latencyMs: expect.any(Number) });
+    expect(replied!.data).toMatchObject({
+      model: 'claude-haiku-5-5',
+      inputTokens: expect.any(Number),
+      outputTokens: expect.any(Number),
+      latencyMs: expect.any(Number),
+    });
   });
 
   it('sends what the user edited', async () => {
@@ -37,9 +49,18 @@ describe('sampling flow', () => {
     const server = await samplingServer(rig);
     const pending = server.call('sample', { params: textRequest('Original question', { systemPrompt: 'Original system' }) }) as Promise<Answer>;
     const item = await nextItem(rig, 'sampling');
-    await rig.t.host.inbox.decide(item.id, { kind: 'sampling', decision: 'approve', grant: 'once', edits: { systemPrompt: 'Edited system', lastUserText: 'Edited question', maxTokens: 50 } });
+    await rig.t.host.inbox.decide(item.id, {
+      kind: 'sampling',
+      decision: 'approve',
+      grant: 'once',
+      edits: { systemPrompt: 'Edited system', lastUserText: 'Edited question', maxTokens: 50 },
+    });
     await pending;
-    expect(rig.api.requests.at(-1)!.body).toMatchObject({ system: 'Edited system', max_tokens: 50, messages: [{ role: 'user', content: [{ type: 'text', text: 'Edited question' }] }] });
+    expect(rig.api.requests.at(-1)!.body).toMatchObject({
+      system: 'Edited system',
+      max_tokens: 50,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Edited question' }] }],
+    });
   });
 
   it('answers a denial with the rejection error, and nothing reaches the model', async () => {
@@ -68,7 +89,10 @@ describe('sampling flow', () => {
   it('sends without asking within budget, and holds an over-budget request for the user', async () => {
     rig = await samplingRig();
     const server = await samplingServer(rig);
-    rig.t.host.sampling.setPolicy(server.id, 'sampler', { mode: 'allow', budgets: { maxTokensPerRequest: 500, tokensPerDay: 100_000, requestsPerMinute: 10, roundsPerLoop: 5 } });
+    rig.t.host.sampling.setPolicy(server.id, 'sampler', {
+      mode: 'allow',
+      budgets: { maxTokensPerRequest: 500, tokensPerDay: 100_000, requestsPerMinute: 10, roundsPerLoop: 5 },
+    });
     expect(((await server.call('sample', { params: textRequest('Within budget') })) as Answer).result).toBeDefined();
     expect(rig.t.host.inbox.list()).toEqual([]);
 

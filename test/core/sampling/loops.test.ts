@@ -14,7 +14,10 @@ const assistant = (...content: SamplingBlock[]): SamplingMessageView => ({ role:
 function setup() {
   const clock = { now: 1_700_000_000_000 };
   let n = 0;
-  const tracker = new LoopTracker(() => `loop-${++n}`, () => clock.now);
+  const tracker = new LoopTracker(
+    () => `loop-${++n}`,
+    () => clock.now,
+  );
   return { tracker, clock };
 }
 
@@ -79,7 +82,12 @@ describe('LoopTracker', () => {
     ];
     for (const row of rows) {
       const placed = tracker.place('s1', row.messages, null);
-      expect({ name: row.name, isNew: placed.isNew, round: placed.round, same: placed.loopId === loopId }).toEqual({ name: row.name, isNew: true, round: 1, same: false });
+      expect({ name: row.name, isNew: placed.isNew, round: placed.round, same: placed.loopId === loopId }).toEqual({
+        name: row.name,
+        isNew: true,
+        round: 1,
+        same: false,
+      });
     }
   });
 

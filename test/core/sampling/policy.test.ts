@@ -36,7 +36,13 @@ type Expected = { action: 'allow'; by: 'policy' | 'grant' } | { action: 'ask'; r
 const rows: Array<{ name: string; expected: Expected } & Case> = [
   { name: 'deny mode', mode: 'deny', expected: { action: 'deny', reason: /Sampling is turned off for this server/ } },
   { name: 'deny mode beats a grant', mode: 'deny', granted: true, expected: { action: 'deny', reason: /turned off/ } },
-  { name: 'deny mode beats a flood and an over-budget request', mode: 'deny', maxTokens: 5000, usage: { waiting: MAX_WAITING_PER_SERVER }, expected: { action: 'deny', reason: /turned off/ } },
+  {
+    name: 'deny mode beats a flood and an over-budget request',
+    mode: 'deny',
+    maxTokens: 5000,
+    usage: { waiting: MAX_WAITING_PER_SERVER },
+    expected: { action: 'deny', reason: /turned off/ },
+  },
   { name: 'ask mode without a grant', mode: 'ask', expected: { action: 'ask', reasons: [EVERY_TIME] } },
   { name: 'ask mode with a grant', mode: 'ask', granted: true, expected: { action: 'allow', by: 'grant' } },
   { name: 'allow mode within budget', mode: 'allow', expected: { action: 'allow', by: 'policy' } },
@@ -45,13 +51,46 @@ const rows: Array<{ name: string; expected: Expected } & Case> = [
   // Each budget alone, in every mode that would otherwise send or ask for another reason.
   { name: 'maxTokensPerRequest exceeded in allow mode', mode: 'allow', maxTokens: 1001, expected: { action: 'ask', reasons: [PER_REQUEST] } },
   { name: 'maxTokensPerRequest exceeded with a grant', mode: 'ask', granted: true, maxTokens: 1001, expected: { action: 'ask', reasons: [PER_REQUEST] } },
-  { name: 'maxTokensPerRequest exceeded in ask mode names the budget, not the policy', mode: 'ask', maxTokens: 1001, expected: { action: 'ask', reasons: [PER_REQUEST] } },
-  { name: 'tokensPerDay projected over in allow mode', mode: 'allow', usage: { tokensLastDay: 9401 }, expected: { action: 'ask', reasons: [/bring the last 24 hours to 10001 tokens; the daily budget is 10000/] } },
-  { name: 'tokensPerDay projected over with a grant', mode: 'ask', granted: true, usage: { tokensLastDay: 9401 }, expected: { action: 'ask', reasons: [DAILY] } },
-  { name: 'tokensPerDay counts the estimated input', mode: 'allow', estimatedInputTokens: 9600, expected: { action: 'ask', reasons: [/to 10100 tokens; the daily budget is 10000/] } },
-  { name: 'tokensPerDay counts the requested output', mode: 'allow', usage: { tokensLastDay: 9000 }, maxTokens: 901, expected: { action: 'ask', reasons: [/to 10001 tokens/] } },
+  {
+    name: 'maxTokensPerRequest exceeded in ask mode names the budget, not the policy',
+    mode: 'ask',
+    maxTokens: 1001,
+    expected: { action: 'ask', reasons: [PER_REQUEST] },
+  },
+  {
+    name: 'tokensPerDay projected over in allow mode',
+    mode: 'allow',
+    usage: { tokensLastDay: 9401 },
+    expected: { action: 'ask', reasons: [/bring the last 24 hours to 10001 tokens; the daily budget is 10000/] },
+  },
+  {
+    name: 'tokensPerDay projected over with a grant',
+    mode: 'ask',
+    granted: true,
+    usage: { tokensLastDay: 9401 },
+    expected: { action: 'ask', reasons: [DAILY] },
+  },
+  {
+    name: 'tokensPerDay counts the estimated input',
+    mode: 'allow',
+    estimatedInputTokens: 9600,
+    expected: { action: 'ask', reasons: [/to 10100 tokens; the daily budget is 10000/] },
+  },
+  {
+    name: 'tokensPerDay counts the requested output',
+    mode: 'allow',
+    usage: { tokensLastDay: 9000 },
+    maxTokens: 901,
+    expected: { action: 'ask', reasons: [/to 10001 tokens/] },
+  },
   { name: 'requestsPerMinute reached in allow mode', mode: 'allow', usage: { requestsLastMinute: 5 }, expected: { action: 'ask', reasons: [PER_MINUTE] } },
-  { name: 'requestsPerMinute reached with a grant', mode: 'ask', granted: true, usage: { requestsLastMinute: 5 }, expected: { action: 'ask', reasons: [PER_MINUTE] } },
+  {
+    name: 'requestsPerMinute reached with a grant',
+    mode: 'ask',
+    granted: true,
+    usage: { requestsLastMinute: 5 },
+    expected: { action: 'ask', reasons: [PER_MINUTE] },
+  },
   { name: 'roundsPerLoop exceeded in allow mode', mode: 'allow', usage: { loopRound: 4 }, expected: { action: 'ask', reasons: [ROUNDS] } },
   { name: 'roundsPerLoop exceeded with a grant', mode: 'ask', granted: true, usage: { loopRound: 4 }, expected: { action: 'ask', reasons: [ROUNDS] } },
   {
@@ -62,7 +101,12 @@ const rows: Array<{ name: string; expected: Expected } & Case> = [
     usage: { tokensLastDay: 9000, requestsLastMinute: 5, loopRound: 4 },
     expected: { action: 'ask', reasons: [PER_REQUEST, /to 10101 tokens; the daily budget is 10000/, PER_MINUTE, ROUNDS] },
   },
-  { name: 'two budgets exceeded: both reasons', mode: 'allow', usage: { requestsLastMinute: 9, loopRound: 4 }, expected: { action: 'ask', reasons: [/already sent 9 requests/, ROUNDS] } },
+  {
+    name: 'two budgets exceeded: both reasons',
+    mode: 'allow',
+    usage: { requestsLastMinute: 9, loopRound: 4 },
+    expected: { action: 'ask', reasons: [/already sent 9 requests/, ROUNDS] },
+  },
 
   // Boundaries: at the limit is within budget, one over is not.
   { name: 'maxTokens exactly at the per-request limit', mode: 'allow', maxTokens: 1000, expected: { action: 'allow', by: 'policy' } },
@@ -72,10 +116,32 @@ const rows: Array<{ name: string; expected: Expected } & Case> = [
   { name: 'one short of the flood limit', mode: 'ask', usage: { waiting: MAX_WAITING_PER_SERVER - 1 }, expected: { action: 'ask', reasons: [EVERY_TIME] } },
 
   // The flood limit.
-  { name: 'the flood limit in ask mode', mode: 'ask', usage: { waiting: MAX_WAITING_PER_SERVER }, expected: { action: 'refuse', reason: new RegExp(`${MAX_WAITING_PER_SERVER} sampling requests from this server are already waiting`) } },
-  { name: 'the flood limit beats a grant', mode: 'ask', granted: true, usage: { waiting: MAX_WAITING_PER_SERVER }, expected: { action: 'refuse', reason: /already waiting for the user; try again later/ } },
-  { name: 'the flood limit in allow mode', mode: 'allow', usage: { waiting: MAX_WAITING_PER_SERVER + 3 }, expected: { action: 'refuse', reason: new RegExp(`${MAX_WAITING_PER_SERVER + 3} sampling requests`) } },
-  { name: 'the flood limit beats an over-budget ask', mode: 'allow', maxTokens: 1001, usage: { waiting: MAX_WAITING_PER_SERVER }, expected: { action: 'refuse', reason: /already waiting/ } },
+  {
+    name: 'the flood limit in ask mode',
+    mode: 'ask',
+    usage: { waiting: MAX_WAITING_PER_SERVER },
+    expected: { action: 'refuse', reason: new RegExp(`${MAX_WAITING_PER_SERVER} sampling requests from this server are already waiting`) },
+  },
+  {
+    name: 'the flood limit beats a grant',
+    mode: 'ask',
+    granted: true,
+    usage: { waiting: MAX_WAITING_PER_SERVER },
+    expected: { action: 'refuse', reason: /already waiting for the user; try again later/ },
+  },
+  {
+    name: 'the flood limit in allow mode',
+    mode: 'allow',
+    usage: { waiting: MAX_WAITING_PER_SERVER + 3 },
+    expected: { action: 'refuse', reason: new RegExp(`${MAX_WAITING_PER_SERVER + 3} sampling requests`) },
+  },
+  {
+    name: 'the flood limit beats an over-budget ask',
+    mode: 'allow',
+    maxTokens: 1001,
+    usage: { waiting: MAX_WAITING_PER_SERVER },
+    expected: { action: 'refuse', reason: /already waiting/ },
+  },
 ];
 
 describe('samplingVerdict', () => {

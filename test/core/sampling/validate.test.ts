@@ -29,48 +29,151 @@ const rows: Row[] = [
   { name: 'content as a single block', raw: { messages: [{ role: 'user', content: text('hi') }], maxTokens: 100 } },
   { name: 'content as an array of blocks', raw: req([user(text('hi'), text('there'))]) },
   { name: 'an image/png image', raw: req([user(text('what is this?'), png)]) },
-  { name: 'every supported image type', raw: req([user(...['image/jpeg', 'image/png', 'image/gif', 'image/webp'].map((mimeType) => ({ type: 'image', data: 'AAAA', mimeType })))]) },
+  {
+    name: 'every supported image type',
+    raw: req([user(...['image/jpeg', 'image/png', 'image/gif', 'image/webp'].map((mimeType) => ({ type: 'image', data: 'AAAA', mimeType })))]),
+  },
   { name: 'a tool round answered', raw: req([user(text('weather in Oslo?')), assistant(use('a')), user(result('a'))], { tools: [weatherTool] }) },
-  { name: 'parallel tool uses, all answered (in any order)', raw: req([user(text('compare')), assistant(text('Looking up both.'), use('a'), use('b'), use('c')), user(result('c'), result('a'), result('b'))], { tools: [weatherTool] }) },
+  {
+    name: 'parallel tool uses, all answered (in any order)',
+    raw: req([user(text('compare')), assistant(text('Looking up both.'), use('a'), use('b'), use('c')), user(result('c'), result('a'), result('b'))], {
+      tools: [weatherTool],
+    }),
+  },
   {
     name: 'a multi-round loop ending with results',
-    raw: req([user(text('plan a trip')), assistant(use('a')), user(result('a')), assistant(text('one more'), use('b')), user(result('b')), assistant(use('c'), use('d')), user(result('c'), result('d'))], { tools: [weatherTool] }),
+    raw: req(
+      [
+        user(text('plan a trip')),
+        assistant(use('a')),
+        user(result('a')),
+        assistant(text('one more'), use('b')),
+        user(result('b')),
+        assistant(use('c'), use('d')),
+        user(result('c'), result('d')),
+      ],
+      { tools: [weatherTool] },
+    ),
   },
-  { name: 'a finished loop followed by a new user question', raw: req([user(text('q1')), assistant(use('a')), user(result('a')), assistant(text('answer')), user(text('q2'))]) },
-  { name: 'a tool result that is an error with structured content', raw: req([user(text('go')), assistant(use('a')), user({ type: 'tool_result', toolUseId: 'a', content: [], structuredContent: { code: 404 }, isError: true })]) },
+  {
+    name: 'a finished loop followed by a new user question',
+    raw: req([user(text('q1')), assistant(use('a')), user(result('a')), assistant(text('answer')), user(text('q2'))]),
+  },
+  {
+    name: 'a tool result that is an error with structured content',
+    raw: req([
+      user(text('go')),
+      assistant(use('a')),
+      user({ type: 'tool_result', toolUseId: 'a', content: [], structuredContent: { code: 404 }, isError: true }),
+    ]),
+  },
   { name: 'a single-block tool result', raw: req([user(text('go')), { role: 'assistant', content: use('a') }, { role: 'user', content: result('a') }]) },
   { name: 'tools offered when declared', raw: req([user(text('hi'))], { tools: [weatherTool], toolChoice: { mode: 'required' } }) },
   { name: 'maxTokens 1 (lowest allowed)', raw: { messages: [user(text('hi'))], maxTokens: 1 } },
   { name: `maxTokens ${MAX_TOKENS_CAP} (highest allowed)`, raw: { messages: [user(text('hi'))], maxTokens: MAX_TOKENS_CAP } },
-  { name: 'unused optional fields (temperature, metadata, includeContext)', raw: req([user(text('hi'))], { temperature: 0.7, metadata: { trace: 'x' }, includeContext: 'thisServer' }) },
+  {
+    name: 'unused optional fields (temperature, metadata, includeContext)',
+    raw: req([user(text('hi'))], { temperature: 0.7, metadata: { trace: 'x' }, includeContext: 'thisServer' }),
+  },
 
   // Tool ordering (spec §2.4).
-  { name: 'a user message mixing a tool result with text', raw: req([user(text('go')), assistant(use('a')), user(result('a'), text('and also this'))]), error: 'messages.2: a user message with tool results must contain only tool results' },
-  { name: 'a user message mixing a tool result with an image', raw: req([user(text('go')), assistant(use('a')), user(png, result('a'))]), error: 'must contain only tool results' },
-  { name: 'an unanswered tool_use among parallel uses', raw: req([user(text('go')), assistant(use('a'), use('b')), user(result('a'))]), error: 'messages.2: tool result missing for "b"' },
-  { name: 'a tool_use answered by plain text', raw: req([user(text('go')), assistant(use('a')), user(text('never mind'))]), error: 'tool result missing for "a"' },
-  { name: 'a tool_use followed by another assistant message', raw: req([user(text('go')), assistant(use('a')), assistant(text('hmm'))]), error: 'messages.2: tool result missing for "a"' },
-  { name: 'a tool_result answering no earlier tool_use', raw: req([user(text('go')), assistant(use('a')), user(result('a'), result('ghost'))]), error: 'tool result "ghost" answers no tool_use' },
+  {
+    name: 'a user message mixing a tool result with text',
+    raw: req([user(text('go')), assistant(use('a')), user(result('a'), text('and also this'))]),
+    error: 'messages.2: a user message with tool results must contain only tool results',
+  },
+  {
+    name: 'a user message mixing a tool result with an image',
+    raw: req([user(text('go')), assistant(use('a')), user(png, result('a'))]),
+    error: 'must contain only tool results',
+  },
+  {
+    name: 'an unanswered tool_use among parallel uses',
+    raw: req([user(text('go')), assistant(use('a'), use('b')), user(result('a'))]),
+    error: 'messages.2: tool result missing for "b"',
+  },
+  {
+    name: 'a tool_use answered by plain text',
+    raw: req([user(text('go')), assistant(use('a')), user(text('never mind'))]),
+    error: 'tool result missing for "a"',
+  },
+  {
+    name: 'a tool_use followed by another assistant message',
+    raw: req([user(text('go')), assistant(use('a')), assistant(text('hmm'))]),
+    error: 'messages.2: tool result missing for "a"',
+  },
+  {
+    name: 'a tool_result answering no earlier tool_use',
+    raw: req([user(text('go')), assistant(use('a')), user(result('a'), result('ghost'))]),
+    error: 'tool result "ghost" answers no tool_use',
+  },
   { name: 'a tool_result in the first message', raw: req([user(result('a'))]), error: 'messages.0: tool result "a" answers no tool_use' },
-  { name: 'a tool_result answering a tool_use from an older round', raw: req([user(text('go')), assistant(use('a')), user(result('a')), assistant(text('done')), user(result('a'))]), error: 'messages.4: tool result "a" answers no tool_use' },
+  {
+    name: 'a tool_result answering a tool_use from an older round',
+    raw: req([user(text('go')), assistant(use('a')), user(result('a')), assistant(text('done')), user(result('a'))]),
+    error: 'messages.4: tool result "a" answers no tool_use',
+  },
   { name: 'tool_use in a user message', raw: req([user(use('a'))]), error: 'messages.0: tool_use belongs in an assistant message' },
-  { name: 'tool_result in an assistant message', raw: req([user(text('go')), assistant(use('a')), assistant(result('a'))]), error: 'messages.2: tool_result belongs in a user message' },
-  { name: 'a request ending with an assistant tool_use (results missing)', raw: req([user(text('go')), assistant(use('a'), use('b'))]), error: 'tool use "a", "b" has no tool result' },
+  {
+    name: 'tool_result in an assistant message',
+    raw: req([user(text('go')), assistant(use('a')), assistant(result('a'))]),
+    error: 'messages.2: tool_result belongs in a user message',
+  },
+  {
+    name: 'a request ending with an assistant tool_use (results missing)',
+    raw: req([user(text('go')), assistant(use('a'), use('b'))]),
+    error: 'tool use "a", "b" has no tool result',
+  },
 
   // Tools without the capability.
-  { name: 'tools when sampling.tools was not declared', raw: req([user(text('hi'))], { tools: [weatherTool] }), toolsAllowed: false, error: 'sampling with tools was not declared' },
-  { name: 'toolChoice alone when sampling.tools was not declared', raw: req([user(text('hi'))], { toolChoice: { mode: 'none' } }), toolsAllowed: false, error: 'sampling with tools was not declared' },
-  { name: 'an empty tools list when sampling.tools was not declared', raw: req([user(text('hi'))], { tools: [] }), toolsAllowed: false, error: 'sampling with tools was not declared' },
+  {
+    name: 'tools when sampling.tools was not declared',
+    raw: req([user(text('hi'))], { tools: [weatherTool] }),
+    toolsAllowed: false,
+    error: 'sampling with tools was not declared',
+  },
+  {
+    name: 'toolChoice alone when sampling.tools was not declared',
+    raw: req([user(text('hi'))], { toolChoice: { mode: 'none' } }),
+    toolsAllowed: false,
+    error: 'sampling with tools was not declared',
+  },
+  {
+    name: 'an empty tools list when sampling.tools was not declared',
+    raw: req([user(text('hi'))], { tools: [] }),
+    toolsAllowed: false,
+    error: 'sampling with tools was not declared',
+  },
 
   // Content types.
-  { name: 'a video block in an array', raw: req([user(text('see'), { type: 'video', data: 'AAAA', mimeType: 'video/mp4' })]), error: 'content of type "video" is not something a sampling message can carry' },
-  { name: 'a resource block in an array', raw: req([user({ type: 'resource', resource: { uri: 'file:///a.txt', text: 'a' } })]), error: 'content of type "resource" is not something a sampling message can carry' },
-  { name: 'a video block as the single content', raw: req([{ role: 'user', content: { type: 'video', data: 'AAAA' } }]), error: 'content of type "video" is not something a sampling message can carry' },
-  { name: 'a resource_link block as the single content', raw: req([{ role: 'user', content: { type: 'resource_link', uri: 'file:///a' } }]), error: 'content of type "resource_link"' },
+  {
+    name: 'a video block in an array',
+    raw: req([user(text('see'), { type: 'video', data: 'AAAA', mimeType: 'video/mp4' })]),
+    error: 'content of type "video" is not something a sampling message can carry',
+  },
+  {
+    name: 'a resource block in an array',
+    raw: req([user({ type: 'resource', resource: { uri: 'file:///a.txt', text: 'a' } })]),
+    error: 'content of type "resource" is not something a sampling message can carry',
+  },
+  {
+    name: 'a video block as the single content',
+    raw: req([{ role: 'user', content: { type: 'video', data: 'AAAA' } }]),
+    error: 'content of type "video" is not something a sampling message can carry',
+  },
+  {
+    name: 'a resource_link block as the single content',
+    raw: req([{ role: 'user', content: { type: 'resource_link', uri: 'file:///a' } }]),
+    error: 'content of type "resource_link"',
+  },
   { name: 'a block without a type', raw: req([user({ text: 'untyped' })]), error: 'content of type "undefined"' },
   { name: 'a text block without its text', raw: req([user({ type: 'text' })]), error: 'messages.0.content.0.text' },
   { name: 'audio', raw: req([user({ type: 'audio', data: 'AAAA', mimeType: 'audio/wav' })]), error: 'messages.0: audio content is not supported' },
-  { name: 'an image/bmp image', raw: req([user(text('look'), { type: 'image', data: 'Qk0=', mimeType: 'image/bmp' })]), error: 'images of type image/bmp are not supported (use image/jpeg, image/png, image/gif, image/webp)' },
+  {
+    name: 'an image/bmp image',
+    raw: req([user(text('look'), { type: 'image', data: 'Qk0=', mimeType: 'image/bmp' })]),
+    error: 'images of type image/bmp are not supported (use image/jpeg, image/png, image/gif, image/webp)',
+  },
 
   // maxTokens and size.
   { name: 'maxTokens 0', raw: { messages: [user(text('hi'))], maxTokens: 0 }, error: 'maxTokens must be between 1 and 128000; it is 0' },
@@ -79,7 +182,11 @@ const rows: Row[] = [
   { name: 'maxTokens 10_000_000', raw: { messages: [user(text('hi'))], maxTokens: 10_000_000 }, error: 'it is 10000000' },
   { name: 'maxTokens one over the cap', raw: { messages: [user(text('hi'))], maxTokens: MAX_TOKENS_CAP + 1 }, error: `it is ${MAX_TOKENS_CAP + 1}` },
   { name: 'maxTokens missing', raw: { messages: [user(text('hi'))] }, error: 'maxTokens: Invalid input: expected number' },
-  { name: 'maxTokens as a string', raw: { messages: [user(text('hi'))], maxTokens: '100' }, error: 'maxTokens: Invalid input: expected number, received string' },
+  {
+    name: 'maxTokens as a string',
+    raw: { messages: [user(text('hi'))], maxTokens: '100' },
+    error: 'maxTokens: Invalid input: expected number, received string',
+  },
   { name: 'a 10 MB prompt', raw: req([user(text(TEN_MB))]), error: 'The request is 10.0 MB; Steward accepts sampling requests up to 4 MB.' },
 
   // Shape.
@@ -144,7 +251,13 @@ describe('validateSamplingRequest: the accepted request', () => {
   });
 
   it('reads a single block and a one-block array the same way', () => {
-    const single = accepted({ messages: [{ role: 'user', content: text('hi') }, { role: 'assistant', content: text('hello') }], maxTokens: 10 });
+    const single = accepted({
+      messages: [
+        { role: 'user', content: text('hi') },
+        { role: 'assistant', content: text('hello') },
+      ],
+      maxTokens: 10,
+    });
     const array = accepted({ messages: [user(text('hi')), assistant(text('hello'))], maxTokens: 10 });
     expect(single.messages).toEqual(array.messages);
     expect(single.messages).toEqual([
@@ -164,7 +277,10 @@ describe('validateSamplingRequest: the accepted request', () => {
     expect(request.messages).toEqual([
       { role: 'user', content: [{ type: 'text', text: 'go' }] },
       { role: 'assistant', content: [{ type: 'tool_use', id: 'a', name: 'weather', input: { city: 'Oslo' } }] },
-      { role: 'user', content: [{ type: 'tool_result', toolUseId: 'a', content: [{ type: 'text', text: '12°C' }], structuredContent: { celsius: 12 }, isError: false }] },
+      {
+        role: 'user',
+        content: [{ type: 'tool_result', toolUseId: 'a', content: [{ type: 'text', text: '12°C' }], structuredContent: { celsius: 12 }, isError: false }],
+      },
     ]);
   });
 
@@ -200,13 +316,61 @@ describe('checkToolOrdering on already-parsed messages', () => {
   const r = (id: string) => ({ type: 'tool_result' as const, toolUseId: id, content: [] });
   const rows: Array<{ name: string; messages: SamplingMessageView[]; error?: string }> = [
     { name: 'no messages', messages: [] },
-    { name: 'text only', messages: [{ role: 'user', content: [t('a')] }, { role: 'assistant', content: [t('b')] }] },
-    { name: 'a round answered', messages: [{ role: 'user', content: [t('a')] }, { role: 'assistant', content: [u('1')] }, { role: 'user', content: [r('1')] }] },
-    { name: 'results mixed with text', messages: [{ role: 'assistant', content: [u('1')] }, { role: 'user', content: [r('1'), t('x')] }], error: 'messages.1: a user message with tool results must contain only tool results.' },
-    { name: 'a result for an unknown id', messages: [{ role: 'assistant', content: [u('1')] }, { role: 'user', content: [r('1'), r('2')] }], error: 'messages.1: tool result "2" answers no tool_use in the message before it.' },
-    { name: 'a use left unanswered', messages: [{ role: 'assistant', content: [u('1'), u('2')] }, { role: 'user', content: [r('2')] }], error: 'messages.1: tool result missing for "1".' },
-    { name: 'results in an assistant message', messages: [{ role: 'assistant', content: [u('1')] }, { role: 'assistant', content: [r('1')] }], error: 'messages.1: tool result missing for the tool uses before it.' },
-    { name: 'a use at the very end', messages: [{ role: 'user', content: [t('a')] }, { role: 'assistant', content: [u('1')] }], error: 'messages.1: tool use "1" has no tool result: the request must end with the results.' },
+    {
+      name: 'text only',
+      messages: [
+        { role: 'user', content: [t('a')] },
+        { role: 'assistant', content: [t('b')] },
+      ],
+    },
+    {
+      name: 'a round answered',
+      messages: [
+        { role: 'user', content: [t('a')] },
+        { role: 'assistant', content: [u('1')] },
+        { role: 'user', content: [r('1')] },
+      ],
+    },
+    {
+      name: 'results mixed with text',
+      messages: [
+        { role: 'assistant', content: [u('1')] },
+        { role: 'user', content: [r('1'), t('x')] },
+      ],
+      error: 'messages.1: a user message with tool results must contain only tool results.',
+    },
+    {
+      name: 'a result for an unknown id',
+      messages: [
+        { role: 'assistant', content: [u('1')] },
+        { role: 'user', content: [r('1'), r('2')] },
+      ],
+      error: 'messages.1: tool result "2" answers no tool_use in the message before it.',
+    },
+    {
+      name: 'a use left unanswered',
+      messages: [
+        { role: 'assistant', content: [u('1'), u('2')] },
+        { role: 'user', content: [r('2')] },
+      ],
+      error: 'messages.1: tool result missing for "1".',
+    },
+    {
+      name: 'results in an assistant message',
+      messages: [
+        { role: 'assistant', content: [u('1')] },
+        { role: 'assistant', content: [r('1')] },
+      ],
+      error: 'messages.1: tool result missing for the tool uses before it.',
+    },
+    {
+      name: 'a use at the very end',
+      messages: [
+        { role: 'user', content: [t('a')] },
+        { role: 'assistant', content: [u('1')] },
+      ],
+      error: 'messages.1: tool use "1" has no tool result: the request must end with the results.',
+    },
   ];
   it.each(rows)('$name', ({ messages, error }) => {
     expect(checkToolOrdering(messages)).toBe(error);

@@ -1,14 +1,7 @@
 // planLaunch as a pure decision: which binary runs, in which folder, with which environment and sandbox, or why not.
 import { describe, expect, it } from 'vitest';
 import type { SandboxSettings, StdioConfig } from '../../../shared/domain/servers.js';
-import {
-  planLaunch,
-  type LaunchPlan,
-  type LaunchPolicy,
-  type Platform,
-  type Refusal,
-  type SandboxSupport,
-} from '../../../main/core/security/index.js';
+import { planLaunch, type LaunchPlan, type LaunchPolicy, type Platform, type Refusal, type SandboxSupport } from '../../../main/core/security/index.js';
 import { fakeFs, type FakeTree } from './fake-fs.js';
 
 const HOME = '/home/ada';
@@ -30,7 +23,12 @@ interface Case {
 function policyFor(platform: Platform, support: SandboxSupport): LaunchPolicy {
   return platform === 'win32'
     ? { platform, homeDir: WIN_HOME, dataDir: `${WIN_HOME}\\AppData\\Roaming\\Steward`, sandbox: support }
-    : { platform, homeDir: platform === 'darwin' ? '/Users/ada' : HOME, dataDir: platform === 'darwin' ? '/Users/ada/Library/Application Support/Steward' : DATA, sandbox: support };
+    : {
+        platform,
+        homeDir: platform === 'darwin' ? '/Users/ada' : HOME,
+        dataDir: platform === 'darwin' ? '/Users/ada/Library/Application Support/Steward' : DATA,
+        sandbox: support,
+      };
 }
 
 function run(c: Case): LaunchPlan | Refusal {
@@ -52,25 +50,108 @@ function plan(c: Case): LaunchPlan {
 describe('planLaunch: finding the command', () => {
   const nvm = (v: string) => `${HOME}/.nvm/versions/node/${v}/bin/npx`;
   const rows: Array<{ name: string; expected: string } & Case> = [
-    { name: 'first match on PATH', command: 'node', hostEnv: { PATH: '/usr/local/bin:/usr/bin' }, tree: { files: ['/usr/local/bin/node', '/usr/bin/node'] }, expected: '/usr/local/bin/node' },
-    { name: 'PATH order decides, not the usual places', command: 'node', hostEnv: { PATH: '/srv/tools/bin:/usr/bin' }, tree: { files: ['/usr/local/bin/node', '/srv/tools/bin/node'] }, expected: '/srv/tools/bin/node' },
-    { name: 'a folder with the command name is skipped', command: 'node', hostEnv: { PATH: '/usr/local/bin:/usr/bin' }, tree: { dirs: ['/usr/local/bin/node'], files: ['/usr/bin/node'] }, expected: '/usr/bin/node' },
-    { name: 'darwin GUI PATH misses Homebrew: found in /opt/homebrew/bin', platform: 'darwin', command: 'npx', hostEnv: { PATH: '/usr/bin:/bin' }, tree: { files: ['/opt/homebrew/bin/npx'] }, expected: '/opt/homebrew/bin/npx' },
-    { name: 'no PATH at all still finds the usual places', command: 'node', hostEnv: {}, tree: { files: ['/usr/local/bin/node'] }, expected: '/usr/local/bin/node' },
-    { name: 'nvm: the newest installed version wins (numeric, not lexical)', command: 'npx', hostEnv: { PATH: '/usr/bin' }, tree: { files: [nvm('v9.11.2'), nvm('v18.20.4'), nvm('v20.9.0'), nvm('v20.11.1')], dirs: [`${HOME}/.nvm/versions/node/current`] }, expected: nvm('v20.11.1') },
+    {
+      name: 'first match on PATH',
+      command: 'node',
+      hostEnv: { PATH: '/usr/local/bin:/usr/bin' },
+      tree: { files: ['/usr/local/bin/node', '/usr/bin/node'] },
+      expected: '/usr/local/bin/node',
+    },
+    {
+      name: 'PATH order decides, not the usual places',
+      command: 'node',
+      hostEnv: { PATH: '/srv/tools/bin:/usr/bin' },
+      tree: { files: ['/usr/local/bin/node', '/srv/tools/bin/node'] },
+      expected: '/srv/tools/bin/node',
+    },
+    {
+      name: 'a folder with the command name is skipped',
+      command: 'node',
+      hostEnv: { PATH: '/usr/local/bin:/usr/bin' },
+      tree: { dirs: ['/usr/local/bin/node'], files: ['/usr/bin/node'] },
+      expected: '/usr/bin/node',
+    },
+    {
+      name: 'darwin GUI PATH misses Homebrew: found in /opt/homebrew/bin',
+      platform: 'darwin',
+      command: 'npx',
+      hostEnv: { PATH: '/usr/bin:/bin' },
+      tree: { files: ['/opt/homebrew/bin/npx'] },
+      expected: '/opt/homebrew/bin/npx',
+    },
+    {
+      name: 'no PATH at all still finds the usual places',
+      command: 'node',
+      hostEnv: {},
+      tree: { files: ['/usr/local/bin/node'] },
+      expected: '/usr/local/bin/node',
+    },
+    {
+      name: 'nvm: the newest installed version wins (numeric, not lexical)',
+      command: 'npx',
+      hostEnv: { PATH: '/usr/bin' },
+      tree: { files: [nvm('v9.11.2'), nvm('v18.20.4'), nvm('v20.9.0'), nvm('v20.11.1')], dirs: [`${HOME}/.nvm/versions/node/current`] },
+      expected: nvm('v20.11.1'),
+    },
     { name: 'volta shims', command: 'node', hostEnv: { PATH: '/usr/bin' }, tree: { files: [`${HOME}/.volta/bin/node`] }, expected: `${HOME}/.volta/bin/node` },
-    { name: 'uv in ~/.local/bin', command: 'uvx', hostEnv: { PATH: '/usr/bin' }, tree: { files: [`${HOME}/.local/bin/uvx`] }, expected: `${HOME}/.local/bin/uvx` },
+    {
+      name: 'uv in ~/.local/bin',
+      command: 'uvx',
+      hostEnv: { PATH: '/usr/bin' },
+      tree: { files: [`${HOME}/.local/bin/uvx`] },
+      expected: `${HOME}/.local/bin/uvx`,
+    },
     { name: 'absolute command', command: '/opt/servers/run', tree: { files: ['/opt/servers/run'] }, expected: '/opt/servers/run' },
     { name: 'absolute command is normalized', command: '/opt/servers/../servers/./run', tree: { files: ['/opt/servers/run'] }, expected: '/opt/servers/run' },
     { name: './server against the configured cwd', command: './server', cwd: '/srv/app', tree: { files: ['/srv/app/server'] }, expected: '/srv/app/server' },
-    { name: '../bin/server against the configured cwd', command: '../bin/server', cwd: '/srv/app', tree: { files: ['/srv/bin/server'], dirs: ['/srv/app'] }, expected: '/srv/bin/server' },
+    {
+      name: '../bin/server against the configured cwd',
+      command: '../bin/server',
+      cwd: '/srv/app',
+      tree: { files: ['/srv/bin/server'], dirs: ['/srv/app'] },
+      expected: '/srv/bin/server',
+    },
     { name: './server without a cwd resolves in the home folder', command: './server', tree: { files: [`${HOME}/server`] }, expected: `${HOME}/server` },
     { name: '~/bin/server expands the home folder', command: '~/bin/server', tree: { files: [`${HOME}/bin/server`] }, expected: `${HOME}/bin/server` },
-    { name: 'win32: PATHEXT turns npx into npx.cmd', platform: 'win32', command: 'npx', hostEnv: { PATH: 'C:\\Windows\\system32;C:\\Program Files\\nodejs', PATHEXT: '.COM;.EXE;.BAT;.CMD' }, tree: { files: ['C:\\Program Files\\nodejs\\npx.cmd'] }, expected: 'C:\\Program Files\\nodejs\\npx.cmd' },
-    { name: 'win32: the Path spelling of the variable works', platform: 'win32', command: 'node', hostEnv: { Path: 'D:\\node' }, tree: { files: ['D:\\node\\node.exe'] }, expected: 'D:\\node\\node.exe' },
-    { name: 'win32: .exe before .cmd in the same folder', platform: 'win32', command: 'node', hostEnv: { PATH: 'D:\\node', PATHEXT: '.COM;.EXE;.BAT;.CMD' }, tree: { files: ['D:\\node\\node.cmd', 'D:\\node\\node.exe'] }, expected: 'D:\\node\\node.exe' },
-    { name: 'win32: npm global folder in AppData when PATH misses it', platform: 'win32', command: 'npx', hostEnv: { PATH: 'C:\\Windows' }, tree: { files: [`${WIN_HOME}\\AppData\\Roaming\\npm\\npx.cmd`] }, expected: `${WIN_HOME}\\AppData\\Roaming\\npm\\npx.cmd` },
-    { name: 'win32: absolute command gains its extension', platform: 'win32', command: 'C:\\tools\\server', tree: { files: ['C:\\tools\\server.exe'] }, expected: 'C:\\tools\\server.exe' },
+    {
+      name: 'win32: PATHEXT turns npx into npx.cmd',
+      platform: 'win32',
+      command: 'npx',
+      hostEnv: { PATH: 'C:\\Windows\\system32;C:\\Program Files\\nodejs', PATHEXT: '.COM;.EXE;.BAT;.CMD' },
+      tree: { files: ['C:\\Program Files\\nodejs\\npx.cmd'] },
+      expected: 'C:\\Program Files\\nodejs\\npx.cmd',
+    },
+    {
+      name: 'win32: the Path spelling of the variable works',
+      platform: 'win32',
+      command: 'node',
+      hostEnv: { Path: 'D:\\node' },
+      tree: { files: ['D:\\node\\node.exe'] },
+      expected: 'D:\\node\\node.exe',
+    },
+    {
+      name: 'win32: .exe before .cmd in the same folder',
+      platform: 'win32',
+      command: 'node',
+      hostEnv: { PATH: 'D:\\node', PATHEXT: '.COM;.EXE;.BAT;.CMD' },
+      tree: { files: ['D:\\node\\node.cmd', 'D:\\node\\node.exe'] },
+      expected: 'D:\\node\\node.exe',
+    },
+    {
+      name: 'win32: npm global folder in AppData when PATH misses it',
+      platform: 'win32',
+      command: 'npx',
+      hostEnv: { PATH: 'C:\\Windows' },
+      tree: { files: [`${WIN_HOME}\\AppData\\Roaming\\npm\\npx.cmd`] },
+      expected: `${WIN_HOME}\\AppData\\Roaming\\npm\\npx.cmd`,
+    },
+    {
+      name: 'win32: absolute command gains its extension',
+      platform: 'win32',
+      command: 'C:\\tools\\server',
+      tree: { files: ['C:\\tools\\server.exe'] },
+      expected: 'C:\\tools\\server.exe',
+    },
   ];
 
   it.each(rows)('$name', ({ expected, ...c }) => {
@@ -81,15 +162,35 @@ describe('planLaunch: finding the command', () => {
 describe('planLaunch: refusals', () => {
   const rows: Array<{ name: string; code: string; mentions: string } & Case> = [
     { name: 'command nowhere to be found', command: 'mcp-server-nowhere', code: 'command_not_found', mentions: 'mcp-server-nowhere' },
-    { name: 'Homebrew is not a usual place on linux', command: 'npx', hostEnv: { PATH: '/usr/bin' }, tree: { files: ['/opt/homebrew/bin/npx'] }, code: 'command_not_found', mentions: 'npx' },
-    { name: 'relative PATH entries are never searched', command: 'tool', hostEnv: { PATH: 'bin:.:/usr/bin' }, tree: { files: [`${HOME}/bin/tool`, `${HOME}/tool`] }, code: 'command_not_found', mentions: 'tool' },
+    {
+      name: 'Homebrew is not a usual place on linux',
+      command: 'npx',
+      hostEnv: { PATH: '/usr/bin' },
+      tree: { files: ['/opt/homebrew/bin/npx'] },
+      code: 'command_not_found',
+      mentions: 'npx',
+    },
+    {
+      name: 'relative PATH entries are never searched',
+      command: 'tool',
+      hostEnv: { PATH: 'bin:.:/usr/bin' },
+      tree: { files: [`${HOME}/bin/tool`, `${HOME}/tool`] },
+      code: 'command_not_found',
+      mentions: 'tool',
+    },
     { name: 'absolute command that does not exist', command: '/opt/missing/server', code: 'command_not_found', mentions: '/opt/missing/server' },
     { name: 'relative cwd', command: 'node', cwd: 'projects/app', code: 'cwd_invalid', mentions: 'projects/app' },
     { name: 'missing cwd', command: 'node', cwd: '/srv/nothing-here', code: 'cwd_invalid', mentions: '/srv/nothing-here' },
     { name: 'cwd that is a file', command: 'node', cwd: '/usr/bin/node', code: 'cwd_invalid', mentions: '/usr/bin/node' },
     { name: 'reserved env name', command: 'node', env: { STEWARD_X: '1' }, code: 'config_invalid', mentions: 'STEWARD_X' },
     { name: 'reserved env name in lower case', command: 'node', env: { steward_home: '/tmp' }, code: 'config_invalid', mentions: 'steward_home' },
-    { name: 'sandbox wanted but missing', command: 'node', support: { kind: 'missing', reason: 'bubblewrap (bwrap) is not installed.' }, code: 'sandbox_unavailable', mentions: 'bubblewrap' },
+    {
+      name: 'sandbox wanted but missing',
+      command: 'node',
+      support: { kind: 'missing', reason: 'bubblewrap (bwrap) is not installed.' },
+      code: 'sandbox_unavailable',
+      mentions: 'bubblewrap',
+    },
     { name: 'relative sandbox write folder', command: 'node', sandbox: { writePaths: ['work'] }, code: 'config_invalid', mentions: 'work' },
     { name: 'relative sandbox hidden folder', command: 'node', sandbox: { denyReadPaths: ['secrets'] }, code: 'config_invalid', mentions: 'secrets' },
   ];
@@ -114,7 +215,11 @@ describe('planLaunch: working folder', () => {
   ];
 
   it.each(rows)('$name → $expected', ({ cwd, expected }) => {
-    const result = plan({ command: 'node', ...(cwd !== undefined ? { cwd } : {}), tree: { files: ['/usr/bin/node'], dirs: ['/srv/app', `${HOME}/projects/app`] } });
+    const result = plan({
+      command: 'node',
+      ...(cwd !== undefined ? { cwd } : {}),
+      tree: { files: ['/usr/bin/node'], dirs: ['/srv/app', `${HOME}/projects/app`] },
+    });
     expect(result.spec.cwd).toBe(expected);
   });
 });
@@ -133,7 +238,12 @@ describe('planLaunch: sandbox plan', () => {
   it('darwin hides the keychains and browser profiles', () => {
     const { sandbox } = plan({ platform: 'darwin', command: 'node' }).spec;
     expect(sandbox.denyReadPaths).toEqual(
-      expect.arrayContaining(['/Users/ada/.ssh', '/Users/ada/Library/Keychains', '/Users/ada/Library/Application Support/Google/Chrome', '/Users/ada/Library/Application Support/Steward']),
+      expect.arrayContaining([
+        '/Users/ada/.ssh',
+        '/Users/ada/Library/Keychains',
+        '/Users/ada/Library/Application Support/Google/Chrome',
+        '/Users/ada/Library/Application Support/Steward',
+      ]),
     );
   });
 
@@ -146,9 +256,7 @@ describe('planLaunch: sandbox plan', () => {
   ];
 
   it.each(modes)('$name → $mode', ({ enabled, support, platform, mode }) => {
-    const c: Case = platform === 'win32'
-      ? { platform, command: 'C:\\node\\node.exe', tree: { files: ['C:\\node\\node.exe'] } }
-      : { command: 'node' };
+    const c: Case = platform === 'win32' ? { platform, command: 'C:\\node\\node.exe', tree: { files: ['C:\\node\\node.exe'] } } : { command: 'node' };
     const { sandbox } = plan({ ...c, support, sandbox: { enabled, writePaths: ['/srv/out'], allowedDomains: ['example.com'] } }).spec;
     expect(sandbox.mode).toBe(mode);
     if (mode !== 'enforced') {
@@ -199,7 +307,13 @@ describe('planLaunch: child environment', () => {
   };
 
   it('passes only the safe host variables plus the configured ones', () => {
-    const result = plan({ command: '/opt/tools/bin/npx', env: { API_TOKEN: 'config-token', LOG_LEVEL: 'debug' }, hostEnv, tree: { files: ['/opt/tools/bin/npx'] }, sandbox: { enabled: false } });
+    const result = plan({
+      command: '/opt/tools/bin/npx',
+      env: { API_TOKEN: 'config-token', LOG_LEVEL: 'debug' },
+      hostEnv,
+      tree: { files: ['/opt/tools/bin/npx'] },
+      sandbox: { enabled: false },
+    });
     // The resolved command's own folder goes first, so `#!/usr/bin/env node` next to it works.
     expect(result.env).toEqual({
       HOME,
@@ -237,7 +351,13 @@ describe('planLaunch: child environment', () => {
     const result = plan({
       platform: 'win32',
       command: 'npx',
-      hostEnv: { Path: 'C:\\Windows\\system32', PATHEXT: '.COM;.EXE;.CMD', SystemRoot: 'C:\\Windows', USERPROFILE: WIN_HOME, ANTHROPIC_API_KEY: 'sk-ant-host-secret' },
+      hostEnv: {
+        Path: 'C:\\Windows\\system32',
+        PATHEXT: '.COM;.EXE;.CMD',
+        SystemRoot: 'C:\\Windows',
+        USERPROFILE: WIN_HOME,
+        ANTHROPIC_API_KEY: 'sk-ant-host-secret',
+      },
       tree: { files: ['C:\\Program Files\\nodejs\\npx.cmd'] },
     });
     expect(result.spec.command).toBe('C:\\Program Files\\nodejs\\npx.cmd');

@@ -18,7 +18,14 @@ describe('usualBinDirs', () => {
 
   it('covers the version managers in the home folder', () => {
     expect(usualBinDirs('linux', HOME, empty)).toEqual(
-      expect.arrayContaining([`${HOME}/.local/bin`, `${HOME}/.volta/bin`, `${HOME}/.fnm/aliases/default/bin`, `${HOME}/.asdf/shims`, `${HOME}/.bun/bin`, `${HOME}/.cargo/bin`]),
+      expect.arrayContaining([
+        `${HOME}/.local/bin`,
+        `${HOME}/.volta/bin`,
+        `${HOME}/.fnm/aliases/default/bin`,
+        `${HOME}/.asdf/shims`,
+        `${HOME}/.bun/bin`,
+        `${HOME}/.cargo/bin`,
+      ]),
     );
   });
 
@@ -49,7 +56,13 @@ describe('resolveCommand', () => {
     { name: 'bare name nowhere', command: 'node', files: [], pathEnv: '/usr/bin', expected: undefined },
     { name: 'a relative path is never searched on PATH', command: 'bin/node', files: ['/usr/bin/node'], pathEnv: '/usr', expected: undefined },
     { name: 'a relative path resolves against cwd', command: 'bin/node', files: [`${HOME}/bin/node`], pathEnv: '/usr/bin', expected: `${HOME}/bin/node` },
-    { name: '~/ expands to the home folder', command: '~/bin/tool', files: [`${HOME}/bin/tool`, '/usr/bin/tool'], pathEnv: '/usr/bin', expected: `${HOME}/bin/tool` },
+    {
+      name: '~/ expands to the home folder',
+      command: '~/bin/tool',
+      files: [`${HOME}/bin/tool`, '/usr/bin/tool'],
+      pathEnv: '/usr/bin',
+      expected: `${HOME}/bin/tool`,
+    },
   ];
 
   it.each(rows)('$name', ({ command, files, pathEnv, pathExt, expected }) => {
@@ -58,12 +71,16 @@ describe('resolveCommand', () => {
 
   it('windows: the default PATHEXT applies when the host has none', () => {
     const fs = fakeFs({ files: ['D:\\bin\\tool.bat'] }, 'win32');
-    expect(resolveCommand('tool', { platform: 'win32', homeDir: 'C:\\Users\\ada', pathEnv: 'D:\\bin', pathExt: undefined, cwd: 'C:\\Users\\ada' }, fs)).toBe('D:\\bin\\tool.bat');
+    expect(resolveCommand('tool', { platform: 'win32', homeDir: 'C:\\Users\\ada', pathEnv: 'D:\\bin', pathExt: undefined, cwd: 'C:\\Users\\ada' }, fs)).toBe(
+      'D:\\bin\\tool.bat',
+    );
   });
 
   it('windows: an explicit extension is used as given', () => {
     const fs = fakeFs({ files: ['D:\\bin\\tool.cmd', 'D:\\bin\\tool.exe'] }, 'win32');
-    expect(resolveCommand('tool.cmd', { platform: 'win32', homeDir: 'C:\\Users\\ada', pathEnv: 'D:\\bin', pathExt: '.EXE;.CMD', cwd: 'C:\\Users\\ada' }, fs)).toBe('D:\\bin\\tool.cmd');
+    expect(
+      resolveCommand('tool.cmd', { platform: 'win32', homeDir: 'C:\\Users\\ada', pathEnv: 'D:\\bin', pathExt: '.EXE;.CMD', cwd: 'C:\\Users\\ada' }, fs),
+    ).toBe('D:\\bin\\tool.cmd');
   });
 
   it('linux ignores PATHEXT', () => {

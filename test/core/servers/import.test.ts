@@ -19,8 +19,19 @@ describe('parseImport', () => {
     expect(result.format).toBe('claude_desktop');
     expect(result.skipped).toEqual([]);
     expect(result.candidates).toEqual([
-      { name: 'filesystem', config: { transport: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem@2026.1.1', '/Users/ada/Desktop'], env: {} } },
-      { name: 'github', config: { transport: 'stdio', command: 'docker', args: ['run', '-i', '--rm', 'ghcr.io/github/github-mcp-server'], env: { GITHUB_PERSONAL_ACCESS_TOKEN: 'ghp_x' } } },
+      {
+        name: 'filesystem',
+        config: { transport: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem@2026.1.1', '/Users/ada/Desktop'], env: {} },
+      },
+      {
+        name: 'github',
+        config: {
+          transport: 'stdio',
+          command: 'docker',
+          args: ['run', '-i', '--rm', 'ghcr.io/github/github-mcp-server'],
+          env: { GITHUB_PERSONAL_ACCESS_TOKEN: 'ghp_x' },
+        },
+      },
     ]);
   });
 
@@ -51,9 +62,18 @@ describe('parseImport', () => {
   });
 
   it('reads VS Code settings.json (mcp.servers) and Cursor files', () => {
-    expect(parse(JSON.stringify({ 'editor.fontSize': 13, mcp: { servers: { a: { command: 'node' } } } }), 'settings.json')).toMatchObject({ format: 'vscode', candidates: [{ name: 'a' }] });
-    expect(parse(JSON.stringify({ mcpServers: { b: { url: 'https://x.example/mcp' } } }), '.cursor-mcp.json')).toMatchObject({ format: 'cursor', candidates: [{ name: 'b' }] });
-    expect(parse(JSON.stringify({ mcpServers: { c: { serverUrl: 'https://y.example/mcp' } } }))).toMatchObject({ format: 'generic', candidates: [{ name: 'c' }] });
+    expect(parse(JSON.stringify({ 'editor.fontSize': 13, mcp: { servers: { a: { command: 'node' } } } }), 'settings.json')).toMatchObject({
+      format: 'vscode',
+      candidates: [{ name: 'a' }],
+    });
+    expect(parse(JSON.stringify({ mcpServers: { b: { url: 'https://x.example/mcp' } } }), '.cursor-mcp.json')).toMatchObject({
+      format: 'cursor',
+      candidates: [{ name: 'b' }],
+    });
+    expect(parse(JSON.stringify({ mcpServers: { c: { serverUrl: 'https://y.example/mcp' } } }))).toMatchObject({
+      format: 'generic',
+      candidates: [{ name: 'c' }],
+    });
   });
 
   it.each([

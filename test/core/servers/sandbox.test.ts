@@ -57,9 +57,18 @@ describe('sandboxed launch', () => {
 
   it('refuses to launch when the sandbox is missing, unless the user turned it off', async () => {
     t = await makeHost({
-      sandbox: { support: async () => ({ kind: 'missing', reason: 'bwrap is not installed.' }), wrap: async () => { throw new Error('unused'); }, dispose: async () => undefined },
+      sandbox: {
+        support: async () => ({ kind: 'missing', reason: 'bwrap is not installed.' }),
+        wrap: async () => {
+          throw new Error('unused');
+        },
+        dispose: async () => undefined,
+      },
     });
-    const view = await t.host.servers.add({ name: 'probe', config: { transport: 'stdio', command: NODE, args: [join(FIXTURES, 'probe-server.mjs')], env: {} } });
+    const view = await t.host.servers.add({
+      name: 'probe',
+      config: { transport: 'stdio', command: NODE, args: [join(FIXTURES, 'probe-server.mjs')], env: {} },
+    });
     await expect(t.host.servers.consentRequest(view.id)).rejects.toMatchObject({ code: 'sandbox_unavailable' });
     await t.host.servers.update(view.id, { sandbox: { enabled: false } });
     const request = await t.host.servers.consentRequest(view.id);

@@ -92,7 +92,10 @@ describe('stop', () => {
       expect(stopped.status).toBe('stopped');
       await until(() => !alive(pids.self) && !alive(pids.grandchild), 'the tree to die', 3000);
 
-      const log = t.host.servers.logsPage(view.id, 100).map((l) => l.text).join('\n');
+      const log = t.host.servers
+        .logsPage(view.id, 100)
+        .map((l) => l.text)
+        .join('\n');
       expect(log).toContain('stdin closed, staying alive');
       expect(log).toContain('sending SIGTERM');
       expect(log).toContain('SIGKILL');
@@ -152,7 +155,10 @@ describe('bad output on stdout', () => {
     const ok = await t.host.tools.call({ serverId: view.id, name: 'ok', arguments: {} });
     expect(textOf(ok)).toBe('ok done');
     expect(t.host.servers.get(view.id).status).toBe('running');
-    const warnings = t.host.servers.logsPage(view.id, 200).filter((l) => l.stream === 'protocol').map((l) => l.text);
+    const warnings = t.host.servers
+      .logsPage(view.id, 200)
+      .filter((l) => l.stream === 'protocol')
+      .map((l) => l.text);
     expect(warnings.some((w) => w.includes('Server starting up...'))).toBe(true);
     expect(warnings.some((w) => w.includes('{"not":"json-rpc"}'))).toBe(true);
     expect(warnings.some((w) => w.includes('not json at all'))).toBe(true);

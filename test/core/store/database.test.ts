@@ -39,7 +39,20 @@ describe('openDatabase', () => {
     expect(version(db)).toBe(MIGRATIONS.at(-1)!.version);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(tables(db)).toEqual(['audit_events', 'consents', 'sampling_loops', 'sampling_policies', 'sampling_rounds', 'server_logs', 'server_runs', 'servers', 'settings', 'task_events', 'task_results', 'tasks']);
+    expect(tables(db)).toEqual([
+      'audit_events',
+      'consents',
+      'sampling_loops',
+      'sampling_policies',
+      'sampling_rounds',
+      'server_logs',
+      'server_runs',
+      'servers',
+      'settings',
+      'task_events',
+      'task_results',
+      'tasks',
+    ]);
   });
 
   it('creates a missing data folder, readable only by the user', () => {

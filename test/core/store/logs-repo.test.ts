@@ -28,7 +28,7 @@ describe('LogsRepo', () => {
     const s = setup(50);
     for (let i = 0; i < 20; i++) s.logs.append([line('b', `b ${i}`)]);
     // Batches of uneven sizes, so pruning runs at many different counts.
-    for (let i = 0; i < 500; ) {
+    for (let i = 0; i < 500;) {
       const size = Math.min(1 + (i % 13), 500 - i);
       s.logs.append(Array.from({ length: size }, (_, k) => line('a', `a ${i + k}`)));
       i += size;
@@ -56,7 +56,11 @@ describe('LogsRepo', () => {
   it('returns the stored lines with their ids, in order', () => {
     const s = setup();
     const stored = s.logs.append([line('a', 'one'), line('b', 'two'), line('a', 'three')]);
-    expect(stored.map((l) => [l.serverId, l.text])).toEqual([['a', 'one'], ['b', 'two'], ['a', 'three']]);
+    expect(stored.map((l) => [l.serverId, l.text])).toEqual([
+      ['a', 'one'],
+      ['b', 'two'],
+      ['a', 'three'],
+    ]);
     const ids = stored.map((l) => l.id);
     expect([...ids].sort((x, y) => x - y)).toEqual(ids);
     expect(new Set(ids).size).toBe(3);

@@ -24,7 +24,15 @@ describe('RunsRepo', () => {
     store.runs.put(run('b', 200));
     store.runs.put(run('a', 101));
     expect(store.runs.get('a')).toEqual(run('a', 101));
-    expect(store.runs.list().map((r) => [r.serverId, r.pid]).sort()).toEqual([['a', 101], ['b', 200]]);
+    expect(
+      store.runs
+        .list()
+        .map((r) => [r.serverId, r.pid])
+        .sort(),
+    ).toEqual([
+      ['a', 101],
+      ['b', 200],
+    ]);
   });
 
   it('an old pid cannot clear the record of the process that replaced it', () => {

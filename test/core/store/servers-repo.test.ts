@@ -39,7 +39,12 @@ describe('ServersRepo', () => {
   });
 
   it('lists by name, ignoring case', () => {
-    for (const [id, name] of [['1', 'beta'], ['2', 'Alpha'], ['3', 'gamma']] as const) store.servers.insert(serverRecord(id, name));
+    for (const [id, name] of [
+      ['1', 'beta'],
+      ['2', 'Alpha'],
+      ['3', 'gamma'],
+    ] as const)
+      store.servers.insert(serverRecord(id, name));
     expect(store.servers.list().map((s) => s.name)).toEqual(['Alpha', 'beta', 'gamma']);
   });
 
@@ -89,7 +94,15 @@ describe('ServersRepo', () => {
       store.consents.record({ serverId: id, specHash: 'h', spec: '{}', decision: 'approved', decidedBy: 'user', decidedAt: '2025-01-01T00:00:00.000Z' });
       store.logs.append([{ serverId: id, ts: '2025-01-01T00:00:00.000Z', stream: 'stderr', level: 'info', text: `hello from ${id}` }]);
       store.runs.put({ serverId: id, pid: 100, pidStarted: 't0', hostPid: 1, startedAt: '2025-01-01T00:00:00.000Z' });
-      store.audit.append({ ts: '2025-01-01T00:00:00.000Z', kind: 'server.added', serverId: id, serverName: id, actor: 'user', summary: `added ${id}`, data: {} });
+      store.audit.append({
+        ts: '2025-01-01T00:00:00.000Z',
+        kind: 'server.added',
+        serverId: id,
+        serverName: id,
+        actor: 'user',
+        summary: `added ${id}`,
+        data: {},
+      });
     }
     store.servers.remove('gone');
 
@@ -98,7 +111,9 @@ describe('ServersRepo', () => {
     expect(store.logs.page('gone', 100)).toEqual([]);
     expect(store.runs.get('gone')).toBeUndefined();
     const leftovers = store.db
-      .prepare("SELECT (SELECT count(*) FROM consents WHERE server_id = 'gone') + (SELECT count(*) FROM server_logs WHERE server_id = 'gone') + (SELECT count(*) FROM server_runs WHERE server_id = 'gone')")
+      .prepare(
+        "SELECT (SELECT count(*) FROM consents WHERE server_id = 'gone') + (SELECT count(*) FROM server_logs WHERE server_id = 'gone') + (SELECT count(*) FROM server_runs WHERE server_id = 'gone')",
+      )
       .pluck()
       .get();
     expect(leftovers).toBe(0);

@@ -122,7 +122,12 @@ describe('TasksRepo', () => {
     store.tasks.insert(task('a', '2026-01-01T00:00:00.000Z'));
     store.tasks.insert(task('b', '2026-01-01T00:00:00.000Z', { status: 'input_required' }));
     store.tasks.insert(task('c', '2026-01-01T00:00:00.000Z', { status: 'failed' }));
-    expect(store.tasks.unfinished().map((r) => r.id).sort()).toEqual(['a', 'b']);
+    expect(
+      store.tasks
+        .unfinished()
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['a', 'b']);
     store.tasks.claim('a', { pid: 77, started: 'tok' });
     expect(store.tasks.get('a')).toMatchObject({ owner_pid: 77, owner_started: 'tok' });
   });

@@ -39,7 +39,11 @@ describe('tasks with server-everything', () => {
     await approve();
     rig.t.host.sampling.setPolicy(view.id, 'everything', { mode: 'allow' });
     rig.api.script([{ text: 'Sampled inside a task.' }]);
-    const result = await rig.t.host.tools.call({ serverId: view.id, name: 'trigger-sampling-request-async', arguments: { prompt: 'Say something', maxTokens: 50 } });
+    const result = await rig.t.host.tools.call({
+      serverId: view.id,
+      name: 'trigger-sampling-request-async',
+      arguments: { prompt: 'Say something', maxTokens: 50 },
+    });
     expect(textOf(result)).toContain('Sampled inside a task.');
     const incoming = rig.t.host.tasks.list({ serverId: view.id }, 10).filter((t) => t.direction === 'incoming');
     expect(incoming).toHaveLength(1);

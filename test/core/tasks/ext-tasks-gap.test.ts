@@ -6,7 +6,14 @@
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { createApplicationInputHandler, createTaskSessionFromClient, resultFromTaskOutcome, type TaskEnabledSession, type TaskExecutionEvent, type TaskState } from '@modelcontextprotocol/ext-tasks/client';
+import {
+  createApplicationInputHandler,
+  createTaskSessionFromClient,
+  resultFromTaskOutcome,
+  type TaskEnabledSession,
+  type TaskExecutionEvent,
+  type TaskState,
+} from '@modelcontextprotocol/ext-tasks/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 

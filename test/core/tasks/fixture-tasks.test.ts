@@ -129,7 +129,10 @@ describe('tool calls as tasks (task fixture)', () => {
   it('does not send tasks/cancel to a server that did not declare it; the task carries on', async () => {
     const { host, serverId } = await fixture(['--no-cancel']);
     const view = await host.tasks.start({ serverId, tool: 'job', arguments: { ms: 900, steps: 3, pollInterval: 250 } });
-    await expect(host.tasks.cancel(view.id)).rejects.toMatchObject({ code: 'not_supported', message: expect.stringContaining('does not let its tasks be cancelled') });
+    await expect(host.tasks.cancel(view.id)).rejects.toMatchObject({
+      code: 'not_supported',
+      message: expect.stringContaining('does not let its tasks be cancelled'),
+    });
     expect((await host.tasks.requester.settle(view.id)).status).toBe('completed');
     expect((await wireLog(host, serverId)).some((w) => w.method === 'tasks/cancel')).toBe(false);
   });
@@ -195,7 +198,10 @@ describe('tool calls as tasks (task fixture)', () => {
     const { host, serverId } = await fixture();
     const view = await host.tasks.start({ serverId, tool: 'needs_input', arguments: {} });
     const item = await nextItem(host, 'elicitation');
-    expect(item.kind === 'elicitation' && item.request).toMatchObject({ message: 'The task needs your answer to finish.', relatedTask: { taskId: view.id, label: 'needs_input' } });
+    expect(item.kind === 'elicitation' && item.request).toMatchObject({
+      message: 'The task needs your answer to finish.',
+      relatedTask: { taskId: view.id, label: 'needs_input' },
+    });
     expect(host.tasks.list({ serverId }, 5)[0]).toMatchObject({ status: 'input_required', statusMessage: 'waiting for your answer' });
     await host.inbox.decide(item.id, { kind: 'elicitation', action: 'accept', content: { answer: 'blue' } });
     const row = await host.tasks.requester.settle(view.id);

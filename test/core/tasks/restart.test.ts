@@ -26,7 +26,7 @@ function steward(home: string, ...args: string[]): Promise<{ code: number; stdou
 /** A `steward call` left running, to be killed with SIGKILL once its task is on record. */
 function backgroundCall(home: string, ...args: string[]): ChildProcess {
   const child = spawn(NODE, [CLI, 'call', ...args], { env: { ...process.env, STEWARD_HOME: home }, stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr!.resume();
+  child.stderr.resume();
   cleanup.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
@@ -82,7 +82,13 @@ describe('tasks across a Steward restart', () => {
       const all = rows(home);
       return all.length === 2 && all.every((r) => r.remote_task_id && r.status === 'working' && r.owner_pid !== null) ? all : undefined;
     });
-    await waitFor('a status message from the local task', () => (rows(home).find((r) => r.label === 'job')?.status_message?.startsWith('step') ? true : undefined));
+    await waitFor('a status message from the local task', () =>
+      rows(home)
+        .find((r) => r.label === 'job')
+        ?.status_message?.startsWith('step')
+        ? true
+        : undefined,
+    );
     await Promise.all([killHard(remote), killHard(local)]);
     expect(rows(home).filter((r) => r.status === 'working')).toHaveLength(2);
 

@@ -35,7 +35,8 @@ describe('settingIssues', () => {
 });
 
 describe('needsSignIn', () => {
-  const server = (patch: Partial<ServerView>) => ({ transport: 'http', status: 'crashed', lastError: { code: 'auth_required', message: 'sign in', stderrTail: [] }, ...patch }) as ServerView;
+  const server = (patch: Partial<ServerView>) =>
+    ({ transport: 'http', status: 'crashed', lastError: { code: 'auth_required', message: 'sign in', stderrTail: [] }, ...patch }) as ServerView;
   it.each([
     ['a remote server stopped for want of a sign-in', {}, true],
     ['one whose sign-in failed', { lastError: { code: 'auth_failed', message: 'refused', stderrTail: [] } }, true],

@@ -5,7 +5,17 @@ import type { FormField } from '../../../shared/domain/elicitation.js';
 import { formProblems, fromLocalInput, initialDrafts, toAnswer, toLocalInput } from '../../../renderer/src/lib/elicitation-form.js';
 
 const common = { description: null, required: false, secretLike: false };
-const text = (name: string, extra: Partial<Extract<FormField, { kind: 'text' }>> = {}): FormField => ({ ...common, name, label: name, kind: 'text', format: null, minLength: null, maxLength: null, default: null, ...extra });
+const text = (name: string, extra: Partial<Extract<FormField, { kind: 'text' }>> = {}): FormField => ({
+  ...common,
+  name,
+  label: name,
+  kind: 'text',
+  format: null,
+  minLength: null,
+  maxLength: null,
+  default: null,
+  ...extra,
+});
 const options = ['a', 'b', 'c'].map((v) => ({ value: v, label: v.toUpperCase() }));
 const FIELDS: FormField[] = [
   text('note'),
@@ -33,9 +43,21 @@ describe('elicitation form drafts', () => {
   });
 
   it.each([
-    ['empty text, number and choice are left out; a checkbox and a set of choices always answer', { note: '', when: '', count: '', agree: false, pick: '', many: [] }, { agree: false, many: [] }],
-    ['typed values become their kinds', { note: 'hi', when: '', count: '7', agree: true, pick: 'c', many: ['a', 'c'] }, { note: 'hi', count: 7, agree: true, pick: 'c', many: ['a', 'c'] }],
-    ['a number with spaces around it is still the number', { note: '', when: '', count: ' 4 ', agree: false, pick: '', many: [] }, { count: 4, agree: false, many: [] }],
+    [
+      'empty text, number and choice are left out; a checkbox and a set of choices always answer',
+      { note: '', when: '', count: '', agree: false, pick: '', many: [] },
+      { agree: false, many: [] },
+    ],
+    [
+      'typed values become their kinds',
+      { note: 'hi', when: '', count: '7', agree: true, pick: 'c', many: ['a', 'c'] },
+      { note: 'hi', count: 7, agree: true, pick: 'c', many: ['a', 'c'] },
+    ],
+    [
+      'a number with spaces around it is still the number',
+      { note: '', when: '', count: ' 4 ', agree: false, pick: '', many: [] },
+      { count: 4, agree: false, many: [] },
+    ],
   ])('%s', (_, drafts, answer) => {
     expect(toAnswer(FIELDS, drafts)).toEqual(answer);
   });

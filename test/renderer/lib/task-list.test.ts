@@ -36,17 +36,40 @@ describe('foldTask', () => {
   const cases: Array<{ name: string; change: TaskView; filter?: TaskFilter; loaded?: Loaded; expected: string[] }> = [
     { name: 'a new task goes on top', change: task('n', '50'), expected: ['n:working', 'a:working', 'b:working', 'c:working'] },
     { name: 'a known task changes in place', change: task('c', '55', { status: 'completed' }), expected: ['a:working', 'b:working', 'c:completed'] },
-    { name: 'an older view than the one shown is ignored', change: task('a', '35', { status: 'completed' }), expected: ['a:working', 'b:working', 'c:working'] },
-    { name: 'a view as recent as the one shown is taken (a stored result)', change: task('b', '30', { status: 'completed' }), expected: ['a:working', 'b:completed', 'c:working'] },
+    {
+      name: 'an older view than the one shown is ignored',
+      change: task('a', '35', { status: 'completed' }),
+      expected: ['a:working', 'b:working', 'c:working'],
+    },
+    {
+      name: 'a view as recent as the one shown is taken (a stored result)',
+      change: task('b', '30', { status: 'completed' }),
+      expected: ['a:working', 'b:completed', 'c:working'],
+    },
     {
       name: 'a task that leaves the filter leaves the list',
       change: task('b', '45', { status: 'completed' }),
       filter: { status: 'working', serverId: '' },
       expected: ['a:working', 'c:working'],
     },
-    { name: 'a new task outside the filter stays out', change: task('n', '50', { serverId: 's2' }), filter: { status: '', serverId: 's1' }, expected: ['a:working', 'b:working', 'c:working'] },
-    { name: 'a task from a page not loaded yet waits for that page', change: task('old', '10'), loaded: PARTLY, expected: ['a:working', 'b:working', 'c:working'] },
-    { name: 'a task newer than the loaded pages goes on top', change: task('n', '21'), loaded: PARTLY, expected: ['n:working', 'a:working', 'b:working', 'c:working'] },
+    {
+      name: 'a new task outside the filter stays out',
+      change: task('n', '50', { serverId: 's2' }),
+      filter: { status: '', serverId: 's1' },
+      expected: ['a:working', 'b:working', 'c:working'],
+    },
+    {
+      name: 'a task from a page not loaded yet waits for that page',
+      change: task('old', '10'),
+      loaded: PARTLY,
+      expected: ['a:working', 'b:working', 'c:working'],
+    },
+    {
+      name: 'a task newer than the loaded pages goes on top',
+      change: task('n', '21'),
+      loaded: PARTLY,
+      expected: ['n:working', 'a:working', 'b:working', 'c:working'],
+    },
   ];
   for (const { name, change, filter = ALL, loaded = EVERYTHING_LOADED, expected } of cases) {
     it(name, () => {

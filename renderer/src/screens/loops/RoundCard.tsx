@@ -47,7 +47,11 @@ export function RoundCard({ entry, calls }: { entry: RoundView; calls: Map<strin
       <div className="round-body">
         <section className="round-part" aria-label={`Round ${entry.round}: sent by the server`}>
           <h3 className="section-label">New from the server</h3>
-          {entry.newMessages.length === 0 ? <p className="muted">Nothing new.</p> : <ConversationView messages={entry.newMessages} label={`Round ${entry.round} messages`} earlierCalls={calls} />}
+          {entry.newMessages.length === 0 ? (
+            <p className="muted">Nothing new.</p>
+          ) : (
+            <ConversationView messages={entry.newMessages} label={`Round ${entry.round} messages`} earlierCalls={calls} />
+          )}
         </section>
         <section className="round-part" aria-label={`Round ${entry.round}: reply`}>
           <h3 className="section-label">Reply</h3>

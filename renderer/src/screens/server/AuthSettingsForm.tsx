@@ -118,7 +118,11 @@ export function AuthSettingsForm({ view, onSaved }: { view: AuthView; onSaved(vi
       <div className="form-grid">
         <Field
           label={needed ? 'Client ID' : 'Pre-registered client ID'}
-          hint={needed ? 'Required: the client registered for Steward at the server’s authorization server.' : 'Optional. Empty: Steward uses its published client metadata document, or registers itself.'}
+          hint={
+            needed
+              ? 'Required: the client registered for Steward at the server’s authorization server.'
+              : 'Optional. Empty: Steward uses its published client metadata document, or registers itself.'
+          }
           error={issues.clientId}
         >
           <input className="input mono" value={draft.clientId} onChange={(e) => set({ clientId: e.target.value })} spellCheck={false} autoComplete="off" />
@@ -149,11 +153,27 @@ export function AuthSettingsForm({ view, onSaved }: { view: AuthView; onSaved(vi
         )}
         {draft.mode === 'enterprise' && (
           <>
-            <Field label="Identity provider token endpoint" hint="Where your ID token is exchanged for a grant this server accepts." error={issues.idpTokenEndpoint}>
-              <input className="input mono" value={draft.idpTokenEndpoint} onChange={(e) => set({ idpTokenEndpoint: e.target.value })} spellCheck={false} placeholder="https://idp.example.com/oauth2/token" />
+            <Field
+              label="Identity provider token endpoint"
+              hint="Where your ID token is exchanged for a grant this server accepts."
+              error={issues.idpTokenEndpoint}
+            >
+              <input
+                className="input mono"
+                value={draft.idpTokenEndpoint}
+                onChange={(e) => set({ idpTokenEndpoint: e.target.value })}
+                spellCheck={false}
+                placeholder="https://idp.example.com/oauth2/token"
+              />
             </Field>
             <Field label="Identity provider client ID" error={issues.idpClientId}>
-              <input className="input mono" value={draft.idpClientId} onChange={(e) => set({ idpClientId: e.target.value })} spellCheck={false} autoComplete="off" />
+              <input
+                className="input mono"
+                value={draft.idpClientId}
+                onChange={(e) => set({ idpClientId: e.target.value })}
+                spellCheck={false}
+                autoComplete="off"
+              />
             </Field>
           </>
         )}

@@ -62,7 +62,9 @@ export function LogTab({ server }: { server: ServerView }) {
     <div className="log-tab">
       <div className="toolbar">
         <span className="muted">
-          {lines.data.length === 0 ? 'Nothing logged yet. Lines the server writes to stderr, its protocol log messages and Steward’s notes appear here.' : `${lines.data.length} lines, newest at the bottom`}
+          {lines.data.length === 0
+            ? 'Nothing logged yet. Lines the server writes to stderr, its protocol log messages and Steward’s notes appear here.'
+            : `${lines.data.length} lines, newest at the bottom`}
         </span>
         {hasOlder && (
           <button type="button" className="btn btn-small" disabled={older.pending} onClick={() => void older.run()}>

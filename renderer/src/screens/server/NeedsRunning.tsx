@@ -18,7 +18,9 @@ export function NeedsRunning({ server, what, children }: { server: ServerView; w
   if (needsSignIn(server)) {
     return (
       <div className="not-running">
-        <p>“{server.name}” answers only once you sign in. Its {what} are shown after that.</p>
+        <p>
+          “{server.name}” answers only once you sign in. Its {what} are shown after that.
+        </p>
         <button type="button" className="btn btn-attention" disabled={control.pending} onClick={() => void control.signIn.run()}>
           <LogIn size={14} aria-hidden /> {control.signIn.pending ? 'Signing in…' : `Sign in to ${server.name}`}
         </button>

@@ -45,7 +45,12 @@ function PromptsList({ server }: { server: ServerView }) {
                     {p.arguments.map((a) => (
                       <li key={a.name}>
                         <span className="mono-text">{a.name}</span>
-                        {a.required && <span className="required" title="Required"> *</span>}
+                        {a.required && (
+                          <span className="required" title="Required">
+                            {' '}
+                            *
+                          </span>
+                        )}
                         {a.description && <span className="muted"> — {a.description}</span>}
                       </li>
                     ))}

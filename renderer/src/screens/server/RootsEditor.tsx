@@ -30,19 +30,42 @@ export function RootsEditor({ server }: { server: ServerView }) {
               <FolderOpen size={14} aria-hidden />
               <code className="mono-text">{root.path}</code>
               {root.name && <span className="muted">{root.name}</span>}
-              <IconButton icon={X} label={`Stop sharing ${root.path}`} disabled={save.pending} onClick={() => void save.run(server.roots.filter((r) => r.path !== root.path))} />
+              <IconButton
+                icon={X}
+                label={`Stop sharing ${root.path}`}
+                disabled={save.pending}
+                onClick={() => void save.run(server.roots.filter((r) => r.path !== root.path))}
+              />
             </li>
           ))}
         </ul>
       )}
       <form className="roots-add" onSubmit={(e) => void add(e)} aria-label="Share a folder">
-        <input className="input mono" aria-label="Folder to share (absolute path)" placeholder="/home/you/projects/site" value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} required />
-        <input className="input input-name" aria-label="Name shown to the server (optional)" placeholder="name (optional)" value={name} onChange={(e) => setName(e.target.value)} />
+        <input
+          className="input mono"
+          aria-label="Folder to share (absolute path)"
+          placeholder="/home/you/projects/site"
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+          spellCheck={false}
+          required
+        />
+        <input
+          className="input input-name"
+          aria-label="Name shown to the server (optional)"
+          placeholder="name (optional)"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
         <button type="submit" className="btn" disabled={save.pending}>
           <Plus size={14} aria-hidden /> Share folder
         </button>
       </form>
-      {save.error && <p className="inline-error" role="alert">{save.error.message}</p>}
+      {save.error && (
+        <p className="inline-error" role="alert">
+          {save.error.message}
+        </p>
+      )}
     </div>
   );
 }

@@ -8,7 +8,8 @@ import { call } from '../../lib/steward.js';
 import { useLoad } from '../../lib/use-load.js';
 
 function describe(p: SamplingPolicy): string {
-  const mode = p.mode === 'ask' ? 'Asks you before every request' : p.mode === 'allow' ? 'Allowed without asking while within budget' : 'Every request is refused';
+  const mode =
+    p.mode === 'ask' ? 'Asks you before every request' : p.mode === 'allow' ? 'Allowed without asking while within budget' : 'Every request is refused';
   const review = p.reviewReplies ? '; you review each reply' : '';
   return `${mode}${review}. Up to ${formatNumber(p.budgets.maxTokensPerRequest)} tokens per request and ${formatNumber(p.budgets.tokensPerDay)} per day.`;
 }

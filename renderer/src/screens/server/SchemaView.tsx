@@ -11,7 +11,11 @@ function properties(schema: Json): Array<[string, Json]> {
 
 /** The arguments a call starts from: each parameter's schema default, nothing else. */
 export function defaultArguments(schema: Json): Json {
-  return Object.fromEntries(properties(schema).filter(([, p]) => 'default' in p).map(([k, p]) => [k, p.default]));
+  return Object.fromEntries(
+    properties(schema)
+      .filter(([, p]) => 'default' in p)
+      .map(([k, p]) => [k, p.default]),
+  );
 }
 
 function typeOf(p: Json): string {
@@ -42,7 +46,12 @@ export function SchemaView({ schema }: { schema: Json }) {
               <tr key={name}>
                 <td className="mono-text">
                   {name}
-                  {required.has(name) && <span className="required" title="Required"> *</span>}
+                  {required.has(name) && (
+                    <span className="required" title="Required">
+                      {' '}
+                      *
+                    </span>
+                  )}
                 </td>
                 <td className="mono-text">{typeOf(p)}</td>
                 <td>

@@ -57,7 +57,14 @@ export function SettingsTab({ server }: { server: ServerView }) {
     const view = await call('servers:update', {
       serverId: server.id,
       ...(local
-        ? { sandbox: { enabled: draft.enabled, writePaths: trimmedLines(draft.writePaths), allowedDomains: trimmedLines(draft.allowedDomains), denyReadPaths: trimmedLines(draft.denyReadPaths) } }
+        ? {
+            sandbox: {
+              enabled: draft.enabled,
+              writePaths: trimmedLines(draft.writePaths),
+              allowedDomains: trimmedLines(draft.allowedDomains),
+              denyReadPaths: trimmedLines(draft.denyReadPaths),
+            },
+          }
         : {}),
       options: {
         lazyStart: draft.lazyStart,
@@ -87,17 +94,41 @@ export function SettingsTab({ server }: { server: ServerView }) {
             {draft.enabled ? (
               <div className="form-grid form-grid-3">
                 <Field label="Folders it may write to" hint="One absolute path per line.">
-                  <textarea className="input mono" rows={3} value={draft.writePaths} onChange={(e) => set({ writePaths: e.target.value })} spellCheck={false} wrap="off" />
+                  <textarea
+                    className="input mono"
+                    rows={3}
+                    value={draft.writePaths}
+                    onChange={(e) => set({ writePaths: e.target.value })}
+                    spellCheck={false}
+                    wrap="off"
+                  />
                 </Field>
                 <Field label="Domains it may reach" hint="One per line. Empty: no network.">
-                  <textarea className="input mono" rows={3} value={draft.allowedDomains} onChange={(e) => set({ allowedDomains: e.target.value })} spellCheck={false} wrap="off" />
+                  <textarea
+                    className="input mono"
+                    rows={3}
+                    value={draft.allowedDomains}
+                    onChange={(e) => set({ allowedDomains: e.target.value })}
+                    spellCheck={false}
+                    wrap="off"
+                  />
                 </Field>
                 <Field label="More folders to hide" hint="On top of the built-in secret locations.">
-                  <textarea className="input mono" rows={3} value={draft.denyReadPaths} onChange={(e) => set({ denyReadPaths: e.target.value })} spellCheck={false} wrap="off" />
+                  <textarea
+                    className="input mono"
+                    rows={3}
+                    value={draft.denyReadPaths}
+                    onChange={(e) => set({ denyReadPaths: e.target.value })}
+                    spellCheck={false}
+                    wrap="off"
+                  />
                 </Field>
               </div>
             ) : (
-              <Notice tone="danger">Without the sandbox this server runs with all of your rights: it can read, change and send any of your files, and reach any address on the network.</Notice>
+              <Notice tone="danger">
+                Without the sandbox this server runs with all of your rights: it can read, change and send any of your files, and reach any address on the
+                network.
+              </Notice>
             )}
           </section>
         )}
@@ -105,12 +136,27 @@ export function SettingsTab({ server }: { server: ServerView }) {
           <h2 className="settings-title">Starting and stopping</h2>
           <div className="form-grid">
             <Checkbox label="Start only when first needed" checked={draft.lazyStart} onChange={(lazyStart) => set({ lazyStart })} />
-            <Checkbox label="Restart after a crash" checked={draft.restartOnCrash} onChange={(restartOnCrash) => set({ restartOnCrash })} hint="With growing pauses, and a limit on attempts." />
+            <Checkbox
+              label="Restart after a crash"
+              checked={draft.restartOnCrash}
+              onChange={(restartOnCrash) => set({ restartOnCrash })}
+              hint="With growing pauses, and a limit on attempts."
+            />
             <Field label="Stop after minutes without use" hint="Empty: keep it running.">
-              <input className="input input-narrow" inputMode="numeric" value={draft.idleStopMinutes} onChange={(e) => set({ idleStopMinutes: e.target.value })} />
+              <input
+                className="input input-narrow"
+                inputMode="numeric"
+                value={draft.idleStopMinutes}
+                onChange={(e) => set({ idleStopMinutes: e.target.value })}
+              />
             </Field>
             <Field label="Tool call timeout (seconds)">
-              <input className="input input-narrow" inputMode="numeric" value={draft.toolTimeoutSeconds} onChange={(e) => set({ toolTimeoutSeconds: e.target.value })} />
+              <input
+                className="input input-narrow"
+                inputMode="numeric"
+                value={draft.toolTimeoutSeconds}
+                onChange={(e) => set({ toolTimeoutSeconds: e.target.value })}
+              />
             </Field>
           </div>
         </section>
@@ -123,7 +169,11 @@ export function SettingsTab({ server }: { server: ServerView }) {
               Discard
             </button>
           )}
-          {save.error && <span className="inline-error" role="alert">{save.error.message}</span>}
+          {save.error && (
+            <span className="inline-error" role="alert">
+              {save.error.message}
+            </span>
+          )}
         </div>
       </form>
       <section className="settings-section">
@@ -150,8 +200,8 @@ export function SettingsTab({ server }: { server: ServerView }) {
           }}
         >
           <p>
-            Steward stops “{server.name}” if it is running and forgets its configuration, approvals and stored secrets. Adding it again
-            later asks for your approval again.
+            Steward stops “{server.name}” if it is running and forgets its configuration, approvals and stored secrets. Adding it again later asks for your
+            approval again.
           </p>
         </ConfirmDialog>
       )}

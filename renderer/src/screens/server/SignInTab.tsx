@@ -136,8 +136,8 @@ function SignInStatus({ server, view, onChanged }: { server: ServerView; view: A
           }}
         >
           <p>
-            Steward deletes the tokens it holds for {name}, disconnects it and asks you to sign in again — as another account, or to grant different
-            access. Steward stays registered with the authorization server as it is.
+            Steward deletes the tokens it holds for {name}, disconnects it and asks you to sign in again — as another account, or to grant different access.
+            Steward stays registered with the authorization server as it is.
           </p>
         </ConfirmDialog>
       )}
@@ -152,8 +152,8 @@ function SignInStatus({ server, view, onChanged }: { server: ServerView; view: A
           }}
         >
           <p>
-            Steward deletes the tokens it holds for {name} and disconnects it. Using {name} again asks you to sign in again. The sign-in settings below
-            stay as they are.
+            Steward deletes the tokens it holds for {name} and disconnects it. Using {name} again asks you to sign in again. The sign-in settings below stay as
+            they are.
           </p>
         </ConfirmDialog>
       )}

@@ -36,7 +36,9 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
   const [progress, setProgress] = useState<Progress | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [started, addStarted] = useStartedTasks();
-  const starting = useAction(async (parsed: Record<string, unknown>) => addStarted(await call('tasks:start', { serverId, name: tool.name, arguments: parsed })));
+  const starting = useAction(async (parsed: Record<string, unknown>) =>
+    addStarted(await call('tasks:start', { serverId, name: tool.name, arguments: parsed })),
+  );
   const asTask = tool.taskSupport === 'optional' || tool.taskSupport === 'required';
   const callable = tool.taskSupport !== 'required';
 
@@ -134,9 +136,7 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
         <progress className="progress" value={progress.progress} max={progress.total} aria-label="Progress of the call" />
       )}
       {outcome && 'result' in outcome && <CallResultView result={outcome.result} />}
-      {outcome && 'error' in outcome && (
-        <ErrorNote title={outcome.error.code === 'cancelled' ? 'Cancelled.' : 'The call failed.'} error={outcome.error} />
-      )}
+      {outcome && 'error' in outcome && <ErrorNote title={outcome.error.code === 'cancelled' ? 'Cancelled.' : 'The call failed.'} error={outcome.error} />}
       <StartedTasks tasks={started} />
     </div>
   );

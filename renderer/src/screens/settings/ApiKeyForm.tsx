@@ -51,10 +51,15 @@ export function ApiKeyForm({ hasKey, onChanged }: { hasKey: boolean; onChanged(s
           {save.pending ? 'Saving…' : 'Save key'}
         </button>
         {hasKey && (
-          <button type="button" className="btn btn-danger-outline" disabled={remove.pending} onClick={() => {
+          <button
+            type="button"
+            className="btn btn-danger-outline"
+            disabled={remove.pending}
+            onClick={() => {
               setDone(null);
               void remove.run();
-            }}>
+            }}
+          >
             {remove.pending ? 'Removing…' : 'Remove key'}
           </button>
         )}

@@ -51,7 +51,13 @@ function ModelsForm({ settings, onSaved }: { settings: ModelSettings; onSaved(se
       return { ...d, enabled, defaultModel: enabled.includes(d.defaultModel) ? d.defaultModel : (enabled[0] ?? d.defaultModel) };
     });
   const save = useAction(async () => {
-    onSaved(await call('models:set', { baseUrl: draft.baseUrl.trim() === '' ? null : draft.baseUrl.trim(), enabledModels: draft.enabled, defaultModel: draft.defaultModel }));
+    onSaved(
+      await call('models:set', {
+        baseUrl: draft.baseUrl.trim() === '' ? null : draft.baseUrl.trim(),
+        enabledModels: draft.enabled,
+        defaultModel: draft.defaultModel,
+      }),
+    );
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -61,7 +67,13 @@ function ModelsForm({ settings, onSaved }: { settings: ModelSettings; onSaved(se
   return (
     <form className="models-form" onSubmit={submit} aria-label="Models">
       <Field label="API address" hint="Leave empty for Anthropic’s own address. Must be https, or http on this computer.">
-        <input className="input mono" value={draft.baseUrl} placeholder="https://api.anthropic.com" onChange={(e) => setDraft((d) => ({ ...d, baseUrl: e.target.value }))} spellCheck={false} />
+        <input
+          className="input mono"
+          value={draft.baseUrl}
+          placeholder="https://api.anthropic.com"
+          onChange={(e) => setDraft((d) => ({ ...d, baseUrl: e.target.value }))}
+          spellCheck={false}
+        />
       </Field>
       <table className="table table-compact models-table">
         <caption className="field-label">Models servers may use</caption>
@@ -77,7 +89,13 @@ function ModelsForm({ settings, onSaved }: { settings: ModelSettings; onSaved(se
           {settings.catalog.map((m) => (
             <tr key={m.id}>
               <td className="col-use">
-                <input type="checkbox" checked={draft.enabled.includes(m.id)} onChange={(e) => toggle(m.id, e.target.checked)} aria-label={`Use ${m.label}`} disabled={draft.enabled.length === 1 && draft.enabled.includes(m.id)} />
+                <input
+                  type="checkbox"
+                  checked={draft.enabled.includes(m.id)}
+                  onChange={(e) => toggle(m.id, e.target.checked)}
+                  aria-label={`Use ${m.label}`}
+                  disabled={draft.enabled.length === 1 && draft.enabled.includes(m.id)}
+                />
               </td>
               <td>
                 {m.label} <code className="muted mono-text">{m.id}</code>

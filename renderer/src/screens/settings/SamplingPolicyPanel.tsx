@@ -11,7 +11,11 @@ import { useLoad } from '../../lib/use-load.js';
 
 const MODES: ReadonlyArray<{ mode: SamplingPolicy['mode']; label: string; help: string }> = [
   { mode: 'ask', label: 'Ask every time', help: 'Each request waits for you. From the dialog you can allow the rest of a loop, or the session.' },
-  { mode: 'allow', label: 'Allow within budget', help: 'Requests go to the model without asking while they stay within the budgets below; anything over budget still asks.' },
+  {
+    mode: 'allow',
+    label: 'Allow within budget',
+    help: 'Requests go to the model without asking while they stay within the budgets below; anything over budget still asks.',
+  },
   { mode: 'deny', label: 'Deny', help: 'Every request is refused, and the server is told so.' },
 ];
 
@@ -74,7 +78,8 @@ function draftOf(p: SamplingPolicy): Draft {
 function budgetsOf(draft: Draft): Budgets {
   const entries = BUDGETS.map(({ key, label, max }) => {
     const text = draft.budgets[key].trim();
-    if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) throw new HostError('invalid_payload', `${label} is a whole number from 1 to ${max.toLocaleString('en-US')}.`);
+    if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max)
+      throw new HostError('invalid_payload', `${label} is a whole number from 1 to ${max.toLocaleString('en-US')}.`);
     return [key, Number(text)];
   });
   return Object.fromEntries(entries) as Budgets;
@@ -90,7 +95,10 @@ function PolicyForm({ serverId, policy }: { serverId: string; policy: SamplingPo
     setDraft((d) => ({ ...d, ...patch }));
   };
   const save = useAction(async () => {
-    const next = await call('sampling:setPolicy', { serverId, policy: { mode: draft.mode, reviewReplies: draft.reviewReplies, allowTools: draft.allowTools, budgets: budgetsOf(draft) } });
+    const next = await call('sampling:setPolicy', {
+      serverId,
+      policy: { mode: draft.mode, reviewReplies: draft.reviewReplies, allowTools: draft.allowTools, budgets: budgetsOf(draft) },
+    });
     setSaved(draftOf(next));
     setDraft(draftOf(next));
     setDone(true);
@@ -115,7 +123,11 @@ function PolicyForm({ serverId, policy }: { serverId: string; policy: SamplingPo
         ))}
       </fieldset>
       <div className="form-grid">
-        <Checkbox label="Review each reply before it goes back to the server" checked={draft.reviewReplies} onChange={(reviewReplies) => set({ reviewReplies })} />
+        <Checkbox
+          label="Review each reply before it goes back to the server"
+          checked={draft.reviewReplies}
+          onChange={(reviewReplies) => set({ reviewReplies })}
+        />
         <Checkbox
           label="Let the model call this server’s tools (agent loops)"
           checked={draft.allowTools}
@@ -129,7 +141,12 @@ function PolicyForm({ serverId, policy }: { serverId: string; policy: SamplingPo
         <div className="form-grid budgets-grid">
           {BUDGETS.map((b) => (
             <Field key={b.key} label={b.label}>
-              <input className="input mono" inputMode="numeric" value={draft.budgets[b.key]} onChange={(e) => set({ budgets: { ...draft.budgets, [b.key]: e.target.value } })} />
+              <input
+                className="input mono"
+                inputMode="numeric"
+                value={draft.budgets[b.key]}
+                onChange={(e) => set({ budgets: { ...draft.budgets, [b.key]: e.target.value } })}
+              />
             </Field>
           ))}
         </div>

@@ -16,11 +16,7 @@ const SLICE = 64 * 1024;
 
 export function TaskResult({ task }: { task: TaskView }) {
   if (task.resultBytes === null) {
-    return (
-      <p className="muted">
-        {isTerminal(task.status) ? 'No result has been stored for this task.' : 'The result appears here once the task has ended.'}
-      </p>
-    );
+    return <p className="muted">{isTerminal(task.status) ? 'No result has been stored for this task.' : 'The result appears here once the task has ended.'}</p>;
   }
   // A result stored again (an error recorded after the fact) starts over from its first slice.
   return <ResultSlices key={task.resultBytes} taskId={task.id} bytes={task.resultBytes} />;
@@ -42,9 +38,7 @@ function ResultSlices({ taskId, bytes }: { taskId: string; bytes: number }) {
   const range = `Characters ${formatNumber(at + 1)}–${formatNumber(end)} of ${formatNumber(total)}`;
   return (
     <div className="result-slices">
-      <p className="muted">
-        The result is large ({formatBytes(bytes)}), so it is shown as raw JSON, one slice at a time.
-      </p>
+      <p className="muted">The result is large ({formatBytes(bytes)}), so it is shown as raw JSON, one slice at a time.</p>
       <nav className="result-pager" aria-label="Result pages">
         <button type="button" className="btn btn-small" disabled={turning || offset === 0} onClick={() => setOffset((o) => Math.max(0, o - SLICE))}>
           <ChevronLeft size={14} aria-hidden /> Previous
@@ -106,7 +100,7 @@ function WholeResult({ text }: { text: string }) {
 /** A task that failed keeps the JSON-RPC error the server answered tasks/result with. */
 function storedError(value: unknown): { code: number | null; message: string } | null {
   if (!value || typeof value !== 'object' || !('error' in value)) return null;
-  const error = (value as { error: unknown }).error;
+  const error = value.error;
   if (!error || typeof error !== 'object') return null;
   const { code, message } = error as { code?: unknown; message?: unknown };
   return { code: typeof code === 'number' ? code : null, message: typeof message === 'string' ? message : 'no message' };

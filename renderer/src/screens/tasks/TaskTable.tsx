@@ -54,7 +54,14 @@ export function TaskTable({ tasks, scroller }: { tasks: TaskView[]; scroller: Re
         {items.map((item) => {
           const task = tasks[item.index]!;
           return (
-            <tr key={item.key} ref={virtualizer.measureElement} data-index={item.index} aria-rowindex={item.index + 2} data-task={task.id} data-status={task.status}>
+            <tr
+              key={item.key}
+              ref={virtualizer.measureElement}
+              data-index={item.index}
+              aria-rowindex={item.index + 2}
+              data-task={task.id}
+              data-status={task.status}
+            >
               <TaskCells task={task} now={now} />
             </tr>
           );

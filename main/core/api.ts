@@ -46,6 +46,9 @@ export function createHandlers(host: HandlerDeps): Handlers {
       return { ms: Math.round((performance.now() - started) * 10) / 10 };
     },
     'servers:setRoots': async ({ serverId, roots }) => servers.setRoots(serverId, roots),
+    'servers:grant': async ({ serverId, ...change }) => servers.grant(serverId, change, 'grant'),
+    'servers:revoke': async ({ serverId, ...change }) => servers.grant(serverId, change, 'revoke'),
+    'servers:upgrade': async ({ serverId }) => servers.upgrade(serverId),
     'consent:get': async ({ serverId }) => servers.consentRequest(serverId),
     'consent:decide': async ({ serverId, hash, decision }) => servers.decideConsent(serverId, hash, decision, 'user'),
     'tools:list': async ({ serverId }) => (await servers.ensureRunning(serverId)).listTools(),

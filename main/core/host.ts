@@ -9,7 +9,7 @@ import { HostEvents } from './events.js';
 import { Inbox } from './inbox/index.js';
 import { systemClock, type BrowserOpener, type Clock, type DataDir, type Notifier, type SecretStore } from './ports.js';
 import { createOsSandbox, gatedOpener, nodeFsView, type FsView, type Platform, type SandboxRunner } from './security/index.js';
-import { DEFAULT_BACKOFF, isAlive, ServersService, startTokenOf, type BackoffPolicy } from './servers/index.js';
+import { DEFAULT_BACKOFF, isAlive, registryResolver, ServersService, startTokenOf, type BackoffPolicy, type PackageResolver } from './servers/index.js';
 import { ToolCalls, type ClientIdentity } from './sessions/index.js';
 import { createAnthropicProvider, ModelSettingsService, type ModelProvider } from './models/index.js';
 import { SamplingService } from './sampling/index.js';
@@ -41,7 +41,11 @@ export interface HostOptions {
   backoff?: Partial<BackoffPolicy>;
   stopGraceMs?: number;
   connectTimeoutMs?: number;
+  /** How long a runner's download step may take. */
+  downloadTimeoutMs?: number;
   sampleIntervalMs?: number;
+  /** Which exact version a package runner would fetch; the real registries unless given. */
+  packages?: PackageResolver;
   /** The model behind sampling; the Anthropic provider (with the key from the SecretStore) unless given. */
   provider?: ModelProvider;
   /** Steward's client ID metadata document URL (null: never use CIMD); the setting, else the published default, when absent. */
@@ -113,7 +117,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
     stopGraceMs: options.stopGraceMs ?? 2000,
     connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+    downloadTimeoutMs: options.downloadTimeoutMs ?? 10 * 60_000,
     sampleIntervalMs: options.sampleIntervalMs ?? 5000,
+    packages: options.packages ?? registryResolver,
     capabilities: (serverId) => ({
       sampling: { tools: sampling.policy(serverId).allowTools },
       elicitation: { form: true, url: true },

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import {
   ConsentRequestSchema,
+  DomainGrantSchema,
   ImportReportSchema,
   LogLineSchema,
   RootSchema,
@@ -23,6 +24,13 @@ const Id = z.string().min(1).max(200);
 const ServerRef = z.object({ serverId: Id });
 const Empty = z.object({});
 const Ack = z.object({ ok: z.literal(true) });
+const GrantPath = z.string().min(1).max(4096);
+const GrantChange = z.object({
+  serverId: Id,
+  allowDomains: z.array(DomainGrantSchema).max(64).optional(),
+  allowWrite: z.array(GrantPath).max(64).optional(),
+  allowRead: z.array(GrantPath).max(64).optional(),
+});
 
 function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
@@ -53,6 +61,14 @@ export const calls = {
   ),
   'servers:ping': call(ServerRef, z.object({ ms: z.number() })),
   'servers:setRoots': call(z.object({ serverId: Id, roots: z.array(RootSchema).max(64) }), ServerViewSchema),
+  /** Adds grants; a folder inside a hidden location is refused with the reason. The launch changes, so consent is asked again. */
+  'servers:grant': call(GrantChange, ServerViewSchema),
+  'servers:revoke': call(GrantChange, ServerViewSchema),
+  /** Pins the newest versions of the server's packages that its command allows; consent is asked again when they changed. */
+  'servers:upgrade': call(
+    ServerRef,
+    z.object({ server: ServerViewSchema, changes: z.array(z.object({ name: z.string(), from: z.string(), to: z.string() })) }),
+  ),
   'consent:get': call(ServerRef, ConsentRequestSchema),
   'consent:decide': call(z.object({ serverId: Id, hash: z.string().min(1), decision: z.enum(['approve', 'deny']) }), ServerViewSchema),
   'tools:list': call(ServerRef, z.array(ToolViewSchema)),

@@ -3,3 +3,4 @@ export { ServersService, type ServersDeps } from './service.js';
 export { DEFAULT_BACKOFF, restartDelay, type BackoffPolicy } from './backoff.js';
 export { parseImport } from './import.js';
 export { isAlive, startTokenOf } from './process-tree.js';
+export { registryResolver, type PackageResolver, type ResolvedPackage } from './packages.js';

@@ -20,11 +20,24 @@ import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
 import type { Inbox } from '../inbox/index.js';
 import type { Clock, SecretStore } from '../ports.js';
-import { planLaunch, type FsView, type LaunchPlan, type Platform, type SandboxRunner } from '../security/index.js';
+import type { PackagePin } from '../../../shared/domain/launch.js';
+import {
+  buildChildEnv,
+  describeChanges,
+  planFailure,
+  planLaunch,
+  type FsView,
+  type LaunchPlan,
+  type PinRequest,
+  type Platform,
+  type SandboxRunner,
+} from '../security/index.js';
 import type { ClientIdentity, HostCapabilities, McpSession, ServerRequestInfo, ServerNotificationMethod, HttpAuth } from '../sessions/index.js';
 import type { ServerRecord, Store } from '../store/index.js';
 import type { BackoffPolicy } from './backoff.js';
 import { forgetSecrets, loadConfig, saveSecrets, toStored } from './config.js';
+import { applyGrants, describeGrantChange, type GrantChange } from './grants.js';
+import type { PackageResolver } from './packages.js';
 import { parseImport } from './import.js';
 import { Supervisor } from './supervisor.js';
 import { toView } from './views.js';
@@ -46,7 +59,10 @@ export interface ServersDeps {
   backoff: BackoffPolicy;
   stopGraceMs: number;
   connectTimeoutMs: number;
+  downloadTimeoutMs: number;
   sampleIntervalMs: number;
+  /** Answers which exact version a package runner would fetch (pinning at first install). */
+  packages: PackageResolver;
   capabilities(serverId: string): HostCapabilities;
   serverRequest(serverId: string, method: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
   serverNotification(serverId: string, method: ServerNotificationMethod, params: Record<string, unknown>): void;
@@ -115,6 +131,8 @@ export class ServersService {
       desiredState: 'stopped',
       createdAt: at,
       updatedAt: at,
+      pins: [],
+      lastError: null,
     };
     if (this.deps.store.servers.findByName(record.name)) {
       throw new StewardError('name_taken', `A server named "${record.name}" already exists.`);
@@ -219,14 +237,95 @@ export class ServersService {
     if (record.config.transport !== 'stdio') throw new StewardError('internal_error', 'Only stdio servers are launched.');
     const config = await loadConfig(this.deps.secrets, record.id, record.config);
     if (config.transport !== 'stdio') throw new StewardError('internal_error', 'Stored config does not match its transport.');
-    const plan = planLaunch(
-      { config, sandbox: record.sandbox },
-      { platform: this.deps.platform, homeDir: this.deps.homeDir, dataDir: this.deps.dataDir, sandbox: await this.deps.sandbox.support() },
-      this.deps.hostEnv,
-      this.deps.fs,
-    );
-    if (plan.kind === 'refusal') throw new StewardError(plan.code, plan.message);
-    return plan;
+    const policy = { platform: this.deps.platform, homeDir: this.deps.homeDir, dataDir: this.deps.dataDir, sandbox: await this.deps.sandbox.support() };
+    let pins = record.pins;
+    // Unpinned packages are pinned once (at first install); the second round plans with the new pins.
+    for (let round = 0; round < 2; round++) {
+      const result = planLaunch({ config, sandbox: record.sandbox, serverId: record.id, pins }, policy, this.deps.hostEnv, this.deps.fs);
+      if (result.kind === 'plan') return result;
+      if (result.kind === 'refusal') throw this.refused(record.id, new StewardError(result.code, result.message));
+      pins = await this.pin(record, pins, result.requests);
+    }
+    throw new StewardError('internal_error', 'Steward could not settle the package versions of this launch.');
+  }
+
+  /** A launch refused before anything ran is kept with the server, like a failed start. */
+  private refused(id: string, error: StewardError): StewardError {
+    this.supervisor.obtain(id).refused({ code: error.code, message: error.message, stderrTail: [], failure: planFailure(error.code, error.message), at: this.now() });
+    return error;
+  }
+
+  private async pin(record: ServerRecord, current: readonly PackagePin[], requests: readonly PinRequest[]): Promise<PackagePin[]> {
+    const env = buildChildEnv({ platform: this.deps.platform, hostEnv: this.deps.hostEnv, configEnv: {}, extraPathDirs: [] });
+    const next = [...current];
+    for (const request of requests) {
+      let resolved;
+      try {
+        resolved = await this.deps.packages.resolve(request, env);
+      } catch (error) {
+        throw this.refused(record.id, error instanceof StewardError ? error : new StewardError('download_failed', String(error)));
+      }
+      const pin: PackagePin = { ecosystem: request.ecosystem, name: request.name, requested: request.requested, ...resolved, pinnedAt: this.now() };
+      const at = next.findIndex((p) => p.ecosystem === pin.ecosystem && p.name === pin.name && p.requested === pin.requested);
+      if (at >= 0) next[at] = pin;
+      else next.push(pin);
+    }
+    this.deps.store.transaction(() => {
+      this.deps.store.servers.setPins(record.id, next);
+      this.deps.audit.record('package.pinned', {
+        serverId: record.id,
+        serverName: record.name,
+        actor: 'host',
+        summary: `Pinned ${requests.map((r) => `${r.name} to ${next.find((p) => p.name === r.name && p.requested === r.requested)?.version ?? '?'}`).join(', ')} for "${record.name}".`,
+        data: { pins: next.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version, integrity: p.integrity })) },
+      });
+    });
+    this.changed(record.id);
+    return next;
+  }
+
+  /** Updating pinned packages is its own step: the newest matching versions are pinned, and consent is asked again. */
+  async upgrade(id: string, actor: Actor = 'user'): Promise<{ server: ServerView; changes: Array<{ name: string; from: string; to: string }> }> {
+    const record = this.record(id);
+    if (record.config.transport !== 'stdio') throw new StewardError('not_supported', 'Remote servers have no packages to update.');
+    const before = record.pins;
+    this.deps.store.servers.setPins(id, []);
+    let plan: LaunchPlan;
+    try {
+      plan = await this.plan({ ...record, pins: [] });
+    } catch (error) {
+      this.deps.store.servers.setPins(id, before);
+      throw error;
+    }
+    const after = this.record(id).pins;
+    const changes = after
+      .map((p) => ({ name: p.name, from: before.find((b) => b.ecosystem === p.ecosystem && b.name === p.name)?.version ?? '(none)', to: p.version }))
+      .filter((c) => c.from !== c.to);
+    this.deps.audit.record('package.pinned', {
+      serverId: id,
+      serverName: record.name,
+      actor,
+      summary:
+        changes.length > 0
+          ? `Updated ${changes.map((c) => `${c.name} ${c.from} → ${c.to}`).join(', ')} for "${record.name}"; it needs consent again.`
+          : `Checked for updates of "${record.name}": already the newest.`,
+      data: { changes, hash: plan.spec.hash },
+    });
+    return { server: this.get(id), changes };
+  }
+
+  async grant(id: string, change: GrantChange, mode: 'grant' | 'revoke', actor: Actor = 'user'): Promise<ServerView> {
+    const record = this.record(id);
+    const sandbox = applyGrants(record.sandbox, change, mode, { platform: this.deps.platform, homeDir: this.deps.homeDir, dataDir: this.deps.dataDir });
+    await this.update(id, { sandbox }, actor);
+    this.deps.audit.record(mode === 'grant' ? 'sandbox.granted' : 'sandbox.revoked', {
+      serverId: id,
+      serverName: record.name,
+      actor,
+      summary: `${describeGrantChange(change, mode)} for "${record.name}".`,
+      data: { ...change },
+    });
+    return this.get(id);
   }
 
   async consentRequest(id: string): Promise<ConsentRequest> {
@@ -241,7 +340,15 @@ export class ServersService {
   private requestFor(record: ServerRecord, plan: LaunchPlan): ConsentRequest {
     const exact = this.deps.store.consents.find(record.id, plan.spec.hash);
     const latest = this.deps.store.consents.latest(record.id);
+    const approved = exact ? undefined : this.deps.store.consents.latestApproved(record.id);
+    let previous: Parameters<typeof describeChanges>[0];
+    try {
+      previous = approved ? (JSON.parse(approved.spec) as Parameters<typeof describeChanges>[0]) : undefined;
+    } catch {
+      previous = undefined;
+    }
     return {
+      changes: describeChanges(previous, plan.spec),
       serverId: record.id,
       serverName: record.name,
       spec: plan.spec,
@@ -263,7 +370,8 @@ export class ServersService {
       this.deps.store.consents.record({
         serverId: id,
         specHash: hash,
-        spec: JSON.stringify(plan.spec),
+        // Values are kept only as digests: even the shown loader variables are left out of the record.
+        spec: JSON.stringify({ ...plan.spec, flaggedEnv: plan.spec.flaggedEnv.map((f) => ({ name: f.name, why: f.why })) }),
         decision: approved ? 'approved' : 'denied',
         decidedBy: actor,
         decidedAt: this.now(),

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
 import type { Clock } from '../ports.js';
-import type { LaunchPlan, SandboxRunner } from '../security/index.js';
+import type { LaunchPlan, Platform, SandboxRunner } from '../security/index.js';
 import type { ClientIdentity, HostCapabilities, ServerRequestInfo, ServerNotificationMethod } from '../sessions/index.js';
 import type { Store } from '../store/index.js';
 import type { BackoffPolicy } from './backoff.js';
@@ -17,10 +17,13 @@ export interface SupervisorDeps {
   audit: Audit;
   clock: Clock;
   sandbox: SandboxRunner;
+  platform: Platform;
+  homeDir: string;
   identity: ClientIdentity;
   backoff: BackoffPolicy;
   stopGraceMs: number;
   connectTimeoutMs: number;
+  downloadTimeoutMs: number;
   sampleIntervalMs: number;
   /** The server's view changed (status, memory). */
   changed(serverId: string): void;
@@ -62,7 +65,11 @@ export class Supervisor {
       clock: this.deps.clock,
       backoff: this.deps.backoff,
       sandbox: this.deps.sandbox,
+      platform: this.deps.platform,
+      homeDir: this.deps.homeDir,
+      serverName: () => store.servers.get(id)?.name ?? id,
       connectTimeoutMs: this.deps.connectTimeoutMs,
+      downloadTimeoutMs: this.deps.downloadTimeoutMs,
       stopGraceMs: this.deps.stopGraceMs,
       log: (stream, level, text) => this.logs.add(id, stream, level, text),
       changed: () => this.deps.changed(id),
@@ -77,6 +84,20 @@ export class Supervisor {
       wantsRestart: () => {
         const record = store.servers.get(id);
         return !this.disposed && record?.desiredState === 'running' && record.options.restartOnCrash;
+      },
+      failed: (error) => {
+        store.servers.setLastError(id, error);
+        const record = store.servers.get(id);
+        // A crash of a running server has its own record; this one is for launches that never came up.
+        if (error && record && error.failure?.phase !== 'running') {
+          audit.record('server.failed', {
+            serverId: id,
+            serverName: record.name,
+            actor: 'host',
+            summary: `"${record.name}" did not start: ${error.failure?.summary ?? error.message}`,
+            data: { code: error.code, class: error.failure?.class ?? null, evidence: error.failure?.evidence ?? null },
+          });
+        }
       },
       launched: ({ pid, pidStarted }) => store.runs.put({ serverId: id, pid, pidStarted, hostPid: process.pid, startedAt: this.now() }),
       exited: ({ pid, crashed, error }) => {

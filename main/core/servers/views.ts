@@ -17,7 +17,9 @@ export function toView(record: ServerRecord, runtime: ServerRuntime | undefined)
     pid: runtime?.pid ?? null,
     rssBytes: runtime?.rssBytes ?? null,
     restarts: runtime?.restarts ?? 0,
-    lastError: runtime?.lastError ?? null,
+    // The live runtime knows best; a failure from an earlier process (a CLI command) is kept in the record.
+    lastError: runtime ? (runtime.lastError ?? (runtime.status === 'running' ? null : record.lastError)) : record.lastError,
+    packages: record.pins,
     protocolVersion: info?.protocolVersion ?? null,
     serverInfo: info?.serverInfo ?? null,
     instructions: info?.instructions ?? null,

@@ -2,7 +2,7 @@
 import type { CallResult, ToolView } from '../../shared/domain/mcp.js';
 import type { AuditEvent } from '../../shared/domain/audit.js';
 import type { TaskDetail, TaskView } from '../../shared/domain/tasks.js';
-import type { ConsentRequest, LogLine, ServerView } from '../../shared/domain/servers.js';
+import type { ConsentRequest, LogLine, ServerError, ServerView } from '../../shared/domain/servers.js';
 
 export function table(rows: string[][]): string {
   if (rows.length === 0) return '';
@@ -36,33 +36,105 @@ export function serverDetail(s: ServerView): string {
   ];
   if (s.cwd) lines.push(`  cwd:      ${s.cwd}`);
   if (s.envNames?.length) lines.push(`  env:      ${s.envNames.join(', ')}`);
+  if (s.transport === 'stdio') lines.push(`  sandbox:  ${sandboxSummary(s)}`);
+  for (const p of s.packages) lines.push(`  package:  ${p.name} ${p.version}${p.requested && p.requested !== p.version ? ` (asked for ${p.requested || 'latest'})` : ''}`);
   if (s.pid !== null) lines.push(`  pid:      ${s.pid}   memory: ${megabytes(s.rssBytes)}`);
   if (s.serverInfo) lines.push(`  server:   ${s.serverInfo.name} ${s.serverInfo.version} (MCP ${s.protocolVersion})`);
   if (s.lastError) {
-    lines.push(`  error:    ${s.lastError.code}: ${s.lastError.message}`);
+    const f = s.lastError.failure;
+    lines.push(`  error:    ${f ? f.summary : `${s.lastError.code}: ${s.lastError.message}`}${s.lastError.at ? `  (${s.lastError.at})` : ''}`);
+    if (f?.fix.command) lines.push(`  fix:      ${f.fix.command}`);
+    else if (f?.fix.hint) lines.push(`  fix:      ${f.fix.hint}`);
     for (const l of s.lastError.stderrTail.slice(-10)) lines.push(`            | ${l}`);
   }
   return lines.join('\n');
 }
 
+function sandboxSummary(s: ServerView): string {
+  const sb = s.sandbox;
+  if (!sb.enabled) return 'OFF (your choice)';
+  const parts = [
+    sb.writePaths.length > 0 ? `writes ${sb.writePaths.join(', ')}` : 'writes only its own temp folder',
+    sb.allowedDomains.length > 0 ? `network to ${sb.allowedDomains.join(', ')}` : 'no network',
+  ];
+  if (sb.readPaths.length > 0) parts.push(`shown ${sb.readPaths.join(', ')}`);
+  return `on — ${parts.join('; ')}`;
+}
+
+/** A failure in one line, the evidence, and the fix: the exact command where there is one. */
+export function failureText(e: ServerError): string {
+  const f = e.failure;
+  if (!f) return `Failed: ${e.code}: ${e.message}`;
+  const lines = [`Failed: ${f.summary}`, `  seen:   ${f.evidence}`];
+  if (f.fix.command) lines.push(`  fix:    ${f.fix.command}${f.fix.kind.startsWith('allow') ? '   (then approve the changed launch)' : ''}`);
+  if (f.fix.hint) lines.push(`  what to do: ${f.fix.hint}`);
+  return lines.join('\n');
+}
+
+export function grantText(s: ServerView, verb: 'grant' | 'revoke'): string {
+  return [
+    `${verb === 'grant' ? 'Granted' : 'Revoked'}. "${s.name}" now: ${sandboxSummary(s)}.`,
+    s.transport === 'stdio' ? `The launch changed, so it runs again only after you approve it: steward consent approve "${s.name}"` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+export function upgradeText(s: ServerView, changes: ReadonlyArray<{ name: string; from: string; to: string }>): string {
+  if (changes.length === 0) return `"${s.name}" already runs the newest versions: ${s.packages.map((p) => `${p.name} ${p.version}`).join(', ') || 'no packages'}.`;
+  return [
+    `Pinned new versions for "${s.name}":`,
+    ...changes.map((c) => `  ${c.name}: ${c.from} → ${c.to}`),
+    `It runs them only after you approve the changed launch: steward consent approve "${s.name}"`,
+  ].join('\n');
+}
+
 export function consentText(r: ConsentRequest): string {
   const sb = r.spec.sandbox;
-  const lines = [
-    `"${r.serverName}" wants to run a program on this computer.`,
-    r.changedSince ? `The launch changed since you last decided (${r.changedSince}).` : '',
-    '',
-    'Command (exactly as it will run, no shell):',
-    `  ${r.commandLine}`,
-    '',
-    `Working folder:  ${r.spec.cwd}`,
-    `Environment:     ${r.spec.envNames.length > 0 ? r.spec.envNames.join(', ') : '(only the safe basics: HOME, PATH, USER, ...)'}`,
-    sb.mode === 'enforced'
-      ? `Sandbox:         on — ${sb.writePaths.length > 0 ? `writes only to ${sb.writePaths.join(', ')}` : 'no writes'}; ${sb.allowedDomains.length > 0 ? `network only to ${sb.allowedDomains.join(', ')}` : 'no network'}; ${sb.denyReadPaths.length} secret locations hidden`
-      : sb.mode === 'off'
-        ? 'Sandbox:         OFF (your choice) — it runs with all your rights'
-        : 'Sandbox:         not available on this system — it runs with all your rights',
-    `Consent hash:    ${r.spec.hash}`,
-  ];
+  const runner = r.spec.runner;
+  const lines = [`"${r.serverName}" wants to run a program on this computer.`];
+  if (r.changedSince) {
+    lines.push(`The launch changed since you last decided (${r.changedSince}):`);
+    for (const c of r.changes) lines.push(`  - ${c}`);
+  }
+  lines.push('');
+  if (runner) {
+    lines.push(`Runner: ${runner.tool} (${runner.mode === 'prefetch' ? 'downloaded once, then run offline' : runner.mode === 'own-cache' ? 'with a cache of its own' : 'in a container'})`);
+    for (const n of runner.notes) lines.push(`  ${n}`);
+    for (const p of runner.packages) {
+      lines.push(`  package: ${p.name} ${p.version ?? '(not pinned)'}${p.pinnedBy === 'steward' ? ' — pinned at first install; update it with: steward servers upgrade' : ''}`);
+    }
+    lines.push('');
+  }
+  if (runner?.download) {
+    const d = runner.download;
+    lines.push(
+      `Step 1 — download, once${d.sandboxed ? ` (sandboxed: network only to ${d.allowedDomains.join(', ')}; writes only to ${d.writePaths.join(', ')})` : ' (by the container engine)'}:`,
+      `  ${d.commandLine}`,
+      'Step 2 — run (exactly as it will run, no shell):',
+    );
+  } else lines.push('Command (exactly as it will run, no shell):');
+  lines.push(`  ${r.commandLine}`, '', `Working folder:  ${r.spec.cwd}`);
+  lines.push(`Environment:     ${r.spec.envNames.length > 0 ? r.spec.envNames.join(', ') : '(only the safe basics: HOME, PATH, USER, ...)'}`);
+  for (const f of r.spec.flaggedEnv) lines.push(`  ${f.name}=${f.shown}  — ${f.why}`);
+  if (sb.mode === 'enforced') {
+    lines.push('Sandbox:         on');
+    const writes = [
+      ...sb.writePaths.map((p) => `${p}  (your grant)`),
+      ...sb.ownWritePaths.map((p) => `${p}  (its own folder)`),
+      `${sb.runtimeWritePaths.join(', ')}  (the sandbox itself)`,
+    ];
+    lines.push(`  May write:     ${writes[0]}`, ...writes.slice(1).map((w) => `                 ${w}`));
+    if (sb.ownReadPaths.length > 0) lines.push(`  Reads its code: ${sb.ownReadPaths.join(', ')} (read-only)`);
+    lines.push(`  May read:      everything else except ${sb.denyReadPaths.length} hidden locations (keys, credentials, history, browsers, Steward's data)`);
+    if (sb.readPaths.length > 0) lines.push(`  Shown to it:   ${sb.readPaths.join(', ')}`);
+    lines.push(`  Network:       ${sb.allowedDomains.length > 0 ? `only ${sb.allowedDomains.join(', ')}` : 'none'}`);
+  } else if (sb.mode === 'container') {
+    lines.push(`Sandbox:         a container (the container engine isolates it)${sb.writePaths.length > 0 ? `; it may write ${sb.writePaths.join(', ')}` : ''}`);
+  } else {
+    lines.push(sb.mode === 'off' ? 'Sandbox:         OFF (your choice) — it runs with all your rights' : 'Sandbox:         not available on this system — it runs with all your rights');
+  }
+  lines.push(`Consent hash:    ${r.spec.hash}`);
   if (r.findings.length > 0) {
     lines.push('', 'Look closely:');
     for (const f of r.findings) lines.push(`  [${f.severity}] ${f.message}${f.evidence && f.evidence.length < 200 ? `\n           ${f.evidence}` : ''}`);

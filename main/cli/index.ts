@@ -18,13 +18,16 @@ Usage:
   steward servers [list]                     servers, status, sandbox, memory
   steward servers show NAME
   steward servers add NAME -- COMMAND [ARG...] [--env K=V] [--cwd DIR] [--allow-write DIR]
-                       [--allow-domain DOMAIN] [--no-sandbox] [--lazy] [--idle-stop MIN]
+                       [--allow-read HIDDEN-DIR] [--allow-domain DOMAIN] [--no-sandbox] [--lazy] [--idle-stop MIN]
   steward servers add NAME --url URL [--header K=V]
   steward servers import FILE                Claude Desktop, VS Code or Cursor config
   steward servers remove NAME
   steward servers start NAME [--check]       runs it in the foreground (--check: start, list tools, stop)
   steward servers stop NAME                  stops it, also when another Steward process runs it
   steward servers logs NAME [--limit N] [-f]
+  steward servers grant|revoke NAME [--allow-domain DOMAIN] [--allow-write DIR] [--allow-read HIDDEN-DIR]
+                                             change what it may reach; the changed launch needs consent again
+  steward servers upgrade NAME               pin the newest versions its command allows (asks consent again)
   steward consent show|approve|deny NAME [--yes] [--hash HASH]
   steward tools NAME
   steward call NAME TOOL [--args JSON] [--timeout SECONDS] [--task]

@@ -37,7 +37,8 @@ export function serverDetail(s: ServerView): string {
   if (s.cwd) lines.push(`  cwd:      ${s.cwd}`);
   if (s.envNames?.length) lines.push(`  env:      ${s.envNames.join(', ')}`);
   if (s.transport === 'stdio') lines.push(`  sandbox:  ${sandboxSummary(s)}`);
-  for (const p of s.packages) lines.push(`  package:  ${p.name} ${p.version}${p.requested && p.requested !== p.version ? ` (asked for ${p.requested || 'latest'})` : ''}`);
+  for (const p of s.packages)
+    lines.push(`  package:  ${p.name} ${p.version}${p.requested && p.requested !== p.version ? ` (asked for ${p.requested || 'latest'})` : ''}`);
   if (s.pid !== null) lines.push(`  pid:      ${s.pid}   memory: ${megabytes(s.rssBytes)}`);
   if (s.serverInfo) lines.push(`  server:   ${s.serverInfo.name} ${s.serverInfo.version} (MCP ${s.protocolVersion})`);
   if (s.lastError) {
@@ -81,7 +82,8 @@ export function grantText(s: ServerView, verb: 'grant' | 'revoke'): string {
 }
 
 export function upgradeText(s: ServerView, changes: ReadonlyArray<{ name: string; from: string; to: string }>): string {
-  if (changes.length === 0) return `"${s.name}" already runs the newest versions: ${s.packages.map((p) => `${p.name} ${p.version}`).join(', ') || 'no packages'}.`;
+  if (changes.length === 0)
+    return `"${s.name}" already runs the newest versions its command allows: ${s.packages.map((p) => `${p.name} ${p.version}`).join(', ') || 'no packages'}.`;
   return [
     `Pinned new versions for "${s.name}":`,
     ...changes.map((c) => `  ${c.name}: ${c.from} → ${c.to}`),
@@ -99,10 +101,14 @@ export function consentText(r: ConsentRequest): string {
   }
   lines.push('');
   if (runner) {
-    lines.push(`Runner: ${runner.tool} (${runner.mode === 'prefetch' ? 'downloaded once, then run offline' : runner.mode === 'own-cache' ? 'with a cache of its own' : 'in a container'})`);
+    lines.push(
+      `Runner: ${runner.tool} (${runner.mode === 'prefetch' ? 'downloaded once, then run offline' : runner.mode === 'own-cache' ? 'with a cache of its own' : 'in a container'})`,
+    );
     for (const n of runner.notes) lines.push(`  ${n}`);
     for (const p of runner.packages) {
-      lines.push(`  package: ${p.name} ${p.version ?? '(not pinned)'}${p.pinnedBy === 'steward' ? ' — pinned at first install; update it with: steward servers upgrade' : ''}`);
+      lines.push(
+        `  package: ${p.name} ${p.version ?? '(not pinned)'}${p.pinnedBy === 'steward' ? ` — pinned at first install; update it with: steward servers upgrade "${r.serverName}"` : ''}`,
+      );
     }
     lines.push('');
   }
@@ -130,9 +136,15 @@ export function consentText(r: ConsentRequest): string {
     if (sb.readPaths.length > 0) lines.push(`  Shown to it:   ${sb.readPaths.join(', ')}`);
     lines.push(`  Network:       ${sb.allowedDomains.length > 0 ? `only ${sb.allowedDomains.join(', ')}` : 'none'}`);
   } else if (sb.mode === 'container') {
-    lines.push(`Sandbox:         a container (the container engine isolates it)${sb.writePaths.length > 0 ? `; it may write ${sb.writePaths.join(', ')}` : ''}`);
+    lines.push(
+      `Sandbox:         a container (the container engine isolates it)${sb.writePaths.length > 0 ? `; it may write ${sb.writePaths.join(', ')}` : ''}`,
+    );
   } else {
-    lines.push(sb.mode === 'off' ? 'Sandbox:         OFF (your choice) — it runs with all your rights' : 'Sandbox:         not available on this system — it runs with all your rights');
+    lines.push(
+      sb.mode === 'off'
+        ? 'Sandbox:         OFF (your choice) — it runs with all your rights'
+        : 'Sandbox:         not available on this system — it runs with all your rights',
+    );
   }
   lines.push(`Consent hash:    ${r.spec.hash}`);
   if (r.findings.length > 0) {

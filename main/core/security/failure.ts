@@ -32,7 +32,8 @@ export interface FailureInput {
 const NET_DENIAL = /deny(?:\(\d+\))?\s+network-outbound\s+\[?([^\s\]]+?)\]?(?::(\d+))?(?:\s+\((.*)\))?$/;
 const FILE_DENIAL = /deny(?:\(\d+\))?\s+([\w-]+)\s+(\/\S.*)$/;
 const URL_HOST = /\bhttps?:\/\/([^/\s:'")]+)/i;
-const NET_STDERR = /\b(403|Forbidden|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|security policy|Tunnel connection failed|ProxyError|Failed to fetch|Could not connect|network is unreachable)\b/i;
+const NET_STDERR =
+  /\b(403|Forbidden|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|security policy|Tunnel connection failed|ProxyError|Failed to fetch|Could not connect|network is unreachable)\b/i;
 const DNS_HOST = /getaddrinfo (?:ENOTFOUND|EAI_AGAIN) ([^\s,;)]+)/;
 const PY_HOST = /host='([^']+)'/;
 const NOT_FOUND = [
@@ -46,7 +47,11 @@ const NOT_FOUND = [
   /manifest (?:for (\S+) )?unknown/,
   /could not determine executable to run/,
 ];
-const RUNTIME_STDERR = [/env: ['‘"]?([\w.+-]+)['’"]?: No such file or directory/, /(?:^|: )([\w.+-]+): (?:command )?not found$/, /command not found: ([\w.+-]+)/];
+const RUNTIME_STDERR = [
+  /env: ['‘"]?([\w.+-]+)['’"]?: No such file or directory/,
+  /(?:^|: )([\w.+-]+): (?:command )?not found$/,
+  /command not found: ([\w.+-]+)/,
+];
 const WRITE_STDERR = [
   /\b(EROFS|EACCES|EPERM)\b[^,]*, (\w+) '([^']+)'/,
   /\[Errno (30|13|1)\] (?:Read-only file system|Permission denied|Operation not permitted): '([^']+)'/,
@@ -75,11 +80,11 @@ function firstMatch(lines: readonly string[], patterns: readonly RegExp[]): { li
 function networkBlock(input: FailureInput): { host: string; evidence: string } | undefined {
   for (const v of input.violations) {
     const m = NET_DENIAL.exec(v);
-    if (m) return { host: m[1]!.toLowerCase(), evidence: v };
+    if (m?.[1]) return { host: m[1].toLowerCase(), evidence: v };
   }
   for (const line of input.stderr) {
     const dns = DNS_HOST.exec(line);
-    if (dns) return { host: dns[1]!.toLowerCase(), evidence: line };
+    if (dns?.[1]) return { host: dns[1].toLowerCase(), evidence: line };
     if (!NET_STDERR.test(line)) continue;
     const host = PY_HOST.exec(line)?.[1] ?? URL_HOST.exec(line)?.[1];
     if (host) return { host: host.toLowerCase(), evidence: line };
@@ -90,17 +95,19 @@ function networkBlock(input: FailureInput): { host: string; evidence: string } |
 function writeBlock(input: FailureInput): { path: string; syscall: string; evidence: string } | undefined {
   const said = firstMatch(input.stderr, WRITE_STDERR);
   if (said) {
-    const path = said.m[3] ?? said.m[2]!;
-    const syscall = said.m[3] !== undefined ? said.m[2]! : 'open';
+    const [, , second = '', third] = said.m;
+    const path = third ?? second;
+    const syscall = third !== undefined ? second : 'open';
     if (path.startsWith('/') || /^[A-Za-z]:\\/.test(path)) return { path, syscall, evidence: said.line };
   }
   const writable = (p: string) => input.writable.some((w) => isAtOrUnder(p, w, input.platform));
   for (const v of input.violations) {
     const m = FILE_DENIAL.exec(v);
-    if (!m || /^file-read/.test(m[1]!) || m[1] === 'network-outbound') continue;
-    const path = m[2]!.trim();
+    const [, op = '', raw = ''] = m ?? [];
+    if (!m || /^file-read/.test(op) || op === 'network-outbound') continue;
+    const path = raw.trim();
     if (NOISE.test(path) || writable(path) || hiddenLocationOf(path, input.hidden, input.platform)) continue;
-    return { path, syscall: m[1]!, evidence: v };
+    return { path, syscall: op, evidence: v };
   }
   return undefined;
 }
@@ -109,14 +116,16 @@ function readBlock(input: FailureInput): { path: string; hidden: HiddenLocation;
   for (const line of input.stderr) {
     for (const p of READ_STDERR) {
       const m = p.exec(line);
-      const h = m ? hiddenLocationOf(m[1]!, input.hidden, input.platform) : undefined;
-      if (m && h) return { path: m[1]!, hidden: h, evidence: line };
+      const path = m?.[1];
+      const h = path === undefined ? undefined : hiddenLocationOf(path, input.hidden, input.platform);
+      if (path !== undefined && h) return { path, hidden: h, evidence: line };
     }
   }
   for (const v of input.violations) {
     const m = FILE_DENIAL.exec(v);
-    const h = m && /^file-read/.test(m[1]!) ? hiddenLocationOf(m[2]!.trim(), input.hidden, input.platform) : undefined;
-    if (m && h) return { path: m[2]!.trim(), hidden: h, evidence: v };
+    const [, op = '', raw = ''] = m ?? [];
+    const h = /^file-read/.test(op) ? hiddenLocationOf(raw.trim(), input.hidden, input.platform) : undefined;
+    if (h) return { path: raw.trim(), hidden: h, evidence: v };
   }
   return undefined;
 }
@@ -163,7 +172,7 @@ export function classifyFailure(input: FailureInput): Failure {
 
   const spawnMissing = input.outcome.kind === 'spawn_error' && input.outcome.code === 'ENOENT';
   let runtime = firstMatch(input.stderr, RUNTIME_STDERR);
-  if (runtime && !runtime.line.includes('env:') && !missingRuntimeHint(runtime.m[1]!)) runtime = undefined;
+  if (runtime && !runtime.line.includes('env:') && !missingRuntimeHint(runtime.m[1] ?? '')) runtime = undefined;
   if (spawnMissing || runtime) {
     const missing = runtime?.m[1] ?? input.command;
     const hint = missingRuntimeHint(missing) ?? missingRuntimeHint(input.command);
@@ -242,11 +251,24 @@ export function classifyFailure(input: FailureInput): Failure {
       phase,
       summary: `No MCP answer within ${o.seconds} s — check that the command starts an MCP server on stdio`,
       evidence: tail || 'nothing on stderr',
-      fix: fix('retry', 'Try again', null, `steward servers start ${name}`, 'A first start can be slow; if it keeps happening, the command may not start an MCP server on stdio.'),
+      fix: fix(
+        'retry',
+        'Try again',
+        null,
+        `steward servers start ${name}`,
+        'A first start can be slow; if it keeps happening, the command may not start an MCP server on stdio.',
+      ),
       retryable: true,
     };
   }
-  const how = o.kind === 'exit' ? (o.signal ? `was killed by ${o.signal}` : `exited with code ${o.code}`) : o.kind === 'spawn_error' ? `could not start (${o.code})` : o.message;
+  const how =
+    o.kind === 'exit'
+      ? o.signal
+        ? `was killed by ${o.signal}`
+        : `exited with code ${o.code}`
+      : o.kind === 'spawn_error'
+        ? `could not start (${o.code})`
+        : o.message;
   if (phase === 'download') {
     return {
       class: 'download_failed',
@@ -272,7 +294,7 @@ export function classifyFailure(input: FailureInput): Failure {
     phase,
     summary: `Exited before it started: it ${how} — see its last lines`,
     evidence: tail || how,
-    fix: fix('edit', 'Check the command', null, null, "Its last lines on stderr say why; fix the command or its settings, then start it again."),
+    fix: fix('edit', 'Check the command', null, null, 'Its last lines on stderr say why; fix the command or its settings, then start it again.'),
     retryable: false,
   };
 }
@@ -285,7 +307,13 @@ export function planFailure(code: string, message: string): Failure {
     phase: 'plan',
     summary: message,
     evidence: message,
-    fix: fix(cls === 'refused' ? 'edit' : cls === 'runtime_missing' ? 'install' : 'edit', cls === 'runtime_missing' ? 'Install it' : 'Edit the server', null, null, message),
+    fix: fix(
+      cls === 'refused' ? 'edit' : cls === 'runtime_missing' ? 'install' : 'edit',
+      cls === 'runtime_missing' ? 'Install it' : 'Edit the server',
+      null,
+      null,
+      message,
+    ),
     retryable: false,
   };
 }

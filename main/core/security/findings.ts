@@ -45,7 +45,7 @@ function hiddenPatterns(hidden: readonly HiddenLocation[], homeDir: string, plat
 }
 
 function base(cmd: string): string {
-  return cmd.split(/[\\/]/).pop()!.toLowerCase();
+  return (cmd.split(/[\\/]/).pop() ?? cmd).toLowerCase();
 }
 
 export function findDangers(input: FindingsInput): Finding[] {
@@ -185,4 +185,3 @@ function around(text: string, index: number, radius = 80): string {
 function* tokens(parts: readonly string[]): Generator<string> {
   for (const part of parts) for (const t of part.split(/[\s;&|()`]+/)) if (t) yield t;
 }
-

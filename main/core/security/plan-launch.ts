@@ -78,7 +78,6 @@ export function planLaunch(
 ): LaunchPlan | Refusal | PinsNeeded {
   const { config } = input;
   const { platform, homeDir } = policy;
-  const api = pathApi(platform);
 
   const reserved = Object.keys(config.env).filter(isReservedEnvName);
   if (reserved.length > 0) {
@@ -120,7 +119,8 @@ export function planLaunch(
       sandboxOn,
       userDomains: grants.allowedDomains,
       // A runner's tools (npm beside npx, uv beside uvx) are looked for next to it first.
-      find: (name) => resolveCommand(name, { ...resolveCtx, pathEnv: [dirOf(resolved, platform), resolveCtx.pathEnv ?? ''].join(platform === 'win32' ? ';' : ':') }, fs),
+      find: (name) =>
+        resolveCommand(name, { ...resolveCtx, pathEnv: [dirOf(resolved, platform), resolveCtx.pathEnv ?? ''].join(platform === 'win32' ? ';' : ':') }, fs),
     });
     if (outcome.kind !== 'runner') return outcome;
     launch = outcome;
@@ -168,7 +168,16 @@ export function planLaunch(
   };
 }
 
-const EMPTY = { writePaths: [], readPaths: [], ownWritePaths: [], ownReadPaths: [], runtimeWritePaths: [], tempDir: null, denyReadPaths: [], allowedDomains: [] };
+const EMPTY = {
+  writePaths: [],
+  readPaths: [],
+  ownWritePaths: [],
+  ownReadPaths: [],
+  runtimeWritePaths: [],
+  tempDir: null,
+  denyReadPaths: [],
+  allowedDomains: [],
+};
 
 function planSandbox(
   enabled: boolean,

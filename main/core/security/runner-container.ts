@@ -16,7 +16,9 @@ export function containerMounts(options: ReadonlyArray<{ flag: string; value: st
     if (value === null) continue;
     if (flag === '-v' || flag === '--volume') {
       // Windows drive letters (C:\x:/y) keep their colon.
-      const parts = /^[A-Za-z]:[\\/]/.test(value) ? [value.slice(0, 2) + value.slice(2).split(':')[0]!, ...value.slice(2).split(':').slice(1)] : value.split(':');
+      const drive = /^[A-Za-z]:[\\/]/.test(value) ? value.slice(0, 2) : '';
+      const [first = '', ...more] = value.slice(drive.length).split(':');
+      const parts = [drive + first, ...more];
       const host = parts[0] ?? '';
       if (/^([/~.]|[A-Za-z]:[\\/])/.test(host)) out.push({ host, readOnly: (parts[2] ?? '').split(',').includes('ro') });
     } else if (flag === '--mount') {
@@ -47,7 +49,7 @@ export function planContainer(inv: RunnerInvocation, configArgs: readonly string
     return { kind: 'needs_pins', requests: [{ ecosystem: 'oci', name: pkg.name, requested: pkg.requested, registry: '', tool: ctx.runnerPath }] };
   }
   const ref = refOf('oci', pkg, pin);
-  const pinned = `${pkg.name}:${pkg.requested}@${ref.version!}`;
+  const pinned = `${pkg.name}:${pkg.requested}@${ref.version ?? ''}`;
 
   const head = configArgs.slice(0, c.imageIndex);
   const runAt = head.indexOf('run');
@@ -62,7 +64,8 @@ export function planContainer(inv: RunnerInvocation, configArgs: readonly string
   const hasNetwork = c.options.some((o) => NETWORK_FLAGS.has(o.flag));
   if (ctx.sandboxOn && !hasNetwork && ctx.userDomains.length === 0) added.push('--network', 'none');
   if (!ctx.sandboxOn) options = head.slice(runAt + 1);
-  if (ctx.sandboxOn && added.length > 0) notes.push(`Steward adds ${added.join(' ')}${added.includes('none') ? ': no network unless you grant a domain' : ''}.`);
+  if (ctx.sandboxOn && added.length > 0)
+    notes.push(`Steward adds ${added.join(' ')}${added.includes('none') ? ': no network unless you grant a domain' : ''}.`);
   if (ctx.userDomains.length > 0 && !hasNetwork) {
     notes.push('A container engine cannot limit a container to some domains: with any domain granted, the container can reach every address.');
   }

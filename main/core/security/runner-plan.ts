@@ -3,7 +3,19 @@
 // the code read-only. Otherwise the runner runs sandboxed with a cache of its own and the registry's domains only.
 import type { PackagePin, PackageRef } from '../../../shared/domain/launch.js';
 import { pathApi } from './platform-paths.js';
-import { downloadStep, findPin, hostOf, NPM_REGISTRY, ownCacheEnv, packagesSlug, refOf, refuse, type PinRequest, type RunnerContext, type RunnerOutcome } from './runner-common.js';
+import {
+  downloadStep,
+  findPin,
+  hostOf,
+  NPM_REGISTRY,
+  ownCacheEnv,
+  packagesSlug,
+  refOf,
+  refuse,
+  type PinRequest,
+  type RunnerContext,
+  type RunnerOutcome,
+} from './runner-common.js';
 import { planContainer } from './runner-container.js';
 import { planPython } from './runner-python.js';
 import type { RunnerInvocation } from './runners.js';
@@ -24,10 +36,12 @@ function pickBin(inv: RunnerInvocation, pins: PackagePin[]): { pkg: string; file
     }
     return { error: `None of the packages (${pins.map((p) => p.name).join(', ')}) offers a command named "${wanted}".` };
   }
-  const main = pins[0]!;
+  const main = pins[0];
+  if (!main) return { error: 'The command names no package.' };
   const bins = Object.entries(main.bin ?? {});
-  if (bins.length === 0) return { error: `${main.name} ${main.version} offers no command to run.` };
-  if (bins.length === 1) return { pkg: main.name, file: bins[0]![1] };
+  const [only] = bins;
+  if (!only) return { error: `${main.name} ${main.version} offers no command to run.` };
+  if (bins.length === 1) return { pkg: main.name, file: only[1] };
   const own = main.name.replace(/^@[^/]+\//, '');
   const named = bins.find(([name]) => name === own);
   if (named) return { pkg: main.name, file: named[1] };
@@ -92,7 +106,15 @@ function planNpm(inv: RunnerInvocation, ctx: RunnerContext): RunnerOutcome {
         mode: 'prefetch',
         packages: refs,
         cacheDir: pkgDir,
-        download: downloadStep(npm, args, { npm_config_update_notifier: 'false' }, pkgDir, [registryHost, ...ctx.userDomains], [pkgDir, dlCache], ctx.sandboxOn),
+        download: downloadStep(
+          npm,
+          args,
+          { npm_config_update_notifier: 'false' },
+          pkgDir,
+          [registryHost, ...ctx.userDomains],
+          [pkgDir, dlCache],
+          ctx.sandboxOn,
+        ),
         notes: [
           `Steward downloads ${list} once with npm, into a folder that belongs to this server alone; the download may reach only ${registryHost} and write only there.`,
           `The server then runs with Node.js (${node}) instead of ${inv.tool}: no network unless you grant it, and it cannot change the downloaded code.`,
@@ -132,7 +154,7 @@ function planNpm(inv: RunnerInvocation, ctx: RunnerContext): RunnerOutcome {
     },
     command: ctx.runnerPath,
     args: [],
-    env: ownCacheEnv(cache, api.join),
+    env: ownCacheEnv(cache, (...p) => api.join(...p)),
     extraPathDirs: [],
     ownWritePaths: [cache],
     ownReadPaths: [],

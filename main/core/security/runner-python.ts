@@ -42,18 +42,20 @@ export function planPython(inv: RunnerInvocation, ctx: RunnerContext): RunnerOut
   }
   if (requests.length > 0) return { kind: 'needs_pins', requests };
   const refs = inv.packages.map((pkg) => refOf('pypi', pkg, findPin(ctx.pins, 'pypi', pkg)));
-  const versions = refs.map((r) => r.version!);
+  // Every package has a version here: the exact one in the command, or the pin asked for above.
+  const versions = refs.map((r) => r.version ?? '');
+  const specs = inv.packages.map((p, i) => specOf(p, versions[i] ?? ''));
 
-  if (prefetch) {
+  const [main = '', ...extra] = specs;
+  if (prefetch && inv.program !== null) {
     const pkgDir = api.join(ctx.serverDir, 'packages', packagesSlug(inv.packages.map((p, i) => `pypi:${p.name}==${versions[i]}`)));
     const dlCache = api.join(ctx.serverDir, 'download-cache');
     const bin = api.join(pkgDir, 'bin');
-    const [main, ...extra] = inv.packages.map((p, i) => specOf(p, versions[i]!));
     const step =
       inv.tool === 'pipx run'
         ? downloadStep(
             installer,
-            ['install', '--force', main!, ...(index ? ['--index-url', index] : [])],
+            ['install', '--force', main, ...(index ? ['--index-url', index] : [])],
             { PIPX_HOME: api.join(pkgDir, 'pipx'), PIPX_BIN_DIR: bin, PIPX_MAN_DIR: api.join(pkgDir, 'man'), PIP_CACHE_DIR: api.join(dlCache, 'pip') },
             pkgDir,
             [...domains, ...ctx.userDomains],
@@ -62,7 +64,7 @@ export function planPython(inv: RunnerInvocation, ctx: RunnerContext): RunnerOut
           )
         : downloadStep(
             installer,
-            ['tool', 'install', main!, ...extra.flatMap((s) => ['--with', s]), ...(index ? ['--default-index', index] : [])],
+            ['tool', 'install', main, ...extra.flatMap((s) => ['--with', s]), ...(index ? ['--default-index', index] : [])],
             {
               UV_TOOL_DIR: api.join(pkgDir, 'tools'),
               UV_TOOL_BIN_DIR: bin,
@@ -90,7 +92,7 @@ export function planPython(inv: RunnerInvocation, ctx: RunnerContext): RunnerOut
           `The server then runs its "${inv.program}" command from that folder: no network unless you grant it, and it cannot change the installed code.`,
         ],
       },
-      command: api.join(bin, inv.program!),
+      command: api.join(bin, inv.program),
       args: [...inv.serverArgs],
       env: {},
       extraPathDirs: [],
@@ -102,7 +104,7 @@ export function planPython(inv: RunnerInvocation, ctx: RunnerContext): RunnerOut
   }
 
   const cache = api.join(ctx.serverDir, 'cache');
-  const env = ownCacheEnv(cache, api.join);
+  const env = ownCacheEnv(cache, (...p) => api.join(...p));
   if (inv.tool === 'uv run') env.UV_PROJECT_ENVIRONMENT = api.join(cache, 'venv');
   const why =
     inv.tool === 'uv run'

@@ -52,9 +52,9 @@ export function parseNpmSpec(spec: string): { name: string; requested: string; e
   if (/^(\.|\/|~|[A-Za-z]:\\|file:|git[+:]|https?:|github:|gitlab:|bitbucket:|gist:)/.test(spec) || spec.includes('://')) return undefined;
   const m = /^((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*)(?:@(.*))?$/i.exec(spec);
   if (!m) return undefined;
-  const requested = m[2] ?? '';
+  const [, name = '', requested = ''] = m;
   if (/[\s]/.test(requested) || requested.includes('/')) return undefined;
-  return { name: m[1]!, requested, exact: /^\d+\.\d+\.\d+(?:-[\w.-]+)?(?:\+[\w.-]+)?$/.test(requested) ? requested : null };
+  return { name, requested, exact: /^\d+\.\d+\.\d+(?:-[\w.-]+)?(?:\+[\w.-]+)?$/.test(requested) ? requested : null };
 }
 
 /** PyPI "name", "name==1.2", "name@1.2", "name[extra]>=1"; undefined for URLs, paths and git specs. */
@@ -62,19 +62,21 @@ export function parsePypiSpec(spec: string): { name: string; requested: string; 
   if (/^(\.|\/|~|[A-Za-z]:\\|git\+|https?:|file:)/.test(spec) || spec.includes('://')) return undefined;
   const m = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:\[[A-Za-z0-9._,\s-]*\])?)\s*(.*)$/.exec(spec);
   if (!m) return undefined;
-  const rest = m[2]!.trim();
-  if (rest === '') return { name: m[1]!, requested: '', exact: null };
-  const exact = /^(?:==|@)\s*([A-Za-z0-9][A-Za-z0-9.+!_-]*)$/.exec(rest);
-  if (exact) return { name: m[1]!, requested: rest, exact: exact[1]! };
-  if (/^(===|==|!=|~=|>=|<=|>|<)/.test(rest)) return { name: m[1]!, requested: rest, exact: null };
+  const [, name = '', tail = ''] = m;
+  const rest = tail.trim();
+  if (rest === '') return { name, requested: '', exact: null };
+  const exact = /^(?:==|@)\s*([A-Za-z0-9][A-Za-z0-9.+!_-]*)$/.exec(rest)?.[1];
+  if (exact) return { name, requested: rest, exact };
+  if (/^(===|==|!=|~=|>=|<=|>|<)/.test(rest)) return { name, requested: rest, exact: null };
   return undefined;
 }
 
 /** An image reference: "name", "name:tag", "registry:5000/ns/name:tag", "name@sha256:…". */
 export function parseImageRef(ref: string): { name: string; requested: string; exact: string | null } | undefined {
   const m = /^([a-z0-9][a-z0-9._\-/:]*?)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/i.exec(ref);
-  if (!m || m[1]!.endsWith('/')) return undefined;
-  return { name: m[1]!, requested: m[2] ?? 'latest', exact: m[3] ?? null };
+  const [, name = '', tag, digest] = m ?? [];
+  if (!m || name.endsWith('/')) return undefined;
+  return { name, requested: tag ?? 'latest', exact: digest ?? null };
 }
 
 interface OptionRules {
@@ -97,14 +99,14 @@ interface Scan {
 function scanOptions(args: readonly string[], start: number, rules: OptionRules): Scan {
   const options: Scan['options'] = [];
   for (let i = start; i < args.length; i++) {
-    const word = args[i]!;
+    const word = args[i] ?? '';
     if (word === '--') return { options, first: i + 1 < args.length ? i + 1 : -1 };
     if (!word.startsWith('-') || word === '-') return { options, first: i };
     const eq = word.indexOf('=');
     const flag = eq > 0 ? word.slice(0, eq) : word;
     if (eq > 0) options.push({ flag, value: word.slice(eq + 1), index: i });
     else if (rules.valued.has(flag) && i + 1 < args.length) {
-      options.push({ flag, value: args[i + 1]!, index: i + 1 });
+      options.push({ flag, value: args[i + 1] ?? '', index: i + 1 });
       i += 1;
     } else options.push({ flag, value: null, index: i });
   }
@@ -159,7 +161,18 @@ const UV_RULES: OptionRules = {
   ]),
   packageFlags: new Set(['--with', '-w']),
   registryFlags: new Set(['--index-url', '-i', '--default-index', '--index']),
-  blocking: new Set(['--with-editable', '--with-requirements', '--python', '-p', '--env-file', '--constraints', '-c', '--overrides', '--config-file', '--script']),
+  blocking: new Set([
+    '--with-editable',
+    '--with-requirements',
+    '--python',
+    '-p',
+    '--env-file',
+    '--constraints',
+    '-c',
+    '--overrides',
+    '--config-file',
+    '--script',
+  ]),
 };
 
 const PIPX_RULES: OptionRules = {
@@ -210,7 +223,7 @@ function npmPackagesFrom(scan: Scan, args: readonly string[]): { packages: Runne
     else unfetchable.push(o.value);
   }
   if (packages.length === 0 && unfetchable.length === 0 && scan.first >= 0) {
-    const word = args[scan.first]!;
+    const word = args[scan.first] ?? '';
     const spec = parseNpmSpec(word);
     if (spec) packages.push({ ...spec, argIndex: scan.first, form: 'npm', asOption: false });
     else unfetchable.push(word);
@@ -238,7 +251,7 @@ function npmStyle(tool: RunnerTool, args: readonly string[], start: number): Run
     tool,
     ecosystem: 'npm',
     packages,
-    program: named && scan.first >= 0 ? args[scan.first]! : null,
+    program: named ? (args[scan.first] ?? null) : null,
     serverArgs: scan.first >= 0 ? args.slice(scan.first + 1) : [],
     registry: registryOf(scan, NPM_RULES),
     unfetchable,
@@ -248,9 +261,16 @@ function npmStyle(tool: RunnerTool, args: readonly string[], start: number): Run
   };
 }
 
-function pypiSpecAt(word: string, index: number, asOption: boolean): { pkg?: RunnerPackage; unfetchable?: string } {
+/** Adds a PyPI spec to the packages, or to what cannot be fetched from a registry. */
+function takePypi(word: string, index: number, asOption: boolean, packages: RunnerPackage[], unfetchable: string[]): RunnerPackage | undefined {
   const spec = parsePypiSpec(word);
-  return spec ? { pkg: { ...spec, argIndex: index, form: 'pypi', asOption } } : { unfetchable: word };
+  if (!spec) {
+    unfetchable.push(word);
+    return undefined;
+  }
+  const pkg: RunnerPackage = { ...spec, argIndex: index, form: 'pypi', asOption };
+  packages.push(pkg);
+  return pkg;
 }
 
 /** uvx / uv tool run: options (--from, --with), then the program (optionally program@version), then its arguments. */
@@ -260,25 +280,16 @@ function uvxStyle(tool: RunnerTool, args: readonly string[], start: number): Run
   const packages: RunnerPackage[] = [];
   const unfetchable: string[] = [];
   const from = scan.options.find((o) => o.flag === '--from' && o.value !== null);
-  const word = args[scan.first]!;
+  const word = args[scan.first] ?? '';
   let program: string | null = null;
   if (from) {
-    const r = pypiSpecAt(from.value!, from.index, true);
-    if (r.pkg) packages.push(r.pkg);
-    else unfetchable.push(r.unfetchable!);
+    takePypi(from.value ?? '', from.index, true, packages, unfetchable);
     program = word;
   } else {
-    const r = pypiSpecAt(word, scan.first, false);
-    if (r.pkg) {
-      packages.push(r.pkg);
-      program = r.pkg.name.replace(/\[.*$/, '');
-    } else unfetchable.push(r.unfetchable!);
+    program = takePypi(word, scan.first, false, packages, unfetchable)?.name.replace(/\[.*$/, '') ?? null;
   }
   for (const o of scan.options) {
-    if (!UV_RULES.packageFlags.has(o.flag) || o.value === null) continue;
-    const r = pypiSpecAt(o.value, o.index, true);
-    if (r.pkg) packages.push(r.pkg);
-    else unfetchable.push(r.unfetchable!);
+    if (UV_RULES.packageFlags.has(o.flag) && o.value !== null) takePypi(o.value, o.index, true, packages, unfetchable);
   }
   return {
     tool,
@@ -300,17 +311,14 @@ function uvRun(args: readonly string[], start: number): RunnerInvocation {
   const packages: RunnerPackage[] = [];
   const unfetchable: string[] = [];
   for (const o of scan.options) {
-    if (!UV_RULES.packageFlags.has(o.flag) || o.value === null) continue;
-    const r = pypiSpecAt(o.value, o.index, true);
-    if (r.pkg) packages.push(r.pkg);
-    else unfetchable.push(r.unfetchable!);
+    if (UV_RULES.packageFlags.has(o.flag) && o.value !== null) takePypi(o.value, o.index, true, packages, unfetchable);
   }
   const project = scan.options.find((o) => (o.flag === '--directory' || o.flag === '--project') && o.value !== null)?.value ?? null;
   return {
     tool: 'uv run',
     ecosystem: 'pypi',
     packages,
-    program: scan.first >= 0 ? args[scan.first]! : null,
+    program: args[scan.first] ?? null,
     serverArgs: scan.first >= 0 ? args.slice(scan.first + 1) : [],
     registry: registryOf(scan, UV_RULES),
     unfetchable,
@@ -324,16 +332,18 @@ function pipxRun(args: readonly string[], start: number): RunnerInvocation | und
   const scan = scanOptions(args, start, PIPX_RULES);
   if (scan.first < 0) return undefined;
   const spec = scan.options.find((o) => o.flag === '--spec' && o.value !== null);
-  const word = args[scan.first]!;
-  const r = spec ? pypiSpecAt(spec.value!, spec.index, true) : pypiSpecAt(word, scan.first, false);
+  const word = args[scan.first] ?? '';
+  const packages: RunnerPackage[] = [];
+  const unfetchable: string[] = [];
+  const pkg = spec ? takePypi(spec.value ?? '', spec.index, true, packages, unfetchable) : takePypi(word, scan.first, false, packages, unfetchable);
   return {
     tool: 'pipx run',
     ecosystem: 'pypi',
-    packages: r.pkg ? [r.pkg] : [],
-    program: spec ? word : (r.pkg?.name.replace(/\[.*$/, '') ?? null),
+    packages,
+    program: spec ? word : (pkg?.name.replace(/\[.*$/, '') ?? null),
     serverArgs: args.slice(scan.first + 1),
     registry: registryOf(scan, PIPX_RULES),
-    unfetchable: r.unfetchable ? [r.unfetchable] : [],
+    unfetchable,
     blocksPrefetch: blocking(scan, PIPX_RULES),
     project: null,
     container: null,
@@ -344,7 +354,7 @@ function containerRun(tool: RunnerTool, args: readonly string[], start: number):
   const options: ContainerInvocation['options'] = [];
   let i = start;
   for (; i < args.length; i++) {
-    const word = args[i]!;
+    const word = args[i] ?? '';
     if (word === '--') {
       i += 1;
       break;

@@ -41,12 +41,15 @@ const MARKER = '.steward-download.json';
 const TAIL = 30;
 
 function stepKey(step: DownloadStep): string {
-  return createHash('sha256').update(JSON.stringify([step.command, step.args, Object.entries(step.env).sort()])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([step.command, step.args, Object.entries(step.env).sort()]))
+    .digest('hex');
 }
 
 /** What the finished download must hold; a mismatch means it is not the code the user approved. */
 function verify(plan: LaunchPlan): string | undefined {
-  const runner = plan.spec.runner!;
+  const runner = plan.spec.runner;
+  if (!runner) return undefined;
   for (const pkg of runner.packages) {
     if (pkg.ecosystem !== 'npm') continue;
     const dir = join(runner.cacheDir, 'node_modules', ...pkg.name.split('/'));
@@ -76,9 +79,9 @@ function verify(plan: LaunchPlan): string | undefined {
   return undefined;
 }
 
-function alreadyThere(plan: LaunchPlan, step: DownloadStep): boolean {
+function alreadyThere(plan: LaunchPlan, cacheDir: string, step: DownloadStep): boolean {
   try {
-    const marker = JSON.parse(readFileSync(join(plan.spec.runner!.cacheDir, MARKER), 'utf8')) as { key?: unknown };
+    const marker = JSON.parse(readFileSync(join(cacheDir, MARKER), 'utf8')) as { key?: unknown };
     return marker.key === stepKey(step) && verify(plan) === undefined;
   } catch {
     return false;
@@ -95,13 +98,15 @@ function dropOlder(current: string): void {
 }
 
 export function startDownload(plan: LaunchPlan, deps: DownloadDeps): DownloadRun {
-  const step = plan.spec.runner?.download;
-  if (!step || (plan.spec.runner?.mode === 'prefetch' && alreadyThere(plan, step))) {
+  const runner = plan.spec.runner;
+  const step = runner?.download;
+  if (!runner || !step || (runner.mode === 'prefetch' && alreadyThere(plan, runner.cacheDir, step))) {
     return { done: Promise.resolve({ ok: true, skipped: true }), kill: () => undefined };
   }
   let child: ChildProcess | undefined;
   let snapshot: TreeSnapshot | undefined;
-  let killed = false;
+  // Set from kill(), read after the process is gone.
+  const state = { killed: false };
   const done = (async (): Promise<DownloadResult> => {
     const sandboxed = step.sandboxed && plan.spec.sandbox.mode === 'enforced';
     const request = downloadSandboxRequest(plan.spec, deps.platform, deps.homeDir);
@@ -139,7 +144,7 @@ export function startDownload(plan: LaunchPlan, deps: DownloadDeps): DownloadRun
       c.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
       c.once('spawn', () => {
         if (c.pid !== undefined) snapshot = new TreeSnapshot(c.pid);
-        if (killed) snapshot?.signal('SIGKILL');
+        if (state.killed) snapshot?.signal('SIGKILL');
       });
       const timer = setTimeout(() => {
         snapshot?.refresh();
@@ -162,12 +167,12 @@ export function startDownload(plan: LaunchPlan, deps: DownloadDeps): DownloadRun
     await new Promise((r) => setTimeout(r, 100));
     const violations = wrapped?.violations() ?? [];
     wrapped?.release();
-    if (killed) return { ok: false, error: { code: 'cancelled', message: 'The download was stopped.', stderrTail: tail, at: deps.now() } };
+    if (state.killed) return { ok: false, error: { code: 'cancelled', message: 'The download was stopped.', stderrTail: tail, at: deps.now() } };
     if (outcome.kind === 'exit' && outcome.code === 0) {
       const wrong = verify(plan);
       if (wrong) return { ok: false, error: failed(deps, 'download_failed', wrong, tail) };
-      writeFileSync(join(plan.spec.runner!.cacheDir, MARKER), JSON.stringify({ key: stepKey(step), packages: plan.spec.runner!.packages, at: deps.now() }));
-      if (plan.spec.runner!.mode === 'prefetch') dropOlder(plan.spec.runner!.cacheDir);
+      writeFileSync(join(runner.cacheDir, MARKER), JSON.stringify({ key: stepKey(step), packages: runner.packages, at: deps.now() }));
+      if (runner.mode === 'prefetch') dropOlder(runner.cacheDir);
       deps.log('host', 'info', 'Download complete.');
       return { ok: true, skipped: false };
     }
@@ -189,7 +194,7 @@ export function startDownload(plan: LaunchPlan, deps: DownloadDeps): DownloadRun
   return {
     done,
     kill: () => {
-      killed = true;
+      state.killed = true;
       snapshot?.refresh();
       snapshot?.signal('SIGKILL');
     },

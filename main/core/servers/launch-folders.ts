@@ -17,7 +17,7 @@ function ensureFolder(path: string, what: string): void {
   } catch {
     isDir = false;
   }
-  if (!isDir) throw new StewardError('grant_refused', `${what[0]!.toUpperCase()}${what.slice(1)} ${path} is not a folder; grant a folder.`);
+  if (!isDir) throw new StewardError('grant_refused', `${what.charAt(0).toUpperCase()}${what.slice(1)} ${path} is not a folder; grant a folder.`);
 }
 
 /** Creates every folder the launch writes to; throws grant_refused naming the first one that cannot be made. */

@@ -70,9 +70,9 @@ function binMap(name: string, bin: unknown): Record<string, string> | null {
   return null;
 }
 
-async function npmView(req: PinRequest, env: Readonly<Record<string, string>>): Promise<ResolvedPackage> {
+async function npmView(req: PinRequest, npm: string, env: Readonly<Record<string, string>>): Promise<ResolvedPackage> {
   const spec = `${req.name}@${req.requested || 'latest'}`;
-  const ran = await run(req.tool!, ['view', spec, 'name', 'version', 'bin', 'dist.integrity', '--json', '--registry', req.registry], env, 60_000);
+  const ran = await run(npm, ['view', spec, 'name', 'version', 'bin', 'dist.integrity', '--json', '--registry', req.registry], env, 60_000);
   if (ran.code !== 0) throw npmFailure(req.name, req.requested, ran);
   let parsed: unknown;
   try {
@@ -128,13 +128,15 @@ async function pypi(req: PinRequest): Promise<ResolvedPackage> {
 
 async function image(req: PinRequest, env: Readonly<Record<string, string>>): Promise<ResolvedPackage> {
   const ref = `${req.name}:${req.requested || 'latest'}`;
-  const pulled = await run(req.tool!, ['pull', ref], env, 15 * 60_000);
+  const engine = req.tool;
+  if (!engine) throw new StewardError('runtime_missing', `No container engine was found to pull ${ref}.`);
+  const pulled = await run(engine, ['pull', ref], env, 15 * 60_000);
   if (pulled.code !== 0) {
     const text = `${pulled.stderr}\n${pulled.stdout}`;
     if (/pull access denied|manifest unknown|not found|does not exist/i.test(text)) throw new StewardError('package_not_found', `There is no image ${ref}.`);
     throw new StewardError('registry_unreachable', `Steward could not pull ${ref}: ${text.trim().split('\n').pop() ?? ''}`);
   }
-  const inspected = await run(req.tool!, ['image', 'inspect', '--format', '{{json .RepoDigests}}', ref], env, 60_000);
+  const inspected = await run(engine, ['image', 'inspect', '--format', '{{json .RepoDigests}}', ref], env, 60_000);
   let digests: unknown;
   try {
     digests = JSON.parse(inspected.stdout.trim() || '[]');
@@ -147,7 +149,7 @@ async function image(req: PinRequest, env: Readonly<Record<string, string>>): Pr
 }
 
 const BY_ECOSYSTEM: Record<Ecosystem, (req: PinRequest, env: Readonly<Record<string, string>>) => Promise<ResolvedPackage>> = {
-  npm: (req, env) => (req.tool ? npmView(req, env) : npmHttp(req)),
+  npm: (req, env) => (req.tool ? npmView(req, req.tool, env) : npmHttp(req)),
   pypi: (req) => pypi(req),
   oci: image,
 };

@@ -177,7 +177,9 @@ export class ServerRuntime {
       });
       if (!result.ok) {
         this.fail(result.error);
-        throw new StewardError(result.error.code === 'cancelled' ? 'cancelled' : 'download_failed', result.error.message, { stderrTail: result.error.stderrTail });
+        throw new StewardError(result.error.code === 'cancelled' ? 'cancelled' : 'download_failed', result.error.message, {
+          stderrTail: result.error.stderrTail,
+        });
       }
       if (this.stopping) throw new StewardError('cancelled', 'The server was stopped before it started.');
       this.setStatus('starting');
@@ -203,7 +205,7 @@ export class ServerRuntime {
         detached: process.platform !== 'win32',
       });
     } catch (error) {
-      this.spawnFailed(error as Error);
+      this.spawnFailed(error as Error, plan);
       return;
     }
     this.child = child;
@@ -220,11 +222,15 @@ export class ServerRuntime {
 
     const spawnError = await spawned;
     if (spawnError) {
-      this.spawnFailed(spawnError);
+      this.spawnFailed(spawnError, plan);
       return;
     }
 
-    const pid = child.pid!;
+    const pid = child.pid;
+    if (pid === undefined) {
+      this.spawnFailed(new Error('no process id'), plan);
+      return;
+    }
     this.snapshot = new TreeSnapshot(pid);
     this.deps.launched({ pid, pidStarted: startTokenOf(pid) ?? '' });
     this.deps.log('host', 'info', `Started process ${pid}: ${plan.commandLine}${plan.spec.sandbox.mode === 'enforced' ? ' (sandboxed)' : ''}`);
@@ -263,7 +269,7 @@ export class ServerRuntime {
       this.setStatus('running');
     } catch (error) {
       const e = error instanceof StewardError ? error : new StewardError('connect_failed', String(error));
-      if (this.stopping && !this.lastExit) throw e;
+      if (this.stopping && !this.hasExited()) throw e;
       let outcome: FailureOutcome;
       if (this.child === child) {
         // Alive but no MCP answer: stop it (no restart: the same start would fail the same way).
@@ -274,11 +280,15 @@ export class ServerRuntime {
         await exited;
         outcome = this.exitOutcome();
       }
-      const failure = await this.classify('start', outcome);
+      const failure = await this.classify(plan, 'start', outcome);
       const code = failure.class === 'initialize_timeout' ? 'timeout' : failure.class === 'exited_before_initialize' ? 'server_exited' : failure.class;
       this.fail({ code, message: failure.summary, stderrTail: [...this.stderrTail], failure, at: this.now() });
       throw new StewardError(code === 'timeout' || code === 'server_exited' ? code : 'spawn_failed', failure.summary, { stderrTail: [...this.stderrTail] });
     }
+  }
+
+  private hasExited(): boolean {
+    return this.lastExit !== undefined;
   }
 
   private exitOutcome(): FailureOutcome {
@@ -287,10 +297,9 @@ export class ServerRuntime {
   }
 
   /** Reads the sandbox's denials and stderr into a classified failure (denials arrive a moment after the exit). */
-  private async classify(phase: 'start' | 'running', outcome: FailureOutcome) {
+  private async classify(plan: LaunchPlan, phase: 'start' | 'running', outcome: FailureOutcome) {
     const wrapped = this.wrapped ?? this.releasedWrap;
     if (phase === 'start') await new Promise((r) => setTimeout(r, 100));
-    const plan = this.plan!;
     const request = serverSandboxRequest(plan.spec, this.deps.platform, this.deps.homeDir);
     const failure = classifyFailure({
       serverName: this.deps.serverName(),
@@ -346,11 +355,10 @@ export class ServerRuntime {
     this.deps.log('stderr', 'info', line);
   }
 
-  private spawnFailed(error: Error): void {
+  private spawnFailed(error: Error, plan: LaunchPlan): void {
     this.child = undefined;
     this.releaseSandbox();
     const code = (error as NodeJS.ErrnoException).code ?? error.message;
-    const plan = this.plan!;
     const failure = classifyFailure({
       serverName: this.deps.serverName(),
       phase: 'start',
@@ -363,13 +371,15 @@ export class ServerRuntime {
       command: plan.configCommand,
       platform: this.deps.platform,
     });
-    this.fail({ code: 'spawn_failed', message: `The server could not be started (${code}): ${failure.summary}`, stderrTail: [], failure, at: this.now() });
-    throw new StewardError('spawn_failed', this.lastError!.message);
+    const message = `The server could not be started (${code}): ${failure.summary}`;
+    this.fail({ code: 'spawn_failed', message, stderrTail: [], failure, at: this.now() });
+    throw new StewardError('spawn_failed', message);
   }
 
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.child !== child) return;
-    const pid = child.pid!;
+    // A child that emitted 'exit' was spawned, so it has a pid.
+    const pid = child.pid ?? -1;
     const wasStopping = this.stopping !== undefined;
     const wasRunning = this.status === 'running';
     const snapshot = this.snapshot;

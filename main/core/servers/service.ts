@@ -20,23 +20,13 @@ import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
 import type { Inbox } from '../inbox/index.js';
 import type { Clock, SecretStore } from '../ports.js';
-import type { PackagePin } from '../../../shared/domain/launch.js';
-import {
-  buildChildEnv,
-  describeChanges,
-  planFailure,
-  planLaunch,
-  type FsView,
-  type LaunchPlan,
-  type PinRequest,
-  type Platform,
-  type SandboxRunner,
-} from '../security/index.js';
+import type { FsView, LaunchPlan, Platform, SandboxRunner } from '../security/index.js';
 import type { ClientIdentity, HostCapabilities, McpSession, ServerRequestInfo, ServerNotificationMethod, HttpAuth } from '../sessions/index.js';
 import type { ServerRecord, Store } from '../store/index.js';
 import type { BackoffPolicy } from './backoff.js';
 import { forgetSecrets, loadConfig, saveSecrets, toStored } from './config.js';
 import { applyGrants, describeGrantChange, type GrantChange } from './grants.js';
+import { LaunchPlanner } from './launch-planner.js';
 import type { PackageResolver } from './packages.js';
 import { parseImport } from './import.js';
 import { Supervisor } from './supervisor.js';
@@ -78,10 +68,17 @@ type Actor = 'user' | 'host' | 'policy';
 
 export class ServersService {
   private readonly supervisor: Supervisor;
+  private readonly planner: LaunchPlanner;
   private readonly settingsCache = new Map<string, { name: string; toolTimeoutSeconds: number }>();
 
   constructor(private readonly deps: ServersDeps) {
     this.supervisor = new Supervisor({ ...deps, changed: (id) => this.changed(id), replan: async (id) => this.checkedPlan(this.record(id)) });
+    this.planner = new LaunchPlanner({
+      ...deps,
+      now: () => this.now(),
+      changed: (id) => this.changed(id),
+      refused: (id, error) => this.supervisor.obtain(id).refused(error),
+    });
     deps.inbox.handle('consent', async (item, decision) => {
       await this.decideConsent(item.serverId, decision.hash, decision.decision, 'user');
     });
@@ -233,84 +230,13 @@ export class ServersService {
     return { format: parsed.format, added, skipped };
   }
 
-  private async plan(record: ServerRecord): Promise<LaunchPlan> {
-    if (record.config.transport !== 'stdio') throw new StewardError('internal_error', 'Only stdio servers are launched.');
-    const config = await loadConfig(this.deps.secrets, record.id, record.config);
-    if (config.transport !== 'stdio') throw new StewardError('internal_error', 'Stored config does not match its transport.');
-    const policy = { platform: this.deps.platform, homeDir: this.deps.homeDir, dataDir: this.deps.dataDir, sandbox: await this.deps.sandbox.support() };
-    let pins = record.pins;
-    // Unpinned packages are pinned once (at first install); the second round plans with the new pins.
-    for (let round = 0; round < 2; round++) {
-      const result = planLaunch({ config, sandbox: record.sandbox, serverId: record.id, pins }, policy, this.deps.hostEnv, this.deps.fs);
-      if (result.kind === 'plan') return result;
-      if (result.kind === 'refusal') throw this.refused(record.id, new StewardError(result.code, result.message));
-      pins = await this.pin(record, pins, result.requests);
-    }
-    throw new StewardError('internal_error', 'Steward could not settle the package versions of this launch.');
-  }
-
-  /** A launch refused before anything ran is kept with the server, like a failed start. */
-  private refused(id: string, error: StewardError): StewardError {
-    this.supervisor.obtain(id).refused({ code: error.code, message: error.message, stderrTail: [], failure: planFailure(error.code, error.message), at: this.now() });
-    return error;
-  }
-
-  private async pin(record: ServerRecord, current: readonly PackagePin[], requests: readonly PinRequest[]): Promise<PackagePin[]> {
-    const env = buildChildEnv({ platform: this.deps.platform, hostEnv: this.deps.hostEnv, configEnv: {}, extraPathDirs: [] });
-    const next = [...current];
-    for (const request of requests) {
-      let resolved;
-      try {
-        resolved = await this.deps.packages.resolve(request, env);
-      } catch (error) {
-        throw this.refused(record.id, error instanceof StewardError ? error : new StewardError('download_failed', String(error)));
-      }
-      const pin: PackagePin = { ecosystem: request.ecosystem, name: request.name, requested: request.requested, ...resolved, pinnedAt: this.now() };
-      const at = next.findIndex((p) => p.ecosystem === pin.ecosystem && p.name === pin.name && p.requested === pin.requested);
-      if (at >= 0) next[at] = pin;
-      else next.push(pin);
-    }
-    this.deps.store.transaction(() => {
-      this.deps.store.servers.setPins(record.id, next);
-      this.deps.audit.record('package.pinned', {
-        serverId: record.id,
-        serverName: record.name,
-        actor: 'host',
-        summary: `Pinned ${requests.map((r) => `${r.name} to ${next.find((p) => p.name === r.name && p.requested === r.requested)?.version ?? '?'}`).join(', ')} for "${record.name}".`,
-        data: { pins: next.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version, integrity: p.integrity })) },
-      });
-    });
-    this.changed(record.id);
-    return next;
+  private plan(record: ServerRecord): Promise<LaunchPlan> {
+    return this.planner.plan(record);
   }
 
   /** Updating pinned packages is its own step: the newest matching versions are pinned, and consent is asked again. */
   async upgrade(id: string, actor: Actor = 'user'): Promise<{ server: ServerView; changes: Array<{ name: string; from: string; to: string }> }> {
-    const record = this.record(id);
-    if (record.config.transport !== 'stdio') throw new StewardError('not_supported', 'Remote servers have no packages to update.');
-    const before = record.pins;
-    this.deps.store.servers.setPins(id, []);
-    let plan: LaunchPlan;
-    try {
-      plan = await this.plan({ ...record, pins: [] });
-    } catch (error) {
-      this.deps.store.servers.setPins(id, before);
-      throw error;
-    }
-    const after = this.record(id).pins;
-    const changes = after
-      .map((p) => ({ name: p.name, from: before.find((b) => b.ecosystem === p.ecosystem && b.name === p.name)?.version ?? '(none)', to: p.version }))
-      .filter((c) => c.from !== c.to);
-    this.deps.audit.record('package.pinned', {
-      serverId: id,
-      serverName: record.name,
-      actor,
-      summary:
-        changes.length > 0
-          ? `Updated ${changes.map((c) => `${c.name} ${c.from} → ${c.to}`).join(', ')} for "${record.name}"; it needs consent again.`
-          : `Checked for updates of "${record.name}": already the newest.`,
-      data: { changes, hash: plan.spec.hash },
-    });
+    const changes = await this.planner.upgrade(this.record(id), actor);
     return { server: this.get(id), changes };
   }
 
@@ -338,25 +264,7 @@ export class ServersService {
   }
 
   private requestFor(record: ServerRecord, plan: LaunchPlan): ConsentRequest {
-    const exact = this.deps.store.consents.find(record.id, plan.spec.hash);
-    const latest = this.deps.store.consents.latest(record.id);
-    const approved = exact ? undefined : this.deps.store.consents.latestApproved(record.id);
-    let previous: Parameters<typeof describeChanges>[0];
-    try {
-      previous = approved ? (JSON.parse(approved.spec) as Parameters<typeof describeChanges>[0]) : undefined;
-    } catch {
-      previous = undefined;
-    }
-    return {
-      changes: describeChanges(previous, plan.spec),
-      serverId: record.id,
-      serverName: record.name,
-      spec: plan.spec,
-      commandLine: plan.commandLine,
-      findings: plan.findings,
-      changedSince: !exact && latest ? latest.decidedAt : null,
-      state: exact ? exact.decision : 'required',
-    };
+    return this.planner.consentRequest(record, plan);
   }
 
   async decideConsent(id: string, hash: string, decision: 'approve' | 'deny', actor: Actor): Promise<ServerView> {

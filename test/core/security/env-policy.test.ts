@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { flaggedEnv, loaderReason, shownValue } from '../../../main/core/security/env-policy.js';
 import { LOADER_VARIABLES } from '../../helpers/launch.js';
 
-
 describe('loader variables', () => {
   it.each(LOADER_VARIABLES)('%s is flagged', (name) => {
     expect(loaderReason(name)).toBeDefined();
@@ -16,8 +15,8 @@ describe('loader variables', () => {
     expect(shownValue('https://bob:s3cret@pypi.corp.example/simple')).toBe('https://***@pypi.corp.example/simple');
     const flagged = flaggedEnv({ PIP_INDEX_URL: 'https://u:p@x.example/simple', PYTHON_API_KEY: 'sk-123', PORT: '80' });
     expect(flagged).toEqual([
-      { name: 'PIP_INDEX_URL', shown: 'https://***@x.example/simple', why: expect.any(String) },
-      { name: 'PYTHON_API_KEY', shown: expect.not.stringContaining('sk-123'), why: expect.any(String) },
+      { name: 'PIP_INDEX_URL', shown: 'https://***@x.example/simple', why: expect.any(String) as string },
+      { name: 'PYTHON_API_KEY', shown: expect.not.stringContaining('sk-123') as string, why: expect.any(String) as string },
     ]);
   });
 });

@@ -38,7 +38,7 @@ describe('a failed start, classified', () => {
     expect(after.lastError?.failure).toMatchObject({
       class: 'network_blocked',
       summary: 'Blocked: blocked.example.net — Allow and restart',
-      evidence: expect.stringContaining('deny network-outbound blocked.example.net:443'),
+      evidence: expect.stringContaining('deny network-outbound blocked.example.net:443') as string,
       fix: { kind: 'allow_domain', value: 'blocked.example.net', command: 'steward servers grant net --allow-domain blocked.example.net' },
       retryable: false,
     });
@@ -74,7 +74,7 @@ describe('a failed start, classified', () => {
     const { host } = await sandboxedHost();
     const { id, after } = await approveAndStart(host, 'exits', NODE, [join(FIXTURES, 'exit-now.mjs')]);
     expect(after.status).toBe('error');
-    expect(after.lastError?.failure).toMatchObject({ class: 'exited_before_initialize', summary: expect.stringContaining('exited with code 2') });
+    expect(after.lastError?.failure).toMatchObject({ class: 'exited_before_initialize', summary: expect.stringContaining('exited with code 2') as string });
     expect(after.lastError?.stderrTail).toContain('fatal: missing configuration file ~/.exit-now.toml');
     expect(host.servers.logsPage(id, 200).filter((l) => l.text.startsWith('Started process'))).toHaveLength(1);
     expect(host.audit.list({ limit: 10, kind: 'server.failed' })).toHaveLength(1);

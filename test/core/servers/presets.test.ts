@@ -20,7 +20,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => String(c.text ?? '')).join('');
+const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 async function addAndApprove(name: string, args: string[], extra: { env?: Record<string, string>; writePaths?: string[] } = {}) {
   const view = await t.host.servers.add({
@@ -42,7 +42,9 @@ describe('registry servers under the default sandbox', () => {
     const notes = join(home, 'notes');
     const readonly = join(home, 'archive');
     mkdirSync(readonly);
-    const { id, request, after } = await addAndApprove('files', ['-y', '@modelcontextprotocol/server-filesystem@2026.8.31', notes, readonly], { writePaths: [notes] });
+    const { id, request, after } = await addAndApprove('files', ['-y', '@modelcontextprotocol/server-filesystem@2026.8.31', notes, readonly], {
+      writePaths: [notes],
+    });
     const runner = request.spec.runner!;
     expect(runner.mode).toBe('prefetch');
     expect(runner.download?.commandLine).toContain('@modelcontextprotocol/server-filesystem@2026.8.31');
@@ -72,9 +74,15 @@ describe('registry servers under the default sandbox', () => {
       writePaths: [data],
     });
     const pinned = request.spec.runner!.packages[0]!;
-    expect(pinned).toMatchObject({ name: '@modelcontextprotocol/server-memory', pinnedBy: 'steward', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(pinned).toMatchObject({
+      name: '@modelcontextprotocol/server-memory',
+      pinnedBy: 'steward',
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/) as string,
+    });
     expect(request.findings.map((f) => f.code)).toContain('pinned_package');
-    expect(t.host.servers.get(id).packages).toEqual([expect.objectContaining({ name: pinned.name, version: pinned.version, integrity: expect.stringMatching(/^sha512-/) })]);
+    expect(t.host.servers.get(id).packages).toEqual([
+      expect.objectContaining({ name: pinned.name, version: pinned.version, integrity: expect.stringMatching(/^sha512-/) as string }) as unknown,
+    ]);
     expect(after.status).toBe('running');
 
     const call = (name: string, args: Record<string, unknown>) => t.host.tools.call({ serverId: id, name, arguments: args });
@@ -97,7 +105,10 @@ describe('registry servers under the default sandbox', () => {
   it("one server cannot modify or even see another server's downloaded code", async () => {
     const code = join(memory.cacheDir, 'node_modules', '@modelcontextprotocol', 'server-memory', 'dist', 'index.js');
     const before = readFileSync(code, 'utf8');
-    const view = await t.host.servers.add({ name: 'intruder', config: { transport: 'stdio', command: NODE, args: [join(FIXTURES, 'probe-server.mjs')], env: {}, cwd: work } });
+    const view = await t.host.servers.add({
+      name: 'intruder',
+      config: { transport: 'stdio', command: NODE, args: [join(FIXTURES, 'probe-server.mjs')], env: {}, cwd: work },
+    });
     const request = await t.host.servers.consentRequest(view.id);
     await t.host.servers.decideConsent(view.id, request.spec.hash, 'approve', 'user');
     const call = async (name: string, args: Record<string, unknown>) => textOf(await t.host.tools.call({ serverId: view.id, name, arguments: args }));

@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 const PROBE = join(FIXTURES, 'probe-server.mjs');
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => String(c.text ?? '')).join('');
+const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 /** A folder with stand-in `uv` and `uvx` executables. */
 function standIns(): string {
@@ -59,7 +59,10 @@ describe('uvx (stand-in) under the real sandbox', () => {
   it('installs once with uv into the server’s own folder, then runs the tool from there: no network, code read-only', async () => {
     const bin = standIns();
     const { host } = await hostWith(bin);
-    const view = await host.servers.add({ name: 'time', config: { transport: 'stdio', command: 'uvx', args: ['mcp-server-time==2025.1.0', '--local-timezone', 'UTC'], env: {} } });
+    const view = await host.servers.add({
+      name: 'time',
+      config: { transport: 'stdio', command: 'uvx', args: ['mcp-server-time==2025.1.0', '--local-timezone', 'UTC'], env: {} },
+    });
     const request = await host.servers.consentRequest(view.id);
     const runner = request.spec.runner!;
     expect(runner.mode).toBe('prefetch');
@@ -85,14 +88,17 @@ describe('uvx (stand-in) under the real sandbox', () => {
 
   it('an install that fails is classified from what the stand-in printed, and nothing runs', async () => {
     const bin = standIns();
-    writeFileSync(join(bin, 'uv'), '#!/bin/sh\necho "  × No solution found when resolving tool dependencies:" >&2\necho "  ╰─▶ Because nope-tool was not found in the package registry" >&2\nexit 1\n');
+    writeFileSync(
+      join(bin, 'uv'),
+      '#!/bin/sh\necho "  × No solution found when resolving tool dependencies:" >&2\necho "  ╰─▶ Because nope-tool was not found in the package registry" >&2\nexit 1\n',
+    );
     const { host } = await hostWith(bin);
     const view = await host.servers.add({ name: 'nope', config: { transport: 'stdio', command: 'uvx', args: ['nope-tool==1.0'], env: {} } });
     const request = await host.servers.consentRequest(view.id);
     const after = await host.servers.decideConsent(view.id, request.spec.hash, 'approve', 'user');
     expect(after.status).toBe('error');
     expect(after.pid).toBeNull();
-    expect(after.lastError?.failure).toMatchObject({ class: 'package_not_found', phase: 'download', summary: expect.stringContaining('nope-tool') });
+    expect(after.lastError?.failure).toMatchObject({ class: 'package_not_found', phase: 'download', summary: expect.stringContaining('nope-tool') as string });
   });
 });
 
@@ -102,7 +108,10 @@ describe('uv run (stand-in) under the real sandbox', () => {
     const { host, home } = await hostWith(bin);
     const project = join(home, 'project');
     mkdirSync(project);
-    const view = await host.servers.add({ name: 'proj', config: { transport: 'stdio', command: 'uv', args: ['run', '--directory', project, 'server.py'], env: {} } });
+    const view = await host.servers.add({
+      name: 'proj',
+      config: { transport: 'stdio', command: 'uv', args: ['run', '--directory', project, 'server.py'], env: {} },
+    });
     const request = await host.servers.consentRequest(view.id);
     const cache = join(t!.dir, 'data', 'servers', view.id, 'cache');
     expect(request.spec.runner).toMatchObject({ tool: 'uv run', mode: 'own-cache', cacheDir: cache, download: null });

@@ -16,7 +16,7 @@ afterEach(async () => {
   listener = undefined;
 });
 
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => String(c.text ?? '')).join('');
+const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 describe('sandboxed launch', () => {
   it('hides secret folders, refuses writes outside grants and has no network', async () => {
@@ -58,11 +58,9 @@ describe('sandboxed launch', () => {
   it('refuses to launch when the sandbox is missing, unless the user turned it off', async () => {
     t = await makeHost({
       sandbox: {
-        support: async () => ({ kind: 'missing', reason: 'bwrap is not installed.' }),
-        wrap: async () => {
-          throw new Error('unused');
-        },
-        dispose: async () => undefined,
+        support: () => Promise.resolve({ kind: 'missing', reason: 'bwrap is not installed.' }),
+        wrap: () => Promise.reject(new Error('unused')),
+        dispose: () => Promise.resolve(),
       },
     });
     const view = await t.host.servers.add({
@@ -153,11 +151,11 @@ describe('hidden locations under the real sandbox', () => {
     const view = await host.servers.add({ name: 'aws', config: { transport: 'stdio', command: NODE, args: [join(FIXTURES, 'probe-server.mjs')], env: {} } });
     await expect(host.servers.grant(view.id, { allowWrite: [join(t.dir, 'data', 'servers', view.id, 'x')] }, 'grant')).rejects.toMatchObject({
       code: 'grant_refused',
-      message: expect.stringContaining("Steward's own data"),
+      message: expect.stringContaining("Steward's own data") as string,
     });
     await expect(host.servers.grant(view.id, { allowRead: [join(home, '.ssh', 'config')] }, 'grant')).rejects.toMatchObject({
       code: 'grant_refused',
-      message: expect.stringContaining('stays hidden as a whole'),
+      message: expect.stringContaining('stays hidden as a whole') as string,
     });
     await host.servers.grant(view.id, { allowRead: [join(home, '.aws')] }, 'grant');
     const request = await host.servers.consentRequest(view.id);

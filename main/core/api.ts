@@ -9,6 +9,7 @@ import type { ModelSettingsService } from './models/index.js';
 import type { TasksService } from './tasks/index.js';
 import type { ToolRunner } from './tool-runner.js';
 import type { AuthService } from './auth/index.js';
+import type { BundlesService } from './bundles/index.js';
 import { StewardError } from '../../shared/errors.js';
 
 export interface HandlerDeps {
@@ -21,10 +22,11 @@ export interface HandlerDeps {
   models: ModelSettingsService;
   runTool: ToolRunner;
   auth: AuthService;
+  bundles: BundlesService;
 }
 
 export function createHandlers(host: HandlerDeps): Handlers {
-  const { servers, tools, sampling, tasks, models, runTool, auth } = host;
+  const { servers, tools, sampling, tasks, models, runTool, auth, bundles } = host;
   return {
     'servers:list': async () => servers.list(),
     'servers:get': async ({ serverId }) => servers.get(serverId),
@@ -49,6 +51,14 @@ export function createHandlers(host: HandlerDeps): Handlers {
     'servers:grant': async ({ serverId, ...change }) => servers.grant(serverId, change, 'grant'),
     'servers:revoke': async ({ serverId, ...change }) => servers.grant(serverId, change, 'revoke'),
     'servers:upgrade': async ({ serverId }) => servers.upgrade(serverId),
+    'bundles:inspect': async ({ fileName, data }) => bundles.inspect(fileName, Buffer.from(data, 'base64')),
+    'bundles:install': async ({ stagingId, name, config }) => bundles.install(stagingId, { name, config }),
+    'bundles:list': () => Promise.resolve(bundles.list()),
+    'bundles:uninstall': async ({ bundleId }) => {
+      await bundles.uninstall(bundleId);
+      return { ok: true as const };
+    },
+    'bundles:setEnabled': async ({ bundleId, enabled }) => bundles.setEnabled(bundleId, enabled),
     'consent:get': async ({ serverId }) => servers.consentRequest(serverId),
     'consent:decide': async ({ serverId, hash, decision }) => servers.decideConsent(serverId, hash, decision, 'user'),
     'tools:list': async ({ serverId }) => (await servers.ensureRunning(serverId)).listTools(),

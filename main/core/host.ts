@@ -18,6 +18,7 @@ import { createToolRunner, type ToolRunner } from './tool-runner.js';
 import { ELICITATION_GATE, ElicitationService } from './elicitation/index.js';
 import { AuthRecords, AuthService } from './auth/index.js';
 import { TasksService } from './tasks/index.js';
+import { BundlesService, type BundleRuntime, type ZipCaps } from './bundles/index.js';
 import { openStore, type Store } from './store/index.js';
 
 export const STEWARD_VERSION = '0.1.0';
@@ -46,6 +47,10 @@ export interface HostOptions {
   sampleIntervalMs?: number;
   /** Which exact version a package runner would fetch; the real registries unless given. */
   packages?: PackageResolver;
+  /** What runs a bundle whose server is `node` (Electron's own Node in the app); the bundled examples' runtime unless given. */
+  bundleRuntime?: BundleRuntime;
+  /** Caps on a bundle file and what it unpacks to (tests lower them). */
+  bundleCaps?: Partial<ZipCaps>;
   /** The model behind sampling; the Anthropic provider (with the key from the SecretStore) unless given. */
   provider?: ModelProvider;
   /** Steward's client ID metadata document URL (null: never use CIMD); the setting, else the published default, when absent. */
@@ -67,6 +72,7 @@ export interface Host {
   readonly tasks: TasksService;
   readonly elicitation: ElicitationService;
   readonly auth: AuthService;
+  readonly bundles: BundlesService;
   /** A tool call as the app makes it: as a task when it must be, retried after URL elicitation (-32042). */
   readonly runTool: ToolRunner;
   readonly models: ModelSettingsService;
@@ -130,6 +136,23 @@ export async function createHost(options: HostOptions): Promise<Host> {
     httpAuth: (serverId, url) => auth.transportAuth(serverId, url),
     httpAuthRetry: (serverId, url, error) => auth.legacyFallback(serverId, url, error),
     forgotten: (serverId) => auth.forget(serverId),
+    bundleOf: (serverId): { readPaths: string[]; refusal: string | undefined } => ({
+      readPaths: bundles.readPathsFor(serverId),
+      refusal: bundles.launchRefusal(serverId),
+    }),
+  });
+  const bundles: BundlesService = new BundlesService({
+    store,
+    servers,
+    secrets: options.secrets,
+    audit,
+    clock,
+    dataDir: options.dataDir.path,
+    homeDir: options.homeDir ?? env.HOME ?? homedir(),
+    hostEnv: env,
+    platform,
+    runtime: options.bundleRuntime ?? options.bundled?.runtime ?? { command: process.execPath, env: {} },
+    ...(options.bundleCaps ? { caps: options.bundleCaps } : {}),
   });
 
   const auth = new AuthService({
@@ -224,10 +247,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
     tasks,
     elicitation,
     auth,
+    bundles,
     models,
     identity,
     runTool,
-    dispatch: createDispatcher(createHandlers({ servers, tools, inbox, audit, sampling, tasks, models, runTool, auth }), {
+    dispatch: createDispatcher(createHandlers({ servers, tools, inbox, audit, sampling, tasks, models, runTool, auth, bundles }), {
       onUnexpected: options.onUnexpected,
     }),
     async dispose() {
@@ -237,6 +261,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       tasks.dispose();
       await servers.dispose();
       await auth.dispose();
+      bundles.dispose();
       sampling.flush();
       audit.flush();
       await sandbox.dispose().catch(() => undefined);

@@ -19,6 +19,7 @@ import { InboxDecisionSchema, InboxItemSchema } from '../domain/inbox.js';
 import { AuthConfigSchema, AuthSecretsSchema, AuthViewSchema } from '../domain/auth.js';
 import { TaskDetailSchema, TaskResultPageSchema, TaskStatusSchema, TaskViewSchema } from '../domain/tasks.js';
 import { BudgetsSchema, LoopViewSchema, ModelSettingsSchema, SamplingPolicySchema } from '../domain/sampling.js';
+import { BundleConfigSchema, BundlePreviewSchema, BundleViewSchema } from '../domain/bundles.js';
 
 const Id = z.string().min(1).max(200);
 const ServerRef = z.object({ serverId: Id });
@@ -69,6 +70,15 @@ export const calls = {
     ServerRef,
     z.object({ server: ServerViewSchema, changes: z.array(z.object({ name: z.string(), from: z.string(), to: z.string() })) }),
   ),
+  /** A bundle file (base64) is checked and unpacked into a staging folder; nothing is installed or run yet. */
+  'bundles:inspect': call(z.object({ fileName: z.string().min(1).max(512), data: z.string().min(1).max(280_000_000) }), BundlePreviewSchema),
+  'bundles:install': call(
+    z.object({ stagingId: Id, name: ServerNameSchema.optional(), config: BundleConfigSchema.default({}) }),
+    z.object({ bundle: BundleViewSchema, server: ServerViewSchema }),
+  ),
+  'bundles:list': call(Empty, z.array(BundleViewSchema)),
+  'bundles:uninstall': call(z.object({ bundleId: Id }), Ack),
+  'bundles:setEnabled': call(z.object({ bundleId: Id, enabled: z.boolean() }), BundleViewSchema),
   'consent:get': call(ServerRef, ConsentRequestSchema),
   'consent:decide': call(z.object({ serverId: Id, hash: z.string().min(1), decision: z.enum(['approve', 'deny']) }), ServerViewSchema),
   'tools:list': call(ServerRef, z.array(ToolViewSchema)),

@@ -20,7 +20,8 @@ export function describeChanges(previous: Loose | undefined, next: LaunchSpec): 
   else if (previous.realCommand !== undefined && previous.realCommand !== next.realCommand) {
     out.push(`The program file behind ${next.command} changed: ${previous.realCommand} → ${next.realCommand}`);
   }
-  if (JSON.stringify(previous.args ?? []) !== JSON.stringify(next.args)) out.push(`Arguments: ${JSON.stringify(previous.args ?? [])} → ${JSON.stringify(next.args)}`);
+  if (JSON.stringify(previous.args ?? []) !== JSON.stringify(next.args))
+    out.push(`Arguments: ${JSON.stringify(previous.args ?? [])} → ${JSON.stringify(next.args)}`);
   if (previous.cwd !== next.cwd) out.push(`Working folder: ${previous.cwd ?? '?'} → ${next.cwd}`);
   out.push(...listChange('Environment variables', previous.envNames, next.envNames));
   for (const name of next.envNames) {
@@ -37,7 +38,8 @@ export function describeChanges(previous: Loose | undefined, next: LaunchSpec): 
   const pv = (previous.runner?.packages ?? []).map((p) => `${p.name} ${p.version ?? '(unpinned)'}`);
   const nv = (next.runner?.packages ?? []).map((p) => `${p.name} ${p.version ?? '(unpinned)'}`);
   out.push(...listChange('Packages', pv, nv));
-  if ((previous.runner?.mode ?? null) !== (next.runner?.mode ?? null)) out.push(`Launch: ${previous.runner?.mode ?? 'as written'} → ${next.runner?.mode ?? 'as written'}`);
+  if ((previous.runner?.mode ?? null) !== (next.runner?.mode ?? null))
+    out.push(`Launch: ${previous.runner?.mode ?? 'as written'} → ${next.runner?.mode ?? 'as written'}`);
   // A change that none of the above explains still changed the hash; say so rather than show nothing.
   if (out.length === 0 && previous.hash !== next.hash) out.push('Details of the launch changed (Steward’s own folders or the download step).');
   return out;

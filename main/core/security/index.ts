@@ -23,5 +23,6 @@ export { hiddenLocations, hiddenLocationOf, isAtOrUnder, RUNTIME_WRITE_PATHS, ty
 export { classifyFailure, planFailure, type FailureInput, type FailureOutcome } from './failure.js';
 export { describeChanges } from './consent-diff.js';
 export { missingRuntimeHint } from './runtime-hints.js';
+export { findCommand } from './resolve-command.js';
 export type { Platform } from './platform-paths.js';
 export { checkUrl, gatedOpener, isLoopbackHost, isPrivateAddress, type UrlVerdict, type GateOptions } from './url-gate.js';

@@ -59,6 +59,8 @@ export interface LaunchInput {
   serverId: string;
   /** Package versions pinned at first install. */
   pins?: readonly PackagePin[];
+  /** Folders of Steward's own that this server alone may read (an installed bundle's files). */
+  ownReadPaths?: readonly string[];
 }
 
 function refuse(code: ErrorCode, message: string): Refusal {
@@ -130,7 +132,7 @@ export function planLaunch(
     }
   }
 
-  const sandbox = planSandbox(input.sandbox.enabled, grants, policy, hidden, serverDir, launch);
+  const sandbox = planSandbox(input.sandbox.enabled, grants, policy, hidden, serverDir, launch, input.ownReadPaths ?? []);
   if (sandbox.kind === 'refusal') return sandbox;
 
   const command = launch?.command ?? resolved;
@@ -186,6 +188,7 @@ function planSandbox(
   hidden: readonly HiddenLocation[],
   serverDir: string,
   launch: RunnerLaunch | undefined,
+  extraReads: readonly string[],
 ): { kind: 'ok'; plan: SandboxPlan } | Refusal {
   if (policy.sandbox.kind === 'unsupported') return { kind: 'ok', plan: { mode: 'unsupported', ...EMPTY } };
   if (launch?.runner.mode === 'container') {
@@ -209,7 +212,7 @@ function planSandbox(
       writePaths: grants.writePaths,
       readPaths: grants.readPaths,
       ownWritePaths: [tempDir, ...(launch?.ownWritePaths ?? [])],
-      ownReadPaths: launch?.ownReadPaths ?? [],
+      ownReadPaths: [...(launch?.ownReadPaths ?? []), ...extraReads],
       runtimeWritePaths: [...RUNTIME_WRITE_PATHS],
       tempDir,
       denyReadPaths,

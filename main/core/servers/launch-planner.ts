@@ -35,6 +35,7 @@ export interface PlannerDeps {
   changed(serverId: string): void;
   /** A launch refused before anything ran: kept with the server like a failed start. */
   refused(serverId: string, error: ServerError): void;
+  bundleOf?(serverId: string): { readPaths: string[]; refusal: string | undefined };
 }
 
 type Actor = 'user' | 'host' | 'policy';
@@ -47,10 +48,17 @@ export class LaunchPlanner {
     const config = await loadConfig(this.deps.secrets, record.id, record.config);
     if (config.transport !== 'stdio') throw new StewardError('internal_error', 'Stored config does not match its transport.');
     const policy = { platform: this.deps.platform, homeDir: this.deps.homeDir, dataDir: this.deps.dataDir, sandbox: await this.deps.sandbox.support() };
+    const bundle = this.deps.bundleOf?.(record.id);
+    if (bundle?.refusal) throw new StewardError('not_supported', bundle.refusal);
     let pins = record.pins;
     // Unpinned packages are pinned once (at first install); the second round plans with the new pins.
     for (let round = 0; round < 2; round++) {
-      const result = planLaunch({ config, sandbox: record.sandbox, serverId: record.id, pins }, policy, this.deps.hostEnv, this.deps.fs);
+      const result = planLaunch(
+        { config, sandbox: record.sandbox, serverId: record.id, pins, ownReadPaths: bundle?.readPaths ?? [] },
+        policy,
+        this.deps.hostEnv,
+        this.deps.fs,
+      );
       if (result.kind === 'plan') return result;
       if (result.kind === 'refusal') throw this.refused(record.id, new StewardError(result.code, result.message));
       pins = await this.pin(record, pins, result.requests);

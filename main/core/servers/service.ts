@@ -62,6 +62,8 @@ export interface ServersDeps {
   httpAuthRetry(serverId: string, url: string, error: StewardError): Promise<boolean>;
   /** A server is gone: whatever else the host keeps about it (sign-in records) goes too. */
   forgotten(serverId: string): Promise<void>;
+  /** What an installed bundle adds to its server's launch: its files to read, and whether it may run now. */
+  bundleOf?(serverId: string): { readPaths: string[]; refusal: string | undefined };
 }
 
 type Actor = 'user' | 'host' | 'policy';

@@ -19,6 +19,7 @@ const migration: Migration = {
         manifest TEXT NOT NULL,
         user_config TEXT NOT NULL,
         signature TEXT NOT NULL,
+        enabled INTEGER NOT NULL DEFAULT 1,
         installed_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
       );

@@ -154,7 +154,7 @@ async function grant(cli: Cli, verb: 'grant' | 'revoke', args: Args): Promise<nu
 }
 
 /** A server that did not come up: its failure, the evidence and the fix, and a non-zero exit. */
-function notUp(cli: Cli, view: ServerView): number {
+export function notUp(cli: Cli, view: ServerView): number {
   cli.result(view, () => `${serverDetail(view)}${view.lastError ? `\n\n${failureText(view.lastError)}` : ''}`);
   return EXIT.failed;
 }
@@ -215,7 +215,7 @@ async function logs(cli: Cli, args: Args): Promise<number> {
 }
 
 /** Shows the full consent request; on a terminal asks, otherwise needs --yes. */
-async function askConsent(cli: Cli, serverId: string, opts: { yes?: boolean; hash?: string } = {}): Promise<boolean> {
+export async function askConsent(cli: Cli, serverId: string, opts: { yes?: boolean; hash?: string } = {}): Promise<boolean> {
   const request = await cli.call('consent:get', { serverId });
   if (request.state === 'approved') return true;
   if (opts.hash && opts.hash !== request.spec.hash) {

@@ -2,6 +2,7 @@
 import type { CallResult, ToolView } from '../../shared/domain/mcp.js';
 import type { AuditEvent } from '../../shared/domain/audit.js';
 import type { TaskDetail, TaskView } from '../../shared/domain/tasks.js';
+import type { BundlePreview, BundleView } from '../../shared/domain/bundles.js';
 import type { ConsentRequest, LogLine, ServerError, ServerView } from '../../shared/domain/servers.js';
 
 export function table(rows: string[][]): string {
@@ -216,4 +217,37 @@ export function taskDetailText(t: TaskDetail): string {
   lines.push('  history:');
   for (const e of t.events) lines.push(`    ${e.at}  ${e.status.padEnd(14)} ${e.message ?? ''}`);
   return lines.join('\n');
+}
+
+/** The install screen of a bundle, as text: what it is, who says they made it, what it promises and asks for. */
+export function bundlePreviewText(p: BundlePreview): string {
+  const lines = [
+    `${p.displayName} ${p.version}  (bundle ${p.name}, manifest ${p.manifestVersion}, ${p.serverType} server)`,
+    `  by:        ${p.author.name}${p.author.email ? ` <${p.author.email}>` : ''}${p.author.url ? ` ${p.author.url}` : ''}`,
+    `  about:     ${p.description}`,
+    `  signature: ${p.signature.note}`,
+  ];
+  if (p.existing) lines.push(`  updates:   ${p.existing.serverName} ${p.existing.version} → ${p.version} (its settings are kept)`);
+  if (p.homepage) lines.push(`  homepage:  ${p.homepage}`);
+  if (p.license) lines.push(`  license:   ${p.license}`);
+  lines.push(`  tools:     ${p.tools.length > 0 ? p.tools.map((t) => t.name).join(', ') : p.toolsGenerated ? '(listed when it runs)' : 'none declared'}`);
+  if (p.prompts.length > 0) lines.push(`  prompts:   ${p.prompts.map((x) => x.name).join(', ')}`);
+  lines.push(`  privacy:   ${p.privacyPolicies.length > 0 ? p.privacyPolicies.join(', ') : 'no privacy policy given'}`);
+  lines.push(`  size:      ${p.files} files, ${megabytes(p.bytes)}`);
+  if (p.fields.length > 0) {
+    lines.push('  settings (--config KEY=VALUE):');
+    for (const f of p.fields) {
+      const shown = f.defaultValue === null ? '' : f.sensitive ? ' (default hidden)' : ` [default: ${Array.isArray(f.defaultValue) ? f.defaultValue.join(', ') : String(f.defaultValue)}]`;
+      lines.push(`    ${f.key}  ${f.type}${f.multiple ? ', several' : ''}${f.required ? ', required' : ''}${f.sensitive ? ', secret' : ''} — ${f.title}${shown}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function bundlesTable(list: BundleView[]): string {
+  if (list.length === 0) return 'No bundles installed. Install one with: steward install FILE.mcpb';
+  return table([
+    ['BUNDLE', 'VERSION', 'STATE', 'SIGNATURE', 'NAME'],
+    ...list.map((b) => [b.displayName, b.version, b.enabled ? 'enabled' : 'disabled', b.signature.state, b.name]),
+  ]);
 }

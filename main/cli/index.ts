@@ -8,6 +8,7 @@ import { STEWARD_VERSION, type Host } from '../core/host.js';
 import { audit, call, consent, servers, tools } from './commands.js';
 import { models, sampling } from './model-commands.js';
 import { tasks } from './task-commands.js';
+import { bundles, install } from './bundle-commands.js';
 import { Cli, EXIT, exitCodeFor, UsageError } from './context.js';
 import { openCliHost } from './node-host.js';
 import { answerUnattended } from './unattended.js';
@@ -29,6 +30,9 @@ Usage:
                                              change what it may reach; the changed launch needs consent again
   steward servers upgrade NAME               pin the newest versions its command allows (asks consent again)
   steward consent show|approve|deny NAME [--yes] [--hash HASH]
+  steward install FILE.mcpb [--name NAME] [--config KEY=VALUE]... [--yes]
+                                             shows the bundle, installs (or updates) it, then asks consent to run it
+  steward bundles [list] | enable|disable|uninstall NAME
   steward tools NAME
   steward call NAME TOOL [--args JSON] [--timeout SECONDS] [--task]
                                              --task: run it as a task (tools that require one always are)
@@ -58,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (command === 'serve') return serve(rest);
-  const run = { servers, consent, tools, call, tasks, audit, models, sampling }[command];
+  const run = { servers, consent, tools, call, tasks, audit, models, sampling, install, bundles }[command];
   if (!run) {
     process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
     return EXIT.usage;

@@ -2,10 +2,11 @@
 // server added with npx, failures that print the exact fix command, grants changed from the CLI, exit codes that say
 // whether the server came up, and the last error still there for the next command.
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/host.js';
+import { zipOf } from '../helpers/zip.js';
 import { CLI, FIXTURES, NODE } from '../helpers/paths.js';
 
 let home: string;
@@ -128,4 +129,47 @@ describe('steward, launching', () => {
     expect(ok.stdout).toContain(`writes ${join(home, 'work')}`);
     expect((await steward('servers', 'grant', 'dies')).code).toBe(2);
   }, 60_000);
+
+  it('installs a bundle: shows it, needs its required setting, runs after consent; then disable and uninstall', async () => {
+    const manifest = {
+      manifest_version: '0.3',
+      name: 'hello-bundle',
+      display_name: 'Hello',
+      version: '1.0.0',
+      description: 'Answers hello.',
+      author: { name: 'Ada', email: 'ada@example.com' },
+      server: { type: 'node', entry_point: 'server/index.mjs', mcp_config: { command: 'node', args: ['${__dirname}/server/index.mjs'], env: { GREETING: '${user_config.greeting}' } } },
+      tools: [{ name: 'env', description: 'Shows its environment' }],
+      user_config: { greeting: { type: 'string', title: 'Greeting', description: 'What to say', required: true } },
+    };
+    const file = join(home, 'hello.mcpb');
+    writeFileSync(
+      file,
+      zipOf([
+        { name: 'manifest.json', data: JSON.stringify(manifest) },
+        { name: 'server/index.mjs', data: `await import(${JSON.stringify(join(FIXTURES, 'probe-server.mjs'))});\n` },
+      ]),
+    );
+    const missing = await steward('install', file, '--yes');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('"Greeting" is required');
+
+    const installed = await steward('install', file, '--config', 'greeting=hi there', '--yes');
+    expect(installed.code, installed.stderr).toBe(0);
+    expect(installed.stdout).toContain('Hello 1.0.0  (bundle hello-bundle, manifest 0.3, node server)');
+    expect(installed.stdout).toContain('by:        Ada <ada@example.com>');
+    expect(installed.stdout).toContain('signature: Unsigned');
+    expect(installed.stdout).toContain('tools:     env');
+    expect(installed.stdout).toContain('greeting  string, required — Greeting');
+    expect(installed.stdout).toContain('Hello  [running]');
+
+    const listed = await steward('bundles');
+    expect(listed.stdout).toMatch(/Hello\s+1\.0\.0\s+enabled\s+unsigned/);
+    expect((await steward('bundles', 'disable', 'hello-bundle')).code).toBe(0);
+    const refused = await steward('servers', 'start', 'Hello');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('disabled');
+    expect((await steward('bundles', 'uninstall', 'Hello')).code).toBe(0);
+    expect((await steward('bundles')).stdout).toContain('No bundles installed');
+  }, 120_000);
 });

@@ -111,7 +111,7 @@ async function add(cli: Cli, args: Args): Promise<number> {
   const config = values.url
     ? { transport: 'http' as const, url: values.url, headers: pairs(values.header, '--header') }
     : // Relative paths in the command mean "from here", as they would in the user's shell.
-      { transport: 'stdio' as const, command: command[0]!, args: command.slice(1), env: pairs(values.env, '--env'), cwd: resolve(values.cwd ?? '.') };
+      { transport: 'stdio' as const, command: command[0] ?? '', args: command.slice(1), env: pairs(values.env, '--env'), cwd: resolve(values.cwd ?? '.') };
   const idle = values['idle-stop'] === undefined ? undefined : Number(values['idle-stop']);
   if (idle !== undefined && !Number.isInteger(idle)) throw new UsageError('--idle-stop takes whole minutes.');
   const view = await cli.call('servers:add', {
@@ -147,7 +147,8 @@ async function grant(cli: Cli, verb: 'grant' | 'revoke', args: Args): Promise<nu
     ...(values['allow-write'] ? { allowWrite: values['allow-write'].map((p) => resolve(p)) } : {}),
     ...(values['allow-read'] ? { allowRead: values['allow-read'].map((p) => resolve(p)) } : {}),
   };
-  if (Object.keys(change).length === 0) throw new UsageError(`Use: steward servers ${verb} NAME [--allow-domain DOMAIN] [--allow-write DIR] [--allow-read DIR]`);
+  if (Object.keys(change).length === 0)
+    throw new UsageError(`Use: steward servers ${verb} NAME [--allow-domain DOMAIN] [--allow-write DIR] [--allow-read DIR]`);
   const view = await cli.call(verb === 'grant' ? 'servers:grant' : 'servers:revoke', { serverId, ...change });
   cli.result(view, () => grantText(view, verb));
   return EXIT.ok;
@@ -209,7 +210,7 @@ async function logs(cli: Cli, args: Args): Promise<number> {
       .filter((l) => l.id > last)
       .reverse();
     if (fresh.length === 0) continue;
-    last = fresh.at(-1)!.id;
+    last = fresh.at(-1)?.id ?? last;
     cli.result(fresh, () => logText(fresh));
   }
 }

@@ -225,7 +225,7 @@ export function bundlePreviewText(p: BundlePreview): string {
     `${p.displayName} ${p.version}  (bundle ${p.name}, manifest ${p.manifestVersion}, ${p.serverType} server)`,
     `  by:        ${p.author.name}${p.author.email ? ` <${p.author.email}>` : ''}${p.author.url ? ` ${p.author.url}` : ''}`,
     `  about:     ${p.description}`,
-    `  signature: ${p.signature.note}`,
+    `  signature: ${p.signature.state} — ${p.signature.note}`,
   ];
   if (p.existing) lines.push(`  updates:   ${p.existing.serverName} ${p.existing.version} → ${p.version} (its settings are kept)`);
   if (p.homepage) lines.push(`  homepage:  ${p.homepage}`);
@@ -237,8 +237,15 @@ export function bundlePreviewText(p: BundlePreview): string {
   if (p.fields.length > 0) {
     lines.push('  settings (--config KEY=VALUE):');
     for (const f of p.fields) {
-      const shown = f.defaultValue === null ? '' : f.sensitive ? ' (default hidden)' : ` [default: ${Array.isArray(f.defaultValue) ? f.defaultValue.join(', ') : String(f.defaultValue)}]`;
-      lines.push(`    ${f.key}  ${f.type}${f.multiple ? ', several' : ''}${f.required ? ', required' : ''}${f.sensitive ? ', secret' : ''} — ${f.title}${shown}`);
+      const shown =
+        f.defaultValue === null
+          ? ''
+          : f.sensitive
+            ? ' (default hidden)'
+            : ` [default: ${Array.isArray(f.defaultValue) ? f.defaultValue.join(', ') : String(f.defaultValue)}]`;
+      lines.push(
+        `    ${f.key}  ${f.type}${f.multiple ? ', several' : ''}${f.required ? ', required' : ''}${f.sensitive ? ', secret' : ''} — ${f.title}${shown}`,
+      );
     }
   }
   return lines.join('\n');

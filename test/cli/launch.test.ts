@@ -138,7 +138,11 @@ describe('steward, launching', () => {
       version: '1.0.0',
       description: 'Answers hello.',
       author: { name: 'Ada', email: 'ada@example.com' },
-      server: { type: 'node', entry_point: 'server/index.mjs', mcp_config: { command: 'node', args: ['${__dirname}/server/index.mjs'], env: { GREETING: '${user_config.greeting}' } } },
+      server: {
+        type: 'node',
+        entry_point: 'server/index.mjs',
+        mcp_config: { command: 'node', args: ['${__dirname}/server/index.mjs'], env: { GREETING: '${user_config.greeting}' } },
+      },
       tools: [{ name: 'env', description: 'Shows its environment' }],
       user_config: { greeting: { type: 'string', title: 'Greeting', description: 'What to say', required: true } },
     };
@@ -158,7 +162,7 @@ describe('steward, launching', () => {
     expect(installed.code, installed.stderr).toBe(0);
     expect(installed.stdout).toContain('Hello 1.0.0  (bundle hello-bundle, manifest 0.3, node server)');
     expect(installed.stdout).toContain('by:        Ada <ada@example.com>');
-    expect(installed.stdout).toContain('signature: Unsigned');
+    expect(installed.stdout).toContain('signature: unsigned — It carries no signature');
     expect(installed.stdout).toContain('tools:     env');
     expect(installed.stdout).toContain('greeting  string, required — Greeting');
     expect(installed.stdout).toContain('Hello  [running]');

@@ -269,8 +269,8 @@ export class BundlesService {
 
 function signatureView(state: 'unsigned' | 'unverified'): BundleView['signature'] {
   return state === 'unsigned'
-    ? { state, note: 'Unsigned: nothing vouches for who made this bundle.' }
-    : { state, note: 'Signed, but Steward cannot verify the signature yet, so it proves nothing about who made this bundle.' };
+    ? { state, note: 'It carries no signature: nothing vouches for who made this bundle.' }
+    : { state, note: 'It carries a signature Steward cannot verify yet, so it proves nothing about who made this bundle.' };
 }
 
 function view(b: BundleRecord): BundleView {

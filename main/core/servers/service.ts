@@ -20,7 +20,7 @@ import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
 import type { Inbox } from '../inbox/index.js';
 import type { Clock, SecretStore } from '../ports.js';
-import type { FsView, LaunchPlan, Platform, SandboxRunner } from '../security/index.js';
+import { checkGrants, hiddenLocations, type FsView, type LaunchPlan, type Platform, type SandboxRunner } from '../security/index.js';
 import type { ClientIdentity, HostCapabilities, McpSession, ServerRequestInfo, ServerNotificationMethod, HttpAuth } from '../sessions/index.js';
 import type { ServerRecord, Store } from '../store/index.js';
 import type { BackoffPolicy } from './backoff.js';
@@ -171,6 +171,11 @@ export class ServersService {
       options: ServerOptionsSchema.parse({ ...current.options, ...patch.options }),
       updatedAt: this.now(),
     };
+    if (patch.sandbox) {
+      // A grant Steward will not give is refused now, with its reason, not at the next start.
+      const checked = checkGrants(next.sandbox, hiddenLocations(this.deps.platform, this.deps.homeDir, this.deps.dataDir), this.deps.homeDir, this.deps.platform);
+      if (checked.kind === 'refusal') throw new StewardError(checked.code, checked.message);
+    }
     if (patch.config) await saveSecrets(this.deps.secrets, id, patch.config);
     this.settingsCache.delete(id);
     this.deps.store.transaction(() => {

@@ -38,7 +38,8 @@ export function answerUnattended(host: Host, note: (line: string) => void): () =
   const seen = new Set<string>();
   return host.events.on('inbox:changed', (items) => {
     for (const item of items) {
-      if (seen.has(item.id)) continue;
+      // Another process's question is its business: the app or browser mode shows it there.
+      if (item.elsewhere || seen.has(item.id)) continue;
       seen.add(item.id);
       const answer = refusal(item);
       if (!answer) continue;

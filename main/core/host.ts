@@ -1,4 +1,5 @@
-// createHost: the composition root of the core. Wires store, security, servers, sessions, inbox and audit to the ports.
+// createHost: the composition root of the core. Wires store, security, servers, sessions, inbox and audit to the ports,
+// and this host to the other Steward processes sharing its data folder.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatcher, type Dispatch } from '../../shared/dispatch.js';
@@ -9,7 +10,9 @@ import { HostEvents } from './events.js';
 import { Inbox } from './inbox/index.js';
 import { systemClock, type BrowserOpener, type Clock, type DataDir, type Notifier, type SecretStore } from './ports.js';
 import { createOsSandbox, gatedOpener, nodeFsView, type FsView, type Platform, type SandboxRunner } from './security/index.js';
-import { DEFAULT_BACKOFF, isAlive, ServersService, startTokenOf, type BackoffPolicy } from './servers/index.js';
+import { DEFAULT_BACKOFF, ServersService, type BackoffPolicy } from './servers/index.js';
+import { isSameProcess, Ownership, startTokenOf } from './owners/index.js';
+import { CrossProcess } from './cross-process.js';
 import { ToolCalls, type ClientIdentity } from './sessions/index.js';
 import { createAnthropicProvider, ModelSettingsService, type ModelProvider } from './models/index.js';
 import { SamplingService } from './sampling/index.js';
@@ -50,6 +53,12 @@ export interface HostOptions {
   redirectPorts?: readonly number[];
   /** Told about unexpected errors inside handlers (the front end decides where its log goes). */
   onUnexpected?: (where: string, error: unknown) => void;
+  /** Notes for the front end's log (e.g. what a Steward that died left running and this one stopped). */
+  log?: (line: string) => void;
+  /** What other processes call this one: 'app', 'browser', 'cli'. */
+  ownerKind?: string;
+  /** How long this process's lease lasts; it renews it three times within. */
+  leaseMs?: number;
 }
 
 export interface Host {
@@ -68,6 +77,9 @@ export interface Host {
   readonly models: ModelSettingsService;
   readonly dispatch: Dispatch;
   readonly identity: ClientIdentity;
+  /** This host beside other Steward processes: shared inbox, routed actions, change feed, recovery. */
+  readonly cross: CrossProcess;
+  readonly ownership: Ownership;
   dispose(): Promise<void>;
 }
 
@@ -81,7 +93,20 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const store = openStore(join(options.dataDir.path, 'steward.db'));
   const events = new HostEvents();
   const audit = new Audit(store, now);
-  const inbox = new Inbox(now, (items) => events.emit('inbox:changed', items));
+  const log = options.log ?? (() => undefined);
+  // Late-bound: the cross-process layer needs the services, and the services report to it.
+  let cross: CrossProcess | undefined;
+  const self = { pid: process.pid, started: startTokenOf(process.pid) ?? '' };
+  const ownership = new Ownership({
+    self,
+    kind: options.ownerKind ?? 'host',
+    owners: store.owners,
+    running: (owner) => isSameProcess(owner.pid, owner.started),
+    now: () => Date.now(),
+    leaseMs: options.leaseMs ?? 15_000,
+    ownerDied: () => void cross?.recover().catch((error: unknown) => options.onUnexpected?.('recovery', error)),
+  });
+  const inbox = new Inbox(now, (items) => (cross ? cross.inbox.localChanged(items) : events.emit('inbox:changed', items)));
   const sandbox = options.sandbox ?? createOsSandbox();
   const identity: ClientIdentity = {
     name: 'steward',
@@ -90,11 +115,21 @@ export async function createHost(options: HostOptions): Promise<Host> {
     description: 'A desktop MCP host that runs servers under the user’s control.',
   };
 
-  const models = new ModelSettingsService(store, options.secrets, env.ANTHROPIC_BASE_URL);
+  const models = new ModelSettingsService(store, options.secrets, env.ANTHROPIC_BASE_URL, (settings) => events.emit('models:changed', settings));
   const provider = options.provider ?? createAnthropicProvider({ apiKey: () => models.apiKey(), baseUrl: () => models.baseUrl() });
   // Sampling needs the calls in flight, and the servers need sampling: the two are joined through this late binding.
   let tools: ToolCalls | undefined;
-  const sampling = new SamplingService({ store, audit, inbox, events, clock, provider, models, callsInFlight: (id) => tools?.inFlight(id) ?? [] });
+  const sampling = new SamplingService({
+    store,
+    audit,
+    inbox,
+    events,
+    clock,
+    provider,
+    models,
+    callsInFlight: (id) => tools?.inFlight(id) ?? [],
+    owner: self,
+  });
 
   const servers = new ServersService({
     store,
@@ -114,12 +149,18 @@ export async function createHost(options: HostOptions): Promise<Host> {
     stopGraceMs: options.stopGraceMs ?? 2000,
     connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
     sampleIntervalMs: options.sampleIntervalMs ?? 5000,
+    owner: self,
+    elsewhere: () => cross?.elsewhere() ?? new Map(),
     capabilities: (serverId) => ({
       sampling: { tools: sampling.policy(serverId).allowTools },
       elicitation: { form: true, url: true },
       taskRequests: ['sampling/createMessage', 'elicitation/create'],
     }),
-    serverRequest: (serverId, method, params, info) => traffic.request(serverId, method, params, info),
+    // What another process changed (a policy, a budget, the model's address) counts from this request on.
+    serverRequest: (serverId, method, params, info) => {
+      cross?.feed.sync();
+      return traffic.request(serverId, method, params, info);
+    },
     serverNotification: (serverId, method, params) => traffic.notification(serverId, method, params),
     httpAuth: (serverId, url) => auth.transportAuth(serverId, url),
     httpAuthRetry: (serverId, url, error) => auth.legacyFallback(serverId, url, error),
@@ -157,8 +198,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
       const view = store.servers.get(serverId);
       return view ? { name: view.name, transport: view.config.transport } : undefined;
     },
-    owner: { pid: process.pid, started: startTokenOf(process.pid) ?? null },
-    ownerAlive: (owner) => isAlive(owner.pid) && (owner.started === null || startTokenOf(owner.pid) === owner.started),
+    owner: self,
+    ownerAlive: (owner) => ownership.state(owner) !== 'dead',
   });
   const elicitation = new ElicitationService({
     inbox,
@@ -205,6 +246,25 @@ export async function createHost(options: HostOptions): Promise<Host> {
   }
 
   const runTool = createToolRunner({ servers, tools, tasks, elicitation, audit });
+  const crossProcess = new CrossProcess({
+    dataDir: options.dataDir.path,
+    store,
+    ownership,
+    events,
+    audit,
+    inbox,
+    servers,
+    sampling,
+    tasks,
+    models,
+    log,
+    onUnexpected: (where, error) => options.onUnexpected?.(where, error),
+  });
+  cross = crossProcess;
+  const dispatch = createDispatcher(
+    createHandlers({ servers, tools, inbox: crossProcess.inbox, audit, sampling, tasks, models, runTool, auth, cross: crossProcess }),
+    { onUnexpected: options.onUnexpected },
+  );
 
   let disposed = false;
   const host: Host = {
@@ -221,9 +281,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
     models,
     identity,
     runTool,
-    dispatch: createDispatcher(createHandlers({ servers, tools, inbox, audit, sampling, tasks, models, runTool, auth }), {
-      onUnexpected: options.onUnexpected,
-    }),
+    cross: crossProcess,
+    ownership,
+    // Every call sees what other processes wrote before it: the feed is read (a few microseconds) first.
+    dispatch: (name, payload) => {
+      crossProcess.feed.sync();
+      return dispatch(name, payload);
+    },
     async dispose() {
       if (disposed) return;
       disposed = true;
@@ -234,10 +298,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
       sampling.flush();
       audit.flush();
       await sandbox.dispose().catch(() => undefined);
+      await crossProcess.dispose();
       store.close();
     },
   };
+  await crossProcess.start();
+  await crossProcess.recover();
   await servers.bootstrap(options.autostart ?? false);
-  tasks.recover();
   return host;
 }

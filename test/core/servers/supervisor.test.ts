@@ -99,7 +99,7 @@ describe('stop', () => {
       expect(log).toContain('stdin closed, staying alive');
       expect(log).toContain('sending SIGTERM');
       expect(log).toContain('SIGKILL');
-      expect(t.host.store.runs.get(view.id)).toBeUndefined();
+      expect(t.host.store.processes.ofServer(view.id)).toEqual([]);
     });
   }
 });

@@ -41,10 +41,13 @@ app.on('web-contents-created', (_event, contents) => lockNavigation(contents));
 
 app.whenReady().then(async () => {
   const dataDir = app.getPath('userData');
-  if (!safeStorage.isEncryptionAvailable()) log('the OS keychain is not available; secrets are stored with the weaker fallback');
+  const cipher = keychainCipher(safeStorage);
+  if (!cipher) log('the OS keychain is not available; secrets are kept in a file only you can read');
   host = await createHost({
     dataDir: { path: dataDir },
-    secrets: FileSecretStore.inDataDir(dataDir, keychainCipher),
+    secrets: FileSecretStore.inDataDir(dataDir, cipher ?? undefined),
+    ownerKind: 'app',
+    log,
     browser: gatedShell,
     notifier: desktopNotifier,
     autostart: true,

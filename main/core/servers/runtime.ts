@@ -374,6 +374,12 @@ export class ServerRuntime {
     this.deps.changed();
   }
 
+  /** Kills the whole tree at once (synchronous): for a process that must exit now. */
+  killNow(): void {
+    this.cancelRestart();
+    this.snapshot?.signal('SIGKILL');
+  }
+
   /** Reset counters after a user-initiated start. */
   resetRestarts(): void {
     this.attempt = 0;

@@ -499,6 +499,11 @@ export class ServersService {
     this.supervisor.sample();
   }
 
+  /** Synchronous: kills every server this process runs, for an exit that cannot wait (a second Ctrl+C). */
+  killNow(): void {
+    this.supervisor.killNow();
+  }
+
   async dispose(): Promise<void> {
     await this.supervisor.dispose();
   }

@@ -50,6 +50,8 @@ export class Supervisor {
   private readonly hashes = new Map<string, string>();
   private sampler: ReturnType<typeof setInterval> | undefined;
   private disposed = false;
+  /** After dispose the store may be closed: late callbacks of a connection that ends now record nothing. */
+  private finished = false;
 
   constructor(private readonly deps: SupervisorDeps) {
     this.logs = new LogSink(deps.store, deps.clock, (serverId, lines) => deps.events.emit('logs:changed', { serverId, lines }));
@@ -90,6 +92,7 @@ export class Supervisor {
       stopGraceMs: this.deps.stopGraceMs,
       log: (stream, level, text) => this.logs.add(id, stream, level, text),
       changed: () => {
+        if (this.finished) return;
         // The session record follows the status: other processes see who holds a session with this server.
         if (created.status === 'running') store.owners.holdSession(id, owner, this.now());
         else store.owners.releaseSession(id, owner);
@@ -244,11 +247,27 @@ export class Supervisor {
     }
   }
 
+  /** Synchronous: every server's tree and this process's sandbox helpers are killed, for an exit that cannot wait. */
+  killNow(): void {
+    this.disposed = true;
+    for (const runtime of this.runtimes.values()) runtime.killNow();
+    for (const p of this.deps.store.processes.list()) {
+      if (p.role !== 'helper' || p.owner.pid !== this.deps.owner.pid || p.owner.started !== this.deps.owner.started) continue;
+      if (startTokenOf(p.pid) !== p.started) continue;
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
     if (this.sampler) clearInterval(this.sampler);
     await Promise.all([...this.runtimes.values()].map((r) => r.stop().catch(() => undefined)));
     this.deps.store.owners.dropSessions(this.deps.owner);
     this.logs.flush();
+    this.finished = true;
   }
 }

@@ -34,7 +34,7 @@ export function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-/** Polls `probe` until it returns something other than undefined/false, or fails after `ms`. */
+/** Polls `probe` until it returns something other than undefined/false (an empty list counts: return undefined), or fails after `ms`. */
 export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {

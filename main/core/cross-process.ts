@@ -191,8 +191,10 @@ export class CrossProcess {
   private async recoverOnce(): Promise<void> {
     const { store, ownership, servers, sampling, tasks, audit } = this.deps;
     const isDead = (owner: OwnerLike) => ownership.isDead(owner);
+    // Read before anything is taken over: another recoverer may remove a dead owner's record meanwhile.
+    const kinds = new Map(store.owners.list().map((o) => [`${o.pid}:${o.started}`, o.kind]));
     for (const report of await servers.cleanOrphans(isDead)) {
-      const kind = ownership.record(report.owner)?.kind;
+      const kind = kinds.get(`${report.owner.pid}:${report.owner.started}`);
       const list = report.stopped.map((p) => `${p.pid}${p.command ? ` ${p.command.slice(0, 120)}` : ''}`);
       const summary = `Stopped ${report.stopped.length} process(es) left running by a Steward that is gone (pid ${report.owner.pid}${kind ? `, ${kind}` : ''}).`;
       this.deps.log(`${summary} ${list.join('; ')}`);

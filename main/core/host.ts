@@ -3,6 +3,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatcher, type Dispatch } from '../../shared/dispatch.js';
+import { StewardError } from '../../shared/errors.js';
 import { Audit } from './audit/index.js';
 import { createHandlers } from './api.js';
 import { bundledServers, type BundledRuntime } from './defaults.js';
@@ -240,7 +241,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   if (options.bundled && !store.settings.get<boolean>('bundled.registered')) {
     for (const input of bundledServers(options.bundled.examplesDir, options.bundled.runtime)) {
-      if (!store.servers.findByName(input.name)) await servers.add(input, 'bundled', 'host');
+      // Another Steward starting on a fresh data folder at the same moment may register it first.
+      if (!store.servers.findByName(input.name)) {
+        await servers.add(input, 'bundled', 'host').catch((error: unknown) => {
+          if (!(error instanceof StewardError && error.code === 'name_taken')) throw error;
+        });
+      }
     }
     store.settings.put('bundled.registered', true);
   }

@@ -157,16 +157,22 @@ export class ServersService {
       throw new StewardError('name_taken', `A server named "${record.name}" already exists.`);
     }
     await saveSecrets(this.deps.secrets, record.id, config);
-    this.deps.store.transaction(() => {
-      this.deps.store.servers.insert(record);
-      this.deps.audit.record('server.added', {
-        serverId: record.id,
-        serverName: record.name,
-        actor,
-        summary: `Added ${config.transport} server "${record.name}" (${source}).`,
-        data: { source, transport: config.transport, sandbox: record.sandbox.enabled },
+    try {
+      this.deps.store.transaction(() => {
+        this.deps.store.servers.insert(record);
+        this.deps.audit.record('server.added', {
+          serverId: record.id,
+          serverName: record.name,
+          actor,
+          summary: `Added ${config.transport} server "${record.name}" (${source}).`,
+          data: { source, transport: config.transport, sandbox: record.sandbox.enabled },
+        });
       });
-    });
+    } catch (error) {
+      // Another process took the name meanwhile: the secrets saved for this record have no server.
+      await forgetSecrets(this.deps.secrets, record.id).catch(() => undefined);
+      throw error;
+    }
     const view = toView(record, undefined);
     this.deps.events.emit('servers:changed', view);
     return view;

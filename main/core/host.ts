@@ -92,9 +92,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   const models = new ModelSettingsService(store, options.secrets, env.ANTHROPIC_BASE_URL);
   const provider = options.provider ?? createAnthropicProvider({ apiKey: () => models.apiKey(), baseUrl: () => models.baseUrl() });
-  // Sampling needs the calls in flight, and the servers need sampling: the two are joined through this late binding.
-  let tools: ToolCalls | undefined;
-  const sampling = new SamplingService({ store, audit, inbox, events, clock, provider, models, callsInFlight: (id) => tools?.inFlight(id) ?? [] });
+  // Sampling needs the calls in flight, and the servers need sampling: `tools` (below) is read only when a request arrives.
+  const sampling = new SamplingService({ store, audit, inbox, events, clock, provider, models, callsInFlight: (id) => tools.inFlight(id) });
 
   const servers = new ServersService({
     store,
@@ -133,14 +132,20 @@ export async function createHost(options: HostOptions): Promise<Host> {
     audit,
     clock,
     // The auth service judged the page already (with the rules for its server); the gate judges it once more.
-    open: async (url) => void (await gatedOpener((u) => options.browser.open(u), { allowLoopbackHttp: true })(url)),
+    open: async (url) => {
+      await gatedOpener((u) => options.browser.open(u), { allowLoopbackHttp: true })(url);
+    },
     changed: (view) => events.emit('auth:changed', view),
     server: (serverId) => {
       const record = store.servers.get(serverId);
       return record && record.config.transport === 'http' ? { name: record.name, url: record.config.url } : undefined;
     },
-    reconnect: async (serverId) => void (await servers.ensureRunning(serverId)),
-    disconnect: async (serverId) => void (await servers.stop(serverId, 'user')),
+    reconnect: async (serverId) => {
+      await servers.ensureRunning(serverId);
+    },
+    disconnect: async (serverId) => {
+      await servers.stop(serverId, 'user');
+    },
     clientMetadataUrl: options.clientMetadataUrl,
     redirectPorts: options.redirectPorts,
   });
@@ -178,7 +183,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     live: (id) => servers.liveSession(id),
   });
 
-  tools = new ToolCalls({
+  const tools: ToolCalls = new ToolCalls({
     acquire: async (serverId) => {
       const session = await servers.ensureRunning(serverId);
       const { name, toolTimeoutSeconds } = servers.callSettings(serverId);
@@ -197,7 +202,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     now: () => clock.now(),
   });
 
-  if (options.bundled && !store.settings.get<boolean>('bundled.registered')) {
+  if (options.bundled && !store.settings.get('bundled.registered')) {
     for (const input of bundledServers(options.bundled.examplesDir, options.bundled.runtime)) {
       if (!store.servers.findByName(input.name)) await servers.add(input, 'bundled', 'host');
     }

@@ -15,8 +15,8 @@ export interface BrowserOpener {
 }
 
 export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): { cancel(): void };
+  now: () => number;
+  setTimeout: (fn: () => void, ms: number) => { cancel: () => void };
 }
 
 export interface Notifier {
@@ -30,9 +30,9 @@ export interface DataDir {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout(fn, ms) {
+  setTimeout: (fn, ms) => {
     const handle = setTimeout(fn, ms);
-    handle.unref?.();
+    handle.unref();
     return { cancel: () => clearTimeout(handle) };
   },
 };

@@ -5,7 +5,7 @@ import type { AuditQuery, NewAuditEvent, Store } from '../store/index.js';
 export interface AuditEntry {
   serverId?: string | null;
   serverName?: string | null;
-  actor: 'user' | 'policy' | 'host' | string;
+  actor: 'user' | 'policy' | 'host';
   summary: string;
   data?: Record<string, unknown>;
 }
@@ -57,8 +57,9 @@ export class Audit {
     for (;;) {
       const page = this.store.audit.list({ limit: 1000, beforeId, serverId: filter.serverId, kind: filter.kind });
       out.push(...page);
-      if (page.length < 1000) break;
-      beforeId = page.at(-1)!.id;
+      const oldest = page.at(-1);
+      if (page.length < 1000 || !oldest) break;
+      beforeId = oldest.id;
     }
     return out.reverse();
   }

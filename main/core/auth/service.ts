@@ -84,7 +84,7 @@ export class AuthService {
   }
 
   config(serverId: string): AuthConfig {
-    const stored = this.deps.store.settings.get<unknown>(`auth.${serverId}`);
+    const stored = this.deps.store.settings.get(`auth.${serverId}`);
     const parsed = AuthConfigSchema.safeParse({ ...DEFAULT_AUTH_CONFIG, ...(stored && typeof stored === 'object' ? stored : {}) });
     return parsed.success ? parsed.data : DEFAULT_AUTH_CONFIG;
   }
@@ -120,7 +120,7 @@ export class AuthService {
     const fetch = guardedFetch(serverUrl);
     if (config.mode === 'client_credentials') return { authProvider: await this.clientCredentials(serverId, config), fetch };
     if (config.mode === 'enterprise') return { authProvider: await this.enterprise(serverId, config, fetch), fetch };
-    const legacy = this.deps.store.settings.get<boolean>(`auth.legacyIssuer.${serverId}`) === true;
+    const legacy = this.deps.store.settings.get(`auth.legacyIssuer.${serverId}`) === true;
     return { authProvider: await this.provider(serverId), fetch, ...(legacy ? { skipIssuerMetadataValidation: true } : {}) };
   }
 
@@ -132,7 +132,7 @@ export class AuthService {
   async legacyFallback(serverId: string, serverUrl: string, error: StewardError): Promise<boolean> {
     const mismatch = error.details?.issuerMismatch as { kind: string; expected: string | null; received: string | null } | undefined;
     if (!mismatch || mismatch.kind !== 'metadata' || !mismatch.expected || !mismatch.received) return false;
-    if (this.deps.store.settings.get<boolean>(`auth.legacyIssuer.${serverId}`) === true) return false;
+    if (this.deps.store.settings.get(`auth.legacyIssuer.${serverId}`) === true) return false;
     const origin = new URL(serverUrl).origin;
     let sameOrigin = false;
     try {
@@ -164,10 +164,9 @@ export class AuthService {
     const cached = this.providers.get(serverId);
     if (cached) return cached;
     const config = this.config(serverId);
+    const setting = this.deps.store.settings.get('auth.clientMetadataUrl');
     const metadataUrl =
-      this.deps.clientMetadataUrl === undefined
-        ? (this.deps.store.settings.get<string | null>('auth.clientMetadataUrl') ?? DEFAULT_CLIENT_METADATA_URL)
-        : this.deps.clientMetadataUrl;
+      this.deps.clientMetadataUrl === undefined ? (typeof setting === 'string' ? setting : DEFAULT_CLIENT_METADATA_URL) : this.deps.clientMetadataUrl;
     const provider = new StewardOAuthProvider({
       serverId,
       config,
@@ -192,6 +191,7 @@ export class AuthService {
     if (!config.clientId) throw new StewardError('auth_required', `Sign-in for "${this.server(serverId).name}" needs a client ID.`);
     const scope = config.scope ?? undefined;
     if (config.clientAuth === 'private_key_jwt') {
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the sign-in settings name no issuer to pin these credentials to; guardedFetch judges where they go
       return new PrivateKeyJwtProvider({
         clientId: config.clientId,
         privateKey: await this.need(serverId, 'privateKey', 'a private key'),
@@ -200,6 +200,7 @@ export class AuthService {
         ...(scope ? { scope } : {}),
       });
     }
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the sign-in settings name no issuer to pin these credentials to; guardedFetch judges where they go
     return new ClientCredentialsProvider({
       clientId: config.clientId,
       clientSecret: await this.need(serverId, 'clientSecret', 'a client secret'),
@@ -222,6 +223,7 @@ export class AuthService {
     const idpVerdict = judgeAuthUrl(idpTokenEndpoint, this.server(serverId).url);
     if (!idpVerdict.allowed)
       throw new StewardError('auth_failed', `Steward will not contact the identity provider at ${idpVerdict.display}: ${idpVerdict.problems.join(' ')}`);
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the sign-in settings name no issuer to pin these credentials to; guardedFetch judges where they go
     return new CrossAppAccessProvider({
       clientId: config.clientId,
       clientSecret: await this.need(serverId, 'clientSecret', 'a client secret'),

@@ -12,7 +12,7 @@ import {
   type SamplingReply,
   type SamplingRequestView,
 } from '../../../shared/domain/sampling.js';
-import { StewardError } from '../../../shared/errors.js';
+import { present, StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
 import type { Inbox } from '../inbox/index.js';
@@ -76,7 +76,7 @@ export class SamplingService {
       () => deps.clock.now(),
     );
     deps.store.sampling.interruptOpenRounds('Steward stopped before this request was answered.');
-    const answer = async (item: { id: string }, decision: Decision | { kind: 'sampling_review'; decision: 'send' | 'deny' }) => {
+    const answer = (item: { id: string }, decision: Decision | { kind: 'sampling_review'; decision: 'send' | 'deny' }) => {
       const waiting = this.waiting.get(item.id);
       if (!waiting) throw new StewardError('not_found', 'That request is no longer waiting.');
       this.waiting.delete(item.id);
@@ -124,7 +124,7 @@ export class SamplingService {
     const request = checked.request;
 
     const calls = this.deps.callsInFlight(ctx.serverId);
-    const toolCall = calls.length === 1 ? calls[0]! : null;
+    const toolCall = calls.length === 1 ? (calls[0] ?? null) : null;
     const placed = this.loops.place(ctx.serverId, request.messages, toolCall?.ref ?? null);
     const requestId = randomUUID();
 
@@ -306,7 +306,7 @@ export class SamplingService {
     try {
       const reply = await this.deps.provider.complete({
         request: {
-          model: view.model!,
+          model: present(view.model, 'the chosen model'),
           systemPrompt: edited.systemPrompt,
           messages: edited.messages,
           tools: edited.tools,
@@ -427,7 +427,10 @@ export class SamplingService {
   private tokensLastDay(serverId: string): number {
     const usage = this.usageOf(serverId);
     const cutoff = this.deps.clock.now() - 86_400_000;
-    while (usage.entries.length > 0 && usage.entries[0]!.at < cutoff) usage.total -= usage.entries.shift()!.tokens;
+    for (let oldest = usage.entries[0]; oldest && oldest.at < cutoff; oldest = usage.entries[0]) {
+      usage.entries.shift();
+      usage.total -= oldest.tokens;
+    }
     return usage.total;
   }
 
@@ -439,7 +442,9 @@ export class SamplingService {
   }
 
   private noteRequest(serverId: string): void {
-    this.recent.get(serverId)?.push(this.deps.clock.now()) ?? this.recent.set(serverId, [this.deps.clock.now()]);
+    const times = this.recent.get(serverId);
+    if (times) times.push(this.deps.clock.now());
+    else this.recent.set(serverId, [this.deps.clock.now()]);
   }
 
   /** Queues a change to a round; it is written with the round's other changes at the next flush. */

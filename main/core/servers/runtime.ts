@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { LogLine, ServerStatus } from '../../../shared/domain/servers.js';
-import { StewardError } from '../../../shared/errors.js';
+import { present, StewardError } from '../../../shared/errors.js';
 import type { Clock } from '../ports.js';
 import type { LaunchPlan, SandboxRunner, WrappedCommand } from '../security/index.js';
 import {
@@ -167,7 +167,7 @@ export class ServerRuntime {
       return;
     }
 
-    const pid = child.pid!;
+    const pid = present(child.pid, 'the process id of a spawned server');
     this.snapshot = new TreeSnapshot(pid);
     this.deps.launched({ pid, pidStarted: startTokenOf(pid) ?? '' });
     this.deps.log('host', 'info', `Started process ${pid}: ${plan.commandLine}${plan.spec.sandbox.mode === 'enforced' ? ' (sandboxed)' : ''}`);
@@ -237,13 +237,15 @@ export class ServerRuntime {
     this.child = undefined;
     this.releaseSandbox();
     const code = (error as NodeJS.ErrnoException).code;
-    this.fail({ code: 'spawn_failed', message: `The server could not be started (${code ?? error.message}).`, stderrTail: [] });
-    throw new StewardError('spawn_failed', this.lastError!.message);
+    const message = `The server could not be started (${code ?? error.message}).`;
+    this.fail({ code: 'spawn_failed', message, stderrTail: [] });
+    throw new StewardError('spawn_failed', message);
   }
 
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.child !== child) return;
-    const pid = child.pid!;
+    const pid = child.pid;
+    // A process that never got a pid was handled as a failed spawn.
+    if (this.child !== child || pid === undefined) return;
     const wasStopping = this.stopping !== undefined;
     const snapshot = this.snapshot;
     this.child = undefined;

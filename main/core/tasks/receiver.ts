@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { ProtocolError } from '@modelcontextprotocol/client';
 import { TERMINAL_STATUSES, type TaskStatus } from '../../../shared/domain/tasks.js';
+import { present } from '../../../shared/errors.js';
 import type { McpSession } from '../sessions/index.js';
 import type { TaskPatch } from '../store/index.js';
 import { iso, type TaskDeps, type TaskRow } from './deps.js';
@@ -57,7 +58,7 @@ export class TaskReceiver {
     params: Record<string, unknown>,
     run: (signal: AbortSignal) => Promise<Record<string, unknown>>,
   ): Record<string, unknown> {
-    const server = this.deps.server(serverId)!;
+    const server = present(this.deps.server(serverId), 'the server that sent the task');
     const taskId = randomUUID();
     const at = iso(this.deps.clock);
     const ttl = grantedTtl((params.task as { ttl?: unknown } | undefined)?.ttl);
@@ -111,7 +112,7 @@ export class TaskReceiver {
       this.deps.store.tasks.putResult(taskId, JSON.stringify({ error: { code: -32603, message: 'The task expired before it was answered.' } }));
       this.patch(taskId, { status: 'failed', statusMessage: 'Expired before it was answered.', error: 'expired' }, session);
     }, ttl);
-    expiry.unref?.();
+    expiry.unref();
     this.running.set(taskId, {
       controller,
       done: done.finally(() => {
@@ -119,7 +120,7 @@ export class TaskReceiver {
         this.running.delete(taskId);
       }),
     });
-    const row = this.deps.store.tasks.get(taskId)!;
+    const row = present(this.deps.store.tasks.get(taskId), 'the task just recorded');
     this.changed(row);
     return { task: this.task(row) };
   }
@@ -151,9 +152,8 @@ export class TaskReceiver {
     const meta = { [RELATED_TASK]: { taskId: row.remote_task_id } };
     const parsed = stored ? (JSON.parse(stored) as { result?: Record<string, unknown>; error?: { code: number; message: string } }) : {};
     if (parsed.result) return { ...parsed.result, _meta: { ...(parsed.result._meta ?? {}), ...meta } };
-    const final = this.deps.store.tasks.get(row.id)!;
     if (parsed.error) throw new ProtocolError(parsed.error.code, parsed.error.message);
-    throw new ProtocolError(-32603, final.status === 'cancelled' ? 'The task was cancelled.' : 'The task ended without a result.');
+    throw new ProtocolError(-32603, this.deps.store.tasks.get(row.id)?.status === 'cancelled' ? 'The task was cancelled.' : 'The task ended without a result.');
   }
 
   list(serverId: string): Record<string, unknown> {
@@ -172,7 +172,7 @@ export class TaskReceiver {
     if (TERMINAL_STATUSES.includes(row.status)) throw new ProtocolError(INVALID_PARAMS, `The task is already ${row.status}.`);
     // The status is set before the work is stopped and before the reply: it can no longer end any other way.
     const message = by === 'server' ? 'Cancelled by the server.' : 'Cancelled by you.';
-    const next = this.patch(row.id, { status: 'cancelled' satisfies TaskStatus, statusMessage: message }, session)!;
+    const next = present(this.patch(row.id, { status: 'cancelled' satisfies TaskStatus, statusMessage: message }, session), 'the cancelled task');
     this.deps.store.tasks.putResult(row.id, JSON.stringify({ error: { code: -32800, message: 'The task was cancelled.' } }));
     this.running.get(row.id)?.controller.abort();
     return this.task(next);

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { CallToolResultSchema, CancelTaskResultSchema, CreateTaskResultSchema, GetTaskResultSchema } from '@modelcontextprotocol/core';
 import { TERMINAL_STATUSES, type TaskStatus, type TaskView } from '../../../shared/domain/tasks.js';
-import { StewardError } from '../../../shared/errors.js';
+import { present, StewardError } from '../../../shared/errors.js';
 import type { McpSession } from '../sessions/index.js';
 import { taskView, type TaskPatch } from '../store/index.js';
 import { iso, type TaskDeps, type TaskRow } from './deps.js';
@@ -54,7 +54,7 @@ export class TaskRequester {
     if (!caps.tasks?.requests?.tools?.call) {
       throw new StewardError('not_supported', 'This server does not run tool calls as tasks.');
     }
-    const server = this.deps.server(request.serverId)!;
+    const server = present(this.deps.server(request.serverId), 'the server of a task');
     const id = randomUUID();
     const at = iso(this.deps.clock);
     this.deps.store.tasks.insert({
@@ -105,13 +105,16 @@ export class TaskRequester {
       throw e;
     }
     const task = created.task;
-    const row = this.patch(id, {
-      remoteTaskId: task.taskId,
-      status: task.status,
-      statusMessage: task.statusMessage ?? null,
-      pollIntervalMs: task.pollInterval ?? null,
-      expiresAt: typeof task.ttl === 'number' ? new Date(Date.parse(task.createdAt) + task.ttl).toISOString() : null,
-    })!;
+    const row = present(
+      this.patch(id, {
+        remoteTaskId: task.taskId,
+        status: task.status,
+        statusMessage: task.statusMessage ?? null,
+        pollIntervalMs: task.pollInterval ?? null,
+        expiresAt: typeof task.ttl === 'number' ? new Date(Date.parse(task.createdAt) + task.ttl).toISOString() : null,
+      }),
+      'the task just started',
+    );
     this.deps.audit.record('task.started', {
       serverId: request.serverId,
       serverName: server.name,
@@ -130,9 +133,13 @@ export class TaskRequester {
     const row = this.deps.store.tasks.get(id);
     if (!row) return Promise.reject(new StewardError('not_found', 'There is no such task.'));
     if (this.isTerminal(row.status) && !this.fetching.has(id)) return Promise.resolve(row);
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const list = this.settled.get(id) ?? [];
-      list.push(() => resolve(this.deps.store.tasks.get(id)!));
+      list.push(() => {
+        const settled = this.deps.store.tasks.get(id);
+        if (settled) resolve(settled);
+        else reject(new StewardError('not_found', 'The task is no longer in the record.'));
+      });
       this.settled.set(id, list);
     });
   }
@@ -158,17 +165,22 @@ export class TaskRequester {
           resolve();
         };
         timer = setTimeout(resolve, ms);
-        timer.unref?.();
+        timer.unref();
       });
 
     const run = async () => {
       let failures = 0;
+      // The row while the task is still followed: stop() and the task's end both show up here after any wait.
+      const followed = () => {
+        const row = this.deps.store.tasks.get(id);
+        return row && !this.isTerminal(row.status) && !stopped ? row : undefined;
+      };
       for (;;) {
-        let row = this.deps.store.tasks.get(id);
-        if (!row || this.isTerminal(row.status) || stopped) break;
-        await sleep(nextPollDelay(row.poll_interval_ms, failures));
-        row = this.deps.store.tasks.get(id);
-        if (!row || this.isTerminal(row.status) || stopped) break;
+        const before = followed();
+        if (!before) break;
+        await sleep(nextPollDelay(before.poll_interval_ms, failures));
+        const row = followed();
+        if (!row) break;
         if (row.expires_at && Date.parse(row.expires_at) < this.deps.clock.now()) {
           this.patch(id, { status: 'failed', statusMessage: 'The task outlived its time to live; the server has dropped it.', error: 'expired' });
           this.finish(id);
@@ -228,13 +240,13 @@ export class TaskRequester {
   private async fetchResult(id: string, session: McpSession): Promise<void> {
     if (this.fetching.has(id)) return;
     this.fetching.add(id);
-    const row = this.deps.store.tasks.get(id)!;
+    const row = present(this.deps.store.tasks.get(id), 'the task whose result is fetched');
     try {
       const result = await session.request('Fetching a task result', 'tasks/result', { taskId: row.remote_task_id }, CallToolResultSchema, {
         timeoutMs: 24 * 3600_000,
       });
       this.deps.store.tasks.putResult(id, JSON.stringify(result));
-      const current = this.deps.store.tasks.get(id)!;
+      const current = present(this.deps.store.tasks.get(id), 'the task whose result arrived');
       if (!this.isTerminal(current.status)) this.patch(id, { status: result.isError ? 'failed' : 'completed' });
       else this.changed(current);
     } catch (error) {
@@ -302,7 +314,10 @@ export class TaskRequester {
     try {
       const task = await session.request('Cancelling a task', 'tasks/cancel', { taskId: row.remote_task_id }, CancelTaskResultSchema);
       this.driving.get(id)?.stop();
-      const next = this.patch(id, { status: task.status === 'cancelled' ? 'cancelled' : task.status, statusMessage: task.statusMessage ?? 'Cancelled.' })!;
+      const next = present(
+        this.patch(id, { status: task.status === 'cancelled' ? 'cancelled' : task.status, statusMessage: task.statusMessage ?? 'Cancelled.' }),
+        'the cancelled task',
+      );
       this.deps.audit.record('task.cancelled', {
         serverId: row.server_id,
         serverName: row.server_name,

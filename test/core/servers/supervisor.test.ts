@@ -32,7 +32,7 @@ async function until<T>(fn: () => T | undefined | false, what: string, ms = 10_0
 }
 
 function textOf(result: { content: Record<string, unknown>[] }): string {
-  return result.content.map((c) => String(c.text ?? '')).join('');
+  return result.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 }
 
 async function startProbe(host: Host, env: Record<string, string> = {}) {

@@ -7,7 +7,7 @@ import { createHandlers } from './api.js';
 import { bundledServers, type BundledRuntime } from './defaults.js';
 import { HostEvents } from './events.js';
 import { Inbox } from './inbox/index.js';
-import { systemClock, type BrowserOpener, type Clock, type DataDir, type Notifier, type SecretStore } from './ports.js';
+import { systemClock, unexpectedToStderr, type BrowserOpener, type Clock, type DataDir, type Notifier, type SecretStore, type Unexpected } from './ports.js';
 import { createOsSandbox, gatedOpener, nodeFsView, type FsView, type Platform, type SandboxRunner } from './security/index.js';
 import { DEFAULT_BACKOFF, isAlive, ServersService, startTokenOf, type BackoffPolicy } from './servers/index.js';
 import { ToolCalls, type ClientIdentity } from './sessions/index.js';
@@ -48,8 +48,11 @@ export interface HostOptions {
   clientMetadataUrl?: string | null;
   /** Loopback ports for the sign-in redirect, in order of preference (0: any free port). */
   redirectPorts?: readonly number[];
-  /** Told about unexpected errors inside handlers (the front end decides where its log goes). */
-  onUnexpected?: (where: string, error: unknown) => void;
+  /**
+   * Told about unexpected errors inside handlers and in work nobody waits for (timer flushes, pollers, restarts);
+   * the front end decides where its log goes. Standard error when absent.
+   */
+  onUnexpected?: Unexpected;
 }
 
 export interface Host {
@@ -75,12 +78,13 @@ const SUPPORTED_PLATFORMS: readonly Platform[] = ['linux', 'darwin', 'win32'];
 
 export async function createHost(options: HostOptions): Promise<Host> {
   const clock = options.clock ?? systemClock;
+  const unexpected = options.onUnexpected ?? unexpectedToStderr;
   const now = () => new Date(clock.now()).toISOString();
   const platform = options.platform ?? (SUPPORTED_PLATFORMS.includes(process.platform as Platform) ? (process.platform as Platform) : 'linux');
   const env = options.env ?? process.env;
   const store = openStore(join(options.dataDir.path, 'steward.db'));
   const events = new HostEvents();
-  const audit = new Audit(store, now);
+  const audit = new Audit(store, now, unexpected);
   const inbox = new Inbox(now, (items) => events.emit('inbox:changed', items));
   const sandbox = options.sandbox ?? createOsSandbox();
   const identity: ClientIdentity = {
@@ -93,7 +97,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const models = new ModelSettingsService(store, options.secrets, env.ANTHROPIC_BASE_URL);
   const provider = options.provider ?? createAnthropicProvider({ apiKey: () => models.apiKey(), baseUrl: () => models.baseUrl() });
   // Sampling needs the calls in flight, and the servers need sampling: `tools` (below) is read only when a request arrives.
-  const sampling = new SamplingService({ store, audit, inbox, events, clock, provider, models, callsInFlight: (id) => tools.inFlight(id) });
+  const sampling = new SamplingService({ store, audit, inbox, events, clock, provider, models, callsInFlight: (id) => tools.inFlight(id), unexpected });
 
   const servers = new ServersService({
     store,
@@ -113,6 +117,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     stopGraceMs: options.stopGraceMs ?? 2000,
     connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
     sampleIntervalMs: options.sampleIntervalMs ?? 5000,
+    unexpected,
     capabilities: (serverId) => ({
       sampling: { tools: sampling.policy(serverId).allowTools },
       elicitation: { form: true, url: true },
@@ -148,6 +153,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     clientMetadataUrl: options.clientMetadataUrl,
     redirectPorts: options.redirectPorts,
+    unexpected,
   });
 
   const tasks = new TasksService({
@@ -164,6 +170,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     owner: { pid: process.pid, started: startTokenOf(process.pid) ?? null },
     ownerAlive: (owner) => isAlive(owner.pid) && (owner.started === null || startTokenOf(owner.pid) === owner.started),
+    unexpected,
   });
   const elicitation = new ElicitationService({
     inbox,
@@ -226,9 +233,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     models,
     identity,
     runTool,
-    dispatch: createDispatcher(createHandlers({ servers, tools, inbox, audit, sampling, tasks, models, runTool, auth }), {
-      onUnexpected: options.onUnexpected,
-    }),
+    dispatch: createDispatcher(createHandlers({ servers, tools, inbox, audit, sampling, tasks, models, runTool, auth }), { onUnexpected: unexpected }),
     async dispose() {
       if (disposed) return;
       disposed = true;

@@ -23,7 +23,8 @@ import type { InboxDecision, InboxItem } from '../../../shared/domain/inbox.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
 import type { Inbox } from '../inbox/index.js';
-import type { Clock } from '../ports.js';
+import { detached } from '../background.js';
+import type { Clock, Unexpected } from '../ports.js';
 import type { HttpAuth } from '../sessions/index.js';
 import type { Store } from '../store/index.js';
 import { guardedFetch, judgeAuthUrl, serverIsLocal } from './guard.js';
@@ -56,6 +57,8 @@ export interface AuthDeps {
   /** Steward's client ID metadata document URL; undefined turns CIMD off. */
   clientMetadataUrl?: string | null | undefined;
   redirectPorts?: readonly number[];
+  /** Errors nobody waits for: views sent in the background, the redirect listener's answers. */
+  unexpected: Unexpected;
 }
 
 interface SignIn {
@@ -79,7 +82,7 @@ export class AuthService {
   private readonly providers = new Map<string, StewardOAuthProvider>();
 
   constructor(private readonly deps: AuthDeps) {
-    this.listener = new LoopbackRedirect((params) => this.callback(params), deps.redirectPorts ?? REDIRECT_PORTS);
+    this.listener = new LoopbackRedirect((params) => this.callback(params), deps.unexpected, deps.redirectPorts ?? REDIRECT_PORTS);
     deps.inbox.handle('auth', (item, decision) => this.decide(item, decision));
   }
 
@@ -274,7 +277,7 @@ export class AuthService {
       const message = `"${server.name}" kept asking for sign-in (${MAX_PROMPTS} times in a row); Steward stopped asking. Sign in again from the server's page when you are ready.`;
       this.errors.set(serverId, message);
       this.deps.audit.record('auth.failed', { serverId, serverName: server.name, actor: 'host', summary: message, data: { prompts: recent.length } });
-      this.emit(serverId);
+      this.announce(serverId);
       throw new StewardError('auth_failed', message);
     }
     recent.push(now);
@@ -294,7 +297,7 @@ export class AuthService {
       summary: `"${server.name}" needs you to sign in at ${url.host}${scopes.length ? ` (${scopes.join(' ')})` : ''}.`,
       data: { authorizationHost: url.host, scopes, reason: signIn.reason },
     });
-    this.emit(serverId);
+    this.announce(serverId);
   }
 
   private show(signIn: SignIn): void {
@@ -325,7 +328,7 @@ export class AuthService {
         summary: `You did not sign in to "${server.name}".`,
         data: {},
       });
-      this.emit(item.serverId);
+      this.announce(item.serverId);
       return;
     }
     const verdict = judgeAuthUrl(signIn.url, server.url);
@@ -383,7 +386,10 @@ export class AuthService {
       data: { issuer: view.issuer, scopes: view.scopes, registration: view.registration },
     });
     this.deps.changed(view);
-    void this.deps.reconnect(serverId).catch(() => undefined);
+    // A failed connection shows on the server itself (its status and last error); only a fault of Steward's own is logged.
+    this.deps.reconnect(serverId).catch((error: unknown) => {
+      if (!(error instanceof StewardError)) this.deps.unexpected(`connecting to server ${serverId} after sign-in`, error);
+    });
     return { ok: true, title: `Signed in to ${server.name}`, message: 'You can close this tab and go back to Steward.' };
   }
 
@@ -391,7 +397,7 @@ export class AuthService {
     this.drop(serverId);
     this.errors.set(serverId, message);
     this.deps.audit.record('auth.failed', { serverId, serverName, actor: 'host', summary: message, data: {} });
-    this.emit(serverId);
+    this.announce(serverId);
     return { ok: false, title: 'Sign-in failed', message };
   }
 
@@ -480,6 +486,11 @@ export class AuthService {
       this.deps.changed(view);
       return view;
     });
+  }
+
+  /** The new view for the UI, sent without holding up the flow that changed it. */
+  private announce(serverId: string): void {
+    detached(this.deps.unexpected, `showing the sign-in state of server ${serverId}`, this.emit(serverId));
   }
 
   /** A server on this computer may use plain http and loopback addresses for its sign-in pages. */

@@ -17,7 +17,8 @@ import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
 import type { Inbox } from '../inbox/index.js';
 import { chooseModel, costEstimate, estimateTokens, type ModelProvider, type ModelSettingsService } from '../models/index.js';
-import type { Clock } from '../ports.js';
+import { guarded } from '../background.js';
+import type { Clock, Unexpected } from '../ports.js';
 import type { Store } from '../store/index.js';
 import { applyEdits } from './edits.js';
 import { LoopTracker } from './loops.js';
@@ -48,6 +49,8 @@ export interface SamplingDeps {
   models: ModelSettingsService;
   /** Tool calls in flight to a server, to say which one a request belongs to. */
   callsInFlight(serverId: string): { callId: string | null; name: string; ref: string }[];
+  /** Errors in the flushes nobody waits for. */
+  unexpected: Unexpected;
 }
 
 type Decision = Extract<InboxDecision, { kind: 'sampling' }>;
@@ -248,7 +251,7 @@ export class SamplingService {
 
     const replying = this.produce(view, request, edits, manualReply, ctx.signal);
     // The arrival row and the decision are committed while the model works, not before the request leaves.
-    setImmediate(() => this.flush());
+    setImmediate(() => this.flushQueued());
     const reply = await replying;
     if (policy.reviewReplies && manualReply === undefined) {
       this.update(view, {
@@ -459,7 +462,12 @@ export class SamplingService {
   }
 
   private scheduleFlush(): void {
-    this.flushTimer ??= setTimeout(() => this.flush(), 20);
+    this.flushTimer ??= setTimeout(() => this.flushQueued(), 20);
+  }
+
+  /** A flush nobody waits for: a failed write is reported and its batch dropped; the next change starts a new one. */
+  private flushQueued(): void {
+    guarded(this.deps.unexpected, `writing ${this.pending.length} queued sampling change(s)`, () => this.flush());
   }
 
   /** Writes what is queued in one transaction, then tells the UI about the loops it touched. */

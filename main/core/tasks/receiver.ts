@@ -6,6 +6,7 @@ import { TERMINAL_STATUSES, type TaskStatus } from '../../../shared/domain/tasks
 import { present } from '../../../shared/errors.js';
 import type { McpSession } from '../sessions/index.js';
 import type { TaskPatch } from '../store/index.js';
+import { guarded } from '../background.js';
 import { iso, type TaskDeps, type TaskRow } from './deps.js';
 import { DEFAULT_POLL_MS, grantedTtl } from './timing.js';
 
@@ -31,6 +32,7 @@ export class TaskReceiver {
     const row = this.deps.store.tasks.update(id, iso(this.deps.clock), patch);
     if (row) {
       this.changed(row);
+      // A status notification is a courtesy (the server can always ask with tasks/get): a closed connection is no fault.
       if (session && patch.status) void session.notify('notifications/tasks/status', this.task(row)).catch(() => undefined);
     }
     return row;
@@ -91,27 +93,34 @@ export class TaskReceiver {
       data: { taskId, method, ttl },
     });
     const controller = new AbortController();
-    const done = run(controller.signal).then(
-      (result) => {
-        if (this.terminal(taskId)) return;
-        this.deps.store.tasks.putResult(taskId, JSON.stringify({ result }));
-        this.patch(taskId, { status: 'completed', statusMessage: 'Answered.' }, session);
-      },
-      (error: unknown) => {
-        if (this.terminal(taskId)) return;
-        const code = error instanceof ProtocolError ? error.code : -32603;
-        const message = error instanceof Error ? error.message : String(error);
-        this.deps.store.tasks.putResult(taskId, JSON.stringify({ error: { code, message } }));
-        this.patch(taskId, { status: 'failed', statusMessage: message, error: message }, session);
-      },
-    );
+    const done = run(controller.signal)
+      .then(
+        (result) => {
+          if (this.terminal(taskId)) return;
+          this.deps.store.tasks.putResult(taskId, JSON.stringify({ result }));
+          this.patch(taskId, { status: 'completed', statusMessage: 'Answered.' }, session);
+        },
+        (error: unknown) => {
+          if (this.terminal(taskId)) return;
+          const code = error instanceof ProtocolError ? error.code : -32603;
+          const message = error instanceof Error ? error.message : String(error);
+          this.deps.store.tasks.putResult(taskId, JSON.stringify({ error: { code, message } }));
+          this.patch(taskId, { status: 'failed', statusMessage: message, error: message }, session);
+        },
+      )
+      // Recording the outcome failed: reported, and a tasks/result waiting on it still gets an answer.
+      .catch((error: unknown) => this.deps.unexpected(`recording the outcome of task ${taskId}`, error));
     // Past its ttl the server can no longer ask about it: the work stops and the record says why.
-    const expiry = setTimeout(() => {
-      if (this.terminal(taskId)) return;
-      controller.abort();
-      this.deps.store.tasks.putResult(taskId, JSON.stringify({ error: { code: -32603, message: 'The task expired before it was answered.' } }));
-      this.patch(taskId, { status: 'failed', statusMessage: 'Expired before it was answered.', error: 'expired' }, session);
-    }, ttl);
+    const expiry = setTimeout(
+      () =>
+        guarded(this.deps.unexpected, `expiring task ${taskId}`, () => {
+          if (this.terminal(taskId)) return;
+          controller.abort();
+          this.deps.store.tasks.putResult(taskId, JSON.stringify({ error: { code: -32603, message: 'The task expired before it was answered.' } }));
+          this.patch(taskId, { status: 'failed', statusMessage: 'Expired before it was answered.', error: 'expired' }, session);
+        }),
+      ttl,
+    );
     expiry.unref();
     this.running.set(taskId, {
       controller,

@@ -5,6 +5,7 @@ import { TERMINAL_STATUSES, type TaskStatus, type TaskView } from '../../../shar
 import { present, StewardError } from '../../../shared/errors.js';
 import type { McpSession } from '../sessions/index.js';
 import { taskView, type TaskPatch } from '../store/index.js';
+import { detached } from '../background.js';
 import { iso, type TaskDeps, type TaskRow } from './deps.js';
 import { nextPollDelay } from './timing.js';
 
@@ -124,7 +125,7 @@ export class TaskRequester {
     });
     if (server.transport === 'stdio') this.origin.set(id, session);
     this.drive(id, unwatch);
-    if (task.status === 'input_required' || this.isTerminal(task.status)) void this.fetchResult(id, session);
+    if (task.status === 'input_required' || this.isTerminal(task.status)) this.fetchInBackground(id, session);
     return taskView(row);
   }
 
@@ -168,55 +169,78 @@ export class TaskRequester {
         timer.unref();
       });
 
+    // The row while the task is still followed: stop() and the task's end both show up here after any wait.
+    const followed = () => {
+      if (stopped) return undefined;
+      const row = this.deps.store.tasks.get(id);
+      return row && !this.isTerminal(row.status) ? row : undefined;
+    };
+
+    /** One poll after the wait: 'done' once the task needs no more following, 'retry' when the server could not say. */
+    const poll = async (failures: number): Promise<'done' | 'polled' | 'retry'> => {
+      const before = followed();
+      if (!before) return 'done';
+      await sleep(nextPollDelay(before.poll_interval_ms, failures));
+      const row = followed();
+      if (!row) return 'done';
+      if (row.expires_at && Date.parse(row.expires_at) < this.deps.clock.now()) {
+        this.patch(id, { status: 'failed', statusMessage: 'The task outlived its time to live; the server has dropped it.', error: 'expired' });
+        this.finish(id);
+        return 'done';
+      }
+      const session = await this.sessionFor(row);
+      if (!session) return 'retry';
+      let task;
+      try {
+        task = await session.request('Checking a task', 'tasks/get', { taskId: row.remote_task_id }, GetTaskResultSchema, { timeoutMs: 30_000 });
+      } catch (error) {
+        if (!this.isGone(error)) return 'retry';
+        this.patch(id, { status: 'failed', statusMessage: 'The server no longer knows this task (it expired or was lost).', error: 'unknown task' });
+        this.finish(id);
+        return 'done';
+      }
+      const now = this.deps.store.tasks.get(id) ?? row;
+      const next = {
+        status: task.status,
+        statusMessage: task.statusMessage ?? now.status_message,
+        pollIntervalMs: task.pollInterval ?? now.poll_interval_ms,
+      };
+      // A poll that brings nothing new writes nothing and tells no one: 200 idle tasks must not be 200 writes a second.
+      if (next.status !== now.status || next.statusMessage !== now.status_message || next.pollIntervalMs !== now.poll_interval_ms) this.patch(id, next);
+      if (task.status === 'input_required' || this.isTerminal(task.status)) this.fetchInBackground(id, session);
+      return 'polled';
+    };
+
     const run = async () => {
       let failures = 0;
-      // The row while the task is still followed: stop() and the task's end both show up here after any wait.
-      const followed = () => {
-        const row = this.deps.store.tasks.get(id);
-        return row && !this.isTerminal(row.status) && !stopped ? row : undefined;
-      };
-      for (;;) {
-        const before = followed();
-        if (!before) break;
-        await sleep(nextPollDelay(before.poll_interval_ms, failures));
-        const row = followed();
-        if (!row) break;
-        if (row.expires_at && Date.parse(row.expires_at) < this.deps.clock.now()) {
-          this.patch(id, { status: 'failed', statusMessage: 'The task outlived its time to live; the server has dropped it.', error: 'expired' });
-          this.finish(id);
-          break;
-        }
-        const session = await this.sessionFor(row);
-        if (!session) {
-          failures++;
-          continue;
-        }
-        try {
-          const task = await session.request('Checking a task', 'tasks/get', { taskId: row.remote_task_id }, GetTaskResultSchema, { timeoutMs: 30_000 });
-          failures = 0;
-          const now = this.deps.store.tasks.get(id) ?? row;
-          const next = {
-            status: task.status,
-            statusMessage: task.statusMessage ?? now.status_message,
-            pollIntervalMs: task.pollInterval ?? now.poll_interval_ms,
-          };
-          // A poll that brings nothing new writes nothing and tells no one: 200 idle tasks must not be 200 writes a second.
-          if (next.status !== now.status || next.statusMessage !== now.status_message || next.pollIntervalMs !== now.poll_interval_ms) this.patch(id, next);
-          if (task.status === 'input_required' || this.isTerminal(task.status)) void this.fetchResult(id, session);
-        } catch (error) {
-          if (this.isGone(error)) {
-            this.patch(id, { status: 'failed', statusMessage: 'The server no longer knows this task (it expired or was lost).', error: 'unknown task' });
-            this.finish(id);
-            break;
+      try {
+        for (;;) {
+          let outcome;
+          try {
+            outcome = await poll(failures);
+          } catch (error) {
+            // Steward's own fault (the record, a listener), not the server's: reported, then the poller backs off and goes on.
+            this.deps.unexpected(`following task ${id}`, error);
+            if (stopped) break;
+            failures++;
+            await sleep(nextPollDelay(null, failures));
+            continue;
           }
-          failures++;
+          if (outcome === 'done') break;
+          failures = outcome === 'retry' ? failures + 1 : 0;
         }
+      } finally {
+        unwatch();
+        this.driving.delete(id);
+        this.origin.delete(id);
       }
-      unwatch();
-      this.driving.delete(id);
-      this.origin.delete(id);
     };
-    void run();
+    detached(this.deps.unexpected, `following task ${id}`, run());
+  }
+
+  /** tasks/result in the background: its outcome lands on the task's row, and a fault of Steward's own is reported. */
+  private fetchInBackground(id: string, session: McpSession): void {
+    detached(this.deps.unexpected, `fetching the result of task ${id}`, this.fetchResult(id, session));
   }
 
   /** On a lost connection a stdio task is over (its process is gone); an HTTP task waits for the server to come back. */

@@ -9,13 +9,13 @@ import { checkUrl } from '../core/security/index.js';
  * is none to use. On Linux, Electron's "basic_text" fallback seals with a key written in Electron itself: that is no
  * keychain, so it counts as none (the file's 0600 permissions are then the protection, as for the CLI).
  */
-export function keychainCipher(storage: typeof safeStorage = safeStorage, platform: NodeJS.Platform = process.platform): SecretCipher | null {
-  if (!storage.isEncryptionAvailable()) return null;
+export async function keychainCipher(storage: typeof safeStorage = safeStorage, platform: NodeJS.Platform = process.platform): Promise<SecretCipher | null> {
+  if (!(await storage.isAsyncEncryptionAvailable())) return null;
   if (platform === 'linux' && storage.getSelectedStorageBackend() === 'basic_text') return null;
   return {
     tag: 'keychain',
-    seal: (plain) => storage.encryptString(plain).toString('base64'),
-    open: (sealed) => storage.decryptString(Buffer.from(sealed, 'base64')),
+    seal: async (plain) => (await storage.encryptStringAsync(plain)).toString('base64'),
+    open: async (sealed) => (await storage.decryptStringAsync(Buffer.from(sealed, 'base64'))).result,
   };
 }
 

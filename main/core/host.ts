@@ -9,7 +9,7 @@ import { createHandlers } from './api.js';
 import { bundledServers, type BundledRuntime } from './defaults.js';
 import { HostEvents } from './events.js';
 import { Inbox } from './inbox/index.js';
-import { systemClock, type BrowserOpener, type Clock, type DataDir, type Notifier, type SecretStore } from './ports.js';
+import { systemClock, unexpectedToStderr, type BrowserOpener, type Clock, type DataDir, type Notifier, type SecretStore, type Unexpected } from './ports.js';
 import { createOsSandbox, gatedOpener, nodeFsView, type FsView, type Platform, type SandboxRunner } from './security/index.js';
 import { DEFAULT_BACKOFF, ServersService, type BackoffPolicy } from './servers/index.js';
 import { isSameProcess, Ownership, startTokenOf } from './owners/index.js';
@@ -52,8 +52,11 @@ export interface HostOptions {
   clientMetadataUrl?: string | null;
   /** Loopback ports for the sign-in redirect, in order of preference (0: any free port). */
   redirectPorts?: readonly number[];
-  /** Told about unexpected errors inside handlers (the front end decides where its log goes). */
-  onUnexpected?: (where: string, error: unknown) => void;
+  /**
+   * Told about unexpected errors inside handlers and in work nobody waits for (timer flushes, pollers, restarts);
+   * the front end decides where its log goes. Standard error when absent.
+   */
+  onUnexpected?: Unexpected;
   /** Notes for the front end's log (e.g. what a Steward that died left running and this one stopped). */
   log?: (line: string) => void;
   /** What other processes call this one: 'app', 'browser', 'cli'. */
@@ -88,15 +91,16 @@ const SUPPORTED_PLATFORMS: readonly Platform[] = ['linux', 'darwin', 'win32'];
 
 export async function createHost(options: HostOptions): Promise<Host> {
   const clock = options.clock ?? systemClock;
+  const unexpected = options.onUnexpected ?? unexpectedToStderr;
   const now = () => new Date(clock.now()).toISOString();
   const platform = options.platform ?? (SUPPORTED_PLATFORMS.includes(process.platform as Platform) ? (process.platform as Platform) : 'linux');
   const env = options.env ?? process.env;
   const store = openStore(join(options.dataDir.path, 'steward.db'));
   const events = new HostEvents();
-  const audit = new Audit(store, now);
+  const audit = new Audit(store, now, unexpected);
   const log = options.log ?? (() => undefined);
   // Late-bound: the cross-process layer needs the services, and the services report to it.
-  let cross: CrossProcess | undefined;
+  const late: { cross?: CrossProcess } = {};
   const self = { pid: process.pid, started: startTokenOf(process.pid) ?? '' };
   const ownership = new Ownership({
     self,
@@ -105,9 +109,16 @@ export async function createHost(options: HostOptions): Promise<Host> {
     running: (owner) => isSameProcess(owner.pid, owner.started),
     now: () => Date.now(),
     leaseMs: options.leaseMs ?? 15_000,
-    ownerDied: () => void cross?.recover().catch((error: unknown) => options.onUnexpected?.('recovery', error)),
+    ownerDied: () => {
+      late.cross?.recover().catch((error: unknown) => {
+        unexpected('recovery', error);
+      });
+    },
   });
-  const inbox = new Inbox(now, (items) => (cross ? cross.inbox.localChanged(items) : events.emit('inbox:changed', items)));
+  const inbox = new Inbox(now, (items) => {
+    if (late.cross) late.cross.inbox.localChanged(items);
+    else events.emit('inbox:changed', items);
+  });
   const sandbox = options.sandbox ?? createOsSandbox();
   const identity: ClientIdentity = {
     name: 'steward',
@@ -116,10 +127,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
     description: 'A desktop MCP host that runs servers under the user’s control.',
   };
 
-  const models = new ModelSettingsService(store, options.secrets, env.ANTHROPIC_BASE_URL, (settings) => events.emit('models:changed', settings));
+  const models = new ModelSettingsService(store, options.secrets, env.ANTHROPIC_BASE_URL, (settings) => {
+    events.emit('models:changed', settings);
+  });
   const provider = options.provider ?? createAnthropicProvider({ apiKey: () => models.apiKey(), baseUrl: () => models.baseUrl() });
-  // Sampling needs the calls in flight, and the servers need sampling: the two are joined through this late binding.
-  let tools: ToolCalls | undefined;
+  // Sampling needs the calls in flight, and the servers need sampling: `tools` (below) is read only when a request arrives.
   const sampling = new SamplingService({
     store,
     audit,
@@ -128,7 +140,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     clock,
     provider,
     models,
-    callsInFlight: (id) => tools?.inFlight(id) ?? [],
+    callsInFlight: (id) => tools.inFlight(id),
+    unexpected,
     owner: self,
   });
 
@@ -150,8 +163,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     stopGraceMs: options.stopGraceMs ?? 2000,
     connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
     sampleIntervalMs: options.sampleIntervalMs ?? 5000,
+    unexpected,
     owner: self,
-    elsewhere: () => cross?.elsewhere() ?? new Map(),
+    elsewhere: () => late.cross?.elsewhere() ?? new Map(),
     capabilities: (serverId) => ({
       sampling: { tools: sampling.policy(serverId).allowTools },
       elicitation: { form: true, url: true },
@@ -159,7 +173,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     }),
     // What another process changed (a policy, a budget, the model's address) counts from this request on.
     serverRequest: (serverId, method, params, info) => {
-      cross?.feed.sync();
+      late.cross?.feed.sync();
       return traffic.request(serverId, method, params, info);
     },
     serverNotification: (serverId, method, params) => traffic.notification(serverId, method, params),
@@ -175,16 +189,23 @@ export async function createHost(options: HostOptions): Promise<Host> {
     audit,
     clock,
     // The auth service judged the page already (with the rules for its server); the gate judges it once more.
-    open: async (url) => void (await gatedOpener((u) => options.browser.open(u), { allowLoopbackHttp: true })(url)),
+    open: async (url) => {
+      await gatedOpener((u) => options.browser.open(u), { allowLoopbackHttp: true })(url);
+    },
     changed: (view) => events.emit('auth:changed', view),
     server: (serverId) => {
       const record = store.servers.get(serverId);
       return record && record.config.transport === 'http' ? { name: record.name, url: record.config.url } : undefined;
     },
-    reconnect: async (serverId) => void (await servers.ensureRunning(serverId)),
-    disconnect: async (serverId) => void (await servers.stop(serverId, 'user')),
+    reconnect: async (serverId) => {
+      await servers.ensureRunning(serverId);
+    },
+    disconnect: async (serverId) => {
+      await servers.stop(serverId, 'user');
+    },
     clientMetadataUrl: options.clientMetadataUrl,
     redirectPorts: options.redirectPorts,
+    unexpected,
   });
 
   const tasks = new TasksService({
@@ -201,6 +222,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     owner: self,
     ownerAlive: (owner) => ownership.state(owner) !== 'dead',
+    unexpected,
   });
   const elicitation = new ElicitationService({
     inbox,
@@ -220,7 +242,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     live: (id) => servers.liveSession(id),
   });
 
-  tools = new ToolCalls({
+  const tools: ToolCalls = new ToolCalls({
     acquire: async (serverId) => {
       const session = await servers.ensureRunning(serverId);
       const { name, toolTimeoutSeconds } = servers.callSettings(serverId);
@@ -239,7 +261,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     now: () => clock.now(),
   });
 
-  if (options.bundled && !store.settings.get<boolean>('bundled.registered')) {
+  if (options.bundled && !store.settings.get('bundled.registered')) {
     for (const input of bundledServers(options.bundled.examplesDir, options.bundled.runtime)) {
       // Another Steward starting on a fresh data folder at the same moment may register it first.
       if (!store.servers.findByName(input.name)) {
@@ -252,7 +274,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   }
 
   const runTool = createToolRunner({ servers, tools, tasks, elicitation, audit });
-  const crossProcess = new CrossProcess({
+  const cross = new CrossProcess({
     dataDir: options.dataDir.path,
     store,
     ownership,
@@ -264,13 +286,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
     tasks,
     models,
     log,
-    onUnexpected: (where, error) => options.onUnexpected?.(where, error),
+    onUnexpected: unexpected,
   });
-  cross = crossProcess;
-  const dispatch = createDispatcher(
-    createHandlers({ servers, tools, inbox: crossProcess.inbox, audit, sampling, tasks, models, runTool, auth, cross: crossProcess }),
-    { onUnexpected: options.onUnexpected },
-  );
+  late.cross = cross;
+  const dispatch = createDispatcher(createHandlers({ servers, tools, inbox: cross.inbox, audit, sampling, tasks, models, runTool, auth, cross }), {
+    onUnexpected: unexpected,
+  });
 
   let disposed = false;
   const host: Host = {
@@ -287,11 +308,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
     models,
     identity,
     runTool,
-    cross: crossProcess,
+    cross,
     ownership,
     // Every call sees what other processes wrote before it: the feed is read (a few microseconds) first.
     dispatch: (name, payload) => {
-      crossProcess.feed.sync();
+      cross.feed.sync();
       return dispatch(name, payload);
     },
     async dispose() {
@@ -304,12 +325,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
       sampling.flush();
       audit.flush();
       await sandbox.dispose().catch(() => undefined);
-      await crossProcess.dispose();
+      await cross.dispose();
       store.close();
     },
   };
-  await crossProcess.start();
-  await crossProcess.recover();
+  await cross.start();
+  await cross.recover();
   await servers.bootstrap(options.autostart ?? false);
   return host;
 }

@@ -40,11 +40,18 @@ if (!values['no-open'] && !process.env.STEWARD_NO_BROWSER) {
 // Ctrl+C (or SIGTERM) stops in order; a second Ctrl+C within two seconds stops at once.
 new Interrupts({
   shutdown: async () => {
-    await server.close();
-    await host.dispose();
-    process.exit(0);
+    try {
+      await server.close();
+      await host.dispose();
+      process.exit(0);
+    } catch (error) {
+      log(`steward serve: could not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    }
   },
-  killNow: () => host.servers.killNow(),
+  killNow: () => {
+    host.servers.killNow();
+  },
   exit: (code) => process.exit(code),
   note: log,
   now: () => Date.now(),

@@ -20,14 +20,14 @@ vi.mock('electron', () => ({
 const { keychainCipher, gatedShell, desktopNotifier } = await import('../../main/app/ports.js');
 
 describe('the keychain cipher', () => {
-  it('seals and opens through safeStorage, tagged as the keychain, never in the clear', () => {
-    const cipher = keychainCipher(fakeSafeStorage() as never, 'linux')!;
+  it('seals and opens through safeStorage, tagged as the keychain, never in the clear', async () => {
+    const cipher = (await keychainCipher(fakeSafeStorage() as never, 'linux'))!;
     expect(cipher.tag).toBe('keychain');
-    const sealed = cipher.seal('sk-ant-secret');
+    const sealed = await cipher.seal('sk-ant-secret');
     expect(sealed).not.toContain('sk-ant-secret');
     expect(Buffer.from(sealed, 'base64').toString()).toMatch(/^sealed\(/);
-    expect(cipher.open(sealed)).toBe('sk-ant-secret');
-    expect(() => cipher.open(Buffer.from('tampered').toString('base64'))).toThrow();
+    expect(await cipher.open(sealed)).toBe('sk-ant-secret');
+    await expect(cipher.open(Buffer.from('tampered').toString('base64'))).rejects.toThrow();
   });
 
   it.each([
@@ -35,8 +35,8 @@ describe('the keychain cipher', () => {
     ['Linux with the basic_text fallback', { backend: 'basic_text' }, 'linux', false],
     ['Linux with libsecret', { backend: 'gnome_libsecret' }, 'linux', true],
     ['macOS Keychain', {}, 'darwin', true],
-  ] as const)('%s → keychain used: %s', (_what, storage, platform, used) => {
-    expect(keychainCipher(fakeSafeStorage(storage) as never, platform) !== null).toBe(used);
+  ] as const)('%s → keychain used: %s', async (_what, storage, platform, used) => {
+    expect((await keychainCipher(fakeSafeStorage(storage) as never, platform)) !== null).toBe(used);
   });
 });
 

@@ -42,13 +42,13 @@ export function fakeIpcMain() {
 /** Electron's safeStorage, with a reversible stand-in for the OS keychain. */
 export function fakeSafeStorage(options: { available?: boolean; backend?: string } = {}) {
   return {
-    isEncryptionAvailable: () => options.available ?? true,
+    isAsyncEncryptionAvailable: () => Promise.resolve(options.available ?? true),
     getSelectedStorageBackend: () => options.backend ?? 'gnome_libsecret',
-    encryptString: (plain: string) => Buffer.from(`sealed(${Buffer.from(plain).toString('hex')})`),
-    decryptString: (sealed: Buffer) => {
+    encryptStringAsync: (plain: string) => Promise.resolve(Buffer.from(`sealed(${Buffer.from(plain).toString('hex')})`)),
+    decryptStringAsync: (sealed: Buffer) => {
       const m = /^sealed\(([0-9a-f]*)\)$/.exec(sealed.toString());
-      if (!m) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
-      return Buffer.from(m[1]!, 'hex').toString();
+      if (!m?.[1]) return Promise.reject(new Error('Error while decrypting the ciphertext provided to safeStorage.decryptStringAsync.'));
+      return Promise.resolve({ shouldReEncrypt: false, result: Buffer.from(m[1], 'hex').toString() });
     },
   };
 }

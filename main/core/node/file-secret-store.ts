@@ -16,11 +16,11 @@ import type { SecretStore } from '../ports.js';
 export interface SecretCipher {
   /** Names the sealing on disk (`plain`, `keychain`); a value sealed by another cipher is refused, not misread. */
   readonly tag: string;
-  seal(plain: string): string;
-  open(sealed: string): string;
+  seal: (plain: string) => Promise<string>;
+  open: (sealed: string) => Promise<string>;
 }
 
-const PLAIN: SecretCipher = { tag: 'plain', seal: (v) => v, open: (v) => v };
+const PLAIN: SecretCipher = { tag: 'plain', seal: (v) => Promise.resolve(v), open: (v) => Promise.resolve(v) };
 const TAGGED = /^([a-z]+):/;
 const LOCK_WAIT_MS = 10_000;
 
@@ -130,12 +130,12 @@ export class FileSecretStore implements SecretStore {
     }
   }
 
-  async get(key: string): Promise<string | undefined> {
+  get(key: string): Promise<string | undefined> {
     const stored = this.read()[key];
-    return stored === undefined ? undefined : this.unseal(stored);
+    return stored === undefined ? Promise.resolve(undefined) : this.unseal(stored);
   }
 
-  private unseal(stored: string): string {
+  private async unseal(stored: string): Promise<string> {
     const tag = TAGGED.exec(stored)?.[1];
     if (tag === undefined) return legacyOpen(this.cipher, stored);
     const body = stored.slice(tag.length + 1);
@@ -150,7 +150,7 @@ export class FileSecretStore implements SecretStore {
   }
 
   async set(key: string, value: string): Promise<void> {
-    const sealed = `${this.cipher.tag}:${this.cipher.seal(value)}`;
+    const sealed = `${this.cipher.tag}:${await this.cipher.seal(value)}`;
     await this.change((values) => {
       values[key] = sealed;
       return true;
@@ -160,13 +160,14 @@ export class FileSecretStore implements SecretStore {
   async delete(key: string): Promise<void> {
     await this.change((values) => {
       if (!(key in values)) return false;
-      delete values[key];
+      // The map has no prototype (see parseSecrets): the key is data, not a property of some object.
+      Reflect.deleteProperty(values, key);
       return true;
     });
   }
 
-  async keys(prefix: string): Promise<string[]> {
-    return Object.keys(this.read()).filter((k) => k.startsWith(prefix));
+  keys(prefix: string): Promise<string[]> {
+    return Promise.resolve(Object.keys(this.read()).filter((k) => k.startsWith(prefix)));
   }
 }
 
@@ -188,9 +189,9 @@ function parseSecrets(text: string): Record<string, string> | undefined {
 }
 
 /** Values written before values were tagged: sealed by this kind of process, or plain (written by a CLI). */
-function legacyOpen(cipher: SecretCipher, stored: string): string {
+async function legacyOpen(cipher: SecretCipher, stored: string): Promise<string> {
   try {
-    return cipher.open(stored);
+    return await cipher.open(stored);
   } catch {
     return stored;
   }

@@ -20,7 +20,7 @@ import { StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
 import type { Inbox } from '../inbox/index.js';
-import type { Clock, SecretStore } from '../ports.js';
+import type { Clock, SecretStore, Unexpected } from '../ports.js';
 import { planLaunch, type FsView, type LaunchPlan, type Platform, type SandboxRunner } from '../security/index.js';
 import type { ClientIdentity, HostCapabilities, McpSession, ServerRequestInfo, ServerNotificationMethod, HttpAuth } from '../sessions/index.js';
 import type { OwnerKey } from '../owners/index.js';
@@ -49,6 +49,8 @@ export interface ServersDeps {
   stopGraceMs: number;
   connectTimeoutMs: number;
   sampleIntervalMs: number;
+  /** Errors in background work (log writes, memory sampling, restarts): the front end's log. */
+  unexpected: Unexpected;
   /** This Steward process, as process and session records name their owner. */
   owner: OwnerKey;
   /** Other live Steward processes holding a session, by server. */
@@ -496,7 +498,10 @@ export class ServersService {
     if (!autostart) return;
     for (const record of this.deps.store.servers.list()) {
       if (record.desiredState !== 'running' || record.options.lazyStart) continue;
-      void this.ensureRunning(record.id).catch(() => undefined);
+      // Nobody waits for these starts: a failure is written to the server's own log, beside its status.
+      this.ensureRunning(record.id).catch((error: unknown) =>
+        this.supervisor.logs.add(record.id, 'host', 'error', `Steward could not start it: ${error instanceof Error ? error.message : String(error)}`),
+      );
     }
   }
 

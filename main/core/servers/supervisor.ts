@@ -3,9 +3,10 @@
 import { pathToFileURL } from 'node:url';
 import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
+import { detached, guarded } from '../background.js';
 import type { OwnerKey } from '../owners/index.js';
 import { startTokenOf } from '../owners/index.js';
-import type { Clock } from '../ports.js';
+import type { Clock, Unexpected } from '../ports.js';
 import type { LaunchPlan, SandboxRunner } from '../security/index.js';
 import type { ClientIdentity, HostCapabilities, ServerRequestInfo, ServerNotificationMethod } from '../sessions/index.js';
 import type { ProcessRecord, Store } from '../store/index.js';
@@ -25,6 +26,7 @@ export interface SupervisorDeps {
   stopGraceMs: number;
   connectTimeoutMs: number;
   sampleIntervalMs: number;
+  unexpected: Unexpected;
   /** This Steward process, as the process and session records name their owner. */
   owner: OwnerKey;
   /** The server's view changed (status, memory). */
@@ -54,7 +56,7 @@ export class Supervisor {
   private finished = false;
 
   constructor(private readonly deps: SupervisorDeps) {
-    this.logs = new LogSink(deps.store, deps.clock, (serverId, lines) => deps.events.emit('logs:changed', { serverId, lines }));
+    this.logs = new LogSink(deps.store, deps.clock, (serverId, lines) => deps.events.emit('logs:changed', { serverId, lines }), deps.unexpected);
   }
 
   private now(): string {
@@ -90,6 +92,7 @@ export class Supervisor {
       sandbox: this.deps.sandbox,
       connectTimeoutMs: this.deps.connectTimeoutMs,
       stopGraceMs: this.deps.stopGraceMs,
+      unexpected: this.deps.unexpected,
       log: (stream, level, text) => this.logs.add(id, stream, level, text),
       changed: () => {
         if (this.finished) return;
@@ -150,7 +153,8 @@ export class Supervisor {
     }
     this.touch(id);
     if (!this.sampler && !this.disposed) {
-      this.sampler = setInterval(() => this.sample(), this.deps.sampleIntervalMs);
+      // A failed sample is reported; the interval keeps running and the next one tries again.
+      this.sampler = setInterval(() => guarded(this.deps.unexpected, 'sampling server memory and idle time', () => this.sample()), this.deps.sampleIntervalMs);
       this.sampler.unref();
     }
     return runtime;
@@ -242,7 +246,7 @@ export class Supervisor {
       if (!minutes || runtime.status !== 'running' || (this.inFlight.get(id) ?? 0) > 0) continue;
       if (now - (this.lastUsed.get(id) ?? now) >= minutes * 60_000) {
         this.logs.add(id, 'host', 'info', `Stopped after ${minutes} minute(s) without use; it starts again when needed.`);
-        void runtime.stop();
+        detached(this.deps.unexpected, `stopping idle server ${id}`, runtime.stop());
       }
     }
   }

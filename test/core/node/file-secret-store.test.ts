@@ -33,10 +33,11 @@ function writer(args: string[]) {
 }
 
 /** A stand-in for the keychain cipher: reversible, and obviously not plain text. */
+const reverse = (text: string) => text.split('').reverse().join('');
 const fakeKeychain: SecretCipher = {
   tag: 'keychain',
-  seal: (plain) => Buffer.from(plain).toString('base64').split('').reverse().join(''),
-  open: (sealed) => Buffer.from(sealed.split('').reverse().join(''), 'base64').toString(),
+  seal: (plain) => Promise.resolve(reverse(Buffer.from(plain).toString('base64'))),
+  open: (sealed) => Promise.resolve(Buffer.from(reverse(sealed), 'base64').toString()),
 };
 
 describe('several processes writing at once', () => {
@@ -121,7 +122,7 @@ describe('how values are sealed', () => {
     const file = join(folder(), 'secrets.json');
     await new FileSecretStore(file).set('server/x/env/TOKEN', 'plain-token');
     expect(await new FileSecretStore(file, fakeKeychain).get('server/x/env/TOKEN')).toBe('plain-token');
-    writeFileSync(file, JSON.stringify({ old: 'written-before-tags', sealedOld: fakeKeychain.seal('sealed-before-tags') }), { mode: 0o600 });
+    writeFileSync(file, JSON.stringify({ old: 'written-before-tags', sealedOld: await fakeKeychain.seal('sealed-before-tags') }), { mode: 0o600 });
     expect(await new FileSecretStore(file).get('old')).toBe('written-before-tags');
     expect(await new FileSecretStore(file, fakeKeychain).get('sealedOld')).toBe('sealed-before-tags');
   });

@@ -118,7 +118,10 @@ function serve(args: string[]): Promise<number> {
   const entry = join(dirname(fileURLToPath(import.meta.url)), '..', 'web', 'serve.js');
   const child = spawn(process.execPath, [entry, ...args], { stdio: 'inherit' });
   const interrupts = new Interrupts({
-    shutdown: async () => void child.kill('SIGTERM'),
+    shutdown: () => {
+      child.kill('SIGTERM');
+      return Promise.resolve();
+    },
     // A second Ctrl+C reached the child as well, which stops at once by itself.
     killNow: () => undefined,
     exit: (code) => process.exit(code),

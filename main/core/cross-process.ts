@@ -64,7 +64,9 @@ export class CrossProcess {
       rows: store.inbox,
       state: (owner) => ownership.state(owner),
       record: (owner) => ownership.record(owner),
-      answerElsewhere: async (owner, itemId, decision) => void (await this.ask(owner, 'inbox.decide', { itemId, decision })),
+      answerElsewhere: async (owner, itemId, decision) => {
+        await this.ask(owner, 'inbox.decide', { itemId, decision });
+      },
       changed: (items) => events.emit('inbox:changed', items),
     });
     this.tasksSeen = { updatedAt: new Date().toISOString(), id: '' };
@@ -109,7 +111,7 @@ export class CrossProcess {
   private handlers(): { [K in ControlOp]: (args: ControlArgs<K>) => Promise<unknown> } {
     const { servers, tasks, inbox, ownership } = this.deps;
     return {
-      ping: async () => ({ pid: ownership.self.pid }),
+      ping: () => Promise.resolve({ pid: ownership.self.pid }),
       'tasks.cancel': ({ taskId }) => tasks.cancel(taskId),
       'inbox.decide': async ({ itemId, decision }) => {
         await inbox.decide(itemId, decision);

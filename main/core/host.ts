@@ -331,6 +331,6 @@ export async function createHost(options: HostOptions): Promise<Host> {
   };
   await cross.start();
   await cross.recover();
-  await servers.bootstrap(options.autostart ?? false);
+  servers.bootstrap(options.autostart ?? false);
   return host;
 }

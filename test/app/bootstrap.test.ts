@@ -31,8 +31,8 @@ async function boot(options: { singleInstance?: boolean; safeStorage?: ReturnTyp
     safeStorage: options.safeStorage ?? fakeSafeStorage(),
     session: { defaultSession: session },
     protocol: { registerSchemesAsPrivileged: (list: unknown[]) => schemes.push(...list) },
-    shell: { openExternal: async () => undefined },
-    Notification: Object.assign(class {}, { isSupported: () => false }),
+    shell: { openExternal: () => Promise.resolve() },
+    Notification: { isSupported: () => false },
   }));
   const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   cleanup.push(() => stderr.mockRestore());
@@ -70,7 +70,7 @@ describe('the desktop app starting', () => {
     const [window] = rig.made;
     expect(window!.url).toBe('app://steward/index.html');
     expect(window!.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webviewTag: false });
-    expect(String((window!.options.webPreferences as { preload: string }).preload)).toMatch(/preload[/\\]preload\.cjs$/);
+    expect((window!.options.webPreferences as { preload: string }).preload).toMatch(/preload[/\\]preload\.cjs$/);
     expect([...rig.ipcMain.handlers.keys()].sort()).toEqual([...CALL_NAMES].sort());
     expect(rig.session.state.permissionCheck?.()).toBe(false);
     expect(rig.session.state.handler).toBeTypeOf('function');

@@ -8,7 +8,12 @@ const shown: Array<{ title: string; body: string }> = [];
 let notificationsSupported = true;
 vi.mock('electron', () => ({
   safeStorage: fakeSafeStorage(),
-  shell: { openExternal: async (url: string) => void opened.push(url) },
+  shell: {
+    openExternal: (url: string) => {
+      opened.push(url);
+      return Promise.resolve();
+    },
+  },
   Notification: class {
     static isSupported = () => notificationsSupported;
     constructor(private readonly options: { title: string; body: string }) {}

@@ -14,7 +14,7 @@ export interface CliRun {
 export function steward(home: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = execFile(NODE, [CLI, ...args], { env: { ...process.env, ...env, STEWARD_HOME: home }, timeout: 90_000 }, (error, stdout, stderr) => {
-      const signal = error && 'signal' in error && error.signal ? ` (killed by ${String(error.signal)})` : '';
+      const signal = error?.signal ? ` (killed by ${error.signal})` : '';
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr: `${stderr}${signal}` });
     });
     child.stdin?.end();

@@ -40,8 +40,8 @@ export async function startHostProcess(home: string, options: HostProcessOptions
   let stderr = '';
   let buffer = '';
   let nextId = 1;
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => void (stderr += chunk));
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => void (stderr += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     buffer += chunk;
     let newline: number;
     while ((newline = buffer.indexOf('\n')) !== -1) {
@@ -86,7 +86,7 @@ export async function startHostProcess(home: string, options: HostProcessOptions
     new Promise<{ ok: boolean; data?: unknown; code?: string; message?: string }>((resolve) => {
       const id = nextId++;
       waiting.set(id, resolve);
-      child.stdin!.write(`${JSON.stringify({ id, name, payload })}\n`);
+      child.stdin.write(`${JSON.stringify({ id, name, payload })}\n`);
     });
 
   await waitForEvent((e) => e.event === 'ready', 'ready line');
@@ -108,7 +108,7 @@ export async function startHostProcess(home: string, options: HostProcessOptions
     },
     close: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.stdin!.end();
+      child.stdin.end();
       await exited;
     },
   };

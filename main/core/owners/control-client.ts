@@ -31,7 +31,12 @@ export function controlRequest<K extends ControlOp>(peer: ControlPeer, op: K, ar
     socket.on('connect', () => socket.write(`${JSON.stringify({ v: 1, token: peer.token, op, args })}\n`));
     socket.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_REPLY_BYTES) return settle(() => reject(new StewardError('owner_unreachable', `${who} sent an answer that is too large.`)));
+      if (size > MAX_REPLY_BYTES) {
+        settle(() => {
+          reject(new StewardError('owner_unreachable', `${who} sent an answer that is too large.`));
+        });
+        return;
+      }
       chunks.push(chunk);
       const text = Buffer.concat(chunks).toString('utf8');
       const newline = text.indexOf('\n');

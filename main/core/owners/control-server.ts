@@ -42,35 +42,38 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const answer = (socket: Socket, reply: ControlReply) => {
     if (!socket.destroyed) socket.end(`${JSON.stringify(reply)}\n`);
   };
-  const refuse = (socket: Socket, error: StewardError) => answer(socket, { ok: false, code: error.code, message: error.message });
+  const refusal = (code: StewardError['code'], message: string): ControlReply => ({ ok: false, code, message });
 
-  async function serve(socket: Socket, line: string): Promise<void> {
+  /** What to answer a request line: a refusal for anything malformed, else what the handler said. */
+  async function reply(line: string): Promise<ControlReply> {
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch {
-      return refuse(socket, new StewardError('invalid_payload', 'A control request must be one JSON object on one line.'));
+      return refusal('invalid_payload', 'A control request must be one JSON object on one line.');
     }
     const request = ControlRequestSchema.safeParse(value);
-    if (!request.success) return refuse(socket, new StewardError('invalid_payload', 'That is not a control request this Steward knows.'));
-    if (!sameToken(request.data.token, options.token)) return refuse(socket, new StewardError('invalid_payload', 'The control token is wrong.'));
+    if (!request.success) return refusal('invalid_payload', 'That is not a control request this Steward knows.');
+    if (!sameToken(request.data.token, options.token)) return refusal('invalid_payload', 'The control token is wrong.');
     const op = request.data.op;
     const args = CONTROL_ARGS[op].safeParse(request.data.args ?? {});
-    if (!args.success) return refuse(socket, new StewardError('invalid_payload', `The arguments of ${op} are not valid.`));
+    if (!args.success) return refusal('invalid_payload', `The arguments of ${op} are not valid.`);
     const handler = options.handlers[op] as (args: unknown) => Promise<unknown>;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const data = await Promise.race([
         handler(args.data),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new StewardError('timeout', `${op} did not finish in time.`)), handlerTimeoutMs);
+          timer = setTimeout(() => {
+            reject(new StewardError('timeout', `${op} did not finish in time.`));
+          }, handlerTimeoutMs);
         }),
       ]);
-      answer(socket, { ok: true, data: data ?? null });
+      return { ok: true, data: data ?? null };
     } catch (error) {
       if (!(error instanceof StewardError)) options.onUnexpected?.(error);
       const failure = toFailure(error);
-      answer(socket, { ok: false, code: failure.code, message: failure.message });
+      return refusal(failure.code, failure.message);
     } finally {
       clearTimeout(timer);
     }
@@ -93,16 +96,24 @@ export async function startControlServer(options: ControlServerOptions): Promise
       done = true;
       socket.removeAllListeners('data');
       socket.pause();
-      if (text === undefined) return refuse(socket, new StewardError('message_too_large', `A control request may be at most ${MAX_REQUEST_BYTES} bytes.`));
+      if (text === undefined) {
+        answer(socket, refusal('message_too_large', `A control request may be at most ${MAX_REQUEST_BYTES} bytes.`));
+        return;
+      }
       // The peer has sent its request; from here the handler's own timeout applies.
       socket.setTimeout(0);
-      void serve(socket, text);
+      void reply(text).then((r) => {
+        answer(socket, r);
+      });
     };
     socket.on('data', (chunk: Buffer) => {
       const newline = chunk.indexOf(0x0a);
       const take = newline === -1 ? chunk : chunk.subarray(0, newline);
       size += take.length;
-      if (size > MAX_REQUEST_BYTES) return finish(undefined);
+      if (size > MAX_REQUEST_BYTES) {
+        finish(undefined);
+        return;
+      }
       chunks.push(take);
       if (newline !== -1) finish(Buffer.concat(chunks).toString('utf8'));
     });

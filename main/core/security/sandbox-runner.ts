@@ -118,7 +118,8 @@ async function withoutSignalHandlers<T>(start: () => Promise<T>): Promise<T> {
     return await start();
   } finally {
     for (const sig of signals) {
-      for (const listener of process.listeners(sig)) if (!before.get(sig)!.has(listener)) process.removeListener(sig, listener);
+      const kept = before.get(sig);
+      for (const listener of process.listeners(sig)) if (!kept?.has(listener)) process.removeListener(sig, listener);
     }
   }
 }

@@ -125,8 +125,8 @@ export class ServersService {
     for (const id of this.supervisor.ids()) if (!present.has(id)) await this.supervisor.forget(id);
     for (const record of records) {
       const hash = this.supervisor.launchedHash(record.id);
-      if (hash && this.deps.store.consents.find(record.id, hash)?.decision === 'denied') {
-        const runtime = this.supervisor.get(record.id)!;
+      const runtime = this.supervisor.get(record.id);
+      if (runtime && hash && this.deps.store.consents.find(record.id, hash)?.decision === 'denied') {
         this.supervisor.logs.add(record.id, 'host', 'notice', 'Stopped: this launch was refused in another Steward window or command.');
         runtime.lastError = { code: 'consent_denied', message: 'You refused to let this server run.', stderrTail: [] };
         await runtime.stop('error');
@@ -494,7 +494,7 @@ export class ServersService {
   }
 
   /** Host start: start what should run (what a Steward that died left behind was cleaned up before). */
-  async bootstrap(autostart: boolean): Promise<void> {
+  bootstrap(autostart: boolean): void {
     if (!autostart) return;
     for (const record of this.deps.store.servers.list()) {
       if (record.desiredState !== 'running' || record.options.lazyStart) continue;

@@ -13,7 +13,7 @@ export class ChangesRepo {
   }
 
   dataVersion(): number {
-    return this.s.dataVersion.get()!;
+    return this.s.dataVersion.get() ?? 0;
   }
 
   revisions(): Map<string, number> {

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FileSecretStore, type SecretCipher } from '../../../main/core/node/index.js';
 import { exitOf, waitFor } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/host.js';
+import { stringContaining } from '../../helpers/matchers.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { rmSync } from 'node:fs';
 
@@ -95,7 +96,7 @@ describe('a damaged file', () => {
       const file = join(dir, 'secrets.json');
       writeFileSync(file, text, { mode: 0o600 });
       const store = new FileSecretStore(file);
-      await expect(store.get('a')).rejects.toMatchObject({ code: 'secrets_unreadable', message: expect.stringContaining('damaged') });
+      await expect(store.get('a')).rejects.toMatchObject({ code: 'secrets_unreadable', message: stringContaining('damaged') });
       await expect(store.set('new', 'value')).rejects.toMatchObject({ code: 'secrets_unreadable' });
       await expect(store.delete('a')).rejects.toMatchObject({ code: 'secrets_unreadable' });
       await expect(store.keys('')).rejects.toMatchObject({ code: 'secrets_unreadable' });
@@ -115,7 +116,7 @@ describe('how values are sealed', () => {
     expect(readFileSync(file, 'utf8')).not.toContain('sk-ant-secret-value');
     expect(await app.get('models/anthropic/api-key')).toBe('sk-ant-secret-value');
     const cli = new FileSecretStore(file);
-    await expect(cli.get('models/anthropic/api-key')).rejects.toMatchObject({ code: 'secrets_unreadable', message: expect.stringContaining('keychain') });
+    await expect(cli.get('models/anthropic/api-key')).rejects.toMatchObject({ code: 'secrets_unreadable', message: stringContaining('keychain') });
   });
 
   it('a value a command stored plain is read by the app, and values from before tagging still read', async () => {

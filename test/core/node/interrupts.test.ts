@@ -7,7 +7,10 @@ function rig() {
   let now = 1_000_000;
   const effects: string[] = [];
   const interrupts = new Interrupts({
-    shutdown: async (code) => void effects.push(`shutdown ${code}`),
+    shutdown: (code) => {
+      effects.push(`shutdown ${code}`);
+      return Promise.resolve();
+    },
     killNow: () => void effects.push('killNow'),
     exit: (code) => void effects.push(`exit ${code}`),
     note: (line) => void effects.push(`note ${line.includes('cancelling') ? 'cancelling' : line.includes('at once') ? 'at once' : line}`),
@@ -49,7 +52,7 @@ describe('interrupts', () => {
     expect(effects).toEqual(['note cancelling', 'shutdown 130']);
   });
 
-  it('without a command to cancel, Ctrl+C shuts down in order (130) and SIGTERM too (143), once', async () => {
+  it('without a command to cancel, Ctrl+C shuts down in order (130) and SIGTERM too (143), once', () => {
     const first = rig();
     first.interrupts.handle('SIGINT');
     first.interrupts.handle('SIGTERM');
@@ -78,7 +81,7 @@ describe('interrupts', () => {
     let cancelled = 0;
     await interrupts.during(
       () => void (cancelled += 1),
-      async () => 'done',
+      () => Promise.resolve('done'),
     );
     interrupts.handle('SIGINT');
     await settle();

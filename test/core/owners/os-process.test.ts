@@ -14,8 +14,10 @@ function auxv(pairs: Array<[number, number]>, word: 4 | 8, littleEndian: boolean
       [i * word * 2, key],
       [i * word * 2 + word, value],
     ] as const) {
-      if (word === 8) littleEndian ? buffer.writeBigUInt64LE(BigInt(n), offset) : buffer.writeBigUInt64BE(BigInt(n), offset);
-      else littleEndian ? buffer.writeUInt32LE(n, offset) : buffer.writeUInt32BE(n, offset);
+      if (word === 8 && littleEndian) buffer.writeBigUInt64LE(BigInt(n), offset);
+      else if (word === 8) buffer.writeBigUInt64BE(BigInt(n), offset);
+      else if (littleEndian) buffer.writeUInt32LE(n, offset);
+      else buffer.writeUInt32BE(n, offset);
     }
   });
   return buffer;

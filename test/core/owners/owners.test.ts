@@ -117,7 +117,7 @@ describe('actions on what another process owns go through it', () => {
     const probe = await approved(host, 'probe', [join(FIXTURES, 'probe-server.mjs')]);
     expect(probe.pid).not.toBeNull();
     const shown = await steward(data, ['servers', 'show', 'probe', '--json']);
-    expect(JSON.parse(shown.stdout).data.elsewhere).toEqual([{ pid: host.pid, kind: 'app' }]);
+    expect((JSON.parse(shown.stdout) as { data: ServerView }).data.elsewhere).toEqual([{ pid: host.pid, kind: 'app' }]);
 
     const stopped = await steward(data, ['servers', 'stop', 'probe']);
     expect(stopped).toMatchObject({ code: 0 });

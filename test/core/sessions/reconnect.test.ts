@@ -15,7 +15,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => String(c.text ?? '')).join('');
+const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 const stats = async (port: number) => (await (await fetch(`http://127.0.0.1:${port}/admin/stats`)).json()) as { initializations: number; sessions: number };
 
 describe('reconnect after a lost HTTP session', () => {

@@ -29,6 +29,7 @@ import type { BackoffPolicy } from './backoff.js';
 import { forgetSecrets, loadConfig, saveSecrets, toStored } from './config.js';
 import { parseImport } from './import.js';
 import { Supervisor, type OrphanReport } from './supervisor.js';
+import { applyExternalChange } from './external-change.js';
 import { ShownViews, toView } from './views.js';
 
 export interface ServersDeps {
@@ -120,24 +121,13 @@ export class ServersService {
    */
   async externalChange(): Promise<void> {
     this.settingsCache.clear();
-    const records = this.deps.store.servers.list();
-    const present = new Set(records.map((r) => r.id));
-    for (const id of this.supervisor.ids()) if (!present.has(id)) await this.supervisor.forget(id);
-    for (const record of records) {
-      const hash = this.supervisor.launchedHash(record.id);
-      const runtime = this.supervisor.get(record.id);
-      if (runtime && hash && this.deps.store.consents.find(record.id, hash)?.decision === 'denied') {
-        this.supervisor.logs.add(record.id, 'host', 'notice', 'Stopped: this launch was refused in another Steward window or command.');
-        runtime.lastError = { code: 'consent_denied', message: 'You refused to let this server run.', stderrTail: [] };
-        await runtime.stop('error');
-      }
-    }
-    const elsewhere = this.deps.elsewhere();
-    for (const record of records) {
-      const view = toView(record, this.supervisor.get(record.id), elsewhere.get(record.id));
-      if (this.shown.note(view)) this.deps.events.emit('servers:changed', view);
-    }
-    for (const serverId of this.shown.gone(present)) this.deps.events.emit('servers:removed', { serverId });
+    await applyExternalChange({
+      store: this.deps.store,
+      supervisor: this.supervisor,
+      shown: this.shown,
+      events: this.deps.events,
+      elsewhere: () => this.deps.elsewhere(),
+    });
   }
 
   async add(input: ServerInput, source = 'manual', actor: Actor = 'user'): Promise<ServerView> {

@@ -130,9 +130,9 @@ export class FileSecretStore implements SecretStore {
     }
   }
 
-  get(key: string): Promise<string | undefined> {
+  async get(key: string): Promise<string | undefined> {
     const stored = this.read()[key];
-    return stored === undefined ? Promise.resolve(undefined) : this.unseal(stored);
+    return stored === undefined ? undefined : await this.unseal(stored);
   }
 
   private async unseal(stored: string): Promise<string> {
@@ -167,7 +167,10 @@ export class FileSecretStore implements SecretStore {
   }
 
   keys(prefix: string): Promise<string[]> {
-    return Promise.resolve(Object.keys(this.read()).filter((k) => k.startsWith(prefix)));
+    // A damaged file rejects the promise, as every other method does, rather than throwing at the call.
+    return new Promise((resolve) => {
+      resolve(Object.keys(this.read()).filter((k) => k.startsWith(prefix)));
+    });
   }
 }
 

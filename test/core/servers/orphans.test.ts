@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerView } from '../../../shared/domain/servers.js';
-import { startTokenOf } from '../../../main/core/owners/index.js';
+import { readProcStat, startTokenOf } from '../../../main/core/owners/index.js';
 import { query, running, steward, waitFor } from '../../helpers/cli.js';
 import { addApproved, makeHost, tempDir, type TestHost } from '../../helpers/host.js';
 import { startHostProcess, type HostProcess } from '../../helpers/host-process.js';
@@ -122,6 +122,10 @@ describe('a normal stop', () => {
     const result = await t.host.tools.call({ serverId: view.id, name: 'pids', arguments: {} });
     const { daemon } = JSON.parse(String(result.content[0]?.text)) as { daemon: number };
     expect(running(daemon)).toBe(true);
+    // The server leads its own process group and session; the daemon left both.
+    const server = t.host.servers.get(view.id).pid!;
+    expect(readProcStat(server)).toMatchObject({ pgid: server, sid: server });
+    expect(readProcStat(daemon)?.sid).not.toBe(server);
     await t.host.servers.stop(view.id);
     await waitFor('the daemon to go', () => !running(daemon), 5000);
     expect(t.host.store.processes.ofServer(view.id)).toEqual([]);

@@ -35,6 +35,8 @@ export const ERROR_CODES = [
   'elicitation_required',
   'auth_required',
   'auth_failed',
+  'owner_unreachable',
+  'secrets_unreadable',
   'internal_error',
 ] as const;
 
@@ -78,4 +80,10 @@ export function toFailure(error: unknown): Failure {
       : { ok: false, code: error.code, message: error.message, details: error.details };
   }
   return { ok: false, code: 'internal_error', message: 'Steward hit an unexpected error; details are in the host log.' };
+}
+
+/** A value the code knows is there (a row it just wrote, a process that has spawned); its absence is Steward's own bug. */
+export function present<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new StewardError('internal_error', `Steward expected ${what}, and it is missing.`);
+  return value;
 }

@@ -3,8 +3,9 @@ import { createInterface } from 'node:readline/promises';
 import type { CallName, CallInput, CallOutput } from '../../shared/contract/index.js';
 import { StewardError, type ErrorCode } from '../../shared/errors.js';
 import type { Host } from '../core/host.js';
+import type { Interrupts } from '../core/node/index.js';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, consent: 3, notFound: 4, toolError: 5 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, consent: 3, notFound: 4, toolError: 5, interrupted: 130 } as const;
 
 export class UsageError extends Error {}
 
@@ -15,6 +16,9 @@ export function exitCodeFor(code: ErrorCode): number {
   return EXIT.failed;
 }
 
+/** A stream that is not a terminal has isTTY undefined, whatever Node's typings say. */
+const onTerminal = (stream: { isTTY?: boolean }) => stream.isTTY === true;
+
 export class Cli {
   constructor(
     readonly host: Host,
@@ -22,10 +26,12 @@ export class Cli {
     private readonly stdout: NodeJS.WriteStream,
     private readonly stderr: NodeJS.WriteStream,
     private readonly stdin: NodeJS.ReadStream,
+    /** Ctrl+C while a command runs (see main/core/node/interrupts.ts). */
+    readonly interrupts?: Interrupts,
   ) {}
 
   get interactive(): boolean {
-    return Boolean(this.stdin.isTTY && this.stdout.isTTY) && !this.json;
+    return onTerminal(this.stdin) && onTerminal(this.stdout) && !this.json;
   }
 
   /** Calls the host through the same contract and dispatcher the app uses; failures throw StewardError. */

@@ -38,12 +38,15 @@ export function answerUnattended(host: Host, note: (line: string) => void): () =
   const seen = new Set<string>();
   return host.events.on('inbox:changed', (items) => {
     for (const item of items) {
-      if (seen.has(item.id)) continue;
+      // Another process's question is its business: the app or browser mode shows it there.
+      if (item.elsewhere || seen.has(item.id)) continue;
       seen.add(item.id);
       const answer = refusal(item);
       if (!answer) continue;
       note(`steward: ${answer.note}`);
-      void host.inbox.decide(item.id, answer.decision).catch(() => undefined);
+      host.inbox
+        .decide(item.id, answer.decision)
+        .catch((error: unknown) => note(`steward: that answer did not go through: ${error instanceof Error ? error.message : String(error)}`));
     }
   });
 }

@@ -162,7 +162,7 @@ export const calls = {
   'models:get': call(Empty, ModelSettingsSchema),
   'models:set': call(
     z.object({
-      baseUrl: z.string().url().nullable().optional(),
+      baseUrl: z.url().nullable().optional(),
       enabledModels: z.array(z.string().max(100)).min(1).max(20).optional(),
       defaultModel: z.string().max(100).optional(),
     }),
@@ -182,6 +182,8 @@ export const events = {
   'sampling:changed': LoopViewSchema,
   'tasks:changed': TaskViewSchema,
   'auth:changed': AuthViewSchema,
+  'models:changed': ModelSettingsSchema,
+  'sampling:policyChanged': z.object({ serverId: Id, policy: SamplingPolicySchema }),
 } as const;
 
 export type Calls = typeof calls;

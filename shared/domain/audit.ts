@@ -17,6 +17,7 @@ export const AUDIT_KINDS = [
   'bundle.installed',
   'bundle.updated',
   'bundle.uninstalled',
+  'processes.cleaned',
   'consent.approved',
   'consent.denied',
   'sandbox.disabled',

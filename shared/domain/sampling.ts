@@ -94,7 +94,7 @@ export const SamplingEditsSchema = z.object({
 });
 export type SamplingEdits = z.infer<typeof SamplingEditsSchema>;
 
-export const ROUND_STATUSES = ['waiting', 'approved', 'denied', 'sending', 'reviewing', 'replied', 'failed'] as const;
+export const ROUND_STATUSES = ['waiting', 'approved', 'denied', 'sending', 'reviewing', 'replied', 'failed', 'interrupted'] as const;
 
 export const RoundViewSchema = z.object({
   requestId: z.string(),
@@ -144,7 +144,7 @@ export type ModelInfo = z.infer<typeof ModelInfoSchema>;
 export const ModelSettingsSchema = z.object({
   provider: z.literal('anthropic'),
   /** Where the Messages API lives; null means the provider's default. */
-  baseUrl: z.string().url().nullable(),
+  baseUrl: z.url().nullable(),
   catalog: z.array(ModelInfoSchema),
   enabledModels: z.array(z.string()).min(1),
   defaultModel: z.string(),

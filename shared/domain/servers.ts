@@ -44,10 +44,7 @@ export const StdioConfigSchema = z.object({
 
 export const HttpConfigSchema = z.object({
   transport: z.literal('http'),
-  url: z
-    .string()
-    .url('The server URL is not a valid URL.')
-    .refine((u) => /^https?:\/\//i.test(u), 'Remote servers are reached over http:// or https://.'),
+  url: z.url('The server URL is not a valid URL.').refine((u) => /^https?:\/\//i.test(u), 'Remote servers are reached over http:// or https://.'),
   headers: z
     .record(
       z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'Header names are HTTP tokens.'),
@@ -134,6 +131,10 @@ export type ServerError = z.infer<typeof ServerErrorSchema>;
 export const RootSchema = z.object({ path: z.string().min(1).max(4096), name: z.string().max(200).optional() });
 export type Root = z.infer<typeof RootSchema>;
 
+/** Another Steward process, as the UI names it. */
+export const OwnerTagSchema = z.object({ pid: z.number().int(), kind: z.string().max(40) });
+export type OwnerTag = z.infer<typeof OwnerTagSchema>;
+
 export const ServerViewSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -161,6 +162,8 @@ export const ServerViewSchema = z.object({
   instructions: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Other running Steward processes (the app, browser mode, a command) that hold a session with this server too. */
+  elsewhere: z.array(OwnerTagSchema).optional(),
 });
 export type ServerView = z.infer<typeof ServerViewSchema>;
 

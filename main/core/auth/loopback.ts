@@ -1,6 +1,8 @@
 // The sign-in redirect comes back to Steward on a loopback listener (RFC 8252): 127.0.0.1, on one of a few fixed ports
 // that Steward's client metadata document lists, so what is sent is exactly what is registered.
 import { createServer, type Server } from 'node:http';
+import { detached } from '../background.js';
+import type { Unexpected } from '../ports.js';
 
 export const REDIRECT_PATH = '/oauth/callback';
 /** Listed, in this order, in the client metadata document (docs/oauth/client-metadata.json). */
@@ -28,6 +30,7 @@ export class LoopbackRedirect {
 
   constructor(
     private readonly onCallback: (params: URLSearchParams) => Promise<CallbackAnswer>,
+    private readonly unexpected: Unexpected,
     private readonly ports: readonly number[] = REDIRECT_PORTS,
   ) {}
 
@@ -39,7 +42,9 @@ export class LoopbackRedirect {
 
   private async bind(): Promise<number> {
     for (const port of [...this.ports, 0]) {
-      const server = createServer((req, res) => void this.handle(req.url ?? '/', req.method ?? 'GET', res));
+      const server = createServer((req, res) =>
+        detached(this.unexpected, 'answering a sign-in redirect', this.handle(req.url ?? '/', req.method ?? 'GET', res)),
+      );
       const bound = await new Promise<number | undefined>((resolve) => {
         server.once('error', () => resolve(undefined));
         server.listen(port, '127.0.0.1', () => {

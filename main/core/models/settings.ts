@@ -22,7 +22,15 @@ export class ModelSettingsService {
     private readonly secrets: SecretStore,
     /** ANTHROPIC_BASE_URL from the host's environment, when no setting names an address. */
     private readonly envBaseUrl: string | undefined,
+    /** Told the new settings after every change, made here or (through forget) in another process. */
+    private readonly changed: (settings: ModelSettings) => void = () => undefined,
   ) {}
+
+  /** Another process changed the settings: the next request reads them again, and screens showing them hear of it. */
+  forget(): void {
+    this.cached = undefined;
+    void this.get().then(this.changed, () => undefined);
+  }
 
   private stored(): Stored {
     if (this.cached) return this.cached;
@@ -31,13 +39,15 @@ export class ModelSettingsService {
   }
 
   private read(): Stored {
-    const value = this.store.settings.get<Partial<Stored>>(SETTING) ?? {};
+    const value = (this.store.settings.get(SETTING) ?? {}) as Partial<Stored>;
     const enabled = (value.enabledModels ?? ANTHROPIC_CATALOG.map((m) => m.id)).filter((id) => ANTHROPIC_CATALOG.some((m) => m.id === id));
     return {
       baseUrl: value.baseUrl ?? null,
       enabledModels: enabled.length > 0 ? enabled : [DEFAULT_MODEL],
       defaultModel:
-        value.defaultModel && enabled.includes(value.defaultModel) ? value.defaultModel : enabled.includes(DEFAULT_MODEL) ? DEFAULT_MODEL : enabled[0]!,
+        value.defaultModel && enabled.includes(value.defaultModel)
+          ? value.defaultModel
+          : (enabled.find((id) => id === DEFAULT_MODEL) ?? enabled[0] ?? DEFAULT_MODEL),
     };
   }
 
@@ -65,19 +75,25 @@ export class ModelSettingsService {
     const unknown = enabledModels.filter((id) => !ANTHROPIC_CATALOG.some((m) => m.id === id));
     if (unknown.length > 0) throw new StewardError('invalid_payload', `Unknown model(s): ${unknown.join(', ')}.`);
     if (enabledModels.length === 0) throw new StewardError('invalid_payload', 'Enable at least one model.');
-    const defaultModel = patch.defaultModel ?? (enabledModels.includes(current.defaultModel) ? current.defaultModel : enabledModels[0]!);
+    const defaultModel =
+      patch.defaultModel ?? (enabledModels.includes(current.defaultModel) ? current.defaultModel : (enabledModels[0] ?? current.defaultModel));
     if (!enabledModels.includes(defaultModel)) throw new StewardError('invalid_payload', 'The default model must be one of the enabled models.');
     if (patch.baseUrl && !/^https:\/\/|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(patch.baseUrl)) {
       throw new StewardError('invalid_payload', 'The API address must be https (or http on this computer).');
     }
     this.cached = undefined;
     this.store.settings.put(SETTING, { baseUrl: patch.baseUrl === undefined ? current.baseUrl : patch.baseUrl, enabledModels, defaultModel } satisfies Stored);
-    return this.get();
+    const next = await this.get();
+    this.changed(next);
+    return next;
   }
 
   async setKey(apiKey: string | null): Promise<void> {
     if (apiKey === null) await this.secrets.delete(KEY);
     else await this.secrets.set(KEY, apiKey.trim());
+    // The key lives in the secret store, not the database; this marker is how other processes hear that it changed.
+    this.store.settings.put(`${SETTING}.key-changed`, Date.now());
+    this.changed(await this.get());
   }
 
   async hasKey(): Promise<boolean> {

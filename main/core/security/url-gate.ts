@@ -34,12 +34,12 @@ export function isLoopbackHost(host: string): boolean {
 /** Private, link-local, unspecified, multicast and mapped forms of them, for IPv4 and IPv6. */
 export function isPrivateAddress(host: string): boolean {
   let h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h) ?? /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h);
-  if (mapped) {
-    h =
-      mapped.length === 3
-        ? [parseInt(mapped[1]!, 16) >> 8, parseInt(mapped[1]!, 16) & 255, parseInt(mapped[2]!, 16) >> 8, parseInt(mapped[2]!, 16) & 255].join('.')
-        : mapped[1]!;
+  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h)?.[1];
+  const [, high, low] = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h) ?? [];
+  if (dotted) h = dotted;
+  else if (high && low) {
+    const [hi, lo] = [parseInt(high, 16), parseInt(low, 16)];
+    h = [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
   }
   if (isIP(h) === 4) {
     const [a, b] = h.split('.').map(Number) as [number, number];
@@ -75,10 +75,10 @@ const SCRIPTS: ReadonlyArray<[string, RegExp]> = [
 ];
 
 /** Cyrillic and Greek letters that render like Latin ones. */
-const LATIN_LOOKALIKES = new Set([...'аеорсухіјѕԁһӏԛԝвкмнтАВЕКМНОРСТХУІЈЅοαρνυτκιεχΑΒΕΗΙΚΜΝΟΡΤΥΧΖ']);
+const LATIN_LOOKALIKES = new Set(Array.from('аеорсухіјѕԁһӏԛԝвкмнтАВЕКМНОРСТХУІЈЅοαρνυτκιεχΑΒΕΗΙΚΜΝΟΡΤΥΧΖ'));
 
 function looksLatin(label: string): boolean {
-  const letters = [...label].filter((ch) => /\p{L}/u.test(ch));
+  const letters = Array.from(label).filter((ch) => /\p{L}/u.test(ch));
   return letters.length > 0 && !scriptsIn(label).has('Latin') && letters.every((ch) => LATIN_LOOKALIKES.has(ch));
 }
 

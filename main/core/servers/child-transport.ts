@@ -33,13 +33,14 @@ export class ChildTransport implements Transport {
     private readonly maxBytes = MAX_MESSAGE_BYTES,
   ) {}
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
     const { stdout, stdin } = this.child;
-    if (!stdout || !stdin) throw new Error('The server process has no stdio pipes.');
+    if (!stdout || !stdin) return Promise.reject(new Error('The server process has no stdio pipes.'));
     stdout.on('data', (chunk: Buffer) => this.receive(chunk));
     stdout.on('error', (error) => this.onerror?.(error));
     stdin.on('error', (error) => this.onerror?.(error));
     this.child.once('exit', () => this.finish());
+    return Promise.resolve();
   }
 
   private receive(chunk: Buffer): void {
@@ -118,13 +119,17 @@ export class ChildTransport implements Transport {
     });
   }
 
-  async close(): Promise<void> {
-    try {
-      this.child.stdin?.end();
-    } catch {
-      // already closed
-    }
-    this.finish();
+  close(): Promise<void> {
+    // The close handler runs inside the executor, so a throw from it still reaches the caller as a rejection.
+    return new Promise((resolve) => {
+      try {
+        this.child.stdin?.end();
+      } catch {
+        // already closed
+      }
+      this.finish();
+      resolve();
+    });
   }
 
   private finish(): void {

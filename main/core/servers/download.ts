@@ -27,6 +27,8 @@ export interface DownloadDeps {
   timeoutMs: number;
   log(stream: LogLine['stream'], level: LogLine['level'], text: string): void;
   now(): string;
+  /** The download's process is running (pid). */
+  started(pid: number): void;
 }
 
 export type DownloadResult = { ok: true; skipped: boolean } | { ok: false; error: ServerError };
@@ -143,7 +145,10 @@ export function startDownload(plan: LaunchPlan, deps: DownloadDeps): DownloadRun
       c.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
       c.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
       c.once('spawn', () => {
-        if (c.pid !== undefined) snapshot = new TreeSnapshot(c.pid);
+        if (c.pid !== undefined) {
+          snapshot = new TreeSnapshot(c.pid);
+          deps.started(c.pid);
+        }
         if (state.killed) snapshot?.signal('SIGKILL');
       });
       const timer = setTimeout(() => {

@@ -1,7 +1,9 @@
 // Changing what a server may reach: grant or revoke domains, write folders and shown hidden locations, checked before saved.
 import type { SandboxSettings } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
+import type { AuditEntry } from '../audit/index.js';
 import { checkGrants, hiddenLocations, type Platform } from '../security/index.js';
+import type { ServerRecord } from '../store/index.js';
 
 export interface GrantChange {
   allowDomains?: string[] | undefined;
@@ -33,6 +35,16 @@ export function applyGrants(current: SandboxSettings, change: GrantChange, mode:
     return { ...next, writePaths: checked.writePaths, readPaths: checked.readPaths };
   }
   return next;
+}
+
+/** Refuses settings holding a grant Steward will not give (a folder inside a hidden location), with the reason. */
+export function refuseBadGrants(settings: SandboxSettings, ctx: GrantContext): void {
+  const checked = checkGrants(settings, hiddenLocations(ctx.platform, ctx.homeDir, ctx.dataDir), ctx.homeDir, ctx.platform);
+  if (checked.kind === 'refusal') throw new StewardError(checked.code, checked.message);
+}
+
+export function grantAudit(record: ServerRecord, change: GrantChange, mode: 'grant' | 'revoke', actor: AuditEntry['actor']): AuditEntry {
+  return { serverId: record.id, serverName: record.name, actor, summary: `${describeGrantChange(change, mode)} for "${record.name}".`, data: { ...change } };
 }
 
 /** One sentence for the audit record and the CLI: what changed. */

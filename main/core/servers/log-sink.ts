@@ -1,6 +1,7 @@
 // Collects server log lines and writes them in small batches, so a chatty server cannot stall the host.
 import type { LogLine } from '../../../shared/domain/servers.js';
-import type { Clock } from '../ports.js';
+import { guarded } from '../background.js';
+import type { Clock, Unexpected } from '../ports.js';
 import type { NewLogLine, Store } from '../store/index.js';
 
 export class LogSink {
@@ -11,6 +12,7 @@ export class LogSink {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly written: (serverId: string, lines: LogLine[]) => void,
+    private readonly unexpected: Unexpected,
     private readonly flushMs = 100,
     private readonly maxQueue = 5000,
   ) {}
@@ -28,7 +30,8 @@ export class LogSink {
         text: `${dropped} log lines dropped: the server wrote faster than they could be stored.`,
       });
     }
-    this.timer ??= this.clock.setTimeout(() => this.flush(), this.flushMs);
+    // Nobody waits for the timer's flush: a failure is reported, and the next line starts a new batch.
+    this.timer ??= this.clock.setTimeout(() => guarded(this.unexpected, 'writing server logs', () => this.flush()), this.flushMs);
   }
 
   flush(): void {

@@ -2,8 +2,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { LogLine, ServerError, ServerStatus } from '../../../shared/domain/servers.js';
-import { StewardError } from '../../../shared/errors.js';
-import type { Clock } from '../ports.js';
+import { present, StewardError } from '../../../shared/errors.js';
+import { detached, guarded } from '../background.js';
+import type { Clock, Unexpected } from '../ports.js';
 import {
   classifyFailure,
   RUNTIME_WRITE_PATHS,
@@ -27,7 +28,8 @@ import { ChildTransport } from './child-transport.js';
 import { startDownload, type DownloadRun } from './download.js';
 import { prepareFolders } from './launch-folders.js';
 import { LineSplitter } from './line-splitter.js';
-import { startTokenOf, TreeSnapshot } from './process-tree.js';
+import { startTokenOf } from '../owners/index.js';
+import { TreeSnapshot, type Member, type ProcessTable } from './process-tree.js';
 
 export type RuntimeError = ServerError;
 
@@ -45,6 +47,8 @@ export interface RuntimeDeps {
   downloadTimeoutMs: number;
   /** Time between closing stdin and SIGTERM, and between SIGTERM and SIGKILL. */
   stopGraceMs: number;
+  /** Errors in work nobody waits for: exit handling, restarts, closing a dead session. */
+  unexpected: Unexpected;
   log(stream: LogLine['stream'], level: LogLine['level'], text: string): void;
   changed(): void;
   listChanged(kind: 'tools' | 'prompts' | 'resources'): void;
@@ -58,6 +62,8 @@ export interface RuntimeDeps {
   /** Whether a crash should lead to a restart (the user may have stopped it elsewhere). */
   wantsRestart(): boolean;
   launched(info: { pid: number; pidStarted: string }): void;
+  /** Processes of the server's tree (group, session, descendants) seen for the first time. */
+  members(members: Member[]): void;
   exited(info: { pid: number; code: number | null; signal: NodeJS.Signals | null; crashed: boolean; error?: RuntimeError }): void;
   /** A failure to keep with the server (it outlives this process); null once the server is up again. */
   failed(error: RuntimeError | null): void;
@@ -168,6 +174,11 @@ export class ServerRuntime {
           if (stream === 'stderr') this.keepStderr(text);
           this.deps.log(stream, level, text);
         },
+        // Recorded like the server's own processes, so a Steward that dies mid-download leaves nothing running.
+        started: (pid) =>
+          guarded(this.deps.unexpected, `recording the download of server ${this.deps.serverId}`, () =>
+            this.deps.members([{ pid, started: startTokenOf(pid) ?? '' }]),
+          ),
         now: () => this.now(),
       });
       this.download = run;
@@ -218,7 +229,9 @@ export class ServerRuntime {
     child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.stderr?.on('end', () => stderr.flush());
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.once('exit', (code, signal) => this.onExit(child, code, signal));
+    child.once('exit', (code, signal) =>
+      guarded(this.deps.unexpected, `handling the exit of server ${this.deps.serverId}`, () => this.onExit(child, code, signal)),
+    );
 
     const spawnError = await spawned;
     if (spawnError) {
@@ -226,11 +239,7 @@ export class ServerRuntime {
       return;
     }
 
-    const pid = child.pid;
-    if (pid === undefined) {
-      this.spawnFailed(new Error('no process id'), plan);
-      return;
-    }
+    const pid = present(child.pid, 'the process id of a spawned server');
     this.snapshot = new TreeSnapshot(pid);
     this.deps.launched({ pid, pidStarted: startTokenOf(pid) ?? '' });
     this.deps.log('host', 'info', `Started process ${pid}: ${plan.commandLine}${plan.spec.sandbox.mode === 'enforced' ? ' (sandboxed)' : ''}`);
@@ -263,7 +272,7 @@ export class ServerRuntime {
         throw new StewardError('server_exited', 'The server exited while connecting.');
       }
       this.session = session;
-      this.snapshot.refresh();
+      this.refreshTree();
       this.lastError = null;
       this.deps.failed(null);
       this.setStatus('running');
@@ -377,9 +386,9 @@ export class ServerRuntime {
   }
 
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.child !== child) return;
-    // A child that emitted 'exit' was spawned, so it has a pid.
-    const pid = child.pid ?? -1;
+    const pid = child.pid;
+    // A process that never got a pid was handled as a failed spawn.
+    if (this.child !== child || pid === undefined) return;
     const wasStopping = this.stopping !== undefined;
     const wasRunning = this.status === 'running';
     const snapshot = this.snapshot;
@@ -392,20 +401,24 @@ export class ServerRuntime {
     this.releaseSandbox();
     const session = this.session;
     this.session = undefined;
-    void session?.close();
-    // Whatever the server left behind (a grandchild in its group or one it started earlier) goes too.
+    if (session) detached(this.deps.unexpected, `closing the session of exited server ${this.deps.serverId}`, session.close());
+    // Whatever the server left behind (a grandchild in its group or session, or one it started earlier) goes too.
+    snapshot?.refresh();
     snapshot?.signal('SIGKILL');
     for (const waiter of this.exitWaiters.splice(0)) waiter();
 
+    // The exit's record is written on the side: if it fails, the server's status and its restart still follow.
+    const recordExit = (info: Parameters<RuntimeDeps['exited']>[0]) =>
+      guarded(this.deps.unexpected, `recording the exit of server ${this.deps.serverId}`, () => this.deps.exited(info));
     if (wasStopping) {
-      this.deps.exited({ pid, code, signal, crashed: false });
+      recordExit({ pid, code, signal, crashed: false });
       return;
     }
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     if (!wasRunning) {
       // It never came up: the launch classifies this and nothing restarts it, since the same start would fail again.
       this.deps.log('host', 'error', `The server ${how} before it finished starting.`);
-      this.deps.exited({ pid, code, signal, crashed: false });
+      recordExit({ pid, code, signal, crashed: false });
       return;
     }
     const failure = classifyFailure({
@@ -422,7 +435,7 @@ export class ServerRuntime {
     });
     const error: RuntimeError = { code: 'server_crashed', message: `The server ${how}.`, stderrTail: [...this.stderrTail], failure, at: this.now() };
     this.deps.log('host', 'error', error.message);
-    this.deps.exited({ pid, code, signal, crashed: true, error });
+    recordExit({ pid, code, signal, crashed: true, error });
     this.lastError = error;
     this.deps.failed(error);
     if (this.deps.clock.now() - this.startedAt >= this.deps.backoff.healthyAfterMs) this.attempt = 0;
@@ -437,17 +450,21 @@ export class ServerRuntime {
     this.restartTimer = this.deps.clock.setTimeout(() => {
       this.restartTimer = undefined;
       this.restarts += 1;
-      void this.deps
-        .replan()
-        .then((plan) => this.startStdio(plan))
-        .catch((e: unknown) => {
-          // A crash during the relaunch already scheduled the next attempt (or gave up) in onExit.
-          if (this.restartTimer || this.child || this.status === 'crashed' || this.status === 'stopped') return;
-          const err = e instanceof StewardError ? e : new StewardError('spawn_failed', String(e));
-          if (err.code === 'consent_required') return;
-          this.fail({ code: err.code, message: err.message, stderrTail: this.lastError?.stderrTail ?? [] });
-        });
+      detached(this.deps.unexpected, `restarting server ${this.deps.serverId}`, this.restart());
     }, delay);
+  }
+
+  /** One relaunch after a crash. A failure that is not a crash of its own shows as the server's error. */
+  private async restart(): Promise<void> {
+    try {
+      await this.startStdio(await this.deps.replan());
+    } catch (e) {
+      // A crash during the relaunch already scheduled the next attempt (or gave up) in onExit.
+      if (this.restartTimer || this.child || this.status === 'crashed' || this.status === 'stopped') return;
+      const err = e instanceof StewardError ? e : new StewardError('spawn_failed', String(e));
+      if (err.code === 'consent_required') return;
+      this.fail({ code: err.code, message: err.message, stderrTail: this.lastError?.stderrTail ?? [] });
+    }
   }
 
   private fail(error: RuntimeError): void {
@@ -481,7 +498,7 @@ export class ServerRuntime {
     }
     this.setStatus('stopping');
     this.stopping = (async () => {
-      this.snapshot?.refresh();
+      this.refreshTree();
       const exited = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
       const wait = (ms: number) => Promise.race([exited.then(() => true), new Promise<boolean>((r) => this.deps.clock.setTimeout(() => r(false), ms))]);
       await (session?.close() ?? Promise.resolve());
@@ -491,7 +508,7 @@ export class ServerRuntime {
         // already closed
       }
       if (!(await wait(this.deps.stopGraceMs))) {
-        this.snapshot?.refresh();
+        this.refreshTree();
         this.deps.log('host', 'notice', 'The server did not exit after stdin closed; sending SIGTERM.');
         this.snapshot?.signal('SIGTERM');
         if (!(await wait(this.deps.stopGraceMs))) {
@@ -508,11 +525,16 @@ export class ServerRuntime {
   }
 
   /** Samples memory of the server's process tree and remembers new descendants. */
-  sample(table: { tree(pid: number): number[]; rssBytes(pids: readonly number[]): number }): void {
+  sample(table: ProcessTable): void {
     const pid = this.child?.pid;
     if (pid === undefined) return;
-    this.snapshot?.refresh();
+    this.refreshTree(table);
     this.rssBytes = table.rssBytes(table.tree(pid));
+  }
+
+  private refreshTree(table?: ProcessTable): void {
+    const added = this.snapshot?.refresh(table) ?? [];
+    if (added.length > 0) this.deps.members(added);
   }
 
   private cancelRestart(): void {
@@ -529,6 +551,13 @@ export class ServerRuntime {
     if (this.status === status) return;
     this.status = status;
     this.deps.changed();
+  }
+
+  /** Kills the whole tree at once (synchronous): for a process that must exit now. */
+  killNow(): void {
+    this.cancelRestart();
+    this.download?.kill();
+    this.snapshot?.signal('SIGKILL');
   }
 
   /** Reset counters after a user-initiated start. */

@@ -12,6 +12,7 @@ import {
   type ServerInput,
   type ServerOptions,
   type ServerView,
+  type OwnerTag,
   SandboxSettingsSchema,
   ServerOptionsSchema,
 } from '../../../shared/domain/servers.js';
@@ -19,18 +20,20 @@ import { StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
 import type { Inbox } from '../inbox/index.js';
-import type { Clock, SecretStore } from '../ports.js';
-import { checkGrants, hiddenLocations, type FsView, type LaunchPlan, type Platform, type SandboxRunner } from '../security/index.js';
+import type { Clock, SecretStore, Unexpected } from '../ports.js';
+import type { FsView, LaunchPlan, Platform, SandboxRunner } from '../security/index.js';
 import type { ClientIdentity, HostCapabilities, McpSession, ServerRequestInfo, ServerNotificationMethod, HttpAuth } from '../sessions/index.js';
+import type { OwnerKey } from '../owners/index.js';
 import type { ServerRecord, Store } from '../store/index.js';
 import type { BackoffPolicy } from './backoff.js';
 import { forgetSecrets, loadConfig, saveSecrets, toStored } from './config.js';
-import { applyGrants, describeGrantChange, type GrantChange } from './grants.js';
+import { applyGrants, grantAudit, refuseBadGrants, type GrantChange } from './grants.js';
 import { LaunchPlanner } from './launch-planner.js';
 import type { PackageResolver } from './packages.js';
-import { parseImport } from './import.js';
-import { Supervisor } from './supervisor.js';
-import { toView } from './views.js';
+import { importServers } from './import.js';
+import { Supervisor, type OrphanReport } from './supervisor.js';
+import { applyExternalChange } from './external-change.js';
+import { ShownViews, toView } from './views.js';
 
 export interface ServersDeps {
   store: Store;
@@ -53,6 +56,12 @@ export interface ServersDeps {
   sampleIntervalMs: number;
   /** Answers which exact version a package runner would fetch (pinning at first install). */
   packages: PackageResolver;
+  /** Errors in background work (log writes, memory sampling, restarts): the front end's log. */
+  unexpected: Unexpected;
+  /** This Steward process, as process and session records name their owner. */
+  owner: OwnerKey;
+  /** Other live Steward processes holding a session, by server. */
+  elsewhere(): Map<string, OwnerTag[]>;
   capabilities(serverId: string): HostCapabilities;
   serverRequest(serverId: string, method: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
   serverNotification(serverId: string, method: ServerNotificationMethod, params: Record<string, unknown>): void;
@@ -72,6 +81,7 @@ export class ServersService {
   private readonly supervisor: Supervisor;
   private readonly planner: LaunchPlanner;
   private readonly settingsCache = new Map<string, { name: string; toolTimeoutSeconds: number }>();
+  private readonly shown = new ShownViews();
 
   constructor(private readonly deps: ServersDeps) {
     this.supervisor = new Supervisor({ ...deps, changed: (id) => this.changed(id), replan: async (id) => this.checkedPlan(this.record(id)) });
@@ -104,16 +114,35 @@ export class ServersService {
   }
 
   list(): ServerView[] {
-    return this.deps.store.servers.list().map((r) => toView(r, this.supervisor.get(r.id)));
+    const elsewhere = this.deps.elsewhere();
+    return this.deps.store.servers.list().map((r) => toView(r, this.supervisor.get(r.id), elsewhere.get(r.id)));
   }
 
   get(id: string): ServerView {
-    return toView(this.record(id), this.supervisor.get(id));
+    return toView(this.record(id), this.supervisor.get(id), this.deps.elsewhere().get(id));
   }
 
   private changed(id: string): void {
     const record = this.deps.store.servers.get(id);
-    if (record) this.deps.events.emit('servers:changed', toView(record, this.supervisor.get(id)));
+    if (!record) return;
+    const view = toView(record, this.supervisor.get(id), this.deps.elsewhere().get(id));
+    this.shown.note(view);
+    this.deps.events.emit('servers:changed', view);
+  }
+
+  /**
+   * Another process changed servers, consents or sessions: cached settings are dropped, a server removed elsewhere is
+   * stopped here, one whose running launch was refused elsewhere is stopped, and the UI hears of every view that changed.
+   */
+  async externalChange(): Promise<void> {
+    this.settingsCache.clear();
+    await applyExternalChange({
+      store: this.deps.store,
+      supervisor: this.supervisor,
+      shown: this.shown,
+      events: this.deps.events,
+      elsewhere: () => this.deps.elsewhere(),
+    });
   }
 
   async add(input: ServerInput, source = 'manual', actor: Actor = 'user'): Promise<ServerView> {
@@ -137,16 +166,22 @@ export class ServersService {
       throw new StewardError('name_taken', `A server named "${record.name}" already exists.`);
     }
     await saveSecrets(this.deps.secrets, record.id, config);
-    this.deps.store.transaction(() => {
-      this.deps.store.servers.insert(record);
-      this.deps.audit.record('server.added', {
-        serverId: record.id,
-        serverName: record.name,
-        actor,
-        summary: `Added ${config.transport} server "${record.name}" (${source}).`,
-        data: { source, transport: config.transport, sandbox: record.sandbox.enabled },
+    try {
+      this.deps.store.transaction(() => {
+        this.deps.store.servers.insert(record);
+        this.deps.audit.record('server.added', {
+          serverId: record.id,
+          serverName: record.name,
+          actor,
+          summary: `Added ${config.transport} server "${record.name}" (${source}).`,
+          data: { source, transport: config.transport, sandbox: record.sandbox.enabled },
+        });
       });
-    });
+    } catch (error) {
+      // Another process took the name meanwhile: the secrets saved for this record have no server.
+      await forgetSecrets(this.deps.secrets, record.id).catch(() => undefined);
+      throw error;
+    }
     const view = toView(record, undefined);
     this.deps.events.emit('servers:changed', view);
     return view;
@@ -171,11 +206,8 @@ export class ServersService {
       options: ServerOptionsSchema.parse({ ...current.options, ...patch.options }),
       updatedAt: this.now(),
     };
-    if (patch.sandbox) {
-      // A grant Steward will not give is refused now, with its reason, not at the next start.
-      const checked = checkGrants(next.sandbox, hiddenLocations(this.deps.platform, this.deps.homeDir, this.deps.dataDir), this.deps.homeDir, this.deps.platform);
-      if (checked.kind === 'refusal') throw new StewardError(checked.code, checked.message);
-    }
+    // A grant Steward will not give is refused now, with its reason, not at the next start.
+    if (patch.sandbox) refuseBadGrants(next.sandbox, this.deps);
     if (patch.config) await saveSecrets(this.deps.secrets, id, patch.config);
     this.settingsCache.delete(id);
     this.deps.store.transaction(() => {
@@ -218,27 +250,7 @@ export class ServersService {
   }
 
   async import(text: string, fileName: string | undefined, actor: Actor = 'user'): Promise<ImportReport> {
-    const parsed = parseImport(text, { homeDir: this.deps.homeDir, fileName });
-    const added: ServerView[] = [];
-    const skipped = [...parsed.skipped];
-    for (const candidate of parsed.candidates) {
-      try {
-        added.push(await this.add(candidate, `import:${parsed.format}`, actor));
-      } catch (error) {
-        const e = error instanceof StewardError ? error : new StewardError('import_failed', String(error));
-        skipped.push({ name: candidate.name, code: e.code, reason: e.message });
-      }
-    }
-    this.deps.audit.record('server.imported', {
-      actor,
-      summary: `Imported ${added.length} server(s) from ${fileName ?? 'a config file'}; skipped ${skipped.length}.`,
-      data: { format: parsed.format, added: added.map((s) => s.name), skipped: skipped.map((s) => ({ name: s.name, code: s.code })) },
-    });
-    return { format: parsed.format, added, skipped };
-  }
-
-  private plan(record: ServerRecord): Promise<LaunchPlan> {
-    return this.planner.plan(record);
+    return importServers(text, fileName, { homeDir: this.deps.homeDir, audit: this.deps.audit, add: (input, source) => this.add(input, source, actor) }, actor);
   }
 
   /** Updating pinned packages is its own step: the newest matching versions are pinned, and consent is asked again. */
@@ -249,15 +261,8 @@ export class ServersService {
 
   async grant(id: string, change: GrantChange, mode: 'grant' | 'revoke', actor: Actor = 'user'): Promise<ServerView> {
     const record = this.record(id);
-    const sandbox = applyGrants(record.sandbox, change, mode, { platform: this.deps.platform, homeDir: this.deps.homeDir, dataDir: this.deps.dataDir });
-    await this.update(id, { sandbox }, actor);
-    this.deps.audit.record(mode === 'grant' ? 'sandbox.granted' : 'sandbox.revoked', {
-      serverId: id,
-      serverName: record.name,
-      actor,
-      summary: `${describeGrantChange(change, mode)} for "${record.name}".`,
-      data: { ...change },
-    });
+    await this.update(id, { sandbox: applyGrants(record.sandbox, change, mode, this.deps) }, actor);
+    this.deps.audit.record(mode === 'grant' ? 'sandbox.granted' : 'sandbox.revoked', grantAudit(record, change, mode, actor));
     return this.get(id);
   }
 
@@ -266,17 +271,12 @@ export class ServersService {
     if (record.config.transport !== 'stdio') {
       throw new StewardError('not_supported', 'Remote servers run nothing on this machine and need no launch consent.');
     }
-    const plan = await this.plan(record);
-    return this.requestFor(record, plan);
-  }
-
-  private requestFor(record: ServerRecord, plan: LaunchPlan): ConsentRequest {
-    return this.planner.consentRequest(record, plan);
+    return this.planner.consentRequest(record, await this.planner.plan(record));
   }
 
   async decideConsent(id: string, hash: string, decision: 'approve' | 'deny', actor: Actor): Promise<ServerView> {
     const record = this.record(id);
-    const plan = await this.plan(record);
+    const plan = await this.planner.plan(record);
     if (plan.spec.hash !== hash) {
       throw new StewardError('consent_mismatch', 'The launch changed since it was shown; review the new command before deciding.');
     }
@@ -325,14 +325,19 @@ export class ServersService {
 
   /** The plan, if the user approved exactly it; otherwise asks (inbox) and throws. */
   private async checkedPlan(record: ServerRecord): Promise<LaunchPlan> {
-    const plan = await this.plan(record);
+    const plan = await this.planner.plan(record);
     const consent = this.deps.store.consents.find(record.id, plan.spec.hash);
     if (consent?.decision === 'approved') return plan;
     const runtime = this.supervisor.obtain(record.id);
     if (consent?.decision === 'denied') {
       throw new StewardError('consent_denied', `You refused to let "${record.name}" run this command. Approve it from its consent request to run it.`);
     }
-    this.deps.inbox.put(`consent:${record.id}`, { kind: 'consent', serverId: record.id, serverName: record.name, request: this.requestFor(record, plan) });
+    this.deps.inbox.put(`consent:${record.id}`, {
+      kind: 'consent',
+      serverId: record.id,
+      serverName: record.name,
+      request: this.planner.consentRequest(record, plan),
+    });
     runtime.markAwaitingConsent();
     throw new StewardError('consent_required', `"${record.name}" needs your approval before it runs.`);
   }
@@ -392,6 +397,7 @@ export class ServersService {
     return runtime.session;
   }
 
+  /** Stops this process's session with the server (other processes are asked by the caller, through their owners). */
   async stop(id: string, actor: Actor = 'user'): Promise<ServerView> {
     const record = this.record(id);
     this.deps.store.servers.setDesiredState(id, 'stopped', this.now());
@@ -402,15 +408,6 @@ export class ServersService {
       this.deps.audit.record('server.stopped', { serverId: id, serverName: record.name, actor, summary: `Stopped "${record.name}".` });
     } else {
       await runtime?.stop();
-      const pid = await this.supervisor.stopElsewhere(id);
-      if (pid !== undefined) {
-        this.deps.audit.record('server.stopped', {
-          serverId: id,
-          serverName: record.name,
-          actor,
-          summary: `Stopped "${record.name}" (pid ${pid}, started by another Steward process).`,
-        });
-      }
     }
     return this.get(id);
   }
@@ -474,19 +471,31 @@ export class ServersService {
     return this.supervisor.beginUse(id);
   }
 
-  /** Host start: clean up processes a crashed Steward left behind, then start what should run. */
-  async bootstrap(autostart: boolean): Promise<void> {
-    await this.supervisor.cleanOrphans();
+  /** Processes that Steward processes which are gone left running are stopped (see Supervisor.cleanOrphans). */
+  cleanOrphans(isDead: (owner: OwnerKey) => boolean): Promise<OrphanReport[]> {
+    return this.supervisor.cleanOrphans(isDead);
+  }
+
+  /** Host start: start what should run (what a Steward that died left behind was cleaned up before). */
+  bootstrap(autostart: boolean): void {
     if (!autostart) return;
     for (const record of this.deps.store.servers.list()) {
       if (record.desiredState !== 'running' || record.options.lazyStart) continue;
-      void this.ensureRunning(record.id).catch(() => undefined);
+      // Nobody waits for these starts: a failure is written to the server's own log, beside its status.
+      this.ensureRunning(record.id).catch((error: unknown) =>
+        this.supervisor.logs.add(record.id, 'host', 'error', `Steward could not start it: ${error instanceof Error ? error.message : String(error)}`),
+      );
     }
   }
 
   /** Memory per server and idle stop (also runs on a timer while servers run). */
   sample(): void {
     this.supervisor.sample();
+  }
+
+  /** Synchronous: kills every server this process runs, for an exit that cannot wait (a second Ctrl+C). */
+  killNow(): void {
+    this.supervisor.killNow();
   }
 
   async dispose(): Promise<void> {

@@ -48,19 +48,19 @@ export type ServerNotificationMethod = 'notifications/tasks/status' | 'notificat
 
 export interface SessionHooks {
   /** A `notifications/message` from the server, or a note about the connection. */
-  log(level: LogLine['level'], text: string): void;
-  listChanged(kind: 'tools' | 'prompts' | 'resources'): void;
+  log: (level: LogLine['level'], text: string) => void;
+  listChanged: (kind: 'tools' | 'prompts' | 'resources') => void;
   /** Folders the user granted this server, as file:// URIs. */
-  roots(): { uri: string; name?: string }[];
+  roots: () => { uri: string; name?: string }[];
   /** The connection ended without Steward asking for it. */
-  closed(): void;
+  closed: () => void;
   /**
    * A request from the server the SDK does not answer itself (sampling/createMessage, elicitation/create,
    * tasks/*): resolves to the result or throws a ProtocolError.
    */
-  request?(method: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
+  request?: (method: string, params: unknown, info: ServerRequestInfo) => Promise<Record<string, unknown>>;
   /** Notifications the host acts on: notifications/tasks/status, notifications/elicitation/complete (params validated). */
-  notification?(method: ServerNotificationMethod, params: Record<string, unknown>): void;
+  notification?: (method: ServerNotificationMethod, params: Record<string, unknown>) => void;
 }
 
 export interface SessionOptions {
@@ -96,6 +96,8 @@ export class McpSession {
   private client: Client | undefined;
   private tools: ToolView[] | undefined;
   private closing = false;
+  /** The one reconnect under way, which every request that found the session gone waits for. */
+  private reopening: Promise<void> | undefined;
   private sessionKey = randomUUID();
   private readonly progressWatchers = new Map<string, (p: { progress: number; total?: number; message?: string }) => void>();
 
@@ -169,7 +171,7 @@ export class McpSession {
       const data = typeof n.params.data === 'string' ? n.params.data : JSON.stringify(n.params.data);
       hooks.log(level, `${logger}${data}`);
     });
-    client.setRequestHandler('roots/list', async () => ({ roots: hooks.roots() }));
+    client.setRequestHandler('roots/list', () => ({ roots: hooks.roots() }));
     const serve = hooks.request;
     if (serve) {
       const declaredTools = this.options.capabilities.sampling?.tools ?? false;
@@ -286,15 +288,15 @@ export class McpSession {
 
   /** Runs a request; when an HTTP session was lost, re-initializes once and retries. */
   private async withSession<T>(what: string, fn: (c: Client) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (this.reopening) await this.reopening.catch(() => undefined);
+    const client = this.live();
     try {
-      return await fn(this.live());
+      return await fn(client);
     } catch (error) {
-      if (this.options.reconnectOnSessionLoss && isSessionExpired(error) && !this.closing) {
-        this.options.hooks.log('notice', 'The server ended the HTTP session; starting a new one.');
-        const old = this.client;
-        this.client = undefined;
-        await old?.close().catch(() => undefined);
-        await this.open();
+      // A request that failed because its client was closed by a reconnect under way retries on the new one as well.
+      const replaced = this.reopening !== undefined || this.client !== client;
+      if (this.options.reconnectOnSessionLoss && (isSessionExpired(error) || replaced) && !this.closing) {
+        await this.reconnect(client);
         try {
           return await fn(this.live());
         } catch (retryError) {
@@ -303,6 +305,23 @@ export class McpSession {
       }
       throw toStewardError(error, what, signal?.aborted);
     }
+  }
+
+  /**
+   * Single flight: however many requests find the session gone at once, one new session is opened and the others wait
+   * for it; a request that failed on a client already replaced just retries on the new one. No client is left behind.
+   */
+  private reconnect(lost: Client): Promise<void> {
+    if (this.client !== undefined && this.client !== lost) return Promise.resolve();
+    this.reopening ??= (async () => {
+      this.options.hooks.log('notice', 'The server ended the HTTP session; starting a new one.');
+      this.client = undefined;
+      await lost.close().catch(() => undefined);
+      await this.open();
+    })().finally(() => {
+      this.reopening = undefined;
+    });
+    return this.reopening;
   }
 
   async listTools(): Promise<ToolView[]> {
@@ -342,6 +361,7 @@ export class McpSession {
   }
 
   async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallResult> {
+    const { onProgress } = options;
     const result = await this.withSession(
       `Calling tool "${name}"`,
       (c) =>
@@ -352,10 +372,10 @@ export class McpSession {
             timeout: options.timeoutMs,
             resetTimeoutOnProgress: true,
             maxTotalTimeout: options.timeoutMs * 10,
-            ...(options.onProgress
+            ...(onProgress
               ? {
                   onprogress: (p: { progress: number; total?: number; message?: string }) =>
-                    options.onProgress!({
+                    onProgress({
                       progress: p.progress,
                       ...(p.total !== undefined ? { total: p.total } : {}),
                       ...(p.message ? { message: p.message } : {}),
@@ -367,7 +387,7 @@ export class McpSession {
       options.signal,
     );
     return {
-      content: result.content ?? [],
+      content: result.content,
       ...(result.structuredContent ? { structuredContent: result.structuredContent as Record<string, unknown> } : {}),
       isError: result.isError === true,
     };

@@ -5,7 +5,7 @@ import type { McpSession } from './session.js';
 
 export interface ToolCallDeps {
   /** The server's live session, started if needed; `release` ends the "in use" mark. */
-  acquire(serverId: string): Promise<{ session: McpSession; release(): void; timeoutSeconds: number; serverName: string }>;
+  acquire(serverId: string): Promise<{ session: McpSession; release: () => void; timeoutSeconds: number; serverName: string }>;
   progress(p: Progress): void;
   record(entry: { serverId: string; serverName: string; tool: string; argumentNames: string[]; outcome: string; ms: number }): void;
   /** A call ended (whatever its outcome); `ref` is the one inFlight gave for it. */
@@ -36,8 +36,8 @@ export class ToolCalls {
   async call(request: CallRequest): Promise<CallResult> {
     const { callId } = request;
     if (callId !== undefined && this.active.has(callId)) throw new StewardError('invalid_payload', `A call with id "${callId}" is already running.`);
-    const controller = callId === undefined ? undefined : new AbortController();
-    if (callId !== undefined) this.active.set(callId, controller!);
+    const followed = callId === undefined ? undefined : { callId, controller: new AbortController() };
+    if (followed) this.active.set(followed.callId, followed.controller);
     const started = this.deps.now();
     const entry = { serverId: request.serverId, name: request.name, callId: callId ?? null, ref: `call-${this.nextRef++}` };
     this.running.add(entry);
@@ -49,7 +49,9 @@ export class ToolCalls {
       try {
         const result = await session.callTool(request.name, request.arguments, {
           timeoutMs: (request.timeoutSeconds ?? timeoutSeconds) * 1000,
-          ...(controller ? { signal: controller.signal, onProgress: (p) => this.deps.progress({ callId: callId!, serverId: request.serverId, ...p }) } : {}),
+          ...(followed
+            ? { signal: followed.controller.signal, onProgress: (p) => this.deps.progress({ callId: followed.callId, serverId: request.serverId, ...p }) }
+            : {}),
         });
         outcome = result.isError ? 'tool_error' : 'ok';
         return result;

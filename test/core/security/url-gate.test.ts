@@ -84,7 +84,10 @@ describe('checkUrl', () => {
 describe('gatedOpener', () => {
   it('hands only allowed URLs to the opener, judging them again at the moment of opening', async () => {
     const opened: string[] = [];
-    const open = gatedOpener(async (url) => void opened.push(url), ELICITATION_GATE);
+    const open = gatedOpener((url) => {
+      opened.push(url);
+      return Promise.resolve();
+    }, ELICITATION_GATE);
     for (const c of CASES) {
       const attempt = open(c.url);
       if (checkUrl(c.url, ELICITATION_GATE).allowed) await attempt;

@@ -90,6 +90,7 @@ export const FAILURE_CLASSES = [
   'download_failed',
   'exited_before_initialize',
   'initialize_timeout',
+  'handshake_failed',
   'crashed',
   'refused',
 ] as const;

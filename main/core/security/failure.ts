@@ -1,6 +1,7 @@
 // Why a launch failed and what to do about it: a pure reading of the sandbox's recorded denials and the process's stderr.
 // The denials are hints (the sandboxed process can shape them); they name a fix, they never widen anything by themselves.
 import type { Failure, FailureFix } from '../../../shared/domain/launch.js';
+import type { ErrorCode } from '../../../shared/errors.js';
 import { hiddenLocationOf, isAtOrUnder, type HiddenLocation } from './hidden-paths.js';
 import { pathApi, type Platform } from './platform-paths.js';
 import { missingRuntimeHint } from './runtime-hints.js';
@@ -261,6 +262,16 @@ export function classifyFailure(input: FailureInput): Failure {
       retryable: true,
     };
   }
+  if (o.kind === 'protocol' && phase === 'start') {
+    return {
+      class: 'handshake_failed',
+      phase,
+      summary: `The MCP handshake failed: ${o.message}`,
+      evidence: tail || o.message,
+      fix: fix('edit', 'Check the server', null, null, 'It answered, but not as an MCP server Steward can talk to; a newer or older version of it may work.'),
+      retryable: false,
+    };
+  }
   const how =
     o.kind === 'exit'
       ? o.signal
@@ -297,6 +308,16 @@ export function classifyFailure(input: FailureInput): Failure {
     fix: fix('edit', 'Check the command', null, null, 'Its last lines on stderr say why; fix the command or its settings, then start it again.'),
     retryable: false,
   };
+}
+
+/**
+ * The code a failed start is kept and reported with. The code says what happened, the class what to do: a connection
+ * that named its own cause (an unsupported protocol version, an oversized message, a timeout) keeps it; a runtime or
+ * package found missing is that; anything else that ended the process is an exit.
+ */
+export function startErrorCode(said: ErrorCode, failure: Failure): ErrorCode {
+  if (failure.class === 'runtime_missing' || failure.class === 'package_not_found') return failure.class;
+  return said === 'connect_failed' && failure.class !== 'handshake_failed' ? 'server_exited' : said;
 }
 
 /** A failure found before anything ran (a refusal of the plan), in the same shape. */

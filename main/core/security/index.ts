@@ -20,7 +20,7 @@ export { quoteCommandLine, quoteWord } from './shell-quote.js';
 export { buildChildEnv, isReservedEnvName } from './child-env.js';
 export { checkGrants } from './grants.js';
 export { hiddenLocations, hiddenLocationOf, isAtOrUnder, RUNTIME_WRITE_PATHS, type HiddenLocation } from './hidden-paths.js';
-export { classifyFailure, planFailure, type FailureInput, type FailureOutcome } from './failure.js';
+export { classifyFailure, planFailure, startErrorCode, type FailureInput, type FailureOutcome } from './failure.js';
 export { describeChanges } from './consent-diff.js';
 export { missingRuntimeHint } from './runtime-hints.js';
 export { findCommand } from './resolve-command.js';

@@ -9,6 +9,7 @@ import {
   classifyFailure,
   RUNTIME_WRITE_PATHS,
   serverSandboxRequest,
+  startErrorCode,
   type FailureOutcome,
   type LaunchPlan,
   type Platform,
@@ -287,12 +288,14 @@ export class ServerRuntime {
         await this.stop('error');
       } else {
         await exited;
-        outcome = this.exitOutcome();
+        // A closed connection says nothing of its own, so the exit tells; a refused handshake (an unknown protocol version) does.
+        const closed = e.code === 'connect_failed' || e.code === 'server_exited';
+        outcome = closed ? this.exitOutcome() : { kind: 'protocol', message: e.message };
       }
       const failure = await this.classify(plan, 'start', outcome);
-      const code = failure.class === 'initialize_timeout' ? 'timeout' : failure.class === 'exited_before_initialize' ? 'server_exited' : failure.class;
+      const code = startErrorCode(e.code, failure);
       this.fail({ code, message: failure.summary, stderrTail: [...this.stderrTail], failure, at: this.now() });
-      throw new StewardError(code === 'timeout' || code === 'server_exited' ? code : 'spawn_failed', failure.summary, { stderrTail: [...this.stderrTail] });
+      throw new StewardError(code, failure.summary, { stderrTail: [...this.stderrTail] });
     }
   }
 

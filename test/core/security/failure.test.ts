@@ -2,7 +2,7 @@
 // Hostile input tried: denial lines shaped by the sandboxed process (paths with spaces, quotes, a fake host), a server name
 // with shell characters (the fix command must quote it), writes into hidden places and into the server's own code.
 import { describe, expect, it } from 'vitest';
-import { classifyFailure, hiddenLocations, type FailureInput } from '../../../main/core/security/index.js';
+import { classifyFailure, hiddenLocations, startErrorCode, type FailureInput } from '../../../main/core/security/index.js';
 
 const HOME = '/home/ada';
 const DATA = `${HOME}/.config/Steward`;
@@ -53,7 +53,11 @@ describe('classifyFailure', () => {
     },
     {
       name: "Python's requests through the proxy",
-      given: { stderr: ["requests.exceptions.ProxyError: HTTPSConnectionPool(host='api.github.com', port=443): Max retries exceeded (Tunnel connection failed: 403 Forbidden)"] },
+      given: {
+        stderr: [
+          "requests.exceptions.ProxyError: HTTPSConnectionPool(host='api.github.com', port=443): Max retries exceeded (Tunnel connection failed: 403 Forbidden)",
+        ],
+      },
       cls: 'network_blocked',
       summary: /api\.github\.com/,
       fix: 'allow_domain',
@@ -69,7 +73,13 @@ describe('classifyFailure', () => {
       summary: /@modelcontextprotocol\/server-nope/,
       fix: 'edit',
     },
-    { name: 'a missing PyPI package', given: { stderr: ['  × No solution found when resolving tool dependencies:', '  ╰─▶ Because nope-pkg was not found in the package registry'] }, cls: 'package_not_found', summary: /nope-pkg/, fix: 'edit' },
+    {
+      name: 'a missing PyPI package',
+      given: { stderr: ['  × No solution found when resolving tool dependencies:', '  ╰─▶ Because nope-pkg was not found in the package registry'] },
+      cls: 'package_not_found',
+      summary: /nope-pkg/,
+      fix: 'edit',
+    },
     {
       name: 'a runtime the shebang cannot find',
       given: { stderr: ["/usr/bin/env: 'node': No such file or directory"] },
@@ -77,7 +87,13 @@ describe('classifyFailure', () => {
       summary: /Node\.js/,
       fix: 'install',
     },
-    { name: 'the command itself missing (spawn ENOENT)', given: { outcome: { kind: 'spawn_error', code: 'ENOENT' }, command: 'uvx' }, cls: 'runtime_missing', summary: /uv/, fix: 'install' },
+    {
+      name: 'the command itself missing (spawn ENOENT)',
+      given: { outcome: { kind: 'spawn_error', code: 'ENOENT' }, command: 'uvx' },
+      cls: 'runtime_missing',
+      summary: /uv/,
+      fix: 'install',
+    },
     {
       name: 'a read-only file system error in stderr',
       given: { stderr: ["Error: EROFS: read-only file system, open '/home/ada/projects/out.json'"] },
@@ -124,10 +140,41 @@ describe('classifyFailure', () => {
       fix: 'allow_read',
       value: `${HOME}/.config/gh`,
     },
-    { name: "Steward's own data is never offered", given: { stderr: [`Error: ENOENT: no such file or directory, open '${DATA}/steward.db'`] }, cls: 'read_blocked', summary: /own data/, fix: 'none' },
-    { name: 'an MCP answer that never came', given: { outcome: { kind: 'timeout', seconds: 30 } }, cls: 'initialize_timeout', summary: /within 30 s/, fix: 'retry' },
-    { name: 'a download that failed for another reason', given: { phase: 'download', stderr: ['npm error code EINTEGRITY'] }, cls: 'download_failed', summary: /Download failed/, fix: 'retry' },
-    { name: 'a crash after it ran', given: { phase: 'running', outcome: { kind: 'exit', code: null, signal: 'SIGSEGV' } }, cls: 'crashed', summary: /SIGSEGV/, fix: 'retry' },
+    {
+      name: "Steward's own data is never offered",
+      given: { stderr: [`Error: ENOENT: no such file or directory, open '${DATA}/steward.db'`] },
+      cls: 'read_blocked',
+      summary: /own data/,
+      fix: 'none',
+    },
+    {
+      name: 'a server that answered but refused the handshake',
+      given: { outcome: { kind: 'protocol', message: 'The server speaks an MCP version Steward does not support (1999-01-01).' } },
+      cls: 'handshake_failed',
+      summary: /handshake failed: .*1999-01-01/,
+      fix: 'edit',
+    },
+    {
+      name: 'an MCP answer that never came',
+      given: { outcome: { kind: 'timeout', seconds: 30 } },
+      cls: 'initialize_timeout',
+      summary: /within 30 s/,
+      fix: 'retry',
+    },
+    {
+      name: 'a download that failed for another reason',
+      given: { phase: 'download', stderr: ['npm error code EINTEGRITY'] },
+      cls: 'download_failed',
+      summary: /Download failed/,
+      fix: 'retry',
+    },
+    {
+      name: 'a crash after it ran',
+      given: { phase: 'running', outcome: { kind: 'exit', code: null, signal: 'SIGSEGV' } },
+      cls: 'crashed',
+      summary: /SIGSEGV/,
+      fix: 'retry',
+    },
   ];
 
   it.each(rows)('$name → $cls', ({ given, cls, summary, fix, value, command }) => {
@@ -156,5 +203,20 @@ describe('classifyFailure', () => {
   it('a registry 404 wins over the network line that carried it', () => {
     const f = classifyFailure(input({ stderr: ['npm error 404 Not Found - GET https://registry.npmjs.org/nope - Not found'] }));
     expect(f.class).toBe('package_not_found');
+  });
+
+  it('a failed start keeps the code that says what happened, and the class says what to do', () => {
+    const cases: Array<[Partial<FailureInput>, Parameters<typeof startErrorCode>[0], string]> = [
+      [{ outcome: { kind: 'protocol', message: 'unknown version' } }, 'unsupported_protocol_version', 'unsupported_protocol_version'],
+      [{ outcome: { kind: 'protocol', message: 'too big' } }, 'message_too_large', 'message_too_large'],
+      [{ outcome: { kind: 'protocol', message: 'closed' } }, 'connect_failed', 'connect_failed'],
+      [{ outcome: { kind: 'timeout', seconds: 30 } }, 'timeout', 'timeout'],
+      [{}, 'connect_failed', 'server_exited'],
+      [{}, 'server_exited', 'server_exited'],
+      [{ violations: ['deny network-outbound registry.npmjs.org:443 (no)'] }, 'connect_failed', 'server_exited'],
+      [{ stderr: ['npm error 404 Not Found - GET https://registry.npmjs.org/nope - Not found'] }, 'server_exited', 'package_not_found'],
+      [{ stderr: ['/usr/bin/env: ‘uv’: No such file or directory'] }, 'connect_failed', 'runtime_missing'],
+    ];
+    for (const [given, said, code] of cases) expect(startErrorCode(said, classifyFailure(input(given)))).toBe(code);
   });
 });

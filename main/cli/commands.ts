@@ -281,7 +281,7 @@ export async function audit(cli: Cli, args: Args): Promise<number> {
   if (values.export) {
     // JSON lines on stdout, oldest first, whatever --json says: that is the export format.
     const { jsonl } = await cli.call('audit:export', values.server ? { serverId: cli.serverId(values.server) } : {});
-    process.stdout.write(jsonl);
+    cli.raw(jsonl);
     return EXIT.ok;
   }
   const events = await cli.call('audit:list', {

@@ -9,6 +9,7 @@ import { FileSecretStore } from '../core/node/index.js';
 import type { BrowserOpener } from '../core/ports.js';
 import { StewardError } from '../../shared/errors.js';
 import type { SandboxRunner } from '../core/security/index.js';
+import { terminalSafe } from './terminal-text.js';
 
 /** The tool each scenario's server watches for, with the arguments it checks. */
 const SCENARIO_CALLS: Readonly<Record<string, { tool: string; arguments: Record<string, unknown> }>> = {
@@ -43,7 +44,7 @@ function acceptFormsAsShown(host: Host): void {
       answered.add(item.id);
       void host.inbox
         .decide(item.id, { kind: 'elicitation', action: 'accept', content: {} })
-        .catch((error: Error) => process.stderr.write(`conformance: ${error.message}\n`));
+        .catch((error: Error) => process.stderr.write(`conformance: ${terminalSafe(error.message)}\n`));
     }
   });
 }
@@ -68,7 +69,9 @@ function signInWhenAsked(host: Host): void {
     for (const item of items) {
       if (item.kind !== 'auth' || item.request.stage !== 'consent' || answered.has(item.id)) continue;
       answered.add(item.id);
-      void host.inbox.decide(item.id, { kind: 'auth', action: 'open' }).catch((error: Error) => process.stderr.write(`conformance: ${error.message}\n`));
+      void host.inbox
+        .decide(item.id, { kind: 'auth', action: 'open' })
+        .catch((error: Error) => process.stderr.write(`conformance: ${terminalSafe(error.message)}\n`));
     }
   });
 }
@@ -194,7 +197,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`conformance ${scenario || '(no scenario)'}: ${message.replace(/\s+/g, ' ')}\n`);
+    process.stderr.write(`conformance ${terminalSafe(scenario || '(no scenario)')}: ${terminalSafe(message.replace(/\s+/g, ' '))}\n`);
     return 1;
   } finally {
     await host?.dispose();

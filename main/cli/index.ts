@@ -10,6 +10,7 @@ import { models, sampling } from './model-commands.js';
 import { tasks } from './task-commands.js';
 import { Cli, EXIT, exitCodeFor, UsageError } from './context.js';
 import { openCliHost } from './node-host.js';
+import { jsonSafe, terminalSafe } from './terminal-text.js';
 import { answerUnattended } from './unattended.js';
 
 const USAGE = `steward ${STEWARD_VERSION} — a host for MCP servers, under your control
@@ -57,13 +58,14 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'serve') return serve(rest);
   const run = { servers, consent, tools, call, tasks, audit, models, sampling }[command];
   if (!run) {
-    process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
+    process.stderr.write(`Unknown command "${terminalSafe(command)}".\n\n${USAGE}\n`);
     return EXIT.usage;
   }
   let host: Host | undefined;
   try {
-    host = await openCliHost((line) => process.stderr.write(`${line}\n`));
-    answerUnattended(host, (line) => process.stderr.write(`${line}\n`));
+    const log = (line: string) => process.stderr.write(`${terminalSafe(line, 'block')}\n`);
+    host = await openCliHost(log);
+    answerUnattended(host, log);
     const cli = new Cli(host, json, process.stdout, process.stderr, process.stdin);
     return await run(cli, rest);
   } catch (error) {
@@ -101,8 +103,8 @@ function serve(args: string[]): Promise<number> {
 }
 
 function report(json: boolean, code: string, message: string): void {
-  if (json) process.stdout.write(`${JSON.stringify({ ok: false, code, message })}\n`);
-  else process.stderr.write(`steward: ${message} [${code}]\n`);
+  if (json) process.stdout.write(`${jsonSafe(JSON.stringify({ ok: false, code, message }))}\n`);
+  else process.stderr.write(`steward: ${terminalSafe(message, 'block')} [${code}]\n`);
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -15,7 +15,7 @@ import { createAnthropicProvider, ModelSettingsService, type ModelProvider } fro
 import { SamplingService } from './sampling/index.js';
 import { createServerTraffic } from './server-requests.js';
 import { createToolRunner, type ToolRunner } from './tool-runner.js';
-import { ELICITATION_GATE, ElicitationService } from './elicitation/index.js';
+import { ElicitationService } from './elicitation/index.js';
 import { AuthRecords, AuthService } from './auth/index.js';
 import { TasksService } from './tasks/index.js';
 import { openStore, type Store } from './store/index.js';
@@ -133,7 +133,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     audit,
     clock,
     // The auth service judged the page already (with the rules for its server); the gate judges it once more.
-    open: async (url) => void (await gatedOpener((u) => options.browser.open(u), { allowLoopbackHttp: true })(url)),
+    open: async (url) => void (await gatedOpener((u) => options.browser.open(u))(url)),
     changed: (view) => events.emit('auth:changed', view),
     server: (serverId) => {
       const record = store.servers.get(serverId);
@@ -164,7 +164,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     inbox,
     audit,
     // The one path from the host to the system browser for server-supplied pages: the gate, then the opener.
-    open: gatedOpener((url) => options.browser.open(url), ELICITATION_GATE),
+    open: gatedOpener((url) => options.browser.open(url)),
     relatedTask: (serverId, remoteTaskId) => {
       const row = store.tasks.byRemote(serverId, 'outgoing', remoteTaskId);
       return row ? { taskId: row.id, label: row.label } : null;

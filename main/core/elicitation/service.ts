@@ -9,7 +9,7 @@ import type { InboxDecision, InboxItem } from '../../../shared/domain/inbox.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
 import type { Inbox } from '../inbox/index.js';
-import { checkUrl, type UrlVerdict } from '../security/index.js';
+import { judgeUrl, type UrlVerdict } from '../security/index.js';
 import { readForm } from './form-schema.js';
 
 const INVALID_PARAMS = -32602;
@@ -17,8 +17,6 @@ const REQUEST_CANCELLED = -32800;
 const RELATED_TASK = 'io.modelcontextprotocol/related-task';
 /** URL mode and -32042 exist from this protocol version on. */
 const URL_MODE_VERSIONS = new Set(['2025-11-25']);
-/** The gate for pages the user's own browser opens: private addresses are flagged, not refused; plain http only to this computer. */
-export const ELICITATION_GATE = { privateAddresses: 'warn', allowLoopbackHttp: true } as const;
 
 export interface ElicitationDeps {
   inbox: Inbox;
@@ -256,7 +254,7 @@ export class ElicitationService {
           origin: 'required',
           tool,
           elicitationIds: pages.map((p) => p.elicitationId),
-          hosts: pages.map((p) => checkUrl(p.url, ELICITATION_GATE).host),
+          hosts: pages.map((p) => judgeUrl(p.url, 'browser').host),
         },
       });
     });
@@ -333,7 +331,7 @@ export class ElicitationService {
       message: params.message,
       url: params.url,
       elicitationId: params.elicitationId,
-      verdict: checkUrl(params.url, ELICITATION_GATE),
+      verdict: judgeUrl(params.url, 'browser'),
       stage: 'consent',
       origin,
       retryTool,

@@ -38,14 +38,14 @@ const noSandbox: SandboxRunner = {
  */
 function acceptFormsAsShown(host: Host): void {
   const answered = new Set<string>();
-  host.events.on('inbox:changed', (items) => {
-    for (const item of items) {
-      if (item.kind !== 'elicitation' || answered.has(item.id)) continue;
-      answered.add(item.id);
-      void host.inbox
-        .decide(item.id, { kind: 'elicitation', action: 'accept', content: {} })
-        .catch((error: Error) => process.stderr.write(`conformance: ${terminalSafe(error.message)}\n`));
-    }
+  host.events.on('inbox:changed', (change) => {
+    if (change.change !== 'added') return;
+    const item = change.item;
+    if (item.kind !== 'elicitation' || answered.has(item.id)) return;
+    answered.add(item.id);
+    void host.inbox
+      .decide(item.id, { kind: 'elicitation', action: 'accept', content: {} })
+      .catch((error: Error) => process.stderr.write(`conformance: ${terminalSafe(error.message)}\n`));
   });
 }
 
@@ -65,14 +65,14 @@ const headlessBrowser: BrowserOpener = {
 /** The user signs in whenever a server asks. */
 function signInWhenAsked(host: Host): void {
   const answered = new Set<string>();
-  host.events.on('inbox:changed', (items) => {
-    for (const item of items) {
-      if (item.kind !== 'auth' || item.request.stage !== 'consent' || answered.has(item.id)) continue;
-      answered.add(item.id);
-      void host.inbox
-        .decide(item.id, { kind: 'auth', action: 'open' })
-        .catch((error: Error) => process.stderr.write(`conformance: ${terminalSafe(error.message)}\n`));
-    }
+  host.events.on('inbox:changed', (change) => {
+    if (change.change !== 'added') return;
+    const item = change.item;
+    if (item.kind !== 'auth' || item.request.stage !== 'consent' || answered.has(item.id)) return;
+    answered.add(item.id);
+    void host.inbox
+      .decide(item.id, { kind: 'auth', action: 'open' })
+      .catch((error: Error) => process.stderr.write(`conformance: ${terminalSafe(error.message)}\n`));
   });
 }
 

@@ -36,14 +36,13 @@ function refusal(item: InboxItem): { decision: Parameters<Host['inbox']['decide'
 
 export function answerUnattended(host: Host, note: (line: string) => void): () => void {
   const seen = new Set<string>();
-  return host.events.on('inbox:changed', (items) => {
-    for (const item of items) {
-      if (seen.has(item.id)) continue;
-      seen.add(item.id);
-      const answer = refusal(item);
-      if (!answer) continue;
-      note(`steward: ${answer.note}`);
-      void host.inbox.decide(item.id, answer.decision).catch(() => undefined);
-    }
+  return host.events.on('inbox:changed', (change) => {
+    if (change.change !== 'added' || seen.has(change.item.id)) return;
+    const item = change.item;
+    seen.add(item.id);
+    const answer = refusal(item);
+    if (!answer) return;
+    note(`steward: ${answer.note}`);
+    void host.inbox.decide(item.id, answer.decision).catch(() => undefined);
   });
 }

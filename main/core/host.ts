@@ -7,6 +7,7 @@ import { createHandlers } from './api.js';
 import { bundledServers, type BundledRuntime } from './defaults.js';
 import { HostEvents } from './events.js';
 import { Inbox } from './inbox/index.js';
+import { messageBytesFrom } from './limits.js';
 import { systemClock, type BrowserOpener, type Clock, type DataDir, type Notifier, type SecretStore } from './ports.js';
 import { createOsSandbox, gatedOpener, nodeFsView, type FsView, type Platform, type SandboxRunner } from './security/index.js';
 import { DEFAULT_BACKOFF, isAlive, ServersService, startTokenOf, type BackoffPolicy } from './servers/index.js';
@@ -42,6 +43,8 @@ export interface HostOptions {
   stopGraceMs?: number;
   connectTimeoutMs?: number;
   sampleIntervalMs?: number;
+  /** The most bytes one JSON-RPC message from a server may have (else STEWARD_MAX_MESSAGE_BYTES, else 10 MB). */
+  maxMessageBytes?: number;
   /** The model behind sampling; the Anthropic provider (with the key from the SecretStore) unless given. */
   provider?: ModelProvider;
   /** Steward's client ID metadata document URL (null: never use CIMD); the setting, else the published default, when absent. */
@@ -81,7 +84,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const store = openStore(join(options.dataDir.path, 'steward.db'));
   const events = new HostEvents();
   const audit = new Audit(store, now);
-  const inbox = new Inbox(now, (items) => events.emit('inbox:changed', items));
+  const inbox = new Inbox(now, (change) => events.emit('inbox:changed', change));
   const sandbox = options.sandbox ?? createOsSandbox();
   const identity: ClientIdentity = {
     name: 'steward',
@@ -113,6 +116,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
     stopGraceMs: options.stopGraceMs ?? 2000,
     connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+    messageBytes: messageBytesFrom(options.maxMessageBytes, env),
     sampleIntervalMs: options.sampleIntervalMs ?? 5000,
     capabilities: (serverId) => ({
       sampling: { tools: sampling.policy(serverId).allowTools },
@@ -174,6 +178,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     sampling,
     elicitation,
     tasks,
+    inbox,
+    note: (id, text) => servers.note(id, 'warning', text),
     serverName: (id) => servers.callSettings(id).name,
     live: (id) => servers.liveSession(id),
   });

@@ -1,15 +1,18 @@
 // An MCP transport over the stdin/stdout of a process the supervisor spawned and owns.
 import type { ChildProcess } from 'node:child_process';
 import { deserializeMessage, serializeMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
-import { MESSAGE_TOO_LARGE_CODE } from '../sessions/index.js';
-
-export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+import { SERVER_LIMITS } from '../limits.js';
+import { MessageSkeleton, standInFor, type OversizedMessage } from './oversized.js';
 
 export interface ChildTransportEvents {
   /** A line on stdout that is not a JSON-RPC message. The connection carries on. */
   onBadLine(line: string, error: Error): void;
-  /** A message over the size limit. It is skipped; a request it answered fails with MESSAGE_TOO_LARGE_CODE. */
-  onOversized(bytes: number, requestId: string | number | undefined): void;
+  /**
+   * A message over the size limit, never held whole. A request is answered with an error and a response fails the
+   * request it answers (both by id, read as the bytes passed); a notification is dropped; anything unreadable closes
+   * the connection, since what follows it could no longer be trusted to belong where it seems to.
+   */
+  onOversized(bytes: number, message: OversizedMessage): void;
 }
 
 /**
@@ -23,23 +26,24 @@ export class ChildTransport implements Transport {
 
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  /** Set while skipping the rest of an oversized line. */
-  private skipping: { bytes: number; head: string; tail: Buffer } | undefined;
+  /** Set while reading past the limit: how many bytes the line has, and what its top level says. */
+  private skipping: { bytes: number; skeleton: MessageSkeleton } | undefined;
   private closed = false;
 
   constructor(
     private readonly child: ChildProcess,
     private readonly events: ChildTransportEvents,
-    private readonly maxBytes = MAX_MESSAGE_BYTES,
+    private readonly maxBytes: number = SERVER_LIMITS.messageBytes,
   ) {}
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
     const { stdout, stdin } = this.child;
-    if (!stdout || !stdin) throw new Error('The server process has no stdio pipes.');
+    if (!stdout || !stdin) return Promise.reject(new Error('The server process has no stdio pipes.'));
     stdout.on('data', (chunk: Buffer) => this.receive(chunk));
     stdout.on('error', (error) => this.onerror?.(error));
     stdin.on('error', (error) => this.onerror?.(error));
     this.child.once('exit', () => this.finish());
+    return Promise.resolve();
   }
 
   private receive(chunk: Buffer): void {
@@ -56,14 +60,15 @@ export class ChildTransport implements Transport {
   private keep(piece: Buffer): void {
     if (this.skipping) {
       this.skipping.bytes += piece.length;
-      this.skipping.tail = lastBytes(Buffer.concat([this.skipping.tail, piece]));
+      this.skipping.skeleton.push(piece);
       return;
     }
     this.pending.push(piece);
     this.pendingBytes += piece.length;
     if (this.pendingBytes > this.maxBytes) {
-      const all = Buffer.concat(this.pending);
-      this.skipping = { bytes: this.pendingBytes, head: all.subarray(0, SNIFF).toString('utf8'), tail: lastBytes(all) };
+      const skeleton = new MessageSkeleton();
+      for (const part of this.pending) skeleton.push(part);
+      this.skipping = { bytes: this.pendingBytes, skeleton };
       this.pending = [];
       this.pendingBytes = 0;
     }
@@ -71,9 +76,10 @@ export class ChildTransport implements Transport {
 
   private endLine(last: Buffer): void {
     if (this.skipping) {
-      const { bytes, head, tail } = this.skipping;
+      const { bytes, skeleton } = this.skipping;
       this.skipping = undefined;
-      this.oversized(bytes + last.length, sniffId(head, lastBytes(Buffer.concat([tail, last])).toString('utf8')));
+      skeleton.push(last);
+      this.oversized(bytes + last.length, skeleton.result());
       return;
     }
     const bytes = this.pendingBytes + last.length;
@@ -81,7 +87,9 @@ export class ChildTransport implements Transport {
     this.pending = [];
     this.pendingBytes = 0;
     if (bytes > this.maxBytes) {
-      this.oversized(bytes, sniffId(raw.subarray(0, SNIFF).toString('utf8'), lastBytes(raw).toString('utf8')));
+      const skeleton = new MessageSkeleton();
+      skeleton.push(raw);
+      this.oversized(bytes, skeleton.result());
       return;
     }
     const line = raw.toString('utf8').replace(/\r$/, '');
@@ -96,15 +104,11 @@ export class ChildTransport implements Transport {
     this.onmessage?.(message);
   }
 
-  private oversized(bytes: number, id: string | number | undefined): void {
-    this.events.onOversized(bytes, id);
-    if (id !== undefined) {
-      this.onmessage?.({
-        jsonrpc: '2.0',
-        id,
-        error: { code: MESSAGE_TOO_LARGE_CODE, message: `The server's reply was ${bytes} bytes, over Steward's limit of ${this.maxBytes}.` },
-      });
-    }
+  private oversized(bytes: number, message: OversizedMessage): void {
+    this.events.onOversized(bytes, message);
+    const standIn = standInFor(message, bytes, this.maxBytes);
+    if (standIn) this.onmessage?.(standIn);
+    else if (message.kind === 'unreadable') void this.close();
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
@@ -118,38 +122,21 @@ export class ChildTransport implements Transport {
     });
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     try {
       this.child.stdin?.end();
     } catch {
       // already closed
     }
     this.finish();
+    return Promise.resolve();
   }
 
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
     this.pending = [];
+    this.skipping = undefined;
     this.onclose?.();
   }
-}
-
-const SNIFF = 256;
-
-function lastBytes(buffer: Buffer): Buffer {
-  return buffer.length <= SNIFF ? buffer : buffer.subarray(buffer.length - SNIFF);
-}
-
-/**
- * The id of a JSON-RPC response too large to parse: a top-level "id" either before the "result"/"error" key
- * at the start, or as the very last member at the end. Nested ids never match.
- */
-function sniffId(head: string, tail: string): string | number | undefined {
-  const value = '("(?:[^"\\\\]|\\\\.){0,200}"|-?\\d{1,15})';
-  const atStart = new RegExp(`^\\s*\\{\\s*(?:"jsonrpc"\\s*:\\s*"2\\.0"\\s*,\\s*)?"id"\\s*:\\s*${value}`).exec(head);
-  const atEnd = new RegExp(`,\\s*"id"\\s*:\\s*${value}\\s*(?:,\\s*"jsonrpc"\\s*:\\s*"2\\.0"\\s*)?\\}\\s*$`).exec(tail);
-  const raw = atStart?.[1] ?? atEnd?.[1];
-  if (raw === undefined) return undefined;
-  return raw.startsWith('"') ? (JSON.parse(raw) as string) : Number(raw);
 }

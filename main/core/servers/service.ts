@@ -46,6 +46,8 @@ export interface ServersDeps {
   backoff: BackoffPolicy;
   stopGraceMs: number;
   connectTimeoutMs: number;
+  /** The most bytes one JSON-RPC message from a server may have. */
+  messageBytes: number;
   sampleIntervalMs: number;
   capabilities(serverId: string): HostCapabilities;
   serverRequest(serverId: string, method: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
@@ -395,6 +397,11 @@ export class ServersService {
   async restart(id: string): Promise<ServerView> {
     await this.supervisor.get(id)?.stop();
     return this.start(id);
+  }
+
+  /** A line from the host in a server's log (a cap reached, a request refused). */
+  note(id: string, level: LogLine['level'], text: string): void {
+    this.supervisor.logs.add(id, 'host', level, text);
   }
 
   logsPage(id: string, limit: number, beforeId?: number): LogLine[] {

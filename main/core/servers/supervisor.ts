@@ -21,6 +21,7 @@ export interface SupervisorDeps {
   backoff: BackoffPolicy;
   stopGraceMs: number;
   connectTimeoutMs: number;
+  messageBytes: number;
   sampleIntervalMs: number;
   /** The server's view changed (status, memory). */
   changed(serverId: string): void;
@@ -63,6 +64,7 @@ export class Supervisor {
       backoff: this.deps.backoff,
       sandbox: this.deps.sandbox,
       connectTimeoutMs: this.deps.connectTimeoutMs,
+      messageBytes: this.deps.messageBytes,
       stopGraceMs: this.deps.stopGraceMs,
       log: (stream, level, text) => this.logs.add(id, stream, level, text),
       changed: () => this.deps.changed(id),

@@ -11,7 +11,8 @@ import { HOSTILE, HOSTILE_ALL, UNSAFE_OUTPUT } from '../fixtures/hostile-text.mj
 import { tempDir } from '../helpers/host.js';
 import { CLI, FIXTURES, NODE } from '../helpers/paths.js';
 
-const NAME = `evil${HOSTILE[9]}${HOSTILE[11]}`;
+/** Names refuse control, invisible and bidi characters (they could rewrite the sentence around them); markup is fine. */
+const NAME = 'evil <b>server</b>';
 
 let home: string;
 beforeAll(() => {
@@ -84,25 +85,29 @@ describe('every command that shows server-supplied text', () => {
       config,
       JSON.stringify({
         mcpServers: {
-          [NAME]: { command: NODE, args: [join(FIXTURES, 'hostile-server.mjs'), HOSTILE[1]!], env: { NOTE: HOSTILE_ALL } },
+          [NAME]: { command: NODE, args: [join(FIXTURES, 'hostile-server.mjs'), HOSTILE[1]!, HOSTILE[9]!], env: { NOTE: HOSTILE_ALL } },
           [`spoof${HOSTILE[4]}${HOSTILE[2]}`]: { command: 'x' },
+          [`bidi${HOSTILE[9]}${HOSTILE[11]}`]: { command: 'x' },
           [`legacy${HOSTILE[0]}`]: { type: 'sse', url: `https://example.com/sse${HOSTILE[9]}` },
         },
       }),
     );
     const imported = await both('servers', 'import', config);
-    expect(imported.human.stdout).toContain('evilinvoice<U+202E>gpj.exe');
+    expect(imported.human.stdout).toContain('+ evil <b>server</b>');
+    expect(imported.human.stdout).toContain('- bidiinvoice<U+202E>gpj.exezero<U+200B>width');
     expect(imported.human.stdout).toContain('\\r');
     expect(imported.human.stdout).toContain('\\x1b]52');
-    expect(JSON.stringify(imported.data)).toContain(JSON.stringify(NAME).slice(1, -1));
+    // --json escapes the same characters, and they parse back to the very same name.
+    expect(imported.json.stdout).toContain('bidiinvoice\\u202egpj.exe');
+    expect(JSON.stringify(imported.data)).toContain('bidiinvoice\u202Egpj.exe');
 
     const listed = await both('servers', 'list');
-    expect(listed.human.stdout).toContain('evilinvoice<U+202E>gpj.exezero<U+200B>width');
+    expect(listed.human.stdout).toContain('\\x1b]0;Steward: all servers approved\\x07 invoice<U+202E>gpj.exe');
     expect((listed.data as Array<{ name: string }>).map((s) => s.name)).toContain(NAME);
     expect((await both('servers', 'show', NAME)).human.stdout).toContain('\\x1b]0;');
 
     const consent = await both('consent', 'show', NAME);
-    expect(consent.human.stdout).toContain('evilinvoice<U+202E>gpj.exe');
+    expect(consent.human.stdout).toContain('invoice<U+202E>gpj.exe');
     expect(consent.human.stdout).toContain('\\x1b]0;Steward: all servers approved\\x07');
     const approved = await steward('consent', 'approve', NAME, '--yes');
     expect(approved.code).toBe(0);
@@ -126,13 +131,16 @@ describe('every command that shows server-supplied text', () => {
     expect(logs.human.stdout).toContain('\\x1b[31mred');
 
     const audit = await both('audit', '--limit', '200');
-    expect(audit.human.stdout).toContain('evilinvoice<U+202E>gpj.exe');
+    expect(audit.human.stdout).toContain('"evil <b>server</b>"');
+    // A tool whose name carries an OSC 52 write and a bidi override, called: its name is in the audit, escaped.
+    expect((await steward('call', NAME, `tool${HOSTILE[0]}${HOSTILE[9]}`)).code).toBe(0);
+    expect((await both('audit', '--limit', '5')).human.stdout).toContain('tool\\x1b]52;c;ZWNobyBwd25lZCB8IHNo\\x07invoice<U+202E>gpj.exe');
     const exported = await steward('audit', '--export');
     expect(UNSAFE_OUTPUT.exec(exported.stdout)).toBeNull();
     for (const line of exported.stdout.trim().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow();
 
     const tasks = await both('tasks', 'list');
-    expect(tasks.human.stdout).toContain('<U+202E>');
+    expect(tasks.human.stdout).toContain('\\x1b]52;c;');
     const taskId = (tasks.data as Array<{ id: string }>)[0]!.id;
     const shown = await both('tasks', 'show', taskId);
     expect(shown.human.stdout, shown.human.stdout).toContain('\\x1b]52');

@@ -29,6 +29,8 @@ export class ChildTransport implements Transport {
   /** Set while reading past the limit: how many bytes the line has, and what its top level says. */
   private skipping: { bytes: number; skeleton: MessageSkeleton } | undefined;
   private closed = false;
+  /** One wait for stdin to drain, shared by every message sent while it is full. */
+  private draining: Promise<void> | undefined;
 
   constructor(
     private readonly child: ChildProcess,
@@ -115,11 +117,17 @@ export class ChildTransport implements Transport {
     const stdin = this.child.stdin;
     if (this.closed || !stdin || stdin.destroyed || !stdin.writable) throw new Error('The server process is not running.');
     const line = serializeMessage(message);
-    await new Promise<void>((resolve, reject) => {
-      const flushed = stdin.write(line, (error) => (error ? reject(error) : undefined));
-      if (flushed) resolve();
-      else stdin.once('drain', resolve);
-    });
+    const written = new Promise<void>((resolve, reject) => stdin.write(line, (error) => (error ? reject(error) : resolve())));
+    if (stdin.writableNeedDrain) {
+      this.draining ??= new Promise<void>((resolve) =>
+        stdin.once('drain', () => {
+          this.draining = undefined;
+          resolve();
+        }),
+      );
+      await this.draining;
+    }
+    void written.catch((error: unknown) => this.onerror?.(error instanceof Error ? error : new Error(String(error))));
   }
 
   close(): Promise<void> {

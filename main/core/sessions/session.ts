@@ -1,5 +1,6 @@
 // One MCP client per server: connect with capabilities declared up front, list, call with progress and cancel, reconnect.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { Client, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
 import { TaskStatusNotificationParamsSchema } from '@modelcontextprotocol/core';
 import type { AuthProvider, FetchLike, MessageExtraInfo, OAuthClientProvider, StandardSchemaV1 } from '@modelcontextprotocol/client';
@@ -134,6 +135,8 @@ export class McpSession {
     const { hooks, identity } = this.options;
     this.sessionEnd.abort();
     const sessionEnd = new AbortController();
+    // Each question waiting for the user listens to it; the caps bound how many there can be.
+    setMaxListeners(SERVER_LIMITS.inFlightRequests * 2, sessionEnd.signal);
     this.sessionEnd = sessionEnd;
     const client = new Client(
       {

@@ -7,6 +7,6 @@ export default defineConfig({
     emptyOutDir: true,
     minify: false,
     lib: { entry: 'main/preload/preload.ts', formats: ['cjs'], fileName: () => 'preload.cjs' },
-    rollupOptions: { external: ['electron'] },
+    rolldownOptions: { external: ['electron'] },
   },
 });

@@ -7,17 +7,16 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { createHost, type Host } from '../main/core/host.js';
 import { FileSecretStore } from '../main/core/node/index.js';
 import { createOsSandbox, type SandboxRunner } from '../main/core/security/index.js';
+import { present } from '../shared/errors.js';
 import { percentile, round, timeEach, timeOnce } from './stats.js';
 
 export const SERVER = join(process.cwd(), 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
 const ARGS = [SERVER, 'stdio'];
 
 export const unsandboxed: SandboxRunner = {
-  support: async () => ({ kind: 'unsupported' }),
-  wrap: async () => {
-    throw new Error('off');
-  },
-  dispose: async () => undefined,
+  support: () => Promise.resolve({ kind: 'unsupported' }),
+  wrap: () => Promise.reject(new Error('off')),
+  dispose: () => Promise.resolve(),
 };
 
 export async function withHost<T>(sandbox: SandboxRunner, fn: (host: Host) => Promise<T>): Promise<T> {
@@ -25,7 +24,7 @@ export async function withHost<T>(sandbox: SandboxRunner, fn: (host: Host) => Pr
   const host = await createHost({
     dataDir: { path: dir },
     secrets: FileSecretStore.inDataDir(dir),
-    browser: { open: async () => undefined },
+    browser: { open: () => Promise.resolve() },
     sandbox,
     stopGraceMs: 300,
   });
@@ -72,8 +71,8 @@ export async function toolCalls(calls: number): Promise<Record<string, number>> 
   const bareTimes: number[] = [];
   const trackedTimes: number[] = [];
   const hostTimes = await withHost(unsandboxed, async (host) => {
-    const [id] = await approvedServers(host, 1);
-    const viaHost = () => host.tools.call({ serverId: id!, name: 'echo', arguments: message });
+    const id = present((await approvedServers(host, 1))[0], 'a bench server');
+    const viaHost = () => host.tools.call({ serverId: id, name: 'echo', arguments: message });
     const viaBare = () => bare.callTool({ name: 'echo', arguments: message });
     // JIT and caches settle only after several hundred calls on each side.
     await timeEach(600, viaHost);
@@ -82,7 +81,7 @@ export async function toolCalls(calls: number): Promise<Record<string, number>> 
     const times: number[] = [];
     let n = 0;
     // A call the UI follows carries a progress token and an abort signal.
-    const tracked = () => host.tools.call({ serverId: id!, name: 'echo', arguments: message, callId: `bench-${n++}` });
+    const tracked = () => host.tools.call({ serverId: id, name: 'echo', arguments: message, callId: `bench-${n++}` });
     await timeEach(300, tracked);
     for (let done = 0; done < calls; done += 50) {
       times.push(...(await timeEach(50, viaHost)));

@@ -33,15 +33,16 @@ async function firstScreen(browser: Browser): Promise<number> {
   let child: ReturnType<typeof spawn> | undefined;
   try {
     return await timeOnce(async () => {
-      child = spawn(process.execPath, [SERVE, '--no-open'], { env: { ...process.env, STEWARD_HOME: home }, stdio: ['ignore', 'pipe', 'ignore'] });
+      const started = spawn(process.execPath, [SERVE, '--no-open'], { env: { ...process.env, STEWARD_HOME: home }, stdio: ['ignore', 'pipe', 'ignore'] });
+      child = started;
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
-        child!.stdout!.on('data', (c: Buffer) => {
+        started.stdout.on('data', (c: Buffer) => {
           out += c.toString();
-          const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
-          if (m) resolve(m[1]!);
+          const link = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out)?.[1];
+          if (link) resolve(link);
         });
-        child!.once('exit', () => reject(new Error(`serve exited: ${out}`)));
+        started.once('exit', () => reject(new Error(`serve exited: ${out}`)));
       });
       await page.goto(url);
       await page.getByRole('heading', { name: 'Servers', level: 1 }).waitFor();
@@ -81,7 +82,7 @@ export async function firstScreenTimes(rounds: number): Promise<Record<string, n
       host.push(await firstScreen(browser));
       floor.push(await staticScreen(browser));
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
     return {
       first_screen_ms: round(median(host), 1),
       first_screen_static_ms: round(median(floor), 1),
@@ -96,10 +97,10 @@ function rssOf(mode: 'host' | 'bare', server: string): Promise<number> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['--expose-gc', join(HERE, 'rss-child.js'), mode, server], { timeout: 120_000 }, (error, stdout) => {
       if (error) {
-        reject(error);
+        reject(new Error(`the memory probe failed: ${error.message}`, { cause: error }));
         return;
       }
-      resolve((JSON.parse(stdout.trim().split('\n').at(-1)!) as { rss: number }).rss);
+      resolve((JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as { rss: number }).rss);
     });
   });
 }

@@ -8,7 +8,8 @@ import { createHost } from '../main/core/host.js';
 import { FileSecretStore } from '../main/core/node/index.js';
 
 const mode = process.argv[2];
-const server = process.argv[3]!;
+const server = process.argv[3];
+if (!server) throw new Error('usage: rss-child.js host|bare <server script>');
 const args = [server, 'stdio'];
 const settle = () => new Promise((r) => setTimeout(r, 1500));
 
@@ -29,13 +30,11 @@ if (mode === 'bare') {
   const host = await createHost({
     dataDir: { path: dir },
     secrets: FileSecretStore.inDataDir(dir),
-    browser: { open: async () => undefined },
+    browser: { open: () => Promise.resolve() },
     sandbox: {
-      support: async () => ({ kind: 'unsupported' }),
-      wrap: async () => {
-        throw new Error('off');
-      },
-      dispose: async () => undefined,
+      support: () => Promise.resolve({ kind: 'unsupported' }),
+      wrap: () => Promise.reject(new Error('off')),
+      dispose: () => Promise.resolve(),
     },
     stopGraceMs: 200,
   });

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Anthropic from '@anthropic-ai/sdk';
+import { present } from '../shared/errors.js';
 import { withHost, unsandboxed } from './core.js';
 import { percentile, round, timeEach } from './stats.js';
 
@@ -54,7 +55,7 @@ export async function samplingRounds(rounds: number): Promise<Record<string, num
           model: 'claude-sonnet-5-5',
           max_tokens: 256,
           system: PARAMS.systemPrompt,
-          messages: [{ role: 'user', content: [{ type: 'text', text: PARAMS.messages[0]!.content.text }] }],
+          messages: [{ role: 'user', content: [{ type: 'text', text: present(PARAMS.messages[0], 'the sample message').content.text }] }],
           tools: [{ name: 'list_files', description: 'List files', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }],
           tool_choice: { type: 'auto' },
         })
@@ -71,7 +72,7 @@ export async function samplingRounds(rounds: number): Promise<Record<string, num
       }
       let n = 0;
       const viaHost = () => {
-        const serverId = ids[n++ % ids.length]!;
+        const serverId = present(ids[n++ % ids.length], 'a bench server');
         return host.sampling.handle({ serverId, serverName: serverId, sessionKey: 'bench', toolsDeclared: true, signal: new AbortController().signal }, PARAMS);
       };
       // Both sides need several hundred rounds before the JIT settles.

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { TaskStatus } from '../shared/domain/tasks.js';
+import { present } from '../shared/errors.js';
 import { openStore, type Db, type Store, type TaskCursor, type TaskFilter } from '../main/core/store/index.js';
 import { openRaw } from './raw-sqlite.js';
 import { percentile, round, timeSync } from './stats.js';
@@ -40,11 +41,11 @@ function seeded(seed: number): () => number {
 
 function pick<T>(random: () => number, items: readonly T[], shares: readonly number[]): T {
   let x = random();
-  for (let i = 0; i < items.length; i++) {
-    x -= shares[i]!;
-    if (x < 0) return items[i]!;
+  for (const [i, item] of items.entries()) {
+    x -= shares[i] ?? 0;
+    if (x < 0) return item;
   }
-  return items[items.length - 1]!;
+  return present(items.at(-1), 'something to pick');
 }
 
 /**
@@ -180,7 +181,7 @@ function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
+    [out[i], out[j]] = [present(out[j], 'an item'), present(out[i], 'an item')];
   }
   return out;
 }
@@ -204,7 +205,7 @@ export function taskPages(rows: number, laps: number): Record<string, number> {
     const viaSteward = (c: Case) => tasks.page(c.filter, PAGE, c.cursor);
     const bare = new Map<Case, () => Array<{ id: string; updated_at: string }>>();
     const rowAt = bareDb.prepare<[number], TaskCursor>('SELECT updated_at AS updatedAt, id FROM tasks WHERE rowid = ?');
-    const all = cases(viaSteward, (rowid) => rowAt.get(rowid)!, rows, servers);
+    const all = cases(viaSteward, (rowid) => present(rowAt.get(rowid), `task row ${rowid}`), rows, servers);
     for (const c of all) {
       const statement = bareDb.prepare<Record<string, unknown>, { id: string; updated_at: string }>(pageSql(c));
       const params = {
@@ -232,7 +233,7 @@ export function taskPages(rows: number, laps: number): Record<string, number> {
     for (let pass = 0; pass < 2; pass++) {
       for (const c of all) {
         viaSteward(c);
-        bare.get(c)!();
+        present(bare.get(c), 'the bare query')();
       }
     }
     const s: number[] = [];
@@ -241,7 +242,7 @@ export function taskPages(rows: number, laps: number): Record<string, number> {
     // Each case runs on both sides back to back, in a new order every lap, alternating which side goes first.
     for (let lap = 0; lap < laps; lap++) {
       for (const [i, c] of shuffled(all, random).entries()) {
-        const pair = [() => s.push(timeSync(() => viaSteward(c))), () => r.push(timeSync(bare.get(c)!))];
+        const pair = [() => s.push(timeSync(() => viaSteward(c))), () => r.push(timeSync(present(bare.get(c), 'the bare query')))];
         for (const measure of (lap + i) % 2 === 0 ? pair : pair.reverse()) measure();
       }
     }

@@ -1,5 +1,6 @@
 // Host CPU while it follows 200 long tasks at the server's 1 s poll interval, against the same host idle with no tasks.
 import { fileURLToPath } from 'node:url';
+import { present } from '../shared/errors.js';
 import { withHost, unsandboxed } from './core.js';
 import { round } from './stats.js';
 
@@ -32,7 +33,7 @@ export async function pollCpu(seconds: number): Promise<Record<string, number>> 
     await sleep(2000);
     const gets = async () => {
       const log = await host.tools.call({ serverId: view.id, name: 'wire_log', arguments: {} });
-      return (JSON.parse(String(log.content[0]!.text)) as Array<{ method: string }>).filter((w) => w.method === 'tasks/get').length;
+      return (JSON.parse(String(present(log.content[0], 'the wire log').text)) as Array<{ method: string }>).filter((w) => w.method === 'tasks/get').length;
     };
     const before = await gets();
     let changes = 0;

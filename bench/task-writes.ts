@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { present } from '../shared/errors.js';
 import { openStore, type Db, type Store } from '../main/core/store/index.js';
 import { openRaw, schemaOf } from './raw-sqlite.js';
 import { percentile, round } from './stats.js';
@@ -118,7 +119,7 @@ export function taskWrites(tasksPerBatch: number, batches: number): Record<strin
       for (const measure of i % 2 === 0 ? pair : pair.reverse()) measure();
     }
     // Each batch is compared with its neighbour on the other side, which ran under the same load a moment apart.
-    const ratios = s.map((ops, i) => ops / r[i]!);
+    const ratios = s.map((ops, i) => ops / present(r[i], 'the paired batch'));
     return {
       task_write_steward_ops_s: Math.round(percentile(s, 50)),
       task_write_raw_ops_s: Math.round(percentile(r, 50)),

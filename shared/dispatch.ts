@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { calls, isCallName, type CallName, type CallOutput, type CallParsed } from './contract/index.js';
 import { StewardError, toFailure, type Outcome } from './errors.js';
 
+/** A handler answers at once or later; either way the dispatcher awaits it inside its error handling. */
 export type Handlers = {
-  [K in CallName]: (input: CallParsed<K>) => Promise<CallOutput<K>>;
+  [K in CallName]: (input: CallParsed<K>) => Promise<CallOutput<K>> | CallOutput<K>;
 };
 
 export interface DispatchOptions {
@@ -33,7 +34,7 @@ export function createDispatcher(handlers: Handlers, options: DispatchOptions = 
       return toFailure(new StewardError('invalid_payload', `The request for ${channel} is not valid: ${describeIssues(parsed.error).replace(/\.$/, '')}.`));
     }
     try {
-      const handler = handlers[channel] as (input: unknown) => Promise<unknown>;
+      const handler = handlers[channel] as (input: unknown) => unknown;
       const result = await handler(parsed.data);
       const checked = spec.output.safeParse(result);
       if (!checked.success) {

@@ -73,3 +73,9 @@ export function toFailure(error: unknown): Failure {
   }
   return { ok: false, code: 'internal_error', message: 'Steward hit an unexpected error; details are in the host log.' };
 }
+
+/** A value the code knows is there (a row it just wrote, a process that has spawned); its absence is Steward's own bug. */
+export function present<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new StewardError('internal_error', `Steward expected ${what}, and it is missing.`);
+  return value;
+}

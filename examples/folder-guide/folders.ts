@@ -31,8 +31,9 @@ export class Folders {
 
   /** The real path of `p` (absolute, or relative to the first folder), if it lies inside a shared folder. */
   async inside(p: string): Promise<string> {
-    if (this.roots.length === 0) throw new OutsideFolders('No folder is shared with this server yet. Share one in Steward (Roots) first.');
-    const candidate = resolve(this.roots[0]!, p);
+    const first = this.roots[0];
+    if (first === undefined) throw new OutsideFolders('No folder is shared with this server yet. Share one in Steward (Roots) first.');
+    const candidate = resolve(first, p);
     let real: string;
     try {
       real = await realpath(candidate);
@@ -53,8 +54,7 @@ export class Folders {
   async *walk(start: string, limit: number): AsyncGenerator<{ path: string; size: number; dir: boolean }> {
     const queue = [start];
     let count = 0;
-    while (queue.length > 0 && count < limit) {
-      const dir = queue.shift()!;
+    for (let dir = queue.shift(); dir !== undefined && count < limit; dir = queue.shift()) {
       let entries;
       try {
         entries = await readdir(dir, { withFileTypes: true });

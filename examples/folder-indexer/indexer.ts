@@ -144,12 +144,12 @@ class TextCounter {
   }
 
   private take(text: string, last: boolean): void {
-    if (text.length > 0) this.lastChar = text[text.length - 1]!;
+    this.lastChar = text.at(-1) ?? this.lastChar;
     for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) this.lines++;
     const joined = this.carry + text;
     // An unfinished word at the end of a chunk waits for the next one (unless it is absurdly long, as in minified files).
     let cut = joined.length;
-    if (!last) while (cut > 0 && joined.length - cut < MAX_CARRY && !/\s/.test(joined[cut - 1]!)) cut--;
+    if (!last) while (cut > 0 && joined.length - cut < MAX_CARRY && !/\s/.test(joined.charAt(cut - 1))) cut--;
     this.carry = joined.slice(cut);
     const body = joined.slice(0, cut);
     for (const token of body.split(/\s+/)) {

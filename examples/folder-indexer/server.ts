@@ -122,7 +122,7 @@ async function runIndex(taskId: string, path: string, pace: Pace, progressToken:
     // Cancelled: the task stays 'cancelled' and has no result.
     if (signal.aborted) return;
     const message = error instanceof OutsideFolders ? error.message : `Indexing failed: ${(error as Error).message}`;
-    await finish('failed', failure(message), message).catch((e: Error) => console.error(`folder-indexer: ${e.message}`));
+    await finish('failed', failure(message), message).catch((e: unknown) => console.error(`folder-indexer: ${e instanceof Error ? e.message : String(e)}`));
   } finally {
     running.delete(taskId);
     taskStore.release(taskId);
@@ -137,7 +137,7 @@ server.registerTool(
     inputSchema: {},
     annotations: { readOnlyHint: true },
   },
-  async () => {
+  () => {
     const now = [...running.values()].map((r) => `Running: ${r.folder} — ${r.progress.done} of ${r.progress.total} files`);
     if (!lastReport) return text([...now, 'No index has finished yet. Run index_folder first.'].join('\n'));
     return { ...text([...now, ...(now.length > 0 ? [''] : []), lastReport.text].join('\n')), structuredContent: lastReport.summary };

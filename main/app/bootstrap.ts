@@ -11,6 +11,7 @@ import { APP_URL, denyPermissions, lockNavigation, registerAppScheme, serveRende
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DIST = join(HERE, '..', '..');
 const log = (line: string) => process.stderr.write(`[steward] ${line}\n`);
+const describe = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
 
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
@@ -34,14 +35,15 @@ function createWindow(): void {
   window.on('closed', () => {
     window = undefined;
   });
-  void window.loadURL(APP_URL);
+  window.loadURL(APP_URL).catch((error: unknown) => log(`the window could not load: ${describe(error)}`));
 }
 
 app.on('web-contents-created', (_event, contents) => lockNavigation(contents));
 
-app.whenReady().then(async () => {
+async function start(): Promise<void> {
+  await app.whenReady();
   const dataDir = app.getPath('userData');
-  if (!safeStorage.isEncryptionAvailable()) log('the OS keychain is not available; secrets are stored with the weaker fallback');
+  if (!(await safeStorage.isAsyncEncryptionAvailable())) log('the OS keychain is not available; secrets are stored with the weaker fallback');
   host = await createHost({
     dataDir: { path: dataDir },
     secrets: FileSecretStore.inDataDir(dataDir, keychainCipher),
@@ -50,7 +52,7 @@ app.whenReady().then(async () => {
     autostart: true,
     // The desktop app has no `node` of its own guaranteed: the bundled examples run on Electron as Node.
     bundled: { examplesDir: join(DIST, 'examples'), runtime: { command: process.execPath, env: { ELECTRON_RUN_AS_NODE: '1' } } },
-    onUnexpected: (where, error) => log(`internal error in ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    onUnexpected: (where, error) => log(`internal error in ${where}: ${describe(error)}`),
   });
   denyPermissions(session.defaultSession);
   serveRenderer(session.defaultSession, join(DIST, 'renderer'));
@@ -63,6 +65,11 @@ app.whenReady().then(async () => {
     if (window?.isMinimized()) window.restore();
     window?.focus();
   });
+}
+
+start().catch((error: unknown) => {
+  log(`Steward could not start: ${describe(error)}`);
+  app.exit(1);
 });
 
 app.on('window-all-closed', () => {
@@ -75,5 +82,8 @@ app.on('before-quit', (event) => {
   event.preventDefault();
   quitting = true;
   unroute?.();
-  void host.dispose().finally(() => app.exit(0));
+  host
+    .dispose()
+    .catch((error: unknown) => log(`shutting down: ${describe(error)}`))
+    .finally(() => app.exit(0));
 });

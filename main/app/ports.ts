@@ -6,8 +6,8 @@ import { judgeUrl } from '../core/security/index.js';
 
 /** Seals secrets with the OS keychain (Keychain, DPAPI, libsecret/kwallet) before they touch the disk. */
 export const keychainCipher: SecretCipher = {
-  seal: (plain) => safeStorage.encryptString(plain).toString('base64'),
-  open: (sealed) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
+  seal: async (plain) => (await safeStorage.encryptStringAsync(plain)).toString('base64'),
+  open: async (sealed) => (await safeStorage.decryptStringAsync(Buffer.from(sealed, 'base64'))).result,
 };
 
 /** shell.openExternal, but only for URLs the gate allows, and only in their canonical form. */

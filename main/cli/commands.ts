@@ -97,11 +97,12 @@ async function add(cli: Cli, args: Args): Promise<number> {
   });
   const name = one(positionals, 'server name');
   if (values.url && command.length > 0) throw new UsageError('Give either --url or a command after --, not both.');
-  if (!values.url && command.length === 0) throw new UsageError('Give a command after -- (steward servers add NAME -- npx -y pkg@1.0.0) or --url URL.');
+  const [program, ...programArgs] = command;
+  if (!values.url && program === undefined) throw new UsageError('Give a command after -- (steward servers add NAME -- npx -y pkg@1.0.0) or --url URL.');
   const config = values.url
     ? { transport: 'http' as const, url: values.url, headers: pairs(values.header, '--header') }
     : // Relative paths in the command mean "from here", as they would in the user's shell.
-      { transport: 'stdio' as const, command: command[0]!, args: command.slice(1), env: pairs(values.env, '--env'), cwd: resolve(values.cwd ?? '.') };
+      { transport: 'stdio' as const, command: program ?? '', args: programArgs, env: pairs(values.env, '--env'), cwd: resolve(values.cwd ?? '.') };
   const idle = values['idle-stop'] === undefined ? undefined : Number(values['idle-stop']);
   if (idle !== undefined && !Number.isInteger(idle)) throw new UsageError('--idle-stop takes whole minutes.');
   const view = await cli.call('servers:add', {
@@ -170,8 +171,9 @@ async function logs(cli: Cli, args: Args): Promise<number> {
       .page(serverId, 1000)
       .filter((l) => l.id > last)
       .reverse();
-    if (fresh.length === 0) continue;
-    last = fresh.at(-1)!.id;
+    const newest = fresh.at(-1);
+    if (!newest) continue;
+    last = newest.id;
     cli.result(fresh, () => logText(fresh));
   }
 }

@@ -25,11 +25,9 @@ const TIMED_SCENARIOS: ReadonlySet<string> = new Set(['sse-retry']);
 
 // Only HTTP servers are used here, so nothing is ever launched or sandboxed.
 const noSandbox: SandboxRunner = {
-  support: async () => ({ kind: 'unsupported' }),
-  wrap: async () => {
-    throw new Error('The conformance client launches no local servers.');
-  },
-  dispose: async () => undefined,
+  support: () => Promise.resolve({ kind: 'unsupported' }),
+  wrap: () => Promise.reject(new Error('The conformance client launches no local servers.')),
+  dispose: () => Promise.resolve(),
 };
 
 /**
@@ -45,7 +43,7 @@ function acceptFormsAsShown(host: Host): void {
     answered.add(item.id);
     void host.inbox
       .decide(item.id, { kind: 'elicitation', action: 'accept', content: {} })
-      .catch((error: Error) => process.stderr.write(`conformance: ${terminalSafe(error.message)}\n`));
+      .catch((error: unknown) => process.stderr.write(`conformance: ${terminalSafe(String(error))}\n`));
   });
 }
 
@@ -70,9 +68,7 @@ function signInWhenAsked(host: Host): void {
     const item = change.item;
     if (item.kind !== 'auth' || item.request.stage !== 'consent' || answered.has(item.id)) return;
     answered.add(item.id);
-    void host.inbox
-      .decide(item.id, { kind: 'auth', action: 'open' })
-      .catch((error: Error) => process.stderr.write(`conformance: ${terminalSafe(error.message)}\n`));
+    void host.inbox.decide(item.id, { kind: 'auth', action: 'open' }).catch((error: unknown) => process.stderr.write(`conformance: ${terminalSafe(String(error))}\n`));
   });
 }
 

@@ -17,6 +17,9 @@ export function exitCodeFor(code: ErrorCode): number {
   return EXIT.failed;
 }
 
+/** A stream that is not a terminal has isTTY undefined, whatever Node's typings say. */
+const onTerminal = (stream: { isTTY?: boolean }) => stream.isTTY === true;
+
 export class Cli {
   constructor(
     readonly host: Host,
@@ -27,7 +30,7 @@ export class Cli {
   ) {}
 
   get interactive(): boolean {
-    return Boolean(this.stdin.isTTY && this.stdout.isTTY) && !this.json;
+    return onTerminal(this.stdin) && onTerminal(this.stdout) && !this.json;
   }
 
   /** Calls the host through the same contract and dispatcher the app uses; failures throw StewardError. */

@@ -10,10 +10,11 @@ const f = (text: string) => terminalSafe(text);
 const terminalSafeBlock = (text: string) => terminalSafe(text, 'block');
 
 export function table(cells: string[][]): string {
-  if (cells.length === 0) return '';
   const rows = cells.map((r) => r.map((cell) => f(cell)));
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+  const [head] = rows;
+  if (!head) return '';
+  const widths = head.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')).join('\n');
 }
 
 export function megabytes(bytes: number | null): string {
@@ -78,13 +79,14 @@ export function consentText(r: ConsentRequest): string {
 
 export function toolsTable(tools: ToolView[]): string {
   if (tools.length === 0) return 'This server offers no tools.';
-  return table([['TOOL', 'DESCRIPTION'], ...tools.map((t) => [t.name, (t.title ?? t.description ?? '').split('\n')[0]!.slice(0, 100)])]);
+  return table([['TOOL', 'DESCRIPTION'], ...tools.map((t) => [t.name, (t.title ?? t.description ?? '').split('\n', 1).join('').slice(0, 100)])]);
 }
 
 export function callText(result: CallResult): string {
   const parts = result.content.map((c) => {
     if (c.type === 'text') return terminalSafeBlock(String(c.text));
-    if (c.type === 'image' || c.type === 'audio') return `[${c.type} ${f(String(c.mimeType))}, ${String(c.data ?? '').length} base64 characters]`;
+    if (c.type === 'image' || c.type === 'audio')
+      return `[${c.type} ${f(String(c.mimeType))}, ${typeof c.data === 'string' ? c.data.length : 0} base64 characters]`;
     if (c.type === 'resource_link') return `[link ${f(String(c.uri))}]`;
     if (c.type === 'resource') return `[resource ${f(JSON.stringify(c.resource).slice(0, 500))}]`;
     return f(JSON.stringify(c));

@@ -9,6 +9,11 @@ export async function openCliHost(log: (line: string) => void): Promise<Host> {
     // A command should not linger: servers that ignore stdin closing get SIGTERM after one second.
     stopGraceMs: 1000,
     // A terminal cannot click: links are printed for the user to open.
-    browser: { open: async (url) => log(`Open this address in your browser: ${url}`) },
+    browser: {
+      open: (url) => {
+        log(`Open this address in your browser: ${url}`);
+        return Promise.resolve();
+      },
+    },
   });
 }

@@ -43,6 +43,8 @@ export function answerUnattended(host: Host, note: (line: string) => void): () =
     const answer = refusal(item);
     if (!answer) return;
     note(`steward: ${answer.note}`);
-    void host.inbox.decide(item.id, answer.decision).catch(() => undefined);
+    host.inbox
+      .decide(item.id, answer.decision)
+      .catch((error: unknown) => note(`steward: that answer did not go through: ${error instanceof Error ? error.message : String(error)}`));
   });
 }

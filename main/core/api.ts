@@ -26,8 +26,8 @@ export interface HandlerDeps {
 export function createHandlers(host: HandlerDeps): Handlers {
   const { servers, tools, sampling, tasks, models, runTool, auth } = host;
   return {
-    'servers:list': async () => servers.list(),
-    'servers:get': async ({ serverId }) => servers.get(serverId),
+    'servers:list': () => servers.list(),
+    'servers:get': ({ serverId }) => servers.get(serverId),
     'servers:add': async (input) => servers.add(input),
     'servers:update': async ({ serverId, ...patch }) => servers.update(serverId, patch),
     'servers:remove': async ({ serverId }) => {
@@ -38,7 +38,7 @@ export function createHandlers(host: HandlerDeps): Handlers {
     'servers:start': async ({ serverId }) => servers.start(serverId),
     'servers:stop': async ({ serverId }) => servers.stop(serverId),
     'servers:restart': async ({ serverId }) => servers.restart(serverId),
-    'servers:logs': async ({ serverId, limit, beforeId }) => servers.logsPage(serverId, limit, beforeId),
+    'servers:logs': ({ serverId, limit, beforeId }) => servers.logsPage(serverId, limit, beforeId),
     'servers:ping': async ({ serverId }) => {
       const session = await servers.ensureRunning(serverId);
       const started = performance.now();
@@ -50,36 +50,36 @@ export function createHandlers(host: HandlerDeps): Handlers {
     'consent:decide': async ({ serverId, hash, decision }) => servers.decideConsent(serverId, hash, decision, 'user'),
     'tools:list': async ({ serverId }) => (await servers.ensureRunning(serverId)).listTools(),
     'tools:call': async (request) => runTool(request),
-    'tools:cancel': async ({ callId }) => {
+    'tools:cancel': ({ callId }) => {
       tools.cancel(callId);
       return { ok: true as const };
     },
     'prompts:list': async ({ serverId }) => (await servers.ensureRunning(serverId)).listPrompts(),
     'resources:list': async ({ serverId }) => (await servers.ensureRunning(serverId)).listResources(),
-    'inbox:list': async () => host.inbox.list(),
+    'inbox:list': () => host.inbox.list(),
     'inbox:decide': async ({ itemId, decision }) => {
       await host.inbox.decide(itemId, decision);
       return { ok: true as const };
     },
-    'audit:list': async (query) => host.audit.list(query),
-    'audit:export': async ({ serverId, kind }) => {
+    'audit:list': (query) => host.audit.list(query),
+    'audit:export': ({ serverId, kind }) => {
       const events = host.audit.all({ serverId, kind });
       return { jsonl: events.map((e) => JSON.stringify(e)).join('\n') + (events.length > 0 ? '\n' : ''), count: events.length };
     },
-    'sampling:getPolicy': async ({ serverId }) => {
+    'sampling:getPolicy': ({ serverId }) => {
       servers.get(serverId);
       return sampling.policy(serverId);
     },
-    'sampling:setPolicy': async ({ serverId, policy }) => sampling.setPolicy(serverId, servers.get(serverId).name, policy),
-    'sampling:loops': async ({ serverId, before, limit }) => sampling.listLoops(serverId ?? null, before ?? null, limit),
-    'sampling:loop': async ({ loopId }) => {
+    'sampling:setPolicy': ({ serverId, policy }) => sampling.setPolicy(serverId, servers.get(serverId).name, policy),
+    'sampling:loops': ({ serverId, before, limit }) => sampling.listLoops(serverId ?? null, before ?? null, limit),
+    'sampling:loop': ({ loopId }) => {
       const loop = sampling.loop(loopId);
       if (!loop) throw new StewardError('not_found', 'There is no such agent loop.');
       return loop;
     },
-    'tasks:list': async ({ status, serverId, cursor, limit }) => tasks.list({ status, serverId }, limit, cursor),
-    'tasks:get': async ({ taskId }) => tasks.detail(taskId),
-    'tasks:result': async ({ taskId, offset, length }) => tasks.resultPage(taskId, offset, length),
+    'tasks:list': ({ status, serverId, cursor, limit }) => tasks.list({ status, serverId }, limit, cursor),
+    'tasks:get': ({ taskId }) => tasks.detail(taskId),
+    'tasks:result': ({ taskId, offset, length }) => tasks.resultPage(taskId, offset, length),
     'tasks:start': async ({ serverId, name, arguments: args, ttlSeconds }) =>
       tasks.start({ serverId, tool: name, arguments: args, ttlMs: ttlSeconds ? ttlSeconds * 1000 : undefined }),
     'tasks:cancel': async ({ taskId }) => tasks.cancel(taskId),

@@ -8,7 +8,7 @@ import { bundledServers, type BundledRuntime } from './defaults.js';
 import { HostEvents } from './events.js';
 import { Inbox } from './inbox/index.js';
 import { messageBytesFrom } from './limits.js';
-import { systemClock, type BrowserOpener, type Clock, type DataDir, type Notifier, type SecretStore } from './ports.js';
+import { systemClock, unexpectedToStderr, type BrowserOpener, type Clock, type DataDir, type Notifier, type SecretStore, type Unexpected } from './ports.js';
 import { createOsSandbox, gatedOpener, nodeFsView, type FsView, type Platform, type SandboxRunner } from './security/index.js';
 import { DEFAULT_BACKOFF, isAlive, ServersService, startTokenOf, type BackoffPolicy } from './servers/index.js';
 import { ToolCalls, type ClientIdentity } from './sessions/index.js';
@@ -51,8 +51,11 @@ export interface HostOptions {
   clientMetadataUrl?: string | null;
   /** Loopback ports for the sign-in redirect, in order of preference (0: any free port). */
   redirectPorts?: readonly number[];
-  /** Told about unexpected errors inside handlers (the front end decides where its log goes). */
-  onUnexpected?: (where: string, error: unknown) => void;
+  /**
+   * Told about unexpected errors inside handlers and in work nobody waits for (timer flushes, pollers, restarts);
+   * the front end decides where its log goes. Standard error when absent.
+   */
+  onUnexpected?: Unexpected;
 }
 
 export interface Host {
@@ -78,12 +81,13 @@ const SUPPORTED_PLATFORMS: readonly Platform[] = ['linux', 'darwin', 'win32'];
 
 export async function createHost(options: HostOptions): Promise<Host> {
   const clock = options.clock ?? systemClock;
+  const unexpected = options.onUnexpected ?? unexpectedToStderr;
   const now = () => new Date(clock.now()).toISOString();
   const platform = options.platform ?? (SUPPORTED_PLATFORMS.includes(process.platform as Platform) ? (process.platform as Platform) : 'linux');
   const env = options.env ?? process.env;
   const store = openStore(join(options.dataDir.path, 'steward.db'));
   const events = new HostEvents();
-  const audit = new Audit(store, now);
+  const audit = new Audit(store, now, unexpected);
   const inbox = new Inbox(now, (change) => events.emit('inbox:changed', change));
   const sandbox = options.sandbox ?? createOsSandbox();
   const identity: ClientIdentity = {
@@ -95,9 +99,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   const models = new ModelSettingsService(store, options.secrets, env.ANTHROPIC_BASE_URL);
   const provider = options.provider ?? createAnthropicProvider({ apiKey: () => models.apiKey(), baseUrl: () => models.baseUrl() });
-  // Sampling needs the calls in flight, and the servers need sampling: the two are joined through this late binding.
-  let tools: ToolCalls | undefined;
-  const sampling = new SamplingService({ store, audit, inbox, events, clock, provider, models, callsInFlight: (id) => tools?.inFlight(id) ?? [] });
+  // Sampling needs the calls in flight, and the servers need sampling: `tools` (below) is read only when a request arrives.
+  const sampling = new SamplingService({ store, audit, inbox, events, clock, provider, models, callsInFlight: (id) => tools.inFlight(id), unexpected });
 
   const servers = new ServersService({
     store,
@@ -118,6 +121,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
     messageBytes: messageBytesFrom(options.maxMessageBytes, env),
     sampleIntervalMs: options.sampleIntervalMs ?? 5000,
+    unexpected,
     capabilities: (serverId) => ({
       sampling: { tools: sampling.policy(serverId).allowTools },
       elicitation: { form: true, url: true },
@@ -137,16 +141,23 @@ export async function createHost(options: HostOptions): Promise<Host> {
     audit,
     clock,
     // The auth service judged the page already (with the rules for its server); the gate judges it once more.
-    open: async (url) => void (await gatedOpener((u) => options.browser.open(u))(url)),
+    open: async (url) => {
+      await gatedOpener((u) => options.browser.open(u))(url);
+    },
     changed: (view) => events.emit('auth:changed', view),
     server: (serverId) => {
       const record = store.servers.get(serverId);
       return record && record.config.transport === 'http' ? { name: record.name, url: record.config.url } : undefined;
     },
-    reconnect: async (serverId) => void (await servers.ensureRunning(serverId)),
-    disconnect: async (serverId) => void (await servers.stop(serverId, 'user')),
+    reconnect: async (serverId) => {
+      await servers.ensureRunning(serverId);
+    },
+    disconnect: async (serverId) => {
+      await servers.stop(serverId, 'user');
+    },
     clientMetadataUrl: options.clientMetadataUrl,
     redirectPorts: options.redirectPorts,
+    unexpected,
   });
 
   const tasks = new TasksService({
@@ -163,6 +174,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     owner: { pid: process.pid, started: startTokenOf(process.pid) ?? null },
     ownerAlive: (owner) => isAlive(owner.pid) && (owner.started === null || startTokenOf(owner.pid) === owner.started),
+    unexpected,
   });
   const elicitation = new ElicitationService({
     inbox,
@@ -184,7 +196,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     live: (id) => servers.liveSession(id),
   });
 
-  tools = new ToolCalls({
+  const tools: ToolCalls = new ToolCalls({
     acquire: async (serverId) => {
       const session = await servers.ensureRunning(serverId);
       const { name, toolTimeoutSeconds } = servers.callSettings(serverId);
@@ -203,7 +215,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     now: () => clock.now(),
   });
 
-  if (options.bundled && !store.settings.get<boolean>('bundled.registered')) {
+  if (options.bundled && !store.settings.get('bundled.registered')) {
     for (const input of bundledServers(options.bundled.examplesDir, options.bundled.runtime)) {
       if (!store.servers.findByName(input.name)) await servers.add(input, 'bundled', 'host');
     }
@@ -227,9 +239,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     models,
     identity,
     runTool,
-    dispatch: createDispatcher(createHandlers({ servers, tools, inbox, audit, sampling, tasks, models, runTool, auth }), {
-      onUnexpected: options.onUnexpected,
-    }),
+    dispatch: createDispatcher(createHandlers({ servers, tools, inbox, audit, sampling, tasks, models, runTool, auth }), { onUnexpected: unexpected }),
     async dispose() {
       if (disposed) return;
       disposed = true;

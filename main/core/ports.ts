@@ -15,13 +15,16 @@ export interface BrowserOpener {
 }
 
 export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): { cancel(): void };
+  now: () => number;
+  setTimeout: (fn: () => void, ms: number) => { cancel: () => void };
 }
 
 export interface Notifier {
   notify(title: string, body: string): void;
 }
+
+/** Told about an error no caller waits for (a timer's flush, a poller's step), so it reaches the host's log. */
+export type Unexpected = (where: string, error: unknown) => void;
 
 export interface DataDir {
   /** Absolute path of the folder holding the database and the host's own files. */
@@ -30,9 +33,14 @@ export interface DataDir {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout(fn, ms) {
+  setTimeout: (fn, ms) => {
     const handle = setTimeout(fn, ms);
-    handle.unref?.();
+    handle.unref();
     return { cancel: () => clearTimeout(handle) };
   },
+};
+
+/** The log of last resort, for a front end that names none. */
+export const unexpectedToStderr: Unexpected = (where, error) => {
+  process.stderr.write(`[steward] internal error in ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
 };

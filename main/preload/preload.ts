@@ -1,7 +1,6 @@
 // window.steward from the contract: one invoke per call, one subscribe per event, no raw ipcRenderer.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { CALL_NAMES, EVENT_NAMES } from '../../shared/contract/index.js';
-import type { StewardBridge } from '../../shared/bridge.js';
 
 const calls = Object.fromEntries(CALL_NAMES.map((channel) => [channel, (payload: unknown) => ipcRenderer.invoke(channel, payload)]));
 

@@ -45,5 +45,11 @@ const stop = async () => {
   await host.dispose();
   process.exit(0);
 };
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
+const stopOrFail = () => {
+  stop().catch((error: unknown) => {
+    log(`steward serve: could not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+};
+process.on('SIGINT', stopOrFail);
+process.on('SIGTERM', stopOrFail);

@@ -3,7 +3,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { EVENT_NAMES } from '../../shared/contract/index.js';
 import type { ClientFrame, ServerFrame } from '../../shared/bridge.js';
 import { StewardError, toFailure } from '../../shared/errors.js';
@@ -174,16 +174,20 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     ws.on('close', () => sockets.delete(ws));
     ws.on('error', () => sockets.delete(ws));
     ws.on('message', (data, isBinary) => {
-      const frame = parseFrame(isBinary ? undefined : (data as Buffer).toString('utf8'));
-      if (!frame) {
-        send(ws, { type: 'result', id: -1, outcome: toFailure(new StewardError('invalid_payload', 'A message on the socket is not a call frame.')) });
-        return;
-      }
-      options.host.dispatch(frame.channel, frame.payload).then(
-        (outcome) => send(ws, { type: 'result', id: frame.id, outcome }),
-        (error: unknown) => send(ws, { type: 'result', id: frame.id, outcome: toFailure(error) }),
+      answer(ws, data, isBinary).catch((error: unknown) =>
+        log(`A call on the socket went unanswered: ${error instanceof Error ? error.message : String(error)}`),
       );
     });
+  }
+
+  async function answer(ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
+    const frame = parseFrame(isBinary ? undefined : textOf(data));
+    if (!frame) {
+      send(ws, { type: 'result', id: -1, outcome: toFailure(new StewardError('invalid_payload', 'A message on the socket is not a call frame.')) });
+      return;
+    }
+    const outcome = await options.host.dispatch(frame.channel, frame.payload);
+    send(ws, { type: 'result', id: frame.id, outcome });
   }
 
   const offEvents = options.host.events.onAny((event, payload) => {
@@ -212,6 +216,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       await closed;
     },
   };
+}
+
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
 }
 
 function parseFrame(text: string | undefined): ClientFrame | undefined {

@@ -14,7 +14,7 @@ import { ROUTES } from './routes.js';
 
 export function App() {
   const [first, ...params] = usePath();
-  const route = ROUTES.find((r) => r.id === first) ?? ROUTES[0]!;
+  const route = ROUTES.find((r) => r.id === first) ?? ROUTES[0];
   return (
     <HostStateProvider>
       <Tooltip.Provider delayDuration={400}>

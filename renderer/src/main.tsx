@@ -5,9 +5,10 @@ import './components/forms.css';
 import './components/tables.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { present } from '../../shared/errors.js';
 import { App } from './App.js';
 
-createRoot(document.getElementById('root')!).render(
+createRoot(present(document.getElementById('root'), 'the #root element of index.html')).render(
   <StrictMode>
     <App />
   </StrictMode>,

@@ -18,12 +18,12 @@ export interface RouteEntry {
   label: string;
   icon: LucideIcon;
   /** A count shown next to the label; 0 shows nothing. `word` says what it counts ("3 waiting"). */
-  badge?: { count(state: HostState): number; word: string; tone: 'attention' | 'busy' };
+  badge?: { count: (state: HostState) => number; word: string; tone: 'attention' | 'busy' };
   /** Gets the path segments after the id. */
-  render(params: string[]): ReactNode;
+  render: (params: string[]) => ReactNode;
 }
 
-export const ROUTES: readonly RouteEntry[] = [
+export const ROUTES: readonly [RouteEntry, ...RouteEntry[]] = [
   {
     id: 'servers',
     label: 'Servers',

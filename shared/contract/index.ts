@@ -136,7 +136,7 @@ export const calls = {
   'models:get': call(Empty, ModelSettingsSchema),
   'models:set': call(
     z.object({
-      baseUrl: z.string().url().nullable().optional(),
+      baseUrl: z.url().nullable().optional(),
       enabledModels: z.array(z.string().max(100)).min(1).max(20).optional(),
       defaultModel: z.string().max(100).optional(),
     }),

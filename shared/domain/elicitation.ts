@@ -114,7 +114,8 @@ export function fieldProblem(field: FormField, value: AnswerValue | undefined): 
   switch (field.kind) {
     case 'text': {
       if (typeof value !== 'string') return 'Enter text.';
-      const length = [...value].length;
+      // JSON Schema counts a string's length in code points.
+      const length = Array.from(value).length;
       if (field.minLength !== null && length < field.minLength) return `At least ${plural(field.minLength, 'character')}.`;
       if (field.maxLength !== null && length > field.maxLength) return `At most ${plural(field.maxLength, 'character')}.`;
       return field.format ? formatProblem(field.format, value) : undefined;

@@ -144,7 +144,7 @@ export type ModelInfo = z.infer<typeof ModelInfoSchema>;
 export const ModelSettingsSchema = z.object({
   provider: z.literal('anthropic'),
   /** Where the Messages API lives; null means the provider's default. */
-  baseUrl: z.string().url().nullable(),
+  baseUrl: z.url().nullable(),
   catalog: z.array(ModelInfoSchema),
   enabledModels: z.array(z.string()).min(1),
   defaultModel: z.string(),

@@ -44,10 +44,7 @@ export const StdioConfigSchema = z.object({
 
 export const HttpConfigSchema = z.object({
   transport: z.literal('http'),
-  url: z
-    .string()
-    .url('The server URL is not a valid URL.')
-    .refine((u) => /^https?:\/\//i.test(u), 'Remote servers are reached over http:// or https://.'),
+  url: z.url('The server URL is not a valid URL.').refine((u) => /^https?:\/\//i.test(u), 'Remote servers are reached over http:// or https://.'),
   headers: z
     .record(
       z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'Header names are HTTP tokens.'),

@@ -8,7 +8,9 @@ import { DIST, ROOT } from '../helpers/paths.js';
 
 const require = createRequire(import.meta.url);
 // electron-builder's own validator and schema (internal path; electron-builder's version is pinned).
-const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as { validateConfiguration(config: unknown, log: unknown): Promise<void> };
+const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
+  validateConfiguration: (config: unknown, log: unknown) => Promise<void>;
+};
 const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
 
 const config = () => load(readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;

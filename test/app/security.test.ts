@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { fakeContents, fakeSession } from '../helpers/fake-electron.js';
 import { tempDir } from '../helpers/host.js';
+import { objectContaining } from '../helpers/matchers.js';
 
 const registered: unknown[] = [];
 vi.mock('electron', () => ({
@@ -35,7 +36,7 @@ describe('content security policy', () => {
   const directives = Object.fromEntries(
     security.CONTENT_SECURITY_POLICY.split(';')
       .map((d) => d.trim().split(/\s+/))
-      .map(([k, ...v]) => [k, v]),
+      .map(([k = '', ...v]): [string, string[]] => [k, v]),
   );
   it('allows scripts and styles only from the app itself, nothing inline or evaluated', () => {
     expect(directives['default-src']).toEqual(["'none'"]);
@@ -88,7 +89,7 @@ describe('permissions', () => {
 describe('app:// protocol', () => {
   it('is registered as a standard, secure scheme', () => {
     security.registerAppScheme();
-    expect(registered).toContainEqual({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) });
+    expect(registered).toContainEqual({ scheme: 'app', privileges: objectContaining({ standard: true, secure: true }) });
   });
 
   it('serves the renderer with the CSP and never a file outside it', async () => {

@@ -138,7 +138,7 @@ describe('steward CLI', () => {
     const exported = await steward('audit', '--export');
     expect(exported.stdout).toContain('"kind":"models.settings"');
     expect(exported.stdout).not.toContain(key);
-    for (const line of exported.stdout.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+    for (const line of exported.stdout.trim().split('\n')) expect((): unknown => JSON.parse(line)).not.toThrow();
   });
 
   it('shows and sets a server’s sampling policy', async () => {

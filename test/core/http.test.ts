@@ -14,7 +14,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => String(c.text ?? '')).join('');
+const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 describe('Streamable HTTP', () => {
   it('connects to server-everything, lists and calls tools, sees progress', async () => {

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dismissWithEscape, openRig, type BrowserRig } from '../helpers/browser.js';
+import { dismissWithEscape, openRig, type BrowserRig, type PageElement } from '../helpers/browser.js';
 import { addApproved } from '../helpers/host.js';
 import { EVERYTHING, FIXTURES, NODE } from '../helpers/paths.js';
 
@@ -18,7 +18,7 @@ afterEach(async () => {
 const formDialog = (page: Page, server: string) => page.getByRole('dialog', { name: `“${server}” asks you to fill in a form` });
 const pageDialog = (page: Page, server: string) => page.getByRole('dialog', { name: `“${server}” asks you to open a page` });
 const waitingDialog = (page: Page, host: string) => page.getByRole('dialog', { name: `Waiting for ${host}` });
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => String(c.text ?? '')).join('\n');
+const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('\n');
 /** server-everything ends its answer with the raw ElicitResult. */
 const rawResult = (text: string) =>
   JSON.parse(text.slice(text.indexOf('Raw result: ') + 'Raw result: '.length)) as { action: string; content?: Record<string, unknown> };
@@ -69,7 +69,7 @@ describe('elicitation in the browser', () => {
     await dialog.getByRole('alert').getByText('Fix 2 answers marked above before sending.').waitFor();
     await dialog.locator('[data-field="name"]').getByText('Required.').waitFor();
     const name = dialog.getByLabel('String', { exact: true });
-    expect(await name.evaluate((el) => el.ownerDocument.activeElement === el)).toBe(true);
+    expect(await name.evaluate((el: PageElement) => el.ownerDocument.activeElement === el)).toBe(true);
     expect(r.t.host.inbox.list().map((i) => i.kind)).toEqual(['elicitation']);
 
     await name.fill('Ada Lovelace');
@@ -100,7 +100,7 @@ describe('elicitation in the browser', () => {
     await dialog.getByRole('group', { name: 'Titled Multiple Select Enum' }).getByLabel('Salmon').check();
     await dialog.getByRole('radiogroup', { name: 'Legacy Titled Single Select Enum' }).getByLabel('Birds').check();
     expect(await dialog.locator('.field-error').count()).toBe(0);
-    await dialog.locator('.modal-body').evaluate((el) => el.scrollTo(0, 0));
+    await dialog.locator('.modal-body').evaluate((el: PageElement) => el.scrollTo(0, 0));
     await r.shot('elicitation-form');
 
     await dialog.getByRole('button', { name: 'Submit' }).click();

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dismissWithEscape, openSamplingRig, type BrowserRig } from '../helpers/browser.js';
+import { dismissWithEscape, openSamplingRig, type BrowserRig, type PageElement } from '../helpers/browser.js';
 import { addApproved, tempDir } from '../helpers/host.js';
 import { EXAMPLES_DIST, NODE } from '../helpers/paths.js';
 import { samplingServer, textRequest } from '../helpers/sampling.js';
@@ -25,7 +25,7 @@ const samplingDialog = (page: Page, server: string) => page.getByRole('dialog', 
 const reviewDialog = (page: Page, server: string) => page.getByRole('dialog', { name: `Send this reply to “${server}”?` });
 /** The servers list is on screen once the app has read the host's state, inbox included. */
 const serverRow = (page: Page, name: string) => page.locator(`tbody[data-server="${name}"]`);
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => String(c.text ?? '')).join('');
+const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 const messageCalls = (r: Rig) => r.api.requests.filter((q) => q.path === '/v1/messages').map((q) => q.body as { max_tokens: number });
 
 /** Folder Guide sharing a small folder; the fake model asks for two tools at once, then one, then answers. */
@@ -171,7 +171,9 @@ describe('sampling in the browser', () => {
     await dialog.getByRole('button', { name: 'Allow for this loop' }).click();
     await dialog.waitFor({ state: 'detached' });
 
-    await expect.poll(() => rounds.evaluateAll((cards) => cards.map((c) => c.getAttribute('data-status')))).toEqual(['replied', 'replied', 'replied']);
+    await expect
+      .poll(() => rounds.evaluateAll((cards: PageElement[]) => cards.map((c) => c.getAttribute('data-status'))))
+      .toEqual(['replied', 'replied', 'replied']);
     expect(textOf(await answer)).toContain('3 round(s), 3 tool call(s)');
     await page.getByRole('link', { name: 'Loops', exact: true }).first().click();
     await row.locator('.col-rounds', { hasText: /^3$/ }).waitFor();
@@ -286,9 +288,9 @@ describe('sampling in the browser', () => {
       reviewReplies: true,
       budgets: { tokensPerDay: 50_000, maxTokensPerRequest: 16_000 },
     });
-    await page.locator('.screen-body').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await page.locator('.screen-body').evaluate((el: PageElement) => el.scrollTo(0, el.scrollHeight));
     await rig.shot('settings-policy');
-    await page.locator('.screen-body').evaluate((el) => el.scrollTo(0, 0));
+    await page.locator('.screen-body').evaluate((el: PageElement) => el.scrollTo(0, 0));
     await rig.shot('settings');
     expect(await page.content()).not.toContain(key);
     expect(rig.errors).toEqual([]);
@@ -325,7 +327,9 @@ describe('sampling in the browser', () => {
     expect(all.map((e) => e.kind)).toEqual(expect.arrayContaining(['sampling.policy', 'sampling.approved', 'sampling.replied']));
 
     await page.getByLabel('Kind').selectOption('sampling.replied');
-    await expect.poll(() => table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind')))).toEqual(['sampling.replied']);
+    await expect
+      .poll(() => table.locator('tbody tr').evaluateAll((rows: PageElement[]) => rows.map((r) => r.getAttribute('data-kind'))))
+      .toEqual(['sampling.replied']);
     const replied = await exportAll();
     expect(replied.map((e) => [e.kind, e.serverName])).toEqual([['sampling.replied', 'sampler']]);
     await page.getByRole('status').getByText('Exported 1 entry matching these filters.').waitFor();

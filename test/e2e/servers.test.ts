@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { openRig, type BrowserRig } from '../helpers/browser.js';
+import { openRig, type BrowserRig, type PageElement } from '../helpers/browser.js';
 import { addApproved } from '../helpers/host.js';
 import { DIST, EVERYTHING, FIXTURES, NODE } from '../helpers/paths.js';
 import type { SandboxRunner } from '../../main/core/security/index.js';
@@ -51,7 +51,7 @@ async function submitAdd(page: Page): Promise<void> {
 
 /** Pastes text the way a user's clipboard would, so the page's paste handling runs. */
 async function pasteInto(target: Locator, text: string): Promise<void> {
-  await target.evaluate((el, pasted) => {
+  await target.evaluate((el: PageElement, pasted) => {
     // The Node tsconfig has no DOM globals; the page's own window has them.
     const win = el.ownerDocument.defaultView!;
     const data = new win.DataTransfer();
@@ -62,11 +62,9 @@ async function pasteInto(target: Locator, text: string): Promise<void> {
 
 /** Says the OS sandbox is available, so consent shows an enforced plan; the tests using it never approve a launch. */
 const sandboxThatNeverWraps: SandboxRunner = {
-  support: async () => ({ kind: 'available' }),
-  wrap: async () => {
-    throw new Error('this test never approves a launch');
-  },
-  dispose: async () => undefined,
+  support: () => Promise.resolve({ kind: 'available' }),
+  wrap: () => Promise.reject(new Error('this test never approves a launch')),
+  dispose: () => Promise.resolve(),
 };
 
 const row = (page: Page, name: string) => page.locator(`tbody[data-server="${name}"]`);
@@ -83,7 +81,7 @@ function trySocket(url: string, origin: string): Promise<{ opened: boolean; stat
     ws.on('error', () => resolve({ opened: false }));
     ws.on('open', () => ws.send(JSON.stringify({ type: 'call', id: 1, channel: 'servers:list', payload: {} })));
     ws.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as { type: string; id?: number; outcome?: { ok: boolean } };
+      const frame = JSON.parse((data as Buffer).toString('utf8')) as { type: string; id?: number; outcome?: { ok: boolean } };
       if (frame.type !== 'result' || frame.id !== 1) return;
       resolve({ opened: true, listed: frame.outcome?.ok === true });
       ws.close();
@@ -249,7 +247,7 @@ describe('servers in the browser', () => {
     const consent = consentDialog(page, 'long-command');
     const block = consent.getByTestId('command-line');
     expect(await block.textContent()).toContain(script);
-    const box = await block.evaluate((el) => ({
+    const box = await block.evaluate((el: PageElement) => ({
       scrollWidth: el.scrollWidth,
       clientWidth: el.clientWidth,
       scrollHeight: el.scrollHeight,
@@ -266,7 +264,7 @@ describe('servers in the browser', () => {
     await consent.getByText('telemetry.example.net', { exact: true }).waitFor();
     await consent.getByText(/Hidden from it: \d+ secret locations/).click();
     await consent.getByText(/\/\.ssh$/).waitFor();
-    await consent.locator('.modal-body').evaluate((el) => el.scrollTo(0, 0));
+    await consent.locator('.modal-body').evaluate((el: PageElement) => el.scrollTo(0, 0));
     await rig.shot('consent-long-command');
 
     await consent.getByRole('button', { name: "Deny — don't run it" }).click();
@@ -408,7 +406,9 @@ describe('servers in the browser', () => {
     await rig.shot('audit');
 
     await page.getByLabel('Kind').selectOption('consent.approved');
-    await expect.poll(() => table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind')))).toEqual(['consent.approved']);
+    await expect
+      .poll(() => table.locator('tbody tr').evaluateAll((rows: PageElement[]) => rows.map((r) => r.getAttribute('data-kind'))))
+      .toEqual(['consent.approved']);
 
     for (let i = 0; i < 120; i++) rig.t.host.audit.record('server.updated', { actor: 'host', summary: `Filler ${i}` });
     await page.getByLabel('Kind').selectOption('');

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openRig, type BrowserRig } from '../helpers/browser.js';
+import { openRig, type BrowserRig, type PageElement } from '../helpers/browser.js';
 import { addApproved } from '../helpers/host.js';
 import { FIXTURES, NODE } from '../helpers/paths.js';
 
@@ -243,15 +243,15 @@ describe('the task center in the browser', () => {
     expect(await table.getAttribute('aria-rowcount')).toBe('124');
     expect(await rendered.count()).toBeLessThan(60);
     // Scrolled to the end, the last rows are the ones in the page.
-    await page.locator('.screen-body').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await page.locator('.screen-body').evaluate((el: PageElement) => el.scrollTo(0, el.scrollHeight));
     await table.locator('tbody tr[aria-rowindex="124"]').waitFor();
     expect(await rendered.count()).toBeLessThan(60);
 
     await page.getByLabel('Status').selectOption('working');
-    await expect.poll(() => rendered.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-task'))), WAIT).toEqual([running.id]);
+    await expect.poll(() => rendered.evaluateAll((rows: PageElement[]) => rows.map((r) => r.getAttribute('data-task'))), WAIT).toEqual([running.id]);
     await page.getByLabel('Status').selectOption('');
     await page.getByLabel('Server').selectOption({ label: 'stubborn' });
-    await expect.poll(() => rendered.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-task'))), WAIT).toEqual([running.id]);
+    await expect.poll(() => rendered.evaluateAll((rows: PageElement[]) => rows.map((r) => r.getAttribute('data-task'))), WAIT).toEqual([running.id]);
 
     // A server without tasks/cancel: the refusal is shown and the task keeps running.
     await taskRow(page, running.id).getByRole('link').click();
@@ -267,7 +267,7 @@ describe('the task center in the browser', () => {
     await page.goto(`${rig.web.url}#/tasks/${large.id}`);
     const pages = page.getByRole('navigation', { name: 'Result pages' });
     const range = pages.getByRole('status');
-    const total = (await host.tasks.resultPage(large.id, 0, 1)).total;
+    const total = host.tasks.resultPage(large.id, 0, 1).total;
     await range.getByText(`Characters 1–65,536 of ${total.toLocaleString('en-US')}`).waitFor();
     const slice = page.locator('.result-slice');
     expect(await slice.textContent()).toHaveLength(65_536);

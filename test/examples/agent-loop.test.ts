@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { addApproved, tempDir } from '../helpers/host.js';
 import { EVERYTHING, EXAMPLES_DIST, NODE } from '../helpers/paths.js';
 import { nextItem, samplingRig, type SamplingRig } from '../helpers/sampling.js';
+import { stringMatching } from '../helpers/matchers.js';
 
 let rig: SamplingRig | undefined;
 afterEach(async () => {
@@ -12,7 +13,7 @@ afterEach(async () => {
   rig = undefined;
 });
 
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => String(c.text ?? '')).join('');
+const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 async function folderGuide(r: SamplingRig) {
   const shared = tempDir('steward-agent-');
@@ -84,7 +85,7 @@ describe('agent loop through sampling with tools', () => {
     const held = await nextItem(rig, 'sampling');
     if (held.kind !== 'sampling') throw new Error('wrong kind');
     expect(held.request.round).toBe(3);
-    expect(held.request.askReasons).toEqual([{ code: 'rounds_per_loop', message: expect.stringMatching(/round 3 of its loop; the limit is 2/) }]);
+    expect(held.request.askReasons).toEqual([{ code: 'rounds_per_loop', message: stringMatching(/round 3 of its loop; the limit is 2/) }]);
     expect(rig.api.requests.filter((r) => r.path === '/v1/messages')).toHaveLength(2);
     await rig.t.host.inbox.decide(held.id, { kind: 'sampling', decision: 'approve', grant: 'once' });
     expect(textOf(await answer)).toContain('3 round(s)');

@@ -14,7 +14,7 @@ afterEach(async () => {
   t = undefined;
 });
 
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => String(c.text ?? '')).join('');
+const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 describe('Folder Guide', () => {
   it('is registered once, needs consent, and reads only the folders shared with it', async () => {
@@ -61,7 +61,7 @@ describe('Folder Guide', () => {
       createHost({
         dataDir: { path: dir },
         secrets: FileSecretStore.inDataDir(dir),
-        browser: { open: async () => undefined },
+        browser: { open: () => Promise.resolve() },
         sandbox: noSandbox,
         bundled: { examplesDir: EXAMPLES_DIST, runtime: { command: NODE, env: {} } },
       });

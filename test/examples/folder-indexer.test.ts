@@ -7,6 +7,7 @@ import { createOsSandbox } from '../../main/core/security/index.js';
 import type { TaskView } from '../../shared/domain/tasks.js';
 import { makeHost, tempDir, type TestHost } from '../helpers/host.js';
 import { EXAMPLES_DIST, NODE } from '../helpers/paths.js';
+import { stringMatching } from '../helpers/matchers.js';
 
 let t: TestHost | undefined;
 const dirs: string[] = [];
@@ -41,12 +42,12 @@ describe('Folder Indexer', () => {
     const seen: TaskView[] = [];
     host.events.on('tasks:changed', (v) => seen.push(v));
     const result = await host.runTool({ serverId, name: 'index_folder', arguments: { pace: 'quick' } });
-    const text = result.content.map((c) => String(c.text ?? '')).join('');
+    const text = result.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
     expect(text).toContain('12 files');
     expect(text).toMatch(/harbour/);
     expect(result.structuredContent).toMatchObject({ files: 12 });
     const [task] = host.tasks.list({ serverId }, 5);
-    expect(task).toMatchObject({ label: 'index_folder', status: 'completed', statusMessage: expect.stringMatching(/^Done: 12 files/) });
+    expect(task).toMatchObject({ label: 'index_folder', status: 'completed', statusMessage: stringMatching(/^Done: 12 files/) });
     expect(seen.some((v) => v.progressTotal === 12)).toBe(true);
     // The granted ttl is at least an hour: the result stays fetchable.
     expect(Date.parse(task!.expiresAt!) - Date.parse(task!.createdAt)).toBeGreaterThanOrEqual(3_600_000);

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fake-anthropic.mjs';
 import { FIXTURES } from '../helpers/paths.js';
 import { startListening, type Started } from '../helpers/processes.js';
+import { anyString, anyNumber, stringContaining, stringMatching } from '../helpers/matchers.js';
 
 const MODEL = 'claude-sonnet-5-5';
 const WEATHER: Anthropic.Tool = { name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } };
@@ -82,7 +83,7 @@ describe('fake Anthropic Messages API', () => {
       ['get_weather', { city: 'Oslo' }],
       ['get_time', {}],
     ]);
-    expect(uses.map((use) => use.id)).toEqual([expect.stringMatching(/^toolu_01/), expect.stringMatching(/^toolu_01/)]);
+    expect(uses.map((use) => use.id)).toEqual([stringMatching(/^toolu_01/), stringMatching(/^toolu_01/)]);
     expect(new Set(uses.map((use) => use.id)).size).toBe(2);
 
     const results: Anthropic.ToolResultBlockParam[] = uses
@@ -117,7 +118,7 @@ describe('fake Anthropic Messages API', () => {
       { type: 'text', text, citations: null },
       {
         type: 'tool_use',
-        id: expect.stringMatching(/^toolu_01/),
+        id: stringMatching(/^toolu_01/),
         name: 'get_weather',
         input: { city: 'Oslo', days: [1, 2, 3], units: 'metric' },
         caller: { type: 'direct' },
@@ -145,7 +146,7 @@ describe('fake Anthropic Messages API', () => {
     expect(names.filter((name) => name === 'content_block_start')).toHaveLength(2);
     expect(names.filter((name) => name === 'content_block_stop')).toHaveLength(2);
     expect(names.slice(-2)).toEqual(['message_delta', 'message_stop']);
-    expect(events.at(-2)?.data).toMatchObject({ delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: expect.any(Number) } });
+    expect(events.at(-2)?.data).toMatchObject({ delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: anyNumber() } });
   });
 
   it('accepts the key as x-api-key and rejects any other key with the real error shape', async () => {
@@ -165,11 +166,11 @@ describe('fake Anthropic Messages API', () => {
     for (const headers of wrong) {
       const denied = await post(fake.url, { ...version, ...headers }, hello);
       expect(denied.status).toBe(401);
-      expect(await denied.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error', message: expect.any(String) } });
+      expect(await denied.json()).toMatchObject({ type: 'error', error: { type: 'authentication_error', message: anyString() } });
     }
     const unversioned = await post(fake.url, { 'x-api-key': fake.apiKey }, hello);
     expect(unversioned.status).toBe(400);
-    expect(await unversioned.json()).toMatchObject({ error: { type: 'invalid_request_error', message: expect.stringContaining('anthropic-version') } });
+    expect(await unversioned.json()).toMatchObject({ error: { type: 'invalid_request_error', message: stringContaining('anthropic-version') } });
   });
 
   it('makes the SDK throw AuthenticationError for a wrong key', async () => {
@@ -259,7 +260,7 @@ describe('fake Anthropic Messages API', () => {
       expect(error).toBeInstanceOf(BadRequestError);
       expect((error as BadRequestError).error).toMatchObject({
         type: 'error',
-        error: { type: 'invalid_request_error', message: expect.stringMatching(message) },
+        error: { type: 'invalid_request_error', message: stringMatching(message) },
       });
       const next = await client.messages.create(hello);
       expect(next.content).toEqual([{ type: 'text', text: 'kept for the next valid request', citations: null }]);
@@ -329,7 +330,7 @@ describe('fake Anthropic Messages API', () => {
     const { client } = await start();
     const page = await client.models.list();
     expect(page.data.map((model) => model.id)).toEqual(['claude-opus-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5']);
-    expect(page.data[0]).toMatchObject({ type: 'model', display_name: 'Claude Opus 5.5', created_at: expect.any(String) });
+    expect(page.data[0]).toMatchObject({ type: 'model', display_name: 'Claude Opus 5.5', created_at: anyString() });
     expect(page).toMatchObject({ has_more: false, first_id: 'claude-opus-5-5', last_id: 'claude-haiku-5-5' });
   });
 
@@ -339,7 +340,8 @@ describe('fake Anthropic Messages API', () => {
     const stream = await client.messages.create({ ...hello, stream: true });
     const drained = failure(
       (async () => {
-        for await (const _event of stream);
+        const events = stream[Symbol.asyncIterator]();
+        while (!(await events.next()).done);
       })(),
     );
 

@@ -16,15 +16,29 @@ import {
   type StoredOAuthTokens,
 } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { FIXTURES } from '../helpers/paths.js';
 import { startListening, type Started } from '../helpers/processes.js';
+import { anyString, stringContaining } from '../helpers/matchers.js';
 
 const SERVER = join(FIXTURES, 'oauth-server.mjs');
 // Nothing listens here: the fixture's 302 Location is read instead of followed.
 const REDIRECT = 'http://127.0.0.1:33418/callback';
 const CIMD_CLIENT = 'https://steward.example/oauth/client.json';
 
-type Wire = Record<string, any>;
+type Wire = Record<string, unknown>;
+const Registered = z.looseObject({ client_id: z.string(), client_secret: z.string().optional() });
+const Issued = z.looseObject({ access_token: z.string(), refresh_token: z.string(), scope: z.string(), expires_in: z.number() });
+const ToolReply = z.looseObject({ result: z.looseObject({ content: z.array(z.looseObject({ text: z.string().optional() })) }) });
+const LogEntry = z.looseObject({
+  at: z.string(),
+  method: z.string(),
+  path: z.string(),
+  query: z.record(z.string(), z.string()),
+  authorization: z.string().nullable(),
+  status: z.number().nullable(),
+  body: z.record(z.string(), z.unknown()).optional(),
+});
 
 interface Fixture {
   issuer: string;
@@ -46,27 +60,27 @@ async function start(...flags: string[]): Promise<Fixture> {
   return { issuer, url: child.url, prm: `${issuer}/.well-known/oauth-protected-resource/mcp` };
 }
 
-const getJson = async (url: string): Promise<Wire> => (await (await fetch(url)).json()) as Wire;
-const adminLog = async (f: Fixture): Promise<Wire[]> => (await (await fetch(`${f.issuer}/admin/log`)).json()) as Wire[];
+const getJson = async (url: string): Promise<Wire> => z.record(z.string(), z.unknown()).parse(await (await fetch(url)).json());
+const adminLog = async (f: Fixture) => z.array(LogEntry).parse(await (await fetch(`${f.issuer}/admin/log`)).json());
 
 function pkce() {
   const verifier = randomBytes(32).toString('base64url');
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-async function register(f: Fixture, metadata: Wire = { token_endpoint_auth_method: 'none' }): Promise<Wire> {
+async function register(f: Fixture, metadata: Wire = { token_endpoint_auth_method: 'none' }) {
   const res = await fetch(`${f.issuer}/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ client_name: 'fixture-check', redirect_uris: [REDIRECT], ...metadata }),
   });
   expect(res.status).toBe(201);
-  return (await res.json()) as Wire;
+  return Registered.parse(await res.json());
 }
 
 /** GET /authorize without following the redirect: the Location as a URL, or the JSON error when there is none. */
 async function authorize(f: Fixture, params: Record<string, string>): Promise<{ status: number; location?: URL; body?: Wire }> {
-  const res = await fetch(`${f.issuer}/authorize?${new URLSearchParams(params)}`, { redirect: 'manual' });
+  const res = await fetch(`${f.issuer}/authorize?${new URLSearchParams(params).toString()}`, { redirect: 'manual' });
   const location = res.headers.get('location');
   return location ? { status: res.status, location: new URL(location) } : { status: res.status, body: (await res.json()) as Wire };
 }
@@ -81,7 +95,7 @@ async function token(f: Fixture, params: Record<string, string>, headers: Record
 }
 
 /** Authorizes a client (registering a public one unless given) and exchanges the code: the token response. */
-async function signIn(f: Fixture, options: { scope?: string; resource?: string; clientId?: string; headers?: Record<string, string> } = {}): Promise<Wire> {
+async function signIn(f: Fixture, options: { scope?: string; resource?: string; clientId?: string; headers?: Record<string, string> } = {}) {
   const clientId = options.clientId ?? (await register(f)).client_id;
   const resource = options.resource ?? f.url;
   const { verifier, challenge } = pkce();
@@ -106,22 +120,22 @@ async function signIn(f: Fixture, options: { scope?: string; resource?: string; 
   };
   const answer = await token(f, body, options.headers);
   expect(answer).toMatchObject({ status: 200 });
-  return { clientId, ...answer.body };
+  return { clientId, ...Issued.parse(answer.body) };
 }
 
 /** One JSON-RPC message POSTed to /mcp; the reply is read from JSON or from the SSE stream the server answers with. */
-async function mcp(f: Fixture, bearer: string | undefined, message: Wire, sessionId?: string): Promise<{ status: number; headers: Headers; reply?: Wire }> {
+async function mcp(f: Fixture, bearer: string | undefined, message: Wire, sessionId?: string): Promise<{ status: number; headers: Headers; reply?: unknown }> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
   if (bearer) headers.authorization = `Bearer ${bearer}`;
   if (sessionId) headers['mcp-session-id'] = sessionId;
   const res = await fetch(f.url, { method: 'POST', headers, body: JSON.stringify(message) });
   const text = await res.text();
   const sse = res.headers.get('content-type')?.includes('text/event-stream');
-  const replies = sse
+  const replies: unknown[] = sse
     ? text
         .split('\n')
         .filter((l) => l.startsWith('data: '))
-        .map((l) => JSON.parse(l.slice(6)))
+        .map((l): unknown => JSON.parse(l.slice(6)))
     : text
       ? [JSON.parse(text)]
       : [];
@@ -144,10 +158,13 @@ async function openSession(f: Fixture, bearer: string): Promise<string> {
 const callTool = (f: Fixture, bearer: string, sessionId: string, name: string, args: Wire = {}) =>
   mcp(f, bearer, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name, arguments: args } }, sessionId);
 
-async function whoami(f: Fixture, bearer: string): Promise<Wire> {
+/** The text of a tools/call reply's first content block. */
+const replyText = (reply: unknown) => ToolReply.parse(reply).result.content[0]?.text ?? '';
+
+async function whoami(f: Fixture, bearer: string): Promise<unknown> {
   const { status, reply } = await callTool(f, bearer, await openSession(f, bearer), 'whoami');
   expect(status).toBe(200);
-  return JSON.parse(reply!.result.content[0].text);
+  return JSON.parse(replyText(reply));
 }
 
 describe('oauth-server fixture over plain HTTP', () => {
@@ -182,7 +199,7 @@ describe('oauth-server fixture over plain HTTP', () => {
   it('registers, authorizes with PKCE on any loopback port, exchanges the code once, and serves whoami and echo to the bearer', async () => {
     const f = await start();
     const client = await register(f);
-    expect(client).toMatchObject({ client_id: expect.any(String), redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' });
+    expect(client).toMatchObject({ client_id: anyString(), redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none' });
     expect(client.client_secret).toBeUndefined();
 
     const { verifier, challenge } = pkce();
@@ -210,14 +227,16 @@ describe('oauth-server fixture over plain HTTP', () => {
     const issued = await token(f, { ...exchange, code_verifier: verifier });
     expect(issued).toMatchObject({
       status: 200,
-      body: { token_type: 'Bearer', expires_in: 3600, scope: 'mcp:read', access_token: expect.any(String), refresh_token: expect.any(String) },
+      body: { token_type: 'Bearer', expires_in: 3600, scope: 'mcp:read', access_token: anyString(), refresh_token: anyString() },
     });
     expect(await token(f, { ...exchange, code_verifier: verifier })).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
 
-    const bearer = issued.body.access_token;
+    const bearer = Issued.parse(issued.body).access_token;
     expect(await whoami(f, bearer)).toEqual({ clientId: client.client_id, scopes: ['mcp:read'], resource: f.url, subject: 'fixture-user' });
     const sessionId = await openSession(f, bearer);
-    expect((await callTool(f, bearer, sessionId, 'echo', { message: 'hi' })).reply?.result.content).toEqual([{ type: 'text', text: 'echo:hi' }]);
+    expect(ToolReply.parse((await callTool(f, bearer, sessionId, 'echo', { message: 'hi' })).reply).result.content).toEqual([
+      { type: 'text', text: 'echo:hi' },
+    ]);
   });
 
   it('refuses authorization requests it cannot honour: unknown client, unregistered redirect, no S256 challenge, unknown scope', async () => {
@@ -262,19 +281,19 @@ describe('oauth-server fixture over plain HTTP', () => {
     const write = await signIn(f, { clientId: read.clientId, scope: 'mcp:read files:write' });
     expect(write.scope).toBe('mcp:read files:write');
     const done = await callTool(f, write.access_token, sessionId, 'write_file', { path: 'a.txt', content: 'hello' });
-    expect(done.reply?.result.content).toEqual([{ type: 'text', text: 'wrote 5 bytes to a.txt' }]);
+    expect(ToolReply.parse(done.reply).result.content).toEqual([{ type: 'text', text: 'wrote 5 bytes to a.txt' }]);
   });
 
   it('authenticates a confidential client with client_secret_basic, and only with the method it registered', async () => {
     const f = await start();
     const client = await register(f, {});
-    expect(client).toMatchObject({ token_endpoint_auth_method: 'client_secret_basic', client_secret: expect.any(String) });
-    const basic = { authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}` };
+    expect(client).toMatchObject({ token_endpoint_auth_method: 'client_secret_basic', client_secret: anyString() });
+    const basic = { authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret ?? ''}`).toString('base64')}` };
     const issued = await signIn(f, { clientId: client.client_id, headers: basic });
     expect(await whoami(f, issued.access_token)).toMatchObject({ clientId: client.client_id });
 
     const refresh = { grant_type: 'refresh_token', refresh_token: issued.refresh_token };
-    expect(await token(f, { ...refresh, client_id: client.client_id, client_secret: client.client_secret })).toMatchObject({
+    expect(await token(f, { ...refresh, client_id: client.client_id, client_secret: client.client_secret ?? '' })).toMatchObject({
       status: 401,
       body: { error: 'invalid_client' },
     });
@@ -293,12 +312,13 @@ describe('oauth-server fixture over plain HTTP', () => {
     expect(await refresh(first.refresh_token, { scope: 'mcp:read files:write' })).toMatchObject({ status: 400, body: { error: 'invalid_scope' } });
     const second = await refresh(first.refresh_token);
     expect(second).toMatchObject({ status: 200, body: { scope: 'mcp:read', expires_in: 3600 } });
-    expect(second.body.refresh_token).not.toBe(first.refresh_token);
-    expect(second.body.access_token).not.toBe(first.access_token);
-    expect(await whoami(f, second.body.access_token)).toMatchObject({ scopes: ['mcp:read'], resource: f.url });
+    const rotated = Issued.parse(second.body);
+    expect(rotated.refresh_token).not.toBe(first.refresh_token);
+    expect(rotated.access_token).not.toBe(first.access_token);
+    expect(await whoami(f, rotated.access_token)).toMatchObject({ scopes: ['mcp:read'], resource: f.url });
     expect(await refresh(first.refresh_token)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
-    expect(await refresh(second.body.refresh_token, { resource: 'http://127.0.0.1:1/mcp' })).toMatchObject({ status: 400, body: { error: 'invalid_target' } });
-    expect(await refresh(second.body.refresh_token)).toMatchObject({ status: 200 });
+    expect(await refresh(rotated.refresh_token, { resource: 'http://127.0.0.1:1/mcp' })).toMatchObject({ status: 400, body: { error: 'invalid_target' } });
+    expect(await refresh(rotated.refresh_token)).toMatchObject({ status: 200 });
   });
 
   it('answers every refresh with 400 invalid_grant under --refresh-fails', async () => {
@@ -326,13 +346,13 @@ describe('oauth-server fixture over plain HTTP', () => {
       'error_description="Token has expired"',
     );
 
-    const fresh = await token(f, { grant_type: 'refresh_token', refresh_token: short.refresh_token, client_id: short.clientId });
-    const sessionId = await openSession(f, fresh.body.access_token);
+    const fresh = Issued.parse((await token(f, { grant_type: 'refresh_token', refresh_token: short.refresh_token, client_id: short.clientId })).body);
+    const sessionId = await openSession(f, fresh.access_token);
     expect((await fetch(`${f.issuer}/admin/revoke`, { method: 'POST' })).status).toBe(204);
-    const revoked = await callTool(f, fresh.body.access_token, sessionId, 'echo', { message: 'x' });
+    const revoked = await callTool(f, fresh.access_token, sessionId, 'echo', { message: 'x' });
     expect(revoked.status).toBe(401);
     expect(revoked.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token", error_description="Unknown or revoked access token"/);
-    expect(await token(f, { grant_type: 'refresh_token', refresh_token: fresh.body.refresh_token, client_id: short.clientId })).toMatchObject({
+    expect(await token(f, { grant_type: 'refresh_token', refresh_token: fresh.refresh_token, client_id: short.clientId })).toMatchObject({
       status: 400,
       body: { error: 'invalid_grant' },
     });
@@ -466,7 +486,7 @@ afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
 });
 
-const toolText = (result: Wire) => (result.content as { text: string }[])[0]!.text;
+const toolText = (result: { content: Wire[] }) => String(result.content[0]!.text);
 
 describe('oauth-server fixture with the v2 client SDK', () => {
   it('authorizes through StreamableHTTPClientTransport (DCR, PKCE, resource, iss), calls whoami, and steps up for write_file', async () => {
@@ -492,7 +512,7 @@ describe('oauth-server fixture with the v2 client SDK', () => {
     const log = await adminLog(f);
     const authorizations = log.filter((e) => e.path === '/authorize').map((e) => e.query.scope);
     expect(authorizations).toEqual(['mcp:read', 'mcp:read files:write']);
-    expect(log.filter((e) => e.path === '/token').every((e) => e.body.resource === f.url)).toBe(true);
+    expect(log.filter((e) => e.path === '/token').every((e) => e.body?.resource === f.url)).toBe(true);
     const tokens = [provider.saved!.access_token, provider.saved!.refresh_token!];
     expect(log.some((e) => tokens.some((t) => JSON.stringify(e.query).includes(t)))).toBe(false);
   });
@@ -507,8 +527,8 @@ describe('oauth-server fixture with the v2 client SDK', () => {
     await client.connect(new StreamableHTTPClientTransport(new URL(f.url), { authProvider: provider }));
     clients.push(client);
     expect(provider.saved?.refresh_token).not.toBe(before.refresh_token);
-    expect(JSON.parse(toolText(await client.callTool({ name: 'whoami', arguments: {} }))).scopes).toEqual(['mcp:read']);
-    expect((await adminLog(f)).filter((e) => e.path === '/token').map((e) => e.body.grant_type)).toEqual(['authorization_code', 'refresh_token']);
+    expect(JSON.parse(toolText(await client.callTool({ name: 'whoami', arguments: {} })))).toMatchObject({ scopes: ['mcp:read'] });
+    expect((await adminLog(f)).filter((e) => e.path === '/token').map((e) => e.body?.grant_type)).toEqual(['authorization_code', 'refresh_token']);
 
     const refusing = await start('--token-ttl=1', '--refresh-fails');
     const other = new MemoryProvider();
@@ -518,9 +538,7 @@ describe('oauth-server fixture with the v2 client SDK', () => {
     await expect(
       new Client({ name: 'steward-check', version: '1.0.0' }).connect(new StreamableHTTPClientTransport(new URL(refusing.url), { authProvider: other })),
     ).rejects.toBeInstanceOf(UnauthorizedError);
-    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
-      expect.stringContaining('"invalid_grant" — invalidating the stored tokens and retrying authorization'),
-    ]);
+    expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([stringContaining('"invalid_grant" — invalidating the stored tokens and retrying authorization')]);
     warn.mockRestore();
     expect(other.saved).toBeUndefined();
     expect(other.callbacks).toHaveLength(2);
@@ -531,7 +549,7 @@ describe('oauth-server fixture with the v2 client SDK', () => {
     const provider = new MemoryProvider(CIMD_CLIENT);
     const client = await connectThroughRedirect(f, provider);
     clients.push(client);
-    expect(JSON.parse(toolText(await client.callTool({ name: 'whoami', arguments: {} }))).clientId).toBe(CIMD_CLIENT);
+    expect(JSON.parse(toolText(await client.callTool({ name: 'whoami', arguments: {} })))).toMatchObject({ clientId: CIMD_CLIENT });
     expect((await adminLog(f)).some((e) => e.path === '/register')).toBe(false);
   });
 

@@ -7,12 +7,32 @@ import { Client, type ClientCapabilities, type JSONRPCMessage } from '@modelcont
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { CallToolResultSchema, CancelTaskResultSchema, CreateTaskResultSchema, GetTaskResultSchema, ListTasksResultSchema } from '@modelcontextprotocol/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { FIXTURES, NODE } from '../helpers/paths.js';
+import { anyString, stringContaining } from '../helpers/matchers.js';
 
 const SERVER = join(FIXTURES, 'task-server.mjs');
 const RELATED = 'io.modelcontextprotocol/related-task';
 
-type Wire = Record<string, any>;
+/** A JSON-RPC message as one side wrote it. */
+interface Wire {
+  id?: string | number;
+  method?: string;
+  params?: Record<string, unknown>;
+  result?: Record<string, unknown>;
+}
+type Task = z.infer<typeof GetTaskResultSchema>;
+type ToolResult = z.infer<typeof CallToolResultSchema>;
+const Related = z.object({ [RELATED]: z.object({ taskId: z.string() }) });
+const Progress = z.looseObject({
+  progressToken: z.union([z.string(), z.number()]),
+  progress: z.number(),
+  total: z.number().optional(),
+  _meta: Related.optional(),
+});
+const Status = z.looseObject({ status: z.string(), statusMessage: z.string().optional() });
+/** The related-task entry of a message's `_meta`, if it has one. */
+const relatedTask = (value: unknown) => z.object({ _meta: Related }).safeParse(value).data?._meta[RELATED];
 
 interface Session {
   client: Client;
@@ -20,12 +40,12 @@ interface Session {
   inbound: Wire[];
   /** Every message the client wrote, as sent. */
   outbound: Wire[];
-  create(name: string, args?: Record<string, unknown>, extra?: Record<string, unknown>): Promise<string>;
-  get(taskId: string): Promise<Wire>;
-  result(taskId: string): Promise<Wire>;
+  create: (name: string, args?: Record<string, unknown>, extra?: Record<string, unknown>) => Promise<string>;
+  get: (taskId: string) => Promise<Task>;
+  result: (taskId: string) => Promise<ToolResult>;
   /** Polls tasks/get until the status is one of `statuses`; returns every snapshot seen. */
-  pollUntil(taskId: string, statuses: string[]): Promise<Wire[]>;
-  call(name: string, args?: Record<string, unknown>): Promise<Wire>;
+  pollUntil: (taskId: string, statuses: string[]) => Promise<Task[]>;
+  call: (name: string, args?: Record<string, unknown>) => Promise<ToolResult>;
 }
 
 const sessions: Client[] = [];
@@ -34,7 +54,7 @@ afterEach(async () => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const textOf = (r: Wire) => (r.content as { text?: string }[]).map((c) => c.text ?? '').join('');
+const textOf = (r: ToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
 const TERMINAL = ['completed', 'failed', 'cancelled'];
 
 async function open(flags: string[] = [], capabilities: ClientCapabilities = {}): Promise<Session> {
@@ -70,7 +90,7 @@ async function open(flags: string[] = [], capabilities: ClientCapabilities = {})
     get: (taskId) => client.request({ method: 'tasks/get', params: { taskId } }, GetTaskResultSchema),
     result: (taskId) => client.request({ method: 'tasks/result', params: { taskId } }, CallToolResultSchema),
     async pollUntil(taskId, statuses) {
-      const seen: Wire[] = [];
+      const seen: Task[] = [];
       for (;;) {
         const task = await session.get(taskId);
         seen.push(task);
@@ -85,6 +105,8 @@ async function open(flags: string[] = [], capabilities: ClientCapabilities = {})
 
 /** The wire-level messages the server sent with this method. */
 const sent = (s: Session, method: string) => s.inbound.filter((m) => m.method === method);
+/** The params of those messages, read with a schema. */
+const sentParams = <T>(s: Session, method: string, schema: z.ZodType<T>) => sent(s, method).map((m) => schema.parse(m.params));
 
 describe('task-server fixture: negotiation', () => {
   it('declares tasks (list, cancel, tools/call), lists each tool with its taskSupport, and reports the client capabilities', async () => {
@@ -137,10 +159,10 @@ describe('task-server fixture: job', () => {
     expect(textOf(done)).toBe('job done: 3 steps');
     // The last notification and the result are written together; the SDK may settle the call before it runs onprogress.
     expect(progress.slice(0, 2)).toEqual([1, 2]);
-    expect(sent(s, 'notifications/progress').map((n) => n.params.progress)).toEqual([1, 2, 3]);
+    expect(sentParams(s, 'notifications/progress', Progress).map((p) => p.progress)).toEqual([1, 2, 3]);
     const isError = await s.call('job', { ms: 50, fail: 'isError' });
     expect(isError.isError).toBe(true);
-    await expect(s.call('job', { ms: 50, fail: 'error' })).rejects.toMatchObject({ code: -32603, message: expect.stringContaining('job exploded') });
+    await expect(s.call('job', { ms: 50, fail: 'error' })).rejects.toMatchObject({ code: -32603, message: stringContaining('job exploded') });
   });
 
   it('as a task: answers CreateTaskResult at once, steps through statusMessage, completes, and tasks/result carries related-task', async () => {
@@ -161,10 +183,10 @@ describe('task-server fixture: job', () => {
     // Polling samples the steps; the exact sequence is checked through status notifications below.
     const messages = [...new Set(seen.map((t) => t.statusMessage))];
     const all = ['queued', 'step 1 of 3', 'step 2 of 3', 'step 3 of 3', 'done'];
-    const positions = messages.map((m) => all.indexOf(m));
+    const positions = messages.map((m) => all.indexOf(m ?? ''));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect(positions).toEqual([...positions].sort((x, y) => x - y));
-    expect(messages.some((m) => m.startsWith('step'))).toBe(true);
+    expect(messages.some((m) => m?.startsWith('step'))).toBe(true);
     expect(messages.at(-1)).toBe('done');
     const last = seen.at(-1)!;
     expect(last).toMatchObject({ taskId, status: 'completed', createdAt: created.task.createdAt, ttl: 60_000, pollInterval: 120 });
@@ -172,16 +194,16 @@ describe('task-server fixture: job', () => {
 
     const result = await s.result(taskId);
     expect(textOf(result)).toBe('job done: 3 steps');
-    const answer = s.inbound.find((m) => m.result?.content && m.result._meta?.[RELATED]);
-    expect(answer?.result._meta[RELATED]).toEqual({ taskId });
+    const answer = s.inbound.find((m) => m.result?.content && relatedTask(m.result));
+    expect(relatedTask(answer?.result)).toEqual({ taskId });
 
-    const progress = sent(s, 'notifications/progress').map((n) => n.params);
+    const progress = sentParams(s, 'notifications/progress', Progress);
     expect(progress.map((p) => [p.progressToken, p.progress, p.total])).toEqual([
       ['job-1', 1, 3],
       ['job-1', 2, 3],
       ['job-1', 3, 3],
     ]);
-    expect(progress.every((p) => p._meta[RELATED].taskId === taskId)).toBe(true);
+    expect(progress.every((p) => p._meta?.[RELATED].taskId === taskId)).toBe(true);
     expect(sent(s, 'notifications/tasks/status')).toEqual([]);
   });
 
@@ -201,7 +223,7 @@ describe('task-server fixture: job', () => {
     );
     expect(created.task.ttl).toBe(9000);
     await s.result(created.task.taskId);
-    expect(sent(s, 'notifications/tasks/status').map((n) => `${n.params.status}:${n.params.statusMessage}`)).toEqual([
+    expect(sentParams(s, 'notifications/tasks/status', Status).map((n) => `${n.status}:${n.statusMessage ?? ''}`)).toEqual([
       'working:step 1 of 2',
       'working:step 2 of 2',
       'completed:done',
@@ -216,7 +238,7 @@ describe('task-server fixture: job', () => {
     expect(textOf(result)).toBe('job done: 2 steps');
     expect((await s.get(taskId)).status).toBe('completed');
     const order = s.inbound
-      .map((m) => (m.method === 'notifications/progress' ? `progress ${m.params.progress}` : m.result?.content ? 'result' : undefined))
+      .map((m) => (m.method === 'notifications/progress' ? `progress ${Progress.parse(m.params).progress}` : m.result?.content ? 'result' : undefined))
       .filter(Boolean);
     expect(order).toEqual(['progress 1', 'progress 2', 'result']);
   });
@@ -239,7 +261,7 @@ describe('task-server fixture: job', () => {
     const s = await open();
     const taskId = await s.create('job', { ms: 100, fail: 'error' });
     expect((await s.pollUntil(taskId, TERMINAL)).at(-1)?.status).toBe('failed');
-    await expect(s.result(taskId)).rejects.toMatchObject({ code: -32603, message: expect.stringContaining('job exploded') });
+    await expect(s.result(taskId)).rejects.toMatchObject({ code: -32603, message: stringContaining('job exploded') });
   });
 
   it('lists live tasks and rejects a cursor it never gave out', async () => {
@@ -264,13 +286,13 @@ describe('task-server fixture: job', () => {
     expect(sent(s, 'notifications/progress')).toHaveLength(progressAtCancel);
     await expect(s.client.request({ method: 'tasks/cancel', params: { taskId } }, CancelTaskResultSchema)).rejects.toMatchObject({
       code: -32602,
-      message: expect.stringContaining('Task is already cancelled'),
+      message: stringContaining('Task is already cancelled'),
     });
 
     const finished = await s.create('job', { ms: 50 });
     await s.result(finished);
     await expect(s.client.request({ method: 'tasks/cancel', params: { taskId: finished } }, CancelTaskResultSchema)).rejects.toMatchObject({
-      message: expect.stringContaining('Task is already completed'),
+      message: stringContaining('Task is already completed'),
     });
   });
 
@@ -288,14 +310,14 @@ describe('task-server fixture: job', () => {
     });
     await expect(plain).rejects.toBeDefined();
     const plainId = s.outbound.findLast((m) => m.method === 'tools/call')!.id;
-    expect(s.outbound.findLast((m) => m.method === 'notifications/cancelled')?.params.requestId).toBe(plainId);
+    expect(s.outbound.findLast((m) => m.method === 'notifications/cancelled')?.params?.requestId).toBe(plainId);
     await sleep(600);
     expect(s.inbound.filter((m) => m.id === plainId)).toEqual([]);
   });
 
   it('answers -32602 for unknown ids, and forgets a task once its ttl has run out', async () => {
     const s = await open();
-    await expect(s.get('no-such-task')).rejects.toMatchObject({ code: -32602, message: expect.stringContaining('Unknown task') });
+    await expect(s.get('no-such-task')).rejects.toMatchObject({ code: -32602, message: stringContaining('Unknown task') });
     await expect(s.result('no-such-task')).rejects.toMatchObject({ code: -32602 });
     await expect(s.client.request({ method: 'tasks/cancel', params: { taskId: 'no-such-task' } }, CancelTaskResultSchema)).rejects.toMatchObject({
       code: -32602,
@@ -306,7 +328,7 @@ describe('task-server fixture: job', () => {
     for (;;) {
       const outcome = await s.get(taskId).then(
         () => 'alive',
-        (error: { code?: number }) => error.code,
+        (error: unknown) => (error as { code?: number }).code,
       );
       if (outcome !== 'alive') {
         expect(outcome).toBe(-32602);
@@ -328,7 +350,7 @@ describe('task-server fixture: job', () => {
     const s = await open();
     const taskId = await s.create('job', { ms: 300, pollInterval: 100 });
     await s.pollUntil(taskId, TERMINAL);
-    const log: { at: number; method: string; taskId?: string }[] = JSON.parse(textOf(await s.call('wire_log')));
+    const log = JSON.parse(textOf(await s.call('wire_log'))) as { at: number; method: string; taskId?: string }[];
     expect(log.slice(0, 3).map((e) => e.method)).toEqual(['initialize', 'notifications/initialized', 'tools/call']);
     const polls = log.filter((e) => e.method === 'tasks/get');
     expect(polls.length).toBeGreaterThanOrEqual(2);
@@ -341,13 +363,13 @@ describe('task-server fixture: job', () => {
 describe('task-server fixture: input_required', () => {
   it('needs_input requires a task', async () => {
     const s = await open([], { elicitation: {} });
-    await expect(s.call('needs_input')).rejects.toMatchObject({ code: -32601, message: expect.stringContaining('Task augmentation required for tools/call') });
+    await expect(s.call('needs_input')).rejects.toMatchObject({ code: -32601, message: stringContaining('Task augmentation required for tools/call') });
   });
 
   it('asks its question only while a tasks/result is open, then completes with the answer', async () => {
     const s = await open([], { elicitation: {} });
-    const asked: Wire[] = [];
-    s.client.setRequestHandler('elicitation/create', async (request) => {
+    const asked: unknown[] = [];
+    s.client.setRequestHandler('elicitation/create', (request) => {
       asked.push(request.params);
       return { action: 'accept', content: { answer: 'blue' } };
     });
@@ -363,7 +385,7 @@ describe('task-server fixture: input_required', () => {
     expect(textOf(result)).toBe('answered: blue');
     const [elicitation] = sent(s, 'elicitation/create');
     expect(elicitation?.params).toEqual({
-      message: expect.any(String),
+      message: anyString(),
       requestedSchema: { type: 'object', properties: { answer: { type: 'string', title: 'Answer' } }, required: ['answer'] },
       _meta: { [RELATED]: { taskId } },
     });
@@ -373,7 +395,7 @@ describe('task-server fixture: input_required', () => {
 
   it('asks once the task needs input when tasks/result was opened early, and reports a decline', async () => {
     const s = await open([], { elicitation: {} });
-    s.client.setRequestHandler('elicitation/create', async () => ({ action: 'decline' }));
+    s.client.setRequestHandler('elicitation/create', () => ({ action: 'decline' }));
     const taskId = await s.create('needs_input');
     expect(textOf(await s.result(taskId))).toBe('answered: (declined)');
     expect(sent(s, 'elicitation/create')).toHaveLength(1);
@@ -390,7 +412,7 @@ describe('task-server fixture: input_required', () => {
 
   it('sample_in_task asks for a model reply with related-task meta and completes with the sampled text', async () => {
     const s = await open([], { sampling: {} });
-    s.client.setRequestHandler('sampling/createMessage', async () => ({
+    s.client.setRequestHandler('sampling/createMessage', () => ({
       model: 'test-model',
       role: 'assistant',
       content: { type: 'text', text: 'A sampled sentence.' },
@@ -402,7 +424,8 @@ describe('task-server fixture: input_required', () => {
     expect(textOf(await s.result(taskId))).toBe('A sampled sentence.');
     const [request] = sent(s, 'sampling/createMessage');
     expect(request?.params).toMatchObject({ maxTokens: 50, _meta: { [RELATED]: { taskId } } });
-    expect(request?.params.messages[0].content.type).toBe('text');
+    const Sampling = z.looseObject({ messages: z.array(z.looseObject({ content: z.looseObject({ type: z.string() }) })) });
+    expect(Sampling.parse(request?.params).messages[0]?.content.type).toBe('text');
   });
 });
 
@@ -411,13 +434,13 @@ describe('task-server fixture: die', () => {
     const child = spawn(NODE, [SERVER], { stdio: ['pipe', 'pipe', 'ignore'] });
     const lines = createInterface({ input: child.stdout });
     const replies: Wire[] = [];
-    lines.on('line', (line) => replies.push(JSON.parse(line)));
+    lines.on('line', (line) => replies.push(JSON.parse(line) as Wire));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const write = (msg: Wire) => child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...msg })}\n`);
     write({ id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
     write({ method: 'notifications/initialized' });
     write({ id: 2, method: 'tools/call', params: { name: 'die', arguments: {}, task: { ttl: 10_000 } } });
     expect(await exited).toBe(9);
-    expect(replies.find((r) => r.id === 2)?.result.task).toMatchObject({ status: 'working' });
+    expect(replies.find((r) => r.id === 2)?.result?.task).toMatchObject({ status: 'working' });
   });
 });

@@ -11,6 +11,29 @@ import { DIST, ROOT } from './paths.js';
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screens');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/**
+ * An element as a page function sees it. The Node tsconfig has no DOM types, so Playwright's element parameters
+ * resolve to nothing; this names the members the tests use.
+ */
+export interface PageElement {
+  readonly scrollWidth: number;
+  readonly clientWidth: number;
+  readonly scrollHeight: number;
+  readonly clientHeight: number;
+  readonly ownerDocument: { readonly activeElement: unknown; readonly defaultView: PageWindow | null };
+  scrollTo: (x: number, y: number) => void;
+  getAttribute: (name: string) => string | null;
+  contains: (other: unknown) => boolean;
+  dispatchEvent: (event: unknown) => boolean;
+}
+
+/** The page's own window, for the constructors and styles a test needs from it. */
+export interface PageWindow {
+  DataTransfer: new () => { setData: (format: string, data: string) => void };
+  ClipboardEvent: new (type: string, init: { clipboardData: unknown; bubbles: boolean; cancelable: boolean }) => unknown;
+  getComputedStyle: (element: PageElement) => { overflowY: string };
+}
+
 export interface BrowserRig {
   t: TestHost;
   web: WebServer;
@@ -98,7 +121,7 @@ export async function openSamplingRig(options: { key?: boolean } & Partial<HostO
 export async function dismissWithEscape(page: Page, dialog: Locator): Promise<void> {
   await dialog.waitFor();
   await dialog.evaluate(
-    (el) =>
+    (el: PageElement) =>
       new Promise<void>((resolve, reject) => {
         const started = Date.now();
         const check = () => {

@@ -7,11 +7,9 @@ import { FileSecretStore } from '../../main/core/node/index.js';
 import type { SandboxRunner } from '../../main/core/security/index.js';
 
 export const noSandbox: SandboxRunner = {
-  support: async () => ({ kind: 'unsupported' }),
-  wrap: async () => {
-    throw new Error('no sandbox in this test');
-  },
-  dispose: async () => undefined,
+  support: () => Promise.resolve({ kind: 'unsupported' }),
+  wrap: () => Promise.reject(new Error('no sandbox in this test')),
+  dispose: () => Promise.resolve(),
 };
 
 export interface TestHost {
@@ -31,7 +29,12 @@ export async function makeHost(overrides: Partial<HostOptions> = {}): Promise<Te
   const host = await createHost({
     dataDir: { path: join(dir, 'data') },
     secrets: FileSecretStore.inDataDir(join(dir, 'data')),
-    browser: { open: async (url) => void opened.push(url) },
+    browser: {
+      open: (url) => {
+        opened.push(url);
+        return Promise.resolve();
+      },
+    },
     sandbox: noSandbox,
     backoff: { baseMs: 50, maxMs: 200, maxRestarts: 2, healthyAfterMs: 60_000 },
     stopGraceMs: 500,

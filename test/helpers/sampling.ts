@@ -45,7 +45,7 @@ export const textRequest = (text: string, extra: Record<string, unknown> = {}) =
 });
 
 /** Resolves with the first inbox item of a kind, once it is there. */
-export async function nextItem<K extends string>(rig: SamplingRig, kind: K) {
+export async function nextItem(rig: SamplingRig, kind: string) {
   for (let i = 0; i < 400; i++) {
     const item = rig.t.host.inbox.list().find((x) => x.kind === kind);
     if (item) return item;

@@ -34,7 +34,7 @@ function connect(url: string, origin: string | undefined): Promise<{ ws?: WebSoc
 function ask(ws: WebSocket, frame: unknown): Promise<Record<string, unknown>> {
   return new Promise((resolve) => {
     const onMessage = (data: WebSocket.RawData) => {
-      const parsed = JSON.parse(data.toString()) as Record<string, unknown>;
+      const parsed = JSON.parse((data as Buffer).toString('utf8')) as Record<string, unknown>;
       if (parsed.type !== 'result') return;
       ws.off('message', onMessage);
       resolve(parsed);
@@ -115,7 +115,7 @@ describe('browser mode server', () => {
     const { ws } = await connect(`ws://127.0.0.1:${w.port}/ws?token=test-token-123`, `http://127.0.0.1:${w.port}`);
     const event = new Promise<Record<string, unknown>>((resolve) =>
       ws!.on('message', (data) => {
-        const parsed = JSON.parse(data.toString()) as Record<string, unknown>;
+        const parsed = JSON.parse((data as Buffer).toString('utf8')) as Record<string, unknown>;
         if (parsed.type === 'event') resolve(parsed);
       }),
     );

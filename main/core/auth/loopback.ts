@@ -3,6 +3,7 @@
 // sign-in waits for the browser, and answers anything but its own path with an error page.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { requestTarget } from '../http-target.js';
+import type { Unexpected } from '../ports.js';
 
 export const REDIRECT_PATH = '/oauth/callback';
 /** Listed, in this order, in the client metadata document (docs/oauth/client-metadata.json). */
@@ -44,8 +45,8 @@ export class LoopbackRedirect {
   constructor(
     /** Called with the query of a request to the redirect path (exactly one `state`); the answer is shown in the browser. */
     private readonly onCallback: (params: URLSearchParams) => Promise<CallbackAnswer>,
+    private readonly unexpected: Unexpected,
     private readonly ports: readonly number[] = REDIRECT_PORTS,
-    private readonly log: (line: string) => void = () => undefined,
   ) {}
 
   /** The redirect URI: of the port listened on now (or last), else the first listed one. */
@@ -86,7 +87,7 @@ export class LoopbackRedirect {
         });
       });
       if (bound !== undefined) {
-        server.on('error', (error) => this.log(`sign-in redirect listener: ${error.message}`));
+        server.on('error', (error) => this.unexpected('the sign-in redirect listener', error));
         server.unref();
         this.server = server;
         this.lastPort = bound;
@@ -122,7 +123,7 @@ export class LoopbackRedirect {
         (error: unknown) => send(400, { ok: false, title: 'Sign-in failed', message: error instanceof Error ? error.message : String(error) }),
       );
     } catch (error) {
-      this.log(`sign-in redirect listener: ${error instanceof Error ? error.message : String(error)}`);
+      this.unexpected('answering a sign-in redirect', error);
       send(400, { ok: false, title: 'Bad request', message: 'Steward could not read this request.' });
     }
   }

@@ -38,8 +38,10 @@ export class AuthRecords {
     const raw = await this.secrets.get(key(serverId));
     if (raw) {
       try {
-        const parsed = JSON.parse(raw) as ServerAuthRecord;
-        if (parsed && typeof parsed === 'object' && parsed.issuers && typeof parsed.issuers === 'object') record = parsed;
+        const parsed: unknown = JSON.parse(raw);
+        if (typeof parsed === 'object' && parsed !== null && 'issuers' in parsed && typeof parsed.issuers === 'object' && parsed.issuers !== null) {
+          record = parsed as ServerAuthRecord;
+        }
       } catch {
         // A damaged entry is treated as signed out; the next sign-in writes a good one.
       }

@@ -23,7 +23,8 @@ import type { InboxDecision, InboxItem } from '../../../shared/domain/inbox.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
 import type { Inbox } from '../inbox/index.js';
-import type { Clock } from '../ports.js';
+import { detached, guarded } from '../background.js';
+import type { Clock, Unexpected } from '../ports.js';
 import type { HttpAuth } from '../sessions/index.js';
 import type { Store } from '../store/index.js';
 import { guardedFetch, judgeAuthUrl, serverIsLocal } from './guard.js';
@@ -57,6 +58,8 @@ export interface AuthDeps {
   /** Steward's client ID metadata document URL; undefined turns CIMD off. */
   clientMetadataUrl?: string | null | undefined;
   redirectPorts?: readonly number[];
+  /** Errors nobody waits for: views sent in the background, the redirect listener's answers. */
+  unexpected: Unexpected;
 }
 
 interface SignIn {
@@ -84,12 +87,12 @@ export class AuthService {
   private expiry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: AuthDeps) {
-    this.listener = new LoopbackRedirect((params) => this.callback(params), deps.redirectPorts ?? REDIRECT_PORTS);
+    this.listener = new LoopbackRedirect((params) => this.callback(params), deps.unexpected, deps.redirectPorts ?? REDIRECT_PORTS);
     deps.inbox.handle('auth', (item, decision) => this.decide(item, decision));
   }
 
   config(serverId: string): AuthConfig {
-    const stored = this.deps.store.settings.get<unknown>(`auth.${serverId}`);
+    const stored = this.deps.store.settings.get(`auth.${serverId}`);
     const parsed = AuthConfigSchema.safeParse({ ...DEFAULT_AUTH_CONFIG, ...(stored && typeof stored === 'object' ? stored : {}) });
     return parsed.success ? parsed.data : DEFAULT_AUTH_CONFIG;
   }
@@ -125,7 +128,7 @@ export class AuthService {
     const fetch = guardedFetch(serverUrl);
     if (config.mode === 'client_credentials') return { authProvider: await this.clientCredentials(serverId, config), fetch };
     if (config.mode === 'enterprise') return { authProvider: await this.enterprise(serverId, config, fetch), fetch };
-    const legacy = this.deps.store.settings.get<boolean>(`auth.legacyIssuer.${serverId}`) === true;
+    const legacy = this.deps.store.settings.get(`auth.legacyIssuer.${serverId}`) === true;
     return { authProvider: await this.provider(serverId), fetch, ...(legacy ? { skipIssuerMetadataValidation: true } : {}) };
   }
 
@@ -137,7 +140,7 @@ export class AuthService {
   async legacyFallback(serverId: string, serverUrl: string, error: StewardError): Promise<boolean> {
     const mismatch = error.details?.issuerMismatch as { kind: string; expected: string | null; received: string | null } | undefined;
     if (!mismatch || mismatch.kind !== 'metadata' || !mismatch.expected || !mismatch.received) return false;
-    if (this.deps.store.settings.get<boolean>(`auth.legacyIssuer.${serverId}`) === true) return false;
+    if (this.deps.store.settings.get(`auth.legacyIssuer.${serverId}`) === true) return false;
     const origin = new URL(serverUrl).origin;
     let sameOrigin = false;
     try {
@@ -169,10 +172,9 @@ export class AuthService {
     const cached = this.providers.get(serverId);
     if (cached) return cached;
     const config = this.config(serverId);
+    const setting = this.deps.store.settings.get('auth.clientMetadataUrl');
     const metadataUrl =
-      this.deps.clientMetadataUrl === undefined
-        ? (this.deps.store.settings.get<string | null>('auth.clientMetadataUrl') ?? DEFAULT_CLIENT_METADATA_URL)
-        : this.deps.clientMetadataUrl;
+      this.deps.clientMetadataUrl === undefined ? (typeof setting === 'string' ? setting : DEFAULT_CLIENT_METADATA_URL) : this.deps.clientMetadataUrl;
     const provider = new StewardOAuthProvider({
       serverId,
       config,
@@ -197,6 +199,7 @@ export class AuthService {
     if (!config.clientId) throw new StewardError('auth_required', `Sign-in for "${this.server(serverId).name}" needs a client ID.`);
     const scope = config.scope ?? undefined;
     if (config.clientAuth === 'private_key_jwt') {
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the sign-in settings name no issuer to pin these credentials to; guardedFetch judges where they go
       return new PrivateKeyJwtProvider({
         clientId: config.clientId,
         privateKey: await this.need(serverId, 'privateKey', 'a private key'),
@@ -205,6 +208,7 @@ export class AuthService {
         ...(scope ? { scope } : {}),
       });
     }
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the sign-in settings name no issuer to pin these credentials to; guardedFetch judges where they go
     return new ClientCredentialsProvider({
       clientId: config.clientId,
       clientSecret: await this.need(serverId, 'clientSecret', 'a client secret'),
@@ -227,6 +231,7 @@ export class AuthService {
     const idpVerdict = judgeAuthUrl(idpTokenEndpoint, this.server(serverId).url);
     if (!idpVerdict.allowed)
       throw new StewardError('auth_failed', `Steward will not contact the identity provider at ${idpVerdict.display}: ${idpVerdict.problems.join(' ')}`);
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the sign-in settings name no issuer to pin these credentials to; guardedFetch judges where they go
     return new CrossAppAccessProvider({
       clientId: config.clientId,
       clientSecret: await this.need(serverId, 'clientSecret', 'a client secret'),
@@ -279,11 +284,11 @@ export class AuthService {
     if (this.expiry) clearTimeout(this.expiry);
     this.expiry = undefined;
     if (this.states.size === 0) {
-      void this.listener.close();
+      detached(this.deps.unexpected, 'closing the sign-in redirect listener', this.listener.close());
       return;
     }
     const next = Math.min(...[...this.states.values()].map((e) => e.at + STATE_TTL_MS)) - now;
-    this.expiry = setTimeout(() => this.settle(), Math.max(1000, next + 1));
+    this.expiry = setTimeout(() => guarded(this.deps.unexpected, 'expiring sign-in states', () => this.settle()), Math.max(1000, next + 1));
     this.expiry.unref();
   }
 
@@ -299,7 +304,7 @@ export class AuthService {
       // The state made for this authorization will never be used: the listener need not wait for it.
       for (const [state, entry] of this.states) if (entry.serverId === serverId) this.states.delete(state);
       this.settle();
-      void this.emit(serverId);
+      this.announce(serverId);
       throw new StewardError('auth_failed', message);
     }
     recent.push(now);
@@ -319,7 +324,7 @@ export class AuthService {
       summary: `"${server.name}" needs you to sign in at ${url.host}${scopes.length ? ` (${scopes.join(' ')})` : ''}.`,
       data: { authorizationHost: url.host, scopes, reason: signIn.reason },
     });
-    this.emit(serverId);
+    this.announce(serverId);
   }
 
   private show(signIn: SignIn): void {
@@ -350,7 +355,7 @@ export class AuthService {
         summary: `You did not sign in to "${server.name}".`,
         data: {},
       });
-      this.emit(item.serverId);
+      this.announce(item.serverId);
       return;
     }
     const verdict = judgeAuthUrl(signIn.url, server.url);
@@ -419,7 +424,10 @@ export class AuthService {
       data: { issuer: view.issuer, scopes: view.scopes, registration: view.registration },
     });
     this.deps.changed(view);
-    void this.deps.reconnect(serverId).catch(() => undefined);
+    // A failed connection shows on the server itself (its status and last error); only a fault of Steward's own is logged.
+    this.deps.reconnect(serverId).catch((error: unknown) => {
+      if (!(error instanceof StewardError)) this.deps.unexpected(`connecting to server ${serverId} after sign-in`, error);
+    });
     return { ok: true, title: `Signed in to ${server.name}`, message: 'You can close this tab and go back to Steward.' };
   }
 
@@ -427,7 +435,7 @@ export class AuthService {
     this.drop(serverId);
     this.errors.set(serverId, message);
     this.deps.audit.record('auth.failed', { serverId, serverName, actor: 'host', summary: message, data: {} });
-    this.emit(serverId);
+    this.announce(serverId);
     return { ok: false, title: 'Sign-in failed', message };
   }
 
@@ -516,6 +524,11 @@ export class AuthService {
       this.deps.changed(view);
       return view;
     });
+  }
+
+  /** The new view for the UI, sent without holding up the flow that changed it. */
+  private announce(serverId: string): void {
+    detached(this.deps.unexpected, `showing the sign-in state of server ${serverId}`, this.emit(serverId));
   }
 
   /** A server on this computer may use plain http and loopback addresses for its sign-in pages. */

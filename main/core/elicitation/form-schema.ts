@@ -33,7 +33,7 @@ function options(list: unknown, name: string): Array<{ value: string; label: str
   if (list.length > MAX_OPTIONS) refuse(`"${name}" offers more than ${MAX_OPTIONS} options.`);
   return list.map((entry) => {
     if (typeof entry === 'string') return { value: entry, label: entry };
-    const e = entry as Json;
+    const e = entry as Json | null;
     if (typeof e?.const !== 'string') refuse(`an option of "${name}" is not a string constant.`);
     return { value: e.const, label: str(e.title) ?? e.const };
   });

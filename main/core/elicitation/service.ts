@@ -176,14 +176,16 @@ export class ElicitationService {
    * notification, or the user's "I'm done"); rejects when the user declines one.
    */
   async required(serverId: string, serverName: string, tool: string, elicitations: unknown[], signal?: AbortSignal): Promise<void> {
-    const entries = elicitations.map((e) => ElicitRequestURLParamsSchema.safeParse(e));
-    if (entries.length === 0 || entries.some((e) => !e.success)) {
+    const pages = elicitations.flatMap((e) => {
+      const parsed = ElicitRequestURLParamsSchema.safeParse(e);
+      return parsed.success ? [parsed.data] : [];
+    });
+    if (pages.length === 0 || pages.length < elicitations.length) {
       throw new StewardError(
         'protocol_error',
         `"${serverName}" said "${tool}" needs a page opened first, but did not say which page in a form Steward can read.`,
       );
     }
-    const pages = entries.map((e) => e.data!);
     return new Promise<void>((resolve, reject) => {
       let left = pages.length;
       const keys: string[] = [];
@@ -296,7 +298,7 @@ export class ElicitationService {
   private awaitCompletion(serverId: string, serverName: string, view: UrlRequestView, session?: AbortSignal): void {
     const key = `elicitation-url:${serverId}:${view.elicitationId}:${randomUUID()}`;
     const completionKey = `${serverId}\u0000${view.elicitationId}`;
-    let itemId: string;
+    const itemId = randomUUID();
     const finish = (how: 'completed' | 'done' | 'cancel' | 'ended') => {
       session?.removeEventListener('abort', onEnded);
       this.pending.delete(itemId);
@@ -312,7 +314,6 @@ export class ElicitationService {
     }
     session?.addEventListener('abort', onEnded, { once: true });
     this.completions.set(completionKey, onComplete);
-    itemId = randomUUID();
     this.pending.set(itemId, {
       decide: async (decision) => {
         if (decision.kind !== 'elicitation_url') throw new StewardError('invalid_payload', 'That question needs a page answer.');

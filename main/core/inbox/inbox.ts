@@ -9,6 +9,9 @@ type Kind = InboxItem['kind'];
 type ItemOf<K extends Kind> = Extract<InboxItem, { kind: K }>;
 type DecisionOf<K extends Kind> = Extract<InboxDecision, { kind: K }>;
 
+/** Answers an item at once or later; a throw either way refuses the answer. */
+type Handler<I, D> = (item: I, decision: D) => Promise<void> | void;
+
 export type NewItem<K extends Kind> = Omit<ItemOf<K>, 'id' | 'createdAt'>;
 
 const WORDS: Record<QuestionKind, string> = {
@@ -29,7 +32,7 @@ export class Inbox {
   private readonly items = new Map<string, InboxItem>();
   private readonly keys = new Map<string, string>();
   private readonly deciding = new Set<string>();
-  private readonly handlers = new Map<Kind, (item: InboxItem, decision: InboxDecision) => Promise<void>>();
+  private readonly handlers = new Map<Kind, Handler<InboxItem, InboxDecision>>();
   /** Waiting questions per server and cap, kept as items come and go (never counted by scanning). */
   private readonly counts = new Map<string, number>();
 
@@ -38,8 +41,8 @@ export class Inbox {
     private readonly changed: (change: InboxChange) => void,
   ) {}
 
-  handle<K extends Kind>(kind: K, handler: (item: ItemOf<K>, decision: DecisionOf<K>) => Promise<void>): void {
-    this.handlers.set(kind, handler as (item: InboxItem, decision: InboxDecision) => Promise<void>);
+  handle<K extends Kind>(kind: K, handler: Handler<ItemOf<K>, DecisionOf<K>>): void {
+    this.handlers.set(kind, handler as Handler<InboxItem, InboxDecision>);
   }
 
   /** Questions of a kind a server has waiting. */

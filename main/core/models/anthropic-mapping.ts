@@ -83,8 +83,11 @@ export function toMessagesParams(request: MappedRequest): MessageCreateParamsBas
 
 const STOP: Record<string, string> = { end_turn: 'endTurn', stop_sequence: 'stopSequence', max_tokens: 'maxTokens', tool_use: 'toolUse' };
 
-/** The model's message as MCP content; without tools in the request it is one text block, as older servers expect. */
-export function fromMessage(message: Pick<Message, 'content' | 'model' | 'stop_reason' | 'usage'>, hadTools: boolean): SamplingReply {
+/**
+ * The model's message as MCP content; without tools in the request it is one text block, as older servers expect.
+ * Usage is read as optional: a compatible endpoint at a custom base URL may leave it out.
+ */
+export function fromMessage(message: Pick<Message, 'content' | 'model' | 'stop_reason'> & Partial<Pick<Message, 'usage'>>, hadTools: boolean): SamplingReply {
   const content: SamplingBlock[] = [];
   for (const block of message.content) {
     if (block.type === 'text') content.push({ type: 'text', text: block.text });

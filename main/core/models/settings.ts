@@ -32,13 +32,15 @@ export class ModelSettingsService {
   }
 
   private read(): Stored {
-    const value = this.store.settings.get<Partial<Stored>>(SETTING) ?? {};
+    const value = (this.store.settings.get(SETTING) ?? {}) as Partial<Stored>;
     const enabled = (value.enabledModels ?? ANTHROPIC_CATALOG.map((m) => m.id)).filter((id) => ANTHROPIC_CATALOG.some((m) => m.id === id));
     return {
       baseUrl: value.baseUrl ?? null,
       enabledModels: enabled.length > 0 ? enabled : [DEFAULT_MODEL],
       defaultModel:
-        value.defaultModel && enabled.includes(value.defaultModel) ? value.defaultModel : enabled.includes(DEFAULT_MODEL) ? DEFAULT_MODEL : enabled[0]!,
+        value.defaultModel && enabled.includes(value.defaultModel)
+          ? value.defaultModel
+          : (enabled.find((id) => id === DEFAULT_MODEL) ?? enabled[0] ?? DEFAULT_MODEL),
     };
   }
 
@@ -78,7 +80,8 @@ export class ModelSettingsService {
     const unknown = enabledModels.filter((id) => !ANTHROPIC_CATALOG.some((m) => m.id === id));
     if (unknown.length > 0) throw new StewardError('invalid_payload', `Unknown model(s): ${unknown.join(', ')}.`);
     if (enabledModels.length === 0) throw new StewardError('invalid_payload', 'Enable at least one model.');
-    const defaultModel = patch.defaultModel ?? (enabledModels.includes(current.defaultModel) ? current.defaultModel : enabledModels[0]!);
+    const defaultModel =
+      patch.defaultModel ?? (enabledModels.includes(current.defaultModel) ? current.defaultModel : (enabledModels[0] ?? current.defaultModel));
     if (!enabledModels.includes(defaultModel)) throw new StewardError('invalid_payload', 'The default model must be one of the enabled models.');
     let baseUrl = patch.baseUrl === undefined ? current.baseUrl : patch.baseUrl;
     if (baseUrl) {

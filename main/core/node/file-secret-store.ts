@@ -6,11 +6,11 @@ import { dirname, join } from 'node:path';
 import type { SecretStore } from '../ports.js';
 
 export interface SecretCipher {
-  seal(plain: string): string;
-  open(sealed: string): string;
+  seal: (plain: string) => Promise<string>;
+  open: (sealed: string) => Promise<string>;
 }
 
-const PLAIN: SecretCipher = { seal: (v) => v, open: (v) => v };
+const PLAIN: SecretCipher = { seal: (v) => Promise.resolve(v), open: (v) => Promise.resolve(v) };
 
 export class FileSecretStore implements SecretStore {
   /** The parsed file and the modification time it was read at; another process's write changes the time. */
@@ -55,23 +55,26 @@ export class FileSecretStore implements SecretStore {
 
   async get(key: string): Promise<string | undefined> {
     const stored = this.read()[key];
-    return stored === undefined ? undefined : this.cipher.open(stored);
+    return stored === undefined ? undefined : await this.cipher.open(stored);
   }
 
   async set(key: string, value: string): Promise<void> {
+    const sealed = await this.cipher.seal(value);
     const values = this.read();
-    values[key] = this.cipher.seal(value);
+    values[key] = sealed;
     this.write(values);
   }
 
-  async delete(key: string): Promise<void> {
-    const values = this.read();
-    if (!(key in values)) return;
-    delete values[key];
-    this.write(values);
+  delete(key: string): Promise<void> {
+    // The work is synchronous; a failed write still reaches the caller as a rejection.
+    return new Promise((resolve) => {
+      const values = this.read();
+      if (key in values) this.write(Object.fromEntries(Object.entries(values).filter(([k]) => k !== key)));
+      resolve();
+    });
   }
 
-  async keys(prefix: string): Promise<string[]> {
-    return Object.keys(this.read()).filter((k) => k.startsWith(prefix));
+  keys(prefix: string): Promise<string[]> {
+    return Promise.resolve(Object.keys(this.read()).filter((k) => k.startsWith(prefix)));
   }
 }

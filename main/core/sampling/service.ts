@@ -12,12 +12,13 @@ import {
   type SamplingReply,
   type SamplingRequestView,
 } from '../../../shared/domain/sampling.js';
-import { StewardError } from '../../../shared/errors.js';
+import { present, StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
 import type { Inbox } from '../inbox/index.js';
 import { chooseModel, costEstimate, estimateTokens, type ModelProvider, type ModelSettingsService } from '../models/index.js';
-import type { Clock } from '../ports.js';
+import { guarded } from '../background.js';
+import type { Clock, Unexpected } from '../ports.js';
 import type { Store } from '../store/index.js';
 import { applyEdits } from './edits.js';
 import { LoopTracker } from './loops.js';
@@ -48,6 +49,8 @@ export interface SamplingDeps {
   models: ModelSettingsService;
   /** Tool calls in flight to a server, to say which one a request belongs to. */
   callsInFlight(serverId: string): { callId: string | null; name: string; ref: string }[];
+  /** Errors in the flushes nobody waits for. */
+  unexpected: Unexpected;
 }
 
 type Decision = Extract<InboxDecision, { kind: 'sampling' }>;
@@ -76,7 +79,7 @@ export class SamplingService {
       () => deps.clock.now(),
     );
     deps.store.sampling.interruptOpenRounds('Steward stopped before this request was answered.');
-    const answer = async (item: { id: string }, decision: Decision | { kind: 'sampling_review'; decision: 'send' | 'deny' }) => {
+    const answer = (item: { id: string }, decision: Decision | { kind: 'sampling_review'; decision: 'send' | 'deny' }) => {
       const waiting = this.waiting.get(item.id);
       if (!waiting) throw new StewardError('not_found', 'That request is no longer waiting.');
       this.waiting.delete(item.id);
@@ -124,7 +127,7 @@ export class SamplingService {
     const request = checked.request;
 
     const calls = this.deps.callsInFlight(ctx.serverId);
-    const toolCall = calls.length === 1 ? calls[0]! : null;
+    const toolCall = calls.length === 1 ? (calls[0] ?? null) : null;
     const placed = this.loops.place(ctx.serverId, request.messages, toolCall?.ref ?? null);
     const requestId = randomUUID();
 
@@ -248,7 +251,7 @@ export class SamplingService {
 
     const replying = this.produce(view, request, edits, manualReply, ctx.signal);
     // The arrival row and the decision are committed while the model works, not before the request leaves.
-    setImmediate(() => this.flush());
+    setImmediate(() => this.flushQueued());
     const reply = await replying;
     if (policy.reviewReplies && manualReply === undefined) {
       this.update(view, {
@@ -306,7 +309,7 @@ export class SamplingService {
     try {
       const reply = await this.deps.provider.complete({
         request: {
-          model: view.model!,
+          model: present(view.model, 'the chosen model'),
           systemPrompt: edited.systemPrompt,
           messages: edited.messages,
           tools: edited.tools,
@@ -427,7 +430,10 @@ export class SamplingService {
   private tokensLastDay(serverId: string): number {
     const usage = this.usageOf(serverId);
     const cutoff = this.deps.clock.now() - 86_400_000;
-    while (usage.entries.length > 0 && usage.entries[0]!.at < cutoff) usage.total -= usage.entries.shift()!.tokens;
+    for (let oldest = usage.entries[0]; oldest && oldest.at < cutoff; oldest = usage.entries[0]) {
+      usage.entries.shift();
+      usage.total -= oldest.tokens;
+    }
     return usage.total;
   }
 
@@ -439,7 +445,9 @@ export class SamplingService {
   }
 
   private noteRequest(serverId: string): void {
-    this.recent.get(serverId)?.push(this.deps.clock.now()) ?? this.recent.set(serverId, [this.deps.clock.now()]);
+    const times = this.recent.get(serverId);
+    if (times) times.push(this.deps.clock.now());
+    else this.recent.set(serverId, [this.deps.clock.now()]);
   }
 
   /** Queues a change to a round; it is written with the round's other changes at the next flush. */
@@ -454,7 +462,12 @@ export class SamplingService {
   }
 
   private scheduleFlush(): void {
-    this.flushTimer ??= setTimeout(() => this.flush(), 20);
+    this.flushTimer ??= setTimeout(() => this.flushQueued(), 20);
+  }
+
+  /** A flush nobody waits for: a failed write is reported and its batch dropped; the next change starts a new one. */
+  private flushQueued(): void {
+    guarded(this.deps.unexpected, `writing ${this.pending.length} queued sampling change(s)`, () => this.flush());
   }
 
   /** Writes what is queued in one transaction, then tells the UI about the loops it touched. */

@@ -7,12 +7,12 @@ export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 export const MAX_TOKENS_CAP = 128_000;
 
 const Meta = z.record(z.string(), z.unknown()).optional();
-const Text = z.object({ type: z.literal('text'), text: z.string(), _meta: Meta }).passthrough();
-const Image = z.object({ type: z.literal('image'), data: z.string(), mimeType: z.string(), _meta: Meta }).passthrough();
-const Audio = z.object({ type: z.literal('audio'), data: z.string(), mimeType: z.string(), _meta: Meta }).passthrough();
+const Text = z.object({ type: z.literal('text'), text: z.string(), _meta: Meta }).loose();
+const Image = z.object({ type: z.literal('image'), data: z.string(), mimeType: z.string(), _meta: Meta }).loose();
+const Audio = z.object({ type: z.literal('audio'), data: z.string(), mimeType: z.string(), _meta: Meta }).loose();
 const ToolUse = z
   .object({ type: z.literal('tool_use'), id: z.string().min(1), name: z.string().min(1), input: z.record(z.string(), z.unknown()), _meta: Meta })
-  .passthrough();
+  .loose();
 const ToolResult = z
   .object({
     type: z.literal('tool_result'),
@@ -22,7 +22,7 @@ const ToolResult = z
     isError: z.boolean().optional(),
     _meta: Meta,
   })
-  .passthrough();
+  .loose();
 const KNOWN = new Set(['text', 'image', 'audio', 'tool_use', 'tool_result']);
 const Block = z
   .unknown()
@@ -40,7 +40,7 @@ const Params = z.object({
       z.object({
         role: z.enum(['user', 'assistant']),
         // One block or a list of them; normalised first so an error names the block that is wrong.
-        content: z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(Block)),
+        content: z.preprocess((v): unknown[] => (Array.isArray(v) ? v : [v]), z.array(Block)),
         _meta: Meta,
       }),
     )
@@ -52,19 +52,17 @@ const Params = z.object({
   includeContext: z.enum(['none', 'thisServer', 'allServers']).optional(),
   modelPreferences: z
     .object({
-      hints: z.array(z.object({ name: z.string().optional() }).passthrough()).optional(),
+      hints: z.array(z.object({ name: z.string().optional() }).loose()).optional(),
       costPriority: z.number().min(0).max(1).optional(),
       speedPriority: z.number().min(0).max(1).optional(),
       intelligencePriority: z.number().min(0).max(1).optional(),
     })
-    .passthrough()
+    .loose()
     .optional(),
-  tools: z
-    .array(z.object({ name: z.string().min(1), description: z.string().optional(), inputSchema: z.record(z.string(), z.unknown()) }).passthrough())
-    .optional(),
+  tools: z.array(z.object({ name: z.string().min(1), description: z.string().optional(), inputSchema: z.record(z.string(), z.unknown()) }).loose()).optional(),
   toolChoice: z
     .object({ mode: z.enum(['auto', 'required', 'none']).optional() })
-    .passthrough()
+    .loose()
     .optional(),
   metadata: z.unknown().optional(),
 });
@@ -97,9 +95,9 @@ export function validateSamplingRequest(raw: unknown, ctx: ValidationContext): V
   }
   const parsed = Params.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    return fail(`Invalid sampling request: ${where}${issue.message}.`);
+    const [issue] = parsed.error.issues;
+    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    return fail(`Invalid sampling request: ${where}${issue?.message ?? 'it does not match the schema'}.`);
   }
   const p = parsed.data;
   if (p.maxTokens < 1 || p.maxTokens > MAX_TOKENS_CAP) return fail(`maxTokens must be between 1 and ${MAX_TOKENS_CAP}; it is ${p.maxTokens}.`);
@@ -152,8 +150,7 @@ export function checkToolOrdering(messages: readonly SamplingMessageView[]): str
       const previous = messages[i - 1];
       const asked = new Set(previous?.role === 'assistant' ? previous.content.flatMap((b) => (b.type === 'tool_use' ? [b.id] : [])) : []);
       for (const r of results) {
-        if (r.type === 'tool_result' && !asked.has(r.toolUseId))
-          return `messages.${i}: tool result "${r.toolUseId}" answers no tool_use in the message before it.`;
+        if (!asked.has(r.toolUseId)) return `messages.${i}: tool result "${r.toolUseId}" answers no tool_use in the message before it.`;
       }
     }
     const uses = m.content.flatMap((b) => (b.type === 'tool_use' ? [b.id] : []));

@@ -52,7 +52,7 @@ function npmPinned(spec: string): boolean {
 }
 
 function base(cmd: string): string {
-  return cmd.split(/[\\/]/).pop()!.toLowerCase();
+  return (cmd.split(/[\\/]/).pop() ?? cmd).toLowerCase();
 }
 
 export function findDangers(input: FindingsInput): Finding[] {

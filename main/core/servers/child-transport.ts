@@ -131,13 +131,16 @@ export class ChildTransport implements Transport {
   }
 
   close(): Promise<void> {
-    try {
-      this.child.stdin?.end();
-    } catch {
-      // already closed
-    }
-    this.finish();
-    return Promise.resolve();
+    // The close handler runs inside the executor, so a throw from it still reaches the caller as a rejection.
+    return new Promise((resolve) => {
+      try {
+        this.child.stdin?.end();
+      } catch {
+        // already closed
+      }
+      this.finish();
+      resolve();
+    });
   }
 
   private finish(): void {

@@ -76,7 +76,7 @@ function convert(name: string, raw: unknown, homeDir: string): { input: ServerIn
       config: {
         transport: 'stdio',
         command: expand(entry.command),
-        args: Array.isArray(entry.args) ? entry.args.map((a) => (typeof a === 'string' ? expand(a) : a)) : [],
+        args: Array.isArray(entry.args) ? entry.args.map((a: unknown) => (typeof a === 'string' ? expand(a) : a)) : [],
         env: entry.env ?? {},
         ...(typeof entry.cwd === 'string' ? { cwd: expand(entry.cwd) } : {}),
       },

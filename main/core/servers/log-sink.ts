@@ -1,8 +1,9 @@
 // Collects server log lines and writes them in small batches, so a chatty server cannot stall the host. Each server has
 // its own bounded queue: one server's flood drops only its own oldest unwritten lines, never another server's.
 import type { LogLine } from '../../../shared/domain/servers.js';
+import { guarded } from '../background.js';
 import { SERVER_LIMITS } from '../limits.js';
-import type { Clock } from '../ports.js';
+import type { Clock, Unexpected } from '../ports.js';
 import type { NewLogLine, Store } from '../store/index.js';
 
 export class LogSink {
@@ -13,6 +14,7 @@ export class LogSink {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly written: (serverId: string, lines: LogLine[]) => void,
+    private readonly unexpected: Unexpected,
     private readonly flushMs = 100,
     private readonly maxQueue: number = SERVER_LIMITS.logLines,
     private readonly maxChars: number = SERVER_LIMITS.logLineChars,
@@ -32,7 +34,8 @@ export class LogSink {
       queue.lines.splice(0, over);
       queue.dropped += over;
     }
-    this.timer ??= this.clock.setTimeout(() => this.flush(), this.flushMs);
+    // Nobody waits for the timer's flush: a failure is reported, and the next line starts a new batch.
+    this.timer ??= this.clock.setTimeout(() => guarded(this.unexpected, 'writing server logs', () => this.flush()), this.flushMs);
   }
 
   flush(): void {

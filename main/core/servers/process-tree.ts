@@ -47,7 +47,8 @@ function readPsTable(): ProcInfo[] {
   const out: ProcInfo[] = [];
   for (const line of text.split('\n')) {
     const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(.+?)\s*$/.exec(line);
-    if (m) out.push({ pid: Number(m[1]), ppid: Number(m[2]), pgid: Number(m[3]), rssBytes: Number(m[4]) * 1024, started: m[5]! });
+    const [, pid, ppid, pgid, rss, started] = m ?? [];
+    if (started !== undefined) out.push({ pid: Number(pid), ppid: Number(ppid), pgid: Number(pgid), rssBytes: Number(rss) * 1024, started });
   }
   return out;
 }
@@ -74,8 +75,7 @@ export function readProcessTable(): ProcessTable {
     tree(pid) {
       const out: number[] = [];
       const queue = [pid];
-      while (queue.length > 0) {
-        const next = queue.shift()!;
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
         if (!byPid.has(next) || out.includes(next)) continue;
         out.push(next);
         queue.push(...(children.get(next) ?? []));

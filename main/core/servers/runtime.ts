@@ -2,8 +2,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { LogLine, ServerStatus } from '../../../shared/domain/servers.js';
-import { StewardError } from '../../../shared/errors.js';
-import type { Clock } from '../ports.js';
+import { present, StewardError } from '../../../shared/errors.js';
+import { detached, guarded } from '../background.js';
+import type { Clock, Unexpected } from '../ports.js';
 import type { LaunchPlan, SandboxRunner, WrappedCommand } from '../security/index.js';
 import {
   McpSession,
@@ -38,6 +39,8 @@ export interface RuntimeDeps {
   messageBytes: number;
   /** Time between closing stdin and SIGTERM, and between SIGTERM and SIGKILL. */
   stopGraceMs: number;
+  /** Errors in work nobody waits for: exit handling, restarts, closing a dead session. */
+  unexpected: Unexpected;
   log(stream: LogLine['stream'], level: LogLine['level'], text: string): void;
   changed(): void;
   listChanged(kind: 'tools' | 'prompts' | 'resources'): void;
@@ -170,7 +173,9 @@ export class ServerRuntime {
     const stderr = new LineSplitter((line) => this.stderrLine(line));
     child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.stderr?.on('end', () => stderr.flush());
-    child.once('exit', (code, signal) => this.onExit(child, code, signal));
+    child.once('exit', (code, signal) =>
+      guarded(this.deps.unexpected, `handling the exit of server ${this.deps.serverId}`, () => this.onExit(child, code, signal)),
+    );
 
     const spawnError = await spawned;
     if (spawnError) {
@@ -178,7 +183,7 @@ export class ServerRuntime {
       return;
     }
 
-    const pid = child.pid!;
+    const pid = present(child.pid, 'the process id of a spawned server');
     this.snapshot = new TreeSnapshot(pid);
     this.deps.launched({ pid, pidStarted: startTokenOf(pid) ?? '' });
     this.deps.log('host', 'info', `Started process ${pid}: ${plan.commandLine}${plan.spec.sandbox.mode === 'enforced' ? ' (sandboxed)' : ''}`);
@@ -266,13 +271,15 @@ export class ServerRuntime {
     this.child = undefined;
     this.releaseSandbox();
     const code = (error as NodeJS.ErrnoException).code;
-    this.fail({ code: 'spawn_failed', message: `The server could not be started (${code ?? error.message}).`, stderrTail: [] });
-    throw new StewardError('spawn_failed', this.lastError!.message);
+    const message = `The server could not be started (${code ?? error.message}).`;
+    this.fail({ code: 'spawn_failed', message, stderrTail: [] });
+    throw new StewardError('spawn_failed', message);
   }
 
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.child !== child) return;
-    const pid = child.pid!;
+    const pid = child.pid;
+    // A process that never got a pid was handled as a failed spawn.
+    if (this.child !== child || pid === undefined) return;
     const wasStopping = this.stopping !== undefined;
     const snapshot = this.snapshot;
     this.child = undefined;
@@ -281,19 +288,22 @@ export class ServerRuntime {
     this.releaseSandbox();
     const session = this.session;
     this.session = undefined;
-    void session?.close();
+    if (session) detached(this.deps.unexpected, `closing the session of exited server ${this.deps.serverId}`, session.close());
     // Whatever the server left behind (a grandchild in its group or one it started earlier) goes too.
     snapshot?.signal('SIGKILL');
     for (const waiter of this.exitWaiters.splice(0)) waiter();
 
+    // The exit's record is written on the side: if it fails, the server's status and its restart still follow.
+    const recordExit = (info: Parameters<RuntimeDeps['exited']>[0]) =>
+      guarded(this.deps.unexpected, `recording the exit of server ${this.deps.serverId}`, () => this.deps.exited(info));
     if (wasStopping) {
-      this.deps.exited({ pid, code, signal, crashed: false });
+      recordExit({ pid, code, signal, crashed: false });
       return;
     }
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     const error: RuntimeError = { code: 'server_crashed', message: `The server ${how}.`, stderrTail: [...this.stderrTail] };
     this.deps.log('host', 'error', error.message);
-    this.deps.exited({ pid, code, signal, crashed: true, error });
+    recordExit({ pid, code, signal, crashed: true, error });
     this.lastError = error;
     if (this.deps.clock.now() - this.startedAt >= this.deps.backoff.healthyAfterMs) this.attempt = 0;
     this.attempt += 1;
@@ -307,17 +317,21 @@ export class ServerRuntime {
     this.restartTimer = this.deps.clock.setTimeout(() => {
       this.restartTimer = undefined;
       this.restarts += 1;
-      void this.deps
-        .replan()
-        .then((plan) => this.startStdio(plan))
-        .catch((e: unknown) => {
-          // A crash during the relaunch already scheduled the next attempt (or gave up) in onExit.
-          if (this.restartTimer || this.child || this.status === 'crashed' || this.status === 'stopped') return;
-          const err = e instanceof StewardError ? e : new StewardError('spawn_failed', String(e));
-          if (err.code === 'consent_required') return;
-          this.fail({ code: err.code, message: err.message, stderrTail: this.lastError?.stderrTail ?? [] });
-        });
+      detached(this.deps.unexpected, `restarting server ${this.deps.serverId}`, this.restart());
     }, delay);
+  }
+
+  /** One relaunch after a crash. A failure that is not a crash of its own shows as the server's error. */
+  private async restart(): Promise<void> {
+    try {
+      await this.startStdio(await this.deps.replan());
+    } catch (e) {
+      // A crash during the relaunch already scheduled the next attempt (or gave up) in onExit.
+      if (this.restartTimer || this.child || this.status === 'crashed' || this.status === 'stopped') return;
+      const err = e instanceof StewardError ? e : new StewardError('spawn_failed', String(e));
+      if (err.code === 'consent_required') return;
+      this.fail({ code: err.code, message: err.message, stderrTail: this.lastError?.stderrTail ?? [] });
+    }
   }
 
   private fail(error: RuntimeError): void {

@@ -19,7 +19,7 @@ import { StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
 import type { Inbox } from '../inbox/index.js';
-import type { Clock, SecretStore } from '../ports.js';
+import type { Clock, SecretStore, Unexpected } from '../ports.js';
 import { planLaunch, type FsView, type LaunchPlan, type Platform, type SandboxRunner } from '../security/index.js';
 import type { ClientIdentity, HostCapabilities, McpSession, ServerRequestInfo, ServerNotificationMethod, HttpAuth } from '../sessions/index.js';
 import type { ServerRecord, Store } from '../store/index.js';
@@ -49,6 +49,8 @@ export interface ServersDeps {
   /** The most bytes one JSON-RPC message from a server may have. */
   messageBytes: number;
   sampleIntervalMs: number;
+  /** Errors in background work (log writes, memory sampling, restarts): the front end's log. */
+  unexpected: Unexpected;
   capabilities(serverId: string): HostCapabilities;
   serverRequest(serverId: string, method: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
   serverNotification(serverId: string, method: ServerNotificationMethod, params: Record<string, unknown>): void;
@@ -464,7 +466,10 @@ export class ServersService {
     if (!autostart) return;
     for (const record of this.deps.store.servers.list()) {
       if (record.desiredState !== 'running' || record.options.lazyStart) continue;
-      void this.ensureRunning(record.id).catch(() => undefined);
+      // Nobody waits for these starts: a failure is written to the server's own log, beside its status.
+      this.ensureRunning(record.id).catch((error: unknown) =>
+        this.supervisor.logs.add(record.id, 'host', 'error', `Steward could not start it: ${error instanceof Error ? error.message : String(error)}`),
+      );
     }
   }
 

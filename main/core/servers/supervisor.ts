@@ -2,7 +2,8 @@
 import { pathToFileURL } from 'node:url';
 import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
-import type { Clock } from '../ports.js';
+import { detached, guarded } from '../background.js';
+import type { Clock, Unexpected } from '../ports.js';
 import type { LaunchPlan, SandboxRunner } from '../security/index.js';
 import type { ClientIdentity, HostCapabilities, ServerRequestInfo, ServerNotificationMethod } from '../sessions/index.js';
 import type { Store } from '../store/index.js';
@@ -23,6 +24,7 @@ export interface SupervisorDeps {
   connectTimeoutMs: number;
   messageBytes: number;
   sampleIntervalMs: number;
+  unexpected: Unexpected;
   /** The server's view changed (status, memory). */
   changed(serverId: string): void;
   /** The consented plan for a restart; throws when the server may no longer run. */
@@ -41,7 +43,7 @@ export class Supervisor {
   private disposed = false;
 
   constructor(private readonly deps: SupervisorDeps) {
-    this.logs = new LogSink(deps.store, deps.clock, (serverId, lines) => deps.events.emit('logs:changed', { serverId, lines }));
+    this.logs = new LogSink(deps.store, deps.clock, (serverId, lines) => deps.events.emit('logs:changed', { serverId, lines }), deps.unexpected);
   }
 
   private now(): string {
@@ -66,6 +68,7 @@ export class Supervisor {
       connectTimeoutMs: this.deps.connectTimeoutMs,
       messageBytes: this.deps.messageBytes,
       stopGraceMs: this.deps.stopGraceMs,
+      unexpected: this.deps.unexpected,
       log: (stream, level, text) => this.logs.add(id, stream, level, text),
       changed: () => this.deps.changed(id),
       listChanged: (kind) => {
@@ -106,7 +109,8 @@ export class Supervisor {
     await runtime.startStdio(plan);
     this.touch(id);
     if (!this.sampler && !this.disposed) {
-      this.sampler = setInterval(() => this.sample(), this.deps.sampleIntervalMs);
+      // A failed sample is reported; the interval keeps running and the next one tries again.
+      this.sampler = setInterval(() => guarded(this.deps.unexpected, 'sampling server memory and idle time', () => this.sample()), this.deps.sampleIntervalMs);
       this.sampler.unref();
     }
     return runtime;
@@ -168,7 +172,7 @@ export class Supervisor {
       if (!minutes || runtime.status !== 'running' || (this.inFlight.get(id) ?? 0) > 0) continue;
       if (now - (this.lastUsed.get(id) ?? now) >= minutes * 60_000) {
         this.logs.add(id, 'host', 'info', `Stopped after ${minutes} minute(s) without use; it starts again when needed.`);
-        void runtime.stop();
+        detached(this.deps.unexpected, `stopping idle server ${id}`, runtime.stop());
       }
     }
   }

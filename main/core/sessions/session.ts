@@ -52,19 +52,19 @@ export type ServerNotificationMethod = 'notifications/tasks/status' | 'notificat
 
 export interface SessionHooks {
   /** A `notifications/message` from the server, or a note about the connection. */
-  log(level: LogLine['level'], text: string): void;
-  listChanged(kind: 'tools' | 'prompts' | 'resources'): void;
+  log: (level: LogLine['level'], text: string) => void;
+  listChanged: (kind: 'tools' | 'prompts' | 'resources') => void;
   /** Folders the user granted this server, as file:// URIs. */
-  roots(): { uri: string; name?: string }[];
+  roots: () => { uri: string; name?: string }[];
   /** The connection ended without Steward asking for it. */
-  closed(): void;
+  closed: () => void;
   /**
    * A request from the server the SDK does not answer itself (sampling/createMessage, elicitation/create,
    * tasks/*): resolves to the result or throws a ProtocolError.
    */
-  request?(method: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
+  request?: (method: string, params: unknown, info: ServerRequestInfo) => Promise<Record<string, unknown>>;
   /** Notifications the host acts on: notifications/tasks/status, notifications/elicitation/complete (params validated). */
-  notification?(method: ServerNotificationMethod, params: Record<string, unknown>): void;
+  notification?: (method: ServerNotificationMethod, params: Record<string, unknown>) => void;
 }
 
 export interface SessionOptions {
@@ -188,7 +188,7 @@ export class McpSession {
       const data = typeof n.params.data === 'string' ? n.params.data : JSON.stringify(n.params.data);
       hooks.log(level, `${logger}${data}`);
     });
-    client.setRequestHandler('roots/list', async () => ({ roots: hooks.roots() }));
+    client.setRequestHandler('roots/list', () => ({ roots: hooks.roots() }));
     const serve = hooks.request;
     if (serve) {
       const declaredTools = this.options.capabilities.sampling?.tools ?? false;
@@ -370,6 +370,7 @@ export class McpSession {
   }
 
   async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallResult> {
+    const { onProgress } = options;
     const result = await this.withSession(
       `Calling tool "${name}"`,
       (c) =>
@@ -380,10 +381,10 @@ export class McpSession {
             timeout: options.timeoutMs,
             resetTimeoutOnProgress: true,
             maxTotalTimeout: options.timeoutMs * 10,
-            ...(options.onProgress
+            ...(onProgress
               ? {
                   onprogress: (p: { progress: number; total?: number; message?: string }) =>
-                    options.onProgress!({
+                    onProgress({
                       progress: p.progress,
                       ...(p.total !== undefined ? { total: p.total } : {}),
                       ...(p.message ? { message: p.message } : {}),
@@ -395,7 +396,7 @@ export class McpSession {
       options.signal,
     );
     return {
-      content: result.content ?? [],
+      content: result.content,
       ...(result.structuredContent ? { structuredContent: result.structuredContent as Record<string, unknown> } : {}),
       isError: result.isError === true,
     };

@@ -38,7 +38,7 @@ function paced(emit: (p: Omit<Progress, 'callId' | 'serverId'>) => void) {
 
 export interface ToolCallDeps {
   /** The server's live session, started if needed; `release` ends the "in use" mark. */
-  acquire(serverId: string): Promise<{ session: McpSession; release(): void; timeoutSeconds: number; serverName: string }>;
+  acquire(serverId: string): Promise<{ session: McpSession; release: () => void; timeoutSeconds: number; serverName: string }>;
   progress(p: Progress): void;
   record(entry: { serverId: string; serverName: string; tool: string; argumentNames: string[]; outcome: string; ms: number }): void;
   /** A call ended (whatever its outcome); `ref` is the one inFlight gave for it. */
@@ -69,8 +69,8 @@ export class ToolCalls {
   async call(request: CallRequest): Promise<CallResult> {
     const { callId } = request;
     if (callId !== undefined && this.active.has(callId)) throw new StewardError('invalid_payload', `A call with id "${callId}" is already running.`);
-    const controller = callId === undefined ? undefined : new AbortController();
-    if (callId !== undefined) this.active.set(callId, controller!);
+    const followed = callId === undefined ? undefined : { callId, controller: new AbortController() };
+    if (followed) this.active.set(followed.callId, followed.controller);
     const started = this.deps.now();
     const entry = { serverId: request.serverId, name: request.name, callId: callId ?? null, ref: `call-${this.nextRef++}` };
     const progress = callId === undefined ? undefined : paced((p) => this.deps.progress({ callId, serverId: request.serverId, ...p }));
@@ -83,7 +83,7 @@ export class ToolCalls {
       try {
         const result = await session.callTool(request.name, request.arguments, {
           timeoutMs: (request.timeoutSeconds ?? timeoutSeconds) * 1000,
-          ...(controller && progress ? { signal: controller.signal, onProgress: (p) => progress.progress(p) } : {}),
+          ...(followed && progress ? { signal: followed.controller.signal, onProgress: (p) => progress.progress(p) } : {}),
         });
         outcome = result.isError ? 'tool_error' : 'ok';
         return result;

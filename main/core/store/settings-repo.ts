@@ -11,11 +11,12 @@ export class SettingsRepo {
     };
   }
 
-  get<T>(key: string): T | undefined {
+  /** The stored JSON value, unchecked: the caller knows what it wrote there. */
+  get(key: string): unknown {
     const row = this.stmts.get.get(key);
     if (!row) return undefined;
     try {
-      return JSON.parse(row.value) as T;
+      return JSON.parse(row.value);
     } catch {
       return undefined;
     }

@@ -3,8 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import { ProtocolError } from '@modelcontextprotocol/client';
 import { TERMINAL_STATUSES, type TaskStatus } from '../../../shared/domain/tasks.js';
+import { present } from '../../../shared/errors.js';
 import type { McpSession } from '../sessions/index.js';
 import type { TaskPatch } from '../store/index.js';
+import { guarded } from '../background.js';
 import { iso, type TaskDeps, type TaskRow } from './deps.js';
 import { DEFAULT_POLL_MS, grantedTtl } from './timing.js';
 
@@ -30,6 +32,7 @@ export class TaskReceiver {
     const row = this.deps.store.tasks.update(id, iso(this.deps.clock), patch);
     if (row) {
       this.changed(row);
+      // A status notification is a courtesy (the server can always ask with tasks/get): a closed connection is no fault.
       if (session && patch.status) void session.notify('notifications/tasks/status', this.task(row)).catch(() => undefined);
     }
     return row;
@@ -57,7 +60,7 @@ export class TaskReceiver {
     params: Record<string, unknown>,
     run: (signal: AbortSignal) => Promise<Record<string, unknown>>,
   ): Record<string, unknown> {
-    const server = this.deps.server(serverId)!;
+    const server = present(this.deps.server(serverId), 'the server that sent the task');
     const taskId = randomUUID();
     const at = iso(this.deps.clock);
     const ttl = grantedTtl((params.task as { ttl?: unknown } | undefined)?.ttl);
@@ -90,28 +93,35 @@ export class TaskReceiver {
       data: { taskId, method, ttl },
     });
     const controller = new AbortController();
-    const done = run(controller.signal).then(
-      (result) => {
-        if (this.terminal(taskId)) return;
-        this.deps.store.tasks.putResult(taskId, JSON.stringify({ result }));
-        this.patch(taskId, { status: 'completed', statusMessage: 'Answered.' }, session);
-      },
-      (error: unknown) => {
-        if (this.terminal(taskId)) return;
-        const code = error instanceof ProtocolError ? error.code : -32603;
-        const message = error instanceof Error ? error.message : String(error);
-        this.deps.store.tasks.putResult(taskId, JSON.stringify({ error: { code, message } }));
-        this.patch(taskId, { status: 'failed', statusMessage: message, error: message }, session);
-      },
-    );
+    const done = run(controller.signal)
+      .then(
+        (result) => {
+          if (this.terminal(taskId)) return;
+          this.deps.store.tasks.putResult(taskId, JSON.stringify({ result }));
+          this.patch(taskId, { status: 'completed', statusMessage: 'Answered.' }, session);
+        },
+        (error: unknown) => {
+          if (this.terminal(taskId)) return;
+          const code = error instanceof ProtocolError ? error.code : -32603;
+          const message = error instanceof Error ? error.message : String(error);
+          this.deps.store.tasks.putResult(taskId, JSON.stringify({ error: { code, message } }));
+          this.patch(taskId, { status: 'failed', statusMessage: message, error: message }, session);
+        },
+      )
+      // Recording the outcome failed: reported, and a tasks/result waiting on it still gets an answer.
+      .catch((error: unknown) => this.deps.unexpected(`recording the outcome of task ${taskId}`, error));
     // Past its ttl the server can no longer ask about it: the work stops and the record says why.
-    const expiry = setTimeout(() => {
-      if (this.terminal(taskId)) return;
-      controller.abort();
-      this.deps.store.tasks.putResult(taskId, JSON.stringify({ error: { code: -32603, message: 'The task expired before it was answered.' } }));
-      this.patch(taskId, { status: 'failed', statusMessage: 'Expired before it was answered.', error: 'expired' }, session);
-    }, ttl);
-    expiry.unref?.();
+    const expiry = setTimeout(
+      () =>
+        guarded(this.deps.unexpected, `expiring task ${taskId}`, () => {
+          if (this.terminal(taskId)) return;
+          controller.abort();
+          this.deps.store.tasks.putResult(taskId, JSON.stringify({ error: { code: -32603, message: 'The task expired before it was answered.' } }));
+          this.patch(taskId, { status: 'failed', statusMessage: 'Expired before it was answered.', error: 'expired' }, session);
+        }),
+      ttl,
+    );
+    expiry.unref();
     this.running.set(taskId, {
       controller,
       done: done.finally(() => {
@@ -119,7 +129,7 @@ export class TaskReceiver {
         this.running.delete(taskId);
       }),
     });
-    const row = this.deps.store.tasks.get(taskId)!;
+    const row = present(this.deps.store.tasks.get(taskId), 'the task just recorded');
     this.changed(row);
     return { task: this.task(row) };
   }
@@ -151,9 +161,8 @@ export class TaskReceiver {
     const meta = { [RELATED_TASK]: { taskId: row.remote_task_id } };
     const parsed = stored ? (JSON.parse(stored) as { result?: Record<string, unknown>; error?: { code: number; message: string } }) : {};
     if (parsed.result) return { ...parsed.result, _meta: { ...(parsed.result._meta ?? {}), ...meta } };
-    const final = this.deps.store.tasks.get(row.id)!;
     if (parsed.error) throw new ProtocolError(parsed.error.code, parsed.error.message);
-    throw new ProtocolError(-32603, final.status === 'cancelled' ? 'The task was cancelled.' : 'The task ended without a result.');
+    throw new ProtocolError(-32603, this.deps.store.tasks.get(row.id)?.status === 'cancelled' ? 'The task was cancelled.' : 'The task ended without a result.');
   }
 
   list(serverId: string): Record<string, unknown> {
@@ -172,7 +181,7 @@ export class TaskReceiver {
     if (TERMINAL_STATUSES.includes(row.status)) throw new ProtocolError(INVALID_PARAMS, `The task is already ${row.status}.`);
     // The status is set before the work is stopped and before the reply: it can no longer end any other way.
     const message = by === 'server' ? 'Cancelled by the server.' : 'Cancelled by you.';
-    const next = this.patch(row.id, { status: 'cancelled' satisfies TaskStatus, statusMessage: message }, session)!;
+    const next = present(this.patch(row.id, { status: 'cancelled' satisfies TaskStatus, statusMessage: message }, session), 'the cancelled task');
     this.deps.store.tasks.putResult(row.id, JSON.stringify({ error: { code: -32800, message: 'The task was cancelled.' } }));
     this.running.get(row.id)?.controller.abort();
     return this.task(next);

@@ -2,9 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { CallToolResultSchema, CancelTaskResultSchema, CreateTaskResultSchema, GetTaskResultSchema } from '@modelcontextprotocol/core';
 import { TERMINAL_STATUSES, type TaskStatus, type TaskView } from '../../../shared/domain/tasks.js';
-import { StewardError } from '../../../shared/errors.js';
+import { present, StewardError } from '../../../shared/errors.js';
 import type { McpSession } from '../sessions/index.js';
 import { taskView, type TaskPatch } from '../store/index.js';
+import { detached } from '../background.js';
 import { iso, type TaskDeps, type TaskRow } from './deps.js';
 import { nextPollDelay } from './timing.js';
 
@@ -54,7 +55,7 @@ export class TaskRequester {
     if (!caps.tasks?.requests?.tools?.call) {
       throw new StewardError('not_supported', 'This server does not run tool calls as tasks.');
     }
-    const server = this.deps.server(request.serverId)!;
+    const server = present(this.deps.server(request.serverId), 'the server of a task');
     const id = randomUUID();
     const at = iso(this.deps.clock);
     this.deps.store.tasks.insert({
@@ -105,13 +106,16 @@ export class TaskRequester {
       throw e;
     }
     const task = created.task;
-    const row = this.patch(id, {
-      remoteTaskId: task.taskId,
-      status: task.status,
-      statusMessage: task.statusMessage ?? null,
-      pollIntervalMs: task.pollInterval ?? null,
-      expiresAt: typeof task.ttl === 'number' ? new Date(Date.parse(task.createdAt) + task.ttl).toISOString() : null,
-    })!;
+    const row = present(
+      this.patch(id, {
+        remoteTaskId: task.taskId,
+        status: task.status,
+        statusMessage: task.statusMessage ?? null,
+        pollIntervalMs: task.pollInterval ?? null,
+        expiresAt: typeof task.ttl === 'number' ? new Date(Date.parse(task.createdAt) + task.ttl).toISOString() : null,
+      }),
+      'the task just started',
+    );
     this.deps.audit.record('task.started', {
       serverId: request.serverId,
       serverName: server.name,
@@ -121,7 +125,7 @@ export class TaskRequester {
     });
     if (server.transport === 'stdio') this.origin.set(id, session);
     this.drive(id, unwatch);
-    if (task.status === 'input_required' || this.isTerminal(task.status)) void this.fetchResult(id, session);
+    if (task.status === 'input_required' || this.isTerminal(task.status)) this.fetchInBackground(id, session);
     return taskView(row);
   }
 
@@ -130,9 +134,13 @@ export class TaskRequester {
     const row = this.deps.store.tasks.get(id);
     if (!row) return Promise.reject(new StewardError('not_found', 'There is no such task.'));
     if (this.isTerminal(row.status) && !this.fetching.has(id)) return Promise.resolve(row);
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const list = this.settled.get(id) ?? [];
-      list.push(() => resolve(this.deps.store.tasks.get(id)!));
+      list.push(() => {
+        const settled = this.deps.store.tasks.get(id);
+        if (settled) resolve(settled);
+        else reject(new StewardError('not_found', 'The task is no longer in the record.'));
+      });
       this.settled.set(id, list);
     });
   }
@@ -158,53 +166,81 @@ export class TaskRequester {
           resolve();
         };
         timer = setTimeout(resolve, ms);
-        timer.unref?.();
+        timer.unref();
       });
+
+    // The row while the task is still followed: stop() and the task's end both show up here after any wait.
+    const followed = () => {
+      if (stopped) return undefined;
+      const row = this.deps.store.tasks.get(id);
+      return row && !this.isTerminal(row.status) ? row : undefined;
+    };
+
+    /** One poll after the wait: 'done' once the task needs no more following, 'retry' when the server could not say. */
+    const poll = async (failures: number): Promise<'done' | 'polled' | 'retry'> => {
+      const before = followed();
+      if (!before) return 'done';
+      await sleep(nextPollDelay(before.poll_interval_ms, failures));
+      const row = followed();
+      if (!row) return 'done';
+      if (row.expires_at && Date.parse(row.expires_at) < this.deps.clock.now()) {
+        this.patch(id, { status: 'failed', statusMessage: 'The task outlived its time to live; the server has dropped it.', error: 'expired' });
+        this.finish(id);
+        return 'done';
+      }
+      const session = await this.sessionFor(row);
+      if (!session) return 'retry';
+      let task;
+      try {
+        task = await session.request('Checking a task', 'tasks/get', { taskId: row.remote_task_id }, GetTaskResultSchema, { timeoutMs: 30_000 });
+      } catch (error) {
+        if (!this.isGone(error)) return 'retry';
+        this.patch(id, { status: 'failed', statusMessage: 'The server no longer knows this task (it expired or was lost).', error: 'unknown task' });
+        this.finish(id);
+        return 'done';
+      }
+      const now = this.deps.store.tasks.get(id) ?? row;
+      const next = {
+        status: task.status,
+        statusMessage: task.statusMessage ?? now.status_message,
+        pollIntervalMs: task.pollInterval ?? now.poll_interval_ms,
+      };
+      // A poll that brings nothing new writes nothing and tells no one: 200 idle tasks must not be 200 writes a second.
+      if (next.status !== now.status || next.statusMessage !== now.status_message || next.pollIntervalMs !== now.poll_interval_ms) this.patch(id, next);
+      if (task.status === 'input_required' || this.isTerminal(task.status)) this.fetchInBackground(id, session);
+      return 'polled';
+    };
 
     const run = async () => {
       let failures = 0;
-      for (;;) {
-        let row = this.deps.store.tasks.get(id);
-        if (!row || this.isTerminal(row.status) || stopped) break;
-        await sleep(nextPollDelay(row.poll_interval_ms, failures));
-        row = this.deps.store.tasks.get(id);
-        if (!row || this.isTerminal(row.status) || stopped) break;
-        if (row.expires_at && Date.parse(row.expires_at) < this.deps.clock.now()) {
-          this.patch(id, { status: 'failed', statusMessage: 'The task outlived its time to live; the server has dropped it.', error: 'expired' });
-          this.finish(id);
-          break;
-        }
-        const session = await this.sessionFor(row);
-        if (!session) {
-          failures++;
-          continue;
-        }
-        try {
-          const task = await session.request('Checking a task', 'tasks/get', { taskId: row.remote_task_id }, GetTaskResultSchema, { timeoutMs: 30_000 });
-          failures = 0;
-          const now = this.deps.store.tasks.get(id) ?? row;
-          const next = {
-            status: task.status,
-            statusMessage: task.statusMessage ?? now.status_message,
-            pollIntervalMs: task.pollInterval ?? now.poll_interval_ms,
-          };
-          // A poll that brings nothing new writes nothing and tells no one: 200 idle tasks must not be 200 writes a second.
-          if (next.status !== now.status || next.statusMessage !== now.status_message || next.pollIntervalMs !== now.poll_interval_ms) this.patch(id, next);
-          if (task.status === 'input_required' || this.isTerminal(task.status)) void this.fetchResult(id, session);
-        } catch (error) {
-          if (this.isGone(error)) {
-            this.patch(id, { status: 'failed', statusMessage: 'The server no longer knows this task (it expired or was lost).', error: 'unknown task' });
-            this.finish(id);
-            break;
+      try {
+        for (;;) {
+          let outcome;
+          try {
+            outcome = await poll(failures);
+          } catch (error) {
+            // Steward's own fault (the record, a listener), not the server's: reported, then the poller backs off and goes on.
+            this.deps.unexpected(`following task ${id}`, error);
+            if (stopped) break;
+            failures++;
+            await sleep(nextPollDelay(null, failures));
+            continue;
           }
-          failures++;
+          if (outcome === 'done') break;
+          failures = outcome === 'retry' ? failures + 1 : 0;
         }
+      } finally {
+        unwatch();
+        this.driving.delete(id);
+        this.origin.delete(id);
       }
-      unwatch();
-      this.driving.delete(id);
-      this.origin.delete(id);
     };
-    void run();
+    detached(this.deps.unexpected, `following task ${id}`, run());
+  }
+
+  /** tasks/result in the background: its outcome lands on the task's row, and a fault of Steward's own is reported. */
+  private fetchInBackground(id: string, session: McpSession): void {
+    detached(this.deps.unexpected, `fetching the result of task ${id}`, this.fetchResult(id, session));
   }
 
   /** On a lost connection a stdio task is over (its process is gone); an HTTP task waits for the server to come back. */
@@ -228,13 +264,13 @@ export class TaskRequester {
   private async fetchResult(id: string, session: McpSession): Promise<void> {
     if (this.fetching.has(id)) return;
     this.fetching.add(id);
-    const row = this.deps.store.tasks.get(id)!;
+    const row = present(this.deps.store.tasks.get(id), 'the task whose result is fetched');
     try {
       const result = await session.request('Fetching a task result', 'tasks/result', { taskId: row.remote_task_id }, CallToolResultSchema, {
         timeoutMs: 24 * 3600_000,
       });
       this.deps.store.tasks.putResult(id, JSON.stringify(result));
-      const current = this.deps.store.tasks.get(id)!;
+      const current = present(this.deps.store.tasks.get(id), 'the task whose result arrived');
       if (!this.isTerminal(current.status)) this.patch(id, { status: result.isError ? 'failed' : 'completed' });
       else this.changed(current);
     } catch (error) {
@@ -302,7 +338,10 @@ export class TaskRequester {
     try {
       const task = await session.request('Cancelling a task', 'tasks/cancel', { taskId: row.remote_task_id }, CancelTaskResultSchema);
       this.driving.get(id)?.stop();
-      const next = this.patch(id, { status: task.status === 'cancelled' ? 'cancelled' : task.status, statusMessage: task.statusMessage ?? 'Cancelled.' })!;
+      const next = present(
+        this.patch(id, { status: task.status === 'cancelled' ? 'cancelled' : task.status, statusMessage: task.statusMessage ?? 'Cancelled.' }),
+        'the cancelled task',
+      );
       this.deps.audit.record('task.cancelled', {
         serverId: row.server_id,
         serverName: row.server_name,

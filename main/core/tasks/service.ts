@@ -2,7 +2,7 @@
 import { ProtocolError } from '@modelcontextprotocol/client';
 import type { CallResult } from '../../../shared/domain/mcp.js';
 import { TERMINAL_STATUSES, type TaskDetail, type TaskResultPage, type TaskView } from '../../../shared/domain/tasks.js';
-import { StewardError } from '../../../shared/errors.js';
+import { present, StewardError } from '../../../shared/errors.js';
 import type { McpSession } from '../sessions/index.js';
 import { taskView, type TaskCursor, type TaskFilter } from '../store/index.js';
 import { iso, type TaskDeps, type TaskRow } from './deps.js';
@@ -54,7 +54,7 @@ export class TasksService {
       } catch (error) {
         throw new StewardError('invalid_payload', error instanceof Error ? error.message : String(error));
       }
-      return Promise.resolve(taskView(this.deps.store.tasks.get(id)!));
+      return Promise.resolve(taskView(present(this.deps.store.tasks.get(id), 'the cancelled task')));
     }
     return this.requester.cancel(id).then(taskView);
   }

@@ -8,7 +8,7 @@ import { RemoteServerForm } from './RemoteServerForm.js';
 
 export type AddTab = 'local' | 'remote' | 'import';
 
-export function AddServerDialog({ tab, onTab, onClose }: { tab: AddTab; onTab(tab: AddTab): void; onClose(): void }) {
+export function AddServerDialog({ tab, onTab, onClose }: { tab: AddTab; onTab: (tab: AddTab) => void; onClose: () => void }) {
   return (
     <Modal
       open

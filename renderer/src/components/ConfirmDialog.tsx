@@ -9,8 +9,8 @@ interface Props {
   confirmLabel: string;
   /** The button that leaves things as they are; "Cancel" unless that word would name the action itself. */
   dismissLabel?: string;
-  onConfirm(): Promise<unknown>;
-  onClose(): void;
+  onConfirm: () => Promise<unknown>;
+  onClose: () => void;
 }
 
 export function ConfirmDialog({ title, children, confirmLabel, dismissLabel = 'Cancel', onConfirm, onClose }: Props) {

@@ -13,7 +13,7 @@ import { ErrorNote, Loading, Notice } from './States.js';
 
 interface Props {
   serverId: string;
-  onClose(): void;
+  onClose: () => void;
 }
 
 export function ConsentDialog({ serverId, onClose }: Props) {

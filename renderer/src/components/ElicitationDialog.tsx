@@ -1,6 +1,6 @@
 // A server's form for the user: who asks and why, one control per field, problems shown as the host will judge them.
 // Nothing is sent until Submit; Decline is an explicit no; Cancel (or closing the dialog) dismisses it without a choice.
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type SubmitEvent } from 'react';
 import type { InboxDecision } from '../../../shared/domain/inbox.js';
 import { formProblems, initialDrafts, toAnswer, type Draft } from '../lib/elicitation-form.js';
 import type { FormItem } from '../lib/elicitation-words.js';
@@ -20,7 +20,7 @@ interface Props {
   /** False once the host no longer waits for an answer (the server withdrew it, or it was answered elsewhere). */
   waiting: boolean;
   /** advance: open the next question that arrived meanwhile. */
-  onClose(advance: boolean): void;
+  onClose: (advance: boolean) => void;
 }
 
 export function ElicitationDialog({ item, waiting, onClose }: Props) {
@@ -63,7 +63,7 @@ export function ElicitationDialog({ item, waiting, onClose }: Props) {
   };
   const touch = (name: string) => setTouched((s) => (s.has(name) ? s : new Set([...s, name])));
 
-  const submit = (e: FormEvent) => {
+  const submit = (e: SubmitEvent) => {
     e.preventDefault();
     if (decide.pending || gone) return;
     setSubmitted(true);

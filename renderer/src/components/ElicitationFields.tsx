@@ -14,8 +14,8 @@ interface ControlProps<K extends FormField['kind']> {
   /** The problem to show now (undefined: none, or not yet). */
   error: string | undefined;
   /** `unreadable`: a number control holds text the browser cannot read as a number. */
-  onChange(draft: Draft, unreadable?: boolean): void;
-  onTouch(): void;
+  onChange: (draft: Draft, unreadable?: boolean) => void;
+  onTouch: () => void;
 }
 
 export function FieldControl(props: ControlProps<FormField['kind']>) {
@@ -182,7 +182,7 @@ interface A11y {
 }
 
 /** A field with one control: the label names it; help text and problem describe it. */
-function Single({ field, error, empty, children }: { field: FormField; error: string | undefined; empty: boolean; children(a11y: A11y): ReactNode }) {
+function Single({ field, error, empty, children }: { field: FormField; error: string | undefined; empty: boolean; children: (a11y: A11y) => ReactNode }) {
   const id = useId();
   const help = helpText(field, empty);
   const describedBy = [help ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
@@ -214,7 +214,7 @@ function Group({
   error: string | undefined;
   role?: 'radiogroup';
   empty: boolean;
-  children(name: string): ReactNode;
+  children: (name: string) => ReactNode;
 }) {
   const id = useId();
   const help = helpText(field, empty);

@@ -39,7 +39,7 @@ export function Field({ label, hint, error, children, className }: FieldProps) {
 interface CheckboxProps {
   label: ReactNode;
   checked: boolean;
-  onChange(checked: boolean): void;
+  onChange: (checked: boolean) => void;
   hint?: ReactNode;
   disabled?: boolean;
 }

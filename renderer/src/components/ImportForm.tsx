@@ -1,6 +1,6 @@
 // Importing servers from another app's config (Claude Desktop, VS Code, Cursor): paste or pick the file, then read the report.
 import { CircleCheck, CircleMinus } from 'lucide-react';
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import type { ImportReport } from '../../../shared/domain/servers.js';
 import { plural } from '../lib/format.js';
 import { call } from '../lib/steward.js';
@@ -21,12 +21,12 @@ const EXAMPLE = `{
   }
 }`;
 
-export function ImportForm({ onDone }: { onDone(): void }) {
+export function ImportForm({ onDone }: { onDone: () => void }) {
   const [text, setText] = useState('');
   const [fileName, setFileName] = useState<string | undefined>(undefined);
   const [report, setReport] = useState<ImportReport | null>(null);
   const run = useAction(async () => setReport(await call('servers:import', { text, ...(fileName ? { fileName } : {}) })));
-  const submit = (e: FormEvent) => {
+  const submit = (e: SubmitEvent) => {
     e.preventDefault();
     void run.run();
   };

@@ -15,7 +15,7 @@ interface Props {
   noun: string;
   separator: '=' | ':';
   rows: Row[];
-  onChange(rows: Row[]): void;
+  onChange: (rows: Row[]) => void;
   namePlaceholder: string;
 }
 
@@ -36,7 +36,8 @@ export function KeyValueEditor({ noun, separator, rows, onChange, namePlaceholde
     if (pasted.length === 0) return false;
     const at = rows.findIndex((r) => r.key === key);
     // Pasting into an empty row replaces it; into a filled one adds the pasted rows after it.
-    const replaced = rows[at]?.name === '' && rows[at]?.value === '' ? 1 : 0;
+    const target = rows[at];
+    const replaced = target?.name === '' && target.value === '' ? 1 : 0;
     onChange([...rows.slice(0, at + 1 - replaced), ...pasted, ...rows.slice(at + 1)]);
     return true;
   };

@@ -4,7 +4,7 @@ import { useHostState } from '../lib/host-state.js';
 import { Field } from './Field.js';
 
 /** "Server" select over the servers Steward knows; the empty value means all of them. */
-export function ServerFilter({ value, onChange }: { value: string; onChange(serverId: string): void }) {
+export function ServerFilter({ value, onChange }: { value: string; onChange: (serverId: string) => void }) {
   const { servers } = useHostState();
   return (
     <Field label="Server">
@@ -21,7 +21,7 @@ export function ServerFilter({ value, onChange }: { value: string; onChange(serv
   );
 }
 
-export function RefreshButton({ onClick }: { onClick(): void }) {
+export function RefreshButton({ onClick }: { onClick: () => void }) {
   return (
     <button type="button" className="btn" onClick={onClick}>
       <RefreshCw size={14} aria-hidden /> Refresh

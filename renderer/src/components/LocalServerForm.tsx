@@ -1,5 +1,5 @@
 // Adding a local (stdio) server: the program, its arguments one per line, secret variables, sandbox grants and start options.
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import type { ServerView } from '../../../shared/domain/servers.js';
 import { argumentLines, trimmedLines } from '../lib/lines.js';
 import { call, HostError } from '../lib/steward.js';
@@ -9,7 +9,7 @@ import { KeyValueEditor, rowsToRecord, type Row } from './KeyValueEditor.js';
 import { ModalBody, ModalFooter } from './Modal.js';
 import { Notice } from './States.js';
 
-export function LocalServerForm({ onAdded, onCancel }: { onAdded(view: ServerView): void; onCancel(): void }) {
+export function LocalServerForm({ onAdded, onCancel }: { onAdded: (view: ServerView) => void; onCancel: () => void }) {
   const [name, setName] = useState('');
   const [command, setCommand] = useState('');
   const [args, setArgs] = useState('');
@@ -34,7 +34,7 @@ export function LocalServerForm({ onAdded, onCancel }: { onAdded(view: ServerVie
       }),
     );
   });
-  const submit = (e: FormEvent) => {
+  const submit = (e: SubmitEvent) => {
     e.preventDefault();
     void add.run();
   };

@@ -17,7 +17,7 @@ export function LogView({ lines }: { lines: LogLine[] }) {
     getScrollElement: () => scroller.current,
     estimateSize: () => 20,
     overscan: 20,
-    getItemKey: (index) => lines[index]!.id,
+    getItemKey: (index) => lines[index]?.id ?? index,
   });
 
   const total = virtualizer.getTotalSize();
@@ -39,7 +39,8 @@ export function LogView({ lines }: { lines: LogLine[] }) {
       <div ref={scroller} className="log" onScroll={onScroll} tabIndex={0} role="log" aria-label="Server log" aria-live="off">
         <div className="log-inner" style={{ height: total }}>
           {virtualizer.getVirtualItems().map((item) => {
-            const line = lines[item.index]!;
+            const line = lines[item.index];
+            if (!line) return null;
             return (
               <div
                 key={item.key}

@@ -8,7 +8,7 @@ import './dialogs.css';
 
 interface Props {
   open: boolean;
-  onOpenChange(open: boolean): void;
+  onOpenChange: (open: boolean) => void;
   title: ReactNode;
   description?: ReactNode;
   size?: 'small' | 'medium' | 'large' | 'wide';

@@ -1,5 +1,5 @@
 // Adding a remote server reached over Streamable HTTP: a name, the URL and optional headers (values masked).
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import type { ServerView } from '../../../shared/domain/servers.js';
 import { call } from '../lib/steward.js';
 import { useAction } from '../lib/use-action.js';
@@ -7,14 +7,14 @@ import { Field } from './Field.js';
 import { KeyValueEditor, rowsToRecord, type Row } from './KeyValueEditor.js';
 import { ModalBody, ModalFooter } from './Modal.js';
 
-export function RemoteServerForm({ onAdded, onCancel }: { onAdded(view: ServerView): void; onCancel(): void }) {
+export function RemoteServerForm({ onAdded, onCancel }: { onAdded: (view: ServerView) => void; onCancel: () => void }) {
   const [name, setName] = useState('');
   const [url, setUrl] = useState('');
   const [headers, setHeaders] = useState<Row[]>([]);
   const add = useAction(async () => {
     onAdded(await call('servers:add', { name, config: { transport: 'http', url: url.trim(), headers: rowsToRecord(headers) } }));
   });
-  const submit = (e: FormEvent) => {
+  const submit = (e: SubmitEvent) => {
     e.preventDefault();
     void add.run();
   };

@@ -15,7 +15,7 @@ interface Props {
   item: ReviewItem;
   waiting: boolean;
   /** advance: open the next request that arrived meanwhile (after an answer, or once this one is gone). */
-  onClose(advance: boolean): void;
+  onClose: (advance: boolean) => void;
 }
 
 export function ReviewDialog({ item, waiting, onClose }: Props) {

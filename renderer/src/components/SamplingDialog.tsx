@@ -32,7 +32,7 @@ interface Props {
   /** False once the host no longer waits for an answer (the server withdrew it, or it was answered elsewhere). */
   waiting: boolean;
   /** advance: open the next request that arrived meanwhile (after an answer, or once this one is gone). */
-  onClose(advance: boolean): void;
+  onClose: (advance: boolean) => void;
 }
 
 /** Rows enough to show the text as it wraps in the dialog's main column (about 95 characters), within bounds. */
@@ -255,7 +255,7 @@ export function SamplingDialog({ item, waiting, onClose }: Props) {
   );
 }
 
-function LastUserEditor({ value, onChange }: { value: string; onChange(text: string): void }) {
+function LastUserEditor({ value, onChange }: { value: string; onChange: (text: string) => void }) {
   return (
     <textarea
       className="input mono"

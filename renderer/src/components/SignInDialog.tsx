@@ -24,7 +24,7 @@ interface Props {
   /** False once the host no longer waits for this sign-in (it finished, failed, or was answered elsewhere). */
   waiting: boolean;
   /** advance: open the next sign-in that arrived meanwhile. */
-  onClose(advance: boolean): void;
+  onClose: (advance: boolean) => void;
 }
 
 export function SignInDialog({ item, waiting, onClose }: Props) {

@@ -19,7 +19,7 @@ interface Props {
   /** False once the host no longer waits for an answer (the page was done, the server withdrew it, or it was answered elsewhere). */
   waiting: boolean;
   /** advance: open the next question that arrived meanwhile. */
-  onClose(advance: boolean): void;
+  onClose: (advance: boolean) => void;
 }
 
 export function UrlElicitationDialog({ item, waiting, onClose }: Props) {

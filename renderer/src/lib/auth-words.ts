@@ -88,9 +88,8 @@ export function settingIssues(message: string): Partial<Record<SettingName, stri
   if (at < 0) return {};
   const issues: Partial<Record<SettingName, string>> = {};
   for (const part of message.slice(at + 'not valid: '.length).split('; ')) {
-    const m = /^(?:config\.|secrets\.)?([A-Za-z]+): (.+?)\.?$/.exec(part.trim());
-    const name = m?.[1] as SettingName | undefined;
-    if (m && name && (SETTING_NAMES as readonly string[]).includes(name)) issues[name] = m[2]!;
+    const [, name, text] = /^(?:config\.|secrets\.)?([A-Za-z]+): (.+?)\.?$/.exec(part.trim()) ?? [];
+    if (name && text !== undefined && (SETTING_NAMES as readonly string[]).includes(name)) issues[name as SettingName] = text;
   }
   return issues;
 }

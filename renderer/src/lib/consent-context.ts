@@ -2,7 +2,7 @@
 import { createContext, useContext } from 'react';
 
 export interface ConsentOpener {
-  openConsent(serverId: string): void;
+  openConsent: (serverId: string) => void;
 }
 
 export const ConsentContext = createContext<ConsentOpener | null>(null);

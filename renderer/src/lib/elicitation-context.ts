@@ -2,7 +2,7 @@
 import { createContext, useContext } from 'react';
 
 export interface ElicitationOpener {
-  openElicitation(itemId: string): void;
+  openElicitation: (itemId: string) => void;
 }
 
 export const ElicitationContext = createContext<ElicitationOpener | null>(null);

@@ -43,8 +43,11 @@ export function formatAgo(iso: string, now = Date.now()): string {
   return formatDateTime(iso);
 }
 
+/** JSON.stringify gives undefined for undefined (and a function), whatever its typings say. */
+const stringify: (value: unknown) => string | undefined = (value) => JSON.stringify(value, null, 2);
+
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, null, 2) ?? 'undefined';
+  return stringify(value) ?? 'undefined';
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

@@ -15,12 +15,12 @@ export interface HostState {
   /** Tasks working or waiting for input. */
   activeTasks: number;
   /** Follows running tasks as they complete, fail or are cancelled; returns the unsubscribe. */
-  onTaskFinished(listener: (task: TaskView) => void): () => void;
+  onTaskFinished: (listener: (task: TaskView) => void) => () => void;
   /** null until the first connection attempt settles (and always null under Electron). */
   connected: boolean | null;
-  reload(): void;
+  reload: () => void;
   /** Shows a view a call just returned, without waiting for its event. */
-  upsert(view: ServerView): void;
+  upsert: (view: ServerView) => void;
 }
 
 const Context = createContext<HostState | null>(null);

@@ -2,7 +2,7 @@
 import { createContext, useContext } from 'react';
 
 export interface SamplingOpener {
-  openSampling(itemId: string): void;
+  openSampling: (itemId: string) => void;
 }
 
 export const SamplingContext = createContext<SamplingOpener | null>(null);

@@ -2,7 +2,7 @@
 import { createContext, useContext } from 'react';
 
 export interface SignInOpener {
-  openSignIn(itemId: string): void;
+  openSignIn: (itemId: string) => void;
 }
 
 export const SignInContext = createContext<SignInOpener | null>(null);

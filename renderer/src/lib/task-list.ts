@@ -29,8 +29,9 @@ export function inLoadedPages(task: TaskView, { cursor, complete }: Loaded): boo
 export function foldTask(rows: TaskView[], task: TaskView, filter: TaskFilter, loaded: Loaded): TaskView[] {
   const matches = matchesFilter(filter, task);
   const i = rows.findIndex((r) => r.id === task.id);
-  if (i === -1) return matches && inLoadedPages(task, loaded) ? [task, ...rows] : rows;
-  if (rows[i]!.updatedAt > task.updatedAt) return rows;
+  const shown = rows[i];
+  if (!shown) return matches && inLoadedPages(task, loaded) ? [task, ...rows] : rows;
+  if (shown.updatedAt > task.updatedAt) return rows;
   return matches ? rows.with(i, task) : rows.toSpliced(i, 1);
 }
 

@@ -9,7 +9,7 @@ export interface ToastInput {
 }
 
 export interface Toaster {
-  show(toast: ToastInput): void;
+  show: (toast: ToastInput) => void;
 }
 
 export const ToastContext = createContext<Toaster | null>(null);

@@ -5,10 +5,10 @@ import { toHostError } from './use-load.js';
 
 export interface Action<A extends unknown[]> {
   /** Resolves to whether it succeeded; a failure is kept in `error`, never thrown. */
-  run(...args: A): Promise<boolean>;
+  run: (...args: A) => Promise<boolean>;
   pending: boolean;
   error: HostError | null;
-  clearError(): void;
+  clearError: () => void;
 }
 
 export function useAction<A extends unknown[]>(fn: (...args: A) => Promise<unknown>): Action<A> {

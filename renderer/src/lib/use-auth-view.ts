@@ -6,9 +6,9 @@ import { toHostError, type Loaded } from './use-load.js';
 
 export interface AuthState {
   view: Loaded<AuthView>;
-  reload(): void;
+  reload: () => void;
   /** Shows a view a call just returned, without waiting for its event. */
-  show(view: AuthView): void;
+  show: (view: AuthView) => void;
 }
 
 export function useAuthView(serverId: string): AuthState {

@@ -13,12 +13,12 @@ export interface DialogQueue<T extends InboxItem> {
   /** Whether the item on screen is still waiting in the inbox (false once it was answered elsewhere). */
   waiting: boolean;
   /** Puts an inbox item of this kind on screen; unknown ids are ignored. */
-  show(itemId: string): void;
+  show: (itemId: string) => void;
   /**
    * The dialog for `itemId` closed: `advance` after an answer moves on to the next waiting item, else the queue is
    * dropped. A dialog that closes after another item replaced it (its answer came back late) changes nothing.
    */
-  close(itemId: string, advance: boolean): void;
+  close: (itemId: string, advance: boolean) => void;
 }
 
 export function useDialogQueue<T extends InboxItem>(
@@ -58,11 +58,12 @@ export function useDialogQueue<T extends InboxItem>(
         put(next);
       }
     }
-    if (arrived.length === 0) return;
+    const [first, ...rest] = arrived;
+    if (!first) return;
     if (openRef.current) queue.current.push(...arrived.map((i) => i.id));
     else {
-      queue.current.push(...arrived.slice(1).map((i) => i.id));
-      put(arrived[0]!);
+      queue.current.push(...rest.map((i) => i.id));
+      put(first);
     }
   }, [inbox, servers.state]);
 

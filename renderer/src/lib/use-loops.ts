@@ -22,8 +22,8 @@ function merge(list: LoopView[], more: Iterable<LoopView>): LoopView[] {
 export interface Loops {
   loops: Loaded<LoopView[]>;
   hasOlder: boolean;
-  loadOlder(): Promise<void>;
-  reload(): void;
+  loadOlder: () => Promise<void>;
+  reload: () => void;
 }
 
 export function useLoops(serverId: string): Loops {

@@ -20,7 +20,7 @@ export interface TaskActivity {
   /** Tasks working or waiting for input. */
   active: number;
   /** Called once for each task seen running that then completes, fails or is cancelled. */
-  onFinished(listener: (task: TaskView) => void): () => void;
+  onFinished: (listener: (task: TaskView) => void) => () => void;
 }
 
 /** Reads the running tasks again whenever `epoch` changes (after a lost connection, events may be missing). */

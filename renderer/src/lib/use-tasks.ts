@@ -10,8 +10,8 @@ const PAGE = 100;
 export interface TaskList {
   tasks: Loaded<TaskView[]>;
   hasMore: boolean;
-  loadMore(): Promise<void>;
-  reload(): void;
+  loadMore: () => Promise<void>;
+  reload: () => void;
 }
 
 export function useTasks(filter: TaskFilter): TaskList {

@@ -39,7 +39,7 @@ export function createWsBridge(url: string, onStatus: (status: SocketStatus) => 
       if (frame.type === 'result') {
         pending.get(frame.id)?.(frame.outcome);
         pending.delete(frame.id);
-      } else if (frame.type === 'event') {
+      } else {
         for (const listener of listeners.get(frame.event) ?? []) listener(frame.payload);
       }
     });

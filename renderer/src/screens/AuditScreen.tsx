@@ -1,6 +1,6 @@
 // The audit record: what happened, to which server, and who decided it; filtered by server and kind, paged back in
 // time, and exported as JSON lines with the same filters.
-import { Download, RefreshCw, ScrollText } from 'lucide-react';
+import { Download, ScrollText } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { AUDIT_KINDS, type AuditEvent, type AuditKind } from '../../../shared/domain/audit.js';
 import { Field } from '../components/Field.js';
@@ -96,9 +96,7 @@ export function AuditScreen() {
         subtitle="What happened, to which server, and who decided it"
         actions={
           <>
-            <button type="button" className="btn" onClick={() => setEpoch((e) => e + 1)}>
-              <RefreshCw size={14} aria-hidden /> Refresh
-            </button>
+            <RefreshButton onClick={() => setEpoch((e) => e + 1)} />
             <button type="button" className="btn" disabled={exporter.pending} onClick={() => void exporter.run()}>
               <Download size={14} aria-hidden /> {exporter.pending ? 'Exporting…' : 'Export (JSON lines)'}
             </button>

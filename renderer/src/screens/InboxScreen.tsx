@@ -62,7 +62,7 @@ function InboxRow({ item }: { item: InboxItem }) {
   }
 }
 
-function Row({ item, icon, title, onOpen, children }: { item: InboxItem; icon: ReactNode; title: ReactNode; onOpen(): void; children?: ReactNode }) {
+function Row({ item, icon, title, onOpen, children }: { item: InboxItem; icon: ReactNode; title: ReactNode; onOpen: () => void; children?: ReactNode }) {
   const now = useNow();
   return (
     <li className="inbox-item" data-server={item.serverName} data-kind={item.kind}>

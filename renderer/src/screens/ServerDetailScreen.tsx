@@ -24,9 +24,9 @@ import './servers.css';
 interface Tab {
   id: string;
   label: string;
-  render(server: ServerView): ReactNode;
+  render: (server: ServerView) => ReactNode;
   /** Only for some servers (all when absent). */
-  shows?(server: ServerView): boolean;
+  shows?: (server: ServerView) => boolean;
 }
 
 const TABS: readonly Tab[] = [
@@ -58,7 +58,7 @@ export function ServerDetailScreen({ serverId, tab }: { serverId: string; tab: s
       </EmptyState>
     );
   }
-  return <ServerDetail server={server} tab={tabsOf(server).some((t) => t.id === tab) ? tab! : 'tools'} />;
+  return <ServerDetail server={server} tab={tabsOf(server).find((t) => t.id === tab)?.id ?? 'tools'} />;
 }
 
 function ServerDetail({ server, tab }: { server: ServerView; tab: string }) {

@@ -73,7 +73,7 @@ export function TaskDetailScreen({ taskId }: { taskId: string }) {
   return <Task task={task} onCancelled={setLatest} />;
 }
 
-function Task({ task, onCancelled }: { task: TaskDetail; onCancelled(view: TaskView): void }) {
+function Task({ task, onCancelled }: { task: TaskDetail; onCancelled: (view: TaskView) => void }) {
   const now = useNow(1000);
   const [confirming, setConfirming] = useState(false);
   const running = !isTerminal(task.status);

@@ -13,6 +13,9 @@ import { FIXTURES } from '../../helpers/paths.js';
 import { startListening } from '../../helpers/processes.js';
 
 const cleanup: Array<() => Promise<void>> = [];
+const unexpected: string[] = [];
+/** Nothing a request does may end up as an unexpected error inside the listener. */
+const failOnUnexpected = (where: string, error: unknown) => unexpected.push(`${where}: ${String(error)}`);
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
@@ -65,6 +68,7 @@ describe('the sign-in redirect listener', () => {
         if (ok) received.push(params.get('code') ?? '');
         return Promise.resolve({ ok, title: ok ? 'Signed in' : 'Sign-in not recognised', message: '' });
       },
+      failOnUnexpected,
       [0],
     );
     cleanup.push(() => listener.close());
@@ -74,6 +78,7 @@ describe('the sign-in redirect listener', () => {
     const answers = await sendAll(port, cases);
     expect(answers.filter((a) => a.status !== null && (a.status < 400 || a.status >= 500)).map((a) => `${a.label} → ${a.status}`)).toEqual([]);
     expect(received).toEqual([]);
+    expect(unexpected).toEqual([]);
     expect(listener.listening).toBe(true);
 
     const back = await fetch(`http://127.0.0.1:${port}${REDIRECT_PATH}?state=good&code=the-code`);
@@ -82,7 +87,7 @@ describe('the sign-in redirect listener', () => {
   });
 
   it('stops listening when closed', async () => {
-    const listener = new LoopbackRedirect(() => Promise.resolve({ ok: true, title: '', message: '' }), [0]);
+    const listener = new LoopbackRedirect(() => Promise.resolve({ ok: true, title: '', message: '' }), failOnUnexpected, [0]);
     const port = Number(new URL(await listener.open()).port);
     await listener.close();
     expect(listener.listening).toBe(false);

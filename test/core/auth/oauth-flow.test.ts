@@ -9,6 +9,7 @@ import type { InboxItem } from '../../../shared/domain/inbox.js';
 import { makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES } from '../../helpers/paths.js';
 import { startListening, type Started } from '../../helpers/processes.js';
+import { stringContaining, arrayContaining } from '../../helpers/matchers.js';
 
 const OAUTH = join(FIXTURES, 'oauth-server.mjs');
 
@@ -62,7 +63,7 @@ async function addRemote(t: TestHost, name: string, url: string) {
   return t.host.servers.add({ name, config: { transport: 'http', url, headers: {} } });
 }
 
-const text = (r: { content: Array<Record<string, unknown>> }) => r.content.map((c) => String(c.text ?? '')).join('');
+const text = (r: { content: Array<Record<string, unknown>> }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 describe('signing in to a remote server', () => {
   it('asks in the inbox, opens the page only on the click, takes the redirect, and connects', async () => {
@@ -108,7 +109,7 @@ describe('signing in to a remote server', () => {
       code: 'auth_required',
     });
     const stepUp = await next(t.host);
-    expect(stepUp.request).toMatchObject({ reason: 'step_up', scopes: expect.arrayContaining(['mcp:read', 'files:write']) });
+    expect(stepUp.request).toMatchObject({ reason: 'step_up', scopes: arrayContaining(['mcp:read', 'files:write']) });
     await signIn(t, stepUp);
     await until(async () => (await t.host.auth.view(view.id)).scopes.includes('files:write'), 'the wider scope');
     expect((await t.host.runTool({ serverId: view.id, name: 'write_file', arguments: { path: 'a.txt', content: 'hi' } })).isError).toBe(false);
@@ -171,7 +172,7 @@ describe('signing in to a remote server', () => {
     const server = await fixture('--no-s256');
     const t = await host();
     const view = await addRemote(t, 'files', server.url);
-    await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'auth_failed', message: expect.stringContaining('S256') });
+    await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'auth_failed', message: stringContaining('S256') });
     expect(t.host.inbox.list()).toEqual([]);
     expect(t.opened).toEqual([]);
     expect((await server.log()).some((e) => e.path === '/authorize')).toBe(false);
@@ -181,7 +182,7 @@ describe('signing in to a remote server', () => {
     const server = await fixture('--as-url=http://169.254.169.254/');
     const t = await host();
     const view = await addRemote(t, 'files', server.url);
-    await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'auth_failed', message: expect.stringContaining('169.254.169.254') });
+    await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'auth_failed', message: stringContaining('169.254.169.254') });
     expect(t.host.inbox.list()).toEqual([]);
   });
 

@@ -5,6 +5,7 @@ import type { InboxItem } from '../../../shared/domain/inbox.js';
 import type { Host } from '../../../main/core/host.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { EVERYTHING, NODE } from '../../helpers/paths.js';
+import { arrayContaining } from '../../helpers/matchers.js';
 
 let t: TestHost | undefined;
 afterEach(async () => {
@@ -28,7 +29,7 @@ async function next<K extends InboxItem['kind']>(host: Host, kind: K, skip: Read
   throw new Error(`no ${kind} item arrived`);
 }
 
-const textOf = (r: { content: Array<Record<string, unknown>> }) => r.content.map((c) => String(c.text ?? '')).join('\n');
+const textOf = (r: { content: Array<Record<string, unknown>> }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('\n');
 
 describe('elicitation with server-everything', () => {
   it('shows every field kind of trigger-elicitation-request with its defaults, checks the answer, and sends it', async () => {
@@ -46,9 +47,9 @@ describe('elicitation with server-everything', () => {
     expect(byName.number).toMatchObject({ kind: 'number', integer: false, default: 3.14 });
     expect(byName.untitledSingleSelectEnum).toMatchObject({ kind: 'select', default: 'Monica' });
     expect(byName.untitledMultipleSelectEnum).toMatchObject({ kind: 'multiselect', minItems: 1, maxItems: 3, default: ['Guitar'] });
-    expect(byName.titledSingleSelectEnum).toMatchObject({ kind: 'select', options: expect.arrayContaining([{ value: 'hero-2', label: 'Green Lantern' }]) });
-    expect(byName.titledMultipleSelectEnum).toMatchObject({ kind: 'multiselect', options: expect.arrayContaining([{ value: 'fish-3', label: 'Trout' }]) });
-    expect(byName.legacyTitledEnum).toMatchObject({ kind: 'select', options: expect.arrayContaining([{ value: 'pet-2', label: 'Dogs' }]), default: 'pet-1' });
+    expect(byName.titledSingleSelectEnum).toMatchObject({ kind: 'select', options: arrayContaining([{ value: 'hero-2', label: 'Green Lantern' }]) });
+    expect(byName.titledMultipleSelectEnum).toMatchObject({ kind: 'multiselect', options: arrayContaining([{ value: 'fish-3', label: 'Trout' }]) });
+    expect(byName.legacyTitledEnum).toMatchObject({ kind: 'select', options: arrayContaining([{ value: 'pet-2', label: 'Dogs' }]), default: 'pet-1' });
     expect(byName.integer!.secretLike).toBe(false);
 
     // Answers that break the schema are refused before they leave, and the question stays open.
@@ -181,6 +182,6 @@ describe('elicitation with server-everything', () => {
     await host.inbox.decide(item.id, { kind: 'elicitation', action: 'accept', content: { [choice.name]: value } });
     const text = textOf(await call);
     expect(text).toContain('tide pools');
-    expect(host.tasks.detail(task!.id).events.map((e) => e.status)).toEqual(expect.arrayContaining(['working', 'input_required', 'completed']));
+    expect(host.tasks.detail(task!.id).events.map((e) => e.status)).toEqual(arrayContaining(['working', 'input_required', 'completed']));
   });
 });

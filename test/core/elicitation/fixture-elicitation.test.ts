@@ -7,6 +7,7 @@ import type { Host } from '../../../main/core/host.js';
 import type { InboxItem } from '../../../shared/domain/inbox.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
+import { stringContaining } from '../../helpers/matchers.js';
 
 let t: TestHost | undefined;
 afterEach(async () => {
@@ -34,7 +35,7 @@ async function next<K extends InboxItem['kind']>(
   throw new Error(`no ${kind} item arrived`);
 }
 
-const textOf = (r: { content: Array<Record<string, unknown>> }) => r.content.map((c) => String(c.text ?? '')).join('');
+const textOf = (r: { content: Array<Record<string, unknown>> }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 const hits = async (host: Host, serverId: string) => JSON.parse(textOf(await host.tools.call({ serverId, name: 'page_hits', arguments: {} }))) as string[];
 
 describe('elicitation (fixture)', () => {
@@ -141,7 +142,7 @@ describe('elicitation (fixture)', () => {
       ['nickname', false],
     ]);
     await expect(host.inbox.decide(item.id, { kind: 'elicitation', action: 'accept', content: { nickname: 'x' } })).rejects.toMatchObject({
-      message: expect.stringContaining('At least 2 characters'),
+      message: stringContaining('At least 2 characters'),
     });
     await host.inbox.decide(item.id, { kind: 'elicitation', action: 'cancel' });
     expect(JSON.parse(textOf(await call))).toEqual({ result: { action: 'cancel' } });

@@ -150,7 +150,7 @@ describe('toMessagesParams: content blocks', () => {
     const param = resultParam({ type: 'tool_result', toolUseId: 't1', content: [resource, link, audio] });
     const content = param.content as Array<{ type: string; text: string }>;
     expect(content.map((c) => c.type)).toEqual(['text', 'text', 'text']);
-    expect(content.map((c) => JSON.parse(c.text))).toEqual([resource, link, audio]);
+    expect(content.map((c): unknown => JSON.parse(c.text))).toEqual([resource, link, audio]);
   });
 
   it('uses structuredContent as text when the result has no content', () => {

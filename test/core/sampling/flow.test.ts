@@ -1,6 +1,7 @@
 // Sampling end to end over real stdio: a server asks, the policy or the user decides, the model (the fake API) answers.
 import { afterEach, describe, expect, it } from 'vitest';
 import { nextItem, samplingRig, samplingServer, textRequest, type SamplingRig } from '../../helpers/sampling.js';
+import { anyNumber, stringMatching, arrayContaining } from '../../helpers/matchers.js';
 
 let rig: SamplingRig | undefined;
 afterEach(async () => {
@@ -21,7 +22,7 @@ describe('sampling flow', () => {
     const item = await nextItem(rig, 'sampling');
     if (item.kind !== 'sampling') throw new Error('wrong kind');
     expect(item.request).toMatchObject({ serverName: 'sampler', systemPrompt: 'Be brief.', maxTokens: 200, model: 'claude-haiku-5-5', round: 1, noKey: false });
-    expect(item.request.askReasons[0]).toMatchObject({ code: 'policy', message: expect.stringMatching(/ask every time/) });
+    expect(item.request.askReasons[0]).toMatchObject({ code: 'policy', message: stringMatching(/ask every time/) });
     expect(item.request.costEstimateUsd).toBeGreaterThan(0);
     await rig.t.host.inbox.decide(item.id, { kind: 'sampling', decision: 'approve', grant: 'once' });
     const answer = await pending;
@@ -34,13 +35,13 @@ describe('sampling flow', () => {
       messages: [{ role: 'user', content: [{ type: 'text', text: 'Capital of France?' }] }],
     });
     const kinds = rig.t.host.audit.list({ limit: 10 }).map((e) => e.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['sampling.approved', 'sampling.replied']));
+    expect(kinds).toEqual(arrayContaining(['sampling.approved', 'sampling.replied']));
     const [replied] = rig.t.host.audit.list({ limit: 1, kind: 'sampling.replied' });
     expect(replied!.data).toMatchObject({
       model: 'claude-haiku-5-5',
-      inputTokens: expect.any(Number),
-      outputTokens: expect.any(Number),
-      latencyMs: expect.any(Number),
+      inputTokens: anyNumber(),
+      outputTokens: anyNumber(),
+      latencyMs: anyNumber(),
     });
   });
 
@@ -99,7 +100,7 @@ describe('sampling flow', () => {
     const held = server.call('sample', { params: textRequest('Too big', { maxTokens: 5000 }) }) as Promise<Answer>;
     const item = await nextItem(rig, 'sampling');
     if (item.kind !== 'sampling') throw new Error('wrong kind');
-    expect(item.request.askReasons).toEqual([{ code: 'max_tokens', message: expect.stringMatching(/limit per request is 500/) }]);
+    expect(item.request.askReasons).toEqual([{ code: 'max_tokens', message: stringMatching(/limit per request is 500/) }]);
     expect(rig.api.requests.filter((r) => r.path === '/v1/messages')).toHaveLength(1);
     await rig.t.host.inbox.decide(item.id, { kind: 'sampling', decision: 'approve', grant: 'once' });
     expect((await held).result).toBeDefined();

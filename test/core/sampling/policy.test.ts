@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { SamplingPolicySchema, type Budgets } from '../../../shared/domain/sampling.js';
 import { MAX_WAITING_PER_SERVER, overBudget, samplingVerdict, type Usage, type VerdictInput } from '../../../main/core/sampling/policy.js';
+import { stringMatching } from '../../helpers/matchers.js';
 
 const BUDGETS: Budgets = { maxTokensPerRequest: 1000, tokensPerDay: 10_000, requestsPerMinute: 5, roundsPerLoop: 3 };
 const CALM: Usage = { tokensLastDay: 0, requestsLastMinute: 0, loopRound: 1, waiting: 0 };
@@ -161,7 +162,7 @@ describe('samplingVerdict', () => {
 
   it('asks every time under the default policy', () => {
     const verdict = samplingVerdict({ policy: SamplingPolicySchema.parse({}), granted: false, usage: CALM, maxTokens: 1000, estimatedInputTokens: 50 });
-    expect(verdict).toEqual({ action: 'ask', reasons: [{ code: 'policy', message: expect.stringMatching(EVERY_TIME) }] });
+    expect(verdict).toEqual({ action: 'ask', reasons: [{ code: 'policy', message: stringMatching(EVERY_TIME) }] });
   });
 
   it('holds the default per-request budget of an otherwise default policy', () => {
@@ -181,7 +182,7 @@ describe('overBudget', () => {
   it('ignores the mode, the grant and the waiting count', () => {
     const reasons = overBudget(input({ mode: 'deny', granted: true, maxTokens: 1001, usage: { waiting: 99 } }));
     expect(reasons).toHaveLength(1);
-    expect(reasons[0]).toMatchObject({ code: 'max_tokens', message: expect.stringMatching(PER_REQUEST) });
+    expect(reasons[0]).toMatchObject({ code: 'max_tokens', message: stringMatching(PER_REQUEST) });
   });
 
   it('names each budget in a sentence of its own', () => {

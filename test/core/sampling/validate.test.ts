@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SamplingMessageView } from '../../../shared/domain/sampling.js';
 import { checkToolOrdering, MAX_TOKENS_CAP, validateSamplingRequest, type SamplingRequest } from '../../../main/core/sampling/validate.js';
+import { stringContaining } from '../../helpers/matchers.js';
 
 const text = (t: string) => ({ type: 'text', text: t });
 const png = { type: 'image', data: 'iVBORw0KGgo=', mimeType: 'image/png' };
@@ -390,6 +391,6 @@ describe('images inside tool results', () => {
     });
     expect(validateSamplingRequest(request('image/png'), { toolsAllowed: true }).ok).toBe(true);
     const bad = validateSamplingRequest(request('image/bmp'), { toolsAllowed: true });
-    expect(bad).toMatchObject({ ok: false, message: expect.stringContaining('image/bmp') });
+    expect(bad).toMatchObject({ ok: false, message: stringContaining('image/bmp') });
   });
 });

@@ -1,6 +1,7 @@
 // Importing other hosts' config files: each format, each kind of entry that cannot come across, and junk.
 import { describe, expect, it } from 'vitest';
 import { parseImport } from '../../../main/core/servers/index.js';
+import { anyString, objectContaining } from '../../helpers/matchers.js';
 
 const HOME = '/home/ada';
 const parse = (text: string, fileName?: string) => parseImport(text, { homeDir: HOME, fileName });
@@ -87,7 +88,7 @@ describe('parseImport', () => {
   ])('skips %s with a reason', (_label, servers, code) => {
     const result = parse(JSON.stringify({ mcpServers: servers }));
     expect(result.candidates).toEqual([]);
-    expect(result.skipped).toEqual([{ name: 'd', code, reason: expect.any(String) }]);
+    expect(result.skipped).toEqual([{ name: 'd', code, reason: anyString() }]);
     expect(result.skipped[0]!.reason.length).toBeGreaterThan(10);
   });
 
@@ -99,6 +100,6 @@ describe('parseImport', () => {
     ['a map that is a list', '{ "mcpServers": ["a"] }'],
     ['empty', ''],
   ])('refuses a file that is %s with import_failed', (_label, text) => {
-    expect(() => parse(text)).toThrow(expect.objectContaining({ code: 'import_failed' }));
+    expect(() => parse(text)).toThrow(objectContaining({ code: 'import_failed' }));
   });
 });

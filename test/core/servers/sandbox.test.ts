@@ -16,7 +16,7 @@ afterEach(async () => {
   listener = undefined;
 });
 
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => String(c.text ?? '')).join('');
+const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 describe('sandboxed launch', () => {
   it('hides secret folders, refuses writes outside grants and has no network', async () => {
@@ -58,11 +58,9 @@ describe('sandboxed launch', () => {
   it('refuses to launch when the sandbox is missing, unless the user turned it off', async () => {
     t = await makeHost({
       sandbox: {
-        support: async () => ({ kind: 'missing', reason: 'bwrap is not installed.' }),
-        wrap: async () => {
-          throw new Error('unused');
-        },
-        dispose: async () => undefined,
+        support: () => Promise.resolve({ kind: 'missing', reason: 'bwrap is not installed.' }),
+        wrap: () => Promise.reject(new Error('unused')),
+        dispose: () => Promise.resolve(),
       },
     });
     const view = await t.host.servers.add({

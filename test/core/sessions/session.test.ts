@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addApproved, makeHost, tempDir, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
+import { anyNumber } from '../../helpers/matchers.js';
 
 let t: TestHost | undefined;
 afterEach(async () => {
@@ -12,7 +13,7 @@ afterEach(async () => {
 
 const PROBE = join(FIXTURES, 'probe-server.mjs');
 const RAW = join(FIXTURES, 'raw-server.mjs');
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => String(c.text ?? '')).join('');
+const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 async function probe(host: TestHost['host']) {
   const { view, approve } = await addApproved(host, 'probe', NODE, [PROBE]);
@@ -69,7 +70,7 @@ describe('MCP session', () => {
     t = await makeHost();
     const id = await probe(t.host);
     const outcome = await t.host.dispatch('servers:ping', { serverId: id });
-    expect(outcome).toMatchObject({ ok: true, data: { ms: expect.any(Number) } });
+    expect(outcome).toMatchObject({ ok: true, data: { ms: anyNumber() } });
   });
 
   it('works with a server that speaks 2025-06-18, and refuses one that speaks an unknown version', async () => {

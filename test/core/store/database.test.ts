@@ -8,7 +8,7 @@ import { migrate, openDatabase, type Db, type Migration } from '../../../main/co
 import { MIGRATIONS } from '../../../main/core/store/migrations/index.js';
 import { tempDbDir, type TempDir } from './temp-store.js';
 
-let tmp: TempDir;
+let tmp: TempDir | undefined;
 const open: Db[] = [];
 afterEach(() => {
   for (const db of open.splice(0)) if (db.open) db.close();
@@ -128,19 +128,19 @@ describe('a migration that fails', () => {
   const later: Migration = { version: 3, name: 'later', up: (db) => db.exec('CREATE TABLE later (x)') };
 
   it('on a fresh file leaves no tables and version 0', () => {
-    tmp = tempDbDir();
-    expect(() => openDatabase(tmp.file, [baseline, boom, later])).toThrow('disk said no');
-    const db = track(new Database(tmp.file));
+    const { file } = (tmp = tempDbDir());
+    expect(() => openDatabase(file, [baseline, boom, later])).toThrow('disk said no');
+    const db = track(new Database(file));
     expect(version(db)).toBe(0);
     expect(tables(db)).toEqual([]);
   });
 
   it('on an existing file keeps the old version and data, with nothing half-applied', () => {
-    tmp = tempDbDir();
-    openDatabase(tmp.file, [baseline]).close();
-    expect(() => openDatabase(tmp.file, [baseline, boom, later])).toThrow('disk said no');
+    const { file } = (tmp = tempDbDir());
+    openDatabase(file, [baseline]).close();
+    expect(() => openDatabase(file, [baseline, boom, later])).toThrow('disk said no');
 
-    const db = track(new Database(tmp.file));
+    const db = track(new Database(file));
     expect(version(db)).toBe(1);
     expect(tables(db)).toEqual(['base']);
     expect(db.prepare('SELECT x FROM base').pluck().all()).toEqual(['original']);

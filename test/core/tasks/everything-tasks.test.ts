@@ -10,7 +10,7 @@ afterEach(async () => {
   rig = undefined;
 });
 
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => String(c.text ?? '')).join('');
+const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 describe('tasks with server-everything', () => {
   it('runs simulate-research-query (taskSupport required) as a task and records it', async () => {

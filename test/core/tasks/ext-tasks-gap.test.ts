@@ -54,7 +54,12 @@ async function connect() {
 /** Collects the task statuses the library reports while it settles. */
 function statuses(): { seen: TaskState[]; onEvent: (event: TaskExecutionEvent<unknown>) => void } {
   const seen: TaskState[] = [];
-  return { seen, onEvent: (event) => void (event.type === 'task' && seen.push(event.task.status)) };
+  return {
+    seen,
+    onEvent: (event) => {
+      if (event.type === 'task') seen.push(event.task.status);
+    },
+  };
 }
 
 type Wire = Array<{ method: string; taskId?: string }>;

@@ -7,6 +7,7 @@ import type { TaskView } from '../../../shared/domain/tasks.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { samplingRig, type SamplingRig } from '../../helpers/sampling.js';
+import { stringContaining, arrayContaining } from '../../helpers/matchers.js';
 
 const TASK_SERVER = join(FIXTURES, 'task-server.mjs');
 
@@ -41,7 +42,7 @@ async function wireLog(host: TestHost['host'], serverId: string): Promise<Wire> 
   return JSON.parse(String(result.content[0]!.text)) as Wire;
 }
 
-const textOf = (r: { content: Array<Record<string, unknown>> }) => r.content.map((c) => String(c.text ?? '')).join('');
+const textOf = (r: { content: Array<Record<string, unknown>> }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 function until(host: TestHost['host'], id: string, test: (v: TaskView) => boolean): Promise<TaskView> {
   return new Promise((resolve) => {
@@ -65,9 +66,9 @@ describe('tool calls as tasks (task fixture)', () => {
     expect(textOf(result)).toBe('job done: 4 steps');
     const [task] = host.tasks.list({ serverId }, 10);
     expect(task).toMatchObject({ status: 'completed', statusMessage: 'done', pollIntervalMs: 600, progress: 4, progressTotal: 4 });
-    expect(progress).toEqual(expect.arrayContaining(['1/4', '2/4', '3/4', '4/4']));
+    expect(progress).toEqual(arrayContaining(['1/4', '2/4', '3/4', '4/4']));
     const detail = host.tasks.detail(task!.id);
-    expect(detail.events.map((e) => e.status)).toEqual(expect.arrayContaining(['working', 'completed']));
+    expect(detail.events.map((e) => e.status)).toEqual(arrayContaining(['working', 'completed']));
     expect(detail.events.some((e) => /step \d of 4/.test(e.message ?? ''))).toBe(true);
 
     const wire = (await wireLog(host, serverId)).filter((w) => w.taskId === detail.remoteTaskId);
@@ -98,14 +99,14 @@ describe('tool calls as tasks (task fixture)', () => {
     const { host, serverId } = await fixture();
     await expect(host.tasks.run({ serverId, tool: 'job', arguments: { ms: 300, steps: 1, pollInterval: 250, fail: 'error' } })).rejects.toMatchObject({
       code: 'tool_call_failed',
-      message: expect.stringContaining('job exploded'),
+      message: stringContaining('job exploded'),
     });
     const isError = await host.tasks.run({ serverId, tool: 'job', arguments: { ms: 300, steps: 1, pollInterval: 250, fail: 'isError' } });
     expect(isError).toMatchObject({ isError: true });
     expect(textOf(isError)).toBe('job failed on purpose');
     const [second, first] = host.tasks.list({ serverId }, 10);
     expect(first).toMatchObject({ status: 'failed', statusMessage: 'job exploded' });
-    expect(JSON.parse(host.tasks.resultPage(first!.id, 0).text)).toMatchObject({ error: { code: -32603, message: expect.stringContaining('job exploded') } });
+    expect(JSON.parse(host.tasks.resultPage(first!.id, 0).text)).toMatchObject({ error: { code: -32603, message: stringContaining('job exploded') } });
     expect(second).toMatchObject({ status: 'failed', statusMessage: 'job failed' });
     expect(JSON.parse(host.tasks.resultPage(second!.id, 0).text)).toMatchObject({ isError: true });
     expect(host.tasks.list({ status: 'failed' }, 10)).toHaveLength(2);
@@ -131,7 +132,7 @@ describe('tool calls as tasks (task fixture)', () => {
     const view = await host.tasks.start({ serverId, tool: 'job', arguments: { ms: 900, steps: 3, pollInterval: 250 } });
     await expect(host.tasks.cancel(view.id)).rejects.toMatchObject({
       code: 'not_supported',
-      message: expect.stringContaining('does not let its tasks be cancelled'),
+      message: stringContaining('does not let its tasks be cancelled'),
     });
     expect((await host.tasks.requester.settle(view.id)).status).toBe('completed');
     expect((await wireLog(host, serverId)).some((w) => w.method === 'tasks/cancel')).toBe(false);
@@ -207,7 +208,7 @@ describe('tool calls as tasks (task fixture)', () => {
     const row = await host.tasks.requester.settle(view.id);
     expect(row.status).toBe('completed');
     expect(JSON.parse(host.tasks.resultPage(view.id, 0).text)).toMatchObject({ content: [{ type: 'text', text: 'answered: blue' }] });
-    expect(host.tasks.detail(view.id).events.map((e) => e.status)).toEqual(expect.arrayContaining(['working', 'input_required', 'completed']));
+    expect(host.tasks.detail(view.id).events.map((e) => e.status)).toEqual(arrayContaining(['working', 'input_required', 'completed']));
   });
 
   it('follows input_required into sampling: the model request reaches the inbox and its reply finishes the task', async () => {

@@ -9,6 +9,7 @@ import type { TaskRow } from '../../../main/core/store/index.js';
 import { makeHost, tempDir, type TestHost } from '../../helpers/host.js';
 import { CLI, FIXTURES, NODE } from '../../helpers/paths.js';
 import { startListening, type Started } from '../../helpers/processes.js';
+import { stringContaining } from '../../helpers/matchers.js';
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -96,7 +97,7 @@ describe('tasks across a Steward restart', () => {
     const t: TestHost = await makeHost({ dataDir: { path: home } });
     cleanup.push(() => t.close());
     const [webTask, localTask] = ['long_job', 'job'].map((label) => t.host.tasks.list({}, 10).find((v) => v.label === label)!);
-    expect(localTask).toMatchObject({ status: 'failed', error: 'host restarted', statusMessage: expect.stringContaining('local server') });
+    expect(localTask).toMatchObject({ status: 'failed', error: 'host restarted', statusMessage: stringContaining('local server') });
     // The history from before the crash is all there, and it ends with the reason.
     const localEvents = t.host.tasks.detail(localTask!.id).events;
     expect(localEvents[0]).toMatchObject({ status: 'working' });
@@ -121,7 +122,7 @@ describe('tasks across a Steward restart', () => {
 
     // A second Steward on the same data (as `steward tasks list` in another terminal would be).
     const list = await steward(home, 'tasks', 'list', '--json');
-    const listed = JSON.parse(list.stdout).data as Array<{ id: string }>;
+    const listed = (JSON.parse(list.stdout) as { data: Array<{ id: string }> }).data;
     expect(listed).toMatchObject([{ label: 'job', status: 'working' }]);
     const shown = await steward(home, 'tasks', 'show', listed[0]!.id);
     expect(shown.code).toBe(0);
@@ -132,7 +133,7 @@ describe('tasks across a Steward restart', () => {
     cleanup.push(() => t.close());
     const [task] = t.host.tasks.list({}, 10);
     expect(task).toMatchObject({ status: 'working' });
-    await expect(t.host.tasks.cancel(task!.id)).rejects.toMatchObject({ code: 'not_supported', message: expect.stringContaining(`pid ${running.pid}`) });
+    await expect(t.host.tasks.cancel(task!.id)).rejects.toMatchObject({ code: 'not_supported', message: stringContaining(`pid ${running.pid}`) });
     expect(rows(home)[0]!.owner_pid).toBe(running.pid);
   });
 });

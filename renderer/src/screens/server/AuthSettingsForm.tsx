@@ -1,7 +1,7 @@
 // How Steward signs in to a remote server: browser sign-in, client credentials or enterprise sign-in, a pre-registered
 // client, scopes and the company identity provider. Secrets are write-only: their fields are uncontrolled, so a typed
 // secret never sits in page state, and the host only ever says whether one is set.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type InputEvent, type SubmitEvent } from 'react';
 import type { AuthConfig, AuthMode, AuthSecrets, AuthView } from '../../../../shared/domain/auth.js';
 import { Checkbox, Field } from '../../components/Field.js';
 import { MODE_WORDS, settingIssues } from '../../lib/auth-words.js';
@@ -58,7 +58,7 @@ interface SecretEdit {
   remove: boolean;
 }
 
-export function AuthSettingsForm({ view, onSaved }: { view: AuthView; onSaved(view: AuthView): void }) {
+export function AuthSettingsForm({ view, onSaved }: { view: AuthView; onSaved: (view: AuthView) => void }) {
   // Taken once: sign-in events for this server must not reset what the user is typing.
   const [saved, setSaved] = useState(() => draftOf(view.config));
   const [draft, setDraft] = useState(saved);
@@ -88,7 +88,7 @@ export function AuthSettingsForm({ view, onSaved }: { view: AuthView; onSaved(vi
     setDraft(fresh);
     onSaved(next);
   });
-  const submit = (e: FormEvent) => {
+  const submit = (e: SubmitEvent) => {
     e.preventDefault();
     void save.run();
   };
@@ -210,7 +210,7 @@ export function AuthSettingsForm({ view, onSaved }: { view: AuthView; onSaved(vi
   );
 }
 
-function ModeChoice({ mode, checked, onPick }: { mode: AuthMode; checked: boolean; onPick(): void }) {
+function ModeChoice({ mode, checked, onPick }: { mode: AuthMode; checked: boolean; onPick: () => void }) {
   const id = `auth-mode-${mode}`;
   return (
     <div className="auth-mode">
@@ -230,8 +230,8 @@ interface SecretFieldProps {
   isSet: boolean;
   edit: SecretEdit | undefined;
   error: string | undefined;
-  inputRef(el: HTMLInputElement | HTMLTextAreaElement | null): void;
-  onEdit(patch: Partial<SecretEdit>): void;
+  inputRef: (el: HTMLInputElement | HTMLTextAreaElement | null) => void;
+  onEdit: (patch: Partial<SecretEdit>) => void;
 }
 
 /** A write-only secret: empty keeps what is stored, typing replaces it, and a stored one can be removed. */
@@ -249,7 +249,7 @@ function SecretField({ name, isSet, edit, error, inputRef, onEdit }: SecretField
     autoComplete: 'off',
     disabled: remove,
     placeholder: isSet ? '•••••••• (set)' : '',
-    onInput: (e: FormEvent<HTMLInputElement | HTMLTextAreaElement>) => onEdit({ filled: e.currentTarget.value.trim() !== '' }),
+    onInput: (e: InputEvent<HTMLInputElement | HTMLTextAreaElement>) => onEdit({ filled: e.currentTarget.value.trim() !== '' }),
   };
   return (
     <div className="secret-field">

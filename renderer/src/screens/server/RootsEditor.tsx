@@ -1,6 +1,6 @@
 // The folders shared with a server as MCP roots: each change is saved at once and the server is told.
 import { FolderOpen, Plus, X } from 'lucide-react';
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import type { Root, ServerView } from '../../../../shared/domain/servers.js';
 import { IconButton } from '../../components/IconButton.js';
 import { useHostState } from '../../lib/host-state.js';
@@ -12,7 +12,7 @@ export function RootsEditor({ server }: { server: ServerView }) {
   const [path, setPath] = useState('');
   const [name, setName] = useState('');
   const save = useAction(async (roots: Root[]) => upsert(await call('servers:setRoots', { serverId: server.id, roots })));
-  const add = async (e: FormEvent) => {
+  const add = async (e: SubmitEvent) => {
     e.preventDefault();
     if (!(await save.run([...server.roots, { path: path.trim(), ...(name.trim() ? { name: name.trim() } : {}) }]))) return;
     setPath('');

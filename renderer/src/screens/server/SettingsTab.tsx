@@ -1,6 +1,6 @@
 // A server's settings: sandbox grants, start and stop options, shared folders, sampling, and removing it.
 import { Trash2 } from 'lucide-react';
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import type { ServerView } from '../../../../shared/domain/servers.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { Checkbox, Field } from '../../components/Field.js';
@@ -78,7 +78,7 @@ export function SettingsTab({ server }: { server: ServerView }) {
     setSaved(next);
     setDraft(next);
   });
-  const submit = (e: FormEvent) => {
+  const submit = (e: SubmitEvent) => {
     e.preventDefault();
     void save.run();
   };

@@ -33,7 +33,7 @@ export function SignInTab({ server }: { server: ServerView }) {
   );
 }
 
-function SignInStatus({ server, view, onChanged }: { server: ServerView; view: AuthView; onChanged(view: AuthView): void }) {
+function SignInStatus({ server, view, onChanged }: { server: ServerView; view: AuthView; onChanged: (view: AuthView) => void }) {
   const now = useNow(1000);
   const signIn = useSignIn(server.id);
   const [signingOut, setSigningOut] = useState(false);

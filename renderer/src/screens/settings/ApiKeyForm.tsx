@@ -1,16 +1,17 @@
 // The model API key: written in, never shown or read back. The field is uncontrolled so the key never sits in page state.
 import { CircleCheck, KeyRound } from 'lucide-react';
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type SubmitEvent } from 'react';
 import type { ModelSettings } from '../../../../shared/domain/sampling.js';
 import { call } from '../../lib/steward.js';
 import { useAction } from '../../lib/use-action.js';
 
-export function ApiKeyForm({ hasKey, onChanged }: { hasKey: boolean; onChanged(settings: ModelSettings): void }) {
+export function ApiKeyForm({ hasKey, onChanged }: { hasKey: boolean; onChanged: (settings: ModelSettings) => void }) {
   const input = useRef<HTMLInputElement>(null);
   const [filled, setFilled] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const save = useAction(async () => {
-    const field = input.current!;
+    const field = input.current;
+    if (!field) return;
     onChanged(await call('models:setKey', { apiKey: field.value }));
     field.value = '';
     setFilled(false);
@@ -20,7 +21,7 @@ export function ApiKeyForm({ hasKey, onChanged }: { hasKey: boolean; onChanged(s
     onChanged(await call('models:setKey', { apiKey: null }));
     setDone('Key removed.');
   });
-  const submit = (e: FormEvent) => {
+  const submit = (e: SubmitEvent) => {
     e.preventDefault();
     setDone(null);
     void save.run();

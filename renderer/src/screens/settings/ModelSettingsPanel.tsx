@@ -1,5 +1,5 @@
 // The model provider behind sampling: the API key, the API address, which models may be used and the default.
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import type { ModelSettings } from '../../../../shared/domain/sampling.js';
 import { Field } from '../../components/Field.js';
 import { ErrorNote, Loading } from '../../components/States.js';
@@ -41,7 +41,7 @@ function draftOf(s: ModelSettings): Draft {
   return { baseUrl: s.baseUrl ?? '', enabled: s.enabledModels, defaultModel: s.defaultModel };
 }
 
-function ModelsForm({ settings, onSaved }: { settings: ModelSettings; onSaved(settings: ModelSettings): void }) {
+function ModelsForm({ settings, onSaved }: { settings: ModelSettings; onSaved: (settings: ModelSettings) => void }) {
   const saved = draftOf(settings);
   const [draft, setDraft] = useState(saved);
   const dirty = JSON.stringify(draft) !== JSON.stringify(saved);
@@ -59,7 +59,7 @@ function ModelsForm({ settings, onSaved }: { settings: ModelSettings; onSaved(se
       }),
     );
   });
-  const submit = (e: FormEvent) => {
+  const submit = (e: SubmitEvent) => {
     e.preventDefault();
     void save.run();
   };

@@ -1,5 +1,5 @@
 // One server's sampling policy: ask, allow within budget or deny; reply review; tools; and the four budgets.
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import type { Budgets, SamplingPolicy } from '../../../../shared/domain/sampling.js';
 import { Checkbox, Field } from '../../components/Field.js';
 import { ErrorNote, Loading } from '../../components/States.js';
@@ -29,7 +29,7 @@ const BUDGETS: ReadonlyArray<{ key: keyof Budgets; label: string; max: number }>
 export function SamplingPolicyPanel({ initialServerId }: { initialServerId: string | undefined }) {
   const { servers, reload } = useHostState();
   const list = servers.state === 'ready' ? servers.data : [];
-  const serverId = list.some((s) => s.id === initialServerId) ? initialServerId! : (list[0]?.id ?? '');
+  const serverId = (list.find((s) => s.id === initialServerId) ?? list[0])?.id ?? '';
   return (
     <section className="settings-section" aria-labelledby="sampling-policy-title">
       <h2 className="settings-title" id="sampling-policy-title">
@@ -103,7 +103,7 @@ function PolicyForm({ serverId, policy }: { serverId: string; policy: SamplingPo
     setDraft(draftOf(next));
     setDone(true);
   });
-  const submit = (e: FormEvent) => {
+  const submit = (e: SubmitEvent) => {
     e.preventDefault();
     void save.run();
   };

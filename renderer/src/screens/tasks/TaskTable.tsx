@@ -28,12 +28,14 @@ export function TaskTable({ tasks, scroller }: { tasks: TaskView[]; scroller: Re
     estimateSize: () => ROW_PX,
     overscan: 12,
     scrollMargin: margin,
-    getItemKey: (index) => tasks[index]!.id,
+    getItemKey: (index) => tasks[index]?.id ?? index,
   });
   const now = useNow(1000);
   const items = virtualizer.getVirtualItems();
-  const above = items.length > 0 ? items[0]!.start - margin : 0;
-  const below = items.length > 0 ? virtualizer.getTotalSize() - (items.at(-1)!.end - margin) : 0;
+  const [first] = items;
+  const last = items.at(-1);
+  const above = first ? first.start - margin : 0;
+  const below = last ? virtualizer.getTotalSize() - (last.end - margin) : 0;
 
   return (
     <table className="table tasks-table" aria-rowcount={tasks.length + 1}>
@@ -52,7 +54,8 @@ export function TaskTable({ tasks, scroller }: { tasks: TaskView[]; scroller: Re
       <tbody ref={body}>
         {above > 0 && <Spacer height={above} />}
         {items.map((item) => {
-          const task = tasks[item.index]!;
+          const task = tasks[item.index];
+          if (!task) return null;
           return (
             <tr
               key={item.key}

@@ -1,0 +1,44 @@
+// The sampling service's queued writes: a flush that fails on its timer is reported, and the next round is written as usual.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { samplingRig, textRequest, type SamplingRig } from '../../helpers/sampling.js';
+
+let rig: SamplingRig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+describe('queued sampling writes', () => {
+  it('reports a timer flush that fails, and the next round still reaches the record on its own timer', async () => {
+    const reported: Array<{ where: string; error: unknown }> = [];
+    rig = await samplingRig({ onUnexpected: (where, error) => reported.push({ where, error }) });
+    const { host } = rig.t;
+    // A remote server is never contacted here: the service is asked directly, as a session would ask it.
+    const server = await host.servers.add({ name: 'remote', config: { transport: 'http', url: 'http://127.0.0.1:9/mcp', headers: {} } });
+    host.sampling.setPolicy(server.id, server.name, { mode: 'allow' });
+    const ask = () =>
+      host.sampling.handle(
+        { serverId: server.id, serverName: server.name, sessionKey: 'session', toolsDeclared: false, signal: new AbortController().signal },
+        textRequest('Say hello.'),
+      );
+    // Read straight from the store: listing loops through the service would flush, and the timer must have done it.
+    const statuses = () =>
+      host.store.sampling
+        .loops(server.id, null, 10)
+        .flatMap((loop) => host.store.sampling.rounds(loop.id))
+        .map((round) => round.status);
+
+    const boom = new Error('disk I/O error');
+    vi.spyOn(host.store.sampling, 'updateRound').mockImplementationOnce(() => {
+      throw boom;
+    });
+    await expect(ask()).resolves.toMatchObject({ role: 'assistant' });
+    await vi.waitFor(() => expect(reported).toEqual([{ where: 'writing 1 queued sampling change(s)', error: boom }]));
+    // The lost batch held the first round's reply; its arrival was written before it.
+    expect(statuses()).toEqual(['sending']);
+
+    await expect(ask()).resolves.toMatchObject({ role: 'assistant' });
+    await vi.waitFor(() => expect(statuses().sort()).toEqual(['replied', 'sending']));
+    expect(reported).toHaveLength(1);
+  });
+});

@@ -68,7 +68,9 @@ function signInWhenAsked(host: Host): void {
     const item = change.item;
     if (item.kind !== 'auth' || item.request.stage !== 'consent' || answered.has(item.id)) return;
     answered.add(item.id);
-    void host.inbox.decide(item.id, { kind: 'auth', action: 'open' }).catch((error: unknown) => process.stderr.write(`conformance: ${terminalSafe(String(error))}\n`));
+    void host.inbox
+      .decide(item.id, { kind: 'auth', action: 'open' })
+      .catch((error: unknown) => process.stderr.write(`conformance: ${terminalSafe(String(error))}\n`));
   });
 }
 

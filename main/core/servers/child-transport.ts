@@ -119,12 +119,17 @@ export class ChildTransport implements Transport {
     const line = serializeMessage(message);
     const written = new Promise<void>((resolve, reject) => stdin.write(line, (error) => (error ? reject(error) : resolve())));
     if (stdin.writableNeedDrain) {
-      this.draining ??= new Promise<void>((resolve) =>
-        stdin.once('drain', () => {
+      // Drained, or gone (then the next send says the process is not running).
+      this.draining ??= new Promise<void>((resolve) => {
+        const done = () => {
+          stdin.off('drain', done);
+          stdin.off('close', done);
           this.draining = undefined;
           resolve();
-        }),
-      );
+        };
+        stdin.on('drain', done);
+        stdin.on('close', done);
+      });
       await this.draining;
     }
     void written.catch((error: unknown) => this.onerror?.(error instanceof Error ? error : new Error(String(error))));

@@ -165,6 +165,7 @@ describe('the listener and the sign-in it serves', () => {
     const item = await nextSignIn(t);
     expect(await reachable(port)).toBe(true);
     await t.host.inbox.decide(item.id, { kind: 'auth', action: 'cancel' });
+    for (let i = 0; i < 200 && (await reachable(port)); i++) await new Promise((r) => setTimeout(r, 25));
     expect(await reachable(port)).toBe(false);
   });
 });

@@ -129,9 +129,10 @@ describe('a server flooding the host with notifications and progress', () => {
     const { host, id, tool } = await flooder();
     await tool('notify', { count: 5000 });
     expect(await tool('notify', { count: 1 })).toBe('notified');
-    const lines = host.servers.logsPage(id, 2000).map((l) => l.text);
-    // The burst, plus what the steady rate lets through while the flood is read: not all of the 5,000 got in.
-    expect(lines.filter((l) => l.startsWith('flood line')).length).toBeLessThan(5000);
+    host.servers.logsPage(id, 1);
+    const lines = host.store.logs.page(id, 100_000).map((l) => l.text);
+    // The burst, plus what the steady rate lets through while the flood is read: far from all of the 5,000.
+    expect(lines.filter((l) => l.startsWith('flood line')).length).toBeLessThan(4000);
     expect(lines.some((l) => l.startsWith('Dropping notifications'))).toBe(true);
   });
 

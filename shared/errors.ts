@@ -29,6 +29,8 @@ export const ERROR_CODES = [
   'elicitation_required',
   'auth_required',
   'auth_failed',
+  'owner_unreachable',
+  'secrets_unreadable',
   'internal_error',
 ] as const;
 

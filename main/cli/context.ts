@@ -5,8 +5,9 @@ import type { CallName, CallInput, CallOutput } from '../../shared/contract/inde
 import { StewardError, type ErrorCode } from '../../shared/errors.js';
 import type { Host } from '../core/host.js';
 import { jsonSafe, terminalSafe } from './terminal-text.js';
+import type { Interrupts } from '../core/node/index.js';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, consent: 3, notFound: 4, toolError: 5 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, consent: 3, notFound: 4, toolError: 5, interrupted: 130 } as const;
 
 export class UsageError extends Error {}
 
@@ -27,6 +28,8 @@ export class Cli {
     private readonly stdout: NodeJS.WriteStream,
     private readonly stderr: NodeJS.WriteStream,
     private readonly stdin: NodeJS.ReadStream,
+    /** Ctrl+C while a command runs (see main/core/node/interrupts.ts). */
+    readonly interrupts?: Interrupts,
   ) {}
 
   get interactive(): boolean {

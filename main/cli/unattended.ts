@@ -37,8 +37,10 @@ function refusal(item: InboxItem): { decision: Parameters<Host['inbox']['decide'
 export function answerUnattended(host: Host, note: (line: string) => void): () => void {
   const seen = new Set<string>();
   return host.events.on('inbox:changed', (change) => {
-    if (change.change !== 'added' || seen.has(change.item.id)) return;
+    if (change.change !== 'added') return;
     const item = change.item;
+    // Another process's question is its business: the app or browser mode shows it there.
+    if (item.elsewhere || seen.has(item.id)) return;
     seen.add(item.id);
     const answer = refusal(item);
     if (!answer) return;

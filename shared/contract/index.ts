@@ -157,6 +157,8 @@ export const events = {
   'sampling:changed': LoopViewSchema,
   'tasks:changed': TaskViewSchema,
   'auth:changed': AuthViewSchema,
+  'models:changed': ModelSettingsSchema,
+  'sampling:policyChanged': z.object({ serverId: Id, policy: SamplingPolicySchema }),
 } as const;
 
 export type Calls = typeof calls;

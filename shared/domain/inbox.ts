@@ -1,11 +1,18 @@
 // Pending questions for the user, one queue for every kind of request.
 import { z } from 'zod';
-import { ConsentRequestSchema } from './servers.js';
+import { ConsentRequestSchema, OwnerTagSchema } from './servers.js';
 import { SignInRequestViewSchema } from './auth.js';
 import { AnswerSchema, FormRequestViewSchema, UrlRequestViewSchema } from './elicitation.js';
 import { SamplingEditsSchema, SamplingGrantSchema, SamplingReplySchema, SamplingRequestViewSchema } from './sampling.js';
 
-const base = { id: z.string(), serverId: z.string(), serverName: z.string(), createdAt: z.string() };
+const base = {
+  id: z.string(),
+  serverId: z.string(),
+  serverName: z.string(),
+  createdAt: z.string(),
+  /** Set when another Steward process asks: an answer given here is carried to it. */
+  elsewhere: OwnerTagSchema.optional(),
+};
 
 export const ConsentItemSchema = z.object({ ...base, kind: z.literal('consent'), request: ConsentRequestSchema });
 export const SamplingItemSchema = z.object({ ...base, kind: z.literal('sampling'), request: SamplingRequestViewSchema });

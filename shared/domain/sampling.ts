@@ -94,7 +94,7 @@ export const SamplingEditsSchema = z.object({
 });
 export type SamplingEdits = z.infer<typeof SamplingEditsSchema>;
 
-export const ROUND_STATUSES = ['waiting', 'approved', 'denied', 'sending', 'reviewing', 'replied', 'failed'] as const;
+export const ROUND_STATUSES = ['waiting', 'approved', 'denied', 'sending', 'reviewing', 'replied', 'failed', 'interrupted'] as const;
 
 export const RoundViewSchema = z.object({
   requestId: z.string(),

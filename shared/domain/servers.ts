@@ -124,6 +124,10 @@ export const ServerErrorSchema = z.object({
 export const RootSchema = z.object({ path: z.string().min(1).max(4096), name: z.string().max(200).optional() });
 export type Root = z.infer<typeof RootSchema>;
 
+/** Another Steward process, as the UI names it. */
+export const OwnerTagSchema = z.object({ pid: z.number().int(), kind: z.string().max(40) });
+export type OwnerTag = z.infer<typeof OwnerTagSchema>;
+
 export const ServerViewSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -149,6 +153,8 @@ export const ServerViewSchema = z.object({
   instructions: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Other running Steward processes (the app, browser mode, a command) that hold a session with this server too. */
+  elsewhere: z.array(OwnerTagSchema).optional(),
 });
 export type ServerView = z.infer<typeof ServerViewSchema>;
 

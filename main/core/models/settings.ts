@@ -23,7 +23,15 @@ export class ModelSettingsService {
     private readonly secrets: SecretStore,
     /** ANTHROPIC_BASE_URL from the host's environment, when no setting names an address. */
     private readonly envBaseUrl: string | undefined,
+    /** Told the new settings after every change, made here or (through forget) in another process. */
+    private readonly changed: (settings: ModelSettings) => void = () => undefined,
   ) {}
+
+  /** Another process changed the settings: the next request reads them again, and screens showing them hear of it. */
+  forget(): void {
+    this.cached = undefined;
+    void this.get().then(this.changed, () => undefined);
+  }
 
   private stored(): Stored {
     if (this.cached) return this.cached;
@@ -91,12 +99,17 @@ export class ModelSettingsService {
     }
     this.cached = undefined;
     this.store.settings.put(SETTING, { baseUrl, enabledModels, defaultModel } satisfies Stored);
-    return this.get();
+    const next = await this.get();
+    this.changed(next);
+    return next;
   }
 
   async setKey(apiKey: string | null): Promise<void> {
     if (apiKey === null) await this.secrets.delete(KEY);
     else await this.secrets.set(KEY, apiKey.trim());
+    // The key lives in the secret store, not the database; this marker is how other processes hear that it changed.
+    this.store.settings.put(`${SETTING}.key-changed`, Date.now());
+    this.changed(await this.get());
   }
 
   async hasKey(): Promise<boolean> {

@@ -19,7 +19,7 @@ import type { Inbox } from '../inbox/index.js';
 import { chooseModel, costEstimate, estimateTokens, type ModelProvider, type ModelSettingsService } from '../models/index.js';
 import { guarded } from '../background.js';
 import type { Clock, Unexpected } from '../ports.js';
-import type { Store } from '../store/index.js';
+import type { OwnerKey, Store } from '../store/index.js';
 import { applyEdits } from './edits.js';
 import { LoopTracker } from './loops.js';
 import { samplingVerdict } from './policy.js';
@@ -51,6 +51,8 @@ export interface SamplingDeps {
   callsInFlight(serverId: string): { callId: string | null; name: string; ref: string }[];
   /** Errors in the flushes nobody waits for. */
   unexpected: Unexpected;
+  /** This Steward process: each round records who answers it, and nobody else finalises it while that process lives. */
+  owner: OwnerKey;
 }
 
 type Decision = Extract<InboxDecision, { kind: 'sampling' }>;
@@ -78,7 +80,6 @@ export class SamplingService {
       () => randomUUID(),
       () => deps.clock.now(),
     );
-    deps.store.sampling.interruptOpenRounds('Steward stopped before this request was answered.');
     const answer = (item: { id: string }, decision: Decision | { kind: 'sampling_review'; decision: 'send' | 'deny' }) => {
       const waiting = this.waiting.get(item.id);
       if (!waiting) throw new StewardError('not_found', 'That request is no longer waiting.');
@@ -103,6 +104,37 @@ export class SamplingService {
     return policy;
   }
 
+  /** Policies changed in another process: the next decision reads them again, and screens showing one hear of it. */
+  policiesChanged(serverIds: readonly string[]): void {
+    const before = new Map(this.policies);
+    this.policies.clear();
+    for (const serverId of serverIds) {
+      const next = this.policy(serverId);
+      if (JSON.stringify(before.get(serverId)) !== JSON.stringify(next)) this.deps.events.emit('sampling:policyChanged', { serverId, policy: next });
+    }
+  }
+
+  /** Rounds recorded by another process count against the daily budget: the running totals are read again. */
+  usageChanged(): void {
+    this.flush();
+    this.usage.clear();
+  }
+
+  /**
+   * Open rounds whose process is gone become "interrupted" with the reason, and their loops are announced; rounds of a
+   * live process (this one or another) are never touched. Returns how many loops were affected.
+   */
+  recover(isDead: (owner: { pid: number | null; started: string | null }) => boolean): number {
+    const reason = 'The Steward process answering this request stopped before it was answered.';
+    const loops = new Set<string>();
+    for (const owner of this.deps.store.sampling.openRoundOwners()) {
+      if (!isDead(owner)) continue;
+      for (const round of this.deps.store.sampling.interruptRoundsOf(owner, reason)) loops.add(round.loopId);
+    }
+    for (const loopId of loops) this.changed(loopId);
+    return loops.size;
+  }
+
   setPolicy(serverId: string, serverName: string, patch: PolicyPatch): SamplingPolicy {
     const next = SamplingPolicySchema.parse({ ...this.policy(serverId), ...patch, budgets: { ...this.policy(serverId).budgets, ...patch.budgets } });
     this.policies.set(serverId, next);
@@ -116,6 +148,7 @@ export class SamplingService {
         data: next,
       });
     });
+    this.deps.events.emit('sampling:policyChanged', { serverId, policy: next });
     return next;
   }
 
@@ -191,6 +224,7 @@ export class SamplingService {
         decidedBy: verdict.action === 'ask' ? null : verdict.action === 'allow' ? `policy:${verdict.by}` : 'policy',
         error: refused ? verdict.reason : null,
         request: JSON.stringify(request),
+        owner: this.deps.owner,
       });
       if (refused) {
         this.deps.audit.record('sampling.denied', {

@@ -20,7 +20,8 @@ import { cappedFetch } from './capped-fetch.js';
 import { ChildTransport } from './child-transport.js';
 import type { OversizedMessage } from './oversized.js';
 import { LineSplitter } from './line-splitter.js';
-import { startTokenOf, TreeSnapshot } from './process-tree.js';
+import { startTokenOf } from '../owners/index.js';
+import { TreeSnapshot, type Member, type ProcessTable } from './process-tree.js';
 
 export interface RuntimeError {
   code: string;
@@ -54,6 +55,8 @@ export interface RuntimeDeps {
   /** Whether a crash should lead to a restart (the user may have stopped it elsewhere). */
   wantsRestart(): boolean;
   launched(info: { pid: number; pidStarted: string }): void;
+  /** Processes of the server's tree (group, session, descendants) seen for the first time. */
+  members(members: Member[]): void;
   exited(info: { pid: number; code: number | null; signal: NodeJS.Signals | null; crashed: boolean; error?: RuntimeError }): void;
 }
 
@@ -215,7 +218,7 @@ export class ServerRuntime {
         throw new StewardError('server_exited', 'The server exited while connecting.');
       }
       this.session = session;
-      this.snapshot.refresh();
+      this.refreshTree();
       this.lastError = null;
       this.setStatus('running');
     } catch (error) {
@@ -289,7 +292,8 @@ export class ServerRuntime {
     const session = this.session;
     this.session = undefined;
     if (session) detached(this.deps.unexpected, `closing the session of exited server ${this.deps.serverId}`, session.close());
-    // Whatever the server left behind (a grandchild in its group or one it started earlier) goes too.
+    // Whatever the server left behind (a grandchild in its group or session, or one it started earlier) goes too.
+    snapshot?.refresh();
     snapshot?.signal('SIGKILL');
     for (const waiter of this.exitWaiters.splice(0)) waiter();
 
@@ -358,7 +362,7 @@ export class ServerRuntime {
     }
     this.setStatus('stopping');
     this.stopping = (async () => {
-      this.snapshot?.refresh();
+      this.refreshTree();
       const exited = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
       const wait = (ms: number) => Promise.race([exited.then(() => true), new Promise<boolean>((r) => this.deps.clock.setTimeout(() => r(false), ms))]);
       await (session?.close() ?? Promise.resolve());
@@ -368,7 +372,7 @@ export class ServerRuntime {
         // already closed
       }
       if (!(await wait(this.deps.stopGraceMs))) {
-        this.snapshot?.refresh();
+        this.refreshTree();
         this.deps.log('host', 'notice', 'The server did not exit after stdin closed; sending SIGTERM.');
         this.snapshot?.signal('SIGTERM');
         if (!(await wait(this.deps.stopGraceMs))) {
@@ -385,11 +389,16 @@ export class ServerRuntime {
   }
 
   /** Samples memory of the server's process tree and remembers new descendants. */
-  sample(table: { tree(pid: number): number[]; rssBytes(pids: readonly number[]): number }): void {
+  sample(table: ProcessTable): void {
     const pid = this.child?.pid;
     if (pid === undefined) return;
-    this.snapshot?.refresh();
+    this.refreshTree(table);
     this.rssBytes = table.rssBytes(table.tree(pid));
+  }
+
+  private refreshTree(table?: ProcessTable): void {
+    const added = this.snapshot?.refresh(table) ?? [];
+    if (added.length > 0) this.deps.members(added);
   }
 
   private cancelRestart(): void {
@@ -406,6 +415,12 @@ export class ServerRuntime {
     if (this.status === status) return;
     this.status = status;
     this.deps.changed();
+  }
+
+  /** Kills the whole tree at once (synchronous): for a process that must exit now. */
+  killNow(): void {
+    this.cancelRestart();
+    this.snapshot?.signal('SIGKILL');
   }
 
   /** Reset counters after a user-initiated start. */

@@ -100,6 +100,8 @@ export class McpSession {
   private client: Client | undefined;
   private tools: ToolView[] | undefined;
   private closing = false;
+  /** The one reconnect under way, which every request that found the session gone waits for. */
+  private reopening: Promise<void> | undefined;
   private sessionKey = randomUUID();
   /** Ends with the connection (and with each one re-established): questions tied to it are withdrawn. */
   private sessionEnd = new AbortController();
@@ -314,15 +316,15 @@ export class McpSession {
 
   /** Runs a request; when an HTTP session was lost, re-initializes once and retries. */
   private async withSession<T>(what: string, fn: (c: Client) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (this.reopening) await this.reopening.catch(() => undefined);
+    const client = this.live();
     try {
-      return await fn(this.live());
+      return await fn(client);
     } catch (error) {
-      if (this.options.reconnectOnSessionLoss && isSessionExpired(error) && !this.closing) {
-        this.options.hooks.log('notice', 'The server ended the HTTP session; starting a new one.');
-        const old = this.client;
-        this.client = undefined;
-        await old?.close().catch(() => undefined);
-        await this.open();
+      // A request that failed because its client was closed by a reconnect under way retries on the new one as well.
+      const replaced = this.reopening !== undefined || this.client !== client;
+      if (this.options.reconnectOnSessionLoss && (isSessionExpired(error) || replaced) && !this.closing) {
+        await this.reconnect(client);
         try {
           return await fn(this.live());
         } catch (retryError) {
@@ -331,6 +333,23 @@ export class McpSession {
       }
       throw toStewardError(error, what, signal?.aborted);
     }
+  }
+
+  /**
+   * Single flight: however many requests find the session gone at once, one new session is opened and the others wait
+   * for it; a request that failed on a client already replaced just retries on the new one. No client is left behind.
+   */
+  private reconnect(lost: Client): Promise<void> {
+    if (this.client !== undefined && this.client !== lost) return Promise.resolve();
+    this.reopening ??= (async () => {
+      this.options.hooks.log('notice', 'The server ended the HTTP session; starting a new one.');
+      this.client = undefined;
+      await lost.close().catch(() => undefined);
+      await this.open();
+    })().finally(() => {
+      this.reopening = undefined;
+    });
+    return this.reopening;
   }
 
   async listTools(): Promise<ToolView[]> {

@@ -1,6 +1,7 @@
 // Sampling policies, loops and rounds. A round row is written when a request arrives and updated as it moves on.
 import { SamplingPolicySchema, type LoopView, type RoundView, type SamplingPolicy } from '../../../shared/domain/sampling.js';
 import type { Db } from './database.js';
+import type { OwnerKey } from './owners-repo.js';
 
 export interface NewRound {
   id: string;
@@ -13,6 +14,8 @@ export interface NewRound {
   error: string | null;
   /** The request as received (validated), JSON. */
   request: string;
+  /** The Steward process answering it: nobody else finalises the round while that process lives. */
+  owner: OwnerKey;
 }
 
 export interface RoundUpdate {
@@ -71,6 +74,9 @@ const loopFrom = (r: LoopRow): LoopSummary => ({
   outputTokens: r.output_tokens,
 });
 
+/** Rounds still in play; anything else is over. */
+const OPEN = "'waiting', 'approved', 'sending', 'reviewing'";
+
 export class SamplingRepo {
   private readonly s;
 
@@ -93,8 +99,8 @@ export class SamplingRepo {
         'SELECT * FROM sampling_loops WHERE (@serverId IS NULL OR server_id = @serverId) AND (@before IS NULL OR updated_at < @before) ORDER BY updated_at DESC LIMIT @limit',
       ),
       insertRound: db.prepare(
-        `INSERT INTO sampling_rounds (id, loop_id, server_id, round, received_at, status, decided_by, error, request)
-         VALUES (@id, @loopId, @serverId, @round, @receivedAt, @status, @decidedBy, @error, @request)`,
+        `INSERT INTO sampling_rounds (id, loop_id, server_id, round, received_at, status, decided_by, error, request, owner_pid, owner_started)
+         VALUES (@id, @loopId, @serverId, @round, @receivedAt, @status, @decidedBy, @error, @request, @ownerPid, @ownerStarted)`,
       ),
       updateRound: db.prepare(
         `UPDATE sampling_rounds SET status = @status, decided_by = COALESCE(@decidedBy, decided_by), model = COALESCE(@model, model),
@@ -107,7 +113,12 @@ export class SamplingRepo {
       usageSince: db.prepare<[string, string], { at: string; tokens: number }>(
         'SELECT received_at AS at, input_tokens + output_tokens AS tokens FROM sampling_rounds WHERE server_id = ? AND received_at >= ? AND input_tokens + output_tokens > 0',
       ),
-      interrupt: db.prepare<[string]>("UPDATE sampling_rounds SET status = 'failed', error = ? WHERE status IN ('waiting', 'sending', 'reviewing')"),
+      openOwners: db.prepare<[], { owner_pid: number | null; owner_started: string | null }>(
+        `SELECT DISTINCT owner_pid, owner_started FROM sampling_rounds WHERE status IN (${OPEN})`,
+      ),
+      interrupt: db.prepare<[string, number | null, string | null], { id: string; loop_id: string }>(
+        `UPDATE sampling_rounds SET status = 'interrupted', error = ? WHERE status IN (${OPEN}) AND owner_pid IS ? AND owner_started IS ? RETURNING id, loop_id`,
+      ),
     };
     this.updateBoth = db.transaction((id: string, loopId: string, at: string, update: RoundUpdate, tokens: { input: number; output: number }) => {
       this.s.updateRound.run({
@@ -155,7 +166,8 @@ export class SamplingRepo {
   }
 
   addRound(round: NewRound): void {
-    this.s.insertRound.run(round);
+    const { owner, ...fields } = round;
+    this.s.insertRound.run({ ...fields, ownerPid: owner.pid, ownerStarted: owner.started });
     // The loop counts the round (and moves up the list) as soon as it arrives, not only once it is decided.
     this.s.touchLoop.run(round.receivedAt, 0, 0, 1, round.loopId);
   }
@@ -173,8 +185,16 @@ export class SamplingRepo {
     return this.s.usageSince.all(serverId, since);
   }
 
-  /** Rounds left open by a Steward that stopped are failed with the reason: nothing stays "waiting" forever. */
-  interruptOpenRounds(reason: string): number {
-    return this.s.interrupt.run(reason).changes;
+  /** The processes that own open rounds (null for rounds recorded before rounds had owners). */
+  openRoundOwners(): { pid: number | null; started: string | null }[] {
+    return this.s.openOwners.all().map((r) => ({ pid: r.owner_pid, started: r.owner_started }));
+  }
+
+  /**
+   * An owner's open rounds become "interrupted" with the reason, in one statement: when two processes recover the same
+   * dead owner, each round is ended (and reported) by exactly one. Returns the rounds it ended.
+   */
+  interruptRoundsOf(owner: { pid: number | null; started: string | null }, reason: string): { id: string; loopId: string }[] {
+    return this.s.interrupt.all(reason, owner.pid, owner.started).map((r) => ({ id: r.id, loopId: r.loop_id }));
   }
 }

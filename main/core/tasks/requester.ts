@@ -330,7 +330,8 @@ export class TaskRequester {
     const row = this.deps.store.tasks.get(id);
     if (!row) throw new StewardError('not_found', 'There is no such task.');
     if (this.isTerminal(row.status)) throw new StewardError('invalid_payload', `The task is already ${row.status}.`);
-    const session = this.deps.live(row.server_id);
+    // A remote server's task taken over from a Steward that is gone is cancelled by connecting to the server again.
+    const session = this.deps.live(row.server_id) ?? (row.transport === 'http' ? await this.deps.session(row.server_id).catch(() => undefined) : undefined);
     const caps = session?.serverCapabilities as { tasks?: { cancel?: unknown } } | undefined;
     if (!session || !caps?.tasks?.cancel) {
       throw new StewardError('not_supported', `"${row.server_name}" does not let its tasks be cancelled${session ? '' : ' (it is not connected)'}.`);

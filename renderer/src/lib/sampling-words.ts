@@ -18,6 +18,7 @@ export const ROUND_STATUS: Record<RoundView['status'], { label: string; tone: 'o
   replied: { label: 'replied', tone: 'ok' },
   denied: { label: 'denied', tone: 'danger' },
   failed: { label: 'failed', tone: 'danger' },
+  interrupted: { label: 'interrupted', tone: 'danger' },
 };
 
 /** decidedBy as the host records it: 'user', 'policy' (refused), 'policy:policy' (allowed within budget), 'policy:grant'. */

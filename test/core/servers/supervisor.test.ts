@@ -100,7 +100,7 @@ describe('stop', () => {
       expect(log).toContain('stdin closed, staying alive');
       expect(log).toContain('sending SIGTERM');
       expect(log).toContain('SIGKILL');
-      expect(t.host.store.runs.get(view.id)).toBeUndefined();
+      expect(t.host.store.processes.ofServer(view.id)).toEqual([]);
     });
   }
 });
@@ -190,7 +190,7 @@ describe('background work', () => {
     t = await makeHost({ backoff: { baseMs: 30, maxMs: 60, maxRestarts: 3, healthyAfterMs: 60_000 }, onUnexpected: (where) => reported.push(where) });
     const id = await startProbe(t.host);
     const firstPid = t.host.servers.get(id).pid;
-    vi.spyOn(t.host.store.runs, 'clear').mockImplementationOnce(() => {
+    vi.spyOn(t.host.store.processes, 'clearServer').mockImplementationOnce(() => {
       throw new Error('database is locked');
     });
     await t.host.tools.call({ serverId: id, name: 'crash', arguments: { code: 7 } });

@@ -63,7 +63,7 @@ export function RoundCard({ entry, calls }: { entry: RoundView; calls: Map<strin
               </div>
             </div>
           ) : (
-            <p className="muted">{entry.status === 'denied' || entry.status === 'failed' ? 'No reply.' : 'No reply yet.'}</p>
+            <p className="muted">{entry.status === 'denied' || entry.status === 'failed' || entry.status === 'interrupted' ? 'No reply.' : 'No reply yet.'}</p>
           )}
         </section>
       </div>

@@ -1,11 +1,11 @@
 // One server's sampling policy: ask, allow within budget or deny; reply review; tools; and the four budgets.
-import { useState, type SubmitEvent } from 'react';
+import { useEffect, useState, type SubmitEvent } from 'react';
 import type { Budgets, SamplingPolicy } from '../../../../shared/domain/sampling.js';
 import { Checkbox, Field } from '../../components/Field.js';
 import { ErrorNote, Loading } from '../../components/States.js';
 import { useHostState } from '../../lib/host-state.js';
 import { navigate } from '../../lib/router.js';
-import { call, HostError } from '../../lib/steward.js';
+import { call, HostError, subscribe } from '../../lib/steward.js';
 import { useAction } from '../../lib/use-action.js';
 import { useLoad } from '../../lib/use-load.js';
 
@@ -58,6 +58,7 @@ export function SamplingPolicyPanel({ initialServerId }: { initialServerId: stri
 
 function PolicyLoader({ serverId }: { serverId: string }) {
   const [policy, reload] = useLoad(() => call('sampling:getPolicy', { serverId }), [serverId]);
+  useEffect(() => subscribe('sampling:policyChanged', (changed) => changed.serverId === serverId && reload()), [serverId, reload]);
   if (policy.state === 'loading') return <Loading label="Loading the policy…" />;
   if (policy.state === 'error') return <ErrorNote title="Steward could not read this server’s policy." error={policy.error} onRetry={reload} />;
   return <PolicyForm serverId={serverId} policy={policy.data} />;

@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'connect_failed',
   'protocol_error',
   'message_too_large',
+  'limit_reached',
   'unsupported_protocol_version',
   'tool_call_failed',
   'timeout',

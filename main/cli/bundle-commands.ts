@@ -7,7 +7,8 @@ import type { BundleConfig, BundleField, BundleView } from '../../shared/domain/
 import { StewardError } from '../../shared/errors.js';
 import { askConsent, notUp } from './commands.js';
 import { Cli, EXIT, UsageError } from './context.js';
-import { bundlePreviewText, bundlesTable, serverDetail } from './format.js';
+import { serverDetail } from './format.js';
+import { bundlePreviewText, bundlesTable } from './launch-format.js';
 
 type Args = string[];
 

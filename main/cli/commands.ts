@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import type { ServerView } from '../../shared/domain/servers.js';
 import { StewardError } from '../../shared/errors.js';
 import { Cli, EXIT, UsageError } from './context.js';
-import { auditText, callText, consentText, failureText, grantText, logText, serverDetail, serversTable, toolsTable, upgradeText } from './format.js';
+import { auditText, callText, logText, serverDetail, serversTable, toolsTable } from './format.js';
+import { consentText, failureText, grantText, upgradeText } from './launch-format.js';
 
 type Args = string[];
 
@@ -358,7 +359,7 @@ export async function audit(cli: Cli, args: Args): Promise<number> {
   if (values.export) {
     // JSON lines on stdout, oldest first, whatever --json says: that is the export format.
     const { jsonl } = await cli.call('audit:export', values.server ? { serverId: cli.serverId(values.server) } : {});
-    process.stdout.write(jsonl);
+    cli.raw(jsonl);
     return EXIT.ok;
   }
   const events = await cli.call('audit:list', {

@@ -12,6 +12,7 @@ import { bundles, install } from './bundle-commands.js';
 import { Cli, EXIT, exitCodeFor, UsageError } from './context.js';
 import { inbox } from './inbox-commands.js';
 import { openCliHost } from './node-host.js';
+import { jsonSafe, terminalSafe } from './terminal-text.js';
 import { Interrupts } from '../core/node/index.js';
 import { answerUnattended } from './unattended.js';
 
@@ -70,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'serve') return serve(rest);
   const run = { servers, consent, tools, call, tasks, inbox, audit, models, sampling, install, bundles }[command];
   if (!run) {
-    process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
+    process.stderr.write(`Unknown command "${terminalSafe(command)}".\n\n${USAGE}\n`);
     return EXIT.usage;
   }
   let host: Host | undefined;
@@ -81,13 +82,14 @@ async function main(argv: string[]): Promise<number> {
     },
     killNow: () => host?.servers.killNow(),
     exit: (code) => process.exit(code),
-    note: (line) => process.stderr.write(`${line}\n`),
+    note: (line) => process.stderr.write(`${terminalSafe(line, 'block')}\n`),
     now: () => Date.now(),
   });
   interrupts.install();
   try {
-    host = await openCliHost((line) => process.stderr.write(`${line}\n`));
-    answerUnattended(host, (line) => process.stderr.write(`${line}\n`));
+    const log = (line: string) => process.stderr.write(`${terminalSafe(line, 'block')}\n`);
+    host = await openCliHost(log);
+    answerUnattended(host, log);
     const cli = new Cli(host, json, process.stdout, process.stderr, process.stdin, interrupts);
     return await run(cli, rest);
   } catch (error) {
@@ -140,8 +142,8 @@ function serve(args: string[]): Promise<number> {
 }
 
 function report(json: boolean, code: string, message: string): void {
-  if (json) process.stdout.write(`${JSON.stringify({ ok: false, code, message })}\n`);
-  else process.stderr.write(`steward: ${message} [${code}]\n`);
+  if (json) process.stdout.write(`${jsonSafe(JSON.stringify({ ok: false, code, message }))}\n`);
+  else process.stderr.write(`steward: ${terminalSafe(message, 'block')} [${code}]\n`);
 }
 
 process.exitCode = await main(process.argv.slice(2));

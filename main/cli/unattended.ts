@@ -36,17 +36,17 @@ function refusal(item: InboxItem): { decision: Parameters<Host['inbox']['decide'
 
 export function answerUnattended(host: Host, note: (line: string) => void): () => void {
   const seen = new Set<string>();
-  return host.events.on('inbox:changed', (items) => {
-    for (const item of items) {
-      // Another process's question is its business: the app or browser mode shows it there.
-      if (item.elsewhere || seen.has(item.id)) continue;
-      seen.add(item.id);
-      const answer = refusal(item);
-      if (!answer) continue;
-      note(`steward: ${answer.note}`);
-      host.inbox
-        .decide(item.id, answer.decision)
-        .catch((error: unknown) => note(`steward: that answer did not go through: ${error instanceof Error ? error.message : String(error)}`));
-    }
+  return host.events.on('inbox:changed', (change) => {
+    if (change.change !== 'added') return;
+    const item = change.item;
+    // Another process's question is its business: the app or browser mode shows it there.
+    if (item.elsewhere || seen.has(item.id)) return;
+    seen.add(item.id);
+    const answer = refusal(item);
+    if (!answer) return;
+    note(`steward: ${answer.note}`);
+    host.inbox
+      .decide(item.id, answer.decision)
+      .catch((error: unknown) => note(`steward: that answer did not go through: ${error instanceof Error ? error.message : String(error)}`));
   });
 }

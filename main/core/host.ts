@@ -9,6 +9,7 @@ import { createHandlers } from './api.js';
 import { bundledServers, type BundledRuntime } from './defaults.js';
 import { HostEvents } from './events.js';
 import { Inbox } from './inbox/index.js';
+import { messageBytesFrom } from './limits.js';
 import { systemClock, unexpectedToStderr, type BrowserOpener, type Clock, type DataDir, type Notifier, type SecretStore, type Unexpected } from './ports.js';
 import { createOsSandbox, gatedOpener, nodeFsView, type FsView, type Platform, type SandboxRunner } from './security/index.js';
 import { DEFAULT_BACKOFF, registryResolver, ServersService, type BackoffPolicy, type PackageResolver } from './servers/index.js';
@@ -19,7 +20,7 @@ import { createAnthropicProvider, ModelSettingsService, type ModelProvider } fro
 import { SamplingService } from './sampling/index.js';
 import { createServerTraffic } from './server-requests.js';
 import { createToolRunner, type ToolRunner } from './tool-runner.js';
-import { ELICITATION_GATE, ElicitationService } from './elicitation/index.js';
+import { ElicitationService } from './elicitation/index.js';
 import { AuthRecords, AuthService } from './auth/index.js';
 import { TasksService } from './tasks/index.js';
 import { BundlesService, type BundleRuntime, type ZipCaps } from './bundles/index.js';
@@ -55,6 +56,8 @@ export interface HostOptions {
   bundleRuntime?: BundleRuntime;
   /** Caps on a bundle file and what it unpacks to (tests lower them). */
   bundleCaps?: Partial<ZipCaps>;
+  /** The most bytes one JSON-RPC message from a server may have (else STEWARD_MAX_MESSAGE_BYTES, else 10 MB). */
+  maxMessageBytes?: number;
   /** The model behind sampling; the Anthropic provider (with the key from the SecretStore) unless given. */
   provider?: ModelProvider;
   /** Steward's client ID metadata document URL (null: never use CIMD); the setting, else the published default, when absent. */
@@ -125,9 +128,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
       });
     },
   });
-  const inbox = new Inbox(now, (items) => {
-    if (late.cross) late.cross.inbox.localChanged(items);
-    else events.emit('inbox:changed', items);
+  const inbox = new Inbox(now, (change) => {
+    if (late.cross) late.cross.inbox.localChanged(change);
+    else events.emit('inbox:changed', change);
   });
   const sandbox = options.sandbox ?? createOsSandbox();
   const identity: ClientIdentity = {
@@ -173,6 +176,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     stopGraceMs: options.stopGraceMs ?? 2000,
     connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
     downloadTimeoutMs: options.downloadTimeoutMs ?? 10 * 60_000,
+    messageBytes: messageBytesFrom(options.maxMessageBytes, env),
     sampleIntervalMs: options.sampleIntervalMs ?? 5000,
     packages: options.packages ?? registryResolver,
     unexpected,
@@ -219,7 +223,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     clock,
     // The auth service judged the page already (with the rules for its server); the gate judges it once more.
     open: async (url) => {
-      await gatedOpener((u) => options.browser.open(u), { allowLoopbackHttp: true })(url);
+      await gatedOpener((u) => options.browser.open(u))(url);
     },
     changed: (view) => events.emit('auth:changed', view),
     server: (serverId) => {
@@ -257,7 +261,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     inbox,
     audit,
     // The one path from the host to the system browser for server-supplied pages: the gate, then the opener.
-    open: gatedOpener((url) => options.browser.open(url), ELICITATION_GATE),
+    open: gatedOpener((url) => options.browser.open(url)),
     relatedTask: (serverId, remoteTaskId) => {
       const row = store.tasks.byRemote(serverId, 'outgoing', remoteTaskId);
       return row ? { taskId: row.id, label: row.label } : null;
@@ -267,6 +271,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     sampling,
     elicitation,
     tasks,
+    inbox,
+    note: (id, text) => servers.note(id, 'warning', text),
     serverName: (id) => servers.callSettings(id).name,
     live: (id) => servers.liveSession(id),
   });

@@ -15,7 +15,7 @@ import {
 } from '../domain/servers.js';
 import { CallResultSchema, ProgressSchema, PromptViewSchema, ResourceViewSchema, ToolViewSchema } from '../domain/mcp.js';
 import { AuditEventSchema, AuditKindSchema } from '../domain/audit.js';
-import { InboxDecisionSchema, InboxItemSchema } from '../domain/inbox.js';
+import { InboxChangeSchema, InboxDecisionSchema, InboxItemSchema } from '../domain/inbox.js';
 import { AuthConfigSchema, AuthSecretsSchema, AuthViewSchema } from '../domain/auth.js';
 import { TaskDetailSchema, TaskResultPageSchema, TaskStatusSchema, TaskViewSchema } from '../domain/tasks.js';
 import { BudgetsSchema, LoopViewSchema, ModelSettingsSchema, SamplingPolicySchema } from '../domain/sampling.js';
@@ -178,7 +178,8 @@ export const events = {
   'logs:changed': z.object({ serverId: Id, lines: z.array(LogLineSchema) }),
   'tools:changed': z.object({ serverId: Id }),
   'calls:changed': ProgressSchema,
-  'inbox:changed': z.array(InboxItemSchema),
+  /** One item added or removed; the whole list only comes from inbox:list. */
+  'inbox:changed': InboxChangeSchema,
   'sampling:changed': LoopViewSchema,
   'tasks:changed': TaskViewSchema,
   'auth:changed': AuthViewSchema,

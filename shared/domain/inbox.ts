@@ -38,6 +38,13 @@ export const InboxItemSchema = z.discriminatedUnion('kind', [
 ]);
 export type InboxItem = z.infer<typeof InboxItemSchema>;
 
+/** One change to the inbox, as the UI hears of it: an item added (replacing an older one of the same key), or removed. */
+export const InboxChangeSchema = z.discriminatedUnion('change', [
+  z.object({ change: z.literal('added'), item: InboxItemSchema, replaces: z.string().optional() }),
+  z.object({ change: z.literal('removed'), id: z.string() }),
+]);
+export type InboxChange = z.infer<typeof InboxChangeSchema>;
+
 export const InboxDecisionSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('consent'),

@@ -2,14 +2,15 @@
 import { z } from 'zod';
 import { FailureSchema, PackagePinSchema, RunnerPlanSchema } from './launch.js';
 
-const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
+/** Control, invisible and direction-changing characters: in a name they could rewrite the sentence it is shown in. */
+const NO_CONTROL_CHARS = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
 
 export const ServerNameSchema = z
   .string()
   .trim()
   .min(1, 'A server needs a name.')
   .max(100, 'Server names are at most 100 characters.')
-  .regex(NO_CONTROL_CHARS, 'Server names cannot contain control characters.');
+  .regex(NO_CONTROL_CHARS, 'Server names cannot contain control, invisible or direction-changing characters.');
 
 const EnvNameSchema = z
   .string()

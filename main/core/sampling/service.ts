@@ -199,7 +199,7 @@ export class SamplingService {
         tokensLastDay: this.tokensLastDay(ctx.serverId),
         requestsLastMinute: this.countRecent(ctx.serverId),
         loopRound: placed.round,
-        waiting: this.deps.inbox.list().filter((i) => i.kind === 'sampling' && i.serverId === ctx.serverId).length,
+        waiting: this.deps.inbox.count(ctx.serverId, 'sampling'),
       },
       maxTokens: request.maxTokens,
       estimatedInputTokens,

@@ -25,4 +25,4 @@ export { describeChanges } from './consent-diff.js';
 export { missingRuntimeHint } from './runtime-hints.js';
 export { findCommand } from './resolve-command.js';
 export type { Platform } from './platform-paths.js';
-export { checkUrl, gatedOpener, isLoopbackHost, isPrivateAddress, type UrlVerdict, type GateOptions } from './url-gate.js';
+export { addressKind, gatedOpener, isLoopbackHost, judgeUrl, type AddressKind, type UrlUse, type UrlVerdict } from './url-gate.js';

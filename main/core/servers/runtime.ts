@@ -24,10 +24,13 @@ import {
   type ServerNotificationMethod,
   type HttpAuth,
 } from '../sessions/index.js';
+import { megabytes } from '../limits.js';
 import { restartDelay, type BackoffPolicy } from './backoff.js';
+import { cappedFetch } from './capped-fetch.js';
 import { ChildTransport } from './child-transport.js';
 import { startDownload, type DownloadRun } from './download.js';
 import { prepareFolders } from './launch-folders.js';
+import type { OversizedMessage } from './oversized.js';
 import { LineSplitter } from './line-splitter.js';
 import { startTokenOf } from '../owners/index.js';
 import { TreeSnapshot, type Member, type ProcessTable } from './process-tree.js';
@@ -46,6 +49,8 @@ export interface RuntimeDeps {
   serverName(): string;
   connectTimeoutMs: number;
   downloadTimeoutMs: number;
+  /** The most bytes one JSON-RPC message from the server may have. */
+  messageBytes: number;
   /** Time between closing stdin and SIGTERM, and between SIGTERM and SIGKILL. */
   stopGraceMs: number;
   /** Errors in work nobody waits for: exit handling, restarts, closing a dead session. */
@@ -132,7 +137,13 @@ export class ServerRuntime {
         reconnectOnSessionLoss: true,
         capabilities: this.deps.capabilities(),
         // Step-up re-authorizes at most once per request; the auth service caps prompts across requests.
-        transport: () => new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers }, ...auth, maxStepUpRetries: 1 }),
+        transport: () =>
+          new StreamableHTTPClientTransport(new URL(url), {
+            requestInit: { headers },
+            ...auth,
+            fetch: cappedFetch(auth.fetch ?? fetch, this.deps.messageBytes, { oversized: (bytes, message) => this.oversized(bytes, message) }),
+            maxStepUpRetries: 1,
+          }),
         hooks: this.sessionHooks(() => {
           this.session = undefined;
           this.fail({ code: 'connect_failed', message: 'The connection to the server closed.', stderrTail: [] });
@@ -245,20 +256,19 @@ export class ServerRuntime {
     this.deps.launched({ pid, pidStarted: startTokenOf(pid) ?? '' });
     this.deps.log('host', 'info', `Started process ${pid}: ${plan.commandLine}${plan.spec.sandbox.mode === 'enforced' ? ' (sandboxed)' : ''}`);
 
-    const transport = new ChildTransport(child, {
-      onBadLine: (line, error) =>
-        this.deps.log(
-          'protocol',
-          'warning',
-          `Ignored a line on stdout that is not a JSON-RPC message (${error.message.split('\n')[0]}): ${line.slice(0, 300)}`,
-        ),
-      onOversized: (bytes, id) =>
-        this.deps.log(
-          'protocol',
-          'error',
-          `Ignored a ${bytes}-byte message on stdout: over the 10 MB limit${id !== undefined ? ` (reply to request ${id})` : ''}.`,
-        ),
-    });
+    const transport = new ChildTransport(
+      child,
+      {
+        onBadLine: (line, error) =>
+          this.deps.log(
+            'protocol',
+            'warning',
+            `Ignored a line on stdout that is not a JSON-RPC message (${error.message.split('\n')[0]}): ${line.slice(0, 300)}`,
+          ),
+        onOversized: (bytes, message) => this.oversized(bytes, message),
+      },
+      this.deps.messageBytes,
+    );
     try {
       const session = await McpSession.connect({
         identity: this.deps.identity,
@@ -355,6 +365,25 @@ export class ServerRuntime {
       request: (method: string, params: unknown, info: ServerRequestInfo) => this.deps.serverRequest(method, params, info),
       notification: (method: ServerNotificationMethod, params: Record<string, unknown>) => this.deps.serverNotification(method, params),
     };
+  }
+
+  /** A message over the size limit: said in the log; one that cannot be matched to anything stops the server. */
+  private oversized(bytes: number, message: OversizedMessage): void {
+    const size = `a ${megabytes(bytes)} message, over the limit of ${megabytes(this.deps.messageBytes)} for one message`;
+    if (message.kind === 'unreadable') {
+      const text = `Stopped the server: it sent ${size}, and its id could not be read, so what it sends next could not be matched safely.`;
+      this.deps.log('host', 'error', text);
+      this.lastError = { code: 'message_too_large', message: text, stderrTail: [...this.stderrTail], at: this.now() };
+      void this.stop('error');
+      return;
+    }
+    const what =
+      message.kind === 'request'
+        ? `request ${JSON.stringify(message.id)} (${message.method}); it was answered with an error`
+        : message.kind === 'response'
+          ? `reply to request ${JSON.stringify(message.id)}; that request failed`
+          : `notification (${message.method}); it was dropped`;
+    this.deps.log('protocol', 'error', `The server sent ${size}: a ${what}.`);
   }
 
   private keepStderr(line: string): void {

@@ -53,6 +53,8 @@ export interface ServersDeps {
   stopGraceMs: number;
   connectTimeoutMs: number;
   downloadTimeoutMs: number;
+  /** The most bytes one JSON-RPC message from a server may have. */
+  messageBytes: number;
   sampleIntervalMs: number;
   /** Answers which exact version a package runner would fetch (pinning at first install). */
   packages: PackageResolver;
@@ -415,6 +417,11 @@ export class ServersService {
   async restart(id: string): Promise<ServerView> {
     await this.supervisor.get(id)?.stop();
     return this.start(id);
+  }
+
+  /** A line from the host in a server's log (a cap reached, a request refused). */
+  note(id: string, level: LogLine['level'], text: string): void {
+    this.supervisor.logs.add(id, 'host', level, text);
   }
 
   logsPage(id: string, limit: number, beforeId?: number): LogLine[] {

@@ -28,6 +28,7 @@ export interface SupervisorDeps {
   stopGraceMs: number;
   connectTimeoutMs: number;
   downloadTimeoutMs: number;
+  messageBytes: number;
   sampleIntervalMs: number;
   unexpected: Unexpected;
   /** This Steward process, as the process and session records name their owner. */
@@ -98,6 +99,7 @@ export class Supervisor {
       serverName: () => store.servers.get(id)?.name ?? id,
       connectTimeoutMs: this.deps.connectTimeoutMs,
       downloadTimeoutMs: this.deps.downloadTimeoutMs,
+      messageBytes: this.deps.messageBytes,
       stopGraceMs: this.deps.stopGraceMs,
       unexpected: this.deps.unexpected,
       log: (stream, level, text) => this.logs.add(id, stream, level, text),

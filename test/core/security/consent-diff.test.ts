@@ -42,7 +42,14 @@ describe('describeChanges', () => {
     ]);
   });
   it('reads a record an older Steward wrote, with fewer fields', () => {
-    const old = { command: '/usr/bin/node', args: ['a.js'], cwd: '/srv', envNames: [], sandbox: { mode: 'enforced' as const, writePaths: [], denyReadPaths: [], allowedDomains: [] }, hash: 'h0' };
+    const old = {
+      command: '/usr/bin/node',
+      args: ['a.js'],
+      cwd: '/srv',
+      envNames: [],
+      sandbox: { mode: 'enforced' as const, writePaths: [], denyReadPaths: [], allowedDomains: [] },
+      hash: 'h0',
+    };
     expect(describeChanges(old, spec())).toEqual(['Environment variables: added TOKEN']);
   });
 });

@@ -105,7 +105,16 @@ describe('consent hash', () => {
   });
 
   it('covers the sandbox mode itself, not only its lists', () => {
-    const sandbox = { writePaths: [], readPaths: [], ownWritePaths: [], ownReadPaths: [], runtimeWritePaths: [], tempDir: null, denyReadPaths: [], allowedDomains: [] };
+    const sandbox = {
+      writePaths: [],
+      readPaths: [],
+      ownWritePaths: [],
+      ownReadPaths: [],
+      runtimeWritePaths: [],
+      tempDir: null,
+      denyReadPaths: [],
+      allowedDomains: [],
+    };
     const input = { command: '/usr/bin/node', realCommand: '/usr/bin/node', args: [], cwd: HOME, envNames: [], envDigests: {}, runner: null };
     const hashes = (['enforced', 'off', 'unsupported', 'container'] as const).map((mode) => consentHash({ ...input, sandbox: { mode, ...sandbox } }));
     expect(new Set(hashes).size).toBe(4);

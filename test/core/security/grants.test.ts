@@ -7,7 +7,14 @@ import { checkGrants, hiddenLocations } from '../../../main/core/security/index.
 const HOME = '/home/ada';
 const DATA = `${HOME}/.config/Steward`;
 const hidden = hiddenLocations('linux', HOME, DATA);
-const settings = (s: Partial<SandboxSettings>): SandboxSettings => ({ enabled: true, writePaths: [], denyReadPaths: [], readPaths: [], allowedDomains: [], ...s });
+const settings = (s: Partial<SandboxSettings>): SandboxSettings => ({
+  enabled: true,
+  writePaths: [],
+  denyReadPaths: [],
+  readPaths: [],
+  allowedDomains: [],
+  ...s,
+});
 
 describe('checkGrants', () => {
   it.each([

@@ -71,29 +71,53 @@ describe.each(['linux', 'darwin'] as const)('hidden locations on %s', (platform:
 
   it('hides them in every sandboxed launch', () => {
     const result = planLaunch(
-      { config: { transport: 'stdio', command: 'node', args: [], env: {} }, sandbox: { enabled: true, writePaths: [], denyReadPaths: [], readPaths: [], allowedDomains: [] }, serverId: 's' },
+      {
+        config: { transport: 'stdio', command: 'node', args: [], env: {} },
+        sandbox: { enabled: true, writePaths: [], denyReadPaths: [], readPaths: [], allowedDomains: [] },
+        serverId: 's',
+      },
       { platform, homeDir: home, dataDir: data, sandbox: { kind: 'available' } },
       { PATH: '/usr/bin', HOME: home },
       fakeFs({ files: ['/usr/bin/node'], dirs: [home] }),
     );
     if (result.kind !== 'plan') throw new Error(result.kind);
-    for (const rel of paths) expect(hiddenLocationOf(`${home}/${rel}`, result.spec.sandbox.denyReadPaths.map((p) => ({ path: p, what: '', kind: 'credentials' as const })), platform)).toBeDefined();
+    for (const rel of paths)
+      expect(
+        hiddenLocationOf(
+          `${home}/${rel}`,
+          result.spec.sandbox.denyReadPaths.map((p) => ({ path: p, what: '', kind: 'credentials' as const })),
+          platform,
+        ),
+      ).toBeDefined();
   });
 
-  it.each(paths.filter((p) => !p.startsWith('Library/Application Support/Steward') && !p.startsWith('.config/Steward')))('flags a command that names ~/%s', (rel) => {
-    const found = findDangers({
-      command: 'node',
-      args: ['server.js', `--file=~/${rel}`],
-      flaggedEnv: [],
-      sandbox: { mode: 'enforced', writePaths: [], readPaths: [], ownWritePaths: [], ownReadPaths: [], runtimeWritePaths: [], tempDir: null, denyReadPaths: [], allowedDomains: [] },
-      platform,
-      homeDir: home,
-      hidden,
-      runner: null,
-      invocation: undefined,
-    });
-    expect(found.map((f) => f.code)).toContain('secret_path');
-  });
+  it.each(paths.filter((p) => !p.startsWith('Library/Application Support/Steward') && !p.startsWith('.config/Steward')))(
+    'flags a command that names ~/%s',
+    (rel) => {
+      const found = findDangers({
+        command: 'node',
+        args: ['server.js', `--file=~/${rel}`],
+        flaggedEnv: [],
+        sandbox: {
+          mode: 'enforced',
+          writePaths: [],
+          readPaths: [],
+          ownWritePaths: [],
+          ownReadPaths: [],
+          runtimeWritePaths: [],
+          tempDir: null,
+          denyReadPaths: [],
+          allowedDomains: [],
+        },
+        platform,
+        homeDir: home,
+        hidden,
+        runner: null,
+        invocation: undefined,
+      });
+      expect(found.map((f) => f.code)).toContain('secret_path');
+    },
+  );
 
   it('does not hide ordinary folders next to them', () => {
     for (const rel of ['.sshfs', 'Documents/notes', '.config/ghostty', '.envrc-project/x', '.local/share/fonts']) {

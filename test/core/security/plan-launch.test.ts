@@ -1,7 +1,15 @@
 // planLaunch as a pure decision: which binary runs, in which folder, with which environment and sandbox, or why not.
 import { describe, expect, it } from 'vitest';
 import type { SandboxSettings, StdioConfig } from '../../../shared/domain/servers.js';
-import { planLaunch, type LaunchPlan, type LaunchPolicy, type PinsNeeded, type Platform, type Refusal, type SandboxSupport } from '../../../main/core/security/index.js';
+import {
+  planLaunch,
+  type LaunchPlan,
+  type LaunchPolicy,
+  type PinsNeeded,
+  type Platform,
+  type Refusal,
+  type SandboxSupport,
+} from '../../../main/core/security/index.js';
 import { fakeFs, type FakeTree } from './fake-fs.js';
 
 const HOME = '/home/ada';

@@ -13,7 +13,16 @@ const NODE_TOOLS = ['/usr/bin/node', '/usr/bin/npx', '/usr/bin/npm'];
 const DIGEST = `sha256:${'b'.repeat(64)}`;
 
 function pin(name: string, version: string, extra: Partial<PackagePin> = {}): PackagePin {
-  return { ecosystem: 'npm', name, requested: '', version, integrity: 'sha512-x', bin: { [name.replace(/^@[^/]+\//, '')]: 'dist/index.js' }, pinnedAt: 't', ...extra };
+  return {
+    ecosystem: 'npm',
+    name,
+    requested: '',
+    version,
+    integrity: 'sha512-x',
+    bin: { [name.replace(/^@[^/]+\//, '')]: 'dist/index.js' },
+    pinnedAt: 't',
+    ...extra,
+  };
 }
 
 function launch(
@@ -42,12 +51,16 @@ describe('npm runners: fetched once, then run without network', () => {
     const result = launch('npx', ['-y', '@modelcontextprotocol/server-memory']);
     expect(result).toEqual({
       kind: 'needs_pins',
-      requests: [{ ecosystem: 'npm', name: '@modelcontextprotocol/server-memory', requested: '', registry: 'https://registry.npmjs.org/', tool: '/usr/bin/npm' }],
+      requests: [
+        { ecosystem: 'npm', name: '@modelcontextprotocol/server-memory', requested: '', registry: 'https://registry.npmjs.org/', tool: '/usr/bin/npm' },
+      ],
     });
   });
 
   it('plans a download step and a run on Node with the package read-only and no network', () => {
-    const result = planned(launch('npx', ['-y', '@modelcontextprotocol/server-memory', '--flag'], { pins: [pin('@modelcontextprotocol/server-memory', '2026.1.1')] }));
+    const result = planned(
+      launch('npx', ['-y', '@modelcontextprotocol/server-memory', '--flag'], { pins: [pin('@modelcontextprotocol/server-memory', '2026.1.1')] }),
+    );
     const runner = result.spec.runner!;
     expect(runner.mode).toBe('prefetch');
     expect(runner.cacheDir.startsWith(`${serverDir()}/packages/`)).toBe(true);
@@ -164,7 +177,11 @@ describe('Python runners', () => {
     expect(runner.mode).toBe('prefetch');
     expect(result.spec.command).toBe(`${runner.cacheDir}/bin/mcp-server-time`);
     expect(result.spec.args).toEqual(['--tz', 'UTC']);
-    expect(runner.download).toMatchObject({ command: '/usr/bin/uv', args: ['tool', 'install', 'mcp-server-time==2025.1.0'], allowedDomains: ['pypi.org', 'files.pythonhosted.org'] });
+    expect(runner.download).toMatchObject({
+      command: '/usr/bin/uv',
+      args: ['tool', 'install', 'mcp-server-time==2025.1.0'],
+      allowedDomains: ['pypi.org', 'files.pythonhosted.org'],
+    });
     expect(runner.download!.env.UV_TOOL_BIN_DIR).toBe(`${runner.cacheDir}/bin`);
     expect(result.spec.sandbox.allowedDomains).toEqual([]);
   });
@@ -196,7 +213,10 @@ describe('containers', () => {
   const imagePin: PackagePin = { ecosystem: 'oci', name: 'mcp/fetch', requested: 'latest', version: DIGEST, integrity: DIGEST, bin: null, pinnedAt: 't' };
 
   it('an image without a digest is pinned first', () => {
-    expect(launch('docker', ['run', 'mcp/fetch'], { files: DOCKER })).toMatchObject({ kind: 'needs_pins', requests: [{ ecosystem: 'oci', tool: '/usr/bin/docker' }] });
+    expect(launch('docker', ['run', 'mcp/fetch'], { files: DOCKER })).toMatchObject({
+      kind: 'needs_pins',
+      requests: [{ ecosystem: 'oci', tool: '/usr/bin/docker' }],
+    });
   });
 
   it('runs the pinned image with stdio kept, removed after use, without network, no tty', () => {
@@ -222,7 +242,10 @@ describe('containers', () => {
 
   it('flags options that hand the host to the container', () => {
     const result = planned(
-      launch('docker', ['run', '--privileged', '--pid=host', '-v', '/var/run/docker.sock:/s', '-v', `${HOME}:/h`, 'mcp/fetch'], { files: DOCKER, pins: [imagePin] }),
+      launch('docker', ['run', '--privileged', '--pid=host', '-v', '/var/run/docker.sock:/s', '-v', `${HOME}:/h`, 'mcp/fetch'], {
+        files: DOCKER,
+        pins: [imagePin],
+      }),
     );
     const codes = result.findings.map((f) => f.code);
     expect(codes).toEqual(expect.arrayContaining(['container_privileged', 'container_host_namespace', 'container_engine_socket', 'broad_mount', 'container']));

@@ -18,8 +18,16 @@ afterAll(async () => {
 });
 
 const PROBE = join(FIXTURES, 'probe-server.mjs');
-const harmless = (name: string) => (name === 'PATH' ? `/usr/bin:/bin:${process.env.PATH ?? ''}` : name === 'HOME' ? t.dir : name === 'NODE_OPTIONS' ? '--no-warnings' : `/safe/${name}`);
-const hostile = (name: string) => (name === 'PATH' ? `/tmp/evil/bin:/usr/bin:/bin:${process.env.PATH ?? ''}` : name === 'HOME' ? join(t.dir, 'other') : name === 'NODE_OPTIONS' ? '--no-deprecation' : `/tmp/evil/${name}`);
+const harmless = (name: string) =>
+  name === 'PATH' ? `/usr/bin:/bin:${process.env.PATH ?? ''}` : name === 'HOME' ? t.dir : name === 'NODE_OPTIONS' ? '--no-warnings' : `/safe/${name}`;
+const hostile = (name: string) =>
+  name === 'PATH'
+    ? `/tmp/evil/bin:/usr/bin:/bin:${process.env.PATH ?? ''}`
+    : name === 'HOME'
+      ? join(t.dir, 'other')
+      : name === 'NODE_OPTIONS'
+        ? '--no-deprecation'
+        : `/tmp/evil/${name}`;
 
 describe('consent over variable values', () => {
   it.each(LOADER_VARIABLES)('changing %s refuses the start until consent is given again', async (name) => {
@@ -48,7 +56,11 @@ describe('consent over variable values', () => {
 
   it('an ordinary secret value rotated also asks again, and never appears in the consent record', async () => {
     const { host } = t;
-    const view = await host.servers.add({ name: 'secretive', config: { transport: 'stdio', command: NODE, args: [PROBE], env: { API_TOKEN: 'tok-one-111' } }, sandbox: { enabled: false } });
+    const view = await host.servers.add({
+      name: 'secretive',
+      config: { transport: 'stdio', command: NODE, args: [PROBE], env: { API_TOKEN: 'tok-one-111' } },
+      sandbox: { enabled: false },
+    });
     const first = await host.servers.consentRequest(view.id);
     await host.servers.decideConsent(view.id, first.spec.hash, 'approve', 'user');
     await host.servers.stop(view.id);

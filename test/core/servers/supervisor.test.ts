@@ -166,7 +166,7 @@ describe('bad output on stdout', () => {
     expect(warnings.some((w) => w.includes('Server starting up...'))).toBe(true);
     expect(warnings.some((w) => w.includes('{"not":"json-rpc"}'))).toBe(true);
     expect(warnings.some((w) => w.includes('not json at all'))).toBe(true);
-    expect(warnings.some((w) => /over the 10 MB limit/.test(w))).toBe(true);
+    expect(warnings.some((w) => /over the limit of 10 MB.*reply to request/.test(w))).toBe(true);
   });
 });
 

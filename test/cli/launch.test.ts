@@ -2,12 +2,12 @@
 // server added with npx, failures that print the exact fix command, grants changed from the CLI, exit codes that say
 // whether the server came up, and the last error still there for the next command.
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/host.js';
 import { zipOf } from '../helpers/zip.js';
-import { CLI, FIXTURES, NODE } from '../helpers/paths.js';
+import { CLI, FIXTURES, NODE, ROOT } from '../helpers/paths.js';
 
 let home: string;
 beforeAll(() => {
@@ -33,7 +33,41 @@ function steward(...args: string[]): Promise<Run> {
   });
 }
 
+/** A command of the README's quick start, as a shell in `home` would split it (`~` and `$HOME` expanded). */
+function readmeCommand(prefix: string): string[] {
+  const line = readFileSync(join(ROOT, 'README.md'), 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(prefix));
+  if (!line) throw new Error(`The README no longer has "${prefix}"`);
+  const words = line
+    .replace(/\s+#.*$/, '')
+    .split(/\s+/)
+    .slice(1);
+  return words.map((w) => w.replace(/^~(?=\/|$)/, home).replaceAll('$HOME', home));
+}
+
 describe('steward, launching', () => {
+  it("the README's quick start works from a folder outside the repo: grants shown, the package pinned, a tool called", async () => {
+    mkdirSync(join(home, 'notes'));
+    writeFileSync(join(home, 'notes', 'todo.txt'), 'buy milk');
+    const added = await steward(...readmeCommand('steward servers add notes '));
+    expect(added.code, added.stderr).toBe(0);
+    const shown = await steward(...readmeCommand('steward consent show notes'));
+    expect(shown.stdout).toContain('Runner: npx (downloaded once, then run offline)');
+    expect(shown.stdout).toMatch(/package: @modelcontextprotocol\/server-filesystem \d+\.\d+\.\d+ — pinned at first install/);
+    expect(shown.stdout).toContain('Step 1 — download, once (sandboxed: network only to registry.npmjs.org');
+    expect(shown.stdout).toContain(`${join(home, 'notes')}  (your grant)`);
+    expect(shown.stdout).toContain('Network:       none');
+    const approved = await steward('consent', 'approve', 'notes', '--yes');
+    expect(approved.code, approved.stderr + approved.stdout).toBe(0);
+    const listed = await steward('call', 'notes', 'list_directory', '--args', JSON.stringify({ path: join(home, 'notes') }));
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('[FILE] todo.txt');
+    const outside = await steward('call', 'notes', 'write_file', '--args', JSON.stringify({ path: join(home, 'elsewhere.txt'), content: 'x' }));
+    expect(outside.code).toBe(5);
+    expect(existsSync(join(home, 'elsewhere.txt'))).toBe(false);
+  }, 300_000);
+
   it('adds a registry server with npx, shows its download step, and runs it after approval', async () => {
     const data = join(home, 'memory');
     const added = await steward(

@@ -1,7 +1,6 @@
 // Launching in the browser, for real: a registry server added with npx shows its download step and pinned package on the
 // consent screen and runs sandboxed; a failed start shows one line with its fix, and the fix goes through consent with the
 // change shown; a bundle dropped on the window shows its install screen. Screenshots of each go to test-results/screens.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,7 +26,7 @@ async function sandboxedRig() {
 
 describe('launching in the browser', () => {
   it('adds a registry server with npx: the consent screen shows the download step and the pinned package, then it runs', async () => {
-    const { rig, home, page } = await sandboxedRig();
+    const { rig, page } = await sandboxedRig();
     await page.getByRole('button', { name: 'Add server' }).click();
     const add = page.getByRole('dialog', { name: 'Add a server' });
     await add.getByLabel('Name', { exact: true }).fill('everything');
@@ -52,7 +51,6 @@ describe('launching in the browser', () => {
     const server = rig.t.host.servers.list().find((s) => s.name === 'everything')!;
     const echoed = await rig.t.host.tools.call({ serverId: server.id, name: 'echo', arguments: { message: 'from the browser' } });
     expect(JSON.stringify(echoed.content)).toContain('from the browser');
-    expect(home).toBeTruthy();
   }, 240_000);
 
   it('a failed start shows one line with its fix; the fix asks consent again, showing what changed', async () => {
@@ -103,10 +101,6 @@ describe('launching in the browser', () => {
       { name: 'manifest.json', data: JSON.stringify(manifest) },
       { name: 'server/index.mjs', data: `await import(${JSON.stringify(join(FIXTURES, 'probe-server.mjs'))});\n` },
     ]);
-    const file = join(tempDir('steward-bundle-'), 'hello.mcpb');
-    writeFileSync(file, bytes);
-
-    // Drop the file the way a file manager would.
     // Drop the file the way a file manager would (the script runs in the page, where DataTransfer and File exist).
     const dropped = await page.evaluateHandle(
       `(() => { const d = new DataTransfer(); d.items.add(new File([Uint8Array.from(atob('${bytes.toString('base64')}'), (c) => c.charCodeAt(0))], 'hello.mcpb')); return d; })()`,
@@ -131,6 +125,5 @@ describe('launching in the browser', () => {
     await consent.getByRole('button', { name: 'Allow and start' }).click();
     await row(page, 'Hello').locator('[data-status="running"]').waitFor({ timeout: 60_000 });
     expect(rig.t.host.bundles.list()).toMatchObject([{ name: 'hello-bundle', version: '1.2.0', enabled: true }]);
-    expect(file).toBeTruthy();
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 // Real servers from the npm registry, added the way a newcomer would (npx -y …), run under the default sandbox from a
 // folder outside the repo: each is downloaded once into a folder of its own, then runs with no network and read-only code.
 // Hostile party tried: a second sandboxed server that tries to rewrite the first one's downloaded code and list its folder.
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOsSandbox } from '../../../main/core/security/index.js';
@@ -32,6 +32,9 @@ async function addAndApprove(name: string, args: string[], extra: { env?: Record
   const after = await t.host.servers.decideConsent(view.id, request.spec.hash, 'approve', 'user');
   return { id: view.id, request, after };
 }
+
+/** The registry's integrity string of @modelcontextprotocol/server-memory 2026.1.26 (a download is checked against it). */
+const OLD_INTEGRITY = 'sha512-7F0hbaEB4lVqkYhNWmrC5jJjEWPCofgXd7OIk3h97HyvJL6aTAhlUNYaH8lCDxAzlK9sr2pLCkZEYI+m4HSOiA==';
 
 const downloads = (id: string) => t.host.servers.logsPage(id, 500).filter((l) => l.text.startsWith('Downloading:'));
 
@@ -116,7 +119,48 @@ describe('registry servers under the default sandbox', () => {
     expect(await call('read', { path: code })).toMatch(/^denied:/);
     expect(await call('list', { path: join(t.dir, 'data', 'servers') })).not.toContain(memory.id);
     expect(readFileSync(code, 'utf8')).toBe(before);
-    // Nor can the server change its own downloaded code: it is read-only to it.
-    expect(readdirSync(memory.cacheDir)).toContain('.steward-download.json');
+    // Nor the user's own npx cache, which a shared cache grant would have opened to every server.
+    const userNpx = join(home, '.npm', '_npx', '0123abcd', 'node_modules', 'left-pad', 'index.js');
+    mkdirSync(join(userNpx, '..'), { recursive: true });
+    writeFileSync(userNpx, 'module.exports = 1;');
+    expect(await call('write', { path: userNpx, content: 'process.exit(0)' })).toMatch(/^denied:/);
+    expect(readFileSync(userNpx, 'utf8')).toBe('module.exports = 1;');
   });
+
+  it('an update is its own step: the newest version the command allows is pinned, and it runs only after consent again', async () => {
+    const data = join(home, 'memory-old');
+    const { id } = await t.host.servers.add({
+      name: 'memory-old',
+      config: {
+        transport: 'stdio',
+        command: 'npx',
+        args: ['-y', '@modelcontextprotocol/server-memory@^2026.1.0'],
+        env: { MEMORY_FILE_PATH: join(data, 'memory.jsonl') },
+        cwd: work,
+      },
+      sandbox: { writePaths: [data] },
+    });
+    await t.host.servers.consentRequest(id);
+    // As if it had been pinned when 2026.1.26 was the newest release in that range.
+    const [newest] = t.host.store.servers.get(id)!.pins;
+    const old = { ...newest!, version: '2026.1.26', integrity: OLD_INTEGRITY };
+    t.host.store.servers.setPins(id, [old]);
+    const first = await t.host.servers.consentRequest(id);
+    expect(first.spec.runner!.packages[0]).toMatchObject({ version: '2026.1.26', pinnedBy: 'steward' });
+    expect((await t.host.servers.decideConsent(id, first.spec.hash, 'approve', 'user')).status).toBe('running');
+    const installed = (dir: string) =>
+      (JSON.parse(readFileSync(join(dir, 'node_modules', '@modelcontextprotocol', 'server-memory', 'package.json'), 'utf8')) as { version: string }).version;
+    expect(installed(first.spec.runner!.cacheDir)).toBe('2026.1.26');
+    await t.host.servers.stop(id);
+
+    const { changes } = await t.host.servers.upgrade(id);
+    expect(changes).toEqual([{ name: '@modelcontextprotocol/server-memory', from: '2026.1.26', to: newest!.version }]);
+    expect((await t.host.servers.start(id)).status).toBe('awaiting_consent');
+    const again = await t.host.servers.consentRequest(id);
+    expect(again.changes).toContain(`Packages: added @modelcontextprotocol/server-memory ${newest!.version}`);
+    expect(again.changes).toContain('Packages: removed @modelcontextprotocol/server-memory 2026.1.26');
+    expect((await t.host.servers.decideConsent(id, again.spec.hash, 'approve', 'user')).status).toBe('running');
+    expect(installed(again.spec.runner!.cacheDir)).toBe(newest!.version);
+    expect(downloads(id)).toHaveLength(2);
+  }, 300_000);
 });

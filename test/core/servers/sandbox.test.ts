@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOsSandbox } from '../../../main/core/security/index.js';
+import { createOsSandbox, hiddenLocations, isAtOrUnder } from '../../../main/core/security/index.js';
 import { makeHost, tempDir, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 
@@ -115,7 +115,51 @@ describe('hidden locations under the real sandbox', () => {
     '.cargo/credentials.toml',
     '.terraform.d/credentials.tfrc.json',
     '.vault-token',
+    '.oci/config',
+    '.config/doctl/config.yaml',
+    '.config/hcloud/cli.toml',
+    '.fly/config.yml',
+    '.config/heroku/config.json',
+    '.databrickscfg',
+    '.s3cfg',
+    '.boto',
+    '.config/hub',
+    '.config/glab-cli/config.yml',
+    '.config/op/config',
+    '.yarnrc.yml',
+    '.config/pip/pip.conf',
+    '.gem/credentials',
+    '.m2/settings.xml',
+    '.gradle/gradle.properties',
+    '.codeium/windsurf/mcp_config.json',
+    '.zhistory',
+    '.zsh_sessions/abc.history',
+    '.sh_history',
+    '.history',
+    '.mysql_history',
+    '.sqlite_history',
+    '.rediscli_history',
+    '.lesshst',
+    '.viminfo',
+    '.thunderbird/p.default/logins.json',
+    '.local/share/kwalletd/kdewallet.kwl',
+    '.pki/nssdb/key4.db',
+    'snap/firefox/common/.mozilla/firefox/p.default/logins.json',
+    '.var/app/org.mozilla.firefox/.mozilla/firefox/p.default/logins.json',
+    '.config/microsoft-edge/Default/Cookies',
+    '.config/vivaldi/Default/Login Data',
+    '.config/opera/Cookies',
+    '.config/Cursor/User/settings.json',
+    '.config/Steward/steward.db',
   ];
+
+  it('tries every location of the one list (a location added to it must be tried here too)', () => {
+    const home = '/home/ada';
+    const untried = hiddenLocations('linux', home, `${home}/.config/Steward`).filter(
+      (h) => !SECRETS.some((rel) => isAtOrUnder(join(home, rel), h.path, 'linux')),
+    );
+    expect(untried.map((h) => h.path)).toEqual([]);
+  });
 
   it('a server that tries to read each one reads none, nor Steward’s data, but reads an ordinary file', async () => {
     const home = tempDir('steward-home-');

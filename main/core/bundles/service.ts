@@ -2,7 +2,7 @@
 // folder (hidden from every other server), its settings are kept (secrets in the secret store) and it becomes a server that
 // goes through consent like any other. Update keeps the settings, disable stops it, uninstall removes every trace.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { extractSignatureBlock } from '@anthropic-ai/mcpb/node';
 import type { BundleConfig, BundlePreview, BundleView } from '../../../shared/domain/bundles.js';
@@ -15,6 +15,7 @@ import type { ServersService } from '../servers/index.js';
 import type { BundleRecord, Store } from '../store/index.js';
 import { incompatibility, manifestVersion, parseManifest, type Manifest } from './manifest.js';
 import { checkValues, deriveLaunch, fieldsOf, type BundleRuntime, type SystemDirs } from './settings.js';
+import { unpackBundle } from './unpack.js';
 import { DEFAULT_ZIP_CAPS, readZipEntries, type ZipCaps } from './zip-check.js';
 
 export interface BundlesDeps {
@@ -78,12 +79,7 @@ export class BundlesService {
     const files = join(dir, 'files');
     mkdirSync(files, { recursive: true, mode: 0o700 });
     try {
-      writeFileSync(join(dir, 'bundle.mcpb'), originalContent);
-      const { unpackExtension } = await import('@anthropic-ai/mcpb');
-      if (!(await unpackExtension({ mcpbPath: join(dir, 'bundle.mcpb'), outputDir: files, silent: true }))) {
-        throw new StewardError('bundle_invalid', 'The bundle could not be unpacked: its ZIP data is damaged.');
-      }
-      rmSync(join(dir, 'bundle.mcpb'), { force: true });
+      await unpackBundle(originalContent, dir, files);
       const manifest = parseManifest(readFileSync(join(files, 'manifest.json'), 'utf8'));
       const incompatible = incompatibility(manifest, { platform: process.platform, nodeVersion: process.versions.node });
       if (incompatible) throw new StewardError('bundle_incompatible', incompatible);

@@ -1,8 +1,9 @@
 // Hostile and broken bundles are refused with a clear code and sentence, and leave nothing behind. Tried: zip slip by "..",
 // by an absolute path and by a backslash; a symbolic link; the same name twice; a file over the size cap; an entry that
 // declares 4 GB; too many files; bad JSON; an unknown manifest version; a manifest missing its author; a setting name
-// built to break a regular expression; a platform and a Node.js version this computer does not have; a missing runtime.
-import { existsSync, readdirSync } from 'node:fs';
+// built to break a regular expression; a platform and a Node.js version this computer does not have; a missing runtime;
+// file modes that are setuid or writable by others.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeHost, type TestHost } from '../../helpers/host.js';
@@ -131,5 +132,28 @@ describe('hostile bundles', () => {
     expect(outcome).toMatchObject({ ok: true, data: { signature: { state: 'unverified' }, name: 'hello' } });
     const plain = await t!.host.dispatch('bundles:inspect', { fileName: 'x.mcpb', data: zip.toString('base64') });
     expect(plain).toMatchObject({ ok: true, data: { signature: { state: 'unsigned' } } });
+  });
+
+  it('keeps the execute bit of a file that has one; drops setuid and every right of others, whatever the ZIP says', async () => {
+    t = await makeHost();
+    const preview = await t.host.bundles.inspect(
+      'x.mcpb',
+      zipOf([
+        { name: 'manifest.json', data: manifest(), mode: 0o100666 },
+        { name: 'server/index.js', data: 'console.log(1)', mode: 0o104777 },
+        { name: 'server/tool.sh', data: '#!/bin/sh\n', mode: 0o100755 },
+        { name: 'server/data.txt', data: 'x', mode: 0o100646 },
+      ]),
+    );
+    const { bundle } = await t.host.bundles.install(preview.stagingId, { config: {} });
+    const dir = t.host.store.bundles.get(bundle.id)!.dir;
+    const mode = (rel: string) => statSync(join(dir, rel)).mode & 0o7777;
+    expect({ manifest: mode('manifest.json'), index: mode('server/index.js'), tool: mode('server/tool.sh'), data: mode('server/data.txt') }).toEqual({
+      manifest: 0o600,
+      index: 0o700,
+      tool: 0o700,
+      data: 0o600,
+    });
+    expect(mode('server')).toBe(0o700);
   });
 });

@@ -95,6 +95,7 @@ describe('launching in the browser', () => {
       user_config: {
         greeting: { type: 'string', title: 'Greeting', description: 'What it says', required: true, default: 'hello' },
         token: { type: 'string', title: 'Token', description: 'A token for its service', sensitive: true, required: false },
+        notes: { type: 'directory', title: 'Notes folder', description: 'Where it keeps notes', required: false },
       },
     };
     const bytes = zipOf([
@@ -116,6 +117,9 @@ describe('launching in the browser', () => {
     expect(await form.getByLabel('Greeting').inputValue()).toBe('hello');
     expect(await form.getByLabel('Token').getAttribute('type')).toBe('password');
     await form.getByLabel('Token').fill('tok-from-the-browser');
+    // A browser tab cannot hand over a full path: the folder is typed, and the desktop app's chooser is not offered.
+    await form.getByText('The full path of a folder', { exact: false }).waitFor();
+    expect(await form.getByRole('button', { name: /Choose a (folder|file)/ }).count()).toBe(0);
     await rig.shot('bundle-install');
 
     await form.getByRole('button', { name: 'Install, then review its launch' }).click();

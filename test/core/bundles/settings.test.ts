@@ -3,6 +3,7 @@
 // dropped, node bundles on Steward's own runtime (Electron's Node in the app). Hostile answers tried: relative paths,
 // unknown keys, out-of-range numbers, several folders for a single-folder setting.
 import { describe, expect, it } from 'vitest';
+import type { BundleConfig } from '../../../shared/domain/bundles.js';
 import { parseManifest } from '../../../main/core/bundles/manifest.js';
 import { checkValues, deriveLaunch, expandBuiltins, fieldsOf } from '../../../main/core/bundles/settings.js';
 
@@ -62,7 +63,7 @@ describe('settings', () => {
     expect(checkValues(fields, { root: '~/elsewhere', limit: '7' }, DIRS, '/')).toEqual({ root: '/home/ada/elsewhere', limit: 7 });
   });
 
-  it.each([
+  it.each<{ name: string; given: BundleConfig; says: string }>([
     { name: 'a relative folder', given: { root: 'notes' }, says: 'must be a full path' },
     { name: 'several folders for one', given: { root: ['/a', '/b'] }, says: 'takes one folder' },
     { name: 'a number out of range', given: { limit: 11 }, says: 'at most 10' },

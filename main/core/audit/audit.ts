@@ -1,11 +1,11 @@
 // Writes the audit record. Values a user typed or a server sent are summarized, never stored whole.
-import type { AuditEvent, AuditKind } from '../../../shared/domain/audit.js';
+import type { AuditActor, AuditEvent, AuditKind } from '../../../shared/domain/audit.js';
 import type { AuditQuery, NewAuditEvent, Store } from '../store/index.js';
 
 export interface AuditEntry {
   serverId?: string | null;
   serverName?: string | null;
-  actor: 'user' | 'policy' | 'host';
+  actor: AuditActor;
   summary: string;
   data?: Record<string, unknown>;
 }

@@ -17,7 +17,7 @@ export type { NewLogLine } from './logs-repo.js';
 export type { NewAuditEvent, AuditQuery } from './audit-repo.js';
 export type { RunRecord } from './runs-repo.js';
 export type { Migration } from './migrations/index.js';
-export type { NewRound, RoundUpdate, RoundRow, LoopSummary } from './sampling-repo.js';
+export type { RoundRow, LoopSummary } from './sampling-repo.js';
 export { taskView, type TaskRow, type NewTask, type TaskPatch, type TaskFilter, type TaskCursor, type HistoryEntry } from './tasks-repo.js';
 
 export interface Store {

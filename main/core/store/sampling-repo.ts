@@ -1,31 +1,8 @@
-// Sampling policies, loops and rounds. A round row is written when a request arrives and updated as it moves on.
-import { SamplingPolicySchema, type LoopView, type RoundView, type SamplingPolicy } from '../../../shared/domain/sampling.js';
+// Sampling policies, loops and rounds. A round's row holds its whole record (the request as the server sent it, edits,
+// the request sent to the model, the reply as received and as returned, the steps); a short journal keeps a round that
+// is on its way to the model until its row is written.
+import { SamplingPolicySchema, type LoopView, type RoundStatus, type SamplingPolicy } from '../../../shared/domain/sampling.js';
 import type { Db } from './database.js';
-
-export interface NewRound {
-  id: string;
-  loopId: string;
-  serverId: string;
-  round: number;
-  receivedAt: string;
-  status: RoundView['status'];
-  decidedBy: string | null;
-  error: string | null;
-  /** The request as received (validated), JSON. */
-  request: string;
-}
-
-export interface RoundUpdate {
-  status: RoundView['status'];
-  decidedBy?: string | null;
-  model?: string | null;
-  inputTokens?: number;
-  outputTokens?: number;
-  latencyMs?: number | null;
-  stopReason?: string | null;
-  reply?: string | null;
-  error?: string | null;
-}
 
 interface LoopRow {
   id: string;
@@ -45,16 +22,28 @@ export interface RoundRow {
   server_id: string;
   round: number;
   received_at: string;
-  status: RoundView['status'];
+  status: RoundStatus;
   decided_by: string | null;
   model: string | null;
   input_tokens: number;
   output_tokens: number;
   latency_ms: number | null;
   stop_reason: string | null;
+  /** The request as the server sent it, JSON. */
   request: string;
+  /** The reply as the model gave it, JSON blocks. */
   reply: string | null;
   error: string | null;
+  /** The user's edits, JSON (RoundEdit[]). */
+  edits: string | null;
+  /** The Messages API body sent, JSON. */
+  sent: string | null;
+  /** The reply as the server got it, JSON blocks. */
+  reply_returned: string | null;
+  /** JSON (RoundStep[]). */
+  steps: string | null;
+  /** JSON (ParamNote[]). */
+  params_report: string | null;
 }
 
 export type LoopSummary = Omit<LoopView, 'status' | 'entries'>;
@@ -74,56 +63,42 @@ const loopFrom = (r: LoopRow): LoopSummary => ({
 export class SamplingRepo {
   private readonly s;
 
-  private readonly updateBoth: (id: string, loopId: string, at: string, update: RoundUpdate, tokens: { input: number; output: number }) => void;
-
   constructor(db: Db) {
     this.s = {
       policy: db.prepare<[string], { policy: string }>('SELECT policy FROM sampling_policies WHERE server_id = ?'),
       putPolicy: db.prepare<[string, string]>(
         'INSERT INTO sampling_policies (server_id, policy) VALUES (?, ?) ON CONFLICT (server_id) DO UPDATE SET policy = excluded.policy',
       ),
-      insertLoop: db.prepare(
-        `INSERT INTO sampling_loops (id, server_id, server_name, tool_call, started_at, updated_at) VALUES (@id, @serverId, @serverName, @toolCall, @at, @at)`,
-      ),
-      touchLoop: db.prepare<[string, number, number, number, string]>(
-        'UPDATE sampling_loops SET updated_at = ?, input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, rounds = rounds + ? WHERE id = ?',
+      putLoop: db.prepare<LoopSummary>(
+        `INSERT INTO sampling_loops (id, server_id, server_name, tool_call, started_at, updated_at, rounds, input_tokens, output_tokens)
+         VALUES (@id, @serverId, @serverName, @toolCall, @startedAt, @updatedAt, @rounds, @inputTokens, @outputTokens)
+         ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, rounds = excluded.rounds,
+           input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens`,
       ),
       loop: db.prepare<[string], LoopRow>('SELECT * FROM sampling_loops WHERE id = ?'),
       loops: db.prepare<{ serverId: string | null; before: string | null; limit: number }, LoopRow>(
         'SELECT * FROM sampling_loops WHERE (@serverId IS NULL OR server_id = @serverId) AND (@before IS NULL OR updated_at < @before) ORDER BY updated_at DESC LIMIT @limit',
       ),
-      insertRound: db.prepare(
-        `INSERT INTO sampling_rounds (id, loop_id, server_id, round, received_at, status, decided_by, error, request)
-         VALUES (@id, @loopId, @serverId, @round, @receivedAt, @status, @decidedBy, @error, @request)`,
+      putRound: db.prepare<RoundRow>(
+        `INSERT INTO sampling_rounds (id, loop_id, server_id, round, received_at, status, decided_by, model, input_tokens, output_tokens,
+           latency_ms, stop_reason, request, reply, error, edits, sent, reply_returned, steps, params_report)
+         VALUES (@id, @loop_id, @server_id, @round, @received_at, @status, @decided_by, @model, @input_tokens, @output_tokens,
+           @latency_ms, @stop_reason, @request, @reply, @error, @edits, @sent, @reply_returned, @steps, @params_report)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, decided_by = excluded.decided_by, model = excluded.model,
+           input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, latency_ms = excluded.latency_ms,
+           stop_reason = excluded.stop_reason, reply = excluded.reply, error = excluded.error, edits = excluded.edits,
+           sent = excluded.sent, reply_returned = excluded.reply_returned, steps = excluded.steps, params_report = excluded.params_report`,
       ),
-      updateRound: db.prepare(
-        `UPDATE sampling_rounds SET status = @status, decided_by = COALESCE(@decidedBy, decided_by), model = COALESCE(@model, model),
-           input_tokens = COALESCE(@inputTokens, input_tokens), output_tokens = COALESCE(@outputTokens, output_tokens),
-           latency_ms = COALESCE(@latencyMs, latency_ms), stop_reason = COALESCE(@stopReason, stop_reason),
-           reply = COALESCE(@reply, reply), error = COALESCE(@error, error)
-         WHERE id = @id`,
-      ),
+      round: db.prepare<[string], RoundRow>('SELECT * FROM sampling_rounds WHERE id = ?'),
       rounds: db.prepare<[string], RoundRow>('SELECT * FROM sampling_rounds WHERE loop_id = ? ORDER BY round'),
       usageSince: db.prepare<[string, string], { at: string; tokens: number }>(
         'SELECT received_at AS at, input_tokens + output_tokens AS tokens FROM sampling_rounds WHERE server_id = ? AND received_at >= ? AND input_tokens + output_tokens > 0',
       ),
-      interrupt: db.prepare<[string]>("UPDATE sampling_rounds SET status = 'failed', error = ? WHERE status IN ('waiting', 'sending', 'reviewing')"),
+      open: db.prepare<[], RoundRow>("SELECT * FROM sampling_rounds WHERE status IN ('received', 'checked', 'waiting', 'sent', 'reviewing')"),
+      journal: db.prepare<[string, string]>('INSERT INTO sampling_journal (round_id, entry) VALUES (?, ?)'),
+      journaled: db.prepare<[], { seq: number; entry: string }>('SELECT seq, entry FROM sampling_journal ORDER BY seq'),
+      clearJournal: db.prepare<[number]>('DELETE FROM sampling_journal WHERE seq <= ?'),
     };
-    this.updateBoth = db.transaction((id: string, loopId: string, at: string, update: RoundUpdate, tokens: { input: number; output: number }) => {
-      this.s.updateRound.run({
-        id,
-        status: update.status,
-        decidedBy: update.decidedBy ?? null,
-        model: update.model ?? null,
-        inputTokens: update.inputTokens ?? null,
-        outputTokens: update.outputTokens ?? null,
-        latencyMs: update.latencyMs ?? null,
-        stopReason: update.stopReason ?? null,
-        reply: update.reply ?? null,
-        error: update.error ?? null,
-      });
-      this.s.touchLoop.run(at, tokens.input, tokens.output, 0, loopId);
-    });
   }
 
   policy(serverId: string): SamplingPolicy {
@@ -141,8 +116,9 @@ export class SamplingRepo {
     this.s.putPolicy.run(serverId, JSON.stringify(policy));
   }
 
-  createLoop(loop: { id: string; serverId: string; serverName: string; toolCall: string | null; at: string }): void {
-    this.s.insertLoop.run(loop);
+  /** Writes a loop's summary as it now stands (inserted the first time). */
+  putLoop(loop: LoopSummary): void {
+    this.s.putLoop.run(loop);
   }
 
   loop(id: string): LoopSummary | undefined {
@@ -154,18 +130,22 @@ export class SamplingRepo {
     return this.s.loops.all({ serverId, before, limit }).map(loopFrom);
   }
 
-  addRound(round: NewRound): void {
-    this.s.insertRound.run(round);
-    // The loop counts the round (and moves up the list) as soon as it arrives, not only once it is decided.
-    this.s.touchLoop.run(round.receivedAt, 0, 0, 1, round.loopId);
+  /** Writes a round's record as it now stands (inserted the first time); its loop must be written first. */
+  putRound(round: RoundRow): void {
+    this.s.putRound.run(round);
   }
 
-  updateRound(id: string, loopId: string, at: string, update: RoundUpdate, tokens: { input: number; output: number } = { input: 0, output: 0 }): void {
-    this.updateBoth(id, loopId, at, update, tokens);
+  round(id: string): RoundRow | undefined {
+    return this.s.round.get(id);
   }
 
   rounds(loopId: string): RoundRow[] {
     return this.s.rounds.all(loopId);
+  }
+
+  /** Rounds not in a final status: after a restart, the ones the stopped Steward left. */
+  openRounds(): RoundRow[] {
+    return this.s.open.all();
   }
 
   /** Tokens used per round since a time, oldest first: the starting point for a running daily total. */
@@ -173,8 +153,27 @@ export class SamplingRepo {
     return this.s.usageSince.all(serverId, since);
   }
 
-  /** Rounds left open by a Steward that stopped are failed with the reason: nothing stays "waiting" forever. */
-  interruptOpenRounds(reason: string): number {
-    return this.s.interrupt.run(reason).changes;
+  /**
+   * Appends a round's record and its loop's to the journal, in one small append: the round is on record before the model
+   * is asked, at a fraction of the cost of its indexed row, which follows within moments.
+   */
+  journal(roundId: string, entry: { loop: LoopSummary; round: RoundRow }): number {
+    return Number(this.s.journal.run(roundId, JSON.stringify(entry)).lastInsertRowid);
+  }
+
+  /** Journal entries, oldest first, with the sequence to clear them by. */
+  journaled(): { seq: number; entry: { loop: LoopSummary; round: RoundRow } | null }[] {
+    return this.s.journaled.all().map((row) => {
+      try {
+        return { seq: row.seq, entry: JSON.parse(row.entry) as { loop: LoopSummary; round: RoundRow } };
+      } catch {
+        return { seq: row.seq, entry: null };
+      }
+    });
+  }
+
+  /** Clears the journal up to a sequence: those rounds' rows are written. */
+  clearJournal(upTo: number): void {
+    this.s.clearJournal.run(upTo);
   }
 }

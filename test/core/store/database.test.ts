@@ -42,6 +42,7 @@ describe('openDatabase', () => {
     expect(tables(db)).toEqual([
       'audit_events',
       'consents',
+      'sampling_journal',
       'sampling_loops',
       'sampling_policies',
       'sampling_rounds',

@@ -1,7 +1,8 @@
 // The record as it happened. Tasks: who settled a final status, what the stored result says, a requested cancel, the
 // progress message apart from the status message, and history entries typed as the server's report or a local event.
 // Sampling rounds: the edits, the request sent to the model, the reply returned, the steps (who decided, why) and the
-// parameters not passed on; statuses renamed to the round's states.
+// parameters not passed on; statuses and deciders renamed to the round's states and who decides; a journal for rounds
+// on their way to the model.
 import type { Migration } from './migration.js';
 
 const migration: Migration = {
@@ -29,6 +30,15 @@ const migration: Migration = {
       ALTER TABLE sampling_rounds ADD COLUMN params_report TEXT;
       UPDATE sampling_rounds SET status = 'sent' WHERE status IN ('approved', 'sending');
       UPDATE sampling_rounds SET status = 'interrupted' WHERE status = 'failed' AND error = 'Steward stopped before this request was answered.';
+      UPDATE sampling_rounds SET decided_by = CASE decided_by WHEN 'policy:grant' THEN 'loop_grant' ELSE 'policy' END
+        WHERE decided_by LIKE 'policy%';
+
+      -- A round on its way to the model, until its indexed row is written (moments later); read back after a crash.
+      CREATE TABLE sampling_journal (
+        seq INTEGER PRIMARY KEY,
+        round_id TEXT NOT NULL,
+        entry TEXT NOT NULL
+      );
     `);
   },
 };

@@ -170,6 +170,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     audit,
     // The one path from the host to the system browser for server-supplied pages: the gate, then the opener.
     open: gatedOpener((url) => options.browser.open(url), ELICITATION_GATE),
+    completed: (event) => events.emit('elicitation:completed', event),
+    now,
     relatedTask: (serverId, remoteTaskId) => {
       const row = store.tasks.byRemote(serverId, 'outgoing', remoteTaskId);
       return row ? { taskId: row.id, label: row.label } : null;

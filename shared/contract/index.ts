@@ -166,6 +166,8 @@ export const events = {
   'inbox:changed': z.array(InboxItemSchema),
   'sampling:changed': LoopViewSchema,
   'tasks:changed': TaskViewSchema,
+  /** A server said a page it asked the user to open is done (notifications/elicitation/complete), for one Steward waits on. */
+  'elicitation:completed': z.object({ serverId: Id, elicitationId: z.string().max(1000), at: z.string() }),
   'auth:changed': AuthViewSchema,
 } as const;
 

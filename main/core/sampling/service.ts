@@ -178,6 +178,7 @@ export class SamplingService {
         latencyMs: null,
         abort: undefined,
         recorded: false,
+        journaling: undefined,
         resolve,
         reject,
         detach: () => undefined,
@@ -294,9 +295,11 @@ export class SamplingService {
       case 'answer':
         // The model's reply goes back as it came, unless the user changed it in review or wrote it.
         round.returned ??= round.reply;
+        this.journal(round);
         round.resolve(resultOf(round));
         return;
       case 'refuse':
+        this.journal(round);
         round.reject(new ProtocolError(effect.code, effect.message));
         return;
       case 'audit':
@@ -341,11 +344,9 @@ export class SamplingService {
     round.abort = new AbortController();
     const started = this.deps.clock.now();
     const reply = this.deps.provider.complete({ prepared, signal: round.abort.signal });
-    // Written while the model works: the round, its decision and what was sent are on record before the server hears back.
-    if (!round.recorded) {
-      this.log.journal(round);
-      round.recorded = true;
-    }
+    // Written while the model works (once the request is on its way): the round, its decision and what was sent are on
+    // record before the server hears back. A reply cannot come sooner: its I/O is read after this turn's immediates.
+    if (!round.recorded) round.journaling = setImmediate(() => this.journal(round));
     reply.then(
       (answer) => {
         round.reply = answer;
@@ -385,8 +386,19 @@ export class SamplingService {
     );
   }
 
+  /** Puts a round that is not on record yet into the journal (at once, or when its scheduled turn comes). */
+  private journal(round: Round): void {
+    if (round.journaling) clearImmediate(round.journaling);
+    round.journaling = undefined;
+    if (round.recorded) return;
+    this.log.journal(round);
+    round.recorded = true;
+  }
+
   /** The round's row, then the audit line, in one transaction (for a decision that must be on record first). */
   private recordNow(round: Round, also?: () => void): void {
+    if (round.journaling) clearImmediate(round.journaling);
+    round.journaling = undefined;
     this.log.queue(round);
     this.log.flush(also);
     round.recorded = true;

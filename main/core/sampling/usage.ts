@@ -32,9 +32,13 @@ export class UsageMeter {
   }
 
   requestsLastMinute(serverId: string): number {
+    const times = this.requests.get(serverId);
+    if (!times) return 0;
+    // Oldest first: drop from the front what has left the minute.
     const cutoff = this.clock.now() - MINUTE_MS;
-    const times = (this.requests.get(serverId) ?? []).filter((t) => t > cutoff);
-    this.requests.set(serverId, times);
+    let expired = 0;
+    while (expired < times.length && (times[expired] ?? 0) <= cutoff) expired++;
+    if (expired > 0) times.splice(0, expired);
     return times.length;
   }
 

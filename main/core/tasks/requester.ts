@@ -338,9 +338,13 @@ export class TaskRequester {
     for (const done of waiters ?? []) done();
     if (this.told.has(id) && !corrected) return;
     this.told.add(id);
-    const outcome = row.status === 'completed' ? 'finished' : row.status === 'cancelled' ? 'was cancelled' : 'failed';
+    const lost = row.settled_by === 'steward';
+    const outcome = lost ? 'was lost track of' : row.status === 'completed' ? 'finished' : row.status === 'cancelled' ? 'was cancelled' : 'failed';
     const after = corrected ? ' after all' : '';
-    this.deps.notifier?.notify(`${row.label} ${outcome}${after}`, `${row.server_name}: ${row.status_message ?? row.status}`);
+    this.deps.notifier?.notify(
+      lost ? `Steward lost track of ${row.label}` : `${row.label} ${outcome}${after}`,
+      `${row.server_name}: ${row.status_message ?? row.status}`,
+    );
     this.deps.audit.recordSoon('task.ended', {
       serverId: row.server_id,
       serverName: row.server_name,

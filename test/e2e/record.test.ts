@@ -11,6 +11,7 @@ import { addApproved } from '../helpers/host.js';
 import { FIXTURES, NODE } from '../helpers/paths.js';
 import { samplingServer, textRequest } from '../helpers/sampling.js';
 import type { FakeAnthropic } from '../fixtures/fake-anthropic.mjs';
+import type { SamplingPolicy } from '../../shared/domain/sampling.js';
 
 const TASK_SERVER = join(FIXTURES, 'task-server.mjs');
 const WAIT = { timeout: 20_000 };
@@ -220,5 +221,59 @@ describe('the record on screen', () => {
       .waitFor();
     await sampling.shot('round-record');
     expect(sampling.errors).toEqual([]);
+  });
+
+  it('saves from the policy form only the field the user changed, one test per field, keeping a change made elsewhere', async () => {
+    rig = await openRig();
+    const { page } = rig;
+    const host = rig.t.host;
+    const server = await host.servers.add({ name: 'notes', config: { transport: 'http', url: 'http://127.0.0.1:9/mcp', headers: {} } });
+    const start: SamplingPolicy = {
+      mode: 'deny',
+      reviewReplies: true,
+      allowTools: false,
+      budgets: { maxTokensPerRequest: 111, tokensPerDay: 2222, requestsPerMinute: 33, roundsPerLoop: 44 },
+    };
+    const policy = page.getByRole('form', { name: 'Sampling policy' });
+    const fields: Array<{ name: string; change: () => Promise<void>; expected: SamplingPolicy }> = [
+      { name: 'mode', change: () => policy.getByLabel('Allow within budget').check(), expected: { ...start, mode: 'allow' } },
+      {
+        name: 'review',
+        change: () => policy.getByLabel('Review each reply before it goes back to the server').uncheck(),
+        expected: { ...start, reviewReplies: false },
+      },
+      {
+        name: 'tools',
+        change: () => policy.getByLabel('Let the model call this server’s tools (agent loops)').check(),
+        expected: { ...start, allowTools: true },
+      },
+      ...(
+        [
+          ['Max tokens per request', 'maxTokensPerRequest'],
+          ['Tokens per day', 'tokensPerDay'],
+          ['Requests per minute', 'requestsPerMinute'],
+          ['Rounds per loop', 'roundsPerLoop'],
+        ] as const
+      ).map(([label, key]) => ({
+        name: key,
+        change: () => policy.getByLabel(label, { exact: true }).fill('7'),
+        expected: { ...start, budgets: { ...start.budgets, [key]: 7 } },
+      })),
+    ];
+    for (const field of fields) {
+      host.sampling.setPolicy(server.id, 'notes', start);
+      await page.goto(`${rig.web.url}#/settings/${server.id}`);
+      await page.reload();
+      await policy.getByLabel('Deny').waitFor();
+      expect(await policy.getByLabel('Deny').isChecked(), field.name).toBe(true);
+      // Meanwhile another window (or the CLI) changes a budget this form still shows as it was.
+      const elsewhere = field.name === 'tokensPerDay' ? { requestsPerMinute: 99 } : { tokensPerDay: 9999 };
+      host.sampling.setPolicy(server.id, 'notes', { budgets: elsewhere });
+      await field.change();
+      await policy.getByRole('button', { name: 'Save policy' }).click();
+      await policy.getByRole('status').getByText('Saved.').waitFor();
+      expect(host.sampling.policy(server.id), field.name).toEqual({ ...field.expected, budgets: { ...field.expected.budgets, ...elsewhere } });
+    }
+    expect(rig.errors).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // Writes sampling rounds and their loops. A round's row is its whole record as it stands, written in batches (one
-// transaction for every round that moved within a few milliseconds); a round headed for the model before its row is
-// written goes into the journal first, one cheap append.
+// transaction for every round that moved within a few milliseconds, with the audit lines waiting to be written); a
+// round headed for the model before its row is written goes into the journal first, one cheap append. Journal entries
+// outlive their rows for a while (they are cleared in bulk), so reading the journal back after a crash is idempotent.
 import type { LoopSummary, RoundRow, Store } from '../store/index.js';
 import { roundTransition, type RoundState } from './round-machine.js';
 import { roundView } from './views.js';
@@ -13,11 +14,18 @@ export interface LoggedRound {
 }
 
 const BATCH_MS = 20;
+/** Journal entries whose rows are written are cleared this many at a time: a delete per batch would cost a write per batch. */
+export const CLEAR_EVERY = 256;
 
 export class RoundLog {
   private readonly rounds = new Map<string, LoggedRound>();
   private readonly loops = new Set<string>();
   private journaledUpTo = 0;
+  private clearedUpTo = 0;
+  /** Journaled rounds whose rows are not committed yet, with their entry's sequence. */
+  private readonly entryOf = new Map<string, number>();
+  /** The first entry whose row a failed batch lost: it (and every later one) stays for the next start to read back. */
+  private keepFrom = Number.POSITIVE_INFINITY;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -26,6 +34,8 @@ export class RoundLog {
     private readonly loopOf: (loopId: string) => LoopSummary | undefined,
     /** Told which loops a write touched, once it is committed. */
     private readonly written: (loopIds: string[]) => void,
+    /** Other writes waiting for their batch (the audit's), which join this transaction rather than commit on their own. */
+    private readonly alsoPending: () => void = () => undefined,
   ) {}
 
   /** The round's row goes into the next batch. */
@@ -45,34 +55,50 @@ export class RoundLog {
     const loop = this.loopOf(round.loopId);
     if (!loop) return;
     this.journaledUpTo = this.store.sampling.journal(round.id, { loop, round: round.row() });
+    this.entryOf.set(round.id, this.journaledUpTo);
   }
 
-  /** Writes everything queued in one transaction (with `also`, when given), clears the journal, then tells who listens. */
+  /**
+   * Writes everything queued in one transaction (with `also`, when given, and the audit's queued lines), then tells who
+   * listens. A batch that fails is gone from the queue (its rows as they then stood); the journal keeps the entries of
+   * those rounds, so a round that reached the model is still read back at the next start.
+   */
   flush(also?: () => void): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.rounds.size === 0 && !also) return;
     const rounds = [...this.rounds.values()];
     const loops = [...this.loops];
-    const journaled = this.journaledUpTo;
     this.rounds.clear();
     this.loops.clear();
-    this.journaledUpTo = 0;
-    this.store.transaction(() => {
-      for (const id of loops) {
-        const loop = this.loopOf(id);
-        if (loop) this.store.sampling.putLoop(loop);
-      }
-      for (const round of rounds) this.store.sampling.putRound(round.row());
-      also?.();
-      if (journaled > 0) this.store.sampling.clearJournal(journaled);
-    });
+    // Every journaled round was queued before its entry was written, so its row is in this batch or an earlier one.
+    const upTo = Math.min(this.journaledUpTo, this.keepFrom - 1);
+    const clear = upTo - this.clearedUpTo >= CLEAR_EVERY ? upTo : 0;
+    try {
+      this.store.transaction(() => {
+        for (const id of loops) {
+          const loop = this.loopOf(id);
+          if (loop) this.store.sampling.putLoop(loop);
+        }
+        for (const round of rounds) this.store.sampling.putRound(round.row());
+        this.alsoPending();
+        also?.();
+        if (clear > 0) this.store.sampling.clearJournal(clear);
+      });
+    } catch (error) {
+      for (const round of rounds) this.keepFrom = Math.min(this.keepFrom, this.entryOf.get(round.id) ?? Number.POSITIVE_INFINITY);
+      throw error;
+    }
+    for (const round of rounds) this.entryOf.delete(round.id);
+    if (clear > 0) this.clearedUpTo = clear;
     if (loops.length > 0) this.written(loops);
   }
 
   /**
-   * After a restart: rounds that were only in the journal get their rows, so the record holds every round that reached
-   * the model. Returns how many.
+   * After a restart: each journaled round whose row is missing, or older than the entry (fewer steps), gets the entry as
+   * its row, so the record holds every round that reached the model. Entries whose rows were written since (most of
+   * them: the journal is cleared in bulk) change nothing, so reading the journal twice is harmless. Returns how many rows
+   * it wrote.
    */
   recoverJournal(): number {
     const entries = this.store.sampling.journaled();
@@ -80,9 +106,14 @@ export class RoundLog {
     let recovered = 0;
     this.store.transaction(() => {
       for (const { entry } of entries) {
-        if (!entry || this.store.sampling.round(entry.round.id)) continue;
-        // The journal's loop is at least as new as its row: the batch that would have updated both never ran.
-        this.store.sampling.putLoop(entry.loop);
+        if (!entry) continue;
+        const row = this.store.sampling.round(entry.round.id);
+        if (row && stepCount(row.steps) >= stepCount(entry.round.steps)) continue;
+        const loop = this.store.sampling.loop(entry.loop.id);
+        // A loop's summary only grows: an entry older than the stored summary leaves it as it is.
+        if (!loop || entry.loop.rounds > loop.rounds || (entry.loop.rounds === loop.rounds && entry.loop.updatedAt > loop.updatedAt)) {
+          this.store.sampling.putLoop(entry.loop);
+        }
         this.store.sampling.putRound(entry.round);
         recovered++;
       }
@@ -109,5 +140,15 @@ export class RoundLog {
         this.store.sampling.putRound({ ...row, status: next.status, steps: JSON.stringify(next.steps), error: next.error });
       }
     });
+  }
+}
+
+/** How many steps a row's record holds (a damaged list counts as none). */
+function stepCount(steps: string | null): number {
+  try {
+    const parsed: unknown = JSON.parse(steps ?? '[]');
+    return Array.isArray(parsed) ? parsed.length : 0;
+  } catch {
+    return 0;
   }
 }

@@ -41,8 +41,6 @@ export interface Round {
   abort: AbortController | undefined;
   /** Its row or its journal entry is on record. */
   recorded: boolean;
-  /** The journal entry, scheduled to be written while the model works. */
-  journaling: ReturnType<typeof setImmediate> | undefined;
   resolve: (result: Record<string, unknown>) => void;
   reject: (error: Error) => void;
   /** Stops listening for the server's cancel (once the round is over). */

@@ -1,6 +1,5 @@
 // Sampling requests from servers. Each one is a round whose life the round machine decides; this service checks the
 // request, asks the policy, and applies what the machine says: the inbox, the model, the answer, the record, the audit.
-import { randomUUID } from 'node:crypto';
 import { ProtocolError } from '@modelcontextprotocol/client';
 import type { InboxDecision } from '../../../shared/domain/inbox.js';
 import {
@@ -17,6 +16,7 @@ import {
 import { StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
+import { timeOrderedId } from '../ids.js';
 import type { Inbox } from '../inbox/index.js';
 import { chooseModel, sortParameters, type ModelProvider, type ModelSettingsService } from '../models/index.js';
 import type { Clock } from '../ports.js';
@@ -68,7 +68,7 @@ export class SamplingService {
 
   constructor(private readonly deps: SamplingDeps) {
     this.loops = new LoopTracker(
-      () => randomUUID(),
+      () => timeOrderedId(deps.clock.now()),
       () => deps.clock.now(),
       (loopId) => this.forget(loopId),
     );
@@ -76,6 +76,7 @@ export class SamplingService {
       deps.store,
       (loopId) => this.loopInfo.get(loopId),
       (loopIds) => loopIds.forEach((id) => this.changed(id)),
+      () => deps.audit.flush(),
     );
     this.usage = new UsageMeter(deps.store, deps.clock);
     this.interruptOpenRounds();
@@ -159,7 +160,7 @@ export class SamplingService {
 
     return new Promise((resolve, reject) => {
       const round: Round = {
-        id: randomUUID(),
+        id: timeOrderedId(this.deps.clock.now()),
         loopId: placed.loopId,
         number: placed.round,
         ctx,
@@ -178,7 +179,6 @@ export class SamplingService {
         latencyMs: null,
         abort: undefined,
         recorded: false,
-        journaling: undefined,
         resolve,
         reject,
         detach: () => undefined,
@@ -341,12 +341,11 @@ export class SamplingService {
       return;
     }
     round.sent = JSON.stringify(prepared.body);
+    // On record before the model is asked: the round, who let it go and the exact body (its row follows within moments).
+    this.journal(round);
     round.abort = new AbortController();
     const started = this.deps.clock.now();
     const reply = this.deps.provider.complete({ prepared, signal: round.abort.signal });
-    // Written while the model works (once the request is on its way): the round, its decision and what was sent are on
-    // record before the server hears back. A reply cannot come sooner: its I/O is read after this turn's immediates.
-    if (!round.recorded) round.journaling = setImmediate(() => this.journal(round));
     reply.then(
       (answer) => {
         round.reply = answer;
@@ -386,10 +385,8 @@ export class SamplingService {
     );
   }
 
-  /** Puts a round that is not on record yet into the journal (at once, or when its scheduled turn comes). */
+  /** Puts a round that is not on record yet into the journal. */
   private journal(round: Round): void {
-    if (round.journaling) clearImmediate(round.journaling);
-    round.journaling = undefined;
     if (round.recorded) return;
     this.log.journal(round);
     round.recorded = true;
@@ -397,8 +394,6 @@ export class SamplingService {
 
   /** The round's row, then the audit line, in one transaction (for a decision that must be on record first). */
   private recordNow(round: Round, also?: () => void): void {
-    if (round.journaling) clearImmediate(round.journaling);
-    round.journaling = undefined;
     this.log.queue(round);
     this.log.flush(also);
     round.recorded = true;

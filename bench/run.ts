@@ -2,6 +2,7 @@
 import { createOsSandbox } from '../main/core/security/index.js';
 import { SERVER, startTimes, toolCalls } from './core.js';
 import { firstScreenTimes, memory } from './desktop.js';
+import { flood } from './flood.js';
 import { samplingRounds } from './sampling.js';
 import { taskPages } from './task-pages.js';
 import { pollCpu } from './task-poll.js';
@@ -13,6 +14,8 @@ const TARGETS: Record<string, [string, number]> = {
   sampling_round_ratio: ['<=', 1.2],
   task_write_vs_raw: ['>=', 0.5],
   task_page_vs_raw: ['<=', 3],
+  flood_rss_growth_mb: ['<=', 100],
+  flood_linearity_ratio: ['<=', 1.5],
 };
 
 async function main(): Promise<void> {
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
   Object.assign(figures, taskPages(Number(process.env.BENCH_TASK_ROWS ?? 1_000_000), Number(process.env.BENCH_PAGE_LAPS ?? 10)));
   Object.assign(figures, await firstScreenTimes(Number(process.env.BENCH_ROUNDS ?? 3)));
   Object.assign(figures, await memory(SERVER));
+  Object.assign(figures, await flood(Number(process.env.BENCH_FLOOD_SMALL ?? 500), Number(process.env.BENCH_FLOOD ?? 2000)));
 
   const rows = Object.entries(figures).map(([name, value]) => {
     const target = TARGETS[name];

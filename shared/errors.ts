@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'connect_failed',
   'protocol_error',
   'message_too_large',
+  'limit_reached',
   'unsupported_protocol_version',
   'tool_call_failed',
   'timeout',
@@ -28,6 +29,8 @@ export const ERROR_CODES = [
   'elicitation_required',
   'auth_required',
   'auth_failed',
+  'owner_unreachable',
+  'secrets_unreadable',
   'internal_error',
 ] as const;
 

@@ -43,10 +43,13 @@ app.on('web-contents-created', (_event, contents) => lockNavigation(contents));
 async function start(): Promise<void> {
   await app.whenReady();
   const dataDir = app.getPath('userData');
-  if (!(await safeStorage.isAsyncEncryptionAvailable())) log('the OS keychain is not available; secrets are stored with the weaker fallback');
+  const cipher = await keychainCipher(safeStorage);
+  if (!cipher) log('the OS keychain is not available; secrets are kept in a file only you can read');
   host = await createHost({
     dataDir: { path: dataDir },
-    secrets: FileSecretStore.inDataDir(dataDir, keychainCipher),
+    secrets: FileSecretStore.inDataDir(dataDir, cipher ?? undefined),
+    ownerKind: 'app',
+    log,
     browser: gatedShell,
     notifier: desktopNotifier,
     autostart: true,

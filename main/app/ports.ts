@@ -2,20 +2,29 @@
 import { Notification, safeStorage, shell } from 'electron';
 import type { SecretCipher } from '../core/node/index.js';
 import type { BrowserOpener, Notifier } from '../core/ports.js';
-import { checkUrl } from '../core/security/index.js';
+import { judgeUrl } from '../core/security/index.js';
 
-/** Seals secrets with the OS keychain (Keychain, DPAPI, libsecret/kwallet) before they touch the disk. */
-export const keychainCipher: SecretCipher = {
-  seal: async (plain) => (await safeStorage.encryptStringAsync(plain)).toString('base64'),
-  open: async (sealed) => (await safeStorage.decryptStringAsync(Buffer.from(sealed, 'base64'))).result,
-};
+/**
+ * Seals secrets with the OS keychain (Keychain, DPAPI, libsecret/kwallet) before they touch the disk; null when there
+ * is none to use. On Linux, Electron's "basic_text" fallback seals with a key written in Electron itself: that is no
+ * keychain, so it counts as none (the file's 0600 permissions are then the protection, as for the CLI).
+ */
+export async function keychainCipher(storage: typeof safeStorage = safeStorage, platform: NodeJS.Platform = process.platform): Promise<SecretCipher | null> {
+  if (!(await storage.isAsyncEncryptionAvailable())) return null;
+  if (platform === 'linux' && storage.getSelectedStorageBackend() === 'basic_text') return null;
+  return {
+    tag: 'keychain',
+    seal: async (plain) => (await storage.encryptStringAsync(plain)).toString('base64'),
+    open: async (sealed) => (await storage.decryptStringAsync(Buffer.from(sealed, 'base64'))).result,
+  };
+}
 
-/** shell.openExternal, but only for URLs the gate allows. */
+/** shell.openExternal, but only for URLs the gate allows, and only in their canonical form. */
 export const gatedShell: BrowserOpener = {
   async open(url) {
-    const verdict = checkUrl(url, { allowLoopbackHttp: true });
+    const verdict = judgeUrl(url, 'browser');
     if (!verdict.allowed) throw new Error(`Refused to open ${verdict.display}: ${verdict.problems.join(' ')}`);
-    await shell.openExternal(url, { activate: true });
+    await shell.openExternal(verdict.canonical, { activate: true });
   },
 };
 

@@ -1,4 +1,5 @@
 // The steward commands: servers, consent, tools, call, logs, audit.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -65,8 +66,13 @@ export async function servers(cli: Cli, args: Args): Promise<number> {
     case 'start':
       return start(cli, rest);
     case 'stop': {
-      const view = await cli.call('servers:stop', { serverId: cli.serverId(one(rest, 'server name')) });
-      cli.result(view, () => serverDetail(view));
+      const serverId = cli.serverId(one(rest, 'server name'));
+      // Other processes running it are asked to stop it (they own their sessions); the list before says which.
+      const elsewhere = (await cli.call('servers:get', { serverId })).elsewhere ?? [];
+      const view = await cli.call('servers:stop', { serverId });
+      cli.result(view, () =>
+        [serverDetail(view), ...elsewhere.map((o) => `Stopped it in the Steward ${o.kind === 'cli' ? 'command' : o.kind} (pid ${o.pid}) as well.`)].join('\n'),
+      );
       return EXIT.ok;
     }
     case 'logs':
@@ -142,8 +148,7 @@ async function start(cli: Cli, args: Args): Promise<number> {
     if (e.serverId === serverId) cli.line(logText(e.lines));
   });
   await new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
+    void (cli.interrupts?.next() ?? new Promise(() => undefined)).then(() => done());
     cli.host.events.on('servers:changed', (s) => {
       if (s.id === serverId && (s.status === 'crashed' || s.status === 'stopped')) done();
     });
@@ -261,19 +266,47 @@ export async function call(cli: Cli, args: Args): Promise<number> {
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
   // A call that runs as a task can take minutes: its status changes go to stderr as they come.
   let last = '';
+  let taskId: string | undefined;
   const off = cli.host.events.on('tasks:changed', (t) => {
+    taskId ??= t.id;
     const line = `task ${t.id}: ${t.status}${t.statusMessage ? ` — ${t.statusMessage}` : ''}`;
     if (line !== last && !cli.json) cli.note(line);
     last = line;
   });
-  const result = await cli.call('tools:call', {
-    serverId,
-    name: tool,
-    arguments: parsed as Record<string, unknown>,
-    ...(values.task ? { asTask: true } : {}),
-    ...(timeout !== undefined && Number.isFinite(timeout) ? { timeoutSeconds: Math.max(1, Math.round(timeout)) } : {}),
-  });
-  off();
+  const callId = randomUUID();
+  let cancelling: Promise<string> | undefined;
+  // Ctrl+C cancels at the server: tasks/cancel for a task, notifications/cancelled for a plain call.
+  const cancel = () => {
+    cancelling = (async () => {
+      if (taskId) {
+        const view = await cli.call('tasks:cancel', { taskId });
+        return `task ${taskId} is ${view.status} at the server (tasks/cancel)`;
+      }
+      await cli.call('tools:cancel', { callId });
+      return 'the server was told (notifications/cancelled)';
+    })();
+    return cancelling.then(() => undefined);
+  };
+  const run = () =>
+    cli.call('tools:call', {
+      serverId,
+      name: tool,
+      arguments: parsed as Record<string, unknown>,
+      callId,
+      ...(values.task ? { asTask: true } : {}),
+      ...(timeout !== undefined && Number.isFinite(timeout) ? { timeoutSeconds: Math.max(1, Math.round(timeout)) } : {}),
+    });
+  let result;
+  try {
+    result = await (cli.interrupts ? cli.interrupts.during(cancel, run) : run());
+  } catch (error) {
+    if (!cli.interrupts?.interrupted) throw error;
+    const how = await cancelling?.catch(() => undefined);
+    cli.note(how ? `steward: cancelled "${tool}" on "${server}": ${how}.` : `steward: stopped waiting for "${tool}" on "${server}".`);
+    return EXIT.interrupted;
+  } finally {
+    off();
+  }
   cli.result(result, () => callText(result));
   return result.isError ? EXIT.toolError : EXIT.ok;
 }
@@ -283,7 +316,7 @@ export async function audit(cli: Cli, args: Args): Promise<number> {
   if (values.export) {
     // JSON lines on stdout, oldest first, whatever --json says: that is the export format.
     const { jsonl } = await cli.call('audit:export', values.server ? { serverId: cli.serverId(values.server) } : {});
-    process.stdout.write(jsonl);
+    cli.raw(jsonl);
     return EXIT.ok;
   }
   const events = await cli.call('audit:list', {

@@ -9,7 +9,10 @@ import { audit, call, consent, servers, tools } from './commands.js';
 import { models, sampling } from './model-commands.js';
 import { tasks } from './task-commands.js';
 import { Cli, EXIT, exitCodeFor, UsageError } from './context.js';
+import { inbox } from './inbox-commands.js';
 import { openCliHost } from './node-host.js';
+import { jsonSafe, terminalSafe } from './terminal-text.js';
+import { Interrupts } from '../core/node/index.js';
 import { answerUnattended } from './unattended.js';
 
 const USAGE = `steward ${STEWARD_VERSION} — a host for MCP servers, under your control
@@ -31,6 +34,9 @@ Usage:
                                              --task: run it as a task (tools that require one always are)
   steward tasks [list] [--status S] [--server NAME] [--limit N]
   steward tasks show|result|cancel ID       a task's history, its result (whole, in pages), cancel it
+                                             (a task another Steward process follows is cancelled by it)
+  steward inbox [list]                       questions waiting for an answer, in every Steward process
+  steward inbox approve|deny ID [--content JSON]   answer one (the process that asked carries it out)
   steward audit [--limit N] [--server NAME] [--export]   --export: every entry as JSON lines
   steward models [show] | key [--remove] | set [--default MODEL] [--enable MODEL]... [--base-url URL]
                                              the key is read from stdin: steward models key < key.txt
@@ -39,7 +45,8 @@ Usage:
   steward serve [--port N] [--no-open]       the app in your browser (browser mode), until Ctrl+C
 
 Options: --json prints {"ok":true,"data":...} or {"ok":false,"code":...,"message":...}.
-Exit codes: 0 ok, 1 failed, 2 usage, 3 consent needed or refused, 4 not found, 5 the tool reported an error.
+Exit codes: 0 ok, 1 failed, 2 usage, 3 consent needed or refused, 4 not found, 5 the tool reported an error,
+  130 interrupted (Ctrl+C cancels a running call at the server; a second Ctrl+C within 2 s stops at once).
 Data folder: $STEWARD_HOME, else the per-user app-data folder.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -55,18 +62,31 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (command === 'serve') return serve(rest);
-  const run = { servers, consent, tools, call, tasks, audit, models, sampling }[command];
+  const run = { servers, consent, tools, call, tasks, inbox, audit, models, sampling }[command];
   if (!run) {
-    process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
+    process.stderr.write(`Unknown command "${terminalSafe(command)}".\n\n${USAGE}\n`);
     return EXIT.usage;
   }
   let host: Host | undefined;
+  const interrupts = new Interrupts({
+    shutdown: async (code) => {
+      await host?.dispose().catch(() => undefined);
+      process.exit(code);
+    },
+    killNow: () => host?.servers.killNow(),
+    exit: (code) => process.exit(code),
+    note: (line) => process.stderr.write(`${terminalSafe(line, 'block')}\n`),
+    now: () => Date.now(),
+  });
+  interrupts.install();
   try {
-    host = await openCliHost((line) => process.stderr.write(`${line}\n`));
-    answerUnattended(host, (line) => process.stderr.write(`${line}\n`));
-    const cli = new Cli(host, json, process.stdout, process.stderr, process.stdin);
+    const log = (line: string) => process.stderr.write(`${terminalSafe(line, 'block')}\n`);
+    host = await openCliHost(log);
+    answerUnattended(host, log);
+    const cli = new Cli(host, json, process.stdout, process.stderr, process.stdin, interrupts);
     return await run(cli, rest);
   } catch (error) {
+    if (interrupts.interrupted) return EXIT.interrupted;
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
       report(json, 'invalid_payload', error.message);
       return EXIT.usage;
@@ -92,17 +112,31 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Browser mode runs as its own process: the CLI starts it rather than importing a transport layer. */
+/**
+ * Browser mode runs as its own process: the CLI starts it rather than importing a transport layer. A Ctrl+C in the
+ * terminal reaches both; SIGTERM sent to this process alone is passed on. Either way the child shuts down in order.
+ */
 function serve(args: string[]): Promise<number> {
   const entry = join(dirname(fileURLToPath(import.meta.url)), '..', 'web', 'serve.js');
   const child = spawn(process.execPath, [entry, ...args], { stdio: 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  const interrupts = new Interrupts({
+    shutdown: () => {
+      child.kill('SIGTERM');
+      return Promise.resolve();
+    },
+    // A second Ctrl+C reached the child as well, which stops at once by itself.
+    killNow: () => undefined,
+    exit: (code) => process.exit(code),
+    note: () => undefined,
+    now: () => Date.now(),
+  });
+  interrupts.install();
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? EXIT.failed)));
 }
 
 function report(json: boolean, code: string, message: string): void {
-  if (json) process.stdout.write(`${JSON.stringify({ ok: false, code, message })}\n`);
-  else process.stderr.write(`steward: ${message} [${code}]\n`);
+  if (json) process.stdout.write(`${jsonSafe(JSON.stringify({ ok: false, code, message }))}\n`);
+  else process.stderr.write(`steward: ${terminalSafe(message, 'block')} [${code}]\n`);
 }
 
 process.exitCode = await main(process.argv.slice(2));

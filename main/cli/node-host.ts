@@ -5,6 +5,7 @@ import { openNodeHost } from '../core/node/index.js';
 export async function openCliHost(log: (line: string) => void): Promise<Host> {
   return openNodeHost({
     log,
+    ownerKind: 'cli',
     autostart: false,
     // A command should not linger: servers that ignore stdin closing get SIGTERM after one second.
     stopGraceMs: 1000,

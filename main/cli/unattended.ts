@@ -54,14 +54,15 @@ function refusal(host: Host, item: InboxItem): { answer: () => Promise<void>; no
 
 export function answerUnattended(host: Host, note: (line: string) => void): () => void {
   const seen = new Set<string>();
-  return host.events.on('inbox:changed', (items) => {
-    for (const item of items) {
-      if (seen.has(item.id)) continue;
-      seen.add(item.id);
-      const answer = refusal(host, item);
-      if (!answer) continue;
-      note(`steward: ${answer.note}`);
-      void answer.answer().catch(() => undefined);
-    }
+  return host.events.on('inbox:changed', (change) => {
+    if (change.change !== 'added') return;
+    const item = change.item;
+    // Another process's question is its business: the app or browser mode shows it there.
+    if (item.elsewhere || seen.has(item.id)) return;
+    seen.add(item.id);
+    const answer = refusal(host, item);
+    if (!answer) return;
+    note(`steward: ${answer.note}`);
+    answer.answer().catch((error: unknown) => note(`steward: that answer did not go through: ${error instanceof Error ? error.message : String(error)}`));
   });
 }

@@ -1,7 +1,9 @@
 // Binds the contract's calls to the host: the handlers the one dispatcher calls, whatever the transport.
 import type { Handlers } from '../../shared/dispatch.js';
 import type { Audit } from './audit/index.js';
-import type { Inbox } from './inbox/index.js';
+import type { InboxDecision, InboxItem } from '../../shared/domain/inbox.js';
+import type { ServerView } from '../../shared/domain/servers.js';
+import type { TaskView } from '../../shared/domain/tasks.js';
 import type { ServersService } from './servers/index.js';
 import type { ToolCalls } from './sessions/index.js';
 import type { SamplingService } from './sampling/index.js';
@@ -14,13 +16,16 @@ import { StewardError } from '../../shared/errors.js';
 export interface HandlerDeps {
   servers: ServersService;
   tools: ToolCalls;
-  inbox: Inbox;
+  /** Every process's questions; an answer to another's is carried to it. */
+  inbox: { list(): InboxItem[]; decide(itemId: string, decision: InboxDecision): Promise<void> };
   audit: Audit;
   sampling: SamplingService;
   tasks: TasksService;
   models: ModelSettingsService;
   runTool: ToolRunner;
   auth: AuthService;
+  /** Actions on what may be another process's: carried to the owner when it lives. */
+  cross: { cancelTask(taskId: string): Promise<TaskView>; stopServer(serverId: string): Promise<ServerView> };
 }
 
 export function createHandlers(host: HandlerDeps): Handlers {
@@ -36,7 +41,7 @@ export function createHandlers(host: HandlerDeps): Handlers {
     },
     'servers:import': async ({ text, fileName }) => servers.import(text, fileName),
     'servers:start': async ({ serverId }) => servers.start(serverId),
-    'servers:stop': async ({ serverId }) => servers.stop(serverId),
+    'servers:stop': async ({ serverId }) => host.cross.stopServer(serverId),
     'servers:restart': async ({ serverId }) => servers.restart(serverId),
     'servers:logs': ({ serverId, limit, beforeId }) => servers.logsPage(serverId, limit, beforeId),
     'servers:ping': async ({ serverId }) => {
@@ -87,7 +92,7 @@ export function createHandlers(host: HandlerDeps): Handlers {
     'tasks:result': ({ taskId, offset, length }) => tasks.resultPage(taskId, offset, length),
     'tasks:start': async ({ serverId, name, arguments: args, ttlSeconds }) =>
       tasks.start({ serverId, tool: name, arguments: args, ttlMs: ttlSeconds ? ttlSeconds * 1000 : undefined }),
-    'tasks:cancel': async ({ taskId }) => tasks.cancel(taskId),
+    'tasks:cancel': async ({ taskId }) => host.cross.cancelTask(taskId),
     'auth:get': async ({ serverId }) => auth.view(servers.get(serverId).id),
     'auth:configure': async ({ serverId, config, secrets }) => auth.configure(servers.get(serverId).id, config, secrets),
     'auth:signIn': async ({ serverId, again }) => auth.signIn(servers.get(serverId).id, again ?? false),

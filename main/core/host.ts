@@ -1,21 +1,26 @@
-// createHost: the composition root of the core. Wires store, security, servers, sessions, inbox and audit to the ports.
+// createHost: the composition root of the core. Wires store, security, servers, sessions, inbox and audit to the ports,
+// and this host to the other Steward processes sharing its data folder.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatcher, type Dispatch } from '../../shared/dispatch.js';
+import { StewardError } from '../../shared/errors.js';
 import { Audit } from './audit/index.js';
 import { createHandlers } from './api.js';
 import { bundledServers, type BundledRuntime } from './defaults.js';
 import { HostEvents } from './events.js';
 import { Inbox } from './inbox/index.js';
-import { systemClock, type BrowserOpener, type Clock, type DataDir, type Notifier, type SecretStore } from './ports.js';
+import { messageBytesFrom } from './limits.js';
+import { systemClock, unexpectedToStderr, type BrowserOpener, type Clock, type DataDir, type Notifier, type SecretStore, type Unexpected } from './ports.js';
 import { createOsSandbox, gatedOpener, nodeFsView, type FsView, type Platform, type SandboxRunner } from './security/index.js';
-import { DEFAULT_BACKOFF, isAlive, ServersService, startTokenOf, type BackoffPolicy } from './servers/index.js';
+import { DEFAULT_BACKOFF, ServersService, type BackoffPolicy } from './servers/index.js';
+import { isSameProcess, Ownership, startTokenOf } from './owners/index.js';
+import { CrossProcess } from './cross-process.js';
 import { ToolCalls, type ClientIdentity } from './sessions/index.js';
 import { createAnthropicProvider, ModelSettingsService, type ModelProvider } from './models/index.js';
 import { SamplingService } from './sampling/index.js';
 import { createServerTraffic } from './server-requests.js';
 import { createToolRunner, type ToolRunner } from './tool-runner.js';
-import { ELICITATION_GATE, ElicitationService } from './elicitation/index.js';
+import { ElicitationService } from './elicitation/index.js';
 import { AuthRecords, AuthService } from './auth/index.js';
 import { TasksService } from './tasks/index.js';
 import { openStore, type Store } from './store/index.js';
@@ -42,14 +47,25 @@ export interface HostOptions {
   stopGraceMs?: number;
   connectTimeoutMs?: number;
   sampleIntervalMs?: number;
+  /** The most bytes one JSON-RPC message from a server may have (else STEWARD_MAX_MESSAGE_BYTES, else 10 MB). */
+  maxMessageBytes?: number;
   /** The model behind sampling; the Anthropic provider (with the key from the SecretStore) unless given. */
   provider?: ModelProvider;
   /** Steward's client ID metadata document URL (null: never use CIMD); the setting, else the published default, when absent. */
   clientMetadataUrl?: string | null;
   /** Loopback ports for the sign-in redirect, in order of preference (0: any free port). */
   redirectPorts?: readonly number[];
-  /** Told about unexpected errors inside handlers (the front end decides where its log goes). */
-  onUnexpected?: (where: string, error: unknown) => void;
+  /**
+   * Told about unexpected errors inside handlers and in work nobody waits for (timer flushes, pollers, restarts);
+   * the front end decides where its log goes. Standard error when absent.
+   */
+  onUnexpected?: Unexpected;
+  /** Notes for the front end's log (e.g. what a Steward that died left running and this one stopped). */
+  log?: (line: string) => void;
+  /** What other processes call this one: 'app', 'browser', 'cli'. */
+  ownerKind?: string;
+  /** How long this process's lease lasts; it renews it three times within. */
+  leaseMs?: number;
 }
 
 export interface Host {
@@ -68,6 +84,9 @@ export interface Host {
   readonly models: ModelSettingsService;
   readonly dispatch: Dispatch;
   readonly identity: ClientIdentity;
+  /** This host beside other Steward processes: shared inbox, routed actions, change feed, recovery. */
+  readonly cross: CrossProcess;
+  readonly ownership: Ownership;
   dispose(): Promise<void>;
 }
 
@@ -75,13 +94,34 @@ const SUPPORTED_PLATFORMS: readonly Platform[] = ['linux', 'darwin', 'win32'];
 
 export async function createHost(options: HostOptions): Promise<Host> {
   const clock = options.clock ?? systemClock;
+  const unexpected = options.onUnexpected ?? unexpectedToStderr;
   const now = () => new Date(clock.now()).toISOString();
   const platform = options.platform ?? (SUPPORTED_PLATFORMS.includes(process.platform as Platform) ? (process.platform as Platform) : 'linux');
   const env = options.env ?? process.env;
   const store = openStore(join(options.dataDir.path, 'steward.db'));
   const events = new HostEvents();
-  const audit = new Audit(store, now);
-  const inbox = new Inbox(now, (items) => events.emit('inbox:changed', items));
+  const audit = new Audit(store, now, unexpected);
+  const log = options.log ?? (() => undefined);
+  // Late-bound: the cross-process layer needs the services, and the services report to it.
+  const late: { cross?: CrossProcess } = {};
+  const self = { pid: process.pid, started: startTokenOf(process.pid) ?? '' };
+  const ownership = new Ownership({
+    self,
+    kind: options.ownerKind ?? 'host',
+    owners: store.owners,
+    running: (owner) => isSameProcess(owner.pid, owner.started),
+    now: () => Date.now(),
+    leaseMs: options.leaseMs ?? 15_000,
+    ownerDied: () => {
+      late.cross?.recover().catch((error: unknown) => {
+        unexpected('recovery', error);
+      });
+    },
+  });
+  const inbox = new Inbox(now, (change) => {
+    if (late.cross) late.cross.inbox.localChanged(change);
+    else events.emit('inbox:changed', change);
+  });
   const sandbox = options.sandbox ?? createOsSandbox();
   const identity: ClientIdentity = {
     name: 'steward',
@@ -90,10 +130,23 @@ export async function createHost(options: HostOptions): Promise<Host> {
     description: 'A desktop MCP host that runs servers under the user’s control.',
   };
 
-  const models = new ModelSettingsService(store, options.secrets, env.ANTHROPIC_BASE_URL);
+  const models = new ModelSettingsService(store, options.secrets, env.ANTHROPIC_BASE_URL, (settings) => {
+    events.emit('models:changed', settings);
+  });
   const provider = options.provider ?? createAnthropicProvider({ apiKey: () => models.apiKey(), baseUrl: () => models.baseUrl() });
   // Sampling needs the calls in flight, and the servers need sampling: `tools` (below) is read only when a request arrives.
-  const sampling = new SamplingService({ store, audit, inbox, events, clock, provider, models, callsInFlight: (id) => tools.inFlight(id) });
+  const sampling = new SamplingService({
+    store,
+    audit,
+    inbox,
+    events,
+    clock,
+    provider,
+    models,
+    callsInFlight: (id) => tools.inFlight(id),
+    unexpected,
+    owner: self,
+  });
 
   const servers = new ServersService({
     store,
@@ -112,13 +165,21 @@ export async function createHost(options: HostOptions): Promise<Host> {
     backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
     stopGraceMs: options.stopGraceMs ?? 2000,
     connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+    messageBytes: messageBytesFrom(options.maxMessageBytes, env),
     sampleIntervalMs: options.sampleIntervalMs ?? 5000,
+    unexpected,
+    owner: self,
+    elsewhere: () => late.cross?.elsewhere() ?? new Map(),
     capabilities: (serverId) => ({
       sampling: { tools: sampling.policy(serverId).allowTools },
       elicitation: { form: true, url: true },
       taskRequests: ['sampling/createMessage', 'elicitation/create'],
     }),
-    serverRequest: (serverId, method, params, info) => traffic.request(serverId, method, params, info),
+    // What another process changed (a policy, a budget, the model's address) counts from this request on.
+    serverRequest: (serverId, method, params, info) => {
+      late.cross?.feed.sync();
+      return traffic.request(serverId, method, params, info);
+    },
     serverNotification: (serverId, method, params) => traffic.notification(serverId, method, params),
     httpAuth: (serverId, url) => auth.transportAuth(serverId, url),
     httpAuthRetry: (serverId, url, error) => auth.legacyFallback(serverId, url, error),
@@ -133,7 +194,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     clock,
     // The auth service judged the page already (with the rules for its server); the gate judges it once more.
     open: async (url) => {
-      await gatedOpener((u) => options.browser.open(u), { allowLoopbackHttp: true })(url);
+      await gatedOpener((u) => options.browser.open(u))(url);
     },
     changed: (view) => events.emit('auth:changed', view),
     server: (serverId) => {
@@ -148,6 +209,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     clientMetadataUrl: options.clientMetadataUrl,
     redirectPorts: options.redirectPorts,
+    unexpected,
   });
 
   const tasks = new TasksService({
@@ -162,14 +224,15 @@ export async function createHost(options: HostOptions): Promise<Host> {
       const view = store.servers.get(serverId);
       return view ? { name: view.name, transport: view.config.transport } : undefined;
     },
-    owner: { pid: process.pid, started: startTokenOf(process.pid) ?? null },
-    ownerAlive: (owner) => isAlive(owner.pid) && (owner.started === null || startTokenOf(owner.pid) === owner.started),
+    owner: self,
+    ownerAlive: (owner) => ownership.state(owner) !== 'dead',
+    unexpected,
   });
   const elicitation = new ElicitationService({
     inbox,
     audit,
     // The one path from the host to the system browser for server-supplied pages: the gate, then the opener.
-    open: gatedOpener((url) => options.browser.open(url), ELICITATION_GATE),
+    open: gatedOpener((url) => options.browser.open(url)),
     completed: (event) => events.emit('elicitation:completed', event),
     now,
     relatedTask: (serverId, remoteTaskId) => {
@@ -181,6 +244,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     sampling,
     elicitation,
     tasks,
+    inbox,
+    note: (id, text) => servers.note(id, 'warning', text),
     serverName: (id) => servers.callSettings(id).name,
     live: (id) => servers.liveSession(id),
   });
@@ -206,12 +271,35 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   if (options.bundled && !store.settings.get('bundled.registered')) {
     for (const input of bundledServers(options.bundled.examplesDir, options.bundled.runtime)) {
-      if (!store.servers.findByName(input.name)) await servers.add(input, 'bundled', 'host');
+      // Another Steward starting on a fresh data folder at the same moment may register it first.
+      if (!store.servers.findByName(input.name)) {
+        await servers.add(input, 'bundled', 'host').catch((error: unknown) => {
+          if (!(error instanceof StewardError && error.code === 'name_taken')) throw error;
+        });
+      }
     }
     store.settings.put('bundled.registered', true);
   }
 
   const runTool = createToolRunner({ servers, tools, tasks, elicitation, audit });
+  const cross = new CrossProcess({
+    dataDir: options.dataDir.path,
+    store,
+    ownership,
+    events,
+    audit,
+    inbox,
+    servers,
+    sampling,
+    tasks,
+    models,
+    log,
+    onUnexpected: unexpected,
+  });
+  late.cross = cross;
+  const dispatch = createDispatcher(createHandlers({ servers, tools, inbox: cross.inbox, audit, sampling, tasks, models, runTool, auth, cross }), {
+    onUnexpected: unexpected,
+  });
 
   let disposed = false;
   const host: Host = {
@@ -228,9 +316,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
     models,
     identity,
     runTool,
-    dispatch: createDispatcher(createHandlers({ servers, tools, inbox, audit, sampling, tasks, models, runTool, auth }), {
-      onUnexpected: options.onUnexpected,
-    }),
+    cross,
+    ownership,
+    // Every call sees what other processes wrote before it: the feed is read (a few microseconds) first.
+    dispatch: (name, payload) => {
+      cross.feed.sync();
+      return dispatch(name, payload);
+    },
     async dispose() {
       if (disposed) return;
       disposed = true;
@@ -238,13 +330,15 @@ export async function createHost(options: HostOptions): Promise<Host> {
       tasks.dispose();
       await servers.dispose();
       await auth.dispose();
-      sampling.flush();
+      sampling.close();
       audit.flush();
       await sandbox.dispose().catch(() => undefined);
+      await cross.dispose();
       store.close();
     },
   };
-  await servers.bootstrap(options.autostart ?? false);
-  tasks.recover();
+  await cross.start();
+  await cross.recover();
+  servers.bootstrap(options.autostart ?? false);
   return host;
 }

@@ -23,6 +23,9 @@ export interface Notifier {
   notify(title: string, body: string): void;
 }
 
+/** Told about an error no caller waits for (a timer's flush, a poller's step), so it reaches the host's log. */
+export type Unexpected = (where: string, error: unknown) => void;
+
 export interface DataDir {
   /** Absolute path of the folder holding the database and the host's own files. */
   readonly path: string;
@@ -35,4 +38,9 @@ export const systemClock: Clock = {
     handle.unref();
     return { cancel: () => clearTimeout(handle) };
   },
+};
+
+/** The log of last resort, for a front end that names none. */
+export const unexpectedToStderr: Unexpected = (where, error) => {
+  process.stderr.write(`[steward] internal error in ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
 };

@@ -3,7 +3,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { openNodeHost, systemBrowser } from '../core/node/index.js';
+import { Interrupts, openNodeHost, systemBrowser } from '../core/node/index.js';
 import { startWebServer } from './server.js';
 
 const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'renderer');
@@ -17,7 +17,7 @@ const { values } = parseArgs({
 });
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const host = await openNodeHost({ log, autostart: true });
+const host = await openNodeHost({ log, autostart: true, ownerKind: 'browser' });
 let server: Awaited<ReturnType<typeof startWebServer>>;
 try {
   server = await startWebServer({
@@ -37,13 +37,22 @@ if (!values['no-open'] && !process.env.STEWARD_NO_BROWSER) {
   await systemBrowser.open(server.url).catch(() => log('Could not open a browser; open the link above.'));
 }
 
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
-  await server.close();
-  await host.dispose();
-  process.exit(0);
-};
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
+// Ctrl+C (or SIGTERM) stops in order; a second Ctrl+C within two seconds stops at once.
+new Interrupts({
+  shutdown: async () => {
+    try {
+      await server.close();
+      await host.dispose();
+      process.exit(0);
+    } catch (error) {
+      log(`steward serve: could not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    }
+  },
+  killNow: () => {
+    host.servers.killNow();
+  },
+  exit: (code) => process.exit(code),
+  note: log,
+  now: () => Date.now(),
+}).install();

@@ -14,7 +14,7 @@ import {
 } from '../domain/servers.js';
 import { CallResultSchema, ProgressSchema, PromptViewSchema, ResourceViewSchema, ToolViewSchema } from '../domain/mcp.js';
 import { AuditEventSchema, AuditKindSchema } from '../domain/audit.js';
-import { InboxDecisionSchema, InboxItemSchema } from '../domain/inbox.js';
+import { InboxChangeSchema, InboxDecisionSchema, InboxItemSchema } from '../domain/inbox.js';
 import { AuthConfigSchema, AuthSecretsSchema, AuthViewSchema } from '../domain/auth.js';
 import { TaskDetailSchema, TaskResultPageSchema, TaskStatusSchema, TaskViewSchema } from '../domain/tasks.js';
 import { LoopViewSchema, ModelSettingsSchema, RoundRecordSchema, SamplingPolicyPatchSchema, SamplingPolicySchema } from '../domain/sampling.js';
@@ -163,12 +163,15 @@ export const events = {
   'logs:changed': z.object({ serverId: Id, lines: z.array(LogLineSchema) }),
   'tools:changed': z.object({ serverId: Id }),
   'calls:changed': ProgressSchema,
-  'inbox:changed': z.array(InboxItemSchema),
+  /** One item added or removed; the whole list only comes from inbox:list. */
+  'inbox:changed': InboxChangeSchema,
   'sampling:changed': LoopViewSchema,
   'tasks:changed': TaskViewSchema,
   /** A server said a page it asked the user to open is done (notifications/elicitation/complete), for one Steward waits on. */
   'elicitation:completed': z.object({ serverId: Id, elicitationId: z.string().max(1000), at: z.string() }),
   'auth:changed': AuthViewSchema,
+  'models:changed': ModelSettingsSchema,
+  'sampling:policyChanged': z.object({ serverId: Id, policy: SamplingPolicySchema }),
 } as const;
 
 export type Calls = typeof calls;

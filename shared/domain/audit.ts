@@ -9,6 +9,7 @@ export const AUDIT_KINDS = [
   'server.launched',
   'server.stopped',
   'server.crashed',
+  'processes.cleaned',
   'consent.approved',
   'consent.denied',
   'sandbox.disabled',

@@ -1,11 +1,18 @@
 // Pending questions for the user, one queue for every kind of request.
 import { z } from 'zod';
-import { ConsentRequestSchema } from './servers.js';
+import { ConsentRequestSchema, OwnerTagSchema } from './servers.js';
 import { SignInRequestViewSchema } from './auth.js';
 import { AnswerSchema, FormRequestViewSchema, UrlRequestViewSchema } from './elicitation.js';
 import { SamplingEditsSchema, SamplingGrantSchema, SamplingReplySchema, SamplingRequestViewSchema } from './sampling.js';
 
-const base = { id: z.string(), serverId: z.string(), serverName: z.string(), createdAt: z.string() };
+const base = {
+  id: z.string(),
+  serverId: z.string(),
+  serverName: z.string(),
+  createdAt: z.string(),
+  /** Set when another Steward process asks: an answer given here is carried to it. */
+  elsewhere: OwnerTagSchema.optional(),
+};
 
 export const ConsentItemSchema = z.object({ ...base, kind: z.literal('consent'), request: ConsentRequestSchema });
 export const SamplingItemSchema = z.object({ ...base, kind: z.literal('sampling'), request: SamplingRequestViewSchema });
@@ -30,6 +37,13 @@ export const InboxItemSchema = z.discriminatedUnion('kind', [
   SignInItemSchema,
 ]);
 export type InboxItem = z.infer<typeof InboxItemSchema>;
+
+/** One change to the inbox, as the UI hears of it: an item added (replacing an older one of the same key), or removed. */
+export const InboxChangeSchema = z.discriminatedUnion('change', [
+  z.object({ change: z.literal('added'), item: InboxItemSchema, replaces: z.string().optional() }),
+  z.object({ change: z.literal('removed'), id: z.string() }),
+]);
+export type InboxChange = z.infer<typeof InboxChangeSchema>;
 
 export const InboxDecisionSchema = z.discriminatedUnion('kind', [
   z.object({

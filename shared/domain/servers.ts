@@ -1,14 +1,15 @@
 // Server configurations, their live state, launch specs and consent requests, as the UI and CLI see them.
 import { z } from 'zod';
 
-const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
+/** Control, invisible and direction-changing characters: in a name they could rewrite the sentence it is shown in. */
+const NO_CONTROL_CHARS = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
 
 export const ServerNameSchema = z
   .string()
   .trim()
   .min(1, 'A server needs a name.')
   .max(100, 'Server names are at most 100 characters.')
-  .regex(NO_CONTROL_CHARS, 'Server names cannot contain control characters.');
+  .regex(NO_CONTROL_CHARS, 'Server names cannot contain control, invisible or direction-changing characters.');
 
 const EnvNameSchema = z
   .string()
@@ -123,6 +124,10 @@ export const ServerErrorSchema = z.object({
 export const RootSchema = z.object({ path: z.string().min(1).max(4096), name: z.string().max(200).optional() });
 export type Root = z.infer<typeof RootSchema>;
 
+/** Another Steward process, as the UI names it. */
+export const OwnerTagSchema = z.object({ pid: z.number().int(), kind: z.string().max(40) });
+export type OwnerTag = z.infer<typeof OwnerTagSchema>;
+
 export const ServerViewSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -148,6 +153,8 @@ export const ServerViewSchema = z.object({
   instructions: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Other running Steward processes (the app, browser mode, a command) that hold a session with this server too. */
+  elsewhere: z.array(OwnerTagSchema).optional(),
 });
 export type ServerView = z.infer<typeof ServerViewSchema>;
 

@@ -38,3 +38,60 @@ export function fakeIpcMain() {
     removeHandler: (channel: string) => void handlers.delete(channel),
   };
 }
+
+/** Electron's safeStorage, with a reversible stand-in for the OS keychain. */
+export function fakeSafeStorage(options: { available?: boolean; backend?: string } = {}) {
+  return {
+    isAsyncEncryptionAvailable: () => Promise.resolve(options.available ?? true),
+    getSelectedStorageBackend: () => options.backend ?? 'gnome_libsecret',
+    encryptStringAsync: (plain: string) => Promise.resolve(Buffer.from(`sealed(${Buffer.from(plain).toString('hex')})`)),
+    decryptStringAsync: (sealed: Buffer) => {
+      const m = /^sealed\(([0-9a-f]*)\)$/.exec(sealed.toString());
+      if (!m?.[1]) return Promise.reject(new Error('Error while decrypting the ciphertext provided to safeStorage.decryptStringAsync.'));
+      return Promise.resolve({ shouldReEncrypt: false, result: Buffer.from(m[1], 'hex').toString() });
+    },
+  };
+}
+
+/** The app object: records listeners and calls, and lets a test say when it is ready. */
+export function fakeApp(options: { userData: string; singleInstance?: boolean }) {
+  const emitter = new EventEmitter();
+  let ready: () => void = () => undefined;
+  const readyPromise = new Promise<void>((resolve) => (ready = resolve));
+  const calls: string[] = [];
+  return Object.assign(emitter, {
+    calls,
+    ready,
+    whenReady: () => readyPromise,
+    getPath: (name: string) => (name === 'userData' ? options.userData : `/fake/${name}`),
+    requestSingleInstanceLock: () => options.singleInstance ?? true,
+    quit: () => void calls.push('quit'),
+    exit: (code: number) => void calls.push(`exit ${code}`),
+  });
+}
+
+/** BrowserWindow: every window made is kept, with the options it was made with and the URL it loaded. */
+export function fakeBrowserWindowClass() {
+  const made: Array<{ options: Record<string, unknown>; url?: string; contents: FakeContents & { send: (...a: unknown[]) => void; isDestroyed(): boolean } }> =
+    [];
+  class FakeBrowserWindow extends EventEmitter {
+    static getAllWindows = () => made;
+    readonly webContents;
+    constructor(options: Record<string, unknown>) {
+      super();
+      this.webContents = Object.assign(fakeContents(), { send: () => undefined, isDestroyed: () => false });
+      made.push({ options, contents: this.webContents });
+    }
+    loadURL(url: string) {
+      made.at(-1)!.url = url;
+      return Promise.resolve();
+    }
+    show() {}
+    focus() {}
+    restore() {}
+    isMinimized() {
+      return false;
+    }
+  }
+  return { FakeBrowserWindow, made };
+}

@@ -1,5 +1,7 @@
 // Writes the audit record. Values a user typed or a server sent are summarized, never stored whole.
 import type { AuditActor, AuditEvent, AuditKind } from '../../../shared/domain/audit.js';
+import { guarded } from '../background.js';
+import type { Unexpected } from '../ports.js';
 import type { AuditQuery, NewAuditEvent, Store } from '../store/index.js';
 
 export interface AuditEntry {
@@ -17,6 +19,7 @@ export class Audit {
   constructor(
     private readonly store: Store,
     private readonly now: () => string,
+    private readonly unexpected: Unexpected,
   ) {}
 
   /** Writes at once: for decisions and state changes, which must be on record before they are acknowledged. */
@@ -26,11 +29,12 @@ export class Audit {
 
   /**
    * Queues a record of something that already happened (a tool call's outcome) and writes it within
-   * a few milliseconds, batched, so the write stays off the call's own latency.
+   * a few milliseconds, batched, so the write stays off the call's own latency. A batch that cannot be written is
+   * reported (nobody waits for it) and the next record starts a new one.
    */
   recordSoon(kind: AuditKind, entry: AuditEntry): void {
     this.pending.push(this.toEvent(kind, entry));
-    this.flushTimer ??= setTimeout(() => this.flush(), 20);
+    this.flushTimer ??= setTimeout(() => guarded(this.unexpected, `writing ${this.pending.length} queued audit record(s)`, () => this.flush()), 20);
   }
 
   flush(): void {

@@ -21,6 +21,7 @@ export async function openNodeHost({ log, ...overrides }: NodeHostOptions): Prom
     browser: systemBrowser,
     bundled: { examplesDir: EXAMPLES_DIR, runtime: { command: process.execPath, env: {} } },
     onUnexpected: (where, error) => log(`internal error in ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    log: (line) => log(`steward: ${line}`),
     ...overrides,
   });
 }

@@ -1,8 +1,9 @@
 // The sampling policy verdict: allow, ask (with the reasons), deny, or refuse a flood. A pure function.
 import type { AskReason, SamplingPolicy } from '../../../shared/domain/sampling.js';
+import { SERVER_LIMITS } from '../limits.js';
 
 /** Sampling requests one server may have waiting for the user at once; more are refused, so a flood cannot bury the inbox. */
-export const MAX_WAITING_PER_SERVER = 5;
+export const MAX_WAITING_PER_SERVER = SERVER_LIMITS.questions.sampling;
 
 export interface Usage {
   tokensLastDay: number;

@@ -10,6 +10,7 @@ import {
   type SamplingEdits,
 } from '../../../shared/domain/sampling.js';
 import type { AuditKind } from '../../../shared/domain/audit.js';
+import { LIMIT_REACHED_CODE } from '../limits.js';
 import type { Verdict } from './policy.js';
 
 export interface RoundState {
@@ -75,8 +76,8 @@ export interface RoundTransition {
 
 /** JSON-RPC code the spec suggests for a request the user rejected. */
 export const USER_REJECTED = -1;
-/** The code for a request refused because too many wait: the server may try again later. */
-export const TOO_MANY_WAITING = -32000;
+/** The code for a request refused because too many wait (the limits' code for every cap): the server may try again later. */
+export const TOO_MANY_WAITING = LIMIT_REACHED_CODE;
 export const REQUEST_CANCELLED = -32800;
 export const MODEL_FAILED = -32603;
 
@@ -92,6 +93,8 @@ export const ROUND_TRANSITIONS: Readonly<Record<RoundStatus, readonly RoundStatu
   failed: [],
   interrupted: [],
 };
+
+const STOPPED = 'The Steward process answering this request stopped before it was answered.';
 
 export const isFinal = (status: RoundStatus): boolean => FINAL_ROUND_STATUSES.includes(status);
 
@@ -201,9 +204,7 @@ export function roundTransition(state: RoundState, event: RoundEvent): RoundTran
       };
     case 'host_stopped':
       return {
-        state: step(state, event.at, 'interrupted', 'host', 'Steward stopped before this request was answered.', {
-          error: 'Steward stopped before this request was answered.',
-        }),
+        state: step(state, event.at, 'interrupted', 'host', STOPPED, { error: STOPPED }),
         effects: [],
       };
   }

@@ -3,7 +3,7 @@
 import type { AuditKind } from '../../../shared/domain/audit.js';
 import type { ModelInfo, ParamNote, SamplingReply, SamplingRequestView } from '../../../shared/domain/sampling.js';
 import { costEstimate, type SamplingParameters } from '../models/index.js';
-import type { RoundRow } from '../store/index.js';
+import type { OwnerKey, RoundRow } from '../store/index.js';
 import type { RoundState } from './round-machine.js';
 import type { SamplingRequest } from './validate.js';
 
@@ -39,6 +39,8 @@ export interface Round {
   returned: SamplingReply | null;
   latencyMs: number | null;
   abort: AbortController | undefined;
+  /** The Steward process answering it (this one). */
+  owner: OwnerKey;
   /** Its row or its journal entry is on record. */
   recorded: boolean;
   resolve: (result: Record<string, unknown>) => void;
@@ -72,6 +74,8 @@ export function rowOf(round: Round): RoundRow {
     reply_returned: returned ? JSON.stringify(returned.content) : null,
     steps: JSON.stringify(state.steps),
     params_report: round.paramsReport.length > 0 ? JSON.stringify(round.paramsReport) : null,
+    owner_pid: round.owner.pid,
+    owner_started: round.owner.started,
   };
 }
 

@@ -18,9 +18,10 @@ import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
 import { timeOrderedId } from '../ids.js';
 import type { Inbox } from '../inbox/index.js';
+import { detached } from '../background.js';
 import { chooseModel, sortParameters, type ModelProvider, type ModelSettingsService } from '../models/index.js';
-import type { Clock } from '../ports.js';
-import type { LoopSummary, Store } from '../store/index.js';
+import type { Clock, Unexpected } from '../ports.js';
+import type { LoopSummary, OwnerKey, Store } from '../store/index.js';
 import { applyEdits } from './edits.js';
 import { LoopTracker } from './loops.js';
 import { samplingVerdict } from './policy.js';
@@ -45,6 +46,10 @@ export interface SamplingDeps {
   models: ModelSettingsService;
   /** Tool calls in flight to a server, to say which one a request belongs to. */
   callsInFlight(serverId: string): { callId: string | null; name: string; ref: string }[];
+  /** Errors in the work nobody waits for (timer flushes, asking the user). */
+  unexpected: Unexpected;
+  /** This Steward process: each round records who answers it, and nobody else finalises it while that process lives. */
+  owner: OwnerKey;
 }
 
 type Decision = Extract<InboxDecision, { kind: 'sampling' }>;
@@ -72,25 +77,36 @@ export class SamplingService {
       () => deps.clock.now(),
       (loopId) => this.forget(loopId),
     );
-    this.log = new RoundLog(
-      deps.store,
-      (loopId) => this.loopInfo.get(loopId),
-      (loopIds) => loopIds.forEach((id) => this.changed(id)),
-      () => deps.audit.flush(),
-    );
+    this.log = new RoundLog({
+      store: deps.store,
+      owner: deps.owner,
+      loopOf: (loopId) => this.loopInfo.get(loopId),
+      written: (loopIds) => loopIds.forEach((id) => this.changed(id)),
+      alsoPending: () => deps.audit.flush(),
+      unexpected: deps.unexpected,
+    });
     this.usage = new UsageMeter(deps.store, deps.clock);
-    this.interruptOpenRounds();
     deps.inbox.handle('sampling', (item, decision) => this.decide(item.request.requestId, decision, 'user'));
     deps.inbox.handle('sampling_review', (item, decision) => this.review(item.request.requestId, decision, 'user'));
   }
 
   /**
-   * Rounds a stopped Steward left open are interrupted, through the round machine, with the reason; rounds that were only
-   * in its journal get their rows first. (Which stopped process left them is the seam for process ownership.)
+   * What Steward processes that are gone left: rounds only their journals held get their rows, then their open rounds
+   * go through the round machine to "interrupted", with the reason, and their loops are announced. Rounds of a live
+   * process (this one or another) are never touched; when two processes recover the same dead one, each round is ended
+   * by exactly one. Returns how many loops were affected.
    */
-  interruptOpenRounds(): void {
-    this.log.recoverJournal();
-    this.log.interruptOpen(iso(this.deps.clock));
+  recover(isDead: (owner: { pid: number | null; started: string | null }) => boolean): number {
+    const loops = new Set<string>();
+    for (const owner of this.deps.store.sampling.journalOwners()) {
+      if (isDead(owner)) for (const loopId of this.log.recoverJournal(owner)) loops.add(loopId);
+    }
+    const at = iso(this.deps.clock);
+    for (const owner of this.deps.store.sampling.openRoundOwners()) {
+      if (isDead(owner)) for (const round of this.log.interruptOpen(owner, at)) loops.add(round.loopId);
+    }
+    for (const loopId of loops) this.changed(loopId);
+    return loops.size;
   }
 
   policy(serverId: string): SamplingPolicy {
@@ -102,10 +118,20 @@ export class SamplingService {
     return policy;
   }
 
-  /** Forgets cached policies (one server's, or all): the next request reads the stored one. */
-  invalidatePolicy(serverId?: string): void {
-    if (serverId === undefined) this.policies.clear();
-    else this.policies.delete(serverId);
+  /** Policies changed in another process: the next decision reads them again, and screens showing one hear of it. */
+  policiesChanged(serverIds: readonly string[]): void {
+    const before = new Map(this.policies);
+    this.policies.clear();
+    for (const serverId of serverIds) {
+      const next = this.policy(serverId);
+      if (JSON.stringify(before.get(serverId)) !== JSON.stringify(next)) this.deps.events.emit('sampling:policyChanged', { serverId, policy: next });
+    }
+  }
+
+  /** Rounds recorded by another process count against the daily budget: the running totals are read again. */
+  usageChanged(): void {
+    this.flush();
+    this.usage.clear();
   }
 
   /** Changes only the fields the patch names; the rest stay as they are. */
@@ -123,6 +149,7 @@ export class SamplingService {
         data: { ...next, changed: Object.keys(defined(patch)) },
       });
     });
+    this.deps.events.emit('sampling:policyChanged', { serverId, policy: next });
     return next;
   }
 
@@ -179,6 +206,7 @@ export class SamplingService {
         latencyMs: null,
         abort: undefined,
         recorded: false,
+        owner: this.deps.owner,
         resolve,
         reject,
         detach: () => undefined,
@@ -267,7 +295,7 @@ export class SamplingService {
       case 'ask':
         // On record before the user is asked.
         this.recordNow(round);
-        void this.ask(round, effect.reasons);
+        detached(this.deps.unexpected, `asking the user about sampling round ${round.id}`, this.ask(round, effect.reasons));
         return;
       case 'ask_review':
         this.recordNow(round);
@@ -361,7 +389,8 @@ export class SamplingService {
   }
 
   private async ask(round: Round, reasons: AskReason[]): Promise<void> {
-    const view = { ...this.view(round), askReasons: reasons, noKey: !(await this.deps.models.hasKey()) };
+    // A key that cannot be read (a damaged secrets file) is as good as none: the user can still write the reply.
+    const view = { ...this.view(round), askReasons: reasons, noKey: !(await this.deps.models.hasKey().catch(() => false)) };
     // The request may have been withdrawn while the key was looked up.
     if (round.state.status !== 'waiting') return;
     this.deps.inbox.put<'sampling'>(round.id, { kind: 'sampling', serverId: round.ctx.serverId, serverName: round.ctx.serverName, request: view });
@@ -443,6 +472,11 @@ export class SamplingService {
   /** Writes what is queued now (reads call it first, so they see every round). */
   flush(): void {
     this.log.flush();
+  }
+
+  /** Steward stopping: every row written, and this process's journal cleared (nothing in it is needed any more). */
+  close(): void {
+    this.log.close();
   }
 
   /** The event carries the loop's summary (from memory while the loop is in use); a transcript is fetched with sampling:loop. */

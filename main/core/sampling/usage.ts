@@ -25,6 +25,11 @@ export class UsageMeter {
     return usage.total;
   }
 
+  /** Forgets the day's totals (another process recorded rounds): the next question reads them from the record again. */
+  clear(): void {
+    this.tokens.clear();
+  }
+
   addTokens(serverId: string, tokens: number): void {
     const usage = this.tokensOf(serverId);
     usage.entries.push({ at: this.clock.now(), tokens });

@@ -6,4 +6,4 @@ export { findDangers } from './findings.js';
 export { quoteCommandLine, quoteWord } from './shell-quote.js';
 export { isReservedEnvName } from './child-env.js';
 export type { Platform } from './platform-paths.js';
-export { checkUrl, gatedOpener, isLoopbackHost, isPrivateAddress, type UrlVerdict, type GateOptions } from './url-gate.js';
+export { addressKind, gatedOpener, isLoopbackHost, judgeUrl, type AddressKind, type UrlUse, type UrlVerdict } from './url-gate.js';

@@ -15,6 +15,8 @@ export interface WrappedCommand {
 export interface SandboxRunner {
   support(): Promise<SandboxSupport>;
   wrap(spec: LaunchSpec): Promise<WrappedCommand>;
+  /** Text that names the runtime's helper processes on their command lines (its bridges' socket paths), once it runs. */
+  bridges?(): readonly string[];
   dispose(): Promise<void>;
 }
 
@@ -25,15 +27,22 @@ export function createOsSandbox(platform: NodeJS.Platform = process.platform): S
   let initialized: Promise<void> | undefined;
   let support: Promise<SandboxSupport> | undefined;
 
-  const load = () => (runtime ??= import('@anthropic-ai/sandbox-runtime'));
+  let runtimeLoaded: Runtime | undefined;
+  const load = () =>
+    (runtime ??= import('@anthropic-ai/sandbox-runtime').then((loaded) => {
+      runtimeLoaded = loaded;
+      return loaded;
+    }));
 
   const init = async () => {
     const { SandboxManager } = await load();
     // Everything is per launch: the base policy grants nothing.
-    initialized ??= SandboxManager.initialize({
-      network: { allowedDomains: [], deniedDomains: [] },
-      filesystem: { denyRead: [], allowWrite: [], denyWrite: [] },
-    });
+    initialized ??= withoutSignalHandlers(() =>
+      SandboxManager.initialize({
+        network: { allowedDomains: [], deniedDomains: [] },
+        filesystem: { denyRead: [], allowWrite: [], denyWrite: [] },
+      }),
+    );
     await initialized;
   };
 
@@ -82,6 +91,12 @@ export function createOsSandbox(platform: NodeJS.Platform = process.platform): S
       return { file, args, release: () => SandboxManager.unregisterCommandNetworkLists(commandId) };
     },
 
+    bridges() {
+      if (!initialized || !runtimeLoaded) return [];
+      const manager = runtimeLoaded.SandboxManager;
+      return [manager.getLinuxHttpSocketPath(), manager.getLinuxSocksSocketPath()].filter((p): p is string => typeof p === 'string' && p.length > 0);
+    },
+
     async dispose() {
       if (!initialized) return;
       const { SandboxManager } = await load();
@@ -89,4 +104,22 @@ export function createOsSandbox(platform: NodeJS.Platform = process.platform): S
       await SandboxManager.reset();
     },
   };
+}
+
+/**
+ * The runtime installs its own SIGINT and SIGTERM listeners when it starts (to tidy up, then not exit): a first Ctrl+C
+ * would be swallowed and a second would kill the process without cleanup. The host disposes the sandbox itself
+ * (dispose → reset), so those listeners are taken off again and signals stay with the front end's one handler.
+ */
+async function withoutSignalHandlers<T>(start: () => Promise<T>): Promise<T> {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((sig) => [sig, new Set(process.listeners(sig))]));
+  try {
+    return await start();
+  } finally {
+    for (const sig of signals) {
+      const kept = before.get(sig);
+      for (const listener of process.listeners(sig)) if (!kept?.has(listener)) process.removeListener(sig, listener);
+    }
+  }
 }

@@ -2,4 +2,4 @@
 export { ServersService, type ServersDeps } from './service.js';
 export { DEFAULT_BACKOFF, restartDelay, type BackoffPolicy } from './backoff.js';
 export { parseImport } from './import.js';
-export { isAlive, startTokenOf } from './process-tree.js';
+export type { OrphanReport } from './supervisor.js';

@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { LogLine, ServerStatus } from '../../../shared/domain/servers.js';
 import { present, StewardError } from '../../../shared/errors.js';
-import type { Clock } from '../ports.js';
+import { detached, guarded } from '../background.js';
+import type { Clock, Unexpected } from '../ports.js';
 import type { LaunchPlan, SandboxRunner, WrappedCommand } from '../security/index.js';
 import {
   McpSession,
@@ -13,10 +14,14 @@ import {
   type ServerNotificationMethod,
   type HttpAuth,
 } from '../sessions/index.js';
+import { megabytes } from '../limits.js';
 import { restartDelay, type BackoffPolicy } from './backoff.js';
+import { cappedFetch } from './capped-fetch.js';
 import { ChildTransport } from './child-transport.js';
+import type { OversizedMessage } from './oversized.js';
 import { LineSplitter } from './line-splitter.js';
-import { startTokenOf, TreeSnapshot } from './process-tree.js';
+import { startTokenOf } from '../owners/index.js';
+import { TreeSnapshot, type Member, type ProcessTable } from './process-tree.js';
 
 export interface RuntimeError {
   code: string;
@@ -31,8 +36,12 @@ export interface RuntimeDeps {
   backoff: BackoffPolicy;
   sandbox: SandboxRunner;
   connectTimeoutMs: number;
+  /** The most bytes one JSON-RPC message from the server may have. */
+  messageBytes: number;
   /** Time between closing stdin and SIGTERM, and between SIGTERM and SIGKILL. */
   stopGraceMs: number;
+  /** Errors in work nobody waits for: exit handling, restarts, closing a dead session. */
+  unexpected: Unexpected;
   log(stream: LogLine['stream'], level: LogLine['level'], text: string): void;
   changed(): void;
   listChanged(kind: 'tools' | 'prompts' | 'resources'): void;
@@ -46,6 +55,8 @@ export interface RuntimeDeps {
   /** Whether a crash should lead to a restart (the user may have stopped it elsewhere). */
   wantsRestart(): boolean;
   launched(info: { pid: number; pidStarted: string }): void;
+  /** Processes of the server's tree (group, session, descendants) seen for the first time. */
+  members(members: Member[]): void;
   exited(info: { pid: number; code: number | null; signal: NodeJS.Signals | null; crashed: boolean; error?: RuntimeError }): void;
 }
 
@@ -107,7 +118,13 @@ export class ServerRuntime {
         reconnectOnSessionLoss: true,
         capabilities: this.deps.capabilities(),
         // Step-up re-authorizes at most once per request; the auth service caps prompts across requests.
-        transport: () => new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers }, ...auth, maxStepUpRetries: 1 }),
+        transport: () =>
+          new StreamableHTTPClientTransport(new URL(url), {
+            requestInit: { headers },
+            ...auth,
+            fetch: cappedFetch(auth.fetch ?? fetch, this.deps.messageBytes, { oversized: (bytes, message) => this.oversized(bytes, message) }),
+            maxStepUpRetries: 1,
+          }),
         hooks: this.sessionHooks(() => {
           this.session = undefined;
           this.fail({ code: 'connect_failed', message: 'The connection to the server closed.', stderrTail: [] });
@@ -159,7 +176,9 @@ export class ServerRuntime {
     const stderr = new LineSplitter((line) => this.stderrLine(line));
     child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.stderr?.on('end', () => stderr.flush());
-    child.once('exit', (code, signal) => this.onExit(child, code, signal));
+    child.once('exit', (code, signal) =>
+      guarded(this.deps.unexpected, `handling the exit of server ${this.deps.serverId}`, () => this.onExit(child, code, signal)),
+    );
 
     const spawnError = await spawned;
     if (spawnError) {
@@ -172,20 +191,19 @@ export class ServerRuntime {
     this.deps.launched({ pid, pidStarted: startTokenOf(pid) ?? '' });
     this.deps.log('host', 'info', `Started process ${pid}: ${plan.commandLine}${plan.spec.sandbox.mode === 'enforced' ? ' (sandboxed)' : ''}`);
 
-    const transport = new ChildTransport(child, {
-      onBadLine: (line, error) =>
-        this.deps.log(
-          'protocol',
-          'warning',
-          `Ignored a line on stdout that is not a JSON-RPC message (${error.message.split('\n')[0]}): ${line.slice(0, 300)}`,
-        ),
-      onOversized: (bytes, id) =>
-        this.deps.log(
-          'protocol',
-          'error',
-          `Ignored a ${bytes}-byte message on stdout: over the 10 MB limit${id !== undefined ? ` (reply to request ${id})` : ''}.`,
-        ),
-    });
+    const transport = new ChildTransport(
+      child,
+      {
+        onBadLine: (line, error) =>
+          this.deps.log(
+            'protocol',
+            'warning',
+            `Ignored a line on stdout that is not a JSON-RPC message (${error.message.split('\n')[0]}): ${line.slice(0, 300)}`,
+          ),
+        onOversized: (bytes, message) => this.oversized(bytes, message),
+      },
+      this.deps.messageBytes,
+    );
     try {
       const session = await McpSession.connect({
         identity: this.deps.identity,
@@ -200,7 +218,7 @@ export class ServerRuntime {
         throw new StewardError('server_exited', 'The server exited while connecting.');
       }
       this.session = session;
-      this.snapshot.refresh();
+      this.refreshTree();
       this.lastError = null;
       this.setStatus('running');
     } catch (error) {
@@ -225,6 +243,25 @@ export class ServerRuntime {
       request: (method: string, params: unknown, info: ServerRequestInfo) => this.deps.serverRequest(method, params, info),
       notification: (method: ServerNotificationMethod, params: Record<string, unknown>) => this.deps.serverNotification(method, params),
     };
+  }
+
+  /** A message over the size limit: said in the log; one that cannot be matched to anything stops the server. */
+  private oversized(bytes: number, message: OversizedMessage): void {
+    const size = `a ${megabytes(bytes)} message, over the limit of ${megabytes(this.deps.messageBytes)} for one message`;
+    if (message.kind === 'unreadable') {
+      const text = `Stopped the server: it sent ${size}, and its id could not be read, so what it sends next could not be matched safely.`;
+      this.deps.log('host', 'error', text);
+      this.lastError = { code: 'message_too_large', message: text, stderrTail: [...this.stderrTail] };
+      void this.stop('error');
+      return;
+    }
+    const what =
+      message.kind === 'request'
+        ? `request ${JSON.stringify(message.id)} (${message.method}); it was answered with an error`
+        : message.kind === 'response'
+          ? `reply to request ${JSON.stringify(message.id)}; that request failed`
+          : `notification (${message.method}); it was dropped`;
+    this.deps.log('protocol', 'error', `The server sent ${size}: a ${what}.`);
   }
 
   private stderrLine(line: string): void {
@@ -254,19 +291,23 @@ export class ServerRuntime {
     this.releaseSandbox();
     const session = this.session;
     this.session = undefined;
-    void session?.close();
-    // Whatever the server left behind (a grandchild in its group or one it started earlier) goes too.
+    if (session) detached(this.deps.unexpected, `closing the session of exited server ${this.deps.serverId}`, session.close());
+    // Whatever the server left behind (a grandchild in its group or session, or one it started earlier) goes too.
+    snapshot?.refresh();
     snapshot?.signal('SIGKILL');
     for (const waiter of this.exitWaiters.splice(0)) waiter();
 
+    // The exit's record is written on the side: if it fails, the server's status and its restart still follow.
+    const recordExit = (info: Parameters<RuntimeDeps['exited']>[0]) =>
+      guarded(this.deps.unexpected, `recording the exit of server ${this.deps.serverId}`, () => this.deps.exited(info));
     if (wasStopping) {
-      this.deps.exited({ pid, code, signal, crashed: false });
+      recordExit({ pid, code, signal, crashed: false });
       return;
     }
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     const error: RuntimeError = { code: 'server_crashed', message: `The server ${how}.`, stderrTail: [...this.stderrTail] };
     this.deps.log('host', 'error', error.message);
-    this.deps.exited({ pid, code, signal, crashed: true, error });
+    recordExit({ pid, code, signal, crashed: true, error });
     this.lastError = error;
     if (this.deps.clock.now() - this.startedAt >= this.deps.backoff.healthyAfterMs) this.attempt = 0;
     this.attempt += 1;
@@ -280,17 +321,21 @@ export class ServerRuntime {
     this.restartTimer = this.deps.clock.setTimeout(() => {
       this.restartTimer = undefined;
       this.restarts += 1;
-      void this.deps
-        .replan()
-        .then((plan) => this.startStdio(plan))
-        .catch((e: unknown) => {
-          // A crash during the relaunch already scheduled the next attempt (or gave up) in onExit.
-          if (this.restartTimer || this.child || this.status === 'crashed' || this.status === 'stopped') return;
-          const err = e instanceof StewardError ? e : new StewardError('spawn_failed', String(e));
-          if (err.code === 'consent_required') return;
-          this.fail({ code: err.code, message: err.message, stderrTail: this.lastError?.stderrTail ?? [] });
-        });
+      detached(this.deps.unexpected, `restarting server ${this.deps.serverId}`, this.restart());
     }, delay);
+  }
+
+  /** One relaunch after a crash. A failure that is not a crash of its own shows as the server's error. */
+  private async restart(): Promise<void> {
+    try {
+      await this.startStdio(await this.deps.replan());
+    } catch (e) {
+      // A crash during the relaunch already scheduled the next attempt (or gave up) in onExit.
+      if (this.restartTimer || this.child || this.status === 'crashed' || this.status === 'stopped') return;
+      const err = e instanceof StewardError ? e : new StewardError('spawn_failed', String(e));
+      if (err.code === 'consent_required') return;
+      this.fail({ code: err.code, message: err.message, stderrTail: this.lastError?.stderrTail ?? [] });
+    }
   }
 
   private fail(error: RuntimeError): void {
@@ -317,7 +362,7 @@ export class ServerRuntime {
     }
     this.setStatus('stopping');
     this.stopping = (async () => {
-      this.snapshot?.refresh();
+      this.refreshTree();
       const exited = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
       const wait = (ms: number) => Promise.race([exited.then(() => true), new Promise<boolean>((r) => this.deps.clock.setTimeout(() => r(false), ms))]);
       await (session?.close() ?? Promise.resolve());
@@ -327,7 +372,7 @@ export class ServerRuntime {
         // already closed
       }
       if (!(await wait(this.deps.stopGraceMs))) {
-        this.snapshot?.refresh();
+        this.refreshTree();
         this.deps.log('host', 'notice', 'The server did not exit after stdin closed; sending SIGTERM.');
         this.snapshot?.signal('SIGTERM');
         if (!(await wait(this.deps.stopGraceMs))) {
@@ -344,11 +389,16 @@ export class ServerRuntime {
   }
 
   /** Samples memory of the server's process tree and remembers new descendants. */
-  sample(table: { tree(pid: number): number[]; rssBytes(pids: readonly number[]): number }): void {
+  sample(table: ProcessTable): void {
     const pid = this.child?.pid;
     if (pid === undefined) return;
-    this.snapshot?.refresh();
+    this.refreshTree(table);
     this.rssBytes = table.rssBytes(table.tree(pid));
+  }
+
+  private refreshTree(table?: ProcessTable): void {
+    const added = this.snapshot?.refresh(table) ?? [];
+    if (added.length > 0) this.deps.members(added);
   }
 
   private cancelRestart(): void {
@@ -365,6 +415,12 @@ export class ServerRuntime {
     if (this.status === status) return;
     this.status = status;
     this.deps.changed();
+  }
+
+  /** Kills the whole tree at once (synchronous): for a process that must exit now. */
+  killNow(): void {
+    this.cancelRestart();
+    this.snapshot?.signal('SIGKILL');
   }
 
   /** Reset counters after a user-initiated start. */

@@ -12,6 +12,7 @@ import {
   type ServerInput,
   type ServerOptions,
   type ServerView,
+  type OwnerTag,
   SandboxSettingsSchema,
   ServerOptionsSchema,
 } from '../../../shared/domain/servers.js';
@@ -19,15 +20,17 @@ import { StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
 import type { Inbox } from '../inbox/index.js';
-import type { Clock, SecretStore } from '../ports.js';
+import type { Clock, SecretStore, Unexpected } from '../ports.js';
 import { planLaunch, type FsView, type LaunchPlan, type Platform, type SandboxRunner } from '../security/index.js';
 import type { ClientIdentity, HostCapabilities, McpSession, ServerRequestInfo, ServerNotificationMethod, HttpAuth } from '../sessions/index.js';
+import type { OwnerKey } from '../owners/index.js';
 import type { ServerRecord, Store } from '../store/index.js';
 import type { BackoffPolicy } from './backoff.js';
 import { forgetSecrets, loadConfig, saveSecrets, toStored } from './config.js';
 import { parseImport } from './import.js';
-import { Supervisor } from './supervisor.js';
-import { toView } from './views.js';
+import { Supervisor, type OrphanReport } from './supervisor.js';
+import { applyExternalChange } from './external-change.js';
+import { ShownViews, toView } from './views.js';
 
 export interface ServersDeps {
   store: Store;
@@ -46,7 +49,15 @@ export interface ServersDeps {
   backoff: BackoffPolicy;
   stopGraceMs: number;
   connectTimeoutMs: number;
+  /** The most bytes one JSON-RPC message from a server may have. */
+  messageBytes: number;
   sampleIntervalMs: number;
+  /** Errors in background work (log writes, memory sampling, restarts): the front end's log. */
+  unexpected: Unexpected;
+  /** This Steward process, as process and session records name their owner. */
+  owner: OwnerKey;
+  /** Other live Steward processes holding a session, by server. */
+  elsewhere(): Map<string, OwnerTag[]>;
   capabilities(serverId: string): HostCapabilities;
   serverRequest(serverId: string, method: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
   serverNotification(serverId: string, method: ServerNotificationMethod, params: Record<string, unknown>): void;
@@ -63,6 +74,7 @@ type Actor = 'user' | 'host' | 'policy';
 export class ServersService {
   private readonly supervisor: Supervisor;
   private readonly settingsCache = new Map<string, { name: string; toolTimeoutSeconds: number }>();
+  private readonly shown = new ShownViews();
 
   constructor(private readonly deps: ServersDeps) {
     this.supervisor = new Supervisor({ ...deps, changed: (id) => this.changed(id), replan: async (id) => this.checkedPlan(this.record(id)) });
@@ -89,16 +101,35 @@ export class ServersService {
   }
 
   list(): ServerView[] {
-    return this.deps.store.servers.list().map((r) => toView(r, this.supervisor.get(r.id)));
+    const elsewhere = this.deps.elsewhere();
+    return this.deps.store.servers.list().map((r) => toView(r, this.supervisor.get(r.id), elsewhere.get(r.id)));
   }
 
   get(id: string): ServerView {
-    return toView(this.record(id), this.supervisor.get(id));
+    return toView(this.record(id), this.supervisor.get(id), this.deps.elsewhere().get(id));
   }
 
   private changed(id: string): void {
     const record = this.deps.store.servers.get(id);
-    if (record) this.deps.events.emit('servers:changed', toView(record, this.supervisor.get(id)));
+    if (!record) return;
+    const view = toView(record, this.supervisor.get(id), this.deps.elsewhere().get(id));
+    this.shown.note(view);
+    this.deps.events.emit('servers:changed', view);
+  }
+
+  /**
+   * Another process changed servers, consents or sessions: cached settings are dropped, a server removed elsewhere is
+   * stopped here, one whose running launch was refused elsewhere is stopped, and the UI hears of every view that changed.
+   */
+  async externalChange(): Promise<void> {
+    this.settingsCache.clear();
+    await applyExternalChange({
+      store: this.deps.store,
+      supervisor: this.supervisor,
+      shown: this.shown,
+      events: this.deps.events,
+      elsewhere: () => this.deps.elsewhere(),
+    });
   }
 
   async add(input: ServerInput, source = 'manual', actor: Actor = 'user'): Promise<ServerView> {
@@ -120,16 +151,22 @@ export class ServersService {
       throw new StewardError('name_taken', `A server named "${record.name}" already exists.`);
     }
     await saveSecrets(this.deps.secrets, record.id, config);
-    this.deps.store.transaction(() => {
-      this.deps.store.servers.insert(record);
-      this.deps.audit.record('server.added', {
-        serverId: record.id,
-        serverName: record.name,
-        actor,
-        summary: `Added ${config.transport} server "${record.name}" (${source}).`,
-        data: { source, transport: config.transport, sandbox: record.sandbox.enabled },
+    try {
+      this.deps.store.transaction(() => {
+        this.deps.store.servers.insert(record);
+        this.deps.audit.record('server.added', {
+          serverId: record.id,
+          serverName: record.name,
+          actor,
+          summary: `Added ${config.transport} server "${record.name}" (${source}).`,
+          data: { source, transport: config.transport, sandbox: record.sandbox.enabled },
+        });
       });
-    });
+    } catch (error) {
+      // Another process took the name meanwhile: the secrets saved for this record have no server.
+      await forgetSecrets(this.deps.secrets, record.id).catch(() => undefined);
+      throw error;
+    }
     const view = toView(record, undefined);
     this.deps.events.emit('servers:changed', view);
     return view;
@@ -369,6 +406,7 @@ export class ServersService {
     return runtime.session;
   }
 
+  /** Stops this process's session with the server (other processes are asked by the caller, through their owners). */
   async stop(id: string, actor: Actor = 'user'): Promise<ServerView> {
     const record = this.record(id);
     this.deps.store.servers.setDesiredState(id, 'stopped', this.now());
@@ -379,15 +417,6 @@ export class ServersService {
       this.deps.audit.record('server.stopped', { serverId: id, serverName: record.name, actor, summary: `Stopped "${record.name}".` });
     } else {
       await runtime?.stop();
-      const pid = await this.supervisor.stopElsewhere(id);
-      if (pid !== undefined) {
-        this.deps.audit.record('server.stopped', {
-          serverId: id,
-          serverName: record.name,
-          actor,
-          summary: `Stopped "${record.name}" (pid ${pid}, started by another Steward process).`,
-        });
-      }
     }
     return this.get(id);
   }
@@ -395,6 +424,11 @@ export class ServersService {
   async restart(id: string): Promise<ServerView> {
     await this.supervisor.get(id)?.stop();
     return this.start(id);
+  }
+
+  /** A line from the host in a server's log (a cap reached, a request refused). */
+  note(id: string, level: LogLine['level'], text: string): void {
+    this.supervisor.logs.add(id, 'host', level, text);
   }
 
   logsPage(id: string, limit: number, beforeId?: number): LogLine[] {
@@ -451,19 +485,31 @@ export class ServersService {
     return this.supervisor.beginUse(id);
   }
 
-  /** Host start: clean up processes a crashed Steward left behind, then start what should run. */
-  async bootstrap(autostart: boolean): Promise<void> {
-    await this.supervisor.cleanOrphans();
+  /** Processes that Steward processes which are gone left running are stopped (see Supervisor.cleanOrphans). */
+  cleanOrphans(isDead: (owner: OwnerKey) => boolean): Promise<OrphanReport[]> {
+    return this.supervisor.cleanOrphans(isDead);
+  }
+
+  /** Host start: start what should run (what a Steward that died left behind was cleaned up before). */
+  bootstrap(autostart: boolean): void {
     if (!autostart) return;
     for (const record of this.deps.store.servers.list()) {
       if (record.desiredState !== 'running' || record.options.lazyStart) continue;
-      void this.ensureRunning(record.id).catch(() => undefined);
+      // Nobody waits for these starts: a failure is written to the server's own log, beside its status.
+      this.ensureRunning(record.id).catch((error: unknown) =>
+        this.supervisor.logs.add(record.id, 'host', 'error', `Steward could not start it: ${error instanceof Error ? error.message : String(error)}`),
+      );
     }
   }
 
   /** Memory per server and idle stop (also runs on a timer while servers run). */
   sample(): void {
     this.supervisor.sample();
+  }
+
+  /** Synchronous: kills every server this process runs, for an exit that cannot wait (a second Ctrl+C). */
+  killNow(): void {
+    this.supervisor.killNow();
   }
 
   async dispose(): Promise<void> {

@@ -1,14 +1,18 @@
-// The supervisor: one runtime per server, their log sink, memory sampling, idle stop and orphan cleanup.
+// The supervisor: one runtime per server, their log sink, memory sampling, idle stop, and the records of every process
+// it starts (servers, what they start, the sandbox's helpers) so that what a Steward that died left running is stopped.
 import { pathToFileURL } from 'node:url';
 import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
-import type { Clock } from '../ports.js';
+import { detached, guarded } from '../background.js';
+import type { OwnerKey } from '../owners/index.js';
+import { startTokenOf } from '../owners/index.js';
+import type { Clock, Unexpected } from '../ports.js';
 import type { LaunchPlan, SandboxRunner } from '../security/index.js';
 import type { ClientIdentity, HostCapabilities, ServerRequestInfo, ServerNotificationMethod } from '../sessions/index.js';
-import type { Store } from '../store/index.js';
+import type { ProcessRecord, Store } from '../store/index.js';
 import type { BackoffPolicy } from './backoff.js';
 import { LogSink } from './log-sink.js';
-import { isAlive, readProcessTable, startTokenOf, TreeSnapshot } from './process-tree.js';
+import { commandLineOf, killTree, readProcessTable, TreeSnapshot, type Member } from './process-tree.js';
 import { ServerRuntime } from './runtime.js';
 
 export interface SupervisorDeps {
@@ -21,7 +25,11 @@ export interface SupervisorDeps {
   backoff: BackoffPolicy;
   stopGraceMs: number;
   connectTimeoutMs: number;
+  messageBytes: number;
   sampleIntervalMs: number;
+  unexpected: Unexpected;
+  /** This Steward process, as the process and session records name their owner. */
+  owner: OwnerKey;
   /** The server's view changed (status, memory). */
   changed(serverId: string): void;
   /** The consented plan for a restart; throws when the server may no longer run. */
@@ -31,16 +39,25 @@ export interface SupervisorDeps {
   serverNotification(serverId: string, method: ServerNotificationMethod, params: Record<string, unknown>): void;
 }
 
+export interface OrphanReport {
+  owner: OwnerKey;
+  stopped: ProcessRecord[];
+}
+
 export class Supervisor {
   readonly logs: LogSink;
   private readonly runtimes = new Map<string, ServerRuntime>();
   private readonly lastUsed = new Map<string, number>();
   private readonly inFlight = new Map<string, number>();
+  /** The consent hash each server was launched with, so a consent refused elsewhere stops it here. */
+  private readonly hashes = new Map<string, string>();
   private sampler: ReturnType<typeof setInterval> | undefined;
   private disposed = false;
+  /** After dispose the store may be closed: late callbacks of a connection that ends now record nothing. */
+  private finished = false;
 
   constructor(private readonly deps: SupervisorDeps) {
-    this.logs = new LogSink(deps.store, deps.clock, (serverId, lines) => deps.events.emit('logs:changed', { serverId, lines }));
+    this.logs = new LogSink(deps.store, deps.clock, (serverId, lines) => deps.events.emit('logs:changed', { serverId, lines }), deps.unexpected);
   }
 
   private now(): string {
@@ -51,48 +68,77 @@ export class Supervisor {
     return this.runtimes.get(id);
   }
 
+  ids(): string[] {
+    return [...this.runtimes.keys()];
+  }
+
+  /** The consent hash of the launch running now, if one runs. */
+  launchedHash(id: string): string | undefined {
+    const runtime = this.runtimes.get(id);
+    return runtime && runtime.pid !== null ? this.hashes.get(id) : undefined;
+  }
+
   /** The server's runtime, created on first need. */
   obtain(id: string): ServerRuntime {
     let runtime = this.runtimes.get(id);
     if (runtime) return runtime;
-    const { store, audit } = this.deps;
-    runtime = new ServerRuntime({
+    const { store, audit, owner } = this.deps;
+    const record = (role: ProcessRecord['role'], pid: number, started: string) =>
+      store.processes.record({ pid, started, role, serverId: id, command: commandLineOf(pid), owner, recordedAt: this.now() });
+    const created = new ServerRuntime({
       serverId: id,
       identity: this.deps.identity,
       clock: this.deps.clock,
       backoff: this.deps.backoff,
       sandbox: this.deps.sandbox,
       connectTimeoutMs: this.deps.connectTimeoutMs,
+      messageBytes: this.deps.messageBytes,
       stopGraceMs: this.deps.stopGraceMs,
+      unexpected: this.deps.unexpected,
       log: (stream, level, text) => this.logs.add(id, stream, level, text),
-      changed: () => this.deps.changed(id),
+      changed: () => {
+        if (this.finished) return;
+        // The session record follows the status: other processes see who holds a session with this server.
+        if (created.status === 'running') store.owners.holdSession(id, owner, this.now());
+        else store.owners.releaseSession(id, owner);
+        this.deps.changed(id);
+      },
       listChanged: (kind) => {
         if (kind === 'tools') this.deps.events.emit('tools:changed', { serverId: id });
       },
       roots: () => (store.servers.get(id)?.roots ?? []).map((r) => ({ uri: pathToFileURL(r.path).href, ...(r.name ? { name: r.name } : {}) })),
-      replan: () => this.deps.replan(id),
+      replan: async () => {
+        const plan = await this.deps.replan(id);
+        this.hashes.set(id, plan.spec.hash);
+        return plan;
+      },
       capabilities: () => this.deps.capabilities(id),
       serverRequest: (method, params, info) => this.deps.serverRequest(id, method, params, info),
       serverNotification: (method, params) => this.deps.serverNotification(id, method, params),
       wantsRestart: () => {
-        const record = store.servers.get(id);
-        return !this.disposed && record?.desiredState === 'running' && record.options.restartOnCrash;
+        const stored = store.servers.get(id);
+        return !this.disposed && stored?.desiredState === 'running' && stored.options.restartOnCrash;
       },
-      launched: ({ pid, pidStarted }) => store.runs.put({ serverId: id, pid, pidStarted, hostPid: process.pid, startedAt: this.now() }),
-      exited: ({ pid, crashed, error }) => {
-        store.runs.clear(id, pid);
-        const record = store.servers.get(id);
-        if (crashed && record) {
+      launched: ({ pid, pidStarted }) => record('server', pid, pidStarted),
+      members: (members: Member[]) => {
+        for (const m of members) if (m.pid !== created.pid) record('member', m.pid, m.started);
+      },
+      exited: ({ crashed, error }) => {
+        // Everything of the tree was signalled before this runs: its records go with it.
+        store.processes.clearServer(id, owner);
+        const stored = store.servers.get(id);
+        if (crashed && stored) {
           audit.record('server.crashed', {
             serverId: id,
-            serverName: record.name,
+            serverName: stored.name,
             actor: 'host',
-            summary: `"${record.name}" stopped unexpectedly: ${error?.message ?? ''}`,
+            summary: `"${stored.name}" stopped unexpectedly: ${error?.message ?? ''}`,
             data: { stderrTail: error?.stderrTail.slice(-5) ?? [] },
           });
         }
       },
     });
+    runtime = created;
     this.runtimes.set(id, runtime);
     return runtime;
   }
@@ -101,18 +147,38 @@ export class Supervisor {
   async launch(id: string, plan: LaunchPlan): Promise<ServerRuntime> {
     const runtime = this.obtain(id);
     runtime.resetRestarts();
-    await runtime.startStdio(plan);
+    this.hashes.set(id, plan.spec.hash);
+    try {
+      await runtime.startStdio(plan);
+    } finally {
+      if (plan.spec.sandbox.mode === 'enforced') this.recordHelpers();
+    }
     this.touch(id);
     if (!this.sampler && !this.disposed) {
-      this.sampler = setInterval(() => this.sample(), this.deps.sampleIntervalMs);
+      // A failed sample is reported; the interval keeps running and the next one tries again.
+      this.sampler = setInterval(() => guarded(this.deps.unexpected, 'sampling server memory and idle time', () => this.sample()), this.deps.sampleIntervalMs);
       this.sampler.unref();
     }
     return runtime;
   }
 
+  /** The sandbox runtime's own processes (the socat bridges to its proxies) are children of this process: record them. */
+  private recordHelpers(): void {
+    const markers = this.deps.sandbox.bridges?.() ?? [];
+    if (markers.length === 0) return;
+    const table = readProcessTable();
+    for (const pid of table.children(process.pid)) {
+      const command = commandLineOf(pid);
+      const started = table.startToken(pid);
+      if (started === undefined || !markers.some((m) => command.includes(m))) continue;
+      this.deps.store.processes.record({ pid, started, role: 'helper', serverId: null, command, owner: this.deps.owner, recordedAt: this.now() });
+    }
+  }
+
   async forget(id: string): Promise<void> {
     await this.runtimes.get(id)?.stop();
     this.runtimes.delete(id);
+    this.hashes.delete(id);
     this.logs.flush();
   }
 
@@ -130,23 +196,39 @@ export class Supervisor {
     };
   }
 
-  /** A server another Steward process (or a crashed one) started: stop its tree by the recorded pid. Returns that pid. */
-  async stopElsewhere(id: string): Promise<number | undefined> {
-    const run = this.deps.store.runs.get(id);
-    if (!run) return undefined;
-    const ours = startTokenOf(run.pid) === run.pidStarted;
-    if (ours) await killTree(run.pid, this.deps.stopGraceMs);
-    this.deps.store.runs.clear(id, run.pid);
-    return ours ? run.pid : undefined;
-  }
-
-  /** Processes a Steward that died left behind are stopped; the ones a live Steward owns are left alone. */
-  async cleanOrphans(): Promise<void> {
-    for (const run of this.deps.store.runs.list()) {
-      if (run.hostPid !== process.pid && isAlive(run.hostPid)) continue;
-      if (startTokenOf(run.pid) === run.pidStarted) await killTree(run.pid, this.deps.stopGraceMs);
-      this.deps.store.runs.clear(run.serverId, run.pid);
+  /**
+   * Stops what Steward processes that are gone left running. Their records are taken over first (one statement per
+   * owner), so when two Stewards start together each process is stopped and reported once; a record whose pid now
+   * belongs to another process (the start token differs) is dropped without touching it.
+   */
+  async cleanOrphans(isDead: (owner: OwnerKey) => boolean): Promise<OrphanReport[]> {
+    const reports: OrphanReport[] = [];
+    for (const owner of this.deps.store.processes.owners()) {
+      if (!isDead(owner)) continue;
+      const claimed = this.deps.store.processes.claim(owner, this.deps.owner);
+      const running = claimed.filter((p) => startTokenOf(p.pid) === p.started);
+      await Promise.all(
+        running.map((p) => {
+          const snapshot = new TreeSnapshot(p.pid);
+          snapshot.adopt([{ pid: p.pid, started: p.started }]);
+          return killTree(snapshot, this.deps.stopGraceMs);
+        }),
+      );
+      for (const p of claimed) this.deps.store.processes.clear(p.pid, p.started);
+      if (running.length > 0) reports.push({ owner, stopped: running });
+      for (const p of running) {
+        if (p.serverId && this.deps.store.servers.get(p.serverId)) {
+          this.logs.add(
+            p.serverId,
+            'host',
+            'notice',
+            `Stopped process ${p.pid}${p.command ? ` (${p.command.slice(0, 200)})` : ''}, left running by a Steward that is gone (pid ${owner.pid}).`,
+          );
+        }
+      }
     }
+    this.logs.flush();
+    return reports;
   }
 
   /** Memory per server and idle stop, from one read of the process table. */
@@ -166,7 +248,22 @@ export class Supervisor {
       if (!minutes || runtime.status !== 'running' || (this.inFlight.get(id) ?? 0) > 0) continue;
       if (now - (this.lastUsed.get(id) ?? now) >= minutes * 60_000) {
         this.logs.add(id, 'host', 'info', `Stopped after ${minutes} minute(s) without use; it starts again when needed.`);
-        void runtime.stop();
+        detached(this.deps.unexpected, `stopping idle server ${id}`, runtime.stop());
+      }
+    }
+  }
+
+  /** Synchronous: every server's tree and this process's sandbox helpers are killed, for an exit that cannot wait. */
+  killNow(): void {
+    this.disposed = true;
+    for (const runtime of this.runtimes.values()) runtime.killNow();
+    for (const p of this.deps.store.processes.list()) {
+      if (p.role !== 'helper' || p.owner.pid !== this.deps.owner.pid || p.owner.started !== this.deps.owner.started) continue;
+      if (startTokenOf(p.pid) !== p.started) continue;
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        // already gone
       }
     }
   }
@@ -175,15 +272,8 @@ export class Supervisor {
     this.disposed = true;
     if (this.sampler) clearInterval(this.sampler);
     await Promise.all([...this.runtimes.values()].map((r) => r.stop().catch(() => undefined)));
+    this.deps.store.owners.dropSessions(this.deps.owner);
     this.logs.flush();
+    this.finished = true;
   }
-}
-
-async function killTree(pid: number, graceMs: number): Promise<void> {
-  const snapshot = new TreeSnapshot(pid);
-  snapshot.refresh();
-  snapshot.signal('SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (snapshot.alive().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  if (snapshot.alive().length > 0) snapshot.signal('SIGKILL');
 }

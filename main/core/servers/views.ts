@@ -1,9 +1,10 @@
-// Builds the ServerView the UI and CLI see from the stored record and the live runtime.
-import type { ServerView } from '../../../shared/domain/servers.js';
+// Builds the ServerView the UI and CLI see from the stored record, the live runtime and the other processes holding a
+// session; and remembers what was last shown, so a change another process made is announced once.
+import type { OwnerTag, ServerView } from '../../../shared/domain/servers.js';
 import type { ServerRecord } from '../store/index.js';
 import type { ServerRuntime } from './runtime.js';
 
-export function toView(record: ServerRecord, runtime: ServerRuntime | undefined): ServerView {
+export function toView(record: ServerRecord, runtime: ServerRuntime | undefined, elsewhere: readonly OwnerTag[] = []): ServerView {
   const info = runtime?.session?.info;
   const base = {
     id: record.id,
@@ -23,6 +24,7 @@ export function toView(record: ServerRecord, runtime: ServerRuntime | undefined)
     instructions: info?.instructions ?? null,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
+    ...(elsewhere.length > 0 ? { elsewhere: [...elsewhere] } : {}),
   } satisfies Partial<ServerView>;
   if (record.config.transport === 'stdio') {
     return {
@@ -34,4 +36,24 @@ export function toView(record: ServerRecord, runtime: ServerRuntime | undefined)
     };
   }
   return { ...base, url: record.config.url, headerNames: record.config.headerNames };
+}
+
+/** The views last announced, by server: what another process changed is told once, and what it removed is noticed. */
+export class ShownViews {
+  private readonly shown = new Map<string, string>();
+
+  /** Records a view as announced; false when it is exactly what was announced last. */
+  note(view: ServerView): boolean {
+    const text = JSON.stringify(view);
+    if (this.shown.get(view.id) === text) return false;
+    this.shown.set(view.id, text);
+    return true;
+  }
+
+  /** Ids announced earlier that are not among `present`; they are forgotten. */
+  gone(present: ReadonlySet<string>): string[] {
+    const out = [...this.shown.keys()].filter((id) => !present.has(id));
+    for (const id of out) this.shown.delete(id);
+    return out;
+  }
 }

@@ -4,7 +4,10 @@ import { ServersRepo } from './servers-repo.js';
 import { ConsentsRepo } from './consents-repo.js';
 import { LogsRepo } from './logs-repo.js';
 import { AuditRepo } from './audit-repo.js';
-import { RunsRepo } from './runs-repo.js';
+import { ProcessesRepo } from './processes-repo.js';
+import { OwnersRepo } from './owners-repo.js';
+import { InboxRepo } from './inbox-repo.js';
+import { ChangesRepo } from './changes-repo.js';
 import { SettingsRepo } from './settings-repo.js';
 import { SamplingRepo } from './sampling-repo.js';
 import { TasksRepo } from './tasks-repo.js';
@@ -15,7 +18,9 @@ export type { ServerRecord, StoredConfig } from './servers-repo.js';
 export type { ConsentRecord } from './consents-repo.js';
 export type { NewLogLine } from './logs-repo.js';
 export type { NewAuditEvent, AuditQuery } from './audit-repo.js';
-export type { RunRecord } from './runs-repo.js';
+export type { ProcessRecord } from './processes-repo.js';
+export type { OwnerKey, OwnerRecord, SessionHolder } from './owners-repo.js';
+export type { InboxRow } from './inbox-repo.js';
 export type { Migration } from './migrations/index.js';
 export type { RoundRow, LoopSummary } from './sampling-repo.js';
 export { taskView, type TaskRow, type NewTask, type TaskPatch, type TaskFilter, type TaskCursor, type HistoryEntry } from './tasks-repo.js';
@@ -26,7 +31,10 @@ export interface Store {
   readonly consents: ConsentsRepo;
   readonly logs: LogsRepo;
   readonly audit: AuditRepo;
-  readonly runs: RunsRepo;
+  readonly processes: ProcessesRepo;
+  readonly owners: OwnersRepo;
+  readonly inbox: InboxRepo;
+  readonly changes: ChangesRepo;
   readonly settings: SettingsRepo;
   readonly sampling: SamplingRepo;
   readonly tasks: TasksRepo;
@@ -51,7 +59,10 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     consents: new ConsentsRepo(db),
     logs: new LogsRepo(db, options.logLinesPerServer),
     audit: new AuditRepo(db),
-    runs: new RunsRepo(db),
+    processes: new ProcessesRepo(db),
+    owners: new OwnersRepo(db),
+    inbox: new InboxRepo(db),
+    changes: new ChangesRepo(db),
     settings: new SettingsRepo(db),
     sampling: new SamplingRepo(db),
     tasks: new TasksRepo(db),

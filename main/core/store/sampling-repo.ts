@@ -1,8 +1,18 @@
 // Sampling policies, loops and rounds. A round's row holds its whole record (the request as the server sent it, edits,
-// the request sent to the model, the reply as received and as returned, the steps); a short journal keeps a round that
-// is on its way to the model until its row is written.
-import { SamplingPolicySchema, type LoopView, type RoundStatus, type SamplingPolicy } from '../../../shared/domain/sampling.js';
+// the request sent to the model, the reply as received and as returned, the steps) and the process that answers it; a
+// short journal, per process, keeps a round that is on its way to the model until its row is written.
+import {
+  FINAL_ROUND_STATUSES,
+  ROUND_STATUSES,
+  SamplingPolicySchema,
+  type LoopView,
+  type RoundStatus,
+  type SamplingPolicy,
+} from '../../../shared/domain/sampling.js';
 import type { Db } from './database.js';
+import type { OwnerKey } from './owners-repo.js';
+
+type OwnerLike = { pid: number | null; started: string | null };
 
 interface LoopRow {
   id: string;
@@ -44,7 +54,12 @@ export interface RoundRow {
   steps: string | null;
   /** JSON (ParamNote[]). */
   params_report: string | null;
+  /** The Steward process answering it (null for rounds recorded before rounds had owners). */
+  owner_pid: number | null;
+  owner_started: string | null;
 }
+
+type JournalEntry = { loop: LoopSummary; round: RoundRow };
 
 export type LoopSummary = Omit<LoopView, 'status' | 'entries'>;
 
@@ -59,6 +74,11 @@ const loopFrom = (r: LoopRow): LoopSummary => ({
   inputTokens: r.input_tokens,
   outputTokens: r.output_tokens,
 });
+
+/** Rounds still in play, as SQL; anything else is over, and its row never changes again. */
+const OPEN = ROUND_STATUSES.filter((s) => !FINAL_ROUND_STATUSES.includes(s))
+  .map((s) => `'${s}'`)
+  .join(', ');
 
 export class SamplingRepo {
   private readonly s;
@@ -81,23 +101,38 @@ export class SamplingRepo {
       ),
       putRound: db.prepare<RoundRow>(
         `INSERT INTO sampling_rounds (id, loop_id, server_id, round, received_at, status, decided_by, model, input_tokens, output_tokens,
-           latency_ms, stop_reason, request, reply, error, edits, sent, reply_returned, steps, params_report)
+           latency_ms, stop_reason, request, reply, error, edits, sent, reply_returned, steps, params_report, owner_pid, owner_started)
          VALUES (@id, @loop_id, @server_id, @round, @received_at, @status, @decided_by, @model, @input_tokens, @output_tokens,
-           @latency_ms, @stop_reason, @request, @reply, @error, @edits, @sent, @reply_returned, @steps, @params_report)
+           @latency_ms, @stop_reason, @request, @reply, @error, @edits, @sent, @reply_returned, @steps, @params_report, @owner_pid, @owner_started)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, decided_by = excluded.decided_by, model = excluded.model,
            input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, latency_ms = excluded.latency_ms,
            stop_reason = excluded.stop_reason, reply = excluded.reply, error = excluded.error, edits = excluded.edits,
-           sent = excluded.sent, reply_returned = excluded.reply_returned, steps = excluded.steps, params_report = excluded.params_report`,
+           sent = excluded.sent, reply_returned = excluded.reply_returned, steps = excluded.steps, params_report = excluded.params_report
+         WHERE sampling_rounds.status IN (${OPEN})`,
       ),
       round: db.prepare<[string], RoundRow>('SELECT * FROM sampling_rounds WHERE id = ?'),
       rounds: db.prepare<[string], RoundRow>('SELECT * FROM sampling_rounds WHERE loop_id = ? ORDER BY round'),
       usageSince: db.prepare<[string, string], { at: string; tokens: number }>(
         'SELECT received_at AS at, input_tokens + output_tokens AS tokens FROM sampling_rounds WHERE server_id = ? AND received_at >= ? AND input_tokens + output_tokens > 0',
       ),
-      open: db.prepare<[], RoundRow>("SELECT * FROM sampling_rounds WHERE status IN ('received', 'checked', 'waiting', 'sent', 'reviewing')"),
-      journal: db.prepare<[string, string]>('INSERT INTO sampling_journal (round_id, entry) VALUES (?, ?)'),
+      openOwners: db.prepare<[], { owner_pid: number | null; owner_started: string | null }>(
+        `SELECT DISTINCT owner_pid, owner_started FROM sampling_rounds WHERE status IN (${OPEN})`,
+      ),
+      openOf: db.prepare<[number | null, string | null], RoundRow>(
+        `SELECT * FROM sampling_rounds WHERE status IN (${OPEN}) AND owner_pid IS ? AND owner_started IS ?`,
+      ),
+      move: db.prepare<{ id: string; from: RoundStatus; status: RoundStatus; steps: string; error: string | null }>(
+        'UPDATE sampling_rounds SET status = @status, steps = @steps, error = @error WHERE id = @id AND status = @from',
+      ),
+      journal: db.prepare<[string, number, string, string]>('INSERT INTO sampling_journal (round_id, owner_pid, owner_started, entry) VALUES (?, ?, ?, ?)'),
       journaled: db.prepare<[], { seq: number; entry: string }>('SELECT seq, entry FROM sampling_journal ORDER BY seq'),
-      clearJournal: db.prepare<[number]>('DELETE FROM sampling_journal WHERE seq <= ?'),
+      journalOwners: db.prepare<[], { owner_pid: number | null; owner_started: string | null }>(
+        'SELECT DISTINCT owner_pid, owner_started FROM sampling_journal',
+      ),
+      takeJournal: db.prepare<[number | null, string | null], { seq: number; entry: string }>(
+        'DELETE FROM sampling_journal WHERE owner_pid IS ? AND owner_started IS ? RETURNING seq, entry',
+      ),
+      clearJournal: db.prepare<[number, string, number]>('DELETE FROM sampling_journal WHERE owner_pid = ? AND owner_started = ? AND seq <= ?'),
     };
   }
 
@@ -143,9 +178,19 @@ export class SamplingRepo {
     return this.s.rounds.all(loopId);
   }
 
-  /** Rounds not in a final status: after a restart, the ones the stopped Steward left. */
-  openRounds(): RoundRow[] {
-    return this.s.open.all();
+  /** The processes that own open rounds (null for rounds recorded before rounds had owners). */
+  openRoundOwners(): OwnerLike[] {
+    return this.s.openOwners.all().map((r) => ({ pid: r.owner_pid, started: r.owner_started }));
+  }
+
+  /** One process's rounds not in a final status. */
+  openRoundsOf(owner: OwnerLike): RoundRow[] {
+    return this.s.openOf.all(owner.pid, owner.started);
+  }
+
+  /** Moves a round on only if it is still in status `from`: of two processes racing to end it, one does. */
+  moveRound(id: string, from: RoundStatus, to: { status: RoundStatus; steps: string; error: string | null }): boolean {
+    return this.s.move.run({ id, from, ...to }).changes === 1;
   }
 
   /** Tokens used per round since a time, oldest first: the starting point for a running daily total. */
@@ -154,26 +199,41 @@ export class SamplingRepo {
   }
 
   /**
-   * Appends a round's record and its loop's to the journal, in one small append: the round is on record before the model
-   * is asked, at a fraction of the cost of its indexed row, which follows within moments.
+   * Appends a round's record and its loop's to the owner's journal, in one small append: the round is on record before
+   * the model is asked, at a fraction of the cost of its indexed row, which follows within moments.
    */
-  journal(roundId: string, entry: { loop: LoopSummary; round: RoundRow }): number {
-    return Number(this.s.journal.run(roundId, JSON.stringify(entry)).lastInsertRowid);
+  journal(roundId: string, owner: OwnerKey, entry: JournalEntry): number {
+    return Number(this.s.journal.run(roundId, owner.pid, owner.started, JSON.stringify(entry)).lastInsertRowid);
   }
 
-  /** Journal entries, oldest first, with the sequence to clear them by. */
-  journaled(): { seq: number; entry: { loop: LoopSummary; round: RoundRow } | null }[] {
-    return this.s.journaled.all().map((row) => {
-      try {
-        return { seq: row.seq, entry: JSON.parse(row.entry) as { loop: LoopSummary; round: RoundRow } };
-      } catch {
-        return { seq: row.seq, entry: null };
-      }
-    });
+  /** Every journal entry, oldest first (a damaged one as null). */
+  journaled(): { seq: number; entry: JournalEntry | null }[] {
+    return this.s.journaled.all().map((row) => ({ seq: row.seq, entry: parseEntry(row.entry) }));
   }
 
-  /** Clears the journal up to a sequence: those rounds' rows are written. */
-  clearJournal(upTo: number): void {
-    this.s.clearJournal.run(upTo);
+  /** The processes with entries in the journal. */
+  journalOwners(): OwnerLike[] {
+    return this.s.journalOwners.all().map((r) => ({ pid: r.owner_pid, started: r.owner_started }));
+  }
+
+  /** Takes one process's journal entries out, oldest first, in one statement (a damaged entry comes out as null). */
+  takeJournal(owner: OwnerLike): (JournalEntry | null)[] {
+    return this.s.takeJournal
+      .all(owner.pid, owner.started)
+      .sort((a, b) => a.seq - b.seq)
+      .map((row) => parseEntry(row.entry));
+  }
+
+  /** Clears the owner's journal up to a sequence: those rounds' rows are written. */
+  clearJournal(owner: OwnerKey, upTo: number): void {
+    this.s.clearJournal.run(owner.pid, owner.started, upTo);
+  }
+}
+
+function parseEntry(text: string): JournalEntry | null {
+  try {
+    return JSON.parse(text) as JournalEntry;
+  } catch {
+    return null;
   }
 }

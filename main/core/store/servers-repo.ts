@@ -106,8 +106,16 @@ export class ServersRepo {
     return row ? parseRow(row) : undefined;
   }
 
+  /** Two processes adding the same name at once: the second gets name_taken, as if it had looked a moment later. */
   insert(record: ServerRecord): void {
-    this.write(this.stmts.insert, record);
+    try {
+      this.write(this.stmts.insert, record);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new StewardError('name_taken', `A server named "${record.name}" already exists.`);
+      }
+      throw error;
+    }
   }
 
   update(record: ServerRecord): void {

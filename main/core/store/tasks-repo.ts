@@ -143,8 +143,11 @@ export class TasksRepo {
          WHERE id = @id RETURNING *`,
       ),
       unfinished: db.prepare<[], TaskRow>("SELECT * FROM tasks WHERE status IN ('working', 'input_required')"),
-      claim: db.prepare<[number, string | null, string]>('UPDATE tasks SET owner_pid = ?, owner_started = ? WHERE id = ?'),
+      claim: db.prepare<[number, string | null, string, number | null, string | null]>(
+        'UPDATE tasks SET owner_pid = ?, owner_started = ? WHERE id = ? AND owner_pid IS ? AND owner_started IS ?',
+      ),
       incoming: db.prepare<[string], TaskRow>("SELECT * FROM tasks WHERE server_id = ? AND direction = 'incoming' ORDER BY created_at"),
+      changedSince: db.prepare<[string, string, number], TaskRow>('SELECT * FROM tasks WHERE (updated_at, id) > (?, ?) ORDER BY updated_at, id LIMIT ?'),
     };
     const resultBytes = db.prepare<[number, string]>('UPDATE tasks SET result_bytes = ? WHERE id = ?');
     const event = (id: string, at: string, e: HistoryEntry) => this.s.event.run(id, at, e.status, e.message, e.source, e.kind, e.serverAt);
@@ -230,8 +233,17 @@ export class TasksRepo {
   }
 
   /** This process follows the task from now on. */
-  claim(id: string, owner: { pid: number; started: string | null }): void {
-    this.s.claim.run(owner.pid, owner.started, id);
+  /**
+   * Moves a task from the owner it was read with to `owner`; false when someone else moved it first (two processes
+   * recovering the same dead owner at once: exactly one follows the task).
+   */
+  claim(id: string, owner: { pid: number; started: string | null }, from: { owner_pid: number | null; owner_started: string | null }): boolean {
+    return this.s.claim.run(owner.pid, owner.started, id, from.owner_pid, from.owner_started).changes === 1;
+  }
+
+  /** Tasks updated after a cursor, oldest change first (a keyset read on the tasks_by_updated index). */
+  changedSince(cursor: TaskCursor, limit: number): TaskRow[] {
+    return this.s.changedSince.all(cursor.updatedAt, cursor.id, limit);
   }
 
   incoming(serverId: string): TaskRow[] {

@@ -1,7 +1,7 @@
 // What the task layer needs from the rest of the host.
 import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
-import type { Clock, Notifier } from '../ports.js';
+import type { Clock, Notifier, Unexpected } from '../ports.js';
 import type { McpSession } from '../sessions/index.js';
 import type { Store, TaskRow } from '../store/index.js';
 
@@ -20,6 +20,8 @@ export interface TaskDeps {
   owner: TaskOwner;
   /** Whether the process that owns a task still runs (same pid, same start token). */
   ownerAlive(owner: TaskOwner): boolean;
+  /** Errors in the work nobody waits for: pollers, result fetches, expiry timers. */
+  unexpected: Unexpected;
 }
 
 export interface TaskOwner {

@@ -5,6 +5,7 @@ import { ProtocolError } from '@modelcontextprotocol/client';
 import { TERMINAL_STATUSES } from '../../../shared/domain/tasks.js';
 import { present } from '../../../shared/errors.js';
 import type { McpSession } from '../sessions/index.js';
+import { guarded } from '../background.js';
 import { iso, type TaskDeps, type TaskRow } from './deps.js';
 import { stateOf, TaskRecord } from './record.js';
 import type { TaskMachineEvent } from './task-machine.js';
@@ -35,6 +36,7 @@ export class TaskReceiver {
   step(row: TaskRow, event: TaskMachineEvent, session?: McpSession): TaskRow {
     const { effects, row: written } = this.record.step(row.id, stateOf(row), event);
     const now = written ?? row;
+    // A status notification is a courtesy (the server can always ask with tasks/get): a closed connection is no fault.
     if (session && effects.some((e) => e.type === 'notify_server')) {
       void session.notify('notifications/tasks/status', this.task(now)).catch(() => undefined);
     }
@@ -100,25 +102,36 @@ export class TaskReceiver {
     });
     const controller = new AbortController();
     const current = () => this.deps.store.tasks.get(taskId);
-    const done = run(controller.signal).then(
-      (result) => {
-        const row = current();
-        if (row) this.step(row, { type: 'answered', payload: JSON.stringify({ result }) }, session);
-      },
-      (error: unknown) => {
-        const code = error instanceof ProtocolError ? error.code : -32603;
-        const message = error instanceof Error ? error.message : String(error);
-        const row = current();
-        if (row) this.step(row, { type: 'errored', payload: JSON.stringify({ error: { code, message } }), message }, session);
-      },
-    );
+    const done = run(controller.signal)
+      .then(
+        (result) => {
+          const row = current();
+          if (row) this.step(row, { type: 'answered', payload: JSON.stringify({ result }) }, session);
+        },
+        (error: unknown) => {
+          const code = error instanceof ProtocolError ? error.code : -32603;
+          const message = error instanceof Error ? error.message : String(error);
+          const row = current();
+          if (row) this.step(row, { type: 'errored', payload: JSON.stringify({ error: { code, message } }), message }, session);
+        },
+      )
+      // Recording the outcome failed: reported, and a tasks/result waiting on it still gets an answer.
+      .catch((error: unknown) => this.deps.unexpected(`recording the outcome of task ${taskId}`, error));
     // Past its ttl the server can no longer ask about it: the work stops and the record says why.
-    const expiry = setTimeout(() => {
-      const row = current();
-      if (!row || TERMINAL_STATUSES.includes(row.status)) return;
-      this.step(row, { type: 'expired', payload: JSON.stringify({ error: { code: -32603, message: 'The task expired before it was answered.' } }) }, session);
-      controller.abort();
-    }, ttl);
+    const expiry = setTimeout(
+      () =>
+        guarded(this.deps.unexpected, `expiring task ${taskId}`, () => {
+          const row = current();
+          if (!row || TERMINAL_STATUSES.includes(row.status)) return;
+          this.step(
+            row,
+            { type: 'expired', payload: JSON.stringify({ error: { code: -32603, message: 'The task expired before it was answered.' } }) },
+            session,
+          );
+          controller.abort();
+        }),
+      ttl,
+    );
     expiry.unref();
     this.running.set(taskId, {
       controller,

@@ -6,6 +6,7 @@ import { TASK_STATUSES, type TaskStatus, type TaskView } from '../../../shared/d
 import { present, StewardError } from '../../../shared/errors.js';
 import type { McpSession } from '../sessions/index.js';
 import { taskView } from '../store/index.js';
+import { detached } from '../background.js';
 import { iso, type TaskDeps, type TaskRow } from './deps.js';
 import { PollWheel } from './poll-wheel.js';
 import { stateOf, TaskRecord } from './record.js';
@@ -216,7 +217,7 @@ export class TaskRequester {
     const { state, effects } = this.record.step(f.id, f.state, event);
     f.state = state;
     for (const effect of effects) {
-      if (effect.type === 'fetch_result') void this.fetchResult(f);
+      if (effect.type === 'fetch_result') detached(this.deps.unexpected, `fetching the result of task ${f.id}`, this.fetchResult(f));
       else if (effect.type === 'stop_following') this.unfollow(f);
       else if (effect.type === 'ended') this.ended(f.id, effect.corrected);
       else if (effect.type === 'audit') this.auditCancel(f.id);
@@ -244,8 +245,8 @@ export class TaskRequester {
   private turn(id: string): void {
     const f = this.followed.get(id);
     if (!f?.following || this.disposed) return;
-    if (isTerminal(f.state.status)) void this.refetch(f);
-    else void this.poll(f);
+    if (isTerminal(f.state.status)) detached(this.deps.unexpected, `fetching the result of task ${id}`, this.refetch(f));
+    else detached(this.deps.unexpected, `following task ${id}`, this.poll(f));
   }
 
   /** Final, but its result did not come (the connection dropped): the result is asked for again, not the status. */
@@ -261,22 +262,32 @@ export class TaskRequester {
     }
   }
 
+  /**
+   * One tasks/get and what it says. A fault of Steward's own (writing the record, a listener) is reported, not taken for
+   * the server's answer, and the task is polled again after a backoff.
+   */
   private async poll(f: Followed): Promise<void> {
     f.polling = true;
     try {
       const session = await this.sessionFor(f);
       if (!session) return;
-      const task = await session.request('Checking a task', 'tasks/get', { taskId: f.remoteTaskId }, GetTaskResultSchema, { timeoutMs: 30_000 });
-      f.failures = 0;
-      f.lastAnswerAt = this.deps.clock.now();
-      this.apply(f, { type: 'reported', via: 'poll', task: serverTask(task) });
-    } catch (error) {
-      f.lastAnswerAt = this.deps.clock.now();
-      if (this.isGone(error)) this.apply(f, { type: 'unknown', afterTtl: this.pastTtl(f) });
-      else {
-        f.failures++;
-        if (this.unreachable(error)) this.apply(f, { type: 'connection_lost' });
+      let event: TaskMachineEvent | undefined;
+      try {
+        const task = await session.request('Checking a task', 'tasks/get', { taskId: f.remoteTaskId }, GetTaskResultSchema, { timeoutMs: 30_000 });
+        f.failures = 0;
+        event = { type: 'reported', via: 'poll', task: serverTask(task) };
+      } catch (error) {
+        if (this.isGone(error)) event = { type: 'unknown', afterTtl: this.pastTtl(f) };
+        else {
+          f.failures++;
+          if (this.unreachable(error)) event = { type: 'connection_lost' };
+        }
       }
+      f.lastAnswerAt = this.deps.clock.now();
+      if (event) this.apply(f, event);
+    } catch (error) {
+      f.failures++;
+      this.deps.unexpected(`following task ${f.id}`, error);
     } finally {
       f.polling = false;
       this.reschedule(f);
@@ -427,7 +438,8 @@ export class TaskRequester {
     const row = this.deps.store.tasks.get(id);
     if (!row) throw new StewardError('not_found', 'There is no such task.');
     if (isTerminal(row.status)) throw new StewardError('invalid_payload', `The task is already ${row.status}.`);
-    const session = this.deps.live(row.server_id);
+    // A remote server's task taken over from a Steward that is gone is cancelled by connecting to the server again.
+    const session = this.deps.live(row.server_id) ?? (row.transport === 'http' ? await this.deps.session(row.server_id).catch(() => undefined) : undefined);
     const caps = session?.serverCapabilities as { tasks?: { cancel?: unknown } } | undefined;
     if (!session || !caps?.tasks?.cancel) {
       throw new StewardError('not_supported', `"${row.server_name}" does not let its tasks be cancelled${session ? '' : ' (it is not connected)'}.`);

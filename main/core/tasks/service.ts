@@ -104,12 +104,13 @@ export class TasksService {
   /**
    * After a restart nothing stays "working" for ever: a local server's tasks ended with its process, the
    * tasks servers asked of Steward ended with their connection, and a remote server's tasks are followed again.
-   * Tasks another running Steward (the app, a CLI command) follows are its business and are left alone.
+   * Tasks another running Steward (the app, a CLI command) follows are its business and are left alone, and so are
+   * this process's own; a task two processes try to take over at once goes to one of them.
    */
   recover(): void {
     for (const row of this.deps.store.tasks.unfinished()) {
-      if (this.ownedElsewhere(row)) continue;
-      this.deps.store.tasks.claim(row.id, this.deps.owner);
+      if (this.ownedElsewhere(row) || (row.owner_pid === this.deps.owner.pid && row.owner_started === this.deps.owner.started)) continue;
+      if (!this.deps.store.tasks.claim(row.id, this.deps.owner, row)) continue;
       if (row.direction === 'outgoing' && row.transport === 'http' && row.remote_task_id) this.requester.resume(row);
       else this.record.step(row.id, stateOf(row), { type: 'host_restarted', canFollow: false });
     }

@@ -1,5 +1,5 @@
 // How values read on screen: statuses, sizes, times and JSON.
-import type { ServerStatus } from '../../../shared/domain/servers.js';
+import type { OwnerTag, ServerStatus } from '../../../shared/domain/servers.js';
 
 type Tone = 'ok' | 'busy' | 'attention' | 'danger' | 'idle';
 
@@ -91,4 +91,10 @@ export function formatMoment(iso: string, now = Date.now()): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return d.toDateString() === new Date(now).toDateString() ? timeOnly.format(d) : dateTime.format(d);
+}
+
+/** Another Steward process as a person would name it: "the app (pid 4242)", "a steward command (pid 77)". */
+export function ownerWords(owner: OwnerTag): string {
+  const what = owner.kind === 'app' ? 'the app' : owner.kind === 'browser' ? 'browser mode' : owner.kind === 'cli' ? 'a steward command' : 'another Steward';
+  return `${what} (pid ${owner.pid})`;
 }

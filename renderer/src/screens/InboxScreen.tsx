@@ -9,7 +9,7 @@ import { pageOf, type SignInItem } from '../lib/auth-words.js';
 import { useConsent } from '../lib/consent-context.js';
 import { useElicitationDialog } from '../lib/elicitation-context.js';
 import type { FormItem, UrlItem } from '../lib/elicitation-words.js';
-import { formatAgo, formatDateTime, formatNumber, plural } from '../lib/format.js';
+import { formatAgo, formatDateTime, formatNumber, ownerWords, plural } from '../lib/format.js';
 import { useHostState } from '../lib/host-state.js';
 import { useSamplingDialog } from '../lib/sampling-context.js';
 import { useSignInDialog } from '../lib/sign-in-context.js';
@@ -76,6 +76,7 @@ function Row({ item, icon, title, onOpen, children }: { item: InboxItem; icon: R
           </time>
           {(item.kind === 'sampling' || item.kind === 'sampling_review') && <SamplingMeta item={item} />}
           {item.kind === 'consent' && <ConsentMeta item={item} />}
+          {item.elsewhere && <span className="inbox-elsewhere">asked in {ownerWords(item.elsewhere)}; your answer goes there</span>}
         </div>
       </div>
       <button type="button" className="btn btn-primary" onClick={onOpen} aria-label={`Open the request from ${item.serverName}`}>

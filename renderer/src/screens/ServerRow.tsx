@@ -4,7 +4,7 @@ import type { ServerView } from '../../../shared/domain/servers.js';
 import { LastError } from '../components/LastError.js';
 import { controlError, ServerButtons } from '../components/ServerButtons.js';
 import { StatusBadge } from '../components/StatusBadge.js';
-import { formatMemory } from '../lib/format.js';
+import { formatMemory, ownerWords } from '../lib/format.js';
 import { href } from '../lib/router.js';
 import { useServerControl } from '../lib/use-server-control.js';
 
@@ -29,6 +29,9 @@ export function ServerRow({ server }: { server: ServerView }) {
           <code className="row-command" title={launchText(server)}>
             {launchText(server)}
           </code>
+          {server.elsewhere && server.elsewhere.length > 0 && (
+            <span className="row-elsewhere muted">Also running in {server.elsewhere.map(ownerWords).join(', ')}</span>
+          )}
         </td>
         <td className="col-transport">{server.transport === 'stdio' ? 'stdio' : 'HTTP'}</td>
         <td className="col-sandbox">

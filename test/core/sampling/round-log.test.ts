@@ -14,6 +14,12 @@ afterEach(() => {
 });
 
 const AT = '2026-03-01T09:00:00.000Z';
+/** The process writing (owner of the rounds and the journal entries); recovery reads the journal of the owner it is given. */
+const ME = { pid: 4242, started: 'test-start' };
+
+function logOn(s: Store, loopOf: (id: string) => LoopSummary | undefined = () => undefined): RoundLog {
+  return new RoundLog({ store: s, owner: ME, loopOf, written: () => undefined, unexpected: () => undefined });
+}
 
 function store(): { store: Store; file: string } {
   const dir = tempDir('steward-round-log-');
@@ -55,6 +61,8 @@ function round(id: string, loopId: string, steps: number): LoggedRound & { steps
       reply_returned: r.steps >= 4 ? '[{"type":"text","text":"ok"}]' : null,
       steps: JSON.stringify(STEPS.slice(0, r.steps).map((to) => ({ at: AT, to, by: 'host', why: to }))),
       params_report: null,
+      owner_pid: ME.pid,
+      owner_started: ME.started,
     }),
   };
   return r;
@@ -77,7 +85,7 @@ describe('the round log', () => {
   it('keeps journal entries after their rows are written, and clears them in bulk once there are enough', () => {
     const { store: s } = store();
     const l = loops();
-    const log = new RoundLog(s, l.of, () => undefined);
+    const log = logOn(s, l.of);
     for (let i = 0; i < CLEAR_EVERY - 1; i++) {
       const r = round(`r-${i}`, `l-${i}`, 3);
       log.queue(r);
@@ -93,12 +101,39 @@ describe('the round log', () => {
     log.flush();
     expect(s.sampling.journaled()).toEqual([]);
     expect(s.sampling.round('r-last')?.status).toBe('sent');
+    // And again: sequences are never reused once the journal was emptied, so the next bulk clear comes on time too.
+    for (let i = 0; i < CLEAR_EVERY; i++) {
+      const r = round(`r-again-${i}`, `l-again-${i}`, 3);
+      log.queue(r);
+      log.journal(r);
+      log.flush();
+    }
+    expect(s.sampling.journaled()).toEqual([]);
+  });
+
+  it('clears only its own journal, in bulk and when it closes: another process’s entries stay for that process', () => {
+    const { store: s } = store();
+    const l = loops();
+    const log = logOn(s, l.of);
+    const other = { pid: 4343, started: 'other-start' };
+    s.sampling.journal('r-other', other, { loop: l.of('l-other'), round: round('r-other', 'l-other', 3).row() });
+    for (let i = 0; i < CLEAR_EVERY + 1; i++) {
+      const r = round(`r-${i}`, `l-${i}`, 3);
+      log.queue(r);
+      log.journal(r);
+      log.flush();
+    }
+    // The other process's entry took sequence 1: this one's first CLEAR_EVERY entries (up to r-254) went in one delete.
+    expect(s.sampling.journaled().map((e) => e.entry?.round.id)).toEqual(['r-other', `r-${CLEAR_EVERY - 1}`, `r-${CLEAR_EVERY}`]);
+    log.close();
+    expect(s.sampling.journaled().map((e) => e.entry?.round.id)).toEqual(['r-other']);
+    expect(s.sampling.round(`r-${CLEAR_EVERY}`)?.status).toBe('sent');
   });
 
   it('keeps the entries of rounds whose batch failed, past the bulk clear, and the next start writes their rows', () => {
     const { store: s, file } = store();
     const l = loops();
-    const log = new RoundLog(s, l.of, () => undefined);
+    const log = logOn(s, l.of);
     const lost = round('r-lost', 'l-lost', 3);
     log.queue(lost);
     log.journal(lost);
@@ -122,12 +157,7 @@ describe('the round log', () => {
     s.close();
     const again = openStore(file);
     cleanup.push(() => again.close());
-    const recovered = new RoundLog(
-      again,
-      () => undefined,
-      () => undefined,
-    ).recoverJournal();
-    expect(recovered).toBe(1);
+    expect(logOn(again).recoverJournal(ME)).toEqual(['l-lost']);
     expect(again.sampling.round('r-lost')).toMatchObject({ status: 'sent', sent: '{"model":"claude-sonnet-5-5"}' });
     expect(again.sampling.round('r-3')).toMatchObject({ status: 'sent' });
     expect(again.sampling.journaled()).toEqual([]);
@@ -136,7 +166,7 @@ describe('the round log', () => {
   it('reads back a journal whose rows were already written without changing them, and a second time to the same effect', () => {
     const { store: s } = store();
     const l = loops();
-    const log = new RoundLog(s, l.of, () => undefined);
+    const log = logOn(s, l.of);
     // Written, then moved on and written again: the entry (sent) is older than the row (replied).
     const done = round('r-done', 'l-1', 3);
     log.queue(done);
@@ -152,23 +182,19 @@ describe('the round log', () => {
     log.flush();
     // Journaled, and its row never written (Steward died in between).
     const orphan = round('r-orphan', 'l-2', 3);
-    s.sampling.journal(orphan.id, { loop: l.of('l-2'), round: orphan.row() });
+    s.sampling.journal(orphan.id, ME, { loop: l.of('l-2'), round: orphan.row() });
     // A row older than its entry (fewer steps): hostile or left by an older Steward; the entry is the truth.
     const stale = round('r-stale', 'l-3', 3);
     s.sampling.putLoop(l.of('l-3'));
     s.sampling.putRound(round('r-stale', 'l-3', 2).row());
-    s.sampling.journal(stale.id, { loop: l.of('l-3'), round: stale.row() });
+    s.sampling.journal(stale.id, ME, { loop: l.of('l-3'), round: stale.row() });
 
     const before = { done: s.sampling.round('r-done'), loop: s.sampling.loop('l-1') };
     expect(before.done?.status).toBe('replied');
     expect(before.loop).toMatchObject({ rounds: 2, inputTokens: 12 });
 
-    const reader = new RoundLog(
-      s,
-      () => undefined,
-      () => undefined,
-    );
-    expect(reader.recoverJournal()).toBe(2);
+    const reader = logOn(s);
+    expect(reader.recoverJournal(ME).sort()).toEqual(['l-2', 'l-3']);
     expect(s.sampling.round('r-done')).toEqual(before.done);
     expect(s.sampling.loop('l-1')).toEqual(before.loop);
     expect(s.sampling.round('r-second')?.status).toBe('sent');
@@ -179,9 +205,9 @@ describe('the round log', () => {
 
     // The same entries read back again (a second recoverer, or a crash during the first): nothing changes.
     const snapshot = ['r-done', 'r-second', 'r-orphan', 'r-stale'].map((id) => s.sampling.round(id));
-    s.sampling.journal(done.id, { loop: { ...l.of('l-1'), rounds: 1, inputTokens: 0 }, round: round('r-done', 'l-1', 3).row() });
-    s.sampling.journal(orphan.id, { loop: l.of('l-2'), round: orphan.row() });
-    expect(reader.recoverJournal()).toBe(0);
+    s.sampling.journal(done.id, ME, { loop: { ...l.of('l-1'), rounds: 1, inputTokens: 0 }, round: round('r-done', 'l-1', 3).row() });
+    s.sampling.journal(orphan.id, ME, { loop: l.of('l-2'), round: orphan.row() });
+    expect(reader.recoverJournal(ME)).toEqual([]);
     expect(['r-done', 'r-second', 'r-orphan', 'r-stale'].map((id) => s.sampling.round(id))).toEqual(snapshot);
     expect(s.sampling.loop('l-1')).toEqual(before.loop);
   });

@@ -46,7 +46,7 @@ describe('consent', () => {
     const outcome = await host.dispatch('inbox:decide', { itemId: item!.id, decision: { kind: 'consent', decision: 'deny', hash: request.spec.hash } });
     expect(outcome.ok).toBe(true);
     expect(host.servers.get(view.id)).toMatchObject({ status: 'stopped', pid: null, lastError: { code: 'consent_denied' } });
-    expect(host.store.runs.list()).toEqual([]);
+    expect(host.store.processes.ofServer(view.id)).toEqual([]);
     await expect(host.tools.call({ serverId: view.id, name: 'env', arguments: {} })).rejects.toMatchObject({ code: 'consent_denied' });
     const [denied] = host.audit.list({ limit: 1, kind: 'consent.denied' });
     expect(denied).toMatchObject({ actor: 'user', serverName: 'probe' });

@@ -1,8 +1,9 @@
 // The supervisor over real processes: env allowlist, whole-tree stop, crash backoff, bad stdout, logs, memory.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Host } from '../../../main/core/host.js';
+import { systemClock } from '../../../main/core/ports.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 
@@ -99,7 +100,7 @@ describe('stop', () => {
       expect(log).toContain('stdin closed, staying alive');
       expect(log).toContain('sending SIGTERM');
       expect(log).toContain('SIGKILL');
-      expect(t.host.store.runs.get(view.id)).toBeUndefined();
+      expect(t.host.store.processes.ofServer(view.id)).toEqual([]);
     });
   }
 });
@@ -162,7 +163,7 @@ describe('bad output on stdout', () => {
     expect(warnings.some((w) => w.includes('Server starting up...'))).toBe(true);
     expect(warnings.some((w) => w.includes('{"not":"json-rpc"}'))).toBe(true);
     expect(warnings.some((w) => w.includes('not json at all'))).toBe(true);
-    expect(warnings.some((w) => /over the 10 MB limit/.test(w))).toBe(true);
+    expect(warnings.some((w) => /over the limit of 10 MB.*reply to request/.test(w))).toBe(true);
   });
 });
 
@@ -180,5 +181,44 @@ describe('logs and memory', () => {
     expect(lines.find((l) => l.text === '[probe] look-here')).toMatchObject({ stream: 'protocol', level: 'warning' });
     t.host.servers.sample();
     expect(t.host.servers.get(id).rssBytes).toBeGreaterThan(10 * 1024 * 1024);
+  });
+});
+
+describe('background work', () => {
+  it('reports a crash whose record cannot be written, and still restarts the server', async () => {
+    const reported: string[] = [];
+    t = await makeHost({ backoff: { baseMs: 30, maxMs: 60, maxRestarts: 3, healthyAfterMs: 60_000 }, onUnexpected: (where) => reported.push(where) });
+    const id = await startProbe(t.host);
+    const firstPid = t.host.servers.get(id).pid;
+    vi.spyOn(t.host.store.processes, 'clearServer').mockImplementationOnce(() => {
+      throw new Error('database is locked');
+    });
+    await t.host.tools.call({ serverId: id, name: 'crash', arguments: { code: 7 } });
+    await until(() => {
+      const v = t!.host.servers.get(id);
+      return v.status === 'running' && v.pid !== firstPid ? v : undefined;
+    }, 'a restart');
+    expect(reported).toEqual([`recording the exit of server ${id}`]);
+  });
+
+  it('reports a failed memory and idle sample, and a later sample still stops the idle server', async () => {
+    let offset = 0;
+    const reported: string[] = [];
+    t = await makeHost({
+      clock: { now: () => Date.now() + offset, setTimeout: systemClock.setTimeout },
+      sampleIntervalMs: 50,
+      onUnexpected: (where) => reported.push(where),
+    });
+    const { host } = t;
+    const id = await startProbe(host);
+    await host.servers.update(id, { options: { idleStopMinutes: 1 } });
+    const get = vi.spyOn(host.store.servers, 'get').mockImplementationOnce(() => {
+      throw new Error('database is locked');
+    });
+    await until(() => reported.includes('sampling server memory and idle time'), 'the failed sample to be reported');
+    get.mockRestore();
+    offset += 61_000;
+    await until(() => host.servers.get(id).status === 'stopped', 'the idle stop');
+    expect(reported).toEqual(['sampling server memory and idle time']);
   });
 });

@@ -88,12 +88,21 @@ describe('ServersRepo', () => {
     expect(store.servers.get('s2')?.name).toBe('fetch');
   });
 
-  it('removing a server removes its consents, logs and run record, and nothing of other servers', () => {
+  it('removing a server removes its consents, logs and session records, and nothing of other servers', () => {
     for (const id of ['gone', 'kept']) {
       store.servers.insert(serverRecord(id));
       store.consents.record({ serverId: id, specHash: 'h', spec: '{}', decision: 'approved', decidedBy: 'user', decidedAt: '2025-01-01T00:00:00.000Z' });
       store.logs.append([{ serverId: id, ts: '2025-01-01T00:00:00.000Z', stream: 'stderr', level: 'info', text: `hello from ${id}` }]);
-      store.runs.put({ serverId: id, pid: 100, pidStarted: 't0', hostPid: 1, startedAt: '2025-01-01T00:00:00.000Z' });
+      store.owners.holdSession(id, { pid: 1, started: 't0' }, '2025-01-01T00:00:00.000Z');
+      store.processes.record({
+        pid: id === 'gone' ? 100 : 101,
+        started: 't0',
+        role: 'server',
+        serverId: id,
+        command: 'node server.mjs',
+        owner: { pid: 1, started: 't0' },
+        recordedAt: '2025-01-01T00:00:00.000Z',
+      });
       store.audit.append({
         ts: '2025-01-01T00:00:00.000Z',
         kind: 'server.added',
@@ -109,10 +118,10 @@ describe('ServersRepo', () => {
     expect(store.servers.get('gone')).toBeUndefined();
     expect(store.consents.latest('gone')).toBeUndefined();
     expect(store.logs.page('gone', 100)).toEqual([]);
-    expect(store.runs.get('gone')).toBeUndefined();
+    expect(store.owners.sessions('gone')).toEqual([]);
     const leftovers = store.db
       .prepare(
-        "SELECT (SELECT count(*) FROM consents WHERE server_id = 'gone') + (SELECT count(*) FROM server_logs WHERE server_id = 'gone') + (SELECT count(*) FROM server_runs WHERE server_id = 'gone')",
+        "SELECT (SELECT count(*) FROM consents WHERE server_id = 'gone') + (SELECT count(*) FROM server_logs WHERE server_id = 'gone') + (SELECT count(*) FROM server_sessions WHERE server_id = 'gone')",
       )
       .pluck()
       .get();
@@ -120,7 +129,9 @@ describe('ServersRepo', () => {
 
     expect(store.consents.latest('kept')?.specHash).toBe('h');
     expect(store.logs.page('kept', 100).map((l) => l.text)).toEqual(['hello from kept']);
-    expect(store.runs.get('kept')?.pid).toBe(100);
+    expect(store.owners.sessions('kept')).toEqual([{ serverId: 'kept', pid: 1, started: 't0' }]);
+    // A process record outlives its server: what still runs must be found and stopped even after the server is gone.
+    expect(store.processes.ofServer('gone').map((p) => p.pid)).toEqual([100]);
     // The audit record outlives the server it describes.
     expect(store.audit.list({ limit: 10, serverId: 'gone' })).toHaveLength(1);
   });

@@ -155,7 +155,11 @@ describe('TasksRepo', () => {
         .map((r) => r.id)
         .sort(),
     ).toEqual(['a', 'b']);
-    store.tasks.claim('a', { pid: 77, started: 'tok' });
+    const before = store.tasks.get('a')!;
+    expect(store.tasks.claim('a', { pid: 77, started: 'tok' }, before)).toBe(true);
+    expect(store.tasks.get('a')).toMatchObject({ owner_pid: 77, owner_started: 'tok' });
+    // A second taker that read the task before the first claim loses: the task has one follower.
+    expect(store.tasks.claim('a', { pid: 78, started: 'tok2' }, before)).toBe(false);
     expect(store.tasks.get('a')).toMatchObject({ owner_pid: 77, owner_started: 'tok' });
   });
 });

@@ -1,8 +1,8 @@
 // The record as it happened. Tasks: who settled a final status, what the stored result says, a requested cancel, the
 // progress message apart from the status message, and history entries typed as the server's report or a local event.
 // Sampling rounds: the edits, the request sent to the model, the reply returned, the steps (who decided, why) and the
-// parameters not passed on; statuses and deciders renamed to the round's states and who decides; a journal for rounds
-// on their way to the model.
+// parameters not passed on; statuses and deciders renamed to the round's states and who decides (the index of open
+// rounds by owner follows the new names); a journal, per owner, for rounds on their way to the model.
 import type { Migration } from './migration.js';
 
 const migration: Migration = {
@@ -32,11 +32,17 @@ const migration: Migration = {
       UPDATE sampling_rounds SET status = 'interrupted' WHERE status = 'failed' AND error = 'Steward stopped before this request was answered.';
       UPDATE sampling_rounds SET decided_by = CASE decided_by WHEN 'policy:grant' THEN 'loop_grant' ELSE 'policy' END
         WHERE decided_by LIKE 'policy%';
+      DROP INDEX sampling_rounds_open;
+      CREATE INDEX sampling_rounds_open ON sampling_rounds (owner_pid, owner_started)
+        WHERE status IN ('received', 'checked', 'waiting', 'sent', 'reviewing');
 
       -- A round on its way to the model, until its indexed row is written (moments later); read back after a crash.
+      -- Sequences are never reused (AUTOINCREMENT): entries are cleared "up to a sequence" while others are appended.
       CREATE TABLE sampling_journal (
-        seq INTEGER PRIMARY KEY,
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
         round_id TEXT NOT NULL,
+        owner_pid INTEGER NOT NULL,
+        owner_started TEXT NOT NULL,
         entry TEXT NOT NULL
       );
     `);

@@ -1,10 +1,10 @@
 // The model provider behind sampling: the API key, the API address, which models may be used and the default.
-import { useState, type SubmitEvent } from 'react';
+import { useEffect, useState, type SubmitEvent } from 'react';
 import type { ModelSettings } from '../../../../shared/domain/sampling.js';
 import { Field } from '../../components/Field.js';
 import { ErrorNote, Loading } from '../../components/States.js';
 import { formatUsd } from '../../lib/format.js';
-import { call } from '../../lib/steward.js';
+import { call, subscribe } from '../../lib/steward.js';
 import { useAction } from '../../lib/use-action.js';
 import { useLoad } from '../../lib/use-load.js';
 import { ApiKeyForm } from './ApiKeyForm.js';
@@ -12,6 +12,8 @@ import { ApiKeyForm } from './ApiKeyForm.js';
 export function ModelSettingsPanel() {
   const [loaded, reload] = useLoad(() => call('models:get', {}), []);
   const [latest, setLatest] = useState<ModelSettings | null>(null);
+  // Settings changed anywhere (another window, a steward command) show here as they change.
+  useEffect(() => subscribe('models:changed', setLatest), []);
   const settings = latest ?? (loaded.state === 'ready' ? loaded.data : null);
   return (
     <section className="settings-section" aria-labelledby="model-provider-title">

@@ -1,11 +1,11 @@
 // One server's sampling policy: ask, allow within budget or deny; reply review; tools; and the four budgets.
-import { useState, type SubmitEvent } from 'react';
+import { useEffect, useState, type SubmitEvent } from 'react';
 import type { Budgets, SamplingPolicy, SamplingPolicyPatch } from '../../../../shared/domain/sampling.js';
 import { Checkbox, Field } from '../../components/Field.js';
 import { ErrorNote, Loading } from '../../components/States.js';
 import { useHostState } from '../../lib/host-state.js';
 import { navigate } from '../../lib/router.js';
-import { call, HostError } from '../../lib/steward.js';
+import { call, HostError, subscribe } from '../../lib/steward.js';
 import { useAction } from '../../lib/use-action.js';
 import { useLoad } from '../../lib/use-load.js';
 
@@ -58,6 +58,7 @@ export function SamplingPolicyPanel({ initialServerId }: { initialServerId: stri
 
 function PolicyLoader({ serverId }: { serverId: string }) {
   const [policy, reload] = useLoad(() => call('sampling:getPolicy', { serverId }), [serverId]);
+  useEffect(() => subscribe('sampling:policyChanged', (changed) => changed.serverId === serverId && reload()), [serverId, reload]);
   if (policy.state === 'loading') return <Loading label="Loading the policy…" />;
   if (policy.state === 'error') return <ErrorNote title="Steward could not read this server’s policy." error={policy.error} onRetry={reload} />;
   return <PolicyForm serverId={serverId} policy={policy.data} />;
@@ -97,9 +98,25 @@ function changesOf(saved: Draft, draft: Draft): SamplingPolicyPatch {
   };
 }
 
+/** The stored policy moved on (changed elsewhere): what the user has changed here stays, the rest follows the new policy. */
+function rebase(saved: Draft, draft: Draft, next: Draft): Draft {
+  const pick = <K extends keyof Omit<Draft, 'budgets'>>(key: K): Draft[K] => (draft[key] !== saved[key] ? draft[key] : next[key]);
+  const budgets = Object.fromEntries(
+    BUDGETS.map(({ key }) => [key, draft.budgets[key] !== saved.budgets[key] ? draft.budgets[key] : next.budgets[key]]),
+  ) as Draft['budgets'];
+  return { mode: pick('mode'), reviewReplies: pick('reviewReplies'), allowTools: pick('allowTools'), budgets };
+}
+
 function PolicyForm({ serverId, policy }: { serverId: string; policy: SamplingPolicy }) {
   const [saved, setSaved] = useState(() => draftOf(policy));
   const [draft, setDraft] = useState(saved);
+  const [shown, setShown] = useState(policy);
+  if (policy !== shown) {
+    setShown(policy);
+    const next = draftOf(policy);
+    setSaved(next);
+    setDraft(rebase(saved, draft, next));
+  }
   const [done, setDone] = useState(false);
   const dirty = JSON.stringify(draft) !== JSON.stringify(saved);
   const set = (patch: Partial<Draft>) => {

@@ -1,0 +1,143 @@
+// The control channel as a hostile local process would use it: raw Unix-socket connections with 600 malformed
+// messages (junk bytes, broken and wrong-shaped JSON, wrong tokens, unknown operations, bad arguments, prototype keys,
+// oversized lines, half-sent lines, floods of connections). None is carried out, none crashes the host, and afterwards
+// a good request still works.
+import { statSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_REQUEST_BYTES } from '../../../main/core/owners/index.js';
+import { ERROR_CODES } from '../../../shared/errors.js';
+import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
+import { FIXTURES, NODE } from '../../helpers/paths.js';
+
+let t: TestHost | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+/** Sends raw bytes, half-closes, and resolves with whatever came back before the server closed the connection. */
+function exchange(address: string, payload: Buffer | string, options: { end?: boolean } = {}): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(address);
+    const chunks: Buffer[] = [];
+    socket.on('connect', () => {
+      socket.write(payload);
+      if (options.end !== false) socket.end();
+    });
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+/** A small deterministic generator, so a failure can be replayed. */
+function random(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+function malformed(token: string, serverId: string, count: number): Array<Buffer | string> {
+  const next = random(13);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
+  const junk = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(next() * 256)));
+  const wrongToken = token.replace(/./, (c) => (c === 'a' ? 'b' : 'a'));
+  const shapes: Array<() => Buffer | string> = [
+    () => Buffer.concat([junk(1 + Math.floor(next() * 200)), Buffer.from('\n')]),
+    () => junk(1 + Math.floor(next() * 64)),
+    () => `${pick(['{', '{"v":1', '[1,2', '"open string', '{"v":1,"token":}', 'nul\u0000l', '{"a":1}}', '\ufeff{}'])}\n`,
+    () => `${JSON.stringify(pick([null, 0, -1, 'ping', [], [{ v: 1 }], true, {}, { v: 2 }]))}\n`,
+    () => `${JSON.stringify({ v: 1, token: wrongToken, op: pick(['ping', 'tasks.cancel', 'servers.stop', 'inbox.decide']), args: {} })}\n`,
+    () => `${JSON.stringify({ v: 1, token: '', op: 'ping', args: {} })}\n`,
+    () => `${JSON.stringify({ v: 1, token: token.slice(0, 32), op: 'ping', args: {} })}\n`,
+    () => `${JSON.stringify({ v: 1, token, op: pick(['shutdown', 'eval', '__proto__', 'constructor', 'tasks.cancel ', 'PING', '']), args: {} })}\n`,
+    () =>
+      `${JSON.stringify({ v: 1, token, op: 'tasks.cancel', args: pick([{}, { taskId: '' }, { taskId: 5 }, { taskId: 'x'.repeat(500) }, { taskId: 'a', more: 1 }, []]) })}\n`,
+    () =>
+      `${JSON.stringify({ v: 1, token, op: 'inbox.decide', args: { itemId: 'x', decision: pick([{}, { kind: 'sampling' }, { kind: 'nope' }, null, 'approve']) } })}\n`,
+    () => `${JSON.stringify({ v: 1, token, op: 'servers.stop', args: { serverId: pick([null, 1, {}, '']) } })}\n`,
+    () => `${JSON.stringify({ v: 1, token: pick([wrongToken, token.toUpperCase(), ` ${token}`]), op: 'servers.stop', args: { serverId } })}\n`,
+    () => `${JSON.stringify({ v: '1', token, op: 'servers.stop', args: { serverId } })}\n`,
+    () => `${JSON.stringify({ v: 1, token, op: 'ping', args: {}, extra: true })}\n`,
+    () => `{"v":1,"token":"${token}","op":"ping","args":{"__proto__":{"polluted":true}}}\n`,
+    () => `{"__proto__":{"polluted":true},"v":1,"token":"${token}","op":"ping"}\n`,
+    () => `${'['.repeat(5000)}${']'.repeat(5000)}\n`,
+    () => `${JSON.stringify({ v: 1, token, op: 'ping', args: { pad: 'x'.repeat(MAX_REQUEST_BYTES) } })}\n`,
+    () => 'x'.repeat(MAX_REQUEST_BYTES + 10),
+  ];
+  return Array.from({ length: count }, (_, i) => shapes[i % shapes.length]!());
+}
+
+describe('the control channel', () => {
+  it('is a socket only its user can open, in a folder only its user can enter', async () => {
+    t = await makeHost();
+    const owner = t.host.store.owners.get(t.host.ownership.self)!;
+    expect(owner.address).toBeTruthy();
+    expect(statSync(owner.address!).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(owner.address!)).mode & 0o777).toBe(0o700);
+    expect(owner.token).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses 600 malformed messages without acting on one, then still answers a good request', async () => {
+    const unexpected: string[] = [];
+    t = await makeHost({ onUnexpected: (where, error) => unexpected.push(`${where}: ${String(error)}`) });
+    const { view, approve } = await addApproved(t.host, 'probe', NODE, [join(FIXTURES, 'probe-server.mjs')]);
+    expect((await approve()).status).toBe('running');
+    const { address, token } = t.host.store.owners.get(t.host.ownership.self)!;
+    const messages = malformed(token!, view.id, 600);
+    const answers: string[] = [];
+    // Twenty at a time: concurrent, but under the connection cap.
+    for (let i = 0; i < messages.length; i += 20) {
+      answers.push(...(await Promise.all(messages.slice(i, i + 20).map((m) => exchange(address!, m)))));
+    }
+    expect(answers).toHaveLength(600);
+    for (const [i, answer] of answers.entries()) {
+      if (answer === '') continue;
+      const reply = JSON.parse(answer.trim()) as { ok: boolean; code?: string };
+      expect(reply.ok, `message ${i}`).toBe(false);
+      expect(ERROR_CODES).toContain(reply.code);
+    }
+    // Most were answered with a reason, not just dropped.
+    expect(answers.filter((a) => a.includes('invalid_payload')).length).toBeGreaterThan(400);
+    expect(answers.some((a) => a.includes('message_too_large'))).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+
+    // A flood of idle connections past the cap is turned away; once they go, the channel is open again.
+    const idle = await Promise.all(
+      Array.from(
+        { length: 40 },
+        () =>
+          new Promise<import('node:net').Socket>((resolve) => {
+            const s = connect(address!);
+            s.on('error', () => undefined);
+            s.on('connect', () => resolve(s));
+          }),
+      ),
+    );
+    for (const s of idle) s.destroy();
+
+    const good = JSON.parse((await exchange(address!, `${JSON.stringify({ v: 1, token, op: 'ping', args: {} })}\n`)).trim()) as unknown;
+    expect(good).toEqual({ ok: true, data: { pid: process.pid } });
+    const missing = JSON.parse(
+      (await exchange(address!, `${JSON.stringify({ v: 1, token, op: 'tasks.cancel', args: { taskId: 'nope' } })}\n`)).trim(),
+    ) as unknown;
+    expect(missing).toMatchObject({ ok: false, code: 'not_found' });
+    expect((await t.host.dispatch('servers:list', {})).ok).toBe(true);
+    // Stop requests with a wrong token, a wrong version or a near-miss token for the real server did nothing.
+    expect(t.host.servers.get(view.id).status).toBe('running');
+    expect(unexpected).toEqual([]);
+  });
+
+  it('closes a connection that sends nothing, and one that never finishes its line', async () => {
+    t = await makeHost();
+    const { address } = t.host.store.owners.get(t.host.ownership.self)!;
+    const silent = exchange(address!, '', { end: false });
+    const partial = exchange(address!, '{"v":1,"token":"', { end: false });
+    expect(await silent).toBe('');
+    expect(await partial).toBe('');
+  }, 20_000);
+});

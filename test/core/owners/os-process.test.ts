@@ -1,0 +1,120 @@
+// Telling processes apart and measuring them: start tokens that change with a reused pid, liveness, and the page size
+// memory is counted in, read from the kernel rather than assumed.
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { isAlive, isSameProcess, pageSize, pageSizeFromAuxv, readProcStat, startTokenOf } from '../../../main/core/owners/index.js';
+import { readProcessTable } from '../../../main/core/servers/process-tree.js';
+import { exitOf, waitFor } from '../../helpers/cli.js';
+
+function auxv(pairs: Array<[number, number]>, word: 4 | 8, littleEndian: boolean): Buffer {
+  const buffer = Buffer.alloc(pairs.length * word * 2);
+  pairs.forEach(([key, value], i) => {
+    for (const [offset, n] of [
+      [i * word * 2, key],
+      [i * word * 2 + word, value],
+    ] as const) {
+      if (word === 8 && littleEndian) buffer.writeBigUInt64LE(BigInt(n), offset);
+      else if (word === 8) buffer.writeBigUInt64BE(BigInt(n), offset);
+      else if (littleEndian) buffer.writeUInt32LE(n, offset);
+      else buffer.writeUInt32BE(n, offset);
+    }
+  });
+  return buffer;
+}
+
+describe('page size', () => {
+  it.each([
+    ['x86-64, 4 KiB', 8, true, 4096],
+    ['arm64 with 16 KiB pages', 8, true, 16384],
+    ['ppc64 big-endian, 64 KiB', 8, false, 65536],
+    ['32-bit arm, 4 KiB', 4, true, 4096],
+  ] as const)('reads AT_PAGESZ from an auxiliary vector (%s)', (_name, word, le, size) => {
+    expect(
+      pageSizeFromAuxv(
+        auxv(
+          [
+            [33, 0x7fff0000],
+            [6, size],
+            [17, 100],
+            [0, 0],
+          ],
+          word,
+          le,
+        ),
+        word,
+        le,
+      ),
+    ).toBe(size);
+  });
+
+  it('gives up on a vector without it, or with a value that is no page size', () => {
+    expect(
+      pageSizeFromAuxv(
+        auxv(
+          [
+            [33, 1],
+            [0, 0],
+          ],
+          8,
+          true,
+        ),
+        8,
+        true,
+      ),
+    ).toBeUndefined();
+    expect(
+      pageSizeFromAuxv(
+        auxv(
+          [
+            [6, 12345],
+            [0, 0],
+          ],
+          8,
+          true,
+        ),
+        8,
+        true,
+      ),
+    ).toBeUndefined();
+    expect(pageSizeFromAuxv(Buffer.alloc(3), 8, true)).toBeUndefined();
+  });
+
+  it('is what the OS says, and memory in the process table agrees with the kernel’s own RSS figure', async () => {
+    expect(pageSize()).toBe(Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim()));
+    // A sleeping process's resident set does not move between the two reads.
+    const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      await waitFor('the sleeper', () => readProcStat(sleeper.pid!)?.state === 'S');
+      // VmRSS is in kB, whatever the page size; the stat counter it is compared with may lag it by a few pages.
+      const vmRss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${sleeper.pid}/status`, 'utf8'))![1]) * 1024;
+      const measured = readProcessTable().rssBytes([sleeper.pid!]);
+      expect(Math.abs(measured - vmRss) / vmRss).toBeLessThan(0.15);
+    } finally {
+      sleeper.kill('SIGKILL');
+      await exitOf(sleeper);
+    }
+  });
+});
+
+describe('process identity', () => {
+  it('a start token names one process: the same pid running something else does not match, a gone one is dead', async () => {
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const token = startTokenOf(child.pid!)!;
+    expect(token).toMatch(/^[0-9a-f]{8}:\d+$/);
+    expect(isSameProcess(child.pid!, token)).toBe(true);
+    expect(isSameProcess(child.pid!, `${token}0`)).toBe(false);
+    child.kill('SIGKILL');
+    await exitOf(child);
+    await waitFor('the pid to be free', () => !isAlive(child.pid!) || readProcStat(child.pid!) === undefined);
+    expect(isSameProcess(child.pid!, token)).toBe(false);
+    expect(startTokenOf(process.pid)).toBe(readProcessTable().startToken(process.pid));
+  });
+
+  it('refuses nonsense pids without touching anything', () => {
+    for (const pid of [0, -1, -process.pid, Number.NaN, 2 ** 53]) {
+      expect(isAlive(pid)).toBe(false);
+      expect(startTokenOf(pid)).toBeUndefined();
+    }
+  });
+});

@@ -1,0 +1,59 @@
+// The sampling service's queued writes: a flush that fails on its timer is reported, the round it lost stays in the
+// journal, and the next round is written as usual.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { samplingRig, textRequest, type SamplingRig } from '../../helpers/sampling.js';
+
+let rig: SamplingRig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+describe('queued sampling writes', () => {
+  it('reports a timer flush that fails, and the next round still reaches the record on its own timer', async () => {
+    const reported: Array<{ where: string; error: unknown }> = [];
+    rig = await samplingRig({ onUnexpected: (where, error) => reported.push({ where, error }) });
+    const { host } = rig.t;
+    // A remote server is never contacted here: the service is asked directly, as a session would ask it.
+    const server = await host.servers.add({ name: 'remote', config: { transport: 'http', url: 'http://127.0.0.1:9/mcp', headers: {} } });
+    host.sampling.setPolicy(server.id, server.name, { mode: 'allow' });
+    const ask = () =>
+      host.sampling.handle(
+        { serverId: server.id, serverName: server.name, sessionKey: 'session', toolsDeclared: false, signal: new AbortController().signal },
+        textRequest('Say hello.'),
+      );
+    // Read straight from the store: listing loops through the service would flush, and the timer must have done it.
+    const statuses = () =>
+      host.store.sampling
+        .loops(server.id, null, 10)
+        .flatMap((loop) => host.store.sampling.rounds(loop.id))
+        .map((round) => round.status);
+
+    const journaled = () => host.store.sampling.journaled().map((e) => e.entry?.round);
+
+    const boom = new Error('disk I/O error');
+    let failing = true;
+    const putRound = host.store.sampling.putRound.bind(host.store.sampling);
+    vi.spyOn(host.store.sampling, 'putRound').mockImplementation((row) => {
+      if (failing) throw boom;
+      putRound(row);
+    });
+    await expect(ask()).resolves.toMatchObject({ role: 'assistant' });
+    // The round's last state is queued now (its batch runs on a timer): that batch fails and is reported.
+    const before = reported.length;
+    await vi.waitFor(() => expect(reported.length).toBeGreaterThan(before));
+    failing = false;
+    expect(reported.every((r) => r.where === 'writing 1 queued sampling round(s)' && r.error === boom)).toBe(true);
+    // The lost batch held the first round's row; its journal entry (written before the model was asked) stays.
+    expect(statuses()).toEqual([]);
+    const [first] = journaled();
+    expect(first).toMatchObject({ status: 'sent', decided_by: 'policy' });
+
+    const failures = reported.length;
+    await expect(ask()).resolves.toMatchObject({ role: 'assistant' });
+    await vi.waitFor(() => expect(statuses()).toEqual(['replied']));
+    expect(reported).toHaveLength(failures);
+    // Kept for the next start to read back, however many batches follow.
+    expect(journaled().map((r) => r?.id)).toContain(first!.id);
+  });
+});

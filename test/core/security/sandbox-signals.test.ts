@@ -1,0 +1,29 @@
+// The sandbox runtime registers SIGINT and SIGTERM listeners of its own when it starts (to tidy up without exiting):
+// with them a first Ctrl+C would be swallowed. Steward's runner takes them off; the host disposes the sandbox itself.
+import { describe, expect, it } from 'vitest';
+import { createOsSandbox } from '../../../main/core/security/index.js';
+import { FIXTURES, NODE } from '../../helpers/paths.js';
+
+describe('the OS sandbox and signals', () => {
+  it('leaves the process with exactly the SIGINT and SIGTERM listeners it had before the runtime started', async () => {
+    const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+    const sandbox = createOsSandbox();
+    try {
+      expect((await sandbox.support()).kind).toBe('available');
+      const wrapped = await sandbox.wrap({
+        command: NODE,
+        args: [`${FIXTURES}/exit-now.mjs`],
+        cwd: FIXTURES,
+        envNames: [],
+        sandbox: { mode: 'enforced', writePaths: [], denyReadPaths: [], allowedDomains: [] },
+        hash: 'x',
+      });
+      wrapped.release();
+      expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(before);
+      // Its bridge to the proxies is named, so the supervisor can record it.
+      expect(sandbox.bridges?.().length).toBeGreaterThan(0);
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+});

@@ -1,9 +1,10 @@
 // Human-readable output: tables, the consent request in full, call results. Every value that came from a server, a
 // config file or the network goes through terminalSafe here (newlines shown, so a field cannot fake a line of its own).
+// Launch texts (consent, failures, grants, bundles) are in launch-format.ts under the same rule.
 import type { CallResult, ToolView } from '../../shared/domain/mcp.js';
 import type { AuditEvent } from '../../shared/domain/audit.js';
 import type { TaskDetail, TaskView } from '../../shared/domain/tasks.js';
-import type { ConsentRequest, LogLine, ServerView } from '../../shared/domain/servers.js';
+import type { LogLine, ServerView } from '../../shared/domain/servers.js';
 import { terminalSafe } from './terminal-text.js';
 
 const f = (text: string) => terminalSafe(text);
@@ -43,38 +44,30 @@ export function serverDetail(s: ServerView): string {
   ];
   if (s.cwd) lines.push(`  cwd:      ${f(s.cwd)}`);
   if (s.envNames?.length) lines.push(`  env:      ${f(s.envNames.join(', '))}`);
+  if (s.transport === 'stdio') lines.push(`  sandbox:  ${sandboxSummary(s)}`);
+  for (const p of s.packages)
+    lines.push(`  package:  ${f(p.name)} ${f(p.version)}${p.requested && p.requested !== p.version ? ` (asked for ${f(p.requested || 'latest')})` : ''}`);
   if (s.pid !== null) lines.push(`  pid:      ${s.pid}   memory: ${megabytes(s.rssBytes)}`);
   if (s.serverInfo) lines.push(`  server:   ${f(s.serverInfo.name)} ${f(s.serverInfo.version)} (MCP ${f(s.protocolVersion ?? '')})`);
   if (s.lastError) {
-    lines.push(`  error:    ${f(s.lastError.code)}: ${f(s.lastError.message)}`);
+    const x = s.lastError.failure;
+    lines.push(`  error:    ${x ? f(x.summary) : `${f(s.lastError.code)}: ${f(s.lastError.message)}`}${s.lastError.at ? `  (${f(s.lastError.at)})` : ''}`);
+    if (x?.fix.command) lines.push(`  fix:      ${f(x.fix.command)}`);
+    else if (x?.fix.hint) lines.push(`  fix:      ${f(x.fix.hint)}`);
     for (const l of s.lastError.stderrTail.slice(-10)) lines.push(`            | ${f(l)}`);
   }
   return lines.join('\n');
 }
 
-export function consentText(r: ConsentRequest): string {
-  const sb = r.spec.sandbox;
-  const lines = [
-    `"${f(r.serverName)}" wants to run a program on this computer.`,
-    r.changedSince ? `The launch changed since you last decided (${f(r.changedSince)}).` : '',
-    '',
-    'Command (exactly as it will run, no shell):',
-    `  ${f(r.commandLine)}`,
-    '',
-    `Working folder:  ${f(r.spec.cwd)}`,
-    `Environment:     ${r.spec.envNames.length > 0 ? f(r.spec.envNames.join(', ')) : '(only the safe basics: HOME, PATH, USER, ...)'}`,
-    sb.mode === 'enforced'
-      ? `Sandbox:         on — ${sb.writePaths.length > 0 ? `writes only to ${f(sb.writePaths.join(', '))}` : 'no writes'}; ${sb.allowedDomains.length > 0 ? `network only to ${f(sb.allowedDomains.join(', '))}` : 'no network'}; ${sb.denyReadPaths.length} secret locations hidden`
-      : sb.mode === 'off'
-        ? 'Sandbox:         OFF (your choice) — it runs with all your rights'
-        : 'Sandbox:         not available on this system — it runs with all your rights',
-    `Consent hash:    ${r.spec.hash}`,
+export function sandboxSummary(s: ServerView): string {
+  const sb = s.sandbox;
+  if (!sb.enabled) return 'OFF (your choice)';
+  const parts = [
+    sb.writePaths.length > 0 ? `writes ${f(sb.writePaths.join(', '))}` : 'writes only its own temp folder',
+    sb.allowedDomains.length > 0 ? `network to ${f(sb.allowedDomains.join(', '))}` : 'no network',
   ];
-  if (r.findings.length > 0) {
-    lines.push('', 'Look closely:');
-    for (const x of r.findings) lines.push(`  [${x.severity}] ${f(x.message)}${x.evidence && x.evidence.length < 200 ? `\n           ${f(x.evidence)}` : ''}`);
-  }
-  return lines.filter((l, i, all) => !(l === '' && all[i - 1] === '')).join('\n');
+  if (sb.readPaths.length > 0) parts.push(`shown ${f(sb.readPaths.join(', '))}`);
+  return `on — ${parts.join('; ')}`;
 }
 
 export function toolsTable(tools: ToolView[]): string {

@@ -8,6 +8,7 @@ import { STEWARD_VERSION, type Host } from '../core/host.js';
 import { audit, call, consent, servers, tools } from './commands.js';
 import { models, sampling } from './model-commands.js';
 import { tasks } from './task-commands.js';
+import { bundles, install } from './bundle-commands.js';
 import { Cli, EXIT, exitCodeFor, UsageError } from './context.js';
 import { inbox } from './inbox-commands.js';
 import { openCliHost } from './node-host.js';
@@ -21,14 +22,20 @@ Usage:
   steward servers [list]                     servers, status, sandbox, memory
   steward servers show NAME
   steward servers add NAME -- COMMAND [ARG...] [--env K=V] [--cwd DIR] [--allow-write DIR]
-                       [--allow-domain DOMAIN] [--no-sandbox] [--lazy] [--idle-stop MIN]
+                       [--allow-read HIDDEN-DIR] [--allow-domain DOMAIN] [--no-sandbox] [--lazy] [--idle-stop MIN]
   steward servers add NAME --url URL [--header K=V]
   steward servers import FILE                Claude Desktop, VS Code or Cursor config
   steward servers remove NAME
   steward servers start NAME [--check]       runs it in the foreground (--check: start, list tools, stop)
   steward servers stop NAME                  stops it, also when another Steward process runs it
   steward servers logs NAME [--limit N] [-f]
+  steward servers grant|revoke NAME [--allow-domain DOMAIN] [--allow-write DIR] [--allow-read HIDDEN-DIR]
+                                             change what it may reach; the changed launch needs consent again
+  steward servers upgrade NAME               pin the newest versions its command allows (asks consent again)
   steward consent show|approve|deny NAME [--yes] [--hash HASH]
+  steward install FILE.mcpb [--name NAME] [--config KEY=VALUE]... [--yes]
+                                             shows the bundle, installs (or updates) it, then asks consent to run it
+  steward bundles [list] | enable|disable|uninstall NAME
   steward tools NAME
   steward call NAME TOOL [--args JSON] [--timeout SECONDS] [--task]
                                              --task: run it as a task (tools that require one always are)
@@ -62,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (command === 'serve') return serve(rest);
-  const run = { servers, consent, tools, call, tasks, inbox, audit, models, sampling }[command];
+  const run = { servers, consent, tools, call, tasks, inbox, audit, models, sampling, install, bundles }[command];
   if (!run) {
     process.stderr.write(`Unknown command "${terminalSafe(command)}".\n\n${USAGE}\n`);
     return EXIT.usage;

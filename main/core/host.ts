@@ -12,7 +12,7 @@ import { Inbox } from './inbox/index.js';
 import { messageBytesFrom } from './limits.js';
 import { systemClock, unexpectedToStderr, type BrowserOpener, type Clock, type DataDir, type Notifier, type SecretStore, type Unexpected } from './ports.js';
 import { createOsSandbox, gatedOpener, nodeFsView, type FsView, type Platform, type SandboxRunner } from './security/index.js';
-import { DEFAULT_BACKOFF, ServersService, type BackoffPolicy } from './servers/index.js';
+import { DEFAULT_BACKOFF, registryResolver, ServersService, type BackoffPolicy, type PackageResolver } from './servers/index.js';
 import { isSameProcess, Ownership, startTokenOf } from './owners/index.js';
 import { CrossProcess } from './cross-process.js';
 import { ToolCalls, type ClientIdentity } from './sessions/index.js';
@@ -23,6 +23,7 @@ import { createToolRunner, type ToolRunner } from './tool-runner.js';
 import { ElicitationService } from './elicitation/index.js';
 import { AuthRecords, AuthService } from './auth/index.js';
 import { TasksService } from './tasks/index.js';
+import { BundlesService, type BundleRuntime, type ZipCaps } from './bundles/index.js';
 import { openStore, type Store } from './store/index.js';
 
 export const STEWARD_VERSION = '0.1.0';
@@ -46,7 +47,15 @@ export interface HostOptions {
   backoff?: Partial<BackoffPolicy>;
   stopGraceMs?: number;
   connectTimeoutMs?: number;
+  /** How long a runner's download step may take. */
+  downloadTimeoutMs?: number;
   sampleIntervalMs?: number;
+  /** Which exact version a package runner would fetch; the real registries unless given. */
+  packages?: PackageResolver;
+  /** What runs a bundle whose server is `node` (Electron's own Node in the app); the bundled examples' runtime unless given. */
+  bundleRuntime?: BundleRuntime;
+  /** Caps on a bundle file and what it unpacks to (tests lower them). */
+  bundleCaps?: Partial<ZipCaps>;
   /** The most bytes one JSON-RPC message from a server may have (else STEWARD_MAX_MESSAGE_BYTES, else 10 MB). */
   maxMessageBytes?: number;
   /** The model behind sampling; the Anthropic provider (with the key from the SecretStore) unless given. */
@@ -79,6 +88,7 @@ export interface Host {
   readonly tasks: TasksService;
   readonly elicitation: ElicitationService;
   readonly auth: AuthService;
+  readonly bundles: BundlesService;
   /** A tool call as the app makes it: as a task when it must be, retried after URL elicitation (-32042). */
   readonly runTool: ToolRunner;
   readonly models: ModelSettingsService;
@@ -165,8 +175,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
     backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
     stopGraceMs: options.stopGraceMs ?? 2000,
     connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+    downloadTimeoutMs: options.downloadTimeoutMs ?? 10 * 60_000,
     messageBytes: messageBytesFrom(options.maxMessageBytes, env),
     sampleIntervalMs: options.sampleIntervalMs ?? 5000,
+    packages: options.packages ?? registryResolver,
     unexpected,
     owner: self,
     elsewhere: () => late.cross?.elsewhere() ?? new Map(),
@@ -184,6 +196,23 @@ export async function createHost(options: HostOptions): Promise<Host> {
     httpAuth: (serverId, url) => auth.transportAuth(serverId, url),
     httpAuthRetry: (serverId, url, error) => auth.legacyFallback(serverId, url, error),
     forgotten: (serverId) => auth.forget(serverId),
+    bundleOf: (serverId): { readPaths: string[]; refusal: string | undefined } => ({
+      readPaths: bundles.readPathsFor(serverId),
+      refusal: bundles.launchRefusal(serverId),
+    }),
+  });
+  const bundles: BundlesService = new BundlesService({
+    store,
+    servers,
+    secrets: options.secrets,
+    audit,
+    clock,
+    dataDir: options.dataDir.path,
+    homeDir: options.homeDir ?? env.HOME ?? homedir(),
+    hostEnv: env,
+    platform,
+    runtime: options.bundleRuntime ?? options.bundled?.runtime ?? { command: process.execPath, env: {} },
+    ...(options.bundleCaps ? { caps: options.bundleCaps } : {}),
   });
 
   const auth = new AuthService({
@@ -297,7 +326,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     onUnexpected: unexpected,
   });
   late.cross = cross;
-  const dispatch = createDispatcher(createHandlers({ servers, tools, inbox: cross.inbox, audit, sampling, tasks, models, runTool, auth, cross }), {
+  const dispatch = createDispatcher(createHandlers({ servers, tools, inbox: cross.inbox, audit, sampling, tasks, models, runTool, auth, cross, bundles }), {
     onUnexpected: unexpected,
   });
 
@@ -313,6 +342,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     tasks,
     elicitation,
     auth,
+    bundles,
     models,
     identity,
     runTool,
@@ -330,6 +360,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       tasks.dispose();
       await servers.dispose();
       await auth.dispose();
+      bundles.dispose();
       sampling.close();
       audit.flush();
       await sandbox.dispose().catch(() => undefined);

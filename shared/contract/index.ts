@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import {
   ConsentRequestSchema,
+  DomainGrantSchema,
   ImportReportSchema,
   LogLineSchema,
   RootSchema,
@@ -18,11 +19,19 @@ import { InboxChangeSchema, InboxDecisionSchema, InboxItemSchema } from '../doma
 import { AuthConfigSchema, AuthSecretsSchema, AuthViewSchema } from '../domain/auth.js';
 import { TaskDetailSchema, TaskResultPageSchema, TaskStatusSchema, TaskViewSchema } from '../domain/tasks.js';
 import { LoopViewSchema, ModelSettingsSchema, RoundRecordSchema, SamplingPolicyPatchSchema, SamplingPolicySchema } from '../domain/sampling.js';
+import { BundleConfigSchema, BundlePreviewSchema, BundleViewSchema } from '../domain/bundles.js';
 
 const Id = z.string().min(1).max(200);
 const ServerRef = z.object({ serverId: Id });
 const Empty = z.object({});
 const Ack = z.object({ ok: z.literal(true) });
+const GrantPath = z.string().min(1).max(4096);
+const GrantChange = z.object({
+  serverId: Id,
+  allowDomains: z.array(DomainGrantSchema).max(64).optional(),
+  allowWrite: z.array(GrantPath).max(64).optional(),
+  allowRead: z.array(GrantPath).max(64).optional(),
+});
 
 function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
@@ -53,6 +62,23 @@ export const calls = {
   ),
   'servers:ping': call(ServerRef, z.object({ ms: z.number() })),
   'servers:setRoots': call(z.object({ serverId: Id, roots: z.array(RootSchema).max(64) }), ServerViewSchema),
+  /** Adds grants; a folder inside a hidden location is refused with the reason. The launch changes, so consent is asked again. */
+  'servers:grant': call(GrantChange, ServerViewSchema),
+  'servers:revoke': call(GrantChange, ServerViewSchema),
+  /** Pins the newest versions of the server's packages that its command allows; consent is asked again when they changed. */
+  'servers:upgrade': call(
+    ServerRef,
+    z.object({ server: ServerViewSchema, changes: z.array(z.object({ name: z.string(), from: z.string(), to: z.string() })) }),
+  ),
+  /** A bundle file (base64) is checked and unpacked into a staging folder; nothing is installed or run yet. */
+  'bundles:inspect': call(z.object({ fileName: z.string().min(1).max(512), data: z.string().min(1).max(280_000_000) }), BundlePreviewSchema),
+  'bundles:install': call(
+    z.object({ stagingId: Id, name: ServerNameSchema.optional(), config: BundleConfigSchema.default({}) }),
+    z.object({ bundle: BundleViewSchema, server: ServerViewSchema }),
+  ),
+  'bundles:list': call(Empty, z.array(BundleViewSchema)),
+  'bundles:uninstall': call(z.object({ bundleId: Id }), Ack),
+  'bundles:setEnabled': call(z.object({ bundleId: Id, enabled: z.boolean() }), BundleViewSchema),
   'consent:get': call(ServerRef, ConsentRequestSchema),
   'consent:decide': call(z.object({ serverId: Id, hash: z.string().min(1), decision: z.enum(['approve', 'deny']) }), ServerViewSchema),
   'tools:list': call(ServerRef, z.array(ToolViewSchema)),

@@ -41,6 +41,7 @@ describe('openDatabase', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(tables(db)).toEqual([
       'audit_events',
+      'bundles',
       'consents',
       'inbox_items',
       'owners',

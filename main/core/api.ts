@@ -102,6 +102,11 @@ export function createHandlers(host: HandlerDeps): Handlers {
       if (!loop) throw new StewardError('not_found', 'There is no such agent loop.');
       return loop;
     },
+    'sampling:round': ({ requestId }) => {
+      const round = sampling.round(requestId);
+      if (!round) throw new StewardError('not_found', 'There is no such sampling round.');
+      return round;
+    },
     'tasks:list': ({ status, serverId, cursor, limit }) => tasks.list({ status, serverId }, limit, cursor),
     'tasks:get': ({ taskId }) => tasks.detail(taskId),
     'tasks:result': ({ taskId, offset, length }) => tasks.resultPage(taskId, offset, length),

@@ -274,6 +274,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     audit,
     // The one path from the host to the system browser for server-supplied pages: the gate, then the opener.
     open: gatedOpener((url) => options.browser.open(url)),
+    completed: (event) => events.emit('elicitation:completed', event),
+    now,
     relatedTask: (serverId, remoteTaskId) => {
       const row = store.tasks.byRemote(serverId, 'outgoing', remoteTaskId);
       return row ? { taskId: row.id, label: row.label } : null;
@@ -374,7 +376,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       await servers.dispose();
       await auth.dispose();
       bundles.dispose();
-      sampling.flush();
+      sampling.close();
       audit.flush();
       await sandbox.dispose().catch(() => undefined);
       await cross.dispose();

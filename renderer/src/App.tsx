@@ -8,6 +8,7 @@ import { SignInProvider } from './components/SignInProvider.js';
 import { Sidebar } from './components/Sidebar.js';
 import { TaskNotifier } from './components/TaskNotifier.js';
 import { ToastProvider } from './components/ToastProvider.js';
+import { CallHistoryProvider } from './lib/call-history.js';
 import { HostStateProvider } from './lib/host-state.js';
 import { usePath } from './lib/router.js';
 import { ROUTES } from './routes.js';
@@ -24,13 +25,15 @@ export function App() {
             <SamplingProvider>
               <ElicitationProvider>
                 <SignInProvider>
-                  <div className="app">
-                    <Sidebar routes={ROUTES} current={route.id} />
-                    <div className="main">
-                      <ConnectionBanner />
-                      <main className="screen">{route.render(route.id === first ? params : [])}</main>
+                  <CallHistoryProvider>
+                    <div className="app">
+                      <Sidebar routes={ROUTES} current={route.id} />
+                      <div className="main">
+                        <ConnectionBanner />
+                        <main className="screen">{route.render(route.id === first ? params : [])}</main>
+                      </div>
                     </div>
-                  </div>
+                  </CallHistoryProvider>
                 </SignInProvider>
               </ElicitationProvider>
             </SamplingProvider>

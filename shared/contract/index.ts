@@ -18,7 +18,7 @@ import { AuditEventSchema, AuditKindSchema } from '../domain/audit.js';
 import { InboxChangeSchema, InboxDecisionSchema, InboxItemSchema } from '../domain/inbox.js';
 import { AuthConfigSchema, AuthSecretsSchema, AuthViewSchema } from '../domain/auth.js';
 import { TaskDetailSchema, TaskResultPageSchema, TaskStatusSchema, TaskViewSchema } from '../domain/tasks.js';
-import { BudgetsSchema, LoopViewSchema, ModelSettingsSchema, SamplingPolicySchema } from '../domain/sampling.js';
+import { LoopViewSchema, ModelSettingsSchema, RoundRecordSchema, SamplingPolicyPatchSchema, SamplingPolicySchema } from '../domain/sampling.js';
 import { BundleConfigSchema, BundlePreviewSchema, BundleViewSchema } from '../domain/bundles.js';
 
 const Id = z.string().min(1).max(200);
@@ -118,15 +118,15 @@ export const calls = {
   ),
   'audit:export': call(z.object({ serverId: Id.optional(), kind: AuditKindSchema.optional() }), z.object({ jsonl: z.string(), count: z.number().int() })),
   'sampling:getPolicy': call(ServerRef, SamplingPolicySchema),
-  'sampling:setPolicy': call(
-    z.object({ serverId: Id, policy: SamplingPolicySchema.omit({ budgets: true }).partial().extend({ budgets: BudgetsSchema.partial().optional() }) }),
-    SamplingPolicySchema,
-  ),
+  /** Changes only the fields named; the rest of the policy stays as it is. */
+  'sampling:setPolicy': call(z.object({ serverId: Id, policy: SamplingPolicyPatchSchema }), SamplingPolicySchema),
   'sampling:loops': call(
     z.object({ serverId: Id.optional(), before: z.string().max(40).optional(), limit: z.number().int().min(1).max(200).default(50) }),
     z.array(LoopViewSchema),
   ),
   'sampling:loop': call(z.object({ loopId: Id }), LoopViewSchema),
+  /** One round's whole record: the request as the server sent it, the edits, the request the model got, the reply both ways, the steps. */
+  'sampling:round': call(z.object({ requestId: Id }), RoundRecordSchema),
   'tasks:list': call(
     z.object({
       status: TaskStatusSchema.optional(),
@@ -171,7 +171,18 @@ export const calls = {
     ModelSettingsSchema,
   ),
   /** The key goes in and never comes back out: the reply only says whether one is set. */
-  'models:setKey': call(z.object({ apiKey: z.string().trim().min(10).max(500).nullable() }), ModelSettingsSchema),
+  'models:setKey': call(
+    z.object({
+      // The messages never repeat the key: they say what is wrong with it.
+      apiKey: z
+        .string()
+        .trim()
+        .min(10, 'That is too short to be a model key; paste the whole key.')
+        .max(500, 'That is too long to be a model key; paste the key alone.')
+        .nullable(),
+    }),
+    ModelSettingsSchema,
+  ),
 } as const;
 
 export const events = {
@@ -184,6 +195,8 @@ export const events = {
   'inbox:changed': InboxChangeSchema,
   'sampling:changed': LoopViewSchema,
   'tasks:changed': TaskViewSchema,
+  /** A server said a page it asked the user to open is done (notifications/elicitation/complete), for one Steward waits on. */
+  'elicitation:completed': z.object({ serverId: Id, elicitationId: z.string().max(1000), at: z.string() }),
   'auth:changed': AuthViewSchema,
   'models:changed': ModelSettingsSchema,
   'sampling:policyChanged': z.object({ serverId: Id, policy: SamplingPolicySchema }),

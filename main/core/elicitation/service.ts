@@ -25,6 +25,9 @@ export interface ElicitationDeps {
   open(url: string): Promise<UrlVerdict>;
   /** Steward's own task for a server's task id, to say which task a question belongs to. */
   relatedTask(serverId: string, remoteTaskId: string): { taskId: string; label: string } | null;
+  /** Told when a server reports a page Steward waits for as done, before the question leaves the inbox. */
+  completed?: (event: { serverId: string; elicitationId: string; at: string }) => void;
+  now?: () => string;
 }
 
 export interface ElicitationContext {
@@ -280,6 +283,8 @@ export class ElicitationService {
     const done = this.completions.get(key);
     if (!done) return;
     this.completions.delete(key);
+    // The dialog hears what the server said before its question goes: it shows the completion, not a bare "gone".
+    this.deps.completed?.({ serverId, elicitationId: id, at: this.deps.now?.() ?? new Date().toISOString() });
     done();
   }
 

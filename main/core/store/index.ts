@@ -24,8 +24,8 @@ export type { ProcessRecord } from './processes-repo.js';
 export type { OwnerKey, OwnerRecord, SessionHolder } from './owners-repo.js';
 export type { InboxRow } from './inbox-repo.js';
 export type { Migration } from './migrations/index.js';
-export type { NewRound, RoundUpdate, RoundRow, LoopSummary } from './sampling-repo.js';
-export { taskView, type TaskRow, type NewTask, type TaskPatch, type TaskFilter, type TaskCursor } from './tasks-repo.js';
+export type { RoundRow, LoopSummary } from './sampling-repo.js';
+export { taskView, type TaskRow, type NewTask, type TaskPatch, type TaskFilter, type TaskCursor, type HistoryEntry } from './tasks-repo.js';
 
 export interface Store {
   readonly db: Db;

@@ -1,19 +1,20 @@
 // Calling one tool: its parameters, a JSON arguments editor, progress while it runs, Cancel, and the result.
 // A tool that supports tasks can also be run as one: it goes on in the background and the task center follows it.
+// The last call's arguments and result, and the tasks started, stay with the server (call history), not with the tab.
 import { ListChecks, LoaderCircle, Play, X } from 'lucide-react';
 import { useState } from 'react';
-import type { CallResult, Progress, ToolView } from '../../../../shared/domain/mcp.js';
+import type { Progress, ToolView } from '../../../../shared/domain/mcp.js';
 import { ErrorNote } from '../../components/States.js';
 import { askToNotify } from '../../lib/desktop-notify.js';
+import { useCallHistory } from '../../lib/call-history.js';
+import { formatClock } from '../../lib/format.js';
 import { randomId } from '../../lib/ids.js';
-import { call, subscribe, type HostError } from '../../lib/steward.js';
+import { call, subscribe } from '../../lib/steward.js';
 import { useAction } from '../../lib/use-action.js';
 import { toHostError } from '../../lib/use-load.js';
 import { CallResultView } from './CallResultView.js';
 import { defaultArguments, SchemaView } from './SchemaView.js';
-import { StartedTasks, useStartedTasks } from './StartedTasks.js';
-
-type Outcome = { result: CallResult } | { error: HostError };
+import { StartedTasks } from './StartedTasks.js';
 
 /** The editor's text as a call's arguments, or the sentence that says what is wrong with it. */
 function parseArguments(text: string): { value: Record<string, unknown> } | { error: string } {
@@ -30,14 +31,16 @@ function parseArguments(text: string): { value: Record<string, unknown> } | { er
 }
 
 export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolView }) {
-  const [args, setArgs] = useState(() => JSON.stringify(defaultArguments(tool.inputSchema), null, 2));
+  const history = useCallHistory();
+  const last = history.history(serverId)?.calls.get(tool.name);
+  const started = (history.history(serverId)?.tasks ?? []).filter((t) => t.label === tool.name);
+  const [args, setArgs] = useState(() => last?.args ?? JSON.stringify(defaultArguments(tool.inputSchema), null, 2));
   const [argsError, setArgsError] = useState<string | null>(null);
   const [callId, setCallId] = useState<string | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [started, addStarted] = useStartedTasks();
+  const outcome = callId === null ? (last?.outcome ?? null) : null;
   const starting = useAction(async (parsed: Record<string, unknown>) =>
-    addStarted(await call('tasks:start', { serverId, name: tool.name, arguments: parsed })),
+    history.started(serverId, await call('tasks:start', { serverId, name: tool.name, arguments: parsed })),
   );
   const asTask = tool.taskSupport === 'optional' || tool.taskSupport === 'required';
   const callable = tool.taskSupport !== 'required';
@@ -52,15 +55,17 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
     const parsed = readArguments();
     if (!parsed) return;
     const id = randomId();
+    const text = args;
     setCallId(id);
     setProgress(null);
-    setOutcome(null);
     // Subscribed before the call is sent, so no progress is missed.
     const off = subscribe('calls:changed', (p) => p.callId === id && setProgress(p));
+    const at = new Date().toISOString();
     try {
-      setOutcome({ result: await call('tools:call', { serverId, name: tool.name, arguments: parsed, callId: id }) });
+      const result = await call('tools:call', { serverId, name: tool.name, arguments: parsed, callId: id });
+      history.record(serverId, { tool: tool.name, args: text, at, outcome: { result } });
     } catch (e) {
-      setOutcome({ error: toHostError(e) });
+      history.record(serverId, { tool: tool.name, args: text, at, outcome: { error: toHostError(e) } });
     } finally {
       off();
       setCallId(null);
@@ -134,6 +139,11 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
       )}
       {progress && callId !== null && progress.total !== undefined && (
         <progress className="progress" value={progress.progress} max={progress.total} aria-label="Progress of the call" />
+      )}
+      {last && outcome && (
+        <p className="muted call-when">
+          Last call, at <time dateTime={last.at}>{formatClock(last.at)}</time>
+        </p>
       )}
       {outcome && 'result' in outcome && <CallResultView result={outcome.result} />}
       {outcome && 'error' in outcome && <ErrorNote title={outcome.error.code === 'cancelled' ? 'Cancelled.' : 'The call failed.'} error={outcome.error} />}

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatcher, type Dispatch } from '../../shared/dispatch.js';
 import { StewardError } from '../../shared/errors.js';
+import { STEWARD_VERSION } from '../../shared/version.js';
 import { Audit } from './audit/index.js';
 import { createHandlers } from './api.js';
 import { bundledServers, type BundledRuntime } from './defaults.js';
@@ -23,8 +24,9 @@ import { ELICITATION_GATE, ElicitationService } from './elicitation/index.js';
 import { AuthRecords, AuthService } from './auth/index.js';
 import { TasksService } from './tasks/index.js';
 import { openStore, type Store } from './store/index.js';
+import { AppsService, VIEW_LINK_GATE } from './apps/index.js';
 
-export const STEWARD_VERSION = '0.1.0';
+export { STEWARD_VERSION };
 
 export interface HostOptions {
   dataDir: DataDir;
@@ -84,6 +86,8 @@ export interface Host {
   /** This host beside other Steward processes: shared inbox, routed actions, change feed, recovery. */
   readonly cross: CrossProcess;
   readonly ownership: Ownership;
+  /** MCP Apps: views of tools, their sandbox, and what they ask of their servers. */
+  readonly apps: AppsService;
   dispose(): Promise<void>;
 }
 
@@ -170,6 +174,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       sampling: { tools: sampling.policy(serverId).allowTools },
       elicitation: { form: true, url: true },
       taskRequests: ['sampling/createMessage', 'elicitation/create'],
+      apps: true,
     }),
     // What another process changed (a policy, a budget, the model's address) counts from this request on.
     serverRequest: (serverId, method, params, info) => {
@@ -240,6 +245,36 @@ export async function createHost(options: HostOptions): Promise<Host> {
     tasks,
     serverName: (id) => servers.callSettings(id).name,
     live: (id) => servers.liveSession(id),
+    log: (id, level, text) => servers.logLine(id, level, text),
+  });
+
+  const apps = new AppsService({
+    open: (serverId) => servers.ensureRunning(serverId),
+    // A view never restarts a server the user stopped; one stopped for being idle starts again as for any call.
+    session: async (serverId) => {
+      const live = servers.liveSession(serverId);
+      if (live) return live;
+      if (store.servers.get(serverId)?.desiredState !== 'running') {
+        throw new StewardError('server_not_running', 'The server is stopped; start it again to use its view.');
+      }
+      return servers.ensureRunning(serverId);
+    },
+    beginUse: (serverId) => servers.beginUse(serverId),
+    settings: (serverId) => servers.callSettings(serverId),
+    log: (serverId, level, text) => servers.logLine(serverId, level, text),
+    audit,
+    events,
+    clock,
+    openLink: gatedOpener((url) => options.browser.open(url), VIEW_LINK_GATE),
+    // A view's sampling request takes the server's own path: the same validation, visibility, policy, budgets and inbox.
+    sample: (serverId, session, params, signal) =>
+      traffic.request(serverId, 'sampling/createMessage', params, {
+        sessionKey: session.key,
+        samplingTools: false,
+        taskAugmentation: false,
+        protocolVersion: session.info.protocolVersion ?? '',
+        signal,
+      }),
   });
 
   const tools: ToolCalls = new ToolCalls({
@@ -289,7 +324,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     onUnexpected: unexpected,
   });
   late.cross = cross;
-  const dispatch = createDispatcher(createHandlers({ servers, tools, inbox: cross.inbox, audit, sampling, tasks, models, runTool, auth, cross }), {
+  const dispatch = createDispatcher(createHandlers({ servers, tools, inbox: cross.inbox, audit, sampling, tasks, models, runTool, auth, cross, apps }), {
     onUnexpected: unexpected,
   });
 
@@ -310,6 +345,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     runTool,
     cross,
     ownership,
+    apps,
     // Every call sees what other processes wrote before it: the feed is read (a few microseconds) first.
     dispatch: (name, payload) => {
       cross.feed.sync();
@@ -318,6 +354,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     async dispose() {
       if (disposed) return;
       disposed = true;
+      apps.dispose();
       tools.cancelAll();
       tasks.dispose();
       await servers.dispose();

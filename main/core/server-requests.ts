@@ -1,6 +1,8 @@
 // Routes what servers send the host — requests (sampling, elicitation, tasks/*) and the notifications it acts on — to
 // the module that answers, running a request as a task when the server asks and the host declared it.
 import { ProtocolError } from '@modelcontextprotocol/client';
+import type { LogLine } from '../../shared/domain/servers.js';
+import { samplingToolsForModel } from './apps/index.js';
 import type { ElicitationService } from './elicitation/index.js';
 import type { SamplingService } from './sampling/index.js';
 import type { McpSession, ServerNotificationMethod, ServerRequestInfo } from './sessions/index.js';
@@ -12,6 +14,7 @@ export interface ServerRequestDeps {
   tasks: TasksService;
   serverName(serverId: string): string;
   live(serverId: string): McpSession | undefined;
+  log(serverId: string, level: LogLine['level'], text: string): void;
 }
 
 export interface ServerTraffic {
@@ -20,6 +23,14 @@ export interface ServerTraffic {
 }
 
 export function createServerTraffic(deps: ServerRequestDeps): ServerTraffic {
+  /** A model is never offered a tool whose visibility leaves out "model", in a server's agent loop or a view's request. */
+  const toolsForModel = async (serverId: string, session: McpSession | undefined, request: Record<string, unknown>): Promise<unknown> => {
+    if (!Array.isArray(request.tools) || request.tools.length === 0) return request;
+    const listed = session ? await session.listTools().catch(() => []) : [];
+    const { params, hidden } = samplingToolsForModel(request, listed);
+    if (hidden.length > 0) deps.log(serverId, 'notice', `Left ${hidden.join(', ')} out of a sampling request: those tools are not for models.`);
+    return params;
+  };
   return {
     async request(serverId, method, raw, info) {
       const params = (raw ?? {}) as Record<string, unknown>;
@@ -27,7 +38,8 @@ export function createServerTraffic(deps: ServerRequestDeps): ServerTraffic {
       const serverName = deps.serverName(serverId);
       let run: ((signal: AbortSignal) => Promise<Record<string, unknown>>) | undefined;
       if (method === 'sampling/createMessage') {
-        const { task: _task, ...request } = params;
+        const { task: _task, ...asked } = params;
+        const request = await toolsForModel(serverId, session, asked);
         run = (signal) => deps.sampling.handle({ serverId, serverName, sessionKey: info.sessionKey, toolsDeclared: info.samplingTools, signal }, request);
       } else if (method === 'elicitation/create') {
         const { task: _task, ...request } = params;

@@ -8,7 +8,9 @@ import { SignInProvider } from './components/SignInProvider.js';
 import { Sidebar } from './components/Sidebar.js';
 import { TaskNotifier } from './components/TaskNotifier.js';
 import { ToastProvider } from './components/ToastProvider.js';
+import { AppViewsProvider } from './components/apps/AppViewsProvider.js';
 import { HostStateProvider } from './lib/host-state.js';
+import { SessionStateProvider } from './lib/session-state.js';
 import { usePath } from './lib/router.js';
 import { ROUTES } from './routes.js';
 
@@ -17,26 +19,30 @@ export function App() {
   const route = ROUTES.find((r) => r.id === first) ?? ROUTES[0];
   return (
     <HostStateProvider>
-      <Tooltip.Provider delayDuration={400}>
-        <ToastProvider>
-          <TaskNotifier />
-          <ConsentProvider>
-            <SamplingProvider>
-              <ElicitationProvider>
-                <SignInProvider>
-                  <div className="app">
-                    <Sidebar routes={ROUTES} current={route.id} />
-                    <div className="main">
-                      <ConnectionBanner />
-                      <main className="screen">{route.render(route.id === first ? params : [])}</main>
-                    </div>
-                  </div>
-                </SignInProvider>
-              </ElicitationProvider>
-            </SamplingProvider>
-          </ConsentProvider>
-        </ToastProvider>
-      </Tooltip.Provider>
+      <SessionStateProvider>
+        <AppViewsProvider>
+          <Tooltip.Provider delayDuration={400}>
+            <ToastProvider>
+              <TaskNotifier />
+              <ConsentProvider>
+                <SamplingProvider>
+                  <ElicitationProvider>
+                    <SignInProvider>
+                      <div className="app">
+                        <Sidebar routes={ROUTES} current={route.id} />
+                        <div className="main">
+                          <ConnectionBanner />
+                          <main className="screen">{route.render(route.id === first ? params : [])}</main>
+                        </div>
+                      </div>
+                    </SignInProvider>
+                  </ElicitationProvider>
+                </SamplingProvider>
+              </ConsentProvider>
+            </ToastProvider>
+          </Tooltip.Provider>
+        </AppViewsProvider>
+      </SessionStateProvider>
     </HostStateProvider>
   );
 }

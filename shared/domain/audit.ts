@@ -38,6 +38,11 @@ export const AUDIT_KINDS = [
   'auth.failed',
   'auth.refused',
   'auth.configured',
+  'app.opened',
+  'app.refused',
+  'app.message',
+  'app.model_context',
+  'app.link_opened',
 ] as const;
 export const AuditKindSchema = z.enum(AUDIT_KINDS);
 export type AuditKind = z.infer<typeof AuditKindSchema>;
@@ -48,7 +53,7 @@ export const AuditEventSchema = z.object({
   kind: AuditKindSchema,
   serverId: z.string().nullable(),
   serverName: z.string().nullable(),
-  /** Who decided: 'user' (through a UI or CLI), 'policy', or 'host'. */
+  /** Who decided: 'user' (through a UI or CLI), 'policy', 'host', or 'view' (a server's MCP App view). */
   actor: z.string(),
   summary: z.string(),
   data: z.record(z.string(), z.unknown()),

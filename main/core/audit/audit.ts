@@ -7,7 +7,8 @@ import type { AuditQuery, NewAuditEvent, Store } from '../store/index.js';
 export interface AuditEntry {
   serverId?: string | null;
   serverName?: string | null;
-  actor: 'user' | 'policy' | 'host';
+  /** Who decided or acted: the user, a policy, the host itself, or a server's view (an MCP App). */
+  actor: 'user' | 'policy' | 'host' | 'view';
   summary: string;
   data?: Record<string, unknown>;
 }

@@ -474,6 +474,11 @@ export class ServersService {
     this.supervisor.touch(id);
   }
 
+  /** A note from the host in the server's log (what its views did, a sampling request trimmed). */
+  logLine(id: string, level: LogLine['level'], text: string): void {
+    this.supervisor.logs.add(id, 'host', level, text);
+  }
+
   beginUse(id: string): () => void {
     return this.supervisor.beginUse(id);
   }

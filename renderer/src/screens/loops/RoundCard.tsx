@@ -1,5 +1,6 @@
 // One round of an agent loop: what the server sent new, who decided, what the model said and what it cost.
 import { MessageSquareReply } from 'lucide-react';
+import type { ReactNode } from 'react';
 import type { RoundView } from '../../../../shared/domain/sampling.js';
 import { Blocks, ConversationView } from '../../components/ConversationView.js';
 import { formatClock, formatDateTime, formatMs, formatNumber } from '../../lib/format.js';
@@ -7,7 +8,8 @@ import { useHostState } from '../../lib/host-state.js';
 import { useSamplingDialog } from '../../lib/sampling-context.js';
 import { decidedByWords, isAsk, ROUND_STATUS } from '../../lib/sampling-words.js';
 
-export function RoundCard({ entry, calls }: { entry: RoundView; calls: Map<string, string> }) {
+/** `children`: what follows the round's messages (the views of the tool calls it answers). */
+export function RoundCard({ entry, calls, children }: { entry: RoundView; calls: Map<string, string>; children?: ReactNode }) {
   const { inbox } = useHostState();
   const { openSampling } = useSamplingDialog();
   const status = ROUND_STATUS[entry.status];
@@ -67,6 +69,7 @@ export function RoundCard({ entry, calls }: { entry: RoundView; calls: Map<strin
           )}
         </section>
       </div>
+      {children}
       {entry.error && (
         <p className="round-error" role="note">
           {entry.error}

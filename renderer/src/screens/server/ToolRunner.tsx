@@ -4,16 +4,25 @@ import { ListChecks, LoaderCircle, Play, X } from 'lucide-react';
 import { useState } from 'react';
 import type { CallResult, Progress, ToolView } from '../../../../shared/domain/mcp.js';
 import { ErrorNote } from '../../components/States.js';
+import { AppView } from '../../components/apps/AppView.js';
+import { useAppViews } from '../../components/apps/AppViewsProvider.js';
 import { askToNotify } from '../../lib/desktop-notify.js';
 import { randomId } from '../../lib/ids.js';
 import { call, subscribe, type HostError } from '../../lib/steward.js';
 import { useAction } from '../../lib/use-action.js';
+import { useSessionState } from '../../lib/session-state.js';
 import { toHostError } from '../../lib/use-load.js';
 import { CallResultView } from './CallResultView.js';
 import { defaultArguments, SchemaView } from './SchemaView.js';
 import { StartedTasks, useStartedTasks } from './StartedTasks.js';
 
 type Outcome = { result: CallResult } | { error: HostError };
+/** The last call of a tool, kept for the session so its result (and its view) are still there after a tab switch. */
+interface LastCall {
+  callId: string;
+  args: Record<string, unknown>;
+  outcome: Outcome | null;
+}
 
 /** The editor's text as a call's arguments, or the sentence that says what is wrong with it. */
 function parseArguments(text: string): { value: Record<string, unknown> } | { error: string } {
@@ -34,7 +43,9 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
   const [argsError, setArgsError] = useState<string | null>(null);
   const [callId, setCallId] = useState<string | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [last, setLast] = useSessionState<LastCall | null>(`tool-call:${serverId}:${tool.name}`, null);
+  const views = useAppViews();
+  const outcome = last?.outcome ?? null;
   const [started, addStarted] = useStartedTasks();
   const starting = useAction(async (parsed: Record<string, unknown>) =>
     addStarted(await call('tasks:start', { serverId, name: tool.name, arguments: parsed })),
@@ -54,13 +65,16 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
     const id = randomId();
     setCallId(id);
     setProgress(null);
-    setOutcome(null);
+    // One view per call: the last call's view makes way for this one's.
+    if (last) views.release(`call:${last.callId}`);
+    setLast({ callId: id, args: parsed, outcome: null });
+    const settle = (ended: Outcome) => setLast((l) => (l?.callId === id ? { ...l, outcome: ended } : l));
     // Subscribed before the call is sent, so no progress is missed.
     const off = subscribe('calls:changed', (p) => p.callId === id && setProgress(p));
     try {
-      setOutcome({ result: await call('tools:call', { serverId, name: tool.name, arguments: parsed, callId: id }) });
+      settle({ result: await call('tools:call', { serverId, name: tool.name, arguments: parsed, callId: id }) });
     } catch (e) {
-      setOutcome({ error: toHostError(e) });
+      settle({ error: toHostError(e) });
     } finally {
       off();
       setCallId(null);
@@ -134,6 +148,17 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
       )}
       {progress && callId !== null && progress.total !== undefined && (
         <progress className="progress" value={progress.progress} max={progress.total} aria-label="Progress of the call" />
+      )}
+      {last && tool.ui?.resourceUri && (
+        <AppView
+          key={last.callId}
+          viewKey={`call:${last.callId}`}
+          serverId={serverId}
+          tool={tool}
+          input={last.args}
+          result={outcome && 'result' in outcome ? outcome.result : null}
+          cancelled={outcome && 'error' in outcome ? outcome.error.message : null}
+        />
       )}
       {outcome && 'result' in outcome && <CallResultView result={outcome.result} />}
       {outcome && 'error' in outcome && <ErrorNote title={outcome.error.code === 'cancelled' ? 'Cancelled.' : 'The call failed.'} error={outcome.error} />}

@@ -23,7 +23,7 @@ export function checkSource(value: unknown): { source: string } | { reason: stri
   if (typeof value !== 'string') return { reason: 'not a string' };
   if (value.length === 0 || value.length > 512) return { reason: 'empty or too long' };
   if (/[\s;,'"\\\u0000-\u001f\u007f]/.test(value)) return { reason: 'contains characters that could change the policy' };
-  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/:?#]+)(?::(\d{1,5}))?(\/[^?#]*)?$/i.exec(value);
+  const match = /^([a-z][a-z0-9+.-]*):\/\/(\[[0-9a-f:.]+\]|[^/:?#[\]]+)(?::(\d{1,5}))?(\/[^?#]*)?$/i.exec(value);
   if (!match) return { reason: 'not an origin (scheme://host); wildcards, bare schemes and keywords are too broad' };
   const [, scheme = '', host = '', port, path] = match;
   if (!SCHEMES.has(scheme.toLowerCase())) return { reason: `the ${scheme}: scheme is not allowed` };
@@ -53,8 +53,9 @@ export function sanitizeCsp(raw: unknown): { csp: ViewCsp; refused: Refusal[] } 
       const checked = checkSource(value);
       const shown = typeof value === 'string' ? value.slice(0, 200) : JSON.stringify(value).slice(0, 200);
       if ('reason' in checked) refused.push({ directive, value: shown, reason: checked.reason });
+      else if (kept.includes(checked.source)) continue;
       else if (kept.length >= MAX_ENTRIES) refused.push({ directive, value: shown, reason: `more than ${MAX_ENTRIES} entries` });
-      else if (!kept.includes(checked.source)) kept.push(checked.source);
+      else kept.push(checked.source);
     }
     csp[directive] = kept;
   }

@@ -304,6 +304,8 @@ export class LiveView {
       } catch (error) {
         throw toProtocolError(error);
       }
+      // The gate's refusal needs no decision from the user: the view hears it at once (the host logged it).
+      if (!verdict.allowed) throw new ProtocolError(-32000, `Steward will not open this address: ${verdict.problems.join(' ')}`, { logged: true });
       if (this.answerLink) throw new ProtocolError(-32000, 'Another page is waiting for the user to decide.');
       const opened = await new Promise<boolean>((resolve) => {
         this.answerLink = resolve;

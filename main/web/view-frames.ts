@@ -63,6 +63,12 @@ export async function startViewFrames(options: ViewFramesOptions): Promise<ViewF
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
+    // One Host header, and a path exactly as it will be read: no dot segments, query, absolute form or escapes.
+    const hosts = req.rawHeaders.filter((_value, i) => i % 2 === 0 && req.rawHeaders[i]?.toLowerCase() === 'host');
+    if (hosts.length !== 1 || !/^\/[A-Za-z0-9._/-]*$/.test(req.url ?? '') || /\/\.\.?(\/|$)/.test(req.url ?? '')) {
+      refuse(res, 400, 'Bad request.');
+      return;
+    }
     const label = labelOf(req);
     // The Host check stops DNS rebinding: a foreign page resolving its own name to 127.0.0.1 sends that name.
     if (label === undefined || !apps.knowsLabel(label)) {

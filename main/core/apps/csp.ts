@@ -72,6 +72,10 @@ export interface CspContext {
 /**
  * The header, following the spec's template. Steward is stricter in three places: connect-src has no 'self' (the
  * proxy's origin serves views nothing to fetch), form-action is 'none', and frame-ancestors names Steward's page.
+ * It lets scripts and workers also come from data: and blob: URLs, which a view can only make from its own code: with
+ * the template's 'unsafe-inline' it can run any code it has anyway, and no origin is added — what the policy guards is
+ * where a view may load from and send to, and that stays exactly the declared origins. Without them a view that
+ * renders off the main thread (pdf.js, the PDF server's viewer) cannot start.
  */
 export function buildCsp(declared: unknown, source: CspInForce['source'], context: CspContext): CspInForce {
   const { csp, refused } = sanitizeCsp(declared);
@@ -79,13 +83,14 @@ export function buildCsp(declared: unknown, source: CspInForce['source'], contex
   const resources = list(csp.resourceDomains);
   const directives = [
     "default-src 'none'",
-    `script-src 'self' 'unsafe-inline'${resources}`,
+    `script-src 'self' 'unsafe-inline' data: blob:${resources}`,
     `style-src 'self' 'unsafe-inline'${resources}`,
     `img-src 'self' data:${resources}`,
     `font-src 'self'${resources}`,
     `media-src 'self' data:${resources}`,
     csp.connectDomains && csp.connectDomains.length > 0 ? `connect-src${list(csp.connectDomains)}` : "connect-src 'none'",
     csp.frameDomains && csp.frameDomains.length > 0 ? `frame-src${list(csp.frameDomains)}` : "frame-src 'none'",
+    'worker-src blob: data:',
     "object-src 'none'",
     csp.baseUriDomains && csp.baseUriDomains.length > 0 ? `base-uri${list(csp.baseUriDomains)}` : "base-uri 'self'",
     "form-action 'none'",

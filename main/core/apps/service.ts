@@ -20,6 +20,8 @@ import { ViewLog, type LoggedView } from './view-log.js';
 
 /** Pages a view asks to open: https only, private addresses flagged (the user's own browser opens them). */
 export const VIEW_LINK_GATE = { privateAddresses: 'warn' } as const;
+/** How long a closed view's requests under way may still take before they are cancelled. */
+const CLOSE_GRACE_MS = 5000;
 /** Bytes of JSON in one ui/message or ui/update-model-context. */
 const MAX_NOTE_BYTES = 256 * 1024;
 
@@ -356,7 +358,9 @@ export class AppsService {
   close(viewId: string, reason: string): void {
     const view = this.views.get(viewId);
     if (!view) return;
-    view.controller.abort(new StewardError('cancelled', 'The view was closed.'));
+    // No new request is taken; what is under way (a view saving its work as it is torn down) gets a moment to finish.
+    if (view.inFlight > 0) this.deps.clock.setTimeout(() => view.controller.abort(new StewardError('cancelled', 'The view was closed.')), CLOSE_GRACE_MS);
+    else view.controller.abort(new StewardError('cancelled', 'The view was closed.'));
     this.views.delete(viewId);
     this.byToken.delete(view.token);
     this.log.flush(view);

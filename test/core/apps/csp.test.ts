@@ -60,13 +60,14 @@ describe('the policy', () => {
     const csp = buildCsp(undefined, 'none', CONTEXT);
     expect(directives(csp.header)).toEqual({
       'default-src': ["'none'"],
-      'script-src': ["'self'", "'unsafe-inline'"],
+      'script-src': ["'self'", "'unsafe-inline'", 'data:', 'blob:'],
       'style-src': ["'self'", "'unsafe-inline'"],
       'img-src': ["'self'", 'data:'],
       'font-src': ["'self'"],
       'media-src': ["'self'", 'data:'],
       'connect-src': ["'none'"],
       'frame-src': ["'none'"],
+      'worker-src': ['blob:', 'data:'],
       'object-src': ["'none'"],
       'base-uri': ["'self'"],
       'form-action': ["'none'"],
@@ -106,10 +107,10 @@ describe('the policy', () => {
     const csp = buildCsp(hostile, 'content', CONTEXT);
     const d = directives(csp.header);
     expect(d['connect-src']).toEqual(['https://ok.example.com']);
-    expect(d['script-src']).toEqual(["'self'", "'unsafe-inline'"]);
+    expect(d['script-src']).toEqual(["'self'", "'unsafe-inline'", 'data:', 'blob:']);
     expect(d['frame-src']).toEqual(["'none'"]);
     expect(csp.header).not.toMatch(/unsafe-eval|\*(?!\.)|ignored/);
-    expect(Object.keys(d)).toHaveLength(13);
+    expect(Object.keys(d)).toHaveLength(14);
     expect(csp.refused.map((r) => `${r.directive} ${r.value}`)).toEqual([
       'connectDomains *',
       'connectDomains https:',

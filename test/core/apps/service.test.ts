@@ -95,7 +95,7 @@ describe('negotiation and discovery', () => {
     const viewer = await r.t.host.apps.open(pdf, 'display_pdf', HOST_ORIGIN);
     expect(viewer.csp.source).toBe('content');
     expect(viewer.csp.header).toContain('connect-src https://unpkg.com');
-    expect(viewer.csp.header).toContain("script-src 'self' 'unsafe-inline' https://unpkg.com");
+    expect(viewer.csp.header).toContain("script-src 'self' 'unsafe-inline' data: blob: https://unpkg.com");
     expect(viewer.permissions).toEqual({ clipboardWrite: {} });
     expect(viewer.allow).toBe('clipboard-write');
     // Different servers, different origins.

@@ -62,6 +62,7 @@ export function AppView({ viewKey, serverId, tool, input, result, cancelled = nu
     <section
       className={`app-view${full ? ' app-view-fullscreen' : ''}${state.spec?.prefersBorder === false ? ' app-view-borderless' : ''}`}
       aria-label={`View of ${title}`}
+      data-tool={tool.name}
       data-view-phase={state.phase}
       data-display-mode={state.displayMode}
     >

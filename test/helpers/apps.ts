@@ -54,7 +54,7 @@ export async function logLine(r: BrowserRig, serverId: string, pattern: RegExp, 
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const lines = r.t.host.servers
-      .logsPage(serverId, 2000)
+      .logsPage(serverId, 5000)
       .reverse()
       .map((l) => `${l.level} ${l.text}`);
     if (lines.some((l) => pattern.test(l))) return lines;

@@ -2,7 +2,7 @@
 // line at once plus one summary, never one line each.
 import { describe, expect, it } from 'vitest';
 import { TokenBucket } from '../../../main/core/apps/index.js';
-import { REFUSAL_QUIET_MS, ViewLog } from '../../../main/core/apps/view-log.js';
+import { REFUSAL_LINES, REFUSAL_QUIET_MS, ViewLog } from '../../../main/core/apps/view-log.js';
 import type { Audit } from '../../../main/core/audit/index.js';
 import { FloodGuard } from '../../../renderer/src/components/apps/flood-guard.js';
 
@@ -18,7 +18,11 @@ function fakeClock() {
     },
     advance(ms: number) {
       now += ms;
-      for (const t of timers) if (!t.done && t.at <= now) ((t.done = true), t.fn());
+      for (const t of timers) {
+        if (t.done || t.at > now) continue;
+        t.done = true;
+        t.fn();
+      }
     },
   };
 }
@@ -44,34 +48,56 @@ describe('the token bucket', () => {
 });
 
 describe('refusals in the log', () => {
-  it('writes the first at once and the rest of a flood as one summary per quiet spell', () => {
+  function setup() {
     const clock = fakeClock();
     const lines: string[] = [];
     const audited: string[] = [];
     const audit = { recordSoon: (_kind: string, entry: { summary: string }) => audited.push(entry.summary) } as unknown as Audit;
-    const log = new ViewLog({ log: (_s, level, text) => lines.push(`${level} ${text}`), audit, clock });
+    const log = new ViewLog({ log: (_s, _level, text) => lines.push(text.replace('[view of hostile] ', '')), audit, clock });
     const view = { viewId: 'v1', serverId: 's1', serverName: 'srv', tool: 'hostile' };
-    for (let i = 0; i < 500; i++) log.refused(view, `refused tools/call x: flood ${i}`);
-    expect(lines).toEqual(['warning [view of hostile] refused tools/call x: flood 0']);
+    return { clock, lines, audited, log, view };
+  }
+
+  it('writes each different refusal at once, and a flood of the same one as one summary per quiet spell', () => {
+    const { clock, lines, audited, log, view } = setup();
+    log.refused(view, 'refused tools/call get-time: no such tool');
+    log.refused(view, 'refused tools/call model-only: not open to views');
+    for (let i = 0; i < 500; i++) log.refused(view, 'refused tools/call app-echo: more than 20 requests a second');
+    expect(lines).toEqual([
+      'refused tools/call get-time: no such tool',
+      'refused tools/call model-only: not open to views',
+      'refused tools/call app-echo: more than 20 requests a second',
+    ]);
     clock.advance(REFUSAL_QUIET_MS);
-    expect(lines).toHaveLength(2);
-    expect(lines[1]).toBe('warning [view of hostile] 499 more refused or blocked within 2 s; the last: refused tools/call x: flood 499');
-    expect(audited).toHaveLength(2);
-    // Quiet long enough, the next refusal is written at once again.
+    expect(lines.slice(3)).toEqual(['499 more like this within 2 s: refused tools/call app-echo: more than 20 requests a second']);
+    expect(audited).toHaveLength(4);
+    // Still at it: counted again, summarized again.
+    for (let i = 0; i < 10; i++) log.refused(view, 'refused tools/call app-echo: more than 20 requests a second');
+    clock.advance(REFUSAL_QUIET_MS);
+    expect(lines.slice(4)).toEqual(['10 more like this within 2 s: refused tools/call app-echo: more than 20 requests a second']);
+    // Quiet long enough, the same refusal is news again.
     clock.advance(REFUSAL_QUIET_MS * 2);
-    log.refused(view, 'refused ping: again');
-    expect(lines).toHaveLength(3);
+    log.refused(view, 'refused tools/call app-echo: more than 20 requests a second');
+    expect(lines).toHaveLength(6);
+  });
+
+  it('caps how many different refusals a flood of distinct ones writes', () => {
+    const { clock, lines, log, view } = setup();
+    for (let i = 0; i < 300; i++) log.refused(view, `refused tools/call tool-${i}: no such tool`);
+    expect(lines).toHaveLength(REFUSAL_LINES);
+    clock.advance(REFUSAL_QUIET_MS);
+    expect(lines).toHaveLength(REFUSAL_LINES + 6);
+    expect(lines.at(-1)).toBe('285 more refused or blocked within 2 s, of 196 or more other kinds');
+    // A few new kinds later the view is still refused in new ways: written at once again, within the cap.
+    log.refused(view, 'refused tools/call brand-new: no such tool');
+    expect(lines.at(-1)).toBe('refused tools/call brand-new: no such tool');
   });
 
   it('says how a flood ended when the view closes', () => {
-    const clock = fakeClock();
-    const lines: string[] = [];
-    const audit = { recordSoon: () => undefined } as unknown as Audit;
-    const log = new ViewLog({ log: (_s, _l, text) => lines.push(text), audit, clock });
-    const view = { viewId: 'v1', serverId: 's1', serverName: 'srv', tool: 't' };
-    for (let i = 0; i < 3; i++) log.refused(view, `refused ${i}`);
+    const { lines, log, view } = setup();
+    for (let i = 0; i < 3; i++) log.refused(view, 'refused ping: too many');
     log.flush(view);
-    expect(lines).toEqual(['[view of t] refused 0', '[view of t] 2 more refused or blocked within 2 s; the last: refused 2']);
+    expect(lines).toEqual(['refused ping: too many', '2 more like this within 2 s: refused ping: too many']);
   });
 });
 

@@ -360,7 +360,8 @@ export class LiveView {
         methods.delete(message.id);
         const error = 'error' in message ? message.error : undefined;
         if (error && method !== undefined && !(isRecord(error.data) && error.data.logged === true)) {
-          void call('apps:rejected', { viewId, method: method.slice(0, 200), reason: error.message.slice(0, 2000) }).catch(() => undefined);
+          const reason = error.message.replace(/\s+/g, ' ').slice(0, 2000);
+          void call('apps:rejected', { viewId, method: method.slice(0, 200), reason }).catch(() => undefined);
         }
       }
       return send(message, options);

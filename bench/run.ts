@@ -2,6 +2,8 @@
 import { createOsSandbox } from '../main/core/security/index.js';
 import { SERVER, startTimes, toolCalls } from './core.js';
 import { firstScreenTimes, memory } from './desktop.js';
+import { npxStarts } from './npx-start.js';
+import { flood } from './flood.js';
 import { samplingRounds } from './sampling.js';
 import { taskPages } from './task-pages.js';
 import { pollCpu } from './task-poll.js';
@@ -13,6 +15,10 @@ const TARGETS: Record<string, [string, number]> = {
   sampling_round_ratio: ['<=', 1.2],
   task_write_vs_raw: ['>=', 0.5],
   task_page_vs_raw: ['<=', 3],
+  npx_first_ratio: ['<=', 1.5],
+  npx_warm_ratio: ['<=', 1.5],
+  flood_rss_growth_mb: ['<=', 100],
+  flood_linearity_ratio: ['<=', 1.5],
 };
 
 async function main(): Promise<void> {
@@ -20,6 +26,8 @@ async function main(): Promise<void> {
   const sandbox = await createOsSandbox().support();
   Object.assign(figures, await toolCalls(Number(process.env.BENCH_CALLS ?? 400)));
   Object.assign(figures, await startTimes(Number(process.env.BENCH_ROUNDS ?? 3), sandbox.kind === 'available'));
+  // Real downloads from the npm registry: one round by default, they take tens of seconds each.
+  Object.assign(figures, await npxStarts(Number(process.env.BENCH_NPX_ROUNDS ?? 1), sandbox.kind === 'available'));
   Object.assign(figures, await samplingRounds(Number(process.env.BENCH_SAMPLING ?? 200)));
   Object.assign(figures, taskWrites(200, Number(process.env.BENCH_TASK_BATCHES ?? 20)));
   Object.assign(figures, await pollCpu(Number(process.env.BENCH_POLL_SECONDS ?? 10)));
@@ -27,6 +35,7 @@ async function main(): Promise<void> {
   Object.assign(figures, taskPages(Number(process.env.BENCH_TASK_ROWS ?? 1_000_000), Number(process.env.BENCH_PAGE_LAPS ?? 10)));
   Object.assign(figures, await firstScreenTimes(Number(process.env.BENCH_ROUNDS ?? 3)));
   Object.assign(figures, await memory(SERVER));
+  Object.assign(figures, await flood(Number(process.env.BENCH_FLOOD_SMALL ?? 500), Number(process.env.BENCH_FLOOD ?? 2000)));
 
   const rows = Object.entries(figures).map(([name, value]) => {
     const target = TARGETS[name];

@@ -1,4 +1,5 @@
-// Host CPU while it follows 200 long tasks at the server's 1 s poll interval, against the same host idle with no tasks.
+// Host CPU and memory while it follows 200 long tasks at the server's 1 s poll interval, against the same host idle with
+// no tasks; and how evenly the server sees the polls (the host polls from one timer wheel, spread over the interval).
 import { fileURLToPath } from 'node:url';
 import { present } from '../shared/errors.js';
 import { withHost, unsandboxed } from './core.js';
@@ -25,6 +26,7 @@ export async function pollCpu(seconds: number): Promise<Record<string, number>> 
     await host.servers.ensureRunning(view.id);
     await sleep(1000);
     const idle = await cpuOver(seconds * 1000);
+    const idleRss = process.memoryUsage().rss;
 
     // Each job outlasts the window (the fixture caps a task's life at 60 s); one step, so nothing but the polls changes.
     const job = { ms: 50_000, steps: 1, pollInterval: 1000, progress: false };
@@ -33,20 +35,33 @@ export async function pollCpu(seconds: number): Promise<Record<string, number>> 
     await sleep(2000);
     const gets = async () => {
       const log = await host.tools.call({ serverId: view.id, name: 'wire_log', arguments: {} });
-      return (JSON.parse(String(present(log.content[0], 'the wire log').text)) as Array<{ method: string }>).filter((w) => w.method === 'tasks/get').length;
+      return (JSON.parse(String(present(log.content[0], 'the wire log').text)) as Array<{ at: number; method: string }>)
+        .filter((w) => w.method === 'tasks/get')
+        .map((w) => w.at);
     };
-    const before = await gets();
+    const before = (await gets()).length;
     let changes = 0;
     const off = host.events.on('tasks:changed', () => changes++);
     const busy = await cpuOver(seconds * 1000);
+    const busyRss = process.memoryUsage().rss;
     off();
-    const polls = (await gets()) - before;
+    const seen = (await gets()).slice(before);
+    const polls = seen.length;
+    // The most polls the server saw in any 100 ms, against the even share (a tenth of a second's worth).
+    const windows = new Map<number, number>();
+    for (const at of seen) windows.set(Math.floor(at / 100), (windows.get(Math.floor(at / 100)) ?? 0) + 1);
+    const evenShare = polls / (seconds * 10);
     const stillWorking = host.tasks.list({ status: 'working', serverId: view.id }, TASKS + 1).length;
     if (stillWorking !== TASKS) throw new Error(`only ${stillWorking} of ${TASKS} tasks were still working at the end of the window`);
     await Promise.all(started.map((task) => host.tasks.cancel(task.id)));
     return {
       poll200_cpu_pct: round(busy, 2),
       poll200_idle_cpu_pct: round(idle, 2),
+      poll200_cpu_ratio: round(busy / Math.max(idle, 0.01), 1),
+      poll200_rss_mb: round(busyRss / 1048576, 1),
+      poll200_idle_rss_mb: round(idleRss / 1048576, 1),
+      poll200_rss_ratio: round(busyRss / idleRss, 2),
+      poll200_burst_ratio: round(Math.max(...windows.values()) / Math.max(evenShare, 1), 2),
       // The rate the server saw: one tasks/get per task per second is the pace it asked for.
       poll200_polls_per_s: round(polls / seconds, 1),
       // Polls that bring nothing new write nothing and tell no one, so this stays near zero.

@@ -1,10 +1,11 @@
 // Task rows written through Steward's store against the same logical work on bare better-sqlite3: one insert and four
-// status or message changes per task, each change in its own transaction with its history row, on real files.
+// status or message changes per task, each change in its own transaction with its history entry, on real files.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { present } from '../shared/errors.js';
+import type { TaskStatus } from '../shared/domain/tasks.js';
 import { openStore, type Db, type Store } from '../main/core/store/index.js';
 import { openRaw, schemaOf } from './raw-sqlite.js';
 import { percentile, round } from './stats.js';
@@ -19,34 +20,41 @@ const ARGS = JSON.stringify({ ms: 1500, steps: 2, pollInterval: 1000 });
 const at = (n: number, k: number) => new Date(BASE + n * 1000 + k * 100).toISOString();
 const expiry = (n: number) => new Date(BASE + n * 1000 + 60_000).toISOString();
 
+const reported = (status: TaskStatus, message: string) => ({ source: 'server' as const, kind: 'status' as const, status, message, serverAt: null });
+
 function viaSteward(store: Store): (n: number) => void {
   const tasks = store.tasks;
   return (n) => {
     const id = randomUUID();
-    tasks.insert({
-      id,
-      server_id: SERVER.id,
-      server_name: SERVER.name,
-      transport: 'stdio',
-      direction: 'outgoing',
-      remote_task_id: null,
-      method: 'tools/call',
-      label: 'job',
-      status: 'working',
-      status_message: 'Starting…',
-      created_at: at(n, 0),
-      updated_at: at(n, 0),
-      expires_at: null,
-      poll_interval_ms: null,
-      arguments: ARGS,
-      error: null,
-      owner_pid: process.pid,
-      owner_started: '4242',
-    });
-    tasks.update(id, at(n, 1), { remoteTaskId: randomUUID(), status: 'working', statusMessage: 'queued', pollIntervalMs: 1000, expiresAt: expiry(n) });
-    tasks.update(id, at(n, 2), { statusMessage: 'step 1 of 2', progress: 1, progressTotal: 2 });
-    tasks.update(id, at(n, 3), { statusMessage: 'step 2 of 2', progress: 2 });
-    tasks.update(id, at(n, 4), { status: 'completed', statusMessage: 'done' });
+    tasks.insert(
+      {
+        id,
+        server_id: SERVER.id,
+        server_name: SERVER.name,
+        transport: 'stdio',
+        direction: 'outgoing',
+        remote_task_id: null,
+        method: 'tools/call',
+        label: 'job',
+        status: 'working',
+        status_message: 'Starting…',
+        created_at: at(n, 0),
+        updated_at: at(n, 0),
+        expires_at: null,
+        poll_interval_ms: null,
+        arguments: ARGS,
+        error: null,
+        owner_pid: process.pid,
+        owner_started: '4242',
+      },
+      { source: 'local', kind: 'requested', status: 'working', message: 'Starting…', serverAt: null },
+    );
+    tasks.apply(id, at(n, 1), { remoteTaskId: randomUUID(), status: 'working', statusMessage: 'queued', pollIntervalMs: 1000, expiresAt: expiry(n) }, [
+      reported('working', 'queued'),
+    ]);
+    tasks.apply(id, at(n, 2), { statusMessage: 'step 1 of 2', progress: 1, progressTotal: 2 }, [reported('working', 'step 1 of 2')]);
+    tasks.apply(id, at(n, 3), { statusMessage: 'step 2 of 2', progress: 2 }, [reported('working', 'step 2 of 2')]);
+    tasks.apply(id, at(n, 4), { status: 'completed', statusMessage: 'done', settledBy: 'server' }, [reported('completed', 'done')]);
   };
 }
 
@@ -57,12 +65,12 @@ function viaRaw(db: Db): (n: number) => void {
        created_at, updated_at, expires_at, poll_interval_ms, arguments, error, owner_pid, owner_started)
      VALUES (?, ?, ?, 'stdio', 'outgoing', NULL, 'tools/call', 'job', 'working', ?, ?, ?, NULL, NULL, ?, NULL, ?, ?)`,
   );
-  const event = db.prepare('INSERT INTO task_events (task_id, at, status, message) VALUES (?, ?, ?, ?)');
+  const event = db.prepare("INSERT INTO task_events (task_id, at, status, message, source, kind, server_at) VALUES (?, ?, ?, ?, 'server', 'status', NULL)");
   const accepted = db.prepare(
     'UPDATE tasks SET updated_at = ?, remote_task_id = ?, status = ?, status_message = ?, poll_interval_ms = ?, expires_at = ? WHERE id = ?',
   );
   const step = db.prepare('UPDATE tasks SET updated_at = ?, status_message = ?, progress = ?, progress_total = COALESCE(?, progress_total) WHERE id = ?');
-  const done = db.prepare('UPDATE tasks SET updated_at = ?, status = ?, status_message = ? WHERE id = ?');
+  const done = db.prepare("UPDATE tasks SET updated_at = ?, status = ?, status_message = ?, settled_by = 'server' WHERE id = ?");
   const created = db.transaction((id: string, when: string) => {
     insert.run(id, SERVER.id, SERVER.name, 'Starting…', when, when, ARGS, process.pid, '4242');
     event.run(id, when, 'working', 'Starting…');

@@ -2,7 +2,7 @@
 import { Notification, safeStorage, shell } from 'electron';
 import type { SecretCipher } from '../core/node/index.js';
 import type { BrowserOpener, Notifier } from '../core/ports.js';
-import { checkUrl } from '../core/security/index.js';
+import { judgeUrl } from '../core/security/index.js';
 
 /**
  * Seals secrets with the OS keychain (Keychain, DPAPI, libsecret/kwallet) before they touch the disk; null when there
@@ -19,12 +19,12 @@ export async function keychainCipher(storage: typeof safeStorage = safeStorage, 
   };
 }
 
-/** shell.openExternal, but only for URLs the gate allows. */
+/** shell.openExternal, but only for URLs the gate allows, and only in their canonical form. */
 export const gatedShell: BrowserOpener = {
   async open(url) {
-    const verdict = checkUrl(url, { allowLoopbackHttp: true });
+    const verdict = judgeUrl(url, 'browser');
     if (!verdict.allowed) throw new Error(`Refused to open ${verdict.display}: ${verdict.problems.join(' ')}`);
-    await shell.openExternal(url, { activate: true });
+    await shell.openExternal(verdict.canonical, { activate: true });
   },
 };
 

@@ -3,9 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { ServerView } from '../../shared/domain/servers.js';
 import { StewardError } from '../../shared/errors.js';
 import { Cli, EXIT, UsageError } from './context.js';
-import { auditText, callText, consentText, logText, serverDetail, serversTable, toolsTable } from './format.js';
+import { auditText, callText, logText, serverDetail, serversTable, toolsTable } from './format.js';
+import { consentText, failureText, grantText, upgradeText } from './launch-format.js';
 
 type Args = string[];
 
@@ -77,6 +79,14 @@ export async function servers(cli: Cli, args: Args): Promise<number> {
     }
     case 'logs':
       return logs(cli, rest);
+    case 'grant':
+    case 'revoke':
+      return grant(cli, verb, rest);
+    case 'upgrade': {
+      const result = await cli.call('servers:upgrade', { serverId: cli.serverId(one(rest, 'server name')) });
+      cli.result(result, () => upgradeText(result.server, result.changes));
+      return EXIT.ok;
+    }
     default:
       throw new UsageError(`Unknown servers command "${verb}".`);
   }
@@ -96,6 +106,7 @@ async function add(cli: Cli, args: Args): Promise<number> {
       cwd: { type: 'string' },
       'no-sandbox': { type: 'boolean' },
       'allow-write': { type: 'string', multiple: true },
+      'allow-read': { type: 'string', multiple: true },
       'allow-domain': { type: 'string', multiple: true },
       lazy: { type: 'boolean' },
       'idle-stop': { type: 'string' },
@@ -117,12 +128,44 @@ async function add(cli: Cli, args: Args): Promise<number> {
     sandbox: {
       enabled: !values['no-sandbox'],
       writePaths: (values['allow-write'] ?? []).map((p) => resolve(p)),
+      readPaths: (values['allow-read'] ?? []).map((p) => resolve(p)),
       allowedDomains: values['allow-domain'] ?? [],
     },
     options: { lazyStart: values.lazy ?? false, idleStopMinutes: idle ?? null },
   });
   cli.result(view, () => `Added "${view.name}". ${view.transport === 'stdio' ? `Review and approve it with: steward consent approve "${view.name}"` : ''}`);
   return EXIT.ok;
+}
+
+/** `steward servers grant|revoke NAME --allow-domain D --allow-write DIR --allow-read DIR`. */
+async function grant(cli: Cli, verb: 'grant' | 'revoke', args: Args): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      'allow-domain': { type: 'string', multiple: true },
+      'allow-write': { type: 'string', multiple: true },
+      'allow-read': { type: 'string', multiple: true },
+    },
+  });
+  const serverId = cli.serverId(one(positionals, 'server name'));
+  const change = {
+    ...(values['allow-domain'] ? { allowDomains: values['allow-domain'] } : {}),
+    // Relative folders mean "from here", as they would in the user's shell.
+    ...(values['allow-write'] ? { allowWrite: values['allow-write'].map((p) => resolve(p)) } : {}),
+    ...(values['allow-read'] ? { allowRead: values['allow-read'].map((p) => resolve(p)) } : {}),
+  };
+  if (Object.keys(change).length === 0)
+    throw new UsageError(`Use: steward servers ${verb} NAME [--allow-domain DOMAIN] [--allow-write DIR] [--allow-read DIR]`);
+  const view = await cli.call(verb === 'grant' ? 'servers:grant' : 'servers:revoke', { serverId, ...change });
+  cli.result(view, () => grantText(view, verb));
+  return EXIT.ok;
+}
+
+/** A server that did not come up: its failure, the evidence and the fix, and a non-zero exit. */
+export function notUp(cli: Cli, view: ServerView): number {
+  cli.result(view, () => `${serverDetail(view)}${view.lastError ? `\n\n${failureText(view.lastError)}` : ''}`);
+  return EXIT.failed;
 }
 
 async function start(cli: Cli, args: Args): Promise<number> {
@@ -133,10 +176,7 @@ async function start(cli: Cli, args: Args): Promise<number> {
     if (!(await askConsent(cli, serverId))) return EXIT.consent;
     view = cli.host.servers.get(serverId);
   }
-  if (view.status !== 'running') {
-    cli.result(view, () => serverDetail(view));
-    return EXIT.failed;
-  }
+  if (view.status !== 'running') return notUp(cli, view);
   if (values.check) {
     const tools = await cli.call('tools:list', { serverId });
     await cli.call('servers:stop', { serverId });
@@ -184,7 +224,7 @@ async function logs(cli: Cli, args: Args): Promise<number> {
 }
 
 /** Shows the full consent request; on a terminal asks, otherwise needs --yes. */
-async function askConsent(cli: Cli, serverId: string, opts: { yes?: boolean; hash?: string } = {}): Promise<boolean> {
+export async function askConsent(cli: Cli, serverId: string, opts: { yes?: boolean; hash?: string } = {}): Promise<boolean> {
   const request = await cli.call('consent:get', { serverId });
   if (request.state === 'approved') return true;
   if (opts.hash && opts.hash !== request.spec.hash) {
@@ -219,9 +259,12 @@ export async function consent(cli: Cli, args: Args): Promise<number> {
   }
   if (verb === 'approve') {
     const approved = await askConsent(cli, serverId, { ...(values.yes ? { yes: true } : {}), ...(values.hash ? { hash: values.hash } : {}) });
+    if (!approved) return EXIT.consent;
     const view = cli.host.servers.get(serverId);
-    if (approved) cli.result(view, () => `Approved. ${serverDetail(view)}`);
-    return approved ? EXIT.ok : EXIT.consent;
+    // Approving starts the server; one that does not come up is a failure, whatever the consent.
+    if (view.status === 'error' || view.status === 'crashed') return notUp(cli, view);
+    cli.result(view, () => `Approved. ${serverDetail(view)}`);
+    return EXIT.ok;
   }
   if (verb === 'deny') {
     const request = await cli.call('consent:get', { serverId });
@@ -316,7 +359,7 @@ export async function audit(cli: Cli, args: Args): Promise<number> {
   if (values.export) {
     // JSON lines on stdout, oldest first, whatever --json says: that is the export format.
     const { jsonl } = await cli.call('audit:export', values.server ? { serverId: cli.serverId(values.server) } : {});
-    process.stdout.write(jsonl);
+    cli.raw(jsonl);
     return EXIT.ok;
   }
   const events = await cli.call('audit:list', {

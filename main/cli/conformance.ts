@@ -9,6 +9,7 @@ import { FileSecretStore } from '../core/node/index.js';
 import type { BrowserOpener } from '../core/ports.js';
 import { StewardError } from '../../shared/errors.js';
 import type { SandboxRunner } from '../core/security/index.js';
+import { terminalSafe } from './terminal-text.js';
 
 /** The tool each scenario's server watches for, with the arguments it checks. */
 const SCENARIO_CALLS: Readonly<Record<string, { tool: string; arguments: Record<string, unknown> }>> = {
@@ -35,14 +36,14 @@ const noSandbox: SandboxRunner = {
  */
 function acceptFormsAsShown(host: Host): void {
   const answered = new Set<string>();
-  host.events.on('inbox:changed', (items) => {
-    for (const item of items) {
-      if (item.kind !== 'elicitation' || answered.has(item.id)) continue;
-      answered.add(item.id);
-      void host.inbox
-        .decide(item.id, { kind: 'elicitation', action: 'accept', content: {} })
-        .catch((error: unknown) => process.stderr.write(`conformance: ${String(error)}\n`));
-    }
+  host.events.on('inbox:changed', (change) => {
+    if (change.change !== 'added') return;
+    const item = change.item;
+    if (item.kind !== 'elicitation' || answered.has(item.id)) return;
+    answered.add(item.id);
+    void host.inbox
+      .decide(item.id, { kind: 'elicitation', action: 'accept', content: {} })
+      .catch((error: unknown) => process.stderr.write(`conformance: ${terminalSafe(String(error))}\n`));
   });
 }
 
@@ -62,12 +63,14 @@ const headlessBrowser: BrowserOpener = {
 /** The user signs in whenever a server asks. */
 function signInWhenAsked(host: Host): void {
   const answered = new Set<string>();
-  host.events.on('inbox:changed', (items) => {
-    for (const item of items) {
-      if (item.kind !== 'auth' || item.request.stage !== 'consent' || answered.has(item.id)) continue;
-      answered.add(item.id);
-      void host.inbox.decide(item.id, { kind: 'auth', action: 'open' }).catch((error: unknown) => process.stderr.write(`conformance: ${String(error)}\n`));
-    }
+  host.events.on('inbox:changed', (change) => {
+    if (change.change !== 'added') return;
+    const item = change.item;
+    if (item.kind !== 'auth' || item.request.stage !== 'consent' || answered.has(item.id)) return;
+    answered.add(item.id);
+    void host.inbox
+      .decide(item.id, { kind: 'auth', action: 'open' })
+      .catch((error: unknown) => process.stderr.write(`conformance: ${terminalSafe(String(error))}\n`));
   });
 }
 
@@ -192,7 +195,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`conformance ${scenario || '(no scenario)'}: ${message.replace(/\s+/g, ' ')}\n`);
+    process.stderr.write(`conformance ${terminalSafe(scenario || '(no scenario)')}: ${terminalSafe(message.replace(/\s+/g, ' '))}\n`);
     return 1;
   } finally {
     await host?.dispose();

@@ -1,8 +1,10 @@
-// What every command gets: the host, output that honours --json, exit codes, and a prompt on a terminal.
+// What every command gets: the host, output that honours --json, exit codes, and a prompt on a terminal. Everything
+// written goes through the terminal-safe filter here, so no command can print a raw control or bidi character.
 import { createInterface } from 'node:readline/promises';
 import type { CallName, CallInput, CallOutput } from '../../shared/contract/index.js';
 import { StewardError, type ErrorCode } from '../../shared/errors.js';
 import type { Host } from '../core/host.js';
+import { jsonSafe, terminalSafe } from './terminal-text.js';
 import type { Interrupts } from '../core/node/index.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, consent: 3, notFound: 4, toolError: 5, interrupted: 130 } as const;
@@ -47,25 +49,30 @@ export class Cli {
 
   /** Prints data as JSON ({ok:true,data}) or as the given human text. */
   result(data: unknown, human: () => string): void {
-    if (this.json) this.stdout.write(`${JSON.stringify({ ok: true, data })}\n`);
+    if (this.json) this.stdout.write(`${jsonSafe(JSON.stringify({ ok: true, data }))}\n`);
     else {
       const text = human();
-      if (text) this.stdout.write(`${text}\n`);
+      if (text) this.stdout.write(`${terminalSafe(text, 'block')}\n`);
     }
   }
 
   line(text: string): void {
-    if (!this.json) this.stdout.write(`${text}\n`);
+    if (!this.json) this.stdout.write(`${terminalSafe(text, 'block')}\n`);
   }
 
   note(text: string): void {
-    this.stderr.write(`${text}\n`);
+    this.stderr.write(`${terminalSafe(text, 'block')}\n`);
+  }
+
+  /** Writes machine-readable text as it is (JSON lines, a result's JSON), whatever --json says; only unsafe characters are escaped. */
+  raw(json: string): void {
+    this.stdout.write(jsonSafe(json));
   }
 
   async confirm(question: string): Promise<boolean> {
     const rl = createInterface({ input: this.stdin, output: this.stdout });
     try {
-      const answer = await rl.question(`${question} [y/N] `);
+      const answer = await rl.question(`${terminalSafe(question, 'block')} [y/N] `);
       return /^y(es)?$/i.test(answer.trim());
     } finally {
       rl.close();

@@ -1,10 +1,17 @@
-// Human-readable output: tables, the consent request in full, call results.
+// Human-readable output: tables, the consent request in full, call results. Every value that came from a server, a
+// config file or the network goes through terminalSafe here (newlines shown, so a field cannot fake a line of its own).
+// Launch texts (consent, failures, grants, bundles) are in launch-format.ts under the same rule.
 import type { CallResult, ToolView } from '../../shared/domain/mcp.js';
 import type { AuditEvent } from '../../shared/domain/audit.js';
 import type { TaskDetail, TaskView } from '../../shared/domain/tasks.js';
-import type { ConsentRequest, LogLine, ServerView } from '../../shared/domain/servers.js';
+import type { LogLine, ServerView } from '../../shared/domain/servers.js';
+import { terminalSafe } from './terminal-text.js';
 
-export function table(rows: string[][]): string {
+const f = (text: string) => terminalSafe(text);
+const terminalSafeBlock = (text: string) => terminalSafe(text, 'block');
+
+export function table(cells: string[][]): string {
+  const rows = cells.map((r) => r.map((cell) => f(cell)));
   const [head] = rows;
   if (!head) return '';
   const widths = head.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -32,43 +39,35 @@ export function serversTable(servers: ServerView[]): string {
 
 export function serverDetail(s: ServerView): string {
   const lines = [
-    `${s.name}  [${s.status}]  ${s.transport}`,
-    s.transport === 'http' ? `  url:      ${s.url}` : `  command:  ${[s.command, ...(s.args ?? [])].join(' ')}`,
+    `${f(s.name)}  [${s.status}]  ${s.transport}`,
+    s.transport === 'http' ? `  url:      ${f(s.url ?? '')}` : `  command:  ${f([s.command, ...(s.args ?? [])].join(' '))}`,
   ];
-  if (s.cwd) lines.push(`  cwd:      ${s.cwd}`);
-  if (s.envNames?.length) lines.push(`  env:      ${s.envNames.join(', ')}`);
+  if (s.cwd) lines.push(`  cwd:      ${f(s.cwd)}`);
+  if (s.envNames?.length) lines.push(`  env:      ${f(s.envNames.join(', '))}`);
+  if (s.transport === 'stdio') lines.push(`  sandbox:  ${sandboxSummary(s)}`);
+  for (const p of s.packages)
+    lines.push(`  package:  ${f(p.name)} ${f(p.version)}${p.requested && p.requested !== p.version ? ` (asked for ${f(p.requested || 'latest')})` : ''}`);
   if (s.pid !== null) lines.push(`  pid:      ${s.pid}   memory: ${megabytes(s.rssBytes)}`);
-  if (s.serverInfo) lines.push(`  server:   ${s.serverInfo.name} ${s.serverInfo.version} (MCP ${s.protocolVersion})`);
+  if (s.serverInfo) lines.push(`  server:   ${f(s.serverInfo.name)} ${f(s.serverInfo.version)} (MCP ${f(s.protocolVersion ?? '')})`);
   if (s.lastError) {
-    lines.push(`  error:    ${s.lastError.code}: ${s.lastError.message}`);
-    for (const l of s.lastError.stderrTail.slice(-10)) lines.push(`            | ${l}`);
+    const x = s.lastError.failure;
+    lines.push(`  error:    ${x ? f(x.summary) : `${f(s.lastError.code)}: ${f(s.lastError.message)}`}${s.lastError.at ? `  (${f(s.lastError.at)})` : ''}`);
+    if (x?.fix.command) lines.push(`  fix:      ${f(x.fix.command)}`);
+    else if (x?.fix.hint) lines.push(`  fix:      ${f(x.fix.hint)}`);
+    for (const l of s.lastError.stderrTail.slice(-10)) lines.push(`            | ${f(l)}`);
   }
   return lines.join('\n');
 }
 
-export function consentText(r: ConsentRequest): string {
-  const sb = r.spec.sandbox;
-  const lines = [
-    `"${r.serverName}" wants to run a program on this computer.`,
-    r.changedSince ? `The launch changed since you last decided (${r.changedSince}).` : '',
-    '',
-    'Command (exactly as it will run, no shell):',
-    `  ${r.commandLine}`,
-    '',
-    `Working folder:  ${r.spec.cwd}`,
-    `Environment:     ${r.spec.envNames.length > 0 ? r.spec.envNames.join(', ') : '(only the safe basics: HOME, PATH, USER, ...)'}`,
-    sb.mode === 'enforced'
-      ? `Sandbox:         on — ${sb.writePaths.length > 0 ? `writes only to ${sb.writePaths.join(', ')}` : 'no writes'}; ${sb.allowedDomains.length > 0 ? `network only to ${sb.allowedDomains.join(', ')}` : 'no network'}; ${sb.denyReadPaths.length} secret locations hidden`
-      : sb.mode === 'off'
-        ? 'Sandbox:         OFF (your choice) — it runs with all your rights'
-        : 'Sandbox:         not available on this system — it runs with all your rights',
-    `Consent hash:    ${r.spec.hash}`,
+export function sandboxSummary(s: ServerView): string {
+  const sb = s.sandbox;
+  if (!sb.enabled) return 'OFF (your choice)';
+  const parts = [
+    sb.writePaths.length > 0 ? `writes ${f(sb.writePaths.join(', '))}` : 'writes only its own temp folder',
+    sb.allowedDomains.length > 0 ? `network to ${f(sb.allowedDomains.join(', '))}` : 'no network',
   ];
-  if (r.findings.length > 0) {
-    lines.push('', 'Look closely:');
-    for (const f of r.findings) lines.push(`  [${f.severity}] ${f.message}${f.evidence && f.evidence.length < 200 ? `\n           ${f.evidence}` : ''}`);
-  }
-  return lines.filter((l, i, all) => !(l === '' && all[i - 1] === '')).join('\n');
+  if (sb.readPaths.length > 0) parts.push(`shown ${f(sb.readPaths.join(', '))}`);
+  return `on — ${parts.join('; ')}`;
 }
 
 export function toolsTable(tools: ToolView[]): string {
@@ -78,23 +77,23 @@ export function toolsTable(tools: ToolView[]): string {
 
 export function callText(result: CallResult): string {
   const parts = result.content.map((c) => {
-    if (c.type === 'text') return String(c.text);
+    if (c.type === 'text') return terminalSafeBlock(String(c.text));
     if (c.type === 'image' || c.type === 'audio')
-      return `[${c.type} ${String(c.mimeType)}, ${typeof c.data === 'string' ? c.data.length : 0} base64 characters]`;
-    if (c.type === 'resource_link') return `[link ${String(c.uri)}]`;
-    if (c.type === 'resource') return `[resource ${JSON.stringify(c.resource).slice(0, 500)}]`;
-    return JSON.stringify(c);
+      return `[${c.type} ${f(String(c.mimeType))}, ${typeof c.data === 'string' ? c.data.length : 0} base64 characters]`;
+    if (c.type === 'resource_link') return `[link ${f(String(c.uri))}]`;
+    if (c.type === 'resource') return `[resource ${f(JSON.stringify(c.resource).slice(0, 500))}]`;
+    return f(JSON.stringify(c));
   });
-  if (result.structuredContent) parts.push(JSON.stringify(result.structuredContent, null, 2));
+  if (result.structuredContent) parts.push(terminalSafeBlock(JSON.stringify(result.structuredContent, null, 2)));
   return parts.join('\n');
 }
 
 export function logText(lines: LogLine[]): string {
-  return lines.map((l) => `${l.ts.slice(11, 23)} ${l.stream.padEnd(8)} ${l.level.padEnd(7)} ${l.text}`).join('\n');
+  return lines.map((l) => `${l.ts.slice(11, 23)} ${l.stream.padEnd(8)} ${l.level.padEnd(7)} ${f(l.text)}`).join('\n');
 }
 
 export function auditText(events: AuditEvent[]): string {
-  return events.map((e) => `${e.ts}  ${e.kind.padEnd(18)} ${e.actor.padEnd(6)} ${e.summary}`).join('\n');
+  return events.map((e) => `${e.ts}  ${e.kind.padEnd(18)} ${e.actor.padEnd(6)} ${f(e.summary)}`).join('\n');
 }
 
 function ago(fromIso: string, now: number): string {
@@ -122,16 +121,16 @@ export function tasksTable(tasks: TaskView[], now: number): string {
 
 export function taskDetailText(t: TaskDetail): string {
   const lines = [
-    `${t.label} on ${t.serverName}  [${t.status}]`,
-    `  id:        ${t.id}${t.remoteTaskId && t.remoteTaskId !== t.id ? `   (server's id ${t.remoteTaskId})` : ''}`,
+    `${f(t.label)} on ${f(t.serverName)}  [${t.status}]`,
+    `  id:        ${t.id}${t.remoteTaskId && t.remoteTaskId !== t.id ? `   (server's id ${f(t.remoteTaskId)})` : ''}`,
     `  started:   ${t.createdAt}   updated: ${t.updatedAt}`,
   ];
   if (t.expiresAt) lines.push(`  expires:   ${t.expiresAt}`);
-  if (t.statusMessage) lines.push(`  message:   ${t.statusMessage}`);
-  if (t.error) lines.push(`  error:     ${t.error}`);
-  if (t.arguments) lines.push(`  arguments: ${JSON.stringify(t.arguments)}`);
+  if (t.statusMessage) lines.push(`  message:   ${f(t.statusMessage)}`);
+  if (t.error) lines.push(`  error:     ${f(t.error)}`);
+  if (t.arguments) lines.push(`  arguments: ${f(JSON.stringify(t.arguments))}`);
   if (t.resultBytes !== null) lines.push(`  result:    ${t.resultBytes} bytes (steward tasks result ${t.id})`);
   lines.push('  history:');
-  for (const e of t.events) lines.push(`    ${e.at}  ${e.status.padEnd(14)} ${e.message ?? ''}`);
+  for (const e of t.events) lines.push(`    ${e.at}  ${e.status.padEnd(14)} ${f(e.message ?? '')}`);
   return lines.join('\n');
 }

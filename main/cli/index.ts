@@ -8,9 +8,11 @@ import { STEWARD_VERSION, type Host } from '../core/host.js';
 import { audit, call, consent, servers, tools } from './commands.js';
 import { models, sampling } from './model-commands.js';
 import { tasks } from './task-commands.js';
+import { bundles, install } from './bundle-commands.js';
 import { Cli, EXIT, exitCodeFor, UsageError } from './context.js';
 import { inbox } from './inbox-commands.js';
 import { openCliHost } from './node-host.js';
+import { jsonSafe, terminalSafe } from './terminal-text.js';
 import { Interrupts } from '../core/node/index.js';
 import { answerUnattended } from './unattended.js';
 
@@ -20,14 +22,20 @@ Usage:
   steward servers [list]                     servers, status, sandbox, memory
   steward servers show NAME
   steward servers add NAME -- COMMAND [ARG...] [--env K=V] [--cwd DIR] [--allow-write DIR]
-                       [--allow-domain DOMAIN] [--no-sandbox] [--lazy] [--idle-stop MIN]
+                       [--allow-read HIDDEN-DIR] [--allow-domain DOMAIN] [--no-sandbox] [--lazy] [--idle-stop MIN]
   steward servers add NAME --url URL [--header K=V]
   steward servers import FILE                Claude Desktop, VS Code or Cursor config
   steward servers remove NAME
   steward servers start NAME [--check]       runs it in the foreground (--check: start, list tools, stop)
   steward servers stop NAME                  stops it, also when another Steward process runs it
   steward servers logs NAME [--limit N] [-f]
+  steward servers grant|revoke NAME [--allow-domain DOMAIN] [--allow-write DIR] [--allow-read HIDDEN-DIR]
+                                             change what it may reach; the changed launch needs consent again
+  steward servers upgrade NAME               pin the newest versions its command allows (asks consent again)
   steward consent show|approve|deny NAME [--yes] [--hash HASH]
+  steward install FILE.mcpb [--name NAME] [--config KEY=VALUE]... [--yes]
+                                             shows the bundle, installs (or updates) it, then asks consent to run it
+  steward bundles [list] | enable|disable|uninstall NAME
   steward tools NAME
   steward call NAME TOOL [--args JSON] [--timeout SECONDS] [--task]
                                              --task: run it as a task (tools that require one always are)
@@ -61,9 +69,9 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (command === 'serve') return serve(rest);
-  const run = { servers, consent, tools, call, tasks, inbox, audit, models, sampling }[command];
+  const run = { servers, consent, tools, call, tasks, inbox, audit, models, sampling, install, bundles }[command];
   if (!run) {
-    process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
+    process.stderr.write(`Unknown command "${terminalSafe(command)}".\n\n${USAGE}\n`);
     return EXIT.usage;
   }
   let host: Host | undefined;
@@ -74,13 +82,14 @@ async function main(argv: string[]): Promise<number> {
     },
     killNow: () => host?.servers.killNow(),
     exit: (code) => process.exit(code),
-    note: (line) => process.stderr.write(`${line}\n`),
+    note: (line) => process.stderr.write(`${terminalSafe(line, 'block')}\n`),
     now: () => Date.now(),
   });
   interrupts.install();
   try {
-    host = await openCliHost((line) => process.stderr.write(`${line}\n`));
-    answerUnattended(host, (line) => process.stderr.write(`${line}\n`));
+    const log = (line: string) => process.stderr.write(`${terminalSafe(line, 'block')}\n`);
+    host = await openCliHost(log);
+    answerUnattended(host, log);
     const cli = new Cli(host, json, process.stdout, process.stderr, process.stdin, interrupts);
     return await run(cli, rest);
   } catch (error) {
@@ -133,8 +142,8 @@ function serve(args: string[]): Promise<number> {
 }
 
 function report(json: boolean, code: string, message: string): void {
-  if (json) process.stdout.write(`${JSON.stringify({ ok: false, code, message })}\n`);
-  else process.stderr.write(`steward: ${message} [${code}]\n`);
+  if (json) process.stdout.write(`${jsonSafe(JSON.stringify({ ok: false, code, message }))}\n`);
+  else process.stderr.write(`steward: ${terminalSafe(message, 'block')} [${code}]\n`);
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -28,7 +28,10 @@ export async function models(cli: Cli, args: Args): Promise<number> {
     const { values } = parseArgs({ args: rest, options: { remove: { type: 'boolean' } } });
     // The key is read from stdin, never from the command line, where shell history and `ps` would keep it.
     const key = values.remove ? null : await readStdin();
-    if (key !== null && key.trim().length < 10) throw new UsageError('Pipe the key on stdin: steward models key < key.txt');
+    if (key !== null && key.trim() === '') throw new UsageError('Nothing came on stdin. Pipe the key in: steward models key < key.txt');
+    // Said without the key itself: it may be a real key cut short, and messages end up in logs.
+    if (key !== null && key.trim().length < 10)
+      throw new UsageError(`The key on stdin is ${key.trim().length} characters long, too short to be a model key. Check the file holds the whole key.`);
     const settings = await cli.call('models:setKey', { apiKey: key === null ? null : key.trim() });
     cli.result(settings, () => (settings.hasKey ? 'Key saved.' : 'Key removed.'));
     return EXIT.ok;

@@ -35,11 +35,11 @@ export async function tasks(cli: Cli, args: string[]): Promise<number> {
       let offset = 0;
       for (;;) {
         const page = await cli.call('tasks:result', { taskId, offset, length: PAGE });
-        process.stdout.write(page.text);
+        cli.raw(page.text);
         offset += page.text.length;
         if (page.text.length === 0 || offset >= page.total) break;
       }
-      process.stdout.write('\n');
+      cli.raw('\n');
       return EXIT.ok;
     }
     case 'cancel': {

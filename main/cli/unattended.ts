@@ -1,52 +1,68 @@
 // The command line cannot show a dialog: what a server asks the user while a command runs is answered "no" at once,
-// with a note saying where it could have been answered, instead of leaving the command hanging.
+// with a note saying where it could have been answered and why it was asked, instead of leaving the command hanging.
+// Sampling refusals are recorded as the command line's, not as the user's.
 import type { InboxItem } from '../../shared/domain/inbox.js';
+import type { AskReason } from '../../shared/domain/sampling.js';
 import type { Host } from '../core/host.js';
 
 const WHERE = 'answer such requests in the app (or in browser mode: steward serve)';
 
-function refusal(item: InboxItem): { decision: Parameters<Host['inbox']['decide']>[1]; note: string } | undefined {
+/** The policy flag that raises each budget. */
+const BUDGET_FLAGS: Record<Exclude<AskReason['code'], 'policy'>, string> = {
+  max_tokens: '--max-tokens',
+  tokens_per_day: '--tokens-per-day',
+  requests_per_minute: '--rpm',
+  rounds_per_loop: '--rounds',
+};
+
+/** Why a sampling request was held, and what would let it through next time: a budget names its flag, the policy its mode. */
+export function samplingNote(serverName: string, reasons: readonly AskReason[]): string {
+  const budgets = reasons.filter((r): r is AskReason & { code: keyof typeof BUDGET_FLAGS } => r.code !== 'policy');
+  if (budgets.length > 0) {
+    const flags = budgets.map((r) => `${BUDGET_FLAGS[r.code]} N`).join(' ');
+    return `"${serverName}" asked for a model reply over its budget (${budgets.map((r) => r.message).join(' ')}); denied, because ${WHERE}. To raise the budget: steward sampling policy "${serverName}" ${flags}`;
+  }
+  return `"${serverName}" asked for a model reply; denied, because ${WHERE}. To let it run unattended: steward sampling policy "${serverName}" --mode allow`;
+}
+
+function refusal(host: Host, item: InboxItem): { answer: () => Promise<void>; note: string } | undefined {
   switch (item.kind) {
     case 'sampling':
-      return {
-        decision: { kind: 'sampling', decision: 'deny', grant: 'once' },
-        note: `"${item.serverName}" asked for a model reply; denied, because ${WHERE}. To let it run unattended: steward sampling policy "${item.serverName}" --mode allow`,
-      };
+      return { answer: () => host.sampling.refuseUnattended(item.request.requestId), note: samplingNote(item.serverName, item.request.askReasons) };
     case 'sampling_review':
       return {
-        decision: { kind: 'sampling_review', decision: 'deny' },
+        answer: () => host.sampling.refuseUnattended(item.request.requestId),
         note: `A model reply for "${item.serverName}" needed review; withheld, because ${WHERE}.`,
       };
     case 'elicitation':
       return {
-        decision: { kind: 'elicitation', action: 'cancel' },
+        answer: () => host.inbox.decide(item.id, { kind: 'elicitation', action: 'cancel' }),
         note: `"${item.serverName}" asked you to fill in a form ("${item.request.message}"); dismissed, because ${WHERE}.`,
       };
     case 'elicitation_url':
       return item.request.stage === 'consent'
         ? {
-            decision: { kind: 'elicitation_url', action: 'cancel' },
+            answer: () => host.inbox.decide(item.id, { kind: 'elicitation_url', action: 'cancel' }),
             note: `"${item.serverName}" asked you to open ${item.request.verdict.host || 'a page'}; dismissed, because ${WHERE}.`,
           }
         : undefined;
     case 'consent':
+    case 'auth':
       return undefined;
   }
 }
 
 export function answerUnattended(host: Host, note: (line: string) => void): () => void {
   const seen = new Set<string>();
-  return host.events.on('inbox:changed', (items) => {
-    for (const item of items) {
-      // Another process's question is its business: the app or browser mode shows it there.
-      if (item.elsewhere || seen.has(item.id)) continue;
-      seen.add(item.id);
-      const answer = refusal(item);
-      if (!answer) continue;
-      note(`steward: ${answer.note}`);
-      host.inbox
-        .decide(item.id, answer.decision)
-        .catch((error: unknown) => note(`steward: that answer did not go through: ${error instanceof Error ? error.message : String(error)}`));
-    }
+  return host.events.on('inbox:changed', (change) => {
+    if (change.change !== 'added') return;
+    const item = change.item;
+    // Another process's question is its business: the app or browser mode shows it there.
+    if (item.elsewhere || seen.has(item.id)) return;
+    seen.add(item.id);
+    const answer = refusal(host, item);
+    if (!answer) return;
+    note(`steward: ${answer.note}`);
+    answer.answer().catch((error: unknown) => note(`steward: that answer did not go through: ${error instanceof Error ? error.message : String(error)}`));
   });
 }

@@ -12,6 +12,7 @@ import type { TasksService } from './tasks/index.js';
 import type { ToolRunner } from './tool-runner.js';
 import type { AuthService } from './auth/index.js';
 import type { AppsService } from './apps/index.js';
+import type { BundlesService } from './bundles/index.js';
 import { StewardError } from '../../shared/errors.js';
 
 export interface HandlerDeps {
@@ -25,13 +26,14 @@ export interface HandlerDeps {
   models: ModelSettingsService;
   runTool: ToolRunner;
   auth: AuthService;
+  bundles: BundlesService;
   /** Actions on what may be another process's: carried to the owner when it lives. */
   cross: { cancelTask(taskId: string): Promise<TaskView>; stopServer(serverId: string): Promise<ServerView> };
   apps: AppsService;
 }
 
 export function createHandlers(host: HandlerDeps): Handlers {
-  const { servers, tools, sampling, tasks, models, runTool, auth, apps } = host;
+  const { servers, tools, sampling, tasks, models, runTool, auth, bundles, apps } = host;
   const ack = { ok: true as const };
   return {
     'servers:list': () => servers.list(),
@@ -54,6 +56,17 @@ export function createHandlers(host: HandlerDeps): Handlers {
       return { ms: Math.round((performance.now() - started) * 10) / 10 };
     },
     'servers:setRoots': async ({ serverId, roots }) => servers.setRoots(serverId, roots),
+    'servers:grant': async ({ serverId, ...change }) => servers.grant(serverId, change, 'grant'),
+    'servers:revoke': async ({ serverId, ...change }) => servers.grant(serverId, change, 'revoke'),
+    'servers:upgrade': async ({ serverId }) => servers.upgrade(serverId),
+    'bundles:inspect': async ({ fileName, data }) => bundles.inspect(fileName, Buffer.from(data, 'base64')),
+    'bundles:install': async ({ stagingId, name, config }) => bundles.install(stagingId, { name, config }),
+    'bundles:list': () => Promise.resolve(bundles.list()),
+    'bundles:uninstall': async ({ bundleId }) => {
+      await bundles.uninstall(bundleId);
+      return { ok: true as const };
+    },
+    'bundles:setEnabled': async ({ bundleId, enabled }) => bundles.setEnabled(bundleId, enabled),
     'consent:get': async ({ serverId }) => servers.consentRequest(serverId),
     'consent:decide': async ({ serverId, hash, decision }) => servers.decideConsent(serverId, hash, decision, 'user'),
     'tools:list': async ({ serverId }) => (await servers.ensureRunning(serverId)).listTools(),
@@ -84,6 +97,11 @@ export function createHandlers(host: HandlerDeps): Handlers {
       const loop = sampling.loop(loopId);
       if (!loop) throw new StewardError('not_found', 'There is no such agent loop.');
       return loop;
+    },
+    'sampling:round': ({ requestId }) => {
+      const round = sampling.round(requestId);
+      if (!round) throw new StewardError('not_found', 'There is no such sampling round.');
+      return round;
     },
     'tasks:list': ({ status, serverId, cursor, limit }) => tasks.list({ status, serverId }, limit, cursor),
     'tasks:get': ({ taskId }) => tasks.detail(taskId),

@@ -67,7 +67,7 @@ export class CrossProcess {
       answerElsewhere: async (owner, itemId, decision) => {
         await this.ask(owner, 'inbox.decide', { itemId, decision });
       },
-      changed: (items) => events.emit('inbox:changed', items),
+      changed: (change) => events.emit('inbox:changed', change),
     });
     this.tasksSeen = { updatedAt: new Date().toISOString(), id: '' };
     const servers = () => void deps.servers.externalChange().catch((error: unknown) => deps.onUnexpected('servers feed', error));

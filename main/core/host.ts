@@ -10,9 +10,10 @@ import { createHandlers } from './api.js';
 import { bundledServers, type BundledRuntime } from './defaults.js';
 import { HostEvents } from './events.js';
 import { Inbox } from './inbox/index.js';
+import { messageBytesFrom } from './limits.js';
 import { systemClock, unexpectedToStderr, type BrowserOpener, type Clock, type DataDir, type Notifier, type SecretStore, type Unexpected } from './ports.js';
 import { createOsSandbox, gatedOpener, nodeFsView, type FsView, type Platform, type SandboxRunner } from './security/index.js';
-import { DEFAULT_BACKOFF, ServersService, type BackoffPolicy } from './servers/index.js';
+import { DEFAULT_BACKOFF, registryResolver, ServersService, type BackoffPolicy, type PackageResolver } from './servers/index.js';
 import { isSameProcess, Ownership, startTokenOf } from './owners/index.js';
 import { CrossProcess } from './cross-process.js';
 import { ToolCalls, type ClientIdentity } from './sessions/index.js';
@@ -20,11 +21,12 @@ import { createAnthropicProvider, ModelSettingsService, type ModelProvider } fro
 import { SamplingService } from './sampling/index.js';
 import { createServerTraffic } from './server-requests.js';
 import { createToolRunner, type ToolRunner } from './tool-runner.js';
-import { ELICITATION_GATE, ElicitationService } from './elicitation/index.js';
+import { ElicitationService } from './elicitation/index.js';
 import { AuthRecords, AuthService } from './auth/index.js';
 import { TasksService } from './tasks/index.js';
+import { BundlesService, type BundleRuntime, type ZipCaps } from './bundles/index.js';
 import { openStore, type Store } from './store/index.js';
-import { AppsService, VIEW_LINK_GATE } from './apps/index.js';
+import { AppsService } from './apps/index.js';
 
 export { STEWARD_VERSION };
 
@@ -47,7 +49,17 @@ export interface HostOptions {
   backoff?: Partial<BackoffPolicy>;
   stopGraceMs?: number;
   connectTimeoutMs?: number;
+  /** How long a runner's download step may take. */
+  downloadTimeoutMs?: number;
   sampleIntervalMs?: number;
+  /** Which exact version a package runner would fetch; the real registries unless given. */
+  packages?: PackageResolver;
+  /** What runs a bundle whose server is `node` (Electron's own Node in the app); the bundled examples' runtime unless given. */
+  bundleRuntime?: BundleRuntime;
+  /** Caps on a bundle file and what it unpacks to (tests lower them). */
+  bundleCaps?: Partial<ZipCaps>;
+  /** The most bytes one JSON-RPC message from a server may have (else STEWARD_MAX_MESSAGE_BYTES, else 10 MB). */
+  maxMessageBytes?: number;
   /** The model behind sampling; the Anthropic provider (with the key from the SecretStore) unless given. */
   provider?: ModelProvider;
   /** Steward's client ID metadata document URL (null: never use CIMD); the setting, else the published default, when absent. */
@@ -78,6 +90,7 @@ export interface Host {
   readonly tasks: TasksService;
   readonly elicitation: ElicitationService;
   readonly auth: AuthService;
+  readonly bundles: BundlesService;
   /** A tool call as the app makes it: as a task when it must be, retried after URL elicitation (-32042). */
   readonly runTool: ToolRunner;
   readonly models: ModelSettingsService;
@@ -119,9 +132,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
       });
     },
   });
-  const inbox = new Inbox(now, (items) => {
-    if (late.cross) late.cross.inbox.localChanged(items);
-    else events.emit('inbox:changed', items);
+  const inbox = new Inbox(now, (change) => {
+    if (late.cross) late.cross.inbox.localChanged(change);
+    else events.emit('inbox:changed', change);
   });
   const sandbox = options.sandbox ?? createOsSandbox();
   const identity: ClientIdentity = {
@@ -166,7 +179,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
     backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
     stopGraceMs: options.stopGraceMs ?? 2000,
     connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+    downloadTimeoutMs: options.downloadTimeoutMs ?? 10 * 60_000,
+    messageBytes: messageBytesFrom(options.maxMessageBytes, env),
     sampleIntervalMs: options.sampleIntervalMs ?? 5000,
+    packages: options.packages ?? registryResolver,
     unexpected,
     owner: self,
     elsewhere: () => late.cross?.elsewhere() ?? new Map(),
@@ -185,6 +201,23 @@ export async function createHost(options: HostOptions): Promise<Host> {
     httpAuth: (serverId, url) => auth.transportAuth(serverId, url),
     httpAuthRetry: (serverId, url, error) => auth.legacyFallback(serverId, url, error),
     forgotten: (serverId) => auth.forget(serverId),
+    bundleOf: (serverId): { readPaths: string[]; refusal: string | undefined } => ({
+      readPaths: bundles.readPathsFor(serverId),
+      refusal: bundles.launchRefusal(serverId),
+    }),
+  });
+  const bundles: BundlesService = new BundlesService({
+    store,
+    servers,
+    secrets: options.secrets,
+    audit,
+    clock,
+    dataDir: options.dataDir.path,
+    homeDir: options.homeDir ?? env.HOME ?? homedir(),
+    hostEnv: env,
+    platform,
+    runtime: options.bundleRuntime ?? options.bundled?.runtime ?? { command: process.execPath, env: {} },
+    ...(options.bundleCaps ? { caps: options.bundleCaps } : {}),
   });
 
   const auth = new AuthService({
@@ -195,7 +228,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     clock,
     // The auth service judged the page already (with the rules for its server); the gate judges it once more.
     open: async (url) => {
-      await gatedOpener((u) => options.browser.open(u), { allowLoopbackHttp: true })(url);
+      await gatedOpener((u) => options.browser.open(u))(url);
     },
     changed: (view) => events.emit('auth:changed', view),
     server: (serverId) => {
@@ -233,7 +266,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     inbox,
     audit,
     // The one path from the host to the system browser for server-supplied pages: the gate, then the opener.
-    open: gatedOpener((url) => options.browser.open(url), ELICITATION_GATE),
+    open: gatedOpener((url) => options.browser.open(url)),
+    completed: (event) => events.emit('elicitation:completed', event),
+    now,
     relatedTask: (serverId, remoteTaskId) => {
       const row = store.tasks.byRemote(serverId, 'outgoing', remoteTaskId);
       return row ? { taskId: row.id, label: row.label } : null;
@@ -243,9 +278,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
     sampling,
     elicitation,
     tasks,
+    inbox,
+    note: (id, text) => servers.note(id, 'warning', text),
     serverName: (id) => servers.callSettings(id).name,
     live: (id) => servers.liveSession(id),
-    log: (id, level, text) => servers.logLine(id, level, text),
   });
 
   const apps = new AppsService({
@@ -261,11 +297,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     beginUse: (serverId) => servers.beginUse(serverId),
     settings: (serverId) => servers.callSettings(serverId),
-    log: (serverId, level, text) => servers.logLine(serverId, level, text),
+    log: (serverId, level, text) => servers.note(serverId, level, text),
     audit,
     events,
     clock,
-    openLink: gatedOpener((url) => options.browser.open(url), VIEW_LINK_GATE),
+    openLink: gatedOpener((url) => options.browser.open(url)),
     // A view's sampling request takes the server's own path: the same validation, visibility, policy, budgets and inbox.
     sample: (serverId, session, params, signal) =>
       traffic.request(serverId, 'sampling/createMessage', params, {
@@ -274,6 +310,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
         taskAugmentation: false,
         protocolVersion: session.info.protocolVersion ?? '',
         signal,
+        sessionSignal: session.ended,
       }),
   });
 
@@ -324,7 +361,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     onUnexpected: unexpected,
   });
   late.cross = cross;
-  const dispatch = createDispatcher(createHandlers({ servers, tools, inbox: cross.inbox, audit, sampling, tasks, models, runTool, auth, cross, apps }), {
+  const dispatch = createDispatcher(createHandlers({ servers, tools, inbox: cross.inbox, audit, sampling, tasks, models, runTool, auth, cross, bundles, apps }), {
     onUnexpected: unexpected,
   });
 
@@ -340,6 +377,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     tasks,
     elicitation,
     auth,
+    bundles,
     models,
     identity,
     runTool,
@@ -359,7 +397,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
       tasks.dispose();
       await servers.dispose();
       await auth.dispose();
-      sampling.flush();
+      bundles.dispose();
+      sampling.close();
       audit.flush();
       await sandbox.dispose().catch(() => undefined);
       await cross.dispose();

@@ -49,7 +49,8 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
         if (!(error instanceof StewardError) || error.code !== 'elicitation_required' || round > MAX_URL_ROUNDS) throw error;
         const { name } = deps.servers.callSettings(request.serverId);
         const elicitations = Array.isArray(error.details?.elicitations) ? (error.details.elicitations as unknown[]) : [];
-        await deps.elicitation.required(request.serverId, name, request.name, elicitations);
+        // The pages are the server's questions: they go when its connection does.
+        await deps.elicitation.required(request.serverId, name, request.name, elicitations, deps.servers.liveSession(request.serverId)?.ended);
         deps.audit.record('elicitation.retried', {
           serverId: request.serverId,
           serverName: name,

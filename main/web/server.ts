@@ -1,6 +1,6 @@
 // Browser mode's server: the renderer's files over HTTP and the contract over a WebSocket, loopback only.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -8,6 +8,7 @@ import { EVENT_NAMES } from '../../shared/contract/index.js';
 import type { ClientFrame, ServerFrame } from '../../shared/bridge.js';
 import { StewardError, toFailure } from '../../shared/errors.js';
 import type { Host } from '../core/host.js';
+import { requestTarget } from '../core/http-target.js';
 import { CONTENT_TYPES } from '../core/node/index.js';
 import { startViewFrames } from './view-frames.js';
 import { FRAME_PAGE_PREFIX } from '../core/apps/index.js';
@@ -20,6 +21,8 @@ export interface WebServerOptions {
   bindAddress?: string;
   /** Fixed token for tests; otherwise 32 random bytes. */
   token?: string;
+  /** How long a client may take to send a request's head before the connection is closed (slow clients). */
+  headersTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -32,6 +35,7 @@ export interface WebServer {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1']);
 const MAX_FRAME = 8 * 1024 * 1024;
+const HEADERS_TIMEOUT_MS = 10_000;
 
 function sameToken(given: string | null, token: string): boolean {
   if (given === null) return false;
@@ -57,7 +61,20 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     return h === `127.0.0.1:${port}` || h === `localhost:${port}` || h === `[::1]:${port}`;
   };
 
-  const http = createServer((req, res) => serveFile(req, res));
+  const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  // Slow and half-sent requests are cut off: the head must arrive in time, checked often enough to matter.
+  const http = createServer(
+    { headersTimeout, requestTimeout: headersTimeout * 3, connectionsCheckingInterval: Math.max(100, Math.min(1000, headersTimeout / 2)) },
+    (req, res) => {
+      try {
+        serveFile(req, res);
+      } catch (error) {
+        log(`browser mode: a request failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (!res.headersSent) refuse(res, 400, 'Bad request.');
+        else res.destroy();
+      }
+    },
+  );
   // MCP App views are framed from a listener of their own: every server's views on an origin that is not this page's.
   const frames = await startViewFrames({ apps: options.host.apps, hostOrigins: () => origins(), log });
 
@@ -86,16 +103,20 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       refuse(res, 405, 'Method not allowed.');
       return;
     }
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
-    const isPage = url.pathname === '/' || url.pathname === '/index.html';
-    if (isPage && !sameToken(url.searchParams.get('token'), token)) {
+    const target = requestTarget(req.url);
+    if (!target) {
+      refuse(res, 400, 'Bad request.');
+      return;
+    }
+    if (target.path === '/favicon.ico') return void res.writeHead(204).end();
+    const isPage = target.path === '/' || target.path === '/index.html';
+    if (isPage && !sameToken(target.query.get('token'), token)) {
       refuse(res, 403, 'This page needs the link (with its token) that `steward serve` printed.');
       return;
     }
-    const relative = isPage ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    const relative = isPage ? 'index.html' : target.path.replace(/^\/+/, '');
     const file = normalize(join(options.staticDir, relative));
-    if (!file.startsWith(normalize(options.staticDir) + sep) || !existsSync(file) || !statSync(file).isFile()) {
+    if (!file.startsWith(normalize(options.staticDir) + sep) || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
       refuse(res, 404, 'Not found.');
       return;
     }
@@ -105,18 +126,26 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       'cache-control': isPage ? 'no-store' : 'max-age=3600',
     });
     if (req.method === 'HEAD') return void res.end();
-    createReadStream(file).pipe(res);
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME });
   http.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    // The socket is ours from here: a reset by the client must not become an uncaught error.
+    socket.on('error', () => socket.destroy());
     const origin = req.headers.origin ?? '';
     const reject = (status: number, reason: string) => {
-      log(`refused a WebSocket (${reason}) from origin "${origin.slice(0, 100)}"`);
+      log(`refused a WebSocket (${reason}) from origin ${JSON.stringify(origin.slice(0, 100))}`);
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n\r\n`);
     };
-    if (url.pathname !== '/ws') {
+    const target = requestTarget(req.url);
+    if (!target) {
+      reject(400, 'Bad Request');
+      return;
+    }
+    if (target.path !== '/ws') {
       reject(404, 'Not Found');
       return;
     }
@@ -128,11 +157,16 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       reject(403, 'Forbidden');
       return;
     }
-    if (!sameToken(url.searchParams.get('token'), token)) {
+    if (!sameToken(target.query.get('token'), token)) {
       reject(401, 'Unauthorized');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    try {
+      wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    } catch (error) {
+      log(`refused a WebSocket: ${error instanceof Error ? error.message : String(error)}`);
+      socket.destroy();
+    }
   });
 
   function send(ws: WebSocket, frame: ServerFrame): void {

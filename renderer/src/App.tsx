@@ -9,6 +9,7 @@ import { Sidebar } from './components/Sidebar.js';
 import { TaskNotifier } from './components/TaskNotifier.js';
 import { ToastProvider } from './components/ToastProvider.js';
 import { AppViewsProvider } from './components/apps/AppViewsProvider.js';
+import { CallHistoryProvider } from './lib/call-history.js';
 import { HostStateProvider } from './lib/host-state.js';
 import { SessionStateProvider } from './lib/session-state.js';
 import { usePath } from './lib/router.js';
@@ -28,13 +29,15 @@ export function App() {
                 <SamplingProvider>
                   <ElicitationProvider>
                     <SignInProvider>
-                      <div className="app">
-                        <Sidebar routes={ROUTES} current={route.id} />
-                        <div className="main">
-                          <ConnectionBanner />
-                          <main className="screen">{route.render(route.id === first ? params : [])}</main>
+                      <CallHistoryProvider>
+                        <div className="app">
+                          <Sidebar routes={ROUTES} current={route.id} />
+                          <div className="main">
+                            <ConnectionBanner />
+                            <main className="screen">{route.render(route.id === first ? params : [])}</main>
+                          </div>
                         </div>
-                      </div>
+                      </CallHistoryProvider>
                     </SignInProvider>
                   </ElicitationProvider>
                 </SamplingProvider>

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import {
   ConsentRequestSchema,
+  DomainGrantSchema,
   ImportReportSchema,
   LogLineSchema,
   RootSchema,
@@ -14,10 +15,11 @@ import {
 } from '../domain/servers.js';
 import { CallResultSchema, ProgressSchema, PromptViewSchema, ResourceViewSchema, ToolViewSchema } from '../domain/mcp.js';
 import { AuditEventSchema, AuditKindSchema } from '../domain/audit.js';
-import { InboxDecisionSchema, InboxItemSchema } from '../domain/inbox.js';
+import { InboxChangeSchema, InboxDecisionSchema, InboxItemSchema } from '../domain/inbox.js';
 import { AuthConfigSchema, AuthSecretsSchema, AuthViewSchema } from '../domain/auth.js';
 import { TaskDetailSchema, TaskResultPageSchema, TaskStatusSchema, TaskViewSchema } from '../domain/tasks.js';
-import { BudgetsSchema, LoopViewSchema, ModelSettingsSchema, SamplingPolicySchema } from '../domain/sampling.js';
+import { LoopViewSchema, ModelSettingsSchema, RoundRecordSchema, SamplingPolicyPatchSchema, SamplingPolicySchema } from '../domain/sampling.js';
+import { BundleConfigSchema, BundlePreviewSchema, BundleViewSchema } from '../domain/bundles.js';
 import { UrlVerdictSchema } from '../domain/elicitation.js';
 import { AppViewSpecSchema, ViewViolationSchema } from '../domain/apps.js';
 
@@ -27,6 +29,13 @@ const Empty = z.object({});
 const Ack = z.object({ ok: z.literal(true) });
 const ViewRef = z.object({ viewId: Id });
 const LogLevel = z.enum(['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency']);
+const GrantPath = z.string().min(1).max(4096);
+const GrantChange = z.object({
+  serverId: Id,
+  allowDomains: z.array(DomainGrantSchema).max(64).optional(),
+  allowWrite: z.array(GrantPath).max(64).optional(),
+  allowRead: z.array(GrantPath).max(64).optional(),
+});
 
 function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
@@ -57,6 +66,23 @@ export const calls = {
   ),
   'servers:ping': call(ServerRef, z.object({ ms: z.number() })),
   'servers:setRoots': call(z.object({ serverId: Id, roots: z.array(RootSchema).max(64) }), ServerViewSchema),
+  /** Adds grants; a folder inside a hidden location is refused with the reason. The launch changes, so consent is asked again. */
+  'servers:grant': call(GrantChange, ServerViewSchema),
+  'servers:revoke': call(GrantChange, ServerViewSchema),
+  /** Pins the newest versions of the server's packages that its command allows; consent is asked again when they changed. */
+  'servers:upgrade': call(
+    ServerRef,
+    z.object({ server: ServerViewSchema, changes: z.array(z.object({ name: z.string(), from: z.string(), to: z.string() })) }),
+  ),
+  /** A bundle file (base64) is checked and unpacked into a staging folder; nothing is installed or run yet. */
+  'bundles:inspect': call(z.object({ fileName: z.string().min(1).max(512), data: z.string().min(1).max(280_000_000) }), BundlePreviewSchema),
+  'bundles:install': call(
+    z.object({ stagingId: Id, name: ServerNameSchema.optional(), config: BundleConfigSchema.default({}) }),
+    z.object({ bundle: BundleViewSchema, server: ServerViewSchema }),
+  ),
+  'bundles:list': call(Empty, z.array(BundleViewSchema)),
+  'bundles:uninstall': call(z.object({ bundleId: Id }), Ack),
+  'bundles:setEnabled': call(z.object({ bundleId: Id, enabled: z.boolean() }), BundleViewSchema),
   'consent:get': call(ServerRef, ConsentRequestSchema),
   'consent:decide': call(z.object({ serverId: Id, hash: z.string().min(1), decision: z.enum(['approve', 'deny']) }), ServerViewSchema),
   'tools:list': call(ServerRef, z.array(ToolViewSchema)),
@@ -94,15 +120,15 @@ export const calls = {
   ),
   'audit:export': call(z.object({ serverId: Id.optional(), kind: AuditKindSchema.optional() }), z.object({ jsonl: z.string(), count: z.number().int() })),
   'sampling:getPolicy': call(ServerRef, SamplingPolicySchema),
-  'sampling:setPolicy': call(
-    z.object({ serverId: Id, policy: SamplingPolicySchema.omit({ budgets: true }).partial().extend({ budgets: BudgetsSchema.partial().optional() }) }),
-    SamplingPolicySchema,
-  ),
+  /** Changes only the fields named; the rest of the policy stays as it is. */
+  'sampling:setPolicy': call(z.object({ serverId: Id, policy: SamplingPolicyPatchSchema }), SamplingPolicySchema),
   'sampling:loops': call(
     z.object({ serverId: Id.optional(), before: z.string().max(40).optional(), limit: z.number().int().min(1).max(200).default(50) }),
     z.array(LoopViewSchema),
   ),
   'sampling:loop': call(z.object({ loopId: Id }), LoopViewSchema),
+  /** One round's whole record: the request as the server sent it, the edits, the request the model got, the reply both ways, the steps. */
+  'sampling:round': call(z.object({ requestId: Id }), RoundRecordSchema),
   'tasks:list': call(
     z.object({
       status: TaskStatusSchema.optional(),
@@ -147,7 +173,18 @@ export const calls = {
     ModelSettingsSchema,
   ),
   /** The key goes in and never comes back out: the reply only says whether one is set. */
-  'models:setKey': call(z.object({ apiKey: z.string().trim().min(10).max(500).nullable() }), ModelSettingsSchema),
+  'models:setKey': call(
+    z.object({
+      // The messages never repeat the key: they say what is wrong with it.
+      apiKey: z
+        .string()
+        .trim()
+        .min(10, 'That is too short to be a model key; paste the whole key.')
+        .max(500, 'That is too long to be a model key; paste the key alone.')
+        .nullable(),
+    }),
+    ModelSettingsSchema,
+  ),
   /** Fetches and checks a tool's view and registers its sandbox; hostOrigin is the page that will frame it. */
   'apps:open': call(z.object({ serverId: Id, tool: z.string().min(1).max(512), hostOrigin: z.string().max(200) }), AppViewSpecSchema),
   /**
@@ -176,9 +213,12 @@ export const events = {
   'logs:changed': z.object({ serverId: Id, lines: z.array(LogLineSchema) }),
   'tools:changed': z.object({ serverId: Id }),
   'calls:changed': ProgressSchema,
-  'inbox:changed': z.array(InboxItemSchema),
+  /** One item added or removed; the whole list only comes from inbox:list. */
+  'inbox:changed': InboxChangeSchema,
   'sampling:changed': LoopViewSchema,
   'tasks:changed': TaskViewSchema,
+  /** A server said a page it asked the user to open is done (notifications/elicitation/complete), for one Steward waits on. */
+  'elicitation:completed': z.object({ serverId: Id, elicitationId: z.string().max(1000), at: z.string() }),
   'auth:changed': AuthViewSchema,
   'models:changed': ModelSettingsSchema,
   'sampling:policyChanged': z.object({ serverId: Id, policy: SamplingPolicySchema }),

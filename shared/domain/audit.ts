@@ -9,6 +9,14 @@ export const AUDIT_KINDS = [
   'server.launched',
   'server.stopped',
   'server.crashed',
+  'server.failed',
+  'sandbox.granted',
+  'sandbox.revoked',
+  'package.pinned',
+  'package.downloaded',
+  'bundle.installed',
+  'bundle.updated',
+  'bundle.uninstalled',
   'processes.cleaned',
   'consent.approved',
   'consent.denied',
@@ -47,13 +55,21 @@ export const AUDIT_KINDS = [
 export const AuditKindSchema = z.enum(AUDIT_KINDS);
 export type AuditKind = z.infer<typeof AuditKindSchema>;
 
+/**
+ * Who decided or did what an entry records: the user; a grant the user gave earlier (for a loop, for a session); the
+ * server's policy or one of its budgets; the command line answering what it cannot show; the server itself; or Steward.
+ */
+export const AUDIT_ACTORS = ['user', 'loop_grant', 'session_grant', 'policy', 'budget', 'unattended', 'server', 'host'] as const;
+/** Any of those, or a server's view (an MCP App) acting on its own: it asks and sends, but never decides. */
+export type AuditActor = (typeof AUDIT_ACTORS)[number] | 'view';
+
 export const AuditEventSchema = z.object({
   id: z.number().int(),
   ts: z.string(),
   kind: AuditKindSchema,
   serverId: z.string().nullable(),
   serverName: z.string().nullable(),
-  /** Who decided: 'user' (through a UI or CLI), 'policy', 'host', or 'view' (a server's MCP App view). */
+  /** Who decided (see AUDIT_ACTORS); a string, so entries an older or newer Steward wrote still read. */
   actor: z.string(),
   summary: z.string(),
   data: z.record(z.string(), z.unknown()),

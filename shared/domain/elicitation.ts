@@ -58,12 +58,14 @@ export const FormRequestViewSchema = z.object({
 });
 export type FormRequestView = z.infer<typeof FormRequestViewSchema>;
 
+/** The URL gate's verdict: what to show (canonical form, punycode host) and what the browser would receive. */
 export const UrlVerdictSchema = z.object({
   allowed: z.boolean(),
   problems: z.array(z.string()),
   warnings: z.array(z.string()),
   display: z.string(),
   host: z.string(),
+  canonical: z.string(),
 });
 
 export const UrlRequestViewSchema = z.object({

@@ -38,6 +38,13 @@ export const InboxItemSchema = z.discriminatedUnion('kind', [
 ]);
 export type InboxItem = z.infer<typeof InboxItemSchema>;
 
+/** One change to the inbox, as the UI hears of it: an item added (replacing an older one of the same key), or removed. */
+export const InboxChangeSchema = z.discriminatedUnion('change', [
+  z.object({ change: z.literal('added'), item: InboxItemSchema, replaces: z.string().optional() }),
+  z.object({ change: z.literal('removed'), id: z.string() }),
+]);
+export type InboxChange = z.infer<typeof InboxChangeSchema>;
+
 export const InboxDecisionSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('consent'),
@@ -51,10 +58,17 @@ export const InboxDecisionSchema = z.discriminatedUnion('kind', [
     /** How far an approval reaches: this request, the rest of its loop, this session, or always (within budget). */
     grant: SamplingGrantSchema.default('once'),
     edits: SamplingEditsSchema.optional(),
+    /** Keep the system prompt and max tokens edits for the rest of this loop. */
+    keepEdits: z.boolean().optional(),
     /** A reply written by the user instead of asking a model (when no key is set, or by choice). */
     manualReply: z.object({ text: z.string().min(1).max(1_000_000) }).optional(),
   }),
-  z.object({ kind: z.literal('sampling_review'), decision: z.enum(['send', 'deny']) }),
+  z.object({
+    kind: z.literal('sampling_review'),
+    decision: z.enum(['send', 'deny']),
+    /** The reply's text as the user changed it (a reply of text only); the server gets this instead. */
+    replyText: z.string().min(1).max(1_000_000).optional(),
+  }),
   z.object({
     kind: z.literal('elicitation'),
     /** accept sends the answers; decline is an explicit no; cancel dismisses without choosing. */

@@ -1,14 +1,16 @@
 // Server configurations, their live state, launch specs and consent requests, as the UI and CLI see them.
 import { z } from 'zod';
+import { FailureSchema, PackagePinSchema, RunnerPlanSchema } from './launch.js';
 
-const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
+/** Control, invisible and direction-changing characters: in a name they could rewrite the sentence it is shown in. */
+const NO_CONTROL_CHARS = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
 
 export const ServerNameSchema = z
   .string()
   .trim()
   .min(1, 'A server needs a name.')
   .max(100, 'Server names are at most 100 characters.')
-  .regex(NO_CONTROL_CHARS, 'Server names cannot contain control characters.');
+  .regex(NO_CONTROL_CHARS, 'Server names cannot contain control, invisible or direction-changing characters.');
 
 const EnvNameSchema = z
   .string()
@@ -72,8 +74,10 @@ export const SandboxSettingsSchema = z.object({
   enabled: z.boolean().default(true),
   /** Folders the server may write to (absolute paths). Everything else is read-only. */
   writePaths: z.array(z.string().min(1).max(4096)).max(64).default([]),
-  /** Extra folders the server may not read, on top of the built-in secret locations. */
+  /** Extra folders the server may not read, on top of the built-in hidden locations. */
   denyReadPaths: z.array(z.string().min(1).max(4096)).max(64).default([]),
+  /** Built-in hidden locations the user chose to show this server (each exactly, never a folder inside one). */
+  readPaths: z.array(z.string().min(1).max(4096)).max(64).default([]),
   /** Domains the server may reach. Empty means no network at all. */
   allowedDomains: z.array(DomainGrantSchema).max(64).default([]),
 });
@@ -110,7 +114,7 @@ export const ServerInputSchema = z.object({
 });
 export type ServerInput = z.infer<typeof ServerInputSchema>;
 
-export const SERVER_STATUSES = ['stopped', 'awaiting_consent', 'starting', 'running', 'stopping', 'backoff', 'crashed', 'error'] as const;
+export const SERVER_STATUSES = ['stopped', 'awaiting_consent', 'downloading', 'starting', 'running', 'stopping', 'backoff', 'crashed', 'error'] as const;
 export const ServerStatusSchema = z.enum(SERVER_STATUSES);
 export type ServerStatus = z.infer<typeof ServerStatusSchema>;
 
@@ -118,7 +122,12 @@ export const ServerErrorSchema = z.object({
   code: z.string(),
   message: z.string(),
   stderrTail: z.array(z.string()).default([]),
+  /** What kind of failure it was, the evidence and the fix; absent for failures Steward did not classify. */
+  failure: FailureSchema.optional(),
+  /** When it happened; kept with the server until it next comes up. */
+  at: z.string().optional(),
 });
+export type ServerError = z.infer<typeof ServerErrorSchema>;
 
 export const RootSchema = z.object({ path: z.string().min(1).max(4096), name: z.string().max(200).optional() });
 export type Root = z.infer<typeof RootSchema>;
@@ -142,6 +151,8 @@ export const ServerViewSchema = z.object({
   options: ServerOptionsSchema,
   roots: z.array(RootSchema),
   source: z.string(),
+  /** Package versions this server runs, pinned in its command or at first install. */
+  packages: z.array(PackagePinSchema).default([]),
   status: ServerStatusSchema,
   pid: z.number().int().nullable(),
   rssBytes: z.number().int().nullable(),
@@ -167,21 +178,50 @@ export const FindingSchema = z.object({
 export type Finding = z.infer<typeof FindingSchema>;
 
 export const SandboxPlanSchema = z.object({
-  /** enforced: wrapped by the OS sandbox; off: the user turned it off; unsupported: this OS has none. */
-  mode: z.enum(['enforced', 'off', 'unsupported']),
+  /**
+   * enforced: wrapped by the OS sandbox; off: the user turned it off; unsupported: this OS has none;
+   * container: a container engine isolates it (Steward's sandbox cannot wrap the engine's client).
+   */
+  mode: z.enum(['enforced', 'off', 'unsupported', 'container']),
+  /** Folders the user granted for writing. */
   writePaths: z.array(z.string()),
+  /** Hidden locations the user chose to show this server. */
+  readPaths: z.array(z.string()),
+  /** Folders Steward made for this server alone and lets it write: its temp folder, a runner's own cache. */
+  ownWritePaths: z.array(z.string()),
+  /** Folders Steward made for this server alone and lets it read only: the package it downloaded. */
+  ownReadPaths: z.array(z.string()),
+  /** What the sandbox itself keeps writable for every process (the standard streams). */
+  runtimeWritePaths: z.array(z.string()),
+  /** The server's own temp folder (TMPDIR); null without a sandbox. */
+  tempDir: z.string().nullable(),
   denyReadPaths: z.array(z.string()),
   allowedDomains: z.array(z.string()),
 });
 export type SandboxPlan = z.infer<typeof SandboxPlanSchema>;
 
+/** A variable that steers which code a loader picks (NODE_OPTIONS, PYTHONPATH, LD_PRELOAD, HOME…), shown on the consent screen. */
+export const FlaggedEnvSchema = z.object({
+  name: z.string(),
+  /** The value with any credentials in it masked; secrets are never shown. */
+  shown: z.string(),
+  why: z.string(),
+});
+export type FlaggedEnv = z.infer<typeof FlaggedEnvSchema>;
+
 /** The exact thing that will run. Consent is bound to `hash`. */
 export const LaunchSpecSchema = z.object({
   command: z.string(),
+  /** The command with every symlink resolved: the file that really runs. */
+  realCommand: z.string(),
   args: z.array(z.string()),
   cwd: z.string(),
   envNames: z.array(z.string()),
+  /** A salted digest of each configured value: the hash covers values, the record never holds them. */
+  envDigests: z.record(z.string(), z.string()),
+  flaggedEnv: z.array(FlaggedEnvSchema),
   sandbox: SandboxPlanSchema,
+  runner: RunnerPlanSchema.nullable(),
   hash: z.string(),
 });
 export type LaunchSpec = z.infer<typeof LaunchSpecSchema>;
@@ -195,6 +235,8 @@ export const ConsentRequestSchema = z.object({
   findings: z.array(FindingSchema),
   /** Set when an earlier consent exists for a different spec: the launch changed. */
   changedSince: z.string().nullable(),
+  /** What changed since the last approved launch, one sentence each (values of secrets never shown). */
+  changes: z.array(z.string()),
   state: z.enum(['required', 'approved', 'denied']),
 });
 export type ConsentRequest = z.infer<typeof ConsentRequestSchema>;

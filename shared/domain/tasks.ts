@@ -24,12 +24,51 @@ export const TaskViewSchema = z.object({
   pollIntervalMs: z.number().int().nullable(),
   progress: z.number().nullable(),
   progressTotal: z.number().nullable(),
+  /** The message of the last progress notification (separate from the status message the server reports). */
+  progressMessage: z.string().nullable(),
+  /**
+   * Who settled a final status: the server's own report, or Steward, when the server could no longer answer for the
+   * task (its process ended, it forgot the id). null while the task runs.
+   */
+  settledBy: z.enum(['server', 'steward']).nullable(),
   resultBytes: z.number().int().nullable(),
   error: z.string().nullable(),
 });
 export type TaskView = z.infer<typeof TaskViewSchema>;
 
-export const TaskEventSchema = z.object({ at: z.string(), status: TaskStatusSchema, message: z.string().nullable() });
+/**
+ * What a history entry records. server: a status the server reported (tasks/get, a status notification, the reply to
+ * tasks/cancel or to the call that created it). local: something that happened on Steward's side, never a status the
+ * server gave: Steward asked for the task, the user asked to cancel it, the connection was lost or came back, Steward
+ * restarted, Steward could no longer follow it (lost), its result or final status came after it was marked lost, or the
+ * server forgot it after returning its result (the final status then follows from that result).
+ */
+export const TASK_EVENT_KINDS = [
+  'status',
+  'requested',
+  'cancel_requested',
+  'connection_lost',
+  'reconnected',
+  'host_restarted',
+  'lost',
+  'late_result',
+  'status_from_result',
+] as const;
+export const TaskEventKindSchema = z.enum(TASK_EVENT_KINDS);
+export type TaskEventKind = z.infer<typeof TaskEventKindSchema>;
+
+export const TaskEventSchema = z.object({
+  /** When Steward recorded it. */
+  at: z.string(),
+  source: z.enum(['server', 'local']),
+  kind: TaskEventKindSchema,
+  /** The task's status once this entry applied. */
+  status: TaskStatusSchema,
+  message: z.string().nullable(),
+  /** The server's own lastUpdatedAt, for entries it reported. */
+  serverAt: z.string().nullable(),
+});
+export type TaskEvent = z.infer<typeof TaskEventSchema>;
 
 export const TaskDetailSchema = TaskViewSchema.extend({
   remoteTaskId: z.string().nullable(),

@@ -133,6 +133,12 @@ describe('steward CLI', () => {
     expect(shown.json.data).toMatchObject({ hasKey: true, defaultModel: 'claude-sonnet-5-5' });
     expect(shown.stdout).not.toContain(key);
     expect((await steward('models', 'key', '--json')).code).toBe(2);
+    // A key cut short is called too short, by its length, never shown, and the saved key stays.
+    const short = await stewardWithInput('sk-ant-1\n', 'models', 'key');
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatch(/8 characters long, too short to be a model key/);
+    expect(short.stderr + short.stdout).not.toContain('sk-ant-1');
+    expect((await steward('models', '--json')).json.data).toMatchObject({ hasKey: true });
     const db = readFileSync(join(home, 'data', 'steward.db'));
     expect(db.includes(Buffer.from(key))).toBe(false);
     const exported = await steward('audit', '--export');
@@ -147,6 +153,30 @@ describe('steward CLI', () => {
     expect(set.json.data).toMatchObject({ mode: 'allow', allowTools: false, budgets: { requestsPerMinute: 20, roundsPerLoop: 12 } });
     expect((await steward('sampling', 'policy', 'everything', '--mode', 'sometimes')).code).toBe(2);
     expect((await steward('sampling', 'policy', 'everything', '--rounds', '0')).code).toBe(2);
+  });
+
+  it('changes only the policy field each flag names', async () => {
+    const start = ['--mode', 'deny', '--review', '--no-tools', '--max-tokens', '111', '--tokens-per-day', '2222', '--rpm', '33', '--rounds', '44', '--json'];
+    const base = {
+      mode: 'deny',
+      reviewReplies: true,
+      allowTools: false,
+      budgets: { maxTokensPerRequest: 111, tokensPerDay: 2222, requestsPerMinute: 33, roundsPerLoop: 44 },
+    };
+    const flags: Array<[string[], Record<string, unknown>]> = [
+      [['--mode', 'ask'], { ...base, mode: 'ask' }],
+      [['--no-review'], { ...base, reviewReplies: false }],
+      [['--tools'], { ...base, allowTools: true }],
+      [['--max-tokens', '7'], { ...base, budgets: { ...base.budgets, maxTokensPerRequest: 7 } }],
+      [['--tokens-per-day', '7'], { ...base, budgets: { ...base.budgets, tokensPerDay: 7 } }],
+      [['--rpm', '7'], { ...base, budgets: { ...base.budgets, requestsPerMinute: 7 } }],
+      [['--rounds', '7'], { ...base, budgets: { ...base.budgets, roundsPerLoop: 7 } }],
+    ];
+    for (const [flag, expected] of flags) {
+      expect((await steward('sampling', 'policy', 'everything', ...start)).json.data).toEqual(base);
+      const changed = await steward('sampling', 'policy', 'everything', ...flag, '--json');
+      expect(changed.json.data, flag.join(' ')).toEqual(expected);
+    }
   });
 
   it('stops a server that another Steward process runs', async () => {

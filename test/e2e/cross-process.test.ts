@@ -21,7 +21,7 @@ describe('changes made by a command show in an open page', () => {
   it('a server added on the command line appears in the list within a second, with no reload', async () => {
     rig = await openRig();
     const home = join(rig.t.dir, 'data');
-    await rig.page.getByRole('heading', { name: 'Servers' }).waitFor();
+    await rig.page.getByRole('heading', { name: 'Servers', exact: true }).waitFor();
     const run = await steward(home, ['servers', 'add', 'added-elsewhere', '--url', 'http://127.0.0.1:9/mcp']);
     expect(run.code).toBe(0);
     // From the moment the command has finished, the page has a second to show it.
@@ -45,7 +45,7 @@ describe('changes made by a command show in an open page', () => {
     const address = rig.page.getByLabel('API address');
     await address.waitFor();
     expect((await steward(home, ['models', 'set', '--base-url', 'https://models.example.test'])).code).toBe(0);
-    await expect.poll(() => address.inputValue(), { timeout: 5000 }).toBe('https://models.example.test');
+    await expect.poll(() => address.inputValue(), { timeout: 5000 }).toBe('https://models.example.test/');
     expect(rig.errors).toEqual([]);
   });
 });

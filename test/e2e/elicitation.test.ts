@@ -200,18 +200,19 @@ describe('elicitation in the browser', () => {
 
     const refused = run('trigger-url-elicitation', { url: 'http://example.com/login', message: 'Sign in here.' });
     await dialog.getByText('Steward won’t open this address.').waitFor();
-    await dialog.getByText('Only https addresses are opened (plain http only for this computer).').waitFor();
+    await dialog.getByText('Only https addresses are used (plain http only for this computer).').waitFor();
     expect(await dialog.getByRole('button', { name: 'Open in browser' }).isDisabled()).toBe(true);
     await dialog.getByRole('button', { name: 'Decline' }).click();
     await dialog.waitFor({ state: 'detached' });
     expect(await refused).toContain('User declined to open the URL');
 
-    const lookalike = new URL('https://p\u0430ypal.com/login').href;
-    expect(lookalike).toBe('https://xn--pypal-4ve.com/login');
+    // "pаypal.com" with a Cyrillic а: headed and shown as it is sent, never as the name it imitates.
+    const lookalike = 'https://p\u0430ypal.com/login';
     const flagged = run('trigger-url-elicitation', { url: lookalike, message: 'Confirm your payment.' });
     await dialog.getByText('Check the address before you open it.').waitFor();
-    await dialog.getByText(/mixes letters from different alphabets/).waitFor();
-    expect(await dialog.getByTestId('elicitation-url').textContent()).toBe('https://p\u0430ypal.com/login');
+    await dialog.getByText(/mixes Latin and Cyrillic letters/).waitFor();
+    expect(await dialog.getByTestId('elicitation-url').textContent()).toBe('https://xn--pypal-4ve.com/login');
+    expect(await dialog.getByText(/opens on/).textContent()).toContain('xn--pypal-4ve.com');
     expect(await dialog.getByLabel('Address as sent').textContent()).toBe(lookalike);
     expect(await dialog.getByRole('button', { name: 'Open in browser' }).isEnabled()).toBe(true);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -231,7 +232,7 @@ describe('elicitation in the browser', () => {
     await first.getByRole('button', { name: 'Open in browser' }).click();
     const prerequisite = waitingDialog(page, 'modelcontextprotocol.io');
     await prerequisite.getByRole('button', { name: 'I’m done' }).click();
-    expect(r.t.opened).toEqual(['https://modelcontextprotocol.io']);
+    expect(r.t.opened).toEqual(['https://modelcontextprotocol.io/']);
 
     // The retried call asks for its own page.
     const second = pageDialog(page, 'everything');
@@ -249,7 +250,7 @@ describe('elicitation in the browser', () => {
     await row.getByRole('button', { name: 'Open the request from everything' }).click();
     await waiting.getByRole('button', { name: 'Dismiss' }).click();
     await page.getByRole('heading', { name: 'Nothing waiting for you' }).waitFor();
-    expect(r.t.opened).toEqual(['https://modelcontextprotocol.io', 'https://example.com/after']);
+    expect(r.t.opened).toEqual(['https://modelcontextprotocol.io/', 'https://example.com/after']);
     expect(r.errors).toEqual([]);
   });
 

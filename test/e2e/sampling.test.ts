@@ -130,8 +130,8 @@ describe('sampling in the browser', () => {
     }
     const decidedBy = (i: number) => rounds.nth(i).locator('.round-facts div', { hasText: 'Decided by' }).locator('dd').textContent();
     expect(await decidedBy(0)).toBe('you');
-    expect(await decidedBy(1)).toBe('your earlier approval (loop or session)');
-    expect(await decidedBy(2)).toBe('your earlier approval (loop or session)');
+    expect(await decidedBy(1)).toBe('your approval for this loop');
+    expect(await decidedBy(2)).toBe('your approval for this loop');
     const firstReply = rounds.nth(0).getByRole('region', { name: 'Round 1: reply' });
     expect(await firstReply.locator('[data-block="tool_use"] .block-tool-name').allTextContents()).toEqual(['list_files', 'search']);
     const secondSent = rounds.nth(1).getByRole('region', { name: 'Round 2: sent by the server' });

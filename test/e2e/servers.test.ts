@@ -135,12 +135,13 @@ describe('servers in the browser', () => {
     await row(page, 'issues (remote)').waitFor();
     const broken = await addApproved(rig.t.host, 'broken', NODE, [join(FIXTURES, 'exit-now.mjs')]);
     await broken.approve();
-    // It exits at once; after the allowed restarts it stays crashed, with its stderr kept.
-    await row(page, 'broken').locator('[data-status="crashed"]').waitFor();
+    // It exits before it starts: not restarted (it would fail the same way), the failure said in one line, its stderr kept.
+    await row(page, 'broken').locator('[data-status="error"]').waitFor();
+    await row(page, 'broken').getByText('Exited before it started: it exited with code 2').waitFor();
     await row(page, 'broken')
       .getByRole('button', { name: /Show stderr/ })
       .click();
-    await row(page, 'broken').getByText('fatal: missing configuration file').waitFor();
+    await row(page, 'broken').locator('.stderr-tail').getByText('fatal: missing configuration file').waitFor();
     await row(page, 'everything')
       .locator('.col-memory', { hasText: /\d MB$/ })
       .waitFor();

@@ -249,6 +249,11 @@ describe('fake Anthropic Messages API', () => {
       ],
       ['system as an object', { ...base, system: { text: 'Be brief.' }, messages: [user('Hi')] }, /^system: /],
       ['stop_sequences as a string', { ...base, stop_sequences: 'END', messages: [user('Hi')] }, /^stop_sequences: /],
+      // The API version the SDK speaks (2026-10-21) has no temperature, top_p or top_k, and metadata holds user_id alone.
+      ['temperature', { ...base, temperature: 0.2, messages: [user('Hi')] }, /^temperature: Extra inputs are not permitted/],
+      ['top_k', { ...base, top_k: 5, messages: [user('Hi')] }, /^top_k: Extra inputs are not permitted/],
+      ['a metadata key other than user_id', { ...base, metadata: { trace: 'x' }, messages: [user('Hi')] }, /^metadata\.trace: Extra inputs/],
+      ['a user_id that is not text', { ...base, metadata: { user_id: 7 }, messages: [user('Hi')] }, /^metadata\.user_id: Input should be a valid string/],
     ];
 
     it.each(cases)('%s', async (_name, body, message) => {
@@ -266,10 +271,10 @@ describe('fake Anthropic Messages API', () => {
       expect(next.content).toEqual([{ type: 'text', text: 'kept for the next valid request', citations: null }]);
     });
 
-    it('and accepts what it accepts: temperature, trailing text after tool_result, a prefill, url images', async () => {
+    it('and accepts what it accepts: metadata.user_id, trailing text after tool_result, a prefill, url images', async () => {
       const { client } = await start();
       const valid = [
-        { ...hello, temperature: 0.2 },
+        { ...hello, metadata: { user_id: 'person-7' } },
         { ...base, messages: [user('Hi'), ask('toolu_a'), user([answer('toolu_a'), { type: 'text', text: 'Go on.' }])] },
         { ...base, messages: [user('Hi'), ask('toolu_a'), user([answer('toolu_a')]), { role: 'assistant', content: 'The weather is' }] },
         {

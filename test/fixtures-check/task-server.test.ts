@@ -119,6 +119,8 @@ describe('task-server fixture: negotiation', () => {
       needs_input: 'required',
       sample_in_task: 'required',
       die: 'optional',
+      forget: 'forbidden',
+      violations: 'forbidden',
       client_capabilities: 'forbidden',
       wire_log: 'forbidden',
     });
@@ -357,6 +359,35 @@ describe('task-server fixture: job', () => {
     expect(polls.every((e) => e.taskId === taskId)).toBe(true);
     expect(log.map((e) => e.at)).toEqual([...log.map((e) => e.at)].sort((a, b) => a - b));
     expect(log.at(-1)?.method).toBe('tools/call');
+  });
+  it('records a poll sooner than the interval it last gave as a violation, and none for a poll that waits', async () => {
+    const s = await open();
+    const taskId = await s.create('job', { ms: 5000, steps: 1, pollInterval: 200 });
+    await s.get(taskId);
+    const too = JSON.parse(textOf(await s.call('violations'))) as { kind: string; taskId: string; gap: number; interval: number }[];
+    expect(too).toEqual([{ at: expect.any(Number) as number, kind: 'poll_too_soon', taskId, gap: expect.any(Number) as number, interval: 200 }]);
+    expect(too[0]!.gap).toBeLessThan(200);
+    await sleep(250);
+    await s.get(taskId);
+    expect(JSON.parse(textOf(await s.call('violations')))).toHaveLength(1);
+  });
+
+  it('forgets a task on request: polls answer -32602 while an open tasks/result still gets the result', async () => {
+    const s = await open([], { elicitation: {} });
+    s.client.setRequestHandler('elicitation/create', () => ({ action: 'accept', content: { answer: 'kept' } }));
+    const taskId = await s.create('needs_input', { pollInterval: 100 });
+    await s.pollUntil(taskId, ['input_required']);
+    const result = s.result(taskId);
+    await s.call('forget', { taskId });
+    await expect(s.get(taskId)).rejects.toMatchObject({ code: -32602 });
+    expect(await result).toMatchObject({ content: [{ type: 'text', text: 'answered: kept' }] });
+  });
+
+  it('keeps a task past its ttl when asked to (a receiver MAY delete it then, not must)', async () => {
+    const s = await open();
+    const taskId = await s.create('job', { ms: 600, steps: 1, ttl: 100, keepPastTtl: true, pollInterval: 100 });
+    const seen = await s.pollUntil(taskId, TERMINAL);
+    expect(seen.at(-1)).toMatchObject({ status: 'completed', ttl: 100 });
   });
 });
 

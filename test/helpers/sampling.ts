@@ -31,7 +31,7 @@ export async function samplingRig(options: { key?: boolean } & Partial<HostOptio
 export async function samplingServer(rig: SamplingRig, name = 'sampler') {
   const { view, approve } = await addApproved(rig.t.host, name, NODE, [join(FIXTURES, 'sampling-server.mjs')]);
   await approve();
-  const call = async (tool: 'sample' | 'flood' | 'capabilities', args: Record<string, unknown> = {}) => {
+  const call = async (tool: 'sample' | 'sequence' | 'flood' | 'capabilities' | 'wire_log' | 'cancel_pending', args: Record<string, unknown> = {}) => {
     const result = await rig.t.host.tools.call({ serverId: view.id, name: tool, arguments: args });
     return JSON.parse(String(result.content[0]?.text)) as unknown;
   };

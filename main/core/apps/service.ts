@@ -9,7 +9,7 @@ import { StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
 import type { Clock } from '../ports.js';
-import { checkUrl, type UrlVerdict } from '../security/index.js';
+import { judgeUrl, type UrlVerdict } from '../security/index.js';
 import type { McpSession } from '../sessions/index.js';
 import { buildCsp } from './csp.js';
 import { TokenBucket, VIEW_LIMITS } from './limits.js';
@@ -18,8 +18,6 @@ import { describe, MAX_PARAMS_BYTES, relay, ViewRefusal, type Relayed } from './
 import { allowAttribute, readUiContent, viewMeta } from './resource.js';
 import { ViewLog, type LoggedView } from './view-log.js';
 
-/** Pages a view asks to open: https only, private addresses flagged (the user's own browser opens them). */
-export const VIEW_LINK_GATE = { privateAddresses: 'warn' } as const;
 /** How long a closed view's requests under way may still take before they are cancelled. */
 const CLOSE_GRACE_MS = 5000;
 /** Bytes of JSON in one ui/message or ui/update-model-context. */
@@ -286,7 +284,7 @@ export class AppsService {
   /** The gate's verdict on a page the view asks to open; nothing is opened until the user clicks. */
   checkLink(viewId: string, url: string): UrlVerdict {
     const view = this.note(viewId, 'ui/open-link', { url });
-    const verdict = checkUrl(url, VIEW_LINK_GATE);
+    const verdict = judgeUrl(url, 'browser');
     if (verdict.allowed) this.log.line(view, 'info', `asks to open ${verdict.display}`);
     else this.log.refused(view, `refused ui/open-link ${verdict.display}: ${verdict.problems.join(' ')}`);
     return verdict;

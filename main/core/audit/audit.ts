@@ -1,5 +1,5 @@
 // Writes the audit record. Values a user typed or a server sent are summarized, never stored whole.
-import type { AuditEvent, AuditKind } from '../../../shared/domain/audit.js';
+import type { AuditActor, AuditEvent, AuditKind } from '../../../shared/domain/audit.js';
 import { guarded } from '../background.js';
 import type { Unexpected } from '../ports.js';
 import type { AuditQuery, NewAuditEvent, Store } from '../store/index.js';
@@ -7,8 +7,7 @@ import type { AuditQuery, NewAuditEvent, Store } from '../store/index.js';
 export interface AuditEntry {
   serverId?: string | null;
   serverName?: string | null;
-  /** Who decided or acted: the user, a policy, the host itself, or a server's view (an MCP App). */
-  actor: 'user' | 'policy' | 'host' | 'view';
+  actor: AuditActor;
   summary: string;
   data?: Record<string, unknown>;
 }

@@ -3,7 +3,7 @@
 // this computer (a local development setup). The same checks apply to the sign-in page the browser opens.
 import type { FetchLike } from '@modelcontextprotocol/client';
 import { StewardError } from '../../../shared/errors.js';
-import { checkUrl, isLoopbackHost, type UrlVerdict } from '../security/index.js';
+import { isLoopbackHost, judgeUrl, type UrlVerdict } from '../security/index.js';
 
 export function serverIsLocal(serverUrl: string): boolean {
   try {
@@ -13,20 +13,9 @@ export function serverIsLocal(serverUrl: string): boolean {
   }
 }
 
-/** The verdict on a URL the auth flow is about to use for a given MCP server. */
+/** The verdict on a URL the auth flow is about to use for a given MCP server: a remote server's rules unless it is local. */
 export function judgeAuthUrl(url: string, serverUrl: string): UrlVerdict {
-  const local = serverIsLocal(serverUrl);
-  const verdict = checkUrl(url, { allowLoopbackHttp: local });
-  if (verdict.allowed && !local) {
-    let host = '';
-    try {
-      host = new URL(url).hostname;
-    } catch {
-      host = '';
-    }
-    if (isLoopbackHost(host)) return { ...verdict, allowed: false, problems: ['A remote server may not send Steward to an address on this computer.'] };
-  }
-  return verdict;
+  return judgeUrl(url, serverIsLocal(serverUrl) ? 'local-fetch' : 'remote-fetch');
 }
 
 /** fetch for the transport: the MCP server's own origin passes; anything else the server pointed at is judged first. */
@@ -34,7 +23,7 @@ export function guardedFetch(serverUrl: string, base: FetchLike = fetch): FetchL
   const origin = new URL(serverUrl).origin;
   return (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : (input as Request).url;
-    if (new URL(url).origin !== origin) {
+    if (URL.parse(url)?.origin !== origin) {
       const verdict = judgeAuthUrl(url, serverUrl);
       if (!verdict.allowed) {
         return Promise.reject(

@@ -14,8 +14,8 @@ import type { AuthRecords, Registration } from './records.js';
 export interface ProviderHooks {
   /** The user must visit this page to sign in (or to grant more scopes). */
   redirect(url: URL): Promise<void>;
-  /** A fresh `state` for an authorization request, remembered until the callback. */
-  newState(): string;
+  /** A fresh `state` for an authorization request, remembered until the callback (the redirect listener opens for it). */
+  newState(): Promise<string>;
 }
 
 export interface ProviderOptions {
@@ -23,7 +23,8 @@ export interface ProviderOptions {
   config: AuthConfig;
   /** The pre-registered client's secret, when there is one. */
   clientSecret: string | undefined;
-  redirectUrl: string;
+  /** Where the browser comes back: the loopback listener's current redirect URI, and every one it may use. */
+  redirect: { readonly url: string; readonly urls: string[] };
   /** Steward's client ID metadata document (CIMD), used when the authorization server supports it. */
   clientMetadataUrl: string | undefined;
   clientMetadata: OAuthClientMetadata;
@@ -44,14 +45,15 @@ export class StewardOAuthProvider implements OAuthClientProvider {
   }
 
   get redirectUrl(): string {
-    return this.o.redirectUrl;
+    return this.o.redirect.url;
   }
 
+  /** Registration names every redirect URI a sign-in may use, so a later sign-in on another listed port still matches. */
   get clientMetadata(): OAuthClientMetadata {
-    return { ...this.o.clientMetadata, redirect_uris: [this.o.redirectUrl] };
+    return { ...this.o.clientMetadata, redirect_uris: this.o.redirect.urls };
   }
 
-  state(): string {
+  state(): Promise<string> {
     return this.o.hooks.newState();
   }
 

@@ -23,7 +23,7 @@ import type { InboxDecision, InboxItem } from '../../../shared/domain/inbox.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
 import type { Inbox } from '../inbox/index.js';
-import { detached } from '../background.js';
+import { detached, guarded } from '../background.js';
 import type { Clock, Unexpected } from '../ports.js';
 import type { HttpAuth } from '../sessions/index.js';
 import type { Store } from '../store/index.js';
@@ -39,6 +39,7 @@ const PROMPT_WINDOW_MS = 10 * 60_000;
 /** A sign-in link not used within this time is forgotten; its callback is then refused. */
 const STATE_TTL_MS = 15 * 60_000;
 const SECRET_NAMES = ['clientSecret', 'privateKey', 'idpClientSecret', 'idToken'] as const;
+const MAX_REFUSALS_RECORDED = 3;
 
 export interface AuthDeps {
   store: Store;
@@ -80,6 +81,10 @@ export class AuthService {
   private readonly prompts = new Map<string, number[]>();
   private readonly errors = new Map<string, string>();
   private readonly providers = new Map<string, StewardOAuthProvider>();
+
+  /** Callbacks refused while the listener was open; only the first few are recorded, so a page cannot flood the audit. */
+  private refusedCallbacks = 0;
+  private expiry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: AuthDeps) {
     this.listener = new LoopbackRedirect((params) => this.callback(params), deps.unexpected, deps.redirectPorts ?? REDIRECT_PORTS);
@@ -174,7 +179,7 @@ export class AuthService {
       serverId,
       config,
       clientSecret: await this.deps.records.secret(serverId, 'clientSecret'),
-      redirectUrl: await this.listener.url(),
+      redirect: this.listener,
       clientMetadataUrl: metadataUrl ?? undefined,
       clientMetadata: { ...CLIENT_METADATA, ...(config.scope ? { scope: config.scope } : {}) },
       records: this.deps.records,
@@ -253,7 +258,7 @@ export class AuthService {
     return server;
   }
 
-  private newState(serverId: string): string {
+  private async newState(serverId: string): Promise<string> {
     // The SDK asks for a state before it saves a new PKCE verifier: refusing here keeps the verifier of the page the
     // user already opened, so a second connection attempt meanwhile cannot spoil the sign-in under way (until the
     // page's state would have expired anyway).
@@ -261,11 +266,30 @@ export class AuthService {
     if (underWay?.stage === 'waiting' && this.deps.clock.now() - (underWay.openedAt ?? 0) < STATE_TTL_MS) {
       throw new StewardError('auth_required', `Signing in to "${this.server(serverId).name}" is waiting for the browser; finish or cancel it first.`);
     }
+    // The redirect listener opens now, before the authorization URL names its port, and closes when no sign-in waits.
+    if (!this.listener.listening) this.refusedCallbacks = 0;
+    await this.listener.open();
+    // A new authorization replaces the server's earlier one (the SDK saves a new verifier): its old state is useless.
+    for (const [old, entry] of this.states) if (entry.serverId === serverId) this.states.delete(old);
+    const state = randomBytes(24).toString('base64url');
+    this.states.set(state, { serverId, at: this.deps.clock.now() });
+    this.settle();
+    return state;
+  }
+
+  /** Forgets expired states; the listener stays open only while a state is outstanding, and closes when the last expires. */
+  private settle(): void {
     const now = this.deps.clock.now();
     for (const [state, entry] of this.states) if (now - entry.at > STATE_TTL_MS) this.states.delete(state);
-    const state = randomBytes(24).toString('base64url');
-    this.states.set(state, { serverId, at: now });
-    return state;
+    if (this.expiry) clearTimeout(this.expiry);
+    this.expiry = undefined;
+    if (this.states.size === 0) {
+      detached(this.deps.unexpected, 'closing the sign-in redirect listener', this.listener.close());
+      return;
+    }
+    const next = Math.min(...[...this.states.values()].map((e) => e.at + STATE_TTL_MS)) - now;
+    this.expiry = setTimeout(() => guarded(this.deps.unexpected, 'expiring sign-in states', () => this.settle()), Math.max(1000, next + 1));
+    this.expiry.unref();
   }
 
   /** The SDK wants the user at the authorization page: the page waits in the inbox for the click. */
@@ -277,6 +301,9 @@ export class AuthService {
       const message = `"${server.name}" kept asking for sign-in (${MAX_PROMPTS} times in a row); Steward stopped asking. Sign in again from the server's page when you are ready.`;
       this.errors.set(serverId, message);
       this.deps.audit.record('auth.failed', { serverId, serverName: server.name, actor: 'host', summary: message, data: { prompts: recent.length } });
+      // The state made for this authorization will never be used: the listener need not wait for it.
+      for (const [state, entry] of this.states) if (entry.serverId === serverId) this.states.delete(state);
+      this.settle();
       this.announce(serverId);
       throw new StewardError('auth_failed', message);
     }
@@ -343,6 +370,7 @@ export class AuthService {
     this.signIns.delete(serverId);
     this.deps.inbox.removeKey(`auth:${serverId}`);
     for (const [state, entry] of this.states) if (entry.serverId === serverId) this.states.delete(state);
+    this.settle();
   }
 
   /** The browser came back to the loopback listener. Only a `state` Steward sent is accepted. */
@@ -350,17 +378,27 @@ export class AuthService {
     const state = params.get('state') ?? '';
     const entry = this.states.get(state);
     if (!entry || this.deps.clock.now() - entry.at > STATE_TTL_MS) {
-      this.deps.audit.record('auth.refused', {
-        serverId: null,
-        serverName: null,
-        actor: 'host',
-        summary: 'Refused a sign-in callback that Steward did not start (unknown or expired state).',
-        data: {},
-      });
+      this.refusedCallbacks += 1;
+      if (this.refusedCallbacks <= MAX_REFUSALS_RECORDED) {
+        this.deps.audit.record('auth.refused', {
+          serverId: null,
+          serverName: null,
+          actor: 'host',
+          summary: `Refused a sign-in callback that Steward did not start (unknown or expired state)${this.refusedCallbacks === MAX_REFUSALS_RECORDED ? '; more like it while this sign-in waits are not recorded' : ''}.`,
+          data: {},
+        });
+      }
       return { ok: false, title: 'Sign-in not recognised', message: 'Steward did not start this sign-in, or it has expired. Start it again from Steward.' };
     }
     this.states.delete(state);
-    const { serverId } = entry;
+    try {
+      return await this.complete(entry.serverId, params);
+    } finally {
+      this.settle();
+    }
+  }
+
+  private async complete(serverId: string, params: URLSearchParams): Promise<CallbackAnswer> {
     const server = this.server(serverId);
     const error = params.get('error');
     if (error) {
@@ -499,6 +537,7 @@ export class AuthService {
   }
 
   dispose(): Promise<void> {
+    if (this.expiry) clearTimeout(this.expiry);
     return this.listener.close();
   }
 }

@@ -1,3 +1,3 @@
 // Elicitation: forms and URL pages servers ask the user for, through the inbox.
-export { ElicitationService, ELICITATION_GATE, type ElicitationDeps, type ElicitationContext } from './service.js';
+export { ElicitationService, type ElicitationDeps, type ElicitationContext } from './service.js';
 export { readForm, type ReadForm } from './form-schema.js';

@@ -9,7 +9,7 @@ import type { InboxDecision, InboxItem } from '../../../shared/domain/inbox.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
 import type { Inbox } from '../inbox/index.js';
-import { checkUrl, type UrlVerdict } from '../security/index.js';
+import { judgeUrl, type UrlVerdict } from '../security/index.js';
 import { readForm } from './form-schema.js';
 
 const INVALID_PARAMS = -32602;
@@ -17,8 +17,6 @@ const REQUEST_CANCELLED = -32800;
 const RELATED_TASK = 'io.modelcontextprotocol/related-task';
 /** URL mode and -32042 exist from this protocol version on. */
 const URL_MODE_VERSIONS = new Set(['2025-11-25']);
-/** The gate for pages the user's own browser opens: private addresses are flagged, not refused; plain http only to this computer. */
-export const ELICITATION_GATE = { privateAddresses: 'warn', allowLoopbackHttp: true } as const;
 
 export interface ElicitationDeps {
   inbox: Inbox;
@@ -27,13 +25,19 @@ export interface ElicitationDeps {
   open(url: string): Promise<UrlVerdict>;
   /** Steward's own task for a server's task id, to say which task a question belongs to. */
   relatedTask(serverId: string, remoteTaskId: string): { taskId: string; label: string } | null;
+  /** Told when a server reports a page Steward waits for as done, before the question leaves the inbox. */
+  completed?: (event: { serverId: string; elicitationId: string; at: string }) => void;
+  now?: () => string;
 }
 
 export interface ElicitationContext {
   serverId: string;
   serverName: string;
   protocolVersion: string;
+  /** The request's own signal: the server cancelled it. */
   signal: AbortSignal;
+  /** The server's connection: when it ends, its questions go, including pages still waiting to be reported done. */
+  sessionSignal?: AbortSignal;
 }
 
 type ElicitResult = { action: 'accept' | 'decline' | 'cancel'; content?: Answer };
@@ -165,7 +169,7 @@ export class ElicitationService {
         settle({ action: 'accept' });
       },
     );
-    if (result.action === 'accept') this.awaitCompletion(ctx.serverId, ctx.serverName, { ...view, stage: 'waiting' });
+    if (result.action === 'accept') this.awaitCompletion(ctx.serverId, ctx.serverName, { ...view, stage: 'waiting' }, ctx.sessionSignal);
     else this.answered(ctx.serverId, ctx.serverName, params.elicitationId, result.action);
     return result;
   }
@@ -206,7 +210,7 @@ export class ElicitationService {
         left -= 1;
         if (left === 0) finish();
       };
-      for (const page of pages) {
+      const ask = (page: (typeof pages)[number]): void => {
         const view = this.urlView(page, 'required', tool, null);
         const key = `elicitation-url:${serverId}:${page.elicitationId}:${randomUUID()}`;
         keys.push(key);
@@ -247,6 +251,13 @@ export class ElicitationService {
           this.deps.inbox.put<'elicitation_url'>(key, { kind: 'elicitation_url', serverId, serverName, request: { ...view, stage } }, item.id);
         };
         show('consent');
+      };
+      try {
+        pages.forEach(ask);
+      } catch (error) {
+        // Over the server's cap on pages: none of them waits, and the call is not tried again.
+        finish(error instanceof StewardError ? error : new StewardError('internal_error', String(error)));
+        return;
       }
       this.deps.audit.record('elicitation.requested', {
         serverId,
@@ -258,7 +269,7 @@ export class ElicitationService {
           origin: 'required',
           tool,
           elicitationIds: pages.map((p) => p.elicitationId),
-          hosts: pages.map((p) => checkUrl(p.url, ELICITATION_GATE).host),
+          hosts: pages.map((p) => judgeUrl(p.url, 'browser').host),
         },
       });
     });
@@ -272,6 +283,8 @@ export class ElicitationService {
     const done = this.completions.get(key);
     if (!done) return;
     this.completions.delete(key);
+    // The dialog hears what the server said before its question goes: it shows the completion, not a bare "gone".
+    this.deps.completed?.({ serverId, elicitationId: id, at: this.deps.now?.() ?? new Date().toISOString() });
     done();
   }
 
@@ -287,17 +300,24 @@ export class ElicitationService {
   }
 
   /** After the page was opened: the item waits for the server's completion (or the user's "I'm done"). */
-  private awaitCompletion(serverId: string, serverName: string, view: UrlRequestView): void {
+  private awaitCompletion(serverId: string, serverName: string, view: UrlRequestView, session?: AbortSignal): void {
     const key = `elicitation-url:${serverId}:${view.elicitationId}:${randomUUID()}`;
     const completionKey = `${serverId}\u0000${view.elicitationId}`;
     const itemId = randomUUID();
-    const finish = (how: 'completed' | 'done' | 'cancel') => {
+    const finish = (how: 'completed' | 'done' | 'cancel' | 'ended') => {
+      session?.removeEventListener('abort', onEnded);
       this.pending.delete(itemId);
       if (this.completions.get(completionKey) === onComplete) this.completions.delete(completionKey);
       this.deps.inbox.removeKey(key);
       this.answered(serverId, serverName, view.elicitationId, how);
     };
     const onComplete = () => finish('completed');
+    const onEnded = () => finish('ended');
+    if (session?.aborted) {
+      this.answered(serverId, serverName, view.elicitationId, 'ended');
+      return;
+    }
+    session?.addEventListener('abort', onEnded, { once: true });
     this.completions.set(completionKey, onComplete);
     this.pending.set(itemId, {
       decide: async (decision) => {
@@ -306,20 +326,29 @@ export class ElicitationService {
         finish(decision.action === 'done' ? 'done' : 'cancel');
       },
     });
-    this.deps.inbox.put<'elicitation_url'>(key, { kind: 'elicitation_url', serverId, serverName, request: view }, itemId);
+    try {
+      this.deps.inbox.put<'elicitation_url'>(key, { kind: 'elicitation_url', serverId, serverName, request: view }, itemId);
+    } catch {
+      // Over the server's cap: the page was opened, but it is not kept waiting to be reported done.
+      session?.removeEventListener('abort', onEnded);
+      this.pending.delete(itemId);
+      if (this.completions.get(completionKey) === onComplete) this.completions.delete(completionKey);
+    }
   }
 
   private answered(serverId: string, serverName: string, elicitationId: string, how: string): void {
     this.deps.audit.record(how === 'completed' ? 'elicitation.completed' : 'elicitation.answered', {
       serverId,
       serverName,
-      actor: how === 'completed' ? 'host' : 'user',
+      actor: how === 'completed' || how === 'ended' ? 'host' : 'user',
       summary:
         how === 'completed'
           ? `"${serverName}" reported the page you opened as done.`
-          : how === 'done'
-            ? `You said you finished the page for "${serverName}".`
-            : `You ${how === 'decline' ? 'declined' : 'dismissed'} the page "${serverName}" asked you to open.`,
+          : how === 'ended'
+            ? `"${serverName}" disconnected before the page it asked you to open was done; the question was withdrawn.`
+            : how === 'done'
+              ? `You said you finished the page for "${serverName}".`
+              : `You ${how === 'decline' ? 'declined' : 'dismissed'} the page "${serverName}" asked you to open.`,
       data: { mode: 'url', elicitationId, action: how },
     });
   }
@@ -334,7 +363,7 @@ export class ElicitationService {
       message: params.message,
       url: params.url,
       elicitationId: params.elicitationId,
-      verdict: checkUrl(params.url, ELICITATION_GATE),
+      verdict: judgeUrl(params.url, 'browser'),
       stage: 'consent',
       origin,
       retryTool,
@@ -373,16 +402,23 @@ export class ElicitationService {
         this.pending.delete(itemId);
         this.deps.inbox.removeKey(key);
         ctx.signal.removeEventListener('abort', onAbort);
+        ctx.sessionSignal?.removeEventListener('abort', onAbort);
       };
       const onAbort = () => {
         close();
-        reject(new ProtocolError(REQUEST_CANCELLED, 'The server cancelled the request.'));
+        reject(
+          new ProtocolError(
+            REQUEST_CANCELLED,
+            ctx.sessionSignal?.aborted ? 'The connection to the server ended; its question was withdrawn.' : 'The server cancelled the request.',
+          ),
+        );
       };
-      if (ctx.signal.aborted) {
+      if (ctx.signal.aborted || ctx.sessionSignal?.aborted) {
         onAbort();
         return;
       }
       ctx.signal.addEventListener('abort', onAbort, { once: true });
+      ctx.sessionSignal?.addEventListener('abort', onAbort, { once: true });
       itemId = randomUUID();
       this.pending.set(itemId, {
         decide: async (decision) => {
@@ -393,7 +429,12 @@ export class ElicitationService {
           });
         },
       });
-      this.deps.inbox.put<K>(key, item, itemId);
+      try {
+        this.deps.inbox.put<K>(key, item, itemId);
+      } catch (error) {
+        close();
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
     });
   }
 }

@@ -1,2 +1,2 @@
 // The inbox: everything a server (or a launch) asks of the user waits here.
-export { Inbox, type NewItem } from './inbox.js';
+export { Inbox, questionKinds, type NewItem } from './inbox.js';

@@ -2,6 +2,7 @@
 import type { ContentBlockParam, Message, MessageCreateParamsBase, MessageParam, ToolChoice } from '@anthropic-ai/sdk/resources/messages';
 import type { SamplingBlock, SamplingMessageView, SamplingReply } from '../../../shared/domain/sampling.js';
 import { StewardError } from '../../../shared/errors.js';
+import type { SamplingParameters } from './parameters.js';
 
 export interface MappedRequest {
   model: string;
@@ -11,6 +12,8 @@ export interface MappedRequest {
   toolChoice: 'auto' | 'required' | 'none';
   maxTokens: number;
   stopSequences: string[];
+  /** Sorted by sortParameters: only values the Messages API accepts. */
+  parameters: SamplingParameters;
 }
 
 type ImageType = 'image/jpeg' | 'image/png' | 'image/gif' | 'image/webp';
@@ -70,6 +73,7 @@ export function toMessagesParams(request: MappedRequest): MessageCreateParamsBas
   };
   if (request.systemPrompt) params.system = request.systemPrompt;
   if (request.stopSequences.length > 0) params.stop_sequences = request.stopSequences;
+  if (request.parameters.userId !== null) params.metadata = { user_id: request.parameters.userId };
   if (request.tools.length > 0) {
     params.tools = request.tools.map((t) => ({
       name: t.name,

@@ -1,17 +1,27 @@
-// The Anthropic provider: calls the Messages API through @anthropic-ai/sdk with the user's key, streaming.
+// The Anthropic provider: calls the Messages API through @anthropic-ai/sdk with the user's key, streaming. The request
+// body is built first (prepare), so what is recorded as sent is exactly what goes out; the key is never part of it.
 import Anthropic from '@anthropic-ai/sdk';
+import type { MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages';
 import type { SamplingReply } from '../../../shared/domain/sampling.js';
 import { StewardError } from '../../../shared/errors.js';
 import { fromMessage, toMessagesParams, type MappedRequest } from './anthropic-mapping.js';
 
+/** A request ready to go: the provider's own body (JSON, no key), and whether the server offered tools. */
+export interface PreparedCall {
+  body: MessageCreateParamsBase;
+  hadTools: boolean;
+}
+
 export interface ProviderCall {
-  request: MappedRequest;
+  prepared: PreparedCall;
   signal?: AbortSignal | undefined;
   /** Text as it streams in, for a live transcript. */
   onText?: ((delta: string) => void) | undefined;
 }
 
 export interface ModelProvider {
+  /** The body this provider would send for the request; pure, may throw a StewardError for content it cannot carry. */
+  prepare(request: MappedRequest): PreparedCall;
   complete(call: ProviderCall): Promise<SamplingReply>;
 }
 
@@ -23,7 +33,7 @@ export interface AnthropicOptions {
 export function createAnthropicProvider(options: AnthropicOptions): ModelProvider {
   let cached: { key: string; baseUrl: string | undefined; client: Anthropic } | undefined;
   const clientFor = (key: string, baseUrl: string | undefined) => {
-    if (!cached || cached.key !== key || cached.baseUrl !== baseUrl) {
+    if (cached?.key !== key || cached.baseUrl !== baseUrl) {
       // Key and address are always given explicitly, so the SDK never reads environment variables or profiles.
       cached = {
         key,
@@ -40,15 +50,16 @@ export function createAnthropicProvider(options: AnthropicOptions): ModelProvide
   };
 
   return {
-    async complete({ request, signal, onText }) {
+    prepare: (request) => ({ body: toMessagesParams(request), hadTools: request.tools.length > 0 }),
+    async complete({ prepared, signal, onText }) {
       const key = await options.apiKey();
       if (!key) throw new StewardError('not_supported', 'No model key is set. Add one in Settings, or write the reply by hand.');
       const client = clientFor(key, options.baseUrl());
-      const stream = client.messages.stream(toMessagesParams(request), signal ? { signal } : {});
+      const stream = client.messages.stream(prepared.body, signal ? { signal } : {});
       if (onText) stream.on('text', (delta) => onText(delta));
       try {
         const message = await stream.finalMessage();
-        return fromMessage(message, request.tools.length > 0);
+        return fromMessage(message, prepared.hadTools);
       } catch (error) {
         throw toProviderError(error, signal);
       }

@@ -2,6 +2,7 @@
 import { ModelSettingsSchema, type ModelInfo, type ModelSettings } from '../../../shared/domain/sampling.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { SecretStore } from '../ports.js';
+import { judgeUrl } from '../security/index.js';
 import type { Store } from '../store/index.js';
 import { ANTHROPIC_CATALOG, DEFAULT_MODEL } from './catalog.js';
 
@@ -65,8 +66,20 @@ export class ModelSettingsService {
     return this.stored().defaultModel;
   }
 
+  /**
+   * Where the key is sent: the setting, else ANTHROPIC_BASE_URL, each judged by the URL gate (the environment is not
+   * trusted more than the settings screen). A refused address stops the request; its text is never repeated.
+   */
   baseUrl(): string | undefined {
-    return this.stored().baseUrl ?? this.envBaseUrl;
+    const stored = this.stored().baseUrl;
+    const chosen = stored ?? this.envBaseUrl;
+    if (!chosen) return undefined;
+    const verdict = judgeUrl(chosen, 'model-api');
+    if (!verdict.allowed) {
+      const where = stored ? 'the API address in Settings' : 'the address in ANTHROPIC_BASE_URL';
+      throw new StewardError('invalid_payload', `Steward will not send your key to ${where}: ${verdict.problems.join(' ')}`);
+    }
+    return verdict.canonical;
   }
 
   async set(patch: { baseUrl?: string | null | undefined; enabledModels?: string[] | undefined; defaultModel?: string | undefined }): Promise<ModelSettings> {
@@ -78,11 +91,14 @@ export class ModelSettingsService {
     const defaultModel =
       patch.defaultModel ?? (enabledModels.includes(current.defaultModel) ? current.defaultModel : (enabledModels[0] ?? current.defaultModel));
     if (!enabledModels.includes(defaultModel)) throw new StewardError('invalid_payload', 'The default model must be one of the enabled models.');
-    if (patch.baseUrl && !/^https:\/\/|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(patch.baseUrl)) {
-      throw new StewardError('invalid_payload', 'The API address must be https (or http on this computer).');
+    let baseUrl = patch.baseUrl === undefined ? current.baseUrl : patch.baseUrl;
+    if (baseUrl) {
+      const verdict = judgeUrl(baseUrl, 'model-api');
+      if (!verdict.allowed) throw new StewardError('invalid_payload', `Steward will not send your key to that API address: ${verdict.problems.join(' ')}`);
+      baseUrl = verdict.canonical;
     }
     this.cached = undefined;
-    this.store.settings.put(SETTING, { baseUrl: patch.baseUrl === undefined ? current.baseUrl : patch.baseUrl, enabledModels, defaultModel } satisfies Stored);
+    this.store.settings.put(SETTING, { baseUrl, enabledModels, defaultModel } satisfies Stored);
     const next = await this.get();
     this.changed(next);
     return next;

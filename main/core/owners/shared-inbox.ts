@@ -1,6 +1,6 @@
 // One inbox across processes: the questions this process asks (kept in SQLite as they change) and the ones other live
 // Steward processes ask, listed together; an answer to another's question is carried to it.
-import { InboxItemSchema, type InboxDecision, type InboxItem } from '../../../shared/domain/inbox.js';
+import { InboxItemSchema, type InboxChange, type InboxDecision, type InboxItem } from '../../../shared/domain/inbox.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { InboxRow, OwnerKey, OwnerRecord } from '../store/index.js';
 import type { OwnerState } from './ownership.js';
@@ -17,27 +17,34 @@ export interface SharedInboxDeps {
   record(owner: OwnerKey): OwnerRecord | undefined;
   /** Carries an answer to the process that asked. */
   answerElsewhere(owner: OwnerKey, itemId: string, decision: InboxDecision): Promise<void>;
-  changed(items: InboxItem[]): void;
+  /** One item added or removed, as the front ends hear of it. */
+  changed(change: InboxChange): void;
 }
 
 export class SharedInbox {
+  /** Other processes' questions as last told to the front ends, to tell only what changed. */
+  private told = new Map<string, { item: InboxItem; text: string }>();
+
   constructor(private readonly deps: SharedInboxDeps) {}
 
-  /** This process's questions changed: the record follows, and every front end hears the whole list. */
-  localChanged(items: readonly InboxItem[]): void {
+  /** One of this process's questions changed: the record follows, and the front ends hear of that one change. */
+  localChanged(change: InboxChange): void {
     this.deps.rows.replaceOwn(
       this.deps.self,
-      items.map((item) => ({ id: item.id, kind: item.kind, serverId: item.serverId, item: JSON.stringify(item), createdAt: item.createdAt })),
+      this.deps.local.list().map((item) => ({ id: item.id, kind: item.kind, serverId: item.serverId, item: JSON.stringify(item), createdAt: item.createdAt })),
     );
-    this.deps.changed(this.list());
+    this.deps.changed(change);
   }
 
-  /** Another process's questions changed. */
+  /** Another process's questions changed: each one that came, went or changed is told, one at a time. */
   othersChanged(): void {
-    this.deps.changed(this.list());
+    const now = new Map(this.foreign().map((item) => [item.id, { item, text: JSON.stringify(item) }]));
+    for (const id of this.told.keys()) if (!now.has(id)) this.deps.changed({ change: 'removed', id });
+    for (const [id, entry] of now) if (this.told.get(id)?.text !== entry.text) this.deps.changed({ change: 'added', item: entry.item });
+    this.told = now;
   }
 
-  list(): InboxItem[] {
+  private foreign(): InboxItem[] {
     const foreign: InboxItem[] = [];
     for (const row of this.deps.rows.others(this.deps.self)) {
       const state = this.deps.state(row.owner);
@@ -46,7 +53,11 @@ export class SharedInbox {
       if (!item || item.id !== row.id) continue;
       foreign.push({ ...item, elsewhere: { pid: row.owner.pid, kind: this.deps.record(row.owner)?.kind ?? 'steward' } });
     }
-    return [...this.deps.local.list(), ...foreign].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return foreign;
+  }
+
+  list(): InboxItem[] {
+    return [...this.deps.local.list(), ...this.foreign()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   async decide(itemId: string, decision: InboxDecision): Promise<void> {

@@ -20,44 +20,58 @@ const LOOP_IDLE_MS = 30 * 60_000;
 const OPEN_PER_SERVER = 64;
 
 export class LoopTracker {
-  private readonly open = new Map<string, OpenLoop>();
+  /** Open loops per server, oldest first (a continued loop moves to the end). */
+  private readonly servers = new Map<string, Map<string, OpenLoop>>();
+  private readonly byId = new Map<string, OpenLoop>();
   private lastExpiry = 0;
 
   constructor(
     private readonly newId: () => string,
     private readonly now: () => number,
+    /** Told of each loop that closes, whatever closed it (its tool call ended, a denial, idleness, too many open). */
+    private readonly closed: (loopId: string) => void = () => undefined,
   ) {}
 
   /** The loop this request belongs to and its round number (1 for a new loop). */
   place(serverId: string, messages: readonly SamplingMessageView[], toolCallId: string | null): { loopId: string; round: number; isNew: boolean } {
     this.expire();
-    const keys = messages.map(key);
+    let mine = this.servers.get(serverId);
+    if (!mine) {
+      mine = new Map();
+      this.servers.set(serverId, mine);
+    }
     let best: OpenLoop | undefined;
-    for (const loop of this.open.values()) {
-      if (loop.serverId !== serverId || loop.expectedPrefix.length === 0 || loop.expectedPrefix.length >= keys.length) continue;
-      if (loop.expectedPrefix.every((k, i) => k === keys[i]) && (!best || loop.expectedPrefix.length > best.expectedPrefix.length)) best = loop;
+    let keys: string[] | undefined;
+    for (const loop of mine.values()) {
+      if (loop.expectedPrefix.length === 0 || loop.expectedPrefix.length >= messages.length) continue;
+      keys ??= messages.map(key);
+      const known = keys;
+      if (loop.expectedPrefix.every((k, i) => k === known[i]) && (!best || loop.expectedPrefix.length > best.expectedPrefix.length)) best = loop;
     }
     // A server may trim its history; a request made during the same tool call still continues that call's loop.
-    if (!best && toolCallId !== null) best = [...this.open.values()].find((l) => l.serverId === serverId && l.toolCallId === toolCallId);
+    if (!best && toolCallId !== null) best = [...mine.values()].find((l) => l.toolCallId === toolCallId);
     if (best) {
       best.round += 1;
       best.expectedPrefix = [];
       best.updatedAt = this.now();
-      this.open.delete(best.id);
-      this.open.set(best.id, best);
+      mine.delete(best.id);
+      mine.set(best.id, best);
       return { loopId: best.id, round: best.round, isNew: false };
     }
     const loop: OpenLoop = { id: this.newId(), serverId, toolCallId, expectedPrefix: [], round: 1, updatedAt: this.now() };
-    this.open.set(loop.id, loop);
-    const mine = [...this.open.values()].filter((l) => l.serverId === serverId);
-    // Map order is insertion order, and a continued loop is re-inserted below, so the first ones are the oldest.
-    for (const old of mine.slice(0, Math.max(0, mine.length - OPEN_PER_SERVER))) this.open.delete(old.id);
+    mine.set(loop.id, loop);
+    this.byId.set(loop.id, loop);
+    // Map order is insertion order, and a continued loop is re-inserted above, so the first ones are the oldest.
+    for (const old of mine.values()) {
+      if (mine.size <= OPEN_PER_SERVER) break;
+      this.close(old.id);
+    }
     return { loopId: loop.id, round: 1, isNew: true };
   }
 
   /** After a reply: the next round of this loop will start with these messages and the reply. */
   replied(loopId: string, messages: readonly SamplingMessageView[], reply: readonly SamplingBlock[]): void {
-    const loop = this.open.get(loopId);
+    const loop = this.byId.get(loopId);
     if (!loop) return;
     loop.expectedPrefix = [...messages.map(key), key({ role: 'assistant', content: [...reply] })];
     loop.updatedAt = this.now();
@@ -65,18 +79,24 @@ export class LoopTracker {
 
   isOpen(loopId: string): boolean {
     this.expire();
-    return this.open.has(loopId);
+    return this.byId.has(loopId);
   }
 
   /** Closes the loops begun during a tool call; returns their ids. */
   closeByToolCall(serverId: string, toolCallId: string): string[] {
-    const closed = [...this.open.values()].filter((l) => l.serverId === serverId && l.toolCallId === toolCallId).map((l) => l.id);
-    for (const id of closed) this.open.delete(id);
+    const closed = [...(this.servers.get(serverId)?.values() ?? [])].filter((l) => l.toolCallId === toolCallId).map((l) => l.id);
+    for (const id of closed) this.close(id);
     return closed;
   }
 
   close(loopId: string): void {
-    this.open.delete(loopId);
+    const loop = this.byId.get(loopId);
+    if (!loop) return;
+    this.byId.delete(loopId);
+    const mine = this.servers.get(loop.serverId);
+    mine?.delete(loopId);
+    if (mine?.size === 0) this.servers.delete(loop.serverId);
+    this.closed(loopId);
   }
 
   private expire(): void {
@@ -84,6 +104,6 @@ export class LoopTracker {
     if (this.now() - this.lastExpiry < 1000) return;
     this.lastExpiry = this.now();
     const cutoff = this.now() - LOOP_IDLE_MS;
-    for (const [id, loop] of this.open) if (loop.updatedAt < cutoff) this.open.delete(id);
+    for (const loop of [...this.byId.values()]) if (loop.updatedAt < cutoff) this.close(loop.id);
   }
 }

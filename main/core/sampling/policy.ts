@@ -1,8 +1,9 @@
 // The sampling policy verdict: allow, ask (with the reasons), deny, or refuse a flood. A pure function.
 import type { AskReason, SamplingPolicy } from '../../../shared/domain/sampling.js';
+import { SERVER_LIMITS } from '../limits.js';
 
 /** Sampling requests one server may have waiting for the user at once; more are refused, so a flood cannot bury the inbox. */
-export const MAX_WAITING_PER_SERVER = 5;
+export const MAX_WAITING_PER_SERVER = SERVER_LIMITS.questions.sampling;
 
 export interface Usage {
   tokensLastDay: number;
@@ -14,15 +15,15 @@ export interface Usage {
 
 export interface VerdictInput {
   policy: SamplingPolicy;
-  /** A grant from an earlier approval covers this request (this loop, or this session). */
-  granted: boolean;
+  /** A grant from an earlier approval that covers this request: for its loop, or for the session; null when none. */
+  granted: 'loop' | 'session' | null;
   usage: Usage;
   maxTokens: number;
   estimatedInputTokens: number;
 }
 
 export type Verdict =
-  | { action: 'allow'; by: 'policy' | 'grant' }
+  | { action: 'allow'; by: 'policy' | 'loop_grant' | 'session_grant' }
   | { action: 'ask'; reasons: AskReason[] }
   | { action: 'deny'; reason: string }
   | { action: 'refuse'; reason: string };
@@ -58,6 +59,6 @@ export function samplingVerdict(input: VerdictInput): Verdict {
   // Over budget is never sent silently, whatever the mode or grants: the user decides.
   if (over.length > 0) return { action: 'ask', reasons: over };
   if (input.policy.mode === 'allow') return { action: 'allow', by: 'policy' };
-  if (input.granted) return { action: 'allow', by: 'grant' };
+  if (input.granted) return { action: 'allow', by: input.granted === 'loop' ? 'loop_grant' : 'session_grant' };
   return { action: 'ask', reasons: [{ code: 'policy', message: 'Your policy for this server is to ask every time.' }] };
 }

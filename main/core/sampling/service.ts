@@ -1,43 +1,40 @@
-// Sampling requests from servers: validate, group into loops, apply policy and budgets, ask the user, call the model, record.
-import { randomUUID } from 'node:crypto';
+// Sampling requests from servers. Each one is a round whose life the round machine decides; this service checks the
+// request, asks the policy, and applies what the machine says: the inbox, the model, the answer, the record, the audit.
 import { ProtocolError } from '@modelcontextprotocol/client';
 import type { InboxDecision } from '../../../shared/domain/inbox.js';
 import {
   SamplingPolicySchema,
-  type Budgets,
+  type AskReason,
   type LoopView,
-  type RoundView,
+  type RoundRecord,
   type SamplingEdits,
   type SamplingPolicy,
+  type SamplingPolicyPatch,
   type SamplingReply,
   type SamplingRequestView,
 } from '../../../shared/domain/sampling.js';
-import { present, StewardError } from '../../../shared/errors.js';
+import { StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
+import { timeOrderedId } from '../ids.js';
 import type { Inbox } from '../inbox/index.js';
-import { chooseModel, costEstimate, estimateTokens, type ModelProvider, type ModelSettingsService } from '../models/index.js';
-import { guarded } from '../background.js';
+import { detached } from '../background.js';
+import { chooseModel, sortParameters, type ModelProvider, type ModelSettingsService } from '../models/index.js';
 import type { Clock, Unexpected } from '../ports.js';
-import type { OwnerKey, Store } from '../store/index.js';
+import type { LoopSummary, OwnerKey, Store } from '../store/index.js';
 import { applyEdits } from './edits.js';
 import { LoopTracker } from './loops.js';
 import { samplingVerdict } from './policy.js';
+import { RoundLog } from './round-log.js';
+import { isFinal, received, roundTransition, type RoundEffect, type RoundEvent } from './round-machine.js';
+import { auditEntry, requestView, resultOf, rowOf, type Round, type SamplingContext } from './round.js';
+import { UsageMeter } from './usage.js';
 import { validateSamplingRequest, type SamplingRequest } from './validate.js';
-import { roundView } from './views.js';
+import { roundRecord, roundView } from './views.js';
 
-/** JSON-RPC code the spec suggests for a request the user rejected. */
-export const USER_REJECTED = -1;
+export { USER_REJECTED } from './round-machine.js';
+export type { SamplingContext } from './round.js';
 const INVALID_PARAMS = -32602;
-
-export interface SamplingContext {
-  serverId: string;
-  serverName: string;
-  /** Changes each time the server's session is re-established: "for this session" grants end with it. */
-  sessionKey: string;
-  toolsDeclared: boolean;
-  signal: AbortSignal;
-}
 
 export interface SamplingDeps {
   store: Store;
@@ -49,50 +46,67 @@ export interface SamplingDeps {
   models: ModelSettingsService;
   /** Tool calls in flight to a server, to say which one a request belongs to. */
   callsInFlight(serverId: string): { callId: string | null; name: string; ref: string }[];
-  /** Errors in the flushes nobody waits for. */
+  /** Errors in the work nobody waits for (timer flushes, asking the user). */
   unexpected: Unexpected;
   /** This Steward process: each round records who answers it, and nobody else finalises it while that process lives. */
   owner: OwnerKey;
 }
 
 type Decision = Extract<InboxDecision, { kind: 'sampling' }>;
-export type PolicyPatch = Partial<Omit<SamplingPolicy, 'budgets'>> & { budgets?: Partial<Budgets> | undefined };
+type ReviewDecision = Extract<InboxDecision, { kind: 'sampling_review' }>;
+export type PolicyPatch = SamplingPolicyPatch;
 
-interface Waiting {
-  resolve(decision: Decision | { kind: 'sampling_review'; decision: 'send' | 'deny' }): void;
-}
+const iso = (clock: Clock) => new Date(clock.now()).toISOString();
 
 export class SamplingService {
   private readonly loops: LoopTracker;
-  private readonly waiting = new Map<string, Waiting>();
+  private readonly log: RoundLog;
+  private readonly rounds = new Map<string, Round>();
+  /** Open loops' summaries, kept here so a round's write and its event need no read. */
+  private readonly loopInfo = new Map<string, LoopSummary>();
   private readonly loopGrants = new Set<string>();
   private readonly sessionGrants = new Set<string>();
-  private readonly recent = new Map<string, number[]>();
-  private pending: Array<() => void> = [];
-  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly keptEdits = new Map<string, { edits: SamplingEdits; fromRound: number }>();
+  /** Per-server policies as last read: invalidatePolicy() is how a change made elsewhere reaches this cache. */
   private readonly policies = new Map<string, SamplingPolicy>();
-  private readonly dirty = new Set<string>();
-  /** Tokens per round over the last 24 hours, per server: loaded from the record once, then kept up to date. */
-  private readonly usage = new Map<string, { entries: { at: number; tokens: number }[]; total: number }>();
+  private readonly usage: UsageMeter;
 
   constructor(private readonly deps: SamplingDeps) {
     this.loops = new LoopTracker(
-      () => randomUUID(),
+      () => timeOrderedId(deps.clock.now()),
       () => deps.clock.now(),
+      (loopId) => this.forget(loopId),
     );
-    const answer = (item: { id: string }, decision: Decision | { kind: 'sampling_review'; decision: 'send' | 'deny' }) => {
-      const waiting = this.waiting.get(item.id);
-      if (!waiting) throw new StewardError('not_found', 'That request is no longer waiting.');
-      this.waiting.delete(item.id);
-      deps.inbox.removeKey(item.id);
-      waiting.resolve(decision);
-    };
-    deps.inbox.handle('sampling', (item, decision) => answer({ id: item.request.requestId }, decision));
-    deps.inbox.handle('sampling_review', (item, decision) => answer({ id: `review:${item.request.requestId}` }, decision));
+    this.log = new RoundLog({
+      store: deps.store,
+      owner: deps.owner,
+      loopOf: (loopId) => this.loopInfo.get(loopId),
+      written: (loopIds) => loopIds.forEach((id) => this.changed(id)),
+      alsoPending: () => deps.audit.flush(),
+      unexpected: deps.unexpected,
+    });
+    this.usage = new UsageMeter(deps.store, deps.clock);
+    deps.inbox.handle('sampling', (item, decision) => this.decide(item.request.requestId, decision, 'user'));
+    deps.inbox.handle('sampling_review', (item, decision) => this.review(item.request.requestId, decision, 'user'));
   }
 
-  private iso(): string {
-    return new Date(this.deps.clock.now()).toISOString();
+  /**
+   * What Steward processes that are gone left: rounds only their journals held get their rows, then their open rounds
+   * go through the round machine to "interrupted", with the reason, and their loops are announced. Rounds of a live
+   * process (this one or another) are never touched; when two processes recover the same dead one, each round is ended
+   * by exactly one. Returns how many loops were affected.
+   */
+  recover(isDead: (owner: { pid: number | null; started: string | null }) => boolean): number {
+    const loops = new Set<string>();
+    for (const owner of this.deps.store.sampling.journalOwners()) {
+      if (isDead(owner)) for (const loopId of this.log.recoverJournal(owner)) loops.add(loopId);
+    }
+    const at = iso(this.deps.clock);
+    for (const owner of this.deps.store.sampling.openRoundOwners()) {
+      if (isDead(owner)) for (const round of this.log.interruptOpen(owner, at)) loops.add(round.loopId);
+    }
+    for (const loopId of loops) this.changed(loopId);
+    return loops.size;
   }
 
   policy(serverId: string): SamplingPolicy {
@@ -120,23 +134,10 @@ export class SamplingService {
     this.usage.clear();
   }
 
-  /**
-   * Open rounds whose process is gone become "interrupted" with the reason, and their loops are announced; rounds of a
-   * live process (this one or another) are never touched. Returns how many loops were affected.
-   */
-  recover(isDead: (owner: { pid: number | null; started: string | null }) => boolean): number {
-    const reason = 'The Steward process answering this request stopped before it was answered.';
-    const loops = new Set<string>();
-    for (const owner of this.deps.store.sampling.openRoundOwners()) {
-      if (!isDead(owner)) continue;
-      for (const round of this.deps.store.sampling.interruptRoundsOf(owner, reason)) loops.add(round.loopId);
-    }
-    for (const loopId of loops) this.changed(loopId);
-    return loops.size;
-  }
-
-  setPolicy(serverId: string, serverName: string, patch: PolicyPatch): SamplingPolicy {
-    const next = SamplingPolicySchema.parse({ ...this.policy(serverId), ...patch, budgets: { ...this.policy(serverId).budgets, ...patch.budgets } });
+  /** Changes only the fields the patch names; the rest stay as they are. */
+  setPolicy(serverId: string, serverName: string, patch: SamplingPolicyPatch): SamplingPolicy {
+    const current = this.deps.store.sampling.policy(serverId);
+    const next = SamplingPolicySchema.parse({ ...current, ...defined(patch), budgets: { ...current.budgets, ...defined(patch.budgets ?? {}) } });
     this.policies.set(serverId, next);
     this.deps.store.transaction(() => {
       this.deps.store.sampling.setPolicy(serverId, next);
@@ -145,7 +146,7 @@ export class SamplingService {
         serverName,
         actor: 'user',
         summary: `Sampling for "${serverName}": ${next.mode === 'ask' ? 'ask every time' : next.mode === 'allow' ? 'allow within budget' : 'deny'}${next.reviewReplies ? ', review replies' : ''}.`,
-        data: next,
+        data: { ...next, changed: Object.keys(defined(patch)) },
       });
     });
     this.deps.events.emit('sampling:policyChanged', { serverId, policy: next });
@@ -153,385 +154,350 @@ export class SamplingService {
   }
 
   /** Handles one sampling/createMessage from a server; resolves to the MCP result or throws a ProtocolError. */
-  async handle(ctx: SamplingContext, params: unknown): Promise<Record<string, unknown>> {
+  handle(ctx: SamplingContext, params: unknown): Promise<Record<string, unknown>> {
     const policy = this.policy(ctx.serverId);
     const checked = validateSamplingRequest(params, { toolsAllowed: ctx.toolsDeclared && policy.allowTools });
-    if (!checked.ok) throw new ProtocolError(INVALID_PARAMS, checked.message);
+    if (!checked.ok) return Promise.reject(new ProtocolError(INVALID_PARAMS, checked.message));
     const request = checked.request;
-
     const calls = this.deps.callsInFlight(ctx.serverId);
     const toolCall = calls.length === 1 ? (calls[0] ?? null) : null;
     const placed = this.loops.place(ctx.serverId, request.messages, toolCall?.ref ?? null);
-    const requestId = randomUUID();
+    const at = iso(this.deps.clock);
+    const info = this.loopInfo.get(placed.loopId) ?? this.newLoop(placed.loopId, ctx, toolCall?.name ?? null, at);
+    info.rounds += 1;
+    info.updatedAt = at;
 
-    const enabled = this.deps.models.enabled();
-    const choice = chooseModel(request.modelPreferences, enabled, this.deps.models.defaultModel());
-    const estimatedInputTokens = estimateTokens(request);
-    const view: SamplingRequestView = {
-      requestId,
-      serverId: ctx.serverId,
-      serverName: ctx.serverName,
-      loopId: placed.loopId,
-      round: placed.round,
-      toolCall: toolCall ? { name: toolCall.name, callId: toolCall.callId } : null,
-      systemPrompt: request.systemPrompt,
-      messages: request.messages,
-      tools: request.tools,
-      toolChoice: request.toolChoice,
-      maxTokens: request.maxTokens,
-      stopSequences: request.stopSequences,
-      model: choice.model,
-      modelReason: choice.reason,
-      estimatedInputTokens,
-      costEstimateUsd: costEstimate(
-        enabled.find((m) => m.id === choice.model),
-        estimatedInputTokens,
-        request.maxTokens,
-      ),
-      askReasons: [],
-      noKey: !(await this.deps.models.hasKey()),
-    };
-
+    const kept = this.keptEdits.get(placed.loopId) ?? null;
+    const choice = chooseModel(request.modelPreferences, this.deps.models.enabled(), this.deps.models.defaultModel());
+    const sorted = sortParameters(request);
+    const estimatedInputTokens = Math.max(1, Math.ceil(request.json.length / 4));
     const verdict = samplingVerdict({
       policy,
-      granted: this.loopGrants.has(placed.loopId) || this.sessionGrants.has(ctx.sessionKey),
+      granted: this.loopGrants.has(placed.loopId) ? 'loop' : this.sessionGrants.has(ctx.sessionKey) ? 'session' : null,
       usage: {
-        tokensLastDay: this.tokensLastDay(ctx.serverId),
-        requestsLastMinute: this.countRecent(ctx.serverId),
+        tokensLastDay: this.usage.tokensLastDay(ctx.serverId),
+        requestsLastMinute: this.usage.requestsLastMinute(ctx.serverId),
         loopRound: placed.round,
-        waiting: this.deps.inbox.list().filter((i) => i.kind === 'sampling' && i.serverId === ctx.serverId).length,
+        waiting: this.waiting(ctx.serverId),
       },
-      maxTokens: request.maxTokens,
+      maxTokens: kept?.edits.maxTokens ?? request.maxTokens,
       estimatedInputTokens,
     });
-    this.noteRequest(ctx.serverId);
+    this.usage.noteRequest(ctx.serverId);
 
-    // The arrival row and everything after it are written in one transaction before the server hears back
-    // (or before the user is asked): one commit per round, and nothing is acknowledged before it is on record.
-    const at = this.iso();
-    const refused = verdict.action === 'deny' || verdict.action === 'refuse';
-    this.write(placed.loopId, () => {
-      if (placed.isNew) {
-        this.deps.store.sampling.createLoop({ id: placed.loopId, serverId: ctx.serverId, serverName: ctx.serverName, toolCall: toolCall?.name ?? null, at });
-      }
-      this.deps.store.sampling.addRound({
-        id: requestId,
+    return new Promise((resolve, reject) => {
+      const round: Round = {
+        id: timeOrderedId(this.deps.clock.now()),
         loopId: placed.loopId,
-        serverId: ctx.serverId,
-        round: placed.round,
+        number: placed.round,
+        ctx,
+        toolCall: toolCall ? { name: toolCall.name, callId: toolCall.callId } : null,
         receivedAt: at,
-        status: refused ? 'denied' : verdict.action === 'allow' ? 'sending' : 'waiting',
-        decidedBy: verdict.action === 'ask' ? null : verdict.action === 'allow' ? `policy:${verdict.by}` : 'policy',
-        error: refused ? verdict.reason : null,
-        request: JSON.stringify(request),
-        owner: this.deps.owner,
-      });
-      if (refused) {
-        this.deps.audit.record('sampling.denied', {
-          serverId: ctx.serverId,
-          serverName: ctx.serverName,
-          actor: 'policy',
-          summary: verdict.reason,
-          data: { requestId, loopId: placed.loopId },
-        });
-      }
-    });
-    if (refused) {
-      this.flush();
-      // A policy denial ends the loop; a request refused in a flood leaves the loop to its other rounds.
-      if (verdict.action === 'deny') this.loops.close(placed.loopId);
-      throw new ProtocolError(verdict.action === 'deny' ? USER_REJECTED : -32000, verdict.reason);
-    }
-
-    let edits: SamplingEdits | undefined;
-    let manualReply: string | undefined;
-    let decidedBy = `policy:${verdict.action === 'allow' ? verdict.by : ''}`;
-    if (verdict.action === 'ask') {
-      view.askReasons = verdict.reasons;
-      this.flush();
-      const decision = await this.ask(view, ctx.signal);
-      if (decision.decision === 'deny') {
-        this.finish(view, { status: 'denied', decidedBy: 'user', error: 'Denied by the user.' });
-        this.deps.audit.record('sampling.denied', {
-          serverId: ctx.serverId,
-          serverName: ctx.serverName,
-          actor: 'user',
-          summary: `Denied sampling request ${placed.round} of a loop from "${ctx.serverName}".`,
-          data: { requestId, loopId: placed.loopId },
-        });
-        throw new ProtocolError(USER_REJECTED, 'User rejected sampling request');
-      }
-      edits = decision.edits;
-      manualReply = decision.manualReply?.text;
-      decidedBy = 'user';
-      this.grant(decision.grant, ctx, placed.loopId);
-    }
-    // A user's decision is on record before anything is sent; a policy's is the round row itself, and its audit line follows.
-    this.deps.audit[decidedBy === 'user' ? 'record' : 'recordSoon']('sampling.approved', {
-      serverId: ctx.serverId,
-      serverName: ctx.serverName,
-      actor: decidedBy === 'user' ? 'user' : 'policy',
-      summary: `Sampling round ${placed.round} for "${ctx.serverName}" approved by ${decidedBy === 'user' ? 'you' : 'policy'}${edits ? ' with edits' : ''}.`,
-      data: {
-        requestId,
-        loopId: placed.loopId,
+        request,
         model: choice.model,
-        maxTokens: edits?.maxTokens ?? request.maxTokens,
-        edited: edits !== undefined,
-        manual: manualReply !== undefined,
-      },
+        modelReason: choice.reason,
+        estimatedInputTokens,
+        parameters: sorted.parameters,
+        paramsReport: sorted.report,
+        state: received(at),
+        sent: null,
+        reply: null,
+        returned: null,
+        latencyMs: null,
+        abort: undefined,
+        recorded: false,
+        owner: this.deps.owner,
+        resolve,
+        reject,
+        detach: () => undefined,
+        row: () => rowOf(round),
+      };
+      this.rounds.set(round.id, round);
+      const onAbort = () => this.fire(round, { type: 'withdrawn', at: iso(this.deps.clock), why: 'The server cancelled the request.' });
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      round.detach = () => ctx.signal.removeEventListener('abort', onAbort);
+      this.fire(round, { type: 'checked', at, verdict, review: policy.reviewReplies, kept });
+      if (ctx.signal.aborted) onAbort();
     });
-    if (decidedBy === 'user') this.update(view, { status: 'sending', decidedBy });
-
-    const replying = this.produce(view, request, edits, manualReply, ctx.signal);
-    // The arrival row and the decision are committed while the model works, not before the request leaves.
-    setImmediate(() => this.flushQueued());
-    const reply = await replying;
-    if (policy.reviewReplies && manualReply === undefined) {
-      this.update(view, {
-        status: 'reviewing',
-        model: reply.model,
-        inputTokens: reply.inputTokens,
-        outputTokens: reply.outputTokens,
-        reply: JSON.stringify(reply.content),
-      });
-      this.flush();
-      const review = await this.review(view, reply, ctx.signal);
-      if (review.decision === 'deny') {
-        this.finish(view, { status: 'denied', decidedBy: 'user', error: 'The user did not send the reply.' });
-        throw new ProtocolError(USER_REJECTED, 'User rejected the model reply');
-      }
-    }
-    this.loops.replied(placed.loopId, request.messages, reply.content);
-    // The answer's details (tokens, latency, reply) follow in the next batch, within a few milliseconds.
-    this.scheduleFlush();
-    const withTools = request.tools.length > 0;
-    return {
-      role: 'assistant',
-      model: reply.model,
-      content: withTools ? reply.content : reply.content[0],
-      ...(reply.stopReason ? { stopReason: reply.stopReason } : {}),
-    };
   }
 
-  private async produce(
-    view: SamplingRequestView,
-    request: SamplingRequest,
-    edits: SamplingEdits | undefined,
-    manualReply: string | undefined,
-    signal: AbortSignal,
-  ): Promise<SamplingReply> {
-    const started = this.deps.clock.now();
-    if (manualReply !== undefined) {
-      const reply: SamplingReply = {
+  /** A decision on a waiting request, by the user (the inbox) or by the command line, which cannot show it. */
+  private decide(requestId: string, decision: Decision, by: 'user' | 'unattended'): Promise<void> {
+    const round = this.rounds.get(requestId);
+    if (round?.state.status !== 'waiting') return Promise.reject(new StewardError('not_found', 'That request is no longer waiting.'));
+    if (decision.decision === 'approve' && decision.edits) {
+      // Edits that cannot apply are the decider's to fix: the request keeps waiting.
+      try {
+        applyEdits(round.request, decision.edits);
+      } catch (error) {
+        return Promise.reject(new StewardError('invalid_payload', (error as Error).message));
+      }
+    }
+    const manual = decision.decision === 'approve' && decision.manualReply !== undefined;
+    if (manual && decision.manualReply) {
+      round.returned = {
         model: 'written-by-user',
-        content: [{ type: 'text', text: manualReply }],
+        content: [{ type: 'text', text: decision.manualReply.text }],
         stopReason: 'endTurn',
         inputTokens: 0,
         outputTokens: 0,
       };
-      this.complete(view, reply, 0);
-      return reply;
     }
+    this.fire(round, {
+      type: 'decided',
+      at: iso(this.deps.clock),
+      by,
+      decision: decision.decision,
+      grant: decision.grant,
+      edits: decision.edits ?? null,
+      keep: decision.keepEdits ?? false,
+      manual,
+    });
+    return Promise.resolve();
+  }
+
+  private review(requestId: string, decision: ReviewDecision, by: 'user' | 'unattended'): Promise<void> {
+    const round = this.rounds.get(requestId);
+    if (round?.state.status !== 'reviewing' || !round.reply) return Promise.reject(new StewardError('not_found', 'That reply is no longer waiting.'));
+    const edited = decision.decision === 'send' && decision.replyText !== undefined;
+    if (edited && decision.replyText !== undefined) {
+      if (round.reply.content.some((b) => b.type !== 'text')) {
+        return Promise.reject(new StewardError('invalid_payload', 'Only a reply of text alone can be changed; this one asks for tools.'));
+      }
+      round.returned = { ...round.reply, content: [{ type: 'text', text: decision.replyText }] };
+    }
+    this.fire(round, { type: 'reviewed', at: iso(this.deps.clock), by, decision: decision.decision, edited });
+    return Promise.resolve();
+  }
+
+  /** The command line cannot show a request or a reply: it is refused (and recorded as the command line's doing). */
+  refuseUnattended(requestId: string): Promise<void> {
+    const round = this.rounds.get(requestId);
+    if (round?.state.status === 'reviewing') return this.review(requestId, { kind: 'sampling_review', decision: 'deny' }, 'unattended');
+    return this.decide(requestId, { kind: 'sampling', decision: 'deny', grant: 'once' }, 'unattended');
+  }
+
+  /** One event through the round machine: the new state goes on record, then its effects are applied in order. */
+  private fire(round: Round, event: RoundEvent): void {
+    const { state, effects } = roundTransition(round.state, event);
+    if (state === round.state) return;
+    round.state = state;
+    this.log.queue(round);
+    for (const effect of effects) this.apply(round, effect);
+    if (isFinal(state.status)) {
+      this.rounds.delete(round.id);
+      round.detach();
+    }
+  }
+
+  private apply(round: Round, effect: RoundEffect): void {
+    switch (effect.type) {
+      case 'ask':
+        // On record before the user is asked.
+        this.recordNow(round);
+        detached(this.deps.unexpected, `asking the user about sampling round ${round.id}`, this.ask(round, effect.reasons));
+        return;
+      case 'ask_review':
+        this.recordNow(round);
+        this.askReview(round);
+        return;
+      case 'withdraw':
+        this.deps.inbox.removeKey(round.id);
+        this.deps.inbox.removeKey(`review:${round.id}`);
+        return;
+      case 'grant':
+        if (effect.grant === 'loop') this.loopGrants.add(round.loopId);
+        else if (effect.grant === 'session') this.sessionGrants.add(round.ctx.sessionKey);
+        else this.setPolicy(round.ctx.serverId, round.ctx.serverName, { mode: 'allow' });
+        return;
+      case 'keep_edits':
+        if (effect.edits) this.keptEdits.set(round.loopId, { edits: effect.edits, fromRound: round.number });
+        else this.keptEdits.delete(round.loopId);
+        return;
+      case 'call_model':
+        this.callModel(round, effect.edits);
+        return;
+      case 'stop_model':
+        round.abort?.abort();
+        return;
+      case 'answer':
+        // The model's reply goes back as it came, unless the user changed it in review or wrote it.
+        round.returned ??= round.reply;
+        this.journal(round);
+        round.resolve(resultOf(round));
+        return;
+      case 'refuse':
+        this.journal(round);
+        round.reject(new ProtocolError(effect.code, effect.message));
+        return;
+      case 'audit':
+        this.audit(round, effect);
+        return;
+      case 'loop_replied':
+        if (round.returned) this.loops.replied(round.loopId, round.request.messages, round.returned.content);
+        return;
+      case 'close_loop':
+        this.loops.close(round.loopId);
+        this.loopGrants.delete(round.loopId);
+        this.keptEdits.delete(round.loopId);
+        return;
+    }
+  }
+
+  private callModel(round: Round, edits: SamplingEdits | null): void {
     let edited: SamplingRequest;
     try {
-      edited = applyEdits(request, edits);
+      edited = applyEdits(round.request, edits ?? undefined);
     } catch (error) {
-      this.finish(view, { status: 'failed', error: (error as Error).message });
-      throw new ProtocolError(INVALID_PARAMS, (error as Error).message);
+      this.fire(round, { type: 'edits_refused', at: iso(this.deps.clock), message: (error as Error).message });
+      return;
     }
+    let prepared;
     try {
-      const reply = await this.deps.provider.complete({
-        request: {
-          model: present(view.model, 'the chosen model'),
-          systemPrompt: edited.systemPrompt,
-          messages: edited.messages,
-          tools: edited.tools,
-          toolChoice: edited.toolChoice,
-          maxTokens: edited.maxTokens,
-          stopSequences: edited.stopSequences,
-        },
-        signal,
+      prepared = this.deps.provider.prepare({
+        model: round.model,
+        systemPrompt: edited.systemPrompt,
+        messages: edited.messages,
+        tools: edited.tools,
+        toolChoice: edited.toolChoice,
+        maxTokens: edited.maxTokens,
+        stopSequences: edited.stopSequences,
+        parameters: round.parameters,
       });
-      this.complete(view, reply, this.deps.clock.now() - started);
-      return reply;
     } catch (error) {
-      const message = error instanceof StewardError ? error.message : String(error);
-      this.finish(view, { status: 'failed', error: message, latencyMs: this.deps.clock.now() - started });
-      this.deps.audit.record('sampling.failed', {
-        serverId: view.serverId,
-        serverName: view.serverName,
-        actor: 'host',
-        summary: `Sampling for "${view.serverName}" failed: ${message}`,
-        data: { requestId: view.requestId, model: view.model },
-      });
-      throw new ProtocolError(-32603, `The model request failed: ${message}`);
+      this.fire(round, { type: 'model_failed', at: iso(this.deps.clock), message: error instanceof Error ? error.message : String(error) });
+      return;
     }
-  }
-
-  private complete(view: SamplingRequestView, reply: SamplingReply, latencyMs: number): void {
-    const usage = this.usageOf(view.serverId);
-    usage.entries.push({ at: this.deps.clock.now(), tokens: reply.inputTokens + reply.outputTokens });
-    usage.total += reply.inputTokens + reply.outputTokens;
-    this.update(
-      view,
-      {
-        status: 'replied',
-        model: reply.model,
-        inputTokens: reply.inputTokens,
-        outputTokens: reply.outputTokens,
-        latencyMs,
-        stopReason: reply.stopReason,
-        reply: JSON.stringify(reply.content),
+    round.sent = JSON.stringify(prepared.body);
+    // On record before the model is asked: the round, who let it go and the exact body (its row follows within moments).
+    this.journal(round);
+    round.abort = new AbortController();
+    const started = this.deps.clock.now();
+    const reply = this.deps.provider.complete({ prepared, signal: round.abort.signal });
+    reply.then(
+      (answer) => {
+        round.reply = answer;
+        round.latencyMs = this.deps.clock.now() - started;
+        this.countUsage(round, answer);
+        this.fire(round, { type: 'model_replied', at: iso(this.deps.clock) });
       },
-      { input: reply.inputTokens, output: reply.outputTokens },
+      (error: unknown) => {
+        round.latencyMs = this.deps.clock.now() - started;
+        this.fire(round, { type: 'model_failed', at: iso(this.deps.clock), message: error instanceof StewardError ? error.message : String(error) });
+      },
     );
-    this.deps.audit.recordSoon('sampling.replied', {
-      serverId: view.serverId,
-      serverName: view.serverName,
-      actor: 'host',
-      summary: `Model ${reply.model} answered "${view.serverName}" (round ${view.round}): ${reply.inputTokens} in, ${reply.outputTokens} out, ${latencyMs} ms.`,
-      data: {
-        requestId: view.requestId,
-        loopId: view.loopId,
-        model: reply.model,
-        inputTokens: reply.inputTokens,
-        outputTokens: reply.outputTokens,
-        latencyMs,
-        stopReason: reply.stopReason,
-      },
+  }
+
+  private async ask(round: Round, reasons: AskReason[]): Promise<void> {
+    // A key that cannot be read (a damaged secrets file) is as good as none: the user can still write the reply.
+    const view = { ...this.view(round), askReasons: reasons, noKey: !(await this.deps.models.hasKey().catch(() => false)) };
+    // The request may have been withdrawn while the key was looked up.
+    if (round.state.status !== 'waiting') return;
+    this.deps.inbox.put<'sampling'>(round.id, { kind: 'sampling', serverId: round.ctx.serverId, serverName: round.ctx.serverName, request: view });
+  }
+
+  private askReview(round: Round): void {
+    if (!round.reply) return;
+    this.deps.inbox.put<'sampling_review'>(`review:${round.id}`, {
+      kind: 'sampling_review',
+      serverId: round.ctx.serverId,
+      serverName: round.ctx.serverName,
+      request: this.view(round),
+      reply: round.reply,
     });
   }
 
-  private ask(view: SamplingRequestView, signal: AbortSignal): Promise<Decision> {
-    return this.wait(
-      view.requestId,
-      () => this.deps.inbox.put<'sampling'>(view.requestId, { kind: 'sampling', serverId: view.serverId, serverName: view.serverName, request: view }),
-      signal,
-    ) as Promise<Decision>;
+  private view(round: Round): SamplingRequestView {
+    return requestView(
+      round,
+      this.deps.models.enabled().find((m) => m.id === round.model),
+    );
   }
 
-  private review(view: SamplingRequestView, reply: SamplingReply, signal: AbortSignal): Promise<{ kind: 'sampling_review'; decision: 'send' | 'deny' }> {
-    const key = `review:${view.requestId}`;
-    return this.wait(
-      key,
-      () =>
-        this.deps.inbox.put<'sampling_review'>(key, { kind: 'sampling_review', serverId: view.serverId, serverName: view.serverName, request: view, reply }),
-      signal,
-    ) as Promise<{ kind: 'sampling_review'; decision: 'send' | 'deny' }>;
+  /** Puts a round that is not on record yet into the journal. */
+  private journal(round: Round): void {
+    if (round.recorded) return;
+    this.log.journal(round);
+    round.recorded = true;
   }
 
-  /** Waits for the user; the server cancelling its request (or its session ending) withdraws the question. */
-  private wait(key: string, put: () => void, signal: AbortSignal): Promise<Decision | { kind: 'sampling_review'; decision: 'send' | 'deny' }> {
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        this.waiting.delete(key);
-        this.deps.inbox.removeKey(key);
-        reject(new ProtocolError(-32800, 'The server cancelled the request.'));
-      };
-      if (signal.aborted) {
-        onAbort();
-        return;
-      }
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.waiting.set(key, {
-        resolve: (decision) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(decision);
-        },
-      });
-      put();
-    });
+  /** The round's row, then the audit line, in one transaction (for a decision that must be on record first). */
+  private recordNow(round: Round, also?: () => void): void {
+    this.log.queue(round);
+    this.log.flush(also);
+    round.recorded = true;
   }
 
-  private grant(grant: Decision['grant'], ctx: SamplingContext, loopId: string): void {
-    if (grant === 'loop') this.loopGrants.add(loopId);
-    if (grant === 'session') this.sessionGrants.add(ctx.sessionKey);
-    if (grant === 'always') this.setPolicy(ctx.serverId, ctx.serverName, { mode: 'allow' });
+  private audit(round: Round, effect: Extract<RoundEffect, { type: 'audit' }>): void {
+    const { serverId, serverName } = round.ctx;
+    const entry = auditEntry(round, effect.kind, effect.summary);
+    const write = () => this.deps.audit.record(effect.kind, { serverId, serverName, actor: effect.actor, ...entry });
+    if (effect.now) this.recordNow(round, write);
+    // Something that already happened (a policy's approval, a reply): written within moments, off the round's latency.
+    else this.deps.audit.recordSoon(effect.kind, { serverId, serverName, actor: effect.actor, ...entry });
   }
 
-  private usageOf(serverId: string): { entries: { at: number; tokens: number }[]; total: number } {
-    let usage = this.usage.get(serverId);
-    if (!usage) {
-      const since = new Date(this.deps.clock.now() - 86_400_000).toISOString();
-      const entries = this.deps.store.sampling.usageSince(serverId, since).map((r) => ({ at: Date.parse(r.at), tokens: r.tokens }));
-      usage = { entries, total: entries.reduce((sum, e) => sum + e.tokens, 0) };
-      this.usage.set(serverId, usage);
+  private newLoop(loopId: string, ctx: SamplingContext, toolCall: string | null, at: string): LoopSummary {
+    const info: LoopSummary = {
+      id: loopId,
+      serverId: ctx.serverId,
+      serverName: ctx.serverName,
+      toolCall,
+      startedAt: at,
+      updatedAt: at,
+      rounds: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+    };
+    this.loopInfo.set(loopId, info);
+    return info;
+  }
+
+  private countUsage(round: Round, reply: SamplingReply): void {
+    this.usage.addTokens(round.ctx.serverId, reply.inputTokens + reply.outputTokens);
+    const info = this.loopInfo.get(round.loopId);
+    if (info) {
+      info.inputTokens += reply.inputTokens;
+      info.outputTokens += reply.outputTokens;
+      info.updatedAt = iso(this.deps.clock);
     }
-    return usage;
   }
 
-  private tokensLastDay(serverId: string): number {
-    const usage = this.usageOf(serverId);
-    const cutoff = this.deps.clock.now() - 86_400_000;
-    for (let oldest = usage.entries[0]; oldest && oldest.at < cutoff; oldest = usage.entries[0]) {
-      usage.entries.shift();
-      usage.total -= oldest.tokens;
-    }
-    return usage.total;
+  private waiting(serverId: string): number {
+    let count = 0;
+    for (const round of this.rounds.values()) if (round.ctx.serverId === serverId && round.state.status === 'waiting') count++;
+    return count;
   }
 
-  private countRecent(serverId: string): number {
-    const cutoff = this.deps.clock.now() - 60_000;
-    const times = (this.recent.get(serverId) ?? []).filter((t) => t > cutoff);
-    this.recent.set(serverId, times);
-    return times.length;
-  }
-
-  private noteRequest(serverId: string): void {
-    const times = this.recent.get(serverId);
-    if (times) times.push(this.deps.clock.now());
-    else this.recent.set(serverId, [this.deps.clock.now()]);
-  }
-
-  /** Queues a change to a round; it is written with the round's other changes at the next flush. */
-  private update(view: SamplingRequestView, update: Parameters<Store['sampling']['updateRound']>[3], tokens?: { input: number; output: number }): void {
-    const at = this.iso();
-    this.write(view.loopId, () => this.deps.store.sampling.updateRound(view.requestId, view.loopId, at, update, tokens));
-  }
-
-  private write(loopId: string, write: () => void): void {
-    this.pending.push(write);
-    this.dirty.add(loopId);
-  }
-
-  private scheduleFlush(): void {
-    this.flushTimer ??= setTimeout(() => this.flushQueued(), 20);
-  }
-
-  /** A flush nobody waits for: a failed write is reported and its batch dropped; the next change starts a new one. */
-  private flushQueued(): void {
-    guarded(this.deps.unexpected, `writing ${this.pending.length} queued sampling change(s)`, () => this.flush());
-  }
-
-  /** Writes what is queued in one transaction, then tells the UI about the loops it touched. */
+  /** Writes what is queued now (reads call it first, so they see every round). */
   flush(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    if (this.pending.length === 0 && this.dirty.size === 0) return;
-    const writes = this.pending;
-    const loops = [...this.dirty];
-    this.pending = [];
-    this.dirty.clear();
-    if (writes.length > 0) this.deps.store.transaction(() => writes.forEach((write) => write()));
-    for (const loopId of loops) this.changed(loopId);
+    this.log.flush();
   }
 
-  private finish(view: SamplingRequestView, update: Parameters<Store['sampling']['updateRound']>[3]): void {
-    this.update(view, update);
-    this.flush();
-    this.loops.close(view.loopId);
+  /** Steward stopping: every row written, and this process's journal cleared (nothing in it is needed any more). */
+  close(): void {
+    this.log.close();
   }
 
-  /** The event carries the loop's summary; a screen showing the transcript fetches it with sampling:loop. */
+  /** The event carries the loop's summary (from memory while the loop is in use); a transcript is fetched with sampling:loop. */
   private changed(loopId: string): void {
-    const summary = this.deps.store.sampling.loop(loopId);
-    if (summary) this.deps.events.emit('sampling:changed', { ...summary, status: this.isActive(loopId) ? 'active' : 'ended' });
+    const summary = this.loopInfo.get(loopId) ?? this.deps.store.sampling.loop(loopId);
+    if (!summary) return;
+    const active = this.loops.isOpen(loopId);
+    this.deps.events.emit('sampling:changed', { ...summary, status: active ? 'active' : 'ended' });
+    if (!active) this.forget(loopId);
+  }
+
+  /** A closed loop's summary leaves memory once nothing of it is in flight or waiting to be written. */
+  private forget(loopId: string): void {
+    if (this.log.has(loopId)) return;
+    for (const round of this.rounds.values()) if (round.loopId === loopId) return;
+    this.loopInfo.delete(loopId);
   }
 
   listLoops(serverId: string | null, before: string | null, limit: number): LoopView[] {
     this.flush();
-    return this.deps.store.sampling.loops(serverId, before, limit).map((l) => ({ ...l, status: this.isActive(l.id) ? 'active' : 'ended' }));
+    return this.deps.store.sampling.loops(serverId, before, limit).map((l) => ({ ...l, status: this.loops.isOpen(l.id) ? 'active' : 'ended' }));
   }
 
   loop(loopId: string): LoopView | undefined {
@@ -539,18 +505,24 @@ export class SamplingService {
     const summary = this.deps.store.sampling.loop(loopId);
     if (!summary) return undefined;
     const rows = this.deps.store.sampling.rounds(loopId);
-    const entries: RoundView[] = rows.map((row, i) => roundView(row, rows[i - 1]));
-    return { ...summary, status: this.isActive(loopId) ? 'active' : 'ended', entries };
+    return { ...summary, status: this.loops.isOpen(loopId) ? 'active' : 'ended', entries: rows.map((row, i) => roundView(row, rows[i - 1])) };
   }
 
-  private isActive(loopId: string): boolean {
-    return this.loops.isOpen(loopId);
+  /** One round's whole record: the request as the server sent it and the request the model got, besides its view. */
+  round(requestId: string): RoundRecord | undefined {
+    this.flush();
+    const row = this.deps.store.sampling.round(requestId);
+    if (!row) return undefined;
+    const rows = this.deps.store.sampling.rounds(row.loop_id);
+    const previous = rows[rows.findIndex((r) => r.id === row.id) - 1];
+    return roundRecord(row, previous, this.deps.store.sampling.loop(row.loop_id)?.serverName ?? '');
   }
 
   /** The loops a tool call started end with it. */
   toolCallEnded(serverId: string, ref: string): void {
     for (const loopId of this.loops.closeByToolCall(serverId, ref)) {
       this.loopGrants.delete(loopId);
+      this.keptEdits.delete(loopId);
       this.changed(loopId);
     }
   }
@@ -559,4 +531,9 @@ export class SamplingService {
   sessionEnded(sessionKey: string): void {
     this.sessionGrants.delete(sessionKey);
   }
+}
+
+/** The fields a patch names (an absent or undefined field is not a change). */
+function defined<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

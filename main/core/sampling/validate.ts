@@ -75,7 +75,13 @@ export interface SamplingRequest {
   tools: { name: string; description?: string; inputSchema: Record<string, unknown> }[];
   toolChoice: 'auto' | 'required' | 'none';
   modelPreferences: z.infer<typeof Params>['modelPreferences'];
-  /** The raw request's size in bytes, for the record. */
+  temperature: number | undefined;
+  includeContext: 'none' | 'thisServer' | 'allServers' | undefined;
+  /** Provider-specific, as the server sent it (sorted for the model by the models module). */
+  metadata: unknown;
+  /** The request exactly as the server sent it, as JSON text: what the record keeps. */
+  json: string;
+  /** Its size in bytes. */
   bytes: number;
 }
 
@@ -89,7 +95,8 @@ export type Validation = { ok: true; request: SamplingRequest } | { ok: false; m
 const fail = (message: string): Validation => ({ ok: false, message });
 
 export function validateSamplingRequest(raw: unknown, ctx: ValidationContext): Validation {
-  const bytes = Buffer.byteLength(JSON.stringify(raw ?? null));
+  const json = JSON.stringify(raw ?? null);
+  const bytes = Buffer.byteLength(json);
   if (bytes > MAX_REQUEST_BYTES) {
     return fail(`The request is ${(bytes / 1048576).toFixed(1)} MB; Steward accepts sampling requests up to ${MAX_REQUEST_BYTES / 1048576} MB.`);
   }
@@ -134,6 +141,10 @@ export function validateSamplingRequest(raw: unknown, ctx: ValidationContext): V
       tools: (p.tools ?? []).map((t) => ({ name: t.name, ...(t.description ? { description: t.description } : {}), inputSchema: t.inputSchema })),
       toolChoice: p.toolChoice?.mode ?? 'auto',
       modelPreferences: p.modelPreferences,
+      temperature: p.temperature,
+      includeContext: p.includeContext,
+      metadata: p.metadata,
+      json,
       bytes,
     },
   };

@@ -1,8 +1,11 @@
 // The environment a server process gets: a small safe set from the host plus exactly what its config names.
 import { pathApi, type Platform } from './platform-paths.js';
 
-/** The same safe defaults the MCP SDK inherits, per platform. */
-const SAFE_POSIX = ['HOME', 'LOGNAME', 'PATH', 'SHELL', 'TERM', 'USER', 'LANG', 'LC_ALL', 'TZ'];
+/** Where the host's trusted certificate authorities are (a company proxy's CA): downloads and servers must trust the same. */
+const TRUST = ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'REQUESTS_CA_BUNDLE'];
+
+/** The same safe defaults the MCP SDK inherits, per platform, plus the host's trust settings. */
+const SAFE_POSIX = ['HOME', 'LOGNAME', 'PATH', 'SHELL', 'TERM', 'USER', 'LANG', 'LC_ALL', 'TZ', ...TRUST];
 const SAFE_WINDOWS = [
   'APPDATA',
   'COMSPEC',
@@ -22,36 +25,11 @@ const SAFE_WINDOWS = [
   'USERNAME',
   'USERPROFILE',
   'WINDIR',
+  ...TRUST,
 ];
 
 /** Names a server config may not set: Steward's own variables. */
 export const RESERVED_ENV_PREFIXES = ['STEWARD_'];
-
-/** Variables that change which code runs; their values are part of the consent hash. */
-export const CODE_INJECTION_ENV = [
-  'PATH',
-  'NODE_OPTIONS',
-  'NODE_PATH',
-  'LD_PRELOAD',
-  'LD_LIBRARY_PATH',
-  'LD_AUDIT',
-  'DYLD_INSERT_LIBRARIES',
-  'DYLD_LIBRARY_PATH',
-  'DYLD_FRAMEWORK_PATH',
-  'PYTHONPATH',
-  'PYTHONSTARTUP',
-  'PYTHONHOME',
-  'PERL5OPT',
-  'PERL5LIB',
-  'RUBYOPT',
-  'RUBYLIB',
-  'BASH_ENV',
-  'ENV',
-  'PROMPT_COMMAND',
-  'JAVA_TOOL_OPTIONS',
-  '_JAVA_OPTIONS',
-  'GIT_SSH_COMMAND',
-];
 
 export function isReservedEnvName(name: string): boolean {
   return RESERVED_ENV_PREFIXES.some((prefix) => name.toUpperCase().startsWith(prefix));

@@ -1,15 +1,21 @@
 // Dangerous-pattern findings shown in the consent request: what in this launch deserves a second look.
-import type { Finding, SandboxPlan } from '../../../shared/domain/servers.js';
-import { CODE_INJECTION_ENV } from './child-env.js';
-import type { Platform } from './platform-paths.js';
+import type { RunnerPlan } from '../../../shared/domain/launch.js';
+import type { FlaggedEnv, Finding, SandboxPlan } from '../../../shared/domain/servers.js';
+import { containerFindings } from './container-findings.js';
+import type { HiddenLocation } from './hidden-paths.js';
+import { pathApi, type Platform } from './platform-paths.js';
+import type { RunnerInvocation } from './runners.js';
 
 export interface FindingsInput {
   command: string;
   args: readonly string[];
-  envNames: readonly string[];
+  flaggedEnv: readonly FlaggedEnv[];
   sandbox: SandboxPlan;
   platform: Platform;
   homeDir: string;
+  hidden: readonly HiddenLocation[];
+  runner: RunnerPlan | null;
+  invocation: RunnerInvocation | undefined;
 }
 
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish', 'cmd', 'cmd.exe', 'powershell', 'powershell.exe', 'pwsh', 'pwsh.exe']);
@@ -17,38 +23,25 @@ const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish', 'cmd', 'cmd.
 const POSIX_SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh']);
 const ELEVATION = new Set(['sudo', 'doas', 'su', 'pkexec', 'runas']);
 const NETWORK_TOOLS = new Set(['curl', 'wget', 'nc', 'ncat', 'netcat', 'socat', 'ssh', 'scp', 'sftp', 'ftp', 'telnet']);
-const SECRET_LOCATIONS: ReadonlyArray<[RegExp, string]> = [
-  [/(^|[\s/"'=~])\.ssh(\/|\b)/, 'SSH keys (~/.ssh)'],
+/** Secrets that are not a location in the hidden list (a key by its file name, system password files). */
+const EXTRA_SECRETS: ReadonlyArray<[RegExp, string]> = [
   [/\bid_(rsa|ed25519|ecdsa|dsa)\b/, 'an SSH private key'],
-  [/(^|[\s/"'=~])\.aws(\/|\b)/, 'AWS credentials (~/.aws)'],
-  [/(^|[\s/"'=~])\.gnupg(\/|\b)/, 'GPG keys (~/.gnupg)'],
-  [/(^|[\s/"'=~])\.kube(\/|\b)/, 'Kubernetes credentials (~/.kube)'],
-  [/(^|[\s/"'=~])\.docker\/config\.json/, 'Docker credentials'],
-  [/(^|[\s/"'=~])\.netrc\b/, 'netrc passwords'],
-  [/(^|[\s/"'=~])\.git-credentials\b/, 'git credentials'],
-  [/(^|[\s/"'=~])\.config\/(gcloud|gh)(\/|\b)/, 'cloud CLI credentials'],
-  [/Library\/Keychains|\.local\/share\/keyrings|login\.keychain/i, 'the system keychain'],
+  [/Library\/Keychains|login\.keychain/i, 'the system keychain'],
   [/\/etc\/(shadow|sudoers)\b/, 'system password files'],
-  [/(^|[\s/"'=])\.env(\.|\b)(?!\w)/, 'a .env secrets file'],
-];
-/** Package runners that download and run code on every start. */
-const RUNNERS: ReadonlyArray<{ bin: RegExp; sub?: string; pinned: (spec: string) => boolean }> = [
-  { bin: /^npx(\.cmd)?$/i, pinned: npmPinned },
-  { bin: /^bunx$/i, pinned: npmPinned },
-  { bin: /^pnpm$/i, sub: 'dlx', pinned: npmPinned },
-  { bin: /^yarn$/i, sub: 'dlx', pinned: npmPinned },
-  { bin: /^npm$/i, sub: 'exec', pinned: npmPinned },
-  { bin: /^uvx$/i, pinned: (s) => /==\d|@\d/.test(s) },
-  { bin: /^uv$/i, sub: 'tool', pinned: (s) => /==\d|@\d/.test(s) },
-  { bin: /^pipx$/i, sub: 'run', pinned: (s) => /==\d/.test(s) },
+  [/(^|[\s/"'=])\.env\.[\w.-]+/, 'a .env secrets file'],
 ];
 
-function npmPinned(spec: string): boolean {
-  // @scope/name@1.2.3 or name@1.2.3; "@latest", ranges and tags do not pin.
-  const at = spec.lastIndexOf('@');
-  if (at <= 0) return false;
-  const version = spec.slice(at + 1);
-  return /^\d+\.\d+\.\d+([-+][\w.-]+)?$/.test(version);
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Patterns for the hidden locations: "~/.ssh", "$HOME/.aws/credentials", "/home/ada/.netrc" all match. */
+function hiddenPatterns(hidden: readonly HiddenLocation[], homeDir: string, platform: Platform): Array<[RegExp, string]> {
+  const api = pathApi(platform);
+  return hidden.map((h) => {
+    const rel = api.relative(homeDir, h.path);
+    const inHome = rel !== '' && !rel.startsWith('..') && !api.isAbsolute(rel);
+    const body = inHome ? `(^|[\\s/\\\\"'=~:])${escapeRe(rel.split(/[\\/]/).join('/')).replace(/\//g, '[\\\\/]')}` : `(^|[\\s"'=:])${escapeRe(h.path)}`;
+    return [new RegExp(`${body}([\\\\/"'\\s]|$)`, platform === 'win32' ? 'i' : ''), h.what] as [RegExp, string];
+  });
 }
 
 function base(cmd: string): string {
@@ -62,6 +55,7 @@ export function findDangers(input: FindingsInput): Finding[] {
   };
   const cmd = base(input.command);
   const all = [input.command, ...input.args];
+  const secrets = [...hiddenPatterns(input.hidden, input.homeDir, input.platform), ...EXTRA_SECRETS];
   const joined = all.join(' ');
   const shellString =
     SHELLS.has(cmd) &&
@@ -111,29 +105,43 @@ export function findDangers(input: FindingsInput): Finding[] {
         evidence: arg.length > 200 ? `${arg.slice(0, 200)}…` : arg,
       });
     }
-    for (const [pattern, what] of SECRET_LOCATIONS) {
+    for (const [pattern, what] of secrets) {
       const hit = pattern.exec(arg);
       if (hit) add({ code: 'secret_path', severity: 'danger', message: `Refers to ${what}.`, evidence: around(arg, hit.index) });
     }
   }
-  for (const runner of RUNNERS) {
-    if (!runner.bin.test(cmd)) continue;
-    const rest = runner.sub ? afterSub(input.args, runner.sub) : input.args;
-    if (rest === undefined) continue;
-    const pkg = rest.find((a) => !a.startsWith('-'));
-    if (pkg && !runner.pinned(pkg)) {
+  for (const pkg of input.runner?.packages ?? []) {
+    if (pkg.version === null && pkg.name !== '') {
       add({
         code: 'unpinned_package',
         severity: 'warning',
-        message: `Downloads "${pkg}" without a pinned version: each start may run different code.`,
+        message: `Runs "${pkg.name}" without a pinned version: each start may run different code.`,
         evidence: [input.command, ...input.args].join(' '),
+      });
+    } else if (pkg.pinnedBy === 'steward') {
+      add({
+        code: 'pinned_package',
+        severity: 'info',
+        message: `${pkg.name} was pinned to ${pkg.version} at first install; updating it is a separate step that asks you again.`,
+        evidence: `${pkg.name}${pkg.ecosystem === 'oci' ? '@' : ' '}${pkg.version}`,
       });
     }
   }
-  for (const name of input.envNames) {
-    if (CODE_INJECTION_ENV.includes(name) || name.startsWith('DYLD_')) {
-      add({ code: 'env_injection', severity: 'warning', message: `Sets ${name}, which changes what code the process loads.`, evidence: name });
-    }
+  for (const spec of input.invocation?.unfetchable ?? []) {
+    add({
+      code: 'unpinned_package',
+      severity: 'warning',
+      message: `Runs "${spec}", which is not a registry package Steward can pin: each start may run different code.`,
+      evidence: [input.command, ...input.args].join(' '),
+    });
+  }
+  if (input.invocation?.container) for (const f of containerFindings(input.invocation.container, input.hidden, input.homeDir, input.platform)) add(f);
+  for (const env of input.flaggedEnv) {
+    add({ code: 'env_injection', severity: 'warning', message: `Sets ${env.name}, which ${env.why}.`, evidence: `${env.name}=${env.shown}` });
+  }
+  for (const p of input.sandbox.readPaths) {
+    const h = input.hidden.find((x) => x.path === p);
+    add({ code: 'shows_hidden', severity: 'danger', message: `May read ${h?.what ?? 'a hidden location'}: you chose to show it to this server.`, evidence: p });
   }
   if (input.sandbox.mode === 'off') {
     add({
@@ -141,6 +149,13 @@ export function findDangers(input: FindingsInput): Finding[] {
       severity: 'warning',
       message: 'The sandbox is turned off for this server: it can read and write everything you can, and reach any network address.',
       evidence: 'sandbox: off',
+    });
+  } else if (input.sandbox.mode === 'container') {
+    add({
+      code: 'container',
+      severity: 'info',
+      message: "Runs in a container: the container engine isolates it, not Steward's sandbox.",
+      evidence: input.runner?.tool ?? 'container',
     });
   } else if (input.sandbox.mode === 'unsupported') {
     add({
@@ -169,9 +184,4 @@ function around(text: string, index: number, radius = 80): string {
 
 function* tokens(parts: readonly string[]): Generator<string> {
   for (const part of parts) for (const t of part.split(/[\s;&|()`]+/)) if (t) yield t;
-}
-
-function afterSub(args: readonly string[], sub: string): readonly string[] | undefined {
-  const i = args.indexOf(sub);
-  return i === -1 ? undefined : args.slice(i + 1);
 }

@@ -1,10 +1,12 @@
 // The few filesystem questions launch planning asks, behind an interface so planning stays a pure function.
-import { accessSync, constants, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, realpathSync, statSync } from 'node:fs';
 
 export interface FsView {
   isExecutableFile(path: string): boolean;
   isDirectory(path: string): boolean;
   listDir(path: string): string[];
+  /** The path with every symlink resolved; the path itself when it cannot be resolved. */
+  realPath(path: string): string;
 }
 
 export const nodeFsView: FsView = {
@@ -30,6 +32,13 @@ export const nodeFsView: FsView = {
       return readdirSync(path);
     } catch {
       return [];
+    }
+  },
+  realPath(path) {
+    try {
+      return realpathSync(path);
+    } catch {
+      return path;
     }
   },
 };

@@ -72,6 +72,20 @@ export function searchDirs(ctx: ResolveContext, fs: FsView): string[] {
   });
 }
 
+/** Where a command would be found with the host's PATH (and the usual folders); undefined when it is not installed. */
+export function findCommand(
+  command: string,
+  ctx: { platform: Platform; hostEnv: Readonly<Record<string, string | undefined>>; homeDir: string; cwd: string },
+  fs: FsView,
+): string | undefined {
+  const { hostEnv } = ctx;
+  return resolveCommand(
+    command,
+    { platform: ctx.platform, homeDir: ctx.homeDir, pathEnv: hostEnv.PATH ?? hostEnv.Path, pathExt: hostEnv.PATHEXT, cwd: ctx.cwd },
+    fs,
+  );
+}
+
 /** The absolute path to run, or undefined when nothing executable matches. Never consults a shell. */
 export function resolveCommand(command: string, ctx: ResolveContext, fs: FsView): string | undefined {
   const api = pathApi(ctx.platform);

@@ -1,20 +1,37 @@
 // The OS sandbox (bubblewrap on Linux, Seatbelt on macOS) through @anthropic-ai/sandbox-runtime, behind a small port.
+// Each launch is wrapped with its own filesystem and network lists, and the denials the runtime records for it are kept.
 import { randomBytes } from 'node:crypto';
-import type { LaunchSpec } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { SandboxSupport } from './plan-launch.js';
 import { quoteCommandLine } from './shell-quote.js';
 
+/** One sandboxed run: what it may read, write and reach. Paths are absolute. */
+export interface SandboxRequest {
+  argv: readonly string[];
+  cwd: string;
+  /** The temp folder the command gets as TMPDIR (the runtime's own default is shared by every sandbox). */
+  tempDir: string | null;
+  denyRead: readonly string[];
+  /** Folders inside a hidden location that this run may read again (its own cache and temp folder). */
+  allowRead: readonly string[];
+  allowWrite: readonly string[];
+  /** Folders the runtime would make writable by default and this run may not write. */
+  denyWrite: readonly string[];
+  allowedDomains: readonly string[];
+}
+
 export interface WrappedCommand {
   file: string;
   args: string[];
-  /** Drops the per-launch network grants once the process has exited. */
+  /** The denials the sandbox recorded for this run so far, oldest first (capped). */
+  violations(): string[];
+  /** Drops the run's network grants and stops collecting its denials; call once the process has exited. */
   release(): void;
 }
 
 export interface SandboxRunner {
   support(): Promise<SandboxSupport>;
-  wrap(spec: LaunchSpec): Promise<WrappedCommand>;
+  wrap(request: SandboxRequest): Promise<WrappedCommand>;
   /** Text that names the runtime's helper processes on their command lines (its bridges' socket paths), once it runs. */
   bridges?(): readonly string[];
   dispose(): Promise<void>;
@@ -22,10 +39,16 @@ export interface SandboxRunner {
 
 type Runtime = typeof import('@anthropic-ai/sandbox-runtime');
 
+/** Denials kept per run: enough to see what went wrong, bounded against a process that provokes thousands. */
+const VIOLATIONS_PER_RUN = 200;
+
 export function createOsSandbox(platform: NodeJS.Platform = process.platform): SandboxRunner {
   let runtime: Promise<Runtime> | undefined;
   let initialized: Promise<void> | undefined;
   let support: Promise<SandboxSupport> | undefined;
+  const live = new Map<string, string[]>();
+  let seen = 0;
+  let unsubscribe: (() => void) | undefined;
 
   let runtimeLoaded: Runtime | undefined;
   const load = () =>
@@ -36,13 +59,27 @@ export function createOsSandbox(platform: NodeJS.Platform = process.platform): S
 
   const init = async () => {
     const { SandboxManager } = await load();
-    // Everything is per launch: the base policy grants nothing.
+    // Everything is per launch: the base policy grants nothing. The log monitor records denials per launch.
     initialized ??= withoutSignalHandlers(() =>
-      SandboxManager.initialize({
-        network: { allowedDomains: [], deniedDomains: [] },
-        filesystem: { denyRead: [], allowWrite: [], denyWrite: [] },
-      }),
-    );
+      SandboxManager.initialize(
+        { network: { allowedDomains: [], deniedDomains: [] }, filesystem: { denyRead: [], allowWrite: [], denyWrite: [] } },
+        undefined,
+        true,
+      ),
+    ).then(() => {
+      const store = SandboxManager.getSandboxViolationStore();
+      seen = store.getTotalCount();
+      // The store keeps only the last hundred for everyone; each run's own denials are copied out as they arrive.
+      unsubscribe = store.subscribe((all) => {
+        const total = store.getTotalCount();
+        const fresh = total - seen > 0 ? all.slice(-(total - seen)) : [];
+        seen = total;
+        for (const v of fresh) {
+          const list = v.command === undefined ? undefined : live.get(v.command);
+          if (list && list.length < VIOLATIONS_PER_RUN) list.push(v.line);
+        }
+      });
+    });
     await initialized;
   };
 
@@ -66,29 +103,42 @@ export function createOsSandbox(platform: NodeJS.Platform = process.platform): S
       return support;
     },
 
-    async wrap(spec) {
-      if (spec.sandbox.mode !== 'enforced') throw new StewardError('internal_error', 'wrap() called for a launch without a sandbox.');
+    async wrap(request) {
       await init();
       const { SandboxManager } = await load();
-      // The id names this launch to the network proxy; it must be unguessable (128 bits).
+      // The id names this run to the network proxy and in the denial records; it must be unguessable (128 bits).
       const commandId = randomBytes(16).toString('base64url');
-      const { argv } = await SandboxManager.wrapWithSandboxArgv(
+      const argv = request.tempDir === null ? [...request.argv] : ['/usr/bin/env', `TMPDIR=${request.tempDir}`, ...request.argv];
+      const { argv: wrapped } = await SandboxManager.wrapWithSandboxArgv(
         // The inner shell only ever sees single-quoted words: it runs exactly this argv, nothing more.
-        quoteCommandLine([spec.command, ...spec.args]),
+        quoteCommandLine(argv),
         undefined,
         {
-          filesystem: { denyRead: spec.sandbox.denyReadPaths, allowWrite: spec.sandbox.writePaths, denyWrite: [] },
+          filesystem: {
+            denyRead: [...request.denyRead],
+            allowRead: [...request.allowRead],
+            allowWrite: [...request.allowWrite],
+            denyWrite: [...request.denyWrite],
+          },
         },
         undefined,
-        spec.cwd,
-        { commandId, commandText: spec.command },
+        request.cwd,
+        { commandId, commandText: commandId },
       );
-      if (spec.sandbox.allowedDomains.length > 0) {
-        SandboxManager.registerCommandNetworkLists(commandId, { allowedDomains: spec.sandbox.allowedDomains });
-      }
-      const [file, ...args] = argv;
+      const [file, ...args] = wrapped;
       if (!file) throw new StewardError('spawn_failed', 'The sandbox produced an empty command.');
-      return { file, args, release: () => SandboxManager.unregisterCommandNetworkLists(commandId) };
+      const denials: string[] = [];
+      live.set(commandId, denials);
+      if (request.allowedDomains.length > 0) SandboxManager.registerCommandNetworkLists(commandId, { allowedDomains: [...request.allowedDomains] });
+      return {
+        file,
+        args,
+        violations: () => [...denials],
+        release: () => {
+          live.delete(commandId);
+          SandboxManager.unregisterCommandNetworkLists(commandId);
+        },
+      };
     },
 
     bridges() {
@@ -101,6 +151,8 @@ export function createOsSandbox(platform: NodeJS.Platform = process.platform): S
       if (!initialized) return;
       const { SandboxManager } = await load();
       await initialized.catch(() => undefined);
+      unsubscribe?.();
+      live.clear();
       await SandboxManager.reset();
     },
   };

@@ -1,15 +1,18 @@
 // An MCP transport over the stdin/stdout of a process the supervisor spawned and owns.
 import type { ChildProcess } from 'node:child_process';
 import { deserializeMessage, serializeMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
-import { MESSAGE_TOO_LARGE_CODE } from '../sessions/index.js';
-
-export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+import { SERVER_LIMITS } from '../limits.js';
+import { MessageSkeleton, standInFor, type OversizedMessage } from './oversized.js';
 
 export interface ChildTransportEvents {
   /** A line on stdout that is not a JSON-RPC message. The connection carries on. */
   onBadLine(line: string, error: Error): void;
-  /** A message over the size limit. It is skipped; a request it answered fails with MESSAGE_TOO_LARGE_CODE. */
-  onOversized(bytes: number, requestId: string | number | undefined): void;
+  /**
+   * A message over the size limit, never held whole. A request is answered with an error and a response fails the
+   * request it answers (both by id, read as the bytes passed); a notification is dropped; anything unreadable closes
+   * the connection, since what follows it could no longer be trusted to belong where it seems to.
+   */
+  onOversized(bytes: number, message: OversizedMessage): void;
 }
 
 /**
@@ -23,14 +26,16 @@ export class ChildTransport implements Transport {
 
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  /** Set while skipping the rest of an oversized line. */
-  private skipping: { bytes: number; head: string; tail: Buffer } | undefined;
+  /** Set while reading past the limit: how many bytes the line has, and what its top level says. */
+  private skipping: { bytes: number; skeleton: MessageSkeleton } | undefined;
   private closed = false;
+  /** One wait for stdin to drain, shared by every message sent while it is full. */
+  private draining: Promise<void> | undefined;
 
   constructor(
     private readonly child: ChildProcess,
     private readonly events: ChildTransportEvents,
-    private readonly maxBytes = MAX_MESSAGE_BYTES,
+    private readonly maxBytes: number = SERVER_LIMITS.messageBytes,
   ) {}
 
   start(): Promise<void> {
@@ -57,14 +62,15 @@ export class ChildTransport implements Transport {
   private keep(piece: Buffer): void {
     if (this.skipping) {
       this.skipping.bytes += piece.length;
-      this.skipping.tail = lastBytes(Buffer.concat([this.skipping.tail, piece]));
+      this.skipping.skeleton.push(piece);
       return;
     }
     this.pending.push(piece);
     this.pendingBytes += piece.length;
     if (this.pendingBytes > this.maxBytes) {
-      const all = Buffer.concat(this.pending);
-      this.skipping = { bytes: this.pendingBytes, head: all.subarray(0, SNIFF).toString('utf8'), tail: lastBytes(all) };
+      const skeleton = new MessageSkeleton();
+      for (const part of this.pending) skeleton.push(part);
+      this.skipping = { bytes: this.pendingBytes, skeleton };
       this.pending = [];
       this.pendingBytes = 0;
     }
@@ -72,9 +78,10 @@ export class ChildTransport implements Transport {
 
   private endLine(last: Buffer): void {
     if (this.skipping) {
-      const { bytes, head, tail } = this.skipping;
+      const { bytes, skeleton } = this.skipping;
       this.skipping = undefined;
-      this.oversized(bytes + last.length, sniffId(head, lastBytes(Buffer.concat([tail, last])).toString('utf8')));
+      skeleton.push(last);
+      this.oversized(bytes + last.length, skeleton.result());
       return;
     }
     const bytes = this.pendingBytes + last.length;
@@ -82,7 +89,9 @@ export class ChildTransport implements Transport {
     this.pending = [];
     this.pendingBytes = 0;
     if (bytes > this.maxBytes) {
-      this.oversized(bytes, sniffId(raw.subarray(0, SNIFF).toString('utf8'), lastBytes(raw).toString('utf8')));
+      const skeleton = new MessageSkeleton();
+      skeleton.push(raw);
+      this.oversized(bytes, skeleton.result());
       return;
     }
     const line = raw.toString('utf8').replace(/\r$/, '');
@@ -97,26 +106,33 @@ export class ChildTransport implements Transport {
     this.onmessage?.(message);
   }
 
-  private oversized(bytes: number, id: string | number | undefined): void {
-    this.events.onOversized(bytes, id);
-    if (id !== undefined) {
-      this.onmessage?.({
-        jsonrpc: '2.0',
-        id,
-        error: { code: MESSAGE_TOO_LARGE_CODE, message: `The server's reply was ${bytes} bytes, over Steward's limit of ${this.maxBytes}.` },
-      });
-    }
+  private oversized(bytes: number, message: OversizedMessage): void {
+    this.events.onOversized(bytes, message);
+    const standIn = standInFor(message, bytes, this.maxBytes);
+    if (standIn) this.onmessage?.(standIn);
+    else if (message.kind === 'unreadable') void this.close();
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child.stdin;
     if (this.closed || !stdin || stdin.destroyed || !stdin.writable) throw new Error('The server process is not running.');
     const line = serializeMessage(message);
-    await new Promise<void>((resolve, reject) => {
-      const flushed = stdin.write(line, (error) => (error ? reject(error) : undefined));
-      if (flushed) resolve();
-      else stdin.once('drain', resolve);
-    });
+    const written = new Promise<void>((resolve, reject) => stdin.write(line, (error) => (error ? reject(error) : resolve())));
+    if (stdin.writableNeedDrain) {
+      // Drained, or gone (then the next send says the process is not running).
+      this.draining ??= new Promise<void>((resolve) => {
+        const done = () => {
+          stdin.off('drain', done);
+          stdin.off('close', done);
+          this.draining = undefined;
+          resolve();
+        };
+        stdin.on('drain', done);
+        stdin.on('close', done);
+      });
+      await this.draining;
+    }
+    void written.catch((error: unknown) => this.onerror?.(error instanceof Error ? error : new Error(String(error))));
   }
 
   close(): Promise<void> {
@@ -136,25 +152,7 @@ export class ChildTransport implements Transport {
     if (this.closed) return;
     this.closed = true;
     this.pending = [];
+    this.skipping = undefined;
     this.onclose?.();
   }
-}
-
-const SNIFF = 256;
-
-function lastBytes(buffer: Buffer): Buffer {
-  return buffer.length <= SNIFF ? buffer : buffer.subarray(buffer.length - SNIFF);
-}
-
-/**
- * The id of a JSON-RPC response too large to parse: a top-level "id" either before the "result"/"error" key
- * at the start, or as the very last member at the end. Nested ids never match.
- */
-function sniffId(head: string, tail: string): string | number | undefined {
-  const value = '("(?:[^"\\\\]|\\\\.){0,200}"|-?\\d{1,15})';
-  const atStart = new RegExp(`^\\s*\\{\\s*(?:"jsonrpc"\\s*:\\s*"2\\.0"\\s*,\\s*)?"id"\\s*:\\s*${value}`).exec(head);
-  const atEnd = new RegExp(`,\\s*"id"\\s*:\\s*${value}\\s*(?:,\\s*"jsonrpc"\\s*:\\s*"2\\.0"\\s*)?\\}\\s*$`).exec(tail);
-  const raw = atStart?.[1] ?? atEnd?.[1];
-  if (raw === undefined) return undefined;
-  return raw.startsWith('"') ? (JSON.parse(raw) as string) : Number(raw);
 }

@@ -1,6 +1,7 @@
 // Reads other hosts' config files (Claude Desktop, VS Code, Cursor) into server inputs, saying what could not come across.
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { ServerInputSchema, type ImportReport, type ServerInput } from '../../../shared/domain/servers.js';
+import { ServerInputSchema, type ImportReport, type ServerInput, type ServerView } from '../../../shared/domain/servers.js';
+import type { Audit } from '../audit/index.js';
 import { StewardError } from '../../../shared/errors.js';
 
 export interface Skipped {
@@ -93,4 +94,31 @@ function convert(name: string, raw: unknown, homeDir: string): { input: ServerIn
     return { skip: { code: 'config_invalid', reason: `${where}${issue?.message ?? 'invalid entry'}` } };
   }
   return { input: parsed.data };
+}
+
+export interface ImportDeps {
+  homeDir: string;
+  audit: Audit;
+  add(input: ServerInput, source: string): Promise<ServerView>;
+}
+
+/** Adds every server a config file names; each one Steward cannot add is reported with its code. */
+export async function importServers(text: string, fileName: string | undefined, deps: ImportDeps, actor: 'user' | 'host' | 'policy'): Promise<ImportReport> {
+  const parsed = parseImport(text, { homeDir: deps.homeDir, fileName });
+  const added: ServerView[] = [];
+  const skipped = [...parsed.skipped];
+  for (const candidate of parsed.candidates) {
+    try {
+      added.push(await deps.add(candidate, `import:${parsed.format}`));
+    } catch (error) {
+      const e = error instanceof StewardError ? error : new StewardError('import_failed', String(error));
+      skipped.push({ name: candidate.name, code: e.code, reason: e.message });
+    }
+  }
+  deps.audit.record('server.imported', {
+    actor,
+    summary: `Imported ${added.length} server(s) from ${fileName ?? 'a config file'}; skipped ${skipped.length}.`,
+    data: { format: parsed.format, added: added.map((s) => s.name), skipped: skipped.map((s) => ({ name: s.name, code: s.code })) },
+  });
+  return { format: parsed.format, added, skipped };
 }

@@ -2,4 +2,5 @@
 export { ServersService, type ServersDeps } from './service.js';
 export { DEFAULT_BACKOFF, restartDelay, type BackoffPolicy } from './backoff.js';
 export { parseImport } from './import.js';
+export { registryResolver, type PackageResolver, type ResolvedPackage } from './packages.js';
 export type { OrphanReport } from './supervisor.js';

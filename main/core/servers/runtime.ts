@@ -1,11 +1,21 @@
 // One server's life: spawn (or dial), connect, supervise, restart with backoff, stop the whole process tree.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import type { LogLine, ServerStatus } from '../../../shared/domain/servers.js';
+import type { LogLine, ServerError, ServerStatus } from '../../../shared/domain/servers.js';
 import { present, StewardError } from '../../../shared/errors.js';
 import { detached, guarded } from '../background.js';
 import type { Clock, Unexpected } from '../ports.js';
-import type { LaunchPlan, SandboxRunner, WrappedCommand } from '../security/index.js';
+import {
+  classifyFailure,
+  RUNTIME_WRITE_PATHS,
+  serverSandboxRequest,
+  startErrorCode,
+  type FailureOutcome,
+  type LaunchPlan,
+  type Platform,
+  type SandboxRunner,
+  type WrappedCommand,
+} from '../security/index.js';
 import {
   McpSession,
   type ClientIdentity,
@@ -14,17 +24,18 @@ import {
   type ServerNotificationMethod,
   type HttpAuth,
 } from '../sessions/index.js';
+import { megabytes } from '../limits.js';
 import { restartDelay, type BackoffPolicy } from './backoff.js';
+import { cappedFetch } from './capped-fetch.js';
 import { ChildTransport } from './child-transport.js';
+import { startDownload, type DownloadRun } from './download.js';
+import { prepareFolders } from './launch-folders.js';
+import type { OversizedMessage } from './oversized.js';
 import { LineSplitter } from './line-splitter.js';
 import { startTokenOf } from '../owners/index.js';
 import { TreeSnapshot, type Member, type ProcessTable } from './process-tree.js';
 
-export interface RuntimeError {
-  code: string;
-  message: string;
-  stderrTail: string[];
-}
+export type RuntimeError = ServerError;
 
 export interface RuntimeDeps {
   serverId: string;
@@ -32,7 +43,14 @@ export interface RuntimeDeps {
   clock: Clock;
   backoff: BackoffPolicy;
   sandbox: SandboxRunner;
+  platform: Platform;
+  homeDir: string;
+  /** The server's name now (it may be renamed), for the fix commands a failure names. */
+  serverName(): string;
   connectTimeoutMs: number;
+  downloadTimeoutMs: number;
+  /** The most bytes one JSON-RPC message from the server may have. */
+  messageBytes: number;
   /** Time between closing stdin and SIGTERM, and between SIGTERM and SIGKILL. */
   stopGraceMs: number;
   /** Errors in work nobody waits for: exit handling, restarts, closing a dead session. */
@@ -53,6 +71,8 @@ export interface RuntimeDeps {
   /** Processes of the server's tree (group, session, descendants) seen for the first time. */
   members(members: Member[]): void;
   exited(info: { pid: number; code: number | null; signal: NodeJS.Signals | null; crashed: boolean; error?: RuntimeError }): void;
+  /** A failure to keep with the server (it outlives this process); null once the server is up again. */
+  failed(error: RuntimeError | null): void;
 }
 
 const STDERR_TAIL = 30;
@@ -67,10 +87,14 @@ export class ServerRuntime {
   private child: ChildProcess | undefined;
   private snapshot: TreeSnapshot | undefined;
   private wrapped: WrappedCommand | undefined;
+  private download: DownloadRun | undefined;
+  private plan: LaunchPlan | undefined;
+  private lastExit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private stderrTail: string[] = [];
   private attempt = 0;
   private startedAt = 0;
   private restartTimer: { cancel(): void } | undefined;
+  private releasedWrap: WrappedCommand | undefined;
   private stopping: Promise<void> | undefined;
   private starting: Promise<void> | undefined;
   private exitWaiters: Array<() => void> = [];
@@ -113,7 +137,13 @@ export class ServerRuntime {
         reconnectOnSessionLoss: true,
         capabilities: this.deps.capabilities(),
         // Step-up re-authorizes at most once per request; the auth service caps prompts across requests.
-        transport: () => new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers }, ...auth, maxStepUpRetries: 1 }),
+        transport: () =>
+          new StreamableHTTPClientTransport(new URL(url), {
+            requestInit: { headers },
+            ...auth,
+            fetch: cappedFetch(auth.fetch ?? fetch, this.deps.messageBytes, { oversized: (bytes, message) => this.oversized(bytes, message) }),
+            maxStepUpRetries: 1,
+          }),
         hooks: this.sessionHooks(() => {
           this.session = undefined;
           this.fail({ code: 'connect_failed', message: 'The connection to the server closed.', stderrTail: [] });
@@ -128,14 +158,59 @@ export class ServerRuntime {
     }
   }
 
+  private now(): string {
+    return new Date(this.deps.clock.now()).toISOString();
+  }
+
   private async launch(plan: LaunchPlan): Promise<void> {
     if (this.child) return;
     this.setStatus('starting');
     this.stderrTail = [];
+    this.lastExit = undefined;
+    this.plan = plan;
+    try {
+      prepareFolders(plan.spec);
+    } catch (error) {
+      const e = error instanceof StewardError ? error : new StewardError('spawn_failed', String(error));
+      this.fail(this.refusalError(e.code, e.message));
+      throw e;
+    }
+    if (plan.spec.runner?.download) {
+      const run = startDownload(plan, {
+        sandbox: this.deps.sandbox,
+        platform: this.deps.platform,
+        homeDir: this.deps.homeDir,
+        serverName: this.deps.serverName(),
+        timeoutMs: this.deps.downloadTimeoutMs,
+        log: (stream, level, text) => {
+          if (stream === 'stderr') this.keepStderr(text);
+          this.deps.log(stream, level, text);
+        },
+        // Recorded like the server's own processes, so a Steward that dies mid-download leaves nothing running.
+        started: (pid) =>
+          guarded(this.deps.unexpected, `recording the download of server ${this.deps.serverId}`, () =>
+            this.deps.members([{ pid, started: startTokenOf(pid) ?? '' }]),
+          ),
+        now: () => this.now(),
+      });
+      this.download = run;
+      this.setStatus('downloading');
+      const result = await run.done.finally(() => {
+        this.download = undefined;
+      });
+      if (!result.ok) {
+        this.fail(result.error);
+        throw new StewardError(result.error.code === 'cancelled' ? 'cancelled' : 'download_failed', result.error.message, {
+          stderrTail: result.error.stderrTail,
+        });
+      }
+      if (this.stopping) throw new StewardError('cancelled', 'The server was stopped before it started.');
+      this.setStatus('starting');
+    }
     let file = plan.spec.command;
     let args = plan.spec.args;
     if (plan.spec.sandbox.mode === 'enforced') {
-      this.wrapped = await this.deps.sandbox.wrap(plan.spec);
+      this.wrapped = await this.deps.sandbox.wrap(serverSandboxRequest(plan.spec, this.deps.platform, this.deps.homeDir));
       file = this.wrapped.file;
       args = this.wrapped.args;
     }
@@ -153,7 +228,7 @@ export class ServerRuntime {
         detached: process.platform !== 'win32',
       });
     } catch (error) {
-      this.spawnFailed(error as Error);
+      this.spawnFailed(error as Error, plan);
       return;
     }
     this.child = child;
@@ -165,13 +240,14 @@ export class ServerRuntime {
     const stderr = new LineSplitter((line) => this.stderrLine(line));
     child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.stderr?.on('end', () => stderr.flush());
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.once('exit', (code, signal) =>
       guarded(this.deps.unexpected, `handling the exit of server ${this.deps.serverId}`, () => this.onExit(child, code, signal)),
     );
 
     const spawnError = await spawned;
     if (spawnError) {
-      this.spawnFailed(spawnError);
+      this.spawnFailed(spawnError, plan);
       return;
     }
 
@@ -180,20 +256,19 @@ export class ServerRuntime {
     this.deps.launched({ pid, pidStarted: startTokenOf(pid) ?? '' });
     this.deps.log('host', 'info', `Started process ${pid}: ${plan.commandLine}${plan.spec.sandbox.mode === 'enforced' ? ' (sandboxed)' : ''}`);
 
-    const transport = new ChildTransport(child, {
-      onBadLine: (line, error) =>
-        this.deps.log(
-          'protocol',
-          'warning',
-          `Ignored a line on stdout that is not a JSON-RPC message (${error.message.split('\n')[0]}): ${line.slice(0, 300)}`,
-        ),
-      onOversized: (bytes, id) =>
-        this.deps.log(
-          'protocol',
-          'error',
-          `Ignored a ${bytes}-byte message on stdout: over the 10 MB limit${id !== undefined ? ` (reply to request ${id})` : ''}.`,
-        ),
-    });
+    const transport = new ChildTransport(
+      child,
+      {
+        onBadLine: (line, error) =>
+          this.deps.log(
+            'protocol',
+            'warning',
+            `Ignored a line on stdout that is not a JSON-RPC message (${error.message.split('\n')[0]}): ${line.slice(0, 300)}`,
+          ),
+        onOversized: (bytes, message) => this.oversized(bytes, message),
+      },
+      this.deps.messageBytes,
+    );
     try {
       const session = await McpSession.connect({
         identity: this.deps.identity,
@@ -210,18 +285,75 @@ export class ServerRuntime {
       this.session = session;
       this.refreshTree();
       this.lastError = null;
+      this.deps.failed(null);
       this.setStatus('running');
     } catch (error) {
       const e = error instanceof StewardError ? error : new StewardError('connect_failed', String(error));
+      if (this.stopping && !this.hasExited()) throw e;
+      let outcome: FailureOutcome;
       if (this.child === child) {
-        // It is alive but does not speak MCP: stop it and report, without restarting.
+        // Alive but no MCP answer: stop it (no restart: the same start would fail the same way).
+        outcome = e.code === 'timeout' ? { kind: 'timeout', seconds: Math.round(this.deps.connectTimeoutMs / 1000) } : { kind: 'protocol', message: e.message };
         this.lastError = { code: e.code, message: e.message, stderrTail: [...this.stderrTail] };
         await this.stop('error');
+      } else {
+        await exited;
+        // A closed connection says nothing of its own, so the exit tells; a refused handshake (an unknown protocol version) does.
+        const closed = e.code === 'connect_failed' || e.code === 'server_exited';
+        outcome = closed ? this.exitOutcome() : { kind: 'protocol', message: e.message };
       }
-      throw new StewardError(this.lastError?.code === 'server_crashed' ? 'server_crashed' : e.code, this.lastError?.message ?? e.message, {
-        stderrTail: this.lastError?.stderrTail ?? [],
-      });
+      const failure = await this.classify(plan, 'start', outcome);
+      const code = startErrorCode(e.code, failure);
+      this.fail({ code, message: failure.summary, stderrTail: [...this.stderrTail], failure, at: this.now() });
+      throw new StewardError(code, failure.summary, { stderrTail: [...this.stderrTail] });
     }
+  }
+
+  private hasExited(): boolean {
+    return this.lastExit !== undefined;
+  }
+
+  private exitOutcome(): FailureOutcome {
+    const exit = this.lastExit;
+    return { kind: 'exit', code: exit?.code ?? null, signal: exit?.signal ?? null };
+  }
+
+  /** Reads the sandbox's denials and stderr into a classified failure (denials arrive a moment after the exit). */
+  private async classify(plan: LaunchPlan, phase: 'start' | 'running', outcome: FailureOutcome) {
+    const wrapped = this.wrapped ?? this.releasedWrap;
+    if (phase === 'start') await new Promise((r) => setTimeout(r, 100));
+    const request = serverSandboxRequest(plan.spec, this.deps.platform, this.deps.homeDir);
+    const failure = classifyFailure({
+      serverName: this.deps.serverName(),
+      phase,
+      outcome,
+      stderr: this.stderrTail,
+      violations: wrapped?.violations() ?? [],
+      writable: [...request.allowWrite, ...RUNTIME_WRITE_PATHS],
+      hidden: plan.hidden,
+      readOnlyOwn: plan.spec.sandbox.ownReadPaths,
+      command: plan.configCommand,
+      platform: this.deps.platform,
+    });
+    this.releasedWrap = undefined;
+    return failure;
+  }
+
+  private refusalError(code: string, message: string): RuntimeError {
+    return {
+      code,
+      message,
+      stderrTail: [],
+      at: this.now(),
+      failure: {
+        class: 'refused',
+        phase: 'plan',
+        summary: message,
+        evidence: message,
+        fix: { kind: 'edit', label: 'Change the grants', value: null, command: null, hint: message },
+        retryable: false,
+      },
+    };
   }
 
   private sessionHooks(onClosed: () => void) {
@@ -235,18 +367,53 @@ export class ServerRuntime {
     };
   }
 
-  private stderrLine(line: string): void {
+  /** A message over the size limit: said in the log; one that cannot be matched to anything stops the server. */
+  private oversized(bytes: number, message: OversizedMessage): void {
+    const size = `a ${megabytes(bytes)} message, over the limit of ${megabytes(this.deps.messageBytes)} for one message`;
+    if (message.kind === 'unreadable') {
+      const text = `Stopped the server: it sent ${size}, and its id could not be read, so what it sends next could not be matched safely.`;
+      this.deps.log('host', 'error', text);
+      this.lastError = { code: 'message_too_large', message: text, stderrTail: [...this.stderrTail], at: this.now() };
+      void this.stop('error');
+      return;
+    }
+    const what =
+      message.kind === 'request'
+        ? `request ${JSON.stringify(message.id)} (${message.method}); it was answered with an error`
+        : message.kind === 'response'
+          ? `reply to request ${JSON.stringify(message.id)}; that request failed`
+          : `notification (${message.method}); it was dropped`;
+    this.deps.log('protocol', 'error', `The server sent ${size}: a ${what}.`);
+  }
+
+  private keepStderr(line: string): void {
     this.stderrTail.push(line);
     if (this.stderrTail.length > STDERR_TAIL) this.stderrTail.shift();
+  }
+
+  private stderrLine(line: string): void {
+    this.keepStderr(line);
     this.deps.log('stderr', 'info', line);
   }
 
-  private spawnFailed(error: Error): void {
+  private spawnFailed(error: Error, plan: LaunchPlan): void {
     this.child = undefined;
     this.releaseSandbox();
-    const code = (error as NodeJS.ErrnoException).code;
-    const message = `The server could not be started (${code ?? error.message}).`;
-    this.fail({ code: 'spawn_failed', message, stderrTail: [] });
+    const code = (error as NodeJS.ErrnoException).code ?? error.message;
+    const failure = classifyFailure({
+      serverName: this.deps.serverName(),
+      phase: 'start',
+      outcome: { kind: 'spawn_error', code },
+      stderr: [],
+      violations: [],
+      writable: [],
+      hidden: plan.hidden,
+      readOnlyOwn: [],
+      command: plan.configCommand,
+      platform: this.deps.platform,
+    });
+    const message = `The server could not be started (${code}): ${failure.summary}`;
+    this.fail({ code: 'spawn_failed', message, stderrTail: [], failure, at: this.now() });
     throw new StewardError('spawn_failed', message);
   }
 
@@ -255,10 +422,14 @@ export class ServerRuntime {
     // A process that never got a pid was handled as a failed spawn.
     if (this.child !== child || pid === undefined) return;
     const wasStopping = this.stopping !== undefined;
+    const wasRunning = this.status === 'running';
     const snapshot = this.snapshot;
     this.child = undefined;
     this.snapshot = undefined;
     this.rssBytes = null;
+    this.lastExit = { code, signal };
+    // The launch that is still connecting reads this run's denials once the exit has settled.
+    if (!wasRunning) this.releasedWrap = this.wrapped;
     this.releaseSandbox();
     const session = this.session;
     this.session = undefined;
@@ -276,10 +447,29 @@ export class ServerRuntime {
       return;
     }
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    const error: RuntimeError = { code: 'server_crashed', message: `The server ${how}.`, stderrTail: [...this.stderrTail] };
+    if (!wasRunning) {
+      // It never came up: the launch classifies this and nothing restarts it, since the same start would fail again.
+      this.deps.log('host', 'error', `The server ${how} before it finished starting.`);
+      recordExit({ pid, code, signal, crashed: false });
+      return;
+    }
+    const failure = classifyFailure({
+      serverName: this.deps.serverName(),
+      phase: 'running',
+      outcome: { kind: 'exit', code, signal },
+      stderr: this.stderrTail,
+      violations: [],
+      writable: [],
+      hidden: this.plan?.hidden ?? [],
+      readOnlyOwn: this.plan?.spec.sandbox.ownReadPaths ?? [],
+      command: this.plan?.configCommand ?? '',
+      platform: this.deps.platform,
+    });
+    const error: RuntimeError = { code: 'server_crashed', message: `The server ${how}.`, stderrTail: [...this.stderrTail], failure, at: this.now() };
     this.deps.log('host', 'error', error.message);
     recordExit({ pid, code, signal, crashed: true, error });
     this.lastError = error;
+    this.deps.failed(error);
     if (this.deps.clock.now() - this.startedAt >= this.deps.backoff.healthyAfterMs) this.attempt = 0;
     this.attempt += 1;
     const delay = this.deps.wantsRestart() ? restartDelay(this.deps.backoff, this.attempt) : undefined;
@@ -311,12 +501,19 @@ export class ServerRuntime {
 
   private fail(error: RuntimeError): void {
     this.lastError = error;
-    this.setStatus(error.code === 'server_crashed' ? 'crashed' : 'error');
+    if (error.code !== 'cancelled') this.deps.failed(error);
+    this.setStatus(error.code === 'server_crashed' ? 'crashed' : error.code === 'cancelled' ? 'stopped' : 'error');
+  }
+
+  /** A launch refused before anything ran (a plan refusal): kept like any other failure. */
+  refused(error: RuntimeError): void {
+    this.fail(error);
   }
 
   /** Close stdin, then SIGTERM, then SIGKILL the whole tree. Resolves when every process is gone. */
   stop(finalStatus: 'stopped' | 'error' = 'stopped'): Promise<void> {
     this.cancelRestart();
+    this.download?.kill();
     if (this.stopping) return this.stopping;
     const child = this.child;
     const session = this.session;
@@ -391,6 +588,7 @@ export class ServerRuntime {
   /** Kills the whole tree at once (synchronous): for a process that must exit now. */
   killNow(): void {
     this.cancelRestart();
+    this.download?.kill();
     this.snapshot?.signal('SIGKILL');
   }
 

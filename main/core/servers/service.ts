@@ -21,13 +21,16 @@ import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
 import type { Inbox } from '../inbox/index.js';
 import type { Clock, SecretStore, Unexpected } from '../ports.js';
-import { planLaunch, type FsView, type LaunchPlan, type Platform, type SandboxRunner } from '../security/index.js';
+import type { FsView, LaunchPlan, Platform, SandboxRunner } from '../security/index.js';
 import type { ClientIdentity, HostCapabilities, McpSession, ServerRequestInfo, ServerNotificationMethod, HttpAuth } from '../sessions/index.js';
 import type { OwnerKey } from '../owners/index.js';
 import type { ServerRecord, Store } from '../store/index.js';
 import type { BackoffPolicy } from './backoff.js';
 import { forgetSecrets, loadConfig, saveSecrets, toStored } from './config.js';
-import { parseImport } from './import.js';
+import { applyGrants, grantAudit, refuseBadGrants, type GrantChange } from './grants.js';
+import { LaunchPlanner } from './launch-planner.js';
+import type { PackageResolver } from './packages.js';
+import { importServers } from './import.js';
 import { Supervisor, type OrphanReport } from './supervisor.js';
 import { applyExternalChange } from './external-change.js';
 import { ShownViews, toView } from './views.js';
@@ -49,7 +52,12 @@ export interface ServersDeps {
   backoff: BackoffPolicy;
   stopGraceMs: number;
   connectTimeoutMs: number;
+  downloadTimeoutMs: number;
+  /** The most bytes one JSON-RPC message from a server may have. */
+  messageBytes: number;
   sampleIntervalMs: number;
+  /** Answers which exact version a package runner would fetch (pinning at first install). */
+  packages: PackageResolver;
   /** Errors in background work (log writes, memory sampling, restarts): the front end's log. */
   unexpected: Unexpected;
   /** This Steward process, as process and session records name their owner. */
@@ -65,17 +73,26 @@ export interface ServersDeps {
   httpAuthRetry(serverId: string, url: string, error: StewardError): Promise<boolean>;
   /** A server is gone: whatever else the host keeps about it (sign-in records) goes too. */
   forgotten(serverId: string): Promise<void>;
+  /** What an installed bundle adds to its server's launch: its files to read, and whether it may run now. */
+  bundleOf?(serverId: string): { readPaths: string[]; refusal: string | undefined };
 }
 
 type Actor = 'user' | 'host' | 'policy';
 
 export class ServersService {
   private readonly supervisor: Supervisor;
+  private readonly planner: LaunchPlanner;
   private readonly settingsCache = new Map<string, { name: string; toolTimeoutSeconds: number }>();
   private readonly shown = new ShownViews();
 
   constructor(private readonly deps: ServersDeps) {
     this.supervisor = new Supervisor({ ...deps, changed: (id) => this.changed(id), replan: async (id) => this.checkedPlan(this.record(id)) });
+    this.planner = new LaunchPlanner({
+      ...deps,
+      now: () => this.now(),
+      changed: (id) => this.changed(id),
+      refused: (id, error) => this.supervisor.obtain(id).refused(error),
+    });
     deps.inbox.handle('consent', async (item, decision) => {
       await this.decideConsent(item.serverId, decision.hash, decision.decision, 'user');
     });
@@ -144,6 +161,8 @@ export class ServersService {
       desiredState: 'stopped',
       createdAt: at,
       updatedAt: at,
+      pins: [],
+      lastError: null,
     };
     if (this.deps.store.servers.findByName(record.name)) {
       throw new StewardError('name_taken', `A server named "${record.name}" already exists.`);
@@ -189,6 +208,8 @@ export class ServersService {
       options: ServerOptionsSchema.parse({ ...current.options, ...patch.options }),
       updatedAt: this.now(),
     };
+    // A grant Steward will not give is refused now, with its reason, not at the next start.
+    if (patch.sandbox) refuseBadGrants(next.sandbox, this.deps);
     if (patch.config) await saveSecrets(this.deps.secrets, id, patch.config);
     this.settingsCache.delete(id);
     this.deps.store.transaction(() => {
@@ -231,37 +252,20 @@ export class ServersService {
   }
 
   async import(text: string, fileName: string | undefined, actor: Actor = 'user'): Promise<ImportReport> {
-    const parsed = parseImport(text, { homeDir: this.deps.homeDir, fileName });
-    const added: ServerView[] = [];
-    const skipped = [...parsed.skipped];
-    for (const candidate of parsed.candidates) {
-      try {
-        added.push(await this.add(candidate, `import:${parsed.format}`, actor));
-      } catch (error) {
-        const e = error instanceof StewardError ? error : new StewardError('import_failed', String(error));
-        skipped.push({ name: candidate.name, code: e.code, reason: e.message });
-      }
-    }
-    this.deps.audit.record('server.imported', {
-      actor,
-      summary: `Imported ${added.length} server(s) from ${fileName ?? 'a config file'}; skipped ${skipped.length}.`,
-      data: { format: parsed.format, added: added.map((s) => s.name), skipped: skipped.map((s) => ({ name: s.name, code: s.code })) },
-    });
-    return { format: parsed.format, added, skipped };
+    return importServers(text, fileName, { homeDir: this.deps.homeDir, audit: this.deps.audit, add: (input, source) => this.add(input, source, actor) }, actor);
   }
 
-  private async plan(record: ServerRecord): Promise<LaunchPlan> {
-    if (record.config.transport !== 'stdio') throw new StewardError('internal_error', 'Only stdio servers are launched.');
-    const config = await loadConfig(this.deps.secrets, record.id, record.config);
-    if (config.transport !== 'stdio') throw new StewardError('internal_error', 'Stored config does not match its transport.');
-    const plan = planLaunch(
-      { config, sandbox: record.sandbox },
-      { platform: this.deps.platform, homeDir: this.deps.homeDir, dataDir: this.deps.dataDir, sandbox: await this.deps.sandbox.support() },
-      this.deps.hostEnv,
-      this.deps.fs,
-    );
-    if (plan.kind === 'refusal') throw new StewardError(plan.code, plan.message);
-    return plan;
+  /** Updating pinned packages is its own step: the newest matching versions are pinned, and consent is asked again. */
+  async upgrade(id: string, actor: Actor = 'user'): Promise<{ server: ServerView; changes: Array<{ name: string; from: string; to: string }> }> {
+    const changes = await this.planner.upgrade(this.record(id), actor);
+    return { server: this.get(id), changes };
+  }
+
+  async grant(id: string, change: GrantChange, mode: 'grant' | 'revoke', actor: Actor = 'user'): Promise<ServerView> {
+    const record = this.record(id);
+    await this.update(id, { sandbox: applyGrants(record.sandbox, change, mode, this.deps) }, actor);
+    this.deps.audit.record(mode === 'grant' ? 'sandbox.granted' : 'sandbox.revoked', grantAudit(record, change, mode, actor));
+    return this.get(id);
   }
 
   async consentRequest(id: string): Promise<ConsentRequest> {
@@ -269,27 +273,12 @@ export class ServersService {
     if (record.config.transport !== 'stdio') {
       throw new StewardError('not_supported', 'Remote servers run nothing on this machine and need no launch consent.');
     }
-    const plan = await this.plan(record);
-    return this.requestFor(record, plan);
-  }
-
-  private requestFor(record: ServerRecord, plan: LaunchPlan): ConsentRequest {
-    const exact = this.deps.store.consents.find(record.id, plan.spec.hash);
-    const latest = this.deps.store.consents.latest(record.id);
-    return {
-      serverId: record.id,
-      serverName: record.name,
-      spec: plan.spec,
-      commandLine: plan.commandLine,
-      findings: plan.findings,
-      changedSince: !exact && latest ? latest.decidedAt : null,
-      state: exact ? exact.decision : 'required',
-    };
+    return this.planner.consentRequest(record, await this.planner.plan(record));
   }
 
   async decideConsent(id: string, hash: string, decision: 'approve' | 'deny', actor: Actor): Promise<ServerView> {
     const record = this.record(id);
-    const plan = await this.plan(record);
+    const plan = await this.planner.plan(record);
     if (plan.spec.hash !== hash) {
       throw new StewardError('consent_mismatch', 'The launch changed since it was shown; review the new command before deciding.');
     }
@@ -298,7 +287,8 @@ export class ServersService {
       this.deps.store.consents.record({
         serverId: id,
         specHash: hash,
-        spec: JSON.stringify(plan.spec),
+        // Values are kept only as digests: even the shown loader variables are left out of the record.
+        spec: JSON.stringify({ ...plan.spec, flaggedEnv: plan.spec.flaggedEnv.map((f) => ({ name: f.name, why: f.why })) }),
         decision: approved ? 'approved' : 'denied',
         decidedBy: actor,
         decidedAt: this.now(),
@@ -337,14 +327,19 @@ export class ServersService {
 
   /** The plan, if the user approved exactly it; otherwise asks (inbox) and throws. */
   private async checkedPlan(record: ServerRecord): Promise<LaunchPlan> {
-    const plan = await this.plan(record);
+    const plan = await this.planner.plan(record);
     const consent = this.deps.store.consents.find(record.id, plan.spec.hash);
     if (consent?.decision === 'approved') return plan;
     const runtime = this.supervisor.obtain(record.id);
     if (consent?.decision === 'denied') {
       throw new StewardError('consent_denied', `You refused to let "${record.name}" run this command. Approve it from its consent request to run it.`);
     }
-    this.deps.inbox.put(`consent:${record.id}`, { kind: 'consent', serverId: record.id, serverName: record.name, request: this.requestFor(record, plan) });
+    this.deps.inbox.put(`consent:${record.id}`, {
+      kind: 'consent',
+      serverId: record.id,
+      serverName: record.name,
+      request: this.planner.consentRequest(record, plan),
+    });
     runtime.markAwaitingConsent();
     throw new StewardError('consent_required', `"${record.name}" needs your approval before it runs.`);
   }
@@ -424,6 +419,11 @@ export class ServersService {
     return this.start(id);
   }
 
+  /** A line from the host in a server's log (a cap reached, a request refused, what a view did). */
+  note(id: string, level: LogLine['level'], text: string): void {
+    this.supervisor.logs.add(id, 'host', level, text);
+  }
+
   logsPage(id: string, limit: number, beforeId?: number): LogLine[] {
     this.record(id);
     this.supervisor.logs.flush();
@@ -472,11 +472,6 @@ export class ServersService {
 
   touch(id: string): void {
     this.supervisor.touch(id);
-  }
-
-  /** A note from the host in the server's log (what its views did, a sampling request trimmed). */
-  logLine(id: string, level: LogLine['level'], text: string): void {
-    this.supervisor.logs.add(id, 'host', level, text);
   }
 
   beginUse(id: string): () => void {

@@ -7,7 +7,7 @@ import { detached, guarded } from '../background.js';
 import type { OwnerKey } from '../owners/index.js';
 import { startTokenOf } from '../owners/index.js';
 import type { Clock, Unexpected } from '../ports.js';
-import type { LaunchPlan, SandboxRunner } from '../security/index.js';
+import type { LaunchPlan, Platform, SandboxRunner } from '../security/index.js';
 import type { ClientIdentity, HostCapabilities, ServerRequestInfo, ServerNotificationMethod } from '../sessions/index.js';
 import type { ProcessRecord, Store } from '../store/index.js';
 import type { BackoffPolicy } from './backoff.js';
@@ -21,10 +21,14 @@ export interface SupervisorDeps {
   audit: Audit;
   clock: Clock;
   sandbox: SandboxRunner;
+  platform: Platform;
+  homeDir: string;
   identity: ClientIdentity;
   backoff: BackoffPolicy;
   stopGraceMs: number;
   connectTimeoutMs: number;
+  downloadTimeoutMs: number;
+  messageBytes: number;
   sampleIntervalMs: number;
   unexpected: Unexpected;
   /** This Steward process, as the process and session records name their owner. */
@@ -90,7 +94,12 @@ export class Supervisor {
       clock: this.deps.clock,
       backoff: this.deps.backoff,
       sandbox: this.deps.sandbox,
+      platform: this.deps.platform,
+      homeDir: this.deps.homeDir,
+      serverName: () => store.servers.get(id)?.name ?? id,
       connectTimeoutMs: this.deps.connectTimeoutMs,
+      downloadTimeoutMs: this.deps.downloadTimeoutMs,
+      messageBytes: this.deps.messageBytes,
       stopGraceMs: this.deps.stopGraceMs,
       unexpected: this.deps.unexpected,
       log: (stream, level, text) => this.logs.add(id, stream, level, text),
@@ -116,6 +125,20 @@ export class Supervisor {
       wantsRestart: () => {
         const stored = store.servers.get(id);
         return !this.disposed && stored?.desiredState === 'running' && stored.options.restartOnCrash;
+      },
+      failed: (error) => {
+        store.servers.setLastError(id, error);
+        const stored = store.servers.get(id);
+        // A crash of a running server has its own record; this one is for launches that never came up.
+        if (error && stored && error.failure?.phase !== 'running') {
+          audit.record('server.failed', {
+            serverId: id,
+            serverName: stored.name,
+            actor: 'host',
+            summary: `"${stored.name}" did not start: ${error.failure?.summary ?? error.message}`,
+            data: { code: error.code, class: error.failure?.class ?? null, evidence: error.failure?.evidence ?? null },
+          });
+        }
       },
       launched: ({ pid, pidStarted }) => record('server', pid, pidStarted),
       members: (members: Member[]) => {

@@ -12,8 +12,13 @@ import {
 } from '@modelcontextprotocol/client';
 import { StewardError } from '../../../shared/errors.js';
 
-/** JSON-RPC error code the stdio transport uses for a reply refused because of its size. */
+/** JSON-RPC error code a transport uses for a reply refused because of its size. */
 export const MESSAGE_TOO_LARGE_CODE = -32001;
+/**
+ * The method of the stand-in a transport delivers for a server's request too large to read: the host answers it, by
+ * the request's own id, with an error saying why (params: the request's method when known, its size, the limit).
+ */
+export const OVERSIZED_REQUEST = 'steward/oversized-request';
 /** The server needs the user to finish a URL elicitation before it can answer (MCP 2025-11-25). */
 export const URL_ELICITATION_REQUIRED = -32042;
 

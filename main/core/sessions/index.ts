@@ -11,5 +11,5 @@ export {
   type ServerNotificationMethod,
   type HttpAuth,
 } from './session.js';
-export { toStewardError, MESSAGE_TOO_LARGE_CODE } from './errors.js';
+export { toStewardError, MESSAGE_TOO_LARGE_CODE, OVERSIZED_REQUEST } from './errors.js';
 export { ToolCalls, type ToolCallDeps, type CallRequest } from './tool-calls.js';

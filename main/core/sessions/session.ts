@@ -1,5 +1,6 @@
 // One MCP client per server: connect with capabilities declared up front, list, call with progress and cancel, reconnect.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { Client, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
 import { TaskStatusNotificationParamsSchema } from '@modelcontextprotocol/core';
 import type { AuthProvider, FetchLike, MessageExtraInfo, OAuthClientProvider, StandardSchemaV1 } from '@modelcontextprotocol/client';
@@ -7,6 +8,7 @@ import type { CallResult, PromptView, ResourceView, ToolView } from '../../../sh
 import { APP_MIME_TYPE, APPS_EXTENSION, readToolUi } from '../../../shared/domain/apps.js';
 import type { LogLine } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
+import { SERVER_LIMITS } from '../limits.js';
 import { isSessionExpired, toStewardError } from './errors.js';
 
 /** How a remote server's transport authenticates: an OAuth (or other) provider, and the fetch its sign-in requests go through. */
@@ -45,6 +47,8 @@ export interface ServerRequestInfo {
   /** The negotiated protocol version ('' before it is known). */
   protocolVersion: string;
   signal: AbortSignal;
+  /** Aborted when this connection ends: what the server asked of the user goes with it. */
+  sessionSignal: AbortSignal;
 }
 
 export type ServerNotificationMethod = 'notifications/tasks/status' | 'notifications/elicitation/complete';
@@ -102,6 +106,16 @@ export class McpSession {
   /** The one reconnect under way, which every request that found the session gone waits for. */
   private reopening: Promise<void> | undefined;
   private sessionKey = randomUUID();
+  /** Ends with the connection (and with each one re-established): questions tied to it are withdrawn. */
+  private sessionEnd = new AbortController();
+  private readonly notifications = new NotificationBudget((dropped) =>
+    this.options.hooks.log(
+      'warning',
+      dropped === 0
+        ? `Dropping notifications: the server sends more than ${SERVER_LIMITS.notificationsPerSecond} a second (after a burst of ${SERVER_LIMITS.notificationBurst}).`
+        : `Dropped ${dropped} notification(s) in all before the server slowed down.`,
+    ),
+  );
   private readonly progressWatchers = new Map<string, (p: { progress: number; total?: number; message?: string }) => void>();
 
   private constructor(private readonly options: SessionOptions) {}
@@ -124,6 +138,11 @@ export class McpSession {
 
   private async open(): Promise<void> {
     const { hooks, identity } = this.options;
+    this.sessionEnd.abort();
+    const sessionEnd = new AbortController();
+    // Each question waiting for the user listens to it; the caps bound how many there can be.
+    setMaxListeners(SERVER_LIMITS.inFlightRequests * 2, sessionEnd.signal);
+    this.sessionEnd = sessionEnd;
     const client = new Client(
       {
         name: identity.name,
@@ -191,6 +210,7 @@ export class McpSession {
           taskAugmentation: taskRequests.has(request.method) && TASK_VERSIONS.has(version),
           protocolVersion: version,
           signal: ctx.mcpReq.signal,
+          sessionSignal: sessionEnd.signal,
         });
         return result;
       };
@@ -205,6 +225,7 @@ export class McpSession {
       );
     }
     client.onclose = () => {
+      sessionEnd.abort();
       if (this.client === client && !this.closing) hooks.closed();
     };
     client.onerror = (error) => hooks.log('warning', `Connection: ${error.message}`);
@@ -233,14 +254,21 @@ export class McpSession {
     return this.sessionKey;
   }
 
+  /** Aborted when the current connection ends. */
+  get ended(): AbortSignal {
+    return this.sessionEnd.signal;
+  }
+
   /**
    * Progress for a task outlives its tools/call request, which the SDK forgets once it is answered with
-   * CreateTaskResult; notifications for tokens watched here are taken off the wire before the SDK sees them.
+   * CreateTaskResult; notifications for tokens watched here are taken off the wire before the SDK sees them. Every
+   * notification is counted against the server's budget first: past it they are dropped, before any work is done.
    */
   private interceptProgress(transport: Transport): void {
     const sdk = transport.onmessage;
     if (!sdk) return;
     transport.onmessage = (message: JSONRPCMessage, extra?: MessageExtraInfo) => {
+      if ('method' in message && !('id' in message) && !this.notifications.take()) return;
       if ('method' in message && message.method === 'notifications/progress' && !('id' in message)) {
         const params = (message.params ?? {}) as { progressToken?: unknown; progress?: unknown; total?: unknown; message?: unknown };
         const watcher = this.progressWatchers.get(String(params.progressToken));
@@ -415,9 +443,39 @@ export class McpSession {
 
   async close(): Promise<void> {
     this.closing = true;
+    this.sessionEnd.abort();
     const c = this.client;
     this.client = undefined;
     await c?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * A token bucket for one server's notifications: a burst, then a steady rate. A flood is reported when it starts
+ * (report(0)) and, with the count, when it stops, so the report itself cannot flood the log.
+ */
+class NotificationBudget {
+  private tokens: number = SERVER_LIMITS.notificationBurst;
+  private at = Date.now();
+  private dropped = 0;
+
+  constructor(private readonly report: (dropped: number) => void) {}
+
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(SERVER_LIMITS.notificationBurst, this.tokens + ((now - this.at) / 1000) * SERVER_LIMITS.notificationsPerSecond);
+    this.at = now;
+    if (this.tokens < 1) {
+      if (this.dropped === 0) this.report(0);
+      this.dropped += 1;
+      return false;
+    }
+    this.tokens -= 1;
+    if (this.dropped > 0) {
+      this.report(this.dropped);
+      this.dropped = 0;
+    }
+    return true;
   }
 }
 

@@ -1,7 +1,40 @@
 // Tool calls in flight: one AbortController per call id, progress as events, an audit row per call.
 import type { CallResult, Progress } from '../../../shared/domain/mcp.js';
 import { StewardError } from '../../../shared/errors.js';
+import { SERVER_LIMITS } from '../limits.js';
 import type { McpSession } from './session.js';
+
+const PROGRESS_INTERVAL_MS = 1000 / SERVER_LIMITS.progressPerSecond;
+
+/**
+ * Passes progress on at most every PROGRESS_INTERVAL_MS, holding only the latest in between (a server may send
+ * thousands a second); `end` sends the one still held, so the last word always arrives.
+ */
+function paced(emit: (p: Omit<Progress, 'callId' | 'serverId'>) => void) {
+  let last = 0;
+  let held: Omit<Progress, 'callId' | 'serverId'> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (!held) return;
+    const p = held;
+    held = undefined;
+    last = Date.now();
+    emit(p);
+  };
+  return {
+    progress(p: Omit<Progress, 'callId' | 'serverId'>) {
+      held = p;
+      const wait = last + PROGRESS_INTERVAL_MS - Date.now();
+      if (wait <= 0) flush();
+      else timer ??= setTimeout(flush, wait);
+    },
+    end() {
+      if (timer) clearTimeout(timer);
+      flush();
+    },
+  };
+}
 
 export interface ToolCallDeps {
   /** The server's live session, started if needed; `release` ends the "in use" mark. */
@@ -40,6 +73,7 @@ export class ToolCalls {
     if (followed) this.active.set(followed.callId, followed.controller);
     const started = this.deps.now();
     const entry = { serverId: request.serverId, name: request.name, callId: callId ?? null, ref: `call-${this.nextRef++}` };
+    const progress = callId === undefined ? undefined : paced((p) => this.deps.progress({ callId, serverId: request.serverId, ...p }));
     this.running.add(entry);
     let outcome = 'error';
     let serverName = request.serverId;
@@ -49,9 +83,7 @@ export class ToolCalls {
       try {
         const result = await session.callTool(request.name, request.arguments, {
           timeoutMs: (request.timeoutSeconds ?? timeoutSeconds) * 1000,
-          ...(followed
-            ? { signal: followed.controller.signal, onProgress: (p) => this.deps.progress({ callId: followed.callId, serverId: request.serverId, ...p }) }
-            : {}),
+          ...(followed && progress ? { signal: followed.controller.signal, onProgress: (p) => progress.progress(p) } : {}),
         });
         outcome = result.isError ? 'tool_error' : 'ok';
         return result;
@@ -62,6 +94,7 @@ export class ToolCalls {
         release();
       }
     } finally {
+      progress?.end();
       this.running.delete(entry);
       this.deps.ended?.(request.serverId, entry.ref);
       if (callId !== undefined) this.active.delete(callId);

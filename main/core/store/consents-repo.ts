@@ -35,6 +35,9 @@ export class ConsentsRepo {
     this.stmts = {
       find: db.prepare<[string, string], Row>('SELECT * FROM consents WHERE server_id = ? AND spec_hash = ?'),
       latest: db.prepare<[string], Row>('SELECT * FROM consents WHERE server_id = ? ORDER BY decided_at DESC, id DESC LIMIT 1'),
+      latestApproved: db.prepare<[string], Row>(
+        "SELECT * FROM consents WHERE server_id = ? AND decision = 'approved' ORDER BY decided_at DESC, id DESC LIMIT 1",
+      ),
       upsert: db.prepare(
         `INSERT INTO consents (server_id, spec_hash, spec, decision, decided_by, decided_at)
          VALUES (@server_id, @spec_hash, @spec, @decision, @decided_by, @decided_at)
@@ -52,6 +55,11 @@ export class ConsentsRepo {
 
   latest(serverId: string): ConsentRecord | undefined {
     const row = this.stmts.latest.get(serverId);
+    return row ? fromRow(row) : undefined;
+  }
+
+  latestApproved(serverId: string): ConsentRecord | undefined {
+    const row = this.stmts.latestApproved.get(serverId);
     return row ? fromRow(row) : undefined;
   }
 

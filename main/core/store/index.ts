@@ -11,6 +11,7 @@ import { ChangesRepo } from './changes-repo.js';
 import { SettingsRepo } from './settings-repo.js';
 import { SamplingRepo } from './sampling-repo.js';
 import { TasksRepo } from './tasks-repo.js';
+import { BundlesRepo } from './bundles-repo.js';
 
 export type { Db } from './database.js';
 export { openDatabase, migrate } from './database.js';
@@ -18,12 +19,13 @@ export type { ServerRecord, StoredConfig } from './servers-repo.js';
 export type { ConsentRecord } from './consents-repo.js';
 export type { NewLogLine } from './logs-repo.js';
 export type { NewAuditEvent, AuditQuery } from './audit-repo.js';
+export type { BundleRecord } from './bundles-repo.js';
 export type { ProcessRecord } from './processes-repo.js';
 export type { OwnerKey, OwnerRecord, SessionHolder } from './owners-repo.js';
 export type { InboxRow } from './inbox-repo.js';
 export type { Migration } from './migrations/index.js';
-export type { NewRound, RoundUpdate, RoundRow, LoopSummary } from './sampling-repo.js';
-export { taskView, type TaskRow, type NewTask, type TaskPatch, type TaskFilter, type TaskCursor } from './tasks-repo.js';
+export type { RoundRow, LoopSummary } from './sampling-repo.js';
+export { taskView, type TaskRow, type NewTask, type TaskPatch, type TaskFilter, type TaskCursor, type HistoryEntry } from './tasks-repo.js';
 
 export interface Store {
   readonly db: Db;
@@ -38,6 +40,7 @@ export interface Store {
   readonly settings: SettingsRepo;
   readonly sampling: SamplingRepo;
   readonly tasks: TasksRepo;
+  readonly bundles: BundlesRepo;
   /** Runs `fn` in one transaction. */
   transaction<T>(fn: () => T): T;
   /** `PRAGMA integrity_check`: 'ok' when the file is sound. */
@@ -66,6 +69,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     settings: new SettingsRepo(db),
     sampling: new SamplingRepo(db),
     tasks: new TasksRepo(db),
+    bundles: new BundlesRepo(db),
     transaction: <T>(fn: () => T) => inTransaction(fn) as T,
     integrityCheck: () => String(db.pragma('integrity_check', { simple: true })),
     close: () => {

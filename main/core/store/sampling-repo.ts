@@ -1,34 +1,18 @@
-// Sampling policies, loops and rounds. A round row is written when a request arrives and updated as it moves on.
-import { SamplingPolicySchema, type LoopView, type RoundView, type SamplingPolicy } from '../../../shared/domain/sampling.js';
+// Sampling policies, loops and rounds. A round's row holds its whole record (the request as the server sent it, edits,
+// the request sent to the model, the reply as received and as returned, the steps) and the process that answers it; a
+// short journal, per process, keeps a round that is on its way to the model until its row is written.
+import {
+  FINAL_ROUND_STATUSES,
+  ROUND_STATUSES,
+  SamplingPolicySchema,
+  type LoopView,
+  type RoundStatus,
+  type SamplingPolicy,
+} from '../../../shared/domain/sampling.js';
 import type { Db } from './database.js';
 import type { OwnerKey } from './owners-repo.js';
 
-export interface NewRound {
-  id: string;
-  loopId: string;
-  serverId: string;
-  round: number;
-  receivedAt: string;
-  status: RoundView['status'];
-  decidedBy: string | null;
-  error: string | null;
-  /** The request as received (validated), JSON. */
-  request: string;
-  /** The Steward process answering it: nobody else finalises the round while that process lives. */
-  owner: OwnerKey;
-}
-
-export interface RoundUpdate {
-  status: RoundView['status'];
-  decidedBy?: string | null;
-  model?: string | null;
-  inputTokens?: number;
-  outputTokens?: number;
-  latencyMs?: number | null;
-  stopReason?: string | null;
-  reply?: string | null;
-  error?: string | null;
-}
+type OwnerLike = { pid: number | null; started: string | null };
 
 interface LoopRow {
   id: string;
@@ -48,17 +32,34 @@ export interface RoundRow {
   server_id: string;
   round: number;
   received_at: string;
-  status: RoundView['status'];
+  status: RoundStatus;
   decided_by: string | null;
   model: string | null;
   input_tokens: number;
   output_tokens: number;
   latency_ms: number | null;
   stop_reason: string | null;
+  /** The request as the server sent it, JSON. */
   request: string;
+  /** The reply as the model gave it, JSON blocks. */
   reply: string | null;
   error: string | null;
+  /** The user's edits, JSON (RoundEdit[]). */
+  edits: string | null;
+  /** The Messages API body sent, JSON. */
+  sent: string | null;
+  /** The reply as the server got it, JSON blocks. */
+  reply_returned: string | null;
+  /** JSON (RoundStep[]). */
+  steps: string | null;
+  /** JSON (ParamNote[]). */
+  params_report: string | null;
+  /** The Steward process answering it (null for rounds recorded before rounds had owners). */
+  owner_pid: number | null;
+  owner_started: string | null;
 }
+
+type JournalEntry = { loop: LoopSummary; round: RoundRow };
 
 export type LoopSummary = Omit<LoopView, 'status' | 'entries'>;
 
@@ -74,13 +75,13 @@ const loopFrom = (r: LoopRow): LoopSummary => ({
   outputTokens: r.output_tokens,
 });
 
-/** Rounds still in play; anything else is over. */
-const OPEN = "'waiting', 'approved', 'sending', 'reviewing'";
+/** Rounds still in play, as SQL; anything else is over, and its row never changes again. */
+const OPEN = ROUND_STATUSES.filter((s) => !FINAL_ROUND_STATUSES.includes(s))
+  .map((s) => `'${s}'`)
+  .join(', ');
 
 export class SamplingRepo {
   private readonly s;
-
-  private readonly updateBoth: (id: string, loopId: string, at: string, update: RoundUpdate, tokens: { input: number; output: number }) => void;
 
   constructor(db: Db) {
     this.s = {
@@ -88,27 +89,28 @@ export class SamplingRepo {
       putPolicy: db.prepare<[string, string]>(
         'INSERT INTO sampling_policies (server_id, policy) VALUES (?, ?) ON CONFLICT (server_id) DO UPDATE SET policy = excluded.policy',
       ),
-      insertLoop: db.prepare(
-        `INSERT INTO sampling_loops (id, server_id, server_name, tool_call, started_at, updated_at) VALUES (@id, @serverId, @serverName, @toolCall, @at, @at)`,
-      ),
-      touchLoop: db.prepare<[string, number, number, number, string]>(
-        'UPDATE sampling_loops SET updated_at = ?, input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, rounds = rounds + ? WHERE id = ?',
+      putLoop: db.prepare<LoopSummary>(
+        `INSERT INTO sampling_loops (id, server_id, server_name, tool_call, started_at, updated_at, rounds, input_tokens, output_tokens)
+         VALUES (@id, @serverId, @serverName, @toolCall, @startedAt, @updatedAt, @rounds, @inputTokens, @outputTokens)
+         ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, rounds = excluded.rounds,
+           input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens`,
       ),
       loop: db.prepare<[string], LoopRow>('SELECT * FROM sampling_loops WHERE id = ?'),
       loops: db.prepare<{ serverId: string | null; before: string | null; limit: number }, LoopRow>(
         'SELECT * FROM sampling_loops WHERE (@serverId IS NULL OR server_id = @serverId) AND (@before IS NULL OR updated_at < @before) ORDER BY updated_at DESC LIMIT @limit',
       ),
-      insertRound: db.prepare(
-        `INSERT INTO sampling_rounds (id, loop_id, server_id, round, received_at, status, decided_by, error, request, owner_pid, owner_started)
-         VALUES (@id, @loopId, @serverId, @round, @receivedAt, @status, @decidedBy, @error, @request, @ownerPid, @ownerStarted)`,
+      putRound: db.prepare<RoundRow>(
+        `INSERT INTO sampling_rounds (id, loop_id, server_id, round, received_at, status, decided_by, model, input_tokens, output_tokens,
+           latency_ms, stop_reason, request, reply, error, edits, sent, reply_returned, steps, params_report, owner_pid, owner_started)
+         VALUES (@id, @loop_id, @server_id, @round, @received_at, @status, @decided_by, @model, @input_tokens, @output_tokens,
+           @latency_ms, @stop_reason, @request, @reply, @error, @edits, @sent, @reply_returned, @steps, @params_report, @owner_pid, @owner_started)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, decided_by = excluded.decided_by, model = excluded.model,
+           input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, latency_ms = excluded.latency_ms,
+           stop_reason = excluded.stop_reason, reply = excluded.reply, error = excluded.error, edits = excluded.edits,
+           sent = excluded.sent, reply_returned = excluded.reply_returned, steps = excluded.steps, params_report = excluded.params_report
+         WHERE sampling_rounds.status IN (${OPEN})`,
       ),
-      updateRound: db.prepare(
-        `UPDATE sampling_rounds SET status = @status, decided_by = COALESCE(@decidedBy, decided_by), model = COALESCE(@model, model),
-           input_tokens = COALESCE(@inputTokens, input_tokens), output_tokens = COALESCE(@outputTokens, output_tokens),
-           latency_ms = COALESCE(@latencyMs, latency_ms), stop_reason = COALESCE(@stopReason, stop_reason),
-           reply = COALESCE(@reply, reply), error = COALESCE(@error, error)
-         WHERE id = @id`,
-      ),
+      round: db.prepare<[string], RoundRow>('SELECT * FROM sampling_rounds WHERE id = ?'),
       rounds: db.prepare<[string], RoundRow>('SELECT * FROM sampling_rounds WHERE loop_id = ? ORDER BY round'),
       usageSince: db.prepare<[string, string], { at: string; tokens: number }>(
         'SELECT received_at AS at, input_tokens + output_tokens AS tokens FROM sampling_rounds WHERE server_id = ? AND received_at >= ? AND input_tokens + output_tokens > 0',
@@ -116,25 +118,22 @@ export class SamplingRepo {
       openOwners: db.prepare<[], { owner_pid: number | null; owner_started: string | null }>(
         `SELECT DISTINCT owner_pid, owner_started FROM sampling_rounds WHERE status IN (${OPEN})`,
       ),
-      interrupt: db.prepare<[string, number | null, string | null], { id: string; loop_id: string }>(
-        `UPDATE sampling_rounds SET status = 'interrupted', error = ? WHERE status IN (${OPEN}) AND owner_pid IS ? AND owner_started IS ? RETURNING id, loop_id`,
+      openOf: db.prepare<[number | null, string | null], RoundRow>(
+        `SELECT * FROM sampling_rounds WHERE status IN (${OPEN}) AND owner_pid IS ? AND owner_started IS ?`,
       ),
+      move: db.prepare<{ id: string; from: RoundStatus; status: RoundStatus; steps: string; error: string | null }>(
+        'UPDATE sampling_rounds SET status = @status, steps = @steps, error = @error WHERE id = @id AND status = @from',
+      ),
+      journal: db.prepare<[string, number, string, string]>('INSERT INTO sampling_journal (round_id, owner_pid, owner_started, entry) VALUES (?, ?, ?, ?)'),
+      journaled: db.prepare<[], { seq: number; entry: string }>('SELECT seq, entry FROM sampling_journal ORDER BY seq'),
+      journalOwners: db.prepare<[], { owner_pid: number | null; owner_started: string | null }>(
+        'SELECT DISTINCT owner_pid, owner_started FROM sampling_journal',
+      ),
+      takeJournal: db.prepare<[number | null, string | null], { seq: number; entry: string }>(
+        'DELETE FROM sampling_journal WHERE owner_pid IS ? AND owner_started IS ? RETURNING seq, entry',
+      ),
+      clearJournal: db.prepare<[number, string, number]>('DELETE FROM sampling_journal WHERE owner_pid = ? AND owner_started = ? AND seq <= ?'),
     };
-    this.updateBoth = db.transaction((id: string, loopId: string, at: string, update: RoundUpdate, tokens: { input: number; output: number }) => {
-      this.s.updateRound.run({
-        id,
-        status: update.status,
-        decidedBy: update.decidedBy ?? null,
-        model: update.model ?? null,
-        inputTokens: update.inputTokens ?? null,
-        outputTokens: update.outputTokens ?? null,
-        latencyMs: update.latencyMs ?? null,
-        stopReason: update.stopReason ?? null,
-        reply: update.reply ?? null,
-        error: update.error ?? null,
-      });
-      this.s.touchLoop.run(at, tokens.input, tokens.output, 0, loopId);
-    });
   }
 
   policy(serverId: string): SamplingPolicy {
@@ -152,8 +151,9 @@ export class SamplingRepo {
     this.s.putPolicy.run(serverId, JSON.stringify(policy));
   }
 
-  createLoop(loop: { id: string; serverId: string; serverName: string; toolCall: string | null; at: string }): void {
-    this.s.insertLoop.run(loop);
+  /** Writes a loop's summary as it now stands (inserted the first time). */
+  putLoop(loop: LoopSummary): void {
+    this.s.putLoop.run(loop);
   }
 
   loop(id: string): LoopSummary | undefined {
@@ -165,19 +165,32 @@ export class SamplingRepo {
     return this.s.loops.all({ serverId, before, limit }).map(loopFrom);
   }
 
-  addRound(round: NewRound): void {
-    const { owner, ...fields } = round;
-    this.s.insertRound.run({ ...fields, ownerPid: owner.pid, ownerStarted: owner.started });
-    // The loop counts the round (and moves up the list) as soon as it arrives, not only once it is decided.
-    this.s.touchLoop.run(round.receivedAt, 0, 0, 1, round.loopId);
+  /** Writes a round's record as it now stands (inserted the first time); its loop must be written first. */
+  putRound(round: RoundRow): void {
+    this.s.putRound.run(round);
   }
 
-  updateRound(id: string, loopId: string, at: string, update: RoundUpdate, tokens: { input: number; output: number } = { input: 0, output: 0 }): void {
-    this.updateBoth(id, loopId, at, update, tokens);
+  round(id: string): RoundRow | undefined {
+    return this.s.round.get(id);
   }
 
   rounds(loopId: string): RoundRow[] {
     return this.s.rounds.all(loopId);
+  }
+
+  /** The processes that own open rounds (null for rounds recorded before rounds had owners). */
+  openRoundOwners(): OwnerLike[] {
+    return this.s.openOwners.all().map((r) => ({ pid: r.owner_pid, started: r.owner_started }));
+  }
+
+  /** One process's rounds not in a final status. */
+  openRoundsOf(owner: OwnerLike): RoundRow[] {
+    return this.s.openOf.all(owner.pid, owner.started);
+  }
+
+  /** Moves a round on only if it is still in status `from`: of two processes racing to end it, one does. */
+  moveRound(id: string, from: RoundStatus, to: { status: RoundStatus; steps: string; error: string | null }): boolean {
+    return this.s.move.run({ id, from, ...to }).changes === 1;
   }
 
   /** Tokens used per round since a time, oldest first: the starting point for a running daily total. */
@@ -185,16 +198,42 @@ export class SamplingRepo {
     return this.s.usageSince.all(serverId, since);
   }
 
-  /** The processes that own open rounds (null for rounds recorded before rounds had owners). */
-  openRoundOwners(): { pid: number | null; started: string | null }[] {
-    return this.s.openOwners.all().map((r) => ({ pid: r.owner_pid, started: r.owner_started }));
+  /**
+   * Appends a round's record and its loop's to the owner's journal, in one small append: the round is on record before
+   * the model is asked, at a fraction of the cost of its indexed row, which follows within moments.
+   */
+  journal(roundId: string, owner: OwnerKey, entry: JournalEntry): number {
+    return Number(this.s.journal.run(roundId, owner.pid, owner.started, JSON.stringify(entry)).lastInsertRowid);
   }
 
-  /**
-   * An owner's open rounds become "interrupted" with the reason, in one statement: when two processes recover the same
-   * dead owner, each round is ended (and reported) by exactly one. Returns the rounds it ended.
-   */
-  interruptRoundsOf(owner: { pid: number | null; started: string | null }, reason: string): { id: string; loopId: string }[] {
-    return this.s.interrupt.all(reason, owner.pid, owner.started).map((r) => ({ id: r.id, loopId: r.loop_id }));
+  /** Every journal entry, oldest first (a damaged one as null). */
+  journaled(): { seq: number; entry: JournalEntry | null }[] {
+    return this.s.journaled.all().map((row) => ({ seq: row.seq, entry: parseEntry(row.entry) }));
+  }
+
+  /** The processes with entries in the journal. */
+  journalOwners(): OwnerLike[] {
+    return this.s.journalOwners.all().map((r) => ({ pid: r.owner_pid, started: r.owner_started }));
+  }
+
+  /** Takes one process's journal entries out, oldest first, in one statement (a damaged entry comes out as null). */
+  takeJournal(owner: OwnerLike): (JournalEntry | null)[] {
+    return this.s.takeJournal
+      .all(owner.pid, owner.started)
+      .sort((a, b) => a.seq - b.seq)
+      .map((row) => parseEntry(row.entry));
+  }
+
+  /** Clears the owner's journal up to a sequence: those rounds' rows are written. */
+  clearJournal(owner: OwnerKey, upTo: number): void {
+    this.s.clearJournal.run(owner.pid, owner.started, upTo);
+  }
+}
+
+function parseEntry(text: string): JournalEntry | null {
+  try {
+    return JSON.parse(text) as JournalEntry;
+  } catch {
+    return null;
   }
 }

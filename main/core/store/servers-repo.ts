@@ -1,6 +1,7 @@
 // Server configurations as stored: everything but secret values (env and header values live in the SecretStore).
 import { z } from 'zod';
-import { RootSchema, SandboxSettingsSchema, ServerOptionsSchema } from '../../../shared/domain/servers.js';
+import { PackagePinSchema, type PackagePin } from '../../../shared/domain/launch.js';
+import { RootSchema, SandboxSettingsSchema, ServerErrorSchema, ServerOptionsSchema, type ServerError } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { Db } from './database.js';
 
@@ -27,6 +28,10 @@ export interface ServerRecord {
   desiredState: 'running' | 'stopped';
   createdAt: string;
   updatedAt: string;
+  /** Package versions pinned at first install (written by setPins, never by update). */
+  pins: PackagePin[];
+  /** The last failure, kept until the server next comes up (written by setLastError, never by update). */
+  lastError: ServerError | null;
 }
 
 interface Row {
@@ -41,6 +46,18 @@ interface Row {
   desired_state: 'running' | 'stopped';
   created_at: string;
   updated_at: string;
+  pins: string;
+  last_error: string | null;
+}
+
+/** A damaged pin list or error only loses itself: the server stays usable and pins again. */
+function parseOr<T>(text: string | null, parse: (v: unknown) => T, fallback: T): T {
+  if (text === null) return fallback;
+  try {
+    return parse(JSON.parse(text));
+  } catch {
+    return fallback;
+  }
 }
 
 function parseRow(row: Row): ServerRecord {
@@ -56,6 +73,8 @@ function parseRow(row: Row): ServerRecord {
       desiredState: row.desired_state,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
+      pins: parseOr(row.pins, (v) => z.array(PackagePinSchema).parse(v), []),
+      lastError: parseOr(row.last_error, (v) => ServerErrorSchema.parse(v), null),
     };
   } catch {
     throw new StewardError('config_invalid', `The stored configuration of server "${row.name}" is damaged and cannot be read.`);
@@ -79,6 +98,8 @@ export class ServersRepo {
          roots = @roots, updated_at = @updated_at WHERE id = @id`,
       ),
       desired: db.prepare<[string, string, string]>('UPDATE servers SET desired_state = ?, updated_at = ? WHERE id = ?'),
+      pins: db.prepare<[string, string]>('UPDATE servers SET pins = ? WHERE id = ?'),
+      lastError: db.prepare<[string | null, string]>('UPDATE servers SET last_error = ? WHERE id = ?'),
       remove: db.prepare<[string]>('DELETE FROM servers WHERE id = ?'),
     };
   }
@@ -122,7 +143,7 @@ export class ServersRepo {
     this.write(this.stmts.update, record);
   }
 
-  private write(statement: { run(row: Row): unknown }, record: ServerRecord): void {
+  private write(statement: { run(row: Omit<Row, 'pins' | 'last_error'>): unknown }, record: ServerRecord): void {
     try {
       statement.run(this.toRow(record));
     } catch (error) {
@@ -137,11 +158,19 @@ export class ServersRepo {
     this.stmts.desired.run(state, at, id);
   }
 
+  setPins(id: string, pins: readonly PackagePin[]): void {
+    this.stmts.pins.run(JSON.stringify(pins), id);
+  }
+
+  setLastError(id: string, error: ServerError | null): void {
+    this.stmts.lastError.run(error === null ? null : JSON.stringify(error), id);
+  }
+
   remove(id: string): void {
     this.stmts.remove.run(id);
   }
 
-  private toRow(record: ServerRecord): Row {
+  private toRow(record: ServerRecord): Omit<Row, 'pins' | 'last_error'> {
     return {
       id: record.id,
       name: record.name,

@@ -1,5 +1,6 @@
-// Task rows, their status history and their results. Results are written once and read back in slices.
-import type { TaskStatus, TaskView } from '../../../shared/domain/tasks.js';
+// Task rows, their status history and their results. A change, its history entries and its result are written in one
+// transaction; results are written once and read back in slices.
+import type { TaskEvent, TaskEventKind, TaskStatus, TaskView } from '../../../shared/domain/tasks.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.js';
 
@@ -20,14 +21,29 @@ export interface TaskRow {
   poll_interval_ms: number | null;
   progress: number | null;
   progress_total: number | null;
+  progress_message: string | null;
   arguments: string | null;
   result_bytes: number | null;
+  /** ok, is_error or rpc_error: what the stored result says. */
+  result_outcome: 'ok' | 'is_error' | 'rpc_error' | null;
   error: string | null;
+  /** server or steward: who settled the final status. */
+  settled_by: 'server' | 'steward' | null;
+  cancel_requested: number;
   owner_pid: number | null;
   owner_started: string | null;
 }
 
-export type NewTask = Omit<TaskRow, 'result_bytes' | 'progress' | 'progress_total'>;
+export type NewTask = Omit<TaskRow, 'result_bytes' | 'progress' | 'progress_total' | 'progress_message' | 'result_outcome' | 'settled_by' | 'cancel_requested'>;
+
+/** One history entry as written; its time is the change's. */
+export interface HistoryEntry {
+  source: 'server' | 'local';
+  kind: TaskEventKind;
+  status: TaskStatus;
+  message: string | null;
+  serverAt: string | null;
+}
 
 export interface TaskPatch {
   status?: TaskStatus;
@@ -37,7 +53,11 @@ export interface TaskPatch {
   pollIntervalMs?: number | null;
   progress?: number;
   progressTotal?: number | null;
+  progressMessage?: string | null;
   error?: string | null;
+  settledBy?: 'server' | 'steward' | null;
+  resultOutcome?: 'ok' | 'is_error' | 'rpc_error' | null;
+  cancelRequested?: boolean;
 }
 
 export interface TaskFilter {
@@ -67,6 +87,8 @@ export function taskView(row: TaskRow): TaskView {
     pollIntervalMs: row.poll_interval_ms,
     progress: row.progress,
     progressTotal: row.progress_total,
+    progressMessage: row.progress_message,
+    settledBy: row.settled_by,
     resultBytes: row.result_bytes,
     error: row.error,
   };
@@ -78,8 +100,8 @@ export class TasksRepo {
   /** The task-center queries, prepared once per shape of filter. */
   private readonly pages = new Map<string, Statement<Record<string, unknown>, TaskRow>>();
 
-  private readonly updateTx: (id: string, at: string, patch: TaskPatch) => TaskRow | undefined;
-  private readonly insertTx: (task: NewTask) => void;
+  private readonly applyTx: (id: string, at: string, patch: TaskPatch, entries: readonly HistoryEntry[], result: string | undefined) => TaskRow | undefined;
+  private readonly insertTx: (task: NewTask, entry: HistoryEntry) => void;
   private readonly putResultTx: (id: string, json: string) => void;
 
   constructor(db: Db) {
@@ -91,12 +113,12 @@ export class TasksRepo {
          VALUES (@id, @server_id, @server_name, @transport, @direction, @remote_task_id, @method, @label, @status, @status_message,
            @created_at, @updated_at, @expires_at, @poll_interval_ms, @arguments, @error, @owner_pid, @owner_started)`,
       ),
-      event: db.prepare<[string, string, string, string | null]>('INSERT INTO task_events (task_id, at, status, message) VALUES (?, ?, ?, ?)'),
+      event: db.prepare<[string, string, string, string | null, string, string, string | null]>(
+        'INSERT INTO task_events (task_id, at, status, message, source, kind, server_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
       get: db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE id = ?'),
       byRemote: db.prepare<[string, string, string], TaskRow>('SELECT * FROM tasks WHERE server_id = ? AND direction = ? AND remote_task_id = ?'),
-      events: db.prepare<[string], { at: string; status: TaskStatus; message: string | null }>(
-        'SELECT at, status, message FROM task_events WHERE task_id = ? ORDER BY id',
-      ),
+      events: db.prepare<[string], TaskEvent>('SELECT at, source, kind, status, message, server_at AS serverAt FROM task_events WHERE task_id = ? ORDER BY id'),
       result: db.prepare<[string], { result: string }>('SELECT result FROM task_results WHERE task_id = ?'),
       slice: db.prepare<[number, number, string], { text: string; total: number }>(
         'SELECT substr(result, ?, ?) AS text, length(result) AS total FROM task_results WHERE task_id = ?',
@@ -104,7 +126,6 @@ export class TasksRepo {
       putResult: db.prepare<[string, string]>(
         'INSERT INTO task_results (task_id, result) VALUES (?, ?) ON CONFLICT (task_id) DO UPDATE SET result = excluded.result',
       ),
-      before: db.prepare<[string], { status: TaskStatus; status_message: string | null }>('SELECT status, status_message FROM tasks WHERE id = ?'),
       update: db.prepare<Record<string, unknown>, TaskRow>(
         `UPDATE tasks SET updated_at = @at,
            status = COALESCE(@status, status),
@@ -114,7 +135,11 @@ export class TasksRepo {
            poll_interval_ms = CASE WHEN @setPoll THEN @pollIntervalMs ELSE poll_interval_ms END,
            progress = COALESCE(@progress, progress),
            progress_total = CASE WHEN @setTotal THEN @progressTotal ELSE progress_total END,
-           error = CASE WHEN @setError THEN @error ELSE error END
+           progress_message = CASE WHEN @setProgressMessage THEN @progressMessage ELSE progress_message END,
+           error = CASE WHEN @setError THEN @error ELSE error END,
+           settled_by = CASE WHEN @setSettled THEN @settledBy ELSE settled_by END,
+           result_outcome = CASE WHEN @setOutcome THEN @resultOutcome ELSE result_outcome END,
+           cancel_requested = COALESCE(@cancelRequested, cancel_requested)
          WHERE id = @id RETURNING *`,
       ),
       unfinished: db.prepare<[], TaskRow>("SELECT * FROM tasks WHERE status IN ('working', 'input_required')"),
@@ -125,43 +150,27 @@ export class TasksRepo {
       changedSince: db.prepare<[string, string, number], TaskRow>('SELECT * FROM tasks WHERE (updated_at, id) > (?, ?) ORDER BY updated_at, id LIMIT ?'),
     };
     const resultBytes = db.prepare<[number, string]>('UPDATE tasks SET result_bytes = ? WHERE id = ?');
-    this.insertTx = db.transaction((task: NewTask) => {
+    const event = (id: string, at: string, e: HistoryEntry) => this.s.event.run(id, at, e.status, e.message, e.source, e.kind, e.serverAt);
+    this.insertTx = db.transaction((task: NewTask, entry: HistoryEntry) => {
       this.s.insert.run(task);
-      this.s.event.run(task.id, task.created_at, task.status, task.status_message);
+      event(task.id, task.created_at, entry);
     });
-    this.putResultTx = db.transaction((id: string, json: string) => {
+    const putResult = (id: string, json: string) => {
       this.s.putResult.run(id, json);
       resultBytes.run(Buffer.byteLength(json), id);
-    });
-    this.updateTx = db.transaction((id: string, at: string, patch: TaskPatch) => {
-      const before = this.s.before.get(id);
-      if (!before) return undefined;
-      const row = this.s.update.get({
-        id,
-        at,
-        status: patch.status ?? null,
-        setMessage: patch.statusMessage !== undefined ? 1 : 0,
-        statusMessage: patch.statusMessage ?? null,
-        remoteTaskId: patch.remoteTaskId ?? null,
-        setExpires: patch.expiresAt !== undefined ? 1 : 0,
-        expiresAt: patch.expiresAt ?? null,
-        setPoll: patch.pollIntervalMs !== undefined ? 1 : 0,
-        pollIntervalMs: patch.pollIntervalMs ?? null,
-        progress: patch.progress ?? null,
-        setTotal: patch.progressTotal !== undefined ? 1 : 0,
-        progressTotal: patch.progressTotal ?? null,
-        setError: patch.error !== undefined ? 1 : 0,
-        error: patch.error ?? null,
-      });
-      if (row && (row.status !== before.status || row.status_message !== before.status_message)) {
-        this.s.event.run(id, at, row.status, row.status_message);
-      }
+    };
+    this.putResultTx = db.transaction(putResult);
+    this.applyTx = db.transaction((id: string, at: string, patch: TaskPatch, entries: readonly HistoryEntry[], result: string | undefined) => {
+      if (result !== undefined) putResult(id, result);
+      const row = this.s.update.get(updateParams(id, at, patch));
+      if (row) for (const entry of entries) event(id, at, entry);
       return row;
     });
   }
 
-  insert(task: NewTask): void {
-    this.insertTx(task);
+  /** A new task and the first entry of its history. */
+  insert(task: NewTask, entry: HistoryEntry): void {
+    this.insertTx(task, entry);
   }
 
   get(id: string): TaskRow | undefined {
@@ -172,9 +181,17 @@ export class TasksRepo {
     return this.s.byRemote.get(serverId, direction, remoteTaskId);
   }
 
-  /** Applies a change; a new status (or status message) also goes into the history. Returns the row as it now is. */
+  /**
+   * Applies a change with the history entries and the result it brings, in one transaction. The history holds what the
+   * caller says happened and nothing else. Returns the row as it now is.
+   */
+  apply(id: string, at: string, patch: TaskPatch, entries: readonly HistoryEntry[] = [], result?: string): TaskRow | undefined {
+    return this.applyTx(id, at, patch, entries, result);
+  }
+
+  /** A change that is no event of the task's life (progress, the owner): no history entry. */
   update(id: string, at: string, patch: TaskPatch): TaskRow | undefined {
-    return this.updateTx(id, at, patch);
+    return this.s.update.get(updateParams(id, at, patch));
   }
 
   putResult(id: string, json: string): void {
@@ -190,7 +207,7 @@ export class TasksRepo {
     return this.s.slice.get(offset + 1, length, id);
   }
 
-  events(id: string): { at: string; status: TaskStatus; message: string | null }[] {
+  events(id: string): TaskEvent[] {
     return this.s.events.all(id);
   }
 
@@ -232,6 +249,33 @@ export class TasksRepo {
   incoming(serverId: string): TaskRow[] {
     return this.s.incoming.all(serverId);
   }
+}
+
+function updateParams(id: string, at: string, patch: TaskPatch): Record<string, unknown> {
+  return {
+    id,
+    at,
+    status: patch.status ?? null,
+    setMessage: patch.statusMessage !== undefined ? 1 : 0,
+    statusMessage: patch.statusMessage ?? null,
+    remoteTaskId: patch.remoteTaskId ?? null,
+    setExpires: patch.expiresAt !== undefined ? 1 : 0,
+    expiresAt: patch.expiresAt ?? null,
+    setPoll: patch.pollIntervalMs !== undefined ? 1 : 0,
+    pollIntervalMs: patch.pollIntervalMs ?? null,
+    progress: patch.progress ?? null,
+    setTotal: patch.progressTotal !== undefined ? 1 : 0,
+    progressTotal: patch.progressTotal ?? null,
+    setProgressMessage: patch.progressMessage !== undefined ? 1 : 0,
+    progressMessage: patch.progressMessage ?? null,
+    setError: patch.error !== undefined ? 1 : 0,
+    error: patch.error ?? null,
+    setSettled: patch.settledBy !== undefined ? 1 : 0,
+    settledBy: patch.settledBy ?? null,
+    setOutcome: patch.resultOutcome !== undefined ? 1 : 0,
+    resultOutcome: patch.resultOutcome ?? null,
+    cancelRequested: patch.cancelRequested === undefined ? null : patch.cancelRequested ? 1 : 0,
+  };
 }
 
 /**

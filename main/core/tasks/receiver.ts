@@ -2,12 +2,13 @@
 // normal flow, served with tasks/get, tasks/result, tasks/list and tasks/cancel — each server sees only its own.
 import { randomUUID } from 'node:crypto';
 import { ProtocolError } from '@modelcontextprotocol/client';
-import { TERMINAL_STATUSES, type TaskStatus } from '../../../shared/domain/tasks.js';
+import { TERMINAL_STATUSES } from '../../../shared/domain/tasks.js';
 import { present } from '../../../shared/errors.js';
 import type { McpSession } from '../sessions/index.js';
-import type { TaskPatch } from '../store/index.js';
 import { guarded } from '../background.js';
 import { iso, type TaskDeps, type TaskRow } from './deps.js';
+import { stateOf, TaskRecord } from './record.js';
+import type { TaskMachineEvent } from './task-machine.js';
 import { DEFAULT_POLL_MS, grantedTtl } from './timing.js';
 
 const RELATED_TASK = 'io.modelcontextprotocol/related-task';
@@ -22,20 +23,24 @@ const LABELS: Record<string, string> = { 'sampling/createMessage': 'Sampling req
 
 export class TaskReceiver {
   private readonly running = new Map<string, Running>();
+  private readonly record: TaskRecord;
 
   constructor(
     private readonly deps: TaskDeps,
     private readonly changed: (row: TaskRow) => void,
-  ) {}
+  ) {
+    this.record = new TaskRecord(deps, changed);
+  }
 
-  private patch(id: string, patch: TaskPatch, session?: McpSession): TaskRow | undefined {
-    const row = this.deps.store.tasks.update(id, iso(this.deps.clock), patch);
-    if (row) {
-      this.changed(row);
-      // A status notification is a courtesy (the server can always ask with tasks/get): a closed connection is no fault.
-      if (session && patch.status) void session.notify('notifications/tasks/status', this.task(row)).catch(() => undefined);
+  /** One event of an incoming task's life through the machine; the requesting server hears of a new status. */
+  step(row: TaskRow, event: TaskMachineEvent, session?: McpSession): TaskRow {
+    const { effects, row: written } = this.record.step(row.id, stateOf(row), event);
+    const now = written ?? row;
+    // A status notification is a courtesy (the server can always ask with tasks/get): a closed connection is no fault.
+    if (session && effects.some((e) => e.type === 'notify_server')) {
+      void session.notify('notifications/tasks/status', this.task(now)).catch(() => undefined);
     }
-    return row;
+    return now;
   }
 
   /** The Task shape of the spec, for tasks/get, tasks/list, tasks/cancel and status notifications. */
@@ -65,26 +70,29 @@ export class TaskReceiver {
     const at = iso(this.deps.clock);
     const ttl = grantedTtl((params.task as { ttl?: unknown } | undefined)?.ttl);
     const { task: _task, ...underlying } = params;
-    this.deps.store.tasks.insert({
-      id: taskId,
-      server_id: serverId,
-      server_name: server.name,
-      transport: server.transport,
-      direction: 'incoming',
-      remote_task_id: taskId,
-      method,
-      label: LABELS[method] ?? method,
-      status: 'working',
-      status_message: 'Waiting for you in the inbox.',
-      created_at: at,
-      updated_at: at,
-      expires_at: new Date(Date.parse(at) + ttl).toISOString(),
-      poll_interval_ms: DEFAULT_POLL_MS,
-      arguments: JSON.stringify(underlying),
-      error: null,
-      owner_pid: this.deps.owner.pid,
-      owner_started: this.deps.owner.started,
-    });
+    this.deps.store.tasks.insert(
+      {
+        id: taskId,
+        server_id: serverId,
+        server_name: server.name,
+        transport: server.transport,
+        direction: 'incoming',
+        remote_task_id: taskId,
+        method,
+        label: LABELS[method] ?? method,
+        status: 'working',
+        status_message: 'Waiting for you in the inbox.',
+        created_at: at,
+        updated_at: at,
+        expires_at: new Date(Date.parse(at) + ttl).toISOString(),
+        poll_interval_ms: DEFAULT_POLL_MS,
+        arguments: JSON.stringify(underlying),
+        error: null,
+        owner_pid: this.deps.owner.pid,
+        owner_started: this.deps.owner.started,
+      },
+      { source: 'local', kind: 'status', status: 'working', message: 'Waiting for you in the inbox.', serverAt: null },
+    );
     this.deps.audit.record('task.received', {
       serverId,
       serverName: server.name,
@@ -93,19 +101,18 @@ export class TaskReceiver {
       data: { taskId, method, ttl },
     });
     const controller = new AbortController();
+    const current = () => this.deps.store.tasks.get(taskId);
     const done = run(controller.signal)
       .then(
         (result) => {
-          if (this.terminal(taskId)) return;
-          this.deps.store.tasks.putResult(taskId, JSON.stringify({ result }));
-          this.patch(taskId, { status: 'completed', statusMessage: 'Answered.' }, session);
+          const row = current();
+          if (row) this.step(row, { type: 'answered', payload: JSON.stringify({ result }) }, session);
         },
         (error: unknown) => {
-          if (this.terminal(taskId)) return;
           const code = error instanceof ProtocolError ? error.code : -32603;
           const message = error instanceof Error ? error.message : String(error);
-          this.deps.store.tasks.putResult(taskId, JSON.stringify({ error: { code, message } }));
-          this.patch(taskId, { status: 'failed', statusMessage: message, error: message }, session);
+          const row = current();
+          if (row) this.step(row, { type: 'errored', payload: JSON.stringify({ error: { code, message } }), message }, session);
         },
       )
       // Recording the outcome failed: reported, and a tasks/result waiting on it still gets an answer.
@@ -114,10 +121,14 @@ export class TaskReceiver {
     const expiry = setTimeout(
       () =>
         guarded(this.deps.unexpected, `expiring task ${taskId}`, () => {
-          if (this.terminal(taskId)) return;
+          const row = current();
+          if (!row || TERMINAL_STATUSES.includes(row.status)) return;
+          this.step(
+            row,
+            { type: 'expired', payload: JSON.stringify({ error: { code: -32603, message: 'The task expired before it was answered.' } }) },
+            session,
+          );
           controller.abort();
-          this.deps.store.tasks.putResult(taskId, JSON.stringify({ error: { code: -32603, message: 'The task expired before it was answered.' } }));
-          this.patch(taskId, { status: 'failed', statusMessage: 'Expired before it was answered.', error: 'expired' }, session);
         }),
       ttl,
     );
@@ -132,11 +143,6 @@ export class TaskReceiver {
     const row = present(this.deps.store.tasks.get(taskId), 'the task just recorded');
     this.changed(row);
     return { task: this.task(row) };
-  }
-
-  private terminal(id: string): boolean {
-    const row = this.deps.store.tasks.get(id);
-    return !row || TERMINAL_STATUSES.includes(row.status);
   }
 
   /** The server's own task, live (not expired); anything else is "unknown" (-32602), whoever asks. */
@@ -180,9 +186,7 @@ export class TaskReceiver {
     const row = this.own(serverId, params);
     if (TERMINAL_STATUSES.includes(row.status)) throw new ProtocolError(INVALID_PARAMS, `The task is already ${row.status}.`);
     // The status is set before the work is stopped and before the reply: it can no longer end any other way.
-    const message = by === 'server' ? 'Cancelled by the server.' : 'Cancelled by you.';
-    const next = present(this.patch(row.id, { status: 'cancelled' satisfies TaskStatus, statusMessage: message }, session), 'the cancelled task');
-    this.deps.store.tasks.putResult(row.id, JSON.stringify({ error: { code: -32800, message: 'The task was cancelled.' } }));
+    const next = this.step(row, { type: 'cancelled', by, payload: JSON.stringify({ error: { code: -32800, message: 'The task was cancelled.' } }) }, session);
     this.running.get(row.id)?.controller.abort();
     return this.task(next);
   }

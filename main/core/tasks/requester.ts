@@ -1,15 +1,21 @@
-// Tool calls run as tasks: create, keep the row, poll politely, follow input_required, fetch the result, cancel.
+// Tool calls run as tasks: create, keep the row, poll at the server's pace from one wheel, follow input_required, fetch
+// the result, cancel. What happens is decided by the task machine; this class talks to the server and applies effects.
 import { randomUUID } from 'node:crypto';
 import { CallToolResultSchema, CancelTaskResultSchema, CreateTaskResultSchema, GetTaskResultSchema } from '@modelcontextprotocol/core';
-import { TERMINAL_STATUSES, type TaskStatus, type TaskView } from '../../../shared/domain/tasks.js';
+import { TASK_STATUSES, type TaskStatus, type TaskView } from '../../../shared/domain/tasks.js';
 import { present, StewardError } from '../../../shared/errors.js';
 import type { McpSession } from '../sessions/index.js';
-import { taskView, type TaskPatch } from '../store/index.js';
+import { taskView } from '../store/index.js';
 import { detached } from '../background.js';
 import { iso, type TaskDeps, type TaskRow } from './deps.js';
-import { nextPollDelay } from './timing.js';
+import { PollWheel } from './poll-wheel.js';
+import { stateOf, TaskRecord } from './record.js';
+import { isTerminal, type ServerTask, type TaskMachineEvent, type TaskState } from './task-machine.js';
+import { nextPollDelay, pollSpread } from './timing.js';
 
 const TASK_GONE = -32602;
+/** Errors that say the server could not be reached, not what it thinks of the task: the task waits and is asked again. */
+const UNREACHABLE = new Set(['server_not_running', 'server_exited', 'server_crashed', 'connect_failed', 'timeout', 'cancelled', 'auth_required']);
 
 export interface StartRequest {
   serverId: string;
@@ -18,34 +24,59 @@ export interface StartRequest {
   ttlMs?: number | undefined;
 }
 
-interface Driving {
-  wake(): void;
-  stop(): void;
+/** A task this process follows, with what the row does not hold: the pace of its polls and what is in flight. */
+interface Followed {
+  id: string;
+  serverId: string;
+  remoteTaskId: string;
+  transport: 'stdio' | 'http';
+  state: TaskState;
+  /** When the server last answered a poll (or accepted the task): the next poll is at least one interval after it. */
+  lastAnswerAt: number;
+  failures: number;
+  first: boolean;
+  polling: boolean;
+  fetching: boolean;
+  following: boolean;
+  /** stdio: the session the task was created on; when that process is gone, so is the task. */
+  origin: McpSession | undefined;
+  unwatch: () => void;
+}
+
+/** The Task fields of a server's answer or notification, as the machine reads them. */
+export function serverTask(task: {
+  status: TaskStatus;
+  statusMessage?: string | undefined;
+  createdAt?: string | undefined;
+  lastUpdatedAt?: string | undefined;
+  ttl?: number | null | undefined;
+  pollInterval?: number | undefined;
+}): ServerTask {
+  const created = Date.parse(task.createdAt ?? '');
+  const expiresAt = typeof task.ttl === 'number' && Number.isFinite(created) && Number.isFinite(task.ttl) ? new Date(created + task.ttl) : null;
+  return {
+    status: task.status,
+    statusMessage: task.statusMessage ?? null,
+    lastUpdatedAt: task.lastUpdatedAt ?? null,
+    pollIntervalMs: typeof task.pollInterval === 'number' && Number.isFinite(task.pollInterval) ? task.pollInterval : null,
+    expiresAt: expiresAt && !Number.isNaN(expiresAt.getTime()) ? expiresAt.toISOString() : null,
+  };
 }
 
 export class TaskRequester {
-  private readonly driving = new Map<string, Driving>();
+  private readonly followed = new Map<string, Followed>();
   private readonly settled = new Map<string, Array<() => void>>();
-  private readonly finished = new Set<string>();
-  /** Tasks with a tasks/result request in flight (input_required, or fetching the result). */
-  private readonly fetching = new Set<string>();
-  /** The session a local server's task was created on: when that process is gone, so is the task. */
-  private readonly origin = new Map<string, McpSession>();
+  private readonly told = new Set<string>();
+  private readonly wheel: PollWheel;
+  private readonly record: TaskRecord;
   private disposed = false;
 
   constructor(
     private readonly deps: TaskDeps,
     private readonly changed: (row: TaskRow) => void,
-  ) {}
-
-  private isTerminal(status: TaskStatus): boolean {
-    return TERMINAL_STATUSES.includes(status);
-  }
-
-  private patch(id: string, patch: TaskPatch): TaskRow | undefined {
-    const row = this.deps.store.tasks.update(id, iso(this.deps.clock), patch);
-    if (row) this.changed(row);
-    return row;
+  ) {
+    this.record = new TaskRecord(deps, changed);
+    this.wheel = new PollWheel(deps.clock, (id) => this.turn(id));
   }
 
   /** Calls a tool as a task. The row exists before the request leaves; the call returns once the server has accepted it. */
@@ -58,33 +89,47 @@ export class TaskRequester {
     const server = present(this.deps.server(request.serverId), 'the server of a task');
     const id = randomUUID();
     const at = iso(this.deps.clock);
-    this.deps.store.tasks.insert({
+    this.deps.store.tasks.insert(
+      {
+        id,
+        server_id: request.serverId,
+        server_name: server.name,
+        transport: server.transport,
+        direction: 'outgoing',
+        remote_task_id: null,
+        method: 'tools/call',
+        label: request.tool,
+        status: 'working',
+        status_message: 'Starting…',
+        created_at: at,
+        updated_at: at,
+        expires_at: null,
+        poll_interval_ms: null,
+        arguments: JSON.stringify(request.arguments),
+        error: null,
+        owner_pid: this.deps.owner.pid,
+        owner_started: this.deps.owner.started,
+      },
+      { source: 'local', kind: 'requested', status: 'working', message: `Steward asked the server to run "${request.tool}" as a task.`, serverAt: null },
+    );
+    const inserted = present(this.deps.store.tasks.get(id), 'the task just recorded');
+    this.changed(inserted);
+    const f: Followed = {
       id,
-      server_id: request.serverId,
-      server_name: server.name,
+      serverId: request.serverId,
+      remoteTaskId: '',
       transport: server.transport,
-      direction: 'outgoing',
-      remote_task_id: null,
-      method: 'tools/call',
-      label: request.tool,
-      status: 'working',
-      status_message: 'Starting…',
-      created_at: at,
-      updated_at: at,
-      expires_at: null,
-      poll_interval_ms: null,
-      arguments: JSON.stringify(request.arguments),
-      error: null,
-      owner_pid: this.deps.owner.pid,
-      owner_started: this.deps.owner.started,
-    });
-    const unwatch = session.watchProgress(`task-${id}`, (p) => {
-      this.patch(id, {
-        progress: p.progress,
-        ...(p.total !== undefined ? { progressTotal: p.total } : {}),
-        ...(p.message ? { statusMessage: p.message } : {}),
-      });
-    });
+      state: stateOf(inserted),
+      lastAnswerAt: this.deps.clock.now(),
+      failures: 0,
+      first: true,
+      polling: false,
+      fetching: false,
+      following: true,
+      origin: server.transport === 'stdio' ? session : undefined,
+      unwatch: session.watchProgress(`task-${id}`, (p) => this.progress(id, p)),
+    };
+    this.followed.set(id, f);
     let created;
     try {
       created = await session.request(
@@ -99,41 +144,30 @@ export class TaskRequester {
         CreateTaskResultSchema,
       );
     } catch (error) {
-      unwatch();
       const e = error instanceof StewardError ? error : new StewardError('tool_call_failed', String(error));
-      this.patch(id, { status: 'failed', statusMessage: 'The server did not accept the task.', error: e.message });
-      this.finish(id);
+      this.apply(f, { type: 'refused', message: e.message, byServer: typeof e.details?.rpcCode === 'number' });
       throw e;
     }
-    const task = created.task;
-    const row = present(
-      this.patch(id, {
-        remoteTaskId: task.taskId,
-        status: task.status,
-        statusMessage: task.statusMessage ?? null,
-        pollIntervalMs: task.pollInterval ?? null,
-        expiresAt: typeof task.ttl === 'number' ? new Date(Date.parse(task.createdAt) + task.ttl).toISOString() : null,
-      }),
-      'the task just started',
-    );
+    f.remoteTaskId = created.task.taskId;
+    f.lastAnswerAt = this.deps.clock.now();
+    this.deps.store.tasks.update(id, iso(this.deps.clock), { remoteTaskId: created.task.taskId });
     this.deps.audit.record('task.started', {
       serverId: request.serverId,
       serverName: server.name,
       actor: 'user',
       summary: `Started "${request.tool}" on "${server.name}" as a task.`,
-      data: { taskId: id, remoteTaskId: task.taskId, argumentNames: Object.keys(request.arguments) },
+      data: { taskId: id, remoteTaskId: created.task.taskId, argumentNames: Object.keys(request.arguments) },
     });
-    if (server.transport === 'stdio') this.origin.set(id, session);
-    this.drive(id, unwatch);
-    if (task.status === 'input_required' || this.isTerminal(task.status)) this.fetchInBackground(id, session);
-    return taskView(row);
+    this.apply(f, { type: 'reported', via: 'create', task: serverTask(created.task) });
+    this.reschedule(f);
+    return taskView(present(this.deps.store.tasks.get(id), 'the task just started'));
   }
 
-  /** Resolves when the task is terminal. */
+  /** Resolves when the task has ended: a final status, and its result stored when there is one to fetch. */
   settle(id: string): Promise<TaskRow> {
     const row = this.deps.store.tasks.get(id);
     if (!row) return Promise.reject(new StewardError('not_found', 'There is no such task.'));
-    if (this.isTerminal(row.status) && !this.fetching.has(id)) return Promise.resolve(row);
+    if (isTerminal(row.status) && !this.followed.has(id)) return Promise.resolve(row);
     return new Promise((resolve, reject) => {
       const list = this.settled.get(id) ?? [];
       list.push(() => {
@@ -145,225 +179,287 @@ export class TaskRequester {
     });
   }
 
-  /** Follows a task until it ends: tasks/get at the server's pace, tasks/result when input is needed or it is done. */
-  drive(id: string, unwatch: () => void = () => undefined): void {
-    if (this.driving.has(id) || this.disposed) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let wake: () => void = () => undefined;
-    let stopped = false;
-    const state: Driving = {
-      wake: () => wake(),
-      stop: () => {
-        stopped = true;
-        wake();
-      },
-    };
-    this.driving.set(id, state);
-    const sleep = (ms: number) =>
-      new Promise<void>((resolve) => {
-        wake = () => {
-          if (timer) clearTimeout(timer);
-          resolve();
-        };
-        timer = setTimeout(resolve, ms);
-        timer.unref();
-      });
-
-    // The row while the task is still followed: stop() and the task's end both show up here after any wait.
-    const followed = () => {
-      if (stopped) return undefined;
-      const row = this.deps.store.tasks.get(id);
-      return row && !this.isTerminal(row.status) ? row : undefined;
-    };
-
-    /** One poll after the wait: 'done' once the task needs no more following, 'retry' when the server could not say. */
-    const poll = async (failures: number): Promise<'done' | 'polled' | 'retry'> => {
-      const before = followed();
-      if (!before) return 'done';
-      await sleep(nextPollDelay(before.poll_interval_ms, failures));
-      const row = followed();
-      if (!row) return 'done';
-      if (row.expires_at && Date.parse(row.expires_at) < this.deps.clock.now()) {
-        this.patch(id, { status: 'failed', statusMessage: 'The task outlived its time to live; the server has dropped it.', error: 'expired' });
-        this.finish(id);
-        return 'done';
-      }
-      const session = await this.sessionFor(row);
-      if (!session) return 'retry';
-      let task;
-      try {
-        task = await session.request('Checking a task', 'tasks/get', { taskId: row.remote_task_id }, GetTaskResultSchema, { timeoutMs: 30_000 });
-      } catch (error) {
-        if (!this.isGone(error)) return 'retry';
-        this.patch(id, { status: 'failed', statusMessage: 'The server no longer knows this task (it expired or was lost).', error: 'unknown task' });
-        this.finish(id);
-        return 'done';
-      }
-      const now = this.deps.store.tasks.get(id) ?? row;
-      const next = {
-        status: task.status,
-        statusMessage: task.statusMessage ?? now.status_message,
-        pollIntervalMs: task.pollInterval ?? now.poll_interval_ms,
-      };
-      // A poll that brings nothing new writes nothing and tells no one: 200 idle tasks must not be 200 writes a second.
-      if (next.status !== now.status || next.statusMessage !== now.status_message || next.pollIntervalMs !== now.poll_interval_ms) this.patch(id, next);
-      if (task.status === 'input_required' || this.isTerminal(task.status)) this.fetchInBackground(id, session);
-      return 'polled';
-    };
-
-    const run = async () => {
-      let failures = 0;
-      try {
-        for (;;) {
-          let outcome;
-          try {
-            outcome = await poll(failures);
-          } catch (error) {
-            // Steward's own fault (the record, a listener), not the server's: reported, then the poller backs off and goes on.
-            this.deps.unexpected(`following task ${id}`, error);
-            if (stopped) break;
-            failures++;
-            await sleep(nextPollDelay(null, failures));
-            continue;
-          }
-          if (outcome === 'done') break;
-          failures = outcome === 'retry' ? failures + 1 : 0;
-        }
-      } finally {
-        unwatch();
-        this.driving.delete(id);
-        this.origin.delete(id);
-      }
-    };
-    detached(this.deps.unexpected, `following task ${id}`, run());
+  /** Follows a task again after Steward restarted (an HTTP server's task: the server may still answer for it). */
+  resume(row: TaskRow): void {
+    if (this.disposed || this.followed.has(row.id) || !row.remote_task_id) return;
+    const f = this.follow(row, undefined);
+    this.apply(f, { type: 'host_restarted', canFollow: true });
+    this.reschedule(f);
   }
 
-  /** tasks/result in the background: its outcome lands on the task's row, and a fault of Steward's own is reported. */
-  private fetchInBackground(id: string, session: McpSession): void {
-    detached(this.deps.unexpected, `fetching the result of task ${id}`, this.fetchResult(id, session));
+  private follow(row: TaskRow, origin: McpSession | undefined, following = !isTerminal(row.status)): Followed {
+    const f: Followed = {
+      id: row.id,
+      serverId: row.server_id,
+      remoteTaskId: row.remote_task_id ?? '',
+      transport: row.transport,
+      state: stateOf(row),
+      lastAnswerAt: this.deps.clock.now(),
+      failures: 0,
+      first: true,
+      polling: false,
+      fetching: false,
+      following,
+      origin,
+      unwatch: () => undefined,
+    };
+    this.followed.set(row.id, f);
+    return f;
+  }
+
+  /** The followed task, or (for a task this process no longer polls) one made from its row for a single event. */
+  private followedOrLoaded(row: TaskRow): Followed {
+    return this.followed.get(row.id) ?? this.follow(row, undefined, false);
+  }
+
+  /** One event through the machine; then its effects, in order. */
+  private apply(f: Followed, event: TaskMachineEvent): void {
+    const { state, effects } = this.record.step(f.id, f.state, event);
+    f.state = state;
+    for (const effect of effects) {
+      if (effect.type === 'fetch_result') detached(this.deps.unexpected, `fetching the result of task ${f.id}`, this.fetchResult(f));
+      else if (effect.type === 'stop_following') this.unfollow(f);
+      else if (effect.type === 'ended') this.ended(f.id, effect.corrected);
+      else if (effect.type === 'audit') this.auditCancel(f.id);
+    }
+    if (!f.following && !f.fetching) this.followed.delete(f.id);
+  }
+
+  private unfollow(f: Followed): void {
+    f.following = false;
+    this.wheel.cancel(f.id);
+    f.unwatch();
+  }
+
+  /**
+   * The next poll: at least one (current) pollInterval after the server last answered, so the server never sees two polls
+   * of one task closer than that, however long the answers take. The wheel may move it later, never earlier.
+   */
+  private reschedule(f: Followed): void {
+    if (!f.following || this.disposed || f.polling) return;
+    const delay = nextPollDelay(f.state.pollIntervalMs, f.failures);
+    this.wheel.schedule(f.id, f.lastAnswerAt + delay, pollSpread(delay, f.first));
+    f.first = false;
+  }
+
+  private turn(id: string): void {
+    const f = this.followed.get(id);
+    if (!f?.following || this.disposed) return;
+    if (isTerminal(f.state.status)) detached(this.deps.unexpected, `fetching the result of task ${id}`, this.refetch(f));
+    else detached(this.deps.unexpected, `following task ${id}`, this.poll(f));
+  }
+
+  /** Final, but its result did not come (the connection dropped): the result is asked for again, not the status. */
+  private async refetch(f: Followed): Promise<void> {
+    f.polling = true;
+    try {
+      if (await this.sessionFor(f)) await this.fetchResult(f);
+    } finally {
+      f.polling = false;
+      f.failures++;
+      f.lastAnswerAt = this.deps.clock.now();
+      this.reschedule(f);
+    }
+  }
+
+  /**
+   * One tasks/get and what it says. A fault of Steward's own (writing the record, a listener) is reported, not taken for
+   * the server's answer, and the task is polled again after a backoff.
+   */
+  private async poll(f: Followed): Promise<void> {
+    f.polling = true;
+    try {
+      const session = await this.sessionFor(f);
+      if (!session) return;
+      let event: TaskMachineEvent | undefined;
+      try {
+        const task = await session.request('Checking a task', 'tasks/get', { taskId: f.remoteTaskId }, GetTaskResultSchema, { timeoutMs: 30_000 });
+        f.failures = 0;
+        event = { type: 'reported', via: 'poll', task: serverTask(task) };
+      } catch (error) {
+        if (this.isGone(error)) event = { type: 'unknown', afterTtl: this.pastTtl(f) };
+        else {
+          f.failures++;
+          if (this.unreachable(error)) event = { type: 'connection_lost' };
+        }
+      }
+      f.lastAnswerAt = this.deps.clock.now();
+      if (event) this.apply(f, event);
+    } catch (error) {
+      f.failures++;
+      this.deps.unexpected(`following task ${f.id}`, error);
+    } finally {
+      f.polling = false;
+      this.reschedule(f);
+    }
   }
 
   /** On a lost connection a stdio task is over (its process is gone); an HTTP task waits for the server to come back. */
-  private async sessionFor(row: TaskRow): Promise<McpSession | undefined> {
-    const live = this.deps.live(row.server_id);
-    const origin = this.origin.get(row.id);
-    if (live && (!origin || origin === live)) return live;
-    if (row.transport === 'stdio') {
-      this.patch(row.id, { status: 'failed', statusMessage: 'The server process ended while the task was running.', error: 'server exited' });
-      this.finish(row.id);
+  private async sessionFor(f: Followed): Promise<McpSession | undefined> {
+    const live = this.deps.live(f.serverId);
+    if (live && (!f.origin || f.origin === live)) return live;
+    if (f.transport === 'stdio') {
+      this.apply(f, { type: 'process_ended' });
       return undefined;
     }
     try {
-      return await this.deps.session(row.server_id);
+      return await this.deps.session(f.serverId);
     } catch {
+      f.failures++;
+      f.lastAnswerAt = this.deps.clock.now();
+      this.apply(f, { type: 'connection_lost' });
       return undefined;
     }
   }
 
   /** tasks/result blocks until the task ends; while it is open the server may send its own requests (they reach the inbox). */
-  private async fetchResult(id: string, session: McpSession): Promise<void> {
-    if (this.fetching.has(id)) return;
-    this.fetching.add(id);
-    const row = present(this.deps.store.tasks.get(id), 'the task whose result is fetched');
+  private async fetchResult(f: Followed): Promise<void> {
+    if (f.fetching) return;
+    const live = this.deps.live(f.serverId);
+    const session = live && (!f.origin || f.origin === live) ? live : undefined;
+    if (!session) return;
+    f.fetching = true;
     try {
-      const result = await session.request('Fetching a task result', 'tasks/result', { taskId: row.remote_task_id }, CallToolResultSchema, {
+      const result = await session.request('Fetching a task result', 'tasks/result', { taskId: f.remoteTaskId }, CallToolResultSchema, {
         timeoutMs: 24 * 3600_000,
       });
-      this.deps.store.tasks.putResult(id, JSON.stringify(result));
-      const current = present(this.deps.store.tasks.get(id), 'the task whose result arrived');
-      if (!this.isTerminal(current.status)) this.patch(id, { status: result.isError ? 'failed' : 'completed' });
-      else this.changed(current);
+      const text = result.content.flatMap((c) => (c.type === 'text' ? [c.text] : [])).join('\n');
+      this.apply(f, { type: 'result', outcome: result.isError ? 'is_error' : 'ok', payload: JSON.stringify(result), message: result.isError ? text : null });
     } catch (error) {
-      const current = this.deps.store.tasks.get(id);
-      // A failed task answers tasks/result with the original JSON-RPC error: that error is its result.
-      const message = error instanceof Error ? error.message : String(error);
-      const rpcCode = error instanceof StewardError ? error.details?.rpcCode : undefined;
-      if (current && this.deps.store.tasks.result(id) === undefined)
-        this.deps.store.tasks.putResult(id, JSON.stringify({ error: { code: rpcCode ?? null, message } }));
-      if (current && !this.isTerminal(current.status)) this.patch(id, { status: 'failed', error: message });
-      else if (current) this.patch(id, { error: message });
+      if (this.isGone(error)) this.apply(f, { type: 'unknown', afterTtl: this.pastTtl(f) });
+      else if (!this.unreachable(error)) {
+        // A failed task answers tasks/result with the original JSON-RPC error: that error is its result.
+        const message = error instanceof Error ? error.message : String(error);
+        const rpcCode = error instanceof StewardError ? error.details?.rpcCode : undefined;
+        const code = typeof rpcCode === 'number' ? rpcCode : null;
+        this.apply(f, { type: 'result', outcome: 'rpc_error', payload: JSON.stringify({ error: { code, message } }), message });
+      }
     } finally {
-      this.fetching.delete(id);
-      this.finish(id);
+      f.fetching = false;
+      if (!f.following) this.followed.delete(f.id);
     }
   }
 
-  /** A task has ended and its result (if any) is stored: waiters resume, the user is told, the record says so. Once per task. */
-  private finish(id: string): void {
+  /** A task has ended (or its true end came after Steward had given up): waiters resume, the user is told, the record says so. */
+  private ended(id: string, corrected: boolean): void {
     const row = this.deps.store.tasks.get(id);
-    if (!row || !this.isTerminal(row.status)) return;
+    if (!row || !isTerminal(row.status)) return;
     const waiters = this.settled.get(id);
     this.settled.delete(id);
     for (const done of waiters ?? []) done();
-    if (this.finished.has(id)) return;
-    this.finished.add(id);
-    const outcome = row.status === 'completed' ? 'finished' : row.status === 'cancelled' ? 'was cancelled' : 'failed';
-    this.deps.notifier?.notify(`${row.label} ${outcome}`, `${row.server_name}: ${row.status_message ?? row.status}`);
+    if (this.told.has(id) && !corrected) return;
+    this.told.add(id);
+    const lost = row.settled_by === 'steward';
+    const outcome = lost ? 'was lost track of' : row.status === 'completed' ? 'finished' : row.status === 'cancelled' ? 'was cancelled' : 'failed';
+    const after = corrected ? ' after all' : '';
+    this.deps.notifier?.notify(
+      lost ? `Steward lost track of ${row.label}` : `${row.label} ${outcome}${after}`,
+      `${row.server_name}: ${row.status_message ?? row.status}`,
+    );
     this.deps.audit.recordSoon('task.ended', {
       serverId: row.server_id,
       serverName: row.server_name,
-      actor: 'host',
-      summary: `Task "${row.label}" on "${row.server_name}" ${outcome}.`,
-      data: { taskId: id, status: row.status },
+      actor: row.settled_by === 'steward' ? 'host' : 'server',
+      summary: `Task "${row.label}" on "${row.server_name}" ${outcome}${after}.`,
+      data: { taskId: id, status: row.status, settledBy: row.settled_by, ...(corrected ? { corrected: true } : {}) },
     });
+  }
+
+  private auditCancel(id: string): void {
+    const row = this.deps.store.tasks.get(id);
+    if (!row) return;
+    this.deps.audit.record('task.cancelled', {
+      serverId: row.server_id,
+      serverName: row.server_name,
+      actor: 'user',
+      summary: `Asked "${row.server_name}" to cancel task "${row.label}".`,
+      data: { taskId: id },
+    });
+  }
+
+  private progress(id: string, p: { progress: number; total?: number; message?: string }): void {
+    const row = this.deps.store.tasks.update(id, iso(this.deps.clock), {
+      progress: p.progress,
+      ...(p.total !== undefined ? { progressTotal: p.total } : {}),
+      ...(p.message !== undefined ? { progressMessage: p.message } : {}),
+    });
+    if (row) this.changed(row);
   }
 
   private isGone(error: unknown): boolean {
     return error instanceof StewardError && error.details?.rpcCode === TASK_GONE;
   }
 
-  /** A status notification: applied, and the poller woken, but never relied on. */
+  private unreachable(error: unknown): boolean {
+    return !(error instanceof StewardError) || (UNREACHABLE.has(error.code) && typeof error.details?.rpcCode !== 'number');
+  }
+
+  private pastTtl(f: Followed): boolean {
+    return f.state.expiresAt !== null && Date.parse(f.state.expiresAt) <= this.deps.clock.now();
+  }
+
+  /**
+   * notifications/tasks/status carries the whole Task, so it is taken as the server's report without a tasks/get of its
+   * own. It never moves the next poll earlier: the 2025-11-25 spec (Tasks, "Getting Tasks" and "Task Status
+   * Notification") asks requestors to respect pollInterval and not to rely on the notification, and it allows nothing
+   * sooner than that; what it does ask at once is tasks/result when the task needs input or is final (the machine's
+   * fetch_result). A new pollInterval in it moves the next poll to one new interval after the last answer.
+   */
   statusNotified(serverId: string, params: Record<string, unknown>): void {
     const taskId = typeof params.taskId === 'string' ? params.taskId : undefined;
-    const status = typeof params.status === 'string' ? (params.status as TaskStatus) : undefined;
+    const status = TASK_STATUSES.find((s) => s === params.status);
     if (!taskId || !status) return;
     const row = this.deps.store.tasks.byRemote(serverId, 'outgoing', taskId);
-    if (!row || this.isTerminal(row.status)) return;
-    this.patch(row.id, {
-      status: this.isTerminal(status) ? row.status : status,
-      ...(typeof params.statusMessage === 'string' ? { statusMessage: params.statusMessage } : {}),
-    });
-    this.driving.get(row.id)?.wake();
+    if (!row) return;
+    const f = this.followedOrLoaded(row);
+    const interval = f.state.pollIntervalMs;
+    this.apply(
+      f,
+      this.reportOf('notification', {
+        status,
+        statusMessage: typeof params.statusMessage === 'string' ? params.statusMessage : undefined,
+        createdAt: typeof params.createdAt === 'string' ? params.createdAt : undefined,
+        lastUpdatedAt: typeof params.lastUpdatedAt === 'string' ? params.lastUpdatedAt : undefined,
+        ttl: typeof params.ttl === 'number' ? params.ttl : null,
+        pollInterval: typeof params.pollInterval === 'number' ? params.pollInterval : undefined,
+      }),
+    );
+    if (f.following && f.state.pollIntervalMs !== interval && this.wheel.has(f.id)) {
+      this.wheel.cancel(f.id);
+      this.reschedule(f);
+    }
+  }
+
+  private reportOf(via: 'notification' | 'cancel', task: Parameters<typeof serverTask>[0]): TaskMachineEvent {
+    return { type: 'reported', via, task: serverTask(task) };
   }
 
   async cancel(id: string): Promise<TaskRow> {
     const row = this.deps.store.tasks.get(id);
     if (!row) throw new StewardError('not_found', 'There is no such task.');
-    if (this.isTerminal(row.status)) throw new StewardError('invalid_payload', `The task is already ${row.status}.`);
+    if (isTerminal(row.status)) throw new StewardError('invalid_payload', `The task is already ${row.status}.`);
     // A remote server's task taken over from a Steward that is gone is cancelled by connecting to the server again.
     const session = this.deps.live(row.server_id) ?? (row.transport === 'http' ? await this.deps.session(row.server_id).catch(() => undefined) : undefined);
     const caps = session?.serverCapabilities as { tasks?: { cancel?: unknown } } | undefined;
     if (!session || !caps?.tasks?.cancel) {
       throw new StewardError('not_supported', `"${row.server_name}" does not let its tasks be cancelled${session ? '' : ' (it is not connected)'}.`);
     }
+    const f = this.followedOrLoaded(row);
+    this.apply(f, { type: 'cancel_requested' });
     try {
       const task = await session.request('Cancelling a task', 'tasks/cancel', { taskId: row.remote_task_id }, CancelTaskResultSchema);
-      this.driving.get(id)?.stop();
-      const next = present(
-        this.patch(id, { status: task.status === 'cancelled' ? 'cancelled' : task.status, statusMessage: task.statusMessage ?? 'Cancelled.' }),
-        'the cancelled task',
-      );
-      this.deps.audit.record('task.cancelled', {
-        serverId: row.server_id,
-        serverName: row.server_name,
-        actor: 'user',
-        summary: `Cancelled task "${row.label}" on "${row.server_name}".`,
-        data: { taskId: id },
-      });
-      this.finish(id);
-      return next;
+      this.apply(f, this.reportOf('cancel', task));
+      return present(this.deps.store.tasks.get(id), 'the cancelled task');
     } catch (error) {
-      if (this.isGone(error)) {
-        // Already over on the server's side: one more poll picks up how it ended.
-        this.driving.get(id)?.wake();
-        throw new StewardError('invalid_payload', 'The server says the task has already ended.');
-      }
+      // Already over on the server's side: the next poll, at its usual time, reads how it ended.
+      if (this.isGone(error)) throw new StewardError('invalid_payload', 'The server says the task has already ended.');
       throw error;
     }
   }
 
   dispose(): void {
     this.disposed = true;
-    for (const state of this.driving.values()) state.stop();
+    this.wheel.dispose();
+    for (const f of this.followed.values()) f.unwatch();
   }
 }

@@ -5,8 +5,9 @@ import { TERMINAL_STATUSES, type TaskDetail, type TaskResultPage, type TaskView 
 import { present, StewardError } from '../../../shared/errors.js';
 import type { McpSession } from '../sessions/index.js';
 import { taskView, type TaskCursor, type TaskFilter } from '../store/index.js';
-import { iso, type TaskDeps, type TaskRow } from './deps.js';
+import type { TaskDeps, TaskRow } from './deps.js';
 import { TaskReceiver } from './receiver.js';
+import { stateOf, TaskRecord } from './record.js';
 import { TaskRequester, type StartRequest } from './requester.js';
 
 const RESULT_PAGE = 64 * 1024;
@@ -14,11 +15,13 @@ const RESULT_PAGE = 64 * 1024;
 export class TasksService {
   readonly requester: TaskRequester;
   readonly receiver: TaskReceiver;
+  private readonly record: TaskRecord;
 
   constructor(private readonly deps: TaskDeps) {
     const changed = (row: TaskRow) => deps.events.emit('tasks:changed', taskView(row));
     this.requester = new TaskRequester(deps, changed);
     this.receiver = new TaskReceiver(deps, changed);
+    this.record = new TaskRecord(deps, changed);
   }
 
   start(request: StartRequest): Promise<TaskView> {
@@ -105,20 +108,11 @@ export class TasksService {
    * this process's own; a task two processes try to take over at once goes to one of them.
    */
   recover(): void {
-    const at = iso(this.deps.clock);
     for (const row of this.deps.store.tasks.unfinished()) {
       if (this.ownedElsewhere(row) || (row.owner_pid === this.deps.owner.pid && row.owner_started === this.deps.owner.started)) continue;
       if (!this.deps.store.tasks.claim(row.id, this.deps.owner, row)) continue;
-      if (row.direction === 'outgoing' && row.transport === 'http' && row.remote_task_id) {
-        this.requester.drive(row.id);
-        continue;
-      }
-      const reason =
-        row.direction === 'incoming'
-          ? 'Steward stopped before it finished; the server’s connection ended with it.'
-          : 'Steward stopped while the task was running; a local server’s tasks end with its process.';
-      const next = this.deps.store.tasks.update(row.id, at, { status: 'failed', statusMessage: reason, error: 'host restarted' });
-      if (next) this.deps.events.emit('tasks:changed', taskView(next));
+      if (row.direction === 'outgoing' && row.transport === 'http' && row.remote_task_id) this.requester.resume(row);
+      else this.record.step(row.id, stateOf(row), { type: 'host_restarted', canFollow: false });
     }
   }
 

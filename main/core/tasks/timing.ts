@@ -1,13 +1,24 @@
-// How often to poll a task: the server's pollInterval within sane bounds, and a backoff while the server is unreachable.
+// How often to poll a task: the server's pollInterval (never faster, above a floor), a backoff while the server is
+// unreachable, and how far a turn may be moved later to keep many tasks from polling together.
 
 export const POLL_FLOOR_MS = 250;
-export const POLL_CEILING_MS = 30_000;
+/** The backoff stops growing here, unless the server itself asks for a longer interval. */
+export const BACKOFF_CEILING_MS = 30_000;
 export const DEFAULT_POLL_MS = 1000;
 
-/** The interval to wait before the next tasks/get: the server's suggestion, clamped; doubled per consecutive failure. */
+/** The interval to wait before the next tasks/get: the server's suggestion (floored), doubled per consecutive failure. */
 export function nextPollDelay(suggested: number | null | undefined, failures: number): number {
-  const base = Math.min(POLL_CEILING_MS, Math.max(POLL_FLOOR_MS, suggested ?? DEFAULT_POLL_MS));
-  return Math.min(POLL_CEILING_MS, base * 2 ** Math.min(failures, 8));
+  const base = Math.max(POLL_FLOOR_MS, suggested ?? DEFAULT_POLL_MS);
+  if (failures <= 0) return base;
+  return Math.max(base, Math.min(BACKOFF_CEILING_MS, base * 2 ** Math.min(failures, 8)));
+}
+
+/**
+ * How much later than its earliest time a turn may go. A task's first poll may go anywhere in one interval, so tasks
+ * started together spread over it; later turns keep their place, give or take a tenth of the interval (at most 1 s).
+ */
+export function pollSpread(interval: number, first: boolean): number {
+  return first ? Math.min(interval, BACKOFF_CEILING_MS) : Math.min(interval / 10, 1000);
 }
 
 /** The ttl granted to a task a server asks Steward to run: its request, capped; a default when it asks for none. */

@@ -1,14 +1,25 @@
-// The Add server dialog: a local command, a remote HTTP server, or an import from another app's config.
+// The Add server dialog: a local command, a remote HTTP server, an MCPB bundle, or an import from another app's config.
 import * as Tabs from '@radix-ui/react-tabs';
-import { FileUp, Globe, Terminal } from 'lucide-react';
+import { FileUp, Globe, Package, Terminal } from 'lucide-react';
+import { BundleInstallForm } from './BundleInstall.js';
 import { ImportForm } from './ImportForm.js';
 import { LocalServerForm } from './LocalServerForm.js';
 import { Modal } from './Modal.js';
 import { RemoteServerForm } from './RemoteServerForm.js';
 
-export type AddTab = 'local' | 'remote' | 'import';
+export type AddTab = 'local' | 'remote' | 'bundle' | 'import';
 
-export function AddServerDialog({ tab, onTab, onClose }: { tab: AddTab; onTab: (tab: AddTab) => void; onClose: () => void }) {
+export function AddServerDialog({
+  tab,
+  onTab,
+  onClose,
+  bundleFile,
+}: {
+  tab: AddTab;
+  onTab: (tab: AddTab) => void;
+  onClose: () => void;
+  bundleFile?: File | undefined;
+}) {
   return (
     <Modal
       open
@@ -26,6 +37,9 @@ export function AddServerDialog({ tab, onTab, onClose }: { tab: AddTab; onTab: (
           <Tabs.Trigger className="tab" value="remote">
             <Globe size={14} aria-hidden /> Remote (HTTP)
           </Tabs.Trigger>
+          <Tabs.Trigger className="tab" value="bundle">
+            <Package size={14} aria-hidden /> Bundle (.mcpb)
+          </Tabs.Trigger>
           <Tabs.Trigger className="tab" value="import">
             <FileUp size={14} aria-hidden /> Import
           </Tabs.Trigger>
@@ -35,6 +49,9 @@ export function AddServerDialog({ tab, onTab, onClose }: { tab: AddTab; onTab: (
         </Tabs.Content>
         <Tabs.Content className="modal-tab-content" value="remote">
           <RemoteServerForm onAdded={onClose} onCancel={onClose} />
+        </Tabs.Content>
+        <Tabs.Content className="modal-tab-content" value="bundle">
+          <BundleInstallForm initialFile={bundleFile} onDone={onClose} />
         </Tabs.Content>
         <Tabs.Content className="modal-tab-content" value="import">
           <ImportForm onDone={onClose} />

@@ -1,14 +1,43 @@
-// Everything a consent request says about a launch, laid out for judging: command, findings, folder, variables, sandbox.
-import { Info, OctagonAlert, ShieldAlert, ShieldCheck, ShieldOff, TriangleAlert } from 'lucide-react';
+// Everything a consent request says about a launch, laid out for judging: what changed, how a runner fetches its package,
+// the command, findings, folder, variables (loader variables with their values), and every path it may write.
+import { Container, Download, Info, OctagonAlert, ShieldAlert, ShieldCheck, ShieldOff, TriangleAlert } from 'lucide-react';
+import type { RunnerPlan } from '../../../shared/domain/launch.js';
 import type { ConsentRequest, Finding, SandboxPlan } from '../../../shared/domain/servers.js';
 import { plural } from '../lib/format.js';
 
 export function ConsentDetails({ request }: { request: ConsentRequest }) {
   const { spec } = request;
+  const download = spec.runner?.download ?? null;
   return (
     <div className="consent">
+      {request.changes.length > 0 && (
+        <section className="consent-section" aria-label="What changed">
+          <h3 className="section-label">What changed since you last allowed it</h3>
+          <ul className="change-list">
+            {request.changes.map((c) => (
+              <li key={c}>{c}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {spec.runner && <RunnerSection runner={spec.runner} />}
+      {download && (
+        <section className="consent-section" aria-label="Download step">
+          <h3 className="section-label">
+            <Download size={14} aria-hidden /> Step 1 — download, once
+          </h3>
+          <p className="field-hint">
+            {download.sandboxed
+              ? `In a sandbox of its own: network only to ${download.allowedDomains.join(', ')}; it writes only into this server's own folder.`
+              : 'The container engine fetches the image; Steward cannot sandbox the engine.'}
+          </p>
+          <pre className="code-block command-line" data-testid="download-line" tabIndex={0} aria-label="Download command line">
+            {download.commandLine}
+          </pre>
+        </section>
+      )}
       <section className="consent-section">
-        <h3 className="section-label">Command it will run</h3>
+        <h3 className="section-label">{download ? 'Step 2 — the command it will run' : 'Command it will run'}</h3>
         <pre className="code-block command-line" data-testid="command-line" tabIndex={0} aria-label="Full command line">
           {request.commandLine}
         </pre>
@@ -32,8 +61,20 @@ export function ConsentDetails({ request }: { request: ConsentRequest }) {
                   </li>
                 ))}
               </ul>
-              <p className="field-hint">Plus the basic set every program gets. Names only: Steward never shows the values.</p>
+              <p className="field-hint">Plus the basic set every program gets. Names only, except the ones below that decide what code runs.</p>
             </>
+          )}
+          {spec.flaggedEnv.length > 0 && (
+            <ul className="flagged-env" aria-label="Variables that decide what code runs">
+              {spec.flaggedEnv.map((f) => (
+                <li key={f.name}>
+                  <code className="mono-text">
+                    {f.name}={f.shown}
+                  </code>
+                  <span className="muted"> — {f.why}</span>
+                </li>
+              ))}
+            </ul>
           )}
         </section>
       </div>
@@ -91,6 +132,12 @@ const SANDBOX_WORDS: Record<SandboxPlan['mode'], { title: string; text: string; 
     icon: ShieldOff,
     tone: 'danger',
   },
+  container: {
+    title: 'In a container',
+    text: "The container engine isolates it; Steward's own sandbox cannot wrap the engine. It may change only the folders mounted below.",
+    icon: Container,
+    tone: 'ok',
+  },
   unsupported: {
     title: 'Not sandboxed — this computer has no sandbox Steward can use',
     text: 'It runs with all of your rights: it can read and change any of your files and reach any address on the network.',
@@ -111,12 +158,33 @@ function SandboxSection({ sandbox }: { sandbox: SandboxPlan }) {
           <strong>{words.title}.</strong> {words.text}
         </div>
       </div>
+      {sandbox.mode === 'container' && <PathList title="Folders mounted for writing" items={sandbox.writePaths} empty="None." />}
       {sandbox.mode === 'enforced' && (
         <>
           <div className="consent-grid">
-            <PathList title="May write to" items={sandbox.writePaths} empty="No folders: it cannot change your files." />
+            <div>
+              <h4 className="subsection-label">May write to</h4>
+              <ul className="path-list" aria-label="Every path it may write">
+                {sandbox.writePaths.map((p) => (
+                  <li key={p} className="mono-text">
+                    <span>{p}</span> <span className="path-why">your grant</span>
+                  </li>
+                ))}
+                {sandbox.ownWritePaths.map((p) => (
+                  <li key={p} className="mono-text">
+                    <span>{p}</span> <span className="path-why">its own folder</span>
+                  </li>
+                ))}
+                <li className="mono-text">
+                  <span>{sandbox.runtimeWritePaths.join(', ')}</span> <span className="path-why">the sandbox itself</span>
+                </li>
+              </ul>
+              {sandbox.writePaths.length === 0 && <p className="muted">None of your folders: it cannot change your files.</p>}
+            </div>
             <PathList title="May reach" items={sandbox.allowedDomains} empty="No domains: it has no network access." />
           </div>
+          {sandbox.ownReadPaths.length > 0 && <PathList title="Its code (read-only)" items={sandbox.ownReadPaths} empty="" />}
+          {sandbox.readPaths.length > 0 && <PathList title="Hidden locations you chose to show it" items={sandbox.readPaths} empty="" />}
           <details className="disclosure">
             <summary>Hidden from it: {plural(sandbox.denyReadPaths.length, 'secret location')}</summary>
             <ul className="path-list path-list-columns">
@@ -128,6 +196,37 @@ function SandboxSection({ sandbox }: { sandbox: SandboxPlan }) {
             </ul>
           </details>
         </>
+      )}
+    </section>
+  );
+}
+
+const RUNNER_MODES: Record<RunnerPlan['mode'], string> = {
+  prefetch: 'downloaded once, then run without network',
+  'own-cache': 'run in the sandbox with a cache of its own',
+  container: 'run in a container',
+};
+
+function RunnerSection({ runner }: { runner: RunnerPlan }) {
+  return (
+    <section className="consent-section" aria-label="How the package runner is launched">
+      <h3 className="section-label">
+        {runner.tool}: {RUNNER_MODES[runner.mode]}
+      </h3>
+      {runner.notes.map((n) => (
+        <p key={n} className="runner-note">
+          {n}
+        </p>
+      ))}
+      {runner.packages.length > 0 && (
+        <ul className="chips" aria-label="Packages">
+          {runner.packages.map((p) => (
+            <li key={`${p.ecosystem}:${p.name}`} className="chip mono-text">
+              {p.name} {p.version ?? '(not pinned)'}
+              {p.pinnedBy === 'steward' && <span className="path-why"> pinned at first install</span>}
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   );

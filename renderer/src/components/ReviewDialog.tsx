@@ -1,4 +1,5 @@
-// Shows the model's reply before it goes back to the server (the server's policy asks for review): send it or not.
+// Shows the model's reply before it goes back to the server (the server's policy asks for review): send it as it is,
+// send it changed (a reply of text alone), or not at all. The record keeps the reply both ways.
 import { useState } from 'react';
 import { formatNumber, plural } from '../lib/format.js';
 import type { ReviewItem } from '../lib/sampling-words.js';
@@ -21,9 +22,16 @@ interface Props {
 export function ReviewDialog({ item, waiting, onClose }: Props) {
   const { request: r, reply } = item;
   const [choice, setChoice] = useState<'send' | 'deny' | null>(null);
+  // Only a reply of text alone can be changed: a tool request is the model's to make.
+  const textOnly = reply.content.length > 0 && reply.content.every((b) => b.type === 'text');
+  const original = reply.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
+  const [editing, setEditing] = useState(false);
+  const [text, setText] = useState(original);
+  const changed = editing && text !== original;
   const decide = useAction(async (decision: 'send' | 'deny') => {
     setChoice(decision);
-    await call('inbox:decide', { itemId: item.id, decision: { kind: 'sampling_review', decision } });
+    const replyText = decision === 'send' && changed ? { replyText: text } : {};
+    await call('inbox:decide', { itemId: item.id, decision: { kind: 'sampling_review', decision, ...replyText } });
     onClose(true);
   });
   const gone = !waiting && !decide.pending;
@@ -64,12 +72,29 @@ export function ReviewDialog({ item, waiting, onClose }: Props) {
         </Facts>
         <section className="sampling-section" aria-label="The model’s reply">
           <h3 className="section-label">The model’s reply</h3>
-          <div className="msg msg-assistant reply-blocks">
-            <div className="msg-role">Assistant</div>
-            <div className="msg-blocks">
-              {reply.content.length === 0 ? <p className="muted">The reply is empty.</p> : <Blocks blocks={reply.content} names={names} />}
+          {editing ? (
+            <textarea
+              className="input mono"
+              aria-label="Reply to send (editable)"
+              rows={Math.min(16, Math.max(4, text.split('\n').length + 1))}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              spellCheck={false}
+            />
+          ) : (
+            <div className="msg msg-assistant reply-blocks">
+              <div className="msg-role">Assistant</div>
+              <div className="msg-blocks">
+                {reply.content.length === 0 ? <p className="muted">The reply is empty.</p> : <Blocks blocks={reply.content} names={names} />}
+              </div>
             </div>
-          </div>
+          )}
+          {textOnly && !gone && (
+            <button type="button" className="btn-link" onClick={() => setEditing((e) => !e)}>
+              {editing ? 'Show the model’s reply as it came' : 'Change the reply before sending it'}
+            </button>
+          )}
+          {changed && <p className="muted">“{item.serverName}” gets your version; the record keeps both.</p>}
         </section>
         <details className="disclosure sampling-section">
           <summary>The request it answers ({plural(r.messages.length, 'message')})</summary>
@@ -97,8 +122,13 @@ export function ReviewDialog({ item, waiting, onClose }: Props) {
             <button type="button" className="btn btn-danger-outline" disabled={decide.pending} onClick={() => void decide.run('deny')}>
               {decide.pending && choice === 'deny' ? 'Refusing…' : 'Don’t send'}
             </button>
-            <button type="button" className="btn btn-primary" disabled={decide.pending} onClick={() => void decide.run('send')}>
-              {decide.pending && choice === 'send' ? 'Sending…' : 'Send to server'}
+            <button
+              type="button"
+              className="btn btn-primary"
+              disabled={decide.pending || (changed && text.trim() === '')}
+              onClick={() => void decide.run('send')}
+            >
+              {decide.pending && choice === 'send' ? 'Sending…' : changed ? 'Send my version' : 'Send to server'}
             </button>
           </>
         )}

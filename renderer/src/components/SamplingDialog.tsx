@@ -1,19 +1,20 @@
-// Asks whether a server may use the user's model: who asks and why, the whole request (editable before it goes),
-// and how far a yes reaches. Only the fields the user changed are sent back as edits.
+// Asks whether a server may use the user's model: who asks and why, the whole request (editable before it goes, and the
+// edits keepable for the rest of the loop), and how far a yes reaches. Over budget, only the choices that can send this
+// request are offered. Only the fields the user changed are sent back as edits.
 import { useState } from 'react';
 import type { InboxDecision } from '../../../shared/domain/inbox.js';
 import type { SamplingEdits } from '../../../shared/domain/sampling.js';
 import { formatNumber, formatUsd, plural } from '../lib/format.js';
 import { href } from '../lib/router.js';
-import { editableUserIndex, textOf, type SamplingItem } from '../lib/sampling-words.js';
+import { editableUserIndex, isBudgetReason, textOf, type SamplingItem } from '../lib/sampling-words.js';
 import { call } from '../lib/steward.js';
 import { useAction } from '../lib/use-action.js';
 import { useLoad } from '../lib/use-load.js';
 import { ConversationView } from './ConversationView.js';
-import { Field } from './Field.js';
+import { Checkbox, Field } from './Field.js';
 import { LongText } from './LongText.js';
 import { Modal, ModalBody, ModalFooter } from './Modal.js';
-import { AskReasons, Fact, Facts } from './SamplingFacts.js';
+import { AskReasons, Fact, Facts, ParamsReport } from './SamplingFacts.js';
 import { Notice } from './States.js';
 import { ToolsOffered } from './ToolsOffered.js';
 import './sampling.css';
@@ -49,19 +50,26 @@ export function SamplingDialog({ item, waiting, onClose }: Props) {
   const r = item.request;
   const editIndex = editableUserIndex(r.messages);
   const originalText = textOf(r.messages[editIndex]);
-  const [system, setSystem] = useState(r.systemPrompt ?? '');
+  const kept = r.keptEdits;
+  // Edits the user kept for this loop are filled in, so what is shown is what will be sent.
+  const [system, setSystem] = useState(kept?.systemPrompt !== undefined ? (kept.systemPrompt ?? '') : (r.systemPrompt ?? ''));
   const [lastText, setLastText] = useState(originalText);
-  const [maxTokensText, setMaxTokensText] = useState(String(r.maxTokens));
+  const [maxTokensText, setMaxTokensText] = useState(String(kept?.maxTokens ?? r.maxTokens));
+  const [keep, setKeep] = useState(kept !== null);
   const [manual, setManual] = useState('');
   const [choice, setChoice] = useState<Grant | 'deny' | null>(null);
   const [models] = useLoad(() => call('models:get', {}), []);
   const maxTokens = wholeTokens(maxTokensText);
+  // Over a budget, no grant sends this request: it always asks. Only sending it once (or denying it) can settle it.
+  const overBudget = r.askReasons.some(isBudgetReason);
+  const grants = overBudget ? GRANTS.filter((g) => g.grant === 'once') : GRANTS;
 
   const edits: SamplingEdits = {
     ...(system !== (r.systemPrompt ?? '') ? { systemPrompt: system } : {}),
     ...(editIndex >= 0 && lastText !== originalText ? { lastUserText: lastText } : {}),
     ...(maxTokens !== null && maxTokens !== r.maxTokens ? { maxTokens } : {}),
   };
+  const keepable = edits.systemPrompt !== undefined || edits.maxTokens !== undefined;
   const decide = useAction(async (decision: Extract<InboxDecision, { kind: 'sampling' }>) => {
     await call('inbox:decide', { itemId: item.id, decision });
     onClose(true);
@@ -72,7 +80,7 @@ export function SamplingDialog({ item, waiting, onClose }: Props) {
     if (next === 'deny') void decide.run({ kind: 'sampling', decision: 'deny', grant: 'once' });
     // A reply written by hand goes back as it is: there is no request to edit.
     else if (r.noKey) void decide.run({ kind: 'sampling', decision: 'approve', grant: 'once', manualReply: { text: manual } });
-    else void decide.run({ ...base, decision: 'approve', grant: next });
+    else void decide.run({ ...base, decision: 'approve', grant: next, keepEdits: keep && keepable });
   };
 
   const model = models.state === 'ready' ? models.data.catalog.find((m) => m.id === r.model) : undefined;
@@ -140,6 +148,21 @@ export function SamplingDialog({ item, waiting, onClose }: Props) {
                 </p>
               )}
             </section>
+            {!r.noKey && (keepable || kept !== null) && (
+              <div className="keep-edits">
+                <Checkbox
+                  label="Keep my system prompt and max tokens for the rest of this loop"
+                  checked={keep && keepable}
+                  disabled={!keepable}
+                  onChange={setKeep}
+                  hint={
+                    kept
+                      ? 'You kept these from an earlier round of this loop; untick to send the server’s own from now on.'
+                      : 'Later rounds of this loop are sent with them too; each round’s record says so.'
+                  }
+                />
+              </div>
+            )}
             {r.noKey && (
               <section className="sampling-section">
                 <Notice tone="warning">
@@ -154,6 +177,7 @@ export function SamplingDialog({ item, waiting, onClose }: Props) {
           </div>
           <aside className="sampling-side" aria-label="About this request">
             <AskReasons reasons={r.askReasons} />
+            <ParamsReport notes={r.paramsReport} />
             <Facts>
               <Fact label="Model" wide>
                 <span>
@@ -188,7 +212,7 @@ export function SamplingDialog({ item, waiting, onClose }: Props) {
               <h3 className="section-label">Tools offered ({r.tools.length})</h3>
               <ToolsOffered tools={r.tools} toolChoice={r.toolChoice} />
             </section>
-            {!r.noKey && (
+            {!r.noKey && !overBudget && (
               <dl className="grant-help" aria-label="What each choice does">
                 {GRANTS.map((g) => (
                   <div key={g.grant}>
@@ -201,6 +225,12 @@ export function SamplingDialog({ item, waiting, onClose }: Props) {
                   <dd>a request that would go over a budget always asks you, whatever you allowed.</dd>
                 </div>
               </dl>
+            )}
+            {!r.noKey && overBudget && (
+              <p className="budget-choices" data-testid="budget-choices">
+                Allowing the loop, the session or always would not send this request: one over a budget always asks. Send it once, lower its max tokens, or
+                change the budgets in <a href={href('settings', r.serverId)}>Settings</a>.
+              </p>
             )}
           </aside>
         </div>
@@ -236,7 +266,7 @@ export function SamplingDialog({ item, waiting, onClose }: Props) {
                 {decide.pending && choice === 'once' ? 'Sending…' : 'Send my reply'}
               </button>
             ) : (
-              GRANTS.map((g) => (
+              grants.map((g) => (
                 <button
                   key={g.grant}
                   type="button"

@@ -1,7 +1,8 @@
-// A sampling request's facts at a glance, and why Steward is asking (budget reasons stand out).
-import { Coins, Info } from 'lucide-react';
+// A sampling request's facts at a glance, why Steward is asking (budget reasons stand out), and the parameters the
+// model does not get as the server asked.
+import { Coins, Info, SlidersHorizontal } from 'lucide-react';
 import type { ReactNode } from 'react';
-import type { AskReason } from '../../../shared/domain/sampling.js';
+import type { AskReason, ParamNote } from '../../../shared/domain/sampling.js';
 import { isBudgetReason } from '../lib/sampling-words.js';
 
 export function Facts({ children, row }: { children: ReactNode; row?: boolean }) {
@@ -31,6 +32,28 @@ export function AskReasons({ reasons }: { reasons: AskReason[] }) {
               {isBudgetReason(reason) && <strong>Over budget: </strong>}
               {reason.message}
             </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** Parameters the request carried that did not reach the model as they were: each named, with its value, and what became of it. */
+export function ParamsReport({ notes }: { notes: readonly ParamNote[] }) {
+  if (notes.length === 0) return null;
+  return (
+    <section className="params-report" aria-label="Parameters not sent as asked">
+      <h3 className="section-label">
+        <SlidersHorizontal size={13} aria-hidden /> Not sent to the model as asked
+      </h3>
+      <ul>
+        {notes.map((n) => (
+          <li key={n.name}>
+            <code className="code-tag">
+              {n.name} = {n.value === undefined ? 'undefined' : JSON.stringify(n.value)}
+            </code>{' '}
+            <span>{n.note}</span>
           </li>
         ))}
       </ul>

@@ -2,7 +2,7 @@
 import type { ServerStatus } from '../../../shared/domain/servers.js';
 import type { TaskStatus } from '../../../shared/domain/tasks.js';
 import { STATUS } from '../lib/format.js';
-import { TASK_STATUS } from '../lib/task-words.js';
+import { statusLabel, TASK_STATUS } from '../lib/task-words.js';
 
 export function StatusBadge({ status }: { status: ServerStatus }) {
   const { label, tone } = STATUS[status];
@@ -14,10 +14,12 @@ export function StatusBadge({ status }: { status: ServerStatus }) {
   );
 }
 
-export function TaskStatusBadge({ status }: { status: TaskStatus }) {
-  const { label, tone } = TASK_STATUS[status];
+/** One word and one colour per status, from one table, wherever a task's status shows (rows, pages, history, toasts). */
+export function TaskStatusBadge({ status, settledBy = null }: { status: TaskStatus; settledBy?: 'server' | 'steward' | null }) {
+  const { tone } = TASK_STATUS[status];
+  const label = statusLabel({ status, settledBy });
   return (
-    <span className={`status status-${tone}`} data-status={status}>
+    <span className={`status status-${tone}`} data-status={status} data-tone={tone}>
       <span className="status-dot" aria-hidden />
       {label}
     </span>

@@ -1,10 +1,12 @@
 // A server asks the user to open a page in their own browser. The address is shown whole as text (never a link, never
 // fetched or previewed), its host stands out, and the URL gate's warnings and refusals are spelled out. Once opened,
-// the same dialog waits for the server to say the page is done.
-import { useState } from 'react';
+// the same dialog waits for the server to say the page is done, and says so when it does.
+import { CircleCheck } from 'lucide-react';
+import { useEffect, useState } from 'react';
 import type { InboxDecision } from '../../../shared/domain/inbox.js';
 import type { UrlItem } from '../lib/elicitation-words.js';
-import { call } from '../lib/steward.js';
+import { formatClock } from '../lib/format.js';
+import { call, subscribe } from '../lib/steward.js';
 import { useAction } from '../lib/use-action.js';
 import { RelatedTask, ServerMessage } from './ElicitationParts.js';
 import { Modal, ModalBody, ModalFooter } from './Modal.js';
@@ -28,6 +30,15 @@ export function UrlElicitationDialog({ item, waiting, onClose }: Props) {
   const [choice, setChoice] = useState<Action | null>(null);
   /** Opened from this dialog: the host asks again with an item that waits for the server, and the provider moves to it. */
   const [opened, setOpened] = useState(false);
+  /** When the server said the page is done (its completion notification), if it has. */
+  const [completedAt, setCompletedAt] = useState<string | null>(null);
+  useEffect(
+    () =>
+      subscribe('elicitation:completed', (event) => {
+        if (event.serverId === item.serverId && event.elicitationId === r.elicitationId) setCompletedAt(event.at);
+      }),
+    [item.serverId, r.elicitationId],
+  );
   const decide = useAction(async (action: Action) => {
     setChoice(action);
     await call('inbox:decide', { itemId: item.id, decision: { kind: 'elicitation_url', action } });
@@ -64,10 +75,18 @@ export function UrlElicitationDialog({ item, waiting, onClose }: Props) {
       }
     >
       <ModalBody>
-        {gone && !opened && (
-          <Notice tone="info">This page is no longer waited for: the server said it is done, withdrew the request, or it was answered elsewhere.</Notice>
+        {completedAt !== null && (
+          <Notice tone="info" icon={CircleCheck}>
+            <span data-testid="elicitation-completed">
+              “{item.serverName}” says the page is done (at <time dateTime={completedAt}>{formatClock(completedAt)}</time>)
+              {retry ? <>; Steward tries the call again now.</> : '.'}
+            </span>
+          </Notice>
         )}
-        {gone && opened && <Notice tone="info">Opened in your browser. “{item.serverName}” no longer waits for this page.</Notice>}
+        {gone && !opened && completedAt === null && (
+          <Notice tone="info">This page is no longer waited for: the server withdrew the request, or it was answered elsewhere.</Notice>
+        )}
+        {gone && opened && completedAt === null && <Notice tone="info">Opened in your browser. “{item.serverName}” no longer waits for this page.</Notice>}
         {retry && (
           <p className="elicit-retry">
             “{item.serverName}” needs this page before a tool can run: <code className="code-tag">{r.retryTool}</code> will be tried again once the page is

@@ -5,6 +5,7 @@ type Tone = 'ok' | 'busy' | 'attention' | 'danger' | 'idle';
 
 export const STATUS: Record<ServerStatus, { label: string; tone: Tone }> = {
   running: { label: 'running', tone: 'ok' },
+  downloading: { label: 'downloading', tone: 'busy' },
   starting: { label: 'starting', tone: 'busy' },
   stopping: { label: 'stopping', tone: 'busy' },
   awaiting_consent: { label: 'awaiting consent', tone: 'attention' },

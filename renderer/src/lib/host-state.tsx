@@ -1,8 +1,9 @@
 // The live picture of the host every screen shares: servers, pending inbox items and running tasks, kept current by events.
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { InboxItem } from '../../../shared/domain/inbox.js';
+import type { InboxChange, InboxItem } from '../../../shared/domain/inbox.js';
 import type { ServerView } from '../../../shared/domain/servers.js';
 import type { TaskView } from '../../../shared/domain/tasks.js';
+import { applyInboxChange, inboxFrom, inboxList, type InboxMap } from './inbox-list.js';
 import { call, onConnection, subscribe } from './steward.js';
 import { toHostError, type Loaded } from './use-load.js';
 import { useTaskActivity } from './use-task-activity.js';
@@ -28,7 +29,7 @@ type ServerMap = Loaded<Map<string, ServerView>>;
 
 export function HostStateProvider({ children }: { children: ReactNode }) {
   const [servers, setServers] = useState<ServerMap>({ state: 'loading' });
-  const [inbox, setInbox] = useState<InboxItem[]>([]);
+  const [inboxItems, setInboxItems] = useState<InboxMap>(new Map());
   const [connected, setConnected] = useState<boolean | null>(null);
   const [epoch, setEpoch] = useState(0);
   const wasDown = useRef(false);
@@ -48,6 +49,12 @@ export function HostStateProvider({ children }: { children: ReactNode }) {
     // Changes that arrive while the lists load are kept and applied, in order, on top of what the list says: the
     // last change of each server is at least as new as the list.
     let early: Array<(map: Map<string, ServerView>) => void> | null = [];
+    let earlyInbox: InboxChange[] | null = [];
+    // The inbox changes one item at a time; a change that comes before the list is applied on top of it.
+    const inboxChanged = (change: InboxChange) => {
+      if (earlyInbox) return void earlyInbox.push(change);
+      setInboxItems((prev) => applyInboxChange(prev, change));
+    };
     const update = (fn: (map: Map<string, ServerView>) => void) => {
       if (early) return void early.push(fn);
       setServers((prev) => {
@@ -60,7 +67,7 @@ export function HostStateProvider({ children }: { children: ReactNode }) {
     const offs = [
       subscribe('servers:changed', (view) => update((m) => m.set(view.id, view))),
       subscribe('servers:removed', ({ serverId }) => update((m) => m.delete(serverId))),
-      subscribe('inbox:changed', (items) => setInbox(items)),
+      subscribe('inbox:changed', inboxChanged),
     ];
     Promise.all([call('servers:list', {}), call('inbox:list', {})]).then(
       ([list, items]) => {
@@ -69,11 +76,13 @@ export function HostStateProvider({ children }: { children: ReactNode }) {
         for (const fn of early ?? []) fn(map);
         early = null;
         setServers({ state: 'ready', data: map });
-        setInbox(items);
+        setInboxItems((earlyInbox ?? []).reduce(applyInboxChange, inboxFrom(items)));
+        earlyInbox = null;
       },
       (error: unknown) => {
         if (!live) return;
         early = null;
+        earlyInbox = null;
         setServers({ state: 'error', error: toHostError(error) });
       },
     );
@@ -82,6 +91,8 @@ export function HostStateProvider({ children }: { children: ReactNode }) {
       for (const off of offs) off();
     };
   }, [epoch]);
+
+  const inbox = useMemo(() => inboxList(inboxItems), [inboxItems]);
 
   const value = useMemo<HostState>(() => {
     const sorted: Loaded<ServerView[]> =

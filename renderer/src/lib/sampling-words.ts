@@ -1,6 +1,6 @@
 // How sampling reads on screen: round statuses, who decided, budget reasons, and the text of a message.
 import type { InboxItem } from '../../../shared/domain/inbox.js';
-import type { AskReason, RoundView, SamplingMessageView } from '../../../shared/domain/sampling.js';
+import type { AskReason, Decider, RoundView, SamplingMessageView } from '../../../shared/domain/sampling.js';
 
 export type SamplingItem = Extract<InboxItem, { kind: 'sampling' }>;
 export type ReviewItem = Extract<InboxItem, { kind: 'sampling_review' }>;
@@ -11,32 +11,31 @@ export function isAsk(item: InboxItem): item is AskItem {
 }
 
 export const ROUND_STATUS: Record<RoundView['status'], { label: string; tone: 'ok' | 'busy' | 'attention' | 'danger' | 'idle' }> = {
+  received: { label: 'received', tone: 'busy' },
+  checked: { label: 'checked', tone: 'busy' },
   waiting: { label: 'waiting for you', tone: 'attention' },
-  approved: { label: 'approved', tone: 'busy' },
-  sending: { label: 'asking the model', tone: 'busy' },
+  sent: { label: 'asking the model', tone: 'busy' },
   reviewing: { label: 'reply waiting for review', tone: 'attention' },
   replied: { label: 'replied', tone: 'ok' },
   denied: { label: 'denied', tone: 'danger' },
   failed: { label: 'failed', tone: 'danger' },
-  interrupted: { label: 'interrupted', tone: 'danger' },
+  interrupted: { label: 'interrupted', tone: 'idle' },
 };
 
-/** decidedBy as the host records it: 'user', 'policy' (refused), 'policy:policy' (allowed within budget), 'policy:grant'. */
-export function decidedByWords(decidedBy: string | null): string {
-  switch (decidedBy) {
-    case null:
-      return 'not decided yet';
-    case 'user':
-      return 'you';
-    case 'policy':
-      return 'the server’s policy';
-    case 'policy:policy':
-      return 'policy (allow within budget)';
-    case 'policy:grant':
-      return 'your earlier approval (loop or session)';
-    default:
-      return decidedBy;
-  }
+/** Who decided a step, in words. */
+export const DECIDER_WORDS: Record<Decider, string> = {
+  user: 'you',
+  loop_grant: 'your approval for this loop',
+  session_grant: 'your approval for this session',
+  policy: 'the server’s policy',
+  budget: 'a budget (held for you)',
+  unattended: 'the command line (it cannot ask you)',
+  server: 'the server',
+  host: 'Steward',
+};
+
+export function decidedByWords(decidedBy: Decider | null): string {
+  return decidedBy === null ? 'not decided yet' : DECIDER_WORDS[decidedBy];
 }
 
 /** Every reason but the policy's own is a budget the request would exceed. */

@@ -1,5 +1,5 @@
 // How tasks read on screen: statuses, what a task is, how long it has run and how long the server keeps it.
-import { TERMINAL_STATUSES, type TaskStatus, type TaskView } from '../../../shared/domain/tasks.js';
+import { TERMINAL_STATUSES, type TaskEventKind, type TaskStatus, type TaskView } from '../../../shared/domain/tasks.js';
 import { formatDuration } from './format.js';
 
 export const TASK_STATUS: Record<TaskStatus, { label: string; tone: 'ok' | 'busy' | 'attention' | 'danger' | 'idle' }> = {
@@ -10,12 +10,31 @@ export const TASK_STATUS: Record<TaskStatus, { label: string; tone: 'ok' | 'busy
   cancelled: { label: 'cancelled', tone: 'idle' },
 };
 
+/** What a local history entry is, in words (a status entry is the server's, or an incoming task's own). */
+export const LOCAL_EVENT_WORDS: Record<TaskEventKind, string> = {
+  status: 'Status',
+  requested: 'Asked for',
+  cancel_requested: 'Cancel requested',
+  connection_lost: 'Connection lost',
+  reconnected: 'Connection back',
+  host_restarted: 'Steward restarted',
+  lost: 'Lost track',
+  late_result: 'Came late',
+  status_from_result: 'Final status from the result',
+};
+
+/** The status as a row says it: a failure Steward concluded (the server could no longer answer) reads as lost. */
+export function statusLabel(task: Pick<TaskView, 'status' | 'settledBy'>): string {
+  return task.status === 'failed' && task.settledBy === 'steward' ? 'lost' : TASK_STATUS[task.status].label;
+}
+
 export function isTerminal(status: TaskStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }
 
 /** What a finished task did, for toasts and notifications: "job finished". */
 export function endedWords(task: TaskView): string {
+  if (task.status === 'failed' && task.settledBy === 'steward') return `Steward lost track of ${task.label}`;
   const outcome = task.status === 'completed' ? 'finished' : task.status === 'cancelled' ? 'was cancelled' : 'failed';
   return `${task.label} ${outcome}`;
 }
@@ -31,12 +50,15 @@ export function elapsedMs(task: TaskView, now: number): number {
   return Math.max(0, end - Date.parse(task.createdAt));
 }
 
-/** How long the server keeps the task; a finished task's result is already in Steward's record, so it needs none. */
+/**
+ * How long the server promised to keep the task (its ttl); a finished task's result is already in Steward's record, so
+ * it needs none. Past it, the server may forget the task at any time; Steward keeps following while it answers.
+ */
 export function ttlWords(task: TaskView, now: number): string {
   if (isTerminal(task.status)) return '—';
   if (task.expiresAt === null) return 'no limit';
   const left = Date.parse(task.expiresAt) - now;
-  return left > 0 ? formatDuration(left) : 'expired';
+  return left > 0 ? formatDuration(left) : 'past';
 }
 
 export function progressWords(task: TaskView): string | null {

@@ -64,7 +64,9 @@ export function ServerDetailScreen({ serverId, tab }: { serverId: string; tab: s
 function ServerDetail({ server, tab }: { server: ServerView; tab: string }) {
   const control = useServerControl(server.id);
   const pressError = server.status === 'running' ? null : controlError(control);
-  const error = pressError ? { code: pressError.code, message: pressError.message, stderrTail: [] } : server.lastError;
+  // A classified failure kept with the server says more than the error of the button press that met it.
+  const error =
+    pressError && !server.lastError?.failure ? { code: pressError.code, message: pressError.message, stderrTail: [], failure: undefined } : server.lastError;
   const tabs = tabsOf(server);
   return (
     <div className="detail">
@@ -82,7 +84,7 @@ function ServerDetail({ server, tab }: { server: ServerView; tab: string }) {
         <pre className="code-block launch-line" tabIndex={0} aria-label={server.transport === 'stdio' ? 'Configured command' : 'Server URL'}>
           {launchText(server)}
         </pre>
-        {error && <LastError code={error.code} message={error.message} stderrTail={error.stderrTail} />}
+        {error && <LastError code={error.code} message={error.message} stderrTail={error.stderrTail} failure={error.failure} serverId={server.id} />}
         {server.instructions && (
           <details className="disclosure">
             <summary>Instructions from the server</summary>

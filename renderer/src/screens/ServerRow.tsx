@@ -15,7 +15,9 @@ export function launchText(server: ServerView): string {
 export function ServerRow({ server }: { server: ServerView }) {
   const control = useServerControl(server.id);
   const pressError = server.status === 'running' ? null : controlError(control);
-  const error = pressError ? { code: pressError.code, message: pressError.message, stderrTail: [] } : server.lastError;
+  // A classified failure kept with the server says more than the error of the button press that met it.
+  const error =
+    pressError && !server.lastError?.failure ? { code: pressError.code, message: pressError.message, stderrTail: [], failure: undefined } : server.lastError;
   return (
     <tbody className="server-row" data-server={server.name}>
       <tr>
@@ -60,7 +62,7 @@ export function ServerRow({ server }: { server: ServerView }) {
         <tr className="row-error">
           <td />
           <td colSpan={5}>
-            <LastError code={error.code} message={error.message} stderrTail={error.stderrTail} />
+            <LastError code={error.code} message={error.message} stderrTail={error.stderrTail} failure={error.failure} serverId={server.id} />
           </td>
         </tr>
       )}

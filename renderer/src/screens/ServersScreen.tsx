@@ -1,6 +1,6 @@
 // The servers the user has added, live: what runs, what waits for approval, what failed.
 import { FileUp, Plus, Server } from 'lucide-react';
-import { useState } from 'react';
+import { useState, type DragEvent } from 'react';
 import { AddServerDialog, type AddTab } from '../components/AddServerDialog.js';
 import { ScreenHeader } from '../components/ScreenHeader.js';
 import { EmptyState, ErrorNote, Loading } from '../components/States.js';
@@ -12,12 +12,31 @@ import './servers.css';
 export function ServersScreen() {
   const { servers, reload } = useHostState();
   const [adding, setAdding] = useState<AddTab | null>(null);
+  const [dropped, setDropped] = useState<File | undefined>(undefined);
+  const [dragging, setDragging] = useState(false);
+  // A bundle dropped anywhere on the screen opens its install screen.
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    const file = [...e.dataTransfer.files].find((f) => /\.(mcpb|dxt)$/i.test(f.name));
+    if (!file) return;
+    setDropped(file);
+    setAdding('bundle');
+  };
   const list = servers.state === 'ready' ? servers.data : [];
   const running = list.filter((s) => s.status === 'running').length;
   const waiting = list.filter((s) => s.status === 'awaiting_consent').length;
 
   return (
-    <>
+    <div
+      className={`screen-drop${dragging ? ' screen-drop-active' : ''}`}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
       <ScreenHeader
         title="Servers"
         subtitle={
@@ -77,7 +96,17 @@ export function ServersScreen() {
           </table>
         )}
       </div>
-      {adding && <AddServerDialog tab={adding} onTab={setAdding} onClose={() => setAdding(null)} />}
-    </>
+      {adding && (
+        <AddServerDialog
+          tab={adding}
+          onTab={setAdding}
+          bundleFile={dropped}
+          onClose={() => {
+            setAdding(null);
+            setDropped(undefined);
+          }}
+        />
+      )}
+    </div>
   );
 }

@@ -93,7 +93,7 @@ function Task({ task, onCancelled }: { task: TaskDetail; onCancelled: (view: Tas
         before={BACK}
         title={
           <>
-            {task.label} <TaskStatusBadge status={task.status} />
+            {task.label} <TaskStatusBadge status={task.status} settledBy={task.settledBy} />
           </>
         }
         subtitle={
@@ -119,11 +119,7 @@ function Task({ task, onCancelled }: { task: TaskDetail; onCancelled: (view: Tas
           <p className="task-status-message">{task.statusMessage ?? <span className="muted">No status message.</span>}</p>
           {task.progress !== null && <TaskProgress task={task} />}
         </section>
-        {task.error && (
-          <Notice tone="danger">
-            <strong>Error:</strong> {task.error}
-          </Notice>
-        )}
+        <Outcome task={task} />
         <section className="task-section" aria-labelledby="task-arguments">
           <h2 className="task-section-title" id="task-arguments">
             Arguments
@@ -140,7 +136,7 @@ function Task({ task, onCancelled }: { task: TaskDetail; onCancelled: (view: Tas
           <h2 className="task-section-title" id="task-history">
             Status history
           </h2>
-          <TaskHistory events={task.events} />
+          <TaskHistory events={task.events} direction={task.direction} />
         </section>
         <TaskAppView task={task} />
         <section className="task-section" aria-labelledby="task-result">
@@ -170,4 +166,27 @@ function Task({ task, onCancelled }: { task: TaskDetail; onCancelled: (view: Tas
       )}
     </>
   );
+}
+
+/**
+ * How it ended, in the words and colour of its status: a failure says its error; a task Steward lost track of says why
+ * (the server may still send its result); a cancelled task is cancelled, never an error.
+ */
+function Outcome({ task }: { task: TaskDetail }) {
+  if (task.status === 'failed' && task.settledBy === 'steward') {
+    return (
+      <Notice tone="warning">
+        <strong>Steward lost track of this task:</strong> {task.statusMessage ?? task.error}. If the server still sends its result, it is kept and the task
+        shows how it really ended.
+      </Notice>
+    );
+  }
+  if (task.status === 'failed' && task.error) {
+    return (
+      <Notice tone="danger">
+        <strong>Error:</strong> {task.error}
+      </Notice>
+    );
+  }
+  return null;
 }

@@ -230,7 +230,7 @@ describe('what a view may ask', () => {
     });
     const item = await nextItem(r, 'sampling');
     expect(item.serverId).toBe(id);
-    await r.t.host.inbox.decide(item.id, { kind: 'sampling', decision: 'deny' });
+    await r.t.host.inbox.decide(item.id, { kind: 'sampling', decision: 'deny', grant: 'once' });
     const denied = await failure(asking);
     expect([denied.code, denied.details?.rpcCode]).toEqual(['not_allowed', -1]);
     expect(r.t.host.audit.list({ kind: 'sampling.denied', limit: 5 })).toHaveLength(1);

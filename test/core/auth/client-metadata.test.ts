@@ -43,7 +43,10 @@ describe('client ID metadata document', () => {
     const free = REDIRECT_PORTS.map(redirectUri);
     if (free.includes(sent)) expect(doc.redirect_uris).toContain(sent);
     else expect(sent).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback$/);
-    expect((authProvider as { clientMetadata: { redirect_uris: string[] } }).clientMetadata.redirect_uris).toEqual([sent]);
+    // Registration names every listed redirect URI, so a later sign-in on another listed port still matches.
+    const registered = (authProvider as { clientMetadata: { redirect_uris: string[] } }).clientMetadata.redirect_uris;
+    expect(registered).toContain(sent);
+    expect(registered).toEqual(expect.arrayContaining(doc.redirect_uris as string[]));
     expect((authProvider as { clientMetadataUrl?: string }).clientMetadataUrl).toBe(DEFAULT_CLIENT_METADATA_URL);
   });
 });

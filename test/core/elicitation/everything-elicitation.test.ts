@@ -151,7 +151,7 @@ describe('elicitation with server-everything', () => {
     expect(direct.request).toMatchObject({ url, origin: 'request' });
     await host.inbox.decide(direct.id, { kind: 'elicitation_url', action: 'open' });
     expect(textOf(await call)).toContain('User completed the URL elicitation flow');
-    expect(opened).toEqual(['https://modelcontextprotocol.io', url]);
+    expect(opened).toEqual(['https://modelcontextprotocol.io/', url]);
     expect(host.audit.list({ kind: 'elicitation.retried', limit: 5 })).toHaveLength(1);
   });
 

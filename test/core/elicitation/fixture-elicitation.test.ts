@@ -92,6 +92,19 @@ describe('elicitation (fixture)', () => {
     expect(host.inbox.list()).toEqual([]);
   });
 
+  it('heads a look-alike page with its name as sent, says what it imitates, and opens only the canonical form', async () => {
+    const { host, serverId, opened } = await fixture();
+    // "pаypal.com" with a Cyrillic а.
+    const call = host.runTool({ serverId, name: 'open_page', arguments: { url: 'https://p\u0430ypal.com/login?next=%2Fpay' } });
+    const page = await next(host, 'elicitation_url');
+    expect(page.request.verdict).toMatchObject({ allowed: true, host: 'xn--pypal-4ve.com', display: 'https://xn--pypal-4ve.com/login?next=%2Fpay' });
+    expect(page.request.verdict.warnings.join(' ')).toMatch(/mixes Latin and Cyrillic.*"paypal\.com"/);
+    expect(JSON.stringify(page.request.verdict)).not.toContain('p\u0430ypal');
+    await host.inbox.decide(page.id, { kind: 'elicitation_url', action: 'open' });
+    expect(opened).toEqual(['https://xn--pypal-4ve.com/login?next=%2Fpay']);
+    expect(JSON.parse(textOf(await call))).toMatchObject({ result: { action: 'accept' } });
+  });
+
   it('refuses forms it cannot show, with the reason, and never puts them in front of the user', async () => {
     const { host, serverId } = await fixture();
     const cases: Array<[Record<string, unknown>, RegExp]> = [

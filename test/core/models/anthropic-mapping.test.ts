@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { SamplingBlock, SamplingMessageView } from '../../../shared/domain/sampling.js';
 import { StewardError } from '../../../shared/errors.js';
 import { estimateTokens, fromMessage, toMessagesParams, type MappedRequest } from '../../../main/core/models/anthropic-mapping.js';
+import { NO_PARAMETERS, sortParameters } from '../../../main/core/models/parameters.js';
 
 const text = (t: string): SamplingBlock => ({ type: 'text', text: t });
 const user = (...content: SamplingBlock[]): SamplingMessageView => ({ role: 'user', content });
@@ -23,6 +24,7 @@ function mapped(over: Partial<MappedRequest> = {}): MappedRequest {
     toolChoice: 'auto',
     maxTokens: 256,
     stopSequences: [],
+    parameters: NO_PARAMETERS,
     ...over,
   };
 }
@@ -50,10 +52,11 @@ describe('toMessagesParams: request fields', () => {
     expect(params).toMatchObject({ system: 'You are terse.', max_tokens: 4096, stop_sequences: ['END', '\n\nHuman:'] });
   });
 
-  it('does not forward temperature or metadata', () => {
-    const withExtras = { ...mapped(), temperature: 0.7, metadata: { user_id: 'u-1', trace: 'x' }, includeContext: 'allServers' } as MappedRequest;
-    const params = toMessagesParams(withExtras) as unknown as Record<string, unknown>;
-    expect(Object.keys(params).sort()).toEqual(['max_tokens', 'messages', 'model']);
+  it('passes metadata.user_id through, and nothing the Messages API has no field for', () => {
+    const sorted = sortParameters({ temperature: 0.7, metadata: { user_id: 'u-1', trace: 'x' }, includeContext: 'allServers' });
+    const params = toMessagesParams(mapped({ parameters: sorted.parameters })) as unknown as Record<string, unknown>;
+    expect(Object.keys(params).sort()).toEqual(['max_tokens', 'messages', 'metadata', 'model']);
+    expect(params.metadata).toEqual({ user_id: 'u-1' });
   });
 
   it('maps tools to name, description and input_schema', () => {
@@ -307,5 +310,34 @@ describe('estimateTokens', () => {
     expect(estimateTokens({ ...base, systemPrompt: 'y'.repeat(4000) }) - small).toBeGreaterThanOrEqual(999);
     expect(estimateTokens({ ...base, messages: [...base.messages, assistant(text('z'.repeat(4000)))] }) - small).toBeGreaterThanOrEqual(999);
     expect(estimateTokens({ ...base, tools: [{ ...WEATHER, description: 'w'.repeat(4000) }] }) - small).toBeGreaterThanOrEqual(999);
+  });
+});
+
+describe('sortParameters: every sampling parameter passed on or reported', () => {
+  const rows: Array<{ name: string; input: Parameters<typeof sortParameters>[0]; userId: string | null; reported: string[] }> = [
+    { name: 'nothing extra', input: {}, userId: null, reported: [] },
+    { name: 'temperature, which the API has no field for', input: { temperature: 0.2 }, userId: null, reported: ['temperature'] },
+    { name: 'includeContext none asks for nothing', input: { includeContext: 'none' }, userId: null, reported: [] },
+    { name: 'includeContext thisServer', input: { includeContext: 'thisServer' }, userId: null, reported: ['includeContext'] },
+    { name: 'includeContext allServers', input: { includeContext: 'allServers' }, userId: null, reported: ['includeContext'] },
+    { name: 'metadata.user_id', input: { metadata: { user_id: 'person-7' } }, userId: 'person-7', reported: [] },
+    { name: 'metadata.user_id that is not text', input: { metadata: { user_id: 42 } }, userId: null, reported: ['metadata.user_id'] },
+    { name: 'metadata.user_id too long', input: { metadata: { user_id: 'x'.repeat(257) } }, userId: null, reported: ['metadata.user_id'] },
+    { name: 'metadata.user_id empty', input: { metadata: { user_id: '' } }, userId: null, reported: ['metadata.user_id'] },
+    {
+      name: 'other metadata keys',
+      input: { metadata: { user_id: 'p', top_k: 5, trace: { deep: true } } },
+      userId: 'p',
+      reported: ['metadata.top_k', 'metadata.trace'],
+    },
+    { name: 'metadata that is a list (hostile)', input: { metadata: ['user_id', 'p'] }, userId: null, reported: ['metadata'] },
+    { name: 'metadata that is null', input: { metadata: null }, userId: null, reported: ['metadata'] },
+    { name: 'metadata that is text', input: { metadata: 'user_id=p' }, userId: null, reported: ['metadata'] },
+  ];
+  it.each(rows)('$name', ({ input, userId, reported }) => {
+    const sorted = sortParameters(input);
+    expect(sorted.parameters.userId).toBe(userId);
+    expect(sorted.report.map((r) => r.name)).toEqual(reported);
+    for (const note of sorted.report) expect(note.note).toMatch(/\.$/);
   });
 });

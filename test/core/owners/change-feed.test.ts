@@ -78,7 +78,7 @@ describe('changes from another process', () => {
     const answer = (await server.call('sample', { params: textRequest('To the second') })) as Answer;
     expect(answer.result).toMatchObject({ role: 'assistant' });
     expect([modelCalls(rig.api), modelCalls(other)]).toEqual([1, 1]);
-    await waitFor('the settings event', () => models.find((m) => m.baseUrl === other.url));
+    await waitFor('the settings event', () => models.find((m) => m.baseUrl === new URL(other.url).href));
   });
 
   it('servers added, refused and removed elsewhere show up, stop and go here', async () => {

@@ -54,43 +54,72 @@ function seed(store: Store, dead: { pid: number; started: string }, orphans: Chi
     });
   }
   store.owners.put({ ...dead, kind: 'app', address: null, token: null, leaseUntil: Date.now() + 60_000, since: new Date().toISOString() });
-  store.sampling.createLoop({ id: 'loop', serverId: 's1', serverName: 'left-behind', toolCall: null, at: new Date().toISOString() });
+  const at = new Date().toISOString();
+  store.sampling.putLoop({
+    id: 'loop',
+    serverId: 's1',
+    serverName: 'left-behind',
+    toolCall: null,
+    startedAt: at,
+    updatedAt: at,
+    rounds: 3,
+    inputTokens: 0,
+    outputTokens: 0,
+  });
   for (let round = 1; round <= 3; round++) {
-    store.sampling.addRound({
+    const status = round === 2 ? 'sent' : 'waiting';
+    store.sampling.putRound({
       id: `round-${round}`,
-      loopId: 'loop',
-      serverId: 's1',
+      loop_id: 'loop',
+      server_id: 's1',
       round,
-      receivedAt: new Date(Date.now() + round).toISOString(),
-      status: round === 2 ? 'sending' : 'waiting',
-      decidedBy: null,
-      error: null,
+      received_at: new Date(Date.now() + round).toISOString(),
+      status,
+      decided_by: round === 2 ? 'user' : null,
+      model: null,
+      input_tokens: 0,
+      output_tokens: 0,
+      latency_ms: null,
+      stop_reason: null,
       request: '{}',
-      owner: dead,
+      reply: null,
+      error: null,
+      edits: null,
+      sent: null,
+      reply_returned: null,
+      steps: JSON.stringify([
+        { at, to: 'received', by: 'server', why: 'The server sent the request.' },
+        { at, to: status, by: round === 2 ? 'user' : 'policy', why: 'Seeded.' },
+      ]),
+      params_report: null,
+      owner_pid: dead.pid,
+      owner_started: dead.started,
     });
   }
   store.inbox.replaceOwn(dead, [{ id: 'q1', kind: 'sampling', serverId: 's1', item: '{}', createdAt: new Date().toISOString() }]);
-  const at = new Date().toISOString();
-  store.tasks.insert({
-    id: 'task-1',
-    server_id: 's1',
-    server_name: 'left-behind',
-    transport: 'stdio',
-    direction: 'outgoing',
-    remote_task_id: 'remote-1',
-    method: 'tools/call',
-    label: 'job',
-    status: 'working',
-    status_message: null,
-    created_at: at,
-    updated_at: at,
-    expires_at: null,
-    poll_interval_ms: null,
-    arguments: '{}',
-    error: null,
-    owner_pid: dead.pid,
-    owner_started: dead.started,
-  });
+  store.tasks.insert(
+    {
+      id: 'task-1',
+      server_id: 's1',
+      server_name: 'left-behind',
+      transport: 'stdio',
+      direction: 'outgoing',
+      remote_task_id: 'remote-1',
+      method: 'tools/call',
+      label: 'job',
+      status: 'working',
+      status_message: null,
+      created_at: at,
+      updated_at: at,
+      expires_at: null,
+      poll_interval_ms: null,
+      arguments: '{}',
+      error: null,
+      owner_pid: dead.pid,
+      owner_started: dead.started,
+    },
+    { source: 'local', kind: 'requested', status: 'working', message: 'Steward asked the server to run "job" as a task.', serverAt: null },
+  );
   return 'task-1';
 }
 
@@ -157,6 +186,10 @@ describe('recovery raced by several processes', () => {
     expect(query(data, 'SELECT pid FROM owners')).toEqual([]);
     // The stdio task ended with its process, with the reason; whoever took it over did so once.
     expect(query<{ status: string; error: string }>(data, 'SELECT status, error FROM tasks')).toEqual([{ status: 'failed', error: 'host restarted' }]);
-    expect(query(data, "SELECT id FROM task_events WHERE status = 'failed'")).toHaveLength(1);
+    // The history says so once, as Steward's own events (the restart, then why the task is lost), never as the server's.
+    expect(query(data, "SELECT source, kind FROM task_events WHERE status = 'failed' ORDER BY id")).toEqual([
+      { source: 'local', kind: 'host_restarted' },
+      { source: 'local', kind: 'lost' },
+    ]);
   });
 });

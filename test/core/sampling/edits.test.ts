@@ -15,6 +15,10 @@ function request(messages: SamplingMessageView[], over: Partial<SamplingRequest>
     tools: [],
     toolChoice: 'auto',
     modelPreferences: undefined,
+    temperature: undefined,
+    includeContext: undefined,
+    metadata: undefined,
+    json: '{}',
     bytes: 321,
     ...over,
   };

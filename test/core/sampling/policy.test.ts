@@ -9,7 +9,7 @@ const CALM: Usage = { tokensLastDay: 0, requestsLastMinute: 0, loopRound: 1, wai
 
 interface Case {
   mode: 'ask' | 'allow' | 'deny';
-  granted?: boolean;
+  granted?: 'loop' | 'session';
   usage?: Partial<Usage>;
   maxTokens?: number;
   estimatedInputTokens?: number;
@@ -18,7 +18,7 @@ interface Case {
 function input(c: Case): VerdictInput {
   return {
     policy: SamplingPolicySchema.parse({ mode: c.mode, budgets: BUDGETS }),
-    granted: c.granted ?? false,
+    granted: c.granted ?? null,
     usage: { ...CALM, ...c.usage },
     maxTokens: c.maxTokens ?? 500,
     estimatedInputTokens: c.estimatedInputTokens ?? 100,
@@ -32,11 +32,12 @@ const PER_MINUTE = /already sent 5 requests in the last minute; the limit is 5/;
 const ROUNDS = /round 4 of its loop; the limit is 3 rounds/;
 const EVERY_TIME = /ask every time/;
 
-type Expected = { action: 'allow'; by: 'policy' | 'grant' } | { action: 'ask'; reasons: RegExp[] } | { action: 'deny' | 'refuse'; reason: RegExp };
+type Expected =
+  { action: 'allow'; by: 'policy' | 'loop_grant' | 'session_grant' } | { action: 'ask'; reasons: RegExp[] } | { action: 'deny' | 'refuse'; reason: RegExp };
 
 const rows: Array<{ name: string; expected: Expected } & Case> = [
   { name: 'deny mode', mode: 'deny', expected: { action: 'deny', reason: /Sampling is turned off for this server/ } },
-  { name: 'deny mode beats a grant', mode: 'deny', granted: true, expected: { action: 'deny', reason: /turned off/ } },
+  { name: 'deny mode beats a grant', mode: 'deny', granted: 'loop', expected: { action: 'deny', reason: /turned off/ } },
   {
     name: 'deny mode beats a flood and an over-budget request',
     mode: 'deny',
@@ -45,13 +46,14 @@ const rows: Array<{ name: string; expected: Expected } & Case> = [
     expected: { action: 'deny', reason: /turned off/ },
   },
   { name: 'ask mode without a grant', mode: 'ask', expected: { action: 'ask', reasons: [EVERY_TIME] } },
-  { name: 'ask mode with a grant', mode: 'ask', granted: true, expected: { action: 'allow', by: 'grant' } },
+  { name: 'ask mode with a loop grant', mode: 'ask', granted: 'loop', expected: { action: 'allow', by: 'loop_grant' } },
+  { name: 'ask mode with a session grant', mode: 'ask', granted: 'session', expected: { action: 'allow', by: 'session_grant' } },
   { name: 'allow mode within budget', mode: 'allow', expected: { action: 'allow', by: 'policy' } },
-  { name: 'allow mode with a grant is still the policy', mode: 'allow', granted: true, expected: { action: 'allow', by: 'policy' } },
+  { name: 'allow mode with a grant is still the policy', mode: 'allow', granted: 'loop', expected: { action: 'allow', by: 'policy' } },
 
   // Each budget alone, in every mode that would otherwise send or ask for another reason.
   { name: 'maxTokensPerRequest exceeded in allow mode', mode: 'allow', maxTokens: 1001, expected: { action: 'ask', reasons: [PER_REQUEST] } },
-  { name: 'maxTokensPerRequest exceeded with a grant', mode: 'ask', granted: true, maxTokens: 1001, expected: { action: 'ask', reasons: [PER_REQUEST] } },
+  { name: 'maxTokensPerRequest exceeded with a grant', mode: 'ask', granted: 'loop', maxTokens: 1001, expected: { action: 'ask', reasons: [PER_REQUEST] } },
   {
     name: 'maxTokensPerRequest exceeded in ask mode names the budget, not the policy',
     mode: 'ask',
@@ -67,7 +69,7 @@ const rows: Array<{ name: string; expected: Expected } & Case> = [
   {
     name: 'tokensPerDay projected over with a grant',
     mode: 'ask',
-    granted: true,
+    granted: 'loop',
     usage: { tokensLastDay: 9401 },
     expected: { action: 'ask', reasons: [DAILY] },
   },
@@ -88,16 +90,16 @@ const rows: Array<{ name: string; expected: Expected } & Case> = [
   {
     name: 'requestsPerMinute reached with a grant',
     mode: 'ask',
-    granted: true,
+    granted: 'loop',
     usage: { requestsLastMinute: 5 },
     expected: { action: 'ask', reasons: [PER_MINUTE] },
   },
   { name: 'roundsPerLoop exceeded in allow mode', mode: 'allow', usage: { loopRound: 4 }, expected: { action: 'ask', reasons: [ROUNDS] } },
-  { name: 'roundsPerLoop exceeded with a grant', mode: 'ask', granted: true, usage: { loopRound: 4 }, expected: { action: 'ask', reasons: [ROUNDS] } },
+  { name: 'roundsPerLoop exceeded with a grant', mode: 'ask', granted: 'loop', usage: { loopRound: 4 }, expected: { action: 'ask', reasons: [ROUNDS] } },
   {
     name: 'all four budgets exceeded: every reason, in order',
     mode: 'allow',
-    granted: true,
+    granted: 'loop',
     maxTokens: 1001,
     usage: { tokensLastDay: 9000, requestsLastMinute: 5, loopRound: 4 },
     expected: { action: 'ask', reasons: [PER_REQUEST, /to 10101 tokens; the daily budget is 10000/, PER_MINUTE, ROUNDS] },
@@ -126,7 +128,7 @@ const rows: Array<{ name: string; expected: Expected } & Case> = [
   {
     name: 'the flood limit beats a grant',
     mode: 'ask',
-    granted: true,
+    granted: 'loop',
     usage: { waiting: MAX_WAITING_PER_SERVER },
     expected: { action: 'refuse', reason: /already waiting for the user; try again later/ },
   },
@@ -161,14 +163,14 @@ describe('samplingVerdict', () => {
   });
 
   it('asks every time under the default policy', () => {
-    const verdict = samplingVerdict({ policy: SamplingPolicySchema.parse({}), granted: false, usage: CALM, maxTokens: 1000, estimatedInputTokens: 50 });
+    const verdict = samplingVerdict({ policy: SamplingPolicySchema.parse({}), granted: null, usage: CALM, maxTokens: 1000, estimatedInputTokens: 50 });
     expect(verdict).toEqual({ action: 'ask', reasons: [{ code: 'policy', message: stringMatching(EVERY_TIME) }] });
   });
 
   it('holds the default per-request budget of an otherwise default policy', () => {
     const policy = SamplingPolicySchema.parse({ mode: 'allow' });
-    const at = samplingVerdict({ policy, granted: false, usage: CALM, maxTokens: policy.budgets.maxTokensPerRequest, estimatedInputTokens: 50 });
-    const over = samplingVerdict({ policy, granted: false, usage: CALM, maxTokens: policy.budgets.maxTokensPerRequest + 1, estimatedInputTokens: 50 });
+    const at = samplingVerdict({ policy, granted: null, usage: CALM, maxTokens: policy.budgets.maxTokensPerRequest, estimatedInputTokens: 50 });
+    const over = samplingVerdict({ policy, granted: null, usage: CALM, maxTokens: policy.budgets.maxTokensPerRequest + 1, estimatedInputTokens: 50 });
     expect(at).toEqual({ action: 'allow', by: 'policy' });
     expect(over.action).toBe('ask');
   });
@@ -180,7 +182,7 @@ describe('overBudget', () => {
   });
 
   it('ignores the mode, the grant and the waiting count', () => {
-    const reasons = overBudget(input({ mode: 'deny', granted: true, maxTokens: 1001, usage: { waiting: 99 } }));
+    const reasons = overBudget(input({ mode: 'deny', granted: 'loop', maxTokens: 1001, usage: { waiting: 99 } }));
     expect(reasons).toHaveLength(1);
     expect(reasons[0]).toMatchObject({ code: 'max_tokens', message: stringMatching(PER_REQUEST) });
   });

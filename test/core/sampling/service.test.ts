@@ -1,4 +1,5 @@
-// The sampling service's queued writes: a flush that fails on its timer is reported, and the next round is written as usual.
+// The sampling service's queued writes: a flush that fails on its timer is reported, the round it lost stays in the
+// journal, and the next round is written as usual.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { samplingRig, textRequest, type SamplingRig } from '../../helpers/sampling.js';
 
@@ -28,17 +29,31 @@ describe('queued sampling writes', () => {
         .flatMap((loop) => host.store.sampling.rounds(loop.id))
         .map((round) => round.status);
 
+    const journaled = () => host.store.sampling.journaled().map((e) => e.entry?.round);
+
     const boom = new Error('disk I/O error');
-    vi.spyOn(host.store.sampling, 'updateRound').mockImplementationOnce(() => {
-      throw boom;
+    let failing = true;
+    const putRound = host.store.sampling.putRound.bind(host.store.sampling);
+    vi.spyOn(host.store.sampling, 'putRound').mockImplementation((row) => {
+      if (failing) throw boom;
+      putRound(row);
     });
     await expect(ask()).resolves.toMatchObject({ role: 'assistant' });
-    await vi.waitFor(() => expect(reported).toEqual([{ where: 'writing 1 queued sampling change(s)', error: boom }]));
-    // The lost batch held the first round's reply; its arrival was written before it.
-    expect(statuses()).toEqual(['sending']);
+    // The round's last state is queued now (its batch runs on a timer): that batch fails and is reported.
+    const before = reported.length;
+    await vi.waitFor(() => expect(reported.length).toBeGreaterThan(before));
+    failing = false;
+    expect(reported.every((r) => r.where === 'writing 1 queued sampling round(s)' && r.error === boom)).toBe(true);
+    // The lost batch held the first round's row; its journal entry (written before the model was asked) stays.
+    expect(statuses()).toEqual([]);
+    const [first] = journaled();
+    expect(first).toMatchObject({ status: 'sent', decided_by: 'policy' });
 
+    const failures = reported.length;
     await expect(ask()).resolves.toMatchObject({ role: 'assistant' });
-    await vi.waitFor(() => expect(statuses().sort()).toEqual(['replied', 'sending']));
-    expect(reported).toHaveLength(1);
+    await vi.waitFor(() => expect(statuses()).toEqual(['replied']));
+    expect(reported).toHaveLength(failures);
+    // Kept for the next start to read back, however many batches follow.
+    expect(journaled().map((r) => r?.id)).toContain(first!.id);
   });
 });

@@ -1,4 +1,4 @@
-// The consent hash through planLaunch: anything that changes what a launch can do asks again; secret values alone do not.
+// The consent hash through planLaunch: anything that decides what runs or what it may do asks again — every env value included.
 import { describe, expect, it } from 'vitest';
 import type { SandboxSettings, StdioConfig } from '../../../shared/domain/servers.js';
 import { planLaunch, type LaunchPolicy } from '../../../main/core/security/index.js';
@@ -24,13 +24,19 @@ const base = (): Launch => ({
     env: { API_TOKEN: 'token-1', NODE_OPTIONS: '--max-old-space-size=512' },
     cwd: '/srv/app',
   },
-  sandbox: { enabled: true, writePaths: ['/srv/app/data', '/tmp/out'], denyReadPaths: [], allowedDomains: ['api.example.com', 'registry.npmjs.org'] },
+  sandbox: {
+    enabled: true,
+    writePaths: ['/srv/app/data', '/tmp/out'],
+    denyReadPaths: [],
+    readPaths: [],
+    allowedDomains: ['api.example.com', 'registry.npmjs.org'],
+  },
   hostEnv: { ...HOST_ENV },
 });
 
 function hashOf(launch: Launch): string {
-  const result = planLaunch({ config: launch.config, sandbox: launch.sandbox }, policy, launch.hostEnv, fs);
-  if (result.kind !== 'plan') throw new Error(`unexpected refusal ${result.code}: ${result.message}`);
+  const result = planLaunch({ config: launch.config, sandbox: launch.sandbox, serverId: 'srv-1' }, policy, launch.hostEnv, fs);
+  if (result.kind !== 'plan') throw new Error(`unexpected ${result.kind}`);
   return result.spec.hash;
 }
 
@@ -67,6 +73,8 @@ describe('consent hash', () => {
     { name: 'an allowed domain added', launch: variant((l) => void l.sandbox.allowedDomains.push('evil.example.net')) },
     { name: 'an allowed domain changed', launch: variant((l) => void (l.sandbox.allowedDomains[0] = '*.example.com')) },
     { name: 'the sandbox turned off', launch: variant((l) => void (l.sandbox.enabled = false)) },
+    { name: 'a plain env value', launch: variant((l) => void (l.config.env.API_TOKEN = 'token-2-rotated')) },
+    { name: 'a hidden location shown to it', launch: variant((l) => void l.sandbox.readPaths.push('~/.aws')) },
   ];
 
   it.each(changes)('changes with $name', ({ launch }) => {
@@ -79,7 +87,6 @@ describe('consent hash', () => {
   });
 
   const same: Array<{ name: string; launch: Launch }> = [
-    { name: 'a plain env value', launch: variant((l) => void (l.config.env.API_TOKEN = 'token-2-rotated')) },
     { name: 'env written in another order', launch: variant((l) => void (l.config.env = { NODE_OPTIONS: '--max-old-space-size=512', API_TOKEN: 'token-1' })) },
     { name: 'write grants in another order', launch: variant((l) => void l.sandbox.writePaths.reverse()) },
     { name: 'a write grant repeated', launch: variant((l) => void l.sandbox.writePaths.push('/tmp/out/')) },
@@ -98,9 +105,44 @@ describe('consent hash', () => {
   });
 
   it('covers the sandbox mode itself, not only its lists', () => {
-    const sandbox = { writePaths: [], denyReadPaths: [], allowedDomains: [] };
-    const input = { command: '/usr/bin/node', args: [], cwd: HOME, envNames: [], injectionValues: {} };
-    const hashes = (['enforced', 'off', 'unsupported'] as const).map((mode) => consentHash({ ...input, sandbox: { mode, ...sandbox } }));
-    expect(new Set(hashes).size).toBe(3);
+    const sandbox = {
+      writePaths: [],
+      readPaths: [],
+      ownWritePaths: [],
+      ownReadPaths: [],
+      runtimeWritePaths: [],
+      tempDir: null,
+      denyReadPaths: [],
+      allowedDomains: [],
+    };
+    const input = { command: '/usr/bin/node', realCommand: '/usr/bin/node', args: [], cwd: HOME, envNames: [], envDigests: {}, runner: null };
+    const hashes = (['enforced', 'off', 'unsupported', 'container'] as const).map((mode) => consentHash({ ...input, sandbox: { mode, ...sandbox } }));
+    expect(new Set(hashes).size).toBe(4);
+  });
+
+  it('covers the real file behind the command: a symlink pointed elsewhere asks again', () => {
+    const launch = base();
+    const at = (target: string) =>
+      planLaunch(
+        { config: launch.config, sandbox: launch.sandbox, serverId: 'srv-1' },
+        policy,
+        launch.hostEnv,
+        fakeFs({ files: ['/usr/bin/node'], dirs: [HOME, '/srv/app'], links: { '/usr/bin/node': target } }),
+      );
+    const a = at('/usr/lib/node-22/bin/node');
+    const b = at('/tmp/evil/node');
+    if (a.kind !== 'plan' || b.kind !== 'plan') throw new Error('expected plans');
+    expect(a.spec.realCommand).toBe('/usr/lib/node-22/bin/node');
+    expect(a.spec.hash).not.toBe(b.spec.hash);
+  });
+
+  it('keeps values out of the spec: only salted digests, different for the same value on another server', () => {
+    const launch = base();
+    const one = planLaunch({ config: launch.config, sandbox: launch.sandbox, serverId: 'srv-1' }, policy, launch.hostEnv, fs);
+    const two = planLaunch({ config: launch.config, sandbox: launch.sandbox, serverId: 'srv-2' }, policy, launch.hostEnv, fs);
+    if (one.kind !== 'plan' || two.kind !== 'plan') throw new Error('expected plans');
+    expect(JSON.stringify(one.spec)).not.toContain('token-1');
+    expect(one.spec.envDigests.API_TOKEN).toMatch(/^[0-9a-f]{64}$/);
+    expect(one.spec.envDigests.API_TOKEN).not.toBe(two.spec.envDigests.API_TOKEN);
   });
 });

@@ -7,6 +7,8 @@ export interface FakeTree {
   files?: readonly string[];
   /** Folders that exist even with nothing in them. */
   dirs?: readonly string[];
+  /** Symlinks: link -> target. */
+  links?: Readonly<Record<string, string>>;
 }
 
 export function fakeFs(tree: FakeTree, platform: Platform = 'linux'): FsView {
@@ -33,5 +35,6 @@ export function fakeFs(tree: FakeTree, platform: Platform = 'linux'): FsView {
       }
       return [...children];
     },
+    realPath: (p) => tree.links?.[p] ?? p,
   };
 }

@@ -1,10 +1,46 @@
 // findDangers: which parts of a launch the consent request flags, with which code and severity.
 import { describe, expect, it } from 'vitest';
+import type { RunnerPlan } from '../../../shared/domain/launch.js';
 import type { SandboxPlan } from '../../../shared/domain/servers.js';
-import { findDangers, type Platform } from '../../../main/core/security/index.js';
+import { findDangers, hiddenLocations, type Platform } from '../../../main/core/security/index.js';
+import { flaggedEnv } from '../../../main/core/security/env-policy.js';
+import { parseRunner } from '../../../main/core/security/runners.js';
 
 const HOME = '/home/ada';
-const enforced: SandboxPlan = { mode: 'enforced', writePaths: [], denyReadPaths: [`${HOME}/.ssh`], allowedDomains: [] };
+const plan = (mode: SandboxPlan['mode'], extra: Partial<SandboxPlan> = {}): SandboxPlan => ({
+  mode,
+  writePaths: [],
+  readPaths: [],
+  ownWritePaths: [],
+  ownReadPaths: [],
+  runtimeWritePaths: [],
+  tempDir: null,
+  denyReadPaths: [],
+  allowedDomains: [],
+  ...extra,
+});
+const enforced = plan('enforced', { denyReadPaths: [`${HOME}/.ssh`] });
+
+/** The runner part of a plan as planLaunch makes it before any pin: versions only where the command names them. */
+function runnerOf(command: string, args: string[]): RunnerPlan | null {
+  const inv = parseRunner(command, args);
+  if (!inv) return null;
+  return {
+    tool: inv.tool,
+    mode: 'own-cache',
+    packages: inv.packages.map((p) => ({
+      ecosystem: inv.ecosystem,
+      name: p.name,
+      requested: p.requested,
+      version: p.exact,
+      integrity: null,
+      pinnedBy: p.exact ? ('config' as const) : null,
+    })),
+    cacheDir: '/cache',
+    download: null,
+    notes: [],
+  };
+}
 const BLOB = 'aGVsbG8gd29ybGQsIHRoaXMgaXMgYSBoaWRkZW4gcGF5bG9hZCB0aGF0IHJ1bnMgc29tZXRoaW5nIG5hc3R5IG9uIHlvdXIgbWFjaGluZQ==';
 
 interface Row {
@@ -125,14 +161,14 @@ const rows: Row[] = [
   {
     name: 'sandbox turned off',
     command: 'node',
-    sandbox: { mode: 'off', writePaths: [], denyReadPaths: [], allowedDomains: [] },
+    sandbox: plan('off'),
     expected: ['sandbox_off:warning'],
   },
   {
     name: 'no sandbox on this system',
     command: 'node',
     platform: 'win32',
-    sandbox: { mode: 'unsupported', writePaths: [], denyReadPaths: [], allowedDomains: [] },
+    sandbox: plan('unsupported'),
     expected: ['no_sandbox:warning'],
   },
   { name: 'write grant of the home folder', command: 'node', sandbox: { ...enforced, writePaths: [HOME] }, expected: ['broad_write:warning'] },
@@ -150,10 +186,13 @@ const summarize = (row: Row) =>
   findDangers({
     command: row.command,
     args: row.args ?? [],
-    envNames: row.envNames ?? [],
+    flaggedEnv: flaggedEnv(Object.fromEntries((row.envNames ?? []).map((n) => [n, 'x']))),
     sandbox: row.sandbox ?? enforced,
     platform: row.platform ?? 'linux',
     homeDir: HOME,
+    hidden: hiddenLocations(row.platform ?? 'linux', row.platform === 'win32' ? 'C:\\Users\\ada' : HOME, `${HOME}/.config/Steward`),
+    runner: runnerOf(row.command, row.args ?? []),
+    invocation: parseRunner(row.command, row.args ?? []),
   });
 
 describe('findDangers', () => {
@@ -169,12 +208,13 @@ describe('findDangers', () => {
   it('shows the offending part as evidence', () => {
     const found = summarize({ name: '', command: 'node', args: ['server.js', '~/.ssh/id_rsa'], envNames: ['NODE_OPTIONS'], expected: [] });
     expect(found.find((f) => f.code === 'secret_path')?.evidence).toBe('~/.ssh/id_rsa');
-    expect(found.find((f) => f.code === 'env_injection')?.evidence).toBe('NODE_OPTIONS');
+    expect(found.find((f) => f.code === 'env_injection')?.evidence).toBe('NODE_OPTIONS=x');
   });
 
   it('names the package that is not pinned', () => {
     const [finding] = summarize({ name: '', command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/srv'], expected: [] });
     expect(finding?.message).toContain('"@modelcontextprotocol/server-filesystem"');
+    expect(finding?.code).toBe('unpinned_package');
     expect(finding?.evidence).toBe('npx -y @modelcontextprotocol/server-filesystem /srv');
   });
 
@@ -189,7 +229,17 @@ describe('findDangers', () => {
 describe('evidence from a long argument', () => {
   it('shows the part around the match, not the whole argument', () => {
     const long = `--roots=${Array.from({ length: 60 }, (_, i) => `/home/ada/projects/client-${i}`).join(',')},/home/ada/.ssh/id_rsa`;
-    const [finding] = findDangers({ command: 'node', args: ['server.js', long], envNames: [], sandbox: enforced, platform: 'linux', homeDir: HOME });
+    const [finding] = findDangers({
+      command: 'node',
+      args: ['server.js', long],
+      flaggedEnv: [],
+      sandbox: enforced,
+      platform: 'linux',
+      homeDir: HOME,
+      hidden: hiddenLocations('linux', HOME, `${HOME}/.config/Steward`),
+      runner: null,
+      invocation: undefined,
+    });
     expect(finding?.code).toBe('secret_path');
     expect(finding!.evidence.length).toBeLessThanOrEqual(170);
     expect(finding!.evidence).toContain('.ssh/id_rsa');

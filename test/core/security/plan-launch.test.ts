@@ -1,7 +1,15 @@
 // planLaunch as a pure decision: which binary runs, in which folder, with which environment and sandbox, or why not.
 import { describe, expect, it } from 'vitest';
 import type { SandboxSettings, StdioConfig } from '../../../shared/domain/servers.js';
-import { planLaunch, type LaunchPlan, type LaunchPolicy, type Platform, type Refusal, type SandboxSupport } from '../../../main/core/security/index.js';
+import {
+  planLaunch,
+  type LaunchPlan,
+  type LaunchPolicy,
+  type PinsNeeded,
+  type Platform,
+  type Refusal,
+  type SandboxSupport,
+} from '../../../main/core/security/index.js';
 import { fakeFs, type FakeTree } from './fake-fs.js';
 
 const HOME = '/home/ada';
@@ -31,18 +39,19 @@ function policyFor(platform: Platform, support: SandboxSupport): LaunchPolicy {
       };
 }
 
-function run(c: Case): LaunchPlan | Refusal {
+function run(c: Case): LaunchPlan | Refusal | PinsNeeded {
   const platform = c.platform ?? 'linux';
   const policy = policyFor(platform, c.support ?? { kind: 'available' });
   const config: StdioConfig = { transport: 'stdio', command: c.command, args: c.args ?? [], env: c.env ?? {}, ...(c.cwd !== undefined ? { cwd: c.cwd } : {}) };
-  const sandbox: SandboxSettings = { enabled: true, writePaths: [], denyReadPaths: [], allowedDomains: [], ...c.sandbox };
+  const sandbox: SandboxSettings = { enabled: true, writePaths: [], denyReadPaths: [], readPaths: [], allowedDomains: [], ...c.sandbox };
   const tree = c.tree ?? { files: ['/usr/bin/node'] };
   const fs = fakeFs({ ...tree, dirs: [...(tree.dirs ?? []), policy.homeDir] }, platform);
-  return planLaunch({ config, sandbox }, policy, c.hostEnv ?? { PATH: '/usr/bin:/bin', HOME: policy.homeDir }, fs);
+  return planLaunch({ config, sandbox, serverId: 'srv-1' }, policy, c.hostEnv ?? { PATH: '/usr/bin:/bin', HOME: policy.homeDir }, fs);
 }
 
 function plan(c: Case): LaunchPlan {
   const result = run(c);
+  if (result.kind === 'needs_pins') throw new Error(`expected a plan, got a request to pin ${result.requests.map((r) => r.name).join(', ')}`);
   if (result.kind !== 'plan') throw new Error(`expected a plan, got refusal ${result.code}: ${result.message}`);
   return result;
 }
@@ -167,8 +176,8 @@ describe('planLaunch: refusals', () => {
       command: 'npx',
       hostEnv: { PATH: '/usr/bin' },
       tree: { files: ['/opt/homebrew/bin/npx'] },
-      code: 'command_not_found',
-      mentions: 'npx',
+      code: 'runtime_missing',
+      mentions: 'Node.js',
     },
     {
       name: 'relative PATH entries are never searched',
@@ -193,6 +202,9 @@ describe('planLaunch: refusals', () => {
     },
     { name: 'relative sandbox write folder', command: 'node', sandbox: { writePaths: ['work'] }, code: 'config_invalid', mentions: 'work' },
     { name: 'relative sandbox hidden folder', command: 'node', sandbox: { denyReadPaths: ['secrets'] }, code: 'config_invalid', mentions: 'secrets' },
+    { name: 'a write grant of ~/.ssh', command: 'node', sandbox: { writePaths: ['~/.ssh'] }, code: 'grant_refused', mentions: `${HOME}/.ssh` },
+    { name: 'a write grant inside the data folder', command: 'node', sandbox: { writePaths: [`${DATA}/x`] }, code: 'grant_refused', mentions: DATA },
+    { name: 'a read grant inside ~/.aws', command: 'node', sandbox: { readPaths: ['~/.aws/config'] }, code: 'grant_refused', mentions: `${HOME}/.aws` },
   ];
 
   it.each(rows)('$name → $code', ({ code, mentions, ...c }) => {
@@ -261,7 +273,7 @@ describe('planLaunch: sandbox plan', () => {
     expect(sandbox.mode).toBe(mode);
     if (mode !== 'enforced') {
       // Grants mean nothing without a sandbox; the plan must not pretend they hold.
-      expect(sandbox).toEqual({ mode, writePaths: [], denyReadPaths: [], allowedDomains: [] });
+      expect(sandbox).toMatchObject({ mode, writePaths: [], ownWritePaths: [], denyReadPaths: [], allowedDomains: [], tempDir: null });
     }
   });
 
@@ -269,14 +281,20 @@ describe('planLaunch: sandbox plan', () => {
     { name: 'the home folder keeps ~/.ssh hidden', writePaths: ['~'], sshHidden: true, awsHidden: true },
     { name: 'the root keeps ~/.ssh hidden', writePaths: ['/'], sshHidden: true, awsHidden: true },
     { name: 'a sibling sharing the prefix keeps ~/.ssh hidden', writePaths: [`${HOME}/.sshfs-mounts`], sshHidden: true, awsHidden: true },
-    { name: 'an explicit ~/.ssh grant opens only ~/.ssh', writePaths: ['~/.ssh'], sshHidden: false, awsHidden: true },
-    { name: 'an explicit ~/.ssh/ grant (trailing slash) opens ~/.ssh', writePaths: [`${HOME}/.ssh/`], sshHidden: false, awsHidden: true },
   ];
 
   it.each(grants)('write grant: $name', ({ writePaths, sshHidden, awsHidden }) => {
     const { sandbox } = plan({ command: 'node', sandbox: { writePaths } }).spec;
     expect(sandbox.denyReadPaths.includes(`${HOME}/.ssh`)).toBe(sshHidden);
     expect(sandbox.denyReadPaths.includes(`${HOME}/.aws`)).toBe(awsHidden);
+    expect(sandbox.denyReadPaths).toContain(DATA);
+  });
+
+  it('a read grant of exactly ~/.ssh shows only ~/.ssh', () => {
+    const { sandbox } = plan({ command: 'node', sandbox: { readPaths: ['~/.ssh/'] } }).spec;
+    expect(sandbox.readPaths).toEqual([`${HOME}/.ssh`]);
+    expect(sandbox.denyReadPaths).not.toContain(`${HOME}/.ssh`);
+    expect(sandbox.denyReadPaths).toContain(`${HOME}/.aws`);
     expect(sandbox.denyReadPaths).toContain(DATA);
   });
 

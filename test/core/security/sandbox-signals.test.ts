@@ -11,12 +11,14 @@ describe('the OS sandbox and signals', () => {
     try {
       expect((await sandbox.support()).kind).toBe('available');
       const wrapped = await sandbox.wrap({
-        command: NODE,
-        args: [`${FIXTURES}/exit-now.mjs`],
+        argv: [NODE, `${FIXTURES}/exit-now.mjs`],
         cwd: FIXTURES,
-        envNames: [],
-        sandbox: { mode: 'enforced', writePaths: [], denyReadPaths: [], allowedDomains: [] },
-        hash: 'x',
+        tempDir: null,
+        denyRead: [],
+        allowRead: [],
+        allowWrite: [],
+        denyWrite: [],
+        allowedDomains: [],
       });
       wrapped.release();
       expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(before);

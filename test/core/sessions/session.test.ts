@@ -84,6 +84,9 @@ describe('MCP session', () => {
     const refused = await future.approve();
     expect(refused.status).toBe('error');
     expect(refused.lastError?.code).toBe('unsupported_protocol_version');
+    // The code says what happened; the class says what to do, and a refused handshake is not retried.
+    expect(refused.lastError?.failure).toMatchObject({ class: 'handshake_failed', retryable: false });
+    expect(refused.restarts).toBe(0);
     expect(refused.pid).toBeNull();
   });
 });

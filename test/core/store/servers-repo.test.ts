@@ -62,7 +62,7 @@ describe('ServersRepo', () => {
     store.servers.insert(serverRecord('s1', 'files'));
     const changed = serverRecord('s1', 'files-renamed', {
       config: { transport: 'stdio', command: 'uvx', args: ['mcp-server-fetch==1.0.0'], envNames: [] },
-      sandbox: { enabled: false, writePaths: [], denyReadPaths: [], allowedDomains: [] },
+      sandbox: { enabled: false, writePaths: [], denyReadPaths: [], readPaths: [], allowedDomains: [] },
       roots: [],
       updatedAt: '2025-02-02T00:00:00.000Z',
       desiredState: 'running',

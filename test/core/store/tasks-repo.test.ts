@@ -1,6 +1,6 @@
-// Task rows: history written with each change of status or message, keyset pages newest first, results in slices.
+// Task rows: a change, its history entries and its result in one transaction; keyset pages newest first; results in slices.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type NewTask, type Store } from '../../../main/core/store/index.js';
+import { openStore, type HistoryEntry, type NewTask, type Store } from '../../../main/core/store/index.js';
 import { taskPageSql } from '../../../main/core/store/tasks-repo.js';
 import { tempDbDir, type TempDir } from './temp-store.js';
 
@@ -14,6 +14,8 @@ afterEach(() => {
   store.close();
   tmp.cleanup();
 });
+
+const requested: HistoryEntry = { source: 'local', kind: 'requested', status: 'working', message: 'asked', serverAt: null };
 
 const task = (id: string, at: string, overrides: Partial<NewTask> = {}): NewTask => ({
   id,
@@ -38,24 +40,49 @@ const task = (id: string, at: string, overrides: Partial<NewTask> = {}): NewTask
 });
 
 describe('TasksRepo', () => {
-  it('records a history entry for each change of status or message, not for progress alone', () => {
-    store.tasks.insert(task('a', '2026-01-01T00:00:00.000Z'));
-    store.tasks.update('a', '2026-01-01T00:00:01.000Z', { progress: 1, progressTotal: 10 });
-    store.tasks.update('a', '2026-01-01T00:00:02.000Z', { statusMessage: 'step 1' });
-    store.tasks.update('a', '2026-01-01T00:00:03.000Z', { status: 'completed', statusMessage: 'done' });
-    expect(store.tasks.events('a').map((e) => [e.status, e.message])).toEqual([
-      ['working', 'queued'],
-      ['working', 'step 1'],
-      ['completed', 'done'],
+  it('writes the history entries a change brings with it, and none for a change that is no event (progress)', () => {
+    store.tasks.insert(task('a', '2026-01-01T00:00:00.000Z'), requested);
+    store.tasks.update('a', '2026-01-01T00:00:01.000Z', { progress: 1, progressTotal: 10, progressMessage: 'one of ten' });
+    store.tasks.apply('a', '2026-01-01T00:00:02.000Z', { statusMessage: 'step 1' }, [
+      { source: 'server', kind: 'status', status: 'working', message: 'step 1', serverAt: '2026-01-01T00:00:01.500Z' },
     ]);
-    expect(store.tasks.get('a')).toMatchObject({ progress: 1, progress_total: 10, updated_at: '2026-01-01T00:00:03.000Z' });
-    expect(store.tasks.update('missing', '2026-01-01T00:00:00.000Z', { status: 'failed' })).toBeUndefined();
+    store.tasks.apply('a', '2026-01-01T00:00:03.000Z', { cancelRequested: true }, [
+      { source: 'local', kind: 'cancel_requested', status: 'working', message: 'asked to cancel', serverAt: null },
+    ]);
+    store.tasks.apply(
+      'a',
+      '2026-01-01T00:00:04.000Z',
+      { status: 'completed', statusMessage: 'done', settledBy: 'server', resultOutcome: 'ok' },
+      [{ source: 'server', kind: 'status', status: 'completed', message: 'done', serverAt: null }],
+      '{"content":[]}',
+    );
+    expect(store.tasks.events('a')).toEqual([
+      { at: '2026-01-01T00:00:00.000Z', source: 'local', kind: 'requested', status: 'working', message: 'asked', serverAt: null },
+      { at: '2026-01-01T00:00:02.000Z', source: 'server', kind: 'status', status: 'working', message: 'step 1', serverAt: '2026-01-01T00:00:01.500Z' },
+      { at: '2026-01-01T00:00:03.000Z', source: 'local', kind: 'cancel_requested', status: 'working', message: 'asked to cancel', serverAt: null },
+      { at: '2026-01-01T00:00:04.000Z', source: 'server', kind: 'status', status: 'completed', message: 'done', serverAt: null },
+    ]);
+    expect(store.tasks.get('a')).toMatchObject({
+      progress: 1,
+      progress_total: 10,
+      progress_message: 'one of ten',
+      cancel_requested: 1,
+      settled_by: 'server',
+      result_outcome: 'ok',
+      result_bytes: 14,
+      updated_at: '2026-01-01T00:00:04.000Z',
+    });
+    expect(store.tasks.apply('missing', '2026-01-01T00:00:00.000Z', { status: 'failed' }, [requested])).toBeUndefined();
+    expect(store.tasks.events('missing')).toEqual([]);
   });
 
   it('pages newest first by a keyset cursor, with filters, without skipping rows that share a timestamp', () => {
     for (let i = 0; i < 25; i++) {
       const at = `2026-01-01T00:00:${String(Math.floor(i / 2)).padStart(2, '0')}.000Z`;
-      store.tasks.insert(task(`t${String(i).padStart(2, '0')}`, at, { status: i % 3 === 0 ? 'completed' : 'working', server_id: i % 2 ? 's1' : 's2' }));
+      store.tasks.insert(
+        task(`t${String(i).padStart(2, '0')}`, at, { status: i % 3 === 0 ? 'completed' : 'working', server_id: i % 2 ? 's1' : 's2' }),
+        requested,
+      );
     }
     const seen: string[] = [];
     let page = store.tasks.page({}, 7);
@@ -76,7 +103,7 @@ describe('TasksRepo', () => {
     const insert = store.db.transaction(() => {
       for (let i = 0; i < 3000; i++) {
         const at = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
-        store.tasks.insert(task(`p${i}`, at, { status: i % 50 === 0 ? 'failed' : 'completed', server_id: `s${i % 7}`, remote_task_id: `rp${i}` }));
+        store.tasks.insert(task(`p${i}`, at, { status: i % 50 === 0 ? 'failed' : 'completed', server_id: `s${i % 7}`, remote_task_id: `rp${i}` }), requested);
       }
     });
     insert();
@@ -100,7 +127,7 @@ describe('TasksRepo', () => {
   });
 
   it('stores a result once and reads it back in slices, counting characters', () => {
-    store.tasks.insert(task('big', '2026-01-01T00:00:00.000Z'));
+    store.tasks.insert(task('big', '2026-01-01T00:00:00.000Z'), requested);
     const json = JSON.stringify({ content: [{ type: 'text', text: 'é'.repeat(300_000) }] });
     store.tasks.putResult('big', json);
     expect(store.tasks.get('big')!.result_bytes).toBe(Buffer.byteLength(json));
@@ -112,16 +139,16 @@ describe('TasksRepo', () => {
   });
 
   it('refuses a second task with the same remote id from the same server and direction', () => {
-    store.tasks.insert(task('a', '2026-01-01T00:00:00.000Z'));
-    expect(() => store.tasks.insert(task('b', '2026-01-01T00:00:00.000Z', { remote_task_id: 'r-a' }))).toThrow(/UNIQUE/);
-    store.tasks.insert(task('c', '2026-01-01T00:00:00.000Z', { remote_task_id: 'r-a', direction: 'incoming' }));
+    store.tasks.insert(task('a', '2026-01-01T00:00:00.000Z'), requested);
+    expect(() => store.tasks.insert(task('b', '2026-01-01T00:00:00.000Z', { remote_task_id: 'r-a' }), requested)).toThrow(/UNIQUE/);
+    store.tasks.insert(task('c', '2026-01-01T00:00:00.000Z', { remote_task_id: 'r-a', direction: 'incoming' }), requested);
     expect(store.tasks.byRemote('s1', 'incoming', 'r-a')!.id).toBe('c');
   });
 
   it('lists unfinished tasks and hands one to a new owner', () => {
-    store.tasks.insert(task('a', '2026-01-01T00:00:00.000Z'));
-    store.tasks.insert(task('b', '2026-01-01T00:00:00.000Z', { status: 'input_required' }));
-    store.tasks.insert(task('c', '2026-01-01T00:00:00.000Z', { status: 'failed' }));
+    store.tasks.insert(task('a', '2026-01-01T00:00:00.000Z'), requested);
+    store.tasks.insert(task('b', '2026-01-01T00:00:00.000Z', { status: 'input_required' }), requested);
+    store.tasks.insert(task('c', '2026-01-01T00:00:00.000Z', { status: 'failed' }), requested);
     expect(
       store.tasks
         .unfinished()

@@ -20,13 +20,15 @@ export function serverRecord(id: string, name = id, overrides: Partial<ServerRec
     id,
     name,
     config: { transport: 'stdio', command: 'node', args: ['server.js'], envNames: ['API_TOKEN'], cwd: '/srv/app' },
-    sandbox: { enabled: true, writePaths: ['/srv/app/data'], denyReadPaths: [], allowedDomains: ['api.example.com'] },
+    sandbox: { enabled: true, writePaths: ['/srv/app/data'], denyReadPaths: [], readPaths: [], allowedDomains: ['api.example.com'] },
     options: { lazyStart: false, idleStopMinutes: null, restartOnCrash: true, toolTimeoutSeconds: 300 },
     roots: [{ path: '/srv/app', name: 'app' }],
     source: 'manual',
     desiredState: 'stopped',
     createdAt: '2025-01-01T00:00:00.000Z',
     updatedAt: '2025-01-01T00:00:00.000Z',
+    pins: [],
+    lastError: null,
     ...overrides,
   };
 }

@@ -20,7 +20,7 @@ describe('the task poller', () => {
     // No progress notifications: the first write after the start is the poller's, when a poll brings the first step.
     const task = await host.tasks.start({ serverId: server.id, tool: 'job', arguments: { ms: 1200, steps: 2, pollInterval: 250, progress: false } });
     const boom = new Error('database is locked');
-    vi.spyOn(host.store.tasks, 'update').mockImplementationOnce(() => {
+    vi.spyOn(host.store.tasks, 'apply').mockImplementationOnce(() => {
       throw boom;
     });
 

@@ -19,6 +19,8 @@ function task(id: string, updatedAt: string, patch: Partial<TaskView> = {}): Tas
     pollIntervalMs: null,
     progress: null,
     progressTotal: null,
+    progressMessage: null,
+    settledBy: null,
     resultBytes: null,
     error: null,
     ...patch,

@@ -3,9 +3,11 @@ import initial from './0001-initial.js';
 import sampling from './0002-sampling.js';
 import tasks from './0003-tasks.js';
 import taskFilters from './0004-task-filters.js';
+import launch from './0005-launch.js';
 import owners from './0006-owners.js';
+import trueRecord from './0007-true-record.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial, sampling, tasks, taskFilters, owners];
+export const MIGRATIONS: readonly Migration[] = [initial, sampling, tasks, taskFilters, launch, owners, trueRecord];

@@ -1,4 +1,5 @@
-// One round of an agent loop: what the server sent new, who decided, what the model said and what it cost.
+// One round of an agent loop: what the server sent new, each step with who decided and why, the edits, what the model
+// said and what the server got back (when the user changed it), and what it cost.
 import { MessageSquareReply } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { RoundView } from '../../../../shared/domain/sampling.js';
@@ -6,7 +7,9 @@ import { Blocks, ConversationView } from '../../components/ConversationView.js';
 import { formatClock, formatDateTime, formatMs, formatNumber } from '../../lib/format.js';
 import { useHostState } from '../../lib/host-state.js';
 import { useSamplingDialog } from '../../lib/sampling-context.js';
+import { ParamsReport } from '../../components/SamplingFacts.js';
 import { decidedByWords, isAsk, ROUND_STATUS } from '../../lib/sampling-words.js';
+import { RoundEdits, RoundRecordDetails, RoundSteps } from './RoundSteps.js';
 
 /** `children`: what follows the round's messages (the views of the tool calls it answers). */
 export function RoundCard({ entry, calls, children }: { entry: RoundView; calls: Map<string, string>; children?: ReactNode }) {
@@ -46,6 +49,9 @@ export function RoundCard({ entry, calls, children }: { entry: RoundView; calls:
           </div>
         ))}
       </dl>
+      <RoundSteps steps={entry.steps} />
+      <RoundEdits edits={entry.edits} />
+      <ParamsReport notes={entry.paramsReport} />
       <div className="round-body">
         <section className="round-part" aria-label={`Round ${entry.round}: sent by the server`}>
           <h3 className="section-label">New from the server</h3>
@@ -67,8 +73,28 @@ export function RoundCard({ entry, calls, children }: { entry: RoundView; calls:
           ) : (
             <p className="muted">{entry.status === 'denied' || entry.status === 'failed' || entry.status === 'interrupted' ? 'No reply.' : 'No reply yet.'}</p>
           )}
+          {entry.replyReturned && entry.reply && JSON.stringify(entry.replyReturned) !== JSON.stringify(entry.reply) && (
+            <>
+              <h3 className="section-label">Sent to the server, as you changed it</h3>
+              <div className="msg msg-assistant" data-testid="reply-returned">
+                <div className="msg-role">Assistant</div>
+                <div className="msg-blocks">
+                  <Blocks blocks={entry.replyReturned} names={calls} />
+                </div>
+              </div>
+            </>
+          )}
+          {entry.replyReturned && !entry.reply && (
+            <div className="msg msg-assistant" data-testid="reply-returned">
+              <div className="msg-role">Written by you</div>
+              <div className="msg-blocks">
+                <Blocks blocks={entry.replyReturned} names={calls} />
+              </div>
+            </div>
+          )}
         </section>
       </div>
+      <RoundRecordDetails entry={entry} />
       {children}
       {entry.error && (
         <p className="round-error" role="note">

@@ -19,6 +19,7 @@ interface Draft {
   writePaths: string;
   allowedDomains: string;
   denyReadPaths: string;
+  readPaths: string;
   lazyStart: boolean;
   idleStopMinutes: string;
   restartOnCrash: boolean;
@@ -31,6 +32,7 @@ function draftOf(s: ServerView): Draft {
     writePaths: s.sandbox.writePaths.join('\n'),
     allowedDomains: s.sandbox.allowedDomains.join('\n'),
     denyReadPaths: s.sandbox.denyReadPaths.join('\n'),
+    readPaths: s.sandbox.readPaths.join('\n'),
     lazyStart: s.options.lazyStart,
     idleStopMinutes: s.options.idleStopMinutes === null ? '' : String(s.options.idleStopMinutes),
     restartOnCrash: s.options.restartOnCrash,
@@ -63,6 +65,7 @@ export function SettingsTab({ server }: { server: ServerView }) {
               writePaths: trimmedLines(draft.writePaths),
               allowedDomains: trimmedLines(draft.allowedDomains),
               denyReadPaths: trimmedLines(draft.denyReadPaths),
+              readPaths: trimmedLines(draft.readPaths),
             },
           }
         : {}),
@@ -123,6 +126,16 @@ export function SettingsTab({ server }: { server: ServerView }) {
                     wrap="off"
                   />
                 </Field>
+                <Field label="Hidden locations it may read" hint="Whole hidden locations only (such as ~/.aws); each is flagged when you approve.">
+                  <textarea
+                    className="input mono"
+                    rows={3}
+                    value={draft.readPaths}
+                    onChange={(e) => set({ readPaths: e.target.value })}
+                    spellCheck={false}
+                    wrap="off"
+                  />
+                </Field>
               </div>
             ) : (
               <Notice tone="danger">
@@ -132,6 +145,7 @@ export function SettingsTab({ server }: { server: ServerView }) {
             )}
           </section>
         )}
+        {local && server.packages.length > 0 && <PackagesSection server={server} />}
         <section className="settings-section">
           <h2 className="settings-title">Starting and stopping</h2>
           <div className="form-grid">
@@ -206,5 +220,45 @@ export function SettingsTab({ server }: { server: ServerView }) {
         </ConfirmDialog>
       )}
     </div>
+  );
+}
+
+/** Pinned packages, and the one way to move them: updating pins the newest allowed versions and asks for consent again. */
+function PackagesSection({ server }: { server: ServerView }) {
+  const hostState = useHostState();
+  const [outcome, setOutcome] = useState<string | null>(null);
+  const upgrade = useAction(async () => {
+    const { server: view, changes } = await call('servers:upgrade', { serverId: server.id });
+    hostState.upsert(view);
+    setOutcome(
+      changes.length === 0
+        ? 'Already the newest versions its command allows.'
+        : `Pinned ${changes.map((c) => `${c.name} ${c.from} → ${c.to}`).join(', ')}. It runs them after you approve the changed launch.`,
+    );
+  });
+  return (
+    <section className="settings-section" aria-label="Packages">
+      <h2 className="settings-title">Packages</h2>
+      <p className="muted">The exact versions this server runs. They change only when you update them here, and then Steward asks for your approval again.</p>
+      <ul className="path-list">
+        {server.packages.map((p) => (
+          <li key={`${p.ecosystem}:${p.name}`} className="mono-text">
+            {p.name} {p.version}
+            {p.requested && p.requested !== p.version && <span className="path-why">asked for {p.requested}</span>}
+          </li>
+        ))}
+      </ul>
+      <div className="settings-actions">
+        <button type="button" className="btn" disabled={upgrade.pending} onClick={() => void upgrade.run()}>
+          {upgrade.pending ? 'Checking…' : 'Update to the newest allowed versions'}
+        </button>
+        {outcome && <span role="status">{outcome}</span>}
+        {upgrade.error && (
+          <span className="inline-error" role="alert">
+            {upgrade.error.message}
+          </span>
+        )}
+      </div>
+    </section>
   );
 }

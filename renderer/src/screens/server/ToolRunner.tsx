@@ -1,27 +1,29 @@
 // Calling one tool: its parameters, a JSON arguments editor, progress while it runs, Cancel, and the result.
 // A tool that supports tasks can also be run as one: it goes on in the background and the task center follows it.
+// The last call's arguments and result, and the tasks started, stay with the server (call history), not with the tab.
 import { ListChecks, LoaderCircle, Play, X } from 'lucide-react';
 import { useState } from 'react';
-import type { CallResult, Progress, ToolView } from '../../../../shared/domain/mcp.js';
+import type { Progress, ToolView } from '../../../../shared/domain/mcp.js';
 import { ErrorNote } from '../../components/States.js';
 import { AppView } from '../../components/apps/AppView.js';
 import { useAppViews } from '../../components/apps/AppViewsProvider.js';
 import { askToNotify } from '../../lib/desktop-notify.js';
+import { useCallHistory, type CallOutcome } from '../../lib/call-history.js';
+import { formatClock } from '../../lib/format.js';
 import { randomId } from '../../lib/ids.js';
-import { call, subscribe, type HostError } from '../../lib/steward.js';
+import { call, subscribe } from '../../lib/steward.js';
 import { useAction } from '../../lib/use-action.js';
 import { useSessionState } from '../../lib/session-state.js';
 import { toHostError } from '../../lib/use-load.js';
 import { CallResultView } from './CallResultView.js';
 import { defaultArguments, SchemaView } from './SchemaView.js';
-import { StartedTasks, useStartedTasks } from './StartedTasks.js';
+import { StartedTasks } from './StartedTasks.js';
 
-type Outcome = { result: CallResult } | { error: HostError };
-/** The last call of a tool, kept for the session so its result (and its view) are still there after a tab switch. */
-interface LastCall {
+/** The view of a tool's last call, kept for the session from the moment it is sent: the view outlives a tab switch. */
+interface ViewCall {
   callId: string;
   args: Record<string, unknown>;
-  outcome: Outcome | null;
+  outcome: CallOutcome | null;
 }
 
 /** The editor's text as a call's arguments, or the sentence that says what is wrong with it. */
@@ -39,16 +41,19 @@ function parseArguments(text: string): { value: Record<string, unknown> } | { er
 }
 
 export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolView }) {
-  const [args, setArgs] = useState(() => JSON.stringify(defaultArguments(tool.inputSchema), null, 2));
+  const history = useCallHistory();
+  const last = history.history(serverId)?.calls.get(tool.name);
+  const started = (history.history(serverId)?.tasks ?? []).filter((t) => t.label === tool.name);
+  const [args, setArgs] = useState(() => last?.args ?? JSON.stringify(defaultArguments(tool.inputSchema), null, 2));
   const [argsError, setArgsError] = useState<string | null>(null);
   const [callId, setCallId] = useState<string | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
-  const [last, setLast] = useSessionState<LastCall | null>(`tool-call:${serverId}:${tool.name}`, null);
+  const outcome = callId === null ? (last?.outcome ?? null) : null;
+  const [viewCall, setViewCall] = useSessionState<ViewCall | null>(`tool-view:${serverId}:${tool.name}`, null);
   const views = useAppViews();
-  const outcome = last?.outcome ?? null;
-  const [started, addStarted] = useStartedTasks();
+  const viewOutcome = viewCall?.outcome ?? null;
   const starting = useAction(async (parsed: Record<string, unknown>) =>
-    addStarted(await call('tasks:start', { serverId, name: tool.name, arguments: parsed })),
+    history.started(serverId, await call('tasks:start', { serverId, name: tool.name, arguments: parsed })),
   );
   const asTask = tool.taskSupport === 'optional' || tool.taskSupport === 'required';
   const callable = tool.taskSupport !== 'required';
@@ -63,12 +68,17 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
     const parsed = readArguments();
     if (!parsed) return;
     const id = randomId();
+    const text = args;
     setCallId(id);
     setProgress(null);
     // One view per call: the last call's view makes way for this one's.
-    if (last) views.release(`call:${last.callId}`);
-    setLast({ callId: id, args: parsed, outcome: null });
-    const settle = (ended: Outcome) => setLast((l) => (l?.callId === id ? { ...l, outcome: ended } : l));
+    if (viewCall) views.release(`call:${viewCall.callId}`);
+    setViewCall({ callId: id, args: parsed, outcome: null });
+    const at = new Date().toISOString();
+    const settle = (ended: CallOutcome) => {
+      history.record(serverId, { tool: tool.name, args: text, at, outcome: ended });
+      setViewCall((v) => (v?.callId === id ? { ...v, outcome: ended } : v));
+    };
     // Subscribed before the call is sent, so no progress is missed.
     const off = subscribe('calls:changed', (p) => p.callId === id && setProgress(p));
     try {
@@ -149,16 +159,21 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
       {progress && callId !== null && progress.total !== undefined && (
         <progress className="progress" value={progress.progress} max={progress.total} aria-label="Progress of the call" />
       )}
-      {last && tool.ui?.resourceUri && (
+      {viewCall && tool.ui?.resourceUri && (
         <AppView
-          key={last.callId}
-          viewKey={`call:${last.callId}`}
+          key={viewCall.callId}
+          viewKey={`call:${viewCall.callId}`}
           serverId={serverId}
           tool={tool}
-          input={last.args}
-          result={outcome && 'result' in outcome ? outcome.result : null}
-          cancelled={outcome && 'error' in outcome ? outcome.error.message : null}
+          input={viewCall.args}
+          result={viewOutcome && 'result' in viewOutcome ? viewOutcome.result : null}
+          cancelled={viewOutcome && 'error' in viewOutcome ? viewOutcome.error.message : null}
         />
+      )}
+      {last && outcome && (
+        <p className="muted call-when">
+          Last call, at <time dateTime={last.at}>{formatClock(last.at)}</time>
+        </p>
       )}
       {outcome && 'result' in outcome && <CallResultView result={outcome.result} />}
       {outcome && 'error' in outcome && <ErrorNote title={outcome.error.code === 'cancelled' ? 'Cancelled.' : 'The call failed.'} error={outcome.error} />}

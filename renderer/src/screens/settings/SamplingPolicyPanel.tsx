@@ -1,6 +1,6 @@
 // One server's sampling policy: ask, allow within budget or deny; reply review; tools; and the four budgets.
 import { useEffect, useState, type SubmitEvent } from 'react';
-import type { Budgets, SamplingPolicy } from '../../../../shared/domain/sampling.js';
+import type { Budgets, SamplingPolicy, SamplingPolicyPatch } from '../../../../shared/domain/sampling.js';
 import { Checkbox, Field } from '../../components/Field.js';
 import { ErrorNote, Loading } from '../../components/States.js';
 import { useHostState } from '../../lib/host-state.js';
@@ -86,9 +86,37 @@ function budgetsOf(draft: Draft): Budgets {
   return Object.fromEntries(entries) as Budgets;
 }
 
+/** Only what the user changed in this form: a change made elsewhere meanwhile (another window, the CLI) is kept. */
+function changesOf(saved: Draft, draft: Draft): SamplingPolicyPatch {
+  const budgets = budgetsOf(draft);
+  const changedBudgets = Object.fromEntries(BUDGETS.filter(({ key }) => draft.budgets[key] !== saved.budgets[key]).map(({ key }) => [key, budgets[key]]));
+  return {
+    ...(draft.mode !== saved.mode ? { mode: draft.mode } : {}),
+    ...(draft.reviewReplies !== saved.reviewReplies ? { reviewReplies: draft.reviewReplies } : {}),
+    ...(draft.allowTools !== saved.allowTools ? { allowTools: draft.allowTools } : {}),
+    ...(Object.keys(changedBudgets).length > 0 ? { budgets: changedBudgets } : {}),
+  };
+}
+
+/** The stored policy moved on (changed elsewhere): what the user has changed here stays, the rest follows the new policy. */
+function rebase(saved: Draft, draft: Draft, next: Draft): Draft {
+  const pick = <K extends keyof Omit<Draft, 'budgets'>>(key: K): Draft[K] => (draft[key] !== saved[key] ? draft[key] : next[key]);
+  const budgets = Object.fromEntries(
+    BUDGETS.map(({ key }) => [key, draft.budgets[key] !== saved.budgets[key] ? draft.budgets[key] : next.budgets[key]]),
+  ) as Draft['budgets'];
+  return { mode: pick('mode'), reviewReplies: pick('reviewReplies'), allowTools: pick('allowTools'), budgets };
+}
+
 function PolicyForm({ serverId, policy }: { serverId: string; policy: SamplingPolicy }) {
   const [saved, setSaved] = useState(() => draftOf(policy));
   const [draft, setDraft] = useState(saved);
+  const [shown, setShown] = useState(policy);
+  if (policy !== shown) {
+    setShown(policy);
+    const next = draftOf(policy);
+    setSaved(next);
+    setDraft(rebase(saved, draft, next));
+  }
   const [done, setDone] = useState(false);
   const dirty = JSON.stringify(draft) !== JSON.stringify(saved);
   const set = (patch: Partial<Draft>) => {
@@ -96,10 +124,7 @@ function PolicyForm({ serverId, policy }: { serverId: string; policy: SamplingPo
     setDraft((d) => ({ ...d, ...patch }));
   };
   const save = useAction(async () => {
-    const next = await call('sampling:setPolicy', {
-      serverId,
-      policy: { mode: draft.mode, reviewReplies: draft.reviewReplies, allowTools: draft.allowTools, budgets: budgetsOf(draft) },
-    });
+    const next = await call('sampling:setPolicy', { serverId, policy: changesOf(saved, draft) });
     setSaved(draftOf(next));
     setDraft(draftOf(next));
     setDone(true);

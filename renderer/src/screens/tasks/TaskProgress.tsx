@@ -6,7 +6,7 @@ export function TaskProgress({ task }: { task: TaskView }) {
   const words = progressWords(task);
   if (words === null) return <span className="muted">—</span>;
   return (
-    <span className="task-progress">
+    <span className="task-progress" title={task.progressMessage ?? undefined}>
       {task.progressTotal !== null && task.progress !== null && (
         <progress className="progress" value={task.progress} max={task.progressTotal} aria-label={`Progress of ${task.label}`} />
       )}

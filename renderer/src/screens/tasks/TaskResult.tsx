@@ -19,10 +19,10 @@ export function TaskResult({ task }: { task: TaskView }) {
     return <p className="muted">{isTerminal(task.status) ? 'No result has been stored for this task.' : 'The result appears here once the task has ended.'}</p>;
   }
   // A result stored again (an error recorded after the fact) starts over from its first slice.
-  return <ResultSlices key={task.resultBytes} taskId={task.id} bytes={task.resultBytes} />;
+  return <ResultSlices key={task.resultBytes} taskId={task.id} bytes={task.resultBytes} cancelled={task.status === 'cancelled'} />;
 }
 
-function ResultSlices({ taskId, bytes }: { taskId: string; bytes: number }) {
+function ResultSlices({ taskId, bytes, cancelled }: { taskId: string; bytes: number; cancelled: boolean }) {
   const [offset, setOffset] = useState(0);
   const [slice, reload] = useLoad(() => call('tasks:result', { taskId, offset, length: SLICE }), [taskId, offset]);
 
@@ -30,7 +30,7 @@ function ResultSlices({ taskId, bytes }: { taskId: string; bytes: number }) {
   if (slice.state === 'error') return <ErrorNote title="Steward could not read the result." error={slice.error} onRetry={reload} />;
   // The slice on screen, which stays there while the next one loads.
   const { text, total, offset: at } = slice.data;
-  if (at === 0 && total <= SLICE) return <WholeResult text={text} />;
+  if (at === 0 && total <= SLICE) return <WholeResult text={text} cancelled={cancelled} />;
 
   const end = Math.min(at + SLICE, total);
   // Until the slice asked for arrives, the buttons wait: a second click counts from the slice asked for, not the one shown.
@@ -57,8 +57,11 @@ function ResultSlices({ taskId, bytes }: { taskId: string; bytes: number }) {
   );
 }
 
-/** A tool result reads as one (text as text, images as images); a stored error says so; anything else is JSON. */
-function WholeResult({ text }: { text: string }) {
+/**
+ * A tool result reads as one (text as text, images as images); a stored error says so, except for a cancelled task,
+ * whose "error" is only the server saying there is no result; anything else is JSON.
+ */
+function WholeResult({ text, cancelled }: { text: string; cancelled: boolean }) {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -74,7 +77,8 @@ function WholeResult({ text }: { text: string }) {
   const result = CallResultSchema.safeParse(parsed && typeof parsed === 'object' ? { isError: false, ...parsed } : parsed);
   return (
     <div className="result-whole">
-      {error && (
+      {error && cancelled && <p className="muted">Cancelled, so there is no result. The server said: {error.message}</p>}
+      {error && !cancelled && (
         <Notice tone="danger">
           The server answered with an error: {error.message} {error.code !== null && <span className="code-tag">{error.code}</span>}
         </Notice>

@@ -94,7 +94,7 @@ function TaskCells({ task, now }: { task: TaskView; now: number }) {
       </td>
       <td className="col-server">{task.serverName}</td>
       <td className="col-status">
-        <TaskStatusBadge status={task.status} />
+        <TaskStatusBadge status={task.status} settledBy={task.settledBy} />
       </td>
       <td className="col-message">
         <span className="task-message" title={task.statusMessage ?? undefined}>

@@ -1,0 +1,71 @@
+// Child process for the flood figures: a server asks thousands of form questions at once, through the host (which caps
+// them and asks the user, here a listener that declines each at once) or through a bare SDK client that declines them.
+// Prints the time per question at two flood sizes and the peak RSS growth during the larger flood.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { createHost } from '../main/core/host.js';
+import { FileSecretStore } from '../main/core/node/index.js';
+import { unsandboxed } from './core.js';
+
+const mode = process.argv[2];
+const sizes = process.argv.slice(3).map(Number);
+const SERVER = join(dirname(fileURLToPath(import.meta.url)), 'flood-server.js');
+
+/** Runs one flood and returns its time, sampling RSS meanwhile for the peak. */
+async function measure(flood: (count: number) => Promise<unknown>, count: number): Promise<{ ms: number; peak: number }> {
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  const start = process.hrtime.bigint();
+  await flood(count);
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  clearInterval(sampler);
+  return { ms, peak: Math.max(peak, process.memoryUsage().rss) };
+}
+
+async function run(flood: (count: number) => Promise<unknown>): Promise<void> {
+  await flood(200);
+  global.gc?.();
+  const base = process.memoryUsage().rss;
+  const out: Record<string, number> = { base };
+  for (const size of sizes) {
+    global.gc?.();
+    const { ms, peak } = await measure(flood, size);
+    out[`ms_${size}`] = ms;
+    out[`peak_${size}`] = peak - base;
+  }
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+if (mode === 'bare') {
+  const client = new Client({ name: 'bench', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } } });
+  client.setRequestHandler('elicitation/create', () => ({ action: 'decline' as const }));
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [SERVER], stderr: 'pipe' }));
+  await run((count) => client.callTool({ name: 'flood', arguments: { count } }, { timeout: 600_000 }));
+  await client.close();
+} else {
+  const dir = mkdtempSync(join(tmpdir(), 'steward-flood-'));
+  const host = await createHost({
+    dataDir: { path: dir },
+    secrets: FileSecretStore.inDataDir(dir),
+    browser: { open: () => Promise.resolve() },
+    sandbox: unsandboxed,
+    stopGraceMs: 200,
+  });
+  // The user, declining every question as it arrives.
+  host.events.on('inbox:changed', (change) => {
+    if (change.change === 'added' && change.item.kind === 'elicitation') {
+      const id = change.item.id;
+      setImmediate(() => void host.inbox.decide(id, { kind: 'elicitation', action: 'decline' }).catch(() => undefined));
+    }
+  });
+  const view = await host.servers.add({ name: 'flood', config: { transport: 'stdio', command: process.execPath, args: [SERVER], env: {} } });
+  const request = await host.servers.consentRequest(view.id);
+  await host.servers.decideConsent(view.id, request.spec.hash, 'approve', 'user');
+  await run((count) => host.tools.call({ serverId: view.id, name: 'flood', arguments: { count }, timeoutSeconds: 600 }));
+  await host.dispose();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,43 @@
+// Text that did not come from Steward (server names, tool descriptions, log lines, results, URLs, config values, error
+// texts) is made safe before a terminal shows it: control, bidi and invisible characters are shown as visible escapes.
+
+/**
+ * What a terminal would act on or hide: C0 and C1 controls, DEL (ESC starts CSI/OSC sequences, CR and backspace rewrite
+ * the line, NEL breaks it), format characters (bidi overrides and isolates, zero-width spaces and joiners, the BOM, tag
+ * characters), line and paragraph separators, lone surrogates, and the blank "letters" used to hide text.
+ */
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u115f\u1160\u3164\uffa0\u2800]/gu;
+
+/** The same set minus C0 controls, which JSON escaping already covers. */
+const UNSAFE_IN_JSON = /[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u115f\u1160\u3164\uffa0\u2800]/gu;
+
+const NAMED: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t', '\u001b': '\\x1b' };
+
+function visible(ch: string): string {
+  const code = ch.codePointAt(0) ?? 0;
+  if (NAMED[ch]) return NAMED[ch];
+  if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return `\\x${code.toString(16).padStart(2, '0')}`;
+  return `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
+}
+
+/**
+ * The one function every CLI printer uses. `inline` (a field in a table or a line) shows every unsafe character,
+ * newlines and tabs included; `block` (a whole multi-line text) keeps newlines and tabs and shows the rest (a CR before
+ * a newline is dropped, so Windows line ends read as plain line ends).
+ */
+export function terminalSafe(text: string, mode: 'inline' | 'block' = 'inline'): string {
+  const source = mode === 'block' ? text.replace(/\r\n/g, '\n') : text;
+  return source.replace(UNSAFE, (ch) => (mode === 'block' && (ch === '\n' || ch === '\t') ? ch : visible(ch)));
+}
+
+/**
+ * JSON output stays valid JSON with the same values: characters JSON leaves raw but a terminal would act on or hide
+ * (DEL, C1 controls, bidi and zero-width characters) are written as \u escapes. They can only occur inside strings.
+ */
+export function jsonSafe(json: string): string {
+  return json.replace(UNSAFE_IN_JSON, (ch) => {
+    let out = '';
+    for (let i = 0; i < ch.length; i++) out += `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    return out;
+  });
+}

@@ -1,0 +1,147 @@
+// A sampling round in flight, and what is read off it: its row for the record, its view for the inbox, and the result
+// the server gets. Pure projections; the service owns the rounds and changes them only through the round machine.
+import type { AuditKind } from '../../../shared/domain/audit.js';
+import type { ModelInfo, ParamNote, SamplingReply, SamplingRequestView } from '../../../shared/domain/sampling.js';
+import { costEstimate, type SamplingParameters } from '../models/index.js';
+import type { OwnerKey, RoundRow } from '../store/index.js';
+import type { RoundState } from './round-machine.js';
+import type { SamplingRequest } from './validate.js';
+
+export interface SamplingContext {
+  serverId: string;
+  serverName: string;
+  /** Changes each time the server's session is re-established: "for this session" grants end with it. */
+  sessionKey: string;
+  toolsDeclared: boolean;
+  signal: AbortSignal;
+}
+
+/** A round on its way: what the server asked, what the machine decided so far, and what its effects produced. */
+export interface Round {
+  id: string;
+  loopId: string;
+  number: number;
+  ctx: SamplingContext;
+  toolCall: { name: string; callId: string | null } | null;
+  receivedAt: string;
+  request: SamplingRequest;
+  model: string;
+  modelReason: string;
+  estimatedInputTokens: number;
+  parameters: SamplingParameters;
+  paramsReport: ParamNote[];
+  state: RoundState;
+  /** The Messages API body sent to the model, JSON. */
+  sent: string | null;
+  /** The reply as the model gave it. */
+  reply: SamplingReply | null;
+  /** The reply as the server gets it: the model's, one the user changed in review, or one the user wrote. */
+  returned: SamplingReply | null;
+  latencyMs: number | null;
+  abort: AbortController | undefined;
+  /** The Steward process answering it (this one). */
+  owner: OwnerKey;
+  /** Its row or its journal entry is on record. */
+  recorded: boolean;
+  resolve: (result: Record<string, unknown>) => void;
+  reject: (error: Error) => void;
+  /** Stops listening for the server's cancel (once the round is over). */
+  detach: () => void;
+  row: () => RoundRow;
+}
+
+/** The round's record as it stands. */
+export function rowOf(round: Round): RoundRow {
+  const { state, reply, returned } = round;
+  return {
+    id: round.id,
+    loop_id: round.loopId,
+    server_id: round.ctx.serverId,
+    round: round.number,
+    received_at: round.receivedAt,
+    status: state.status,
+    decided_by: state.decidedBy,
+    model: reply?.model ?? (round.sent ? round.model : null),
+    input_tokens: reply?.inputTokens ?? 0,
+    output_tokens: reply?.outputTokens ?? 0,
+    latency_ms: round.latencyMs,
+    stop_reason: returned?.stopReason ?? null,
+    request: round.request.json,
+    reply: reply ? JSON.stringify(reply.content) : null,
+    error: state.error,
+    edits: state.edits.length > 0 ? JSON.stringify(state.edits) : null,
+    sent: round.sent,
+    reply_returned: returned ? JSON.stringify(returned.content) : null,
+    steps: JSON.stringify(state.steps),
+    params_report: round.paramsReport.length > 0 ? JSON.stringify(round.paramsReport) : null,
+    owner_pid: round.owner.pid,
+    owner_started: round.owner.started,
+  };
+}
+
+/** The request as the approval and review dialogs show it. */
+export function requestView(round: Round, model: ModelInfo | undefined): SamplingRequestView {
+  const r = round.request;
+  const kept = round.state.kept?.edits ?? null;
+  return {
+    requestId: round.id,
+    serverId: round.ctx.serverId,
+    serverName: round.ctx.serverName,
+    loopId: round.loopId,
+    round: round.number,
+    toolCall: round.toolCall,
+    systemPrompt: r.systemPrompt,
+    messages: r.messages,
+    tools: r.tools,
+    toolChoice: r.toolChoice,
+    maxTokens: r.maxTokens,
+    stopSequences: r.stopSequences,
+    temperature: r.temperature ?? null,
+    paramsReport: round.paramsReport,
+    keptEdits: kept,
+    model: round.model,
+    modelReason: round.modelReason,
+    estimatedInputTokens: round.estimatedInputTokens,
+    costEstimateUsd: costEstimate(model, round.estimatedInputTokens, kept?.maxTokens ?? r.maxTokens),
+    askReasons: [],
+    noKey: false,
+  };
+}
+
+/** The MCP result: the reply as returned; one block when the server offered no tools, as older servers expect. */
+export function resultOf(round: Round): Record<string, unknown> {
+  const reply = round.returned ?? { model: round.model, content: [{ type: 'text' as const, text: '' }], stopReason: null, inputTokens: 0, outputTokens: 0 };
+  const withTools = round.request.tools.length > 0;
+  return {
+    role: 'assistant',
+    model: reply.model,
+    content: withTools ? reply.content : reply.content[0],
+    ...(reply.stopReason ? { stopReason: reply.stopReason } : {}),
+  };
+}
+
+/** An audit line for a step of the round: the machine says what and why; the round adds the numbers. */
+export function auditEntry(round: Round, kind: AuditKind, why: string): { summary: string; data: Record<string, unknown> } {
+  const serverName = round.ctx.serverName;
+  const reply = round.returned ?? round.reply;
+  const base = { requestId: round.id, loopId: round.loopId, round: round.number, decidedBy: round.state.decidedBy };
+  if (kind === 'sampling.replied' && reply) {
+    return {
+      summary: `Model ${reply.model} answered "${serverName}" (round ${round.number}): ${reply.inputTokens} in, ${reply.outputTokens} out, ${round.latencyMs ?? 0} ms. ${why}`,
+      data: {
+        ...base,
+        model: reply.model,
+        inputTokens: reply.inputTokens,
+        outputTokens: reply.outputTokens,
+        latencyMs: round.latencyMs,
+        stopReason: reply.stopReason,
+        edited: round.returned !== null && round.returned !== round.reply,
+      },
+    };
+  }
+  if (kind === 'sampling.failed') return { summary: `Sampling for "${serverName}" failed: ${why}`, data: { ...base, model: round.model } };
+  return {
+    summary: `Sampling round ${round.number} for "${serverName}": ${why}`,
+    data: { ...base, model: round.model, edited: round.state.edits.length > 0, manual: round.reply === null && round.returned !== null },
+  };
+}

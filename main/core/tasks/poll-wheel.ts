@@ -1,0 +1,154 @@
+// One timer for every followed task. Each turn goes into a slot of a wheel, the least loaded slot its window allows,
+// so tasks started together at one interval spread over it instead of polling in bursts. A slot never fires early.
+import type { Clock } from '../ports.js';
+
+export const SLOT_MS = 25;
+
+export class PollWheel {
+  private readonly slots = new Map<number, Set<string>>();
+  private readonly slotOf = new Map<string, number>();
+  /** Slot numbers in use, as a binary min-heap; a slot emptied by cancel() stays until it comes up and is skipped. */
+  private readonly heap: number[] = [];
+  private timer: { cancel(): void } | undefined;
+  private armedFor: number | undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly due: (id: string) => void,
+    private readonly slotMs = SLOT_MS,
+  ) {}
+
+  /**
+   * Schedules an id's next turn: never before `earliest`, in the least loaded slot from there to `spreadMs` later (the
+   * earliest of those on a tie, so a task alone keeps its exact interval). Replaces any turn already scheduled. Returns
+   * the time the slot opens.
+   */
+  schedule(id: string, earliest: number, spreadMs: number): number {
+    this.cancel(id);
+    const first = Math.ceil(earliest / this.slotMs);
+    const last = Math.max(first, Math.floor((earliest + Math.max(0, spreadMs)) / this.slotMs));
+    let best = first;
+    let load = this.slots.get(first)?.size ?? 0;
+    for (let slot = first + 1; slot <= last && load > 0; slot++) {
+      const size = this.slots.get(slot)?.size ?? 0;
+      if (size < load) {
+        best = slot;
+        load = size;
+      }
+    }
+    let ids = this.slots.get(best);
+    if (!ids) {
+      ids = new Set();
+      this.slots.set(best, ids);
+      this.push(best);
+    }
+    ids.add(id);
+    this.slotOf.set(id, best);
+    this.arm();
+    return best * this.slotMs;
+  }
+
+  cancel(id: string): void {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return;
+    this.slotOf.delete(id);
+    const ids = this.slots.get(slot);
+    ids?.delete(id);
+    if (ids?.size === 0) this.slots.delete(slot);
+  }
+
+  has(id: string): boolean {
+    return this.slotOf.has(id);
+  }
+
+  /** When the id's turn comes (ms since the epoch), if it has one. */
+  dueAt(id: string): number | undefined {
+    const slot = this.slotOf.get(id);
+    return slot === undefined ? undefined : slot * this.slotMs;
+  }
+
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  dispose(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+    this.armedFor = undefined;
+    this.slots.clear();
+    this.slotOf.clear();
+    this.heap.length = 0;
+  }
+
+  private arm(): void {
+    const next = this.peek();
+    if (next === undefined) {
+      this.timer?.cancel();
+      this.timer = undefined;
+      this.armedFor = undefined;
+      return;
+    }
+    if (this.armedFor === next && this.timer) return;
+    this.timer?.cancel();
+    this.armedFor = next;
+    this.timer = this.clock.setTimeout(() => this.fire(), Math.max(0, next * this.slotMs - this.clock.now()));
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.armedFor = undefined;
+    const now = this.clock.now();
+    const turns: string[] = [];
+    for (let slot = this.peek(); slot !== undefined && slot * this.slotMs <= now; slot = this.peek()) {
+      this.pop();
+      for (const id of this.slots.get(slot) ?? []) {
+        this.slotOf.delete(id);
+        turns.push(id);
+      }
+      this.slots.delete(slot);
+    }
+    // Arm for what is left before the turns run: a turn may schedule its task again.
+    this.arm();
+    for (const id of turns) this.due(id);
+  }
+
+  /** The earliest slot that still holds an id. */
+  private peek(): number | undefined {
+    while (this.heap.length > 0) {
+      const top = this.heap[0];
+      if (top !== undefined && this.slots.has(top)) return top;
+      this.pop();
+    }
+    return undefined;
+  }
+
+  private push(slot: number): void {
+    const heap = this.heap;
+    heap.push(slot);
+    for (let i = heap.length - 1; i > 0;) {
+      const parent = (i - 1) >> 1;
+      const [a, b] = [heap[parent] ?? 0, heap[i] ?? 0];
+      if (a <= b) break;
+      heap[parent] = b;
+      heap[i] = a;
+      i = parent;
+    }
+  }
+
+  private pop(): void {
+    const heap = this.heap;
+    const last = heap.pop();
+    if (last === undefined || heap.length === 0) return;
+    heap[0] = last;
+    for (let i = 0; ;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let smallest = i;
+      if (l < heap.length && (heap[l] ?? 0) < (heap[smallest] ?? 0)) smallest = l;
+      if (r < heap.length && (heap[r] ?? 0) < (heap[smallest] ?? 0)) smallest = r;
+      if (smallest === i) break;
+      [heap[i], heap[smallest]] = [heap[smallest] ?? 0, heap[i] ?? 0];
+      i = smallest;
+    }
+  }
+}

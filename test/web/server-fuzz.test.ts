@@ -1,0 +1,129 @@
+// Browser mode against a hostile web page or local process: hundreds of malformed requests over raw sockets (bad
+// percent-encoding, `//` and `//[` paths, traversal, absolute and authority forms, foreign and broken Host and Origin
+// headers, WebSocket upgrades with bad paths, keys and versions, bad methods, 100 KB headers, 2,000 headers, broken
+// request lines, random bytes, half-sent and slow requests). Each gets a 4xx or a close, the process stays up, and the
+// next good page load and socket call work.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startWebServer } from '../../main/web/server.js';
+import { malformedRequests, sendAll, sendRaw } from '../helpers/http-fuzz.js';
+import { makeHost, tempDir } from '../helpers/host.js';
+import { DIST } from '../helpers/paths.js';
+
+const SERVE = join(DIST, 'main', 'web', 'serve.js');
+const COUNT = malformedRequests(1, '127.0.0.1:1').length;
+
+let home: string;
+let child: ChildProcess;
+let port: number;
+let token: string;
+let stderr = '';
+
+beforeAll(async () => {
+  home = tempDir('steward-serve-fuzz-');
+  child = spawn(process.execPath, [SERVE, '--port', '0', '--no-open'], {
+    env: { ...process.env, STEWARD_HOME: join(home, 'data'), STEWARD_NO_BROWSER: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`steward serve printed no link: ${out} ${stderr}`)), 30_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+  });
+  const parsed = new URL(url);
+  port = Number(parsed.port);
+  token = parsed.searchParams.get('token')!;
+});
+
+afterAll(async () => {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  rmSync(home, { recursive: true, force: true });
+});
+
+function socketCall(): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`, { origin: `http://127.0.0.1:${port}` });
+    ws.once('error', reject);
+    ws.once('open', () => ws.send(JSON.stringify({ type: 'call', id: 1, channel: 'servers:list', payload: {} })));
+    ws.on('message', (data: WebSocket.RawData) => {
+      const frame = JSON.parse((data as Buffer).toString('utf8')) as { type: string; id?: number; outcome?: unknown };
+      if (frame.type !== 'result') return;
+      ws.close();
+      resolve(frame.outcome);
+    });
+  });
+}
+
+describe('browser mode under malformed requests', () => {
+  it(`answers each of ${COUNT} malformed requests with a 4xx or a close, and keeps serving`, async () => {
+    const cases = malformedRequests(port, `127.0.0.1:${port}`);
+    expect(cases.length).toBeGreaterThanOrEqual(500);
+    const answers = await sendAll(port, cases);
+    const wrong = answers.filter((a) => a.status !== null && (a.status < 400 || a.status >= 500));
+    expect(wrong.map((a) => `${a.label} → ${a.status}`)).toEqual([]);
+    // Nothing outside the renderer's folder was ever served.
+    expect(answers.filter((a) => a.head.includes('"name": "steward"') || a.head.includes('root:x:0'))).toEqual([]);
+
+    expect(child.exitCode, stderr).toBeNull();
+    const page = await fetch(`http://127.0.0.1:${port}/?token=${token}`);
+    expect(page.status).toBe(200);
+    await page.arrayBuffer();
+    expect(await socketCall()).toMatchObject({ ok: true });
+    expect(stderr).not.toMatch(/URIError|Invalid URL|uncaught|unhandled/i);
+  });
+
+  it('serves a good request while slow clients hold half-sent requests open', async () => {
+    const slow = Array.from({ length: 20 }, (_, i) =>
+      sendRaw(
+        port,
+        { label: `slow #${i}`, bytes: Buffer.from(`GET /?token=${token} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Slow: `), keepOpen: true },
+        60_000,
+      ),
+    );
+    const page = await fetch(`http://127.0.0.1:${port}/?token=${token}`);
+    expect(page.status).toBe(200);
+    await page.arrayBuffer();
+    expect(await socketCall()).toMatchObject({ ok: true });
+    // Let them go: the server must not have answered a half-sent request with anything but an error.
+    child.kill('SIGTERM');
+    for (const answer of await Promise.all(slow)) expect(answer.status === null || answer.status >= 400).toBe(true);
+  });
+});
+
+describe('browser mode timeouts', () => {
+  it('closes a connection whose request head never finishes', async () => {
+    const t = await makeHost();
+    const web = await startWebServer({ host: t.host, staticDir: join(DIST, 'renderer'), token: 'tok', headersTimeoutMs: 300 });
+    try {
+      const socket = connect(web.port, '127.0.0.1');
+      socket.write(`GET /?token=tok HTTP/1.1\r\nHost: 127.0.0.1:${web.port}\r\nX-Slow: a`);
+      const answer = await new Promise<string>((resolve) => {
+        let text = '';
+        socket.on('data', (c: Buffer) => (text += c.toString()));
+        socket.on('close', () => resolve(text));
+        socket.on('error', () => resolve(text));
+      });
+      expect(answer === '' || /^HTTP\/1\.1 408/.test(answer)).toBe(true);
+      expect((await fetch(`http://127.0.0.1:${web.port}/?token=tok`)).status).toBe(200);
+    } finally {
+      await web.close();
+      await t.close();
+    }
+  });
+});

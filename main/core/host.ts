@@ -361,9 +361,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
     onUnexpected: unexpected,
   });
   late.cross = cross;
-  const dispatch = createDispatcher(createHandlers({ servers, tools, inbox: cross.inbox, audit, sampling, tasks, models, runTool, auth, cross, bundles, apps }), {
-    onUnexpected: unexpected,
-  });
+  const dispatch = createDispatcher(
+    createHandlers({ servers, tools, inbox: cross.inbox, audit, sampling, tasks, models, runTool, auth, cross, bundles, apps }),
+    {
+      onUnexpected: unexpected,
+    },
+  );
 
   let disposed = false;
   const host: Host = {

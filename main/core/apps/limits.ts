@@ -1,5 +1,5 @@
 // How much a view may ask of the host: a token bucket per view for requests and for log lines, and a cap on what is in
-// flight. The numbers stay here until the host has one place for its caps; then they move there.
+// flight. Per view, not per server, so they stay here rather than with the per-server caps in core's limits.ts.
 export const VIEW_LIMITS = {
   /** Requests a view may make at once after a quiet spell, then per second. Polling views use a few per second. */
   burst: 60,

@@ -122,6 +122,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     running: (owner) => isSameProcess(owner.pid, owner.started),
     now: () => Date.now(),
     leaseMs: options.leaseMs ?? 15_000,
+    unexpected,
     ownerDied: () => {
       late.cross?.recover().catch((error: unknown) => {
         unexpected('recovery', error);

@@ -287,6 +287,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return { session, release: servers.beginUse(serverId), timeoutSeconds: toolTimeoutSeconds, serverName: name };
     },
     progress: (p) => events.emit('calls:changed', p),
+    unexpected,
     ended: (serverId, ref) => sampling.toolCallEnded(serverId, ref),
     record: (entry) =>
       audit.recordSoon('tool.called', {

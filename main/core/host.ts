@@ -75,6 +75,8 @@ export interface HostOptions {
   ownerKind?: string;
   /** How long this process's lease lasts; it renews it three times within. */
   leaseMs?: number;
+  /** How often the change feed looks for other processes' writes (for screens; decisions read through regardless). */
+  changePollMs?: number;
 }
 
 export interface Host {
@@ -326,6 +328,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     models,
     log,
     onUnexpected: unexpected,
+    ...(options.changePollMs === undefined ? {} : { pollMs: options.changePollMs }),
   });
   late.cross = cross;
   const dispatch = createDispatcher(createHandlers({ servers, tools, inbox: cross.inbox, audit, sampling, tasks, models, runTool, auth, cross, bundles }), {

@@ -49,7 +49,10 @@ export class Ownership {
   register(control: { address: string; token: string } | null): void {
     this.address = control;
     this.write();
-    this.timer = setInterval(() => guarded(this.deps.unexpected, 'renewing this process’s lease', () => this.tick()), Math.max(50, Math.floor(this.deps.leaseMs / 3)));
+    this.timer = setInterval(
+      () => guarded(this.deps.unexpected, 'renewing this process’s lease', () => this.tick()),
+      Math.max(50, Math.floor(this.deps.leaseMs / 3)),
+    );
     this.timer.unref();
   }
 

@@ -77,7 +77,14 @@ export class ToolCalls {
     if (followed) this.active.set(followed.callId, followed.controller);
     const started = this.deps.now();
     const entry = { serverId: request.serverId, name: request.name, callId: callId ?? null, ref: `call-${this.nextRef++}` };
-    const progress = callId === undefined ? undefined : paced((p) => this.deps.progress({ callId, serverId: request.serverId, ...p }), () => this.deps.now(), this.deps.unexpected);
+    const progress =
+      callId === undefined
+        ? undefined
+        : paced(
+            (p) => this.deps.progress({ callId, serverId: request.serverId, ...p }),
+            () => this.deps.now(),
+            this.deps.unexpected,
+          );
     this.running.add(entry);
     let outcome = 'error';
     let serverName = request.serverId;

@@ -51,7 +51,7 @@ const hooks: SessionHooks = {
 describe('a reconnect raced by a stop', () => {
   it('closes the client whose handshake finished after the session was closed, and fails the request', async () => {
     let expired = false;
-    let release = () => undefined as void;
+    let release: () => void = () => undefined;
     const hold = new Promise<void>((resolve) => (release = resolve));
     const transports: Scripted[] = [];
     const session = await McpSession.connect({

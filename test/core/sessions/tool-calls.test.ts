@@ -34,7 +34,7 @@ describe('tool call progress', () => {
   });
 
   it('reports a listener that throws, from the paced flush and the last word alike, and the call still succeeds', async () => {
-    let finish = () => undefined as void;
+    let finish: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (finish = resolve));
     let onProgress: ((p: { progress: number }) => void) | undefined;
     const session = {

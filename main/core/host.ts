@@ -89,6 +89,8 @@ export interface HostOptions {
   ownerKind?: string;
   /** How long this process's lease lasts; it renews it three times within. */
   leaseMs?: number;
+  /** How often the change feed looks for other processes' writes (for screens; decisions read through regardless). */
+  changePollMs?: number;
 }
 
 export interface Host {
@@ -138,6 +140,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     running: (owner) => isSameProcess(owner.pid, owner.started),
     now: () => Date.now(),
     leaseMs: options.leaseMs ?? 15_000,
+    unexpected,
     ownerDied: () => {
       late.cross?.recover().catch((error: unknown) => {
         unexpected('recovery', error);
@@ -333,6 +336,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return { session, release: servers.beginUse(serverId), timeoutSeconds: toolTimeoutSeconds, serverName: name };
     },
     progress: (p) => events.emit('calls:changed', p),
+    unexpected,
     ended: (serverId, ref) => sampling.toolCallEnded(serverId, ref),
     record: (entry) =>
       audit.recordSoon('tool.called', {
@@ -371,6 +375,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     models,
     log,
     onUnexpected: unexpected,
+    ...(options.changePollMs === undefined ? {} : { pollMs: options.changePollMs }),
   });
   late.cross = cross;
   const dispatch = createDispatcher(

@@ -245,6 +245,11 @@ export class McpSession {
     } finally {
       clearTimeout(timer);
     }
+    if (this.closing) {
+      // Closed while this handshake was under way (a stop raced a reconnect): the new client must not outlive the session.
+      await client.close().catch(() => undefined);
+      throw new StewardError('server_not_running', 'The server was stopped while Steward reconnected to it.');
+    }
     this.client = client;
     this.tools = undefined;
     this.sessionKey = randomUUID();

@@ -59,7 +59,7 @@ describe('a reconnect raced by a stop', () => {
       hooks,
       connectTimeoutMs: 10_000,
       reconnectOnSessionLoss: true,
-      capabilities: { sampling: null, elicitation: null, taskRequests: [] },
+      capabilities: { sampling: null, elicitation: null, taskRequests: [], apps: false },
       transport: () => {
         const first = transports.length === 0;
         const t = scripted(first ? { expired: () => expired } : { expired: () => false, hold });

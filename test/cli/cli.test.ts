@@ -155,25 +155,28 @@ describe('steward CLI', () => {
     expect((await steward('sampling', 'policy', 'everything', '--rounds', '0')).code).toBe(2);
   });
 
-  it('changes only the policy field each flag names', async () => {
+  it('changes only the policy field each flag names', { timeout: 180_000 }, async () => {
     const start = ['--mode', 'deny', '--review', '--no-tools', '--max-tokens', '111', '--tokens-per-day', '2222', '--rpm', '33', '--rounds', '44', '--json'];
-    const base = {
+    let expected: Record<string, unknown> = {
       mode: 'deny',
       reviewReplies: true,
       allowTools: false,
       budgets: { maxTokensPerRequest: 111, tokensPerDay: 2222, requestsPerMinute: 33, roundsPerLoop: 44 },
     };
-    const flags: Array<[string[], Record<string, unknown>]> = [
-      [['--mode', 'ask'], { ...base, mode: 'ask' }],
-      [['--no-review'], { ...base, reviewReplies: false }],
-      [['--tools'], { ...base, allowTools: true }],
-      [['--max-tokens', '7'], { ...base, budgets: { ...base.budgets, maxTokensPerRequest: 7 } }],
-      [['--tokens-per-day', '7'], { ...base, budgets: { ...base.budgets, tokensPerDay: 7 } }],
-      [['--rpm', '7'], { ...base, budgets: { ...base.budgets, requestsPerMinute: 7 } }],
-      [['--rounds', '7'], { ...base, budgets: { ...base.budgets, roundsPerLoop: 7 } }],
+    expect((await steward('sampling', 'policy', 'everything', ...start)).json.data).toEqual(expected);
+    const budgets = () => expected.budgets as Record<string, number>;
+    // Each flag names a different field, applied one after another: every other field keeps the value it had.
+    const flags: Array<[string[], () => Record<string, unknown>]> = [
+      [['--mode', 'ask'], () => ({ ...expected, mode: 'ask' })],
+      [['--no-review'], () => ({ ...expected, reviewReplies: false })],
+      [['--tools'], () => ({ ...expected, allowTools: true })],
+      [['--max-tokens', '7'], () => ({ ...expected, budgets: { ...budgets(), maxTokensPerRequest: 7 } })],
+      [['--tokens-per-day', '8'], () => ({ ...expected, budgets: { ...budgets(), tokensPerDay: 8 } })],
+      [['--rpm', '9'], () => ({ ...expected, budgets: { ...budgets(), requestsPerMinute: 9 } })],
+      [['--rounds', '10'], () => ({ ...expected, budgets: { ...budgets(), roundsPerLoop: 10 } })],
     ];
-    for (const [flag, expected] of flags) {
-      expect((await steward('sampling', 'policy', 'everything', ...start)).json.data).toEqual(base);
+    for (const [flag, next] of flags) {
+      expected = next();
       const changed = await steward('sampling', 'policy', 'everything', ...flag, '--json');
       expect(changed.json.data, flag.join(' ')).toEqual(expected);
     }

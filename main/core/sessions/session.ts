@@ -402,7 +402,9 @@ export class McpSession {
   }
 
   async listTools(): Promise<ToolView[]> {
-    if (this.tools) return this.tools;
+    // A 2026-07-28 list carries its own freshness (ttlMs), which the SDK's response cache keeps: asking it again is
+    // free inside the ttl, and a list_changed empties it. A 2025 list is kept here until list_changed.
+    if (this.tools && this.client?.getProtocolEra() !== 'modern') return this.tools;
     const caps = this.live().getServerCapabilities();
     if (!caps?.tools) return [];
     const result = await this.withSession('Listing tools', (c) => c.listTools());
@@ -435,6 +437,16 @@ export class McpSession {
       ...(r.description ? { description: r.description } : {}),
       ...(r.mimeType ? { mimeType: r.mimeType } : {}),
     }));
+  }
+
+  /** Reads a resource; on a 2026-07-28 connection a read still fresh by its cache hint is answered from the cache. */
+  async readResource(uri: string, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<{ contents: Record<string, unknown>[] }> {
+    const result = await this.withSession(
+      `Reading "${uri}"`,
+      (c) => c.readResource({ uri }, { ...(options.signal ? { signal: options.signal } : {}), timeout: options.timeoutMs ?? 60_000 }),
+      options.signal,
+    );
+    return { contents: result.contents as Record<string, unknown>[] };
   }
 
   async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallResult> {

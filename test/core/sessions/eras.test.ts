@@ -123,6 +123,24 @@ describe('protocol eras', () => {
     expect(textOf(await call)).toBe('decline:{}');
   });
 
+  it('a 2026-07-28 read is not fetched again inside its ttlMs; with ttlMs 0 it always is', async () => {
+    for (const [ttl, expected] of [
+      ['60000', '1'],
+      ['0', '3'],
+    ] as const) {
+      server = await startListening([ERA_SERVER, '--era=modern', '--http'], { CACHE_TTL_MS: ttl });
+      t = await makeHost();
+      const view = await t.host.servers.add({ name: 'cached', config: { transport: 'http', url: server.url, headers: {} } });
+      const session = await t.host.servers.ensureRunning(view.id);
+      for (let i = 0; i < 3; i++) expect((await session.readResource('note://cached')).contents[0]).toMatchObject({ uri: 'note://cached' });
+      expect(textOf(await t.host.tools.call({ serverId: view.id, name: 'reads', arguments: {} }))).toBe(expected);
+      await t.close();
+      await server.stop();
+      t = undefined;
+      server = undefined;
+    }
+  });
+
   it('roots are answered from the grants in both eras', async () => {
     for (const mode of ['modern', 'legacy'] as const) {
       const { host, serverId } = await addEraServer(mode, 'stdio');

@@ -3,14 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { Client, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
 import { TaskStatusNotificationParamsSchema } from '@modelcontextprotocol/core';
-import type {
-  AuthProvider,
-  FetchLike,
-  MessageExtraInfo,
-  OAuthClientProvider,
-  StandardSchemaV1,
-  VersionNegotiationOptions,
-} from '@modelcontextprotocol/client';
+import type { AuthProvider, FetchLike, MessageExtraInfo, OAuthClientProvider, StandardSchemaV1, VersionNegotiationOptions } from '@modelcontextprotocol/client';
 import type { CallResult, PromptView, ResourceView, ToolView } from '../../../shared/domain/mcp.js';
 import type { LogLine, ProtocolEra, ProtocolEraSetting } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
@@ -284,13 +277,12 @@ export class McpSession {
       sessionSignal,
     });
     if (this.options.capabilities.elicitation) {
-      client.setRequestHandler('elicitation/create', async (request, ctx) =>
-        (await serve(request.method, request.params, info(ctx.mcpReq.signal))) as never,
-      );
+      client.setRequestHandler('elicitation/create', async (request, ctx) => (await serve(request.method, request.params, info(ctx.mcpReq.signal))) as never);
     }
     if (this.options.capabilities.sampling) {
-      client.setRequestHandler('sampling/createMessage', async (request, ctx) =>
-        (await serve(request.method, request.params, info(ctx.mcpReq.signal))) as never,
+      client.setRequestHandler(
+        'sampling/createMessage',
+        async (request, ctx) => (await serve(request.method, request.params, info(ctx.mcpReq.signal))) as never,
       );
     }
   }
@@ -446,7 +438,7 @@ export class McpSession {
       (c) => c.readResource({ uri }, { ...(options.signal ? { signal: options.signal } : {}), timeout: options.timeoutMs ?? 60_000 }),
       options.signal,
     );
-    return { contents: result.contents as Record<string, unknown>[] };
+    return { contents: result.contents };
   }
 
   async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallResult> {

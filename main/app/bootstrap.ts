@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { createHost, type Host } from '../core/host.js';
 import { routeIpc } from './ipc-router.js';
 import { FileSecretStore } from '../core/node/index.js';
-import { desktopNotifier, gatedShell, keychainCipher } from './ports.js';
-import { APP_URL, denyPermissions, lockNavigation, registerAppScheme, serveRenderer, webPreferences } from './security.js';
+import { desktopNotifier, dialogPicker, gatedShell, keychainCipher } from './ports.js';
+import { APP_URL, denyPermissions, desktopFrames, lockNavigation, registerAppScheme, serveRenderer, serveViewFrames, webPreferences } from './security.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DIST = join(HERE, '..', '..');
@@ -51,14 +51,17 @@ async function start(): Promise<void> {
     ownerKind: 'app',
     log,
     browser: gatedShell,
+    pathPicker: dialogPicker(() => window),
     notifier: desktopNotifier,
     autostart: true,
     // The desktop app has no `node` of its own guaranteed: the bundled examples run on Electron as Node.
     bundled: { examplesDir: join(DIST, 'examples'), runtime: { command: process.execPath, env: { ELECTRON_RUN_AS_NODE: '1' } } },
     onUnexpected: (where, error) => log(`internal error in ${where}: ${describe(error)}`),
   });
-  denyPermissions(session.defaultSession);
+  denyPermissions(session.defaultSession, host.apps);
   serveRenderer(session.defaultSession, join(DIST, 'renderer'));
+  serveViewFrames(session.defaultSession, host.apps);
+  host.apps.attachFrames(desktopFrames);
   unroute = routeIpc(host.dispatch, host.events, () => window?.webContents, log);
   createWindow();
   app.on('activate', () => {

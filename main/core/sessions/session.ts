@@ -5,6 +5,7 @@ import { Client, type JSONRPCMessage, type Transport } from '@modelcontextprotoc
 import { TaskStatusNotificationParamsSchema } from '@modelcontextprotocol/core';
 import type { AuthProvider, FetchLike, MessageExtraInfo, OAuthClientProvider, StandardSchemaV1, VersionNegotiationOptions } from '@modelcontextprotocol/client';
 import type { CallResult, PromptView, ResourceView, ToolView } from '../../../shared/domain/mcp.js';
+import { APP_MIME_TYPE, APPS_EXTENSION, readToolUi } from '../../../shared/domain/apps.js';
 import type { LogLine, ProtocolEra, ProtocolEraSetting } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import { SERVER_LIMITS } from '../limits.js';
@@ -32,6 +33,8 @@ export interface HostCapabilities {
   elicitation: { form: boolean; url: boolean } | null;
   /** Requests the host runs as tasks when a server asks (task-augmented requests), and tasks/list, tasks/cancel. */
   taskRequests: ('sampling/createMessage' | 'elicitation/create')[];
+  /** MCP Apps: the host renders tools' views (the io.modelcontextprotocol/ui extension). */
+  apps: boolean;
 }
 
 export interface ServerRequestInfo {
@@ -76,8 +79,11 @@ export interface SessionOptions {
   /** Whether a lost HTTP session (404) may be re-established with a new initialize. */
   reconnectOnSessionLoss: boolean;
   capabilities: HostCapabilities;
-  /** Which era to speak: auto probes with server/discover and falls back to initialize; the others are pinned. */
-  era: ProtocolEraSetting;
+  /**
+   * Which era to speak: auto probes with server/discover and falls back to initialize; the others are pinned.
+   * Servers always pass their setting (auto by default); a session made without one speaks 2025-11-25 only.
+   */
+  era?: ProtocolEraSetting;
 }
 
 /** The modern revision Steward speaks, and the one a `modern` pin asks for. */
@@ -183,6 +189,7 @@ export class McpSession {
                 },
               }
             : {}),
+          ...(this.options.capabilities.apps ? { extensions: { [APPS_EXTENSION]: { mimeTypes: [APP_MIME_TYPE] } } } : {}),
         },
         listChanged: {
           tools: {
@@ -241,7 +248,7 @@ export class McpSession {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.connectTimeoutMs);
     const transport = this.options.transport();
-    client.setVersionNegotiation(negotiation(this.options.era, isStdio(transport)));
+    client.setVersionNegotiation(negotiation(this.options.era ?? 'legacy', isStdio(transport)));
     try {
       await client.connect(transport, { signal: controller.signal, timeout: this.options.connectTimeoutMs });
       if (serve && client.getProtocolEra() === 'modern') this.serveInputRequests(client, serve, sessionEnd.signal);
@@ -254,6 +261,11 @@ export class McpSession {
         : toStewardError(error, 'Connecting to the server');
     } finally {
       clearTimeout(timer);
+    }
+    if (this.closing) {
+      // Closed while this handshake was under way (a stop raced a reconnect): the new client must not outlive the session.
+      await client.close().catch(() => undefined);
+      throw new StewardError('server_not_running', 'The server was stopped while Steward reconnected to it.');
     }
     this.client = client;
     this.tools = undefined;
@@ -471,6 +483,7 @@ export class McpSession {
       content: result.content,
       ...(result.structuredContent ? { structuredContent: result.structuredContent as Record<string, unknown> } : {}),
       isError: result.isError === true,
+      ...(result._meta ? { _meta: result._meta } : {}),
     };
   }
 
@@ -551,7 +564,9 @@ function toToolView(tool: {
   outputSchema?: object | undefined;
   annotations?: object | undefined;
   execution?: { taskSupport?: 'forbidden' | 'optional' | 'required' | undefined } | undefined;
+  _meta?: Record<string, unknown> | undefined;
 }): ToolView {
+  const ui = readToolUi(tool._meta);
   return {
     name: tool.name,
     ...(tool.title ? { title: tool.title } : {}),
@@ -560,5 +575,6 @@ function toToolView(tool: {
     ...(tool.outputSchema ? { outputSchema: tool.outputSchema as Record<string, unknown> } : {}),
     ...(tool.annotations ? { annotations: tool.annotations as Record<string, unknown> } : {}),
     ...(tool.execution?.taskSupport ? { taskSupport: tool.execution.taskSupport } : {}),
+    ...(ui ? { ui } : {}),
   };
 }

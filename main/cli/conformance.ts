@@ -182,12 +182,13 @@ function parseContext(raw: string | undefined): Context {
   try {
     const parsed: unknown = JSON.parse(raw);
     if (!parsed || typeof parsed !== 'object') return {};
-    const context = parsed as Context & { toolCalls?: unknown };
-    const calls = Array.isArray(context.toolCalls)
-      ? context.toolCalls.filter(
+    const listed: unknown = (parsed as { toolCalls?: unknown }).toolCalls;
+    const calls = Array.isArray(listed)
+      ? (listed as unknown[]).filter(
           (c): c is { name: string; arguments?: Record<string, unknown> } => !!c && typeof c === 'object' && typeof (c as { name?: unknown }).name === 'string',
         )
       : undefined;
+    const context = parsed as Context;
     return { ...context, ...(calls ? { toolCalls: calls } : {}) };
   } catch {
     return {};

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ServerView } from '../../shared/domain/servers.js';
+import { PROTOCOL_ERA_SETTINGS, type ProtocolEraSetting, type ServerView } from '../../shared/domain/servers.js';
 import { StewardError } from '../../shared/errors.js';
 import { Cli, EXIT, UsageError } from './context.js';
 import { auditText, callText, logText, serverDetail, serversTable, toolsTable } from './format.js';
@@ -82,6 +82,13 @@ export async function servers(cli: Cli, args: Args): Promise<number> {
     case 'grant':
     case 'revoke':
       return grant(cli, verb, rest);
+    case 'era': {
+      const [name, mode] = rest;
+      if (!name || !isEraSetting(mode) || rest.length !== 2) throw new UsageError('Use: steward servers era NAME auto|legacy|modern');
+      const view = await cli.call('servers:update', { serverId: cli.serverId(name), options: { protocolEra: mode } });
+      cli.result(view, () => serverDetail(view));
+      return EXIT.ok;
+    }
     case 'upgrade': {
       const result = await cli.call('servers:upgrade', { serverId: cli.serverId(one(rest, 'server name')) });
       cli.result(result, () => upgradeText(result.server, result.changes));
@@ -90,6 +97,10 @@ export async function servers(cli: Cli, args: Args): Promise<number> {
     default:
       throw new UsageError(`Unknown servers command "${verb}".`);
   }
+}
+
+function isEraSetting(value: string | undefined): value is ProtocolEraSetting {
+  return (PROTOCOL_ERA_SETTINGS as readonly (string | undefined)[]).includes(value);
 }
 
 async function add(cli: Cli, args: Args): Promise<number> {
@@ -110,9 +121,11 @@ async function add(cli: Cli, args: Args): Promise<number> {
       'allow-domain': { type: 'string', multiple: true },
       lazy: { type: 'boolean' },
       'idle-stop': { type: 'string' },
+      era: { type: 'string' },
     },
   });
   const name = one(positionals, 'server name');
+  if (values.era !== undefined && !isEraSetting(values.era)) throw new UsageError('--era takes auto, legacy or modern.');
   if (values.url && command.length > 0) throw new UsageError('Give either --url or a command after --, not both.');
   const [program, ...programArgs] = command;
   if (!values.url && program === undefined) throw new UsageError('Give a command after -- (steward servers add NAME -- npx -y pkg@1.0.0) or --url URL.');
@@ -131,7 +144,7 @@ async function add(cli: Cli, args: Args): Promise<number> {
       readPaths: (values['allow-read'] ?? []).map((p) => resolve(p)),
       allowedDomains: values['allow-domain'] ?? [],
     },
-    options: { lazyStart: values.lazy ?? false, idleStopMinutes: idle ?? null },
+    options: { lazyStart: values.lazy ?? false, idleStopMinutes: idle ?? null, ...(values.era ? { protocolEra: values.era } : {}) },
   });
   cli.result(view, () => `Added "${view.name}". ${view.transport === 'stdio' ? `Review and approve it with: steward consent approve "${view.name}"` : ''}`);
   return EXIT.ok;

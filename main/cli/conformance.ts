@@ -17,6 +17,12 @@ const SCENARIO_CALLS: Readonly<Record<string, { tool: string; arguments: Record<
   'sse-retry': { tool: 'test_reconnection', arguments: {} },
 };
 
+/** The tool json-schema-2020-12-preservation offers to echo a schema back. */
+const SCHEMA_ECHO = 'json_schema_echo';
+
+/** Scenarios whose server checks what the client does across all of its tools (MRTR state kept per request). */
+const CALL_EVERY_TOOL: ReadonlySet<string> = new Set(['sep-2322-client-request-state']);
+
 /**
  * Scenarios whose checks measure time. The suite runs every scenario at once, and sse-retry times the client's
  * reconnection to within 200 ms; on a small machine the other clients' start-up would starve it (and the suite).
@@ -110,6 +116,7 @@ interface Context {
   idp_client_id?: string;
   idp_id_token?: string;
   idp_token_endpoint?: string;
+  toolCalls?: { name: string; arguments?: Record<string, unknown> }[];
 }
 
 /** Credentials a scenario hands the client, set the way a user sets them on the server's sign-in settings. */
@@ -144,11 +151,29 @@ async function runScenario(host: Host, url: string, scenario: string, context: C
   const view = await host.servers.add({ name: 'conformance', config: { transport: 'http', url, headers: {} } });
   await configureAuth(host, view.id, scenario, context);
   const tools = await signedIn(host, view.id, async () => (await host.servers.ensureRunning(view.id)).listTools());
+  const call = (name: string, args: Record<string, unknown>) => signedIn(host, view.id, () => host.runTool({ serverId: view.id, name, arguments: args }));
+  if (context.toolCalls) {
+    // The calls the scenario names, with its arguments (values the client must mirror into headers).
+    for (const planned of context.toolCalls) await call(planned.name, planned.arguments ?? {});
+    return;
+  }
+  if (scenario === 'json-schema-2020-12-preservation') {
+    // The user's model sees the schema as Steward kept it; the echo tool sends it back for the suite to compare.
+    const focal = tools.find((t) => t.name !== SCHEMA_ECHO);
+    if (focal) await call(SCHEMA_ECHO, { schema: focal.inputSchema });
+    return;
+  }
+  if (CALL_EVERY_TOOL.has(scenario)) {
+    // Every tool at once, as a model would in parallel; a server that breaks the protocol fails its own call only.
+    const outcomes = await Promise.allSettled(tools.map((t) => call(t.name, {})));
+    for (const o of outcomes) if (o.status === 'rejected') process.stderr.write(`conformance: ${terminalSafe(String(o.reason))}\n`);
+    return;
+  }
   const planned = SCENARIO_CALLS[scenario];
   const name = planned?.tool ?? tools[0]?.name;
   if (name === undefined) return;
   if (!tools.some((t) => t.name === name)) throw new Error(`The server does not offer the tool "${name}" that scenario "${scenario}" needs.`);
-  const result = await signedIn(host, view.id, () => host.runTool({ serverId: view.id, name, arguments: planned?.arguments ?? {} }));
+  const result = await call(name, planned?.arguments ?? {});
   if (result.isError) throw new Error(`The tool "${name}" reported an error: ${textOf(result)}`);
 }
 
@@ -156,7 +181,15 @@ function parseContext(raw: string | undefined): Context {
   if (!raw) return {};
   try {
     const parsed: unknown = JSON.parse(raw);
-    return parsed && typeof parsed === 'object' ? parsed : {};
+    if (!parsed || typeof parsed !== 'object') return {};
+    const listed: unknown = (parsed as { toolCalls?: unknown }).toolCalls;
+    const calls = Array.isArray(listed)
+      ? (listed as unknown[]).filter(
+          (c): c is { name: string; arguments?: Record<string, unknown> } => !!c && typeof c === 'object' && typeof (c as { name?: unknown }).name === 'string',
+        )
+      : undefined;
+    const context = parsed as Context;
+    return { ...context, ...(calls ? { toolCalls: calls } : {}) };
   } catch {
     return {};
   }

@@ -37,6 +37,12 @@ export function serversTable(servers: ServerView[]): string {
   ]);
 }
 
+/** The era in use and the setting that chose it, e.g. "modern (MCP 2026-07-28), setting auto". */
+export function eraText(s: ServerView): string {
+  const setting = `setting ${s.options.protocolEra}`;
+  return s.era ? `${s.era} (MCP ${f(s.protocolVersion ?? '')}), ${setting}` : `not connected, ${setting}`;
+}
+
 export function serverDetail(s: ServerView): string {
   const lines = [
     `${f(s.name)}  [${s.status}]  ${s.transport}`,
@@ -48,7 +54,8 @@ export function serverDetail(s: ServerView): string {
   for (const p of s.packages)
     lines.push(`  package:  ${f(p.name)} ${f(p.version)}${p.requested && p.requested !== p.version ? ` (asked for ${f(p.requested || 'latest')})` : ''}`);
   if (s.pid !== null) lines.push(`  pid:      ${s.pid}   memory: ${megabytes(s.rssBytes)}`);
-  if (s.serverInfo) lines.push(`  server:   ${f(s.serverInfo.name)} ${f(s.serverInfo.version)} (MCP ${f(s.protocolVersion ?? '')})`);
+  if (s.serverInfo) lines.push(`  server:   ${f(s.serverInfo.name)} ${f(s.serverInfo.version)}`);
+  lines.push(`  protocol: ${eraText(s)}`);
   if (s.lastError) {
     const x = s.lastError.failure;
     lines.push(`  error:    ${x ? f(x.summary) : `${f(s.lastError.code)}: ${f(s.lastError.message)}`}${s.lastError.at ? `  (${f(s.lastError.at)})` : ''}`);

@@ -23,7 +23,10 @@ Usage:
   steward servers show NAME
   steward servers add NAME -- COMMAND [ARG...] [--env K=V] [--cwd DIR] [--allow-write DIR]
                        [--allow-read HIDDEN-DIR] [--allow-domain DOMAIN] [--no-sandbox] [--lazy] [--idle-stop MIN]
-  steward servers add NAME --url URL [--header K=V]
+                       [--era auto|legacy|modern]
+  steward servers add NAME --url URL [--header K=V] [--era auto|legacy|modern]
+  steward servers era NAME auto|legacy|modern
+                                             the MCP era to speak (auto: 2026-07-28 when offered, else 2025-11-25)
   steward servers import FILE                Claude Desktop, VS Code or Cursor config
   steward servers remove NAME
   steward servers start NAME [--check]       runs it in the foreground (--check: start, list tools, stop)

@@ -83,6 +83,12 @@ export const SandboxSettingsSchema = z.object({
 });
 export type SandboxSettings = z.infer<typeof SandboxSettingsSchema>;
 
+export const PROTOCOL_ERA_SETTINGS = ['auto', 'legacy', 'modern'] as const;
+export type ProtocolEraSetting = (typeof PROTOCOL_ERA_SETTINGS)[number];
+/** The era a connection speaks: legacy is 2025-11-25 and earlier (initialize), modern 2026-07-28 (per-request metadata). */
+export const ProtocolEraSchema = z.enum(['legacy', 'modern']);
+export type ProtocolEra = z.infer<typeof ProtocolEraSchema>;
+
 export const ServerOptionsSchema = z.object({
   /** Start only when something first needs the server (a tool list, a call). */
   lazyStart: z.boolean().default(false),
@@ -103,6 +109,11 @@ export const ServerOptionsSchema = z.object({
     .min(1)
     .max(24 * 3600)
     .default(300),
+  /**
+   * Which protocol era to speak: auto asks the server first (server/discover) and speaks 2026-07-28 when it offers it,
+   * 2025-11-25 otherwise; legacy and modern pin one era and never fall back.
+   */
+  protocolEra: z.enum(PROTOCOL_ERA_SETTINGS).default('auto'),
 });
 export type ServerOptions = z.infer<typeof ServerOptionsSchema>;
 
@@ -159,6 +170,8 @@ export const ServerViewSchema = z.object({
   restarts: z.number().int(),
   lastError: ServerErrorSchema.nullable(),
   protocolVersion: z.string().nullable(),
+  /** The era the current connection speaks; null when not connected. */
+  era: ProtocolEraSchema.nullable().default(null),
   serverInfo: z.object({ name: z.string(), version: z.string(), title: z.string().optional() }).nullable(),
   instructions: z.string().nullable(),
   createdAt: z.string(),

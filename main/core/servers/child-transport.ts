@@ -38,6 +38,15 @@ export class ChildTransport implements Transport {
     private readonly maxBytes: number = SERVER_LIMITS.messageBytes,
   ) {}
 
+  /** The child's pid and stderr: with them the SDK knows this is a local pipe (a silent era probe means a legacy server). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get stderr(): ChildProcess['stderr'] {
+    return this.child.stderr;
+  }
+
   start(): Promise<void> {
     const { stdout, stdin } = this.child;
     if (!stdout || !stdin) return Promise.reject(new Error('The server process has no stdio pipes.'));

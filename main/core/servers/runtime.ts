@@ -1,7 +1,7 @@
 // One server's life: spawn (or dial), connect, supervise, restart with backoff, stop the whole process tree.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import type { LogLine, ServerError, ServerStatus } from '../../../shared/domain/servers.js';
+import type { LogLine, ProtocolEraSetting, ServerError, ServerStatus } from '../../../shared/domain/servers.js';
 import { present, StewardError } from '../../../shared/errors.js';
 import { detached, guarded } from '../background.js';
 import type { Clock, Unexpected } from '../ports.js';
@@ -61,6 +61,8 @@ export interface RuntimeDeps {
   roots(): { uri: string; name?: string }[];
   /** What to declare to the server at connect time. */
   capabilities(): HostCapabilities;
+  /** Which protocol era to speak (the server's setting now). */
+  era(): ProtocolEraSetting;
   serverRequest(method: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
   serverNotification(method: ServerNotificationMethod, params: Record<string, unknown>): void;
   /** Plans the next launch again (config and consent may have changed). Throws when it may not run. */
@@ -136,6 +138,7 @@ export class ServerRuntime {
         connectTimeoutMs: this.deps.connectTimeoutMs,
         reconnectOnSessionLoss: true,
         capabilities: this.deps.capabilities(),
+        era: this.deps.era(),
         // Step-up re-authorizes at most once per request; the auth service caps prompts across requests.
         transport: () =>
           new StreamableHTTPClientTransport(new URL(url), {
@@ -275,6 +278,7 @@ export class ServerRuntime {
         connectTimeoutMs: this.deps.connectTimeoutMs,
         reconnectOnSessionLoss: false,
         capabilities: this.deps.capabilities(),
+        era: this.deps.era(),
         transport: () => transport,
         hooks: this.sessionHooks(() => undefined),
       });

@@ -227,6 +227,8 @@ export class ServersService {
       }
     });
     this.changed(id);
+    // The era is chosen when connecting: a running server reconnects in the era now asked for.
+    if (current.options.protocolEra !== next.options.protocolEra && this.supervisor.get(id)?.status === 'running') return this.restart(id);
     return this.get(id);
   }
 

@@ -120,6 +120,7 @@ export class Supervisor {
         return plan;
       },
       capabilities: () => this.deps.capabilities(id),
+      era: () => store.servers.get(id)?.options.protocolEra ?? 'auto',
       serverRequest: (method, params, info) => this.deps.serverRequest(id, method, params, info),
       serverNotification: (method, params) => this.deps.serverNotification(id, method, params),
       wantsRestart: () => {

@@ -19,6 +19,8 @@ export const MESSAGE_TOO_LARGE_CODE = -32001;
  * the request's own id, with an error saying why (params: the request's method when known, its size, the limit).
  */
 export const OVERSIZED_REQUEST = 'steward/oversized-request';
+/** The server does not speak the protocol version asked for (MCP 2026-07-28, also answered to a 2025 initialize). */
+export const UNSUPPORTED_PROTOCOL_VERSION = -32022;
 /** The server needs the user to finish a URL elicitation before it can answer (MCP 2025-11-25). */
 export const URL_ELICITATION_REQUIRED = -32042;
 
@@ -58,6 +60,7 @@ export function toStewardError(error: unknown, what: string, cancelled = false):
         elicitations: Array.isArray(data?.elicitations) ? data.elicitations : [],
       });
     }
+    if (error.code === UNSUPPORTED_PROTOCOL_VERSION) return unsupportedVersion(error.data);
     return new StewardError('tool_call_failed', `${what} failed: the server answered with error ${error.code}: ${error.message}`, {
       rpcCode: error.code,
     });
@@ -69,10 +72,13 @@ export function toStewardError(error: unknown, what: string, cancelled = false):
       case SdkErrorCode.ConnectionClosed:
       case SdkErrorCode.NotConnected:
         return new StewardError('server_exited', `${what} failed: the connection to the server closed.`);
+      case SdkErrorCode.EraNegotiationFailed:
+        return new StewardError('unsupported_protocol_version', `The server does not speak the MCP era this server is set to: ${error.message}`);
       default:
         return new StewardError('protocol_error', `${what} failed: ${error.message}`);
     }
   }
+  if (error instanceof SdkHttpError && /"code":\s*-32022\b/.test(error.message)) return unsupportedVersion(undefined);
   const message = error instanceof Error ? error.message : String(error);
   if (/protocol version is not supported/i.test(message)) {
     return new StewardError('unsupported_protocol_version', `The server speaks an MCP version Steward does not support (${message}).`);
@@ -81,4 +87,16 @@ export function toStewardError(error: unknown, what: string, cancelled = false):
     return new StewardError('connect_failed', `${what} failed: the server could not be reached (${message}).`);
   }
   return new StewardError('protocol_error', `${what} failed: ${message}`);
+}
+
+/** A -32022 answer: the versions the server named, when it named them (as plain text, never trusted further). */
+function unsupportedVersion(data: unknown): StewardError {
+  const supported = (data as { supported?: unknown } | undefined)?.supported;
+  const named = Array.isArray(supported) ? supported.filter((v): v is string => typeof v === 'string' && /^[\w.-]{1,32}$/.test(v)).slice(0, 10) : [];
+  return new StewardError(
+    'unsupported_protocol_version',
+    named.length > 0
+      ? `The server does not speak the MCP version Steward asked for; it speaks ${named.join(', ')}. Set the server's era to auto (steward servers era NAME auto).`
+      : `The server does not speak the MCP version Steward asked for. Set the server's era to auto (steward servers era NAME auto).`,
+  );
 }

@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { Client, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
 import { TaskStatusNotificationParamsSchema } from '@modelcontextprotocol/core';
-import type { AuthProvider, FetchLike, MessageExtraInfo, OAuthClientProvider, StandardSchemaV1 } from '@modelcontextprotocol/client';
+import type { AuthProvider, FetchLike, MessageExtraInfo, OAuthClientProvider, StandardSchemaV1, VersionNegotiationOptions } from '@modelcontextprotocol/client';
 import type { CallResult, PromptView, ResourceView, ToolView } from '../../../shared/domain/mcp.js';
 import { APP_MIME_TYPE, APPS_EXTENSION, readToolUi } from '../../../shared/domain/apps.js';
-import type { LogLine } from '../../../shared/domain/servers.js';
+import type { LogLine, ProtocolEra, ProtocolEraSetting } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import { SERVER_LIMITS } from '../limits.js';
 import { isSessionExpired, toStewardError } from './errors.js';
@@ -79,10 +79,23 @@ export interface SessionOptions {
   /** Whether a lost HTTP session (404) may be re-established with a new initialize. */
   reconnectOnSessionLoss: boolean;
   capabilities: HostCapabilities;
+  /**
+   * Which era to speak: auto probes with server/discover and falls back to initialize; the others are pinned.
+   * Servers always pass their setting (auto by default); a session made without one speaks 2025-11-25 only.
+   */
+  era?: ProtocolEraSetting;
 }
 
+/** The modern revision Steward speaks, and the one a `modern` pin asks for. */
+export const MODERN_PROTOCOL_VERSION = '2026-07-28';
+/**
+ * How long an `auto` probe waits before calling a stdio server legacy (silence on a local pipe means a server that
+ * ignores unknown requests before initialize). Over HTTP silence is an outage, and the connect timeout applies.
+ */
+const STDIO_PROBE_TIMEOUT_MS = 5_000;
+
 /** Protocol versions that know sampling with tools, and tasks. */
-const SAMPLING_TOOLS_VERSIONS = new Set(['2025-11-25']);
+const SAMPLING_TOOLS_VERSIONS = new Set(['2025-11-25', MODERN_PROTOCOL_VERSION]);
 const TASK_VERSIONS = new Set(['2025-11-25']);
 
 export interface CallOptions {
@@ -93,6 +106,7 @@ export interface CallOptions {
 
 export interface ServerInfo {
   protocolVersion: string | null;
+  era: ProtocolEra | null;
   serverInfo: { name: string; version: string; title?: string } | null;
   instructions: string | null;
 }
@@ -131,6 +145,7 @@ export class McpSession {
     const v = c?.getServerVersion();
     return {
       protocolVersion: c?.getNegotiatedProtocolVersion() ?? null,
+      era: c?.getProtocolEra() ?? null,
       serverInfo: v ? { name: v.name, version: v.version, ...(v.title ? { title: v.title } : {}) } : null,
       instructions: c?.getInstructions() ?? null,
     };
@@ -233,8 +248,10 @@ export class McpSession {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.connectTimeoutMs);
     const transport = this.options.transport();
+    client.setVersionNegotiation(negotiation(this.options.era ?? 'legacy', isStdio(transport)));
     try {
       await client.connect(transport, { signal: controller.signal, timeout: this.options.connectTimeoutMs });
+      if (serve && client.getProtocolEra() === 'modern') this.serveInputRequests(client, serve, sessionEnd.signal);
       this.interceptProgress(transport);
     } catch (error) {
       this.closing = true;
@@ -253,6 +270,33 @@ export class McpSession {
     this.client = client;
     this.tools = undefined;
     this.sessionKey = randomUUID();
+  }
+
+  /**
+   * On a modern connection the server never sends requests: it answers a tool call, prompt or read with
+   * `input_required`, and the SDK hands each embedded request to the handler registered for its method before it
+   * retries with the answers. Those handlers lead to the same place as a 2025 server request (the inbox, policy,
+   * budgets and audit), so a question looks and is decided the same whichever era asked it.
+   */
+  private serveInputRequests(client: Client, serve: NonNullable<SessionHooks['request']>, sessionSignal: AbortSignal): void {
+    const declaredTools = this.options.capabilities.sampling?.tools ?? false;
+    const info = (signal: AbortSignal): ServerRequestInfo => ({
+      sessionKey: this.sessionKey,
+      samplingTools: declaredTools,
+      taskAugmentation: false,
+      protocolVersion: client.getNegotiatedProtocolVersion() ?? MODERN_PROTOCOL_VERSION,
+      signal,
+      sessionSignal,
+    });
+    if (this.options.capabilities.elicitation) {
+      client.setRequestHandler('elicitation/create', async (request, ctx) => (await serve(request.method, request.params, info(ctx.mcpReq.signal))) as never);
+    }
+    if (this.options.capabilities.sampling) {
+      client.setRequestHandler(
+        'sampling/createMessage',
+        async (request, ctx) => (await serve(request.method, request.params, info(ctx.mcpReq.signal))) as never,
+      );
+    }
   }
 
   get key(): string {
@@ -362,7 +406,9 @@ export class McpSession {
   }
 
   async listTools(): Promise<ToolView[]> {
-    if (this.tools) return this.tools;
+    // A 2026-07-28 list carries its own freshness (ttlMs), which the SDK's response cache keeps: asking it again is
+    // free inside the ttl, and a list_changed empties it. A 2025 list is kept here until list_changed.
+    if (this.tools && this.client?.getProtocolEra() !== 'modern') return this.tools;
     const caps = this.live().getServerCapabilities();
     if (!caps?.tools) return [];
     const result = await this.withSession('Listing tools', (c) => c.listTools());
@@ -395,6 +441,16 @@ export class McpSession {
       ...(r.description ? { description: r.description } : {}),
       ...(r.mimeType ? { mimeType: r.mimeType } : {}),
     }));
+  }
+
+  /** Reads a resource; on a 2026-07-28 connection a read still fresh by its cache hint is answered from the cache. */
+  async readResource(uri: string, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<{ contents: Record<string, unknown>[] }> {
+    const result = await this.withSession(
+      `Reading "${uri}"`,
+      (c) => c.readResource({ uri }, { ...(options.signal ? { signal: options.signal } : {}), timeout: options.timeoutMs ?? 60_000 }),
+      options.signal,
+    );
+    return { contents: result.contents };
   }
 
   async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallResult> {
@@ -431,8 +487,12 @@ export class McpSession {
     };
   }
 
+  /** A round trip: ping on a legacy connection; 2026-07-28 has no ping, so server/discover there. */
   async ping(): Promise<void> {
-    await this.withSession('Ping', (c) => c.ping({ timeout: 10_000 }));
+    await this.withSession('Ping', async (c) => {
+      if (c.getProtocolEra() === 'modern') await c.discover({ timeout: 10_000 });
+      else await c.ping({ timeout: 10_000 });
+    });
   }
 
   /** A notification to the server (e.g. a task's status); dropped when not connected. */
@@ -453,6 +513,18 @@ export class McpSession {
     this.client = undefined;
     await c?.close().catch(() => undefined);
   }
+}
+
+/** The SDK's negotiation for an era setting: auto probes (briefly on stdio), a pin never falls back. */
+function negotiation(era: ProtocolEraSetting, stdio: boolean): VersionNegotiationOptions {
+  if (era === 'legacy') return { mode: 'legacy' };
+  if (era === 'modern') return { mode: { pin: MODERN_PROTOCOL_VERSION } };
+  return { mode: 'auto', ...(stdio ? { probe: { timeoutMs: STDIO_PROBE_TIMEOUT_MS } } : {}) };
+}
+
+/** A child's pipes (the SDK tells stdio from HTTP the same way: a transport with a pid and stderr). */
+function isStdio(transport: Transport): boolean {
+  return 'pid' in transport && 'stderr' in transport;
 }
 
 /**

@@ -110,6 +110,12 @@ function ServerDetail({ server, tab }: { server: ServerView; tab: string }) {
   );
 }
 
+/** The MCP revision in use and its era, e.g. "2026-07-28 (modern)"; the setting when it is pinned. */
+function protocolText(server: ServerView): string {
+  const pinned = server.options.protocolEra === 'auto' ? '' : `, pinned to ${server.options.protocolEra}`;
+  return server.era ? `${server.protocolVersion ?? ''} (${server.era}${pinned})` : `—${pinned ? ` (${pinned.slice(2)})` : ''}`;
+}
+
 function Facts({ server }: { server: ServerView }) {
   const facts: Array<[string, string]> = [
     ['Transport', server.transport === 'stdio' ? 'stdio' : 'Streamable HTTP'],
@@ -119,7 +125,7 @@ function Facts({ server }: { server: ServerView }) {
           ['Memory', formatMemory(server.rssBytes)],
         ] as Array<[string, string]>)
       : []),
-    ['Protocol', server.protocolVersion ?? '—'],
+    ['Protocol', protocolText(server)],
     ['Server', server.serverInfo ? `${server.serverInfo.title ?? server.serverInfo.name} ${server.serverInfo.version}` : '—'],
     ...(server.restarts > 0 ? ([['Restarts', String(server.restarts)]] as Array<[string, string]>) : []),
   ];

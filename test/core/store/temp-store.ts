@@ -21,7 +21,7 @@ export function serverRecord(id: string, name = id, overrides: Partial<ServerRec
     name,
     config: { transport: 'stdio', command: 'node', args: ['server.js'], envNames: ['API_TOKEN'], cwd: '/srv/app' },
     sandbox: { enabled: true, writePaths: ['/srv/app/data'], denyReadPaths: [], readPaths: [], allowedDomains: ['api.example.com'] },
-    options: { lazyStart: false, idleStopMinutes: null, restartOnCrash: true, toolTimeoutSeconds: 300 },
+    options: { lazyStart: false, idleStopMinutes: null, restartOnCrash: true, toolTimeoutSeconds: 300, protocolEra: 'auto' },
     roots: [{ path: '/srv/app', name: 'app' }],
     source: 'manual',
     desiredState: 'stopped',

@@ -1,7 +1,7 @@
 // A server's settings: sandbox grants, start and stop options, shared folders, sampling, and removing it.
 import { Trash2 } from 'lucide-react';
 import { useState, type SubmitEvent } from 'react';
-import type { ServerView } from '../../../../shared/domain/servers.js';
+import type { ProtocolEraSetting, ServerView } from '../../../../shared/domain/servers.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { Checkbox, Field } from '../../components/Field.js';
 import { Notice } from '../../components/States.js';
@@ -24,7 +24,14 @@ interface Draft {
   idleStopMinutes: string;
   restartOnCrash: boolean;
   toolTimeoutSeconds: string;
+  protocolEra: ProtocolEraSetting;
 }
+
+const ERA_CHOICES: Array<{ value: ProtocolEraSetting; label: string }> = [
+  { value: 'auto', label: 'Automatic: MCP 2026-07-28 when the server offers it, else 2025-11-25' },
+  { value: 'modern', label: 'MCP 2026-07-28 only' },
+  { value: 'legacy', label: 'MCP 2025-11-25 only' },
+];
 
 function draftOf(s: ServerView): Draft {
   return {
@@ -37,6 +44,7 @@ function draftOf(s: ServerView): Draft {
     idleStopMinutes: s.options.idleStopMinutes === null ? '' : String(s.options.idleStopMinutes),
     restartOnCrash: s.options.restartOnCrash,
     toolTimeoutSeconds: String(s.options.toolTimeoutSeconds),
+    protocolEra: s.options.protocolEra,
   };
 }
 
@@ -74,6 +82,7 @@ export function SettingsTab({ server }: { server: ServerView }) {
         idleStopMinutes: draft.idleStopMinutes.trim() === '' ? null : wholeNumber(draft.idleStopMinutes, 'Idle stop'),
         restartOnCrash: draft.restartOnCrash,
         toolTimeoutSeconds: wholeNumber(draft.toolTimeoutSeconds, 'The tool call timeout'),
+        protocolEra: draft.protocolEra,
       },
     });
     upsert(view);
@@ -163,6 +172,15 @@ export function SettingsTab({ server }: { server: ServerView }) {
                 value={draft.idleStopMinutes}
                 onChange={(e) => set({ idleStopMinutes: e.target.value })}
               />
+            </Field>
+            <Field label="Protocol" hint="A running server reconnects when this changes.">
+              <select className="input" value={draft.protocolEra} onChange={(e) => set({ protocolEra: e.target.value as ProtocolEraSetting })}>
+                {ERA_CHOICES.map((c) => (
+                  <option key={c.value} value={c.value}>
+                    {c.label}
+                  </option>
+                ))}
+              </select>
             </Field>
             <Field label="Tool call timeout (seconds)">
               <input

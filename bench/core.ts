@@ -8,7 +8,8 @@ import { createHost, type Host } from '../main/core/host.js';
 import { FileSecretStore } from '../main/core/node/index.js';
 import { createOsSandbox, type SandboxRunner } from '../main/core/security/index.js';
 import { present } from '../shared/errors.js';
-import { percentile, round, timeEach, timeOnce } from './stats.js';
+import { repeat, type Outcome } from './repeat.js';
+import { inOrder, percentile, timeEach, timeOnce, type StopRule } from './stats.js';
 
 export const SERVER = join(process.cwd(), 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
 const ARGS = [SERVER, 'stdio'];
@@ -65,44 +66,57 @@ async function bareClient(): Promise<Client> {
   return client;
 }
 
-export async function toolCalls(calls: number): Promise<Record<string, number>> {
+/** Calls per side in one repetition, run as alternating batches so drift inside a repetition falls on every side. */
+const CALLS_PER_REP = 200;
+const BATCH = 25;
+
+export async function toolCalls(rule: StopRule, log: (line: string) => void): Promise<Outcome> {
   const message = { message: 'bench' };
   const bare = await bareClient();
-  const bareTimes: number[] = [];
-  const trackedTimes: number[] = [];
-  const hostTimes = await withHost(unsandboxed, async (host) => {
-    const id = present((await approvedServers(host, 1))[0], 'a bench server');
-    const viaHost = () => host.tools.call({ serverId: id, name: 'echo', arguments: message });
-    const viaBare = () => bare.callTool({ name: 'echo', arguments: message });
-    // JIT and caches settle only after several hundred calls on each side.
-    await timeEach(600, viaHost);
-    await timeEach(600, viaBare);
-    // Alternate small batches so drift on the machine affects both sides alike.
-    const times: number[] = [];
-    let n = 0;
-    // A call the UI follows carries a progress token and an abort signal.
-    const tracked = () => host.tools.call({ serverId: id, name: 'echo', arguments: message, callId: `bench-${n++}` });
-    await timeEach(300, tracked);
-    for (let done = 0; done < calls; done += 50) {
-      times.push(...(await timeEach(50, viaHost)));
-      bareTimes.push(...(await timeEach(50, viaBare)));
-      trackedTimes.push(...(await timeEach(50, tracked)));
-    }
-    return times;
-  });
-  await bare.close();
-  const hostP50 = percentile(hostTimes, 50);
-  const bareP50 = percentile(bareTimes, 50);
-  return {
-    toolcall_host_p50_ms: round(hostP50),
-    toolcall_host_p95_ms: round(percentile(hostTimes, 95)),
-    toolcall_bare_p50_ms: round(bareP50),
-    toolcall_bare_p95_ms: round(percentile(bareTimes, 95)),
-    toolcall_p50_ratio: round(hostP50 / bareP50),
-    toolcall_p95_ratio: round(percentile(hostTimes, 95) / percentile(bareTimes, 95)),
-    toolcall_tracked_p50_ms: round(percentile(trackedTimes, 50)),
-    toolcall_tracked_p50_ratio: round(percentile(trackedTimes, 50) / bareP50),
-  };
+  try {
+    return await withHost(unsandboxed, async (host) => {
+      const id = present((await approvedServers(host, 1))[0], 'a bench server');
+      let n = 0;
+      const viaHost = () => host.tools.call({ serverId: id, name: 'echo', arguments: message });
+      // A call the UI follows carries a progress token and an abort signal.
+      const tracked = () => host.tools.call({ serverId: id, name: 'echo', arguments: message, callId: `bench-${n++}` });
+      const viaBare = () => bare.callTool({ name: 'echo', arguments: message });
+      // JIT and caches settle only after several hundred calls on each side.
+      for (const side of [viaHost, tracked, viaBare]) await timeEach(600, side);
+      return repeat(
+        {
+          name: 'tool calls',
+          headline: ['toolcall_p50_ratio', 'toolcall_tracked_p50_ratio'],
+          rule,
+          rep: async (rep) => {
+            const times = { host: [] as number[], tracked: [] as number[], bare: [] as number[] };
+            const subject = async () => {
+              times.host.push(...(await timeEach(BATCH, viaHost)));
+              times.tracked.push(...(await timeEach(BATCH, tracked)));
+            };
+            const baseline = async () => {
+              times.bare.push(...(await timeEach(BATCH, viaBare)));
+            };
+            for (let done = 0; done < CALLS_PER_REP; done += BATCH) for (const side of inOrder(rep + done / BATCH, subject, baseline)) await side();
+            const b = percentile(times.bare, 50);
+            return {
+              toolcall_p50_ratio: percentile(times.host, 50) / b,
+              toolcall_tracked_p50_ratio: percentile(times.tracked, 50) / b,
+              toolcall_p95_ratio: percentile(times.host, 95) / percentile(times.bare, 95),
+              toolcall_host_p50_ms: percentile(times.host, 50),
+              toolcall_tracked_p50_ms: percentile(times.tracked, 50),
+              toolcall_bare_p50_ms: b,
+              toolcall_host_p95_ms: percentile(times.host, 95),
+              toolcall_bare_p95_ms: percentile(times.bare, 95),
+            };
+          },
+        },
+        log,
+      );
+    });
+  } finally {
+    await bare.close();
+  }
 }
 
 async function startTen(sandbox: SandboxRunner): Promise<number> {
@@ -127,26 +141,28 @@ async function startTenBare(): Promise<number> {
   return ms;
 }
 
-export async function startTimes(rounds: number, sandboxed: boolean): Promise<Record<string, number>> {
-  const bare: number[] = [];
-  const host: number[] = [];
-  const boxed: number[] = [];
-  // One discarded warm-up round fills the disk cache; then the order alternates so neither side always goes first.
+export async function startTimes(rule: StopRule, sandboxed: boolean, log: (line: string) => void): Promise<Outcome> {
+  // One discarded warm-up round fills the disk cache.
   await startTenBare();
-  for (let i = 0; i < rounds; i++) {
-    const pair = [async () => bare.push(await startTenBare()), async () => host.push(await startTen(unsandboxed))];
-    for (const measure of i % 2 === 0 ? pair : pair.reverse()) await measure();
-    if (sandboxed) boxed.push(await startTen(createOsSandbox()));
-  }
-  const b = percentile(bare, 50);
-  const out: Record<string, number> = {
-    start10_bare_ms: round(b, 1),
-    start10_host_ms: round(percentile(host, 50), 1),
-    start10_ratio: round(percentile(host, 50) / b),
-  };
-  if (sandboxed) {
-    out.start10_sandboxed_ms = round(percentile(boxed, 50), 1);
-    out.start10_sandboxed_ratio = round(percentile(boxed, 50) / b);
-  }
-  return out;
+  if (sandboxed) await startTen(createOsSandbox());
+  return repeat(
+    {
+      name: 'starting ten servers',
+      headline: sandboxed ? ['start10_ratio', 'start10_sandboxed_ratio'] : ['start10_ratio'],
+      rule,
+      rep: async (rep) => {
+        const ms = { bare: 0, host: 0, boxed: 0 };
+        const subject = [async () => (ms.host = await startTen(unsandboxed)), async () => (ms.boxed = sandboxed ? await startTen(createOsSandbox()) : 0)];
+        const baseline = [async () => (ms.bare = await startTenBare())];
+        for (const side of inOrder(rep, subject, baseline).flat()) await side();
+        return {
+          start10_ratio: ms.host / ms.bare,
+          start10_bare_ms: ms.bare,
+          start10_host_ms: ms.host,
+          ...(sandboxed ? { start10_sandboxed_ratio: ms.boxed / ms.bare, start10_sandboxed_ms: ms.boxed } : {}),
+        };
+      },
+    },
+    log,
+  );
 }

@@ -60,9 +60,17 @@ async function approvedServers(host: Host, count: number): Promise<string[]> {
   return ids;
 }
 
-async function bareClient(): Promise<Client> {
+/**
+ * A bare SDK client on its own server. With `ownSession` the server starts in a session of its own (setsid), as the
+ * host starts every server (so it can stop the whole process group): on Linux with scheduler autogroups that alone
+ * changes how fast a pipe write wakes the server, so this second baseline separates the OS's share from Steward's.
+ */
+async function bareClient(ownSession = false): Promise<Client> {
   const client = new Client({ name: 'bench', version: '1.0.0' });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: ARGS, stderr: 'pipe' }));
+  const transport = ownSession
+    ? new StdioClientTransport({ command: 'setsid', args: [process.execPath, ...ARGS], stderr: 'pipe' })
+    : new StdioClientTransport({ command: process.execPath, args: ARGS, stderr: 'pipe' });
+  await client.connect(transport);
   return client;
 }
 
@@ -70,9 +78,20 @@ async function bareClient(): Promise<Client> {
 const CALLS_PER_REP = 200;
 const BATCH = 25;
 
+/** Runs `count` calls, adding each one's time to `times` and the process's CPU time for all of them (µs) to `cpu`. */
+async function batch(count: number, fn: () => Promise<unknown>, times: number[], cpu: number[]): Promise<void> {
+  const before = process.cpuUsage();
+  times.push(...(await timeEach(count, fn)));
+  const used = process.cpuUsage(before);
+  cpu.push((used.user + used.system) / count);
+}
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+
 export async function toolCalls(rule: StopRule, log: (line: string) => void): Promise<Outcome> {
   const message = { message: 'bench' };
   const bare = await bareClient();
+  const bareOwn = process.platform === 'linux' ? await bareClient(true) : undefined;
   try {
     return await withHost(unsandboxed, async (host) => {
       const id = present((await approvedServers(host, 1))[0], 'a bench server');
@@ -81,33 +100,45 @@ export async function toolCalls(rule: StopRule, log: (line: string) => void): Pr
       // A call the UI follows carries a progress token and an abort signal.
       const tracked = () => host.tools.call({ serverId: id, name: 'echo', arguments: message, callId: `bench-${n++}` });
       const viaBare = () => bare.callTool({ name: 'echo', arguments: message });
+      const viaBareOwn = bareOwn ? () => bareOwn.callTool({ name: 'echo', arguments: message }) : undefined;
       // JIT and caches settle only after several hundred calls on each side.
-      for (const side of [viaHost, tracked, viaBare]) await timeEach(600, side);
+      for (const side of [viaHost, tracked, viaBare, viaBareOwn]) if (side) await timeEach(600, side);
       return repeat(
         {
           name: 'tool calls',
           headline: ['toolcall_p50_ratio', 'toolcall_tracked_p50_ratio'],
           rule,
           rep: async (rep) => {
-            const times = { host: [] as number[], tracked: [] as number[], bare: [] as number[] };
+            const t = { host: [] as number[], tracked: [] as number[], bare: [] as number[], own: [] as number[] };
+            const cpu = { host: [] as number[], tracked: [] as number[], bare: [] as number[] };
             const subject = async () => {
-              times.host.push(...(await timeEach(BATCH, viaHost)));
-              times.tracked.push(...(await timeEach(BATCH, tracked)));
+              await batch(BATCH, viaHost, t.host, cpu.host);
+              await batch(BATCH, tracked, t.tracked, cpu.tracked);
             };
             const baseline = async () => {
-              times.bare.push(...(await timeEach(BATCH, viaBare)));
+              await batch(BATCH, viaBare, t.bare, cpu.bare);
+              if (viaBareOwn) t.own.push(...(await timeEach(BATCH, viaBareOwn)));
             };
             for (let done = 0; done < CALLS_PER_REP; done += BATCH) for (const side of inOrder(rep + done / BATCH, subject, baseline)) await side();
-            const b = percentile(times.bare, 50);
+            const b = percentile(t.bare, 50);
             return {
-              toolcall_p50_ratio: percentile(times.host, 50) / b,
-              toolcall_tracked_p50_ratio: percentile(times.tracked, 50) / b,
-              toolcall_p95_ratio: percentile(times.host, 95) / percentile(times.bare, 95),
-              toolcall_host_p50_ms: percentile(times.host, 50),
-              toolcall_tracked_p50_ms: percentile(times.tracked, 50),
+              toolcall_p50_ratio: percentile(t.host, 50) / b,
+              toolcall_tracked_p50_ratio: percentile(t.tracked, 50) / b,
+              toolcall_p95_ratio: percentile(t.host, 95) / percentile(t.bare, 95),
+              // CPU time of this process per call: what the host itself spends, far less swayed by other load than latency.
+              toolcall_cpu_ratio: sum(cpu.host) / sum(cpu.bare),
+              toolcall_tracked_cpu_ratio: sum(cpu.tracked) / sum(cpu.bare),
+              ...(viaBareOwn
+                ? { toolcall_p50_ratio_own_session: percentile(t.host, 50) / percentile(t.own, 50), toolcall_own_session_p50_ms: percentile(t.own, 50) }
+                : {}),
+              toolcall_host_p50_ms: percentile(t.host, 50),
+              toolcall_tracked_p50_ms: percentile(t.tracked, 50),
               toolcall_bare_p50_ms: b,
-              toolcall_host_p95_ms: percentile(times.host, 95),
-              toolcall_bare_p95_ms: percentile(times.bare, 95),
+              toolcall_host_p95_ms: percentile(t.host, 95),
+              toolcall_bare_p95_ms: percentile(t.bare, 95),
+              toolcall_host_cpu_us: sum(cpu.host) / cpu.host.length,
+              toolcall_tracked_cpu_us: sum(cpu.tracked) / cpu.tracked.length,
+              toolcall_bare_cpu_us: sum(cpu.bare) / cpu.bare.length,
             };
           },
         },
@@ -116,6 +147,7 @@ export async function toolCalls(rule: StopRule, log: (line: string) => void): Pr
     });
   } finally {
     await bare.close();
+    await bareOwn?.close();
   }
 }
 

@@ -93,12 +93,27 @@ export async function samplingRounds(rule: StopRule, log: (line: string) => void
           rep: async (rep) => {
             const host: number[] = [];
             const bare: number[] = [];
-            const subject = async () => host.push(...(await timeEach(BATCH, viaHost)));
-            const baseline = async () => bare.push(...(await timeEach(BATCH, direct)));
+            const cpu = { host: 0, bare: 0 };
+            const timed = async (fn: () => Promise<unknown>, into: number[], side: 'host' | 'bare') => {
+              const before = process.cpuUsage();
+              into.push(...(await timeEach(BATCH, fn)));
+              const used = process.cpuUsage(before);
+              cpu[side] += used.user + used.system;
+            };
+            const subject = () => timed(viaHost, host, 'host');
+            const baseline = () => timed(direct, bare, 'bare');
             for (let done = 0; done < ROUNDS_PER_REP; done += BATCH) for (const side of inOrder(rep + done / BATCH, subject, baseline)) await side();
             const h = percentile(host, 50);
             const d = percentile(bare, 50);
-            return { sampling_round_ratio: h / d, sampling_round_host_p50_ms: h, sampling_round_direct_p50_ms: d };
+            return {
+              sampling_round_ratio: h / d,
+              sampling_round_host_p50_ms: h,
+              sampling_round_direct_p50_ms: d,
+              // CPU time of this process per round, host against the SDK alone.
+              sampling_cpu_ratio: cpu.host / cpu.bare,
+              sampling_host_cpu_us: cpu.host / host.length,
+              sampling_direct_cpu_us: cpu.bare / bare.length,
+            };
           },
         },
         log,

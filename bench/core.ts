@@ -102,7 +102,7 @@ export async function toolCalls(rule: StopRule, log: (line: string) => void): Pr
       const viaBare = () => bare.callTool({ name: 'echo', arguments: message });
       const viaBareOwn = bareOwn ? () => bareOwn.callTool({ name: 'echo', arguments: message }) : undefined;
       // JIT and caches settle only after several hundred calls on each side.
-      for (const side of [viaHost, tracked, viaBare, viaBareOwn]) if (side) await timeEach(600, side);
+      for (const side of [viaHost, tracked, viaBare, viaBareOwn]) if (side) await timeEach(400, side);
       return repeat(
         {
           name: 'tool calls',

@@ -61,9 +61,9 @@ async function main(): Promise<void> {
   };
   const sandbox = await createOsSandbox().support();
   const boxed = sandbox.kind === 'available';
-  take(await toolCalls(rule(7, 25, env('BENCH_CALLS_CAP_S', 25)), log));
+  take(await toolCalls(rule(5, 25, env('BENCH_CALLS_CAP_S', 25)), log));
   take(await startTimes(rule(5, 11, env('BENCH_START_CAP_S', 50)), boxed, log));
-  take(await samplingRounds(rule(7, 25, env('BENCH_SAMPLING_CAP_S', 25)), log));
+  take(await samplingRounds(rule(5, 25, env('BENCH_SAMPLING_CAP_S', 25)), log));
   // Real downloads from the npm registry: one round by default, they take tens of seconds each.
   take(await npxStarts(env('BENCH_NPX_ROUNDS', 1), boxed));
   log('npx starts');

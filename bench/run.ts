@@ -53,35 +53,37 @@ async function main(): Promise<void> {
   const figures: Figures = {};
   const warnings: string[] = [];
   const log = (line: string) => process.stderr.write(`[${((Date.now() - began) / 1000).toFixed(0)} s] ${line}\n`);
-  const take = (o: Outcome | Figures) => {
-    if ('figures' in o && 'verdict' in o) {
-      Object.assign(figures, o.figures);
-      warnings.push(...(o.warnings as string[]));
-    } else Object.assign(figures, o);
+  const failures: string[] = [];
+  /** One section: its figures and warnings kept; a section that fails is reported and the others still run. */
+  const take = async (name: string, section: () => Promise<Outcome | Figures> | Figures) => {
+    try {
+      const o = await section();
+      if ('figures' in o && 'verdict' in o) {
+        Object.assign(figures, o.figures);
+        warnings.push(...(o.warnings as string[]));
+      } else Object.assign(figures, o);
+      log(`${name} done`);
+    } catch (error) {
+      failures.push(`FAILED ${name}: ${error instanceof Error ? error.message : String(error)}`);
+      log(`${name} FAILED`);
+    }
   };
   const sandbox = await createOsSandbox().support();
   const boxed = sandbox.kind === 'available';
-  take(await toolCalls(rule(5, 25, env('BENCH_CALLS_CAP_S', 25)), log));
-  take(await startTimes(rule(5, 11, env('BENCH_START_CAP_S', 50)), boxed, log));
-  take(await samplingRounds(rule(5, 25, env('BENCH_SAMPLING_CAP_S', 25)), log));
+  await take('tool calls', () => toolCalls(rule(5, 25, env('BENCH_CALLS_CAP_S', 25)), log));
+  await take('starting ten servers', () => startTimes(rule(5, 11, env('BENCH_START_CAP_S', 50)), boxed, log));
+  await take('sampling rounds', () => samplingRounds(rule(5, 25, env('BENCH_SAMPLING_CAP_S', 25)), log));
   // Real downloads from the npm registry: one round by default, they take tens of seconds each.
-  take(await npxStarts(env('BENCH_NPX_ROUNDS', 1), boxed));
-  log('npx starts');
-  take(taskWrites(200, env('BENCH_TASK_BATCHES', 20)));
-  log('task writes');
-  take(await pollCpu(env('BENCH_POLL_SECONDS', 10)));
-  log('200 tasks polled');
+  await take('npx starts', () => npxStarts(env('BENCH_NPX_ROUNDS', 1), boxed));
+  await take('task writes', () => taskWrites(200, env('BENCH_TASK_BATCHES', 20)));
+  await take('200 tasks polled', () => pollCpu(env('BENCH_POLL_SECONDS', 10)));
   // The figure's name says a million rows; BENCH_TASK_ROWS is for quick runs while working on the bench.
-  take(taskPages(env('BENCH_TASK_ROWS', 1_000_000), env('BENCH_PAGE_LAPS', 10)));
-  log('task pages');
-  take(await firstScreenTimes(rule(5, 9, env('BENCH_SCREEN_CAP_S', 30)), log));
-  take(await scaleFigures(rule(5, 7, env('BENCH_SCALE_CAP_S', 45)), SERVER, log));
-  take(await memory(SERVER));
-  log('memory');
-  take(await taskCenterFrames(env('BENCH_FRAME_SECONDS', 12)));
-  log('task center frames');
-  take(await flood(env('BENCH_FLOOD_SMALL', 500), env('BENCH_FLOOD', 2000)));
-  log('flood');
+  await take('task pages', () => taskPages(env('BENCH_TASK_ROWS', 1_000_000), env('BENCH_PAGE_LAPS', 10)));
+  await take('first screen', () => firstScreenTimes(rule(5, 9, env('BENCH_SCREEN_CAP_S', 30)), log));
+  await take('50 servers against 1', () => scaleFigures(rule(5, 7, env('BENCH_SCALE_CAP_S', 45)), SERVER, log));
+  await take('memory', () => memory(SERVER));
+  await take('task center frames', () => taskCenterFrames(env('BENCH_FRAME_SECONDS', 12)));
+  await take('flood', () => flood(env('BENCH_FLOOD_SMALL', 500), env('BENCH_FLOOD', 2000)));
 
   const seconds = Math.round((Date.now() - began) / 1000);
   process.stdout.write(
@@ -90,11 +92,11 @@ async function main(): Promise<void> {
       .join('\n')}\n`,
   );
   if (!boxed) process.stdout.write(`(sandboxed start not measured: ${sandbox.kind === 'missing' ? sandbox.reason : 'no sandbox on this OS'})\n`);
-  for (const w of warnings) process.stdout.write(`${w}\n`);
+  for (const w of [...warnings, ...failures]) process.stdout.write(`${w}\n`);
   process.stdout.write(`bench took ${seconds} s\n`);
   const values = Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, f.value]));
   const spread = Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, [f.min, f.max, f.n]]));
-  process.stdout.write(`BENCH ${JSON.stringify({ ...values, spread, warnings: warnings.length, seconds })}\n`);
+  process.stdout.write(`BENCH ${JSON.stringify({ ...values, spread, warnings: warnings.length, failed: failures.length, seconds })}\n`);
 }
 
 await main();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createHost } from '../main/core/host.js';
 import { FileSecretStore } from '../main/core/node/index.js';
-import { unsandboxed } from './core.js';
+import { createOsSandbox } from '../main/core/security/index.js';
 import { launch, serve } from './desktop.js';
 import { repeat, type Outcome } from './repeat.js';
 import { inOrder, type StopRule } from './stats.js';
@@ -18,7 +18,8 @@ async function prepare(server: string, configured: number, running: number): Pro
     dataDir: { path: home },
     secrets: FileSecretStore.inDataDir(home),
     browser: { open: () => Promise.resolve() },
-    sandbox: unsandboxed,
+    // The sandbox `steward serve` will use, so the approval recorded here is for the launch it will make.
+    sandbox: createOsSandbox(),
     stopGraceMs: 200,
   });
   try {

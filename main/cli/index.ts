@@ -12,7 +12,7 @@ import { bundles, install } from './bundle-commands.js';
 import { Cli, EXIT, exitCodeFor, UsageError } from './context.js';
 import { inbox } from './inbox-commands.js';
 import { openCliHost } from './node-host.js';
-import { jsonSafe, terminalSafe } from './terminal-text.js';
+import { jsonSafe, terminalSafe } from '../core/node/index.js';
 import { Interrupts } from '../core/node/index.js';
 import { answerUnattended } from './unattended.js';
 

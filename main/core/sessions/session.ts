@@ -5,6 +5,7 @@ import { Client, type JSONRPCMessage, type Transport } from '@modelcontextprotoc
 import { TaskStatusNotificationParamsSchema } from '@modelcontextprotocol/core';
 import type { AuthProvider, FetchLike, MessageExtraInfo, OAuthClientProvider, StandardSchemaV1 } from '@modelcontextprotocol/client';
 import type { CallResult, PromptView, ResourceView, ToolView } from '../../../shared/domain/mcp.js';
+import { APP_MIME_TYPE, APPS_EXTENSION, readToolUi } from '../../../shared/domain/apps.js';
 import type { LogLine } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import { SERVER_LIMITS } from '../limits.js';
@@ -32,6 +33,8 @@ export interface HostCapabilities {
   elicitation: { form: boolean; url: boolean } | null;
   /** Requests the host runs as tasks when a server asks (task-augmented requests), and tasks/list, tasks/cancel. */
   taskRequests: ('sampling/createMessage' | 'elicitation/create')[];
+  /** MCP Apps: the host renders tools' views (the io.modelcontextprotocol/ui extension). */
+  apps: boolean;
 }
 
 export interface ServerRequestInfo {
@@ -171,6 +174,7 @@ export class McpSession {
                 },
               }
             : {}),
+          ...(this.options.capabilities.apps ? { extensions: { [APPS_EXTENSION]: { mimeTypes: [APP_MIME_TYPE] } } } : {}),
         },
         listChanged: {
           tools: {
@@ -240,6 +244,11 @@ export class McpSession {
         : toStewardError(error, 'Connecting to the server');
     } finally {
       clearTimeout(timer);
+    }
+    if (this.closing) {
+      // Closed while this handshake was under way (a stop raced a reconnect): the new client must not outlive the session.
+      await client.close().catch(() => undefined);
+      throw new StewardError('server_not_running', 'The server was stopped while Steward reconnected to it.');
     }
     this.client = client;
     this.tools = undefined;
@@ -418,6 +427,7 @@ export class McpSession {
       content: result.content,
       ...(result.structuredContent ? { structuredContent: result.structuredContent as Record<string, unknown> } : {}),
       isError: result.isError === true,
+      ...(result._meta ? { _meta: result._meta } : {}),
     };
   }
 
@@ -482,7 +492,9 @@ function toToolView(tool: {
   outputSchema?: object | undefined;
   annotations?: object | undefined;
   execution?: { taskSupport?: 'forbidden' | 'optional' | 'required' | undefined } | undefined;
+  _meta?: Record<string, unknown> | undefined;
 }): ToolView {
+  const ui = readToolUi(tool._meta);
   return {
     name: tool.name,
     ...(tool.title ? { title: tool.title } : {}),
@@ -491,5 +503,6 @@ function toToolView(tool: {
     ...(tool.outputSchema ? { outputSchema: tool.outputSchema as Record<string, unknown> } : {}),
     ...(tool.annotations ? { annotations: tool.annotations as Record<string, unknown> } : {}),
     ...(tool.execution?.taskSupport ? { taskSupport: tool.execution.taskSupport } : {}),
+    ...(ui ? { ui } : {}),
   };
 }

@@ -8,7 +8,8 @@ import { createHost, type Host } from '../main/core/host.js';
 import { FileSecretStore } from '../main/core/node/index.js';
 import { createOsSandbox, type SandboxRunner } from '../main/core/security/index.js';
 import { present } from '../shared/errors.js';
-import { percentile, round, timeEach, timeOnce } from './stats.js';
+import { repeat, type Outcome } from './repeat.js';
+import { inOrder, percentile, timeEach, timeOnce, type StopRule } from './stats.js';
 
 export const SERVER = join(process.cwd(), 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
 const ARGS = [SERVER, 'stdio'];
@@ -59,50 +60,95 @@ async function approvedServers(host: Host, count: number): Promise<string[]> {
   return ids;
 }
 
-async function bareClient(): Promise<Client> {
+/**
+ * A bare SDK client on its own server. With `ownSession` the server starts in a session of its own (setsid), as the
+ * host starts every server (so it can stop the whole process group): on Linux with scheduler autogroups that alone
+ * changes how fast a pipe write wakes the server, so this second baseline separates the OS's share from Steward's.
+ */
+async function bareClient(ownSession = false): Promise<Client> {
   const client = new Client({ name: 'bench', version: '1.0.0' });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: ARGS, stderr: 'pipe' }));
+  const transport = ownSession
+    ? new StdioClientTransport({ command: 'setsid', args: [process.execPath, ...ARGS], stderr: 'pipe' })
+    : new StdioClientTransport({ command: process.execPath, args: ARGS, stderr: 'pipe' });
+  await client.connect(transport);
   return client;
 }
 
-export async function toolCalls(calls: number): Promise<Record<string, number>> {
+/** Calls per side in one repetition, run as alternating batches so drift inside a repetition falls on every side. */
+const CALLS_PER_REP = 200;
+const BATCH = 25;
+
+/** Runs `count` calls, adding each one's time to `times` and the process's CPU time for all of them (µs) to `cpu`. */
+async function batch(count: number, fn: () => Promise<unknown>, times: number[], cpu: number[]): Promise<void> {
+  const before = process.cpuUsage();
+  times.push(...(await timeEach(count, fn)));
+  const used = process.cpuUsage(before);
+  cpu.push((used.user + used.system) / count);
+}
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+
+export async function toolCalls(rule: StopRule, log: (line: string) => void): Promise<Outcome> {
   const message = { message: 'bench' };
   const bare = await bareClient();
-  const bareTimes: number[] = [];
-  const trackedTimes: number[] = [];
-  const hostTimes = await withHost(unsandboxed, async (host) => {
-    const id = present((await approvedServers(host, 1))[0], 'a bench server');
-    const viaHost = () => host.tools.call({ serverId: id, name: 'echo', arguments: message });
-    const viaBare = () => bare.callTool({ name: 'echo', arguments: message });
-    // JIT and caches settle only after several hundred calls on each side.
-    await timeEach(600, viaHost);
-    await timeEach(600, viaBare);
-    // Alternate small batches so drift on the machine affects both sides alike.
-    const times: number[] = [];
-    let n = 0;
-    // A call the UI follows carries a progress token and an abort signal.
-    const tracked = () => host.tools.call({ serverId: id, name: 'echo', arguments: message, callId: `bench-${n++}` });
-    await timeEach(300, tracked);
-    for (let done = 0; done < calls; done += 50) {
-      times.push(...(await timeEach(50, viaHost)));
-      bareTimes.push(...(await timeEach(50, viaBare)));
-      trackedTimes.push(...(await timeEach(50, tracked)));
-    }
-    return times;
-  });
-  await bare.close();
-  const hostP50 = percentile(hostTimes, 50);
-  const bareP50 = percentile(bareTimes, 50);
-  return {
-    toolcall_host_p50_ms: round(hostP50),
-    toolcall_host_p95_ms: round(percentile(hostTimes, 95)),
-    toolcall_bare_p50_ms: round(bareP50),
-    toolcall_bare_p95_ms: round(percentile(bareTimes, 95)),
-    toolcall_p50_ratio: round(hostP50 / bareP50),
-    toolcall_p95_ratio: round(percentile(hostTimes, 95) / percentile(bareTimes, 95)),
-    toolcall_tracked_p50_ms: round(percentile(trackedTimes, 50)),
-    toolcall_tracked_p50_ratio: round(percentile(trackedTimes, 50) / bareP50),
-  };
+  const bareOwn = process.platform === 'linux' ? await bareClient(true) : undefined;
+  try {
+    return await withHost(unsandboxed, async (host) => {
+      const id = present((await approvedServers(host, 1))[0], 'a bench server');
+      let n = 0;
+      const viaHost = () => host.tools.call({ serverId: id, name: 'echo', arguments: message });
+      // A call the UI follows carries a progress token and an abort signal.
+      const tracked = () => host.tools.call({ serverId: id, name: 'echo', arguments: message, callId: `bench-${n++}` });
+      const viaBare = () => bare.callTool({ name: 'echo', arguments: message });
+      const viaBareOwn = bareOwn ? () => bareOwn.callTool({ name: 'echo', arguments: message }) : undefined;
+      // JIT and caches settle only after several hundred calls on each side.
+      for (const side of [viaHost, tracked, viaBare, viaBareOwn]) if (side) await timeEach(400, side);
+      return repeat(
+        {
+          name: 'tool calls',
+          headline: ['toolcall_p50_ratio', 'toolcall_tracked_p50_ratio'],
+          rule,
+          rep: async (rep) => {
+            const t = { host: [] as number[], tracked: [] as number[], bare: [] as number[], own: [] as number[] };
+            const cpu = { host: [] as number[], tracked: [] as number[], bare: [] as number[] };
+            const subject = async () => {
+              await batch(BATCH, viaHost, t.host, cpu.host);
+              await batch(BATCH, tracked, t.tracked, cpu.tracked);
+            };
+            const baseline = async () => {
+              await batch(BATCH, viaBare, t.bare, cpu.bare);
+              if (viaBareOwn) t.own.push(...(await timeEach(BATCH, viaBareOwn)));
+            };
+            for (let done = 0; done < CALLS_PER_REP; done += BATCH) for (const side of inOrder(rep + done / BATCH, subject, baseline)) await side();
+            const b = percentile(t.bare, 50);
+            return {
+              toolcall_p50_ratio: percentile(t.host, 50) / b,
+              toolcall_tracked_p50_ratio: percentile(t.tracked, 50) / b,
+              toolcall_p95_ratio: percentile(t.host, 95) / percentile(t.bare, 95),
+              // CPU time of this process per call: what the host itself spends, far less swayed by other load than latency.
+              toolcall_cpu_ratio: sum(cpu.host) / sum(cpu.bare),
+              toolcall_tracked_cpu_ratio: sum(cpu.tracked) / sum(cpu.bare),
+              ...(viaBareOwn
+                ? { toolcall_p50_ratio_own_session: percentile(t.host, 50) / percentile(t.own, 50), toolcall_own_session_p50_ms: percentile(t.own, 50) }
+                : {}),
+              toolcall_host_p50_ms: percentile(t.host, 50),
+              toolcall_tracked_p50_ms: percentile(t.tracked, 50),
+              toolcall_bare_p50_ms: b,
+              toolcall_host_p95_ms: percentile(t.host, 95),
+              toolcall_bare_p95_ms: percentile(t.bare, 95),
+              toolcall_host_cpu_us: sum(cpu.host) / cpu.host.length,
+              toolcall_tracked_cpu_us: sum(cpu.tracked) / cpu.tracked.length,
+              toolcall_bare_cpu_us: sum(cpu.bare) / cpu.bare.length,
+            };
+          },
+        },
+        log,
+      );
+    });
+  } finally {
+    await bare.close();
+    await bareOwn?.close();
+  }
 }
 
 async function startTen(sandbox: SandboxRunner): Promise<number> {
@@ -127,26 +173,28 @@ async function startTenBare(): Promise<number> {
   return ms;
 }
 
-export async function startTimes(rounds: number, sandboxed: boolean): Promise<Record<string, number>> {
-  const bare: number[] = [];
-  const host: number[] = [];
-  const boxed: number[] = [];
-  // One discarded warm-up round fills the disk cache; then the order alternates so neither side always goes first.
+export async function startTimes(rule: StopRule, sandboxed: boolean, log: (line: string) => void): Promise<Outcome> {
+  // One discarded warm-up round fills the disk cache.
   await startTenBare();
-  for (let i = 0; i < rounds; i++) {
-    const pair = [async () => bare.push(await startTenBare()), async () => host.push(await startTen(unsandboxed))];
-    for (const measure of i % 2 === 0 ? pair : pair.reverse()) await measure();
-    if (sandboxed) boxed.push(await startTen(createOsSandbox()));
-  }
-  const b = percentile(bare, 50);
-  const out: Record<string, number> = {
-    start10_bare_ms: round(b, 1),
-    start10_host_ms: round(percentile(host, 50), 1),
-    start10_ratio: round(percentile(host, 50) / b),
-  };
-  if (sandboxed) {
-    out.start10_sandboxed_ms = round(percentile(boxed, 50), 1);
-    out.start10_sandboxed_ratio = round(percentile(boxed, 50) / b);
-  }
-  return out;
+  if (sandboxed) await startTen(createOsSandbox());
+  return repeat(
+    {
+      name: 'starting ten servers',
+      headline: sandboxed ? ['start10_ratio', 'start10_sandboxed_ratio'] : ['start10_ratio'],
+      rule,
+      rep: async (rep) => {
+        const ms = { bare: 0, host: 0, boxed: 0 };
+        const subject = [async () => (ms.host = await startTen(unsandboxed)), async () => (ms.boxed = sandboxed ? await startTen(createOsSandbox()) : 0)];
+        const baseline = [async () => (ms.bare = await startTenBare())];
+        for (const side of inOrder(rep, subject, baseline).flat()) await side();
+        return {
+          start10_ratio: ms.host / ms.bare,
+          start10_bare_ms: ms.bare,
+          start10_host_ms: ms.host,
+          ...(sandboxed ? { start10_sandboxed_ratio: ms.boxed / ms.bare, start10_sandboxed_ms: ms.boxed } : {}),
+        };
+      },
+    },
+    log,
+  );
 }

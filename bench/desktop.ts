@@ -5,13 +5,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
-import { round, timeOnce } from './stats.js';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { present } from '../shared/errors.js';
+import { repeat, single, type Figures, type Outcome } from './repeat.js';
+import { inOrder, round, timeOnce, type StopRule } from './stats.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SERVE = join(HERE, '..', 'main', 'web', 'serve.js');
 
-function launch(): Promise<Browser> {
+export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -26,13 +28,33 @@ function launch(): Promise<Browser> {
   });
 }
 
-/** Spawn `steward serve`, open its link, wait until the servers screen shows. */
-async function firstScreen(browser: Browser): Promise<number> {
-  const home = mkdtempSync(join(tmpdir(), 'steward-first-'));
+/** A started `steward serve` on a data folder, its first screen shown in a page. */
+export interface Served {
+  ms: number;
+  pid: number;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * Spawns `steward serve` on `home`, opens its link and waits for `ready` (by default the servers screen's heading):
+ * the time from spawn to ready. The caller closes what it gets back.
+ */
+export async function serve(
+  browser: Browser,
+  home: string,
+  ready = (page: Page) => page.getByRole('heading', { name: 'Servers', level: 1 }).waitFor(),
+): Promise<Served> {
   const page = await browser.newPage();
   let child: ReturnType<typeof spawn> | undefined;
+  const close = async () => {
+    await page.close();
+    const exited = new Promise((r) => (child && child.exitCode === null ? child.once('exit', r) : r(undefined)));
+    child?.kill('SIGTERM');
+    await exited;
+  };
   try {
-    return await timeOnce(async () => {
+    const ms = await timeOnce(async () => {
       const started = spawn(process.execPath, [SERVE, '--no-open'], { env: { ...process.env, STEWARD_HOME: home }, stdio: ['ignore', 'pipe', 'ignore'] });
       child = started;
       const url = await new Promise<string>((resolve, reject) => {
@@ -45,12 +67,22 @@ async function firstScreen(browser: Browser): Promise<number> {
         started.once('exit', () => reject(new Error(`serve exited: ${out}`)));
       });
       await page.goto(url);
-      await page.getByRole('heading', { name: 'Servers', level: 1 }).waitFor();
+      await ready(page);
     });
+    return { ms, pid: present(child?.pid, 'the serve process'), page, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function firstScreen(browser: Browser): Promise<number> {
+  const home = mkdtempSync(join(tmpdir(), 'steward-first-'));
+  try {
+    const served = await serve(browser, home);
+    await served.close();
+    return served.ms;
   } finally {
-    await page.close();
-    child?.kill('SIGTERM');
-    await new Promise((r) => child?.once('exit', r) ?? r(undefined));
     rmSync(home, { recursive: true, force: true });
   }
 }
@@ -72,22 +104,25 @@ async function staticScreen(browser: Browser): Promise<number> {
   }
 }
 
-export async function firstScreenTimes(rounds: number): Promise<Record<string, number>> {
+export async function firstScreenTimes(rule: StopRule, log: (line: string) => void): Promise<Outcome> {
   const browser = await launch();
   try {
     await firstScreen(browser);
-    const host: number[] = [];
-    const floor: number[] = [];
-    for (let i = 0; i < rounds; i++) {
-      host.push(await firstScreen(browser));
-      floor.push(await staticScreen(browser));
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-    return {
-      first_screen_ms: round(median(host), 1),
-      first_screen_static_ms: round(median(floor), 1),
-      first_screen_ratio: round(median(host) / median(floor), 2),
-    };
+    return await repeat(
+      {
+        name: 'first screen',
+        headline: ['first_screen_ratio'],
+        rule,
+        rep: async (rep) => {
+          const ms = { host: 0, floor: 0 };
+          const subject = async () => (ms.host = await firstScreen(browser));
+          const baseline = async () => (ms.floor = await staticScreen(browser));
+          for (const side of inOrder(rep, subject, baseline)) await side();
+          return { first_screen_ratio: ms.host / ms.floor, first_screen_ms: ms.host, first_screen_static_ms: ms.floor };
+        },
+      },
+      log,
+    );
   } finally {
     await browser.close();
   }
@@ -105,9 +140,9 @@ function rssOf(mode: 'host' | 'bare', server: string): Promise<number> {
   });
 }
 
-export async function memory(server: string): Promise<Record<string, number>> {
+export async function memory(server: string): Promise<Figures> {
   const bare = await rssOf('bare', server);
   const host = await rssOf('host', server);
   const mb = (b: number) => round(b / (1024 * 1024), 1);
-  return { host_rss_mb_10: mb(host), bare_rss_mb_10: mb(bare), host_rss_ratio_10: round(host / bare, 2) };
+  return single({ host_rss_mb_10: mb(host), bare_rss_mb_10: mb(bare), host_rss_ratio_10: round(host / bare, 2) });
 }

@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { single, type Figures } from './repeat.js';
 import { round } from './stats.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -24,12 +25,12 @@ function child(mode: 'host' | 'bare', sizes: number[]): Promise<Record<string, n
   });
 }
 
-export async function flood(small: number, large: number): Promise<Record<string, number>> {
+export async function flood(small: number, large: number): Promise<Figures> {
   const bare = await child('bare', [small, large]);
   const host = await child('host', [small, large]);
   const mb = (bytes: number) => round(bytes / (1024 * 1024), 1);
   const perQuestion = (figures: Record<string, number>, size: number) => (figures[`ms_${size}`] ?? Number.NaN) / size;
-  return {
+  return single({
     flood_rss_growth_mb: mb(host[`peak_${large}`] ?? Number.NaN),
     flood_bare_rss_growth_mb: mb(bare[`peak_${large}`] ?? Number.NaN),
     [`flood_per_question_ms_${small}`]: round(perQuestion(host, small)),
@@ -37,5 +38,5 @@ export async function flood(small: number, large: number): Promise<Record<string
     flood_linearity_ratio: round(perQuestion(host, large) / perQuestion(host, small)),
     flood_bare_linearity_ratio: round(perQuestion(bare, large) / perQuestion(bare, small)),
     flood_per_question_vs_bare: round(perQuestion(host, large) / perQuestion(bare, large)),
-  };
+  });
 }

@@ -9,6 +9,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { Host } from '../main/core/host.js';
 import { createOsSandbox, type SandboxRunner } from '../main/core/security/index.js';
 import { unsandboxed, withHost } from './core.js';
+import { single, type Figures } from './repeat.js';
 import { percentile, round, timeOnce } from './stats.js';
 
 const PACKAGE = '@modelcontextprotocol/server-memory@2026.8.31';
@@ -44,7 +45,7 @@ async function hostNpx(host: Host, cwd: string): Promise<{ first: number; warm: 
   return { first, warm };
 }
 
-export async function npxStarts(rounds: number, sandboxed: boolean): Promise<Record<string, number>> {
+export async function npxStarts(rounds: number, sandboxed: boolean): Promise<Figures> {
   const bareFirst: number[] = [];
   const bareWarm: number[] = [];
   const hostFirst: number[] = [];
@@ -64,12 +65,12 @@ export async function npxStarts(rounds: number, sandboxed: boolean): Promise<Rec
     }
   }
   const m = (xs: number[]) => percentile(xs, 50);
-  return {
+  return single({
     npx_first_bare_ms: round(m(bareFirst), 1),
     npx_first_host_ms: round(m(hostFirst), 1),
     npx_first_ratio: round(m(hostFirst) / m(bareFirst)),
     npx_warm_bare_ms: round(m(bareWarm), 1),
     npx_warm_host_ms: round(m(hostWarm), 1),
     npx_warm_ratio: round(m(hostWarm) / m(bareWarm)),
-  };
+  });
 }

@@ -12,11 +12,16 @@ export function openRaw(file: string): Db {
   return db;
 }
 
-/** The CREATE statements of these tables and of their indexes, read from a Steward database, tables first. */
+/**
+ * The CREATE statements of these tables and of their indexes, read from a Steward database, tables first. Triggers are
+ * left out: they write to Steward's change-feed table, which is Steward's own cost and absent from a bare database.
+ */
 export function schemaOf(db: Db, tables: readonly string[]): string[] {
   const marks = tables.map(() => '?').join(', ');
   return db
-    .prepare<string[], { sql: string }>(`SELECT sql FROM sqlite_master WHERE tbl_name IN (${marks}) AND sql IS NOT NULL ORDER BY type = 'index', rowid`)
+    .prepare<string[], { sql: string }>(
+      `SELECT sql FROM sqlite_master WHERE tbl_name IN (${marks}) AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type = 'index', rowid`,
+    )
     .all(...tables)
     .map((row) => row.sql);
 }

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import Anthropic from '@anthropic-ai/sdk';
 import { present } from '../shared/errors.js';
 import { withHost, unsandboxed } from './core.js';
-import { percentile, round, timeEach } from './stats.js';
+import { repeat, type Outcome } from './repeat.js';
+import { inOrder, percentile, timeEach, type StopRule } from './stats.js';
 
 interface Fake {
   url: string;
@@ -45,7 +46,11 @@ const PARAMS = {
   tools: [{ name: 'list_files', description: 'List files', inputSchema: { type: 'object', properties: { path: { type: 'string' } } } }],
 };
 
-export async function samplingRounds(rounds: number): Promise<Record<string, number>> {
+/** Rounds per side in one repetition, in alternating batches. */
+const ROUNDS_PER_REP = 60;
+const BATCH = 15;
+
+export async function samplingRounds(rule: StopRule, log: (line: string) => void): Promise<Outcome> {
   const api = await startStandIn();
   try {
     const client = new Anthropic({ apiKey: api.apiKey, baseURL: api.url, maxRetries: 0 });
@@ -60,12 +65,12 @@ export async function samplingRounds(rounds: number): Promise<Record<string, num
           tool_choice: { type: 'auto' },
         })
         .finalMessage();
-    const hostTimes = await withHost(unsandboxed, async (host) => {
+    return await withHost(unsandboxed, async (host) => {
       await host.models.set({ baseUrl: api.url });
       await host.models.setKey(api.apiKey);
       // Several servers share the load so the per-server rate budget (at most 600 a minute) never holds a round.
       const ids: string[] = [];
-      for (let i = 0; i < 4; i++) {
+      for (let i = 0; i < 8; i++) {
         const view = await host.servers.add({ name: `bench-${i}`, config: { transport: 'http', url: 'http://127.0.0.1:9/mcp', headers: {} } });
         host.sampling.setPolicy(view.id, view.name, { mode: 'allow', budgets: { requestsPerMinute: 600, tokensPerDay: 100_000_000 } });
         ids.push(view.id);
@@ -76,21 +81,44 @@ export async function samplingRounds(rounds: number): Promise<Record<string, num
         return host.sampling.handle({ serverId, serverName: serverId, sessionKey: 'bench', toolsDeclared: true, signal: new AbortController().signal }, PARAMS);
       };
       // Both sides need several hundred rounds before the JIT settles.
-      for (let i = 0; i < 4; i++) {
-        await timeEach(200, viaHost);
-        await timeEach(200, direct);
+      for (let i = 0; i < 3; i++) {
+        await timeEach(150, viaHost);
+        await timeEach(150, direct);
       }
-      const times: number[] = [];
-      const directTimes: number[] = [];
-      for (let done = 0; done < rounds; done += 20) {
-        times.push(...(await timeEach(20, viaHost)));
-        directTimes.push(...(await timeEach(20, direct)));
-      }
-      return { times, directTimes };
+      return repeat(
+        {
+          name: 'sampling rounds',
+          headline: ['sampling_round_ratio'],
+          rule,
+          rep: async (rep) => {
+            const host: number[] = [];
+            const bare: number[] = [];
+            const cpu = { host: 0, bare: 0 };
+            const timed = async (fn: () => Promise<unknown>, into: number[], side: 'host' | 'bare') => {
+              const before = process.cpuUsage();
+              into.push(...(await timeEach(BATCH, fn)));
+              const used = process.cpuUsage(before);
+              cpu[side] += used.user + used.system;
+            };
+            const subject = () => timed(viaHost, host, 'host');
+            const baseline = () => timed(direct, bare, 'bare');
+            for (let done = 0; done < ROUNDS_PER_REP; done += BATCH) for (const side of inOrder(rep + done / BATCH, subject, baseline)) await side();
+            const h = percentile(host, 50);
+            const d = percentile(bare, 50);
+            return {
+              sampling_round_ratio: h / d,
+              sampling_round_host_p50_ms: h,
+              sampling_round_direct_p50_ms: d,
+              // CPU time of this process per round, host against the SDK alone.
+              sampling_cpu_ratio: cpu.host / cpu.bare,
+              sampling_host_cpu_us: cpu.host / host.length,
+              sampling_direct_cpu_us: cpu.bare / bare.length,
+            };
+          },
+        },
+        log,
+      );
     });
-    const h = percentile(hostTimes.times, 50);
-    const d = percentile(hostTimes.directTimes, 50);
-    return { sampling_round_host_p50_ms: round(h), sampling_round_direct_p50_ms: round(d), sampling_round_ratio: round(h / d) };
   } finally {
     await api.close();
   }

@@ -3,7 +3,8 @@
 import { fileURLToPath } from 'node:url';
 import { present } from '../shared/errors.js';
 import { withHost, unsandboxed } from './core.js';
-import { round } from './stats.js';
+import { single, summarize, type Figures } from './repeat.js';
+import { median, round } from './stats.js';
 
 const TASK_SERVER = fileURLToPath(new URL('../../test/fixtures/task-server.mjs', import.meta.url));
 const TASKS = 200;
@@ -18,14 +19,23 @@ async function cpuOver(ms: number): Promise<number> {
   return ((used.user + used.system) / 1000 / (Number(process.hrtime.bigint() - wall) / 1e6)) * 100;
 }
 
-export async function pollCpu(seconds: number): Promise<Record<string, number>> {
+/** Windows each phase is cut into: the figures are their medians, with the spread across them. */
+const WINDOWS = 5;
+
+async function cpuWindows(seconds: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < WINDOWS; i++) out.push(await cpuOver((seconds * 1000) / WINDOWS));
+  return out;
+}
+
+export async function pollCpu(seconds: number): Promise<Figures> {
   return withHost(unsandboxed, async (host) => {
     const view = await host.servers.add({ name: 'task-fixture', config: { transport: 'stdio', command: process.execPath, args: [TASK_SERVER], env: {} } });
     const request = await host.servers.consentRequest(view.id);
     await host.servers.decideConsent(view.id, request.spec.hash, 'approve', 'user');
     await host.servers.ensureRunning(view.id);
     await sleep(1000);
-    const idle = await cpuOver(seconds * 1000);
+    const idle = await cpuWindows(seconds);
     const idleRss = process.memoryUsage().rss;
 
     // Each job outlasts the window (the fixture caps a task's life at 60 s); one step, so nothing but the polls changes.
@@ -42,7 +52,7 @@ export async function pollCpu(seconds: number): Promise<Record<string, number>> 
     const before = (await gets()).length;
     let changes = 0;
     const off = host.events.on('tasks:changed', () => changes++);
-    const busy = await cpuOver(seconds * 1000);
+    const busy = await cpuWindows(seconds);
     const busyRss = process.memoryUsage().rss;
     off();
     const seen = (await gets()).slice(before);
@@ -54,18 +64,27 @@ export async function pollCpu(seconds: number): Promise<Record<string, number>> 
     const stillWorking = host.tasks.list({ status: 'working', serverId: view.id }, TASKS + 1).length;
     if (stillWorking !== TASKS) throw new Error(`only ${stillWorking} of ${TASKS} tasks were still working at the end of the window`);
     await Promise.all(started.map((task) => host.tasks.cancel(task.id)));
+    const idleCpu = median(idle);
     return {
-      poll200_cpu_pct: round(busy, 2),
-      poll200_idle_cpu_pct: round(idle, 2),
-      poll200_cpu_ratio: round(busy / Math.max(idle, 0.01), 1),
-      poll200_rss_mb: round(busyRss / 1048576, 1),
-      poll200_idle_rss_mb: round(idleRss / 1048576, 1),
-      poll200_rss_ratio: round(busyRss / idleRss, 2),
-      poll200_burst_ratio: round(Math.max(...windows.values()) / Math.max(evenShare, 1), 2),
-      // The rate the server saw: one tasks/get per task per second is the pace it asked for.
-      poll200_polls_per_s: round(polls / seconds, 1),
-      // Polls that bring nothing new write nothing and tell no one, so this stays near zero.
-      poll200_changes_per_s: round(changes / seconds, 1),
+      ...summarize(
+        {
+          poll200_cpu_pct: busy,
+          poll200_idle_cpu_pct: idle,
+          // What following 200 tasks costs: each busy window's CPU less the idle host's (median), in percent of one core.
+          poll200_cpu_above_idle_pct: busy.map((b) => b - idleCpu),
+        },
+        2,
+      ),
+      ...single({
+        poll200_rss_mb: round(busyRss / 1048576, 1),
+        poll200_idle_rss_mb: round(idleRss / 1048576, 1),
+        poll200_rss_ratio: round(busyRss / idleRss, 2),
+        poll200_burst_ratio: round(Math.max(...windows.values()) / Math.max(evenShare, 1), 2),
+        // The rate the server saw: one tasks/get per task per second is the pace it asked for.
+        poll200_polls_per_s: round(polls / seconds, 1),
+        // Polls that bring nothing new write nothing and tell no one, so this stays near zero.
+        poll200_changes_per_s: round(changes / seconds, 1),
+      }),
     };
   });
 }

@@ -8,7 +8,7 @@ import { present } from '../shared/errors.js';
 import type { TaskStatus } from '../shared/domain/tasks.js';
 import { openStore, type Db, type Store } from '../main/core/store/index.js';
 import { openRaw, schemaOf } from './raw-sqlite.js';
-import { percentile, round } from './stats.js';
+import { summarize, type Figures } from './repeat.js';
 
 /** Transactions per task: created, accepted by the server, two steps, completed. */
 const CHANGES = 5;
@@ -105,7 +105,7 @@ function opsPerSecond(write: (n: number) => void, first: number, count: number):
   return (count * CHANGES) / seconds;
 }
 
-export function taskWrites(tasksPerBatch: number, batches: number): Record<string, number> {
+export function taskWrites(tasksPerBatch: number, batches: number): Figures {
   const dir = mkdtempSync(join(tmpdir(), 'steward-bench-writes-'));
   const store = openStore(join(dir, 'steward.db'));
   const raw = openRaw(join(dir, 'raw.db'));
@@ -129,9 +129,8 @@ export function taskWrites(tasksPerBatch: number, batches: number): Record<strin
     // Each batch is compared with its neighbour on the other side, which ran under the same load a moment apart.
     const ratios = s.map((ops, i) => ops / present(r[i], 'the paired batch'));
     return {
-      task_write_steward_ops_s: Math.round(percentile(s, 50)),
-      task_write_raw_ops_s: Math.round(percentile(r, 50)),
-      task_write_vs_raw: round(percentile(ratios, 50)),
+      ...summarize({ task_write_steward_ops_s: s, task_write_raw_ops_s: r }, 0),
+      ...summarize({ task_write_vs_raw: ratios }),
     };
   } finally {
     store.close();

@@ -33,6 +33,9 @@ export class ModelSettingsService {
     void this.get().then(this.changed, () => undefined);
   }
 
+  /** The last address judged by the URL gate, with the verdict. */
+  private judged: { url: string; verdict: ReturnType<typeof judgeUrl> } | undefined;
+
   private stored(): Stored {
     if (this.cached) return this.cached;
     this.cached = this.read();
@@ -80,7 +83,9 @@ export class ModelSettingsService {
     const stored = this.stored().baseUrl;
     const chosen = stored ?? this.envBaseUrl;
     if (!chosen) return undefined;
-    const verdict = judgeUrl(chosen, 'model-api');
+    // The gate is a pure function of the text, and this runs for every sampling round: judged once per address.
+    const verdict = this.judged?.url === chosen ? this.judged.verdict : judgeUrl(chosen, 'model-api');
+    this.judged = { url: chosen, verdict };
     if (!verdict.allowed) {
       const where = stored ? 'the API address in Settings' : 'the address in ANTHROPIC_BASE_URL';
       throw new StewardError('invalid_payload', `Steward will not send your key to ${where}: ${verdict.problems.join(' ')}`);

@@ -1,0 +1,163 @@
+// The task center in Chromium with 10,000 tasks loaded while 50 of them change status each second (written by another
+// process, as a second Steward following them would), against the same screen with nothing changing: frame intervals
+// while the list scrolls, and the page's JS heap before and after.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startTokenOf } from '../main/core/owners/index.js';
+import { openStore, type Store } from '../main/core/store/index.js';
+import { present } from '../shared/errors.js';
+import { launch, serve } from './desktop.js';
+import { summarize, type Figures } from './repeat.js';
+import { inOrder, percentile } from './stats.js';
+
+const TASKS = 10_000;
+const LIVE = 200;
+const CHANGES_PER_SECOND = 50;
+const SERVER = { id: randomUUID(), name: 'task-fixture' };
+
+function fill(store: Store): string[] {
+  const owner = { pid: process.pid, started: startTokenOf(process.pid) ?? '' };
+  const base = Date.now() - TASKS * 1000;
+  const live: string[] = [];
+  store.transaction(() => {
+    for (let i = 0; i < TASKS; i++) {
+      const id = randomUUID();
+      const working = i >= TASKS - LIVE;
+      if (working) live.push(id);
+      const at = new Date(base + i * 1000).toISOString();
+      store.tasks.insert(
+        {
+          id,
+          server_id: SERVER.id,
+          server_name: SERVER.name,
+          transport: 'stdio',
+          direction: 'outgoing',
+          remote_task_id: randomUUID(),
+          method: 'tools/call',
+          label: `job-${i % 37}`,
+          status: working ? 'working' : 'completed',
+          status_message: working ? 'step 1 of 9' : 'done',
+          created_at: at,
+          updated_at: at,
+          expires_at: null,
+          poll_interval_ms: 1000,
+          arguments: JSON.stringify({ path: `/home/ada/site-${i % 97}`, depth: 3 }),
+          error: null,
+          owner_pid: owner.pid,
+          owner_started: owner.started,
+        },
+        { source: 'local', kind: 'requested', status: 'working', message: 'Starting…', serverAt: null },
+      );
+    }
+  });
+  return live;
+}
+
+/** Records the interval between animation frames while the task list scrolls, until stopped. */
+const MEASURE = `(() => {
+  const scroller = document.querySelector('.screen-body');
+  const out = [];
+  let last = performance.now();
+  let on = true;
+  const frame = (t) => {
+    out.push(t - last);
+    last = t;
+    if (scroller) scroller.scrollTop = (scroller.scrollTop + 37) % Math.max(1, scroller.scrollHeight - scroller.clientHeight);
+    if (on) requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+  window.stopFrames = () => { on = false; return out.slice(1); };
+})()`;
+
+async function frames(page: Page, seconds: number): Promise<number[]> {
+  await page.evaluate(MEASURE);
+  await page.waitForTimeout(seconds * 1000);
+  return page.evaluate('window.stopFrames()');
+}
+
+async function heapMb(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('Performance.enable');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? Number.NaN) / 1048576;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+export async function taskCenterFrames(seconds: number, windows = 6): Promise<Figures> {
+  const home = mkdtempSync(join(tmpdir(), 'steward-taskcenter-'));
+  const store = openStore(join(home, 'steward.db'));
+  const browser = await launch();
+  let timer: ReturnType<typeof setInterval> | undefined;
+  try {
+    const live = fill(store);
+    const served = await serve(browser, home);
+    const { page } = served;
+    try {
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.evaluate("location.hash = '#/tasks'");
+      await page.locator('.tasks-table tr[data-task]').first().waitFor({ timeout: 60_000 });
+      // Every page of the list loaded, as a user who scrolled to the oldest task would have it.
+      const end = page.getByText('No older tasks');
+      const more = page.getByRole('button', { name: 'Load more' });
+      const deadline = Date.now() + 120_000;
+      while (!(await end.isVisible())) {
+        if (Date.now() > deadline) throw new Error('the task center did not load all its pages in two minutes');
+        if (await more.isEnabled().catch(() => false)) await more.click({ timeout: 10_000 }).catch(() => undefined);
+        else await page.waitForTimeout(20);
+      }
+      const heapBefore = await heapMb(page);
+      let n = 0;
+      const change = () => {
+        const id = present(live[n % LIVE], 'a live task');
+        const step = 1 + (n++ % 9);
+        const status = step % 4 === 0 ? 'input_required' : 'working';
+        store.tasks.apply(id, new Date().toISOString(), { status, statusMessage: `step ${step} of 9`, progress: step, progressTotal: 9 }, [
+          { source: 'server', kind: 'status', status, message: `step ${step} of 9`, serverAt: null },
+        ]);
+      };
+      const samples: Record<string, number[]> = { taskcenter_frame_p99_ms: [], taskcenter_idle_frame_p99_ms: [], taskcenter_frame_p50_ms: [] };
+      const window = seconds / windows;
+      for (let w = 0; w < windows / 2; w++) {
+        const busy = async () => {
+          // Paced by the clock, not by the timer's count: a busy event loop fires late, and the changes due meanwhile still go.
+          const from = Date.now();
+          const first = n;
+          timer = setInterval(() => {
+            while (n - first < Math.floor(((Date.now() - from) * CHANGES_PER_SECOND) / 1000)) change();
+          }, 1000 / CHANGES_PER_SECOND);
+          const f = await frames(page, window);
+          clearInterval(timer);
+          samples.taskcenter_frame_p99_ms?.push(percentile(f, 99));
+          samples.taskcenter_frame_p50_ms?.push(percentile(f, 50));
+        };
+        const idle = async () => {
+          samples.taskcenter_idle_frame_p99_ms?.push(percentile(await frames(page, window), 99));
+        };
+        for (const side of inOrder(w, busy, idle)) await side();
+      }
+      const heapAfter = await heapMb(page);
+      const rows = await page.locator('.tasks-table tr[data-task]').count();
+      return {
+        ...summarize(samples, 1),
+        ...summarize(
+          { taskcenter_heap_mb: [heapAfter], taskcenter_heap_growth_mb: [heapAfter - heapBefore], taskcenter_rows_rendered: [rows], taskcenter_changes: [n] },
+          1,
+        ),
+      };
+    } finally {
+      await served.close();
+    }
+  } finally {
+    if (timer) clearInterval(timer);
+    await browser.close();
+    store.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+}

@@ -13,7 +13,20 @@ import {
   ServerOptionsSchema,
   ServerViewSchema,
 } from '../domain/servers.js';
-import { CallResultSchema, ProgressSchema, PromptViewSchema, ResourceViewSchema, ToolViewSchema } from '../domain/mcp.js';
+import {
+  CallResultSchema,
+  CompletionRefSchema,
+  CompletionSchema,
+  pageOf,
+  ProgressSchema,
+  PromptResultSchema,
+  PromptViewSchema,
+  ResourceContentSchema,
+  ResourceTemplateViewSchema,
+  ResourceViewSchema,
+  ToolViewSchema,
+} from '../domain/mcp.js';
+import { LogLevelSchema, ServerFeaturesSchema } from '../domain/workbench.js';
 import { AuditEventSchema, AuditKindSchema } from '../domain/audit.js';
 import { InboxChangeSchema, InboxDecisionSchema, InboxItemSchema } from '../domain/inbox.js';
 import { AuthConfigSchema, AuthSecretsSchema, AuthViewSchema } from '../domain/auth.js';
@@ -25,6 +38,11 @@ const Id = z.string().min(1).max(200);
 const ServerRef = z.object({ serverId: Id });
 const Empty = z.object({});
 const Ack = z.object({ ok: z.literal(true) });
+/** A server's opaque pagination cursor, passed back as it came. */
+const PageRef = z.object({ serverId: Id, cursor: z.string().max(4096).optional() });
+const ResourceUri = z.string().min(1).max(8192);
+/** Prompt arguments and completion context are strings by the protocol. */
+const StringArgs = z.record(z.string().max(512), z.string().max(100_000)).default({});
 const GrantPath = z.string().min(1).max(4096);
 const GrantChange = z.object({
   serverId: Id,
@@ -101,8 +119,28 @@ export const calls = {
     CallResultSchema,
   ),
   'tools:cancel': call(z.object({ callId: Id }), Ack),
-  'prompts:list': call(ServerRef, z.array(PromptViewSchema)),
-  'resources:list': call(ServerRef, z.array(ResourceViewSchema)),
+  /** What the running server declared: which of the calls below it answers. */
+  'servers:features': call(ServerRef, ServerFeaturesSchema),
+  /** logging/setLevel: the least severe level of log message the server should send. */
+  'servers:setLogLevel': call(z.object({ serverId: Id, level: LogLevelSchema }), Ack),
+  'prompts:list': call(PageRef, pageOf(PromptViewSchema)),
+  'prompts:get': call(z.object({ serverId: Id, name: z.string().min(1).max(512), arguments: StringArgs }), PromptResultSchema),
+  'resources:list': call(PageRef, pageOf(ResourceViewSchema)),
+  'resources:templates': call(PageRef, pageOf(ResourceTemplateViewSchema)),
+  'resources:read': call(z.object({ serverId: Id, uri: ResourceUri }), z.object({ contents: z.array(ResourceContentSchema) })),
+  /** Updates come as resources:updated events while the server runs this session. */
+  'resources:subscribe': call(z.object({ serverId: Id, uri: ResourceUri }), Ack),
+  'resources:unsubscribe': call(z.object({ serverId: Id, uri: ResourceUri }), Ack),
+  /** completion/complete for a prompt argument or a resource template parameter; `context` holds the arguments already given. */
+  'completion:complete': call(
+    z.object({
+      serverId: Id,
+      ref: CompletionRefSchema,
+      argument: z.object({ name: z.string().min(1).max(512), value: z.string().max(10_000) }),
+      context: StringArgs,
+    }),
+    CompletionSchema,
+  ),
   'inbox:list': call(Empty, z.array(InboxItemSchema)),
   'inbox:decide': call(z.object({ itemId: Id, decision: InboxDecisionSchema }), Ack),
   'audit:list': call(
@@ -188,6 +226,10 @@ export const events = {
   'servers:removed': z.object({ serverId: Id }),
   'logs:changed': z.object({ serverId: Id, lines: z.array(LogLineSchema) }),
   'tools:changed': z.object({ serverId: Id }),
+  'prompts:changed': z.object({ serverId: Id }),
+  'resources:changed': z.object({ serverId: Id }),
+  /** A resource the user subscribed to changed at the server. */
+  'resources:updated': z.object({ serverId: Id, uri: z.string() }),
   'calls:changed': ProgressSchema,
   /** One item added or removed; the whole list only comes from inbox:list. */
   'inbox:changed': InboxChangeSchema,

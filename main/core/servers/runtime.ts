@@ -58,6 +58,7 @@ export interface RuntimeDeps {
   log(stream: LogLine['stream'], level: LogLine['level'], text: string): void;
   changed(): void;
   listChanged(kind: 'tools' | 'prompts' | 'resources'): void;
+  resourceUpdated(uri: string): void;
   roots(): { uri: string; name?: string }[];
   /** What to declare to the server at connect time. */
   capabilities(): HostCapabilities;
@@ -360,6 +361,7 @@ export class ServerRuntime {
     return {
       log: (level: LogLine['level'], text: string) => this.deps.log('protocol', level, text),
       listChanged: (kind: 'tools' | 'prompts' | 'resources') => this.deps.listChanged(kind),
+      resourceUpdated: (uri: string) => this.deps.resourceUpdated(uri),
       roots: () => this.deps.roots(),
       closed: onClosed,
       request: (method: string, params: unknown, info: ServerRequestInfo) => this.deps.serverRequest(method, params, info),

@@ -4,7 +4,7 @@ import { setMaxListeners } from 'node:events';
 import { Client, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
 import { TaskStatusNotificationParamsSchema } from '@modelcontextprotocol/core';
 import type { AuthProvider, FetchLike, MessageExtraInfo, OAuthClientProvider, StandardSchemaV1 } from '@modelcontextprotocol/client';
-import type { CallResult, PromptView, ResourceView, ToolView } from '../../../shared/domain/mcp.js';
+import type { CallResult, ToolView } from '../../../shared/domain/mcp.js';
 import type { LogLine } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import { SERVER_LIMITS } from '../limits.js';
@@ -54,6 +54,8 @@ export interface SessionHooks {
   /** A `notifications/message` from the server, or a note about the connection. */
   log: (level: LogLine['level'], text: string) => void;
   listChanged: (kind: 'tools' | 'prompts' | 'resources') => void;
+  /** `notifications/resources/updated` for a URI the user subscribed to. */
+  resourceUpdated: (uri: string) => void;
   /** Folders the user granted this server, as file:// URIs. */
   roots: () => { uri: string; name?: string }[];
   /** The connection ended without Steward asking for it. */
@@ -113,6 +115,7 @@ export class McpSession {
         : `Dropped ${dropped} notification(s) in all before the server slowed down.`,
     ),
   );
+  private readonly subscribed = new Set<string>();
   private readonly progressWatchers = new Map<string, (p: { progress: number; total?: number; message?: string }) => void>();
 
   private constructor(private readonly options: SessionOptions) {}
@@ -190,6 +193,10 @@ export class McpSession {
       const data = typeof n.params.data === 'string' ? n.params.data : JSON.stringify(n.params.data);
       hooks.log(level, `${logger}${data}`);
     });
+    client.setNotificationHandler('notifications/resources/updated', (n) => {
+      // Only what the user subscribed to is passed on: a server cannot make the host chase URIs it never asked for.
+      if (this.subscribed.has(n.params.uri)) hooks.resourceUpdated(n.params.uri);
+    });
     client.setRequestHandler('roots/list', () => ({ roots: hooks.roots() }));
     const serve = hooks.request;
     if (serve) {
@@ -244,6 +251,12 @@ export class McpSession {
     this.client = client;
     this.tools = undefined;
     this.sessionKey = randomUUID();
+    for (const uri of this.subscribed) {
+      client.subscribeResource({ uri }).catch((error: unknown) => {
+        this.subscribed.delete(uri);
+        hooks.log('warning', `Could not subscribe again to ${uri}: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }
   }
 
   get key(): string {
@@ -309,6 +322,26 @@ export class McpSession {
     );
   }
 
+  /** A request through the SDK client, re-established once when an HTTP session was lost (see withSession). */
+  use<T>(what: string, fn: (c: Client) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.withSession(what, fn, signal);
+  }
+
+  /** The URIs the user follows; subscribed again on a re-established session. */
+  get subscriptions(): ReadonlySet<string> {
+    return this.subscribed;
+  }
+
+  async subscribe(uri: string): Promise<void> {
+    await this.withSession('Subscribing to the resource', (c) => c.subscribeResource({ uri }));
+    this.subscribed.add(uri);
+  }
+
+  async unsubscribe(uri: string): Promise<void> {
+    if (!this.subscribed.delete(uri)) return;
+    await this.withSession('Unsubscribing from the resource', (c) => c.unsubscribeResource({ uri }));
+  }
+
   private live(): Client {
     if (!this.client || this.closing) throw new StewardError('server_not_running', 'The server is not connected.');
     return this.client;
@@ -359,33 +392,6 @@ export class McpSession {
     const result = await this.withSession('Listing tools', (c) => c.listTools());
     this.tools = result.tools.map(toToolView);
     return this.tools;
-  }
-
-  async listPrompts(): Promise<PromptView[]> {
-    if (!this.live().getServerCapabilities()?.prompts) return [];
-    const result = await this.withSession('Listing prompts', (c) => c.listPrompts());
-    return result.prompts.map((p) => ({
-      name: p.name,
-      ...(p.title ? { title: p.title } : {}),
-      ...(p.description ? { description: p.description } : {}),
-      arguments: (p.arguments ?? []).map((a) => ({
-        name: a.name,
-        ...(a.description ? { description: a.description } : {}),
-        ...(a.required !== undefined ? { required: a.required } : {}),
-      })),
-    }));
-  }
-
-  async listResources(): Promise<ResourceView[]> {
-    if (!this.live().getServerCapabilities()?.resources) return [];
-    const result = await this.withSession('Listing resources', (c) => c.listResources());
-    return result.resources.map((r) => ({
-      uri: r.uri,
-      name: r.name,
-      ...(r.title ? { title: r.title } : {}),
-      ...(r.description ? { description: r.description } : {}),
-      ...(r.mimeType ? { mimeType: r.mimeType } : {}),
-    }));
   }
 
   async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallResult> {

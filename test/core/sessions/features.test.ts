@@ -150,7 +150,8 @@ describe('paging and list_changed', () => {
     await updated;
     offSeen();
     // The server also announced an update for page://never-subscribed: it went nowhere.
-    expect(seen).toEqual(['page://r/4']);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen)).toEqual(new Set(['page://r/4']));
 
     const promptsChanged = next((l: (e: { serverId: string }) => void) => host.events.on('prompts:changed', l), (e) => e.serverId === serverId);
     await host.tools.call({ serverId, name: 'grow', arguments: {} });

@@ -332,9 +332,16 @@ export class McpSession {
     return this.subscribed;
   }
 
+  /** Followed before the request goes out: an update the server sends right after its answer is not lost. */
   async subscribe(uri: string): Promise<void> {
-    await this.withSession('Subscribing to the resource', (c) => c.subscribeResource({ uri }));
+    const had = this.subscribed.has(uri);
     this.subscribed.add(uri);
+    try {
+      await this.withSession('Subscribing to the resource', (c) => c.subscribeResource({ uri }));
+    } catch (error) {
+      if (!had) this.subscribed.delete(uri);
+      throw error;
+    }
   }
 
   async unsubscribe(uri: string): Promise<void> {

@@ -139,11 +139,12 @@ export async function watch(cli: Cli, args: Args): Promise<number> {
   const serverId = await running(cli, args[0], usage);
   if (!serverId) return EXIT.consent;
   const uri = args[1];
-  await cli.call('resources:subscribe', { serverId, uri });
-  cli.note(`Watching ${uri}; Ctrl+C stops.`);
+  // Listening before subscribing: a server may announce an update right after it answers.
   const offUpdate = cli.host.events.on('resources:updated', (e) => {
     if (e.serverId === serverId && e.uri === uri) cli.result({ updated: uri, at: new Date().toISOString() }, () => `${new Date().toISOString()} updated ${uri}`);
   });
+  await cli.call('resources:subscribe', { serverId, uri });
+  cli.note(`Watching ${uri}; Ctrl+C stops.`);
   await new Promise<void>((done) => {
     void (cli.interrupts?.next() ?? new Promise(() => undefined)).then(() => done());
     cli.host.events.on('servers:changed', (s) => {

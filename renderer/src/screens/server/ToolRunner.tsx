@@ -145,7 +145,7 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
           Last call, at <time dateTime={last.at}>{formatClock(last.at)}</time>
         </p>
       )}
-      {outcome && 'result' in outcome && <CallResultView result={outcome.result} />}
+      {outcome && 'result' in outcome && <CallResultView serverId={serverId} result={outcome.result} outputSchema={tool.outputSchema} />}
       {outcome && 'error' in outcome && <ErrorNote title={outcome.error.code === 'cancelled' ? 'Cancelled.' : 'The call failed.'} error={outcome.error} />}
       <StartedTasks tasks={started} />
     </div>

@@ -73,6 +73,7 @@ export function createHandlers(host: HandlerDeps): Handlers {
       return { ok: true as const };
     },
     'servers:features': async ({ serverId }) => features.featuresOf(await servers.ensureRunning(serverId)),
+    'servers:wire': ({ serverId, afterSeq, method, limit }) => servers.wire(serverId, { afterSeq, method, limit }),
     'servers:setLogLevel': async ({ serverId, level }) => {
       await features.setLogLevel(await servers.ensureRunning(serverId), level);
       return { ok: true as const };

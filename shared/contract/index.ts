@@ -26,7 +26,7 @@ import {
   ResourceViewSchema,
   ToolViewSchema,
 } from '../domain/mcp.js';
-import { LogLevelSchema, ServerFeaturesSchema } from '../domain/workbench.js';
+import { LogLevelSchema, ServerFeaturesSchema, WireMessageSchema } from '../domain/workbench.js';
 import { AuditEventSchema, AuditKindSchema } from '../domain/audit.js';
 import { InboxChangeSchema, InboxDecisionSchema, InboxItemSchema } from '../domain/inbox.js';
 import { AuthConfigSchema, AuthSecretsSchema, AuthViewSchema } from '../domain/auth.js';
@@ -121,6 +121,19 @@ export const calls = {
   'tools:cancel': call(z.object({ callId: Id }), Ack),
   /** What the running server declared: which of the calls below it answers. */
   'servers:features': call(ServerRef, ServerFeaturesSchema),
+  /**
+   * The JSON-RPC messages with the server in this process, oldest first: those after `afterSeq`, whose method (or, for a
+   * response, its request's method) starts with `method`. `total` counts every message so far; the oldest are dropped.
+   */
+  'servers:wire': call(
+    z.object({
+      serverId: Id,
+      afterSeq: z.number().int().min(0).optional(),
+      method: z.string().max(200).optional(),
+      limit: z.number().int().min(1).max(1000).default(500),
+    }),
+    z.object({ messages: z.array(WireMessageSchema), total: z.number().int() }),
+  ),
   /** logging/setLevel: the least severe level of log message the server should send. */
   'servers:setLogLevel': call(z.object({ serverId: Id, level: LogLevelSchema }), Ack),
   'prompts:list': call(PageRef, pageOf(PromptViewSchema)),

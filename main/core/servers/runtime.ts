@@ -18,6 +18,7 @@ import {
 } from '../security/index.js';
 import {
   McpSession,
+  WireLog,
   type ClientIdentity,
   type HostCapabilities,
   type ServerRequestInfo,
@@ -84,6 +85,8 @@ export class ServerRuntime {
   restarts = 0;
   rssBytes: number | null = null;
   session: McpSession | undefined;
+  /** The JSON-RPC history with this server, across its restarts. */
+  readonly wire = new WireLog();
 
   private child: ChildProcess | undefined;
   private snapshot: TreeSnapshot | undefined;
@@ -137,6 +140,7 @@ export class ServerRuntime {
         connectTimeoutMs: this.deps.connectTimeoutMs,
         reconnectOnSessionLoss: true,
         capabilities: this.deps.capabilities(),
+        wire: this.wire,
         // Step-up re-authorizes at most once per request; the auth service caps prompts across requests.
         transport: () =>
           new StreamableHTTPClientTransport(new URL(url), {
@@ -276,6 +280,7 @@ export class ServerRuntime {
         connectTimeoutMs: this.deps.connectTimeoutMs,
         reconnectOnSessionLoss: false,
         capabilities: this.deps.capabilities(),
+        wire: this.wire,
         transport: () => transport,
         hooks: this.sessionHooks(() => undefined),
       });

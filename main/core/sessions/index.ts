@@ -15,3 +15,4 @@ export { toStewardError, MESSAGE_TOO_LARGE_CODE, OVERSIZED_REQUEST } from './err
 export { ToolCalls, type ToolCallDeps, type CallRequest } from './tool-calls.js';
 export * as features from './features.js';
 export type { Page } from './features.js';
+export { WireLog, WIRE_LIMITS } from './wire-log.js';

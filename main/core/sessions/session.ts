@@ -9,6 +9,7 @@ import type { LogLine } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import { SERVER_LIMITS } from '../limits.js';
 import { isSessionExpired, toStewardError } from './errors.js';
+import type { WireLog } from './wire-log.js';
 
 /** How a remote server's transport authenticates: an OAuth (or other) provider, and the fetch its sign-in requests go through. */
 export interface HttpAuth {
@@ -78,6 +79,8 @@ export interface SessionOptions {
   /** Whether a lost HTTP session (404) may be re-established with a new initialize. */
   reconnectOnSessionLoss: boolean;
   capabilities: HostCapabilities;
+  /** Where every message both ways is kept; it outlives the session (restarts, re-established HTTP sessions). */
+  wire?: WireLog;
 }
 
 /** Protocol versions that know sampling with tools, and tasks. */
@@ -236,9 +239,9 @@ export class McpSession {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.connectTimeoutMs);
     const transport = this.options.transport();
+    this.tap(transport);
     try {
       await client.connect(transport, { signal: controller.signal, timeout: this.options.connectTimeoutMs });
-      this.interceptProgress(transport);
     } catch (error) {
       this.closing = true;
       await client.close().catch(() => undefined);
@@ -269,14 +272,21 @@ export class McpSession {
   }
 
   /**
-   * Progress for a task outlives its tools/call request, which the SDK forgets once it is answered with
-   * CreateTaskResult; notifications for tokens watched here are taken off the wire before the SDK sees them. Every
-   * notification is counted against the server's budget first: past it they are dropped, before any work is done.
+   * Taps a new transport before the SDK connects over it: every message both ways goes to the wire log; every
+   * notification is counted against the server's budget first (past it they are dropped, before any work is done);
+   * progress for a task outlives its tools/call request, which the SDK forgets once it is answered with
+   * CreateTaskResult, so notifications for tokens watched here are taken off the wire before the SDK sees them.
    */
-  private interceptProgress(transport: Transport): void {
-    const sdk = transport.onmessage;
-    if (!sdk) return;
-    transport.onmessage = (message: JSONRPCMessage, extra?: MessageExtraInfo) => {
+  private tap(transport: Transport): void {
+    const wire = this.options.wire;
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) => {
+      wire?.record('out', message);
+      return send(message, options);
+    };
+    let sdk: Transport['onmessage'];
+    const receive = (message: JSONRPCMessage, extra?: MessageExtraInfo) => {
+      wire?.record('in', message);
       if ('method' in message && !('id' in message) && !this.notifications.take()) return;
       if ('method' in message && message.method === 'notifications/progress' && !('id' in message)) {
         const params = (message.params ?? {}) as { progressToken?: unknown; progress?: unknown; total?: unknown; message?: unknown };
@@ -290,8 +300,16 @@ export class McpSession {
           return;
         }
       }
-      sdk.call(transport, message, extra);
+      sdk?.call(transport, message, extra);
     };
+    // The SDK sets onmessage when it connects; the transport calls whatever onmessage reads as.
+    Object.defineProperty(transport, 'onmessage', {
+      configurable: true,
+      get: () => (sdk ? receive : undefined),
+      set: (handler: Transport['onmessage']) => {
+        sdk = handler;
+      },
+    });
   }
 
   watchProgress(token: string, watcher: (p: { progress: number; total?: number; message?: string }) => void): () => void {

@@ -19,6 +19,7 @@ import { ResourcesTab } from './server/ResourcesTab.js';
 import { SettingsTab } from './server/SettingsTab.js';
 import { SignInTab } from './server/SignInTab.js';
 import { ToolsTab } from './server/ToolsTab.js';
+import { WireTab } from './server/WireTab.js';
 import './servers.css';
 
 interface Tab {
@@ -35,6 +36,7 @@ const TABS: readonly Tab[] = [
   { id: 'prompts', label: 'Prompts', render: (s) => <PromptsTab server={s} /> },
   { id: 'resources', label: 'Resources', render: (s, item) => <ResourcesTab server={s} uri={item} /> },
   { id: 'log', label: 'Log', render: (s) => <LogTab server={s} /> },
+  { id: 'wire', label: 'Wire', render: (s) => <WireTab server={s} /> },
   { id: 'sign-in', label: 'Sign-in', render: (s) => <SignInTab server={s} />, shows: (s) => s.transport === 'http' },
   { id: 'settings', label: 'Settings', render: (s) => <SettingsTab server={s} /> },
 ];

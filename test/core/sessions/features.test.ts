@@ -92,6 +92,13 @@ describe('prompts and resources against server-everything', () => {
     expect(await failure('prompts:get', { serverId, name: 'no-such-prompt' })).toBe('tool_call_failed');
     expect(await failure('resources:read', { serverId, uri: 'x'.repeat(10_000) })).toBe('invalid_payload');
 
+    // Every message went over the wire and is on record, the handshake included, each answer paired with its request.
+    const wire = await ok('servers:wire', { serverId, method: 'prompts/get' });
+    expect(wire.messages.map((m) => [m.direction, m.kind])).toEqual(expect.arrayContaining([['out', 'request'], ['in', 'response'], ['in', 'error']]));
+    expect(wire.messages.find((m) => m.kind === 'response')?.ms).toEqual(expect.any(Number));
+    const handshake = await ok('servers:wire', { serverId, method: 'initialize', limit: 2 });
+    expect(handshake.messages.map((m) => [m.direction, m.kind])).toEqual([['out', 'request'], ['in', 'response']]);
+
     await ok('servers:setLogLevel', { serverId, level: 'error' });
     expect(await failure('servers:setLogLevel', { serverId, level: 'loud' as 'error' })).toBe('invalid_payload');
   });

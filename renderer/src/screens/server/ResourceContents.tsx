@@ -3,6 +3,13 @@ import { Download } from 'lucide-react';
 import type { ResourceContent } from '../../../../shared/domain/mcp.js';
 import { downloadBytes } from '../../lib/download.js';
 
+/** The byte count base64 text decodes to. */
+export function base64Bytes(text: string): number {
+  const clean = text.replace(/\s+/g, '');
+  const padding = clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0;
+  return Math.max(0, Math.floor((clean.length * 3) / 4) - padding);
+}
+
 function fileName(uri: string): string {
   const last = uri.split(/[/?#]/).filter(Boolean).at(-1) ?? 'resource';
   return last.replace(/[^\w.-]+/g, '_').slice(0, 100) || 'resource';
@@ -27,7 +34,7 @@ export function ResourceContents({ contents }: { contents: ResourceContent[] }) 
           )}
           {part.blob !== undefined && (
             <p>
-              <span className="muted">{Math.floor((part.blob.length * 3) / 4)} bytes. </span>
+              <span className="muted">{base64Bytes(part.blob)} bytes. </span>
               <button type="button" className="btn btn-small" onClick={() => downloadBytes(fileName(part.uri), part.blob ?? '', part.mimeType ?? 'application/octet-stream')}>
                 <Download size={12} aria-hidden /> Save
               </button>

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createHost, type Host } from '../core/host.js';
 import { routeIpc } from './ipc-router.js';
 import { FileSecretStore } from '../core/node/index.js';
-import { desktopNotifier, gatedShell, keychainCipher } from './ports.js';
+import { desktopNotifier, dialogPicker, gatedShell, keychainCipher } from './ports.js';
 import { APP_URL, denyPermissions, lockNavigation, registerAppScheme, serveRenderer, webPreferences } from './security.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -51,6 +51,7 @@ async function start(): Promise<void> {
     ownerKind: 'app',
     log,
     browser: gatedShell,
+    pathPicker: dialogPicker(() => window),
     notifier: desktopNotifier,
     autostart: true,
     // The desktop app has no `node` of its own guaranteed: the bundled examples run on Electron as Node.

@@ -1,7 +1,8 @@
-// Electron implementations of the host's ports: secrets through safeStorage, links through shell behind the URL gate.
-import { Notification, safeStorage, shell } from 'electron';
+// Electron implementations of the host's ports: secrets through safeStorage, links through shell behind the URL gate,
+// the file and folder chooser through dialog.
+import { dialog, Notification, safeStorage, shell, type BrowserWindow } from 'electron';
 import type { SecretCipher } from '../core/node/index.js';
-import type { BrowserOpener, Notifier } from '../core/ports.js';
+import type { BrowserOpener, Notifier, PathPicker } from '../core/ports.js';
 import { judgeUrl } from '../core/security/index.js';
 
 /**
@@ -33,3 +34,21 @@ export const desktopNotifier: Notifier = {
     if (Notification.isSupported()) new Notification({ title, body, silent: false }).show();
   },
 };
+
+/**
+ * The system's open dialog, over the window when there is one (so it is modal to it); a folder may be created from it
+ * (a new notes folder). Electron's dialog is reached only when asked, so building the port touches nothing.
+ */
+export function dialogPicker(window: () => BrowserWindow | undefined): PathPicker {
+  return {
+    async pick(kind, title) {
+      const options: Electron.OpenDialogOptions = {
+        title,
+        properties: kind === 'directory' ? ['openDirectory', 'createDirectory', 'dontAddToRecent'] : ['openFile', 'dontAddToRecent'],
+      };
+      const parent = window();
+      const result = await (parent ? dialog.showOpenDialog(parent, options) : dialog.showOpenDialog(options));
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+  };
+}

@@ -12,6 +12,7 @@ import type { TasksService } from './tasks/index.js';
 import type { ToolRunner } from './tool-runner.js';
 import type { AuthService } from './auth/index.js';
 import type { BundlesService } from './bundles/index.js';
+import type { PathPicker } from './ports.js';
 import { StewardError } from '../../shared/errors.js';
 
 export interface HandlerDeps {
@@ -26,6 +27,8 @@ export interface HandlerDeps {
   runTool: ToolRunner;
   auth: AuthService;
   bundles: BundlesService;
+  /** The front end's file and folder chooser, where it has one. */
+  pathPicker: PathPicker | undefined;
   /** Actions on what may be another process's: carried to the owner when it lives. */
   cross: { cancelTask(taskId: string): Promise<TaskView>; stopServer(serverId: string): Promise<ServerView> };
 }
@@ -64,6 +67,10 @@ export function createHandlers(host: HandlerDeps): Handlers {
       return { ok: true as const };
     },
     'bundles:setEnabled': async ({ bundleId, enabled }) => bundles.setEnabled(bundleId, enabled),
+    'paths:pick': async ({ kind, title }) => {
+      if (!host.pathPicker) throw new StewardError('not_supported', 'This window cannot open a file chooser; type the full path instead.');
+      return { path: await host.pathPicker.pick(kind, title) };
+    },
     'consent:get': async ({ serverId }) => servers.consentRequest(serverId),
     'consent:decide': async ({ serverId, hash, decision }) => servers.decideConsent(serverId, hash, decision, 'user'),
     'tools:list': async ({ serverId }) => (await servers.ensureRunning(serverId)).listTools(),

@@ -10,7 +10,17 @@ import { bundledServers, type BundledRuntime } from './defaults.js';
 import { HostEvents } from './events.js';
 import { Inbox } from './inbox/index.js';
 import { messageBytesFrom } from './limits.js';
-import { systemClock, unexpectedToStderr, type BrowserOpener, type Clock, type DataDir, type Notifier, type SecretStore, type Unexpected } from './ports.js';
+import {
+  systemClock,
+  unexpectedToStderr,
+  type BrowserOpener,
+  type Clock,
+  type DataDir,
+  type Notifier,
+  type PathPicker,
+  type SecretStore,
+  type Unexpected,
+} from './ports.js';
 import { createOsSandbox, gatedOpener, nodeFsView, type FsView, type Platform, type SandboxRunner } from './security/index.js';
 import { DEFAULT_BACKOFF, registryResolver, ServersService, type BackoffPolicy, type PackageResolver } from './servers/index.js';
 import { isSameProcess, Ownership, startTokenOf } from './owners/index.js';
@@ -32,6 +42,8 @@ export interface HostOptions {
   dataDir: DataDir;
   secrets: SecretStore;
   browser: BrowserOpener;
+  /** A file and folder chooser of the front end's own (the desktop app's dialog); none elsewhere. */
+  pathPicker?: PathPicker;
   notifier?: Notifier;
   clock?: Clock;
   /** The host's own environment; children get only an allowlisted part of it. */
@@ -326,9 +338,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
     onUnexpected: unexpected,
   });
   late.cross = cross;
-  const dispatch = createDispatcher(createHandlers({ servers, tools, inbox: cross.inbox, audit, sampling, tasks, models, runTool, auth, cross, bundles }), {
-    onUnexpected: unexpected,
-  });
+  const dispatch = createDispatcher(
+    createHandlers({ servers, tools, inbox: cross.inbox, audit, sampling, tasks, models, runTool, auth, cross, bundles, pathPicker: options.pathPicker }),
+    {
+      onUnexpected: unexpected,
+    },
+  );
 
   let disposed = false;
   const host: Host = {

@@ -14,6 +14,14 @@ export interface BrowserOpener {
   open(url: string): Promise<void>;
 }
 
+/**
+ * The front end's own chooser for a file or folder on this computer (the desktop app's dialog), for settings that
+ * name a path. Absent where there is none (browser mode, the CLI): the user types the path. Null when cancelled.
+ */
+export interface PathPicker {
+  pick(kind: 'file' | 'directory', title: string): Promise<string | null>;
+}
+
 export interface Clock {
   now: () => number;
   setTimeout: (fn: () => void, ms: number) => { cancel: () => void };

@@ -97,6 +97,8 @@ export const calls = {
   'bundles:list': call(Empty, z.array(BundleViewSchema)),
   'bundles:uninstall': call(z.object({ bundleId: Id }), Ack),
   'bundles:setEnabled': call(z.object({ bundleId: Id, enabled: z.boolean() }), BundleViewSchema),
+  /** The desktop app's file or folder chooser, for a setting that names a path; not_supported elsewhere. */
+  'paths:pick': call(z.object({ kind: z.enum(['file', 'directory']), title: z.string().min(1).max(200) }), z.object({ path: z.string().max(4096).nullable() })),
   'consent:get': call(ServerRef, ConsentRequestSchema),
   'consent:decide': call(z.object({ serverId: Id, hash: z.string().min(1), decision: z.enum(['approve', 'deny']) }), ServerViewSchema),
   'tools:list': call(ServerRef, z.array(ToolViewSchema)),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CALL_NAMES } from '../../shared/contract/index.js';
 import { query, waitFor } from '../helpers/cli.js';
+import { arrayContaining } from '../helpers/matchers.js';
 import { fakeApp, fakeBrowserWindowClass, fakeIpcMain, fakeSafeStorage, fakeSession } from '../helpers/fake-electron.js';
 import { tempDir } from '../helpers/host.js';
 
@@ -24,7 +25,14 @@ async function boot(options: { singleInstance?: boolean; safeStorage?: ReturnTyp
   const ipcMain = fakeIpcMain();
   const session = fakeSession();
   const schemes: unknown[] = [];
+  const dialogs: unknown[][] = [];
   vi.doMock('electron', () => ({
+    dialog: {
+      showOpenDialog: (...args: unknown[]) => {
+        dialogs.push(args);
+        return Promise.resolve({ canceled: false, filePaths: ['/home/ada/notes'] });
+      },
+    },
     app,
     BrowserWindow: FakeBrowserWindow,
     ipcMain,
@@ -56,7 +64,7 @@ async function boot(options: { singleInstance?: boolean; safeStorage?: ReturnTyp
       .map((c) => String(c[0]))
       .filter((l) => l.startsWith('[steward]'))
       .join('');
-  return { app, made, ipcMain, session, schemes, userData, logged };
+  return { app, made, ipcMain, session, schemes, userData, logged, dialogs };
 }
 
 const trusted = { senderFrame: { url: 'app://steward/index.html', parent: null } };
@@ -77,6 +85,19 @@ describe('the desktop app starting', () => {
     // The host is the real one, on the user-data folder, recorded as the app.
     expect(await rig.ipcMain.handlers.get('servers:list')!(trusted, {})).toMatchObject({ ok: true });
     expect(query<{ kind: string; pid: number }>(rig.userData, 'SELECT kind, pid FROM owners')).toEqual([{ kind: 'app', pid: process.pid }]);
+  });
+
+  it("answers the renderer's file and folder chooser with the system's open dialog, over the app's window", async () => {
+    const rig = await boot();
+    rig.app.ready();
+    await waitFor('the window', () => rig.made[0]?.url);
+    await waitFor('the IPC handlers', () => rig.ipcMain.handlers.size > 0);
+    const outcome = await rig.ipcMain.handlers.get('paths:pick')!(trusted, { kind: 'directory', title: 'Notes folder' });
+    expect(outcome).toEqual({ ok: true, data: { path: '/home/ada/notes' } });
+    expect(rig.dialogs).toHaveLength(1);
+    const [parent, options] = rig.dialogs[0]!;
+    expect((parent as { webContents?: unknown }).webContents).toBe(rig.made[0]!.contents);
+    expect(options).toMatchObject({ title: 'Notes folder', properties: arrayContaining(['openDirectory']) });
   });
 
   it('keeps the model key sealed by the keychain: never in the clear on disk', async () => {

@@ -1,12 +1,21 @@
 // The Electron ports against a fake electron: the keychain cipher (and when there is none to use), links only through
-// the URL gate, desktop notifications only where the OS has them.
+// the URL gate, desktop notifications only where the OS has them, the file and folder chooser through the open dialog.
 import { describe, expect, it, vi } from 'vitest';
 import { fakeSafeStorage } from '../helpers/fake-electron.js';
 
 const opened: string[] = [];
 const shown: Array<{ title: string; body: string }> = [];
 let notificationsSupported = true;
+const dialogs: Array<{ parent: unknown; options: { title?: string; properties?: string[] } }> = [];
+let dialogAnswer: { canceled: boolean; filePaths: string[] } = { canceled: true, filePaths: [] };
 vi.mock('electron', () => ({
+  dialog: {
+    showOpenDialog(...args: unknown[]) {
+      const [parent, options] = args.length === 2 ? args : [null, args[0]];
+      dialogs.push({ parent, options: options as { title?: string; properties?: string[] } });
+      return Promise.resolve(dialogAnswer);
+    },
+  },
   safeStorage: fakeSafeStorage(),
   shell: {
     openExternal: (url: string) => {
@@ -22,7 +31,7 @@ vi.mock('electron', () => ({
     }
   },
 }));
-const { keychainCipher, gatedShell, desktopNotifier } = await import('../../main/app/ports.js');
+const { keychainCipher, gatedShell, desktopNotifier, dialogPicker } = await import('../../main/app/ports.js');
 
 describe('the keychain cipher', () => {
   it('seals and opens through safeStorage, tagged as the keychain, never in the clear', async () => {
@@ -58,5 +67,31 @@ describe('links and notifications', () => {
     notificationsSupported = false;
     desktopNotifier.notify('Not shown', '');
     expect(shown).toEqual([{ title: 'Task finished', body: 'job on local' }]);
+  });
+});
+
+describe('the file and folder chooser', () => {
+  it('asks the open dialog over the window for a folder (one may be created there) or a file, and says when it was cancelled', async () => {
+    const window = { id: 'main-window' };
+    const picker = dialogPicker(() => window as never);
+    dialogAnswer = { canceled: false, filePaths: ['/home/ada/notes'] };
+    expect(await picker.pick('directory', 'Notes folder')).toBe('/home/ada/notes');
+    dialogAnswer = { canceled: false, filePaths: ['/home/ada/key.pem'] };
+    expect(await picker.pick('file', 'Key file')).toBe('/home/ada/key.pem');
+    dialogAnswer = { canceled: true, filePaths: [] };
+    expect(await picker.pick('file', 'Key file')).toBeNull();
+    expect(dialogs.map((d) => [d.parent, d.options.title, d.options.properties?.[0]])).toEqual([
+      [window, 'Notes folder', 'openDirectory'],
+      [window, 'Key file', 'openFile'],
+      [window, 'Key file', 'openFile'],
+    ]);
+    expect(dialogs[0]?.options.properties).toContain('createDirectory');
+  });
+
+  it('without a window it still opens, on its own', async () => {
+    dialogs.length = 0;
+    dialogAnswer = { canceled: false, filePaths: ['/tmp/x'] };
+    expect(await dialogPicker(() => undefined).pick('file', 'A file')).toBe('/tmp/x');
+    expect(dialogs[0]?.parent).toBeNull();
   });
 });

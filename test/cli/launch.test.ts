@@ -149,6 +149,28 @@ describe('steward, launching', () => {
     expect((await steward('servers', 'start', 'dies')).code).toBe(1);
   }, 60_000);
 
+  it('consent show flags the variables that decide what code runs, with their values, and never prints a secret value', async () => {
+    const added = await steward(
+      'servers',
+      'add',
+      'loaders',
+      '--env=NODE_OPTIONS=--max-old-space-size=256',
+      '--env=PYTHONPATH=/opt/lib',
+      '--env=API_TOKEN=tok-never-printed-111',
+      '--',
+      NODE,
+      join(FIXTURES, 'probe-server.mjs'),
+    );
+    expect(added.code).toBe(0);
+    const shown = await steward('consent', 'show', 'loaders');
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^ {2}NODE_OPTIONS=--max-old-space-size=256 {2}— /m);
+    expect(shown.stdout).toMatch(/^ {2}PYTHONPATH=\/opt\/lib {2}— /m);
+    expect(shown.stdout).not.toMatch(/^ {2}API_TOKEN=/m);
+    expect(shown.stdout + shown.stderr + added.stdout + added.stderr).not.toContain('tok-never-printed');
+    expect((await steward('servers', 'remove', 'loaders')).code).toBe(0);
+  }, 60_000);
+
   it('grants: a folder inside a hidden location is refused with the reason; relative folders are from here', async () => {
     mkdirSync(join(home, 'work'));
     const refused = await steward('servers', 'grant', 'dies', '--allow-write', join(home, '.ssh', 'keys'));

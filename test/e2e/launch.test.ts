@@ -1,6 +1,7 @@
 // Launching in the browser, for real: a registry server added with npx shows its download step and pinned package on the
 // consent screen and runs sandboxed; a failed start shows one line with its fix, and the fix goes through consent with the
-// change shown; a bundle dropped on the window shows its install screen. Screenshots of each go to test-results/screens.
+// change shown; loader variables are flagged with their values and a changed one asks again; a bundle dropped on the
+// window shows its install screen (a folder setting typed: a tab has no file chooser). Screenshots of each go to test-results/screens.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -76,6 +77,36 @@ describe('launching in the browser', () => {
     await consent.waitFor({ state: 'detached' });
   }, 120_000);
 
+  it('the consent screen shows the variables that decide what code runs with their values, never a secret, and a changed value asks again', async () => {
+    const { rig, page } = await sandboxedRig();
+    const env = { NODE_OPTIONS: '--max-old-space-size=256', PYTHONPATH: '/opt/lib', API_TOKEN: 'tok-never-shown-111' };
+    const view = await rig.t.host.servers.add({
+      name: 'loaders',
+      config: { transport: 'stdio', command: NODE, args: [join(FIXTURES, 'probe-server.mjs')], env },
+    });
+    await row(page, 'loaders').getByRole('button', { name: 'Start “loaders”' }).click();
+    const consent = consentDialog(page, 'loaders');
+    const flagged = consent.getByRole('list', { name: 'Variables that decide what code runs' });
+    await flagged.getByText('NODE_OPTIONS=--max-old-space-size=256').waitFor();
+    await flagged.getByText('PYTHONPATH=/opt/lib').waitFor();
+    expect(await flagged.getByText('API_TOKEN', { exact: false }).count()).toBe(0);
+    expect(await page.content()).not.toContain('tok-never-shown');
+    await consent.getByRole('button', { name: 'Allow and start' }).click();
+    await row(page, 'loaders').locator('[data-status="running"]').waitFor({ timeout: 60_000 });
+    await rig.t.host.servers.stop(view.id);
+
+    // A hostile edit of the config: one loader value changed to preload a script. Nothing runs until consent again.
+    const changed = { ...env, NODE_OPTIONS: '--require /tmp/evil.js' };
+    await rig.t.host.servers.update(view.id, { config: { transport: 'stdio', command: NODE, args: [join(FIXTURES, 'probe-server.mjs')], env: changed } });
+    await row(page, 'loaders').getByRole('button', { name: 'Start “loaders”' }).click();
+    await consent.getByRole('region', { name: 'What changed' }).getByText('The value of NODE_OPTIONS changed').waitFor();
+    await consent.getByRole('list', { name: 'Variables that decide what code runs' }).getByText('NODE_OPTIONS=--require /tmp/evil.js').waitFor();
+    await rig.shot('consent-loader-variables');
+    expect(rig.t.host.servers.get(view.id).pid).toBeNull();
+    await consent.getByRole('button', { name: "Deny — don't run it" }).click();
+    await consent.waitFor({ state: 'detached' });
+  }, 120_000);
+
   it('a bundle dropped on the window shows its install screen, installs with its settings, and asks consent', async () => {
     const { rig, page } = await sandboxedRig();
     const manifest = {
@@ -95,6 +126,7 @@ describe('launching in the browser', () => {
       user_config: {
         greeting: { type: 'string', title: 'Greeting', description: 'What it says', required: true, default: 'hello' },
         token: { type: 'string', title: 'Token', description: 'A token for its service', sensitive: true, required: false },
+        notes: { type: 'directory', title: 'Notes folder', description: 'Where it keeps notes', required: false },
       },
     };
     const bytes = zipOf([
@@ -116,6 +148,9 @@ describe('launching in the browser', () => {
     expect(await form.getByLabel('Greeting').inputValue()).toBe('hello');
     expect(await form.getByLabel('Token').getAttribute('type')).toBe('password');
     await form.getByLabel('Token').fill('tok-from-the-browser');
+    // A browser tab cannot hand over a full path: the folder is typed, and the desktop app's chooser is not offered.
+    await form.getByText('The full path of a folder', { exact: false }).waitFor();
+    expect(await form.getByRole('button', { name: /Choose a (folder|file)/ }).count()).toBe(0);
     await rig.shot('bundle-install');
 
     await form.getByRole('button', { name: 'Install, then review its launch' }).click();

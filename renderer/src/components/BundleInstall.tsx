@@ -1,6 +1,6 @@
 // Installing an MCPB bundle: pick (or drop) the file, see what it is and who says they made it — honestly unsigned or
 // unverified — fill in its settings, install; it then asks for consent to run like any other server.
-import { Package } from 'lucide-react';
+import { FolderOpen, Package } from 'lucide-react';
 import { useEffect, useState, type SyntheticEvent } from 'react';
 import type { BundleConfig, BundleField, BundlePreview } from '../../../shared/domain/bundles.js';
 import type { FormField } from '../../../shared/domain/elicitation.js';
@@ -9,7 +9,7 @@ import { useConsent } from '../lib/consent-context.js';
 import { formatBytes, plural } from '../lib/format.js';
 import { useHostState } from '../lib/host-state.js';
 import { trimmedLines } from '../lib/lines.js';
-import { call } from '../lib/steward.js';
+import { call, isBrowserMode } from '../lib/steward.js';
 import { useAction } from '../lib/use-action.js';
 import { FieldControl } from './ElicitationFields.js';
 import { Field } from './Field.js';
@@ -184,16 +184,21 @@ function BundleSettings({ preview, onBack, onDone }: { preview: BundlePreview; o
         {preview.fields.length > 0 && (
           <section className="consent-section" aria-label="Settings">
             <h3 className="section-label">Settings</h3>
-            {formFields.map((field) => (
-              <FieldControl
-                key={field.name}
-                field={field}
-                draft={drafts[field.name] ?? ''}
-                error={touched ? problems[field.name] : undefined}
-                onChange={(draft) => setDrafts((d) => ({ ...d, [field.name]: draft }))}
-                onTouch={() => undefined}
-              />
-            ))}
+            {formFields.map((field) => {
+              const setting = preview.fields.find((f) => f.key === field.name);
+              return (
+                <div key={field.name} className={pathKindOf(setting) ? 'path-setting' : undefined}>
+                  <FieldControl
+                    field={field}
+                    draft={drafts[field.name] ?? ''}
+                    error={touched ? problems[field.name] : undefined}
+                    onChange={(draft) => setDrafts((d) => ({ ...d, [field.name]: draft }))}
+                    onTouch={() => undefined}
+                  />
+                  <ChoosePath setting={setting} onChosen={(path) => setDrafts((d) => ({ ...d, [field.name]: path }))} />
+                </div>
+              );
+            })}
             {preview.fields
               .filter((f) => f.sensitive || f.multiple)
               .map((f) => (
@@ -211,13 +216,24 @@ function BundleSettings({ preview, onBack, onDone }: { preview: BundlePreview; o
                       onChange={(e) => setExtra((x) => ({ ...x, [f.key]: e.target.value }))}
                     />
                   ) : (
-                    <textarea
-                      className="input mono"
-                      rows={3}
-                      value={extra[f.key] ?? (Array.isArray(f.defaultValue) ? f.defaultValue.join('\n') : '')}
-                      onChange={(e) => setExtra((x) => ({ ...x, [f.key]: e.target.value }))}
-                      spellCheck={false}
-                    />
+                    <>
+                      <textarea
+                        className="input mono"
+                        rows={3}
+                        value={extra[f.key] ?? (Array.isArray(f.defaultValue) ? f.defaultValue.join('\n') : '')}
+                        onChange={(e) => setExtra((x) => ({ ...x, [f.key]: e.target.value }))}
+                        spellCheck={false}
+                      />
+                      <ChoosePath
+                        setting={f}
+                        onChosen={(path) =>
+                          setExtra((x) => {
+                            const before = x[f.key] ?? (Array.isArray(f.defaultValue) ? f.defaultValue.join('\n') : '');
+                            return { ...x, [f.key]: before.trim() === '' ? path : `${before.replace(/\n*$/, '')}\n${path}` };
+                          })
+                        }
+                      />
+                    </>
                   )}
                 </Field>
               ))}
@@ -241,5 +257,34 @@ function BundleSettings({ preview, onBack, onDone }: { preview: BundlePreview; o
         </button>
       </ModalFooter>
     </form>
+  );
+}
+
+/** Settings that name a file or folder, which the desktop app's chooser can fill in. */
+const pathKindOf = (f: BundleField | undefined): 'file' | 'directory' | undefined => (f?.type === 'file' || f?.type === 'directory' ? f.type : undefined);
+
+/**
+ * The desktop app's own file or folder chooser for a setting that names a path (a list of paths gets one more line per
+ * choice). A browser tab cannot hand over a full path, so there the path is typed and no button is shown.
+ */
+function ChoosePath({ setting, onChosen }: { setting: BundleField | undefined; onChosen: (path: string) => void }) {
+  const kind = pathKindOf(setting);
+  const choose = useAction(async () => {
+    if (!kind) return;
+    const { path } = await call('paths:pick', { kind, title: setting?.title.slice(0, 200) || 'Choose' });
+    if (path !== null) onChosen(path);
+  });
+  if (!kind || isBrowserMode()) return null;
+  return (
+    <>
+      <button type="button" className="btn btn-small" disabled={choose.pending} onClick={() => void choose.run()}>
+        <FolderOpen size={13} aria-hidden /> {kind === 'directory' ? 'Choose a folder…' : 'Choose a file…'}
+      </button>
+      {choose.error && (
+        <span className="inline-error" role="alert">
+          {choose.error.message}
+        </span>
+      )}
+    </>
   );
 }

@@ -141,7 +141,8 @@ export async function watch(cli: Cli, args: Args): Promise<number> {
   const uri = args[1];
   // Listening before subscribing: a server may announce an update right after it answers.
   const offUpdate = cli.host.events.on('resources:updated', (e) => {
-    if (e.serverId === serverId && e.uri === uri) cli.result({ updated: uri, at: new Date().toISOString() }, () => `${new Date().toISOString()} updated ${uri}`);
+    if (e.serverId === serverId && e.uri === uri)
+      cli.result({ updated: uri, at: new Date().toISOString() }, () => `${new Date().toISOString()} updated ${uri}`);
   });
   await cli.call('resources:subscribe', { serverId, uri });
   cli.note(`Watching ${uri}; Ctrl+C stops.`);

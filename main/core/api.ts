@@ -98,8 +98,7 @@ export function createHandlers(host: HandlerDeps): Handlers {
       await (await servers.ensureRunning(serverId)).unsubscribe(uri);
       return { ok: true as const };
     },
-    'completion:complete': async ({ serverId, ref, argument, context }) =>
-      features.complete(await servers.ensureRunning(serverId), ref, argument, context),
+    'completion:complete': async ({ serverId, ref, argument, context }) => features.complete(await servers.ensureRunning(serverId), ref, argument, context),
     'inbox:list': () => host.inbox.list(),
     'inbox:decide': async ({ itemId, decision }) => {
       await host.inbox.decide(itemId, decision);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openRig, type BrowserRig } from '../helpers/browser.js';
+import { openRig, type BrowserRig, type PageElement } from '../helpers/browser.js';
 import { addApproved } from '../helpers/host.js';
 import { EVERYTHING, FIXTURES, NODE } from '../helpers/paths.js';
 
@@ -25,10 +25,13 @@ async function axeProblems(page: Page): Promise<string[]> {
   // Evaluated rather than added as a script tag: the app's content security policy refuses inline scripts.
   await page.evaluate(AXE);
   const found = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (c: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } })
-      .axe;
+    const axe = (
+      globalThis as unknown as { axe: { run: (c: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }
+    ).axe;
     const result = await axe.run((globalThis as unknown as { document: unknown }).document);
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   });
   return found;
 }
@@ -52,11 +55,15 @@ describe('the workbench in the browser', () => {
 
     const department = page.getByLabel('department (required)', { exact: true });
     await department.fill('E');
-    await expect.poll(() => suggestions(page, 'department').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual(['Engineering']);
+    await expect
+      .poll(() => suggestions(page, 'department').evaluateAll((os: PageElement[]) => os.map((o) => o.getAttribute('value'))))
+      .toEqual(['Engineering']);
     await department.fill('Engineering');
     // The second argument's suggestions follow the first.
     await page.getByLabel('name (required)', { exact: true }).fill('');
-    await expect.poll(() => suggestions(page, 'name').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual(['Alice', 'Bob', 'Charlie']);
+    await expect
+      .poll(() => suggestions(page, 'name').evaluateAll((os: PageElement[]) => os.map((o) => o.getAttribute('value'))))
+      .toEqual(['Alice', 'Bob', 'Charlie']);
     await page.getByLabel('name (required)', { exact: true }).fill('Alice');
     await page.getByRole('button', { name: 'Get prompt' }).click();
     await page.getByText('Please promote Alice to the head of the Engineering team.').waitFor();
@@ -77,7 +84,10 @@ describe('the workbench in the browser', () => {
   it('reads a resource, follows its updates live, fills a template and opens a linked resource', async () => {
     const { r, page, serverId } = await withServer('everything', [EVERYTHING, 'stdio']);
     await page.goto(`${r.web.url}#/servers/${serverId}/resources`);
-    await page.getByRole('list', { name: 'Resources' }).getByRole('button', { name: /architecture\.md/ }).click();
+    await page
+      .getByRole('list', { name: 'Resources' })
+      .getByRole('button', { name: /architecture\.md/ })
+      .click();
     await page.locator('.resource-text').first().waitFor();
 
     await page.getByRole('button', { name: 'Follow updates' }).click();
@@ -87,10 +97,13 @@ describe('the workbench in the browser', () => {
     await r.shot('workbench-resource');
     expect(await axeProblems(page)).toEqual([]);
 
-    await page.getByRole('list', { name: 'Resource templates' }).getByRole('button', { name: /dynamic\/text/ }).click();
+    await page
+      .getByRole('list', { name: 'Resource templates' })
+      .getByRole('button', { name: /dynamic\/text/ })
+      .click();
     const id = page.getByLabel('resourceId', { exact: true });
     await id.fill('7');
-    await expect.poll(() => suggestions(page, 'resourceId').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual(['7']);
+    await expect.poll(() => suggestions(page, 'resourceId').evaluateAll((os: PageElement[]) => os.map((o) => o.getAttribute('value')))).toEqual(['7']);
     await id.fill('7/../x#y');
     await page.getByText('demo://resource/dynamic/text/7%2F..%2Fx%23y').waitFor();
     await id.fill('7');
@@ -103,7 +116,10 @@ describe('the workbench in the browser', () => {
     await page.getByRole('button', { name: /get-resource-links/ }).click();
     await page.getByLabel('Arguments (JSON)').fill('{"count": 1}');
     await page.getByRole('button', { name: 'Call', exact: true }).click();
-    await page.getByRole('button', { name: /^Open .* in Resources$/ }).first().click();
+    await page
+      .getByRole('button', { name: /^Open .* in Resources$/ })
+      .first()
+      .click();
     await page.getByRole('heading', { name: /demo:\/\/resource\// }).waitFor();
     expect(page.url()).toContain('/resources/');
     expect(r.errors).toEqual([]);
@@ -132,10 +148,13 @@ describe('the workbench in the browser', () => {
     await page.getByLabel('Method').fill('resources/list');
     const rows = page.getByRole('list', { name: 'JSON-RPC messages' }).locator('li');
     await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(6);
-    const kinds = await rows.evaluateAll((els) => els.map((el) => `${el.getAttribute('data-direction')} ${el.getAttribute('data-kind')}`));
+    const kinds = await rows.evaluateAll((els: PageElement[]) => els.map((el) => `${el.getAttribute('data-direction')} ${el.getAttribute('data-kind')}`));
     expect(new Set(kinds)).toEqual(new Set(['out request', 'in response']));
     expect(kinds.filter((k) => k === 'out request').length).toBe(kinds.filter((k) => k === 'in response').length);
-    await page.getByText(/\d+(\.\d+)? ms/).first().waitFor();
+    await page
+      .getByText(/\d+(\.\d+)? ms/)
+      .first()
+      .waitFor();
     await r.shot('workbench-wire');
     expect(await axeProblems(page)).toEqual([]);
   });

@@ -50,7 +50,7 @@ export class WireLog {
     }
     let text: string;
     try {
-      text = JSON.stringify(raw) ?? String(raw);
+      text = JSON.stringify(raw);
     } catch {
       text = String(raw);
     }

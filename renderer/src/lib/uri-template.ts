@@ -23,6 +23,8 @@ const OPERATORS: Record<string, Operator> = {
   '&': { first: '&', separator: '&', named: true, reserved: false },
 };
 
+const SIMPLE: Operator = { first: '', separator: ',', named: false, reserved: false };
+
 const nameOf = (spec: string) => spec.replace(/(:\d+|\*)$/, '').trim();
 
 /** The variable names in order of first appearance. */
@@ -39,13 +41,15 @@ export function templateVariables(template: string): string[] {
 
 function encode(value: string, reserved: boolean): string {
   // Reserved expansion keeps the URI's own delimiters; everything else is percent-encoded.
-  return reserved ? encodeURI(value).replace(/%25([0-9A-Fa-f]{2})/g, '%$1') : encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return reserved
+    ? encodeURI(value).replace(/%25([0-9A-Fa-f]{2})/g, '%$1')
+    : encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** The URI with each variable filled in; a variable left empty (or undefined) is left out, as the RFC says. */
 export function expandTemplate(template: string, values: Record<string, string | undefined>): string {
   return template.replace(EXPRESSION, (_, op: string, list: string) => {
-    const operator = OPERATORS[op] ?? OPERATORS['']!;
+    const operator = OPERATORS[op] ?? SIMPLE;
     const parts = list
       .split(',')
       .map(nameOf)

@@ -14,7 +14,10 @@ export interface Paged<T> {
   reload: () => void;
 }
 
-export function usePaged<T>(load: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor?: string | undefined }>, deps: readonly unknown[]): Paged<T> {
+export function usePaged<T>(
+  load: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor?: string | undefined }>,
+  deps: readonly unknown[],
+): Paged<T> {
   const [items, setItems] = useState<T[]>([]);
   const [state, setState] = useState<Paged<T>['state']>('loading');
   const [error, setError] = useState<HostError | null>(null);

@@ -94,10 +94,19 @@ describe('prompts and resources against server-everything', () => {
 
     // Every message went over the wire and is on record, the handshake included, each answer paired with its request.
     const wire = await ok('servers:wire', { serverId, method: 'prompts/get' });
-    expect(wire.messages.map((m) => [m.direction, m.kind])).toEqual(expect.arrayContaining([['out', 'request'], ['in', 'response'], ['in', 'error']]));
+    expect(wire.messages.map((m) => [m.direction, m.kind])).toEqual(
+      expect.arrayContaining([
+        ['out', 'request'],
+        ['in', 'response'],
+        ['in', 'error'],
+      ]),
+    );
     expect(wire.messages.find((m) => m.kind === 'response')?.ms).toEqual(expect.any(Number));
     const handshake = await ok('servers:wire', { serverId, method: 'initialize', limit: 2 });
-    expect(handshake.messages.map((m) => [m.direction, m.kind])).toEqual([['out', 'request'], ['in', 'response']]);
+    expect(handshake.messages.map((m) => [m.direction, m.kind])).toEqual([
+      ['out', 'request'],
+      ['in', 'response'],
+    ]);
 
     await ok('servers:setLogLevel', { serverId, level: 'error' });
     expect(await failure('servers:setLogLevel', { serverId, level: 'loud' as 'error' })).toBe('invalid_payload');
@@ -108,7 +117,10 @@ describe('prompts and resources against server-everything', () => {
     const serverId = await start('everything', [EVERYTHING, 'stdio']);
     const uri = 'demo://resource/static/document/architecture.md';
     await ok('resources:subscribe', { serverId, uri });
-    const updated = next((l: (e: { serverId: string; uri: string }) => void) => t!.host.events.on('resources:updated', l), (e) => e.uri === uri);
+    const updated = next(
+      (l: (e: { serverId: string; uri: string }) => void) => t!.host.events.on('resources:updated', l),
+      (e) => e.uri === uri,
+    );
     await t.host.tools.call({ serverId, name: 'toggle-subscriber-updates', arguments: {} });
     expect(await updated).toEqual({ serverId, uri });
     await ok('resources:unsubscribe', { serverId, uri });
@@ -150,8 +162,14 @@ describe('paging and list_changed', () => {
     const seen: string[] = [];
     const offSeen = host.events.on('resources:updated', (e) => seen.push(e.uri));
     await ok('resources:subscribe', { serverId, uri: 'page://r/4' });
-    const listChanged = next((l: (e: { serverId: string }) => void) => host.events.on('resources:changed', l), (e) => e.serverId === serverId);
-    const updated = next((l: (e: { uri: string }) => void) => host.events.on('resources:updated', l), () => true);
+    const listChanged = next(
+      (l: (e: { serverId: string }) => void) => host.events.on('resources:changed', l),
+      (e) => e.serverId === serverId,
+    );
+    const updated = next(
+      (l: (e: { uri: string }) => void) => host.events.on('resources:updated', l),
+      () => true,
+    );
     await host.tools.call({ serverId, name: 'touch', arguments: { uri: 'page://r/4' } });
     await listChanged;
     await updated;
@@ -160,7 +178,10 @@ describe('paging and list_changed', () => {
     expect(seen.length).toBeGreaterThan(0);
     expect(new Set(seen)).toEqual(new Set(['page://r/4']));
 
-    const promptsChanged = next((l: (e: { serverId: string }) => void) => host.events.on('prompts:changed', l), (e) => e.serverId === serverId);
+    const promptsChanged = next(
+      (l: (e: { serverId: string }) => void) => host.events.on('prompts:changed', l),
+      (e) => e.serverId === serverId,
+    );
     await host.tools.call({ serverId, name: 'grow', arguments: {} });
     await promptsChanged;
     const last = await ok('prompts:list', { serverId, cursor: 'c6' });

@@ -5,7 +5,15 @@ import type { CallResult } from '../../../../shared/domain/mcp.js';
 import { MessageContent } from './MessageContent.js';
 import { toJson } from '../../lib/format.js';
 
-export function CallResultView({ serverId, result, outputSchema }: { serverId: string; result: CallResult; outputSchema?: Record<string, unknown> | undefined }) {
+export function CallResultView({
+  serverId,
+  result,
+  outputSchema,
+}: {
+  serverId: string;
+  result: CallResult;
+  outputSchema?: Record<string, unknown> | undefined;
+}) {
   return (
     <section className={`result ${result.isError ? 'result-error' : ''}`} aria-label="Call result" data-is-error={result.isError}>
       <h3 className="result-title">

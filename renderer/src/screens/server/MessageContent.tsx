@@ -22,7 +22,12 @@ export function MessageContent({ serverId, item }: { serverId: string; item: Ite
   if (item.type === 'resource' && item.resource && typeof item.resource === 'object') {
     const r = item.resource as Item;
     const uri = str(r.uri) ?? '';
-    const content = { uri, ...(str(r.mimeType) ? { mimeType: str(r.mimeType) } : {}), ...(str(r.text) !== undefined ? { text: str(r.text) } : {}), ...(str(r.blob) ? { blob: str(r.blob) } : {}) };
+    const content = {
+      uri,
+      ...(str(r.mimeType) ? { mimeType: str(r.mimeType) } : {}),
+      ...(str(r.text) !== undefined ? { text: str(r.text) } : {}),
+      ...(str(r.blob) ? { blob: str(r.blob) } : {}),
+    };
     return (
       <div className="embedded-resource">
         <p className="muted">

@@ -39,8 +39,8 @@ function PromptsPanel({ server }: { server: ServerView }) {
   const [selected, setSelected] = useState<string | null>(null);
 
   if (prompts.state === 'loading' && prompts.items.length === 0) return <Loading label="Loading prompts…" />;
-  if (prompts.state === 'error' && prompts.items.length === 0)
-    return <ErrorNote title="Steward could not list the prompts." error={prompts.error!} onRetry={prompts.reload} />;
+  if (prompts.state === 'error' && prompts.error && prompts.items.length === 0)
+    return <ErrorNote title="Steward could not list the prompts." error={prompts.error} onRetry={prompts.reload} />;
   if (prompts.items.length === 0) return <EmptyState icon={MessageSquareText} title="This server offers no prompts" />;
   const prompt = prompts.items.find((p) => p.name === selected);
   return (

@@ -35,7 +35,11 @@ export function ResourceContents({ contents }: { contents: ResourceContent[] }) 
           {part.blob !== undefined && (
             <p>
               <span className="muted">{base64Bytes(part.blob)} bytes. </span>
-              <button type="button" className="btn btn-small" onClick={() => downloadBytes(fileName(part.uri), part.blob ?? '', part.mimeType ?? 'application/octet-stream')}>
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => downloadBytes(fileName(part.uri), part.blob ?? '', part.mimeType ?? 'application/octet-stream')}
+              >
                 <Download size={12} aria-hidden /> Save
               </button>
             </p>

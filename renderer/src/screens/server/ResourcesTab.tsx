@@ -41,8 +41,8 @@ function ResourcesPanel({ server, initial }: { server: ServerView; initial: stri
 
   const loading = resources.state === 'loading' && resources.items.length === 0 && templates.items.length === 0;
   if (loading) return <Loading label="Loading resources…" />;
-  if (resources.state === 'error' && resources.items.length === 0)
-    return <ErrorNote title="Steward could not list the resources." error={resources.error!} onRetry={resources.reload} />;
+  if (resources.state === 'error' && resources.error && resources.items.length === 0)
+    return <ErrorNote title="Steward could not list the resources." error={resources.error} onRetry={resources.reload} />;
   if (resources.items.length === 0 && templates.items.length === 0 && !chosen) return <EmptyState icon={FileText} title="This server lists no resources" />;
   const ready = features.state === 'ready' ? features.data : null;
   const selectedKey = chosen ? (chosen.kind === 'resource' ? `r:${chosen.uri}` : `t:${chosen.template.uriTemplate}`) : null;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openRig, type BrowserRig, type PageElement } from '../helpers/browser.js';
+import { dismissWithEscape, openRig, type BrowserRig, type PageElement } from '../helpers/browser.js';
 import { addApproved } from '../helpers/host.js';
 import { EVERYTHING, FIXTURES, NODE } from '../helpers/paths.js';
 
@@ -142,6 +142,18 @@ describe('the workbench in the browser', () => {
     await page.getByText('4 bytes.').waitFor();
     await page.getByRole('button', { name: 'Save' }).waitFor();
     await r.shot('workbench-paging');
+
+    // A tool that says it is destructive shows so, and asks before it is called; Escape answers nothing.
+    await page.goto(`${r.web.url}#/servers/${serverId}/tools`);
+    await page.getByRole('button', { name: /^wipe/ }).click();
+    await page.getByRole('list', { name: 'What the tool says of itself' }).getByText('destructive').waitFor();
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
+    const confirm = page.getByRole('dialog', { name: 'Call “wipe”?' });
+    await dismissWithEscape(page, confirm);
+    expect(await page.getByText('wiped').count()).toBe(0);
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
+    await confirm.getByRole('button', { name: 'Call it' }).click();
+    await page.getByText('wiped').waitFor();
 
     // The wire: every message, filtered by method, each answer paired with its request.
     await page.goto(`${r.web.url}#/servers/${serverId}/wire`);

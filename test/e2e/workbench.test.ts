@@ -150,10 +150,11 @@ describe('the workbench in the browser', () => {
     await page.getByRole('button', { name: 'Call', exact: true }).click();
     const confirm = page.getByRole('dialog', { name: 'Call “wipe”?' });
     await dismissWithEscape(page, confirm);
-    expect(await page.getByText('wiped').count()).toBe(0);
+    await r.shot('workbench-after-escape');
+    expect(await page.getByRole('region', { name: 'Call result' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Call', exact: true }).click();
     await confirm.getByRole('button', { name: 'Call it' }).click();
-    await page.getByText('wiped').waitFor();
+    await page.getByRole('region', { name: 'Call result' }).getByText('wiped').waitFor();
 
     // The wire: every message, filtered by method, each answer paired with its request.
     await page.goto(`${r.web.url}#/servers/${serverId}/wire`);

@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'auth_failed',
   'owner_unreachable',
   'secrets_unreadable',
+  'rate_limited',
+  'not_allowed',
   'internal_error',
 ] as const;
 

@@ -6,7 +6,7 @@ import { createHost, type Host } from '../core/host.js';
 import { routeIpc } from './ipc-router.js';
 import { FileSecretStore } from '../core/node/index.js';
 import { desktopNotifier, dialogPicker, gatedShell, keychainCipher } from './ports.js';
-import { APP_URL, denyPermissions, lockNavigation, registerAppScheme, serveRenderer, webPreferences } from './security.js';
+import { APP_URL, denyPermissions, desktopFrames, lockNavigation, registerAppScheme, serveRenderer, serveViewFrames, webPreferences } from './security.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DIST = join(HERE, '..', '..');
@@ -58,8 +58,10 @@ async function start(): Promise<void> {
     bundled: { examplesDir: join(DIST, 'examples'), runtime: { command: process.execPath, env: { ELECTRON_RUN_AS_NODE: '1' } } },
     onUnexpected: (where, error) => log(`internal error in ${where}: ${describe(error)}`),
   });
-  denyPermissions(session.defaultSession);
+  denyPermissions(session.defaultSession, host.apps);
   serveRenderer(session.defaultSession, join(DIST, 'renderer'));
+  serveViewFrames(session.defaultSession, host.apps);
+  host.apps.attachFrames(desktopFrames);
   unroute = routeIpc(host.dispatch, host.events, () => window?.webContents, log);
   createWindow();
   app.on('activate', () => {

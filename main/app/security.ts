@@ -1,13 +1,17 @@
-// Every hardening setting of the desktop app, in one place: window preferences, CSP, navigation, permissions, app://.
+// Every hardening setting of the desktop app, in one place: window preferences, CSP, navigation, permissions, app://,
+// and steward-view://, where each server's MCP App views get a proxy frame on an origin of their own.
 import { protocol, type Session, type WebContents, type WebPreferences } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
+import { FRAME_PAGE_PREFIX, FRAME_REPORT_PREFIX, FRAME_SCRIPT, FRAME_SCRIPT_PATH, type AppsService, type ViewFrames } from '../core/apps/index.js';
 import { CONTENT_TYPES } from '../core/node/index.js';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'steward';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_URL = `${APP_ORIGIN}/index.html`;
+/** Views' proxy frames: steward-view://<label>/, one label (so one origin) per server. */
+export const VIEW_SCHEME = 'steward-view';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -16,6 +20,7 @@ export const CONTENT_SECURITY_POLICY = [
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'none'",
+  `frame-src ${VIEW_SCHEME}:`,
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
@@ -40,11 +45,52 @@ export function webPreferences(preload: string): WebPreferences {
   };
 }
 
-/** Must run before the app is ready: app:// is a standard, secure origin with fetch support. */
+/**
+ * Must run before the app is ready: app:// is a standard, secure origin with fetch support; steward-view:// is standard
+ * and secure too, so each host label is an origin of its own with its own storage, and nothing else.
+ */
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: false, stream: false } },
+    { scheme: VIEW_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false, stream: false } },
   ]);
+}
+
+/** Where the desktop app frames views: only its own page may, and each server's proxy lives on its own label. */
+export const desktopFrames: ViewFrames = {
+  hostOrigins: () => new Set([APP_ORIGIN]),
+  url: (label, token) => `${VIEW_SCHEME}://${label}${FRAME_PAGE_PREFIX}${token}`,
+};
+
+const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** Serves views' proxy frames with the CSP built for each as a header; CSP reports go to the host's log. */
+export function serveViewFrames(session: Session, apps: AppsService): void {
+  const headers = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' };
+  const refuse = (status: number) => new Response(null, { status, headers: { ...headers, 'content-security-policy': "default-src 'none'" } });
+  session.protocol.handle(VIEW_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    const label = url.host;
+    if (!/^v[0-9a-f]{24}$/.test(label) || !apps.knowsLabel(label)) return refuse(403);
+    if (url.pathname.startsWith(FRAME_REPORT_PREFIX)) {
+      const token = url.pathname.slice(FRAME_REPORT_PREFIX.length);
+      if (request.method !== 'POST' || !TOKEN.test(token)) return refuse(404);
+      const text = await request.text();
+      if (text.length > 64 * 1024) return refuse(413);
+      try {
+        apps.frameReport(label, token, JSON.parse(text));
+      } catch {
+        return refuse(400);
+      }
+      return new Response(null, { status: 204, headers });
+    }
+    if (request.method !== 'GET') return refuse(405);
+    if (url.pathname === FRAME_SCRIPT_PATH) return new Response(FRAME_SCRIPT, { headers: { ...headers, 'content-type': 'text/javascript; charset=utf-8' } });
+    const token = url.pathname.startsWith(FRAME_PAGE_PREFIX) ? url.pathname.slice(FRAME_PAGE_PREFIX.length) : '';
+    const page = TOKEN.test(token) ? apps.frameDocument(label, token) : undefined;
+    if (!page) return refuse(404);
+    return new Response(page.html, { headers: { ...headers, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': page.csp } });
+  });
 }
 
 /** Serves the built renderer from app://steward/, never outside its folder, always with the CSP. */
@@ -70,11 +116,43 @@ export function serveRenderer(session: Session, rendererDir: string): void {
   });
 }
 
-/** No permission is ever granted to page content: camera, notifications, geolocation, clipboard… */
-export function denyPermissions(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+/** Electron's names for the browser features a view may declare. */
+const VIEW_FEATURES: Record<string, 'camera' | 'microphone' | 'geolocation' | 'clipboardWrite'> = {
+  geolocation: 'geolocation',
+  'clipboard-sanitized-write': 'clipboardWrite',
+};
+
+/**
+ * No permission is ever granted to Steward's page: camera, notifications, geolocation, clipboard… A view's frame gets
+ * only what its server declared (clipboard write, geolocation, camera, microphone), when `apps` is given.
+ */
+export function denyPermissions(session: Session, apps?: AppsService): void {
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    callback(apps !== undefined && viewMayUse(apps, details.requestingUrl, permission, 'mediaTypes' in details ? details.mediaTypes : undefined));
+  });
   session.setPermissionCheckHandler(() => false);
   session.setDevicePermissionHandler(() => false);
+}
+
+function viewMayUse(apps: AppsService, requestingUrl: string, permission: string, mediaTypes: readonly string[] | undefined): boolean {
+  let url: URL;
+  try {
+    url = new URL(requestingUrl);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== `${VIEW_SCHEME}:`) return false;
+  if (permission === 'media') {
+    const wanted = mediaTypes ?? [];
+    return (
+      wanted.length > 0 &&
+      wanted.every((type) =>
+        type === 'video' ? apps.permissionAllowed(url.host, 'camera') : type === 'audio' && apps.permissionAllowed(url.host, 'microphone'),
+      )
+    );
+  }
+  const feature = VIEW_FEATURES[permission];
+  return feature !== undefined && apps.permissionAllowed(url.host, feature);
 }
 
 /** The window never navigates away, opens no windows and attaches no webviews. */
@@ -85,6 +163,10 @@ export function lockNavigation(contents: WebContents): void {
   });
   contents.on('will-redirect', (event, url) => {
     if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
+  });
+  // A view's frame stays on its own origin: it may not navigate itself (or its proxy) to any other page.
+  contents.on('will-frame-navigate', (details) => {
+    if (!details.isMainFrame && !details.url.startsWith(`${VIEW_SCHEME}://`) && details.url !== 'about:blank') details.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }

@@ -9,7 +9,7 @@ import { FileSecretStore } from '../core/node/index.js';
 import type { BrowserOpener } from '../core/ports.js';
 import { StewardError } from '../../shared/errors.js';
 import type { SandboxRunner } from '../core/security/index.js';
-import { terminalSafe } from './terminal-text.js';
+import { terminalSafe } from '../core/node/index.js';
 
 /** The tool each scenario's server watches for, with the arguments it checks. */
 const SCENARIO_CALLS: Readonly<Record<string, { tool: string; arguments: Record<string, unknown> }>> = {

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import type { CallName, CallInput, CallOutput } from '../../shared/contract/index.js';
 import { StewardError, type ErrorCode } from '../../shared/errors.js';
 import type { Host } from '../core/host.js';
-import { jsonSafe, terminalSafe } from './terminal-text.js';
+import { jsonSafe, terminalSafe } from '../core/node/index.js';
 import type { Interrupts } from '../core/node/index.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, consent: 3, notFound: 4, toolError: 5, interrupted: 130 } as const;

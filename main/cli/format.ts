@@ -5,7 +5,7 @@ import type { CallResult, ToolView } from '../../shared/domain/mcp.js';
 import type { AuditEvent } from '../../shared/domain/audit.js';
 import type { TaskDetail, TaskView } from '../../shared/domain/tasks.js';
 import type { LogLine, ServerView } from '../../shared/domain/servers.js';
-import { terminalSafe } from './terminal-text.js';
+import { terminalSafe } from '../core/node/index.js';
 
 const f = (text: string) => terminalSafe(text);
 const terminalSafeBlock = (text: string) => terminalSafe(text, 'block');

@@ -13,7 +13,7 @@ import { Cli, EXIT, exitCodeFor, UsageError } from './context.js';
 import { inbox } from './inbox-commands.js';
 import { complete, logLevel, prompt, prompts, read, resources, watch } from './workbench-commands.js';
 import { openCliHost } from './node-host.js';
-import { jsonSafe, terminalSafe } from './terminal-text.js';
+import { jsonSafe, terminalSafe } from '../core/node/index.js';
 import { Interrupts } from '../core/node/index.js';
 import { answerUnattended } from './unattended.js';
 

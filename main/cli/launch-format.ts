@@ -3,7 +3,7 @@
 import type { BundlePreview, BundleView } from '../../shared/domain/bundles.js';
 import type { ConsentRequest, ServerError, ServerView } from '../../shared/domain/servers.js';
 import { megabytes, sandboxSummary, table } from './format.js';
-import { terminalSafe } from './terminal-text.js';
+import { terminalSafe } from '../core/node/index.js';
 
 const f = (text: string) => terminalSafe(text);
 const list = (items: readonly string[]) => f(items.join(', '));

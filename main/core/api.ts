@@ -11,6 +11,7 @@ import type { ModelSettingsService } from './models/index.js';
 import type { TasksService } from './tasks/index.js';
 import type { ToolRunner } from './tool-runner.js';
 import type { AuthService } from './auth/index.js';
+import type { AppsService } from './apps/index.js';
 import type { BundlesService } from './bundles/index.js';
 import type { PathPicker } from './ports.js';
 import { StewardError } from '../../shared/errors.js';
@@ -31,10 +32,12 @@ export interface HandlerDeps {
   pathPicker: PathPicker | undefined;
   /** Actions on what may be another process's: carried to the owner when it lives. */
   cross: { cancelTask(taskId: string): Promise<TaskView>; stopServer(serverId: string): Promise<ServerView> };
+  apps: AppsService;
 }
 
 export function createHandlers(host: HandlerDeps): Handlers {
-  const { servers, tools, sampling, tasks, models, runTool, auth, bundles } = host;
+  const { servers, tools, sampling, tasks, models, runTool, auth, bundles, apps } = host;
+  const ack = { ok: true as const };
   return {
     'servers:list': () => servers.list(),
     'servers:get': ({ serverId }) => servers.get(serverId),
@@ -149,6 +152,30 @@ export function createHandlers(host: HandlerDeps): Handlers {
       await models.setKey(apiKey);
       host.audit.record('models.settings', { actor: 'user', summary: apiKey === null ? 'Model key removed.' : 'Model key set.' });
       return models.get();
+    },
+    'apps:open': async ({ serverId, tool, hostOrigin }) => apps.open(servers.get(serverId).id, tool, hostOrigin),
+    'apps:request': async ({ viewId, method, params }) => apps.request(viewId, method, params),
+    'apps:checkLink': ({ viewId, url }) => apps.checkLink(viewId, url),
+    'apps:openLink': async ({ viewId, url }) => apps.openLink(viewId, url),
+    'apps:message': ({ viewId, params }) => {
+      apps.message(viewId, params);
+      return ack;
+    },
+    'apps:modelContext': ({ viewId, params }) => {
+      apps.modelContext(viewId, params);
+      return ack;
+    },
+    'apps:log': ({ viewId, level, text }) => {
+      apps.writeLog(viewId, level, text);
+      return ack;
+    },
+    'apps:rejected': ({ viewId, method, reason }) => {
+      apps.rejected(viewId, method, reason);
+      return ack;
+    },
+    'apps:close': ({ viewId, reason }) => {
+      apps.close(viewId, reason);
+      return ack;
     },
   };
 }

@@ -30,7 +30,7 @@ import type { TasksService } from './tasks/index.js';
 
 /** How long a request to another owner may take (a task's cancel waits for its server). */
 const ASK_TIMEOUT_MS = 60_000;
-/** How often the change feed looks for other processes' writes. */
+/** How often the change feed looks for other processes' writes, unless the host says otherwise. */
 const FEED_INTERVAL_MS = 200;
 
 export interface CrossProcessDeps {
@@ -46,6 +46,7 @@ export interface CrossProcessDeps {
   models: ModelSettingsService;
   log(line: string): void;
   onUnexpected(where: string, error: unknown): void;
+  pollMs?: number;
 }
 
 export class CrossProcess {
@@ -104,7 +105,7 @@ export class CrossProcess {
       this.deps.log(`No control channel: ${place.reason}.`);
     }
     ownership.register(this.control ? { address: this.control.address, token } : null);
-    this.feed.start(FEED_INTERVAL_MS);
+    this.feed.start(this.deps.pollMs ?? FEED_INTERVAL_MS);
   }
 
   /** What another process may ask of this one: always about something this one owns, carried out here. */

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatcher, type Dispatch } from '../../shared/dispatch.js';
 import { StewardError } from '../../shared/errors.js';
+import { STEWARD_VERSION } from '../../shared/version.js';
 import { Audit } from './audit/index.js';
 import { createHandlers } from './api.js';
 import { bundledServers, type BundledRuntime } from './defaults.js';
@@ -35,8 +36,9 @@ import { AuthRecords, AuthService } from './auth/index.js';
 import { TasksService } from './tasks/index.js';
 import { BundlesService, type BundleRuntime, type ZipCaps } from './bundles/index.js';
 import { openStore, type Store } from './store/index.js';
+import { AppsService } from './apps/index.js';
 
-export const STEWARD_VERSION = '0.1.0';
+export { STEWARD_VERSION };
 
 export interface HostOptions {
   dataDir: DataDir;
@@ -87,6 +89,8 @@ export interface HostOptions {
   ownerKind?: string;
   /** How long this process's lease lasts; it renews it three times within. */
   leaseMs?: number;
+  /** How often the change feed looks for other processes' writes (for screens; decisions read through regardless). */
+  changePollMs?: number;
 }
 
 export interface Host {
@@ -109,6 +113,8 @@ export interface Host {
   /** This host beside other Steward processes: shared inbox, routed actions, change feed, recovery. */
   readonly cross: CrossProcess;
   readonly ownership: Ownership;
+  /** MCP Apps: views of tools, their sandbox, and what they ask of their servers. */
+  readonly apps: AppsService;
   dispose(): Promise<void>;
 }
 
@@ -134,6 +140,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     running: (owner) => isSameProcess(owner.pid, owner.started),
     now: () => Date.now(),
     leaseMs: options.leaseMs ?? 15_000,
+    unexpected,
     ownerDied: () => {
       late.cross?.recover().catch((error: unknown) => {
         unexpected('recovery', error);
@@ -198,6 +205,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       sampling: { tools: sampling.policy(serverId).allowTools },
       elicitation: { form: true, url: true },
       taskRequests: ['sampling/createMessage', 'elicitation/create'],
+      apps: true,
     }),
     // What another process changed (a policy, a budget, the model's address) counts from this request on.
     serverRequest: (serverId, method, params, info) => {
@@ -291,6 +299,36 @@ export async function createHost(options: HostOptions): Promise<Host> {
     live: (id) => servers.liveSession(id),
   });
 
+  const apps = new AppsService({
+    open: (serverId) => servers.ensureRunning(serverId),
+    // A view never restarts a server the user stopped; one stopped for being idle starts again as for any call.
+    session: async (serverId) => {
+      const live = servers.liveSession(serverId);
+      if (live) return live;
+      if (store.servers.get(serverId)?.desiredState !== 'running') {
+        throw new StewardError('server_not_running', 'The server is stopped; start it again to use its view.');
+      }
+      return servers.ensureRunning(serverId);
+    },
+    beginUse: (serverId) => servers.beginUse(serverId),
+    settings: (serverId) => servers.callSettings(serverId),
+    log: (serverId, level, text) => servers.note(serverId, level, text),
+    audit,
+    events,
+    clock,
+    openLink: gatedOpener((url) => options.browser.open(url)),
+    // A view's sampling request takes the server's own path: the same validation, visibility, policy, budgets and inbox.
+    sample: (serverId, session, params, signal) =>
+      traffic.request(serverId, 'sampling/createMessage', params, {
+        sessionKey: session.key,
+        samplingTools: false,
+        taskAugmentation: false,
+        protocolVersion: session.info.protocolVersion ?? '',
+        signal,
+        sessionSignal: session.ended,
+      }),
+  });
+
   const tools: ToolCalls = new ToolCalls({
     acquire: async (serverId) => {
       const session = await servers.ensureRunning(serverId);
@@ -298,6 +336,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return { session, release: servers.beginUse(serverId), timeoutSeconds: toolTimeoutSeconds, serverName: name };
     },
     progress: (p) => events.emit('calls:changed', p),
+    unexpected,
     ended: (serverId, ref) => sampling.toolCallEnded(serverId, ref),
     record: (entry) =>
       audit.recordSoon('tool.called', {
@@ -336,10 +375,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
     models,
     log,
     onUnexpected: unexpected,
+    ...(options.changePollMs === undefined ? {} : { pollMs: options.changePollMs }),
   });
   late.cross = cross;
   const dispatch = createDispatcher(
-    createHandlers({ servers, tools, inbox: cross.inbox, audit, sampling, tasks, models, runTool, auth, cross, bundles, pathPicker: options.pathPicker }),
+    createHandlers({ servers, tools, inbox: cross.inbox, audit, sampling, tasks, models, runTool, auth, cross, bundles, apps, pathPicker: options.pathPicker }),
     {
       onUnexpected: unexpected,
     },
@@ -363,6 +403,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     runTool,
     cross,
     ownership,
+    apps,
     // Every call sees what other processes wrote before it: the feed is read (a few microseconds) first.
     dispatch: (name, payload) => {
       cross.feed.sync();
@@ -371,6 +412,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     async dispose() {
       if (disposed) return;
       disposed = true;
+      apps.dispose();
       tools.cancelAll();
       tasks.dispose();
       await servers.dispose();

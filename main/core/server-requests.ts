@@ -3,6 +3,7 @@
 // session boundary where the per-server caps hold: over one, a request is refused at once with the reason.
 import { ProtocolError } from '@modelcontextprotocol/client';
 import { StewardError } from '../../shared/errors.js';
+import { samplingToolsForModel } from './apps/index.js';
 import type { ElicitationService } from './elicitation/index.js';
 import type { Inbox } from './inbox/index.js';
 import { LIMIT_REACHED_CODE, megabytes, SERVER_LIMITS, type QuestionKind } from './limits.js';
@@ -21,7 +22,7 @@ export interface ServerRequestDeps {
   inbox: Inbox;
   serverName(serverId: string): string;
   live(serverId: string): McpSession | undefined;
-  /** A line in the server's log (a cap reached, a request refused). */
+  /** A line in the server's log (a cap reached, a request refused, tools left out of a sampling request). */
   note(serverId: string, text: string): void;
 }
 
@@ -39,6 +40,14 @@ function elicitationKinds(params: Record<string, unknown>, asTask: boolean): Que
 }
 
 export function createServerTraffic(deps: ServerRequestDeps): ServerTraffic {
+  /** A model is never offered a tool whose visibility leaves out "model", in a server's agent loop or a view's request. */
+  const toolsForModel = async (serverId: string, session: McpSession | undefined, request: Record<string, unknown>): Promise<unknown> => {
+    if (!Array.isArray(request.tools) || request.tools.length === 0) return request;
+    const listed = session ? await session.listTools().catch(() => []) : [];
+    const { params, hidden } = samplingToolsForModel(request, listed);
+    if (hidden.length > 0) deps.note(serverId, `Left ${hidden.join(', ')} out of a sampling request: those tools are not for models.`);
+    return params;
+  };
   const inFlight = new Map<string, number>();
   /** Task-augmented requests still running, per server (each one waits for the user). */
   const asTasks = new Map<string, number>();
@@ -71,7 +80,11 @@ export function createServerTraffic(deps: ServerRequestDeps): ServerTraffic {
     // The task field is the receiver's business; the request itself goes on without it.
     const request = Object.fromEntries(Object.entries(params).filter(([key]) => key !== 'task'));
     if (method === 'sampling/createMessage') {
-      run = (signal) => deps.sampling.handle({ serverId, serverName, sessionKey: info.sessionKey, toolsDeclared: info.samplingTools, signal }, request);
+      run = async (signal) =>
+        deps.sampling.handle(
+          { serverId, serverName, sessionKey: info.sessionKey, toolsDeclared: info.samplingTools, signal },
+          await toolsForModel(serverId, session, request),
+        );
     } else if (method === 'elicitation/create') {
       // Refused before anything is recorded or shown, so a flood costs nothing.
       deps.inbox.ensureRoom(serverId, serverName, elicitationKinds(params, asTask));

@@ -3,7 +3,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Interrupts, openNodeHost, systemBrowser } from '../core/node/index.js';
+import { Interrupts, openNodeHost, systemBrowser, terminalSafe } from '../core/node/index.js';
 import { startWebServer } from './server.js';
 
 const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'renderer');
@@ -16,7 +16,8 @@ const { values } = parseArgs({
   },
 });
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
+// Log lines carry text from outside (request headers, error texts, command lines of cleaned-up processes).
+const log = (line: string) => process.stderr.write(`${terminalSafe(line, 'block')}\n`);
 const host = await openNodeHost({ log, autostart: true, ownerKind: 'browser' });
 let server: Awaited<ReturnType<typeof startWebServer>>;
 try {
@@ -32,7 +33,7 @@ try {
   await host.dispose();
   process.exit(1);
 }
-process.stdout.write(`Steward is running in browser mode: ${server.url}\n`);
+process.stdout.write(`Steward is running in browser mode: ${terminalSafe(server.url)}\n`);
 if (!values['no-open'] && !process.env.STEWARD_NO_BROWSER) {
   await systemBrowser.open(server.url).catch(() => log('Could not open a browser; open the link above.'));
 }

@@ -10,6 +10,8 @@ import { StewardError, toFailure } from '../../shared/errors.js';
 import type { Host } from '../core/host.js';
 import { requestTarget } from '../core/http-target.js';
 import { CONTENT_TYPES } from '../core/node/index.js';
+import { startViewFrames } from './view-frames.js';
+import { FRAME_PAGE_PREFIX } from '../core/apps/index.js';
 
 export interface WebServerOptions {
   host: Host;
@@ -73,6 +75,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       }
     },
   );
+  // MCP App views are framed from a listener of their own: every server's views on an origin that is not this page's.
+  const frames = await startViewFrames({ apps: options.host.apps, hostOrigins: () => origins(), log });
 
   function securityHeaders(res: ServerResponse): void {
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -81,7 +85,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
     res.setHeader(
       'Content-Security-Policy',
-      `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-src ${frames.source}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
     );
   }
 
@@ -198,15 +202,20 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port ?? 0, bind, () => resolve());
+  }).catch(async (error: unknown) => {
+    await frames.close();
+    throw error;
   });
   const address = http.address();
   port = typeof address === 'object' && address ? address.port : 0;
+  options.host.apps.attachFrames({ hostOrigins: () => origins(), url: (label, token) => `${frames.originOf(label)}${FRAME_PAGE_PREFIX}${token}` });
   const shown = bind === '::1' ? '[::1]' : bind;
   return {
     port,
     token,
     url: `http://${shown}:${port}/?token=${token}`,
     close: async () => {
+      options.host.apps.attachFrames(undefined);
       offEvents();
       for (const ws of sockets) ws.terminate();
       wss.close();
@@ -214,6 +223,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       // A browser's kept-alive or half-sent request must not hold the shutdown open.
       http.closeAllConnections();
       await closed;
+      await frames.close();
     },
   };
 }

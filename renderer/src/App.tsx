@@ -8,8 +8,10 @@ import { SignInProvider } from './components/SignInProvider.js';
 import { Sidebar } from './components/Sidebar.js';
 import { TaskNotifier } from './components/TaskNotifier.js';
 import { ToastProvider } from './components/ToastProvider.js';
+import { AppViewsProvider } from './components/apps/AppViewsProvider.js';
 import { CallHistoryProvider } from './lib/call-history.js';
 import { HostStateProvider } from './lib/host-state.js';
+import { SessionStateProvider } from './lib/session-state.js';
 import { usePath } from './lib/router.js';
 import { ROUTES } from './routes.js';
 
@@ -18,28 +20,32 @@ export function App() {
   const route = ROUTES.find((r) => r.id === first) ?? ROUTES[0];
   return (
     <HostStateProvider>
-      <Tooltip.Provider delayDuration={400}>
-        <ToastProvider>
-          <TaskNotifier />
-          <ConsentProvider>
-            <SamplingProvider>
-              <ElicitationProvider>
-                <SignInProvider>
-                  <CallHistoryProvider>
-                    <div className="app">
-                      <Sidebar routes={ROUTES} current={route.id} />
-                      <div className="main">
-                        <ConnectionBanner />
-                        <main className="screen">{route.render(route.id === first ? params : [])}</main>
-                      </div>
-                    </div>
-                  </CallHistoryProvider>
-                </SignInProvider>
-              </ElicitationProvider>
-            </SamplingProvider>
-          </ConsentProvider>
-        </ToastProvider>
-      </Tooltip.Provider>
+      <SessionStateProvider>
+        <AppViewsProvider>
+          <Tooltip.Provider delayDuration={400}>
+            <ToastProvider>
+              <TaskNotifier />
+              <ConsentProvider>
+                <SamplingProvider>
+                  <ElicitationProvider>
+                    <SignInProvider>
+                      <CallHistoryProvider>
+                        <div className="app">
+                          <Sidebar routes={ROUTES} current={route.id} />
+                          <div className="main">
+                            <ConnectionBanner />
+                            <main className="screen">{route.render(route.id === first ? params : [])}</main>
+                          </div>
+                        </div>
+                      </CallHistoryProvider>
+                    </SignInProvider>
+                  </ElicitationProvider>
+                </SamplingProvider>
+              </ConsentProvider>
+            </ToastProvider>
+          </Tooltip.Provider>
+        </AppViewsProvider>
+      </SessionStateProvider>
     </HostStateProvider>
   );
 }

@@ -33,6 +33,8 @@ import { AuthConfigSchema, AuthSecretsSchema, AuthViewSchema } from '../domain/a
 import { TaskDetailSchema, TaskResultPageSchema, TaskStatusSchema, TaskViewSchema } from '../domain/tasks.js';
 import { LoopViewSchema, ModelSettingsSchema, RoundRecordSchema, SamplingPolicyPatchSchema, SamplingPolicySchema } from '../domain/sampling.js';
 import { BundleConfigSchema, BundlePreviewSchema, BundleViewSchema } from '../domain/bundles.js';
+import { UrlVerdictSchema } from '../domain/elicitation.js';
+import { AppViewSpecSchema, ViewViolationSchema } from '../domain/apps.js';
 
 const Id = z.string().min(1).max(200);
 const ServerRef = z.object({ serverId: Id });
@@ -43,6 +45,7 @@ const PageRef = z.object({ serverId: Id, cursor: z.string().max(4096).optional()
 const ResourceUri = z.string().min(1).max(8192);
 /** Prompt arguments and completion context are strings by the protocol. */
 const StringArgs = z.record(z.string().max(512), z.string().max(100_000)).default({});
+const ViewRef = z.object({ viewId: Id });
 const GrantPath = z.string().min(1).max(4096);
 const GrantChange = z.object({
   serverId: Id,
@@ -234,6 +237,26 @@ export const calls = {
     }),
     ModelSettingsSchema,
   ),
+  /** Fetches and checks a tool's view and registers its sandbox; hostOrigin is the page that will frame it. */
+  'apps:open': call(z.object({ serverId: Id, tool: z.string().min(1).max(512), hostOrigin: z.string().max(200) }), AppViewSpecSchema),
+  /**
+   * A request a view made, relayed to its own server (or to sampling) after Steward's checks. Params stay unchecked
+   * here: the host validates them per method, so a malformed one is refused and logged rather than dropped unseen.
+   */
+  'apps:request': call(ViewRef.extend({ method: z.string().min(1).max(200), params: z.unknown() }), z.record(z.string(), z.unknown())),
+  /** The URL gate's verdict on a page a view asks to open, for the user to judge. */
+  'apps:checkLink': call(ViewRef.extend({ url: z.string().max(10_000) }), UrlVerdictSchema),
+  /** Opens that page in the system browser, after the user's click (the gate judges it again). */
+  'apps:openLink': call(ViewRef.extend({ url: z.string().max(10_000) }), UrlVerdictSchema),
+  /** ui/message: kept on record and shown. */
+  'apps:message': call(ViewRef.extend({ params: z.unknown() }), Ack),
+  /** ui/update-model-context: the view's latest context, kept on record and shown. */
+  'apps:modelContext': call(ViewRef.extend({ params: z.unknown() }), Ack),
+  /** notifications/message from a view, into its server's log. */
+  'apps:log': call(ViewRef.extend({ level: LogLevelSchema, text: z.string().max(20_000) }), Ack),
+  /** Something the renderer's bridge refused before it reached the host (malformed message, unknown method). */
+  'apps:rejected': call(ViewRef.extend({ method: z.string().max(200), reason: z.string().max(2000) }), Ack),
+  'apps:close': call(ViewRef.extend({ reason: z.string().max(500) }), Ack),
 } as const;
 
 export const events = {
@@ -255,6 +278,8 @@ export const events = {
   'auth:changed': AuthViewSchema,
   'models:changed': ModelSettingsSchema,
   'sampling:policyChanged': z.object({ serverId: Id, policy: SamplingPolicySchema }),
+  /** The browser blocked something a view tried, under its CSP. */
+  'apps:violation': ViewViolationSchema,
 } as const;
 
 export type Calls = typeof calls;

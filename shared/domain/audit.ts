@@ -46,6 +46,11 @@ export const AUDIT_KINDS = [
   'auth.failed',
   'auth.refused',
   'auth.configured',
+  'app.opened',
+  'app.refused',
+  'app.message',
+  'app.model_context',
+  'app.link_opened',
 ] as const;
 export const AuditKindSchema = z.enum(AUDIT_KINDS);
 export type AuditKind = z.infer<typeof AuditKindSchema>;
@@ -55,7 +60,8 @@ export type AuditKind = z.infer<typeof AuditKindSchema>;
  * server's policy or one of its budgets; the command line answering what it cannot show; the server itself; or Steward.
  */
 export const AUDIT_ACTORS = ['user', 'loop_grant', 'session_grant', 'policy', 'budget', 'unattended', 'server', 'host'] as const;
-export type AuditActor = (typeof AUDIT_ACTORS)[number];
+/** Any of those, or a server's view (an MCP App) acting on its own: it asks and sends, but never decides. */
+export type AuditActor = (typeof AUDIT_ACTORS)[number] | 'view';
 
 export const AuditEventSchema = z.object({
   id: z.number().int(),

@@ -1,5 +1,6 @@
 // What a connected server offers (tools, prompts, resources) and what a tool call returns, as plain data.
 import { z } from 'zod';
+import { ToolUiSchema } from './apps.js';
 
 const JsonObject = z.record(z.string(), z.unknown());
 
@@ -11,6 +12,8 @@ export const ToolViewSchema = z.object({
   outputSchema: JsonObject.optional(),
   annotations: JsonObject.optional(),
   taskSupport: z.enum(['forbidden', 'optional', 'required']).optional(),
+  /** Its MCP App view and visibility, when `_meta` declares them. */
+  ui: ToolUiSchema.optional(),
 });
 export type ToolView = z.infer<typeof ToolViewSchema>;
 
@@ -35,6 +38,8 @@ export const CallResultSchema = z.object({
   content: z.array(JsonObject),
   structuredContent: JsonObject.optional(),
   isError: z.boolean(),
+  /** Metadata for the client (a view reads it; the model never sees it). */
+  _meta: JsonObject.optional(),
 });
 export type CallResult = z.infer<typeof CallResultSchema>;
 

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonSafe, terminalSafe } from '../../main/cli/terminal-text.js';
+import { jsonSafe, terminalSafe } from '../../main/core/node/index.js';
 import { HOSTILE, HOSTILE_ALL, UNSAFE_OUTPUT } from '../fixtures/hostile-text.mjs';
 import { tempDir } from '../helpers/host.js';
 import { CLI, FIXTURES, NODE } from '../helpers/paths.js';

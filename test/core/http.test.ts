@@ -53,4 +53,23 @@ describe('Streamable HTTP', () => {
     await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'connect_failed' });
     expect(t.host.servers.get(view.id)).toMatchObject({ status: 'error', lastError: { code: 'connect_failed' } });
   });
+
+  it('keeps no server whose address the URL gate refuses, whether added, changed or imported', async () => {
+    t = await makeHost();
+    // Tried: a password inside the address (never echoed) and the cloud metadata address.
+    const refused = ['https://ada:hunter2@mcp.example.com/mcp', 'http://169.254.169.254/latest/meta-data/'];
+    for (const [i, url] of refused.entries()) {
+      const attempt = t.host.servers.add({ name: `bad-${i}`, config: { transport: 'http', url, headers: {} } });
+      await expect(attempt).rejects.toMatchObject({ code: 'invalid_payload' });
+      await attempt.catch((error: unknown) => expect(String(error)).not.toContain('hunter2'));
+    }
+    const good = await t.host.servers.add({ name: 'lan', config: { transport: 'http', url: 'http://192.168.1.20:8123/mcp', headers: {} } });
+    await expect(t.host.servers.update(good.id, { config: { transport: 'http', url: refused[0]!, headers: {} } })).rejects.toMatchObject({
+      code: 'invalid_payload',
+    });
+    const report = await t.host.servers.import(JSON.stringify({ mcpServers: { sneaky: { url: refused[1] } } }), 'mcp.json');
+    expect(report).toMatchObject({ added: [], skipped: [{ name: 'sneaky', code: 'invalid_payload' }] });
+    expect(t.host.servers.list().map((s) => s.name)).toEqual(['lan']);
+    expect(t.host.servers.get(good.id)).toMatchObject({ url: 'http://192.168.1.20:8123/mcp' });
+  });
 });

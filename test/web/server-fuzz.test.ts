@@ -13,6 +13,7 @@ import { startWebServer } from '../../main/web/server.js';
 import { malformedRequests, sendAll, sendRaw } from '../helpers/http-fuzz.js';
 import { makeHost, tempDir } from '../helpers/host.js';
 import { DIST } from '../helpers/paths.js';
+import { UNSAFE_OUTPUT } from '../fixtures/hostile-text.mjs';
 
 const SERVE = join(DIST, 'main', 'web', 'serve.js');
 const COUNT = malformedRequests(1, '127.0.0.1:1').length;
@@ -86,6 +87,19 @@ describe('browser mode under malformed requests', () => {
     await page.arrayBuffer();
     expect(await socketCall()).toMatchObject({ ok: true });
     expect(stderr).not.toMatch(/URIError|Invalid URL|uncaught|unhandled/i);
+  });
+
+  it('logs a refused socket whose Origin carries C1 controls (CSI, NEL) without a raw control byte reaching the terminal', async () => {
+    const origin = Buffer.concat([Buffer.from('http://evil.example/'), Buffer.from([0x9b, 0x33, 0x31, 0x6d, 0x85])]);
+    const head = Buffer.from(
+      `GET /ws?token=${token} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: `,
+    );
+    const seen = stderr.length;
+    const answer = await sendRaw(port, { label: 'upgrade with a C1 origin', bytes: Buffer.concat([head, origin, Buffer.from('\r\n\r\n')]) });
+    expect(answer.status === null || answer.status >= 400).toBe(true);
+    for (let i = 0; i < 200 && !stderr.slice(seen).includes('refused a WebSocket'); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(stderr.slice(seen)).toContain('refused a WebSocket');
+    expect(UNSAFE_OUTPUT.exec(stderr)).toBeNull();
   });
 
   it('serves a good request while slow clients hold half-sent requests open', async () => {

@@ -54,7 +54,13 @@ export class ModelSettingsService {
 
   async get(): Promise<ModelSettings> {
     const s = this.stored();
-    return ModelSettingsSchema.parse({ provider: 'anthropic', ...s, catalog: ANTHROPIC_CATALOG, hasKey: (await this.secrets.get(KEY)) !== undefined });
+    return ModelSettingsSchema.parse({
+      provider: 'anthropic',
+      ...s,
+      baseUrl: s.baseUrl === null ? null : shown(s.baseUrl),
+      catalog: ANTHROPIC_CATALOG,
+      hasKey: (await this.secrets.get(KEY)) !== undefined,
+    });
   }
 
   enabled(): ModelInfo[] {
@@ -91,9 +97,10 @@ export class ModelSettingsService {
     const defaultModel =
       patch.defaultModel ?? (enabledModels.includes(current.defaultModel) ? current.defaultModel : (enabledModels[0] ?? current.defaultModel));
     if (!enabledModels.includes(defaultModel)) throw new StewardError('invalid_payload', 'The default model must be one of the enabled models.');
+    // Only an address the patch names is judged here: one stored earlier is judged where it is used (baseUrl()).
     let baseUrl = patch.baseUrl === undefined ? current.baseUrl : patch.baseUrl;
-    if (baseUrl) {
-      const verdict = judgeUrl(baseUrl, 'model-api');
+    if (patch.baseUrl) {
+      const verdict = judgeUrl(patch.baseUrl, 'model-api');
       if (!verdict.allowed) throw new StewardError('invalid_payload', `Steward will not send your key to that API address: ${verdict.problems.join(' ')}`);
       baseUrl = verdict.canonical;
     }
@@ -119,4 +126,13 @@ export class ModelSettingsService {
   apiKey(): Promise<string | undefined> {
     return this.secrets.get(KEY);
   }
+}
+
+/**
+ * The stored address as front ends see it. One stored before the URL gate existed, or written by hand, may carry a
+ * password: it is shown without it (requests to it are refused by baseUrl() all the same).
+ */
+function shown(stored: string): string {
+  const verdict = judgeUrl(stored, 'model-api');
+  return verdict.allowed ? verdict.canonical : verdict.display;
 }

@@ -33,9 +33,15 @@ export class ChangeFeed {
     return () => set.delete(listener);
   }
 
-  /** Polls every `intervalMs` (the timer never keeps the process alive). */
+  /** Polls every `intervalMs` (the timer never keeps the process alive); a failed look is reported and the next tick tries again. */
   start(intervalMs: number): void {
-    this.timer ??= setInterval(() => this.sync(), intervalMs);
+    this.timer ??= setInterval(() => {
+      try {
+        this.sync();
+      } catch (error) {
+        this.report(error);
+      }
+    }, intervalMs);
     this.timer.unref();
   }
 
@@ -46,8 +52,9 @@ export class ChangeFeed {
     if (version === this.version) return;
     this.syncing = true;
     try {
-      this.version = version;
+      // Read before the version is taken as seen: a failed read leaves the change to be found on the next look.
       const next = this.source.revisions();
+      this.version = version;
       const changed = TOPICS.filter((topic) => next.get(topic) !== this.revisions.get(topic));
       this.revisions = next;
       for (const topic of changed) {

@@ -1,5 +1,7 @@
 // This process as an owner: its record with a lease it renews, and the verdict on any other owner — alive and
 // answering, alive but not renewing (stalled), or dead — from the OS (pid and start token) and the lease together.
+import { guarded } from '../background.js';
+import type { Unexpected } from '../ports.js';
 import type { OwnerKey, OwnerRecord } from '../store/index.js';
 
 export type OwnerState = 'self' | 'live' | 'stalled' | 'dead';
@@ -29,6 +31,8 @@ export interface OwnershipDeps {
   leaseMs: number;
   /** Told once per owner found dead while this one runs (its things wait for recovery). */
   ownerDied(owner: OwnerRecord): void;
+  /** Told when a renewal fails (the database is busy or gone): the lease is tried again on the next tick. */
+  unexpected: Unexpected;
 }
 
 export class Ownership {
@@ -45,7 +49,10 @@ export class Ownership {
   register(control: { address: string; token: string } | null): void {
     this.address = control;
     this.write();
-    this.timer = setInterval(() => this.tick(), Math.max(50, Math.floor(this.deps.leaseMs / 3)));
+    this.timer = setInterval(
+      () => guarded(this.deps.unexpected, 'renewing this process’s lease', () => this.tick()),
+      Math.max(50, Math.floor(this.deps.leaseMs / 3)),
+    );
     this.timer.unref();
   }
 

@@ -67,7 +67,7 @@ export class SamplingService {
   private readonly loopGrants = new Set<string>();
   private readonly sessionGrants = new Set<string>();
   private readonly keptEdits = new Map<string, { edits: SamplingEdits; fromRound: number }>();
-  /** Per-server policies as last read: invalidatePolicy() is how a change made elsewhere reaches this cache. */
+  /** Per-server policies as last read: policiesChanged() is how a change made elsewhere reaches this cache. */
   private readonly policies = new Map<string, SamplingPolicy>();
   private readonly usage: UsageMeter;
 

@@ -24,14 +24,17 @@ export interface UrlVerdict {
  * - browser: a page the user's own browser opens after a click (elicitation pages, sign-in pages, openExternal);
  * - remote-fetch: an address a remote server names that Steward itself fetches (OAuth metadata, tokens, registration);
  * - local-fetch: the same for a server on this computer (local development: loopback over plain http is fine);
- * - model-api: the address of the model API, which receives the user's key (settings or ANTHROPIC_BASE_URL).
+ * - model-api: the address of the model API, which receives the user's key (settings or ANTHROPIC_BASE_URL);
+ * - server: the address of a remote MCP server the user adds (by hand or from an imported config).
  */
-export type UrlUse = 'browser' | 'remote-fetch' | 'local-fetch' | 'model-api';
+export type UrlUse = 'browser' | 'remote-fetch' | 'local-fetch' | 'model-api' | 'server';
 
 type Policy = 'allow' | 'warn' | 'refuse';
 interface Rule {
   /** Plain http is allowed only to this computer, and only for these uses. */
   httpToLoopback: boolean;
+  /** Plain http to another machine: refused, or allowed with a warning (a device on the user's own network). */
+  httpElsewhere?: 'warn';
   loopback: Policy;
   private: Policy;
   linkLocal: Policy;
@@ -44,6 +47,9 @@ const RULES: Record<UrlUse, Rule> = {
   // The user picks the address (a company gateway may be on a private network), but a link-local one is the cloud
   // metadata trick: the key would go to the machine's metadata service.
   'model-api': { httpToLoopback: true, loopback: 'allow', private: 'warn', linkLocal: 'refuse' },
+  // Servers on the user's own network often speak plain http (home automation, lab machines): allowed with a warning,
+  // since whatever Steward sends them can be read on the way. A link-local address is never a server the user meant.
+  server: { httpToLoopback: true, httpElsewhere: 'warn', loopback: 'allow', private: 'allow', linkLocal: 'refuse' },
 };
 
 const MAX_LENGTH = 8192;
@@ -179,7 +185,8 @@ export function judgeUrl(raw: string, use: UrlUse): UrlVerdict {
     return fail('The address carries a user name or password; Steward never sends credentials inside an address.', url.href.slice(0, SHOWN), url.hostname);
   }
   const display = url.href.slice(0, SHOWN);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && rule.httpToLoopback && kind === 'loopback')) {
+  const plainHttpElsewhere = url.protocol === 'http:' && kind !== 'loopback' && rule.httpElsewhere === 'warn';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && rule.httpToLoopback && kind === 'loopback') && !plainHttpElsewhere) {
     return fail(
       url.protocol === 'http:'
         ? rule.httpToLoopback
@@ -201,6 +208,7 @@ export function judgeUrl(raw: string, use: UrlUse): UrlVerdict {
         : 'a private network (a local device or intranet), not the public internet';
   if (policy === 'refuse') problems.push(`The address points to ${where}.`);
   if (policy === 'warn') warnings.push(`The address points to ${where}.`);
+  if (plainHttpElsewhere) warnings.push('The address uses plain http: what Steward sends it, and its answers, can be read on the way.');
   warnings.push(...nameWarnings(url.hostname));
   const allowed = problems.length === 0;
   return { allowed, problems, warnings: allowed ? warnings : [], display, host: url.hostname, canonical: allowed ? url.href : '' };

@@ -1,6 +1,9 @@
-// Server configs in and out of storage: secret values (env, headers) go to the SecretStore, the rest to SQLite.
+// Server configs in and out of storage: secret values (env, headers) go to the SecretStore, the rest to SQLite; a remote
+// server's address passes the URL gate before it is kept.
 import type { HttpConfig, ServerConfig, StdioConfig } from '../../../shared/domain/servers.js';
+import { StewardError } from '../../../shared/errors.js';
 import type { SecretStore } from '../ports.js';
+import { judgeUrl } from '../security/index.js';
 import type { StoredConfig } from '../store/index.js';
 
 export function secretKey(serverId: string, kind: 'env' | 'header', name: string): string {
@@ -17,6 +20,8 @@ export function toStored(config: ServerConfig): StoredConfig {
       ...(config.cwd !== undefined && config.cwd !== '' ? { cwd: config.cwd } : {}),
     };
   }
+  const verdict = judgeUrl(config.url, 'server');
+  if (!verdict.allowed) throw new StewardError('invalid_payload', `Steward will not use this server address: ${verdict.problems.join(' ')}`);
   return { transport: 'http', url: config.url, headerNames: Object.keys(config.headers).sort() };
 }
 

@@ -425,7 +425,7 @@ export class ServersService {
     return this.start(id);
   }
 
-  /** A line from the host in a server's log (a cap reached, a request refused). */
+  /** A line from the host in a server's log (a cap reached, a request refused, what a view did). */
   note(id: string, level: LogLine['level'], text: string): void {
     this.supervisor.logs.add(id, 'host', level, text);
   }

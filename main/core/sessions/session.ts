@@ -5,6 +5,7 @@ import { Client, type JSONRPCMessage, type Transport } from '@modelcontextprotoc
 import { TaskStatusNotificationParamsSchema } from '@modelcontextprotocol/core';
 import type { AuthProvider, FetchLike, MessageExtraInfo, OAuthClientProvider, StandardSchemaV1 } from '@modelcontextprotocol/client';
 import type { CallResult, ToolView } from '../../../shared/domain/mcp.js';
+import { APP_MIME_TYPE, APPS_EXTENSION, readToolUi } from '../../../shared/domain/apps.js';
 import type { LogLine } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import { SERVER_LIMITS } from '../limits.js';
@@ -33,6 +34,8 @@ export interface HostCapabilities {
   elicitation: { form: boolean; url: boolean } | null;
   /** Requests the host runs as tasks when a server asks (task-augmented requests), and tasks/list, tasks/cancel. */
   taskRequests: ('sampling/createMessage' | 'elicitation/create')[];
+  /** MCP Apps: the host renders tools' views (the io.modelcontextprotocol/ui extension). */
+  apps: boolean;
 }
 
 export interface ServerRequestInfo {
@@ -56,7 +59,7 @@ export interface SessionHooks {
   log: (level: LogLine['level'], text: string) => void;
   listChanged: (kind: 'tools' | 'prompts' | 'resources') => void;
   /** `notifications/resources/updated` for a URI the user subscribed to. */
-  resourceUpdated: (uri: string) => void;
+  resourceUpdated?: (uri: string) => void;
   /** Folders the user granted this server, as file:// URIs. */
   roots: () => { uri: string; name?: string }[];
   /** The connection ended without Steward asking for it. */
@@ -177,6 +180,7 @@ export class McpSession {
                 },
               }
             : {}),
+          ...(this.options.capabilities.apps ? { extensions: { [APPS_EXTENSION]: { mimeTypes: [APP_MIME_TYPE] } } } : {}),
         },
         listChanged: {
           tools: {
@@ -198,7 +202,7 @@ export class McpSession {
     });
     client.setNotificationHandler('notifications/resources/updated', (n) => {
       // Only what the user subscribed to is passed on: a server cannot make the host chase URIs it never asked for.
-      if (this.subscribed.has(n.params.uri)) hooks.resourceUpdated(n.params.uri);
+      if (this.subscribed.has(n.params.uri)) hooks.resourceUpdated?.(n.params.uri);
     });
     client.setRequestHandler('roots/list', () => ({ roots: hooks.roots() }));
     const serve = hooks.request;
@@ -250,6 +254,11 @@ export class McpSession {
         : toStewardError(error, 'Connecting to the server');
     } finally {
       clearTimeout(timer);
+    }
+    if (this.closing) {
+      // Closed while this handshake was under way (a stop raced a reconnect): the new client must not outlive the session.
+      await client.close().catch(() => undefined);
+      throw new StewardError('server_not_running', 'The server was stopped while Steward reconnected to it.');
     }
     this.client = client;
     this.tools = undefined;
@@ -449,6 +458,7 @@ export class McpSession {
       content: result.content,
       ...(result.structuredContent ? { structuredContent: result.structuredContent as Record<string, unknown> } : {}),
       isError: result.isError === true,
+      ...(result._meta ? { _meta: result._meta } : {}),
     };
   }
 
@@ -513,7 +523,9 @@ function toToolView(tool: {
   outputSchema?: object | undefined;
   annotations?: object | undefined;
   execution?: { taskSupport?: 'forbidden' | 'optional' | 'required' | undefined } | undefined;
+  _meta?: Record<string, unknown> | undefined;
 }): ToolView {
+  const ui = readToolUi(tool._meta);
   return {
     name: tool.name,
     ...(tool.title ? { title: tool.title } : {}),
@@ -522,5 +534,6 @@ function toToolView(tool: {
     ...(tool.outputSchema ? { outputSchema: tool.outputSchema as Record<string, unknown> } : {}),
     ...(tool.annotations ? { annotations: tool.annotations as Record<string, unknown> } : {}),
     ...(tool.execution?.taskSupport ? { taskSupport: tool.execution.taskSupport } : {}),
+    ...(ui ? { ui } : {}),
   };
 }

@@ -1,17 +1,20 @@
 // Tool calls in flight: one AbortController per call id, progress as events, an audit row per call.
 import type { CallResult, Progress } from '../../../shared/domain/mcp.js';
 import { StewardError } from '../../../shared/errors.js';
+import { guarded } from '../background.js';
 import { SERVER_LIMITS } from '../limits.js';
+import type { Unexpected } from '../ports.js';
 import type { McpSession } from './session.js';
 
 const PROGRESS_INTERVAL_MS = 1000 / SERVER_LIMITS.progressPerSecond;
 
 /**
  * Passes progress on at most every PROGRESS_INTERVAL_MS, holding only the latest in between (a server may send
- * thousands a second); `end` sends the one still held, so the last word always arrives.
+ * thousands a second); `end` sends the one still held, so the last word always arrives. A listener that throws is
+ * reported: neither the timer's flush nor the call itself fails because of it.
  */
-function paced(emit: (p: Omit<Progress, 'callId' | 'serverId'>) => void) {
-  let last = 0;
+function paced(emit: (p: Omit<Progress, 'callId' | 'serverId'>) => void, now: () => number, unexpected: Unexpected) {
+  let last = Number.NEGATIVE_INFINITY;
   let held: Omit<Progress, 'callId' | 'serverId'> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = () => {
@@ -19,13 +22,13 @@ function paced(emit: (p: Omit<Progress, 'callId' | 'serverId'>) => void) {
     if (!held) return;
     const p = held;
     held = undefined;
-    last = Date.now();
-    emit(p);
+    last = now();
+    guarded(unexpected, 'telling the progress of a tool call', () => emit(p));
   };
   return {
     progress(p: Omit<Progress, 'callId' | 'serverId'>) {
       held = p;
-      const wait = last + PROGRESS_INTERVAL_MS - Date.now();
+      const wait = last + PROGRESS_INTERVAL_MS - now();
       if (wait <= 0) flush();
       else timer ??= setTimeout(flush, wait);
     },
@@ -44,6 +47,7 @@ export interface ToolCallDeps {
   /** A call ended (whatever its outcome); `ref` is the one inFlight gave for it. */
   ended?(serverId: string, ref: string): void;
   now(): number;
+  unexpected: Unexpected;
 }
 
 export interface CallRequest {
@@ -73,7 +77,14 @@ export class ToolCalls {
     if (followed) this.active.set(followed.callId, followed.controller);
     const started = this.deps.now();
     const entry = { serverId: request.serverId, name: request.name, callId: callId ?? null, ref: `call-${this.nextRef++}` };
-    const progress = callId === undefined ? undefined : paced((p) => this.deps.progress({ callId, serverId: request.serverId, ...p }));
+    const progress =
+      callId === undefined
+        ? undefined
+        : paced(
+            (p) => this.deps.progress({ callId, serverId: request.serverId, ...p }),
+            () => this.deps.now(),
+            this.deps.unexpected,
+          );
     this.running.add(entry);
     let outcome = 'error';
     let serverName = request.serverId;

@@ -16,6 +16,8 @@ export function stateOf(row: TaskRow, disconnected = false): TaskState {
     cancelRequested: row.cancel_requested === 1,
     disconnected,
     error: row.error,
+    // Known again from the server's next report; until then no report is taken for stale.
+    serverAt: null,
   };
 }
 

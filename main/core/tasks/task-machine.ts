@@ -34,6 +34,8 @@ export interface TaskState {
   disconnected: boolean;
   /** Why Steward settled it, or the error the server's result carried. */
   error: string | null;
+  /** The server's lastUpdatedAt in the last report taken: a report older than that is stale and changes nothing. */
+  serverAt: string | null;
 }
 
 export type TaskMachineEvent =
@@ -143,11 +145,23 @@ export function taskTransition(state: TaskState, event: TaskMachineEvent): Trans
   }
 }
 
+/**
+ * A report older than the last one taken: a poll's answer read by the server before a status notification it sent next,
+ * and handled after it (the answer's continuation runs after the messages that came with it). Taking it would move the
+ * status and message back and invent a history entry.
+ */
+function stale(state: TaskState, task: ServerTask): boolean {
+  const seen = Date.parse(state.serverAt ?? '');
+  const at = Date.parse(task.lastUpdatedAt ?? '');
+  return Number.isFinite(seen) && Number.isFinite(at) && at < seen;
+}
+
 function reported(state: TaskState, task: ServerTask): Transition {
-  if (state.direction === 'incoming' || state.settledBy === 'server') return unchanged(state);
+  if (state.direction === 'incoming' || state.settledBy === 'server' || stale(state, task)) return unchanged(state);
   const timing = {
     pollIntervalMs: task.pollIntervalMs ?? state.pollIntervalMs,
     expiresAt: task.expiresAt,
+    serverAt: task.lastUpdatedAt ?? state.serverAt,
   };
   const entry: TaskEffect = { type: 'history', source: 'server', kind: 'status', message: task.statusMessage, serverAt: task.lastUpdatedAt };
   if (state.settledBy === 'steward') {

@@ -11,6 +11,8 @@ import { call, subscribe } from '../lib/steward.js';
 import { useLoad } from '../lib/use-load.js';
 import { LoopStatus } from './LoopsScreen.js';
 import { RoundCard } from './loops/RoundCard.js';
+import { RoundViews, toolUses } from './loops/RoundViews.js';
+import { useViewTools } from '../components/apps/use-view-tools.js';
 import './loops.css';
 import './servers.css';
 
@@ -48,7 +50,10 @@ function Transcript({ loop }: { loop: LoopView }) {
     ['Tokens', `${formatNumber(loop.inputTokens)} in · ${formatNumber(loop.outputTokens)} out`],
   ];
   // Results in a round answer calls made in an earlier round's reply.
-  const calls = toolNames(entries.flatMap((e) => [...(e.reply ?? []), ...e.newMessages.flatMap((m) => m.content)]));
+  const blocks = entries.flatMap((e) => [...(e.reply ?? []), ...e.newMessages.flatMap((m) => m.content)]);
+  const calls = toolNames(blocks);
+  const uses = toolUses(blocks);
+  const viewTools = useViewTools(loop.serverId);
   return (
     <>
       <ScreenHeader
@@ -75,7 +80,9 @@ function Transcript({ loop }: { loop: LoopView }) {
         ) : (
           <ol className="rounds" aria-label="Rounds">
             {entries.map((entry) => (
-              <RoundCard key={entry.requestId} entry={entry} calls={calls} />
+              <RoundCard key={entry.requestId} entry={entry} calls={calls}>
+                <RoundViews loopId={loop.id} serverId={loop.serverId} entry={entry} uses={uses} tools={viewTools} />
+              </RoundCard>
             ))}
           </ol>
         )}

@@ -15,6 +15,7 @@ import { useNow } from '../lib/use-now.js';
 import { TaskHistory } from './tasks/TaskHistory.js';
 import { TaskProgress } from './tasks/TaskProgress.js';
 import { TaskResult } from './tasks/TaskResult.js';
+import { TaskAppView } from './tasks/TaskAppView.js';
 import './servers.css';
 import './tasks.css';
 
@@ -137,6 +138,7 @@ function Task({ task, onCancelled }: { task: TaskDetail; onCancelled: (view: Tas
           </h2>
           <TaskHistory events={task.events} direction={task.direction} />
         </section>
+        <TaskAppView task={task} />
         <section className="task-section" aria-labelledby="task-result">
           <h2 className="task-section-title" id="task-result">
             Result

@@ -1,8 +1,10 @@
 // The model API address goes through the URL gate like every other URL, whether the settings or ANTHROPIC_BASE_URL
 // name it: credentials, plain http to another machine and link-local (metadata service) addresses are refused before
 // the key is sent anywhere, and a password in the address is never repeated back.
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAnthropicProvider } from '../../../main/core/models/index.js';
+import { openStore } from '../../../main/core/store/index.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../fixtures/fake-anthropic.mjs';
 import { makeHost, type TestHost } from '../../helpers/host.js';
 
@@ -46,6 +48,24 @@ describe('the model API address', () => {
       }
     },
   );
+
+  it('never shows the password of an address stored before the gate (or by hand), and refuses to send the key there', async () => {
+    t = await makeHost();
+    // Hostile input: the settings row itself holds credentials, as an older Steward or an edited database could leave it.
+    const store = openStore(join(t.dir, 'data', 'steward.db'));
+    store.settings.put('models.anthropic', { baseUrl: 'https://sk-ant-user:hunter2@api.example.com/v1' });
+    store.close();
+    t.host.models.forget();
+    const shown = await t.host.dispatch('models:get', {});
+    expect(shown).toMatchObject({ ok: true, data: { baseUrl: 'https://api.example.com/v1' } });
+    expect(JSON.stringify(shown)).not.toContain('hunter2');
+    expect(() => t!.host.models.baseUrl()).toThrow(/user name or password/);
+    // Changing something else leaves the address to be judged where it is used; the page still never shows the password.
+    const changed = await t.host.dispatch('models:set', { defaultModel: (await t.host.models.get()).defaultModel });
+    expect(JSON.stringify(changed)).not.toContain('hunter2');
+    await t.host.models.set({ baseUrl: null });
+    expect((await t.host.models.get()).baseUrl).toBeNull();
+  });
 
   it('uses an allowed ANTHROPIC_BASE_URL in its canonical form, and the setting over it', async () => {
     api = await startFakeAnthropic();

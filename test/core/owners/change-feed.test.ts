@@ -22,6 +22,8 @@ afterEach(async () => {
 type Answer = { result?: Record<string, unknown>; error?: { code: number; message: string } };
 const modelCalls = (api: FakeAnthropic) => api.requests.filter((r) => r.path === '/v1/messages').length;
 const home = (r: SamplingRig) => join(r.t.dir, 'data');
+/** The feed's timer as good as off: only the read before each decision can carry a change made elsewhere. */
+const READ_THROUGH = { changePollMs: 3_600_000 };
 
 function collect<K extends EventName>(r: SamplingRig, name: K): EventPayload<K>[] {
   const seen: EventPayload<K>[] = [];
@@ -31,7 +33,7 @@ function collect<K extends EventName>(r: SamplingRig, name: K): EventPayload<K>[
 
 describe('changes from another process', () => {
   it('a deny from the command line lets no further request reach the model', async () => {
-    rig = await samplingRig();
+    rig = await samplingRig(READ_THROUGH);
     const server = await samplingServer(rig);
     rig.t.host.sampling.setPolicy(server.id, 'sampler', { mode: 'allow' });
     const first = (await server.call('sample', { params: textRequest('Allowed?') })) as Answer;
@@ -50,7 +52,7 @@ describe('changes from another process', () => {
   });
 
   it('a budget lowered from the command line holds the next request that exceeds it', async () => {
-    rig = await samplingRig();
+    rig = await samplingRig(READ_THROUGH);
     const server = await samplingServer(rig);
     rig.t.host.sampling.setPolicy(server.id, 'sampler', { mode: 'allow' });
     expect(((await server.call('sample', { params: textRequest('Small enough', { maxTokens: 200 }) })) as Answer).result).toBeDefined();
@@ -66,7 +68,7 @@ describe('changes from another process', () => {
   });
 
   it('a new model address set from the command line is where the next request goes', async () => {
-    rig = await samplingRig();
+    rig = await samplingRig(READ_THROUGH);
     const other = await startFakeAnthropic({ apiKey: rig.api.apiKey });
     extra.push(other);
     const server = await samplingServer(rig);

@@ -20,6 +20,7 @@ const B = 'browser' as const;
 const R = 'remote-fetch' as const;
 const L = 'local-fetch' as const;
 const M = 'model-api' as const;
+const S = 'server' as const;
 
 const SCHEMES: Case[] = [
   'javascript:alert(1)',
@@ -165,6 +166,16 @@ const CASES: Case[] = [
   { url: 'https://ｅｘａｍｐｌｅ.com/', allowed: true, host: 'example.com', quiet: true },
   { url: 'https://EXAMPLE.com./', allowed: true, host: 'example.com.' },
   { url: 'https://pаypal.com/login', use: R, allowed: true, says: /mixes/, host: 'xn--pypal-4ve.com' },
+  // Remote MCP servers the user adds: a server on the user's own network may speak plain http (with a warning), never
+  // with credentials in the address, never another scheme, never the cloud metadata address.
+  { url: 'https://mcp.example.com/mcp', use: S, allowed: true, quiet: true },
+  { url: 'http://127.0.0.1:3000/mcp', use: S, allowed: true, quiet: true },
+  { url: 'http://192.168.1.20:8123/mcp', use: S, allowed: true, says: /plain http/ },
+  { url: 'http://mcp.example.com/mcp', use: S, allowed: true, says: /can be read on the way/ },
+  { url: 'https://ada:hunter2@mcp.example.com/mcp', use: S, allowed: false, says: /user name or password/ },
+  { url: 'http://169.254.169.254/latest/meta-data/', use: S, allowed: false, says: /link-local/ },
+  { url: 'ws://mcp.example.com/mcp', use: S, allowed: false, says: /never used/ },
+  { url: 'https://mcp.example.com/\u202e/mcp', use: S, allowed: false, says: /invisible/ },
 ];
 
 const useOf = (c: Case): UrlUse => c.use ?? B;

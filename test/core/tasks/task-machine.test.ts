@@ -74,6 +74,7 @@ function states(): TaskState[] {
                 cancelRequested,
                 disconnected,
                 error: null,
+                serverAt: null,
               });
             }
   return out;
@@ -207,6 +208,7 @@ const running: TaskState = {
   cancelRequested: false,
   disconnected: false,
   error: null,
+  serverAt: '2026-02-01T10:00:05.000Z',
 };
 
 function run(start: TaskState, events: TaskMachineEvent[]) {
@@ -229,6 +231,24 @@ describe('the paths a user sees', () => {
     expect(run(running, [{ type: 'reported', via: 'poll', task: report('working', 'step 1', { expiresAt: running.expiresAt }) }]).log).toEqual([
       'server:status:working',
     ]);
+  });
+
+  it('a report older than the last one taken (a poll answer handled after the notification the server sent next) changes nothing', () => {
+    const notified = run(running, [
+      { type: 'reported', via: 'notification', task: report('working', 'step 2', { lastUpdatedAt: '2026-02-01T10:00:07.000Z' }) },
+    ]);
+    const late = taskTransition(notified.state, {
+      type: 'reported',
+      via: 'poll',
+      task: report('working', 'step 1', { lastUpdatedAt: '2026-02-01T10:00:06.000Z' }),
+    });
+    expect(late.state).toBe(notified.state);
+    expect(late.effects).toEqual([]);
+    // A newer report, or one at the same time, or one without a time, is taken.
+    for (const lastUpdatedAt of ['2026-02-01T10:00:08.000Z', '2026-02-01T10:00:07.000Z', null]) {
+      const next = taskTransition(notified.state, { type: 'reported', via: 'poll', task: report('working', 'step 3', { lastUpdatedAt }) });
+      expect(next.state.statusMessage, String(lastUpdatedAt)).toBe('step 3');
+    }
   });
 
   it('a final status notification is the final status, never an extra "working" entry; the result follows', () => {

@@ -1,6 +1,7 @@
 // One round of an agent loop: what the server sent new, each step with who decided and why, the edits, what the model
 // said and what the server got back (when the user changed it), and what it cost.
 import { MessageSquareReply } from 'lucide-react';
+import type { ReactNode } from 'react';
 import type { RoundView } from '../../../../shared/domain/sampling.js';
 import { Blocks, ConversationView } from '../../components/ConversationView.js';
 import { formatClock, formatDateTime, formatMs, formatNumber } from '../../lib/format.js';
@@ -10,7 +11,8 @@ import { ParamsReport } from '../../components/SamplingFacts.js';
 import { decidedByWords, isAsk, ROUND_STATUS } from '../../lib/sampling-words.js';
 import { RoundEdits, RoundRecordDetails, RoundSteps } from './RoundSteps.js';
 
-export function RoundCard({ entry, calls }: { entry: RoundView; calls: Map<string, string> }) {
+/** `children`: what follows the round's messages (the views of the tool calls it answers). */
+export function RoundCard({ entry, calls, children }: { entry: RoundView; calls: Map<string, string>; children?: ReactNode }) {
   const { inbox } = useHostState();
   const { openSampling } = useSamplingDialog();
   const status = ROUND_STATUS[entry.status];
@@ -93,6 +95,7 @@ export function RoundCard({ entry, calls }: { entry: RoundView; calls: Map<strin
         </section>
       </div>
       <RoundRecordDetails entry={entry} />
+      {children}
       {entry.error && (
         <p className="round-error" role="note">
           {entry.error}

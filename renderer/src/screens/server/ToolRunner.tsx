@@ -6,16 +6,26 @@ import { useState } from 'react';
 import type { Progress, ToolView } from '../../../../shared/domain/mcp.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorNote } from '../../components/States.js';
+import { AppView } from '../../components/apps/AppView.js';
+import { useAppViews } from '../../components/apps/AppViewsProvider.js';
 import { askToNotify } from '../../lib/desktop-notify.js';
-import { useCallHistory } from '../../lib/call-history.js';
+import { useCallHistory, type CallOutcome } from '../../lib/call-history.js';
 import { formatClock } from '../../lib/format.js';
 import { randomId } from '../../lib/ids.js';
 import { call, subscribe } from '../../lib/steward.js';
 import { useAction } from '../../lib/use-action.js';
+import { useSessionState } from '../../lib/session-state.js';
 import { toHostError } from '../../lib/use-load.js';
 import { CallResultView } from './CallResultView.js';
 import { defaultArguments, SchemaView } from './SchemaView.js';
 import { StartedTasks } from './StartedTasks.js';
+
+/** The view of a tool's last call, kept for the session from the moment it is sent: the view outlives a tab switch. */
+interface ViewCall {
+  callId: string;
+  args: Record<string, unknown>;
+  outcome: CallOutcome | null;
+}
 
 /** The editor's text as a call's arguments, or the sentence that says what is wrong with it. */
 function parseArguments(text: string): { value: Record<string, unknown> } | { error: string } {
@@ -51,6 +61,9 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
   const [callId, setCallId] = useState<string | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
   const outcome = callId === null ? (last?.outcome ?? null) : null;
+  const [viewCall, setViewCall] = useSessionState<ViewCall | null>(`tool-view:${serverId}:${tool.name}`, null);
+  const views = useAppViews();
+  const viewOutcome = viewCall?.outcome ?? null;
   const starting = useAction(async (parsed: Record<string, unknown>) =>
     history.started(serverId, await call('tasks:start', { serverId, name: tool.name, arguments: parsed })),
   );
@@ -70,14 +83,20 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
     const text = args;
     setCallId(id);
     setProgress(null);
+    // One view per call: the last call's view makes way for this one's.
+    if (viewCall) views.release(`call:${viewCall.callId}`);
+    setViewCall({ callId: id, args: parsed, outcome: null });
+    const at = new Date().toISOString();
+    const settle = (ended: CallOutcome) => {
+      history.record(serverId, { tool: tool.name, args: text, at, outcome: ended });
+      setViewCall((v) => (v?.callId === id ? { ...v, outcome: ended } : v));
+    };
     // Subscribed before the call is sent, so no progress is missed.
     const off = subscribe('calls:changed', (p) => p.callId === id && setProgress(p));
-    const at = new Date().toISOString();
     try {
-      const result = await call('tools:call', { serverId, name: tool.name, arguments: parsed, callId: id });
-      history.record(serverId, { tool: tool.name, args: text, at, outcome: { result } });
+      settle({ result: await call('tools:call', { serverId, name: tool.name, arguments: parsed, callId: id }) });
     } catch (e) {
-      history.record(serverId, { tool: tool.name, args: text, at, outcome: { error: toHostError(e) } });
+      settle({ error: toHostError(e) });
     } finally {
       off();
       setCallId(null);
@@ -160,6 +179,17 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
       )}
       {progress && callId !== null && progress.total !== undefined && (
         <progress className="progress" value={progress.progress} max={progress.total} aria-label="Progress of the call" />
+      )}
+      {viewCall && tool.ui?.resourceUri && (
+        <AppView
+          key={viewCall.callId}
+          viewKey={`call:${viewCall.callId}`}
+          serverId={serverId}
+          tool={tool}
+          input={viewCall.args}
+          result={viewOutcome && 'result' in viewOutcome ? viewOutcome.result : null}
+          cancelled={viewOutcome && 'error' in viewOutcome ? viewOutcome.error.message : null}
+        />
       )}
       {last && outcome && (
         <p className="muted call-when">

@@ -5,6 +5,7 @@ import type { ServerView } from '../../../../shared/domain/servers.js';
 import { EmptyState, ErrorNote, Loading } from '../../components/States.js';
 import { call, subscribe } from '../../lib/steward.js';
 import { useLoad } from '../../lib/use-load.js';
+import { useSessionState } from '../../lib/session-state.js';
 import { NeedsRunning } from './NeedsRunning.js';
 import { ToolRunner } from './ToolRunner.js';
 import './server-tabs.css';
@@ -22,7 +23,7 @@ function ToolsPanel({ server }: { server: ServerView }) {
   useEffect(() => subscribe('tools:changed', ({ serverId }) => serverId === server.id && setChanges((n) => n + 1)), [server.id]);
   const running = server.status === 'running';
   const [tools, reload] = useLoad(() => call('tools:list', { serverId: server.id }), [server.id, changes, running]);
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useSessionState<string | null>(`tools-selected:${server.id}`, null);
 
   if (tools.state === 'loading') return <Loading label={running ? 'Loading tools…' : `Starting “${server.name}” to list its tools…`} />;
   if (tools.state === 'error') return <ErrorNote title="Steward could not list the tools." error={tools.error} onRetry={reload} />;

@@ -1,5 +1,6 @@
 // Text that did not come from Steward (server names, tool descriptions, log lines, results, URLs, config values, error
 // texts) is made safe before a terminal shows it: control, bidi and invisible characters are shown as visible escapes.
+// The CLI and `steward serve` both print through it.
 
 /**
  * What a terminal would act on or hide: C0 and C1 controls, DEL (ESC starts CSI/OSC sequences, CR and backspace rewrite
@@ -21,9 +22,9 @@ function visible(ch: string): string {
 }
 
 /**
- * The one function every CLI printer uses. `inline` (a field in a table or a line) shows every unsafe character,
- * newlines and tabs included; `block` (a whole multi-line text) keeps newlines and tabs and shows the rest (a CR before
- * a newline is dropped, so Windows line ends read as plain line ends).
+ * The one function every terminal printer uses (the CLI's and `steward serve`'s). `inline` (a field in a table or a
+ * line) shows every unsafe character, newlines and tabs included; `block` (a whole multi-line text) keeps newlines
+ * and tabs and shows the rest (a CR before a newline is dropped, so Windows line ends read as plain line ends).
  */
 export function terminalSafe(text: string, mode: 'inline' | 'block' = 'inline'): string {
   const source = mode === 'block' ? text.replace(/\r\n/g, '\n') : text;

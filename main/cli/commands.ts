@@ -288,7 +288,7 @@ export async function consent(cli: Cli, args: Args): Promise<number> {
   throw new UsageError('Use: steward consent show|approve|deny NAME [--yes] [--hash HASH]');
 }
 
-async function ensureConsent(cli: Cli, serverId: string): Promise<boolean> {
+export async function ensureConsent(cli: Cli, serverId: string): Promise<boolean> {
   const view = cli.host.servers.get(serverId);
   if (view.transport !== 'stdio') return true;
   return askConsent(cli, serverId);

@@ -11,6 +11,7 @@ import { tasks } from './task-commands.js';
 import { bundles, install } from './bundle-commands.js';
 import { Cli, EXIT, exitCodeFor, UsageError } from './context.js';
 import { inbox } from './inbox-commands.js';
+import { complete, logLevel, prompt, prompts, read, resources, watch } from './workbench-commands.js';
 import { openCliHost } from './node-host.js';
 import { jsonSafe, terminalSafe } from '../core/node/index.js';
 import { Interrupts } from '../core/node/index.js';
@@ -42,6 +43,14 @@ Usage:
   steward tools NAME
   steward call NAME TOOL [--args JSON] [--timeout SECONDS] [--task]
                                              --task: run it as a task (tools that require one always are)
+  steward prompts NAME [--cursor C]         a page of prompts (--cursor: the next page, as printed)
+  steward prompt NAME PROMPT [--arg K=V]...  the prompt's messages with its arguments filled in
+  steward resources NAME [--templates] [--cursor C]
+  steward read NAME URI [--out FILE]         a resource's contents (--out: saved as they are, binary too)
+  steward complete NAME (--prompt P | --template URI-TEMPLATE) ARG [VALUE] [--context K=V]...
+                                             the server's suggestions for an argument
+  steward watch NAME URI                     subscribes and prints each update, until Ctrl+C
+  steward log-level NAME LEVEL               the least severe log message the server should send
   steward tasks [list] [--status S] [--server NAME] [--limit N]
   steward tasks show|result|cancel ID       a task's history, its result (whole, in pages), cancel it
                                              (a task another Steward process follows is cancelled by it)
@@ -72,7 +81,28 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (command === 'serve') return serve(rest);
-  const run = { servers, consent, tools, call, tasks, inbox, audit, models, sampling, install, bundles }[command];
+  const commands = {
+    servers,
+    consent,
+    tools,
+    call,
+    prompts,
+    prompt,
+    resources,
+    read,
+    complete,
+    watch,
+    'log-level': logLevel,
+    tasks,
+    inbox,
+    audit,
+    models,
+    sampling,
+    install,
+    bundles,
+  };
+  // Own names only: "toString" or "constructor" are not commands.
+  const run = Object.hasOwn(commands, command) ? commands[command as keyof typeof commands] : undefined;
   if (!run) {
     process.stderr.write(`Unknown command "${terminalSafe(command)}".\n\n${USAGE}\n`);
     return EXIT.usage;

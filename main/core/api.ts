@@ -5,7 +5,7 @@ import type { InboxDecision, InboxItem } from '../../shared/domain/inbox.js';
 import type { ServerView } from '../../shared/domain/servers.js';
 import type { TaskView } from '../../shared/domain/tasks.js';
 import type { ServersService } from './servers/index.js';
-import type { ToolCalls } from './sessions/index.js';
+import { features, type ToolCalls } from './sessions/index.js';
 import type { SamplingService } from './sampling/index.js';
 import type { ModelSettingsService } from './models/index.js';
 import type { TasksService } from './tasks/index.js';
@@ -82,8 +82,26 @@ export function createHandlers(host: HandlerDeps): Handlers {
       tools.cancel(callId);
       return { ok: true as const };
     },
-    'prompts:list': async ({ serverId }) => (await servers.ensureRunning(serverId)).listPrompts(),
-    'resources:list': async ({ serverId }) => (await servers.ensureRunning(serverId)).listResources(),
+    'servers:features': async ({ serverId }) => features.featuresOf(await servers.ensureRunning(serverId)),
+    'servers:wire': ({ serverId, afterSeq, method, limit }) => servers.wire(serverId, { afterSeq, method, limit }),
+    'servers:setLogLevel': async ({ serverId, level }) => {
+      await features.setLogLevel(await servers.ensureRunning(serverId), level);
+      return { ok: true as const };
+    },
+    'prompts:list': async ({ serverId, cursor }) => features.listPrompts(await servers.ensureRunning(serverId), cursor),
+    'prompts:get': async ({ serverId, name, arguments: args }) => features.getPrompt(await servers.ensureRunning(serverId), name, args),
+    'resources:list': async ({ serverId, cursor }) => features.listResources(await servers.ensureRunning(serverId), cursor),
+    'resources:templates': async ({ serverId, cursor }) => features.listResourceTemplates(await servers.ensureRunning(serverId), cursor),
+    'resources:read': async ({ serverId, uri }) => ({ contents: await features.readResource(await servers.ensureRunning(serverId), uri) }),
+    'resources:subscribe': async ({ serverId, uri }) => {
+      await features.subscribe(await servers.ensureRunning(serverId), uri);
+      return { ok: true as const };
+    },
+    'resources:unsubscribe': async ({ serverId, uri }) => {
+      await (await servers.ensureRunning(serverId)).unsubscribe(uri);
+      return { ok: true as const };
+    },
+    'completion:complete': async ({ serverId, ref, argument, context }) => features.complete(await servers.ensureRunning(serverId), ref, argument, context),
     'inbox:list': () => host.inbox.list(),
     'inbox:decide': async ({ itemId, decision }) => {
       await host.inbox.decide(itemId, decision);

@@ -28,7 +28,7 @@ export const ROUTES: readonly [RouteEntry, ...RouteEntry[]] = [
     id: 'servers',
     label: 'Servers',
     icon: Server,
-    render: ([serverId, tab]) => (serverId ? <ServerDetailScreen key={serverId} serverId={serverId} tab={tab} /> : <ServersScreen />),
+    render: ([serverId, tab, item]) => (serverId ? <ServerDetailScreen key={serverId} serverId={serverId} tab={tab} item={item} /> : <ServersScreen />),
   },
   {
     id: 'inbox',

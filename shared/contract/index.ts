@@ -13,7 +13,20 @@ import {
   ServerOptionsSchema,
   ServerViewSchema,
 } from '../domain/servers.js';
-import { CallResultSchema, ProgressSchema, PromptViewSchema, ResourceViewSchema, ToolViewSchema } from '../domain/mcp.js';
+import {
+  CallResultSchema,
+  CompletionRefSchema,
+  CompletionSchema,
+  pageOf,
+  ProgressSchema,
+  PromptResultSchema,
+  PromptViewSchema,
+  ResourceContentSchema,
+  ResourceTemplateViewSchema,
+  ResourceViewSchema,
+  ToolViewSchema,
+} from '../domain/mcp.js';
+import { LogLevelSchema, ServerFeaturesSchema, WireMessageSchema } from '../domain/workbench.js';
 import { AuditEventSchema, AuditKindSchema } from '../domain/audit.js';
 import { InboxChangeSchema, InboxDecisionSchema, InboxItemSchema } from '../domain/inbox.js';
 import { AuthConfigSchema, AuthSecretsSchema, AuthViewSchema } from '../domain/auth.js';
@@ -27,8 +40,12 @@ const Id = z.string().min(1).max(200);
 const ServerRef = z.object({ serverId: Id });
 const Empty = z.object({});
 const Ack = z.object({ ok: z.literal(true) });
+/** A server's opaque pagination cursor, passed back as it came. */
+const PageRef = z.object({ serverId: Id, cursor: z.string().max(4096).optional() });
+const ResourceUri = z.string().min(1).max(8192);
+/** Prompt arguments and completion context are strings by the protocol. */
+const StringArgs = z.record(z.string().max(512), z.string().max(100_000)).default({});
 const ViewRef = z.object({ viewId: Id });
-const LogLevel = z.enum(['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency']);
 const GrantPath = z.string().min(1).max(4096);
 const GrantChange = z.object({
   serverId: Id,
@@ -107,8 +124,41 @@ export const calls = {
     CallResultSchema,
   ),
   'tools:cancel': call(z.object({ callId: Id }), Ack),
-  'prompts:list': call(ServerRef, z.array(PromptViewSchema)),
-  'resources:list': call(ServerRef, z.array(ResourceViewSchema)),
+  /** What the running server declared: which of the calls below it answers. */
+  'servers:features': call(ServerRef, ServerFeaturesSchema),
+  /**
+   * The JSON-RPC messages with the server in this process, oldest first: those after `afterSeq`, whose method (or, for a
+   * response, its request's method) starts with `method`. `total` counts every message so far; the oldest are dropped.
+   */
+  'servers:wire': call(
+    z.object({
+      serverId: Id,
+      afterSeq: z.number().int().min(0).optional(),
+      method: z.string().max(200).optional(),
+      limit: z.number().int().min(1).max(1000).default(500),
+    }),
+    z.object({ messages: z.array(WireMessageSchema), total: z.number().int() }),
+  ),
+  /** logging/setLevel: the least severe level of log message the server should send. */
+  'servers:setLogLevel': call(z.object({ serverId: Id, level: LogLevelSchema }), Ack),
+  'prompts:list': call(PageRef, pageOf(PromptViewSchema)),
+  'prompts:get': call(z.object({ serverId: Id, name: z.string().min(1).max(512), arguments: StringArgs }), PromptResultSchema),
+  'resources:list': call(PageRef, pageOf(ResourceViewSchema)),
+  'resources:templates': call(PageRef, pageOf(ResourceTemplateViewSchema)),
+  'resources:read': call(z.object({ serverId: Id, uri: ResourceUri }), z.object({ contents: z.array(ResourceContentSchema) })),
+  /** Updates come as resources:updated events while the server runs this session. */
+  'resources:subscribe': call(z.object({ serverId: Id, uri: ResourceUri }), Ack),
+  'resources:unsubscribe': call(z.object({ serverId: Id, uri: ResourceUri }), Ack),
+  /** completion/complete for a prompt argument or a resource template parameter; `context` holds the arguments already given. */
+  'completion:complete': call(
+    z.object({
+      serverId: Id,
+      ref: CompletionRefSchema,
+      argument: z.object({ name: z.string().min(1).max(512), value: z.string().max(10_000) }),
+      context: StringArgs,
+    }),
+    CompletionSchema,
+  ),
   'inbox:list': call(Empty, z.array(InboxItemSchema)),
   'inbox:decide': call(z.object({ itemId: Id, decision: InboxDecisionSchema }), Ack),
   'audit:list': call(
@@ -203,7 +253,7 @@ export const calls = {
   /** ui/update-model-context: the view's latest context, kept on record and shown. */
   'apps:modelContext': call(ViewRef.extend({ params: z.unknown() }), Ack),
   /** notifications/message from a view, into its server's log. */
-  'apps:log': call(ViewRef.extend({ level: LogLevel, text: z.string().max(20_000) }), Ack),
+  'apps:log': call(ViewRef.extend({ level: LogLevelSchema, text: z.string().max(20_000) }), Ack),
   /** Something the renderer's bridge refused before it reached the host (malformed message, unknown method). */
   'apps:rejected': call(ViewRef.extend({ method: z.string().max(200), reason: z.string().max(2000) }), Ack),
   'apps:close': call(ViewRef.extend({ reason: z.string().max(500) }), Ack),
@@ -214,6 +264,10 @@ export const events = {
   'servers:removed': z.object({ serverId: Id }),
   'logs:changed': z.object({ serverId: Id, lines: z.array(LogLineSchema) }),
   'tools:changed': z.object({ serverId: Id }),
+  'prompts:changed': z.object({ serverId: Id }),
+  'resources:changed': z.object({ serverId: Id }),
+  /** A resource the user subscribed to changed at the server. */
+  'resources:updated': z.object({ serverId: Id, uri: z.string() }),
   'calls:changed': ProgressSchema,
   /** One item added or removed; the whole list only comes from inbox:list. */
   'inbox:changed': InboxChangeSchema,

@@ -18,6 +18,7 @@ import {
 } from '../security/index.js';
 import {
   McpSession,
+  WireLog,
   type ClientIdentity,
   type HostCapabilities,
   type ServerRequestInfo,
@@ -58,6 +59,7 @@ export interface RuntimeDeps {
   log(stream: LogLine['stream'], level: LogLine['level'], text: string): void;
   changed(): void;
   listChanged(kind: 'tools' | 'prompts' | 'resources'): void;
+  resourceUpdated(uri: string): void;
   roots(): { uri: string; name?: string }[];
   /** What to declare to the server at connect time. */
   capabilities(): HostCapabilities;
@@ -85,6 +87,8 @@ export class ServerRuntime {
   restarts = 0;
   rssBytes: number | null = null;
   session: McpSession | undefined;
+  /** The JSON-RPC history with this server, across its restarts. */
+  readonly wire = new WireLog();
 
   private child: ChildProcess | undefined;
   private snapshot: TreeSnapshot | undefined;
@@ -139,6 +143,7 @@ export class ServerRuntime {
         reconnectOnSessionLoss: true,
         capabilities: this.deps.capabilities(),
         era: this.deps.era(),
+        wire: this.wire,
         // Step-up re-authorizes at most once per request; the auth service caps prompts across requests.
         transport: () =>
           new StreamableHTTPClientTransport(new URL(url), {
@@ -279,6 +284,7 @@ export class ServerRuntime {
         reconnectOnSessionLoss: false,
         capabilities: this.deps.capabilities(),
         era: this.deps.era(),
+        wire: this.wire,
         transport: () => transport,
         hooks: this.sessionHooks(() => undefined),
       });
@@ -364,6 +370,7 @@ export class ServerRuntime {
     return {
       log: (level: LogLine['level'], text: string) => this.deps.log('protocol', level, text),
       listChanged: (kind: 'tools' | 'prompts' | 'resources') => this.deps.listChanged(kind),
+      resourceUpdated: (uri: string) => this.deps.resourceUpdated(uri),
       roots: () => this.deps.roots(),
       closed: onClosed,
       request: (method: string, params: unknown, info: ServerRequestInfo) => this.deps.serverRequest(method, params, info),

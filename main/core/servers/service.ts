@@ -401,6 +401,12 @@ export class ServersService {
     return runtime.session;
   }
 
+  /** This process's JSON-RPC history with the server (empty when it never ran here). */
+  wire(id: string, query: { afterSeq?: number | undefined; method?: string | undefined; limit: number }) {
+    this.record(id);
+    return this.supervisor.get(id)?.wire.list(query) ?? { messages: [], total: 0 };
+  }
+
   /** Stops this process's session with the server (other processes are asked by the caller, through their owners). */
   async stop(id: string, actor: Actor = 'user'): Promise<ServerView> {
     const record = this.record(id);

@@ -110,9 +110,8 @@ export class Supervisor {
         else store.owners.releaseSession(id, owner);
         this.deps.changed(id);
       },
-      listChanged: (kind) => {
-        if (kind === 'tools') this.deps.events.emit('tools:changed', { serverId: id });
-      },
+      listChanged: (kind) => this.deps.events.emit(`${kind}:changed`, { serverId: id }),
+      resourceUpdated: (uri) => this.deps.events.emit('resources:updated', { serverId: id, uri }),
       roots: () => (store.servers.get(id)?.roots ?? []).map((r) => ({ uri: pathToFileURL(r.path).href, ...(r.name ? { name: r.name } : {}) })),
       replan: async () => {
         const plan = await this.deps.replan(id);

@@ -13,3 +13,6 @@ export {
 } from './session.js';
 export { toStewardError, MESSAGE_TOO_LARGE_CODE, OVERSIZED_REQUEST } from './errors.js';
 export { ToolCalls, type ToolCallDeps, type CallRequest } from './tool-calls.js';
+export * as features from './features.js';
+export type { Page } from './features.js';
+export { WireLog, WIRE_LIMITS } from './wire-log.js';

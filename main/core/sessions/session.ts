@@ -4,12 +4,13 @@ import { setMaxListeners } from 'node:events';
 import { Client, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
 import { TaskStatusNotificationParamsSchema } from '@modelcontextprotocol/core';
 import type { AuthProvider, FetchLike, MessageExtraInfo, OAuthClientProvider, StandardSchemaV1, VersionNegotiationOptions } from '@modelcontextprotocol/client';
-import type { CallResult, PromptView, ResourceView, ToolView } from '../../../shared/domain/mcp.js';
+import type { CallResult, ToolView } from '../../../shared/domain/mcp.js';
 import { APP_MIME_TYPE, APPS_EXTENSION, readToolUi } from '../../../shared/domain/apps.js';
 import type { LogLine, ProtocolEra, ProtocolEraSetting } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import { SERVER_LIMITS } from '../limits.js';
 import { isSessionExpired, toStewardError } from './errors.js';
+import type { WireLog } from './wire-log.js';
 
 /** How a remote server's transport authenticates: an OAuth (or other) provider, and the fetch its sign-in requests go through. */
 export interface HttpAuth {
@@ -57,6 +58,8 @@ export interface SessionHooks {
   /** A `notifications/message` from the server, or a note about the connection. */
   log: (level: LogLine['level'], text: string) => void;
   listChanged: (kind: 'tools' | 'prompts' | 'resources') => void;
+  /** `notifications/resources/updated` for a URI the user subscribed to. */
+  resourceUpdated?: (uri: string) => void;
   /** Folders the user granted this server, as file:// URIs. */
   roots: () => { uri: string; name?: string }[];
   /** The connection ended without Steward asking for it. */
@@ -84,6 +87,8 @@ export interface SessionOptions {
    * Servers always pass their setting (auto by default); a session made without one speaks 2025-11-25 only.
    */
   era?: ProtocolEraSetting;
+  /** Where every message both ways is kept; it outlives the session (restarts, re-established HTTP sessions). */
+  wire?: WireLog;
 }
 
 /** The modern revision Steward speaks, and the one a `modern` pin asks for. */
@@ -130,6 +135,7 @@ export class McpSession {
         : `Dropped ${dropped} notification(s) in all before the server slowed down.`,
     ),
   );
+  private readonly subscribed = new Set<string>();
   private readonly progressWatchers = new Map<string, (p: { progress: number; total?: number; message?: string }) => void>();
 
   private constructor(private readonly options: SessionOptions) {}
@@ -209,6 +215,10 @@ export class McpSession {
       const data = typeof n.params.data === 'string' ? n.params.data : JSON.stringify(n.params.data);
       hooks.log(level, `${logger}${data}`);
     });
+    client.setNotificationHandler('notifications/resources/updated', (n) => {
+      // Only what the user subscribed to is passed on: a server cannot make the host chase URIs it never asked for.
+      if (this.subscribed.has(n.params.uri)) hooks.resourceUpdated?.(n.params.uri);
+    });
     client.setRequestHandler('roots/list', () => ({ roots: hooks.roots() }));
     const serve = hooks.request;
     if (serve) {
@@ -249,10 +259,10 @@ export class McpSession {
     const timer = setTimeout(() => controller.abort(), this.options.connectTimeoutMs);
     const transport = this.options.transport();
     client.setVersionNegotiation(negotiation(this.options.era ?? 'legacy', isStdio(transport)));
+    this.tap(transport);
     try {
       await client.connect(transport, { signal: controller.signal, timeout: this.options.connectTimeoutMs });
       if (serve && client.getProtocolEra() === 'modern') this.serveInputRequests(client, serve, sessionEnd.signal);
-      this.interceptProgress(transport);
     } catch (error) {
       this.closing = true;
       await client.close().catch(() => undefined);
@@ -270,6 +280,12 @@ export class McpSession {
     this.client = client;
     this.tools = undefined;
     this.sessionKey = randomUUID();
+    for (const uri of this.subscribed) {
+      client.subscribeResource({ uri }).catch((error: unknown) => {
+        this.subscribed.delete(uri);
+        hooks.log('warning', `Could not subscribe again to ${uri}: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }
   }
 
   /**
@@ -309,14 +325,21 @@ export class McpSession {
   }
 
   /**
-   * Progress for a task outlives its tools/call request, which the SDK forgets once it is answered with
-   * CreateTaskResult; notifications for tokens watched here are taken off the wire before the SDK sees them. Every
-   * notification is counted against the server's budget first: past it they are dropped, before any work is done.
+   * Taps a new transport before the SDK connects over it: every message both ways goes to the wire log; every
+   * notification is counted against the server's budget first (past it they are dropped, before any work is done);
+   * progress for a task outlives its tools/call request, which the SDK forgets once it is answered with
+   * CreateTaskResult, so notifications for tokens watched here are taken off the wire before the SDK sees them.
    */
-  private interceptProgress(transport: Transport): void {
-    const sdk = transport.onmessage;
-    if (!sdk) return;
-    transport.onmessage = (message: JSONRPCMessage, extra?: MessageExtraInfo) => {
+  private tap(transport: Transport): void {
+    const wire = this.options.wire;
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) => {
+      wire?.record('out', message);
+      return send(message, options);
+    };
+    let sdk: Transport['onmessage'];
+    const receive = (message: JSONRPCMessage, extra?: MessageExtraInfo) => {
+      wire?.record('in', message);
       if ('method' in message && !('id' in message) && !this.notifications.take()) return;
       if ('method' in message && message.method === 'notifications/progress' && !('id' in message)) {
         const params = (message.params ?? {}) as { progressToken?: unknown; progress?: unknown; total?: unknown; message?: unknown };
@@ -330,8 +353,16 @@ export class McpSession {
           return;
         }
       }
-      sdk.call(transport, message, extra);
+      sdk?.call(transport, message, extra);
     };
+    // The SDK sets onmessage when it connects; the transport calls whatever onmessage reads as.
+    Object.defineProperty(transport, 'onmessage', {
+      configurable: true,
+      get: () => (sdk ? receive : undefined),
+      set: (handler: Transport['onmessage']) => {
+        sdk = handler;
+      },
+    });
   }
 
   watchProgress(token: string, watcher: (p: { progress: number; total?: number; message?: string }) => void): () => void {
@@ -360,6 +391,33 @@ export class McpSession {
         }) as Promise<T>,
       options.signal,
     );
+  }
+
+  /** A request through the SDK client, re-established once when an HTTP session was lost (see withSession). */
+  use<T>(what: string, fn: (c: Client) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.withSession(what, fn, signal);
+  }
+
+  /** The URIs the user follows; subscribed again on a re-established session. */
+  get subscriptions(): ReadonlySet<string> {
+    return this.subscribed;
+  }
+
+  /** Followed before the request goes out: an update the server sends right after its answer is not lost. */
+  async subscribe(uri: string): Promise<void> {
+    const had = this.subscribed.has(uri);
+    this.subscribed.add(uri);
+    try {
+      await this.withSession('Subscribing to the resource', (c) => c.subscribeResource({ uri }));
+    } catch (error) {
+      if (!had) this.subscribed.delete(uri);
+      throw error;
+    }
+  }
+
+  async unsubscribe(uri: string): Promise<void> {
+    if (!this.subscribed.delete(uri)) return;
+    await this.withSession('Unsubscribing from the resource', (c) => c.unsubscribeResource({ uri }));
   }
 
   private live(): Client {
@@ -414,33 +472,6 @@ export class McpSession {
     const result = await this.withSession('Listing tools', (c) => c.listTools());
     this.tools = result.tools.map(toToolView);
     return this.tools;
-  }
-
-  async listPrompts(): Promise<PromptView[]> {
-    if (!this.live().getServerCapabilities()?.prompts) return [];
-    const result = await this.withSession('Listing prompts', (c) => c.listPrompts());
-    return result.prompts.map((p) => ({
-      name: p.name,
-      ...(p.title ? { title: p.title } : {}),
-      ...(p.description ? { description: p.description } : {}),
-      arguments: (p.arguments ?? []).map((a) => ({
-        name: a.name,
-        ...(a.description ? { description: a.description } : {}),
-        ...(a.required !== undefined ? { required: a.required } : {}),
-      })),
-    }));
-  }
-
-  async listResources(): Promise<ResourceView[]> {
-    if (!this.live().getServerCapabilities()?.resources) return [];
-    const result = await this.withSession('Listing resources', (c) => c.listResources());
-    return result.resources.map((r) => ({
-      uri: r.uri,
-      name: r.name,
-      ...(r.title ? { title: r.title } : {}),
-      ...(r.description ? { description: r.description } : {}),
-      ...(r.mimeType ? { mimeType: r.mimeType } : {}),
-    }));
   }
 
   /** Reads a resource; on a 2026-07-28 connection a read still fresh by its cache hint is answered from the cache. */

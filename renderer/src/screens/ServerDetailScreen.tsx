@@ -19,12 +19,14 @@ import { ResourcesTab } from './server/ResourcesTab.js';
 import { SettingsTab } from './server/SettingsTab.js';
 import { SignInTab } from './server/SignInTab.js';
 import { ToolsTab } from './server/ToolsTab.js';
+import { WireTab } from './server/WireTab.js';
 import './servers.css';
 
 interface Tab {
   id: string;
   label: string;
-  render: (server: ServerView) => ReactNode;
+  /** `item`: what the tab opens on (a resource's URI in Resources). */
+  render: (server: ServerView, item: string | undefined) => ReactNode;
   /** Only for some servers (all when absent). */
   shows?: (server: ServerView) => boolean;
 }
@@ -32,8 +34,9 @@ interface Tab {
 const TABS: readonly Tab[] = [
   { id: 'tools', label: 'Tools', render: (s) => <ToolsTab server={s} /> },
   { id: 'prompts', label: 'Prompts', render: (s) => <PromptsTab server={s} /> },
-  { id: 'resources', label: 'Resources', render: (s) => <ResourcesTab server={s} /> },
+  { id: 'resources', label: 'Resources', render: (s, item) => <ResourcesTab server={s} uri={item} /> },
   { id: 'log', label: 'Log', render: (s) => <LogTab server={s} /> },
+  { id: 'wire', label: 'Wire', render: (s) => <WireTab server={s} /> },
   { id: 'sign-in', label: 'Sign-in', render: (s) => <SignInTab server={s} />, shows: (s) => s.transport === 'http' },
   { id: 'settings', label: 'Settings', render: (s) => <SettingsTab server={s} /> },
 ];
@@ -46,7 +49,7 @@ const BACK = (
   </a>
 );
 
-export function ServerDetailScreen({ serverId, tab }: { serverId: string; tab: string | undefined }) {
+export function ServerDetailScreen({ serverId, tab, item }: { serverId: string; tab: string | undefined; item?: string | undefined }) {
   const { servers, reload } = useHostState();
   if (servers.state === 'loading') return <Loading label="Loading the server…" />;
   if (servers.state === 'error') return <ErrorNote title="Steward could not load the servers." error={servers.error} onRetry={reload} />;
@@ -58,10 +61,10 @@ export function ServerDetailScreen({ serverId, tab }: { serverId: string; tab: s
       </EmptyState>
     );
   }
-  return <ServerDetail server={server} tab={tabsOf(server).find((t) => t.id === tab)?.id ?? 'tools'} />;
+  return <ServerDetail server={server} tab={tabsOf(server).find((t) => t.id === tab)?.id ?? 'tools'} item={item} />;
 }
 
-function ServerDetail({ server, tab }: { server: ServerView; tab: string }) {
+function ServerDetail({ server, tab, item }: { server: ServerView; tab: string; item: string | undefined }) {
   const control = useServerControl(server.id);
   const pressError = server.status === 'running' ? null : controlError(control);
   // A classified failure kept with the server says more than the error of the button press that met it.
@@ -102,7 +105,7 @@ function ServerDetail({ server, tab }: { server: ServerView; tab: string }) {
         </Tabs.List>
         {tabs.map((t) => (
           <Tabs.Content key={t.id} className="tab-panel" value={t.id}>
-            {t.render(server)}
+            {t.render(server, t.id === tab ? item : undefined)}
           </Tabs.Content>
         ))}
       </Tabs.Root>

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { InboxItem } from '../../../shared/domain/inbox.js';
 import type { ProtocolEraSetting } from '../../../shared/domain/servers.js';
 import type { Host } from '../../../main/core/host.js';
+import { features } from '../../../main/core/sessions/index.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { startListening, type Started } from '../../helpers/processes.js';
@@ -69,8 +70,8 @@ describe('protocol eras', () => {
       await host.servers.ensureRunning(serverId);
       expect(host.servers.get(serverId)).toMatchObject({ status: 'running', era: c.era, protocolVersion: c.version, options: { protocolEra: 'auto' } });
       expect(textOf(await host.tools.call({ serverId, name: 'echo', arguments: { text: c.mode } }))).toBe(`echo:${c.mode}`);
-      const prompts = await (await host.servers.ensureRunning(serverId)).listPrompts();
-      expect(prompts.map((p) => p.name)).toEqual(['greet']);
+      const prompts = await features.listPrompts(await host.servers.ensureRunning(serverId));
+      expect(prompts.items.map((p) => p.name)).toEqual(['greet']);
     });
   }
 

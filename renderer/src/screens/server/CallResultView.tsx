@@ -1,21 +1,19 @@
-// A tool's result: text shown as text, images as images, anything else as JSON; an error result stands out.
+// A tool's result, each content block by its type; structured content with the verdict against the tool's output
+// schema (the MCP client refuses a result that does not match it); an error result stands out.
 import { CircleCheck, TriangleAlert } from 'lucide-react';
 import type { CallResult } from '../../../../shared/domain/mcp.js';
+import { MessageContent } from './MessageContent.js';
 import { toJson } from '../../lib/format.js';
 
-type Item = CallResult['content'][number];
-
-function ContentItem({ item }: { item: Item }) {
-  if (item.type === 'text' && typeof item.text === 'string') {
-    return <pre className="code-block result-text">{item.text}</pre>;
-  }
-  if (item.type === 'image' && typeof item.data === 'string' && typeof item.mimeType === 'string' && item.mimeType.startsWith('image/')) {
-    return <img className="result-image" src={`data:${item.mimeType};base64,${item.data}`} alt="Image returned by the tool" />;
-  }
-  return <pre className="code-block">{toJson(item)}</pre>;
-}
-
-export function CallResultView({ result }: { result: CallResult }) {
+export function CallResultView({
+  serverId,
+  result,
+  outputSchema,
+}: {
+  serverId: string;
+  result: CallResult;
+  outputSchema?: Record<string, unknown> | undefined;
+}) {
   return (
     <section className={`result ${result.isError ? 'result-error' : ''}`} aria-label="Call result" data-is-error={result.isError}>
       <h3 className="result-title">
@@ -31,11 +29,15 @@ export function CallResultView({ result }: { result: CallResult }) {
       </h3>
       {result.content.length === 0 && <p className="muted">No content.</p>}
       {result.content.map((item, i) => (
-        <ContentItem key={i} item={item} />
+        <MessageContent key={i} serverId={serverId} item={item} />
       ))}
       {result.structuredContent && (
         <details className="disclosure">
-          <summary>Structured content</summary>
+          <summary>
+            Structured content
+            {outputSchema && !result.isError && <span className="schema-verdict"> · matches the tool’s output schema</span>}
+            {!outputSchema && <span className="muted"> · the tool declares no output schema</span>}
+          </summary>
           <pre className="code-block">{toJson(result.structuredContent)}</pre>
         </details>
       )}

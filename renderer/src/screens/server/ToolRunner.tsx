@@ -4,6 +4,7 @@
 import { ListChecks, LoaderCircle, Play, X } from 'lucide-react';
 import { useState } from 'react';
 import type { Progress, ToolView } from '../../../../shared/domain/mcp.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorNote } from '../../components/States.js';
 import { AppView } from '../../components/apps/AppView.js';
 import { useAppViews } from '../../components/apps/AppViewsProvider.js';
@@ -40,7 +41,18 @@ function parseArguments(text: string): { value: Record<string, unknown> } | { er
   return { value: parsed as Record<string, unknown> };
 }
 
+/** The hints a tool declared true, in words; a hint left out is not guessed (the protocol's defaults are not claims). */
+const HINTS = [
+  ['readOnlyHint', 'read-only'],
+  ['destructiveHint', 'destructive'],
+  ['idempotentHint', 'idempotent'],
+  ['openWorldHint', 'open world'],
+] as const;
+
 export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolView }) {
+  const [confirming, setConfirming] = useState(false);
+  const destructive = tool.annotations?.destructiveHint === true;
+  const hints = HINTS.filter(([key]) => tool.annotations?.[key] === true);
   const history = useCallHistory();
   const last = history.history(serverId)?.calls.get(tool.name);
   const started = (history.history(serverId)?.tasks ?? []).filter((t) => t.label === tool.name);
@@ -107,6 +119,15 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
         <h2 className="runner-title mono-text">{tool.name}</h2>
         {tool.title && tool.title !== tool.name && <span className="muted">{tool.title}</span>}
       </header>
+      {hints.length > 0 && (
+        <ul className="tool-hints" aria-label="What the tool says of itself">
+          {hints.map(([key, word]) => (
+            <li key={key} className={`hint hint-${key}`}>
+              {word}
+            </li>
+          ))}
+        </ul>
+      )}
       {tool.description && <p className="runner-description">{tool.description}</p>}
       <SchemaView schema={tool.inputSchema} />
       <label className="field-label" htmlFor={`args-${tool.name}`}>
@@ -129,7 +150,7 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
       )}
       <div className="runner-actions">
         {callable && (
-          <button type="button" className="btn btn-primary" disabled={callId !== null} onClick={() => void run()}>
+          <button type="button" className="btn btn-primary" disabled={callId !== null} onClick={() => (destructive ? setConfirming(true) : void run())}>
             <Play size={14} aria-hidden /> Call
           </button>
         )}
@@ -175,9 +196,22 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
           Last call, at <time dateTime={last.at}>{formatClock(last.at)}</time>
         </p>
       )}
-      {outcome && 'result' in outcome && <CallResultView result={outcome.result} />}
+      {outcome && 'result' in outcome && <CallResultView serverId={serverId} result={outcome.result} outputSchema={tool.outputSchema} />}
       {outcome && 'error' in outcome && <ErrorNote title={outcome.error.code === 'cancelled' ? 'Cancelled.' : 'The call failed.'} error={outcome.error} />}
       <StartedTasks tasks={started} />
+      {confirming && (
+        <ConfirmDialog
+          title={`Call “${tool.name}”?`}
+          confirmLabel="Call it"
+          onClose={() => setConfirming(false)}
+          onConfirm={() => {
+            setConfirming(false);
+            return run();
+          }}
+        >
+          The server says this tool is destructive: it may delete or overwrite things.
+        </ConfirmDialog>
+      )}
     </div>
   );
 }

@@ -19,10 +19,10 @@ export function TaskResult({ task }: { task: TaskView }) {
     return <p className="muted">{isTerminal(task.status) ? 'No result has been stored for this task.' : 'The result appears here once the task has ended.'}</p>;
   }
   // A result stored again (an error recorded after the fact) starts over from its first slice.
-  return <ResultSlices key={task.resultBytes} taskId={task.id} bytes={task.resultBytes} cancelled={task.status === 'cancelled'} />;
+  return <ResultSlices key={task.resultBytes} serverId={task.serverId} taskId={task.id} bytes={task.resultBytes} cancelled={task.status === 'cancelled'} />;
 }
 
-function ResultSlices({ taskId, bytes, cancelled }: { taskId: string; bytes: number; cancelled: boolean }) {
+function ResultSlices({ serverId, taskId, bytes, cancelled }: { serverId: string; taskId: string; bytes: number; cancelled: boolean }) {
   const [offset, setOffset] = useState(0);
   const [slice, reload] = useLoad(() => call('tasks:result', { taskId, offset, length: SLICE }), [taskId, offset]);
 
@@ -30,7 +30,7 @@ function ResultSlices({ taskId, bytes, cancelled }: { taskId: string; bytes: num
   if (slice.state === 'error') return <ErrorNote title="Steward could not read the result." error={slice.error} onRetry={reload} />;
   // The slice on screen, which stays there while the next one loads.
   const { text, total, offset: at } = slice.data;
-  if (at === 0 && total <= SLICE) return <WholeResult text={text} cancelled={cancelled} />;
+  if (at === 0 && total <= SLICE) return <WholeResult serverId={serverId} text={text} cancelled={cancelled} />;
 
   const end = Math.min(at + SLICE, total);
   // Until the slice asked for arrives, the buttons wait: a second click counts from the slice asked for, not the one shown.
@@ -61,7 +61,7 @@ function ResultSlices({ taskId, bytes, cancelled }: { taskId: string; bytes: num
  * A tool result reads as one (text as text, images as images); a stored error says so, except for a cancelled task,
  * whose "error" is only the server saying there is no result; anything else is JSON.
  */
-function WholeResult({ text, cancelled }: { text: string; cancelled: boolean }) {
+function WholeResult({ serverId, text, cancelled }: { serverId: string; text: string; cancelled: boolean }) {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -83,7 +83,7 @@ function WholeResult({ text, cancelled }: { text: string; cancelled: boolean }) 
           The server answered with an error: {error.message} {error.code !== null && <span className="code-tag">{error.code}</span>}
         </Notice>
       )}
-      {!error && result.success && <CallResultView result={result.data} />}
+      {!error && result.success && <CallResultView serverId={serverId} result={result.data} />}
       {!error && !result.success && (
         <pre className="code-block" tabIndex={0} aria-label="Result">
           {toJson(parsed)}

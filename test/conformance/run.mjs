@@ -1,11 +1,13 @@
 // Runs every client scenario of the official MCP conformance suites against the built Steward client: the newest
 // (@modelcontextprotocol/conformance, 2026-07-28 and extensions) and 0.1.16 (conformance-2025, 2025-11-25).
-// Scenarios run one suite process each, a few at a time; those whose checks measure time run alone afterwards, so a
-// busy machine cannot fail them. The suites need Node 22 (fetched once from the npm registry by npx); the client runs
-// on this Node, the one better-sqlite3 was built for.
-// Usage: node test/conformance/run.mjs [--suite 2026|2025] [--scenario ID]... [--jobs N] [--timeout MS]
+// Each suite first runs all its scenarios in one process (the suite runs them side by side: about a minute). A scenario
+// whose checks measure time (TIMED) is then judged only by a run on its own, and any scenario that did not end as the
+// expected-failures file says gets one more run on its own before it counts: on a loaded machine a client can miss a
+// connect or a deadline. The suites need Node 22 (fetched once from the npm registry by npx); the client runs on this
+// Node, the one better-sqlite3 was built for.
+// Usage: node test/conformance/run.mjs [--suite 2026|2025] [--scenario ID]... [--timeout MS]
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -25,12 +27,10 @@ const { values } = parseArgs({
   options: {
     suite: { type: 'string', multiple: true },
     scenario: { type: 'string', multiple: true },
-    jobs: { type: 'string', default: '2' },
     // A loaded machine starts the client slowly (tens of seconds); the suite's own default of 30 s is too short for it.
     timeout: { type: 'string', default: '180000' },
   },
 });
-const jobs = Math.max(1, Number(values.jobs) || 2);
 
 if (!existsSync(client)) {
   console.error(`${client} does not exist: run "npm run build" first (or "npm run conformance", which builds).`);
@@ -59,8 +59,14 @@ function listScenarios(node, suite) {
   return [...out.matchAll(/^\s+- (\S+)/gm)].map((m) => m[1]);
 }
 
-/** One scenario in a suite process of its own; resolves with what the suite said. */
-function runScenario(node, suite, scenario) {
+/** The scenarios the expected-failures file lists (`client:` entries, one `- id` a line). */
+function expectedOf(suite) {
+  const text = readFileSync(join(root, 'test', 'conformance', suite.expected), 'utf8');
+  return new Set([...text.matchAll(/^\s+- (\S+)/gm)].map((m) => m[1]));
+}
+
+/** One suite process: all scenarios (scenario undefined) or one. Resolves with each scenario's counts and the output. */
+function runSuite(node, suite, scenario) {
   return new Promise((done) => {
     const out = join(results, suite.id);
     mkdirSync(out, { recursive: true });
@@ -71,8 +77,7 @@ function runScenario(node, suite, scenario) {
         'client',
         '--command',
         command,
-        '--scenario',
-        scenario,
+        ...(scenario ? ['--scenario', scenario] : ['--suite', 'all']),
         '--expected-failures',
         join(root, 'test', 'conformance', suite.expected),
         '-o',
@@ -85,31 +90,26 @@ function runScenario(node, suite, scenario) {
     let text = '';
     child.stdout.on('data', (d) => (text += d));
     child.stderr.on('data', (d) => (text += d));
-    child.on('error', (error) => done({ scenario, code: 1, passed: false, summary: error.message, text }));
-    child.on('exit', (code) => {
-      writeFileSync(join(out, `${scenario.replaceAll('/', '_')}.log`), text);
-      const counts = /Passed: (\d+)\/(\d+), (\d+) failed, (\d+) warnings/.exec(text);
-      const summary = counts?.[0] ?? 'no summary';
-      // A scenario passes when every check did: no failure, no warning, and the client finished in time.
-      const passed = counts !== null && counts[1] === counts[2] && counts[3] === '0' && counts[4] === '0' && !/TIMED OUT/.test(text);
-      done({ scenario, code: code ?? 1, passed, summary, text });
+    const finish = () => {
+      writeFileSync(join(out, `${(scenario ?? 'all').replaceAll('/', '_')}.log`), text);
+      const counts = new Map();
+      // The suite's summary: "✓ id: 3 passed, 0 failed" (all scenarios) or "Passed: 3/3, 0 failed, 0 warnings" (one).
+      for (const m of text.matchAll(/^[✓✗] (\S+): (\d+) passed, (\d+) failed(?:, (\d+) warnings)?/gm)) {
+        counts.set(m[1], { passed: Number(m[2]), failed: Number(m[3]), warnings: Number(m[4] ?? 0) });
+      }
+      const one = /Passed: (\d+)\/(\d+), (\d+) failed, (\d+) warnings/.exec(text);
+      if (scenario && one && !/TIMED OUT/.test(text)) counts.set(scenario, { passed: Number(one[1]), failed: Number(one[3]), warnings: Number(one[4]) });
+      done({ counts, text });
+    };
+    child.on('error', (error) => {
+      text += `\n${error.message}`;
+      finish();
     });
+    child.on('exit', finish);
   });
 }
 
-async function pool(items, size, work) {
-  const out = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(size, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++];
-        out.push(await work(item));
-      }
-    }),
-  );
-  return out;
-}
+const summaryOf = (c) => (c ? `${c.passed} passed, ${c.failed} failed, ${c.warnings} warnings` : 'no result');
 
 rmSync(results, { recursive: true, force: true });
 mkdirSync(results, { recursive: true });
@@ -117,39 +117,28 @@ const node = node22();
 let failed = false;
 const report = [];
 for (const suite of SUITES.filter((s) => !values.suite || values.suite.includes(s.id))) {
-  const all = listScenarios(node, suite).filter((s) => !values.scenario || values.scenario.includes(s));
-  const run = (scenario) =>
-    runScenario(node, suite, scenario).then((r) => {
-      console.log(`${r.passed ? '✓' : '✗'} [${suite.id}] ${scenario}: ${r.summary}${r.code === 0 ? '' : '  (not as expected)'}`);
-      return r;
-    });
-  const first = [
-    ...(await pool(
-      all.filter((s) => !TIMED.has(s)),
-      jobs,
-      run,
-    )),
-    ...(await pool(
-      all.filter((s) => TIMED.has(s)),
-      1,
-      run,
-    )),
-  ];
-  // A scenario that did not end as expected while others ran beside it gets one more run on its own: on a loaded
-  // machine a client can miss a connect or a deadline. What fails alone too is reported as failing.
+  const expected = expectedOf(suite);
+  const wanted = listScenarios(node, suite).filter((s) => !values.scenario || values.scenario.includes(s));
+  const together = values.scenario ? { counts: new Map(), text: '' } : await runSuite(node, suite);
   const outcomes = [];
-  for (const r of first) {
-    if (r.code === 0) outcomes.push(r);
-    else {
-      console.log(`  rerunning ${r.scenario} alone`);
-      outcomes.push(await run(r.scenario));
+  for (const scenario of wanted) {
+    let counts = TIMED.has(scenario) ? undefined : together.counts.get(scenario);
+    let text = together.text;
+    const asExpected = (c) => c !== undefined && (c.failed === 0) !== expected.has(scenario);
+    if (!asExpected(counts)) {
+      if (!values.scenario) console.log(`  ${TIMED.has(scenario) ? 'timed scenario, run' : 'rerunning'} ${scenario} alone`);
+      ({ counts, text } = await runSuite(node, suite, scenario).then((r) => ({ counts: r.counts.get(scenario), text: r.text })));
     }
+    const passed = counts !== undefined && counts.failed === 0;
+    const ok = asExpected(counts);
+    console.log(`${passed ? '✓' : '✗'} [${suite.id}] ${scenario}: ${summaryOf(counts)}${ok ? (passed ? '' : '  (expected)') : '  (not as expected)'}`);
+    outcomes.push({ scenario, passed, ok, counts, text });
   }
   const passed = outcomes.filter((r) => r.passed);
-  const unexpected = outcomes.filter((r) => r.code !== 0);
+  const unexpected = outcomes.filter((r) => !r.ok);
   for (const r of unexpected) console.log(`\n--- ${suite.id} ${r.scenario} ---\n${r.text.slice(-4000)}`);
   const line = `${suite.label}: ${passed.length} of ${outcomes.length} client scenarios passed; ${unexpected.length} not as the expected-failures file says.`;
-  report.push(line, ...outcomes.filter((r) => !r.passed).map((r) => `  failing: ${r.scenario} (${r.summary})`));
+  report.push(line, ...outcomes.filter((r) => !r.passed).map((r) => `  failing: ${r.scenario} (${summaryOf(r.counts)})`));
   if (unexpected.length > 0) failed = true;
 }
 writeFileSync(join(results, 'summary.txt'), `${report.join('\n')}\n`);

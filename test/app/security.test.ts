@@ -124,3 +124,60 @@ describe('IPC senders', () => {
     expect(security.isTrustedSender(frame)).toBe(trusted);
   });
 });
+
+describe('steward-view:// protocol (views of MCP Apps in the desktop app)', () => {
+  const label = `v${'ab12'.repeat(6)}`;
+  const token = 'Tok_en-0123456789abcdef';
+  const reports: unknown[] = [];
+  const apps = {
+    knowsLabel: (l: string) => l === label,
+    frameDocument: (l: string, t: string) =>
+      l === label && t === token ? { html: '<!doctype html><p>view</p>', csp: "default-src 'none'; img-src https://cdn.example" } : undefined,
+    frameReport: (_l: string, _t: string, body: unknown) => void reports.push(body),
+  };
+  const session = fakeSession();
+  security.serveViewFrames(session as never, apps as never);
+  const send = (url: string, init?: RequestInit) => session.state.handler!(new Request(url, init));
+  const base = `steward-view://${label}`;
+
+  it('serves a view frame with the CSP built for it as a header, and never to be sniffed or cached', async () => {
+    const page = await send(security.desktopFrames.url(label, token));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toBe("default-src 'none'; img-src https://cdn.example");
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(await page.text()).toContain('view');
+    expect((await send(`${base}/proxy.js`)).headers.get('content-type')).toContain('text/javascript');
+  });
+
+  it('refuses what no view of this process asked for: other labels, tokens, paths and methods', async () => {
+    // Tried: a label this process never made, one of the wrong shape, a token it never issued or of the wrong shape,
+    // a path outside the frame pages, a dot-segment walk, and a POST to a page.
+    const refused: Array<[string, RequestInit | undefined, number]> = [
+      [`steward-view://v${'cd34'.repeat(6)}/proxy/${token}`, undefined, 403],
+      [`steward-view://steward/proxy/${token}`, undefined, 403],
+      [`${base}/proxy/Tok_en-0123456789abcdeX`, undefined, 404],
+      [`${base}/proxy/short`, undefined, 404],
+      [`${base}/proxy/${token}/../../index.html`, undefined, 404],
+      [`${base}/etc/passwd`, undefined, 404],
+      [`${base}/proxy/${token}`, { method: 'POST', body: 'x' }, 405],
+    ];
+    for (const [url, init, status] of refused) {
+      const answer = await send(url, init);
+      expect(answer.status, url).toBe(status);
+      expect(answer.headers.get('content-security-policy')).toBe("default-src 'none'");
+    }
+  });
+
+  it('hands CSP reports to the host, and refuses oversized, malformed or mis-sent ones', async () => {
+    const report = { 'csp-report': { 'blocked-uri': 'https://evil.example' } };
+    expect((await send(`${base}/csp-report/${token}`, { method: 'POST', body: JSON.stringify(report) })).status).toBe(204);
+    expect(reports).toEqual([report]);
+    expect((await send(`${base}/csp-report/${token}`, { method: 'POST', body: 'x'.repeat(64 * 1024 + 1) })).status).toBe(413);
+    expect((await send(`${base}/csp-report/${token}`, { method: 'POST', body: '{not json' })).status).toBe(400);
+    expect((await send(`${base}/csp-report/${token}`)).status).toBe(404);
+    expect((await send(`${base}/csp-report/bad`, { method: 'POST', body: '{}' })).status).toBe(404);
+    expect(reports).toHaveLength(1);
+  });
+});

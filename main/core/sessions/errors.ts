@@ -74,8 +74,13 @@ export function toStewardError(error: unknown, what: string, cancelled = false):
         return new StewardError('server_exited', `${what} failed: the connection to the server closed.`);
       case SdkErrorCode.EraNegotiationFailed:
         // A server that exits (or closes its pipe) while being probed has not refused an era: it stopped.
-        if (/connection closed|closed during/i.test(error.message))
+        if (/connection closed|closed during/i.test(error.message)) {
           return new StewardError('server_exited', `${what} failed: the connection to the server closed.`);
+        }
+        // Nor has one that could not be reached at all.
+        if (/fetch failed|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET/i.test(error.message)) {
+          return new StewardError('connect_failed', `${what} failed: the server could not be reached (${error.message}).`);
+        }
         return new StewardError('unsupported_protocol_version', `The server does not speak the MCP era this server is set to: ${error.message}`);
       default:
         return new StewardError('protocol_error', `${what} failed: ${error.message}`);

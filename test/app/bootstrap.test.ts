@@ -72,7 +72,10 @@ const trusted = { senderFrame: { url: 'app://steward/index.html', parent: null }
 describe('the desktop app starting', () => {
   it('opens one hardened window on app://steward over a real host, with IPC for exactly the contract', async () => {
     const rig = await boot();
-    expect(rig.schemes).toMatchObject([{ scheme: 'app', privileges: { standard: true, secure: true } }]);
+    expect(rig.schemes).toMatchObject([
+      { scheme: 'app', privileges: { standard: true, secure: true } },
+      { scheme: 'steward-view', privileges: { standard: true, secure: true, supportFetchAPI: false } },
+    ]);
     rig.app.ready();
     await waitFor('the window', () => rig.made[0]?.url);
     const [window] = rig.made;

@@ -71,8 +71,8 @@ describe('agent loop through sampling with tools', () => {
     const entries = (detail.data as { entries: { round: number; status: string; decidedBy: string; reply: { type: string }[] }[] }).entries;
     expect(entries.map((e) => [e.round, e.status, e.decidedBy])).toEqual([
       [1, 'replied', 'user'],
-      [2, 'replied', 'policy:grant'],
-      [3, 'replied', 'policy:grant'],
+      [2, 'replied', 'loop_grant'],
+      [3, 'replied', 'loop_grant'],
     ]);
     expect(entries[0]!.reply.map((b) => b.type)).toEqual(['tool_use', 'tool_use']);
   });

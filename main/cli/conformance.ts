@@ -10,6 +10,7 @@ import type { BrowserOpener } from '../core/ports.js';
 import { StewardError } from '../../shared/errors.js';
 import type { SandboxRunner } from '../core/security/index.js';
 import { terminalSafe } from '../core/node/index.js';
+import { printLine } from './context.js';
 
 /** The tool each scenario's server watches for, with the arguments it checks. */
 const SCENARIO_CALLS: Readonly<Record<string, { tool: string; arguments: Record<string, unknown> }>> = {
@@ -49,7 +50,7 @@ function acceptFormsAsShown(host: Host): void {
     answered.add(item.id);
     void host.inbox
       .decide(item.id, { kind: 'elicitation', action: 'accept', content: {} })
-      .catch((error: unknown) => process.stderr.write(`conformance: ${terminalSafe(String(error))}\n`));
+      .catch((error: unknown) => printLine(process.stderr, `conformance: ${terminalSafe(String(error))}`));
   });
 }
 
@@ -76,7 +77,7 @@ function signInWhenAsked(host: Host): void {
     answered.add(item.id);
     void host.inbox
       .decide(item.id, { kind: 'auth', action: 'open' })
-      .catch((error: unknown) => process.stderr.write(`conformance: ${terminalSafe(String(error))}\n`));
+      .catch((error: unknown) => printLine(process.stderr, `conformance: ${terminalSafe(String(error))}`));
   });
 }
 
@@ -166,7 +167,7 @@ async function runScenario(host: Host, url: string, scenario: string, context: C
   if (CALL_EVERY_TOOL.has(scenario)) {
     // Every tool at once, as a model would in parallel; a server that breaks the protocol fails its own call only.
     const outcomes = await Promise.allSettled(tools.map((t) => call(t.name, {})));
-    for (const o of outcomes) if (o.status === 'rejected') process.stderr.write(`conformance: ${terminalSafe(String(o.reason))}\n`);
+    for (const o of outcomes) if (o.status === 'rejected') printLine(process.stderr, `conformance: ${terminalSafe(String(o.reason))}`);
     return;
   }
   const planned = SCENARIO_CALLS[scenario];
@@ -205,7 +206,7 @@ function textOf(result: CallResult): string {
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const url = argv.at(-1);
   if (!url) {
-    process.stderr.write('Usage: conformance <server-url> (with MCP_CONFORMANCE_SCENARIO set)\n');
+    printLine(process.stderr, 'Usage: conformance <server-url> (with MCP_CONFORMANCE_SCENARIO set)');
     return 2;
   }
   const scenario = env.MCP_CONFORMANCE_SCENARIO ?? '';
@@ -228,7 +229,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`conformance ${terminalSafe(scenario || '(no scenario)')}: ${terminalSafe(message.replace(/\s+/g, ' '))}\n`);
+    printLine(process.stderr, `conformance ${terminalSafe(scenario || '(no scenario)')}: ${terminalSafe(message.replace(/\s+/g, ' '))}`);
     return 1;
   } finally {
     await host?.dispose();

@@ -18,6 +18,16 @@ export function exitCodeFor(code: ErrorCode): number {
   return EXIT.failed;
 }
 
+/** The one way text reaches the terminal: every control, bidi or invisible character made visible first. */
+export function printLine(stream: NodeJS.WritableStream, text: string): void {
+  stream.write(`${terminalSafe(text, 'block')}\n`);
+}
+
+/** The one way JSON reaches the terminal: valid JSON with the same values, unsafe characters escaped. */
+export function printJson(stream: NodeJS.WritableStream, json: string): void {
+  stream.write(jsonSafe(json));
+}
+
 /** A stream that is not a terminal has isTTY undefined, whatever Node's typings say. */
 const onTerminal = (stream: { isTTY?: boolean }) => stream.isTTY === true;
 
@@ -49,24 +59,24 @@ export class Cli {
 
   /** Prints data as JSON ({ok:true,data}) or as the given human text. */
   result(data: unknown, human: () => string): void {
-    if (this.json) this.stdout.write(`${jsonSafe(JSON.stringify({ ok: true, data }))}\n`);
+    if (this.json) printJson(this.stdout, `${JSON.stringify({ ok: true, data })}\n`);
     else {
       const text = human();
-      if (text) this.stdout.write(`${terminalSafe(text, 'block')}\n`);
+      if (text) printLine(this.stdout, text);
     }
   }
 
   line(text: string): void {
-    if (!this.json) this.stdout.write(`${terminalSafe(text, 'block')}\n`);
+    if (!this.json) printLine(this.stdout, text);
   }
 
   note(text: string): void {
-    this.stderr.write(`${terminalSafe(text, 'block')}\n`);
+    printLine(this.stderr, text);
   }
 
   /** Writes machine-readable text as it is (JSON lines, a result's JSON), whatever --json says; only unsafe characters are escaped. */
   raw(json: string): void {
-    this.stdout.write(jsonSafe(json));
+    printJson(this.stdout, json);
   }
 
   async confirm(question: string): Promise<boolean> {

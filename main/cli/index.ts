@@ -9,11 +9,11 @@ import { audit, call, consent, servers, tools } from './commands.js';
 import { models, sampling } from './model-commands.js';
 import { tasks } from './task-commands.js';
 import { bundles, install } from './bundle-commands.js';
-import { Cli, EXIT, exitCodeFor, UsageError } from './context.js';
+import { Cli, EXIT, exitCodeFor, printJson, printLine, UsageError } from './context.js';
 import { inbox } from './inbox-commands.js';
 import { complete, logLevel, prompt, prompts, read, resources, watch } from './workbench-commands.js';
 import { openCliHost } from './node-host.js';
-import { jsonSafe, terminalSafe } from '../core/node/index.js';
+import { terminalSafe } from '../core/node/index.js';
 import { Interrupts } from '../core/node/index.js';
 import { answerUnattended } from './unattended.js';
 
@@ -73,11 +73,11 @@ async function main(argv: string[]): Promise<number> {
   const args = argv.filter((a) => a !== '--json');
   const [command, ...rest] = args;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
-    process.stdout.write(`${USAGE}\n`);
+    printLine(process.stdout, USAGE);
     return command ? EXIT.ok : EXIT.usage;
   }
   if (command === '--version') {
-    process.stdout.write(`${STEWARD_VERSION}\n`);
+    printLine(process.stdout, STEWARD_VERSION);
     return EXIT.ok;
   }
   if (command === 'serve') return serve(rest);
@@ -104,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
   // Own names only: "toString" or "constructor" are not commands.
   const run = Object.hasOwn(commands, command) ? commands[command as keyof typeof commands] : undefined;
   if (!run) {
-    process.stderr.write(`Unknown command "${terminalSafe(command)}".\n\n${USAGE}\n`);
+    printLine(process.stderr, `Unknown command "${terminalSafe(command)}".\n\n${USAGE}`);
     return EXIT.usage;
   }
   let host: Host | undefined;
@@ -115,12 +115,12 @@ async function main(argv: string[]): Promise<number> {
     },
     killNow: () => host?.servers.killNow(),
     exit: (code) => process.exit(code),
-    note: (line) => process.stderr.write(`${terminalSafe(line, 'block')}\n`),
+    note: (line) => printLine(process.stderr, line),
     now: () => Date.now(),
   });
   interrupts.install();
   try {
-    const log = (line: string) => process.stderr.write(`${terminalSafe(line, 'block')}\n`);
+    const log = (line: string) => printLine(process.stderr, line);
     host = await openCliHost(log);
     answerUnattended(host, log);
     const cli = new Cli(host, json, process.stdout, process.stderr, process.stdin, interrupts);
@@ -175,8 +175,8 @@ function serve(args: string[]): Promise<number> {
 }
 
 function report(json: boolean, code: string, message: string): void {
-  if (json) process.stdout.write(`${jsonSafe(JSON.stringify({ ok: false, code, message }))}\n`);
-  else process.stderr.write(`steward: ${terminalSafe(message, 'block')} [${code}]\n`);
+  if (json) printJson(process.stdout, `${JSON.stringify({ ok: false, code, message })}\n`);
+  else printLine(process.stderr, `steward: ${message} [${code}]`);
 }
 
 process.exitCode = await main(process.argv.slice(2));

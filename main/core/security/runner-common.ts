@@ -49,6 +49,28 @@ export interface RunnerLaunch {
 
 export type RunnerOutcome = RunnerLaunch | { kind: 'needs_pins'; requests: PinRequest[] } | { kind: 'refusal'; code: ErrorCode; message: string };
 
+/**
+ * The launch when the runner must fetch inside the server's sandbox: the runner itself, with a cache of the server's own
+ * as its only writable place and the registry domains as its only network; `note` says why and what it may reach.
+ */
+export function ownCacheLaunch(
+  ctx: RunnerContext,
+  run: { tool: RunnerPlan['tool']; packages: PackageRef[]; cache: string; env: Record<string, string>; domains: string[]; note: string },
+): RunnerLaunch {
+  return {
+    kind: 'runner',
+    runner: { tool: run.tool, mode: 'own-cache', packages: run.packages, cacheDir: run.cache, download: null, notes: [run.note] },
+    command: ctx.runnerPath,
+    args: [],
+    env: run.env,
+    extraPathDirs: [],
+    ownWritePaths: [run.cache],
+    ownReadPaths: [],
+    domains: run.domains,
+    containerMounts: [],
+  };
+}
+
 export const NPM_REGISTRY = 'https://registry.npmjs.org/';
 
 export function hostOf(url: string): string | undefined {

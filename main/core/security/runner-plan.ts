@@ -15,6 +15,7 @@ import {
   type PinRequest,
   type RunnerContext,
   type RunnerOutcome,
+  ownCacheLaunch,
 } from './runner-common.js';
 import { planContainer } from './runner-container.js';
 import { planPython } from './runner-python.js';
@@ -140,27 +141,14 @@ function planNpm(inv: RunnerInvocation, ctx: RunnerContext): RunnerOutcome {
         : inv.blocksPrefetch.length > 0
           ? `${inv.blocksPrefetch.join(', ')} changes how it runs`
           : 'it names no package';
-  return {
-    kind: 'runner',
-    runner: {
-      tool: inv.tool,
-      mode: 'own-cache',
-      packages: refs,
-      cacheDir: cache,
-      download: null,
-      notes: [
-        `${inv.tool} runs inside the sandbox (${why}), with a cache folder of its own that no other server or program shares, and may reach only ${registryHost}.`,
-      ],
-    },
-    command: ctx.runnerPath,
-    args: [],
+  return ownCacheLaunch(ctx, {
+    tool: inv.tool,
+    packages: refs,
+    cache,
     env: ownCacheEnv(cache, (...p) => api.join(...p)),
-    extraPathDirs: [],
-    ownWritePaths: [cache],
-    ownReadPaths: [],
     domains: [registryHost],
-    containerMounts: [],
-  };
+    note: `${inv.tool} runs inside the sandbox (${why}), with a cache folder of its own that no other server or program shares, and may reach only ${registryHost}.`,
+  });
 }
 
 /** The launch for a recognised runner; `args` empty in the result means "the configured arguments, pins written in". */

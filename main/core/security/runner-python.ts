@@ -12,6 +12,7 @@ import {
   type PinRequest,
   type RunnerContext,
   type RunnerOutcome,
+  ownCacheLaunch,
 } from './runner-common.js';
 import type { RunnerInvocation, RunnerPackage } from './runners.js';
 
@@ -114,25 +115,12 @@ export function planPython(inv: RunnerInvocation, ctx: RunnerContext): RunnerOut
         : inv.unfetchable.length > 0
           ? `${inv.unfetchable.join(', ')} is not a registry package`
           : `${inv.blocksPrefetch.join(', ')} changes how it runs`;
-  return {
-    kind: 'runner',
-    runner: {
-      tool: inv.tool,
-      mode: 'own-cache',
-      packages: refs,
-      cacheDir: cache,
-      download: null,
-      notes: [
-        `${inv.tool} runs inside the sandbox (${why}), with a cache and environment of its own that no other server or program shares, and may reach only ${domains.join(', ')}.`,
-      ],
-    },
-    command: ctx.runnerPath,
-    args: [],
+  return ownCacheLaunch(ctx, {
+    tool: inv.tool,
+    packages: refs,
+    cache,
     env,
-    extraPathDirs: [],
-    ownWritePaths: [cache],
-    ownReadPaths: [],
     domains,
-    containerMounts: [],
-  };
+    note: `${inv.tool} runs inside the sandbox (${why}), with a cache and environment of its own that no other server or program shares, and may reach only ${domains.join(', ')}.`,
+  });
 }

@@ -1,8 +1,8 @@
 // Writes the audit record. Values a user typed or a server sent are summarized, never stored whole.
 import type { AuditActor, AuditEvent, AuditKind } from '../../../shared/domain/audit.js';
 import { guarded } from '../background.js';
-import type { Unexpected } from '../ports.js';
-import type { AuditQuery, NewAuditEvent, Store } from '../store/index.js';
+import type { Transact, Unexpected } from '../ports.js';
+import type { AuditQuery, AuditRepo, NewAuditEvent } from '../store/index.js';
 
 export interface AuditEntry {
   serverId?: string | null;
@@ -12,12 +12,18 @@ export interface AuditEntry {
   data?: Record<string, unknown>;
 }
 
+/** What the audit record needs of the store: its table, and a transaction for a batch. */
+export interface AuditRecords {
+  audit: Pick<AuditRepo, 'append' | 'list'>;
+  transaction: Transact;
+}
+
 export class Audit {
   private pending: NewAuditEvent[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: AuditRecords,
     private readonly now: () => string,
     private readonly unexpected: Unexpected,
   ) {}

@@ -23,14 +23,14 @@ export class Audit {
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly store: AuditRecords,
+    private readonly records: AuditRecords,
     private readonly now: () => string,
     private readonly unexpected: Unexpected,
   ) {}
 
   /** Writes at once: for decisions and state changes, which must be on record before they are acknowledged. */
   record(kind: AuditKind, entry: AuditEntry): AuditEvent {
-    return this.store.audit.append(this.toEvent(kind, entry));
+    return this.records.audit.append(this.toEvent(kind, entry));
   }
 
   /**
@@ -49,14 +49,14 @@ export class Audit {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    this.store.transaction(() => {
-      for (const event of batch) this.store.audit.append(event);
+    this.records.transaction(() => {
+      for (const event of batch) this.records.audit.append(event);
     });
   }
 
   list(query: AuditQuery): AuditEvent[] {
     this.flush();
-    return this.store.audit.list(query);
+    return this.records.audit.list(query);
   }
 
   /** Every matching event, oldest first, read in pages so the export never holds two copies at once. */
@@ -65,7 +65,7 @@ export class Audit {
     const out: AuditEvent[] = [];
     let beforeId: number | undefined;
     for (;;) {
-      const page = this.store.audit.list({ limit: 1000, beforeId, serverId: filter.serverId, kind: filter.kind });
+      const page = this.records.audit.list({ limit: 1000, beforeId, serverId: filter.serverId, kind: filter.kind });
       out.push(...page);
       const oldest = page.at(-1);
       if (page.length < 1000 || !oldest) break;

@@ -2,5 +2,6 @@
 export { ServersService, type ServersDeps } from './service.js';
 export { DEFAULT_BACKOFF, restartDelay, type BackoffPolicy } from './backoff.js';
 export { parseImport } from './import.js';
+export { parseCommandLine, type ParsedCommandLine } from './command-line.js';
 export { registryResolver, type PackageResolver, type ResolvedPackage } from './packages.js';
 export type { OrphanReport } from './supervisor.js';

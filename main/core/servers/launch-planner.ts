@@ -8,6 +8,7 @@ import type { SecretStore } from '../ports.js';
 import {
   buildChildEnv,
   describeChanges,
+  diffLaunch,
   planFailure,
   planLaunch,
   type FsView,
@@ -150,6 +151,7 @@ export class LaunchPlanner {
       findings: plan.findings,
       changedSince: !exact && latest ? latest.decidedAt : null,
       changes: describeChanges(previous, plan.spec),
+      diff: diffLaunch(previous, plan.spec),
       state: exact ? exact.decision : 'required',
     };
   }

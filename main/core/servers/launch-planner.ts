@@ -4,7 +4,7 @@ import type { PackagePin } from '../../../shared/domain/launch.js';
 import type { ConsentRequest, ServerError } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
-import { buildChildEnv, describeChanges, planFailure, planLaunch, type LaunchPlan, type PinRequest } from '../security/index.js';
+import { buildChildEnv, describeChanges, diffLaunch, planFailure, planLaunch, type LaunchPlan, type PinRequest } from '../security/index.js';
 import type { ServerRecord } from '../store/index.js';
 import { loadConfig } from './config.js';
 import type { LaunchPorts, ServerRecords } from './ports.js';
@@ -136,6 +136,7 @@ export class LaunchPlanner {
       findings: plan.findings,
       changedSince: !exact && latest ? latest.decidedAt : null,
       changes: describeChanges(previous, plan.spec),
+      diff: diffLaunch(previous, plan.spec),
       state: exact ? exact.decision : 'required',
     };
   }

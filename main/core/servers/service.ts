@@ -15,6 +15,7 @@ import {
   SandboxSettingsSchema,
   ServerOptionsSchema,
 } from '../../../shared/domain/servers.js';
+import type { EditOutcome, ServerEdit, ServerExport } from '../../../shared/domain/server-edit.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { LaunchPlan } from '../security/index.js';
 import type { OwnerKey } from '../owners/index.js';
@@ -28,14 +29,24 @@ import { importServers } from './import.js';
 import { Supervisor, type OrphanReport } from './supervisor.js';
 import { applyExternalChange } from './external-change.js';
 import { ShownViews, toView } from './views.js';
+import { ServerEditor } from './editor.js';
+import { parseCommandLine, type ParsedCommandLine } from './command-line.js';
 
 type Actor = 'user' | 'host' | 'policy';
+
+interface SettingsPatch {
+  name?: string | undefined;
+  config?: ServerConfig | undefined;
+  sandbox?: Partial<SandboxSettings> | undefined;
+  options?: Partial<ServerOptions> | undefined;
+}
 
 export class ServersService {
   private readonly supervisor: Supervisor;
   private readonly planner: LaunchPlanner;
   private readonly settingsCache = new Map<string, { name: string; toolTimeoutSeconds: number }>();
   private readonly shown = new ShownViews();
+  private readonly editor: ServerEditor;
 
   constructor(private readonly deps: ServersDeps) {
     this.supervisor = new Supervisor({
@@ -55,7 +66,29 @@ export class ServersService {
       audit: deps.sinks.audit,
       now: () => this.now(),
       changed: (id) => this.changed(id),
-      refused: (id, error) => this.supervisor.obtain(id).refused(error),
+      refused: (id, error) => {
+        const runtime = this.supervisor.obtain(id);
+        // An edited launch Steward cannot run leaves the earlier one running; the reason goes to its log.
+        if (runtime.status === 'running') this.supervisor.logs.add(id, 'host', 'warning', `The changed launch cannot run: ${error.message}`);
+        else runtime.refused(error);
+      },
+    });
+    this.editor = new ServerEditor({
+      records: deps.records,
+      inbox: deps.sinks.inbox,
+      audit: deps.sinks.audit,
+      record: (id) => this.record(id),
+      get: (id) => this.get(id),
+      save: async (id, patch, actor) => {
+        await this.save(id, { name: patch.name, config: patch.config, ...(patch.protocolEra ? { options: { protocolEra: patch.protocolEra } } : {}) }, actor);
+      },
+      add: (input, source, actor) => this.add(input, source, actor),
+      plan: (record) => this.planner.plan(record),
+      consentRequest: (record, plan) => this.planner.consentRequest(record, plan),
+      launchedHash: (id) => this.supervisor.launchedHash(id),
+      connected: (id) => this.supervisor.get(id)?.status === 'running',
+      restart: (id) => this.restart(id),
+      bundled: (id) => (deps.launch.bundleOf?.(id).readPaths.length ?? 0) > 0,
     });
     deps.sinks.inbox.handle('consent', async (item, decision) => {
       await this.decideConsent(item.serverId, decision.hash, decision.decision, 'user');
@@ -153,16 +186,16 @@ export class ServersService {
     return view;
   }
 
-  async update(
-    id: string,
-    patch: {
-      name?: string | undefined;
-      config?: ServerConfig | undefined;
-      sandbox?: Partial<SandboxSettings> | undefined;
-      options?: Partial<ServerOptions> | undefined;
-    },
-    actor: Actor = 'user',
-  ): Promise<ServerView> {
+  async update(id: string, patch: SettingsPatch, actor: Actor = 'user'): Promise<ServerView> {
+    const before = this.record(id).options.protocolEra;
+    const next = await this.save(id, patch, actor);
+    // The era is chosen when connecting: a running server reconnects in the era now asked for.
+    if (before !== next.options.protocolEra && this.supervisor.get(id)?.status === 'running') return this.restart(id);
+    return this.get(id);
+  }
+
+  /** Writes a change of settings with its audit lines; restarts nothing. */
+  private async save(id: string, patch: SettingsPatch, actor: Actor): Promise<ServerRecord> {
     const current = this.record(id);
     const next: ServerRecord = {
       ...current,
@@ -174,11 +207,20 @@ export class ServersService {
     };
     // A grant Steward will not give is refused now, with its reason, not at the next start.
     if (patch.sandbox) refuseBadGrants(next.sandbox, this.deps.launch);
+    if (next.name !== current.name) {
+      const other = this.deps.records.servers.findByName(next.name);
+      if (other && other.id !== id) throw new StewardError('name_taken', `A server named "${next.name}" already exists.`);
+    }
     if (patch.config) await saveSecrets(this.deps.records.secrets, id, patch.config);
     this.settingsCache.delete(id);
     this.deps.records.transaction(() => {
       this.deps.records.servers.update(next);
-      this.deps.sinks.audit.record('server.updated', { serverId: id, serverName: next.name, actor, summary: `Changed the settings of "${next.name}".` });
+      this.deps.sinks.audit.record('server.updated', {
+        serverId: id,
+        serverName: next.name,
+        actor,
+        summary: `Changed the settings of "${next.name}"${next.name !== current.name ? ` (renamed from "${current.name}")` : ''}${patch.config ? ', its launch included' : ''}.`,
+      });
       if (current.sandbox.enabled !== next.sandbox.enabled) {
         this.deps.sinks.audit.record(next.sandbox.enabled ? 'sandbox.enabled' : 'sandbox.disabled', {
           serverId: id,
@@ -191,9 +233,25 @@ export class ServersService {
       }
     });
     this.changed(id);
-    // The era is chosen when connecting: a running server reconnects in the era now asked for.
-    if (current.options.protocolEra !== next.options.protocolEra && this.supervisor.get(id)?.status === 'running') return this.restart(id);
-    return this.get(id);
+    return next;
+  }
+
+  /** Changes the launch, address, name or era; see ServerEditor for what follows for consent and a running process. */
+  edit(id: string, edit: ServerEdit, actor: Actor = 'user'): Promise<EditOutcome> {
+    return this.editor.edit(id, edit, actor);
+  }
+
+  clone(id: string, name: string, actor: Actor = 'user'): Promise<ServerView> {
+    return this.editor.clone(id, name, actor);
+  }
+
+  exportConfig(id: string | undefined, actor: Actor = 'user'): ServerExport {
+    return this.editor.exportConfig(id, actor);
+  }
+
+  /** A pasted command line, read without a shell (shell features refused by name). */
+  parseCommand(text: string): ParsedCommandLine {
+    return parseCommandLine(text, this.deps.launch.homeDir);
   }
 
   async remove(id: string, actor: Actor = 'user'): Promise<void> {
@@ -287,6 +345,12 @@ export class ServersService {
       await runtime.stop();
       this.changed(id);
       return this.get(id);
+    }
+    // A server still running its earlier launch (the user edited it) restarts on the one just allowed.
+    const earlier = this.supervisor.launchedHash(id);
+    if (earlier !== undefined && earlier !== plan.spec.hash) {
+      await runtime.stop();
+      this.supervisor.logs.add(id, 'host', 'notice', 'Restarting on the changed launch you just allowed.');
     }
     try {
       await this.launchApproved(record, plan);

@@ -72,7 +72,7 @@ export async function scaleFigures(rule: StopRule, server: string, log: (line: s
     let rss = 0;
     try {
       await until(served.page, '[data-status="running"]', running, 120_000);
-      await served.page.waitForTimeout(500);
+      await served.page.waitForTimeout(1500);
       rss = rssOf(served.pid);
     } finally {
       const up = Date.now() - began;

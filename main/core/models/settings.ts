@@ -17,6 +17,12 @@ interface Stored {
 
 export class ModelSettingsService {
   private cached: Stored | undefined;
+  /**
+   * The key as last read from the secret store (a promise, so rounds started together share one read). Every sampling
+   * round needs it; it is read again after setKey here, or after forget() when another process changed the settings
+   * (setKey there writes the key-changed marker into them, which the change feed reports).
+   */
+  private key: Promise<string | undefined> | undefined;
 
   constructor(
     private readonly settings: Pick<SettingsRepo, 'get' | 'put'>,
@@ -30,6 +36,7 @@ export class ModelSettingsService {
   /** Another process changed the settings: the next request reads them again, and screens showing them hear of it. */
   forget(): void {
     this.cached = undefined;
+    this.key = undefined;
     void this.get().then(this.changed, () => undefined);
   }
 
@@ -62,7 +69,7 @@ export class ModelSettingsService {
       ...s,
       baseUrl: s.baseUrl === null ? null : shown(s.baseUrl),
       catalog: ANTHROPIC_CATALOG,
-      hasKey: (await this.secrets.get(KEY)) !== undefined,
+      hasKey: (await this.apiKey()) !== undefined,
     });
   }
 
@@ -117,19 +124,31 @@ export class ModelSettingsService {
   }
 
   async setKey(apiKey: string | null): Promise<void> {
-    if (apiKey === null) await this.secrets.delete(KEY);
-    else await this.secrets.set(KEY, apiKey.trim());
+    this.key = undefined;
+    try {
+      if (apiKey === null) await this.secrets.delete(KEY);
+      else await this.secrets.set(KEY, apiKey.trim());
+    } finally {
+      this.key = undefined;
+    }
     // The key lives in the secret store, not the database; this marker is how other processes hear that it changed.
     this.settings.put(`${SETTING}.key-changed`, Date.now());
     this.changed(await this.get());
   }
 
   async hasKey(): Promise<boolean> {
-    return (await this.secrets.get(KEY)) !== undefined;
+    return (await this.apiKey()) !== undefined;
   }
 
   apiKey(): Promise<string | undefined> {
-    return this.secrets.get(KEY);
+    if (this.key) return this.key;
+    const read = this.secrets.get(KEY);
+    this.key = read;
+    // A failed read (a damaged secrets file) is not kept: the next round tries again and reports it again.
+    read.catch(() => {
+      if (this.key === read) this.key = undefined;
+    });
+    return read;
   }
 }
 

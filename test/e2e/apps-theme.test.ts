@@ -1,10 +1,12 @@
 // A view's theme is Steward's own, not the system's: it starts as Steward's, and changes live (host-context-changed)
 // when the user picks another theme in Settings or another window does, while the system's preference says otherwise.
+// Checked with the fixture's view (which writes down what it was told) and with a reference server's view built on the
+// ext-apps SDK (which applies the theme to its own document).
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openRig, type BrowserRig } from '../helpers/browser.js';
-import { addServer, appView, callTool, openTool, viewFrame, viewReady } from '../helpers/apps.js';
+import { addServer, appView, callTool, openTool, reference, viewFrame, viewReady } from '../helpers/apps.js';
 import { FIXTURES } from '../helpers/paths.js';
 
 let rig: BrowserRig | undefined;
@@ -57,6 +59,27 @@ describe('a view follows Steward’s theme', () => {
     await expect.poll(() => lastTheme(appView(page, 'show-card')), { timeout: 45_000 }).toBe('dark');
     expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
     await rig.shot('apps-theme-dark');
+    expect(rig.errors).toEqual([]);
+  }, 180_000);
+
+  it('a reference view (basic-vanillajs) applies Steward’s theme to its own document, and the next one when it changes', async () => {
+    rig = await openRig();
+    const { page } = rig;
+    expect((await rig.t.host.dispatch('appearance:set', { theme: 'dark' })).ok).toBe(true);
+    await addServer(rig, 'vanilla', [reference('basic-vanillajs'), '--stdio']);
+    await openTool(page, 'vanilla', 'get-time');
+    await callTool(page);
+    const view = appView(page, 'get-time');
+    await viewReady(view);
+    const scheme = () =>
+      viewFrame(view)
+        .locator('html')
+        .evaluate((el: { style: { colorScheme: string } }) => el.style.colorScheme);
+    await expect.poll(scheme, { timeout: 45_000 }).toBe('dark');
+    await rig.shot('apps-theme-vanilla-dark');
+    expect((await rig.t.host.dispatch('appearance:set', { theme: 'light' })).ok).toBe(true);
+    await expect.poll(scheme, { timeout: 45_000 }).toBe('light');
+    await rig.shot('apps-theme-vanilla-light');
     expect(rig.errors).toEqual([]);
   }, 180_000);
 });

@@ -71,6 +71,8 @@ describe('look and feel at 1024 × 700', () => {
     // One waiting for consent, with markup in its name and arguments.
     const waits = await t.host.servers.add({ name: 'waits <b>here</b>', config: { transport: 'stdio', command: NODE, args: ['<img src=x>'], env: {} } });
     await t.host.servers.start(waits.id).catch(() => undefined);
+    // A remote server, for its Sign-in tab (nothing listens there).
+    const remote = await t.host.servers.add({ name: 'remote', config: { transport: 'http', url: 'http://127.0.0.1:9/mcp', headers: {} } });
 
     await go('servers');
     await look('servers', row(page, 'everything'));
@@ -90,6 +92,8 @@ describe('look and feel at 1024 × 700', () => {
       await go(`servers/${everything}/${tab}`);
       await look(`server-${tab}`, ready());
     }
+    await go(`servers/${remote.id}/sign-in`);
+    await look('server-sign-in', page.getByRole('tabpanel'));
 
     // The keyboard alone: Tab reaches a list, the arrows move along it with a visible focus, Enter picks.
     await go(`servers/${everything}/prompts`);
@@ -146,7 +150,9 @@ describe('look and feel at 1024 × 700', () => {
     await reviewed;
 
     await go('loops');
-    await look('loops', page.locator('.screen-body'));
+    await look('loops', page.locator('.loops-table'));
+    await page.locator('.loops-table').getByRole('link').first().click();
+    await look('loop-detail', page.getByRole('list', { name: 'Rounds' }));
     await go('audit');
     await look('audit', page.getByRole('table').or(page.locator('.screen-body')));
     await go('settings');
@@ -159,7 +165,7 @@ describe('look and feel at 1024 × 700', () => {
     await look('apps-view', appView(page, 'show-card'));
 
     expect(problems(looks)).toEqual([]);
-    expect(looks).toHaveLength(2 * 19);
+    expect(looks).toHaveLength(2 * 21);
     expect(r.errors).toEqual([]);
   }, 600_000);
 });

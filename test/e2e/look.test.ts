@@ -5,15 +5,15 @@
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSamplingRig, type BrowserRig, type PageElement } from '../helpers/browser.js';
+import { dismissWithEscape, openRig, openSamplingRig, type BrowserRig, type PageElement } from '../helpers/browser.js';
 import { axeProblems, cutOff, lookAt, type ScreenLook } from '../helpers/a11y.js';
-import { appView, callTool, openTool, viewReady } from '../helpers/apps.js';
+import { addServer, appView, callTool, openTool, reference, viewFrame, viewReady } from '../helpers/apps.js';
 import { addApproved } from '../helpers/host.js';
 import { EVERYTHING, FIXTURES, NODE } from '../helpers/paths.js';
 import { textRequest } from '../helpers/sampling.js';
 import type { FakeAnthropic } from '../fixtures/fake-anthropic.mjs';
 
-let rig: (BrowserRig & { api: FakeAnthropic }) | undefined;
+let rig: (BrowserRig & { api?: FakeAnthropic }) | undefined;
 afterEach(async () => {
   await rig?.close();
   rig = undefined;
@@ -35,8 +35,8 @@ function problems(looks: ScreenLook[]): string[] {
 
 describe('look and feel at 1024 × 700', () => {
   it('every main screen and dialog, light and dark', async () => {
-    rig = await openSamplingRig();
-    const r = rig;
+    const r = await openSamplingRig();
+    rig = r;
     const { page, t } = r;
     await page.setViewportSize({ width: 1024, height: 700 });
     const looks: ScreenLook[] = [];
@@ -168,4 +168,30 @@ describe('look and feel at 1024 × 700', () => {
     expect(looks).toHaveLength(2 * 21);
     expect(r.errors).toEqual([]);
   }, 600_000);
+
+  it('Escape on a view’s request to open a page closes the dialog without answering; the view’s bar offers it again', async () => {
+    rig = await openRig();
+    const { page } = rig;
+    await addServer(rig, 'vanilla', [reference('basic-vanillajs'), '--stdio']);
+    await openTool(page, 'vanilla', 'get-time');
+    await callTool(page);
+    const view = appView(page, 'get-time');
+    await viewReady(view);
+    await viewFrame(view).getByRole('button', { name: 'Open Link' }).click();
+    const dialog = page.getByRole('dialog', { name: /asks to open a page/ });
+    await dismissWithEscape(page, dialog);
+    const again = view.getByRole('button', { name: 'Page waiting to open' });
+    await again.waitFor();
+    expect(rig.t.opened).toEqual([]);
+    // Still the same request, unanswered: its dialog comes back with its address, and only a button answers it.
+    await again.click();
+    await dialog.getByLabel('Address the view asks to open').getByText('modelcontextprotocol.io').waitFor();
+    expect(rig.errors).toEqual([]);
+    await dialog.getByRole('button', { name: 'Don’t open' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await again.waitFor({ state: 'detached' });
+    expect(rig.t.opened).toEqual([]);
+    // The view hears the answer now, and says so in its own console.
+    await expect.poll(() => rig?.errors).toEqual(['The user did not open the page.']);
+  }, 180_000);
 });

@@ -50,6 +50,10 @@ export function createHandlers(host: HandlerDeps): Handlers {
       return { ok: true as const };
     },
     'servers:import': async ({ text, fileName }) => servers.import(text, fileName),
+    'servers:edit': async ({ serverId, ...edit }) => servers.edit(serverId, edit),
+    'servers:clone': async ({ serverId, name }) => servers.clone(serverId, name),
+    'servers:export': ({ serverId }) => servers.exportConfig(serverId),
+    'servers:parseCommand': ({ text }) => servers.parseCommand(text),
     'servers:start': async ({ serverId }) => servers.start(serverId),
     'servers:stop': async ({ serverId }) => host.cross.stopServer(serverId),
     'servers:restart': async ({ serverId }) => servers.restart(serverId),

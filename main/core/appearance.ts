@@ -1,7 +1,7 @@
 // The user's appearance settings (light, dark or the system's theme), kept in the settings table so every window and
 // every Steward process on the data folder shows the same.
 import { AppearanceSchema, DEFAULT_APPEARANCE, type Appearance } from '../../shared/domain/appearance.js';
-import type { Store } from './store/index.js';
+import type { SettingsRepo } from './store/index.js';
 
 const SETTING = 'appearance';
 
@@ -9,7 +9,7 @@ export class AppearanceService {
   private current: Appearance;
 
   constructor(
-    private readonly store: Store,
+    private readonly settings: Pick<SettingsRepo, 'get' | 'put'>,
     /** Told the new settings after each change, made here or (through forget) in another process. */
     private readonly changed: (appearance: Appearance) => void,
   ) {
@@ -22,7 +22,7 @@ export class AppearanceService {
 
   set(next: Appearance): Appearance {
     const value = AppearanceSchema.parse(next);
-    this.store.settings.put(SETTING, value);
+    this.settings.put(SETTING, value);
     this.update(value);
     return value;
   }
@@ -40,7 +40,7 @@ export class AppearanceService {
 
   /** A stored value this version does not understand (hand-edited, or from a newer Steward) reads as the default. */
   private read(): Appearance {
-    const parsed = AppearanceSchema.safeParse(this.store.settings.get(SETTING));
+    const parsed = AppearanceSchema.safeParse(this.settings.get(SETTING));
     return parsed.success ? parsed.data : DEFAULT_APPEARANCE;
   }
 }

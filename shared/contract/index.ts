@@ -26,6 +26,7 @@ import {
   ResourceViewSchema,
   ToolViewSchema,
 } from '../domain/mcp.js';
+import { EditOutcomeSchema, ParsedCommandSchema, ServerEditSchema, ServerExportSchema } from '../domain/server-edit.js';
 import { LogLevelSchema, ServerFeaturesSchema, WireMessageSchema } from '../domain/workbench.js';
 import { AuditEventSchema, AuditKindSchema } from '../domain/audit.js';
 import { InboxChangeSchema, InboxDecisionSchema, InboxItemSchema } from '../domain/inbox.js';
@@ -74,6 +75,14 @@ export const calls = {
     ServerViewSchema,
   ),
   'servers:remove': call(ServerRef, Ack),
+  /** Changes the launch (command, arguments, variables, folder) or address and headers, the name or the era; says what follows for consent. */
+  'servers:edit': call(ServerEditSchema.extend({ serverId: Id }), EditOutcomeSchema),
+  /** A copy under a new name, with its own secrets and its own consent. */
+  'servers:clone': call(z.object({ serverId: Id, name: ServerNameSchema }), ServerViewSchema),
+  /** One server, or all when no id is given, as an mcp.json (`mcpServers`); stored secrets become placeholders. */
+  'servers:export': call(z.object({ serverId: Id.optional() }), ServerExportSchema),
+  /** A pasted command line read without a shell into a command, arguments and variables; shell features are refused by name. */
+  'servers:parseCommand': call(z.object({ text: z.string().max(70_000) }), ParsedCommandSchema),
   'servers:import': call(z.object({ text: z.string().max(5_000_000), fileName: z.string().max(4096).optional() }), ImportReportSchema),
   'servers:start': call(ServerRef, ServerViewSchema),
   'servers:stop': call(ServerRef, ServerViewSchema),

@@ -12,6 +12,7 @@ import type { TasksService } from './tasks/index.js';
 import type { ToolRunner } from './tool-runner.js';
 import type { AuthService } from './auth/index.js';
 import type { AppsService } from './apps/index.js';
+import type { AppearanceService } from './appearance.js';
 import type { BundlesService } from './bundles/index.js';
 import type { PathPicker } from './ports.js';
 import { StewardError } from '../../shared/errors.js';
@@ -33,6 +34,7 @@ export interface HandlerDeps {
   /** Actions on what may be another process's: carried to the owner when it lives. */
   cross: { cancelTask(taskId: string): Promise<TaskView>; stopServer(serverId: string): Promise<ServerView> };
   apps: AppsService;
+  appearance: AppearanceService;
 }
 
 export function createHandlers(host: HandlerDeps): Handlers {
@@ -157,6 +159,8 @@ export function createHandlers(host: HandlerDeps): Handlers {
       host.audit.record('models.settings', { actor: 'user', summary: apiKey === null ? 'Model key removed.' : 'Model key set.' });
       return models.get();
     },
+    'appearance:get': () => host.appearance.get(),
+    'appearance:set': (appearance) => host.appearance.set(appearance),
     'apps:open': async ({ serverId, tool, hostOrigin }) => apps.open(servers.get(serverId).id, tool, hostOrigin),
     'apps:request': async ({ viewId, method, params }) => apps.request(viewId, method, params),
     'apps:checkLink': ({ viewId, url }) => apps.checkLink(viewId, url),

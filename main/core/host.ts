@@ -6,6 +6,7 @@ import { createDispatcher, type Dispatch } from '../../shared/dispatch.js';
 import { STEWARD_VERSION } from '../../shared/version.js';
 import { Audit } from './audit/index.js';
 import { createHandlers } from './api.js';
+import { AppearanceService } from './appearance.js';
 import type { BundledRuntime } from './defaults.js';
 import { HostEvents } from './events.js';
 import { Inbox } from './inbox/index.js';
@@ -127,6 +128,8 @@ export interface Host {
   readonly ownership: Ownership;
   /** MCP Apps: views of tools, their sandbox, and what they ask of their servers. */
   readonly apps: AppsService;
+  /** The theme every window shows. */
+  readonly appearance: AppearanceService;
   dispose(): Promise<void>;
 }
 
@@ -173,6 +176,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   const models = new ModelSettingsService(store.settings, options.secrets, env.ANTHROPIC_BASE_URL, (settings) => {
     events.emit('models:changed', settings);
+  });
+  const appearance = new AppearanceService(store.settings, (value) => {
+    events.emit('appearance:changed', value);
   });
   const provider = options.provider ?? createAnthropicProvider({ apiKey: () => models.apiKey(), baseUrl: () => models.baseUrl() });
   // Sampling needs the calls in flight, and the servers need sampling: `tools` (below) is read only when a request arrives.
@@ -337,8 +343,24 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...(options.changePollMs === undefined ? {} : { pollMs: options.changePollMs }),
   });
   late.cross = cross;
+  cross.feed.on('settings', () => appearance.forget());
   const dispatch = createDispatcher(
-    createHandlers({ servers, tools, inbox: cross.inbox, audit, sampling, tasks, models, runTool, auth, cross, bundles, apps, pathPicker: options.pathPicker }),
+    createHandlers({
+      servers,
+      tools,
+      inbox: cross.inbox,
+      audit,
+      sampling,
+      tasks,
+      models,
+      runTool,
+      auth,
+      cross,
+      bundles,
+      apps,
+      appearance,
+      pathPicker: options.pathPicker,
+    }),
     {
       onUnexpected: unexpected,
     },
@@ -363,6 +385,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     cross,
     ownership,
     apps,
+    appearance,
     // Every call sees what other processes wrote before it: the feed is read (a few microseconds) first.
     dispatch: (name, payload) => {
       cross.feed.sync();

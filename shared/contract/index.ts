@@ -36,6 +36,7 @@ import { LoopViewSchema, ModelSettingsSchema, RoundRecordSchema, SamplingPolicyP
 import { BundleConfigSchema, BundlePreviewSchema, BundleViewSchema } from '../domain/bundles.js';
 import { UrlVerdictSchema } from '../domain/elicitation.js';
 import { AppViewSpecSchema, ViewViolationSchema } from '../domain/apps.js';
+import { AppearanceSchema } from '../domain/appearance.js';
 
 const Id = z.string().min(1).max(200);
 const ServerRef = z.object({ serverId: Id });
@@ -246,6 +247,9 @@ export const calls = {
     }),
     ModelSettingsSchema,
   ),
+  'appearance:get': call(Empty, AppearanceSchema),
+  /** Every window and process on the data folder follows it (appearance:changed). */
+  'appearance:set': call(AppearanceSchema, AppearanceSchema),
   /** Fetches and checks a tool's view and registers its sandbox; hostOrigin is the page that will frame it. */
   'apps:open': call(z.object({ serverId: Id, tool: z.string().min(1).max(512), hostOrigin: z.string().max(200) }), AppViewSpecSchema),
   /**
@@ -286,6 +290,7 @@ export const events = {
   'elicitation:completed': z.object({ serverId: Id, elicitationId: z.string().max(1000), at: z.string() }),
   'auth:changed': AuthViewSchema,
   'models:changed': ModelSettingsSchema,
+  'appearance:changed': AppearanceSchema,
   'sampling:policyChanged': z.object({ serverId: Id, policy: SamplingPolicySchema }),
   /** The browser blocked something a view tried, under its CSP. */
   'apps:violation': ViewViolationSchema,

@@ -33,6 +33,7 @@ function view() {
     serverId: 's',
     serverName: 'jobs',
     direction: 'outgoing' as const,
+    era: 'legacy' as const,
     method: 'tools/call',
     label: 'job',
     status: 'working' as const,

@@ -10,7 +10,7 @@ import type { LogLine, ProtocolEra, ProtocolEraSetting } from '../../../shared/d
 import { StewardError } from '../../../shared/errors.js';
 import { SERVER_LIMITS } from '../limits.js';
 import { hasTaskServerCapabilityV2, TASKS_EXTENSION_ID_V2 } from '@modelcontextprotocol/ext-tasks/core/v2';
-import { isSessionExpired, toStewardError } from './errors.js';
+import { isSessionExpired, toStewardError, unanswered } from './errors.js';
 import { FramedRequests, type FramedOptions } from './framed-requests.js';
 import type { WireLog } from './wire-log.js';
 
@@ -316,14 +316,19 @@ export class McpSession {
       signal,
       sessionSignal,
     });
+    // A question left unanswered fails the whole request with the reason (an input response cannot carry an error).
+    const answer = async (method: string, params: unknown, signal: AbortSignal) => {
+      try {
+        return await serve(method, params, info(signal));
+      } catch (error) {
+        throw unanswered(method, error);
+      }
+    };
     if (this.options.capabilities.elicitation) {
-      client.setRequestHandler('elicitation/create', async (request, ctx) => (await serve(request.method, request.params, info(ctx.mcpReq.signal))) as never);
+      client.setRequestHandler('elicitation/create', async (request, ctx) => (await answer(request.method, request.params, ctx.mcpReq.signal)) as never);
     }
     if (this.options.capabilities.sampling) {
-      client.setRequestHandler(
-        'sampling/createMessage',
-        async (request, ctx) => (await serve(request.method, request.params, info(ctx.mcpReq.signal))) as never,
-      );
+      client.setRequestHandler('sampling/createMessage', async (request, ctx) => (await answer(request.method, request.params, ctx.mcpReq.signal)) as never);
     }
   }
 

@@ -11,7 +11,7 @@ import {
 } from '@modelcontextprotocol/ext-tasks/core/v2';
 import type { CallResult } from '../../../shared/domain/mcp.js';
 import { StewardError } from '../../../shared/errors.js';
-import type { McpSession } from '../sessions/index.js';
+import { unanswered, type McpSession } from '../sessions/index.js';
 import type { ServerTask } from './task-machine.js';
 
 /** Rounds of questions a server may ask before a call is given up on (the SDK's own MRTR driver stops at the same). */
@@ -68,19 +68,8 @@ async function answerOne(session: McpSession, request: { method: string; params?
   try {
     return await session.ask(request.method, request.params ?? {}, signal);
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    // An input response cannot carry an error: the request it belongs to cannot go on, and says why.
-    throw new StewardError('tool_call_failed', `The server's ${describe(request.method)} was not answered, so its request cannot go on: ${why}`, {
-      refused: request.method,
-    });
+    throw unanswered(request.method, error);
   }
-}
-
-function describe(method: string): string {
-  if (method === 'sampling/createMessage') return 'request to use the model';
-  if (method === 'elicitation/create') return 'question';
-  if (method === 'roots/list') return 'request for the folders it may use';
-  return `request "${method}"`;
 }
 
 export async function getTask(session: McpSession, taskId: string): Promise<DetailedTaskV2> {

@@ -26,7 +26,7 @@ import type { Inbox } from '../inbox/index.js';
 import { detached, guarded } from '../background.js';
 import type { Clock, Unexpected } from '../ports.js';
 import type { HttpAuth } from '../sessions/index.js';
-import type { Store } from '../store/index.js';
+import type { SettingsRepo } from '../store/index.js';
 import { guardedFetch, judgeAuthUrl, serverIsLocal } from './guard.js';
 import { LoopbackRedirect, REDIRECT_PORTS, type CallbackAnswer } from './loopback.js';
 import { CLIENT_METADATA, DEFAULT_CLIENT_METADATA_URL } from './metadata.js';
@@ -42,7 +42,8 @@ const SECRET_NAMES = ['clientSecret', 'privateKey', 'idpClientSecret', 'idToken'
 const MAX_REFUSALS_RECORDED = 3;
 
 export interface AuthDeps {
-  store: Store;
+  /** Per-server sign-in settings and what was learnt of legacy servers. */
+  settings: Pick<SettingsRepo, 'get' | 'put'>;
   records: AuthRecords;
   inbox: Inbox;
   audit: Audit;
@@ -92,7 +93,7 @@ export class AuthService {
   }
 
   config(serverId: string): AuthConfig {
-    const stored = this.deps.store.settings.get(`auth.${serverId}`);
+    const stored = this.deps.settings.get(`auth.${serverId}`);
     const parsed = AuthConfigSchema.safeParse({ ...DEFAULT_AUTH_CONFIG, ...(stored && typeof stored === 'object' ? stored : {}) });
     return parsed.success ? parsed.data : DEFAULT_AUTH_CONFIG;
   }
@@ -105,7 +106,7 @@ export class AuthService {
         'invalid_payload',
         `That sign-in setting is not valid: ${next.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
       );
-    this.deps.store.settings.put(`auth.${serverId}`, next.data);
+    this.deps.settings.put(`auth.${serverId}`, next.data);
     for (const name of SECRET_NAMES) {
       const value = secrets[name];
       if (value !== undefined) await this.deps.records.setSecret(serverId, name, value);
@@ -128,7 +129,7 @@ export class AuthService {
     const fetch = guardedFetch(serverUrl);
     if (config.mode === 'client_credentials') return { authProvider: await this.clientCredentials(serverId, config), fetch };
     if (config.mode === 'enterprise') return { authProvider: await this.enterprise(serverId, config, fetch), fetch };
-    const legacy = this.deps.store.settings.get(`auth.legacyIssuer.${serverId}`) === true;
+    const legacy = this.deps.settings.get(`auth.legacyIssuer.${serverId}`) === true;
     return { authProvider: await this.provider(serverId), fetch, ...(legacy ? { skipIssuerMetadataValidation: true } : {}) };
   }
 
@@ -140,7 +141,7 @@ export class AuthService {
   async legacyFallback(serverId: string, serverUrl: string, error: StewardError): Promise<boolean> {
     const mismatch = error.details?.issuerMismatch as { kind: string; expected: string | null; received: string | null } | undefined;
     if (!mismatch || mismatch.kind !== 'metadata' || !mismatch.expected || !mismatch.received) return false;
-    if (this.deps.store.settings.get(`auth.legacyIssuer.${serverId}`) === true) return false;
+    if (this.deps.settings.get(`auth.legacyIssuer.${serverId}`) === true) return false;
     const origin = new URL(serverUrl).origin;
     let sameOrigin = false;
     try {
@@ -156,7 +157,7 @@ export class AuthService {
       if (answer?.ok) return false;
     }
     const server = this.server(serverId);
-    this.deps.store.settings.put(`auth.legacyIssuer.${serverId}`, true);
+    this.deps.settings.put(`auth.legacyIssuer.${serverId}`, true);
     this.providers.delete(serverId);
     this.deps.audit.record('auth.configured', {
       serverId,
@@ -172,7 +173,7 @@ export class AuthService {
     const cached = this.providers.get(serverId);
     if (cached) return cached;
     const config = this.config(serverId);
-    const setting = this.deps.store.settings.get('auth.clientMetadataUrl');
+    const setting = this.deps.settings.get('auth.clientMetadataUrl');
     const metadataUrl =
       this.deps.clientMetadataUrl === undefined ? (typeof setting === 'string' ? setting : DEFAULT_CLIENT_METADATA_URL) : this.deps.clientMetadataUrl;
     const provider = new StewardOAuthProvider({

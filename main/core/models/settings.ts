@@ -3,7 +3,7 @@ import { ModelSettingsSchema, type ModelInfo, type ModelSettings } from '../../.
 import { StewardError } from '../../../shared/errors.js';
 import type { SecretStore } from '../ports.js';
 import { judgeUrl } from '../security/index.js';
-import type { Store } from '../store/index.js';
+import type { SettingsRepo } from '../store/index.js';
 import { ANTHROPIC_CATALOG, DEFAULT_MODEL } from './catalog.js';
 
 const KEY = 'models/anthropic/api-key';
@@ -19,7 +19,7 @@ export class ModelSettingsService {
   private cached: Stored | undefined;
 
   constructor(
-    private readonly store: Store,
+    private readonly settings: Pick<SettingsRepo, 'get' | 'put'>,
     private readonly secrets: SecretStore,
     /** ANTHROPIC_BASE_URL from the host's environment, when no setting names an address. */
     private readonly envBaseUrl: string | undefined,
@@ -43,7 +43,7 @@ export class ModelSettingsService {
   }
 
   private read(): Stored {
-    const value = (this.store.settings.get(SETTING) ?? {}) as Partial<Stored>;
+    const value = (this.settings.get(SETTING) ?? {}) as Partial<Stored>;
     const enabled = (value.enabledModels ?? ANTHROPIC_CATALOG.map((m) => m.id)).filter((id) => ANTHROPIC_CATALOG.some((m) => m.id === id));
     return {
       baseUrl: value.baseUrl ?? null,
@@ -110,7 +110,7 @@ export class ModelSettingsService {
       baseUrl = verdict.canonical;
     }
     this.cached = undefined;
-    this.store.settings.put(SETTING, { baseUrl, enabledModels, defaultModel } satisfies Stored);
+    this.settings.put(SETTING, { baseUrl, enabledModels, defaultModel } satisfies Stored);
     const next = await this.get();
     this.changed(next);
     return next;
@@ -120,7 +120,7 @@ export class ModelSettingsService {
     if (apiKey === null) await this.secrets.delete(KEY);
     else await this.secrets.set(KEY, apiKey.trim());
     // The key lives in the secret store, not the database; this marker is how other processes hear that it changed.
-    this.store.settings.put(`${SETTING}.key-changed`, Date.now());
+    this.settings.put(`${SETTING}.key-changed`, Date.now());
     this.changed(await this.get());
   }
 

@@ -188,7 +188,7 @@ export class TaskRequester {
     const id = randomUUID();
     const at = iso(this.deps.clock);
     const remote = outcome.kind === 'task' ? outcome.task.taskId : null;
-    this.deps.store.tasks.insert(
+    this.deps.records.insert(
       {
         id,
         server_id: request.serverId,
@@ -221,7 +221,7 @@ export class TaskRequester {
         serverAt: null,
       },
     );
-    const row = present(this.deps.store.tasks.get(id), 'the task just recorded');
+    const row = present(this.deps.records.get(id), 'the task just recorded');
     this.changed(row);
     this.deps.audit.record('task.started', {
       serverId: request.serverId,
@@ -245,7 +245,7 @@ export class TaskRequester {
       this.apply(f, { type: 'reported', via: 'create', task: modernServerTask(outcome.task) });
       this.reschedule(f);
     }
-    return present(this.deps.store.tasks.get(id), 'the task just started');
+    return present(this.deps.records.get(id), 'the task just started');
   }
 
   /** Resolves when the task has ended: a final status, and its result stored when there is one to fetch. */
@@ -608,7 +608,7 @@ export class TaskRequester {
       if (this.isGone(error)) throw new StewardError('invalid_payload', 'The server says the task has already ended.');
       throw error;
     }
-    return present(this.deps.store.tasks.get(row.id), 'the task being cancelled');
+    return present(this.deps.records.get(row.id), 'the task being cancelled');
   }
 
   dispose(): void {

@@ -10,11 +10,11 @@ type Sample = (params: {
   toolChoice: { mode: 'auto' | 'required' | 'none' };
 }) => Promise<CreateMessageResult | CreateMessageResultWithTools>;
 
-const SYSTEM = `You answer questions about the user's shared folders. Use the tools to look before you answer:
+export const SYSTEM = `You answer questions about the user's shared folders. Use the tools to look before you answer:
 list_files to see what is there, search to find text, read_file to read. Call several tools at once when you can.
 Answer briefly and name the files you relied on.`;
 
-const TOOLS: Tool[] = [
+export const TOOLS: Tool[] = [
   {
     name: 'list_files',
     description: 'List files and folders under a path (relative to the shared folder).',
@@ -65,7 +65,7 @@ export async function runAgentLoop(question: string, folders: Folders, sample: S
   return { answer: '(no answer within the round limit)', rounds: maxRounds, toolCalls };
 }
 
-async function runTool(name: string, input: Record<string, unknown>, folders: Folders): Promise<{ text: string; isError?: boolean }> {
+export async function runTool(name: string, input: Record<string, unknown>, folders: Folders): Promise<{ text: string; isError?: boolean }> {
   const path = typeof input.path === 'string' && input.path !== '' ? input.path : '.';
   try {
     if (name === 'list_files') {

@@ -29,7 +29,8 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
   const once = async ({ asTask, ...request }: ToolRunRequest): Promise<CallResult> => {
     const session = await deps.servers.ensureRunning(request.serverId);
     const tool = (await session.listTools()).find((t) => t.name === request.name);
-    const serverTasks = (session.serverCapabilities as { tasks?: { requests?: { tools?: { call?: unknown } } } }).tasks?.requests?.tools?.call;
+    const serverTasks =
+      session.tasksExtension || (session.serverCapabilities as { tasks?: { requests?: { tools?: { call?: unknown } } } }).tasks?.requests?.tools?.call;
     if (serverTasks && (tool?.taskSupport === 'required' || (tool?.taskSupport === 'optional' && asTask))) {
       return deps.tasks.run({
         serverId: request.serverId,

@@ -12,6 +12,8 @@ export const TaskViewSchema = z.object({
   serverName: z.string(),
   /** outgoing: Steward asked the server (a tool call); incoming: the server asked Steward (sampling, elicitation). */
   direction: z.enum(['outgoing', 'incoming']),
+  /** legacy: a 2025-11-25 core task; modern: a task of the 2026-07-28 tasks extension (io.modelcontextprotocol/tasks). */
+  era: z.enum(['legacy', 'modern']),
   method: z.string(),
   /** The tool name, or what the server asked for. */
   label: z.string(),

@@ -123,3 +123,42 @@ describe('loop lifetime', () => {
     expect(loops.ok && (loops.data as { status: string }[]).map((l) => l.status)).toEqual(['ended']);
   });
 });
+
+describe('agent loop on 2026-07-28 (the modern twin: input_required rounds, no server requests)', () => {
+  it('runs the same three rounds through input_required after one "allow for this loop"', async () => {
+    rig = await samplingRig();
+    const shared = tempDir('steward-agent-modern-');
+    mkdirSync(join(shared, 'notes'));
+    writeFileSync(join(shared, 'notes', 'plan.md'), '# Plan\nShip the consent dialog first.\nThen the sandbox.\n');
+    const { view, approve } = await addApproved(rig.t.host, 'guide-modern', NODE, [join(EXAMPLES_DIST, 'folder-guide', 'modern.js')], { cwd: EXAMPLES_DIST });
+    await rig.t.host.servers.setRoots(view.id, [{ path: shared }]);
+    await approve();
+    await rig.t.host.servers.ensureRunning(view.id);
+    expect(rig.t.host.servers.get(view.id).era).toBe('modern');
+    rig.api.script([
+      {
+        toolUses: [
+          { name: 'list_files', input: {} },
+          { name: 'search', input: { query: 'sandbox' } },
+        ],
+      },
+      { toolUses: [{ name: 'read_file', input: { path: 'notes/plan.md' } }] },
+      { text: 'First the consent dialog, then the sandbox (notes/plan.md).' },
+    ]);
+    const answer = ask(rig, view.id);
+    const first = await nextItem(rig, 'sampling');
+    if (first.kind !== 'sampling') throw new Error('wrong kind');
+    expect(first.request.tools.map((t) => t.name)).toEqual(['list_files', 'read_file', 'search']);
+    await rig.t.host.inbox.decide(first.id, { kind: 'sampling', decision: 'approve', grant: 'loop' });
+    const result = await answer;
+    expect(textOf(result)).toContain('First the consent dialog, then the sandbox');
+    expect(textOf(result)).toContain('3 round(s), 3 tool call(s)');
+    const calls = rig.api.requests.filter((r) => r.path === '/v1/messages').map((r) => r.body as { messages: { content: { type: string }[] }[] });
+    expect(calls).toHaveLength(3);
+    // The tool results the model saw came from the shared folder, read by the server between rounds.
+    expect(JSON.stringify(calls[2]!.messages)).toContain('Ship the consent dialog first.');
+    const loops = await rig.t.host.dispatch('sampling:loops', { serverId: view.id });
+    if (!loops.ok) throw new Error(loops.message);
+    expect((loops.data as { rounds: number; toolCall: string }[])[0]).toMatchObject({ rounds: 3, toolCall: 'ask_about_folder' });
+  });
+});

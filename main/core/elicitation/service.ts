@@ -15,8 +15,14 @@ import { readForm } from './form-schema.js';
 const INVALID_PARAMS = -32602;
 const REQUEST_CANCELLED = -32800;
 const RELATED_TASK = 'io.modelcontextprotocol/related-task';
-/** URL mode and -32042 exist from this protocol version on. */
-const URL_MODE_VERSIONS = new Set(['2025-11-25']);
+/** Versions with URL mode (-32042 only in 2025-11-25; 2026-07-28 asks for pages inside input_required). */
+const URL_MODE_VERSIONS = new Set(['2025-11-25', '2026-07-28']);
+/**
+ * Versions where a URL question is a round of a request the server retries with the answer (input_required), and the
+ * server has no way to say the page is done (notifications/elicitation/complete is gone): "accept" is sent only once
+ * the user says the page is finished, so the retry never comes before the user has done what the page asked.
+ */
+const ANSWER_AFTER_PAGE_VERSIONS = new Set(['2026-07-28']);
 
 export interface ElicitationDeps {
   inbox: Inbox;
@@ -75,7 +81,9 @@ export class ElicitationService {
         this.refused(ctx, `URL mode is not part of MCP ${ctx.protocolVersion || 'as negotiated'}`);
         throw new ProtocolError(INVALID_PARAMS, 'URL elicitation was not offered on this connection.');
       }
-      const parsed = ElicitRequestURLParamsSchema.safeParse(params);
+      // 2026-07-28 pages carry no elicitationId (nothing reports them complete); one is made to key the waiting item.
+      const modern = ANSWER_AFTER_PAGE_VERSIONS.has(ctx.protocolVersion) && params.elicitationId === undefined;
+      const parsed = ElicitRequestURLParamsSchema.safeParse(modern ? { ...params, elicitationId: `local-${randomUUID()}` } : params);
       if (!parsed.success) {
         this.refused(ctx, 'the URL request is malformed');
         throw new ProtocolError(
@@ -169,9 +177,16 @@ export class ElicitationService {
         settle({ action: 'accept' });
       },
     );
-    if (result.action === 'accept') this.awaitCompletion(ctx.serverId, ctx.serverName, { ...view, stage: 'waiting' }, ctx.sessionSignal);
-    else this.answered(ctx.serverId, ctx.serverName, params.elicitationId, result.action);
-    return result;
+    if (result.action !== 'accept') {
+      this.answered(ctx.serverId, ctx.serverName, params.elicitationId, result.action);
+      return result;
+    }
+    const finished = this.awaitCompletion(ctx.serverId, ctx.serverName, { ...view, stage: 'waiting' }, ctx.sessionSignal);
+    if (!ANSWER_AFTER_PAGE_VERSIONS.has(ctx.protocolVersion)) return result;
+    const how = await finished;
+    if (how === 'ended') throw new StewardError('cancelled', 'The server disconnected before the page was done.');
+    // Not kept waiting (over the server's cap): with no way to learn when the page is done, the question is withdrawn.
+    return how === 'cancel' || how === 'kept' ? { action: 'cancel' } : result;
   }
 
   /**
@@ -299,8 +314,18 @@ export class ElicitationService {
     });
   }
 
-  /** After the page was opened: the item waits for the server's completion (or the user's "I'm done"). */
-  private awaitCompletion(serverId: string, serverName: string, view: UrlRequestView, session?: AbortSignal): void {
+  /**
+   * After the page was opened: the item waits for the server's completion (or the user's "I'm done"); resolves with
+   * how it ended ('kept' when the item could not be kept waiting: over the server's cap).
+   */
+  private awaitCompletion(
+    serverId: string,
+    serverName: string,
+    view: UrlRequestView,
+    session?: AbortSignal,
+  ): Promise<'completed' | 'done' | 'cancel' | 'ended' | 'kept'> {
+    let ended!: (how: 'completed' | 'done' | 'cancel' | 'ended' | 'kept') => void;
+    const outcome = new Promise<'completed' | 'done' | 'cancel' | 'ended' | 'kept'>((resolve) => (ended = resolve));
     const key = `elicitation-url:${serverId}:${view.elicitationId}:${randomUUID()}`;
     const completionKey = `${serverId}\u0000${view.elicitationId}`;
     const itemId = randomUUID();
@@ -310,12 +335,13 @@ export class ElicitationService {
       if (this.completions.get(completionKey) === onComplete) this.completions.delete(completionKey);
       this.deps.inbox.removeKey(key);
       this.answered(serverId, serverName, view.elicitationId, how);
+      ended(how);
     };
     const onComplete = () => finish('completed');
     const onEnded = () => finish('ended');
     if (session?.aborted) {
       this.answered(serverId, serverName, view.elicitationId, 'ended');
-      return;
+      return Promise.resolve('ended');
     }
     session?.addEventListener('abort', onEnded, { once: true });
     this.completions.set(completionKey, onComplete);
@@ -333,7 +359,9 @@ export class ElicitationService {
       session?.removeEventListener('abort', onEnded);
       this.pending.delete(itemId);
       if (this.completions.get(completionKey) === onComplete) this.completions.delete(completionKey);
+      ended('kept');
     }
+    return outcome;
   }
 
   private answered(serverId: string, serverName: string, elicitationId: string, how: string): void {

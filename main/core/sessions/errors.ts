@@ -97,6 +97,23 @@ export function toStewardError(error: unknown, what: string, cancelled = false):
   return new StewardError('protocol_error', `${what} failed: ${message}`);
 }
 
+/**
+ * A question a 2026-07-28 server put in a result (inputRequests) that got no answer: an input response cannot carry an
+ * error, so the request it belongs to cannot go on, and the error says which question and why.
+ */
+export function unanswered(method: string, error: unknown): StewardError {
+  const why = error instanceof Error ? error.message : String(error);
+  const what =
+    method === 'sampling/createMessage'
+      ? 'request to use the model'
+      : method === 'elicitation/create'
+        ? 'question'
+        : method === 'roots/list'
+          ? 'request for the folders it may use'
+          : `request "${method}"`;
+  return new StewardError('tool_call_failed', `The server's ${what} was not answered, so its request cannot go on: ${why}`, { unanswered: method });
+}
+
 /** A -32022 answer: the versions the server named, when it named them (as plain text, never trusted further). */
 function unsupportedVersion(data: unknown): StewardError {
   const supported = (data as { supported?: unknown } | undefined)?.supported;

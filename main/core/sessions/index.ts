@@ -11,7 +11,7 @@ export {
   type ServerNotificationMethod,
   type HttpAuth,
 } from './session.js';
-export { toStewardError, MESSAGE_TOO_LARGE_CODE, OVERSIZED_REQUEST } from './errors.js';
+export { toStewardError, unanswered, MESSAGE_TOO_LARGE_CODE, OVERSIZED_REQUEST } from './errors.js';
 export { ToolCalls, type ToolCallDeps, type CallRequest } from './tool-calls.js';
 export * as features from './features.js';
 export type { Page } from './features.js';

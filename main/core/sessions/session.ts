@@ -9,7 +9,9 @@ import { APP_MIME_TYPE, APPS_EXTENSION, readToolUi } from '../../../shared/domai
 import type { LogLine, ProtocolEra, ProtocolEraSetting } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import { SERVER_LIMITS } from '../limits.js';
-import { isSessionExpired, toStewardError } from './errors.js';
+import { hasTaskServerCapabilityV2, TASKS_EXTENSION_ID_V2 } from '@modelcontextprotocol/ext-tasks/core/v2';
+import { isSessionExpired, toStewardError, unanswered } from './errors.js';
+import { FramedRequests, type FramedOptions } from './framed-requests.js';
 import type { WireLog } from './wire-log.js';
 
 /** How a remote server's transport authenticates: an OAuth (or other) provider, and the fetch its sign-in requests go through. */
@@ -137,6 +139,8 @@ export class McpSession {
   );
   private readonly subscribed = new Set<string>();
   private readonly progressWatchers = new Map<string, (p: { progress: number; total?: number; message?: string }) => void>();
+  /** On a 2026-07-28 connection: the requests Steward frames itself (the tasks extension). */
+  private framed: FramedRequests | undefined;
 
   private constructor(private readonly options: SessionOptions) {}
 
@@ -164,6 +168,31 @@ export class McpSession {
     // Each question waiting for the user listens to it; the caps bound how many there can be.
     setMaxListeners(SERVER_LIMITS.inFlightRequests * 2, sessionEnd.signal);
     this.sessionEnd = sessionEnd;
+    const declared = {
+      roots: { listChanged: true },
+      ...(this.options.capabilities.sampling ? { sampling: this.options.capabilities.sampling.tools ? { tools: {} } : {} } : {}),
+      ...(this.options.capabilities.elicitation
+        ? {
+            elicitation: {
+              ...(this.options.capabilities.elicitation.form ? { form: { applyDefaults: true } } : {}),
+              ...(this.options.capabilities.elicitation.url ? { url: {} } : {}),
+            },
+          }
+        : {}),
+      ...(this.options.capabilities.taskRequests.length > 0
+        ? {
+            tasks: {
+              list: {},
+              cancel: {},
+              requests: {
+                ...(this.options.capabilities.taskRequests.includes('sampling/createMessage') ? { sampling: { createMessage: {} } } : {}),
+                ...(this.options.capabilities.taskRequests.includes('elicitation/create') ? { elicitation: { create: {} } } : {}),
+              },
+            },
+          }
+        : {}),
+      ...(this.options.capabilities.apps ? { extensions: { [APPS_EXTENSION]: { mimeTypes: [APP_MIME_TYPE] } } } : {}),
+    };
     const client = new Client(
       {
         name: identity.name,
@@ -172,31 +201,7 @@ export class McpSession {
         ...(identity.description ? { description: identity.description } : {}),
       },
       {
-        capabilities: {
-          roots: { listChanged: true },
-          ...(this.options.capabilities.sampling ? { sampling: this.options.capabilities.sampling.tools ? { tools: {} } : {} } : {}),
-          ...(this.options.capabilities.elicitation
-            ? {
-                elicitation: {
-                  ...(this.options.capabilities.elicitation.form ? { form: { applyDefaults: true } } : {}),
-                  ...(this.options.capabilities.elicitation.url ? { url: {} } : {}),
-                },
-              }
-            : {}),
-          ...(this.options.capabilities.taskRequests.length > 0
-            ? {
-                tasks: {
-                  list: {},
-                  cancel: {},
-                  requests: {
-                    ...(this.options.capabilities.taskRequests.includes('sampling/createMessage') ? { sampling: { createMessage: {} } } : {}),
-                    ...(this.options.capabilities.taskRequests.includes('elicitation/create') ? { elicitation: { create: {} } } : {}),
-                  },
-                },
-              }
-            : {}),
-          ...(this.options.capabilities.apps ? { extensions: { [APPS_EXTENSION]: { mimeTypes: [APP_MIME_TYPE] } } } : {}),
-        },
+        capabilities: declared,
         listChanged: {
           tools: {
             onChanged: (error, items) => {
@@ -249,8 +254,10 @@ export class McpSession {
         notify('notifications/elicitation/complete', { elicitationId: n.params.elicitationId }),
       );
     }
+    let framed: FramedRequests | undefined;
     client.onclose = () => {
       sessionEnd.abort();
+      framed?.close();
       if (this.client === client && !this.closing) hooks.closed();
     };
     client.onerror = (error) => hooks.log('warning', `Connection: ${error.message}`);
@@ -259,10 +266,13 @@ export class McpSession {
     const timer = setTimeout(() => controller.abort(), this.options.connectTimeoutMs);
     const transport = this.options.transport();
     client.setVersionNegotiation(negotiation(this.options.era ?? 'legacy', isStdio(transport)));
-    this.tap(transport);
+    this.tap(transport, (message) => framed?.take(message) === true);
     try {
       await client.connect(transport, { signal: controller.signal, timeout: this.options.connectTimeoutMs });
-      if (serve && client.getProtocolEra() === 'modern') this.serveInputRequests(client, serve, sessionEnd.signal);
+      if (client.getProtocolEra() === 'modern') {
+        if (serve) this.serveInputRequests(client, serve, sessionEnd.signal);
+        framed = new FramedRequests(transport, () => this.envelope(client, declared), !isStdio(transport));
+      }
     } catch (error) {
       this.closing = true;
       await client.close().catch(() => undefined);
@@ -278,6 +288,8 @@ export class McpSession {
       throw new StewardError('server_not_running', 'The server was stopped while Steward reconnected to it.');
     }
     this.client = client;
+    this.framed?.close();
+    this.framed = framed;
     this.tools = undefined;
     this.sessionKey = randomUUID();
     for (const uri of this.subscribed) {
@@ -304,15 +316,68 @@ export class McpSession {
       signal,
       sessionSignal,
     });
+    // A question left unanswered fails the whole request with the reason (an input response cannot carry an error).
+    const answer = async (method: string, params: unknown, signal: AbortSignal) => {
+      try {
+        return await serve(method, params, info(signal));
+      } catch (error) {
+        throw unanswered(method, error);
+      }
+    };
     if (this.options.capabilities.elicitation) {
-      client.setRequestHandler('elicitation/create', async (request, ctx) => (await serve(request.method, request.params, info(ctx.mcpReq.signal))) as never);
+      client.setRequestHandler('elicitation/create', async (request, ctx) => (await answer(request.method, request.params, ctx.mcpReq.signal)) as never);
     }
     if (this.options.capabilities.sampling) {
-      client.setRequestHandler(
-        'sampling/createMessage',
-        async (request, ctx) => (await serve(request.method, request.params, info(ctx.mcpReq.signal))) as never,
-      );
+      client.setRequestHandler('sampling/createMessage', async (request, ctx) => (await answer(request.method, request.params, ctx.mcpReq.signal)) as never);
     }
+  }
+
+  /**
+   * The per-request _meta of a request Steward frames itself: the capabilities it declared to the SDK, minus the
+   * 2025-11-25 tasks slot (replaced by the extension), plus the tasks extension; a 2026-07-28 server takes nothing
+   * from earlier requests, so each one carries all of it.
+   */
+  private envelope(client: Client, declared: Record<string, unknown>): Record<string, unknown> {
+    const { tasks: _legacyTasks, ...capabilities } = declared;
+    const extensions = (declared.extensions ?? {}) as Record<string, unknown>;
+    const { name, version } = this.options.identity;
+    return {
+      'io.modelcontextprotocol/protocolVersion': client.getNegotiatedProtocolVersion() ?? MODERN_PROTOCOL_VERSION,
+      'io.modelcontextprotocol/clientInfo': { name, version },
+      'io.modelcontextprotocol/clientCapabilities': { ...capabilities, extensions: { ...extensions, [TASKS_EXTENSION_ID_V2]: {} } },
+    };
+  }
+
+  /** Whether this is a 2026-07-28 connection to a server that offers the tasks extension (io.modelcontextprotocol/tasks). */
+  get tasksExtension(): boolean {
+    return this.framed !== undefined && hasTaskServerCapabilityV2(this.serverCapabilities);
+  }
+
+  /** A request of the tasks extension, framed by Steward (2026-07-28 connections only); the raw result comes back. */
+  async framedRequest(what: string, method: string, params: Record<string, unknown>, options: FramedOptions): Promise<Record<string, unknown>> {
+    if (this.reopening) await this.reopening.catch(() => undefined);
+    this.live();
+    const framed = this.framed;
+    if (!framed) throw new StewardError('not_supported', 'The server does not speak MCP 2026-07-28, where the tasks extension lives.');
+    return framed.send(what, method, params, options);
+  }
+
+  /**
+   * A question a 2026-07-28 server put in a result (inputRequests) that the SDK does not carry for Steward (those of a
+   * task, or of a request Steward framed): it goes the way every server question goes, to the same inbox, policy,
+   * budgets and audit. Resolves to the answer for inputResponses; a refusal throws.
+   */
+  async ask(method: string, params: unknown, signal: AbortSignal): Promise<Record<string, unknown>> {
+    const serve = this.options.hooks.request;
+    if (!serve) throw new StewardError('not_supported', 'This connection does not take questions from the server.');
+    return serve(method, params, {
+      sessionKey: this.sessionKey,
+      samplingTools: this.options.capabilities.sampling?.tools ?? false,
+      taskAugmentation: false,
+      protocolVersion: this.client?.getNegotiatedProtocolVersion() ?? MODERN_PROTOCOL_VERSION,
+      signal,
+      sessionSignal: this.sessionEnd.signal,
+    });
   }
 
   get key(): string {
@@ -330,7 +395,7 @@ export class McpSession {
    * progress for a task outlives its tools/call request, which the SDK forgets once it is answered with
    * CreateTaskResult, so notifications for tokens watched here are taken off the wire before the SDK sees them.
    */
-  private tap(transport: Transport): void {
+  private tap(transport: Transport, ours: (message: JSONRPCMessage) => boolean): void {
     const wire = this.options.wire;
     const send = transport.send.bind(transport);
     transport.send = (message, options) => {
@@ -340,6 +405,7 @@ export class McpSession {
     let sdk: Transport['onmessage'];
     const receive = (message: JSONRPCMessage, extra?: MessageExtraInfo) => {
       wire?.record('in', message);
+      if (ours(message)) return;
       if ('method' in message && !('id' in message) && !this.notifications.take()) return;
       if ('method' in message && message.method === 'notifications/progress' && !('id' in message)) {
         const params = (message.params ?? {}) as { progressToken?: unknown; progress?: unknown; total?: unknown; message?: unknown };
@@ -470,7 +536,13 @@ export class McpSession {
     const caps = this.live().getServerCapabilities();
     if (!caps?.tools) return [];
     const result = await this.withSession('Listing tools', (c) => c.listTools());
-    this.tools = result.tools.map(toToolView);
+    // With the 2026-07-28 tasks extension any tool call may run as a task (the server decides per call), so every tool
+    // can be asked to; a tool that said otherwise keeps its word.
+    const tasks = this.tasksExtension;
+    this.tools = result.tools.map((t) => {
+      const view = toToolView(t);
+      return tasks && !view.taskSupport ? { ...view, taskSupport: 'optional' as const } : view;
+    });
     return this.tools;
   }
 
@@ -540,6 +612,7 @@ export class McpSession {
   async close(): Promise<void> {
     this.closing = true;
     this.sessionEnd.abort();
+    this.framed?.close();
     const c = this.client;
     this.client = undefined;
     await c?.close().catch(() => undefined);

@@ -11,6 +11,8 @@ export interface TaskRow {
   transport: 'stdio' | 'http';
   direction: 'outgoing' | 'incoming';
   remote_task_id: string | null;
+  /** legacy: a 2025-11-25 core task; modern: a task of the 2026-07-28 tasks extension. */
+  era: 'legacy' | 'modern';
   method: string;
   label: string;
   status: TaskStatus;
@@ -34,7 +36,10 @@ export interface TaskRow {
   owner_started: string | null;
 }
 
-export type NewTask = Omit<TaskRow, 'result_bytes' | 'progress' | 'progress_total' | 'progress_message' | 'result_outcome' | 'settled_by' | 'cancel_requested'>;
+export type NewTask = Omit<
+  TaskRow,
+  'era' | 'result_bytes' | 'progress' | 'progress_total' | 'progress_message' | 'result_outcome' | 'settled_by' | 'cancel_requested'
+> & { era?: TaskRow['era'] };
 
 /** One history entry as written; its time is the change's. */
 export interface HistoryEntry {
@@ -77,6 +82,7 @@ export function taskView(row: TaskRow): TaskView {
     serverId: row.server_id,
     serverName: row.server_name,
     direction: row.direction,
+    era: row.era,
     method: row.method,
     label: row.label,
     status: row.status,
@@ -108,9 +114,9 @@ export class TasksRepo {
     this.db = db;
     this.s = {
       insert: db.prepare(
-        `INSERT INTO tasks (id, server_id, server_name, transport, direction, remote_task_id, method, label, status, status_message,
+        `INSERT INTO tasks (id, server_id, server_name, transport, direction, remote_task_id, era, method, label, status, status_message,
            created_at, updated_at, expires_at, poll_interval_ms, arguments, error, owner_pid, owner_started)
-         VALUES (@id, @server_id, @server_name, @transport, @direction, @remote_task_id, @method, @label, @status, @status_message,
+         VALUES (@id, @server_id, @server_name, @transport, @direction, @remote_task_id, @era, @method, @label, @status, @status_message,
            @created_at, @updated_at, @expires_at, @poll_interval_ms, @arguments, @error, @owner_pid, @owner_started)`,
       ),
       event: db.prepare<[string, string, string, string | null, string, string, string | null]>(
@@ -152,7 +158,7 @@ export class TasksRepo {
     const resultBytes = db.prepare<[number, string]>('UPDATE tasks SET result_bytes = ? WHERE id = ?');
     const event = (id: string, at: string, e: HistoryEntry) => this.s.event.run(id, at, e.status, e.message, e.source, e.kind, e.serverAt);
     this.insertTx = db.transaction((task: NewTask, entry: HistoryEntry) => {
-      this.s.insert.run(task);
+      this.s.insert.run({ era: 'legacy', ...task });
       event(task.id, task.created_at, entry);
     });
     const putResult = (id: string, json: string) => {

@@ -12,6 +12,9 @@ import { PollWheel } from './poll-wheel.js';
 import { stateOf, TaskRecord } from './record.js';
 import { isTerminal, type ServerTask, type TaskMachineEvent, type TaskState } from './task-machine.js';
 import { nextPollDelay, pollSpread } from './timing.js';
+import { answerAll, callDeclaringTasks, cancelTask, getTask, modernServerTask, toCallResult, updateTask, type ModernCall } from './modern.js';
+import type { CallResult } from '../../../shared/domain/mcp.js';
+import type { DetailedTaskV2 } from '@modelcontextprotocol/ext-tasks/core/v2';
 
 const TASK_GONE = -32602;
 /** Errors that say the server could not be reached, not what it thinks of the task: the task waits and is asked again. */
@@ -30,6 +33,12 @@ interface Followed {
   serverId: string;
   remoteTaskId: string;
   transport: 'stdio' | 'http';
+  /** legacy: 2025-11-25 core tasks (tasks/result); modern: the 2026-07-28 extension (inline result, tasks/update). */
+  era: 'legacy' | 'modern';
+  /** modern: the server's last full report, with the result or the questions inline. */
+  detail: DetailedTaskV2 | undefined;
+  /** modern: the keys of the task's questions already taken (unique for the task's life: never answered twice). */
+  asked: Set<string>;
   state: TaskState;
   /** When the server last answered a poll (or accepted the task): the next poll is at least one interval after it. */
   lastAnswerAt: number;
@@ -82,6 +91,10 @@ export class TaskRequester {
   /** Calls a tool as a task. The row exists before the request leaves; the call returns once the server has accepted it. */
   async start(request: StartRequest): Promise<TaskView> {
     const session = await this.deps.session(request.serverId);
+    if (session.tasksExtension) {
+      const outcome = await callDeclaringTasks(session, request.tool, request.arguments);
+      return taskView(this.adopt(request, session, outcome));
+    }
     const caps = session.serverCapabilities as { tasks?: { requests?: { tools?: { call?: unknown } } } };
     if (!caps.tasks?.requests?.tools?.call) {
       throw new StewardError('not_supported', 'This server does not run tool calls as tasks.');
@@ -119,6 +132,9 @@ export class TaskRequester {
       serverId: request.serverId,
       remoteTaskId: '',
       transport: server.transport,
+      era: 'legacy',
+      detail: undefined,
+      asked: new Set(),
       state: stateOf(inserted),
       lastAnswerAt: this.deps.clock.now(),
       failures: 0,
@@ -163,6 +179,75 @@ export class TaskRequester {
     return taskView(present(this.deps.records.get(id), 'the task just started'));
   }
 
+  /**
+   * A 2026-07-28 tool call the server answered: a task handle becomes a row followed like any other (the server
+   * returns it only once the task exists); a result given at once is recorded as a task that completed with it.
+   */
+  adopt(request: StartRequest, session: McpSession, outcome: ModernCall): TaskRow {
+    const server = present(this.deps.server(request.serverId), 'the server of a task');
+    const id = randomUUID();
+    const at = iso(this.deps.clock);
+    const remote = outcome.kind === 'task' ? outcome.task.taskId : null;
+    this.deps.records.insert(
+      {
+        id,
+        server_id: request.serverId,
+        server_name: server.name,
+        transport: server.transport,
+        direction: 'outgoing',
+        remote_task_id: remote,
+        era: 'modern',
+        method: 'tools/call',
+        label: request.tool,
+        status: 'working',
+        status_message: null,
+        created_at: at,
+        updated_at: at,
+        expires_at: null,
+        poll_interval_ms: null,
+        arguments: JSON.stringify(request.arguments),
+        error: null,
+        owner_pid: this.deps.owner.pid,
+        owner_started: this.deps.owner.started,
+      },
+      {
+        source: 'local',
+        kind: 'requested',
+        status: 'working',
+        message:
+          outcome.kind === 'task'
+            ? `Steward called "${request.tool}"; the server runs it as a task.`
+            : `Steward called "${request.tool}" as a task; the server answered at once.`,
+        serverAt: null,
+      },
+    );
+    const row = present(this.deps.records.get(id), 'the task just recorded');
+    this.changed(row);
+    this.deps.audit.record('task.started', {
+      serverId: request.serverId,
+      serverName: server.name,
+      actor: 'user',
+      summary: `Started "${request.tool}" on "${server.name}" as a task (MCP 2026-07-28).`,
+      data: { taskId: id, remoteTaskId: remote, argumentNames: Object.keys(request.arguments) },
+    });
+    const f = this.follow(row, server.transport === 'stdio' ? session : undefined);
+    if (outcome.kind === 'result') {
+      const { result } = outcome;
+      const text = result.content.flatMap((c) => (c.type === 'text' ? [c.text] : [])).join('\n');
+      this.apply(f, { type: 'result', outcome: result.isError ? 'is_error' : 'ok', payload: JSON.stringify(result), message: result.isError ? text : null });
+      const now = iso(this.deps.clock);
+      this.apply(f, {
+        type: 'reported',
+        via: 'create',
+        task: { status: 'completed', statusMessage: null, lastUpdatedAt: now, pollIntervalMs: null, expiresAt: null },
+      });
+    } else {
+      this.apply(f, { type: 'reported', via: 'create', task: modernServerTask(outcome.task) });
+      this.reschedule(f);
+    }
+    return present(this.deps.records.get(id), 'the task just started');
+  }
+
   /** Resolves when the task has ended: a final status, and its result stored when there is one to fetch. */
   settle(id: string): Promise<TaskRow> {
     const row = this.deps.records.get(id);
@@ -193,6 +278,9 @@ export class TaskRequester {
       serverId: row.server_id,
       remoteTaskId: row.remote_task_id ?? '',
       transport: row.transport,
+      era: row.era,
+      detail: undefined,
+      asked: new Set(),
       state: stateOf(row),
       lastAnswerAt: this.deps.clock.now(),
       failures: 0,
@@ -273,9 +361,14 @@ export class TaskRequester {
       if (!session) return;
       let event: TaskMachineEvent | undefined;
       try {
-        const task = await session.request('Checking a task', 'tasks/get', { taskId: f.remoteTaskId }, GetTaskResultSchema, { timeoutMs: 30_000 });
+        if (f.era === 'modern') {
+          f.detail = await getTask(session, f.remoteTaskId);
+          event = { type: 'reported', via: 'poll', task: modernServerTask(f.detail) };
+        } else {
+          const task = await session.request('Checking a task', 'tasks/get', { taskId: f.remoteTaskId }, GetTaskResultSchema, { timeoutMs: 30_000 });
+          event = { type: 'reported', via: 'poll', task: serverTask(task) };
+        }
         f.failures = 0;
-        event = { type: 'reported', via: 'poll', task: serverTask(task) };
       } catch (error) {
         if (this.isGone(error)) event = { type: 'unknown', afterTtl: this.pastTtl(f) };
         else {
@@ -318,6 +411,7 @@ export class TaskRequester {
     const live = this.deps.live(f.serverId);
     const session = live && (!f.origin || f.origin === live) ? live : undefined;
     if (!session) return;
+    if (f.era === 'modern') return this.fetchModern(f, session);
     f.fetching = true;
     try {
       const result = await session.request('Fetching a task result', 'tasks/result', { taskId: f.remoteTaskId }, CallToolResultSchema, {
@@ -440,6 +534,7 @@ export class TaskRequester {
     if (isTerminal(row.status)) throw new StewardError('invalid_payload', `The task is already ${row.status}.`);
     // A remote server's task taken over from a Steward that is gone is cancelled by connecting to the server again.
     const session = this.deps.live(row.server_id) ?? (row.transport === 'http' ? await this.deps.session(row.server_id).catch(() => undefined) : undefined);
+    if (row.era === 'modern') return this.cancelModern(row, session);
     const caps = session?.serverCapabilities as { tasks?: { cancel?: unknown } } | undefined;
     if (!session || !caps?.tasks?.cancel) {
       throw new StewardError('not_supported', `"${row.server_name}" does not let its tasks be cancelled${session ? '' : ' (it is not connected)'}.`);
@@ -457,9 +552,72 @@ export class TaskRequester {
     }
   }
 
+  /**
+   * 2026-07-28: the result, or the task's questions, come inline with its status. Questions not taken before go to the
+   * inbox like any server question and their answers go back with tasks/update; one that cannot be answered (a refused
+   * model request) cannot be sent back, so the task is cancelled and fails with the reason.
+   */
+  private async fetchModern(f: Followed, session: McpSession): Promise<void> {
+    f.fetching = true;
+    try {
+      const detail = f.detail?.status === f.state.status ? f.detail : await getTask(session, f.remoteTaskId);
+      f.detail = detail;
+      if (detail.status === 'input_required') {
+        const fresh = Object.entries(detail.inputRequests).filter(([key]) => !f.asked.has(key));
+        if (fresh.length === 0) return;
+        for (const [key] of fresh) f.asked.add(key);
+        let answers: Record<string, unknown>;
+        try {
+          answers = await answerAll(session, Object.fromEntries(fresh), session.ended);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          await cancelTask(session, f.remoteTaskId).catch(() => undefined);
+          this.apply(f, { type: 'refused', message, byServer: false });
+          return;
+        }
+        await updateTask(session, f.remoteTaskId, answers);
+      } else if (detail.status === 'completed') {
+        const result = toCallResult(detail.result);
+        this.apply(f, {
+          type: 'result',
+          outcome: result.isError ? 'is_error' : 'ok',
+          payload: JSON.stringify(result),
+          message: result.isError ? textOf(result) : null,
+        });
+      } else if (detail.status === 'failed') {
+        const { code, message } = detail.error;
+        this.apply(f, { type: 'result', outcome: 'rpc_error', payload: JSON.stringify({ error: { code, message } }), message });
+      }
+    } catch (error) {
+      if (this.isGone(error)) this.apply(f, { type: 'unknown', afterTtl: this.pastTtl(f) });
+      else if (!this.unreachable(error)) this.deps.unexpected(`following task ${f.id}`, error);
+    } finally {
+      f.fetching = false;
+      if (!f.following) this.followed.delete(f.id);
+    }
+  }
+
+  /** 2026-07-28: tasks/cancel is only acknowledged; how the task ended is read by the next poll, at its usual time. */
+  private async cancelModern(row: TaskRow, session: McpSession | undefined): Promise<TaskRow> {
+    if (!session?.tasksExtension) throw new StewardError('not_supported', `"${row.server_name}" is not connected, so its task cannot be cancelled now.`);
+    const f = this.followedOrLoaded(row);
+    this.apply(f, { type: 'cancel_requested' });
+    try {
+      await cancelTask(session, row.remote_task_id ?? '');
+    } catch (error) {
+      if (this.isGone(error)) throw new StewardError('invalid_payload', 'The server says the task has already ended.');
+      throw error;
+    }
+    return present(this.deps.records.get(row.id), 'the task being cancelled');
+  }
+
   dispose(): void {
     this.disposed = true;
     this.wheel.dispose();
     for (const f of this.followed.values()) f.unwatch();
   }
+}
+
+function textOf(result: CallResult): string {
+  return result.content.flatMap((c) => (c.type === 'text' ? [c.text] : [])).join('\n');
 }

@@ -44,6 +44,11 @@ export function directionWords(task: TaskView): string {
   return task.direction === 'incoming' ? 'asked of Steward' : 'tool call';
 }
 
+/** Which protocol a task was run under: 2025-11-25 core tasks, or the 2026-07-28 tasks extension. */
+export function eraWords(task: Pick<TaskView, 'era'>): string {
+  return task.era === 'modern' ? 'MCP 2026-07-28 (tasks extension)' : 'MCP 2025-11-25 (core tasks)';
+}
+
 /** Running tasks count up to now; finished ones stop at their last change. */
 export function elapsedMs(task: TaskView, now: number): number {
   const end = isTerminal(task.status) ? Date.parse(task.updatedAt) : now;

@@ -9,7 +9,7 @@ import { EmptyState, ErrorNote, Loading, Notice } from '../components/States.js'
 import { formatDateTime, formatDuration, toJson } from '../lib/format.js';
 import { href } from '../lib/router.js';
 import { call, subscribe } from '../lib/steward.js';
-import { directionWords, elapsedMs, isTerminal, ttlWords } from '../lib/task-words.js';
+import { directionWords, elapsedMs, eraWords, isTerminal, ttlWords } from '../lib/task-words.js';
 import { useLoad } from '../lib/use-load.js';
 import { useNow } from '../lib/use-now.js';
 import { TaskHistory } from './tasks/TaskHistory.js';
@@ -81,6 +81,7 @@ function Task({ task, onCancelled }: { task: TaskDetail; onCancelled: (view: Tas
   const facts: Array<[string, ReactNode]> = [
     ['Server', <a href={href('servers', task.serverId)}>{task.serverName}</a>],
     ['Kind', task.direction === 'incoming' ? `${directionWords(task)} (${task.method})` : directionWords(task)],
+    ['Protocol', eraWords(task)],
     ['Started', formatDateTime(task.createdAt)],
     [running ? 'Running for' : 'Took', formatDuration(elapsedMs(task, now))],
     ...(running ? ([['TTL left', ttlWords(task, now)]] as Array<[string, string]>) : []),

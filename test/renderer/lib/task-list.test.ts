@@ -9,6 +9,7 @@ function task(id: string, updatedAt: string, patch: Partial<TaskView> = {}): Tas
     serverId: 's1',
     serverName: 'jobs',
     direction: 'outgoing',
+    era: 'legacy',
     method: 'tools/call',
     label: 'job',
     status: 'working',

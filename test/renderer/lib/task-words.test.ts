@@ -2,7 +2,7 @@
 // toast never disagree; cancelled is not an error; a failure Steward concluded reads as lost.
 import { describe, expect, it } from 'vitest';
 import { TASK_STATUSES } from '../../../shared/domain/tasks.js';
-import { endedWords, statusLabel, TASK_STATUS, ttlWords } from '../../../renderer/src/lib/task-words.js';
+import { endedWords, eraWords, statusLabel, TASK_STATUS, ttlWords } from '../../../renderer/src/lib/task-words.js';
 
 describe('task words', () => {
   it('gives each status its own word, and cancelled a calm tone, not the error one', () => {
@@ -25,6 +25,11 @@ describe('task words', () => {
   it('says a task is past its ttl, not expired: the server may still answer for it', () => {
     expect(ttlWords({ ...view(), expiresAt: '2026-01-01T10:00:00.000Z' }, Date.parse('2026-01-01T10:00:05.000Z'))).toBe('past');
   });
+
+  it('says which protocol era a task ran under', () => {
+    expect(eraWords({ era: 'modern' })).toBe('MCP 2026-07-28 (tasks extension)');
+    expect(eraWords({ era: 'legacy' })).toBe('MCP 2025-11-25 (core tasks)');
+  });
 });
 
 function view() {
@@ -33,6 +38,7 @@ function view() {
     serverId: 's',
     serverName: 'jobs',
     direction: 'outgoing' as const,
+    era: 'legacy' as const,
     method: 'tools/call',
     label: 'job',
     status: 'working' as const,

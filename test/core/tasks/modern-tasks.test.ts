@@ -1,0 +1,139 @@
+// Tool calls as tasks of the 2026-07-28 tasks extension (io.modelcontextprotocol/tasks) against a modern-only server on
+// the SDK v2 server package, over stdio and HTTP: negotiated per request, polled with tasks/get, a question from inside
+// the task through the inbox and back with tasks/update, a failure, a cancel, and the record saying which era.
+// Hostile: a server that answers a task's status without the extension declared is never asked (every request
+// declares it); questions are never answered twice even though every poll repeats them.
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { InboxItem } from '../../../shared/domain/inbox.js';
+import type { TaskView } from '../../../shared/domain/tasks.js';
+import type { Host } from '../../../main/core/host.js';
+import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
+import { FIXTURES, NODE } from '../../helpers/paths.js';
+import { startListening, type Started } from '../../helpers/processes.js';
+import { stringContaining } from '../../helpers/matchers.js';
+
+const SERVER = join(FIXTURES, 'tasks-ext-server.mjs');
+
+let t: TestHost | undefined;
+let server: Started | undefined;
+afterEach(async () => {
+  await t?.close();
+  await server?.stop();
+  t = undefined;
+  server = undefined;
+});
+
+const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
+
+async function addServer(transport: 'stdio' | 'http'): Promise<{ host: Host; serverId: string }> {
+  t = await makeHost();
+  const host = t.host;
+  if (transport === 'http') {
+    server = await startListening([SERVER, '--http']);
+    const view = await host.servers.add({ name: 'tasks-ext', config: { transport: 'http', url: server.url, headers: {} } });
+    return { host, serverId: view.id };
+  }
+  const { view, approve } = await addApproved(host, 'tasks-ext', NODE, [SERVER]);
+  await approve();
+  return { host, serverId: view.id };
+}
+
+async function next<K extends InboxItem['kind']>(host: Host, kind: K): Promise<Extract<InboxItem, { kind: K }>> {
+  for (let i = 0; i < 600; i++) {
+    const item = host.inbox.list().find((x) => x.kind === kind);
+    if (item) return item as Extract<InboxItem, { kind: K }>;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`no ${kind} item arrived`);
+}
+
+function until(host: Host, id: string, test: (v: TaskView) => boolean): Promise<TaskView> {
+  return new Promise((resolve) => {
+    const check = (v: TaskView) => {
+      if (v.id !== id || !test(v)) return;
+      off();
+      resolve(v);
+    };
+    const off = host.events.on('tasks:changed', check);
+    const now = host.tasks.list({}, 200).find((v) => v.id === id);
+    if (now) check(now);
+  });
+}
+
+type Wire = Array<{ method: string; taskId?: string; keys?: string[] }>;
+async function wireLog(host: Host, serverId: string): Promise<Wire> {
+  return JSON.parse(textOf(await host.tools.call({ serverId, name: 'wire_log', arguments: {} }))) as Wire;
+}
+
+describe('tasks of the 2026-07-28 extension', () => {
+  for (const transport of ['stdio', 'http'] as const) {
+    it(`runs a tool call as a task over ${transport}: handle, tasks/get polls, the inline result, era modern on the record`, async () => {
+      const { host, serverId } = await addServer(transport);
+      await host.servers.ensureRunning(serverId);
+      expect(host.servers.get(serverId).era).toBe('modern');
+      const result = await host.tasks.run({ serverId, tool: 'job', arguments: { ms: 400, steps: 3 } });
+      expect(textOf(result)).toBe('job done: 3 steps');
+      const [task] = host.tasks.list({ serverId }, 10);
+      expect(task).toMatchObject({ era: 'modern', status: 'completed', settledBy: 'server', pollIntervalMs: 100 });
+      const detail = host.tasks.detail(task!.id);
+      expect(detail.remoteTaskId).toMatch(/[0-9a-f-]{36}/);
+      expect(JSON.parse(host.tasks.resultPage(task!.id, 0).text)).toMatchObject({ content: [{ type: 'text', text: 'job done: 3 steps' }] });
+      const wire = (await wireLog(host, serverId)).filter((w) => w.taskId === detail.remoteTaskId);
+      expect(wire.filter((w) => w.method === 'tasks/get').length).toBeGreaterThanOrEqual(1);
+    });
+  }
+
+  it('a task that asks the user: the question lands in the inbox once, and the answer goes back with tasks/update', async () => {
+    const { host, serverId } = await addServer('http');
+    const run = host.tasks.run({ serverId, tool: 'ask', arguments: { what: 'the bike shed' } });
+    const item = await next(host, 'elicitation');
+    expect(item.request.message).toBe('Which colour for the bike shed?');
+    const [task] = host.tasks.list({ serverId }, 10);
+    await until(host, task!.id, (v) => v.status === 'input_required');
+    // Several polls see the same question while the user thinks; it is asked once.
+    const remote = host.tasks.detail(task!.id).remoteTaskId;
+    for (let i = 0; i < 400; i++) {
+      if ((await wireLog(host, serverId)).filter((w) => w.method === 'tasks/get' && w.taskId === remote).length >= 4) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await wireLog(host, serverId)).filter((w) => w.method === 'tasks/get' && w.taskId === remote).length).toBeGreaterThanOrEqual(4);
+    expect(host.inbox.list().filter((x) => x.kind === 'elicitation')).toHaveLength(1);
+    await host.inbox.decide(item.id, { kind: 'elicitation', action: 'accept', content: { colour: 'green' } });
+    expect(textOf(await run)).toBe('colour: green');
+    const updates = (await wireLog(host, serverId)).filter((w) => w.method === 'tasks/update');
+    expect(updates).toEqual([{ method: 'tasks/update', taskId: host.tasks.detail(task!.id).remoteTaskId, keys: ['pick'] }]);
+    expect(host.tasks.list({ serverId }, 10)[0]).toMatchObject({ era: 'modern', status: 'completed' });
+  });
+
+  it('a task that fails carries the server error as its result', async () => {
+    const { host, serverId } = await addServer('stdio');
+    await expect(host.tasks.run({ serverId, tool: 'broken', arguments: {} })).rejects.toMatchObject({
+      code: 'tool_call_failed',
+      message: stringContaining('the job broke'),
+    });
+    const [task] = host.tasks.list({ serverId }, 10);
+    expect(task).toMatchObject({ era: 'modern', status: 'failed' });
+    expect(JSON.parse(host.tasks.resultPage(task!.id, 0).text)).toMatchObject({ error: { code: -32603, message: 'the job broke' } });
+  });
+
+  it('cancels with tasks/cancel; the next poll reads the cancelled status', async () => {
+    const { host, serverId } = await addServer('http');
+    const view = await host.tasks.start({ serverId, tool: 'forever', arguments: {} });
+    expect(view).toMatchObject({ era: 'modern', status: 'working' });
+    await host.tasks.cancel(view.id);
+    const ended = await until(host, view.id, (v) => v.status === 'cancelled');
+    expect(ended).toMatchObject({ settledBy: 'server', statusMessage: 'Cancelled on request' });
+    expect((await wireLog(host, serverId)).some((w) => w.method === 'tasks/cancel')).toBe(true);
+  });
+
+  it('a tool call through the tool runner with asTask runs as a task; without it the call is plain and no task is recorded', async () => {
+    const { host, serverId } = await addServer('stdio');
+    const session = await host.servers.ensureRunning(serverId);
+    expect((await session.listTools()).find((x) => x.name === 'job')?.taskSupport).toBe('optional');
+    expect(textOf(await host.runTool({ serverId, name: 'job', arguments: { ms: 50 } }))).toBe('job ran without a task');
+    expect(host.tasks.list({ serverId }, 10)).toHaveLength(0);
+    expect(textOf(await host.runTool({ serverId, name: 'job', arguments: { ms: 50 }, asTask: true }))).toBe('job done: 1 steps');
+    expect(host.tasks.list({ serverId }, 10)).toHaveLength(1);
+  });
+});

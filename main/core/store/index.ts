@@ -12,6 +12,7 @@ import { SettingsRepo } from './settings-repo.js';
 import { SamplingRepo } from './sampling-repo.js';
 import { TasksRepo } from './tasks-repo.js';
 import { BundlesRepo } from './bundles-repo.js';
+import { ToolCallsRepo } from './tool-calls-repo.js';
 
 export type { Db } from './database.js';
 export { openDatabase, migrate } from './database.js';
@@ -41,6 +42,7 @@ export interface Store {
   readonly sampling: SamplingRepo;
   readonly tasks: TasksRepo;
   readonly bundles: BundlesRepo;
+  readonly toolCalls: ToolCallsRepo;
   /** Runs `fn` in one transaction. */
   transaction<T>(fn: () => T): T;
   /** `PRAGMA integrity_check`: 'ok' when the file is sound. */
@@ -70,6 +72,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     sampling: new SamplingRepo(db),
     tasks: new TasksRepo(db),
     bundles: new BundlesRepo(db),
+    toolCalls: new ToolCallsRepo(db),
     transaction: <T>(fn: () => T) => inTransaction(fn) as T,
     integrityCheck: () => String(db.pragma('integrity_check', { simple: true })),
     close: () => {

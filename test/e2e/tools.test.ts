@@ -74,7 +74,9 @@ describe('the Tools area in the browser', () => {
     await result(page).getByRole('heading', { name: 'Trip for Ada' }).waitFor();
     await result(page).getByRole('cell', { name: 'Paris' }).waitFor();
     expect(await page.locator('#injected-html, #bold-html').count()).toBe(0);
-    await result(page).getByRole('img', { name: /Image not loaded: a tracking pixel/ }).waitFor();
+    await result(page)
+      .getByRole('img', { name: /Image not loaded: a tracking pixel/ })
+      .waitFor();
     expect(requested.filter((u) => u.includes('pixel.png'))).toEqual([]);
     // The raw text is one click away.
     await result(page).getByRole('button', { name: 'Plain text' }).click();
@@ -107,7 +109,10 @@ describe('the Tools area in the browser', () => {
     await r.shot('tools-history');
 
     // A destructive tool asks first; Escape leaves it uncalled (nothing in its history).
-    await page.getByRole('list', { name: 'Tools' }).getByRole('button', { name: /^erase_everything/ }).click();
+    await page
+      .getByRole('list', { name: 'Tools' })
+      .getByRole('button', { name: /^erase_everything/ })
+      .click();
     await hints.getByText('destructive', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Call', exact: true }).click();
     const confirm = page.getByRole('dialog', { name: 'Call “erase_everything”?' });
@@ -118,7 +123,10 @@ describe('the Tools area in the browser', () => {
     await result(page).getByText('Erased every record.').waitFor();
 
     // Audio plays from its bytes.
-    await page.getByRole('list', { name: 'Tools' }).getByRole('button', { name: /^speak/ }).click();
+    await page
+      .getByRole('list', { name: 'Tools' })
+      .getByRole('button', { name: /^speak/ })
+      .click();
     await page.getByRole('button', { name: 'Call', exact: true }).click();
     await result(page).locator('audio[src^="data:audio/wav;base64,"]').waitFor();
 
@@ -127,7 +135,10 @@ describe('the Tools area in the browser', () => {
     await page.getByLabel('Search tools').fill('trip trav');
     await page.getByRole('status').getByText('1 found').waitFor();
     await r.shot('tools-search');
-    await page.getByRole('list', { name: 'Tools of shapes' }).getByRole('button', { name: /plan_trip/ }).click();
+    await page
+      .getByRole('list', { name: 'Tools of shapes' })
+      .getByRole('button', { name: /plan_trip/ })
+      .click();
     await page.getByRole('heading', { name: 'plan_trip' }).waitFor();
     expect(page.url()).toContain(`/servers/${serverId}/tools/plan_trip`);
     expect(r.errors).toEqual([]);
@@ -152,7 +163,9 @@ describe('the Tools area in the browser', () => {
     await page.getByLabel('includeImage').check();
     expect(await json(page)).toEqual({ messageType: 'success', includeImage: true });
     await page.getByRole('button', { name: 'Call', exact: true }).click();
-    await result(page).getByRole('img', { name: /Image \(image\/png\) from the server/ }).waitFor();
+    await result(page)
+      .getByRole('img', { name: /Image \(image\/png\) from the server/ })
+      .waitFor();
 
     await pick(/^get-resource-reference/);
     await page.getByRole('button', { name: 'Call', exact: true }).click();

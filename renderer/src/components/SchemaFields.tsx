@@ -83,7 +83,7 @@ function ObjectFields({ node, value, onChange, path, problems, showAll }: Of<'ob
 }
 
 function ListFields({ node, value, onChange, path, problems, showAll }: Of<'array'>) {
-  const items = Array.isArray(value) ? value : [];
+  const items: unknown[] = Array.isArray(value) ? (value as unknown[]) : [];
   const set = (i: number, v: unknown) => onChange(items.map((x, j) => (j === i ? v : x)));
   const full = node.maxItems !== null && items.length >= node.maxItems;
   return (

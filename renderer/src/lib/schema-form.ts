@@ -86,7 +86,7 @@ function readNode(raw: unknown, root: Json, at: { name: string; required: boolea
     return { kind: 'field', field: { ...common, kind: 'select', options, default: typeof schema.default === 'string' ? schema.default : null } };
   }
 
-  const types = (Array.isArray(schema.type) ? schema.type : [schema.type]).filter((t) => t !== 'null' && t !== undefined);
+  const types = (Array.isArray(schema.type) ? (schema.type as unknown[]) : [schema.type]).filter((t) => t !== 'null' && t !== undefined);
   const type = types.length === 1 ? types[0] : isObject(schema.properties) && types.length === 0 ? 'object' : null;
   switch (type) {
     case 'string': {
@@ -118,7 +118,7 @@ function readNode(raw: unknown, root: Json, at: { name: string; required: boolea
       return { kind: 'field', field: { ...common, kind: 'boolean', default: typeof schema.default === 'boolean' ? schema.default : null } };
     case 'array': {
       const items = isObject(schema.items) ? resolve(schema.items, root) : null;
-      const choices = items && Array.isArray(items.enum) && items.enum.every((v) => typeof v === 'string') ? (items.enum as string[]) : null;
+      const choices = items && Array.isArray(items.enum) && items.enum.every((v) => typeof v === 'string') ? items.enum : null;
       if (choices) {
         const field: FormField = {
           ...common,
@@ -126,7 +126,7 @@ function readNode(raw: unknown, root: Json, at: { name: string; required: boolea
           options: choices.map((v) => ({ value: v, label: v })),
           minItems: int(schema.minItems),
           maxItems: int(schema.maxItems),
-          default: Array.isArray(schema.default) && schema.default.every((v) => typeof v === 'string') ? (schema.default as string[]) : null,
+          default: Array.isArray(schema.default) && schema.default.every((v) => typeof v === 'string') ? schema.default : null,
         };
         return { kind: 'field', field };
       }
@@ -244,10 +244,9 @@ const join = (path: string, name: string) => (path === '' ? name : `${path}.${na
 
 /** The value with the key set, or removed when the new value is undefined (an empty field sends nothing). */
 export function withProperty(value: unknown, name: string, next: unknown): Json {
-  const base = isObject(value) ? { ...value } : {};
-  if (next === undefined) delete base[name];
-  else base[name] = next;
-  return base;
+  const base = isObject(value) ? value : {};
+  if (next === undefined) return Object.fromEntries(Object.entries(base).filter(([key]) => key !== name));
+  return { ...base, [name]: next };
 }
 
 /** The JSON view's text read as a tool's arguments, or the sentence that says what is wrong with it. */

@@ -1,10 +1,6 @@
 // Filtering a list by what the user typed: every word must appear in one of the item's texts, case and accents aside.
 
-const fold = (text: string) =>
-  text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLocaleLowerCase();
+const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLocaleLowerCase();
 
 /** True when each word of `query` is in one of `texts`; an empty query matches everything. */
 export function matchesQuery(query: string, texts: ReadonlyArray<string | undefined>): boolean {

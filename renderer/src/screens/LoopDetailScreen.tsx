@@ -64,9 +64,7 @@ function Transcript({ loop }: { loop: LoopView }) {
             {loop.toolCall ?? 'Sampling outside a tool call'} <LoopStatus status={loop.status} />
           </>
         }
-        subtitle={
-          <Facts facts={facts} />
-        }
+        subtitle={<Facts facts={facts} />}
       />
       <div className="screen-body">
         {entries.length === 0 ? (

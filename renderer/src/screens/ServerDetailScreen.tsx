@@ -133,7 +133,5 @@ function ServerFacts({ server }: { server: ServerView }) {
     ['Server', server.serverInfo ? `${server.serverInfo.title ?? server.serverInfo.name} ${server.serverInfo.version}` : '—'],
     ...(server.restarts > 0 ? ([['Restarts', String(server.restarts)]] as Array<[string, string]>) : []),
   ];
-  return (
-    <Facts facts={facts} />
-  );
+  return <Facts facts={facts} />;
 }

@@ -97,9 +97,7 @@ function Task({ task, onCancelled }: { task: TaskDetail; onCancelled: (view: Tas
             {task.label} <TaskStatusBadge status={task.status} settledBy={task.settledBy} />
           </>
         }
-        subtitle={
-          <Facts facts={facts} />
-        }
+        subtitle={<Facts facts={facts} />}
         actions={
           running && (
             <button type="button" className="btn btn-danger-outline" onClick={() => setConfirming(true)}>

@@ -30,7 +30,10 @@ export function ToolSearchScreen() {
   const runningKey = running.map((s) => s.id).join(',');
   const [found, reload] = useLoad(
     // A server that fails to list is left out rather than failing the search: the others still answer.
-    () => Promise.all(running.map(async (server): Promise<ServerTools> => ({ server, tools: await call('tools:list', { serverId: server.id }).catch(() => null) }))),
+    () =>
+      Promise.all(
+        running.map(async (server): Promise<ServerTools> => ({ server, tools: await call('tools:list', { serverId: server.id }).catch(() => null) })),
+      ),
     [runningKey, changes],
   );
   const stopped = servers.state === 'ready' ? servers.data.length - running.length : 0;

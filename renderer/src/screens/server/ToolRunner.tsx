@@ -145,7 +145,9 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
       </details>
       {showAll && (problemCount > 0 || badJson) && (
         <p className="inline-error" role="alert">
-          {badJson ? 'The arguments JSON must read before the call.' : `The form has ${problemCount === 1 ? 'a problem' : `${problemCount} problems`} to fix before the call.`}
+          {badJson
+            ? 'The arguments JSON must read before the call.'
+            : `The form has ${problemCount === 1 ? 'a problem' : `${problemCount} problems`} to fix before the call.`}
         </p>
       )}
       <div className="runner-actions">

@@ -1,14 +1,14 @@
 // A bundle's manifest: validated against @anthropic-ai/mcpb's strict schema for its declared version (0.1–0.4), and
 // its compatibility (platforms, Node.js version) checked against this computer before anything is installed.
-import { MANIFEST_SCHEMAS } from '@anthropic-ai/mcpb/node';
 import type { McpbManifestAny } from '@anthropic-ai/mcpb';
 import { StewardError } from '../../../shared/errors.js';
+import { loadMcpb } from './mcpb.js';
 
 export type Manifest = McpbManifestAny;
 
 const VERSIONS = ['0.1', '0.2', '0.3', '0.4'] as const;
 
-export function parseManifest(text: string): Manifest {
+export async function parseManifest(text: string): Promise<Manifest> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -22,6 +22,7 @@ export function parseManifest(text: string): Manifest {
   if (!version) {
     throw new StewardError('bundle_invalid', `The bundle declares manifest version ${JSON.stringify(declared ?? null)}; Steward reads versions 0.1 to 0.4.`);
   }
+  const { MANIFEST_SCHEMAS } = await loadMcpb();
   const parsed = MANIFEST_SCHEMAS[version].safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`);

@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { extractSignatureBlock } from '@anthropic-ai/mcpb/node';
 import type { BundleConfig, BundlePreview, BundleView } from '../../../shared/domain/bundles.js';
 import type { ServerView } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
@@ -14,6 +13,7 @@ import { findCommand, missingRuntimeHint, nodeFsView, type Platform } from '../s
 import type { ServersService } from '../servers/index.js';
 import type { BundleRecord, Store } from '../store/index.js';
 import { incompatibility, manifestVersion, parseManifest, type Manifest } from './manifest.js';
+import { loadMcpb } from './mcpb.js';
 import { checkValues, deriveLaunch, fieldsOf, type BundleRuntime, type SystemDirs } from './settings.js';
 import { unpackBundle } from './unpack.js';
 import { DEFAULT_ZIP_CAPS, readZipEntries, type ZipCaps } from './zip-check.js';
@@ -71,6 +71,7 @@ export class BundlesService {
   /** Checks a bundle file and unpacks it into a staging folder; nothing is installed or run. */
   async inspect(fileName: string, data: Buffer): Promise<BundlePreview> {
     this.expire();
+    const { extractSignatureBlock } = await loadMcpb();
     const { originalContent, pkcs7Signature } = extractSignatureBlock(data);
     const entries = readZipEntries(originalContent, this.caps);
     if (!entries.some((e) => e.name === 'manifest.json')) throw new StewardError('bundle_invalid', 'The bundle has no manifest.json at its top level.');
@@ -80,7 +81,7 @@ export class BundlesService {
     mkdirSync(files, { recursive: true, mode: 0o700 });
     try {
       await unpackBundle(originalContent, dir, files);
-      const manifest = parseManifest(readFileSync(join(files, 'manifest.json'), 'utf8'));
+      const manifest = await parseManifest(readFileSync(join(files, 'manifest.json'), 'utf8'));
       const incompatible = incompatibility(manifest, { platform: process.platform, nodeVersion: process.versions.node });
       if (incompatible) throw new StewardError('bundle_incompatible', incompatible);
       this.checkRuntime(manifest, files);

@@ -1,10 +1,11 @@
 // A bundle's settings (its manifest's user_config) as form fields, the user's answers checked, and the launch derived from
 // them with @anthropic-ai/mcpb — plus what the library leaves to the host: defaults seeded, ${HOME} and the other folders
 // expanded inside defaults and answers, unset optional placeholders dropped, and the runtime chosen.
-import { getMcpConfigForManifest } from '@anthropic-ai/mcpb/node';
+import type { getMcpConfigForManifest } from '@anthropic-ai/mcpb/node';
 import type { BundleConfig, BundleField } from '../../../shared/domain/bundles.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { Manifest } from './manifest.js';
+import { loadMcpb } from './mcpb.js';
 
 export interface SystemDirs {
   HOME: string;
@@ -114,8 +115,9 @@ export async function deriveLaunch(
   ctx: { dirs: SystemDirs; sep: string; platform: NodeJS.Platform; runtime: BundleRuntime },
 ): Promise<DerivedLaunch> {
   let config: Awaited<ReturnType<typeof getMcpConfigForManifest>>;
+  const mcpb = await loadMcpb();
   try {
-    config = await getMcpConfigForManifest({
+    config = await mcpb.getMcpConfigForManifest({
       manifest,
       extensionPath: bundleDir,
       systemDirs: { ...ctx.dirs },

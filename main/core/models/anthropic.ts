@@ -1,6 +1,7 @@
 // The Anthropic provider: calls the Messages API through @anthropic-ai/sdk with the user's key, streaming. The request
 // body is built first (prepare), so what is recorded as sent is exactly what goes out; the key is never part of it.
-import Anthropic from '@anthropic-ai/sdk';
+// The SDK is loaded on the first model call: most processes (every CLI command) never make one.
+import type Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages';
 import type { SamplingReply } from '../../../shared/domain/sampling.js';
 import { StewardError } from '../../../shared/errors.js';
@@ -30,9 +31,13 @@ export interface AnthropicOptions {
   baseUrl: () => string | undefined;
 }
 
+type Sdk = typeof Anthropic;
+let sdk: Promise<Sdk> | undefined;
+const loadSdk = (): Promise<Sdk> => (sdk ??= import('@anthropic-ai/sdk').then((m) => m.default));
+
 export function createAnthropicProvider(options: AnthropicOptions): ModelProvider {
   let cached: { key: string; baseUrl: string | undefined; client: Anthropic } | undefined;
-  const clientFor = (key: string, baseUrl: string | undefined) => {
+  const clientFor = (Anthropic: Sdk, key: string, baseUrl: string | undefined) => {
     if (cached?.key !== key || cached.baseUrl !== baseUrl) {
       // Key and address are always given explicitly, so the SDK never reads environment variables or profiles.
       cached = {
@@ -54,20 +59,21 @@ export function createAnthropicProvider(options: AnthropicOptions): ModelProvide
     async complete({ prepared, signal, onText }) {
       const key = await options.apiKey();
       if (!key) throw new StewardError('not_supported', 'No model key is set. Add one in Settings, or write the reply by hand.');
-      const client = clientFor(key, options.baseUrl());
+      const Anthropic = await loadSdk();
+      const client = clientFor(Anthropic, key, options.baseUrl());
       const stream = client.messages.stream(prepared.body, signal ? { signal } : {});
       if (onText) stream.on('text', (delta) => onText(delta));
       try {
         const message = await stream.finalMessage();
         return fromMessage(message, prepared.hadTools);
       } catch (error) {
-        throw toProviderError(error, signal);
+        throw toProviderError(Anthropic, error, signal);
       }
     },
   };
 }
 
-function toProviderError(error: unknown, signal: AbortSignal | undefined): StewardError {
+function toProviderError(Anthropic: Sdk, error: unknown, signal: AbortSignal | undefined): StewardError {
   if (signal?.aborted) return new StewardError('cancelled', 'The model request was cancelled.');
   if (error instanceof Anthropic.AuthenticationError)
     return new StewardError('connect_failed', 'The model provider refused the key (401). Check it in Settings.');

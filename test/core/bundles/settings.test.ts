@@ -54,8 +54,11 @@ describe('expandBuiltins', () => {
   });
 });
 
+const settingsManifest = await manifest(NODE_SERVER, SETTINGS);
+const noDefaultManifest = await manifest(NODE_SERVER, { ...SETTINGS, root: { ...SETTINGS.root, default: undefined } });
+
 describe('settings', () => {
-  const fields = fieldsOf(manifest(NODE_SERVER, SETTINGS), DIRS, '/');
+  const fields = fieldsOf(settingsManifest, DIRS, '/');
 
   it('shows defaults expanded, and seeds them when no answer is given', () => {
     expect(fields.find((f) => f.key === 'root')).toMatchObject({ type: 'directory', required: true, defaultValue: '/home/ada/Documents/notes' });
@@ -75,7 +78,7 @@ describe('settings', () => {
   });
 
   it('a required setting left empty is refused by name', () => {
-    const noDefault = fieldsOf(manifest(NODE_SERVER, { ...SETTINGS, root: { ...SETTINGS.root, default: undefined } }), DIRS, '/');
+    const noDefault = fieldsOf(noDefaultManifest, DIRS, '/');
     expect(() => checkValues(noDefault, {}, DIRS, '/')).toThrow('"Notes folder" is required.');
   });
 });
@@ -84,7 +87,7 @@ describe('deriveLaunch', () => {
   const ctx = { dirs: DIRS, sep: '/', platform: 'linux' as const, runtime: ELECTRON };
 
   it("runs a node bundle on Steward's own runtime, drops unset optional placeholders, and grants the chosen folders", async () => {
-    const m = manifest(NODE_SERVER, SETTINGS);
+    const m = await manifest(NODE_SERVER, SETTINGS);
     const fields = fieldsOf(m, DIRS, '/');
     const launch = await deriveLaunch(m, '/data/bundles/b1/1.0.0', fields, checkValues(fields, {}, DIRS, '/'), ctx);
     expect(launch).toEqual({
@@ -96,7 +99,7 @@ describe('deriveLaunch', () => {
   });
 
   it('passes answered optional settings through', async () => {
-    const m = manifest(NODE_SERVER, SETTINGS);
+    const m = await manifest(NODE_SERVER, SETTINGS);
     const fields = fieldsOf(m, DIRS, '/');
     const launch = await deriveLaunch(m, '/b', fields, checkValues(fields, { verbose: true, token: 'tok' }, DIRS, '/'), ctx);
     expect(launch.args).toContain('--verbose=true');
@@ -104,7 +107,7 @@ describe('deriveLaunch', () => {
   });
 
   it('keeps the command of a bundle that is not node', async () => {
-    const m = manifest({ type: 'python', entry_point: 'server/main.py', mcp_config: { command: 'python3', args: ['${__dirname}/server/main.py'] } });
+    const m = await manifest({ type: 'python', entry_point: 'server/main.py', mcp_config: { command: 'python3', args: ['${__dirname}/server/main.py'] } });
     const launch = await deriveLaunch(m, '/b', [], {}, ctx);
     expect(launch).toMatchObject({ command: 'python3', args: ['/b/server/main.py'], env: {} });
   });

@@ -1,4 +1,4 @@
-// Markdown from a server, drawn as React elements: raw HTML is dropped, images are not fetched (their address is shown
+// Markdown from a server, drawn as React elements: raw HTML shows as the text it is (never parsed), images are not fetched (their address is shown
 // instead), and a link opens in the system browser only after the user has seen its whole address and said yes.
 import { useState, type ReactNode } from 'react';
 import type { UrlVerdict } from '../../../shared/domain/elicitation.js';
@@ -34,7 +34,7 @@ export function Markdown({ serverId, text }: { serverId: string; text: string })
   };
   return (
     <div className="markdown">
-      <ReactMarkdown remarkPlugins={[remarkGfm]} skipHtml components={components}>
+      <ReactMarkdown remarkPlugins={[remarkGfm]} components={components}>
         {text}
       </ReactMarkdown>
       {failed && (

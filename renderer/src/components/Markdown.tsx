@@ -1,5 +1,6 @@
-// Markdown from a server, drawn as React elements: raw HTML shows as the text it is (never parsed), images are not fetched (their address is shown
-// instead), and a link opens in the system browser only after the user has seen its whole address and said yes.
+// Markdown from a server, drawn as React elements: raw HTML shows as the text it is (never parsed), images are not
+// fetched (their address is shown instead), and a link opens in the system browser only after the user has seen its
+// whole address and said yes.
 import { useState, type ReactNode } from 'react';
 import type { UrlVerdict } from '../../../shared/domain/elicitation.js';
 import ReactMarkdown, { type Components } from 'react-markdown';

@@ -174,9 +174,8 @@ async function startTenBare(): Promise<number> {
 }
 
 export async function startTimes(rule: StopRule, sandboxed: boolean, log: (line: string) => void): Promise<Outcome> {
-  // One discarded warm-up round fills the disk cache.
+  // One discarded warm-up round fills the disk cache (the same files every side reads).
   await startTenBare();
-  if (sandboxed) await startTen(createOsSandbox());
   return repeat(
     {
       name: 'starting ten servers',

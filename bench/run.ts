@@ -8,7 +8,7 @@ import { flood } from './flood.js';
 import type { Figures, Outcome } from './repeat.js';
 import { samplingRounds } from './sampling.js';
 import { scaleFigures } from './scale.js';
-import type { StopRule } from './stats.js';
+import { capWithin, type StopRule } from './stats.js';
 import { taskCenterFrames } from './task-center.js';
 import { taskPages } from './task-pages.js';
 import { pollCpu } from './task-poll.js';
@@ -70,20 +70,49 @@ async function main(): Promise<void> {
   };
   const sandbox = await createOsSandbox().support();
   const boxed = sandbox.kind === 'available';
-  await take('tool calls', () => toolCalls(rule(5, 25, env('BENCH_CALLS_CAP_S', 25)), log));
-  await take('starting ten servers', () => startTimes(rule(5, 11, env('BENCH_START_CAP_S', 50)), boxed, log));
-  await take('sampling rounds', () => samplingRounds(rule(5, 25, env('BENCH_SAMPLING_CAP_S', 25)), log));
-  // Real downloads from the npm registry: one round by default, they take tens of seconds each.
-  await take('npx starts', () => npxStarts(env('BENCH_NPX_ROUNDS', 1), boxed));
-  await take('task writes', () => taskWrites(200, env('BENCH_TASK_BATCHES', 20)));
-  await take('200 tasks polled', () => pollCpu(env('BENCH_POLL_SECONDS', 10)));
-  // The figure's name says a million rows; BENCH_TASK_ROWS is for quick runs while working on the bench.
-  await take('task pages', () => taskPages(env('BENCH_TASK_ROWS', 1_000_000), env('BENCH_PAGE_LAPS', 10)));
-  await take('first screen', () => firstScreenTimes(rule(5, 9, env('BENCH_SCREEN_CAP_S', 30)), log));
-  await take('50 servers against 1', () => scaleFigures(rule(5, 7, env('BENCH_SCALE_CAP_S', 45)), SERVER, log));
-  await take('memory', () => memory(SERVER));
-  await take('task center frames', () => taskCenterFrames(env('BENCH_FRAME_SECONDS', 12)));
-  await take('flood', () => flood(env('BENCH_FLOOD_SMALL', 500), env('BENCH_FLOOD', 2000)));
+  // Each section's planned seconds (its five repetitions and set-up on 2 cores) and the cap on its extra repetitions.
+  // The caps give way to the whole run's budget: a section may take more repetitions only with the time the sections
+  // after it do not need, so a noisy machine makes the figures wider (and says so), never the run longer.
+  const sections: Array<{ name: string; planned: number; optional?: true; run: (cap: number) => Promise<Outcome | Figures> | Figures }> = [
+    { name: 'tool calls', planned: 12, run: (cap) => toolCalls(rule(5, 25, cap), log) },
+    { name: 'sampling rounds', planned: 14, run: (cap) => samplingRounds(rule(5, 25, cap), log) },
+    { name: 'starting ten servers', planned: 45, run: (cap) => startTimes(rule(5, 11, cap), boxed, log) },
+    { name: 'task writes', planned: 8, run: () => taskWrites(200, env('BENCH_TASK_BATCHES', 10)) },
+    { name: '200 tasks polled', planned: 16, run: () => pollCpu(env('BENCH_POLL_SECONDS', 6)) },
+    // The figure's name says a million rows; BENCH_TASK_ROWS is for quick runs while working on the bench.
+    { name: 'task pages', planned: 25, run: () => taskPages(env('BENCH_TASK_ROWS', 1_000_000), env('BENCH_PAGE_LAPS', 6)) },
+    { name: 'first screen', planned: 25, run: (cap) => firstScreenTimes(rule(5, 9, cap), log) },
+    { name: '50 servers against 1', planned: 45, run: (cap) => scaleFigures(rule(5, 7, cap), SERVER, log) },
+    { name: 'memory', planned: 10, run: () => memory(SERVER) },
+    { name: 'task center frames', planned: 25, run: () => taskCenterFrames(env('BENCH_FRAME_SECONDS', 9)) },
+    { name: 'flood', planned: 12, run: () => flood(env('BENCH_FLOOD_SMALL', 500), env('BENCH_FLOOD', 2000)) },
+    // Real downloads from the npm registry, tens of seconds each and as slow as the network: run when the budget has
+    // room for them (BENCH_NPX_ROUNDS=1 runs them whatever the time; 0 leaves them out).
+    { name: 'npx starts', planned: 40, optional: true, run: () => npxStarts(Math.max(1, env('BENCH_NPX_ROUNDS', 1)), boxed) },
+  ];
+  const deadline = began + env('BENCH_BUDGET_S', 285) * 1000;
+  const ownCaps: Record<string, number> = {
+    'tool calls': env('BENCH_CALLS_CAP_S', 15),
+    'sampling rounds': env('BENCH_SAMPLING_CAP_S', 15),
+    'starting ten servers': env('BENCH_START_CAP_S', 50),
+    'first screen': env('BENCH_SCREEN_CAP_S', 30),
+    '50 servers against 1': env('BENCH_SCALE_CAP_S', 50),
+  };
+  const skipped: string[] = [];
+  for (const [i, section] of sections.entries()) {
+    if (section.optional) {
+      const forced = process.env.BENCH_NPX_ROUNDS;
+      if (forced === '0' || (forced === undefined && deadline - Date.now() < section.planned * 1000)) {
+        skipped.push(
+          `SKIPPED ${section.name}: ${forced === '0' ? 'BENCH_NPX_ROUNDS=0' : `no room left in the ${env('BENCH_BUDGET_S', 285)} s budget (BENCH_NPX_ROUNDS=1 runs it)`}`,
+        );
+        continue;
+      }
+    }
+    const later = sections.slice(i + 1).reduce((sum, s) => sum + (s.optional ? 0 : s.planned), 0);
+    const cap = capWithin(ownCaps[section.name] ?? section.planned, deadline - Date.now(), later);
+    await take(section.name, () => section.run(cap));
+  }
 
   const seconds = Math.round((Date.now() - began) / 1000);
   process.stdout.write(
@@ -92,11 +121,13 @@ async function main(): Promise<void> {
       .join('\n')}\n`,
   );
   if (!boxed) process.stdout.write(`(sandboxed start not measured: ${sandbox.kind === 'missing' ? sandbox.reason : 'no sandbox on this OS'})\n`);
-  for (const w of [...warnings, ...failures]) process.stdout.write(`${w}\n`);
+  for (const w of [...warnings, ...failures, ...skipped]) process.stdout.write(`${w}\n`);
   process.stdout.write(`bench took ${seconds} s\n`);
   const values = Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, f.value]));
   const spread = Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, [f.min, f.max, f.n]]));
-  process.stdout.write(`BENCH ${JSON.stringify({ ...values, spread, warnings: warnings.length, failed: failures.length, seconds })}\n`);
+  process.stdout.write(
+    `BENCH ${JSON.stringify({ ...values, spread, warnings: warnings.length, failed: failures.length, skipped: skipped.length, seconds })}\n`,
+  );
 }
 
 await main();

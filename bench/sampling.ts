@@ -80,8 +80,8 @@ export async function samplingRounds(rule: StopRule, log: (line: string) => void
         const serverId = present(ids[n++ % ids.length], 'a bench server');
         return host.sampling.handle({ serverId, serverName: serverId, sessionKey: 'bench', toolsDeclared: true, signal: new AbortController().signal }, PARAMS);
       };
-      // Both sides need several hundred rounds before the JIT settles.
-      for (let i = 0; i < 3; i++) {
+      // Both sides need a few hundred rounds before the JIT settles.
+      for (let i = 0; i < 2; i++) {
         await timeEach(150, viaHost);
         await timeEach(150, direct);
       }

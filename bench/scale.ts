@@ -68,13 +68,18 @@ export async function scaleFigures(rule: StopRule, server: string, log: (line: s
       await page.getByRole('heading', { name: 'Servers', level: 1 }).waitFor();
       await until(page, 'tbody[data-server]', configured, 60_000);
     });
+    const began = Date.now();
+    let rss = 0;
     try {
       await until(served.page, '[data-status="running"]', running, 120_000);
       await served.page.waitForTimeout(1500);
-      return { ms: served.ms, rss: rssOf(served.pid) };
+      rss = rssOf(served.pid);
     } finally {
+      const up = Date.now() - began;
       await served.close();
+      log(`  ${configured} configured: first screen ${Math.round(served.ms)} ms, ${running} running ${up} ms later, stopped in ${Date.now() - began - up} ms`);
     }
+    return { ms: served.ms, rss };
   };
   try {
     await side(one, 1, 1);

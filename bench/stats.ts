@@ -78,6 +78,15 @@ export function nextStep(watched: readonly (readonly number[])[], elapsedMs: num
   return n >= rule.max || elapsedMs >= rule.capMs ? 'capped' : 'more';
 }
 
+/**
+ * A section's cap (seconds) on its extra repetitions within the whole run's budget: its own cap, but never more than
+ * the time left once the sections after it have their planned share (`laterSeconds`); 0 when none is left, which still
+ * lets the section take its minimum repetitions.
+ */
+export function capWithin(ownSeconds: number, leftMs: number, laterSeconds: number): number {
+  return Math.max(0, Math.min(ownSeconds, leftMs / 1000 - laterSeconds));
+}
+
 export async function timeEach(count: number, fn: () => Promise<unknown>): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < count; i++) {

@@ -1,7 +1,7 @@
 // The task center's page query on a million tasks, as the app runs it (store.tasks.page: newest first, keyset cursor,
 // status and server filters), against the same SQL on a bare table with the same indexes through bare better-sqlite3.
-import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -40,6 +40,52 @@ function seeded(seed: number): () => number {
   };
 }
 
+/** A UUID-shaped id from the seeded generator, so a fill is the same file every time. */
+function seededId(random: () => number): string {
+  const hex = Array.from({ length: 4 }, () =>
+    Math.floor(random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0'),
+  ).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The servers the rows belong to, busiest first. */
+const SERVERS = ((random) => SERVER_SHARES.map(() => seededId(random)))(seeded(20260302));
+
+/** Bumped when the fill changes, so a filled file kept from an earlier run is not used for a different one. */
+const FILL_VERSION = 1;
+
+/**
+ * A filled database for `rows` rows: the fill is the same for the same schema, so the file is kept between runs (in the
+ * system's temp folder) and copied, where filling a million rows and building their indexes takes most of a minute.
+ */
+function filled(file: string, rows: number): void {
+  const schema = new Database(file, { readonly: true });
+  let key: string;
+  try {
+    const sql = schema.prepare<[], { sql: string }>('SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name').all();
+    key = createHash('sha256')
+      .update(JSON.stringify({ sql: sql.map((r) => r.sql), rows, FILL_VERSION, SERVERS }))
+      .digest('hex')
+      .slice(0, 16);
+  } finally {
+    schema.close();
+  }
+  const cacheDir = join(tmpdir(), 'steward-bench-cache');
+  const cached = join(cacheDir, `tasks-${rows}-${key}.db`);
+  if (existsSync(cached)) {
+    copyFileSync(cached, file);
+    return;
+  }
+  fill(file, rows, SERVERS);
+  mkdirSync(cacheDir, { recursive: true });
+  // Written aside and renamed, so a run stopped half way never leaves a partial file under the final name.
+  const part = `${cached}.${process.pid}.part`;
+  copyFileSync(file, part);
+  renameSync(part, cached);
+}
+
 function pick<T>(random: () => number, items: readonly T[], shares: readonly number[]): T {
   let x = random();
   for (const [i, item] of items.entries()) {
@@ -70,6 +116,7 @@ function fill(file: string, rows: number, servers: readonly string[]): void {
 
 function load(db: Db, rows: number, servers: readonly string[]): void {
   const random = seeded(20260301);
+  const ids = seeded(20260303);
   const indexes = db
     .prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tasks' AND sql IS NOT NULL")
     .all();
@@ -106,11 +153,11 @@ function load(db: Db, rows: number, servers: readonly string[]): void {
       }[status];
       const args = incoming ? null : JSON.stringify({ path: `/home/ada/projects/site-${i % 97}/src`, depth: steps, include: ['*.ts', '*.md'] });
       insert.run(
-        randomUUID(),
+        seededId(ids),
         servers[s],
         `server-${s}`,
         incoming ? 'incoming' : 'outgoing',
-        randomUUID(),
+        seededId(ids),
         incoming ? 'sampling/createMessage' : 'tools/call',
         incoming ? 'sampling' : TOOLS[i % TOOLS.length],
         status,
@@ -193,9 +240,9 @@ export function taskPages(rows: number, laps: number): Figures {
   let store: Store | undefined;
   let raw: Db | undefined;
   try {
-    const servers = SERVER_SHARES.map(() => randomUUID());
+    const servers = SERVERS;
     openStore(file).close();
-    fill(file, rows, servers);
+    filled(file, rows);
     // The baseline reads a byte copy: the same table, indexes and page layout, and no cache shared with the store.
     copyFileSync(file, join(dir, 'bare.db'));
     store = openStore(file);

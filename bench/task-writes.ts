@@ -115,7 +115,7 @@ export function taskWrites(tasksPerBatch: number, batches: number): Figures {
     const bare = viaRaw(raw);
     // Discarded batches on each side warm the JIT, the statement caches and the files.
     let next = 0;
-    for (; next < 5 * tasksPerBatch; next += tasksPerBatch) {
+    for (; next < 3 * tasksPerBatch; next += tasksPerBatch) {
       opsPerSecond(steward, next, tasksPerBatch);
       opsPerSecond(bare, next, tasksPerBatch);
     }

@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'name_taken',
   'config_invalid',
   'import_failed',
+  'command_line_refused',
   'command_not_found',
   'cwd_invalid',
   'sandbox_unavailable',

@@ -3,23 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PROTOCOL_ERA_SETTINGS, type ProtocolEraSetting, type ServerView } from '../../shared/domain/servers.js';
+import type { ServerView } from '../../shared/domain/servers.js';
 import { StewardError } from '../../shared/errors.js';
 import { Cli, EXIT, UsageError } from './context.js';
 import { auditText, callText, logText, serverDetail, serversTable, toolsTable } from './format.js';
 import { consentText, failureText, grantText, upgradeText } from './launch-format.js';
+import { isEraSetting, pairs, serverEditCommands } from './server-edit-commands.js';
 
 type Args = string[];
-
-function pairs(list: string[] | undefined, what: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of list ?? []) {
-    const i = item.indexOf('=');
-    if (i <= 0) throw new UsageError(`${what} must look like NAME=VALUE (got "${item}").`);
-    out[item.slice(0, i)] = item.slice(i + 1);
-  }
-  return out;
-}
 
 function one(positionals: string[], what: string): string {
   const [value] = positionals;
@@ -60,11 +51,11 @@ export async function servers(cli: Cli, args: Args): Promise<number> {
       );
       return EXIT.ok;
     }
-    case 'remove': {
-      const result = await cli.call('servers:remove', { serverId: cli.serverId(one(rest, 'server name')) });
-      cli.result(result, () => 'Removed.');
-      return EXIT.ok;
-    }
+    case 'remove':
+    case 'edit':
+    case 'clone':
+    case 'export':
+      return serverEditCommands[verb](cli, rest);
     case 'start':
       return start(cli, rest);
     case 'stop': {
@@ -99,10 +90,6 @@ export async function servers(cli: Cli, args: Args): Promise<number> {
   }
 }
 
-function isEraSetting(value: string | undefined): value is ProtocolEraSetting {
-  return (PROTOCOL_ERA_SETTINGS as readonly (string | undefined)[]).includes(value);
-}
-
 async function add(cli: Cli, args: Args): Promise<number> {
   const dash = args.indexOf('--');
   const own = dash === -1 ? args : args.slice(0, dash);
@@ -122,9 +109,17 @@ async function add(cli: Cli, args: Args): Promise<number> {
       lazy: { type: 'boolean' },
       'idle-stop': { type: 'string' },
       era: { type: 'string' },
+      'command-line': { type: 'string' },
     },
   });
   const name = one(positionals, 'server name');
+  if (values['command-line'] !== undefined) {
+    if (command.length > 0 || values.url) throw new UsageError('Give the command either after -- or as --command-line, not both, and no --url.');
+    // Read without a shell, as the add dialog does: leading NAME=VALUE words become variables.
+    const parsed = await cli.call('servers:parseCommand', { text: values['command-line'] });
+    command.push(parsed.command, ...parsed.args);
+    values.env = [...Object.entries(parsed.env).map(([k, v]) => `${k}=${v}`), ...(values.env ?? [])];
+  }
   if (values.era !== undefined && !isEraSetting(values.era)) throw new UsageError('--era takes auto, legacy or modern.');
   if (values.url && command.length > 0) throw new UsageError('Give either --url or a command after --, not both.');
   const [program, ...programArgs] = command;

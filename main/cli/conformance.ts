@@ -117,6 +117,8 @@ interface Context {
   idp_client_id?: string;
   idp_id_token?: string;
   idp_token_endpoint?: string;
+  /** Workload identity federation: the workload's token, issued for the scenario's authorization server. */
+  valid_jwt?: string;
   toolCalls?: { name: string; arguments?: Record<string, unknown> }[];
 }
 
@@ -135,6 +137,8 @@ async function configureAuth(host: Host, serverId: string, scenario: string, con
       { mode: 'client_credentials', clientId: context.client_id, clientAuth: 'client_secret_basic' },
       { clientSecret: context.client_secret ?? null },
     );
+  } else if (context.valid_jwt) {
+    await host.auth.configure(serverId, { mode: 'workload', clientId: context.client_id }, { workloadToken: context.valid_jwt });
   } else if (context.idp_token_endpoint) {
     await host.auth.configure(
       serverId,

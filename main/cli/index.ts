@@ -25,11 +25,19 @@ Usage:
   steward servers add NAME -- COMMAND [ARG...] [--env K=V] [--cwd DIR] [--allow-write DIR]
                        [--allow-read HIDDEN-DIR] [--allow-domain DOMAIN] [--no-sandbox] [--lazy] [--idle-stop MIN]
                        [--era auto|legacy|modern]
+  steward servers add NAME --command-line 'FOO=bar npx -y pkg --flag' [options as above]
+                                             the line is read without a shell; pipes, $VARS, globs… are refused
   steward servers add NAME --url URL [--header K=V] [--era auto|legacy|modern]
+  steward servers edit NAME [--name NEW] [--cwd DIR] [--env K=V]... [--unset-env K]... [-- COMMAND [ARG...]]
+  steward servers edit NAME [--name NEW] [--url URL] [--header K=V]... [--unset-header K]...
+                                             values not named are kept; a changed launch asks consent again
+                                             (a running server keeps its earlier launch until then)
+  steward servers clone NAME NEW-NAME        a copy with its own consent
+  steward servers export [NAME] [--out FILE] mcp.json (mcpServers) for other hosts; secrets become placeholders
   steward servers era NAME auto|legacy|modern
                                              the MCP era to speak (auto: 2026-07-28 when offered, else 2025-11-25)
   steward servers import FILE                Claude Desktop, VS Code or Cursor config
-  steward servers remove NAME
+  steward servers remove NAME [--yes]        asks first on a terminal
   steward servers start NAME [--check]       runs it in the foreground (--check: start, list tools, stop)
   steward servers stop NAME                  stops it, also when another Steward process runs it
   steward servers logs NAME [--limit N] [-f]

@@ -12,6 +12,7 @@ import type { TasksService } from './tasks/index.js';
 import type { ToolRunner } from './tool-runner.js';
 import type { AuthService } from './auth/index.js';
 import type { AppsService } from './apps/index.js';
+import type { AppearanceService } from './appearance.js';
 import type { BundlesService } from './bundles/index.js';
 import type { PathPicker } from './ports.js';
 import type { UrlVerdict } from '../../shared/domain/elicitation.js';
@@ -42,6 +43,7 @@ export interface HandlerDeps {
   };
   /** Addresses in a server's text: judged by the URL gate, opened by the system browser after the user's yes. */
   links: { check(url: string): UrlVerdict; open(url: string): Promise<UrlVerdict> };
+  appearance: AppearanceService;
 }
 
 export function createHandlers(host: HandlerDeps): Handlers {
@@ -57,6 +59,10 @@ export function createHandlers(host: HandlerDeps): Handlers {
       return { ok: true as const };
     },
     'servers:import': async ({ text, fileName }) => servers.import(text, fileName),
+    'servers:edit': async ({ serverId, ...edit }) => servers.edit(serverId, edit),
+    'servers:clone': async ({ serverId, name }) => servers.clone(serverId, name),
+    'servers:export': ({ serverId }) => servers.exportConfig(serverId),
+    'servers:parseCommand': ({ text }) => servers.parseCommand(text),
     'servers:start': async ({ serverId }) => servers.start(serverId),
     'servers:stop': async ({ serverId }) => host.cross.stopServer(serverId),
     'servers:restart': async ({ serverId }) => servers.restart(serverId),
@@ -180,6 +186,8 @@ export function createHandlers(host: HandlerDeps): Handlers {
       host.audit.record('models.settings', { actor: 'user', summary: apiKey === null ? 'Model key removed.' : 'Model key set.' });
       return models.get();
     },
+    'appearance:get': () => host.appearance.get(),
+    'appearance:set': (appearance) => host.appearance.set(appearance),
     'apps:open': async ({ serverId, tool, hostOrigin }) => apps.open(servers.get(serverId).id, tool, hostOrigin),
     'apps:request': async ({ viewId, method, params }) => apps.request(viewId, method, params),
     'apps:checkLink': ({ viewId, url }) => apps.checkLink(viewId, url),

@@ -25,7 +25,7 @@ import {
 } from './owners/index.js';
 import type { SamplingService } from './sampling/index.js';
 import type { ServersService } from './servers/index.js';
-import { taskView, type Store } from './store/index.js';
+import { taskView, type ChangesRepo, type InboxRepo, type OwnersRepo, type ProcessesRepo, type ServersRepo, type TasksRepo } from './store/index.js';
 import type { TasksService } from './tasks/index.js';
 
 /** How long a request to another owner may take (a task's cancel waits for its server). */
@@ -33,9 +33,19 @@ const ASK_TIMEOUT_MS = 60_000;
 /** How often the change feed looks for other processes' writes, unless the host says otherwise. */
 const FEED_INTERVAL_MS = 200;
 
+/** The shared records this host reads to live beside other processes, and the few it clears for the dead. */
+export interface CrossProcessRecords {
+  changes: Pick<ChangesRepo, 'dataVersion' | 'revisions'>;
+  inbox: Pick<InboxRepo, 'replaceOwn' | 'others' | 'get' | 'owners' | 'withdraw'>;
+  owners: Pick<OwnersRepo, 'list' | 'remove' | 'sessions' | 'dropSessions'>;
+  processes: Pick<ProcessesRepo, 'ofServer' | 'clearHelpers'>;
+  servers: Pick<ServersRepo, 'list'>;
+  tasks: Pick<TasksRepo, 'get' | 'changedSince'>;
+}
+
 export interface CrossProcessDeps {
   dataDir: string;
-  store: Store;
+  records: CrossProcessRecords;
   ownership: Ownership;
   events: HostEvents;
   audit: Audit;
@@ -57,12 +67,12 @@ export class CrossProcess {
   private tasksSeen: { updatedAt: string; id: string };
 
   constructor(private readonly deps: CrossProcessDeps) {
-    const { store, ownership, events } = deps;
-    this.feed = new ChangeFeed(store.changes, (error) => deps.onUnexpected('change feed', error));
+    const { records, ownership, events } = deps;
+    this.feed = new ChangeFeed(records.changes, (error) => deps.onUnexpected('change feed', error));
     this.inbox = new SharedInbox({
       self: ownership.self,
       local: deps.inbox,
-      rows: store.inbox,
+      rows: records.inbox,
       state: (owner) => ownership.state(owner),
       record: (owner) => ownership.record(owner),
       answerElsewhere: async (owner, itemId, decision) => {
@@ -78,7 +88,7 @@ export class CrossProcess {
       servers();
       this.inbox.othersChanged();
     });
-    this.feed.on('policies', () => deps.sampling.policiesChanged(store.servers.list().map((s) => s.id)));
+    this.feed.on('policies', () => deps.sampling.policiesChanged(records.servers.list().map((s) => s.id)));
     this.feed.on('rounds', () => deps.sampling.usageChanged());
     this.feed.on('settings', () => deps.models.forget());
     this.feed.on('inbox', () => this.inbox.othersChanged());
@@ -134,7 +144,7 @@ export class CrossProcess {
   elsewhere(): Map<string, OwnerTag[]> {
     const { ownership } = this.deps;
     const out = new Map<string, OwnerTag[]>();
-    for (const holder of this.deps.store.owners.sessions()) {
+    for (const holder of this.deps.records.owners.sessions()) {
       const state = ownership.state(holder);
       if (state === 'self' || state === 'dead') continue;
       const list = out.get(holder.serverId) ?? [];
@@ -146,7 +156,7 @@ export class CrossProcess {
 
   /** Cancels a task where it is followed: here, by its live owner, or here after taking it over from a dead one. */
   async cancelTask(taskId: string): Promise<TaskView> {
-    const row = this.deps.store.tasks.get(taskId);
+    const row = this.deps.records.tasks.get(taskId);
     if (!row || TERMINAL_STATUSES.includes(row.status)) return this.deps.tasks.cancel(taskId);
     const state = this.deps.ownership.state({ pid: row.owner_pid, started: row.owner_started });
     if (state === 'self') return this.deps.tasks.cancel(taskId);
@@ -155,7 +165,7 @@ export class CrossProcess {
       return this.deps.tasks.cancel(taskId);
     }
     const parsed = TaskViewSchema.safeParse(await this.ask({ pid: row.owner_pid, started: row.owner_started }, 'tasks.cancel', { taskId }));
-    return parsed.success ? parsed.data : taskView(this.deps.store.tasks.get(taskId) ?? row);
+    return parsed.success ? parsed.data : taskView(this.deps.records.tasks.get(taskId) ?? row);
   }
 
   /** Stops a server here and in every live process holding a session with it; what dead ones left is cleaned up. */
@@ -163,7 +173,7 @@ export class CrossProcess {
     await this.deps.servers.stop(serverId);
     const failures: StewardError[] = [];
     let orphans = false;
-    for (const holder of this.deps.store.owners.sessions(serverId)) {
+    for (const holder of this.deps.records.owners.sessions(serverId)) {
       const state = this.deps.ownership.state(holder);
       if (state === 'self') continue;
       if (state === 'dead') {
@@ -174,7 +184,7 @@ export class CrossProcess {
         failures.push(error instanceof StewardError ? error : new StewardError('internal_error', String(error))),
       );
     }
-    if (orphans || this.deps.store.processes.ofServer(serverId).some((p) => this.deps.ownership.isDead(p.owner))) await this.recover();
+    if (orphans || this.deps.records.processes.ofServer(serverId).some((p) => this.deps.ownership.isDead(p.owner))) await this.recover();
     if (failures[0]) throw failures[0];
     return this.deps.servers.get(serverId);
   }
@@ -192,10 +202,10 @@ export class CrossProcess {
   }
 
   private async recoverOnce(): Promise<void> {
-    const { store, ownership, servers, sampling, tasks, audit } = this.deps;
+    const { records, ownership, servers, sampling, tasks, audit } = this.deps;
     const isDead = (owner: OwnerLike) => ownership.isDead(owner);
     // Read before anything is taken over: another recoverer may remove a dead owner's record meanwhile.
-    const kinds = new Map(store.owners.list().map((o) => [`${o.pid}:${o.started}`, o.kind]));
+    const kinds = new Map(records.owners.list().map((o) => [`${o.pid}:${o.started}`, o.kind]));
     for (const report of await servers.cleanOrphans(isDead)) {
       const kind = kinds.get(`${report.owner.pid}:${report.owner.started}`);
       const list = report.stopped.map((p) => `${p.pid}${p.command ? ` ${p.command.slice(0, 120)}` : ''}`);
@@ -212,12 +222,12 @@ export class CrossProcess {
     }
     const gone = (owners: readonly OwnerKey[]) =>
       owners.filter((o, i) => isDead(o) && owners.findIndex((x) => x.pid === o.pid && x.started === o.started) === i);
-    for (const owner of gone(store.owners.sessions())) store.owners.dropSessions(owner);
+    for (const owner of gone(records.owners.sessions())) records.owners.dropSessions(owner);
     sampling.recover(isDead);
     tasks.recover();
-    for (const owner of gone(store.inbox.owners())) store.inbox.withdraw(owner);
-    for (const owner of store.owners.list()) {
-      if (isDead(owner) && store.owners.remove(owner)) removeStaleFor(this.deps.dataDir, owner.pid);
+    for (const owner of gone(records.inbox.owners())) records.inbox.withdraw(owner);
+    for (const owner of records.owners.list()) {
+      if (isDead(owner) && records.owners.remove(owner)) removeStaleFor(this.deps.dataDir, owner.pid);
     }
   }
 
@@ -225,7 +235,7 @@ export class CrossProcess {
   private tasksChanged(): void {
     const { ownership } = this.deps;
     for (;;) {
-      const rows = this.deps.store.tasks.changedSince(this.tasksSeen, 200);
+      const rows = this.deps.records.tasks.changedSince(this.tasksSeen, 200);
       for (const row of rows) {
         this.tasksSeen = { updatedAt: row.updated_at, id: row.id };
         if (!ownership.isSelf({ pid: row.owner_pid, started: row.owner_started })) this.deps.events.emit('tasks:changed', taskView(row));
@@ -238,8 +248,8 @@ export class CrossProcess {
     this.feed.dispose();
     await this.control?.close().catch(() => undefined);
     // What this process was asking goes with it.
-    this.deps.store.inbox.replaceOwn(this.deps.ownership.self, []);
-    this.deps.store.processes.clearHelpers(this.deps.ownership.self);
+    this.deps.records.inbox.replaceOwn(this.deps.ownership.self, []);
+    this.deps.records.processes.clearHelpers(this.deps.ownership.self);
     this.deps.ownership.dispose();
   }
 }

@@ -3,11 +3,11 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatcher, type Dispatch } from '../../shared/dispatch.js';
-import { StewardError } from '../../shared/errors.js';
 import { STEWARD_VERSION } from '../../shared/version.js';
 import { Audit } from './audit/index.js';
 import { createHandlers } from './api.js';
-import { bundledServers, type BundledRuntime } from './defaults.js';
+import { AppearanceService } from './appearance.js';
+import type { BundledRuntime } from './defaults.js';
 import { HostEvents } from './events.js';
 import { Inbox } from './inbox/index.js';
 import { messageBytesFrom } from './limits.js';
@@ -37,6 +37,19 @@ import { TasksService } from './tasks/index.js';
 import { BundlesService, type BundleRuntime, type ZipCaps } from './bundles/index.js';
 import { openStore, type Store } from './store/index.js';
 import { AppsService } from './apps/index.js';
+import {
+  crossProcessRecords,
+  hostCapabilities,
+  registerBundled,
+  relatedTaskOf,
+  remoteServerOf,
+  serverRecords,
+  taskServerOf,
+  toolAcquirer,
+  toolCallRecorder,
+  viewSampler,
+  viewSession,
+} from './wiring.js';
 
 export { STEWARD_VERSION };
 
@@ -115,6 +128,8 @@ export interface Host {
   readonly ownership: Ownership;
   /** MCP Apps: views of tools, their sandbox, and what they ask of their servers. */
   readonly apps: AppsService;
+  /** The theme every window shows. */
+  readonly appearance: AppearanceService;
   dispose(): Promise<void>;
 }
 
@@ -128,7 +143,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const env = options.env ?? process.env;
   const store = openStore(join(options.dataDir.path, 'steward.db'));
   const events = new HostEvents();
-  const audit = new Audit(store, now, unexpected);
+  const audit = new Audit({ audit: store.audit, transaction: store.transaction }, now, unexpected);
   const log = options.log ?? (() => undefined);
   // Late-bound: the cross-process layer needs the services, and the services report to it.
   const late: { cross?: CrossProcess } = {};
@@ -159,13 +174,16 @@ export async function createHost(options: HostOptions): Promise<Host> {
     description: 'A desktop MCP host that runs servers under the user’s control.',
   };
 
-  const models = new ModelSettingsService(store, options.secrets, env.ANTHROPIC_BASE_URL, (settings) => {
+  const models = new ModelSettingsService(store.settings, options.secrets, env.ANTHROPIC_BASE_URL, (settings) => {
     events.emit('models:changed', settings);
+  });
+  const appearance = new AppearanceService(store.settings, (value) => {
+    events.emit('appearance:changed', value);
   });
   const provider = options.provider ?? createAnthropicProvider({ apiKey: () => models.apiKey(), baseUrl: () => models.baseUrl() });
   // Sampling needs the calls in flight, and the servers need sampling: `tools` (below) is read only when a request arrives.
   const sampling = new SamplingService({
-    store,
+    records: { sampling: store.sampling, transaction: store.transaction },
     audit,
     inbox,
     events,
@@ -177,58 +195,52 @@ export async function createHost(options: HostOptions): Promise<Host> {
     owner: self,
   });
 
+  const homeDir = options.homeDir ?? env.HOME ?? homedir();
+  // The servers' requests, sign-in and bundles are answered by services made below: each is read only when a server calls.
   const servers = new ServersService({
-    store,
-    secrets: options.secrets,
-    events,
-    inbox,
-    audit,
+    records: serverRecords(store, options.secrets),
     clock,
-    sandbox,
-    fs: options.fs ?? nodeFsView,
-    platform,
-    homeDir: options.homeDir ?? env.HOME ?? homedir(),
-    dataDir: options.dataDir.path,
-    hostEnv: env,
-    identity,
-    backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
-    stopGraceMs: options.stopGraceMs ?? 2000,
-    connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
-    downloadTimeoutMs: options.downloadTimeoutMs ?? 10 * 60_000,
-    messageBytes: messageBytesFrom(options.maxMessageBytes, env),
-    sampleIntervalMs: options.sampleIntervalMs ?? 5000,
-    packages: options.packages ?? registryResolver,
-    unexpected,
-    owner: self,
-    elsewhere: () => late.cross?.elsewhere() ?? new Map(),
-    capabilities: (serverId) => ({
-      sampling: { tools: sampling.policy(serverId).allowTools },
-      elicitation: { form: true, url: true },
-      taskRequests: ['sampling/createMessage', 'elicitation/create'],
-      apps: true,
-    }),
-    // What another process changed (a policy, a budget, the model's address) counts from this request on.
-    serverRequest: (serverId, method, params, info) => {
-      late.cross?.feed.sync();
-      return traffic.request(serverId, method, params, info);
+    launch: {
+      sandbox,
+      fs: options.fs ?? nodeFsView,
+      platform,
+      homeDir,
+      dataDir: options.dataDir.path,
+      hostEnv: env,
+      packages: options.packages ?? registryResolver,
+      downloadTimeoutMs: options.downloadTimeoutMs ?? 10 * 60_000,
+      bundleOf: (serverId) => ({ readPaths: bundles.readPathsFor(serverId), refusal: bundles.launchRefusal(serverId) }),
     },
-    serverNotification: (serverId, method, params) => traffic.notification(serverId, method, params),
-    httpAuth: (serverId, url) => auth.transportAuth(serverId, url),
-    httpAuthRetry: (serverId, url, error) => auth.legacyFallback(serverId, url, error),
-    forgotten: (serverId) => auth.forget(serverId),
-    bundleOf: (serverId): { readPaths: string[]; refusal: string | undefined } => ({
-      readPaths: bundles.readPathsFor(serverId),
-      refusal: bundles.launchRefusal(serverId),
-    }),
+    connect: {
+      identity,
+      connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+      messageBytes: messageBytesFrom(options.maxMessageBytes, env),
+      capabilities: hostCapabilities((serverId) => sampling.policy(serverId).allowTools),
+      // What another process changed (a policy, a budget, the model's address) counts from this request on.
+      serverRequest: (serverId, method, params, info) => {
+        late.cross?.feed.sync();
+        return traffic.request(serverId, method, params, info);
+      },
+      serverNotification: (serverId, method, params) => traffic.notification(serverId, method, params),
+      httpAuth: (serverId, url) => auth.transportAuth(serverId, url),
+      httpAuthRetry: (serverId, url, error) => auth.legacyFallback(serverId, url, error),
+    },
+    supervision: {
+      backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+      stopGraceMs: options.stopGraceMs ?? 2000,
+      sampleIntervalMs: options.sampleIntervalMs ?? 5000,
+    },
+    owners: { owner: self, elsewhere: () => late.cross?.elsewhere() ?? new Map() },
+    sinks: { events, inbox, audit, unexpected, forgotten: (serverId) => auth.forget(serverId) },
   });
   const bundles: BundlesService = new BundlesService({
-    store,
+    records: { bundles: store.bundles, servers: store.servers, transaction: store.transaction },
     servers,
     secrets: options.secrets,
     audit,
     clock,
     dataDir: options.dataDir.path,
-    homeDir: options.homeDir ?? env.HOME ?? homedir(),
+    homeDir,
     hostEnv: env,
     platform,
     runtime: options.bundleRuntime ?? options.bundled?.runtime ?? { command: process.execPath, env: {} },
@@ -236,7 +248,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   });
 
   const auth = new AuthService({
-    store,
+    settings: store.settings,
     records: new AuthRecords(options.secrets),
     inbox,
     audit,
@@ -246,10 +258,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       await gatedOpener((u) => options.browser.open(u))(url);
     },
     changed: (view) => events.emit('auth:changed', view),
-    server: (serverId) => {
-      const record = store.servers.get(serverId);
-      return record && record.config.transport === 'http' ? { name: record.name, url: record.config.url } : undefined;
-    },
+    server: remoteServerOf(store.servers),
     reconnect: async (serverId) => {
       await servers.ensureRunning(serverId);
     },
@@ -262,17 +271,14 @@ export async function createHost(options: HostOptions): Promise<Host> {
   });
 
   const tasks = new TasksService({
-    store,
+    records: store.tasks,
     events,
     audit,
     clock,
     notifier: options.notifier,
     session: (serverId) => servers.ensureRunning(serverId),
     live: (serverId) => servers.liveSession(serverId),
-    server: (serverId) => {
-      const view = store.servers.get(serverId);
-      return view ? { name: view.name, transport: view.config.transport } : undefined;
-    },
+    server: taskServerOf(store.servers),
     owner: self,
     ownerAlive: (owner) => ownership.state(owner) !== 'dead',
     unexpected,
@@ -284,10 +290,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     open: gatedOpener((url) => options.browser.open(url)),
     completed: (event) => events.emit('elicitation:completed', event),
     now,
-    relatedTask: (serverId, remoteTaskId) => {
-      const row = store.tasks.byRemote(serverId, 'outgoing', remoteTaskId);
-      return row ? { taskId: row.id, label: row.label } : null;
-    },
+    relatedTask: relatedTaskOf(store.tasks),
   });
   const traffic = createServerTraffic({
     sampling,
@@ -301,15 +304,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   const apps = new AppsService({
     open: (serverId) => servers.ensureRunning(serverId),
-    // A view never restarts a server the user stopped; one stopped for being idle starts again as for any call.
-    session: async (serverId) => {
-      const live = servers.liveSession(serverId);
-      if (live) return live;
-      if (store.servers.get(serverId)?.desiredState !== 'running') {
-        throw new StewardError('server_not_running', 'The server is stopped; start it again to use its view.');
-      }
-      return servers.ensureRunning(serverId);
-    },
+    session: viewSession(servers, store.servers),
     beginUse: (serverId) => servers.beginUse(serverId),
     settings: (serverId) => servers.callSettings(serverId),
     log: (serverId, level, text) => servers.note(serverId, level, text),
@@ -317,49 +312,19 @@ export async function createHost(options: HostOptions): Promise<Host> {
     events,
     clock,
     openLink: gatedOpener((url) => options.browser.open(url)),
-    // A view's sampling request takes the server's own path: the same validation, visibility, policy, budgets and inbox.
-    sample: (serverId, session, params, signal) =>
-      traffic.request(serverId, 'sampling/createMessage', params, {
-        sessionKey: session.key,
-        samplingTools: false,
-        taskAugmentation: false,
-        protocolVersion: session.info.protocolVersion ?? '',
-        signal,
-        sessionSignal: session.ended,
-      }),
+    sample: viewSampler(traffic),
   });
 
   const tools: ToolCalls = new ToolCalls({
-    acquire: async (serverId) => {
-      const session = await servers.ensureRunning(serverId);
-      const { name, toolTimeoutSeconds } = servers.callSettings(serverId);
-      return { session, release: servers.beginUse(serverId), timeoutSeconds: toolTimeoutSeconds, serverName: name };
-    },
+    acquire: toolAcquirer(servers),
     progress: (p) => events.emit('calls:changed', p),
     unexpected,
     ended: (serverId, ref) => sampling.toolCallEnded(serverId, ref),
-    record: (entry) =>
-      audit.recordSoon('tool.called', {
-        serverId: entry.serverId,
-        serverName: entry.serverName,
-        actor: 'user',
-        summary: `Called ${entry.tool} on "${entry.serverName}": ${entry.outcome} in ${entry.ms} ms.`,
-        data: { tool: entry.tool, argumentNames: entry.argumentNames, outcome: entry.outcome, ms: entry.ms },
-      }),
+    record: toolCallRecorder(audit),
     now: () => clock.now(),
   });
 
-  if (options.bundled && !store.settings.get('bundled.registered')) {
-    for (const input of bundledServers(options.bundled.examplesDir, options.bundled.runtime)) {
-      // Another Steward starting on a fresh data folder at the same moment may register it first.
-      if (!store.servers.findByName(input.name)) {
-        await servers.add(input, 'bundled', 'host').catch((error: unknown) => {
-          if (!(error instanceof StewardError && error.code === 'name_taken')) throw error;
-        });
-      }
-    }
-    store.settings.put('bundled.registered', true);
-  }
+  if (options.bundled) await registerBundled(store.settings, store.servers, servers, options.bundled);
 
   const runTool = createToolRunner({
     servers,
@@ -377,7 +342,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   });
   const cross = new CrossProcess({
     dataDir: options.dataDir.path,
-    store,
+    records: crossProcessRecords(store),
     ownership,
     events,
     audit,
@@ -391,6 +356,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...(options.changePollMs === undefined ? {} : { pollMs: options.changePollMs }),
   });
   late.cross = cross;
+  cross.feed.on('settings', () => appearance.forget());
   const dispatch = createDispatcher(
     createHandlers({
       servers,
@@ -408,6 +374,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       pathPicker: options.pathPicker,
       callHistory: store.toolCalls,
       links: { check: (url) => judgeUrl(url, 'browser'), open: gatedOpener((url) => options.browser.open(url)) },
+      appearance,
     }),
     {
       onUnexpected: unexpected,
@@ -433,6 +400,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     cross,
     ownership,
     apps,
+    appearance,
     // Every call sees what other processes wrote before it: the feed is read (a few microseconds) first.
     dispatch: (name, payload) => {
       cross.feed.sync();

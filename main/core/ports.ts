@@ -22,6 +22,9 @@ export interface PathPicker {
   pick(kind: 'file' | 'directory', title: string): Promise<string | null>;
 }
 
+/** Runs `fn` in one transaction of the host's database (a nested call is a savepoint within it). */
+export type Transact = <T>(fn: () => T) => T;
+
 export interface Clock {
   now: () => number;
   setTimeout: (fn: () => void, ms: number) => { cancel: () => void };

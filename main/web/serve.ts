@@ -7,6 +7,7 @@ import { Interrupts, openNodeHost, systemBrowser, terminalSafe } from '../core/n
 import { startWebServer } from './server.js';
 
 const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'renderer');
+const AUTOSTART_FALLBACK_MS = 3000;
 
 const { values } = parseArgs({
   options: {
@@ -18,7 +19,18 @@ const { values } = parseArgs({
 
 // Log lines carry text from outside (request headers, error texts, command lines of cleaned-up processes).
 const log = (line: string) => process.stderr.write(`${terminalSafe(line, 'block')}\n`);
-const host = await openNodeHost({ log, autostart: true, ownerKind: 'browser' });
+const host = await openNodeHost({ log, autostart: false, ownerKind: 'browser' });
+// Servers meant to run start once a page has listed the servers, or after a few seconds when no page comes: started
+// at once with the host, ten servers booting take the CPU the first screen needs, and the screen waits for them.
+let started = false;
+/** Once only; `run` false when stopping, so a start due later never comes. */
+const startServers = (run = true) => {
+  if (started) return;
+  started = true;
+  clearTimeout(fallback);
+  if (run) setImmediate(() => host.servers.bootstrap(true));
+};
+const fallback = setTimeout(startServers, AUTOSTART_FALLBACK_MS);
 let server: Awaited<ReturnType<typeof startWebServer>>;
 try {
   server = await startWebServer({
@@ -27,8 +39,12 @@ try {
     bindAddress: values.bind,
     ...(values.port ? { port: Number(values.port) } : {}),
     log,
+    answered: (channel) => {
+      if (channel === 'servers:list') startServers();
+    },
   });
 } catch (error) {
+  startServers(false);
   log(`steward serve: ${(error as Error).message}`);
   await host.dispose();
   process.exit(1);
@@ -41,6 +57,7 @@ if (!values['no-open'] && !process.env.STEWARD_NO_BROWSER) {
 // Ctrl+C (or SIGTERM) stops in order; a second Ctrl+C within two seconds stops at once.
 new Interrupts({
   shutdown: async () => {
+    startServers(false);
     try {
       await server.close();
       await host.dispose();

@@ -24,6 +24,8 @@ export interface WebServerOptions {
   /** How long a client may take to send a request's head before the connection is closed (slow clients). */
   headersTimeoutMs?: number;
   log?: (line: string) => void;
+  /** Told the channel of every call a page made, once its answer is on its way (refused frames are not calls). */
+  answered?: (channel: string) => void;
 }
 
 export interface WebServer {
@@ -192,6 +194,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     const outcome = await options.host.dispatch(frame.channel, frame.payload);
     send(ws, { type: 'result', id: frame.id, outcome });
+    options.answered?.(frame.channel);
   }
 
   const offEvents = options.host.events.onAny((event, payload) => {

@@ -13,11 +13,13 @@ import { CallHistoryProvider } from './lib/call-history.js';
 import { HostStateProvider } from './lib/host-state.js';
 import { SessionStateProvider } from './lib/session-state.js';
 import { usePath } from './lib/router.js';
+import { useThemeFollower } from './lib/theme.js';
 import { ROUTES } from './routes.js';
 
 export function App() {
   const [first, ...params] = usePath();
   const route = ROUTES.find((r) => r.id === first) ?? ROUTES[0];
+  useThemeFollower();
   return (
     <HostStateProvider>
       <SessionStateProvider>

@@ -26,6 +26,7 @@ import {
   ResourceViewSchema,
   ToolViewSchema,
 } from '../domain/mcp.js';
+import { EditOutcomeSchema, ParsedCommandSchema, ServerEditSchema, ServerExportSchema } from '../domain/server-edit.js';
 import { LogLevelSchema, ServerFeaturesSchema, WireMessageSchema } from '../domain/workbench.js';
 import { AuditEventSchema, AuditKindSchema } from '../domain/audit.js';
 import { InboxChangeSchema, InboxDecisionSchema, InboxItemSchema } from '../domain/inbox.js';
@@ -36,6 +37,7 @@ import { BundleConfigSchema, BundlePreviewSchema, BundleViewSchema } from '../do
 import { UrlVerdictSchema } from '../domain/elicitation.js';
 import { ToolCallRecordSchema } from '../domain/tool-calls.js';
 import { AppViewSpecSchema, ViewViolationSchema } from '../domain/apps.js';
+import { AppearanceSchema } from '../domain/appearance.js';
 
 const Id = z.string().min(1).max(200);
 const ServerRef = z.object({ serverId: Id });
@@ -74,6 +76,14 @@ export const calls = {
     ServerViewSchema,
   ),
   'servers:remove': call(ServerRef, Ack),
+  /** Changes the launch (command, arguments, variables, folder) or address and headers, the name or the era; says what follows for consent. */
+  'servers:edit': call(ServerEditSchema.extend({ serverId: Id }), EditOutcomeSchema),
+  /** A copy under a new name, with its own secrets and its own consent. */
+  'servers:clone': call(z.object({ serverId: Id, name: ServerNameSchema }), ServerViewSchema),
+  /** One server, or all when no id is given, as an mcp.json (`mcpServers`); stored secrets become placeholders. */
+  'servers:export': call(z.object({ serverId: Id.optional() }), ServerExportSchema),
+  /** A pasted command line read without a shell into a command, arguments and variables; shell features are refused by name. */
+  'servers:parseCommand': call(z.object({ text: z.string().max(70_000) }), ParsedCommandSchema),
   'servers:import': call(z.object({ text: z.string().max(5_000_000), fileName: z.string().max(4096).optional() }), ImportReportSchema),
   'servers:start': call(ServerRef, ServerViewSchema),
   'servers:stop': call(ServerRef, ServerViewSchema),
@@ -253,6 +263,9 @@ export const calls = {
     }),
     ModelSettingsSchema,
   ),
+  'appearance:get': call(Empty, AppearanceSchema),
+  /** Every window and process on the data folder follows it (appearance:changed). */
+  'appearance:set': call(AppearanceSchema, AppearanceSchema),
   /** Fetches and checks a tool's view and registers its sandbox; hostOrigin is the page that will frame it. */
   'apps:open': call(z.object({ serverId: Id, tool: z.string().min(1).max(512), hostOrigin: z.string().max(200) }), AppViewSpecSchema),
   /**
@@ -295,6 +308,7 @@ export const events = {
   'elicitation:completed': z.object({ serverId: Id, elicitationId: z.string().max(1000), at: z.string() }),
   'auth:changed': AuthViewSchema,
   'models:changed': ModelSettingsSchema,
+  'appearance:changed': AppearanceSchema,
   'sampling:policyChanged': z.object({ serverId: Id, policy: SamplingPolicySchema }),
   /** The browser blocked something a view tried, under its CSP. */
   'apps:violation': ViewViolationSchema,

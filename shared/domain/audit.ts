@@ -6,6 +6,7 @@ export const AUDIT_KINDS = [
   'server.updated',
   'server.removed',
   'server.imported',
+  'server.exported',
   'server.launched',
   'server.stopped',
   'server.crashed',

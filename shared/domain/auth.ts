@@ -3,8 +3,11 @@
 import { z } from 'zod';
 import { UrlVerdictSchema } from './elicitation.js';
 
-/** oauth: sign in through the browser (the default); client_credentials: machine to machine; enterprise: cross-app access. */
-export const AuthModeSchema = z.enum(['oauth', 'client_credentials', 'enterprise']);
+/**
+ * oauth: sign in through the browser (the default); client_credentials: machine to machine; enterprise: cross-app access;
+ * workload: workload identity federation (a JWT the machine's identity provider issued, traded in a JWT bearer grant).
+ */
+export const AuthModeSchema = z.enum(['oauth', 'client_credentials', 'enterprise', 'workload']);
 export type AuthMode = z.infer<typeof AuthModeSchema>;
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
@@ -22,6 +25,13 @@ export const AuthConfigSchema = z.object({
   /** enterprise: the company identity provider's token endpoint, and Steward's client there. */
   idpTokenEndpoint: z.url().max(2000).nullable(),
   idpClientId: Text(500).nullable(),
+  /**
+   * The authorization server (its issuer) the client ID and credentials belong to: they are never sent to another.
+   * Empty: the first one the server names is recorded and holds from then on.
+   */
+  issuer: z.url().max(2000).nullable(),
+  /** workload: a file holding the workload's identity token, read for every token request (instead of a stored token). */
+  workloadTokenFile: Text(1000).nullable(),
 });
 export type AuthConfig = z.infer<typeof AuthConfigSchema>;
 
@@ -33,6 +43,8 @@ export const DEFAULT_AUTH_CONFIG: AuthConfig = {
   scope: null,
   idpTokenEndpoint: null,
   idpClientId: null,
+  issuer: null,
+  workloadTokenFile: null,
 };
 
 /** Write-only secrets; null removes one. */
@@ -41,13 +53,21 @@ export const AuthSecretsSchema = z.object({
   privateKey: z.string().min(1).max(20_000).nullable().optional(),
   idpClientSecret: z.string().min(1).max(10_000).nullable().optional(),
   idToken: z.string().min(1).max(20_000).nullable().optional(),
+  /** workload: the workload's identity token (a JWT whose audience is the authorization server). */
+  workloadToken: z.string().min(1).max(20_000).nullable().optional(),
 });
 export type AuthSecrets = z.infer<typeof AuthSecretsSchema>;
 
 export const AuthViewSchema = z.object({
   serverId: z.string(),
   config: AuthConfigSchema,
-  secretsSet: z.object({ clientSecret: z.boolean(), privateKey: z.boolean(), idpClientSecret: z.boolean(), idToken: z.boolean() }),
+  secretsSet: z.object({
+    clientSecret: z.boolean(),
+    privateKey: z.boolean(),
+    idpClientSecret: z.boolean(),
+    idToken: z.boolean(),
+    workloadToken: z.boolean(),
+  }),
   signedIn: z.boolean(),
   issuer: z.string().nullable(),
   /** Scopes the current token was granted (or asked for, when the server did not say). */
@@ -56,6 +76,8 @@ export const AuthViewSchema = z.object({
   /** How Steward is known to the authorization server. */
   registration: z.enum(['pre-registered', 'metadata-document', 'dynamic']).nullable(),
   clientId: z.string().nullable(),
+  /** The access token is bound to Steward's key for this server (DPoP): a copy of it is useless without the key. */
+  dpop: z.boolean(),
   /** A sign-in is waiting for the user. */
   pending: z.boolean(),
   lastError: z.string().nullable(),

@@ -12,12 +12,12 @@ export const ServerNameSchema = z
   .max(100, 'Server names are at most 100 characters.')
   .regex(NO_CONTROL_CHARS, 'Server names cannot contain control, invisible or direction-changing characters.');
 
-const EnvNameSchema = z
+export const EnvNameSchema = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Environment variable names use letters, digits and underscores.')
   .max(200);
 
-const TextValue = z
+export const TextValueSchema = z
   .string()
   .max(32_768)
   .regex(/^[^\u0000]*$/, 'Values cannot contain NUL characters.');
@@ -39,22 +39,20 @@ export const StdioConfigSchema = z.object({
     )
     .max(512)
     .default([]),
-  env: z.record(EnvNameSchema, TextValue).default({}),
+  env: z.record(EnvNameSchema, TextValueSchema).default({}),
   cwd: z.string().max(4096).optional(),
 });
+
+export const HeaderNameSchema = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'Header names are HTTP tokens.');
+export const HeaderValueSchema = z
+  .string()
+  .max(8192)
+  .regex(/^[^\r\n\u0000]*$/, 'Header values cannot contain line breaks.');
 
 export const HttpConfigSchema = z.object({
   transport: z.literal('http'),
   url: z.url('The server URL is not a valid URL.').refine((u) => /^https?:\/\//i.test(u), 'Remote servers are reached over http:// or https://.'),
-  headers: z
-    .record(
-      z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'Header names are HTTP tokens.'),
-      z
-        .string()
-        .max(8192)
-        .regex(/^[^\r\n\u0000]*$/, 'Header values cannot contain line breaks.'),
-    )
-    .default({}),
+  headers: z.record(HeaderNameSchema, HeaderValueSchema).default({}),
 });
 
 export const ServerConfigSchema = z.discriminatedUnion('transport', [StdioConfigSchema, HttpConfigSchema]);
@@ -239,6 +237,15 @@ export const LaunchSpecSchema = z.object({
 });
 export type LaunchSpec = z.infer<typeof LaunchSpecSchema>;
 
+/** One field of a launch, as it was last approved and as it is now; null where it was absent or is a secret. */
+export const LaunchChangeSchema = z.object({
+  field: z.string(),
+  change: z.enum(['added', 'removed', 'changed', 'unchanged']),
+  before: z.string().nullable(),
+  after: z.string().nullable(),
+});
+export type LaunchChange = z.infer<typeof LaunchChangeSchema>;
+
 export const ConsentRequestSchema = z.object({
   serverId: z.string(),
   serverName: z.string(),
@@ -250,6 +257,8 @@ export const ConsentRequestSchema = z.object({
   changedSince: z.string().nullable(),
   /** What changed since the last approved launch, one sentence each (values of secrets never shown). */
   changes: z.array(z.string()),
+  /** The same changes field by field, old → new; every variable is listed with whether its value changed, never the value. */
+  diff: z.array(LaunchChangeSchema).default([]),
   state: z.enum(['required', 'approved', 'denied']),
 });
 export type ConsentRequest = z.infer<typeof ConsentRequestSchema>;

@@ -2,6 +2,7 @@
 // user-data folder, secrets through the keychain, IPC for exactly the contract, one locked-down window), and what it
 // does at quit, at a second launch and when the keychain is missing.
 import { readFileSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CALL_NAMES } from '../../shared/contract/index.js';
@@ -133,6 +134,31 @@ describe('the desktop app starting', () => {
     await waitFor('the exit', () => rig.app.calls.includes('exit 0'));
     expect(rig.ipcMain.handlers.size).toBe(0);
     expect(query(rig.userData, 'SELECT pid FROM owners')).toEqual([]);
+  });
+
+  it('a second launch brings the running window back: restored when minimized, then focused', async () => {
+    const rig = await boot();
+    rig.app.ready();
+    await waitFor('the window', () => rig.made[0]?.url);
+    const [window] = rig.made;
+    rig.app.emit('second-instance');
+    expect(window!.calls).toEqual(['focus']);
+    window!.minimize();
+    rig.app.emit('second-instance');
+    expect(window!.calls).toEqual(['focus', 'restore', 'focus']);
+    expect(rig.made).toHaveLength(1);
+  });
+
+  it('when the host cannot start (a database from a newer Steward), says why and exits 1 with no window open', async () => {
+    const rig = await boot();
+    const db = new Database(join(rig.userData, 'steward.db'));
+    db.pragma('user_version = 9999');
+    db.close();
+    rig.app.ready();
+    await waitFor('the exit', () => rig.app.calls.includes('exit 1'));
+    expect(rig.logged()).toMatch(/Steward could not start: .*newer Steward/);
+    expect(rig.made).toHaveLength(0);
+    expect(rig.ipcMain.handlers.size).toBe(0);
   });
 
   it('a second launch quits at once, leaving the first; closing the last window quits (off macOS)', async () => {

@@ -2,7 +2,7 @@
 // repetition loop itself with made-up figures (no clocks read, no timing asserted).
 import { describe, expect, it } from 'vitest';
 import { repeat, summarize } from '../../bench/repeat.js';
-import { firstSide, inOrder, median, nextStep, percentile, spreadOf, type StopRule } from '../../bench/stats.js';
+import { capWithin, firstSide, inOrder, median, nextStep, percentile, spreadOf, type StopRule } from '../../bench/stats.js';
 
 describe('median', () => {
   it.each([
@@ -94,6 +94,18 @@ describe('nextStep', () => {
     { case: 'a spread of exactly the tolerance', watched: [[9.5, 10, 10.5, 10, 10]], elapsed: 0, verdict: 'steady' },
   ])('$case: $verdict', ({ watched, elapsed, verdict }) => {
     expect(nextStep(watched, elapsed, rule)).toBe(verdict);
+  });
+});
+
+describe('capWithin (a section cap inside the whole run budget)', () => {
+  it.each([
+    { why: 'plenty of time: its own cap', own: 15, leftMs: 250_000, later: 100, expected: 15 },
+    { why: 'the later sections need most of what is left', own: 50, leftMs: 130_000, later: 100, expected: 30 },
+    { why: 'nothing to spare: no extra repetitions', own: 50, leftMs: 80_000, later: 100, expected: 0 },
+    { why: 'past the deadline already', own: 15, leftMs: -5_000, later: 0, expected: 0 },
+    { why: 'the last section takes what is left up to its cap', own: 40, leftMs: 25_000, later: 0, expected: 25 },
+  ])('$why', ({ own, leftMs, later, expected }) => {
+    expect(capWithin(own, leftMs, later)).toBe(expected);
   });
 });
 

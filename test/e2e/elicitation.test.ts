@@ -139,7 +139,7 @@ describe('elicitation in the browser', () => {
     expect(r.errors).toEqual([]);
   });
 
-  it('declines a form, and dismisses one with Escape', async () => {
+  it('declines a form; Escape closes one without answering, and it waits in the Inbox until Cancel', async () => {
     const { r, page, run } = await withServer('everything', [EVERYTHING, 'stdio']);
     const dialog = formDialog(page, 'everything');
 
@@ -152,7 +152,17 @@ describe('elicitation in the browser', () => {
     expect(rawResult(text)).toEqual({ action: 'decline' });
 
     const dismissed = run('trigger-elicitation-request');
+    let answered = false;
+    void dismissed.then(() => (answered = true));
     await dismissWithEscape(page, dialog);
+    // Escape answered nothing: the form still waits, in the Inbox, and the server still waits for it.
+    await page.getByRole('link', { name: /^Inbox/ }).click();
+    const row = page.locator('.inbox-item[data-kind="elicitation"]');
+    await row.waitFor();
+    expect(r.t.host.inbox.list().map((i) => i.kind)).toEqual(['elicitation']);
+    expect(answered).toBe(false);
+    await row.getByRole('button', { name: 'Open the request from everything' }).click();
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
     expect(rawResult(await dismissed)).toEqual({ action: 'cancel' });
     expect(r.t.host.inbox.list()).toEqual([]);
     expect(r.errors).toEqual([]);

@@ -70,7 +70,7 @@ describe('launching in the browser', () => {
 
     await failed.getByRole('button', { name: 'Allow and restart' }).click();
     const consent = consentDialog(page, 'reacher');
-    await consent.getByRole('region', { name: 'What changed' }).getByText('Network: added blocked.example.net').waitFor();
+    await consent.getByRole('region', { name: 'What changed' }).getByRole('row', { name: 'Network — blocked.example.net' }).waitFor();
     await rig.shot('consent-after-fix');
     expect(rig.t.host.servers.get(view.id).sandbox.allowedDomains).toEqual(['blocked.example.net']);
     await consent.getByRole('button', { name: "Deny — don't run it" }).click();
@@ -99,7 +99,7 @@ describe('launching in the browser', () => {
     const changed = { ...env, NODE_OPTIONS: '--require /tmp/evil.js' };
     await rig.t.host.servers.update(view.id, { config: { transport: 'stdio', command: NODE, args: [join(FIXTURES, 'probe-server.mjs')], env: changed } });
     await row(page, 'loaders').getByRole('button', { name: 'Start “loaders”' }).click();
-    await consent.getByRole('region', { name: 'What changed' }).getByText('The value of NODE_OPTIONS changed').waitFor();
+    await consent.getByRole('region', { name: 'What changed' }).getByRole('row', { name: 'Variable NODE_OPTIONS value changed (not shown)' }).waitFor();
     await consent.getByRole('list', { name: 'Variables that decide what code runs' }).getByText('NODE_OPTIONS=--require /tmp/evil.js').waitFor();
     await rig.shot('consent-loader-variables');
     expect(rig.t.host.servers.get(view.id).pid).toBeNull();

@@ -31,7 +31,7 @@ export interface PageElement {
 export interface PageWindow {
   DataTransfer: new () => { setData: (format: string, data: string) => void };
   ClipboardEvent: new (type: string, init: { clipboardData: unknown; bubbles: boolean; cancelable: boolean }) => unknown;
-  getComputedStyle: (element: PageElement) => { overflowY: string; color: string };
+  getComputedStyle: (element: PageElement) => { overflowY: string; color: string; boxShadow: string };
 }
 
 export interface BrowserRig {

@@ -11,13 +11,14 @@ export interface CliRun {
   stderr: string;
 }
 
-export function steward(home: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+/** Runs a steward command to its end; `input`, when given, is what it reads on stdin. */
+export function steward(home: string, args: string[], env: Record<string, string> = {}, input?: string): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = execFile(NODE, [CLI, ...args], { env: { ...process.env, ...env, STEWARD_HOME: home }, timeout: 90_000 }, (error, stdout, stderr) => {
       const signal = error?.signal ? ` (killed by ${error.signal})` : '';
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr: `${stderr}${signal}` });
     });
-    child.stdin?.end();
+    child.stdin?.end(input);
   });
 }
 

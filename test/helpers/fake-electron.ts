@@ -72,25 +72,38 @@ export function fakeApp(options: { userData: string; singleInstance?: boolean })
 
 /** BrowserWindow: every window made is kept, with the options it was made with and the URL it loaded. */
 export function fakeBrowserWindowClass() {
-  const made: Array<{ options: Record<string, unknown>; url?: string; contents: FakeContents & { send: (...a: unknown[]) => void; isDestroyed(): boolean } }> =
-    [];
+  const made: Array<{
+    options: Record<string, unknown>;
+    url?: string;
+    contents: FakeContents & { send: (...a: unknown[]) => void; isDestroyed(): boolean };
+    /** What was done to the window itself (restore, focus), in order. */
+    calls: string[];
+    minimize(): void;
+  }> = [];
   class FakeBrowserWindow extends EventEmitter {
     static getAllWindows = () => made;
     readonly webContents;
+    private readonly calls: string[] = [];
+    private minimized = false;
     constructor(options: Record<string, unknown>) {
       super();
       this.webContents = Object.assign(fakeContents(), { send: () => undefined, isDestroyed: () => false });
-      made.push({ options, contents: this.webContents });
+      made.push({ options, contents: this.webContents, calls: this.calls, minimize: () => void (this.minimized = true) });
     }
     loadURL(url: string) {
       made.at(-1)!.url = url;
       return Promise.resolve();
     }
     show() {}
-    focus() {}
-    restore() {}
+    focus() {
+      this.calls.push('focus');
+    }
+    restore() {
+      this.calls.push('restore');
+      this.minimized = false;
+    }
     isMinimized() {
-      return false;
+      return this.minimized;
     }
   }
   return { FakeBrowserWindow, made };

@@ -16,9 +16,9 @@ afterEach(async () => {
   t = undefined;
 });
 
-async function start(): Promise<WebServer> {
+async function start(answered?: (channel: string) => void): Promise<WebServer> {
   t = await makeHost();
-  web = await startWebServer({ host: t.host, staticDir: join(DIST, 'renderer'), token: 'test-token-123' });
+  web = await startWebServer({ host: t.host, staticDir: join(DIST, 'renderer'), token: 'test-token-123', ...(answered ? { answered } : {}) });
   return web;
 }
 
@@ -105,6 +105,22 @@ describe('browser mode server', () => {
         outcome: { ok: false, code: 'not_found' },
       });
       expect(await ask(ws!, { type: 'call', id: 5, channel: 'servers:list', payload: {} })).toMatchObject({ id: 5, outcome: { ok: true, data: [] } });
+    } finally {
+      ws?.close();
+    }
+  });
+
+  it('tells which calls a page made once they are answered (steward serve starts servers after the first list)', async () => {
+    const channels: string[] = [];
+    const w = await start((channel) => channels.push(channel));
+    const { ws } = await connect(`ws://127.0.0.1:${w.port}/ws?token=test-token-123`, `http://127.0.0.1:${w.port}`);
+    try {
+      // Hostile frames first: not JSON, no channel; neither is a call, so neither is reported.
+      expect(await ask(ws!, 'not json')).toMatchObject({ outcome: { ok: false, code: 'invalid_payload' } });
+      expect(await ask(ws!, { type: 'call', id: 1 })).toMatchObject({ outcome: { ok: false } });
+      expect(channels).toEqual([]);
+      expect(await ask(ws!, { type: 'call', id: 2, channel: 'servers:list', payload: {} })).toMatchObject({ id: 2, outcome: { ok: true } });
+      expect(channels).toEqual(['servers:list']);
     } finally {
       ws?.close();
     }

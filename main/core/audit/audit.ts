@@ -1,8 +1,8 @@
 // Writes the audit record. Values a user typed or a server sent are summarized, never stored whole.
 import type { AuditActor, AuditEvent, AuditKind } from '../../../shared/domain/audit.js';
 import { guarded } from '../background.js';
-import type { Unexpected } from '../ports.js';
-import type { AuditQuery, NewAuditEvent, Store } from '../store/index.js';
+import type { Transact, Unexpected } from '../ports.js';
+import type { AuditQuery, AuditRepo, NewAuditEvent } from '../store/index.js';
 
 export interface AuditEntry {
   serverId?: string | null;
@@ -12,19 +12,25 @@ export interface AuditEntry {
   data?: Record<string, unknown>;
 }
 
+/** What the audit record needs of the store: its table, and a transaction for a batch. */
+export interface AuditRecords {
+  audit: Pick<AuditRepo, 'append' | 'list'>;
+  transaction: Transact;
+}
+
 export class Audit {
   private pending: NewAuditEvent[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly store: Store,
+    private readonly records: AuditRecords,
     private readonly now: () => string,
     private readonly unexpected: Unexpected,
   ) {}
 
   /** Writes at once: for decisions and state changes, which must be on record before they are acknowledged. */
   record(kind: AuditKind, entry: AuditEntry): AuditEvent {
-    return this.store.audit.append(this.toEvent(kind, entry));
+    return this.records.audit.append(this.toEvent(kind, entry));
   }
 
   /**
@@ -43,14 +49,14 @@ export class Audit {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    this.store.transaction(() => {
-      for (const event of batch) this.store.audit.append(event);
+    this.records.transaction(() => {
+      for (const event of batch) this.records.audit.append(event);
     });
   }
 
   list(query: AuditQuery): AuditEvent[] {
     this.flush();
-    return this.store.audit.list(query);
+    return this.records.audit.list(query);
   }
 
   /** Every matching event, oldest first, read in pages so the export never holds two copies at once. */
@@ -59,7 +65,7 @@ export class Audit {
     const out: AuditEvent[] = [];
     let beforeId: number | undefined;
     for (;;) {
-      const page = this.store.audit.list({ limit: 1000, beforeId, serverId: filter.serverId, kind: filter.kind });
+      const page = this.records.audit.list({ limit: 1000, beforeId, serverId: filter.serverId, kind: filter.kind });
       out.push(...page);
       const oldest = page.at(-1);
       if (page.length < 1000 || !oldest) break;

@@ -1,6 +1,8 @@
 // The OAuthClientProvider the SDK's auth() drives for one server: it reads and writes that server's records only, and
 // hands the browser step to the host (which shows the page and waits for the user's click) instead of opening anything.
+// Registrations and tokens are kept per issuer; DPoP is used where the authorization server offers it.
 import type {
+  DpopSession,
   OAuthClientInformationContext,
   OAuthClientMetadata,
   OAuthClientProvider,
@@ -9,6 +11,8 @@ import type {
   StoredOAuthTokens,
 } from '@modelcontextprotocol/client';
 import type { AuthConfig } from '../../../shared/domain/auth.js';
+import { advertisedDpopAlgs, DpopKeys, isDpopBound } from './dpop.js';
+import { issuerMoved, pinnedIssuer, sameIssuer } from './issuer.js';
 import type { AuthRecords, Registration } from './records.js';
 
 export interface ProviderHooks {
@@ -16,10 +20,13 @@ export interface ProviderHooks {
   redirect(url: URL): Promise<void>;
   /** A fresh `state` for an authorization request, remembered until the callback (the redirect listener opens for it). */
   newState(): Promise<string>;
+  /** A sign-in of this server waits for the browser (or its code is being exchanged). */
+  signInUnderWay(): boolean;
 }
 
 export interface ProviderOptions {
   serverId: string;
+  serverName: string;
   config: AuthConfig;
   /** The pre-registered client's secret, when there is one. */
   clientSecret: string | undefined;
@@ -38,10 +45,19 @@ export class StewardOAuthProvider implements OAuthClientProvider {
   readonly clientMetadataUrl: string | undefined;
   /** The last authorization URL's scope, for the sign-in prompt and the auth view. */
   requestedScope: string | undefined;
+  private readonly keys: DpopKeys;
 
   constructor(private readonly o: ProviderOptions) {
     // A pre-registered client comes first; the metadata document only when there is none.
     this.clientMetadataUrl = o.config.clientId ? undefined : o.clientMetadataUrl;
+    this.keys = new DpopKeys({
+      load: async () => (await o.records.load(o.serverId)).dpop,
+      save: async (key) => {
+        await o.records.update(o.serverId, (r) => {
+          r.dpop = key;
+        });
+      },
+    });
   }
 
   get redirectUrl(): string {
@@ -62,19 +78,33 @@ export class StewardOAuthProvider implements OAuthClientProvider {
   }
 
   async clientInformation(ctx?: OAuthClientInformationContext): Promise<StoredOAuthClientInformation | undefined> {
+    const record = await this.o.records.load(this.o.serverId);
     if (this.o.config.clientId) {
+      // A configured client belongs to one authorization server: another one named later gets nothing of it.
+      const pinned = pinnedIssuer(this.o.config, record);
+      if (pinned && ctx && !sameIssuer(pinned, ctx.issuer)) throw issuerMoved(this.o.serverName, pinned, ctx.issuer);
       return {
         client_id: this.o.config.clientId,
         ...(this.o.clientSecret ? { client_secret: this.o.clientSecret } : {}),
         ...(this.o.clientSecret ? {} : { token_endpoint_auth_method: 'none' }),
+        ...(pinned ? { issuer: pinned } : {}),
       };
     }
-    const record = await this.o.records.load(this.o.serverId);
     return record.issuers[this.issuerOf(ctx)]?.client;
   }
 
   async saveClientInformation(client: StoredOAuthClientInformation, ctx?: OAuthClientInformationContext): Promise<void> {
-    if (this.o.config.clientId) return;
+    const clientId = this.o.config.clientId;
+    if (clientId) {
+      // The SDK stamps a configured client with the issuer it is first used at: that issuer holds from then on.
+      const issuer = client.issuer ?? ctx?.issuer;
+      if (issuer && !this.o.config.issuer) {
+        await this.o.records.update(this.o.serverId, (r) => {
+          if (r.issuerPin?.clientId !== clientId) r.issuerPin = { clientId, issuer };
+        });
+      }
+      return;
+    }
     const registration: Registration = client.client_id === this.clientMetadataUrl ? 'metadata-document' : 'dynamic';
     await this.o.records.update(this.o.serverId, (r) => {
       const issuer = this.issuerOf(ctx);
@@ -122,8 +152,28 @@ export class StewardOAuthProvider implements OAuthClientProvider {
     });
   }
 
+  /**
+   * Discovery is handed back only across a sign-in's browser round trip (the SDK checks the callback against the issuer
+   * it started with). Every other authorization reads the resource's metadata afresh, so a server whose authorization
+   * server changed is followed to the new one, where Steward registers and signs in anew.
+   */
   async discoveryState(): Promise<OAuthDiscoveryState | undefined> {
+    if (!this.o.hooks.signInUnderWay()) return undefined;
     return (await this.o.records.load(this.o.serverId)).discovery;
+  }
+
+  /** DPoP where the authorization server offers it, or where the token in use is bound to Steward's key already. */
+  async dpop(): Promise<DpopSession | undefined> {
+    const record = await this.o.records.load(this.o.serverId);
+    const current = record.lastIssuer ? record.issuers[record.lastIssuer]?.tokens : undefined;
+    return this.keys.session(advertisedDpopAlgs(record.discovery), isDpopBound(current));
+  }
+
+  /** The sign-in ended (either way): its verifier is of no further use. */
+  async endSignIn(): Promise<void> {
+    await this.o.records.update(this.o.serverId, (r) => {
+      delete r.verifier;
+    });
   }
 
   async invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): Promise<void> {

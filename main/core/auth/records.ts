@@ -1,8 +1,10 @@
 // What Steward keeps per server to stay signed in: client registrations and tokens per authorization server (issuer),
-// the PKCE verifier of a sign-in under way, and discovery results. All of it lives in the SecretStore (sealed with the OS
+// the authorization server a configured client belongs to, the server's DPoP key, the PKCE verifier of a sign-in under
+// way, and discovery results. All of it lives in the SecretStore (sealed with the OS
 // keychain in the app), one entry per server: a token is only ever read back for the server it was issued for.
 import type { OAuthDiscoveryState, StoredOAuthClientInformation, StoredOAuthTokens } from '@modelcontextprotocol/client';
 import type { SecretStore } from '../ports.js';
+import type { StoredDpopKey } from './dpop.js';
 
 export type Registration = 'pre-registered' | 'metadata-document' | 'dynamic';
 
@@ -19,7 +21,12 @@ export interface ServerAuthRecord {
   /** The issuer whose tokens the transport sends (the one saved last). */
   lastIssuer?: string;
   verifier?: string;
+  /** The last discovery; handed back to the SDK only across a sign-in's browser round trip (see the provider). */
   discovery?: OAuthDiscoveryState;
+  /** The issuer a configured client ID was first used with, when the settings name none: it holds from then on. */
+  issuerPin?: { clientId: string; issuer: string };
+  /** The private key DPoP proofs are signed with. */
+  dpop?: StoredDpopKey;
 }
 
 const key = (serverId: string) => `oauth:${serverId}`;

@@ -2,15 +2,7 @@
 // that waits in the inbox until the user clicks, the loopback callback (state checked), step-up with a cap, sign-out,
 // and the per-server view. Client credentials and enterprise (cross-app access) use the SDK's own providers.
 import { randomBytes } from 'node:crypto';
-import {
-  ClientCredentialsProvider,
-  CrossAppAccessProvider,
-  PrivateKeyJwtProvider,
-  requestJwtAuthorizationGrant,
-  StreamableHTTPClientTransport,
-  type FetchLike,
-  type OAuthClientProvider,
-} from '@modelcontextprotocol/client';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import {
   AuthConfigSchema,
   DEFAULT_AUTH_CONFIG,
@@ -26,9 +18,12 @@ import type { Inbox } from '../inbox/index.js';
 import { detached, guarded } from '../background.js';
 import type { Clock, Unexpected } from '../ports.js';
 import type { HttpAuth } from '../sessions/index.js';
-import type { Store } from '../store/index.js';
+import type { SettingsRepo } from '../store/index.js';
 import { guardedFetch, judgeAuthUrl, serverIsLocal } from './guard.js';
+import { isDpopBound } from './dpop.js';
+import { pinnedIssuer } from './issuer.js';
 import { LoopbackRedirect, REDIRECT_PORTS, type CallbackAnswer } from './loopback.js';
+import { machineProvider } from './machine.js';
 import { CLIENT_METADATA, DEFAULT_CLIENT_METADATA_URL } from './metadata.js';
 import { StewardOAuthProvider } from './provider.js';
 import type { AuthRecords } from './records.js';
@@ -38,11 +33,12 @@ const MAX_PROMPTS = 3;
 const PROMPT_WINDOW_MS = 10 * 60_000;
 /** A sign-in link not used within this time is forgotten; its callback is then refused. */
 const STATE_TTL_MS = 15 * 60_000;
-const SECRET_NAMES = ['clientSecret', 'privateKey', 'idpClientSecret', 'idToken'] as const;
+const SECRET_NAMES = ['clientSecret', 'privateKey', 'idpClientSecret', 'idToken', 'workloadToken'] as const;
 const MAX_REFUSALS_RECORDED = 3;
 
 export interface AuthDeps {
-  store: Store;
+  /** Per-server sign-in settings and what was learnt of legacy servers. */
+  settings: Pick<SettingsRepo, 'get' | 'put'>;
   records: AuthRecords;
   inbox: Inbox;
   audit: Audit;
@@ -92,7 +88,7 @@ export class AuthService {
   }
 
   config(serverId: string): AuthConfig {
-    const stored = this.deps.store.settings.get(`auth.${serverId}`);
+    const stored = this.deps.settings.get(`auth.${serverId}`);
     const parsed = AuthConfigSchema.safeParse({ ...DEFAULT_AUTH_CONFIG, ...(stored && typeof stored === 'object' ? stored : {}) });
     return parsed.success ? parsed.data : DEFAULT_AUTH_CONFIG;
   }
@@ -105,7 +101,7 @@ export class AuthService {
         'invalid_payload',
         `That sign-in setting is not valid: ${next.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
       );
-    this.deps.store.settings.put(`auth.${serverId}`, next.data);
+    this.deps.settings.put(`auth.${serverId}`, next.data);
     for (const name of SECRET_NAMES) {
       const value = secrets[name];
       if (value !== undefined) await this.deps.records.setSecret(serverId, name, value);
@@ -126,10 +122,37 @@ export class AuthService {
   async transportAuth(serverId: string, serverUrl: string): Promise<HttpAuth> {
     const config = this.config(serverId);
     const fetch = guardedFetch(serverUrl);
-    if (config.mode === 'client_credentials') return { authProvider: await this.clientCredentials(serverId, config), fetch };
-    if (config.mode === 'enterprise') return { authProvider: await this.enterprise(serverId, config, fetch), fetch };
-    const legacy = this.deps.store.settings.get(`auth.legacyIssuer.${serverId}`) === true;
-    return { authProvider: await this.provider(serverId), fetch, ...(legacy ? { skipIssuerMetadataValidation: true } : {}) };
+    const legacy = this.deps.settings.get(`auth.legacyIssuer.${serverId}`) === true;
+    const relaxed = legacy ? { skipIssuerMetadataValidation: true } : {};
+    if (config.mode !== 'oauth') {
+      const server = this.server(serverId);
+      const authProvider = await machineProvider({
+        serverId,
+        serverName: server.name,
+        serverUrl,
+        config,
+        records: this.deps.records,
+        fetch,
+        skipIssuerMetadataValidation: legacy,
+        secret: (name) => this.deps.records.secret(serverId, name),
+        pinned: (issuer) => this.pinned(serverId, issuer),
+        now: () => this.deps.clock.now(),
+      });
+      return { authProvider, fetch, ...relaxed };
+    }
+    return { authProvider: await this.provider(serverId), fetch, ...relaxed };
+  }
+
+  /** A configured client was used for the first time, at this issuer: recorded, and it holds from now on. */
+  private pinned(serverId: string, issuer: string): void {
+    const server = this.server(serverId);
+    this.deps.audit.record('auth.configured', {
+      serverId,
+      serverName: server.name,
+      actor: 'host',
+      summary: `The credentials for "${server.name}" are now tied to the authorization server ${issuer}; Steward will not present them anywhere else.`,
+      data: { issuer },
+    });
   }
 
   /**
@@ -140,7 +163,7 @@ export class AuthService {
   async legacyFallback(serverId: string, serverUrl: string, error: StewardError): Promise<boolean> {
     const mismatch = error.details?.issuerMismatch as { kind: string; expected: string | null; received: string | null } | undefined;
     if (!mismatch || mismatch.kind !== 'metadata' || !mismatch.expected || !mismatch.received) return false;
-    if (this.deps.store.settings.get(`auth.legacyIssuer.${serverId}`) === true) return false;
+    if (this.deps.settings.get(`auth.legacyIssuer.${serverId}`) === true) return false;
     const origin = new URL(serverUrl).origin;
     let sameOrigin = false;
     try {
@@ -156,7 +179,7 @@ export class AuthService {
       if (answer?.ok) return false;
     }
     const server = this.server(serverId);
-    this.deps.store.settings.put(`auth.legacyIssuer.${serverId}`, true);
+    this.deps.settings.put(`auth.legacyIssuer.${serverId}`, true);
     this.providers.delete(serverId);
     this.deps.audit.record('auth.configured', {
       serverId,
@@ -172,84 +195,26 @@ export class AuthService {
     const cached = this.providers.get(serverId);
     if (cached) return cached;
     const config = this.config(serverId);
-    const setting = this.deps.store.settings.get('auth.clientMetadataUrl');
+    const setting = this.deps.settings.get('auth.clientMetadataUrl');
     const metadataUrl =
       this.deps.clientMetadataUrl === undefined ? (typeof setting === 'string' ? setting : DEFAULT_CLIENT_METADATA_URL) : this.deps.clientMetadataUrl;
     const provider = new StewardOAuthProvider({
       serverId,
+      serverName: this.server(serverId).name,
       config,
       clientSecret: await this.deps.records.secret(serverId, 'clientSecret'),
       redirect: this.listener,
       clientMetadataUrl: metadataUrl ?? undefined,
       clientMetadata: { ...CLIENT_METADATA, ...(config.scope ? { scope: config.scope } : {}) },
       records: this.deps.records,
-      hooks: { redirect: (url) => this.redirect(serverId, url), newState: () => this.newState(serverId) },
+      hooks: {
+        redirect: (url) => this.redirect(serverId, url),
+        newState: () => this.newState(serverId),
+        signInUnderWay: () => this.signIns.has(serverId),
+      },
     });
     this.providers.set(serverId, provider);
     return provider;
-  }
-
-  private async need(serverId: string, name: (typeof SECRET_NAMES)[number], what: string): Promise<string> {
-    const value = await this.deps.records.secret(serverId, name);
-    if (!value) throw new StewardError('auth_required', `Sign-in for "${this.server(serverId).name}" needs ${what}; set it on the server's sign-in settings.`);
-    return value;
-  }
-
-  private async clientCredentials(serverId: string, config: AuthConfig): Promise<OAuthClientProvider> {
-    if (!config.clientId) throw new StewardError('auth_required', `Sign-in for "${this.server(serverId).name}" needs a client ID.`);
-    const scope = config.scope ?? undefined;
-    if (config.clientAuth === 'private_key_jwt') {
-      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the sign-in settings name no issuer to pin these credentials to; guardedFetch judges where they go
-      return new PrivateKeyJwtProvider({
-        clientId: config.clientId,
-        privateKey: await this.need(serverId, 'privateKey', 'a private key'),
-        algorithm: config.algorithm,
-        clientName: 'Steward',
-        ...(scope ? { scope } : {}),
-      });
-    }
-    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the sign-in settings name no issuer to pin these credentials to; guardedFetch judges where they go
-    return new ClientCredentialsProvider({
-      clientId: config.clientId,
-      clientSecret: await this.need(serverId, 'clientSecret', 'a client secret'),
-      clientName: 'Steward',
-      ...(scope ? { scope } : {}),
-    });
-  }
-
-  /** Cross-app access: the company identity provider trades the user's ID token for a grant the server's authorization server accepts. */
-  private async enterprise(serverId: string, config: AuthConfig, fetchFn: FetchLike): Promise<OAuthClientProvider> {
-    if (!config.clientId || !config.idpTokenEndpoint || !config.idpClientId) {
-      throw new StewardError(
-        'auth_required',
-        `Enterprise sign-in for "${this.server(serverId).name}" needs the client ID, and the identity provider's token endpoint and client ID.`,
-      );
-    }
-    const idToken = await this.need(serverId, 'idToken', 'an ID token from your identity provider');
-    const idpSecret = await this.deps.records.secret(serverId, 'idpClientSecret');
-    const { idpTokenEndpoint, idpClientId } = config;
-    const idpVerdict = judgeAuthUrl(idpTokenEndpoint, this.server(serverId).url);
-    if (!idpVerdict.allowed)
-      throw new StewardError('auth_failed', `Steward will not contact the identity provider at ${idpVerdict.display}: ${idpVerdict.problems.join(' ')}`);
-    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the sign-in settings name no issuer to pin these credentials to; guardedFetch judges where they go
-    return new CrossAppAccessProvider({
-      clientId: config.clientId,
-      clientSecret: await this.need(serverId, 'clientSecret', 'a client secret'),
-      clientName: 'Steward',
-      assertion: async (ctx) => {
-        const grant = await requestJwtAuthorizationGrant({
-          tokenEndpoint: idpTokenEndpoint,
-          audience: ctx.authorizationServerUrl,
-          resource: ctx.resourceUrl,
-          idToken,
-          clientId: idpClientId,
-          ...(idpSecret ? { clientSecret: idpSecret } : {}),
-          ...(ctx.scope ? { scope: ctx.scope } : {}),
-          fetchFn,
-        });
-        return grant.jwtAuthGrant;
-      },
-    });
   }
 
   private server(serverId: string): { name: string; url: string } {
@@ -405,14 +370,16 @@ export class AuthService {
       const message = `The authorization server refused: ${params.get('error_description') ?? error}`;
       return this.failed(serverId, server.name, message);
     }
+    const provider = await this.provider(serverId);
     try {
-      const provider = await this.provider(serverId);
       const transport = new StreamableHTTPClientTransport(new URL(server.url), { authProvider: provider, fetch: guardedFetch(server.url) });
       await transport.finishAuth(params);
       await transport.close().catch(() => undefined);
     } catch (e) {
+      await provider.endSignIn();
       return this.failed(serverId, server.name, `Signing in to "${server.name}" failed: ${e instanceof Error ? e.message : String(e)}`);
     }
+    await provider.endSignIn();
     this.drop(serverId);
     this.errors.delete(serverId);
     const view = await this.view(serverId);
@@ -495,7 +462,7 @@ export class AuthService {
   async view(serverId: string): Promise<AuthView> {
     const config = this.config(serverId);
     const record = await this.deps.records.load(serverId);
-    const issuer = record.lastIssuer && record.lastIssuer !== '*' ? record.lastIssuer : null;
+    const issuer = (record.lastIssuer && record.lastIssuer !== '*' ? record.lastIssuer : pinnedIssuer(config, record)) ?? null;
     const current = record.lastIssuer ? record.issuers[record.lastIssuer] : undefined;
     const tokens = current?.tokens;
     const expiresAt =
@@ -514,6 +481,7 @@ export class AuthService {
       expiresAt,
       registration,
       clientId: config.clientId ?? current?.client?.client_id ?? null,
+      dpop: isDpopBound(tokens),
       pending: this.signIns.has(serverId),
       lastError: this.errors.get(serverId) ?? null,
     };

@@ -8,18 +8,25 @@ import type { BundleConfig, BundlePreview, BundleView } from '../../../shared/do
 import type { ServerView } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
-import type { Clock, SecretStore } from '../ports.js';
+import type { Clock, SecretStore, Transact } from '../ports.js';
 import { findCommand, missingRuntimeHint, nodeFsView, type Platform } from '../security/index.js';
 import type { ServersService } from '../servers/index.js';
-import type { BundleRecord, Store } from '../store/index.js';
+import type { BundleRecord, BundlesRepo, ServersRepo } from '../store/index.js';
 import { incompatibility, manifestVersion, parseManifest, type Manifest } from './manifest.js';
 import { loadMcpb } from './mcpb.js';
 import { checkValues, deriveLaunch, fieldsOf, type BundleRuntime, type SystemDirs } from './settings.js';
 import { unpackBundle } from './unpack.js';
 import { DEFAULT_ZIP_CAPS, readZipEntries, type ZipCaps } from './zip-check.js';
 
+/** The records bundles keep: their own table, the server each became, and a transaction across both. */
+export interface BundleRecords {
+  bundles: Pick<BundlesRepo, 'list' | 'get' | 'byName' | 'byServer' | 'put' | 'remove'>;
+  servers: Pick<ServersRepo, 'get'>;
+  transaction: Transact;
+}
+
 export interface BundlesDeps {
-  store: Store;
+  records: BundleRecords;
   servers: ServersService;
   secrets: SecretStore;
   audit: Audit;
@@ -88,7 +95,7 @@ export class BundlesService {
       const fields = fieldsOf(manifest, this.dirs(), sep);
       const signature = pkcs7Signature ? 'unverified' : 'unsigned';
       this.staged.set(stagingId, { dir, fileName, manifest, signature, at: this.deps.clock.now() });
-      const existing = this.deps.store.bundles.byName(manifest.name);
+      const existing = this.deps.records.bundles.byName(manifest.name);
       return {
         stagingId,
         fileName,
@@ -135,7 +142,7 @@ export class BundlesService {
   }
 
   private serverName(b: BundleRecord): string {
-    return b.serverId ? (this.deps.store.servers.get(b.serverId)?.name ?? b.name) : b.name;
+    return b.serverId ? (this.deps.records.servers.get(b.serverId)?.name ?? b.name) : b.name;
   }
 
   /** Installs (or updates) an inspected bundle as a server; it runs after the user consents to its launch. */
@@ -144,7 +151,7 @@ export class BundlesService {
     if (!staged) throw new StewardError('not_found', 'That bundle is no longer waiting to be installed; open the file again.');
     const { manifest } = staged;
     const fields = fieldsOf(manifest, this.dirs(), sep);
-    const existing = this.deps.store.bundles.byName(manifest.name);
+    const existing = this.deps.records.bundles.byName(manifest.name);
     const id = existing?.id ?? randomUUID();
     // An update keeps the answers already given (secrets included) unless new ones are given.
     const kept: BundleConfig = { ...existing?.config };
@@ -163,7 +170,7 @@ export class BundlesService {
     const config = { transport: 'stdio' as const, command: launch.command, args: launch.args, env: launch.env, cwd: dir };
     let server: ServerView;
     const oldDir = existing?.dir;
-    if (existing?.serverId && this.deps.store.servers.get(existing.serverId)) {
+    if (existing?.serverId && this.deps.records.servers.get(existing.serverId)) {
       await this.deps.servers.stop(existing.serverId);
       server = await this.deps.servers.update(existing.serverId, { config, sandbox: { writePaths: launch.writePaths } });
     } else {
@@ -190,8 +197,8 @@ export class BundlesService {
       installedAt: existing?.installedAt ?? at,
       updatedAt: at,
     };
-    this.deps.store.transaction(() => {
-      this.deps.store.bundles.put(record);
+    this.deps.records.transaction(() => {
+      this.deps.records.bundles.put(record);
       this.deps.audit.record(existing ? 'bundle.updated' : 'bundle.installed', {
         serverId: server.id,
         serverName: server.name,
@@ -207,22 +214,22 @@ export class BundlesService {
   }
 
   list(): BundleView[] {
-    return this.deps.store.bundles.list().map(view);
+    return this.deps.records.bundles.list().map(view);
   }
 
   private bundle(id: string): BundleRecord {
-    const b = this.deps.store.bundles.get(id);
+    const b = this.deps.records.bundles.get(id);
     if (!b) throw new StewardError('not_found', 'There is no such bundle.');
     return b;
   }
 
   async uninstall(id: string): Promise<void> {
     const b = this.bundle(id);
-    if (b.serverId && this.deps.store.servers.get(b.serverId)) await this.deps.servers.remove(b.serverId);
+    if (b.serverId && this.deps.records.servers.get(b.serverId)) await this.deps.servers.remove(b.serverId);
     for (const key of await this.deps.secrets.keys(`bundle/${id}/`)) await this.deps.secrets.delete(key);
     rmSync(join(this.deps.dataDir, 'bundles', id), { recursive: true, force: true });
-    this.deps.store.transaction(() => {
-      this.deps.store.bundles.remove(id);
+    this.deps.records.transaction(() => {
+      this.deps.records.bundles.remove(id);
       this.deps.audit.record('bundle.uninstalled', { actor: 'user', summary: `Uninstalled bundle ${b.name} ${b.version}.`, data: { bundleId: id } });
     });
   }
@@ -230,20 +237,20 @@ export class BundlesService {
   /** A disabled bundle does not run: it is stopped, and a start is refused until it is enabled again. */
   async setEnabled(id: string, enabled: boolean): Promise<BundleView> {
     const b = this.bundle(id);
-    this.deps.store.bundles.put({ ...b, enabled, updatedAt: this.now() });
-    if (!enabled && b.serverId && this.deps.store.servers.get(b.serverId)) await this.deps.servers.stop(b.serverId);
+    this.deps.records.bundles.put({ ...b, enabled, updatedAt: this.now() });
+    if (!enabled && b.serverId && this.deps.records.servers.get(b.serverId)) await this.deps.servers.stop(b.serverId);
     return view(this.bundle(id));
   }
 
   /** Folders a server may read although they sit in the data folder: its bundle's own files. */
   readPathsFor(serverId: string): string[] {
-    const b = this.deps.store.bundles.byServer(serverId);
+    const b = this.deps.records.bundles.byServer(serverId);
     return b ? [b.dir] : [];
   }
 
   /** Why a server may not start now (its bundle is disabled), or undefined. */
   launchRefusal(serverId: string): string | undefined {
-    const b = this.deps.store.bundles.byServer(serverId);
+    const b = this.deps.records.bundles.byServer(serverId);
     return b && !b.enabled ? `The bundle ${b.name} is disabled; enable it to run it.` : undefined;
   }
 

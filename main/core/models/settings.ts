@@ -3,7 +3,7 @@ import { ModelSettingsSchema, type ModelInfo, type ModelSettings } from '../../.
 import { StewardError } from '../../../shared/errors.js';
 import type { SecretStore } from '../ports.js';
 import { judgeUrl } from '../security/index.js';
-import type { Store } from '../store/index.js';
+import type { SettingsRepo } from '../store/index.js';
 import { ANTHROPIC_CATALOG, DEFAULT_MODEL } from './catalog.js';
 
 const KEY = 'models/anthropic/api-key';
@@ -17,9 +17,15 @@ interface Stored {
 
 export class ModelSettingsService {
   private cached: Stored | undefined;
+  /**
+   * The key as last read from the secret store (a promise, so rounds started together share one read). Every sampling
+   * round needs it; it is read again after setKey here, or after forget() when another process changed the settings
+   * (setKey there writes the key-changed marker into them, which the change feed reports).
+   */
+  private key: Promise<string | undefined> | undefined;
 
   constructor(
-    private readonly store: Store,
+    private readonly settings: Pick<SettingsRepo, 'get' | 'put'>,
     private readonly secrets: SecretStore,
     /** ANTHROPIC_BASE_URL from the host's environment, when no setting names an address. */
     private readonly envBaseUrl: string | undefined,
@@ -30,6 +36,7 @@ export class ModelSettingsService {
   /** Another process changed the settings: the next request reads them again, and screens showing them hear of it. */
   forget(): void {
     this.cached = undefined;
+    this.key = undefined;
     void this.get().then(this.changed, () => undefined);
   }
 
@@ -43,7 +50,7 @@ export class ModelSettingsService {
   }
 
   private read(): Stored {
-    const value = (this.store.settings.get(SETTING) ?? {}) as Partial<Stored>;
+    const value = (this.settings.get(SETTING) ?? {}) as Partial<Stored>;
     const enabled = (value.enabledModels ?? ANTHROPIC_CATALOG.map((m) => m.id)).filter((id) => ANTHROPIC_CATALOG.some((m) => m.id === id));
     return {
       baseUrl: value.baseUrl ?? null,
@@ -62,7 +69,7 @@ export class ModelSettingsService {
       ...s,
       baseUrl: s.baseUrl === null ? null : shown(s.baseUrl),
       catalog: ANTHROPIC_CATALOG,
-      hasKey: (await this.secrets.get(KEY)) !== undefined,
+      hasKey: (await this.apiKey()) !== undefined,
     });
   }
 
@@ -110,26 +117,38 @@ export class ModelSettingsService {
       baseUrl = verdict.canonical;
     }
     this.cached = undefined;
-    this.store.settings.put(SETTING, { baseUrl, enabledModels, defaultModel } satisfies Stored);
+    this.settings.put(SETTING, { baseUrl, enabledModels, defaultModel } satisfies Stored);
     const next = await this.get();
     this.changed(next);
     return next;
   }
 
   async setKey(apiKey: string | null): Promise<void> {
-    if (apiKey === null) await this.secrets.delete(KEY);
-    else await this.secrets.set(KEY, apiKey.trim());
+    this.key = undefined;
+    try {
+      if (apiKey === null) await this.secrets.delete(KEY);
+      else await this.secrets.set(KEY, apiKey.trim());
+    } finally {
+      this.key = undefined;
+    }
     // The key lives in the secret store, not the database; this marker is how other processes hear that it changed.
-    this.store.settings.put(`${SETTING}.key-changed`, Date.now());
+    this.settings.put(`${SETTING}.key-changed`, Date.now());
     this.changed(await this.get());
   }
 
   async hasKey(): Promise<boolean> {
-    return (await this.secrets.get(KEY)) !== undefined;
+    return (await this.apiKey()) !== undefined;
   }
 
   apiKey(): Promise<string | undefined> {
-    return this.secrets.get(KEY);
+    if (this.key) return this.key;
+    const read = this.secrets.get(KEY);
+    this.key = read;
+    // A failed read (a damaged secrets file) is not kept: the next round tries again and reports it again.
+    read.catch(() => {
+      if (this.key === read) this.key = undefined;
+    });
+    return read;
   }
 }
 

@@ -4,4 +4,5 @@ export { validateSamplingRequest, checkToolOrdering, MAX_REQUEST_BYTES, MAX_TOKE
 export { samplingVerdict, overBudget, MAX_WAITING_PER_SERVER, type Verdict, type VerdictInput } from './policy.js';
 export { roundTransition, ROUND_TRANSITIONS, type RoundState, type RoundEvent, type RoundEffect } from './round-machine.js';
 export { LoopTracker } from './loops.js';
+export type { SamplingRecords } from './round-log.js';
 export { applyEdits } from './edits.js';

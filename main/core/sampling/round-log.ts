@@ -3,8 +3,8 @@
 // round headed for the model before its row is written goes into the journal first, one cheap append. Journal entries
 // outlive their rows for a while (they are cleared in bulk), so reading the journal back after a crash is idempotent.
 import { guarded } from '../background.js';
-import type { Unexpected } from '../ports.js';
-import type { LoopSummary, OwnerKey, RoundRow, Store } from '../store/index.js';
+import type { Transact, Unexpected } from '../ports.js';
+import type { LoopSummary, OwnerKey, RoundRow, SamplingRepo } from '../store/index.js';
 import { roundTransition, type RoundState } from './round-machine.js';
 import { roundView } from './views.js';
 
@@ -17,8 +17,32 @@ export interface LoggedRound {
   row(): RoundRow;
 }
 
+/** What the sampling domain keeps in the store (rounds, loops, policies, the journal) and a transaction over it. */
+export interface SamplingRecords {
+  sampling: Pick<
+    SamplingRepo,
+    | 'policy'
+    | 'setPolicy'
+    | 'putLoop'
+    | 'loop'
+    | 'loops'
+    | 'putRound'
+    | 'round'
+    | 'rounds'
+    | 'openRoundOwners'
+    | 'openRoundsOf'
+    | 'moveRound'
+    | 'usageSince'
+    | 'journal'
+    | 'journalOwners'
+    | 'takeJournal'
+    | 'clearJournal'
+  >;
+  transaction: Transact;
+}
+
 export interface RoundLogDeps {
-  store: Store;
+  records: SamplingRecords;
   /** This process: its journal entries are its own to clear, and its rows record it as the round's owner. */
   owner: OwnerKey;
   /** A loop's summary as it stands (the service keeps it in memory). */
@@ -47,8 +71,8 @@ export class RoundLog {
 
   constructor(private readonly deps: RoundLogDeps) {}
 
-  private get store(): Store {
-    return this.deps.store;
+  private get store(): SamplingRecords {
+    return this.deps.records;
   }
 
   /** The round's row goes into the next batch. */

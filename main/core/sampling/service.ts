@@ -21,11 +21,11 @@ import type { Inbox } from '../inbox/index.js';
 import { detached } from '../background.js';
 import { chooseModel, sortParameters, type ModelProvider, type ModelSettingsService } from '../models/index.js';
 import type { Clock, Unexpected } from '../ports.js';
-import type { LoopSummary, OwnerKey, Store } from '../store/index.js';
+import type { LoopSummary, OwnerKey } from '../store/index.js';
 import { applyEdits } from './edits.js';
 import { LoopTracker } from './loops.js';
 import { samplingVerdict } from './policy.js';
-import { RoundLog } from './round-log.js';
+import { RoundLog, type SamplingRecords } from './round-log.js';
 import { isFinal, received, roundTransition, type RoundEffect, type RoundEvent } from './round-machine.js';
 import { auditEntry, requestView, resultOf, rowOf, type Round, type SamplingContext } from './round.js';
 import { UsageMeter } from './usage.js';
@@ -37,7 +37,7 @@ export type { SamplingContext } from './round.js';
 const INVALID_PARAMS = -32602;
 
 export interface SamplingDeps {
-  store: Store;
+  records: SamplingRecords;
   audit: Audit;
   inbox: Inbox;
   events: HostEvents;
@@ -78,14 +78,14 @@ export class SamplingService {
       (loopId) => this.forget(loopId),
     );
     this.log = new RoundLog({
-      store: deps.store,
+      records: deps.records,
       owner: deps.owner,
       loopOf: (loopId) => this.loopInfo.get(loopId),
       written: (loopIds) => loopIds.forEach((id) => this.changed(id)),
       alsoPending: () => deps.audit.flush(),
       unexpected: deps.unexpected,
     });
-    this.usage = new UsageMeter(deps.store, deps.clock);
+    this.usage = new UsageMeter(deps.records.sampling, deps.clock);
     deps.inbox.handle('sampling', (item, decision) => this.decide(item.request.requestId, decision, 'user'));
     deps.inbox.handle('sampling_review', (item, decision) => this.review(item.request.requestId, decision, 'user'));
   }
@@ -98,11 +98,11 @@ export class SamplingService {
    */
   recover(isDead: (owner: { pid: number | null; started: string | null }) => boolean): number {
     const loops = new Set<string>();
-    for (const owner of this.deps.store.sampling.journalOwners()) {
+    for (const owner of this.deps.records.sampling.journalOwners()) {
       if (isDead(owner)) for (const loopId of this.log.recoverJournal(owner)) loops.add(loopId);
     }
     const at = iso(this.deps.clock);
-    for (const owner of this.deps.store.sampling.openRoundOwners()) {
+    for (const owner of this.deps.records.sampling.openRoundOwners()) {
       if (isDead(owner)) for (const round of this.log.interruptOpen(owner, at)) loops.add(round.loopId);
     }
     for (const loopId of loops) this.changed(loopId);
@@ -112,7 +112,7 @@ export class SamplingService {
   policy(serverId: string): SamplingPolicy {
     let policy = this.policies.get(serverId);
     if (!policy) {
-      policy = this.deps.store.sampling.policy(serverId);
+      policy = this.deps.records.sampling.policy(serverId);
       this.policies.set(serverId, policy);
     }
     return policy;
@@ -136,11 +136,11 @@ export class SamplingService {
 
   /** Changes only the fields the patch names; the rest stay as they are. */
   setPolicy(serverId: string, serverName: string, patch: SamplingPolicyPatch): SamplingPolicy {
-    const current = this.deps.store.sampling.policy(serverId);
+    const current = this.deps.records.sampling.policy(serverId);
     const next = SamplingPolicySchema.parse({ ...current, ...defined(patch), budgets: { ...current.budgets, ...defined(patch.budgets ?? {}) } });
     this.policies.set(serverId, next);
-    this.deps.store.transaction(() => {
-      this.deps.store.sampling.setPolicy(serverId, next);
+    this.deps.records.transaction(() => {
+      this.deps.records.sampling.setPolicy(serverId, next);
       this.deps.audit.record('sampling.policy', {
         serverId,
         serverName,
@@ -481,7 +481,7 @@ export class SamplingService {
 
   /** The event carries the loop's summary (from memory while the loop is in use); a transcript is fetched with sampling:loop. */
   private changed(loopId: string): void {
-    const summary = this.loopInfo.get(loopId) ?? this.deps.store.sampling.loop(loopId);
+    const summary = this.loopInfo.get(loopId) ?? this.deps.records.sampling.loop(loopId);
     if (!summary) return;
     const active = this.loops.isOpen(loopId);
     this.deps.events.emit('sampling:changed', { ...summary, status: active ? 'active' : 'ended' });
@@ -497,25 +497,25 @@ export class SamplingService {
 
   listLoops(serverId: string | null, before: string | null, limit: number): LoopView[] {
     this.flush();
-    return this.deps.store.sampling.loops(serverId, before, limit).map((l) => ({ ...l, status: this.loops.isOpen(l.id) ? 'active' : 'ended' }));
+    return this.deps.records.sampling.loops(serverId, before, limit).map((l) => ({ ...l, status: this.loops.isOpen(l.id) ? 'active' : 'ended' }));
   }
 
   loop(loopId: string): LoopView | undefined {
     this.flush();
-    const summary = this.deps.store.sampling.loop(loopId);
+    const summary = this.deps.records.sampling.loop(loopId);
     if (!summary) return undefined;
-    const rows = this.deps.store.sampling.rounds(loopId);
+    const rows = this.deps.records.sampling.rounds(loopId);
     return { ...summary, status: this.loops.isOpen(loopId) ? 'active' : 'ended', entries: rows.map((row, i) => roundView(row, rows[i - 1])) };
   }
 
   /** One round's whole record: the request as the server sent it and the request the model got, besides its view. */
   round(requestId: string): RoundRecord | undefined {
     this.flush();
-    const row = this.deps.store.sampling.round(requestId);
+    const row = this.deps.records.sampling.round(requestId);
     if (!row) return undefined;
-    const rows = this.deps.store.sampling.rounds(row.loop_id);
+    const rows = this.deps.records.sampling.rounds(row.loop_id);
     const previous = rows[rows.findIndex((r) => r.id === row.id) - 1];
-    return roundRecord(row, previous, this.deps.store.sampling.loop(row.loop_id)?.serverName ?? '');
+    return roundRecord(row, previous, this.deps.records.sampling.loop(row.loop_id)?.serverName ?? '');
   }
 
   /** The loops a tool call started end with it. */

@@ -1,7 +1,7 @@
 // What each server has used of its budgets: tokens over the last 24 hours and requests over the last minute, kept in
 // memory (the day's tokens read from the record once per server, then kept up to date).
 import type { Clock } from '../ports.js';
-import type { Store } from '../store/index.js';
+import type { SamplingRepo } from '../store/index.js';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
@@ -11,7 +11,7 @@ export class UsageMeter {
   private readonly requests = new Map<string, number[]>();
 
   constructor(
-    private readonly store: Store,
+    private readonly rounds: Pick<SamplingRepo, 'usageSince'>,
     private readonly clock: Clock,
   ) {}
 
@@ -57,7 +57,7 @@ export class UsageMeter {
     let usage = this.tokens.get(serverId);
     if (!usage) {
       const since = new Date(this.clock.now() - DAY_MS).toISOString();
-      const entries = this.store.sampling.usageSince(serverId, since).map((r) => ({ at: Date.parse(r.at), tokens: r.tokens }));
+      const entries = this.rounds.usageSince(serverId, since).map((r) => ({ at: Date.parse(r.at), tokens: r.tokens }));
       usage = { entries, total: entries.reduce((sum, e) => sum + e.tokens, 0) };
       this.tokens.set(serverId, usage);
     }

@@ -21,7 +21,7 @@ export { buildChildEnv, isReservedEnvName } from './child-env.js';
 export { checkGrants } from './grants.js';
 export { hiddenLocations, hiddenLocationOf, isAtOrUnder, RUNTIME_WRITE_PATHS, type HiddenLocation } from './hidden-paths.js';
 export { classifyFailure, planFailure, startErrorCode, type FailureInput, type FailureOutcome } from './failure.js';
-export { describeChanges } from './consent-diff.js';
+export { describeChanges, diffLaunch } from './consent-diff.js';
 export { missingRuntimeHint } from './runtime-hints.js';
 export { findCommand } from './resolve-command.js';
 export type { Platform } from './platform-paths.js';

@@ -2,12 +2,12 @@
 // stopped here, a launch refused there stopped here, and the UI told of every view that changed (once).
 import type { OwnerTag } from '../../../shared/domain/servers.js';
 import type { HostEvents } from '../events.js';
-import type { Store } from '../store/index.js';
+import type { ServerRecords } from './ports.js';
 import type { Supervisor } from './supervisor.js';
 import { toView, type ShownViews } from './views.js';
 
 export interface ExternalChangeContext {
-  store: Pick<Store, 'servers' | 'consents'>;
+  records: Pick<ServerRecords, 'servers' | 'consents'>;
   supervisor: Supervisor;
   shown: ShownViews;
   events: HostEvents;
@@ -15,7 +15,7 @@ export interface ExternalChangeContext {
 }
 
 export async function applyExternalChange(ctx: ExternalChangeContext): Promise<void> {
-  const { store, supervisor, shown, events } = ctx;
+  const { records: store, supervisor, shown, events } = ctx;
   const records = store.servers.list();
   const present = new Set(records.map((r) => r.id));
   for (const id of supervisor.ids()) if (!present.has(id)) await supervisor.forget(id);

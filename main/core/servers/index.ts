@@ -1,6 +1,8 @@
 // Servers: configs, imports from other hosts, and the supervisor that runs them.
-export { ServersService, type ServersDeps } from './service.js';
+export { ServersService } from './service.js';
+export type { ServersDeps, ServerRecords, LaunchPorts, ConnectPorts, SupervisionSettings, OwnerPorts, ServerSinks } from './ports.js';
 export { DEFAULT_BACKOFF, restartDelay, type BackoffPolicy } from './backoff.js';
 export { parseImport } from './import.js';
+export { parseCommandLine, type ParsedCommandLine } from './command-line.js';
 export { registryResolver, type PackageResolver, type ResolvedPackage } from './packages.js';
 export type { OrphanReport } from './supervisor.js';

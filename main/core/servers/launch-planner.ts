@@ -4,38 +4,19 @@ import type { PackagePin } from '../../../shared/domain/launch.js';
 import type { ConsentRequest, ServerError } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
-import type { SecretStore } from '../ports.js';
-import {
-  buildChildEnv,
-  describeChanges,
-  planFailure,
-  planLaunch,
-  type FsView,
-  type LaunchPlan,
-  type PinRequest,
-  type Platform,
-  type SandboxRunner,
-} from '../security/index.js';
-import type { ServerRecord, Store } from '../store/index.js';
+import { buildChildEnv, describeChanges, diffLaunch, planFailure, planLaunch, type LaunchPlan, type PinRequest } from '../security/index.js';
+import type { ServerRecord } from '../store/index.js';
 import { loadConfig } from './config.js';
-import type { PackageResolver } from './packages.js';
+import type { LaunchPorts, ServerRecords } from './ports.js';
 
 export interface PlannerDeps {
-  store: Store;
-  secrets: SecretStore;
+  records: Pick<ServerRecords, 'servers' | 'consents' | 'transaction' | 'secrets'>;
+  launch: LaunchPorts;
   audit: Audit;
-  sandbox: SandboxRunner;
-  fs: FsView;
-  platform: Platform;
-  homeDir: string;
-  dataDir: string;
-  hostEnv: Readonly<Record<string, string | undefined>>;
-  packages: PackageResolver;
   now(): string;
   changed(serverId: string): void;
   /** A launch refused before anything ran: kept with the server like a failed start. */
   refused(serverId: string, error: ServerError): void;
-  bundleOf?(serverId: string): { readPaths: string[]; refusal: string | undefined };
 }
 
 type Actor = 'user' | 'host' | 'policy';
@@ -45,10 +26,15 @@ export class LaunchPlanner {
 
   async plan(record: ServerRecord): Promise<LaunchPlan> {
     if (record.config.transport !== 'stdio') throw new StewardError('internal_error', 'Only stdio servers are launched.');
-    const config = await loadConfig(this.deps.secrets, record.id, record.config);
+    const config = await loadConfig(this.deps.records.secrets, record.id, record.config);
     if (config.transport !== 'stdio') throw new StewardError('internal_error', 'Stored config does not match its transport.');
-    const policy = { platform: this.deps.platform, homeDir: this.deps.homeDir, dataDir: this.deps.dataDir, sandbox: await this.deps.sandbox.support() };
-    const bundle = this.deps.bundleOf?.(record.id);
+    const policy = {
+      platform: this.deps.launch.platform,
+      homeDir: this.deps.launch.homeDir,
+      dataDir: this.deps.launch.dataDir,
+      sandbox: await this.deps.launch.sandbox.support(),
+    };
+    const bundle = this.deps.launch.bundleOf?.(record.id);
     if (bundle?.refusal) throw new StewardError('not_supported', bundle.refusal);
     let pins = record.pins;
     // Unpinned packages are pinned once (at first install); the second round plans with the new pins.
@@ -56,8 +42,8 @@ export class LaunchPlanner {
       const result = planLaunch(
         { config, sandbox: record.sandbox, serverId: record.id, pins, ownReadPaths: bundle?.readPaths ?? [] },
         policy,
-        this.deps.hostEnv,
-        this.deps.fs,
+        this.deps.launch.hostEnv,
+        this.deps.launch.fs,
       );
       if (result.kind === 'plan') return result;
       if (result.kind === 'refusal') throw this.refused(record.id, new StewardError(result.code, result.message));
@@ -73,12 +59,12 @@ export class LaunchPlanner {
   }
 
   private async pin(record: ServerRecord, current: readonly PackagePin[], requests: readonly PinRequest[]): Promise<PackagePin[]> {
-    const env = buildChildEnv({ platform: this.deps.platform, hostEnv: this.deps.hostEnv, configEnv: {}, extraPathDirs: [] });
+    const env = buildChildEnv({ platform: this.deps.launch.platform, hostEnv: this.deps.launch.hostEnv, configEnv: {}, extraPathDirs: [] });
     const next = [...current];
     for (const request of requests) {
       let resolved;
       try {
-        resolved = await this.deps.packages.resolve(request, env);
+        resolved = await this.deps.launch.packages.resolve(request, env);
       } catch (error) {
         throw this.refused(record.id, error instanceof StewardError ? error : new StewardError('download_failed', String(error)));
       }
@@ -87,8 +73,8 @@ export class LaunchPlanner {
       if (at >= 0) next[at] = pin;
       else next.push(pin);
     }
-    this.deps.store.transaction(() => {
-      this.deps.store.servers.setPins(record.id, next);
+    this.deps.records.transaction(() => {
+      this.deps.records.servers.setPins(record.id, next);
       this.deps.audit.record('package.pinned', {
         serverId: record.id,
         serverName: record.name,
@@ -105,15 +91,15 @@ export class LaunchPlanner {
   async upgrade(record: ServerRecord, actor: Actor): Promise<Array<{ name: string; from: string; to: string }>> {
     if (record.config.transport !== 'stdio') throw new StewardError('not_supported', 'Remote servers have no packages to update.');
     const before = record.pins;
-    this.deps.store.servers.setPins(record.id, []);
+    this.deps.records.servers.setPins(record.id, []);
     let plan: LaunchPlan;
     try {
       plan = await this.plan({ ...record, pins: [] });
     } catch (error) {
-      this.deps.store.servers.setPins(record.id, before);
+      this.deps.records.servers.setPins(record.id, before);
       throw error;
     }
-    const after = this.deps.store.servers.get(record.id)?.pins ?? [];
+    const after = this.deps.records.servers.get(record.id)?.pins ?? [];
     const changes = after
       .map((p) => ({ name: p.name, from: before.find((b) => b.ecosystem === p.ecosystem && b.name === p.name)?.version ?? '(none)', to: p.version }))
       .filter((c) => c.from !== c.to);
@@ -132,7 +118,7 @@ export class LaunchPlanner {
 
   /** The consent request for a plan: its state, and what changed since the last approved launch. */
   consentRequest(record: ServerRecord, plan: LaunchPlan): ConsentRequest {
-    const { consents } = this.deps.store;
+    const { consents } = this.deps.records;
     const exact = consents.find(record.id, plan.spec.hash);
     const latest = consents.latest(record.id);
     const approved = exact ? undefined : consents.latestApproved(record.id);
@@ -150,6 +136,7 @@ export class LaunchPlanner {
       findings: plan.findings,
       changedSince: !exact && latest ? latest.decidedAt : null,
       changes: describeChanges(previous, plan.spec),
+      diff: diffLaunch(previous, plan.spec),
       state: exact ? exact.decision : 'required',
     };
   }

@@ -4,14 +4,14 @@ import type { LogLine } from '../../../shared/domain/servers.js';
 import { guarded } from '../background.js';
 import { SERVER_LIMITS } from '../limits.js';
 import type { Clock, Unexpected } from '../ports.js';
-import type { NewLogLine, Store } from '../store/index.js';
+import type { LogsRepo, NewLogLine } from '../store/index.js';
 
 export class LogSink {
   private queues = new Map<string, { lines: NewLogLine[]; dropped: number }>();
   private timer: { cancel(): void } | undefined;
 
   constructor(
-    private readonly store: Store,
+    private readonly logs: Pick<LogsRepo, 'append'>,
     private readonly clock: Clock,
     private readonly written: (serverId: string, lines: LogLine[]) => void,
     private readonly unexpected: Unexpected,
@@ -58,7 +58,7 @@ export class LogSink {
     this.queues = new Map();
     let stored: LogLine[];
     try {
-      stored = this.store.logs.append(batch);
+      stored = this.logs.append(batch);
     } catch {
       // The server was removed meanwhile (foreign key) or the store is closing; those lines have no home.
       stored = this.appendEach(batch);
@@ -76,7 +76,7 @@ export class LogSink {
     const out: LogLine[] = [];
     for (const line of batch) {
       try {
-        out.push(...this.store.logs.append([line]));
+        out.push(...this.logs.append([line]));
       } catch {
         // dropped: see above
       }

@@ -12,88 +12,85 @@ import {
   type ServerInput,
   type ServerOptions,
   type ServerView,
-  type OwnerTag,
   SandboxSettingsSchema,
   ServerOptionsSchema,
 } from '../../../shared/domain/servers.js';
+import type { EditOutcome, ServerEdit, ServerExport } from '../../../shared/domain/server-edit.js';
 import { StewardError } from '../../../shared/errors.js';
-import type { Audit } from '../audit/index.js';
-import type { HostEvents } from '../events.js';
-import type { Inbox } from '../inbox/index.js';
-import type { Clock, SecretStore, Unexpected } from '../ports.js';
-import type { FsView, LaunchPlan, Platform, SandboxRunner } from '../security/index.js';
-import type { ClientIdentity, HostCapabilities, McpSession, ServerRequestInfo, ServerNotificationMethod, HttpAuth } from '../sessions/index.js';
+import type { LaunchPlan } from '../security/index.js';
 import type { OwnerKey } from '../owners/index.js';
-import type { ServerRecord, Store } from '../store/index.js';
-import type { BackoffPolicy } from './backoff.js';
+import type { McpSession } from '../sessions/index.js';
+import type { ServerRecord } from '../store/index.js';
 import { forgetSecrets, loadConfig, saveSecrets, toStored } from './config.js';
 import { applyGrants, grantAudit, refuseBadGrants, type GrantChange } from './grants.js';
 import { LaunchPlanner } from './launch-planner.js';
-import type { PackageResolver } from './packages.js';
+import type { ServersDeps } from './ports.js';
 import { importServers } from './import.js';
 import { Supervisor, type OrphanReport } from './supervisor.js';
 import { applyExternalChange } from './external-change.js';
 import { ShownViews, toView } from './views.js';
-
-export interface ServersDeps {
-  store: Store;
-  secrets: SecretStore;
-  events: HostEvents;
-  inbox: Inbox;
-  audit: Audit;
-  clock: Clock;
-  sandbox: SandboxRunner;
-  fs: FsView;
-  platform: Platform;
-  homeDir: string;
-  dataDir: string;
-  hostEnv: Readonly<Record<string, string | undefined>>;
-  identity: ClientIdentity;
-  backoff: BackoffPolicy;
-  stopGraceMs: number;
-  connectTimeoutMs: number;
-  downloadTimeoutMs: number;
-  /** The most bytes one JSON-RPC message from a server may have. */
-  messageBytes: number;
-  sampleIntervalMs: number;
-  /** Answers which exact version a package runner would fetch (pinning at first install). */
-  packages: PackageResolver;
-  /** Errors in background work (log writes, memory sampling, restarts): the front end's log. */
-  unexpected: Unexpected;
-  /** This Steward process, as process and session records name their owner. */
-  owner: OwnerKey;
-  /** Other live Steward processes holding a session, by server. */
-  elsewhere(): Map<string, OwnerTag[]>;
-  capabilities(serverId: string): HostCapabilities;
-  serverRequest(serverId: string, method: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
-  serverNotification(serverId: string, method: ServerNotificationMethod, params: Record<string, unknown>): void;
-  /** What a remote server's transport authenticates with (OAuth provider, checked fetch). */
-  httpAuth(serverId: string, url: string): Promise<HttpAuth>;
-  /** Whether a failed connect may be tried once more with adjusted sign-in settings (a legacy server). */
-  httpAuthRetry(serverId: string, url: string, error: StewardError): Promise<boolean>;
-  /** A server is gone: whatever else the host keeps about it (sign-in records) goes too. */
-  forgotten(serverId: string): Promise<void>;
-  /** What an installed bundle adds to its server's launch: its files to read, and whether it may run now. */
-  bundleOf?(serverId: string): { readPaths: string[]; refusal: string | undefined };
-}
+import { ServerEditor } from './editor.js';
+import { parseCommandLine, type ParsedCommandLine } from './command-line.js';
 
 type Actor = 'user' | 'host' | 'policy';
+
+interface SettingsPatch {
+  name?: string | undefined;
+  config?: ServerConfig | undefined;
+  sandbox?: Partial<SandboxSettings> | undefined;
+  options?: Partial<ServerOptions> | undefined;
+}
 
 export class ServersService {
   private readonly supervisor: Supervisor;
   private readonly planner: LaunchPlanner;
   private readonly settingsCache = new Map<string, { name: string; toolTimeoutSeconds: number }>();
   private readonly shown = new ShownViews();
+  private readonly editor: ServerEditor;
 
   constructor(private readonly deps: ServersDeps) {
-    this.supervisor = new Supervisor({ ...deps, changed: (id) => this.changed(id), replan: async (id) => this.checkedPlan(this.record(id)) });
+    this.supervisor = new Supervisor({
+      records: deps.records,
+      clock: deps.clock,
+      launch: deps.launch,
+      connect: deps.connect,
+      supervision: deps.supervision,
+      sinks: deps.sinks,
+      owner: deps.owners.owner,
+      changed: (id) => this.changed(id),
+      replan: async (id) => this.checkedPlan(this.record(id)),
+    });
     this.planner = new LaunchPlanner({
-      ...deps,
+      records: deps.records,
+      launch: deps.launch,
+      audit: deps.sinks.audit,
       now: () => this.now(),
       changed: (id) => this.changed(id),
-      refused: (id, error) => this.supervisor.obtain(id).refused(error),
+      refused: (id, error) => {
+        const runtime = this.supervisor.obtain(id);
+        // An edited launch Steward cannot run leaves the earlier one running; the reason goes to its log.
+        if (runtime.status === 'running') this.supervisor.logs.add(id, 'host', 'warning', `The changed launch cannot run: ${error.message}`);
+        else runtime.refused(error);
+      },
     });
-    deps.inbox.handle('consent', async (item, decision) => {
+    this.editor = new ServerEditor({
+      records: deps.records,
+      inbox: deps.sinks.inbox,
+      audit: deps.sinks.audit,
+      record: (id) => this.record(id),
+      get: (id) => this.get(id),
+      save: async (id, patch, actor) => {
+        await this.save(id, { name: patch.name, config: patch.config, ...(patch.protocolEra ? { options: { protocolEra: patch.protocolEra } } : {}) }, actor);
+      },
+      add: (input, source, actor) => this.add(input, source, actor),
+      plan: (record) => this.planner.plan(record),
+      consentRequest: (record, plan) => this.planner.consentRequest(record, plan),
+      launchedHash: (id) => this.supervisor.launchedHash(id),
+      connected: (id) => this.supervisor.get(id)?.status === 'running',
+      restart: (id) => this.restart(id),
+      bundled: (id) => (deps.launch.bundleOf?.(id).readPaths.length ?? 0) > 0,
+    });
+    deps.sinks.inbox.handle('consent', async (item, decision) => {
       await this.decideConsent(item.serverId, decision.hash, decision.decision, 'user');
     });
   }
@@ -103,33 +100,33 @@ export class ServersService {
   }
 
   private record(id: string): ServerRecord {
-    const record = this.deps.store.servers.get(id);
+    const record = this.deps.records.servers.get(id);
     if (!record) throw new StewardError('not_found', 'There is no such server.');
     return record;
   }
 
   /** Finds a server by id or, for scripts, by name. */
   resolve(idOrName: string): ServerRecord {
-    const record = this.deps.store.servers.get(idOrName) ?? this.deps.store.servers.findByName(idOrName);
+    const record = this.deps.records.servers.get(idOrName) ?? this.deps.records.servers.findByName(idOrName);
     if (!record) throw new StewardError('not_found', `There is no server named "${idOrName}".`);
     return record;
   }
 
   list(): ServerView[] {
-    const elsewhere = this.deps.elsewhere();
-    return this.deps.store.servers.list().map((r) => toView(r, this.supervisor.get(r.id), elsewhere.get(r.id)));
+    const elsewhere = this.deps.owners.elsewhere();
+    return this.deps.records.servers.list().map((r) => toView(r, this.supervisor.get(r.id), elsewhere.get(r.id)));
   }
 
   get(id: string): ServerView {
-    return toView(this.record(id), this.supervisor.get(id), this.deps.elsewhere().get(id));
+    return toView(this.record(id), this.supervisor.get(id), this.deps.owners.elsewhere().get(id));
   }
 
   private changed(id: string): void {
-    const record = this.deps.store.servers.get(id);
+    const record = this.deps.records.servers.get(id);
     if (!record) return;
-    const view = toView(record, this.supervisor.get(id), this.deps.elsewhere().get(id));
+    const view = toView(record, this.supervisor.get(id), this.deps.owners.elsewhere().get(id));
     this.shown.note(view);
-    this.deps.events.emit('servers:changed', view);
+    this.deps.sinks.events.emit('servers:changed', view);
   }
 
   /**
@@ -139,11 +136,11 @@ export class ServersService {
   async externalChange(): Promise<void> {
     this.settingsCache.clear();
     await applyExternalChange({
-      store: this.deps.store,
+      records: this.deps.records,
       supervisor: this.supervisor,
       shown: this.shown,
-      events: this.deps.events,
-      elsewhere: () => this.deps.elsewhere(),
+      events: this.deps.sinks.events,
+      elsewhere: () => this.deps.owners.elsewhere(),
     });
   }
 
@@ -164,14 +161,14 @@ export class ServersService {
       pins: [],
       lastError: null,
     };
-    if (this.deps.store.servers.findByName(record.name)) {
+    if (this.deps.records.servers.findByName(record.name)) {
       throw new StewardError('name_taken', `A server named "${record.name}" already exists.`);
     }
-    await saveSecrets(this.deps.secrets, record.id, config);
+    await saveSecrets(this.deps.records.secrets, record.id, config);
     try {
-      this.deps.store.transaction(() => {
-        this.deps.store.servers.insert(record);
-        this.deps.audit.record('server.added', {
+      this.deps.records.transaction(() => {
+        this.deps.records.servers.insert(record);
+        this.deps.sinks.audit.record('server.added', {
           serverId: record.id,
           serverName: record.name,
           actor,
@@ -181,24 +178,24 @@ export class ServersService {
       });
     } catch (error) {
       // Another process took the name meanwhile: the secrets saved for this record have no server.
-      await forgetSecrets(this.deps.secrets, record.id).catch(() => undefined);
+      await forgetSecrets(this.deps.records.secrets, record.id).catch(() => undefined);
       throw error;
     }
     const view = toView(record, undefined);
-    this.deps.events.emit('servers:changed', view);
+    this.deps.sinks.events.emit('servers:changed', view);
     return view;
   }
 
-  async update(
-    id: string,
-    patch: {
-      name?: string | undefined;
-      config?: ServerConfig | undefined;
-      sandbox?: Partial<SandboxSettings> | undefined;
-      options?: Partial<ServerOptions> | undefined;
-    },
-    actor: Actor = 'user',
-  ): Promise<ServerView> {
+  async update(id: string, patch: SettingsPatch, actor: Actor = 'user'): Promise<ServerView> {
+    const before = this.record(id).options.protocolEra;
+    const next = await this.save(id, patch, actor);
+    // The era is chosen when connecting: a running server reconnects in the era now asked for.
+    if (before !== next.options.protocolEra && this.supervisor.get(id)?.status === 'running') return this.restart(id);
+    return this.get(id);
+  }
+
+  /** Writes a change of settings with its audit lines; restarts nothing. */
+  private async save(id: string, patch: SettingsPatch, actor: Actor): Promise<ServerRecord> {
     const current = this.record(id);
     const next: ServerRecord = {
       ...current,
@@ -209,14 +206,23 @@ export class ServersService {
       updatedAt: this.now(),
     };
     // A grant Steward will not give is refused now, with its reason, not at the next start.
-    if (patch.sandbox) refuseBadGrants(next.sandbox, this.deps);
-    if (patch.config) await saveSecrets(this.deps.secrets, id, patch.config);
+    if (patch.sandbox) refuseBadGrants(next.sandbox, this.deps.launch);
+    if (next.name !== current.name) {
+      const other = this.deps.records.servers.findByName(next.name);
+      if (other && other.id !== id) throw new StewardError('name_taken', `A server named "${next.name}" already exists.`);
+    }
+    if (patch.config) await saveSecrets(this.deps.records.secrets, id, patch.config);
     this.settingsCache.delete(id);
-    this.deps.store.transaction(() => {
-      this.deps.store.servers.update(next);
-      this.deps.audit.record('server.updated', { serverId: id, serverName: next.name, actor, summary: `Changed the settings of "${next.name}".` });
+    this.deps.records.transaction(() => {
+      this.deps.records.servers.update(next);
+      this.deps.sinks.audit.record('server.updated', {
+        serverId: id,
+        serverName: next.name,
+        actor,
+        summary: `Changed the settings of "${next.name}"${next.name !== current.name ? ` (renamed from "${current.name}")` : ''}${patch.config ? ', its launch included' : ''}.`,
+      });
       if (current.sandbox.enabled !== next.sandbox.enabled) {
-        this.deps.audit.record(next.sandbox.enabled ? 'sandbox.enabled' : 'sandbox.disabled', {
+        this.deps.sinks.audit.record(next.sandbox.enabled ? 'sandbox.enabled' : 'sandbox.disabled', {
           serverId: id,
           serverName: next.name,
           actor,
@@ -227,9 +233,25 @@ export class ServersService {
       }
     });
     this.changed(id);
-    // The era is chosen when connecting: a running server reconnects in the era now asked for.
-    if (current.options.protocolEra !== next.options.protocolEra && this.supervisor.get(id)?.status === 'running') return this.restart(id);
-    return this.get(id);
+    return next;
+  }
+
+  /** Changes the launch, address, name or era; see ServerEditor for what follows for consent and a running process. */
+  edit(id: string, edit: ServerEdit, actor: Actor = 'user'): Promise<EditOutcome> {
+    return this.editor.edit(id, edit, actor);
+  }
+
+  clone(id: string, name: string, actor: Actor = 'user'): Promise<ServerView> {
+    return this.editor.clone(id, name, actor);
+  }
+
+  exportConfig(id: string | undefined, actor: Actor = 'user'): ServerExport {
+    return this.editor.exportConfig(id, actor);
+  }
+
+  /** A pasted command line, read without a shell (shell features refused by name). */
+  parseCommand(text: string): ParsedCommandLine {
+    return parseCommandLine(text, this.deps.launch.homeDir);
   }
 
   async remove(id: string, actor: Actor = 'user'): Promise<void> {
@@ -243,18 +265,23 @@ export class ServersService {
     }
     await this.supervisor.forget(id);
     this.settingsCache.delete(id);
-    this.deps.inbox.removeKey(`consent:${id}`);
-    this.deps.store.transaction(() => {
-      this.deps.store.servers.remove(id);
-      this.deps.audit.record('server.removed', { serverId: id, serverName: record.name, actor, summary: `Removed server "${record.name}".` });
+    this.deps.sinks.inbox.removeKey(`consent:${id}`);
+    this.deps.records.transaction(() => {
+      this.deps.records.servers.remove(id);
+      this.deps.sinks.audit.record('server.removed', { serverId: id, serverName: record.name, actor, summary: `Removed server "${record.name}".` });
     });
-    await forgetSecrets(this.deps.secrets, id);
-    await this.deps.forgotten(id);
-    this.deps.events.emit('servers:removed', { serverId: id });
+    await forgetSecrets(this.deps.records.secrets, id);
+    await this.deps.sinks.forgotten(id);
+    this.deps.sinks.events.emit('servers:removed', { serverId: id });
   }
 
   async import(text: string, fileName: string | undefined, actor: Actor = 'user'): Promise<ImportReport> {
-    return importServers(text, fileName, { homeDir: this.deps.homeDir, audit: this.deps.audit, add: (input, source) => this.add(input, source, actor) }, actor);
+    return importServers(
+      text,
+      fileName,
+      { homeDir: this.deps.launch.homeDir, audit: this.deps.sinks.audit, add: (input, source) => this.add(input, source, actor) },
+      actor,
+    );
   }
 
   /** Updating pinned packages is its own step: the newest matching versions are pinned, and consent is asked again. */
@@ -265,8 +292,8 @@ export class ServersService {
 
   async grant(id: string, change: GrantChange, mode: 'grant' | 'revoke', actor: Actor = 'user'): Promise<ServerView> {
     const record = this.record(id);
-    await this.update(id, { sandbox: applyGrants(record.sandbox, change, mode, this.deps) }, actor);
-    this.deps.audit.record(mode === 'grant' ? 'sandbox.granted' : 'sandbox.revoked', grantAudit(record, change, mode, actor));
+    await this.update(id, { sandbox: applyGrants(record.sandbox, change, mode, this.deps.launch) }, actor);
+    this.deps.sinks.audit.record(mode === 'grant' ? 'sandbox.granted' : 'sandbox.revoked', grantAudit(record, change, mode, actor));
     return this.get(id);
   }
 
@@ -285,8 +312,8 @@ export class ServersService {
       throw new StewardError('consent_mismatch', 'The launch changed since it was shown; review the new command before deciding.');
     }
     const approved = decision === 'approve';
-    this.deps.store.transaction(() => {
-      this.deps.store.consents.record({
+    this.deps.records.transaction(() => {
+      this.deps.records.consents.record({
         serverId: id,
         specHash: hash,
         // Values are kept only as digests: even the shown loader variables are left out of the record.
@@ -295,7 +322,7 @@ export class ServersService {
         decidedBy: actor,
         decidedAt: this.now(),
       });
-      this.deps.audit.record(approved ? 'consent.approved' : 'consent.denied', {
+      this.deps.sinks.audit.record(approved ? 'consent.approved' : 'consent.denied', {
         serverId: id,
         serverName: record.name,
         actor,
@@ -311,13 +338,19 @@ export class ServersService {
         },
       });
     });
-    this.deps.inbox.removeKey(`consent:${id}`);
+    this.deps.sinks.inbox.removeKey(`consent:${id}`);
     const runtime = this.supervisor.obtain(id);
     if (!approved) {
       runtime.lastError = { code: 'consent_denied', message: 'You refused to let this server run.', stderrTail: [] };
       await runtime.stop();
       this.changed(id);
       return this.get(id);
+    }
+    // A server still running its earlier launch (the user edited it) restarts on the one just allowed.
+    const earlier = this.supervisor.launchedHash(id);
+    if (earlier !== undefined && earlier !== plan.spec.hash) {
+      await runtime.stop();
+      this.supervisor.logs.add(id, 'host', 'notice', 'Restarting on the changed launch you just allowed.');
     }
     try {
       await this.launchApproved(record, plan);
@@ -330,13 +363,13 @@ export class ServersService {
   /** The plan, if the user approved exactly it; otherwise asks (inbox) and throws. */
   private async checkedPlan(record: ServerRecord): Promise<LaunchPlan> {
     const plan = await this.planner.plan(record);
-    const consent = this.deps.store.consents.find(record.id, plan.spec.hash);
+    const consent = this.deps.records.consents.find(record.id, plan.spec.hash);
     if (consent?.decision === 'approved') return plan;
     const runtime = this.supervisor.obtain(record.id);
     if (consent?.decision === 'denied') {
       throw new StewardError('consent_denied', `You refused to let "${record.name}" run this command. Approve it from its consent request to run it.`);
     }
-    this.deps.inbox.put(`consent:${record.id}`, {
+    this.deps.sinks.inbox.put(`consent:${record.id}`, {
       kind: 'consent',
       serverId: record.id,
       serverName: record.name,
@@ -347,9 +380,9 @@ export class ServersService {
   }
 
   private async launchApproved(record: ServerRecord, plan: LaunchPlan): Promise<void> {
-    this.deps.store.servers.setDesiredState(record.id, 'running', this.now());
+    this.deps.records.servers.setDesiredState(record.id, 'running', this.now());
     const runtime = await this.supervisor.launch(record.id, plan);
-    this.deps.audit.record('server.launched', {
+    this.deps.sinks.audit.record('server.launched', {
       serverId: record.id,
       serverName: record.name,
       actor: 'host',
@@ -383,14 +416,14 @@ export class ServersService {
       return runtime.session;
     }
     if (record.config.transport === 'http') {
-      const config = await loadConfig(this.deps.secrets, id, record.config);
+      const config = await loadConfig(this.deps.records.secrets, id, record.config);
       if (config.transport !== 'http') throw new StewardError('internal_error', 'Stored config does not match its transport.');
-      this.deps.store.servers.setDesiredState(id, 'running', this.now());
+      this.deps.records.servers.setDesiredState(id, 'running', this.now());
       try {
-        await runtime.startHttp(config.url, config.headers, await this.deps.httpAuth(id, config.url));
+        await runtime.startHttp(config.url, config.headers, await this.deps.connect.httpAuth(id, config.url));
       } catch (error) {
-        if (!(error instanceof StewardError) || !(await this.deps.httpAuthRetry(id, config.url, error))) throw error;
-        await runtime.startHttp(config.url, config.headers, await this.deps.httpAuth(id, config.url));
+        if (!(error instanceof StewardError) || !(await this.deps.connect.httpAuthRetry(id, config.url, error))) throw error;
+        await runtime.startHttp(config.url, config.headers, await this.deps.connect.httpAuth(id, config.url));
       }
     } else {
       if (explicit) runtime.resetRestarts();
@@ -410,12 +443,12 @@ export class ServersService {
   /** Stops this process's session with the server (other processes are asked by the caller, through their owners). */
   async stop(id: string, actor: Actor = 'user'): Promise<ServerView> {
     const record = this.record(id);
-    this.deps.store.servers.setDesiredState(id, 'stopped', this.now());
-    this.deps.inbox.removeKey(`consent:${id}`);
+    this.deps.records.servers.setDesiredState(id, 'stopped', this.now());
+    this.deps.sinks.inbox.removeKey(`consent:${id}`);
     const runtime = this.supervisor.get(id);
     if (runtime && (runtime.pid !== null || runtime.session)) {
       await runtime.stop();
-      this.deps.audit.record('server.stopped', { serverId: id, serverName: record.name, actor, summary: `Stopped "${record.name}".` });
+      this.deps.sinks.audit.record('server.stopped', { serverId: id, serverName: record.name, actor, summary: `Stopped "${record.name}".` });
     } else {
       await runtime?.stop();
     }
@@ -435,21 +468,21 @@ export class ServersService {
   logsPage(id: string, limit: number, beforeId?: number): LogLine[] {
     this.record(id);
     this.supervisor.logs.flush();
-    return this.deps.store.logs.page(id, limit, beforeId);
+    return this.deps.records.logs.page(id, limit, beforeId);
   }
 
   async setRoots(id: string, roots: Root[], actor: Actor = 'user'): Promise<ServerView> {
     const record = this.record(id);
     const clean: Root[] = [];
     for (const root of roots) {
-      if (!isAbsolute(root.path) || !this.deps.fs.isDirectory(root.path)) {
+      if (!isAbsolute(root.path) || !this.deps.launch.fs.isDirectory(root.path)) {
         throw new StewardError('invalid_payload', `"${root.path}" is not an existing folder given by its absolute path.`);
       }
       if (!clean.some((r) => r.path === root.path)) clean.push(root);
     }
-    this.deps.store.transaction(() => {
-      this.deps.store.servers.update({ ...record, roots: clean, updatedAt: this.now() });
-      this.deps.audit.record('roots.changed', {
+    this.deps.records.transaction(() => {
+      this.deps.records.servers.update({ ...record, roots: clean, updatedAt: this.now() });
+      this.deps.sinks.audit.record('roots.changed', {
         serverId: id,
         serverName: record.name,
         actor,
@@ -494,7 +527,7 @@ export class ServersService {
   /** Host start: start what should run (what a Steward that died left behind was cleaned up before). */
   bootstrap(autostart: boolean): void {
     if (!autostart) return;
-    for (const record of this.deps.store.servers.list()) {
+    for (const record of this.deps.records.servers.list()) {
       if (record.desiredState !== 'running' || record.options.lazyStart) continue;
       // Nobody waits for these starts: a failure is written to the server's own log, beside its status.
       this.ensureRunning(record.id).catch((error: unknown) =>

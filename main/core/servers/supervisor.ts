@@ -1,45 +1,30 @@
 // The supervisor: one runtime per server, their log sink, memory sampling, idle stop, and the records of every process
 // it starts (servers, what they start, the sandbox's helpers) so that what a Steward that died left running is stopped.
 import { pathToFileURL } from 'node:url';
-import type { Audit } from '../audit/index.js';
-import type { HostEvents } from '../events.js';
 import { detached, guarded } from '../background.js';
 import type { OwnerKey } from '../owners/index.js';
 import { startTokenOf } from '../owners/index.js';
-import type { Clock, Unexpected } from '../ports.js';
-import type { LaunchPlan, Platform, SandboxRunner } from '../security/index.js';
-import type { ClientIdentity, HostCapabilities, ServerRequestInfo, ServerNotificationMethod } from '../sessions/index.js';
-import type { ProcessRecord, Store } from '../store/index.js';
-import type { BackoffPolicy } from './backoff.js';
+import type { Clock } from '../ports.js';
+import type { LaunchPlan } from '../security/index.js';
+import type { ProcessRecord } from '../store/index.js';
 import { LogSink } from './log-sink.js';
+import type { ConnectPorts, LaunchPorts, ServerRecords, ServerSinks, SupervisionSettings } from './ports.js';
 import { commandLineOf, killTree, readProcessTable, TreeSnapshot, type Member } from './process-tree.js';
 import { ServerRuntime } from './runtime.js';
 
 export interface SupervisorDeps {
-  store: Store;
-  events: HostEvents;
-  audit: Audit;
+  records: Pick<ServerRecords, 'servers' | 'logs' | 'processes' | 'owners'>;
   clock: Clock;
-  sandbox: SandboxRunner;
-  platform: Platform;
-  homeDir: string;
-  identity: ClientIdentity;
-  backoff: BackoffPolicy;
-  stopGraceMs: number;
-  connectTimeoutMs: number;
-  downloadTimeoutMs: number;
-  messageBytes: number;
-  sampleIntervalMs: number;
-  unexpected: Unexpected;
+  launch: Pick<LaunchPorts, 'sandbox' | 'platform' | 'homeDir' | 'downloadTimeoutMs'>;
+  connect: Pick<ConnectPorts, 'identity' | 'connectTimeoutMs' | 'messageBytes' | 'capabilities' | 'serverRequest' | 'serverNotification'>;
+  supervision: SupervisionSettings;
+  sinks: Pick<ServerSinks, 'events' | 'audit' | 'unexpected'>;
   /** This Steward process, as the process and session records name their owner. */
   owner: OwnerKey;
   /** The server's view changed (status, memory). */
   changed(serverId: string): void;
   /** The consented plan for a restart; throws when the server may no longer run. */
   replan(serverId: string): Promise<LaunchPlan>;
-  capabilities(serverId: string): HostCapabilities;
-  serverRequest(serverId: string, method: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
-  serverNotification(serverId: string, method: ServerNotificationMethod, params: Record<string, unknown>): void;
 }
 
 export interface OrphanReport {
@@ -60,7 +45,12 @@ export class Supervisor {
   private finished = false;
 
   constructor(private readonly deps: SupervisorDeps) {
-    this.logs = new LogSink(deps.store, deps.clock, (serverId, lines) => deps.events.emit('logs:changed', { serverId, lines }), deps.unexpected);
+    this.logs = new LogSink(
+      deps.records.logs,
+      deps.clock,
+      (serverId, lines) => deps.sinks.events.emit('logs:changed', { serverId, lines }),
+      deps.sinks.unexpected,
+    );
   }
 
   private now(): string {
@@ -85,23 +75,24 @@ export class Supervisor {
   obtain(id: string): ServerRuntime {
     let runtime = this.runtimes.get(id);
     if (runtime) return runtime;
-    const { store, audit, owner } = this.deps;
+    const { records: store, owner } = this.deps;
+    const { audit } = this.deps.sinks;
     const record = (role: ProcessRecord['role'], pid: number, started: string) =>
       store.processes.record({ pid, started, role, serverId: id, command: commandLineOf(pid), owner, recordedAt: this.now() });
     const created = new ServerRuntime({
       serverId: id,
-      identity: this.deps.identity,
+      identity: this.deps.connect.identity,
       clock: this.deps.clock,
-      backoff: this.deps.backoff,
-      sandbox: this.deps.sandbox,
-      platform: this.deps.platform,
-      homeDir: this.deps.homeDir,
+      backoff: this.deps.supervision.backoff,
+      sandbox: this.deps.launch.sandbox,
+      platform: this.deps.launch.platform,
+      homeDir: this.deps.launch.homeDir,
       serverName: () => store.servers.get(id)?.name ?? id,
-      connectTimeoutMs: this.deps.connectTimeoutMs,
-      downloadTimeoutMs: this.deps.downloadTimeoutMs,
-      messageBytes: this.deps.messageBytes,
-      stopGraceMs: this.deps.stopGraceMs,
-      unexpected: this.deps.unexpected,
+      connectTimeoutMs: this.deps.connect.connectTimeoutMs,
+      downloadTimeoutMs: this.deps.launch.downloadTimeoutMs,
+      messageBytes: this.deps.connect.messageBytes,
+      stopGraceMs: this.deps.supervision.stopGraceMs,
+      unexpected: this.deps.sinks.unexpected,
       log: (stream, level, text) => this.logs.add(id, stream, level, text),
       changed: () => {
         if (this.finished) return;
@@ -110,18 +101,18 @@ export class Supervisor {
         else store.owners.releaseSession(id, owner);
         this.deps.changed(id);
       },
-      listChanged: (kind) => this.deps.events.emit(`${kind}:changed`, { serverId: id }),
-      resourceUpdated: (uri) => this.deps.events.emit('resources:updated', { serverId: id, uri }),
+      listChanged: (kind) => this.deps.sinks.events.emit(`${kind}:changed`, { serverId: id }),
+      resourceUpdated: (uri) => this.deps.sinks.events.emit('resources:updated', { serverId: id, uri }),
       roots: () => (store.servers.get(id)?.roots ?? []).map((r) => ({ uri: pathToFileURL(r.path).href, ...(r.name ? { name: r.name } : {}) })),
       replan: async () => {
         const plan = await this.deps.replan(id);
         this.hashes.set(id, plan.spec.hash);
         return plan;
       },
-      capabilities: () => this.deps.capabilities(id),
+      capabilities: () => this.deps.connect.capabilities(id),
       era: () => store.servers.get(id)?.options.protocolEra ?? 'auto',
-      serverRequest: (method, params, info) => this.deps.serverRequest(id, method, params, info),
-      serverNotification: (method, params) => this.deps.serverNotification(id, method, params),
+      serverRequest: (method, params, info) => this.deps.connect.serverRequest(id, method, params, info),
+      serverNotification: (method, params) => this.deps.connect.serverNotification(id, method, params),
       wantsRestart: () => {
         const stored = store.servers.get(id);
         return !this.disposed && stored?.desiredState === 'running' && stored.options.restartOnCrash;
@@ -177,7 +168,10 @@ export class Supervisor {
     this.touch(id);
     if (!this.sampler && !this.disposed) {
       // A failed sample is reported; the interval keeps running and the next one tries again.
-      this.sampler = setInterval(() => guarded(this.deps.unexpected, 'sampling server memory and idle time', () => this.sample()), this.deps.sampleIntervalMs);
+      this.sampler = setInterval(
+        () => guarded(this.deps.sinks.unexpected, 'sampling server memory and idle time', () => this.sample()),
+        this.deps.supervision.sampleIntervalMs,
+      );
       this.sampler.unref();
     }
     return runtime;
@@ -185,14 +179,14 @@ export class Supervisor {
 
   /** The sandbox runtime's own processes (the socat bridges to its proxies) are children of this process: record them. */
   private recordHelpers(): void {
-    const markers = this.deps.sandbox.bridges?.() ?? [];
+    const markers = this.deps.launch.sandbox.bridges?.() ?? [];
     if (markers.length === 0) return;
     const table = readProcessTable();
     for (const pid of table.children(process.pid)) {
       const command = commandLineOf(pid);
       const started = table.startToken(pid);
       if (started === undefined || !markers.some((m) => command.includes(m))) continue;
-      this.deps.store.processes.record({ pid, started, role: 'helper', serverId: null, command, owner: this.deps.owner, recordedAt: this.now() });
+      this.deps.records.processes.record({ pid, started, role: 'helper', serverId: null, command, owner: this.deps.owner, recordedAt: this.now() });
     }
   }
 
@@ -224,21 +218,21 @@ export class Supervisor {
    */
   async cleanOrphans(isDead: (owner: OwnerKey) => boolean): Promise<OrphanReport[]> {
     const reports: OrphanReport[] = [];
-    for (const owner of this.deps.store.processes.owners()) {
+    for (const owner of this.deps.records.processes.owners()) {
       if (!isDead(owner)) continue;
-      const claimed = this.deps.store.processes.claim(owner, this.deps.owner);
+      const claimed = this.deps.records.processes.claim(owner, this.deps.owner);
       const running = claimed.filter((p) => startTokenOf(p.pid) === p.started);
       await Promise.all(
         running.map((p) => {
           const snapshot = new TreeSnapshot(p.pid);
           snapshot.adopt([{ pid: p.pid, started: p.started }]);
-          return killTree(snapshot, this.deps.stopGraceMs);
+          return killTree(snapshot, this.deps.supervision.stopGraceMs);
         }),
       );
-      for (const p of claimed) this.deps.store.processes.clear(p.pid, p.started);
+      for (const p of claimed) this.deps.records.processes.clear(p.pid, p.started);
       if (running.length > 0) reports.push({ owner, stopped: running });
       for (const p of running) {
-        if (p.serverId && this.deps.store.servers.get(p.serverId)) {
+        if (p.serverId && this.deps.records.servers.get(p.serverId)) {
           this.logs.add(
             p.serverId,
             'host',
@@ -265,11 +259,11 @@ export class Supervisor {
     }
     const now = this.deps.clock.now();
     for (const [id, runtime] of this.runtimes) {
-      const minutes = this.deps.store.servers.get(id)?.options.idleStopMinutes;
+      const minutes = this.deps.records.servers.get(id)?.options.idleStopMinutes;
       if (!minutes || runtime.status !== 'running' || (this.inFlight.get(id) ?? 0) > 0) continue;
       if (now - (this.lastUsed.get(id) ?? now) >= minutes * 60_000) {
         this.logs.add(id, 'host', 'info', `Stopped after ${minutes} minute(s) without use; it starts again when needed.`);
-        detached(this.deps.unexpected, `stopping idle server ${id}`, runtime.stop());
+        detached(this.deps.sinks.unexpected, `stopping idle server ${id}`, runtime.stop());
       }
     }
   }
@@ -278,7 +272,7 @@ export class Supervisor {
   killNow(): void {
     this.disposed = true;
     for (const runtime of this.runtimes.values()) runtime.killNow();
-    for (const p of this.deps.store.processes.list()) {
+    for (const p of this.deps.records.processes.list()) {
       if (p.role !== 'helper' || p.owner.pid !== this.deps.owner.pid || p.owner.started !== this.deps.owner.started) continue;
       if (startTokenOf(p.pid) !== p.started) continue;
       try {
@@ -293,7 +287,7 @@ export class Supervisor {
     this.disposed = true;
     if (this.sampler) clearInterval(this.sampler);
     await Promise.all([...this.runtimes.values()].map((r) => r.stop().catch(() => undefined)));
-    this.deps.store.owners.dropSessions(this.deps.owner);
+    this.deps.records.owners.dropSessions(this.deps.owner);
     this.logs.flush();
     this.finished = true;
   }

@@ -1,4 +1,5 @@
 // The store: one database, one repo per aggregate. SQL lives only in this folder.
+import type { Transact } from '../ports.js';
 import { openDatabase, type Db } from './database.js';
 import { ServersRepo } from './servers-repo.js';
 import { ConsentsRepo } from './consents-repo.js';
@@ -25,6 +26,21 @@ export type { ProcessRecord } from './processes-repo.js';
 export type { OwnerKey, OwnerRecord, SessionHolder } from './owners-repo.js';
 export type { InboxRow } from './inbox-repo.js';
 export type { Migration } from './migrations/index.js';
+// The repos' types, so a service can name the narrow part of one it uses (its port) without taking the whole store.
+export type {
+  ServersRepo,
+  ConsentsRepo,
+  LogsRepo,
+  AuditRepo,
+  ProcessesRepo,
+  OwnersRepo,
+  InboxRepo,
+  ChangesRepo,
+  SettingsRepo,
+  SamplingRepo,
+  TasksRepo,
+  BundlesRepo,
+};
 export type { RoundRow, LoopSummary } from './sampling-repo.js';
 export { taskView, type TaskRow, type NewTask, type TaskPatch, type TaskFilter, type TaskCursor, type HistoryEntry } from './tasks-repo.js';
 
@@ -44,7 +60,7 @@ export interface Store {
   readonly bundles: BundlesRepo;
   readonly toolCalls: ToolCallsRepo;
   /** Runs `fn` in one transaction. */
-  transaction<T>(fn: () => T): T;
+  readonly transaction: Transact;
   /** `PRAGMA integrity_check`: 'ok' when the file is sound. */
   integrityCheck(): string;
   close(): void;

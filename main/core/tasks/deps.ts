@@ -3,10 +3,16 @@ import type { Audit } from '../audit/index.js';
 import type { HostEvents } from '../events.js';
 import type { Clock, Notifier, Unexpected } from '../ports.js';
 import type { McpSession } from '../sessions/index.js';
-import type { Store, TaskRow } from '../store/index.js';
+import type { TaskRow, TasksRepo } from '../store/index.js';
+
+/** The task records the task layer reads and writes: its one port to the store. */
+export type TaskRecords = Pick<
+  TasksRepo,
+  'insert' | 'get' | 'byRemote' | 'apply' | 'update' | 'result' | 'resultSlice' | 'events' | 'page' | 'unfinished' | 'claim' | 'incoming'
+>;
 
 export interface TaskDeps {
-  store: Store;
+  records: TaskRecords;
   events: HostEvents;
   audit: Audit;
   clock: Clock;

@@ -70,7 +70,7 @@ export class TaskReceiver {
     const at = iso(this.deps.clock);
     const ttl = grantedTtl((params.task as { ttl?: unknown } | undefined)?.ttl);
     const { task: _task, ...underlying } = params;
-    this.deps.store.tasks.insert(
+    this.deps.records.insert(
       {
         id: taskId,
         server_id: serverId,
@@ -101,7 +101,7 @@ export class TaskReceiver {
       data: { taskId, method, ttl },
     });
     const controller = new AbortController();
-    const current = () => this.deps.store.tasks.get(taskId);
+    const current = () => this.deps.records.get(taskId);
     const done = run(controller.signal)
       .then(
         (result) => {
@@ -140,7 +140,7 @@ export class TaskReceiver {
         this.running.delete(taskId);
       }),
     });
-    const row = present(this.deps.store.tasks.get(taskId), 'the task just recorded');
+    const row = present(this.deps.records.get(taskId), 'the task just recorded');
     this.changed(row);
     return { task: this.task(row) };
   }
@@ -148,7 +148,7 @@ export class TaskReceiver {
   /** The server's own task, live (not expired); anything else is "unknown" (-32602), whoever asks. */
   private own(serverId: string, params: unknown): TaskRow {
     const taskId = (params as { taskId?: unknown } | undefined)?.taskId;
-    const row = typeof taskId === 'string' ? this.deps.store.tasks.byRemote(serverId, 'incoming', taskId) : undefined;
+    const row = typeof taskId === 'string' ? this.deps.records.byRemote(serverId, 'incoming', taskId) : undefined;
     if (!row || (row.expires_at && Date.parse(row.expires_at) < this.deps.clock.now())) {
       throw new ProtocolError(INVALID_PARAMS, 'Unknown task');
     }
@@ -163,18 +163,18 @@ export class TaskReceiver {
   async result(serverId: string, params: unknown): Promise<Record<string, unknown>> {
     const row = this.own(serverId, params);
     await this.running.get(row.id)?.done;
-    const stored = this.deps.store.tasks.result(row.id);
+    const stored = this.deps.records.result(row.id);
     const meta = { [RELATED_TASK]: { taskId: row.remote_task_id } };
     const parsed = stored ? (JSON.parse(stored) as { result?: Record<string, unknown>; error?: { code: number; message: string } }) : {};
     if (parsed.result) return { ...parsed.result, _meta: { ...(parsed.result._meta ?? {}), ...meta } };
     if (parsed.error) throw new ProtocolError(parsed.error.code, parsed.error.message);
-    throw new ProtocolError(-32603, this.deps.store.tasks.get(row.id)?.status === 'cancelled' ? 'The task was cancelled.' : 'The task ended without a result.');
+    throw new ProtocolError(-32603, this.deps.records.get(row.id)?.status === 'cancelled' ? 'The task was cancelled.' : 'The task ended without a result.');
   }
 
   list(serverId: string): Record<string, unknown> {
     const now = this.deps.clock.now();
     return {
-      tasks: this.deps.store.tasks
+      tasks: this.deps.records
         .incoming(serverId)
         .filter((row) => !row.expires_at || Date.parse(row.expires_at) >= now)
         .map((row) => this.task(row)),

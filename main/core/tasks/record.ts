@@ -58,7 +58,7 @@ export class TaskRecord {
     const result = effects.find((e) => e.type === 'store_result')?.payload;
     // A poll that brings nothing new writes nothing and tells no one: 200 quiet tasks must not be 200 writes a second.
     if (Object.keys(patch).length === 0 && entries.length === 0 && result === undefined) return { state: next, effects, row: undefined };
-    const row = this.deps.store.tasks.apply(id, iso(this.deps.clock), patch, entries, result);
+    const row = this.deps.records.apply(id, iso(this.deps.clock), patch, entries, result);
     if (row) this.changed(row);
     return { state: next, effects, row };
   }

@@ -89,7 +89,7 @@ export class TaskRequester {
     const server = present(this.deps.server(request.serverId), 'the server of a task');
     const id = randomUUID();
     const at = iso(this.deps.clock);
-    this.deps.store.tasks.insert(
+    this.deps.records.insert(
       {
         id,
         server_id: request.serverId,
@@ -112,7 +112,7 @@ export class TaskRequester {
       },
       { source: 'local', kind: 'requested', status: 'working', message: `Steward asked the server to run "${request.tool}" as a task.`, serverAt: null },
     );
-    const inserted = present(this.deps.store.tasks.get(id), 'the task just recorded');
+    const inserted = present(this.deps.records.get(id), 'the task just recorded');
     this.changed(inserted);
     const f: Followed = {
       id,
@@ -150,7 +150,7 @@ export class TaskRequester {
     }
     f.remoteTaskId = created.task.taskId;
     f.lastAnswerAt = this.deps.clock.now();
-    this.deps.store.tasks.update(id, iso(this.deps.clock), { remoteTaskId: created.task.taskId });
+    this.deps.records.update(id, iso(this.deps.clock), { remoteTaskId: created.task.taskId });
     this.deps.audit.record('task.started', {
       serverId: request.serverId,
       serverName: server.name,
@@ -160,18 +160,18 @@ export class TaskRequester {
     });
     this.apply(f, { type: 'reported', via: 'create', task: serverTask(created.task) });
     this.reschedule(f);
-    return taskView(present(this.deps.store.tasks.get(id), 'the task just started'));
+    return taskView(present(this.deps.records.get(id), 'the task just started'));
   }
 
   /** Resolves when the task has ended: a final status, and its result stored when there is one to fetch. */
   settle(id: string): Promise<TaskRow> {
-    const row = this.deps.store.tasks.get(id);
+    const row = this.deps.records.get(id);
     if (!row) return Promise.reject(new StewardError('not_found', 'There is no such task.'));
     if (isTerminal(row.status) && !this.followed.has(id)) return Promise.resolve(row);
     return new Promise((resolve, reject) => {
       const list = this.settled.get(id) ?? [];
       list.push(() => {
-        const settled = this.deps.store.tasks.get(id);
+        const settled = this.deps.records.get(id);
         if (settled) resolve(settled);
         else reject(new StewardError('not_found', 'The task is no longer in the record.'));
       });
@@ -342,7 +342,7 @@ export class TaskRequester {
 
   /** A task has ended (or its true end came after Steward had given up): waiters resume, the user is told, the record says so. */
   private ended(id: string, corrected: boolean): void {
-    const row = this.deps.store.tasks.get(id);
+    const row = this.deps.records.get(id);
     if (!row || !isTerminal(row.status)) return;
     const waiters = this.settled.get(id);
     this.settled.delete(id);
@@ -366,7 +366,7 @@ export class TaskRequester {
   }
 
   private auditCancel(id: string): void {
-    const row = this.deps.store.tasks.get(id);
+    const row = this.deps.records.get(id);
     if (!row) return;
     this.deps.audit.record('task.cancelled', {
       serverId: row.server_id,
@@ -378,7 +378,7 @@ export class TaskRequester {
   }
 
   private progress(id: string, p: { progress: number; total?: number; message?: string }): void {
-    const row = this.deps.store.tasks.update(id, iso(this.deps.clock), {
+    const row = this.deps.records.update(id, iso(this.deps.clock), {
       progress: p.progress,
       ...(p.total !== undefined ? { progressTotal: p.total } : {}),
       ...(p.message !== undefined ? { progressMessage: p.message } : {}),
@@ -409,7 +409,7 @@ export class TaskRequester {
     const taskId = typeof params.taskId === 'string' ? params.taskId : undefined;
     const status = TASK_STATUSES.find((s) => s === params.status);
     if (!taskId || !status) return;
-    const row = this.deps.store.tasks.byRemote(serverId, 'outgoing', taskId);
+    const row = this.deps.records.byRemote(serverId, 'outgoing', taskId);
     if (!row) return;
     const f = this.followedOrLoaded(row);
     const interval = f.state.pollIntervalMs;
@@ -435,7 +435,7 @@ export class TaskRequester {
   }
 
   async cancel(id: string): Promise<TaskRow> {
-    const row = this.deps.store.tasks.get(id);
+    const row = this.deps.records.get(id);
     if (!row) throw new StewardError('not_found', 'There is no such task.');
     if (isTerminal(row.status)) throw new StewardError('invalid_payload', `The task is already ${row.status}.`);
     // A remote server's task taken over from a Steward that is gone is cancelled by connecting to the server again.
@@ -449,7 +449,7 @@ export class TaskRequester {
     try {
       const task = await session.request('Cancelling a task', 'tasks/cancel', { taskId: row.remote_task_id }, CancelTaskResultSchema);
       this.apply(f, this.reportOf('cancel', task));
-      return present(this.deps.store.tasks.get(id), 'the cancelled task');
+      return present(this.deps.records.get(id), 'the cancelled task');
     } catch (error) {
       // Already over on the server's side: the next poll, at its usual time, reads how it ended.
       if (this.isGone(error)) throw new StewardError('invalid_payload', 'The server says the task has already ended.');

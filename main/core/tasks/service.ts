@@ -32,7 +32,7 @@ export class TasksService {
   async run(request: StartRequest): Promise<CallResult> {
     const view = await this.requester.start(request);
     const row = await this.requester.settle(view.id);
-    const stored = this.deps.store.tasks.result(row.id);
+    const stored = this.deps.records.result(row.id);
     const parsed = stored ? (JSON.parse(stored) as Partial<CallResult> & { error?: { message: string } }) : undefined;
     if (!parsed || parsed.error) {
       if (row.status === 'cancelled') throw new StewardError('cancelled', `The task "${row.label}" was cancelled.`);
@@ -46,7 +46,7 @@ export class TasksService {
   }
 
   cancel(id: string): Promise<TaskView> {
-    const row = this.deps.store.tasks.get(id);
+    const row = this.deps.records.get(id);
     if (row && !TERMINAL_STATUSES.includes(row.status) && this.ownedElsewhere(row)) {
       return Promise.reject(new StewardError('not_supported', `Another Steward process (pid ${row.owner_pid}) is following this task; cancel it there.`));
     }
@@ -57,17 +57,17 @@ export class TasksService {
       } catch (error) {
         throw new StewardError('invalid_payload', error instanceof Error ? error.message : String(error));
       }
-      return Promise.resolve(taskView(present(this.deps.store.tasks.get(id), 'the cancelled task')));
+      return Promise.resolve(taskView(present(this.deps.records.get(id), 'the cancelled task')));
     }
     return this.requester.cancel(id).then(taskView);
   }
 
   list(filter: TaskFilter, limit: number, cursor?: TaskCursor): TaskView[] {
-    return this.deps.store.tasks.page(filter, limit, cursor).map(taskView);
+    return this.deps.records.page(filter, limit, cursor).map(taskView);
   }
 
   detail(id: string): TaskDetail {
-    const row = this.deps.store.tasks.get(id);
+    const row = this.deps.records.get(id);
     if (!row) throw new StewardError('not_found', 'There is no such task.');
     let args: Record<string, unknown> | null = null;
     try {
@@ -75,12 +75,12 @@ export class TasksService {
     } catch {
       args = null;
     }
-    return { ...taskView(row), remoteTaskId: row.remote_task_id, arguments: args, events: this.deps.store.tasks.events(id) };
+    return { ...taskView(row), remoteTaskId: row.remote_task_id, arguments: args, events: this.deps.records.events(id) };
   }
 
   /** A page of the result's JSON text; large results are never loaded whole. */
   resultPage(id: string, offset: number, length = RESULT_PAGE): TaskResultPage {
-    const slice = this.deps.store.tasks.resultSlice(id, offset, Math.min(length, RESULT_PAGE));
+    const slice = this.deps.records.resultSlice(id, offset, Math.min(length, RESULT_PAGE));
     if (!slice) throw new StewardError('not_found', 'This task has no result (yet).');
     return { text: slice.text, offset, total: slice.total };
   }
@@ -108,9 +108,9 @@ export class TasksService {
    * this process's own; a task two processes try to take over at once goes to one of them.
    */
   recover(): void {
-    for (const row of this.deps.store.tasks.unfinished()) {
+    for (const row of this.deps.records.unfinished()) {
       if (this.ownedElsewhere(row) || (row.owner_pid === this.deps.owner.pid && row.owner_started === this.deps.owner.started)) continue;
-      if (!this.deps.store.tasks.claim(row.id, this.deps.owner, row)) continue;
+      if (!this.deps.records.claim(row.id, this.deps.owner, row)) continue;
       if (row.direction === 'outgoing' && row.transport === 'http' && row.remote_task_id) this.requester.resume(row);
       else this.record.step(row.id, stateOf(row), { type: 'host_restarted', canFollow: false });
     }

@@ -1,4 +1,5 @@
 // The Add server dialog: a local command, a remote HTTP server, an MCPB bundle, or an import from another app's config.
+// What was typed in a tab is kept while the dialog is open, so switching tabs loses nothing; a toast says what happened.
 import * as Tabs from '@radix-ui/react-tabs';
 import { FileUp, Globe, Package, Terminal } from 'lucide-react';
 import { BundleInstallForm } from './BundleInstall.js';
@@ -6,6 +7,11 @@ import { ImportForm } from './ImportForm.js';
 import { LocalServerForm } from './LocalServerForm.js';
 import { Modal } from './Modal.js';
 import { RemoteServerForm } from './RemoteServerForm.js';
+import { KeptStateProvider } from '../lib/kept-state.js';
+import type { ImportReport, ServerView } from '../../../shared/domain/servers.js';
+import { plural } from '../lib/format.js';
+import { href } from '../lib/router.js';
+import { useToasts } from '../lib/toasts.js';
 
 export type AddTab = 'local' | 'remote' | 'bundle' | 'import';
 
@@ -20,6 +26,30 @@ export function AddServerDialog({
   onClose: () => void;
   bundleFile?: File | undefined;
 }) {
+  const toasts = useToasts();
+  // The dialog closes on adding; the toast says what happened and what comes next.
+  const added = (view: ServerView) => {
+    toasts.show({
+      title: `Added “${view.name}”`,
+      description:
+        view.transport === 'stdio'
+          ? 'It needs your approval before it first runs: start it to review its exact launch.'
+          : 'Start it to connect; it may ask you to sign in.',
+      tone: 'ok',
+      link: { href: href('servers', view.id), label: 'Open it' },
+    });
+    onClose();
+  };
+  const imported = (report: ImportReport) => {
+    toasts.show({
+      title: `Imported ${plural(report.added.length, 'server')}${report.skipped.length > 0 ? `, skipped ${report.skipped.length}` : ''}`,
+      description:
+        report.skipped.length > 0
+          ? report.skipped.map((s) => `${s.name}: ${s.reason}`).join(' ')
+          : 'Each local one asks for your approval before it first runs.',
+      tone: report.skipped.length > 0 ? 'idle' : 'ok',
+    });
+  };
   return (
     <Modal
       open
@@ -29,34 +59,36 @@ export function AddServerDialog({
       title="Add a server"
       description="Local servers run on this computer after you approve their exact command; remote ones are reached over HTTP."
     >
-      <Tabs.Root className="modal-tabs" value={tab} onValueChange={(v) => onTab(v as AddTab)}>
-        <Tabs.List className="tab-list tab-list-modal" aria-label="Kind of server">
-          <Tabs.Trigger className="tab" value="local">
-            <Terminal size={14} aria-hidden /> Local command
-          </Tabs.Trigger>
-          <Tabs.Trigger className="tab" value="remote">
-            <Globe size={14} aria-hidden /> Remote (HTTP)
-          </Tabs.Trigger>
-          <Tabs.Trigger className="tab" value="bundle">
-            <Package size={14} aria-hidden /> Bundle (.mcpb)
-          </Tabs.Trigger>
-          <Tabs.Trigger className="tab" value="import">
-            <FileUp size={14} aria-hidden /> Import
-          </Tabs.Trigger>
-        </Tabs.List>
-        <Tabs.Content className="modal-tab-content" value="local">
-          <LocalServerForm onAdded={onClose} onCancel={onClose} />
-        </Tabs.Content>
-        <Tabs.Content className="modal-tab-content" value="remote">
-          <RemoteServerForm onAdded={onClose} onCancel={onClose} />
-        </Tabs.Content>
-        <Tabs.Content className="modal-tab-content" value="bundle">
-          <BundleInstallForm initialFile={bundleFile} onDone={onClose} />
-        </Tabs.Content>
-        <Tabs.Content className="modal-tab-content" value="import">
-          <ImportForm onDone={onClose} />
-        </Tabs.Content>
-      </Tabs.Root>
+      <KeptStateProvider>
+        <Tabs.Root className="modal-tabs" value={tab} onValueChange={(v) => onTab(v as AddTab)}>
+          <Tabs.List className="tab-list tab-list-modal" aria-label="Kind of server">
+            <Tabs.Trigger className="tab" value="local">
+              <Terminal size={14} aria-hidden /> Local command
+            </Tabs.Trigger>
+            <Tabs.Trigger className="tab" value="remote">
+              <Globe size={14} aria-hidden /> Remote (HTTP)
+            </Tabs.Trigger>
+            <Tabs.Trigger className="tab" value="bundle">
+              <Package size={14} aria-hidden /> Bundle (.mcpb)
+            </Tabs.Trigger>
+            <Tabs.Trigger className="tab" value="import">
+              <FileUp size={14} aria-hidden /> Import
+            </Tabs.Trigger>
+          </Tabs.List>
+          <Tabs.Content className="modal-tab-content" value="local">
+            <LocalServerForm onAdded={added} onCancel={onClose} />
+          </Tabs.Content>
+          <Tabs.Content className="modal-tab-content" value="remote">
+            <RemoteServerForm onAdded={added} onCancel={onClose} />
+          </Tabs.Content>
+          <Tabs.Content className="modal-tab-content" value="bundle">
+            <BundleInstallForm initialFile={bundleFile} onDone={onClose} />
+          </Tabs.Content>
+          <Tabs.Content className="modal-tab-content" value="import">
+            <ImportForm onDone={onClose} onImported={imported} />
+          </Tabs.Content>
+        </Tabs.Root>
+      </KeptStateProvider>
     </Modal>
   );
 }

@@ -2,7 +2,7 @@
 // the command, findings, folder, variables (loader variables with their values), and every path it may write.
 import { Container, Download, Info, OctagonAlert, ShieldAlert, ShieldCheck, ShieldOff, TriangleAlert } from 'lucide-react';
 import type { RunnerPlan } from '../../../shared/domain/launch.js';
-import type { ConsentRequest, Finding, SandboxPlan } from '../../../shared/domain/servers.js';
+import type { ConsentRequest, Finding, LaunchChange, SandboxPlan } from '../../../shared/domain/servers.js';
 import { plural } from '../lib/format.js';
 
 export function ConsentDetails({ request }: { request: ConsentRequest }) {
@@ -13,11 +13,15 @@ export function ConsentDetails({ request }: { request: ConsentRequest }) {
       {request.changes.length > 0 && (
         <section className="consent-section" aria-label="What changed">
           <h3 className="section-label">What changed since you last allowed it</h3>
-          <ul className="change-list">
-            {request.changes.map((c) => (
-              <li key={c}>{c}</li>
-            ))}
-          </ul>
+          {request.diff.length > 0 ? (
+            <ChangeTable diff={request.diff} />
+          ) : (
+            <ul className="change-list">
+              {request.changes.map((c) => (
+                <li key={c}>{c}</li>
+              ))}
+            </ul>
+          )}
         </section>
       )}
       {spec.runner && <RunnerSection runner={spec.runner} />}
@@ -80,6 +84,43 @@ export function ConsentDetails({ request }: { request: ConsentRequest }) {
       </div>
       <SandboxSection sandbox={spec.sandbox} />
     </div>
+  );
+}
+
+const CHANGE_WORDS: Record<LaunchChange['change'], string> = { added: 'added', removed: 'removed', changed: 'changed', unchanged: 'unchanged' };
+
+/** Old → new per field; a variable's value is a secret, so only whether it changed is shown. */
+function ChangeTable({ diff }: { diff: LaunchChange[] }) {
+  return (
+    <table className="table change-table" aria-label="Changes, field by field">
+      <thead>
+        <tr>
+          <th>Field</th>
+          <th>Before</th>
+          <th>Now</th>
+        </tr>
+      </thead>
+      <tbody>
+        {diff.map((c) => {
+          const secret = c.field.startsWith('Variable ');
+          return (
+            <tr key={`${c.field}:${c.before ?? ''}:${c.after ?? ''}`} data-change={c.change}>
+              <th scope="row">{c.field}</th>
+              {secret ? (
+                <td colSpan={2}>
+                  <span className={`change-tag change-${c.change}`}>{c.change === 'changed' ? 'value changed (not shown)' : CHANGE_WORDS[c.change]}</span>
+                </td>
+              ) : (
+                <>
+                  <td>{c.before === null ? <span className="muted">—</span> : <code className="mono-text change-old">{c.before}</code>}</td>
+                  <td>{c.after === null ? <span className="muted">removed</span> : <code className="mono-text change-new">{c.after}</code>}</td>
+                </>
+              )}
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }
 

@@ -20,6 +20,7 @@ export function ConsentDialog({ serverId, onClose }: Props) {
   const { servers, upsert } = useHostState();
   const [request, reload] = useLoad(() => call('consent:get', { serverId }), [serverId]);
   const [changedWhileOpen, setChangedWhileOpen] = useState(false);
+  const running = servers.state === 'ready' && servers.data.some((s) => s.id === serverId && s.status === 'running');
   const name =
     request.state === 'ready'
       ? request.data.serverName
@@ -76,6 +77,11 @@ export function ConsentDialog({ serverId, onClose }: Props) {
                 settings below before allowing it.
               </Notice>
             )}
+            {running && request.data.state === 'required' && (
+              <Notice tone="info">
+                “{name}” is running its earlier launch now. <strong>Allow and restart</strong> stops it and starts this launch; <strong>Deny</strong> stops it.
+              </Notice>
+            )}
             {request.data.state === 'denied' && <Notice tone="info">You refused this exact launch before. You can allow it now, or keep refusing.</Notice>}
             {request.data.state === 'approved' && <Notice tone="info">You already allowed this exact launch. Allowing it again starts the server.</Notice>}
             <ConsentDetails request={request.data} />
@@ -105,7 +111,7 @@ export function ConsentDialog({ serverId, onClose }: Props) {
           disabled={request.state !== 'ready' || decide.pending}
           onClick={() => request.state === 'ready' && choose(request.data, 'approve')}
         >
-          {decide.pending && choice === 'approve' ? 'Starting…' : 'Allow and start'}
+          {decide.pending && choice === 'approve' ? 'Starting…' : running ? 'Allow and restart' : 'Allow and start'}
         </button>
       </ModalFooter>
     </Modal>

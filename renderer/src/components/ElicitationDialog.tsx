@@ -1,5 +1,6 @@
 // A server's form for the user: who asks and why, one control per field, problems shown as the host will judge them.
-// Nothing is sent until Submit; Decline is an explicit no; Cancel (or closing the dialog) dismisses it without a choice.
+// Nothing is sent until Submit; Decline is an explicit no; Cancel dismisses it without a choice. Closing the dialog
+// (Escape, the close button) answers nothing: the form waits in the Inbox.
 import { useRef, useState, type SubmitEvent } from 'react';
 import type { InboxDecision } from '../../../shared/domain/inbox.js';
 import { formProblems, initialDrafts, toAnswer, type Draft } from '../lib/elicitation-form.js';
@@ -80,14 +81,14 @@ export function ElicitationDialog({ item, waiting, onClose }: Props) {
   return (
     <Modal
       open
-      onOpenChange={(open) => !open && (gone ? onClose(true) : dismiss('cancel'))}
+      onOpenChange={(open) => !open && onClose(gone)}
       name="elicitation"
       size="large"
       title={<>“{item.serverName}” asks you to fill in a form</>}
       description={
         <>
           Nothing is sent until you choose. <strong>Submit</strong> sends the answers below to “{item.serverName}”; <strong>Decline</strong> tells it you won’t
-          answer; <strong>Cancel</strong> dismisses the question without an answer.
+          answer; <strong>Cancel</strong> dismisses the question without an answer. Closing this dialog answers nothing: the form waits in the Inbox.
         </>
       }
     >

@@ -1,6 +1,7 @@
 // Importing servers from another app's config (Claude Desktop, VS Code, Cursor): paste or pick the file, then read the report.
 import { CircleCheck, CircleMinus } from 'lucide-react';
-import { useState, type SubmitEvent } from 'react';
+import type { SubmitEvent } from 'react';
+import { useKept } from '../lib/kept-state.js';
 import type { ImportReport } from '../../../shared/domain/servers.js';
 import { plural } from '../lib/format.js';
 import { call } from '../lib/steward.js';
@@ -21,11 +22,15 @@ const EXAMPLE = `{
   }
 }`;
 
-export function ImportForm({ onDone }: { onDone: () => void }) {
-  const [text, setText] = useState('');
-  const [fileName, setFileName] = useState<string | undefined>(undefined);
-  const [report, setReport] = useState<ImportReport | null>(null);
-  const run = useAction(async () => setReport(await call('servers:import', { text, ...(fileName ? { fileName } : {}) })));
+export function ImportForm({ onDone, onImported }: { onDone: () => void; onImported?: (report: ImportReport) => void }) {
+  const [text, setText] = useKept('import.text', '');
+  const [fileName, setFileName] = useKept<string | undefined>('import.fileName', undefined);
+  const [report, setReport] = useKept<ImportReport | null>('import.report', null);
+  const run = useAction(async () => {
+    const result = await call('servers:import', { text, ...(fileName ? { fileName } : {}) });
+    setReport(result);
+    onImported?.(result);
+  });
   const submit = (e: SubmitEvent) => {
     e.preventDefault();
     void run.run();

@@ -1,5 +1,6 @@
 // Adding a local (stdio) server: the program, its arguments one per line, secret variables, sandbox grants and start options.
 import { useState, type SubmitEvent } from 'react';
+import { useKept } from '../lib/kept-state.js';
 import type { ServerView } from '../../../shared/domain/servers.js';
 import { argumentLines, trimmedLines } from '../lib/lines.js';
 import { call, HostError } from '../lib/steward.js';
@@ -8,18 +9,35 @@ import { Checkbox, Field } from './Field.js';
 import { KeyValueEditor, rowsToRecord, type Row } from './KeyValueEditor.js';
 import { ModalBody, ModalFooter } from './Modal.js';
 import { Notice } from './States.js';
+import { randomId } from '../lib/ids.js';
 
 export function LocalServerForm({ onAdded, onCancel }: { onAdded: (view: ServerView) => void; onCancel: () => void }) {
-  const [name, setName] = useState('');
-  const [command, setCommand] = useState('');
-  const [args, setArgs] = useState('');
-  const [env, setEnv] = useState<Row[]>([]);
-  const [cwd, setCwd] = useState('');
-  const [sandboxed, setSandboxed] = useState(true);
-  const [writePaths, setWritePaths] = useState('');
-  const [domains, setDomains] = useState('');
-  const [lazyStart, setLazyStart] = useState(false);
-  const [idleMinutes, setIdleMinutes] = useState('');
+  const [name, setName] = useKept('local.name', '');
+  const [command, setCommand] = useKept('local.command', '');
+  const [args, setArgs] = useKept('local.args', '');
+  const [env, setEnv] = useKept<Row[]>('local.env', []);
+  const [cwd, setCwd] = useKept('local.cwd', '');
+  const [sandboxed, setSandboxed] = useKept('local.sandboxed', true);
+  const [writePaths, setWritePaths] = useKept('local.writePaths', '');
+  const [domains, setDomains] = useKept('local.domains', '');
+  const [lazyStart, setLazyStart] = useKept('local.lazyStart', false);
+  const [idleMinutes, setIdleMinutes] = useKept('local.idleMinutes', '');
+  const [pasted, setPasted] = useKept('local.pasted', '');
+  const [filled, setFilled] = useState<string | null>(null);
+
+  // Read by the host without a shell; the fields below are filled for the user to check, never added directly.
+  const fill = useAction(async () => {
+    setFilled(null);
+    const parsed = await call('servers:parseCommand', { text: pasted });
+    setCommand(parsed.command);
+    setArgs(parsed.args.join('\n'));
+    const names = Object.keys(parsed.env);
+    if (names.length > 0)
+      setEnv([...env.filter((r) => !names.includes(r.name.trim())), ...names.map((name) => ({ key: randomId(), name, value: parsed.env[name] ?? '' }))]);
+    setFilled(
+      `Filled in: ${parsed.command}, ${parsed.args.length} argument(s)${names.length > 0 ? `, variable(s) ${names.join(', ')}` : ''}. Check them below before adding.`,
+    );
+  });
 
   const add = useAction(async () => {
     const idle = idleMinutes.trim();
@@ -43,6 +61,37 @@ export function LocalServerForm({ onAdded, onCancel }: { onAdded: (view: ServerV
     <form className="modal-form" onSubmit={submit} aria-label="Add a local server">
       <ModalBody>
         <div className="form-grid">
+          <div className="span-2 paste-field">
+            <Field
+              label="Paste a command line"
+              hint="Optional. Read without a shell: NAME=value words at the start become variables; pipes, $VARIABLES, $(…), globs and redirections are refused."
+            >
+              <input
+                className="input mono"
+                value={pasted}
+                onChange={(e) => setPasted(e.target.value)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter') {
+                    e.preventDefault();
+                    if (pasted.trim() !== '') void fill.run();
+                  }
+                }}
+                placeholder="npx -y @modelcontextprotocol/server-filesystem@2025.8.21 ~/projects"
+                spellCheck={false}
+              />
+            </Field>
+            <div className="paste-actions">
+              <button type="button" className="btn btn-small" disabled={pasted.trim() === '' || fill.pending} onClick={() => void fill.run()}>
+                Fill in the fields below
+              </button>
+              {fill.error && (
+                <span className="inline-error" role="alert">
+                  {fill.error.message}
+                </span>
+              )}
+              {filled && <span role="status">{filled}</span>}
+            </div>
+          </div>
           <Field label="Name">
             <input className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="files" required data-autofocus />
           </Field>

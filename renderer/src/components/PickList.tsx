@@ -1,5 +1,17 @@
-// The list on the left of a split view: one button per item, the chosen one marked, and "load more" for paged lists.
-import type { ReactNode } from 'react';
+// The list on the left of a split view: one button per item (Up, Down, Home and End move between them), the chosen one
+// marked, and "load more" for paged lists.
+import type { KeyboardEvent, ReactNode } from 'react';
+import { nextIndex } from '../lib/list-keys.js';
+
+/** Up, Down, Home and End between the list's items. */
+function pickKeys(event: KeyboardEvent<HTMLElement>): void {
+  if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  const items = [...event.currentTarget.querySelectorAll<HTMLElement>('.pick-item')];
+  const next = nextIndex(event.key, items.indexOf(document.activeElement as HTMLElement), items.length);
+  if (next === null) return;
+  event.preventDefault();
+  items[next]?.focus();
+}
 
 export interface PickItem {
   key: string;
@@ -19,7 +31,7 @@ interface Props {
 
 export function PickList({ label, items, selected, onSelect, more, children }: Props) {
   return (
-    <ul className="pick-list" aria-label={label}>
+    <ul className="pick-list" aria-label={label} onKeyDown={pickKeys}>
       {children}
       {items.map((t) => (
         <li key={t.key}>

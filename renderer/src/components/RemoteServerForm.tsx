@@ -1,5 +1,6 @@
 // Adding a remote server reached over Streamable HTTP: a name, the URL and optional headers (values masked).
-import { useState, type SubmitEvent } from 'react';
+import type { SubmitEvent } from 'react';
+import { useKept } from '../lib/kept-state.js';
 import type { ServerView } from '../../../shared/domain/servers.js';
 import { call } from '../lib/steward.js';
 import { useAction } from '../lib/use-action.js';
@@ -8,9 +9,9 @@ import { KeyValueEditor, rowsToRecord, type Row } from './KeyValueEditor.js';
 import { ModalBody, ModalFooter } from './Modal.js';
 
 export function RemoteServerForm({ onAdded, onCancel }: { onAdded: (view: ServerView) => void; onCancel: () => void }) {
-  const [name, setName] = useState('');
-  const [url, setUrl] = useState('');
-  const [headers, setHeaders] = useState<Row[]>([]);
+  const [name, setName] = useKept('remote.name', '');
+  const [url, setUrl] = useKept('remote.url', '');
+  const [headers, setHeaders] = useKept<Row[]>('remote.headers', []);
   const add = useAction(async () => {
     onAdded(await call('servers:add', { name, config: { transport: 'http', url: url.trim(), headers: rowsToRecord(headers) } }));
   });

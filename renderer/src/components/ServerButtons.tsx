@@ -14,10 +14,10 @@ export function ServerButtons({ server, control, restart = false }: { server: Se
   if (status === 'awaiting_consent') {
     return (
       <>
-        <button type="button" className="btn btn-small" disabled={busy} onClick={() => void control.stop.run()} aria-label={`Cancel starting ${label}`}>
+        <button type="button" className="btn btn-small" disabled={busy} onClick={() => void control.stop.run()} aria-label={`Cancel start of ${label}`}>
           Cancel start
         </button>
-        <button type="button" className="btn btn-small btn-attention" onClick={() => openConsent(server.id)} aria-label={`Review the launch of ${label}`}>
+        <button type="button" className="btn btn-small btn-attention" onClick={() => openConsent(server.id)} aria-label={`Review launch of ${label}`}>
           <ShieldAlert size={14} aria-hidden /> Review launch
         </button>
       </>
@@ -27,7 +27,13 @@ export function ServerButtons({ server, control, restart = false }: { server: Se
     return (
       <>
         {restart && status === 'running' && (
-          <button type="button" className="btn btn-small" disabled={busy} onClick={() => void control.restart.run()} aria-label={`Restart ${label}`}>
+          <button
+            type="button"
+            className="btn btn-small"
+            disabled={busy}
+            onClick={() => void control.restart.run()}
+            aria-label={`${control.restart.pending ? 'Restarting' : 'Restart'} ${label}`}
+          >
             <RotateCw size={14} aria-hidden /> {control.restart.pending ? 'Restarting…' : 'Restart'}
           </button>
         )}
@@ -36,7 +42,7 @@ export function ServerButtons({ server, control, restart = false }: { server: Se
           className="btn btn-small"
           disabled={busy || status === 'stopping'}
           onClick={() => void control.stop.run()}
-          aria-label={`Stop ${label}`}
+          aria-label={`${status === 'stopping' || control.stop.pending ? 'Stopping' : 'Stop'} ${label}`}
         >
           <CircleStop size={14} aria-hidden /> {status === 'stopping' || control.stop.pending ? 'Stopping…' : 'Stop'}
         </button>
@@ -50,14 +56,20 @@ export function ServerButtons({ server, control, restart = false }: { server: Se
         className="btn btn-small btn-attention"
         disabled={busy}
         onClick={() => void control.signIn.run()}
-        aria-label={`Sign in to ${label}`}
+        aria-label={`${control.signIn.pending ? 'Signing in to' : 'Sign in to'} ${label}`}
       >
         <LogIn size={14} aria-hidden /> {control.signIn.pending ? 'Signing in…' : 'Sign in'}
       </button>
     );
   }
   return (
-    <button type="button" className="btn btn-small" disabled={busy} onClick={() => void control.start.run()} aria-label={`Start ${label}`}>
+    <button
+      type="button"
+      className="btn btn-small"
+      disabled={busy}
+      onClick={() => void control.start.run()}
+      aria-label={`${control.start.pending ? 'Starting' : 'Start'} ${label}`}
+    >
       <Play size={14} aria-hidden /> {control.start.pending ? 'Starting…' : 'Start'}
     </button>
   );

@@ -41,13 +41,11 @@ export function SignInDialog({ item, waiting, onClose }: Props) {
   const gone = !waiting && !decide.pending;
   const answer = (action: Action) => !decide.pending && void decide.run(action);
   const label = (action: Action, idle: string, busy: string) => (decide.pending && choice === action ? busy : idle);
-  // Before the page is opened, closing the dialog is Cancel; while waiting it only hides the dialog (the Inbox keeps it).
-  const dismiss = () => (gone ? onClose(true) : r.stage === 'waiting' ? onClose(false) : answer('cancel'));
 
   return (
     <Modal
       open
-      onOpenChange={(open) => !open && dismiss()}
+      onOpenChange={(open) => !open && onClose(gone)}
       name="sign-in"
       size="large"
       title={
@@ -67,7 +65,7 @@ export function SignInDialog({ item, waiting, onClose }: Props) {
               : `${server} is a remote server that only answers once you sign in at its authorization server.`}{' '}
             Nothing is opened until you choose. <strong>Open in browser</strong> hands this exact address to your default browser, where you sign in; the
             browser then comes back to Steward on this computer and {server} connects. <strong>Cancel</strong> leaves it signed out; you can sign in later from
-            its page.
+            its page. Closing this dialog answers nothing (it stays in your Inbox).
           </>
         ) : (
           <>

@@ -48,14 +48,12 @@ export function UrlElicitationDialog({ item, waiting, onClose }: Props) {
   const gone = !waiting && !decide.pending;
   const answer = (action: Action) => !decide.pending && void decide.run(action);
   const label = (action: Action, idle: string, busy: string) => (decide.pending && choice === action ? busy : idle);
-  // Before the page is opened, closing the dialog is Cancel; while waiting it only hides the dialog (the Inbox keeps it).
-  const dismiss = () => (gone ? onClose(true) : r.stage === 'waiting' ? onClose(false) : answer('cancel'));
   const retry = r.origin === 'required' && r.retryTool !== null;
 
   return (
     <Modal
       open
-      onOpenChange={(open) => !open && dismiss()}
+      onOpenChange={(open) => !open && onClose(gone)}
       name="elicitation-url"
       size="large"
       title={r.stage === 'consent' ? <>“{item.serverName}” asks you to open a page</> : <>Waiting for {host}</>}
@@ -64,6 +62,7 @@ export function UrlElicitationDialog({ item, waiting, onClose }: Props) {
           <>
             Nothing is opened until you choose. <strong>Open in browser</strong> hands this exact address to your default browser; <strong>Decline</strong>{' '}
             tells “{item.serverName}” you won’t open it{retry ? ' and cancels the call that needs it' : ''}; <strong>Cancel</strong> dismisses the question.
+            Closing this dialog answers nothing: it stays in your Inbox.
           </>
         ) : (
           <>

@@ -34,6 +34,10 @@ export const MODE_WORDS: Record<AuthConfig['mode'], { label: string; hint: strin
   oauth: { label: 'Sign in through the browser', hint: 'You sign in on the authorization server’s page; the usual choice.' },
   client_credentials: { label: 'Client credentials', hint: 'Steward signs in as a registered client, with no person involved: for service accounts.' },
   enterprise: { label: 'Enterprise sign-in', hint: 'Your company’s identity provider vouches for you (cross-app access with an ID token).' },
+  workload: {
+    label: 'Workload identity',
+    hint: 'This machine’s identity provider vouches for Steward with a token it issues (workload identity federation).',
+  },
 };
 
 /** "in 59 min 58 s" or "expired 3 min 0 s ago". */
@@ -72,10 +76,13 @@ export const SETTING_NAMES = [
   'scope',
   'idpTokenEndpoint',
   'idpClientId',
+  'issuer',
+  'workloadTokenFile',
   'clientSecret',
   'privateKey',
   'idpClientSecret',
   'idToken',
+  'workloadToken',
 ] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
 

@@ -35,6 +35,23 @@ export function foldTask(rows: TaskView[], task: TaskView, filter: TaskFilter, l
   return matches ? rows.with(i, task) : rows.toSpliced(i, 1);
 }
 
+/**
+ * A change waiting for the next frame. Changes come far faster than a screen redraws (tens a second over thousands of
+ * tasks), so they are held by id until then and folded in one go: only the newest view of each task is kept, in the
+ * order the tasks first changed, and the held set never grows past the number of tasks that changed.
+ */
+export function holdChange(held: Map<string, TaskView>, task: TaskView): void {
+  const before = held.get(task.id);
+  if (!before || before.updatedAt <= task.updatedAt) held.set(task.id, task);
+}
+
+/** The held changes folded in, as one change after another would have been. */
+export function foldHeld(rows: TaskView[], held: Iterable<TaskView>, filter: TaskFilter, loaded: Loaded): TaskView[] {
+  let out = rows;
+  for (const task of held) out = foldTask(out, task, filter, loaded);
+  return out;
+}
+
 /** An older page goes below; a task already shown (it moved up through a change) stays where it is. */
 export function appendPage(rows: TaskView[], page: TaskView[]): TaskView[] {
   const known = new Set(rows.map((r) => r.id));

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { TaskView } from '../../../shared/domain/tasks.js';
 import { call, subscribe } from './steward.js';
-import { appendPage, foldTask, type TaskFilter } from './task-list.js';
+import { appendPage, foldHeld, foldTask, holdChange, type TaskFilter } from './task-list.js';
 import { toHostError, type Loaded } from './use-load.js';
 
 const PAGE = 100;
@@ -37,9 +37,22 @@ export function useTasks(filter: TaskFilter): TaskList {
     const fold = (rows: TaskView[], task: TaskView) => foldTask(rows, task, { status, serverId }, pages.current);
     // Changes that arrive while the first page loads are newer than it, so they go on top of it.
     let early: TaskView[] | null = [];
+    // Later ones are held until the next frame and applied in one render, however many came in between.
+    const held = new Map<string, TaskView>();
+    let frame: number | undefined;
+    const applyHeld = () => {
+      frame = undefined;
+      if (!live || held.size === 0) return;
+      const changes = [...held.values()];
+      held.clear();
+      setTasks((prev) => (prev.state === 'ready' ? { state: 'ready', data: foldHeld(prev.data, changes, { status, serverId }, pages.current) } : prev));
+    };
     const off = subscribe('tasks:changed', (task) => {
       if (early) early.push(task);
-      else setTasks((prev) => (prev.state === 'ready' ? { state: 'ready', data: fold(prev.data, task) } : prev));
+      else {
+        holdChange(held, task);
+        frame ??= requestAnimationFrame(applyHeld);
+      }
     });
     setTasks({ state: 'loading' });
     call('tasks:list', { ...query, limit: PAGE }).then(
@@ -55,6 +68,7 @@ export function useTasks(filter: TaskFilter): TaskList {
     return () => {
       live = false;
       off();
+      if (frame !== undefined) cancelAnimationFrame(frame);
     };
   }, [status, serverId, epoch]);
 

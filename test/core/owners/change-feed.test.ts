@@ -83,6 +83,23 @@ describe('changes from another process', () => {
     await waitFor('the settings event', () => models.find((m) => m.baseUrl === new URL(other.url).href));
   });
 
+  it('a model key replaced from the command line is the key the next request carries', async () => {
+    rig = await samplingRig(READ_THROUGH);
+    const server = await samplingServer(rig);
+    rig.t.host.sampling.setPolicy(server.id, 'sampler', { mode: 'allow' });
+    await server.call('sample', { params: textRequest('With the first key') });
+    const keyOf = () => {
+      const headers = rig?.api.requests.filter((r) => r.path === '/v1/messages').at(-1)?.headers ?? {};
+      return headers['x-api-key'] ?? String(headers.authorization).replace(/^Bearer /, '');
+    };
+    expect(keyOf()).toBe(rig.api.apiKey);
+
+    // The host keeps the key it read; a key written by another process must still replace it before the next request.
+    expect((await steward(home(rig), ['models', 'key'], {}, 'sk-ant-rotated-0123456789\n')).code).toBe(0);
+    await server.call('sample', { params: textRequest('With the second key') });
+    expect(keyOf()).toBe('sk-ant-rotated-0123456789');
+  });
+
   it('servers added, refused and removed elsewhere show up, stop and go here', async () => {
     // The OS sandbox as the command sees it, and the server's sandbox off: both plan exactly the same launch.
     rig = await samplingRig({ sandbox: createOsSandbox() });

@@ -18,7 +18,7 @@ const AT = '2026-03-01T09:00:00.000Z';
 const ME = { pid: 4242, started: 'test-start' };
 
 function logOn(s: Store, loopOf: (id: string) => LoopSummary | undefined = () => undefined): RoundLog {
-  return new RoundLog({ store: s, owner: ME, loopOf, written: () => undefined, unexpected: () => undefined });
+  return new RoundLog({ records: s, owner: ME, loopOf, written: () => undefined, unexpected: () => undefined });
 }
 
 function store(): { store: Store; file: string } {

@@ -56,7 +56,7 @@ describe('LogSink', () => {
       if (calls === 1) throw boom;
       delivered.push(lines.map((l) => l.text));
     };
-    const sink = new LogSink(store, clock, written, (where, error) => reported.push({ where, error }));
+    const sink = new LogSink(store.logs, clock, written, (where, error) => reported.push({ where, error }));
 
     sink.add('a', 'stderr', 'info', 'first');
     tick();
@@ -73,7 +73,7 @@ describe('LogSink', () => {
   it('bounds each server’s queue on its own, and notes what it dropped', () => {
     const { clock } = manualClock();
     const written = new Map<string, number>();
-    const sink = new LogSink(store, clock, (id, lines) => written.set(id, (written.get(id) ?? 0) + lines.length), unexpected);
+    const sink = new LogSink(store.logs, clock, (id, lines) => written.set(id, (written.get(id) ?? 0) + lines.length), unexpected);
     sink.add('b', 'stderr', 'info', 'quiet 0');
     for (let i = 0; i < 10_000; i++) sink.add('a', 'stderr', 'info', `loud ${i}`);
     sink.add('b', 'stderr', 'info', 'quiet 1');
@@ -88,7 +88,7 @@ describe('LogSink', () => {
 
   it('cuts a line of megabytes to a bounded length', () => {
     const { clock } = manualClock();
-    const sink = new LogSink(store, clock, () => undefined, unexpected);
+    const sink = new LogSink(store.logs, clock, () => undefined, unexpected);
     sink.add('a', 'protocol', 'info', 'y'.repeat(5 * 1024 * 1024));
     sink.flush();
     const text = store.logs.page('a', 1).map((l) => l.text)[0] ?? '';

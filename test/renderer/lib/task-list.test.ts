@@ -1,7 +1,7 @@
 // Where a change lands in the task center's list, and how an older page is added.
 import { describe, expect, it } from 'vitest';
 import type { TaskView } from '../../../shared/domain/tasks.js';
-import { appendPage, foldTask, inLoadedPages, type Loaded, type TaskFilter } from '../../../renderer/src/lib/task-list.js';
+import { appendPage, foldHeld, foldTask, holdChange, inLoadedPages, type Loaded, type TaskFilter } from '../../../renderer/src/lib/task-list.js';
 
 function task(id: string, updatedAt: string, patch: Partial<TaskView> = {}): TaskView {
   return {
@@ -102,5 +102,30 @@ describe('appendPage', () => {
     const page = [task('b', '30'), task('moved', '25'), task('c', '20')];
     expect(appendPage(rows, page).map((r) => r.id)).toEqual(['moved', 'a', 'b', 'c']);
     expect(appendPage(rows, page)[0]!.updatedAt).toBe(rows[0]!.updatedAt);
+  });
+});
+
+describe('changes held for the next frame', () => {
+  it('keeps only the newest view of each task, in the order the tasks first changed', () => {
+    const held = new Map<string, TaskView>();
+    for (const t of [task('a', '41'), task('b', '42'), task('a', '43', { status: 'completed' }), task('b', '40', { status: 'failed' })]) holdChange(held, t);
+    // "b" at second 40 is older than the "b" already held and arrived late: it does not replace it.
+    expect(ids([...held.values()])).toEqual(['a:completed', 'b:working']);
+  });
+
+  it('folds a frame of changes as the changes one by one would have', () => {
+    const rows = [task('a', '30'), task('b', '25'), task('c', '20')];
+    const changes = [task('b', '35', { status: 'completed' }), task('new', '36'), task('a', '37', { status: 'cancelled' }), task('old', '10')];
+    const oneByOne = changes.reduce((r, t) => foldTask(r, t, ALL, PARTLY), rows);
+    const held = new Map<string, TaskView>();
+    for (const t of changes) holdChange(held, t);
+    expect(ids(foldHeld(rows, held.values(), ALL, PARTLY))).toEqual(ids(oneByOne));
+    expect(ids(oneByOne)).toEqual(['new:working', 'a:cancelled', 'b:completed', 'c:working']);
+  });
+
+  it('holds one entry per task however many changes come before the frame', () => {
+    const held = new Map<string, TaskView>();
+    for (let i = 0; i < 500; i++) holdChange(held, task(`t${i % 7}`, String(10 + (i % 50)).padStart(2, '0')));
+    expect(held.size).toBe(7);
   });
 });

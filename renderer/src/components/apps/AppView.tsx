@@ -1,11 +1,12 @@
 // A tool's MCP App view wherever a call's result is shown (the workbench, an agent loop's transcript, a task's page):
 // the server's own interactive UI in a sandboxed frame, with what it is allowed to do in plain sight. Self-contained:
 // give it the server, the tool, the call's input and (when there is one) its result.
-import { LayoutPanelTop, LoaderCircle, Maximize2, Minimize2, RotateCcw } from 'lucide-react';
-import { useEffect, useLayoutEffect, useReducer, useRef, useSyncExternalStore } from 'react';
+import { ExternalLink, LayoutPanelTop, LoaderCircle, Maximize2, Minimize2, RotateCcw } from 'lucide-react';
+import { useEffect, useLayoutEffect, useReducer, useRef, useState, useSyncExternalStore } from 'react';
 import type { CallResult, ToolView } from '../../../../shared/domain/mcp.js';
 import { ErrorNote } from '../States.js';
 import { useAppViews } from './AppViewsProvider.js';
+import type { LinkRequest } from './live-view.js';
 import { LinkDialog, ViewDetails, ViewNotes } from './ViewDetails.js';
 
 interface Props {
@@ -27,6 +28,9 @@ export function AppView({ viewKey, serverId, tool, input, result, cancelled = nu
   const state = useSyncExternalStore(view.subscribe, view.getState);
   const slot = useRef<HTMLDivElement>(null);
   const full = state.displayMode === 'fullscreen';
+  /** The page request whose dialog the user closed without deciding; a newer request shows its dialog again. */
+  const [hiddenLink, setHiddenLink] = useState<LinkRequest | null>(null);
+  const linkHidden = state.link !== null && state.link === hiddenLink;
 
   useLayoutEffect(() => {
     const element = slot.current;
@@ -50,7 +54,8 @@ export function AppView({ viewKey, serverId, tool, input, result, cancelled = nu
 
   useEffect(() => {
     if (!full) return;
-    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && view.setDisplayMode('inline');
+    // An Escape a dialog already took (it closes the dialog) leaves full screen as it is.
+    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && !event.defaultPrevented && view.setDisplayMode('inline');
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [view, full]);
@@ -74,6 +79,11 @@ export function AppView({ viewKey, serverId, tool, input, result, cancelled = nu
           {state.phase === 'ready' && (full || state.modes.includes('fullscreen')) && (
             <button type="button" className="btn btn-small" onClick={() => view.setDisplayMode(full ? 'inline' : 'fullscreen')}>
               {full ? <Minimize2 size={13} aria-hidden /> : <Maximize2 size={13} aria-hidden />} {full ? 'Exit full screen' : 'Full screen'}
+            </button>
+          )}
+          {state.link && linkHidden && (
+            <button type="button" className="btn btn-small btn-attention" onClick={() => setHiddenLink(null)}>
+              <ExternalLink size={13} aria-hidden /> Page waiting to open
             </button>
           )}
           {state.phase === 'closed' && (
@@ -104,7 +114,15 @@ export function AppView({ viewKey, serverId, tool, input, result, cancelled = nu
       )}
       {!full && state.spec && <ViewDetails spec={state.spec} violations={state.violations} />}
       {!full && <ViewNotes messages={state.messages} modelContext={state.modelContext} />}
-      {state.link && state.spec && <LinkDialog link={state.link} tool={title} server={state.spec.serverName} onDecide={(open) => view.decideLink(open)} />}
+      {state.link && state.spec && !linkHidden && (
+        <LinkDialog
+          link={state.link}
+          tool={title}
+          server={state.spec.serverName}
+          onDecide={(open) => view.decideLink(open)}
+          onHide={() => setHiddenLink(state.link)}
+        />
+      )}
     </section>
   );
 }

@@ -3,7 +3,7 @@
 // when their server's tools change, and show what their CSP blocked.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { subscribe } from '../../lib/steward.js';
-import { currentColorScheme, useColorScheme } from '../../lib/use-color-scheme.js';
+import { currentColorScheme, useColorScheme } from '../../lib/theme.js';
 import { LiveView, type ViewCall } from './live-view.js';
 import './apps.css';
 

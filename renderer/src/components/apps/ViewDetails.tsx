@@ -107,13 +107,26 @@ export function ViewNotes({ messages, modelContext }: Pick<ViewState, 'messages'
   );
 }
 
-export function LinkDialog({ link, tool, server, onDecide }: { link: LinkRequest; tool: string; server: string; onDecide: (open: boolean) => Promise<void> }) {
+/** Escape or the close button hides the dialog and answers nothing: the view's bar offers the decision again. */
+export function LinkDialog({
+  link,
+  tool,
+  server,
+  onDecide,
+  onHide,
+}: {
+  link: LinkRequest;
+  tool: string;
+  server: string;
+  onDecide: (open: boolean) => Promise<void>;
+  onHide: () => void;
+}) {
   const opening = useAction(() => onDecide(true));
   const { verdict } = link;
   return (
     <Modal
       open
-      onOpenChange={(open) => !open && void onDecide(false)}
+      onOpenChange={(open) => !open && onHide()}
       name="view-link"
       size="medium"
       title={

@@ -2,7 +2,7 @@
 // display mode, container size, locale, time zone, platform, the tool). Pure.
 import type { McpUiHostCapabilities, McpUiHostContext, McpUiStyles } from '@modelcontextprotocol/ext-apps/app-bridge';
 import type { AppViewSpec } from '../../../../shared/domain/apps.js';
-import type { ColorScheme } from '../../lib/use-color-scheme.js';
+import type { ColorScheme } from '../../lib/theme.js';
 
 export type DisplayMode = 'inline' | 'fullscreen';
 export const HOST_DISPLAY_MODES: readonly DisplayMode[] = ['inline', 'fullscreen'];

@@ -7,7 +7,7 @@ import type { AppViewSpec, ViewViolation } from '../../../../shared/domain/apps.
 import type { CallResult } from '../../../../shared/domain/mcp.js';
 import { STEWARD_VERSION } from '../../../../shared/version.js';
 import { call, HostError } from '../../lib/steward.js';
-import type { ColorScheme } from '../../lib/use-color-scheme.js';
+import type { ColorScheme } from '../../lib/theme.js';
 import { FloodGuard } from './flood-guard.js';
 import { hostCapabilities, hostContext, INLINE_MAX_HEIGHT, type DisplayMode } from './host-context.js';
 
@@ -153,6 +153,7 @@ export class LiveView {
   setScheme(scheme: ColorScheme): void {
     if (scheme === this.scheme) return;
     this.scheme = scheme;
+    if (this.frame) this.frame.style.colorScheme = scheme;
     this.contextChanged();
   }
 

@@ -1,5 +1,5 @@
-// How Steward signs in to a remote server: browser sign-in, client credentials or enterprise sign-in, a pre-registered
-// client, scopes and the company identity provider. Secrets are write-only: their fields are uncontrolled, so a typed
+// How Steward signs in to a remote server: browser sign-in, client credentials, enterprise sign-in or workload identity,
+// a pre-registered client and the authorization server it belongs to, scopes and the company identity provider. Secrets are write-only: their fields are uncontrolled, so a typed
 // secret never sits in page state, and the host only ever says whether one is set.
 import { useEffect, useRef, useState, type InputEvent, type SubmitEvent } from 'react';
 import type { AuthConfig, AuthMode, AuthSecrets, AuthView } from '../../../../shared/domain/auth.js';
@@ -18,10 +18,20 @@ interface Draft {
   scope: string;
   idpTokenEndpoint: string;
   idpClientId: string;
+  issuer: string;
+  workloadTokenFile: string;
 }
 
 function draftOf(c: AuthConfig): Draft {
-  return { ...c, clientId: c.clientId ?? '', scope: c.scope ?? '', idpTokenEndpoint: c.idpTokenEndpoint ?? '', idpClientId: c.idpClientId ?? '' };
+  return {
+    ...c,
+    clientId: c.clientId ?? '',
+    scope: c.scope ?? '',
+    idpTokenEndpoint: c.idpTokenEndpoint ?? '',
+    idpClientId: c.idpClientId ?? '',
+    issuer: c.issuer ?? '',
+    workloadTokenFile: c.workloadTokenFile ?? '',
+  };
 }
 
 /** Empty means "not set": the host keeps null, never an empty string. */
@@ -36,6 +46,8 @@ function configOf(d: Draft): AuthConfig {
     scope: orNull(d.scope),
     idpTokenEndpoint: orNull(d.idpTokenEndpoint),
     idpClientId: orNull(d.idpClientId),
+    issuer: orNull(d.issuer),
+    workloadTokenFile: orNull(d.workloadTokenFile),
   };
 }
 
@@ -43,6 +55,7 @@ function configOf(d: Draft): AuthConfig {
 function secretsFor(d: Draft): SecretName[] {
   if (d.mode === 'client_credentials') return [d.clientAuth === 'private_key_jwt' ? 'privateKey' : 'clientSecret'];
   if (d.mode === 'enterprise') return ['clientSecret', 'idpClientSecret', 'idToken'];
+  if (d.mode === 'workload') return d.workloadTokenFile.trim() === '' ? ['workloadToken'] : [];
   return ['clientSecret'];
 }
 
@@ -51,6 +64,7 @@ const SECRET_WORDS: Record<SecretName, { label: string; hint: string; multiline?
   privateKey: { label: 'Private key', hint: 'PEM or JWK; Steward signs its client assertion with it.', multiline: true },
   idpClientSecret: { label: 'Identity provider client secret', hint: 'Only if Steward’s client at the identity provider has one.' },
   idToken: { label: 'ID token', hint: 'Your ID token from the identity provider, traded for access to this server.' },
+  workloadToken: { label: 'Workload identity token', hint: 'A JWT issued for this server’s authorization server (its audience).', multiline: true },
 };
 
 interface SecretEdit {
@@ -150,6 +164,36 @@ export function AuthSettingsForm({ view, onSaved }: { view: AuthView; onSaved: (
               </Field>
             )}
           </>
+        )}
+        {(needed || draft.clientId.trim() !== '') && (
+          <Field
+            label="Authorization server"
+            hint="The issuer the client ID belongs to; Steward presents these credentials nowhere else. Empty: the first one the server names."
+            error={issues.issuer}
+          >
+            <input
+              className="input mono"
+              value={draft.issuer}
+              onChange={(e) => set({ issuer: e.target.value })}
+              spellCheck={false}
+              placeholder="https://auth.example.com"
+            />
+          </Field>
+        )}
+        {draft.mode === 'workload' && (
+          <Field
+            label="Token file"
+            hint="Read for every sign-in, as identity providers rotate it (e.g. a projected service account token). Empty: the stored token below."
+            error={issues.workloadTokenFile}
+          >
+            <input
+              className="input mono"
+              value={draft.workloadTokenFile}
+              onChange={(e) => set({ workloadTokenFile: e.target.value })}
+              spellCheck={false}
+              placeholder="/var/run/secrets/tokens/mcp-token"
+            />
+          </Field>
         )}
         {draft.mode === 'enterprise' && (
           <>

@@ -1,4 +1,4 @@
-// A server's settings: sandbox grants, start and stop options, shared folders, sampling, and removing it.
+// A server's settings: its launch or address, sandbox grants, start and stop options, shared folders, sampling, and removing it.
 import { Trash2 } from 'lucide-react';
 import { useState, type SubmitEvent } from 'react';
 import type { ProtocolEraSetting, ServerView } from '../../../../shared/domain/servers.js';
@@ -10,6 +10,8 @@ import { trimmedLines } from '../../lib/lines.js';
 import { navigate } from '../../lib/router.js';
 import { call, HostError } from '../../lib/steward.js';
 import { useAction } from '../../lib/use-action.js';
+import { CopySection } from './CopySection.js';
+import { LaunchSection } from './LaunchSection.js';
 import { RootsEditor } from './RootsEditor.js';
 import { SamplingSection } from './SamplingSection.js';
 import './server-tabs.css';
@@ -97,6 +99,7 @@ export function SettingsTab({ server }: { server: ServerView }) {
 
   return (
     <div className="scroll-pane settings">
+      <LaunchSection server={server} />
       <form className="settings-form" onSubmit={submit} aria-label="Server settings">
         {local && (
           <section className="settings-section">
@@ -214,6 +217,7 @@ export function SettingsTab({ server }: { server: ServerView }) {
         <RootsEditor server={server} />
       </section>
       <SamplingSection serverId={server.id} />
+      <CopySection server={server} />
       <section className="settings-section danger-zone">
         <h2 className="settings-title">Remove this server</h2>
         <p className="muted">Stops it and forgets its settings and stored secrets. The audit record keeps what happened.</p>

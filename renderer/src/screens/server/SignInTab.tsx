@@ -81,6 +81,7 @@ function SignInStatus({ server, view, onChanged }: { server: ServerView; view: A
             ) : (
               <span>The authorization server gave no expiry.</span>
             )}
+            {view.signedIn && view.dpop && <span> Bound to this server’s key on this computer (DPoP): a copy of it is useless elsewhere.</span>}
           </dd>
         </div>
         <div>

@@ -1,7 +1,9 @@
 // The task center's rows, virtualised: however many tasks are loaded, only the rows in view are in the page.
 // Spacer rows above and below stand in for the rest, so the table keeps its columns and the scroll bar its length.
+// While the list scrolls only rows entering the view render: a row is memoised on its task (a change replaces just
+// that task's object) and the item keys stay the same function until the list itself changes.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { memo, useCallback, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { TaskView } from '../../../../shared/domain/tasks.js';
 import { TaskStatusBadge } from '../../components/StatusBadge.js';
 import { formatDateTime, formatDuration, formatMoment } from '../../lib/format.js';
@@ -22,13 +24,16 @@ export function TaskTable({ tasks, scroller }: { tasks: TaskView[]; scroller: Re
     const frame = scroller.current;
     if (rows && frame) setMargin(rows.getBoundingClientRect().top - frame.getBoundingClientRect().top + frame.scrollTop);
   }, [scroller]);
+  // A new key function makes the virtualiser lay out every row again (10,000 of them in a long list): only a new list does.
+  const getItemKey = useCallback((index: number) => tasks[index]?.id ?? index, [tasks]);
+  const getScrollElement = useCallback(() => scroller.current, [scroller]);
   const virtualizer = useVirtualizer({
     count: tasks.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_PX,
+    getScrollElement,
+    estimateSize,
     overscan: 12,
     scrollMargin: margin,
-    getItemKey: (index) => tasks[index]?.id ?? index,
+    getItemKey,
   });
   const now = useNow(1000);
   const items = virtualizer.getVirtualItems();
@@ -56,24 +61,33 @@ export function TaskTable({ tasks, scroller }: { tasks: TaskView[]; scroller: Re
         {items.map((item) => {
           const task = tasks[item.index];
           if (!task) return null;
-          return (
-            <tr
-              key={item.key}
-              ref={virtualizer.measureElement}
-              data-index={item.index}
-              aria-rowindex={item.index + 2}
-              data-task={task.id}
-              data-status={task.status}
-            >
-              <TaskCells task={task} now={now} />
-            </tr>
-          );
+          return <TaskRow key={item.key} task={task} index={item.index} now={now} measure={virtualizer.measureElement} />;
         })}
         {below > 0 && <Spacer height={below} />}
       </tbody>
     </table>
   );
 }
+
+const estimateSize = () => ROW_PX;
+
+const TaskRow = memo(function TaskRow({
+  task,
+  index,
+  now,
+  measure,
+}: {
+  task: TaskView;
+  index: number;
+  now: number;
+  measure: (node: HTMLTableRowElement | null) => void;
+}) {
+  return (
+    <tr ref={measure} data-index={index} aria-rowindex={index + 2} data-task={task.id} data-status={task.status}>
+      <TaskCells task={task} now={now} />
+    </tr>
+  );
+});
 
 function Spacer({ height }: { height: number }) {
   return (

@@ -1,0 +1,62 @@
+// In-memory stand-ins for the narrow store ports services take, so a service runs in a unit test without SQLite.
+import type { SecretStore, Transact } from '../../main/core/ports.js';
+import type { AuditQuery, AuditRepo, NewAuditEvent, SettingsRepo } from '../../main/core/store/index.js';
+import type { AuditEvent } from '../../shared/domain/audit.js';
+
+/** Key/value settings kept as JSON text, as the real table keeps them (so a value read back is a copy, never the same object). */
+export function memorySettings(): Pick<SettingsRepo, 'get' | 'put'> & { raw: Map<string, string> } {
+  const raw = new Map<string, string>();
+  return {
+    raw,
+    get: (key) => {
+      const text = raw.get(key);
+      return text === undefined ? undefined : (JSON.parse(text) as unknown);
+    },
+    put: (key, value) => void raw.set(key, JSON.stringify(value)),
+  };
+}
+
+export function memorySecrets(): SecretStore & { values: Map<string, string> } {
+  const values = new Map<string, string>();
+  return {
+    values,
+    get: (key) => Promise.resolve(values.get(key)),
+    set: (key, value) => Promise.resolve(void values.set(key, value)),
+    delete: (key) => Promise.resolve(void values.delete(key)),
+    keys: (prefix) => Promise.resolve([...values.keys()].filter((k) => k.startsWith(prefix))),
+  };
+}
+
+/** An append-only audit table with the real one's paging (newest first, below an id), and a transaction that counts. */
+export function memoryAudit(): { audit: Pick<AuditRepo, 'append' | 'list'>; transaction: Transact; rows: AuditEvent[]; transactions: () => number } {
+  const rows: AuditEvent[] = [];
+  let transactions = 0;
+  return {
+    rows,
+    transactions: () => transactions,
+    transaction: <T>(fn: () => T): T => {
+      transactions++;
+      const before = rows.length;
+      try {
+        return fn();
+      } catch (error) {
+        rows.length = before;
+        throw error;
+      }
+    },
+    audit: {
+      append: (event: NewAuditEvent) => {
+        const row = { ...event, id: rows.length + 1 };
+        rows.push(row);
+        return row;
+      },
+      list: (query: AuditQuery) =>
+        rows
+          .filter((r) => r.id < (query.beforeId ?? Number.MAX_SAFE_INTEGER))
+          .filter((r) => !query.serverId || r.serverId === query.serverId)
+          .filter((r) => !query.kind || r.kind === query.kind)
+          .reverse()
+          .slice(0, query.limit),
+    },
+  };
+}

@@ -18,6 +18,8 @@ export const CONTENT_SECURITY_POLICY = [
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
+  // Audio a server returns is played from its own bytes, never fetched.
+  'media-src data:',
   "font-src 'self'",
   "connect-src 'none'",
   `frame-src ${VIEW_SCHEME}:`,

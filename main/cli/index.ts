@@ -11,7 +11,7 @@ import { tasks } from './task-commands.js';
 import { bundles, install } from './bundle-commands.js';
 import { Cli, EXIT, exitCodeFor, printJson, printLine, UsageError } from './context.js';
 import { inbox } from './inbox-commands.js';
-import { complete, logLevel, prompt, prompts, read, resources, watch } from './workbench-commands.js';
+import { calls, complete, logLevel, prompt, prompts, read, resources, watch } from './workbench-commands.js';
 import { openCliHost } from './node-host.js';
 import { terminalSafe } from '../core/node/index.js';
 import { Interrupts } from '../core/node/index.js';
@@ -51,6 +51,7 @@ Usage:
   steward tools NAME
   steward call NAME TOOL [--args JSON] [--timeout SECONDS] [--task]
                                              --task: run it as a task (tools that require one always are)
+  steward calls NAME [--tool TOOL] [--limit N]   the server's call history, newest first
   steward prompts NAME [--cursor C]         a page of prompts (--cursor: the next page, as printed)
   steward prompt NAME PROMPT [--arg K=V]...  the prompt's messages with its arguments filled in
   steward resources NAME [--templates] [--cursor C]
@@ -94,6 +95,7 @@ async function main(argv: string[]): Promise<number> {
     consent,
     tools,
     call,
+    calls,
     prompts,
     prompt,
     resources,

@@ -1,4 +1,5 @@
-// steward prompts|prompt|resources|read|complete|watch|log-level: a server's prompts and resources from the terminal.
+// steward prompts|prompt|resources|read|complete|watch|log-level|calls: a server's prompts, resources and call history
+// from the terminal.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CompletionRef, ResourceContent } from '../../shared/domain/mcp.js';
@@ -165,5 +166,31 @@ export async function logLevel(cli: Cli, args: Args): Promise<number> {
   if (!serverId) return EXIT.consent;
   await cli.call('servers:setLogLevel', { serverId, level: level.data });
   cli.result({ level: level.data }, () => `The server now sends log messages of level ${level.data} and above.`);
+  return EXIT.ok;
+}
+
+export async function calls(cli: Cli, args: Args): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { tool: { type: 'string' }, limit: { type: 'string' } } });
+  if (!positionals[0]) throw new UsageError('Use: steward calls SERVER [--tool TOOL] [--limit N]');
+  const limit = values.limit === undefined ? 20 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new UsageError('--limit takes a whole number from 1 to 200.');
+  // The history is on record: reading it needs neither consent nor a running server.
+  const serverId = cli.serverId(positionals[0]);
+  const history = await cli.call('tools:history', { serverId, limit, ...(values.tool ? { tool: values.tool } : {}) });
+  cli.result(history, () =>
+    history.length === 0
+      ? 'No calls on record.'
+      : table([
+          ['AT', 'TOOL', 'OUTCOME', 'MS', 'TASK', 'ARGUMENTS'],
+          ...history.map((c) => [
+            c.at,
+            c.tool,
+            c.error ? `${c.error.code}: ${c.error.message}` : c.result?.isError ? 'tool error' : 'ok',
+            String(Math.round(c.durationMs)),
+            c.asTask ? 'yes' : 'no',
+            c.arguments ? JSON.stringify(c.arguments).slice(0, 80) : '(too large to keep)',
+          ]),
+        ]),
+  );
   return EXIT.ok;
 }

@@ -15,6 +15,8 @@ import type { AppsService } from './apps/index.js';
 import type { AppearanceService } from './appearance.js';
 import type { BundlesService } from './bundles/index.js';
 import type { PathPicker } from './ports.js';
+import type { UrlVerdict } from '../../shared/domain/elicitation.js';
+import type { ToolCallRecord } from '../../shared/domain/tool-calls.js';
 import { StewardError } from '../../shared/errors.js';
 
 export interface HandlerDeps {
@@ -34,6 +36,13 @@ export interface HandlerDeps {
   /** Actions on what may be another process's: carried to the owner when it lives. */
   cross: { cancelTask(taskId: string): Promise<TaskView>; stopServer(serverId: string): Promise<ServerView> };
   apps: AppsService;
+  /** Each server's call history (written by the tool runner). */
+  callHistory: {
+    page(serverId: string, options: { tool?: string | undefined; beforeId?: number | undefined; limit: number }): ToolCallRecord[];
+    clear(serverId: string): void;
+  };
+  /** Addresses in a server's text: judged by the URL gate, opened by the system browser after the user's yes. */
+  links: { check(url: string): UrlVerdict; open(url: string): Promise<UrlVerdict> };
   appearance: AppearanceService;
 }
 
@@ -87,6 +96,24 @@ export function createHandlers(host: HandlerDeps): Handlers {
     'tools:cancel': ({ callId }) => {
       tools.cancel(callId);
       return { ok: true as const };
+    },
+    'tools:history': ({ serverId, tool, beforeId, limit }) => host.callHistory.page(servers.get(serverId).id, { tool, beforeId, limit }),
+    'tools:clearHistory': ({ serverId }) => {
+      host.callHistory.clear(servers.get(serverId).id);
+      return ack;
+    },
+    'links:check': ({ url }) => host.links.check(url),
+    'links:open': async ({ serverId, url }) => {
+      const server = servers.get(serverId);
+      const verdict = await host.links.open(url);
+      host.audit.record('link.opened', {
+        serverId: server.id,
+        serverName: server.name,
+        actor: 'user',
+        summary: `Opened ${verdict.display} from a link in the text of "${server.name}".`,
+        data: { url: verdict.display },
+      });
+      return verdict;
     },
     'servers:features': async ({ serverId }) => features.featuresOf(await servers.ensureRunning(serverId)),
     'servers:wire': ({ serverId, afterSeq, method, limit }) => servers.wire(serverId, { afterSeq, method, limit }),

@@ -22,7 +22,7 @@ import {
   type SecretStore,
   type Unexpected,
 } from './ports.js';
-import { createOsSandbox, gatedOpener, nodeFsView, type FsView, type Platform, type SandboxRunner } from './security/index.js';
+import { createOsSandbox, gatedOpener, judgeUrl, nodeFsView, type FsView, type Platform, type SandboxRunner } from './security/index.js';
 import { DEFAULT_BACKOFF, registryResolver, ServersService, type BackoffPolicy, type PackageResolver } from './servers/index.js';
 import { isSameProcess, Ownership, startTokenOf } from './owners/index.js';
 import { CrossProcess } from './cross-process.js';
@@ -326,7 +326,20 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   if (options.bundled) await registerBundled(store.settings, store.servers, servers, options.bundled);
 
-  const runTool = createToolRunner({ servers, tools, tasks, elicitation, audit });
+  const runTool = createToolRunner({
+    servers,
+    tools,
+    tasks,
+    elicitation,
+    audit,
+    now,
+    history: {
+      record: (call) => {
+        if (store.toolCalls.record(call) !== null) events.emit('tools:called', { serverId: call.serverId });
+      },
+      onError: (error) => unexpected('call history', error),
+    },
+  });
   const cross = new CrossProcess({
     dataDir: options.dataDir.path,
     records: crossProcessRecords(store),
@@ -358,8 +371,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
       cross,
       bundles,
       apps,
-      appearance,
       pathPicker: options.pathPicker,
+      callHistory: store.toolCalls,
+      links: { check: (url) => judgeUrl(url, 'browser'), open: gatedOpener((url) => options.browser.open(url)) },
+      appearance,
     }),
     {
       onUnexpected: unexpected,

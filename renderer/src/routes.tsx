@@ -1,5 +1,5 @@
 // The screens in the sidebar. A new screen is one more entry here.
-import { Inbox, ListChecks, Repeat, ScrollText, Server, Settings, type LucideIcon } from 'lucide-react';
+import { Inbox, ListChecks, Repeat, ScrollText, Server, Settings, Wrench, type LucideIcon } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { HostState } from './lib/host-state.js';
 import { AuditScreen } from './screens/AuditScreen.js';
@@ -11,6 +11,7 @@ import { ServersScreen } from './screens/ServersScreen.js';
 import { SettingsScreen } from './screens/SettingsScreen.js';
 import { TaskDetailScreen } from './screens/TaskDetailScreen.js';
 import { TasksScreen } from './screens/TasksScreen.js';
+import { ToolSearchScreen } from './screens/ToolSearchScreen.js';
 
 export interface RouteEntry {
   /** First path segment: #/<id>/... */
@@ -30,6 +31,7 @@ export const ROUTES: readonly [RouteEntry, ...RouteEntry[]] = [
     icon: Server,
     render: ([serverId, tab, item]) => (serverId ? <ServerDetailScreen key={serverId} serverId={serverId} tab={tab} item={item} /> : <ServersScreen />),
   },
+  { id: 'tools', label: 'Tools', icon: Wrench, render: () => <ToolSearchScreen /> },
   {
     id: 'inbox',
     label: 'Inbox',

@@ -35,6 +35,7 @@ import { TaskDetailSchema, TaskResultPageSchema, TaskStatusSchema, TaskViewSchem
 import { LoopViewSchema, ModelSettingsSchema, RoundRecordSchema, SamplingPolicyPatchSchema, SamplingPolicySchema } from '../domain/sampling.js';
 import { BundleConfigSchema, BundlePreviewSchema, BundleViewSchema } from '../domain/bundles.js';
 import { UrlVerdictSchema } from '../domain/elicitation.js';
+import { ToolCallRecordSchema } from '../domain/tool-calls.js';
 import { AppViewSpecSchema, ViewViolationSchema } from '../domain/apps.js';
 import { AppearanceSchema } from '../domain/appearance.js';
 
@@ -134,6 +135,21 @@ export const calls = {
     CallResultSchema,
   ),
   'tools:cancel': call(z.object({ callId: Id }), Ack),
+  /** The server's call history, newest first: before `beforeId` when given, of one tool when named. */
+  'tools:history': call(
+    z.object({
+      serverId: Id,
+      tool: z.string().min(1).max(512).optional(),
+      beforeId: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(200).default(50),
+    }),
+    z.array(ToolCallRecordSchema),
+  ),
+  'tools:clearHistory': call(ServerRef, Ack),
+  /** The URL gate's verdict on an address in a server's text (a markdown link), for the user to judge before opening. */
+  'links:check': call(z.object({ url: z.string().max(10_000) }), UrlVerdictSchema),
+  /** Opens that address in the system browser after the user said yes (the gate judges it again). */
+  'links:open': call(z.object({ serverId: Id, url: z.string().max(10_000) }), UrlVerdictSchema),
   /** What the running server declared: which of the calls below it answers. */
   'servers:features': call(ServerRef, ServerFeaturesSchema),
   /**
@@ -277,6 +293,8 @@ export const events = {
   'servers:removed': z.object({ serverId: Id }),
   'logs:changed': z.object({ serverId: Id, lines: z.array(LogLineSchema) }),
   'tools:changed': z.object({ serverId: Id }),
+  /** A call was added to the server's call history. */
+  'tools:called': z.object({ serverId: Id }),
   'prompts:changed': z.object({ serverId: Id }),
   'resources:changed': z.object({ serverId: Id }),
   /** A resource the user subscribed to changed at the server. */

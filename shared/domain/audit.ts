@@ -52,6 +52,7 @@ export const AUDIT_KINDS = [
   'app.message',
   'app.model_context',
   'app.link_opened',
+  'link.opened',
 ] as const;
 export const AuditKindSchema = z.enum(AUDIT_KINDS);
 export type AuditKind = z.infer<typeof AuditKindSchema>;

@@ -67,6 +67,7 @@ export const UrlVerdictSchema = z.object({
   host: z.string(),
   canonical: z.string(),
 });
+export type UrlVerdict = z.infer<typeof UrlVerdictSchema>;
 
 export const UrlRequestViewSchema = z.object({
   message: z.string(),

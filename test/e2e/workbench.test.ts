@@ -146,7 +146,7 @@ describe('the workbench in the browser', () => {
     // A tool that says it is destructive shows so, and asks before it is called; Escape answers nothing.
     await page.goto(`${r.web.url}#/servers/${serverId}/tools`);
     await page.getByRole('button', { name: /^wipe/ }).click();
-    await page.getByRole('list', { name: 'What the tool says of itself' }).getByText('destructive').waitFor();
+    await page.getByRole('list', { name: 'Hints from the server' }).getByText('destructive').waitFor();
     await page.getByRole('button', { name: 'Call', exact: true }).click();
     const confirm = page.getByRole('dialog', { name: 'Call “wipe”?' });
     await dismissWithEscape(page, confirm);

@@ -13,6 +13,7 @@ import { SettingsRepo } from './settings-repo.js';
 import { SamplingRepo } from './sampling-repo.js';
 import { TasksRepo } from './tasks-repo.js';
 import { BundlesRepo } from './bundles-repo.js';
+import { ToolCallsRepo } from './tool-calls-repo.js';
 
 export type { Db } from './database.js';
 export { openDatabase, migrate } from './database.js';
@@ -57,6 +58,7 @@ export interface Store {
   readonly sampling: SamplingRepo;
   readonly tasks: TasksRepo;
   readonly bundles: BundlesRepo;
+  readonly toolCalls: ToolCallsRepo;
   /** Runs `fn` in one transaction. */
   readonly transaction: Transact;
   /** `PRAGMA integrity_check`: 'ok' when the file is sound. */
@@ -86,6 +88,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     sampling: new SamplingRepo(db),
     tasks: new TasksRepo(db),
     bundles: new BundlesRepo(db),
+    toolCalls: new ToolCallsRepo(db),
     transaction: <T>(fn: () => T) => inTransaction(fn) as T,
     integrityCheck: () => String(db.pragma('integrity_check', { simple: true })),
     close: () => {

@@ -11,9 +11,11 @@ interface Props {
   dismissLabel?: string;
   onConfirm: () => Promise<unknown>;
   onClose: () => void;
+  /** The action cannot be taken (the dialog then only explains why). */
+  disabled?: boolean;
 }
 
-export function ConfirmDialog({ title, children, confirmLabel, dismissLabel = 'Cancel', onConfirm, onClose }: Props) {
+export function ConfirmDialog({ title, children, confirmLabel, dismissLabel = 'Cancel', onConfirm, onClose, disabled = false }: Props) {
   const action = useAction(onConfirm);
   return (
     <Modal open onOpenChange={(open) => !open && onClose()} name="confirm" size="small" title={title}>
@@ -30,7 +32,7 @@ export function ConfirmDialog({ title, children, confirmLabel, dismissLabel = 'C
         <button type="button" className="btn" onClick={onClose} data-autofocus>
           {dismissLabel}
         </button>
-        <button type="button" className="btn btn-danger" disabled={action.pending} onClick={() => void action.run()}>
+        <button type="button" className="btn btn-danger" disabled={disabled || action.pending} onClick={() => void action.run()}>
           {action.pending ? 'Working…' : confirmLabel}
         </button>
       </ModalFooter>

@@ -67,7 +67,7 @@ export function formatUsd(usd: number): string {
 }
 
 export function formatMs(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** A span of time at the precision a person reads it: "45 s", "3 min 20 s", "2 h 5 min", "3 d 4 h". */

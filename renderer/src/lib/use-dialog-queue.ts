@@ -5,6 +5,7 @@
 // dialog moves on to it.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { InboxItem } from '../../../shared/domain/inbox.js';
+import { dialogClosed, EMPTY_QUEUE, inboxArrived, type QueueState } from './dialog-queue.js';
 import { useHostState } from './host-state.js';
 
 export interface DialogQueue<T extends InboxItem> {
@@ -27,44 +28,22 @@ export function useDialogQueue<T extends InboxItem>(
 ): DialogQueue<T> {
   const { inbox, servers } = useHostState();
   const [open, setOpen] = useState<T | null>(null);
-  const openRef = useRef<T | null>(null);
+  const state = useRef<QueueState<T>>(EMPTY_QUEUE);
   const inboxRef = useRef(inbox);
-  /** Ids already on screen or in the Inbox; null until the first inbox list arrived. */
-  const known = useRef<Set<string> | null>(null);
-  const queue = useRef<string[]>([]);
   const kindRef = useRef({ isKind, successor });
   kindRef.current = { isKind, successor };
 
-  const put = (item: T | null) => {
-    openRef.current = item;
-    setOpen(item);
+  const apply = (next: QueueState<T>) => {
+    state.current = next;
+    setOpen(next.open);
   };
-  const find = (id: string | undefined) => inboxRef.current.filter(kindRef.current.isKind).find((i) => i.id === id);
+  const find = (id: string) => inboxRef.current.filter(kindRef.current.isKind).find((i) => i.id === id);
 
   useEffect(() => {
     inboxRef.current = inbox;
     // The inbox arrives with the server list; what waited before the app opened is announced by the Inbox badge only.
     if (servers.state !== 'ready') return;
-    const items = inbox.filter(kindRef.current.isKind);
-    const before = known.current;
-    known.current = new Set(items.map((i) => i.id));
-    if (before === null) return;
-    let arrived = items.filter((i) => !before.has(i.id));
-    const current = openRef.current;
-    if (current && !items.some((i) => i.id === current.id)) {
-      const next = arrived.find((i) => kindRef.current.successor(current, i));
-      if (next) {
-        arrived = arrived.filter((i) => i !== next);
-        put(next);
-      }
-    }
-    const [first, ...rest] = arrived;
-    if (!first) return;
-    if (openRef.current) queue.current.push(...arrived.map((i) => i.id));
-    else {
-      queue.current.push(...rest.map((i) => i.id));
-      put(first);
-    }
+    apply(inboxArrived(state.current, inbox.filter(kindRef.current.isKind), kindRef.current.successor));
   }, [inbox, servers.state]);
 
   // Stable across renders (they read refs only), so a context built on them does not change.
@@ -72,15 +51,9 @@ export function useDialogQueue<T extends InboxItem>(
     () => ({
       show: (itemId: string) => {
         const item = find(itemId);
-        if (item) put(item);
+        if (item) apply({ ...state.current, open: item });
       },
-      close: (itemId: string, advance: boolean) => {
-        if (openRef.current?.id !== itemId) return;
-        if (!advance) queue.current = [];
-        let next: T | undefined;
-        while (!next && queue.current.length > 0) next = find(queue.current.shift());
-        put(next ?? null);
-      },
+      close: (itemId: string, advance: boolean) => apply(dialogClosed(state.current, itemId, advance, find)),
     }),
     [],
   );

@@ -3,6 +3,7 @@ import { ChevronLeft, Repeat } from 'lucide-react';
 import { useEffect } from 'react';
 import type { LoopView } from '../../../shared/domain/sampling.js';
 import { toolNames } from '../components/ConversationView.js';
+import { Facts } from '../components/Facts.js';
 import { ScreenHeader } from '../components/ScreenHeader.js';
 import { EmptyState, ErrorNote, Loading } from '../components/States.js';
 import { formatDateTime, formatNumber } from '../lib/format.js';
@@ -63,16 +64,7 @@ function Transcript({ loop }: { loop: LoopView }) {
             {loop.toolCall ?? 'Sampling outside a tool call'} <LoopStatus status={loop.status} />
           </>
         }
-        subtitle={
-          <dl className="facts">
-            {facts.map(([label, value]) => (
-              <div key={label} className="fact">
-                <dt>{label}</dt>
-                <dd>{value}</dd>
-              </div>
-            ))}
-          </dl>
-        }
+        subtitle={<Facts facts={facts} />}
       />
       <div className="screen-body">
         {entries.length === 0 ? (

@@ -3,6 +3,7 @@ import * as Tabs from '@radix-ui/react-tabs';
 import { ChevronLeft, Server } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { ServerView } from '../../../shared/domain/servers.js';
+import { Facts } from '../components/Facts.js';
 import { LastError } from '../components/LastError.js';
 import { ScreenHeader } from '../components/ScreenHeader.js';
 import { controlError, ServerButtons } from '../components/ServerButtons.js';
@@ -32,7 +33,7 @@ interface Tab {
 }
 
 const TABS: readonly Tab[] = [
-  { id: 'tools', label: 'Tools', render: (s) => <ToolsTab server={s} /> },
+  { id: 'tools', label: 'Tools', render: (s, item) => <ToolsTab server={s} tool={item} /> },
   { id: 'prompts', label: 'Prompts', render: (s) => <PromptsTab server={s} /> },
   { id: 'resources', label: 'Resources', render: (s, item) => <ResourcesTab server={s} uri={item} /> },
   { id: 'log', label: 'Log', render: (s) => <LogTab server={s} /> },
@@ -80,7 +81,7 @@ function ServerDetail({ server, tab, item }: { server: ServerView; tab: string; 
             {server.name} <StatusBadge status={server.status} />
           </>
         }
-        subtitle={<Facts server={server} />}
+        subtitle={<ServerFacts server={server} />}
         actions={<ServerButtons server={server} control={control} restart />}
       />
       <div className="detail-summary">
@@ -119,7 +120,7 @@ function protocolText(server: ServerView): string {
   return server.era ? `${server.protocolVersion ?? ''} (${server.era}${pinned})` : `—${pinned ? ` (${pinned.slice(2)})` : ''}`;
 }
 
-function Facts({ server }: { server: ServerView }) {
+function ServerFacts({ server }: { server: ServerView }) {
   const facts: Array<[string, string]> = [
     ['Transport', server.transport === 'stdio' ? 'stdio' : 'Streamable HTTP'],
     ...(server.transport === 'stdio'
@@ -132,14 +133,5 @@ function Facts({ server }: { server: ServerView }) {
     ['Server', server.serverInfo ? `${server.serverInfo.title ?? server.serverInfo.name} ${server.serverInfo.version}` : '—'],
     ...(server.restarts > 0 ? ([['Restarts', String(server.restarts)]] as Array<[string, string]>) : []),
   ];
-  return (
-    <dl className="facts">
-      {facts.map(([label, value]) => (
-        <div key={label} className="fact">
-          <dt>{label}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <Facts facts={facts} />;
 }

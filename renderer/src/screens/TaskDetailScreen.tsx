@@ -3,6 +3,7 @@ import { ChevronLeft, CircleStop, ListChecks } from 'lucide-react';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { TaskDetail, TaskView } from '../../../shared/domain/tasks.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { Facts } from '../components/Facts.js';
 import { ScreenHeader } from '../components/ScreenHeader.js';
 import { TaskStatusBadge } from '../components/StatusBadge.js';
 import { EmptyState, ErrorNote, Loading, Notice } from '../components/States.js';
@@ -97,16 +98,7 @@ function Task({ task, onCancelled }: { task: TaskDetail; onCancelled: (view: Tas
             {task.label} <TaskStatusBadge status={task.status} settledBy={task.settledBy} />
           </>
         }
-        subtitle={
-          <dl className="facts">
-            {facts.map(([label, value]) => (
-              <div key={label} className="fact">
-                <dt>{label}</dt>
-                <dd>{value}</dd>
-              </div>
-            ))}
-          </dl>
-        }
+        subtitle={<Facts facts={facts} />}
         actions={
           running && (
             <button type="button" className="btn btn-danger-outline" onClick={() => setConfirming(true)}>

@@ -59,6 +59,7 @@ describe('openDatabase', () => {
       'task_events',
       'task_results',
       'tasks',
+      'tool_calls',
     ]);
   });
 

@@ -6,9 +6,10 @@ import taskFilters from './0004-task-filters.js';
 import launch from './0005-launch.js';
 import owners from './0006-owners.js';
 import trueRecord from './0007-true-record.js';
-import taskEra from './0010-task-era.js';
+import toolCalls from './0008-tool-calls.js';
+import taskEra from './0009-task-era.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial, sampling, tasks, taskFilters, launch, owners, trueRecord, taskEra];
+export const MIGRATIONS: readonly Migration[] = [initial, sampling, tasks, taskFilters, launch, owners, trueRecord, toolCalls, taskEra];

@@ -1,7 +1,9 @@
 // One content block from a server (a tool result or a prompt message) by its type: text as text, images and audio
 // from their bytes, an embedded resource with its contents, a link to a resource that opens it in the Resources tab.
-// Everything the server sent is shown as text, never as markup.
+// Text is read as markdown and drawn as elements (never as HTML), with its plain text a click away.
 import { ExternalLink } from 'lucide-react';
+import { useState } from 'react';
+import { Markdown } from '../../components/Markdown.js';
 import { toJson } from '../../lib/format.js';
 import { navigate } from '../../lib/router.js';
 import { ResourceContents } from './ResourceContents.js';
@@ -14,7 +16,7 @@ export function MessageContent({ serverId, item }: { serverId: string; item: Ite
   const text = str(item.text);
   const data = str(item.data);
   const mimeType = str(item.mimeType);
-  if (item.type === 'text' && text !== undefined) return <pre className="code-block result-text">{text}</pre>;
+  if (item.type === 'text' && text !== undefined) return <TextContent serverId={serverId} text={text} />;
   if (item.type === 'image' && data && mimeType?.startsWith('image/'))
     return <img className="result-image" src={`data:${mimeType};base64,${data}`} alt={`Image (${mimeType}) from the server`} />;
   if (item.type === 'audio' && data && mimeType?.startsWith('audio/'))
@@ -49,4 +51,16 @@ export function MessageContent({ serverId, item }: { serverId: string; item: Ite
     );
   }
   return <pre className="code-block">{toJson(item)}</pre>;
+}
+
+function TextContent({ serverId, text }: { serverId: string; text: string }) {
+  const [plain, setPlain] = useState(false);
+  return (
+    <div className="result-text-block">
+      <button type="button" className="btn btn-small result-text-toggle" aria-pressed={plain} onClick={() => setPlain(!plain)}>
+        Plain text
+      </button>
+      {plain ? <pre className="code-block result-text">{text}</pre> : <Markdown serverId={serverId} text={text} />}
+    </div>
+  );
 }

@@ -1,8 +1,9 @@
-// Calling one tool: its parameters, a JSON arguments editor, progress while it runs, Cancel, and the result.
+// Calling one tool: a form drawn from its input schema beside the same arguments as JSON, its hints, progress while
+// it runs, Cancel, the result, and the server's history of its calls.
 // A tool that supports tasks can also be run as one: it goes on in the background and the task center follows it.
 // The last call's arguments and result, and the tasks started, stay with the server (call history), not with the tab.
 import { ListChecks, LoaderCircle, Play, X } from 'lucide-react';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { Progress, ToolView } from '../../../../shared/domain/mcp.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorNote } from '../../components/States.js';
@@ -17,7 +18,10 @@ import { useAction } from '../../lib/use-action.js';
 import { useSessionState } from '../../lib/session-state.js';
 import { toHostError } from '../../lib/use-load.js';
 import { CallResultView } from './CallResultView.js';
-import { defaultArguments, SchemaView } from './SchemaView.js';
+import { argumentsProblem, formProblems, initialValue, toolForm } from '../../lib/schema-form.js';
+import { toJson } from '../../lib/format.js';
+import { CallHistoryPanel } from './CallHistoryPanel.js';
+import { ToolForm } from './ToolForm.js';
 import { StartedTasks } from './StartedTasks.js';
 
 /** The view of a tool's last call, kept for the session from the moment it is sent: the view outlives a tab switch. */
@@ -27,37 +31,31 @@ interface ViewCall {
   outcome: CallOutcome | null;
 }
 
-/** The editor's text as a call's arguments, or the sentence that says what is wrong with it. */
-function parseArguments(text: string): { value: Record<string, unknown> } | { error: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    return { error: `The arguments are not valid JSON: ${(e as Error).message}` };
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    return { error: 'The arguments must be a JSON object, such as {"message": "hi"}.' };
-  }
-  return { value: parsed as Record<string, unknown> };
-}
-
-/** The hints a tool declared true, in words; a hint left out is not guessed (the protocol's defaults are not claims). */
+/** The hints a tool declared, in words; a hint left out is not guessed (the protocol's defaults are not claims). */
 const HINTS = [
-  ['readOnlyHint', 'read-only'],
-  ['destructiveHint', 'destructive'],
-  ['idempotentHint', 'idempotent'],
-  ['openWorldHint', 'open world'],
+  ['readOnlyHint', 'read-only', 'changes things'],
+  ['destructiveHint', 'destructive', 'not destructive'],
+  ['idempotentHint', 'idempotent', 'not idempotent'],
+  ['openWorldHint', 'open world', 'closed world'],
 ] as const;
 
 export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolView }) {
   const [confirming, setConfirming] = useState(false);
   const destructive = tool.annotations?.destructiveHint === true;
-  const hints = HINTS.filter(([key]) => tool.annotations?.[key] === true);
+  const hints = HINTS.flatMap(([key, yes, no]) => {
+    const said = tool.annotations?.[key];
+    return typeof said === 'boolean' ? [{ key, said, word: said ? yes : no }] : [];
+  });
   const history = useCallHistory();
   const last = history.history(serverId)?.calls.get(tool.name);
   const started = (history.history(serverId)?.tasks ?? []).filter((t) => t.label === tool.name);
-  const [args, setArgs] = useState(() => last?.args ?? JSON.stringify(defaultArguments(tool.inputSchema), null, 2));
-  const [argsError, setArgsError] = useState<string | null>(null);
+  const form = useMemo(() => toolForm(tool.inputSchema), [tool.inputSchema]);
+  const [args, setArgs] = useSessionState<Record<string, unknown>>(`tool-args:${serverId}:${tool.name}`, (initialValue(form) ?? {}) as Record<string, unknown>);
+  const [json, setJson] = useSessionState(`tool-json:${serverId}:${tool.name}`, toJson(args));
+  const badJson = argumentsProblem(json);
+  const [showAll, setShowAll] = useState(false);
+  const problems = formProblems(form, args);
+  const problemCount = Object.keys(problems).length;
   const [callId, setCallId] = useState<string | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
   const outcome = callId === null ? (last?.outcome ?? null) : null;
@@ -70,17 +68,25 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
   const asTask = tool.taskSupport === 'optional' || tool.taskSupport === 'required';
   const callable = tool.taskSupport !== 'required';
 
+  /** The arguments when they can go: the JSON reads and the form finds nothing wrong; else the problems show. */
   const readArguments = (): Record<string, unknown> | null => {
-    const parsed = parseArguments(args);
-    setArgsError('error' in parsed ? parsed.error : null);
-    return 'value' in parsed ? parsed.value : null;
+    setShowAll(true);
+    return badJson === null && problemCount === 0 ? args : null;
+  };
+  const edit = (value: Record<string, unknown>, text: string) => {
+    setArgs(value);
+    setJson(text);
+  };
+  const fill = (past: Record<string, unknown>) => {
+    edit(past, toJson(past));
+    setShowAll(false);
   };
 
   const run = async () => {
     const parsed = readArguments();
     if (!parsed) return;
     const id = randomId();
-    const text = args;
+    const text = toJson(parsed);
     setCallId(id);
     setProgress(null);
     // One view per call: the last call's view makes way for this one's.
@@ -120,32 +126,28 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
         {tool.title && tool.title !== tool.name && <span className="muted">{tool.title}</span>}
       </header>
       {hints.length > 0 && (
-        <ul className="tool-hints" aria-label="What the tool says of itself">
-          {hints.map(([key, word]) => (
-            <li key={key} className={`hint hint-${key}`}>
-              {word}
-            </li>
-          ))}
-        </ul>
+        <div className="tool-hints-row">
+          <span className="muted">The server says (hints, not guarantees):</span>
+          <ul className="tool-hints" aria-label="Hints from the server">
+            {hints.map(({ key, said, word }) => (
+              <li key={key} className={`hint hint-${key}`} data-said={said}>
+                {word}
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       {tool.description && <p className="runner-description">{tool.description}</p>}
-      <SchemaView schema={tool.inputSchema} />
-      <label className="field-label" htmlFor={`args-${tool.name}`}>
-        Arguments (JSON)
-      </label>
-      <textarea
-        id={`args-${tool.name}`}
-        className="input mono args-editor"
-        rows={Math.min(12, Math.max(4, args.split('\n').length + 1))}
-        value={args}
-        spellCheck={false}
-        onChange={(e) => setArgs(e.target.value)}
-        aria-invalid={argsError !== null}
-        aria-describedby={argsError ? `args-error-${tool.name}` : undefined}
-      />
-      {argsError && (
-        <p className="inline-error" id={`args-error-${tool.name}`} role="alert">
-          {argsError}
+      <ToolForm form={form} value={args} json={json} onChange={edit} onJson={setJson} problems={problems} showAll={showAll} />
+      <details className="disclosure">
+        <summary>Input schema</summary>
+        <pre className="code-block">{toJson(tool.inputSchema)}</pre>
+      </details>
+      {showAll && (problemCount > 0 || badJson) && (
+        <p className="inline-error" role="alert">
+          {badJson
+            ? 'The arguments JSON must read before the call.'
+            : `The form has ${problemCount === 1 ? 'a problem' : `${problemCount} problems`} to fix before the call.`}
         </p>
       )}
       <div className="runner-actions">
@@ -199,6 +201,7 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
       {outcome && 'result' in outcome && <CallResultView serverId={serverId} result={outcome.result} outputSchema={tool.outputSchema} />}
       {outcome && 'error' in outcome && <ErrorNote title={outcome.error.code === 'cancelled' ? 'Cancelled.' : 'The call failed.'} error={outcome.error} />}
       <StartedTasks tasks={started} />
+      <CallHistoryPanel serverId={serverId} tool={tool.name} outputSchema={tool.outputSchema} onRerun={fill} />
       {confirming && (
         <ConfirmDialog
           title={`Call “${tool.name}”?`}

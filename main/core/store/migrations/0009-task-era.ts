@@ -3,7 +3,7 @@
 import type { Migration } from './migration.js';
 
 const migration: Migration = {
-  version: 10,
+  version: 9,
   name: 'task-era',
   up(db) {
     db.exec(`ALTER TABLE tasks ADD COLUMN era TEXT NOT NULL DEFAULT 'legacy' CHECK (era IN ('legacy', 'modern'))`);

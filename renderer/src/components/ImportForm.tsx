@@ -7,6 +7,7 @@ import { plural } from '../lib/format.js';
 import { call } from '../lib/steward.js';
 import { useAction } from '../lib/use-action.js';
 import { Field } from './Field.js';
+import { FormFooter } from './ActionRows.js';
 import { ModalBody, ModalFooter } from './Modal.js';
 
 const FORMATS: Record<ImportReport['format'], string> = {
@@ -85,19 +86,7 @@ export function ImportForm({ onDone, onImported }: { onDone: () => void; onImpor
           <input className="input-file" type="file" accept=".json,.jsonc,application/json" onChange={(e) => void pick(e.target.files?.[0])} />
         </Field>
       </ModalBody>
-      <ModalFooter
-        aside={
-          run.error && (
-            <span className="inline-error" role="alert">
-              {run.error.message}
-            </span>
-          )
-        }
-      >
-        <button type="submit" className="btn btn-primary" disabled={run.pending || text.trim() === ''}>
-          {run.pending ? 'Importing…' : 'Import'}
-        </button>
-      </ModalFooter>
+      <FormFooter action={run} submit="Import" busy="Importing…" disabled={text.trim() === ''} />
     </form>
   );
 }

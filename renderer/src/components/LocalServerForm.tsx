@@ -7,7 +7,8 @@ import { call, HostError } from '../lib/steward.js';
 import { useAction } from '../lib/use-action.js';
 import { Checkbox, Field } from './Field.js';
 import { KeyValueEditor, rowsToRecord, type Row } from './KeyValueEditor.js';
-import { ModalBody, ModalFooter } from './Modal.js';
+import { FormFooter } from './ActionRows.js';
+import { ModalBody } from './Modal.js';
 import { Notice } from './States.js';
 import { randomId } from '../lib/ids.js';
 
@@ -165,22 +166,7 @@ export function LocalServerForm({ onAdded, onCancel }: { onAdded: (view: ServerV
           </fieldset>
         </div>
       </ModalBody>
-      <ModalFooter
-        aside={
-          add.error && (
-            <span className="inline-error" role="alert">
-              {add.error.message}
-            </span>
-          )
-        }
-      >
-        <button type="button" className="btn" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={add.pending}>
-          {add.pending ? 'Adding…' : 'Add server'}
-        </button>
-      </ModalFooter>
+      <FormFooter action={add} onBack={onCancel} submit="Add server" busy="Adding…" />
     </form>
   );
 }

@@ -6,7 +6,8 @@ import { call } from '../lib/steward.js';
 import { useAction } from '../lib/use-action.js';
 import { Field } from './Field.js';
 import { KeyValueEditor, rowsToRecord, type Row } from './KeyValueEditor.js';
-import { ModalBody, ModalFooter } from './Modal.js';
+import { FormFooter } from './ActionRows.js';
+import { ModalBody } from './Modal.js';
 
 export function RemoteServerForm({ onAdded, onCancel }: { onAdded: (view: ServerView) => void; onCancel: () => void }) {
   const [name, setName] = useKept('remote.name', '');
@@ -46,22 +47,7 @@ export function RemoteServerForm({ onAdded, onCancel }: { onAdded: (view: Server
           </fieldset>
         </div>
       </ModalBody>
-      <ModalFooter
-        aside={
-          add.error && (
-            <span className="inline-error" role="alert">
-              {add.error.message}
-            </span>
-          )
-        }
-      >
-        <button type="button" className="btn" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={add.pending}>
-          {add.pending ? 'Adding…' : 'Add server'}
-        </button>
-      </ModalFooter>
+      <FormFooter action={add} onBack={onCancel} submit="Add server" busy="Adding…" />
     </form>
   );
 }

@@ -6,7 +6,8 @@ import type { ReviewItem } from '../lib/sampling-words.js';
 import { call } from '../lib/steward.js';
 import { useAction } from '../lib/use-action.js';
 import { Blocks, ConversationView, toolNames } from './ConversationView.js';
-import { Modal, ModalBody, ModalFooter } from './Modal.js';
+import { AnswerFooter } from './AnswerFooter.js';
+import { Modal, ModalBody } from './Modal.js';
 import { Fact, Facts } from './SamplingFacts.js';
 import { Notice } from './States.js';
 import { LongText } from './LongText.js';
@@ -102,37 +103,25 @@ export function ReviewDialog({ item, waiting, onClose }: Props) {
           <ConversationView messages={r.messages} label="Conversation the model saw" />
         </details>
       </ModalBody>
-      <ModalFooter
-        aside={
-          decide.error ? (
-            <span className="inline-error" role="alert">
-              {decide.error.message}
-            </span>
-          ) : (
-            !gone && <span className="muted">Sending gives “{item.serverName}” this reply as the model’s answer.</span>
-          )
-        }
-      >
-        {gone ? (
-          <button type="button" className="btn" onClick={() => onClose(true)}>
-            Close
-          </button>
-        ) : (
-          <>
-            <button type="button" className="btn btn-danger-outline" disabled={decide.pending} onClick={() => void decide.run('deny')}>
-              {decide.pending && choice === 'deny' ? 'Refusing…' : 'Don’t send'}
-            </button>
-            <button
-              type="button"
-              className="btn btn-primary"
-              disabled={decide.pending || (changed && text.trim() === '')}
-              onClick={() => void decide.run('send')}
-            >
-              {decide.pending && choice === 'send' ? 'Sending…' : changed ? 'Send my version' : 'Send to server'}
-            </button>
-          </>
-        )}
-      </ModalFooter>
+      <AnswerFooter
+        problem={decide.error?.message ?? null}
+        note={<>Sending gives “{item.serverName}” this reply as the model’s answer.</>}
+        gone={gone}
+        onClose={() => onClose(true)}
+        pending={decide.pending}
+        chosen={choice}
+        choices={[
+          { id: 'deny', label: 'Don’t send', busy: 'Refusing…', tone: 'danger', onClick: () => void decide.run('deny') },
+          {
+            id: 'send',
+            label: changed ? 'Send my version' : 'Send to server',
+            busy: 'Sending…',
+            tone: 'primary',
+            disabled: changed && text.trim() === '',
+            onClick: () => void decide.run('send'),
+          },
+        ]}
+      />
     </Modal>
   );
 }

@@ -11,9 +11,10 @@ import { call } from '../lib/steward.js';
 import { useAction } from '../lib/use-action.js';
 import { useAuthView } from '../lib/use-auth-view.js';
 import type { Loaded } from '../lib/use-load.js';
-import { Modal, ModalBody, ModalFooter } from './Modal.js';
+import { AnswerFooter } from './AnswerFooter.js';
+import { Modal, ModalBody } from './Modal.js';
 import { Notice } from './States.js';
-import { OpeningNote, UrlBlock, UrlVerdictNotices } from './UrlBlock.js';
+import { openingNote, UrlBlock, UrlVerdictNotices } from './UrlBlock.js';
 import './auth.css';
 import './elicitation.css';
 
@@ -40,7 +41,6 @@ export function SignInDialog({ item, waiting, onClose }: Props) {
   });
   const gone = !waiting && !decide.pending;
   const answer = (action: Action) => !decide.pending && void decide.run(action);
-  const label = (action: Action, idle: string, busy: string) => (decide.pending && choice === action ? busy : idle);
 
   return (
     <Modal
@@ -93,31 +93,26 @@ export function SignInDialog({ item, waiting, onClose }: Props) {
         </section>
         <UrlVerdictNotices verdict={r.verdict} refusal={<>Cancel leaves {server} signed out.</>} />
       </ModalBody>
-      <ModalFooter aside={<OpeningNote error={decide.error} gone={gone} stage={r.stage} verdict={r.verdict} host={host} />}>
-        {gone ? (
-          <button type="button" className="btn btn-primary" onClick={() => onClose(true)}>
-            Close
-          </button>
-        ) : r.stage === 'consent' ? (
-          <>
-            <button type="button" className="btn" disabled={decide.pending} onClick={() => answer('cancel')}>
-              {label('cancel', 'Cancel', 'Cancelling…')}
-            </button>
-            <button type="button" className="btn btn-primary" disabled={decide.pending || !r.verdict.allowed} onClick={() => answer('open')}>
-              {label('open', 'Open in browser', 'Opening…')}
-            </button>
-          </>
-        ) : (
-          <>
-            <button type="button" className="btn" disabled={decide.pending} onClick={() => answer('cancel')}>
-              {label('cancel', 'Cancel', 'Cancelling…')}
-            </button>
-            <button type="button" className="btn" disabled={decide.pending || !r.verdict.allowed} onClick={() => answer('open')}>
-              {label('open', 'Open again', 'Opening…')}
-            </button>
-          </>
-        )}
-      </ModalFooter>
+      <AnswerFooter
+        problem={decide.error?.message ?? null}
+        note={openingNote(r.stage, r.verdict, host)}
+        gone={gone}
+        onClose={() => onClose(true)}
+        closeTone="primary"
+        pending={decide.pending}
+        chosen={choice}
+        choices={[
+          { id: 'cancel', label: 'Cancel', busy: 'Cancelling…', onClick: () => answer('cancel') },
+          {
+            id: 'open',
+            label: r.stage === 'consent' ? 'Open in browser' : 'Open again',
+            busy: 'Opening…',
+            ...(r.stage === 'consent' ? { tone: 'primary' as const } : {}),
+            disabled: !r.verdict.allowed,
+            onClick: () => answer('open'),
+          },
+        ]}
+      />
     </Modal>
   );
 }

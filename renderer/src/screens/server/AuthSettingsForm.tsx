@@ -3,6 +3,7 @@
 // secret never sits in page state, and the host only ever says whether one is set.
 import { useEffect, useRef, useState, type InputEvent, type SubmitEvent } from 'react';
 import type { AuthConfig, AuthMode, AuthSecrets, AuthView } from '../../../../shared/domain/auth.js';
+import { SaveRow } from '../../components/ActionRows.js';
 import { Checkbox, Field } from '../../components/Field.js';
 import { MODE_WORDS, settingIssues } from '../../lib/auth-words.js';
 import { call } from '../../lib/steward.js';
@@ -235,21 +236,13 @@ export function AuthSettingsForm({ view, onSaved }: { view: AuthView; onSaved: (
           />
         ))}
       </div>
-      <div className="settings-actions">
-        <button type="submit" className="btn btn-primary" disabled={!dirty || save.pending}>
-          {save.pending ? 'Saving…' : 'Save sign-in settings'}
-        </button>
-        {dirty && (
-          <button type="button" className="btn" onClick={discard}>
-            Discard
-          </button>
-        )}
-        {save.error && (
-          <span className="inline-error" role="alert">
-            {fieldLevel ? 'Nothing was saved: fix the settings marked above.' : save.error.message}
-          </span>
-        )}
-      </div>
+      <SaveRow
+        save={save}
+        dirty={dirty}
+        label="Save sign-in settings"
+        onDiscard={discard}
+        {...(fieldLevel ? { problem: 'Nothing was saved: fix the settings marked above.' } : {})}
+      />
     </form>
   );
 }

@@ -4,7 +4,8 @@ import { Copy, Download } from 'lucide-react';
 import { useState, type SubmitEvent } from 'react';
 import type { ServerView } from '../../../../shared/domain/servers.js';
 import { Field } from '../../components/Field.js';
-import { Modal, ModalBody, ModalFooter } from '../../components/Modal.js';
+import { FormFooter, InlineError } from '../../components/ActionRows.js';
+import { Modal, ModalBody } from '../../components/Modal.js';
 import { downloadText } from '../../lib/download.js';
 import { useHostState } from '../../lib/host-state.js';
 import { navigate } from '../../lib/router.js';
@@ -38,11 +39,7 @@ export function CopySection({ server }: { server: ServerView }) {
           <Download size={14} aria-hidden /> Export as mcp.json
         </button>
         {exported && <span role="status">{exported}</span>}
-        {exportIt.error && (
-          <span className="inline-error" role="alert">
-            {exportIt.error.message}
-          </span>
-        )}
+        <InlineError error={exportIt.error} />
       </div>
       {cloning && <CloneDialog server={server} onClose={() => setCloning(false)} />}
     </section>
@@ -77,22 +74,7 @@ function CloneDialog({ server, onClose }: { server: ServerView; onClose: () => v
             <input className="input" value={name} onChange={(e) => setName(e.target.value)} required data-autofocus />
           </Field>
         </ModalBody>
-        <ModalFooter
-          aside={
-            clone.error && (
-              <span className="inline-error" role="alert">
-                {clone.error.message}
-              </span>
-            )
-          }
-        >
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={clone.pending}>
-            {clone.pending ? 'Cloning…' : 'Clone'}
-          </button>
-        </ModalFooter>
+        <FormFooter action={clone} onBack={onClose} submit="Clone" busy="Cloning…" />
       </form>
     </Modal>
   );

@@ -3,6 +3,7 @@
 import { useState, type SubmitEvent } from 'react';
 import type { EditConfig } from '../../../../shared/domain/server-edit.js';
 import type { ServerView } from '../../../../shared/domain/servers.js';
+import { SaveRow } from '../../components/ActionRows.js';
 import { Field } from '../../components/Field.js';
 import { KeyValueEditor, type Row } from '../../components/KeyValueEditor.js';
 import { useConsent } from '../../lib/consent-context.js';
@@ -113,22 +114,13 @@ export function LaunchSection({ server }: { server: ServerView }) {
           />
         </fieldset>
       </div>
-      <div className="settings-actions">
-        <button type="submit" className="btn btn-primary" disabled={!dirty || save.pending}>
-          {save.pending ? 'Saving…' : local ? 'Save launch' : 'Save address'}
-        </button>
-        {dirty && (
-          <button type="button" className="btn" onClick={() => setDraft(saved)}>
-            Discard
-          </button>
-        )}
-        {outcome && <span role="status">{outcome}</span>}
-        {save.error && (
-          <span className="inline-error" role="alert">
-            {save.error.message}
-          </span>
-        )}
-      </div>
+      <SaveRow
+        save={save}
+        dirty={dirty}
+        label={local ? 'Save launch' : 'Save address'}
+        onDiscard={() => setDraft(saved)}
+        status={outcome && <span role="status">{outcome}</span>}
+      />
     </form>
   );
 }

@@ -2,6 +2,7 @@
 import { Trash2 } from 'lucide-react';
 import { useState, type SubmitEvent } from 'react';
 import type { ProtocolEraSetting, ServerView } from '../../../../shared/domain/servers.js';
+import { InlineError, SaveRow } from '../../components/ActionRows.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { Checkbox, Field } from '../../components/Field.js';
 import { Notice } from '../../components/States.js';
@@ -195,21 +196,7 @@ export function SettingsTab({ server }: { server: ServerView }) {
             </Field>
           </div>
         </section>
-        <div className="settings-actions">
-          <button type="submit" className="btn btn-primary" disabled={!dirty || save.pending}>
-            {save.pending ? 'Saving…' : 'Save changes'}
-          </button>
-          {dirty && (
-            <button type="button" className="btn" onClick={() => setDraft(saved)}>
-              Discard
-            </button>
-          )}
-          {save.error && (
-            <span className="inline-error" role="alert">
-              {save.error.message}
-            </span>
-          )}
-        </div>
+        <SaveRow save={save} dirty={dirty} label="Save changes" onDiscard={() => setDraft(saved)} />
       </form>
       <section className="settings-section">
         <h2 className="settings-title">Shared folders</h2>
@@ -275,11 +262,7 @@ function PackagesSection({ server }: { server: ServerView }) {
           {upgrade.pending ? 'Checking…' : 'Update to the newest allowed versions'}
         </button>
         {outcome && <span role="status">{outcome}</span>}
-        {upgrade.error && (
-          <span className="inline-error" role="alert">
-            {upgrade.error.message}
-          </span>
-        )}
+        <InlineError error={upgrade.error} />
       </div>
     </section>
   );

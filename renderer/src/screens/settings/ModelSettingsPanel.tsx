@@ -1,6 +1,7 @@
 // The model provider behind sampling: the API key, the API address, which models may be used and the default.
 import { useEffect, useState, type SubmitEvent } from 'react';
 import type { ModelSettings } from '../../../../shared/domain/sampling.js';
+import { SaveRow } from '../../components/ActionRows.js';
 import { Field } from '../../components/Field.js';
 import { ErrorNote, Loading } from '../../components/States.js';
 import { formatUsd } from '../../lib/format.js';
@@ -120,21 +121,7 @@ function ModelsForm({ settings, onSaved }: { settings: ModelSettings; onSaved: (
             ))}
         </select>
       </Field>
-      <div className="settings-actions">
-        <button type="submit" className="btn btn-primary" disabled={!dirty || save.pending}>
-          {save.pending ? 'Saving…' : 'Save model settings'}
-        </button>
-        {dirty && (
-          <button type="button" className="btn" onClick={() => setDraft(saved)}>
-            Discard
-          </button>
-        )}
-        {save.error && (
-          <span className="inline-error" role="alert">
-            {save.error.message}
-          </span>
-        )}
-      </div>
+      <SaveRow save={save} dirty={dirty} label="Save model settings" onDiscard={() => setDraft(saved)} />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 // One server's sampling policy: ask, allow within budget or deny; reply review; tools; and the four budgets.
 import { useEffect, useState, type SubmitEvent } from 'react';
 import type { Budgets, SamplingPolicy, SamplingPolicyPatch } from '../../../../shared/domain/sampling.js';
+import { SaveRow } from '../../components/ActionRows.js';
 import { Checkbox, Field } from '../../components/Field.js';
 import { ErrorNote, Loading } from '../../components/States.js';
 import { useHostState } from '../../lib/host-state.js';
@@ -177,26 +178,20 @@ function PolicyForm({ serverId, policy }: { serverId: string; policy: SamplingPo
           ))}
         </div>
       </fieldset>
-      <div className="settings-actions">
-        <button type="submit" className="btn btn-primary" disabled={!dirty || save.pending}>
-          {save.pending ? 'Saving…' : 'Save policy'}
-        </button>
-        {dirty && (
-          <button type="button" className="btn" onClick={() => set(saved)}>
-            Discard
-          </button>
-        )}
-        {save.error && (
-          <span className="inline-error" role="alert">
-            {save.error.message}
-          </span>
-        )}
-        {done && !dirty && (
-          <span className="muted" role="status">
-            Saved.
-          </span>
-        )}
-      </div>
+      <SaveRow
+        save={save}
+        dirty={dirty}
+        label="Save policy"
+        onDiscard={() => set(saved)}
+        status={
+          done &&
+          !dirty && (
+            <span className="muted" role="status">
+              Saved.
+            </span>
+          )
+        }
+      />
     </form>
   );
 }

@@ -30,7 +30,7 @@ interface Props {
 export function ConversationView({ messages, label, earlierCalls, editLast }: Props) {
   const names = new Map([...(earlierCalls ?? []), ...toolNames(messages.flatMap((m) => m.content))]);
   return (
-    <ol className="conversation" aria-label={label}>
+    <ol className="conversation plain-list vstack" aria-label={label}>
       {messages.map((m, i) => (
         <li key={i} className={`msg msg-${m.role}`} data-role={m.role}>
           <div className="msg-role">{m.role === 'user' ? 'User' : 'Assistant'}</div>

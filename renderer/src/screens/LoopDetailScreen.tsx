@@ -70,7 +70,7 @@ function Transcript({ loop }: { loop: LoopView }) {
         {entries.length === 0 ? (
           <p className="muted">No rounds recorded yet.</p>
         ) : (
-          <ol className="rounds" aria-label="Rounds">
+          <ol className="rounds plain-list vstack" aria-label="Rounds">
             {entries.map((entry) => (
               <RoundCard key={entry.requestId} entry={entry} calls={calls}>
                 <RoundViews loopId={loop.id} serverId={loop.serverId} entry={entry} uses={uses} tools={viewTools} />

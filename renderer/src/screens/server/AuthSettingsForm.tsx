@@ -119,7 +119,7 @@ export function AuthSettingsForm({ view, onSaved }: { view: AuthView; onSaved: (
   const needed = draft.mode !== 'oauth';
 
   return (
-    <form className="settings-section" onSubmit={submit} aria-label="How Steward signs in">
+    <form className="settings-section card vstack" onSubmit={submit} aria-label="How Steward signs in">
       <h2 className="settings-title">How Steward signs in</h2>
       <fieldset className="fieldset">
         <legend>Way of signing in</legend>

@@ -25,7 +25,7 @@ export function CopySection({ server }: { server: ServerView }) {
     );
   });
   return (
-    <section className="settings-section" aria-label="Copy this server">
+    <section className="settings-section card vstack" aria-label="Copy this server">
       <h2 className="settings-title">Copy</h2>
       <p className="muted">
         A clone runs the same launch under a new name and asks for its own approval. The export is an <code>mcp.json</code> (<code>mcpServers</code>) that other

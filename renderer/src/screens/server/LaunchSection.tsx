@@ -74,7 +74,7 @@ export function LaunchSection({ server }: { server: ServerView }) {
   };
 
   return (
-    <form className="settings-section" onSubmit={submit} aria-label="Launch">
+    <form className="settings-section card vstack" onSubmit={submit} aria-label="Launch">
       <h2 className="settings-title">{local ? 'Launch' : 'Address'}</h2>
       <p className="muted">
         {local

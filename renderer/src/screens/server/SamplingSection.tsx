@@ -17,7 +17,7 @@ function describe(p: SamplingPolicy): string {
 export function SamplingSection({ serverId }: { serverId: string }) {
   const [policy, reload] = useLoad(() => call('sampling:getPolicy', { serverId }), [serverId]);
   return (
-    <section className="settings-section" aria-labelledby="server-sampling-title">
+    <section className="settings-section card vstack" aria-labelledby="server-sampling-title">
       <h2 className="settings-title" id="server-sampling-title">
         Sampling
       </h2>

@@ -103,7 +103,7 @@ export function SettingsTab({ server }: { server: ServerView }) {
       <LaunchSection server={server} />
       <form className="settings-form" onSubmit={submit} aria-label="Server settings">
         {local && (
-          <section className="settings-section">
+          <section className="settings-section card vstack">
             <h2 className="settings-title">Sandbox</h2>
             <p className="muted">Changing these changes the launch, so Steward asks for your approval again before the next start.</p>
             <Checkbox label="Run it in the sandbox (recommended)" checked={draft.enabled} onChange={(enabled) => set({ enabled })} />
@@ -159,7 +159,7 @@ export function SettingsTab({ server }: { server: ServerView }) {
           </section>
         )}
         {local && server.packages.length > 0 && <PackagesSection server={server} />}
-        <section className="settings-section">
+        <section className="settings-section card vstack">
           <h2 className="settings-title">Starting and stopping</h2>
           <div className="form-grid">
             <Checkbox label="Start only when first needed" checked={draft.lazyStart} onChange={(lazyStart) => set({ lazyStart })} />
@@ -198,14 +198,14 @@ export function SettingsTab({ server }: { server: ServerView }) {
         </section>
         <SaveRow save={save} dirty={dirty} label="Save changes" onDiscard={() => setDraft(saved)} />
       </form>
-      <section className="settings-section">
+      <section className="settings-section card vstack">
         <h2 className="settings-title">Shared folders</h2>
         <p className="muted">The folders Steward tells the server it may work in (MCP roots). The sandbox still decides what it can write.</p>
         <RootsEditor server={server} />
       </section>
       <SamplingSection serverId={server.id} />
       <CopySection server={server} />
-      <section className="settings-section danger-zone">
+      <section className="settings-section card vstack danger-zone">
         <h2 className="settings-title">Remove this server</h2>
         <p className="muted">Stops it and forgets its settings and stored secrets. The audit record keeps what happened.</p>
         <button type="button" className="btn btn-danger-outline" onClick={() => setRemoving(true)}>
@@ -246,7 +246,7 @@ function PackagesSection({ server }: { server: ServerView }) {
     );
   });
   return (
-    <section className="settings-section" aria-label="Packages">
+    <section className="settings-section card vstack" aria-label="Packages">
       <h2 className="settings-title">Packages</h2>
       <p className="muted">The exact versions this server runs. They change only when you update them here, and then Steward asks for your approval again.</p>
       <ul className="path-list">

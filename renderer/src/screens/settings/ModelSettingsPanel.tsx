@@ -17,7 +17,7 @@ export function ModelSettingsPanel() {
   useEffect(() => subscribe('models:changed', setLatest), []);
   const settings = latest ?? (loaded.state === 'ready' ? loaded.data : null);
   return (
-    <section className="settings-section" aria-labelledby="model-provider-title">
+    <section className="settings-section card vstack" aria-labelledby="model-provider-title">
       <h2 className="settings-title" id="model-provider-title">
         Model provider: Anthropic
       </h2>

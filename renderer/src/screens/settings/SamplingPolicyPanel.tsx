@@ -32,7 +32,7 @@ export function SamplingPolicyPanel({ initialServerId }: { initialServerId: stri
   const list = servers.state === 'ready' ? servers.data : [];
   const serverId = (list.find((s) => s.id === initialServerId) ?? list[0])?.id ?? '';
   return (
-    <section className="settings-section" aria-labelledby="sampling-policy-title">
+    <section className="settings-section card vstack" aria-labelledby="sampling-policy-title">
       <h2 className="settings-title" id="sampling-policy-title">
         Sampling, server by server
       </h2>

@@ -1,7 +1,7 @@
 // Copying a server: a clone under a new name (its own consent), or its config as an mcp.json other hosts read, with
 // every stored secret as a placeholder (said before and after the download).
 import { Copy, Download } from 'lucide-react';
-import { useState, type SubmitEvent } from 'react';
+import { useState } from 'react';
 import type { ServerView } from '../../../../shared/domain/servers.js';
 import { Field } from '../../components/Field.js';
 import { FormFooter, InlineError } from '../../components/ActionRows.js';
@@ -10,7 +10,7 @@ import { downloadText } from '../../lib/download.js';
 import { useHostState } from '../../lib/host-state.js';
 import { navigate } from '../../lib/router.js';
 import { call } from '../../lib/steward.js';
-import { useAction } from '../../lib/use-action.js';
+import { submitTo, useAction } from '../../lib/use-action.js';
 
 export function CopySection({ server }: { server: ServerView }) {
   const [cloning, setCloning] = useState(false);
@@ -55,10 +55,7 @@ function CloneDialog({ server, onClose }: { server: ServerView; onClose: () => v
     onClose();
     navigate('servers', view.id, 'settings');
   });
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    void clone.run();
-  };
+  const submit = submitTo(clone);
   return (
     <Modal
       open

@@ -1,6 +1,6 @@
 // Editing what a server runs (command, arguments, variables, folder) or where it is (URL, headers), and its name. Stored
 // secret values are never sent to the page: a variable left empty keeps its value. The host says what follows.
-import { useState, type SubmitEvent } from 'react';
+import { useState } from 'react';
 import type { EditConfig } from '../../../../shared/domain/server-edit.js';
 import type { ServerView } from '../../../../shared/domain/servers.js';
 import { SaveRow } from '../../components/ActionRows.js';
@@ -11,7 +11,7 @@ import { useHostState } from '../../lib/host-state.js';
 import { randomId } from '../../lib/ids.js';
 import { argumentLines } from '../../lib/lines.js';
 import { call } from '../../lib/steward.js';
-import { useAction } from '../../lib/use-action.js';
+import { submitTo, useAction } from '../../lib/use-action.js';
 
 interface Draft {
   name: string;
@@ -68,10 +68,7 @@ export function LaunchSection({ server }: { server: ServerView }) {
     setOutcome(result.message);
     if (result.launch === 'consent' && result.server.status === 'running') openConsent(server.id);
   });
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    void save.run();
-  };
+  const submit = submitTo(save);
 
   return (
     <form className="settings-section card vstack" onSubmit={submit} aria-label="Launch">

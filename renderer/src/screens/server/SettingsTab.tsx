@@ -1,6 +1,6 @@
 // A server's settings: its launch or address, sandbox grants, start and stop options, shared folders, sampling, and removing it.
 import { Trash2 } from 'lucide-react';
-import { useState, type SubmitEvent } from 'react';
+import { useState } from 'react';
 import type { ProtocolEraSetting, ServerView } from '../../../../shared/domain/servers.js';
 import { InlineError, SaveRow } from '../../components/ActionRows.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
@@ -10,7 +10,7 @@ import { useHostState } from '../../lib/host-state.js';
 import { trimmedLines } from '../../lib/lines.js';
 import { navigate } from '../../lib/router.js';
 import { call, HostError } from '../../lib/steward.js';
-import { useAction } from '../../lib/use-action.js';
+import { submitTo, useAction } from '../../lib/use-action.js';
 import { CopySection } from './CopySection.js';
 import { LaunchSection } from './LaunchSection.js';
 import { RootsEditor } from './RootsEditor.js';
@@ -93,10 +93,7 @@ export function SettingsTab({ server }: { server: ServerView }) {
     setSaved(next);
     setDraft(next);
   });
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    void save.run();
-  };
+  const submit = submitTo(save);
 
   return (
     <div className="scroll-pane settings">

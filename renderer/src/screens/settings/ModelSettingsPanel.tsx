@@ -1,12 +1,12 @@
 // The model provider behind sampling: the API key, the API address, which models may be used and the default.
-import { useEffect, useState, type SubmitEvent } from 'react';
+import { useEffect, useState } from 'react';
 import type { ModelSettings } from '../../../../shared/domain/sampling.js';
 import { SaveRow } from '../../components/ActionRows.js';
 import { Field } from '../../components/Field.js';
 import { ErrorNote, Loading } from '../../components/States.js';
 import { formatUsd } from '../../lib/format.js';
 import { call, subscribe } from '../../lib/steward.js';
-import { useAction } from '../../lib/use-action.js';
+import { submitTo, useAction } from '../../lib/use-action.js';
 import { useLoad } from '../../lib/use-load.js';
 import { ApiKeyForm } from './ApiKeyForm.js';
 
@@ -62,10 +62,7 @@ function ModelsForm({ settings, onSaved }: { settings: ModelSettings; onSaved: (
       }),
     );
   });
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    void save.run();
-  };
+  const submit = submitTo(save);
 
   return (
     <form className="models-form" onSubmit={submit} aria-label="Models">

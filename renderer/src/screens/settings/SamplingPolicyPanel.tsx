@@ -1,5 +1,5 @@
 // One server's sampling policy: ask, allow within budget or deny; reply review; tools; and the four budgets.
-import { useEffect, useState, type SubmitEvent } from 'react';
+import { useEffect, useState } from 'react';
 import type { Budgets, SamplingPolicy, SamplingPolicyPatch } from '../../../../shared/domain/sampling.js';
 import { SaveRow } from '../../components/ActionRows.js';
 import { Checkbox, Field } from '../../components/Field.js';
@@ -7,7 +7,7 @@ import { ErrorNote, Loading } from '../../components/States.js';
 import { useHostState } from '../../lib/host-state.js';
 import { navigate } from '../../lib/router.js';
 import { call, HostError, subscribe } from '../../lib/steward.js';
-import { useAction } from '../../lib/use-action.js';
+import { submitTo, useAction } from '../../lib/use-action.js';
 import { useLoad } from '../../lib/use-load.js';
 
 const MODES: ReadonlyArray<{ mode: SamplingPolicy['mode']; label: string; help: string }> = [
@@ -130,10 +130,7 @@ function PolicyForm({ serverId, policy }: { serverId: string; policy: SamplingPo
     setDraft(draftOf(next));
     setDone(true);
   });
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    void save.run();
-  };
+  const submit = submitTo(save);
 
   return (
     <form className="policy-form" onSubmit={submit} aria-label="Sampling policy">

@@ -8,6 +8,7 @@ import type { FormItem } from '../lib/elicitation-words.js';
 import { plural } from '../lib/format.js';
 import { HostError, call } from '../lib/steward.js';
 import { useAction } from '../lib/use-action.js';
+import type { QueuedDialogProps } from '../lib/use-dialog-queue.js';
 import { FieldControl } from './ElicitationFields.js';
 import { RelatedTask, ServerMessage } from './ElicitationParts.js';
 import { AnswerFooter } from './AnswerFooter.js';
@@ -17,13 +18,7 @@ import './elicitation.css';
 
 type Action = Extract<InboxDecision, { kind: 'elicitation' }>['action'];
 
-interface Props {
-  item: FormItem;
-  /** False once the host no longer waits for an answer (the server withdrew it, or it was answered elsewhere). */
-  waiting: boolean;
-  /** advance: open the next question that arrived meanwhile. */
-  onClose: (advance: boolean) => void;
-}
+type Props = QueuedDialogProps<FormItem>;
 
 export function ElicitationDialog({ item, waiting, onClose }: Props) {
   const r = item.request;

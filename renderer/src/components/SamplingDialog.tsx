@@ -10,6 +10,7 @@ import { editableUserIndex, isBudgetReason, textOf, type SamplingItem } from '..
 import { call } from '../lib/steward.js';
 import { useAction } from '../lib/use-action.js';
 import { useLoad } from '../lib/use-load.js';
+import type { QueuedDialogProps } from '../lib/use-dialog-queue.js';
 import { ConversationView } from './ConversationView.js';
 import { Checkbox, Field } from './Field.js';
 import { LongText } from './LongText.js';
@@ -29,13 +30,7 @@ const GRANTS: ReadonlyArray<{ grant: Grant; label: string; help: string }> = [
   { grant: 'always', label: 'Always allow (within budget)', help: 'sets this server’s policy to allow within budget.' },
 ];
 
-interface Props {
-  item: SamplingItem;
-  /** False once the host no longer waits for an answer (the server withdrew it, or it was answered elsewhere). */
-  waiting: boolean;
-  /** advance: open the next request that arrived meanwhile (after an answer, or once this one is gone). */
-  onClose: (advance: boolean) => void;
-}
+type Props = QueuedDialogProps<SamplingItem>;
 
 /** Rows enough to show the text as it wraps in the dialog's main column (about 95 characters), within bounds. */
 function rowsFor(text: string, max: number): number {

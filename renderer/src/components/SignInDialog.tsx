@@ -3,14 +3,14 @@
 // what access it asks for; only "Open in browser" hands the page to the system browser. Then it waits for the browser
 // to come back to Steward, and says how the sign-in ended.
 import { CircleCheck, Info } from 'lucide-react';
-import { useState } from 'react';
 import type { AuthView } from '../../../shared/domain/auth.js';
 import type { InboxDecision } from '../../../shared/domain/inbox.js';
 import { addedScopes, returnAddress, type SignInItem } from '../lib/auth-words.js';
 import { call } from '../lib/steward.js';
-import { useAction } from '../lib/use-action.js';
+import { useAnswer } from '../lib/use-answer.js';
 import { useAuthView } from '../lib/use-auth-view.js';
 import type { Loaded } from '../lib/use-load.js';
+import type { QueuedDialogProps } from '../lib/use-dialog-queue.js';
 import { AnswerFooter } from './AnswerFooter.js';
 import { Modal, ModalBody } from './Modal.js';
 import { Notice } from './States.js';
@@ -20,27 +20,17 @@ import './elicitation.css';
 
 type Action = Extract<InboxDecision, { kind: 'auth' }>['action'];
 
-interface Props {
-  item: SignInItem;
-  /** False once the host no longer waits for this sign-in (it finished, failed, or was answered elsewhere). */
-  waiting: boolean;
-  /** advance: open the next sign-in that arrived meanwhile. */
-  onClose: (advance: boolean) => void;
-}
+type Props = QueuedDialogProps<SignInItem>;
 
 export function SignInDialog({ item, waiting, onClose }: Props) {
   const r = item.request;
   const host = r.verdict.host || 'the authorization server';
   const server = `“${item.serverName}”`;
   const auth = useAuthView(item.serverId).view;
-  const [choice, setChoice] = useState<Action | null>(null);
-  const decide = useAction(async (action: Action) => {
-    setChoice(action);
+  const { choice, decide, gone, answer } = useAnswer(waiting, async (action: Action) => {
     await call('inbox:decide', { itemId: item.id, decision: { kind: 'auth', action } });
     if (action === 'cancel') onClose(true);
   });
-  const gone = !waiting && !decide.pending;
-  const answer = (action: Action) => !decide.pending && void decide.run(action);
 
   return (
     <Modal

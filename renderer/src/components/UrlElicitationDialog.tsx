@@ -7,7 +7,8 @@ import type { InboxDecision } from '../../../shared/domain/inbox.js';
 import type { UrlItem } from '../lib/elicitation-words.js';
 import { formatClock } from '../lib/format.js';
 import { call, subscribe } from '../lib/steward.js';
-import { useAction } from '../lib/use-action.js';
+import { useAnswer } from '../lib/use-answer.js';
+import type { QueuedDialogProps } from '../lib/use-dialog-queue.js';
 import { RelatedTask, ServerMessage } from './ElicitationParts.js';
 import { AnswerFooter, type Choice } from './AnswerFooter.js';
 import { Modal, ModalBody } from './Modal.js';
@@ -17,18 +18,11 @@ import './elicitation.css';
 
 type Action = Extract<InboxDecision, { kind: 'elicitation_url' }>['action'];
 
-interface Props {
-  item: UrlItem;
-  /** False once the host no longer waits for an answer (the page was done, the server withdrew it, or it was answered elsewhere). */
-  waiting: boolean;
-  /** advance: open the next question that arrived meanwhile. */
-  onClose: (advance: boolean) => void;
-}
+type Props = QueuedDialogProps<UrlItem>;
 
 export function UrlElicitationDialog({ item, waiting, onClose }: Props) {
   const r = item.request;
   const host = r.verdict.host || 'the page';
-  const [choice, setChoice] = useState<Action | null>(null);
   /** Opened from this dialog: the host asks again with an item that waits for the server, and the provider moves to it. */
   const [opened, setOpened] = useState(false);
   /** When the server said the page is done (its completion notification), if it has. */
@@ -40,14 +34,11 @@ export function UrlElicitationDialog({ item, waiting, onClose }: Props) {
       }),
     [item.serverId, r.elicitationId],
   );
-  const decide = useAction(async (action: Action) => {
-    setChoice(action);
+  const { choice, decide, gone, answer } = useAnswer(waiting, async (action: Action) => {
     await call('inbox:decide', { itemId: item.id, decision: { kind: 'elicitation_url', action } });
     if (action !== 'open') onClose(true);
     else if (r.stage === 'consent') setOpened(true);
   });
-  const gone = !waiting && !decide.pending;
-  const answer = (action: Action) => !decide.pending && void decide.run(action);
   const retry = r.origin === 'required' && r.retryTool !== null;
 
   return (

@@ -52,7 +52,7 @@ describe('where views appear', () => {
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
     const after = await toldOnce(view, 'toolCancelled');
     expect(after.toolResult).toBeUndefined();
-    await page.getByText('Cancelled.').waitFor();
+    await page.getByText('Cancelled.', { exact: true }).waitFor();
     await rig.shot('apps-call-cancelled');
   }, 180_000);
 

@@ -164,7 +164,7 @@ describe('servers in the browser', () => {
     await page.getByRole('button', { name: 'Call', exact: true }).click();
     await page.getByRole('status').getByText('1 of 60').waitFor();
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
-    await page.getByText('Cancelled.').waitFor();
+    await page.getByText('Cancelled.', { exact: true }).waitFor();
     expect(await page.getByRole('button', { name: 'Call', exact: true }).isEnabled()).toBe(true);
 
     await page.getByRole('tab', { name: 'Log' }).click();

@@ -40,7 +40,7 @@ export function diffLaunch(previous: Loose | undefined, next: LaunchSpec): Launc
   out.push(...listChanges('Hidden from it', ps.denyReadPaths, ns.denyReadPaths));
   const pv = (previous.runner?.packages ?? []).map((p) => `${p.name} ${p.version ?? '(unpinned)'}`);
   const nv = (next.runner?.packages ?? []).map((p) => `${p.name} ${p.version ?? '(unpinned)'}`);
-  out.push(...listChanges('Package', pv, nv));
+  out.push(...listChanges('Packages', pv, nv));
   out.push(...valueChange('Launch', previous.runner?.mode ?? 'as written', next.runner?.mode ?? 'as written'));
   const env = envChanges(previous, next);
   const changed = out.length > 0 || env.some((e) => e.change !== 'unchanged') || previous.hash !== next.hash;

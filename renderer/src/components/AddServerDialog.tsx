@@ -1,7 +1,8 @@
 // The Add server dialog: a local command, a remote HTTP server, an MCPB bundle, or an import from another app's config.
 // What was typed in a tab is kept while the dialog is open, so switching tabs loses nothing; a toast says what happened.
 import * as Tabs from '@radix-ui/react-tabs';
-import { FileUp, Globe, Package, Terminal } from 'lucide-react';
+import { FileUp, Globe, Package, Terminal, type LucideIcon } from 'lucide-react';
+import type { ReactNode } from 'react';
 import { BundleInstallForm } from './BundleInstall.js';
 import { ImportForm } from './ImportForm.js';
 import { LocalServerForm } from './LocalServerForm.js';
@@ -14,6 +15,13 @@ import { href } from '../lib/router.js';
 import { useToasts } from '../lib/toasts.js';
 
 export type AddTab = 'local' | 'remote' | 'bundle' | 'import';
+
+const KINDS: ReadonlyArray<{ tab: AddTab; icon: LucideIcon; label: string }> = [
+  { tab: 'local', icon: Terminal, label: 'Local command' },
+  { tab: 'remote', icon: Globe, label: 'Remote (HTTP)' },
+  { tab: 'bundle', icon: Package, label: 'Bundle (.mcpb)' },
+  { tab: 'import', icon: FileUp, label: 'Import' },
+];
 
 export function AddServerDialog({
   tab,
@@ -50,6 +58,12 @@ export function AddServerDialog({
       tone: report.skipped.length > 0 ? 'idle' : 'ok',
     });
   };
+  const forms: Record<AddTab, ReactNode> = {
+    local: <LocalServerForm onAdded={added} onCancel={onClose} />,
+    remote: <RemoteServerForm onAdded={added} onCancel={onClose} />,
+    bundle: <BundleInstallForm initialFile={bundleFile} onDone={onClose} />,
+    import: <ImportForm onDone={onClose} onImported={imported} />,
+  };
   return (
     <Modal
       open
@@ -62,31 +76,17 @@ export function AddServerDialog({
       <KeptStateProvider>
         <Tabs.Root className="modal-tabs" value={tab} onValueChange={(v) => onTab(v as AddTab)}>
           <Tabs.List className="tab-list tab-list-modal" aria-label="Kind of server">
-            <Tabs.Trigger className="tab" value="local">
-              <Terminal size={14} aria-hidden /> Local command
-            </Tabs.Trigger>
-            <Tabs.Trigger className="tab" value="remote">
-              <Globe size={14} aria-hidden /> Remote (HTTP)
-            </Tabs.Trigger>
-            <Tabs.Trigger className="tab" value="bundle">
-              <Package size={14} aria-hidden /> Bundle (.mcpb)
-            </Tabs.Trigger>
-            <Tabs.Trigger className="tab" value="import">
-              <FileUp size={14} aria-hidden /> Import
-            </Tabs.Trigger>
+            {KINDS.map(({ tab: value, icon: Icon, label }) => (
+              <Tabs.Trigger key={value} className="tab" value={value}>
+                <Icon size={14} aria-hidden /> {label}
+              </Tabs.Trigger>
+            ))}
           </Tabs.List>
-          <Tabs.Content className="modal-tab-content" value="local">
-            <LocalServerForm onAdded={added} onCancel={onClose} />
-          </Tabs.Content>
-          <Tabs.Content className="modal-tab-content" value="remote">
-            <RemoteServerForm onAdded={added} onCancel={onClose} />
-          </Tabs.Content>
-          <Tabs.Content className="modal-tab-content" value="bundle">
-            <BundleInstallForm initialFile={bundleFile} onDone={onClose} />
-          </Tabs.Content>
-          <Tabs.Content className="modal-tab-content" value="import">
-            <ImportForm onDone={onClose} onImported={imported} />
-          </Tabs.Content>
+          {KINDS.map(({ tab: value }) => (
+            <Tabs.Content key={value} className="modal-tab-content" value={value}>
+              {forms[value]}
+            </Tabs.Content>
+          ))}
         </Tabs.Root>
       </KeptStateProvider>
     </Modal>

@@ -13,6 +13,7 @@ import { call, isBrowserMode } from '../lib/steward.js';
 import { useAction } from '../lib/use-action.js';
 import { FieldControl } from './ElicitationFields.js';
 import { Field } from './Field.js';
+import { FormFooter } from './ActionRows.js';
 import { ModalBody, ModalFooter } from './Modal.js';
 import { Notice } from './States.js';
 
@@ -240,22 +241,13 @@ function BundleSettings({ preview, onBack, onDone }: { preview: BundlePreview; o
           </section>
         )}
       </ModalBody>
-      <ModalFooter
-        aside={
-          install.error && (
-            <span className="inline-error" role="alert">
-              {install.error.message}
-            </span>
-          )
-        }
-      >
-        <button type="button" className="btn" onClick={onBack}>
-          Choose another file
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={install.pending}>
-          {install.pending ? 'Installing…' : preview.existing ? 'Update, then review its launch' : 'Install, then review its launch'}
-        </button>
-      </ModalFooter>
+      <FormFooter
+        action={install}
+        onBack={onBack}
+        back="Choose another file"
+        submit={preview.existing ? 'Update, then review its launch' : 'Install, then review its launch'}
+        busy="Installing…"
+      />
     </form>
   );
 }

@@ -58,7 +58,7 @@ export function ConsentDetails({ request }: { request: ConsentRequest }) {
             <p className="muted">None of its own; only the basic set every program gets (such as PATH and your home folder).</p>
           ) : (
             <>
-              <ul className="chips">
+              <ul className="chips plain-list">
                 {spec.envNames.map((name) => (
                   <li key={name} className="chip mono-text">
                     {name}
@@ -260,7 +260,7 @@ function RunnerSection({ runner }: { runner: RunnerPlan }) {
         </p>
       ))}
       {runner.packages.length > 0 && (
-        <ul className="chips" aria-label="Packages">
+        <ul className="chips plain-list" aria-label="Packages">
           {runner.packages.map((p) => (
             <li key={`${p.ecosystem}:${p.name}`} className="chip mono-text">
               {p.name} {p.version ?? '(not pinned)'}

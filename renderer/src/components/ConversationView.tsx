@@ -30,7 +30,7 @@ interface Props {
 export function ConversationView({ messages, label, earlierCalls, editLast }: Props) {
   const names = new Map([...(earlierCalls ?? []), ...toolNames(messages.flatMap((m) => m.content))]);
   return (
-    <ol className="conversation" aria-label={label}>
+    <ol className="conversation plain-list vstack" aria-label={label}>
       {messages.map((m, i) => (
         <li key={i} className={`msg msg-${m.role}`} data-role={m.role}>
           <div className="msg-role">{m.role === 'user' ? 'User' : 'Assistant'}</div>
@@ -68,7 +68,7 @@ function BlockView({ block, names }: { block: SamplingBlock; names: Map<string, 
       );
     case 'tool_use':
       return (
-        <div className="block-tool" data-block="tool_use">
+        <div className="block-tool vstack stripe" data-block="tool_use">
           <div className="block-head">
             <Wrench size={13} aria-hidden /> Tool call <code className="mono-text block-tool-name">{block.name}</code>
             <span className="muted mono-text block-id">{block.id}</span>
@@ -78,7 +78,7 @@ function BlockView({ block, names }: { block: SamplingBlock; names: Map<string, 
       );
     case 'tool_result':
       return (
-        <div className={`block-tool ${block.isError ? 'block-tool-error' : ''}`} data-block="tool_result">
+        <div className={`block-tool vstack stripe ${block.isError ? 'block-tool-error' : ''}`} data-block="tool_result">
           <div className="block-head">
             <CornerDownRight size={13} aria-hidden /> Result of <code className="mono-text block-tool-name">{names.get(block.toolUseId) ?? 'a tool call'}</code>
             <span className="muted mono-text block-id">{block.toolUseId}</span>

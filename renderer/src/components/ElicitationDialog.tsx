@@ -8,21 +8,17 @@ import type { FormItem } from '../lib/elicitation-words.js';
 import { plural } from '../lib/format.js';
 import { HostError, call } from '../lib/steward.js';
 import { useAction } from '../lib/use-action.js';
+import type { QueuedDialogProps } from '../lib/use-dialog-queue.js';
 import { FieldControl } from './ElicitationFields.js';
 import { RelatedTask, ServerMessage } from './ElicitationParts.js';
-import { Modal, ModalBody, ModalFooter } from './Modal.js';
+import { AnswerFooter } from './AnswerFooter.js';
+import { Modal, ModalBody } from './Modal.js';
 import { Notice } from './States.js';
 import './elicitation.css';
 
 type Action = Extract<InboxDecision, { kind: 'elicitation' }>['action'];
 
-interface Props {
-  item: FormItem;
-  /** False once the host no longer waits for an answer (the server withdrew it, or it was answered elsewhere). */
-  waiting: boolean;
-  /** advance: open the next question that arrived meanwhile. */
-  onClose: (advance: boolean) => void;
-}
+type Props = QueuedDialogProps<FormItem>;
 
 export function ElicitationDialog({ item, waiting, onClose }: Props) {
   const r = item.request;
@@ -76,7 +72,6 @@ export function ElicitationDialog({ item, waiting, onClose }: Props) {
     void decide.run({ kind: 'elicitation', action: 'accept', content: answer });
   };
   const dismiss = (action: 'decline' | 'cancel') => !decide.pending && void decide.run({ kind: 'elicitation', action });
-  const pendingLabel = (action: Action, idle: string, busy: string) => (decide.pending && choice === action ? busy : idle);
 
   return (
     <Modal
@@ -120,43 +115,23 @@ export function ElicitationDialog({ item, waiting, onClose }: Props) {
             </div>
           )}
         </ModalBody>
-        <ModalFooter
-          aside={
-            decide.error ? (
-              <span className="inline-error" role="alert">
-                {decide.error.message}
-              </span>
-            ) : submitted && invalid.length > 0 ? (
-              <span className="inline-error" role="alert">
-                Fix {plural(invalid.length, 'answer')} marked above before sending.
-              </span>
-            ) : (
-              !gone && (
-                <span className="muted">
-                  {r.fields.some((f) => f.required) ? '* Required. ' : ''}Submit sends these answers to “{item.serverName}”.
-                </span>
-              )
-            )
-          }
-        >
-          {gone ? (
-            <button type="button" className="btn" onClick={() => onClose(true)}>
-              Close
-            </button>
-          ) : (
+        <AnswerFooter
+          problem={decide.error?.message ?? (submitted && invalid.length > 0 ? `Fix ${plural(invalid.length, 'answer')} marked above before sending.` : null)}
+          note={
             <>
-              <button type="button" className="btn" disabled={decide.pending} onClick={() => dismiss('cancel')}>
-                {pendingLabel('cancel', 'Cancel', 'Cancelling…')}
-              </button>
-              <button type="button" className="btn btn-danger-outline" disabled={decide.pending} onClick={() => dismiss('decline')}>
-                {pendingLabel('decline', 'Decline', 'Declining…')}
-              </button>
-              <button type="submit" className="btn btn-primary" disabled={decide.pending}>
-                {pendingLabel('accept', 'Submit', 'Sending…')}
-              </button>
+              {r.fields.some((f) => f.required) ? '* Required. ' : ''}Submit sends these answers to “{item.serverName}”.
             </>
-          )}
-        </ModalFooter>
+          }
+          gone={gone}
+          onClose={() => onClose(true)}
+          pending={decide.pending}
+          chosen={choice}
+          choices={[
+            { id: 'cancel', label: 'Cancel', busy: 'Cancelling…', onClick: () => dismiss('cancel') },
+            { id: 'decline', label: 'Decline', busy: 'Declining…', tone: 'danger', onClick: () => dismiss('decline') },
+            { id: 'accept', label: 'Submit', busy: 'Sending…', tone: 'primary' },
+          ]}
+        />
       </form>
     </Modal>
   );

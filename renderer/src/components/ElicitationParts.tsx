@@ -6,7 +6,7 @@ import { href } from '../lib/router.js';
 /** The server's words, whole: the user judges the request by them. */
 export function ServerMessage({ serverName, message }: { serverName: string; message: string }) {
   return (
-    <section className="elicit-message" aria-label={`Message from ${serverName}`}>
+    <section className="elicit-message vstack stripe" aria-label={`Message from ${serverName}`}>
       <h3 className="section-label">Message from “{serverName}”</h3>
       {message.trim() === '' ? <p className="muted">The server sent no message.</p> : <p className="elicit-message-text">{message}</p>}
     </section>

@@ -1,12 +1,13 @@
 // Importing servers from another app's config (Claude Desktop, VS Code, Cursor): paste or pick the file, then read the report.
 import { CircleCheck, CircleMinus } from 'lucide-react';
-import type { SubmitEvent } from 'react';
+import type { ReactNode } from 'react';
 import { useKept } from '../lib/kept-state.js';
 import type { ImportReport } from '../../../shared/domain/servers.js';
 import { plural } from '../lib/format.js';
 import { call } from '../lib/steward.js';
-import { useAction } from '../lib/use-action.js';
+import { submitTo, useAction } from '../lib/use-action.js';
 import { Field } from './Field.js';
+import { FormFooter } from './ActionRows.js';
 import { ModalBody, ModalFooter } from './Modal.js';
 
 const FORMATS: Record<ImportReport['format'], string> = {
@@ -31,10 +32,7 @@ export function ImportForm({ onDone, onImported }: { onDone: () => void; onImpor
     setReport(result);
     onImported?.(result);
   });
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    void run.run();
-  };
+  const submit = submitTo(run);
   const pick = async (file: File | undefined) => {
     if (!file) return;
     setFileName(file.name);
@@ -85,19 +83,7 @@ export function ImportForm({ onDone, onImported }: { onDone: () => void; onImpor
           <input className="input-file" type="file" accept=".json,.jsonc,application/json" onChange={(e) => void pick(e.target.files?.[0])} />
         </Field>
       </ModalBody>
-      <ModalFooter
-        aside={
-          run.error && (
-            <span className="inline-error" role="alert">
-              {run.error.message}
-            </span>
-          )
-        }
-      >
-        <button type="submit" className="btn btn-primary" disabled={run.pending || text.trim() === ''}>
-          {run.pending ? 'Importing…' : 'Import'}
-        </button>
-      </ModalFooter>
+      <FormFooter action={run} submit="Import" busy="Importing…" disabled={text.trim() === ''} />
     </form>
   );
 }
@@ -108,35 +94,37 @@ function ImportReportView({ report }: { report: ImportReport }) {
       <p>
         Read {FORMATS[report.format]}: added {plural(report.added.length, 'server')}, skipped {report.skipped.length}.
       </p>
-      <h3 className="section-label">Added ({report.added.length})</h3>
-      {report.added.length === 0 ? (
-        <p className="muted">Nothing was added.</p>
-      ) : (
-        <ul className="report-list">
-          {report.added.map((s) => (
-            <li key={s.id} className="report-item report-added">
-              <CircleCheck size={14} aria-hidden />
-              <strong>{s.name}</strong>
-              <code className="mono-text report-detail">{s.transport === 'stdio' ? [s.command, ...(s.args ?? [])].join(' ') : s.url}</code>
-            </li>
-          ))}
-        </ul>
-      )}
-      <h3 className="section-label">Skipped ({report.skipped.length})</h3>
-      {report.skipped.length === 0 ? (
-        <p className="muted">Nothing was skipped.</p>
-      ) : (
-        <ul className="report-list">
-          {report.skipped.map((s) => (
-            <li key={s.name} className="report-item report-skipped">
-              <CircleMinus size={14} aria-hidden />
-              <strong>{s.name}</strong>
-              <span className="code-tag">{s.code}</span>
-              <span className="report-detail">{s.reason}</span>
-            </li>
-          ))}
-        </ul>
-      )}
+      <ReportPart title="Added" none="Nothing was added." count={report.added.length}>
+        {report.added.map((s) => (
+          <li key={s.id} className="report-item report-added">
+            <CircleCheck size={14} aria-hidden />
+            <strong>{s.name}</strong>
+            <code className="mono-text report-detail">{s.transport === 'stdio' ? [s.command, ...(s.args ?? [])].join(' ') : s.url}</code>
+          </li>
+        ))}
+      </ReportPart>
+      <ReportPart title="Skipped" none="Nothing was skipped." count={report.skipped.length}>
+        {report.skipped.map((s) => (
+          <li key={s.name} className="report-item report-skipped">
+            <CircleMinus size={14} aria-hidden />
+            <strong>{s.name}</strong>
+            <span className="code-tag">{s.code}</span>
+            <span className="report-detail">{s.reason}</span>
+          </li>
+        ))}
+      </ReportPart>
     </div>
+  );
+}
+
+/** One half of the report: its heading with the count, then its servers, or a line saying there are none. */
+function ReportPart({ title, none, count, children }: { title: string; none: string; count: number; children: ReactNode }) {
+  return (
+    <>
+      <h3 className="section-label">
+        {title} ({count})
+      </h3>
+      {count === 0 ? <p className="muted">{none}</p> : <ul className="report-list">{children}</ul>}
+    </>
   );
 }

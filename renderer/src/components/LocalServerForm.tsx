@@ -1,13 +1,14 @@
 // Adding a local (stdio) server: the program, its arguments one per line, secret variables, sandbox grants and start options.
-import { useState, type SubmitEvent } from 'react';
+import { useState } from 'react';
 import { useKept } from '../lib/kept-state.js';
 import type { ServerView } from '../../../shared/domain/servers.js';
 import { argumentLines, trimmedLines } from '../lib/lines.js';
 import { call, HostError } from '../lib/steward.js';
-import { useAction } from '../lib/use-action.js';
+import { submitTo, useAction } from '../lib/use-action.js';
 import { Checkbox, Field } from './Field.js';
 import { KeyValueEditor, rowsToRecord, type Row } from './KeyValueEditor.js';
-import { ModalBody, ModalFooter } from './Modal.js';
+import { FormFooter } from './ActionRows.js';
+import { ModalBody } from './Modal.js';
 import { Notice } from './States.js';
 import { randomId } from '../lib/ids.js';
 
@@ -52,10 +53,7 @@ export function LocalServerForm({ onAdded, onCancel }: { onAdded: (view: ServerV
       }),
     );
   });
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    void add.run();
-  };
+  const submit = submitTo(add);
 
   return (
     <form className="modal-form" onSubmit={submit} aria-label="Add a local server">
@@ -165,22 +163,7 @@ export function LocalServerForm({ onAdded, onCancel }: { onAdded: (view: ServerV
           </fieldset>
         </div>
       </ModalBody>
-      <ModalFooter
-        aside={
-          add.error && (
-            <span className="inline-error" role="alert">
-              {add.error.message}
-            </span>
-          )
-        }
-      >
-        <button type="button" className="btn" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={add.pending}>
-          {add.pending ? 'Adding…' : 'Add server'}
-        </button>
-      </ModalFooter>
+      <FormFooter action={add} onBack={onCancel} submit="Add server" busy="Adding…" />
     </form>
   );
 }

@@ -28,7 +28,7 @@ export function Modal({ open, onOpenChange, title, description, size = 'medium',
           onOpenAutoFocus={focusMarked}
           {...(description ? {} : { 'aria-describedby': undefined })}
         >
-          <header className="modal-header">
+          <header className="modal-header spread">
             <Dialog.Title className="modal-title">{title}</Dialog.Title>
             <Dialog.Close asChild>
               <IconButton icon={X} label="Close" />

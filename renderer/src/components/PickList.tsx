@@ -31,7 +31,7 @@ interface Props {
 
 export function PickList({ label, items, selected, onSelect, more, children }: Props) {
   return (
-    <ul className="pick-list" aria-label={label} onKeyDown={pickKeys}>
+    <ul className="pick-list plain-list card" aria-label={label} onKeyDown={pickKeys}>
       {children}
       {items.map((t) => (
         <li key={t.key}>

@@ -1,12 +1,12 @@
 // Adding a remote server reached over Streamable HTTP: a name, the URL and optional headers (values masked).
-import type { SubmitEvent } from 'react';
 import { useKept } from '../lib/kept-state.js';
 import type { ServerView } from '../../../shared/domain/servers.js';
 import { call } from '../lib/steward.js';
-import { useAction } from '../lib/use-action.js';
+import { submitTo, useAction } from '../lib/use-action.js';
 import { Field } from './Field.js';
 import { KeyValueEditor, rowsToRecord, type Row } from './KeyValueEditor.js';
-import { ModalBody, ModalFooter } from './Modal.js';
+import { FormFooter } from './ActionRows.js';
+import { ModalBody } from './Modal.js';
 
 export function RemoteServerForm({ onAdded, onCancel }: { onAdded: (view: ServerView) => void; onCancel: () => void }) {
   const [name, setName] = useKept('remote.name', '');
@@ -15,10 +15,7 @@ export function RemoteServerForm({ onAdded, onCancel }: { onAdded: (view: Server
   const add = useAction(async () => {
     onAdded(await call('servers:add', { name, config: { transport: 'http', url: url.trim(), headers: rowsToRecord(headers) } }));
   });
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    void add.run();
-  };
+  const submit = submitTo(add);
 
   return (
     <form className="modal-form" onSubmit={submit} aria-label="Add a remote server">
@@ -46,22 +43,7 @@ export function RemoteServerForm({ onAdded, onCancel }: { onAdded: (view: Server
           </fieldset>
         </div>
       </ModalBody>
-      <ModalFooter
-        aside={
-          add.error && (
-            <span className="inline-error" role="alert">
-              {add.error.message}
-            </span>
-          )
-        }
-      >
-        <button type="button" className="btn" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={add.pending}>
-          {add.pending ? 'Adding…' : 'Add server'}
-        </button>
-      </ModalFooter>
+      <FormFooter action={add} onBack={onCancel} submit="Add server" busy="Adding…" />
     </form>
   );
 }

@@ -4,37 +4,31 @@ import { useState } from 'react';
 import { formatNumber, plural } from '../lib/format.js';
 import type { ReviewItem } from '../lib/sampling-words.js';
 import { call } from '../lib/steward.js';
-import { useAction } from '../lib/use-action.js';
+import { useAnswer } from '../lib/use-answer.js';
+import type { QueuedDialogProps } from '../lib/use-dialog-queue.js';
 import { Blocks, ConversationView, toolNames } from './ConversationView.js';
-import { Modal, ModalBody, ModalFooter } from './Modal.js';
+import { AnswerFooter } from './AnswerFooter.js';
+import { Modal, ModalBody } from './Modal.js';
 import { Fact, Facts } from './SamplingFacts.js';
 import { Notice } from './States.js';
 import { LongText } from './LongText.js';
 import './sampling.css';
 
-interface Props {
-  item: ReviewItem;
-  waiting: boolean;
-  /** advance: open the next request that arrived meanwhile (after an answer, or once this one is gone). */
-  onClose: (advance: boolean) => void;
-}
+type Props = QueuedDialogProps<ReviewItem>;
 
 export function ReviewDialog({ item, waiting, onClose }: Props) {
   const { request: r, reply } = item;
-  const [choice, setChoice] = useState<'send' | 'deny' | null>(null);
   // Only a reply of text alone can be changed: a tool request is the model's to make.
   const textOnly = reply.content.length > 0 && reply.content.every((b) => b.type === 'text');
   const original = reply.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(original);
   const changed = editing && text !== original;
-  const decide = useAction(async (decision: 'send' | 'deny') => {
-    setChoice(decision);
+  const { choice, decide, gone, answer } = useAnswer(waiting, async (decision: 'send' | 'deny') => {
     const replyText = decision === 'send' && changed ? { replyText: text } : {};
     await call('inbox:decide', { itemId: item.id, decision: { kind: 'sampling_review', decision, ...replyText } });
     onClose(true);
   });
-  const gone = !waiting && !decide.pending;
   const names = toolNames(r.messages.flatMap((m) => m.content));
 
   return (
@@ -102,37 +96,25 @@ export function ReviewDialog({ item, waiting, onClose }: Props) {
           <ConversationView messages={r.messages} label="Conversation the model saw" />
         </details>
       </ModalBody>
-      <ModalFooter
-        aside={
-          decide.error ? (
-            <span className="inline-error" role="alert">
-              {decide.error.message}
-            </span>
-          ) : (
-            !gone && <span className="muted">Sending gives “{item.serverName}” this reply as the model’s answer.</span>
-          )
-        }
-      >
-        {gone ? (
-          <button type="button" className="btn" onClick={() => onClose(true)}>
-            Close
-          </button>
-        ) : (
-          <>
-            <button type="button" className="btn btn-danger-outline" disabled={decide.pending} onClick={() => void decide.run('deny')}>
-              {decide.pending && choice === 'deny' ? 'Refusing…' : 'Don’t send'}
-            </button>
-            <button
-              type="button"
-              className="btn btn-primary"
-              disabled={decide.pending || (changed && text.trim() === '')}
-              onClick={() => void decide.run('send')}
-            >
-              {decide.pending && choice === 'send' ? 'Sending…' : changed ? 'Send my version' : 'Send to server'}
-            </button>
-          </>
-        )}
-      </ModalFooter>
+      <AnswerFooter
+        problem={decide.error?.message ?? null}
+        note={<>Sending gives “{item.serverName}” this reply as the model’s answer.</>}
+        gone={gone}
+        onClose={() => onClose(true)}
+        pending={decide.pending}
+        chosen={choice}
+        choices={[
+          { id: 'deny', label: 'Don’t send', busy: 'Refusing…', tone: 'danger', onClick: () => answer('deny') },
+          {
+            id: 'send',
+            label: changed ? 'Send my version' : 'Send to server',
+            busy: 'Sending…',
+            tone: 'primary',
+            disabled: changed && text.trim() === '',
+            onClick: () => answer('send'),
+          },
+        ]}
+      />
     </Modal>
   );
 }

@@ -10,10 +10,12 @@ import { editableUserIndex, isBudgetReason, textOf, type SamplingItem } from '..
 import { call } from '../lib/steward.js';
 import { useAction } from '../lib/use-action.js';
 import { useLoad } from '../lib/use-load.js';
+import type { QueuedDialogProps } from '../lib/use-dialog-queue.js';
 import { ConversationView } from './ConversationView.js';
 import { Checkbox, Field } from './Field.js';
 import { LongText } from './LongText.js';
-import { Modal, ModalBody, ModalFooter } from './Modal.js';
+import { AnswerFooter, type Choice } from './AnswerFooter.js';
+import { Modal, ModalBody } from './Modal.js';
 import { AskReasons, Fact, Facts, ParamsReport } from './SamplingFacts.js';
 import { Notice } from './States.js';
 import { ToolsOffered } from './ToolsOffered.js';
@@ -28,13 +30,7 @@ const GRANTS: ReadonlyArray<{ grant: Grant; label: string; help: string }> = [
   { grant: 'always', label: 'Always allow (within budget)', help: 'sets this server’s policy to allow within budget.' },
 ];
 
-interface Props {
-  item: SamplingItem;
-  /** False once the host no longer waits for an answer (the server withdrew it, or it was answered elsewhere). */
-  waiting: boolean;
-  /** advance: open the next request that arrived meanwhile (after an answer, or once this one is gone). */
-  onClose: (advance: boolean) => void;
-}
+type Props = QueuedDialogProps<SamplingItem>;
 
 /** Rows enough to show the text as it wraps in the dialog's main column (about 95 characters), within bounds. */
 function rowsFor(text: string, max: number): number {
@@ -87,7 +83,6 @@ export function SamplingDialog({ item, waiting, onClose }: Props) {
   const cost =
     model && maxTokens !== null ? (r.estimatedInputTokens * model.inputUsdPerMTok + maxTokens * model.outputUsdPerMTok) / 1_000_000 : r.costEstimateUsd;
   const gone = !waiting && !decide.pending;
-  const blocked = gone || decide.pending;
 
   return (
     <Modal
@@ -235,52 +230,36 @@ export function SamplingDialog({ item, waiting, onClose }: Props) {
           </aside>
         </div>
       </ModalBody>
-      <ModalFooter
-        aside={
-          decide.error ? (
-            <span className="inline-error" role="alert">
-              {decide.error.message}
-            </span>
-          ) : (
-            !gone && (
-              <span className="muted">
-                {r.noKey
-                  ? `Your reply goes to “${item.serverName}” as the answer.`
-                  : `Approving sends the request to ${model?.label ?? r.model ?? 'the model'}.`}
-              </span>
-            )
-          )
-        }
-      >
-        {gone ? (
-          <button type="button" className="btn" onClick={() => onClose(true)}>
-            Close
-          </button>
-        ) : (
-          <>
-            <button type="button" className="btn btn-danger-outline" disabled={blocked} onClick={() => choose('deny')}>
-              {decide.pending && choice === 'deny' ? 'Denying…' : 'Deny'}
-            </button>
-            {r.noKey ? (
-              <button type="button" className="btn btn-primary" disabled={blocked || manual.trim() === ''} onClick={() => choose('once')}>
-                {decide.pending && choice === 'once' ? 'Sending…' : 'Send my reply'}
-              </button>
-            ) : (
-              grants.map((g) => (
-                <button
-                  key={g.grant}
-                  type="button"
-                  className={g.grant === 'once' ? 'btn btn-primary' : 'btn'}
-                  disabled={blocked || maxTokens === null}
-                  onClick={() => choose(g.grant)}
-                >
-                  {decide.pending && choice === g.grant ? 'Sending…' : g.label}
-                </button>
-              ))
-            )}
-          </>
-        )}
-      </ModalFooter>
+      <AnswerFooter
+        problem={decide.error?.message ?? null}
+        note={r.noKey ? `Your reply goes to “${item.serverName}” as the answer.` : `Approving sends the request to ${model?.label ?? r.model ?? 'the model'}.`}
+        gone={gone}
+        onClose={() => onClose(true)}
+        pending={decide.pending}
+        chosen={choice}
+        choices={[
+          { id: 'deny', label: 'Deny', busy: 'Denying…', tone: 'danger', onClick: () => choose('deny') },
+          ...(r.noKey
+            ? [
+                {
+                  id: 'once',
+                  label: 'Send my reply',
+                  busy: 'Sending…',
+                  tone: 'primary',
+                  disabled: manual.trim() === '',
+                  onClick: () => choose('once'),
+                } satisfies Choice,
+              ]
+            : grants.map((g): Choice => ({
+                id: g.grant,
+                label: g.label,
+                busy: 'Sending…',
+                ...(g.grant === 'once' ? { tone: 'primary' as const } : {}),
+                disabled: maxTokens === null,
+                onClick: () => choose(g.grant),
+              }))),
+        ]}
+      />
     </Modal>
   );
 }

@@ -24,7 +24,7 @@ export function AskReasons({ reasons }: { reasons: AskReason[] }) {
   return (
     <section className={`ask-reasons ${budget ? 'ask-reasons-budget' : ''}`} aria-label="Why Steward is asking">
       <h3 className="section-label">Why Steward is asking</h3>
-      <ul>
+      <ul className="plain-list vstack">
         {reasons.map((reason) => (
           <li key={reason.code} className={isBudgetReason(reason) ? 'reason-budget' : 'reason'} data-budget={isBudgetReason(reason)}>
             {isBudgetReason(reason) ? <Coins size={14} aria-hidden /> : <Info size={14} aria-hidden />}
@@ -47,7 +47,7 @@ export function ParamsReport({ notes }: { notes: readonly ParamNote[] }) {
       <h3 className="section-label">
         <SlidersHorizontal size={13} aria-hidden /> Not sent to the model as asked
       </h3>
-      <ul>
+      <ul className="plain-list vstack">
         {notes.map((n) => (
           <li key={n.name}>
             <code className="code-tag">

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 
 export function ScreenHeader({ title, subtitle, actions, before }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode; before?: ReactNode }) {
   return (
-    <header className="screen-header">
+    <header className="screen-header spread">
       <div className="screen-heading">
         {before}
         <h1 className="screen-title">{title}</h1>

@@ -12,7 +12,7 @@ export function Sidebar({ routes, current }: { routes: readonly RouteEntry[]; cu
         <ShieldCheck size={18} aria-hidden />
         <span>Steward</span>
       </div>
-      <ul className="nav">
+      <ul className="nav plain-list vstack">
         {routes.map((route) => {
           const Icon = route.icon;
           const badge = route.badge;

@@ -3,44 +3,34 @@
 // what access it asks for; only "Open in browser" hands the page to the system browser. Then it waits for the browser
 // to come back to Steward, and says how the sign-in ended.
 import { CircleCheck, Info } from 'lucide-react';
-import { useState } from 'react';
 import type { AuthView } from '../../../shared/domain/auth.js';
 import type { InboxDecision } from '../../../shared/domain/inbox.js';
 import { addedScopes, returnAddress, type SignInItem } from '../lib/auth-words.js';
 import { call } from '../lib/steward.js';
-import { useAction } from '../lib/use-action.js';
+import { useAnswer } from '../lib/use-answer.js';
 import { useAuthView } from '../lib/use-auth-view.js';
 import type { Loaded } from '../lib/use-load.js';
-import { Modal, ModalBody, ModalFooter } from './Modal.js';
+import type { QueuedDialogProps } from '../lib/use-dialog-queue.js';
+import { AnswerFooter } from './AnswerFooter.js';
+import { Modal, ModalBody } from './Modal.js';
 import { Notice } from './States.js';
-import { OpeningNote, UrlBlock, UrlVerdictNotices } from './UrlBlock.js';
+import { openingNote, UrlBlock, UrlVerdictNotices } from './UrlBlock.js';
 import './auth.css';
 import './elicitation.css';
 
 type Action = Extract<InboxDecision, { kind: 'auth' }>['action'];
 
-interface Props {
-  item: SignInItem;
-  /** False once the host no longer waits for this sign-in (it finished, failed, or was answered elsewhere). */
-  waiting: boolean;
-  /** advance: open the next sign-in that arrived meanwhile. */
-  onClose: (advance: boolean) => void;
-}
+type Props = QueuedDialogProps<SignInItem>;
 
 export function SignInDialog({ item, waiting, onClose }: Props) {
   const r = item.request;
   const host = r.verdict.host || 'the authorization server';
   const server = `“${item.serverName}”`;
   const auth = useAuthView(item.serverId).view;
-  const [choice, setChoice] = useState<Action | null>(null);
-  const decide = useAction(async (action: Action) => {
-    setChoice(action);
+  const { choice, decide, gone, answer } = useAnswer(waiting, async (action: Action) => {
     await call('inbox:decide', { itemId: item.id, decision: { kind: 'auth', action } });
     if (action === 'cancel') onClose(true);
   });
-  const gone = !waiting && !decide.pending;
-  const answer = (action: Action) => !decide.pending && void decide.run(action);
-  const label = (action: Action, idle: string, busy: string) => (decide.pending && choice === action ? busy : idle);
 
   return (
     <Modal
@@ -93,31 +83,26 @@ export function SignInDialog({ item, waiting, onClose }: Props) {
         </section>
         <UrlVerdictNotices verdict={r.verdict} refusal={<>Cancel leaves {server} signed out.</>} />
       </ModalBody>
-      <ModalFooter aside={<OpeningNote error={decide.error} gone={gone} stage={r.stage} verdict={r.verdict} host={host} />}>
-        {gone ? (
-          <button type="button" className="btn btn-primary" onClick={() => onClose(true)}>
-            Close
-          </button>
-        ) : r.stage === 'consent' ? (
-          <>
-            <button type="button" className="btn" disabled={decide.pending} onClick={() => answer('cancel')}>
-              {label('cancel', 'Cancel', 'Cancelling…')}
-            </button>
-            <button type="button" className="btn btn-primary" disabled={decide.pending || !r.verdict.allowed} onClick={() => answer('open')}>
-              {label('open', 'Open in browser', 'Opening…')}
-            </button>
-          </>
-        ) : (
-          <>
-            <button type="button" className="btn" disabled={decide.pending} onClick={() => answer('cancel')}>
-              {label('cancel', 'Cancel', 'Cancelling…')}
-            </button>
-            <button type="button" className="btn" disabled={decide.pending || !r.verdict.allowed} onClick={() => answer('open')}>
-              {label('open', 'Open again', 'Opening…')}
-            </button>
-          </>
-        )}
-      </ModalFooter>
+      <AnswerFooter
+        problem={decide.error?.message ?? null}
+        note={openingNote(r.stage, r.verdict, host)}
+        gone={gone}
+        onClose={() => onClose(true)}
+        closeTone="primary"
+        pending={decide.pending}
+        chosen={choice}
+        choices={[
+          { id: 'cancel', label: 'Cancel', busy: 'Cancelling…', onClick: () => answer('cancel') },
+          {
+            id: 'open',
+            label: r.stage === 'consent' ? 'Open in browser' : 'Open again',
+            busy: 'Opening…',
+            ...(r.stage === 'consent' ? { tone: 'primary' as const } : {}),
+            disabled: !r.verdict.allowed,
+            onClick: () => answer('open'),
+          },
+        ]}
+      />
     </Modal>
   );
 }

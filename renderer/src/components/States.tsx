@@ -2,6 +2,7 @@
 import { LoaderCircle, TriangleAlert, type LucideIcon } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { HostError } from '../lib/steward.js';
+import type { Loaded } from '../lib/use-load.js';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
@@ -47,4 +48,33 @@ export function Notice({ tone, icon: Icon = TriangleAlert, children }: { tone: '
       <div className="notice-text">{children}</div>
     </div>
   );
+}
+
+/** A read not yet ready: its loading line or its error (with a retry); nothing once its data is on hand. */
+export function Pending({ loaded, loading, failed, onRetry }: { loaded: Loaded<unknown>; loading: string; failed: string; onRetry: () => void }) {
+  if (loaded.state === 'loading') return <Loading label={loading} />;
+  if (loaded.state === 'error') return <ErrorNote title={failed} error={loaded.error} onRetry={onRetry} />;
+  return null;
+}
+
+interface RecordProps {
+  loaded: Loaded<unknown>;
+  /** What the record is, as in "the loop". */
+  noun: string;
+  icon: LucideIcon;
+  /** The way back to the list. */
+  back: ReactNode;
+  onRetry: () => void;
+}
+
+/** A record's page before the record is on hand: loading, not in the record (another data folder, or a wrong link), or unreadable. */
+export function RecordPending({ loaded, noun, icon, back, onRetry }: RecordProps) {
+  if (loaded.state === 'error' && loaded.error.code === 'not_found') {
+    return (
+      <EmptyState icon={icon} title={`This ${noun} is not in the record`} actions={back}>
+        It may have been from another data folder, or the link is wrong.
+      </EmptyState>
+    );
+  }
+  return <Pending loaded={loaded} loading={`Loading the ${noun}…`} failed={`Steward could not read this ${noun}.`} onRetry={onRetry} />;
 }

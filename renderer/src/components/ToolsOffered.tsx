@@ -16,7 +16,7 @@ export function ToolsOffered({ tools, toolChoice }: Pick<SamplingRequestView, 't
         Tool choice <code className="code-tag">{toolChoice}</code>: {CHOICE[toolChoice]}. Steward never runs these tools; the server does, with what the model
         asks for.
       </p>
-      <ul className="tools-offered" aria-label="Tools offered to the model">
+      <ul className="tools-offered plain-list" aria-label="Tools offered to the model">
         {tools.map((t) => (
           <li key={t.name} className="tool-offered">
             <code className="mono-text tool-offered-name">{t.name}</code>

@@ -66,28 +66,8 @@ export function UrlVerdictNotices({ verdict, refusal }: { verdict: Verdict; refu
   );
 }
 
-/** The footer's note: the error of the last answer, else what the open button does, before and after the click. */
-export function OpeningNote({
-  error,
-  gone,
-  stage,
-  verdict,
-  host,
-}: {
-  error: Error | null;
-  gone: boolean;
-  stage: 'consent' | 'waiting';
-  verdict: Verdict;
-  host: string;
-}) {
-  if (error) {
-    return (
-      <span className="inline-error" role="alert">
-        {error.message}
-      </span>
-    );
-  }
-  if (gone) return null;
-  const note = stage !== 'consent' ? `Opened ${host} in your browser.` : verdict.allowed ? `Opens ${host} in your default browser.` : 'Opening is blocked.';
-  return <span className="muted">{note}</span>;
+/** The footer's note: what the open button does, before and after the click. */
+export function openingNote(stage: 'consent' | 'waiting', verdict: Verdict, host: string): string {
+  if (stage !== 'consent') return `Opened ${host} in your browser.`;
+  return verdict.allowed ? `Opens ${host} in your default browser.` : 'Opening is blocked.';
 }

@@ -7,27 +7,22 @@ import type { InboxDecision } from '../../../shared/domain/inbox.js';
 import type { UrlItem } from '../lib/elicitation-words.js';
 import { formatClock } from '../lib/format.js';
 import { call, subscribe } from '../lib/steward.js';
-import { useAction } from '../lib/use-action.js';
+import { useAnswer } from '../lib/use-answer.js';
+import type { QueuedDialogProps } from '../lib/use-dialog-queue.js';
 import { RelatedTask, ServerMessage } from './ElicitationParts.js';
-import { Modal, ModalBody, ModalFooter } from './Modal.js';
+import { AnswerFooter, type Choice } from './AnswerFooter.js';
+import { Modal, ModalBody } from './Modal.js';
 import { Notice } from './States.js';
-import { OpeningNote, UrlBlock, UrlVerdictNotices } from './UrlBlock.js';
+import { openingNote, UrlBlock, UrlVerdictNotices } from './UrlBlock.js';
 import './elicitation.css';
 
 type Action = Extract<InboxDecision, { kind: 'elicitation_url' }>['action'];
 
-interface Props {
-  item: UrlItem;
-  /** False once the host no longer waits for an answer (the page was done, the server withdrew it, or it was answered elsewhere). */
-  waiting: boolean;
-  /** advance: open the next question that arrived meanwhile. */
-  onClose: (advance: boolean) => void;
-}
+type Props = QueuedDialogProps<UrlItem>;
 
 export function UrlElicitationDialog({ item, waiting, onClose }: Props) {
   const r = item.request;
   const host = r.verdict.host || 'the page';
-  const [choice, setChoice] = useState<Action | null>(null);
   /** Opened from this dialog: the host asks again with an item that waits for the server, and the provider moves to it. */
   const [opened, setOpened] = useState(false);
   /** When the server said the page is done (its completion notification), if it has. */
@@ -39,15 +34,11 @@ export function UrlElicitationDialog({ item, waiting, onClose }: Props) {
       }),
     [item.serverId, r.elicitationId],
   );
-  const decide = useAction(async (action: Action) => {
-    setChoice(action);
+  const { choice, decide, gone, answer } = useAnswer(waiting, async (action: Action) => {
     await call('inbox:decide', { itemId: item.id, decision: { kind: 'elicitation_url', action } });
     if (action !== 'open') onClose(true);
     else if (r.stage === 'consent') setOpened(true);
   });
-  const gone = !waiting && !decide.pending;
-  const answer = (action: Action) => !decide.pending && void decide.run(action);
-  const label = (action: Action, idle: string, busy: string) => (decide.pending && choice === action ? busy : idle);
   const retry = r.origin === 'required' && r.retryTool !== null;
 
   return (
@@ -97,39 +88,35 @@ export function UrlElicitationDialog({ item, waiting, onClose }: Props) {
         <Address item={item} />
         <UrlVerdictNotices verdict={r.verdict} refusal={<>Decline tells “{item.serverName}” you won’t open it.</>} />
       </ModalBody>
-      <ModalFooter aside={<OpeningNote error={decide.error} gone={gone} stage={r.stage} verdict={r.verdict} host={host} />}>
-        {gone ? (
-          <button type="button" className="btn" onClick={() => onClose(true)}>
-            Close
-          </button>
-        ) : r.stage === 'consent' ? (
-          <>
-            <button type="button" className="btn" disabled={decide.pending} onClick={() => answer('cancel')}>
-              {label('cancel', 'Cancel', 'Cancelling…')}
-            </button>
-            <button type="button" className="btn btn-danger-outline" disabled={decide.pending} onClick={() => answer('decline')}>
-              {label('decline', 'Decline', 'Declining…')}
-            </button>
-            <button type="button" className="btn btn-primary" disabled={decide.pending || !r.verdict.allowed} onClick={() => answer('open')}>
-              {label('open', 'Open in browser', 'Opening…')}
-            </button>
-          </>
-        ) : (
-          <>
-            <button type="button" className="btn" disabled={decide.pending} onClick={() => answer('cancel')}>
-              {label('cancel', 'Dismiss', 'Dismissing…')}
-            </button>
-            <button type="button" className="btn" disabled={decide.pending || !r.verdict.allowed} onClick={() => answer('open')}>
-              {label('open', 'Open again', 'Opening…')}
-            </button>
-            <button type="button" className="btn btn-primary" disabled={decide.pending} onClick={() => answer('done')}>
-              {label('done', 'I’m done', 'Finishing…')}
-            </button>
-          </>
-        )}
-      </ModalFooter>
+      <AnswerFooter
+        problem={decide.error?.message ?? null}
+        note={openingNote(r.stage, r.verdict, host)}
+        gone={gone}
+        onClose={() => onClose(true)}
+        pending={decide.pending}
+        chosen={choice}
+        choices={r.stage === 'consent' ? consentChoices(answer, r.verdict.allowed) : waitingChoices(answer, r.verdict.allowed)}
+      />
     </Modal>
   );
+}
+
+/** Before opening: not now, no, or open. */
+function consentChoices(answer: (action: Action) => void, allowed: boolean): Choice[] {
+  return [
+    { id: 'cancel', label: 'Cancel', busy: 'Cancelling…', onClick: () => answer('cancel') },
+    { id: 'decline', label: 'Decline', busy: 'Declining…', tone: 'danger', onClick: () => answer('decline') },
+    { id: 'open', label: 'Open in browser', busy: 'Opening…', tone: 'primary', disabled: !allowed, onClick: () => answer('open') },
+  ];
+}
+
+/** After opening: stop waiting, open once more, or say the page is done. */
+function waitingChoices(answer: (action: Action) => void, allowed: boolean): Choice[] {
+  return [
+    { id: 'cancel', label: 'Dismiss', busy: 'Dismissing…', onClick: () => answer('cancel') },
+    { id: 'open', label: 'Open again', busy: 'Opening…', disabled: !allowed, onClick: () => answer('open') },
+    { id: 'done', label: 'I’m done', busy: 'Finishing…', tone: 'primary', onClick: () => answer('done') },
+  ];
 }
 
 /**

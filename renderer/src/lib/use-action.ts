@@ -1,5 +1,5 @@
 // A button's call to the host: whether it is running and the error it ended with, for inline feedback.
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useRef, useState, type SubmitEvent } from 'react';
 import type { HostError } from './steward.js';
 import { toHostError } from './use-load.js';
 
@@ -31,4 +31,12 @@ export function useAction<A extends unknown[]>(fn: (...args: A) => Promise<unkno
   }, []);
   const clearError = useCallback(() => setError(null), []);
   return { run, pending, error, clearError };
+}
+
+/** A form's submit handler: runs the action in place of the browser's own submission. */
+export function submitTo(action: { run: () => Promise<boolean> }): (e: SubmitEvent) => void {
+  return (e) => {
+    e.preventDefault();
+    void action.run();
+  };
 }

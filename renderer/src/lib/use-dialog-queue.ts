@@ -22,6 +22,15 @@ export interface DialogQueue<T extends InboxItem> {
   close: (itemId: string, advance: boolean) => void;
 }
 
+/** What the dialog of a queued item is given. */
+export interface QueuedDialogProps<T extends InboxItem> {
+  item: T;
+  /** False once the host no longer waits for an answer (it was answered, the server withdrew it, or it was answered elsewhere). */
+  waiting: boolean;
+  /** advance: open the next item of this kind that arrived meanwhile (after an answer, or once this one is gone). */
+  onClose: (advance: boolean) => void;
+}
+
 export function useDialogQueue<T extends InboxItem>(
   isKind: (item: InboxItem) => item is T,
   successor: (current: T, arrived: T) => boolean = () => false,

@@ -4,7 +4,7 @@ import { Download, ScrollText } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { AUDIT_KINDS, type AuditEvent, type AuditKind } from '../../../shared/domain/audit.js';
 import { Field } from '../components/Field.js';
-import { RefreshButton, ServerFilter } from '../components/ListControls.js';
+import { NextPage, RefreshButton, ServerFilter } from '../components/ListControls.js';
 import { ScreenHeader } from '../components/ScreenHeader.js';
 import { EmptyState, ErrorNote, Loading } from '../components/States.js';
 import { downloadText } from '../lib/download.js';
@@ -161,16 +161,12 @@ export function AuditScreen() {
                 ))}
               </tbody>
             </table>
-            <div className="table-footer">
-              {hasOlder ? (
-                <button type="button" className="btn" disabled={older.pending} onClick={() => void older.run()}>
-                  {older.pending ? 'Loading…' : 'Load older'}
-                </button>
-              ) : (
-                <span className="muted">That is the beginning of the record{serverId || kind ? ' for these filters' : ''}.</span>
-              )}
-              {older.error && <span className="inline-error">{older.error.message}</span>}
-            </div>
+            <NextPage
+              action={older}
+              more={hasOlder}
+              label="Load older"
+              end={<>That is the beginning of the record{serverId || kind ? ' for these filters' : ''}.</>}
+            />
           </>
         )}
       </div>

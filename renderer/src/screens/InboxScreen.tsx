@@ -34,7 +34,7 @@ export function InboxScreen() {
           </EmptyState>
         )}
         {servers.state === 'ready' && inbox.length > 0 && (
-          <ul className="inbox-list">
+          <ul className="inbox-list plain-list vstack">
             {inbox.map((item) => (
               <InboxRow key={item.id} item={item} />
             ))}
@@ -65,7 +65,7 @@ function InboxRow({ item }: { item: InboxItem }) {
 function Row({ item, icon, title, onOpen, children }: { item: InboxItem; icon: ReactNode; title: ReactNode; onOpen: () => void; children?: ReactNode }) {
   const now = useNow();
   return (
-    <li className="inbox-item" data-server={item.serverName} data-kind={item.kind}>
+    <li className="inbox-item card" data-server={item.serverName} data-kind={item.kind}>
       {icon}
       <div className="inbox-main">
         <div className="inbox-title">{title}</div>

@@ -5,7 +5,7 @@ import type { LoopView } from '../../../shared/domain/sampling.js';
 import { toolNames } from '../components/ConversationView.js';
 import { Facts } from '../components/Facts.js';
 import { ScreenHeader } from '../components/ScreenHeader.js';
-import { EmptyState, ErrorNote, Loading } from '../components/States.js';
+import { RecordPending } from '../components/States.js';
 import { formatDateTime, formatNumber } from '../lib/format.js';
 import { href } from '../lib/router.js';
 import { call, subscribe } from '../lib/steward.js';
@@ -28,17 +28,7 @@ export function LoopDetailScreen({ loopId }: { loopId: string }) {
   // The event says the loop changed; the transcript itself is read again (the last one stays on screen meanwhile).
   useEffect(() => subscribe('sampling:changed', (changed) => changed.id === loopId && reload()), [loopId, reload]);
 
-  if (loop.state === 'loading') return <Loading label="Loading the loop…" />;
-  if (loop.state === 'error') {
-    if (loop.error.code === 'not_found') {
-      return (
-        <EmptyState icon={Repeat} title="This loop is not in the record" actions={BACK}>
-          It may have been from another data folder, or the link is wrong.
-        </EmptyState>
-      );
-    }
-    return <ErrorNote title="Steward could not read this loop." error={loop.error} onRetry={reload} />;
-  }
+  if (loop.state !== 'ready') return <RecordPending loaded={loop} noun="loop" icon={Repeat} back={BACK} onRetry={reload} />;
   return <Transcript loop={loop.data} />;
 }
 
@@ -70,7 +60,7 @@ function Transcript({ loop }: { loop: LoopView }) {
         {entries.length === 0 ? (
           <p className="muted">No rounds recorded yet.</p>
         ) : (
-          <ol className="rounds" aria-label="Rounds">
+          <ol className="rounds plain-list vstack" aria-label="Rounds">
             {entries.map((entry) => (
               <RoundCard key={entry.requestId} entry={entry} calls={calls}>
                 <RoundViews loopId={loop.id} serverId={loop.serverId} entry={entry} uses={uses} tools={viewTools} />

@@ -2,7 +2,7 @@
 import { Repeat } from 'lucide-react';
 import { useState } from 'react';
 import type { LoopView } from '../../../shared/domain/sampling.js';
-import { RefreshButton, ServerFilter } from '../components/ListControls.js';
+import { NextPage, RefreshButton, ServerFilter } from '../components/ListControls.js';
 import { ScreenHeader } from '../components/ScreenHeader.js';
 import { EmptyState, ErrorNote, Loading } from '../components/States.js';
 import { formatAgo, formatDateTime, formatNumber } from '../lib/format.js';
@@ -57,16 +57,7 @@ export function LoopsScreen() {
                 ))}
               </tbody>
             </table>
-            <div className="table-footer">
-              {hasOlder ? (
-                <button type="button" className="btn" disabled={older.pending} onClick={() => void older.run()}>
-                  {older.pending ? 'Loading…' : 'Load older'}
-                </button>
-              ) : (
-                <span className="muted">No older loops.</span>
-              )}
-              {older.error && <span className="inline-error">{older.error.message}</span>}
-            </div>
+            <NextPage action={older} more={hasOlder} label="Load older" end="No older loops." />
           </>
         )}
       </div>

@@ -4,9 +4,10 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { TaskDetail, TaskView } from '../../../shared/domain/tasks.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { Facts } from '../components/Facts.js';
+import { Section } from '../components/Section.js';
 import { ScreenHeader } from '../components/ScreenHeader.js';
 import { TaskStatusBadge } from '../components/StatusBadge.js';
-import { EmptyState, ErrorNote, Loading, Notice } from '../components/States.js';
+import { Notice, RecordPending } from '../components/States.js';
 import { formatDateTime, formatDuration, toJson } from '../lib/format.js';
 import { href } from '../lib/router.js';
 import { call, subscribe } from '../lib/steward.js';
@@ -59,17 +60,7 @@ export function TaskDetailScreen({ taskId }: { taskId: string }) {
     };
   }, [taskId, reload]);
 
-  if (detail.state === 'loading') return <Loading label="Loading the task…" />;
-  if (detail.state === 'error') {
-    if (detail.error.code === 'not_found') {
-      return (
-        <EmptyState icon={ListChecks} title="This task is not in the record" actions={BACK}>
-          It may have been from another data folder, or the link is wrong.
-        </EmptyState>
-      );
-    }
-    return <ErrorNote title="Steward could not read this task." error={detail.error} onRetry={reload} />;
-  }
+  if (detail.state !== 'ready') return <RecordPending loaded={detail} noun="task" icon={ListChecks} back={BACK} onRetry={reload} />;
   // A stored result does not move updatedAt, so a change as recent as the detail may still be news.
   const task: TaskDetail = latest && latest.updatedAt >= detail.data.updatedAt ? { ...detail.data, ...latest } : detail.data;
   return <Task task={task} onCancelled={setLatest} />;
@@ -113,10 +104,7 @@ function Task({ task, onCancelled }: { task: TaskDetail; onCancelled: (view: Tas
           {task.progress !== null && <TaskProgress task={task} />}
         </section>
         <Outcome task={task} />
-        <section className="task-section" aria-labelledby="task-arguments">
-          <h2 className="task-section-title" id="task-arguments">
-            Arguments
-          </h2>
+        <Section id="task-arguments" title="Arguments" className="task-section" titleClassName="task-section-title">
           {task.arguments === null ? (
             <p className="muted">None recorded.</p>
           ) : (
@@ -124,20 +112,14 @@ function Task({ task, onCancelled }: { task: TaskDetail; onCancelled: (view: Tas
               {toJson(task.arguments)}
             </pre>
           )}
-        </section>
-        <section className="task-section" aria-labelledby="task-history">
-          <h2 className="task-section-title" id="task-history">
-            Status history
-          </h2>
+        </Section>
+        <Section id="task-history" title="Status history" className="task-section" titleClassName="task-section-title">
           <TaskHistory events={task.events} direction={task.direction} />
-        </section>
+        </Section>
         <TaskAppView task={task} />
-        <section className="task-section" aria-labelledby="task-result">
-          <h2 className="task-section-title" id="task-result">
-            Result
-          </h2>
+        <Section id="task-result" title="Result" className="task-section" titleClassName="task-section-title">
           <TaskResult task={task} />
-        </section>
+        </Section>
       </div>
       {confirming && (
         <ConfirmDialog

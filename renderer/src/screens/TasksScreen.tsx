@@ -4,7 +4,7 @@ import { ListChecks } from 'lucide-react';
 import { useRef, useState } from 'react';
 import { TASK_STATUSES, type TaskStatus } from '../../../shared/domain/tasks.js';
 import { Field } from '../components/Field.js';
-import { RefreshButton, ServerFilter } from '../components/ListControls.js';
+import { NextPage, RefreshButton, ServerFilter } from '../components/ListControls.js';
 import { ScreenHeader } from '../components/ScreenHeader.js';
 import { EmptyState, ErrorNote, Loading } from '../components/States.js';
 import { TASK_STATUS } from '../lib/task-words.js';
@@ -54,16 +54,7 @@ export function TasksScreen() {
         {tasks.state === 'ready' && tasks.data.length > 0 && (
           <>
             <TaskTable tasks={tasks.data} scroller={scroller} />
-            <div className="table-footer">
-              {hasMore ? (
-                <button type="button" className="btn" disabled={more.pending} onClick={() => void more.run()}>
-                  {more.pending ? 'Loading…' : 'Load more'}
-                </button>
-              ) : (
-                <span className="muted">No older tasks{filtered ? ' match these filters' : ''}.</span>
-              )}
-              {more.error && <span className="inline-error">{more.error.message}</span>}
-            </div>
+            <NextPage action={more} more={hasMore} label="Load more" end={<>No older tasks{filtered ? ' match these filters' : ''}.</>} />
           </>
         )}
       </div>

@@ -25,7 +25,7 @@ export function RoundCard({ entry, calls, children }: { entry: RoundView; calls:
     ...(entry.stopReason ? ([['Stop reason', entry.stopReason]] as Array<[string, string]>) : []),
   ];
   return (
-    <li className="round" data-round={entry.round} data-status={entry.status}>
+    <li className="round card vstack" data-round={entry.round} data-status={entry.status}>
       <header className="round-header">
         <h2 className="round-title">Round {entry.round}</h2>
         <span className={`status status-${status.tone}`}>

@@ -1,12 +1,13 @@
 // How Steward signs in to a remote server: browser sign-in, client credentials, enterprise sign-in or workload identity,
 // a pre-registered client and the authorization server it belongs to, scopes and the company identity provider. Secrets are write-only: their fields are uncontrolled, so a typed
 // secret never sits in page state, and the host only ever says whether one is set.
-import { useEffect, useRef, useState, type InputEvent, type SubmitEvent } from 'react';
+import { useEffect, useRef, useState, type InputEvent } from 'react';
 import type { AuthConfig, AuthMode, AuthSecrets, AuthView } from '../../../../shared/domain/auth.js';
+import { SaveRow } from '../../components/ActionRows.js';
 import { Checkbox, Field } from '../../components/Field.js';
 import { MODE_WORDS, settingIssues } from '../../lib/auth-words.js';
 import { call } from '../../lib/steward.js';
-import { useAction } from '../../lib/use-action.js';
+import { submitTo, useAction } from '../../lib/use-action.js';
 
 type SecretName = keyof AuthView['secretsSet'];
 
@@ -102,10 +103,7 @@ export function AuthSettingsForm({ view, onSaved }: { view: AuthView; onSaved: (
     setDraft(fresh);
     onSaved(next);
   });
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    void save.run();
-  };
+  const submit = submitTo(save);
   const discard = () => {
     for (const input of Object.values(inputs.current)) if (input) input.value = '';
     setEdits({});
@@ -118,7 +116,7 @@ export function AuthSettingsForm({ view, onSaved }: { view: AuthView; onSaved: (
   const needed = draft.mode !== 'oauth';
 
   return (
-    <form className="settings-section" onSubmit={submit} aria-label="How Steward signs in">
+    <form className="settings-section card vstack" onSubmit={submit} aria-label="How Steward signs in">
       <h2 className="settings-title">How Steward signs in</h2>
       <fieldset className="fieldset">
         <legend>Way of signing in</legend>
@@ -235,21 +233,13 @@ export function AuthSettingsForm({ view, onSaved }: { view: AuthView; onSaved: (
           />
         ))}
       </div>
-      <div className="settings-actions">
-        <button type="submit" className="btn btn-primary" disabled={!dirty || save.pending}>
-          {save.pending ? 'Saving…' : 'Save sign-in settings'}
-        </button>
-        {dirty && (
-          <button type="button" className="btn" onClick={discard}>
-            Discard
-          </button>
-        )}
-        {save.error && (
-          <span className="inline-error" role="alert">
-            {fieldLevel ? 'Nothing was saved: fix the settings marked above.' : save.error.message}
-          </span>
-        )}
-      </div>
+      <SaveRow
+        save={save}
+        dirty={dirty}
+        label="Save sign-in settings"
+        onDiscard={discard}
+        {...(fieldLevel ? { problem: 'Nothing was saved: fix the settings marked above.' } : {})}
+      />
     </form>
   );
 }

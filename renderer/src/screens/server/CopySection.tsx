@@ -1,15 +1,16 @@
 // Copying a server: a clone under a new name (its own consent), or its config as an mcp.json other hosts read, with
 // every stored secret as a placeholder (said before and after the download).
 import { Copy, Download } from 'lucide-react';
-import { useState, type SubmitEvent } from 'react';
+import { useState } from 'react';
 import type { ServerView } from '../../../../shared/domain/servers.js';
 import { Field } from '../../components/Field.js';
-import { Modal, ModalBody, ModalFooter } from '../../components/Modal.js';
+import { FormFooter, InlineError } from '../../components/ActionRows.js';
+import { Modal, ModalBody } from '../../components/Modal.js';
 import { downloadText } from '../../lib/download.js';
 import { useHostState } from '../../lib/host-state.js';
 import { navigate } from '../../lib/router.js';
 import { call } from '../../lib/steward.js';
-import { useAction } from '../../lib/use-action.js';
+import { submitTo, useAction } from '../../lib/use-action.js';
 
 export function CopySection({ server }: { server: ServerView }) {
   const [cloning, setCloning] = useState(false);
@@ -24,7 +25,7 @@ export function CopySection({ server }: { server: ServerView }) {
     );
   });
   return (
-    <section className="settings-section" aria-label="Copy this server">
+    <section className="settings-section card vstack" aria-label="Copy this server">
       <h2 className="settings-title">Copy</h2>
       <p className="muted">
         A clone runs the same launch under a new name and asks for its own approval. The export is an <code>mcp.json</code> (<code>mcpServers</code>) that other
@@ -38,11 +39,7 @@ export function CopySection({ server }: { server: ServerView }) {
           <Download size={14} aria-hidden /> Export as mcp.json
         </button>
         {exported && <span role="status">{exported}</span>}
-        {exportIt.error && (
-          <span className="inline-error" role="alert">
-            {exportIt.error.message}
-          </span>
-        )}
+        <InlineError error={exportIt.error} />
       </div>
       {cloning && <CloneDialog server={server} onClose={() => setCloning(false)} />}
     </section>
@@ -58,10 +55,7 @@ function CloneDialog({ server, onClose }: { server: ServerView; onClose: () => v
     onClose();
     navigate('servers', view.id, 'settings');
   });
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    void clone.run();
-  };
+  const submit = submitTo(clone);
   return (
     <Modal
       open
@@ -77,22 +71,7 @@ function CloneDialog({ server, onClose }: { server: ServerView; onClose: () => v
             <input className="input" value={name} onChange={(e) => setName(e.target.value)} required data-autofocus />
           </Field>
         </ModalBody>
-        <ModalFooter
-          aside={
-            clone.error && (
-              <span className="inline-error" role="alert">
-                {clone.error.message}
-              </span>
-            )
-          }
-        >
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={clone.pending}>
-            {clone.pending ? 'Cloning…' : 'Clone'}
-          </button>
-        </ModalFooter>
+        <FormFooter action={clone} onBack={onClose} submit="Clone" busy="Cloning…" />
       </form>
     </Modal>
   );

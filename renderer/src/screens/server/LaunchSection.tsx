@@ -1,8 +1,9 @@
 // Editing what a server runs (command, arguments, variables, folder) or where it is (URL, headers), and its name. Stored
 // secret values are never sent to the page: a variable left empty keeps its value. The host says what follows.
-import { useState, type SubmitEvent } from 'react';
+import { useState } from 'react';
 import type { EditConfig } from '../../../../shared/domain/server-edit.js';
 import type { ServerView } from '../../../../shared/domain/servers.js';
+import { SaveRow } from '../../components/ActionRows.js';
 import { Field } from '../../components/Field.js';
 import { KeyValueEditor, type Row } from '../../components/KeyValueEditor.js';
 import { useConsent } from '../../lib/consent-context.js';
@@ -10,7 +11,7 @@ import { useHostState } from '../../lib/host-state.js';
 import { randomId } from '../../lib/ids.js';
 import { argumentLines } from '../../lib/lines.js';
 import { call } from '../../lib/steward.js';
-import { useAction } from '../../lib/use-action.js';
+import { submitTo, useAction } from '../../lib/use-action.js';
 
 interface Draft {
   name: string;
@@ -67,13 +68,10 @@ export function LaunchSection({ server }: { server: ServerView }) {
     setOutcome(result.message);
     if (result.launch === 'consent' && result.server.status === 'running') openConsent(server.id);
   });
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    void save.run();
-  };
+  const submit = submitTo(save);
 
   return (
-    <form className="settings-section" onSubmit={submit} aria-label="Launch">
+    <form className="settings-section card vstack" onSubmit={submit} aria-label="Launch">
       <h2 className="settings-title">{local ? 'Launch' : 'Address'}</h2>
       <p className="muted">
         {local
@@ -113,22 +111,13 @@ export function LaunchSection({ server }: { server: ServerView }) {
           />
         </fieldset>
       </div>
-      <div className="settings-actions">
-        <button type="submit" className="btn btn-primary" disabled={!dirty || save.pending}>
-          {save.pending ? 'Saving…' : local ? 'Save launch' : 'Save address'}
-        </button>
-        {dirty && (
-          <button type="button" className="btn" onClick={() => setDraft(saved)}>
-            Discard
-          </button>
-        )}
-        {outcome && <span role="status">{outcome}</span>}
-        {save.error && (
-          <span className="inline-error" role="alert">
-            {save.error.message}
-          </span>
-        )}
-      </div>
+      <SaveRow
+        save={save}
+        dirty={dirty}
+        label={local ? 'Save launch' : 'Save address'}
+        onDiscard={() => setDraft(saved)}
+        status={outcome && <span role="status">{outcome}</span>}
+      />
     </form>
   );
 }

@@ -24,7 +24,7 @@ export function RootsEditor({ server }: { server: ServerView }) {
       {server.roots.length === 0 ? (
         <p className="muted">No folders shared.</p>
       ) : (
-        <ul className="roots-list">
+        <ul className="roots-list plain-list vstack">
           {server.roots.map((root) => (
             <li key={root.path} className="roots-item">
               <FolderOpen size={14} aria-hidden />

@@ -1,7 +1,8 @@
 // A server's sampling policy in one line, with the way to change it on the Settings screen.
 import { ArrowRight } from 'lucide-react';
 import type { SamplingPolicy } from '../../../../shared/domain/sampling.js';
-import { ErrorNote, Loading } from '../../components/States.js';
+import { Section } from '../../components/Section.js';
+import { Pending } from '../../components/States.js';
 import { formatNumber } from '../../lib/format.js';
 import { href } from '../../lib/router.js';
 import { call } from '../../lib/steward.js';
@@ -17,16 +18,12 @@ function describe(p: SamplingPolicy): string {
 export function SamplingSection({ serverId }: { serverId: string }) {
   const [policy, reload] = useLoad(() => call('sampling:getPolicy', { serverId }), [serverId]);
   return (
-    <section className="settings-section" aria-labelledby="server-sampling-title">
-      <h2 className="settings-title" id="server-sampling-title">
-        Sampling
-      </h2>
-      {policy.state === 'loading' && <Loading label="Loading the sampling policy…" />}
-      {policy.state === 'error' && <ErrorNote title="Steward could not read the sampling policy." error={policy.error} onRetry={reload} />}
+    <Section id="server-sampling-title" title="Sampling" className="settings-section card vstack" titleClassName="settings-title">
+      <Pending loaded={policy} loading="Loading the sampling policy…" failed="Steward could not read the sampling policy." onRetry={reload} />
       {policy.state === 'ready' && <p>{describe(policy.data)}</p>}
       <a className="btn-link" href={href('settings', serverId)}>
         Change how this server may use your model <ArrowRight size={14} aria-hidden />
       </a>
-    </section>
+    </Section>
   );
 }

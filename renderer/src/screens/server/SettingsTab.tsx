@@ -1,7 +1,8 @@
 // A server's settings: its launch or address, sandbox grants, start and stop options, shared folders, sampling, and removing it.
 import { Trash2 } from 'lucide-react';
-import { useState, type SubmitEvent } from 'react';
+import { useState } from 'react';
 import type { ProtocolEraSetting, ServerView } from '../../../../shared/domain/servers.js';
+import { InlineError, SaveRow } from '../../components/ActionRows.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { Checkbox, Field } from '../../components/Field.js';
 import { Notice } from '../../components/States.js';
@@ -9,7 +10,7 @@ import { useHostState } from '../../lib/host-state.js';
 import { trimmedLines } from '../../lib/lines.js';
 import { navigate } from '../../lib/router.js';
 import { call, HostError } from '../../lib/steward.js';
-import { useAction } from '../../lib/use-action.js';
+import { submitTo, useAction } from '../../lib/use-action.js';
 import { CopySection } from './CopySection.js';
 import { LaunchSection } from './LaunchSection.js';
 import { RootsEditor } from './RootsEditor.js';
@@ -92,17 +93,14 @@ export function SettingsTab({ server }: { server: ServerView }) {
     setSaved(next);
     setDraft(next);
   });
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    void save.run();
-  };
+  const submit = submitTo(save);
 
   return (
     <div className="scroll-pane settings">
       <LaunchSection server={server} />
       <form className="settings-form" onSubmit={submit} aria-label="Server settings">
         {local && (
-          <section className="settings-section">
+          <section className="settings-section card vstack">
             <h2 className="settings-title">Sandbox</h2>
             <p className="muted">Changing these changes the launch, so Steward asks for your approval again before the next start.</p>
             <Checkbox label="Run it in the sandbox (recommended)" checked={draft.enabled} onChange={(enabled) => set({ enabled })} />
@@ -158,7 +156,7 @@ export function SettingsTab({ server }: { server: ServerView }) {
           </section>
         )}
         {local && server.packages.length > 0 && <PackagesSection server={server} />}
-        <section className="settings-section">
+        <section className="settings-section card vstack">
           <h2 className="settings-title">Starting and stopping</h2>
           <div className="form-grid">
             <Checkbox label="Start only when first needed" checked={draft.lazyStart} onChange={(lazyStart) => set({ lazyStart })} />
@@ -195,30 +193,16 @@ export function SettingsTab({ server }: { server: ServerView }) {
             </Field>
           </div>
         </section>
-        <div className="settings-actions">
-          <button type="submit" className="btn btn-primary" disabled={!dirty || save.pending}>
-            {save.pending ? 'Saving…' : 'Save changes'}
-          </button>
-          {dirty && (
-            <button type="button" className="btn" onClick={() => setDraft(saved)}>
-              Discard
-            </button>
-          )}
-          {save.error && (
-            <span className="inline-error" role="alert">
-              {save.error.message}
-            </span>
-          )}
-        </div>
+        <SaveRow save={save} dirty={dirty} label="Save changes" onDiscard={() => setDraft(saved)} />
       </form>
-      <section className="settings-section">
+      <section className="settings-section card vstack">
         <h2 className="settings-title">Shared folders</h2>
         <p className="muted">The folders Steward tells the server it may work in (MCP roots). The sandbox still decides what it can write.</p>
         <RootsEditor server={server} />
       </section>
       <SamplingSection serverId={server.id} />
       <CopySection server={server} />
-      <section className="settings-section danger-zone">
+      <section className="settings-section card vstack danger-zone">
         <h2 className="settings-title">Remove this server</h2>
         <p className="muted">Stops it and forgets its settings and stored secrets. The audit record keeps what happened.</p>
         <button type="button" className="btn btn-danger-outline" onClick={() => setRemoving(true)}>
@@ -259,7 +243,7 @@ function PackagesSection({ server }: { server: ServerView }) {
     );
   });
   return (
-    <section className="settings-section" aria-label="Packages">
+    <section className="settings-section card vstack" aria-label="Packages">
       <h2 className="settings-title">Packages</h2>
       <p className="muted">The exact versions this server runs. They change only when you update them here, and then Steward asks for your approval again.</p>
       <ul className="path-list">
@@ -275,11 +259,7 @@ function PackagesSection({ server }: { server: ServerView }) {
           {upgrade.pending ? 'Checking…' : 'Update to the newest allowed versions'}
         </button>
         {outcome && <span role="status">{outcome}</span>}
-        {upgrade.error && (
-          <span className="inline-error" role="alert">
-            {upgrade.error.message}
-          </span>
-        )}
+        <InlineError error={upgrade.error} />
       </div>
     </section>
   );

@@ -40,7 +40,7 @@ function SignInStatus({ server, view, onChanged }: { server: ServerView; view: A
   const [reauthorizing, setReauthorizing] = useState(false);
   const name = `“${server.name}”`;
   return (
-    <section className="settings-section" aria-labelledby="auth-status-title">
+    <section className="settings-section card vstack" aria-labelledby="auth-status-title">
       <h2 className="settings-title" id="auth-status-title">
         Sign-in
       </h2>

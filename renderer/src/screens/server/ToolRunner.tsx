@@ -128,7 +128,7 @@ export function ToolRunner({ serverId, tool }: { serverId: string; tool: ToolVie
       {hints.length > 0 && (
         <div className="tool-hints-row">
           <span className="muted">The server says (hints, not guarantees):</span>
-          <ul className="tool-hints" aria-label="Hints from the server">
+          <ul className="chips plain-list" aria-label="Hints from the server">
             {hints.map(({ key, said, word }) => (
               <li key={key} className={`hint hint-${key}`} data-said={said}>
                 {word}

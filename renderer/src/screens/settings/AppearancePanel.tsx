@@ -15,7 +15,7 @@ export function AppearancePanel() {
   const shown = useColorScheme();
   const choose = useAction((theme: ThemeChoice) => chooseTheme(theme));
   return (
-    <section className="settings-section" aria-labelledby="appearance-title">
+    <section className="settings-section card vstack" aria-labelledby="appearance-title">
       <h2 className="settings-title" id="appearance-title">
         Appearance
       </h2>

@@ -1,11 +1,12 @@
 // The model provider behind sampling: the API key, the API address, which models may be used and the default.
-import { useEffect, useState, type SubmitEvent } from 'react';
+import { useEffect, useState } from 'react';
 import type { ModelSettings } from '../../../../shared/domain/sampling.js';
+import { SaveRow } from '../../components/ActionRows.js';
 import { Field } from '../../components/Field.js';
 import { ErrorNote, Loading } from '../../components/States.js';
 import { formatUsd } from '../../lib/format.js';
 import { call, subscribe } from '../../lib/steward.js';
-import { useAction } from '../../lib/use-action.js';
+import { submitTo, useAction } from '../../lib/use-action.js';
 import { useLoad } from '../../lib/use-load.js';
 import { ApiKeyForm } from './ApiKeyForm.js';
 
@@ -16,7 +17,7 @@ export function ModelSettingsPanel() {
   useEffect(() => subscribe('models:changed', setLatest), []);
   const settings = latest ?? (loaded.state === 'ready' ? loaded.data : null);
   return (
-    <section className="settings-section" aria-labelledby="model-provider-title">
+    <section className="settings-section card vstack" aria-labelledby="model-provider-title">
       <h2 className="settings-title" id="model-provider-title">
         Model provider: Anthropic
       </h2>
@@ -61,10 +62,7 @@ function ModelsForm({ settings, onSaved }: { settings: ModelSettings; onSaved: (
       }),
     );
   });
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    void save.run();
-  };
+  const submit = submitTo(save);
 
   return (
     <form className="models-form" onSubmit={submit} aria-label="Models">
@@ -120,21 +118,7 @@ function ModelsForm({ settings, onSaved }: { settings: ModelSettings; onSaved: (
             ))}
         </select>
       </Field>
-      <div className="settings-actions">
-        <button type="submit" className="btn btn-primary" disabled={!dirty || save.pending}>
-          {save.pending ? 'Saving…' : 'Save model settings'}
-        </button>
-        {dirty && (
-          <button type="button" className="btn" onClick={() => setDraft(saved)}>
-            Discard
-          </button>
-        )}
-        {save.error && (
-          <span className="inline-error" role="alert">
-            {save.error.message}
-          </span>
-        )}
-      </div>
+      <SaveRow save={save} dirty={dirty} label="Save model settings" onDiscard={() => setDraft(saved)} />
     </form>
   );
 }

@@ -1,12 +1,13 @@
 // One server's sampling policy: ask, allow within budget or deny; reply review; tools; and the four budgets.
-import { useEffect, useState, type SubmitEvent } from 'react';
+import { useEffect, useState } from 'react';
 import type { Budgets, SamplingPolicy, SamplingPolicyPatch } from '../../../../shared/domain/sampling.js';
+import { SaveRow } from '../../components/ActionRows.js';
 import { Checkbox, Field } from '../../components/Field.js';
 import { ErrorNote, Loading } from '../../components/States.js';
 import { useHostState } from '../../lib/host-state.js';
 import { navigate } from '../../lib/router.js';
 import { call, HostError, subscribe } from '../../lib/steward.js';
-import { useAction } from '../../lib/use-action.js';
+import { submitTo, useAction } from '../../lib/use-action.js';
 import { useLoad } from '../../lib/use-load.js';
 
 const MODES: ReadonlyArray<{ mode: SamplingPolicy['mode']; label: string; help: string }> = [
@@ -31,7 +32,7 @@ export function SamplingPolicyPanel({ initialServerId }: { initialServerId: stri
   const list = servers.state === 'ready' ? servers.data : [];
   const serverId = (list.find((s) => s.id === initialServerId) ?? list[0])?.id ?? '';
   return (
-    <section className="settings-section" aria-labelledby="sampling-policy-title">
+    <section className="settings-section card vstack" aria-labelledby="sampling-policy-title">
       <h2 className="settings-title" id="sampling-policy-title">
         Sampling, server by server
       </h2>
@@ -129,10 +130,7 @@ function PolicyForm({ serverId, policy }: { serverId: string; policy: SamplingPo
     setDraft(draftOf(next));
     setDone(true);
   });
-  const submit = (e: SubmitEvent) => {
-    e.preventDefault();
-    void save.run();
-  };
+  const submit = submitTo(save);
 
   return (
     <form className="policy-form" onSubmit={submit} aria-label="Sampling policy">
@@ -177,26 +175,20 @@ function PolicyForm({ serverId, policy }: { serverId: string; policy: SamplingPo
           ))}
         </div>
       </fieldset>
-      <div className="settings-actions">
-        <button type="submit" className="btn btn-primary" disabled={!dirty || save.pending}>
-          {save.pending ? 'Saving…' : 'Save policy'}
-        </button>
-        {dirty && (
-          <button type="button" className="btn" onClick={() => set(saved)}>
-            Discard
-          </button>
-        )}
-        {save.error && (
-          <span className="inline-error" role="alert">
-            {save.error.message}
-          </span>
-        )}
-        {done && !dirty && (
-          <span className="muted" role="status">
-            Saved.
-          </span>
-        )}
-      </div>
+      <SaveRow
+        save={save}
+        dirty={dirty}
+        label="Save policy"
+        onDiscard={() => set(saved)}
+        status={
+          done &&
+          !dirty && (
+            <span className="muted" role="status">
+              Saved.
+            </span>
+          )
+        }
+      />
     </form>
   );
 }

@@ -5,7 +5,8 @@ import type { TaskDetail } from '../../../../shared/domain/tasks.js';
 import type { ToolView } from '../../../../shared/domain/mcp.js';
 import { AppView } from '../../components/apps/AppView.js';
 import { useViewTools } from '../../components/apps/use-view-tools.js';
-import { ErrorNote, Loading } from '../../components/States.js';
+import { Section } from '../../components/Section.js';
+import { Pending } from '../../components/States.js';
 import { call } from '../../lib/steward.js';
 import { useLoad } from '../../lib/use-load.js';
 
@@ -24,19 +25,15 @@ export function TaskAppView({ task }: { task: TaskDetail }) {
 function TaskView({ task, tool }: { task: TaskDetail; tool: ToolView }) {
   const [result, reload] = useLoad(() => readResult(task.id), [task.id, task.resultBytes]);
   return (
-    <section className="task-section" aria-labelledby="task-view">
-      <h2 className="task-section-title" id="task-view">
-        View
-      </h2>
-      {result.state === 'loading' && <Loading label="Loading the result for the view…" />}
-      {result.state === 'error' && <ErrorNote title="Steward could not read the result for the view." error={result.error} onRetry={reload} />}
+    <Section id="task-view" title="View" className="task-section" titleClassName="task-section-title">
+      <Pending loaded={result} loading="Loading the result for the view…" failed="Steward could not read the result for the view." onRetry={reload} />
       {result.state === 'ready' &&
         (result.data ? (
           <AppView viewKey={`task:${task.id}`} serverId={task.serverId} tool={tool} input={task.arguments ?? {}} result={result.data} />
         ) : (
           <p className="muted">The stored result is not a tool result, so there is nothing for the view to show.</p>
         ))}
-    </section>
+    </Section>
   );
 }
 

@@ -78,8 +78,8 @@ describe('look and feel at 1024 × 700', () => {
     await look('servers', row(page, 'everything'));
     await page.getByRole('button', { name: 'Add server' }).first().click();
     await look('add-server', page.getByRole('dialog'));
-    await page.keyboard.press('Escape');
-    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    // Escape once the dialog holds focus: a press before that reaches the page, not the dialog.
+    await dismissWithEscape(page, page.getByRole('dialog'));
 
     for (const [tab, ready] of [
       ['tools', () => page.getByRole('list', { name: 'Tools' })],
@@ -121,8 +121,7 @@ describe('look and feel at 1024 × 700', () => {
     await look('inbox', consentRow);
     await consentRow.getByRole('button', { name: /^Open/ }).click();
     await look('consent', page.getByRole('dialog'));
-    await page.keyboard.press('Escape');
-    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await dismissWithEscape(page, page.getByRole('dialog'));
 
     // The elicitation form, answered with Cancel after the look.
     const elicited = t.host.runTool({ serverId: everything, name: 'trigger-elicitation-request', arguments: {} });

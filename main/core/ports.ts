@@ -22,8 +22,8 @@ export interface PathPicker {
   pick(kind: 'file' | 'directory', title: string): Promise<string | null>;
 }
 
-/** Runs `fn` in one transaction of the host's database (a nested call is a savepoint within it). */
-export type Transact = <T>(fn: () => T) => T;
+/** Runs `fn` in one transaction of the host's database; the store defines it, services take it as a port. */
+export type { Transact } from './store/index.js';
 
 export interface Clock {
   now: () => number;

@@ -1,5 +1,4 @@
 // The store: one database, one repo per aggregate. SQL lives only in this folder.
-import type { Transact } from '../ports.js';
 import { openDatabase, type Db } from './database.js';
 import { ServersRepo } from './servers-repo.js';
 import { ConsentsRepo } from './consents-repo.js';
@@ -43,6 +42,9 @@ export type {
 };
 export type { RoundRow, LoopSummary } from './sampling-repo.js';
 export { taskView, type TaskRow, type NewTask, type TaskPatch, type TaskFilter, type TaskCursor, type HistoryEntry } from './tasks-repo.js';
+
+/** Runs `fn` in one transaction of the host's database (a nested call is a savepoint within it). */
+export type Transact = <T>(fn: () => T) => T;
 
 export interface Store {
   readonly db: Db;

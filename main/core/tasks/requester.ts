@@ -13,7 +13,6 @@ import { stateOf, TaskRecord } from './record.js';
 import { isTerminal, type ServerTask, type TaskMachineEvent, type TaskState } from './task-machine.js';
 import { nextPollDelay, pollSpread } from './timing.js';
 import { answerAll, callDeclaringTasks, cancelTask, getTask, modernServerTask, toCallResult, updateTask, type ModernCall } from './modern.js';
-import type { CallResult } from '../../../shared/domain/mcp.js';
 import type { DetailedTaskV2 } from '@modelcontextprotocol/ext-tasks/core/v2';
 
 const TASK_GONE = -32602;
@@ -100,33 +99,13 @@ export class TaskRequester {
       throw new StewardError('not_supported', 'This server does not run tool calls as tasks.');
     }
     const server = present(this.deps.server(request.serverId), 'the server of a task');
-    const id = randomUUID();
-    const at = iso(this.deps.clock);
-    this.deps.records.insert(
-      {
-        id,
-        server_id: request.serverId,
-        server_name: server.name,
-        transport: server.transport,
-        direction: 'outgoing',
-        remote_task_id: null,
-        method: 'tools/call',
-        label: request.tool,
-        status: 'working',
-        status_message: 'Starting…',
-        created_at: at,
-        updated_at: at,
-        expires_at: null,
-        poll_interval_ms: null,
-        arguments: JSON.stringify(request.arguments),
-        error: null,
-        owner_pid: this.deps.owner.pid,
-        owner_started: this.deps.owner.started,
-      },
-      { source: 'local', kind: 'requested', status: 'working', message: `Steward asked the server to run "${request.tool}" as a task.`, serverAt: null },
+    const inserted = this.recordOutgoing(
+      request,
+      server,
+      { era: 'legacy', remote: null, statusMessage: 'Starting…' },
+      `Steward asked the server to run "${request.tool}" as a task.`,
     );
-    const inserted = present(this.deps.records.get(id), 'the task just recorded');
-    this.changed(inserted);
+    const { id } = inserted;
     const f: Followed = {
       id,
       serverId: request.serverId,
@@ -185,44 +164,16 @@ export class TaskRequester {
    */
   adopt(request: StartRequest, session: McpSession, outcome: ModernCall): TaskRow {
     const server = present(this.deps.server(request.serverId), 'the server of a task');
-    const id = randomUUID();
-    const at = iso(this.deps.clock);
     const remote = outcome.kind === 'task' ? outcome.task.taskId : null;
-    this.deps.records.insert(
-      {
-        id,
-        server_id: request.serverId,
-        server_name: server.name,
-        transport: server.transport,
-        direction: 'outgoing',
-        remote_task_id: remote,
-        era: 'modern',
-        method: 'tools/call',
-        label: request.tool,
-        status: 'working',
-        status_message: null,
-        created_at: at,
-        updated_at: at,
-        expires_at: null,
-        poll_interval_ms: null,
-        arguments: JSON.stringify(request.arguments),
-        error: null,
-        owner_pid: this.deps.owner.pid,
-        owner_started: this.deps.owner.started,
-      },
-      {
-        source: 'local',
-        kind: 'requested',
-        status: 'working',
-        message:
-          outcome.kind === 'task'
-            ? `Steward called "${request.tool}"; the server runs it as a task.`
-            : `Steward called "${request.tool}" as a task; the server answered at once.`,
-        serverAt: null,
-      },
+    const row = this.recordOutgoing(
+      request,
+      server,
+      { era: 'modern', remote, statusMessage: null },
+      outcome.kind === 'task'
+        ? `Steward called "${request.tool}"; the server runs it as a task.`
+        : `Steward called "${request.tool}" as a task; the server answered at once.`,
     );
-    const row = present(this.deps.records.get(id), 'the task just recorded');
-    this.changed(row);
+    const { id } = row;
     this.deps.audit.record('task.started', {
       serverId: request.serverId,
       serverName: server.name,
@@ -233,8 +184,12 @@ export class TaskRequester {
     const f = this.follow(row, server.transport === 'stdio' ? session : undefined);
     if (outcome.kind === 'result') {
       const { result } = outcome;
-      const text = result.content.flatMap((c) => (c.type === 'text' ? [c.text] : [])).join('\n');
-      this.apply(f, { type: 'result', outcome: result.isError ? 'is_error' : 'ok', payload: JSON.stringify(result), message: result.isError ? text : null });
+      this.apply(f, {
+        type: 'result',
+        outcome: result.isError ? 'is_error' : 'ok',
+        payload: JSON.stringify(result),
+        message: result.isError ? textOf(result) : null,
+      });
       const now = iso(this.deps.clock);
       this.apply(f, {
         type: 'reported',
@@ -246,6 +201,44 @@ export class TaskRequester {
       this.reschedule(f);
     }
     return present(this.deps.records.get(id), 'the task just started');
+  }
+
+  /** A tool call Steward runs as a task, recorded (with its first history entry) before it is followed. */
+  private recordOutgoing(
+    request: StartRequest,
+    server: { name: string; transport: TaskRow['transport'] },
+    fields: { era: 'legacy' | 'modern'; remote: string | null; statusMessage: string | null },
+    message: string,
+  ): TaskRow {
+    const id = randomUUID();
+    const at = iso(this.deps.clock);
+    this.deps.records.insert(
+      {
+        id,
+        server_id: request.serverId,
+        server_name: server.name,
+        transport: server.transport,
+        direction: 'outgoing',
+        remote_task_id: fields.remote,
+        era: fields.era,
+        method: 'tools/call',
+        label: request.tool,
+        status: 'working',
+        status_message: fields.statusMessage,
+        created_at: at,
+        updated_at: at,
+        expires_at: null,
+        poll_interval_ms: null,
+        arguments: JSON.stringify(request.arguments),
+        error: null,
+        owner_pid: this.deps.owner.pid,
+        owner_started: this.deps.owner.started,
+      },
+      { source: 'local', kind: 'requested', status: 'working', message, serverAt: null },
+    );
+    const row = present(this.deps.records.get(id), 'the task just recorded');
+    this.changed(row);
+    return row;
   }
 
   /** Resolves when the task has ended: a final status, and its result stored when there is one to fetch. */
@@ -417,8 +410,12 @@ export class TaskRequester {
       const result = await session.request('Fetching a task result', 'tasks/result', { taskId: f.remoteTaskId }, CallToolResultSchema, {
         timeoutMs: 24 * 3600_000,
       });
-      const text = result.content.flatMap((c) => (c.type === 'text' ? [c.text] : [])).join('\n');
-      this.apply(f, { type: 'result', outcome: result.isError ? 'is_error' : 'ok', payload: JSON.stringify(result), message: result.isError ? text : null });
+      this.apply(f, {
+        type: 'result',
+        outcome: result.isError ? 'is_error' : 'ok',
+        payload: JSON.stringify(result),
+        message: result.isError ? textOf(result) : null,
+      });
     } catch (error) {
       if (this.isGone(error)) this.apply(f, { type: 'unknown', afterTtl: this.pastTtl(f) });
       else if (!this.unreachable(error)) {
@@ -618,6 +615,7 @@ export class TaskRequester {
   }
 }
 
-function textOf(result: CallResult): string {
-  return result.content.flatMap((c) => (c.type === 'text' ? [c.text] : [])).join('\n');
+/** The text parts of a tool result, as its error message when it reports one. */
+function textOf(result: { content: readonly Record<string, unknown>[] }): string {
+  return result.content.flatMap((c) => (c.type === 'text' && typeof c.text === 'string' ? [c.text] : [])).join('\n');
 }

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeHost, type TestHost } from '../helpers/host.js';
 import { EVERYTHING, FIXTURES } from '../helpers/paths.js';
 import { startListening, type Started } from '../helpers/processes.js';
+import { textOf } from '../helpers/results.js';
 
 let t: TestHost | undefined;
 let server: Started | undefined;
@@ -13,8 +14,6 @@ afterEach(async () => {
   t = undefined;
   server = undefined;
 });
-
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 describe('Streamable HTTP', () => {
   it('connects to server-everything, lists and calls tools, sees progress', async () => {

@@ -11,6 +11,7 @@ import { addApproved, tempDir } from '../helpers/host.js';
 import { EXAMPLES_DIST, NODE } from '../helpers/paths.js';
 import { samplingServer, textRequest } from '../helpers/sampling.js';
 import type { FakeAnthropic } from '../fixtures/fake-anthropic.mjs';
+import { textOf } from '../helpers/results.js';
 
 type Rig = BrowserRig & { api: FakeAnthropic };
 let rig: Rig | undefined;
@@ -25,7 +26,6 @@ const samplingDialog = (page: Page, server: string) => page.getByRole('dialog', 
 const reviewDialog = (page: Page, server: string) => page.getByRole('dialog', { name: `Send this reply to “${server}”?` });
 /** The servers list is on screen once the app has read the host's state, inbox included. */
 const serverRow = (page: Page, name: string) => page.locator(`tbody[data-server="${name}"]`);
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 const messageCalls = (r: Rig) => r.api.requests.filter((q) => q.path === '/v1/messages').map((q) => q.body as { max_tokens: number });
 
 /** Folder Guide sharing a small folder; the fake model asks for two tools at once, then one, then answers. */

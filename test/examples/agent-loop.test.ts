@@ -6,14 +6,13 @@ import { addApproved, tempDir } from '../helpers/host.js';
 import { EVERYTHING, EXAMPLES_DIST, NODE } from '../helpers/paths.js';
 import { nextItem, samplingRig, type SamplingRig } from '../helpers/sampling.js';
 import { stringMatching } from '../helpers/matchers.js';
+import { textOf } from '../helpers/results.js';
 
 let rig: SamplingRig | undefined;
 afterEach(async () => {
   await rig?.close();
   rig = undefined;
 });
-
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 async function folderGuide(r: SamplingRig) {
   const shared = tempDir('steward-agent-');

@@ -7,14 +7,13 @@ import { createHost } from '../../main/core/host.js';
 import { FileSecretStore } from '../../main/core/node/index.js';
 import { makeHost, noSandbox, tempDir, type TestHost } from '../helpers/host.js';
 import { EXAMPLES_DIST, NODE } from '../helpers/paths.js';
+import { textOf } from '../helpers/results.js';
 
 let t: TestHost | undefined;
 afterEach(async () => {
   await t?.close();
   t = undefined;
 });
-
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 describe('Folder Guide', () => {
   it('is registered once, needs consent, and reads only the folders shared with it', async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOsSandbox } from '../../../main/core/security/index.js';
 import { makeHost, tempDir, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
+import { textOf } from '../../helpers/results.js';
 
 let t: TestHost;
 let home: string;
@@ -68,8 +69,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 describe('a bundle from a registry package', () => {
   let bundleId = '';

@@ -7,14 +7,13 @@ import type { InboxItem } from '../../../shared/domain/inbox.js';
 import type { Host } from '../../../main/core/host.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
+import { textOf } from '../../helpers/results.js';
 
 let t: TestHost | undefined;
 afterEach(async () => {
   await t?.close();
   t = undefined;
 });
-
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 async function modern(): Promise<{ host: Host; serverId: string }> {
   t = await makeHost();

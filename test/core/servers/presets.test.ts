@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOsSandbox } from '../../../main/core/security/index.js';
 import { makeHost, tempDir, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
+import { textOf } from '../../helpers/results.js';
 
 let t: TestHost;
 let home: string;
@@ -19,8 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 async function addAndApprove(name: string, args: string[], extra: { env?: Record<string, string>; writePaths?: string[] } = {}) {
   const view = await t.host.servers.add({

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createOsSandbox } from '../../../main/core/security/index.js';
 import { makeHost, tempDir, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
+import { textOf } from '../../helpers/results.js';
 
 let t: TestHost | undefined;
 afterEach(async () => {
@@ -16,7 +17,6 @@ afterEach(async () => {
 });
 
 const PROBE = join(FIXTURES, 'probe-server.mjs');
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 /** A folder with stand-in `uv` and `uvx` executables. */
 function standIns(): string {

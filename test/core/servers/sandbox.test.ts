@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createOsSandbox, hiddenLocations, isAtOrUnder } from '../../../main/core/security/index.js';
 import { makeHost, tempDir, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
+import { textOf } from '../../helpers/results.js';
 
 let t: TestHost | undefined;
 let listener: Server | undefined;
@@ -15,8 +16,6 @@ afterEach(async () => {
   listener?.close();
   listener = undefined;
 });
-
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 describe('sandboxed launch', () => {
   it('hides secret folders, refuses writes outside grants and has no network', async () => {

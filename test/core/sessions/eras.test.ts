@@ -10,6 +10,7 @@ import { features } from '../../../main/core/sessions/index.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { startListening, type Started } from '../../helpers/processes.js';
+import { textOf } from '../../helpers/results.js';
 
 const ERA_SERVER = join(FIXTURES, 'era-server.mjs');
 
@@ -21,8 +22,6 @@ afterEach(async () => {
   t = undefined;
   server = undefined;
 });
-
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 type Mode = 'modern' | 'legacy' | 'dual';
 

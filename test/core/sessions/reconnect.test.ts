@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES } from '../../helpers/paths.js';
 import { startListening, type Started } from '../../helpers/processes.js';
+import { textOf } from '../../helpers/results.js';
 
 let t: TestHost | undefined;
 let server: Started | undefined;
@@ -15,7 +16,6 @@ afterEach(async () => {
   server = undefined;
 });
 
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 const stats = async (port: number) => (await (await fetch(`http://127.0.0.1:${port}/admin/stats`)).json()) as { initializations: number; sessions: number };
 
 describe('reconnect after a lost HTTP session', () => {

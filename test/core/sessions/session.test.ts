@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { addApproved, makeHost, tempDir, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { anyNumber } from '../../helpers/matchers.js';
+import { textOf } from '../../helpers/results.js';
 
 let t: TestHost | undefined;
 afterEach(async () => {
@@ -13,7 +14,6 @@ afterEach(async () => {
 
 const PROBE = join(FIXTURES, 'probe-server.mjs');
 const RAW = join(FIXTURES, 'raw-server.mjs');
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 async function probe(host: TestHost['host']) {
   const { view, approve } = await addApproved(host, 'probe', NODE, [PROBE]);

@@ -3,14 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { addApproved } from '../../helpers/host.js';
 import { EVERYTHING, NODE } from '../../helpers/paths.js';
 import { samplingRig, type SamplingRig } from '../../helpers/sampling.js';
+import { textOf } from '../../helpers/results.js';
 
 let rig: SamplingRig | undefined;
 afterEach(async () => {
   await rig?.close();
   rig = undefined;
 });
-
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 describe('tasks with server-everything', () => {
   it('runs simulate-research-query (taskSupport required) as a task and records it', async () => {

@@ -12,6 +12,7 @@ import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { startListening, type Started } from '../../helpers/processes.js';
 import { stringContaining } from '../../helpers/matchers.js';
+import { textOf } from '../../helpers/results.js';
 
 const SERVER = join(FIXTURES, 'tasks-ext-server.mjs');
 
@@ -23,8 +24,6 @@ afterEach(async () => {
   t = undefined;
   server = undefined;
 });
-
-const textOf = (r: { content: Record<string, unknown>[] }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 async function addServer(transport: 'stdio' | 'http'): Promise<{ host: Host; serverId: string }> {
   t = await makeHost();

@@ -4,6 +4,7 @@
 // Hostile: the server asks again after the denial (a retry it never gets); a task keeps repeating its question.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Host } from '../../../main/core/host.js';
 import { addApproved } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { nextItem, samplingRig, type SamplingRig } from '../../helpers/sampling.js';
@@ -23,38 +24,33 @@ async function modernServer(script: string, name: string) {
   return { host: rig.t.host, serverId: view.id };
 }
 
+/** Denies the sampling question `pending` raises, and returns the error it then fails with (it must not succeed). */
+async function failsAfterDenial(host: Host, pending: Promise<unknown>): Promise<{ code: string; message: string }> {
+  const outcome = pending.then(
+    (result) => ({ result }),
+    (error: unknown) => ({ error }),
+  );
+  const item = await nextItem(rig!, 'sampling');
+  await host.inbox.decide(item.id, { kind: 'sampling', decision: 'deny', grant: 'once' });
+  const settled = await outcome;
+  expect(settled).not.toHaveProperty('result');
+  return (settled as { error: { code: string; message: string } }).error;
+}
+
 describe('refusals inside 2026-07-28 requests', () => {
   it('a denied sampling question fails the whole tool call with a clear error', async () => {
     const { host, serverId } = await modernServer('era-server.mjs', 'era-modern');
-    const call = host.tools.call({ serverId, name: 'ask_model', arguments: { prompt: 'say hi' } });
-    const outcome = call.then(
-      (result) => ({ result }),
-      (error: unknown) => ({ error }),
-    );
-    const item = await nextItem(rig!, 'sampling');
-    await host.inbox.decide(item.id, { kind: 'sampling', decision: 'deny', grant: 'once' });
-    const settled = await outcome;
-    expect(settled).not.toHaveProperty('result');
-    expect((settled as { error: { code: string; message: string } }).error).toMatchObject({ code: 'tool_call_failed' });
-    expect((settled as { error: { message: string } }).error.message).toMatch(
-      /request to use the model was not answered, so its request cannot go on: .*rejected/,
-    );
+    const error = await failsAfterDenial(host, host.tools.call({ serverId, name: 'ask_model', arguments: { prompt: 'say hi' } }));
+    expect(error).toMatchObject({ code: 'tool_call_failed' });
+    expect(error.message).toMatch(/request to use the model was not answered, so its request cannot go on: .*rejected/);
     expect(rig!.api.requests).toHaveLength(0);
   });
 
   it('a denied sampling question inside a task cancels the task and fails it with the reason', async () => {
     const { host, serverId } = await modernServer('tasks-ext-server.mjs', 'tasks-ext');
-    const run = host.tasks.run({ serverId, tool: 'consult', arguments: { prompt: 'say hi' } });
-    const outcome = run.then(
-      (result) => ({ result }),
-      (error: unknown) => ({ error }),
-    );
-    const item = await nextItem(rig!, 'sampling');
-    await host.inbox.decide(item.id, { kind: 'sampling', decision: 'deny', grant: 'once' });
-    const settled = await outcome;
-    expect(settled).not.toHaveProperty('result');
-    expect((settled as { error: { code: string; message: string } }).error).toMatchObject({ code: 'tool_call_failed' });
-    expect((settled as { error: { message: string } }).error.message).toMatch(/request to use the model was not answered/);
+    const error = await failsAfterDenial(host, host.tasks.run({ serverId, tool: 'consult', arguments: { prompt: 'say hi' } }));
+    expect(error).toMatchObject({ code: 'tool_call_failed' });
+    expect(error.message).toMatch(/request to use the model was not answered/);
     const [task] = host.tasks.list({ serverId }, 10);
     expect(task).toMatchObject({ era: 'modern', status: 'failed' });
     const wire = JSON.parse(String((await host.tools.call({ serverId, name: 'wire_log', arguments: {} })).content[0]!.text)) as { method: string }[];

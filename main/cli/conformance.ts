@@ -81,9 +81,13 @@ function signInWhenAsked(host: Host): void {
   });
 }
 
-/** Resolves when a sign-in for the server ends, either way. */
-function signInEnded(host: Host, serverId: string): Promise<void> {
-  return new Promise((resolve) => {
+/**
+ * Waits for a sign-in for the server to end, either way, for at most 20 s. `stop` ends the wait early: a wait left
+ * running would hold the process open for its 20 s after the scenario is done.
+ */
+function signInEnded(host: Host, serverId: string): { ended: Promise<void>; stop: () => void } {
+  let stop = (): void => undefined;
+  const ended = new Promise<void>((resolve) => {
     const timer = setTimeout(finish, 20_000);
     const off = host.events.on('auth:changed', (view) => {
       if (view.serverId === serverId && !view.pending) finish();
@@ -93,18 +97,22 @@ function signInEnded(host: Host, serverId: string): Promise<void> {
       off();
       resolve();
     }
+    stop = finish;
   });
+  return { ended, stop };
 }
 
 /** Runs an operation; when it needs a sign-in, waits for it (the bot user signs in) and tries again. */
 async function signedIn<T>(host: Host, serverId: string, run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const ended = signInEnded(host, serverId);
+    const signIn = signInEnded(host, serverId);
     try {
       return await run();
     } catch (error) {
       if (!(error instanceof StewardError && error.code === 'auth_required') || attempt >= 6) throw error;
-      await ended;
+      await signIn.ended;
+    } finally {
+      signIn.stop();
     }
   }
 }

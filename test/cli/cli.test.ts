@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { query, waitFor } from '../helpers/cli.js';
 import { tempDir } from '../helpers/host.js';
 import { CLI, EVERYTHING, FIXTURES, NODE } from '../helpers/paths.js';
 
@@ -187,18 +188,15 @@ describe('steward CLI', () => {
     onTestFinished(() => {
       if (foreground.exitCode === null) foreground.kill('SIGKILL');
     });
-    let pid: number | null = null;
-    for (let i = 0; i < 200 && pid === null; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      const run = await steward('audit', '--limit', '1', '--json');
-      const [last] = run.json.data as { kind: string; data: { pid?: number } }[];
-      if (last?.kind === 'server.launched') pid = last.data.pid ?? null;
-    }
-    expect(pid).not.toBeNull();
+    // Read from the audit log directly: a command per poll would cost a whole process start each time.
+    const pid = await waitFor('the foreground command to launch the server', () => {
+      const [last] = query<{ kind: string; data: string }>(join(home, 'data'), 'SELECT kind, data FROM audit_events ORDER BY id DESC LIMIT 1');
+      return last?.kind === 'server.launched' ? (JSON.parse(last.data) as { pid?: number }).pid : undefined;
+    });
     const exited = new Promise<number | null>((r) => foreground.once('exit', (code) => r(code)));
     expect((await steward('servers', 'stop', 'everything')).code).toBe(0);
     expect(await exited).toBe(0);
-    expect(() => process.kill(pid!, 0)).toThrow();
+    expect(() => process.kill(pid, 0)).toThrow();
   });
 
   it('answers a form a server asks for mid-command with cancel, and says where it could be answered', async () => {

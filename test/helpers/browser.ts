@@ -2,6 +2,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll } from 'vitest';
 import { startWebServer, type WebServer } from '../../main/web/server.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fake-anthropic.mjs';
 import { makeHost, tempDir, type TestHost } from './host.js';
@@ -63,10 +64,28 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+/**
+ * One Chromium per test file, launched when the first rig opens and closed after the file's last test: starting the
+ * browser is most of a rig's cost, while each rig's own context (fresh cookies, storage and pages) keeps tests apart.
+ */
+let fileBrowser: Promise<Browser> | undefined;
+afterAll(async () => {
+  const browser = await fileBrowser?.catch(() => undefined);
+  fileBrowser = undefined;
+  await browser?.close();
+});
+
+async function sharedBrowser(): Promise<Browser> {
+  const browser = await fileBrowser?.catch(() => undefined);
+  if (browser?.isConnected()) return browser;
+  fileBrowser = launchChromium();
+  return fileBrowser;
+}
+
 export async function openRig(overrides: Partial<HostOptions> = {}): Promise<BrowserRig> {
   const t = await makeHost(overrides);
   const web = await startWebServer({ host: t.host, staticDir: join(DIST, 'renderer') });
-  const browser = await launchChromium();
+  const browser = await sharedBrowser();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -87,7 +106,7 @@ export async function openRig(overrides: Partial<HostOptions> = {}): Promise<Bro
       await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
     },
     close: async () => {
-      await browser.close();
+      await context.close();
       await web.close();
       await t.close();
     },

@@ -99,7 +99,13 @@ async function main(): Promise<void> {
     '50 servers against 1': env('BENCH_SCALE_CAP_S', 50),
   };
   const skipped: string[] = [];
+  // BENCH_ONLY=a,b runs only the sections whose names contain one of those words (for work on one figure).
+  const only = (process.env.BENCH_ONLY ?? '')
+    .split(',')
+    .map((w) => w.trim())
+    .filter((w) => w !== '');
   for (const [i, section] of sections.entries()) {
+    if (only.length > 0 && !only.some((w) => section.name.includes(w))) continue;
     if (section.optional) {
       const forced = process.env.BENCH_NPX_ROUNDS;
       if (forced === '0' || (forced === undefined && deadline - Date.now() < section.planned * 1000)) {

@@ -13,9 +13,30 @@ export interface PreparedCall {
   hadTools: boolean;
 }
 
+/**
+ * How the caller stops a model call under way. The provider ends its own request when told, so no AbortSignal is handed
+ * to the SDK: linking one into its request costs more than the rest of Steward's work on a round.
+ */
+export class CallControl {
+  private done: (() => void) | undefined;
+  stopped = false;
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.done?.();
+  }
+
+  /** The provider's way to end its request; runs at once when the call was stopped before the request existed. */
+  onStop(end: () => void): void {
+    this.done = end;
+    if (this.stopped) end();
+  }
+}
+
 export interface ProviderCall {
   prepared: PreparedCall;
-  signal?: AbortSignal | undefined;
+  control?: CallControl | undefined;
   /** Text as it streams in, for a live transcript. */
   onText?: ((delta: string) => void) | undefined;
 }
@@ -56,25 +77,28 @@ export function createAnthropicProvider(options: AnthropicOptions): ModelProvide
 
   return {
     prepare: (request) => ({ body: toMessagesParams(request), hadTools: request.tools.length > 0 }),
-    async complete({ prepared, signal, onText }) {
+    async complete({ prepared, control, onText }) {
       const key = await options.apiKey();
       if (!key) throw new StewardError('not_supported', 'No model key is set. Add one in Settings, or write the reply by hand.');
       const Anthropic = await loadSdk();
+      if (control?.stopped) throw cancelled();
       const client = clientFor(Anthropic, key, options.baseUrl());
-      const stream = client.messages.stream(prepared.body, signal ? { signal } : {});
+      const stream = client.messages.stream(prepared.body);
+      control?.onStop(() => stream.abort());
       if (onText) stream.on('text', (delta) => onText(delta));
       try {
         const message = await stream.finalMessage();
         return fromMessage(message, prepared.hadTools);
       } catch (error) {
-        throw toProviderError(Anthropic, error, signal);
+        throw control?.stopped ? cancelled() : toProviderError(Anthropic, error);
       }
     },
   };
 }
 
-function toProviderError(Anthropic: Sdk, error: unknown, signal: AbortSignal | undefined): StewardError {
-  if (signal?.aborted) return new StewardError('cancelled', 'The model request was cancelled.');
+const cancelled = () => new StewardError('cancelled', 'The model request was cancelled.');
+
+function toProviderError(Anthropic: Sdk, error: unknown): StewardError {
   if (error instanceof Anthropic.AuthenticationError)
     return new StewardError('connect_failed', 'The model provider refused the key (401). Check it in Settings.');
   if (error instanceof Anthropic.APIError) {

@@ -1,5 +1,5 @@
 // Model providers behind one interface; Anthropic first. The key never leaves this module's calls.
-export { createAnthropicProvider, type ModelProvider, type ProviderCall, type PreparedCall } from './anthropic.js';
+export { CallControl, createAnthropicProvider, type ModelProvider, type ProviderCall, type PreparedCall } from './anthropic.js';
 export { toMessagesParams, fromMessage, estimateTokens, type MappedRequest } from './anthropic-mapping.js';
 export { sortParameters, NO_PARAMETERS, type SamplingParameters, type SortedParameters } from './parameters.js';
 export { chooseModel, type ModelPreferences, type ModelChoice } from './choose-model.js';

@@ -2,7 +2,7 @@
 // the server gets. Pure projections; the service owns the rounds and changes them only through the round machine.
 import type { AuditKind } from '../../../shared/domain/audit.js';
 import type { ModelInfo, ParamNote, SamplingReply, SamplingRequestView } from '../../../shared/domain/sampling.js';
-import { costEstimate, type SamplingParameters } from '../models/index.js';
+import { costEstimate, type CallControl, type SamplingParameters } from '../models/index.js';
 import type { OwnerKey, RoundRow } from '../store/index.js';
 import type { RoundState } from './round-machine.js';
 import type { SamplingRequest } from './validate.js';
@@ -38,7 +38,8 @@ export interface Round {
   /** The reply as the server gets it: the model's, one the user changed in review, or one the user wrote. */
   returned: SamplingReply | null;
   latencyMs: number | null;
-  abort: AbortController | undefined;
+  /** Stops the model call under way. */
+  modelCall: CallControl | undefined;
   /** The Steward process answering it (this one). */
   owner: OwnerKey;
   /** Its row or its journal entry is on record. */

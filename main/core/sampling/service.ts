@@ -19,7 +19,7 @@ import type { HostEvents } from '../events.js';
 import { timeOrderedId } from '../ids.js';
 import type { Inbox } from '../inbox/index.js';
 import { detached } from '../background.js';
-import { chooseModel, sortParameters, type ModelProvider, type ModelSettingsService } from '../models/index.js';
+import { CallControl, chooseModel, sortParameters, type ModelProvider, type ModelSettingsService } from '../models/index.js';
 import type { Clock, Unexpected } from '../ports.js';
 import type { LoopSummary, OwnerKey } from '../store/index.js';
 import { applyEdits } from './edits.js';
@@ -204,7 +204,7 @@ export class SamplingService {
         reply: null,
         returned: null,
         latencyMs: null,
-        abort: undefined,
+        modelCall: undefined,
         recorded: false,
         owner: this.deps.owner,
         resolve,
@@ -318,7 +318,7 @@ export class SamplingService {
         this.callModel(round, effect.edits);
         return;
       case 'stop_model':
-        round.abort?.abort();
+        round.modelCall?.stop();
         return;
       case 'answer':
         // The model's reply goes back as it came, unless the user changed it in review or wrote it.
@@ -371,9 +371,9 @@ export class SamplingService {
     round.sent = JSON.stringify(prepared.body);
     // On record before the model is asked: the round, who let it go and the exact body (its row follows within moments).
     this.journal(round);
-    round.abort = new AbortController();
+    round.modelCall = new CallControl();
     const started = this.deps.clock.now();
-    const reply = this.deps.provider.complete({ prepared, signal: round.abort.signal });
+    const reply = this.deps.provider.complete({ prepared, control: round.modelCall });
     reply.then(
       (answer) => {
         round.reply = answer;

@@ -31,6 +31,8 @@ export class ChildTransport implements Transport {
   private closed = false;
   /** One wait for stdin to drain, shared by every message sent while it is full. */
   private draining: Promise<void> | undefined;
+  /** Messages sent in one turn of the event loop (a wheel of task polls firing) go to the pipe in one write. */
+  private corked = false;
 
   constructor(
     private readonly child: ChildProcess,
@@ -126,6 +128,14 @@ export class ChildTransport implements Transport {
     const stdin = this.child.stdin;
     if (this.closed || !stdin || stdin.destroyed || !stdin.writable) throw new Error('The server process is not running.');
     const line = serializeMessage(message);
+    if (!this.corked) {
+      this.corked = true;
+      stdin.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        stdin.uncork();
+      });
+    }
     const written = new Promise<void>((resolve, reject) => stdin.write(line, (error) => (error ? reject(error) : resolve())));
     if (stdin.writableNeedDrain) {
       // Drained, or gone (then the next send says the process is not running).

@@ -1,5 +1,6 @@
 // Every JSON-RPC message to and from one server, kept in memory and bounded (count and text length), with each response
-// paired to its request: the method it answers and the time it took.
+// paired to its request: the method it answers and the time it took. A message is noted on the caller's path (its
+// times and a reference) and written out as text on the next turn of the event loop, off the round trip it belongs to.
 import type { WireMessage } from '../../../shared/domain/workbench.js';
 
 export const WIRE_LIMITS = { messages: 1000, textChars: 8000 } as const;
@@ -9,7 +10,21 @@ interface Waiting {
   at: number;
 }
 
+interface Noted {
+  direction: 'in' | 'out';
+  raw: unknown;
+  /** Monotonic ms, for the time a response took. */
+  now: number;
+  /** Wall-clock ms, for the time shown. */
+  wall: number;
+}
+
 type Message = Record<string, unknown>;
+
+export interface WireClock {
+  now(): number;
+  wall(): number;
+}
 
 function kindOf(message: Message): WireMessage['kind'] {
   if (typeof message.method === 'string') return 'id' in message ? 'request' : 'notification';
@@ -17,21 +32,55 @@ function kindOf(message: Message): WireMessage['kind'] {
 }
 
 export class WireLog {
-  private readonly items: WireMessage[] = [];
+  private items: WireMessage[] = [];
   private seq = 0;
   /** Requests not yet answered, by direction and id; as bounded as the messages. */
   private readonly waiting = new Map<string, Waiting>();
+  /** Noted but not yet written out: at most one turn of the event loop's worth, and never more than the log keeps. */
+  private pending: Noted[] = [];
+  private scheduled = false;
 
   constructor(
-    private readonly clock: { now(): number; iso(): string } = { now: () => performance.now(), iso: () => new Date().toISOString() },
+    private readonly clock: WireClock = { now: () => performance.now(), wall: () => Date.now() },
     private readonly limits: { messages: number; textChars: number } = WIRE_LIMITS,
+    private readonly later: (fn: () => void) => void = (fn) => setImmediate(fn),
   ) {}
 
   record(direction: 'in' | 'out', raw: unknown): void {
+    this.pending.push({ direction, raw, now: this.clock.now(), wall: this.clock.wall() });
+    if (this.pending.length >= this.limits.messages) this.writeOut();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      this.later(() => {
+        this.scheduled = false;
+        this.writeOut();
+      });
+    }
+  }
+
+  /** Messages after `afterSeq`, oldest first, whose method (or answered method) starts with `method` when given. */
+  list(query: { afterSeq?: number | undefined; method?: string | undefined; limit: number }): { messages: WireMessage[]; total: number } {
+    this.writeOut();
+    const after = query.afterSeq ?? 0;
+    const prefix = query.method?.trim() ?? '';
+    const kept = this.items.length > this.limits.messages ? this.items.slice(-this.limits.messages) : this.items;
+    const matching = kept.filter((m) => m.seq > after && (prefix === '' || (m.method ?? '').startsWith(prefix)));
+    return { messages: matching.slice(-query.limit), total: this.seq };
+  }
+
+  private writeOut(): void {
+    const noted = this.pending;
+    if (noted.length === 0) return;
+    this.pending = [];
+    for (const n of noted) this.items.push(this.format(n));
+    // Trimmed in steps rather than one message at a time; list() reads only the newest `messages`.
+    if (this.items.length > this.limits.messages + (this.limits.messages >> 2)) this.items = this.items.slice(-this.limits.messages);
+  }
+
+  private format({ direction, raw, now, wall }: Noted): WireMessage {
     const message = (raw && typeof raw === 'object' ? raw : {}) as Message;
     const kind = kindOf(message);
     const id = typeof message.id === 'string' || typeof message.id === 'number' ? message.id : undefined;
-    const now = this.clock.now();
     let method = typeof message.method === 'string' ? message.method : undefined;
     let ms: number | undefined;
     if (kind === 'request' && id !== undefined) {
@@ -50,14 +99,16 @@ export class WireLog {
     }
     let text: string;
     try {
-      text = JSON.stringify(raw);
+      // undefined (and functions) stringify to nothing at all.
+      const json: unknown = JSON.stringify(raw);
+      text = typeof json === 'string' ? json : String(raw);
     } catch {
       text = String(raw);
     }
     const cut = text.length > this.limits.textChars ? text.length - this.limits.textChars : 0;
-    this.items.push({
+    return {
       seq: ++this.seq,
-      at: this.clock.iso(),
+      at: new Date(wall).toISOString(),
       direction,
       kind,
       ...(method !== undefined ? { method } : {}),
@@ -65,15 +116,6 @@ export class WireLog {
       ...(ms !== undefined ? { ms } : {}),
       text: cut > 0 ? text.slice(0, this.limits.textChars) : text,
       ...(cut > 0 ? { cut } : {}),
-    });
-    if (this.items.length > this.limits.messages) this.items.splice(0, this.items.length - this.limits.messages);
-  }
-
-  /** Messages after `afterSeq`, oldest first, whose method (or answered method) starts with `method` when given. */
-  list(query: { afterSeq?: number | undefined; method?: string | undefined; limit: number }): { messages: WireMessage[]; total: number } {
-    const after = query.afterSeq ?? 0;
-    const prefix = query.method?.trim() ?? '';
-    const matching = this.items.filter((m) => m.seq > after && (prefix === '' || (m.method ?? '').startsWith(prefix)));
-    return { messages: matching.slice(-query.limit), total: this.seq };
+    };
   }
 }

@@ -2,7 +2,7 @@
 // so tasks started together at one interval spread over it instead of polling in bursts. A slot never fires early.
 import type { Clock } from '../ports.js';
 
-export const SLOT_MS = 25;
+export const SLOT_MS = 50;
 
 export class PollWheel {
   private readonly slots = new Map<number, Set<string>>();

@@ -4,10 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { WireLog } from '../../../main/core/sessions/wire-log.js';
 
+const EPOCH = Date.UTC(2026, 0, 1);
+
 function log(limits = { messages: 5, textChars: 50 }) {
   let t = 0;
-  const wire = new WireLog({ now: () => t, iso: () => `T${t}` }, limits);
-  return { wire, at: (ms: number) => void (t = ms) };
+  const queued: Array<() => void> = [];
+  const wire = new WireLog({ now: () => t, wall: () => EPOCH + t }, limits, (fn) => queued.push(fn));
+  return { wire, at: (ms: number) => void (t = ms), queued };
 }
 
 describe('WireLog', () => {
@@ -53,5 +56,28 @@ describe('WireLog', () => {
     expect(wire.list({ method: 'resources/', limit: 10 }).messages.map((m) => m.seq)).toEqual([1, 3]);
     expect(wire.list({ afterSeq: 2, limit: 10 }).messages.map((m) => m.seq)).toEqual([3]);
     expect(wire.list({ limit: 1 }).messages.map((m) => m.seq)).toEqual([3]);
+  });
+
+  it('writes messages out on the next turn, with the times they were noted at, and never holds more than it keeps', () => {
+    const { wire, at, queued } = log({ messages: 4, textChars: 1000 });
+    const request = { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'echo' } };
+    wire.record('out', request);
+    at(3);
+    wire.record('in', { jsonrpc: '2.0', id: 7, result: { content: [] } });
+    at(50);
+    // One turn scheduled for both messages; when it comes, the times are the ones noted, not the time of writing out.
+    expect(queued).toHaveLength(1);
+    queued.shift()?.();
+    const written = wire.list({ limit: 10 }).messages;
+    expect(written.map((m) => [m.at, m.ms ?? null])).toEqual([
+      [new Date(EPOCH).toISOString(), null],
+      [new Date(EPOCH + 3).toISOString(), 3],
+    ]);
+    expect(written[0]?.text).toBe(JSON.stringify(request));
+    // A server flooding within one turn: what is noted is written out as soon as it reaches what the log keeps.
+    for (let i = 0; i < 9; i += 1) wire.record('in', { jsonrpc: '2.0', method: 'notifications/x', params: { i } });
+    expect(queued).toHaveLength(1);
+    expect(wire.list({ limit: 10 }).messages.map((m) => m.seq)).toEqual([8, 9, 10, 11]);
+    expect(wire.list({ limit: 10 }).total).toBe(11);
   });
 });

@@ -55,7 +55,8 @@ describe('steward CLI', () => {
     ]);
   });
 
-  it('adds a server, refuses to run it without consent, then calls a tool after approval', async () => {
+  // Seven commands in a row, each a whole process start: on a machine busy with other suites that can pass a minute.
+  it('adds a server, refuses to run it without consent, then calls a tool after approval', { timeout: 180_000 }, async () => {
     expect((await steward('servers', 'add', 'everything', '--', NODE, EVERYTHING, 'stdio')).code).toBe(0);
 
     const blocked = await steward('call', 'everything', 'echo', '--args', '{"message":"hi"}');

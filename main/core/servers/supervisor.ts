@@ -12,7 +12,7 @@ import { commandLineOf, killTree, readProcessTable, TreeSnapshot, type Member, t
 import { ServerRuntime } from './runtime.js';
 
 export interface SupervisorDeps {
-  records: Pick<ServerRecords, 'servers' | 'logs' | 'processes' | 'owners'>;
+  records: Pick<ServerRecords, 'servers' | 'logs' | 'processes' | 'owners' | 'transaction'>;
   clock: Clock;
   launch: Pick<LaunchPorts, 'sandbox' | 'platform' | 'homeDir' | 'downloadTimeoutMs'>;
   connect: Pick<ConnectPorts, 'identity' | 'connectTimeoutMs' | 'messageBytes' | 'capabilities' | 'serverRequest' | 'serverNotification'>;
@@ -139,7 +139,10 @@ export class Supervisor {
       launched: ({ pid, pidStarted }) => record('server', pid, pidStarted),
       recentTable: () => this.recentTable(),
       members: (members: Member[]) => {
-        for (const m of members) if (m.pid !== created.pid) record('member', m.pid, m.started);
+        // One commit for all the processes seen together.
+        store.transaction(() => {
+          for (const m of members) if (m.pid !== created.pid) record('member', m.pid, m.started);
+        });
       },
       exited: ({ crashed, error }) => {
         // Everything of the tree was signalled before this runs: its records go with it.

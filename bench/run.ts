@@ -26,11 +26,17 @@ const TARGETS: Record<string, [string, number]> = {
   npx_warm_ratio: ['<=', 1.5],
   scale50_first_screen_ratio: ['<=', 1.3],
   scale50_rss_ratio: ['<=', 1.3],
-  taskcenter_frame_p99_ms: ['<=', 16.7],
+  // One frame of a 60 Hz display (16.67 ms) as Chromium's clock reads it: performance.now() is coarsened to 0.1 ms, so a
+  // frame on time reads 16.6 to 16.8; a late one reads 33.3.
+  taskcenter_frame_p99_ms: ['<=', 16.8],
+  taskcenter_late_frames_pct: ['<=', 1],
   poll200_cpu_above_idle_pct: ['<=', 3],
   flood_rss_growth_mb: ['<=', 100],
   flood_linearity_ratio: ['<=', 1.5],
 };
+
+/** The whole run's budget in seconds: with the build before it, `npm run bench` stays under five minutes. */
+const BUDGET_S = 260;
 
 /** A spread above this (10 %) gets a warning and, within the section's time cap, more repetitions. */
 const TOLERANCE = 0.1;
@@ -90,7 +96,7 @@ async function main(): Promise<void> {
     // room for them (BENCH_NPX_ROUNDS=1 runs them whatever the time; 0 leaves them out).
     { name: 'npx starts', planned: 40, optional: true, run: () => npxStarts(Math.max(1, env('BENCH_NPX_ROUNDS', 1)), boxed) },
   ];
-  const deadline = began + env('BENCH_BUDGET_S', 285) * 1000;
+  const deadline = began + env('BENCH_BUDGET_S', BUDGET_S) * 1000;
   const ownCaps: Record<string, number> = {
     'tool calls': env('BENCH_CALLS_CAP_S', 15),
     'sampling rounds': env('BENCH_SAMPLING_CAP_S', 15),
@@ -110,7 +116,7 @@ async function main(): Promise<void> {
       const forced = process.env.BENCH_NPX_ROUNDS;
       if (forced === '0' || (forced === undefined && deadline - Date.now() < section.planned * 1000)) {
         skipped.push(
-          `SKIPPED ${section.name}: ${forced === '0' ? 'BENCH_NPX_ROUNDS=0' : `no room left in the ${env('BENCH_BUDGET_S', 285)} s budget (BENCH_NPX_ROUNDS=1 runs it)`}`,
+          `SKIPPED ${section.name}: ${forced === '0' ? 'BENCH_NPX_ROUNDS=0' : `no room left in the ${env('BENCH_BUDGET_S', BUDGET_S)} s budget (BENCH_NPX_ROUNDS=1 runs it)`}`,
         );
         continue;
       }

@@ -74,6 +74,14 @@ const LOAD_ALL = `new Promise((resolve, reject) => {
   step();
 })`;
 
+/** One frame of a 60 Hz display. */
+const FRAME_MS = 1000 / 60;
+
+/** Frames that came a frame or more late (an interval past one and a half frames), in percent of all. */
+function latePct(intervals: readonly number[]): number {
+  return intervals.length === 0 ? 0 : (100 * intervals.filter((i) => i > 1.5 * FRAME_MS).length) / intervals.length;
+}
+
 /** Records the interval between animation frames while the task list scrolls, until stopped. */
 const MEASURE = `(() => {
   const scroller = document.querySelector('.screen-body');
@@ -157,6 +165,8 @@ export async function taskCenterFrames(seconds: number, windows = 6): Promise<Fi
         taskcenter_frame_p99_ms: [],
         taskcenter_idle_frame_p99_ms: [],
         taskcenter_frame_p50_ms: [],
+        taskcenter_late_frames_pct: [],
+        taskcenter_idle_late_frames_pct: [],
         taskcenter_main_ms_per_s: [],
         taskcenter_idle_main_ms_per_s: [],
         taskcenter_script_ms_per_s: [],
@@ -177,12 +187,14 @@ export async function taskCenterFrames(seconds: number, windows = 6): Promise<Fi
           clearInterval(timer);
           samples.taskcenter_frame_p99_ms?.push(percentile(f.intervals, 99));
           samples.taskcenter_frame_p50_ms?.push(percentile(f.intervals, 50));
+          samples.taskcenter_late_frames_pct?.push(latePct(f.intervals));
           samples.taskcenter_main_ms_per_s?.push(f.taskMsPerS);
           samples.taskcenter_script_ms_per_s?.push(f.scriptMsPerS);
         };
         const idle = async () => {
           const f = await frames(page, cdp, window);
           samples.taskcenter_idle_frame_p99_ms?.push(percentile(f.intervals, 99));
+          samples.taskcenter_idle_late_frames_pct?.push(latePct(f.intervals));
           samples.taskcenter_idle_main_ms_per_s?.push(f.taskMsPerS);
           samples.taskcenter_idle_script_ms_per_s?.push(f.scriptMsPerS);
         };

@@ -74,6 +74,11 @@ export interface RuntimeDeps {
   launched(info: { pid: number; pidStarted: string }): void;
   /** Processes of the server's tree (group, session, descendants) seen for the first time. */
   members(members: Member[]): void;
+  /**
+   * The process table as read moments ago, shared by servers that come up together: reading it means reading every
+   * process's stat file. Only for learning a tree early; a stop reads the table afresh.
+   */
+  recentTable(): ProcessTable;
   exited(info: { pid: number; code: number | null; signal: NodeJS.Signals | null; crashed: boolean; error?: RuntimeError }): void;
   /** A failure to keep with the server (it outlives this process); null once the server is up again. */
   failed(error: RuntimeError | null): void;
@@ -293,7 +298,9 @@ export class ServerRuntime {
         throw new StewardError('server_exited', 'The server exited while connecting.');
       }
       this.session = session;
-      this.refreshTree();
+      // A table read before this server started would not hold it: then the tree is read afresh.
+      const recent = this.deps.recentTable();
+      this.refreshTree(recent.startToken(pid) === undefined ? undefined : recent);
       this.lastError = null;
       this.deps.failed(null);
       this.setStatus('running');

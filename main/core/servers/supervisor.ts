@@ -2,18 +2,17 @@
 // it starts (servers, what they start, the sandbox's helpers) so that what a Steward that died left running is stopped.
 import { pathToFileURL } from 'node:url';
 import { detached, guarded } from '../background.js';
-import type { OwnerKey } from '../owners/index.js';
-import { startTokenOf } from '../owners/index.js';
+import { startTokenOf, type OwnerKey } from '../owners/index.js';
 import type { Clock } from '../ports.js';
 import type { LaunchPlan } from '../security/index.js';
 import type { ProcessRecord } from '../store/index.js';
 import { LogSink } from './log-sink.js';
 import type { ConnectPorts, LaunchPorts, ServerRecords, ServerSinks, SupervisionSettings } from './ports.js';
-import { commandLineOf, killTree, readProcessTable, TreeSnapshot, type Member } from './process-tree.js';
+import { commandLineOf, killTree, readProcessTable, TreeSnapshot, type Member, type ProcessTable } from './process-tree.js';
 import { ServerRuntime } from './runtime.js';
 
 export interface SupervisorDeps {
-  records: Pick<ServerRecords, 'servers' | 'logs' | 'processes' | 'owners'>;
+  records: Pick<ServerRecords, 'servers' | 'logs' | 'processes' | 'owners' | 'transaction'>;
   clock: Clock;
   launch: Pick<LaunchPorts, 'sandbox' | 'platform' | 'homeDir' | 'downloadTimeoutMs'>;
   connect: Pick<ConnectPorts, 'identity' | 'connectTimeoutMs' | 'messageBytes' | 'capabilities' | 'serverRequest' | 'serverNotification'>;
@@ -32,6 +31,8 @@ export interface OrphanReport {
   stopped: ProcessRecord[];
 }
 
+const RECENT_TABLE_MS = 250;
+
 export class Supervisor {
   readonly logs: LogSink;
   private readonly runtimes = new Map<string, ServerRuntime>();
@@ -40,6 +41,10 @@ export class Supervisor {
   /** The consent hash each server was launched with, so a consent refused elsewhere stops it here. */
   private readonly hashes = new Map<string, string>();
   private sampler: ReturnType<typeof setInterval> | undefined;
+  /** The last process table read, for servers coming up together (see recentTable). */
+  private lastTable: { table: ProcessTable; at: number } | undefined;
+  /** Helper processes on record (pid to start token): while every bridge has a live one, a launch looks no further. */
+  private readonly helpers = new Map<number, string>();
   private disposed = false;
   /** After dispose the store may be closed: late callbacks of a connection that ends now record nothing. */
   private finished = false;
@@ -132,8 +137,12 @@ export class Supervisor {
         }
       },
       launched: ({ pid, pidStarted }) => record('server', pid, pidStarted),
+      recentTable: () => this.recentTable(),
       members: (members: Member[]) => {
-        for (const m of members) if (m.pid !== created.pid) record('member', m.pid, m.started);
+        // One commit for all the processes seen together.
+        store.transaction(() => {
+          for (const m of members) if (m.pid !== created.pid) record('member', m.pid, m.started);
+        });
       },
       exited: ({ crashed, error }) => {
         // Everything of the tree was signalled before this runs: its records go with it.
@@ -181,13 +190,26 @@ export class Supervisor {
   private recordHelpers(): void {
     const markers = this.deps.launch.sandbox.bridges?.() ?? [];
     if (markers.length === 0) return;
-    const table = readProcessTable();
+    for (const [pid, token] of this.helpers) if (startTokenOf(pid) !== token) this.helpers.delete(pid);
+    if (this.helpers.size >= markers.length) return;
+    const table = this.recentTable();
     for (const pid of table.children(process.pid)) {
+      if (this.helpers.has(pid)) continue;
       const command = commandLineOf(pid);
       const started = table.startToken(pid);
       if (started === undefined || !markers.some((m) => command.includes(m))) continue;
       this.deps.records.processes.record({ pid, started, role: 'helper', serverId: null, command, owner: this.deps.owner, recordedAt: this.now() });
+      this.helpers.set(pid, started);
     }
+  }
+
+  /** A table read within the last RECENT_TABLE_MS: ten servers connecting at once read the whole table once, not ten times. */
+  private recentTable(): ProcessTable {
+    const now = this.deps.clock.now();
+    if (this.lastTable && now - this.lastTable.at < RECENT_TABLE_MS) return this.lastTable.table;
+    const table = readProcessTable();
+    this.lastTable = { table, at: now };
+    return table;
   }
 
   async forget(id: string): Promise<void> {

@@ -81,8 +81,26 @@ function parseRow(row: Row): ServerRecord {
   }
 }
 
+/** Every column of a row, as one string: the same text means the same record. */
+const rowText = (r: Row) =>
+  [r.id, r.name, r.config, r.sandbox, r.options, r.roots, r.source, r.desired_state, r.created_at, r.updated_at, r.pins, r.last_error ?? ''].join('\u0000');
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 export class ServersRepo {
   private readonly stmts;
+  /**
+   * Rows as last parsed, by id: a server's row is read on every status change and tool call, and parsing its JSON
+   * columns through their schemas cost more than the read. A row whose text changed (here or in another process) is
+   * parsed again. Records are frozen, since one object is handed to every reader.
+   */
+  private readonly parsed = new Map<string, { text: string; record: ServerRecord }>();
 
   constructor(private readonly db: Db) {
     this.stmts = {
@@ -109,7 +127,7 @@ export class ServersRepo {
     const out: ServerRecord[] = [];
     for (const row of this.stmts.all.all()) {
       try {
-        out.push(parseRow(row));
+        out.push(this.parse(row));
       } catch {
         // get(id) reports it with config_invalid; remove(id) still deletes it.
       }
@@ -119,12 +137,21 @@ export class ServersRepo {
 
   get(id: string): ServerRecord | undefined {
     const row = this.stmts.byId.get(id);
-    return row ? parseRow(row) : undefined;
+    return row ? this.parse(row) : undefined;
   }
 
   findByName(name: string): ServerRecord | undefined {
     const row = this.stmts.byName.get(name);
-    return row ? parseRow(row) : undefined;
+    return row ? this.parse(row) : undefined;
+  }
+
+  private parse(row: Row): ServerRecord {
+    const text = rowText(row);
+    const known = this.parsed.get(row.id);
+    if (known?.text === text) return known.record;
+    const record = deepFreeze(parseRow(row));
+    this.parsed.set(row.id, { text, record });
+    return record;
   }
 
   /** Two processes adding the same name at once: the second gets name_taken, as if it had looked a moment later. */
@@ -168,6 +195,7 @@ export class ServersRepo {
 
   remove(id: string): void {
     this.stmts.remove.run(id);
+    this.parsed.delete(id);
   }
 
   private toRow(record: ServerRecord): Omit<Row, 'pins' | 'last_error'> {

@@ -38,6 +38,29 @@ describe('ServersRepo', () => {
     expect(store.servers.get('nope')).toBeUndefined();
   });
 
+  it('reads a row changed by another connection afresh, and hands out records nobody can change', () => {
+    store.servers.insert(serverRecord('s1', 'files'));
+    const first = store.servers.get('s1');
+    expect(store.servers.get('s1')).toBe(first);
+    // Another process (its own connection to the same file) renames the server and changes an option.
+    const other = openStore(tmp.file);
+    try {
+      const current = other.servers.get('s1');
+      if (!current) throw new Error('no row');
+      other.servers.update({ ...current, name: 'files-2', options: { ...current.options, toolTimeoutSeconds: 7 }, updatedAt: new Date().toISOString() });
+    } finally {
+      other.close();
+    }
+    const again = store.servers.get('s1');
+    expect(again).toMatchObject({ name: 'files-2', options: { toolTimeoutSeconds: 7 } });
+    // One object goes to every reader, so none may change it for the others.
+    expect(() => {
+      (again as { name: string }).name = 'mutated';
+    }).toThrow(TypeError);
+    expect(() => (again?.roots as unknown[]).push('x')).toThrow(TypeError);
+    expect(store.servers.get('s1')?.name).toBe('files-2');
+  });
+
   it('lists by name, ignoring case', () => {
     for (const [id, name] of [
       ['1', 'beta'],

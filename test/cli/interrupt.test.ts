@@ -3,19 +3,17 @@
 // two seconds exits at once. Also with a sandboxed server, whose runtime installs signal handlers of its own.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exitOf, query, running, steward, stewardChild, waitFor } from '../helpers/cli.js';
 import { tempDir } from '../helpers/host.js';
 import { FIXTURES, NODE } from '../helpers/paths.js';
+import { undoAfterEach } from '../helpers/cleanup.js';
 
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const cleanup = undoAfterEach();
 
 function home(): string {
   const dir = tempDir('steward-ctrlc-');
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanup(() => rmSync(dir, { recursive: true, force: true }));
   return join(dir, 'data');
 }
 
@@ -26,7 +24,7 @@ async function server(data: string, name: string, args: string[], sandbox = fals
 
 function call(data: string, args: string[]) {
   const child = stewardChild(data, ['call', ...args]);
-  cleanup.push(async () => {
+  cleanup(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exitOf(child);
   });

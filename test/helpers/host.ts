@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createHost, type Host, type HostOptions } from '../../main/core/host.js';
 import { FileSecretStore } from '../../main/core/node/index.js';
 import type { SandboxRunner } from '../../main/core/security/index.js';
+import type { Undo } from './cleanup.js';
 
 export const noSandbox: SandboxRunner = {
   support: () => Promise.resolve({ kind: 'unsupported' }),
@@ -50,6 +51,13 @@ export async function makeHost(overrides: Partial<HostOptions> = {}): Promise<Te
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A test host closed (and its folder removed) after the test that made it. */
+export async function makeHostFor(cleanup: Undo, overrides: Partial<HostOptions> = {}): Promise<TestHost> {
+  const t = await makeHost(overrides);
+  cleanup(() => t.close());
+  return t;
 }
 
 /** Adds a stdio server and approves exactly the launch the consent request shows. */

@@ -6,6 +6,7 @@ import type { InboxItem } from '../../shared/domain/inbox.js';
 import type { TestHost } from './host.js';
 import { FIXTURES } from './paths.js';
 import { startListening, type Started } from './processes.js';
+import type { Undo } from './cleanup.js';
 
 export type SignInItem = Extract<InboxItem, { kind: 'auth' }>;
 
@@ -29,9 +30,9 @@ export interface Lab extends Started {
   workloadToken(aud: string, expSeconds?: number): Promise<string>;
 }
 
-export async function startLab(flags: string[], cleanup: Array<() => Promise<void>>): Promise<Lab> {
+export async function startLab(flags: string[], cleanup: Undo): Promise<Lab> {
   const started = await startListening([join(FIXTURES, 'oauth-lab.mjs'), ...flags]);
-  cleanup.push(() => started.stop());
+  cleanup(() => started.stop());
   const admin = `http://127.0.0.1:${started.port}/admin`;
   const info = (await (await fetch(`${admin}/info`)).json()) as { resource: string; first: string; second: string };
   return {

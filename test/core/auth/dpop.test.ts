@@ -4,22 +4,16 @@
 // a proof for another URL or method, a wrong ath or key, and a token sent as Bearer; each would fail these tests.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHost } from '../../../main/core/host.js';
 import { FileSecretStore } from '../../../main/core/node/index.js';
-import { makeHost, noSandbox, type TestHost } from '../../helpers/host.js';
+import { makeHost, makeHostFor, noSandbox, type TestHost } from '../../helpers/host.js';
 import { completeSignIn, nextSignIn, startLab, until, type Lab, type LogEntry } from '../../helpers/oauth-lab.js';
+import { undoAfterEach } from '../../helpers/cleanup.js';
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const cleanup = undoAfterEach();
 
-async function host(): Promise<TestHost> {
-  const t = await makeHost();
-  cleanup.push(() => t.close());
-  return t;
-}
+const host = (): Promise<TestHost> => makeHostFor(cleanup);
 
 async function signedIn(lab: Lab, t: TestHost): Promise<string> {
   const view = await t.host.servers.add({ name: 'lab', config: { transport: 'http', url: lab.url, headers: {} } });
@@ -71,7 +65,7 @@ describe('DPoP', () => {
     const lab = await startLab(['--dpop'], cleanup);
     const first = await makeHost();
     const data = join(first.dir, 'data');
-    cleanup.push(() => first.close());
+    cleanup(() => first.close());
     const serverId = await signedIn(lab, first);
     await first.host.runTool({ serverId, name: 'ping_lab', arguments: {} });
     const x = publicX(resourceCalls(await lab.log()).at(-1)!.dpop!);
@@ -89,7 +83,7 @@ describe('DPoP', () => {
       browser: { open: () => Promise.resolve() },
       sandbox: noSandbox,
     });
-    cleanup.push(() => again.dispose());
+    cleanup(() => again.dispose());
     const before = (await lab.log()).length;
     expect((await again.runTool({ serverId, name: 'ping_lab', arguments: {} })).content).toEqual([{ type: 'text', text: 'pong' }]);
     expect(again.inbox.list()).toEqual([]);

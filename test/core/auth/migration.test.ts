@@ -3,22 +3,16 @@
 // and nothing the first issuer gave out ever reaches the second. Hostile: the second authorization server plays the
 // attacker a compromised resource points to; it must not see the first one's client ID, secret or tokens, nor a
 // pre-registered client's secret, nor a workload token meant for the first one.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FileSecretStore } from '../../../main/core/node/index.js';
-import { makeHost, type TestHost } from '../../helpers/host.js';
+import { makeHostFor, type TestHost } from '../../helpers/host.js';
 import { completeSignIn, nextSignIn, startLab, until, type Lab, type LogEntry } from '../../helpers/oauth-lab.js';
 import { join } from 'node:path';
+import { undoAfterEach } from '../../helpers/cleanup.js';
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const cleanup = undoAfterEach();
 
-async function host(): Promise<TestHost> {
-  const t = await makeHost();
-  cleanup.push(() => t.close());
-  return t;
-}
+const host = (): Promise<TestHost> => makeHostFor(cleanup);
 
 /** Everything the second (attacker's) authorization server received, as one string to search. */
 const seenBySecond = (log: LogEntry[]) => JSON.stringify(log.filter((e) => e.server === 'two'));

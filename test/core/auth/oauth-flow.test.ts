@@ -3,33 +3,27 @@
 // a forged state accepted, a server without S256 used, a link-local metadata address contacted, one server's token sent
 // to another, a refused refresh crashing instead of asking again.
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Host } from '../../../main/core/host.js';
 import type { InboxItem } from '../../../shared/domain/inbox.js';
-import { makeHost, type TestHost } from '../../helpers/host.js';
+import { makeHostFor, type TestHost } from '../../helpers/host.js';
 import { FIXTURES } from '../../helpers/paths.js';
 import { startListening, type Started } from '../../helpers/processes.js';
 import { stringContaining, arrayContaining } from '../../helpers/matchers.js';
+import { undoAfterEach } from '../../helpers/cleanup.js';
 
 const OAUTH = join(FIXTURES, 'oauth-server.mjs');
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const cleanup = undoAfterEach();
 
 async function fixture(...flags: string[]): Promise<Started & { issuer: string; log(): Promise<Array<Record<string, unknown>>> }> {
   const started = await startListening([OAUTH, ...flags]);
-  cleanup.push(() => started.stop());
+  cleanup(() => started.stop());
   const issuer = `http://127.0.0.1:${started.port}`;
   return { ...started, issuer, log: async () => (await (await fetch(`${issuer}/admin/log`)).json()) as Array<Record<string, unknown>> };
 }
 
-async function host(): Promise<TestHost> {
-  const t = await makeHost();
-  cleanup.push(() => t.close());
-  return t;
-}
+const host = (): Promise<TestHost> => makeHostFor(cleanup);
 
 async function next(host: Host, test: (item: Extract<InboxItem, { kind: 'auth' }>) => boolean = () => true): Promise<Extract<InboxItem, { kind: 'auth' }>> {
   for (let i = 0; i < 400; i++) {

@@ -5,20 +5,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as jose from 'jose';
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeHost, type TestHost } from '../../helpers/host.js';
+import { describe, expect, it } from 'vitest';
+import { makeHostFor, type TestHost } from '../../helpers/host.js';
 import { startLab, type Lab } from '../../helpers/oauth-lab.js';
+import { undoAfterEach } from '../../helpers/cleanup.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const cleanup = undoAfterEach();
 
 async function setUp(flags: string[]): Promise<{ lab: Lab; t: TestHost; serverId: string }> {
   const lab = await startLab(['--wif', ...flags], cleanup);
-  const t = await makeHost();
-  cleanup.push(() => t.close());
+  const t = await makeHostFor(cleanup);
   const view = await t.host.servers.add({ name: 'lab', config: { transport: 'http', url: lab.url, headers: {} } });
   return { lab, t, serverId: view.id };
 }

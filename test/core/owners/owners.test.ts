@@ -3,7 +3,7 @@
 // (answer a question, cancel a task, stop a server) over the control channel; what a dead app held is recovered.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { InboxItem } from '../../../shared/domain/inbox.js';
 import type { ServerView } from '../../../shared/domain/servers.js';
 import { query, running, steward, waitFor } from '../../helpers/cli.js';
@@ -12,21 +12,19 @@ import { startHostProcess, type HostProcess } from '../../helpers/host-process.j
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { startListening } from '../../helpers/processes.js';
 import { textRequest } from '../../helpers/sampling.js';
+import { undoAfterEach } from '../../helpers/cleanup.js';
 
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const cleanup = undoAfterEach();
 
 function home(): string {
   const dir = tempDir('steward-owners-');
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanup(() => rmSync(dir, { recursive: true, force: true }));
   return join(dir, 'data');
 }
 
 async function app(dataDir: string): Promise<HostProcess> {
   const started = await startHostProcess(dataDir, { kind: 'app' });
-  cleanup.push(() => started.killHard());
+  cleanup(() => started.killHard());
   return started;
 }
 
@@ -129,7 +127,7 @@ describe('actions on what another process owns go through it', () => {
 
   it('with no live owner the command acts itself: it takes over a dead app’s remote task and cancels it at the server', async () => {
     const web = await startListening([join(FIXTURES, 'http-server.mjs'), '--tasks']);
-    cleanup.push(() => web.stop());
+    cleanup(() => web.stop());
     const data = home();
     const host = await app(data);
     const view = await host.call('servers:add', { name: 'web', config: { transport: 'http', url: web.url, headers: {} } });

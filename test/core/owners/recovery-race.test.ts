@@ -4,18 +4,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startTokenOf } from '../../../main/core/owners/index.js';
 import { openStore, type Store } from '../../../main/core/store/index.js';
 import { exitOf, query, running, steward, waitFor } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { serverRecord } from '../store/temp-store.js';
+import { undoAfterEach } from '../../helpers/cleanup.js';
 
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const cleanup = undoAfterEach();
 
 /** A process that ran and is gone: its pid and start token name an owner that is dead for certain. */
 async function deadOwner(): Promise<{ pid: number; started: string }> {
@@ -30,7 +28,7 @@ async function deadOwner(): Promise<{ pid: number; started: string }> {
 function orphan(): ChildProcess {
   const child = spawn(NODE, ['-e', 'setInterval(() => {}, 1 << 30)'], { stdio: 'ignore', detached: true });
   child.unref();
-  cleanup.push(() => {
+  cleanup(() => {
     try {
       process.kill(child.pid!, 'SIGKILL');
     } catch {
@@ -125,7 +123,7 @@ function seed(store: Store, dead: { pid: number; started: string }, orphans: Chi
 
 function home(): string {
   const dir = tempDir('steward-race-');
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanup(() => rmSync(dir, { recursive: true, force: true }));
   return join(dir, 'data');
 }
 
@@ -141,7 +139,7 @@ describe('recovery raced by several processes', () => {
       const child = spawn(NODE, [join(FIXTURES, 'claim-race.mjs'), join(data, 'steward.db'), String(dead.pid), dead.started, taskId], {
         stdio: ['pipe', 'pipe', 'inherit'],
       });
-      cleanup.push(() => void child.kill('SIGKILL'));
+      cleanup(() => void child.kill('SIGKILL'));
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (c: string) => void (out += c));
       return { child, output: () => out };

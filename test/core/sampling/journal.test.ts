@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServerView } from '../../../shared/domain/servers.js';
 import { createHost, type Host } from '../../../main/core/host.js';
 import { FileSecretStore } from '../../../main/core/node/index.js';
@@ -16,15 +16,13 @@ import { noSandbox, tempDir } from '../../helpers/host.js';
 import { startHostProcess, type HostProcess } from '../../helpers/host-process.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { textRequest } from '../../helpers/sampling.js';
+import { undoAfterEach } from '../../helpers/cleanup.js';
 
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const cleanup = undoAfterEach();
 
 function home(): string {
   const dir = tempDir('steward-journal-');
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanup(() => rmSync(dir, { recursive: true, force: true }));
   return join(dir, 'data');
 }
 
@@ -35,7 +33,7 @@ async function hostOn(data: string): Promise<Host> {
     browser: { open: () => Promise.resolve() },
     sandbox: noSandbox,
   });
-  cleanup.push(() => host.dispose());
+  cleanup(() => host.dispose());
   return host;
 }
 
@@ -43,7 +41,7 @@ async function hostOn(data: string): Promise<Host> {
 async function owner(keep = false): Promise<{ pid: number; started: string }> {
   const child = spawn('sleep', ['60'], { stdio: 'ignore' });
   const key = { pid: child.pid!, started: startTokenOf(child.pid!)! };
-  if (keep) cleanup.push(() => void child.kill('SIGKILL'));
+  if (keep) cleanup(() => void child.kill('SIGKILL'));
   else {
     child.kill('SIGKILL');
     await exitOf(child);
@@ -119,9 +117,9 @@ describe('the sampling journal', () => {
     const data = home();
     // A key the contract takes (long enough to be a real one).
     const api = await startFakeAnthropic({ apiKey: `sk-ant-api03-${'x'.repeat(40)}` });
-    cleanup.push(() => api.close());
+    cleanup(() => api.close());
     const app: HostProcess = await startHostProcess(data, { kind: 'app' });
-    cleanup.push(() => app.killHard());
+    cleanup(() => app.killHard());
     await app.call('models:set', { baseUrl: api.url });
     await app.call('models:setKey', { apiKey: api.apiKey });
     const added = await app.call('servers:add', {

@@ -10,11 +10,9 @@ import { query, running, steward, waitFor } from '../../helpers/cli.js';
 import { addApproved, makeHost, tempDir, type TestHost } from '../../helpers/host.js';
 import { startHostProcess, type HostProcess } from '../../helpers/host-process.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
+import { undoAfterEach } from '../../helpers/cleanup.js';
 
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const cleanup = undoAfterEach();
 
 function descendants(root: number): number[] {
   const parent = new Map<number, number>();
@@ -62,10 +60,10 @@ async function pidsOf(host: HostProcess, serverId: string): Promise<Record<strin
 describe('what a host killed with SIGKILL left running', () => {
   it('is stopped by the next Steward to start: 0 of the three servers’ processes remain, and the cleanup is logged', async () => {
     const dir = tempDir('steward-orphans-');
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    cleanup(() => rmSync(dir, { recursive: true, force: true }));
     const home = join(dir, 'data');
     const host = await startHostProcess(home, { sandbox: true, kind: 'app', sampleIntervalMs: 200 });
-    cleanup.push(() => host.killHard());
+    cleanup(() => host.killHard());
 
     const boxed = await approved(host, 'boxed', [join(FIXTURES, 'probe-server.mjs')], true);
     const daemoniser = await approved(host, 'daemoniser', [join(FIXTURES, 'daemon-server.mjs')], false);

@@ -4,17 +4,15 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TaskRow } from '../../../main/core/store/index.js';
-import { makeHost, tempDir, type TestHost } from '../../helpers/host.js';
+import { makeHostFor, tempDir, type TestHost } from '../../helpers/host.js';
 import { CLI, FIXTURES, NODE } from '../../helpers/paths.js';
 import { startListening, type Started } from '../../helpers/processes.js';
 import { stringContaining } from '../../helpers/matchers.js';
+import { undoAfterEach } from '../../helpers/cleanup.js';
 
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const cleanup = undoAfterEach();
 
 function steward(home: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -28,7 +26,7 @@ function steward(home: string, ...args: string[]): Promise<{ code: number; stdou
 function backgroundCall(home: string, ...args: string[]): ChildProcess {
   const child = spawn(NODE, [CLI, 'call', ...args], { env: { ...process.env, STEWARD_HOME: home }, stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr.resume();
-  cleanup.push(() => {
+  cleanup(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   return child;
@@ -67,9 +65,9 @@ async function killHard(child: ChildProcess): Promise<void> {
 describe('tasks across a Steward restart', () => {
   it('keeps every record after kill -9, resumes the HTTP task and fails the stdio one with the reason', async () => {
     const web: Started = await startListening([join(FIXTURES, 'http-server.mjs'), '--tasks']);
-    cleanup.push(() => web.stop());
+    cleanup(() => web.stop());
     const dir = tempDir('steward-restart-');
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    cleanup(() => rmSync(dir, { recursive: true, force: true }));
     const home = join(dir, 'data');
 
     expect((await steward(home, 'servers', 'add', 'web', '--url', web.url)).code).toBe(0);
@@ -94,8 +92,7 @@ describe('tasks across a Steward restart', () => {
     expect(rows(home).filter((r) => r.status === 'working')).toHaveLength(2);
 
     // Start again on the same data folder.
-    const t: TestHost = await makeHost({ dataDir: { path: home } });
-    cleanup.push(() => t.close());
+    const t: TestHost = await makeHostFor(cleanup, { dataDir: { path: home } });
     const [webTask, localTask] = ['long_job', 'job'].map((label) => t.host.tasks.list({}, 10).find((v) => v.label === label)!);
     expect(localTask).toMatchObject({ status: 'failed', error: 'host restarted', statusMessage: stringContaining('local server') });
     // The history from before the crash is all there, and it ends with the reason.
@@ -113,7 +110,7 @@ describe('tasks across a Steward restart', () => {
 
   it('leaves the tasks of another running Steward alone', async () => {
     const dir = tempDir('steward-owner-');
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    cleanup(() => rmSync(dir, { recursive: true, force: true }));
     const home = join(dir, 'data');
     expect((await steward(home, 'servers', 'add', 'local', '--no-sandbox', '--', NODE, join(FIXTURES, 'task-server.mjs'))).code).toBe(0);
     expect((await steward(home, 'consent', 'approve', 'local', '--yes')).code).toBe(0);
@@ -129,8 +126,7 @@ describe('tasks across a Steward restart', () => {
     expect(shown.stdout).toMatch(/job on local {2}\[working\][\s\S]*history:[\s\S]*working/);
     expect((await steward(home, 'tasks', 'result', listed[0]!.id, '--json')).code).toBe(4);
     expect((await steward(home, 'tasks', 'list', '--status', 'bogus')).code).toBe(2);
-    const t = await makeHost({ dataDir: { path: home } });
-    cleanup.push(() => t.close());
+    const t = await makeHostFor(cleanup, { dataDir: { path: home } });
     const [task] = t.host.tasks.list({}, 10);
     expect(task).toMatchObject({ status: 'working' });
     await expect(t.host.tasks.cancel(task!.id)).rejects.toMatchObject({ code: 'not_supported', message: stringContaining(`pid ${running.pid}`) });

@@ -19,18 +19,22 @@ export interface PreparedCall {
  */
 export class CallControl {
   private done: (() => void) | undefined;
-  stopped = false;
+  private wasStopped = false;
+
+  get stopped(): boolean {
+    return this.wasStopped;
+  }
 
   stop(): void {
-    if (this.stopped) return;
-    this.stopped = true;
+    if (this.wasStopped) return;
+    this.wasStopped = true;
     this.done?.();
   }
 
   /** The provider's way to end its request; runs at once when the call was stopped before the request existed. */
   onStop(end: () => void): void {
     this.done = end;
-    if (this.stopped) end();
+    if (this.wasStopped) end();
   }
 }
 

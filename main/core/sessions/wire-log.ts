@@ -21,7 +21,7 @@ interface Noted {
 
 type Message = Record<string, unknown>;
 
-export interface WireClock {
+interface WireClock {
   now(): number;
   wall(): number;
 }

@@ -9,6 +9,7 @@ import { LIMIT_REACHED_CODE, SERVER_LIMITS } from '../../main/core/limits.js';
 import type { InboxChange } from '../../shared/domain/inbox.js';
 import { addApproved, makeHost, type TestHost } from '../helpers/host.js';
 import { FIXTURES, NODE } from '../helpers/paths.js';
+import { textOf } from '../helpers/results.js';
 
 let t: TestHost | undefined;
 afterEach(async () => {
@@ -24,8 +25,6 @@ interface Tally {
   firstError: string | null;
   taskIds: string[];
 }
-
-const textOf = (r: { content: Array<Record<string, unknown>> }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 async function flooder(): Promise<{ host: Host; id: string; tool: (name: string, args: Record<string, unknown>) => Promise<string> }> {
   t = await makeHost();

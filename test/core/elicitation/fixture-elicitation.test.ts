@@ -8,6 +8,7 @@ import type { InboxItem } from '../../../shared/domain/inbox.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { stringContaining } from '../../helpers/matchers.js';
+import { textOf } from '../../helpers/results.js';
 
 let t: TestHost | undefined;
 afterEach(async () => {
@@ -35,7 +36,6 @@ async function next<K extends InboxItem['kind']>(
   throw new Error(`no ${kind} item arrived`);
 }
 
-const textOf = (r: { content: Array<Record<string, unknown>> }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 const hits = async (host: Host, serverId: string) => JSON.parse(textOf(await host.tools.call({ serverId, name: 'page_hits', arguments: {} }))) as string[];
 
 describe('elicitation (fixture)', () => {

@@ -10,6 +10,7 @@ import type { Host } from '../../../main/core/host.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { startListening, type Started } from '../../helpers/processes.js';
+import { textOf } from '../../helpers/results.js';
 
 let t: TestHost | undefined;
 let http: Started | undefined;
@@ -19,8 +20,6 @@ afterEach(async () => {
   t = undefined;
   http = undefined;
 });
-
-const textOf = (r: { content: Array<Record<string, unknown>> }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 
 describe('reading an oversized message without holding it', () => {
   const big = (s: string) => Buffer.from(s.replace('FILL', 'x'.repeat(300_000)));

@@ -6,6 +6,7 @@ import type { Host } from '../../../main/core/host.js';
 import { systemClock } from '../../../main/core/ports.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
+import { textOf } from '../../helpers/results.js';
 
 let t: TestHost | undefined;
 afterEach(async () => {
@@ -30,10 +31,6 @@ async function until<T>(fn: () => T | undefined | false, what: string, ms = 10_0
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-}
-
-function textOf(result: { content: Record<string, unknown>[] }): string {
-  return result.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
 }
 
 async function startProbe(host: Host, env: Record<string, string> = {}) {

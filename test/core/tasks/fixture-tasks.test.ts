@@ -2,11 +2,12 @@
 // accepted and refused, ttl expiry, an id the server forgot, a server that dies mid-task, and no status notifications.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TaskView } from '../../../shared/domain/tasks.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { samplingRig, type SamplingRig } from '../../helpers/sampling.js';
 import { stringContaining, arrayContaining } from '../../helpers/matchers.js';
+import { taskWhen } from '../../helpers/tasks.js';
+import { textOf } from '../../helpers/results.js';
 
 const TASK_SERVER = join(FIXTURES, 'task-server.mjs');
 
@@ -39,21 +40,6 @@ type Wire = Array<{ at: number; method: string; taskId?: string }>;
 async function wireLog(host: TestHost['host'], serverId: string): Promise<Wire> {
   const result = await host.tools.call({ serverId, name: 'wire_log', arguments: {} });
   return JSON.parse(String(result.content[0]!.text)) as Wire;
-}
-
-const textOf = (r: { content: Array<Record<string, unknown>> }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('');
-
-function until(host: TestHost['host'], id: string, test: (v: TaskView) => boolean): Promise<TaskView> {
-  return new Promise((resolve) => {
-    const check = (v: TaskView) => {
-      if (v.id !== id || !test(v)) return;
-      off();
-      resolve(v);
-    };
-    const off = host.events.on('tasks:changed', check);
-    const now = host.tasks.list({}, 200).find((v) => v.id === id);
-    if (now) check(now);
-  });
 }
 
 describe('tool calls as tasks (task fixture)', () => {
@@ -114,7 +100,7 @@ describe('tool calls as tasks (task fixture)', () => {
   it('cancels with tasks/cancel when the server allows it, then stops polling', async () => {
     const { host, serverId } = await fixture();
     const view = await host.tasks.start({ serverId, tool: 'job', arguments: { ms: 20_000, steps: 20, pollInterval: 250 } });
-    await until(host, view.id, (v) => (v.statusMessage ?? '').startsWith('step'));
+    await taskWhen(host, view.id, (v) => (v.statusMessage ?? '').startsWith('step'));
     const cancelled = await host.tasks.cancel(view.id);
     expect(cancelled).toMatchObject({ status: 'cancelled' });
     await expect(host.tasks.cancel(view.id)).rejects.toMatchObject({ code: 'invalid_payload' });

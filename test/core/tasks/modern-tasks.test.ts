@@ -6,13 +6,13 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InboxItem } from '../../../shared/domain/inbox.js';
-import type { TaskView } from '../../../shared/domain/tasks.js';
 import type { Host } from '../../../main/core/host.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { startListening, type Started } from '../../helpers/processes.js';
 import { stringContaining } from '../../helpers/matchers.js';
 import { textOf } from '../../helpers/results.js';
+import { taskWhen } from '../../helpers/tasks.js';
 
 const SERVER = join(FIXTURES, 'tasks-ext-server.mjs');
 
@@ -47,19 +47,6 @@ async function next<K extends InboxItem['kind']>(host: Host, kind: K): Promise<E
   throw new Error(`no ${kind} item arrived`);
 }
 
-function until(host: Host, id: string, test: (v: TaskView) => boolean): Promise<TaskView> {
-  return new Promise((resolve) => {
-    const check = (v: TaskView) => {
-      if (v.id !== id || !test(v)) return;
-      off();
-      resolve(v);
-    };
-    const off = host.events.on('tasks:changed', check);
-    const now = host.tasks.list({}, 200).find((v) => v.id === id);
-    if (now) check(now);
-  });
-}
-
 type Wire = Array<{ method: string; taskId?: string; keys?: string[] }>;
 async function wireLog(host: Host, serverId: string): Promise<Wire> {
   return JSON.parse(textOf(await host.tools.call({ serverId, name: 'wire_log', arguments: {} }))) as Wire;
@@ -89,7 +76,7 @@ describe('tasks of the 2026-07-28 extension', () => {
     const item = await next(host, 'elicitation');
     expect(item.request.message).toBe('Which colour for the bike shed?');
     const [task] = host.tasks.list({ serverId }, 10);
-    await until(host, task!.id, (v) => v.status === 'input_required');
+    await taskWhen(host, task!.id, (v) => v.status === 'input_required');
     // Several polls see the same question while the user thinks; it is asked once.
     const remote = host.tasks.detail(task!.id).remoteTaskId;
     for (let i = 0; i < 400; i++) {
@@ -121,7 +108,7 @@ describe('tasks of the 2026-07-28 extension', () => {
     const view = await host.tasks.start({ serverId, tool: 'forever', arguments: {} });
     expect(view).toMatchObject({ era: 'modern', status: 'working' });
     await host.tasks.cancel(view.id);
-    const ended = await until(host, view.id, (v) => v.status === 'cancelled');
+    const ended = await taskWhen(host, view.id, (v) => v.status === 'cancelled');
     expect(ended).toMatchObject({ settledBy: 'server', statusMessage: 'Cancelled on request' });
     expect((await wireLog(host, serverId)).some((w) => w.method === 'tasks/cancel')).toBe(true);
   });

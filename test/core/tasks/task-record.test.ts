@@ -3,10 +3,10 @@
 // only the server's reports and typed local events, a late result after Steward gave up, and cancel as cancel.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TaskView } from '../../../shared/domain/tasks.js';
 import { FakeClock } from '../../helpers/clock.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
+import { taskWhen } from '../../helpers/tasks.js';
 
 const TASK_SERVER = join(FIXTURES, 'task-server.mjs');
 
@@ -29,20 +29,6 @@ async function fixture(clock?: FakeClock) {
     ((await tool('wire_log')) as Array<{ at: number; method: string; taskId?: string }>).filter((w) => w.taskId === remoteTaskId);
   const violations = async () => (await tool('violations')) as unknown[];
   return { host, serverId: view.id, tool, wire, violations };
-}
-
-/** Resolves with the task's view once `test` holds (checked now, then on every change). */
-function until(host: TestHost['host'], id: string, test: (v: TaskView) => boolean): Promise<TaskView> {
-  return new Promise((resolve) => {
-    const check = (v: TaskView) => {
-      if (v.id !== id || !test(v)) return;
-      off();
-      resolve(v);
-    };
-    const off = host.events.on('tasks:changed', check);
-    const now = host.tasks.list({}, 200).find((v) => v.id === id);
-    if (now) check(now);
-  });
 }
 
 async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 20_000): Promise<T> {
@@ -134,7 +120,7 @@ describe('lifetime', () => {
     const lost = await host.tasks.requester.settle(view.id);
     expect(lost).toMatchObject({ status: 'failed', settled_by: 'steward', error: 'unknown task' });
     await host.inbox.decide(item.id, { kind: 'elicitation', action: 'accept', content: { answer: 'blue' } });
-    const done = await until(host, view.id, (v) => v.status === 'completed');
+    const done = await taskWhen(host, view.id, (v) => v.status === 'completed');
     expect(done).toMatchObject({ settledBy: 'server' });
     expect(JSON.parse(host.tasks.resultPage(view.id, 0).text)).toMatchObject({ content: [{ text: 'answered: blue' }] });
     const kinds = host.tasks.detail(view.id).events.map((e) => `${e.source}:${e.kind}:${e.status}`);
@@ -168,7 +154,7 @@ describe('history', () => {
   it('shows a cancelled task as cancelled: the request is the user’s, the status the server’s, and no error', async () => {
     const { host, serverId } = await fixture();
     const view = await host.tasks.start({ serverId, tool: 'job', arguments: { ms: 20_000, steps: 20, pollInterval: 250 } });
-    await until(host, view.id, (v) => (v.statusMessage ?? '').startsWith('step'));
+    await taskWhen(host, view.id, (v) => (v.statusMessage ?? '').startsWith('step'));
     await host.tasks.cancel(view.id);
     const row = await host.tasks.requester.settle(view.id);
     expect(row).toMatchObject({ status: 'cancelled', settled_by: 'server', error: null, cancel_requested: 1 });

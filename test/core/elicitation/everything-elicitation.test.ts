@@ -1,11 +1,10 @@
 // Elicitation against server-everything over stdio: the form with every field kind, URL mode directly and through
 // -32042, a task-augmented elicitation Steward runs as a task, and input_required inside a task.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InboxItem } from '../../../shared/domain/inbox.js';
-import type { Host } from '../../../main/core/host.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { EVERYTHING, NODE } from '../../helpers/paths.js';
 import { arrayContaining } from '../../helpers/matchers.js';
+import { nextInboxItem } from '../../helpers/inbox.js';
 
 let t: TestHost | undefined;
 afterEach(async () => {
@@ -20,22 +19,13 @@ async function everything() {
   return { host: t.host, serverId: view.id, opened: t.opened };
 }
 
-async function next<K extends InboxItem['kind']>(host: Host, kind: K, skip: ReadonlySet<string> = new Set()): Promise<Extract<InboxItem, { kind: K }>> {
-  for (let i = 0; i < 600; i++) {
-    const item = host.inbox.list().find((x) => x.kind === kind && !skip.has(x.id));
-    if (item) return item as Extract<InboxItem, { kind: K }>;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`no ${kind} item arrived`);
-}
-
 const textOf = (r: { content: Array<Record<string, unknown>> }) => r.content.map((c) => (typeof c.text === 'string' ? c.text : '')).join('\n');
 
 describe('elicitation with server-everything', () => {
   it('shows every field kind of trigger-elicitation-request with its defaults, checks the answer, and sends it', async () => {
     const { host, serverId } = await everything();
     const call = host.runTool({ serverId, name: 'trigger-elicitation-request', arguments: {} });
-    const item = await next(host, 'elicitation');
+    const item = await nextInboxItem(host, 'elicitation');
     const byName = Object.fromEntries(item.request.fields.map((f) => [f.name, f]));
     expect(byName.name).toMatchObject({ kind: 'text', required: true, label: 'String' });
     expect(byName.check).toMatchObject({ kind: 'boolean' });
@@ -92,7 +82,7 @@ describe('elicitation with server-everything', () => {
   it('passes a decline on as decline, without content', async () => {
     const { host, serverId } = await everything();
     const call = host.runTool({ serverId, name: 'trigger-elicitation-request', arguments: {} });
-    const item = await next(host, 'elicitation');
+    const item = await nextInboxItem(host, 'elicitation');
     await host.inbox.decide(item.id, { kind: 'elicitation', action: 'decline' });
     const text = textOf(await call);
     expect(text).toContain('User declined');
@@ -103,7 +93,7 @@ describe('elicitation with server-everything', () => {
     const { host, serverId, opened } = await everything();
     const url = 'https://example.com/connect?step=1';
     const call = host.runTool({ serverId, name: 'trigger-url-elicitation', arguments: { url, message: 'Connect your account', elicitationId: 'el-1' } });
-    const item = await next(host, 'elicitation_url');
+    const item = await nextInboxItem(host, 'elicitation_url');
     expect(item.request).toMatchObject({
       url,
       message: 'Connect your account',
@@ -117,7 +107,7 @@ describe('elicitation with server-everything', () => {
     expect(opened).toEqual([url]);
     expect(textOf(await call)).toContain('User completed the URL elicitation flow');
     // The item now waits for the server to say the page is done; the user can close it.
-    const waiting = await next(host, 'elicitation_url');
+    const waiting = await nextInboxItem(host, 'elicitation_url');
     expect(waiting.request.stage).toBe('waiting');
     await host.inbox.decide(waiting.id, { kind: 'elicitation_url', action: 'done' });
     expect(host.inbox.list()).toHaveLength(0);
@@ -127,7 +117,7 @@ describe('elicitation with server-everything', () => {
     const { host, serverId, opened } = await everything();
     const url = 'http://user:pw@example.com/pay';
     const call = host.runTool({ serverId, name: 'trigger-url-elicitation', arguments: { url, elicitationId: 'el-2' } });
-    const item = await next(host, 'elicitation_url');
+    const item = await nextInboxItem(host, 'elicitation_url');
     expect(item.request.verdict.allowed).toBe(false);
     await expect(host.inbox.decide(item.id, { kind: 'elicitation_url', action: 'open' })).rejects.toMatchObject({ code: 'invalid_payload' });
     expect(opened).toEqual([]);
@@ -139,15 +129,15 @@ describe('elicitation with server-everything', () => {
     const { host, serverId, opened } = await everything();
     const url = 'https://example.com/after-prerequisite';
     const call = host.runTool({ serverId, name: 'trigger-url-elicitation', arguments: { url, errorPath: true, elicitationId: 'el-3' } });
-    const prerequisite = await next(host, 'elicitation_url');
+    const prerequisite = await nextInboxItem(host, 'elicitation_url');
     expect(prerequisite.request).toMatchObject({ origin: 'required', retryTool: 'trigger-url-elicitation', url: 'https://modelcontextprotocol.io' });
     await host.inbox.decide(prerequisite.id, { kind: 'elicitation_url', action: 'open' });
     // server-everything sends no completion: the user says they are done, and the call is tried again.
-    const waiting = await next(host, 'elicitation_url');
+    const waiting = await nextInboxItem(host, 'elicitation_url');
     expect(waiting.request.stage).toBe('waiting');
     await host.inbox.decide(waiting.id, { kind: 'elicitation_url', action: 'done' });
     // The retried call takes the request path: a URL elicitation for the original URL.
-    const direct = await next(host, 'elicitation_url', new Set([prerequisite.id, waiting.id]));
+    const direct = await nextInboxItem(host, 'elicitation_url', (i) => i.id !== prerequisite.id && i.id !== waiting.id);
     expect(direct.request).toMatchObject({ url, origin: 'request' });
     await host.inbox.decide(direct.id, { kind: 'elicitation_url', action: 'open' });
     expect(textOf(await call)).toContain('User completed the URL elicitation flow');
@@ -158,7 +148,7 @@ describe('elicitation with server-everything', () => {
   it('answers trigger-elicitation-request-async as the receiver of an elicitation task', async () => {
     const { host, serverId } = await everything();
     const call = host.runTool({ serverId, name: 'trigger-elicitation-request-async', arguments: {} });
-    const item = await next(host, 'elicitation');
+    const item = await nextInboxItem(host, 'elicitation');
     const incoming = host.tasks.list({ serverId }, 10).filter((v) => v.direction === 'incoming');
     expect(incoming).toMatchObject([{ method: 'elicitation/create', status: 'working' }]);
     const content = Object.fromEntries(
@@ -173,7 +163,7 @@ describe('elicitation with server-everything', () => {
   it('follows simulate-research-query into input_required and back, the question tagged with its task', async () => {
     const { host, serverId } = await everything();
     const call = host.runTool({ serverId, name: 'simulate-research-query', arguments: { topic: 'tide pools', ambiguous: true } });
-    const item = await next(host, 'elicitation');
+    const item = await nextInboxItem(host, 'elicitation');
     const [task] = host.tasks.list({ serverId }, 10);
     expect(task).toMatchObject({ label: 'simulate-research-query', status: 'input_required' });
     expect(item.request.relatedTask).toEqual({ taskId: task!.id, label: 'simulate-research-query' });

@@ -4,11 +4,11 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Host } from '../../../main/core/host.js';
-import type { InboxItem } from '../../../shared/domain/inbox.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { stringContaining } from '../../helpers/matchers.js';
 import { textOf } from '../../helpers/results.js';
+import { nextInboxItem } from '../../helpers/inbox.js';
 
 let t: TestHost | undefined;
 afterEach(async () => {
@@ -23,26 +23,13 @@ async function fixture(flags: string[] = []) {
   return { host: t.host, serverId: view.id, opened: t.opened };
 }
 
-async function next<K extends InboxItem['kind']>(
-  host: Host,
-  kind: K,
-  test: (item: Extract<InboxItem, { kind: K }>) => boolean = () => true,
-): Promise<Extract<InboxItem, { kind: K }>> {
-  for (let i = 0; i < 400; i++) {
-    const item = host.inbox.list().find((x) => x.kind === kind && test(x as Extract<InboxItem, { kind: K }>));
-    if (item) return item as Extract<InboxItem, { kind: K }>;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`no ${kind} item arrived`);
-}
-
 const hits = async (host: Host, serverId: string) => JSON.parse(textOf(await host.tools.call({ serverId, name: 'page_hits', arguments: {} }))) as string[];
 
 describe('elicitation (fixture)', () => {
   it('retries a -32042 call once the server reports its page complete; nothing reaches the page before the click', async () => {
     const { host, serverId, opened } = await fixture();
     const call = host.runTool({ serverId, name: 'paid_report', arguments: {} });
-    const page = await next(host, 'elicitation_url');
+    const page = await nextInboxItem(host, 'elicitation_url');
     expect(page.request).toMatchObject({
       origin: 'required',
       retryTool: 'paid_report',
@@ -70,7 +57,7 @@ describe('elicitation (fixture)', () => {
   it('fails the call, without retrying, when the user declines the page it needs', async () => {
     const { host, serverId, opened } = await fixture();
     const call = host.runTool({ serverId, name: 'paid_report', arguments: {} });
-    const page = await next(host, 'elicitation_url');
+    const page = await nextInboxItem(host, 'elicitation_url');
     await host.inbox.decide(page.id, { kind: 'elicitation_url', action: 'decline' });
     await expect(call).rejects.toMatchObject({ code: 'cancelled' });
     expect(opened).toEqual([]);
@@ -80,12 +67,12 @@ describe('elicitation (fixture)', () => {
   it('answers a direct URL elicitation with accept after the click, then clears it when the server says done', async () => {
     const { host, serverId, opened } = await fixture();
     const call = host.runTool({ serverId, name: 'open_page', arguments: {} });
-    const page = await next(host, 'elicitation_url');
+    const page = await nextInboxItem(host, 'elicitation_url');
     expect(page.request.origin).toBe('request');
     await host.inbox.decide(page.id, { kind: 'elicitation_url', action: 'open' });
     const answer = JSON.parse(textOf(await call)) as { elicitationId: string; result: { action: string } };
     expect(answer.result).toEqual({ action: 'accept' });
-    const waiting = await next(host, 'elicitation_url', (i) => i.request.stage === 'waiting');
+    const waiting = await nextInboxItem(host, 'elicitation_url', (i) => i.request.stage === 'waiting');
     expect(waiting.request.elicitationId).toBe(answer.elicitationId);
     await fetch(opened[0]!);
     for (let i = 0; i < 200 && host.inbox.list().length > 0; i++) await new Promise((r) => setTimeout(r, 25));
@@ -96,7 +83,7 @@ describe('elicitation (fixture)', () => {
     const { host, serverId, opened } = await fixture();
     // "pаypal.com" with a Cyrillic а.
     const call = host.runTool({ serverId, name: 'open_page', arguments: { url: 'https://p\u0430ypal.com/login?next=%2Fpay' } });
-    const page = await next(host, 'elicitation_url');
+    const page = await nextInboxItem(host, 'elicitation_url');
     expect(page.request.verdict).toMatchObject({ allowed: true, host: 'xn--pypal-4ve.com', display: 'https://xn--pypal-4ve.com/login?next=%2Fpay' });
     expect(page.request.verdict.warnings.join(' ')).toMatch(/mixes Latin and Cyrillic.*"paypal\.com"/);
     expect(JSON.stringify(page.request.verdict)).not.toContain('p\u0430ypal');
@@ -136,7 +123,7 @@ describe('elicitation (fixture)', () => {
       required: ['nickname'],
     };
     const call = host.runTool({ serverId, name: 'ask', arguments: { schema } });
-    const item = await next(host, 'elicitation');
+    const item = await nextInboxItem(host, 'elicitation');
     expect(item.request.fields.map((f) => [f.name, f.secretLike])).toEqual([
       ['api_key', true],
       ['nickname', false],
@@ -154,7 +141,7 @@ describe('elicitation (fixture)', () => {
     expect(url.error?.code).toBe(-32602);
     expect(host.inbox.list()).toEqual([]);
     const call = host.runTool({ serverId, name: 'ask', arguments: { schema: { type: 'object', properties: { ok: { type: 'boolean', default: true } } } } });
-    const item = await next(host, 'elicitation');
+    const item = await nextInboxItem(host, 'elicitation');
     await host.inbox.decide(item.id, { kind: 'elicitation', action: 'accept', content: {} });
     expect(JSON.parse(textOf(await call))).toEqual({ result: { action: 'accept', content: { ok: true } } });
   });

@@ -3,7 +3,6 @@
 // and a 2026-07-28 input_required question handled by the same inbox as a 2025 server request.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InboxItem } from '../../../shared/domain/inbox.js';
 import type { ProtocolEraSetting } from '../../../shared/domain/servers.js';
 import type { Host } from '../../../main/core/host.js';
 import { features } from '../../../main/core/sessions/index.js';
@@ -11,6 +10,7 @@ import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { startListening, type Started } from '../../helpers/processes.js';
 import { textOf } from '../../helpers/results.js';
+import { nextInboxItem } from '../../helpers/inbox.js';
 
 const ERA_SERVER = join(FIXTURES, 'era-server.mjs');
 
@@ -43,15 +43,6 @@ async function addEraServer(mode: Mode, transport: 'stdio' | 'http', era?: Proto
   const request = await host.servers.consentRequest(view.id);
   await host.servers.decideConsent(view.id, request.spec.hash, 'approve', 'user').catch(() => undefined);
   return { host, serverId: view.id };
-}
-
-async function next<K extends InboxItem['kind']>(host: Host, kind: K): Promise<Extract<InboxItem, { kind: K }>> {
-  for (let i = 0; i < 600; i++) {
-    const item = host.inbox.list().find((x) => x.kind === kind);
-    if (item) return item as Extract<InboxItem, { kind: K }>;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`no ${kind} item arrived`);
 }
 
 describe('protocol eras', () => {
@@ -106,7 +97,7 @@ describe('protocol eras', () => {
       const { host, serverId } = await addEraServer(mode, 'stdio');
       await host.servers.ensureRunning(serverId);
       const call = host.tools.call({ serverId, name: 'confirm', arguments: { action: 'deploy' } });
-      const item = await next(host, 'elicitation');
+      const item = await nextInboxItem(host, 'elicitation');
       expect(item.request.message).toBe('Really deploy?');
       await host.inbox.decide(item.id, { kind: 'elicitation', action: 'accept', content: { sure: true } });
       expect(textOf(await call)).toBe('accept:{"sure":true}');
@@ -118,7 +109,7 @@ describe('protocol eras', () => {
   it('a declined 2026-07-28 question is sent back as a decline on the retry', async () => {
     const { host, serverId } = await addEraServer('modern', 'http');
     const call = host.tools.call({ serverId, name: 'confirm', arguments: { action: 'drop tables' } });
-    const item = await next(host, 'elicitation');
+    const item = await nextInboxItem(host, 'elicitation');
     await host.inbox.decide(item.id, { kind: 'elicitation', action: 'decline' });
     expect(textOf(await call)).toBe('decline:{}');
   });

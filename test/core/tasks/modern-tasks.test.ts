@@ -5,7 +5,6 @@
 // declares it); questions are never answered twice even though every poll repeats them.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InboxItem } from '../../../shared/domain/inbox.js';
 import type { Host } from '../../../main/core/host.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
@@ -13,6 +12,7 @@ import { startListening, type Started } from '../../helpers/processes.js';
 import { stringContaining } from '../../helpers/matchers.js';
 import { textOf } from '../../helpers/results.js';
 import { taskWhen } from '../../helpers/tasks.js';
+import { nextInboxItem } from '../../helpers/inbox.js';
 
 const SERVER = join(FIXTURES, 'tasks-ext-server.mjs');
 
@@ -36,15 +36,6 @@ async function addServer(transport: 'stdio' | 'http'): Promise<{ host: Host; ser
   const { view, approve } = await addApproved(host, 'tasks-ext', NODE, [SERVER]);
   await approve();
   return { host, serverId: view.id };
-}
-
-async function next<K extends InboxItem['kind']>(host: Host, kind: K): Promise<Extract<InboxItem, { kind: K }>> {
-  for (let i = 0; i < 600; i++) {
-    const item = host.inbox.list().find((x) => x.kind === kind);
-    if (item) return item as Extract<InboxItem, { kind: K }>;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`no ${kind} item arrived`);
 }
 
 type Wire = Array<{ method: string; taskId?: string; keys?: string[] }>;
@@ -73,7 +64,7 @@ describe('tasks of the 2026-07-28 extension', () => {
   it('a task that asks the user: the question lands in the inbox once, and the answer goes back with tasks/update', async () => {
     const { host, serverId } = await addServer('http');
     const run = host.tasks.run({ serverId, tool: 'ask', arguments: { what: 'the bike shed' } });
-    const item = await next(host, 'elicitation');
+    const item = await nextInboxItem(host, 'elicitation');
     expect(item.request.message).toBe('Which colour for the bike shed?');
     const [task] = host.tasks.list({ serverId }, 10);
     await taskWhen(host, task!.id, (v) => v.status === 'input_required');

@@ -16,6 +16,9 @@ import { answerAll, callDeclaringTasks, cancelTask, getTask, modernServerTask, t
 import type { DetailedTaskV2 } from '@modelcontextprotocol/ext-tasks/core/v2';
 
 const TASK_GONE = -32602;
+/** Statuses held for a task not on record yet: per task, and tasks at once. */
+const EARLY_PER_TASK = 8;
+const EARLY_TASKS = 64;
 /** Errors that say the server could not be reached, not what it thinks of the task: the task waits and is asked again. */
 const UNREACHABLE = new Set(['server_not_running', 'server_exited', 'server_crashed', 'connect_failed', 'timeout', 'cancelled', 'auth_required']);
 
@@ -73,6 +76,8 @@ export function serverTask(task: {
 
 export class TaskRequester {
   private readonly followed = new Map<string, Followed>();
+  /** Statuses that came before their task was on record, by server and remote task id (see holdEarly). */
+  private readonly early = new Map<string, Record<string, unknown>[]>();
   private readonly settled = new Map<string, Array<() => void>>();
   private readonly told = new Set<string>();
   private readonly wheel: PollWheel;
@@ -154,6 +159,7 @@ export class TaskRequester {
       data: { taskId: id, remoteTaskId: created.task.taskId, argumentNames: Object.keys(request.arguments) },
     });
     this.apply(f, { type: 'reported', via: 'create', task: serverTask(created.task) });
+    this.takeEarly(request.serverId, created.task.taskId);
     this.reschedule(f);
     return taskView(present(this.deps.records.get(id), 'the task just started'));
   }
@@ -501,7 +507,10 @@ export class TaskRequester {
     const status = TASK_STATUSES.find((s) => s === params.status);
     if (!taskId || !status) return;
     const row = this.deps.records.byRemote(serverId, 'outgoing', taskId);
-    if (!row) return;
+    if (!row) {
+      this.holdEarly(serverId, taskId, params);
+      return;
+    }
     const f = this.followedOrLoaded(row);
     const interval = f.state.pollIntervalMs;
     this.apply(
@@ -519,6 +528,30 @@ export class TaskRequester {
       this.wheel.cancel(f.id);
       this.reschedule(f);
     }
+  }
+
+  /**
+   * A status can arrive before the answer that created its task has been handled (the server writes both at once): it
+   * is held, bounded, until that task is on record, then taken in order after the creation.
+   */
+  private holdEarly(serverId: string, taskId: string, params: Record<string, unknown>): void {
+    const key = `${serverId}\u0000${taskId}`;
+    const held = this.early.get(key) ?? [];
+    if (held.length < EARLY_PER_TASK) held.push(params);
+    this.early.delete(key);
+    this.early.set(key, held);
+    // Statuses for tasks that never appear (a confused or hostile server) are forgotten oldest first.
+    for (const oldest of this.early.keys()) {
+      if (this.early.size <= EARLY_TASKS) break;
+      this.early.delete(oldest);
+    }
+  }
+
+  private takeEarly(serverId: string, taskId: string): void {
+    const key = `${serverId}\u0000${taskId}`;
+    const held = this.early.get(key);
+    this.early.delete(key);
+    for (const params of held ?? []) this.statusNotified(serverId, params);
   }
 
   private reportOf(via: 'notification' | 'cancel', task: Parameters<typeof serverTask>[0]): TaskMachineEvent {

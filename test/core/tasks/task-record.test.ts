@@ -132,6 +132,20 @@ describe('lifetime', () => {
 });
 
 describe('history', () => {
+  it('keeps a status the server sent before the answer that created the task', async () => {
+    const { host, serverId } = await fixture();
+    // The server writes a status notification, then the CreateTaskResult: the status comes before the task is on record.
+    // Polls (every second) come only after the job's first step, so this notification is the one place "warming up" is told.
+    const view = await host.tasks.start({ serverId, tool: 'job', arguments: { ms: 1500, steps: 1, pollInterval: 1000, statusFirst: true } });
+    await host.tasks.requester.settle(view.id);
+    const server = host.tasks
+      .detail(view.id)
+      .events.filter((e) => e.source === 'server')
+      .map((e) => `${e.status} ${e.message}`);
+    expect(server.slice(0, 2)).toEqual(['working queued', 'working warming up']);
+    expect(server.at(-1)).toMatch(/^completed/);
+  });
+
   it('holds each status the server reported once, with its message and time, and local events typed as local', async () => {
     const { host, serverId } = await fixture();
     const view = await host.tasks.start({ serverId, tool: 'job', arguments: { ms: 900, steps: 3, pollInterval: 250, statusEvery: true } });

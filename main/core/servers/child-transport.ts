@@ -1,7 +1,8 @@
 // An MCP transport over the stdin/stdout of a process the supervisor spawned and owns.
 import type { ChildProcess } from 'node:child_process';
-import { deserializeMessage, serializeMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
+import { serializeMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
 import { SERVER_LIMITS } from '../limits.js';
+import { readMessage } from './json-rpc-line.js';
 import { MessageSkeleton, standInFor, type OversizedMessage } from './oversized.js';
 
 export interface ChildTransportEvents {
@@ -109,7 +110,7 @@ export class ChildTransport implements Transport {
     if (line.trim() === '') return;
     let message: JSONRPCMessage;
     try {
-      message = deserializeMessage(line);
+      message = readMessage(line);
     } catch (error) {
       this.events.onBadLine(line, error as Error);
       return;

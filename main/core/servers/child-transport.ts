@@ -1,6 +1,6 @@
 // An MCP transport over the stdin/stdout of a process the supervisor spawned and owns.
 import type { ChildProcess } from 'node:child_process';
-import { serializeMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
+import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 import { SERVER_LIMITS } from '../limits.js';
 import { readMessage } from './json-rpc-line.js';
 import { MessageSkeleton, standInFor, type OversizedMessage } from './oversized.js';
@@ -14,6 +14,8 @@ export interface ChildTransportEvents {
    * the connection, since what follows it could no longer be trusted to belong where it seems to.
    */
   onOversized(bytes: number, message: OversizedMessage): void;
+  /** Every message read or sent, with its line as it crossed the pipe (a stand-in for an oversized one has none). */
+  onMessage?(direction: 'in' | 'out', message: JSONRPCMessage, line: string | undefined): void;
 }
 
 /**
@@ -115,20 +117,24 @@ export class ChildTransport implements Transport {
       this.events.onBadLine(line, error as Error);
       return;
     }
+    this.events.onMessage?.('in', message, line);
     this.onmessage?.(message);
   }
 
   private oversized(bytes: number, message: OversizedMessage): void {
     this.events.onOversized(bytes, message);
     const standIn = standInFor(message, bytes, this.maxBytes);
-    if (standIn) this.onmessage?.(standIn);
-    else if (message.kind === 'unreadable') void this.close();
+    if (standIn) {
+      this.events.onMessage?.('in', standIn, undefined);
+      this.onmessage?.(standIn);
+    } else if (message.kind === 'unreadable') void this.close();
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child.stdin;
     if (this.closed || !stdin || stdin.destroyed || !stdin.writable) throw new Error('The server process is not running.');
-    const line = serializeMessage(message);
+    const line = JSON.stringify(message);
+    this.events.onMessage?.('out', message, line);
     if (!this.corked) {
       this.corked = true;
       stdin.cork();
@@ -137,7 +143,7 @@ export class ChildTransport implements Transport {
         stdin.uncork();
       });
     }
-    const written = new Promise<void>((resolve, reject) => stdin.write(line, (error) => (error ? reject(error) : resolve())));
+    const written = new Promise<void>((resolve, reject) => stdin.write(`${line}\n`, (error) => (error ? reject(error) : resolve())));
     if (stdin.writableNeedDrain) {
       // Drained, or gone (then the next send says the process is not running).
       this.draining ??= new Promise<void>((resolve) => {

@@ -279,6 +279,8 @@ export class ServerRuntime {
             `Ignored a line on stdout that is not a JSON-RPC message (${error.message.split('\n')[0]}): ${line.slice(0, 300)}`,
           ),
         onOversized: (bytes, message) => this.oversized(bytes, message),
+        // The wire log takes each line as it crossed the pipe, rather than the session writing the message out again.
+        onMessage: (direction, message, line) => this.wire.record(direction, message, line),
       },
       this.deps.messageBytes,
     );
@@ -289,7 +291,6 @@ export class ServerRuntime {
         reconnectOnSessionLoss: false,
         capabilities: this.deps.capabilities(),
         era: this.deps.era(),
-        wire: this.wire,
         transport: () => transport,
         hooks: this.sessionHooks(() => undefined),
       });

@@ -89,7 +89,10 @@ export interface SessionOptions {
    * Servers always pass their setting (auto by default); a session made without one speaks 2025-11-25 only.
    */
   era?: ProtocolEraSetting;
-  /** Where every message both ways is kept; it outlives the session (restarts, re-established HTTP sessions). */
+  /**
+   * Where every message both ways is kept; it outlives the session (restarts, re-established HTTP sessions). Left out
+   * when the transport hands the log each message with its own text (a server's pipes).
+   */
   wire?: WireLog;
 }
 

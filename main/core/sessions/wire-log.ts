@@ -1,6 +1,7 @@
 // Every JSON-RPC message to and from one server, kept in memory and bounded (count and text length), with each response
 // paired to its request: the method it answers and the time it took. A message is noted on the caller's path (its
-// times and a reference) and written out as text on the next turn of the event loop, off the round trip it belongs to.
+// times, a reference, and its text when the transport already has it) and written out on the next turn of the event
+// loop, off the round trip it belongs to; its time is put in words only when it is read.
 import type { WireMessage } from '../../../shared/domain/workbench.js';
 
 export const WIRE_LIMITS = { messages: 1000, textChars: 8000 } as const;
@@ -13,6 +14,8 @@ interface Waiting {
 interface Noted {
   direction: 'in' | 'out';
   raw: unknown;
+  /** The message as the transport wrote or read it (a stdio line), so it need not be written out as JSON again. */
+  text: string | undefined;
   /** Monotonic ms, for the time a response took. */
   now: number;
   /** Wall-clock ms, for the time shown. */
@@ -20,6 +23,9 @@ interface Noted {
 }
 
 type Message = Record<string, unknown>;
+
+/** A message as kept: its wall-clock time stays a number until the message is read. */
+type Kept = Omit<WireMessage, 'at'> & { wall: number };
 
 interface WireClock {
   now(): number;
@@ -32,7 +38,7 @@ function kindOf(message: Message): WireMessage['kind'] {
 }
 
 export class WireLog {
-  private items: WireMessage[] = [];
+  private items: Kept[] = [];
   private seq = 0;
   /** Requests not yet answered, by direction and id; as bounded as the messages. */
   private readonly waiting = new Map<string, Waiting>();
@@ -46,8 +52,8 @@ export class WireLog {
     private readonly later: (fn: () => void) => void = (fn) => setImmediate(fn),
   ) {}
 
-  record(direction: 'in' | 'out', raw: unknown): void {
-    this.pending.push({ direction, raw, now: this.clock.now(), wall: this.clock.wall() });
+  record(direction: 'in' | 'out', raw: unknown, text?: string): void {
+    this.pending.push({ direction, raw, text, now: this.clock.now(), wall: this.clock.wall() });
     if (this.pending.length >= this.limits.messages) this.writeOut();
     else if (!this.scheduled) {
       this.scheduled = true;
@@ -65,7 +71,7 @@ export class WireLog {
     const prefix = query.method?.trim() ?? '';
     const kept = this.items.length > this.limits.messages ? this.items.slice(-this.limits.messages) : this.items;
     const matching = kept.filter((m) => m.seq > after && (prefix === '' || (m.method ?? '').startsWith(prefix)));
-    return { messages: matching.slice(-query.limit), total: this.seq };
+    return { messages: matching.slice(-query.limit).map(({ wall, ...m }) => ({ ...m, at: new Date(wall).toISOString() })), total: this.seq };
   }
 
   private writeOut(): void {
@@ -77,7 +83,7 @@ export class WireLog {
     if (this.items.length > this.limits.messages + (this.limits.messages >> 2)) this.items = this.items.slice(-this.limits.messages);
   }
 
-  private format({ direction, raw, now, wall }: Noted): WireMessage {
+  private format({ direction, raw, text: given, now, wall }: Noted): Kept {
     const message = (raw && typeof raw === 'object' ? raw : {}) as Message;
     const kind = kindOf(message);
     const id = typeof message.id === 'string' || typeof message.id === 'number' ? message.id : undefined;
@@ -97,25 +103,23 @@ export class WireLog {
         ms = Math.round((now - asked.at) * 10) / 10;
       }
     }
-    let text: string;
-    try {
-      // undefined (and functions) stringify to nothing at all.
-      const json: unknown = JSON.stringify(raw);
-      text = typeof json === 'string' ? json : String(raw);
-    } catch {
-      text = String(raw);
-    }
+    const text = given ?? asText(raw);
     const cut = text.length > this.limits.textChars ? text.length - this.limits.textChars : 0;
-    return {
-      seq: ++this.seq,
-      at: new Date(wall).toISOString(),
-      direction,
-      kind,
-      ...(method !== undefined ? { method } : {}),
-      ...(id !== undefined ? { id } : {}),
-      ...(ms !== undefined ? { ms } : {}),
-      text: cut > 0 ? text.slice(0, this.limits.textChars) : text,
-      ...(cut > 0 ? { cut } : {}),
-    };
+    const kept: Kept = { seq: ++this.seq, wall, direction, kind, text: cut > 0 ? text.slice(0, this.limits.textChars) : text };
+    if (method !== undefined) kept.method = method;
+    if (id !== undefined) kept.id = id;
+    if (ms !== undefined) kept.ms = ms;
+    if (cut > 0) kept.cut = cut;
+    return kept;
+  }
+}
+
+function asText(raw: unknown): string {
+  try {
+    // undefined (and functions) stringify to nothing at all.
+    const json: unknown = JSON.stringify(raw);
+    return typeof json === 'string' ? json : String(raw);
+  } catch {
+    return String(raw);
   }
 }

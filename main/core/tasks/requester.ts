@@ -340,7 +340,7 @@ export class TaskRequester {
   private async refetch(f: Followed): Promise<void> {
     f.polling = true;
     try {
-      if (await this.sessionFor(f)) await this.fetchResult(f);
+      if (this.liveFor(f) ?? (await this.reach(f))) await this.fetchResult(f);
     } finally {
       f.polling = false;
       f.failures++;
@@ -356,7 +356,8 @@ export class TaskRequester {
   private async poll(f: Followed): Promise<void> {
     f.polling = true;
     try {
-      const session = await this.sessionFor(f);
+      // Taken at once when live: a poll is hundreds a second with many tasks, and an await costs each one a turn.
+      const session = this.liveFor(f) ?? (await this.reach(f));
       if (!session) return;
       let event: TaskMachineEvent | undefined;
       try {
@@ -386,10 +387,17 @@ export class TaskRequester {
     }
   }
 
-  /** On a lost connection a stdio task is over (its process is gone); an HTTP task waits for the server to come back. */
-  private async sessionFor(f: Followed): Promise<McpSession | undefined> {
+  /** The session the task can be asked on now: the live one, unless the process the task was created on is gone. */
+  private liveFor(f: Followed): McpSession | undefined {
     const live = this.deps.live(f.serverId);
-    if (live && (!f.origin || f.origin === live)) return live;
+    return live && (!f.origin || f.origin === live) ? live : undefined;
+  }
+
+  /**
+   * When the task has no live session: a stdio task is over (its process is gone); an HTTP task's server is connected
+   * again, and while it cannot be the task waits for it to come back.
+   */
+  private async reach(f: Followed): Promise<McpSession | undefined> {
     if (f.transport === 'stdio') {
       this.apply(f, { type: 'process_ended' });
       return undefined;
@@ -407,8 +415,7 @@ export class TaskRequester {
   /** tasks/result blocks until the task ends; while it is open the server may send its own requests (they reach the inbox). */
   private async fetchResult(f: Followed): Promise<void> {
     if (f.fetching) return;
-    const live = this.deps.live(f.serverId);
-    const session = live && (!f.origin || f.origin === live) ? live : undefined;
+    const session = this.liveFor(f);
     if (!session) return;
     if (f.era === 'modern') return this.fetchModern(f, session);
     f.fetching = true;

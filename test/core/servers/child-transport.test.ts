@@ -37,4 +37,28 @@ describe('ChildTransport', () => {
     expect(writes.flat().map((line) => (JSON.parse(line) as { id: number }).id)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(writes.flat().every((line) => line.endsWith('\n'))).toBe(true);
   });
+
+  it('tells each message read and sent with its line as it crossed the pipe, and not a line that is no message', async () => {
+    const { child, writes } = fakeChild();
+    const told: Array<[string, unknown, string | undefined]> = [];
+    const bad: string[] = [];
+    const transport = new ChildTransport(child, {
+      onBadLine: (line) => bad.push(line),
+      onOversized: () => undefined,
+      onMessage: (direction, message, line) => told.push([direction, message, line]),
+    });
+    const received: unknown[] = [];
+    transport.onmessage = (message) => received.push(message);
+    await transport.start();
+    await transport.send(ping(1));
+    await new Promise((r) => setImmediate(r));
+    const answer = '{ "jsonrpc": "2.0", "id": 1, "result": { "status": "working" } }';
+    child.stdout?.emit('data', Buffer.from(`${answer}\nnot json\n`));
+    expect(told).toEqual([
+      ['out', ping(1), writes.flat()[0]?.trimEnd()],
+      ['in', { jsonrpc: '2.0', id: 1, result: { status: 'working' } }, answer],
+    ]);
+    expect(received).toEqual([told[1]?.[1]]);
+    expect(bad).toEqual(['not json']);
+  });
 });

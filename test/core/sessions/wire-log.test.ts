@@ -80,4 +80,22 @@ describe('WireLog', () => {
     expect(wire.list({ limit: 10 }).messages.map((m) => m.seq)).toEqual([8, 9, 10, 11]);
     expect(wire.list({ limit: 10 }).total).toBe(11);
   });
+
+  it('keeps the text a transport gives as the message crossed the pipe, cut like any other', () => {
+    const { wire, at } = log({ messages: 10, textChars: 40 });
+    const line = '{ "jsonrpc" : "2.0", "id" : 3, "method" : "tools/list" }';
+    at(7);
+    wire.record('in', { jsonrpc: '2.0', id: 3, method: 'tools/list' }, line);
+    wire.record('out', { jsonrpc: '2.0', id: 3, result: {} }, '{"jsonrpc":"2.0","id":3,"result":{}}');
+    const [asked, answer] = wire.list({ limit: 10 }).messages;
+    expect(asked).toMatchObject({
+      kind: 'request',
+      method: 'tools/list',
+      text: line.slice(0, 40),
+      cut: line.length - 40,
+      at: new Date(EPOCH + 7).toISOString(),
+    });
+    expect(answer).toMatchObject({ kind: 'response', method: 'tools/list', text: '{"jsonrpc":"2.0","id":3,"result":{}}' });
+    expect(answer?.cut).toBeUndefined();
+  });
 });

@@ -1,9 +1,10 @@
-// Tool calls in flight: one AbortController per call id, progress as events, an audit row per call.
+// Tool calls in flight: one stop per call id, progress as events, an audit row per call.
 import type { CallResult, Progress } from '../../../shared/domain/mcp.js';
 import { StewardError } from '../../../shared/errors.js';
 import { guarded } from '../background.js';
 import { SERVER_LIMITS } from '../limits.js';
 import type { Unexpected } from '../ports.js';
+import { CallStop } from './call-stop.js';
 import type { McpSession } from './session.js';
 
 const PROGRESS_INTERVAL_MS = 1000 / SERVER_LIMITS.progressPerSecond;
@@ -59,7 +60,7 @@ export interface CallRequest {
 }
 
 export class ToolCalls {
-  private readonly active = new Map<string, AbortController>();
+  private readonly active = new Map<string, CallStop>();
   /** Every call in flight, tracked or not, so a server's requests can be tied to the call that caused them. */
   private readonly running = new Set<{ serverId: string; name: string; callId: string | null; ref: string }>();
   private nextRef = 1;
@@ -73,8 +74,8 @@ export class ToolCalls {
   async call(request: CallRequest): Promise<CallResult> {
     const { callId } = request;
     if (callId !== undefined && this.active.has(callId)) throw new StewardError('invalid_payload', `A call with id "${callId}" is already running.`);
-    const followed = callId === undefined ? undefined : { callId, controller: new AbortController() };
-    if (followed) this.active.set(followed.callId, followed.controller);
+    const followed = callId === undefined ? undefined : { callId, stop: new CallStop() };
+    if (followed) this.active.set(followed.callId, followed.stop);
     const started = this.deps.now();
     const entry = { serverId: request.serverId, name: request.name, callId: callId ?? null, ref: `call-${this.nextRef++}` };
     const progress =
@@ -94,7 +95,7 @@ export class ToolCalls {
       try {
         const result = await session.callTool(request.name, request.arguments, {
           timeoutMs: (request.timeoutSeconds ?? timeoutSeconds) * 1000,
-          ...(followed && progress ? { signal: followed.controller.signal, onProgress: (p) => progress.progress(p) } : {}),
+          ...(followed && progress ? { signal: followed.stop.signal, onProgress: (p) => progress.progress(p) } : {}),
         });
         outcome = result.isError ? 'tool_error' : 'ok';
         return result;
@@ -125,12 +126,12 @@ export class ToolCalls {
   }
 
   cancel(callId: string): void {
-    const controller = this.active.get(callId);
-    if (!controller) throw new StewardError('not_found', 'No call with that id is running.');
-    controller.abort(new StewardError('cancelled', 'Cancelled by the user.'));
+    const stop = this.active.get(callId);
+    if (!stop) throw new StewardError('not_found', 'No call with that id is running.');
+    stop.abort(new StewardError('cancelled', 'Cancelled by the user.'));
   }
 
   cancelAll(): void {
-    for (const controller of this.active.values()) controller.abort();
+    for (const stop of this.active.values()) stop.abort();
   }
 }

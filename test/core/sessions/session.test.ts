@@ -42,6 +42,12 @@ describe('MCP session', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect((await t.host.dispatch('tools:cancel', { callId: 'to-cancel' })).ok).toBe(true);
     await expect(running).rejects.toMatchObject({ code: 'cancelled' });
+    // The server was told, naming the request it was working on.
+    const wire = t.host.servers
+      .wire(id, { limit: 100 })
+      .messages.map((m) => JSON.parse(m.text) as { id?: number; method?: string; params?: Record<string, unknown> });
+    const asked = wire.find((m) => m.method === 'tools/call' && m.params?.name === 'sleep');
+    expect(wire.filter((m) => m.method === 'notifications/cancelled').map((m) => m.params?.requestId)).toEqual([asked?.id]);
     expect((await t.host.dispatch('tools:cancel', { callId: 'to-cancel' })).ok).toBe(false);
     // The server is still fine afterwards.
     expect(textOf(await t.host.tools.call({ serverId: id, name: 'sleep', arguments: { ms: 10 } }))).toBe('slept 10');

@@ -1,7 +1,8 @@
 // Every JSON-RPC message to and from one server, kept in memory and bounded (count and text length), with each response
-// paired to its request: the method it answers and the time it took. A message is noted on the caller's path (its
-// times, a reference, and its text when the transport already has it) and written out on the next turn of the event
-// loop, off the round trip it belongs to; its time is put in words only when it is read.
+// paired to its request: the method it answers and the time it took. A message whose text the transport already has (a
+// server's line) is kept at once; one that must be written out as JSON is noted on the caller's path (its times and a
+// reference) and written out on the next turn of the event loop, off the round trip it belongs to. Times are put in
+// words only when the log is read.
 import type { WireMessage } from '../../../shared/domain/workbench.js';
 
 export const WIRE_LIMITS = { messages: 1000, textChars: 8000 } as const;
@@ -53,7 +54,13 @@ export class WireLog {
   ) {}
 
   record(direction: 'in' | 'out', raw: unknown, text?: string): void {
-    this.pending.push({ direction, raw, text, now: this.clock.now(), wall: this.clock.wall() });
+    const noted: Noted = { direction, raw, text, now: this.clock.now(), wall: this.clock.wall() };
+    // With its text at hand a message costs no more to keep now than to note; it waits only behind others noted before it.
+    if (text !== undefined && this.pending.length === 0) {
+      this.keep(noted);
+      return;
+    }
+    this.pending.push(noted);
     if (this.pending.length >= this.limits.messages) this.writeOut();
     else if (!this.scheduled) {
       this.scheduled = true;
@@ -78,7 +85,11 @@ export class WireLog {
     const noted = this.pending;
     if (noted.length === 0) return;
     this.pending = [];
-    for (const n of noted) this.items.push(this.format(n));
+    for (const n of noted) this.keep(n);
+  }
+
+  private keep(noted: Noted): void {
+    this.items.push(this.format(noted));
     // Trimmed in steps rather than one message at a time; list() reads only the newest `messages`.
     if (this.items.length > this.limits.messages + (this.limits.messages >> 2)) this.items = this.items.slice(-this.limits.messages);
   }

@@ -81,8 +81,8 @@ describe('WireLog', () => {
     expect(wire.list({ limit: 10 }).total).toBe(11);
   });
 
-  it('keeps the text a transport gives as the message crossed the pipe, cut like any other', () => {
-    const { wire, at } = log({ messages: 10, textChars: 40 });
+  it('keeps a message with the text its transport gives at once, as it crossed the pipe, cut like any other', () => {
+    const { wire, at, queued } = log({ messages: 10, textChars: 40 });
     const line = '{ "jsonrpc" : "2.0", "id" : 3, "method" : "tools/list" }';
     at(7);
     wire.record('in', { jsonrpc: '2.0', id: 3, method: 'tools/list' }, line);
@@ -97,5 +97,16 @@ describe('WireLog', () => {
     });
     expect(answer).toMatchObject({ kind: 'response', method: 'tools/list', text: '{"jsonrpc":"2.0","id":3,"result":{}}' });
     expect(answer?.cut).toBeUndefined();
+    expect(queued).toHaveLength(0);
+    // One that must be written out waits for the next turn, and one with its text after it waits behind it.
+    wire.record('out', { jsonrpc: '2.0', id: 4, method: 'ping' });
+    wire.record('in', { jsonrpc: '2.0', id: 4, result: {} }, '{"jsonrpc":"2.0","id":4,"result":{}}');
+    expect(queued).toHaveLength(1);
+    expect(wire.list({ limit: 10 }).messages.map((m) => [m.seq, m.kind, m.method])).toEqual([
+      [1, 'request', 'tools/list'],
+      [2, 'response', 'tools/list'],
+      [3, 'request', 'ping'],
+      [4, 'response', 'ping'],
+    ]);
   });
 });

@@ -143,7 +143,10 @@ export class ChildTransport implements Transport {
         stdin.uncork();
       });
     }
-    const written = new Promise<void>((resolve, reject) => stdin.write(`${line}\n`, (error) => (error ? reject(error) : resolve())));
+    // A failed write is the connection's error, not this message's: nobody waits on it.
+    stdin.write(`${line}\n`, (error) => {
+      if (error) this.onerror?.(error);
+    });
     if (stdin.writableNeedDrain) {
       // Drained, or gone (then the next send says the process is not running).
       this.draining ??= new Promise<void>((resolve) => {
@@ -158,7 +161,6 @@ export class ChildTransport implements Transport {
       });
       await this.draining;
     }
-    void written.catch((error: unknown) => this.onerror?.(error instanceof Error ? error : new Error(String(error))));
   }
 
   close(): Promise<void> {

@@ -560,31 +560,24 @@ export class McpSession {
   }
 
   async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallResult> {
-    const { onProgress } = options;
-    const result = await this.withSession(
-      `Calling tool "${name}"`,
-      (c) =>
-        c.callTool(
-          { name, arguments: args },
-          {
-            ...(options.signal ? { signal: options.signal } : {}),
-            timeout: options.timeoutMs,
-            resetTimeoutOnProgress: true,
-            maxTotalTimeout: options.timeoutMs * 10,
-            ...(onProgress
-              ? {
-                  onprogress: (p: { progress: number; total?: number; message?: string }) =>
-                    onProgress({
-                      progress: p.progress,
-                      ...(p.total !== undefined ? { total: p.total } : {}),
-                      ...(p.message ? { message: p.message } : {}),
-                    }),
-                }
-              : {}),
-          },
-        ),
-      options.signal,
-    );
+    const { onProgress, signal } = options;
+    // One shape for every call, followed or not (absent members undefined): options spread together per call cost a
+    // followed call more than the rest of Steward's work on it.
+    const sdkOptions = {
+      signal,
+      timeout: options.timeoutMs,
+      resetTimeoutOnProgress: true,
+      maxTotalTimeout: options.timeoutMs * 10,
+      onprogress: onProgress
+        ? (p: { progress: number; total?: number; message?: string }) =>
+            onProgress({
+              progress: p.progress,
+              ...(p.total !== undefined ? { total: p.total } : {}),
+              ...(p.message ? { message: p.message } : {}),
+            })
+        : undefined,
+    };
+    const result = await this.withSession(`Calling tool "${name}"`, (c) => c.callTool({ name, arguments: args }, sdkOptions), signal);
     return {
       content: result.content,
       ...(result.structuredContent ? { structuredContent: result.structuredContent as Record<string, unknown> } : {}),

@@ -78,14 +78,17 @@ export class ToolCalls {
     if (followed) this.active.set(followed.callId, followed.stop);
     const started = this.deps.now();
     const entry = { serverId: request.serverId, name: request.name, callId: callId ?? null, ref: `call-${this.nextRef++}` };
-    const progress =
+    // Paced from the first progress the server sends: most calls send none.
+    let pacer: ReturnType<typeof paced> | undefined;
+    const onProgress =
       callId === undefined
         ? undefined
-        : paced(
-            (p) => this.deps.progress({ callId, serverId: request.serverId, ...p }),
-            () => this.deps.now(),
-            this.deps.unexpected,
-          );
+        : (p: Omit<Progress, 'callId' | 'serverId'>) =>
+            (pacer ??= paced(
+              (held) => this.deps.progress({ callId, serverId: request.serverId, ...held }),
+              () => this.deps.now(),
+              this.deps.unexpected,
+            )).progress(p);
     this.running.add(entry);
     let outcome = 'error';
     let serverName = request.serverId;
@@ -95,7 +98,8 @@ export class ToolCalls {
       try {
         const result = await session.callTool(request.name, request.arguments, {
           timeoutMs: (request.timeoutSeconds ?? timeoutSeconds) * 1000,
-          ...(followed && progress ? { signal: followed.stop.signal, onProgress: (p) => progress.progress(p) } : {}),
+          signal: followed?.stop.signal,
+          onProgress,
         });
         outcome = result.isError ? 'tool_error' : 'ok';
         return result;
@@ -106,7 +110,7 @@ export class ToolCalls {
         release();
       }
     } finally {
-      progress?.end();
+      pacer?.end();
       this.running.delete(entry);
       this.deps.ended?.(request.serverId, entry.ref);
       if (callId !== undefined) this.active.delete(callId);

@@ -1,5 +1,6 @@
 // What stops a followed tool call behaves, for everything the SDK reads of a request's signal, as an AbortController's
-// signal does: aborted and reason, one abort event, a removed listener hears nothing, a second abort changes nothing.
+// signal does: aborted and reason, one abort event (a listener added twice hears it once), a removed listener hears
+// nothing, a second abort changes nothing, and a listener added after the abort is never called.
 import { describe, expect, it } from 'vitest';
 import { CallStop } from '../../../main/core/sessions/call-stop.js';
 
@@ -8,12 +9,15 @@ function watched(make: () => { signal: AbortSignal; abort: (reason?: unknown) =>
   const heard: unknown[] = [];
   const removed: unknown[] = [];
   const onRemoved = () => removed.push(stop.signal.reason);
-  stop.signal.addEventListener('abort', () => heard.push(stop.signal.reason), { once: true });
+  const onAbort = () => heard.push(stop.signal.reason);
+  stop.signal.addEventListener('abort', onAbort, { once: true });
+  stop.signal.addEventListener('abort', onAbort, { once: true });
   stop.signal.addEventListener('abort', onRemoved, { once: true });
   stop.signal.removeEventListener('abort', onRemoved);
   const before = stop.signal.aborted;
   stop.abort('first');
   stop.abort('second');
+  stop.signal.addEventListener('abort', () => heard.push('too late'));
   return { before, after: stop.signal.aborted, reason: stop.signal.reason as unknown, heard, removed };
 }
 

@@ -453,11 +453,7 @@ export class McpSession {
   ): Promise<T> {
     return this.withSession(
       what,
-      (c) =>
-        c.request({ method, params } as never, schema as never, {
-          ...(options.signal ? { signal: options.signal } : {}),
-          timeout: options.timeoutMs ?? 60_000,
-        }) as Promise<T>,
+      (c) => c.request({ method, params } as never, schema as never, { signal: options.signal, timeout: options.timeoutMs ?? 60_000 }) as Promise<T>,
       options.signal,
     );
   }

@@ -51,6 +51,7 @@ export class TaskRecord {
   /** One event of a task's life: the transition, written (row, history, result) in one transaction, then announced. */
   step(id: string, state: TaskState, event: TaskMachineEvent): Stepped {
     const { state: next, effects } = taskTransition(state, event);
+    if (next === state && effects.length === 0) return { state, effects, row: undefined };
     const patch = patchOf(state, next);
     const entries = effects.flatMap((e) =>
       e.type === 'history' ? [{ source: e.source, kind: e.kind, status: next.status, message: e.message, serverAt: e.serverAt }] : [],

@@ -156,8 +156,23 @@ function stale(state: TaskState, task: ServerTask): boolean {
   return Number.isFinite(seen) && Number.isFinite(at) && at < seen;
 }
 
+/** A report that says what the state already says of a running, connected task: the poll of a quiet task. */
+function quiet(state: TaskState, task: ServerTask): boolean {
+  return (
+    state.status === 'working' &&
+    state.settledBy === null &&
+    !state.disconnected &&
+    task.status === state.status &&
+    task.statusMessage === state.statusMessage &&
+    task.expiresAt === state.expiresAt &&
+    (task.pollIntervalMs ?? state.pollIntervalMs) === state.pollIntervalMs &&
+    (task.lastUpdatedAt ?? state.serverAt) === state.serverAt
+  );
+}
+
 function reported(state: TaskState, task: ServerTask): Transition {
-  if (state.direction === 'incoming' || state.settledBy === 'server' || stale(state, task)) return unchanged(state);
+  // Most reports are quiet polls; they leave the very state they found, and nothing else is built for them.
+  if (state.direction === 'incoming' || state.settledBy === 'server' || quiet(state, task) || stale(state, task)) return unchanged(state);
   const timing = {
     pollIntervalMs: task.pollIntervalMs ?? state.pollIntervalMs,
     expiresAt: task.expiresAt,

@@ -223,11 +223,10 @@ function run(start: TaskState, events: TaskMachineEvent[]) {
 }
 
 describe('the paths a user sees', () => {
-  it('a quiet poll writes nothing; a new message is one server entry', () => {
-    expect(taskTransition(running, { type: 'reported', via: 'poll', task: report('working', 'queued', { expiresAt: running.expiresAt }) })).toEqual({
-      state: running,
-      effects: [],
-    });
+  it('a quiet poll writes nothing and leaves the very state it found; a new message is one server entry', () => {
+    const quiet = taskTransition(running, { type: 'reported', via: 'poll', task: report('working', 'queued', { expiresAt: running.expiresAt }) });
+    expect(quiet).toEqual({ state: running, effects: [] });
+    expect(quiet.state).toBe(running);
     expect(run(running, [{ type: 'reported', via: 'poll', task: report('working', 'step 1', { expiresAt: running.expiresAt }) }]).log).toEqual([
       'server:status:working',
     ]);

@@ -6,13 +6,14 @@ import { startTokenOf, type OwnerKey } from '../owners/index.js';
 import type { Clock } from '../ports.js';
 import type { LaunchPlan } from '../security/index.js';
 import type { ProcessRecord } from '../store/index.js';
+import { eraKey, recallEra, serverLabel, settleEra } from './era-memory.js';
 import { LogSink } from './log-sink.js';
 import type { ConnectPorts, LaunchPorts, ServerRecords, ServerSinks, SupervisionSettings } from './ports.js';
 import { commandLineOf, killTree, readProcessTable, TreeSnapshot, type Member, type ProcessTable } from './process-tree.js';
 import { ServerRuntime } from './runtime.js';
 
 export interface SupervisorDeps {
-  records: Pick<ServerRecords, 'servers' | 'logs' | 'processes' | 'owners' | 'transaction'>;
+  records: Pick<ServerRecords, 'servers' | 'logs' | 'processes' | 'owners' | 'settings' | 'transaction'>;
   clock: Clock;
   launch: Pick<LaunchPorts, 'sandbox' | 'platform' | 'homeDir' | 'downloadTimeoutMs'>;
   connect: Pick<ConnectPorts, 'identity' | 'connectTimeoutMs' | 'messageBytes' | 'capabilities' | 'serverRequest' | 'serverNotification'>;
@@ -116,6 +117,15 @@ export class Supervisor {
       },
       capabilities: () => this.deps.connect.capabilities(id),
       era: () => store.servers.get(id)?.options.protocolEra ?? 'auto',
+      eraMemory: {
+        knownLegacy: (hash) => recallEra(store.settings.get(eraKey(id)), hash) !== undefined,
+        settle: (hash, outcome) => {
+          const next = settleEra(recallEra(store.settings.get(eraKey(id)), hash), hash, { era: outcome.era, server: serverLabel(outcome.server) });
+          if (next === null) store.settings.remove(eraKey(id));
+          else if (next) store.settings.put(eraKey(id), next);
+        },
+        forget: () => store.settings.remove(eraKey(id)),
+      },
       serverRequest: (method, params, info) => this.deps.connect.serverRequest(id, method, params, info),
       serverNotification: (method, params) => this.deps.connect.serverNotification(id, method, params),
       wantsRestart: () => {

@@ -89,6 +89,11 @@ export interface SessionOptions {
    * Servers always pass their setting (auto by default); a session made without one speaks 2025-11-25 only.
    */
   era?: ProtocolEraSetting;
+  /**
+   * With `auto`: this server spoke 2025 the last time this exact launch ran, so the connection opens with initialize and
+   * no server/discover probe. A server that refuses it fails the connect like any refused handshake.
+   */
+  knownLegacy?: boolean;
   /** Where every message both ways is kept; it outlives the session (restarts, re-established HTTP sessions). */
   wire?: WireLog;
 }
@@ -268,7 +273,8 @@ export class McpSession {
     client.setVersionNegotiation(negotiation(this.options.era ?? 'legacy', isStdio(transport)));
     this.tap(transport, (message) => framed?.take(message) === true);
     try {
-      await client.connect(transport, { signal: controller.signal, timeout: this.options.connectTimeoutMs });
+      const prior = this.options.knownLegacy === true && this.options.era === 'auto' ? { prior: { kind: 'legacy' as const } } : {};
+      await client.connect(transport, { signal: controller.signal, timeout: this.options.connectTimeoutMs, ...prior });
       if (client.getProtocolEra() === 'modern') {
         if (serve) this.serveInputRequests(client, serve, sessionEnd.signal);
         framed = new FramedRequests(transport, () => this.envelope(client, declared), !isStdio(transport));

@@ -31,6 +31,11 @@ export interface ServerRecords {
 /** Where and how a server's launch is planned and run: the machine, its sandbox, and what fetches packages. */
 export interface LaunchPorts {
   sandbox: SandboxRunner;
+  /**
+   * Whether planning a sandboxed launch starts the sandbox runtime at once (hosts that live on: a start usually follows
+   * the plan, after a consent the user reads). A one-shot command does not, since closing would wait for it.
+   */
+  warmSandbox: boolean;
   fs: FsView;
   platform: Platform;
   homeDir: string;

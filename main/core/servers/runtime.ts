@@ -79,6 +79,8 @@ export interface RuntimeDeps {
   /** Whether a crash should lead to a restart (the user may have stopped it elsewhere). */
   wantsRestart(): boolean;
   launched(info: { pid: number; pidStarted: string }): void;
+  /** Runs writes that belong to one moment in one commit of the records. */
+  together(fn: () => void): void;
   /** Processes of the server's tree (group, session, descendants) seen for the first time. */
   members(members: Member[]): void;
   /**
@@ -313,13 +315,17 @@ export class ServerRuntime {
         throw new StewardError('server_exited', 'The server exited while connecting.');
       }
       this.session = session;
-      if (era === 'auto') this.deps.eraMemory.settle(plan.spec.hash, { era: session.info.era, server: session.info.serverInfo });
       // A table read before this server started would not hold it: then the tree is read afresh.
       const recent = this.deps.recentTable();
-      this.refreshTree(recent.startToken(pid) === undefined ? undefined : recent);
+      const members = this.snapshot.refresh(recent.startToken(pid) === undefined ? undefined : recent);
       this.lastError = null;
-      this.deps.failed(null);
-      this.setStatus('running');
+      // What coming up writes (the era verdict, the tree, the cleared error, the session record) is one commit.
+      this.deps.together(() => {
+        if (era === 'auto') this.deps.eraMemory.settle(plan.spec.hash, { era: session.info.era, server: session.info.serverInfo });
+        if (members.length > 0) this.deps.members(members);
+        this.deps.failed(null);
+        this.setStatus('running');
+      });
     } catch (error) {
       const e = error instanceof StewardError ? error : new StewardError('connect_failed', String(error));
       if (this.stopping && !this.hasExited()) throw e;

@@ -83,6 +83,8 @@ export class Supervisor {
     if (runtime) return runtime;
     const { records: store, owner } = this.deps;
     const { audit } = this.deps.sinks;
+    /** Whether this process's session record with the server is written (see changed). */
+    let held = false;
     const record = (role: ProcessRecord['role'], pid: number, started: string) =>
       store.processes.record({ pid, started, role, serverId: id, command: commandLineOf(pid), owner, recordedAt: this.now() });
     const created = new ServerRuntime({
@@ -102,9 +104,14 @@ export class Supervisor {
       log: (stream, level, text) => this.logs.add(id, stream, level, text),
       changed: () => {
         if (this.finished) return;
-        // The session record follows the status: other processes see who holds a session with this server.
-        if (created.status === 'running') store.owners.holdSession(id, owner, this.now());
-        else store.owners.releaseSession(id, owner);
+        // The session record follows the status: other processes see who holds a session with this server. It is
+        // written when that changes, not on every status (a start passes through several).
+        const running = created.status === 'running';
+        if (running !== held) {
+          if (running) store.owners.holdSession(id, owner, this.now());
+          else store.owners.releaseSession(id, owner);
+          held = running;
+        }
         this.deps.changed(id);
       },
       listChanged: (kind) => this.deps.sinks.events.emit(`${kind}:changed`, { serverId: id }),
@@ -147,6 +154,7 @@ export class Supervisor {
         }
       },
       launched: ({ pid, pidStarted }) => record('server', pid, pidStarted),
+      together: (fn) => store.transaction(fn),
       recentTable: () => this.recentTable(),
       members: (members: Member[]) => {
         // One commit for all the processes seen together.

@@ -134,6 +134,7 @@ export class McpSession {
   private sessionKey = randomUUID();
   /** Ends with the connection (and with each one re-established): questions tied to it are withdrawn. */
   private sessionEnd = new AbortController();
+  private opened = false;
   private readonly notifications = new NotificationBudget((dropped) =>
     this.options.hooks.log(
       'warning',
@@ -168,7 +169,9 @@ export class McpSession {
 
   private async open(): Promise<void> {
     const { hooks, identity } = this.options;
-    this.sessionEnd.abort();
+    // The first open has no earlier connection to end, and aborting makes an exception with a stack: skipped.
+    if (this.opened) this.sessionEnd.abort();
+    this.opened = true;
     const sessionEnd = new AbortController();
     // Each question waiting for the user listens to it; the caps bound how many there can be.
     setMaxListeners(SERVER_LIMITS.inFlightRequests * 2, sessionEnd.signal);

@@ -7,6 +7,8 @@ export async function openCliHost(log: (line: string) => void): Promise<Host> {
     log,
     ownerKind: 'cli',
     autostart: false,
+    // A command plans a launch to show it or to start it once; closing would wait for a sandbox warmed for nothing.
+    warmSandbox: false,
     // A command should not linger: servers that ignore stdin closing get SIGTERM after one second.
     stopGraceMs: 1000,
     // A terminal cannot click: links are printed for the user to open.

@@ -66,6 +66,8 @@ export interface HostOptions {
   platform?: Platform;
   homeDir?: string;
   sandbox?: SandboxRunner;
+  /** Start the sandbox runtime as soon as a sandboxed launch is planned (true unless told; the CLI turns it off). */
+  warmSandbox?: boolean;
   fs?: FsView;
   /** Start servers the user left running (the app and browser mode do; the CLI does not). */
   autostart?: boolean;
@@ -202,6 +204,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     clock,
     launch: {
       sandbox,
+      warmSandbox: options.warmSandbox ?? true,
       fs: options.fs ?? nodeFsView,
       platform,
       homeDir,

@@ -12,8 +12,8 @@ import type { ServerTraffic } from './server-requests.js';
 
 /** The rows and secrets the servers domain keeps, out of the host's one store. */
 export function serverRecords(store: Store, secrets: SecretStore): ServerRecords {
-  const { servers, consents, logs, processes, owners, transaction } = store;
-  return { servers, consents, logs, processes, owners, transaction, secrets };
+  const { servers, consents, logs, processes, owners, settings, transaction } = store;
+  return { servers, consents, logs, processes, owners, settings, transaction, secrets };
 }
 
 /** The shared records the cross-process layer reads, out of the host's one store. */

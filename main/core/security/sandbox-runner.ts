@@ -32,6 +32,11 @@ export interface WrappedCommand {
 export interface SandboxRunner {
   support(): Promise<SandboxSupport>;
   wrap(request: SandboxRequest): Promise<WrappedCommand>;
+  /**
+   * Starts the runtime (its proxies, bridges and denial monitor) in the background, so a start soon after does not wait
+   * for it. Nothing is reported here: a runtime that cannot start fails the next wrap, as it would have anyway.
+   */
+  prepare?(): void;
   /** Text that names the runtime's helper processes on their command lines (its bridges' socket paths), once it runs. */
   bridges?(): readonly string[];
   dispose(): Promise<void>;
@@ -101,6 +106,10 @@ export function createOsSandbox(platform: NodeJS.Platform = process.platform): S
         }
       })();
       return support;
+    },
+
+    prepare() {
+      init().catch(() => undefined);
     },
 
     async wrap(request) {

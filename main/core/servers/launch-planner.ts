@@ -45,7 +45,10 @@ export class LaunchPlanner {
         this.deps.launch.hostEnv,
         this.deps.launch.fs,
       );
-      if (result.kind === 'plan') return result;
+      if (result.kind === 'plan') {
+        if (result.spec.sandbox.mode === 'enforced' && this.deps.launch.warmSandbox) this.deps.launch.sandbox.prepare?.();
+        return result;
+      }
       if (result.kind === 'refusal') throw this.refused(record.id, new StewardError(result.code, result.message));
       pins = await this.pin(record, pins, result.requests);
     }

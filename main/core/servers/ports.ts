@@ -9,7 +9,7 @@ import type { OwnerKey } from '../owners/index.js';
 import type { Clock, SecretStore, Transact, Unexpected } from '../ports.js';
 import type { FsView, Platform, SandboxRunner } from '../security/index.js';
 import type { ClientIdentity, HostCapabilities, HttpAuth, ServerNotificationMethod, ServerRequestInfo } from '../sessions/index.js';
-import type { ConsentsRepo, LogsRepo, OwnersRepo, ProcessesRepo, ServersRepo } from '../store/index.js';
+import type { ConsentsRepo, LogsRepo, OwnersRepo, ProcessesRepo, ServersRepo, SettingsRepo } from '../store/index.js';
 import type { BackoffPolicy } from './backoff.js';
 import type { PackageResolver } from './packages.js';
 
@@ -22,6 +22,8 @@ export interface ServerRecords {
   processes: Pick<ProcessesRepo, 'record' | 'list' | 'owners' | 'claim' | 'clear' | 'clearServer'>;
   /** Which process holds a session with which server. */
   owners: Pick<OwnersRepo, 'holdSession' | 'releaseSession' | 'dropSessions'>;
+  /** Host settings: what each server's last launch negotiated is kept there (era-memory.ts). */
+  settings: Pick<SettingsRepo, 'get' | 'put' | 'remove'>;
   transaction: Transact;
   secrets: SecretStore;
 }
@@ -29,6 +31,11 @@ export interface ServerRecords {
 /** Where and how a server's launch is planned and run: the machine, its sandbox, and what fetches packages. */
 export interface LaunchPorts {
   sandbox: SandboxRunner;
+  /**
+   * Whether planning a sandboxed launch starts the sandbox runtime at once (hosts that live on: a start usually follows
+   * the plan, after a consent the user reads). A one-shot command does not, since closing would wait for it.
+   */
+  warmSandbox: boolean;
   fs: FsView;
   platform: Platform;
   homeDir: string;

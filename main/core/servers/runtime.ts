@@ -1,7 +1,7 @@
 // One server's life: spawn (or dial), connect, supervise, restart with backoff, stop the whole process tree.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import type { LogLine, ProtocolEraSetting, ServerError, ServerStatus } from '../../../shared/domain/servers.js';
+import type { LogLine, ProtocolEra, ProtocolEraSetting, ServerError, ServerStatus } from '../../../shared/domain/servers.js';
 import { present, StewardError } from '../../../shared/errors.js';
 import { detached, guarded } from '../background.js';
 import type { Clock, Unexpected } from '../ports.js';
@@ -65,6 +65,13 @@ export interface RuntimeDeps {
   capabilities(): HostCapabilities;
   /** Which protocol era to speak (the server's setting now). */
   era(): ProtocolEraSetting;
+  /** What this server spoke the last time a launch with this consent hash came up (see era-memory.ts). */
+  eraMemory: {
+    knownLegacy(hash: string): boolean;
+    /** After a connection came up: what it negotiated, and the server's name and version. */
+    settle(hash: string, outcome: { era: ProtocolEra | null; server: { name: string; version: string } | null }): void;
+    forget(): void;
+  };
   serverRequest(method: string, params: unknown, info: ServerRequestInfo): Promise<Record<string, unknown>>;
   serverNotification(method: ServerNotificationMethod, params: Record<string, unknown>): void;
   /** Plans the next launch again (config and consent may have changed). Throws when it may not run. */
@@ -72,6 +79,8 @@ export interface RuntimeDeps {
   /** Whether a crash should lead to a restart (the user may have stopped it elsewhere). */
   wantsRestart(): boolean;
   launched(info: { pid: number; pidStarted: string }): void;
+  /** Runs writes that belong to one moment in one commit of the records. */
+  together(fn: () => void): void;
   /** Processes of the server's tree (group, session, descendants) seen for the first time. */
   members(members: Member[]): void;
   /**
@@ -109,6 +118,10 @@ export class ServerRuntime {
   private stopping: Promise<void> | undefined;
   private starting: Promise<void> | undefined;
   private exitWaiters: Array<() => void> = [];
+  /** How many stops were asked for: a relaunch that sees another one since gives way to it. */
+  private stops = 0;
+  /** A child Steward ends itself on the way to a relaunch: its exit is no failure of its own. */
+  private ending: ChildProcess | undefined;
 
   constructor(private readonly deps: RuntimeDeps) {}
 
@@ -175,7 +188,8 @@ export class ServerRuntime {
     return new Date(this.deps.clock.now()).toISOString();
   }
 
-  private async launch(plan: LaunchPlan): Promise<void> {
+  /** `probe` false: a launch that may go straight to the handshake its last launch negotiated. */
+  private async launch(plan: LaunchPlan, probe = false): Promise<void> {
     if (this.child) return;
     this.setStatus('starting');
     this.stderrTail = [];
@@ -284,13 +298,16 @@ export class ServerRuntime {
       },
       this.deps.messageBytes,
     );
+    const era = this.deps.era();
+    const knownLegacy = !probe && era === 'auto' && this.deps.eraMemory.knownLegacy(plan.spec.hash);
     try {
       const session = await McpSession.connect({
         identity: this.deps.identity,
         connectTimeoutMs: this.deps.connectTimeoutMs,
         reconnectOnSessionLoss: false,
         capabilities: this.deps.capabilities(),
-        era: this.deps.era(),
+        era,
+        knownLegacy,
         transport: () => transport,
         hooks: this.sessionHooks(() => undefined),
       });
@@ -301,13 +318,21 @@ export class ServerRuntime {
       this.session = session;
       // A table read before this server started would not hold it: then the tree is read afresh.
       const recent = this.deps.recentTable();
-      this.refreshTree(recent.startToken(pid) === undefined ? undefined : recent);
+      const members = this.snapshot.refresh(recent.startToken(pid) === undefined ? undefined : recent);
       this.lastError = null;
-      this.deps.failed(null);
-      this.setStatus('running');
+      // What coming up writes (the era verdict, the tree, the cleared error, the session record) is one commit.
+      this.deps.together(() => {
+        if (era === 'auto') this.deps.eraMemory.settle(plan.spec.hash, { era: session.info.era, server: session.info.serverInfo });
+        if (members.length > 0) this.deps.members(members);
+        this.deps.failed(null);
+        this.setStatus('running');
+      });
     } catch (error) {
       const e = error instanceof StewardError ? error : new StewardError('connect_failed', String(error));
       if (this.stopping && !this.hasExited()) throw e;
+      // The server refused (or died on) the 2025 handshake it took last time: it changed under the same command. What
+      // was kept goes, and it is started once more to be asked afresh. A silent one is not: that would double the wait.
+      if (knownLegacy && e.code !== 'timeout') return this.relaunchToProbe(plan, child, exited, e);
       let outcome: FailureOutcome;
       if (this.child === child) {
         // Alive but no MCP answer: stop it (no restart: the same start would fail the same way).
@@ -325,6 +350,34 @@ export class ServerRuntime {
       this.fail({ code, message: failure.summary, stderrTail: [...this.stderrTail], failure, at: this.now() });
       throw new StewardError(code, failure.summary, { stderrTail: [...this.stderrTail] });
     }
+  }
+
+  private async relaunchToProbe(plan: LaunchPlan, child: ChildProcess, exited: Promise<void>, error: StewardError): Promise<void> {
+    this.deps.eraMemory.forget();
+    this.deps.log(
+      'host',
+      'notice',
+      `The server did not take the 2025 handshake it took last time (${error.message}); starting it again to ask which protocol it speaks.`,
+    );
+    const stops = this.stops;
+    if (this.child === child) {
+      this.ending = child;
+      // As a stop would: stdin closed first, then the tree killed if it lingers.
+      try {
+        child.stdin?.end();
+      } catch {
+        // already closed
+      }
+      const gone = await Promise.race([
+        exited.then(() => true),
+        new Promise<boolean>((r) => this.deps.clock.setTimeout(() => r(false), this.deps.stopGraceMs)),
+      ]);
+      if (!gone) this.snapshot?.signal('SIGKILL');
+    }
+    await exited;
+    // Stopped meanwhile: the stop stands.
+    if (this.stops !== stops) throw error;
+    return this.launch(plan, true);
   }
 
   private hasExited(): boolean {
@@ -440,7 +493,7 @@ export class ServerRuntime {
     const pid = child.pid;
     // A process that never got a pid was handled as a failed spawn.
     if (this.child !== child || pid === undefined) return;
-    const wasStopping = this.stopping !== undefined;
+    const wasStopping = this.stopping !== undefined || this.ending === child;
     const wasRunning = this.status === 'running';
     const snapshot = this.snapshot;
     this.child = undefined;
@@ -531,6 +584,7 @@ export class ServerRuntime {
 
   /** Close stdin, then SIGTERM, then SIGKILL the whole tree. Resolves when every process is gone. */
   stop(finalStatus: 'stopped' | 'error' = 'stopped'): Promise<void> {
+    this.stops += 1;
     this.cancelRestart();
     this.download?.kill();
     if (this.stopping) return this.stopping;

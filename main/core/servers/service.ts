@@ -21,6 +21,7 @@ import type { LaunchPlan } from '../security/index.js';
 import type { OwnerKey } from '../owners/index.js';
 import type { McpSession } from '../sessions/index.js';
 import type { ServerRecord } from '../store/index.js';
+import { eraKey } from './era-memory.js';
 import { forgetSecrets, loadConfig, saveSecrets, toStored } from './config.js';
 import { applyGrants, grantAudit, refuseBadGrants, type GrantChange } from './grants.js';
 import { LaunchPlanner } from './launch-planner.js';
@@ -271,6 +272,7 @@ export class ServersService {
     this.deps.sinks.inbox.removeKey(`consent:${id}`);
     this.deps.records.transaction(() => {
       this.deps.records.servers.remove(id);
+      this.deps.records.settings.remove(eraKey(id));
       this.deps.sinks.audit.record('server.removed', { serverId: id, serverName: record.name, actor, summary: `Removed server "${record.name}".` });
     });
     await forgetSecrets(this.deps.records.secrets, id);

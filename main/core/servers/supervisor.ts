@@ -7,13 +7,14 @@ import { startTokenOf, type OwnerKey } from '../owners/index.js';
 import type { Clock } from '../ports.js';
 import type { LaunchPlan } from '../security/index.js';
 import type { ProcessRecord } from '../store/index.js';
+import { eraKey, recallEra, serverLabel, settleEra } from './era-memory.js';
 import { LogSink } from './log-sink.js';
 import type { ConnectPorts, LaunchPorts, ServerRecords, ServerSinks, SupervisionSettings } from './ports.js';
 import { commandLineOf, killTree, readProcessTable, TreeSnapshot, type Member, type ProcessTable } from './process-tree.js';
 import { ServerRuntime } from './runtime.js';
 
 export interface SupervisorDeps {
-  records: Pick<ServerRecords, 'servers' | 'logs' | 'processes' | 'owners' | 'transaction'>;
+  records: Pick<ServerRecords, 'servers' | 'logs' | 'processes' | 'owners' | 'settings' | 'transaction'>;
   clock: Clock;
   launch: Pick<LaunchPorts, 'sandbox' | 'platform' | 'homeDir' | 'downloadTimeoutMs'>;
   connect: Pick<ConnectPorts, 'identity' | 'connectTimeoutMs' | 'messageBytes' | 'capabilities' | 'serverRequest' | 'serverNotification'>;
@@ -84,6 +85,8 @@ export class Supervisor {
     if (this.disposed) throw shuttingDown();
     const { records: store, owner } = this.deps;
     const { audit } = this.deps.sinks;
+    /** Whether this process's session record with the server is written (see changed). */
+    let held = false;
     const record = (role: ProcessRecord['role'], pid: number, started: string) =>
       store.processes.record({ pid, started, role, serverId: id, command: commandLineOf(pid), owner, recordedAt: this.now() });
     const created = new ServerRuntime({
@@ -103,9 +106,14 @@ export class Supervisor {
       log: (stream, level, text) => this.logs.add(id, stream, level, text),
       changed: () => {
         if (this.finished) return;
-        // The session record follows the status: other processes see who holds a session with this server.
-        if (created.status === 'running') store.owners.holdSession(id, owner, this.now());
-        else store.owners.releaseSession(id, owner);
+        // The session record follows the status: other processes see who holds a session with this server. It is
+        // written when that changes, not on every status (a start passes through several).
+        const running = created.status === 'running';
+        if (running !== held) {
+          if (running) store.owners.holdSession(id, owner, this.now());
+          else store.owners.releaseSession(id, owner);
+          held = running;
+        }
         this.deps.changed(id);
       },
       listChanged: (kind) => this.deps.sinks.events.emit(`${kind}:changed`, { serverId: id }),
@@ -118,6 +126,15 @@ export class Supervisor {
       },
       capabilities: () => this.deps.connect.capabilities(id),
       era: () => store.servers.get(id)?.options.protocolEra ?? 'auto',
+      eraMemory: {
+        knownLegacy: (hash) => recallEra(store.settings.get(eraKey(id)), hash) !== undefined,
+        settle: (hash, outcome) => {
+          const next = settleEra(recallEra(store.settings.get(eraKey(id)), hash), hash, { era: outcome.era, server: serverLabel(outcome.server) });
+          if (next === null) store.settings.remove(eraKey(id));
+          else if (next) store.settings.put(eraKey(id), next);
+        },
+        forget: () => store.settings.remove(eraKey(id)),
+      },
       serverRequest: (method, params, info) => this.deps.connect.serverRequest(id, method, params, info),
       serverNotification: (method, params) => this.deps.connect.serverNotification(id, method, params),
       wantsRestart: () => {
@@ -139,6 +156,7 @@ export class Supervisor {
         }
       },
       launched: ({ pid, pidStarted }) => record('server', pid, pidStarted),
+      together: (fn) => store.transaction(fn),
       recentTable: () => this.recentTable(),
       members: (members: Member[]) => {
         // One commit for all the processes seen together.

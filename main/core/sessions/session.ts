@@ -91,6 +91,11 @@ export interface SessionOptions {
    */
   era?: ProtocolEraSetting;
   /**
+   * With `auto`: this server spoke 2025 the last time this exact launch ran, so the connection opens with initialize and
+   * no server/discover probe. A server that refuses it fails the connect like any refused handshake.
+   */
+  knownLegacy?: boolean;
+  /**
    * Where every message both ways is kept; it outlives the session (restarts, re-established HTTP sessions). Left out
    * when the transport hands the log each message with its own text (a server's pipes).
    */
@@ -133,6 +138,7 @@ export class McpSession {
   private sessionKey = randomUUID();
   /** Ends with the connection (and with each one re-established): questions tied to it are withdrawn. */
   private sessionEnd = new AbortController();
+  private opened = false;
   private readonly notifications = new NotificationBudget((dropped) =>
     this.options.hooks.log(
       'warning',
@@ -167,7 +173,9 @@ export class McpSession {
 
   private async open(): Promise<void> {
     const { hooks, identity } = this.options;
-    this.sessionEnd.abort();
+    // The first open has no earlier connection to end, and aborting makes an exception with a stack: skipped.
+    if (this.opened) this.sessionEnd.abort();
+    this.opened = true;
     const sessionEnd = new AbortController();
     // Each question waiting for the user listens to it; the caps bound how many there can be.
     setMaxListeners(SERVER_LIMITS.inFlightRequests * 2, sessionEnd.signal);
@@ -272,7 +280,8 @@ export class McpSession {
     client.setVersionNegotiation(negotiation(this.options.era ?? 'legacy', isStdio(transport)));
     this.tap(transport, (message) => framed?.take(message) === true);
     try {
-      await client.connect(transport, { signal: controller.signal, timeout: this.options.connectTimeoutMs });
+      const prior = this.options.knownLegacy === true && this.options.era === 'auto' ? { prior: { kind: 'legacy' as const } } : {};
+      await client.connect(transport, { signal: controller.signal, timeout: this.options.connectTimeoutMs, ...prior });
       if (client.getProtocolEra() === 'modern') {
         if (serve) this.serveInputRequests(client, serve, sessionEnd.signal);
         framed = new FramedRequests(transport, () => this.envelope(client, declared), !isStdio(transport));

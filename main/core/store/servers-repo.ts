@@ -115,9 +115,10 @@ export class ServersRepo {
         `UPDATE servers SET name = @name, transport = @transport, config = @config, sandbox = @sandbox, options = @options,
          roots = @roots, updated_at = @updated_at WHERE id = @id`,
       ),
-      desired: db.prepare<[string, string, string]>('UPDATE servers SET desired_state = ?, updated_at = ? WHERE id = ?'),
+      // A write that would change nothing is skipped in SQL: no commit, and the row's text (and its parse) stays.
+      desired: db.prepare<[string, string, string, string]>('UPDATE servers SET desired_state = ?, updated_at = ? WHERE id = ? AND desired_state IS NOT ?'),
       pins: db.prepare<[string, string]>('UPDATE servers SET pins = ? WHERE id = ?'),
-      lastError: db.prepare<[string | null, string]>('UPDATE servers SET last_error = ? WHERE id = ?'),
+      lastError: db.prepare<[string | null, string, string | null]>('UPDATE servers SET last_error = ? WHERE id = ? AND last_error IS NOT ?'),
       remove: db.prepare<[string]>('DELETE FROM servers WHERE id = ?'),
     };
   }
@@ -182,7 +183,7 @@ export class ServersRepo {
   }
 
   setDesiredState(id: string, state: 'running' | 'stopped', at: string): void {
-    this.stmts.desired.run(state, at, id);
+    this.stmts.desired.run(state, at, id, state);
   }
 
   setPins(id: string, pins: readonly PackagePin[]): void {
@@ -190,7 +191,8 @@ export class ServersRepo {
   }
 
   setLastError(id: string, error: ServerError | null): void {
-    this.stmts.lastError.run(error === null ? null : JSON.stringify(error), id);
+    const text = error === null ? null : JSON.stringify(error);
+    this.stmts.lastError.run(text, id, text);
   }
 
   remove(id: string): void {

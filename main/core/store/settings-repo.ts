@@ -8,6 +8,7 @@ export class SettingsRepo {
     this.stmts = {
       get: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
       put: db.prepare<[string, string]>('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      remove: db.prepare<[string]>('DELETE FROM settings WHERE key = ?'),
     };
   }
 
@@ -24,5 +25,9 @@ export class SettingsRepo {
 
   put(key: string, value: unknown): void {
     this.stmts.put.run(key, JSON.stringify(value));
+  }
+
+  remove(key: string): void {
+    this.stmts.remove.run(key);
   }
 }

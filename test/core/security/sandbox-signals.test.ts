@@ -1,6 +1,6 @@
 // The sandbox runtime registers SIGINT and SIGTERM listeners of its own when it starts (to tidy up without exiting):
 // with them a first Ctrl+C would be swallowed. Steward's runner takes them off; the host disposes the sandbox itself.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createOsSandbox } from '../../../main/core/security/index.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 
@@ -24,6 +24,20 @@ describe('the OS sandbox and signals', () => {
       expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(before);
       // Its bridge to the proxies is named, so the supervisor can record it.
       expect(sandbox.bridges?.().length).toBeGreaterThan(0);
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+
+  it('starts the runtime on prepare, with no wrap: its bridges are named, and the signal listeners stay as they were', async () => {
+    const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+    const sandbox = createOsSandbox();
+    try {
+      expect((await sandbox.support()).kind).toBe('available');
+      expect(sandbox.bridges?.()).toEqual([]);
+      sandbox.prepare?.();
+      await vi.waitFor(() => expect(sandbox.bridges?.().length).toBeGreaterThan(0), { timeout: 30_000, interval: 50 });
+      expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(before);
     } finally {
       await sandbox.dispose();
     }

@@ -61,6 +61,35 @@ describe('ServersRepo', () => {
     expect(store.servers.get('s1')?.name).toBe('files-2');
   });
 
+  it('writes nothing when the desired state or the last error is already what is asked (every start asks)', () => {
+    store.servers.insert(serverRecord('s1', 'files'));
+    const before = store.servers.get('s1');
+    // Another process's view of the file: its data_version moves only when this connection commits a change.
+    const other = openStore(tmp.file);
+    try {
+      const seen = other.changes.dataVersion();
+      store.servers.setLastError('s1', null);
+      store.servers.setDesiredState('s1', 'stopped', '2030-01-01T00:00:00.000Z');
+      expect(other.changes.dataVersion()).toBe(seen);
+      // The same record (not parsed again), with the time of the last real change.
+      expect(store.servers.get('s1')).toBe(before);
+
+      store.servers.setDesiredState('s1', 'running', '2030-01-01T00:00:00.000Z');
+      expect(other.changes.dataVersion()).not.toBe(seen);
+      expect(store.servers.get('s1')).toMatchObject({ desiredState: 'running', updatedAt: '2030-01-01T00:00:00.000Z' });
+      const error = { code: 'server_crashed', message: 'It stopped.', stderrTail: [] };
+      store.servers.setLastError('s1', error);
+      expect(store.servers.get('s1')?.lastError).toEqual(error);
+      const after = other.changes.dataVersion();
+      store.servers.setLastError('s1', error);
+      expect(other.changes.dataVersion()).toBe(after);
+      store.servers.setLastError('s1', null);
+      expect(store.servers.get('s1')?.lastError).toBeNull();
+    } finally {
+      other.close();
+    }
+  });
+
   it('lists by name, ignoring case', () => {
     for (const [id, name] of [
       ['1', 'beta'],

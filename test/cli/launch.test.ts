@@ -13,7 +13,8 @@ let home: string;
 beforeAll(() => {
   home = tempDir('steward-cli-launch-');
 });
-afterAll(() => rmSync(home, { recursive: true, force: true }));
+// The home holds whole npm caches and downloads: on a busy disk, removing them takes longer than the default minute.
+afterAll(() => rmSync(home, { recursive: true, force: true }), 300_000);
 
 interface Run {
   code: number;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Page, Response } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openRig, type BrowserRig } from '../helpers/browser.js';
-import { addServer, appView, callTool, logLine, openTool, reference, viewFrame, viewReady } from '../helpers/apps.js';
+import { addServer, appView, callTool, logLine, openTool, press, reference, viewFrame, viewReady } from '../helpers/apps.js';
 import { writeSamplePdf } from '../helpers/pdf.js';
 
 let rig: BrowserRig | undefined;
@@ -46,15 +46,15 @@ describe('reference servers’ views in the workbench', () => {
 
     const inner = viewFrame(view);
     await inner.getByText(/^\d{4}-\d{2}-\d{2}T/).waitFor();
-    await inner.getByRole('button', { name: 'Get Server Time' }).click();
+    await press(inner.getByRole('button', { name: 'Get Server Time' }));
     await logLine(rig, id, /\[view of get-time\] tools\/call get-time: ok/);
 
     await inner.locator('#message-text').fill('Hello from the view');
-    await inner.getByRole('button', { name: 'Send Message' }).click();
+    await press(inner.getByRole('button', { name: 'Send Message' }));
     await view.getByRole('region', { name: 'Messages from the view' }).getByText('Hello from the view').waitFor();
     expect(rig.t.host.audit.list({ kind: 'app.message', limit: 5 })[0]?.data.text).toBe('Hello from the view');
 
-    await inner.getByRole('button', { name: 'Open Link' }).click();
+    await press(inner.getByRole('button', { name: 'Open Link' }));
     const dialog = page.getByRole('dialog', { name: /asks to open a page/ });
     await dialog.getByLabel('Address the view asks to open').getByText('modelcontextprotocol.io').waitFor();
     expect(rig.t.opened).toEqual([]);
@@ -85,7 +85,7 @@ describe('reference servers’ views in the workbench', () => {
     const view = appView(page, 'get-time');
     await viewReady(view);
     const inner = viewFrame(view);
-    await inner.getByRole('button', { name: 'Get Server Time' }).click();
+    await press(inner.getByRole('button', { name: 'Get Server Time' }));
     await logLine(rig, id, /\[view of get-time\] tools\/call get-time: ok/);
     // size-changed is applied: the frame took the height the view asked for.
     await expect.poll(() => view.locator('iframe.app-view-frame').evaluate((el: { style: { height: string } }) => el.style.height)).not.toBe('160px');
@@ -140,21 +140,21 @@ describe('reference servers’ views in the workbench', () => {
     }
     for (const capability of ['openLinks', 'serverTools', 'logging', 'message', 'updateModelContext']) expect(await hostInfo.innerText()).toContain(capability);
 
-    await inner.locator('#update-context-text-btn').click();
+    await press(inner.locator('#update-context-text-btn'));
     await view.getByRole('region', { name: 'Context for the model' }).getByText('Current app state info').waitFor();
-    await inner.locator('#send-message-text-btn').click();
+    await press(inner.locator('#send-message-text-btn'));
     await view.getByRole('region', { name: 'Messages from the view' }).getByText('Hello from debug app!').waitFor();
-    await inner.locator('#log-warning-btn').click();
+    await press(inner.locator('#log-warning-btn'));
     await logLine(rig, id, /warning \[view of debug-tool\] says: .*Debug log data/);
-    await inner.locator('#call-debug-refresh-btn').click();
+    await press(inner.locator('#call-debug-refresh-btn'));
     await logLine(rig, id, /tools\/call debug-refresh: ok/);
 
     // Full screen on request, answered with the mode in effect; a mode Steward does not offer leaves it as it is.
-    await inner.locator('#display-fullscreen-btn').click();
+    await press(inner.locator('#display-fullscreen-btn'));
     await page.locator('section.app-view[data-display-mode="fullscreen"]').waitFor();
     await expect.poll(() => hostInfo.innerText()).toMatch(/Display Mode\s+fullscreen/);
     await rig.shot('apps-debug-fullscreen');
-    await inner.locator('#display-pip-btn').click();
+    await press(inner.locator('#display-pip-btn'));
     await logLine(rig, id, /ui\/request-display-mode: \{"mode":"pip"\}/);
     expect(await view.getAttribute('data-display-mode')).toBe('fullscreen');
     await page.getByRole('button', { name: 'Exit full screen' }).click();
@@ -163,12 +163,12 @@ describe('reference servers’ views in the workbench', () => {
 
     // size-changed is applied to the frame.
     await inner.locator('#auto-resize-toggle').uncheck();
-    await inner.locator('#resize-400x300-btn').click();
+    await press(inner.locator('#resize-400x300-btn'));
     await expect.poll(() => view.locator('iframe.app-view-frame').evaluate((el: { style: { height: string } }) => el.style.height)).toBe('300px');
     await inner.locator('#auto-resize-toggle').check();
 
     // A link the user declines is not opened, and the view is told.
-    await inner.locator('#open-link-btn').click();
+    await press(inner.locator('#open-link-btn'));
     const dialog = page.getByRole('dialog', { name: /asks to open a page/ });
     await dialog.getByRole('button', { name: 'Don’t open' }).click();
     await dialog.waitFor({ state: 'detached' });

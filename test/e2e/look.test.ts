@@ -7,7 +7,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dismissWithEscape, openRig, openSamplingRig, type BrowserRig, type PageElement } from '../helpers/browser.js';
 import { axeProblems, cutOff, lookAt, type ScreenLook } from '../helpers/a11y.js';
-import { addServer, appView, callTool, openTool, reference, viewFrame, viewReady } from '../helpers/apps.js';
+import { addServer, appView, callTool, openTool, press, reference, viewFrame, viewReady } from '../helpers/apps.js';
 import { addApproved } from '../helpers/host.js';
 import { EVERYTHING, FIXTURES, NODE } from '../helpers/paths.js';
 import { textRequest } from '../helpers/sampling.js';
@@ -176,7 +176,7 @@ describe('look and feel at 1024 × 700', () => {
     await callTool(page);
     const view = appView(page, 'get-time');
     await viewReady(view);
-    await viewFrame(view).getByRole('button', { name: 'Open Link' }).click();
+    await press(viewFrame(view).getByRole('button', { name: 'Open Link' }));
     const dialog = page.getByRole('dialog', { name: /asks to open a page/ });
     await dismissWithEscape(page, dialog);
     const again = view.getByRole('button', { name: 'Page waiting to open' });

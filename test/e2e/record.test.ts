@@ -166,6 +166,8 @@ describe('the record on screen', () => {
     await sampling.shot('sampling-over-budget');
     await dialog.getByRole('button', { name: 'Deny' }).click();
     await held;
+    // The next round's dialog has the same name: wait for this one to go, or an edit could land in it as it closes.
+    await dialog.waitFor({ state: 'detached' });
 
     // Edits kept for the loop: round 2 comes with them filled in and the box ticked; the model gets them.
     host.sampling.setPolicy(server.id, 'sampler', { mode: 'ask', budgets: { maxTokensPerRequest: 16_000 } });

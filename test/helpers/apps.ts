@@ -45,6 +45,15 @@ export async function viewReady(view: Locator): Promise<void> {
 }
 
 /** The view's own document: the frame inside the proxy frame. */
+/**
+ * Presses a button inside a view: the click event reaches the view's own handler wherever the button is. The host
+ * resizes a view's frame as the view reports its size, so a mouse click at coordinates measured a moment earlier can
+ * land on the neighbouring button; what these tests check is what the host does with the view's request.
+ */
+export async function press(button: Locator): Promise<void> {
+  await button.dispatchEvent('click');
+}
+
 export function viewFrame(view: Locator): FrameLocator {
   return view.locator('iframe.app-view-frame').contentFrame().locator('iframe').contentFrame();
 }

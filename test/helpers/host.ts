@@ -2,6 +2,7 @@
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { createHost, type Host, type HostOptions } from '../../main/core/host.js';
 import { FileSecretStore } from '../../main/core/node/index.js';
 import type { SandboxRunner } from '../../main/core/security/index.js';
@@ -20,8 +21,16 @@ export interface TestHost {
   close(): Promise<void>;
 }
 
+/** Every folder made here by this test file; they go after its last test, whether or not a test removed its own. */
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}, 300_000);
+
 export function tempDir(prefix = 'steward-test-'): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  made.push(dir);
+  return dir;
 }
 
 export async function makeHost(overrides: Partial<HostOptions> = {}): Promise<TestHost> {

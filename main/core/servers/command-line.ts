@@ -69,11 +69,39 @@ function refuseUnquotedSpecials(text: string): void {
   }
 }
 
+/**
+ * For each word, whether it starts with a `~` no quote or backslash protects: only those are the home folder to a shell
+ * (shell-quote drops the quotes, and with them that difference).
+ */
+function bareTildes(text: string): boolean[] {
+  const starts: boolean[] = [];
+  let quote: '"' | "'" | null = null;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote !== null) {
+      if (c === quote) quote = null;
+      else if (c === '\\' && quote === '"') i++;
+      continue;
+    }
+    if (c === ' ' || c === '\t') {
+      inWord = false;
+      continue;
+    }
+    if (!inWord) starts.push(c === '~');
+    inWord = true;
+    if (c === '\\') i++;
+    else if (c === '"' || c === "'") quote = c;
+  }
+  return starts;
+}
+
 /** A word shell-quote could not keep as text: a variable it was asked for, an operator, a glob or a comment. */
 type Entry = ParseEntry | { variable: string };
 
-function wordOf(entry: Entry, homeDir: string): string {
+function wordOf(entry: Entry, homeDir: string, bareTilde: boolean): string {
   if (typeof entry === 'string') {
+    if (!bareTilde) return entry;
     // A shell expands ~ at the start of a word to the home folder; ~user would need the user database.
     if (entry === '~' || entry.startsWith('~/')) return homeDir + entry.slice(1);
     if (entry.startsWith('~')) refuse(`another user's home folder (${entry.split('/')[0] ?? entry})`);
@@ -90,7 +118,7 @@ function wordOf(entry: Entry, homeDir: string): string {
 
 /**
  * Splits a command line the way a POSIX shell splits one simple command, and no further. Leading NAME=VALUE words become
- * variables; `~` and `~/…` at the start of a word become the home folder. Everything else a shell would interpret is
+ * variables; `~` and `~/…` at the start of a word, unquoted, become the home folder. Everything else a shell would interpret is
  * refused with `command_line_refused`, naming it.
  */
 export function parseCommandLine(text: string, homeDir: string): ParsedCommandLine {
@@ -101,7 +129,9 @@ export function parseCommandLine(text: string, homeDir: string): ParsedCommandLi
   if (joined === '') throw new StewardError('command_line_refused', 'The command line is empty: paste the command that starts the server.');
   refuseUnquotedSpecials(joined);
   const entries: Entry[] = parse(joined, (variable: string) => ({ variable }));
-  const words = entries.map((e) => wordOf(e, homeDir));
+  // The words line up with the walk's unless the line holds something refused below (an operator, a glob, a comment).
+  const tildes = bareTildes(joined);
+  const words = entries.map((e, i) => wordOf(e, homeDir, tildes.length !== entries.length || tildes[i] === true));
   const env: Record<string, string> = {};
   let at = 0;
   for (; at < words.length; at++) {

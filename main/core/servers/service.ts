@@ -26,7 +26,7 @@ import { applyGrants, grantAudit, refuseBadGrants, type GrantChange } from './gr
 import { LaunchPlanner } from './launch-planner.js';
 import type { ServersDeps } from './ports.js';
 import { importServers } from './import.js';
-import { Supervisor, type OrphanReport } from './supervisor.js';
+import { Supervisor, shuttingDown, type OrphanReport } from './supervisor.js';
 import { applyExternalChange } from './external-change.js';
 import { ShownViews, toView } from './views.js';
 import { ServerEditor } from './editor.js';
@@ -47,6 +47,9 @@ export class ServersService {
   private readonly settingsCache = new Map<string, { name: string; toolTimeoutSeconds: number }>();
   private readonly shown = new ShownViews();
   private readonly editor: ServerEditor;
+  /** Starts under way, which a shutdown waits for; and whether it began (no start is begun after). */
+  private readonly starting = new Set<Promise<McpSession>>();
+  private closing = false;
 
   constructor(private readonly deps: ServersDeps) {
     this.supervisor = new Supervisor({
@@ -408,6 +411,17 @@ export class ServersService {
       this.touch(id);
       return live.session;
     }
+    if (this.closing) throw shuttingDown();
+    const started = this.startNow(id, explicit);
+    this.starting.add(started);
+    try {
+      return await started;
+    } finally {
+      this.starting.delete(started);
+    }
+  }
+
+  private async startNow(id: string, explicit: boolean): Promise<McpSession> {
     const record = this.record(id);
     const runtime = this.supervisor.obtain(id);
     if (runtime.pendingStart) await runtime.pendingStart.catch(() => undefined);
@@ -418,6 +432,7 @@ export class ServersService {
     if (record.config.transport === 'http') {
       const config = await loadConfig(this.deps.records.secrets, id, record.config);
       if (config.transport !== 'http') throw new StewardError('internal_error', 'Stored config does not match its transport.');
+      if (this.closing) throw shuttingDown();
       this.deps.records.servers.setDesiredState(id, 'running', this.now());
       try {
         await runtime.startHttp(config.url, config.headers, await this.deps.connect.httpAuth(id, config.url));
@@ -546,7 +561,14 @@ export class ServersService {
     this.supervisor.killNow();
   }
 
+  /**
+   * Refuses new starts, stops what runs (which fails a launch under way), waits for the starts under way to end, then
+   * stops whatever got through meanwhile: nothing this process started outlives it, or writes after its store closed.
+   */
   async dispose(): Promise<void> {
+    this.closing = true;
+    await this.supervisor.stopAll();
+    await Promise.allSettled([...this.starting]);
     await this.supervisor.dispose();
   }
 }

@@ -1,6 +1,7 @@
 // The supervisor: one runtime per server, their log sink, memory sampling, idle stop, and the records of every process
 // it starts (servers, what they start, the sandbox's helpers) so that what a Steward that died left running is stopped.
 import { pathToFileURL } from 'node:url';
+import { StewardError } from '../../../shared/errors.js';
 import { detached, guarded } from '../background.js';
 import { startTokenOf, type OwnerKey } from '../owners/index.js';
 import type { Clock } from '../ports.js';
@@ -80,6 +81,7 @@ export class Supervisor {
   obtain(id: string): ServerRuntime {
     let runtime = this.runtimes.get(id);
     if (runtime) return runtime;
+    if (this.disposed) throw shuttingDown();
     const { records: store, owner } = this.deps;
     const { audit } = this.deps.sinks;
     const record = (role: ProcessRecord['role'], pid: number, started: string) =>
@@ -305,12 +307,23 @@ export class Supervisor {
     }
   }
 
-  async dispose(): Promise<void> {
+  /** No runtime is made from now on; every one there is stops (a launch under way fails as its process goes). */
+  async stopAll(): Promise<void> {
     this.disposed = true;
     if (this.sampler) clearInterval(this.sampler);
     await Promise.all([...this.runtimes.values()].map((r) => r.stop().catch(() => undefined)));
+  }
+
+  /** Stops what still runs (a start that got past its last check before stopAll), then lets go of the records. */
+  async dispose(): Promise<void> {
+    await this.stopAll();
     this.deps.records.owners.dropSessions(this.deps.owner);
     this.logs.flush();
     this.finished = true;
   }
+}
+
+/** The refusal of a start asked for while this process shuts down. */
+export function shuttingDown(): StewardError {
+  return new StewardError('server_not_running', 'Steward is shutting down, so it starts no server.');
 }

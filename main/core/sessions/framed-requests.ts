@@ -18,6 +18,8 @@ interface Pending {
 export interface FramedOptions {
   signal?: AbortSignal | undefined;
   timeoutMs: number;
+  /** Headers of this request's own POST (Mcp-Param-*); a transport without one request per message has none. */
+  headers?: Record<string, string> | undefined;
 }
 
 export class FramedRequests {
@@ -31,6 +33,11 @@ export class FramedRequests {
     /** Whether the transport cancels by closing the request's stream (HTTP) rather than by notifications/cancelled (stdio). */
     private readonly perRequestStreams: boolean,
   ) {}
+
+  /** Whether each request is its own HTTP POST, which can carry headers of its own. */
+  get perRequest(): boolean {
+    return this.perRequestStreams;
+  }
 
   /** Sends one request and resolves to its result; a JSON-RPC error, a timeout or a cancel rejects with a StewardError. */
   send(what: string, method: string, params: Record<string, unknown>, options: FramedOptions): Promise<Record<string, unknown>> {
@@ -71,7 +78,10 @@ export class FramedRequests {
         },
       });
       const message = { jsonrpc: '2.0' as const, id, method, params: { ...params, _meta: { ...this.envelope(), ...metaOf(params) } } };
-      this.transport.send(message, { requestSignal: stream.signal }).catch((error: unknown) => this.pending.get(id)?.reject(toStewardError(error, what)));
+      const headers = this.perRequestStreams && options.headers && Object.keys(options.headers).length > 0 ? { headers: options.headers } : {};
+      this.transport
+        .send(message, { requestSignal: stream.signal, ...headers })
+        .catch((error: unknown) => this.pending.get(id)?.reject(toStewardError(error, what)));
     }).catch((error: unknown) => {
       throw error instanceof StewardError && error.code === 'tool_call_failed' ? withWhat(error, what) : error;
     });

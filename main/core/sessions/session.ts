@@ -12,6 +12,7 @@ import { SERVER_LIMITS } from '../limits.js';
 import { hasTaskServerCapabilityV2, TASKS_EXTENSION_ID_V2 } from '@modelcontextprotocol/ext-tasks/core/v2';
 import { isSessionExpired, toStewardError, unanswered } from './errors.js';
 import { FramedRequests, type FramedOptions } from './framed-requests.js';
+import { mcpParamHeaders } from './param-headers.js';
 import type { WireLog } from './wire-log.js';
 
 /** How a remote server's transport authenticates: an OAuth (or other) provider, and the fetch its sign-in requests go through. */
@@ -360,6 +361,17 @@ export class McpSession {
     const framed = this.framed;
     if (!framed) throw new StewardError('not_supported', 'The server does not speak MCP 2026-07-28, where the tasks extension lives.');
     return framed.send(what, method, params, options);
+  }
+
+  /**
+   * The Mcp-Param-* headers a framed tools/call carries over HTTP, from the tool's listed input schema (the list is
+   * cached, so this is free inside its freshness). None over stdio, where the spec lets a client leave them out, and
+   * none for a tool the list does not hold (the SDK does the same for the calls it sends).
+   */
+  async toolHeaders(tool: string, args: Record<string, unknown>): Promise<Record<string, string>> {
+    if (!this.framed?.perRequest) return {};
+    const listed = (await this.listTools()).find((t) => t.name === tool);
+    return listed ? mcpParamHeaders(listed.inputSchema, args) : {};
   }
 
   /**

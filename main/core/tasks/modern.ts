@@ -32,12 +32,13 @@ export async function callDeclaringTasks(
   options: { signal?: AbortSignal | undefined; timeoutMs?: number | undefined } = {},
 ): Promise<ModernCall> {
   let retry: Record<string, unknown> = {};
+  const headers = await session.toolHeaders(tool, args);
   for (let round = 0; ; round++) {
     const raw = await session.framedRequest(
       `Calling tool "${tool}"`,
       'tools/call',
       { name: tool, arguments: args, ...retry },
-      { signal: options.signal, timeoutMs: options.timeoutMs ?? REQUEST_TIMEOUT_MS },
+      { signal: options.signal, timeoutMs: options.timeoutMs ?? REQUEST_TIMEOUT_MS, headers },
     );
     if (raw.resultType === 'task') {
       if (!isCreateTaskResultV2(raw)) throw malformed('task handle');

@@ -1,6 +1,7 @@
 // Reading a pasted command line without a shell: what it splits, and every shell feature it refuses by name.
 // Hostile input tried: pipes, chains, redirections, $(…), backticks, variables, globs, brace expansion, comments,
-// subshells, process substitution, several lines, NUL, a huge paste, ~user, and nothing but assignments.
+// subshells, process substitution, several lines, NUL, a huge paste, ~user, a quoted or escaped ~, and nothing but
+// assignments.
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../../main/core/servers/index.js';
 import { StewardError } from '../../../shared/errors.js';
@@ -20,6 +21,12 @@ describe('parseCommandLine', () => {
     ['node s.js \\$HOME', { command: 'node', args: ['s.js', '$HOME'], env: {} }],
     ["node s.js '$(not run)' '*.js'", { command: 'node', args: ['s.js', '$(not run)', '*.js'], env: {} }],
     ['npx -y @scope/pkg@1.2.3 ~/projects ~', { command: 'npx', args: ['-y', '@scope/pkg@1.2.3', '/home/ada/projects', '/home/ada'], env: {} }],
+    // Only a bare ~ starting a word is the home folder: quoted, escaped or inside a word it is the character itself.
+    [
+      `node s.js '~/notes' "~" \\~/x a~/b --dir=~/c ~/d`,
+      { command: 'node', args: ['s.js', '~/notes', '~', '~/x', 'a~/b', '--dir=~/c', '/home/ada/d'], env: {} },
+    ],
+    [`node "a b" ~/x '' ~`, { command: 'node', args: ['a b', '/home/ada/x', '', '/home/ada'], env: {} }],
     ['npx \\\n  -y pkg', { command: 'npx', args: ['-y', 'pkg'], env: {} }],
     ['  EMPTY= node s.js  ', { command: 'node', args: ['s.js'], env: { EMPTY: '' } }],
     ['node s.js "line one\nline two"', { command: 'node', args: ['s.js', 'line one\nline two'], env: {} }],

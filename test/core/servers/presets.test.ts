@@ -17,9 +17,10 @@ beforeAll(async () => {
   work = tempDir('steward-work-');
   t = await makeHost({ sandbox: createOsSandbox(), homeDir: home, env: { ...process.env, HOME: home }, connectTimeoutMs: 60_000 });
 });
+// Several sandboxed servers stop (each given its grace) and their downloads go: more than the default minute when busy.
 afterAll(async () => {
   await t.close();
-});
+}, 300_000);
 
 async function addAndApprove(name: string, args: string[], extra: { env?: Record<string, string>; writePaths?: string[] } = {}) {
   const view = await t.host.servers.add({

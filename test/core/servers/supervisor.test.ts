@@ -1,9 +1,10 @@
 // The supervisor over real processes: env allowlist, whole-tree stop, crash backoff, bad stdout, logs, memory.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Host } from '../../../main/core/host.js';
 import { systemClock } from '../../../main/core/ports.js';
+import { StewardError } from '../../../shared/errors.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { textOf } from '../../helpers/results.js';
@@ -220,5 +221,43 @@ describe('background work', () => {
     offset += 61_000;
     await until(() => host.servers.get(id).status === 'stopped', 'the idle stop');
     expect(reported).toEqual(['sampling server memory and idle time']);
+  });
+});
+
+describe('shutting down', () => {
+  /** Processes whose working directory is `dir`: the servers this test started, whoever recorded them. */
+  function runningIn(dir: string): number[] {
+    return readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number)
+      .filter((pid) => {
+        try {
+          return readlinkSync(`/proc/${pid}/cwd`) === dir && alive(pid);
+        } catch {
+          return false;
+        }
+      });
+  }
+
+  it('leaves no server running when a start was under way as the host shut down, and starts none after', async () => {
+    const reported: string[] = [];
+    t = await makeHost({ onUnexpected: (where, error) => reported.push(`${where}: ${String(error)}`) });
+    const { host } = t;
+    const cwd = join(t.dir, 'work');
+    mkdirSync(cwd);
+    const { view, approve } = await addApproved(host, 'probe', NODE, [join(FIXTURES, 'probe-server.mjs')], { cwd });
+    await approve();
+    await host.servers.stop(view.id, 'user');
+    // Tried: a start begun just before the shutdown (the way a sign-in's reconnect or a restart races a quit), and one
+    // asked for after it.
+    const racing = host.servers.ensureRunning(view.id).then(
+      () => 'started',
+      (error: unknown) => (error instanceof StewardError ? error.code : String(error)),
+    );
+    await host.dispose();
+    expect(['started', 'server_not_running']).toContain(await racing);
+    await expect(host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'server_not_running' });
+    await until(() => runningIn(cwd).length === 0 || undefined, 'the racing server to be gone');
+    expect(reported).toEqual([]);
   });
 });

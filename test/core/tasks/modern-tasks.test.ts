@@ -61,6 +61,18 @@ describe('tasks of the 2026-07-28 extension', () => {
     });
   }
 
+  it('mirrors the arguments a tool marks with x-mcp-header into Mcp-Param headers of the call that may become a task', async () => {
+    const { host, serverId } = await addServer('http');
+    // The server's SDK answers 400 / -32020 when a declared header is missing or disagrees with the arguments.
+    // Tried: a plain value, a value with a leading space and non-ASCII letters (sent Base64-encoded), a boolean, and an
+    // optional argument left out (its header is left out too).
+    const plain = await host.tasks.run({ serverId, tool: 'regional', arguments: { region: 'us-west', dryRun: true } });
+    expect(textOf(plain)).toBe('ran in us-west, undefined, dry run true');
+    const encoded = await host.tasks.run({ serverId, tool: 'regional', arguments: { region: ' Zürich', zone: 'a1', dryRun: false } });
+    expect(textOf(encoded)).toBe('ran in  Zürich, a1, dry run false');
+    expect(host.tasks.list({ serverId }, 10).map((task) => task.status)).toEqual(['completed', 'completed']);
+  });
+
   it('a task that asks the user: the question lands in the inbox once, and the answer goes back with tasks/update', async () => {
     const { host, serverId } = await addServer('http');
     const run = host.tasks.run({ serverId, tool: 'ask', arguments: { what: 'the bike shed' } });

@@ -136,6 +136,8 @@ export interface Host {
 }
 
 const SUPPORTED_PLATFORMS: readonly Platform[] = ['linux', 'darwin', 'win32'];
+/** The WAL is checkpointed, off the commit path, once it holds this many pages (SQLite's own threshold). */
+const CHECKPOINT_PAGES = 1000;
 
 export async function createHost(options: HostOptions): Promise<Host> {
   const clock = options.clock ?? systemClock;
@@ -143,7 +145,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const now = () => new Date(clock.now()).toISOString();
   const platform = options.platform ?? (SUPPORTED_PLATFORMS.includes(process.platform as Platform) ? (process.platform as Platform) : 'linux');
   const env = options.env ?? process.env;
-  const store = openStore(join(options.dataDir.path, 'steward.db'));
+  const store = openStore(join(options.dataDir.path, 'steward.db'), {
+    checkpoints: { pages: CHECKPOINT_PAGES, everyMs: 250, failed: (error) => unexpected('checkpointing the database', error) },
+  });
   const events = new HostEvents();
   const audit = new Audit({ audit: store.audit, transaction: store.transaction }, now, unexpected);
   const log = options.log ?? (() => undefined);

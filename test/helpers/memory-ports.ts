@@ -28,7 +28,12 @@ export function memorySecrets(): SecretStore & { values: Map<string, string> } {
 }
 
 /** An append-only audit table with the real one's paging (newest first, below an id), and a transaction that counts. */
-export function memoryAudit(): { audit: Pick<AuditRepo, 'append' | 'list'>; transaction: Transact; rows: AuditEvent[]; transactions: () => number } {
+export function memoryAudit(): {
+  audit: Pick<AuditRepo, 'append' | 'appendAll' | 'list'>;
+  transaction: Transact;
+  rows: AuditEvent[];
+  transactions: () => number;
+} {
   const rows: AuditEvent[] = [];
   let transactions = 0;
   return {
@@ -49,6 +54,10 @@ export function memoryAudit(): { audit: Pick<AuditRepo, 'append' | 'list'>; tran
         const row = { ...event, id: rows.length + 1 };
         rows.push(row);
         return row;
+      },
+      // One row at a time through append, so a test that makes append fail fails the batch part-way.
+      appendAll(events: readonly NewAuditEvent[]) {
+        for (const event of events) this.append(event);
       },
       list: (query: AuditQuery) =>
         rows

@@ -14,7 +14,7 @@ export interface AuditEntry {
 
 /** What the audit record needs of the store: its table, and a transaction for a batch. */
 export interface AuditRecords {
-  audit: Pick<AuditRepo, 'append' | 'list'>;
+  audit: Pick<AuditRepo, 'append' | 'appendAll' | 'list'>;
   transaction: Transact;
 }
 
@@ -49,9 +49,7 @@ export class Audit {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    this.records.transaction(() => {
-      for (const event of batch) this.records.audit.append(event);
-    });
+    this.records.transaction(() => this.records.audit.appendAll(batch));
   }
 
   list(query: AuditQuery): AuditEvent[] {

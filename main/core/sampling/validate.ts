@@ -67,6 +67,101 @@ const Params = z.object({
   metadata: z.unknown().optional(),
 });
 
+/** The schema itself, for the check that the hand reader below agrees with it. */
+export const SamplingParamsSchema = Params;
+type Params = z.infer<typeof Params>;
+type Block = z.infer<typeof Block>;
+
+/*
+ * The same schema read by hand, for the requests servers send every round: zod's general machinery costs more than the
+ * rest of Steward's work on a round. It accepts only what the schema accepts and returns what zod would; anything it is
+ * not sure of (an unknown field value, an odd object, any mistake) it leaves to zod, which then also words the refusal.
+ */
+const ROLES = new Set(['user', 'assistant']);
+const CONTEXTS = new Set(['none', 'thisServer', 'allServers']);
+const MODES = new Set(['auto', 'required', 'none']);
+const PRIORITIES = ['costPriority', 'speedPriority', 'intelligencePriority'] as const;
+
+/** An object as JSON makes it (zod's records and objects accept it too). */
+function isJsonObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return (proto === Object.prototype || proto === null) && !Object.hasOwn(v, 'constructor');
+}
+const absentOr = (v: unknown, is: (v: unknown) => boolean) => v === undefined || is(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isFilled = (v: unknown) => typeof v === 'string' && v.length > 0;
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isStrings = (v: unknown) => Array.isArray(v) && v.every(isString);
+
+/** Whether a block has the fields its type needs, each of the right kind. */
+function plainBlock(b: Record<string, unknown>): boolean {
+  switch (b.type) {
+    case 'text':
+      return isString(b.text);
+    case 'image':
+    case 'audio':
+      return isString(b.data) && isString(b.mimeType);
+    case 'tool_use':
+      return isFilled(b.id) && isFilled(b.name) && isJsonObject(b.input);
+    case 'tool_result':
+      return (
+        isFilled(b.toolUseId) &&
+        absentOr(b.content, (c) => Array.isArray(c) && c.every(isJsonObject)) &&
+        absentOr(b.structuredContent, isJsonObject) &&
+        absentOr(b.isError, (v) => typeof v === 'boolean')
+      );
+    default:
+      return false;
+  }
+}
+
+function plainMessages(v: unknown): Params['messages'] | undefined {
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  const out: Params['messages'] = [];
+  for (const m of v) {
+    if (!isJsonObject(m) || !ROLES.has(m.role as string) || !absentOr(m._meta, isJsonObject)) return undefined;
+    const content: Block[] = [];
+    for (const b of Array.isArray(m.content) ? m.content : [m.content]) {
+      if (!isJsonObject(b) || !absentOr(b._meta, isJsonObject) || !plainBlock(b)) return undefined;
+      // A tool result's content defaults to none, as in the schema.
+      content.push((b.type === 'tool_result' && b.content === undefined ? { ...b, content: [] } : b) as Block);
+    }
+    out.push({ role: m.role as 'user' | 'assistant', content, ...(m._meta === undefined ? {} : { _meta: m._meta as Record<string, unknown> }) });
+  }
+  return out;
+}
+
+const plainPreferences = (v: unknown) =>
+  isJsonObject(v) &&
+  absentOr(v.hints, (h) => Array.isArray(h) && h.every((x) => isJsonObject(x) && absentOr(x.name, isString))) &&
+  PRIORITIES.every((k) => absentOr(v[k], (n) => isNumber(n) && n >= 0 && n <= 1));
+
+const plainTool = (t: unknown) => isJsonObject(t) && isFilled(t.name) && absentOr(t.description, isString) && isJsonObject(t.inputSchema);
+
+/** The parsed request when it is plainly valid; undefined when zod should judge it. */
+export function readPlainParams(raw: unknown): Params | undefined {
+  if (!isJsonObject(raw)) return undefined;
+  const messages = plainMessages(raw.messages);
+  if (!messages || !Number.isSafeInteger(raw.maxTokens)) return undefined;
+  if (!absentOr(raw.systemPrompt, isString) || !absentOr(raw.stopSequences, isStrings) || !absentOr(raw.temperature, isNumber)) return undefined;
+  if (!absentOr(raw.includeContext, (c) => CONTEXTS.has(c as string)) || !absentOr(raw.modelPreferences, plainPreferences)) return undefined;
+  if (!absentOr(raw.tools, (t) => Array.isArray(t) && t.every(plainTool))) return undefined;
+  if (!absentOr(raw.toolChoice, (c) => isJsonObject(c) && absentOr(c.mode, (m) => MODES.has(m as string)))) return undefined;
+  return {
+    messages,
+    maxTokens: raw.maxTokens as number,
+    systemPrompt: raw.systemPrompt as string | undefined,
+    stopSequences: raw.stopSequences as string[] | undefined,
+    temperature: raw.temperature as number | undefined,
+    includeContext: raw.includeContext as Params['includeContext'],
+    modelPreferences: raw.modelPreferences as Params['modelPreferences'],
+    tools: raw.tools as Params['tools'],
+    toolChoice: raw.toolChoice as Params['toolChoice'],
+    metadata: raw.metadata,
+  };
+}
+
 export interface SamplingRequest {
   messages: SamplingMessageView[];
   maxTokens: number;
@@ -74,7 +169,7 @@ export interface SamplingRequest {
   stopSequences: string[];
   tools: { name: string; description?: string; inputSchema: Record<string, unknown> }[];
   toolChoice: 'auto' | 'required' | 'none';
-  modelPreferences: z.infer<typeof Params>['modelPreferences'];
+  modelPreferences: Params['modelPreferences'];
   temperature: number | undefined;
   includeContext: 'none' | 'thisServer' | 'allServers' | undefined;
   /** Provider-specific, as the server sent it (sorted for the model by the models module). */
@@ -100,13 +195,16 @@ export function validateSamplingRequest(raw: unknown, ctx: ValidationContext): V
   if (bytes > MAX_REQUEST_BYTES) {
     return fail(`The request is ${(bytes / 1048576).toFixed(1)} MB; Steward accepts sampling requests up to ${MAX_REQUEST_BYTES / 1048576} MB.`);
   }
-  const parsed = Params.safeParse(raw);
-  if (!parsed.success) {
-    const [issue] = parsed.error.issues;
-    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    return fail(`Invalid sampling request: ${where}${issue?.message ?? 'it does not match the schema'}.`);
+  let p = readPlainParams(raw);
+  if (!p) {
+    const parsed = Params.safeParse(raw);
+    if (!parsed.success) {
+      const [issue] = parsed.error.issues;
+      const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+      return fail(`Invalid sampling request: ${where}${issue?.message ?? 'it does not match the schema'}.`);
+    }
+    p = parsed.data;
   }
-  const p = parsed.data;
   if (p.maxTokens < 1 || p.maxTokens > MAX_TOKENS_CAP) return fail(`maxTokens must be between 1 and ${MAX_TOKENS_CAP}; it is ${p.maxTokens}.`);
   if ((p.tools !== undefined || p.toolChoice !== undefined) && !ctx.toolsAllowed) {
     return fail('The request offers tools, but sampling with tools was not declared to this server.');
@@ -177,7 +275,7 @@ export function checkToolOrdering(messages: readonly SamplingMessageView[]): str
   return undefined;
 }
 
-function toBlock(block: z.infer<typeof Block>): SamplingBlock {
+function toBlock(block: Block): SamplingBlock {
   switch (block.type) {
     case 'text':
       return { type: 'text', text: block.text };

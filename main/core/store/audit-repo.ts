@@ -43,6 +43,7 @@ export interface AuditQuery {
 
 export class AuditRepo {
   private readonly insert;
+  private readonly insertQuietly;
   private readonly db: Db;
 
   constructor(db: Db) {
@@ -51,11 +52,19 @@ export class AuditRepo {
       `INSERT INTO audit_events (ts, kind, server_id, server_name, actor, summary, data)
        VALUES (@ts, @kind, @serverId, @serverName, @actor, @summary, @data) RETURNING id`,
     );
+    this.insertQuietly = db.prepare<[string, string, string | null, string | null, string, string, string]>(
+      'INSERT INTO audit_events (ts, kind, server_id, server_name, actor, summary, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
   }
 
   append(event: NewAuditEvent): AuditEvent {
     const { id } = this.insert.get({ ...event, data: JSON.stringify(event.data) }) as { id: number };
     return { ...event, id };
+  }
+
+  /** Appends a batch nobody needs the ids of (call inside a transaction): no row is read back, nothing is copied. */
+  appendAll(events: readonly NewAuditEvent[]): void {
+    for (const e of events) this.insertQuietly.run(e.ts, e.kind, e.serverId, e.serverName, e.actor, e.summary, JSON.stringify(e.data));
   }
 
   /** Newest first. */

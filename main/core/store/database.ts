@@ -7,6 +7,9 @@ import { MIGRATIONS, type Migration } from './migrations/index.js';
 
 export type Db = Database.Database;
 
+/** Bytes the WAL file is cut back to when it starts over (half of SQLite's 1000-page checkpoint threshold). */
+const WAL_SIZE_LIMIT = 2 * 1024 * 1024;
+
 export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file);
@@ -17,6 +20,8 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // The first write after a complete checkpoint cuts the WAL file back to this, so a burst does not leave it large.
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
     migrate(db, migrations);
     return db;
   } catch (error) {

@@ -1,5 +1,6 @@
 // The store: one database, one repo per aggregate. SQL lives only in this folder.
 import { openDatabase, type Db } from './database.js';
+import { BackgroundCheckpoints, type CheckpointOptions } from './checkpoints.js';
 import { ServersRepo } from './servers-repo.js';
 import { ConsentsRepo } from './consents-repo.js';
 import { LogsRepo } from './logs-repo.js';
@@ -70,12 +71,15 @@ export interface Store {
 
 export interface StoreOptions {
   logLinesPerServer?: number;
+  /** Checkpoint the WAL from a thread of its own instead of inside commits (a long-lived process: the host). */
+  checkpoints?: CheckpointOptions;
 }
 
 export function openStore(file: string, options: StoreOptions = {}): Store {
   const db = openDatabase(file);
   // One wrapper, made once: better-sqlite3 prepares BEGIN/COMMIT for each transaction function it creates.
   const inTransaction = db.transaction((fn: () => unknown) => fn());
+  const checkpoints = options.checkpoints && file !== ':memory:' ? new BackgroundCheckpoints(db, options.checkpoints) : undefined;
   return {
     db,
     servers: new ServersRepo(db),
@@ -94,6 +98,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     transaction: <T>(fn: () => T) => inTransaction(fn) as T,
     integrityCheck: () => String(db.pragma('integrity_check', { simple: true })),
     close: () => {
+      checkpoints?.stop();
       if (db.open) db.close();
     },
   };

@@ -28,7 +28,7 @@ describe('recordSoon', () => {
       (where, error) => reported.push({ where, error }),
     );
     const boom = new Error('database is locked');
-    vi.spyOn(store.audit, 'append').mockImplementationOnce(() => {
+    vi.spyOn(store.audit, 'appendAll').mockImplementationOnce(() => {
       throw boom;
     });
 

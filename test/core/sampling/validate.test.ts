@@ -1,7 +1,14 @@
 // validateSamplingRequest and checkToolOrdering as pure decisions: which sampling/createMessage requests reach the user, and why the others are refused.
 import { describe, expect, it } from 'vitest';
 import type { SamplingMessageView } from '../../../shared/domain/sampling.js';
-import { checkToolOrdering, MAX_TOKENS_CAP, validateSamplingRequest, type SamplingRequest } from '../../../main/core/sampling/validate.js';
+import {
+  checkToolOrdering,
+  MAX_TOKENS_CAP,
+  readPlainParams,
+  SamplingParamsSchema,
+  validateSamplingRequest,
+  type SamplingRequest,
+} from '../../../main/core/sampling/validate.js';
 import { stringContaining } from '../../helpers/matchers.js';
 
 const text = (t: string) => ({ type: 'text', text: t });
@@ -392,5 +399,66 @@ describe('images inside tool results', () => {
     expect(validateSamplingRequest(request('image/png'), { toolsAllowed: true }).ok).toBe(true);
     const bad = validateSamplingRequest(request('image/bmp'), { toolsAllowed: true });
     expect(bad).toMatchObject({ ok: false, message: stringContaining('image/bmp') });
+  });
+});
+
+describe('the hand reader of plain requests agrees with the schema', () => {
+  class TextBlock {
+    type = 'text';
+    text = 'from a class';
+  }
+  const nullProto = Object.assign(Object.create(null) as Record<string, unknown>, text('no prototype'));
+  // Hostile and odd inputs besides the table's: each is left to the schema or read exactly as the schema reads it.
+  const extras: unknown[] = [
+    req([user(new TextBlock())]),
+    req([user(nullProto)]),
+    req([user({ ...text('x'), constructor: 'not a function' })]),
+    req([user(text('x'))], { maxTokens: Number.NaN }),
+    req([user(text('x'))], { maxTokens: 2 ** 60 }),
+    req([user(text('x'))], { temperature: Number.POSITIVE_INFINITY }),
+    req([user(text('x'))], { modelPreferences: { costPriority: 1.0000001 } }),
+    req([user(text('x'))], { modelPreferences: { hints: [{ name: 7 }] } }),
+    req([user(text('x'))], { modelPreferences: { hints: 'sonnet' } }),
+    req([user(text('x'))], { tools: [{ name: 'a', inputSchema: [] }] }),
+    req([user(text('x'))], { tools: [{ name: 'a', description: null, inputSchema: {} }] }),
+    req([user(text('x'))], { stopSequences: ['ok', 3] }),
+    req([user(text('x'))], { systemPrompt: { text: 'nested' } }),
+    req([user(text('x'))], { includeContext: 'everything' }),
+    req([user(text('x'))], { toolChoice: 'auto' }),
+    req([user(text('x'))], { unknownField: { deep: [1, 2] }, metadata: ['anything'] }),
+    req([{ role: 'user', content: 'just a string' }]),
+    req([{ role: 'user' }]),
+    req([{ role: 'user', content: [text('x')], _meta: null }]),
+    req([{ role: 'user', content: [text('x')], _meta: { a: 1 }, extra: true }]),
+    req([user({ ...text('x'), _meta: [] })]),
+    req([user(text('go')), assistant(use('a')), user({ type: 'tool_result', toolUseId: 'a', content: 'text' })]),
+    req([user(text('go')), assistant(use('a')), user({ type: 'tool_result', toolUseId: 'a', content: [null] })]),
+    req([user(text('go')), assistant(use('a')), user({ type: 'tool_result', toolUseId: 'a', isError: 'yes' })]),
+    req([user(text('go')), assistant({ type: 'tool_use', id: 'a', name: 'n', input: 'q' }), user(result('a'))]),
+    { messages: { 0: user(text('x')) }, maxTokens: 10 },
+    [req([user(text('x'))])],
+    'a string',
+  ];
+  const inputs = [...rows.map((r) => r.raw), ...extras];
+
+  it.each(inputs.map((raw, i) => ({ raw, i })))('input $i', ({ raw }) => {
+    const plain = readPlainParams(raw);
+    const schema = SamplingParamsSchema.safeParse(raw);
+    if (plain !== undefined) {
+      expect(schema.success).toBe(true);
+      expect(plain).toEqual(schema.data);
+    }
+  });
+
+  it('reads every valid request of the table itself, so a round does not pay for the schema', () => {
+    const valid = rows.filter((r) => r.error === undefined || !SamplingParamsSchema.safeParse(r.raw).error);
+    expect(valid.length).toBeGreaterThan(20);
+    for (const row of valid) expect(readPlainParams(row.raw), row.name).toBeDefined();
+  });
+
+  it('leaves what the schema refuses to the schema, which words the refusal', () => {
+    const refused = inputs.filter((raw) => !SamplingParamsSchema.safeParse(raw).success);
+    expect(refused.length).toBeGreaterThan(25);
+    for (const raw of refused) expect(readPlainParams(raw)).toBeUndefined();
   });
 });

@@ -81,6 +81,25 @@ describe('AuditRepo', () => {
     expect(labels(typeof query === 'function' ? query() : query)).toEqual(expected);
   });
 
+  it('writes a batch with appendAll exactly as one append after another would, in order', () => {
+    const batch = [
+      {
+        ts: '2025-01-02T00:00:00.000Z',
+        kind: 'sampling.approved' as const,
+        serverId: 'a',
+        serverName: 'server a',
+        actor: 'policy',
+        summary: 'batch-1',
+        data: { n: 1 },
+      },
+      { ts: '2025-01-02T00:00:01.000Z', kind: 'sampling.replied' as const, serverId: null, serverName: null, actor: 'host', summary: 'batch-2', data: {} },
+    ];
+    store.transaction(() => store.audit.appendAll(batch));
+    const [second, first] = store.audit.list({ limit: 2 });
+    expect(first).toEqual({ ...batch[0], id: ids['launch-a2']! + 1 });
+    expect(second).toEqual({ ...batch[1], id: ids['launch-a2']! + 2 });
+  });
+
   it('reads a damaged data column as unreadable instead of failing the whole list', () => {
     store.db.prepare('UPDATE audit_events SET data = ? WHERE id = ?').run('{oops', ids['ok-a']);
     const events = store.audit.list({ limit: 100 });

@@ -1,0 +1,91 @@
+// WAL checkpoints off the commit path: a commit never copies the WAL back (nor waits for the disk); a thread does it once
+// the WAL passes its size, for this process's writes and for another process's that never checkpoints itself.
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../../main/core/store/index.js';
+import { waitFor } from '../../helpers/cli.js';
+import { tempDbDir, type TempDir } from './temp-store.js';
+
+let tmp: TempDir | undefined;
+let store: Store | undefined;
+afterEach(() => {
+  store?.close();
+  tmp?.cleanup();
+  store = undefined;
+  tmp = undefined;
+});
+
+const PAGES = 64;
+const sizeOf = (file: string) => statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+const failures: unknown[] = [];
+/** The pages the last checkpoint found in the WAL, once it had copied them all. */
+let complete = 0;
+
+function open(): { store: Store; file: string } {
+  tmp = tempDbDir();
+  complete = 0;
+  const done = (result: { wal: number; copied: number }) => {
+    if (result.wal > 0 && result.copied === result.wal) complete = result.wal;
+  };
+  store = openStore(tmp.file, { checkpoints: { pages: PAGES, everyMs: 10, failed: (error) => failures.push(error), done } });
+  return { store, file: tmp.file };
+}
+
+/** Audit lines of about 3 KB each: `pages` pages' worth in one transaction. */
+function writePages(s: Store, pages: number): void {
+  const data = { text: 'x'.repeat(3000) };
+  s.transaction(() => {
+    for (let i = 0; i < pages; i++)
+      s.audit.append({ ts: new Date().toISOString(), kind: 'server.added', serverId: null, serverName: null, actor: 'test', summary: 'filler', data });
+  });
+}
+
+describe('background checkpoints', () => {
+  it('copies a WAL past its size back from a thread of its own, never inside the commit that grew it', async () => {
+    const { store: s, file } = open();
+    const before = sizeOf(file);
+    // Past SQLite's own threshold (1000 pages), where a commit would otherwise checkpoint (and wait for the disk) itself.
+    writePages(s, 1500);
+    expect(sizeOf(`${file}-wal`)).toBeGreaterThan(1500 * 4096);
+    expect(sizeOf(file)).toBe(before);
+    await waitFor('the checkpoint thread to copy the WAL into the database', () => sizeOf(file) > 1500 * 4096, 20_000);
+    expect(s.audit.list({ limit: 2000 })).toHaveLength(1500);
+    expect(failures).toEqual([]);
+  });
+
+  it('checkpoints what another process writes, which never checkpoints itself', async () => {
+    const { file } = open();
+    // A second process writing six bursts of 400 pages, with SQLite's own checkpoints off: only the host's thread can
+    // copy its pages back. It writes the next burst when told, once the last one is in the database.
+    const script = `
+      const Database = require('better-sqlite3');
+      const db = new Database(process.argv[1]);
+      db.pragma('busy_timeout = 5000');
+      db.pragma('wal_autocheckpoint = 0');
+      const insert = db.prepare("INSERT INTO audit_events (ts, kind, actor, summary, data) VALUES ('t', 'server.added', 'other', 'filler', ?)");
+      const data = JSON.stringify({ text: 'y'.repeat(3000) });
+      const burst = db.transaction(() => { for (let i = 0; i < 400; i++) insert.run(data); });
+      burst();
+      process.stdout.write('wrote\\n');
+      process.stdin.on('data', () => { burst(); process.stdout.write('wrote\\n'); });`;
+    const child = spawn(process.execPath, ['-e', script, file], { cwd: process.cwd(), stdio: ['pipe', 'pipe', 'pipe'] });
+    let errors = '';
+    let bursts = 0;
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => (bursts += chunk.toString().split('wrote').length - 1));
+    try {
+      for (let n = 1; n <= 6; n++) {
+        await waitFor(`burst ${n} written (${errors})`, () => bursts >= n, 20_000);
+        // The next burst starts the WAL over only if it begins after a checkpoint that copied every page.
+        await waitFor(`burst ${n} wholly copied into the database`, () => complete >= 400, 20_000);
+        complete = 0;
+        if (n < 6) child.stdin.write('next\n');
+      }
+      expect(errors).toBe('');
+      expect(failures).toEqual([]);
+    } finally {
+      child.kill();
+    }
+  });
+});

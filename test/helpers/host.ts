@@ -33,12 +33,11 @@ export function tempDir(prefix = 'steward-test-'): string {
   return dir;
 }
 
-export async function makeHost(overrides: Partial<HostOptions> = {}): Promise<TestHost> {
-  const dir = tempDir();
-  const opened: string[] = [];
-  const host = await createHost({
-    dataDir: { path: join(dir, 'data') },
-    secrets: FileSecretStore.inDataDir(join(dir, 'data')),
+/** The options every test host shares: a data folder, secrets in it, a browser that only records, no sandbox. */
+function testOptions(data: string, opened: string[], overrides: Partial<HostOptions>): HostOptions {
+  return {
+    dataDir: { path: data },
+    secrets: FileSecretStore.inDataDir(data),
     browser: {
       open: (url) => {
         opened.push(url);
@@ -50,7 +49,13 @@ export async function makeHost(overrides: Partial<HostOptions> = {}): Promise<Te
     stopGraceMs: 500,
     connectTimeoutMs: 15_000,
     ...overrides,
-  });
+  };
+}
+
+export async function makeHost(overrides: Partial<HostOptions> = {}): Promise<TestHost> {
+  const dir = tempDir();
+  const opened: string[] = [];
+  const host = await createHost(testOptions(join(dir, 'data'), opened, overrides));
   return {
     host,
     dir,
@@ -60,6 +65,13 @@ export async function makeHost(overrides: Partial<HostOptions> = {}): Promise<Te
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A host on an existing data folder (the same folder again is the same Steward data, as after a restart), disposed after the test. */
+export async function hostOn(data: string, cleanup: Undo, overrides: Partial<HostOptions> = {}): Promise<Host> {
+  const host = await createHost(testOptions(data, [], overrides));
+  cleanup(() => host.dispose());
+  return host;
 }
 
 /** A test host closed (and its folder removed) after the test that made it. */

@@ -6,13 +6,11 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ServerView } from '../../../shared/domain/servers.js';
-import { createHost, type Host } from '../../../main/core/host.js';
-import { FileSecretStore } from '../../../main/core/node/index.js';
 import { startTokenOf } from '../../../main/core/owners/index.js';
 import { openStore, type LoopSummary, type RoundRow } from '../../../main/core/store/index.js';
 import { startFakeAnthropic } from '../../fixtures/fake-anthropic.mjs';
 import { exitOf, query, waitFor } from '../../helpers/cli.js';
-import { noSandbox, tempDir } from '../../helpers/host.js';
+import { hostOn, tempDir } from '../../helpers/host.js';
 import { startHostProcess, type HostProcess } from '../../helpers/host-process.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { textRequest } from '../../helpers/sampling.js';
@@ -24,17 +22,6 @@ function home(): string {
   const dir = tempDir('steward-journal-');
   cleanup(() => rmSync(dir, { recursive: true, force: true }));
   return join(dir, 'data');
-}
-
-async function hostOn(data: string): Promise<Host> {
-  const host = await createHost({
-    dataDir: { path: data },
-    secrets: FileSecretStore.inDataDir(data),
-    browser: { open: () => Promise.resolve() },
-    sandbox: noSandbox,
-  });
-  cleanup(() => host.dispose());
-  return host;
 }
 
 /** A process that ran and is gone (or, with `keep`, one still running): an owner whose state the OS decides. */
@@ -102,7 +89,7 @@ describe('the sampling journal', () => {
       .run(dead.pid, dead.started);
     before.close();
 
-    const host = await hostOn(data);
+    const host = await hostOn(data, cleanup);
     const round = host.sampling.round('r-dead');
     expect(round).toMatchObject({ status: 'interrupted', decidedBy: 'policy', sent: expect.stringContaining('"max_tokens":10') as string });
     expect(round!.steps.map((s) => `${s.to}/${s.by}`)).toEqual(['received/server', 'checked/host', 'sent/policy', 'interrupted/host']);
@@ -146,7 +133,7 @@ describe('the sampling journal', () => {
     const asked = await waitFor('the fourth request at the model', () => api.requests.filter((r) => r.path === '/v1/messages')[3]);
     await app.killHard();
 
-    const host = await hostOn(data);
+    const host = await hostOn(data, cleanup);
     const rows = query<RoundRow>(data, 'SELECT * FROM sampling_rounds ORDER BY received_at');
     expect(rows.slice(0, 3)).toEqual(replied);
     const fourth = rows[3]!;

@@ -6,11 +6,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Host } from '../../../main/core/host.js';
-import { createHost } from '../../../main/core/host.js';
-import { FileSecretStore } from '../../../main/core/node/index.js';
 import { eraKey, recallEra, settleEra, type EraVerdict } from '../../../main/core/servers/era-memory.js';
 import { undoAfterEach } from '../../helpers/cleanup.js';
-import { addApproved, noSandbox, tempDir } from '../../helpers/host.js';
+import { addApproved, hostOn, tempDir } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 
 const ERA_SERVER = join(FIXTURES, 'era-server.mjs');
@@ -48,35 +46,13 @@ describe('the kept verdict (pure)', () => {
   });
 });
 
-const closed = new WeakSet<Host>();
-
-/** A host on `data` (the same folder again is the same Steward data, as after a restart), closed after the test. */
-async function hostOn(data: string): Promise<Host> {
-  const host = await createHost({
-    dataDir: { path: data },
-    secrets: FileSecretStore.inDataDir(data),
-    browser: { open: () => Promise.resolve() },
-    sandbox: noSandbox,
-    stopGraceMs: 500,
-    connectTimeoutMs: 15_000,
-  });
-  undo(() => close(host));
-  return host;
-}
-
-async function close(host: Host): Promise<void> {
-  if (closed.has(host)) return;
-  closed.add(host);
-  await host.dispose();
-}
-
 async function setUp(era: string) {
   const dir = tempDir();
   undo(() => rmSync(dir, { recursive: true, force: true }));
   const eraFile = join(dir, 'era.txt');
   writeFileSync(eraFile, era);
   const data = join(dir, 'data');
-  const host = await hostOn(data);
+  const host = await hostOn(data, undo);
   const { view, approve } = await addApproved(host, 'changing', NODE, [ERA_SERVER, `--era-from=${eraFile}`]);
   await approve();
   return { host, data, eraFile, serverId: view.id };
@@ -102,9 +78,9 @@ describe('remembering the era a server negotiated', () => {
     await host.servers.ensureRunning(serverId);
     expect(host.servers.get(serverId)).toMatchObject({ status: 'running', era: 'legacy' });
     expect([probes(host, serverId), handshakes(host, serverId)]).toEqual([1, 2]);
-    await close(host);
+    await host.dispose();
 
-    const next = await hostOn(data);
+    const next = await hostOn(data, undo);
     await next.servers.ensureRunning(serverId);
     expect(next.servers.get(serverId)).toMatchObject({ status: 'running', era: 'legacy' });
     expect([probes(next, serverId), handshakes(next, serverId)]).toEqual([0, 1]);
@@ -156,7 +132,7 @@ describe('remembering the era a server negotiated', () => {
   it('keeps nothing for a server pinned to an era (it never probes)', async () => {
     const dir = tempDir();
     undo(() => rmSync(dir, { recursive: true, force: true }));
-    const host = await hostOn(join(dir, 'data'));
+    const host = await hostOn(join(dir, 'data'), undo);
     const view = await host.servers.add({
       name: 'pinned',
       config: { transport: 'stdio', command: NODE, args: [ERA_SERVER, '--era=legacy'], env: {} },

@@ -99,7 +99,7 @@ export class SamplingService {
   recover(isDead: (owner: { pid: number | null; started: string | null }) => boolean): number {
     const loops = new Set<string>();
     for (const owner of this.deps.records.sampling.journalOwners()) {
-      if (isDead(owner)) for (const loopId of this.log.recoverJournal(owner)) loops.add(loopId);
+      if (isDead(owner)) for (const loopId of this.log.recoverJournal(owner, isDead)) loops.add(loopId);
     }
     const at = iso(this.deps.clock);
     for (const owner of this.deps.records.sampling.openRoundOwners()) {

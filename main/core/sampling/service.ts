@@ -56,7 +56,13 @@ type Decision = Extract<InboxDecision, { kind: 'sampling' }>;
 type ReviewDecision = Extract<InboxDecision, { kind: 'sampling_review' }>;
 export type PolicyPatch = SamplingPolicyPatch;
 
-const iso = (clock: Clock) => new Date(clock.now()).toISOString();
+/** The clock's time as ISO text; a round reads it several times within the same millisecond, so the last one is kept. */
+let lastIso = { ms: Number.NaN, text: '' };
+const iso = (clock: Clock) => {
+  const ms = clock.now();
+  if (ms !== lastIso.ms) lastIso = { ms, text: new Date(ms).toISOString() };
+  return lastIso.text;
+};
 
 export class SamplingService {
   private readonly loops: LoopTracker;

@@ -66,11 +66,11 @@ function row(name: string, f: Figures[string]): string {
  * run longer.
  */
 const sections: Array<{ name: string; planned: number; optional?: true; run: (cap: number, boxed: boolean) => Promise<Outcome | Figures> | Figures }> = [
-  { name: 'tool calls', planned: 12, run: (cap) => toolCalls(rule(5, 25, cap), log) },
-  { name: 'sampling rounds', planned: 14, run: (cap) => samplingRounds(rule(5, 25, cap), log) },
+  { name: 'tool calls', planned: 12, run: (cap) => toolCalls(rule(5, 60, cap), log) },
+  { name: 'sampling rounds', planned: 14, run: (cap) => samplingRounds(rule(5, 60, cap), log) },
   { name: 'starting ten servers', planned: 45, run: (cap, boxed) => startTimes(rule(5, 11, cap), boxed, log) },
   { name: 'task writes', planned: 8, run: () => taskWrites(200, env('BENCH_TASK_BATCHES', 10)) },
-  { name: '200 tasks polled', planned: 16, run: () => pollCpu(env('BENCH_POLL_SECONDS', 6)) },
+  { name: '200 tasks polled', planned: 24, run: () => pollCpu(env('BENCH_POLL_SECONDS', 10)) },
   // The figure's name says a million rows; BENCH_TASK_ROWS is for quick runs while working on the bench.
   { name: 'task pages', planned: 25, run: () => taskPages(env('BENCH_TASK_ROWS', 1_000_000), env('BENCH_PAGE_LAPS', 6)) },
   { name: 'first screen', planned: 25, run: (cap) => firstScreenTimes(rule(5, 9, cap), log) },

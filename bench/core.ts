@@ -6,13 +6,27 @@ import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { createHost, type Host } from '../main/core/host.js';
 import { FileSecretStore } from '../main/core/node/index.js';
-import { createOsSandbox, type SandboxRunner } from '../main/core/security/index.js';
+import { buildChildEnv, createOsSandbox, type SandboxRunner } from '../main/core/security/index.js';
 import { present } from '../shared/errors.js';
 import { repeat, type Outcome } from './repeat.js';
 import { inOrder, percentile, timeEach, timeOnce, type StopRule } from './stats.js';
 
 export const SERVER = join(process.cwd(), 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
 const ARGS = [SERVER, 'stdio'];
+
+/**
+ * The environment the bare clients give their servers: the one Steward gives its own (the SDK's defaults plus locale,
+ * time zone and the certificate-authority settings it passes on), so both sides start the same server under the same
+ * environment and the figures compare the hosts alone. With the SDK's defaults only, a machine with
+ * NODE_EXTRA_CA_CERTS set would start the bare servers without building that CA store (about 50 ms of CPU each with
+ * Debian's bundle): a difference in environment, not in what the host does.
+ */
+const SERVER_ENV = buildChildEnv({
+  platform: process.platform === 'win32' ? 'win32' : process.platform === 'darwin' ? 'darwin' : 'linux',
+  hostEnv: process.env,
+  configEnv: {},
+  extraPathDirs: [],
+});
 
 export const unsandboxed: SandboxRunner = {
   support: () => Promise.resolve({ kind: 'unsupported' }),
@@ -68,8 +82,8 @@ async function approvedServers(host: Host, count: number): Promise<string[]> {
 async function bareClient(ownSession = false): Promise<Client> {
   const client = new Client({ name: 'bench', version: '1.0.0' });
   const transport = ownSession
-    ? new StdioClientTransport({ command: 'setsid', args: [process.execPath, ...ARGS], stderr: 'pipe' })
-    : new StdioClientTransport({ command: process.execPath, args: ARGS, stderr: 'pipe' });
+    ? new StdioClientTransport({ command: 'setsid', args: [process.execPath, ...ARGS], env: SERVER_ENV, stderr: 'pipe' })
+    : new StdioClientTransport({ command: process.execPath, args: ARGS, env: SERVER_ENV, stderr: 'pipe' });
   await client.connect(transport);
   return client;
 }

@@ -1,5 +1,7 @@
 // npm run bench: every figure against a baseline measured in the same run, headline ratios as medians of interleaved
-// repetitions with their spread; the last line is BENCH {json}.
+// repetitions with their spread; the last line is BENCH {json}. Each section runs in a process of its own.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createOsSandbox } from '../main/core/security/index.js';
 import { SERVER, startTimes, toolCalls } from './core.js';
 import { firstScreenTimes, memory } from './desktop.js';
@@ -41,6 +43,9 @@ const BUDGET_S = 260;
 /** A spread above this (10 %) gets a warning and, within the section's time cap, more repetitions. */
 const TOLERANCE = 0.1;
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+/** When the whole run began (a section's process is told), for the progress lines. */
+const began = env('BENCH_BEGAN', Date.now());
+const log = (line: string) => process.stderr.write(`[${((Date.now() - began) / 1000).toFixed(0)} s] ${line}\n`);
 const rule = (min: number, max: number, capSeconds: number): StopRule => ({ min, max, capMs: capSeconds * 1000, tolerance: TOLERANCE });
 
 function row(name: string, f: Figures[string]): string {
@@ -54,16 +59,70 @@ function row(name: string, f: Figures[string]): string {
   return `${name.padEnd(32)} ${String(f.value).padStart(10)}  ${spread.padEnd(34)} ${verdict}`;
 }
 
+/**
+ * The sections, in the order they run. Each one's planned seconds (its five repetitions and set-up on 2 cores) and the
+ * cap on its extra repetitions. The caps give way to the whole run's budget: a section may take more repetitions only
+ * with the time the sections after it do not need, so a noisy machine makes the figures wider (and says so), never the
+ * run longer.
+ */
+const sections: Array<{ name: string; planned: number; optional?: true; run: (cap: number, boxed: boolean) => Promise<Outcome | Figures> | Figures }> = [
+  { name: 'tool calls', planned: 12, run: (cap) => toolCalls(rule(5, 60, cap), log) },
+  { name: 'sampling rounds', planned: 14, run: (cap) => samplingRounds(rule(5, 60, cap), log) },
+  { name: 'starting ten servers', planned: 45, run: (cap, boxed) => startTimes(rule(5, 11, cap), boxed, log) },
+  { name: 'task writes', planned: 8, run: () => taskWrites(200, env('BENCH_TASK_BATCHES', 10)) },
+  { name: '200 tasks polled', planned: 24, run: () => pollCpu(env('BENCH_POLL_SECONDS', 10)) },
+  // The figure's name says a million rows; BENCH_TASK_ROWS is for quick runs while working on the bench.
+  { name: 'task pages', planned: 25, run: () => taskPages(env('BENCH_TASK_ROWS', 1_000_000), env('BENCH_PAGE_LAPS', 6)) },
+  { name: 'first screen', planned: 25, run: (cap) => firstScreenTimes(rule(5, 9, cap), log) },
+  { name: '50 servers against 1', planned: 45, run: (cap) => scaleFigures(rule(5, 7, cap), SERVER, log) },
+  { name: 'memory', planned: 10, run: () => memory(SERVER) },
+  { name: 'task center frames', planned: 25, run: () => taskCenterFrames(env('BENCH_FRAME_SECONDS', 9)) },
+  { name: 'flood', planned: 12, run: () => flood(env('BENCH_FLOOD_SMALL', 500), env('BENCH_FLOOD', 2000)) },
+  // Real downloads from the npm registry, tens of seconds each and as slow as the network: run when the budget has
+  // room for them (BENCH_NPX_ROUNDS=1 runs them whatever the time; 0 leaves them out).
+  { name: 'npx starts', planned: 40, optional: true, run: (_cap, boxed) => npxStarts(Math.max(1, env('BENCH_NPX_ROUNDS', 1)), boxed) },
+];
+
+/**
+ * Runs one section in a fresh Node process and reads back its figures. What one section leaves in a process (a heap
+ * grown by a million rows, JIT code shaped by other work, timers, closed servers' garbage) would otherwise weigh on
+ * the sections after it, and on the host side more than on the baseline, which runs less code.
+ */
+function inChild(name: string, cap: number): Promise<Outcome | Figures> {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
+    env: { ...process.env, BENCH_SECTION: name, BENCH_SECTION_CAP_S: String(cap), BENCH_BEGAN: String(began) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('SECTION '));
+      if (code === 0 && line) resolve(JSON.parse(line.slice('SECTION '.length)) as Outcome | Figures);
+      else reject(new Error(`the section's process ended with ${String(code)}${line ? '' : ' and no figures'}`));
+    });
+  });
+}
+
+/** In a section's own process: runs it and prints its figures as one line. */
+async function section(name: string): Promise<void> {
+  const found = sections.find((s) => s.name === name);
+  if (!found) throw new Error(`no bench section is called "${name}"`);
+  const boxed = (await createOsSandbox().support()).kind === 'available';
+  const outcome = await found.run(env('BENCH_SECTION_CAP_S', 0), boxed);
+  // The section has closed what it opened; the process ends once the line is out, whatever a library left scheduled.
+  process.stdout.write(`SECTION ${JSON.stringify(outcome)}\n`, () => process.exit(0));
+}
+
 async function main(): Promise<void> {
-  const began = Date.now();
   const figures: Figures = {};
   const warnings: string[] = [];
-  const log = (line: string) => process.stderr.write(`[${((Date.now() - began) / 1000).toFixed(0)} s] ${line}\n`);
   const failures: string[] = [];
-  /** One section: its figures and warnings kept; a section that fails is reported and the others still run. */
-  const take = async (name: string, section: () => Promise<Outcome | Figures> | Figures) => {
+  /** One section, in a process of its own: its figures and warnings kept; a section that fails is reported and the others still run. */
+  const take = async (name: string, cap: number) => {
     try {
-      const o = await section();
+      const o = await inChild(name, cap);
       if ('figures' in o && 'verdict' in o) {
         Object.assign(figures, o.figures);
         warnings.push(...(o.warnings as string[]));
@@ -76,26 +135,6 @@ async function main(): Promise<void> {
   };
   const sandbox = await createOsSandbox().support();
   const boxed = sandbox.kind === 'available';
-  // Each section's planned seconds (its five repetitions and set-up on 2 cores) and the cap on its extra repetitions.
-  // The caps give way to the whole run's budget: a section may take more repetitions only with the time the sections
-  // after it do not need, so a noisy machine makes the figures wider (and says so), never the run longer.
-  const sections: Array<{ name: string; planned: number; optional?: true; run: (cap: number) => Promise<Outcome | Figures> | Figures }> = [
-    { name: 'tool calls', planned: 12, run: (cap) => toolCalls(rule(5, 25, cap), log) },
-    { name: 'sampling rounds', planned: 14, run: (cap) => samplingRounds(rule(5, 25, cap), log) },
-    { name: 'starting ten servers', planned: 45, run: (cap) => startTimes(rule(5, 11, cap), boxed, log) },
-    { name: 'task writes', planned: 8, run: () => taskWrites(200, env('BENCH_TASK_BATCHES', 10)) },
-    { name: '200 tasks polled', planned: 16, run: () => pollCpu(env('BENCH_POLL_SECONDS', 6)) },
-    // The figure's name says a million rows; BENCH_TASK_ROWS is for quick runs while working on the bench.
-    { name: 'task pages', planned: 25, run: () => taskPages(env('BENCH_TASK_ROWS', 1_000_000), env('BENCH_PAGE_LAPS', 6)) },
-    { name: 'first screen', planned: 25, run: (cap) => firstScreenTimes(rule(5, 9, cap), log) },
-    { name: '50 servers against 1', planned: 45, run: (cap) => scaleFigures(rule(5, 7, cap), SERVER, log) },
-    { name: 'memory', planned: 10, run: () => memory(SERVER) },
-    { name: 'task center frames', planned: 25, run: () => taskCenterFrames(env('BENCH_FRAME_SECONDS', 9)) },
-    { name: 'flood', planned: 12, run: () => flood(env('BENCH_FLOOD_SMALL', 500), env('BENCH_FLOOD', 2000)) },
-    // Real downloads from the npm registry, tens of seconds each and as slow as the network: run when the budget has
-    // room for them (BENCH_NPX_ROUNDS=1 runs them whatever the time; 0 leaves them out).
-    { name: 'npx starts', planned: 40, optional: true, run: () => npxStarts(Math.max(1, env('BENCH_NPX_ROUNDS', 1)), boxed) },
-  ];
   const deadline = began + env('BENCH_BUDGET_S', BUDGET_S) * 1000;
   const ownCaps: Record<string, number> = {
     'tool calls': env('BENCH_CALLS_CAP_S', 15),
@@ -123,7 +162,7 @@ async function main(): Promise<void> {
     }
     const later = sections.slice(i + 1).reduce((sum, s) => sum + (s.optional ? 0 : s.planned), 0);
     const cap = capWithin(ownCaps[section.name] ?? section.planned, deadline - Date.now(), later);
-    await take(section.name, () => section.run(cap));
+    await take(section.name, cap);
   }
 
   const seconds = Math.round((Date.now() - began) / 1000);
@@ -142,4 +181,5 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+if (process.env.BENCH_SECTION) await section(process.env.BENCH_SECTION);
+else await main();

@@ -76,9 +76,12 @@ export async function samplingRounds(rule: StopRule, log: (line: string) => void
         ids.push(view.id);
       }
       let n = 0;
+      // The server's cancel signal: in use the MCP SDK makes one for each request it receives, before Steward is
+      // called, so making it is no part of Steward's round. One that never fires stands in for all of them.
+      const signal = new AbortController().signal;
       const viaHost = () => {
         const serverId = present(ids[n++ % ids.length], 'a bench server');
-        return host.sampling.handle({ serverId, serverName: serverId, sessionKey: 'bench', toolsDeclared: true, signal: new AbortController().signal }, PARAMS);
+        return host.sampling.handle({ serverId, serverName: serverId, sessionKey: 'bench', toolsDeclared: true, signal }, PARAMS);
       };
       // Both sides need a few hundred rounds before the JIT settles.
       for (let i = 0; i < 2; i++) {

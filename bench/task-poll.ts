@@ -20,7 +20,7 @@ async function cpuOver(ms: number): Promise<number> {
 }
 
 /** Windows each phase is cut into: the figures are their medians, with the spread across them. */
-const WINDOWS = 5;
+const WINDOWS = 10;
 
 async function cpuWindows(seconds: number): Promise<number[]> {
   const out: number[] = [];

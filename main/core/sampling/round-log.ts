@@ -92,7 +92,7 @@ export class RoundLog {
   journal(round: LoggedRound): void {
     const loop = this.deps.loopOf(round.loopId);
     if (!loop) return;
-    this.journaledUpTo = this.store.sampling.journal(round.id, this.deps.owner, { loop, round: round.row() });
+    this.journaledUpTo = this.store.sampling.journal(this.deps.owner, { loop, round: round.row() });
     this.entryOf.set(round.id, this.journaledUpTo);
   }
 
@@ -121,14 +121,17 @@ export class RoundLog {
         for (const round of rounds) this.store.sampling.putRound(round.row());
         this.deps.alsoPending?.();
         also?.();
-        if (clear > 0) this.store.sampling.clearJournal(this.deps.owner, clear);
       });
     } catch (error) {
       for (const round of rounds) this.keepFrom = Math.min(this.keepFrom, this.entryOf.get(round.id) ?? Number.POSITIVE_INFINITY);
       throw error;
     }
     for (const round of rounds) this.entryOf.delete(round.id);
-    if (clear > 0) this.clearedUpTo = clear;
+    // Only once the rows are committed may their entries go.
+    if (clear > 0) {
+      this.store.sampling.clearJournal(this.deps.owner, clear);
+      this.clearedUpTo = clear;
+    }
     if (loops.length > 0) this.deps.written(loops);
   }
 
@@ -144,13 +147,17 @@ export class RoundLog {
   /**
    * For a Steward process that is gone: each round its journal holds whose row is missing, or older than the entry (fewer
    * steps), gets the entry as its row, so the record holds every round that reached the model. Entries whose rows were
-   * written since (most of them: the journal is cleared in bulk) change nothing. The entries are taken and deleted in
-   * one statement, so two processes recovering the same owner never both write. Returns the loops it touched.
+   * written since (most of them: the journal is cleared in bulk) change nothing. The entries are claimed before they
+   * are read, so two processes recovering the same owner never both write (a claim whose reader is `gone` is taken
+   * over), and deleted once their rows are committed. Returns the loops it touched.
    */
-  recoverJournal(owner: OwnerLike): string[] {
+  recoverJournal(owner: OwnerLike, gone: (o: OwnerLike) => boolean = () => false): string[] {
     const loops = new Set<string>();
+    let release: (() => void) | undefined;
     this.store.transaction(() => {
-      for (const entry of this.store.sampling.takeJournal(owner)) {
+      const taken = this.store.sampling.takeJournal(owner, this.deps.owner, gone);
+      release = () => taken.release();
+      for (const entry of taken.entries) {
         if (!entry) continue;
         const row = this.store.sampling.round(entry.round.id);
         if (row && stepCount(row.steps) >= stepCount(entry.round.steps)) continue;
@@ -163,6 +170,7 @@ export class RoundLog {
         loops.add(entry.loop.id);
       }
     });
+    release?.();
     return [...loops];
   }
 

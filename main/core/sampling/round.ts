@@ -51,6 +51,17 @@ export interface Round {
   row: () => RoundRow;
 }
 
+/** A round's steps as JSON, kept per list: a state's steps never change, and its row is built more than once. */
+const stepsText = new WeakMap<readonly unknown[], string>();
+function stepsJson(steps: readonly unknown[]): string {
+  let text = stepsText.get(steps);
+  if (text === undefined) {
+    text = JSON.stringify(steps);
+    stepsText.set(steps, text);
+  }
+  return text;
+}
+
 /** The round's record as it stands. */
 export function rowOf(round: Round): RoundRow {
   const { state, reply, returned } = round;
@@ -73,7 +84,7 @@ export function rowOf(round: Round): RoundRow {
     edits: state.edits.length > 0 ? JSON.stringify(state.edits) : null,
     sent: round.sent,
     reply_returned: returned ? JSON.stringify(returned.content) : null,
-    steps: JSON.stringify(state.steps),
+    steps: stepsJson(state.steps),
     params_report: round.paramsReport.length > 0 ? JSON.stringify(round.paramsReport) : null,
     owner_pid: round.owner.pid,
     owner_started: round.owner.started,

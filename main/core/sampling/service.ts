@@ -56,7 +56,13 @@ type Decision = Extract<InboxDecision, { kind: 'sampling' }>;
 type ReviewDecision = Extract<InboxDecision, { kind: 'sampling_review' }>;
 export type PolicyPatch = SamplingPolicyPatch;
 
-const iso = (clock: Clock) => new Date(clock.now()).toISOString();
+/** The clock's time as ISO text; a round reads it several times within the same millisecond, so the last one is kept. */
+let lastIso = { ms: Number.NaN, text: '' };
+const iso = (clock: Clock) => {
+  const ms = clock.now();
+  if (ms !== lastIso.ms) lastIso = { ms, text: new Date(ms).toISOString() };
+  return lastIso.text;
+};
 
 export class SamplingService {
   private readonly loops: LoopTracker;
@@ -99,7 +105,7 @@ export class SamplingService {
   recover(isDead: (owner: { pid: number | null; started: string | null }) => boolean): number {
     const loops = new Set<string>();
     for (const owner of this.deps.records.sampling.journalOwners()) {
-      if (isDead(owner)) for (const loopId of this.log.recoverJournal(owner)) loops.add(loopId);
+      if (isDead(owner)) for (const loopId of this.log.recoverJournal(owner, isDead)) loops.add(loopId);
     }
     const at = iso(this.deps.clock);
     for (const owner of this.deps.records.sampling.openRoundOwners()) {

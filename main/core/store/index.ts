@@ -1,4 +1,5 @@
 // The store: one database, one repo per aggregate. SQL lives only in this folder.
+import { dirname, join } from 'node:path';
 import { openDatabase, type Db } from './database.js';
 import { BackgroundCheckpoints, type CheckpointOptions } from './checkpoints.js';
 import { ServersRepo } from './servers-repo.js';
@@ -75,11 +76,15 @@ export interface StoreOptions {
   checkpoints?: CheckpointOptions;
 }
 
+/** The sampling journal's folder, beside the database file. */
+export const SAMPLING_JOURNAL_DIR = 'sampling-journal';
+
 export function openStore(file: string, options: StoreOptions = {}): Store {
   const db = openDatabase(file);
   // One wrapper, made once: better-sqlite3 prepares BEGIN/COMMIT for each transaction function it creates.
   const inTransaction = db.transaction((fn: () => unknown) => fn());
   const checkpoints = options.checkpoints && file !== ':memory:' ? new BackgroundCheckpoints(db, options.checkpoints) : undefined;
+  const sampling = new SamplingRepo(db, file === ':memory:' ? null : join(dirname(file), SAMPLING_JOURNAL_DIR));
   return {
     db,
     servers: new ServersRepo(db),
@@ -91,7 +96,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     inbox: new InboxRepo(db),
     changes: new ChangesRepo(db),
     settings: new SettingsRepo(db),
-    sampling: new SamplingRepo(db),
+    sampling,
     tasks: new TasksRepo(db),
     bundles: new BundlesRepo(db),
     toolCalls: new ToolCallsRepo(db),
@@ -99,6 +104,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     integrityCheck: () => String(db.pragma('integrity_check', { simple: true })),
     close: () => {
       checkpoints?.stop();
+      sampling.closeJournal();
       if (db.open) db.close();
     },
   };

@@ -11,6 +11,7 @@ import {
 } from '../../../shared/domain/sampling.js';
 import type { Db } from './database.js';
 import type { OwnerKey } from './owners-repo.js';
+import { SamplingJournal } from './sampling-journal.js';
 
 type OwnerLike = { pid: number | null; started: string | null };
 
@@ -82,8 +83,11 @@ const OPEN = ROUND_STATUSES.filter((s) => !FINAL_ROUND_STATUSES.includes(s))
 
 export class SamplingRepo {
   private readonly s;
+  private readonly file: SamplingJournal;
 
-  constructor(db: Db) {
+  /** `journalDir`: the folder of the journal's files (none for a database in memory). */
+  constructor(db: Db, journalDir: string | null) {
+    this.file = new SamplingJournal(journalDir);
     this.s = {
       policy: db.prepare<[string], { policy: string }>('SELECT policy FROM sampling_policies WHERE server_id = ?'),
       putPolicy: db.prepare<[string, string]>(
@@ -124,7 +128,6 @@ export class SamplingRepo {
       move: db.prepare<{ id: string; from: RoundStatus; status: RoundStatus; steps: string; error: string | null }>(
         'UPDATE sampling_rounds SET status = @status, steps = @steps, error = @error WHERE id = @id AND status = @from',
       ),
-      journal: db.prepare<[string, number, string, string]>('INSERT INTO sampling_journal (round_id, owner_pid, owner_started, entry) VALUES (?, ?, ?, ?)'),
       journaled: db.prepare<[], { seq: number; entry: string }>('SELECT seq, entry FROM sampling_journal ORDER BY seq'),
       journalOwners: db.prepare<[], { owner_pid: number | null; owner_started: string | null }>(
         'SELECT DISTINCT owner_pid, owner_started FROM sampling_journal',
@@ -199,36 +202,59 @@ export class SamplingRepo {
   }
 
   /**
-   * Appends a round's record and its loop's to the owner's journal, in one small append: the round is on record before
-   * the model is asked, at a fraction of the cost of its indexed row, which follows within moments.
+   * Appends a round's record and its loop's to the owner's journal, in one small append to a file: the round is on
+   * record before the model is asked, at a fraction of the cost of its indexed row (or of any SQLite transaction), which
+   * follows within moments.
    */
-  journal(roundId: string, owner: OwnerKey, entry: JournalEntry): number {
-    return Number(this.s.journal.run(roundId, owner.pid, owner.started, JSON.stringify(entry)).lastInsertRowid);
+  journal(owner: OwnerKey, entry: JournalEntry): number {
+    return this.file.append(owner, JSON.stringify(entry));
   }
 
-  /** Every journal entry, oldest first (a damaged one as null). */
+  /**
+   * Every journal entry (a damaged one as null): the files', and what an older Steward left in the journal table, which
+   * is still read back.
+   */
   journaled(): { seq: number; entry: JournalEntry | null }[] {
-    return this.s.journaled.all().map((row) => ({ seq: row.seq, entry: parseEntry(row.entry) }));
+    const fromTable = this.s.journaled.all().map((row) => parseEntry(row.entry));
+    return [...fromTable, ...this.file.all().map(parseLine)].map((entry, seq) => ({ seq, entry }));
   }
 
   /** The processes with entries in the journal. */
   journalOwners(): OwnerLike[] {
-    return this.s.journalOwners.all().map((r) => ({ pid: r.owner_pid, started: r.owner_started }));
+    const owners = new Map<string, OwnerLike>();
+    for (const o of [...this.s.journalOwners.all().map((r) => ({ pid: r.owner_pid, started: r.owner_started })), ...this.file.owners()]) {
+      owners.set(`${String(o.pid)}:${String(o.started)}`, o);
+    }
+    return [...owners.values()];
   }
 
-  /** Takes one process's journal entries out, oldest first, in one statement (a damaged entry comes out as null). */
-  takeJournal(owner: OwnerLike): (JournalEntry | null)[] {
-    return this.s.takeJournal
+  /**
+   * Takes one process's journal entries out for reading back (a damaged entry comes out as null). Its files are claimed
+   * so that no other process reads them back too (a file claimed by a reader that is `gone` is claimed again), and
+   * deleted by `release()` once the caller has committed their rows; the table's entries leave in the caller's
+   * transaction.
+   */
+  takeJournal(owner: OwnerLike, reader: OwnerKey, gone: (o: OwnerLike) => boolean): { entries: (JournalEntry | null)[]; release(): void } {
+    const fromTable = this.s.takeJournal
       .all(owner.pid, owner.started)
       .sort((a, b) => a.seq - b.seq)
       .map((row) => parseEntry(row.entry));
+    const taken = this.file.take(owner, gone, reader);
+    return { entries: [...fromTable, ...taken.lines.map(parseLine)], release: () => taken.release() };
   }
 
-  /** Clears the owner's journal up to a sequence: those rounds' rows are written. */
+  /** Empties the owner's journal when `upTo` is its last entry: those rounds' rows are committed. */
   clearJournal(owner: OwnerKey, upTo: number): void {
-    this.s.clearJournal.run(owner.pid, owner.started, upTo);
+    this.file.clear(owner, upTo);
+  }
+
+  /** Closes the journal's file; one with entries left stays for the next start to read back. */
+  closeJournal(): void {
+    this.file.close();
   }
 }
+
+const parseLine = (line: string | null) => (line === null ? null : parseEntry(line));
 
 function parseEntry(text: string): JournalEntry | null {
   try {

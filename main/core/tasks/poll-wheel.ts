@@ -5,6 +5,12 @@ import type { Clock } from '../ports.js';
 export const SLOT_MS = 50;
 
 export class PollWheel {
+  /**
+   * Slots are counted from the one the wheel was made in: slot numbers of the epoch (about 3.5e10 at 50 ms) are past
+   * V8's small integers, so every key in the maps and the heap would be a boxed number. Slot n opens at
+   * (base + n) × slotMs, the same boundaries as counting from the epoch.
+   */
+  private readonly base: number;
   private readonly slots = new Map<number, Set<string>>();
   private readonly slotOf = new Map<string, number>();
   /** Slot numbers in use, as a binary min-heap; a slot emptied by cancel() stays until it comes up and is skipped. */
@@ -16,7 +22,14 @@ export class PollWheel {
     private readonly clock: Clock,
     private readonly due: (id: string) => void,
     private readonly slotMs = SLOT_MS,
-  ) {}
+  ) {
+    this.base = Math.floor(clock.now() / slotMs);
+  }
+
+  /** When a slot opens, in ms since the epoch. */
+  private opens(slot: number): number {
+    return (this.base + slot) * this.slotMs;
+  }
 
   /**
    * Schedules an id's next turn: never before `earliest`, in the least loaded slot from there to `spreadMs` later (the
@@ -25,8 +38,8 @@ export class PollWheel {
    */
   schedule(id: string, earliest: number, spreadMs: number): number {
     this.cancel(id);
-    const first = Math.ceil(earliest / this.slotMs);
-    const last = Math.max(first, Math.floor((earliest + Math.max(0, spreadMs)) / this.slotMs));
+    const first = Math.ceil(earliest / this.slotMs) - this.base;
+    const last = Math.max(first, Math.floor((earliest + Math.max(0, spreadMs)) / this.slotMs) - this.base);
     let best = first;
     let load = this.slots.get(first)?.size ?? 0;
     for (let slot = first + 1; slot <= last && load > 0; slot++) {
@@ -45,7 +58,7 @@ export class PollWheel {
     ids.add(id);
     this.slotOf.set(id, best);
     this.arm();
-    return best * this.slotMs;
+    return this.opens(best);
   }
 
   cancel(id: string): void {
@@ -64,7 +77,7 @@ export class PollWheel {
   /** When the id's turn comes (ms since the epoch), if it has one. */
   dueAt(id: string): number | undefined {
     const slot = this.slotOf.get(id);
-    return slot === undefined ? undefined : slot * this.slotMs;
+    return slot === undefined ? undefined : this.opens(slot);
   }
 
   get size(): number {
@@ -91,7 +104,7 @@ export class PollWheel {
     if (this.armedFor === next && this.timer) return;
     this.timer?.cancel();
     this.armedFor = next;
-    this.timer = this.clock.setTimeout(() => this.fire(), Math.max(0, next * this.slotMs - this.clock.now()));
+    this.timer = this.clock.setTimeout(() => this.fire(), Math.max(0, this.opens(next) - this.clock.now()));
   }
 
   private fire(): void {
@@ -99,7 +112,7 @@ export class PollWheel {
     this.armedFor = undefined;
     const now = this.clock.now();
     const turns: string[] = [];
-    for (let slot = this.peek(); slot !== undefined && slot * this.slotMs <= now; slot = this.peek()) {
+    for (let slot = this.peek(); slot !== undefined && this.opens(slot) <= now; slot = this.peek()) {
       this.pop();
       for (const id of this.slots.get(slot) ?? []) {
         this.slotOf.delete(id);

@@ -25,6 +25,23 @@ describe('PollWheel', () => {
     expect(fired).toEqual([{ id: 'a', at: 1_001_000 }]);
   });
 
+  it('keeps the epoch’s slot boundaries when made at today’s time, at any offset within a slot', () => {
+    for (const start of [Date.parse('2026-12-05T05:40:00.013Z'), Date.parse('2026-12-05T05:40:00.049Z')]) {
+      const clock = new FakeClock(start);
+      const fired: Array<{ id: string; at: number }> = [];
+      const w = new PollWheel(clock, (id) => fired.push({ id, at: clock.now() }));
+      // Due in the past, now, mid-slot and on a boundary: each opens at the first multiple of the slot at or after it.
+      const asked = { past: start - 130, now: start, mid: start + 1017, edge: Math.ceil((start + 2000) / SLOT_MS) * SLOT_MS };
+      for (const [id, at] of Object.entries(asked)) {
+        const opens = w.schedule(id, at, 0);
+        expect(opens).toBe(Math.ceil(at / SLOT_MS) * SLOT_MS);
+        expect(w.dueAt(id)).toBe(opens);
+      }
+      clock.advance(5000);
+      expect(fired.map((f) => [f.id, f.at])).toEqual(Object.entries(asked).map(([id, at]) => [id, Math.max(start, Math.ceil(at / SLOT_MS) * SLOT_MS)]));
+    }
+  });
+
   it('uses one timer however many tasks it holds', () => {
     const { clock, w } = wheel();
     for (let i = 0; i < 200; i++) w.schedule(`t${i}`, clock.now() + 1000, pollSpread(1000, true));

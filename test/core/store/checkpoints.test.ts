@@ -2,19 +2,12 @@
 // the WAL passes its size, for this process's writes and for another process's that never checkpoints itself.
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../../main/core/store/index.js';
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../../../main/core/store/index.js';
 import { waitFor } from '../../helpers/cli.js';
-import { tempDbDir, type TempDir } from './temp-store.js';
+import { storesPerTest } from './temp-store.js';
 
-let tmp: TempDir | undefined;
-let store: Store | undefined;
-afterEach(() => {
-  store?.close();
-  tmp?.cleanup();
-  store = undefined;
-  tmp = undefined;
-});
+const openTemp = storesPerTest();
 
 const PAGES = 64;
 const sizeOf = (file: string) => statSync(file, { throwIfNoEntry: false })?.size ?? 0;
@@ -23,13 +16,11 @@ const failures: unknown[] = [];
 let complete = 0;
 
 function open(): { store: Store; file: string } {
-  tmp = tempDbDir();
   complete = 0;
   const done = (result: { wal: number; copied: number }) => {
     if (result.wal > 0 && result.copied === result.wal) complete = result.wal;
   };
-  store = openStore(tmp.file, { checkpoints: { pages: PAGES, everyMs: 10, failed: (error) => failures.push(error), done } });
-  return { store, file: tmp.file };
+  return openTemp({ checkpoints: { pages: PAGES, everyMs: 10, failed: (error) => failures.push(error), done } });
 }
 
 /** Audit lines of about 3 KB each: `pages` pages' worth in one transaction. */

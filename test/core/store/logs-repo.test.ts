@@ -1,20 +1,12 @@
 // Server log lines: bounded per server (newest kept), paged newest first, each batch all or nothing.
-import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type NewLogLine, type Store } from '../../../main/core/store/index.js';
-import { serverRecord, tempDbDir, type TempDir } from './temp-store.js';
+import { describe, expect, it } from 'vitest';
+import type { NewLogLine, Store } from '../../../main/core/store/index.js';
+import { serverRecord, storesPerTest } from './temp-store.js';
 
-let tmp: TempDir | undefined;
-let store: Store | undefined;
-afterEach(() => {
-  store?.close();
-  tmp?.cleanup();
-  store = undefined;
-  tmp = undefined;
-});
+const openTemp = storesPerTest();
 
 function setup(keep?: number): Store {
-  tmp = tempDbDir();
-  store = openStore(tmp.file, keep === undefined ? {} : { logLinesPerServer: keep });
+  const { store } = openTemp(keep === undefined ? {} : { logLinesPerServer: keep });
   store.servers.insert(serverRecord('a'));
   store.servers.insert(serverRecord('b'));
   return store;

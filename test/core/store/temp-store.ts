@@ -2,7 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ServerRecord } from '../../../main/core/store/index.js';
+import { afterEach } from 'vitest';
+import { openStore, type ServerRecord, type Store, type StoreOptions } from '../../../main/core/store/index.js';
 
 export interface TempDir {
   dir: string;
@@ -13,6 +14,26 @@ export interface TempDir {
 export function tempDbDir(): TempDir {
   const dir = mkdtempSync(join(tmpdir(), 'steward-store-'));
   return { dir, file: join(dir, 'steward.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Opens stores in fresh temp folders for a test file; each is closed and its folder removed after its test. Returns the
+ * opener: the store and its database file.
+ */
+export function storesPerTest(): (options?: StoreOptions) => { store: Store; file: string } {
+  const opened: Array<{ store: Store; tmp: TempDir }> = [];
+  afterEach(() => {
+    for (const { store, tmp } of opened.splice(0)) {
+      store.close();
+      tmp.cleanup();
+    }
+  });
+  return (options = {}) => {
+    const tmp = tempDbDir();
+    const store = openStore(tmp.file, options);
+    opened.push({ store, tmp });
+    return { store, file: tmp.file };
+  };
 }
 
 export function serverRecord(id: string, name = id, overrides: Partial<ServerRecord> = {}): ServerRecord {

@@ -1,23 +1,15 @@
 // Each server's call history: newest first, capped per server, parts too large kept only as their size, gone with
 // the server. Hostile input tried: a stored row edited by hand into JSON that no longer reads, a call for a server
 // removed while it ran, a result larger than the cap.
-import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../../main/core/store/index.js';
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../../../main/core/store/index.js';
 import { CALL_PART_MAX_BYTES, CALLS_KEPT_PER_SERVER, type NewToolCall } from '../../../shared/domain/tool-calls.js';
-import { serverRecord, tempDbDir, type TempDir } from './temp-store.js';
+import { serverRecord, storesPerTest } from './temp-store.js';
 
-let tmp: TempDir | undefined;
-let store: Store | undefined;
-afterEach(() => {
-  store?.close();
-  tmp?.cleanup();
-  store = undefined;
-  tmp = undefined;
-});
+const openTemp = storesPerTest();
 
 function setup(): Store {
-  tmp = tempDbDir();
-  store = openStore(tmp.file);
+  const { store } = openTemp();
   store.servers.insert(serverRecord('a'));
   store.servers.insert(serverRecord('b'));
   return store;

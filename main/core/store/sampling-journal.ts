@@ -43,19 +43,23 @@ export class SamplingJournal {
   private readonly instance = randomBytes(6).toString('hex');
   /** Without a folder (a database in memory) entries live in memory, as long as the process does. */
   private readonly memory = new Map<string, string[]>();
-
-  constructor(private readonly dir: string | null) {}
-
   /** The file key of each owner object seen, so an append does not encode the owner again. */
   private readonly keys = new WeakMap<JournalOwner, string>();
 
-  /** Appends one line for the owner; returns its sequence in this store's file (never reused). */
-  append(owner: JournalOwner, line: string): number {
+  constructor(private readonly dir: string | null) {}
+
+  private keyFor(owner: JournalOwner): string {
     let key = this.keys.get(owner);
     if (key === undefined) {
       key = keyOf(owner);
       this.keys.set(owner, key);
     }
+    return key;
+  }
+
+  /** Appends one line for the owner; returns its sequence in this store's file (never reused). */
+  append(owner: JournalOwner, line: string): number {
+    const key = this.keyFor(owner);
     if (this.dir === null) {
       const lines = this.memory.get(key) ?? [];
       lines.push(line);
@@ -79,7 +83,7 @@ export class SamplingJournal {
 
   /** Empties this store's file for the owner when every entry up to `upTo` is the last one written (all rows are on record). */
   clear(owner: JournalOwner, upTo: number): void {
-    const key = keyOf(owner);
+    const key = this.keyFor(owner);
     const file = this.own.get(key);
     if (!file || upTo < file.seq) return;
     if (this.dir === null) this.memory.delete(key);

@@ -18,6 +18,11 @@ afterEach(async () => {
 const PROBE = join(FIXTURES, 'probe-server.mjs');
 const SECRET = 'sk-e2e-never-shown';
 const addDialog = (page: Page) => page.getByRole('dialog', { name: 'Add a server' });
+/** The members of the page's document the toast check uses (the Node tsconfig has no DOM types). */
+interface PageDocument<E> {
+  querySelector(selector: string): { style: { setProperty(name: string, value: string): void } } | null;
+  elementFromPoint(x: number, y: number): E | null;
+}
 const consentDialog = (page: Page, name: string) => page.getByRole('dialog', { name: `Allow “${name}” to run on this computer?` });
 
 describe('servers: paste, edit, clone, export, remove', () => {
@@ -56,6 +61,33 @@ describe('servers: paste, edit, clone, export, remove', () => {
     await page.getByText('Added “probe”').first().waitFor();
     await page.getByText('It needs your approval before it first runs', { exact: false }).first().waitFor();
     await rig.shot('server-edit-added-toast');
+
+    // A dialog opened while the toast is up is never covered by it: the toast stays under the modal's backdrop.
+    // (By its class: while a modal is open everything outside it is hidden from the accessibility tree.)
+    const shown = page.locator('.toast', { hasText: 'Added “probe”' });
+    await page.getByRole('button', { name: 'Add server' }).click();
+    await addDialog(page).waitFor();
+    const box = await shown.boundingBox();
+    expect(box).not.toBeNull();
+    // A modal turns pointer events off outside itself, and hit-testing skips such elements: they are turned back on for
+    // the toasts, so that what is hit is what is painted on top.
+    const onTop = await page.evaluate(
+      ({ x, y }) => {
+        interface Hit {
+          tagName: string;
+          closest(selector: string): { className: string } | null;
+        }
+        const doc = (globalThis as unknown as { document: PageDocument<Hit> }).document;
+        doc.querySelector('.toast-viewport')?.style.setProperty('pointer-events', 'auto');
+        const hit = doc.elementFromPoint(x, y);
+        return hit?.closest('.toast-viewport') ? 'the toast' : (hit?.closest('.modal-backdrop, .modal')?.className ?? hit?.tagName);
+      },
+      { x: box!.x + box!.width / 2, y: box!.y + box!.height / 2 },
+    );
+    expect(onTop).toBe('modal-backdrop');
+    await page.keyboard.press('Escape');
+    await addDialog(page).waitFor({ state: 'detached' });
+
     const [server] = rig.t.host.servers.list().filter((s) => s.name === 'probe');
     expect(server).toMatchObject({ command: NODE, args: [PROBE, '--flag', 'two words'], envNames: ['API_KEY'] });
     expect(rig.errors).toEqual([]);

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHost, type Host } from '../core/host.js';
 import { routeIpc } from './ipc-router.js';
-import { FileSecretStore } from '../core/node/index.js';
+import { FileSecretStore, leaveFilesystemRoot } from '../core/node/index.js';
 import { desktopNotifier, dialogPicker, gatedShell, keychainCipher } from './ports.js';
 import { APP_URL, denyPermissions, desktopFrames, lockNavigation, registerAppScheme, serveRenderer, serveViewFrames, webPreferences } from './security.js';
 
@@ -42,6 +42,7 @@ app.on('web-contents-created', (_event, contents) => lockNavigation(contents));
 
 async function start(): Promise<void> {
   await app.whenReady();
+  leaveFilesystemRoot();
   const dataDir = app.getPath('userData');
   const cipher = await keychainCipher(safeStorage);
   if (!cipher) log('the OS keychain is not available; secrets are kept in a file only you can read');

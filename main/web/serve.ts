@@ -3,7 +3,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Interrupts, openNodeHost, systemBrowser, terminalSafe } from '../core/node/index.js';
+import { Interrupts, leaveFilesystemRoot, openNodeHost, systemBrowser, terminalSafe } from '../core/node/index.js';
 import { startWebServer } from './server.js';
 
 const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'renderer');
@@ -19,6 +19,7 @@ const { values } = parseArgs({
 
 // Log lines carry text from outside (request headers, error texts, command lines of cleaned-up processes).
 const log = (line: string) => process.stderr.write(`${terminalSafe(line, 'block')}\n`);
+leaveFilesystemRoot();
 const host = await openNodeHost({ log, autostart: false, ownerKind: 'browser' });
 // Servers meant to run start once a page has listed the servers, or after a few seconds when no page comes: started
 // at once with the host, ten servers booting take the CPU the first screen needs, and the screen waits for them.

@@ -1,8 +1,8 @@
 // `npm start` without an Electron binary, and `steward serve`: one clear line, then browser mode that answers.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { tempDir } from '../helpers/host.js';
 import { CLI, NODE, ROOT } from '../helpers/paths.js';
 
@@ -19,10 +19,10 @@ afterEach(async () => {
   home = undefined;
 });
 
-async function runUntilUrl(args: string[], env: Record<string, string>): Promise<{ url: string; stdout: () => string }> {
+async function runUntilUrl(args: string[], env: Record<string, string>, cwd = ROOT): Promise<{ url: string; stdout: () => string }> {
   home = tempDir('steward-start-');
   child = spawn(NODE, args, {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, STEWARD_HOME: join(home, 'data'), STEWARD_NO_BROWSER: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -69,6 +69,16 @@ describe('starting Steward', () => {
     const { url } = await runUntilUrl([CLI, 'serve', '--no-open'], {});
     expect((await fetch(url)).status).toBe(200);
     expect((await fetch(url.replace(/token=\S+/, 'token=nope'))).status).toBe(403);
+    expect(await stop()).toBe(0);
+  });
+
+  // From the root, every sandboxed launch would walk the whole disk looking for files no server may write.
+  it.runIf(process.platform === 'linux')('browser mode started from the filesystem root works from the home folder', async () => {
+    const user = tempDir('steward-user-');
+    onTestFinished(() => rmSync(user, { recursive: true, force: true }));
+    const { url } = await runUntilUrl([join(ROOT, 'dist', 'main', 'web', 'serve.js'), '--no-open'], { HOME: user }, '/');
+    expect((await fetch(url)).status).toBe(200);
+    expect(realpathSync(`/proc/${child!.pid}/cwd`)).toBe(realpathSync(user));
     expect(await stop()).toBe(0);
   });
 });

@@ -6,3 +6,4 @@ export { systemBrowser } from './system-browser.js';
 export { openNodeHost, EXAMPLES_DIR, type NodeHostOptions } from './node-host.js';
 export { Interrupts, INTERRUPTED_EXIT, type InterruptsDeps } from './interrupts.js';
 export { jsonSafe, terminalSafe } from './terminal-text.js';
+export { leaveFilesystemRoot, type WorkingFolderDeps } from './working-folder.js';

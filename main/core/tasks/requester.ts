@@ -95,10 +95,7 @@ export class TaskRequester {
   /** Calls a tool as a task. The row exists before the request leaves; the call returns once the server has accepted it. */
   async start(request: StartRequest): Promise<TaskView> {
     const session = await this.deps.session(request.serverId);
-    if (session.tasksExtension) {
-      const outcome = await callDeclaringTasks(session, request.tool, request.arguments);
-      return taskView(this.adopt(request, session, outcome));
-    }
+    if (session.tasksExtension) return taskView(await this.startModern(request, session));
     const caps = session.serverCapabilities as { tasks?: { requests?: { tools?: { call?: unknown } } } };
     if (!caps.tasks?.requests?.tools?.call) {
       throw new StewardError('not_supported', 'This server does not run tool calls as tasks.');
@@ -165,21 +162,34 @@ export class TaskRequester {
   }
 
   /**
-   * A 2026-07-28 tool call the server answered: a task handle becomes a row followed like any other (the server
-   * returns it only once the task exists); a result given at once is recorded as a task that completed with it.
+   * A 2026-07-28 tool call run as a task. As with 2025-11-25 tasks, the row exists before the request leaves; the server
+   * answers with a task handle (it returns one only once the task exists), which is then followed like any other, or
+   * with the result at once, recorded as a task that completed with it.
    */
-  adopt(request: StartRequest, session: McpSession, outcome: ModernCall): TaskRow {
+  private async startModern(request: StartRequest, session: McpSession): Promise<TaskRow> {
     const server = present(this.deps.server(request.serverId), 'the server of a task');
-    const remote = outcome.kind === 'task' ? outcome.task.taskId : null;
     const row = this.recordOutgoing(
       request,
       server,
-      { era: 'modern', remote, statusMessage: null },
-      outcome.kind === 'task'
-        ? `Steward called "${request.tool}"; the server runs it as a task.`
-        : `Steward called "${request.tool}" as a task; the server answered at once.`,
+      { era: 'modern', remote: null, statusMessage: 'Starting…' },
+      `Steward called "${request.tool}" as a task.`,
     );
     const { id } = row;
+    const f = this.follow(row, server.transport === 'stdio' ? session : undefined);
+    let outcome: ModernCall;
+    try {
+      outcome = await callDeclaringTasks(session, request.tool, request.arguments);
+    } catch (error) {
+      const e = error instanceof StewardError ? error : new StewardError('tool_call_failed', String(error));
+      this.apply(f, { type: 'refused', message: e.message, byServer: typeof e.details?.rpcCode === 'number' });
+      throw e;
+    }
+    const remote = outcome.kind === 'task' ? outcome.task.taskId : null;
+    f.lastAnswerAt = this.deps.clock.now();
+    if (remote !== null) {
+      f.remoteTaskId = remote;
+      this.deps.records.update(id, iso(this.deps.clock), { remoteTaskId: remote });
+    }
     this.deps.audit.record('task.started', {
       serverId: request.serverId,
       serverName: server.name,
@@ -187,7 +197,6 @@ export class TaskRequester {
       summary: `Started "${request.tool}" on "${server.name}" as a task (MCP 2026-07-28).`,
       data: { taskId: id, remoteTaskId: remote, argumentNames: Object.keys(request.arguments) },
     });
-    const f = this.follow(row, server.transport === 'stdio' ? session : undefined);
     if (outcome.kind === 'result') {
       const { result } = outcome;
       this.apply(f, {
@@ -569,6 +578,8 @@ export class TaskRequester {
     const row = this.deps.records.get(id);
     if (!row) throw new StewardError('not_found', 'There is no such task.');
     if (isTerminal(row.status)) throw new StewardError('invalid_payload', `The task is already ${row.status}.`);
+    // Nothing to name in tasks/cancel until the server has answered the call with its task.
+    if (!row.remote_task_id) throw new StewardError('invalid_payload', 'The server has not accepted the task yet; it can be cancelled once it has.');
     // A remote server's task taken over from a Steward that is gone is cancelled by connecting to the server again.
     const session = this.deps.live(row.server_id) ?? (row.transport === 'http' ? await this.deps.session(row.server_id).catch(() => undefined) : undefined);
     if (row.era === 'modern') return this.cancelModern(row, session);

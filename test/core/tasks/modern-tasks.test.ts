@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Host } from '../../../main/core/host.js';
+import type { TaskView } from '../../../shared/domain/tasks.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { startListening, type Started } from '../../helpers/processes.js';
@@ -93,6 +94,39 @@ describe('tasks of the 2026-07-28 extension', () => {
     const updates = (await wireLog(host, serverId)).filter((w) => w.method === 'tasks/update');
     expect(updates).toEqual([{ method: 'tasks/update', taskId: host.tasks.detail(task!.id).remoteTaskId, keys: ['pick'] }]);
     expect(host.tasks.list({ serverId }, 10)[0]).toMatchObject({ era: 'modern', status: 'completed' });
+  });
+
+  it('records the task before the call leaves: a starting row while the server has not answered, then its handle', async () => {
+    const { host, serverId } = await addServer('stdio');
+    await host.servers.ensureRunning(serverId);
+    // The first change announced is the row, written before the request leaves.
+    const starting = new Promise<TaskView>((resolve) => {
+      const off = host.events.on('tasks:changed', (v) => {
+        off();
+        resolve(v);
+      });
+    });
+    const started = host.tasks.start({ serverId, tool: 'job', arguments: { ms: 100, acceptMs: 500 } });
+    const row = await starting;
+    expect(row).toMatchObject({ era: 'modern', status: 'working', statusMessage: 'Starting…' });
+    expect(host.tasks.detail(row.id).remoteTaskId).toBeNull();
+    // Until the server names its task there is nothing to cancel: said plainly, and nothing is sent.
+    await expect(host.tasks.cancel(row.id)).rejects.toMatchObject({ code: 'invalid_payload', message: stringContaining('not accepted') });
+    const view = await started;
+    expect(view.id).toBe(row.id);
+    expect(host.tasks.detail(view.id).remoteTaskId).toMatch(/[0-9a-f-]{36}/);
+    const ended = await taskWhen(host, view.id, (v) => v.status === 'completed');
+    expect(ended.settledBy).toBe('server');
+    expect(host.tasks.detail(view.id).events[0]).toMatchObject({ source: 'local', kind: 'requested', message: 'Steward called "job" as a task.' });
+    expect((await wireLog(host, serverId)).some((w) => w.method === 'tasks/cancel')).toBe(false);
+  });
+
+  it('a call the server refuses leaves its row failed with the reason, not a missing row', async () => {
+    const { host, serverId } = await addServer('stdio');
+    await host.servers.ensureRunning(serverId);
+    await expect(host.tasks.start({ serverId, tool: 'no_such_tool', arguments: {} })).rejects.toMatchObject({ code: 'tool_call_failed' });
+    const [task] = host.tasks.list({ serverId }, 10);
+    expect(task).toMatchObject({ era: 'modern', status: 'failed', label: 'no_such_tool' });
   });
 
   it('a task that fails carries the server error as its result', async () => {

@@ -1,12 +1,14 @@
 // npm run bench: every figure against a baseline measured in the same run, headline ratios as medians of interleaved
 // repetitions with their spread; the last line is BENCH {json}. Each section runs in a process of its own.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createOsSandbox } from '../main/core/security/index.js';
 import { SERVER, startTimes, toolCalls } from './core.js';
 import { firstScreenTimes, memory } from './desktop.js';
 import { npxStarts } from './npx-start.js';
 import { flood } from './flood.js';
+import { compareRuns } from './agreement.js';
 import type { Figures, Outcome } from './repeat.js';
 import { samplingRounds } from './sampling.js';
 import { scaleFigures } from './scale.js';
@@ -177,10 +179,32 @@ async function main(): Promise<void> {
   for (const w of [...warnings, ...failures, ...skipped]) process.stdout.write(`${w}\n`);
   process.stdout.write(`bench took ${seconds} s\n`);
   const values = Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, f.value]));
+  // A full run is kept, and compared with the runs of the same commit before it.
+  if (only.length === 0) {
+    try {
+      process.stdout.write(compareRuns(RUNS_FILE, commitMeasured(), values, Object.keys(TARGETS)));
+    } catch (error) {
+      process.stdout.write(`(this run could not be kept for comparing runs: ${error instanceof Error ? error.message : String(error)})\n`);
+    }
+  }
   const spread = Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, [f.min, f.max, f.n]]));
   process.stdout.write(
     `BENCH ${JSON.stringify({ ...values, spread, warnings: warnings.length, failed: failures.length, skipped: skipped.length, seconds })}\n`,
   );
+}
+
+/** Where full runs are kept, for comparing back-to-back runs (test-results/ is ignored by git). */
+const RUNS_FILE = join(fileURLToPath(new URL('../..', import.meta.url)), 'test-results', 'bench-runs.jsonl');
+
+/** The commit measured, marked when the working tree differs from it (then it is not the commit's code). */
+function commitMeasured(): string {
+  const git = (args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    const head = git(['rev-parse', 'HEAD']);
+    return git(['status', '--porcelain', '--untracked-files=no']) === '' ? head : `${head}+changes`;
+  } catch {
+    return 'unknown';
+  }
 }
 
 if (process.env.BENCH_SECTION) await section(process.env.BENCH_SECTION);

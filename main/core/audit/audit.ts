@@ -18,8 +18,15 @@ export interface AuditRecords {
   transaction: Transact;
 }
 
+/** A queued record: its time is taken when it is queued, its entry may be built only when its batch is written. */
+interface Queued {
+  ts: string;
+  kind: AuditKind;
+  entry: AuditEntry | (() => AuditEntry);
+}
+
 export class Audit {
-  private pending: NewAuditEvent[] = [];
+  private pending: Queued[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -39,16 +46,26 @@ export class Audit {
    * reported (nobody waits for it) and the next record starts a new one.
    */
   recordSoon(kind: AuditKind, entry: AuditEntry): void {
-    this.pending.push(this.toEvent(kind, entry));
+    this.queue(kind, entry);
     this.flushTimer ??= setTimeout(() => guarded(this.unexpected, `writing ${this.pending.length} queued audit record(s)`, () => this.flush()), 20);
+  }
+
+  /**
+   * Queues a record for a batch the caller writes: no timer of the audit's own is armed, so the line is written by the
+   * caller's next flush, which calls flush() inside its own transaction (or by any earlier flush of this queue). Given a
+   * function, the entry is built then, off the caller's path: it must read only what cannot change by then.
+   */
+  queue(kind: AuditKind, entry: AuditEntry | (() => AuditEntry)): void {
+    this.pending.push({ ts: this.now(), kind, entry });
   }
 
   flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (this.pending.length === 0) return;
-    const batch = this.pending;
+    const queued = this.pending;
     this.pending = [];
+    const batch = queued.map((q) => this.toEvent(q.kind, typeof q.entry === 'function' ? q.entry() : q.entry, q.ts));
     this.records.transaction(() => this.records.audit.appendAll(batch));
   }
 
@@ -72,9 +89,9 @@ export class Audit {
     return out.reverse();
   }
 
-  private toEvent(kind: AuditKind, entry: AuditEntry): NewAuditEvent {
+  private toEvent(kind: AuditKind, entry: AuditEntry, ts: string = this.now()): NewAuditEvent {
     return {
-      ts: this.now(),
+      ts,
       kind,
       serverId: entry.serverId ?? null,
       serverName: entry.serverName ?? null,

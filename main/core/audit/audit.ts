@@ -25,9 +25,16 @@ interface Queued {
   entry: AuditEntry | (() => AuditEntry);
 }
 
+/** How soon a batch of tool-call outcomes is written. */
+const SOON_MS = 20;
+/** A line queued for its caller's batch is written on its own after this long if that batch never comes (it failed). */
+const BACKSTOP_MS = 1000;
+
 export class Audit {
   private pending: Queued[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the armed timer fires (clock of the timers, ms). */
+  private flushAt = 0;
 
   constructor(
     private readonly records: AuditRecords,
@@ -46,17 +53,26 @@ export class Audit {
    * reported (nobody waits for it) and the next record starts a new one.
    */
   recordSoon(kind: AuditKind, entry: AuditEntry): void {
-    this.queue(kind, entry);
-    this.flushTimer ??= setTimeout(() => guarded(this.unexpected, `writing ${this.pending.length} queued audit record(s)`, () => this.flush()), 20);
+    this.pending.push({ ts: this.now(), kind, entry });
+    this.flushWithin(SOON_MS);
   }
 
   /**
-   * Queues a record for a batch the caller writes: no timer of the audit's own is armed, so the line is written by the
-   * caller's next flush, which calls flush() inside its own transaction (or by any earlier flush of this queue). Given a
-   * function, the entry is built then, off the caller's path: it must read only what cannot change by then.
+   * Queues a record for a batch the caller writes: its next flush calls flush() inside its own transaction (so does any
+   * earlier flush of this queue). Should that batch fail, the line is written on its own within a second. Given a
+   * function, the entry is built when it is written, off the caller's path: it must read only what cannot change by then.
    */
   queue(kind: AuditKind, entry: AuditEntry | (() => AuditEntry)): void {
     this.pending.push({ ts: this.now(), kind, entry });
+    this.flushWithin(BACKSTOP_MS);
+  }
+
+  private flushWithin(ms: number): void {
+    const at = Date.now() + ms;
+    if (this.flushTimer !== undefined && this.flushAt <= at) return;
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushAt = at;
+    this.flushTimer = setTimeout(() => guarded(this.unexpected, `writing ${this.pending.length} queued audit record(s)`, () => this.flush()), ms);
   }
 
   flush(): void {

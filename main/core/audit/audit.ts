@@ -18,9 +18,23 @@ export interface AuditRecords {
   transaction: Transact;
 }
 
+/** A queued record: its time is taken when it is queued, its entry may be built only when its batch is written. */
+interface Queued {
+  ts: string;
+  kind: AuditKind;
+  entry: AuditEntry | (() => AuditEntry);
+}
+
+/** How soon a batch of tool-call outcomes is written. */
+const SOON_MS = 20;
+/** A line queued for its caller's batch is written on its own after this long if that batch never comes (it failed). */
+const BACKSTOP_MS = 1000;
+
 export class Audit {
-  private pending: NewAuditEvent[] = [];
+  private pending: Queued[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the armed timer fires (clock of the timers, ms). */
+  private flushAt = 0;
 
   constructor(
     private readonly records: AuditRecords,
@@ -39,16 +53,35 @@ export class Audit {
    * reported (nobody waits for it) and the next record starts a new one.
    */
   recordSoon(kind: AuditKind, entry: AuditEntry): void {
-    this.pending.push(this.toEvent(kind, entry));
-    this.flushTimer ??= setTimeout(() => guarded(this.unexpected, `writing ${this.pending.length} queued audit record(s)`, () => this.flush()), 20);
+    this.pending.push({ ts: this.now(), kind, entry });
+    this.flushWithin(SOON_MS);
+  }
+
+  /**
+   * Queues a record for a batch the caller writes: its next flush calls flush() inside its own transaction (so does any
+   * earlier flush of this queue). Should that batch fail, the line is written on its own within a second. Given a
+   * function, the entry is built when it is written, off the caller's path: it must read only what cannot change by then.
+   */
+  queue(kind: AuditKind, entry: AuditEntry | (() => AuditEntry)): void {
+    this.pending.push({ ts: this.now(), kind, entry });
+    this.flushWithin(BACKSTOP_MS);
+  }
+
+  private flushWithin(ms: number): void {
+    const at = Date.now() + ms;
+    if (this.flushTimer !== undefined && this.flushAt <= at) return;
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushAt = at;
+    this.flushTimer = setTimeout(() => guarded(this.unexpected, `writing ${this.pending.length} queued audit record(s)`, () => this.flush()), ms);
   }
 
   flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (this.pending.length === 0) return;
-    const batch = this.pending;
+    const queued = this.pending;
     this.pending = [];
+    const batch = queued.map((q) => this.toEvent(q.kind, typeof q.entry === 'function' ? q.entry() : q.entry, q.ts));
     this.records.transaction(() => this.records.audit.appendAll(batch));
   }
 
@@ -72,9 +105,9 @@ export class Audit {
     return out.reverse();
   }
 
-  private toEvent(kind: AuditKind, entry: AuditEntry): NewAuditEvent {
+  private toEvent(kind: AuditKind, entry: AuditEntry, ts: string = this.now()): NewAuditEvent {
     return {
-      ts: this.now(),
+      ts,
       kind,
       serverId: entry.serverId ?? null,
       serverName: entry.serverName ?? null,

@@ -54,7 +54,12 @@ export interface RoundLogDeps {
   unexpected: Unexpected;
 }
 
-const BATCH_MS = 20;
+/**
+ * How long a batch gathers. A commit costs about as much as several rounds' rows (it writes every page it touched: the
+ * tables, their indexes, the change feed's revisions), and a batch runs while some round waits for its reply, so fewer,
+ * larger batches delay fewer rounds. Every round that reached the model is in the journal meanwhile.
+ */
+const BATCH_MS = 50;
 /** Journal entries whose rows are written are cleared this many at a time: a delete per batch would cost a write per batch. */
 export const CLEAR_EVERY = 256;
 

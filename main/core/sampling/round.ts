@@ -132,28 +132,37 @@ export function resultOf(round: Round): Record<string, unknown> {
   };
 }
 
-/** An audit line for a step of the round: the machine says what and why; the round adds the numbers. */
-export function auditEntry(round: Round, kind: AuditKind, why: string): { summary: string; data: Record<string, unknown> } {
+/** What of a round changes as it moves on; each of these is replaced, never changed in place, so a copy of them holds. */
+export type RoundMoment = Pick<Round, 'state' | 'reply' | 'returned' | 'latencyMs'>;
+
+/** The round as it stands now, for an audit line built later. */
+export const momentOf = (round: Round): RoundMoment => ({ state: round.state, reply: round.reply, returned: round.returned, latencyMs: round.latencyMs });
+
+/**
+ * An audit line for a step of the round: the machine says what and why; the round adds the numbers, as they stood at
+ * `at` (by default, now).
+ */
+export function auditEntry(round: Round, kind: AuditKind, why: string, at: RoundMoment = round): { summary: string; data: Record<string, unknown> } {
   const serverName = round.ctx.serverName;
-  const reply = round.returned ?? round.reply;
-  const base = { requestId: round.id, loopId: round.loopId, round: round.number, decidedBy: round.state.decidedBy };
+  const reply = at.returned ?? at.reply;
+  const base = { requestId: round.id, loopId: round.loopId, round: round.number, decidedBy: at.state.decidedBy };
   if (kind === 'sampling.replied' && reply) {
     return {
-      summary: `Model ${reply.model} answered "${serverName}" (round ${round.number}): ${reply.inputTokens} in, ${reply.outputTokens} out, ${round.latencyMs ?? 0} ms. ${why}`,
+      summary: `Model ${reply.model} answered "${serverName}" (round ${round.number}): ${reply.inputTokens} in, ${reply.outputTokens} out, ${at.latencyMs ?? 0} ms. ${why}`,
       data: {
         ...base,
         model: reply.model,
         inputTokens: reply.inputTokens,
         outputTokens: reply.outputTokens,
-        latencyMs: round.latencyMs,
+        latencyMs: at.latencyMs,
         stopReason: reply.stopReason,
-        edited: round.returned !== null && round.returned !== round.reply,
+        edited: at.returned !== null && at.returned !== at.reply,
       },
     };
   }
   if (kind === 'sampling.failed') return { summary: `Sampling for "${serverName}" failed: ${why}`, data: { ...base, model: round.model } };
   return {
     summary: `Sampling round ${round.number} for "${serverName}": ${why}`,
-    data: { ...base, model: round.model, edited: round.state.edits.length > 0, manual: round.reply === null && round.returned !== null },
+    data: { ...base, model: round.model, edited: at.state.edits.length > 0, manual: at.reply === null && at.returned !== null },
   };
 }

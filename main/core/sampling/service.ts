@@ -27,7 +27,7 @@ import { LoopTracker } from './loops.js';
 import { samplingVerdict } from './policy.js';
 import { RoundLog, type SamplingRecords } from './round-log.js';
 import { isFinal, received, roundTransition, type RoundEffect, type RoundEvent } from './round-machine.js';
-import { auditEntry, requestView, resultOf, rowOf, type Round, type SamplingContext } from './round.js';
+import { auditEntry, momentOf, requestView, resultOf, rowOf, type Round, type SamplingContext } from './round.js';
 import { UsageMeter } from './usage.js';
 import { validateSamplingRequest, type SamplingRequest } from './validate.js';
 import { roundRecord, roundView } from './views.js';
@@ -436,11 +436,12 @@ export class SamplingService {
 
   private audit(round: Round, effect: Extract<RoundEffect, { type: 'audit' }>): void {
     const { serverId, serverName } = round.ctx;
-    const entry = auditEntry(round, effect.kind, effect.summary);
-    const write = () => this.deps.audit.record(effect.kind, { serverId, serverName, actor: effect.actor, ...entry });
-    if (effect.now) this.recordNow(round, write);
-    // Something that already happened (a policy's approval, a reply): written within moments, off the round's latency.
-    else this.deps.audit.recordSoon(effect.kind, { serverId, serverName, actor: effect.actor, ...entry });
+    const at = momentOf(round);
+    const entry = () => ({ serverId, serverName, actor: effect.actor, ...auditEntry(round, effect.kind, effect.summary, at) });
+    if (effect.now) this.recordNow(round, () => this.deps.audit.record(effect.kind, entry()));
+    // Something that already happened (a policy's approval, a reply): written with the round's row in its batch (every
+    // step is queued there), and its line is built then too, off the round's latency, from the round as it stood.
+    else this.deps.audit.queue(effect.kind, entry);
   }
 
   private newLoop(loopId: string, ctx: SamplingContext, toolCall: string | null, at: string): LoopSummary {

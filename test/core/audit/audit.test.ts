@@ -43,4 +43,42 @@ describe('recordSoon', () => {
     // Read straight from the store: listing through the audit would flush, and the timer must have done it.
     expect(store.audit.list({ limit: 10 }).map((e) => e.summary)).toEqual(['third call']);
   });
+
+  it('writes a queued entry with the batch that flushes it, built then, at the time it was queued', () => {
+    let clock = '2026-01-01T00:00:00.000Z';
+    const audit = new Audit(
+      store,
+      () => clock,
+      () => undefined,
+    );
+    let built = 0;
+    audit.queue('sampling.replied', () => {
+      built += 1;
+      return entry('built later');
+    });
+    clock = '2026-01-01T00:00:01.000Z';
+    vi.advanceTimersByTime(25);
+    expect(built).toBe(0);
+    expect(store.audit.list({ limit: 10 })).toEqual([]);
+    store.transaction(() => audit.flush());
+    expect(built).toBe(1);
+    expect(store.audit.list({ limit: 10 })).toMatchObject([{ summary: 'built later', ts: '2026-01-01T00:00:00.000Z' }]);
+  });
+
+  it('writes a queued entry on its own within a second when no batch takes it, and a tool call outcome still within moments', () => {
+    const audit = new Audit(
+      store,
+      () => new Date().toISOString(),
+      () => undefined,
+    );
+    audit.queue('sampling.replied', entry('left behind'));
+    vi.advanceTimersByTime(500);
+    expect(store.audit.list({ limit: 10 })).toEqual([]);
+    audit.recordSoon('tool.called', entry('a call'));
+    vi.advanceTimersByTime(25);
+    expect(store.audit.list({ limit: 10 }).map((e) => e.summary)).toEqual(['a call', 'left behind']);
+    audit.queue('sampling.replied', entry('left behind too'));
+    vi.advanceTimersByTime(1000);
+    expect(store.audit.list({ limit: 10 }).map((e) => e.summary)).toEqual(['left behind too', 'a call', 'left behind']);
+  });
 });

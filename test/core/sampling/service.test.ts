@@ -56,4 +56,53 @@ describe('queued sampling writes', () => {
     // Kept for the next start to read back, however many batches follow.
     expect(journaled().map((r) => r?.id)).toContain(first!.id);
   });
+
+  it('writes the audit lines of a round let through by policy as the round stood at each step, within the batch', async () => {
+    rig = await samplingRig();
+    const { host } = rig.t;
+    rig.api.script([{ text: 'Hello.' }]);
+    const server = await host.servers.add({ name: 'remote', config: { transport: 'http', url: 'http://127.0.0.1:9/mcp', headers: {} } });
+    host.sampling.setPolicy(server.id, server.name, { mode: 'allow' });
+    await host.sampling.handle(
+      { serverId: server.id, serverName: server.name, sessionKey: 'session', toolsDeclared: false, signal: new AbortController().signal },
+      textRequest('Say hello.'),
+    );
+    // Read straight from the store once the batch's timer has written them.
+    await vi.waitFor(() => expect(host.store.audit.list({ limit: 10, kind: 'sampling.replied' })).toHaveLength(1));
+    const [approved] = host.store.audit.list({ limit: 1, kind: 'sampling.approved' });
+    const [replied] = host.store.audit.list({ limit: 1, kind: 'sampling.replied' });
+    expect(approved).toMatchObject({ actor: 'policy', serverName: 'remote', data: { decidedBy: 'policy', edited: false, manual: false } });
+    expect(replied).toMatchObject({
+      actor: 'host',
+      data: { decidedBy: 'policy', inputTokens: expect.any(Number) as number, latencyMs: expect.any(Number) as number, edited: false },
+    });
+    expect(replied!.summary).toMatch(/^Model \S+ answered "remote" \(round 1\): \d+ in, \d+ out, \d+ ms\. The model answered\.$/);
+    expect(approved!.ts <= replied!.ts).toBe(true);
+  });
+
+  it('writes the audit lines of a round let through by policy in the same transaction as its row', async () => {
+    rig = await samplingRig();
+    const { host } = rig.t;
+    const server = await host.servers.add({ name: 'remote', config: { transport: 'http', url: 'http://127.0.0.1:9/mcp', headers: {} } });
+    host.sampling.setPolicy(server.id, server.name, { mode: 'allow' });
+    // What the store holds of the round each time audit lines are written: the same connection sees its own transaction.
+    const seen: string[][] = [];
+    const appendAll = host.store.audit.appendAll.bind(host.store.audit);
+    vi.spyOn(host.store.audit, 'appendAll').mockImplementation((events) => {
+      seen.push([
+        ...events.map((e) => e.kind),
+        ...host.store.sampling
+          .loops(server.id, null, 10)
+          .flatMap((loop) => host.store.sampling.rounds(loop.id))
+          .map((round) => `row:${round.status}`),
+      ]);
+      appendAll(events);
+    });
+    await host.sampling.handle(
+      { serverId: server.id, serverName: server.name, sessionKey: 'session', toolsDeclared: false, signal: new AbortController().signal },
+      textRequest('Say hello.'),
+    );
+    await vi.waitFor(() => expect(seen).toHaveLength(1));
+    expect(seen).toEqual([['sampling.approved', 'sampling.replied', 'row:replied']]);
+  });
 });

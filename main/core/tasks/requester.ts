@@ -365,7 +365,7 @@ export class TaskRequester {
           f.detail = await getTask(session, f.remoteTaskId);
           event = { type: 'reported', via: 'poll', task: modernServerTask(f.detail) };
         } else {
-          const task = await session.request('Checking a task', 'tasks/get', { taskId: f.remoteTaskId }, GetTaskResultSchema, { timeoutMs: 30_000 });
+          const task = await session.poll('Checking a task', 'tasks/get', { taskId: f.remoteTaskId }, GetTaskResultSchema, 30_000);
           event = { type: 'reported', via: 'poll', task: serverTask(task) };
         }
         f.failures = 0;

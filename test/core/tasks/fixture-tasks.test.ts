@@ -142,6 +142,21 @@ describe('tool calls as tasks (task fixture)', () => {
     expect(host.tasks.detail(view.id).events.at(-1)).toMatchObject({ source: 'local', kind: 'lost', status: 'failed' });
   });
 
+  it('takes nothing from a poll whose answer is not a Task: the status, its message and the history stay as they were', async () => {
+    const { host, serverId } = await fixture();
+    const view = await host.tasks.start({ serverId, tool: 'job', arguments: { ms: 10_000, steps: 1, pollInterval: 250, progress: false, badPolls: true } });
+    const before = host.tasks.detail(view.id);
+    let changes = 0;
+    host.events.on('tasks:changed', () => changes++);
+    for (let i = 0; i < 100 && (await wireLog(host, serverId)).filter((w) => w.method === 'tasks/get').length < 3; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect((await wireLog(host, serverId)).filter((w) => w.method === 'tasks/get').length).toBeGreaterThanOrEqual(3);
+    const after = host.tasks.detail(view.id);
+    expect(after).toMatchObject({ status: 'working', statusMessage: before.statusMessage });
+    expect(after.events).toEqual(before.events);
+    expect(changes).toBe(0);
+  });
+
   it('fails the task of a local server that dies mid-task, with the reason', async () => {
     const { host, serverId } = await fixture();
     const view = await host.tasks.start({ serverId, tool: 'die', arguments: {} });

@@ -32,7 +32,11 @@ export class FramedRequests {
   private readonly pending = new Map<string, Pending>();
   private closed = false;
   private seq = 0;
-  /** One timer for every request's timeout, armed for the earliest deadline it knows of. */
+  /**
+   * One timer for every request's timeout, armed for the earliest deadline it knows of. It stays armed when nothing
+   * waits (it then finds nothing to fail) rather than being cleared and set again for each slot of polls, and does not
+   * hold the process open: a request in flight is held open by its connection.
+   */
   private timer: ReturnType<typeof setTimeout> | undefined;
   private armedFor = Infinity;
 
@@ -100,6 +104,8 @@ export class FramedRequests {
   /** The connection ended: every request still waiting fails with the reason. */
   close(): void {
     this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     for (const [id, pending] of [...this.pending]) {
       this.settle(id);
       pending.reject(new StewardError('server_exited', 'The connection to the server closed.'));
@@ -112,11 +118,6 @@ export class FramedRequests {
     if (!pending) return false;
     this.pending.delete(id);
     pending.cleanup?.();
-    if (this.pending.size === 0 && this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      this.armedFor = Infinity;
-    }
     return true;
   }
 
@@ -124,6 +125,7 @@ export class FramedRequests {
     if (this.timer) clearTimeout(this.timer);
     this.armedFor = deadline;
     this.timer = setTimeout(() => this.expire(), Math.max(0, deadline - Date.now()));
+    this.timer.unref();
   }
 
   /** Fails the requests past their deadline, as the SDK does its own (notifications/cancelled over a pipe), and re-arms. */

@@ -14,7 +14,9 @@ interface Pending {
   what: string;
   /** Date.now() past which the request has timed out. */
   deadline: number;
-  resolve: (result: Record<string, unknown>) => void;
+  /** What the caller makes of the result, applied as the answer is taken: a throw rejects the request. */
+  read: ((result: Record<string, unknown>) => unknown) | undefined;
+  resolve: (value: unknown) => void;
   reject: (error: StewardError) => void;
   /** Set when the caller passed a signal or the transport has a stream per request; unset for a plain poll. */
   cleanup: (() => void) | undefined;
@@ -53,15 +55,32 @@ export class FramedRequests {
     return this.perRequestStreams;
   }
 
-  /** Sends one request and resolves to its result; a JSON-RPC error, a timeout or a cancel rejects with a StewardError. */
-  send(what: string, method: string, params: Record<string, unknown>, options: FramedOptions): Promise<Record<string, unknown>> {
+  /**
+   * Sends one request and resolves to its result, or to what `read` makes of it (a poll's validation, without a promise
+   * of its own); a JSON-RPC error, a timeout, a cancel or a throw from `read` rejects.
+   */
+  send(what: string, method: string, params: Record<string, unknown>, options: FramedOptions): Promise<Record<string, unknown>>;
+  send<T>(
+    what: string,
+    method: string,
+    params: Record<string, unknown>,
+    options: FramedOptions,
+    read: (result: Record<string, unknown>) => T | Promise<T>,
+  ): Promise<T>;
+  send(
+    what: string,
+    method: string,
+    params: Record<string, unknown>,
+    options: FramedOptions,
+    read?: (result: Record<string, unknown>) => unknown,
+  ): Promise<unknown> {
     if (this.closed) return Promise.reject(new StewardError('server_not_running', 'The server is not connected.'));
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(new StewardError('cancelled', `${what} was cancelled.`));
     const id = `${ID_PREFIX}${++this.seq}`;
     const stream = this.perRequestStreams ? new AbortController() : undefined;
-    return new Promise<Record<string, unknown>>((resolve, reject) => {
-      const entry: Pending = { what, deadline: Date.now() + options.timeoutMs, resolve, reject, cleanup: undefined, stream };
+    return new Promise<unknown>((resolve, reject) => {
+      const entry: Pending = { what, deadline: Date.now() + options.timeoutMs, read, resolve, reject, cleanup: undefined, stream };
       if (signal) {
         const onAbort = () => {
           this.settle(id);
@@ -94,7 +113,12 @@ export class FramedRequests {
       const error = toStewardError(new ProtocolError(code, text, data), 'The request');
       pending.reject(error.code === 'tool_call_failed' ? withWhat(error, pending.what) : error);
     } else if ('result' in message && isRecord(message.result)) {
-      pending.resolve(message.result);
+      const { result } = message;
+      try {
+        pending.resolve(pending.read ? pending.read(result) : result);
+      } catch (error) {
+        pending.reject(error instanceof StewardError ? error : toStewardError(error, pending.what));
+      }
     } else {
       pending.reject(new StewardError('invalid_payload', 'The server answered with something that is not a JSON-RPC result.'));
     }

@@ -493,7 +493,7 @@ export class McpSession {
   poll<T>(what: string, method: string, params: Record<string, unknown>, schema: StandardSchemaV1<unknown, T>, timeoutMs: number): Promise<T> {
     const polls = this.polls;
     if (!polls || this.closing || this.reopening) return this.request(what, method, params, schema, { timeoutMs });
-    return polls.send(what, method, params, { timeoutMs }).then((result) => validated(schema, result, what, method));
+    return polls.send(what, method, params, { timeoutMs }, (result) => validated(schema, result, what, method));
   }
 
   /** A request through the SDK client, re-established once when an HTTP session was lost (see withSession). */

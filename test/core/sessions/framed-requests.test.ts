@@ -37,6 +37,21 @@ describe('framed requests', () => {
     await expect(answer).resolves.toEqual({ status: 'working' });
   });
 
+  it('resolves to what the caller reads from the answer, and rejects with what that reading throws', async () => {
+    const { transport, sent } = pipe();
+    const framed = new FramedRequests(transport, undefined, false);
+    const read = (result: Record<string, unknown>) => {
+      if (result.status !== 'working') throw new StewardError('protocol_error', 'Checking a task failed: not a Task.');
+      return result.status;
+    };
+    const good = framed.send('Checking a task', 'tasks/get', { taskId: 'a' }, { timeoutMs: 30_000 }, read);
+    const bad = framed.send('Checking a task', 'tasks/get', { taskId: 'b' }, { timeoutMs: 30_000 }, read);
+    framed.take({ jsonrpc: '2.0', id: idOf(sent[0]) as string, result: { status: 'working' } });
+    framed.take({ jsonrpc: '2.0', id: idOf(sent[1]) as string, result: { status: 'sleeping' } });
+    await expect(good).resolves.toBe('working');
+    await expect(bad).rejects.toMatchObject({ code: 'protocol_error' });
+  });
+
   it('carries the envelope of a 2026-07-28 connection in every request', () => {
     const { transport, sent } = pipe();
     const framed = new FramedRequests(transport, () => ({ 'io.modelcontextprotocol/protocolVersion': '2026-07-28' }), false);

@@ -151,6 +151,8 @@ export class McpSession {
   private readonly progressWatchers = new Map<string, (p: { progress: number; total?: number; message?: string }) => void>();
   /** On a 2026-07-28 connection: the requests Steward frames itself (the tasks extension). */
   private framed: FramedRequests | undefined;
+  /** On a 2025 connection over a server's pipes: the task polls Steward frames itself (see poll). */
+  private polls: FramedRequests | undefined;
 
   private constructor(private readonly options: SessionOptions) {}
 
@@ -267,9 +269,11 @@ export class McpSession {
       );
     }
     let framed: FramedRequests | undefined;
+    let polls: FramedRequests | undefined;
     client.onclose = () => {
       sessionEnd.abort();
       framed?.close();
+      polls?.close();
       if (this.client === client && !this.closing) hooks.closed();
     };
     client.onerror = (error) => hooks.log('warning', `Connection: ${error.message}`);
@@ -278,14 +282,14 @@ export class McpSession {
     const timer = setTimeout(() => controller.abort(), this.options.connectTimeoutMs);
     const transport = this.options.transport();
     client.setVersionNegotiation(negotiation(this.options.era ?? 'legacy', isStdio(transport)));
-    this.tap(transport, (message) => framed?.take(message) === true);
+    this.tap(transport, (message) => framed?.take(message) === true || polls?.take(message) === true);
     try {
       const prior = this.options.knownLegacy === true && this.options.era === 'auto' ? { prior: { kind: 'legacy' as const } } : {};
       await client.connect(transport, { signal: controller.signal, timeout: this.options.connectTimeoutMs, ...prior });
       if (client.getProtocolEra() === 'modern') {
         if (serve) this.serveInputRequests(client, serve, sessionEnd.signal);
         framed = new FramedRequests(transport, () => this.envelope(client, declared), !isStdio(transport));
-      }
+      } else if (isStdio(transport)) polls = new FramedRequests(transport, undefined, false);
     } catch (error) {
       this.closing = true;
       await client.close().catch(() => undefined);
@@ -303,6 +307,8 @@ export class McpSession {
     this.client = client;
     this.framed?.close();
     this.framed = framed;
+    this.polls?.close();
+    this.polls = polls;
     this.tools = undefined;
     this.sessionKey = randomUUID();
     for (const uri of this.subscribed) {
@@ -479,6 +485,17 @@ export class McpSession {
     );
   }
 
+  /**
+   * A 2025 request sent many times a second (a task's tasks/get): on a server's pipes Steward frames it and takes its
+   * answer off the wire, so it costs the result's validation by `schema` and none of the SDK's request machinery; its
+   * errors are those of request(). Anywhere else (HTTP, whose lost sessions request() re-establishes) it is request().
+   */
+  poll<T>(what: string, method: string, params: Record<string, unknown>, schema: StandardSchemaV1<unknown, T>, timeoutMs: number): Promise<T> {
+    const polls = this.polls;
+    if (!polls || this.closing || this.reopening) return this.request(what, method, params, schema, { timeoutMs });
+    return polls.send(what, method, params, { timeoutMs }, (result) => validated(schema, result, what, method));
+  }
+
   /** A request through the SDK client, re-established once when an HTTP session was lost (see withSession). */
   use<T>(what: string, fn: (c: Client) => Promise<T>, signal?: AbortSignal): Promise<T> {
     return this.withSession(what, fn, signal);
@@ -626,10 +643,24 @@ export class McpSession {
     this.closing = true;
     this.sessionEnd.abort();
     this.framed?.close();
+    this.polls?.close();
     const c = this.client;
     this.client = undefined;
     await c?.close().catch(() => undefined);
   }
+}
+
+/** A result as `schema` reads it, or the error the SDK gives a result that fails its schema (as request() reports it). */
+function validated<T>(schema: StandardSchemaV1<unknown, T>, result: unknown, what: string, method: string): T | Promise<T> {
+  const read = (checked: StandardSchemaV1.Result<T>): T => {
+    if (!checked.issues?.length) return (checked as StandardSchemaV1.SuccessResult<T>).value;
+    const issues = checked.issues.map((i) =>
+      i.path?.length ? `${i.path.map((p) => String(typeof p === 'object' ? p.key : p)).join('.')}: ${i.message}` : i.message,
+    );
+    throw new StewardError('protocol_error', `${what} failed: Invalid result for ${method}: ${issues.join(', ')}`);
+  };
+  const checked = schema['~standard'].validate(result);
+  return checked instanceof Promise ? checked.then(read) : read(checked);
 }
 
 /** The SDK's negotiation for an era setting: auto probes (briefly on stdio), a pin never falls back. */

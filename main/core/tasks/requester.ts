@@ -1,7 +1,7 @@
 // Tool calls run as tasks: create, keep the row, poll at the server's pace from one wheel, follow input_required, fetch
 // the result, cancel. What happens is decided by the task machine; this class talks to the server and applies effects.
 import { randomUUID } from 'node:crypto';
-import { CallToolResultSchema, CancelTaskResultSchema, CreateTaskResultSchema, GetTaskResultSchema } from '@modelcontextprotocol/core';
+import { CallToolResultSchema, CancelTaskResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/core';
 import { TASK_STATUSES, type TaskStatus, type TaskView } from '../../../shared/domain/tasks.js';
 import { present, StewardError } from '../../../shared/errors.js';
 import type { McpSession } from '../sessions/index.js';
@@ -9,6 +9,7 @@ import { taskView } from '../store/index.js';
 import { detached } from '../background.js';
 import { iso, type TaskDeps, type TaskRow } from './deps.js';
 import { PollWheel } from './poll-wheel.js';
+import { TaskResult } from './task-result.js';
 import { stateOf, TaskRecord } from './record.js';
 import { isTerminal, type ServerTask, type TaskMachineEvent, type TaskState } from './task-machine.js';
 import { nextPollDelay, pollSpread } from './timing.js';
@@ -45,6 +46,8 @@ interface Followed {
   /** When the server last answered a poll (or accepted the task): the next poll is at least one interval after it. */
   lastAnswerAt: number;
   failures: number;
+  /** The createdAt and ttl of the last poll's answer and the expiry they make: unchanged, they are not read again. */
+  expiry: { createdAt: string; ttl: number | null; expiresAt: string | null } | undefined;
   first: boolean;
   polling: boolean;
   fetching: boolean;
@@ -55,23 +58,31 @@ interface Followed {
 }
 
 /** The Task fields of a server's answer or notification, as the machine reads them. */
-export function serverTask(task: {
-  status: TaskStatus;
-  statusMessage?: string | undefined;
-  createdAt?: string | undefined;
-  lastUpdatedAt?: string | undefined;
-  ttl?: number | null | undefined;
-  pollInterval?: number | undefined;
-}): ServerTask {
-  const created = Date.parse(task.createdAt ?? '');
-  const expiresAt = typeof task.ttl === 'number' && Number.isFinite(created) && Number.isFinite(task.ttl) ? new Date(created + task.ttl) : null;
+export function serverTask(
+  task: {
+    status: TaskStatus;
+    statusMessage?: string | undefined;
+    createdAt?: string | undefined;
+    lastUpdatedAt?: string | undefined;
+    ttl?: number | null | undefined;
+    pollInterval?: number | undefined;
+  },
+  expiresAt: string | null = expiryOf(task.createdAt, task.ttl),
+): ServerTask {
   return {
     status: task.status,
     statusMessage: task.statusMessage ?? null,
     lastUpdatedAt: task.lastUpdatedAt ?? null,
     pollIntervalMs: typeof task.pollInterval === 'number' && Number.isFinite(task.pollInterval) ? task.pollInterval : null,
-    expiresAt: expiresAt && !Number.isNaN(expiresAt.getTime()) ? expiresAt.toISOString() : null,
+    expiresAt,
   };
+}
+
+/** createdAt + ttl, when the server may forget the task; null for an unlimited ttl or a createdAt that is not a time. */
+function expiryOf(createdAt: string | undefined, ttl: number | null | undefined): string | null {
+  const created = Date.parse(createdAt ?? '');
+  const expiresAt = typeof ttl === 'number' && Number.isFinite(created) && Number.isFinite(ttl) ? new Date(created + ttl) : null;
+  return expiresAt && !Number.isNaN(expiresAt.getTime()) ? expiresAt.toISOString() : null;
 }
 
 export class TaskRequester {
@@ -119,6 +130,7 @@ export class TaskRequester {
       state: stateOf(inserted),
       lastAnswerAt: this.deps.clock.now(),
       failures: 0,
+      expiry: undefined,
       first: true,
       polling: false,
       fetching: false,
@@ -292,6 +304,7 @@ export class TaskRequester {
       state: stateOf(row),
       lastAnswerAt: this.deps.clock.now(),
       failures: 0,
+      expiry: undefined,
       first: true,
       polling: false,
       fetching: false,
@@ -374,8 +387,13 @@ export class TaskRequester {
           f.detail = await getTask(session, f.remoteTaskId);
           event = { type: 'reported', via: 'poll', task: modernServerTask(f.detail) };
         } else {
-          const task = await session.request('Checking a task', 'tasks/get', { taskId: f.remoteTaskId }, GetTaskResultSchema, { timeoutMs: 30_000 });
-          event = { type: 'reported', via: 'poll', task: serverTask(task) };
+          const task = await session.poll('Checking a task', 'tasks/get', { taskId: f.remoteTaskId }, TaskResult, 30_000);
+          let expiry = f.expiry;
+          if (expiry?.createdAt !== task.createdAt || expiry.ttl !== task.ttl) {
+            expiry = { createdAt: task.createdAt, ttl: task.ttl, expiresAt: expiryOf(task.createdAt, task.ttl) };
+            f.expiry = expiry;
+          }
+          event = { type: 'reported', via: 'poll', task: serverTask(task, expiry.expiresAt) };
         }
         f.failures = 0;
       } catch (error) {

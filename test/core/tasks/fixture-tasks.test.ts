@@ -142,6 +142,28 @@ describe('tool calls as tasks (task fixture)', () => {
     expect(host.tasks.detail(view.id).events.at(-1)).toMatchObject({ source: 'local', kind: 'lost', status: 'failed' });
   });
 
+  it('refuses a poll whose answer is not a Task: nothing is taken or written, and the status and history stay as they were', async () => {
+    const unexpected: unknown[] = [];
+    t = await makeHost({ onUnexpected: (_where, error) => unexpected.push(error) });
+    const { host } = t;
+    const { view: server, approve } = await addApproved(host, 'tasks', NODE, [TASK_SERVER]);
+    await approve();
+    const serverId = server.id;
+    const view = await host.tasks.start({ serverId, tool: 'job', arguments: { ms: 10_000, steps: 1, pollInterval: 250, progress: false, badPolls: true } });
+    const before = host.tasks.detail(view.id);
+    let changes = 0;
+    host.events.on('tasks:changed', () => changes++);
+    for (let i = 0; i < 100 && (await wireLog(host, serverId)).filter((w) => w.method === 'tasks/get').length < 3; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect((await wireLog(host, serverId)).filter((w) => w.method === 'tasks/get').length).toBeGreaterThanOrEqual(3);
+    const after = host.tasks.detail(view.id);
+    expect(after).toMatchObject({ status: 'working', statusMessage: before.statusMessage });
+    expect(after.events).toEqual(before.events);
+    expect(changes).toBe(0);
+    // Refused as the answer is read, not left for the record's own checks to fail on.
+    expect(unexpected).toEqual([]);
+  });
+
   it('fails the task of a local server that dies mid-task, with the reason', async () => {
     const { host, serverId } = await fixture();
     const view = await host.tasks.start({ serverId, tool: 'die', arguments: {} });

@@ -15,10 +15,14 @@ const failures: unknown[] = [];
 /** The pages the last checkpoint found in the WAL, once it had copied them all. */
 let complete = 0;
 
+/** Which store `complete` is about: a thread of an earlier test's store may still report as it stops. */
+let generation = 0;
+
 function open(): { store: Store; file: string } {
   complete = 0;
+  const mine = ++generation;
   const done = (result: { wal: number; copied: number }) => {
-    if (result.wal > 0 && result.copied === result.wal) complete = result.wal;
+    if (mine === generation && result.wal > 0 && result.copied === result.wal) complete = result.wal;
   };
   return openTemp({ checkpoints: { pages: PAGES, everyMs: 10, failed: (error) => failures.push(error), done } });
 }
@@ -42,6 +46,30 @@ describe('background checkpoints', () => {
     expect(sizeOf(file)).toBe(before);
     await waitFor('the checkpoint thread to copy the WAL into the database', () => sizeOf(file) > 1500 * 4096, 20_000);
     expect(s.audit.list({ limit: 2000 })).toHaveLength(1500);
+    expect(failures).toEqual([]);
+  });
+
+  it('keeps the WAL within one burst of writes however many come, and cuts it back once it is copied', async () => {
+    const { store: s, file } = open();
+    const frame = 4096 + 24;
+    const sizes: number[] = [];
+    // Ten bursts of 200 lines, each after the last was wholly copied: the WAL starts over each time instead of growing
+    // with all ten. Without the thread, nothing would copy it back (SQLite's own checkpoints are off).
+    for (let n = 0; n < 10; n++) {
+      writePages(s, 200);
+      const size = sizeOf(`${file}-wal`);
+      sizes.push(size);
+      // Copied up to the frame the burst ended on (a copy made while it was still being written does not count).
+      const frames = Math.floor((size - 32) / frame);
+      await waitFor(`burst ${n + 1} wholly copied into the database`, () => complete >= frames, 20_000);
+      complete = 0;
+    }
+    // Each burst starts the WAL over: none leaves it longer than the first did.
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(sizes[0]! + frame);
+    // The next write after a complete copy starts the WAL over and cuts the file to half the checkpoint size.
+    writePages(s, 1);
+    expect(sizeOf(`${file}-wal`)).toBeLessThanOrEqual((PAGES / 2) * frame);
+    expect(s.audit.list({ limit: 3000 })).toHaveLength(2001);
     expect(failures).toEqual([]);
   });
 

@@ -42,11 +42,15 @@ export class LoopTracker {
     }
     let best: OpenLoop | undefined;
     let keys: string[] | undefined;
-    for (const loop of mine.values()) {
-      if (loop.expectedPrefix.length === 0 || loop.expectedPrefix.length >= messages.length) continue;
-      keys ??= messages.map(key);
-      const known = keys;
-      if (loop.expectedPrefix.every((k, i) => k === known[i]) && (!best || loop.expectedPrefix.length > best.expectedPrefix.length)) best = loop;
+    // A continued loop's prefix is at least its first request and the reply, so a one-message request starts a new loop
+    // (or continues its tool call's, below) without a look at the server's open loops.
+    if (messages.length > 1) {
+      for (const loop of mine.values()) {
+        if (loop.expectedPrefix.length === 0 || loop.expectedPrefix.length >= messages.length) continue;
+        keys ??= messages.map(key);
+        const known = keys;
+        if (loop.expectedPrefix.every((k, i) => k === known[i]) && (!best || loop.expectedPrefix.length > best.expectedPrefix.length)) best = loop;
+      }
     }
     // A server may trim its history; a request made during the same tool call still continues that call's loop.
     if (!best && toolCallId !== null) best = [...mine.values()].find((l) => l.toolCallId === toolCallId);

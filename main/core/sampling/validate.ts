@@ -82,11 +82,14 @@ const CONTEXTS = new Set(['none', 'thisServer', 'allServers']);
 const MODES = new Set(['auto', 'required', 'none']);
 const PRIORITIES = ['costPriority', 'speedPriority', 'intelligencePriority'] as const;
 
-/** An object as JSON makes it (zod's records and objects accept it too). */
+/**
+ * An object as JSON makes it (zod's records and objects accept it too). One with its own `__proto__` member (JSON.parse
+ * makes one) is zod's to read: zod copies members into a new object, where that one does not survive as it came.
+ */
 function isJsonObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const proto: unknown = Object.getPrototypeOf(v);
-  return (proto === Object.prototype || proto === null) && !Object.hasOwn(v, 'constructor');
+  return (proto === Object.prototype || proto === null) && !Object.hasOwn(v, 'constructor') && !Object.hasOwn(v, '__proto__');
 }
 const absentOr = (v: unknown, is: (v: unknown) => boolean) => v === undefined || is(v);
 const isString = (v: unknown): v is string => typeof v === 'string';

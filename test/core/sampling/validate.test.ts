@@ -439,7 +439,54 @@ describe('the hand reader of plain requests agrees with the schema', () => {
     [req([user(text('x'))])],
     'a string',
   ];
-  const inputs = [...rows.map((r) => r.raw), ...extras];
+  // As a server's JSON arrives: `__proto__` is then an own member, at any depth.
+  const parsed = (json: string): unknown => JSON.parse(json);
+  const hostile: unknown[] = [
+    parsed('{"messages":[{"role":"user","content":{"type":"text","text":"x"}}],"maxTokens":10,"__proto__":{"maxTokens":5}}'),
+    parsed('{"messages":[{"role":"user","content":{"type":"text","text":"x","__proto__":{"text":1}}}],"maxTokens":10}'),
+    parsed('{"messages":[{"role":"user","__proto__":{"role":"assistant"},"content":[{"type":"text","text":"x"}]}],"maxTokens":10}'),
+    parsed(
+      '{"messages":[{"role":"user","content":{"type":"text","text":"go"}},{"role":"assistant","content":{"type":"tool_use","id":"a","name":"n","input":{"__proto__":{"x":1},"q":2}}},{"role":"user","content":{"type":"tool_result","toolUseId":"a","content":[{"type":"text","text":"r","__proto__":{}}]}}],"maxTokens":10}',
+    ),
+    parsed('{"messages":[{"role":"user","content":{"type":"text","text":"x","_meta":{"__proto__":{"a":1}}}}],"maxTokens":10}'),
+    parsed('{"messages":[{"role":"user","content":{"type":"text","text":"x"}}],"maxTokens":10,"modelPreferences":{"__proto__":{"costPriority":5}}}'),
+    parsed('{"messages":[{"role":"user","content":{"type":"text","text":"x"}}],"maxTokens":10,"tools":[{"name":"t","inputSchema":{"__proto__":{}}}]}'),
+    req([user(text('x'))], { maxTokens: Number.MAX_SAFE_INTEGER + 2 }),
+    req([user(text('x'))], { maxTokens: -0 }),
+    req([user(text('x'))], { maxTokens: '10' }),
+    req([user(text('x'))], { temperature: 1e308 * 10 }),
+    req([user(text('x'))], { temperature: -1e308 }),
+    req([user(text('x'.repeat(100_000)))]),
+    req([user(...Array.from({ length: 500 }, (_, i) => text(String(i))))]),
+    req([user({ type: 'image', data: 'AAAA', mimeType: 'image/png', extra: [1] })]),
+    req([user({ type: 'audio', data: 'AAAA', mimeType: 'audio/wav' })]),
+    req([user({ type: 'image', data: 7, mimeType: 'image/png' })]),
+    req([user({ type: 'audio', data: 'AAAA' })]),
+    req([user({ type: 'resource', uri: 'file:///x' })]),
+    req([user({ text: 'no type' })]),
+    req([
+      user(text('go')),
+      assistant(use('a')),
+      user(
+        result('a', [
+          { type: 'image', data: 'A', mimeType: 'image/png' },
+          { type: 'audio', data: 'A', mimeType: 'audio/wav' },
+        ]),
+      ),
+    ]),
+    req([user(text('go')), assistant(use('a')), user(result('a', [{ type: 'tool_result', toolUseId: 'b', content: [text('deep')] }]))]),
+    req([user(text('go')), assistant(use('a')), user(result('a', [[text('nested list')]]))]),
+    req([user(text('go')), assistant(use('a')), user({ type: 'tool_result', toolUseId: 'a', structuredContent: [] })]),
+    req([user(text('go')), assistant(use('a')), user({ type: 'tool_result', toolUseId: '', content: [] })]),
+    req([user(text('go')), assistant({ type: 'tool_use', id: 'a', name: '', input: {} }), user(result('a'))]),
+    req([user(text('go')), assistant({ type: 'tool_use', id: 'a', name: 'n' }), user(result('a'))]),
+    req([{ role: 'system', content: [text('x')] }]),
+    req([]),
+    { maxTokens: 10 },
+    null,
+    undefined,
+  ];
+  const inputs = [...rows.map((r) => r.raw), ...extras, ...hostile];
 
   it.each(inputs.map((raw, i) => ({ raw, i })))('input $i', ({ raw }) => {
     const plain = readPlainParams(raw);

@@ -39,8 +39,11 @@ const TARGETS: Record<string, [string, number]> = {
   flood_linearity_ratio: ['<=', 1.5],
 };
 
-/** The whole run's budget in seconds: with the build before it, `npm run bench` stays under five minutes. */
-const BUDGET_S = 270;
+/**
+ * The whole run's budget in seconds: with the build before it (about 11 s: the emit without type checking, which
+ * `npm test` does, and the renderer), `npm run bench` stays under five minutes.
+ */
+const BUDGET_S = 275;
 
 /** A spread above this (10 %) gets a warning and, within the section's time cap, more repetitions. */
 const TOLERANCE = 0.1;
@@ -62,24 +65,24 @@ function row(name: string, f: Figures[string]): string {
 }
 
 /**
- * The sections, in the order they run. Each one's planned seconds (its five repetitions and set-up on 2 cores, as
- * measured on these machines) and the
- * cap on its extra repetitions. The caps give way to the whole run's budget: a section may take more repetitions only
- * with the time the sections after it do not need, so a noisy machine makes the figures wider (and says so), never the
- * run longer.
+ * The sections, in the order they run. Each one's planned seconds (its least repetitions and its set-up on 2 cores, as
+ * measured on these machines) and the cap on its extra repetitions. The first screen against a static page is a
+ * diagnostic with no target: three repetitions, where every headline figure takes five. The caps give way to the whole
+ * run's budget: a section may take more repetitions only with the time the sections after it do not need, so a noisy
+ * machine makes the figures wider (and says so), never the run longer.
  */
 const sections: Array<{ name: string; planned: number; optional?: true; run: (cap: number, boxed: boolean) => Promise<Outcome | Figures> | Figures }> = [
-  { name: 'tool calls', planned: 12, run: (cap) => toolCalls(rule(5, 60, cap), log) },
+  { name: 'tool calls', planned: 16, run: (cap) => toolCalls(rule(5, 60, cap), log) },
   { name: 'sampling rounds', planned: 8, run: (cap) => samplingRounds(rule(5, 60, cap), log) },
-  { name: 'starting ten servers', planned: 65, run: (cap, boxed) => startTimes(rule(5, 11, cap), boxed, log) },
-  { name: 'task writes', planned: 6, run: () => taskWrites(200, env('BENCH_TASK_BATCHES', 10)) },
+  { name: 'starting ten servers', planned: 70, run: (cap, boxed) => startTimes(rule(5, 11, cap), boxed, log) },
+  { name: 'task writes', planned: 7, run: () => taskWrites(200, env('BENCH_TASK_BATCHES', 10)) },
   { name: '200 tasks polled', planned: 38, run: () => pollCpu(env('BENCH_POLL_SECONDS', 10)) },
   // The figure's name says a million rows; BENCH_TASK_ROWS is for quick runs while working on the bench.
   { name: 'task pages', planned: 8, run: () => taskPages(env('BENCH_TASK_ROWS', 1_000_000), env('BENCH_PAGE_LAPS', 6)) },
-  { name: 'first screen', planned: 20, run: (cap) => firstScreenTimes(rule(5, 9, cap), log) },
-  { name: '50 servers against 1', planned: 70, run: (cap) => scaleFigures(rule(5, 7, cap), SERVER, log) },
-  { name: 'memory', planned: 9, run: () => memory(SERVER) },
-  { name: 'task center frames', planned: 17, run: () => taskCenterFrames(env('BENCH_FRAME_SECONDS', 9)) },
+  { name: 'first screen', planned: 16, run: (cap) => firstScreenTimes(rule(3, 9, cap), log) },
+  { name: '50 servers against 1', planned: 80, run: (cap) => scaleFigures(rule(5, 7, cap), SERVER, log) },
+  { name: 'memory', planned: 10, run: () => memory(SERVER) },
+  { name: 'task center frames', planned: 18, run: () => taskCenterFrames(env('BENCH_FRAME_SECONDS', 9)) },
   { name: 'flood', planned: 6, run: () => flood(env('BENCH_FLOOD_SMALL', 500), env('BENCH_FLOOD', 2000)) },
   // Real downloads from the npm registry, tens of seconds each and as slow as the network: run when the budget has
   // room for them (BENCH_NPX_ROUNDS=1 runs them whatever the time; 0 leaves them out).
@@ -143,7 +146,7 @@ async function main(): Promise<void> {
     'tool calls': env('BENCH_CALLS_CAP_S', 15),
     'sampling rounds': env('BENCH_SAMPLING_CAP_S', 15),
     'starting ten servers': env('BENCH_START_CAP_S', 50),
-    'first screen': env('BENCH_SCREEN_CAP_S', 30),
+    'first screen': env('BENCH_SCREEN_CAP_S', 15),
     '50 servers against 1': env('BENCH_SCALE_CAP_S', 50),
   };
   const skipped: string[] = [];

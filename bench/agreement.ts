@@ -2,7 +2,7 @@
 // git ignores), and a run reports, per headline ratio, how far it and the two runs before it on the same commit lie apart.
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { median } from './stats.js';
+import { median, round } from './stats.js';
 
 export interface Run {
   at: string;
@@ -62,7 +62,6 @@ export function agreement(runs: readonly Run[], commit: string, names: readonly 
     const values = same.flatMap((r) => (typeof r.values[name] === 'number' ? [r.values[name]] : [])).slice(-RUNS_COMPARED);
     if (values.length < RUNS_COMPARED) continue;
     const mid = median(values);
-    const round = (n: number) => Math.round(n * 1000) / 1000;
     out.push({
       name,
       values,

@@ -1,12 +1,13 @@
 // Every main screen at the smallest supported window (1024×700), in the light and the dark theme: axe-core finds no
-// serious or critical violation, nothing runs past the window's edge, and each leaves test-results/<screen>-<theme>.png.
+// serious or critical violation, nothing runs past the window's edge or makes the screen scroll sideways, and each
+// leaves test-results/<screen>-<theme>.png.
 // Real servers over stdio (server-everything, the sampling, task and MCP Apps fixtures) put real content and dialogs on
 // screen. Hostile input tried: a server name and a consent request with markup in them (shown as text).
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dismissWithEscape, openRig, openSamplingRig, type BrowserRig, type PageElement } from '../helpers/browser.js';
-import { axeProblems, cutOff, lookAt, type ScreenLook } from '../helpers/a11y.js';
+import { axeProblems, cutOff, lookAt, scrollsSideways, type ScreenLook } from '../helpers/a11y.js';
 import { addServer, appView, callTool, openTool, press, reference, viewFrame, viewReady } from '../helpers/apps.js';
 import { addApproved } from '../helpers/host.js';
 import { EVERYTHING, FIXTURES, NODE } from '../helpers/paths.js';
@@ -63,6 +64,23 @@ describe('look and feel at 1024 × 700', () => {
     expect((await axeProblems(page)).join('\n')).toMatch(/^color-contrast: #probe/m);
     expect((await cutOff(page)).join('\n')).toMatch(/^p\. at 900\.\.1300/m);
     await page.locator('#probe').evaluate((el: { remove: () => void }) => el.remove());
+    // And a screen wider than the window, which its scrolling area holds (so nothing reads as cut off) but which would
+    // need scrolling sideways: the task table at 1024 px did, its message column squeezed to nothing.
+    await page.evaluate(() => {
+      interface Box {
+        id: string;
+        style: Record<string, string>;
+        append: (e: Box) => void;
+      }
+      const d = (globalThis as unknown as { document: { createElement: (t: string) => Box; querySelector: (s: string) => Box | null } }).document;
+      const wide = d.createElement('div');
+      wide.id = 'wide';
+      // Through the style object: the page's content security policy refuses style attributes in markup.
+      Object.assign(wide.style, { width: '1400px', height: '4px' });
+      d.querySelector('.screen-body')?.append(wide);
+    });
+    expect((await scrollsSideways(page)).join('\n')).toMatch(/^div\.screen-body is \d+ px wide in \d+/m);
+    await page.locator('#wide').evaluate((el: { remove: () => void }) => el.remove());
 
     const everything = await approved(r, 'everything', [EVERYTHING, 'stdio']);
     const sampler = await approved(r, 'sampler', [join(FIXTURES, 'sampling-server.mjs')]);

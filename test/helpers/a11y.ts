@@ -1,5 +1,5 @@
 // The look-and-feel check of one screen as it is on the page: axe-core's serious and critical violations, anything that
-// runs past the window's edge, and a screenshot per theme under test-results/<screen>-<theme>.png.
+// runs past the window's edge or makes the screen scroll sideways, and a screenshot per theme under test-results/<screen>-<theme>.png.
 import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -78,6 +78,27 @@ export async function cutOff(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * The screen's own scrolling areas that scroll sideways: content wider than the window there (a table whose fixed
+ * columns add up past it, a form field too wide) is held by the box, so `cutOff` passes it, yet part of the screen is
+ * out of sight until the user scrolls right. Boxes meant to scroll sideways (code, logs, wire messages) are inside these
+ * and are not counted.
+ */
+export async function scrollsSideways(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    interface El {
+      tagName: string;
+      className: unknown;
+      scrollWidth: number;
+      clientWidth: number;
+    }
+    const d = (globalThis as unknown as { document: { querySelectorAll: (s: string) => El[] } }).document;
+    return [...d.querySelectorAll('html, body, .app, .main, .screen, .screen-body')]
+      .filter((el) => el.scrollWidth > el.clientWidth + 1)
+      .map((el) => `${el.tagName.toLowerCase()}.${String(el.className)} is ${el.scrollWidth} px wide in ${el.clientWidth}`);
+  });
+}
+
 /** Shows Steward in `theme` (set through the contract, as another window would) and waits for the page to follow. */
 export async function showTheme(host: Host, page: Page, theme: Theme): Promise<void> {
   const set = await host.dispatch('appearance:set', { theme });
@@ -99,7 +120,7 @@ export async function lookAt(host: Host, page: Page, screen: string): Promise<Sc
   for (const theme of THEMES) {
     await showTheme(host, page, theme);
     await page.screenshot({ path: join(LOOK_RESULTS, `${screen}-${theme}.png`) });
-    looks.push({ screen, theme, axe: await axeProblems(page), cut: await cutOff(page) });
+    looks.push({ screen, theme, axe: await axeProblems(page), cut: [...(await cutOff(page)), ...(await scrollsSideways(page))] });
   }
   return looks;
 }

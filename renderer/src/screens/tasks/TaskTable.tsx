@@ -8,11 +8,11 @@ import type { TaskView } from '../../../../shared/domain/tasks.js';
 import { TaskStatusBadge } from '../../components/StatusBadge.js';
 import { formatDateTime, formatDuration, formatMoment } from '../../lib/format.js';
 import { href } from '../../lib/router.js';
-import { elapsedMs, ttlWords } from '../../lib/task-words.js';
+import { elapsedMs, progressWords, ttlWords } from '../../lib/task-words.js';
 import { useNow } from '../../lib/use-now.js';
 import { TaskProgress } from './TaskProgress.js';
 
-const COLUMNS = 8;
+const COLUMNS = 7;
 const ROW_PX = 37;
 
 export function TaskTable({ tasks, scroller }: { tasks: TaskView[]; scroller: RefObject<HTMLDivElement | null> }) {
@@ -49,8 +49,7 @@ export function TaskTable({ tasks, scroller }: { tasks: TaskView[]; scroller: Re
           <th className="col-task">Task</th>
           <th className="col-server">Server</th>
           <th className="col-status">Status</th>
-          <th>Message</th>
-          <th className="col-progress">Progress</th>
+          <th className="col-now">Progress</th>
           <th className="col-started">Started</th>
           <th className="col-elapsed num">Elapsed</th>
           <th className="col-ttl num">TTL left</th>
@@ -110,13 +109,13 @@ function TaskCells({ task, now }: { task: TaskView; now: number }) {
       <td className="col-status">
         <TaskStatusBadge status={task.status} settledBy={task.settledBy} />
       </td>
-      <td className="col-message">
-        <span className="task-message" title={task.statusMessage ?? undefined}>
-          {task.statusMessage ?? <span className="muted">—</span>}
-        </span>
-      </td>
-      <td className="col-progress">
-        <TaskProgress task={task} />
+      <td className="col-now">
+        {task.statusMessage !== null && (
+          <span className="task-message" title={task.statusMessage}>
+            {task.statusMessage}
+          </span>
+        )}
+        {progressWords(task) !== null ? <TaskProgress task={task} /> : task.statusMessage === null && <span className="muted">—</span>}
       </td>
       <td className="col-started">
         <time dateTime={task.createdAt} title={formatDateTime(task.createdAt)}>

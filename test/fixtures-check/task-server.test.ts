@@ -159,8 +159,10 @@ describe('task-server fixture: job', () => {
       onprogress: (p) => progress.push(p.progress),
     });
     expect(textOf(done)).toBe('job done: 3 steps');
-    // The last notification and the result are written together; the SDK may settle the call before it runs onprogress.
-    expect(progress.slice(0, 2)).toEqual([1, 2]);
+    // The client sees the notifications in order, but not necessarily all: a notification that reaches the client in the
+    // same read as the result may be handled after the call has settled (the last one always can; on a loaded machine,
+    // where steps 50 ms apart arrive together, the second one too). What the server sent is checked in full below.
+    expect(progress).toEqual([1, 2, 3].slice(0, progress.length));
     expect(sentParams(s, 'notifications/progress', Progress).map((p) => p.progress)).toEqual([1, 2, 3]);
     const isError = await s.call('job', { ms: 50, fail: 'isError' });
     expect(isError.isError).toBe(true);

@@ -1,6 +1,7 @@
 // The OS sandbox (bubblewrap on Linux, Seatbelt on macOS) through @anthropic-ai/sandbox-runtime, behind a small port.
 // Each launch is wrapped with its own filesystem and network lists, and the denials the runtime records for it are kept.
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { StewardError } from '../../../shared/errors.js';
 import type { SandboxSupport } from './plan-launch.js';
 import { quoteCommandLine } from './shell-quote.js';
@@ -124,7 +125,7 @@ export function createOsSandbox(platform: NodeJS.Platform = process.platform): S
         undefined,
         {
           filesystem: {
-            denyRead: [...request.denyRead],
+            denyRead: platform === 'linux' ? presentPaths(request.denyRead) : [...request.denyRead],
             allowRead: [...request.allowRead],
             allowWrite: [...request.allowWrite],
             denyWrite: [...request.denyWrite],
@@ -165,6 +166,29 @@ export function createOsSandbox(platform: NodeJS.Platform = process.platform): S
       await SandboxManager.reset();
     },
   };
+}
+
+/** The errors the runtime reads as "nothing there" when it stats a denyRead entry on Linux (its `isAbsenceErrno`). */
+const ABSENT = new Set(['ENOENT', 'ENOTDIR', 'ELOOP', 'ENAMETOOLONG']);
+
+/**
+ * The entries of a denyRead list that are there now. On Linux the runtime mounts nothing for an entry whose stat fails
+ * with one of ABSENT (bubblewrap can only cover what exists), yet resolves and sorts every entry on every wrap, with
+ * each real-path lookup repeated for each comparison: Steward's list of about seventy credential and history
+ * locations, most of them absent on any one machine, made that most of a wrap's own time. Leaving out what the runtime
+ * would leave out gives the same bubblewrap arguments (test/core/security/sandbox-denies.test.ts holds the runtime to
+ * that). The stat is made at every wrap, so a location created since the last launch is covered at the next. On macOS a
+ * Seatbelt rule also covers a path created later, so there the list goes to the runtime whole.
+ */
+export function presentPaths(paths: readonly string[]): string[] {
+  return paths.filter((p) => {
+    try {
+      statSync(p);
+      return true;
+    } catch (error) {
+      return !ABSENT.has((error as NodeJS.ErrnoException).code ?? '');
+    }
+  });
 }
 
 /**

@@ -1,119 +1,22 @@
-// The steward command as a newcomer uses it, from a folder outside the repo, under the default sandbox: a real registry
-// server added with npx, failures that print the exact fix command, grants changed from the CLI, exit codes that say
-// whether the server came up, and the last error still there for the next command.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The steward command as a newcomer uses it, from a folder outside the repo, under the default sandbox: failures that
+// print the exact fix command, grants changed from the CLI, exit codes that say whether the server came up, and the last
+// error still there for the next command. Registry servers added with npx are in launch-registry.test.ts.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { stewardAt } from '../helpers/cli.js';
 import { tempDir } from '../helpers/host.js';
 import { zipOf } from '../helpers/zip.js';
-import { CLI, FIXTURES, NODE, ROOT } from '../helpers/paths.js';
+import { FIXTURES, NODE } from '../helpers/paths.js';
 
 let home: string;
 beforeAll(() => {
   home = tempDir('steward-cli-launch-');
 });
-// The home holds whole npm caches and downloads: on a busy disk, removing them takes longer than the default minute.
-afterAll(() => rmSync(home, { recursive: true, force: true }), 300_000);
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function steward(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      NODE,
-      [CLI, ...args],
-      { env: { ...process.env, HOME: home, STEWARD_HOME: join(home, 'data') }, cwd: home, timeout: 240_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-    );
-    child.stdin!.end();
-  });
-}
-
-/** A command of the README's quick start, as a shell in `home` would split it (`~` and `$HOME` expanded). */
-function readmeCommand(prefix: string): string[] {
-  const line = readFileSync(join(ROOT, 'README.md'), 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith(prefix));
-  if (!line) throw new Error(`The README no longer has "${prefix}"`);
-  const words = line
-    .replace(/\s+#.*$/, '')
-    .split(/\s+/)
-    .slice(1);
-  return words.map((w) => w.replace(/^~(?=\/|$)/, home).replaceAll('$HOME', home));
-}
+const steward = (...args: string[]) => stewardAt(home, ...args);
 
 describe('steward, launching', () => {
-  it("the README's quick start works from a folder outside the repo: grants shown, the package pinned, a tool called", async () => {
-    mkdirSync(join(home, 'notes'));
-    writeFileSync(join(home, 'notes', 'todo.txt'), 'buy milk');
-    const added = await steward(...readmeCommand('steward servers add notes '));
-    expect(added.code, added.stderr).toBe(0);
-    const shown = await steward(...readmeCommand('steward consent show notes'));
-    expect(shown.stdout).toContain('Runner: npx (downloaded once, then run offline)');
-    expect(shown.stdout).toMatch(/package: @modelcontextprotocol\/server-filesystem \d+\.\d+\.\d+ — pinned at first install/);
-    expect(shown.stdout).toContain('Step 1 — download, once (sandboxed: network only to registry.npmjs.org');
-    expect(shown.stdout).toContain(`${join(home, 'notes')}  (your grant)`);
-    expect(shown.stdout).toContain('Network:       none');
-    const approved = await steward('consent', 'approve', 'notes', '--yes');
-    expect(approved.code, approved.stderr + approved.stdout).toBe(0);
-    const listed = await steward('call', 'notes', 'list_directory', '--args', JSON.stringify({ path: join(home, 'notes') }));
-    expect(listed.code, listed.stderr).toBe(0);
-    expect(listed.stdout).toContain('[FILE] todo.txt');
-    const outside = await steward('call', 'notes', 'write_file', '--args', JSON.stringify({ path: join(home, 'elsewhere.txt'), content: 'x' }));
-    expect(outside.code).toBe(5);
-    expect(existsSync(join(home, 'elsewhere.txt'))).toBe(false);
-  }, 300_000);
-
-  it('adds a registry server with npx, shows its download step, and runs it after approval', async () => {
-    const data = join(home, 'memory');
-    const added = await steward(
-      'servers',
-      'add',
-      'memory',
-      '--env',
-      `MEMORY_FILE_PATH=${join(data, 'memory.jsonl')}`,
-      '--allow-write',
-      data,
-      '--',
-      'npx',
-      '-y',
-      '@modelcontextprotocol/server-memory@2026.8.31',
-    );
-    expect(added.code).toBe(0);
-
-    const shown = await steward('consent', 'show', 'memory');
-    expect(shown.code).toBe(0);
-    expect(shown.stdout).toContain('Step 1 — download, once (sandboxed: network only to registry.npmjs.org');
-    expect(shown.stdout).toContain('@modelcontextprotocol/server-memory@2026.8.31');
-    expect(shown.stdout).toMatch(/Step 2 — run[^\n]*\n {2}\S*node \S+server-memory\/dist\/index\.js/);
-    expect(shown.stdout).toContain(`${data}  (your grant)`);
-    expect(shown.stdout).toContain('(the sandbox itself)');
-    expect(shown.stdout).toContain('Network:       none');
-
-    const approved = await steward('consent', 'approve', 'memory', '--yes');
-    expect(approved.code, approved.stderr + approved.stdout).toBe(0);
-    const created = await steward(
-      'call',
-      'memory',
-      'create_entities',
-      '--args',
-      '{"entities":[{"name":"Ada","entityType":"person","observations":["first program"]}]}',
-    );
-    expect(created.code).toBe(0);
-    expect(readFileSync(join(data, 'memory.jsonl'), 'utf8')).toContain('Ada');
-    const read = await steward('call', 'memory', 'read_graph');
-    expect(read.stdout).toContain('first program');
-
-    const upgrade = await steward('servers', 'upgrade', 'memory');
-    expect(upgrade.code).toBe(0);
-    expect(upgrade.stdout).toContain('already runs the newest versions its command allows: @modelcontextprotocol/server-memory 2026.8.31');
-  }, 300_000);
-
   it('a refused connection: approve exits 1 with the class, the evidence and the exact fix; the fix asks consent again', async () => {
     expect((await steward('servers', 'add', 'net', '--', NODE, join(FIXTURES, 'start-probe.mjs'), '--connect', 'blocked.example.net:443')).code).toBe(0);
     const approved = await steward('consent', 'approve', 'net', '--yes');

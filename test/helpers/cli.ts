@@ -22,6 +22,22 @@ export function steward(home: string, args: string[], env: Record<string, string
   });
 }
 
+/**
+ * Runs a steward command as a newcomer would: from `home`, with HOME there and Steward's data in `home`/data. Registry
+ * downloads happen inside such commands, so each may take minutes on a slow network.
+ */
+export function stewardAt(home: string, ...args: string[]): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      NODE,
+      [CLI, ...args],
+      { env: { ...process.env, HOME: home, STEWARD_HOME: join(home, 'data') }, cwd: home, timeout: 240_000 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+    child.stdin!.end();
+  });
+}
+
 /** A steward command left running (to be interrupted or killed); its output is collected as it comes. */
 export function stewardChild(home: string, args: string[], env: Record<string, string> = {}): ChildProcess & { output: { stdout: string; stderr: string } } {
   const child = spawn(NODE, [CLI, ...args], { env: { ...process.env, ...env, STEWARD_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -311,7 +311,7 @@ export function taskPages(rows: number, laps: number): Figures {
       cpu.steward.push(...lapCpu.steward);
       cpu.raw.push(...lapCpu.raw);
     }
-    // The headline is the p99 of every lap's calls pooled (some 3,400 a side, so the 34th slowest): one lap's p99 is
+    // The headline is the p99 of every lap's calls pooled (some 3,400 a side, about the 35th slowest): one lap's p99 is
     // its sixth-slowest call, which one garbage collection could move. Each lap's own ratio gives the spread.
     const ratio = (p: number) => percentile(cpu.steward, p) / percentile(cpu.raw, p);
     const spread = spreadOf(lapRatios);

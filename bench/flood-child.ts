@@ -1,6 +1,6 @@
 // Child process for the flood figures: a server asks thousands of form questions at once, through the host (which caps
 // them and asks the user, here a listener that declines each at once) or through a bare SDK client that declines them.
-// Prints the time per question at two flood sizes and the peak RSS growth during the larger flood.
+// Prints the time and the peak RSS growth of each flood, in the order of the sizes it was given.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,28 +16,33 @@ const sizes = process.argv.slice(3).map(Number);
 const SERVER = join(dirname(fileURLToPath(import.meta.url)), 'flood-server.js');
 
 /** Runs one flood and returns its time, sampling RSS meanwhile for the peak. */
-async function measure(flood: (count: number) => Promise<unknown>, count: number): Promise<{ ms: number; peak: number }> {
+async function measure(flood: (count: number) => Promise<unknown>, count: number): Promise<{ ms: number; cpuMs: number; peak: number }> {
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
   const start = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   await flood(count);
+  const used = process.cpuUsage(cpu);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   clearInterval(sampler);
-  return { ms, peak: Math.max(peak, process.memoryUsage().rss) };
+  return { ms, cpuMs: (used.user + used.system) / 1000, peak: Math.max(peak, process.memoryUsage().rss) };
 }
 
+/**
+ * Floods of the given sizes in the order given, after a small one that warms the path: each one's time, and its peak
+ * RSS over the process's RSS after that warm-up.
+ */
 async function run(flood: (count: number) => Promise<unknown>): Promise<void> {
   await flood(200);
   global.gc?.();
   const base = process.memoryUsage().rss;
-  const out: Record<string, number> = { base };
+  const runs: Array<{ size: number; ms: number; cpuMs: number; peak: number }> = [];
   for (const size of sizes) {
     global.gc?.();
-    const { ms, peak } = await measure(flood, size);
-    out[`ms_${size}`] = ms;
-    out[`peak_${size}`] = peak - base;
+    const { ms, cpuMs, peak } = await measure(flood, size);
+    runs.push({ size, ms, cpuMs, peak: peak - base });
   }
-  process.stdout.write(`${JSON.stringify(out)}\n`);
+  process.stdout.write(`${JSON.stringify({ base, runs })}\n`);
 }
 
 if (mode === 'bare') {

@@ -83,7 +83,7 @@ const sections: Array<{ name: string; planned: number; optional?: true; run: (ca
   { name: '50 servers against 1', planned: 80, run: (cap) => scaleFigures(rule(5, 7, cap), SERVER, log) },
   { name: 'memory', planned: 10, run: () => memory(SERVER) },
   { name: 'task center frames', planned: 18, run: () => taskCenterFrames(env('BENCH_FRAME_SECONDS', 9)) },
-  { name: 'flood', planned: 6, run: () => flood(env('BENCH_FLOOD_SMALL', 500), env('BENCH_FLOOD', 2000)) },
+  { name: 'flood', planned: 9, run: () => flood(env('BENCH_FLOOD_SMALL', 500), env('BENCH_FLOOD', 2000)) },
   // Real downloads from the npm registry, tens of seconds each and as slow as the network: run when the budget has
   // room for them (BENCH_NPX_ROUNDS=1 runs them whatever the time; 0 leaves them out).
   { name: 'npx starts', planned: 40, optional: true, run: (_cap, boxed) => npxStarts(Math.max(1, env('BENCH_NPX_ROUNDS', 1)), boxed) },

@@ -1,6 +1,6 @@
 // WAL checkpoints off the commit path: the host's connection never checkpoints inside a commit; a worker thread with
 // its own connection copies the WAL back into the database (and waits for the disk) once the WAL passes a size.
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Db } from './database.js';
@@ -37,12 +37,42 @@ function checkpointThread(threads: typeof import('node:worker_threads'), load: (
   });
 }
 
+/**
+ * What tells one state of the WAL file from another. Size and modification time alone do not: a writer that starts the
+ * WAL over after a complete copy rewrites it from the top, and the same number of pages leaves the size as it was, while
+ * the file clock is coarse (a few milliseconds), so a burst soon after the copy can leave the time as it was too. The
+ * header's checkpoint sequence number and salts change at every start-over.
+ */
+interface WalState {
+  size: number;
+  mtimeMs: number;
+  header: string;
+}
+
+function sameWal(a: WalState, b: WalState): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.header === b.header;
+}
+
+/** The WAL header's checkpoint sequence number and salts (bytes 12 to 24), as hex; empty when it cannot be read. */
+function walHeader(file: string): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const bytes = Buffer.alloc(12);
+    return readSync(fd, bytes, 0, 12, 12) === 12 ? bytes.toString('hex') : '';
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 export class BackgroundCheckpoints {
   private worker: Worker | undefined;
   private busy = false;
   /** The WAL file as it was when the last checkpoint that copied every page began: unchanged since, nothing is new. */
-  private copiedAt: { size: number; mtimeMs: number } | undefined;
-  private pending: { size: number; mtimeMs: number } | undefined;
+  private copiedAt: WalState | undefined;
+  private pending: WalState | undefined;
   private stopped = false;
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly walFile: string;
@@ -66,12 +96,12 @@ export class BackgroundCheckpoints {
     if (this.busy || this.stopped) return;
     const stat = statSync(this.walFile, { throwIfNoEntry: false });
     const size = stat?.size ?? 0;
-    const mtimeMs = stat?.mtimeMs ?? 0;
     if ((size - WAL_HEADER) / this.frameBytes < this.options.pages) return;
-    if (size === this.copiedAt?.size && mtimeMs === this.copiedAt.mtimeMs) return;
+    const now: WalState = { size, mtimeMs: stat?.mtimeMs ?? 0, header: walHeader(this.walFile) };
+    if (this.copiedAt && sameWal(now, this.copiedAt)) return;
     this.busy = true;
     // Taken before the checkpoint: a write landing while it runs changes the file, and a later look copies it.
-    this.pending = { size, mtimeMs };
+    this.pending = now;
     this.thread().postMessage('checkpoint');
   }
 

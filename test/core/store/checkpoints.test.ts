@@ -18,13 +18,13 @@ let complete = 0;
 /** Which store `complete` is about: a thread of an earlier test's store may still report as it stops. */
 let generation = 0;
 
-function open(): { store: Store; file: string } {
+function open(everyMs = 10): { store: Store; file: string } {
   complete = 0;
   const mine = ++generation;
   const done = (result: { wal: number; copied: number }) => {
     if (mine === generation && result.wal > 0 && result.copied === result.wal) complete = result.wal;
   };
-  return openTemp({ checkpoints: { pages: PAGES, everyMs: 10, failed: (error) => failures.push(error), done } });
+  return openTemp({ checkpoints: { pages: PAGES, everyMs, failed: (error) => failures.push(error), done } });
 }
 
 /** Audit lines of about 3 KB each: `pages` pages' worth in one transaction. */
@@ -101,6 +101,52 @@ describe('background checkpoints', () => {
         complete = 0;
         if (n < 6) child.stdin.write('next\n');
       }
+      expect(errors).toBe('');
+      expect(failures).toEqual([]);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('copies a WAL that another process started over to the same size within one tick of the file clock', async () => {
+    // Looks far apart (250 ms) against a burst written in a few: a look landing while the second burst is being written
+    // would see the time move and copy it whatever the check, so this test could pass without it only that seldom.
+    const { file } = open(250);
+    // The second burst starts the WAL over (the first was wholly copied) and, of the same size, leaves the file as long
+    // as it was; after each burst the writer sets the file's time to one fixed second, as a coarse file clock does for a
+    // burst that follows the copy closely. Size and time alone would say nothing changed, and the burst would wait in
+    // the WAL for the next write (the test above timed out so once, in a full run of the suite).
+    const script = `
+      const fs = require('node:fs');
+      const Database = require('better-sqlite3');
+      const db = new Database(process.argv[1]);
+      db.pragma('busy_timeout = 5000');
+      db.pragma('wal_autocheckpoint = 0');
+      const insert = db.prepare("INSERT INTO audit_events (ts, kind, actor, summary, data) VALUES ('t', 'server.added', 'other', 'filler', ?)");
+      const data = JSON.stringify({ text: 'z'.repeat(3000) });
+      const wal = process.argv[1] + '-wal';
+      const burst = db.transaction(() => { for (let i = 0; i < 400; i++) insert.run(data); });
+      const write = () => {
+        burst();
+        fs.utimesSync(wal, 1700000000, 1700000000);
+        process.stdout.write('wrote ' + fs.statSync(wal).size + '\\n');
+      };
+      write();
+      process.stdin.once('data', write);`;
+    const child = spawn(process.execPath, ['-e', script, file], { cwd: process.cwd(), stdio: ['pipe', 'pipe', 'pipe'] });
+    let errors = '';
+    const sizes: number[] = [];
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => sizes.push(...[...chunk.toString().matchAll(/wrote (\d+)/g)].map((m) => Number(m[1]))));
+    try {
+      await waitFor(`the first burst written (${errors})`, () => sizes.length >= 1, 20_000);
+      await waitFor('the first burst wholly copied into the database', () => complete >= 400, 20_000);
+      complete = 0;
+      child.stdin.write('next\n');
+      await waitFor(`the second burst written (${errors})`, () => sizes.length >= 2, 20_000);
+      // The WAL was started over, not grown: the same length as after the first burst.
+      expect(sizes[1]).toBe(sizes[0]);
+      await waitFor('the second burst wholly copied into the database', () => complete >= 400, 20_000);
       expect(errors).toBe('');
       expect(failures).toEqual([]);
     } finally {

@@ -13,7 +13,9 @@ import { useNow } from '../../lib/use-now.js';
 import { TaskProgress } from './TaskProgress.js';
 
 const COLUMNS = 7;
-const ROW_PX = 37;
+/** A row's height before it is measured: one line, and a second under the message for a task that reports progress. */
+const ROW_PX = 34;
+const PROGRESS_ROW_PX = 55;
 
 export function TaskTable({ tasks, scroller }: { tasks: TaskView[]; scroller: RefObject<HTMLDivElement | null> }) {
   const body = useRef<HTMLTableSectionElement>(null);
@@ -27,6 +29,8 @@ export function TaskTable({ tasks, scroller }: { tasks: TaskView[]; scroller: Re
   // A new key function makes the virtualiser lay out every row again (10,000 of them in a long list): only a new list does.
   const getItemKey = useCallback((index: number) => tasks[index]?.id ?? index, [tasks]);
   const getScrollElement = useCallback(() => scroller.current, [scroller]);
+  // Close to the measured height, so rows measured while the list scrolls move what is below them as little as possible.
+  const estimateSize = useCallback((index: number) => ((tasks[index]?.progress ?? null) !== null ? PROGRESS_ROW_PX : ROW_PX), [tasks]);
   const virtualizer = useVirtualizer({
     count: tasks.length,
     getScrollElement,
@@ -67,8 +71,6 @@ export function TaskTable({ tasks, scroller }: { tasks: TaskView[]; scroller: Re
     </table>
   );
 }
-
-const estimateSize = () => ROW_PX;
 
 const TaskRow = memo(function TaskRow({
   task,

@@ -36,6 +36,42 @@ function writePages(s: Store, pages: number): void {
   });
 }
 
+/**
+ * A second process writing bursts of 400 pages into the store's file with SQLite's own checkpoints off, so only the
+ * host's thread can copy them back: one at once, then one each time it is told. `after` is script text run after each
+ * burst (with `fs` and `wal` in scope). Each burst ends with a line "wrote <the WAL's size>".
+ */
+function otherWriter(file: string, after = '') {
+  const script = `
+    const fs = require('node:fs');
+    const Database = require('better-sqlite3');
+    const db = new Database(process.argv[1]);
+    db.pragma('busy_timeout = 5000');
+    db.pragma('wal_autocheckpoint = 0');
+    const insert = db.prepare("INSERT INTO audit_events (ts, kind, actor, summary, data) VALUES ('t', 'server.added', 'other', 'filler', ?)");
+    const data = JSON.stringify({ text: 'y'.repeat(3000) });
+    const wal = process.argv[1] + '-wal';
+    const burst = db.transaction(() => { for (let i = 0; i < 400; i++) insert.run(data); });
+    const write = () => {
+      burst();
+      ${after}
+      process.stdout.write('wrote ' + fs.statSync(wal).size + '\\n');
+    };
+    write();
+    process.stdin.on('data', write);`;
+  const child = spawn(process.execPath, ['-e', script, file], { cwd: process.cwd(), stdio: ['pipe', 'pipe', 'pipe'] });
+  let errors = '';
+  let out = '';
+  child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return {
+    child,
+    errors: () => errors,
+    /** The WAL's size after each burst written so far. */
+    sizes: () => [...out.matchAll(/wrote (\d+)\n/g)].map((m) => Number(m[1])),
+  };
+}
+
 describe('background checkpoints', () => {
   it('copies a WAL past its size back from a thread of its own, never inside the commit that grew it', async () => {
     const { store: s, file } = open();
@@ -75,33 +111,17 @@ describe('background checkpoints', () => {
 
   it('checkpoints what another process writes, which never checkpoints itself', async () => {
     const { file } = open();
-    // A second process writing six bursts of 400 pages, with SQLite's own checkpoints off: only the host's thread can
-    // copy its pages back. It writes the next burst when told, once the last one is in the database.
-    const script = `
-      const Database = require('better-sqlite3');
-      const db = new Database(process.argv[1]);
-      db.pragma('busy_timeout = 5000');
-      db.pragma('wal_autocheckpoint = 0');
-      const insert = db.prepare("INSERT INTO audit_events (ts, kind, actor, summary, data) VALUES ('t', 'server.added', 'other', 'filler', ?)");
-      const data = JSON.stringify({ text: 'y'.repeat(3000) });
-      const burst = db.transaction(() => { for (let i = 0; i < 400; i++) insert.run(data); });
-      burst();
-      process.stdout.write('wrote\\n');
-      process.stdin.on('data', () => { burst(); process.stdout.write('wrote\\n'); });`;
-    const child = spawn(process.execPath, ['-e', script, file], { cwd: process.cwd(), stdio: ['pipe', 'pipe', 'pipe'] });
-    let errors = '';
-    let bursts = 0;
-    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => (bursts += chunk.toString().split('wrote').length - 1));
+    // Six bursts from another process, each written once the last one is in the database.
+    const { child, errors, sizes } = otherWriter(file);
     try {
       for (let n = 1; n <= 6; n++) {
-        await waitFor(`burst ${n} written (${errors})`, () => bursts >= n, 20_000);
+        await waitFor(`burst ${n} written (${errors()})`, () => sizes().length >= n, 20_000);
         // The next burst starts the WAL over only if it begins after a checkpoint that copied every page.
         await waitFor(`burst ${n} wholly copied into the database`, () => complete >= 400, 20_000);
         complete = 0;
         if (n < 6) child.stdin.write('next\n');
       }
-      expect(errors).toBe('');
+      expect(errors()).toBe('');
       expect(failures).toEqual([]);
     } finally {
       child.kill();
@@ -116,38 +136,17 @@ describe('background checkpoints', () => {
     // as it was; after each burst the writer sets the file's time to one fixed second, as a coarse file clock does for a
     // burst that follows the copy closely. Size and time alone would say nothing changed, and the burst would wait in
     // the WAL for the next write (the test above timed out so once, in a full run of the suite).
-    const script = `
-      const fs = require('node:fs');
-      const Database = require('better-sqlite3');
-      const db = new Database(process.argv[1]);
-      db.pragma('busy_timeout = 5000');
-      db.pragma('wal_autocheckpoint = 0');
-      const insert = db.prepare("INSERT INTO audit_events (ts, kind, actor, summary, data) VALUES ('t', 'server.added', 'other', 'filler', ?)");
-      const data = JSON.stringify({ text: 'z'.repeat(3000) });
-      const wal = process.argv[1] + '-wal';
-      const burst = db.transaction(() => { for (let i = 0; i < 400; i++) insert.run(data); });
-      const write = () => {
-        burst();
-        fs.utimesSync(wal, 1700000000, 1700000000);
-        process.stdout.write('wrote ' + fs.statSync(wal).size + '\\n');
-      };
-      write();
-      process.stdin.once('data', write);`;
-    const child = spawn(process.execPath, ['-e', script, file], { cwd: process.cwd(), stdio: ['pipe', 'pipe', 'pipe'] });
-    let errors = '';
-    const sizes: number[] = [];
-    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => sizes.push(...[...chunk.toString().matchAll(/wrote (\d+)/g)].map((m) => Number(m[1]))));
+    const { child, errors, sizes } = otherWriter(file, 'fs.utimesSync(wal, 1700000000, 1700000000);');
     try {
-      await waitFor(`the first burst written (${errors})`, () => sizes.length >= 1, 20_000);
+      await waitFor(`the first burst written (${errors()})`, () => sizes().length >= 1, 20_000);
       await waitFor('the first burst wholly copied into the database', () => complete >= 400, 20_000);
       complete = 0;
       child.stdin.write('next\n');
-      await waitFor(`the second burst written (${errors})`, () => sizes.length >= 2, 20_000);
+      await waitFor(`the second burst written (${errors()})`, () => sizes().length >= 2, 20_000);
       // The WAL was started over, not grown: the same length as after the first burst.
-      expect(sizes[1]).toBe(sizes[0]);
+      expect(sizes()[1]).toBe(sizes()[0]);
       await waitFor('the second burst wholly copied into the database', () => complete >= 400, 20_000);
-      expect(errors).toBe('');
+      expect(errors()).toBe('');
       expect(failures).toEqual([]);
     } finally {
       child.kill();

@@ -2,7 +2,9 @@
 // Each launch is wrapped with its own filesystem and network lists, and the denials the runtime records for it are kept.
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
 import { StewardError } from '../../../shared/errors.js';
+import { nodeFsView } from './fs-view.js';
 import type { SandboxSupport } from './plan-launch.js';
 import { quoteCommandLine } from './shell-quote.js';
 
@@ -119,21 +121,23 @@ export function createOsSandbox(platform: NodeJS.Platform = process.platform): S
       // The id names this run to the network proxy and in the denial records; it must be unguessable (128 bits).
       const commandId = randomBytes(16).toString('base64url');
       const argv = request.tempDir === null ? [...request.argv] : ['/usr/bin/env', `TMPDIR=${request.tempDir}`, ...request.argv];
-      const { argv: wrapped } = await SandboxManager.wrapWithSandboxArgv(
-        // The inner shell only ever sees single-quoted words: it runs exactly this argv, nothing more.
-        quoteCommandLine(argv),
-        undefined,
-        {
-          filesystem: {
-            denyRead: platform === 'linux' ? presentPaths(request.denyRead) : [...request.denyRead],
-            allowRead: [...request.allowRead],
-            allowWrite: [...request.allowWrite],
-            denyWrite: [...request.denyWrite],
+      const { argv: wrapped } = await withShellLookupRetried(() =>
+        SandboxManager.wrapWithSandboxArgv(
+          // The inner shell only ever sees single-quoted words: it runs exactly this argv, nothing more.
+          quoteCommandLine(argv),
+          undefined,
+          {
+            filesystem: {
+              denyRead: platform === 'linux' ? presentPaths(request.denyRead) : [...request.denyRead],
+              allowRead: [...request.allowRead],
+              allowWrite: [...request.allowWrite],
+              denyWrite: [...request.denyWrite],
+            },
           },
-        },
-        undefined,
-        request.cwd,
-        { commandId, commandText: commandId },
+          undefined,
+          request.cwd,
+          { commandId, commandText: commandId },
+        ),
       );
       const [file, ...args] = wrapped;
       if (!file) throw new StewardError('spawn_failed', 'The sandbox produced an empty command.');
@@ -166,6 +170,45 @@ export function createOsSandbox(platform: NodeJS.Platform = process.platform): S
       await SandboxManager.reset();
     },
   };
+}
+
+/** Attempts at a wrap whose only failure is the runtime's lookup of the shell, while the shell is there. */
+export const SHELL_LOOKUP_ATTEMPTS = 3;
+
+/**
+ * On Linux the runtime looks the shell up at every wrap by running `which bash`, and gives that one second. On a
+ * machine busy enough that `which` does not finish in a second, the wrap fails with "Shell 'bash' not found in PATH":
+ * a server that ran a minute ago fails to start, with a reason that is not true. When the shell is on PATH (looked up
+ * here without running anything), the wrap is tried again, up to SHELL_LOOKUP_ATTEMPTS times in all; a shell that is
+ * really missing, or a lookup that keeps failing, ends in a clear `sandbox_unavailable` error.
+ */
+async function withShellLookupRetried<T>(wrap: () => Promise<T>, attempts = SHELL_LOOKUP_ATTEMPTS): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await wrap();
+    } catch (error) {
+      const shell = /Shell '([^']+)' not found in PATH/.exec(error instanceof Error ? error.message : '')?.[1];
+      if (shell === undefined) throw error;
+      const there = onPath(shell);
+      if (there && attempt < attempts) continue;
+      throw new StewardError(
+        'sandbox_unavailable',
+        there
+          ? `The sandbox could not start the server: its lookup of ${shell} (at ${there}) failed ${attempts} times in a row. The machine may be too busy; try again.`
+          : `The sandbox needs ${shell} to start a server, and ${shell} is not on PATH.`,
+      );
+    }
+  }
+}
+
+/** Where a command is on PATH, looked up without running anything; undefined when it is not there. */
+function onPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!isAbsolute(dir)) continue;
+    const candidate = join(dir, command);
+    if (nodeFsView.isExecutableFile(candidate)) return candidate;
+  }
+  return undefined;
 }
 
 /** The errors the runtime reads as "nothing there" when it stats a denyRead entry on Linux (its `isAbsenceErrno`). */

@@ -5,10 +5,10 @@
 import { readFileSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createOsSandbox, type SandboxRequest, type SandboxRunner } from '../../../main/core/security/index.js';
+import { createOsSandbox, type SandboxRunner } from '../../../main/core/security/index.js';
 import { SHELL_LOOKUP_ATTEMPTS } from '../../../main/core/security/sandbox-runner.js';
 import { tempDir } from '../../helpers/host.js';
-import { FIXTURES, NODE } from '../../helpers/paths.js';
+import { EXIT_NOW_REQUEST } from '../../helpers/sandbox.js';
 
 const REAL_WHICH = ['/usr/bin/which', '/bin/which'].find((p) => existsSync(p));
 const WC = ['/usr/bin/wc', '/bin/wc'].find((p) => existsSync(p)) ?? 'wc';
@@ -45,16 +45,7 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
-const request: SandboxRequest = {
-  argv: [NODE, `${FIXTURES}/exit-now.mjs`],
-  cwd: FIXTURES,
-  tempDir: null,
-  denyRead: [],
-  allowRead: [],
-  allowWrite: [],
-  denyWrite: [],
-  allowedDomains: [],
-};
+const request = EXIT_NOW_REQUEST;
 
 /** Lookups of bash since the log was emptied. */
 const lookups = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0);

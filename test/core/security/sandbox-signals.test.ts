@@ -2,7 +2,7 @@
 // with them a first Ctrl+C would be swallowed. Steward's runner takes them off; the host disposes the sandbox itself.
 import { describe, expect, it, vi } from 'vitest';
 import { createOsSandbox } from '../../../main/core/security/index.js';
-import { FIXTURES, NODE } from '../../helpers/paths.js';
+import { EXIT_NOW_REQUEST } from '../../helpers/sandbox.js';
 
 describe('the OS sandbox and signals', () => {
   it('leaves the process with exactly the SIGINT and SIGTERM listeners it had before the runtime started', async () => {
@@ -10,16 +10,7 @@ describe('the OS sandbox and signals', () => {
     const sandbox = createOsSandbox();
     try {
       expect((await sandbox.support()).kind).toBe('available');
-      const wrapped = await sandbox.wrap({
-        argv: [NODE, `${FIXTURES}/exit-now.mjs`],
-        cwd: FIXTURES,
-        tempDir: null,
-        denyRead: [],
-        allowRead: [],
-        allowWrite: [],
-        denyWrite: [],
-        allowedDomains: [],
-      });
+      const wrapped = await sandbox.wrap(EXIT_NOW_REQUEST);
       wrapped.release();
       expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(before);
       // Its bridge to the proxies is named, so the supervisor can record it.

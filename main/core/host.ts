@@ -12,6 +12,7 @@ import { HostEvents } from './events.js';
 import { Inbox } from './inbox/index.js';
 import { messageBytesFrom } from './limits.js';
 import {
+  isoNow,
   systemClock,
   unexpectedToStderr,
   type BrowserOpener,
@@ -142,7 +143,7 @@ const CHECKPOINT_PAGES = 1000;
 export async function createHost(options: HostOptions): Promise<Host> {
   const clock = options.clock ?? systemClock;
   const unexpected = options.onUnexpected ?? unexpectedToStderr;
-  const now = () => new Date(clock.now()).toISOString();
+  const now = () => isoNow(clock);
   const platform = options.platform ?? (SUPPORTED_PLATFORMS.includes(process.platform as Platform) ? (process.platform as Platform) : 'linux');
   const env = options.env ?? process.env;
   const store = openStore(join(options.dataDir.path, 'steward.db'), {

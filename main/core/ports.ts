@@ -51,6 +51,16 @@ export const systemClock: Clock = {
   },
 };
 
+/** The last millisecond made into ISO text, and its text. */
+let lastIso = { ms: Number.NaN, text: '' };
+
+/** The clock's time as ISO text. A sampling round reads it several times within one millisecond: the text is made once. */
+export function isoNow(clock: Pick<Clock, 'now'>): string {
+  const ms = clock.now();
+  if (ms !== lastIso.ms) lastIso = { ms, text: new Date(ms).toISOString() };
+  return lastIso.text;
+}
+
 /** The log of last resort, for a front end that names none. */
 export const unexpectedToStderr: Unexpected = (where, error) => {
   process.stderr.write(`[steward] internal error in ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -73,10 +73,17 @@ export class ModelSettingsService {
     });
   }
 
-  enabled(): ModelInfo[] {
-    const { enabledModels } = this.stored();
-    return ANTHROPIC_CATALOG.filter((m) => enabledModels.includes(m.id));
+  /** Asked on every sampling round: the list is made once per settings read. */
+  enabled(): readonly ModelInfo[] {
+    const stored = this.stored();
+    if (this.enabledOf?.stored !== stored) {
+      this.enabledOf = { stored, models: ANTHROPIC_CATALOG.filter((m) => stored.enabledModels.includes(m.id)) };
+    }
+    return this.enabledOf.models;
   }
+
+  /** The enabled models of the settings last read. */
+  private enabledOf: { stored: Stored; models: readonly ModelInfo[] } | undefined;
 
   defaultModel(): string {
     return this.stored().defaultModel;

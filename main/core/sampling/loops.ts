@@ -6,13 +6,24 @@ interface OpenLoop {
   serverId: string;
   /** The tool call in flight when the loop began, if Steward could tell. */
   toolCallId: string | null;
-  /** Messages of the last request plus the reply sent back: what the next round's messages start with. */
-  expectedPrefix: string[];
+  /** The last request's messages and the reply sent back: what the next round's messages start with (none before a reply). */
+  last: { messages: readonly SamplingMessageView[]; reply: readonly SamplingBlock[] } | null;
+  /**
+   * `last` as one key per message, made when a longer request first looks at this loop: most loops end after one round
+   * (a one-message request starts its own loop), so keying every reply as it is sent would mostly go unused.
+   */
+  prefix: string[] | null;
   round: number;
   updatedAt: number;
 }
 
 const key = (m: SamplingMessageView) => JSON.stringify([m.role, m.content]);
+
+function prefixOf(loop: OpenLoop): string[] {
+  if (!loop.last) return [];
+  loop.prefix ??= [...loop.last.messages.map(key), key({ role: 'assistant', content: [...loop.last.reply] })];
+  return loop.prefix;
+}
 
 /** Loops idle longer than this are closed; a later request starts a new one. */
 const LOOP_IDLE_MS = 30 * 60_000;
@@ -45,24 +56,31 @@ export class LoopTracker {
     // A continued loop's prefix is at least its first request and the reply, so a one-message request starts a new loop
     // (or continues its tool call's, below) without a look at the server's open loops.
     if (messages.length > 1) {
+      let bestLength = 0;
       for (const loop of mine.values()) {
-        if (loop.expectedPrefix.length === 0 || loop.expectedPrefix.length >= messages.length) continue;
+        // The prefix is the last request's messages and one reply.
+        const length = loop.last ? loop.last.messages.length + 1 : 0;
+        if (length === 0 || length >= messages.length) continue;
         keys ??= messages.map(key);
         const known = keys;
-        if (loop.expectedPrefix.every((k, i) => k === known[i]) && (!best || loop.expectedPrefix.length > best.expectedPrefix.length)) best = loop;
+        if (prefixOf(loop).every((k, i) => k === known[i]) && length > bestLength) {
+          best = loop;
+          bestLength = length;
+        }
       }
     }
     // A server may trim its history; a request made during the same tool call still continues that call's loop.
     if (!best && toolCallId !== null) best = [...mine.values()].find((l) => l.toolCallId === toolCallId);
     if (best) {
       best.round += 1;
-      best.expectedPrefix = [];
+      best.last = null;
+      best.prefix = null;
       best.updatedAt = this.now();
       mine.delete(best.id);
       mine.set(best.id, best);
       return { loopId: best.id, round: best.round, isNew: false };
     }
-    const loop: OpenLoop = { id: this.newId(), serverId, toolCallId, expectedPrefix: [], round: 1, updatedAt: this.now() };
+    const loop: OpenLoop = { id: this.newId(), serverId, toolCallId, last: null, prefix: null, round: 1, updatedAt: this.now() };
     mine.set(loop.id, loop);
     this.byId.set(loop.id, loop);
     // Map order is insertion order, and a continued loop is re-inserted above, so the first ones are the oldest.
@@ -77,7 +95,9 @@ export class LoopTracker {
   replied(loopId: string, messages: readonly SamplingMessageView[], reply: readonly SamplingBlock[]): void {
     const loop = this.byId.get(loopId);
     if (!loop) return;
-    loop.expectedPrefix = [...messages.map(key), key({ role: 'assistant', content: [...reply] })];
+    // Both are the round's own and never change: the request as checked, the reply as returned.
+    loop.last = { messages, reply };
+    loop.prefix = null;
     loop.updatedAt = this.now();
   }
 

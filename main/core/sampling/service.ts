@@ -20,7 +20,7 @@ import { timeOrderedId } from '../ids.js';
 import type { Inbox } from '../inbox/index.js';
 import { detached } from '../background.js';
 import { CallControl, chooseModel, sortParameters, type ModelProvider, type ModelSettingsService } from '../models/index.js';
-import type { Clock, Unexpected } from '../ports.js';
+import { isoNow, type Clock, type Unexpected } from '../ports.js';
 import type { LoopSummary, OwnerKey } from '../store/index.js';
 import { applyEdits } from './edits.js';
 import { LoopTracker } from './loops.js';
@@ -55,14 +55,6 @@ export interface SamplingDeps {
 type Decision = Extract<InboxDecision, { kind: 'sampling' }>;
 type ReviewDecision = Extract<InboxDecision, { kind: 'sampling_review' }>;
 export type PolicyPatch = SamplingPolicyPatch;
-
-/** The clock's time as ISO text; a round reads it several times within the same millisecond, so the last one is kept. */
-let lastIso = { ms: Number.NaN, text: '' };
-const iso = (clock: Clock) => {
-  const ms = clock.now();
-  if (ms !== lastIso.ms) lastIso = { ms, text: new Date(ms).toISOString() };
-  return lastIso.text;
-};
 
 export class SamplingService {
   private readonly loops: LoopTracker;
@@ -107,7 +99,7 @@ export class SamplingService {
     for (const owner of this.deps.records.sampling.journalOwners()) {
       if (isDead(owner)) for (const loopId of this.log.recoverJournal(owner, isDead)) loops.add(loopId);
     }
-    const at = iso(this.deps.clock);
+    const at = isoNow(this.deps.clock);
     for (const owner of this.deps.records.sampling.openRoundOwners()) {
       if (isDead(owner)) for (const round of this.log.interruptOpen(owner, at)) loops.add(round.loopId);
     }
@@ -168,7 +160,7 @@ export class SamplingService {
     const calls = this.deps.callsInFlight(ctx.serverId);
     const toolCall = calls.length === 1 ? (calls[0] ?? null) : null;
     const placed = this.loops.place(ctx.serverId, request.messages, toolCall?.ref ?? null);
-    const at = iso(this.deps.clock);
+    const at = isoNow(this.deps.clock);
     const info = this.loopInfo.get(placed.loopId) ?? this.newLoop(placed.loopId, ctx, toolCall?.name ?? null, at);
     info.rounds += 1;
     info.updatedAt = at;
@@ -219,7 +211,7 @@ export class SamplingService {
         row: () => rowOf(round),
       };
       this.rounds.set(round.id, round);
-      const onAbort = () => this.fire(round, { type: 'withdrawn', at: iso(this.deps.clock), why: 'The server cancelled the request.' });
+      const onAbort = () => this.fire(round, { type: 'withdrawn', at: isoNow(this.deps.clock), why: 'The server cancelled the request.' });
       ctx.signal.addEventListener('abort', onAbort, { once: true });
       round.detach = () => ctx.signal.removeEventListener('abort', onAbort);
       this.fire(round, { type: 'checked', at, verdict, review: policy.reviewReplies, kept });
@@ -251,7 +243,7 @@ export class SamplingService {
     }
     this.fire(round, {
       type: 'decided',
-      at: iso(this.deps.clock),
+      at: isoNow(this.deps.clock),
       by,
       decision: decision.decision,
       grant: decision.grant,
@@ -272,7 +264,7 @@ export class SamplingService {
       }
       round.returned = { ...round.reply, content: [{ type: 'text', text: decision.replyText }] };
     }
-    this.fire(round, { type: 'reviewed', at: iso(this.deps.clock), by, decision: decision.decision, edited });
+    this.fire(round, { type: 'reviewed', at: isoNow(this.deps.clock), by, decision: decision.decision, edited });
     return Promise.resolve();
   }
 
@@ -355,7 +347,7 @@ export class SamplingService {
     try {
       edited = applyEdits(round.request, edits ?? undefined);
     } catch (error) {
-      this.fire(round, { type: 'edits_refused', at: iso(this.deps.clock), message: (error as Error).message });
+      this.fire(round, { type: 'edits_refused', at: isoNow(this.deps.clock), message: (error as Error).message });
       return;
     }
     let prepared;
@@ -371,7 +363,7 @@ export class SamplingService {
         parameters: round.parameters,
       });
     } catch (error) {
-      this.fire(round, { type: 'model_failed', at: iso(this.deps.clock), message: error instanceof Error ? error.message : String(error) });
+      this.fire(round, { type: 'model_failed', at: isoNow(this.deps.clock), message: error instanceof Error ? error.message : String(error) });
       return;
     }
     round.sent = JSON.stringify(prepared.body);
@@ -385,11 +377,11 @@ export class SamplingService {
         round.reply = answer;
         round.latencyMs = this.deps.clock.now() - started;
         this.countUsage(round, answer);
-        this.fire(round, { type: 'model_replied', at: iso(this.deps.clock) });
+        this.fire(round, { type: 'model_replied', at: isoNow(this.deps.clock) });
       },
       (error: unknown) => {
         round.latencyMs = this.deps.clock.now() - started;
-        this.fire(round, { type: 'model_failed', at: iso(this.deps.clock), message: error instanceof StewardError ? error.message : String(error) });
+        this.fire(round, { type: 'model_failed', at: isoNow(this.deps.clock), message: error instanceof StewardError ? error.message : String(error) });
       },
     );
   }
@@ -466,7 +458,7 @@ export class SamplingService {
     if (info) {
       info.inputTokens += reply.inputTokens;
       info.outputTokens += reply.outputTokens;
-      info.updatedAt = iso(this.deps.clock);
+      info.updatedAt = isoNow(this.deps.clock);
     }
   }
 

@@ -213,6 +213,8 @@ export function validateSamplingRequest(raw: unknown, ctx: ValidationContext): V
     return fail('The request offers tools, but sampling with tools was not declared to this server.');
   }
   const messages: SamplingMessageView[] = p.messages.map((m) => ({ role: m.role, content: m.content.map(toBlock) }));
+  // Requests without tool blocks (most) have no tool ordering to check.
+  let toolBlocks = false;
   for (const [i, m] of messages.entries()) {
     for (const block of m.content) {
       if (block.type === 'audio') return fail(`messages.${i}: audio content is not supported by the model provider.`);
@@ -228,9 +230,10 @@ export function validateSamplingRequest(raw: unknown, ctx: ValidationContext): V
       }
       if (block.type === 'tool_use' && m.role !== 'assistant') return fail(`messages.${i}: tool_use belongs in an assistant message.`);
       if (block.type === 'tool_result' && m.role !== 'user') return fail(`messages.${i}: tool_result belongs in a user message.`);
+      toolBlocks ||= block.type === 'tool_use' || block.type === 'tool_result';
     }
   }
-  const ordering = checkToolOrdering(messages);
+  const ordering = toolBlocks ? checkToolOrdering(messages) : undefined;
   if (ordering) return fail(ordering);
   return {
     ok: true,

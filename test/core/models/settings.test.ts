@@ -21,6 +21,26 @@ describe('model settings on their narrow ports', () => {
     await expect.poll(() => heard.at(-1)?.baseUrl).toBe('https://models.example.com/');
   });
 
+  it('lists the enabled models as set here at once, and as set by another process once told (the list is kept between rounds)', async () => {
+    const settings = memorySettings();
+    const app = new ModelSettingsService(settings, memorySecrets(), undefined);
+    const cli = new ModelSettingsService(settings, memorySecrets(), undefined);
+    const before = app.enabled();
+    expect(app.enabled()).toBe(before);
+
+    await app.set({ enabledModels: ['claude-haiku-5-5'] });
+    expect(app.enabled().map((m) => m.id)).toEqual(['claude-haiku-5-5']);
+    await cli.set({ enabledModels: ['claude-opus-5-5', 'claude-haiku-5-5'] });
+    expect(app.enabled().map((m) => m.id)).toEqual(['claude-haiku-5-5']);
+    app.forget();
+    expect(
+      app
+        .enabled()
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual(['claude-haiku-5-5', 'claude-opus-5-5']);
+  });
+
   it('refuses an unknown model or an address the gate refuses, and writes nothing', async () => {
     const settings = memorySettings();
     const models = new ModelSettingsService(settings, memorySecrets(), undefined);

@@ -18,6 +18,9 @@ export interface ChildTransportEvents {
   onMessage?(direction: 'in' | 'out', message: JSONRPCMessage, line: string | undefined): void;
 }
 
+/** What send() returns for a message that need not wait: one promise, already settled, shared by all of them. */
+const SENT: Promise<void> = Promise.resolve();
+
 /**
  * Unlike the SDK's StdioClientTransport this neither spawns nor kills: the supervisor owns the process
  * (its process group, stderr, restarts). Closing the transport only ends stdin.
@@ -67,7 +70,7 @@ export class ChildTransport implements Transport {
     while (!this.closed) {
       const nl = chunk.indexOf(10, start);
       if (nl === -1) break;
-      this.endLine(chunk.subarray(start, nl));
+      this.endLine(chunk, start, nl);
       start = nl + 1;
     }
     if (start < chunk.length && !this.closed) this.keep(chunk.subarray(start));
@@ -90,25 +93,34 @@ export class ChildTransport implements Transport {
     }
   }
 
-  private endLine(last: Buffer): void {
+  /**
+   * The line that ends at `end` in `chunk` (after any pieces kept from earlier chunks). A line that came whole in one
+   * chunk, as nearly every line does, is decoded straight from it: no Buffer of its own, which costs more to make than
+   * a short line costs to decode.
+   */
+  private endLine(chunk: Buffer, start: number, end: number): void {
     if (this.skipping) {
       const { bytes, skeleton } = this.skipping;
       this.skipping = undefined;
-      skeleton.push(last);
-      this.oversized(bytes + last.length, skeleton.result());
+      skeleton.push(chunk.subarray(start, end));
+      this.oversized(bytes + end - start, skeleton.result());
       return;
     }
-    const bytes = this.pendingBytes + last.length;
-    const raw = this.pending.length > 0 ? Buffer.concat([...this.pending, last]) : last;
-    this.pending = [];
-    this.pendingBytes = 0;
+    const bytes = this.pendingBytes + end - start;
+    const whole = this.pending.length === 0;
+    const raw = whole ? undefined : Buffer.concat([...this.pending, chunk.subarray(start, end)]);
+    if (!whole) {
+      this.pending = [];
+      this.pendingBytes = 0;
+    }
     if (bytes > this.maxBytes) {
       const skeleton = new MessageSkeleton();
-      skeleton.push(raw);
+      skeleton.push(raw ?? chunk.subarray(start, end));
       this.oversized(bytes, skeleton.result());
       return;
     }
-    const line = raw.toString('utf8').replace(/\r$/, '');
+    const text = raw ? raw.toString('utf8') : chunk.toString('utf8', start, end);
+    const line = text.endsWith('\r') ? text.slice(0, -1) : text;
     if (line.trim() === '') return;
     let message: JSONRPCMessage;
     try {
@@ -130,7 +142,19 @@ export class ChildTransport implements Transport {
     } else if (message.kind === 'unreadable') void this.close();
   }
 
-  async send(message: JSONRPCMessage): Promise<void> {
+  /**
+   * Resolves once the message is handed to the pipe, or once stdin has drained when it was full. Not an async function:
+   * a task poll sends hundreds of messages a second, and a message that need not wait shares one settled promise.
+   */
+  send(message: JSONRPCMessage): Promise<void> {
+    try {
+      return this.write(message);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private write(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child.stdin;
     if (this.closed || !stdin || stdin.destroyed || !stdin.writable) throw new Error('The server process is not running.');
     const line = JSON.stringify(message);
@@ -144,24 +168,26 @@ export class ChildTransport implements Transport {
       });
     }
     // A failed write is the connection's error, not this message's: nobody waits on it.
-    stdin.write(`${line}\n`, (error) => {
-      if (error) this.onerror?.(error);
+    stdin.write(`${line}\n`, this.written);
+    if (!stdin.writableNeedDrain) return SENT;
+    // Drained, or gone (then the next send says the process is not running).
+    this.draining ??= new Promise<void>((resolve) => {
+      const done = () => {
+        stdin.off('drain', done);
+        stdin.off('close', done);
+        this.draining = undefined;
+        resolve();
+      };
+      stdin.on('drain', done);
+      stdin.on('close', done);
     });
-    if (stdin.writableNeedDrain) {
-      // Drained, or gone (then the next send says the process is not running).
-      this.draining ??= new Promise<void>((resolve) => {
-        const done = () => {
-          stdin.off('drain', done);
-          stdin.off('close', done);
-          this.draining = undefined;
-          resolve();
-        };
-        stdin.on('drain', done);
-        stdin.on('close', done);
-      });
-      await this.draining;
-    }
+    return this.draining;
   }
+
+  /** One callback for every write (rather than one made per message). */
+  private readonly written = (error: Error | null | undefined): void => {
+    if (error) this.onerror?.(error);
+  };
 
   close(): Promise<void> {
     // The close handler runs inside the executor, so a throw from it still reaches the caller as a rejection.

@@ -13,10 +13,17 @@ const isObject = (value: unknown): value is Loose => typeof value === 'object' &
  * the schema's copy would turn into a prototype). Anything else, valid or not, is left to the schema.
  */
 function plainResult(value: unknown): value is JSONRPCResultResponse {
-  if (!isObject(value) || value.jsonrpc !== '2.0' || Object.keys(value).length !== 3) return false;
+  if (!isObject(value) || value.jsonrpc !== '2.0' || ownKeys(value) !== 3) return false;
   const { id, result } = value;
   if (typeof id !== 'string' && !Number.isSafeInteger(id)) return false;
   return isObject(result) && !Object.hasOwn(result, '_meta') && !Object.hasOwn(result, '__proto__');
+}
+
+/** How many own enumerable keys an object has (Object.keys(value).length, without the array for every message read). */
+function ownKeys(value: Loose): number {
+  let count = 0;
+  for (const key in value) if (Object.hasOwn(value, key)) count++;
+  return count;
 }
 
 /** Parses a line; throws as the SDK's deserializeMessage does (a SyntaxError for bad JSON, the schema's error otherwise). */

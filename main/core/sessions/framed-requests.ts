@@ -4,7 +4,7 @@
 // carrying the per-request _meta envelope (the HTTP transport derives MCP-Protocol-Version, Mcp-Method and Mcp-Name from
 // it). On a 2025 connection over a server's pipes: the task polls, hundreds a second, which need none of the SDK's
 // request machinery (progress, era codecs, its checks of a message the transport has already checked).
-import { ProtocolError, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
+import { ProtocolError, type JSONRPCMessage, type Transport, type TransportSendOptions } from '@modelcontextprotocol/client';
 import { StewardError } from '../../../shared/errors.js';
 import { toStewardError } from './errors.js';
 
@@ -94,8 +94,7 @@ export class FramedRequests {
       this.pending.set(id, entry);
       if (entry.deadline < this.armedFor) this.arm(entry.deadline);
       const message = { jsonrpc: '2.0' as const, id, method, params: this.envelope ? { ...params, _meta: { ...this.envelope(), ...metaOf(params) } } : params };
-      const headers = stream && options.headers && Object.keys(options.headers).length > 0 ? { headers: options.headers } : {};
-      this.transport.send(message, stream ? { requestSignal: stream.signal, ...headers } : undefined).catch((error: unknown) => {
+      this.transport.send(message, stream ? streamOptions(stream, options.headers) : undefined).catch((error: unknown) => {
         if (this.settle(id)) reject(toStewardError(error, what));
       });
     });
@@ -174,6 +173,11 @@ export class FramedRequests {
   private cancelled(id: string, reason: string): void {
     this.transport.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason } }).catch(() => undefined);
   }
+}
+
+/** A request's own stream, and its headers when it has any. */
+function streamOptions(stream: AbortController, headers: Record<string, string> | undefined): TransportSendOptions {
+  return headers && Object.keys(headers).length > 0 ? { requestSignal: stream.signal, headers } : { requestSignal: stream.signal };
 }
 
 function metaOf(params: Record<string, unknown>): Record<string, unknown> {

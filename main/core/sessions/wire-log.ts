@@ -54,13 +54,14 @@ export class WireLog {
   ) {}
 
   record(direction: 'in' | 'out', raw: unknown, text?: string): void {
-    const noted: Noted = { direction, raw, text, now: this.clock.now(), wall: this.clock.wall() };
+    const now = this.clock.now();
+    const wall = this.clock.wall();
     // With its text at hand a message costs no more to keep now than to note; it waits only behind others noted before it.
     if (text !== undefined && this.pending.length === 0) {
-      this.keep(noted);
+      this.keep(direction, raw, text, now, wall);
       return;
     }
-    this.pending.push(noted);
+    this.pending.push({ direction, raw, text, now, wall });
     if (this.pending.length >= this.limits.messages) this.writeOut();
     else if (!this.scheduled) {
       this.scheduled = true;
@@ -85,16 +86,16 @@ export class WireLog {
     const noted = this.pending;
     if (noted.length === 0) return;
     this.pending = [];
-    for (const n of noted) this.keep(n);
+    for (const n of noted) this.keep(n.direction, n.raw, n.text, n.now, n.wall);
   }
 
-  private keep(noted: Noted): void {
-    this.items.push(this.format(noted));
+  private keep(direction: Noted['direction'], raw: unknown, text: string | undefined, now: number, wall: number): void {
+    this.items.push(this.format(direction, raw, text, now, wall));
     // Trimmed in steps rather than one message at a time; list() reads only the newest `messages`.
     if (this.items.length > this.limits.messages + (this.limits.messages >> 2)) this.items = this.items.slice(-this.limits.messages);
   }
 
-  private format({ direction, raw, text: given, now, wall }: Noted): Kept {
+  private format(direction: Noted['direction'], raw: unknown, given: string | undefined, now: number, wall: number): Kept {
     const message = (raw && typeof raw === 'object' ? raw : {}) as Message;
     const kind = kindOf(message);
     const id = typeof message.id === 'string' || typeof message.id === 'number' ? message.id : undefined;

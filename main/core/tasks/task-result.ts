@@ -17,7 +17,8 @@ const finite = (value: unknown): value is number => typeof value === 'number' &&
 export function plainTask(value: unknown): value is GetTaskResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const task = value as Record<string, unknown>;
-  for (const key of Object.keys(task)) if (!MEMBERS.has(key)) return false;
+  // Own enumerable keys, as Object.keys lists them, without the array it would make for every poll.
+  for (const key in task) if (Object.hasOwn(task, key) && !MEMBERS.has(key)) return false;
   return (
     typeof task.taskId === 'string' &&
     STATUSES.has(task.status) &&

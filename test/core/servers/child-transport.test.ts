@@ -61,4 +61,39 @@ describe('ChildTransport', () => {
     expect(received).toEqual([told[1]?.[1]]);
     expect(bad).toEqual(['not json']);
   });
+
+  it('reads each line whole however the pipe cuts it: in one chunk with others, across chunks, inside a character, with CRLF', async () => {
+    const { child } = fakeChild();
+    const bad: string[] = [];
+    const transport = new ChildTransport(child, { onBadLine: (line) => bad.push(line), onOversized: () => undefined });
+    const received: unknown[] = [];
+    transport.onmessage = (message) => received.push(message);
+    await transport.start();
+    const answers = [1, 2, 3, 4].map((id) => ({ jsonrpc: '2.0', id, result: { status: 'working', statusMessage: `étape ${id} → ✓` } }));
+    const text = `${JSON.stringify(answers[0])}\n${JSON.stringify(answers[1])}\r\n\n${JSON.stringify(answers[2])}\n${JSON.stringify(answers[3])}\r\n`;
+    const bytes = Buffer.from(text);
+    // Cut inside the first line, inside the two bytes of the third line's "é", and between a CR and its LF.
+    const thirdE = bytes.indexOf(Buffer.from('é'), bytes.indexOf('"id":3'));
+    const cuts = [10, thirdE + 1, bytes.length - 1];
+    let from = 0;
+    for (const cut of [...cuts, bytes.length]) {
+      child.stdout?.emit('data', bytes.subarray(from, cut));
+      from = cut;
+    }
+    expect(received).toEqual(answers);
+    expect(bad).toEqual([]);
+  });
+
+  it('turns a send it cannot make into a rejection, not a throw', async () => {
+    const { child } = fakeChild();
+    const transport = new ChildTransport(child, { onBadLine: () => undefined, onOversized: () => undefined });
+    await transport.start();
+    const circular: Record<string, unknown> = { jsonrpc: '2.0', id: 1, method: 'tasks/get' };
+    circular.params = circular;
+    let sent: Promise<void> | undefined;
+    expect(() => (sent = transport.send(circular as never))).not.toThrow();
+    await expect(sent).rejects.toThrow(TypeError);
+    await transport.close();
+    await expect(transport.send(ping(2))).rejects.toThrow('The server process is not running.');
+  });
 });

@@ -103,4 +103,30 @@ describe('framed requests', () => {
     expect(await waiting).toMatchObject({ code: 'server_exited' });
     await expect(framed.send('Checking a task', 'tasks/get', { taskId: 'c' }, { timeoutMs: 30_000 })).rejects.toMatchObject({ code: 'server_not_running' });
   });
+
+  it('gives a request of its own HTTP POST its stream and its headers, only the stream when it has none, and nothing over a pipe', () => {
+    const options: unknown[] = [];
+    const transport = {
+      start: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+      send: (_m: JSONRPCMessage, o?: unknown) => (options.push(o), Promise.resolve()),
+    } as Transport;
+    const overHttp = new FramedRequests(transport, undefined, true);
+    const timeoutMs = 30_000;
+    void overHttp.send('Calling a tool', 'tools/call', {}, { timeoutMs, headers: { 'Mcp-Param-City': 'Paris' } }).catch(() => undefined);
+    void overHttp.send('Calling a tool', 'tools/call', {}, { timeoutMs, headers: {} }).catch(() => undefined);
+    void overHttp.send('Calling a tool', 'tools/call', {}, { timeoutMs }).catch(() => undefined);
+    void new FramedRequests(transport, undefined, false)
+      .send('Checking a task', 'tasks/get', {}, { timeoutMs, headers: { 'Mcp-Param-City': 'Paris' } })
+      .catch(() => undefined);
+    const signal = expect.any(AbortSignal) as unknown;
+    expect(options).toEqual([
+      { requestSignal: signal, headers: { 'Mcp-Param-City': 'Paris' } },
+      { requestSignal: signal },
+      { requestSignal: signal },
+      undefined,
+    ]);
+    expect(options.slice(1, 3).every((o) => !Object.hasOwn(o as object, 'headers'))).toBe(true);
+    overHttp.close();
+  });
 });

@@ -201,7 +201,10 @@ async function withShellLookupRetried<T>(wrap: () => Promise<T>, attempts = SHEL
   }
 }
 
-/** Where a command is on PATH, looked up without running anything; undefined when it is not there. */
+/**
+ * Where a command is on PATH, looked up without running anything; undefined when it is not there. PATH alone, as `which`
+ * reads it: `resolveCommand` also tries the usual folders, and would call a shell found only there "on PATH".
+ */
 function onPath(command: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!isAbsolute(dir)) continue;

@@ -10,22 +10,23 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { createHost } from '../main/core/host.js';
 import { FileSecretStore } from '../main/core/node/index.js';
 import { unsandboxed } from './core.js';
+import { answeredIn } from './flood.js';
 
 const mode = process.argv[2];
 const sizes = process.argv.slice(3).map(Number);
 const SERVER = join(dirname(fileURLToPath(import.meta.url)), 'flood-server.js');
 
-/** Runs one flood and returns its time, sampling RSS meanwhile for the peak. */
-async function measure(flood: (count: number) => Promise<unknown>, count: number): Promise<{ ms: number; cpuMs: number; peak: number }> {
+/** Runs one flood and returns its time and how many questions were answered, sampling RSS meanwhile for the peak. */
+async function measure(flood: (count: number) => Promise<unknown>, count: number): Promise<{ ms: number; cpuMs: number; peak: number; answered: number }> {
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
   const start = process.hrtime.bigint();
   const cpu = process.cpuUsage();
-  await flood(count);
+  const result = await flood(count);
   const used = process.cpuUsage(cpu);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   clearInterval(sampler);
-  return { ms, cpuMs: (used.user + used.system) / 1000, peak: Math.max(peak, process.memoryUsage().rss) };
+  return { ms, cpuMs: (used.user + used.system) / 1000, peak: Math.max(peak, process.memoryUsage().rss), answered: answeredIn(result) };
 }
 
 /**
@@ -36,11 +37,11 @@ async function run(flood: (count: number) => Promise<unknown>): Promise<void> {
   await flood(200);
   global.gc?.();
   const base = process.memoryUsage().rss;
-  const runs: Array<{ size: number; ms: number; cpuMs: number; peak: number }> = [];
+  const runs: Array<{ size: number; ms: number; cpuMs: number; peak: number; answered: number }> = [];
   for (const size of sizes) {
     global.gc?.();
-    const { ms, cpuMs, peak } = await measure(flood, size);
-    runs.push({ size, ms, cpuMs, peak: peak - base });
+    const { ms, cpuMs, peak, answered } = await measure(flood, size);
+    runs.push({ size, ms, cpuMs, peak: peak - base, answered });
   }
   process.stdout.write(`${JSON.stringify({ base, runs })}\n`);
 }

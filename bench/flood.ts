@@ -22,6 +22,22 @@ export interface FloodRun {
   /** CPU time of the process that took it (every thread), over the same span. */
   cpuMs: number;
   peak: number;
+  /** Questions answered (declined by the listener); the rest were refused at the server's cap. */
+  answered: number;
+}
+
+/** How many of the flood's questions were answered (declined) rather than refused, from the tool's result text. */
+export function answeredIn(result: unknown): number {
+  const content = (result as { content?: unknown } | null)?.content;
+  const text = Array.isArray(content) ? (content as Array<{ type?: unknown; text?: unknown }>).find((c) => c.type === 'text')?.text : undefined;
+  let answered: unknown;
+  try {
+    answered = typeof text === 'string' ? (JSON.parse(text) as { answered?: unknown } | null)?.answered : undefined;
+  } catch {
+    answered = undefined;
+  }
+  if (typeof answered !== 'number') throw new Error(`the flood tool's result does not say how many questions were answered: ${JSON.stringify(result)}`);
+  return answered;
 }
 
 function child(mode: 'host' | 'bare', sizes: number[]): Promise<FloodRun[]> {
@@ -69,6 +85,11 @@ export async function flood(small: number, large: number): Promise<Figures> {
       flood_linearity_ratio: pairRatios(host, small, large, 'cpuMs'),
       flood_wall_linearity_ratio: pairRatios(host, small, large, 'ms'),
       flood_per_question_vs_bare: perQuestion(host, large).map((ms) => ms / bareLarge),
+      // How many of each flood's questions took the whole path (an inbox item, the listener's decline) rather than being
+      // refused at the cap of 20 waiting: the listener frees the slots once per turn of the event loop, so this moves in
+      // steps of 20 with how the two processes were scheduled, and an answered question costs far more CPU (README).
+      [`flood_answered_${small}`]: host.filter((r) => r.size === small).map((r) => r.answered),
+      [`flood_answered_${large}`]: host.filter((r) => r.size === large).map((r) => r.answered),
     }),
     ...single({
       // The highest peak of any of the host's large floods.

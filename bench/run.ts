@@ -92,10 +92,11 @@ const sections: Array<{ name: string; planned: number; optional?: true; run: (ca
 /**
  * Runs one section in a fresh Node process and reads back its figures. What one section leaves in a process (a heap
  * grown by a million rows, JIT code shaped by other work, timers, closed servers' garbage) would otherwise weigh on
- * the sections after it, and on the host side more than on the baseline, which runs less code.
+ * the sections after it, and on the host side more than on the baseline, which runs less code. The process has
+ * gc() (`--expose-gc`, which changes nothing else) for a section that starts measurements on a collected heap.
  */
 function inChild(name: string, cap: number): Promise<Outcome | Figures> {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
+  const child = spawn(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
     env: { ...process.env, BENCH_SECTION: name, BENCH_SECTION_CAP_S: String(cap), BENCH_BEGAN: String(began) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

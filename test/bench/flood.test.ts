@@ -1,11 +1,12 @@
 // The flood figures' pairs: each pair's time per question at the large size over the small one, whichever ran first.
-// Tried: pairs in both orders, a pair cut short by a missing run, sizes that are not the pair's, CPU against wall time.
+// Tried: pairs in both orders, a pair cut short by a missing run, sizes that are not the pair's, CPU against wall time;
+// the answered count read from the flood tool's result, and results that do not carry one.
 import { describe, expect, it } from 'vitest';
-import { pairRatios } from '../../bench/flood.js';
+import { answeredIn, pairRatios } from '../../bench/flood.js';
 
 // The CPU time is half the wall-clock time in every run, so a ratio taken on the wrong one would read the same; the
 // last case tells them apart.
-const run = (size: number, ms: number, cpuMs = ms / 2) => ({ size, ms, cpuMs, peak: 0 });
+const run = (size: number, ms: number, cpuMs = ms / 2) => ({ size, ms, cpuMs, peak: 0, answered: 0 });
 
 describe('pairRatios', () => {
   it('divides the large flood per question by the small one in each pair, in either order', () => {
@@ -26,5 +27,24 @@ describe('pairRatios', () => {
 
   it('has nothing to say about no runs', () => {
     expect(pairRatios([], 500, 2000, 'cpuMs')).toEqual([]);
+  });
+});
+
+describe('answeredIn', () => {
+  const result = (text: string) => ({
+    content: [
+      { type: 'image', data: '' },
+      { type: 'text', text },
+    ],
+  });
+
+  it("reads how many questions were answered from the tool's text block", () => {
+    expect(answeredIn(result(JSON.stringify({ answered: 60, refused: 440 })))).toBe(60);
+    expect(answeredIn(result(JSON.stringify({ answered: 0, refused: 2000 })))).toBe(0);
+  });
+
+  it('throws when the result does not carry a count, rather than reading it as none answered', () => {
+    for (const bad of [null, {}, { content: 'x' }, { content: [] }, result('not json'), result('null'), result('{"answered":"60"}')])
+      expect(() => answeredIn(bad)).toThrow(/how many questions were answered/);
   });
 });

@@ -18,7 +18,49 @@ export interface ReadForm {
   validate(answer: Answer): string | undefined;
 }
 
-const validators = new AjvJsonSchemaValidator();
+type Check = (answer: Answer) => { valid: boolean; errorMessage?: string | undefined };
+
+/** Checks kept, by the schema's text: a server tends to ask the same form again, and compiling one costs about a millisecond. */
+const CHECKS_KEPT = 64;
+/** A schema longer than this (as text) is compiled each time it comes, not kept: 64 of them must stay small. */
+const KEPT_TEXT_MAX = 64 * 1024;
+/**
+ * Schemas compiled by one engine before a fresh engine takes over. An engine keeps every schema it compiles for its own
+ * life, so one engine for the whole process grew with every form any server sent; a retired engine goes once the checks
+ * made with it are no longer held (here or by questions still waiting).
+ */
+const PER_ENGINE = 256;
+let engine = new AjvJsonSchemaValidator();
+let compiledByEngine = 0;
+const checks = new Map<string, Check>();
+
+/**
+ * The check for a form's schema. The schema is compiled without its `$id`: an engine hands a schema whose `$id` it has
+ * seen the check it made for the first one, so a later form (another question's, another server's) with the same `$id`
+ * was checked against the first form's rules. Forms are flat, so nothing in them needs the id to resolve a reference.
+ */
+function checkFor(schema: Json): Check {
+  const { $id: _id, ...rest } = schema;
+  const text = JSON.stringify(rest);
+  const kept = checks.get(text);
+  if (kept) {
+    // Most recently used last, so the first one is the one to let go.
+    checks.delete(text);
+    checks.set(text, kept);
+    return kept;
+  }
+  if (compiledByEngine >= PER_ENGINE) {
+    engine = new AjvJsonSchemaValidator();
+    compiledByEngine = 0;
+  }
+  // A copy of its own: the engine keeps what it compiles, and nothing the caller holds should be kept with it.
+  const check: Check = engine.getValidator(JSON.parse(text) as Json);
+  compiledByEngine += 1;
+  if (text.length > KEPT_TEXT_MAX) return check;
+  checks.set(text, check);
+  if (checks.size > CHECKS_KEPT) checks.delete(checks.keys().next().value as string);
+  return check;
+}
 
 function refuse(reason: string): never {
   throw new ProtocolError(INVALID_PARAMS, `Steward cannot show this form: ${reason}`);
@@ -102,9 +144,9 @@ export function readForm(schema: unknown): ReadForm {
   if (names.length > MAX_FIELDS) refuse(`it has ${names.length} fields; at most ${MAX_FIELDS} are shown.`);
   const required = new Set(Array.isArray(s.required) ? s.required.filter((r): r is string => typeof r === 'string') : []);
   const fields = names.map((name) => field(name, properties[name], required.has(name)));
-  let check: (answer: Answer) => { valid: boolean; errorMessage?: string | undefined };
+  let check: Check;
   try {
-    check = validators.getValidator(schema);
+    check = checkFor(s);
   } catch (error) {
     refuse(`its schema cannot be checked (${error instanceof Error ? error.message : String(error)}).`);
   }

@@ -53,9 +53,10 @@ function checkFor(schema: Json): Check {
     engine = new AjvJsonSchemaValidator();
     compiledByEngine = 0;
   }
+  // Counted before it is compiled: a schema the engine refuses is kept by it all the same.
+  compiledByEngine += 1;
   // A copy of its own: the engine keeps what it compiles, and nothing the caller holds should be kept with it.
   const check: Check = engine.getValidator(JSON.parse(text) as Json);
-  compiledByEngine += 1;
   if (text.length > KEPT_TEXT_MAX) return check;
   checks.set(text, check);
   if (checks.size > CHECKS_KEPT) checks.delete(checks.keys().next().value as string);

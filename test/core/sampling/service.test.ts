@@ -113,8 +113,14 @@ describe('queued sampling writes', () => {
     expect(seen.flatMap((batch) => batch.filter((x) => !x.startsWith('row:')))).toEqual(['sampling.approved', 'sampling.replied']);
     for (const batch of seen) {
       const rows = batch.filter((x) => x.startsWith('row:'));
-      expect(rows, `the batch ${batch.join(', ')}`).toEqual(batch.includes('sampling.replied') ? ['row:replied'] : [expect.stringMatching(/^row:(sent|replied)$/)]);
+      expect(rows, `the batch ${batch.join(', ')}`).toEqual(
+        batch.includes('sampling.replied') ? ['row:replied'] : [expect.stringMatching(/^row:(sent|replied)$/)],
+      );
     }
-    if (latencyMs > 0) expect(seen).toEqual([['sampling.approved', 'row:sent'], ['sampling.replied', 'row:replied']]);
+    if (latencyMs > 0)
+      expect(seen).toEqual([
+        ['sampling.approved', 'row:sent'],
+        ['sampling.replied', 'row:replied'],
+      ]);
   });
 });

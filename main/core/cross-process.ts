@@ -36,7 +36,7 @@ const FEED_INTERVAL_MS = 200;
 /** The shared records this host reads to live beside other processes, and the few it clears for the dead. */
 export interface CrossProcessRecords {
   changes: Pick<ChangesRepo, 'dataVersion' | 'revisions'>;
-  inbox: Pick<InboxRepo, 'replaceOwn' | 'others' | 'get' | 'owners' | 'withdraw'>;
+  inbox: Pick<InboxRepo, 'replaceOwn' | 'changeOwn' | 'others' | 'get' | 'owners' | 'withdraw'>;
   owners: Pick<OwnersRepo, 'list' | 'remove' | 'sessions' | 'dropSessions'>;
   processes: Pick<ProcessesRepo, 'ofServer' | 'clearHelpers'>;
   servers: Pick<ServersRepo, 'list'>;

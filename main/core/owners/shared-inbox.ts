@@ -10,6 +10,7 @@ export interface SharedInboxDeps {
   local: { list(): InboxItem[]; decide(itemId: string, decision: InboxDecision): Promise<void> };
   rows: {
     replaceOwn(owner: OwnerKey, rows: readonly Omit<InboxRow, 'owner'>[]): void;
+    changeOwn(owner: OwnerKey, put: Omit<InboxRow, 'owner'> | undefined, removed?: string): void;
     others(self: OwnerKey): InboxRow[];
     get(id: string): InboxRow | undefined;
   };
@@ -24,15 +25,23 @@ export interface SharedInboxDeps {
 export class SharedInbox {
   /** Other processes' questions as last told to the front ends, to tell only what changed. */
   private told = new Map<string, { item: InboxItem; text: string }>();
+  /**
+   * Whether the rows hold exactly this process's questions, so a change can be written alone. Not at first (questions
+   * asked before this inbox was attached have no rows) nor after a write failed: then every row is written again.
+   */
+  private synced = false;
 
   constructor(private readonly deps: SharedInboxDeps) {}
 
   /** One of this process's questions changed: the record follows, and the front ends hear of that one change. */
   localChanged(change: InboxChange): void {
-    this.deps.rows.replaceOwn(
-      this.deps.self,
-      this.deps.local.list().map((item) => ({ id: item.id, kind: item.kind, serverId: item.serverId, item: JSON.stringify(item), createdAt: item.createdAt })),
-    );
+    const { self } = this.deps;
+    const synced = this.synced;
+    this.synced = false;
+    if (!synced) this.deps.rows.replaceOwn(self, this.deps.local.list().map(toRow));
+    else if (change.change === 'added') this.deps.rows.changeOwn(self, toRow(change.item), change.replaces);
+    else this.deps.rows.changeOwn(self, undefined, change.id);
+    this.synced = true;
     this.deps.changed(change);
   }
 
@@ -68,6 +77,14 @@ export class SharedInbox {
     await this.deps.answerElsewhere(row.owner, itemId, decision);
   }
 }
+
+const toRow = (item: InboxItem): Omit<InboxRow, 'owner'> => ({
+  id: item.id,
+  kind: item.kind,
+  serverId: item.serverId,
+  item: JSON.stringify(item),
+  createdAt: item.createdAt,
+});
 
 /** A row is another process's word: it is checked like any input before it is shown. */
 function parseItem(text: string): InboxItem | undefined {

@@ -35,6 +35,7 @@ const toRow = (r: Row): InboxRow => ({
 export class InboxRepo {
   private readonly s;
   private readonly replace: (owner: OwnerKey, rows: readonly Omit<InboxRow, 'owner'>[]) => void;
+  private readonly change: (owner: OwnerKey, put: Omit<InboxRow, 'owner'> | undefined, removed: string | undefined) => void;
 
   constructor(db: Db) {
     this.s = {
@@ -55,6 +56,18 @@ export class InboxRepo {
       for (const { id } of this.s.own.all(owner.pid, owner.started)) if (!keep.has(id)) this.s.remove.run(id, owner.pid, owner.started);
       for (const row of rows) this.s.insert.run({ ...row, ownerPid: owner.pid, ownerStarted: owner.started });
     });
+    this.change = db.transaction((owner: OwnerKey, put: Omit<InboxRow, 'owner'> | undefined, removed: string | undefined) => {
+      if (removed !== undefined && removed !== put?.id) this.s.remove.run(removed, owner.pid, owner.started);
+      if (put) this.s.insert.run({ ...put, ownerPid: owner.pid, ownerStarted: owner.started });
+    });
+  }
+
+  /**
+   * One of the owner's rows added or changed and/or one removed (a question that replaces another does both), in one
+   * transaction: what a single change costs, whatever else the owner has waiting.
+   */
+  changeOwn(owner: OwnerKey, put: Omit<InboxRow, 'owner'> | undefined, removed?: string): void {
+    this.change(owner, put, removed);
   }
 
   /** Makes the owner's rows exactly these (one transaction). */

@@ -57,6 +57,24 @@ describe('inbox rows', () => {
     expect(store.inbox.withdraw(b)).toBe(1);
     expect(store.inbox.get('3')).toBeUndefined();
   });
+
+  it('adds, changes and removes one of an owner’s rows, and never another owner’s', () => {
+    store.inbox.replaceOwn(a, [row('1')]);
+    store.inbox.replaceOwn(b, [row('2')]);
+    store.inbox.changeOwn(a, row('3'));
+    store.inbox.changeOwn(a, { ...row('3'), item: '{"id":"3","changed":true}' });
+    // A question that replaces another: the new row in, the old one out, together.
+    store.inbox.changeOwn(a, row('4'), '1');
+    // Another owner's row is not this owner's to remove.
+    store.inbox.changeOwn(a, undefined, '2');
+    expect(store.inbox.others(b).map((r) => [r.id, r.item])).toEqual([
+      ['3', '{"id":"3","changed":true}'],
+      ['4', '{"id":"4"}'],
+    ]);
+    expect(store.inbox.others(a).map((r) => r.id)).toEqual(['2']);
+    store.inbox.changeOwn(a, undefined, '3');
+    expect(store.inbox.others(b).map((r) => r.id)).toEqual(['4']);
+  });
 });
 
 describe('change revisions', () => {

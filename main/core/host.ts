@@ -224,11 +224,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
       messageBytes: messageBytesFrom(options.maxMessageBytes, env),
       capabilities: hostCapabilities((serverId) => sampling.policy(serverId).allowTools),
-      // What another process changed (a policy, a budget, the model's address) counts from this request on.
-      serverRequest: (serverId, method, params, info) => {
-        late.cross?.feed.sync();
-        return traffic.request(serverId, method, params, info);
-      },
+      serverRequest: (serverId, method, params, info) => traffic.request(serverId, method, params, info),
       serverNotification: (serverId, method, params) => traffic.notification(serverId, method, params),
       httpAuth: (serverId, url) => auth.transportAuth(serverId, url),
       httpAuthRetry: (serverId, url, error) => auth.legacyFallback(serverId, url, error),
@@ -308,6 +304,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     note: (id, text) => servers.note(id, 'warning', text),
     serverName: (id) => servers.callSettings(id).name,
     live: (id) => servers.liveSession(id),
+    fresh: () => late.cross?.feed.sync(),
   });
 
   const apps = new AppsService({

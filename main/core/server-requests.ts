@@ -24,6 +24,12 @@ export interface ServerRequestDeps {
   live(serverId: string): McpSession | undefined;
   /** A line in the server's log (a cap reached, a request refused, tools left out of a sampling request). */
   note(serverId: string, text: string): void;
+  /**
+   * Takes in what other processes changed (a policy, a budget, the model's address), so it counts from this request
+   * on. Run for each request that is taken, after the checks that may refuse it, which read only this process's own
+   * counts: a flood refused at a cap does not read the shared database once per request.
+   */
+  fresh(): void;
 }
 
 export interface ServerTraffic {
@@ -130,6 +136,7 @@ export function createServerTraffic(deps: ServerRequestDeps): ServerTraffic {
       }
       inFlight.set(serverId, (inFlight.get(serverId) ?? 0) + 1);
       try {
+        deps.fresh();
         const result = await work();
         refusing.delete(serverId);
         return result;

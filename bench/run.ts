@@ -3,20 +3,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createOsSandbox } from '../main/core/security/index.js';
-import { SERVER, startTimes, toolCalls } from './core.js';
-import { firstScreenTimes, memory } from './desktop.js';
-import { npxStarts } from './npx-start.js';
-import { flood } from './flood.js';
 import { compareRuns } from './agreement.js';
 import type { Figures, Outcome } from './repeat.js';
-import { samplingRounds } from './sampling.js';
-import { scaleFigures } from './scale.js';
 import { capWithin, type StopRule } from './stats.js';
-import { taskCenterFrames } from './task-center.js';
-import { taskPages } from './task-pages.js';
-import { pollCpu } from './task-poll.js';
-import { taskWrites } from './task-writes.js';
 
 const TARGETS: Record<string, [string, number]> = {
   toolcall_p50_ratio: ['<=', 1.1],
@@ -71,22 +60,52 @@ function row(name: string, f: Figures[string]): string {
  * run's budget: a section may take more repetitions only with the time the sections after it do not need, so a noisy
  * machine makes the figures wider (and says so), never the run longer.
  */
-const sections: Array<{ name: string; planned: number; optional?: true; run: (cap: number, boxed: boolean) => Promise<Outcome | Figures> | Figures }> = [
-  { name: 'tool calls', planned: 16, run: (cap) => toolCalls(rule(5, 60, cap), log) },
-  { name: 'sampling rounds', planned: 8, run: (cap) => samplingRounds(rule(5, 60, cap), log) },
-  { name: 'starting ten servers', planned: 70, run: (cap, boxed) => startTimes(rule(5, 11, cap), boxed, log) },
-  { name: 'task writes', planned: 7, run: () => taskWrites(200, env('BENCH_TASK_BATCHES', 10)) },
-  { name: '200 tasks polled', planned: 38, run: () => pollCpu(env('BENCH_POLL_SECONDS', 10)) },
+/**
+ * Whether the OS sandbox can run here, asked only by the sections that start sandboxed servers (and by the summary),
+ * so a section that never sandboxes does not load the sandbox runtime.
+ */
+async function sandboxSupport() {
+  const { createOsSandbox } = await import('../main/core/security/index.js');
+  return createOsSandbox().support();
+}
+const canBox = async () => (await sandboxSupport()).kind === 'available';
+
+// A section imports its modules when it runs: its process then holds only what it measures (the task pages' section
+// never loads the browser driver, the polling one neither the model SDK nor the other sections' code), so no other
+// section's code is in the heap a section's collections go over.
+const sections: Array<{ name: string; planned: number; optional?: true; run: (cap: number) => Promise<Outcome | Figures> }> = [
+  { name: 'tool calls', planned: 16, run: async (cap) => (await import('./core.js')).toolCalls(rule(5, 60, cap), log) },
+  { name: 'sampling rounds', planned: 8, run: async (cap) => (await import('./sampling.js')).samplingRounds(rule(5, 60, cap), log) },
+  {
+    name: 'starting ten servers',
+    planned: 70,
+    run: async (cap) => (await import('./core.js')).startTimes(rule(5, 11, cap), await canBox(), log),
+  },
+  { name: 'task writes', planned: 7, run: async () => (await import('./task-writes.js')).taskWrites(200, env('BENCH_TASK_BATCHES', 10)) },
+  { name: '200 tasks polled', planned: 38, run: async () => (await import('./task-poll.js')).pollCpu(env('BENCH_POLL_SECONDS', 10)) },
   // The figure's name says a million rows; BENCH_TASK_ROWS is for quick runs while working on the bench.
-  { name: 'task pages', planned: 8, run: () => taskPages(env('BENCH_TASK_ROWS', 1_000_000), env('BENCH_PAGE_LAPS', 6)) },
-  { name: 'first screen', planned: 16, run: (cap) => firstScreenTimes(rule(3, 9, cap), log) },
-  { name: '50 servers against 1', planned: 80, run: (cap) => scaleFigures(rule(5, 7, cap), SERVER, log) },
-  { name: 'memory', planned: 10, run: () => memory(SERVER) },
-  { name: 'task center frames', planned: 18, run: () => taskCenterFrames(env('BENCH_FRAME_SECONDS', 9)) },
-  { name: 'flood', planned: 9, run: () => flood(env('BENCH_FLOOD_SMALL', 500), env('BENCH_FLOOD', 2000)) },
+  {
+    name: 'task pages',
+    planned: 8,
+    run: async () => (await import('./task-pages.js')).taskPages(env('BENCH_TASK_ROWS', 1_000_000), env('BENCH_PAGE_LAPS', 6)),
+  },
+  { name: 'first screen', planned: 16, run: async (cap) => (await import('./desktop.js')).firstScreenTimes(rule(3, 9, cap), log) },
+  {
+    name: '50 servers against 1',
+    planned: 80,
+    run: async (cap) => (await import('./scale.js')).scaleFigures(rule(5, 7, cap), (await import('./core.js')).SERVER, log),
+  },
+  { name: 'memory', planned: 10, run: async () => (await import('./desktop.js')).memory((await import('./core.js')).SERVER) },
+  { name: 'task center frames', planned: 18, run: async () => (await import('./task-center.js')).taskCenterFrames(env('BENCH_FRAME_SECONDS', 9)) },
+  { name: 'flood', planned: 9, run: async () => (await import('./flood.js')).flood(env('BENCH_FLOOD_SMALL', 500), env('BENCH_FLOOD', 2000)) },
   // Real downloads from the npm registry, tens of seconds each and as slow as the network: run when the budget has
   // room for them (BENCH_NPX_ROUNDS=1 runs them whatever the time; 0 leaves them out).
-  { name: 'npx starts', planned: 40, optional: true, run: (_cap, boxed) => npxStarts(Math.max(1, env('BENCH_NPX_ROUNDS', 1)), boxed) },
+  {
+    name: 'npx starts',
+    planned: 40,
+    optional: true,
+    run: async () => (await import('./npx-start.js')).npxStarts(Math.max(1, env('BENCH_NPX_ROUNDS', 1)), await canBox()),
+  },
 ];
 
 /**
@@ -116,8 +135,7 @@ function inChild(name: string, cap: number): Promise<Outcome | Figures> {
 async function section(name: string): Promise<void> {
   const found = sections.find((s) => s.name === name);
   if (!found) throw new Error(`no bench section is called "${name}"`);
-  const boxed = (await createOsSandbox().support()).kind === 'available';
-  const outcome = await found.run(env('BENCH_SECTION_CAP_S', 0), boxed);
+  const outcome = await found.run(env('BENCH_SECTION_CAP_S', 0));
   // The section has closed what it opened; the process ends once the line is out, whatever a library left scheduled.
   process.stdout.write(`SECTION ${JSON.stringify(outcome)}\n`, () => process.exit(0));
 }
@@ -140,7 +158,7 @@ async function main(): Promise<void> {
       log(`${name} FAILED`);
     }
   };
-  const sandbox = await createOsSandbox().support();
+  const sandbox = await sandboxSupport();
   const boxed = sandbox.kind === 'available';
   const deadline = began + env('BENCH_BUDGET_S', BUDGET_S) * 1000;
   const ownCaps: Record<string, number> = {

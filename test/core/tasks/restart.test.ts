@@ -62,7 +62,9 @@ async function killHard(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-describe('tasks across a Steward restart', () => {
+// Each test starts a server, five or six Steward commands and a host one after another: under a loaded machine's
+// start-up times that needs more than the suite's minute.
+describe('tasks across a Steward restart', { timeout: 150_000 }, () => {
   it('keeps every record after kill -9, resumes the HTTP task and fails the stdio one with the reason', async () => {
     const web: Started = await startListening([join(FIXTURES, 'http-server.mjs'), '--tasks']);
     cleanup(() => web.stop());
@@ -74,13 +76,10 @@ describe('tasks across a Steward restart', () => {
     expect((await steward(home, 'servers', 'add', 'local', '--no-sandbox', '--', NODE, join(FIXTURES, 'task-server.mjs'))).code).toBe(0);
     expect((await steward(home, 'consent', 'approve', 'local', '--yes')).code).toBe(0);
 
-    const remote = backgroundCall(home, 'web', 'long_job', '--args', JSON.stringify({ ms: 4000, steps: 4 }));
+    // The local task (a minute long) first, followed until it reports a step. The remote one, whose server finishes it
+    // within seconds, only then, and the kill follows as soon as it is on record: on a loaded machine a command can take
+    // seconds to start, and a remote task that ended before the kill would leave nothing to resume.
     const local = backgroundCall(home, 'local', 'job', '--task', '--args', JSON.stringify({ ms: 60_000, steps: 60, pollInterval: 250 }));
-    // Both tasks accepted by their servers and followed for a while.
-    const before = await waitFor('both tasks on record', () => {
-      const all = rows(home);
-      return all.length === 2 && all.every((r) => r.remote_task_id && r.status === 'working' && r.owner_pid !== null) ? all : undefined;
-    });
     await waitFor('a status message from the local task', () =>
       rows(home)
         .find((r) => r.label === 'job')
@@ -88,6 +87,11 @@ describe('tasks across a Steward restart', () => {
         ? true
         : undefined,
     );
+    const remote = backgroundCall(home, 'web', 'long_job', '--args', JSON.stringify({ ms: 6000, steps: 4 }));
+    const before = await waitFor('both tasks on record', () => {
+      const all = rows(home);
+      return all.length === 2 && all.every((r) => r.remote_task_id && r.owner_pid !== null) ? all : undefined;
+    });
     await Promise.all([killHard(remote), killHard(local)]);
     expect(rows(home).filter((r) => r.status === 'working')).toHaveLength(2);
 

@@ -2,12 +2,11 @@
 // inbox is written alone, and the rows always hold exactly the questions waiting, on a real database file. Tried: a
 // sequence of additions, replacements and answers with the rows compared after every step; questions asked before
 // the shared inbox was attached; a write that fails, after which every row is written again.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Inbox, type NewItem } from '../../../main/core/inbox/index.js';
 import { SharedInbox } from '../../../main/core/owners/index.js';
-import { openStore, type Store } from '../../../main/core/store/index.js';
 import type { InboxChange } from '../../../shared/domain/inbox.js';
-import { tempDbDir, type TempDir } from '../store/temp-store.js';
+import { storesPerTest } from '../store/temp-store.js';
 
 const self = { pid: 10, started: 'boot:1' };
 const stranger = { pid: 20, started: 'boot:2' };
@@ -19,18 +18,10 @@ const form = (message: string): NewItem<'elicitation'> => ({
   request: { message, fields: [], relatedTask: null },
 });
 
-let tmp: TempDir;
-let store: Store;
-beforeEach(() => {
-  tmp = tempDbDir();
-  store = openStore(tmp.file);
-});
-afterEach(() => {
-  store.close();
-  tmp.cleanup();
-});
+const openTemp = storesPerTest();
 
 function rig() {
+  const { store } = openTemp();
   let tick = 0;
   const told: InboxChange[] = [];
   let shared: SharedInbox | undefined;
@@ -51,12 +42,12 @@ function rig() {
   };
   // What another process reads: every row not its own, as the items it would show.
   const rows = () => store.inbox.others(stranger).map((row) => JSON.parse(row.item) as unknown);
-  return { local, attach, rows, told };
+  return { store, local, attach, rows, told };
 }
 
 describe('the shared inbox rows', () => {
   it('follow every change one row at a time and always hold exactly the questions waiting', () => {
-    const { local, attach, rows, told } = rig();
+    const { store, local, attach, rows, told } = rig();
     // Asked before the shared inbox was attached: no row yet, written with the first change.
     local.put('early', form('Asked early?'));
     attach();
@@ -84,7 +75,7 @@ describe('the shared inbox rows', () => {
   });
 
   it('writes every row again after a write that failed, and tells the front ends of no change it could not record', () => {
-    const { local, attach, rows, told } = rig();
+    const { store, local, attach, rows, told } = rig();
     attach();
     local.put('a', form('First?'));
     local.put('b', form('Second?'));

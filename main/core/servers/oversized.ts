@@ -15,6 +15,8 @@ export type OversizedMessage =
 const KEEP = 256;
 /** The skeleton of the top level; past this the message is unreadable. */
 const MAX_SKELETON = 64 * 1024;
+/** Bytes of a skipped string looked at one by one before the chunk is searched: most strings in JSON end sooner. */
+const NEAR = 64;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const TRUNCATED = Buffer.from('\\u0000');
@@ -42,9 +44,25 @@ export class MessageSkeleton {
     const keep = (start: number, end: number) => {
       if (end > start) this.append(chunk.subarray(start, end));
     };
+    // Where the next quote and the next backslash are in this chunk (its length when there is none): each search is kept
+    // until passed, so a chunk is searched at most once for each.
+    let nextQuote = -1;
+    let nextBackslash = -1;
     for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i] ?? 0;
       const top = this.depth === 1;
+      if (this.inString && this.pending === 0 && (this.cut || !top)) {
+        // Inside a string that is not kept only its closing quote and its escapes matter: a short way is looked at byte
+        // by byte, past that the chunk is searched for them.
+        const near = Math.min(i + NEAR, chunk.length);
+        while (i < near && chunk[i] !== QUOTE && chunk[i] !== BACKSLASH) i++;
+        if (i === near && near < chunk.length) {
+          if (nextQuote < i) nextQuote = indexOrEnd(chunk, QUOTE, i);
+          if (nextBackslash < i) nextBackslash = indexOrEnd(chunk, BACKSLASH, i);
+          i = Math.min(nextQuote, nextBackslash);
+        }
+        if (i === chunk.length) break;
+      }
+      const b = chunk[i] ?? 0;
       if (this.inString) {
         const boundary = this.pending === 0;
         if (this.pending === -1) this.pending = b === 0x75 ? 4 : 0;
@@ -149,6 +167,11 @@ export function standInFor(message: OversizedMessage, bytes: number, limit: numb
   }
   if (message.kind === 'request') return { jsonrpc: '2.0', id: message.id, method: OVERSIZED_REQUEST, params: { method: message.method, bytes, limit } };
   return undefined;
+}
+
+function indexOrEnd(chunk: Buffer, byte: number, from: number): number {
+  const at = chunk.indexOf(byte, from);
+  return at === -1 ? chunk.length : at;
 }
 
 /** Reads a whole buffer (for tests and small leftovers). */

@@ -3,7 +3,7 @@
 // Also the sandbox on/off choice and each kind of grant. Hostile values tried: a preload library, a registry that serves
 // other code, a user base full of other Python packages.
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createOsSandbox } from '../../../main/core/security/index.js';
 import { makeHost, type TestHost } from '../../helpers/host.js';
 import { LOADER_VARIABLES } from '../../helpers/launch.js';
@@ -29,8 +29,10 @@ const hostile = (name: string) =>
         ? '--no-deprecation'
         : `/tmp/evil/${name}`;
 
-describe('consent over variable values', () => {
-  it.each(LOADER_VARIABLES)('changing %s refuses the start until consent is given again', async (name) => {
+// Each case adds a server of its own, as a user may start several at once: the cases run side by side, and each asserts
+// through its own `expect`, so a failure is reported against the variable that caused it.
+describe.concurrent('consent over variable values', () => {
+  it.for(LOADER_VARIABLES)('changing %s refuses the start until consent is given again', async (name, { expect }) => {
     const { host } = t;
     const view = await host.servers.add({
       name: `probe-${name}`,
@@ -54,7 +56,7 @@ describe('consent over variable values', () => {
     await host.servers.remove(view.id);
   });
 
-  it('an ordinary secret value rotated also asks again, and never appears in the consent record', async () => {
+  it('an ordinary secret value rotated also asks again, and never appears in the consent record', async ({ expect }) => {
     const { host } = t;
     const view = await host.servers.add({
       name: 'secretive',
@@ -71,11 +73,11 @@ describe('consent over variable values', () => {
     await host.servers.remove(view.id);
   });
 
-  it.each([
+  it.for([
     { name: 'turning the sandbox off', patch: { enabled: false } },
     { name: 'a write grant', patch: { writePaths: ['/tmp'] } },
     { name: 'a domain', patch: { allowedDomains: ['example.com'] } },
-  ])('$name asks again (real sandbox)', async ({ patch }) => {
+  ])('$name asks again (real sandbox)', async ({ patch }, { expect, onTestFinished }) => {
     const sandboxed = await makeHost({ sandbox: createOsSandbox() });
     onTestFinished(() => sandboxed.close());
     const { host } = sandboxed;

@@ -33,6 +33,8 @@ describe('reading an oversized message without holding it', () => {
       { kind: 'request', id: 5, method: 'x/y' },
     ],
     ['a request, escaped quotes in its id', '{"id":"a\\"b","method":"m","params":{"t":"FILL"}}', { kind: 'request', id: 'a"b', method: 'm' }],
+    // A reader that skipped ahead to the next quote without minding the escape before it would see braces and an id here.
+    ['a reply, an escaped quote deep in a long string', '{"jsonrpc":"2.0","result":{"text":"FILL\\"},\\"id\\":1}"},"id":9}', { kind: 'response', id: 9 }],
     [
       'a notification',
       '{"jsonrpc":"2.0","method":"notifications/message","params":{"data":"FILL"}}',

@@ -1,13 +1,14 @@
 // What every command gets: the host, output that honours --json, exit codes, and a prompt on a terminal. Everything
-// written goes through the terminal-safe filter here, so no command can print a raw control or bidi character.
+// written goes through the terminal-safe filter (output.ts), so no command can print a raw control or bidi character.
 import { createInterface } from 'node:readline/promises';
 import type { CallName, CallInput, CallOutput } from '../../shared/contract/index.js';
 import { StewardError, type ErrorCode } from '../../shared/errors.js';
 import type { Host } from '../core/host.js';
-import { jsonSafe, terminalSafe } from '../core/node/index.js';
+import { terminalSafe } from '../core/node/index.js';
 import type { Interrupts } from '../core/node/index.js';
+import { EXIT, printJson, printLine } from './output.js';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, consent: 3, notFound: 4, toolError: 5, interrupted: 130 } as const;
+export { EXIT, printJson, printLine };
 
 export class UsageError extends Error {}
 
@@ -16,16 +17,6 @@ export function exitCodeFor(code: ErrorCode): number {
   if (code === 'not_found') return EXIT.notFound;
   if (code === 'invalid_payload') return EXIT.usage;
   return EXIT.failed;
-}
-
-/** The one way text reaches the terminal: every control, bidi or invisible character made visible first. */
-export function printLine(stream: NodeJS.WritableStream, text: string): void {
-  stream.write(`${terminalSafe(text, 'block')}\n`);
-}
-
-/** The one way JSON reaches the terminal: valid JSON with the same values, unsafe characters escaped. */
-export function printJson(stream: NodeJS.WritableStream, json: string): void {
-  stream.write(jsonSafe(json));
 }
 
 /** A stream that is not a terminal has isTTY undefined, whatever Node's typings say. */

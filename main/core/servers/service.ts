@@ -26,12 +26,11 @@ import { forgetSecrets, loadConfig, saveSecrets, toStored } from './config.js';
 import { applyGrants, grantAudit, refuseBadGrants, type GrantChange } from './grants.js';
 import { LaunchPlanner } from './launch-planner.js';
 import type { ServersDeps } from './ports.js';
-import { importServers } from './import.js';
 import { Supervisor, shuttingDown, type OrphanReport } from './supervisor.js';
 import { applyExternalChange } from './external-change.js';
 import { ShownViews, toView } from './views.js';
 import { ServerEditor } from './editor.js';
-import { parseCommandLine, type ParsedCommandLine } from './command-line.js';
+import type { ParsedCommandLine } from './command-line.js';
 
 type Actor = 'user' | 'host' | 'policy';
 
@@ -253,8 +252,9 @@ export class ServersService {
     return this.editor.exportConfig(id, actor);
   }
 
-  /** A pasted command line, read without a shell (shell features refused by name). */
-  parseCommand(text: string): ParsedCommandLine {
+  /** A pasted command line, read without a shell (shell features refused by name). Its parser loads on first use. */
+  async parseCommand(text: string): Promise<ParsedCommandLine> {
+    const { parseCommandLine } = await import('./command-line.js');
     return parseCommandLine(text, this.deps.launch.homeDir);
   }
 
@@ -280,7 +280,9 @@ export class ServersService {
     this.deps.sinks.events.emit('servers:removed', { serverId: id });
   }
 
+  /** Another host's config file; the JSONC reader loads on first use. */
   async import(text: string, fileName: string | undefined, actor: Actor = 'user'): Promise<ImportReport> {
+    const { importServers } = await import('./import.js');
     return importServers(
       text,
       fileName,

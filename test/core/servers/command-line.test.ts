@@ -3,7 +3,7 @@
 // subshells, process substitution, several lines, NUL, a huge paste, ~user, a quoted or escaped ~, and nothing but
 // assignments.
 import { describe, expect, it } from 'vitest';
-import { parseCommandLine } from '../../../main/core/servers/index.js';
+import { parseCommandLine } from '../../../main/core/servers/command-line.js';
 import { StewardError } from '../../../shared/errors.js';
 
 const HOME = '/home/ada';

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerExport } from '../../../shared/domain/server-edit.js';
-import { parseImport } from '../../../main/core/servers/index.js';
+import { parseImport } from '../../../main/core/servers/import.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 

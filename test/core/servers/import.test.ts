@@ -1,6 +1,6 @@
 // Importing other hosts' config files: each format, each kind of entry that cannot come across, and junk.
 import { describe, expect, it } from 'vitest';
-import { parseImport } from '../../../main/core/servers/index.js';
+import { parseImport } from '../../../main/core/servers/import.js';
 import { anyString, objectContaining } from '../../helpers/matchers.js';
 
 const HOME = '/home/ada';

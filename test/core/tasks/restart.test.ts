@@ -43,6 +43,8 @@ async function killHard(child: ChildProcess): Promise<void> {
 // Each test runs up to seven Steward processes one after another, and a machine loaded as CI's is takes up to tens of
 // seconds to start each; a task on record waits for a Steward and its server to start, one after the other.
 const STARTED_MS = 90_000;
+// A local job that outlasts the test, kept by the fixture as long (its ttl would otherwise end it 60 s after creation).
+const LOCAL_JOB = JSON.stringify({ ms: 600_000, steps: 600, pollInterval: 250, ttl: 600_000 });
 
 describe('tasks across a Steward restart', { timeout: 180_000 }, () => {
   it('keeps every record after kill -9, resumes the HTTP task and fails the stdio one with the reason', async () => {
@@ -59,7 +61,7 @@ describe('tasks across a Steward restart', { timeout: 180_000 }, () => {
     // The remote task is held at the server until released below: however long the two calls take to start, it is still
     // working when Steward is killed.
     const remote = backgroundCall(home, 'web', 'long_job', '--args', JSON.stringify({ ms: 400, steps: 4, held: true }));
-    const local = backgroundCall(home, 'local', 'job', '--task', '--args', JSON.stringify({ ms: 600_000, steps: 600, pollInterval: 250 }));
+    const local = backgroundCall(home, 'local', 'job', '--task', '--args', LOCAL_JOB);
     // Both tasks accepted by their servers and followed for a while.
     const before = await waitFor(
       'both tasks on record',
@@ -103,7 +105,7 @@ describe('tasks across a Steward restart', { timeout: 180_000 }, () => {
     const home = join(dir, 'data');
     expect((await steward(home, ['servers', 'add', 'local', '--no-sandbox', '--', NODE, join(FIXTURES, 'task-server.mjs')])).code).toBe(0);
     expect((await steward(home, ['consent', 'approve', 'local', '--yes'])).code).toBe(0);
-    const running = backgroundCall(home, 'local', 'job', '--task', '--args', JSON.stringify({ ms: 600_000, steps: 600, pollInterval: 250 }));
+    const running = backgroundCall(home, 'local', 'job', '--task', '--args', LOCAL_JOB);
     await waitFor('the task on record', () => rows(home).find((r) => r.remote_task_id && r.status === 'working'), STARTED_MS);
 
     // A second Steward on the same data (as `steward tasks list` in another terminal would be).

@@ -32,6 +32,20 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
     },
   },
-  // Tests state what they expect a value to be; `!` there is an assertion, not a guess.
-  { files: ['test/**'], rules: { '@typescript-eslint/no-non-null-assertion': 'off' } },
+  {
+    files: ['test/**'],
+    rules: {
+      // Tests state what they expect a value to be; `!` there is an assertion, not a guess.
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      // vi.waitFor and vi.waitUntil give up after 1 s unless told otherwise, which a loaded CI machine can exceed;
+      // expect.poll takes its generous default from vitest.config.ts.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='vi'][callee.property.name=/^wait(For|Until)$/][arguments.length<2]",
+          message: 'vi.waitFor and vi.waitUntil default to a 1 s timeout: wait with expect.poll, or pass a timeout.',
+        },
+      ],
+    },
+  },
 );

@@ -43,7 +43,7 @@ describe('Ctrl+C on steward call', () => {
     expect(await exitOf(child)).toBe(130);
     expect(child.output.stderr).toContain('cancelling');
     expect(child.output.stderr).toContain('cancelled "sleep" on "probe": the server was told (notifications/cancelled)');
-    await waitFor('the server to hear of it', () => logLines(data).includes('probe: sleep cancelled by the client'), 5000);
+    await waitFor('the server to hear of it', () => logLines(data).includes('probe: sleep cancelled by the client'));
     const [called] = query<{ data: string }>(data, "SELECT data FROM audit_events WHERE kind = 'tool.called'");
     expect(JSON.parse(called!.data)).toMatchObject({ tool: 'sleep', outcome: 'cancelled' });
   });
@@ -76,7 +76,7 @@ describe('Ctrl+C on steward call', () => {
     expect(child.output.stderr).toContain('stopped at once');
     expect(child.output.stderr).not.toContain('cancelled "job"');
     // What it started does not outlive it.
-    await waitFor('the server process to go', () => !running(serverProcess!.pid), 5000);
+    await waitFor('the server process to go', () => !running(serverProcess!.pid));
   });
 
   it('works the same with a sandboxed server, whose runtime installs its own SIGINT handler', async () => {
@@ -87,7 +87,7 @@ describe('Ctrl+C on steward call', () => {
     child.kill('SIGINT');
     expect(await exitOf(child)).toBe(130);
     expect(child.output.stderr).toContain('cancelled "sleep" on "boxed": the server was told (notifications/cancelled)');
-    await waitFor('the server to hear of it', () => logLines(data).includes('probe: sleep cancelled by the client'), 5000);
+    await waitFor('the server to hear of it', () => logLines(data).includes('probe: sleep cancelled by the client'));
     // Nothing of the sandbox stays behind: no process on record, none running.
     expect(query(data, 'SELECT pid FROM processes')).toEqual([]);
   });

@@ -280,7 +280,8 @@ describe('task-server fixture: job', () => {
 
   it('cancels a working task for good, and refuses to cancel a terminal one', async () => {
     const s = await open();
-    const taskId = await s.create('job', { ms: 600, steps: 3 }, { _meta: { progressToken: 'c' } });
+    // Long enough to be cancelled however late the cancel comes, with progress every 200 ms that must stop with it.
+    const taskId = await s.create('job', { ms: 60_000, steps: 300 }, { _meta: { progressToken: 'c' } });
     await s.pollUntil(taskId, ['working']);
     const cancelled = await s.client.request({ method: 'tasks/cancel', params: { taskId } }, CancelTaskResultSchema);
     expect(cancelled).toMatchObject({ taskId, status: 'cancelled', statusMessage: 'cancelled by the client' });
@@ -307,15 +308,21 @@ describe('task-server fixture: job', () => {
     await s.client.notification({ method: 'notifications/cancelled', params: { requestId: call.id, reason: 'wrong way to cancel a task' } });
     expect((await s.pollUntil(taskId, TERMINAL)).at(-1)?.status).toBe('completed');
 
+    // Cancelled at its first progress (100 ms in), with the rest of its 3 s for the cancel to arrive in on a loaded
+    // machine; then watched until past the time it would have answered, which is at most 2.9 s after that progress.
     const abort = new AbortController();
-    const plain = s.client.request({ method: 'tools/call', params: { name: 'job', arguments: { ms: 600 } } }, CallToolResultSchema, {
+    let progressAt = 0;
+    const plain = s.client.request({ method: 'tools/call', params: { name: 'job', arguments: { ms: 3000, steps: 30 } } }, CallToolResultSchema, {
       signal: abort.signal,
-      onprogress: () => abort.abort('user stopped it'),
+      onprogress: () => {
+        progressAt = Date.now();
+        abort.abort('user stopped it');
+      },
     });
     await expect(plain).rejects.toBeDefined();
     const plainId = s.outbound.findLast((m) => m.method === 'tools/call')!.id;
     expect(s.outbound.findLast((m) => m.method === 'notifications/cancelled')?.params?.requestId).toBe(plainId);
-    await sleep(600);
+    await sleep(Math.max(0, progressAt + 3200 - Date.now()));
     expect(s.inbound.filter((m) => m.id === plainId)).toEqual([]);
   });
 
@@ -406,9 +413,14 @@ describe('task-server fixture: input_required', () => {
       asked.push(request.params);
       return { action: 'accept', content: { answer: 'blue' } };
     });
-    const taskId = await s.create('needs_input');
+    // It starts working, as its answer to tools/call says (a poll could come after the 200 ms it works for), then asks.
+    const { task } = await s.client.request(
+      { method: 'tools/call', params: { name: 'needs_input', arguments: {}, task: { ttl: 30_000 } } },
+      CreateTaskResultSchema,
+    );
+    expect(task.status).toBe('working');
+    const taskId = task.taskId;
     const seen = await s.pollUntil(taskId, ['input_required']);
-    expect(seen[0]?.status).toBe('working');
     expect(seen.at(-1)?.statusMessage).toBe('waiting for your answer');
     await sleep(600);
     expect(sent(s, 'elicitation/create')).toEqual([]);

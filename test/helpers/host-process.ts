@@ -89,7 +89,12 @@ export async function startHostProcess(home: string, options: HostProcessOptions
       child.stdin.write(`${JSON.stringify({ id, name, payload })}\n`);
     });
 
-  await waitForEvent((e) => e.event === 'ready', 'ready line');
+  // A whole host takes tens of seconds to start on a machine loaded as CI's is. One that never gets ready is killed here:
+  // the caller gets no handle to stop it with.
+  await waitForEvent((e) => e.event === 'ready', 'ready line', 45_000).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
   return {
     child,
     pid: child.pid!,

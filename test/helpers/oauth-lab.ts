@@ -7,6 +7,7 @@ import type { TestHost } from './host.js';
 import { FIXTURES } from './paths.js';
 import { startListening, type Started } from './processes.js';
 import type { Undo } from './cleanup.js';
+import { waitFor } from './cli.js';
 
 export type SignInItem = Extract<InboxItem, { kind: 'auth' }>;
 
@@ -48,11 +49,7 @@ export async function startLab(flags: string[], cleanup: Undo): Promise<Lab> {
 }
 
 export async function until(test: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (await test()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  await waitFor(what, test);
 }
 
 export async function nextSignIn(host: Host, test: (item: SignInItem) => boolean = () => true): Promise<SignInItem> {

@@ -11,9 +11,15 @@ export interface Started {
 /** Runs a Node script that prints "LISTENING <port>" on stderr once it is bound to 127.0.0.1. */
 export async function startListening(args: string[], env: Record<string, string> = {}, path = '/mcp'): Promise<Started> {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PORT: '0', ...env } });
+  // A script that never says it listens is killed here: the caller gets no handle to stop it with.
   const port = await new Promise<number>((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`no LISTENING line from ${args.join(' ')}: ${buffer}`)), 15_000);
+    // A script that imports an SDK takes tens of seconds to start on a machine loaded as CI's is: this names the script
+    // that never came up, a little before the test's own timeout would.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no LISTENING line from ${args.join(' ')}: ${buffer}`));
+    }, 45_000);
     child.stderr.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const m = /LISTENING (\d+)/.exec(buffer);

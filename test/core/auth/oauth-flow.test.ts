@@ -4,13 +4,12 @@
 // to another, a refused refresh crashing instead of asking again.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Host } from '../../../main/core/host.js';
-import type { InboxItem } from '../../../shared/domain/inbox.js';
 import { makeHostFor, type TestHost } from '../../helpers/host.js';
 import { FIXTURES } from '../../helpers/paths.js';
 import { startListening, type Started } from '../../helpers/processes.js';
 import { stringContaining, arrayContaining } from '../../helpers/matchers.js';
 import { undoAfterEach } from '../../helpers/cleanup.js';
+import { nextSignIn, until, type SignInItem } from '../../helpers/oauth-lab.js';
 
 const OAUTH = join(FIXTURES, 'oauth-server.mjs');
 
@@ -25,17 +24,8 @@ async function fixture(...flags: string[]): Promise<Started & { issuer: string; 
 
 const host = (): Promise<TestHost> => makeHostFor(cleanup);
 
-async function next(host: Host, test: (item: Extract<InboxItem, { kind: 'auth' }>) => boolean = () => true): Promise<Extract<InboxItem, { kind: 'auth' }>> {
-  for (let i = 0; i < 400; i++) {
-    const item = host.inbox.list().find((x): x is Extract<InboxItem, { kind: 'auth' }> => x.kind === 'auth' && test(x));
-    if (item) return item;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('no sign-in item arrived');
-}
-
 /** The user clicks "Sign in" and the browser does the rest: the authorization server redirects straight back. */
-async function signIn(t: TestHost, item: Extract<InboxItem, { kind: 'auth' }>): Promise<Response> {
+async function signIn(t: TestHost, item: SignInItem): Promise<Response> {
   const before = t.opened.length;
   await t.host.inbox.decide(item.id, { kind: 'auth', action: 'open' });
   expect(t.opened).toHaveLength(before + 1);
@@ -43,14 +33,6 @@ async function signIn(t: TestHost, item: Extract<InboxItem, { kind: 'auth' }>): 
   const back = page.headers.get('location');
   expect(back).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback\?/);
   return fetch(back!);
-}
-
-async function until(test: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await test()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function addRemote(t: TestHost, name: string, url: string) {
@@ -65,7 +47,7 @@ describe('signing in to a remote server', () => {
     const t = await host();
     const view = await addRemote(t, 'files', server.url);
     await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'auth_required' });
-    const item = await next(t.host);
+    const item = await nextSignIn(t.host);
     expect(item.request).toMatchObject({ reason: 'sign_in', scopes: ['mcp:read'], stage: 'consent', verdict: { allowed: true, host: '127.0.0.1' } });
     expect(new URL(item.request.authorizationUrl).searchParams.get('code_challenge_method')).toBe('S256');
     expect(new URL(item.request.authorizationUrl).searchParams.get('resource')).toBe(server.url);
@@ -96,13 +78,13 @@ describe('signing in to a remote server', () => {
     const t = await host();
     const view = await addRemote(t, 'files', server.url);
     await t.host.servers.ensureRunning(view.id).catch(() => undefined);
-    await signIn(t, await next(t.host));
+    await signIn(t, await nextSignIn(t.host));
     await until(() => t.host.servers.get(view.id).status === 'running', 'the server to connect');
 
     await expect(t.host.runTool({ serverId: view.id, name: 'write_file', arguments: { path: 'a.txt', content: 'hi' } })).rejects.toMatchObject({
       code: 'auth_required',
     });
-    const stepUp = await next(t.host);
+    const stepUp = await nextSignIn(t.host);
     expect(stepUp.request).toMatchObject({ reason: 'step_up', scopes: arrayContaining(['mcp:read', 'files:write']) });
     await signIn(t, stepUp);
     await until(async () => (await t.host.auth.view(view.id)).scopes.includes('files:write'), 'the wider scope');
@@ -112,7 +94,7 @@ describe('signing in to a remote server', () => {
     const before = await t.host.auth.view(view.id);
     const again = await t.host.auth.signIn(view.id, true);
     expect(again).toMatchObject({ signedIn: false, clientId: before.clientId });
-    const reauth = await next(t.host);
+    const reauth = await nextSignIn(t.host);
     expect(reauth.request.reason).toBe('sign_in');
     expect(new URL(reauth.request.authorizationUrl).searchParams.get('client_id')).toBe(before.clientId);
     await signIn(t, reauth);
@@ -122,7 +104,7 @@ describe('signing in to a remote server', () => {
     const out = await t.host.auth.signOut(view.id);
     expect(out).toMatchObject({ signedIn: false, scopes: [] });
     await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'auth_required' });
-    expect((await next(t.host)).request.reason).toBe('sign_in');
+    expect((await nextSignIn(t.host)).request.reason).toBe('sign_in');
   });
 
   it('keeps a sign-in under way when the server is asked to connect again meanwhile', async () => {
@@ -130,9 +112,9 @@ describe('signing in to a remote server', () => {
     const t = await host();
     const view = await addRemote(t, 'files', server.url);
     await t.host.servers.ensureRunning(view.id).catch(() => undefined);
-    const item = await next(t.host);
+    const item = await nextSignIn(t.host);
     await t.host.inbox.decide(item.id, { kind: 'auth', action: 'open' });
-    const waiting = await next(t.host, (i) => i.request.stage === 'waiting');
+    const waiting = await nextSignIn(t.host, (i) => i.request.stage === 'waiting');
     // Another attempt (a task poll, a loop's tool call) while the browser is out: refused, nothing replaced.
     await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'auth_required' });
     expect(t.host.inbox.list().map((i) => i.id)).toEqual([waiting.id]);
@@ -149,7 +131,7 @@ describe('signing in to a remote server', () => {
     const t = await host();
     const view = await addRemote(t, 'files', server.url);
     await t.host.servers.ensureRunning(view.id).catch(() => undefined);
-    const item = await next(t.host);
+    const item = await nextSignIn(t.host);
     const redirect = new URL(item.request.authorizationUrl).searchParams.get('redirect_uri')!;
     const forged = await fetch(`${redirect}?code=stolen&state=not-ours&iss=${encodeURIComponent(server.issuer)}`);
     expect(forged.status).toBe(400);
@@ -187,12 +169,12 @@ describe('signing in to a remote server', () => {
     const viewA = await addRemote(t, 'a', a.url);
     const viewB = await addRemote(t, 'b', b.url);
     await t.host.servers.ensureRunning(viewA.id).catch(() => undefined);
-    await signIn(t, await next(t.host, (i) => i.serverId === viewA.id));
+    await signIn(t, await nextSignIn(t.host, (i) => i.serverId === viewA.id));
     await until(() => t.host.servers.get(viewA.id).status === 'running', 'a to connect');
     await t.host.runTool({ serverId: viewA.id, name: 'whoami', arguments: {} });
     // b has never seen a's token: its first requests carry none, and it asks for its own sign-in.
     await expect(t.host.servers.ensureRunning(viewB.id)).rejects.toMatchObject({ code: 'auth_required' });
-    await signIn(t, await next(t.host, (i) => i.serverId === viewB.id));
+    await signIn(t, await nextSignIn(t.host, (i) => i.serverId === viewB.id));
     await until(() => t.host.servers.get(viewB.id).status === 'running', 'b to connect');
     await t.host.runTool({ serverId: viewB.id, name: 'whoami', arguments: {} });
     const bearer = (log: Array<Record<string, unknown>>) =>
@@ -208,11 +190,11 @@ describe('signing in to a remote server', () => {
     const t = await host();
     const view = await addRemote(t, 'files', server.url);
     await t.host.servers.ensureRunning(view.id).catch(() => undefined);
-    await signIn(t, await next(t.host));
+    await signIn(t, await nextSignIn(t.host));
     await until(() => t.host.servers.get(view.id).status === 'running', 'the server to connect');
     await new Promise((r) => setTimeout(r, 1500));
     await expect(t.host.runTool({ serverId: view.id, name: 'whoami', arguments: {} })).rejects.toMatchObject({ code: 'auth_required' });
-    const again = await next(t.host);
+    const again = await nextSignIn(t.host);
     expect((await server.log()).some((e) => e.path === '/token' && (e.body as Record<string, unknown>).grant_type === 'refresh_token')).toBe(true);
     await signIn(t, again);
     await until(async () => (await t.host.auth.view(view.id)).signedIn && !(await t.host.auth.view(view.id)).pending, 'the new sign-in');

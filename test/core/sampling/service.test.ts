@@ -41,7 +41,7 @@ describe('queued sampling writes', () => {
     await expect(ask()).resolves.toMatchObject({ role: 'assistant' });
     // The round's last state is queued now (its batch runs on a timer): that batch fails and is reported.
     const before = reported.length;
-    await vi.waitFor(() => expect(reported.length).toBeGreaterThan(before));
+    await expect.poll(() => reported.length).toBeGreaterThan(before);
     failing = false;
     expect(reported.every((r) => r.where === 'writing 1 queued sampling round(s)' && r.error === boom)).toBe(true);
     // The lost batch held the first round's row; its journal entry (written before the model was asked) stays.
@@ -51,7 +51,7 @@ describe('queued sampling writes', () => {
 
     const failures = reported.length;
     await expect(ask()).resolves.toMatchObject({ role: 'assistant' });
-    await vi.waitFor(() => expect(statuses()).toEqual(['replied']));
+    await expect.poll(statuses).toEqual(['replied']);
     expect(reported).toHaveLength(failures);
     // Kept for the next start to read back, however many batches follow.
     expect(journaled().map((r) => r?.id)).toContain(first!.id);
@@ -68,7 +68,7 @@ describe('queued sampling writes', () => {
       textRequest('Say hello.'),
     );
     // Read straight from the store once the batch's timer has written them.
-    await vi.waitFor(() => expect(host.store.audit.list({ limit: 10, kind: 'sampling.replied' })).toHaveLength(1));
+    await expect.poll(() => host.store.audit.list({ limit: 10, kind: 'sampling.replied' })).toHaveLength(1);
     const [approved] = host.store.audit.list({ limit: 1, kind: 'sampling.approved' });
     const [replied] = host.store.audit.list({ limit: 1, kind: 'sampling.replied' });
     expect(approved).toMatchObject({ actor: 'policy', serverName: 'remote', data: { decidedBy: 'policy', edited: false, manual: false } });
@@ -109,7 +109,7 @@ describe('queued sampling writes', () => {
       { serverId: server.id, serverName: server.name, sessionKey: 'session', toolsDeclared: false, signal: new AbortController().signal },
       textRequest('Say hello.'),
     );
-    await vi.waitFor(() => expect(seen.flat()).toContain('sampling.replied'));
+    await expect.poll(() => seen.flat()).toContain('sampling.replied');
     expect(seen.flatMap((batch) => batch.filter((x) => !x.startsWith('row:')))).toEqual(['sampling.approved', 'sampling.replied']);
     for (const batch of seen) {
       const rows = batch.filter((x) => x.startsWith('row:'));

@@ -125,7 +125,7 @@ describe('a normal stop', () => {
     expect(readProcStat(server)).toMatchObject({ pgid: server, sid: server });
     expect(readProcStat(daemon)?.sid).not.toBe(server);
     await t.host.servers.stop(view.id);
-    await waitFor('the daemon to go', () => !running(daemon), 5000);
+    await waitFor('the daemon to go', () => !running(daemon));
     expect(t.host.store.processes.ofServer(view.id)).toEqual([]);
   });
 });

@@ -91,7 +91,7 @@ describe('stop', () => {
 
       const stopped = await t.host.servers.stop(view.id);
       expect(stopped.status).toBe('stopped');
-      await until(() => !alive(pids.self) && !alive(pids.grandchild), 'the tree to die', 3000);
+      await until(() => !alive(pids.self) && !alive(pids.grandchild), 'the tree to die');
 
       const log = t.host.servers
         .logsPage(view.id, 100)

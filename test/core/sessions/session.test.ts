@@ -39,7 +39,8 @@ describe('MCP session', () => {
     t = await makeHost();
     const id = await probe(t.host);
     const running = t.host.tools.call({ serverId: id, name: 'sleep', arguments: { ms: 20_000 }, callId: 'to-cancel' });
-    await new Promise((r) => setTimeout(r, 200));
+    // Cancelled once the request is on its way, so that there is a request for the server to be told about.
+    await expect.poll(() => t!.host.servers.wire(id, { method: 'tools/call', limit: 10 }).messages.filter((m) => m.kind === 'request')).toHaveLength(1);
     expect((await t.host.dispatch('tools:cancel', { callId: 'to-cancel' })).ok).toBe(true);
     await expect(running).rejects.toMatchObject({ code: 'cancelled' });
     // The server was told, naming the request it was working on.

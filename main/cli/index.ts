@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // steward: the command-line front end of the host. This file loads only what help, the version and `serve` need; a
-// command's modules, the host and (when it connects) the MCP SDK load when the command runs (run.ts).
+// command's modules and the host, with the MCP SDK it imports, load when the command runs (run.ts).
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

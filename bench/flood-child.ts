@@ -1,6 +1,6 @@
 // Child process for the flood figures: a server asks thousands of form questions at once, through the host (which caps
-// them and asks the user, here a listener that declines each at once) or through a bare SDK client that declines them.
-// Prints the time and the peak RSS growth of each flood, in the order of the sizes it was given.
+// them and asks the user, here a listener that declines the waiting ones once the rest are refused) or through a bare SDK
+// client that declines each at once. Prints the time and the peak RSS growth of each flood, in the order of the sizes given.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,7 +10,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { createHost } from '../main/core/host.js';
 import { FileSecretStore } from '../main/core/node/index.js';
 import { unsandboxed } from './core.js';
-import { answeredIn } from './flood.js';
+import { answeredIn, HELD } from './flood.js';
 
 const mode = process.argv[2];
 const sizes = process.argv.slice(3).map(Number);
@@ -61,17 +61,23 @@ if (mode === 'bare') {
     sandbox: unsandboxed,
     stopGraceMs: 200,
   });
-  // The user, declining every question as it arrives.
-  host.events.on('inbox:changed', (change) => {
-    if (change.change === 'added' && change.item.kind === 'elicitation') {
-      const id = change.item.id;
-      setImmediate(() => void host.inbox.decide(id, { kind: 'elicitation', action: 'decline' }).catch(() => undefined));
+  // The user, away while the flood arrives (no one answers within a turn of the event loop): the host keeps the cap's
+  // worth of questions waiting and refuses the rest at once. Once the server says it holds only those, the user declines
+  // them, so every flood is made of the same mix (HELD answered, the rest refused) whatever the scheduling.
+  host.events.on('calls:changed', (progress) => {
+    if (progress.message !== 'held') return;
+    for (const item of host.inbox.list()) {
+      if (item.kind === 'elicitation') void host.inbox.decide(item.id, { kind: 'elicitation', action: 'decline' }).catch(() => undefined);
     }
   });
   const view = await host.servers.add({ name: 'flood', config: { transport: 'stdio', command: process.execPath, args: [SERVER], env: {} } });
   const request = await host.servers.consentRequest(view.id);
   await host.servers.decideConsent(view.id, request.spec.hash, 'approve', 'user');
-  await run((count) => host.tools.call({ serverId: view.id, name: 'flood', arguments: { count }, timeoutSeconds: 600 }));
+  // A call with an id is followed, so the server's progress reaches the listener.
+  let calls = 0;
+  await run((count) =>
+    host.tools.call({ serverId: view.id, name: 'flood', arguments: { count, hold: HELD }, callId: `flood-${++calls}`, timeoutSeconds: 600 }),
+  );
   await host.dispose();
   rmSync(dir, { recursive: true, force: true });
 }

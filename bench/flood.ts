@@ -1,19 +1,26 @@
 // A server flooding the host with form questions: peak host RSS growth during a 2,000-question flood, and the time per
-// question at two flood sizes (their ratio shows handling is linear, taken over pairs of floods), each against a bare SDK
-// client in the same run.
+// question at two flood sizes (their ratio shows handling is linear, taken in several processes over pairs of floods),
+// each against a bare SDK client in the same run.
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_LIMITS } from '../main/core/limits.js';
 import { single, summarize, type Figures } from './repeat.js';
 import { median, round } from './stats.js';
+
+/** The form questions the host keeps waiting for a server: in every flood the host takes, these are answered, the rest refused. */
+export const HELD = SERVER_LIMITS.questions.form;
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 /**
- * Pairs of floods the host takes, the two sizes alternating which goes first (small–large, large–small, …), so what
- * drifts over the child's life (the JIT warming, the machine's load) falls on both sizes alike.
+ * Host processes, each taking a warm-up flood of each size and then pairs of floods, the two sizes alternating which goes
+ * first (small–large, large–small, …), so what drifts over a process's life (the JIT warming, the machine's load) falls
+ * on both sizes alike. The time per question also differs from one process to the next (by a fifth, more than within
+ * one), so the linearity figures are taken in several.
  */
-const HOST_PAIRS = 3;
+const HOST_CHILDREN = 3;
+const HOST_PAIRS = 4;
 
 export interface FloodRun {
   size: number;
@@ -57,45 +64,54 @@ function child(mode: 'host' | 'bare', sizes: number[]): Promise<FloodRun[]> {
   });
 }
 
-/** Each pair's time per question at the large size over that at the small one, in the order the pairs ran. */
-export function pairRatios(runs: readonly FloodRun[], small: number, large: number, time: 'ms' | 'cpuMs'): number[] {
-  const out: number[] = [];
-  for (let i = 0; i + 1 < runs.length; i += 2) {
-    const pair = runs.slice(i, i + 2);
-    const at = (size: number) => pair.find((r) => r.size === size);
-    const [s, l] = [at(small), at(large)];
-    if (s && l) out.push(l[time] / large / (s[time] / small));
-  }
-  return out;
+/**
+ * The time per question at the large size over that at the small one, each over every flood of that size (total time
+ * over total questions), so a flood that ran slow weighs as much as its share of the time. NaN without both sizes.
+ */
+export function sizeRatio(runs: readonly FloodRun[], small: number, large: number, time: 'ms' | 'cpuMs'): number {
+  const perQuestion = (size: number) => {
+    const of = runs.filter((r) => r.size === size);
+    return of.reduce((sum, r) => sum + r[time], 0) / (of.length * size);
+  };
+  return perQuestion(large) / perQuestion(small);
 }
 
 export async function flood(small: number, large: number): Promise<Figures> {
   const bare = await child('bare', [small, large]);
+  const warm = [small, large];
   const order = Array.from({ length: HOST_PAIRS }, (_, i) => (i % 2 === 0 ? [small, large] : [large, small])).flat();
-  const host = await child('host', order);
+  const hosts: FloodRun[][] = [];
+  for (let i = 0; i < HOST_CHILDREN; i++) hosts.push((await child('host', [...warm, ...order])).slice(warm.length));
+  const host = hosts.flat();
+  for (const run of host) {
+    if (run.answered !== HELD) throw new Error(`a flood of ${run.size} had ${run.answered} questions answered, not the ${HELD} the host keeps waiting`);
+  }
   const mb = (bytes: number) => round(bytes / (1024 * 1024), 1);
   const perQuestion = (runs: readonly FloodRun[], size: number) => runs.filter((r) => r.size === size).map((r) => r.ms / size);
   const peakOf = (runs: readonly FloodRun[]) => Math.max(...runs.filter((r) => r.size === large).map((r) => r.peak));
   const bareLarge = median(perQuestion(bare, large));
+  /**
+   * A ratio over every measured flood of every host process (their total time per question at each size), with the
+   * processes' own ratios as its spread: a process's ratio moves by a fifth from one to the next, the pooled one little.
+   */
+  const pooled = (time: 'ms' | 'cpuMs') => {
+    const each = hosts.map((runs) => sizeRatio(runs, small, large, time));
+    return { value: round(sizeRatio(host, small, large, time)), min: round(Math.min(...each)), max: round(Math.max(...each)), n: each.length };
+  };
   return {
-    // Per question at each size and the ratio of each pair: medians over the host's pairs, with their spread.
+    // Per question at each size: medians over the host's floods, with their spread.
     ...summarize({
       [`flood_per_question_ms_${small}`]: perQuestion(host, small),
       [`flood_per_question_ms_${large}`]: perQuestion(host, large),
-      flood_linearity_ratio: pairRatios(host, small, large, 'cpuMs'),
-      flood_wall_linearity_ratio: pairRatios(host, small, large, 'ms'),
       flood_per_question_vs_bare: perQuestion(host, large).map((ms) => ms / bareLarge),
-      // How many of each flood's questions took the whole path (an inbox item, the listener's decline) rather than being
-      // refused at the cap of 20 waiting: the listener frees the slots once per turn of the event loop, so this moves in
-      // steps of 20 with how the two processes were scheduled, and an answered question costs far more CPU (README).
-      [`flood_answered_${small}`]: host.filter((r) => r.size === small).map((r) => r.answered),
-      [`flood_answered_${large}`]: host.filter((r) => r.size === large).map((r) => r.answered),
     }),
+    flood_linearity_ratio: pooled('cpuMs'),
+    flood_wall_linearity_ratio: pooled('ms'),
     ...single({
       // The highest peak of any of the host's large floods.
       flood_rss_growth_mb: mb(peakOf(host)),
       flood_bare_rss_growth_mb: mb(peakOf(bare)),
-      flood_bare_linearity_ratio: round(median(pairRatios(bare, small, large, 'cpuMs'))),
+      flood_bare_linearity_ratio: round(sizeRatio(bare, small, large, 'cpuMs')),
     }),
   };
 }

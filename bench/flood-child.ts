@@ -64,20 +64,29 @@ if (mode === 'bare') {
   // The user, away while the flood arrives (no one answers within a turn of the event loop): the host keeps the cap's
   // worth of questions waiting and refuses the rest at once. Once the server says it holds only those, the user declines
   // them, so every flood is made of the same mix (HELD answered, the rest refused) whatever the scheduling.
-  host.events.on('calls:changed', (progress) => {
-    if (progress.message !== 'held') return;
+  const declineWaiting = () => {
     for (const item of host.inbox.list()) {
       if (item.kind === 'elicitation') void host.inbox.decide(item.id, { kind: 'elicitation', action: 'decline' }).catch(() => undefined);
     }
+  };
+  host.events.on('calls:changed', (progress) => {
+    if (progress.message === 'held') declineWaiting();
   });
   const view = await host.servers.add({ name: 'flood', config: { transport: 'stdio', command: process.execPath, args: [SERVER], env: {} } });
   const request = await host.servers.consentRequest(view.id);
   await host.servers.decideConsent(view.id, request.spec.hash, 'approve', 'user');
-  // A call with an id is followed, so the server's progress reaches the listener.
+  // A call with an id is followed, so the server's progress reaches the listener. Should the host ever keep a different
+  // number waiting, the server would never say so: after a minute the user declines what waits, and the flood's answered
+  // count tells the bench the mix was not the one it measures.
   let calls = 0;
-  await run((count) =>
-    host.tools.call({ serverId: view.id, name: 'flood', arguments: { count, hold: HELD }, callId: `flood-${++calls}`, timeoutSeconds: 600 }),
-  );
+  await run(async (count) => {
+    const stuck = setTimeout(declineWaiting, 60_000);
+    try {
+      return await host.tools.call({ serverId: view.id, name: 'flood', arguments: { count, hold: HELD }, callId: `flood-${++calls}`, timeoutSeconds: 600 });
+    } finally {
+      clearTimeout(stuck);
+    }
+  });
   await host.dispose();
   rmSync(dir, { recursive: true, force: true });
 }

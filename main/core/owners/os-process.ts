@@ -1,7 +1,7 @@
 // Which OS process is which: a pid's start token (so a reused pid is never taken for the one Steward recorded), whether
 // it runs, its /proc facts on Linux, and the page size the kernel counts memory in.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 
 export interface ProcStat {
   pid: number;
@@ -28,13 +28,26 @@ function bootId(): string {
   return bootIdCache;
 }
 
+/**
+ * One buffer for every /proc/<pid>/stat read: the file is a few hundred bytes (the command name in it is at most 15),
+ * and a table of every process on a desktop reads hundreds of them in a row, where readFileSync would also stat each
+ * file and allocate a buffer for it.
+ */
+const STAT_BUFFER = Buffer.alloc(4096);
+
 /** /proc/<pid>/stat, parsed; undefined when the process is gone or already exited (a zombie). */
 export function readProcStat(pid: number): ProcStat | undefined {
   let stat: string;
+  let fd: number | undefined;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    fd = openSync(`/proc/${pid}/stat`, 'r');
+    const length = readSync(fd, STAT_BUFFER, 0, STAT_BUFFER.length, 0);
+    // Only the fields after the command name are read, and they are ASCII: latin1 decodes any byte without a check.
+    stat = STAT_BUFFER.toString('latin1', 0, length);
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   // The command name sits in parentheses and may itself contain spaces or parentheses.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -1,11 +1,13 @@
 // Telling processes apart and measuring them: start tokens that change with a reused pid, liveness, and the page size
 // memory is counted in, read from the kernel rather than assumed.
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAlive, isSameProcess, pageSize, pageSizeFromAuxv, readProcStat, startTokenOf } from '../../../main/core/owners/index.js';
 import { readProcessTable } from '../../../main/core/servers/process-tree.js';
 import { exitOf, waitFor } from '../../helpers/cli.js';
+import { tempDir } from '../../helpers/host.js';
 
 function auxv(pairs: Array<[number, number]>, word: 4 | 8, littleEndian: boolean): Buffer {
   const buffer = Buffer.alloc(pairs.length * word * 2);
@@ -98,6 +100,30 @@ describe('page size', () => {
 });
 
 describe('process identity', () => {
+  it.runIf(process.platform === 'linux')('reads the fields after a command name that holds spaces and parentheses', async () => {
+    // The kernel's name for a process is its program's file name: a copy of sleep named like the fields around it.
+    const dir = tempDir('steward-comm-');
+    const program = join(dir, 'x) S 1 (y z');
+    copyFileSync(execFileSync('which', ['sleep'], { encoding: 'utf8' }).trim(), program);
+    chmodSync(program, 0o755);
+    const sleeper = spawn(program, ['30'], { stdio: 'ignore' });
+    try {
+      await waitFor('the sleeper', () => readProcStat(sleeper.pid!)?.state === 'S');
+      expect(readFileSync(`/proc/${sleeper.pid}/stat`, 'utf8')).toContain('(x) S 1 (y z)');
+      expect(readProcStat(sleeper.pid!)).toMatchObject({
+        pid: sleeper.pid,
+        state: 'S',
+        ppid: process.pid,
+        starttime: expect.stringMatching(/^\d+$/) as unknown,
+      });
+      expect(startTokenOf(sleeper.pid!)).toBe(readProcessTable().startToken(sleeper.pid!));
+    } finally {
+      sleeper.kill('SIGKILL');
+      await exitOf(sleeper);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a start token names one process: the same pid running something else does not match, a gone one is dead', async () => {
     const child = spawn('sleep', ['30'], { stdio: 'ignore' });
     const token = startTokenOf(child.pid!)!;

@@ -21,7 +21,10 @@ server.registerTool(
           .catch((error: unknown) => {
             refused += 1;
             if (hold !== undefined && token !== undefined && refused === count - hold) {
-              void ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress: refused, total: count, message: 'held' } });
+              ctx.mcpReq
+                .notify({ method: 'notifications/progress', params: { progressToken: token, progress: refused, total: count, message: 'held' } })
+                // A host gone mid-flood hears nothing more; the flood itself still settles.
+                .catch(() => undefined);
             }
             throw error;
           }),

@@ -92,7 +92,7 @@ export async function flood(small: number, large: number): Promise<Figures> {
   const bareLarge = median(perQuestion(bare, large));
   /**
    * A ratio over every measured flood of every host process (their total time per question at each size), with the
-   * processes' own ratios as its spread: a process's ratio moves by a fifth from one to the next, the pooled one little.
+   * processes' own ratios as its spread: a process's ratio moves by a fifth from one to the next.
    */
   const pooled = (time: 'ms' | 'cpuMs') => {
     const each = hosts.map((runs) => sizeRatio(runs, small, large, time));

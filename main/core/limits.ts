@@ -45,3 +45,17 @@ export function megabytes(bytes: number): string {
   const mb = bytes / (1024 * 1024);
   return `${mb >= 10 ? Math.round(mb) : Math.round(mb * 10) / 10} MB`;
 }
+
+/**
+ * Builds the error for a refusal without capturing a stack. A server can provoke refusals by the thousand, no one reads
+ * their stacks (they go back as a JSON-RPC error), and capturing one is most of what a refusal would cost.
+ */
+export function refusalError<T extends Error>(make: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}

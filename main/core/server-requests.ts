@@ -6,7 +6,7 @@ import { StewardError } from '../../shared/errors.js';
 import { samplingToolsForModel } from './apps/index.js';
 import type { ElicitationService } from './elicitation/index.js';
 import type { Inbox } from './inbox/index.js';
-import { LIMIT_REACHED_CODE, megabytes, SERVER_LIMITS, type QuestionKind } from './limits.js';
+import { LIMIT_REACHED_CODE, megabytes, refusalError, SERVER_LIMITS, type QuestionKind } from './limits.js';
 import type { SamplingService } from './sampling/index.js';
 import { OVERSIZED_REQUEST, type McpSession, type ServerNotificationMethod, type ServerRequestInfo } from './sessions/index.js';
 import type { TasksService } from './tasks/index.js';
@@ -63,7 +63,7 @@ export function createServerTraffic(deps: ServerRequestDeps): ServerTraffic {
   const refuse = (serverId: string, error: StewardError): ProtocolError => {
     if (!refusing.has(serverId)) deps.note(serverId, `Refusing requests: ${error.message}`);
     refusing.add(serverId);
-    return new ProtocolError(LIMIT_REACHED_CODE, error.message);
+    return refusalError(() => new ProtocolError(LIMIT_REACHED_CODE, error.message));
   };
 
   /**

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { InboxChange, InboxDecision, InboxItem } from '../../../shared/domain/inbox.js';
 import { StewardError } from '../../../shared/errors.js';
-import { SERVER_LIMITS, type QuestionKind } from '../limits.js';
+import { refusalError, SERVER_LIMITS, type QuestionKind } from '../limits.js';
 
 type Kind = InboxItem['kind'];
 type ItemOf<K extends Kind> = Extract<InboxItem, { kind: K }>;
@@ -59,10 +59,13 @@ export class Inbox {
       const waiting = this.count(serverId, kind) - (replacing && questionKinds(replacing).includes(kind) ? 1 : 0);
       const cap = SERVER_LIMITS.questions[kind];
       if (waiting >= cap) {
-        throw new StewardError(
-          'limit_reached',
-          `"${serverName}" already has ${waiting} ${WORDS[kind]} waiting for the user, the most one server may have; Steward refuses more until some are answered.`,
-          { serverId, kind, cap },
+        throw refusalError(
+          () =>
+            new StewardError(
+              'limit_reached',
+              `"${serverName}" already has ${waiting} ${WORDS[kind]} waiting for the user, the most one server may have; Steward refuses more until some are answered.`,
+              { serverId, kind, cap },
+            ),
         );
       }
     }

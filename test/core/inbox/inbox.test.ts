@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Inbox, type NewItem } from '../../../main/core/inbox/index.js';
 import { SERVER_LIMITS } from '../../../main/core/limits.js';
 import type { InboxChange } from '../../../shared/domain/inbox.js';
+import { StewardError } from '../../../shared/errors.js';
 
 const form = (serverId: string, related = false): NewItem<'elicitation'> => ({
   kind: 'elicitation',
@@ -51,6 +52,20 @@ describe('inbox caps', () => {
     for (let i = 0; i < SERVER_LIMITS.questions.form; i++) box.put(`f:${i}`, form('a', true));
     expect(box.count('a', 'taskInput')).toBe(SERVER_LIMITS.questions.form);
     expect(codeOf(() => box.ensureRoom('a', 'a', ['taskInput']))).toBe('limit_reached');
+  });
+
+  it('refuses without capturing a stack (a flood is refused by the thousand), and leaves stacks on for other errors', () => {
+    const { box } = inbox();
+    for (let i = 0; i < SERVER_LIMITS.questions.form; i++) box.put(`form:${i}`, form('a'));
+    let refusal: unknown;
+    try {
+      box.ensureRoom('a', 'server a', ['form']);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(StewardError);
+    expect((refusal as Error).stack).not.toMatch(/\n\s+at /);
+    expect(new Error('after').stack).toMatch(/\n\s+at /);
   });
 
   it('tells of each change alone: one added, one replaced, one removed', () => {

@@ -26,7 +26,7 @@ export interface FloodRun {
   size: number;
   /** Wall-clock time of the flood. */
   ms: number;
-  /** CPU time of the process that took it (every thread), over the same span. */
+  /** CPU time of the process that took it (every thread), over the flood and the 300 ms after it (the work it left for timers). */
   cpuMs: number;
   peak: number;
   /** Questions answered (declined by the listener); the rest were refused at the server's cap. */

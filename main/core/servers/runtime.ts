@@ -84,10 +84,11 @@ export interface RuntimeDeps {
   /** Processes of the server's tree (group, session, descendants) seen for the first time. */
   members(members: Member[]): void;
   /**
-   * The process table as read moments ago, shared by servers that come up together: reading it means reading every
-   * process's stat file. Only for learning a tree early; a stop reads the table afresh.
+   * The server is up: its tree (descendants, group, session) is read soon, in one read of the process table with the
+   * trees of the servers coming up with it (reading the table means reading every process's stat file), and given to
+   * `sample`. A stop reads the table afresh.
    */
-  recentTable(): ProcessTable;
+  treeSoon(): void;
   exited(info: { pid: number; code: number | null; signal: NodeJS.Signals | null; crashed: boolean; error?: RuntimeError }): void;
   /** A failure to keep with the server (it outlives this process); null once the server is up again. */
   failed(error: RuntimeError | null): void;
@@ -316,17 +317,15 @@ export class ServerRuntime {
         throw new StewardError('server_exited', 'The server exited while connecting.');
       }
       this.session = session;
-      // A table read before this server started would not hold it: then the tree is read afresh.
-      const recent = this.deps.recentTable();
-      const members = this.snapshot.refresh(recent.startToken(pid) === undefined ? undefined : recent);
       this.lastError = null;
-      // What coming up writes (the era verdict, the tree, the cleared error, the session record) is one commit.
+      // What coming up writes (the era verdict, the cleared error, the session record) is one commit. The server's own
+      // process is on record since its launch; the rest of its tree follows once the table is read (treeSoon).
       this.deps.together(() => {
         if (era === 'auto') this.deps.eraMemory.settle(plan.spec.hash, { era: session.info.era, server: session.info.serverInfo });
-        if (members.length > 0) this.deps.members(members);
         this.deps.failed(null);
         this.setStatus('running');
       });
+      this.deps.treeSoon();
     } catch (error) {
       const e = error instanceof StewardError ? error : new StewardError('connect_failed', String(error));
       if (this.stopping && !this.hasExited()) throw e;

@@ -12,6 +12,7 @@ import { LogSink } from './log-sink.js';
 import type { ConnectPorts, LaunchPorts, ServerRecords, ServerSinks, SupervisionSettings } from './ports.js';
 import { commandLineOf, killTree, readProcessTable, TreeSnapshot, type Member, type ProcessTable } from './process-tree.js';
 import { ServerRuntime } from './runtime.js';
+import { TreeReads } from './tree-reads.js';
 
 export interface SupervisorDeps {
   records: Pick<ServerRecords, 'servers' | 'logs' | 'processes' | 'owners' | 'settings' | 'transaction'>;
@@ -33,8 +34,6 @@ export interface OrphanReport {
   stopped: ProcessRecord[];
 }
 
-const RECENT_TABLE_MS = 250;
-
 export class Supervisor {
   readonly logs: LogSink;
   private readonly runtimes = new Map<string, ServerRuntime>();
@@ -43,8 +42,8 @@ export class Supervisor {
   /** The consent hash each server was launched with, so a consent refused elsewhere stops it here. */
   private readonly hashes = new Map<string, string>();
   private sampler: ReturnType<typeof setInterval> | undefined;
-  /** The last process table read, for servers coming up together (see recentTable). */
-  private lastTable: { table: ProcessTable; at: number } | undefined;
+  /** Trees of servers that came up, and the sandbox's helpers, read together soon after (see TreeReads). */
+  private readonly trees: TreeReads;
   /** Helper processes on record (pid to start token): while every bridge has a live one, a launch looks no further. */
   private readonly helpers = new Map<number, string>();
   private disposed = false;
@@ -57,6 +56,9 @@ export class Supervisor {
       deps.clock,
       (serverId, lines) => deps.sinks.events.emit('logs:changed', { serverId, lines }),
       deps.sinks.unexpected,
+    );
+    this.trees = new TreeReads(deps.clock, (ids, helpers) =>
+      guarded(deps.sinks.unexpected, 'reading the process trees of servers that came up', () => this.readTrees(ids, helpers)),
     );
   }
 
@@ -157,7 +159,7 @@ export class Supervisor {
       },
       launched: ({ pid, pidStarted }) => record('server', pid, pidStarted),
       together: (fn) => store.transaction(fn),
-      recentTable: () => this.recentTable(),
+      treeSoon: () => this.trees.soon(id),
       members: (members: Member[]) => {
         // One commit for all the processes seen together.
         store.transaction(() => {
@@ -192,7 +194,7 @@ export class Supervisor {
     try {
       await runtime.startStdio(plan);
     } finally {
-      if (plan.spec.sandbox.mode === 'enforced') this.recordHelpers();
+      if (plan.spec.sandbox.mode === 'enforced') this.trees.soon(undefined, true);
     }
     this.touch(id);
     if (!this.sampler && !this.disposed) {
@@ -207,12 +209,11 @@ export class Supervisor {
   }
 
   /** The sandbox runtime's own processes (the socat bridges to its proxies) are children of this process: record them. */
-  private recordHelpers(): void {
+  private recordHelpers(table: ProcessTable): void {
     const markers = this.deps.launch.sandbox.bridges?.() ?? [];
     if (markers.length === 0) return;
     for (const [pid, token] of this.helpers) if (startTokenOf(pid) !== token) this.helpers.delete(pid);
     if (this.helpers.size >= markers.length) return;
-    const table = this.recentTable();
     for (const pid of table.children(process.pid)) {
       if (this.helpers.has(pid)) continue;
       const command = commandLineOf(pid);
@@ -223,13 +224,16 @@ export class Supervisor {
     }
   }
 
-  /** A table read within the last RECENT_TABLE_MS: ten servers connecting at once read the whole table once, not ten times. */
-  private recentTable(): ProcessTable {
-    const now = this.deps.clock.now();
-    if (this.lastTable && now - this.lastTable.at < RECENT_TABLE_MS) return this.lastTable.table;
+  /** One read of the table for the trees of the servers that came up (see TreeReads), and the sandbox's helpers. */
+  private readTrees(ids: readonly string[], helpers: boolean): void {
     const table = readProcessTable();
-    this.lastTable = { table, at: now };
-    return table;
+    for (const id of ids) {
+      const runtime = this.runtimes.get(id);
+      if (!runtime) continue;
+      runtime.sample(table);
+      this.deps.changed(id);
+    }
+    if (helpers) this.recordHelpers(table);
   }
 
   async forget(id: string): Promise<void> {
@@ -313,6 +317,7 @@ export class Supervisor {
   /** Synchronous: every server's tree and this process's sandbox helpers are killed, for an exit that cannot wait. */
   killNow(): void {
     this.disposed = true;
+    this.trees.close();
     for (const runtime of this.runtimes.values()) runtime.killNow();
     for (const p of this.deps.records.processes.list()) {
       if (p.role !== 'helper' || p.owner.pid !== this.deps.owner.pid || p.owner.started !== this.deps.owner.started) continue;
@@ -329,6 +334,7 @@ export class Supervisor {
   async stopAll(): Promise<void> {
     this.disposed = true;
     if (this.sampler) clearInterval(this.sampler);
+    this.trees.close();
     await Promise.all([...this.runtimes.values()].map((r) => r.stop().catch(() => undefined)));
   }
 

@@ -1,6 +1,6 @@
 // Child process for the flood figures: a server asks thousands of form questions at once, through the host (which caps
 // them and asks the user, here a listener that declines the waiting ones once the rest are refused) or through a bare SDK
-// client that declines each at once. Prints the time and the peak RSS growth of each flood, in the order of the sizes given.
+// client that declines each at once. Prints the time and the peak RSS growth of each measured flood, in the order of the sizes given.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,7 +13,9 @@ import { unsandboxed } from './core.js';
 import { answeredIn, HELD } from './flood.js';
 
 const mode = process.argv[2];
-const sizes = process.argv.slice(3).map(Number);
+/** The first `warm` sizes warm the path up and are not measured; the rest are. */
+const warm = Number(process.argv[3]);
+const sizes = process.argv.slice(4).map(Number);
 const SERVER = join(dirname(fileURLToPath(import.meta.url)), 'flood-server.js');
 
 /**
@@ -34,22 +36,26 @@ async function measure(flood: (count: number) => Promise<unknown>, count: number
   const cpu = process.cpuUsage();
   const result = await flood(count);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  await new Promise((settled) => setTimeout(settled, SETTLE_MS));
+  await settle();
   const used = process.cpuUsage(cpu);
   clearInterval(sampler);
   return { ms, cpuMs: (used.user + used.system) / 1000, peak: Math.max(peak, process.memoryUsage.rss()), answered: answeredIn(result) };
 }
 
+const settle = () => new Promise((settled) => setTimeout(settled, SETTLE_MS));
+
 /**
- * Floods of the given sizes in the order given, after a small one that warms the path: each one's time, and its peak
- * RSS over the process's RSS after that warm-up.
+ * Floods of the given sizes in the order given, after a small one that warms the path and the unmeasured ones: each
+ * one's time, and its peak RSS over the process's RSS after that small one.
  */
 async function run(flood: (count: number) => Promise<unknown>): Promise<void> {
   await flood(200);
   global.gc?.();
   const base = process.memoryUsage().rss;
+  for (const size of sizes.slice(0, warm)) await flood(size);
+  await settle();
   const runs: Array<{ size: number; ms: number; cpuMs: number; peak: number; answered: number }> = [];
-  for (const size of sizes) {
+  for (const size of sizes.slice(warm)) {
     global.gc?.();
     const { ms, cpuMs, peak, answered } = await measure(flood, size);
     runs.push({ size, ms, cpuMs, peak: peak - base, answered });

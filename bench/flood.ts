@@ -14,13 +14,14 @@ export const HELD = SERVER_LIMITS.questions.form;
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 /**
- * Host processes, each taking a warm-up flood of each size and then pairs of floods, the two sizes alternating which goes
- * first (small–large, large–small, …), so what drifts over a process's life (the JIT warming, the machine's load) falls
- * on both sizes alike. The time per question also differs from one process to the next (by a fifth, more than within
- * one), so the linearity figures are taken in several.
+ * Host processes, each taking a warm-up flood of each size (not measured) and then pairs of floods, the two sizes
+ * alternating which goes first (small–large, large–small, …), so what drifts over a process's life (the JIT warming,
+ * the machine's load) falls on both sizes alike. A process's ratio moves with the noise of its own floods (a small
+ * flood's time per question up to threefold from one to the next), about as much from one process to the next as that noise
+ * explains: two processes of six pairs each hold as steady as three of four, in less time.
  */
-const HOST_CHILDREN = 3;
-const HOST_PAIRS = 4;
+const HOST_CHILDREN = 2;
+const HOST_PAIRS = 6;
 
 export interface FloodRun {
   size: number;
@@ -47,11 +48,12 @@ export function answeredIn(result: unknown): number {
   return answered;
 }
 
-function child(mode: 'host' | 'bare', sizes: number[]): Promise<FloodRun[]> {
+/** The measured floods of one child process, after `warm` floods of the sizes given that are not measured. */
+function child(mode: 'host' | 'bare', warm: number[], sizes: number[]): Promise<FloodRun[]> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['--expose-gc', join(HERE, 'flood-child.js'), mode, ...sizes.map(String)],
+      ['--expose-gc', join(HERE, 'flood-child.js'), mode, String(warm.length), ...[...warm, ...sizes].map(String)],
       { timeout: 600_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout) => {
         if (error) {
@@ -77,11 +79,10 @@ export function sizeRatio(runs: readonly FloodRun[], small: number, large: numbe
 }
 
 export async function flood(small: number, large: number): Promise<Figures> {
-  const bare = await child('bare', [small, large]);
-  const warm = [small, large];
+  const bare = await child('bare', [], [small, large]);
   const order = Array.from({ length: HOST_PAIRS }, (_, i) => (i % 2 === 0 ? [small, large] : [large, small])).flat();
   const hosts: FloodRun[][] = [];
-  for (let i = 0; i < HOST_CHILDREN; i++) hosts.push((await child('host', [...warm, ...order])).slice(warm.length));
+  for (let i = 0; i < HOST_CHILDREN; i++) hosts.push(await child('host', [small, large], order));
   const host = hosts.flat();
   for (const run of host) {
     if (run.answered !== HELD) throw new Error(`a flood of ${run.size} had ${run.answered} questions answered, not the ${HELD} the host keeps waiting`);

@@ -78,7 +78,7 @@ const sections: Array<{ name: string; planned: number; optional?: true; run: (ca
   { name: 'sampling rounds', planned: 8, run: async (cap) => (await import('./sampling.js')).samplingRounds(rule(5, 60, cap), log) },
   {
     name: 'starting ten servers',
-    planned: 70,
+    planned: 62,
     run: async (cap) => (await import('./core.js')).startTimes(rule(5, 11, cap), await canBox(), log),
   },
   { name: 'task writes', planned: 7, run: async () => (await import('./task-writes.js')).taskWrites(200, env('BENCH_TASK_BATCHES', 10)) },
@@ -97,7 +97,7 @@ const sections: Array<{ name: string; planned: number; optional?: true; run: (ca
   },
   { name: 'memory', planned: 10, run: async () => (await import('./desktop.js')).memory((await import('./core.js')).SERVER) },
   { name: 'task center frames', planned: 18, run: async () => (await import('./task-center.js')).taskCenterFrames(env('BENCH_FRAME_SECONDS', 9)) },
-  { name: 'flood', planned: 21, run: async () => (await import('./flood.js')).flood(env('BENCH_FLOOD_SMALL', 500), env('BENCH_FLOOD', 2000)) },
+  { name: 'flood', planned: 18, run: async () => (await import('./flood.js')).flood(env('BENCH_FLOOD_SMALL', 500), env('BENCH_FLOOD', 2000)) },
   // Real downloads from the npm registry, tens of seconds each and as slow as the network: run when the budget has
   // room for them (BENCH_NPX_ROUNDS=1 runs them whatever the time; 0 leaves them out).
   {

@@ -1,6 +1,7 @@
 // Child process for the flood figures: a server asks thousands of form questions at once, through the host (which caps
 // them and asks the user, here a listener that declines the waiting ones once the rest are refused) or through a bare SDK
-// client that declines each at once. Prints the time and the peak RSS growth of each measured flood, in the order of the sizes given.
+// client that declines each at once. Prints the time and the peak RSS growth of each measured flood, in the order of the
+// sizes given.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,8 +21,8 @@ const SERVER = join(dirname(fileURLToPath(import.meta.url)), 'flood-server.js');
 
 /**
  * How long after a flood its CPU time is still counted. A flood leaves work to timers (the server log's writes within
- * 100 ms, the database checkpoint looked for every 250 ms); counted with the flood that caused it, it no longer lands on
- * whichever flood comes next, which made a small flood's time per question move by half from one to the next.
+ * 100 ms, the database checkpoint looked for every 250 ms): counted with the flood that caused it, that work no longer
+ * lands on whichever flood comes next.
  */
 const SETTLE_MS = 300;
 

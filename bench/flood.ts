@@ -17,8 +17,8 @@ const HERE = dirname(fileURLToPath(import.meta.url));
  * Host processes, each taking a warm-up flood of each size (not measured) and then pairs of floods, the two sizes
  * alternating which goes first (small–large, large–small, …), so what drifts over a process's life (the JIT warming,
  * the machine's load) falls on both sizes alike. A process's ratio moves with the noise of its own floods (a small
- * flood's time per question up to threefold from one to the next), about as much from one process to the next as that noise
- * explains: two processes of six pairs each hold as steady as three of four, in less time.
+ * flood's time per question up to threefold from one to the next), and from one process to the next about as much as
+ * that noise explains: two processes of six pairs each hold as steady as three of four, in less time.
  */
 const HOST_CHILDREN = 2;
 const HOST_PAIRS = 6;
@@ -27,7 +27,7 @@ export interface FloodRun {
   size: number;
   /** Wall-clock time of the flood. */
   ms: number;
-  /** CPU time of the process that took it (every thread), over the flood and the 300 ms after it (the work it left for timers). */
+  /** CPU time of the process that took it (every thread), over the flood and the 300 ms after it (work it left to timers). */
   cpuMs: number;
   peak: number;
   /** Questions answered (declined by the listener); the rest were refused at the server's cap. */

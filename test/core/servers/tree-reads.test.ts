@@ -3,11 +3,12 @@
 // records every process of their trees (a grandchild in the server's group, one in a session of its own) and their
 // memory without the periodic sample, and a stop still takes them all down.
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readProcStat } from '../../../main/core/owners/index.js';
 import type { Clock } from '../../../main/core/ports.js';
 import { TREE_QUIET_MS, TREE_WAIT_MS, TreeReads } from '../../../main/core/servers/tree-reads.js';
-import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
+import { undoAfterEach } from '../../helpers/cleanup.js';
+import { addApproved, makeHostFor } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { textOf } from '../../helpers/results.js';
 
@@ -105,15 +106,10 @@ describe('TreeReads', () => {
 });
 
 describe('servers coming up together', () => {
-  let t: TestHost | undefined;
-  afterEach(async () => {
-    await t?.close();
-    t = undefined;
-  });
+  const cleanup = undoAfterEach();
 
   it('have every process of their trees and their memory on record soon after, without the periodic sample, and stop whole', async () => {
-    t = await makeHost({ stopGraceMs: 300, sampleIntervalMs: 3_600_000 });
-    const { host } = t;
+    const { host } = await makeHostFor(cleanup, { stopGraceMs: 300, sampleIntervalMs: 3_600_000 });
     const servers = await Promise.all(
       [false, true, false].map(async (setsid, i) => {
         const { view, approve } = await addApproved(host, `stubborn-${i}`, NODE, [join(FIXTURES, 'stubborn-server.mjs'), ...(setsid ? ['--setsid'] : [])]);

@@ -2,6 +2,7 @@
 // its server's own origin), and every request a view makes — admitted under its limits, checked, relayed only to its
 // own server, and logged there.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { ListResourcesResultSchema, ReadResourceResultSchema } from '@modelcontextprotocol/core';
 import { VIEW_LOCAL_METHODS, VIEW_METHODS, ViewMessageSchema, ViewModelContextSchema, type AppViewSpec, type CspInForce } from '../../../shared/domain/apps.js';
 import type { LogLine } from '../../../shared/domain/servers.js';
@@ -58,6 +59,17 @@ interface OpenView extends LoggedView {
   inFlight: number;
   controller: AbortController;
   modelContext: string | null;
+}
+
+/**
+ * What ends a view's requests when it closes. Every request of the view in flight listens to its signal (the SDK's
+ * request, or a sampling round) until it ends, and VIEW_LIMITS caps those at 16: past Node's default of 10 listeners it
+ * warned of a leak under a busy view. Twice the cap leaves room for a request that listens twice; more is still reported.
+ */
+function viewController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(VIEW_LIMITS.inFlight * 2, controller.signal);
+  return controller;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -130,7 +142,7 @@ export class AppsService {
       logs: new TokenBucket(VIEW_LIMITS.logBurst, VIEW_LIMITS.logPerSecond, now),
       reports: new TokenBucket(VIEW_LIMITS.logBurst, VIEW_LIMITS.logPerSecond, now),
       inFlight: 0,
-      controller: new AbortController(),
+      controller: viewController(),
       modelContext: null,
     };
     this.evictBeyond(VIEW_LIMITS.openViews - 1);

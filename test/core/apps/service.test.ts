@@ -2,7 +2,7 @@
 // fixture): the extension advertised, views found by both keys, fetched and checked, their CSP and permissions, and
 // every request a view makes — relayed, refused, limited and logged — without a browser.
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { AppViewSpec } from '../../../shared/domain/apps.js';
 import { StewardError } from '../../../shared/errors.js';
 import { addApproved } from '../../helpers/host.js';
@@ -169,6 +169,11 @@ describe('what a view may ask', () => {
   it('limits a flood of requests, logs it as a summary, and answers again once it stops', async () => {
     const r = await setup();
     const { id, spec } = await openHostile(r);
+    // The view's requests in flight (up to its cap of 16) all listen to its signal: no warning of a leak.
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    onTestFinished(() => void process.off('warning', onWarning));
     const outcomes = await Promise.all(
       Array.from({ length: 400 }, (_, i) =>
         r.t.host.apps.request(spec.viewId, 'tools/call', { name: 'app-echo', arguments: { i } }).then(
@@ -181,6 +186,7 @@ describe('what a view may ask', () => {
     expect(ok).toBeGreaterThan(0);
     expect(ok).toBeLessThanOrEqual(61);
     expect(outcomes.filter((o) => o === 'rate_limited').length).toBe(400 - ok);
+    expect(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning'))).toEqual([]);
     const lines = await logUntil(r, id, /more like this within 2 s/);
     expect(lines.filter((l) => /requests a second|waiting at once|more like this/.test(l)).length).toBeLessThan(5);
     // The bucket refills: a request after the flood goes through.

@@ -75,7 +75,7 @@ const canBox = async () => (await sandboxSupport()).kind === 'available';
 // section's code is in the heap a section's collections go over.
 const sections: Array<{ name: string; planned: number; optional?: true; run: (cap: number) => Promise<Outcome | Figures> }> = [
   { name: 'tool calls', planned: 16, run: async (cap) => (await import('./core.js')).toolCalls(rule(5, 60, cap), log) },
-  { name: 'sampling rounds', planned: 11, run: async (cap) => (await import('./sampling.js')).samplingRounds(rule(5, 60, cap), log) },
+  { name: 'sampling rounds', planned: 8, run: async (cap) => (await import('./sampling.js')).samplingRounds(rule(5, 60, cap), log) },
   {
     name: 'starting ten servers',
     planned: 62,

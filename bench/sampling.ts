@@ -1,13 +1,12 @@
 // One sampling round through the host (received → validated, recorded, sent to the model API, answered) against
-// the Anthropic SDK calling the same local Messages API stand-in directly, measured in several fresh processes.
-import { execFile, spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
+// the Anthropic SDK calling the same local Messages API stand-in directly.
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Anthropic from '@anthropic-ai/sdk';
 import { present } from '../shared/errors.js';
 import { withHost, unsandboxed } from './core.js';
-import { summarize, type Outcome } from './repeat.js';
-import { inOrder, nextStep, percentile, spreadOf, timeEach, type StopRule, type StopVerdict } from './stats.js';
+import { repeat, type Outcome } from './repeat.js';
+import { inOrder, percentile, timeEach, type StopRule } from './stats.js';
 
 interface Fake {
   url: string;
@@ -51,62 +50,7 @@ const PARAMS = {
 const ROUNDS_PER_REP = 60;
 const BATCH = 15;
 
-/**
- * Processes the repetitions are spread over, at the least, and repetitions in each. A whole process can settle into a
- * state that favours one side: in two of five full bench runs every repetition of the one process read 1.22–1.34 where
- * other processes read 1.13–1.22, its direct calls faster and its host rounds as fast as ever (what the JIT made of the
- * code both sides share, or where the scheduler put the process against the stand-in's). Taken from three processes,
- * the median repetition comes from the state most processes are in, not from whichever the one process drew.
- */
-const MIN_CHILDREN = 3;
-const REPS_PER_CHILD = 3;
-
-const HERE = dirname(fileURLToPath(import.meta.url));
-
-const HEADLINE = 'sampling_round_ratio';
-
 export async function samplingRounds(rule: StopRule, log: (line: string) => void): Promise<Outcome> {
-  const samples: Record<string, number[]> = {};
-  const started = Date.now();
-  let children = 0;
-  let verdict: StopVerdict;
-  do {
-    // Each process goes on alternating which side goes first from where the one before it left off.
-    const reps = await child(children * REPS_PER_CHILD, REPS_PER_CHILD);
-    children++;
-    for (const [k, values] of Object.entries(reps)) (samples[k] ??= []).push(...values);
-    verdict = nextStep([samples[HEADLINE] ?? []], Date.now() - started, rule);
-  } while (children < MIN_CHILDREN || verdict === 'more');
-  const warnings: string[] = [];
-  const spread = spreadOf(samples[HEADLINE] ?? []);
-  if (spread.relative > rule.tolerance)
-    warnings.push(
-      `WARNING ${HEADLINE}: spread ${(spread.relative * 100).toFixed(1)} % over ${spread.n} repetitions, above ${(rule.tolerance * 100).toFixed(1)} % (stopped at the time cap)`,
-    );
-  log(`sampling rounds: ${spread.n} repetitions in ${children} processes in ${((Date.now() - started) / 1000).toFixed(1)} s, ${verdict}`);
-  return { figures: summarize(samples), verdict, warnings };
-}
-
-/** One fresh process's repetitions (see sampling-child.ts), each figure's values in the order taken. */
-function child(firstRep: number, reps: number): Promise<Record<string, number[]>> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['--expose-gc', join(HERE, 'sampling-child.js'), String(firstRep), String(reps)],
-      { timeout: 300_000, maxBuffer: 4 * 1024 * 1024 },
-      (error, stdout) => {
-        if (error) {
-          reject(new Error(`The sampling bench's child failed: ${error.message}`));
-          return;
-        }
-        resolve((JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { samples?: Record<string, number[]> }).samples ?? {});
-      },
-    );
-  });
-}
-
-/** Repetitions `firstRep` to `firstRep + reps - 1` of the comparison, in this process, after warming both sides up. */
-export async function roundsInProcess(firstRep: number, reps: number): Promise<Record<string, number[]>> {
   const api = await startStandIn();
   try {
     const client = new Anthropic({ apiKey: api.apiKey, baseURL: api.url, maxRetries: 0 });
@@ -144,34 +88,39 @@ export async function roundsInProcess(firstRep: number, reps: number): Promise<R
         await timeEach(150, viaHost);
         await timeEach(150, direct);
       }
-      const oneRep = async (rep: number): Promise<Record<string, number>> => {
-        const host: number[] = [];
-        const bare: number[] = [];
-        const cpu = { host: 0, bare: 0 };
-        const timed = async (fn: () => Promise<unknown>, into: number[], side: 'host' | 'bare') => {
-          const before = process.cpuUsage();
-          into.push(...(await timeEach(BATCH, fn)));
-          const used = process.cpuUsage(before);
-          cpu[side] += used.user + used.system;
-        };
-        const subject = () => timed(viaHost, host, 'host');
-        const baseline = () => timed(direct, bare, 'bare');
-        for (let done = 0; done < ROUNDS_PER_REP; done += BATCH) for (const side of inOrder(rep + done / BATCH, subject, baseline)) await side();
-        const h = percentile(host, 50);
-        const d = percentile(bare, 50);
-        return {
-          sampling_round_ratio: h / d,
-          sampling_round_host_p50_ms: h,
-          sampling_round_direct_p50_ms: d,
-          // CPU time of this process per round, host against the SDK alone.
-          sampling_cpu_ratio: cpu.host / cpu.bare,
-          sampling_host_cpu_us: cpu.host / host.length,
-          sampling_direct_cpu_us: cpu.bare / bare.length,
-        };
-      };
-      const samples: Record<string, number[]> = {};
-      for (let rep = firstRep; rep < firstRep + reps; rep++) for (const [k, v] of Object.entries(await oneRep(rep))) (samples[k] ??= []).push(v);
-      return samples;
+      return repeat(
+        {
+          name: 'sampling rounds',
+          headline: ['sampling_round_ratio'],
+          rule,
+          rep: async (rep) => {
+            const host: number[] = [];
+            const bare: number[] = [];
+            const cpu = { host: 0, bare: 0 };
+            const timed = async (fn: () => Promise<unknown>, into: number[], side: 'host' | 'bare') => {
+              const before = process.cpuUsage();
+              into.push(...(await timeEach(BATCH, fn)));
+              const used = process.cpuUsage(before);
+              cpu[side] += used.user + used.system;
+            };
+            const subject = () => timed(viaHost, host, 'host');
+            const baseline = () => timed(direct, bare, 'bare');
+            for (let done = 0; done < ROUNDS_PER_REP; done += BATCH) for (const side of inOrder(rep + done / BATCH, subject, baseline)) await side();
+            const h = percentile(host, 50);
+            const d = percentile(bare, 50);
+            return {
+              sampling_round_ratio: h / d,
+              sampling_round_host_p50_ms: h,
+              sampling_round_direct_p50_ms: d,
+              // CPU time of this process per round, host against the SDK alone.
+              sampling_cpu_ratio: cpu.host / cpu.bare,
+              sampling_host_cpu_us: cpu.host / host.length,
+              sampling_direct_cpu_us: cpu.bare / bare.length,
+            };
+          },
+        },
+        log,
+      );
     });
   } finally {
     await api.close();

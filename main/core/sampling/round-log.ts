@@ -165,7 +165,7 @@ export class RoundLog {
       for (const entry of taken.entries) {
         if (!entry) continue;
         const row = this.store.sampling.round(entry.round.id);
-        if (row && stepCount(row.steps) >= stepCount(entry.round.steps)) continue;
+        if (row && !behind(row, entry.round)) continue;
         const loop = this.store.sampling.loop(entry.loop.id);
         // A loop's summary only grows: an entry older than the stored summary leaves it as it is.
         if (!loop || entry.loop.rounds > loop.rounds || (entry.loop.rounds === loop.rounds && entry.loop.updatedAt > loop.updatedAt)) {
@@ -203,6 +203,17 @@ export class RoundLog {
     }
     return ended;
   }
+}
+
+/**
+ * Whether a stored row is behind a journal entry for the same round: it holds fewer steps, or as many without the body
+ * the entry says went to the model (a round the user decided on is written when they decide, and journaled again with
+ * its body as it leaves for the model).
+ */
+function behind(row: RoundRow, entry: RoundRow): boolean {
+  const stored = stepCount(row.steps);
+  const journaled = stepCount(entry.steps);
+  return stored < journaled || (stored === journaled && row.sent === null && entry.sent !== null);
 }
 
 /** How many steps a row's record holds (a damaged list counts as none). */

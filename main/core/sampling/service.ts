@@ -368,7 +368,10 @@ export class SamplingService {
     }
     round.sent = JSON.stringify(prepared.body);
     // On record before the model is asked: the round, who let it go and the exact body (its row follows within moments).
-    this.journal(round);
+    // Always, even for a round already on record: a round the user decided on was written when they decided, before
+    // the body was prepared, and a crash during the model call must not leave its record without what was sent.
+    this.log.journal(round);
+    round.recorded = true;
     round.modelCall = new CallControl();
     const started = this.deps.clock.now();
     const reply = this.deps.provider.complete({ prepared, control: round.modelCall });

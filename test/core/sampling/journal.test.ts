@@ -162,4 +162,47 @@ describe('the sampling journal', () => {
         .reduce((a, b) => a + b, 0),
     ).toBe(4);
   });
+
+  it('after a kill while the model works on a round the user approved with an edit: the record holds the edited body that was sent', async () => {
+    const data = home();
+    const api = await startFakeAnthropic({ apiKey: `sk-ant-api03-${'x'.repeat(40)}` });
+    cleanup(() => api.close());
+    const app: HostProcess = await startHostProcess(data, { kind: 'app' });
+    cleanup(() => app.killHard());
+    await app.call('models:set', { baseUrl: api.url });
+    await app.call('models:setKey', { apiKey: api.apiKey });
+    const added = await app.call('servers:add', {
+      name: 'sampler',
+      config: { transport: 'stdio', command: NODE, args: [join(FIXTURES, 'sampling-server.mjs')], env: {} },
+      sandbox: { enabled: false },
+    });
+    const consent = await app.call('consent:get', { serverId: added.id });
+    const server: ServerView = await app.call('consent:decide', { serverId: added.id, hash: consent.spec.hash, decision: 'approve' });
+
+    // The default policy asks: the round is written when the user decides, before its body is prepared.
+    api.setLatency(60_000);
+    void app.send('tools:call', { serverId: server.id, name: 'sample', arguments: { params: textRequest('ask me first') } });
+    const item = await waitFor('the question in the inbox', async () => (await app.call('inbox:list', {})).find((i) => i.kind === 'sampling'));
+    await app.call('inbox:decide', {
+      itemId: item.id,
+      decision: { kind: 'sampling', decision: 'approve', grant: 'once', edits: { maxTokens: 77, systemPrompt: 'Edited by the user.' } },
+    });
+    const asked = await waitFor('the request at the model', () => api.requests.find((r) => r.path === '/v1/messages'));
+    expect(asked.body).toMatchObject({ max_tokens: 77, system: 'Edited by the user.' });
+    await app.killHard();
+
+    const host = await hostOn(data, cleanup);
+    const [row] = query<RoundRow>(data, 'SELECT * FROM sampling_rounds');
+    expect(row).toMatchObject({ status: 'interrupted', decided_by: 'user', owner_pid: app.pid });
+    const record = host.sampling.round(row!.id)!;
+    expect(record.steps.map((s) => `${s.to}/${s.by}`)).toEqual(['received/server', 'checked/host', 'waiting/policy', 'sent/user', 'interrupted/host']);
+    expect(record.edits).toEqual([
+      { at: expect.any(String) as string, edits: { maxTokens: 77, systemPrompt: 'Edited by the user.' }, keptFromRound: null, keep: false },
+    ]);
+    // Tried: before the fix the row written at the decision had no body, the journal entry with it was never written,
+    // and this was null.
+    expect(record.sent).not.toBeNull();
+    expect({ ...(JSON.parse(record.sent!) as object), stream: true }).toEqual(asked.body);
+    expect(host.store.sampling.journaled()).toEqual([]);
+  });
 });

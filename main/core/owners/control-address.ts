@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isAlive } from './os-process.js';
 
 /** sun_path is 104 bytes on macOS and 108 on Linux, terminator included. */
 const MAX_SOCKET_PATH = 100;
@@ -46,8 +47,14 @@ function privateFolder(dir: string): string | undefined {
   }
 }
 
-/** Removes the socket a dead process of this data folder left at its address (never any other path). */
+/**
+ * Removes the socket a dead process of this data folder left at its address (never any other path). The address is
+ * named by the pid alone, so while any process runs under that pid the socket is left: it may be a later Steward's
+ * that was given the same pid and listens there now. A socket left by a process that is really gone is harmless
+ * meanwhile, and the next Steward with that pid replaces it when it starts to listen.
+ */
 export function removeStaleFor(dataDir: string, pid: number): void {
+  if (isAlive(pid)) return;
   removeStale(addressFor(dataDir, pid).address);
 }
 

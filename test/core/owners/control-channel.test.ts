@@ -2,15 +2,18 @@
 // messages (junk bytes, broken and wrong-shaped JSON, wrong tokens, unknown operations, bad arguments, prototype keys,
 // oversized lines, half-sent lines, floods of connections). None is carried out, none crashes the host, and afterwards
 // a good request still works.
-import { statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_REQUEST_BYTES } from '../../../main/core/owners/index.js';
+import { controlRequest, MAX_REQUEST_BYTES } from '../../../main/core/owners/index.js';
+import { openStore } from '../../../main/core/store/index.js';
 import { ERROR_CODES } from '../../../shared/errors.js';
-import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
+import { undoAfterEach } from '../../helpers/cleanup.js';
+import { addApproved, hostOn, makeHost, tempDir, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 
+const cleanup = undoAfterEach();
 let t: TestHost | undefined;
 afterEach(async () => {
   await t?.close();
@@ -80,6 +83,34 @@ describe('the control channel', () => {
     expect(statSync(owner.address!).mode & 0o777).toBe(0o600);
     expect(statSync(dirname(owner.address!)).mode & 0o777).toBe(0o700);
     expect(owner.token).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('keeps listening when a dead Steward once had its pid: recovering that owner leaves the live socket alone', async () => {
+    const dir = tempDir('steward-control-');
+    cleanup(() => rmSync(dir, { recursive: true, force: true }));
+    const data = join(dir, 'data');
+    // A Steward that ran under this very pid and is gone (its start token is not this process's): pid reuse, as in a
+    // container where every Steward gets the same pid, or on macOS after the pids wrap.
+    const before = openStore(join(data, 'steward.db'));
+    before.owners.put({
+      pid: process.pid,
+      started: 'gone:1',
+      kind: 'app',
+      address: null,
+      token: null,
+      leaseUntil: Date.now() + 60_000,
+      since: new Date().toISOString(),
+    });
+    before.close();
+
+    const host = await hostOn(data, cleanup);
+    // Recovery ran at start: the dead owner's record is gone, this host's is there.
+    expect(host.store.owners.list().map((o) => o.started)).toEqual([host.ownership.self.started]);
+    const { address, token, kind } = host.store.owners.get(host.ownership.self)!;
+    // Tried: before, recovering the dead owner removed `<pid>.sock`, the live host's own socket, and every request from
+    // another process to this one failed for its whole life.
+    expect(existsSync(address!)).toBe(true);
+    await expect(controlRequest({ pid: process.pid, kind, address: address!, token: token! }, 'ping', {}, 10_000)).resolves.toBeDefined();
   });
 
   it('refuses 600 malformed messages without acting on one, then still answers a good request', async () => {

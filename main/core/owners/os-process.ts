@@ -74,7 +74,12 @@ export function psToken(lstart: string): string {
   return lstart.trim().replace(/\s+/g, ' ');
 }
 
-/** Start token of one process; undefined when it is not running (or the OS cannot say). */
+/**
+ * Start token of one process; undefined when it is not running (or the OS cannot say). Outside Linux it is `ps`'s start
+ * time, which `ps` writes in the local time and language of whoever runs it: the app started from the desktop and a
+ * command in a terminal with another TZ or LANG would each write a different token for the same process, and take a
+ * live Steward for a dead one. So `ps` always runs in UTC and the C locale here, whoever asks.
+ */
 export function startTokenOf(pid: number, platform: NodeJS.Platform = process.platform): string | undefined {
   if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
   if (platform === 'linux') {
@@ -83,7 +88,12 @@ export function startTokenOf(pid: number, platform: NodeJS.Platform = process.pl
   }
   if (platform === 'win32') return undefined;
   try {
-    const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], {
+      encoding: 'utf8',
+      timeout: 5000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { PATH: process.env.PATH ?? '/bin:/usr/bin', TZ: 'UTC', LC_ALL: 'C' },
+    });
     return out.trim() ? psToken(out) : undefined;
   } catch {
     return undefined;
@@ -100,12 +110,16 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Whether the process Steward recorded (pid and start token) is still the one running under that pid. */
-export function isSameProcess(pid: number, started: string | null): boolean {
+/**
+ * Whether the process Steward recorded (pid and start token) is still the one running under that pid. Only a token that
+ * differs, or a pid nothing runs under, says it is gone: on Linux a missing token means the process is gone (or a
+ * zombie), but elsewhere it can mean `ps` failed (timed out, could not start under load), and a live Steward taken for
+ * a dead one would have everything it holds taken over. There, and on Windows (no tokens), a running pid counts.
+ */
+export function isSameProcess(pid: number, started: string | null, platform: NodeJS.Platform = process.platform): boolean {
   if (started === null || started === '') return isAlive(pid);
-  const now = startTokenOf(pid);
-  // Where the OS gives no token (Windows), a running pid is all there is to go on.
-  return now === undefined ? process.platform === 'win32' && isAlive(pid) : now === started;
+  const now = startTokenOf(pid, platform);
+  return now === undefined ? platform !== 'linux' && isAlive(pid) : now === started;
 }
 
 let pageSizeCache: number | undefined;

@@ -8,6 +8,7 @@ import { isAlive, isSameProcess, pageSize, pageSizeFromAuxv, readProcStat, start
 import { readProcessTable } from '../../../main/core/servers/process-tree.js';
 import { exitOf, waitFor } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/host.js';
+import { DIST, NODE } from '../../helpers/paths.js';
 
 function auxv(pairs: Array<[number, number]>, word: 4 | 8, littleEndian: boolean): Buffer {
   const buffer = Buffer.alloc(pairs.length * word * 2);
@@ -135,6 +136,38 @@ describe('process identity', () => {
     await waitFor('the pid to be free', () => !isAlive(child.pid!) || readProcStat(child.pid!) === undefined);
     expect(isSameProcess(child.pid!, token)).toBe(false);
     expect(startTokenOf(process.pid)).toBe(readProcessTable().startToken(process.pid));
+  });
+
+  // The path taken on macOS and the BSDs, run here with this machine's `ps`.
+  it('outside Linux, a start token is the same whoever asks, whatever their time zone and language', () => {
+    const here = startTokenOf(process.pid, 'darwin');
+    expect(here).toMatch(/\d{4}$/);
+    const osProcess = join(DIST, 'main', 'core', 'owners', 'os-process.js');
+    const script = `import { startTokenOf } from ${JSON.stringify(osProcess)}; process.stdout.write(startTokenOf(${process.pid}, 'darwin') ?? '')`;
+    for (const env of [{ TZ: 'Asia/Tokyo' }, { TZ: 'America/Los_Angeles', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' }]) {
+      // Tried: before, `ps` wrote the start time in the asker's own time zone, and these differed by hours.
+      expect(execFileSync(NODE, ['--input-type=module', '-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' })).toBe(here);
+    }
+  });
+
+  it('outside Linux, a `ps` that cannot run leaves a live process alive; a token that differs or a gone pid is still dead', async () => {
+    const token = startTokenOf(process.pid, 'darwin')!;
+    expect(isSameProcess(process.pid, token, 'darwin')).toBe(true);
+    expect(isSameProcess(process.pid, 'Mon Jan 1 00:00:00 2024', 'darwin')).toBe(false);
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const gone = startTokenOf(child.pid!, 'darwin')!;
+    child.kill('SIGKILL');
+    await exitOf(child);
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent/steward-test-no-ps';
+    try {
+      expect(startTokenOf(process.pid, 'darwin')).toBeUndefined();
+      // Tried: before, a failed `ps` made every Steward, this one included, dead to whoever asked.
+      expect(isSameProcess(process.pid, token, 'darwin')).toBe(true);
+      expect(isSameProcess(child.pid!, gone, 'darwin')).toBe(false);
+    } finally {
+      process.env.PATH = path;
+    }
   });
 
   it('refuses nonsense pids without touching anything', () => {

@@ -13,7 +13,10 @@ export interface ControlServerOptions {
   address: string;
   token: string;
   handlers: ControlHandlers;
-  /** A request must arrive whole within this time. */
+  /**
+   * A request must arrive whole within this time, however it trickles in; and once answered, a peer that keeps its side
+   * open is closed after as long again, so no connection holds one of the slots for longer than it takes to ask.
+   */
   idleMs?: number;
   /** Connections at once; more are closed at once. */
   maxConnections?: number;
@@ -40,7 +43,11 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const sockets = new Set<Socket>();
 
   const answer = (socket: Socket, reply: ControlReply) => {
-    if (!socket.destroyed) socket.end(`${JSON.stringify(reply)}\n`);
+    if (socket.destroyed) return;
+    socket.end(`${JSON.stringify(reply)}\n`);
+    // The peer reads its answer and closes; one that keeps its side open (the socket allows half-open connections) is
+    // closed for it, or it would hold a slot for as long as it liked.
+    socket.setTimeout(idleMs);
   };
   const refusal = (code: StewardError['code'], message: string): ControlReply => ({ ok: false, code, message });
 
@@ -85,15 +92,21 @@ export async function startControlServer(options: ControlServerOptions): Promise
       return;
     }
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    // The whole request within idleMs: an inactivity timer alone would let a peer send a byte at a time for days.
+    const deadline = setTimeout(() => socket.destroy(), idleMs);
+    socket.on('close', () => {
+      clearTimeout(deadline);
+      sockets.delete(socket);
+    });
     socket.on('error', () => socket.destroy());
-    socket.setTimeout(idleMs, () => socket.destroy());
+    socket.on('timeout', () => socket.destroy());
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
     const finish = (text: string | undefined) => {
       if (done) return;
       done = true;
+      clearTimeout(deadline);
       socket.removeAllListeners('data');
       socket.pause();
       if (text === undefined) {
@@ -101,7 +114,6 @@ export async function startControlServer(options: ControlServerOptions): Promise
         return;
       }
       // The peer has sent its request; from here the handler's own timeout applies.
-      socket.setTimeout(0);
       void reply(text).then((r) => {
         answer(socket, r);
       });
@@ -121,6 +133,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
       if (!done) {
         if (size === 0) {
           done = true;
+          clearTimeout(deadline);
           socket.end();
         } else finish(Buffer.concat(chunks).toString('utf8'));
       }

@@ -3,12 +3,13 @@
 // oversized lines, half-sent lines, floods of connections). None is carried out, none crashes the host, and afterwards
 // a good request still works.
 import { existsSync, rmSync, statSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { controlRequest, MAX_REQUEST_BYTES } from '../../../main/core/owners/index.js';
+import { controlRequest, MAX_REQUEST_BYTES, startControlServer } from '../../../main/core/owners/index.js';
 import { openStore } from '../../../main/core/store/index.js';
 import { ERROR_CODES } from '../../../shared/errors.js';
+import { waitFor } from '../../helpers/cli.js';
 import { undoAfterEach } from '../../helpers/cleanup.js';
 import { addApproved, hostOn, makeHost, tempDir, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
@@ -171,4 +172,60 @@ describe('the control channel', () => {
     expect(await silent).toBe('');
     expect(await partial).toBe('');
   }, 20_000);
+
+  describe('its connection slots', () => {
+    const TOKEN = 'c'.repeat(64);
+    async function server(): Promise<string> {
+      const dir = tempDir('steward-slots-');
+      cleanup(() => rmSync(dir, { recursive: true, force: true }));
+      const control = await startControlServer({
+        address: join(dir, 'c.sock'),
+        token: TOKEN,
+        handlers: { ping: () => Promise.resolve({ pid: process.pid }) } as never,
+        idleMs: 300,
+        maxConnections: 4,
+      });
+      cleanup(() => control.close());
+      return control.address;
+    }
+    /** A peer that keeps its own side open, as a hostile process can; it records when the server closes on it. */
+    function holder(address: string): { socket: Socket; closed: () => boolean; replies: () => string } {
+      const socket = connect({ path: address, allowHalfOpen: true });
+      cleanup(() => socket.destroy());
+      let closed = false;
+      let text = '';
+      socket.on('data', (c: Buffer) => (text += c.toString('utf8')));
+      socket.on('error', () => undefined);
+      socket.on('close', () => (closed = true));
+      return { socket, closed: () => closed, replies: () => text };
+    }
+    const ping = `${JSON.stringify({ v: 1, token: TOKEN, op: 'ping', args: {} })}\n`;
+
+    it('are given back by peers that take their answer and never close: four of them do not lock the channel out', async () => {
+      const address = await server();
+      const holders = Array.from({ length: 4 }, () => holder(address));
+      for (const h of holders) h.socket.write('\n');
+      await waitFor('four refusals read', () => holders.every((h) => h.replies().includes('invalid_payload')));
+      // The holders still hold their sockets open. Tried: before, a peer that never closed kept its slot for the life of
+      // the process, and every ping found the channel full (its connection destroyed at once, nothing read).
+      const answer = await waitFor('a slot given back to a ping', async () => (await exchange(address, ping)).trim() || undefined);
+      expect(JSON.parse(answer)).toEqual({ ok: true, data: { pid: process.pid } });
+      expect(holders.some((h) => h.socket.destroyed)).toBe(false);
+    });
+
+    it('are given back by a peer that trickles its request a byte at a time', async () => {
+      const address = await server();
+      const slow = holder(address);
+      const line = ping.slice(0, -1);
+      let i = 0;
+      // One byte every 100 ms (a third of the limit): an inactivity timer alone never fires.
+      const drip = setInterval(() => {
+        if (!slow.closed() && i < line.length) slow.socket.write(line[i++]!);
+      }, 100);
+      cleanup(() => clearInterval(drip));
+      await waitFor('the trickling peer closed', () => slow.closed());
+      expect(slow.replies()).toBe('');
+      expect(i).toBeLessThan(line.length);
+    });
+  });
 });

@@ -35,6 +35,8 @@ const HEADERS = {
 
 /** A browser sends the head of a redirect at once; anything slower is not a browser coming back. */
 const HEADERS_TIMEOUT_MS = 10_000;
+/** How long a response being written when the listener closes may take before its connection is cut. */
+const CLOSE_GRACE_MS = 2_000;
 
 export class LoopbackRedirect {
   private server: Server | undefined;
@@ -128,13 +130,20 @@ export class LoopbackRedirect {
     }
   }
 
-  /** Stops listening at once; a response being written still finishes. */
+  /**
+   * Stops listening at once; a response being written still finishes, within CLOSE_GRACE_MS. Then every connection left
+   * is cut: one that has begun a request and never finishes it counts as active, not idle, and once the server is
+   * closing Node no longer applies the head timeout to it, so without the cut a local client holding half a request
+   * would keep the listener, and the host's shutdown that waits for it, open for ever.
+   */
   close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
     if (!server) return Promise.resolve();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    return closed;
+    const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+    cut.unref();
+    return closed.finally(() => clearTimeout(cut));
   }
 }

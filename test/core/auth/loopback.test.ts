@@ -11,6 +11,7 @@ import { malformedRequests, sendAll, type RawCase } from '../../helpers/http-fuz
 import { makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES } from '../../helpers/paths.js';
 import { startListening } from '../../helpers/processes.js';
+import { waitFor } from '../../helpers/cli.js';
 
 const cleanup: Array<() => Promise<void>> = [];
 const unexpected: string[] = [];
@@ -84,6 +85,34 @@ describe('the sign-in redirect listener', () => {
     const back = await fetch(`http://127.0.0.1:${port}${REDIRECT_PATH}?state=good&code=the-code`);
     expect(back.status).toBe(200);
     expect(received).toEqual(['the-code']);
+  });
+
+  it('closes while a local client holds half a request, and cuts that connection', async () => {
+    const listener = new LoopbackRedirect(() => Promise.resolve({ ok: true, title: '', message: '' }), failOnUnexpected, [0]);
+    const port = Number(new URL(await listener.open()).port);
+    const holder = connect(port, '127.0.0.1');
+    let cut = false;
+    holder.on('error', () => undefined);
+    holder.on('close', () => (cut = true));
+    await new Promise((resolve) => holder.once('connect', resolve));
+    // A request head begun and never finished: the connection counts as active, not idle.
+    holder.write(`GET /oauth/callback?state=x HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Slow: a`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Tried: before, close() waited for that client for ever (the head timeout stops once the server is closing), and
+    // the host's shutdown with it.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const closed = await Promise.race([
+        listener.close().then(() => 'closed'),
+        new Promise((resolve) => (timer = setTimeout(() => resolve('still open'), 20_000))),
+      ]);
+      expect(closed).toBe('closed');
+      await waitFor('the held connection cut', () => cut);
+      await expect(reachable(port)).resolves.toBe(false);
+    } finally {
+      clearTimeout(timer);
+      holder.destroy();
+    }
   });
 
   it('stops listening when closed', async () => {

@@ -140,6 +140,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const origin = req.headers.origin ?? '';
     const reject = (status: number, reason: string) => {
       log(`refused a WebSocket (${reason}) from origin ${JSON.stringify(origin.slice(0, 100))}`);
+      // Closed once the answer is out, not only ended: after an upgrade no HTTP timeout watches the socket, and a client
+      // that keeps its side open would otherwise hold it (and a file descriptor) for as long as it liked.
+      socket.once('finish', () => socket.destroy());
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n\r\n`);
     };
     const target = requestTarget(req.url);

@@ -13,6 +13,7 @@ import { startWebServer } from '../../main/web/server.js';
 import { malformedRequests, sendAll, sendRaw } from '../helpers/http-fuzz.js';
 import { makeHost, tempDir } from '../helpers/host.js';
 import { DIST } from '../helpers/paths.js';
+import { waitFor } from '../helpers/cli.js';
 import { UNSAFE_OUTPUT } from '../fixtures/hostile-text.mjs';
 
 const SERVE = join(DIST, 'main', 'web', 'serve.js');
@@ -121,6 +122,46 @@ describe('browser mode under malformed requests', () => {
 });
 
 describe('browser mode timeouts', () => {
+  it('closes each refused WebSocket upgrade, even when the client keeps its side open', async () => {
+    const t = await makeHost();
+    const web = await startWebServer({ host: t.host, staticDir: join(DIST, 'renderer'), token: 'tok', headersTimeoutMs: 300 });
+    const upgrade = (target: string, host: string) =>
+      `GET ${target} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: http://127.0.0.1:${web.port}\r\n\r\n`;
+    // Tried: a foreign Host, a wrong token, a path that is not the socket's, a broken target; twenty of them.
+    const requests = Array.from(
+      { length: 20 },
+      (_, i) =>
+        [
+          upgrade('/ws?token=tok', 'evil.example'),
+          upgrade('/ws?token=nope', `127.0.0.1:${web.port}`),
+          upgrade('/other', `127.0.0.1:${web.port}`),
+          upgrade('//[', `127.0.0.1:${web.port}`),
+        ][i % 4]!,
+    );
+    const holders = requests.map((request) => {
+      const socket = connect({ port: web.port, host: '127.0.0.1', allowHalfOpen: true });
+      const state = { answer: '', closed: false, socket };
+      socket.on('data', (c: Buffer) => (state.answer += c.toString()));
+      socket.on('error', () => undefined);
+      socket.on('close', () => (state.closed = true));
+      // Once answered, the client keeps writing: a socket the server still holds takes the bytes, one it closed resets.
+      socket.on('end', () => {
+        const poke = setInterval(() => (state.closed ? clearInterval(poke) : socket.write('x')), 50);
+      });
+      socket.write(request);
+      return state;
+    });
+    try {
+      await waitFor('every refused upgrade closed by the server', () => holders.every((h) => h.closed));
+      for (const h of holders) expect(h.answer).toMatch(/^HTTP\/1\.1 4\d\d /);
+      expect((await fetch(`http://127.0.0.1:${web.port}/?token=tok`)).status).toBe(200);
+    } finally {
+      for (const h of holders) h.socket.destroy();
+      await web.close();
+      await t.close();
+    }
+  });
+
   it('closes a connection whose request head never finishes', async () => {
     const t = await makeHost();
     const web = await startWebServer({ host: t.host, staticDir: join(DIST, 'renderer'), token: 'tok', headersTimeoutMs: 300 });

@@ -191,7 +191,7 @@ describe('the control channel', () => {
     /** A peer that keeps its own side open, as a hostile process can; it records when the server closes on it. */
     function holder(address: string): { socket: Socket; closed: () => boolean; replies: () => string } {
       const socket = connect({ path: address, allowHalfOpen: true });
-      cleanup(() => socket.destroy());
+      cleanup(() => void socket.destroy());
       let closed = false;
       let text = '';
       socket.on('data', (c: Buffer) => (text += c.toString('utf8')));

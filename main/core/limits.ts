@@ -1,5 +1,6 @@
 // Everything one server can fill, capped per server, in one place: a flood is refused at the same bounds everywhere, at
 // once, with a reason, and the host's memory and the UI's updates stay bounded whatever a server sends.
+import { TASK_HISTORY } from '../../shared/domain/tasks.js';
 
 export const SERVER_LIMITS = {
   /** Questions for the user one server may have waiting at once, by kind. */
@@ -24,6 +25,13 @@ export const SERVER_LIMITS = {
   logLineChars: 16 * 1024,
   /** Progress updates per tool call passed on to the UI per second (the latest always arrives). */
   progressPerSecond: 10,
+  /**
+   * One task's history: past `entries`, each new entry drops the oldest after the first `kept` (the store's trigger,
+   * migration 10, which holds the same numbers), and the task counts what was dropped.
+   */
+  taskHistory: TASK_HISTORY,
+  /** Characters kept of a task's status message as a server reports it. */
+  taskStatusMessageChars: 4096,
   /** Bytes in one JSON-RPC message from a server, over stdio or HTTP. Configurable: see messageBytesFrom. */
   messageBytes: 10 * 1024 * 1024,
 } as const;

@@ -72,10 +72,15 @@ export const TaskEventSchema = z.object({
 });
 export type TaskEvent = z.infer<typeof TaskEventSchema>;
 
+/** What the store keeps of one task's history: past `entries`, each new entry drops the oldest after the first `kept`. */
+export const TASK_HISTORY = { entries: 500, kept: 10 } as const;
+
 export const TaskDetailSchema = TaskViewSchema.extend({
   remoteTaskId: z.string().nullable(),
   arguments: z.record(z.string(), z.unknown()).nullable(),
   events: z.array(TaskEventSchema),
+  /** Entries dropped from the middle of a long history (a task keeps its first ten and its latest ones). */
+  eventsDropped: z.number().int().nonnegative(),
 });
 export type TaskDetail = z.infer<typeof TaskDetailSchema>;
 

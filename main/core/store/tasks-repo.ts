@@ -34,11 +34,13 @@ export interface TaskRow {
   cancel_requested: number;
   owner_pid: number | null;
   owner_started: string | null;
+  /** History entries dropped from the middle once the task had SERVER_LIMITS.taskHistory.entries (the store's trigger). */
+  events_dropped: number;
 }
 
 export type NewTask = Omit<
   TaskRow,
-  'era' | 'result_bytes' | 'progress' | 'progress_total' | 'progress_message' | 'result_outcome' | 'settled_by' | 'cancel_requested'
+  'era' | 'result_bytes' | 'progress' | 'progress_total' | 'progress_message' | 'result_outcome' | 'settled_by' | 'cancel_requested' | 'events_dropped'
 > & { era?: TaskRow['era'] };
 
 /** One history entry as written; its time is the change's. */

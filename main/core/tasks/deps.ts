@@ -1,5 +1,6 @@
 // What the task layer needs from the rest of the host.
 import type { Audit } from '../audit/index.js';
+import { SERVER_LIMITS } from '../limits.js';
 import type { HostEvents } from '../events.js';
 import type { Clock, Notifier, Unexpected } from '../ports.js';
 import type { McpSession } from '../sessions/index.js';
@@ -36,5 +37,12 @@ export interface TaskOwner {
 }
 
 export const iso = (clock: Clock) => new Date(clock.now()).toISOString();
+
+/** A status message as a server reported it, cut to SERVER_LIMITS.taskStatusMessageChars (a report may be megabytes). */
+export function statusMessageOf(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  const max = SERVER_LIMITS.taskStatusMessageChars;
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
 
 export type { TaskRow };

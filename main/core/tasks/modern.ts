@@ -12,6 +12,7 @@ import {
 import type { CallResult } from '../../../shared/domain/mcp.js';
 import { StewardError } from '../../../shared/errors.js';
 import { unanswered, type McpSession } from '../sessions/index.js';
+import { statusMessageOf } from './deps.js';
 import type { ServerTask } from './task-machine.js';
 
 /** Rounds of questions a server may ask before a call is given up on (the SDK's own MRTR driver stops at the same). */
@@ -94,7 +95,7 @@ export function modernServerTask(task: TaskV2): ServerTask {
   const expires = typeof task.ttlMs === 'number' && Number.isFinite(created) ? new Date(created + task.ttlMs) : null;
   return {
     status: task.status,
-    statusMessage: task.statusMessage ?? null,
+    statusMessage: statusMessageOf(task.statusMessage),
     lastUpdatedAt: task.lastUpdatedAt,
     pollIntervalMs: typeof task.pollIntervalMs === 'number' && Number.isFinite(task.pollIntervalMs) ? task.pollIntervalMs : null,
     expiresAt: expires && !Number.isNaN(expires.getTime()) ? expires.toISOString() : null,

@@ -7,7 +7,7 @@ import { present, StewardError } from '../../../shared/errors.js';
 import type { McpSession } from '../sessions/index.js';
 import { taskView } from '../store/index.js';
 import { detached } from '../background.js';
-import { iso, type TaskDeps, type TaskRow } from './deps.js';
+import { iso, statusMessageOf, type TaskDeps, type TaskRow } from './deps.js';
 import { PollWheel } from './poll-wheel.js';
 import { TaskResult } from './task-result.js';
 import { stateOf, TaskRecord } from './record.js';
@@ -71,7 +71,7 @@ export function serverTask(
 ): ServerTask {
   return {
     status: task.status,
-    statusMessage: task.statusMessage ?? null,
+    statusMessage: statusMessageOf(task.statusMessage),
     lastUpdatedAt: task.lastUpdatedAt ?? null,
     pollIntervalMs: typeof task.pollInterval === 'number' && Number.isFinite(task.pollInterval) ? task.pollInterval : null,
     expiresAt,

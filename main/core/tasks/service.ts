@@ -75,7 +75,7 @@ export class TasksService {
     } catch {
       args = null;
     }
-    return { ...taskView(row), remoteTaskId: row.remote_task_id, arguments: args, events: this.deps.records.events(id) };
+    return { ...taskView(row), remoteTaskId: row.remote_task_id, arguments: args, events: this.deps.records.events(id), eventsDropped: row.events_dropped };
   }
 
   /** A page of the result's JSON text; large results are never loaded whole. */

@@ -114,7 +114,7 @@ function Task({ task, onCancelled }: { task: TaskDetail; onCancelled: (view: Tas
           )}
         </Section>
         <Section id="task-history" title="Status history" className="task-section" titleClassName="task-section-title">
-          <TaskHistory events={task.events} direction={task.direction} />
+          <TaskHistory events={task.events} direction={task.direction} dropped={task.eventsDropped} />
         </Section>
         <TaskAppView task={task} />
         <Section id="task-result" title="Result" className="task-section" titleClassName="task-section-title">

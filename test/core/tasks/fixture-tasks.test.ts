@@ -8,6 +8,7 @@ import { samplingRig, type SamplingRig } from '../../helpers/sampling.js';
 import { stringContaining, arrayContaining } from '../../helpers/matchers.js';
 import { taskWhen } from '../../helpers/tasks.js';
 import { textOf } from '../../helpers/results.js';
+import { SERVER_LIMITS } from '../../../main/core/limits.js';
 
 const TASK_SERVER = join(FIXTURES, 'task-server.mjs');
 
@@ -185,6 +186,41 @@ describe('tool calls as tasks (task fixture)', () => {
     const chattyId = host.tasks.detail(host.tasks.list({ serverId }, 1)[0]!.id).remoteTaskId;
     expect(wire.filter((w) => w.taskId === chattyId).map((w) => w.method)).toEqual(['tasks/result']);
     expect(host.tasks.list({ status: 'completed' }, 10)).toHaveLength(2);
+  });
+
+  it("keeps a chatty task's history and status message bounded: its first entries, its latest ones, and a count of what was dropped", async () => {
+    const { host, serverId } = await fixture();
+    // Tried: 700 steps in about 4 s, each a new status message of 20,000 characters, each sent as a notification and
+    // seen again by polls: before, every one was a history entry of its own, whole, for ever.
+    const steps = 700;
+    const result = await host.tasks.run({
+      serverId,
+      tool: 'job',
+      arguments: { ms: 4000, steps, pollInterval: 250, statusEvery: true, statusPad: 20_000, progress: false },
+    });
+    expect(textOf(result)).toBe(`job done: ${steps} steps`);
+    const [task] = host.tasks.list({ serverId }, 1);
+    const detail = host.tasks.detail(task!.id);
+    const { entries, kept } = SERVER_LIMITS.taskHistory;
+    expect(detail.events).toHaveLength(entries);
+    expect(detail.eventsDropped).toBeGreaterThan(0);
+    // How it began stays (the first steps), and how it ended.
+    const stepOf = (message: string | null) => Number(/^step (\d+) of/.exec(message ?? '')?.[1] ?? Number.NaN);
+    const early = detail.events
+      .slice(0, kept)
+      .map((e) => stepOf(e.message))
+      .filter((n) => !Number.isNaN(n));
+    expect(early.length).toBeGreaterThan(0);
+    expect(Math.max(...early)).toBeLessThan(20);
+    expect(detail.events.at(-1)).toMatchObject({ status: 'completed' });
+    const late = detail.events
+      .slice(kept)
+      .map((e) => stepOf(e.message))
+      .filter((n) => !Number.isNaN(n));
+    expect(Math.min(...late)).toBeGreaterThan(Math.max(...early));
+    // Every entry's message is cut to the cap, with a mark that it was cut.
+    for (const event of detail.events) expect((event.message ?? '').length).toBeLessThanOrEqual(SERVER_LIMITS.taskStatusMessageChars + 1);
+    expect(detail.events.some((e) => e.message?.endsWith('…'))).toBe(true);
   });
 
   it('runs an optional-task tool as a task when the caller asks, and inline otherwise', async () => {

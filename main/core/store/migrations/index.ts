@@ -8,8 +8,9 @@ import owners from './0006-owners.js';
 import trueRecord from './0007-true-record.js';
 import toolCalls from './0008-tool-calls.js';
 import taskEra from './0009-task-era.js';
+import taskHistoryCap from './0010-task-history-cap.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial, sampling, tasks, taskFilters, launch, owners, trueRecord, toolCalls, taskEra];
+export const MIGRATIONS: readonly Migration[] = [initial, sampling, tasks, taskFilters, launch, owners, trueRecord, toolCalls, taskEra, taskHistoryCap];

@@ -1,7 +1,7 @@
 // A task's history, oldest first: each status the server reported (its message and its own time), and what happened on
 // Steward's side, typed as such (asked for it, a cancel requested, the connection lost or back, lost track, a late result).
 import { useState } from 'react';
-import type { TaskDetail, TaskEvent } from '../../../../shared/domain/tasks.js';
+import { TASK_HISTORY, type TaskDetail, type TaskEvent } from '../../../../shared/domain/tasks.js';
 import { TaskStatusBadge } from '../../components/StatusBadge.js';
 import { formatClock, formatDateTime, plural } from '../../lib/format.js';
 import { LOCAL_EVENT_WORDS } from '../../lib/task-words.js';
@@ -9,11 +9,17 @@ import { LOCAL_EVENT_WORDS } from '../../lib/task-words.js';
 /** A chatty task can report thousands of steps; the latest ones are what a person looks for. */
 const SHOWN = 100;
 
-export function TaskHistory({ events, direction }: { events: TaskDetail['events']; direction: TaskDetail['direction'] }) {
+export function TaskHistory({ events, direction, dropped }: { events: TaskDetail['events']; direction: TaskDetail['direction']; dropped: number }) {
   const [all, setAll] = useState(false);
   const hidden = all ? 0 : Math.max(0, events.length - SHOWN);
   return (
     <div className="task-history-frame">
+      {dropped > 0 && (
+        <p className="muted task-history-dropped">
+          {plural(dropped, 'entry', 'entries')} after the first {TASK_HISTORY.kept} {dropped === 1 ? 'was' : 'were'} not kept: a task keeps at most{' '}
+          {TASK_HISTORY.entries} entries of its history.
+        </p>
+      )}
       {hidden > 0 && (
         <button type="button" className="btn-link" onClick={() => setAll(true)}>
           Show {plural(hidden, 'earlier change')}

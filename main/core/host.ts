@@ -77,6 +77,8 @@ export interface HostOptions {
   backoff?: Partial<BackoffPolicy>;
   stopGraceMs?: number;
   connectTimeoutMs?: number;
+  /** How long one request of a sign-in may take, its body included (30 s). */
+  signInRequestMs?: number;
   /** How long a runner's download step may take. */
   downloadTimeoutMs?: number;
   sampleIntervalMs?: number;
@@ -271,6 +273,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     clientMetadataUrl: options.clientMetadataUrl,
     redirectPorts: options.redirectPorts,
+    signInRequestMs: options.signInRequestMs,
     unexpected,
   });
 

@@ -4,6 +4,7 @@
 import type { FetchLike } from '@modelcontextprotocol/client';
 import { StewardError } from '../../../shared/errors.js';
 import { isLoopbackHost, judgeUrl, type UrlVerdict } from '../security/index.js';
+import { totalCap, withBody } from '../servers/capped-fetch.js';
 
 export function serverIsLocal(serverUrl: string): boolean {
   try {
@@ -32,5 +33,35 @@ export function guardedFetch(serverUrl: string, base: FetchLike = fetch): FetchL
       }
     }
     return base(input, init);
+  };
+}
+
+/** Sign-in documents and token answers are small: a megabyte is far more than any real one. */
+export const SIGN_IN_RESPONSE_BYTES = 1024 * 1024;
+/** A sign-in request, its body included, must be answered within this time. */
+export const SIGN_IN_REQUEST_MS = 30_000;
+
+/**
+ * fetch for the requests of a sign-in itself (the token exchange after the browser comes back, and its discovery): judged
+ * as guardedFetch judges them, and bounded, because nothing else bounds them. A server (or the authorization server it
+ * names) that answers with a body without end would otherwise fill the host's memory, and one that sends a byte every few
+ * minutes would hold the sign-in, its browser tab and its callback connection open for ever.
+ */
+export function signInFetch(serverUrl: string, limits: { bytes?: number; ms?: number } = {}, base: FetchLike = fetch): FetchLike {
+  const guarded = guardedFetch(serverUrl, base);
+  const bytes = limits.bytes ?? SIGN_IN_RESPONSE_BYTES;
+  const ms = limits.ms ?? SIGN_IN_REQUEST_MS;
+  return async (input, init) => {
+    const deadline = AbortSignal.timeout(ms);
+    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    let response: Response;
+    try {
+      response = await guarded(input, { ...init, signal });
+    } catch (error) {
+      if (deadline.aborted) throw new StewardError('auth_failed', `The authorization server did not answer within ${ms / 1000} s.`);
+      throw error;
+    }
+    // The deadline covers the body too: the signal stops it where it stands.
+    return response.body ? withBody(response, response.body.pipeThrough(totalCap(bytes))) : response;
   };
 }

@@ -19,7 +19,7 @@ import { detached, guarded } from '../background.js';
 import type { Clock, Unexpected } from '../ports.js';
 import type { HttpAuth } from '../sessions/index.js';
 import type { SettingsRepo } from '../store/index.js';
-import { guardedFetch, judgeAuthUrl, serverIsLocal } from './guard.js';
+import { guardedFetch, judgeAuthUrl, serverIsLocal, signInFetch } from './guard.js';
 import { isDpopBound } from './dpop.js';
 import { pinnedIssuer } from './issuer.js';
 import { LoopbackRedirect, REDIRECT_PORTS, type CallbackAnswer } from './loopback.js';
@@ -54,6 +54,8 @@ export interface AuthDeps {
   /** Steward's client ID metadata document URL; undefined turns CIMD off. */
   clientMetadataUrl?: string | null | undefined;
   redirectPorts?: readonly number[];
+  /** How long one request of a sign-in (the token exchange, its discovery) may take, body included (SIGN_IN_REQUEST_MS). */
+  signInRequestMs?: number | undefined;
   /** Errors nobody waits for: views sent in the background, the redirect listener's answers. */
   unexpected: Unexpected;
 }
@@ -173,9 +175,11 @@ export class AuthService {
     }
     if (!sameOrigin) return false;
     const path = new URL(serverUrl).pathname.replace(/\/$/, '');
-    const fetch = guardedFetch(serverUrl);
+    const fetch = signInFetch(serverUrl, { ms: this.deps.signInRequestMs });
     for (const candidate of [`${origin}/.well-known/oauth-protected-resource${path}`, `${origin}/.well-known/oauth-protected-resource`]) {
       const answer = await fetch(candidate).catch(() => undefined);
+      // Only the status counts here: the body is let go unread.
+      await answer?.body?.cancel().catch(() => undefined);
       if (answer?.ok) return false;
     }
     const server = this.server(serverId);
@@ -372,7 +376,10 @@ export class AuthService {
     }
     const provider = await this.provider(serverId);
     try {
-      const transport = new StreamableHTTPClientTransport(new URL(server.url), { authProvider: provider, fetch: guardedFetch(server.url) });
+      const transport = new StreamableHTTPClientTransport(new URL(server.url), {
+        authProvider: provider,
+        fetch: signInFetch(server.url, { ms: this.deps.signInRequestMs }),
+      });
       await transport.finishAuth(params);
       await transport.close().catch(() => undefined);
     } catch (e) {

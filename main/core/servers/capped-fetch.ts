@@ -23,7 +23,7 @@ function requestId(init: RequestInit | undefined): string | number | undefined {
   }
 }
 
-function withBody(response: Response, body: ReadableStream<Uint8Array>): Response {
+export function withBody(response: Response, body: ReadableStream<Uint8Array>): Response {
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
@@ -187,7 +187,7 @@ function sseCap(limit: number, events: CappedFetchEvents): TransformStream<Uint8
 }
 
 /** Any other body (an error page, say) is passed on up to the limit, then cut off. */
-function totalCap(limit: number): TransformStream<Uint8Array, Uint8Array> {
+export function totalCap(limit: number): TransformStream<Uint8Array, Uint8Array> {
   let bytes = 0;
   return new TransformStream({
     transform(chunk, controller) {

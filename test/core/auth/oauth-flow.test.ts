@@ -144,6 +144,24 @@ describe('signing in to a remote server', () => {
     await until(() => t.host.servers.get(view.id).status === 'running', 'the server to connect');
   });
 
+  it.each([
+    ['never ends', 'endless', /over the limit of 1048576 bytes/],
+    ['stalls, a byte a second', 'stall', /aborted due to timeout|did not answer within/],
+  ])('gives up on a token answer that %s: the sign-in fails with the reason, and nothing waits for ever', async (_what, mode, reason) => {
+    const server = await fixture(`--token-body=${mode}`);
+    const t = await makeHostFor(cleanup, { signInRequestMs: 3_000 });
+    const view = await addRemote(t, 'files', server.url);
+    await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'auth_required' });
+    // Tried: before, the token answer was read whole with no limit and no deadline, so an endless one grew the heap
+    // until the host ran out of memory, and a stalling one held the browser's callback (and the sign-in) open for ever.
+    const page = await signIn(t, await nextSignIn(t.host));
+    expect(page.status).toBe(400);
+    expect(await page.text()).toMatch(reason);
+    expect((await server.log()).filter((e) => e.path === '/token')).toHaveLength(1);
+    expect(await t.host.auth.view(view.id)).toMatchObject({ signedIn: false, pending: false });
+    expect(t.host.audit.list({ kind: 'auth.failed', limit: 5 })).toHaveLength(1);
+  });
+
   it('will not sign in where the authorization server lacks PKCE S256', async () => {
     const server = await fixture('--no-s256');
     const t = await host();

@@ -206,6 +206,15 @@ export class CrossProcess {
     const isDead = (owner: OwnerLike) => ownership.isDead(owner);
     // Read before anything is taken over: another recoverer may remove a dead owner's record meanwhile.
     const kinds = new Map(records.owners.list().map((o) => [`${o.pid}:${o.started}`, o.kind]));
+    // Only owners dead when this run began have their records removed at its end. One that dies during the run may have
+    // had its processes looked at while it still ran (the orphans are stopped one owner at a time, waiting out each
+    // one's grace); its record stays, so the next lease tick finds it dead and a run of its own finishes everything.
+    const deadAtStart = new Set(
+      records.owners
+        .list()
+        .filter(isDead)
+        .map((o) => `${o.pid}:${o.started}`),
+    );
     for (const report of await servers.cleanOrphans(isDead)) {
       const kind = kinds.get(`${report.owner.pid}:${report.owner.started}`);
       const list = report.stopped.map((p) => `${p.pid}${p.command ? ` ${p.command.slice(0, 120)}` : ''}`);
@@ -227,7 +236,7 @@ export class CrossProcess {
     tasks.recover();
     for (const owner of gone(records.inbox.owners())) records.inbox.withdraw(owner);
     for (const owner of records.owners.list()) {
-      if (isDead(owner) && records.owners.remove(owner)) removeStaleFor(this.deps.dataDir, owner.pid);
+      if (deadAtStart.has(`${owner.pid}:${owner.started}`) && records.owners.remove(owner)) removeStaleFor(this.deps.dataDir, owner.pid);
     }
   }
 

@@ -2,13 +2,13 @@
 // stopped, ended, withdrawn, logged) by exactly one of them: first the primitives, raced by eight processes released
 // together, then four real `steward` commands started at the same moment.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startTokenOf } from '../../../main/core/owners/index.js';
 import { openStore, type Store } from '../../../main/core/store/index.js';
 import { exitOf, query, running, steward, waitFor } from '../../helpers/cli.js';
-import { tempDir } from '../../helpers/host.js';
+import { hostOn, tempDir } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { serverRecord } from '../store/temp-store.js';
 import { undoAfterEach } from '../../helpers/cleanup.js';
@@ -189,5 +189,67 @@ describe('recovery raced by several processes', () => {
       { source: 'local', kind: 'host_restarted' },
       { source: 'local', kind: 'lost' },
     ]);
+  });
+
+  it('an owner that dies while another one is being recovered keeps its record, and is recovered in a run of its own', async () => {
+    const data = home();
+    // The owner that dies during the run: alive when the run looks at its processes, gone before the run ends.
+    const later = spawn('sleep', ['60'], { stdio: 'ignore' });
+    cleanup(() => void later.kill('SIGKILL'));
+    const laterOwner = { pid: later.pid!, started: startTokenOf(later.pid!)! };
+    // Dead from the start, spawned after it (a higher pid, so its processes are looked at after `later`'s).
+    const dead = await deadOwner();
+    const mark = join(data, '..', 'sigterm-seen');
+    // The dead owner's orphan ignores SIGTERM, so the run waits out the whole grace on it; it says when it got one.
+    const ready = `${mark}.ready`;
+    const stubborn = spawn(
+      NODE,
+      [
+        '-e',
+        `const fs = require('fs'); process.on('SIGTERM', () => fs.writeFileSync(${JSON.stringify(mark)}, 'x')); fs.writeFileSync(${JSON.stringify(ready)}, 'x'); setInterval(() => {}, 1 << 30)`,
+      ],
+      {
+        stdio: 'ignore',
+        detached: true,
+      },
+    );
+    stubborn.unref();
+    cleanup(() => {
+      if (running(stubborn.pid!)) process.kill(stubborn.pid!, 'SIGKILL');
+    });
+    const left = orphan();
+    // Its handler in place before anything may signal it (a SIGTERM before that would simply end it).
+    await waitFor('both orphans running', () => existsSync(ready) && startTokenOf(left.pid!) !== undefined);
+
+    const store = openStore(join(data, 'steward.db'));
+    const record = (pid: number, owner: { pid: number; started: string }) =>
+      store.processes.record({
+        pid,
+        started: startTokenOf(pid)!,
+        role: 'helper',
+        serverId: null,
+        command: 'node -e …',
+        owner,
+        recordedAt: new Date().toISOString(),
+      });
+    record(left.pid!, laterOwner);
+    record(stubborn.pid!, dead);
+    for (const owner of [laterOwner, dead]) {
+      store.owners.put({ ...owner, kind: 'app', address: null, token: null, leaseUntil: Date.now() + 60_000, since: new Date().toISOString() });
+    }
+    store.close();
+
+    const started = hostOn(data, cleanup, { stopGraceMs: 3_000, leaseMs: 600 });
+    // The run is waiting out the stubborn orphan's grace: `later`'s processes were looked at while it ran. Now it dies.
+    await waitFor("the dead owner's orphan told to stop", () => existsSync(mark));
+    later.kill('SIGKILL');
+    await exitOf(later);
+    await started;
+
+    // Tried: before, the run's end removed every owner dead by then, `later` included, though its processes were looked at
+    // while it ran: its orphan kept running for ever, and nothing was left to say whose it was.
+    await waitFor(`the orphan ${left.pid} of the owner that died meanwhile stopped`, () => !running(left.pid!));
+    await waitFor("both owners' records gone", () => query(data, 'SELECT pid FROM owners WHERE pid != ?', process.pid).length === 0);
+    expect(running(stubborn.pid!)).toBe(false);
   });
 });

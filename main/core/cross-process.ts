@@ -40,7 +40,7 @@ export interface CrossProcessRecords {
   owners: Pick<OwnersRepo, 'list' | 'remove' | 'sessions' | 'dropSessions'>;
   processes: Pick<ProcessesRepo, 'ofServer' | 'clearHelpers'>;
   servers: Pick<ServersRepo, 'list'>;
-  tasks: Pick<TasksRepo, 'get' | 'changedSince'>;
+  tasks: Pick<TasksRepo, 'get' | 'changedSince' | 'lastChange'>;
 }
 
 export interface CrossProcessDeps {
@@ -64,7 +64,8 @@ export class CrossProcess {
   readonly inbox: SharedInbox;
   private control: ControlServer | undefined;
   private recovering: Promise<void> | undefined;
-  private tasksSeen: { updatedAt: string; id: string };
+  /** The last task change this process has heard of (TasksRepo.lastChange). */
+  private tasksSeen: number;
 
   constructor(private readonly deps: CrossProcessDeps) {
     const { records, ownership, events } = deps;
@@ -80,7 +81,7 @@ export class CrossProcess {
       },
       changed: (change) => events.emit('inbox:changed', change),
     });
-    this.tasksSeen = { updatedAt: new Date().toISOString(), id: '' };
+    this.tasksSeen = records.tasks.lastChange();
     const servers = () => void deps.servers.externalChange().catch((error: unknown) => deps.onUnexpected('servers feed', error));
     this.feed.on('servers', servers);
     this.feed.on('sessions', servers);
@@ -246,7 +247,7 @@ export class CrossProcess {
     for (;;) {
       const rows = this.deps.records.tasks.changedSince(this.tasksSeen, 200);
       for (const row of rows) {
-        this.tasksSeen = { updatedAt: row.updated_at, id: row.id };
+        this.tasksSeen = row.change_seq;
         if (!ownership.isSelf({ pid: row.owner_pid, started: row.owner_started })) this.deps.events.emit('tasks:changed', taskView(row));
       }
       if (rows.length < 200) return;

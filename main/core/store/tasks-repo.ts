@@ -36,11 +36,22 @@ export interface TaskRow {
   owner_started: string | null;
   /** History entries dropped from the middle once the task had SERVER_LIMITS.taskHistory.entries (the store's trigger). */
   events_dropped: number;
+  /** Where this row's last change stands in the order the database committed task changes (migration 0011). */
+  change_seq: number;
 }
 
 export type NewTask = Omit<
   TaskRow,
-  'era' | 'result_bytes' | 'progress' | 'progress_total' | 'progress_message' | 'result_outcome' | 'settled_by' | 'cancel_requested' | 'events_dropped'
+  | 'era'
+  | 'result_bytes'
+  | 'progress'
+  | 'progress_total'
+  | 'progress_message'
+  | 'result_outcome'
+  | 'settled_by'
+  | 'cancel_requested'
+  | 'events_dropped'
+  | 'change_seq'
 > & { era?: TaskRow['era'] };
 
 /** One history entry as written; its time is the change's. */
@@ -102,6 +113,12 @@ export function taskView(row: TaskRow): TaskView {
   };
 }
 
+/**
+ * The next place in the order of task changes, computed inside the writing statement: a write holds the database's one
+ * write lock, so this is above every change committed before it and below every change committed after it.
+ */
+const NEXT_CHANGE = '(SELECT coalesce(max(change_seq), 0) + 1 FROM tasks)';
+
 export class TasksRepo {
   private readonly s;
   private readonly db: Db;
@@ -117,9 +134,9 @@ export class TasksRepo {
     this.s = {
       insert: db.prepare(
         `INSERT INTO tasks (id, server_id, server_name, transport, direction, remote_task_id, era, method, label, status, status_message,
-           created_at, updated_at, expires_at, poll_interval_ms, arguments, error, owner_pid, owner_started)
+           created_at, updated_at, expires_at, poll_interval_ms, arguments, error, owner_pid, owner_started, change_seq)
          VALUES (@id, @server_id, @server_name, @transport, @direction, @remote_task_id, @era, @method, @label, @status, @status_message,
-           @created_at, @updated_at, @expires_at, @poll_interval_ms, @arguments, @error, @owner_pid, @owner_started)`,
+           @created_at, @updated_at, @expires_at, @poll_interval_ms, @arguments, @error, @owner_pid, @owner_started, ${NEXT_CHANGE})`,
       ),
       event: db.prepare<[string, string, string, string | null, string, string, string | null]>(
         'INSERT INTO task_events (task_id, at, status, message, source, kind, server_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -135,7 +152,7 @@ export class TasksRepo {
         'INSERT INTO task_results (task_id, result) VALUES (?, ?) ON CONFLICT (task_id) DO UPDATE SET result = excluded.result',
       ),
       update: db.prepare<Record<string, unknown>, TaskRow>(
-        `UPDATE tasks SET updated_at = @at,
+        `UPDATE tasks SET updated_at = @at, change_seq = ${NEXT_CHANGE},
            status = COALESCE(@status, status),
            status_message = CASE WHEN @setMessage THEN @statusMessage ELSE status_message END,
            remote_task_id = COALESCE(@remoteTaskId, remote_task_id),
@@ -155,7 +172,8 @@ export class TasksRepo {
         'UPDATE tasks SET owner_pid = ?, owner_started = ? WHERE id = ? AND owner_pid IS ? AND owner_started IS ?',
       ),
       incoming: db.prepare<[string], TaskRow>("SELECT * FROM tasks WHERE server_id = ? AND direction = 'incoming' ORDER BY created_at"),
-      changedSince: db.prepare<[string, string, number], TaskRow>('SELECT * FROM tasks WHERE (updated_at, id) > (?, ?) ORDER BY updated_at, id LIMIT ?'),
+      changedSince: db.prepare<[number, number], TaskRow>('SELECT * FROM tasks WHERE change_seq > ? ORDER BY change_seq LIMIT ?'),
+      lastChange: db.prepare<[], { seq: number }>('SELECT coalesce(max(change_seq), 0) AS seq FROM tasks'),
     };
     const resultBytes = db.prepare<[number, string]>('UPDATE tasks SET result_bytes = ? WHERE id = ?');
     const event = (id: string, at: string, e: HistoryEntry) => this.s.event.run(id, at, e.status, e.message, e.source, e.kind, e.serverAt);
@@ -249,9 +267,14 @@ export class TasksRepo {
     return this.s.claim.run(owner.pid, owner.started, id, from.owner_pid, from.owner_started).changes === 1;
   }
 
-  /** Tasks updated after a cursor, oldest change first (a keyset read on the tasks_by_updated index). */
-  changedSince(cursor: TaskCursor, limit: number): TaskRow[] {
-    return this.s.changedSince.all(cursor.updatedAt, cursor.id, limit);
+  /** Tasks changed after the change `seq` (see lastChange), in the order the changes were committed. */
+  changedSince(seq: number, limit: number): TaskRow[] {
+    return this.s.changedSince.all(seq, limit);
+  }
+
+  /** The latest task change committed: where a process that starts now begins to read others' changes. */
+  lastChange(): number {
+    return this.s.lastChange.get()?.seq ?? 0;
   }
 
   incoming(serverId: string): TaskRow[] {

@@ -6,8 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventName, EventPayload } from '../../../shared/contract/index.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../../fixtures/fake-anthropic.mjs';
 import { steward, waitFor } from '../../helpers/cli.js';
+import { undoAfterEach } from '../../helpers/cleanup.js';
+import { openStore, type HistoryEntry, type NewTask } from '../../../main/core/store/index.js';
 import { createOsSandbox } from '../../../main/core/security/index.js';
-import { addApproved } from '../../helpers/host.js';
+import { addApproved, makeHostFor } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
 import { nextItem, samplingRig, samplingServer, textRequest, type SamplingRig } from '../../helpers/sampling.js';
 
@@ -121,5 +123,48 @@ describe('changes from another process', () => {
     expect((await steward(home(rig), ['servers', 'remove', 'remote'])).code).toBe(0);
     await waitFor('the removal', () => removed.find((r) => changed.some((v) => v.name === 'remote' && v.id === r.serverId)));
     expect(rig.t.host.servers.list().map((s) => s.name)).not.toContain('remote');
+  });
+});
+
+describe('task changes from other processes', () => {
+  const cleanup = undoAfterEach();
+  const task = (id: string, at: string, owner: { pid: number; started: string }): NewTask => ({
+    id,
+    server_id: 's1',
+    server_name: 'elsewhere',
+    transport: 'http',
+    direction: 'outgoing',
+    remote_task_id: `r-${id}`,
+    method: 'tools/call',
+    label: 'job',
+    status: 'working',
+    status_message: 'queued',
+    created_at: at,
+    updated_at: at,
+    expires_at: null,
+    poll_interval_ms: 1000,
+    arguments: null,
+    error: null,
+    owner_pid: owner.pid,
+    owner_started: owner.started,
+  });
+  const requested: HistoryEntry = { source: 'local', kind: 'requested', status: 'working', message: 'asked', serverAt: null };
+
+  it("are each announced once, in the order they were committed, whatever the writers' clocks say", async () => {
+    const t = await makeHostFor(cleanup);
+    const seen: string[] = [];
+    t.host.events.on('tasks:changed', (view) => seen.push(`${view.id}:${view.status}`));
+    const other = openStore(join(t.dir, 'data', 'steward.db'));
+    cleanup(() => other.close());
+    const elsewhere = { pid: 999_999, started: 'elsewhere' };
+    // Tried: a writer whose clock steps back between two writes (an NTP step, a resumed machine), and one whose change
+    // commits after another stamped later. Before, the cursor was the last updated_at seen, and both were missed.
+    other.tasks.insert(task('x', '2030-01-01T10:00:01.000Z', elsewhere), requested);
+    await waitFor('the first change', () => seen.includes('x:working'));
+    other.tasks.insert(task('y', '2030-01-01T10:00:00.500Z', elsewhere), requested);
+    await waitFor('the change stamped earlier but committed later', () => seen.includes('y:working'));
+    other.tasks.apply('x', '2030-01-01T09:00:00.000Z', { status: 'completed' }, [], undefined);
+    await waitFor('a later change stamped an hour earlier', () => seen.includes('x:completed'));
+    expect(seen).toEqual(['x:working', 'y:working', 'x:completed']);
   });
 });

@@ -3,6 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type HistoryEntry, type NewTask, type Store } from '../../../main/core/store/index.js';
 import { taskPageSql } from '../../../main/core/store/tasks-repo.js';
 import { tempDbDir, type TempDir } from './temp-store.js';
+import Database from 'better-sqlite3';
+import { migrate } from '../../../main/core/store/database.js';
+import { MIGRATIONS } from '../../../main/core/store/migrations/index.js';
 
 let tmp: TempDir;
 let store: Store;
@@ -161,5 +164,49 @@ describe('TasksRepo', () => {
     // A second taker that read the task before the first claim loses: the task has one follower.
     expect(store.tasks.claim('a', { pid: 78, started: 'tok2' }, before)).toBe(false);
     expect(store.tasks.get('a')).toMatchObject({ owner_pid: 77, owner_started: 'tok' });
+  });
+});
+
+describe('the order of task changes', () => {
+  it("follows the commits, not the writers' clocks", () => {
+    const start = store.tasks.lastChange();
+    store.tasks.insert(task('late', '2030-01-01T10:00:02.000Z'), requested);
+    store.tasks.insert(task('early', '2030-01-01T10:00:00.000Z'), requested);
+    store.tasks.apply('late', '2029-01-01T00:00:00.000Z', { status: 'completed' }, []);
+    expect(store.tasks.changedSince(start, 10).map((r) => `${r.id}:${r.status}`)).toEqual(['early:working', 'late:completed']);
+    expect(store.tasks.lastChange()).toBe(start + 3);
+    // Taking a task over changes who follows it, not what it is: as before, other processes are not told.
+    expect(store.tasks.claim('early', { pid: 2, started: 'y' }, { owner_pid: 1, owner_started: 'x' })).toBe(true);
+    expect(store.tasks.changedSince(start + 3, 10)).toEqual([]);
+  });
+
+  it('gives the tasks of an older database their order by when they last changed', () => {
+    store.close();
+    tmp.cleanup();
+    tmp = tempDbDir();
+    const raw = new Database(tmp.file);
+    migrate(
+      raw,
+      MIGRATIONS.filter((m) => m.version <= 10),
+    );
+    const insert = raw.prepare(
+      `INSERT INTO tasks (id, server_id, server_name, transport, direction, remote_task_id, method, label, status, created_at, updated_at)
+       VALUES (?, 's1', 'one', 'stdio', 'outgoing', ?, 'tools/call', 'job', 'working', ?, ?)`,
+    );
+    for (const [id, at] of [
+      ['b', '2026-01-01T00:00:02.000Z'],
+      ['a', '2026-01-01T00:00:03.000Z'],
+      ['c', '2026-01-01T00:00:01.000Z'],
+    ] as const)
+      insert.run(id, `r-${id}`, at, at);
+    raw.close();
+    store = openStore(tmp.file);
+    expect(store.tasks.changedSince(0, 10).map((r) => [r.id, r.change_seq])).toEqual([
+      ['c', 1],
+      ['b', 2],
+      ['a', 3],
+    ]);
+    store.tasks.apply('c', '2026-01-01T00:00:00.000Z', { status: 'completed' }, []);
+    expect(store.tasks.changedSince(3, 10).map((r) => r.id)).toEqual(['c']);
   });
 });

@@ -142,7 +142,10 @@ export class TasksRepo {
         'INSERT INTO task_events (task_id, at, status, message, source, kind, server_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       get: db.prepare<[string], TaskRow>('SELECT * FROM tasks WHERE id = ?'),
-      byRemote: db.prepare<[string, string, string], TaskRow>('SELECT * FROM tasks WHERE server_id = ? AND direction = ? AND remote_task_id = ?'),
+      byRemote: db.prepare<[string, string, string, number | null, string | null], TaskRow>(
+        `SELECT * FROM tasks WHERE server_id = ? AND direction = ? AND remote_task_id = ?
+         ORDER BY (owner_pid IS ? AND owner_started IS ?) DESC, status IN ('working', 'input_required') DESC, change_seq DESC LIMIT 1`,
+      ),
       events: db.prepare<[string], TaskEvent>('SELECT at, source, kind, status, message, server_at AS serverAt FROM task_events WHERE task_id = ? ORDER BY id'),
       result: db.prepare<[string], { result: string }>('SELECT result FROM task_results WHERE task_id = ?'),
       slice: db.prepare<[number, number, string], { text: string; total: number }>(
@@ -203,8 +206,17 @@ export class TasksRepo {
     return this.s.get.get(id);
   }
 
-  byRemote(serverId: string, direction: 'outgoing' | 'incoming', remoteTaskId: string): TaskRow | undefined {
-    return this.s.byRemote.get(serverId, direction, remoteTaskId);
+  /**
+   * A task by the server's id for it. Ids repeat (a server numbering its tasks anew after a restart, or once per Steward
+   * process running it), so the one taken is `owner`'s own if it has one, else one still running, else the newest.
+   */
+  byRemote(
+    serverId: string,
+    direction: 'outgoing' | 'incoming',
+    remoteTaskId: string,
+    owner: { pid: number; started: string | null } | null = null,
+  ): TaskRow | undefined {
+    return this.s.byRemote.get(serverId, direction, remoteTaskId, owner?.pid ?? null, owner?.started ?? null);
   }
 
   /**

@@ -148,7 +148,7 @@ export class TaskReceiver {
   /** The server's own task, live (not expired); anything else is "unknown" (-32602), whoever asks. */
   private own(serverId: string, params: unknown): TaskRow {
     const taskId = (params as { taskId?: unknown } | undefined)?.taskId;
-    const row = typeof taskId === 'string' ? this.deps.records.byRemote(serverId, 'incoming', taskId) : undefined;
+    const row = typeof taskId === 'string' ? this.deps.records.byRemote(serverId, 'incoming', taskId, this.deps.owner) : undefined;
     if (!row || (row.expires_at && Date.parse(row.expires_at) < this.deps.clock.now())) {
       throw new ProtocolError(INVALID_PARAMS, 'Unknown task');
     }

@@ -540,8 +540,10 @@ export class TaskRequester {
     const taskId = typeof params.taskId === 'string' ? params.taskId : undefined;
     const status = TASK_STATUSES.find((s) => s === params.status);
     if (!taskId || !status) return;
-    const row = this.deps.records.byRemote(serverId, 'outgoing', taskId);
-    if (!row) {
+    const row = this.deps.records.byRemote(serverId, 'outgoing', taskId, this.deps.owner);
+    // A task the server itself ended takes no status again: one that names its id is about a newer task the server gave
+    // the same id (numbering anew after a restart) whose answer is not handled yet, and waits for it like any early one.
+    if (!row || (isTerminal(row.status) && row.settled_by === 'server')) {
       this.holdEarly(serverId, taskId, params);
       return;
     }

@@ -141,11 +141,20 @@ describe('TasksRepo', () => {
     expect(store.tasks.resultSlice('none', 0, 10)).toBeUndefined();
   });
 
-  it('refuses a second task with the same remote id from the same server and direction', () => {
-    store.tasks.insert(task('a', '2026-01-01T00:00:00.000Z'), requested);
-    expect(() => store.tasks.insert(task('b', '2026-01-01T00:00:00.000Z', { remote_task_id: 'r-a' }), requested)).toThrow(/UNIQUE/);
-    store.tasks.insert(task('c', '2026-01-01T00:00:00.000Z', { remote_task_id: 'r-a', direction: 'incoming' }), requested);
-    expect(store.tasks.byRemote('s1', 'incoming', 'r-a')!.id).toBe('c');
+  it("keeps tasks a server gave the same id, and finds by that id the asker's own, else one running, else the newest", () => {
+    // A server numbering its tasks anew after a restart, and two Steward processes each running it.
+    store.tasks.insert(task('old', '2026-01-01T00:00:00.000Z', { status: 'completed' }), requested);
+    store.tasks.insert(task('mine', '2026-01-01T00:00:01.000Z', { remote_task_id: 'r-old', owner_pid: 7, owner_started: 'me' }), requested);
+    store.tasks.insert(task('theirs', '2026-01-01T00:00:02.000Z', { remote_task_id: 'r-old', owner_pid: 8, owner_started: 'them' }), requested);
+    expect(store.tasks.byRemote('s1', 'outgoing', 'r-old', { pid: 7, started: 'me' })!.id).toBe('mine');
+    expect(store.tasks.byRemote('s1', 'outgoing', 'r-old', { pid: 8, started: 'them' })!.id).toBe('theirs');
+    // Someone else: one still running, the newest of those.
+    expect(store.tasks.byRemote('s1', 'outgoing', 'r-old')!.id).toBe('theirs');
+    store.tasks.apply('theirs', '2026-01-01T00:00:03.000Z', { status: 'completed' }, []);
+    expect(store.tasks.byRemote('s1', 'outgoing', 'r-old', { pid: 9, started: 'other' })!.id).toBe('mine');
+    // The other direction is apart.
+    store.tasks.insert(task('c', '2026-01-01T00:00:00.000Z', { remote_task_id: 'r-old', direction: 'incoming' }), requested);
+    expect(store.tasks.byRemote('s1', 'incoming', 'r-old')!.id).toBe('c');
   });
 
   it('lists unfinished tasks and hands one to a new owner', () => {

@@ -223,6 +223,24 @@ describe('tool calls as tasks (task fixture)', () => {
     expect(detail.events.some((e) => e.message?.endsWith('…'))).toBe(true);
   });
 
+  it('runs a task whose id the server gave before, to an earlier task, when it numbered its tasks anew after a restart', async () => {
+    const { host, serverId } = await fixture(['--counter-ids']);
+    const first = await host.tasks.run({ serverId, tool: 'job', arguments: { ms: 300, steps: 1, pollInterval: 250, statusEvery: true } });
+    expect(textOf(first)).toBe('job done: 1 steps');
+    await host.servers.stop(serverId, 'user');
+    await host.servers.ensureRunning(serverId);
+    // Tried: the restarted server calls its first task "1" again. Before, the store refused a second task with that id
+    // (a unique index), and the call failed after the server had accepted it.
+    const second = await host.tasks.run({ serverId, tool: 'job', arguments: { ms: 600, steps: 2, pollInterval: 250, statusEvery: true } });
+    expect(textOf(second)).toBe('job done: 2 steps');
+    const tasks = host.tasks.list({ serverId }, 10);
+    expect(tasks.map((t) => t.status)).toEqual(['completed', 'completed']);
+    const details = tasks.map((t) => host.tasks.detail(t.id));
+    expect(details.map((d) => d.remoteTaskId)).toEqual(['1', '1']);
+    // Each task's history is its own: the second one's steps did not land on the first.
+    expect(details.map((d) => d.events.filter((e) => /^step \d of 2/.test(e.message ?? '')).length > 0)).toEqual([true, false]);
+  });
+
   it('runs an optional-task tool as a task when the caller asks, and inline otherwise', async () => {
     const { host, serverId } = await fixture();
     const asTask = await host.dispatch('tools:call', { serverId, name: 'job', arguments: { ms: 300, steps: 1, pollInterval: 250 }, asTask: true });

@@ -10,8 +10,9 @@ import toolCalls from './0008-tool-calls.js';
 import taskEra from './0009-task-era.js';
 import taskHistoryCap from './0010-task-history-cap.js';
 import taskChangeOrder from './0011-task-change-order.js';
+import taskRemoteIds from './0012-task-remote-ids.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial, sampling, tasks, taskFilters, launch, owners, trueRecord, toolCalls, taskEra, taskHistoryCap, taskChangeOrder];
+export const MIGRATIONS: readonly Migration[] = [initial, sampling, tasks, taskFilters, launch, owners, trueRecord, toolCalls, taskEra, taskHistoryCap, taskChangeOrder, taskRemoteIds];

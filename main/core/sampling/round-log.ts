@@ -93,10 +93,16 @@ export class RoundLog {
     return this.loops.has(loopId);
   }
 
-  /** Puts a round and its loop on record at once, in the journal: for a round about to reach the model. */
+  /**
+   * Puts a round and its loop on record at once, in the journal: for a round about to reach the model. Its row goes into
+   * the next batch as well (it usually is there already): an entry is cleared once the rows written before it are, so a
+   * round whose row was written just before it changed (one the user decided on, written at the decision) must have
+   * its row written again, or a bulk clear would take the entry and leave the row as it was.
+   */
   journal(round: LoggedRound): void {
     const loop = this.deps.loopOf(round.loopId);
     if (!loop) return;
+    this.queue(round);
     this.journaledUpTo = this.store.sampling.journal(this.deps.owner, { loop, round: round.row() });
     this.entryOf.set(round.id, this.journaledUpTo);
   }

@@ -111,6 +111,29 @@ describe('the round log', () => {
     expect(s.sampling.journaled()).toEqual([]);
   });
 
+  it('writes the row of a round journaled after its row was written, before a bulk clear can take its entry', () => {
+    const { store: s } = store();
+    const l = loops();
+    const log = logOn(s, l.of);
+    // The user decided: the row is written at once, without the body (not prepared yet)...
+    const decided = round('r-decided', 'l-decided', 2);
+    log.queue(decided);
+    log.flush();
+    // ...then the body is prepared and the round journaled as it leaves for the model, which takes its time.
+    decided.steps = 3;
+    log.journal(decided);
+    // Meanwhile enough other rounds come and go for a bulk clear (with this one's entry, CLEAR_EVERY of them).
+    for (let i = 0; i < CLEAR_EVERY - 1; i++) {
+      const r = round(`r-${i}`, `l-${i}`, 3);
+      log.queue(r);
+      log.journal(r);
+      log.flush();
+    }
+    expect(s.sampling.journaled()).toEqual([]);
+    // Tried: before, the round was not in any batch after its entry, and the clear left its row without the body.
+    expect(s.sampling.round('r-decided')).toMatchObject({ status: 'sent', sent: '{"model":"claude-sonnet-5-5"}' });
+  });
+
   it('clears only its own journal, in bulk and when it closes: another process’s entries stay for that process', () => {
     const { store: s } = store();
     const l = loops();

@@ -15,4 +15,17 @@ import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial, sampling, tasks, taskFilters, launch, owners, trueRecord, toolCalls, taskEra, taskHistoryCap, taskChangeOrder, taskRemoteIds];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  sampling,
+  tasks,
+  taskFilters,
+  launch,
+  owners,
+  trueRecord,
+  toolCalls,
+  taskEra,
+  taskHistoryCap,
+  taskChangeOrder,
+  taskRemoteIds,
+];

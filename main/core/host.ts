@@ -297,7 +297,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     open: gatedOpener((url) => options.browser.open(url)),
     completed: (event) => events.emit('elicitation:completed', event),
     now,
-    relatedTask: relatedTaskOf(store.tasks),
+    relatedTask: relatedTaskOf(store.tasks, self),
   });
   const traffic = createServerTraffic({
     sampling,

@@ -50,10 +50,16 @@ export function taskServerOf(servers: ServerRows): (serverId: string) => { name:
   };
 }
 
-/** The task of ours a server's question belongs to (its related-task id names the server's own task). */
-export function relatedTaskOf(tasks: Pick<TasksRepo, 'byRemote'>): (serverId: string, remoteTaskId: string) => { taskId: string; label: string } | null {
+/**
+ * The task of ours a server's question belongs to (its related-task id names the server's own task). A server's ids may
+ * repeat across Steward processes running it, so this process's own task is the one taken.
+ */
+export function relatedTaskOf(
+  tasks: Pick<TasksRepo, 'byRemote'>,
+  self: { pid: number; started: string },
+): (serverId: string, remoteTaskId: string) => { taskId: string; label: string } | null {
   return (serverId, remoteTaskId) => {
-    const row = tasks.byRemote(serverId, 'outgoing', remoteTaskId);
+    const row = tasks.byRemote(serverId, 'outgoing', remoteTaskId, self);
     return row ? { taskId: row.id, label: row.label } : null;
   };
 }

@@ -41,19 +41,23 @@ describe('the composition root’s parts', () => {
     expect(taskServerOf(servers)('gone')).toBeUndefined();
   });
 
-  it('finds our task behind a server’s related-task id, and only an outgoing one of that server', () => {
+  it('finds our task behind a server’s related-task id: only an outgoing one of that server, this process’s own first', () => {
     const asked: unknown[] = [];
-    const related = relatedTaskOf({
-      byRemote: (serverId, direction, remoteId) => {
-        asked.push([serverId, direction, remoteId]);
-        return remoteId === 'known' ? ({ id: 't1', label: 'Index the docs' } as never) : undefined;
+    const self = { pid: 42, started: 'me' };
+    const related = relatedTaskOf(
+      {
+        byRemote: (serverId, direction, remoteId, owner) => {
+          asked.push([serverId, direction, remoteId, owner]);
+          return remoteId === 'known' ? ({ id: 't1', label: 'Index the docs' } as never) : undefined;
+        },
       },
-    });
+      self,
+    );
     expect(related('s1', 'known')).toEqual({ taskId: 't1', label: 'Index the docs' });
     expect(related('s1', 'forged')).toBeNull();
     expect(asked).toEqual([
-      ['s1', 'outgoing', 'known'],
-      ['s1', 'outgoing', 'forged'],
+      ['s1', 'outgoing', 'known', self],
+      ['s1', 'outgoing', 'forged', self],
     ]);
   });
 

@@ -11,7 +11,7 @@ import { iso, statusMessageOf, type TaskDeps, type TaskRow } from './deps.js';
 import { PollWheel } from './poll-wheel.js';
 import { TaskResult } from './task-result.js';
 import { stateOf, TaskRecord } from './record.js';
-import { isTerminal, type ServerTask, type TaskMachineEvent, type TaskState } from './task-machine.js';
+import { isTerminal, takesReports, type ServerTask, type TaskMachineEvent, type TaskState } from './task-machine.js';
 import { nextPollDelay, pollSpread } from './timing.js';
 import { answerAll, callDeclaringTasks, cancelTask, getTask, modernServerTask, toCallResult, updateTask, type ModernCall } from './modern.js';
 import type { DetailedTaskV2 } from '@modelcontextprotocol/ext-tasks/core/v2';
@@ -541,9 +541,10 @@ export class TaskRequester {
     const status = TASK_STATUSES.find((s) => s === params.status);
     if (!taskId || !status) return;
     const row = this.deps.records.byRemote(serverId, 'outgoing', taskId, this.deps.owner);
-    // A task the server itself ended takes no status again: one that names its id is about a newer task the server gave
-    // the same id (numbering anew after a restart) whose answer is not handled yet, and waits for it like any early one.
-    if (!row || (isTerminal(row.status) && row.settled_by === 'server')) {
+    // Only this process's own task, and one that still takes reports: a status naming the id of another process's task,
+    // or of one that cannot be reported on again, is about a newer task of this process that the server gave the same
+    // id (numbering anew after a restart) and whose answer is not handled yet; it waits for it like any early status.
+    if (!row || row.owner_pid !== this.deps.owner.pid || row.owner_started !== this.deps.owner.started || !takesReports(row)) {
       this.holdEarly(serverId, taskId, params);
       return;
     }

@@ -112,7 +112,7 @@ export function taskTransition(state: TaskState, event: TaskMachineEvent): Trans
     case 'process_ended': {
       if (state.settledBy === 'steward') return unchanged(state);
       if (state.settledBy === 'server') return resultNeverComes(state);
-      return lost(state, 'The server process ended while the task was running.', 'server exited');
+      return lost(state, 'The server process ended while the task was running.', SERVER_EXITED);
     }
     case 'connection_lost':
       if (isTerminal(state.status) || state.disconnected || state.direction === 'incoming') return unchanged(state);
@@ -131,7 +131,7 @@ export function taskTransition(state: TaskState, event: TaskMachineEvent): Trans
         state.direction === 'incoming'
           ? 'Steward stopped before it finished; the server’s connection ended with it.'
           : 'Steward stopped while the task was running; a local server’s tasks end with its process.';
-      const settled = lost(state, why, 'host restarted');
+      const settled = lost(state, why, HOST_RESTARTED);
       return { state: settled.state, effects: [note, ...settled.effects] };
     }
     case 'answered':
@@ -259,6 +259,20 @@ function resultNeverComes(state: TaskState): Transition {
 }
 
 /** Steward can no longer follow the task: failed, with the reason on record, until the server's own word says otherwise. */
+/** Why a task was lost with the process that ran it (a stdio server's, or Steward's own): nothing can report on it again. */
+const SERVER_EXITED = 'server exited';
+const HOST_RESTARTED = 'host restarted';
+
+/**
+ * Whether a server's report may still apply to a task on record: one not ended yet, or one Steward gave up on while the
+ * server might still answer for it (a late result). A task the server ended, or one that ended with the process that
+ * ran it, takes none: a report naming its id is about a newer task the server gave the same id.
+ */
+export function takesReports(task: { status: TaskStatus; settled_by: 'server' | 'steward' | null; error: string | null }): boolean {
+  if (!isTerminal(task.status)) return true;
+  return task.settled_by === 'steward' && task.error !== SERVER_EXITED && task.error !== HOST_RESTARTED;
+}
+
 function lost(state: TaskState, why: string, error: string): Transition {
   return {
     state: { ...state, status: 'failed', statusMessage: why, settledBy: 'steward', disconnected: false, error },

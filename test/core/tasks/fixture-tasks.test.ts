@@ -241,6 +241,25 @@ describe('tool calls as tasks (task fixture)', () => {
     expect(details.map((d) => d.events.filter((e) => /^step \d of 2/.test(e.message ?? '')).length > 0)).toEqual([true, false]);
   });
 
+  it("keeps a status for a new task with a reused id off the task that was lost with the server's earlier process", async () => {
+    const { host, serverId } = await fixture(['--counter-ids']);
+    // Task "1" is lost with its process: the server dies while it runs.
+    const lost = await host.tasks.start({ serverId, tool: 'die', arguments: {} });
+    expect(await host.tasks.requester.settle(lost.id)).toMatchObject({ status: 'failed', error: 'server exited' });
+    await host.servers.ensureRunning(serverId);
+    // The new process calls its first task "1" too, and reports a status for it before the answer that creates it.
+    const result = await host.tasks.run({ serverId, tool: 'job', arguments: { ms: 300, steps: 1, pollInterval: 250, statusFirst: true } });
+    expect(textOf(result)).toBe('job done: 1 steps');
+    // Tried: before, that status was taken for the lost task's late report: the lost task read "completed after all" and
+    // the new task's "warming up" was gone.
+    const old = host.tasks.detail(lost.id);
+    expect(old).toMatchObject({ status: 'failed', error: 'server exited' });
+    expect(old.events.map((e) => e.kind)).not.toContain('late_result');
+    const fresh = host.tasks.detail(host.tasks.list({ serverId }, 1)[0]!.id);
+    expect(fresh.id).not.toBe(lost.id);
+    expect(fresh.events.map((e) => e.message)).toContain('warming up');
+  });
+
   it('runs an optional-task tool as a task when the caller asks, and inline otherwise', async () => {
     const { host, serverId } = await fixture();
     const asTask = await host.dispatch('tools:call', { serverId, name: 'job', arguments: { ms: 300, steps: 1, pollInterval: 250 }, asTask: true });

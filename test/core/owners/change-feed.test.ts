@@ -7,7 +7,8 @@ import type { EventName, EventPayload } from '../../../shared/contract/index.js'
 import { startFakeAnthropic, type FakeAnthropic } from '../../fixtures/fake-anthropic.mjs';
 import { steward, waitFor } from '../../helpers/cli.js';
 import { undoAfterEach } from '../../helpers/cleanup.js';
-import { openStore, type HistoryEntry, type NewTask } from '../../../main/core/store/index.js';
+import { openStore } from '../../../main/core/store/index.js';
+import { requested, taskRecord } from '../store/temp-store.js';
 import { createOsSandbox } from '../../../main/core/security/index.js';
 import { addApproved, makeHostFor } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
@@ -128,27 +129,8 @@ describe('changes from another process', () => {
 
 describe('task changes from other processes', () => {
   const cleanup = undoAfterEach();
-  const task = (id: string, at: string, owner: { pid: number; started: string }): NewTask => ({
-    id,
-    server_id: 's1',
-    server_name: 'elsewhere',
-    transport: 'http',
-    direction: 'outgoing',
-    remote_task_id: `r-${id}`,
-    method: 'tools/call',
-    label: 'job',
-    status: 'working',
-    status_message: 'queued',
-    created_at: at,
-    updated_at: at,
-    expires_at: null,
-    poll_interval_ms: 1000,
-    arguments: null,
-    error: null,
-    owner_pid: owner.pid,
-    owner_started: owner.started,
-  });
-  const requested: HistoryEntry = { source: 'local', kind: 'requested', status: 'working', message: 'asked', serverAt: null };
+  const task = (id: string, at: string, owner: { pid: number; started: string }) =>
+    taskRecord(id, at, { server_name: 'elsewhere', transport: 'http', arguments: null, owner_pid: owner.pid, owner_started: owner.started });
 
   it("are each announced once, in the order they were committed, whatever the writers' clocks say", async () => {
     const t = await makeHostFor(cleanup);

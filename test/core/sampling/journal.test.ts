@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { ServerView } from '../../../shared/domain/servers.js';
 import { startTokenOf } from '../../../main/core/owners/index.js';
 import { openStore, SAMPLING_JOURNAL_DIR, type LoopSummary, type RoundRow } from '../../../main/core/store/index.js';
-import { startFakeAnthropic } from '../../fixtures/fake-anthropic.mjs';
+import { startFakeAnthropic, type FakeAnthropic } from '../../fixtures/fake-anthropic.mjs';
 import { exitOf, query, waitFor } from '../../helpers/cli.js';
 import { hostOn, tempDir } from '../../helpers/host.js';
 import { startHostProcess, type HostProcess } from '../../helpers/host-process.js';
@@ -34,6 +34,26 @@ async function owner(keep = false): Promise<{ pid: number; started: string }> {
     await exitOf(child);
   }
   return key;
+}
+
+/** The app in a process of its own, a model API stand-in, and the sampling fixture added and approved in it. */
+async function samplerApp(): Promise<{ data: string; api: FakeAnthropic; app: HostProcess; server: ServerView }> {
+  const data = home();
+  // A key the contract takes (long enough to be a real one).
+  const api = await startFakeAnthropic({ apiKey: `sk-ant-api03-${'x'.repeat(40)}` });
+  cleanup(() => api.close());
+  const app: HostProcess = await startHostProcess(data, { kind: 'app' });
+  cleanup(() => app.killHard());
+  await app.call('models:set', { baseUrl: api.url });
+  await app.call('models:setKey', { apiKey: api.apiKey });
+  const added = await app.call('servers:add', {
+    name: 'sampler',
+    config: { transport: 'stdio', command: NODE, args: [join(FIXTURES, 'sampling-server.mjs')], env: {} },
+    sandbox: { enabled: false },
+  });
+  const consent = await app.call('consent:get', { serverId: added.id });
+  const server: ServerView = await app.call('consent:decide', { serverId: added.id, hash: consent.spec.hash, decision: 'approve' });
+  return { data, api, app, server };
 }
 
 /** The lines of a process's journal files, as it wrote them. */
@@ -113,21 +133,7 @@ describe('the sampling journal', () => {
   });
 
   it('after a kill while the model works: the round it was waiting on is interrupted with the exact body sent, rounds already replied stay as they are', async () => {
-    const data = home();
-    // A key the contract takes (long enough to be a real one).
-    const api = await startFakeAnthropic({ apiKey: `sk-ant-api03-${'x'.repeat(40)}` });
-    cleanup(() => api.close());
-    const app: HostProcess = await startHostProcess(data, { kind: 'app' });
-    cleanup(() => app.killHard());
-    await app.call('models:set', { baseUrl: api.url });
-    await app.call('models:setKey', { apiKey: api.apiKey });
-    const added = await app.call('servers:add', {
-      name: 'sampler',
-      config: { transport: 'stdio', command: NODE, args: [join(FIXTURES, 'sampling-server.mjs')], env: {} },
-      sandbox: { enabled: false },
-    });
-    const consent = await app.call('consent:get', { serverId: added.id });
-    const server: ServerView = await app.call('consent:decide', { serverId: added.id, hash: consent.spec.hash, decision: 'approve' });
+    const { data, api, app, server } = await samplerApp();
     await app.call('sampling:setPolicy', { serverId: server.id, policy: { mode: 'allow' } });
 
     for (const text of ['one', 'two', 'three']) {
@@ -164,20 +170,7 @@ describe('the sampling journal', () => {
   });
 
   it('after a kill while the model works on a round the user approved with an edit: the record holds the edited body that was sent', async () => {
-    const data = home();
-    const api = await startFakeAnthropic({ apiKey: `sk-ant-api03-${'x'.repeat(40)}` });
-    cleanup(() => api.close());
-    const app: HostProcess = await startHostProcess(data, { kind: 'app' });
-    cleanup(() => app.killHard());
-    await app.call('models:set', { baseUrl: api.url });
-    await app.call('models:setKey', { apiKey: api.apiKey });
-    const added = await app.call('servers:add', {
-      name: 'sampler',
-      config: { transport: 'stdio', command: NODE, args: [join(FIXTURES, 'sampling-server.mjs')], env: {} },
-      sandbox: { enabled: false },
-    });
-    const consent = await app.call('consent:get', { serverId: added.id });
-    const server: ServerView = await app.call('consent:decide', { serverId: added.id, hash: consent.spec.hash, decision: 'approve' });
+    const { data, api, app, server } = await samplerApp();
 
     // The default policy asks: the round is written when the user decides, before its body is prepared.
     api.setLatency(60_000);

@@ -1,9 +1,7 @@
 // Owners, sessions, the shared inbox rows and the change revisions, on a real file; and the upgrade of older records.
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../../main/core/store/migrations/index.js';
-import { migrate, openStore, type Store } from '../../../main/core/store/index.js';
-import { serverRecord, tempDbDir, type TempDir } from './temp-store.js';
+import { openStore, type Store } from '../../../main/core/store/index.js';
+import { olderDatabase, serverRecord, tempDbDir, type TempDir } from './temp-store.js';
 
 let tmp: TempDir;
 let store: Store;
@@ -114,18 +112,14 @@ describe('upgrade', () => {
     store.close();
     tmp.cleanup();
     tmp = tempDbDir();
-    const raw = new Database(tmp.file);
-    migrate(
-      raw,
-      MIGRATIONS.filter((m) => m.version <= 4),
-    );
-    raw
-      .prepare(
-        "INSERT INTO servers (id, name, transport, config, sandbox, options, source, created_at, updated_at) VALUES ('s', 's', 'stdio', '{}', '{}', '{}', 'manual', 'x', 'x')",
-      )
-      .run();
-    raw.prepare("INSERT INTO server_runs (server_id, pid, pid_started, host_pid, started_at) VALUES ('s', 321, '999', 77, 'x')").run();
-    raw.close();
+    olderDatabase(tmp.file, 4, (raw) => {
+      raw
+        .prepare(
+          "INSERT INTO servers (id, name, transport, config, sandbox, options, source, created_at, updated_at) VALUES ('s', 's', 'stdio', '{}', '{}', '{}', 'manual', 'x', 'x')",
+        )
+        .run();
+      raw.prepare("INSERT INTO server_runs (server_id, pid, pid_started, host_pid, started_at) VALUES ('s', 321, '999', 77, 'x')").run();
+    });
     store = openStore(tmp.file);
     expect(store.processes.list()).toMatchObject([{ pid: 321, started: '999', role: 'server', serverId: 's', owner: { pid: 77, started: '' } }]);
   });

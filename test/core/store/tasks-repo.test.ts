@@ -1,11 +1,8 @@
 // Task rows: a change, its history entries and its result in one transaction; keyset pages newest first; results in slices.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type HistoryEntry, type NewTask, type Store } from '../../../main/core/store/index.js';
+import { openStore, type Store } from '../../../main/core/store/index.js';
 import { taskPageSql } from '../../../main/core/store/tasks-repo.js';
-import { tempDbDir, type TempDir } from './temp-store.js';
-import Database from 'better-sqlite3';
-import { migrate } from '../../../main/core/store/database.js';
-import { MIGRATIONS } from '../../../main/core/store/migrations/index.js';
+import { olderDatabase, requested, taskRecord, tempDbDir, type TempDir } from './temp-store.js';
 
 let tmp: TempDir;
 let store: Store;
@@ -18,29 +15,7 @@ afterEach(() => {
   tmp.cleanup();
 });
 
-const requested: HistoryEntry = { source: 'local', kind: 'requested', status: 'working', message: 'asked', serverAt: null };
-
-const task = (id: string, at: string, overrides: Partial<NewTask> = {}): NewTask => ({
-  id,
-  server_id: 's1',
-  server_name: 'one',
-  transport: 'stdio',
-  direction: 'outgoing',
-  remote_task_id: `r-${id}`,
-  method: 'tools/call',
-  label: 'job',
-  status: 'working',
-  status_message: 'queued',
-  created_at: at,
-  updated_at: at,
-  expires_at: null,
-  poll_interval_ms: 1000,
-  arguments: '{"n":1}',
-  error: null,
-  owner_pid: 1,
-  owner_started: 'x',
-  ...overrides,
-});
+const task = taskRecord;
 
 describe('TasksRepo', () => {
   it('writes the history entries a change brings with it, and none for a change that is no event (progress)', () => {
@@ -193,22 +168,18 @@ describe('the order of task changes', () => {
     store.close();
     tmp.cleanup();
     tmp = tempDbDir();
-    const raw = new Database(tmp.file);
-    migrate(
-      raw,
-      MIGRATIONS.filter((m) => m.version <= 10),
-    );
-    const insert = raw.prepare(
-      `INSERT INTO tasks (id, server_id, server_name, transport, direction, remote_task_id, method, label, status, created_at, updated_at)
-       VALUES (?, 's1', 'one', 'stdio', 'outgoing', ?, 'tools/call', 'job', 'working', ?, ?)`,
-    );
-    for (const [id, at] of [
-      ['b', '2026-01-01T00:00:02.000Z'],
-      ['a', '2026-01-01T00:00:03.000Z'],
-      ['c', '2026-01-01T00:00:01.000Z'],
-    ] as const)
-      insert.run(id, `r-${id}`, at, at);
-    raw.close();
+    olderDatabase(tmp.file, 10, (raw) => {
+      const insert = raw.prepare(
+        `INSERT INTO tasks (id, server_id, server_name, transport, direction, remote_task_id, method, label, status, created_at, updated_at)
+         VALUES (?, 's1', 'one', 'stdio', 'outgoing', ?, 'tools/call', 'job', 'working', ?, ?)`,
+      );
+      for (const [id, at] of [
+        ['b', '2026-01-01T00:00:02.000Z'],
+        ['a', '2026-01-01T00:00:03.000Z'],
+        ['c', '2026-01-01T00:00:01.000Z'],
+      ] as const)
+        insert.run(id, `r-${id}`, at, at);
+    });
     store = openStore(tmp.file);
     expect(store.tasks.changedSince(0, 10).map((r) => [r.id, r.change_seq])).toEqual([
       ['c', 1],

@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { openStore, type ServerRecord, type Store, type StoreOptions } from '../../../main/core/store/index.js';
+import Database from 'better-sqlite3';
+import { migrate } from '../../../main/core/store/database.js';
+import { MIGRATIONS } from '../../../main/core/store/migrations/index.js';
+import { openStore, type HistoryEntry, type NewTask, type ServerRecord, type Store, type StoreOptions } from '../../../main/core/store/index.js';
 
 export interface TempDir {
   dir: string;
@@ -53,3 +56,43 @@ export function serverRecord(id: string, name = id, overrides: Partial<ServerRec
     ...overrides,
   };
 }
+
+/** A database file as an older Steward left it: the migrations up to `version`, then `seed` writes to it directly. */
+export function olderDatabase(file: string, version: number, seed: (db: Database.Database) => void): void {
+  const raw = new Database(file);
+  try {
+    migrate(
+      raw,
+      MIGRATIONS.filter((m) => m.version <= version),
+    );
+    seed(raw);
+  } finally {
+    raw.close();
+  }
+}
+
+/** The history entry a task starts with. */
+export const requested: HistoryEntry = { source: 'local', kind: 'requested', status: 'working', message: 'asked', serverAt: null };
+
+/** A task as a process records it when it asks a server for one. */
+export const taskRecord = (id: string, at: string, overrides: Partial<NewTask> = {}): NewTask => ({
+  id,
+  server_id: 's1',
+  server_name: 'one',
+  transport: 'stdio',
+  direction: 'outgoing',
+  remote_task_id: `r-${id}`,
+  method: 'tools/call',
+  label: 'job',
+  status: 'working',
+  status_message: 'queued',
+  created_at: at,
+  updated_at: at,
+  expires_at: null,
+  poll_interval_ms: 1000,
+  arguments: '{"n":1}',
+  error: null,
+  owner_pid: 1,
+  owner_started: 'x',
+  ...overrides,
+});

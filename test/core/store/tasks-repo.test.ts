@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../main/core/store/index.js';
 import { taskPageSql } from '../../../main/core/store/tasks-repo.js';
 import { olderDatabase, requested, taskRecord, tempDbDir, type TempDir } from './temp-store.js';
+import { SERVER_LIMITS } from '../../../main/core/limits.js';
 
 let tmp: TempDir;
 let store: Store;
@@ -188,5 +189,38 @@ describe('the order of task changes', () => {
     ]);
     store.tasks.apply('c', '2026-01-01T00:00:00.000Z', { status: 'completed' }, []);
     expect(store.tasks.changedSince(3, 10).map((r) => r.id)).toEqual(['c']);
+  });
+
+  it('cuts a history an older Steward left past the cap: its first ten and its latest entries stay, the rest counted', () => {
+    store.close();
+    tmp.cleanup();
+    tmp = tempDbDir();
+    const { entries, kept } = SERVER_LIMITS.taskHistory;
+    olderDatabase(tmp.file, 9, (raw) => {
+      raw
+        .prepare(
+          `INSERT INTO tasks (id, server_id, server_name, transport, direction, remote_task_id, method, label, status, created_at, updated_at)
+           VALUES (?, 's1', 'one', 'stdio', 'outgoing', ?, 'tools/call', 'job', 'working', 'x', 'x')`,
+        )
+        .run('long', 'r-long');
+      raw
+        .prepare(
+          `INSERT INTO tasks (id, server_id, server_name, transport, direction, remote_task_id, method, label, status, created_at, updated_at)
+           VALUES ('short', 's1', 'one', 'stdio', 'outgoing', 'r-short', 'tools/call', 'job', 'working', 'x', 'x')`,
+        )
+        .run();
+      const event = raw.prepare("INSERT INTO task_events (task_id, at, status, message) VALUES (?, 'x', 'working', ?)");
+      for (let i = 0; i < 800; i++) event.run('long', `report ${i}`);
+      for (let i = 0; i < 3; i++) event.run('short', `report ${i}`);
+    });
+    store = openStore(tmp.file);
+    const long = store.tasks.events('long').map((e) => e.message);
+    expect(long).toHaveLength(entries);
+    expect(long.slice(0, kept)).toEqual(Array.from({ length: kept }, (_, i) => `report ${i}`));
+    expect(long.at(kept)).toBe(`report ${800 - (entries - kept)}`);
+    expect(long.at(-1)).toBe('report 799');
+    expect(store.tasks.get('long')!.events_dropped).toBe(800 - entries);
+    expect(store.tasks.events('short')).toHaveLength(3);
+    expect(store.tasks.get('short')!.events_dropped).toBe(0);
   });
 });

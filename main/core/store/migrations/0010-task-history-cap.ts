@@ -11,6 +11,16 @@ const migration: Migration = {
   up(db) {
     db.exec(`
       ALTER TABLE tasks ADD COLUMN events_dropped INTEGER NOT NULL DEFAULT 0;
+      -- A history already past the cap is cut the same way once: its first ten and its latest 490 stay.
+      UPDATE tasks SET events_dropped = long.total - 500
+        FROM (SELECT task_id, count(*) AS total FROM task_events GROUP BY task_id HAVING count(*) > 500) AS long
+        WHERE tasks.id = long.task_id;
+      DELETE FROM task_events WHERE id IN (
+        SELECT id FROM (
+          SELECT id, row_number() OVER (PARTITION BY task_id ORDER BY id) AS n, count(*) OVER (PARTITION BY task_id) AS total
+          FROM task_events
+        ) WHERE total > 500 AND n > 10 AND n <= total - 490
+      );
       CREATE TRIGGER task_events_cap AFTER INSERT ON task_events
       WHEN (SELECT count(*) FROM task_events WHERE task_id = NEW.task_id) > 500
       BEGIN

@@ -87,13 +87,13 @@ export function startTokenOf(pid: number, platform: NodeJS.Platform = process.pl
     return stat ? linuxToken(stat.starttime) : undefined;
   }
   if (platform === 'win32') return undefined;
+  return psStart(pid, { PATH: process.env.PATH ?? '/bin:/usr/bin', TZ: 'UTC', LC_ALL: 'C' });
+}
+
+/** `ps`'s start time of one process, asked in the environment given (undefined when it is not running or ps fails). */
+function psStart(pid: number, env: NodeJS.ProcessEnv): string | undefined {
   try {
-    const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], {
-      encoding: 'utf8',
-      timeout: 5000,
-      stdio: ['ignore', 'pipe', 'ignore'],
-      env: { PATH: process.env.PATH ?? '/bin:/usr/bin', TZ: 'UTC', LC_ALL: 'C' },
-    });
+    const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'], env });
     return out.trim() ? psToken(out) : undefined;
   } catch {
     return undefined;
@@ -119,7 +119,11 @@ export function isAlive(pid: number): boolean {
 export function isSameProcess(pid: number, started: string | null, platform: NodeJS.Platform = process.platform): boolean {
   if (started === null || started === '') return isAlive(pid);
   const now = startTokenOf(pid, platform);
-  return now === undefined ? platform !== 'linux' && isAlive(pid) : now === started;
+  if (now === undefined) return platform !== 'linux' && isAlive(pid);
+  if (now === started) return true;
+  // A token an earlier Steward wrote outside Linux was in its own local time: read the way it was written (in this
+  // process's environment, as that Steward did), it still names the same process for one that shares it.
+  return platform !== 'linux' && platform !== 'win32' && psStart(pid, process.env) === started;
 }
 
 let pageSizeCache: number | undefined;

@@ -170,6 +170,24 @@ describe('process identity', () => {
     }
   });
 
+  it('outside Linux, still knows a process by the token an earlier Steward wrote in its local time', () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'Asia/Tokyo';
+    try {
+      // As an earlier Steward asked: `ps` in its own environment, in its own time zone.
+      const legacy = execFileSync('ps', ['-o', 'lstart=', '-p', String(process.pid)], { encoding: 'utf8' })
+        .trim()
+        .replace(/\s+/g, ' ');
+      expect(legacy).not.toBe(startTokenOf(process.pid, 'darwin'));
+      // Tried: before, only the UTC token counted, and every Steward an earlier version had recorded was taken for dead.
+      expect(isSameProcess(process.pid, legacy, 'darwin')).toBe(true);
+      expect(isSameProcess(process.pid, legacy.replace(/\d{4}$/, '1999'), 'darwin')).toBe(false);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it('refuses nonsense pids without touching anything', () => {
     for (const pid of [0, -1, -process.pid, Number.NaN, 2 ** 53]) {
       expect(isAlive(pid)).toBe(false);

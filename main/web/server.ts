@@ -142,6 +142,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       log(`refused a WebSocket (${reason}) from origin ${JSON.stringify(origin.slice(0, 100))}`);
       // Closed once the answer is out, not only ended: after an upgrade no HTTP timeout watches the socket, and a client
       // that keeps its side open would otherwise hold it (and a file descriptor) for as long as it liked.
+      // What the client sent past its request is read and dropped: bytes left unread when the socket closes would make
+      // the kernel reset the connection, and the client might never see the answer.
+      socket.resume();
       socket.once('finish', () => socket.destroy());
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n\r\n`);
     };

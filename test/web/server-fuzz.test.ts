@@ -151,12 +151,24 @@ describe('browser mode timeouts', () => {
       socket.write(request);
       return state;
     });
+    // And one that sends 64 KiB more after its request: those bytes are read and dropped, so the close is not a reset
+    // that could cost the client its answer.
+    const eager = connect({ port: web.port, host: '127.0.0.1' });
+    const eagerAnswer = new Promise<string>((resolve) => {
+      let text = '';
+      eager.on('data', (c: Buffer) => (text += c.toString()));
+      eager.on('error', () => resolve(text));
+      eager.on('close', () => resolve(text));
+    });
+    eager.write(Buffer.concat([Buffer.from(requests[1]!), Buffer.alloc(64 * 1024, 0x78)]));
     try {
       await waitFor('every refused upgrade closed by the server', () => holders.every((h) => h.closed));
       for (const h of holders) expect(h.answer).toMatch(/^HTTP\/1\.1 4\d\d /);
+      expect(await eagerAnswer).toMatch(/^HTTP\/1\.1 401 /);
       expect((await fetch(`http://127.0.0.1:${web.port}/?token=tok`)).status).toBe(200);
     } finally {
       for (const h of holders) h.socket.destroy();
+      eager.destroy();
       await web.close();
       await t.close();
     }

@@ -4,7 +4,7 @@
 import type { FetchLike } from '@modelcontextprotocol/client';
 import { StewardError } from '../../../shared/errors.js';
 import { isLoopbackHost, judgeUrl, type UrlVerdict } from '../security/index.js';
-import { totalCap, withBody } from '../servers/capped-fetch.js';
+import { totalCap, withBody } from '../http-body.js';
 
 export function serverIsLocal(serverUrl: string): boolean {
   try {

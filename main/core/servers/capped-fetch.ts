@@ -1,6 +1,7 @@
 // The message size limit for Streamable HTTP servers: a fetch wrapper that reads each response body as it streams and
 // stands in for any single message over the limit, by its id, instead of letting the SDK hold it whole.
 import type { FetchLike } from '@modelcontextprotocol/client';
+import { totalCap, withBody } from '../http-body.js';
 import { MessageSkeleton, standInFor, type OversizedMessage } from './oversized.js';
 
 export interface CappedFetchEvents {
@@ -21,10 +22,6 @@ function requestId(init: RequestInit | undefined): string | number | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function withBody(response: Response, body: ReadableStream<Uint8Array>): Response {
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 /** A JSON body answers the one request POSTed: over the limit, it becomes an error for that request's id. */
@@ -182,18 +179,6 @@ function sseCap(limit: number, events: CappedFetchEvents): TransformStream<Uint8
         return;
       }
       for (const part of held) controller.enqueue(part);
-    },
-  });
-}
-
-/** Any other body (an error page, say) is passed on up to the limit, then cut off. */
-export function totalCap(limit: number): TransformStream<Uint8Array, Uint8Array> {
-  let bytes = 0;
-  return new TransformStream({
-    transform(chunk, controller) {
-      bytes += chunk.length;
-      if (bytes > limit) controller.error(new Error(`The response was over the limit of ${limit} bytes.`));
-      else controller.enqueue(chunk);
     },
   });
 }

@@ -93,6 +93,25 @@ describe('the record on screen', () => {
     expect(rig.errors).toEqual([]);
   });
 
+  it('says above a long history how many entries in its middle were not kept', async () => {
+    rig = await openRig();
+    const { page } = rig;
+    const serverId = await taskServer(rig);
+    // 600 steps, each a new status message: more than a task keeps.
+    await rig.t.host.tasks.run({ serverId, tool: 'job', arguments: { ms: 3000, steps: 600, pollInterval: 250, statusEvery: true, progress: false } });
+    const [task] = rig.t.host.tasks.list({ serverId }, 1);
+    const dropped = rig.t.host.tasks.detail(task!.id).eventsDropped;
+    expect(dropped).toBeGreaterThan(0);
+    await page.goto(`${rig.web.url}#/tasks/${task!.id}`);
+    const note = page.locator('.task-history-dropped');
+    await note.waitFor(WAIT);
+    expect(await note.textContent()).toBe(`${dropped} entries after the first 10 were not kept: a task keeps at most 500 entries of its history.`);
+    // The latest ones are what shows first; the first ten are still there behind "Show earlier".
+    await page.getByRole('list', { name: 'Status history' }).getByRole('listitem').last().getByText('completed').waitFor(WAIT);
+    await rig.shot('task-history-dropped');
+    expect(rig.errors).toEqual([]);
+  });
+
   it('keeps a tool’s result with its server when the user leaves the Tools tab and comes back', async () => {
     rig = await openRig();
     const { page } = rig;

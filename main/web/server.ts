@@ -23,6 +23,8 @@ export interface WebServerOptions {
   token?: string;
   /** How long a client may take to send a request's head before the connection is closed (slow clients). */
   headersTimeoutMs?: number;
+  /** Bytes a page may leave unread before its socket is dropped (32 MiB). */
+  maxBacklogBytes?: number;
   log?: (line: string) => void;
   /** Told the channel of every call a page made, once its answer is on its way (refused frames are not calls). */
   answered?: (channel: string) => void;
@@ -37,6 +39,8 @@ export interface WebServer {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1']);
 const MAX_FRAME = 8 * 1024 * 1024;
+/** Bytes a page may leave unread on its socket before it is dropped (room for a few of the largest frames). */
+const MAX_BACKLOG = 32 * 1024 * 1024;
 const HEADERS_TIMEOUT_MS = 10_000;
 
 function sameToken(given: string | null, token: string): boolean {
@@ -64,6 +68,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
 
   const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const maxBacklog = options.maxBacklogBytes ?? MAX_BACKLOG;
   // Slow and half-sent requests are cut off: the head must arrive in time, checked often enough to matter.
   const http = createServer(
     { headersTimeout, requestTimeout: headersTimeout * 3, connectionsCheckingInterval: Math.max(100, Math.min(1000, headersTimeout / 2)) },
@@ -178,7 +183,23 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
 
   function send(ws: WebSocket, frame: ServerFrame): void {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    deliver(ws, JSON.stringify(frame));
+  }
+
+  /**
+   * Sends to a page unless it stopped reading: a tab frozen in the background, or any client holding the token that
+   * reads nothing, would otherwise have every event of a busy host buffered here without end. Past the backlog cap its
+   * socket is dropped; the page reconnects and reads its views again.
+   */
+  function deliver(ws: WebSocket, text: string): void {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > maxBacklog) {
+      log(`dropped a page's socket: it left ${ws.bufferedAmount} bytes unread`);
+      sockets.delete(ws);
+      ws.terminate();
+      return;
+    }
+    ws.send(text);
   }
 
   function attach(ws: WebSocket): void {
@@ -205,7 +226,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const offEvents = options.host.events.onAny((event, payload) => {
     const text = JSON.stringify({ type: 'event', event, payload } satisfies ServerFrame);
-    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
+    for (const ws of sockets) deliver(ws, text);
   }, EVENT_NAMES);
 
   await new Promise<void>((resolve, reject) => {

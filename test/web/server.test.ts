@@ -1,11 +1,13 @@
 // Browser mode's server without a browser: token, Origin and Host checks, loopback only, bad frames and payloads.
 import { request } from 'node:http';
+import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startWebServer, type WebServer } from '../../main/web/server.js';
 import { makeHost, type TestHost } from '../helpers/host.js';
 import { DIST } from '../helpers/paths.js';
+import { waitFor } from '../helpers/cli.js';
 
 let t: TestHost | undefined;
 let web: WebServer | undefined;
@@ -138,5 +140,65 @@ describe('browser mode server', () => {
     await t!.host.servers.add({ name: 'pushed', config: { transport: 'http', url: 'https://mcp.example.com/mcp', headers: {} } });
     expect(await event).toMatchObject({ event: 'servers:changed', payload: { name: 'pushed' } });
     ws!.close();
+  });
+
+  it('drops a page that stops reading once its backlog passes the cap, and keeps serving a page that reads', async () => {
+    t = await makeHost();
+    const lines: string[] = [];
+    web = await startWebServer({
+      host: t.host,
+      staticDir: join(DIST, 'renderer'),
+      token: 'test-token-123',
+      maxBacklogBytes: 1024 * 1024,
+      log: (line) => lines.push(line),
+    });
+    const origin = `http://127.0.0.1:${web.port}`;
+    const { ws: reader } = await connect(`ws://127.0.0.1:${web.port}/ws?token=test-token-123`, origin);
+    let read = 0;
+    reader!.on('message', () => (read += 1));
+    // A client that completes the handshake, then reads nothing more (a frozen tab, or any holder of the token).
+    const stalled = netConnect(web.port, '127.0.0.1');
+    let closed = false;
+    stalled.on('error', () => undefined);
+    stalled.on('close', () => (closed = true));
+    stalled.write(
+      `GET /ws?token=test-token-123 HTTP/1.1\r\nHost: 127.0.0.1:${web.port}\r\nOrigin: ${origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+    );
+    const handshake = await new Promise<string>((resolve) => stalled.once('data', (c: Buffer) => resolve(c.toString('latin1'))));
+    expect(handshake).toMatch(/^HTTP\/1\.1 101 /);
+    stalled.pause();
+
+    // Tried: 200 events of 100 KB each, 20 MB in all. Before, every byte the stalled client did not read was kept here.
+    const big = {
+      id: 't',
+      serverId: 's',
+      serverName: 'x',
+      direction: 'outgoing',
+      era: 'legacy',
+      method: 'tools/call',
+      label: 'job',
+      status: 'working',
+      statusMessage: 'x'.repeat(100 * 1024),
+      createdAt: '',
+      updatedAt: '',
+      expiresAt: null,
+      pollIntervalMs: null,
+      progress: null,
+      progressTotal: null,
+      progressMessage: null,
+      settledBy: null,
+      resultBytes: null,
+      error: null,
+    } as const;
+    for (let i = 0; i < 200; i++) {
+      t.host.events.emit('tasks:changed', big);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await waitFor('the reading page to get every event', () => read >= 200);
+    stalled.resume();
+    await waitFor('the stalled client to see its socket closed', () => closed);
+    expect(lines.filter((l) => l.includes("dropped a page's socket"))).toHaveLength(1);
+    expect(reader!.readyState).toBe(WebSocket.OPEN);
+    reader!.close();
   });
 });

@@ -15,3 +15,29 @@ export function taskWhen(host: TestHost['host'], id: string, test: (v: TaskView)
     if (now) check(now);
   });
 }
+
+/** A task's view as the UI gets it: a working tool-call task of server s1, with `patch` over it. */
+export function taskViewOf(patch: Partial<TaskView> = {}): TaskView {
+  return {
+    id: 't',
+    serverId: 's1',
+    serverName: 'jobs',
+    direction: 'outgoing',
+    era: 'legacy',
+    method: 'tools/call',
+    label: 'job',
+    status: 'working',
+    statusMessage: null,
+    createdAt: '2026-01-01T10:00:00.000Z',
+    updatedAt: '2026-01-01T10:00:00.000Z',
+    expiresAt: null,
+    pollIntervalMs: null,
+    progress: null,
+    progressTotal: null,
+    progressMessage: null,
+    settledBy: null,
+    resultBytes: null,
+    error: null,
+    ...patch,
+  };
+}

@@ -8,6 +8,7 @@ import { startWebServer, type WebServer } from '../../main/web/server.js';
 import { makeHost, type TestHost } from '../helpers/host.js';
 import { DIST } from '../helpers/paths.js';
 import { waitFor } from '../helpers/cli.js';
+import { taskViewOf } from '../helpers/tasks.js';
 
 let t: TestHost | undefined;
 let web: WebServer | undefined;
@@ -169,27 +170,7 @@ describe('browser mode server', () => {
     stalled.pause();
 
     // Tried: 200 events of 100 KB each, 20 MB in all. Before, every byte the stalled client did not read was kept here.
-    const big = {
-      id: 't',
-      serverId: 's',
-      serverName: 'x',
-      direction: 'outgoing',
-      era: 'legacy',
-      method: 'tools/call',
-      label: 'job',
-      status: 'working',
-      statusMessage: 'x'.repeat(100 * 1024),
-      createdAt: '',
-      updatedAt: '',
-      expiresAt: null,
-      pollIntervalMs: null,
-      progress: null,
-      progressTotal: null,
-      progressMessage: null,
-      settledBy: null,
-      resultBytes: null,
-      error: null,
-    } as const;
+    const big = taskViewOf({ statusMessage: 'x'.repeat(100 * 1024) });
     for (let i = 0; i < 200; i++) {
       t.host.events.emit('tasks:changed', big);
       await new Promise((resolve) => setImmediate(resolve));

@@ -1,31 +1,11 @@
 // Where a change lands in the task center's list, and how an older page is added.
 import { describe, expect, it } from 'vitest';
 import type { TaskView } from '../../../shared/domain/tasks.js';
+import { taskViewOf } from '../../helpers/tasks.js';
 import { appendPage, foldHeld, foldTask, holdChange, inLoadedPages, type Loaded, type TaskFilter } from '../../../renderer/src/lib/task-list.js';
 
 function task(id: string, updatedAt: string, patch: Partial<TaskView> = {}): TaskView {
-  return {
-    id,
-    serverId: 's1',
-    serverName: 'jobs',
-    direction: 'outgoing',
-    era: 'legacy',
-    method: 'tools/call',
-    label: 'job',
-    status: 'working',
-    statusMessage: null,
-    createdAt: '2026-01-01T10:00:00.000Z',
-    updatedAt: `2026-01-01T10:00:${updatedAt}.000Z`,
-    expiresAt: null,
-    pollIntervalMs: null,
-    progress: null,
-    progressTotal: null,
-    progressMessage: null,
-    settledBy: null,
-    resultBytes: null,
-    error: null,
-    ...patch,
-  };
+  return taskViewOf({ id, updatedAt: `2026-01-01T10:00:${updatedAt}.000Z`, ...patch });
 }
 
 const ALL: TaskFilter = { status: '', serverId: '' };

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { TASK_STATUSES } from '../../../shared/domain/tasks.js';
 import { endedWords, eraWords, statusLabel, TASK_STATUS, ttlWords } from '../../../renderer/src/lib/task-words.js';
+import { taskViewOf } from '../../helpers/tasks.js';
 
 describe('task words', () => {
   it('gives each status its own word, and cancelled a calm tone, not the error one', () => {
@@ -33,25 +34,5 @@ describe('task words', () => {
 });
 
 function view() {
-  return {
-    id: 't',
-    serverId: 's',
-    serverName: 'jobs',
-    direction: 'outgoing' as const,
-    era: 'legacy' as const,
-    method: 'tools/call',
-    label: 'job',
-    status: 'working' as const,
-    statusMessage: null,
-    createdAt: '2026-01-01T09:59:00.000Z',
-    updatedAt: '2026-01-01T09:59:00.000Z',
-    expiresAt: null,
-    pollIntervalMs: null,
-    progress: null,
-    progressTotal: null,
-    progressMessage: null,
-    settledBy: null,
-    resultBytes: null,
-    error: null,
-  };
+  return taskViewOf({ serverId: 's', createdAt: '2026-01-01T09:59:00.000Z', updatedAt: '2026-01-01T09:59:00.000Z' });
 }

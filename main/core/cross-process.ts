@@ -206,16 +206,12 @@ export class CrossProcess {
     const { records, ownership, servers, sampling, tasks, audit } = this.deps;
     const isDead = (owner: OwnerLike) => ownership.isDead(owner);
     // Read before anything is taken over: another recoverer may remove a dead owner's record meanwhile.
-    const kinds = new Map(records.owners.list().map((o) => [`${o.pid}:${o.started}`, o.kind]));
+    const owners = records.owners.list();
+    const kinds = new Map(owners.map((o) => [`${o.pid}:${o.started}`, o.kind]));
     // Only owners dead when this run began have their records removed at its end. One that dies during the run may have
     // had its processes looked at while it still ran (the orphans are stopped one owner at a time, waiting out each
     // one's grace); its record stays, so the next lease tick finds it dead and a run of its own finishes everything.
-    const deadAtStart = new Set(
-      records.owners
-        .list()
-        .filter(isDead)
-        .map((o) => `${o.pid}:${o.started}`),
-    );
+    const deadAtStart = new Set(owners.filter(isDead).map((o) => `${o.pid}:${o.started}`));
     for (const report of await servers.cleanOrphans(isDead)) {
       const kind = kinds.get(`${report.owner.pid}:${report.owner.started}`);
       const list = report.stopped.map((p) => `${p.pid}${p.command ? ` ${p.command.slice(0, 120)}` : ''}`);

@@ -208,7 +208,7 @@ export class TasksRepo {
 
   /**
    * A task by the server's id for it. Ids repeat (a server numbering its tasks anew after a restart, or once per Steward
-   * process running it), so the one taken is `owner`'s own if it has one, else one still running, else the newest.
+   * process running it), so the one taken is `owner`'s own if it has one, else one still running, else the most recently changed.
    */
   byRemote(
     serverId: string,

@@ -258,7 +258,6 @@ function resultNeverComes(state: TaskState): Transition {
   return { state, effects: [{ type: 'stop_following' }, { type: 'ended', corrected: false }] };
 }
 
-/** Steward can no longer follow the task: failed, with the reason on record, until the server's own word says otherwise. */
 /** Why a task was lost with the process that ran it (a stdio server's, or Steward's own): nothing can report on it again. */
 const SERVER_EXITED = 'server exited';
 const HOST_RESTARTED = 'host restarted';
@@ -273,6 +272,7 @@ export function takesReports(task: { status: TaskStatus; settled_by: 'server' | 
   return task.settled_by === 'steward' && task.error !== SERVER_EXITED && task.error !== HOST_RESTARTED;
 }
 
+/** Steward can no longer follow the task: failed, with the reason on record, until the server's own word says otherwise. */
 function lost(state: TaskState, why: string, error: string): Transition {
   return {
     state: { ...state, status: 'failed', statusMessage: why, settledBy: 'steward', disconnected: false, error },

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openRig, type BrowserRig, type PageElement } from '../helpers/browser.js';
+import { dismissWithEscape, openRig, type BrowserRig, type PageElement } from '../helpers/browser.js';
 import { addApproved } from '../helpers/host.js';
 import { FIXTURES, NODE } from '../helpers/paths.js';
 
@@ -280,6 +280,29 @@ describe('the task center in the browser', () => {
     await pages.getByRole('button', { name: 'Previous' }).click();
     await range.getByText(`Characters 131,073–196,608 of ${total.toLocaleString('en-US')}`).waitFor();
     expect(await page.evaluate('window.recordedNotifications')).toEqual([]);
+    expect(rig.errors).toEqual([]);
+  });
+
+  it('gives Escape to the open dialog even when a task ends and its toast appears above it; the toast stays', async () => {
+    rig = await openRig();
+    const { page } = rig;
+    const jobs = await addJobs(rig, 'jobs');
+
+    await page.getByRole('button', { name: 'Add server' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a server' });
+    await dialog.getByLabel('Name', { exact: true }).fill('typed');
+    // The toast is mounted after the dialog, so it is the layer Radix hands each key press to.
+    await rig.t.host.tasks.start({ serverId: jobs.id, tool: 'job', arguments: { ms: 10, steps: 1 } });
+    // By its class: while a modal is open everything outside it is hidden from the accessibility tree.
+    const ended = page.locator('.toast', { hasText: 'job finished' });
+    await ended.waitFor(WAIT);
+    await rig.shot('tasks-toast-over-dialog');
+
+    await dismissWithEscape(page, dialog);
+    expect(await ended.isVisible()).toBe(true);
+    // With no dialog open, Escape is the toast's again.
+    await page.keyboard.press('Escape');
+    await ended.waitFor({ state: 'detached' });
     expect(rig.errors).toEqual([]);
   });
 });

@@ -2,7 +2,8 @@
 // injects a <style> tag to lock scrolling, which the renderer's CSP (style-src 'self') refuses.
 import * as Dialog from '@radix-ui/react-dialog';
 import { X } from 'lucide-react';
-import type { ReactNode } from 'react';
+import type { KeyboardEvent, ReactNode } from 'react';
+import { escapeHandedOn } from '../lib/escape-owner.js';
 import { IconButton } from './IconButton.js';
 import './dialogs.css';
 
@@ -26,6 +27,7 @@ export function Modal({ open, onOpenChange, title, description, size = 'medium',
           className={`modal modal-${size}`}
           data-dialog={name}
           onOpenAutoFocus={focusMarked}
+          onKeyDown={(event: KeyboardEvent<HTMLDivElement>) => closesOnEscape(event) && onOpenChange(false)}
           {...(description ? {} : { 'aria-describedby': undefined })}
         >
           <header className="modal-header spread">
@@ -48,6 +50,15 @@ function focusMarked(event: Event): void {
   const content = event.currentTarget as HTMLElement;
   const marked = content.querySelector<HTMLElement>('[data-autofocus]');
   (marked ?? content).focus();
+}
+
+/**
+ * An Escape a toast handed on (a toast that appeared after this dialog is the top layer, so Radix gave the press to it)
+ * closes this dialog, when the focus is in this dialog itself and not in one opened from it.
+ */
+function closesOnEscape(event: KeyboardEvent<HTMLDivElement>): boolean {
+  if (event.key !== 'Escape' || !escapeHandedOn(event.nativeEvent)) return false;
+  return (event.target as Element).closest('[role="dialog"]') === event.currentTarget;
 }
 
 /** Scrolling middle part of a modal. */

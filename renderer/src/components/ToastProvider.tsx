@@ -1,8 +1,10 @@
 // The corner where short messages appear, on Radix Toast: announced to screen readers, paused while hovered or
-// focused (and while the window is in the background), reachable with F8, dismissed with Escape or a swipe.
+// focused (and while the window is in the background), reachable with F8, dismissed with Escape or a swipe. An Escape
+// pressed in an open dialog is the dialog's, even when a toast appeared after it.
 import * as Toast from '@radix-ui/react-toast';
 import { X } from 'lucide-react';
 import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { handEscapeOn } from '../lib/escape-owner.js';
 import { ToastContext, type ToastInput, type Toaster } from '../lib/toasts.js';
 import { IconButton } from './IconButton.js';
 import './toasts.css';
@@ -22,7 +24,13 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       <Toast.Provider duration={DURATION_MS} swipeDirection="right">
         {children}
         {toasts.map((toast) => (
-          <Toast.Root key={toast.id} className={`toast toast-${toast.tone ?? 'idle'}`} type="background" onOpenChange={(open) => !open && remove(toast.id)}>
+          <Toast.Root
+            key={toast.id}
+            className={`toast toast-${toast.tone ?? 'idle'}`}
+            type="background"
+            onOpenChange={(open) => !open && remove(toast.id)}
+            onEscapeKeyDown={handEscapeOn}
+          >
             <div className="toast-text">
               <Toast.Title className="toast-title">{toast.title}</Toast.Title>
               {toast.description && <Toast.Description className="toast-description">{toast.description}</Toast.Description>}

@@ -28,6 +28,7 @@ import {
 import { megabytes } from '../limits.js';
 import { restartDelay, type BackoffPolicy } from './backoff.js';
 import { cappedFetch } from './capped-fetch.js';
+import { withServerHeaders } from './server-headers.js';
 import { ChildTransport } from './child-transport.js';
 import { startDownload, type DownloadRun } from './download.js';
 import { prepareFolders } from './launch-folders.js';
@@ -166,9 +167,11 @@ export class ServerRuntime {
         // Step-up re-authorizes at most once per request; the auth service caps prompts across requests.
         transport: () =>
           new StreamableHTTPClientTransport(new URL(url), {
-            requestInit: { headers },
             ...auth,
-            fetch: cappedFetch(auth.fetch ?? fetch, this.deps.messageBytes, { oversized: (bytes, message) => this.oversized(bytes, message) }),
+            // The configured headers go to the server's own origin only, never to an authorization server it names.
+            fetch: cappedFetch(withServerHeaders(new URL(url), headers, auth.fetch ?? fetch), this.deps.messageBytes, {
+              oversized: (bytes, message) => this.oversized(bytes, message),
+            }),
             maxStepUpRetries: 1,
           }),
         hooks: this.sessionHooks(() => {

@@ -2,6 +2,8 @@
 // 127.0.0.1): the whole flow through the inbox and the loopback redirect, step-up, sign-out, and what must never happen:
 // a forged state accepted, a server without S256 used, a link-local metadata address contacted, one server's token sent
 // to another, a refused refresh crashing instead of asking again.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeHostFor, type TestHost } from '../../helpers/host.js';
@@ -178,6 +180,27 @@ describe('signing in to a remote server', () => {
     const view = await addRemote(t, 'files', server.url);
     await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'auth_failed', message: stringContaining('169.254.169.254') });
     expect(t.host.inbox.list()).toEqual([]);
+  });
+
+  it('sends a server’s configured headers to that server alone, never to an authorization server elsewhere', async () => {
+    // A hostile (or just careless) server names an authorization server on another origin: the API key the user
+    // configured for the server must not travel with the sign-in's requests there.
+    const elsewhere: Array<Record<string, string | string[] | undefined>> = [];
+    const recorder = createServer((req, res) => {
+      elsewhere.push(req.headers);
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
+    cleanup(() => new Promise<void>((resolve) => recorder.close(() => resolve())));
+    const port = (recorder.address() as AddressInfo).port;
+    const server = await fixture(`--as-url=http://127.0.0.1:${port}/`);
+    const t = await host();
+    const view = await t.host.servers.add({ name: 'files', config: { transport: 'http', url: server.url, headers: { 'X-Api-Key': 'configured-secret' } } });
+    await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'auth_failed' });
+    expect(elsewhere.length).toBeGreaterThan(0);
+    for (const headers of elsewhere) expect(JSON.stringify(headers)).not.toContain('configured-secret');
+    // The server itself still gets its header.
+    expect((await server.log()).some((e) => e.apiKey === 'configured-secret')).toBe(true);
   });
 
   it('never sends one server’s token to another', async () => {

@@ -1,0 +1,20 @@
+// The headers a user configures for a remote server (an API key, a tenant) go to that server's origin alone. The SDK's
+// `requestInit` would add them to every request the transport makes, the sign-in's included: a 401 naming an
+// authorization server on another origin would have been sent the server's API key along with its metadata requests.
+import type { FetchLike } from '@modelcontextprotocol/client';
+
+/**
+ * Wraps a fetch so that requests to `server`'s origin carry the configured headers, under any the SDK set itself (its
+ * Authorization, session and protocol headers win, as they did over `requestInit`); requests elsewhere carry none.
+ */
+export function withServerHeaders(server: URL, headers: Record<string, string>, base: FetchLike): FetchLike {
+  const configured = Object.entries(headers);
+  if (configured.length === 0) return base;
+  const origin = server.origin;
+  return (input, init) => {
+    if (new URL(input instanceof URL ? input.href : input).origin !== origin) return base(input, init);
+    const merged = new Headers(init?.headers);
+    for (const [name, value] of configured) if (!merged.has(name)) merged.set(name, value);
+    return base(input, { ...init, headers: merged });
+  };
+}

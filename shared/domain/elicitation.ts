@@ -85,14 +85,31 @@ export const UrlRequestViewSchema = z.object({
 });
 export type UrlRequestView = z.infer<typeof UrlRequestViewSchema>;
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** The longest address mail can carry (RFC 5321's path limit less its angle brackets). */
+export const EMAIL_MAX = 254;
+const NO_SPACE_OR_AT = /^[^\s@]+$/;
+
+/**
+ * A name, one @, and a domain with a dot inside it. Read part by part: the single expression this replaces let its two
+ * runs of "anything but @" both take the dot, and a server's default of "a@" and 40,000 "a." took seconds to judge on
+ * every redraw of the form (and in the host, when the answer came back).
+ */
+function isEmail(value: string): boolean {
+  if (value.length > EMAIL_MAX) return false;
+  const at = value.indexOf('@');
+  if (at <= 0 || !NO_SPACE_OR_AT.test(value.slice(0, at))) return false;
+  const domain = value.slice(at + 1);
+  const dot = domain.indexOf('.', 1);
+  return NO_SPACE_OR_AT.test(domain) && dot > 0 && dot < domain.length - 1;
+}
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function formatProblem(format: (typeof STRING_FORMATS)[number], value: string): string | undefined {
   switch (format) {
     case 'email':
-      return EMAIL.test(value) ? undefined : 'Enter an email address.';
+      if (value.length > EMAIL_MAX) return `An email address has at most ${EMAIL_MAX} characters.`;
+      return isEmail(value) ? undefined : 'Enter an email address.';
     case 'uri':
       try {
         return new URL(value).protocol ? undefined : 'Enter a full address (for example https://…).';

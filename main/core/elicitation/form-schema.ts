@@ -14,7 +14,7 @@ type Json = Record<string, unknown>;
 
 export interface ReadForm {
   fields: FormField[];
-  /** Checks an answer against the schema as written (JSON Schema 2020-12, or the dialect its $schema names). */
+  /** Checks an answer against the form's keywords as written (JSON Schema 2020-12, or the dialect its $schema names). */
   validate(answer: Answer): string | undefined;
 }
 
@@ -68,7 +68,9 @@ function refuse(reason: string): never {
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const int = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null);
+// A bound past 2^53 is no bound a person can reach, and the inbox's own check of a question refuses it (a field
+// with maxLength 1e20 made the whole inbox unreadable, for every server): such a bound is left off the form.
+const int = (v: unknown): number | null => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 function options(list: unknown, name: string): Array<{ value: string; label: string }> {
@@ -132,6 +134,31 @@ function field(name: string, raw: unknown, required: boolean): FormField {
   }
 }
 
+/** The keywords of a form and of its fields that Steward shows and checks: the flat subset the spec allows. */
+const FORM_KEYS = ['$schema', 'type', 'properties', 'required'];
+const FIELD_KEYS = ['type', 'enum', 'oneOf', 'items', 'format', 'minLength', 'maxLength', 'minimum', 'maximum', 'minItems', 'maxItems'];
+const ITEMS_KEYS = ['type', 'enum', 'anyOf', 'oneOf'];
+
+const pick = (from: Json, keys: readonly string[]): Json => Object.fromEntries(keys.filter((k) => Object.hasOwn(from, k)).map((k) => [k, from[k]]));
+
+/**
+ * The schema an answer is checked against: the form's own keywords, each field's, and nothing else. A keyword outside
+ * the spec's flat subset is never run: a server's `pattern`, `propertyNames` or `patternProperties` is a regular
+ * expression the engine would run with backtracking inside the host (`^(a+)+$` against a 40-character field name took
+ * hours), and `allOf` or `$ref` could carry them in. The server checks its own answer as it will.
+ */
+function formKeywords(schema: Json): Json {
+  const properties = schema.properties as Json;
+  const fields = Object.fromEntries(
+    Object.keys(properties).map((name) => {
+      const field = pick(properties[name] as Json, FIELD_KEYS);
+      if (field.items && typeof field.items === 'object') field.items = pick(field.items as Json, ITEMS_KEYS);
+      return [name, field];
+    }),
+  );
+  return { ...pick(schema, FORM_KEYS), properties: fields };
+}
+
 export function readForm(schema: unknown): ReadForm {
   if (!schema || typeof schema !== 'object' || Array.isArray(schema)) refuse('requestedSchema is missing.');
   const s = schema as Json;
@@ -147,7 +174,7 @@ export function readForm(schema: unknown): ReadForm {
   const fields = names.map((name) => field(name, properties[name], required.has(name)));
   let check: Check;
   try {
-    check = checkFor(s);
+    check = checkFor(formKeywords(s));
   } catch (error) {
     refuse(`its schema cannot be checked (${error instanceof Error ? error.message : String(error)}).`);
   }

@@ -1,8 +1,10 @@
 // How an answer is checked against a server's form. Tried: two forms (as if from two servers) that share an `$id` but
 // not their rules; the same form asked many times; more distinct forms than one schema engine compiles before a fresh
-// one takes over, with a form read before the change still checking its answers; a form too large to keep.
+// one takes over, with a form read before the change still checking its answers; a form too large to keep; a server's
+// regular expressions (pattern, propertyNames, patternProperties, inside allOf) built to backtrack for hours.
 import { describe, expect, it } from 'vitest';
 import { readForm } from '../../../main/core/elicitation/form-schema.js';
+import { FormFieldSchema } from '../../../shared/domain/elicitation.js';
 
 const ageForm = (maximum: number, extra: Record<string, unknown> = {}) => ({
   ...extra,
@@ -54,5 +56,33 @@ describe('readForm: checking answers', () => {
       expect(form.validate({ pick: 'nothing offered' })).toBeDefined();
       expect(form.validate({})).toMatch(/required/);
     }
+  });
+
+  it('never runs a regular expression the server wrote: keywords outside the flat subset are not checked', () => {
+    // A yes/no field always sends a value, so its name meets propertyNames on every Submit: with the engine's
+    // backtracking, ^(a+)+$ against 40 a's and a "!" would hold the host for hours.
+    const name = `${'a'.repeat(40)}!`;
+    const evil = '^(a+)+$';
+    const form = readForm({
+      type: 'object',
+      properties: { [name]: { type: 'boolean' }, code: { type: 'string', pattern: evil, maxLength: 64 } },
+      propertyNames: { pattern: evil },
+      patternProperties: { [evil]: { type: 'string' } },
+      allOf: [{ properties: { code: { pattern: evil } } }],
+    });
+    expect(form.validate({ [name]: true, code: `${'a'.repeat(40)}!` })).toBeUndefined();
+    // The form's own keywords still hold.
+    expect(form.validate({ [name]: true, code: 'x'.repeat(65) })).toMatch(/64/);
+    expect(form.validate({ [name]: 'yes' })).toMatch(/boolean/);
+  });
+
+  it('leaves off a bound no integer can state exactly, so the question still fits the inbox', () => {
+    const form = readForm({
+      type: 'object',
+      properties: { note: { type: 'string', maxLength: 1e20, minLength: 2 ** 53 }, picks: { type: 'array', items: { enum: ['a'] }, maxItems: 1e300 } },
+    });
+    // Every field must read back through the inbox's own schema: one that did not made inbox:list fail for every server.
+    for (const field of form.fields) expect(() => FormFieldSchema.parse(field)).not.toThrow();
+    expect(form.fields[0]).toMatchObject({ maxLength: null, minLength: null });
   });
 });

@@ -24,19 +24,29 @@ const FAMILY_ALIASES: ReadonlyArray<[RegExp, string]> = [
 ];
 
 /**
- * Hints are tried in order and the first that names (or, failing that, maps to) an enabled model wins;
+ * The hints read, and how long a usable one may be. A server writes them: one name of megabytes made the family words'
+ * `gemini-.*pro` scan the rest of the name from every "gemini-" in it (280 KB took 10 s, and it ran for every request,
+ * refused or not); no model's name comes near 128 characters.
+ */
+const MAX_HINTS = 16;
+const MAX_HINT_CHARS = 128;
+
+/**
+ * Hints are tried in order (the first MAX_HINTS, each at most MAX_HINT_CHARS long) and the first that names (or, failing
+ * that, maps to) an enabled model wins;
  * then the priorities score the enabled models; with neither, the user's default.
  */
 export function chooseModel(preferences: ModelPreferences | undefined, enabled: readonly ModelInfo[], defaultModel: string): ModelChoice {
   const fallback = enabled.find((m) => m.id === defaultModel) ?? enabled[0];
   if (!fallback) return { model: defaultModel, reason: 'the default model' };
-  for (const hint of preferences?.hints ?? []) {
+  const hints = (preferences?.hints ?? []).slice(0, MAX_HINTS).filter((hint) => (hint.name?.length ?? 0) <= MAX_HINT_CHARS);
+  for (const hint of hints) {
     const name = hint.name?.trim().toLowerCase();
     if (!name) continue;
     const direct = enabled.find((m) => m.id.toLowerCase().includes(name));
     if (direct) return { model: direct.id, reason: `the server's hint "${hint.name}"` };
   }
-  for (const hint of preferences?.hints ?? []) {
+  for (const hint of hints) {
     const name = hint.name?.trim();
     if (!name) continue;
     const family = FAMILY_ALIASES.find(([pattern]) => pattern.test(name))?.[1];

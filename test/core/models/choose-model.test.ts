@@ -1,5 +1,6 @@
 // chooseModel and costEstimate: which enabled model answers a sampling request, why, and what it may cost at most.
 import { describe, expect, it } from 'vitest';
+import { stringContaining } from '../../helpers/matchers.js';
 import type { ModelInfo } from '../../../shared/domain/sampling.js';
 import { ANTHROPIC_CATALOG, DEFAULT_MODEL, costEstimate } from '../../../main/core/models/catalog.js';
 import { chooseModel, type ModelPreferences } from '../../../main/core/models/choose-model.js';
@@ -164,6 +165,15 @@ describe('chooseModel', () => {
     const choice = chooseModel(preferences, list, defaultModel ?? DEFAULT_MODEL);
     expect(choice.model).toBe(expected);
     expect(choice.reason).toContain(reason);
+  });
+
+  it('reads only short hints, and only the first few: a server cannot make choosing a model take minutes', () => {
+    // Tried: one hint of "gemini-" 600,000 times (about 4 MB, inside the request cap), which made the family words'
+    // gemini-.*pro scan the rest of the name from every "gemini-" in it, and 100,000 hints before a real one.
+    const long = hints(`${'gemini-'.repeat(600_000)}x`, 'gpt-4o');
+    expect(chooseModel(long, ANTHROPIC_CATALOG, DEFAULT_MODEL)).toMatchObject({ model: SONNET, reason: stringContaining('"gpt-4o", mapped to') });
+    const many = hints(...Array.from({ length: 100_000 }, (_, i) => `nothing-${i}`), 'opus');
+    expect(chooseModel(many, ANTHROPIC_CATALOG, DEFAULT_MODEL)).toMatchObject({ model: DEFAULT_MODEL, reason: 'your default model' });
   });
 
   it('says so when no model is enabled at all', () => {

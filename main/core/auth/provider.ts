@@ -37,6 +37,8 @@ export interface ProviderOptions {
   clientMetadata: OAuthClientMetadata;
   records: AuthRecords;
   hooks: ProviderHooks;
+  /** The server's address as configured now: tokens are handed out only for the address they were issued for. */
+  resource(): string;
 }
 
 const ANY_ISSUER = '*';
@@ -115,7 +117,10 @@ export class StewardOAuthProvider implements OAuthClientProvider {
   async tokens(ctx?: OAuthClientInformationContext): Promise<StoredOAuthTokens | undefined> {
     const record = await this.o.records.load(this.o.serverId);
     const issuer = ctx?.issuer ?? record.lastIssuer;
-    return issuer ? record.issuers[issuer]?.tokens : undefined;
+    const entry = issuer ? record.issuers[issuer] : undefined;
+    // Tokens for the server's earlier address are never sent to its new one (nor refreshed for it): a sign-in asks anew.
+    if (entry?.resource !== undefined && entry.resource !== this.o.resource()) return undefined;
+    return entry?.tokens;
   }
 
   async saveTokens(tokens: StoredOAuthTokens, ctx?: OAuthClientInformationContext): Promise<void> {
@@ -124,7 +129,7 @@ export class StewardOAuthProvider implements OAuthClientProvider {
       const previous = r.issuers[issuer]?.tokens;
       // A refresh that returns no new refresh token keeps the old one; a rotated one always replaces it.
       const merged = { ...tokens, ...(!tokens.refresh_token && previous?.refresh_token ? { refresh_token: previous.refresh_token } : {}) };
-      r.issuers[issuer] = { ...r.issuers[issuer], tokens: merged, savedAt: new Date().toISOString() };
+      r.issuers[issuer] = { ...r.issuers[issuer], tokens: merged, savedAt: new Date().toISOString(), resource: this.o.resource() };
       r.lastIssuer = issuer;
     });
   }

@@ -14,6 +14,12 @@ export interface IssuerRecord {
   tokens?: StoredOAuthTokens;
   /** When the tokens were saved; expires_in counts from here. */
   savedAt?: string;
+  /**
+   * The server address the tokens were issued for. They are sent to that address only: after the user points the server
+   * at another address, its tokens (and the refresh token that would get new ones) stay unused. Absent on tokens an
+   * earlier Steward saved, which count as the current address's.
+   */
+  resource?: string;
 }
 
 export interface ServerAuthRecord {

@@ -211,6 +211,7 @@ export class AuthService {
       clientMetadataUrl: metadataUrl ?? undefined,
       clientMetadata: { ...CLIENT_METADATA, ...(config.scope ? { scope: config.scope } : {}) },
       records: this.deps.records,
+      resource: () => this.server(serverId).url,
       hooks: {
         redirect: (url) => this.redirect(serverId, url),
         newState: () => this.newState(serverId),
@@ -471,7 +472,8 @@ export class AuthService {
     const record = await this.deps.records.load(serverId);
     const issuer = (record.lastIssuer && record.lastIssuer !== '*' ? record.lastIssuer : pinnedIssuer(config, record)) ?? null;
     const current = record.lastIssuer ? record.issuers[record.lastIssuer] : undefined;
-    const tokens = current?.tokens;
+    // Tokens issued for the server's earlier address are not used: the server is not signed in at this one.
+    const tokens = current?.resource === undefined || current.resource === this.server(serverId).url ? current?.tokens : undefined;
     const expiresAt =
       tokens?.expires_in !== undefined && current?.savedAt ? new Date(Date.parse(current.savedAt) + tokens.expires_in * 1000).toISOString() : null;
     const secretsSet = Object.fromEntries(

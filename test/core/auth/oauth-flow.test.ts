@@ -226,6 +226,29 @@ describe('signing in to a remote server', () => {
     for (const token of seenByA) expect(seenByB.has(token)).toBe(false);
   });
 
+  it('never sends a token to the address a server is moved to, nor refreshes it there', async () => {
+    const a = await fixture();
+    const b = await fixture();
+    const t = await host();
+    const view = await addRemote(t, 'files', a.url);
+    await t.host.servers.ensureRunning(view.id).catch(() => undefined);
+    await signIn(t, await nextSignIn(t.host));
+    await until(() => t.host.servers.get(view.id).status === 'running', 'the server to connect');
+    await t.host.runTool({ serverId: view.id, name: 'whoami', arguments: {} });
+    const issued = new Set((await a.log()).map((e) => e.authorization).filter((h): h is string => typeof h === 'string'));
+    expect(issued.size).toBeGreaterThan(0);
+
+    // The user points the server at another address: what a signed for is not b's to see.
+    // It was connected, so it reconnects at once: to b, which asks for a sign-in of its own.
+    await expect(t.host.servers.edit(view.id, { config: { transport: 'http', url: b.url, headers: {} } })).rejects.toMatchObject({ code: 'auth_required' });
+    await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'auth_required' });
+    const seenByB = (await b.log()).map((e) => e.authorization).filter((h): h is string => typeof h === 'string');
+    for (const header of seenByB) expect(issued.has(header)).toBe(false);
+    expect((await b.log()).filter((e) => e.path === '/token')).toEqual([]);
+    expect(await t.host.auth.view(view.id)).toMatchObject({ signedIn: false });
+    expect((await nextSignIn(t.host)).request.reason).toBe('sign_in');
+  });
+
   it('asks for a new sign-in when a refresh is refused, without crashing', async () => {
     const server = await fixture('--token-ttl=1', '--refresh-fails');
     const t = await host();

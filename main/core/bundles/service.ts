@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import type { BundleConfig, BundlePreview, BundleView } from '../../../shared/domain/bundles.js';
+import type { BundleConfig, BundleField, BundlePreview, BundleView } from '../../../shared/domain/bundles.js';
 import type { ServerView } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
@@ -87,7 +87,7 @@ export class BundlesService {
     const files = join(dir, 'files');
     mkdirSync(files, { recursive: true, mode: 0o700 });
     try {
-      await unpackBundle(originalContent, dir, files);
+      await unpackBundle(originalContent, entries, files);
       const manifest = await parseManifest(readFileSync(join(files, 'manifest.json'), 'utf8'));
       const incompatible = incompatibility(manifest, { platform: process.platform, nodeVersion: process.versions.node });
       if (incompatible) throw new StewardError('bundle_incompatible', incompatible);
@@ -115,7 +115,7 @@ export class BundlesService {
         privacyPolicies: 'privacy_policies' in manifest ? (manifest.privacy_policies ?? []) : [],
         signature: signatureView(signature),
         fields,
-        files: entries.length,
+        files: entries.filter((e) => !e.directory).length,
         bytes: entries.reduce((n, e) => n + e.size, 0),
         existing: existing ? { bundleId: existing.id, version: existing.version, serverName: this.serverName(existing) } : null,
       };
@@ -153,12 +153,7 @@ export class BundlesService {
     const fields = fieldsOf(manifest, this.dirs(), sep);
     const existing = this.deps.records.bundles.byName(manifest.name);
     const id = existing?.id ?? randomUUID();
-    // An update keeps the answers already given (secrets included) unless new ones are given.
-    const kept: BundleConfig = { ...existing?.config };
-    for (const f of fields.filter((x) => x.sensitive && existing)) {
-      const secret = await this.deps.secrets.get(secretKey(id, f.key));
-      if (secret !== undefined) kept[f.key] = secret;
-    }
+    const kept = existing ? await this.keptAnswers(existing, fields) : {};
     const values = checkValues(fields, { ...kept, ...input.config }, this.dirs(), sep);
     const dir = join(this.deps.dataDir, 'bundles', id, `${manifest.version.replace(/[^\w.-]/g, '_')}-${randomUUID().slice(0, 8)}`);
     const launch = await deriveLaunch(manifest, dir, fields, values, { dirs: this.dirs(), sep, platform: process.platform, runtime: this.deps.runtime });
@@ -179,10 +174,16 @@ export class BundlesService {
         'bundle',
       );
     }
+    const secrets = new Set<string>();
     for (const f of fields.filter((x) => x.sensitive)) {
       const v = values[f.key];
-      if (typeof v === 'string') await this.deps.secrets.set(secretKey(id, f.key), v);
+      if (typeof v === 'string') {
+        await this.deps.secrets.set(secretKey(id, f.key), v);
+        secrets.add(secretKey(id, f.key));
+      }
     }
+    // A secret of a setting the new version dropped, or one the user cleared, is not kept.
+    for (const key of await this.deps.secrets.keys(secretKey(id, ''))) if (!secrets.has(key)) await this.deps.secrets.delete(key);
     const at = this.now();
     const record: BundleRecord = {
       id,
@@ -211,6 +212,19 @@ export class BundlesService {
     });
     if (oldDir && oldDir !== dir) rmSync(oldDir, { recursive: true, force: true });
     return { bundle: view(record), server: this.deps.servers.get(server.id) };
+  }
+
+  /**
+   * An update keeps the answers already given (secrets included) to the settings the new version still has; answers to
+   * settings it dropped are let go, since the user could not correct them.
+   */
+  private async keptAnswers(existing: BundleRecord, fields: readonly BundleField[]): Promise<BundleConfig> {
+    const kept: BundleConfig = {};
+    for (const f of fields) {
+      const old = (await this.deps.secrets.get(secretKey(existing.id, f.key))) ?? (Object.hasOwn(existing.config, f.key) ? existing.config[f.key] : undefined);
+      if (old !== undefined) kept[f.key] = old;
+    }
+    return kept;
   }
 
   list(): BundleView[] {

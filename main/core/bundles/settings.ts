@@ -72,7 +72,7 @@ export function checkValues(fields: readonly BundleField[], given: BundleConfig,
     throw new StewardError('invalid_payload', `The bundle has no setting named "${unknown}".`);
   }
   for (const f of fields) {
-    const raw = given[f.key] ?? f.defaultValue ?? undefined;
+    const raw = (Object.hasOwn(given, f.key) ? given[f.key] : undefined) ?? f.defaultValue ?? undefined;
     if (raw === undefined || raw === '' || (Array.isArray(raw) && raw.length === 0)) {
       if (f.required) throw new StewardError('invalid_payload', `"${f.title}" is required.`);
       continue;

@@ -1,7 +1,8 @@
 // A bundle's settings and the launch derived from them: what Steward fills in where @anthropic-ai/mcpb leaves it to the
 // host — defaults seeded, ${HOME} and the other folders expanded in defaults and answers, unset optional placeholders
 // dropped, node bundles on Steward's own runtime (Electron's Node in the app). Hostile answers tried: relative paths,
-// unknown keys, out-of-range numbers, several folders for a single-folder setting.
+// unknown keys, out-of-range numbers, several folders for a single-folder setting, settings named like the properties every
+// object inherits (constructor, toString) left unanswered.
 import { describe, expect, it } from 'vitest';
 import type { BundleConfig } from '../../../shared/domain/bundles.js';
 import { parseManifest } from '../../../main/core/bundles/manifest.js';
@@ -75,6 +76,23 @@ describe('settings', () => {
     { name: 'a setting it does not have', given: { rootx: '/a' }, says: 'no setting named "rootx"' },
   ])('refuses $name', ({ given, says }) => {
     expect(() => checkValues(fields, given, DIRS, '/')).toThrow(says);
+  });
+
+  it('settings named like inherited properties are unanswered until answered', async () => {
+    const inherited = { type: 'string', title: 'Inherited', description: 'Named like a property of every object', required: false };
+    const m = await manifest(NODE_SERVER, { constructor: inherited, toString: { ...inherited, type: 'number' } });
+    const named = fieldsOf(m, DIRS, '/');
+    expect(named.map((f) => f.key).sort()).toEqual(['constructor', 'toString']);
+    expect(checkValues(named, {}, DIRS, '/')).toEqual({});
+    expect(checkValues(named, { constructor: 'c' }, DIRS, '/')).toEqual({ constructor: 'c' });
+    expect(() =>
+      checkValues(
+        named.map((f) => ({ ...f, required: true })),
+        {},
+        DIRS,
+        '/',
+      ),
+    ).toThrow('"Inherited" is required.');
   });
 
   it('a required setting left empty is refused by name', () => {

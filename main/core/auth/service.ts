@@ -134,7 +134,9 @@ export class AuthService {
         serverUrl,
         config,
         records: this.deps.records,
-        fetch,
+        // Its own requests (discovery, the identity provider, tokens) are bounded in size and time like every sign-in
+        // request: the first start of a server in a machine mode waited on them before any connect timeout applied.
+        fetch: signInFetch(serverUrl, { ms: this.deps.signInRequestMs }),
         skipIssuerMetadataValidation: legacy,
         secret: (name) => this.deps.records.secret(serverId, name),
         pinned: (issuer) => this.pinned(serverId, issuer),

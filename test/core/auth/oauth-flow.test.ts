@@ -164,6 +164,34 @@ describe('signing in to a remote server', () => {
     expect(t.host.audit.list({ kind: 'auth.failed', limit: 5 })).toHaveLength(1);
   });
 
+  it('gives up on metadata that stalls before a machine sign-in, instead of holding the start for ever', async () => {
+    // A server whose resource metadata answers a byte a second. Tried: in a machine mode the issuer is looked up before
+    // the connection (and its timeout) begins, with no deadline, so the start, and every later one, waited on it.
+    const sockets = new Set<import('node:net').Socket>();
+    const stalling = createServer((req, res) => {
+      if (req.url?.startsWith('/.well-known/oauth-protected-resource')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const drip = setInterval(() => res.write(' '), 1000);
+        res.on('close', () => clearInterval(drip));
+        return;
+      }
+      res.writeHead(401, { 'www-authenticate': `Bearer resource_metadata="http://127.0.0.1:${port}/.well-known/oauth-protected-resource"` }).end();
+    });
+    stalling.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    cleanup(() => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => stalling.close(() => resolve()));
+    });
+    const port = (stalling.address() as AddressInfo).port;
+    const t = await makeHostFor(cleanup, { signInRequestMs: 1_500, connectTimeoutMs: 3_000 });
+    const view = await addRemote(t, 'service', `http://127.0.0.1:${port}/mcp`);
+    await t.host.auth.configure(view.id, { mode: 'client_credentials', clientId: 'service-1' }, { clientSecret: 'service-secret-1' });
+    // The lookup gives up at the sign-in deadline; the connection's own discovery then meets the connect timeout.
+    await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'timeout' });
+    expect(t.host.servers.get(view.id).status).not.toBe('running');
+  });
+
   it('will not sign in where the authorization server lacks PKCE S256', async () => {
     const server = await fixture('--no-s256');
     const t = await host();

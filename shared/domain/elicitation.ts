@@ -71,7 +71,7 @@ export type UrlVerdict = z.infer<typeof UrlVerdictSchema>;
 
 export const UrlRequestViewSchema = z.object({
   message: z.string(),
-  /** Exactly as the server sent it; shown in full. */
+  /** As the server sent it, shown in full: credentials in it masked, and cut at 8192 characters (see asSent). */
   url: z.string(),
   elicitationId: z.string(),
   verdict: UrlVerdictSchema,

@@ -9,7 +9,7 @@ import type { InboxDecision, InboxItem } from '../../../shared/domain/inbox.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
 import type { Inbox } from '../inbox/index.js';
-import { judgeUrl, type UrlVerdict } from '../security/index.js';
+import { asSent, judgeUrl, type UrlVerdict } from '../security/index.js';
 import { readForm } from './form-schema.js';
 
 const INVALID_PARAMS = -32602;
@@ -389,7 +389,7 @@ export class ElicitationService {
   ): UrlRequestView {
     return {
       message: params.message,
-      url: params.url,
+      url: asSent(params.url),
       elicitationId: params.elicitationId,
       verdict: judgeUrl(params.url, 'browser'),
       stage: 'consent',

@@ -25,4 +25,4 @@ export { describeChanges, diffLaunch } from './consent-diff.js';
 export { missingRuntimeHint } from './runtime-hints.js';
 export { findCommand } from './resolve-command.js';
 export type { Platform } from './platform-paths.js';
-export { addressKind, gatedOpener, isLoopbackHost, judgeUrl, type AddressKind, type UrlUse, type UrlVerdict } from './url-gate.js';
+export { addressKind, asSent, gatedOpener, isLoopbackHost, judgeUrl, type AddressKind, type UrlUse, type UrlVerdict } from './url-gate.js';

@@ -164,6 +164,22 @@ function redacted(raw: string): string {
   return raw.replace(/^([^:/?#]*:\/\/)[^/?#]*@/, '$1…@').slice(0, SHOWN);
 }
 
+/**
+ * The address as a server sent it, for showing beside the verdict and keeping with the question: unchanged unless it
+ * carries credentials (the user name becomes "redacted", the password goes, so what is kept is still refused at open)
+ * or is longer than any address Steward opens (cut there). A refused address used to be kept and shown whole, password
+ * included.
+ */
+export function asSent(raw: string): string {
+  const url = URL.parse(raw);
+  if (url && (url.username || url.password)) {
+    url.username = 'redacted';
+    url.password = '';
+    return url.href.slice(0, MAX_LENGTH);
+  }
+  return raw.replace(/^([^:/?#]*:\/*)[^/?#]*@/, '$1redacted@').slice(0, MAX_LENGTH);
+}
+
 export function judgeUrl(raw: string, use: UrlUse): UrlVerdict {
   const rule = RULES[use];
   const fail = (why: string, display = redacted(raw), host = ''): UrlVerdict => ({

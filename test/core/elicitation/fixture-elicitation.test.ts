@@ -79,6 +79,21 @@ describe('elicitation (fixture)', () => {
     expect(host.inbox.list()).toEqual([]);
   });
 
+  it('never keeps or shows a password a page address carries, and never opens it', async () => {
+    const { host, serverId, opened } = await fixture();
+    // Tried: the raw address was kept in the question (and so in the database) and shown under "exactly as sent".
+    const call = host.runTool({ serverId, name: 'open_page', arguments: { url: 'https://alice:hunter2@example.com/pay' } });
+    const page = await nextInboxItem(host, 'elicitation_url');
+    expect(page.request.verdict.allowed).toBe(false);
+    expect(page.request.url).toBe('https://redacted@example.com/pay');
+    expect(JSON.stringify(host.inbox.list())).not.toContain('hunter2');
+    expect(JSON.stringify(host.store.db.prepare('SELECT * FROM inbox_items').all())).not.toContain('hunter2');
+    await expect(host.inbox.decide(page.id, { kind: 'elicitation_url', action: 'open' })).rejects.toBeDefined();
+    expect(opened).toEqual([]);
+    await host.inbox.decide(page.id, { kind: 'elicitation_url', action: 'cancel' });
+    await call;
+  });
+
   it('heads a look-alike page with its name as sent, says what it imitates, and opens only the canonical form', async () => {
     const { host, serverId, opened } = await fixture();
     // "pаypal.com" with a Cyrillic а.

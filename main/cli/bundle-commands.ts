@@ -5,6 +5,7 @@ import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BundleConfig, BundleField, BundleView } from '../../shared/domain/bundles.js';
 import { StewardError } from '../../shared/errors.js';
+import { terminalSafe } from '../core/node/index.js';
 import { askConsent, notUp } from './commands.js';
 import { Cli, EXIT, UsageError } from './context.js';
 import { serverDetail } from './format.js';
@@ -50,7 +51,8 @@ export async function install(cli: Cli, args: Args): Promise<number> {
   cli.line(`${bundlePreviewText(preview)}\n`);
   const config = configFrom(values.config ?? [], preview.fields);
   const { bundle, server } = await cli.call('bundles:install', { stagingId: preview.stagingId, config, ...(values.name ? { name: values.name } : {}) });
-  cli.note(`${preview.existing ? 'Updated' : 'Installed'} ${bundle.displayName} ${bundle.version} as the server "${server.name}".`);
+  const what = `${terminalSafe(bundle.displayName)} ${terminalSafe(bundle.version)}`;
+  cli.note(`${preview.existing ? 'Updated' : 'Installed'} ${what} as the server "${terminalSafe(server.name)}".`);
   if (!(await askConsent(cli, server.id, values.yes ? { yes: true } : {}))) return EXIT.consent;
   const view = cli.host.servers.get(server.id);
   if (view.status === 'error' || view.status === 'crashed') return notUp(cli, view);
@@ -78,12 +80,12 @@ export async function bundles(cli: Cli, args: Args): Promise<number> {
   const bundle = findBundle(list, cli, name);
   if (verb === 'enable' || verb === 'disable') {
     const updated = await cli.call('bundles:setEnabled', { bundleId: bundle.id, enabled: verb === 'enable' });
-    cli.result(updated, () => `${updated.displayName} is ${updated.enabled ? 'enabled' : 'disabled: it does not run until you enable it'}.`);
+    cli.result(updated, () => `${terminalSafe(updated.displayName)} is ${updated.enabled ? 'enabled' : 'disabled: it does not run until you enable it'}.`);
     return EXIT.ok;
   }
   if (verb === 'uninstall') {
     const done = await cli.call('bundles:uninstall', { bundleId: bundle.id });
-    cli.result(done, () => `Uninstalled ${bundle.displayName}: its server, files and settings are gone.`);
+    cli.result(done, () => `Uninstalled ${terminalSafe(bundle.displayName)}: its server, files and settings are gone.`);
     return EXIT.ok;
   }
   throw new UsageError(`Unknown bundles command "${verb}".`);

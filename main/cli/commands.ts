@@ -5,6 +5,7 @@ import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ServerView } from '../../shared/domain/servers.js';
 import { StewardError } from '../../shared/errors.js';
+import { terminalSafe } from '../core/node/index.js';
 import { Cli, EXIT, UsageError } from './context.js';
 import { auditText, callText, logText, serverDetail, serversTable, toolsTable } from './format.js';
 import { consentText, failureText, grantText, upgradeText } from './launch-format.js';
@@ -45,8 +46,9 @@ export async function servers(cli: Cli, args: Args): Promise<number> {
       cli.result(report, () =>
         [
           `Imported ${report.added.length} server(s) from ${file} (${report.format}). Each needs your consent before it runs.`,
-          ...report.added.map((s) => `  + ${s.name}`),
-          ...report.skipped.map((s) => `  - ${s.name}: ${s.reason} [${s.code}]`),
+          // A skipped entry's name is whatever the file says, line breaks included: each stays on its own line.
+          ...report.added.map((s) => `  + ${terminalSafe(s.name)}`),
+          ...report.skipped.map((s) => `  - ${terminalSafe(s.name)}: ${terminalSafe(s.reason)} [${terminalSafe(s.code)}]`),
         ].join('\n'),
       );
       return EXIT.ok;
@@ -320,7 +322,7 @@ export async function call(cli: Cli, args: Args): Promise<number> {
   let taskId: string | undefined;
   const off = cli.host.events.on('tasks:changed', (t) => {
     taskId ??= t.id;
-    const line = `task ${t.id}: ${t.status}${t.statusMessage ? ` — ${t.statusMessage}` : ''}`;
+    const line = `task ${t.id}: ${t.status}${t.statusMessage ? ` — ${terminalSafe(t.statusMessage)}` : ''}`;
     if (line !== last && !cli.json) cli.note(line);
     last = line;
   });

@@ -10,8 +10,11 @@ import { EXIT, printLine } from './output.js';
 import { USAGE } from './usage.js';
 
 async function main(argv: string[]): Promise<number> {
-  const json = argv.includes('--json');
-  const args = argv.filter((a) => a !== '--json');
+  // Only Steward's own options: after `--` come a server's command and arguments, which may say --json themselves.
+  const dash = argv.indexOf('--');
+  const own = dash === -1 ? argv : argv.slice(0, dash);
+  const json = own.includes('--json');
+  const args = [...own.filter((a) => a !== '--json'), ...(dash === -1 ? [] : argv.slice(dash))];
   const [command, ...rest] = args;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     printLine(process.stdout, USAGE);

@@ -68,16 +68,7 @@ export async function runCommand(command: string, rest: string[], json: boolean)
     }
     if (isStewardError(error)) {
       const tail = Array.isArray(error.details?.stderrTail) ? (error.details.stderrTail as string[]) : [];
-      report(
-        json,
-        error.code,
-        tail.length > 0 && !json
-          ? `${error.message}\n  last lines on stderr:\n${tail
-              .slice(-8)
-              .map((l) => `  | ${l}`)
-              .join('\n')}`
-          : error.message,
-      );
+      report(json, error.code, error.message, tail.slice(-8));
       return exitCodeFor(error.code);
     }
     report(json, 'internal_error', error instanceof Error ? error.message : String(error));
@@ -87,7 +78,15 @@ export async function runCommand(command: string, rest: string[], json: boolean)
   }
 }
 
-function report(json: boolean, code: string, message: string): void {
-  if (json) printJson(process.stdout, `${JSON.stringify({ ok: false, code, message })}\n`);
-  else printLine(process.stderr, `steward: ${message} [${code}]`);
+/**
+ * A failure on stderr (or as JSON). The message is one line whatever it carries (a server's error text, a task's), so
+ * it cannot print a line that looks like Steward's own; so is each line of the server's stderr shown under it.
+ */
+function report(json: boolean, code: string, message: string, stderrTail: readonly string[] = []): void {
+  if (json) {
+    printJson(process.stdout, `${JSON.stringify({ ok: false, code, message })}\n`);
+    return;
+  }
+  const tail = stderrTail.length > 0 ? `\n  last lines on stderr:\n${stderrTail.map((l) => `  | ${terminalSafe(l)}`).join('\n')}` : '';
+  printLine(process.stderr, `steward: ${terminalSafe(message)}${tail} [${code}]`);
 }

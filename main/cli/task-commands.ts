@@ -1,6 +1,7 @@
 // steward tasks: the task center on the command line — list, show, result, cancel.
 import { parseArgs } from 'node:util';
 import { TASK_STATUSES, type TaskStatus } from '../../shared/domain/tasks.js';
+import { terminalSafe } from '../core/node/index.js';
 import { Cli, EXIT, UsageError } from './context.js';
 import { taskDetailText, tasksTable } from './format.js';
 
@@ -36,7 +37,7 @@ export async function tasks(cli: Cli, args: string[]): Promise<number> {
       for (;;) {
         const page = await cli.call('tasks:result', { taskId, offset, length: PAGE });
         cli.raw(page.text);
-        offset += page.text.length;
+        offset += codePoints(page.text);
         if (page.text.length === 0 || offset >= page.total) break;
       }
       cli.raw('\n');
@@ -44,12 +45,19 @@ export async function tasks(cli: Cli, args: string[]): Promise<number> {
     }
     case 'cancel': {
       const view = await cli.call('tasks:cancel', { taskId: taskIdOf(rest) });
-      cli.result(view, () => `${view.label} on ${view.serverName}: ${view.status}`);
+      cli.result(view, () => `${terminalSafe(view.label)} on ${terminalSafe(view.serverName)}: ${view.status}`);
       return EXIT.ok;
     }
     default:
       throw new UsageError(`Unknown tasks command "${verb}". Use list, show, result or cancel.`);
   }
+}
+
+/** Offsets and totals count characters as the database does (code points): an emoji is one, not two UTF-16 units. */
+function codePoints(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i += (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1) count++;
+  return count;
 }
 
 function taskIdOf(args: string[]): string {

@@ -4,8 +4,19 @@
 import type { InboxItem } from '../../shared/domain/inbox.js';
 import type { AskReason } from '../../shared/domain/sampling.js';
 import type { Host } from '../core/host.js';
+import { terminalSafe } from '../core/node/index.js';
 
 const WHERE = 'answer such requests in the app (or in browser mode: steward serve)';
+
+/** How much of a server's message a one-line note quotes; the app shows it whole. */
+const QUOTE_MAX = 200;
+
+/** A server's text quoted inside a note: one line, at most QUOTE_MAX characters. */
+function quoted(text: string): string {
+  if (text.length <= QUOTE_MAX) return terminalSafe(text);
+  const cut = /[\ud800-\udbff]/.test(text.charAt(QUOTE_MAX - 1)) ? QUOTE_MAX - 1 : QUOTE_MAX;
+  return `${terminalSafe(text.slice(0, cut))}…`;
+}
 
 /** The policy flag that raises each budget. */
 const BUDGET_FLAGS: Record<Exclude<AskReason['code'], 'policy'>, string> = {
@@ -37,7 +48,7 @@ function refusal(host: Host, item: InboxItem): { answer: () => Promise<void>; no
     case 'elicitation':
       return {
         answer: () => host.inbox.decide(item.id, { kind: 'elicitation', action: 'cancel' }),
-        note: `"${item.serverName}" asked you to fill in a form ("${item.request.message}"); dismissed, because ${WHERE}.`,
+        note: `"${item.serverName}" asked you to fill in a form ("${quoted(item.request.message)}"); dismissed, because ${WHERE}.`,
       };
     case 'elicitation_url':
       return item.request.stage === 'consent'
@@ -63,6 +74,8 @@ export function answerUnattended(host: Host, note: (line: string) => void): () =
     const answer = refusal(host, item);
     if (!answer) return;
     note(`steward: ${answer.note}`);
-    answer.answer().catch((error: unknown) => note(`steward: that answer did not go through: ${error instanceof Error ? error.message : String(error)}`));
+    answer
+      .answer()
+      .catch((error: unknown) => note(`steward: that answer did not go through: ${terminalSafe(error instanceof Error ? error.message : String(error))}`));
   });
 }

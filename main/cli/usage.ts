@@ -48,7 +48,9 @@ Usage:
   steward tasks show|result|cancel ID       a task's history, its result (whole, in pages), cancel it
                                              (a task another Steward process follows is cancelled by it)
   steward inbox [list]                       questions waiting for an answer, in every Steward process
-  steward inbox approve|deny ID [--content JSON]   answer one (the process that asked carries it out)
+  steward inbox approve|deny ID [--content JSON] [--yes]
+                                             answer one (the process that asked carries it out); approve
+                                             shows what it approves and asks, or needs --yes off a terminal
   steward audit [--limit N] [--server NAME] [--export]   --export: every entry as JSON lines
   steward models [show] | key [--remove] | set [--default MODEL] [--enable MODEL]... [--base-url URL]
                                              the key is read from stdin: steward models key < key.txt

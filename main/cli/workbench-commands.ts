@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CompletionRef, ResourceContent } from '../../shared/domain/mcp.js';
 import { LogLevelSchema } from '../../shared/domain/workbench.js';
+import { terminalSafe } from '../core/node/index.js';
 import { EXIT, UsageError, type Cli } from './context.js';
 import { table } from './format.js';
 import { ensureConsent } from './commands.js';
@@ -27,7 +28,8 @@ async function running(cli: Cli, name: string | undefined, usage: string): Promi
   return (await ensureConsent(cli, serverId)) ? serverId : null;
 }
 
-const more = (next: string | undefined) => (next ? `\n\nMore: --cursor ${next}` : '');
+// Cursors, addresses, types and suggestions are single values from the server: each shown on one line of its own.
+const more = (next: string | undefined) => (next ? `\n\nMore: --cursor ${terminalSafe(next)}` : '');
 
 export async function prompts(cli: Cli, args: Args): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { cursor: { type: 'string' } } });
@@ -91,7 +93,7 @@ export async function resources(cli: Cli, args: Args): Promise<number> {
 function contentText(part: ResourceContent): string {
   if (part.text !== undefined) return part.text;
   const bytes = Buffer.from(part.blob ?? '', 'base64').length;
-  return `(${bytes} bytes of ${part.mimeType ?? 'binary data'}; save them with --out FILE)`;
+  return `(${bytes} bytes of ${terminalSafe(part.mimeType ?? 'binary data')}; save them with --out FILE)`;
 }
 
 export async function read(cli: Cli, args: Args): Promise<number> {
@@ -105,7 +107,7 @@ export async function read(cli: Cli, args: Args): Promise<number> {
     const first = contents[0];
     if (!first) throw new UsageError('The resource has no contents to save.');
     writeFileSync(values.out, first.blob !== undefined ? Buffer.from(first.blob, 'base64') : (first.text ?? ''));
-    cli.result({ saved: values.out, uri: first.uri }, () => `Saved ${first.uri} to ${values.out}.`);
+    cli.result({ saved: values.out, uri: first.uri }, () => `Saved ${terminalSafe(first.uri)} to ${values.out}.`);
     return EXIT.ok;
   }
   cli.result({ contents }, () => contents.map(contentText).join('\n\n'));
@@ -129,7 +131,9 @@ export async function complete(cli: Cli, args: Args): Promise<number> {
     argument: { name: positionals[1], value: positionals[2] ?? '' },
     context: pairs(values.context, '--context'),
   });
-  cli.result(result, () => (result.values.length === 0 ? 'No suggestions.' : result.values.join('\n') + (result.hasMore ? '\n…' : '')));
+  cli.result(result, () =>
+    result.values.length === 0 ? 'No suggestions.' : result.values.map((v) => terminalSafe(v)).join('\n') + (result.hasMore ? '\n…' : ''),
+  );
   return EXIT.ok;
 }
 

@@ -2,8 +2,11 @@
 import { z } from 'zod';
 import { FailureSchema, PackagePinSchema, RunnerPlanSchema } from './launch.js';
 
-/** Control, invisible and direction-changing characters: in a name they could rewrite the sentence it is shown in. */
-const NO_CONTROL_CHARS = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
+/**
+ * Control, invisible and direction-changing characters: in a name they could rewrite the sentence it is shown in, or
+ * make two names look the same (default-ignorable marks such as U+034F or variation selectors draw as nothing).
+ */
+const NO_CONTROL_CHARS = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]*$/u;
 
 export const ServerNameSchema = z
   .string()

@@ -61,6 +61,9 @@ describe('terminal-safe text', () => {
     ['\u009b31m', '\\x9b31m'],
     ['tag\u{E0041}', 'tag<U+E0041>'],
     ['one\ntwo\tthree', 'one\\ntwo\\tthree'],
+    // Default-ignorable marks draw as nothing: "github\u034F" would look exactly like "github".
+    ['github\u034F', 'github<U+034F>'],
+    ['a\uFE00b\uFE0Fc\u17B4d\u17B5e\u180Bf\u180Fg\u{E0100}h\u{E01EF}', 'a<U+FE00>b<U+FE0F>c<U+17B4>d<U+17B5>e<U+180B>f<U+180F>g<U+E0100>h<U+E01EF>'],
     ['plain text, ünïcödé, 日本語, emoji 🙂', 'plain text, ünïcödé, 日本語, emoji 🙂'],
   ])('shows %j as %j', (input, shown) => {
     expect(terminalSafe(input)).toBe(shown);
@@ -68,6 +71,13 @@ describe('terminal-safe text', () => {
 
   it('keeps line structure in a block, and Windows line ends read as line ends', () => {
     expect(terminalSafe('a\r\nb\n\tc\rd', 'block')).toBe('a\nb\n\tc\\rd');
+  });
+
+  it('escapes default-ignorable marks in JSON too, keeping the same values', () => {
+    const value = { name: 'github\u034F', more: 'x\uFE0Fy\u{E0100}' };
+    const safe = jsonSafe(JSON.stringify(value));
+    expect(safe).toBe('{"name":"github\\u034f","more":"x\\ufe0fy\\udb40\\udd00"}');
+    expect(JSON.parse(safe)).toEqual(value);
   });
 
   it('leaves JSON valid with the same values', () => {

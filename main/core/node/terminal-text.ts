@@ -5,12 +5,14 @@
 /**
  * What a terminal would act on or hide: C0 and C1 controls, DEL (ESC starts CSI/OSC sequences, CR and backspace rewrite
  * the line, NEL breaks it), format characters (bidi overrides and isolates, zero-width spaces and joiners, the BOM, tag
- * characters), line and paragraph separators, lone surrogates, and the blank "letters" used to hide text.
+ * characters), line and paragraph separators, lone surrogates, every default-ignorable character (variation selectors,
+ * the combining grapheme joiner, Mongolian and Khmer invisibles: marks a terminal draws as nothing), and the blank
+ * "letters" used to hide text.
  */
-const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u115f\u1160\u3164\uffa0\u2800]/gu;
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Point}\u115f\u1160\u3164\uffa0\u2800]/gu;
 
 /** The same set minus C0 controls, which JSON escaping already covers. */
-const UNSAFE_IN_JSON = /[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u115f\u1160\u3164\uffa0\u2800]/gu;
+const UNSAFE_IN_JSON = /[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Point}\u115f\u1160\u3164\uffa0\u2800]/gu;
 
 const NAMED: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t', '\u001b': '\\x1b' };
 

@@ -20,8 +20,17 @@ const EXACT: Readonly<Record<string, string>> = {
   RUBYLIB: 'changes where Ruby finds libraries',
   JAVA_TOOL_OPTIONS: 'adds agents and options to every Java run',
   _JAVA_OPTIONS: 'adds options to every Java run',
+  JDK_JAVA_OPTIONS: 'adds options to every java launcher run',
   CLASSPATH: 'changes where Java finds classes',
+  SHELLOPTS: 'turns on bash options, such as tracing, in every bash script',
+  PS4: 'runs commands when bash traces a script',
+  PHPRC: 'makes PHP read another php.ini, which can load extensions and prepend scripts',
+  GEM_PATH: 'changes where Ruby finds gems',
+  GEM_HOME: 'changes where Ruby installs and finds gems',
+  GIT_SSH: 'runs another program for git over SSH',
   GIT_SSH_COMMAND: 'runs another command for git over SSH',
+  GIT_ASKPASS: 'runs another program when git asks for a password',
+  GIT_PROXY_COMMAND: 'runs a command for every git:// connection',
   GIT_EXEC_PATH: 'makes git run other helper programs',
   GIT_CONFIG_GLOBAL: 'makes git read other settings',
   XDG_CONFIG_HOME: 'moves where programs read their settings from',
@@ -50,12 +59,18 @@ const PREFIXES: ReadonlyArray<readonly [prefix: string, why: string]> = [
   ['DOCKER_', 'changes which container engine and settings run'],
   ['CONTAINER_', 'changes which container engine and settings run'],
   ['GIT_CONFIG', 'makes git read other settings'],
+  // LUA_INIT_5_4 and the like: each Lua version reads its own before LUA_INIT.
+  ['LUA_INIT', 'runs code before every Lua script'],
 ];
 
-/** Why a variable steers loading, or undefined for an ordinary variable. Case-insensitive where tools are (npm_config_*). */
+/**
+ * Why a variable steers loading, or undefined for an ordinary variable. Names are compared in upper case: Windows reads
+ * `node_options` as NODE_OPTIONS and some tools read lower-case names anywhere (npm_config_*); flagging a lower-case
+ * name on a system that ignores it only shows one value more.
+ */
 export function loaderReason(name: string): string | undefined {
-  if (Object.hasOwn(EXACT, name)) return EXACT[name];
   const upper = name.toUpperCase();
+  if (Object.hasOwn(EXACT, upper)) return EXACT[upper];
   for (const [prefix, why] of PREFIXES) if (upper.startsWith(prefix)) return why;
   return undefined;
 }

@@ -32,7 +32,7 @@ export async function saveSecrets(secrets: SecretStore, serverId: string, config
   for (const [name, value] of Object.entries(values)) await secrets.set(secretKey(serverId, kind, name), value);
   for (const key of await secrets.keys(`server/${serverId}/`)) {
     const [, , k, name] = key.split('/');
-    if (k !== kind || name === undefined || !(name in values)) await secrets.delete(key);
+    if (k !== kind || name === undefined || !Object.hasOwn(values, name)) await secrets.delete(key);
   }
 }
 

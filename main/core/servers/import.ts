@@ -23,15 +23,57 @@ export interface ImportContext {
 
 const UNSUPPORTED_VARIABLE = /\$\{(input|workspaceFolder|workspaceFolderBasename|env|file|cwd|config|command|pathSeparator)(:[^}]*)?\}/;
 
-export function parseImport(text: string, ctx: ImportContext): ParsedImport {
+/** Deeper than any server entry needs; a deeper one is refused before anything walks it recursively. */
+const MAX_ENTRY_DEPTH = 32;
+
+const PROTO_REASON =
+  'It has a "__proto__" key, whose values the parser hides from every check (an env or command could come in unseen); remove the key and import again.';
+
+function readJsonc(text: string): unknown {
   const errors: ParseError[] = [];
-  const root: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
+  let root: unknown;
+  try {
+    root = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
+  } catch (error) {
+    // The parser recurses once per level: thousands of nested brackets exhaust the stack.
+    if (error instanceof RangeError) throw new StewardError('import_failed', 'The file nests arrays or objects too deeply to read.');
+    throw error;
+  }
   if (errors.length > 0 || root === null || typeof root !== 'object' || Array.isArray(root)) {
     const first = errors[0];
     const where = first ? ` (${printParseErrorCode(first.error)} at character ${first.offset})` : '';
     throw new StewardError('import_failed', `The file is not a JSON object${where}.`);
   }
-  const obj = root as Record<string, unknown>;
+  return root;
+}
+
+/**
+ * The parser assigns a "__proto__" key like any other, which makes its value the object's prototype: fields no own-key
+ * check (JSON.stringify, Object.entries) sees but a property read finds. A parsed object never has another prototype.
+ */
+const inherits = (value: object): boolean => Object.getPrototypeOf(value) !== Object.prototype;
+
+/** What is wrong with an entry's shape before its fields are read: a "__proto__" key anywhere in it, or too deep a nesting. */
+function shapeProblem(entry: object): string | undefined {
+  const stack: Array<[value: unknown, depth: number]> = [[entry, 0]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [value, depth] = next;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_ENTRY_DEPTH) return `It nests values more than ${MAX_ENTRY_DEPTH} levels deep, which no server entry needs.`;
+    if (!Array.isArray(value) && inherits(value)) return PROTO_REASON;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return undefined;
+}
+
+export function parseImport(text: string, ctx: ImportContext): ParsedImport {
+  const obj = readJsonc(text) as Record<string, unknown>;
+  if (inherits(obj) || (obj.mcp && typeof obj.mcp === 'object' && inherits(obj.mcp))) {
+    throw new StewardError(
+      'import_failed',
+      `The file's top level has a "__proto__" key, whose values the parser hides from every check; remove it and import again.`,
+    );
+  }
   const vscodeSettings = obj.mcp && typeof obj.mcp === 'object' ? (obj.mcp as Record<string, unknown>).servers : undefined;
   const map = obj.mcpServers ?? obj.servers ?? vscodeSettings;
   if (map === undefined || map === null || typeof map !== 'object' || Array.isArray(map)) {
@@ -43,6 +85,11 @@ export function parseImport(text: string, ctx: ImportContext): ParsedImport {
 
   const candidates: ServerInput[] = [];
   const skipped: Skipped[] = [];
+  // A "__proto__" entry in the map itself became its prototype, so the loop below never meets it: said here instead.
+  if (inherits(map)) {
+    const reason = 'The parser turns an entry named "__proto__" into values hidden from every check; rename it and import again.';
+    skipped.push({ name: '__proto__', code: 'config_invalid', reason });
+  }
   for (const [serverName, raw] of Object.entries(map as Record<string, unknown>)) {
     const result = convert(serverName, raw, ctx.homeDir);
     if ('skip' in result) skipped.push({ name: serverName, ...result.skip });
@@ -55,6 +102,8 @@ function convert(name: string, raw: unknown, homeDir: string): { input: ServerIn
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { skip: { code: 'config_invalid', reason: 'The entry is not an object.' } };
   }
+  const problem = shapeProblem(raw);
+  if (problem) return { skip: { code: 'config_invalid', reason: problem } };
   const entry = raw as Record<string, unknown>;
   if (entry.disabled === true) return { skip: { code: 'disabled', reason: 'The entry is disabled in the source file.' } };
   const type = typeof entry.type === 'string' ? entry.type.toLowerCase() : undefined;

@@ -8,6 +8,30 @@ describe('loader variables', () => {
   it.each(LOADER_VARIABLES)('%s is flagged', (name) => {
     expect(loaderReason(name)).toBeDefined();
   });
+  // Hostile launches tried: Windows reads environment names without regard to case, so `node_options=--require=./x.js`
+  // loads code just as NODE_OPTIONS does; and loaders outside the usual set (java launcher, bash tracing, git helpers,
+  // Lua, PHP, Ruby gems) that run or load code the consent screen must show.
+  it.each([
+    'node_options',
+    'Node_Options',
+    'java_tool_options',
+    'path',
+    'JDK_JAVA_OPTIONS',
+    'SHELLOPTS',
+    'PS4',
+    'GIT_SSH',
+    'GIT_ASKPASS',
+    'GIT_PROXY_COMMAND',
+    'LUA_INIT',
+    'LUA_INIT_5_4',
+    'PHPRC',
+    'GEM_PATH',
+    'GEM_HOME',
+    'git_askpass',
+  ])('%s is flagged, whatever its case', (name) => {
+    expect(loaderReason(name)).toBeDefined();
+    expect(flaggedEnv({ [name]: 'x' }).map((e) => e.name)).toEqual([name]);
+  });
   it.each(['API_TOKEN', 'DEBUG', 'PORT', 'LOG_LEVEL', 'MEMORY_FILE_PATH'])('%s is ordinary', (name) => {
     expect(loaderReason(name)).toBeUndefined();
   });

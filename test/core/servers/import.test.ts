@@ -92,6 +92,57 @@ describe('parseImport', () => {
     expect(result.skipped[0]!.reason.length).toBeGreaterThan(10);
   });
 
+  // A "__proto__" key becomes the parsed object's prototype: what it holds is read as the entry's own fields, yet
+  // JSON.stringify and Object.entries never show it, so the ${env:…} and ${input:…} checks would pass it unseen.
+  it.each([
+    ['an inherited env', '{"mcpServers":{"a":{"command":"node","__proto__":{"env":{"API_KEY":"${env:API_KEY}"}}}}}'],
+    ['an inherited command', '{"mcpServers":{"a":{"args":["x"],"__proto__":{"command":"${input:cmd}"}}}}'],
+    ['an env whose values are inherited', '{"mcpServers":{"a":{"command":"node","env":{"__proto__":{"API_KEY":"${env:API_KEY}"}}}}}'],
+    ['an inherited url and headers', '{"servers":{"a":{"__proto__":{"url":"https://x.example/mcp","headers":{"Authorization":"${input:t}"}}}}}'],
+  ])('skips an entry with %s, and imports no placeholder as a value', (_label, text) => {
+    const result = parse(text);
+    expect(result.candidates).toEqual([]);
+    expect(result.skipped).toEqual([{ name: 'a', code: 'config_invalid', reason: expect.stringContaining('"__proto__"') as string }]);
+  });
+
+  it('reports a server named "__proto__" as skipped and still imports the others', () => {
+    const result = parse('{"mcpServers":{"__proto__":{"command":"node","env":{"K":"${env:K}"}},"b":{"command":"node"}}}');
+    expect(result.candidates.map((c) => c.name)).toEqual(['b']);
+    expect(result.skipped).toEqual([{ name: '__proto__', code: 'config_invalid', reason: expect.stringContaining('"__proto__"') as string }]);
+  });
+
+  it('refuses a file whose top level inherits its server map through "__proto__"', () => {
+    for (const text of ['{"__proto__":{"mcpServers":{"a":{"command":"node"}}}}', '{"mcp":{"__proto__":{"servers":{"a":{"command":"node"}}}}}']) {
+      expect(() => parse(text)).toThrow(objectContaining({ code: 'import_failed', message: expect.stringContaining('"__proto__"') as string }));
+    }
+  });
+
+  // Hostile input tried: 20,000 open brackets, which exhaust the parser's stack; and an entry nested deeper than any needs.
+  it('refuses a file nested too deeply to parse with import_failed, not an internal error', () => {
+    let thrown: unknown;
+    try {
+      parse(`{"mcpServers":${'['.repeat(20_000)}`);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'import_failed', message: 'The file nests arrays or objects too deeply to read.' });
+    const deep = parse(`{"mcpServers":{"a":{"command":"node","args":${'['.repeat(3000)}${']'.repeat(3000)}}}}`);
+    expect(deep.skipped).toEqual([{ name: 'a', code: 'config_invalid', reason: expect.stringContaining('levels deep') as string }]);
+  });
+
+  // A name with an invisible default-ignorable mark looks exactly like another server's on every screen.
+  it.each([
+    ['U+034F', 'github\u034F'],
+    ['U+FE0F', 'github\uFE0F'],
+    ['U+17B4', 'git\u17B4hub'],
+    ['U+180B', 'github\u180B'],
+    ['U+E0100', 'github\u{E0100}'],
+  ])('skips a server named "github" with %s', (_label, name) => {
+    const result = parse(JSON.stringify({ mcpServers: { [name]: { command: 'node' } } }));
+    expect(result.candidates).toEqual([]);
+    expect(result.skipped).toEqual([{ name, code: 'config_invalid', reason: expect.stringContaining('invisible') as string }]);
+  });
+
   it.each([
     ['not JSON', 'mcpServers: nope'],
     ['cut off', '{ "mcpServers": { "a": { "command": "node" '],

@@ -36,6 +36,8 @@ export interface MachineContext {
   /** Every request to an authorization or identity server goes through the URL checks. */
   fetch: FetchLike;
   skipIssuerMetadataValidation: boolean;
+  /** For a legacy server whose metadata is not checked: the one issuer accepted for it, the only one it may name. */
+  legacyIssuer?: string | undefined;
   secret(name: keyof AuthSecrets): Promise<string | undefined>;
   /** An issuer was recorded for the configured client on first use. */
   pinned(issuer: string): void;
@@ -153,6 +155,8 @@ function pinned<P extends OAuthClientProvider>(provider: P, issuer: string, ctx:
   return Object.assign(provider, {
     clientInformation: (at?: OAuthClientInformationContext) => {
       if (at && !sameIssuer(issuer, at.issuer)) throw issuerMoved(ctx.serverName, issuer, at.issuer);
+      // Unchecked metadata may claim the pinned issuer: only the issuer accepted for the legacy server counts.
+      if (at && ctx.legacyIssuer && !sameIssuer(ctx.legacyIssuer, at.issuer)) throw issuerMoved(ctx.serverName, ctx.legacyIssuer, at.issuer);
       return info(at);
     },
     saveDiscoveryState: (state: OAuthDiscoveryState) => {

@@ -39,6 +39,8 @@ export interface ProviderOptions {
   hooks: ProviderHooks;
   /** The server's address as configured now: tokens are handed out only for the address they were issued for. */
   resource(): string;
+  /** For a legacy server whose metadata is not checked: the one issuer accepted for it (see AuthService.legacyIssuer). */
+  legacyIssuer?: string | undefined;
 }
 
 const ANY_ISSUER = '*';
@@ -79,7 +81,14 @@ export class StewardOAuthProvider implements OAuthClientProvider {
     return ctx?.issuer ?? ANY_ISSUER;
   }
 
+  get legacyIssuer(): string | undefined {
+    return this.o.legacyIssuer;
+  }
+
   async clientInformation(ctx?: OAuthClientInformationContext): Promise<StoredOAuthClientInformation | undefined> {
+    // With the metadata unchecked, an issuer other than the one accepted is only the server's claim: nothing goes there.
+    const legacy = this.o.legacyIssuer;
+    if (legacy && ctx && !sameIssuer(legacy, ctx.issuer)) throw issuerMoved(this.o.serverName, legacy, ctx.issuer);
     const record = await this.o.records.load(this.o.serverId);
     if (this.o.config.clientId) {
       // A configured client belongs to one authorization server: another one named later gets nothing of it.

@@ -124,7 +124,8 @@ export class AuthService {
   async transportAuth(serverId: string, serverUrl: string): Promise<HttpAuth> {
     const config = this.config(serverId);
     const fetch = guardedFetch(serverUrl);
-    const legacy = this.deps.settings.get(`auth.legacyIssuer.${serverId}`) === true;
+    const legacyIssuer = this.legacyIssuer(serverId, serverUrl);
+    const legacy = legacyIssuer !== undefined;
     const relaxed = legacy ? { skipIssuerMetadataValidation: true } : {};
     if (config.mode !== 'oauth') {
       const server = this.server(serverId);
@@ -138,13 +139,26 @@ export class AuthService {
         // request: the first start of a server in a machine mode waited on them before any connect timeout applied.
         fetch: signInFetch(serverUrl, { ms: this.deps.signInRequestMs }),
         skipIssuerMetadataValidation: legacy,
+        legacyIssuer,
         secret: (name) => this.deps.records.secret(serverId, name),
         pinned: (issuer) => this.pinned(serverId, issuer),
         now: () => this.deps.clock.now(),
       });
       return { authProvider, fetch, ...relaxed };
     }
-    return { authProvider: await this.provider(serverId), fetch, ...relaxed };
+    return { authProvider: await this.provider(serverId, legacyIssuer), fetch, ...relaxed };
+  }
+
+  /**
+   * The issuer a legacy server's own metadata was accepted under, while the server is still at that origin. With the
+   * check relaxed nothing vouches for what its metadata claims later, so that issuer is the only one it may name: one
+   * claiming the issuer a configured client belongs to would otherwise be handed the client's secret.
+   */
+  private legacyIssuer(serverId: string, serverUrl: string): string | undefined {
+    const stored = this.deps.settings.get(`auth.legacyIssuer.${serverId}`);
+    if (typeof stored !== 'object' || stored === null) return undefined;
+    const { issuer, origin } = stored as { issuer?: unknown; origin?: unknown };
+    return typeof issuer === 'string' && origin === new URL(serverUrl).origin ? issuer : undefined;
   }
 
   /** A configured client was used for the first time, at this issuer: recorded, and it holds from now on. */
@@ -162,12 +176,13 @@ export class AuthService {
   /**
    * A 2025-03-26 server has no protected-resource metadata; its authorization server metadata sits at the server's
    * origin. When that metadata names an issuer on the same origin but with a path, RFC 8414's echo check fails though
-   * nothing points anywhere else. Only then, and only for that server, is the check relaxed (and recorded).
+   * nothing points anywhere else. Only then, and only for that server at that origin and that issuer, is the check
+   * relaxed (and recorded).
    */
   async legacyFallback(serverId: string, serverUrl: string, error: StewardError): Promise<boolean> {
     const mismatch = error.details?.issuerMismatch as { kind: string; expected: string | null; received: string | null } | undefined;
     if (!mismatch || mismatch.kind !== 'metadata' || !mismatch.expected || !mismatch.received) return false;
-    if (this.deps.settings.get(`auth.legacyIssuer.${serverId}`) === true) return false;
+    if (this.legacyIssuer(serverId, serverUrl) !== undefined) return false;
     const origin = new URL(serverUrl).origin;
     let sameOrigin = false;
     try {
@@ -185,7 +200,8 @@ export class AuthService {
       if (answer?.ok) return false;
     }
     const server = this.server(serverId);
-    this.deps.settings.put(`auth.legacyIssuer.${serverId}`, true);
+    // Kept with the issuer accepted and the origin it came from (a server moved elsewhere is checked in full again).
+    this.deps.settings.put(`auth.legacyIssuer.${serverId}`, { issuer: mismatch.received, origin });
     this.providers.delete(serverId);
     this.deps.audit.record('auth.configured', {
       serverId,
@@ -197,9 +213,9 @@ export class AuthService {
     return true;
   }
 
-  private async provider(serverId: string): Promise<StewardOAuthProvider> {
+  private async provider(serverId: string, legacyIssuer?: string): Promise<StewardOAuthProvider> {
     const cached = this.providers.get(serverId);
-    if (cached) return cached;
+    if (cached && cached.legacyIssuer === legacyIssuer) return cached;
     const config = this.config(serverId);
     const setting = this.deps.settings.get('auth.clientMetadataUrl');
     const metadataUrl =
@@ -213,6 +229,7 @@ export class AuthService {
       clientMetadataUrl: metadataUrl ?? undefined,
       clientMetadata: { ...CLIENT_METADATA, ...(config.scope ? { scope: config.scope } : {}) },
       records: this.deps.records,
+      legacyIssuer,
       resource: () => this.server(serverId).url,
       hooks: {
         redirect: (url) => this.redirect(serverId, url),

@@ -192,6 +192,67 @@ describe('signing in to a remote server', () => {
     expect(t.host.servers.get(view.id).status).not.toBe('running');
   });
 
+  it('accepts a legacy server’s own issuer only: configured credentials never go where its unchecked metadata points', async () => {
+    // A 2025-03-26-style server: no resource metadata, its authorization server metadata at its own origin naming an
+    // issuer with a path, which relaxes the issuer check for it. Tried: the same server then claims the issuer the
+    // configured client belongs to, with a token endpoint of its own; unchecked, that claim matched the pin and the
+    // client secret went to the server.
+    let claim: 'tenant' | 'corp' = 'tenant';
+    const tokenRequests: string[] = [];
+    const legacy = createServer((req, res) => {
+      const origin = `http://127.0.0.1:${port}`;
+      if (req.url === '/.well-known/oauth-authorization-server') {
+        const issuer = claim === 'tenant' ? `${origin}/tenant` : 'https://login.corp.example';
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            issuer,
+            authorization_endpoint: `${origin}/authorize`,
+            token_endpoint: `${origin}/token`,
+            response_types_supported: ['code'],
+            grant_types_supported: ['client_credentials'],
+            code_challenge_methods_supported: ['S256'],
+            token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+          }),
+        );
+        return;
+      }
+      if (req.url === '/token') {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          tokenRequests.push(`${req.headers.authorization ?? ''} ${body}`);
+          res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid_client' }));
+        });
+        return;
+      }
+      if (req.url?.startsWith('/.well-known/')) {
+        res.writeHead(404).end();
+        return;
+      }
+      req.resume();
+      res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
+    });
+    await new Promise<void>((resolve) => legacy.listen(0, '127.0.0.1', resolve));
+    cleanup(() => new Promise<void>((resolve) => legacy.close(() => resolve())));
+    const port = (legacy.address() as AddressInfo).port;
+    const t = await host();
+    const view = await addRemote(t, 'legacy', `http://127.0.0.1:${port}/mcp`);
+    await t.host.auth.configure(
+      view.id,
+      { mode: 'client_credentials', clientId: 'corp-client', issuer: 'https://login.corp.example' },
+      { clientSecret: 'corp-secret' },
+    );
+    // Its own issuer is not the configured one: refused, nothing sent.
+    await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'auth_failed' });
+    claim = 'corp';
+    await expect(t.host.servers.ensureRunning(view.id)).rejects.toMatchObject({ code: 'auth_failed' });
+    const basic = Buffer.from('corp-client:corp-secret').toString('base64');
+    for (const request of tokenRequests) {
+      expect(request).not.toContain('corp-secret');
+      expect(request).not.toContain(basic);
+    }
+  });
+
   it('will not sign in where the authorization server lacks PKCE S256', async () => {
     const server = await fixture('--no-s256');
     const t = await host();

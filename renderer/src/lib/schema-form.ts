@@ -17,11 +17,16 @@ export type SchemaNode =
   | (Meta & { kind: 'object'; properties: SchemaNode[] })
   | (Meta & { kind: 'array'; items: SchemaNode; minItems: number | null; maxItems: number | null })
   | (Meta & { kind: 'choice'; options: Array<{ label: string; node: SchemaNode }> })
-  /** Anything the form cannot draw (no type, mixed types, deep or recursive schemas): edited as JSON. */
+  /** Anything the form cannot draw (no type, mixed types, deep or recursive schemas, a whole too large): edited as JSON. */
   | (Meta & { kind: 'json' });
 
-/** Past this depth (or on a reference loop) a part of the schema is edited as JSON. */
+/** Past this depth a part of the schema is edited as JSON. */
 const MAX_DEPTH = 6;
+/**
+ * At most this many schema nodes are read for one form. References let a few hundred bytes describe an exponential
+ * tree, so past the budget the whole input is edited as JSON rather than drawn.
+ */
+const MAX_NODES = 500;
 
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
@@ -32,15 +37,51 @@ export function metaOf(node: SchemaNode): Meta {
   return node.kind === 'field' ? node.field : node;
 }
 
-/** The form for a tool's whole input: always an object, even when the schema says little. */
+/**
+ * The form for a tool's whole input: an object, even when the schema says little, or a JSON node for the whole
+ * input when the schema is too large to draw.
+ */
 export function toolForm(schema: Json): SchemaNode {
-  const node = readNode(schema, schema, { name: '', required: true }, 0);
+  const reading: Reading = { root: schema, left: MAX_NODES };
+  const node = readNode(reading, schema, { name: '', required: true }, 0, new Set());
+  if (reading.left < 0) {
+    return {
+      kind: 'json',
+      name: '',
+      label: 'Arguments',
+      description: 'This schema is too large to draw as a form; write the arguments as JSON.',
+      required: true,
+    };
+  }
   return node.kind === 'object' ? node : { kind: 'object', name: '', label: '', description: null, required: true, properties: [] };
 }
 
-function resolve(schema: Json, root: Json): Json | null {
-  const ref = schema.$ref;
-  if (typeof ref !== 'string') return schema;
+/** One read of a schema: the document references point into, and how many more nodes may be read. */
+interface Reading {
+  root: Json;
+  left: number;
+}
+
+/**
+ * The schema a node stands for, following references, with the references followed on the way down to it; null for
+ * a reference that leads nowhere or back to one already followed on this branch, so each branch expands a
+ * definition once.
+ */
+function resolve(raw: Json, root: Json, refs: ReadonlySet<string>): { schema: Json; refs: ReadonlySet<string> } | null {
+  let schema = raw;
+  let seen = refs;
+  while (typeof schema.$ref === 'string') {
+    const ref = schema.$ref;
+    if (seen.has(ref)) return null;
+    const target = definition(ref, root);
+    if (!target) return null;
+    seen = new Set([...seen, ref]);
+    schema = target;
+  }
+  return { schema, refs: seen };
+}
+
+function definition(ref: string, root: Json): Json | null {
   const m = /^#\/(\$defs|definitions)\/([^/]+)$/.exec(ref);
   const defs = m ? root[m[1] ?? ''] : undefined;
   const target =
@@ -54,11 +95,20 @@ function resolve(schema: Json, root: Json): Json | null {
   return isObject(target) ? target : null;
 }
 
-function readNode(raw: unknown, root: Json, at: { name: string; required: boolean; label?: string }, depth: number): SchemaNode {
+function readNode(
+  reading: Reading,
+  raw: unknown,
+  at: { name: string; required: boolean; label?: string },
+  depth: number,
+  refs: ReadonlySet<string>,
+): SchemaNode {
   const fallbackMeta = { name: at.name, label: at.label ?? at.name, description: null, required: at.required };
-  if (!isObject(raw) || depth > MAX_DEPTH) return { ...fallbackMeta, kind: 'json' };
-  const schema = resolve(raw, root);
-  if (!schema) return { ...fallbackMeta, kind: 'json' };
+  reading.left -= 1;
+  if (!isObject(raw) || depth > MAX_DEPTH || reading.left < 0) return { ...fallbackMeta, kind: 'json' };
+  const resolved = resolve(raw, reading.root, refs);
+  if (!resolved) return { ...fallbackMeta, kind: 'json' };
+  const { schema } = resolved;
+  const read = (next: unknown, nextAt: typeof at) => readNode(reading, next, nextAt, depth + 1, resolved.refs);
   const meta: Meta = { name: at.name, label: str(schema.title) ?? at.label ?? at.name, description: str(schema.description), required: at.required };
   const common = { ...meta, secretLike: false };
 
@@ -71,9 +121,9 @@ function readNode(raw: unknown, root: Json, at: { name: string; required: boolea
       const options = variants.map((v) => ({ value: String((v as Json).const), label: str((v as Json).title) ?? String((v as Json).const) }));
       return { kind: 'field', field: { ...common, kind: 'select', options, default: typeof schema.default === 'string' ? schema.default : null } };
     }
-    if (variants.length === 1) return readNode({ ...schema, oneOf: undefined, anyOf: undefined, ...(variants[0] as Json) }, root, at, depth + 1);
+    if (variants.length === 1) return read({ ...schema, oneOf: undefined, anyOf: undefined, ...(variants[0] as Json) }, at);
     const options = variants.map((v, i) => {
-      const node = readNode(v, root, { name: at.name, required: true }, depth + 1);
+      const node = read(v, { name: at.name, required: true });
       return { label: (isObject(v) && str(v.title)) || `${i + 1}: ${kindWord(node)}`, node };
     });
     return { ...meta, kind: 'choice', options };
@@ -117,7 +167,7 @@ function readNode(raw: unknown, root: Json, at: { name: string; required: boolea
     case 'boolean':
       return { kind: 'field', field: { ...common, kind: 'boolean', default: typeof schema.default === 'boolean' ? schema.default : null } };
     case 'array': {
-      const items = isObject(schema.items) ? resolve(schema.items, root) : null;
+      const items = isObject(schema.items) ? resolve(schema.items, reading.root, resolved.refs)?.schema : null;
       const choices = items && Array.isArray(items.enum) && items.enum.every((v) => typeof v === 'string') ? items.enum : null;
       if (choices) {
         const field: FormField = {
@@ -130,13 +180,13 @@ function readNode(raw: unknown, root: Json, at: { name: string; required: boolea
         };
         return { kind: 'field', field };
       }
-      const itemNode = readNode(schema.items, root, { name: 'item', label: 'Item', required: true }, depth + 1);
+      const itemNode = read(schema.items, { name: 'item', label: 'Item', required: true });
       return { ...meta, kind: 'array', items: itemNode, minItems: int(schema.minItems), maxItems: int(schema.maxItems) };
     }
     case 'object': {
       if (!isObject(schema.properties)) return { ...meta, kind: 'json' };
       const required = new Set(Array.isArray(schema.required) ? schema.required.filter((r) => typeof r === 'string') : []);
-      const properties = Object.entries(schema.properties).map(([name, p]) => readNode(p, root, { name, required: required.has(name) }, depth + 1));
+      const properties = Object.entries(schema.properties).map(([name, p]) => read(p, { name, required: required.has(name) }));
       return { ...meta, kind: 'object', properties };
     }
     default:

@@ -1,6 +1,8 @@
 // A tool's input schema read as form nodes (every kind tools use, and what falls back to JSON), the values a new form
 // starts from, the problems it shows, which option of a choice a value fits, and reading the JSON box.
-// Hostile schemas tried: a $ref loop, a reference to nowhere, nesting deeper than the form draws, mixed enum types.
+// Hostile schemas tried: a $ref loop, a reference to nowhere, nesting deeper than the form draws, mixed enum types,
+// a definition whose nine properties all refer back to it, a flat object of 2000 properties, and six definitions of
+// nine properties each referring to the next (a tree of millions of nodes from a few hundred bytes, no loop).
 import { describe, expect, it } from 'vitest';
 import {
   chosenOption,
@@ -109,6 +111,55 @@ describe('reading a tool schema', () => {
     }
     expect(node.kind).toBe('json');
     expect(depth).toBeLessThan(12);
+  });
+
+  it('expands a definition once on each branch, so a definition referring to itself from every property stays small', () => {
+    // 9 properties, each a $ref back to the definition that holds them: unbounded, this is 9^7 nodes and a value of megabytes.
+    const names = Array.from({ length: 9 }, (_, i) => `p${i}`);
+    const schema = {
+      $defs: { x: { type: 'object', required: names, properties: Object.fromEntries(names.map((n) => [n, { $ref: '#/$defs/x' }])) } },
+      $ref: '#/$defs/x',
+    };
+    const form = toolForm(schema);
+    expect(form.kind === 'object' && form.properties.map((p) => `${metaOf(p).name}:${describeNode(p)}`)).toEqual(names.map((n) => `${n}:json`));
+    expect(initialValue(form)).toEqual({});
+  });
+
+  const chain = (defs: number, width: number) => {
+    const props = (to: string) => Object.fromEntries(Array.from({ length: width }, (_, i) => [`p${i}`, { $ref: `#/$defs/${to}` }]));
+    const $defs = Object.fromEntries(Array.from({ length: defs }, (_, d) => [`d${d}`, { type: 'object', properties: props(`d${d + 1}`) }]));
+    return { $defs: { ...$defs, [`d${defs}`]: { type: 'string' } }, $ref: '#/$defs/d0' };
+  };
+  it.each([
+    [
+      'a flat object of 2000 properties',
+      { type: 'object', properties: Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`p${i}`, { type: 'string' }])) },
+    ],
+    ['six definitions of nine properties, each referring to the next', chain(6, 9)],
+  ])('edits the whole input as JSON for %s, past the nodes a form reads', (_, schema) => {
+    const form = toolForm(schema);
+    expect(form).toMatchObject({ kind: 'json', label: 'Arguments' });
+    expect(metaOf(form).description).toMatch(/too large/);
+    expect(initialValue(form)).toBeUndefined();
+  });
+
+  it('still draws every field of an ordinary nested schema that uses a definition in several places', () => {
+    const point = { type: 'object', properties: { x: { type: 'number' }, y: { type: 'number', default: 0 } }, required: ['x'] };
+    const schema = {
+      type: 'object',
+      required: ['from', 'to'],
+      properties: { from: { $ref: '#/$defs/point' }, to: { $ref: '#/$defs/point' }, path: { type: 'array', items: { $ref: '#/$defs/point' } } },
+      $defs: { point },
+    };
+    const form = toolForm(schema);
+    for (const name of ['from', 'to']) {
+      expect(describeNode(byName(form, name))).toBe('object');
+      expect(describeNode(byName(byName(form, name), 'x'))).toBe('field:number');
+    }
+    const path = byName(form, 'path');
+    expect(path.kind === 'array' && describeNode(path.items)).toBe('object');
+    expect(initialValue(form)).toEqual({ from: { y: 0 }, to: { y: 0 } });
+    expect(describeNode(byName(toolForm(chain(3, 3)), 'p2'))).toBe('object');
   });
 
   it.each([

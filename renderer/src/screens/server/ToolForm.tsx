@@ -23,7 +23,10 @@ export function ToolForm({ form, value, json, onChange, onJson, problems, showAl
   return (
     <div className="tool-form">
       <section className="tool-form-fields" aria-label="Arguments form">
-        {empty ? (
+        {form.kind === 'json' ? (
+          // The JSON box beside the form is where such arguments are written; a second one here would only repeat it.
+          <p className="muted">{form.description}</p>
+        ) : empty ? (
           <p className="muted">Takes no arguments.</p>
         ) : (
           <SchemaFields

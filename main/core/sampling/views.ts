@@ -1,5 +1,6 @@
-// Round rows as the UI shows them: only what each round added, who decided each step, and the reply both ways. A row
-// written by an older or damaged Steward reads as far as it can: a field that does not parse reads as empty.
+// Round rows as the UI shows them: what each round added (all of it when it does not continue the round before), who
+// decided each step, and the reply both ways. A row written by an older or damaged Steward reads as far as it can: a
+// field that does not parse reads as empty.
 import { z } from 'zod';
 import {
   DeciderSchema,
@@ -43,14 +44,38 @@ function messagesOf(row: RoundRow | undefined): SamplingMessageView[] {
 
 /** The blocks the transcript can show; a block of another shape (the server may send them) is left out of the view. */
 function blockOf(value: unknown): SamplingBlock[] {
-  const result = SamplingBlockSchema.safeParse(value);
+  // A tool result's content may be left out (the spec's default is none); it is still a result the model saw.
+  const given = isToolResult(value) && value.content === undefined ? { ...value, content: [] } : value;
+  const result = SamplingBlockSchema.safeParse(given);
   return result.success ? [result.data] : [];
+}
+
+const isToolResult = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && (value as Record<string, unknown>).type === 'tool_result';
+
+/** JSON with object keys sorted: a server may write the model's tool input back with its keys in another order. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+
+/**
+ * What the server sent new in this round. A round that starts with the previous round's messages and the reply the
+ * server got shows only what follows; any other (a loop is also continued by a request made during the same tool call,
+ * whatever its messages) shows all its messages, so nothing the server sent is hidden.
+ */
+function newMessagesOf(messages: SamplingMessageView[], previous: RoundRow | undefined): SamplingMessageView[] {
+  if (!previous) return messages;
+  // Rows from before the reply as returned was kept hold only the model's reply, which the server then got unchanged.
+  const reply = parsed(Blocks.nullable(), previous.reply_returned ?? previous.reply, null);
+  if (!reply) return messages;
+  const prefix = [...messagesOf(previous), { role: 'assistant', content: reply }];
+  if (prefix.length >= messages.length) return messages;
+  return prefix.every((m, i) => canonical(m) === canonical(messages[i])) ? messages.slice(prefix.length) : messages;
 }
 
 export function roundView(row: RoundRow, previous: RoundRow | undefined): RoundView {
   const messages = messagesOf(row);
-  // A later round repeats the conversation so far and the previous reply; show only what is new.
-  const seen = previous ? messagesOf(previous).length + 1 : 0;
   const decider = DeciderSchema.safeParse(row.decided_by);
   return {
     requestId: row.id,
@@ -66,7 +91,7 @@ export function roundView(row: RoundRow, previous: RoundRow | undefined): RoundV
     outputTokens: row.output_tokens,
     latencyMs: row.latency_ms,
     stopReason: row.stop_reason,
-    newMessages: messages.length > seen ? messages.slice(seen) : messages,
+    newMessages: newMessagesOf(messages, previous),
     reply: parsed(Blocks.nullable(), row.reply, null),
     replyReturned: parsed(Blocks.nullable(), row.reply_returned, null),
     error: row.error,

@@ -58,8 +58,13 @@ const audited = (text: string, max = 200) => (text.length > max ? `${text.slice(
 export class ElicitationService {
   /** Inbox items waiting for the user, by item id. */
   private readonly pending = new Map<string, Pending>();
-  /** URL elicitations the server may report complete, by server and elicitationId. */
-  private readonly completions = new Map<string, () => void>();
+  /**
+   * Pages the server may report complete, by server and elicitationId. One id may name a page several -32042 calls
+   * wait for (a server's sign-in page for each call), so a completion finishes every one of them.
+   */
+  private readonly completions = new Map<string, Set<() => void>>();
+  /** Pages the server asked for with elicitation/create and not yet finished, by server and elicitationId. */
+  private readonly asked = new Set<string>();
 
   constructor(private readonly deps: ElicitationDeps) {
     const route = async (item: InboxItem, decision: InboxDecision) => {
@@ -91,7 +96,17 @@ export class ElicitationService {
           `Invalid URL elicitation: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`,
         );
       }
-      return this.urlRequest(ctx, parsed.data, related);
+      // The id is how the server reports the page done: a second question under an id still waiting could not be told apart.
+      const key = `${ctx.serverId}\u0000${parsed.data.elicitationId}`;
+      if (this.asked.has(key) || this.completions.has(key)) {
+        this.refused(ctx, `elicitationId ${JSON.stringify(parsed.data.elicitationId)} is already waiting`);
+        throw new ProtocolError(
+          INVALID_PARAMS,
+          `Invalid URL elicitation: elicitationId ${JSON.stringify(parsed.data.elicitationId)} belongs to a page this server asked for that is still waiting; each elicitation needs its own id.`,
+        );
+      }
+      this.asked.add(key);
+      return this.urlRequest(ctx, parsed.data, related, () => this.asked.delete(key));
     }
     if (mode !== 'form') {
       this.refused(ctx, `unknown mode ${JSON.stringify(mode)}`);
@@ -155,8 +170,31 @@ export class ElicitationService {
     ctx: ElicitationContext,
     params: { message: string; url: string; elicitationId: string },
     related: UrlRequestView['relatedTask'],
+    release: () => void,
   ): Promise<Record<string, unknown>> {
     const view = this.urlView(params, 'request', null, related);
+    let result: ElicitResult;
+    try {
+      result = await this.urlConsent(ctx, params, view);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    if (result.action !== 'accept') {
+      release();
+      this.answered(ctx.serverId, ctx.serverName, params.elicitationId, result.action);
+      return result;
+    }
+    const finished = this.awaitCompletion(ctx.serverId, ctx.serverName, { ...view, stage: 'waiting' }, ctx.sessionSignal).finally(release);
+    if (!ANSWER_AFTER_PAGE_VERSIONS.has(ctx.protocolVersion)) return result;
+    const how = await finished;
+    if (how === 'ended') throw new StewardError('cancelled', 'The server disconnected before the page was done.');
+    // Not kept waiting (over the server's cap): with no way to learn when the page is done, the question is withdrawn.
+    return how === 'cancel' || how === 'kept' ? { action: 'cancel' } : result;
+  }
+
+  /** The page put to the user: accept once they opened it. */
+  private urlConsent(ctx: ElicitationContext, params: { url: string; elicitationId: string }, view: UrlRequestView): Promise<ElicitResult> {
     this.deps.audit.record('elicitation.requested', {
       serverId: ctx.serverId,
       serverName: ctx.serverName,
@@ -164,7 +202,7 @@ export class ElicitationService {
       summary: `"${ctx.serverName}" asked you to open ${view.verdict.host || 'a page'}${view.verdict.allowed ? '' : ' (refused by the URL gate)'}.`,
       data: { mode: 'url', elicitationId: params.elicitationId, host: view.verdict.host, allowed: view.verdict.allowed, problems: view.verdict.problems },
     });
-    const result = await this.ask<'elicitation_url', ElicitResult>(
+    return this.ask<'elicitation_url', ElicitResult>(
       ctx,
       { kind: 'elicitation_url', serverId: ctx.serverId, serverName: ctx.serverName, request: view },
       async (decision, settle) => {
@@ -177,16 +215,6 @@ export class ElicitationService {
         settle({ action: 'accept' });
       },
     );
-    if (result.action !== 'accept') {
-      this.answered(ctx.serverId, ctx.serverName, params.elicitationId, result.action);
-      return result;
-    }
-    const finished = this.awaitCompletion(ctx.serverId, ctx.serverName, { ...view, stage: 'waiting' }, ctx.sessionSignal);
-    if (!ANSWER_AFTER_PAGE_VERSIONS.has(ctx.protocolVersion)) return result;
-    const how = await finished;
-    if (how === 'ended') throw new StewardError('cancelled', 'The server disconnected before the page was done.');
-    // Not kept waiting (over the server's cap): with no way to learn when the page is done, the question is withdrawn.
-    return how === 'cancel' || how === 'kept' ? { action: 'cancel' } : result;
   }
 
   /**
@@ -238,9 +266,7 @@ export class ElicitationService {
           one();
         };
         // The id is known from now on: a completion that comes before the click still counts.
-        const completionKey = `${serverId}\u0000${page.elicitationId}`;
-        this.completions.set(completionKey, complete);
-        cleanups.push(() => this.completions.get(completionKey) === complete && this.completions.delete(completionKey));
+        cleanups.push(this.waitFor(`${serverId}\u0000${page.elicitationId}`, complete));
         const show = (stage: UrlRequestView['stage']) => {
           const item = { id: randomUUID() };
           this.pending.set(item.id, {
@@ -295,12 +321,25 @@ export class ElicitationService {
     const id = typeof params.elicitationId === 'string' ? params.elicitationId : undefined;
     if (!id) return;
     const key = `${serverId}\u0000${id}`;
-    const done = this.completions.get(key);
-    if (!done) return;
+    const waiting = this.completions.get(key);
+    if (!waiting) return;
     this.completions.delete(key);
     // The dialog hears what the server said before its question goes: it shows the completion, not a bare "gone".
     this.deps.completed?.({ serverId, elicitationId: id, at: this.deps.now?.() ?? new Date().toISOString() });
-    done();
+    for (const done of waiting) done();
+  }
+
+  /** Registers a page waiting for the server's completion; returns what stops it waiting. */
+  private waitFor(key: string, done: () => void): () => void {
+    const waiting = this.completions.get(key) ?? new Set();
+    waiting.add(done);
+    this.completions.set(key, waiting);
+    return () => {
+      // A completion removes the whole set first: a finished page must not clear the set a newer page waits in.
+      if (this.completions.get(key) !== waiting) return;
+      waiting.delete(done);
+      if (waiting.size === 0) this.completions.delete(key);
+    };
   }
 
   private async openPage(serverId: string, serverName: string, url: string): Promise<void> {
@@ -327,12 +366,12 @@ export class ElicitationService {
     let ended!: (how: 'completed' | 'done' | 'cancel' | 'ended' | 'kept') => void;
     const outcome = new Promise<'completed' | 'done' | 'cancel' | 'ended' | 'kept'>((resolve) => (ended = resolve));
     const key = `elicitation-url:${serverId}:${view.elicitationId}:${randomUUID()}`;
-    const completionKey = `${serverId}\u0000${view.elicitationId}`;
     const itemId = randomUUID();
+    let stopWaiting: () => void = () => undefined;
     const finish = (how: 'completed' | 'done' | 'cancel' | 'ended') => {
       session?.removeEventListener('abort', onEnded);
       this.pending.delete(itemId);
-      if (this.completions.get(completionKey) === onComplete) this.completions.delete(completionKey);
+      stopWaiting();
       this.deps.inbox.removeKey(key);
       this.answered(serverId, serverName, view.elicitationId, how);
       ended(how);
@@ -344,7 +383,7 @@ export class ElicitationService {
       return Promise.resolve('ended');
     }
     session?.addEventListener('abort', onEnded, { once: true });
-    this.completions.set(completionKey, onComplete);
+    stopWaiting = this.waitFor(`${serverId}\u0000${view.elicitationId}`, onComplete);
     this.pending.set(itemId, {
       decide: async (decision) => {
         if (decision.kind !== 'elicitation_url') throw new StewardError('invalid_payload', 'That question needs a page answer.');
@@ -358,7 +397,7 @@ export class ElicitationService {
       // Over the server's cap: the page was opened, but it is not kept waiting to be reported done.
       session?.removeEventListener('abort', onEnded);
       this.pending.delete(itemId);
-      if (this.completions.get(completionKey) === onComplete) this.completions.delete(completionKey);
+      stopWaiting();
       ended('kept');
     }
     return outcome;

@@ -48,8 +48,11 @@ export const BundlePreviewSchema = z.object({
   fields: z.array(BundleFieldSchema),
   files: z.number().int(),
   bytes: z.number().int(),
-  /** Set when a bundle of this name is installed: installing this one updates it. */
-  existing: z.object({ bundleId: z.string(), version: z.string(), serverName: z.string() }).nullable(),
+  /**
+   * Set when a bundle of this name is installed: installing this one updates it. publisherChanged: its author or its
+   * signature differs from the installed one's, so the secret settings are not carried over and must be entered again.
+   */
+  existing: z.object({ bundleId: z.string(), version: z.string(), serverName: z.string(), publisherChanged: z.boolean() }).nullable(),
 });
 export type BundlePreview = z.infer<typeof BundlePreviewSchema>;
 

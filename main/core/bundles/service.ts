@@ -1,6 +1,7 @@
 // MCPB bundles: a file is checked and unpacked into a staging folder and shown; on install its files move into the data
 // folder (hidden from every other server), its settings are kept (secrets in the secret store) and it becomes a server that
-// goes through consent like any other. Update keeps the settings, disable stops it, uninstall removes every trace.
+// goes through consent like any other. Update keeps the settings (secrets only from the same publisher), disable stops it,
+// uninstall removes every trace.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, sep } from 'node:path';
@@ -14,7 +15,17 @@ import type { ServersService } from '../servers/index.js';
 import type { BundleRecord, BundlesRepo, ServersRepo } from '../store/index.js';
 import { incompatibility, manifestVersion, parseManifest, type Manifest } from './manifest.js';
 import { loadMcpb } from './mcpb.js';
-import { checkValues, deriveLaunch, fieldsOf, type BundleRuntime, type SystemDirs } from './settings.js';
+import { publisherChanged } from './publisher.js';
+import {
+  checkValues,
+  deriveLaunch,
+  fieldsOf,
+  launchConfigFor,
+  refuseSecretsOnCommandLine,
+  runsOnStewardNode,
+  type BundleRuntime,
+  type SystemDirs,
+} from './settings.js';
 import { unpackBundle } from './unpack.js';
 import { DEFAULT_ZIP_CAPS, readZipEntries, type ZipCaps } from './zip-check.js';
 
@@ -93,6 +104,7 @@ export class BundlesService {
       if (incompatible) throw new StewardError('bundle_incompatible', incompatible);
       this.checkRuntime(manifest, files);
       const fields = fieldsOf(manifest, this.dirs(), sep);
+      refuseSecretsOnCommandLine(manifest, fields, process.platform);
       const signature = pkcs7Signature ? 'unverified' : 'unsigned';
       this.staged.set(stagingId, { dir, fileName, manifest, signature, at: this.deps.clock.now() });
       const existing = this.deps.records.bundles.byName(manifest.name);
@@ -117,7 +129,14 @@ export class BundlesService {
         fields,
         files: entries.filter((e) => !e.directory).length,
         bytes: entries.reduce((n, e) => n + e.size, 0),
-        existing: existing ? { bundleId: existing.id, version: existing.version, serverName: this.serverName(existing) } : null,
+        existing: existing
+          ? {
+              bundleId: existing.id,
+              version: existing.version,
+              serverName: this.serverName(existing),
+              publisherChanged: publisherChanged(existing, manifest, signature),
+            }
+          : null,
       };
     } catch (error) {
       rmSync(dir, { recursive: true, force: true });
@@ -125,11 +144,13 @@ export class BundlesService {
     }
   }
 
-  /** A runtime the bundle names that is not installed here is refused now, not at its first start. */
+  /**
+   * A runtime the bundle names that is not installed here is refused now, not at its first start. The command is the one
+   * this platform runs: the library applies the override for the platform Steward runs on, so this does too.
+   */
   private checkRuntime(manifest: Manifest, files: string): void {
-    if (manifest.server.type === 'node') return;
-    const command = manifest.server.mcp_config.command.replace(/\$\{__dirname\}/g, files);
-    if (command.includes('${')) return;
+    const command = launchConfigFor(manifest, process.platform).command.replace(/\$\{__dirname\}/g, files);
+    if (runsOnStewardNode(manifest, command) || command.includes('${')) return;
     if (!findCommand(command, { platform: this.deps.platform, hostEnv: this.deps.hostEnv, homeDir: this.deps.homeDir, cwd: files }, nodeFsView)) {
       const hint = missingRuntimeHint(command);
       throw new StewardError(
@@ -153,27 +174,37 @@ export class BundlesService {
     const fields = fieldsOf(manifest, this.dirs(), sep);
     const existing = this.deps.records.bundles.byName(manifest.name);
     const id = existing?.id ?? randomUUID();
-    const kept = existing ? await this.keptAnswers(existing, fields) : {};
+    // Another publisher's bundle of the same name gets no secret the user gave the installed one: they are asked again.
+    const otherPublisher = existing !== undefined && publisherChanged(existing, manifest, staged.signature);
+    const kept = existing ? await this.keptAnswers(existing, fields, { secrets: !otherPublisher }) : {};
     const values = checkValues(fields, { ...kept, ...input.config }, this.dirs(), sep);
-    const dir = join(this.deps.dataDir, 'bundles', id, `${manifest.version.replace(/[^\w.-]/g, '_')}-${randomUUID().slice(0, 8)}`);
+    const home = join(this.deps.dataDir, 'bundles', id);
+    const dir = join(home, `${manifest.version.replace(/[^\w.-]/g, '_')}-${randomUUID().slice(0, 8)}`);
     const launch = await deriveLaunch(manifest, dir, fields, values, { dirs: this.dirs(), sep, platform: process.platform, runtime: this.deps.runtime });
-    mkdirSync(join(dir, '..'), { recursive: true, mode: 0o700 });
+    mkdirSync(home, { recursive: true, mode: 0o700 });
     renameSync(join(staged.dir, 'files'), dir);
-    rmSync(staged.dir, { recursive: true, force: true });
-    this.staged.delete(stagingId);
 
     const config = { transport: 'stdio' as const, command: launch.command, args: launch.args, env: launch.env, cwd: dir };
     let server: ServerView;
     const oldDir = existing?.dir;
-    if (existing?.serverId && this.deps.records.servers.get(existing.serverId)) {
-      await this.deps.servers.stop(existing.serverId);
-      server = await this.deps.servers.update(existing.serverId, { config, sandbox: { writePaths: launch.writePaths } });
-    } else {
-      server = await this.deps.servers.add(
-        { name: input.name ?? manifest.display_name ?? manifest.name, config, sandbox: { writePaths: launch.writePaths } },
-        'bundle',
-      );
+    try {
+      if (existing?.serverId && this.deps.records.servers.get(existing.serverId)) {
+        await this.deps.servers.stop(existing.serverId);
+        server = await this.deps.servers.update(existing.serverId, { config, sandbox: { writePaths: launch.writePaths } });
+      } else {
+        server = await this.deps.servers.add(
+          { name: input.name ?? manifest.display_name ?? manifest.name, config, sandbox: { writePaths: launch.writePaths } },
+          'bundle',
+        );
+      }
+    } catch (error) {
+      // A refused install (a name taken) leaves nothing installed, and the inspected bundle stays ready for another try.
+      renameSync(dir, join(staged.dir, 'files'));
+      if (!existing) rmSync(home, { recursive: true, force: true });
+      throw error;
     }
+    rmSync(staged.dir, { recursive: true, force: true });
+    this.staged.delete(stagingId);
     const secrets = new Set<string>();
     for (const f of fields.filter((x) => x.sensitive)) {
       const v = values[f.key];
@@ -205,7 +236,7 @@ export class BundlesService {
         serverName: server.name,
         actor: 'user',
         summary: existing
-          ? `Updated bundle ${manifest.name} ${existing.version} → ${manifest.version} (${staged.signature}); it runs again after consent.`
+          ? `Updated bundle ${manifest.name} ${existing.version} → ${manifest.version} (${staged.signature})${otherPublisher ? ' from another publisher, its secrets asked again' : ''}; it runs again after consent.`
           : `Installed bundle ${manifest.name} ${manifest.version} from ${staged.fileName} (${staged.signature}).`,
         data: { bundleId: id, version: manifest.version, signature: staged.signature, settings: Object.keys(values) },
       });
@@ -215,13 +246,15 @@ export class BundlesService {
   }
 
   /**
-   * An update keeps the answers already given (secrets included) to the settings the new version still has; answers to
-   * settings it dropped are let go, since the user could not correct them.
+   * An update keeps the answers already given (secrets too, unless told not to) to the settings the new version still has;
+   * answers to settings it dropped are let go, since the user could not correct them, and so is a secret whose setting the
+   * new version no longer calls secret, which would otherwise be kept in clear.
    */
-  private async keptAnswers(existing: BundleRecord, fields: readonly BundleField[]): Promise<BundleConfig> {
+  private async keptAnswers(existing: BundleRecord, fields: readonly BundleField[], keep: { secrets: boolean }): Promise<BundleConfig> {
     const kept: BundleConfig = {};
     for (const f of fields) {
-      const old = (await this.deps.secrets.get(secretKey(existing.id, f.key))) ?? (Object.hasOwn(existing.config, f.key) ? existing.config[f.key] : undefined);
+      const secret = keep.secrets && f.sensitive ? await this.deps.secrets.get(secretKey(existing.id, f.key)) : undefined;
+      const old = secret ?? (Object.hasOwn(existing.config, f.key) ? existing.config[f.key] : undefined);
       if (old !== undefined) kept[f.key] = old;
     }
     return kept;

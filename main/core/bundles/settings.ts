@@ -1,6 +1,8 @@
 // A bundle's settings (its manifest's user_config) as form fields, the user's answers checked, and the launch derived from
 // them with @anthropic-ai/mcpb — plus what the library leaves to the host: defaults seeded, ${HOME} and the other folders
-// expanded inside defaults and answers, unset optional placeholders dropped, and the runtime chosen.
+// expanded inside defaults and answers, unset optional placeholders dropped, the runtime chosen, and secret answers kept
+// off the command line (a command and its arguments are stored and shown in clear; only variables go to the secret store).
+import { randomUUID } from 'node:crypto';
 import type { getMcpConfigForManifest } from '@anthropic-ai/mcpb/node';
 import type { BundleConfig, BundleField } from '../../../shared/domain/bundles.js';
 import { StewardError } from '../../../shared/errors.js';
@@ -105,6 +107,64 @@ export function checkValues(fields: readonly BundleField[], given: BundleConfig,
 }
 
 const UNSET = /\$\{user_config\.[^}]*\}/;
+const PLACEHOLDERS = /\$\{user_config\.([^}]*)\}/g;
+
+export interface LaunchConfig {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/** The manifest's launch as this platform runs it: an override's command, args and env each replace the base's, as the library applies them. */
+export function launchConfigFor(manifest: Manifest, platform: NodeJS.Platform): LaunchConfig {
+  const base = manifest.server.mcp_config;
+  const over = base.platform_overrides?.[platform];
+  return { command: over?.command || base.command, args: over?.args ?? base.args ?? [], env: over?.env ?? base.env ?? {} };
+}
+
+/** Whether a `node` bundle's command is plain `node`, which Steward replaces with its own runtime. */
+export function runsOnStewardNode(manifest: Manifest, command: string): boolean {
+  return manifest.server.type === 'node' && /^node(\.exe)?$/i.test(command.split(/[\\/]/).pop() ?? command);
+}
+
+function secretOnCommandLine(field: BundleField): StewardError {
+  return new StewardError(
+    'bundle_invalid',
+    `The secret setting "${field.title.slice(0, 100)}" (${field.key}) would be put on the bundle's command line, where it would be kept and shown in clear. ` +
+      'Steward gives a server its secrets only as environment variables; the bundle would have to read this one from a variable.',
+  );
+}
+
+/** Refuses a manifest that puts a secret setting into the command or arguments this platform runs. */
+export function refuseSecretsOnCommandLine(manifest: Manifest, fields: readonly BundleField[], platform: NodeJS.Platform): void {
+  const { command, args } = launchConfigFor(manifest, platform);
+  for (const text of [command, ...args]) {
+    for (const [, key] of text.matchAll(PLACEHOLDERS)) {
+      const field = fields.find((f) => f.key === key);
+      if (field?.sensitive) throw secretOnCommandLine(field);
+    }
+  }
+}
+
+/**
+ * The answers with each secret replaced by a random marker, and what each marker stands for. The library substitutes one
+ * setting after another, so a plain answer (or default) that names a secret one would carry the secret into an argument;
+ * a marker shows where each secret lands, and its value is put in only where a variable holds it.
+ */
+function masked(fields: readonly BundleField[], values: BundleConfig): { given: BundleConfig; secrets: Map<string, { field: BundleField; value: string }> } {
+  const secrets = new Map<string, { field: BundleField; value: string }>();
+  const mark = (field: BundleField, value: string) => {
+    const marker = `steward-secret-${randomUUID()}`;
+    secrets.set(marker, { field, value });
+    return marker;
+  };
+  const given: BundleConfig = {};
+  for (const [key, value] of Object.entries(values)) {
+    const field = fields.find((f) => f.key === key);
+    given[key] = !field?.sensitive ? value : Array.isArray(value) ? value.map((v) => mark(field, v)) : mark(field, String(value));
+  }
+  return { given, secrets };
+}
 
 /** The launch a bundle's manifest and the checked answers give. */
 export async function deriveLaunch(
@@ -116,12 +176,13 @@ export async function deriveLaunch(
 ): Promise<DerivedLaunch> {
   let config: Awaited<ReturnType<typeof getMcpConfigForManifest>>;
   const mcpb = await loadMcpb();
+  const { given, secrets } = masked(fields, values);
   try {
     config = await mcpb.getMcpConfigForManifest({
       manifest,
       extensionPath: bundleDir,
       systemDirs: { ...ctx.dirs },
-      userConfig: values,
+      userConfig: given,
       pathSeparator: ctx.sep,
     });
   } catch (error) {
@@ -130,10 +191,19 @@ export async function deriveLaunch(
   if (!config) throw new StewardError('invalid_payload', 'A required setting of the bundle has no value.');
   // An optional setting left empty leaves its placeholder behind: that argument or variable is dropped, not passed literally.
   const args = (config.args ?? []).filter((a) => !UNSET.test(a));
-  const env = Object.fromEntries(Object.entries(config.env ?? {}).filter(([, v]) => !UNSET.test(v)));
+  for (const text of [config.command, ...args]) {
+    const leaked = [...secrets].find(([marker]) => text.includes(marker));
+    if (leaked) throw secretOnCommandLine(leaked[1].field);
+  }
+  // Put in by splitting, not by a string replacement, which would read `$&` and the like in a secret as patterns.
+  const reveal = (text: string) => [...secrets].reduce((out, [marker, { value }]) => out.split(marker).join(value), text);
+  const env = Object.fromEntries(
+    Object.entries(config.env ?? {})
+      .filter(([, v]) => !UNSET.test(v))
+      .map(([k, v]) => [k, reveal(v)]),
+  );
   let command = config.command;
-  const base = command.split(/[\\/]/).pop() ?? command;
-  if (manifest.server.type === 'node' && /^node(\.exe)?$/i.test(base)) {
+  if (runsOnStewardNode(manifest, command)) {
     command = ctx.runtime.command;
     Object.assign(env, ctx.runtime.env);
   }

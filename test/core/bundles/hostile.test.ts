@@ -2,7 +2,9 @@
 // by an absolute path and by a backslash; a symbolic link; the same name twice; a file over the size cap; an entry that
 // declares 4 GB; too many files; bad JSON; an unknown manifest version; a manifest missing its author; a setting name
 // built to break a regular expression; a platform and a Node.js version this computer does not have; a missing runtime;
-// file modes that are setuid or writable by others.
+// file modes that are setuid or writable by others; a runtime missing only in this platform's override, and one missing
+// only in the base command this platform does not run; a secret setting put into the arguments or into the command of
+// this platform's override.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,6 +27,13 @@ const manifest = (over: Record<string, unknown> = {}) =>
     server: { type: 'node', entry_point: 'server/index.js', mcp_config: { command: 'node', args: ['${__dirname}/server/index.js'] } },
     ...over,
   });
+
+const python = (mcpConfig: Record<string, unknown>) => ({
+  type: 'python',
+  entry_point: 'main.py',
+  mcp_config: { args: ['${__dirname}/main.py'], ...mcpConfig },
+});
+const secret = { type: 'string', title: 'API key', description: 'The key', sensitive: true, required: true };
 
 const good: RawEntry[] = [
   { name: 'manifest.json', data: manifest() },
@@ -98,11 +107,55 @@ describe('hostile bundles', () => {
       code: 'runtime_missing',
       says: 'Python',
     },
+    {
+      name: "a runtime that is not installed, named by this platform's override",
+      entries: [
+        {
+          name: 'manifest.json',
+          data: manifest({ server: python({ command: 'node', platform_overrides: { [process.platform]: { command: 'python3.99' } } }) }),
+        },
+      ],
+      code: 'runtime_missing',
+      says: 'Python',
+    },
+    {
+      name: 'a secret setting in the arguments',
+      entries: [
+        {
+          name: 'manifest.json',
+          data: manifest({
+            server: python({ command: 'node', args: ['${__dirname}/main.py', '--api-key=${user_config.api_key}'] }),
+            user_config: { api_key: secret },
+          }),
+        },
+      ],
+      code: 'bundle_invalid',
+      says: '"API key"',
+    },
+    {
+      name: "a secret setting as the command of this platform's override",
+      entries: [
+        {
+          name: 'manifest.json',
+          data: manifest({
+            server: python({ command: 'node', platform_overrides: { [process.platform]: { command: '${user_config.api_key}' } } }),
+            user_config: { api_key: secret },
+          }),
+        },
+      ],
+      code: 'bundle_invalid',
+      says: '"API key"',
+    },
   ])('refuses $name', async ({ entries, code, says }) => {
     const outcome = await inspect(entries);
     expect(outcome).toMatchObject({ ok: false, code });
     expect(outcome.ok ? '' : outcome.message).toContain(says);
     expect(leftovers()).toEqual([]);
+  });
+
+  it("checks the runtime this platform's override runs, not the base command it replaces", async () => {
+    const server = python({ command: 'python3.99', platform_overrides: { [process.platform]: { command: 'node' } } });
+    expect(await inspect([{ name: 'manifest.json', data: manifest({ server }) }])).toMatchObject({ ok: true });
   });
 
   it('refuses a file over the size cap, and one with too many files', async () => {

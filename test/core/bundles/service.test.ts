@@ -1,6 +1,10 @@
 // An update keeps the answers to the settings the new version still has and lets go of the rest: tried, a new version that
 // drops a plain setting and a secret one (the old answer to the plain one must not make the update fail, the dropped
-// secret must leave the secret store), and an update that clears a secret answer.
+// secret must leave the secret store), and an update that clears a secret answer. An update from another author (by
+// name, by email), or with a signature where the installed one had none, keeps no secret; nor does an update that makes a
+// secret setting plain. An install refused because
+// the server name is taken leaves no files and no secrets, and the same inspected bundle installs under another name.
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileSecretStore } from '../../../main/core/node/index.js';
@@ -15,13 +19,13 @@ afterEach(async () => {
 
 const setting = (title: string, sensitive = false) => ({ type: 'string', title, description: title, required: false, sensitive });
 
-function bundle(version: string, userConfig: Record<string, unknown>): Buffer {
+function bundle(version: string, userConfig: Record<string, unknown>, author: Record<string, string> = { name: 'Ada' }): Buffer {
   const manifest = {
     manifest_version: '0.3',
     name: 'notes',
     version,
     description: 'Notes.',
-    author: { name: 'Ada' },
+    author,
     server: {
       type: 'node',
       entry_point: 'server/index.js',
@@ -35,9 +39,17 @@ function bundle(version: string, userConfig: Record<string, unknown>): Buffer {
   ]);
 }
 
+/** A signature block after the ZIP, as `mcpb sign` appends one; Steward cannot check it, so it only marks the file signed. */
+function signed(zip: Buffer): Buffer {
+  const der = Buffer.from('not really pkcs7');
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(der.length);
+  return Buffer.concat([zip, Buffer.from('MCPB_SIG_V1'), length, der, Buffer.from('MCPB_SIG_END')]);
+}
+
 async function install(data: Buffer, config: Record<string, string>) {
   const preview = await t!.host.bundles.inspect('notes.mcpb', data);
-  return t!.host.bundles.install(preview.stagingId, { config });
+  return { preview, ...(await t!.host.bundles.install(preview.stagingId, { config })) };
 }
 
 describe('updating a bundle', () => {
@@ -49,7 +61,8 @@ describe('updating a bundle', () => {
     const prefix = `bundle/${installed.id}/config/`;
     expect((await secrets.keys(prefix)).sort()).toEqual([`${prefix}old_token`, `${prefix}token`]);
 
-    const { bundle: updated } = await install(bundle('2.0.0', { keep: setting('Keep'), token: setting('Token', true) }), {});
+    const { bundle: updated, preview } = await install(bundle('2.0.0', { keep: setting('Keep'), token: setting('Token', true) }), {});
+    expect(preview.existing).toMatchObject({ bundleId: installed.id, publisherChanged: false });
     expect(updated).toMatchObject({ id: installed.id, version: '2.0.0' });
     expect(t.host.store.bundles.get(installed.id)!.config).toEqual({ keep: 'k' });
     expect(await secrets.keys(prefix)).toEqual([`${prefix}token`]);
@@ -58,5 +71,54 @@ describe('updating a bundle', () => {
     await install(bundle('2.0.1', { keep: setting('Keep'), token: setting('Token', true) }), { token: '' });
     expect(await secrets.keys(prefix)).toEqual([]);
     expect(t.host.store.bundles.get(installed.id)!.config).toEqual({ keep: 'k' });
+  });
+
+  it.each([
+    { name: 'another author', data: bundle('2.0.0', { keep: setting('Keep'), token: setting('Token', true) }, { name: 'Mallory' }) },
+    { name: 'another email', data: bundle('2.0.0', { keep: setting('Keep'), token: setting('Token', true) }, { name: 'Ada', email: 'ada@elsewhere.example' }) },
+    { name: 'a signature the installed one had not', data: signed(bundle('2.0.0', { keep: setting('Keep'), token: setting('Token', true) })) },
+  ])('an update from $name keeps the plain answers but no secret, and says so first', async ({ data }) => {
+    t = await makeHost();
+    const secrets = FileSecretStore.inDataDir(join(t.dir, 'data'));
+    const { bundle: installed, server } = await install(bundle('1.0.0', { keep: setting('Keep'), token: setting('Token', true) }), {
+      keep: 'k',
+      token: 'tok-1',
+    });
+    expect(await secrets.get(`server/${server.id}/env/NOTES_TOKEN`)).toBe('tok-1');
+
+    const { preview, bundle: updated } = await install(data, {});
+    expect(preview.existing).toMatchObject({ bundleId: installed.id, publisherChanged: true });
+    expect(updated).toMatchObject({ id: installed.id, version: '2.0.0' });
+    expect(t.host.store.bundles.get(installed.id)!.config).toEqual({ keep: 'k' });
+    expect(await secrets.keys(`bundle/${installed.id}/`)).toEqual([]);
+    expect(await secrets.get(`server/${server.id}/env/NOTES_TOKEN`)).toBeUndefined();
+    expect((await t.host.servers.consentRequest(server.id)).spec.envNames).toEqual([]);
+  });
+
+  it('a secret whose setting the new version calls plain is let go, not kept in clear', async () => {
+    t = await makeHost();
+    const { bundle: installed } = await install(bundle('1.0.0', { token: setting('Token', true) }), { token: 'tok-1' });
+    await install(bundle('2.0.0', { token: setting('Token') }), {});
+    expect(t.host.store.bundles.get(installed.id)!.config).toEqual({});
+  });
+});
+
+describe('an install refused', () => {
+  it('because the server name is taken leaves nothing behind, and the bundle installs under another name', async () => {
+    t = await makeHost();
+    const secrets = FileSecretStore.inDataDir(join(t.dir, 'data'));
+    await t.host.servers.add({ name: 'notes', config: { transport: 'stdio', command: 'node', args: [], env: {} } });
+    const preview = await t.host.bundles.inspect('notes.mcpb', bundle('1.0.0', { token: setting('Token', true) }));
+
+    await expect(t.host.bundles.install(preview.stagingId, { config: { token: 'tok-1' } })).rejects.toMatchObject({ code: 'name_taken' });
+    const root = join(t.dir, 'data', 'bundles');
+    expect(readdirSync(root).filter((f) => f !== '.staging')).toEqual([]);
+    expect(t.host.bundles.list()).toEqual([]);
+    expect(await secrets.keys('bundle/')).toEqual([]);
+
+    const { bundle: installed, server } = await t.host.bundles.install(preview.stagingId, { name: 'notes (bundle)', config: { token: 'tok-1' } });
+    expect(server.name).toBe('notes (bundle)');
+    expect(existsSync(join(t.host.store.bundles.get(installed.id)!.dir, 'server', 'index.js'))).toBe(true);
+    expect(readdirSync(join(root, '.staging'))).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
 import { ProtocolError } from '@modelcontextprotocol/client';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/client/validators/ajv';
 import { STRING_FORMATS, type Answer, type FormField } from '../../../shared/domain/elicitation.js';
+import { checkAsWritten } from './schema-check.js';
 
 const INVALID_PARAMS = -32602;
 const MAX_FIELDS = 100;
@@ -14,8 +15,12 @@ type Json = Record<string, unknown>;
 
 export interface ReadForm {
   fields: FormField[];
-  /** Checks an answer against the form's keywords as written (JSON Schema 2020-12, or the dialect its $schema names). */
-  validate(answer: Answer): string | undefined;
+  /**
+   * Checks an answer against the form's keywords (JSON Schema 2020-12, or the dialect its $schema names), then, when the
+   * server wrote more than those (a pattern, propertyNames, allOf), against the schema as written on a worker thread
+   * with a deadline (schema-check.ts).
+   */
+  validate(answer: Answer): Promise<string | undefined>;
 }
 
 type Check = (answer: Answer) => { valid: boolean; errorMessage?: string | undefined };
@@ -141,11 +146,23 @@ const ITEMS_KEYS = ['type', 'enum', 'anyOf', 'oneOf'];
 
 const pick = (from: Json, keys: readonly string[]): Json => Object.fromEntries(keys.filter((k) => Object.hasOwn(from, k)).map((k) => [k, from[k]]));
 
+/** Keywords that describe and change nothing an answer is checked against. */
+const ANNOTATIONS = ['$id', '$comment', 'title', 'description', 'default', 'enumNames', 'examples', 'readOnly', 'writeOnly', 'deprecated'];
+
+const beyond = (value: unknown, allowed: readonly string[]): boolean =>
+  typeof value === 'object' && value !== null && Object.keys(value).some((k) => !allowed.includes(k) && !ANNOTATIONS.includes(k));
+
+/** Whether the server wrote keywords past the form's own (a pattern, propertyNames, allOf, …), checked as written. */
+function writesMore(schema: Json): boolean {
+  if (beyond(schema, FORM_KEYS)) return true;
+  return Object.values(schema.properties as Json).some((field) => beyond(field, FIELD_KEYS) || beyond((field as Json).items, ITEMS_KEYS));
+}
+
 /**
- * The schema an answer is checked against: the form's own keywords, each field's, and nothing else. A keyword outside
- * the spec's flat subset is never run: a server's `pattern`, `propertyNames` or `patternProperties` is a regular
- * expression the engine would run with backtracking inside the host (`^(a+)+$` against a 40-character field name took
- * hours), and `allOf` or `$ref` could carry them in. The server checks its own answer as it will.
+ * The schema an answer is first checked against, on this thread: the form's own keywords, each field's, and nothing
+ * else. A keyword outside the spec's flat subset never runs here: a server's `pattern`, `propertyNames` or
+ * `patternProperties` is a regular expression the engine runs with backtracking (`^(a+)+$` against a 40-character field
+ * name took hours), and `allOf` or `$ref` could carry them in. Those are checked on a worker, with a deadline.
  */
 function formKeywords(schema: Json): Json {
   const properties = schema.properties as Json;
@@ -178,11 +195,16 @@ export function readForm(schema: unknown): ReadForm {
   } catch (error) {
     refuse(`its schema cannot be checked (${error instanceof Error ? error.message : String(error)}).`);
   }
+  const { $id: _id, ...written } = s;
+  const asWritten = writesMore(s) ? JSON.stringify(written) : undefined;
   return {
     fields,
-    validate: (answer) => {
+    validate: async (answer) => {
       const result = check(answer);
-      return result.valid ? undefined : (result.errorMessage ?? 'The answer does not match the form.');
+      if (!result.valid) return result.errorMessage ?? 'The answer does not match the form.';
+      if (asWritten === undefined) return undefined;
+      const verdict = await checkAsWritten(asWritten, answer);
+      return verdict && !verdict.valid ? verdict.message : undefined;
     },
   };
 }

@@ -135,7 +135,7 @@ export class ElicitationService {
     return this.ask<'elicitation', ElicitResult>(
       ctx,
       { kind: 'elicitation', serverId: ctx.serverId, serverName: ctx.serverName, request: { message, fields: form.fields, relatedTask: related } },
-      (decision, settle) => {
+      async (decision, settle) => {
         if (decision.action !== 'accept') {
           settle({ action: decision.action });
           return;
@@ -148,7 +148,7 @@ export class ElicitationService {
         if (names.length > 0) {
           throw new StewardError('invalid_payload', `Some answers need fixing: ${names.map((n) => `${n}: ${problems[n]}`).join(' ')}`, { problems });
         }
-        const mismatch = form.validate(content);
+        const mismatch = await form.validate(content);
         if (mismatch) throw new StewardError('invalid_payload', `The answer does not match the server's form: ${mismatch}`);
         settle({ action: 'accept', content });
       },

@@ -216,6 +216,8 @@ interface WorkloadOptions {
   serverName: string;
   clientId: string;
   issuer: string;
+  /** For a legacy server whose metadata is not checked: the one issuer accepted for it. */
+  legacyIssuer?: string | undefined;
   scope: string | undefined;
   assertion(): Promise<string>;
   now(): number;
@@ -251,6 +253,8 @@ export class WorkloadIdentityProvider implements OAuthClientProvider {
 
   clientInformation(ctx?: OAuthClientInformationContext): StoredOAuthClientInformation {
     if (ctx && !sameIssuer(this.o.issuer, ctx.issuer)) throw issuerMoved(this.o.serverName, this.o.issuer, ctx.issuer);
+    const legacy = this.o.legacyIssuer;
+    if (ctx && legacy && !sameIssuer(legacy, ctx.issuer)) throw issuerMoved(this.o.serverName, legacy, ctx.issuer);
     return { client_id: this.o.clientId, token_endpoint_auth_method: 'none', issuer: this.o.issuer };
   }
 

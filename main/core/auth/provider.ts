@@ -135,7 +135,9 @@ export class StewardOAuthProvider implements OAuthClientProvider {
   async saveTokens(tokens: StoredOAuthTokens, ctx?: OAuthClientInformationContext): Promise<void> {
     await this.o.records.update(this.o.serverId, (r) => {
       const issuer = ctx?.issuer ?? r.lastIssuer ?? ANY_ISSUER;
-      const previous = r.issuers[issuer]?.tokens;
+      const entry = r.issuers[issuer];
+      // A refresh token kept for the server's earlier address is not carried over to its new one.
+      const previous = entry?.resource === undefined || entry.resource === this.o.resource() ? entry?.tokens : undefined;
       // A refresh that returns no new refresh token keeps the old one; a rotated one always replaces it.
       const merged = { ...tokens, ...(!tokens.refresh_token && previous?.refresh_token ? { refresh_token: previous.refresh_token } : {}) };
       r.issuers[issuer] = { ...r.issuers[issuer], tokens: merged, savedAt: new Date().toISOString(), resource: this.o.resource() };

@@ -213,7 +213,7 @@ export class AuthService {
     return true;
   }
 
-  private async provider(serverId: string, legacyIssuer?: string): Promise<StewardOAuthProvider> {
+  private async provider(serverId: string, legacyIssuer = this.legacyIssuer(serverId, this.server(serverId).url)): Promise<StewardOAuthProvider> {
     const cached = this.providers.get(serverId);
     if (cached && cached.legacyIssuer === legacyIssuer) return cached;
     const config = this.config(serverId);

@@ -10,11 +10,19 @@ import type { FetchLike } from '@modelcontextprotocol/client';
 export function withServerHeaders(server: URL, headers: Record<string, string>, base: FetchLike): FetchLike {
   const configured = Object.entries(headers);
   if (configured.length === 0) return base;
-  const origin = server.origin;
   return (input, init) => {
-    if (new URL(input instanceof URL ? input.href : input).origin !== origin) return base(input, init);
+    if (!sameServer(server, new URL(input instanceof URL ? input.href : input))) return base(input, init);
     const merged = new Headers(init?.headers);
     for (const [name, value] of configured) if (!merged.has(name)) merged.set(name, value);
     return base(input, { ...init, headers: merged });
   };
+}
+
+/**
+ * The server's own origin, or its https upgrade on the default port: the redirects the SDK follows within the origin
+ * (an http address answering with its https form) keep the server's headers, as they did in `requestInit`.
+ */
+function sameServer(server: URL, to: URL): boolean {
+  if (server.protocol === to.protocol && server.host === to.host) return true;
+  return server.protocol === 'http:' && to.protocol === 'https:' && server.hostname === to.hostname && !server.port && !to.port;
 }

@@ -21,6 +21,11 @@ export interface ReadForm {
    * with a deadline (schema-check.ts).
    */
   validate(answer: Answer): Promise<string | undefined>;
+  /**
+   * What keeps the schema as written from being checked at all (it does not compile, or compiling it is too costly),
+   * found before the user is asked: such a form is refused, as one Steward cannot show.
+   */
+  problem(): Promise<string | undefined>;
 }
 
 type Check = (answer: Answer) => { valid: boolean; errorMessage?: string | undefined };
@@ -146,6 +151,28 @@ const ITEMS_KEYS = ['type', 'enum', 'anyOf', 'oneOf'];
 
 const pick = (from: Json, keys: readonly string[]): Json => Object.fromEntries(keys.filter((k) => Object.hasOwn(from, k)).map((k) => [k, from[k]]));
 
+/** The keywords of one choice in `oneOf` or `anyOf`: its value and its label. */
+const OPTION_KEYS = ['const', 'title'];
+const CHOICE_LISTS = ['oneOf', 'anyOf'];
+
+/** Each choice of a list reduced to its value and label (a choice may carry a server's pattern too). */
+function choicesOnly(schema: Json): Json {
+  const out = { ...schema };
+  for (const list of CHOICE_LISTS) {
+    const options = out[list];
+    if (Array.isArray(options)) out[list] = options.map((o: unknown) => (typeof o === 'object' && o !== null ? pick(o as Json, OPTION_KEYS) : o));
+  }
+  return out;
+}
+
+const optionsBeyond = (schema: unknown): boolean =>
+  typeof schema === 'object' &&
+  schema !== null &&
+  CHOICE_LISTS.some((list) => {
+    const options = (schema as Json)[list];
+    return Array.isArray(options) && options.some((o: unknown) => beyond(o, OPTION_KEYS));
+  });
+
 /** Keywords that describe and change nothing an answer is checked against. */
 const ANNOTATIONS = ['$id', '$comment', 'title', 'description', 'default', 'enumNames', 'examples', 'readOnly', 'writeOnly', 'deprecated'];
 
@@ -155,7 +182,10 @@ const beyond = (value: unknown, allowed: readonly string[]): boolean =>
 /** Whether the server wrote keywords past the form's own (a pattern, propertyNames, allOf, …), checked as written. */
 function writesMore(schema: Json): boolean {
   if (beyond(schema, FORM_KEYS)) return true;
-  return Object.values(schema.properties as Json).some((field) => beyond(field, FIELD_KEYS) || beyond((field as Json).items, ITEMS_KEYS));
+  return Object.values(schema.properties as Json).some((field) => {
+    const items = (field as Json | null)?.items;
+    return beyond(field, FIELD_KEYS) || beyond(items, ITEMS_KEYS) || optionsBeyond(field) || optionsBeyond(items);
+  });
 }
 
 /**
@@ -168,8 +198,8 @@ function formKeywords(schema: Json): Json {
   const properties = schema.properties as Json;
   const fields = Object.fromEntries(
     Object.keys(properties).map((name) => {
-      const field = pick(properties[name] as Json, FIELD_KEYS);
-      if (field.items && typeof field.items === 'object') field.items = pick(field.items as Json, ITEMS_KEYS);
+      const field = choicesOnly(pick(properties[name] as Json, FIELD_KEYS));
+      if (field.items && typeof field.items === 'object') field.items = choicesOnly(pick(field.items as Json, ITEMS_KEYS));
       return [name, field];
     }),
   );
@@ -204,6 +234,11 @@ export function readForm(schema: unknown): ReadForm {
       if (!result.valid) return result.errorMessage ?? 'The answer does not match the form.';
       if (asWritten === undefined) return undefined;
       const verdict = await checkAsWritten(asWritten, answer);
+      return verdict && !verdict.valid ? verdict.message : undefined;
+    },
+    problem: async () => {
+      if (asWritten === undefined) return undefined;
+      const verdict = await checkAsWritten(asWritten, undefined, true);
       return verdict && !verdict.valid ? verdict.message : undefined;
     },
   };

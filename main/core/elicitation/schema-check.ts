@@ -19,7 +19,7 @@ const { AjvJsonSchemaValidator } = require(workerData.validator);
 let engine = new AjvJsonSchemaValidator();
 let compiled = 0;
 const checks = new Map();
-parentPort.on('message', ({ id, schema, answer }) => {
+parentPort.on('message', ({ id, schema, answer, compileOnly }) => {
   let verdict;
   try {
     let check = checks.get(schema);
@@ -30,7 +30,7 @@ parentPort.on('message', ({ id, schema, answer }) => {
       if (checks.size >= 64) checks.delete(checks.keys().next().value);
       checks.set(schema, check);
     }
-    const result = check(answer);
+    const result = compileOnly ? { valid: true } : check(answer);
     verdict = result.valid ? { valid: true } : { valid: false, message: result.errorMessage || 'The answer does not match the form.' };
   } catch (error) {
     verdict = { valid: false, message: 'Its schema cannot be checked (' + ((error && error.message) || String(error)) + ').' };
@@ -43,14 +43,17 @@ parentPort.postMessage({ ready: true });
 interface Pending {
   schema: string;
   answer: unknown;
+  compileOnly: boolean;
   resolve: (verdict: SchemaVerdict | undefined) => void;
   timer?: ReturnType<typeof setTimeout>;
 }
 
-const TOO_SLOW: SchemaVerdict = {
+const tooSlow = (compileOnly: boolean): SchemaVerdict => ({
   valid: false,
-  message: `Checking it against the server's schema took longer than ${CHECK_MS / 1000} s (its rules are too costly to check), so Steward did not send it.`,
-};
+  message: compileOnly
+    ? `its schema took longer than ${CHECK_MS / 1000} s to prepare for checking answers (its rules are too costly).`
+    : `Checking it against the server's schema took longer than ${CHECK_MS / 1000} s (its rules are too costly to check), so Steward did not send it.`,
+});
 
 class SchemaChecker {
   private worker: Worker | undefined;
@@ -60,19 +63,27 @@ class SchemaChecker {
   private startTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** The verdict, or undefined when no worker could run the check (the form's own keywords were checked already). */
-  check(schema: string, answer: unknown): Promise<SchemaVerdict | undefined> {
+  check(schema: string, answer: unknown, compileOnly: boolean): Promise<SchemaVerdict | undefined> {
     return new Promise((resolve) => {
       const id = this.nextId++;
-      this.pending.set(id, { schema, answer, resolve });
-      if (this.ready) this.send(id);
+      this.pending.set(id, { schema, answer, compileOnly, resolve });
+      if (this.ready) this.sendNext();
       else this.start();
     });
   }
 
   private start(): void {
     if (this.worker) return;
-    const validator = createRequire(import.meta.url).resolve('@modelcontextprotocol/client/validators/ajv');
-    const worker = new Worker(SOURCE, { eval: true, workerData: { validator } });
+    let worker: Worker;
+    try {
+      const validator = createRequire(import.meta.url).resolve('@modelcontextprotocol/client/validators/ajv');
+      worker = new Worker(SOURCE, { eval: true, workerData: { validator } });
+    } catch {
+      // No worker here: the checks stay undone (the answers passed the form's own keywords).
+      for (const waiting of this.pending.values()) waiting.resolve(undefined);
+      this.pending.clear();
+      return;
+    }
     this.worker = worker;
     worker.unref();
     this.startTimer = setTimeout(() => this.end(worker, undefined), START_MS);
@@ -81,7 +92,7 @@ class SchemaChecker {
       if (message.ready) {
         clearTimeout(this.startTimer);
         this.ready = true;
-        for (const id of this.pending.keys()) this.send(id);
+        this.sendNext();
         return;
       }
       const waiting = message.id === undefined ? undefined : this.pending.get(message.id);
@@ -89,19 +100,26 @@ class SchemaChecker {
       clearTimeout(waiting.timer);
       this.pending.delete(message.id);
       waiting.resolve(message.verdict);
+      this.sendNext();
     });
     // A worker that cannot start or dies leaves its checks undone, not failed: the answer passed the form's own keywords.
     worker.on('error', () => this.end(worker, undefined));
     worker.on('exit', () => this.end(worker, undefined));
   }
 
-  private send(id: number): void {
-    const waiting = this.pending.get(id);
+  /**
+   * Sends the oldest check still waiting, when none is under way: the worker runs one at a time, so each check's deadline
+   * starts when the worker takes it up, and one waiting behind a slow check is not blamed for it.
+   */
+  private sendNext(): void {
     const worker = this.worker;
-    if (!waiting || !worker || waiting.timer) return;
-    waiting.timer = setTimeout(() => this.end(worker, TOO_SLOW, id), CHECK_MS);
+    if (!worker || !this.ready || [...this.pending.values()].some((p) => p.timer)) return;
+    const next = this.pending.entries().next();
+    if (next.done) return;
+    const [id, waiting] = next.value;
+    waiting.timer = setTimeout(() => this.end(worker, tooSlow(waiting.compileOnly), id), CHECK_MS);
     waiting.timer.unref();
-    worker.postMessage({ id, schema: waiting.schema, answer: waiting.answer });
+    worker.postMessage({ id, schema: waiting.schema, answer: waiting.answer, compileOnly: waiting.compileOnly });
   }
 
   /**
@@ -129,7 +147,10 @@ class SchemaChecker {
 
 const checker = new SchemaChecker();
 
-/** Checks `answer` against the schema text (JSON) as written, off this thread and within a deadline. */
-export function checkAsWritten(schema: string, answer: unknown): Promise<SchemaVerdict | undefined> {
-  return checker.check(schema, answer);
+/**
+ * Checks `answer` against the schema text (JSON) as written, off this thread and within a deadline; with `compileOnly`,
+ * only whether the schema can be prepared for checking at all.
+ */
+export function checkAsWritten(schema: string, answer: unknown, compileOnly = false): Promise<SchemaVerdict | undefined> {
+  return checker.check(schema, answer, compileOnly);
 }

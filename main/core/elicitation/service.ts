@@ -124,6 +124,12 @@ export class ElicitationService {
       this.refused(ctx, error instanceof Error ? error.message : String(error));
       throw error;
     }
+    // What the server wrote past the form's keywords must at least compile, or no answer could ever be sent.
+    const unusable = await form.problem();
+    if (unusable) {
+      this.refused(ctx, unusable);
+      throw new ProtocolError(INVALID_PARAMS, `Steward cannot show this form: ${unusable}`);
+    }
     const message = params.message;
     this.deps.audit.record('elicitation.requested', {
       serverId: ctx.serverId,

@@ -119,6 +119,8 @@ describe('elicitation (fixture)', () => {
       [{ type: 'object', properties: { constructor: { type: 'string' } } }, /"constructor" is not a usable field name/],
       [{ type: 'object', properties: JSON.parse('{"__proto__": {"type": "string"}}') as Record<string, unknown> }, /"__proto__" is not a usable field name/],
       [{ $schema: 'https://example.com/my-dialect', type: 'object', properties: { a: { type: 'string' } } }, /cannot be checked/],
+      // A rule past the form's keywords that does not compile: no answer could ever be sent.
+      [{ type: 'object', properties: { a: { type: 'string', pattern: '(' } } }, /cannot be checked/],
     ];
     for (const [schema, reason] of cases) {
       const result = JSON.parse(textOf(await host.runTool({ serverId, name: 'ask', arguments: { schema } }))) as { error?: { code: number; message: string } };

@@ -79,6 +79,26 @@ describe('readForm: checking answers', () => {
     expect(await form.validate({ [name]: 'yes' })).toMatch(/boolean/);
   });
 
+  it('runs no pattern a choice carries on the host’s thread either', async () => {
+    // Tried: a choice of oneOf with a pattern beside its const, answered with that const: the form's own check took the
+    // choices whole, so the engine ran the pattern on this thread.
+    const evil = `${'a'.repeat(40)}!`;
+    const form = readForm({ type: 'object', properties: { pick: { type: 'string', oneOf: [{ const: 'x' }, { const: evil, pattern: '^(a+)+$' }] } } });
+    let ticks = 0;
+    const ticking = setInterval(() => (ticks += 1), 50);
+    const verdict = await form.validate({ pick: evil });
+    clearInterval(ticking);
+    expect(verdict).toMatch(/took longer than 2 s/);
+    expect(ticks).toBeGreaterThan(5);
+    expect(await form.validate({ pick: 'x' })).toBeUndefined();
+  });
+
+  it('finds a schema that cannot be prepared before anyone is asked', async () => {
+    expect(await readForm({ type: 'object', properties: { a: { type: 'string', pattern: '(' } } }).problem()).toMatch(/cannot be checked/);
+    expect(await readForm({ type: 'object', properties: { a: { type: 'string' } }, allOf: [{ $ref: '#/nowhere' }] }).problem()).toMatch(/cannot be checked/);
+    expect(await readForm({ type: 'object', properties: { a: { type: 'string', pattern: '^[a-z]+$' } } }).problem()).toBeUndefined();
+  });
+
   it('still holds an answer to the pattern the server wrote for a field', async () => {
     const form = readForm({ type: 'object', properties: { handle: { type: 'string', pattern: '^[a-z]+$' } }, allOf: [{ required: ['handle'] }] });
     expect(await form.validate({ handle: 'abc' })).toBeUndefined();

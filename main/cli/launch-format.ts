@@ -107,7 +107,10 @@ export function bundlePreviewText(p: BundlePreview): string {
     `  about:     ${f(p.description)}`,
     `  signature: ${p.signature.state} — ${f(p.signature.note)}`,
   ];
-  if (p.existing) lines.push(`  updates:   ${f(p.existing.serverName)} ${f(p.existing.version)} → ${f(p.version)} (its settings are kept)`);
+  if (p.existing) {
+    const kept = p.existing.publisherChanged ? 'from another author or signer: its secret settings are not kept' : 'its settings are kept';
+    lines.push(`  updates:   ${f(p.existing.serverName)} ${f(p.existing.version)} → ${f(p.version)} (${kept})`);
+  }
   if (p.homepage) lines.push(`  homepage:  ${f(p.homepage)}`);
   if (p.license) lines.push(`  license:   ${f(p.license)}`);
   lines.push(`  tools:     ${p.tools.length > 0 ? list(p.tools.map((t) => t.name)) : p.toolsGenerated ? '(listed when it runs)' : 'none declared'}`);

@@ -134,10 +134,17 @@ function BundleSettings({ preview, onBack, onDone }: { preview: BundlePreview; o
           <strong data-signature={preview.signature.state}>{preview.signature.state === 'unsigned' ? 'Unsigned.' : 'Unverified.'}</strong>{' '}
           {preview.signature.note}
         </Notice>
-        {preview.existing && (
+        {preview.existing && !preview.existing.publisherChanged && (
           <Notice tone="info">
             Installing updates “{preview.existing.serverName}” from {preview.existing.version} to {preview.version}. Its settings are kept; it runs again only
             after you approve the changed launch.
+          </Notice>
+        )}
+        {preview.existing?.publisherChanged && (
+          <Notice tone="warning">
+            <strong>This bundle comes from another author or signer than the “{preview.existing.serverName}” you installed.</strong> Installing it replaces
+            version {preview.existing.version}; its plain settings are kept, but its secret settings are not: give them again below. It runs only after you
+            approve its launch.
           </Notice>
         )}
         <div className="consent-grid">

@@ -23,9 +23,10 @@ export interface ReadForm {
   validate(answer: Answer): Promise<string | undefined>;
   /**
    * What keeps the schema as written from being checked at all (it does not compile, or compiling it is too costly),
-   * found before the user is asked: such a form is refused, as one Steward cannot show.
+   * found before the user is asked: such a form is refused, as one Steward cannot show. Undefined at once (no promise)
+   * for a form with nothing past its own keywords, so such a question reaches the inbox, and its cap, in the same turn.
    */
-  problem(): Promise<string | undefined>;
+  problem(): Promise<string | undefined> | undefined;
 }
 
 type Check = (answer: Answer) => { valid: boolean; errorMessage?: string | undefined };
@@ -236,10 +237,9 @@ export function readForm(schema: unknown): ReadForm {
       const verdict = await checkAsWritten(asWritten, answer);
       return verdict && !verdict.valid ? verdict.message : undefined;
     },
-    problem: async () => {
+    problem: () => {
       if (asWritten === undefined) return undefined;
-      const verdict = await checkAsWritten(asWritten, undefined, true);
-      return verdict && !verdict.valid ? verdict.message : undefined;
+      return checkAsWritten(asWritten, undefined, true).then((verdict) => (verdict && !verdict.valid ? verdict.message : undefined));
     },
   };
 }

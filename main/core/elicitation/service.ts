@@ -125,7 +125,8 @@ export class ElicitationService {
       throw error;
     }
     // What the server wrote past the form's keywords must at least compile, or no answer could ever be sent.
-    const unusable = await form.problem();
+    const preparing = form.problem();
+    const unusable = preparing && (await preparing);
     if (unusable) {
       this.refused(ctx, unusable);
       throw new ProtocolError(INVALID_PARAMS, `Steward cannot show this form: ${unusable}`);

@@ -1,11 +1,9 @@
 // steward tasks: the task center on the command line — list, show, result, cancel.
 import { parseArgs } from 'node:util';
-import { TASK_STATUSES, type TaskStatus } from '../../shared/domain/tasks.js';
+import { TASK_RESULT_PAGE, TASK_STATUSES, type TaskStatus } from '../../shared/domain/tasks.js';
 import { terminalSafe } from '../core/node/index.js';
 import { Cli, EXIT, UsageError } from './context.js';
 import { taskDetailText, tasksTable } from './format.js';
-
-const PAGE = 256 * 1024;
 
 export async function tasks(cli: Cli, args: string[]): Promise<number> {
   const [verb = 'list', ...rest] = args;
@@ -35,9 +33,11 @@ export async function tasks(cli: Cli, args: string[]): Promise<number> {
       const taskId = taskIdOf(rest);
       let offset = 0;
       for (;;) {
-        const page = await cli.call('tasks:result', { taskId, offset, length: PAGE });
+        const page = await cli.call('tasks:result', { taskId, offset, length: TASK_RESULT_PAGE });
         cli.raw(page.text);
-        offset += codePoints(page.text);
+        // Offsets are the host's own characters (code points, as the database counts), never this page's string length:
+        // the next page starts a page on, as the task center reads a result.
+        offset = page.offset + TASK_RESULT_PAGE;
         if (page.text.length === 0 || offset >= page.total) break;
       }
       cli.raw('\n');
@@ -51,13 +51,6 @@ export async function tasks(cli: Cli, args: string[]): Promise<number> {
     default:
       throw new UsageError(`Unknown tasks command "${verb}". Use list, show, result or cancel.`);
   }
-}
-
-/** Offsets and totals count characters as the database does (code points): an emoji is one, not two UTF-16 units. */
-function codePoints(text: string): number {
-  let count = 0;
-  for (let i = 0; i < text.length; i += (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1) count++;
-  return count;
 }
 
 function taskIdOf(args: string[]): string {

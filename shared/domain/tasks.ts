@@ -72,6 +72,13 @@ export const TaskEventSchema = z.object({
 });
 export type TaskEvent = z.infer<typeof TaskEventSchema>;
 
+/**
+ * How many characters (code points, as the database counts them) one page of a task's result holds at most. Every
+ * reader pages by it: a page longer than this is cut to it, so a reader that asked for more and moved on by what it
+ * asked for skipped text.
+ */
+export const TASK_RESULT_PAGE = 64 * 1024;
+
 /** What the store keeps of one task's history: past `entries`, each new entry drops the oldest after the first `kept`. */
 export const TASK_HISTORY = { entries: 500, kept: 10 } as const;
 

@@ -1,7 +1,7 @@
 // The task center's source: tasks in both directions, their views and result pages, and what a restart does to them.
 import { ProtocolError } from '@modelcontextprotocol/client';
 import type { CallResult } from '../../../shared/domain/mcp.js';
-import { TERMINAL_STATUSES, type TaskDetail, type TaskResultPage, type TaskView } from '../../../shared/domain/tasks.js';
+import { TASK_RESULT_PAGE, TERMINAL_STATUSES, type TaskDetail, type TaskResultPage, type TaskView } from '../../../shared/domain/tasks.js';
 import { present, StewardError } from '../../../shared/errors.js';
 import type { McpSession } from '../sessions/index.js';
 import { taskView, type TaskCursor, type TaskFilter } from '../store/index.js';
@@ -9,8 +9,6 @@ import type { TaskDeps, TaskRow } from './deps.js';
 import { TaskReceiver } from './receiver.js';
 import { stateOf, TaskRecord } from './record.js';
 import { TaskRequester, type StartRequest } from './requester.js';
-
-const RESULT_PAGE = 64 * 1024;
 
 export class TasksService {
   readonly requester: TaskRequester;
@@ -79,8 +77,8 @@ export class TasksService {
   }
 
   /** A page of the result's JSON text; large results are never loaded whole. */
-  resultPage(id: string, offset: number, length = RESULT_PAGE): TaskResultPage {
-    const slice = this.deps.records.resultSlice(id, offset, Math.min(length, RESULT_PAGE));
+  resultPage(id: string, offset: number, length = TASK_RESULT_PAGE): TaskResultPage {
+    const slice = this.deps.records.resultSlice(id, offset, Math.min(length, TASK_RESULT_PAGE));
     if (!slice) throw new StewardError('not_found', 'This task has no result (yet).');
     return { text: slice.text, offset, total: slice.total };
   }

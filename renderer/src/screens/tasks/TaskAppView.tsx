@@ -1,7 +1,7 @@
 // A task's view: when a tool with a view ran as a task, its view opens on the task's page as soon as the result
 // arrives, with the task's arguments as the call's input.
 import { CallResultSchema, type CallResult } from '../../../../shared/domain/mcp.js';
-import type { TaskDetail } from '../../../../shared/domain/tasks.js';
+import { TASK_RESULT_PAGE, type TaskDetail } from '../../../../shared/domain/tasks.js';
 import type { ToolView } from '../../../../shared/domain/mcp.js';
 import { AppView } from '../../components/apps/AppView.js';
 import { useViewTools } from '../../components/apps/use-view-tools.js';
@@ -13,7 +13,7 @@ import { useLoad } from '../../lib/use-load.js';
 /** A view gets the whole result; past this many characters the result stays in its slices and no view opens. */
 const WHOLE_RESULT_LIMIT = 16 * 1024 * 1024;
 /** The host's page size, in its own characters (offsets are the host's, never this page's string lengths). */
-const SLICE = 64 * 1024;
+const SLICE = TASK_RESULT_PAGE;
 
 export function TaskAppView({ task }: { task: TaskDetail }) {
   const tools = useViewTools(task.serverId);

@@ -3,7 +3,7 @@
 import { ChevronLeft, ChevronRight } from 'lucide-react';
 import { useState } from 'react';
 import { CallResultSchema } from '../../../../shared/domain/mcp.js';
-import type { TaskView } from '../../../../shared/domain/tasks.js';
+import { TASK_RESULT_PAGE, type TaskView } from '../../../../shared/domain/tasks.js';
 import { ErrorNote, Loading, Notice } from '../../components/States.js';
 import { formatBytes, formatNumber, toJson } from '../../lib/format.js';
 import { call } from '../../lib/steward.js';
@@ -12,7 +12,7 @@ import { useLoad } from '../../lib/use-load.js';
 import { CallResultView } from '../server/CallResultView.js';
 
 /** In characters, as the host counts them (offsets and totals are the host's, never the page's own string lengths). */
-const SLICE = 64 * 1024;
+const SLICE = TASK_RESULT_PAGE;
 
 export function TaskResult({ task }: { task: TaskView }) {
   if (task.resultBytes === null) {

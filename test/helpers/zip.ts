@@ -49,3 +49,16 @@ export function zipOf(entries: readonly RawEntry[]): Buffer {
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, end]);
 }
+
+/** The manifest of the smallest bundle the bundle tests build ("hello", a node server), with fields replaced by `over`. */
+export function helloManifest(over: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    manifest_version: '0.3',
+    name: 'hello',
+    version: '1.0.0',
+    description: 'Says hello.',
+    author: { name: 'Ada' },
+    server: { type: 'node', entry_point: 'server/index.js', mcp_config: { command: 'node', args: ['${__dirname}/server/index.js'] } },
+    ...over,
+  });
+}

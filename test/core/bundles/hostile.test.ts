@@ -9,7 +9,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeHost, type TestHost } from '../../helpers/host.js';
-import { zipOf, type RawEntry } from '../../helpers/zip.js';
+import { helloManifest, zipOf, type RawEntry } from '../../helpers/zip.js';
 
 let t: TestHost | undefined;
 afterEach(async () => {
@@ -17,16 +17,7 @@ afterEach(async () => {
   t = undefined;
 });
 
-const manifest = (over: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    manifest_version: '0.3',
-    name: 'hello',
-    version: '1.0.0',
-    description: 'Says hello.',
-    author: { name: 'Ada' },
-    server: { type: 'node', entry_point: 'server/index.js', mcp_config: { command: 'node', args: ['${__dirname}/server/index.js'] } },
-    ...over,
-  });
+const manifest = helloManifest;
 
 const python = (mcpConfig: Record<string, unknown>) => ({
   type: 'python',

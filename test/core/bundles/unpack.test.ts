@@ -12,6 +12,7 @@ import { crc32, deflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ZipCaps } from '../../../main/core/bundles/index.js';
 import { makeHost, type TestHost } from '../../helpers/host.js';
+import { helloManifest } from '../../helpers/zip.js';
 
 let t: TestHost | undefined;
 afterEach(async () => {
@@ -19,14 +20,7 @@ afterEach(async () => {
   t = undefined;
 });
 
-const MANIFEST = JSON.stringify({
-  manifest_version: '0.3',
-  name: 'hello',
-  version: '1.0.0',
-  description: 'Says hello.',
-  author: { name: 'Ada' },
-  server: { type: 'node', entry_point: 'server/index.js', mcp_config: { command: 'node', args: ['${__dirname}/server/index.js'] } },
-});
+const MANIFEST = helloManifest();
 
 interface Rec {
   name: string;

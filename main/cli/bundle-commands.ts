@@ -50,7 +50,9 @@ export async function install(cli: Cli, args: Args): Promise<number> {
   const preview = await cli.call('bundles:inspect', { fileName: basename(file), data: data.toString('base64') });
   cli.line(`${bundlePreviewText(preview)}\n`);
   if (preview.existing?.publisherChanged) {
-    cli.note("Its author or signature differs from the installed one's, so its secret settings are not kept: give them again with --config KEY=VALUE.");
+    cli.note(
+      "Its author or signature differs from the installed one's, so its secret settings are not kept (give them again with --config KEY=VALUE), and what you allowed the installed one (sandbox choices, networks, shown folders, roots, sampling) starts over.",
+    );
   }
   const config = configFrom(values.config ?? [], preview.fields);
   const { bundle, server } = await cli.call('bundles:install', { stagingId: preview.stagingId, config, ...(values.name ? { name: values.name } : {}) });

@@ -108,7 +108,9 @@ export function bundlePreviewText(p: BundlePreview): string {
     `  signature: ${p.signature.state} — ${f(p.signature.note)}`,
   ];
   if (p.existing) {
-    const kept = p.existing.publisherChanged ? 'from another author or signer: its secret settings are not kept' : 'its settings are kept';
+    const kept = p.existing.publisherChanged
+      ? 'from another author or signer: its secret settings and what you allowed it are not kept'
+      : 'its settings are kept';
     lines.push(`  updates:   ${f(p.existing.serverName)} ${f(p.existing.version)} → ${f(p.version)} (${kept})`);
   }
   if (p.homepage) lines.push(`  homepage:  ${f(p.homepage)}`);

@@ -3,6 +3,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatcher, type Dispatch } from '../../shared/dispatch.js';
+import { SamplingPolicySchema } from '../../shared/domain/sampling.js';
 import { STEWARD_VERSION } from '../../shared/version.js';
 import { Audit } from './audit/index.js';
 import { createHandlers } from './api.js';
@@ -250,6 +251,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     hostEnv: env,
     platform,
     runtime: options.bundleRuntime ?? options.bundled?.runtime ?? { command: process.execPath, env: {} },
+    resetSampling: (serverId, serverName) => sampling.setPolicy(serverId, serverName, SamplingPolicySchema.parse({})),
     ...(options.bundleCaps ? { caps: options.bundleCaps } : {}),
   });
 

@@ -32,7 +32,7 @@ describe('bundlePreviewText', () => {
   it('says an update keeps its settings only when its publisher is the same', () => {
     expect(bundlePreviewText(preview(false))).toContain('hello 1.0.0 → 2.0.0 (its settings are kept)');
     const other = bundlePreviewText(preview(true));
-    expect(other).toContain('from another author or signer: its secret settings are not kept');
+    expect(other).toContain('from another author or signer: its secret settings and what you allowed it are not kept');
     expect(other).not.toContain('its settings are kept');
   });
 });

@@ -47,6 +47,11 @@ export interface BundlesDeps {
   hostEnv: Readonly<Record<string, string | undefined>>;
   platform: Platform;
   runtime: BundleRuntime;
+  /**
+   * A server taken over by another publisher's bundle loses the sampling permission the user gave the old one: it asks
+   * again (the default policy).
+   */
+  resetSampling(serverId: string, serverName: string): void;
   caps?: Partial<ZipCaps>;
 }
 
@@ -188,9 +193,19 @@ export class BundlesService {
     let server: ServerView;
     const oldDir = existing?.dir;
     try {
-      if (existing?.serverId && this.deps.records.servers.get(existing.serverId)) {
-        await this.deps.servers.stop(existing.serverId);
-        server = await this.deps.servers.update(existing.serverId, { config, sandbox: { writePaths: launch.writePaths } });
+      const current = existing?.serverId ? this.deps.records.servers.get(existing.serverId) : undefined;
+      if (current) {
+        await this.deps.servers.stop(current.id);
+        // What the user allowed the old publisher's code (the sandbox off, networks, shown hidden folders, roots) is not
+        // given to another's: its sandbox starts as a new server's, keeping only the folders the user hid from it.
+        const sandbox = otherPublisher
+          ? { enabled: true, writePaths: launch.writePaths, readPaths: [], allowedDomains: [], denyReadPaths: current.sandbox.denyReadPaths }
+          : { writePaths: launch.writePaths };
+        server = await this.deps.servers.update(current.id, { config, sandbox });
+        if (otherPublisher) {
+          if (current.roots.length > 0) server = await this.deps.servers.setRoots(current.id, []);
+          this.deps.resetSampling(current.id, server.name);
+        }
       } else {
         server = await this.deps.servers.add(
           { name: input.name ?? manifest.display_name ?? manifest.name, config, sandbox: { writePaths: launch.writePaths } },
@@ -236,7 +251,7 @@ export class BundlesService {
         serverName: server.name,
         actor: 'user',
         summary: existing
-          ? `Updated bundle ${manifest.name} ${existing.version} → ${manifest.version} (${staged.signature})${otherPublisher ? ' from another publisher, its secrets asked again' : ''}; it runs again after consent.`
+          ? `Updated bundle ${manifest.name} ${existing.version} → ${manifest.version} (${staged.signature})${otherPublisher ? ' from another publisher: its secrets, grants, roots and sampling permission asked again' : ''}; it runs again after consent.`
           : `Installed bundle ${manifest.name} ${manifest.version} from ${staged.fileName} (${staged.signature}).`,
         data: { bundleId: id, version: manifest.version, signature: staged.signature, settings: Object.keys(values) },
       });

@@ -143,8 +143,8 @@ function BundleSettings({ preview, onBack, onDone }: { preview: BundlePreview; o
         {preview.existing?.publisherChanged && (
           <Notice tone="warning">
             <strong>This bundle comes from another author or signer than the “{preview.existing.serverName}” you installed.</strong> Installing it replaces
-            version {preview.existing.version}; its plain settings are kept, but its secret settings are not: give them again below. It runs only after you
-            approve its launch.
+            version {preview.existing.version}; its plain settings are kept, but its secret settings are not (give them again below), and what you allowed the
+            installed one starts over: its sandbox, networks, shown folders, shared folders and sampling permission. It runs only after you approve its launch.
           </Notice>
         )}
         <div className="consent-grid">

@@ -2,7 +2,8 @@
 // drops a plain setting and a secret one (the old answer to the plain one must not make the update fail, the dropped
 // secret must leave the secret store), and an update that clears a secret answer. An update from another author (by
 // name, by email), or with a signature where the installed one had none, keeps no secret; nor does an update that makes a
-// secret setting plain. An install refused because
+// secret setting plain. Nor does it keep what the user allowed the old publisher's server (sandbox off, a network, a
+// root, sampling allowed); the same publisher's update keeps all of that. An install refused because
 // the server name is taken leaves no files and no secrets, and the same inspected bundle installs under another name.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -93,6 +94,35 @@ describe('updating a bundle', () => {
     expect(await secrets.keys(`bundle/${installed.id}/`)).toEqual([]);
     expect(await secrets.get(`server/${server.id}/env/NOTES_TOKEN`)).toBeUndefined();
     expect((await t.host.servers.consentRequest(server.id)).spec.envNames).toEqual([]);
+  });
+
+  it.each([
+    { name: 'the same publisher', author: { name: 'Ada' }, keeps: true },
+    { name: 'another publisher', author: { name: 'Mallory' }, keeps: false },
+  ])('an update from $name keeps what the user allowed the server only when the publisher is the same', async ({ author, keeps }) => {
+    t = await makeHost();
+    const { server } = await install(bundle('1.0.0', { keep: setting('Keep') }), { keep: 'k' });
+    // What the user allowed the old publisher's code: the sandbox off, a network, a shown hidden folder, a root, sampling.
+    await t.host.servers.update(server.id, { sandbox: { enabled: false, allowedDomains: ['api.example.com'], denyReadPaths: ['/srv/private'] } });
+    await t.host.servers.setRoots(server.id, [{ path: t.dir }]);
+    t.host.sampling.setPolicy(server.id, server.name, { mode: 'allow', reviewReplies: true, budgets: { tokensPerDay: 5 } });
+
+    await install(bundle('2.0.0', { keep: setting('Keep') }, author), {});
+    const after = t.host.servers.get(server.id);
+    const policy = t.host.sampling.policy(server.id);
+    if (keeps) {
+      expect(after.sandbox).toMatchObject({ enabled: false, allowedDomains: ['api.example.com'] });
+      expect(after.roots).toEqual([{ path: t.dir }]);
+      expect(policy).toMatchObject({ mode: 'allow', reviewReplies: true, budgets: { tokensPerDay: 5 } });
+    } else {
+      // As a new server's, but the folder the user hid stays hidden.
+      expect(after.sandbox).toMatchObject({ enabled: true, allowedDomains: [], readPaths: [], denyReadPaths: ['/srv/private'] });
+      expect(after.sandbox.writePaths).toEqual(t.host.store.servers.get(server.id)!.sandbox.writePaths);
+      expect(after.roots).toEqual([]);
+      expect(policy).toEqual(t.host.sampling.policy('a server never configured'));
+      const audit = t.host.store.audit.list({ limit: 20 }).map((e) => e.summary);
+      expect(audit.some((s) => s.includes('grants, roots and sampling permission asked again'))).toBe(true);
+    }
   });
 
   it('a secret whose setting the new version calls plain is let go, not kept in clear', async () => {

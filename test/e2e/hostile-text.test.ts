@@ -1,11 +1,12 @@
 // The hostile corpus the CLI test prints (HTML and script tags, event-handler attributes, terminal escapes, CR, bidi
 // overrides, zero-width and tag characters) in the UI, in Chromium over browser mode: a server name, its command line
 // on the consent screen, tool names and descriptions, a call result, log lines, a form's message and labels, a task's
-// status and the audit. Everywhere it shows as text; nothing becomes markup or runs.
+// status and the audit. Everywhere it shows as text; nothing becomes markup or runs. On the consent screen, where the user
+// judges the command line, bidi, invisible and control characters in it show as visible escapes.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HOSTILE, HOSTILE_ALL } from '../fixtures/hostile-text.mjs';
+import { HOSTILE, HOSTILE_ALL, UNSAFE_OUTPUT } from '../fixtures/hostile-text.mjs';
 import { openRig, type BrowserRig } from '../helpers/browser.js';
 import { FIXTURES, NODE } from '../helpers/paths.js';
 
@@ -44,7 +45,7 @@ describe('hostile text in the UI', () => {
     ).resolves.toMatchObject({ ok: false, code: 'invalid_payload' });
     const view = await t.host.servers.add({
       name: NAME,
-      config: { transport: 'stdio', command: NODE, args: [join(FIXTURES, 'hostile-server.mjs'), SCRIPT, HOSTILE[0]!], env: {} },
+      config: { transport: 'stdio', command: NODE, args: [join(FIXTURES, 'hostile-server.mjs'), SCRIPT, HOSTILE[0]!, HOSTILE[9]!, HOSTILE[11]!], env: {} },
     });
 
     // Consent: the command line, with its hostile arguments, as text.
@@ -52,7 +53,13 @@ describe('hostile text in the UI', () => {
     await row.getByRole('button', { name: /^Start/ }).click();
     const consent = page.getByRole('dialog', { name: /^Allow “/ });
     await consent.waitFor();
-    expect(await consent.getByTestId('command-line').textContent()).toContain(SCRIPT);
+    const commandLine = (await consent.getByTestId('command-line').textContent()) ?? '';
+    expect(commandLine).toContain(SCRIPT);
+    // What would reorder the line or hide in it is shown as a visible escape, so the command reads as it runs.
+    expect(commandLine).toContain('invoice<U+202E>gpj.exe');
+    expect(commandLine).toContain('zero<U+200B>width<U+200D><U+FEFF>join');
+    expect(commandLine).toContain('\\x1b]52;c;');
+    expect(commandLine).not.toMatch(UNSAFE_OUTPUT);
     expect(await consent.textContent()).toContain(NAME);
     await noMarkup(page, 'consent');
     await consent.getByRole('button', { name: 'Allow and start' }).click();

@@ -1,27 +1,11 @@
 // Text that did not come from Steward (server names, tool descriptions, log lines, results, URLs, config values, error
 // texts) is made safe before a terminal shows it: control, bidi and invisible characters are shown as visible escapes.
-// The CLI and `steward serve` both print through it.
+// The CLI and `steward serve` both print through it. Which characters are unsafe, and how each is shown, is shared with
+// the screens (shared/visible-text.ts).
+import { UNSAFE_CHARS, visibleChar } from '../../../shared/visible-text.js';
 
-/**
- * What a terminal would act on or hide: C0 and C1 controls, DEL (ESC starts CSI/OSC sequences, CR and backspace rewrite
- * the line, NEL breaks it), format characters (bidi overrides and isolates, zero-width spaces and joiners, the BOM, tag
- * characters), line and paragraph separators, lone surrogates, every default-ignorable character (variation selectors,
- * the combining grapheme joiner, Mongolian and Khmer invisibles: marks a terminal draws as nothing), and the blank
- * "letters" used to hide text.
- */
-const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Point}\u115f\u1160\u3164\uffa0\u2800]/gu;
-
-/** The same set minus C0 controls, which JSON escaping already covers. */
+/** The same set as the screens show escaped, minus C0 controls, which JSON escaping already covers. */
 const UNSAFE_IN_JSON = /[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Point}\u115f\u1160\u3164\uffa0\u2800]/gu;
-
-const NAMED: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t', '\u001b': '\\x1b' };
-
-function visible(ch: string): string {
-  const code = ch.codePointAt(0) ?? 0;
-  if (NAMED[ch]) return NAMED[ch];
-  if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return `\\x${code.toString(16).padStart(2, '0')}`;
-  return `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
-}
 
 /**
  * The one function every terminal printer uses (the CLI's and `steward serve`'s). `inline` (a field in a table or a
@@ -30,7 +14,7 @@ function visible(ch: string): string {
  */
 export function terminalSafe(text: string, mode: 'inline' | 'block' = 'inline'): string {
   const source = mode === 'block' ? text.replace(/\r\n/g, '\n') : text;
-  return source.replace(UNSAFE, (ch) => (mode === 'block' && (ch === '\n' || ch === '\t') ? ch : visible(ch)));
+  return source.replace(UNSAFE_CHARS, (ch) => (mode === 'block' && (ch === '\n' || ch === '\t') ? ch : visibleChar(ch)));
 }
 
 /**

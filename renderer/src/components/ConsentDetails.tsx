@@ -1,8 +1,11 @@
 // Everything a consent request says about a launch, laid out for judging: what changed, how a runner fetches its package,
-// the command, findings, folder, variables (loader variables with their values), and every path it may write.
+// the command, findings, folder, variables (loader variables with their values), and every path it may write. What a
+// config or a server wrote is shown with its invisible and bidi characters as visible escapes, so nothing in it can hide
+// a word or draw the command line in another order than it runs.
 import { Container, Download, Info, OctagonAlert, ShieldAlert, ShieldCheck, ShieldOff, TriangleAlert } from 'lucide-react';
 import type { RunnerPlan } from '../../../shared/domain/launch.js';
 import type { ConsentRequest, Finding, LaunchChange, SandboxPlan } from '../../../shared/domain/servers.js';
+import { visibleText } from '../../../shared/visible-text.js';
 import { plural } from '../lib/format.js';
 
 export function ConsentDetails({ request }: { request: ConsentRequest }) {
@@ -18,7 +21,7 @@ export function ConsentDetails({ request }: { request: ConsentRequest }) {
           ) : (
             <ul className="change-list">
               {request.changes.map((c) => (
-                <li key={c}>{c}</li>
+                <li key={c}>{visibleText(c)}</li>
               ))}
             </ul>
           )}
@@ -36,21 +39,21 @@ export function ConsentDetails({ request }: { request: ConsentRequest }) {
               : 'The container engine fetches the image; Steward cannot sandbox the engine.'}
           </p>
           <pre className="code-block command-line" data-testid="download-line" tabIndex={0} aria-label="Download command line">
-            {download.commandLine}
+            {visibleText(download.commandLine)}
           </pre>
         </section>
       )}
       <section className="consent-section">
         <h3 className="section-label">{download ? 'Step 2 — the command it will run' : 'Command it will run'}</h3>
         <pre className="code-block command-line" data-testid="command-line" tabIndex={0} aria-label="Full command line">
-          {request.commandLine}
+          {visibleText(request.commandLine)}
         </pre>
       </section>
       <Findings findings={request.findings} />
       <div className="consent-grid">
         <section className="consent-section">
           <h3 className="section-label">Working folder</h3>
-          <code className="mono-text">{spec.cwd}</code>
+          <code className="mono-text">{visibleText(spec.cwd)}</code>
         </section>
         <section className="consent-section">
           <h3 className="section-label">Environment variables it gets</h3>
@@ -61,7 +64,7 @@ export function ConsentDetails({ request }: { request: ConsentRequest }) {
               <ul className="chips plain-list">
                 {spec.envNames.map((name) => (
                   <li key={name} className="chip mono-text">
-                    {name}
+                    {visibleText(name)}
                   </li>
                 ))}
               </ul>
@@ -73,7 +76,7 @@ export function ConsentDetails({ request }: { request: ConsentRequest }) {
               {spec.flaggedEnv.map((f) => (
                 <li key={f.name}>
                   <code className="mono-text">
-                    {f.name}={f.shown}
+                    {visibleText(f.name)}={visibleText(f.shown)}
                   </code>
                   <span className="muted"> — {f.why}</span>
                 </li>
@@ -112,8 +115,8 @@ function ChangeTable({ diff }: { diff: LaunchChange[] }) {
                 </td>
               ) : (
                 <>
-                  <td>{c.before === null ? <span className="muted">—</span> : <code className="mono-text change-old">{c.before}</code>}</td>
-                  <td>{c.after === null ? <span className="muted">removed</span> : <code className="mono-text change-new">{c.after}</code>}</td>
+                  <td>{c.before === null ? <span className="muted">—</span> : <code className="mono-text change-old">{visibleText(c.before)}</code>}</td>
+                  <td>{c.after === null ? <span className="muted">removed</span> : <code className="mono-text change-new">{visibleText(c.after)}</code>}</td>
                 </>
               )}
             </tr>
@@ -149,7 +152,7 @@ function Findings({ findings }: { findings: Finding[] }) {
               {group.map((f) => (
                 <li key={`${f.code}:${f.evidence}`} className="finding">
                   <span className="finding-message">{f.message}</span>
-                  <pre className="code-inline finding-evidence">{f.evidence}</pre>
+                  <pre className="code-inline finding-evidence">{visibleText(f.evidence)}</pre>
                 </li>
               ))}
             </ul>
@@ -208,12 +211,12 @@ function SandboxSection({ sandbox }: { sandbox: SandboxPlan }) {
               <ul className="path-list" aria-label="Every path it may write">
                 {sandbox.writePaths.map((p) => (
                   <li key={p} className="mono-text">
-                    <span>{p}</span> <span className="path-why">your grant</span>
+                    <span>{visibleText(p)}</span> <span className="path-why">your grant</span>
                   </li>
                 ))}
                 {sandbox.ownWritePaths.map((p) => (
                   <li key={p} className="mono-text">
-                    <span>{p}</span> <span className="path-why">its own folder</span>
+                    <span>{visibleText(p)}</span> <span className="path-why">its own folder</span>
                   </li>
                 ))}
                 <li className="mono-text">
@@ -231,7 +234,7 @@ function SandboxSection({ sandbox }: { sandbox: SandboxPlan }) {
             <ul className="path-list path-list-columns">
               {sandbox.denyReadPaths.map((p) => (
                 <li key={p} className="mono-text">
-                  {p}
+                  {visibleText(p)}
                 </li>
               ))}
             </ul>
@@ -256,14 +259,14 @@ function RunnerSection({ runner }: { runner: RunnerPlan }) {
       </h3>
       {runner.notes.map((n) => (
         <p key={n} className="runner-note">
-          {n}
+          {visibleText(n)}
         </p>
       ))}
       {runner.packages.length > 0 && (
         <ul className="chips plain-list" aria-label="Packages">
           {runner.packages.map((p) => (
             <li key={`${p.ecosystem}:${p.name}`} className="chip mono-text">
-              {p.name} {p.version ?? '(not pinned)'}
+              {visibleText(p.name)} {p.version === null ? '(not pinned)' : visibleText(p.version)}
               {p.pinnedBy === 'steward' && <span className="path-why"> pinned at first install</span>}
             </li>
           ))}
@@ -283,7 +286,7 @@ function PathList({ title, items, empty }: { title: string; items: string[]; emp
         <ul className="path-list">
           {items.map((p) => (
             <li key={p} className="mono-text">
-              {p}
+              {visibleText(p)}
             </li>
           ))}
         </ul>

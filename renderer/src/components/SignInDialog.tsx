@@ -5,6 +5,7 @@
 import { CircleCheck, Info } from 'lucide-react';
 import type { AuthView } from '../../../shared/domain/auth.js';
 import type { InboxDecision } from '../../../shared/domain/inbox.js';
+import { visibleText } from '../../../shared/visible-text.js';
 import { addedScopes, returnAddress, type SignInItem } from '../lib/auth-words.js';
 import { call } from '../lib/steward.js';
 import { useAnswer } from '../lib/use-answer.js';
@@ -135,7 +136,7 @@ function Facts({ item, auth }: { item: SignInItem; auth: Loaded<AuthView> }) {
             <ul className="auth-scopes" aria-label="Scopes asked for">
               {r.scopes.map((s) => (
                 <li key={s}>
-                  <code className="code-tag">{s}</code>
+                  <code className="code-tag">{visibleText(s)}</code>
                   {added.has(s) && <span className="tag tag-warning">new</span>}
                 </li>
               ))}

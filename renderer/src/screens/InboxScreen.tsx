@@ -3,6 +3,7 @@
 import { ClipboardPen, ExternalLink, Hourglass, Inbox, LogIn, MessageSquareReply, ShieldAlert, Sparkles } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { InboxItem } from '../../../shared/domain/inbox.js';
+import { visibleText } from '../../../shared/visible-text.js';
 import { ScreenHeader } from '../components/ScreenHeader.js';
 import { EmptyState, ErrorNote, Loading } from '../components/States.js';
 import { pageOf, type SignInItem } from '../lib/auth-words.js';
@@ -287,7 +288,7 @@ function SignInRow({ item }: { item: SignInItem }) {
       <code className="inbox-command" title={authorizationUrl}>
         {pageOf(verdict.display)}
       </code>
-      {scopes.length > 0 && <span className="muted">asks for {scopes.join(' ')}</span>}
+      {scopes.length > 0 && <span className="muted">asks for {visibleText(scopes.join(' '))}</span>}
     </Row>
   );
 }

@@ -498,6 +498,10 @@ export class ElicitationService {
         decide: async (decision) => {
           if (decision.kind !== item.kind) throw new StewardError('invalid_payload', `That question needs a ${item.kind} answer.`);
           await decide(decision as Decision<K>, (result) => {
+            // Withdrawn while the answer was being checked: nothing reaches the server, and the user is told so.
+            if (ctx.signal.aborted || ctx.sessionSignal?.aborted) {
+              throw new StewardError('cancelled', 'The server withdrew its question while your answer was being checked; the answer was not sent.');
+            }
             close();
             resolve(result);
           });

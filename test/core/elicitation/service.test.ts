@@ -1,6 +1,7 @@
 // URL questions keyed by the server's elicitationId, on a real inbox and audit: a second elicitation/create under an id
 // still waiting is refused with -32602 (a completion could not tell the two apart), and one completion finishes every
-// -32042 call waiting on the page it names.
+// -32042 call waiting on the page it names. A form the server withdraws while the user's answer is on the worker being
+// checked against its full schema tells the user the answer was not sent, instead of reporting it sent.
 import { describe, expect, it } from 'vitest';
 import type { InboxItem } from '../../../shared/domain/inbox.js';
 import { Audit } from '../../../main/core/audit/index.js';
@@ -89,5 +90,32 @@ describe('URL elicitation ids', () => {
     elicitation.complete('s-1', { elicitationId: 'pay-1' });
     expect(pages()).toEqual([]);
     await expect(Promise.all([one, two])).resolves.toEqual([undefined, undefined]);
+  });
+});
+
+describe('a form withdrawn while its answer is checked', () => {
+  it('tells the one who answered that nothing was sent', async () => {
+    const { elicitation, inbox } = service();
+    const controller = new AbortController();
+    // allOf is past the form's own keywords: the answer is checked on the worker, which takes a turn or more.
+    const schema = { type: 'object', properties: { handle: { type: 'string' } }, allOf: [{ required: ['handle'] }] };
+    const asked = elicitation.handle({ ...ctx(), signal: controller.signal }, { mode: 'form', message: 'Your handle?', requestedSchema: schema });
+    await expect.poll(() => inbox.list().length).toBe(1);
+    const item = inbox.list()[0]!;
+    // Tried before the fix: the answer resolved as sent although the server had already been told its request was cancelled.
+    const answering = inbox.decide(item.id, { kind: 'elicitation', action: 'accept', content: { handle: 'ada' } });
+    controller.abort();
+    await expect(asked).rejects.toMatchObject({ code: -32800 });
+    await expect(answering).rejects.toMatchObject({ code: 'cancelled', message: stringMatching(/not sent/) });
+    expect(inbox.list()).toEqual([]);
+  });
+
+  it('still sends an answer checked on the worker when nothing was withdrawn', async () => {
+    const { elicitation, inbox } = service();
+    const schema = { type: 'object', properties: { handle: { type: 'string' } }, allOf: [{ required: ['handle'] }] };
+    const asked = elicitation.handle(ctx(), { mode: 'form', message: 'Your handle?', requestedSchema: schema });
+    await expect.poll(() => inbox.list().length).toBe(1);
+    await inbox.decide(inbox.list()[0]!.id, { kind: 'elicitation', action: 'accept', content: { handle: 'ada' } });
+    await expect(asked).resolves.toEqual({ action: 'accept', content: { handle: 'ada' } });
   });
 });

@@ -65,11 +65,19 @@ interface Staged {
 
 /** A bundle inspected but not installed is dropped after this long. */
 const STAGE_TTL_MS = 60 * 60_000;
+/**
+ * Bundles unpacked at once, waiting for the user or being unpacked. One is shown at a time; a second covers a window
+ * left open. Each may hold up to the unpacked cap on disk, so a caller inspecting again and again cannot fill the disk:
+ * the oldest waiting one makes room (installing it then asks for the file again).
+ */
+export const MAX_STAGED = 2;
 
 const secretKey = (bundleId: string, key: string) => `bundle/${bundleId}/config/${key}`;
 
 export class BundlesService {
   private readonly staged = new Map<string, Staged>();
+  /** Staging folders being unpacked now. */
+  private readonly unpacking = new Set<string>();
   private readonly caps: ZipCaps;
 
   constructor(private readonly deps: BundlesDeps) {
@@ -100,8 +108,10 @@ export class BundlesService {
     if (!entries.some((e) => e.name === 'manifest.json')) throw new StewardError('bundle_invalid', 'The bundle has no manifest.json at its top level.');
     const stagingId = randomUUID();
     const dir = join(this.stagingRoot(), stagingId);
+    this.makeRoom();
     const files = join(dir, 'files');
     mkdirSync(files, { recursive: true, mode: 0o700 });
+    this.unpacking.add(dir);
     try {
       await unpackBundle(originalContent, entries, files);
       const manifest = await parseManifest(readFileSync(join(files, 'manifest.json'), 'utf8'));
@@ -146,6 +156,19 @@ export class BundlesService {
     } catch (error) {
       rmSync(dir, { recursive: true, force: true });
       throw error;
+    } finally {
+      this.unpacking.delete(dir);
+    }
+  }
+
+  /** Room for one more staged bundle: the oldest waiting ones go; with every place being unpacked, the caller waits its turn. */
+  private makeRoom(): void {
+    const waiting = [...this.staged].sort(([, a], [, b]) => a.at - b.at);
+    while (waiting.length + this.unpacking.size >= MAX_STAGED) {
+      const oldest = waiting.shift();
+      if (!oldest) throw new StewardError('limit_reached', `Steward is already unpacking ${this.unpacking.size} bundles; try again when they are shown.`);
+      rmSync(oldest[1].dir, { recursive: true, force: true });
+      this.staged.delete(oldest[0]);
     }
   }
 

@@ -5,9 +5,12 @@
 // secret setting plain. Nor does it keep what the user allowed the old publisher's server (sandbox off, a network, a
 // root, sampling allowed); the same publisher's update keeps all of that. An install refused because
 // the server name is taken leaves no files and no secrets, and the same inspected bundle installs under another name.
+// Inspecting again and again (each bundle up to a gigabyte unpacked) keeps at most MAX_STAGED unpacked on disk, one
+// after another or all at once.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_STAGED } from '../../../main/core/bundles/service.js';
 import { FileSecretStore } from '../../../main/core/node/index.js';
 import { makeHost, type TestHost } from '../../helpers/host.js';
 import { zipOf } from '../../helpers/zip.js';
@@ -150,5 +153,27 @@ describe('an install refused', () => {
     expect(server.name).toBe('notes (bundle)');
     expect(existsSync(join(t.host.store.bundles.get(installed.id)!.dir, 'server', 'index.js'))).toBe(true);
     expect(readdirSync(join(root, '.staging'))).toEqual([]);
+  });
+});
+
+describe('bundles inspected and not installed', () => {
+  const staging = () => readdirSync(join(t!.dir, 'data', 'bundles', '.staging'));
+
+  it('are kept at most MAX_STAGED at a time: the oldest makes room, and installing it asks for the file again', async () => {
+    t = await makeHost();
+    // Tried before the fix: every inspect stayed unpacked for an hour, so a caller could fill the disk.
+    const previews = [];
+    for (let i = 0; i < 5; i++) previews.push(await t.host.bundles.inspect('notes.mcpb', bundle(`1.0.${i}`, {})));
+    expect(staging()).toHaveLength(MAX_STAGED);
+    await expect(t.host.bundles.install(previews[0]!.stagingId, { config: {} })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(t.host.bundles.install(previews[4]!.stagingId, { config: {} })).resolves.toMatchObject({ bundle: { version: '1.0.4' } });
+  });
+
+  it('are never more than MAX_STAGED on disk when many arrive at once', async () => {
+    t = await makeHost();
+    const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => t!.host.bundles.inspect('notes.mcpb', bundle(`2.0.${i}`, {}))));
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'limit_reached' });
+    expect(results.some((r) => r.status === 'fulfilled')).toBe(true);
+    expect(staging().length).toBeLessThanOrEqual(MAX_STAGED);
   });
 });

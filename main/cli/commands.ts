@@ -367,9 +367,13 @@ export async function call(cli: Cli, args: Args): Promise<number> {
 export async function audit(cli: Cli, args: Args): Promise<number> {
   const { values } = parseArgs({ args, options: { limit: { type: 'string', default: '50' }, server: { type: 'string' }, export: { type: 'boolean' } } });
   if (values.export) {
-    // JSON lines on stdout, oldest first, whatever --json says: that is the export format.
-    const { jsonl } = await cli.call('audit:export', values.server ? { serverId: cli.serverId(values.server) } : {});
-    cli.raw(jsonl);
+    // JSON lines on stdout, oldest first, whatever --json says: that is the export format. Page by page, as it comes.
+    const filter = values.server ? { serverId: cli.serverId(values.server) } : {};
+    for (let afterId: number | null = 0; afterId !== null;) {
+      const page: { jsonl: string; next: number | null } = await cli.call('audit:export', { ...filter, afterId });
+      cli.raw(page.jsonl);
+      afterId = page.next;
+    }
     return EXIT.ok;
   }
   const events = await cli.call('audit:list', {

@@ -141,10 +141,7 @@ export function createHandlers(host: HandlerDeps): Handlers {
       return { ok: true as const };
     },
     'audit:list': (query) => host.audit.list(query),
-    'audit:export': ({ serverId, kind }) => {
-      const events = host.audit.all({ serverId, kind });
-      return { jsonl: events.map((e) => JSON.stringify(e)).join('\n') + (events.length > 0 ? '\n' : ''), count: events.length };
-    },
+    'audit:export': ({ serverId, kind, afterId }) => host.audit.exportPage({ serverId, kind }, afterId),
     'sampling:getPolicy': ({ serverId }) => {
       servers.get(serverId);
       return sampling.policy(serverId);

@@ -196,7 +196,11 @@ export const calls = {
     }),
     z.array(AuditEventSchema),
   ),
-  'audit:export': call(z.object({ serverId: Id.optional(), kind: AuditKindSchema.optional() }), z.object({ jsonl: z.string(), count: z.number().int() })),
+  /** One page of an export, oldest first, from `afterId` on; `next` starts the following page (null: that was the last). */
+  'audit:export': call(
+    z.object({ serverId: Id.optional(), kind: AuditKindSchema.optional(), afterId: z.number().int().min(0).default(0) }),
+    z.object({ jsonl: z.string(), count: z.number().int(), next: z.number().int().nullable() }),
+  ),
   'sampling:getPolicy': call(ServerRef, SamplingPolicySchema),
   /** Changes only the fields named; the rest of the policy stays as it is. */
   'sampling:setPolicy': call(z.object({ serverId: Id, policy: SamplingPolicyPatchSchema }), SamplingPolicySchema),

@@ -59,13 +59,13 @@ export function memoryAudit(): {
       appendAll(events: readonly NewAuditEvent[]) {
         for (const event of events) this.append(event);
       },
-      list: (query: AuditQuery) =>
-        rows
-          .filter((r) => r.id < (query.beforeId ?? Number.MAX_SAFE_INTEGER))
+      list: (query: AuditQuery) => {
+        const matching = rows
+          .filter((r) => r.id < (query.beforeId ?? Number.MAX_SAFE_INTEGER) && r.id > (query.afterId ?? 0))
           .filter((r) => !query.serverId || r.serverId === query.serverId)
-          .filter((r) => !query.kind || r.kind === query.kind)
-          .reverse()
-          .slice(0, query.limit),
+          .filter((r) => !query.kind || r.kind === query.kind);
+        return (query.afterId === undefined ? matching.reverse() : matching).slice(0, query.limit);
+      },
     },
   };
 }

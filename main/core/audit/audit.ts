@@ -25,6 +25,10 @@ interface Queued {
   entry: AuditEntry | (() => AuditEntry);
 }
 
+/** An export page: events, and characters of JSON lines (well under a socket frame in browser mode). */
+export const EXPORT_PAGE_EVENTS = 2000;
+export const EXPORT_PAGE_BYTES = 2 * 1024 * 1024;
+
 /** How soon a batch of tool-call outcomes is written. */
 const SOON_MS = 20;
 /** A line queued for its caller's batch is written on its own after this long if that batch never comes (it failed). */
@@ -88,6 +92,34 @@ export class Audit {
   list(query: AuditQuery): AuditEvent[] {
     this.flush();
     return this.records.audit.list(query);
+  }
+
+  /**
+   * One page of an export, oldest first, after `afterId` (from the start without it): at most `limit` events and about
+   * `maxBytes` of JSON lines, so an audit of any length is exported without the host holding it whole. `next` is where
+   * the following page starts, or null at the end.
+   */
+  exportPage(
+    filter: { serverId?: string | undefined; kind?: AuditEvent['kind'] | undefined },
+    afterId: number,
+    limit = EXPORT_PAGE_EVENTS,
+    maxBytes = EXPORT_PAGE_BYTES,
+  ): { jsonl: string; count: number; next: number | null } {
+    this.flush();
+    const events = this.records.audit.list({ limit, afterId, serverId: filter.serverId, kind: filter.kind });
+    const lines: string[] = [];
+    let bytes = 0;
+    let last = afterId;
+    for (const event of events) {
+      const line = `${JSON.stringify(event)}\n`;
+      // A page holds at least one event, however large.
+      if (lines.length > 0 && bytes + line.length > maxBytes) break;
+      lines.push(line);
+      bytes += line.length;
+      last = event.id;
+    }
+    const full = lines.length < events.length || events.length === limit;
+    return { jsonl: lines.join(''), count: lines.length, next: full ? last : null };
   }
 
   /** Every matching event, oldest first, read in pages so the export never holds two copies at once. */

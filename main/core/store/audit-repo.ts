@@ -37,6 +37,8 @@ function fromRow(row: Row): AuditEvent {
 export interface AuditQuery {
   limit: number;
   beforeId?: number | undefined;
+  /** Events after this one, oldest first (an export's next page); without it, newest first. */
+  afterId?: number | undefined;
   serverId?: string | undefined;
   kind?: AuditKind | undefined;
 }
@@ -67,16 +69,18 @@ export class AuditRepo {
     for (const e of events) this.insertQuietly.run(e.ts, e.kind, e.serverId, e.serverName, e.actor, e.summary, JSON.stringify(e.data));
   }
 
-  /** Newest first. */
+  /** Newest first; with `afterId`, oldest first from there. */
   list(query: AuditQuery): AuditEvent[] {
-    const where = ['id < @beforeId'];
+    const where = ['id < @beforeId', 'id > @afterId'];
     if (query.serverId) where.push('server_id = @serverId');
     if (query.kind) where.push('kind = @kind');
-    const sql = `SELECT * FROM audit_events WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT @limit`;
+    const order = query.afterId === undefined ? 'DESC' : 'ASC';
+    const sql = `SELECT * FROM audit_events WHERE ${where.join(' AND ')} ORDER BY id ${order} LIMIT @limit`;
     return this.db
       .prepare<Record<string, unknown>, Row>(sql)
       .all({
         beforeId: query.beforeId ?? Number.MAX_SAFE_INTEGER,
+        afterId: query.afterId ?? 0,
         serverId: query.serverId ?? null,
         kind: query.kind ?? null,
         limit: query.limit,

@@ -12,8 +12,9 @@ function save(fileName: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-export function downloadText(fileName: string, text: string, type: string): void {
-  save(fileName, new Blob([text], { type }));
+/** Text saved as a file; given in parts, it is never joined into one string. */
+export function downloadText(fileName: string, text: string | readonly string[], type: string): void {
+  save(fileName, new Blob(typeof text === 'string' ? [text] : [...text], { type }));
 }
 
 /** Base64 bytes (a binary resource) saved as they are. */

@@ -83,9 +83,17 @@ export function AuditScreen() {
   });
   const exporter = useAction(async () => {
     setExported(null);
-    const { jsonl, count } = await call('audit:export', filter);
+    // Page by page: the host never holds the whole record at once, and the file is made from the pages as they are.
+    const parts: string[] = [];
+    let count = 0;
+    for (let afterId: number | null = 0; afterId !== null;) {
+      const page: { jsonl: string; count: number; next: number | null } = await call('audit:export', { ...filter, afterId });
+      parts.push(page.jsonl);
+      count += page.count;
+      afterId = page.next;
+    }
     const serverName = servers.state === 'ready' ? servers.data.find((s) => s.id === serverId)?.name : undefined;
-    downloadText(exportName(serverName, kind), jsonl, 'application/x-ndjson');
+    downloadText(exportName(serverName, kind), parts, 'application/x-ndjson');
     setExported(count);
   });
 

@@ -1,5 +1,6 @@
 // The audit record on an in-memory audit table: no SQLite. What a user relies on: a decision is on record at once,
-// queued outcomes are written together in one transaction, and an export holds every event, oldest first, across pages.
+// queued outcomes are written together in one transaction, and an export holds every event, oldest first, across pages
+// bounded in events and in size.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Audit } from '../../../main/core/audit/index.js';
 import { memoryAudit } from '../../helpers/memory-ports.js';
@@ -40,6 +41,30 @@ describe('the audit record on its narrow port', () => {
     expect(all[0]?.summary).toBe('call 0');
     expect(all.at(-1)?.summary).toBe('call 2498');
     expect(all.every((e) => e.serverId === 's1')).toBe(true);
+  });
+
+  it('exports page by page, oldest first, each page bounded by events and by size, and every event exactly once', () => {
+    const table = memoryAudit();
+    const audit = new Audit(table, now, () => undefined);
+    for (let i = 0; i < 45; i++) audit.record('tool.called', entry(`call ${i} ${'x'.repeat(i === 30 ? 5000 : 10)}`, i % 3 === 0 ? 's2' : 's1'));
+    // Tried before the fix: the export was one string of the whole record (134 MB for 400 k events, built in one go).
+    const pages: { jsonl: string; count: number; next: number | null }[] = [];
+    for (let afterId: number | null = 0; afterId !== null;) {
+      const page = audit.exportPage({ serverId: 's1' }, afterId, 7, 1200);
+      pages.push(page);
+      afterId = page.next;
+    }
+    const lines = pages.flatMap((p) => p.jsonl.split('\n').filter(Boolean));
+    expect(lines.map((l) => (JSON.parse(l) as { summary: string }).summary.split(' ').slice(0, 2).join(' '))).toEqual(
+      Array.from({ length: 45 }, (_, i) => i)
+        .filter((i) => i % 3 !== 0)
+        .map((i) => `call ${i}`),
+    );
+    expect(pages.every((p) => p.count <= 7 && p.count === p.jsonl.split('\n').filter(Boolean).length)).toBe(true);
+    // A page stops before it passes the size, unless its first event alone is larger.
+    for (const p of pages) expect(p.jsonl.length <= 1200 || p.count === 1).toBe(true);
+    expect(pages.at(-1)?.next).toBeNull();
+    expect(audit.exportPage({ kind: 'consent.approved' }, 0)).toEqual({ jsonl: '', count: 0, next: null });
   });
 
   it('reports a batch whose transaction fails, keeps nothing half-written, and the next batch is written', () => {

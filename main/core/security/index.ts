@@ -24,5 +24,6 @@ export { classifyFailure, planFailure, startErrorCode, type FailureInput, type F
 export { describeChanges, diffLaunch } from './consent-diff.js';
 export { missingRuntimeHint } from './runtime-hints.js';
 export { findCommand } from './resolve-command.js';
+export { refusedMount } from './runner-container.js';
 export type { Platform } from './platform-paths.js';
 export { addressKind, asSent, gatedOpener, isLoopbackHost, judgeUrl, type AddressKind, type UrlUse, type UrlVerdict } from './url-gate.js';

@@ -62,9 +62,10 @@ function planNpm(inv: RunnerInvocation, ctx: RunnerContext): RunnerOutcome {
   const pins: PackagePin[] = [];
   for (const pkg of inv.packages) {
     const pin = findPin(ctx.pins, 'npm', pkg);
-    // A prefetch needs each package's commands, so even an exact version is looked up once.
+    // A prefetch needs each package's commands, so even an exact version is looked up once. Pinning runs before consent,
+    // so it names no tool: never the npm beside the configured runner, which the config chose.
     if (pin) pins.push(pin);
-    else if (prefetch || pkg.exact === null) requests.push({ ecosystem: 'npm', name: pkg.name, requested: pkg.requested, registry, tool: npm ?? null });
+    else if (prefetch || pkg.exact === null) requests.push({ ecosystem: 'npm', name: pkg.name, requested: pkg.requested, registry, tool: null });
   }
   if (requests.length > 0) return { kind: 'needs_pins', requests };
   const refs = inv.packages.map((pkg) => refOf('npm', pkg, findPin(ctx.pins, 'npm', pkg)));

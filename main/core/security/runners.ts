@@ -1,6 +1,7 @@
 // Reading a package runner's command line (npx, npm exec, pnpm dlx, yarn dlx, bunx, uvx, uv run, pipx run, docker/podman
 // run): which runner, which packages at which requested versions, which program, and the arguments meant for the server.
 import type { Ecosystem, RunnerTool } from '../../../shared/domain/launch.js';
+import { readContainerArgs } from './runner-container.js';
 
 export interface RunnerPackage {
   /** npm "@scope/name", PyPI "name[extras]" without the version, an image "registry/repo". */
@@ -38,11 +39,23 @@ export interface RunnerInvocation {
   container: ContainerInvocation | null;
 }
 
+export interface ContainerOption {
+  flag: string;
+  value: string | null;
+}
+
 export interface ContainerInvocation {
-  options: Array<{ flag: string; value: string | null }>;
+  /** Each option on its own: clusters split (-itv/x becomes -i, -t, -v /x), values attached or not. */
+  options: ContainerOption[];
+  /** The option words (not their values) among the arguments. */
+  optionWords: ReadonlySet<number>;
+  /** Where "run" is in the arguments. */
+  runIndex: number;
   image: string;
   imageIndex: number;
   command: string[];
+  /** Why Steward cannot tell what the container would mount (the launch is refused); null when it can. */
+  problem: string | null;
 }
 
 const base = (cmd: string) => (cmd.split(/[\\/]/).pop() ?? cmd).toLowerCase().replace(/\.(cmd|exe|ps1)$/, '');
@@ -182,37 +195,6 @@ const PIPX_RULES: OptionRules = {
   blocking: new Set(['--python', '--pip-args', '--path']),
 };
 
-/** docker/podman run options that take no value; every other option does. */
-const CONTAINER_FLAGS = new Set([
-  '-i',
-  '--interactive',
-  '-t',
-  '--tty',
-  '-d',
-  '--detach',
-  '--rm',
-  '--privileged',
-  '--init',
-  '-P',
-  '--publish-all',
-  '--read-only',
-  '--oom-kill-disable',
-  '-q',
-  '--quiet',
-  '--no-healthcheck',
-  '--disable-content-trust',
-  '--sig-proxy',
-  '--help',
-  '-it',
-  '-ti',
-  '--replace',
-  '--rmi',
-  '--no-hosts',
-  '--http-proxy',
-  '--systemd',
-  '--tls-verify',
-]);
-
 function npmPackagesFrom(scan: Scan, args: readonly string[]): { packages: RunnerPackage[]; unfetchable: string[] } {
   const packages: RunnerPackage[] = [];
   const unfetchable: string[] = [];
@@ -350,25 +332,26 @@ function pipxRun(args: readonly string[], start: number): RunnerInvocation | und
   };
 }
 
-function containerRun(tool: RunnerTool, args: readonly string[], start: number): RunnerInvocation | undefined {
-  const options: ContainerInvocation['options'] = [];
-  let i = start;
-  for (; i < args.length; i++) {
-    const word = args[i] ?? '';
-    if (word === '--') {
-      i += 1;
-      break;
-    }
-    if (!word.startsWith('-') || word === '-') break;
-    const eq = word.indexOf('=');
-    if (eq > 0) options.push({ flag: word.slice(0, eq), value: word.slice(eq + 1) });
-    else if (CONTAINER_FLAGS.has(word) || /^-[a-zA-Z]{2,}$/.test(word)) options.push({ flag: word, value: null });
-    else {
-      options.push({ flag: word, value: args[i + 1] ?? null });
-      i += 1;
-    }
-  }
+function containerRun(tool: RunnerTool, args: readonly string[]): RunnerInvocation | undefined {
+  const read = readContainerArgs(args);
+  if (!read) return undefined;
+  const { options, optionWords, runIndex, imageIndex: i, problem } = read;
   const image = args[i];
+  if (problem !== null) {
+    const container = { options, optionWords, runIndex, image: image ?? '', imageIndex: i, command: [], problem };
+    return {
+      tool,
+      ecosystem: 'oci',
+      packages: [],
+      program: null,
+      serverArgs: [],
+      registry: null,
+      unfetchable: [],
+      blocksPrefetch: [],
+      project: null,
+      container,
+    };
+  }
   if (image === undefined) return undefined;
   const ref = parseImageRef(image);
   return {
@@ -381,7 +364,7 @@ function containerRun(tool: RunnerTool, args: readonly string[], start: number):
     unfetchable: ref ? [] : [image],
     blocksPrefetch: [],
     project: null,
-    container: { options, image, imageIndex: i, command: args.slice(i + 1) },
+    container: { options, optionWords, runIndex, image, imageIndex: i, command: args.slice(i + 1), problem: null },
   };
 }
 
@@ -411,9 +394,9 @@ export function parseRunner(command: string, args: readonly string[]): RunnerInv
     case 'pipx':
       return sub === 'run' ? pipxRun(args, 1) : undefined;
     case 'docker':
-      return sub === 'run' ? containerRun('docker run', args, 1) : sub === 'container' && args[1] === 'run' ? containerRun('docker run', args, 2) : undefined;
+      return containerRun('docker run', args);
     case 'podman':
-      return sub === 'run' ? containerRun('podman run', args, 1) : sub === 'container' && args[1] === 'run' ? containerRun('podman run', args, 2) : undefined;
+      return containerRun('podman run', args);
     default:
       return undefined;
   }

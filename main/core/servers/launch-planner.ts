@@ -4,7 +4,17 @@ import type { PackagePin } from '../../../shared/domain/launch.js';
 import type { ConsentRequest, ServerError } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
-import { buildChildEnv, describeChanges, diffLaunch, planFailure, planLaunch, type LaunchPlan, type PinRequest } from '../security/index.js';
+import {
+  buildChildEnv,
+  describeChanges,
+  diffLaunch,
+  findCommand,
+  planFailure,
+  planLaunch,
+  refusedMount,
+  type LaunchPlan,
+  type PinRequest,
+} from '../security/index.js';
 import type { ServerRecord } from '../store/index.js';
 import { loadConfig } from './config.js';
 import type { LaunchPorts, ServerRecords } from './ports.js';
@@ -46,6 +56,7 @@ export class LaunchPlanner {
         this.deps.launch.fs,
       );
       if (result.kind === 'plan') {
+        if (result.spec.runner?.mode === 'container') this.checkMounts(record.id, result, config.args);
         if (result.spec.sandbox.mode === 'enforced' && this.deps.launch.warmSandbox) this.deps.launch.sandbox.prepare?.();
         return result;
       }
@@ -61,13 +72,26 @@ export class LaunchPlanner {
     return error;
   }
 
+  /** Where the container's mounts really lead (symlinks, relative paths): planLaunch reads them only as written. */
+  private checkMounts(id: string, plan: LaunchPlan, args: readonly string[]): void {
+    const { platform, homeDir, fs } = this.deps.launch;
+    const why = refusedMount(args, { cwd: plan.spec.cwd, homeDir, platform, hidden: plan.hidden, realPath: (p) => fs.realPath(p) });
+    if (why !== undefined) throw this.refused(id, new StewardError('grant_refused', why));
+  }
+
+  /**
+   * Pinning runs before the user agreed to anything, so it runs nothing the config names: npm packages are looked up
+   * with the npm on Steward's own PATH (never the one beside the configured runner), everything else over HTTPS.
+   */
   private async pin(record: ServerRecord, current: readonly PackagePin[], requests: readonly PinRequest[]): Promise<PackagePin[]> {
-    const env = buildChildEnv({ platform: this.deps.launch.platform, hostEnv: this.deps.launch.hostEnv, configEnv: {}, extraPathDirs: [] });
+    const { platform, hostEnv, homeDir, fs } = this.deps.launch;
+    const env = buildChildEnv({ platform, hostEnv, configEnv: {}, extraPathDirs: [] });
+    const npm = requests.some((r) => r.ecosystem === 'npm') ? (findCommand('npm', { platform, hostEnv, homeDir, cwd: homeDir }, fs) ?? null) : null;
     const next = [...current];
     for (const request of requests) {
       let resolved;
       try {
-        resolved = await this.deps.launch.packages.resolve(request, env);
+        resolved = await this.deps.launch.packages.resolve({ ...request, tool: request.ecosystem === 'npm' ? npm : null }, env);
       } catch (error) {
         throw this.refused(record.id, error instanceof StewardError ? error : new StewardError('download_failed', String(error)));
       }

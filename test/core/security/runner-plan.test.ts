@@ -47,13 +47,11 @@ function planned(result: LaunchPlan | Refusal | PinsNeeded): LaunchPlan {
 const serverDir = (id = 'srv-1') => `${DATA}/servers/${id}`;
 
 describe('npm runners: fetched once, then run without network', () => {
-  it('asks for a pin before anything else when the command names no version', () => {
+  it('asks for a pin before anything else when the command names no version, naming no program to ask (it runs before consent)', () => {
     const result = launch('npx', ['-y', '@modelcontextprotocol/server-memory']);
     expect(result).toEqual({
       kind: 'needs_pins',
-      requests: [
-        { ecosystem: 'npm', name: '@modelcontextprotocol/server-memory', requested: '', registry: 'https://registry.npmjs.org/', tool: '/usr/bin/npm' },
-      ],
+      requests: [{ ecosystem: 'npm', name: '@modelcontextprotocol/server-memory', requested: '', registry: 'https://registry.npmjs.org/', tool: null }],
     });
   });
 
@@ -212,10 +210,10 @@ describe('containers', () => {
   const DOCKER = ['/usr/bin/docker'];
   const imagePin: PackagePin = { ecosystem: 'oci', name: 'mcp/fetch', requested: 'latest', version: DIGEST, integrity: DIGEST, bin: null, pinnedAt: 't' };
 
-  it('an image without a digest is pinned first', () => {
+  it('an image without a digest is pinned first, by asking its registry: no engine is named to pull it before consent', () => {
     expect(launch('docker', ['run', 'mcp/fetch'], { files: DOCKER })).toMatchObject({
       kind: 'needs_pins',
-      requests: [{ ecosystem: 'oci', tool: '/usr/bin/docker' }],
+      requests: [{ ecosystem: 'oci', tool: null }],
     });
   });
 
@@ -238,6 +236,49 @@ describe('containers', () => {
     { name: 'mounting the data folder', args: ['run', '--mount', `type=bind,source=${DATA},target=/d`, 'mcp/fetch'], code: 'grant_refused' },
   ])('refuses $name', ({ args, code }) => {
     expect(launch('docker', args, { files: DOCKER, pins: [imagePin] })).toMatchObject({ kind: 'refusal', code });
+  });
+
+  // Hostile input: mounts of hidden folders written in every form docker's and podman's flag parser accepts, so that a
+  // reading of only "-v PATH" would miss them; and forms Steward cannot read, which are refused rather than guessed at.
+  it.each([
+    { name: 'attached to -v', args: ['run', '-i', `-v${HOME}/.ssh:/ssh:ro`, '--init', 'mcp/fetch'] },
+    { name: 'attached to -v, as the last option', args: ['run', `-v${HOME}/.ssh:/ssh`, 'mcp/fetch'] },
+    { name: 'after -v=', args: ['run', `-v=${HOME}/.ssh:/ssh`, 'mcp/fetch'] },
+    { name: 'after --volume=', args: ['run', `--volume=${HOME}/.aws:/aws`, 'mcp/fetch'] },
+    { name: 'in a cluster', args: ['run', `-itv${HOME}/.ssh:/ssh`, 'mcp/fetch'] },
+    { name: 'in a cluster, spaced', args: ['run', '-itv', `${HOME}/.ssh:/ssh`, 'mcp/fetch'] },
+    { name: 'after --mount=, with src=', args: ['run', `--mount=type=bind,src=${HOME}/.ssh,dst=/s`, 'mcp/fetch'] },
+    { name: 'with --mount keys in capitals', args: ['run', '--mount', `TYPE=BIND,SOURCE=${HOME}/.ssh,TARGET=/s`, 'mcp/fetch'] },
+    { name: 'in a quoted --mount field', args: ['run', '--mount', `type=bind,"source=${HOME}/.ssh",target=/s`, 'mcp/fetch'] },
+    { name: 'as a volume-type --mount of a path', args: ['run', '--mount', `source=${DATA},target=/d`, 'mcp/fetch'] },
+    { name: 'after docker container run', args: ['container', 'run', `-v${HOME}/.ssh:/s`, 'mcp/fetch'] },
+    { name: 'after a global option', args: ['--context', 'default', 'run', `-v${HOME}/.ssh:/s`, 'mcp/fetch'] },
+  ])('refuses a hidden folder mounted $name', ({ args }) => {
+    expect(launch('docker', args, { files: DOCKER, pins: [imagePin] })).toMatchObject({ kind: 'refusal', code: 'grant_refused' });
+  });
+
+  it.each([
+    { name: 'a malformed --mount', args: ['run', '--mount', `type=bind,"src=${HOME}/x,target=/s`, 'mcp/fetch'], says: 'cannot read the mount' },
+    { name: 'a glob mount', args: ['run', '--mount', `type=glob,src=${HOME}/.ss*,target=/s`, 'mcp/fetch'], says: 'type "glob"' },
+    { name: 'an unknown one-letter option', args: ['run', `-Xv${HOME}/.ssh:/s`, 'mcp/fetch'], says: 'does not know the option -X' },
+    { name: 'a mount taken as another option’s value', args: ['run', '--label', `-v${HOME}/.ssh:/s`, 'mcp/fetch'], says: 'looks like a mount' },
+    { name: 'an unknown option before run', args: ['--weird', 'run', `-v${HOME}/.ssh:/s`, 'mcp/fetch'], says: 'before "run"' },
+  ])('refuses $name instead of guessing what it mounts', ({ args, says }) => {
+    expect(launch('docker', args, { files: DOCKER, pins: [imagePin] })).toMatchObject({
+      kind: 'refusal',
+      code: 'grant_refused',
+      message: expect.stringContaining(says) as string,
+    });
+  });
+
+  it('allows an ordinary mount however it is written, lists it, and still drops a TTY asked for in a cluster', () => {
+    for (const form of [['-v', '/srv/data:/data:ro'], ['-v/srv/data:/data:ro'], ['-itv/srv/data:/data:ro'], ['--mount=type=bind,src=/srv/data,dst=/data,ro']]) {
+      const result = planned(launch('docker', ['run', ...form, 'mcp/fetch'], { files: DOCKER, pins: [imagePin] }));
+      expect(result.spec.runner!.notes).toContain('The container can read /srv/data (mounted from this computer).');
+      expect(result.spec.args.some((a) => /^-[a-z]*t/.test(a))).toBe(false);
+    }
+    const clustered = planned(launch('docker', ['run', '-itv/srv/data:/data:ro', 'mcp/fetch'], { files: DOCKER, pins: [imagePin] }));
+    expect(clustered.spec.args).toEqual(['run', '--rm', '--network', 'none', '-iv/srv/data:/data:ro', `mcp/fetch:latest@${DIGEST}`]);
   });
 
   it('flags options that hand the host to the container', () => {

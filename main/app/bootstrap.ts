@@ -6,7 +6,18 @@ import { createHost, type Host } from '../core/host.js';
 import { routeIpc } from './ipc-router.js';
 import { FileSecretStore, leaveFilesystemRoot } from '../core/node/index.js';
 import { desktopNotifier, dialogPicker, gatedShell, keychainCipher } from './ports.js';
-import { APP_URL, denyPermissions, desktopFrames, lockNavigation, registerAppScheme, serveRenderer, serveViewFrames, webPreferences } from './security.js';
+import {
+  APP_URL,
+  clearViewStorage,
+  denyPermissions,
+  desktopFrames,
+  limitWebRtc,
+  lockNavigation,
+  registerAppScheme,
+  serveRenderer,
+  serveViewFrames,
+  webPreferences,
+} from './security.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const DIST = join(HERE, '..', '..');
@@ -31,6 +42,7 @@ function createWindow(): void {
     webPreferences: webPreferences(join(DIST, 'preload', 'preload.cjs')),
   });
   lockNavigation(window.webContents);
+  limitWebRtc(window.webContents);
   window.once('ready-to-show', () => window?.show());
   window.on('closed', () => {
     window = undefined;
@@ -38,7 +50,10 @@ function createWindow(): void {
   window.loadURL(APP_URL).catch((error: unknown) => log(`the window could not load: ${describe(error)}`));
 }
 
-app.on('web-contents-created', (_event, contents) => lockNavigation(contents));
+app.on('web-contents-created', (_event, contents) => {
+  lockNavigation(contents);
+  limitWebRtc(contents);
+});
 
 async function start(): Promise<void> {
   await app.whenReady();
@@ -59,6 +74,7 @@ async function start(): Promise<void> {
     bundled: { examplesDir: join(DIST, 'examples'), runtime: { command: process.execPath, env: { ELECTRON_RUN_AS_NODE: '1' } } },
     onUnexpected: (where, error) => log(`internal error in ${where}: ${describe(error)}`),
   });
+  await clearViewStorage(session.defaultSession).catch((error: unknown) => log(`views' storage from earlier runs was not cleared: ${describe(error)}`));
   denyPermissions(session.defaultSession, host.apps);
   serveRenderer(session.defaultSession, join(DIST, 'renderer'));
   serveViewFrames(session.defaultSession, host.apps);

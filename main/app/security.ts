@@ -3,7 +3,7 @@
 import { protocol, type Session, type WebContents, type WebPreferences } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import { FRAME_PAGE_PREFIX, FRAME_REPORT_PREFIX, FRAME_SCRIPT, FRAME_SCRIPT_PATH, type AppsService, type ViewFrames } from '../core/apps/index.js';
+import { FRAME_PAGE_PREFIX, FRAME_REFUSAL_CSP, FRAME_REPORT_PREFIX, type AppsService, type ViewFrames } from '../core/apps/index.js';
 import { CONTENT_TYPES } from '../core/node/index.js';
 
 export const APP_SCHEME = 'app';
@@ -65,11 +65,22 @@ export const desktopFrames: ViewFrames = {
 };
 
 const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
+/** The only address a frame of the window may load besides about:blank: a view's proxy page. */
+const VIEW_PAGE = new RegExp(`^${VIEW_SCHEME}://v[0-9a-f]{24}${FRAME_PAGE_PREFIX}[A-Za-z0-9_-]{16,64}$`);
 
-/** Serves views' proxy frames with the CSP built for each as a header; CSP reports go to the host's log. */
+/**
+ * Serves views' proxy frames with the CSP built for each as a header; CSP reports go to the host's log. A view can
+ * navigate its proxy frame (and a sibling view's) anywhere on its origin, so every answer carries a CSP: the proxy
+ * page its view's, everything else one under which nothing loads, runs or is framed.
+ */
 export function serveViewFrames(session: Session, apps: AppsService): void {
-  const headers = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' };
-  const refuse = (status: number) => new Response(null, { status, headers: { ...headers, 'content-security-policy': "default-src 'none'" } });
+  const headers = {
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-store',
+    'content-security-policy': FRAME_REFUSAL_CSP,
+  };
+  const refuse = (status: number) => new Response(null, { status, headers });
   session.protocol.handle(VIEW_SCHEME, async (request) => {
     const url = new URL(request.url);
     const label = url.host;
@@ -87,7 +98,6 @@ export function serveViewFrames(session: Session, apps: AppsService): void {
       return new Response(null, { status: 204, headers });
     }
     if (request.method !== 'GET') return refuse(405);
-    if (url.pathname === FRAME_SCRIPT_PATH) return new Response(FRAME_SCRIPT, { headers: { ...headers, 'content-type': 'text/javascript; charset=utf-8' } });
     const token = url.pathname.startsWith(FRAME_PAGE_PREFIX) ? url.pathname.slice(FRAME_PAGE_PREFIX.length) : '';
     const page = TOKEN.test(token) ? apps.frameDocument(label, token) : undefined;
     if (!page) return refuse(404);
@@ -129,8 +139,11 @@ const VIEW_FEATURES: Record<string, 'camera' | 'microphone' | 'geolocation' | 'c
  * only what its server declared (clipboard write, geolocation, camera, microphone), when `apps` is given.
  */
 export function denyPermissions(session: Session, apps?: AppsService): void {
-  session.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    callback(apps !== undefined && viewMayUse(apps, details.requestingUrl, permission, 'mediaTypes' in details ? details.mediaTypes : undefined));
+  session.setPermissionRequestHandler((contents, permission, callback, details) => {
+    const allowed = apps !== undefined && viewMayUse(apps, details.requestingUrl, permission, 'mediaTypes' in details ? details.mediaTypes : undefined);
+    // A view given the camera or microphone may be placing a call: its window's WebRTC gets UDP back (see limitWebRtc).
+    if (allowed && permission === 'media') contents.setWebRTCIPHandlingPolicy('default_public_interface_only');
+    callback(allowed);
   });
   session.setPermissionCheckHandler(() => false);
   session.setDevicePermissionHandler(() => false);
@@ -157,6 +170,27 @@ function viewMayUse(apps: AppsService, requestingUrl: string, permission: string
   return feature !== undefined && apps.permissionAllowed(url.host, feature);
 }
 
+/**
+ * WebRTC reaches hosts no CSP lists (STUN and TURN servers, peers), over UDP, and not every Chromium enforces the
+ * webrtc directive that views' CSP carries: a window sends no UDP outside a proxy until a view in it is allowed the
+ * camera or microphone.
+ */
+export function limitWebRtc(contents: WebContents): void {
+  contents.setWebRTCIPHandlingPolicy('disable_non_proxied_udp');
+}
+
+/** What a view may have kept on its origin. */
+const VIEW_STORAGE = ['backgroundFetch', 'cache', 'cookies', 'fileSystems', 'indexedDB', 'localStorage', 'serviceWorkers', 'webSQL'] as const;
+
+/**
+ * Views' origins are new each run (their labels are salted per process), so what views stored under earlier ones is
+ * left behind, out of reach of the server that wrote it and never cleared. Only views ever load anything but Steward's
+ * page in this session: at start, before any view opens, everything but Steward's page's own storage goes.
+ */
+export function clearViewStorage(session: Session): Promise<void> {
+  return session.clearData({ dataTypes: [...VIEW_STORAGE], excludeOrigins: [APP_ORIGIN] });
+}
+
 /** The window never navigates away, opens no windows and attaches no webviews. */
 export function lockNavigation(contents: WebContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
@@ -166,9 +200,9 @@ export function lockNavigation(contents: WebContents): void {
   contents.on('will-redirect', (event, url) => {
     if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
   });
-  // A view's frame stays on its own origin: it may not navigate itself (or its proxy) to any other page.
+  // A frame holds a view's proxy page or nothing: a view may not navigate itself (or a proxy) to any other page.
   contents.on('will-frame-navigate', (details) => {
-    if (!details.isMainFrame && !details.url.startsWith(`${VIEW_SCHEME}://`) && details.url !== 'about:blank') details.preventDefault();
+    if (!details.isMainFrame && !VIEW_PAGE.test(details.url) && details.url !== 'about:blank') details.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }

@@ -50,6 +50,7 @@ import {
   toolAcquirer,
   toolCallRecorder,
   viewSampler,
+  viewServerOf,
   viewSession,
 } from './wiring.js';
 
@@ -317,6 +318,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     session: viewSession(servers, store.servers),
     beginUse: (serverId) => servers.beginUse(serverId),
     settings: (serverId) => servers.callSettings(serverId),
+    server: viewServerOf(store.servers),
     log: (serverId, level, text) => servers.note(serverId, level, text),
     audit,
     events,

@@ -78,6 +78,14 @@ export function viewSession(servers: LiveServers, rows: ServerRows): (serverId: 
   };
 }
 
+/** What a view's server is now: how it is reached, and its stored launch or address as one comparable string. */
+export function viewServerOf(rows: ServerRows): (serverId: string) => { transport: 'stdio' | 'http'; launch: string } | undefined {
+  return (serverId) => {
+    const record = rows.get(serverId);
+    return record ? { transport: record.config.transport, launch: JSON.stringify(record.config) } : undefined;
+  };
+}
+
 /** A view's sampling request takes the server's own path: the same validation, visibility, policy, budgets and inbox. */
 export function viewSampler(
   traffic: Pick<ServerTraffic, 'request'>,

@@ -1,7 +1,7 @@
 // Browser mode's second listener: the proxy frames of MCP App views, each server's on an origin of its own
 // (http://<label>.localhost:<port>, never Steward's page's origin), loopback only, with Host and Origin checks.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { FRAME_PAGE_PREFIX, FRAME_REPORT_PREFIX, FRAME_SCRIPT, FRAME_SCRIPT_PATH, type AppsService } from '../core/apps/index.js';
+import { FRAME_PAGE_PREFIX, FRAME_REFUSAL_CSP, FRAME_REPORT_PREFIX, type AppsService } from '../core/apps/index.js';
 
 export interface ViewFramesOptions {
   apps: AppsService;
@@ -40,19 +40,23 @@ export async function startViewFrames(options: ViewFramesOptions): Promise<ViewF
   http.headersTimeout = 10_000;
   http.requestTimeout = 15_000;
   http.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    if (socket.writable) socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Security-Policy: ${FRAME_REFUSAL_CSP}\r\nConnection: close\r\n\r\n`);
     else socket.destroy();
   });
 
+  /**
+   * Headers of every answer. A view can navigate its proxy frame (and a sibling view's) to any address on its origin,
+   * so every answer carries a CSP: the refusal's, unless it is a proxy page, which goes out under its view's own.
+   */
   function headers(res: ServerResponse): void {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Content-Security-Policy', FRAME_REFUSAL_CSP);
   }
 
   function refuse(res: ServerResponse, status: number, text: string): void {
     headers(res);
-    res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
     res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end(text);
   }
 
@@ -90,12 +94,6 @@ export async function startViewFrames(options: ViewFramesOptions): Promise<ViewF
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       refuse(res, 405, 'Method not allowed.');
-      return;
-    }
-    if (url.pathname === FRAME_SCRIPT_PATH) {
-      headers(res);
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cross-origin-resource-policy': 'same-origin' });
-      res.end(req.method === 'HEAD' ? undefined : FRAME_SCRIPT);
       return;
     }
     if (!url.pathname.startsWith(FRAME_PAGE_PREFIX)) {

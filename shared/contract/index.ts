@@ -316,6 +316,8 @@ export const events = {
   'sampling:policyChanged': z.object({ serverId: Id, policy: SamplingPolicySchema }),
   /** The browser blocked something a view tried, under its CSP. */
   'apps:violation': ViewViolationSchema,
+  /** Steward closed a view on its own (its server was removed or changed, too many were open); the reason is a sentence. */
+  'apps:closed': z.object({ viewId: z.string().max(200), serverId: Id, reason: z.string().max(500) }),
 } as const;
 
 export type Calls = typeof calls;

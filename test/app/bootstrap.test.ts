@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CALL_NAMES } from '../../shared/contract/index.js';
 import { query, waitFor } from '../helpers/cli.js';
-import { arrayContaining } from '../helpers/matchers.js';
+import { arrayContaining, objectContaining } from '../helpers/matchers.js';
 import { fakeApp, fakeBrowserWindowClass, fakeIpcMain, fakeSafeStorage, fakeSession } from '../helpers/fake-electron.js';
 import { tempDir } from '../helpers/host.js';
 
@@ -25,6 +25,7 @@ async function boot(options: { singleInstance?: boolean; safeStorage?: ReturnTyp
   const { FakeBrowserWindow, made } = fakeBrowserWindowClass();
   const ipcMain = fakeIpcMain();
   const session = fakeSession();
+  session.windows = () => made.length;
   const schemes: unknown[] = [];
   const dialogs: unknown[][] = [];
   vi.doMock('electron', () => ({
@@ -86,6 +87,10 @@ describe('the desktop app starting', () => {
     expect([...rig.ipcMain.handlers.keys()].sort()).toEqual([...CALL_NAMES].sort());
     expect(rig.session.state.permissionCheck?.()).toBe(false);
     expect(rig.session.state.handler).toBeTypeOf('function');
+    // What views of earlier runs stored is gone before the window (and so any view) opens; the window sends no WebRTC
+    // UDP outside a proxy.
+    expect(rig.session.state.cleared).toEqual([{ options: objectContaining({ excludeOrigins: ['app://steward'] }), windowsBefore: 0 }]);
+    expect(window!.contents.webRtcPolicies).toEqual(['disable_non_proxied_udp']);
     // The host is the real one, on the user-data folder, recorded as the app.
     expect(await rig.ipcMain.handlers.get('servers:list')!(trusted, {})).toMatchObject({ ok: true });
     expect(query<{ kind: string; pid: number }>(rig.userData, 'SELECT kind, pid FROM owners')).toEqual([{ kind: 'app', pid: process.pid }]);

@@ -1,4 +1,6 @@
-// main/app/security.ts against a fake electron: every hardening setting, asserted one by one.
+// main/app/security.ts against a fake electron: every hardening setting, asserted one by one. Hostile cases tried:
+// frames navigated (by a view, to itself or its proxy) anywhere but a proxy page, other paths on a view's origin
+// loaded as documents, media asked for by views that did not declare it, and storage left by earlier runs' views.
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -69,6 +71,79 @@ describe('navigation, windows and webviews', () => {
     const prevent = vi.fn();
     contents.emit('will-attach-webview', { preventDefault: prevent });
     expect(prevent).toHaveBeenCalled();
+  });
+
+  it('lets a frame load a view’s proxy page or about:blank, and nothing else on a view’s origin or anywhere', () => {
+    const contents = fakeContents();
+    security.lockNavigation(contents as never);
+    const label = `v${'0a1b'.repeat(6)}`;
+    const token = 'Tok_en-0123456789abcdef';
+    for (const [url, allowed] of [
+      [`steward-view://${label}/proxy/${token}`, true],
+      ['about:blank', true],
+      [`steward-view://${label}/proxy.js`, false],
+      [`steward-view://${label}/`, false],
+      [`steward-view://${label}/csp-report/${token}`, false],
+      [`steward-view://${label}/proxy/${token}/x`, false],
+      [`steward-view://${label}/proxy/${token}?x=1`, false],
+      [`steward-view://evil.example/proxy/${token}`, false],
+      [`steward-view://${label}.evil.example/proxy/${token}`, false],
+      [`blob:steward-view://${label}/0b1c-44`, false],
+      ['data:text/html,<script>fetch(1)</script>', false],
+      ['https://evil.example/', false],
+      ['app://steward/index.html', false],
+    ] as const) {
+      const preventDefault = vi.fn();
+      contents.emit('will-frame-navigate', { isMainFrame: false, url, preventDefault });
+      expect(preventDefault.mock.calls.length, url).toBe(allowed ? 0 : 1);
+    }
+  });
+});
+
+describe('WebRTC', () => {
+  const label = `v${'ab12'.repeat(6)}`;
+  const apps = (allow: string) => ({ permissionAllowed: (l: string, feature: string) => l === label && allow.split('; ').includes(feature) });
+  const ask = (session: ReturnType<typeof fakeSession>, contents: unknown, mediaTypes: string[], url = `steward-view://${label}/proxy/x`) => {
+    const callback = vi.fn();
+    session.state.permissionRequest?.(contents, 'media', callback, { requestingUrl: url, mediaTypes });
+    return callback.mock.calls[0]?.[0] as boolean;
+  };
+
+  it('keeps a window’s WebRTC off UDP outside a proxy', () => {
+    const contents = fakeContents();
+    security.limitWebRtc(contents as never);
+    expect(contents.webRtcPolicies).toEqual(['disable_non_proxied_udp']);
+  });
+
+  it('gives UDP back only once a view allowed the camera or microphone gets it', () => {
+    const session = fakeSession();
+    const contents = fakeContents();
+    security.limitWebRtc(contents as never);
+    security.denyPermissions(session as never, apps('clipboard-write') as never);
+    expect(ask(session, contents, ['video'])).toBe(false);
+    expect(ask(session, contents, ['audio'], 'app://steward/index.html')).toBe(false);
+    expect(contents.webRtcPolicies).toEqual(['disable_non_proxied_udp']);
+
+    const granted = fakeSession();
+    security.denyPermissions(granted as never, apps('camera; microphone') as never);
+    expect(ask(granted, contents, ['video', 'audio'])).toBe(true);
+    expect(contents.webRtcPolicies).toEqual(['disable_non_proxied_udp', 'default_public_interface_only']);
+  });
+});
+
+describe('views’ storage', () => {
+  it('clears everything but Steward’s own page’s storage: views’ origins from earlier runs are unreachable', async () => {
+    const session = fakeSession();
+    await security.clearViewStorage(session as never);
+    expect(session.state.cleared).toEqual([
+      {
+        options: {
+          excludeOrigins: ['app://steward'],
+          dataTypes: ['backgroundFetch', 'cache', 'cookies', 'fileSystems', 'indexedDB', 'localStorage', 'serviceWorkers', 'webSQL'],
+        },
+        windowsBefore: 0,
+      },
+    ]);
   });
 });
 
@@ -148,7 +223,18 @@ describe('steward-view:// protocol (views of MCP Apps in the desktop app)', () =
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     expect(page.headers.get('cache-control')).toBe('no-store');
     expect(await page.text()).toContain('view');
-    expect((await send(`${base}/proxy.js`)).headers.get('content-type')).toContain('text/javascript');
+  });
+
+  it('answers every other address on a view’s origin (the relay’s old script among them) under a CSP that runs nothing', async () => {
+    const answers = [
+      await send(`${base}/proxy.js`),
+      await send(`${base}/`),
+      await send(`${base}/index.html`),
+      await send(`${base}/csp-report/${token}`, { method: 'POST', body: JSON.stringify({ 'csp-report': {} }) }),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([404, 404, 404, 204]);
+    for (const answer of answers) expect(answer.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    reports.splice(0);
   });
 
   it('refuses what no view of this process asked for: other labels, tokens, paths and methods', async () => {
@@ -166,7 +252,7 @@ describe('steward-view:// protocol (views of MCP Apps in the desktop app)', () =
     for (const [url, init, status] of refused) {
       const answer = await send(url, init);
       expect(answer.status, url).toBe(status);
-      expect(answer.headers.get('content-security-policy')).toBe("default-src 'none'");
+      expect(answer.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
     }
   });
 

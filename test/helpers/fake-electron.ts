@@ -4,6 +4,9 @@ import { EventEmitter } from 'node:events';
 export interface FakeContents extends EventEmitter {
   windowOpenHandler?: (details: { url: string }) => { action: string };
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void;
+  /** The WebRTC IP handling policies set, in order. */
+  webRtcPolicies: string[];
+  setWebRTCIPHandlingPolicy(policy: string): void;
 }
 
 export function fakeContents(): FakeContents {
@@ -11,18 +14,28 @@ export function fakeContents(): FakeContents {
   contents.setWindowOpenHandler = (handler) => {
     contents.windowOpenHandler = handler;
   };
+  contents.webRtcPolicies = [];
+  contents.setWebRTCIPHandlingPolicy = (policy) => void contents.webRtcPolicies.push(policy);
   return contents;
 }
 
 export function fakeSession() {
   const state: {
-    permissionRequest?: (c: unknown, p: string, cb: (ok: boolean) => void) => void;
+    permissionRequest?: (c: unknown, p: string, cb: (ok: boolean) => void, details?: { requestingUrl: string; mediaTypes?: string[] }) => void;
     permissionCheck?: () => boolean;
     deviceCheck?: () => boolean;
     handler?: (request: Request) => Promise<Response>;
-  } = {};
+    /** What clearData was asked to clear, each time, with how many windows existed then. */
+    cleared: Array<{ options: unknown; windowsBefore: number }>;
+  } = { cleared: [] };
   return {
     state,
+    /** How many windows exist now; a test that makes windows says (for the order of clearing and opening). */
+    windows: () => 0,
+    clearData(options: unknown) {
+      state.cleared.push({ options, windowsBefore: this.windows() });
+      return Promise.resolve();
+    },
     setPermissionRequestHandler: (h: typeof state.permissionRequest) => void (state.permissionRequest = h),
     setPermissionCheckHandler: (h: () => boolean) => void (state.permissionCheck = h),
     setDevicePermissionHandler: (h: () => boolean) => void (state.deviceCheck = h),

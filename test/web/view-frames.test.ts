@@ -1,6 +1,8 @@
 // Browser mode's view-frame listener as a hostile local program would use it: raw TCP connections carrying 600
 // malformed, foreign or oversized requests (garbage, wrong or missing Host, foreign Origin, wrong methods, traversal,
 // unknown tokens, smuggling, header floods, half-sent requests); none gets a proxy page, and a good request still does.
+// And as a view would use it: every address a view could navigate a frame on its origin to (the relay's old script
+// address among them) answers under a CSP that lets nothing load, run or be framed.
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -178,12 +180,31 @@ describe('the view-frame listener', () => {
     const good = await raw(port, `GET /proxy/${token} HTTP/1.1\r\nHost: ${host}\r\nSec-Fetch-Dest: iframe\r\nConnection: close\r\n\r\n`);
     expect(status(good)).toBe(200);
     expect(good.toLowerCase()).toContain(`content-security-policy: ${spec.csp.header.toLowerCase()}`);
-    expect(good).toContain('<script src="/proxy.js"></script>');
-    const script = await raw(port, `GET /proxy.js HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
-    expect(status(script)).toBe(200);
-    expect(script).toContain("'proxy-ready'");
+    expect(good).toContain("'proxy-ready'");
+    expect(good).not.toMatch(/<script[^>]* src=/);
     // And the host behind it still answers.
     expect(await t?.host.apps.request(spec.viewId, 'ping', {})).toEqual({});
+  });
+
+  it('answers every other address on a view’s origin under a CSP that loads, runs and frames nothing', async () => {
+    const { port, host, token } = await setup();
+    const get = (path: string, dest = 'iframe') =>
+      raw(port, `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nSec-Fetch-Dest: ${dest}\r\nSec-Fetch-Mode: navigate\r\nConnection: close\r\n\r\n`);
+    const body = JSON.stringify({ 'csp-report': { 'blocked-uri': 'https://evil.example' } });
+    const answers = [
+      ...(await Promise.all(
+        ['/proxy.js', '/', '/index.html', '/favicon.ico', '/proxy/', `/csp-report/${token}`, `/proxy/${'Z'.repeat(30)}`].map((p) => get(p)),
+      )),
+      await get(`/proxy/${token}`, 'document'),
+      await get('/proxy.js', 'script'),
+      await raw(port, `POST /csp-report/${token} HTTP/1.1\r\nHost: ${host}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`),
+      await raw(port, 'GARBAGE\r\n\r\n'),
+    ];
+    for (const answer of answers) {
+      const head = answer.split('\r\n\r\n')[0] ?? '';
+      expect(head, head).toMatch(/^content-security-policy: default-src 'none'; frame-ancestors 'none'$/im);
+      expect(status(answer)).not.toBe(200);
+    }
   });
 
   it('listens on loopback only and takes a CSP report for a live view into its server’s log', async () => {

@@ -5,4 +5,4 @@ export { buildCsp, checkSource, sanitizeCsp, type CspContext } from './csp.js';
 export { readUiContent, isAppMimeType, viewMeta, grantedPermissions, allowAttribute, MAX_VIEW_HTML } from './resource.js';
 export { offeredToModel, callableByViews, viewCallRefusal, samplingToolsForModel } from './visibility.js';
 export { TokenBucket, VIEW_LIMITS } from './limits.js';
-export { FRAME_SCRIPT, FRAME_SCRIPT_PATH, FRAME_PAGE_PREFIX, FRAME_REPORT_PREFIX, VIEW_SANDBOX, framePage } from './proxy-page.js';
+export { FRAME_PAGE_PREFIX, FRAME_REFUSAL_CSP, FRAME_REPORT_PREFIX, VIEW_SANDBOX, framePage } from './proxy-page.js';

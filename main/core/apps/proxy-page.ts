@@ -1,20 +1,29 @@
-// The proxy frame every front end serves on a view's own origin: a tiny page (its CSP comes as a header) whose script
-// writes the view's HTML into a sandboxed inner frame and relays messages between Steward's page and the view.
-export const FRAME_SCRIPT_PATH = '/proxy.js';
+// The proxy frame every front end serves on a view's own origin: a tiny page under the view's CSP (sent as a header)
+// whose inline script writes the view's HTML into a sandboxed inner frame and relays messages between Steward's page
+// and the view.
 export const FRAME_PAGE_PREFIX = '/proxy/';
 export const FRAME_REPORT_PREFIX = '/csp-report/';
 
 /** The sandbox of the proxy frame and of the view's frame inside it: scripts, its own origin (storage), forms. */
 export const VIEW_SANDBOX = 'allow-scripts allow-same-origin allow-forms';
 
+/** The CSP of every other answer on a view's origin: a refusal renders nothing, runs nothing and is framed nowhere. */
+export const FRAME_REFUSAL_CSP = "default-src 'none'; frame-ancestors 'none'";
+
 /**
  * The relay. Messages from Steward's page are taken only from the parent and only from Steward's origin; messages from
  * the view only from the inner frame, and only on the proxy's own origin. The HTML is written once. Proxy-only methods
- * (ui/notifications/sandbox-*) never pass in either direction, so a view cannot pose as the proxy to Steward through
- * it. The theme the host sends sets the frames' color-scheme, so a dark view is not painted on an opaque light canvas.
- * When the view's frame navigates away from the written document, Steward is told and closes the view.
+ * (ui/notifications/sandbox-*) never pass in either direction. The theme the host sends sets the frames' color-scheme,
+ * so a dark view is not painted on an opaque light canvas. When the view's frame navigates away from the written
+ * document, Steward is told and closes the view.
+ *
+ * None of this holds a view in: the view shares the proxy's origin (allow-same-origin, for its storage), so it can
+ * script the proxy, post as it, or navigate it — and so can every other view of the same server. What holds views in
+ * is their origin (one per server) and that every document the origin can serve runs under a view's CSP. That is why
+ * this script is inline (the view's policy allows inline scripts, as views need them) rather than a file of its own:
+ * a script URL would be a second document on the origin to navigate a frame to, and with it a way out of the policy.
  */
-export const FRAME_SCRIPT = `'use strict';
+const FRAME_SCRIPT = `'use strict';
 (() => {
   const config = JSON.parse(document.getElementById('steward-frame').textContent);
   const HOST = config.host;
@@ -69,7 +78,7 @@ function jsonForHtml(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 }
 
-/** The proxy page itself. Its settings ride in a JSON data block, which the CSP does not treat as script. */
+/** The proxy page itself: its settings in a JSON data block (which the CSP does not treat as script), then the relay. */
 export function framePage(settings: { host: string; sandbox: string; allow: string }): string {
   return [
     '<!doctype html>',
@@ -83,7 +92,7 @@ export function framePage(settings: { host: string; sandbox: string; allow: stri
     '<style>html,body{margin:0;height:100%;overflow:hidden;background:transparent}iframe{display:block;border:0;width:100%;height:100%;background:transparent}</style>',
     '</head>',
     '<body>',
-    `<script src="${FRAME_SCRIPT_PATH}"></script>`,
+    `<script>${FRAME_SCRIPT}</script>`,
     '</body>',
     '</html>',
   ].join('\n');

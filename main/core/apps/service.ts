@@ -12,7 +12,7 @@ import type { HostEvents } from '../events.js';
 import type { Clock } from '../ports.js';
 import { judgeUrl, type UrlVerdict } from '../security/index.js';
 import type { McpSession } from '../sessions/index.js';
-import { buildCsp } from './csp.js';
+import { buildCsp, type ServerTransport } from './csp.js';
 import { TokenBucket, VIEW_LIMITS } from './limits.js';
 import { FRAME_REPORT_PREFIX, framePage, VIEW_SANDBOX } from './proxy-page.js';
 import { describe, MAX_PARAMS_BYTES, relay, ViewRefusal, type Relayed } from './relay.js';
@@ -37,6 +37,11 @@ export interface AppsDeps {
   session(serverId: string): Promise<McpSession>;
   beginUse(serverId: string): () => void;
   settings(serverId: string): { name: string; toolTimeoutSeconds: number };
+  /**
+   * The server as it is configured now: how it is reached, and its launch or address as one string (the same string,
+   * the same server); undefined once it is removed. A view belongs to the server as it was when the view opened.
+   */
+  server(serverId: string): { transport: ServerTransport; launch: string } | undefined;
   log(serverId: string, level: LogLine['level'], text: string): void;
   audit: Audit;
   events: HostEvents;
@@ -50,6 +55,7 @@ export interface AppsDeps {
 interface OpenView extends LoggedView {
   token: string;
   label: string;
+  launch: string;
   hostOrigin: string;
   csp: CspInForce;
   allow: string;
@@ -81,9 +87,15 @@ export class AppsService {
   private readonly salt = randomBytes(16);
   private readonly log: ViewLog;
   private frames: ViewFrames | undefined;
+  private readonly unsubscribe: Array<() => void>;
 
   constructor(private readonly deps: AppsDeps) {
     this.log = new ViewLog({ log: (serverId, level, text) => deps.log(serverId, level, text), audit: deps.audit, clock: deps.clock });
+    // A view, its origin and the browser features granted to it last no longer than its server as the user allowed it.
+    this.unsubscribe = [
+      deps.events.on('servers:removed', ({ serverId }) => this.serverChanged(serverId)),
+      deps.events.on('servers:changed', ({ id }) => this.serverChanged(id)),
+    ];
   }
 
   /** A front end that can frame views says where; without one, views cannot be opened. */
@@ -121,11 +133,18 @@ export class AppsService {
     }
     const hasOwnMeta = isRecord(content.meta) && isRecord(content.meta.ui);
     const meta = viewMeta(content.meta, hasOwnMeta ? undefined : await this.listEntryMeta(session, uri));
+    // Read after the last wait: a server removed while its view was fetched gets no view.
+    const server = this.serverNow(serverId);
+    if (!server) throw new StewardError('not_found', `“${serverName}” was removed.`);
 
     const viewId = randomUUID();
     const token = randomBytes(24).toString('base64url');
     const label = this.labelOf(serverId);
-    const csp = buildCsp(meta.csp, meta.source, { frameAncestor: hostOrigin, reportUri: `${FRAME_REPORT_PREFIX}${token}` });
+    const csp = buildCsp(meta.csp, meta.source, {
+      frameAncestor: hostOrigin,
+      reportUri: `${FRAME_REPORT_PREFIX}${token}`,
+      transport: server.transport,
+    });
     const allow = allowAttribute(meta.permissions);
     const now = () => this.deps.clock.now();
     const view: OpenView = {
@@ -135,6 +154,7 @@ export class AppsService {
       tool: toolName,
       token,
       label,
+      launch: server.launch,
       hostOrigin,
       csp,
       allow,
@@ -377,8 +397,36 @@ export class AppsService {
     this.log.line(view, 'info', `closed (${reason.slice(0, 200)})`);
   }
 
+  /** Closed by Steward rather than the page showing it: the page hears so, and takes the view down. */
+  private end(viewId: string, serverId: string, reason: string): void {
+    this.close(viewId, reason);
+    this.deps.events.emit('apps:closed', { viewId, serverId, reason });
+  }
+
   private evictBeyond(count: number): void {
-    for (const viewId of [...this.views.keys()].slice(0, Math.max(0, this.views.size - count))) this.close(viewId, 'too many views open');
+    for (const [viewId, view] of [...this.views].slice(0, Math.max(0, this.views.size - count))) {
+      this.end(viewId, view.serverId, `Steward keeps at most ${VIEW_LIMITS.openViews} views open; this was the oldest.`);
+    }
+  }
+
+  /** The server as configured now; a row that can no longer be read counts as gone. */
+  private serverNow(serverId: string): ReturnType<AppsDeps['server']> {
+    try {
+      return this.deps.server(serverId);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A server removed, or now launched or reached differently (which needs the user's consent again), ends its views. */
+  private serverChanged(serverId: string): void {
+    const open = [...this.views].filter(([, view]) => view.serverId === serverId);
+    if (open.length === 0) return;
+    const now = this.serverNow(serverId);
+    for (const [viewId, view] of open) {
+      if (!now) this.end(viewId, serverId, 'Its server was removed, so Steward closed the view.');
+      else if (now.launch !== view.launch) this.end(viewId, serverId, 'Its server’s launch or address changed, so Steward closed the view.');
+    }
   }
 
   // What the proxy frame's origin serves (browser mode's listener, the desktop app's protocol).
@@ -424,6 +472,7 @@ export class AppsService {
   }
 
   dispose(): void {
+    for (const off of this.unsubscribe) off();
     for (const viewId of [...this.views.keys()]) this.close(viewId, 'Steward is shutting down');
   }
 }

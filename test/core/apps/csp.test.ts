@@ -1,9 +1,11 @@
 // The CSP a view runs under, as a pure function: the spec's restrictive default, declared origins accepted one by one,
-// and every declaration that could widen the policy (or break out of its directive) refused with the reason.
+// and every declaration that could widen the policy (or break out of its directive) refused with the reason. Hostile
+// declarations tried: keywords, bare schemes, smuggled directives, wildcards, and origins on the user's own machine and
+// network (a Docker socket, a local model server, the cloud metadata address, a router) that only the URL gate stops.
 import { describe, expect, it } from 'vitest';
 import { buildCsp, checkSource, sanitizeCsp } from '../../../main/core/apps/index.js';
 
-const CONTEXT = { frameAncestor: 'http://127.0.0.1:4000', reportUri: '/csp-report/tok' };
+const CONTEXT = { frameAncestor: 'http://127.0.0.1:4000', reportUri: '/csp-report/tok', transport: 'http' } as const;
 const directives = (header: string) =>
   Object.fromEntries(
     header
@@ -125,12 +127,65 @@ describe('the policy', () => {
 
   it('keeps at most 32 sources per list and drops duplicates', () => {
     const many = Array.from({ length: 40 }, (_, i) => `https://s${i}.example.com`);
-    const { csp, refused } = sanitizeCsp({ connectDomains: [...many, 'https://s0.example.com'] });
+    const { csp, refused } = sanitizeCsp({ connectDomains: [...many, 'https://s0.example.com'] }, 'http');
     expect(csp.connectDomains).toHaveLength(32);
     expect(refused).toHaveLength(8);
   });
 
   it('reads a declaration that is not an object as none', () => {
-    for (const raw of [null, 'connectDomains', 42, ['https://a.com']]) expect(sanitizeCsp(raw)).toEqual({ csp: {}, refused: [] });
+    for (const raw of [null, 'connectDomains', 42, ['https://a.com']]) expect(sanitizeCsp(raw, 'http')).toEqual({ csp: {}, refused: [] });
+  });
+});
+
+describe('what a declared origin may reach, by where its server runs (the URL gate)', () => {
+  const LOCAL_TARGETS = ['http://127.0.0.1:2375', 'http://169.254.169.254', 'ws://192.168.1.1', 'http://localhost:11434'];
+
+  it('refuses a remote server’s view every origin on this computer or its networks, and plain http anywhere', () => {
+    const csp = buildCsp(
+      {
+        connectDomains: [...LOCAL_TARGETS, 'https://127.0.0.1:8443', 'wss://10.0.0.5', 'https://[::1]:9000', 'https://printer.local', 'http://api.example.com'],
+        resourceDomains: ['https://169.254.169.254/latest/'],
+        frameDomains: ['https://*.dev.localhost'],
+      },
+      'content',
+      { ...CONTEXT, transport: 'http' },
+    );
+    const d = directives(csp.header);
+    expect(d['connect-src']).toEqual(["'none'"]);
+    expect(d['img-src']).toEqual(["'self'", 'data:']);
+    expect(d['frame-src']).toEqual(["'none'"]);
+    expect(csp.declared).toEqual({ connectDomains: [], resourceDomains: [], frameDomains: [] });
+    expect(csp.refused.map((r) => r.value)).toEqual([
+      ...LOCAL_TARGETS,
+      'https://127.0.0.1:8443',
+      'wss://10.0.0.5',
+      'https://[::1]:9000',
+      'https://printer.local',
+      'http://api.example.com',
+      'https://169.254.169.254/latest/',
+      'https://*.dev.localhost',
+    ]);
+    for (const r of csp.refused) expect(r.reason, r.value).toMatch(/^(Only https addresses are used\.|The address points to )/);
+  });
+
+  it.each([
+    ['http://localhost:11434', 'http', false],
+    ['http://localhost:11434', 'stdio', true],
+    ['ws://127.0.0.1:8080', 'stdio', true],
+    ['https://[::1]:9000', 'stdio', true],
+    ['https://api.example.com', 'http', true],
+    ['wss://live.example.com', 'http', true],
+    ['https://*.cdn.example.com', 'http', true],
+    ['http://169.254.169.254', 'stdio', false],
+    ['https://169.254.169.254', 'stdio', false],
+    ['ws://192.168.1.1', 'stdio', false],
+    ['https://10.1.2.3', 'stdio', false],
+    ['http://api.example.com', 'stdio', false],
+    ['ws://live.example.com', 'stdio', false],
+    ['http://*.dev.localhost:5173', 'stdio', false],
+  ] as const)('%s declared by a %s server: kept %s', (origin, transport, kept) => {
+    const { csp, refused } = sanitizeCsp({ connectDomains: [origin] }, transport);
+    expect(csp.connectDomains).toEqual(kept ? [origin] : []);
+    expect(refused.length).toBe(kept ? 0 : 1);
   });
 });

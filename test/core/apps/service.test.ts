@@ -263,3 +263,46 @@ describe('what a view may ask', () => {
     await logUntil(r, id, /Left app-echo out of a sampling request/);
   });
 });
+
+describe('how long a view lives', () => {
+  /** A view with a permission granted, and what the page is told of views Steward closes on its own. */
+  async function openDeclared(r: SamplingRig) {
+    const id = await fixture(r);
+    const closed: Array<{ viewId: string; serverId: string; reason: string }> = [];
+    onTestFinished(r.t.host.events.on('apps:closed', (event) => void closed.push(event)));
+    const spec = await r.t.host.apps.open(id, 'declared-view', HOST_ORIGIN);
+    const label = new URL(spec.proxyUrl).hostname.split('.')[0] ?? '';
+    const token = spec.proxyUrl.split('/').pop() ?? '';
+    expect([r.t.host.apps.knowsLabel(label), r.t.host.apps.permissionAllowed(label, 'clipboardWrite')]).toEqual([true, true]);
+    return { id, spec, label, token, closed };
+  }
+
+  it('ends with its server: a removed server’s views lose their origin and permissions, and the page is told', async () => {
+    const r = await setup();
+    const { id, spec, label, token, closed } = await openDeclared(r);
+    await r.t.host.servers.remove(id);
+    expect(r.t.host.apps.knowsLabel(label)).toBe(false);
+    expect(r.t.host.apps.permissionAllowed(label, 'clipboardWrite')).toBe(false);
+    expect(r.t.host.apps.frameDocument(label, token)).toBeUndefined();
+    expect((await failure(r.t.host.apps.request(spec.viewId, 'ping', {}))).code).toBe('not_found');
+    expect(closed).toEqual([{ viewId: spec.viewId, serverId: id, reason: 'Its server was removed, so Steward closed the view.' }]);
+  });
+
+  it('ends when its server is changed to launch something else, not when the server only stops or starts', async () => {
+    const r = await setup();
+    const { id, spec, label, closed } = await openDeclared(r);
+    await r.t.host.servers.stop(id);
+    await r.t.host.servers.start(id);
+    await r.t.host.servers.update(id, { name: 'fixture renamed' });
+    expect(r.t.host.apps.knowsLabel(label)).toBe(true);
+    expect(closed).toEqual([]);
+
+    const outcome = await r.t.host.servers.edit(id, {
+      config: { transport: 'stdio', command: NODE, args: [join(FIXTURES, 'apps-server.mjs'), '--declared=http://127.0.0.1:7002'], env: {} },
+    });
+    expect(outcome.launch).toBe('consent');
+    expect(r.t.host.apps.knowsLabel(label)).toBe(false);
+    expect(r.t.host.apps.permissionAllowed(label, 'clipboardWrite')).toBe(false);
+    expect(closed).toEqual([{ viewId: spec.viewId, serverId: id, reason: 'Its server’s launch or address changed, so Steward closed the view.' }]);
+  });
+});

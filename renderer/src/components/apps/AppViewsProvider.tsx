@@ -1,6 +1,7 @@
 // The live views of this page, kept for the session: a view leaves the screen when its tab does and comes back as it
-// was. Past a handful kept off screen, the least recently shown ones are torn down. Views follow the color scheme, hear
-// when their server's tools change, and show what their CSP blocked.
+// was. Past a handful kept off screen, the least recently shown ones are torn down, and so is every view Steward closed
+// or whose server was removed. Views follow the color scheme, hear when their server's tools change, and show what
+// their CSP blocked.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { subscribe } from '../../lib/steward.js';
 import { currentColorScheme, useColorScheme } from '../../lib/theme.js';
@@ -74,6 +75,14 @@ export function AppViewsProvider({ children }: { children: ReactNode }) {
     const offViolations = subscribe('apps:violation', (violation) => {
       for (const view of live.current.values()) if (view.viewId === violation.viewId) view.violated(violation);
     });
+    // The host has forgotten these views (their origin serves nothing, their requests are refused): their frames go,
+    // and what they show says why.
+    const offClosed = subscribe('apps:closed', ({ viewId, reason }) => {
+      for (const view of live.current.values()) if (view.viewId === viewId) void view.dispose(reason);
+    });
+    const offRemoved = subscribe('servers:removed', ({ serverId }) => {
+      for (const view of live.current.values()) if (view.serverId === serverId) void view.dispose('Its server was removed, so Steward closed the view.');
+    });
     const views = live.current;
     const unload = () => {
       for (const view of views.values()) void view.dispose('Steward’s page closed.');
@@ -82,6 +91,8 @@ export function AppViewsProvider({ children }: { children: ReactNode }) {
     return () => {
       offTools();
       offViolations();
+      offClosed();
+      offRemoved();
       window.removeEventListener('pagehide', unload);
     };
   }, []);

@@ -15,6 +15,10 @@ const SOURCE_WORDS: Record<AppViewSpec['csp']['source'], string> = {
   none: 'nothing: the view gets the restrictive default',
 };
 
+/** What the policy cannot say: WebRTC's servers and peers are hosts no directive Chromium knows covers. */
+const WEBRTC_WORDS =
+  'Not covered by the policy: calls (WebRTC) can reach hosts it does not list. The desktop app keeps them off UDP unless a view is allowed the camera or microphone; in browser mode only the browser’s own settings limit them.';
+
 export function ViewDetails({ spec, violations }: { spec: AppViewSpec; violations: readonly ViewViolation[] }) {
   const { csp } = spec;
   const permissions = Object.keys(spec.permissions);
@@ -37,6 +41,10 @@ export function ViewDetails({ spec, violations }: { spec: AppViewSpec; violation
         <div>
           <dt>Permissions</dt>
           <dd>{permissions.length > 0 ? <span className="mono-text">{spec.allow}</span> : 'None'}</dd>
+        </div>
+        <div>
+          <dt>WebRTC</dt>
+          <dd>{WEBRTC_WORDS}</dd>
         </div>
         <div>
           <dt>Declared in</dt>

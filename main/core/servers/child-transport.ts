@@ -2,11 +2,15 @@
 import type { ChildProcess } from 'node:child_process';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 import { SERVER_LIMITS } from '../limits.js';
+import { copyOf } from '../text-copy.js';
 import { readMessage } from './json-rpc-line.js';
 import { MessageSkeleton, standInFor, type OversizedMessage } from './oversized.js';
 
+/** Characters of a line that is no message passed on to be logged: a copy, so the line (up to megabytes) is not kept. */
+export const BAD_LINE_CHARS = 1000;
+
 export interface ChildTransportEvents {
-  /** A line on stdout that is not a JSON-RPC message. The connection carries on. */
+  /** A line on stdout that is not a JSON-RPC message: its first BAD_LINE_CHARS characters. The connection carries on. */
   onBadLine(line: string, error: Error): void;
   /**
    * A message over the size limit, never held whole. A request is answered with an error and a response fails the
@@ -126,7 +130,7 @@ export class ChildTransport implements Transport {
     try {
       message = readMessage(line);
     } catch (error) {
-      this.events.onBadLine(line, error as Error);
+      this.events.onBadLine(copyOf(line, BAD_LINE_CHARS), error as Error);
       return;
     }
     this.events.onMessage?.('in', message, line);

@@ -1,11 +1,18 @@
 // Every JSON-RPC message to and from one server, kept in memory and bounded (count and text length), with each response
 // paired to its request: the method it answers and the time it took. A message whose text the transport already has (a
 // server's line) is kept at once; one that must be written out as JSON is noted on the caller's path (its times and a
-// reference) and written out on the next turn of the event loop, off the round trip it belongs to. Times are put in
-// words only when the log is read.
+// reference) and written out on the next turn of the event loop, off the round trip it belongs to, only as far as the
+// log keeps it. Every text kept is a copy of its own, so no message is held alive by the part of it kept. Times are put
+// in words only when the log is read.
 import type { WireMessage } from '../../../shared/domain/workbench.js';
+import { copyOf } from '../text-copy.js';
+import { jsonPrefix, surelyShorterThan } from './json-prefix.js';
 
 export const WIRE_LIMITS = { messages: 1000, textChars: 8000 } as const;
+/** A message surely no longer than this as JSON is written out whole by JSON.stringify, which is quicker for one so small. */
+const WHOLE_CHARS = 64 * 1024;
+/** Characters kept of a message's id and method: enough for any real one, and a server may send megabytes of either. */
+const NAME_CHARS = 200;
 
 interface Waiting {
   method: string;
@@ -98,8 +105,8 @@ export class WireLog {
   private format(direction: Noted['direction'], raw: unknown, given: string | undefined, now: number, wall: number): Kept {
     const message = (raw && typeof raw === 'object' ? raw : {}) as Message;
     const kind = kindOf(message);
-    const id = typeof message.id === 'string' || typeof message.id === 'number' ? message.id : undefined;
-    let method = typeof message.method === 'string' ? message.method : undefined;
+    const id = typeof message.id === 'string' ? named(message.id) : typeof message.id === 'number' ? message.id : undefined;
+    let method = typeof message.method === 'string' ? named(message.method) : undefined;
     let ms: number | undefined;
     if (kind === 'request' && id !== undefined) {
       this.waiting.set(`${direction}:${String(id)}`, { method: method ?? '', at: now });
@@ -115,9 +122,11 @@ export class WireLog {
         ms = Math.round((now - asked.at) * 10) / 10;
       }
     }
-    const text = given ?? asText(raw);
-    const cut = text.length > this.limits.textChars ? text.length - this.limits.textChars : 0;
-    const kept: Kept = { seq: ++this.seq, wall, direction, kind, text: cut > 0 ? text.slice(0, this.limits.textChars) : text };
+    const whole = given === undefined ? asText(raw, this.limits.textChars) : { text: given, total: given.length };
+    // A text cut short is copied; one kept whole is its own string already (a line read off the pipe, or written here).
+    const text = whole.total > this.limits.textChars ? copyOf(whole.text, this.limits.textChars) : whole.text;
+    const cut = whole.total - text.length;
+    const kept: Kept = { seq: ++this.seq, wall, direction, kind, text };
     if (method !== undefined) kept.method = method;
     if (id !== undefined) kept.id = id;
     if (ms !== undefined) kept.ms = ms;
@@ -126,12 +135,24 @@ export class WireLog {
   }
 }
 
-function asText(raw: unknown): string {
+/** An id or a method as kept: copied when cut (a parsed message's own strings are kept as they are). */
+function named(text: string): string {
+  return text.length > NAME_CHARS ? copyOf(text, NAME_CHARS) : text;
+}
+
+/** The start of the message as JSON, written out no further than the log keeps, and the length of all of it. */
+function asText(raw: unknown, maxChars: number): { text: string; total: number } {
+  let json: { text: string; total: number } | undefined;
   try {
-    // undefined (and functions) stringify to nothing at all.
-    const json: unknown = JSON.stringify(raw);
-    return typeof json === 'string' ? json : String(raw);
+    if (surelyShorterThan(raw, WHOLE_CHARS)) {
+      const whole: unknown = JSON.stringify(raw);
+      json = typeof whole === 'string' ? { text: whole, total: whole.length } : undefined;
+    } else json = jsonPrefix(raw, maxChars);
   } catch {
-    return String(raw);
+    json = undefined;
   }
+  // undefined (and functions) stringify to nothing at all; a cycle or a BigInt does not stringify.
+  if (json) return json;
+  const text = String(raw);
+  return { text, total: text.length };
 }

@@ -1,5 +1,6 @@
 // The transport over a server's stdin and stdout: messages sent in one turn of the event loop (the polls of many tasks
 // that fall due together) reach the pipe as one write, and a message sent on a later turn is written on its own.
+// Hostile input tried: a megabyte line that is no message, which is passed on to be logged only as a short copy.
 import { EventEmitter } from 'node:events';
 import { PassThrough, Writable } from 'node:stream';
 import type { ChildProcess } from 'node:child_process';
@@ -60,6 +61,16 @@ describe('ChildTransport', () => {
     ]);
     expect(received).toEqual([told[1]?.[1]]);
     expect(bad).toEqual(['not json']);
+  });
+
+  it('passes on only the start of a line that is no message, not the megabyte it came in', async () => {
+    const { child } = fakeChild();
+    const bad: string[] = [];
+    const transport = new ChildTransport(child, { onBadLine: (line) => bad.push(line), onOversized: () => undefined });
+    await transport.start();
+    const line = `not json ${'z'.repeat(1024 * 1024)}`;
+    child.stdout?.emit('data', Buffer.from(`${line}\n`));
+    expect(bad).toEqual([line.slice(0, 1000)]);
   });
 
   it('reads each line whole however the pipe cuts it: in one chunk with others, across chunks, inside a character, with CRLF', async () => {

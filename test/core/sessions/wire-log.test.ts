@@ -1,8 +1,11 @@
 // The wire log: kinds read off each message, responses paired with their requests both ways, bounds on count and
 // text, the method filter and paging by sequence. Hostile input tried: a response to an id never asked, a message
-// that is not an object, a huge message, ids reused across directions.
+// that is not an object, a huge message, ids reused across directions, and 120 unique 1 MB messages (lines off a pipe,
+// messages written out here, megabyte ids and methods) whose kept 8 KB must not hold the rest of them in memory.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { WireLog } from '../../../main/core/sessions/wire-log.js';
+import { WIRE_LIMITS, WireLog } from '../../../main/core/sessions/wire-log.js';
 
 const EPOCH = Date.UTC(2026, 0, 1);
 
@@ -108,5 +111,56 @@ describe('WireLog', () => {
       [3, 'request', 'ping'],
       [4, 'response', 'ping'],
     ]);
+  });
+
+  it('holds no more of 120 unique 1 MB messages than it shows, whichever way they came', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const heap = () => {
+      gc();
+      const { heapUsed, external } = process.memoryUsage();
+      return heapUsed + external;
+    };
+    const MB = 1024 * 1024;
+    const count = 120;
+    const big = (i: number, fill: string) => `${String(i).padStart(6, '0')}${fill.repeat(MB)}`;
+    const retained = (feed: (wire: WireLog, i: number) => void): { grew: number; wire: WireLog } => {
+      const before = heap();
+      const wire = new WireLog(undefined, WIRE_LIMITS, (fn) => fn());
+      for (let i = 0; i < count; i += 1) feed(wire, i);
+      return { grew: heap() - before, wire };
+    };
+    // What is shown: 120 × 8,000 characters, and ids and methods of 200 characters, about 1 MB in all. Holding the
+    // messages (or the whole JSON text of each) would be 120 MB and more.
+    const bound = 40 * MB;
+
+    const lines = retained((wire, i) => {
+      const line = JSON.stringify({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: big(i, 'x') } });
+      wire.record('in', JSON.parse(line), line);
+    });
+    expect(lines.grew).toBeLessThan(bound);
+    const [first] = lines.wire.list({ limit: count }).messages;
+    expect(first?.text).toHaveLength(WIRE_LIMITS.textChars);
+    expect(first?.text.startsWith('{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"000000xxx')).toBe(true);
+
+    const written = retained((wire, i) =>
+      wire.record('out', { jsonrpc: '2.0', id: i, method: 'tools/call', params: { name: 'save', arguments: { data: big(i, 'y') } } }),
+    );
+    expect(written.grew).toBeLessThan(bound);
+    const request = { jsonrpc: '2.0', id: count - 1, method: 'tools/call', params: { name: 'save', arguments: { data: big(count - 1, 'y') } } };
+    const last = written.wire.list({ limit: 1 }).messages[0];
+    expect(last?.text).toBe(JSON.stringify(request).slice(0, WIRE_LIMITS.textChars));
+    expect(last?.cut).toBe(JSON.stringify(request).length - WIRE_LIMITS.textChars);
+
+    const names = retained((wire, i) => {
+      const line = JSON.stringify({ jsonrpc: '2.0', id: big(i, 'i'), method: big(i, 'm') });
+      wire.record('in', JSON.parse(line), line);
+      wire.record('out', { jsonrpc: '2.0', id: big(i, 'i'), result: {} });
+    });
+    expect(names.grew).toBeLessThan(bound);
+    const answered = names.wire.list({ limit: 1 }).messages[0];
+    expect(answered?.id).toBe(big(count - 1, 'i').slice(0, 200));
+    // Paired with its request by the id as kept.
+    expect(answered?.method).toBe(big(count - 1, 'm').slice(0, 200));
   });
 });

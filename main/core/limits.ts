@@ -16,6 +16,12 @@ export const SERVER_LIMITS = {
   },
   /** Requests from the server (sampling, elicitation, tasks/*) being handled at once. */
   inFlightRequests: 64,
+  /**
+   * Requests the server sends as tasks (each a stored task and an audit entry): a burst, then per second. Ended ones are
+   * dropped past their ttl, and past the newest `kept`; a request's params are kept up to `argumentBytes` (a larger one
+   * as a note of its size).
+   */
+  tasksReceived: { burst: 30, perSecond: 1, kept: 100, argumentBytes: 64 * 1024 },
   /** Notifications a server may send in a burst, then per second; beyond that they are dropped, with a note. */
   notificationBurst: 500,
   notificationsPerSecond: 200,

@@ -109,6 +109,8 @@ export function createServerTraffic(deps: ServerRequestDeps): ServerTraffic {
       if (running >= SERVER_LIMITS.questions.taskInput) {
         throw new StewardError('limit_reached', `"${serverName}" already has ${running} requests running as tasks, the most one server may have.`);
       }
+      // Each task taken is stored: a server that cancels each one at once must still not make them without end.
+      deps.tasks.receiver.admit(serverId, serverName);
       asTasks.set(serverId, running + 1);
       // The work stops when the session it came on ends: the server can no longer follow it.
       const counted = (signal: AbortSignal) =>
@@ -119,6 +121,8 @@ export function createServerTraffic(deps: ServerRequestDeps): ServerTraffic {
         });
       return () => Promise.resolve(deps.tasks.receiver.accept(serverId, session, method, params, counted));
     }
+    // tasks/list pages: the receiver reads the cursor from the params.
+    if (method === 'tasks/list' && session) return () => Promise.resolve(deps.tasks.receiver.list(serverId, params));
     if (method.startsWith('tasks/') && session) return () => Promise.resolve(deps.tasks.serve(serverId, method, params, session));
     throw new ProtocolError(-32601, `Method not found: ${method}`);
   }

@@ -1,5 +1,6 @@
 // A flooding server against the per-server caps at the session boundary: 2,000 forms, 200 pages, 100 task-augmented
-// questions, 300 blocking tasks/result calls, 5,000 notifications and a progress flood. At most the
+// questions, 300 blocking tasks/result calls, 5,000 notifications and a progress flood, and a server that asks for a
+// task with 200 KB in it and cancels it at once, 200 times over (and pages tasks/list with a forged cursor). At most the
 // cap waits; the rest get a JSON-RPC error at once saying why, without a look at the shared database; the UI hears one
 // change per question; and the server's questions go when its session does.
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Host, HostOptions } from '../../main/core/host.js';
 import { LIMIT_REACHED_CODE, SERVER_LIMITS } from '../../main/core/limits.js';
 import type { InboxChange } from '../../shared/domain/inbox.js';
+import { FakeClock } from '../helpers/clock.js';
 import { addApproved, makeHost, type TestHost } from '../helpers/host.js';
 import { FIXTURES, NODE } from '../helpers/paths.js';
 import { textOf } from '../helpers/results.js';
@@ -150,5 +152,56 @@ describe('a server flooding the host with notifications and progress', () => {
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.length).toBeLessThan(50);
     expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+  });
+});
+
+describe('a server that has tasks made and cancelled without end', () => {
+  it('gets its tasks taken at a rate, keeps a bounded number stored without their bulk, and pages tasks/list', { timeout: 120_000 }, async () => {
+    const clock = new FakeClock();
+    const { host, id, tool } = await flooder({ clock });
+    const { burst, perSecond, kept, argumentBytes } = SERVER_LIMITS.tasksReceived;
+    const churn = async () =>
+      JSON.parse(await tool('churn', { count: burst + 10, pad: 200_000 })) as {
+        taken: number;
+        cancelled: number;
+        errors: Record<string, number>;
+        firstError: string;
+      };
+    const incoming = () => host.tasks.list({ serverId: id }, 10_000).filter((task) => task.direction === 'incoming');
+
+    // The clock stands still: the burst is taken, the rest refused at once, none of them stored.
+    const first = await churn();
+    expect(first).toMatchObject({ taken: burst, cancelled: burst, errors: { [LIMIT_REACHED_CODE]: 10 } });
+    expect(first.firstError).toMatch(/"flooder" sends requests as tasks faster than 1 a second/);
+    expect(incoming()).toHaveLength(burst);
+    expect(host.audit.list({ kind: 'task.received', limit: 1000 })).toHaveLength(burst);
+    // 200 KB asked; a note of the size kept.
+    const stored = host.tasks.detail(incoming()[0]!.id).arguments;
+    expect(JSON.stringify(stored).length).toBeLessThan(argumentBytes);
+    expect(stored).toEqual({ notKept: expect.stringMatching(/^The request was 196 KB; Steward keeps a request of up to 64 KB/) as unknown });
+
+    // As time lets more in, the ended ones past the number kept go, oldest first.
+    for (let round = 0; round < 4; round += 1) {
+      clock.advance((burst / perSecond) * 1000);
+      expect(await churn()).toMatchObject({ taken: burst, errors: { [LIMIT_REACHED_CODE]: 10 } });
+    }
+    const left = incoming();
+    expect(left.length).toBeGreaterThanOrEqual(kept);
+    expect(left.length).toBeLessThanOrEqual(kept + 1);
+    expect(left.every((task) => task.status === 'cancelled')).toBe(true);
+
+    // tasks/list: every live task once, in pages; a cursor Steward never gave is refused.
+    const listed = JSON.parse(await tool('list_tasks', {})) as { pages: string[][] };
+    expect(listed.pages).toHaveLength(Math.ceil(left.length / 50));
+    expect(listed.pages.every((page) => page.length <= 50)).toBe(true);
+    expect(listed.pages.flat().sort()).toEqual(left.map((task) => task.id).sort());
+    const forged = JSON.parse(await tool('list_tasks', { cursor: 'not-a-cursor' })) as { error?: { code: number } };
+    expect(forged.error?.code).toBe(-32602);
+
+    // Past their ttl the ended ones are no longer listed, and the next task taken drops them.
+    clock.advance(3_600_001);
+    expect((JSON.parse(await tool('list_tasks', {})) as { pages: string[][] }).pages).toEqual([[]]);
+    await churn();
+    expect(incoming().length).toBeLessThanOrEqual(burst + 1);
   });
 });

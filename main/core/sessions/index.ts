@@ -12,7 +12,7 @@ export {
   type HttpAuth,
 } from './session.js';
 export { toStewardError, unanswered, MESSAGE_TOO_LARGE_CODE, OVERSIZED_REQUEST } from './errors.js';
-export { ToolCalls, type ToolCallDeps, type CallRequest } from './tool-calls.js';
+export { ToolCalls, paced, type ToolCallDeps, type CallRequest } from './tool-calls.js';
 export * as features from './features.js';
 export type { Page } from './features.js';
 export { WireLog, WIRE_LIMITS } from './wire-log.js';

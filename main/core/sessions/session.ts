@@ -440,12 +440,15 @@ export class McpSession {
       if ('method' in message && message.method === 'notifications/progress' && !('id' in message)) {
         const params = (message.params ?? {}) as { progressToken?: unknown; progress?: unknown; total?: unknown; message?: unknown };
         const watcher = this.progressWatchers.get(String(params.progressToken));
-        if (watcher && typeof params.progress === 'number') {
-          watcher({
-            progress: params.progress,
-            ...(typeof params.total === 'number' ? { total: params.total } : {}),
-            ...(typeof params.message === 'string' ? { message: params.message } : {}),
-          });
+        if (watcher) {
+          // Only finite numbers: JSON text such as 1e999 parses to Infinity, which no record or view can hold.
+          if (isFiniteNumber(params.progress)) {
+            watcher({
+              progress: params.progress,
+              ...(isFiniteNumber(params.total) ? { total: params.total } : {}),
+              ...(typeof params.message === 'string' ? { message: params.message } : {}),
+            });
+          }
           return;
         }
       }
@@ -668,6 +671,10 @@ function negotiation(era: ProtocolEraSetting, stdio: boolean): VersionNegotiatio
   if (era === 'legacy') return { mode: 'legacy' };
   if (era === 'modern') return { mode: { pin: MODERN_PROTOCOL_VERSION } };
   return { mode: 'auto', ...(stdio ? { probe: { timeoutMs: STDIO_PROBE_TIMEOUT_MS } } : {}) };
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
 }
 
 /** A child's pipes (the SDK tells stdio from HTTP the same way: a transport with a pid and stderr). */

@@ -12,9 +12,14 @@ const PROGRESS_INTERVAL_MS = 1000 / SERVER_LIMITS.progressPerSecond;
 /**
  * Passes progress on at most every PROGRESS_INTERVAL_MS, holding only the latest in between (a server may send
  * thousands a second); `end` sends the one still held, so the last word always arrives. A listener that throws is
- * reported: neither the timer's flush nor the call itself fails because of it.
+ * reported (as `what`): neither the timer's flush nor the call itself fails because of it. Tool calls and tasks share it.
  */
-function paced(emit: (p: Omit<Progress, 'callId' | 'serverId'>) => void, now: () => number, unexpected: Unexpected) {
+export function paced(
+  emit: (p: Omit<Progress, 'callId' | 'serverId'>) => void,
+  now: () => number,
+  unexpected: Unexpected,
+  what = 'telling the progress of a tool call',
+) {
   let last = Number.NEGATIVE_INFINITY;
   let held: Omit<Progress, 'callId' | 'serverId'> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -24,7 +29,7 @@ function paced(emit: (p: Omit<Progress, 'callId' | 'serverId'>) => void, now: ()
     const p = held;
     held = undefined;
     last = now();
-    guarded(unexpected, 'telling the progress of a tool call', () => emit(p));
+    guarded(unexpected, what, () => emit(p));
   };
   return {
     progress(p: Omit<Progress, 'callId' | 'serverId'>) {

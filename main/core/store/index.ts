@@ -43,7 +43,17 @@ export type {
   BundlesRepo,
 };
 export type { RoundRow, LoopSummary } from './sampling-repo.js';
-export { taskView, type TaskRow, type NewTask, type TaskPatch, type TaskFilter, type TaskCursor, type HistoryEntry } from './tasks-repo.js';
+export {
+  taskView,
+  type TaskRow,
+  type NewTask,
+  type TaskPatch,
+  type TaskFilter,
+  type TaskCursor,
+  type HistoryEntry,
+  type IncomingTask,
+  type IncomingCursor,
+} from './tasks-repo.js';
 
 /** Runs `fn` in one transaction of the host's database (a nested call is a savepoint within it). */
 export type Transact = <T>(fn: () => T) => T;

@@ -89,6 +89,20 @@ export interface TaskCursor {
   id: string;
 }
 
+/** What a server is told of a task it asked Steward to run (tasks/list): the columns of the spec's Task, no blobs. */
+export type IncomingTask = Pick<
+  TaskRow,
+  'id' | 'remote_task_id' | 'status' | 'status_message' | 'created_at' | 'updated_at' | 'expires_at' | 'poll_interval_ms'
+>;
+
+/** Keyset cursor over one server's incoming tasks, oldest first: the last row of the previous page. */
+export interface IncomingCursor {
+  createdAt: string;
+  id: string;
+}
+
+const TERMINAL_SQL = "('completed', 'failed', 'cancelled')";
+
 export function taskView(row: TaskRow): TaskView {
   return {
     id: row.id,
@@ -174,7 +188,25 @@ export class TasksRepo {
       claim: db.prepare<[number, string | null, string, number | null, string | null]>(
         'UPDATE tasks SET owner_pid = ?, owner_started = ? WHERE id = ? AND owner_pid IS ? AND owner_started IS ?',
       ),
-      incoming: db.prepare<[string], TaskRow>("SELECT * FROM tasks WHERE server_id = ? AND direction = 'incoming' ORDER BY created_at"),
+      incoming: db.prepare<Record<string, unknown>, IncomingTask>(
+        `SELECT id, remote_task_id, status, status_message, created_at, updated_at, expires_at, poll_interval_ms FROM tasks
+         WHERE server_id = @serverId AND direction = 'incoming' AND (expires_at IS NULL OR expires_at >= @now)
+           AND (@afterAt IS NULL OR created_at > @afterAt OR (created_at = @afterAt AND id > @afterId))
+         ORDER BY created_at, id LIMIT @limit`,
+      ),
+      // The row with the latest change stays, whatever it is: the next change is numbered from it (NEXT_CHANGE), and a
+      // number given twice would hide that change from a process that already read past the first.
+      pruneIncoming: db.prepare<Record<string, unknown>>(
+        `DELETE FROM tasks WHERE server_id = @serverId AND direction = 'incoming' AND status IN ${TERMINAL_SQL}
+           AND change_seq < (SELECT max(change_seq) FROM tasks)
+           AND (expires_at < @now OR id NOT IN (
+             SELECT id FROM tasks WHERE server_id = @serverId AND direction = 'incoming' AND status IN ${TERMINAL_SQL}
+             ORDER BY created_at DESC, id DESC LIMIT @keep))`,
+      ),
+      pruneExpiredIncoming: db.prepare<[string]>(
+        `DELETE FROM tasks WHERE direction = 'incoming' AND status IN ${TERMINAL_SQL} AND expires_at < ?
+           AND change_seq < (SELECT max(change_seq) FROM tasks)`,
+      ),
       changedSince: db.prepare<[number, number], TaskRow>('SELECT * FROM tasks WHERE change_seq > ? ORDER BY change_seq LIMIT ?'),
       lastChange: db.prepare<[], { seq: number }>('SELECT coalesce(max(change_seq), 0) AS seq FROM tasks'),
     };
@@ -289,8 +321,19 @@ export class TasksRepo {
     return this.s.lastChange.get()?.seq ?? 0;
   }
 
-  incoming(serverId: string): TaskRow[] {
-    return this.s.incoming.all(serverId);
+  /** One server's incoming tasks not expired at `now` (ISO), oldest first, in pages: pass the last row of the previous page. */
+  incoming(serverId: string, now: string, limit: number, after?: IncomingCursor): IncomingTask[] {
+    return this.s.incoming.all({ serverId, now, limit, afterAt: after?.createdAt ?? null, afterId: after?.id ?? null });
+  }
+
+  /**
+   * Drops ended tasks a server asked Steward to run: those past their ttl (the server can no longer ask about them) and,
+   * past the newest `keep`, the oldest. With the server given, only its own; without, only the expired, of every server.
+   * History and result go with the task. Returns how many went.
+   */
+  pruneIncoming(now: string, server?: { serverId: string; keep: number }): number {
+    if (!server) return this.s.pruneExpiredIncoming.run(now).changes;
+    return this.s.pruneIncoming.run({ serverId: server.serverId, keep: server.keep, now }).changes;
   }
 }
 

@@ -1,6 +1,7 @@
 // The tasks extension of MCP 2026-07-28 (io.modelcontextprotocol/tasks) on the wire: a tools/call that declares it may
 // come back as a task handle, tasks/get carries the result or the task's questions inline, tasks/update answers them,
 // tasks/cancel asks to stop. Shapes are checked with the extension's own schemas; what a result means is the machine's.
+import { setMaxListeners } from 'node:events';
 import {
   CallToolResultV2Schema,
   DetailedTaskV2Schema,
@@ -11,12 +12,17 @@ import {
 } from '@modelcontextprotocol/ext-tasks/core/v2';
 import type { CallResult } from '../../../shared/domain/mcp.js';
 import { StewardError } from '../../../shared/errors.js';
+import { SERVER_LIMITS } from '../limits.js';
 import { unanswered, type McpSession } from '../sessions/index.js';
-import { statusMessageOf } from './deps.js';
+import { stampOf, statusMessageOf } from './deps.js';
 import type { ServerTask } from './task-machine.js';
+import { pollIntervalOf } from './timing.js';
 
-/** Rounds of questions a server may ask before a call is given up on (the SDK's own MRTR driver stops at the same). */
-const MAX_INPUT_ROUNDS = 10;
+/**
+ * Rounds of questions a server may ask before a call is given up on (the SDK's own MRTR driver stops at the same), and
+ * rounds a task may ask before it is cancelled.
+ */
+export const MAX_INPUT_ROUNDS = 10;
 const REQUEST_TIMEOUT_MS = 60_000;
 
 export type ModernCall = { kind: 'task'; task: TaskV2 } | { kind: 'result'; result: CallResult };
@@ -51,7 +57,7 @@ export async function callDeclaringTasks(
       }
       const requests = InputRequestsV2Schema.safeParse(raw.inputRequests);
       if (!requests.success) throw malformed('list of questions');
-      const inputResponses = await answerAll(session, requests.data, options.signal ?? session.ended);
+      const inputResponses = await answerAll(session, requests.data, [options.signal ?? session.ended]);
       retry = { inputResponses, ...(typeof raw.requestState === 'string' ? { requestState: raw.requestState } : {}) };
       continue;
     }
@@ -60,10 +66,31 @@ export async function callDeclaringTasks(
   }
 }
 
-/** Answers every question; a refused one (a sampling request the user or policy turned down) fails them all. */
-export async function answerAll(session: McpSession, requests: Record<string, { method: string; params?: unknown }>, signal: AbortSignal) {
-  const entries = await Promise.all(Object.entries(requests).map(async ([key, request]) => [key, await answerOne(session, request, signal)] as const));
-  return Object.fromEntries(entries);
+/**
+ * Answers every question of one round. A refused one (a sampling request the user or policy turned down, a form over the
+ * cap) fails them all, and the others are withdrawn from the inbox at once instead of being left for the user to answer
+ * in vain; so are all of them when one of `signals` aborts (the connection ended, the user cancelled the task).
+ */
+export async function answerAll(
+  session: McpSession,
+  requests: Record<string, { method: string; params?: unknown }>,
+  signals: readonly AbortSignal[],
+): Promise<Record<string, Record<string, unknown>>> {
+  const round = new AbortController();
+  // Each question waiting for the user listens to it; the caps bound how many there can be.
+  setMaxListeners(SERVER_LIMITS.inFlightRequests * 2, round.signal);
+  const withdraw = () => round.abort();
+  for (const signal of signals) signal.addEventListener('abort', withdraw, { once: true });
+  if (signals.some((signal) => signal.aborted)) withdraw();
+  try {
+    const entries = await Promise.all(Object.entries(requests).map(async ([key, request]) => [key, await answerOne(session, request, round.signal)] as const));
+    return Object.fromEntries(entries);
+  } catch (error) {
+    withdraw();
+    throw error;
+  } finally {
+    for (const signal of signals) signal.removeEventListener('abort', withdraw);
+  }
 }
 
 async function answerOne(session: McpSession, request: { method: string; params?: unknown }, signal: AbortSignal): Promise<Record<string, unknown>> {
@@ -96,8 +123,8 @@ export function modernServerTask(task: TaskV2): ServerTask {
   return {
     status: task.status,
     statusMessage: statusMessageOf(task.statusMessage),
-    lastUpdatedAt: task.lastUpdatedAt,
-    pollIntervalMs: typeof task.pollIntervalMs === 'number' && Number.isFinite(task.pollIntervalMs) ? task.pollIntervalMs : null,
+    lastUpdatedAt: stampOf(task.lastUpdatedAt),
+    pollIntervalMs: pollIntervalOf(task.pollIntervalMs),
     expiresAt: expires && !Number.isNaN(expires.getTime()) ? expires.toISOString() : null,
   };
 }

@@ -3,6 +3,14 @@
 import type { Clock } from '../ports.js';
 
 export const SLOT_MS = 50;
+/**
+ * How far from now a turn may be asked for, either way: slot numbers stay small whole numbers (about 6e8 at 50 ms),
+ * where past 2^53 `slot + 1 === slot` and a search over slots would never end. A turn asked for later is taken at the
+ * horizon; whoever asked for it is asked again then.
+ */
+export const HORIZON_MS = 365 * 24 * 3600_000;
+/** The longest wait one timer holds: Node fires a timer asked for longer at once. A wait past it takes several timers. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class PollWheel {
   /**
@@ -34,15 +42,19 @@ export class PollWheel {
   /**
    * Schedules an id's next turn: never before `earliest`, in the least loaded slot from there to `spreadMs` later (the
    * earliest of those on a tie, so a task alone keeps its exact interval). Replaces any turn already scheduled. Returns
-   * the time the slot opens.
+   * the time the slot opens. Times are taken within HORIZON_MS of now.
    */
   schedule(id: string, earliest: number, spreadMs: number): number {
     this.cancel(id);
-    const first = Math.ceil(earliest / this.slotMs) - this.base;
-    const last = Math.max(first, Math.floor((earliest + Math.max(0, spreadMs)) / this.slotMs) - this.base);
+    const now = this.clock.now();
+    const from = Number.isNaN(earliest) ? now : Math.min(now + HORIZON_MS, Math.max(now - HORIZON_MS, earliest));
+    const to = Math.min(now + HORIZON_MS, from + (spreadMs > 0 ? Math.min(spreadMs, HORIZON_MS) : 0));
+    const first = Math.ceil(from / this.slotMs) - this.base;
+    const span = Math.max(0, Math.floor(to / this.slotMs) - this.base - first);
     let best = first;
     let load = this.slots.get(first)?.size ?? 0;
-    for (let slot = first + 1; slot <= last && load > 0; slot++) {
+    for (let step = 1; step <= span && load > 0; step++) {
+      const slot = first + step;
       const size = this.slots.get(slot)?.size ?? 0;
       if (size < load) {
         best = slot;
@@ -104,7 +116,8 @@ export class PollWheel {
     if (this.armedFor === next && this.timer) return;
     this.timer?.cancel();
     this.armedFor = next;
-    this.timer = this.clock.setTimeout(() => this.fire(), Math.max(0, this.opens(next) - this.clock.now()));
+    // A wait cut to MAX_TIMER_MS fires early and finds nothing due: fire() arms again for the rest.
+    this.timer = this.clock.setTimeout(() => this.fire(), Math.min(MAX_TIMER_MS, Math.max(0, this.opens(next) - this.clock.now())));
   }
 
   private fire(): void {

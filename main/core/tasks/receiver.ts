@@ -1,11 +1,16 @@
 // Requests servers send as tasks (sampling, elicitation): answered at once with CreateTaskResult, run through the
-// normal flow, served with tasks/get, tasks/result, tasks/list and tasks/cancel — each server sees only its own.
+// normal flow, served with tasks/get, tasks/result, tasks/list and tasks/cancel — each server sees only its own. What a
+// server can make Steward store is bounded: tasks taken at a rate, their params up to a size, ended ones dropped after
+// their ttl and past a number kept.
 import { randomUUID } from 'node:crypto';
 import { ProtocolError } from '@modelcontextprotocol/client';
 import { TERMINAL_STATUSES } from '../../../shared/domain/tasks.js';
-import { present } from '../../../shared/errors.js';
+import { present, StewardError } from '../../../shared/errors.js';
+import { TokenBucket } from '../apps/index.js';
 import type { McpSession } from '../sessions/index.js';
+import type { IncomingCursor, IncomingTask } from '../store/index.js';
 import { guarded } from '../background.js';
+import { megabytes, SERVER_LIMITS } from '../limits.js';
 import { iso, type TaskDeps, type TaskRow } from './deps.js';
 import { stateOf, TaskRecord } from './record.js';
 import type { TaskMachineEvent } from './task-machine.js';
@@ -13,6 +18,10 @@ import { DEFAULT_POLL_MS, grantedTtl } from './timing.js';
 
 const RELATED_TASK = 'io.modelcontextprotocol/related-task';
 const INVALID_PARAMS = -32602;
+/** Tasks in one tasks/list page. */
+const TASK_LIST_PAGE = 50;
+/** A cursor longer than this is none Steward gave out. */
+const MAX_CURSOR_CHARS = 512;
 
 interface Running {
   controller: AbortController;
@@ -24,12 +33,35 @@ const LABELS: Record<string, string> = { 'sampling/createMessage': 'Sampling req
 export class TaskReceiver {
   private readonly running = new Map<string, Running>();
   private readonly record: TaskRecord;
+  /** Per server: how fast it may have tasks taken. */
+  private readonly rates = new Map<string, TokenBucket>();
 
   constructor(
     private readonly deps: TaskDeps,
     private readonly changed: (row: TaskRow) => void,
   ) {
     this.record = new TaskRecord(deps, changed);
+    // What expired while no Steward ran goes now, for every server, rather than when each next sends a task.
+    guarded(deps.unexpected, 'dropping expired tasks servers asked for', () => deps.records.pruneIncoming(iso(deps.clock)));
+  }
+
+  /**
+   * Refuses (limit_reached) a task from a server that sends them faster than SERVER_LIMITS.tasksReceived allows. Called
+   * once a request is otherwise sure to be taken, so a request refused for another reason costs the server nothing here.
+   */
+  admit(serverId: string, serverName: string): void {
+    const { burst, perSecond } = SERVER_LIMITS.tasksReceived;
+    let rate = this.rates.get(serverId);
+    if (!rate) {
+      rate = new TokenBucket(burst, perSecond, () => this.deps.clock.now());
+      this.rates.set(serverId, rate);
+    }
+    if (!rate.take()) {
+      throw new StewardError(
+        'limit_reached',
+        `"${serverName}" sends requests as tasks faster than ${perSecond} a second (after ${burst} at once), the most one server may.`,
+      );
+    }
   }
 
   /** One event of an incoming task's life through the machine; the requesting server hears of a new status. */
@@ -44,7 +76,7 @@ export class TaskReceiver {
   }
 
   /** The Task shape of the spec, for tasks/get, tasks/list, tasks/cancel and status notifications. */
-  private task(row: TaskRow): Record<string, unknown> {
+  private task(row: IncomingTask): Record<string, unknown> {
     const ttl = row.expires_at ? Date.parse(row.expires_at) - Date.parse(row.created_at) : null;
     return {
       taskId: row.remote_task_id,
@@ -70,6 +102,7 @@ export class TaskReceiver {
     const at = iso(this.deps.clock);
     const ttl = grantedTtl((params.task as { ttl?: unknown } | undefined)?.ttl);
     const { task: _task, ...underlying } = params;
+    this.deps.records.pruneIncoming(at, { serverId, keep: SERVER_LIMITS.tasksReceived.kept });
     this.deps.records.insert(
       {
         id: taskId,
@@ -86,7 +119,7 @@ export class TaskReceiver {
         updated_at: at,
         expires_at: new Date(Date.parse(at) + ttl).toISOString(),
         poll_interval_ms: DEFAULT_POLL_MS,
-        arguments: JSON.stringify(underlying),
+        arguments: keptArguments(underlying),
         error: null,
         owner_pid: this.deps.owner.pid,
         owner_started: this.deps.owner.started,
@@ -171,13 +204,16 @@ export class TaskReceiver {
     throw new ProtocolError(-32603, this.deps.records.get(row.id)?.status === 'cancelled' ? 'The task was cancelled.' : 'The task ended without a result.');
   }
 
-  list(serverId: string): Record<string, unknown> {
-    const now = this.deps.clock.now();
+  /** The server's live tasks, oldest first, a page at a time; `nextCursor` is there while more follow. */
+  list(serverId: string, params?: unknown): Record<string, unknown> {
+    const cursor = (params as { cursor?: unknown } | undefined)?.cursor;
+    const after = cursor === undefined ? undefined : readCursor(cursor);
+    const rows = this.deps.records.incoming(serverId, iso(this.deps.clock), TASK_LIST_PAGE + 1, after);
+    const page = rows.slice(0, TASK_LIST_PAGE);
+    const last = page.at(-1);
     return {
-      tasks: this.deps.records
-        .incoming(serverId)
-        .filter((row) => !row.expires_at || Date.parse(row.expires_at) >= now)
-        .map((row) => this.task(row)),
+      tasks: page.map((row) => this.task(row)),
+      ...(rows.length > TASK_LIST_PAGE && last ? { nextCursor: writeCursor({ createdAt: last.created_at, id: last.id }) } : {}),
     };
   }
 
@@ -195,4 +231,33 @@ export class TaskReceiver {
   dispose(): void {
     for (const { controller } of this.running.values()) controller.abort();
   }
+}
+
+/** A request's params as kept with its task: whole up to SERVER_LIMITS.tasksReceived.argumentBytes, else a note of their size. */
+function keptArguments(params: Record<string, unknown>): string {
+  const json = JSON.stringify(params);
+  const bytes = Buffer.byteLength(json);
+  const max = SERVER_LIMITS.tasksReceived.argumentBytes;
+  if (bytes <= max) return json;
+  const size = bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : megabytes(bytes);
+  return JSON.stringify({ notKept: `The request was ${size}; Steward keeps a request of up to ${max / 1024} KB with its task.` });
+}
+
+/** Opaque to the server: where the last page ended. */
+function writeCursor(cursor: IncomingCursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
+}
+
+function readCursor(cursor: unknown): IncomingCursor {
+  if (typeof cursor === 'string' && cursor.length <= MAX_CURSOR_CHARS) {
+    try {
+      const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+      if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
+        return { createdAt: value[0], id: value[1] };
+      }
+    } catch {
+      // Not one of ours: said below.
+    }
+  }
+  throw new ProtocolError(INVALID_PARAMS, 'Invalid cursor');
 }

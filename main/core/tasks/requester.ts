@@ -4,22 +4,25 @@ import { randomUUID } from 'node:crypto';
 import { CallToolResultSchema, CancelTaskResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/core';
 import { TASK_STATUSES, type TaskStatus, type TaskView } from '../../../shared/domain/tasks.js';
 import { present, StewardError } from '../../../shared/errors.js';
-import type { McpSession } from '../sessions/index.js';
-import { taskView } from '../store/index.js';
-import { detached } from '../background.js';
-import { iso, statusMessageOf, type TaskDeps, type TaskRow } from './deps.js';
+import type { CallResult } from '../../../shared/domain/mcp.js';
+import { paced, type McpSession } from '../sessions/index.js';
+import { SERVER_LIMITS } from '../limits.js';
+import { detached, guarded } from '../background.js';
+import { cutText, iso, stampOf, statusMessageOf, viewOf, type TaskDeps, type TaskRow } from './deps.js';
 import { PollWheel } from './poll-wheel.js';
 import { TaskResult } from './task-result.js';
 import { stateOf, TaskRecord } from './record.js';
 import { isTerminal, takesReports, type ServerTask, type TaskMachineEvent, type TaskState } from './task-machine.js';
-import { nextPollDelay, pollSpread } from './timing.js';
-import { answerAll, callDeclaringTasks, cancelTask, getTask, modernServerTask, toCallResult, updateTask, type ModernCall } from './modern.js';
+import { nextPollDelay, pollIntervalOf, pollSpread } from './timing.js';
+import { answerAll, callDeclaringTasks, cancelTask, getTask, MAX_INPUT_ROUNDS, modernServerTask, toCallResult, updateTask, type ModernCall } from './modern.js';
 import type { DetailedTaskV2 } from '@modelcontextprotocol/ext-tasks/core/v2';
 
 const TASK_GONE = -32602;
 /** Statuses held for a task not on record yet: per task, and tasks at once. */
 const EARLY_PER_TASK = 8;
 const EARLY_TASKS = 64;
+/** A task id longer than this names no task of Steward's (it is not held, nor looked up). */
+const MAX_TASK_ID_CHARS = 1024;
 /** Errors that say the server could not be reached, not what it thinks of the task: the task waits and is asked again. */
 const UNREACHABLE = new Set(['server_not_running', 'server_exited', 'server_crashed', 'connect_failed', 'timeout', 'cancelled', 'auth_required']);
 
@@ -42,6 +45,10 @@ interface Followed {
   detail: DetailedTaskV2 | undefined;
   /** modern: the keys of the task's questions already taken (unique for the task's life: never answered twice). */
   asked: Set<string>;
+  /** modern: rounds of questions taken so far (see MAX_INPUT_ROUNDS). */
+  rounds: number;
+  /** modern: the round of questions waiting for the user; aborting it withdraws them all from the inbox. */
+  round: AbortController | undefined;
   state: TaskState;
   /** When the server last answered a poll (or accepted the task): the next poll is at least one interval after it. */
   lastAnswerAt: number;
@@ -72,8 +79,8 @@ export function serverTask(
   return {
     status: task.status,
     statusMessage: statusMessageOf(task.statusMessage),
-    lastUpdatedAt: task.lastUpdatedAt ?? null,
-    pollIntervalMs: typeof task.pollInterval === 'number' && Number.isFinite(task.pollInterval) ? task.pollInterval : null,
+    lastUpdatedAt: stampOf(task.lastUpdatedAt),
+    pollIntervalMs: pollIntervalOf(task.pollInterval),
     expiresAt,
   };
 }
@@ -88,7 +95,7 @@ function expiryOf(createdAt: string | undefined, ttl: number | null | undefined)
 export class TaskRequester {
   private readonly followed = new Map<string, Followed>();
   /** Statuses that came before their task was on record, by server and remote task id (see holdEarly). */
-  private readonly early = new Map<string, Record<string, unknown>[]>();
+  private readonly early = new Map<string, ServerTask[]>();
   private readonly settled = new Map<string, Array<() => void>>();
   private readonly told = new Set<string>();
   private readonly wheel: PollWheel;
@@ -106,7 +113,7 @@ export class TaskRequester {
   /** Calls a tool as a task. The row exists before the request leaves; the call returns once the server has accepted it. */
   async start(request: StartRequest): Promise<TaskView> {
     const session = await this.deps.session(request.serverId);
-    if (session.tasksExtension) return taskView(await this.startModern(request, session));
+    if (session.tasksExtension) return viewOf(await this.startModern(request, session));
     const caps = session.serverCapabilities as { tasks?: { requests?: { tools?: { call?: unknown } } } };
     if (!caps.tasks?.requests?.tools?.call) {
       throw new StewardError('not_supported', 'This server does not run tool calls as tasks.');
@@ -127,6 +134,8 @@ export class TaskRequester {
       era: 'legacy',
       detail: undefined,
       asked: new Set(),
+      rounds: 0,
+      round: undefined,
       state: stateOf(inserted),
       lastAnswerAt: this.deps.clock.now(),
       failures: 0,
@@ -136,7 +145,7 @@ export class TaskRequester {
       fetching: false,
       following: true,
       origin: server.transport === 'stdio' ? session : undefined,
-      unwatch: session.watchProgress(`task-${id}`, (p) => this.progress(id, p)),
+      unwatch: this.watchProgress(session, id),
     };
     this.followed.set(id, f);
     let created;
@@ -170,7 +179,7 @@ export class TaskRequester {
     this.apply(f, { type: 'reported', via: 'create', task: serverTask(created.task) });
     this.takeEarly(request.serverId, created.task.taskId);
     this.reschedule(f);
-    return taskView(present(this.deps.records.get(id), 'the task just started'));
+    return viewOf(present(this.deps.records.get(id), 'the task just started'));
   }
 
   /**
@@ -301,6 +310,8 @@ export class TaskRequester {
       era: row.era,
       detail: undefined,
       asked: new Set(),
+      rounds: 0,
+      round: undefined,
       state: stateOf(row),
       lastAnswerAt: this.deps.clock.now(),
       failures: 0,
@@ -338,6 +349,8 @@ export class TaskRequester {
     f.following = false;
     this.wheel.cancel(f.id);
     f.unwatch();
+    // Questions of a task that has ended are no longer anyone's to answer.
+    f.round?.abort();
   }
 
   /**
@@ -508,6 +521,34 @@ export class TaskRequester {
     });
   }
 
+  /**
+   * A legacy task's progress notifications (the token of its tools/call), paced as a tool call's are: each one passed on
+   * is a write and an event, and a server may send thousands a second. A fault in recording one is reported, never
+   * thrown back into the transport that read it.
+   */
+  private watchProgress(session: McpSession, id: string): () => void {
+    const what = `recording the progress of task ${id}`;
+    const pacer = paced(
+      (p) => this.progress(id, p),
+      () => this.deps.clock.now(),
+      this.deps.unexpected,
+      what,
+    );
+    const stop = session.watchProgress(`task-${id}`, (p) =>
+      guarded(this.deps.unexpected, what, () =>
+        pacer.progress({
+          progress: p.progress,
+          ...(p.total !== undefined ? { total: p.total } : {}),
+          ...(p.message !== undefined ? { message: cutText(p.message, SERVER_LIMITS.taskStatusMessageChars) } : {}),
+        }),
+      ),
+    );
+    return () => {
+      stop();
+      pacer.end();
+    };
+  }
+
   private progress(id: string, p: { progress: number; total?: number; message?: string }): void {
     const row = this.deps.records.update(id, iso(this.deps.clock), {
       progress: p.progress,
@@ -537,22 +578,14 @@ export class TaskRequester {
    * fetch_result). A new pollInterval in it moves the next poll to one new interval after the last answer.
    */
   statusNotified(serverId: string, params: Record<string, unknown>): void {
-    const taskId = typeof params.taskId === 'string' ? params.taskId : undefined;
+    const taskId = typeof params.taskId === 'string' && params.taskId.length <= MAX_TASK_ID_CHARS ? params.taskId : undefined;
     const status = TASK_STATUSES.find((s) => s === params.status);
     if (!taskId || !status) return;
-    const row = this.deps.records.byRemote(serverId, 'outgoing', taskId, this.deps.owner);
-    // Only this process's own task, and one that still takes reports: a status naming the id of another process's task,
-    // or of one that cannot be reported on again, is about a newer task of this process that the server gave the same
-    // id (numbering anew after a restart) and whose answer is not handled yet; it waits for it like any early status.
-    if (!row || row.owner_pid !== this.deps.owner.pid || row.owner_started !== this.deps.owner.started || !takesReports(row)) {
-      this.holdEarly(serverId, taskId, params);
-      return;
-    }
-    const f = this.followedOrLoaded(row);
-    const interval = f.state.pollIntervalMs;
-    this.apply(
-      f,
-      this.reportOf('notification', {
+    // Only the fields the machine reads, the message cut: this is all that is kept of it, even while it waits.
+    this.notified(
+      serverId,
+      taskId,
+      serverTask({
         status,
         statusMessage: typeof params.statusMessage === 'string' ? params.statusMessage : undefined,
         createdAt: typeof params.createdAt === 'string' ? params.createdAt : undefined,
@@ -561,6 +594,20 @@ export class TaskRequester {
         pollInterval: typeof params.pollInterval === 'number' ? params.pollInterval : undefined,
       }),
     );
+  }
+
+  private notified(serverId: string, taskId: string, task: ServerTask): void {
+    const row = this.deps.records.byRemote(serverId, 'outgoing', taskId, this.deps.owner);
+    // Only this process's own task, and one that still takes reports: a status naming the id of another process's task,
+    // or of one that cannot be reported on again, is about a newer task of this process that the server gave the same
+    // id (numbering anew after a restart) and whose answer is not handled yet; it waits for it like any early status.
+    if (!row || row.owner_pid !== this.deps.owner.pid || row.owner_started !== this.deps.owner.started || !takesReports(row)) {
+      this.holdEarly(serverId, taskId, task);
+      return;
+    }
+    const f = this.followedOrLoaded(row);
+    const interval = f.state.pollIntervalMs;
+    this.apply(f, { type: 'reported', via: 'notification', task });
     if (f.following && f.state.pollIntervalMs !== interval && this.wheel.has(f.id)) {
       this.wheel.cancel(f.id);
       this.reschedule(f);
@@ -571,10 +618,10 @@ export class TaskRequester {
    * A status can arrive before the answer that created its task has been handled (the server writes both at once): it
    * is held, bounded, until that task is on record, then taken in order after the creation.
    */
-  private holdEarly(serverId: string, taskId: string, params: Record<string, unknown>): void {
+  private holdEarly(serverId: string, taskId: string, task: ServerTask): void {
     const key = `${serverId}\u0000${taskId}`;
     const held = this.early.get(key) ?? [];
-    if (held.length < EARLY_PER_TASK) held.push(params);
+    if (held.length < EARLY_PER_TASK) held.push(task);
     this.early.delete(key);
     this.early.set(key, held);
     // Statuses for tasks that never appear (a confused or hostile server) are forgotten oldest first.
@@ -588,11 +635,7 @@ export class TaskRequester {
     const key = `${serverId}\u0000${taskId}`;
     const held = this.early.get(key);
     this.early.delete(key);
-    for (const params of held ?? []) this.statusNotified(serverId, params);
-  }
-
-  private reportOf(via: 'notification' | 'cancel', task: Parameters<typeof serverTask>[0]): TaskMachineEvent {
-    return { type: 'reported', via, task: serverTask(task) };
+    for (const task of held ?? []) this.notified(serverId, taskId, task);
   }
 
   async cancel(id: string): Promise<TaskRow> {
@@ -612,7 +655,7 @@ export class TaskRequester {
     this.apply(f, { type: 'cancel_requested' });
     try {
       const task = await session.request('Cancelling a task', 'tasks/cancel', { taskId: row.remote_task_id }, CancelTaskResultSchema);
-      this.apply(f, this.reportOf('cancel', task));
+      this.apply(f, { type: 'reported', via: 'cancel', task: serverTask(task) });
       return present(this.deps.records.get(id), 'the cancelled task');
     } catch (error) {
       // Already over on the server's side: the next poll, at its usual time, reads how it ended.
@@ -624,7 +667,9 @@ export class TaskRequester {
   /**
    * 2026-07-28: the result, or the task's questions, come inline with its status. Questions not taken before go to the
    * inbox like any server question and their answers go back with tasks/update; one that cannot be answered (a refused
-   * model request) cannot be sent back, so the task is cancelled and fails with the reason.
+   * model request, a form over the cap) cannot be sent back, so the task is cancelled and fails with the reason, and so
+   * does a task that keeps asking past MAX_INPUT_ROUNDS. A result that is not a tool result is the task's outcome all
+   * the same, as a malformed tasks/result is for a 2025 task: asking again would bring the same.
    */
   private async fetchModern(f: Followed, session: McpSession): Promise<void> {
     f.fetching = true;
@@ -635,18 +680,34 @@ export class TaskRequester {
         const fresh = Object.entries(detail.inputRequests).filter(([key]) => !f.asked.has(key));
         if (fresh.length === 0) return;
         for (const [key] of fresh) f.asked.add(key);
+        if (f.rounds >= MAX_INPUT_ROUNDS) {
+          await this.giveUp(f, session, `The server kept asking questions after ${MAX_INPUT_ROUNDS} rounds; Steward cancelled the task.`);
+          return;
+        }
+        f.rounds++;
+        const round = new AbortController();
+        f.round = round;
         let answers: Record<string, unknown>;
         try {
-          answers = await answerAll(session, Object.fromEntries(fresh), session.ended);
+          answers = await answerAll(session, Object.fromEntries(fresh), [session.ended, round.signal]);
         } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          await cancelTask(session, f.remoteTaskId).catch(() => undefined);
-          this.apply(f, { type: 'refused', message, byServer: false });
+          // Withdrawn because the user cancelled the task or it ended: how it ends is the server's to say.
+          if (round.signal.aborted) return;
+          await this.giveUp(f, session, error instanceof Error ? error.message : String(error));
           return;
+        } finally {
+          if (f.round === round) f.round = undefined;
         }
         await updateTask(session, f.remoteTaskId, answers);
       } else if (detail.status === 'completed') {
-        const result = toCallResult(detail.result);
+        let result: CallResult;
+        try {
+          result = toCallResult(detail.result);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          this.apply(f, { type: 'result', outcome: 'rpc_error', payload: JSON.stringify({ error: { code: null, message } }), message });
+          return;
+        }
         this.apply(f, {
           type: 'result',
           outcome: result.isError ? 'is_error' : 'ok',
@@ -666,11 +727,21 @@ export class TaskRequester {
     }
   }
 
-  /** 2026-07-28: tasks/cancel is only acknowledged; how the task ended is read by the next poll, at its usual time. */
+  /** A modern task whose questions cannot go back (or never end): cancelled on the server, failed here with the reason. */
+  private async giveUp(f: Followed, session: McpSession, message: string): Promise<void> {
+    await cancelTask(session, f.remoteTaskId).catch(() => undefined);
+    this.apply(f, { type: 'refused', message, byServer: false });
+  }
+
+  /**
+   * 2026-07-28: tasks/cancel is only acknowledged; how the task ended is read by the next poll, at its usual time. Its
+   * questions still waiting for the user are withdrawn at once.
+   */
   private async cancelModern(row: TaskRow, session: McpSession | undefined): Promise<TaskRow> {
     if (!session?.tasksExtension) throw new StewardError('not_supported', `"${row.server_name}" is not connected, so its task cannot be cancelled now.`);
     const f = this.followedOrLoaded(row);
     this.apply(f, { type: 'cancel_requested' });
+    f.round?.abort();
     try {
       await cancelTask(session, row.remote_task_id ?? '');
     } catch (error) {

@@ -4,8 +4,8 @@ import type { CallResult } from '../../../shared/domain/mcp.js';
 import { TASK_RESULT_PAGE, TERMINAL_STATUSES, type TaskDetail, type TaskResultPage, type TaskView } from '../../../shared/domain/tasks.js';
 import { present, StewardError } from '../../../shared/errors.js';
 import type { McpSession } from '../sessions/index.js';
-import { taskView, type TaskCursor, type TaskFilter } from '../store/index.js';
-import type { TaskDeps, TaskRow } from './deps.js';
+import type { TaskCursor, TaskFilter } from '../store/index.js';
+import { viewOf, type TaskDeps, type TaskRow } from './deps.js';
 import { TaskReceiver } from './receiver.js';
 import { stateOf, TaskRecord } from './record.js';
 import { TaskRequester, type StartRequest } from './requester.js';
@@ -16,7 +16,7 @@ export class TasksService {
   private readonly record: TaskRecord;
 
   constructor(private readonly deps: TaskDeps) {
-    const changed = (row: TaskRow) => deps.events.emit('tasks:changed', taskView(row));
+    const changed = (row: TaskRow) => deps.events.emit('tasks:changed', viewOf(row));
     this.requester = new TaskRequester(deps, changed);
     this.receiver = new TaskReceiver(deps, changed);
     this.record = new TaskRecord(deps, changed);
@@ -55,13 +55,13 @@ export class TasksService {
       } catch (error) {
         throw new StewardError('invalid_payload', error instanceof Error ? error.message : String(error));
       }
-      return Promise.resolve(taskView(present(this.deps.records.get(id), 'the cancelled task')));
+      return Promise.resolve(viewOf(present(this.deps.records.get(id), 'the cancelled task')));
     }
-    return this.requester.cancel(id).then(taskView);
+    return this.requester.cancel(id).then(viewOf);
   }
 
   list(filter: TaskFilter, limit: number, cursor?: TaskCursor): TaskView[] {
-    return this.deps.records.page(filter, limit, cursor).map(taskView);
+    return this.deps.records.page(filter, limit, cursor).map(viewOf);
   }
 
   detail(id: string): TaskDetail {
@@ -73,7 +73,7 @@ export class TasksService {
     } catch {
       args = null;
     }
-    return { ...taskView(row), remoteTaskId: row.remote_task_id, arguments: args, events: this.deps.records.events(id), eventsDropped: row.events_dropped };
+    return { ...viewOf(row), remoteTaskId: row.remote_task_id, arguments: args, events: this.deps.records.events(id), eventsDropped: row.events_dropped };
   }
 
   /** A page of the result's JSON text; large results are never loaded whole. */

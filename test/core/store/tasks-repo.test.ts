@@ -1,4 +1,6 @@
-// Task rows: a change, its history entries and its result in one transaction; keyset pages newest first; results in slices.
+// Task rows: a change, its history entries and its result in one transaction; keyset pages newest first; results in slices;
+// the tasks servers asked for, listed for them without blobs and dropped when ended past their ttl or past the number kept.
+// Hostile input tried: a server's ended tasks by the hundred, each with a megabyte of arguments and a result.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../main/core/store/index.js';
 import { taskPageSql } from '../../../main/core/store/tasks-repo.js';
@@ -149,6 +151,66 @@ describe('TasksRepo', () => {
     // A second taker that read the task before the first claim loses: the task has one follower.
     expect(store.tasks.claim('a', { pid: 78, started: 'tok2' }, before)).toBe(false);
     expect(store.tasks.get('a')).toMatchObject({ owner_pid: 77, owner_started: 'tok' });
+  });
+});
+
+describe('the tasks servers asked Steward to run', () => {
+  const at = (s: number) => new Date(Date.UTC(2026, 0, 1) + s * 1000).toISOString();
+  const incoming = (id: string, s: number, overrides: Parameters<typeof task>[2] = {}) =>
+    store.tasks.insert(
+      task(id, at(s), { direction: 'incoming', remote_task_id: id, expires_at: at(s + 60), arguments: 'x'.repeat(1_000_000), ...overrides }),
+      requested,
+    );
+  const ids = (serverId = 's1') => store.tasks.incoming(serverId, at(0), 1000).map((t) => t.id);
+
+  it("lists one server's live tasks oldest first, in pages, with the Task's columns and no blobs", () => {
+    for (let i = 0; i < 5; i += 1) incoming(`t${i}`, i < 3 ? 1 : 2);
+    incoming('gone', 0, { expires_at: at(0.5) });
+    incoming('other', 1, { server_id: 's2' });
+    store.tasks.insert(task('asked', at(1)), requested);
+    const first = store.tasks.incoming('s1', at(1), 2);
+    expect(first.map((t) => t.id)).toEqual(['t0', 't1']);
+    expect(Object.keys(first[0]!).sort()).toEqual([
+      'created_at',
+      'expires_at',
+      'id',
+      'poll_interval_ms',
+      'remote_task_id',
+      'status',
+      'status_message',
+      'updated_at',
+    ]);
+    // Three share a creation time: the cursor's id keeps the page from skipping or repeating one.
+    const second = store.tasks.incoming('s1', at(1), 2, { createdAt: first[1]!.created_at, id: first[1]!.id });
+    expect(second.map((t) => t.id)).toEqual(['t2', 't3']);
+    expect(store.tasks.incoming('s1', at(1), 10, { createdAt: at(2), id: 't3' }).map((t) => t.id)).toEqual(['t4']);
+    expect(store.tasks.incoming('s1', at(61.5), 10).map((t) => t.id)).toEqual(['t3', 't4']);
+  });
+
+  it('drops ended ones past their ttl, and past the newest kept, with their history and result; nothing running, asked or of another server', () => {
+    incoming('ended', 1, { status: 'completed' });
+    store.tasks.putResult('ended', JSON.stringify({ result: { action: 'cancel' } }));
+    incoming('running', 1, { status: 'input_required' });
+    for (let i = 0; i < 6; i += 1) incoming(`c${i}`, 100 + i, { status: 'cancelled', expires_at: at(1000) });
+    incoming('theirs', 1, { status: 'failed', server_id: 's2' });
+    store.tasks.insert(task('asked', at(1), { status: 'completed', expires_at: at(2) }), requested);
+    // The latest change stays whatever it is: the next change is numbered from it.
+    incoming('latest', 2, { status: 'failed' });
+
+    expect(store.tasks.pruneIncoming(at(500), { serverId: 's1', keep: 3 })).toBe(4);
+    expect(ids().sort()).toEqual(['c3', 'c4', 'c5', 'latest', 'running']);
+    expect(store.tasks.get('ended')).toBeUndefined();
+    expect(store.tasks.result('ended')).toBeUndefined();
+    expect(store.tasks.events('ended')).toEqual([]);
+    expect(store.tasks.get('theirs')).toBeDefined();
+    expect(store.tasks.get('asked')).toBeDefined();
+
+    // At start, without a server: the expired ones of every server, and only those.
+    store.tasks.insert(task('newest', at(3)), requested);
+    expect(store.tasks.pruneIncoming(at(500))).toBe(2);
+    expect(store.tasks.get('theirs')).toBeUndefined();
+    expect(store.tasks.get('latest')).toBeUndefined();
+    expect(ids().sort()).toEqual(['c3', 'c4', 'c5', 'running']);
   });
 });
 

@@ -1,9 +1,17 @@
 // The poll wheel on a fake clock: one timer for every task, a turn never before its time, tasks started together spread
 // over their interval instead of firing at once, and a lone task kept at its exact interval.
+// Hostile: turns asked for 1e18 ms out (slot numbers past 2^53, where slot + 1 === slot), a wait past
+// Node's longest timer (2^31-1 ms, which Node fires at once), a time that is not a number; pollIntervals a server may
+// send (fractional, 1e20, Infinity, not a number) and a ttl under a second.
 import { describe, expect, it } from 'vitest';
 import { PollWheel, SLOT_MS } from '../../../main/core/tasks/poll-wheel.js';
-import { nextPollDelay, pollSpread } from '../../../main/core/tasks/timing.js';
+import { grantedTtl, nextPollDelay, pollIntervalOf, pollSpread } from '../../../main/core/tasks/timing.js';
 import { FakeClock } from '../../helpers/clock.js';
+
+/** Node's longest timer: a wait asked for longer fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const YEAR_MS = 365 * 24 * 3600_000;
+const TEN_MINUTES_MS = 10 * 60_000;
 
 function wheel(onDue: (id: string, at: number) => void = () => undefined) {
   const clock = new FakeClock(1_000_000);
@@ -97,6 +105,39 @@ describe('PollWheel', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('takes a turn asked for 1e18 ms out at its horizon, and goes on scheduling others in the same slot', () => {
+    const { clock, w } = wheel();
+    const far = clock.now() + 1e18;
+    expect(w.schedule('a', far, pollSpread(1e18, true))).toBeLessThanOrEqual(clock.now() + YEAR_MS + SLOT_MS);
+    // A second id for the same slot: the search for a lighter slot after it must end.
+    expect(w.schedule('b', far, pollSpread(1e18, false))).toBe(w.dueAt('a'));
+    w.schedule('c', Number.NaN, 1e20);
+    w.schedule('d', Number.NEGATIVE_INFINITY, Number.NaN);
+    expect(w.size).toBe(4);
+    expect(Number.isSafeInteger(w.dueAt('a'))).toBe(true);
+  });
+
+  it('never asks its clock for a wait past 2^31-1 ms, and still fires a turn further out at its time', () => {
+    const { clock, w, fired } = wheel();
+    const waits: number[] = [];
+    const setTimeout = clock.setTimeout.bind(clock);
+    clock.setTimeout = (fn, ms) => {
+      waits.push(ms);
+      return setTimeout(fn, ms);
+    };
+    const at = w.schedule('a', clock.now() + 3e9, 0);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(MAX_TIMER_MS);
+    clock.advance(MAX_TIMER_MS);
+    expect(fired).toEqual([]);
+    expect(clock.pending).toBe(1);
+    clock.advance(at - clock.now() - 1);
+    expect(fired).toEqual([]);
+    clock.advance(1);
+    expect(fired).toEqual([{ id: 'a', at }]);
+    expect(waits).toHaveLength(2);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(MAX_TIMER_MS);
+  });
+
   it('stops on dispose', () => {
     const { clock, w, fired } = wheel();
     w.schedule('a', clock.now() + 100, 0);
@@ -115,5 +156,32 @@ describe('poll delays', () => {
     expect(nextPollDelay(undefined, 0)).toBe(1000);
     expect(nextPollDelay(1000, 2)).toBe(4000);
     expect(nextPollDelay(1000, 20)).toBe(30_000);
+  });
+
+  it('takes a server’s pollInterval as whole milliseconds up to ten minutes', () => {
+    const cases: Array<[unknown, number | null]> = [
+      [300, 300],
+      [300.5, 301],
+      [1e20, TEN_MINUTES_MS],
+      [Number.POSITIVE_INFINITY, TEN_MINUTES_MS],
+      [-5, 0],
+      [Number.NaN, null],
+      ['300', null],
+      [undefined, null],
+    ];
+    for (const [given, kept] of cases) expect(pollIntervalOf(given)).toBe(kept);
+  });
+
+  it('polls at least every ten minutes, whatever interval the server asks for or an older row holds', () => {
+    expect(nextPollDelay(1e20, 0)).toBe(TEN_MINUTES_MS);
+    expect(nextPollDelay(1e20, 5)).toBe(TEN_MINUTES_MS);
+    expect(nextPollDelay(Number.POSITIVE_INFINITY, 0)).toBe(TEN_MINUTES_MS);
+    expect(nextPollDelay(300.5, 0)).toBe(301);
+  });
+
+  it('grants a task a server asks Steward to run at least a second', () => {
+    expect(grantedTtl(0.4)).toBe(1000);
+    expect(grantedTtl(1)).toBe(1000);
+    expect(grantedTtl(5000.4)).toBe(5000);
   });
 });

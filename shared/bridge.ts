@@ -11,6 +11,12 @@ export interface StewardBridge {
   readonly events: BridgeEvents;
 }
 
+/**
+ * Bytes (UTF-8) of one call frame on browser mode's WebSocket. The page's bridge sends nothing larger (such a call fails
+ * at once); the server answers a larger one with a failure for that call alone, so the page's other calls go on.
+ */
+export const CALL_FRAME_MAX_BYTES = 8 * 1024 * 1024;
+
 /** Browser mode's WebSocket frames. */
 export type ClientFrame = { type: 'call'; id: number; channel: string; payload: unknown };
 export type ServerFrame = { type: 'result'; id: number; outcome: Outcome<unknown> } | { type: 'event'; event: string; payload: unknown };

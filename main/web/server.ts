@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { EVENT_NAMES } from '../../shared/contract/index.js';
-import type { ClientFrame, ServerFrame } from '../../shared/bridge.js';
+import { CALL_FRAME_MAX_BYTES, type ClientFrame, type ServerFrame } from '../../shared/bridge.js';
 import { StewardError, toFailure } from '../../shared/errors.js';
 import type { Host } from '../core/host.js';
 import { requestTarget } from '../core/http-target.js';
@@ -38,7 +38,14 @@ export interface WebServer {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1']);
-const MAX_FRAME = 8 * 1024 * 1024;
+/**
+ * What `ws` reads of one frame before it closes the socket (1009), failing every call the page has waiting. Above the
+ * largest call, so that a call too large gets a failure of its own instead (see oversized()); only a client that is not
+ * Steward's page could send more.
+ */
+const MAX_PAYLOAD = 2 * CALL_FRAME_MAX_BYTES;
+/** Enough of a frame's start to read its call id: the page writes `{"type":"call","id":N,...`. */
+const FRAME_HEAD_BYTES = 64;
 /** Bytes a page may leave unread on its socket before it is dropped (room for a few of the largest frames). */
 const MAX_BACKLOG = 32 * 1024 * 1024;
 const HEADERS_TIMEOUT_MS = 10_000;
@@ -138,7 +145,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       .pipe(res);
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
   http.on('upgrade', (req, socket, head) => {
     // The socket is ours from here: a reset by the client must not become an uncaught error.
     socket.on('error', () => socket.destroy());
@@ -207,10 +214,26 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     ws.on('close', () => sockets.delete(ws));
     ws.on('error', () => sockets.delete(ws));
     ws.on('message', (data, isBinary) => {
+      const bytes = sizeOf(data);
+      if (bytes > CALL_FRAME_MAX_BYTES) {
+        oversized(ws, data, bytes);
+        return;
+      }
       answer(ws, data, isBinary).catch((error: unknown) =>
         log(`A call on the socket went unanswered: ${error instanceof Error ? error.message : String(error)}`),
       );
     });
+  }
+
+  /** A call too large to take: refused by the id at its start (read, not parsed: it is megabytes), never run. */
+  function oversized(ws: WebSocket, data: RawData, bytes: number): void {
+    const mb = (n: number) => `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`;
+    log(`refused a call of ${mb(bytes)} on the socket`);
+    const error = new StewardError(
+      'message_too_large',
+      `The call was ${mb(bytes)}, over the ${mb(CALL_FRAME_MAX_BYTES)} Steward takes in one; it was not run.`,
+    );
+    send(ws, { type: 'result', id: callIdOf(headOf(data)) ?? -1, outcome: toFailure(error) });
   }
 
   async function answer(ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
@@ -256,6 +279,24 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       await frames.close();
     },
   };
+}
+
+function sizeOf(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
+  return data.byteLength;
+}
+
+function headOf(data: RawData): string {
+  const first = Array.isArray(data) ? data[0] : data;
+  if (!first) return '';
+  const bytes = Buffer.isBuffer(first) ? first : Buffer.from(first);
+  return bytes.subarray(0, FRAME_HEAD_BYTES).toString('utf8');
+}
+
+function callIdOf(head: string): number | undefined {
+  const match = /^\s*\{\s*"type"\s*:\s*"call"\s*,\s*"id"\s*:\s*(\d{1,16})\s*[,}]/.exec(head);
+  const id = match ? Number(match[1]) : Number.NaN;
+  return Number.isSafeInteger(id) ? id : undefined;
 }
 
 function textOf(data: RawData): string {

@@ -1,4 +1,5 @@
-// Browser mode's server without a browser: token, Origin and Host checks, loopback only, bad frames and payloads.
+// Browser mode's server without a browser: token, Origin and Host checks, loopback only, bad frames and payloads, and
+// a 9 MB call (what a view's oversized request became) among ordinary ones, which must fail alone and keep the socket.
 import { request } from 'node:http';
 import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
@@ -108,6 +109,43 @@ describe('browser mode server', () => {
         outcome: { ok: false, code: 'not_found' },
       });
       expect(await ask(ws!, { type: 'call', id: 5, channel: 'servers:list', payload: {} })).toMatchObject({ id: 5, outcome: { ok: true, data: [] } });
+    } finally {
+      ws?.close();
+    }
+  });
+
+  it('fails a call too large to take by its id, and keeps the socket and the calls around it', async () => {
+    const w = await start();
+    const { ws } = await connect(`ws://127.0.0.1:${w.port}/ws?token=test-token-123`, `http://127.0.0.1:${w.port}`);
+    const results = new Map<number, Record<string, unknown>>();
+    let closed: number | undefined;
+    ws!.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString('utf8')) as { type: string; id: number; outcome: Record<string, unknown> };
+      if (frame.type === 'result') results.set(frame.id, frame.outcome);
+    });
+    ws!.on('close', (code) => (closed = code));
+    try {
+      ws!.send(JSON.stringify({ type: 'call', id: 1, channel: 'servers:list', payload: {} }));
+      const big = 'x'.repeat(9 * 1024 * 1024);
+      ws!.send(
+        JSON.stringify({
+          type: 'call',
+          id: 2,
+          channel: 'apps:request',
+          payload: { viewId: 'v', method: 'tools/call', params: { name: 'a', arguments: { big } } },
+        }),
+      );
+      ws!.send(JSON.stringify({ type: 'call', id: 3, channel: 'servers:list', payload: {} }));
+      await waitFor('three answers or a close', () => results.size === 3 || closed !== undefined);
+      expect(closed).toBeUndefined();
+      expect(results.get(2)).toMatchObject({
+        ok: false,
+        code: 'message_too_large',
+        message: expect.stringMatching(/^The call was 9 MB, over the 8 MB/) as unknown,
+      });
+      expect(results.get(1)).toEqual({ ok: true, data: [] });
+      expect(results.get(3)).toEqual({ ok: true, data: [] });
+      expect(ws!.readyState).toBe(WebSocket.OPEN);
     } finally {
       ws?.close();
     }

@@ -1,7 +1,8 @@
 // window.steward over browser mode's WebSocket: the same shape the Electron preload exposes.
 import { CALL_NAMES, EVENT_NAMES, type EventName } from '../../../shared/contract/index.js';
-import type { BridgeCalls, BridgeEvents, ServerFrame, StewardBridge } from '../../../shared/bridge.js';
+import { CALL_FRAME_MAX_BYTES, type BridgeCalls, type BridgeEvents, type ServerFrame, type StewardBridge } from '../../../shared/bridge.js';
 import type { Outcome } from '../../../shared/errors.js';
+import { bytesOver, megabytes } from './payload-size.js';
 
 export interface SocketStatus {
   connected: boolean;
@@ -58,9 +59,19 @@ export function createWsBridge(url: string, onStatus: (status: SocketStatus) => 
       return { ok: false, code: 'connect_failed', message: 'Steward is not connected; it keeps trying to reconnect.' };
     }
     const id = nextId++;
+    const frame = JSON.stringify({ type: 'call', id, channel, payload });
+    // Past the cap the server would refuse the call, and far past it drop the socket with every call the page has waiting.
+    const bytes = bytesOver(frame, CALL_FRAME_MAX_BYTES);
+    if (bytes !== undefined) {
+      return {
+        ok: false,
+        code: 'message_too_large',
+        message: `The call was ${megabytes(bytes)}, over the ${megabytes(CALL_FRAME_MAX_BYTES)} Steward takes in one; it was not sent.`,
+      };
+    }
     return new Promise((resolve) => {
       pending.set(id, resolve);
-      socket.send(JSON.stringify({ type: 'call', id, channel, payload }));
+      socket.send(frame);
     });
   };
 

@@ -10,6 +10,7 @@ import { call, HostError } from '../../lib/steward.js';
 import type { ColorScheme } from '../../lib/theme.js';
 import { FloodGuard } from './flood-guard.js';
 import { hostCapabilities, hostContext, INLINE_MAX_HEIGHT, type DisplayMode } from './host-context.js';
+import { oversizedRequest } from './request-size.js';
 
 /** How long a view gets to answer ui/resource-teardown before its frame goes anyway. */
 export const TEARDOWN_MS = 2000;
@@ -239,7 +240,13 @@ export class LiveView {
 
   private wire(bridge: AppBridge, spec: AppViewSpec): void {
     const viewId = spec.viewId;
+    // Thrown unmarked as logged: the watch on the wire tells the host's log of the refusal.
+    const sized = (payload: unknown) => {
+      const refusal = oversizedRequest(payload);
+      if (refusal) throw refusal;
+    };
     const relay = async (method: string, params: unknown) => {
+      sized({ method, params });
       try {
         return await call('apps:request', { viewId, method, params });
       } catch (error) {
@@ -275,6 +282,7 @@ export class LiveView {
       await call('apps:rejected', { viewId, method: notification.method.slice(0, 200), reason: 'not a notification a view may send' }).catch(() => undefined);
     };
     bridge.onmessage = async (params) => {
+      sized(params);
       try {
         await call('apps:message', { viewId, params });
       } catch (error) {
@@ -284,6 +292,7 @@ export class LiveView {
       return {};
     };
     bridge.onupdatemodelcontext = async (params) => {
+      sized(params);
       try {
         await call('apps:modelContext', { viewId, params });
       } catch (error) {
@@ -299,6 +308,7 @@ export class LiveView {
       void call('apps:log', { viewId, level: params.level, text: `${logger}${text}`.slice(0, 20_000) }).catch(() => undefined);
     });
     bridge.onopenlink = async ({ url }) => {
+      sized(url);
       let verdict: LinkRequest['verdict'];
       try {
         verdict = await call('apps:checkLink', { viewId, url });

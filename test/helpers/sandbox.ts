@@ -4,6 +4,7 @@ import { FIXTURES, NODE } from './paths.js';
 
 export const EXIT_NOW_REQUEST: SandboxRequest = {
   argv: [NODE, `${FIXTURES}/exit-now.mjs`],
+  env: {},
   cwd: FIXTURES,
   tempDir: null,
   denyRead: [],

@@ -1,6 +1,6 @@
 // The one list, per OS, of locations no sandboxed server may read: credentials, keys, history, browser profiles,
 // other hosts' configs (they hold servers' secrets) and Steward's own data. The sandbox hides them; the consent flags them.
-import { pathApi, type Platform } from './platform-paths.js';
+import { normalizeAbsolute, pathApi, type Platform } from './platform-paths.js';
 
 export type HiddenKind = 'credentials' | 'keys' | 'history' | 'browser' | 'host-config' | 'steward';
 
@@ -45,12 +45,21 @@ const COMMON: readonly Entry[] = [
   ['.pypirc', 'PyPI tokens', 'credentials'],
   ['.config/pip', 'pip index credentials', 'credentials'],
   ['.cargo/credentials.toml', 'crates.io tokens', 'credentials'],
+  ['.cargo/credentials', 'crates.io tokens', 'credentials'],
   ['.gem/credentials', 'RubyGems tokens', 'credentials'],
   ['.m2/settings.xml', 'Maven credentials', 'credentials'],
   ['.gradle/gradle.properties', 'Gradle credentials', 'credentials'],
+  ['.pgpass', 'PostgreSQL passwords', 'credentials'],
+  ['.my.cnf', 'MySQL passwords', 'credentials'],
+  ['.config/rclone', 'rclone remotes and their credentials', 'credentials'],
+  ['.config/containers/auth.json', 'Podman registry credentials', 'credentials'],
+  ['.config/configstore', 'tokens that npm-installed tools keep', 'credentials'],
+  ['.config/github-copilot', 'GitHub Copilot tokens', 'credentials'],
   ['.env', 'a .env secrets file', 'credentials'],
   ['.claude', "Claude Code's credentials and history", 'credentials'],
   ['.claude.json', "Claude Code's account and server settings", 'host-config'],
+  ['.codex', "Codex CLI's credentials and server settings", 'credentials'],
+  ['.gemini', "Gemini CLI's credentials and server settings", 'credentials'],
   ['.cursor', "Cursor's server settings", 'host-config'],
   ['.codeium', "Windsurf's server settings", 'host-config'],
   ['.bash_history', 'shell history', 'history'],
@@ -122,16 +131,32 @@ const WINDOWS: readonly Entry[] = [
   ['AppData/Roaming/Steward', "Steward's own data", 'steward'],
 ];
 
+/** Variables of the host that move where the listed locations are. Values that are not absolute paths are ignored. */
+export interface HiddenPathsEnv {
+  /** Where ~/.config is (Linux and macOS): each location under ~/.config is hidden there too. */
+  XDG_CONFIG_HOME?: string | undefined;
+  /** The user's runtime folder (Linux, /run/user/<uid>): Podman keeps its registry sign-ins there. */
+  XDG_RUNTIME_DIR?: string | undefined;
+}
+
 /** Every hidden location for this OS and home folder, Steward's data folder (wherever it is) last. */
-export function hiddenLocations(platform: Platform, homeDir: string, dataDir: string): HiddenLocation[] {
+export function hiddenLocations(platform: Platform, homeDir: string, dataDir: string, env: HiddenPathsEnv = {}): HiddenLocation[] {
   const api = pathApi(platform);
   const perOs = platform === 'darwin' ? DARWIN : platform === 'win32' ? WINDOWS : LINUX;
+  const absolute = (value: string | undefined) => (value ? normalizeAbsolute(value, homeDir, platform) : undefined);
+  const configHome = platform === 'win32' ? undefined : absolute(env.XDG_CONFIG_HOME);
   const out: HiddenLocation[] = [];
-  for (const [relative, what, kind] of [...COMMON, ...perOs]) {
-    const path = api.join(homeDir, ...relative.split('/'));
+  const add = (path: string, what: string, kind: HiddenKind) => {
     if (!out.some((h) => h.path === path)) out.push({ path, what, kind });
+  };
+  for (const [relative, what, kind] of [...COMMON, ...perOs]) {
+    const parts = relative.split('/');
+    add(api.join(homeDir, ...parts), what, kind);
+    if (configHome !== undefined && parts[0] === '.config') add(api.join(configHome, ...parts.slice(1)), what, kind);
   }
-  if (!out.some((h) => h.path === dataDir)) out.push({ path: dataDir, what: "Steward's own data", kind: 'steward' });
+  const runtimeDir = platform === 'linux' ? absolute(env.XDG_RUNTIME_DIR) : undefined;
+  if (runtimeDir !== undefined) add(api.join(runtimeDir, 'containers', 'auth.json'), 'Podman registry credentials', 'credentials');
+  add(dataDir, "Steward's own data", 'steward');
   return out;
 }
 

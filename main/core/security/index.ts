@@ -13,7 +13,7 @@ export type { PinRequest } from './runner-common.js';
 export { NPM_REGISTRY } from './runner-common.js';
 export { PYPI_INDEX } from './runner-python.js';
 export { nodeFsView, type FsView } from './fs-view.js';
-export { createOsSandbox, type SandboxRunner, type SandboxRequest, type WrappedCommand } from './sandbox-runner.js';
+export { createOsSandbox, passEnvironment, type SandboxRunner, type SandboxRequest, type WrappedCommand } from './sandbox-runner.js';
 export { serverSandboxRequest, downloadSandboxRequest, writablePaths } from './sandbox-request.js';
 export { findDangers } from './findings.js';
 export { quoteCommandLine, quoteWord } from './shell-quote.js';

@@ -103,7 +103,7 @@ export function planLaunch(
       : refuse('command_not_found', `Steward could not find "${config.command}" on PATH or in the usual install folders. Give its full path or install it.`);
   }
 
-  const hidden = hiddenLocations(platform, homeDir, policy.dataDir);
+  const hidden = hiddenLocations(platform, homeDir, policy.dataDir, hostEnv);
   const grants = checkGrants(input.sandbox, hidden, homeDir, platform);
   if (grants.kind === 'refusal') return grants;
 

@@ -8,11 +8,13 @@ function denyWrites(granted: readonly string[], platform: Platform, homeDir: str
   return runtimeConvenienceWrites(platform, homeDir).filter((p) => !granted.some((g) => isAtOrUnder(p, g, platform)));
 }
 
-export function serverSandboxRequest(spec: LaunchSpec, platform: Platform, homeDir: string): SandboxRequest {
+/** `env` is the server's whole environment (the plan's), set inside the sandbox. */
+export function serverSandboxRequest(spec: LaunchSpec, platform: Platform, homeDir: string, env: Readonly<Record<string, string>>): SandboxRequest {
   const sb = spec.sandbox;
   const writes = [...sb.writePaths, ...sb.ownWritePaths];
   return {
     argv: [spec.command, ...spec.args],
+    env,
     cwd: spec.cwd,
     tempDir: sb.tempDir,
     denyRead: sb.denyReadPaths,
@@ -24,12 +26,18 @@ export function serverSandboxRequest(spec: LaunchSpec, platform: Platform, homeD
 }
 
 /** The download step: the registry (and the user's domains) only, writes only to the package folder and its cache. */
-export function downloadSandboxRequest(spec: LaunchSpec, platform: Platform, homeDir: string): SandboxRequest | undefined {
+export function downloadSandboxRequest(
+  spec: LaunchSpec,
+  platform: Platform,
+  homeDir: string,
+  env: Readonly<Record<string, string>>,
+): SandboxRequest | undefined {
   const step = spec.runner?.download;
   if (!step) return undefined;
   const writes = [...step.writePaths, ...(spec.sandbox.tempDir ? [spec.sandbox.tempDir] : [])];
   return {
     argv: [step.command, ...step.args],
+    env,
     cwd: step.cwd,
     tempDir: spec.sandbox.tempDir,
     denyRead: spec.sandbox.denyReadPaths,

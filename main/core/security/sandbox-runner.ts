@@ -1,16 +1,24 @@
 // The OS sandbox (bubblewrap on Linux, Seatbelt on macOS) through @anthropic-ai/sandbox-runtime, behind a small port.
 // Each launch is wrapped with its own filesystem and network lists, and the denials the runtime records for it are kept.
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { StewardError } from '../../../shared/errors.js';
+import { isReservedEnvName } from './child-env.js';
 import { nodeFsView } from './fs-view.js';
 import type { SandboxSupport } from './plan-launch.js';
-import { quoteCommandLine } from './shell-quote.js';
+import { quoteWord } from './shell-quote.js';
 
 /** One sandboxed run: what it may read, write and reach. Paths are absolute. */
 export interface SandboxRequest {
   argv: readonly string[];
+  /**
+   * The command's whole environment. It is set inside the sandbox, as the last step before the command starts: the
+   * wrapper (a shell, bubblewrap or sandbox-exec, and the runtime's helpers) never runs with any of it.
+   */
+  env: Readonly<Record<string, string>>;
   cwd: string;
   /** The temp folder the command gets as TMPDIR (the runtime's own default is shared by every sandbox). */
   tempDir: string | null;
@@ -26,6 +34,10 @@ export interface SandboxRequest {
 export interface WrappedCommand {
   file: string;
   args: string[];
+  /** The environment to start `file` with: fixed by Steward, nothing of the request's own (see `wrapperEnv`). */
+  env: Record<string, string>;
+  /** The request's environment, for the spawned wrapper's ENV_FD: spawn with a pipe there and call `passEnvironment`. */
+  environment: Buffer;
   /** The denials the sandbox recorded for this run so far, oldest first (capped). */
   violations(): string[];
   /** Drops the run's network grants and stops collecting its denials; call once the process has exited. */
@@ -70,7 +82,11 @@ export function createOsSandbox(platform: NodeJS.Platform = process.platform): S
     // Everything is per launch: the base policy grants nothing. The log monitor records denials per launch.
     initialized ??= withoutSignalHandlers(() =>
       SandboxManager.initialize(
-        { network: { allowedDomains: [], deniedDomains: [] }, filesystem: { denyRead: [], allowWrite: [], denyWrite: [] } },
+        {
+          network: { allowedDomains: [], deniedDomains: [] },
+          filesystem: { denyRead: [], allowWrite: [], denyWrite: [] },
+          ...(platform === 'linux' ? linuxTools() : {}),
+        },
         undefined,
         true,
       ),
@@ -120,11 +136,10 @@ export function createOsSandbox(platform: NodeJS.Platform = process.platform): S
       const { SandboxManager } = await load();
       // The id names this run to the network proxy and in the denial records; it must be unguessable (128 bits).
       const commandId = randomBytes(16).toString('base64url');
-      const argv = request.tempDir === null ? [...request.argv] : ['/usr/bin/env', `TMPDIR=${request.tempDir}`, ...request.argv];
+      const command = innerCommandLine(request);
       const { argv: wrapped } = await withShellLookupRetried(() =>
         SandboxManager.wrapWithSandboxArgv(
-          // The inner shell only ever sees single-quoted words: it runs exactly this argv, nothing more.
-          quoteCommandLine(argv),
+          command,
           undefined,
           {
             filesystem: {
@@ -147,6 +162,8 @@ export function createOsSandbox(platform: NodeJS.Platform = process.platform): S
       return {
         file,
         args,
+        env: wrapperEnv(),
+        environment: environmentInput(request.env),
         violations: () => [...denials],
         release: () => {
           live.delete(commandId);
@@ -170,6 +187,139 @@ export function createOsSandbox(platform: NodeJS.Platform = process.platform): S
       await SandboxManager.reset();
     },
   };
+}
+
+/**
+ * The environment the wrapper starts with. The wrapper runs outside the sandbox: bash, then bubblewrap (or `env` and
+ * sandbox-exec on macOS), then the runtime's helpers. A server's own variables would be read there: BASH_ENV runs a
+ * script, LD_PRELOAD loads a library, a PATH led by the server's folder picks a `bwrap` that lies beside the server. So
+ * it gets the host's own PATH (absolute folders only) and SHLVL: Node's stdio pipes are sockets, and bash reads ~/.bashrc
+ * for a socket on stdin (a remote login) unless SHLVL says it is nested.
+ */
+export function wrapperEnv(): Record<string, string> {
+  return { PATH: hostPath(), SHLVL: '1' };
+}
+
+/** The host's PATH as Steward itself looks commands up on it: a relative entry would search the server's folder. */
+function hostPath(): string {
+  const dirs = [...new Set((process.env.PATH ?? '').split(delimiter).filter((dir) => isAbsolute(dir)))];
+  return dirs.length > 0 ? dirs.join(delimiter) : '/usr/bin:/bin';
+}
+
+/**
+ * bubblewrap by its absolute path on the host's PATH, so that the wrapper never looks it up. Its helpers (bash, socat)
+ * are looked up on the host's PATH too: the runtime by `which` in Steward's own environment, the sandbox's inner shell
+ * on the wrapper's PATH.
+ */
+function linuxTools(): { bwrapPath?: string } {
+  const bwrapPath = onPath('bwrap');
+  return bwrapPath ? { bwrapPath } : {};
+}
+
+/**
+ * Names the runtime sets inside the sandbox: its proxy (for every kind of client), its certificate authority, its temp
+ * folder, its marks on the run. Where the runtime sets one, its value wins over the server's: a proxy of the server's
+ * own cannot be reached from inside the sandbox, only the runtime's can.
+ */
+const RUNTIME_ENV = [
+  'SANDBOX_RUNTIME',
+  'TMPDIR',
+  'NO_PROXY',
+  'no_proxy',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'ALL_PROXY',
+  'all_proxy',
+  'GRPC_PROXY',
+  'grpc_proxy',
+  'FTP_PROXY',
+  'ftp_proxy',
+  'RSYNC_PROXY',
+  'DOCKER_HTTP_PROXY',
+  'DOCKER_HTTPS_PROXY',
+  'GIT_CONFIG_PARAMETERS',
+  'GIT_SSH_COMMAND',
+  'SRT_SSH_PROXY_COMMAND',
+  'CLOUDSDK_PROXY_TYPE',
+  'CLOUDSDK_PROXY_ADDRESS',
+  'CLOUDSDK_PROXY_PORT',
+  'CLOUDSDK_PROXY_USERNAME',
+  'CLOUDSDK_PROXY_PASSWORD',
+  'NODE_EXTRA_CA_CERTS',
+  'SSL_CERT_FILE',
+  'CURL_CA_BUNDLE',
+  'REQUESTS_CA_BUNDLE',
+  'PIP_CERT',
+  'GIT_SSL_CAINFO',
+  'AWS_CA_BUNDLE',
+  'CARGO_HTTP_CAINFO',
+  'DENO_CERT',
+  'CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE',
+  'NIX_SSL_CERT_FILE',
+  'JAVA_TOOL_OPTIONS',
+  'CLAUDE_CODE_HOST_HTTP_PROXY_PORT',
+  'CLAUDE_CODE_HOST_SOCKS_PROXY_PORT',
+  'SRT_OBSERVE_SOCK',
+  'SRT_ENCODED_CMD',
+];
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The descriptor the command's environment comes in on, NUL-separated. Never on a command line: the wrapper's command
+ * lines are long-lived, and any user of the machine can read them (`ps`), while a process's environment is its owner's.
+ */
+export const ENV_FD = 3;
+
+/**
+ * What the sandbox's inner shell (bash) runs, after the runtime's set-up: it reads the environment from ENV_FD and closes
+ * it, exports each variable except one the runtime set (its value stays), and starts the command through /usr/bin/env,
+ * with the run's own temp folder last. A variable bash will not export (UID, SHELLOPTS and the other read-only ones)
+ * goes to `env` as an argument instead. The shell's own variables use the STEWARD_ prefix, which a server's config
+ * cannot use. A count that does not match ends the start: a server must not run without its environment.
+ */
+export function innerCommandLine(request: Pick<SandboxRequest, 'argv' | 'env' | 'tempDir'>): string {
+  for (const name of Object.keys(request.env)) {
+    if (!ENV_NAME.test(name) || isReservedEnvName(name)) {
+      throw new StewardError('config_invalid', `An environment variable name must be letters, digits and underscores, and not start with STEWARD_.`);
+    }
+  }
+  const last = [...(request.tempDir === null ? [] : [`TMPDIR=${request.tempDir}`]), ...request.argv].map(quoteWord).join(' ');
+  return [
+    'set --',
+    `while IFS= read -r -d '' STEWARD_W <&${ENV_FD}; do set -- "$@" "$STEWARD_W"; done`,
+    `exec ${ENV_FD}<&-`,
+    `[ $# -eq ${Object.keys(request.env).length} ] || { echo 'Steward: the environment of the server did not reach the sandbox.' >&2; exit 125; }`,
+    'STEWARD_KEPT=()',
+    'for STEWARD_W; do',
+    '  STEWARD_N=${STEWARD_W%%=*}',
+    `  case $STEWARD_N in ${RUNTIME_ENV.join('|')}) [ -n "\${!STEWARD_N+x}" ] && continue ;; esac`,
+    '  command export "$STEWARD_W" 2>/dev/null || STEWARD_KEPT+=("$STEWARD_W")',
+    'done',
+    `exec /usr/bin/env "\${STEWARD_KEPT[@]}" ${last}`,
+  ].join('\n');
+}
+
+/** The environment as the inner command line reads it from ENV_FD. */
+export function environmentInput(env: Readonly<Record<string, string>>): Buffer {
+  return Buffer.from(
+    Object.entries(env)
+      .map(([name, value]) => `${name}=${value}\0`)
+      .join(''),
+  );
+}
+
+/**
+ * Writes a wrapped command's environment on the spawned wrapper's ENV_FD (spawned with a pipe there) and closes it. A
+ * process that exits before reading it fails its start on its own; the broken pipe is not a second error.
+ */
+export function passEnvironment(child: ChildProcess, environment: Buffer): void {
+  const channel = child.stdio[ENV_FD] as Writable | null | undefined;
+  if (!channel) return;
+  channel.on('error', () => undefined);
+  channel.end(environment, () => channel.destroy());
 }
 
 /** Attempts at a wrap whose only failure is the runtime's lookup of the shell, while the shell is there. */

@@ -79,7 +79,11 @@ function embeddedIpv4(h: string): string | undefined {
 
 /** Where a host (as WHATWG URL serialises it) points: this computer, a private or link-local network, or anywhere. */
 export function addressKind(host: string): AddressKind {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  // A name with a trailing dot is the same name, written fully qualified: `localhost.` is this computer too.
+  const h = host
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.+$/, '');
   if (h === 'localhost' || h.endsWith('.localhost')) return 'loopback';
   // Multicast DNS names live on the local network by definition.
   if (h.endsWith('.local')) return 'private';

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import type { DownloadStep } from '../../../shared/domain/launch.js';
 import type { LogLine, ServerError } from '../../../shared/domain/servers.js';
 import {
+  passEnvironment,
   classifyFailure,
   downloadSandboxRequest,
   RUNTIME_WRITE_PATHS,
@@ -111,7 +112,7 @@ export function startDownload(plan: LaunchPlan, deps: DownloadDeps): DownloadRun
   const state = { killed: false };
   const done = (async (): Promise<DownloadResult> => {
     const sandboxed = step.sandboxed && plan.spec.sandbox.mode === 'enforced';
-    const request = downloadSandboxRequest(plan.spec, deps.platform, deps.homeDir);
+    const request = downloadSandboxRequest(plan.spec, deps.platform, deps.homeDir, plan.downloadEnv);
     let wrapped: WrappedCommand | undefined;
     if (sandboxed && request) wrapped = await deps.sandbox.wrap(request);
     const file = wrapped?.file ?? step.command;
@@ -126,8 +127,8 @@ export function startDownload(plan: LaunchPlan, deps: DownloadDeps): DownloadRun
       try {
         child = spawn(file, args, {
           cwd: step.cwd,
-          env: { ...plan.downloadEnv, SHLVL: '1' },
-          stdio: ['ignore', 'pipe', 'pipe'],
+          env: wrapped?.env ?? { ...plan.downloadEnv, SHLVL: '1' },
+          stdio: wrapped ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
           shell: false,
           windowsHide: true,
           detached: process.platform !== 'win32',
@@ -137,6 +138,7 @@ export function startDownload(plan: LaunchPlan, deps: DownloadDeps): DownloadRun
         return;
       }
       const c = child;
+      if (wrapped) passEnvironment(c, wrapped.environment);
       const err = new LineSplitter((line) => {
         keep(line);
         deps.log('stderr', 'info', line);

@@ -6,6 +6,7 @@ import { present, StewardError } from '../../../shared/errors.js';
 import { detached, guarded } from '../background.js';
 import type { Clock, Unexpected } from '../ports.js';
 import {
+  passEnvironment,
   classifyFailure,
   RUNTIME_WRITE_PATHS,
   serverSandboxRequest,
@@ -240,19 +241,30 @@ export class ServerRuntime {
     }
     let file = plan.spec.command;
     let args = plan.spec.args;
+    // Node's stdio pipes are sockets; bash takes a socket on stdin for a remote login and reads
+    // ~/.bashrc unless SHLVL says it is nested. A server that is a bash script must not.
+    let env: Record<string, string> = { ...plan.env, SHLVL: '1' };
     if (plan.spec.sandbox.mode === 'enforced') {
-      this.wrapped = await this.deps.sandbox.wrap(serverSandboxRequest(plan.spec, this.deps.platform, this.deps.homeDir));
+      try {
+        this.wrapped = await this.deps.sandbox.wrap(serverSandboxRequest(plan.spec, this.deps.platform, this.deps.homeDir, plan.env));
+      } catch (error) {
+        const e = error instanceof StewardError ? error : new StewardError('sandbox_unavailable', `The sandbox could not wrap the server: ${String(error)}`);
+        this.fail({ code: e.code, message: e.message, stderrTail: [], at: this.now() });
+        throw e;
+      }
       file = this.wrapped.file;
       args = this.wrapped.args;
+      // The wrapper runs outside the sandbox, so it starts with the sandbox's own fixed environment; the server's is set
+      // inside, just before the server starts.
+      env = this.wrapped.env;
     }
     let child: ChildProcess;
     try {
       child = spawn(file, args, {
         cwd: plan.spec.cwd,
-        // Node's stdio pipes are sockets; bash takes a socket on stdin for a remote login and reads
-        // ~/.bashrc unless SHLVL says it is nested. The sandbox wrapper (and any bash script) must not.
-        env: { ...plan.env, SHLVL: '1' },
-        stdio: ['pipe', 'pipe', 'pipe'],
+        env,
+        // A wrapped server's environment comes in on one more pipe (see passEnvironment).
+        stdio: this.wrapped ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
         shell: false,
         windowsHide: true,
         // Its own process group, so stop can signal every process the server started.
@@ -263,6 +275,7 @@ export class ServerRuntime {
       return;
     }
     this.child = child;
+    if (this.wrapped) passEnvironment(child, this.wrapped.environment);
     this.startedAt = this.deps.clock.now();
     const spawned = new Promise<Error | undefined>((resolve) => {
       child.once('spawn', () => resolve(undefined));
@@ -395,7 +408,7 @@ export class ServerRuntime {
   private async classify(plan: LaunchPlan, phase: 'start' | 'running', outcome: FailureOutcome) {
     const wrapped = this.wrapped ?? this.releasedWrap;
     if (phase === 'start') await new Promise((r) => setTimeout(r, 100));
-    const request = serverSandboxRequest(plan.spec, this.deps.platform, this.deps.homeDir);
+    const request = serverSandboxRequest(plan.spec, this.deps.platform, this.deps.homeDir, plan.env);
     const failure = classifyFailure({
       serverName: this.deps.serverName(),
       phase,

@@ -34,7 +34,7 @@ function locations() {
 function request(root: string, denyRead: readonly string[], argv: readonly string[] = [NODE, '-e', '']): SandboxRequest {
   const tmp = join(root, 'tmp');
   mkdirSync(tmp, { recursive: true });
-  return { argv, cwd: root, tempDir: tmp, denyRead, allowRead: [tmp], allowWrite: [tmp], denyWrite: [], allowedDomains: [] };
+  return { argv, env: {}, cwd: root, tempDir: tmp, denyRead, allowRead: [tmp], allowWrite: [tmp], denyWrite: [], allowedDomains: [] };
 }
 
 describe.runIf(process.platform === 'linux')('denyRead entries that are not there (Linux)', () => {

@@ -1,7 +1,8 @@
 // The URL gate, table-driven over well over a hundred hostile and odd URLs, for each thing Steward does with a URL:
 // dangerous schemes, credentials (never echoed), control, bidi and invisible characters, private, link-local and
-// loopback targets in every spelling (hex, octal, integer, IPv4-mapped and NAT64 IPv6), look-alike international names
-// (mixed scripts, all-Cyrillic, Greek), unparsable strings and absurd lengths. The browser gets the canonical form.
+// loopback targets in every spelling (hex, octal, integer, IPv4-mapped and NAT64 IPv6, a trailing dot), look-alike
+// international names (mixed scripts, all-Cyrillic, Greek), unparsable strings and absurd lengths. The browser gets the
+// canonical form.
 import { describe, expect, it } from 'vitest';
 import { gatedOpener, judgeUrl, type UrlUse } from '../../../main/core/security/index.js';
 
@@ -154,6 +155,15 @@ const CASES: Case[] = [
   { url: 'https://[fe80::1]/', use: R, allowed: false, says: /link-local/ },
   { url: 'https://[::ffff:169.254.169.254]/', use: M, allowed: false, says: /link-local/ },
   { url: 'https://[64:ff9b::a9fe:a9fe]/', use: R, allowed: false, says: /link-local/ },
+  // A trailing dot names the same host, fully qualified: this computer and private networks are still refused.
+  { url: 'https://localhost./', use: R, allowed: false, says: /on this computer/ },
+  { url: 'https://localhost../', use: R, allowed: false, says: /on this computer/ },
+  { url: 'https://app.localhost./', use: R, allowed: false, says: /on this computer/ },
+  { url: 'https://printer.local./', use: R, allowed: false, says: /private network/ },
+  { url: 'https://10.0.0.1../', use: R, allowed: false, says: /private network/ },
+  { url: 'https://127.0.0.1./', use: R, allowed: false, says: /on this computer/ },
+  { url: 'http://localhost./callback', use: L, allowed: true, host: 'localhost.' },
+  { url: 'https://example.com./', use: R, allowed: true, host: 'example.com.', quiet: true },
   // International names: shown as sent (punycode), look-alikes called out with what they imitate.
   { url: 'https://pаypal.com/login', allowed: true, says: /mixes Latin and Cyrillic.*"paypal\.com"/, host: 'xn--pypal-4ve.com' },
   { url: 'https://xn--pypal-4ve.com/login', allowed: true, says: /mixes Latin and Cyrillic/, host: 'xn--pypal-4ve.com' },

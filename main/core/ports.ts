@@ -5,6 +5,11 @@ export interface SecretStore {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Sets `set` and deletes `remove` as one change: one write however many keys it holds, and no other process sees half
+   * of it. A key in both is set.
+   */
+  change(set: ReadonlyMap<string, string>, remove: readonly string[]): Promise<void>;
   /** Keys starting with the prefix. */
   keys(prefix: string): Promise<string[]>;
 }

@@ -1,10 +1,13 @@
 // Editing, cloning and exporting a server, and reading a pasted command line: what the front ends send and get back.
 import { z } from 'zod';
 import {
+  atMostNames,
   EnvNameSchema,
   HeaderNameSchema,
   HeaderValueSchema,
   HttpConfigSchema,
+  MAX_ENV_VARS,
+  MAX_HEADERS,
   PROTOCOL_ERA_SETTINGS,
   ServerNameSchema,
   ServerViewSchema,
@@ -17,8 +20,18 @@ import {
  * keeps the value stored now; a name left out is removed.
  */
 export const EditConfigSchema = z.discriminatedUnion('transport', [
-  StdioConfigSchema.extend({ env: z.record(EnvNameSchema, TextValueSchema.nullable()).default({}) }),
-  HttpConfigSchema.extend({ headers: z.record(HeaderNameSchema, HeaderValueSchema.nullable()).default({}) }),
+  StdioConfigSchema.extend({
+    env: z
+      .record(EnvNameSchema, TextValueSchema.nullable())
+      .refine(...atMostNames(MAX_ENV_VARS, 'environment variables'))
+      .default({}),
+  }),
+  HttpConfigSchema.extend({
+    headers: z
+      .record(HeaderNameSchema, HeaderValueSchema.nullable())
+      .refine(...atMostNames(MAX_HEADERS, 'headers'))
+      .default({}),
+  }),
 ]);
 export type EditConfig = z.infer<typeof EditConfigSchema>;
 

@@ -25,6 +25,22 @@ export const TextValueSchema = z
   .max(32_768)
   .regex(/^[^\u0000]*$/, 'Values cannot contain NUL characters.');
 
+/**
+ * The most variables one local server's config may set. Real configs set a handful (an API key, a base URL, a log
+ * level); each value is a secret, saved with the config, so the cap also bounds what one save has to write.
+ */
+export const MAX_ENV_VARS = 256;
+
+/**
+ * The most headers one remote server's config may set. Real configs send one or two (an API key, a tenant); common web
+ * servers refuse a request with over 100 header fields (Apache's LimitRequestFields), and the SDK adds its own.
+ */
+export const MAX_HEADERS = 64;
+
+/** The refinement that keeps a record to at most `max` names, refused with a sentence naming the cap. */
+export const atMostNames = (max: number, what: string) =>
+  [(record: Record<string, unknown>) => Object.keys(record).length <= max, `A server can have at most ${max} ${what}.`] as const;
+
 export const StdioConfigSchema = z.object({
   transport: z.literal('stdio'),
   command: z
@@ -42,7 +58,10 @@ export const StdioConfigSchema = z.object({
     )
     .max(512)
     .default([]),
-  env: z.record(EnvNameSchema, TextValueSchema).default({}),
+  env: z
+    .record(EnvNameSchema, TextValueSchema)
+    .refine(...atMostNames(MAX_ENV_VARS, 'environment variables'))
+    .default({}),
   cwd: z.string().max(4096).optional(),
 });
 
@@ -55,7 +74,10 @@ export const HeaderValueSchema = z
 export const HttpConfigSchema = z.object({
   transport: z.literal('http'),
   url: z.url('The server URL is not a valid URL.').refine((u) => /^https?:\/\//i.test(u), 'Remote servers are reached over http:// or https://.'),
-  headers: z.record(HeaderNameSchema, HeaderValueSchema).default({}),
+  headers: z
+    .record(HeaderNameSchema, HeaderValueSchema)
+    .refine(...atMostNames(MAX_HEADERS, 'headers'))
+    .default({}),
 });
 
 export const ServerConfigSchema = z.discriminatedUnion('transport', [StdioConfigSchema, HttpConfigSchema]);

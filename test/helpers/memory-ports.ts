@@ -16,13 +16,28 @@ export function memorySettings(): Pick<SettingsRepo, 'get' | 'put'> & { raw: Map
   };
 }
 
-export function memorySecrets(): SecretStore & { values: Map<string, string> } {
+/** Secrets in a map; `writes` counts the changes made (a set, a delete, or one batch), as a file store counts its writes. */
+export function memorySecrets(): SecretStore & { values: Map<string, string>; writes: () => number } {
   const values = new Map<string, string>();
+  let writes = 0;
   return {
     values,
+    writes: () => writes,
     get: (key) => Promise.resolve(values.get(key)),
-    set: (key, value) => Promise.resolve(void values.set(key, value)),
-    delete: (key) => Promise.resolve(void values.delete(key)),
+    set: (key, value) => {
+      writes++;
+      return Promise.resolve(void values.set(key, value));
+    },
+    delete: (key) => {
+      writes++;
+      return Promise.resolve(void values.delete(key));
+    },
+    change: (set, remove) => {
+      writes++;
+      for (const key of remove) if (!set.has(key)) values.delete(key);
+      for (const [key, value] of set) values.set(key, value);
+      return Promise.resolve();
+    },
     keys: (prefix) => Promise.resolve([...values.keys()].filter((k) => k.startsWith(prefix))),
   };
 }

@@ -91,7 +91,7 @@ export class FileSecretStore implements SecretStore {
   }
 
   /** Runs a read-modify-write while holding the lock file, so two processes never write from the same old copy. */
-  private async change(apply: (values: Record<string, string>) => boolean): Promise<void> {
+  private async rewrite(apply: (values: Record<string, string>) => boolean): Promise<void> {
     const release = await this.lock();
     try {
       this.cache = undefined;
@@ -149,20 +149,32 @@ export class FileSecretStore implements SecretStore {
     );
   }
 
+  private async seal(value: string): Promise<string> {
+    return `${this.cipher.tag}:${await this.cipher.seal(value)}`;
+  }
+
   async set(key: string, value: string): Promise<void> {
-    const sealed = `${this.cipher.tag}:${await this.cipher.seal(value)}`;
-    await this.change((values) => {
-      values[key] = sealed;
-      return true;
-    });
+    await this.change(new Map([[key, value]]), []);
   }
 
   async delete(key: string): Promise<void> {
-    await this.change((values) => {
-      if (!(key in values)) return false;
-      // The map has no prototype (see parseSecrets): the key is data, not a property of some object.
-      Reflect.deleteProperty(values, key);
-      return true;
+    await this.change(new Map(), [key]);
+  }
+
+  async change(set: ReadonlyMap<string, string>, remove: readonly string[]): Promise<void> {
+    if (set.size === 0 && remove.length === 0) return;
+    // Sealed before the lock is taken: the keychain may be slow, and other processes wait on the lock.
+    const sealed: Array<[string, string]> = [];
+    for (const [key, value] of set) sealed.push([key, await this.seal(value)]);
+    await this.rewrite((values) => {
+      let changed = sealed.length > 0;
+      for (const key of remove) {
+        if (set.has(key) || !Object.hasOwn(values, key)) continue;
+        Reflect.deleteProperty(values, key);
+        changed = true;
+      }
+      for (const [key, value] of sealed) values[key] = value;
+      return changed;
     });
   }
 

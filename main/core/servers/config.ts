@@ -25,19 +25,20 @@ export function toStored(config: ServerConfig): StoredConfig {
   return { transport: 'http', url: config.url, headerNames: Object.keys(config.headers).sort() };
 }
 
-/** Writes the secret values of a config, and removes values of names the config no longer has. */
+/**
+ * Writes the secret values of a config and removes those of names it no longer has, as one change of the SecretStore:
+ * one locked write of the secrets file, not one per value.
+ */
 export async function saveSecrets(secrets: SecretStore, serverId: string, config: ServerConfig): Promise<void> {
   const kind = config.transport === 'stdio' ? 'env' : 'header';
   const values = config.transport === 'stdio' ? config.env : config.headers;
-  for (const [name, value] of Object.entries(values)) await secrets.set(secretKey(serverId, kind, name), value);
-  for (const key of await secrets.keys(`server/${serverId}/`)) {
-    const [, , k, name] = key.split('/');
-    if (k !== kind || name === undefined || !Object.hasOwn(values, name)) await secrets.delete(key);
-  }
+  const set = new Map(Object.entries(values).map(([name, value]) => [secretKey(serverId, kind, name), value]));
+  const stale = (await secrets.keys(`server/${serverId}/`)).filter((key) => !set.has(key));
+  await secrets.change(set, stale);
 }
 
 export async function forgetSecrets(secrets: SecretStore, serverId: string): Promise<void> {
-  for (const key of await secrets.keys(`server/${serverId}/`)) await secrets.delete(key);
+  await secrets.change(new Map(), await secrets.keys(`server/${serverId}/`));
 }
 
 export async function loadConfig(secrets: SecretStore, serverId: string, stored: StoredConfig): Promise<ServerConfig> {

@@ -2,6 +2,7 @@
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ServerInputSchema, type ImportReport, type ServerInput, type ServerView } from '../../../shared/domain/servers.js';
 import type { Audit } from '../audit/index.js';
+import type { Unexpected } from '../ports.js';
 import { StewardError } from '../../../shared/errors.js';
 
 export interface Skipped {
@@ -22,6 +23,12 @@ export interface ImportContext {
 }
 
 const UNSUPPORTED_VARIABLE = /\$\{(input|workspaceFolder|workspaceFolderBasename|env|file|cwd|config|command|pathSeparator)(:[^}]*)?\}/;
+
+/**
+ * The most entries one file may name. Hosts' config files hold a few servers, a few dozen at most; each added server is
+ * a database row and a write of the secrets file, so a file of thousands would hold the host up for minutes.
+ */
+export const MAX_IMPORT_ENTRIES = 200;
 
 /** Deeper than any server entry needs; a deeper one is refused before anything walks it recursively. */
 const MAX_ENTRY_DEPTH = 32;
@@ -78,6 +85,13 @@ export function parseImport(text: string, ctx: ImportContext): ParsedImport {
   const map = obj.mcpServers ?? obj.servers ?? vscodeSettings;
   if (map === undefined || map === null || typeof map !== 'object' || Array.isArray(map)) {
     throw new StewardError('import_failed', 'The file has no "mcpServers" or "servers" map, so there is nothing to import.');
+  }
+  const entries = Object.keys(map).length;
+  if (entries > MAX_IMPORT_ENTRIES) {
+    throw new StewardError(
+      'import_failed',
+      `The file names ${entries} servers; Steward imports at most ${MAX_IMPORT_ENTRIES} at a time. Split it into smaller files and import each.`,
+    );
   }
   const name = (ctx.fileName ?? '').toLowerCase();
   const format: ImportReport['format'] =
@@ -149,6 +163,8 @@ export interface ImportDeps {
   homeDir: string;
   audit: Audit;
   add(input: ServerInput, source: string): Promise<ServerView>;
+  /** Told about an error that is not a StewardError: the reply says only that the server could not be added. */
+  unexpected: Unexpected;
 }
 
 /** Adds every server a config file names; each one Steward cannot add is reported with its code. */
@@ -157,11 +173,20 @@ export async function importServers(text: string, fileName: string | undefined, 
   const added: ServerView[] = [];
   const skipped = [...parsed.skipped];
   for (const candidate of parsed.candidates) {
+    // Each add writes synchronously: between them the host gets its turn (the UI, other requests, timers).
+    await new Promise((resolve) => setImmediate(resolve));
     try {
       added.push(await deps.add(candidate, `import:${parsed.format}`));
     } catch (error) {
-      const e = error instanceof StewardError ? error : new StewardError('import_failed', String(error));
-      skipped.push({ name: candidate.name, code: e.code, reason: e.message });
+      if (error instanceof StewardError) skipped.push({ name: candidate.name, code: error.code, reason: error.message });
+      else {
+        deps.unexpected('servers.import', error);
+        skipped.push({
+          name: candidate.name,
+          code: 'import_failed',
+          reason: "Steward could not add it because of an internal error; the details are in Steward's log.",
+        });
+      }
     }
   }
   deps.audit.record('server.imported', {

@@ -22,7 +22,7 @@ export function withServerHeaders(server: URL, headers: Record<string, string>, 
  * The server's own origin, or its https upgrade on the default port: the redirects the SDK follows within the origin
  * (an http address answering with its https form) keep the server's headers, as they did in `requestInit`.
  */
-function sameServer(server: URL, to: URL): boolean {
+export function sameServer(server: URL, to: URL): boolean {
   if (server.protocol === to.protocol && server.host === to.host) return true;
   return server.protocol === 'http:' && to.protocol === 'https:' && server.hostname === to.hostname && !server.port && !to.port;
 }

@@ -1,6 +1,5 @@
 // Servers as the user manages them: add, import, consent, start, stop, restart, remove, roots, logs.
 import { randomUUID } from 'node:crypto';
-import { isAbsolute } from 'node:path';
 import {
   ServerConfigSchema,
   type ConsentRequest,
@@ -24,6 +23,7 @@ import type { ServerRecord } from '../store/index.js';
 import { eraKey } from './era-memory.js';
 import { forgetSecrets, loadConfig, saveSecrets, toStored } from './config.js';
 import { applyGrants, grantAudit, refuseBadGrants, type GrantChange } from './grants.js';
+import { checkRoots } from './roots.js';
 import { LaunchPlanner } from './launch-planner.js';
 import type { ServersDeps } from './ports.js';
 import { Supervisor, shuttingDown, type OrphanReport } from './supervisor.js';
@@ -286,7 +286,12 @@ export class ServersService {
     return importServers(
       text,
       fileName,
-      { homeDir: this.deps.launch.homeDir, audit: this.deps.sinks.audit, add: (input, source) => this.add(input, source, actor) },
+      {
+        homeDir: this.deps.launch.homeDir,
+        audit: this.deps.sinks.audit,
+        add: (input, source) => this.add(input, source, actor),
+        unexpected: this.deps.sinks.unexpected,
+      },
       actor,
     );
   }
@@ -492,13 +497,7 @@ export class ServersService {
 
   async setRoots(id: string, roots: Root[], actor: Actor = 'user'): Promise<ServerView> {
     const record = this.record(id);
-    const clean: Root[] = [];
-    for (const root of roots) {
-      if (!isAbsolute(root.path) || !this.deps.launch.fs.isDirectory(root.path)) {
-        throw new StewardError('invalid_payload', `"${root.path}" is not an existing folder given by its absolute path.`);
-      }
-      if (!clean.some((r) => r.path === root.path)) clean.push(root);
-    }
+    const clean = checkRoots(roots, this.deps.launch);
     this.deps.records.transaction(() => {
       this.deps.records.servers.update({ ...record, roots: clean, updatedAt: this.now() });
       this.deps.sinks.audit.record('roots.changed', {

@@ -3,18 +3,42 @@
 // Hostile input tried: an edit that changes only a secret value, one that changes only the working folder, a "keep"
 // for a variable that was never stored, a header kept across a switch to stdio, renames and clones onto taken names
 // (in another case), an answer about the launch as it was before the edit, and an export of a server with secrets.
+// Also: an edit that moves a remote server to another origin while keeping (null) its stored Authorization header, with
+// stand-in servers on 127.0.0.1 recording what reaches them; and kept names every object inherits (toString).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ServerExport } from '../../../shared/domain/server-edit.js';
+import type { EditConfig, ServerExport } from '../../../shared/domain/server-edit.js';
+import type { ServerConfig } from '../../../shared/domain/servers.js';
+import { resolveEdit } from '../../../main/core/servers/edit.js';
 import { parseImport } from '../../../main/core/servers/import.js';
 import { addApproved, makeHost, type TestHost } from '../../helpers/host.js';
 import { FIXTURES, NODE } from '../../helpers/paths.js';
+import { stringContaining } from '../../helpers/matchers.js';
 
 let t: TestHost | undefined;
+const standIns: Server[] = [];
 afterEach(async () => {
   await t?.close();
   t = undefined;
+  for (const server of standIns.splice(0)) await new Promise((resolve) => server.close(resolve));
 });
+
+/** A remote server stand-in on 127.0.0.1 that records the Authorization header of each request and answers 500. */
+async function recorder(): Promise<{ url: (path: string) => string; seen: Array<{ path: string; authorization: string | undefined }> }> {
+  const seen: Array<{ path: string; authorization: string | undefined }> = [];
+  const server = createServer((req, res) => {
+    seen.push({ path: req.url ?? '', authorization: req.headers.authorization });
+    req.resume();
+    res.statusCode = 500;
+    res.end();
+  });
+  standIns.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: (path) => `http://127.0.0.1:${port}${path}`, seen };
+}
 
 const PROBE = join(FIXTURES, 'probe-server.mjs');
 
@@ -138,12 +162,80 @@ describe('editing a server', () => {
       config: { transport: 'http', url: 'https://a.example.com/mcp', headers: { Authorization: 'Bearer s1' } },
     });
     const outcome = await host.servers.edit(view.id, {
-      config: { transport: 'http', url: 'https://b.example.com/mcp', headers: { Authorization: null, 'X-Extra': 'v' } },
+      config: { transport: 'http', url: 'https://b.example.com/mcp', headers: { Authorization: 'Bearer s2', 'X-Extra': 'v' } },
     });
     expect(outcome).toMatchObject({ launch: 'remote', server: { url: 'https://b.example.com/mcp', headerNames: ['Authorization', 'X-Extra'] } });
     await expect(host.servers.edit(view.id, { config: { transport: 'http', url: 'javascript:alert(1)', headers: {} } })).rejects.toMatchObject({
       code: 'invalid_payload',
     });
+  });
+});
+
+describe('a kept header and a new address', () => {
+  it('refuses to keep a stored header for another origin, so nothing reaches it; within the origin it is kept', async () => {
+    t = await makeHost();
+    const { host } = t;
+    const good = await recorder();
+    const evil = await recorder();
+    const view = await host.servers.add({
+      name: 'remote',
+      config: { transport: 'http', url: good.url('/mcp'), headers: { Authorization: 'Bearer SECRET-TOKEN', 'X-Tenant': 'acme' } },
+    });
+
+    const moved = await host.dispatch('servers:edit', {
+      serverId: view.id,
+      config: { transport: 'http', url: evil.url('/mcp'), headers: { Authorization: null } },
+    });
+    expect(moved).toMatchObject({ ok: false, code: 'invalid_payload', message: stringContaining('header Authorization') });
+    expect(moved).toMatchObject({ message: stringContaining('enter its value again') });
+    expect(host.servers.get(view.id).url).toBe(good.url('/mcp'));
+    await host.servers.start(view.id).catch(() => undefined);
+    expect(evil.seen).toEqual([]);
+
+    // The same origin on another path keeps the stored value, and sends it there.
+    const same = await host.servers.edit(view.id, {
+      config: { transport: 'http', url: good.url('/other'), headers: { Authorization: null, 'X-Tenant': null } },
+    });
+    expect(same.server).toMatchObject({ url: good.url('/other'), headerNames: ['Authorization', 'X-Tenant'] });
+    await host.servers.start(view.id).catch(() => undefined);
+    expect(good.seen).toContainEqual({ path: '/other', authorization: 'Bearer SECRET-TOKEN' });
+
+    // Given again, the value goes to the new origin: the user typed it for that address.
+    const retyped = await host.servers.edit(view.id, {
+      config: { transport: 'http', url: evil.url('/mcp'), headers: { Authorization: 'Bearer FOR-NEW' } },
+    });
+    expect(retyped.server).toMatchObject({ url: evil.url('/mcp'), headerNames: ['Authorization'] });
+    expect(evil.seen).toEqual([]);
+  });
+
+  const http = (url: string): ServerConfig => ({ transport: 'http', url, headers: { Authorization: 'Bearer s' } });
+  const keep = (url: string): EditConfig => ({ transport: 'http', url, headers: { Authorization: null } });
+  it.each([
+    ['another path', 'https://mcp.example.com/mcp', 'https://mcp.example.com/v2/mcp'],
+    ['an https upgrade of the same host', 'http://mcp.example.com/mcp', 'https://mcp.example.com/mcp'],
+    ['the default port written out', 'https://mcp.example.com/mcp', 'https://MCP.example.com:443/mcp'],
+  ])('keeps a header across %s', (_label, from, to) => {
+    expect(resolveEdit(http(from), keep(to))).toEqual({ ...http(to), url: to });
+  });
+
+  it.each([
+    ['another host', 'https://mcp.example.com/mcp', 'https://evil.example/mcp'],
+    ['a subdomain', 'https://mcp.example.com/mcp', 'https://a.mcp.example.com/mcp'],
+    ['another port', 'https://mcp.example.com/mcp', 'https://mcp.example.com:8443/mcp'],
+    ['a downgrade to http', 'https://mcp.example.com/mcp', 'http://mcp.example.com/mcp'],
+    ['an upgrade onto another port', 'http://mcp.example.com:8080/mcp', 'https://mcp.example.com:8080/mcp'],
+  ])('refuses to keep a header across %s', (_label, from, to) => {
+    expect(() => resolveEdit(http(from), keep(to))).toThrow(expect.objectContaining({ code: 'invalid_payload' }) as Error);
+  });
+
+  it.each(['toString', 'constructor', 'valueOf', 'hasOwnProperty'])('refuses to keep %s, which was never stored', (name) => {
+    const stdio: ServerConfig = { transport: 'stdio', command: 'node', args: [], env: { A: '1' } };
+    expect(() => resolveEdit(stdio, { transport: 'stdio', command: 'node', args: [], env: { [name]: null } })).toThrow(
+      expect.objectContaining({ code: 'invalid_payload', message: `The variable ${name} has no stored value to keep: give it a value.` }) as Error,
+    );
+    expect(() =>
+      resolveEdit(http('https://mcp.example.com/mcp'), { transport: 'http', url: 'https://mcp.example.com/mcp', headers: { [name]: null } }),
+    ).toThrow(expect.objectContaining({ message: `The header ${name} has no stored value to keep: give it a value.` }) as Error);
   });
 });
 

@@ -1,7 +1,12 @@
-// Importing other hosts' config files: each format, each kind of entry that cannot come across, and junk.
+// Importing other hosts' config files: each format, each kind of entry that cannot come across, and junk. Hostile input
+// also tried: a file naming 1,500 servers (each added one by one, holding the host up for minutes), and an add that
+// fails with an error that is not Steward's own, whose text (a path, a stack) must not reach the reply.
 import { describe, expect, it } from 'vitest';
-import { parseImport } from '../../../main/core/servers/import.js';
-import { anyString, objectContaining } from '../../helpers/matchers.js';
+import type { ServerInput, ServerView } from '../../../shared/domain/servers.js';
+import { Audit } from '../../../main/core/audit/index.js';
+import { importServers, MAX_IMPORT_ENTRIES, parseImport } from '../../../main/core/servers/import.js';
+import { anyString, objectContaining, stringContaining } from '../../helpers/matchers.js';
+import { memoryAudit } from '../../helpers/memory-ports.js';
 
 const HOME = '/home/ada';
 const parse = (text: string, fileName?: string) => parseImport(text, { homeDir: HOME, fileName });
@@ -152,5 +157,62 @@ describe('parseImport', () => {
     ['empty', ''],
   ])('refuses a file that is %s with import_failed', (_label, text) => {
     expect(() => parse(text)).toThrow(objectContaining({ code: 'import_failed' }));
+  });
+});
+
+describe('the number of entries', () => {
+  const file = (n: number) => JSON.stringify({ mcpServers: Object.fromEntries(Array.from({ length: n }, (_, i) => [`s${i}`, { command: 'node' }])) });
+
+  it('reads a file at the cap', () => {
+    expect(parse(file(MAX_IMPORT_ENTRIES)).candidates).toHaveLength(MAX_IMPORT_ENTRIES);
+  });
+
+  it('refuses a file of 1,500 servers with import_failed, saying how many it found', () => {
+    expect(() => parse(file(1500))).toThrow(
+      objectContaining({ code: 'import_failed', message: stringContaining(`names 1500 servers; Steward imports at most ${MAX_IMPORT_ENTRIES}`) }),
+    );
+  });
+});
+
+describe('importServers', () => {
+  const text = JSON.stringify({ mcpServers: { first: { command: 'node' }, second: { command: 'node' }, third: { command: 'node' } } });
+
+  function deps(add: (input: ServerInput) => Promise<ServerView>) {
+    const unexpected: Array<{ where: string; error: unknown }> = [];
+    const audit = new Audit(
+      memoryAudit(),
+      () => new Date(0).toISOString(),
+      () => undefined,
+    );
+    return { unexpected, deps: { homeDir: HOME, audit, add, unexpected: (where: string, error: unknown) => void unexpected.push({ where, error }) } };
+  }
+
+  it('answers an unexpected failure with a plain sentence, and reports the error itself to the log', async () => {
+    const boom = new Error("EACCES: permission denied, open '/home/ada/.config/private/secret-path'");
+    const { deps: d, unexpected } = deps(() => Promise.reject(boom));
+    const report = await importServers(text, 'mcp.json', d, 'user');
+    expect(report.added).toEqual([]);
+    expect(report.skipped).toHaveLength(3);
+    expect(report.skipped[0]).toEqual({ name: 'first', code: 'import_failed', reason: stringContaining('internal error') });
+    expect(JSON.stringify(report)).not.toMatch(/EACCES|secret-path/);
+    expect(unexpected).toEqual([
+      { where: 'servers.import', error: boom },
+      { where: 'servers.import', error: boom },
+      { where: 'servers.import', error: boom },
+    ]);
+  });
+
+  it('lets the host take its turn between one server and the next', async () => {
+    const seen: boolean[] = [];
+    let turn = false;
+    const { deps: d } = deps((input) => {
+      seen.push(turn);
+      turn = false;
+      // Runs only once the import gives the event loop a turn.
+      setImmediate(() => (turn = true));
+      return Promise.reject(new Error(`not added: ${input.name}`));
+    });
+    await importServers(text, undefined, d, 'user');
+    expect(seen.slice(1)).toEqual([true, true]);
   });
 });

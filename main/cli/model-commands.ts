@@ -47,6 +47,8 @@ export async function models(cli: Cli, args: Args): Promise<number> {
       ...(values.enable ? { enabledModels: values.enable } : {}),
     });
     cli.result(settings, () => `Default ${settings.defaultModel}; enabled ${settings.enabledModels.join(', ')}.`);
+    // A key belongs to the address it was given for: one on another host is not sent the old key.
+    if (!settings.hasKey) cli.note('No model key is set for this address. Give one with: steward models key < key.txt');
     return EXIT.ok;
   }
   throw new UsageError('Use: steward models [show] | key [--remove] | set [--default MODEL] [--enable MODEL]... [--base-url URL]');

@@ -170,12 +170,18 @@ export function createHandlers(host: HandlerDeps): Handlers {
     'auth:signOut': async ({ serverId }) => auth.signOut(servers.get(serverId).id),
     'models:get': async () => models.get(),
     'models:set': async (patch) => {
-      const next = await models.set(patch);
-      host.audit.record('models.settings', {
-        actor: 'user',
-        summary: `Model settings changed: default ${next.defaultModel}, ${next.enabledModels.length} model(s) enabled.`,
-        data: { baseUrl: next.baseUrl, enabledModels: next.enabledModels, defaultModel: next.defaultModel },
-      });
+      const { settings: next, changed, keyRemoved } = await models.set(patch);
+      // A change that changes nothing leaves no row.
+      if (changed) {
+        const removed = keyRemoved
+          ? ` The model key was deleted: the API address moved from ${keyRemoved.from} to ${keyRemoved.to}, and the key was entered for the old one. Enter it again to use the new address.`
+          : '';
+        host.audit.record('models.settings', {
+          actor: 'user',
+          summary: `Model settings changed: default ${next.defaultModel}, ${next.enabledModels.length} model(s) enabled.${removed}`,
+          data: { baseUrl: next.baseUrl, enabledModels: next.enabledModels, defaultModel: next.defaultModel, ...(keyRemoved ? { keyRemoved } : {}) },
+        });
+      }
       return next;
     },
     'models:setKey': async ({ apiKey }) => {

@@ -24,7 +24,7 @@ import {
   type SecretStore,
   type Unexpected,
 } from './ports.js';
-import { createOsSandbox, gatedOpener, judgeUrl, nodeFsView, type FsView, type Platform, type SandboxRunner } from './security/index.js';
+import { createOsSandbox, gatedOpener, hiddenLocations, judgeUrl, nodeFsView, type FsView, type Platform, type SandboxRunner } from './security/index.js';
 import { DEFAULT_BACKOFF, registryResolver, ServersService, type BackoffPolicy, type PackageResolver } from './servers/index.js';
 import { isSameProcess, Ownership, startTokenOf } from './owners/index.js';
 import { CrossProcess } from './cross-process.js';
@@ -277,6 +277,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     clientMetadataUrl: options.clientMetadataUrl,
     redirectPorts: options.redirectPorts,
     signInRequestMs: options.signInRequestMs,
+    tokenFiles: { platform, hidden: hiddenLocations(platform, homeDir, options.dataDir.path) },
     unexpected,
   });
 

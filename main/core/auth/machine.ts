@@ -1,7 +1,6 @@
 // Sign-ins with no person involved: client credentials (a secret or a private key), enterprise cross-app access, and
 // workload identity federation (a JWT bearer grant with the workload's identity token). Each is pinned to one
 // authorization server: the issuer in the settings, else the one the server named first, recorded from then on.
-import { readFile } from 'node:fs/promises';
 import {
   ClientCredentialsProvider,
   CrossAppAccessProvider,
@@ -23,9 +22,9 @@ import { advertisedDpopAlgs, DpopKeys, isDpopBound } from './dpop.js';
 import { judgeAuthUrl } from './guard.js';
 import { issuerMoved, pinnedIssuer, sameIssuer } from './issuer.js';
 import type { AuthRecords } from './records.js';
+import { readTokenFile, type TokenFileRules } from './token-file.js';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-const MAX_TOKEN_FILE_BYTES = 20_000;
 
 export interface MachineContext {
   serverId: string;
@@ -39,6 +38,8 @@ export interface MachineContext {
   /** For a legacy server whose metadata is not checked: the one issuer accepted for it, the only one it may name. */
   legacyIssuer?: string | undefined;
   secret(name: keyof AuthSecrets): Promise<string | undefined>;
+  /** Where a workload token file may be read from. */
+  tokenFiles: TokenFileRules;
   /** An issuer was recorded for the configured client on first use. */
   pinned(issuer: string): void;
   now(): number;
@@ -71,7 +72,7 @@ export async function machineProvider(ctx: MachineContext): Promise<OAuthClientP
     if (!file) await need('workloadToken', 'a workload identity token (or a file to read it from)');
     const expectedIssuer = await issuerFor(ctx);
     return new WorkloadIdentityProvider(
-      { ...ctx, clientId: config.clientId, issuer: expectedIssuer, scope, assertion: () => workloadToken(ctx, file) },
+      { ...ctx, clientId: config.clientId, issuer: expectedIssuer, scope, tokenFile: file, assertion: () => workloadToken(ctx, file) },
       keysOf(ctx),
     );
   }
@@ -173,17 +174,7 @@ async function workloadToken(ctx: MachineContext, file: string | null): Promise<
     if (!stored) throw new StewardError('auth_required', `Sign-in for "${ctx.serverName}" needs a workload identity token.`);
     return stored.trim();
   }
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new StewardError(
-      'auth_required',
-      `Steward could not read the workload identity token of "${ctx.serverName}" from ${file}: ${(error as Error).message}`,
-    );
-  }
-  if (Buffer.byteLength(text) > MAX_TOKEN_FILE_BYTES) throw new StewardError('auth_failed', `${file} is too large to be a workload identity token.`);
-  return text.trim();
+  return readTokenFile(file, ctx.serverName, ctx.tokenFiles);
 }
 
 /** The claims of a JWT that decide whether Steward may send it somewhere; undefined when it is not a JWT. */
@@ -203,12 +194,14 @@ export function jwtClaims(token: string): { aud: string[]; exp: number | undefin
 /**
  * Whether a workload token may go to this authorization server: a JWT, meant for it (its issuer or token endpoint in
  * `aud`) and not expired. A token for another audience is never sent, so a server cannot collect it to replay elsewhere.
+ * `quote` false leaves the token's claims out of the answer: a token read from a file may be any file's content.
  */
-export function assertionProblem(token: string, issuer: string, tokenEndpoint: string | undefined, nowMs: number): string | null {
+export function assertionProblem(token: string, issuer: string, tokenEndpoint: string | undefined, nowMs: number, quote = true): string | null {
   const claims = jwtClaims(token);
   if (!claims) return 'it is not a JWT';
-  if (!claims.aud.some((a) => sameIssuer(a, issuer) || a === tokenEndpoint)) return `it is meant for ${claims.aud.join(', ') || 'no audience'}, not ${issuer}`;
-  if (claims.exp !== undefined && claims.exp * 1000 <= nowMs) return `it expired at ${new Date(claims.exp * 1000).toISOString()}`;
+  if (!claims.aud.some((a) => sameIssuer(a, issuer) || a === tokenEndpoint))
+    return quote ? `it is meant for ${claims.aud.join(', ') || 'no audience'}, not ${issuer}` : `it is not meant for ${issuer}`;
+  if (claims.exp !== undefined && claims.exp * 1000 <= nowMs) return quote ? `it expired at ${new Date(claims.exp * 1000).toISOString()}` : 'it has expired';
   return null;
 }
 
@@ -219,6 +212,8 @@ interface WorkloadOptions {
   /** For a legacy server whose metadata is not checked: the one issuer accepted for it. */
   legacyIssuer?: string | undefined;
   scope: string | undefined;
+  /** The file the token is read from, when it is not the stored one. */
+  tokenFile?: string | null | undefined;
   assertion(): Promise<string>;
   now(): number;
 }
@@ -297,8 +292,12 @@ export class WorkloadIdentityProvider implements OAuthClientProvider {
       );
     }
     const assertion = await this.o.assertion();
-    const problem = assertionProblem(assertion, this.o.issuer, this.discovery?.authorizationServerMetadata?.token_endpoint, this.o.now());
-    if (problem) throw new StewardError('auth_failed', `Steward did not send the workload identity token of "${this.o.serverName}": ${problem}.`);
+    const file = this.o.tokenFile ?? null;
+    const problem = assertionProblem(assertion, this.o.issuer, this.discovery?.authorizationServerMetadata?.token_endpoint, this.o.now(), file === null);
+    if (problem) {
+      const from = file === null ? '' : ` (read from ${file})`;
+      throw new StewardError('auth_failed', `Steward did not send the workload identity token of "${this.o.serverName}"${from}: ${problem}.`);
+    }
     const params = new URLSearchParams({ grant_type: JWT_BEARER, assertion });
     if (scope) params.set('scope', scope);
     return params;

@@ -27,13 +27,14 @@ import { machineProvider } from './machine.js';
 import { CLIENT_METADATA, DEFAULT_CLIENT_METADATA_URL } from './metadata.js';
 import { StewardOAuthProvider } from './provider.js';
 import type { AuthRecords } from './records.js';
+import { forgetting, movedDestinations, SECRET_NAMES, unboundSecrets } from './secret-binding.js';
+import { tokenFileRefusal, type TokenFileRules } from './token-file.js';
 
 /** Automatic sign-in prompts per server within the window before Steward stops asking (a server that never accepts). */
 const MAX_PROMPTS = 3;
 const PROMPT_WINDOW_MS = 10 * 60_000;
 /** A sign-in link not used within this time is forgotten; its callback is then refused. */
 const STATE_TTL_MS = 15 * 60_000;
-const SECRET_NAMES = ['clientSecret', 'privateKey', 'idpClientSecret', 'idToken', 'workloadToken'] as const;
 const MAX_REFUSALS_RECORDED = 3;
 
 export interface AuthDeps {
@@ -56,6 +57,8 @@ export interface AuthDeps {
   redirectPorts?: readonly number[];
   /** How long one request of a sign-in (the token exchange, its discovery) may take, body included (SIGN_IN_REQUEST_MS). */
   signInRequestMs?: number | undefined;
+  /** Where a workload token file may be read from. */
+  tokenFiles: TokenFileRules;
   /** Errors nobody waits for: views sent in the background, the redirect listener's answers. */
   unexpected: Unexpected;
 }
@@ -95,27 +98,44 @@ export class AuthService {
     return parsed.success ? parsed.data : DEFAULT_AUTH_CONFIG;
   }
 
+  /**
+   * Changes the sign-in settings. A stored secret is sent only where it was entered for: settings that move it (the
+   * client, the authorization server, the identity provider's endpoint or client) delete it, unless this change
+   * supplies it again.
+   */
   async configure(serverId: string, patch: Partial<AuthConfig>, secrets: AuthSecrets = {}): Promise<AuthView> {
     const server = this.server(serverId);
-    const next = AuthConfigSchema.safeParse({ ...this.config(serverId), ...patch });
-    if (!next.success)
-      throw new StewardError(
-        'invalid_payload',
-        `That sign-in setting is not valid: ${next.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      );
+    const before = this.config(serverId);
+    const next = AuthConfigSchema.safeParse({ ...before, ...patch });
+    const invalid = (problems: string) => new StewardError('invalid_payload', `That sign-in setting is not valid: ${problems}`);
+    if (!next.success) throw invalid(next.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    const file = next.data.workloadTokenFile;
+    const fileRefused = file !== null && file !== before.workloadTokenFile ? tokenFileRefusal(file, this.deps.tokenFiles) : null;
+    if (fileRefused) throw invalid(`workloadTokenFile: Steward will not read a token from this file, as ${fileRefused}`);
+    const moved = movedDestinations(before, next.data, await this.deps.records.load(serverId));
+    const stored = await Promise.all(unboundSecrets(moved, secrets).map(async (n) => ((await this.deps.records.secret(serverId, n)) ? n : null)));
+    const forgotten = stored.filter((n) => n !== null);
+    // Deleted before the new settings are stored: should a step fail, no secret has gone anywhere new.
+    for (const name of forgotten) await this.deps.records.setSecret(serverId, name, null);
     this.deps.settings.put(`auth.${serverId}`, next.data);
     for (const name of SECRET_NAMES) {
       const value = secrets[name];
       if (value !== undefined) await this.deps.records.setSecret(serverId, name, value);
     }
     this.providers.delete(serverId);
+    const { because, sentence } = forgetting(forgotten, moved);
     this.deps.audit.record('auth.configured', {
       serverId,
       serverName: server.name,
       actor: 'user',
-      summary: `Changed how Steward signs in to "${server.name}" (${next.data.mode}${next.data.clientId ? ', pre-registered client' : ''}).`,
+      summary: `Changed how Steward signs in to "${server.name}" (${next.data.mode}${next.data.clientId ? ', pre-registered client' : ''}).${sentence}`,
       // Which secrets changed, never their values.
-      data: { mode: next.data.mode, clientId: next.data.clientId, secretsChanged: SECRET_NAMES.filter((n) => secrets[n] !== undefined) },
+      data: {
+        mode: next.data.mode,
+        clientId: next.data.clientId,
+        secretsChanged: SECRET_NAMES.filter((n) => secrets[n] !== undefined),
+        ...(forgotten.length ? { secretsDeleted: forgotten, because } : {}),
+      },
     });
     return this.emit(serverId);
   }
@@ -141,6 +161,7 @@ export class AuthService {
         skipIssuerMetadataValidation: legacy,
         legacyIssuer,
         secret: (name) => this.deps.records.secret(serverId, name),
+        tokenFiles: this.deps.tokenFiles,
         pinned: (issuer) => this.pinned(serverId, issuer),
         now: () => this.deps.clock.now(),
       });

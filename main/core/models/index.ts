@@ -4,4 +4,4 @@ export { toMessagesParams, fromMessage, estimateTokens, type MappedRequest } fro
 export { sortParameters, NO_PARAMETERS, type SamplingParameters, type SortedParameters } from './parameters.js';
 export { chooseModel, type ModelPreferences, type ModelChoice } from './choose-model.js';
 export { ANTHROPIC_CATALOG, DEFAULT_MODEL, costEstimate } from './catalog.js';
-export { ModelSettingsService } from './settings.js';
+export { ModelSettingsService, type ModelSettingsChange } from './settings.js';

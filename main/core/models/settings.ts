@@ -1,4 +1,5 @@
-// The user's model settings: which models may be used, the default, the API address, and whether a key is set.
+// The user's model settings: which models may be used, the default, the API address, and whether a key is set. The key
+// is bound to the origin of the address it was entered for.
 import { ModelSettingsSchema, type ModelInfo, type ModelSettings } from '../../../shared/domain/sampling.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { SecretStore } from '../ports.js';
@@ -8,6 +9,16 @@ import { ANTHROPIC_CATALOG, DEFAULT_MODEL } from './catalog.js';
 
 const KEY = 'models/anthropic/api-key';
 const SETTING = 'models.anthropic';
+/** Where the SDK sends requests when no address is set. */
+const DEFAULT_BASE_URL = 'https://api.anthropic.com';
+
+/** What a change did: `changed` is false when the patch matched what was stored (nothing was written). */
+export interface ModelSettingsChange {
+  settings: ModelSettings;
+  changed: boolean;
+  /** The key was deleted because the address moved to another origin (both shown without any password). */
+  keyRemoved: { from: string; to: string } | null;
+}
 
 interface Stored {
   baseUrl: string | null;
@@ -107,8 +118,17 @@ export class ModelSettingsService {
     return verdict.canonical;
   }
 
-  async set(patch: { baseUrl?: string | null | undefined; enabledModels?: string[] | undefined; defaultModel?: string | undefined }): Promise<ModelSettings> {
-    const current = this.stored();
+  /**
+   * Changes the settings; nothing is written (or reported) when nothing differs. The key belongs to the origin it was
+   * entered for: an address on another origin deletes it, so it is never sent to the new one (the user enters it again).
+   */
+  async set(patch: {
+    baseUrl?: string | null | undefined;
+    enabledModels?: string[] | undefined;
+    defaultModel?: string | undefined;
+  }): Promise<ModelSettingsChange> {
+    // What is stored now, not what this process read earlier: another process may have changed it since.
+    const current = this.read();
     const enabledModels = patch.enabledModels ?? current.enabledModels;
     const unknown = enabledModels.filter((id) => !ANTHROPIC_CATALOG.some((m) => m.id === id));
     if (unknown.length > 0) throw new StewardError('invalid_payload', `Unknown model(s): ${unknown.join(', ')}.`);
@@ -123,11 +143,33 @@ export class ModelSettingsService {
       if (!verdict.allowed) throw new StewardError('invalid_payload', `Steward will not send your key to that API address: ${verdict.problems.join(' ')}`);
       baseUrl = verdict.canonical;
     }
+    const next: Stored = { baseUrl, enabledModels, defaultModel };
+    if (JSON.stringify(next) === JSON.stringify(current)) {
+      this.cached = current;
+      return { settings: await this.get(), changed: false, keyRemoved: null };
+    }
+    const from = this.effectiveAddress(current.baseUrl);
+    const to = this.effectiveAddress(baseUrl);
+    // Deleted before the new address is stored: should either step fail, the key has still gone nowhere new.
+    const keyRemoved = !sameOrigin(from, to) && (await this.secrets.get(KEY)) !== undefined ? { from: shown(from), to: shown(to) } : null;
+    if (keyRemoved) {
+      this.key = undefined;
+      try {
+        await this.secrets.delete(KEY);
+      } finally {
+        this.key = undefined;
+      }
+    }
     this.cached = undefined;
-    this.settings.put(SETTING, { baseUrl, enabledModels, defaultModel } satisfies Stored);
-    const next = await this.get();
-    this.changed(next);
-    return next;
+    this.settings.put(SETTING, next);
+    const settings = await this.get();
+    this.changed(settings);
+    return { settings, changed: true, keyRemoved };
+  }
+
+  /** Where the key goes with this address setting: it, else ANTHROPIC_BASE_URL, else the provider's own address. */
+  private effectiveAddress(stored: string | null): string {
+    return stored ?? this.envBaseUrl ?? DEFAULT_BASE_URL;
   }
 
   async setKey(apiKey: string | null): Promise<void> {
@@ -166,4 +208,15 @@ export class ModelSettingsService {
 function shown(stored: string): string {
   const verdict = judgeUrl(stored, 'model-api');
   return verdict.allowed ? verdict.canonical : verdict.display;
+}
+
+/** Whether two addresses send to the same origin; one that does not parse matches only itself. */
+function sameOrigin(a: string, b: string): boolean {
+  if (a === b) return true;
+  // An opaque origin ("null", as of a javascript: address) is no origin.
+  const origin = (address: string) => {
+    const parsed = URL.parse(address)?.origin;
+    return parsed && parsed !== 'null' ? parsed : null;
+  };
+  return origin(a) !== null && origin(a) === origin(b);
 }

@@ -70,16 +70,20 @@ describe('changes from another process', () => {
     expect((await pending).error?.code).toBe(-1);
   });
 
-  it('a new model address set from the command line is where the next request goes', async () => {
+  it('a new model address set from the command line is where the next request goes, with the key given for it', async () => {
     rig = await samplingRig(READ_THROUGH);
-    const other = await startFakeAnthropic({ apiKey: rig.api.apiKey });
+    const other = await startFakeAnthropic({ apiKey: 'sk-ant-second-0123456789' });
     extra.push(other);
     const server = await samplingServer(rig);
     rig.t.host.sampling.setPolicy(server.id, 'sampler', { mode: 'allow' });
     await server.call('sample', { params: textRequest('To the first') });
     const models = collect(rig, 'models:changed');
 
-    expect((await steward(home(rig), ['models', 'set', '--base-url', other.url])).code).toBe(0);
+    const moved = await steward(home(rig), ['models', 'set', '--base-url', other.url]);
+    expect(moved.code).toBe(0);
+    // The key was given for the first address and does not follow to another: the user is told, and gives one again.
+    expect(moved.stderr + moved.stdout).toMatch(/No model key is set/);
+    expect((await steward(home(rig), ['models', 'key'], {}, 'sk-ant-second-0123456789\n')).code).toBe(0);
     const answer = (await server.call('sample', { params: textRequest('To the second') })) as Answer;
     expect(answer.result).toMatchObject({ role: 'assistant' });
     expect([modelCalls(rig.api), modelCalls(other)]).toEqual([1, 1]);

@@ -44,10 +44,17 @@ function draftOf(s: ModelSettings): Draft {
   return { baseUrl: s.baseUrl ?? '', enabled: s.enabledModels, defaultModel: s.defaultModel };
 }
 
+/** The origin an address field sends to (empty: Anthropic's own); null while the text is no address yet. */
+function originOf(address: string): string | null {
+  return URL.parse(address.trim() === '' ? 'https://api.anthropic.com' : address.trim())?.origin ?? null;
+}
+
 function ModelsForm({ settings, onSaved }: { settings: ModelSettings; onSaved: (settings: ModelSettings) => void }) {
   const saved = draftOf(settings);
   const [draft, setDraft] = useState(saved);
   const dirty = JSON.stringify(draft) !== JSON.stringify(saved);
+  // The host deletes the key when the address moves to another origin: said before the user saves.
+  const dropsKey = settings.hasKey && originOf(draft.baseUrl) !== originOf(saved.baseUrl);
   const toggle = (id: string, on: boolean) =>
     setDraft((d) => {
       const enabled = settings.catalog.map((m) => m.id).filter((m) => (m === id ? on : d.enabled.includes(m)));
@@ -66,7 +73,10 @@ function ModelsForm({ settings, onSaved }: { settings: ModelSettings; onSaved: (
 
   return (
     <form className="models-form" onSubmit={submit} aria-label="Models">
-      <Field label="API address" hint="Leave empty for Anthropic’s own address. Must be https, or http on this computer.">
+      <Field
+        label="API address"
+        hint={`Leave empty for Anthropic’s own address. Must be https, or http on this computer.${dropsKey ? ' Saving an address on another host deletes the key, which was entered for the current one: enter it again afterwards.' : ''}`}
+      >
         <input
           className="input mono"
           value={draft.baseUrl}

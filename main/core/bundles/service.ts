@@ -3,7 +3,7 @@
 // goes through consent like any other. Update keeps the settings (secrets only from the same publisher), disable stops it,
 // uninstall removes every trace.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { BundleConfig, BundleField, BundlePreview, BundleView } from '../../../shared/domain/bundles.js';
 import type { ServerView } from '../../../shared/domain/servers.js';
@@ -198,6 +198,19 @@ export class BundlesService {
   async install(stagingId: string, input: { name?: string | undefined; config: BundleConfig }): Promise<{ bundle: BundleView; server: ServerView }> {
     const staged = this.staged.get(stagingId);
     if (!staged) throw new StewardError('not_found', 'That bundle is no longer waiting to be installed; open the file again.');
+    // Out of the waiting list while it installs, so an inspect meanwhile cannot make room by deleting it (and a second
+    // install of it is told it is gone); a failed install leaves it waiting again, ready for another try.
+    this.staged.delete(stagingId);
+    try {
+      return await this.installStaged(staged, input);
+    } catch (error) {
+      if (existsSync(join(staged.dir, 'files'))) this.staged.set(stagingId, staged);
+      else rmSync(staged.dir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  private async installStaged(staged: Staged, input: { name?: string | undefined; config: BundleConfig }): Promise<{ bundle: BundleView; server: ServerView }> {
     const { manifest } = staged;
     const fields = fieldsOf(manifest, this.dirs(), sep);
     const existing = this.deps.records.bundles.byName(manifest.name);
@@ -242,17 +255,14 @@ export class BundlesService {
       throw error;
     }
     rmSync(staged.dir, { recursive: true, force: true });
-    this.staged.delete(stagingId);
-    const secrets = new Set<string>();
+    const secrets = new Map<string, string>();
     for (const f of fields.filter((x) => x.sensitive)) {
       const v = values[f.key];
-      if (typeof v === 'string') {
-        await this.deps.secrets.set(secretKey(id, f.key), v);
-        secrets.add(secretKey(id, f.key));
-      }
+      if (typeof v === 'string') secrets.set(secretKey(id, f.key), v);
     }
-    // A secret of a setting the new version dropped, or one the user cleared, is not kept.
-    for (const key of await this.deps.secrets.keys(secretKey(id, ''))) if (!secrets.has(key)) await this.deps.secrets.delete(key);
+    // A secret of a setting the new version dropped, or one the user cleared, is not kept. One write for all of them.
+    const dropped = (await this.deps.secrets.keys(secretKey(id, ''))).filter((key) => !secrets.has(key));
+    await this.deps.secrets.change(secrets, dropped);
     const at = this.now();
     const record: BundleRecord = {
       id,
@@ -311,7 +321,7 @@ export class BundlesService {
   async uninstall(id: string): Promise<void> {
     const b = this.bundle(id);
     if (b.serverId && this.deps.records.servers.get(b.serverId)) await this.deps.servers.remove(b.serverId);
-    for (const key of await this.deps.secrets.keys(`bundle/${id}/`)) await this.deps.secrets.delete(key);
+    await this.deps.secrets.change(new Map(), await this.deps.secrets.keys(`bundle/${id}/`));
     rmSync(join(this.deps.dataDir, 'bundles', id), { recursive: true, force: true });
     this.deps.records.transaction(() => {
       this.deps.records.bundles.remove(id);

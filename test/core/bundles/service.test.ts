@@ -10,6 +10,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { StewardError } from '../../../shared/errors.js';
 import { MAX_STAGED } from '../../../main/core/bundles/service.js';
 import { FileSecretStore } from '../../../main/core/node/index.js';
 import { makeHost, type TestHost } from '../../helpers/host.js';
@@ -167,6 +168,31 @@ describe('bundles inspected and not installed', () => {
     expect(staging()).toHaveLength(MAX_STAGED);
     await expect(t.host.bundles.install(previews[0]!.stagingId, { config: {} })).rejects.toMatchObject({ code: 'not_found' });
     await expect(t.host.bundles.install(previews[4]!.stagingId, { config: {} })).resolves.toMatchObject({ bundle: { version: '1.0.4' } });
+  });
+
+  it('keep one that is being installed: inspecting others meanwhile leaves it whole to roll back to', async () => {
+    t = await makeHost();
+    await install(bundle('1.0.0', {}), {});
+    const update = await t.host.bundles.inspect('notes.mcpb', bundle('2.0.0', {}));
+    // The update stops the installed server; held here while two more bundles are inspected, then failing.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const stop = t.host.servers.stop.bind(t.host.servers);
+    t.host.servers.stop = async () => {
+      await held;
+      throw new StewardError('server_not_running', 'The server would not stop.');
+    };
+    const installing = t.host.bundles.install(update.stagingId, { config: {} });
+    // Tried before the fix: the installing bundle was the oldest waiting one and made room for these, so its roll-back
+    // had nowhere to go: the install failed with a raw ENOENT and left its files behind.
+    await t.host.bundles.inspect('notes.mcpb', bundle('3.0.0', {}));
+    await t.host.bundles.inspect('notes.mcpb', bundle('3.0.1', {}));
+    await expect(t.host.bundles.install(update.stagingId, { config: {} })).rejects.toMatchObject({ code: 'not_found' });
+    release();
+    await expect(installing).rejects.toMatchObject({ code: 'server_not_running' });
+    // Rolled back whole, it waits for another try.
+    t.host.servers.stop = stop;
+    await expect(t.host.bundles.install(update.stagingId, { config: {} })).resolves.toMatchObject({ bundle: { version: '2.0.0' } });
   });
 
   it('are never more than MAX_STAGED on disk when many arrive at once', async () => {

@@ -199,9 +199,10 @@ export class TasksRepo {
       pruneIncoming: db.prepare<Record<string, unknown>>(
         `DELETE FROM tasks WHERE server_id = @serverId AND direction = 'incoming' AND status IN ${TERMINAL_SQL}
            AND change_seq < (SELECT max(change_seq) FROM tasks)
-           AND (expires_at < @now OR id NOT IN (
+           AND (expires_at < @now OR (owner_pid IS @pid AND owner_started IS @started AND id NOT IN (
              SELECT id FROM tasks WHERE server_id = @serverId AND direction = 'incoming' AND status IN ${TERMINAL_SQL}
-             ORDER BY created_at DESC, id DESC LIMIT @keep))`,
+               AND owner_pid IS @pid AND owner_started IS @started
+             ORDER BY created_at DESC, id DESC LIMIT @keep)))`,
       ),
       pruneExpiredIncoming: db.prepare<[string]>(
         `DELETE FROM tasks WHERE direction = 'incoming' AND status IN ${TERMINAL_SQL} AND expires_at < ?
@@ -328,12 +329,14 @@ export class TasksRepo {
 
   /**
    * Drops ended tasks a server asked Steward to run: those past their ttl (the server can no longer ask about them) and,
-   * past the newest `keep`, the oldest. With the server given, only its own; without, only the expired, of every server.
+   * past the newest `keep` this process answers for, the oldest of those (another live process's server may still ask
+   * about its own within their ttl). With the server given, only its own; without, only the expired, of every server.
    * History and result go with the task. Returns how many went.
    */
-  pruneIncoming(now: string, server?: { serverId: string; keep: number }): number {
+  pruneIncoming(now: string, server?: { serverId: string; keep: number; owner: { pid: number; started: string | null } }): number {
     if (!server) return this.s.pruneExpiredIncoming.run(now).changes;
-    return this.s.pruneIncoming.run({ serverId: server.serverId, keep: server.keep, now }).changes;
+    const { serverId, keep, owner } = server;
+    return this.s.pruneIncoming.run({ serverId, keep, now, pid: owner.pid, started: owner.started }).changes;
   }
 }
 

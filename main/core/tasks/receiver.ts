@@ -102,7 +102,7 @@ export class TaskReceiver {
     const at = iso(this.deps.clock);
     const ttl = grantedTtl((params.task as { ttl?: unknown } | undefined)?.ttl);
     const { task: _task, ...underlying } = params;
-    this.deps.records.pruneIncoming(at, { serverId, keep: SERVER_LIMITS.tasksReceived.kept });
+    this.deps.records.pruneIncoming(at, { serverId, keep: SERVER_LIMITS.tasksReceived.kept, owner: this.deps.owner });
     this.deps.records.insert(
       {
         id: taskId,

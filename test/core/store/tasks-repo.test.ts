@@ -197,7 +197,7 @@ describe('the tasks servers asked Steward to run', () => {
     // The latest change stays whatever it is: the next change is numbered from it.
     incoming('latest', 2, { status: 'failed' });
 
-    expect(store.tasks.pruneIncoming(at(500), { serverId: 's1', keep: 3 })).toBe(4);
+    expect(store.tasks.pruneIncoming(at(500), { serverId: 's1', keep: 3, owner: { pid: 1, started: 'x' } })).toBe(4);
     expect(ids().sort()).toEqual(['c3', 'c4', 'c5', 'latest', 'running']);
     expect(store.tasks.get('ended')).toBeUndefined();
     expect(store.tasks.result('ended')).toBeUndefined();
@@ -211,6 +211,24 @@ describe('the tasks servers asked Steward to run', () => {
     expect(store.tasks.get('theirs')).toBeUndefined();
     expect(store.tasks.get('latest')).toBeUndefined();
     expect(ids().sort()).toEqual(['c3', 'c4', 'c5', 'running']);
+  });
+});
+
+describe('received tasks of two processes', () => {
+  it("keeps another process's ended tasks within their ttl however many this one drops", () => {
+    const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+    const add = (id: string, s: number, pid: number) =>
+      store.tasks.insert(
+        task(id, at(s), { direction: 'incoming', remote_task_id: id, status: 'completed', expires_at: at(s + 600), owner_pid: pid, owner_started: `p${pid}` }),
+        requested,
+      );
+    for (let i = 0; i < 3; i += 1) add(`other-${i}`, 1 + i, 2);
+    for (let i = 0; i < 6; i += 1) add(`mine-${i}`, 10 + i, 1);
+    store.tasks.insert(task('latest', at(30)), requested);
+    // Tried before the fix: the newest kept were counted over both processes, so the other's three went first.
+    expect(store.tasks.pruneIncoming(at(100), { serverId: 's1', keep: 2, owner: { pid: 1, started: 'p1' } })).toBe(4);
+    const left = store.tasks.incoming('s1', at(0), 100).map((t) => t.id);
+    expect(left.sort()).toEqual(['mine-4', 'mine-5', 'other-0', 'other-1', 'other-2']);
   });
 });
 

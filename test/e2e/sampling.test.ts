@@ -12,6 +12,7 @@ import { EXAMPLES_DIST, NODE } from '../helpers/paths.js';
 import { samplingServer, textRequest } from '../helpers/sampling.js';
 import type { FakeAnthropic } from '../fixtures/fake-anthropic.mjs';
 import { textOf } from '../helpers/results.js';
+import { allAudit } from '../helpers/audit.js';
 
 type Rig = BrowserRig & { api: FakeAnthropic };
 let rig: Rig | undefined;
@@ -323,7 +324,7 @@ describe('sampling in the browser', () => {
         .map((line) => JSON.parse(line) as { kind: string; serverName: string | null });
     };
     const all = await exportAll();
-    expect(all).toHaveLength(rig.t.host.audit.all({}).length);
+    expect(all).toHaveLength(allAudit(rig.t.host.audit).length);
     expect(all.map((e) => e.kind)).toEqual(expect.arrayContaining(['sampling.policy', 'sampling.approved', 'sampling.replied']));
 
     await page.getByLabel('Kind').selectOption('sampling.replied');
@@ -344,7 +345,7 @@ describe('sampling in the browser', () => {
     // Answered only once the waiting requests are; the rig's close stops the server.
     void rig.t.host.tools.call({ serverId: server.id, name: 'flood', arguments: { count: 25, params: textRequest('Hi') } }).catch(() => undefined);
 
-    await expect.poll(() => rig!.t.host.audit.all({ kind: 'sampling.denied' }).length).toBe(20);
+    await expect.poll(() => allAudit(rig!.t.host.audit, { kind: 'sampling.denied' }).length).toBe(20);
     expect(rig.t.host.inbox.list()).toHaveLength(5);
     const dialog = samplingDialog(page, 'flooder');
     // Every request has reached the window before Escape: one arriving later would rightly open a dialog of its own.

@@ -122,21 +122,6 @@ export class Audit {
     return { jsonl: lines.join(''), count: lines.length, next: full ? last : null };
   }
 
-  /** Every matching event, oldest first, read in pages so the export never holds two copies at once. */
-  all(filter: { serverId?: string | undefined; kind?: AuditEvent['kind'] | undefined }): AuditEvent[] {
-    this.flush();
-    const out: AuditEvent[] = [];
-    let beforeId: number | undefined;
-    for (;;) {
-      const page = this.records.audit.list({ limit: 1000, beforeId, serverId: filter.serverId, kind: filter.kind });
-      out.push(...page);
-      const oldest = page.at(-1);
-      if (page.length < 1000 || !oldest) break;
-      beforeId = oldest.id;
-    }
-    return out.reverse();
-  }
-
   private toEvent(kind: AuditKind, entry: AuditEntry, ts: string = this.now()): NewAuditEvent {
     return {
       ts,

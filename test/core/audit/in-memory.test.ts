@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Audit } from '../../../main/core/audit/index.js';
 import { memoryAudit } from '../../helpers/memory-ports.js';
+import { allAudit } from '../../helpers/audit.js';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
@@ -36,7 +37,7 @@ describe('the audit record on its narrow port', () => {
     const table = memoryAudit();
     const audit = new Audit(table, now, () => undefined);
     for (let i = 0; i < 2500; i++) audit.record('tool.called', entry(`call ${i}`, i % 2 === 0 ? 's1' : 's2'));
-    const all = audit.all({ serverId: 's1' });
+    const all = allAudit(audit, { serverId: 's1' });
     expect(all).toHaveLength(1250);
     expect(all[0]?.summary).toBe('call 0');
     expect(all.at(-1)?.summary).toBe('call 2498');

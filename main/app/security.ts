@@ -139,41 +139,56 @@ const VIEW_FEATURES: Record<string, 'camera' | 'microphone' | 'geolocation' | 'c
  * only what its server declared (clipboard write, geolocation, camera, microphone), when `apps` is given.
  */
 export function denyPermissions(session: Session, apps?: AppsService): void {
+  // Each window whose WebRTC has UDP back (see limitWebRtc), with the views' origins given the camera or microphone in it.
+  const calling = new Map<WebContents, Set<string>>();
   session.setPermissionRequestHandler((contents, permission, callback, details) => {
-    const allowed = apps !== undefined && viewMayUse(apps, details.requestingUrl, permission, 'mediaTypes' in details ? details.mediaTypes : undefined);
-    // A view given the camera or microphone may be placing a call: its window's WebRTC gets UDP back (see limitWebRtc).
-    if (allowed && permission === 'media') contents.setWebRTCIPHandlingPolicy('default_public_interface_only');
+    const label = apps && viewLabel(details.requestingUrl);
+    const allowed = apps !== undefined && label !== undefined && viewMayUse(apps, label, permission, 'mediaTypes' in details ? details.mediaTypes : undefined);
+    if (allowed && permission === 'media') {
+      const labels = calling.get(contents);
+      if (labels) labels.add(label);
+      else {
+        calling.set(contents, new Set([label]));
+        contents.once('destroyed', () => calling.delete(contents));
+        contents.setWebRTCIPHandlingPolicy('default_public_interface_only');
+      }
+    }
     callback(allowed);
   });
   session.setPermissionCheckHandler(() => false);
   session.setDevicePermissionHandler(() => false);
+  // UDP lasts only as long as some open view in the window may still use the camera or microphone it was given.
+  apps?.onClosed(() => {
+    for (const [contents, labels] of calling) {
+      if ([...labels].some((label) => apps.permissionAllowed(label, 'camera') || apps.permissionAllowed(label, 'microphone'))) continue;
+      calling.delete(contents);
+      limitWebRtc(contents);
+    }
+  });
 }
 
-function viewMayUse(apps: AppsService, requestingUrl: string, permission: string, mediaTypes: readonly string[] | undefined): boolean {
-  let url: URL;
-  try {
-    url = new URL(requestingUrl);
-  } catch {
-    return false;
-  }
-  if (url.protocol !== `${VIEW_SCHEME}:`) return false;
+/** The origin label of a view's proxy frame at `requestingUrl`; undefined for anything that is not one. */
+function viewLabel(requestingUrl: string): string | undefined {
+  const url = URL.parse(requestingUrl);
+  return url?.protocol === `${VIEW_SCHEME}:` ? url.host : undefined;
+}
+
+function viewMayUse(apps: AppsService, label: string, permission: string, mediaTypes: readonly string[] | undefined): boolean {
   if (permission === 'media') {
     const wanted = mediaTypes ?? [];
     return (
       wanted.length > 0 &&
-      wanted.every((type) =>
-        type === 'video' ? apps.permissionAllowed(url.host, 'camera') : type === 'audio' && apps.permissionAllowed(url.host, 'microphone'),
-      )
+      wanted.every((type) => (type === 'video' ? apps.permissionAllowed(label, 'camera') : type === 'audio' && apps.permissionAllowed(label, 'microphone')))
     );
   }
   const feature = VIEW_FEATURES[permission];
-  return feature !== undefined && apps.permissionAllowed(url.host, feature);
+  return feature !== undefined && apps.permissionAllowed(label, feature);
 }
 
 /**
  * WebRTC reaches hosts no CSP lists (STUN and TURN servers, peers), over UDP, and not every Chromium enforces the
- * webrtc directive that views' CSP carries: a window sends no UDP outside a proxy until a view in it is allowed the
- * camera or microphone.
+ * webrtc directive that views' CSP carries: a window sends no UDP outside a proxy unless a view open in it was allowed
+ * the camera or microphone.
  */
 export function limitWebRtc(contents: WebContents): void {
   contents.setWebRTCIPHandlingPolicy('disable_non_proxied_udp');

@@ -1,6 +1,7 @@
 // The composition root's small parts: each builds one service's port from the repos or services that answer it, so
 // createHost only connects them and each can be read and tested alone.
 import { StewardError } from '../../shared/errors.js';
+import type { ViewServer } from './apps/index.js';
 import type { Audit } from './audit/index.js';
 import { bundledServers, type BundledRuntime } from './defaults.js';
 import type { SecretStore } from './ports.js';
@@ -78,11 +79,17 @@ export function viewSession(servers: LiveServers, rows: ServerRows): (serverId: 
   };
 }
 
-/** What a view's server is now: how it is reached, and its stored launch or address as one comparable string. */
-export function viewServerOf(rows: ServerRows): (serverId: string) => { transport: 'stdio' | 'http'; launch: string } | undefined {
+/**
+ * What a view's server is now: where it runs, and its stored launch or address as one comparable string. The launch
+ * holds the exact package versions it runs too: new ones (an update) are new code, consented to again as a new command is.
+ */
+export function viewServerOf(rows: ServerRows): (serverId: string) => (ViewServer & { launch: string }) | undefined {
   return (serverId) => {
     const record = rows.get(serverId);
-    return record ? { transport: record.config.transport, launch: JSON.stringify(record.config) } : undefined;
+    if (!record) return undefined;
+    const pins = record.pins.map((p) => JSON.stringify([p.ecosystem, p.name, p.version, p.integrity])).sort();
+    const launch = JSON.stringify({ config: record.config, pins });
+    return record.config.transport === 'http' ? { transport: 'http', url: record.config.url, launch } : { transport: 'stdio', launch };
   };
 }
 

@@ -1,6 +1,7 @@
 // main/app/security.ts against a fake electron: every hardening setting, asserted one by one. Hostile cases tried:
 // frames navigated (by a view, to itself or its proxy) anywhere but a proxy page, other paths on a view's origin
-// loaded as documents, media asked for by views that did not declare it, and storage left by earlier runs' views.
+// loaded as documents, media asked for by views that did not declare it, UDP left on after the last view given the camera
+// or microphone closed, and storage left by earlier runs' views.
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -102,7 +103,23 @@ describe('navigation, windows and webviews', () => {
 
 describe('WebRTC', () => {
   const label = `v${'ab12'.repeat(6)}`;
-  const apps = (allow: string) => ({ permissionAllowed: (l: string, feature: string) => l === label && allow.split('; ').includes(feature) });
+  const other = `v${'cd34'.repeat(6)}`;
+  /** The apps service as the permission handler sees it: each open view's origin with what it may use, and its closing. */
+  const apps = (open: Record<string, string>) => {
+    const views = new Map(Object.entries(open));
+    const listeners: Array<(label: string) => void> = [];
+    return {
+      permissionAllowed: (l: string, feature: string) => views.get(l)?.split('; ').includes(feature) ?? false,
+      onClosed: (listener: (label: string) => void) => {
+        listeners.push(listener);
+        return () => undefined;
+      },
+      close: (l: string) => {
+        views.delete(l);
+        for (const listener of listeners) listener(l);
+      },
+    };
+  };
   const ask = (session: ReturnType<typeof fakeSession>, contents: unknown, mediaTypes: string[], url = `steward-view://${label}/proxy/x`) => {
     const callback = vi.fn();
     session.state.permissionRequest?.(contents, 'media', callback, { requestingUrl: url, mediaTypes });
@@ -119,15 +136,47 @@ describe('WebRTC', () => {
     const session = fakeSession();
     const contents = fakeContents();
     security.limitWebRtc(contents as never);
-    security.denyPermissions(session as never, apps('clipboard-write') as never);
+    security.denyPermissions(session as never, apps({ [label]: 'clipboard-write' }) as never);
     expect(ask(session, contents, ['video'])).toBe(false);
     expect(ask(session, contents, ['audio'], 'app://steward/index.html')).toBe(false);
     expect(contents.webRtcPolicies).toEqual(['disable_non_proxied_udp']);
 
     const granted = fakeSession();
-    security.denyPermissions(granted as never, apps('camera; microphone') as never);
+    security.denyPermissions(granted as never, apps({ [label]: 'camera; microphone' }) as never);
     expect(ask(granted, contents, ['video', 'audio'])).toBe(true);
     expect(contents.webRtcPolicies).toEqual(['disable_non_proxied_udp', 'default_public_interface_only']);
+  });
+
+  it('takes UDP away again once no open view in the window may use the camera or microphone it was given', () => {
+    const session = fakeSession();
+    const contents = fakeContents();
+    const quiet = fakeContents();
+    const views = apps({ [label]: 'camera', [other]: 'microphone', vquiet: 'clipboard-write' });
+    security.limitWebRtc(contents as never);
+    security.limitWebRtc(quiet as never);
+    security.denyPermissions(session as never, views as never);
+    expect(ask(session, contents, ['video'])).toBe(true);
+    expect(ask(session, contents, ['audio'], `steward-view://${other}/proxy/y`)).toBe(true);
+    expect(contents.webRtcPolicies).toEqual(['disable_non_proxied_udp', 'default_public_interface_only']);
+
+    // Another view still holds the microphone, and a view without media closing changes nothing.
+    views.close(label);
+    views.close('vquiet');
+    expect(contents.webRtcPolicies).toEqual(['disable_non_proxied_udp', 'default_public_interface_only']);
+    views.close(other);
+    expect(contents.webRtcPolicies).toEqual(['disable_non_proxied_udp', 'default_public_interface_only', 'disable_non_proxied_udp']);
+    expect(quiet.webRtcPolicies).toEqual(['disable_non_proxied_udp']);
+    expect(ask(session, contents, ['video'])).toBe(false);
+
+    // A window that is gone is not touched again.
+    const later = apps({ [label]: 'camera' });
+    const fresh = fakeSession();
+    const gone = fakeContents();
+    security.denyPermissions(fresh as never, later as never);
+    expect(ask(fresh, gone, ['video'])).toBe(true);
+    gone.emit('destroyed');
+    later.close(label);
+    expect(gone.webRtcPolicies).toEqual(['default_public_interface_only']);
   });
 });
 

@@ -1,5 +1,6 @@
 // The composition root's parts, each alone on fakes: what a server is offered, which records answer a question, when a
-// view may start its server, what a tool call puts on record, and the one-time registration of the bundled examples.
+// view may start its server and what counts as a new launch of it, what a tool call puts on record, and the one-time
+// registration of the bundled examples.
 import { describe, expect, it } from 'vitest';
 import { StewardError } from '../../shared/errors.js';
 import type { ServerInput } from '../../shared/domain/servers.js';
@@ -13,6 +14,7 @@ import {
   taskServerOf,
   toolAcquirer,
   toolCallRecorder,
+  viewServerOf,
   viewSession,
 } from '../../main/core/wiring.js';
 import { memorySettings } from '../helpers/memory-ports.js';
@@ -59,6 +61,21 @@ describe('the composition root’s parts', () => {
       ['s1', 'outgoing', 'known', self],
       ['s1', 'outgoing', 'forged', self],
     ]);
+  });
+
+  it('tells a view where its server runs, and counts new package versions as a new launch, not a new pin date', () => {
+    const pin = { ecosystem: 'npm', name: 'pkg', requested: '^1', version: '1.0.0', integrity: 'sha512-a', bin: null, pinnedAt: 'then' } as const;
+    const stdio: ServerRecord['config'] = { transport: 'stdio', command: 'npx', args: ['pkg'], envNames: [] };
+    const of = (over: Partial<ServerRecord>) => viewServerOf(rows(record({ id: 's', config: stdio, pins: [pin], ...over })))('s');
+    expect(of({ config: { transport: 'http', url: 'http://localhost:3001/mcp', headerNames: [] }, pins: [] })).toMatchObject({
+      transport: 'http',
+      url: 'http://localhost:3001/mcp',
+    });
+    expect(of({})?.transport).toBe('stdio');
+    expect(of({ pins: [{ ...pin, pinnedAt: 'now' }] })?.launch).toBe(of({})?.launch);
+    expect(of({ pins: [{ ...pin, version: '1.1.0' }] })?.launch).not.toBe(of({})?.launch);
+    expect(of({ pins: [{ ...pin, integrity: 'sha512-b' }] })?.launch).not.toBe(of({})?.launch);
+    expect(viewServerOf(rows())('gone')).toBeUndefined();
   });
 
   it('lets a view use a live session, restart a server stopped for being idle, and never start one the user stopped', async () => {

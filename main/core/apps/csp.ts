@@ -8,8 +8,8 @@ const DIRECTIVES: readonly Directive[] = ['connectDomains', 'resourceDomains', '
 const SCHEMES = new Set(['https', 'wss', 'http', 'ws']);
 const MAX_ENTRIES = 32;
 
-/** How the view's server is reached; it decides the URL gate's rule for the origins its views declare. */
-export type ServerTransport = 'stdio' | 'http';
+/** Where the view's server runs: it decides the URL gate's rule for the origins its views declare. */
+export type ViewServer = { transport: 'stdio' } | { transport: 'http'; url: string };
 
 export interface Refusal {
   directive: string;
@@ -40,27 +40,34 @@ export function checkSource(value: unknown): { source: string } | { reason: stri
   return { source: `${scheme.toLowerCase()}://${host.toLowerCase()}${port !== undefined ? `:${port}` : ''}${path ?? ''}` };
 }
 
+/** A stdio server, or an http one at a loopback address (a local development server), runs on this computer. */
+function runsHere(server: ViewServer): boolean {
+  if (server.transport === 'stdio') return true;
+  const host = URL.parse(server.url)?.hostname;
+  return host !== undefined && isLoopbackHost(host);
+}
+
 /**
  * Why the URL gate will not let a view of this server reach `source` (a checked source), or undefined when it will.
  * The rule is the one for addresses such a server names for Steward to fetch: a remote server's views reach public
- * https and wss hosts only; a local server's may also reach this computer over plain http and ws. Neither reaches the
- * private network or a link-local address (a cloud machine's metadata service). A wildcard is judged by a name under
- * it, and may not stand for names on this computer (other servers' view origins in browser mode among them).
+ * https and wss hosts only; the views of a server on this computer may also reach it over plain http and ws. Neither
+ * reaches the private network or a link-local address (a cloud machine's metadata service). A wildcard is judged by a
+ * name under it, and may not stand for names on this computer (other servers' view origins in browser mode among them).
  */
-function gateRefusal(source: string, transport: ServerTransport): string | undefined {
+function gateRefusal(source: string, server: ViewServer): string | undefined {
   const wildcard = /^[a-z]+:\/\/\*\./.test(source);
   const address = source
     .replace(/^wss:/, 'https:')
     .replace(/^ws:/, 'http:')
     .replace(/^([a-z]+:\/\/)\*\./, '$1wildcard.');
-  const verdict = judgeUrl(address, transport === 'stdio' ? 'local-fetch' : 'remote-fetch');
+  const verdict = judgeUrl(address, runsHere(server) ? 'local-fetch' : 'remote-fetch');
   if (!verdict.allowed) return verdict.problems.join(' ');
   if (wildcard && isLoopbackHost(verdict.host)) return 'a wildcard over names on this computer is too broad';
   return undefined;
 }
 
-/** The declared domains Steward accepts for a view of a server reached over `transport`, and the ones it refuses with the reason. */
-export function sanitizeCsp(raw: unknown, transport: ServerTransport): { csp: ViewCsp; refused: Refusal[] } {
+/** The declared domains Steward accepts for a view of `server`, and the ones it refuses with the reason. */
+export function sanitizeCsp(raw: unknown, server: ViewServer): { csp: ViewCsp; refused: Refusal[] } {
   const csp: ViewCsp = {};
   const refused: Refusal[] = [];
   const record = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
@@ -75,7 +82,7 @@ export function sanitizeCsp(raw: unknown, transport: ServerTransport): { csp: Vi
     for (const value of list as unknown[]) {
       const checked = checkSource(value);
       const shown = typeof value === 'string' ? value.slice(0, 200) : JSON.stringify(value).slice(0, 200);
-      const gated = 'source' in checked ? gateRefusal(checked.source, transport) : undefined;
+      const gated = 'source' in checked ? gateRefusal(checked.source, server) : undefined;
       if ('reason' in checked) refused.push({ directive, value: shown, reason: checked.reason });
       else if (gated !== undefined) refused.push({ directive, value: shown, reason: gated });
       else if (kept.includes(checked.source)) continue;
@@ -92,8 +99,8 @@ export interface CspContext {
   frameAncestor: string;
   /** Where the browser reports what the policy blocked (a path on the proxy's origin). */
   reportUri: string;
-  /** How the view's server is reached: what its declared origins may be follows from it. */
-  transport: ServerTransport;
+  /** Where the view's server runs: what its declared origins may be follows from it. */
+  server: ViewServer;
 }
 
 /**
@@ -105,7 +112,7 @@ export interface CspContext {
  * renders off the main thread (pdf.js, the PDF server's viewer) cannot start.
  */
 export function buildCsp(declared: unknown, source: CspInForce['source'], context: CspContext): CspInForce {
-  const { csp, refused } = sanitizeCsp(declared, context.transport);
+  const { csp, refused } = sanitizeCsp(declared, context.server);
   const list = (values: string[] | undefined) => (values && values.length > 0 ? ` ${values.join(' ')}` : '');
   const resources = list(csp.resourceDomains);
   const directives = [

@@ -12,7 +12,7 @@ import type { HostEvents } from '../events.js';
 import type { Clock } from '../ports.js';
 import { judgeUrl, type UrlVerdict } from '../security/index.js';
 import type { McpSession } from '../sessions/index.js';
-import { buildCsp, type ServerTransport } from './csp.js';
+import { buildCsp, type ViewServer } from './csp.js';
 import { TokenBucket, VIEW_LIMITS } from './limits.js';
 import { FRAME_REPORT_PREFIX, framePage, VIEW_SANDBOX } from './proxy-page.js';
 import { describe, MAX_PARAMS_BYTES, relay, ViewRefusal, type Relayed } from './relay.js';
@@ -38,10 +38,11 @@ export interface AppsDeps {
   beginUse(serverId: string): () => void;
   settings(serverId: string): { name: string; toolTimeoutSeconds: number };
   /**
-   * The server as it is configured now: how it is reached, and its launch or address as one string (the same string,
-   * the same server); undefined once it is removed. A view belongs to the server as it was when the view opened.
+   * The server as it is configured now: where it runs, and what it launches (its packages' pinned versions included) or
+   * its address as one string (the same string, the same server); undefined once it is removed. A view belongs to the
+   * server as it was when the view opened.
    */
-  server(serverId: string): { transport: ServerTransport; launch: string } | undefined;
+  server(serverId: string): (ViewServer & { launch: string }) | undefined;
   log(serverId: string, level: LogLine['level'], text: string): void;
   audit: Audit;
   events: HostEvents;
@@ -88,6 +89,7 @@ export class AppsService {
   private readonly log: ViewLog;
   private frames: ViewFrames | undefined;
   private readonly unsubscribe: Array<() => void>;
+  private readonly closedListeners = new Set<(label: string) => void>();
 
   constructor(private readonly deps: AppsDeps) {
     this.log = new ViewLog({ log: (serverId, level, text) => deps.log(serverId, level, text), audit: deps.audit, clock: deps.clock });
@@ -143,7 +145,7 @@ export class AppsService {
     const csp = buildCsp(meta.csp, meta.source, {
       frameAncestor: hostOrigin,
       reportUri: `${FRAME_REPORT_PREFIX}${token}`,
-      transport: server.transport,
+      server,
     });
     const allow = allowAttribute(meta.permissions);
     const now = () => this.deps.clock.now();
@@ -395,6 +397,13 @@ export class AppsService {
     this.byToken.delete(view.token);
     this.log.flush(view);
     this.log.line(view, 'info', `closed (${reason.slice(0, 200)})`);
+    for (const listener of this.closedListeners) listener(view.label);
+  }
+
+  /** `listener` hears the origin label of every view that closes, however it closed; returns the way to stop listening. */
+  onClosed(listener: (label: string) => void): () => void {
+    this.closedListeners.add(listener);
+    return () => void this.closedListeners.delete(listener);
   }
 
   /** Closed by Steward rather than the page showing it: the page hears so, and takes the view down. */

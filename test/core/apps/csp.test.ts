@@ -1,11 +1,20 @@
 // The CSP a view runs under, as a pure function: the spec's restrictive default, declared origins accepted one by one,
 // and every declaration that could widen the policy (or break out of its directive) refused with the reason. Hostile
 // declarations tried: keywords, bare schemes, smuggled directives, wildcards, and origins on the user's own machine and
-// network (a Docker socket, a local model server, the cloud metadata address, a router) that only the URL gate stops.
+// network (a Docker socket, a local model server, the cloud metadata address, a router) that only the URL gate stops,
+// and Streamable HTTP server addresses that only look local (a name starting "localhost.", an address that is no URL).
 import { describe, expect, it } from 'vitest';
 import { buildCsp, checkSource, sanitizeCsp } from '../../../main/core/apps/index.js';
 
-const CONTEXT = { frameAncestor: 'http://127.0.0.1:4000', reportUri: '/csp-report/tok', transport: 'http' } as const;
+const SERVERS = {
+  stdio: { transport: 'stdio' },
+  remote: { transport: 'http', url: 'https://mcp.example.com/mcp' },
+  'local http': { transport: 'http', url: 'http://localhost:3001/mcp' },
+  'local http on [::1]': { transport: 'http', url: 'http://[::1]:3001/mcp' },
+  'http named like localhost': { transport: 'http', url: 'http://localhost.evil.example/mcp' },
+  'http with a bad address': { transport: 'http', url: 'not a url' },
+} as const;
+const CONTEXT = { frameAncestor: 'http://127.0.0.1:4000', reportUri: '/csp-report/tok', server: SERVERS.remote } as const;
 const directives = (header: string) =>
   Object.fromEntries(
     header
@@ -127,13 +136,13 @@ describe('the policy', () => {
 
   it('keeps at most 32 sources per list and drops duplicates', () => {
     const many = Array.from({ length: 40 }, (_, i) => `https://s${i}.example.com`);
-    const { csp, refused } = sanitizeCsp({ connectDomains: [...many, 'https://s0.example.com'] }, 'http');
+    const { csp, refused } = sanitizeCsp({ connectDomains: [...many, 'https://s0.example.com'] }, SERVERS.remote);
     expect(csp.connectDomains).toHaveLength(32);
     expect(refused).toHaveLength(8);
   });
 
   it('reads a declaration that is not an object as none', () => {
-    for (const raw of [null, 'connectDomains', 42, ['https://a.com']]) expect(sanitizeCsp(raw, 'http')).toEqual({ csp: {}, refused: [] });
+    for (const raw of [null, 'connectDomains', 42, ['https://a.com']]) expect(sanitizeCsp(raw, SERVERS.remote)).toEqual({ csp: {}, refused: [] });
   });
 });
 
@@ -148,7 +157,7 @@ describe('what a declared origin may reach, by where its server runs (the URL ga
         frameDomains: ['https://*.dev.localhost'],
       },
       'content',
-      { ...CONTEXT, transport: 'http' },
+      { ...CONTEXT, server: SERVERS.remote },
     );
     const d = directives(csp.header);
     expect(d['connect-src']).toEqual(["'none'"]);
@@ -169,13 +178,13 @@ describe('what a declared origin may reach, by where its server runs (the URL ga
   });
 
   it.each([
-    ['http://localhost:11434', 'http', false],
+    ['http://localhost:11434', 'remote', false],
     ['http://localhost:11434', 'stdio', true],
     ['ws://127.0.0.1:8080', 'stdio', true],
     ['https://[::1]:9000', 'stdio', true],
-    ['https://api.example.com', 'http', true],
-    ['wss://live.example.com', 'http', true],
-    ['https://*.cdn.example.com', 'http', true],
+    ['https://api.example.com', 'remote', true],
+    ['wss://live.example.com', 'remote', true],
+    ['https://*.cdn.example.com', 'remote', true],
     ['http://169.254.169.254', 'stdio', false],
     ['https://169.254.169.254', 'stdio', false],
     ['ws://192.168.1.1', 'stdio', false],
@@ -183,8 +192,21 @@ describe('what a declared origin may reach, by where its server runs (the URL ga
     ['http://api.example.com', 'stdio', false],
     ['ws://live.example.com', 'stdio', false],
     ['http://*.dev.localhost:5173', 'stdio', false],
-  ] as const)('%s declared by a %s server: kept %s', (origin, transport, kept) => {
-    const { csp, refused } = sanitizeCsp({ connectDomains: [origin] }, transport);
+    // A Streamable HTTP server on this computer (a dev server) is judged as a stdio one: its views reach this computer.
+    ['http://localhost:3001', 'local http', true],
+    ['http://127.0.0.1:3001', 'local http', true],
+    ['ws://localhost:3001', 'local http on [::1]', true],
+    ['https://api.example.com', 'local http', true],
+    ['http://169.254.169.254', 'local http', false],
+    ['ws://192.168.1.1', 'local http', false],
+    ['http://api.example.com', 'local http', false],
+    ['http://*.dev.localhost:5173', 'local http', false],
+    ['http://localhost:3001', 'remote', false],
+    ['https://127.0.0.1:3001', 'remote', false],
+    ['http://localhost:3001', 'http named like localhost', false],
+    ['http://localhost:3001', 'http with a bad address', false],
+  ] as const)('%s declared by a %s server: kept %s', (origin, server, kept) => {
+    const { csp, refused } = sanitizeCsp({ connectDomains: [origin] }, SERVERS[server]);
     expect(csp.connectDomains).toEqual(kept ? [origin] : []);
     expect(refused.length).toBe(kept ? 0 : 1);
   });

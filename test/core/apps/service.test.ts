@@ -305,4 +305,47 @@ describe('how long a view lives', () => {
     expect(r.t.host.apps.permissionAllowed(label, 'clipboardWrite')).toBe(false);
     expect(closed).toEqual([{ viewId: spec.viewId, serverId: id, reason: 'Its server’s launch or address changed, so Steward closed the view.' }]);
   });
+
+  it('ends when its server’s packages are updated (new code, consented to again), not when a check finds nothing newer', async () => {
+    const r = await setup();
+    const id = await fixture(r);
+    const pin = {
+      ecosystem: 'npm',
+      name: 'apps-fixture',
+      requested: '^1.0.0',
+      version: '1.0.0',
+      integrity: 'sha512-old',
+      bin: null,
+      pinnedAt: '2026-01-01T00:00:00.000Z',
+    } as const;
+    r.t.host.store.servers.setPins(id, [pin]);
+    const closed: Array<{ viewId: string; serverId: string; reason: string }> = [];
+    onTestFinished(r.t.host.events.on('apps:closed', (event) => void closed.push(event)));
+    const spec = await r.t.host.apps.open(id, 'declared-view', HOST_ORIGIN);
+    const label = new URL(spec.proxyUrl).hostname.split('.')[0] ?? '';
+    // As an update does: every pin asked again, then the server reported changed.
+    const repin = (version: string, integrity: string, pinnedAt: string) => {
+      r.t.host.store.servers.setPins(id, [{ ...pin, version, integrity, pinnedAt }]);
+      r.t.host.events.emit('servers:changed', r.t.host.servers.get(id));
+    };
+    repin('1.0.0', 'sha512-old', '2026-02-01T00:00:00.000Z');
+    expect([r.t.host.apps.knowsLabel(label), closed]).toEqual([true, []]);
+
+    repin('1.1.0', 'sha512-new', '2026-03-01T00:00:00.000Z');
+    expect(r.t.host.apps.knowsLabel(label)).toBe(false);
+    expect(r.t.host.apps.permissionAllowed(label, 'clipboardWrite')).toBe(false);
+    expect(closed).toEqual([{ viewId: spec.viewId, serverId: id, reason: 'Its server’s launch or address changed, so Steward closed the view.' }]);
+  });
+
+  it('tells those listening the origin of every view that closes, closed by the page or by Steward', async () => {
+    const r = await setup();
+    const { id, spec, label } = await openDeclared(r);
+    const heard: string[] = [];
+    onTestFinished(r.t.host.apps.onClosed((closedLabel) => void heard.push(closedLabel)));
+    r.t.host.apps.close(spec.viewId, 'the user closed it');
+    const again = await r.t.host.apps.open(id, 'declared-view', HOST_ORIGIN);
+    await r.t.host.servers.remove(id);
+    expect(new URL(again.proxyUrl).hostname.split('.')[0]).toBe(label);
+    expect(heard).toEqual([label, label]);
+  });
 });

@@ -277,7 +277,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     clientMetadataUrl: options.clientMetadataUrl,
     redirectPorts: options.redirectPorts,
     signInRequestMs: options.signInRequestMs,
-    tokenFiles: { platform, hidden: hiddenLocations(platform, homeDir, options.dataDir.path) },
+    tokenFiles: { platform, hidden: hiddenLocations(platform, homeDir, options.dataDir.path, env) },
     unexpected,
   });
 

@@ -268,6 +268,40 @@ const RUNTIME_ENV = [
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
+ * Names bash keeps for itself: exported, each comes out as bash's own value at the exec (a new RANDOM, the seconds
+ * since, the line number, `_` as the last word) or not at all (the arrays), so they reach `env` as arguments instead.
+ * A fixed list: bash has no way to ask whether a name is one of its dynamic ones.
+ */
+const BASH_OWN = [
+  'RANDOM',
+  'SRANDOM',
+  'SECONDS',
+  'EPOCHSECONDS',
+  'EPOCHREALTIME',
+  'BASH_MONOSECONDS',
+  'LINENO',
+  'OPTIND',
+  'BASHPID',
+  'HISTCMD',
+  'SHLVL',
+  'GROUPS',
+  'FUNCNAME',
+  'DIRSTACK',
+  'PIPESTATUS',
+  'BASH_SUBSHELL',
+  'BASH_ARGV0',
+  'BASH_ARGC',
+  'BASH_ARGV',
+  'BASH_COMMAND',
+  'BASH_LINENO',
+  'BASH_SOURCE',
+  'BASH_ALIASES',
+  'BASH_CMDS',
+  'BASH_TRAPSIG',
+  '_',
+];
+
+/**
  * The descriptor the command's environment comes in on, NUL-separated. Never on a command line: the wrapper's command
  * lines are long-lived, and any user of the machine can read them (`ps`), while a process's environment is its owner's.
  */
@@ -277,7 +311,7 @@ export const ENV_FD = 3;
  * What the sandbox's inner shell (bash) runs, after the runtime's set-up: it reads the environment from ENV_FD and closes
  * it, exports each variable except one the runtime set (its value stays), and starts the command through /usr/bin/env,
  * with the run's own temp folder last. A variable bash will not export (UID, SHELLOPTS and the other read-only ones)
- * goes to `env` as an argument instead. The shell's own variables use the STEWARD_ prefix, which a server's config
+ * or would replace with its own value (BASH_OWN) goes to `env` as an argument instead. The shell's own variables use the STEWARD_ prefix, which a server's config
  * cannot use. A count that does not match ends the start: a server must not run without its environment.
  */
 export function innerCommandLine(request: Pick<SandboxRequest, 'argv' | 'env' | 'tempDir'>): string {
@@ -296,6 +330,7 @@ export function innerCommandLine(request: Pick<SandboxRequest, 'argv' | 'env' | 
     'for STEWARD_W; do',
     '  STEWARD_N=${STEWARD_W%%=*}',
     `  case $STEWARD_N in ${RUNTIME_ENV.join('|')}) [ -n "\${!STEWARD_N+x}" ] && continue ;; esac`,
+    `  case $STEWARD_N in ${BASH_OWN.join('|')}) STEWARD_KEPT+=("$STEWARD_W"); continue ;; esac`,
     '  command export "$STEWARD_W" 2>/dev/null || STEWARD_KEPT+=("$STEWARD_W")',
     'done',
     `exec /usr/bin/env "\${STEWARD_KEPT[@]}" ${last}`,

@@ -1,5 +1,6 @@
 // From a stored server to its launch plan: the config with its secret values, pins resolved on first need (and kept),
 // and refusals kept with the server like any failed start.
+import { posix, win32 } from 'node:path';
 import type { PackagePin } from '../../../shared/domain/launch.js';
 import type { ConsentRequest, ServerError } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
@@ -82,11 +83,15 @@ export class LaunchPlanner {
   /**
    * Pinning runs before the user agreed to anything, so it runs nothing the config names: npm packages are looked up
    * with the npm on Steward's own PATH (never the one beside the configured runner), everything else over HTTPS.
+   * That npm may be found only in a usual folder (nvm, Volta, Homebrew) that a desktop launcher's PATH lacks, and its
+   * `#!/usr/bin/env node` needs the node installed beside it: its folder, and its real one, lead the PATH it runs with.
    */
   private async pin(record: ServerRecord, current: readonly PackagePin[], requests: readonly PinRequest[]): Promise<PackagePin[]> {
     const { platform, hostEnv, homeDir, fs } = this.deps.launch;
-    const env = buildChildEnv({ platform, hostEnv, configEnv: {}, extraPathDirs: [] });
     const npm = requests.some((r) => r.ecosystem === 'npm') ? (findCommand('npm', { platform, hostEnv, homeDir, cwd: homeDir }, fs) ?? null) : null;
+    const api = platform === 'win32' ? win32 : posix;
+    const npmDirs = npm === null ? [] : [...new Set([api.dirname(npm), api.dirname(fs.realPath(npm))])];
+    const env = buildChildEnv({ platform, hostEnv, configEnv: {}, extraPathDirs: npmDirs });
     const next = [...current];
     for (const request of requests) {
       let resolved;

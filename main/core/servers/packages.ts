@@ -1,7 +1,8 @@
 // Finding out which exact version a runner would fetch, so Steward can pin it before asking consent. Nothing has been
 // agreed to yet, so nothing the config names runs: npm packages are looked up with the host's own npm (`npm view`, the
-// registry's own answer on ranges and tags) when the planner found one, else over HTTPS, like PyPI's JSON API and an
-// image's manifest digest (never a pull). Every address passes the URL gate, redirects included, and answers are capped.
+// registry's own answer on ranges and tags) when the planner found one that runs, else over HTTPS, like PyPI's JSON API
+// and an image's manifest digest (never a pull). Every address passes the URL gate, redirects included, and answers
+// are capped.
 import { spawn } from 'node:child_process';
 import type { Ecosystem } from '../../../shared/domain/launch.js';
 import { StewardError } from '../../../shared/errors.js';
@@ -51,6 +52,9 @@ function run(file: string, args: string[], env: Readonly<Record<string, string>>
     });
   });
 }
+
+/** Why a spawn fails before the program runs. */
+const NOT_RUN = new Set(['ENOENT', 'EACCES', 'ENOEXEC']);
 
 const NETWORK_CODES = /E(NOTFOUND|AI_AGAIN|TIMEDOUT|CONNREFUSED|CONNRESET)|ENETUNREACH|SELF_SIGNED|CERT_/;
 
@@ -168,7 +172,16 @@ async function npmView(req: PinRequest, npm: string, env: Readonly<Record<string
   const spec = `${req.name}@${req.requested || 'latest'}`;
   // npm itself contacts the registry: the address is judged first, as for a request of Steward's own.
   const registry = gated(registryOf(req), spec, 'Use a registry on the internet, or give an exact version.');
-  const ran = await run(npm, ['view', spec, 'name', 'version', 'bin', 'dist.integrity', '--json', '--registry', registry], env, 60_000);
+  let ran: Ran;
+  try {
+    ran = await run(npm, ['view', spec, 'name', 'version', 'bin', 'dist.integrity', '--json', '--registry', registry], env, 60_000);
+  } catch (error) {
+    if (NOT_RUN.has((error as NodeJS.ErrnoException).code ?? '')) return npmHttp(req);
+    throw error;
+  }
+  // 126 and 127 are how a shell or `env` says the program never ran (no node for npm's `#!/usr/bin/env node`): npm
+  // gave no answer at all, so the registry is asked over HTTPS as if there were no npm.
+  if (ran.code === 126 || ran.code === 127) return npmHttp(req);
   if (ran.code !== 0) throw npmFailure(req.name, req.requested, ran);
   let parsed: unknown;
   try {

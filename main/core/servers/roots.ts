@@ -9,6 +9,8 @@ export interface RootsContext {
   platform: Platform;
   homeDir: string;
   dataDir: string;
+  /** The host's environment: where it moves ~/.config (XDG_CONFIG_HOME), the hidden locations there are hidden too. */
+  hostEnv: Readonly<Record<string, string | undefined>>;
   fs: Pick<FsView, 'isDirectory' | 'realPath'>;
 }
 
@@ -22,7 +24,7 @@ export interface RootsContext {
 export function checkRoots(roots: readonly Root[], ctx: RootsContext): Root[] {
   const api = ctx.platform === 'win32' ? win32 : posix;
   // The same list write and read grants are checked against (grants.ts).
-  const hidden = hiddenLocations(ctx.platform, ctx.homeDir, ctx.dataDir);
+  const hidden = hiddenLocations(ctx.platform, ctx.homeDir, ctx.dataDir, ctx.hostEnv);
   const clean: Root[] = [];
   for (const root of roots) {
     if (!api.isAbsolute(root.path)) throw new StewardError('invalid_payload', `"${root.path}" is not an absolute path.`);

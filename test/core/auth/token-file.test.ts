@@ -1,23 +1,24 @@
 // The workload identity token file: only an absolute path to a regular file of a token's size, outside the hidden
 // locations, is read. Hostile: /dev/zero (endless), a FIFO with no writer (a read that never returns), a file larger
 // than any token, a relative path, Steward's own secrets file (named, and behind a link), and a JWT on disk meant for
-// someone else, whose claims must not come back in the error. The real token file still works.
+// someone else, whose claims must not come back in the error, and a file in ~/.config/gh where XDG_CONFIG_HOME moves
+// ~/.config. The real token file still works.
 import { execFileSync } from 'node:child_process';
-import { constants, closeSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
+import { constants, closeSync, mkdirSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hiddenLocations } from '../../../main/core/security/index.js';
 import { MAX_TOKEN_FILE_BYTES, tokenFileRefusal } from '../../../main/core/auth/token-file.js';
 import { undoAfterEach } from '../../helpers/cleanup.js';
-import { makeHostFor, type TestHost } from '../../helpers/host.js';
+import { makeHostFor, tempDir, type TestHost } from '../../helpers/host.js';
 import { startLab, type Lab } from '../../helpers/oauth-lab.js';
 
 const cleanup = undoAfterEach();
 
-async function setUp(): Promise<{ lab: Lab; t: TestHost; serverId: string }> {
+async function setUp(env?: Record<string, string>): Promise<{ lab: Lab; t: TestHost; serverId: string }> {
   const lab = await startLab(['--wif'], cleanup);
-  const t = await makeHostFor(cleanup);
+  const t = await makeHostFor(cleanup, env ? { env: { ...process.env, ...env } } : {});
   const view = await t.host.servers.add({ name: 'lab', config: { transport: 'http', url: lab.url, headers: {} } });
   return { lab, t, serverId: view.id };
 }
@@ -87,6 +88,16 @@ describe('the workload token file', () => {
     );
     expect(outcome).toMatchObject({ code: 'auth_failed', message: expect.stringContaining("Steward's own data") as unknown });
     expect(outcome?.message).not.toContain('SECRET-STORED-TOKEN');
+    expect(await tokenRequests(lab)).toEqual([]);
+  });
+
+  it('refuses a file in a hidden location of the folder XDG_CONFIG_HOME names', async () => {
+    const config = tempDir('steward-token-config-');
+    mkdirSync(join(config, 'gh'));
+    writeFileSync(join(config, 'gh', 'hosts.yml'), 'oauth_token: gho_x');
+    const { lab, t, serverId } = await setUp({ XDG_CONFIG_HOME: config });
+    const refused = await t.host.dispatch('auth:configure', { serverId, config: workload(join(config, 'gh', 'hosts.yml')) });
+    expect(refused).toMatchObject({ ok: false, code: 'invalid_payload', message: expect.stringContaining('GitHub CLI credentials') as unknown });
     expect(await tokenRequests(lab)).toEqual([]);
   });
 

@@ -2,8 +2,9 @@
 // `env` and sandbox-exec) starts with a fixed environment of Steward's, and the server's own comes in on a descriptor of
 // its own, read by the sandbox's inner shell (bash) just before the command starts. Hostile input tried: a host PATH
 // with relative folders, BASH_ENV and LD_PRELOAD in the host's environment, values with quotes, `$`, backticks, `;` and
-// newlines, names bash treats specially (IFS, POSIXLY_CORRECT, read-only UID and SHELLOPTS), names `env` would misread,
-// Steward's own variable names, a proxy of the config's own, and an environment that never arrives.
+// newlines, names bash treats specially (IFS, POSIXLY_CORRECT, read-only UID and SHELLOPTS, dynamic RANDOM, SECONDS and
+// `_`), names `env` would misread, Steward's own variable names, a proxy of the config's own, and an environment that
+// never arrives.
 import { spawn } from 'node:child_process';
 import { delimiter } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -70,7 +71,24 @@ describe('the inner command line', () => {
   });
 
   it('passes names bash treats specially, read-only ones included, as they are; the shell’s own variables stay its own', async () => {
-    const special = { IFS: 'x', POSIXLY_CORRECT: '1', TMOUT: '1', UID: '4242', SHELLOPTS: 'xtrace', BASHOPTS: 'nullglob', PPID: '7', OTHER: 'after them' };
+    const special = {
+      IFS: 'x',
+      POSIXLY_CORRECT: '1',
+      TMOUT: '1',
+      UID: '4242',
+      SHELLOPTS: 'xtrace',
+      BASHOPTS: 'nullglob',
+      PPID: '7',
+      // bash's own dynamic ones: exported, each would come out as bash's value (or not at all).
+      RANDOM: 'abc',
+      SECONDS: '7',
+      LINENO: 'line',
+      SHLVL: '9',
+      GROUPS: 'staff',
+      FUNCNAME: 'f',
+      _: 'x',
+      OTHER: 'after them',
+    };
     const seen = await envSeen(special);
     for (const [name, value] of Object.entries(special)) expect(seen[name]).toBe(value);
     expect(Object.keys(seen).filter((name) => name.startsWith('STEWARD_'))).toEqual([]);

@@ -1,12 +1,14 @@
 // Pinning a package's version happens while the consent request is made, before the user agreed to anything, so it must
 // run nothing the config names. Hostile input tried: a config (as imported from another host's file) whose command is a
 // `docker` or an `npx` in a folder of its own, beside an `npm` there — each writes a marker if Steward ever runs it —
-// and a registry named in the config on this computer, for an npm package and for an image.
+// and a registry named in the config on this computer, for an npm package and for an image. Also the host's npm found
+// only in nvm's folder while Steward's PATH (a desktop launcher's) has no node, and an npm there that cannot run at all.
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { nodeFsView, type FsView } from '../../../main/core/security/index.js';
 import { undoAfterEach } from '../../helpers/cleanup.js';
 import { makeHostFor, tempDir } from '../../helpers/host.js';
 
@@ -55,11 +57,22 @@ async function settled<T>(asked: Promise<T>): Promise<{ request?: T; failure?: u
   }
 }
 
-async function host(pathDirs: string[]) {
-  const home = tempDir('steward-home-');
+async function host(pathDirs: string[], home = tempDir('steward-home-'), fs?: FsView) {
   mkdirSync(join(home, '.ssh'));
-  const t = await makeHostFor(undo, { homeDir: home, env: { HOME: home, PATH: pathDirs.join(':') } });
+  const t = await makeHostFor(undo, { homeDir: home, env: { HOME: home, PATH: pathDirs.join(':') }, ...(fs ? { fs } : {}) });
   return t.host;
+}
+
+/** nvm's folder in a home of its own, holding `npm` and a node beside it; this machine's npm is hidden from the lookup. */
+function nvmHome(npm: string): { home: string; bin: string; fs: FsView } {
+  const home = tempDir('steward-home-');
+  const bin = join(home, '.nvm', 'versions', 'node', 'v22.1.0', 'bin');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, 'npm'), npm);
+  chmodSync(join(bin, 'npm'), 0o755);
+  symlinkSync(process.execPath, join(bin, 'node'));
+  const fs: FsView = { ...nodeFsView, isExecutableFile: (p) => (basename(p) === 'npm' && !p.startsWith(home) ? false : nodeFsView.isExecutableFile(p)) };
+  return { home, bin, fs };
 }
 
 /** A registry on 127.0.0.1 that counts what reaches it. */
@@ -119,6 +132,49 @@ describe('pinning before consent runs nothing the config names', () => {
     expect(failure).toBeUndefined();
     expect(request!.spec.runner!.packages[0]).toMatchObject({ name: 'some-mcp-server', version: '1.2.3', pinnedBy: 'steward' });
     expect(readFileSync(trusted.asked, 'utf8')).toContain('view some-mcp-server@latest');
+  });
+
+  it('pins with an npm found only in nvm’s folder, though Steward’s PATH has no node', async () => {
+    const asked = join(tempDir('steward-asked-'), 'asked');
+    const nvm = nvmHome(
+      [
+        '#!/usr/bin/env node',
+        `require('node:fs').appendFileSync(${JSON.stringify(asked)}, process.argv.slice(2).join(' ') + '\\n');`,
+        `console.log(JSON.stringify({ name: 'some-mcp-server', version: '2.3.4', bin: { 'some-mcp-server': 'index.js' }, 'dist.integrity': 'sha512-y' }));`,
+      ].join('\n'),
+    );
+    const evil = configFolder(['npx']);
+    const h = await host([tempDir('steward-empty-bin-')], nvm.home, nvm.fs);
+    const view = await h.servers.add({ name: 'nvm', config: { transport: 'stdio', command: join(evil.dir, 'npx'), args: ['-y', 'some-mcp-server'], env: {} } });
+    const { request, failure } = await settled(h.servers.consentRequest(view.id));
+    expect(ran(evil.marker)).toBe('');
+    expect(failure).toBeUndefined();
+    expect(request!.spec.runner!.packages[0]).toMatchObject({ name: 'some-mcp-server', version: '2.3.4', pinnedBy: 'steward' });
+    expect(readFileSync(asked, 'utf8')).toContain('view some-mcp-server@latest');
+  });
+
+  it('asks the registry over HTTPS when the npm found cannot run', async () => {
+    const asked: string[] = [];
+    vi.stubGlobal('fetch', (url: string) => {
+      asked.push(url);
+      return Promise.resolve(
+        url === 'https://registry.npmjs.org/some-mcp-server'
+          ? Response.json({ 'dist-tags': { latest: '4.5.6' }, versions: { '4.5.6': { bin: 'index.js', dist: { integrity: 'sha512-z' } } } })
+          : new Response(null, { status: 404 }),
+      );
+    });
+    const nvm = nvmHome('#!/bin/sh\necho "env: node: No such file or directory" >&2\nexit 127\n');
+    const evil = configFolder(['npx']);
+    const h = await host([tempDir('steward-empty-bin-')], nvm.home, nvm.fs);
+    const view = await h.servers.add({
+      name: 'broken-npm',
+      config: { transport: 'stdio', command: join(evil.dir, 'npx'), args: ['-y', 'some-mcp-server'], env: {} },
+    });
+    const { request, failure } = await settled(h.servers.consentRequest(view.id));
+    expect(ran(evil.marker)).toBe('');
+    expect(failure).toBeUndefined();
+    expect(request!.spec.runner!.packages[0]).toMatchObject({ name: 'some-mcp-server', version: '4.5.6', pinnedBy: 'steward' });
+    expect(asked).toEqual(['https://registry.npmjs.org/some-mcp-server']);
   });
 
   it('never contacts an npm registry the config puts on this computer', async () => {

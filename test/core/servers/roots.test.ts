@@ -1,6 +1,6 @@
 // Folders shared with a server as its roots. Hostile input tried through servers:setRoots: Steward's own data folder,
 // ~/.ssh and a folder inside it (under a stand-in home folder), the data folder spelt data/../data, a link into ~/.ssh,
-// a relative path and a missing folder. The filesystem root and the home folder itself stay allowed: a root grants
+// a relative path, a missing folder, and ~/.config/gh where XDG_CONFIG_HOME moves ~/.config. The filesystem root and the home folder itself stay allowed: a root grants
 // nothing, and the hidden locations inside them stay hidden, as they do for write grants.
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,11 +11,11 @@ import { stringContaining } from '../../helpers/matchers.js';
 
 const cleanup = undoAfterEach();
 
-async function setup() {
+async function setup(env?: Record<string, string>) {
   const home = tempDir('steward-roots-home-');
   mkdirSync(join(home, '.ssh', 'keys'), { recursive: true });
   mkdirSync(join(home, 'work'), { recursive: true });
-  const t = await makeHostFor(cleanup, { homeDir: home });
+  const t = await makeHostFor(cleanup, { homeDir: home, ...(env ? { env: { HOME: home, ...env } } : {}) });
   const view = await t.host.servers.add({ name: 'r', config: { transport: 'stdio', command: 'node', args: [], env: {} } });
   const setRoots = (...paths: string[]) => t.host.dispatch('servers:setRoots', { serverId: view.id, roots: paths.map((path) => ({ path })) });
   return { t, home, id: view.id, setRoots };
@@ -37,6 +37,13 @@ describe('servers:setRoots', () => {
     for (const path of [join(home, '.ssh'), join(home, '.ssh', 'keys'), `${home}/work/../.ssh`, link]) {
       expect(await setRoots(path)).toMatchObject({ ok: false, code: 'grant_refused', message: stringContaining('SSH keys') });
     }
+  });
+
+  it('refuses a hidden location in the folder XDG_CONFIG_HOME names, as it does under ~/.config', async () => {
+    const config = tempDir('steward-roots-config-');
+    mkdirSync(join(config, 'gh'));
+    const { setRoots } = await setup({ XDG_CONFIG_HOME: config });
+    expect(await setRoots(join(config, 'gh'))).toMatchObject({ ok: false, code: 'grant_refused', message: stringContaining('GitHub CLI credentials') });
   });
 
   it('keeps a normal folder by its normalised path, once; allows the home folder and the filesystem root', async () => {

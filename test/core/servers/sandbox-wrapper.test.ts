@@ -1,8 +1,8 @@
 // The sandbox's wrapper (bash, then bubblewrap) runs outside the sandbox, so nothing a server chooses may steer it. Hostile
 // input tried, each leaving a marker file when it runs outside the sandbox: a `bwrap` in the server's own folder (first on
 // the server's PATH), BASH_ENV naming a script, LD_PRELOAD naming a library. Also a config HTTPS_PROXY (it must not take
-// the server past the sandbox's proxy), and a large environment with a secret in it (it must reach the server whole, and
-// show on no command line, which every user of the machine can read).
+// the server past the sandbox's proxy), and a large environment with a secret and bash's own RANDOM, SECONDS and `_` in
+// it (it must reach the server whole, and show no secret on any command line, which every user of the machine can read).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -93,7 +93,13 @@ describe.runIf(process.platform === 'linux' && REAL_BWRAP !== undefined)('what a
     t = await makeHost({ sandbox: createOsSandbox(), homeDir: home, env: { ...process.env, HOME: home } });
     const { host } = t;
     const secret = `sk-steward-test-${randomBytes(12).toString('hex')}`;
-    const env = { API_KEY: secret, ...Object.fromEntries(['A', 'B', 'C', 'D'].map((name) => [`BIG_${name}`, name.repeat(32_000)])) };
+    const env = {
+      API_KEY: secret,
+      RANDOM: 'abc',
+      SECONDS: '7',
+      _: 'x',
+      ...Object.fromEntries(['A', 'B', 'C', 'D'].map((name) => [`BIG_${name}`, name.repeat(32_000)])),
+    };
     const view = await host.servers.add({ name: 'big', config: { transport: 'stdio', command: NODE, args: [join(FIXTURES, 'probe-server.mjs')], env } });
     const request = await host.servers.consentRequest(view.id);
     expect((await host.servers.decideConsent(view.id, request.spec.hash, 'approve', 'user')).status).toBe('running');

@@ -170,16 +170,18 @@ export function createHandlers(host: HandlerDeps): Handlers {
     'auth:signOut': async ({ serverId }) => auth.signOut(servers.get(serverId).id),
     'models:get': async () => models.get(),
     'models:set': async (patch) => {
-      const { settings: next, changed, keyRemoved } = await models.set(patch);
+      const { settings: next, changed, key } = await models.set(patch);
       // A change that changes nothing leaves no row.
       if (changed) {
-        const removed = keyRemoved
-          ? ` The model key was deleted: the API address moved from ${keyRemoved.from} to ${keyRemoved.to}, and the key was entered for the old one. Enter it again to use the new address.`
-          : '';
+        const keyNote = !key
+          ? ''
+          : key.outcome === 'left'
+            ? ` The model key no longer applies: it was saved for ${key.keyFor}, and the API address is now ${key.addressNow}. It is kept for ${key.keyFor} and not sent to the new address; enter a key again to use it.`
+            : ` The model key, saved before any address was chosen and not yet used, now goes to ${key.addressNow} instead of ${key.keyFor}.`;
         host.audit.record('models.settings', {
           actor: 'user',
-          summary: `Model settings changed: default ${next.defaultModel}, ${next.enabledModels.length} model(s) enabled.${removed}`,
-          data: { baseUrl: next.baseUrl, enabledModels: next.enabledModels, defaultModel: next.defaultModel, ...(keyRemoved ? { keyRemoved } : {}) },
+          summary: `Model settings changed: default ${next.defaultModel}, ${next.enabledModels.length} model(s) enabled.${keyNote}`,
+          data: { baseUrl: next.baseUrl, enabledModels: next.enabledModels, defaultModel: next.defaultModel, ...(key ? { key } : {}) },
         });
       }
       return next;

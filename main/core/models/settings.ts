@@ -1,5 +1,5 @@
 // The user's model settings: which models may be used, the default, the API address, and whether a key is set. The key
-// is bound to the origin of the address it was entered for.
+// is bound to the origin of the address it was saved for, and is not given out for any other.
 import { ModelSettingsSchema, type ModelInfo, type ModelSettings } from '../../../shared/domain/sampling.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { SecretStore } from '../ports.js';
@@ -9,6 +9,8 @@ import { ANTHROPIC_CATALOG, DEFAULT_MODEL } from './catalog.js';
 
 const KEY = 'models/anthropic/api-key';
 const SETTING = 'models.anthropic';
+/** The origin the stored key is for (see KeyBinding); in the settings, so every process sees the same binding. */
+const KEY_ORIGIN = `${SETTING}.key-origin`;
 /** Where the SDK sends requests when no address is set. */
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
@@ -16,8 +18,23 @@ const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 export interface ModelSettingsChange {
   settings: ModelSettings;
   changed: boolean;
-  /** The key was deleted because the address moved to another origin (both shown without any password). */
-  keyRemoved: { from: string; to: string } | null;
+  /**
+   * What the address change did to the stored key: `left` — it stays bound to the origin it was saved for and is not
+   * used at the new one; `followed` — a key saved before any address was chosen, and never used, now goes to the new one.
+   */
+  key: { outcome: 'left' | 'followed'; keyFor: string; addressNow: string } | null;
+}
+
+/**
+ * Which origin the stored key may be sent to. The rule: setKey binds the key to the origin effective at that moment.
+ * A key saved while no address was chosen in the settings is `pending` until a request carries it: the first address
+ * the user then sets takes the key along (so "key, then the gateway's address" works when setting a gateway up). Once
+ * used, or once it followed an address, the key stays with its origin: at any other one it is not given out until the
+ * user saves a key again. `origin: null` is a key that applies nowhere (being replaced, or saved for no origin).
+ */
+interface KeyBinding {
+  origin: string | null;
+  pending: boolean;
 }
 
 interface Stored {
@@ -34,6 +51,8 @@ export class ModelSettingsService {
    * (setKey there writes the key-changed marker into them, which the change feed reports).
    */
   private key: Promise<string | undefined> | undefined;
+  /** The key's binding as last read from the settings; read again whenever the key is. */
+  private binding: KeyBinding | undefined;
 
   constructor(
     private readonly settings: Pick<SettingsRepo, 'get' | 'put'>,
@@ -48,6 +67,7 @@ export class ModelSettingsService {
   forget(): void {
     this.cached = undefined;
     this.key = undefined;
+    this.binding = undefined;
     void this.get().then(this.changed, () => undefined);
   }
 
@@ -80,7 +100,7 @@ export class ModelSettingsService {
       ...s,
       baseUrl: s.baseUrl === null ? null : shown(s.baseUrl),
       catalog: ANTHROPIC_CATALOG,
-      hasKey: (await this.apiKey()) !== undefined,
+      hasKey: await this.hasKey(),
     });
   }
 
@@ -119,8 +139,8 @@ export class ModelSettingsService {
   }
 
   /**
-   * Changes the settings; nothing is written (or reported) when nothing differs. The key belongs to the origin it was
-   * entered for: an address on another origin deletes it, so it is never sent to the new one (the user enters it again).
+   * Changes the settings; nothing is written (or reported) when nothing differs. Nothing is deleted: a key bound to
+   * another origin than the new address is simply not used there (see KeyBinding for the one key that follows).
    */
   async set(patch: {
     baseUrl?: string | null | undefined;
@@ -146,25 +166,28 @@ export class ModelSettingsService {
     const next: Stored = { baseUrl, enabledModels, defaultModel };
     if (JSON.stringify(next) === JSON.stringify(current)) {
       this.cached = current;
-      return { settings: await this.get(), changed: false, keyRemoved: null };
+      return { settings: await this.get(), changed: false, key: null };
     }
-    const from = this.effectiveAddress(current.baseUrl);
-    const to = this.effectiveAddress(baseUrl);
-    // Deleted before the new address is stored: should either step fail, the key has still gone nowhere new.
-    const keyRemoved = !sameOrigin(from, to) && (await this.secrets.get(KEY)) !== undefined ? { from: shown(from), to: shown(to) } : null;
-    if (keyRemoved) {
-      this.key = undefined;
-      try {
-        await this.secrets.delete(KEY);
-      } finally {
-        this.key = undefined;
-      }
+    const from = originOf(this.effectiveAddress(current.baseUrl));
+    const to = originOf(this.effectiveAddress(baseUrl));
+    // Read fresh: another process may have saved or used the key since this one read it.
+    this.cached = current;
+    this.key = undefined;
+    this.binding = undefined;
+    const binding = (await this.secrets.get(KEY)) === undefined ? null : this.keyBinding();
+    let key: ModelSettingsChange['key'] = null;
+    // Said only when the key applied here until now. Only such a key can follow: one bound to another origin (another
+    // process's ANTHROPIC_BASE_URL, say) stays where it is.
+    if (binding && from !== null && binding.origin === from && to !== from) {
+      const follows = binding.pending && to !== null;
+      key = { outcome: follows ? 'followed' : 'left', keyFor: from, addressNow: to ?? 'no valid address' };
+      if (follows) this.bind({ origin: to, pending: false });
     }
     this.cached = undefined;
     this.settings.put(SETTING, next);
     const settings = await this.get();
     this.changed(settings);
-    return { settings, changed: true, keyRemoved };
+    return { settings, changed: true, key };
   }
 
   /** Where the key goes with this address setting: it, else ANTHROPIC_BASE_URL, else the provider's own address. */
@@ -172,25 +195,76 @@ export class ModelSettingsService {
     return stored ?? this.envBaseUrl ?? DEFAULT_BASE_URL;
   }
 
+  /** The origin requests go to now, in this process (its own ANTHROPIC_BASE_URL counts). */
+  private effectiveOrigin(): string | null {
+    return originOf(this.effectiveAddress(this.stored().baseUrl));
+  }
+
+  private bind(binding: KeyBinding): KeyBinding {
+    this.settings.put(KEY_ORIGIN, binding);
+    this.binding = binding;
+    return binding;
+  }
+
+  /**
+   * The stored key's binding. A key stored before bindings existed was in use at the address effective then: it is
+   * bound to the one effective at this first read.
+   */
+  private keyBinding(): KeyBinding {
+    if (this.binding) return this.binding;
+    const value = this.settings.get(KEY_ORIGIN);
+    if (value === undefined || value === null) return this.bind({ origin: this.effectiveOrigin(), pending: false });
+    // Anything but what bind() writes (a hand edit) binds the key to no origin.
+    const { origin, pending } = typeof value === 'object' ? (value as Partial<Record<keyof KeyBinding, unknown>>) : {};
+    this.binding = { origin: typeof origin === 'string' ? origin : null, pending: pending === true };
+    return this.binding;
+  }
+
+  /** Saves the key for the address effective now (see KeyBinding), or removes it. */
   async setKey(apiKey: string | null): Promise<void> {
     this.key = undefined;
+    // Bound to no origin while the secret changes: should the write fail, the old key is not sent to the new address.
+    this.bind({ origin: null, pending: false });
     try {
       if (apiKey === null) await this.secrets.delete(KEY);
       else await this.secrets.set(KEY, apiKey.trim());
     } finally {
       this.key = undefined;
     }
+    this.cached = undefined;
+    if (apiKey !== null) this.bind({ origin: this.effectiveOrigin(), pending: this.stored().baseUrl === null });
     // The key lives in the secret store, not the database; this marker is how other processes hear that it changed.
     this.settings.put(`${SETTING}.key-changed`, Date.now());
     this.changed(await this.get());
   }
 
+  /** Whether a key would be sent to the address effective now: false for a key saved for another origin. */
   async hasKey(): Promise<boolean> {
-    return (await this.apiKey()) !== undefined;
+    return (await this.keyHere()) !== undefined;
   }
 
-  apiKey(): Promise<string | undefined> {
+  /**
+   * The key for a request about to be sent to baseUrl(); undefined when none is stored or the stored one was saved for
+   * another origin. Handing it out marks a pending key used: it no longer follows a new address.
+   */
+  async apiKey(): Promise<string | undefined> {
+    const key = await this.keyHere();
+    if (key !== undefined && this.binding?.pending) this.bind({ origin: this.binding.origin, pending: false });
+    return key;
+  }
+
+  /** The stored key when it is bound to the origin effective now. */
+  private async keyHere(): Promise<string | undefined> {
+    const key = await this.storedKey();
+    if (key === undefined) return undefined;
+    const here = this.effectiveOrigin();
+    return here !== null && this.keyBinding().origin === here ? key : undefined;
+  }
+
+  private storedKey(): Promise<string | undefined> {
     if (this.key) return this.key;
+    // The binding is read again with the key, so the two never come from different moments.
+    this.binding = undefined;
     const read = this.secrets.get(KEY);
     this.key = read;
     // A failed read (a damaged secrets file) is not kept: the next round tries again and reports it again.
@@ -210,13 +284,8 @@ function shown(stored: string): string {
   return verdict.allowed ? verdict.canonical : verdict.display;
 }
 
-/** Whether two addresses send to the same origin; one that does not parse matches only itself. */
-function sameOrigin(a: string, b: string): boolean {
-  if (a === b) return true;
-  // An opaque origin ("null", as of a javascript: address) is no origin.
-  const origin = (address: string) => {
-    const parsed = URL.parse(address)?.origin;
-    return parsed && parsed !== 'null' ? parsed : null;
-  };
-  return origin(a) !== null && origin(a) === origin(b);
+/** The origin an address sends to; null for one that does not parse or has an opaque origin ("null"), which no key is for. */
+function originOf(address: string): string | null {
+  const parsed = URL.parse(address)?.origin;
+  return parsed && parsed !== 'null' ? parsed : null;
 }

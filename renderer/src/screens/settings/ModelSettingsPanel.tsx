@@ -53,8 +53,8 @@ function ModelsForm({ settings, onSaved }: { settings: ModelSettings; onSaved: (
   const saved = draftOf(settings);
   const [draft, setDraft] = useState(saved);
   const dirty = JSON.stringify(draft) !== JSON.stringify(saved);
-  // The host deletes the key when the address moves to another origin: said before the user saves.
-  const dropsKey = settings.hasKey && originOf(draft.baseUrl) !== originOf(saved.baseUrl);
+  // The host sends the key only to the origin it was saved for: said before the user saves an address elsewhere.
+  const leavesKey = settings.hasKey && originOf(draft.baseUrl) !== originOf(saved.baseUrl);
   const toggle = (id: string, on: boolean) =>
     setDraft((d) => {
       const enabled = settings.catalog.map((m) => m.id).filter((m) => (m === id ? on : d.enabled.includes(m)));
@@ -75,7 +75,7 @@ function ModelsForm({ settings, onSaved }: { settings: ModelSettings; onSaved: (
     <form className="models-form" onSubmit={submit} aria-label="Models">
       <Field
         label="API address"
-        hint={`Leave empty for Anthropic’s own address. Must be https, or http on this computer.${dropsKey ? ' Saving an address on another host deletes the key, which was entered for the current one: enter it again afterwards.' : ''}`}
+        hint={`Leave empty for Anthropic’s own address. Must be https, or http on this computer.${leavesKey ? ' The key is sent only to the host it was saved for (one saved before any address was chosen, and not yet used, goes with the first): if it no longer shows as set after saving, enter it again.' : ''}`}
       >
         <input
           className="input mono"

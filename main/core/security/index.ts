@@ -19,7 +19,7 @@ export { findDangers } from './findings.js';
 export { quoteCommandLine, quoteWord } from './shell-quote.js';
 export { buildChildEnv, isReservedEnvName } from './child-env.js';
 export { checkGrants } from './grants.js';
-export { hiddenLocations, hiddenLocationOf, isAtOrUnder, RUNTIME_WRITE_PATHS, type HiddenLocation } from './hidden-paths.js';
+export { hiddenLocations, hiddenLocationOf, isAtOrUnder, RUNTIME_WRITE_PATHS, type HiddenLocation, type HiddenPathsEnv } from './hidden-paths.js';
 export { classifyFailure, planFailure, startErrorCode, type FailureInput, type FailureOutcome } from './failure.js';
 export { describeChanges, diffLaunch } from './consent-diff.js';
 export { missingRuntimeHint } from './runtime-hints.js';

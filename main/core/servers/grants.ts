@@ -2,7 +2,7 @@
 import type { SandboxSettings } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { AuditEntry } from '../audit/index.js';
-import { checkGrants, hiddenLocations, type Platform } from '../security/index.js';
+import { checkGrants, hiddenLocations, type HiddenPathsEnv, type Platform } from '../security/index.js';
 import type { ServerRecord } from '../store/index.js';
 
 export interface GrantChange {
@@ -15,6 +15,8 @@ export interface GrantContext {
   platform: Platform;
   homeDir: string;
   dataDir: string;
+  /** The host's variables that move hidden locations (XDG_CONFIG_HOME, …), as the launch plan reads them. */
+  hostEnv?: HiddenPathsEnv | undefined;
 }
 
 const union = (a: readonly string[], b: readonly string[] | undefined) => [...new Set([...a, ...(b ?? [])])];
@@ -30,7 +32,7 @@ export function applyGrants(current: SandboxSettings, change: GrantChange, mode:
     readPaths: op(current.readPaths, change.allowRead),
   };
   if (mode === 'grant') {
-    const checked = checkGrants(next, hiddenLocations(ctx.platform, ctx.homeDir, ctx.dataDir), ctx.homeDir, ctx.platform);
+    const checked = checkGrants(next, hiddenLocations(ctx.platform, ctx.homeDir, ctx.dataDir, ctx.hostEnv), ctx.homeDir, ctx.platform);
     if (checked.kind === 'refusal') throw new StewardError(checked.code, checked.message);
     return { ...next, writePaths: checked.writePaths, readPaths: checked.readPaths };
   }
@@ -39,7 +41,7 @@ export function applyGrants(current: SandboxSettings, change: GrantChange, mode:
 
 /** Refuses settings holding a grant Steward will not give (a folder inside a hidden location), with the reason. */
 export function refuseBadGrants(settings: SandboxSettings, ctx: GrantContext): void {
-  const checked = checkGrants(settings, hiddenLocations(ctx.platform, ctx.homeDir, ctx.dataDir), ctx.homeDir, ctx.platform);
+  const checked = checkGrants(settings, hiddenLocations(ctx.platform, ctx.homeDir, ctx.dataDir, ctx.hostEnv), ctx.homeDir, ctx.platform);
   if (checked.kind === 'refusal') throw new StewardError(checked.code, checked.message);
 }
 

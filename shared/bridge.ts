@@ -17,6 +17,11 @@ export interface StewardBridge {
  */
 export const CALL_FRAME_MAX_BYTES = 8 * 1024 * 1024;
 
+/** "9.2 MB" for a byte count, as a refusal of a call too large says it on either side of the socket. */
+export function megabytes(bytes: number): string {
+  return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+}
+
 /** Browser mode's WebSocket frames. */
 export type ClientFrame = { type: 'call'; id: number; channel: string; payload: unknown };
 export type ServerFrame = { type: 'result'; id: number; outcome: Outcome<unknown> } | { type: 'event'; event: string; payload: unknown };

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { EVENT_NAMES } from '../../shared/contract/index.js';
-import { CALL_FRAME_MAX_BYTES, type ClientFrame, type ServerFrame } from '../../shared/bridge.js';
+import { CALL_FRAME_MAX_BYTES, megabytes as mb, type ClientFrame, type ServerFrame } from '../../shared/bridge.js';
 import { StewardError, toFailure } from '../../shared/errors.js';
 import type { Host } from '../core/host.js';
 import { requestTarget } from '../core/http-target.js';
@@ -227,7 +227,6 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   /** A call too large to take: refused by the id at its start (read, not parsed: it is megabytes), never run. */
   function oversized(ws: WebSocket, data: RawData, bytes: number): void {
-    const mb = (n: number) => `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`;
     log(`refused a call of ${mb(bytes)} on the socket`);
     const error = new StewardError(
       'message_too_large',

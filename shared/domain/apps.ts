@@ -5,6 +5,8 @@ import { UrlVerdictSchema } from './elicitation.js';
 
 export const APPS_EXTENSION = 'io.modelcontextprotocol/ui';
 export const APP_MIME_TYPE = 'text/html;profile=mcp-app';
+/** Bytes of JSON a view may send in one request (a PDF saved back, base64, is the big case): the host's cap, and the page's. */
+export const VIEW_REQUEST_MAX_BYTES = 6 * 1024 * 1024;
 /** The deprecated flat key some servers still send beside `_meta.ui.resourceUri`. */
 export const LEGACY_RESOURCE_URI_KEY = 'ui/resourceUri';
 

@@ -15,9 +15,6 @@ const CallParams = z
   .loose();
 const ReadParams = z.object({ uri: z.string().min(1).max(8192) }).loose();
 
-/** Bytes of JSON a view may send in one request's params (a PDF saved back, base64, is the big case). */
-export const MAX_PARAMS_BYTES = 6 * 1024 * 1024;
-
 export type Relayed = 'tools/call' | 'resources/read' | 'resources/list' | 'resources/templates/list' | 'prompts/list' | 'ping';
 
 /** A refusal a view's request earns: said in words, never sent to the server. */

@@ -4,7 +4,15 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { ListResourcesResultSchema, ReadResourceResultSchema } from '@modelcontextprotocol/core';
-import { VIEW_LOCAL_METHODS, VIEW_METHODS, ViewMessageSchema, ViewModelContextSchema, type AppViewSpec, type CspInForce } from '../../../shared/domain/apps.js';
+import {
+  VIEW_LOCAL_METHODS,
+  VIEW_METHODS,
+  VIEW_REQUEST_MAX_BYTES,
+  ViewMessageSchema,
+  ViewModelContextSchema,
+  type AppViewSpec,
+  type CspInForce,
+} from '../../../shared/domain/apps.js';
 import type { LogLine } from '../../../shared/domain/servers.js';
 import { StewardError } from '../../../shared/errors.js';
 import type { Audit } from '../audit/index.js';
@@ -15,7 +23,7 @@ import type { McpSession } from '../sessions/index.js';
 import { buildCsp, type ViewServer } from './csp.js';
 import { TokenBucket, VIEW_LIMITS } from './limits.js';
 import { FRAME_REPORT_PREFIX, framePage, VIEW_SANDBOX } from './proxy-page.js';
-import { describe, MAX_PARAMS_BYTES, relay, ViewRefusal, type Relayed } from './relay.js';
+import { describe, relay, ViewRefusal, type Relayed } from './relay.js';
 import { allowAttribute, readUiContent, viewMeta } from './resource.js';
 import { ViewLog, type LoggedView } from './view-log.js';
 
@@ -242,7 +250,7 @@ export class AppsService {
   private admit(view: OpenView, method: string, params: unknown): void {
     if (!view.requests.take()) throw new ViewRefusal('rate_limited', `more than ${VIEW_LIMITS.perSecond} requests a second`);
     if (view.inFlight >= VIEW_LIMITS.inFlight) throw new ViewRefusal('rate_limited', `more than ${VIEW_LIMITS.inFlight} requests waiting at once`);
-    if (JSON.stringify(params ?? null).length > (method === 'tools/call' ? MAX_PARAMS_BYTES : MAX_NOTE_BYTES)) {
+    if (JSON.stringify(params ?? null).length > (method === 'tools/call' ? VIEW_REQUEST_MAX_BYTES : MAX_NOTE_BYTES)) {
       throw new ViewRefusal('invalid_payload', 'the request is too large');
     }
   }

@@ -7,8 +7,3 @@ export function bytesOver(text: string, max: number): number | undefined {
   const bytes = new TextEncoder().encode(text).byteLength;
   return bytes > max ? bytes : undefined;
 }
-
-/** "9.2 MB" for a byte count. */
-export function megabytes(bytes: number): string {
-  return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
-}

@@ -1,8 +1,8 @@
 // window.steward over browser mode's WebSocket: the same shape the Electron preload exposes.
 import { CALL_NAMES, EVENT_NAMES, type EventName } from '../../../shared/contract/index.js';
-import { CALL_FRAME_MAX_BYTES, type BridgeCalls, type BridgeEvents, type ServerFrame, type StewardBridge } from '../../../shared/bridge.js';
+import { CALL_FRAME_MAX_BYTES, megabytes, type BridgeCalls, type BridgeEvents, type ServerFrame, type StewardBridge } from '../../../shared/bridge.js';
 import type { Outcome } from '../../../shared/errors.js';
-import { bytesOver, megabytes } from './payload-size.js';
+import { bytesOver } from './payload-size.js';
 
 export interface SocketStatus {
   connected: boolean;

@@ -1,10 +1,9 @@
 // The size check a view's request passes before it goes to the host: one larger than the host takes is refused here, to
 // the view alone, rather than sent on to fail (or, in browser mode, to cost the page its socket and every call on it).
 import { ProtocolError } from '@modelcontextprotocol/client';
-import { bytesOver, megabytes } from '../../lib/payload-size.js';
-
-/** Bytes of JSON a view may send in one request: the host's own cap for a view's request (a PDF saved back is the big case). */
-export const VIEW_REQUEST_MAX_BYTES = 6 * 1024 * 1024;
+import { VIEW_REQUEST_MAX_BYTES } from '../../../../shared/domain/apps.js';
+import { megabytes } from '../../../../shared/bridge.js';
+import { bytesOver } from '../../lib/payload-size.js';
 
 const INVALID_PARAMS = -32602;
 

@@ -2,7 +2,8 @@
 // three-byte characters (under the cap counted in characters, 9 MB as the socket carries them), a cycle (not JSON).
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '@modelcontextprotocol/client';
-import { oversizedRequest, VIEW_REQUEST_MAX_BYTES } from '../../../../renderer/src/components/apps/request-size.js';
+import { oversizedRequest } from '../../../../renderer/src/components/apps/request-size.js';
+import { VIEW_REQUEST_MAX_BYTES } from '../../../../shared/domain/apps.js';
 
 describe('oversizedRequest', () => {
   it('passes what the host takes, up to the cap counted in UTF-8 bytes', () => {
